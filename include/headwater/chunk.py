@@ -1,0 +1,111 @@
+"""Split free-text values into token-bounded, overlapping chunks.
+
+Token counts come from the embedding model's own tokenizer, so a chunk never
+exceeds what the model reads; chunk text is sliced from the original string by
+character offsets, so it is exactly the source text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tokenizers import Tokenizer
+
+from headwater.clean import LINE, ROW_ID, SOURCE, data_columns
+from headwater.ids import stable_id
+
+CHUNK_COLUMNS = ["id", "source_file", "row_id", "line", "column", "chunk_index", "char_start", "char_end", "text"]
+
+
+@dataclass(frozen=True)
+class TextColumnRule:
+    """A column is free text when its values are long and wordy on average."""
+
+    min_mean_chars: int = 40
+    min_mean_words: float = 6.0
+
+
+def detect_text_columns(df: pd.DataFrame, rule: TextColumnRule = TextColumnRule()) -> list[str]:
+    cols = []
+    for col in data_columns(df):
+        values = df[col].dropna().astype(str)
+        if values.empty:
+            continue
+        if values.str.len().mean() >= rule.min_mean_chars and values.str.split().str.len().mean() >= rule.min_mean_words:
+            cols.append(col)
+    return cols
+
+
+def load_tokenizer(model_dir: Path) -> Tokenizer:
+    tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def token_windows(word_ids: list[int | None], size: int, overlap: int) -> list[tuple[int, int]]:
+    """Token index windows [start, end) of at most ``size`` tokens, overlapping by about ``overlap``.
+
+    Windows start and end on word boundaries (``word_ids`` from the tokenizer), so a
+    chunk never begins with half a word such as ``##lays``.
+    """
+    n = len(word_ids)
+    if n == 0:
+        return []
+
+    def same_word(i: int) -> bool:
+        return 0 < i < n and word_ids[i] is not None and word_ids[i] == word_ids[i - 1]
+
+    windows: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = min(start + size, n)
+        while end < n and end > start + 1 and same_word(end):
+            end -= 1  # do not cut the last word in two
+        windows.append((start, end))
+        if end == n:
+            return windows
+        nxt = max(end - overlap, start + 1)
+        while nxt < end and same_word(nxt):
+            nxt += 1  # begin the next window on a whole word
+        start = nxt
+
+
+def chunk_text(text: str, tokenizer: Tokenizer, size: int, overlap: int) -> list[tuple[int, int, str]]:
+    """(char_start, char_end, chunk) for each window over ``text``."""
+    enc = tokenizer.encode(text, add_special_tokens=False)
+    offsets = list(enc.offsets)
+    out = []
+    for start, end in token_windows(list(enc.word_ids), size, overlap):
+        c0, c1 = offsets[start][0], offsets[end - 1][1]
+        out.append((c0, c1, text[c0:c1]))
+    return out
+
+
+def chunk_frame(
+    df: pd.DataFrame, tokenizer: Tokenizer, size: int, overlap: int, text_columns: list[str] | None = None
+) -> pd.DataFrame:
+    """One row per chunk of every free-text value in ``df`` (a curated table)."""
+    cols = detect_text_columns(df) if text_columns is None else text_columns
+    rows = []
+    for col in cols:
+        for source, row_id, line, value in zip(df[SOURCE], df[ROW_ID], df[LINE], df[col]):
+            if pd.isna(value) or not str(value).strip():
+                continue
+            for i, (c0, c1, piece) in enumerate(chunk_text(str(value), tokenizer, size, overlap)):
+                rows.append(
+                    {
+                        "id": stable_id(source, row_id, col, i, piece),
+                        "source_file": source,
+                        "row_id": row_id,
+                        "line": int(line),
+                        "column": col,
+                        "chunk_index": i,
+                        "char_start": c0,
+                        "char_end": c1,
+                        "text": piece,
+                    }
+                )
+    return pd.DataFrame(rows, columns=CHUNK_COLUMNS)

@@ -1,0 +1,159 @@
+"""Cleaning pipeline: a list of small steps, each owning one job.
+
+A step returns the rows it keeps and the rows it rejects *with a reason*; rejected
+rows go to quarantine (or to the duplicates record), never to /dev/null, so that
+``rows_read == curated + duplicates + quarantined`` holds for every file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pandas as pd
+
+from headwater.columns import standardize_columns
+from headwater.ids import stable_id
+from headwater.text import is_na, normalize_text
+
+# Bookkeeping columns carried next to the data; they start with "_" so data columns never clash.
+LINE = "_line"
+ROW_ID = "_row_id"
+SOURCE = "_source"
+REASON = "_reason"
+DUPLICATE_OF = "_duplicate_of"
+SIMILARITY = "_similarity"
+
+
+def data_columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if not c.startswith("_")]
+
+
+@dataclass
+class StepOutput:
+    kept: pd.DataFrame
+    quarantined: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + REASON
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + DUPLICATE_OF, SIMILARITY
+
+
+class Step(Protocol):
+    name: str
+
+    def apply(self, df: pd.DataFrame) -> StepOutput: ...
+
+
+class NormalizeText:
+    """Repair encoding damage, strip HTML, tidy whitespace in every data value."""
+
+    name = "normalize_text"
+
+    def apply(self, df: pd.DataFrame) -> StepOutput:
+        out = df.copy()
+        for col in data_columns(out):
+            out[col] = out[col].map(lambda v: v if pd.isna(v) else normalize_text(v))
+        return StepOutput(out)
+
+
+class NullSpellings:
+    """Turn NA spellings (NA, N/A, null, -, ?, none, blank) into real missing values."""
+
+    name = "null_spellings"
+
+    def apply(self, df: pd.DataFrame) -> StepOutput:
+        out = df.copy()
+        for col in data_columns(out):
+            # pandas 3 string dtype keeps NA as NA, so test it explicitly before calling is_na.
+            mask = out[col].map(lambda v: pd.isna(v) or is_na(v)).astype(bool)
+            out.loc[mask, col] = pd.NA
+        return StepOutput(out)
+
+
+class DropEmptyRows:
+    """A row with every data value missing carries nothing: quarantine it so it is still counted."""
+
+    name = "drop_empty_rows"
+
+    def apply(self, df: pd.DataFrame) -> StepOutput:
+        cols = data_columns(df)
+        empty = df[cols].isna().all(axis=1) if cols else pd.Series(True, index=df.index)
+        rejected = df[empty].copy()
+        rejected[REASON] = rejected[LINE].map(lambda n: f"line {n}: every value is empty — row quarantined")
+        return StepOutput(df[~empty], quarantined=rejected)
+
+
+class ExactDuplicates:
+    """Keep the first occurrence of each identical normalized row; record the others as duplicates.
+
+    Row ids hash the normalized content, so identical rows share an id: the id is the dedup key.
+    """
+
+    name = "exact_duplicates"
+
+    def apply(self, df: pd.DataFrame) -> StepOutput:
+        dup = df.duplicated(subset=[ROW_ID], keep="first")
+        dups = df[dup].copy()
+        dups[DUPLICATE_OF] = dups[ROW_ID]
+        dups[SIMILARITY] = 1.0
+        return StepOutput(df[~dup], duplicates=dups)
+
+
+def default_steps() -> list[Step]:
+    return [
+        NormalizeText(),  # so that values differing only in markup/whitespace compare equal
+        NullSpellings(),  # so missing values are missing, whatever the exporter wrote
+        DropEmptyRows(),  # blank records are counted but not curated
+        ExactDuplicates(),  # same normalized content twice is one record
+    ]
+
+
+@dataclass
+class CleanResult:
+    curated: pd.DataFrame
+    duplicates: pd.DataFrame
+    quarantined: pd.DataFrame
+    column_map: dict[str, str]
+    steps: dict[str, dict[str, int]]
+
+
+def build_frame(header: list[str], records: list[list[str]], lines: list[int], source: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Staging records -> a DataFrame with standardized column names and bookkeeping columns."""
+    names = standardize_columns(header)
+    df = pd.DataFrame(records, columns=names, dtype="string") if records else pd.DataFrame(columns=names, dtype="string")
+    df.insert(0, LINE, pd.Series(lines, dtype="int64"))
+    df.insert(0, SOURCE, source)
+    return df, dict(zip(header, names))
+
+
+def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
+    """Row id = hash(schema version, source, normalized content): identical rows share an id."""
+    cols = data_columns(df)
+    out = df.copy()
+    out[ROW_ID] = [
+        stable_id(src, *(("" if pd.isna(v) else v) for v in vals))
+        for src, vals in zip(out[SOURCE], out[cols].itertuples(index=False, name=None))
+    ]
+    return out
+
+
+def run_steps(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
+    quarantined, duplicates, stats = [], [], {}
+    for step in steps:
+        before = len(df)
+        if step.name == "exact_duplicates":
+            df = assign_row_ids(df)  # ids depend on normalized content, so assign right before dedup
+        out = step.apply(df)
+        df = out.kept
+        if len(out.quarantined):
+            quarantined.append(out.quarantined)
+        if len(out.duplicates):
+            duplicates.append(out.duplicates)
+        stats[step.name] = {"in": before, "kept": len(df), "quarantined": len(out.quarantined), "duplicates": len(out.duplicates)}
+    if ROW_ID not in df.columns:
+        df = assign_row_ids(df)
+    return CleanResult(
+        curated=df.reset_index(drop=True),
+        duplicates=pd.concat(duplicates, ignore_index=True) if duplicates else pd.DataFrame(),
+        quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(),
+        column_map={},
+        steps=stats,
+    )

@@ -1,0 +1,178 @@
+"""``headwater`` command line: run the ingest DAG locally, search the vector store, show a report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import date as date_cls
+from pathlib import Path
+
+from headwater import localenv
+
+
+def _airflow(*args: str, log, env: dict[str, str]) -> int:
+    exe = Path(sys.executable).with_name("airflow")
+    cmd = [str(exe) if exe.exists() else "airflow", *args]
+    return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
+
+
+def ensure_airflow_db(env: dict[str, str], log) -> None:
+    """Create/upgrade the local SQLite metadata DB (a no-op when it is current)."""
+    db = Path(env["AIRFLOW_HOME"]) / "airflow.db"
+    Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    marker = Path(env["AIRFLOW_HOME"]) / ".migrated"
+    if db.exists() and marker.exists():
+        return
+    print(f"initializing Airflow metadata DB at {db} ...", flush=True)
+    if _airflow("db", "migrate", log=log, env=env) != 0:
+        raise SystemExit(f"airflow db migrate failed — see {log.name}")
+    marker.touch()
+
+
+def _progress(settings, date: str, total_files: int, stop: threading.Event) -> None:
+    """A progress bar over file stages, driven by the manifests the tasks write."""
+    from tqdm import tqdm
+
+    from headwater.layout import Layout
+    from headwater.stages import STAGES
+    from headwater.storage import read_json
+
+    total = max(total_files, 1) * len(STAGES)
+    folder = Layout(settings.data_dir, date).manifests_dir()
+    started = time.time()
+    with tqdm(total=total, desc=f"headwater_ingest {date}", unit="stage", file=sys.stderr) as bar:
+        while not stop.is_set():
+            done = 0
+            for path in folder.glob("*.json") if folder.exists() else []:
+                m = read_json(path) or {}
+                if m.get("stages", {}).get("ingest") is None:
+                    continue
+                stamp = path.stat().st_mtime
+                if stamp < started:
+                    continue  # left from an earlier run
+                done += len(STAGES) if m.get("status") == "quarantined" else len(m.get("stages", {}))
+            bar.n = min(done, total)
+            bar.refresh()
+            stop.wait(0.5)
+        bar.n = total if done >= total else bar.n
+        bar.refresh()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    env = localenv.local_env()
+    if args.landing:
+        env["HEADWATER_LANDING_URI"] = args.landing
+    localenv.apply(env)
+    from headwater.config import Settings
+    from headwater.discovery import list_local
+    from headwater.layout import Layout
+    from headwater.stages import format_report
+    from headwater.storage import read_json
+
+    settings = Settings.from_env()
+    logs = Path(env["HEADWATER_HOME"]) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"run-{args.date}.log"
+    with open(log_path, "w") as log:
+        ensure_airflow_db(env, log)
+        files = list_local(settings.landing_uri, args.date)
+        print(f"{len(files)} file(s) in {settings.landing_uri}/{args.date}; Airflow log: {log_path}", flush=True)
+        stop = threading.Event()
+        bar = threading.Thread(target=_progress, args=(settings, args.date, len(files), stop), daemon=True)
+        if not args.verbose:
+            bar.start()
+        rc = _airflow(
+            "dags", "test", "headwater_ingest", args.date, log=None if args.verbose else log, env=env
+        )
+        stop.set()
+        if bar.is_alive():
+            bar.join()
+    report = read_json(Layout(settings.data_dir, args.date).report())
+    if report is None:
+        print(f"no run report was written — see {log_path}", file=sys.stderr)
+        return rc or 1
+    print()
+    print(format_report(report))
+    print(f"{'log:':<12} {log_path}")
+    if rc != 0 or report["failed"]:
+        print(f"\nrun FAILED (airflow exit {rc}); failed files: {report['failed']}", file=sys.stderr)
+        return rc or 1
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    localenv.apply(localenv.local_env())
+    from headwater.config import Settings
+    from headwater.embed import embed_texts, load_model
+    from headwater.vectorstore import VectorStore
+
+    settings = Settings.from_env()
+    store = VectorStore(settings.data_dir / "vectors", settings.vector_table)
+    if store.count() == 0:
+        print("the vector store is empty — run `make run` (or `headwater run --date D`) first", file=sys.stderr)
+        return 1
+    model = load_model(settings.embedding_model)
+    hits = store.search(embed_texts(model, [args.query])[0], k=args.k)
+    if args.json:
+        print(json.dumps([h.__dict__ for h in hits], indent=2))
+        return 0
+    for rank, h in enumerate(hits, 1):
+        text = " ".join(h.text.split())
+        print(f"{rank}. score {h.score:.3f}  {h.source_file}  line {h.line}  [{h.column}]")
+        print(f"   {text[:200]}{'...' if len(text) > 200 else ''}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    localenv.apply(localenv.local_env())
+    from headwater.config import Settings
+    from headwater.layout import Layout
+    from headwater.stages import format_report
+    from headwater.storage import read_json
+
+    report = read_json(Layout(Settings.from_env().data_dir, args.date).report())
+    if report is None:
+        print(f"no report for {args.date}", file=sys.stderr)
+        return 1
+    print(format_report(report))
+    return 0
+
+
+def _date(value: str) -> str:
+    try:
+        return date_cls.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-20") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="headwater", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the headwater_ingest DAG locally for one logical date (airflow dags test)")
+    run.add_argument("--date", type=_date, required=True, help="logical date, YYYY-MM-DD (landing/<date>/ is read)")
+    run.add_argument("--landing", help="landing zone URI (default: $HEADWATER_LANDING_URI or the sample data)")
+    run.add_argument("-v", "--verbose", action="store_true", help="stream Airflow's output instead of a progress bar")
+    run.set_defaults(func=cmd_run)
+
+    search = sub.add_parser("search", help="top-k chunks from the vector store for a query")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5, help="number of results (default 5)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(func=cmd_search)
+
+    rep = sub.add_parser("report", help="print the run report of a date")
+    rep.add_argument("--date", type=_date, required=True)
+    rep.set_defaults(func=cmd_report)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

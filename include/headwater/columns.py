@@ -1,0 +1,41 @@
+"""Column-name standardization: every header convention lands on snake_case."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CAMEL_1 = re.compile(r"([a-z0-9])([A-Z])")
+_CAMEL_2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def standardize_name(name: str, position: int) -> str:
+    """``" Customer ID "``, ``customerId``, ``CUSTOMER-ID`` -> ``customer_id``.
+
+    Blank names become ``column_<position>`` (1-based) and names starting with a
+    digit get a ``col_`` prefix so they stay valid identifiers.
+    """
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    text = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", text.strip()))
+    text = _NON_WORD.sub("_", text).strip("_").lower()
+    if not text:
+        return f"column_{position}"
+    if text[0].isdigit():
+        return f"col_{text}"
+    return text
+
+
+def standardize_columns(names: list[str]) -> list[str]:
+    """Standardize every name; later collisions get ``_2``, ``_3``... in header order."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for i, raw in enumerate(names, start=1):
+        base = standardize_name(raw, i)
+        candidate, n = base, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{base}_{n}"
+        seen[candidate] = 1
+        out.append(candidate)
+    return out

@@ -1,0 +1,302 @@
+"""The four per-file stages (ingest -> clean -> chunk -> embed) and the run report.
+
+Each stage reads the previous stage's output from disk, overwrites its own output
+atomically and updates the file's manifest, then returns a small dict (paths and
+counts) that fits in an XCom. Running a stage twice gives the same result.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from headwater import SCHEMA_VERSION, __version__
+from headwater.config import Settings
+from headwater.ids import content_hash
+from headwater.layout import Layout, file_key
+from headwater.storage import atomic_path, read_json, write_json, write_parquet
+
+STAGES = ("ingest", "clean", "chunk", "embed")
+OK, QUARANTINED, EMPTY = "ok", "quarantined", "empty"
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """One landing file of one logical date."""
+
+    date: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return file_key(self.name)
+
+    @property
+    def source(self) -> str:
+        """Landing-relative path: the identity of the file in every output."""
+        return f"{self.date}/{self.name}"
+
+    @classmethod
+    def from_info(cls, info: dict[str, Any]) -> FileRef:
+        return cls(date=info["date"], name=info["file"])
+
+
+def _layout(settings: Settings, date: str) -> Layout:
+    assert settings.data_dir is not None
+    return Layout(settings.data_dir, date)
+
+
+def load_manifest(settings: Settings, ref: FileRef) -> dict[str, Any]:
+    manifest = read_json(_layout(settings, ref.date).manifest(ref.key))
+    if manifest is None:
+        raise FileNotFoundError(f"{ref.source}: no manifest — run the ingest stage for this file first")
+    return manifest
+
+
+def _save(settings: Settings, ref: FileRef, manifest: dict[str, Any], stage: str, started: float) -> dict[str, Any]:
+    manifest["stages"][stage] = {"seconds": round(time.monotonic() - started, 3)}
+    write_json(_layout(settings, ref.date).manifest(ref.key), manifest)
+    return summary(manifest)
+
+
+def summary(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The XCom-sized view of a manifest."""
+    keys = ("source", "file", "date", "status", "error", "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")
+    return {k: manifest.get(k) for k in keys}
+
+
+def _write_jsonl(target: Path, rows: list[dict[str, Any]]) -> None:
+    with atomic_path(target) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
+    """Parse the raw bytes of one landing file into a staging table; quarantine bad rows or the whole file."""
+    from headwater.ingest import UnreadableFile, parse_csv
+
+    started = time.monotonic()
+    lay = _layout(settings, ref.date)
+    manifest: dict[str, Any] = {
+        "source": ref.source,
+        "file": ref.name,
+        "date": ref.date,
+        "key": ref.key,
+        "sha256": content_hash(data),
+        "bytes": len(data),
+        "schema_version": SCHEMA_VERSION,
+        "code_version": __version__,
+        "status": OK,
+        "error": None,
+        "rows_read": 0,
+        "curated": 0,
+        "duplicates": 0,
+        "quarantined": 0,
+        "chunks": 0,
+        "vectors": 0,
+        "stages": {},
+    }
+    # A re-run replaces everything this file produced before.
+    _remove(lay.staging(ref.key), lay.curated(ref.key), lay.duplicates(ref.key), lay.chunks(ref.key))
+    _remove(lay.quarantine_rows(ref.key), lay.quarantine_file(ref.key), lay.quarantine_raw(ref.key))
+    try:
+        parsed = parse_csv(data, ref.name)
+    except UnreadableFile as exc:
+        manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}")
+        with atomic_path(lay.quarantine_raw(ref.key)) as tmp:
+            tmp.write_bytes(data)
+        write_json(lay.quarantine_file(ref.key), {"source": ref.source, "reason": manifest["error"], "sha256": manifest["sha256"]})
+        drop_vectors(ref, settings)
+        return _save(settings, ref, manifest, "ingest", started)
+
+    staging = pd.DataFrame(parsed.records, columns=[f"c{i}" for i in range(len(parsed.header))], dtype="string")
+    staging.insert(0, "_line", pd.Series(parsed.lines, dtype="int64"))
+    write_parquet(lay.staging(ref.key), staging)
+    _write_jsonl(
+        lay.quarantine_rows(ref.key),
+        [{"source": ref.source, "line": i.line, "stage": "ingest", "reason": i.reason, "raw": i.raw} for i in parsed.issues],
+    )
+    manifest.update(
+        encoding=parsed.encoding,
+        delimiter=parsed.delimiter,
+        header=parsed.header,
+        rows_read=parsed.rows_read,
+        quarantined=len(parsed.issues),
+        status=OK if parsed.rows_read else EMPTY,
+    )
+    return _save(settings, ref, manifest, "ingest", started)
+
+
+# ---------------------------------------------------------------- clean
+
+
+def clean(ref: FileRef, settings: Settings) -> dict[str, Any]:
+    """Standardize columns, normalize text and NA spellings, drop empty and duplicate rows -> curated Parquet."""
+    from headwater.clean import DUPLICATE_OF, LINE, REASON, build_frame, default_steps, run_steps
+
+    started = time.monotonic()
+    lay = _layout(settings, ref.date)
+    manifest = load_manifest(settings, ref)
+    staging = pd.read_parquet(lay.staging(ref.key))
+    records = staging.drop(columns=["_line"]).astype("string")
+    frame, column_map = build_frame(
+        manifest["header"], records.values.tolist(), staging["_line"].tolist(), ref.source
+    )
+    for col in frame.columns[2:]:
+        frame[col] = frame[col].astype("string")
+    result = run_steps(frame, default_steps())
+
+    write_parquet(lay.curated(ref.key), result.curated)
+    if len(result.duplicates):
+        write_parquet(lay.duplicates(ref.key), result.duplicates)
+    else:
+        _remove(lay.duplicates(ref.key))
+    issues = [r for r in _read_jsonl(lay.quarantine_rows(ref.key)) if r.get("stage") == "ingest"]
+    for _, row in result.quarantined.iterrows():
+        issues.append({"source": ref.source, "line": int(row[LINE]), "stage": "clean", "reason": f"{ref.name} {row[REASON]}", "raw": None})
+    _write_jsonl(lay.quarantine_rows(ref.key), issues)
+
+    manifest.update(
+        columns=column_map,
+        curated=len(result.curated),
+        duplicates=len(result.duplicates),
+        quarantined=len(issues),
+        clean_steps=result.steps,
+        duplicate_of={str(k): v for k, v in zip(result.duplicates.get(LINE, []), result.duplicates.get(DUPLICATE_OF, []))},
+    )
+    return _save(settings, ref, manifest, "clean", started)
+
+
+# ---------------------------------------------------------------- chunk
+
+
+def chunk(ref: FileRef, settings: Settings) -> dict[str, Any]:
+    """Split the free-text columns of the curated table into token-bounded, overlapping chunks."""
+    from headwater.chunk import chunk_frame, detect_text_columns, load_tokenizer
+    from headwater.embed import resolve_model_dir
+
+    started = time.monotonic()
+    lay = _layout(settings, ref.date)
+    manifest = load_manifest(settings, ref)
+    curated = pd.read_parquet(lay.curated(ref.key))
+    text_columns = detect_text_columns(curated)
+    tokenizer = load_tokenizer(resolve_model_dir(settings.embedding_model))
+    chunks = chunk_frame(curated, tokenizer, settings.chunk_tokens, settings.chunk_overlap, text_columns)
+    write_parquet(lay.chunks(ref.key), chunks)
+    manifest.update(text_columns=text_columns, chunks=len(chunks))
+    return _save(settings, ref, manifest, "chunk", started)
+
+
+# ---------------------------------------------------------------- embed
+
+
+def embed(ref: FileRef, settings: Settings, progress: bool = False) -> dict[str, Any]:
+    """Embed every chunk and make the vector store hold exactly this file's current chunks."""
+    from headwater.embed import embed_dim as embedding_dim, embed_texts, load_model, model_id
+    from headwater.vectorstore import VectorStore
+
+    started = time.monotonic()
+    lay = _layout(settings, ref.date)
+    manifest = load_manifest(settings, ref)
+    chunks = pd.read_parquet(lay.chunks(ref.key))
+    model = load_model(settings.embedding_model)
+    vectors = embed_texts(model, chunks["text"].tolist(), settings.embed_batch_size, progress)
+    store = VectorStore(lay.vectors, settings.vector_table, dim=embedding_dim(model))
+    stored = store.replace_source(ref.source, chunks, vectors, model_id(settings.embedding_model))
+    manifest.update(vectors=stored, model=model_id(settings.embedding_model))
+    return _save(settings, ref, manifest, "embed", started)
+
+
+def drop_vectors(ref: FileRef, settings: Settings) -> None:
+    """Remove a file's vectors (it was quarantined or emptied since it was last embedded)."""
+    from headwater.vectorstore import VectorStore
+
+    lay = _layout(settings, ref.date)
+    store = VectorStore(lay.vectors, settings.vector_table)
+    if store.count(ref.source):
+        import numpy as np
+
+        store.replace_source(ref.source, pd.DataFrame(columns=["id"]), np.zeros((0, store.dim), dtype="float32"), "")
+
+
+# ---------------------------------------------------------------- report
+
+
+def report(date: str, names: list[str], settings: Settings) -> dict[str, Any]:
+    """Aggregate the manifests of the date's files into a run report; flag any row not accounted for."""
+    lay = _layout(settings, date)
+    files = []
+    for name in sorted(names):
+        ref = FileRef(date, name)
+        manifest = read_json(lay.manifest(ref.key)) or {
+            "source": ref.source,
+            "file": name,
+            "date": date,
+            "status": "missing",
+            "error": f"{ref.source}: no manifest — the ingest task never finished for this file",
+        }
+        done = set(manifest.get("stages", {}))
+        if manifest.get("status") == OK and not set(STAGES) <= done:
+            manifest["status"] = "failed"
+            manifest["error"] = manifest.get("error") or f"stages not completed: {', '.join(s for s in STAGES if s not in done)}"
+        accounted = manifest.get("curated", 0) + manifest.get("duplicates", 0) + manifest.get("quarantined", 0)
+        manifest["accounted"] = accounted == manifest.get("rows_read", 0)
+        files.append(manifest)
+    totals = {k: sum(int(f.get(k) or 0) for f in files) for k in ("rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")}
+    result = {
+        "date": date,
+        "files": [summary(f) | {"accounted": f["accounted"]} for f in files],
+        "totals": totals,
+        "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
+        "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
+        "outputs": {
+            "curated": str(lay.curated_dir),
+            "quarantine": str(lay.curated_dir.parent.parent / "quarantine" / f"date={date}"),
+            "vectors": str(lay.vectors),
+            "report": str(lay.report()),
+        },
+    }
+    write_json(lay.report(), result)
+    return result
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """A fixed-width summary table for terminals and task logs."""
+    head = f"{'file':<28} {'status':<11} {'read':>6} {'curated':>7} {'dups':>5} {'quar':>5} {'chunks':>6} {'vectors':>7}"
+    lines = [f"Headwater run {report['date']}", head, "-" * len(head)]
+    for f in report["files"]:
+        lines.append(
+            f"{f['file'][:28]:<28} {f['status']:<11} {f['rows_read'] or 0:>6} {f['curated'] or 0:>7} "
+            f"{f['duplicates'] or 0:>5} {f['quarantined'] or 0:>5} {f['chunks'] or 0:>6} {f['vectors'] or 0:>7}"
+        )
+        if f.get("error"):
+            lines.append(f"  ! {f['error']}")
+    t = report["totals"]
+    lines.append("-" * len(head))
+    lines.append(
+        f"{'total':<28} {'':<11} {t['rows_read']:>6} {t['curated']:>7} {t['duplicates']:>5} {t['quarantined']:>5} {t['chunks']:>6} {t['vectors']:>7}"
+    )
+    lines.append("")
+    for name, path in report["outputs"].items():
+        lines.append(f"{name + ':':<12} {path}")
+    return "\n".join(lines)

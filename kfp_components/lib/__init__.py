@@ -1,0 +1,1 @@
+"""Plain, importable training and evaluation logic behind the kfp components."""
