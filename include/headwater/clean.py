@@ -150,6 +150,7 @@ def run_steps(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
         stats[step.name] = {"in": before, "kept": len(df), "quarantined": len(out.quarantined), "duplicates": len(out.duplicates)}
     if ROW_ID not in df.columns:
         df = assign_row_ids(df)
+    df = df[[ROW_ID, SOURCE, LINE, *data_columns(df)]]
     return CleanResult(
         curated=df.reset_index(drop=True),
         duplicates=pd.concat(duplicates, ignore_index=True) if duplicates else pd.DataFrame(),

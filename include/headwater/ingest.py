@@ -70,10 +70,28 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _looks_western(data):
+        return "cp1252"
     best = charset_normalizer.from_bytes(data[: SNIFF_BYTES * 4]).best()
     if best is None:
         raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
     return best.encoding
+
+
+def _looks_western(data: bytes) -> bool:
+    """True when ``data`` reads as cp1252 text with accents sprinkled between ASCII letters.
+
+    charset-normalizer often ranks Baltic or Central-European code pages first for
+    short Western-European exports (the commonest non-UTF-8 CSVs). Misdecoded
+    Cyrillic or Greek, by contrast, turns whole words into accented letters.
+    """
+    try:
+        text = data[: SNIFF_BYTES * 4].decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if ord(c) > 127)
+    return bool(letters) and accented / len(letters) < 0.15
 
 
 def check_not_binary(data: bytes) -> None:
@@ -86,7 +104,7 @@ def check_not_binary(data: bytes) -> None:
     head = data[:SNIFF_BYTES]
     if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-        if controls > len(head) * 0.05:
+        if controls > max(16, len(head) * 0.05):  # a few stray NULs are repairable; many mean binary
             raise UnreadableFile(
                 f"{controls} control bytes in the first {len(head)} bytes: binary, not CSV — file quarantined"
             )

@@ -1,0 +1,56 @@
+# Headwater: `make run` and `make test` set up everything they need themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+VENV_KFP := .venv-kfp
+PIP := scripts/pip_install.sh
+DATE ?= 2026-11-20
+PYTEST_ARGS ?=
+
+export HEADWATER_PROJECT_DIR := $(CURDIR)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: help install run test test-all search clean distclean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# An environment is (re)built only when it is missing or its requirements changed:
+# the stamp file is older than any requirements file.
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing the Airflow environment into $(VENV) (first time: a few minutes) ..."
+	@$(PIP) $(VENV)/bin/pip install -q -r requirements.txt -r requirements-dev.txt
+	@$(PIP) $(VENV)/bin/pip install -q --no-deps -e .
+	@touch $@
+
+$(VENV_KFP)/.installed: kfp_components/requirements.txt
+	@test -x $(VENV_KFP)/bin/python || $(PYTHON) -m venv $(VENV_KFP)
+	@echo "installing the training/KFP environment into $(VENV_KFP) (first time: a few minutes) ..."
+	@$(PIP) $(VENV_KFP)/bin/pip install -q -r kfp_components/requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed $(VENV_KFP)/.installed ## create both environments if missing or stale
+
+run: $(VENV)/.installed ## run headwater_ingest for DATE (default 2026-11-20) over the sample landing zone
+	@$(VENV)/bin/headwater run --date $(DATE)
+
+search: $(VENV)/.installed ## search the vector store: make search Q="glue coming apart"
+	@$(VENV)/bin/headwater search "$(Q)"
+
+test: $(VENV)/.installed $(VENV_KFP)/.installed ## unit, DAG and end-to-end tests (slow ones excluded)
+	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components -m "not slow" $(PYTEST_ARGS)
+	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components -m "not slow" $(PYTEST_ARGS); fi
+
+test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones included
+	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components $(PYTEST_ARGS)
+	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components $(PYTEST_ARGS); fi
+
+clean: ## remove local outputs and the local Airflow home (.headwater/)
+	rm -rf .headwater
+
+distclean: clean ## also remove both environments
+	rm -rf $(VENV) $(VENV_KFP)

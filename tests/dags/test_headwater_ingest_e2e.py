@@ -1,0 +1,68 @@
+"""A real Airflow run of headwater_ingest (dag.test) over the shipped sample landing zone."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+EXPECTED = {
+    # file: (status, rows_read, curated, duplicates, quarantined, chunks, vectors)
+    "Customers Export.csv": ("ok", 11, 8, 2, 1, 0, 0),
+    "SUPPORT_TICKETS.csv": ("ok", 8, 5, 1, 2, 5, 5),
+    "customers_eu.csv": ("ok", 6, 5, 1, 0, 0, 0),
+    "orders_export.csv": ("quarantined", 0, 0, 0, 0, 0, 0),
+    "product-reviews.csv": ("ok", 7, 6, 1, 0, 6, 6),
+    "productCatalog.csv": ("ok", 6, 5, 1, 0, 8, 8),
+}
+COUNTS = ("status", "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")
+
+
+@pytest.fixture(scope="module")
+def dag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).dags["headwater_ingest"]
+
+
+def _run(dag):
+    from headwater.config import Settings
+    from headwater.layout import Layout
+    from headwater.storage import read_json
+
+    run = dag.test(logical_date=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    report = read_json(Layout(Settings.from_env().data_dir, "2026-11-20").report())
+    return run, report
+
+
+def test_sample_day_end_to_end_then_rerun_is_a_noop(dag) -> None:
+    from headwater.config import Settings
+    from headwater.vectorstore import VectorStore
+
+    run, report = _run(dag)
+    assert run.state == "success"
+    got = {f["file"]: tuple(f[k] for k in COUNTS) for f in report["files"]}
+    assert got == EXPECTED
+    assert all(f["accounted"] for f in report["files"])
+    assert report["failed"] == []
+    assert report["quarantined_files"] == ["2026-11-20/orders_export.csv"]
+
+    tis = run.get_task_instances()
+    # skipped instances never render their template, so name map indexes from the ingest tasks
+    names = {ti.map_index: ti.rendered_map_index for ti in tis if ti.task_id == "process_file.ingest"}
+    assert sorted(names.values()) == sorted(EXPECTED)
+    states = {(ti.task_id, names.get(ti.map_index)): ti.state for ti in tis}
+    assert states[("process_file.ingest", "orders_export.csv")] == "success"
+    assert states[("process_file.clean", "orders_export.csv")] == "skipped"
+    assert states[("process_file.embed", "orders_export.csv")] == "skipped"
+    assert states[("process_file.embed", "productCatalog.csv")] == "success"
+
+    store = VectorStore(Settings.from_env().data_dir / "vectors")
+    first_ids = sorted(store.ids())
+    assert len(first_ids) == 19
+
+    run2, report2 = _run(dag)
+    assert run2.state == "success"
+    assert report2["totals"] == report["totals"]
+    assert sorted(store.ids()) == first_ids

@@ -1,0 +1,57 @@
+"""ids, storage, layout, discovery and config: the small pieces everything else leans on."""
+
+from pathlib import Path
+
+import pytest
+
+from headwater.config import Settings
+from headwater.discovery import is_landing_file, list_local, select
+from headwater.ids import stable_id
+from headwater.layout import Layout, file_key
+from headwater.storage import atomic_path, read_json, write_json
+
+
+def test_stable_id_is_deterministic_and_separates_parts() -> None:
+    assert stable_id("a", "b") == stable_id("a", "b")
+    assert stable_id("ab", "") != stable_id("a", "b")
+    assert stable_id(None) == stable_id("")
+    assert len(stable_id("x")) == 32
+
+
+def test_atomic_path_leaves_no_partial_file_on_error(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    write_json(target, {"v": 1})
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("crash mid-write")
+    assert read_json(target) == {"v": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_layout_paths_are_partitioned_by_date(tmp_path: Path) -> None:
+    lay = Layout(tmp_path, "2026-11-20")
+    assert lay.curated(file_key("Customers Export.csv")) == tmp_path / "curated/date=2026-11-20/Customers_Export.csv.parquet"
+    assert file_key("../../etc/passwd") == "etc_passwd"
+
+
+def test_discovery_ignores_hidden_and_in_flight_files(tmp_path: Path) -> None:
+    names = ["b.csv", "A.CSV", ".hidden.csv", "_tmp.csv", "c.csv.part", "notes.md", "d.tsv"]
+    assert select(names) == ["A.CSV", "b.csv", "d.tsv"]
+    assert not is_landing_file("x.csv.tmp")
+    (tmp_path / "2026-11-20").mkdir()
+    for n in names:
+        (tmp_path / "2026-11-20" / n).write_text("a\n")
+    assert list_local(tmp_path.as_uri(), "2026-11-20") == ["A.CSV", "b.csv", "d.tsv"]
+    assert list_local(tmp_path.as_uri(), "2026-11-21") == []
+
+
+def test_settings_from_env_defaults_and_errors(tmp_path: Path) -> None:
+    s = Settings.from_env({"HEADWATER_HOME": str(tmp_path)})
+    assert s.data_dir == tmp_path / "data"
+    assert s.landing_uri == (tmp_path / "landing").as_uri()
+    assert Settings.from_env({"HEADWATER_HOME": str(tmp_path), "HEADWATER_CHUNK_TOKENS": "64"}).chunk_tokens == 64
+    with pytest.raises(ValueError, match="HEADWATER_CHUNK_TOKENS='many': expected an integer"):
+        Settings.from_env({"HEADWATER_CHUNK_TOKENS": "many"})
+    with pytest.raises(ValueError, match="chunk_overlap=200"):
+        Settings(home=tmp_path, chunk_overlap=200)

