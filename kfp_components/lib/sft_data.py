@@ -214,3 +214,23 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
 
 def rejection_rows(rejected: Iterable[Rejection]) -> list[dict[str, str]]:
     return [{"id": r.id, "reason": r.reason, "detail": r.detail} for r in rejected]
+
+
+def prepare_sft_files(
+    examples_path: str | Path,
+    model_dir: str,
+    settings: DatasetSettings,
+    train_path: str | Path,
+    eval_path: str | Path,
+    rejected_path: str | Path,
+) -> dict[str, int]:
+    """Read chunks, build the splits with the base model's tokenizer, write three JSONL files."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    splits = build_sft_splits(read_chunk_records(examples_path), tokenizer, settings)
+    check_splits_usable(splits, settings, where=str(examples_path))
+    write_jsonl(sorted(splits.train, key=lambda r: r["id"]), train_path)
+    write_jsonl(sorted(splits.eval, key=lambda r: r["id"]), eval_path)
+    write_jsonl(rejection_rows(splits.rejected), rejected_path)
+    return splits.counts()
