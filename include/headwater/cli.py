@@ -45,7 +45,8 @@ def _progress(settings, date: str, total_files: int, stop: threading.Event) -> N
     total = max(total_files, 1) * len(STAGES)
     folder = Layout(settings.data_dir, date).manifests_dir()
     started = time.time()
-    with tqdm(total=total, desc=f"headwater_ingest {date}", unit="stage", file=sys.stderr) as bar:
+    # disable=None: a bar on a terminal, silence in CI logs
+    with tqdm(total=total, desc=f"headwater_ingest {date}", unit="stage", file=sys.stderr, disable=None) as bar:
         while not stop.is_set():
             done = 0
             for path in folder.glob("*.json") if folder.exists() else []:
