@@ -1,6 +1,6 @@
 """Regenerate the sample landing zone shipped in sample_data/landing/ (deterministic).
 
-Five CSVs on three topics, each with a different header convention, encoding and
+Six CSVs on three topics, each with a different header convention, encoding and
 delimiter, plus one malformed file. Expected counts are asserted in
 tests/dags/test_headwater_ingest_e2e.py; change both together.
 """
@@ -69,6 +69,22 @@ def customers_eu() -> None:
     )
 
 
+def customers_apac() -> None:
+    # camelCase, the third header convention of the customers source (config/sources/customers.yaml):
+    # customerID/fullName map exactly, remarks by alias, emailAddr/signupDt/lifetimeVal by fuzzy match,
+    # loyaltyTier stays unmapped. US dates, "$" amounts, a refund in parentheses (negative: fails
+    # the schema's min 0 and is quarantined), a value that is not a number (kept in lifetime_value__raw).
+    write(
+        "customersApac.csv",
+        "customerID,fullName,emailAddr,signupDt,lifetimeVal,remarks,loyaltyTier\n"
+        'A-3001,Mei Tanaka,mei@example.jp,03/20/2024,"$1,200.00",Prefers chat support,gold\n'
+        "A-3002,Raj Patel,raj@example.in,04/02/2024,$85.50,,silver\n"
+        "A-3003,Li Wei,liwei@example.cn,04/15/2024,(45.00),Refund larger than purchases,bronze\n"
+        "A-3004,Aroha Ngata,aroha@example.nz,05/01/2024,unknown,Asked for an invoice copy,silver\n"
+        'A-3001,Mei Tanaka,mei@example.jp,03/20/2024,"$1,200.00",Prefers chat support,gold\n',
+    )
+
+
 def product_catalog() -> None:
     # camelCase, quoted multi-line HTML descriptions long enough to need several chunks.
     rows = ["productId,productName,unitPrice,inStock,productDescription"]
@@ -131,6 +147,7 @@ if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     customers_export()
     customers_eu()
+    customers_apac()
     product_catalog()
     support_tickets()
     product_reviews()

@@ -8,13 +8,17 @@ rows go to quarantine (or to the duplicates record), never to /dev/null, so that
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
-from headwater.columns import standardize_columns
 from headwater.ids import stable_id
 from headwater.text import is_na, normalize_text
+from headwater.types import NullSpellings  # noqa: F401  (a step of the pipeline; re-exported)
+
+if TYPE_CHECKING:
+    from headwater.schema import ColumnMapping
+    from headwater.sources import SourceConfig
 
 # Bookkeeping columns carried next to the data; they start with "_" so data columns never clash.
 LINE = "_line"
@@ -54,20 +58,6 @@ class NormalizeText:
         return StepOutput(out)
 
 
-class NullSpellings:
-    """Turn NA spellings (NA, N/A, null, -, ?, none, blank) into real missing values."""
-
-    name = "null_spellings"
-
-    def apply(self, df: pd.DataFrame) -> StepOutput:
-        out = df.copy()
-        for col in data_columns(out):
-            # pandas 3 string dtype keeps NA as NA, so test it explicitly before calling is_na.
-            mask = out[col].map(lambda v: pd.isna(v) or is_na(v)).astype(bool)
-            out.loc[mask, col] = pd.NA
-        return StepOutput(out)
-
-
 class DropEmptyRows:
     """A row with every data value missing carries nothing: quarantine it so it is still counted."""
 
@@ -97,13 +87,28 @@ class ExactDuplicates:
         return StepOutput(df[~dup], duplicates=dups)
 
 
-def default_steps() -> list[Step]:
+def build_steps(config: SourceConfig | None = None) -> list[Step]:
+    """The cleaning pipeline for one source (``config``: headwater.sources; None = defaults, no config)."""
+    from headwater.impute import Impute
+    from headwater.sources import SourceConfig
+    from headwater.types import CoerceTypes, NullSpellings
+    from headwater.validate import ValidateSchema
+
+    config = config or SourceConfig()
     return [
         NormalizeText(),  # so that values differing only in markup/whitespace compare equal
-        NullSpellings(),  # so missing values are missing, whatever the exporter wrote
+        NullSpellings(config.types.na_values),  # so missing values are missing, whatever the exporter wrote
+        CoerceTypes(config.declared_types, config.types, config.identifiers),  # real numbers/booleans/dates; failures kept in <col>__raw or quarantined
         DropEmptyRows(),  # blank records are counted but not curated
         ExactDuplicates(),  # same normalized content twice is one record
+        Impute(config.impute, config.declared_types, config.identifiers),  # fill gaps per column strategy, flagged in <col>__imputed
+        ValidateSchema(config.schema),  # a row breaking a rule of the canonical schema is quarantined with the rule
     ]
+
+
+def default_steps() -> list[Step]:
+    """The pipeline with no source config: standardized columns, inferred types, no imputation or validation."""
+    return build_steps(None)
 
 
 @dataclass
@@ -115,13 +120,35 @@ class CleanResult:
     steps: dict[str, dict[str, int]]
 
 
-def build_frame(header: list[str], records: list[list[str]], lines: list[int], source: str) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Staging records -> a DataFrame with standardized column names and bookkeeping columns."""
-    names = standardize_columns(header)
-    df = pd.DataFrame(records, columns=names, dtype="string") if records else pd.DataFrame(columns=names, dtype="string")
-    df.insert(0, LINE, pd.Series(lines, dtype="int64"))
+def build_frame(
+    header: list[str], records: list[list[str]], lines: list[int], source: str, config: SourceConfig | None = None
+) -> tuple[pd.DataFrame, ColumnMapping]:
+    """Staging records -> a DataFrame with canonical (or standardized) column names and bookkeeping columns."""
+    width = len(header)
+    values = pd.DataFrame(records, columns=[f"c{i}" for i in range(width)], dtype="string") if records else pd.DataFrame(
+        {f"c{i}": pd.Series(dtype="string") for i in range(width)}
+    )
+    return frame_from_staging(values, lines, header, source, config)
+
+
+def frame_from_staging(
+    values: pd.DataFrame, lines: list[int] | pd.Series, header: list[str], source: str, config: SourceConfig | None = None
+) -> tuple[pd.DataFrame, ColumnMapping]:
+    """Name the staging columns (positional, one per header field) after the source's canonical schema.
+
+    Canonical columns missing from the file are added empty, so every file of a source
+    has the same columns; unmapped columns keep their standardized names and follow.
+    """
+    from headwater.schema import map_columns
+
+    mapping = map_columns(header, config.schema if config else None, config.mapping if config else None)
+    df = values.astype("string").set_axis([m.output for m in mapping.matches], axis=1)
+    for name in mapping.missing:
+        df[name] = pd.Series(pd.NA, index=df.index, dtype="string")
+    df = df[mapping.order].reset_index(drop=True)
+    df.insert(0, LINE, pd.Series(list(lines), dtype="int64"))
     df.insert(0, SOURCE, source)
-    return df, dict(zip(header, names))
+    return df, mapping
 
 
 def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:

@@ -8,15 +8,23 @@ import unicodedata
 _CAMEL_1 = re.compile(r"([a-z0-9])([A-Z])")
 _CAMEL_2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
+# Letters NFKD does not decompose into ASCII, and symbols that carry meaning in a header.
+_TRANSLITERATE = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
+     "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "%": " pct ", "#": " num "}
+)
 
 
 def standardize_name(name: str, position: int) -> str:
     """``" Customer ID "``, ``customerId``, ``CUSTOMER-ID`` -> ``customer_id``.
 
+    Accents are stripped (``Prénom`` -> ``prenom``), ``%`` and ``#`` become ``pct``
+    and ``num`` (``Discount %`` -> ``discount_pct``), other punctuation is dropped.
     Blank names become ``column_<position>`` (1-based) and names starting with a
     digit get a ``col_`` prefix so they stay valid identifiers.
     """
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    text = str(name).translate(_TRANSLITERATE)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", text.strip()))
     text = _NON_WORD.sub("_", text).strip("_").lower()
     if not text:
@@ -28,7 +36,7 @@ def standardize_name(name: str, position: int) -> str:
 
 def standardize_columns(names: list[str]) -> list[str]:
     """Standardize every name; later collisions get ``_2``, ``_3``... in header order."""
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     out: list[str] = []
     for i, raw in enumerate(names, start=1):
         base = standardize_name(raw, i)
@@ -36,6 +44,6 @@ def standardize_columns(names: list[str]) -> list[str]:
         while candidate in seen:
             n += 1
             candidate = f"{base}_{n}"
-        seen[candidate] = 1
+        seen.add(candidate)
         out.append(candidate)
     return out

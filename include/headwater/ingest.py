@@ -3,6 +3,11 @@
 Nothing is interpreted here (no renaming, no typing): the staging table holds every
 accepted record exactly as parsed, with its physical line number, so later stages
 can always point back at the source.
+
+Reading is streaming: ``CsvFile(data, name).batches(n)`` yields records in batches
+of at most ``n`` (with the issues met on the way); ``parse_csv`` collects them all.
+A broken row never stops the file: the reader quarantines the physical lines of
+the broken record and resynchronizes on the next line.
 """
 
 from __future__ import annotations
@@ -10,28 +15,69 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sys
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import charset_normalizer
 
+from headwater.options import check_choice, check_range
+
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_BYTES = 64 * 1024
-MAX_FIELD_CHARS = 10 * 1024 * 1024
+RAW_PREVIEW_CHARS = 2000  # raw text kept per quarantined row
 
 # Magic numbers of formats that are sometimes dropped with a .csv name.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip"),
-    (b"PK\x03\x04", "zip"),
+    (b"PK\x03\x04", "zip (or xlsx/docx)"),
+    (b"PK\x05\x06", "zip (empty)"),
     (b"BZh", "bzip2"),
     (b"\xfd7zXZ\x00", "xz"),
     (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\x04\x22\x4d\x18", "lz4"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 (legacy .xls/.doc)"),
+    (b"SQLite format 3\x00", "SQLite database"),
     (b"PAR1", "parquet"),
+    (b"ORC", "ORC"),
+    (b"Obj\x01", "Avro"),
     (b"%PDF", "pdf"),
     (b"\x89PNG", "png"),
     (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"\x7fELF", "ELF executable"),
 )
+_HTML_STARTS = (b"<!doctype html", b"<html")
 
-csv.field_size_limit(MAX_FIELD_CHARS)
+# The csv module's own limit only guards against runaway quotes; the configurable
+# ReadOptions.max_field_chars decides, and quarantines the row instead of failing.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class ReadOptions:
+    """How a landing file is read."""
+
+    max_field_chars: int = field(default=1_048_576, metadata={"help": "A row with a longer field is quarantined (the file goes on)."})
+    encoding: str | None = field(default=None, metadata={"help": "Force an encoding (e.g. cp1252) instead of detecting it."})
+    delimiter: str | None = field(default=None, metadata={"help": "Force a delimiter (, ; tab |) instead of sniffing it."})
+    max_nul_share: float = field(default=0.05, metadata={"help": "More NUL/control bytes than this share of the first 64 KiB: the file is binary."})
+
+    def __post_init__(self) -> None:
+        check_range("max_field_chars", self.max_field_chars, 1)
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ValueError(f"encoding: {self.encoding!r} is not a known codec") from None
+        if self.delimiter is not None:
+            if self.delimiter in ("tab", "\\t"):
+                self.delimiter = "\t"
+            check_choice("delimiter", self.delimiter, DELIMITERS)
+        check_range("max_nul_share", self.max_nul_share, 0, 1)
 
 
 class UnreadableFile(Exception):
@@ -46,6 +92,13 @@ class RowIssue:
 
 
 @dataclass
+class Batch:
+    records: list[list[str]]
+    lines: list[int]
+    issues: list[RowIssue]
+
+
+@dataclass
 class ParsedFile:
     header: list[str]
     records: list[list[str]]
@@ -53,18 +106,36 @@ class ParsedFile:
     encoding: str
     delimiter: str
     issues: list[RowIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
         return len(self.records) + len(self.issues)
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the bytes look like BOM-less UTF-16 text (every other byte NUL), else None."""
+    head = data[: min(len(data), 4096) // 2 * 2]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.4 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.4 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def detect_encoding(data: bytes) -> str:
-    """BOMs first, then strict UTF-8, then charset-normalizer's best guess."""
+    """BOMs first, then BOM-less UTF-16, strict UTF-8, cp1252 for Western text, then charset-normalizer's guess."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return utf16
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -94,20 +165,21 @@ def _looks_western(data: bytes) -> bool:
     return bool(letters) and accented / len(letters) < 0.15
 
 
-def check_not_binary(data: bytes) -> None:
-    """Reject compressed or binary payloads before trying to parse them."""
+def check_not_binary(data: bytes, max_control_share: float = 0.05) -> None:
+    """Reject empty, compressed, binary or HTML payloads before trying to parse them."""
     if not data:
         raise UnreadableFile("empty file (0 bytes) — file quarantined")
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             raise UnreadableFile(f"{kind} data with a CSV name — file quarantined; decompress/convert it and drop it again")
+    if data[:512].lstrip().lower().startswith(_HTML_STARTS):
+        raise UnreadableFile("an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again")
     head = data[:SNIFF_BYTES]
-    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-        if controls > max(16, len(head) * 0.05):  # a few stray NULs are repairable; many mean binary
-            raise UnreadableFile(
-                f"{controls} control bytes in the first {len(head)} bytes: binary, not CSV — file quarantined"
-            )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
+        return
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if controls > max(16, len(head) * max_control_share):  # a few stray NULs are repairable; many mean binary
+        raise UnreadableFile(f"{controls} control bytes in the first {len(head)} bytes: binary, not CSV — file quarantined")
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -127,58 +199,148 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-def parse_csv(data: bytes, name: str) -> ParsedFile:
+class _LineFeed:
+    """Physical lines (split on \\n, \\r\\n and bare \\r only) for csv.reader, remembering the current record's lines.
+
+    After a broken record the lines it swallowed can be pushed back, so the reader
+    resynchronizes on the line after the break instead of losing the rest of the file.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._source = iter(io.StringIO(text, newline=""))
+        self.pending: deque[str] = deque()
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        line = self.pending.popleft() if self.pending else next(self._source)
+        self.taken.append(line)
+        return line
+
+
+def _preview(lines: list[str]) -> str:
+    return "".join(lines)[:RAW_PREVIEW_CHARS]
+
+
+class CsvFile:
+    """One landing file opened for reading: encoding, delimiter and header decided, records streamed."""
+
+    def __init__(self, data: bytes, name: str, options: ReadOptions | None = None) -> None:
+        self.name = name
+        self.options = options or ReadOptions()
+        self.warnings: list[str] = []
+        check_not_binary(data, self.options.max_nul_share)
+        self.encoding = self.options.encoding or detect_encoding(data)
+        if self.encoding.startswith("utf-16-"):
+            self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
+        try:
+            text = data.decode(self.encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
+        text = text.lstrip("\ufeff")
+        nuls = text.count("\x00")
+        if nuls:
+            # NUL padding comes from fixed-width exports and broken copies; it carries no data.
+            text = text.replace("\x00", "")
+            self.warnings.append(f"{nuls} NUL byte(s) removed")
+        self.delimiter = self.options.delimiter or sniff_delimiter(text[:SNIFF_BYTES])
+        self._feed = _LineFeed(text)
+        self._reader = self._new_reader()
+        self._line = 1  # physical line where the next record starts
+        self._pending_issues: list[RowIssue] = []
+        self.header = self._read_header()
+
+    def _new_reader(self):
+        return csv.reader(self._feed, delimiter=self.delimiter, strict=True)
+
+    def _next(self) -> tuple[int, list[str] | None, list[str]] | None:
+        """(start line, row or None when broken, physical lines) of the next record; None at the end."""
+        self._feed.taken = []
+        try:
+            row = next(self._reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:
+            taken = self._feed.taken
+            if len(taken) > 1 and "unexpected end of data" in str(exc):
+                # A quote opened on the first line never closed: only that line is bad; re-read the rest.
+                self._feed.pending.extendleft(reversed(taken[1:]))
+                taken = taken[:1]
+            start = self._line
+            self._line += max(len(taken), 1)
+            self._reader = self._new_reader()
+            self._last_error = str(exc)
+            return start, None, taken
+        start = self._line
+        self._line += len(self._feed.taken)
+        return start, row, self._feed.taken
+
+    def _read_header(self) -> list[str]:
+        while True:
+            item = self._next()
+            if item is None:
+                raise UnreadableFile("no header row (file is blank) — file quarantined")
+            line, row, taken = item
+            if row is None:
+                raise UnreadableFile(f"line {line}: the header row is not valid CSV ({self._last_error}) — file quarantined; fix the header and drop it again")
+            if row and not (len(row) == 1 and not row[0].strip()):
+                return row
+
+    def batches(self, size: int = 50_000) -> Iterator[Batch]:
+        """Records in batches of at most ``size``; each bad row becomes an issue in the batch where it was met."""
+        width, limit, name = len(self.header), self.options.max_field_chars, self.name
+        batch = Batch([], [], [])
+        while True:
+            item = self._next()
+            if item is None:
+                break
+            line, row, taken = item
+            if row is None:
+                reason = f"{name} line {line}: unparseable CSV ({self._last_error}) — row quarantined"
+                batch.issues.append(RowIssue(line, reason, _preview(taken)))
+            elif not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line: not a record
+            else:
+                if len(row) > width and not any(c.strip() for c in row[width:]):
+                    row = row[:width]  # trailing delimiters only
+                if len(row) != width:
+                    batch.issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", _preview(taken)))
+                elif sum(map(len, taken)) > limit and max(map(len, row)) > limit:
+                    i = max(range(width), key=lambda k: len(row[k]))
+                    reason = (
+                        f"{name} line {line}: field {i + 1} ({self.header[i].strip() or 'unnamed'}) has {len(row[i]):,} characters, "
+                        f"more than read.max_field_chars={limit:,} — row quarantined"
+                    )
+                    batch.issues.append(RowIssue(line, reason, _preview(taken)))
+                else:
+                    batch.records.append(row)
+                    batch.lines.append(line)
+            if len(batch.records) >= size:
+                yield batch
+                batch = Batch([], [], [])
+        if batch.records or batch.issues:
+            yield batch
+
+
+def iter_batches(data: bytes, name: str, options: ReadOptions | None = None, size: int = 50_000) -> tuple[CsvFile, Iterator[Batch]]:
+    """Open ``data`` and return the opened file (header, encoding, delimiter) with its batch iterator."""
+    f = CsvFile(data, name, options)
+    return f, f.batches(size)
+
+
+def parse_csv(data: bytes, name: str, options: ReadOptions | None = None) -> ParsedFile:
     """Parse ``data`` (the bytes of landing file ``name``) into records, quarantining bad rows.
 
     Raises UnreadableFile when the file as a whole cannot be read.
     """
-    check_not_binary(data)
-    encoding = detect_encoding(data)
-    try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise UnreadableFile(f"cannot decode as {encoding}: {exc} — file quarantined") from None
-    text = text.lstrip("\ufeff")
-    nuls = text.count("\x00")
-    if nuls:
-        text = text.replace("\x00", "")
-    delimiter = sniff_delimiter(text[:SNIFF_BYTES])
-
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: list[str] | None = None
+    f = CsvFile(data, name, options)
     records: list[list[str]] = []
     lines: list[int] = []
     issues: list[RowIssue] = []
-    start = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            # The reader cannot resync after a broken quote: everything from here is one bad row.
-            rest = text.splitlines()[start - 1 :]
-            issues.append(RowIssue(start, f"{name} line {start}: unparseable CSV ({exc}) — rest of file quarantined", "\n".join(rest)[:2000]))
-            break
-        line, start = start, reader.line_num + 1
-        if not row or all(not c.strip() for c in row) and len(row) <= 1:
-            continue  # blank line: not a record
-        if header is None:
-            header = row
-            continue
-        if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
-            row = row[: len(header)]  # trailing delimiters only
-        if len(row) != len(header):
-            issues.append(
-                RowIssue(
-                    line,
-                    f"{name} line {line}: {len(row)} fields, header has {len(header)} — row quarantined",
-                    delimiter.join(row)[:2000],
-                )
-            )
-            continue
-        records.append(row)
-        lines.append(line)
-    if header is None:
-        raise UnreadableFile("no header row (file is blank) — file quarantined")
-    return ParsedFile(header=header, records=records, lines=lines, encoding=encoding, delimiter=delimiter, issues=issues)
+    for batch in f.batches():
+        records.extend(batch.records)
+        lines.extend(batch.lines)
+        issues.extend(batch.issues)
+    return ParsedFile(f.header, records, lines, f.encoding, f.delimiter, issues, f.warnings)

@@ -120,7 +120,9 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
     _remove(lay.staging(ref.key), lay.curated(ref.key), lay.duplicates(ref.key), lay.chunks(ref.key))
     _remove(lay.quarantine_rows(ref.key), lay.quarantine_file(ref.key), lay.quarantine_raw(ref.key))
     try:
-        parsed = parse_csv(data, ref.name)
+        from headwater.sources import load_sources  # per-source read options (max_field_chars, encoding...)
+
+        parsed = parse_csv(data, ref.name, load_sources().for_file(ref.name).read)
     except UnreadableFile as exc:
         manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}")
         with atomic_path(lay.quarantine_raw(ref.key)) as tmp:
@@ -139,6 +141,7 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
     manifest.update(
         encoding=parsed.encoding,
         delimiter=parsed.delimiter,
+        read_warnings=parsed.warnings,
         header=parsed.header,
         rows_read=parsed.rows_read,
         quarantined=len(parsed.issues),
@@ -150,21 +153,25 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
 # ---------------------------------------------------------------- clean
 
 
-def clean(ref: FileRef, settings: Settings) -> dict[str, Any]:
-    """Standardize columns, normalize text and NA spellings, drop empty and duplicate rows -> curated Parquet."""
-    from headwater.clean import DUPLICATE_OF, LINE, REASON, build_frame, default_steps, run_steps
+def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, Any]:
+    """Map columns to the source's canonical schema, normalize, type, dedup, impute, validate -> curated Parquet.
+
+    ``sources`` (headwater.sources.Sources) defaults to the YAML files of the config
+    folder ($HEADWATER_CONFIG_DIR or <project>/config/sources); no config at all works.
+    """
+    from headwater.clean import DUPLICATE_OF, LINE, REASON, build_steps, data_columns, frame_from_staging, run_steps
+    from headwater.impute import IMPUTED_SUFFIX
+    from headwater.sources import load_sources
+    from headwater.types import RAW_SUFFIX, CoerceTypes
 
     started = time.monotonic()
     lay = _layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
+    config = (sources or load_sources()).for_file(ref.name)
     staging = pd.read_parquet(lay.staging(ref.key))
-    records = staging.drop(columns=["_line"]).astype("string")
-    frame, column_map = build_frame(
-        manifest["header"], records.values.tolist(), staging["_line"].tolist(), ref.source
-    )
-    for col in frame.columns[2:]:
-        frame[col] = frame[col].astype("string")
-    result = run_steps(frame, default_steps())
+    frame, mapping = frame_from_staging(staging.drop(columns=["_line"]), staging["_line"], manifest["header"], ref.source, config)
+    steps = build_steps(config)
+    result = run_steps(frame, steps)
 
     write_parquet(lay.curated(ref.key), result.curated)
     if len(result.duplicates):
@@ -172,13 +179,23 @@ def clean(ref: FileRef, settings: Settings) -> dict[str, Any]:
     else:
         _remove(lay.duplicates(ref.key))
     issues = [r for r in _read_jsonl(lay.quarantine_rows(ref.key)) if r.get("stage") == "ingest"]
-    for _, row in result.quarantined.iterrows():
-        issues.append({"source": ref.source, "line": int(row[LINE]), "stage": "clean", "reason": f"{ref.name} {row[REASON]}", "raw": None})
+    q = result.quarantined
+    for line, reason, values in zip(q.get(LINE, []), q.get(REASON, []), q[data_columns(q)].to_dict("records") if len(q) else []):
+        # Keep the row's values (as read) with the reason: a quarantined row is set aside, not lost.
+        raw = {k: str(v) for k, v in values.items() if not pd.isna(v)}
+        issues.append({"source": ref.source, "line": int(line), "stage": "clean", "reason": f"{ref.name} {reason}", "raw": raw})
     _write_jsonl(lay.quarantine_rows(ref.key), issues)
 
+    curated = result.curated
+    coercer = next((s for s in steps if isinstance(s, CoerceTypes)), None)
     manifest.update(
-        columns=column_map,
-        curated=len(result.curated),
+        mapping.to_manifest(),
+        source_config=config.describe(),
+        column_types=dict(coercer.decided) if coercer else {},
+        dtypes={c: str(t) for c, t in curated.dtypes.items()},
+        coercion_failures={c[: -len(RAW_SUFFIX)]: int(curated[c].notna().sum()) for c in curated.columns if c.endswith(RAW_SUFFIX)},
+        imputed={c[: -len(IMPUTED_SUFFIX)]: int(curated[c].sum()) for c in curated.columns if c.endswith(IMPUTED_SUFFIX)},
+        curated=len(curated),
         duplicates=len(result.duplicates),
         quarantined=len(issues),
         clean_steps=result.steps,

@@ -10,7 +10,7 @@ def _frame(header, rows):
 def test_build_frame_standardizes_columns_and_records_the_mapping() -> None:
     df, mapping = _frame([" Full Name ", "emailAddress"], [["Ann", "a@x"]])
     assert list(df.columns) == ["_source", LINE, "full_name", "email_address"]
-    assert mapping == {" Full Name ": "full_name", "emailAddress": "email_address"}
+    assert {m.original: m.output for m in mapping.matches} == {" Full Name ": "full_name", "emailAddress": "email_address"}
 
 
 def test_pipeline_accounts_for_every_row() -> None:

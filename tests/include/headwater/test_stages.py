@@ -36,7 +36,7 @@ def test_support_tickets_end_to_end(settings) -> None:
     ]
     manifest = read_json(lay.manifest("SUPPORT_TICKETS.csv"))
     assert manifest["delimiter"] == "\t" and manifest["encoding"] == "utf-8"
-    assert manifest["columns"]["CUSTOMER_EMAIL"] == "customer_email"
+    assert {c["original"]: c["canonical"] for c in manifest["columns"]}["CUSTOMER_EMAIL"] == "customer_email"
     assert manifest["text_columns"] == ["body"]
     rows = lay.quarantine_rows("SUPPORT_TICKETS.csv").read_text(encoding="utf-8").splitlines()
     reasons = [json.loads(r)["reason"] for r in rows]
