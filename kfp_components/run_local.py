@@ -35,6 +35,7 @@ from kfp_components.lib.config import (
     LoraSettings,
     QuantizationSettings,
     TrainingSettings,
+    help_text,
     parse_csv_list,
 )
 
@@ -47,7 +48,9 @@ SUMMARY_SCHEMA_VERSION = 1
   "model_version": "headwater-qlora-<12 hex>",   # content hash of the adapter weights + config
   "adapter_path": "<abs>/adapter",                # load with PeftModel.from_pretrained(base, adapter_path)
   "eval_report_path": "<abs>/eval_report.md",
-  "base_model": {"kind": "tiny-llama" | "external", "model_path": str | null, "artifact_path": str},
+  "base_model": {"kind": "tiny-llama" | "external",
+                 "model_path": str | null,           # absolute --base-model (null: tiny model built)
+                 "resolved_path": str},              # the directory from_pretrained loaded
   "examples_path": str, "pipeline_root": str,
   "parameters": {pipeline parameter: value},
   "training": {"trainer", "device", "optimizer_requested", "optimizer_used", "optimizer_reason", "quantization"},
@@ -78,23 +81,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, type=Path, help="output directory (created if missing)")
     parser.add_argument("--base-model", default="",
                         help="save_pretrained directory of a real base model; empty builds the tiny local model")
-    parser.add_argument("--epochs", type=float, default=LOCAL_DEFAULTS["epochs"])
-    parser.add_argument("--max-steps", type=int, default=-1, help="-1 = use --epochs")
-    parser.add_argument("--learning-rate", type=float, default=LOCAL_DEFAULTS["learning_rate"])
-    parser.add_argument("--batch-size", type=int, default=LOCAL_DEFAULTS["per_device_batch_size"])
-    parser.add_argument("--grad-accum", type=int, default=LOCAL_DEFAULTS["gradient_accumulation_steps"])
-    parser.add_argument("--lora-r", type=int, default=16)
-    parser.add_argument("--lora-alpha", type=int, default=32)
-    parser.add_argument("--lora-dropout", type=float, default=0.05)
-    parser.add_argument("--lora-target-modules", default="q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj")
-    parser.add_argument("--optimizer", choices=OPTIMIZERS, default="paged_adamw_8bit")
-    parser.add_argument("--compute-dtype", choices=COMPUTE_DTYPES, default=LOCAL_DEFAULTS["compute_dtype"])
-    parser.add_argument("--eval-fraction", type=float, default=0.1)
-    parser.add_argument("--min-completion-tokens", type=int, default=4)
-    parser.add_argument("--max-total-tokens", type=int, default=256)
-    parser.add_argument("--precisions", default="full,int8,nf4", help="comma-separated: full,int8,nf4")
-    parser.add_argument("--eval-max-examples", type=int, default=256)
-    parser.add_argument("--seed", type=int, default=42)
+    data, lora, train = help_text(DatasetSettings), help_text(LoraSettings), help_text(TrainingSettings)
+    parser.add_argument("--epochs", type=float, default=LOCAL_DEFAULTS["epochs"], help=train["epochs"])
+    parser.add_argument("--max-steps", type=int, default=-1, help=train["max_steps"])
+    parser.add_argument("--learning-rate", type=float, default=LOCAL_DEFAULTS["learning_rate"],
+                        help=train["learning_rate"])
+    parser.add_argument("--batch-size", type=int, default=LOCAL_DEFAULTS["per_device_batch_size"],
+                        help=train["per_device_batch_size"])
+    parser.add_argument("--grad-accum", type=int, default=LOCAL_DEFAULTS["gradient_accumulation_steps"],
+                        help=train["gradient_accumulation_steps"])
+    parser.add_argument("--lora-r", type=int, default=16, help=lora["r"])
+    parser.add_argument("--lora-alpha", type=int, default=32, help=lora["alpha"])
+    parser.add_argument("--lora-dropout", type=float, default=0.05, help=lora["dropout"])
+    parser.add_argument("--lora-target-modules", default="q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj",
+                        help="comma-separated; " + lora["target_modules"])
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, default="paged_adamw_8bit", help=train["optimizer"])
+    parser.add_argument("--compute-dtype", choices=COMPUTE_DTYPES, default=LOCAL_DEFAULTS["compute_dtype"],
+                        help=help_text(QuantizationSettings)["compute_dtype"] + " Also the eval's full precision.")
+    parser.add_argument("--eval-fraction", type=float, default=0.1, help=data["eval_fraction"])
+    parser.add_argument("--min-completion-tokens", type=int, default=4, help=data["min_completion_tokens"])
+    parser.add_argument("--max-total-tokens", type=int, default=256, help=data["max_total_tokens"])
+    parser.add_argument("--precisions", default="full,int8,nf4",
+                        help="comma-separated; " + help_text(EvalSettings)["precisions"])
+    parser.add_argument("--eval-max-examples", type=int, default=256, help=help_text(EvalSettings)["max_examples"])
+    parser.add_argument("--seed", type=int, default=42, help=train["seed"])
     return parser
 
 
@@ -189,7 +199,7 @@ def write_summary(outputs: dict[str, Any], arguments: dict[str, Any], out_dir: P
         "base_model": {
             "kind": "external" if arguments["base_model_path"] else "tiny-llama",
             "model_path": arguments["base_model_path"] or None,
-            "artifact_path": base_model_dir,
+            "resolved_path": base_model_dir,
         },
         "examples_path": arguments["examples_uri"],
         "pipeline_root": str(pipeline_root.resolve()),

@@ -100,6 +100,8 @@ def score(model: Any, batches: list[EvalBatch]) -> tuple[float, float]:
     device = next(model.parameters()).device
     total_nll, scored, processed, elapsed = 0.0, 0, 0, 0.0
     with torch.inference_mode():
+        if batches:  # untimed warm-up pass: the first call pays for lazy kernel and allocator setup
+            model(input_ids=batches[0].input_ids[:1].to(device), attention_mask=batches[0].attention_mask[:1].to(device))
         for batch in batches:
             input_ids, mask, labels = (t.to(device) for t in (batch.input_ids, batch.attention_mask, batch.labels))
             if device.type == "cuda":

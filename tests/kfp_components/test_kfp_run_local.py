@@ -41,6 +41,7 @@ def test_run_local_end_to_end(tmp_path):
     assert summary["adapter_path"] == str(out / "adapter")
     assert summary["model_version"] == f"headwater-qlora-{adapter_fingerprint(out / 'adapter')}"
     assert summary["base_model"]["kind"] == "tiny-llama" and summary["base_model"]["model_path"] is None
+    assert (Path(summary["base_model"]["resolved_path"]) / "config.json").is_file()
     assert summary["examples_path"] == str(examples)
     assert summary["parameters"]["lora_r"] == 4 and summary["parameters"]["compute_dtype"] == "float32"
 
