@@ -159,7 +159,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     ``sources`` (headwater.sources.Sources) defaults to the YAML files of the config
     folder ($HEADWATER_CONFIG_DIR or <project>/config/sources); no config at all works.
     """
-    from headwater.clean import DUPLICATE_OF, LINE, REASON, build_steps, data_columns, frame_from_staging, run_steps
+    from headwater.clean import DUPLICATE_OF, LINE, REASON, build_steps, frame_from_staging, run_steps
     from headwater.impute import IMPUTED_SUFFIX
     from headwater.sources import load_sources
     from headwater.types import RAW_SUFFIX, CoerceTypes
@@ -180,9 +180,11 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         _remove(lay.duplicates(ref.key))
     issues = [r for r in _read_jsonl(lay.quarantine_rows(ref.key)) if r.get("stage") == "ingest"]
     q = result.quarantined
-    for line, reason, values in zip(q.get(LINE, []), q.get(REASON, []), q[data_columns(q)].to_dict("records") if len(q) else []):
-        # Keep the row's values (as read) with the reason: a quarantined row is set aside, not lost.
-        raw = {k: str(v) for k, v in values.items() if not pd.isna(v)}
+    as_read = staging.set_index("_line") if len(q) else None
+    for line, reason in zip(q.get(LINE, []), q.get(REASON, [])):
+        # Keep the row's values as read (original header -> text) with the reason: set aside, not lost.
+        values = as_read.loc[int(line)].tolist()  # type: ignore[union-attr]
+        raw = {h: (None if pd.isna(v) else v) for h, v in zip(manifest["header"], values)}
         issues.append({"source": ref.source, "line": int(line), "stage": "clean", "reason": f"{ref.name} {reason}", "raw": raw})
     _write_jsonl(lay.quarantine_rows(ref.key), issues)
 

@@ -15,6 +15,11 @@ from headwater.columns import standardize_columns, standardize_name
         ("Prénom", "prenom"),
         ("Lifetime Value ($)", "lifetime_value"),
         ("2019", "col_2019"),
+        ("Straße", "strasse"),
+        ("Discount %", "discount_pct"),
+        ("Order #", "order_num"),
+        ("first.name", "first_name"),
+        ("  E-Mail Address (work) ", "e_mail_address_work"),
         ("", "column_3"),
         ("   ", "column_3"),
     ],
@@ -32,3 +37,13 @@ def test_three_conventions_land_on_one_name_set() -> None:
     camel = standardize_columns(["customerId", "fullName", "signupDate"])
     shout = standardize_columns(["CUSTOMER_ID", "FULL_NAME", "SIGNUP_DATE"])
     assert title == camel == shout == ["customer_id", "full_name", "signup_date"]
+
+
+def test_kebab_and_title_case_land_on_the_same_names() -> None:
+    kebab = standardize_columns(["customer-id", "full-name", "signup-date"])
+    title = standardize_columns(["Customer Id", "Full Name", "Signup Date"])
+    assert kebab == title == ["customer_id", "full_name", "signup_date"]
+
+
+def test_blank_names_use_their_position() -> None:
+    assert standardize_columns(["a", "", " ", "a"]) == ["a", "column_2", "column_3", "a_2"]
