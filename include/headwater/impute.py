@@ -75,6 +75,7 @@ class Impute:
     """
 
     name = "impute"
+    whole_table = True  # statistics and neighbours need every row of the file: a batching runner applies it once, at the end
 
     def __init__(self, specs: dict[str, ImputeSpec] | None = None, types: dict[str, str] | None = None, identifiers: set[str] | None = None) -> None:
         self.specs = {c: s for c, s in (specs or {}).items() if s.strategy != "none"}

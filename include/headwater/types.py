@@ -191,22 +191,27 @@ def _decide_dayfirst(values: pd.Series, option: str | bool) -> bool:
     return votes.count(True) > votes.count(False)
 
 
-def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None) -> Coerced:
-    """Coerce a string column to ``kind``; each distinct value is parsed once."""
+def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> Coerced:
+    """Coerce a string column to ``kind``; each distinct value is parsed once.
+
+    ``formats`` holds the column's decimal mark and day order once decided; pass the
+    same dict for every batch of a file so all batches read the column alike.
+    """
     options = options or TypeOptions()
+    formats = {} if formats is None else formats
     present = series.notna()
     if kind in ("string", "text"):
         return Coerced(series.astype("string"), pd.Series(False, index=series.index))
     distinct = pd.Series(series[present].unique()).astype(str)
     if kind in ("integer", "number"):
-        decimal = _decide_decimal(distinct, options.decimal)
+        decimal = formats.setdefault("decimal", _decide_decimal(distinct, options.decimal))
         parsed = {v: parse_number(v, decimal) for v in distinct}
         if kind == "integer":
             parsed = {v: (None if p is None or p != int(p) else int(p)) for v, p in parsed.items()}
     elif kind == "boolean":
         parsed = {v: parse_bool(v) for v in distinct}
     elif kind in ("date", "datetime"):
-        dayfirst = _decide_dayfirst(distinct, options.dayfirst)
+        dayfirst = formats.setdefault("dayfirst", _decide_dayfirst(distinct, options.dayfirst))
         parsed = {v: parse_date(v, dayfirst) for v in distinct}
         if kind == "date":
             parsed = {v: (None if p is None else p.date()) for v, p in parsed.items()}
@@ -279,7 +284,10 @@ class CoerceTypes:
         self.declared = declared or {}
         self.options = options or TypeOptions()
         self.identifiers = identifiers or set()
-        self.decided: dict[str, str] = {}  # column -> type, after apply (for the manifest)
+        # Decisions are sticky: the first batch of a file decides each column's type, decimal mark
+        # and day order, and later batches follow, so a file is typed the same however it is batched.
+        self.decided: dict[str, str] = {}  # column -> type (also recorded in the manifest)
+        self.formats: dict[str, dict[str, object]] = {}
 
     def column_type(self, name: str, series: pd.Series) -> str:
         if name in self.declared:
@@ -293,13 +301,12 @@ class CoerceTypes:
 
         out = df.copy()
         reasons = pd.Series("", index=df.index, dtype=object)
-        self.decided = {}
         for col in [c for c in data_columns(df) if not c.endswith(RAW_SUFFIX)]:
-            kind = self.column_type(col, df[col])
+            kind = self.decided.get(col) or self.column_type(col, df[col])
             self.decided[col] = kind
             if kind in ("string", "text"):
                 continue
-            result = coerce(df[col], kind, self.options)
+            result = coerce(df[col], kind, self.options, self.formats.setdefault(col, {}))
             out[col] = result.values
             if not result.failed.any():
                 continue

@@ -186,3 +186,14 @@ def test_type_options_validate_choices() -> None:
         TypeOptions(dayfirst="yes")
     with pytest.raises(ValueError, match=r"infer_min_share: 0.2 must be in \[0.5, 1.0\]"):
         TypeOptions(infer_min_share=0.2)
+
+
+def test_type_decisions_are_sticky_across_batches() -> None:
+    step = CoerceTypes()
+    first = step.apply(_frame(["amount", "day"], [["1.234,50", "15/02/2024"], ["2", "01/03/2024"]])).kept
+    second = step.apply(_frame(["amount", "day"], [["1,5", "02/03/2024"], ["oops", "03/04/2024"]])).kept
+    assert step.decided == {"amount": "number", "day": "date"}
+    assert first["amount"].tolist() == [1234.5, 2.0]
+    # alone, the second batch shows no day-first evidence (02/03 would be 3 February): it follows the first
+    assert second["amount"].tolist()[0] == 1.5 and second["amount__raw"].tolist()[1] == "oops"
+    assert second["day"].tolist() == [date(2024, 3, 2), date(2024, 4, 3)]
