@@ -16,7 +16,13 @@ from tokenizers import Tokenizer
 from headwater.clean import LINE, ROW_ID, SOURCE, data_columns
 from headwater.ids import stable_id
 
-CHUNK_COLUMNS = ["id", "source_file", "row_id", "line", "column", "chunk_index", "char_start", "char_end", "text"]
+CHUNK_COLUMNS = [
+    "id", "source_file", "row_id", "line", "column", "chunk_index", "char_start", "char_end", "text",
+    "strategy",  # which chunking strategy made the chunk (headwater.chunking)
+    "label",  # what anchored it: the keyword, heading or query; None for raw windows
+    "score",  # the keyword's TF-IDF or the query similarity; None where nothing was scored
+]  # fmt: skip
+RAW = "raw"
 
 
 @dataclass(frozen=True)
@@ -84,10 +90,54 @@ def chunk_text(text: str, tokenizer: Tokenizer, size: int, overlap: int) -> list
     return out
 
 
+def chunk_id(source: str, row_id: str, column: str, index: int, text: str, strategy: str = RAW) -> str:
+    """Deterministic chunk id. Raw chunks keep the original formula, so their ids never change;
+    other strategies add their name, so switching a column's strategy replaces its vectors."""
+    if strategy == RAW:
+        return stable_id(source, row_id, column, index, text)
+    return stable_id(source, row_id, column, index, text, strategy)
+
+
+def chunk_record(
+    source: str,
+    row_id: str,
+    line: int,
+    column: str,
+    index: int,
+    char_start: int,
+    char_end: int,
+    text: str,
+    strategy: str = RAW,
+    label: str | None = None,
+    score: float | None = None,
+) -> dict[str, object]:
+    """One row of the chunk table (see ``CHUNK_COLUMNS``)."""
+    return {
+        "id": chunk_id(source, row_id, column, index, text, strategy),
+        "source_file": source,
+        "row_id": row_id,
+        "line": int(line),
+        "column": column,
+        "chunk_index": index,
+        "char_start": char_start,
+        "char_end": char_end,
+        "text": text,
+        "strategy": strategy,
+        "label": label,
+        "score": score,
+    }
+
+
+def chunk_table_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Chunk records -> DataFrame with stable dtypes, also when empty."""
+    df = pd.DataFrame(rows, columns=CHUNK_COLUMNS)
+    return df.astype({"label": "object", "score": "float64"})
+
+
 def chunk_frame(
     df: pd.DataFrame, tokenizer: Tokenizer, size: int, overlap: int, text_columns: list[str] | None = None
 ) -> pd.DataFrame:
-    """One row per chunk of every free-text value in ``df`` (a curated table)."""
+    """One row per raw token-window chunk of every free-text value in ``df`` (a curated table)."""
     cols = detect_text_columns(df) if text_columns is None else text_columns
     rows = []
     for col in cols:
@@ -95,17 +145,5 @@ def chunk_frame(
             if pd.isna(value) or not str(value).strip():
                 continue
             for i, (c0, c1, piece) in enumerate(chunk_text(str(value), tokenizer, size, overlap)):
-                rows.append(
-                    {
-                        "id": stable_id(source, row_id, col, i, piece),
-                        "source_file": source,
-                        "row_id": row_id,
-                        "line": int(line),
-                        "column": col,
-                        "chunk_index": i,
-                        "char_start": c0,
-                        "char_end": c1,
-                        "text": piece,
-                    }
-                )
-    return pd.DataFrame(rows, columns=CHUNK_COLUMNS)
+                rows.append(chunk_record(source, row_id, line, col, i, c0, c1, piece))
+    return chunk_table_frame(rows)

@@ -209,20 +209,47 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
 # ---------------------------------------------------------------- chunk
 
 
-def chunk(ref: FileRef, settings: Settings) -> dict[str, Any]:
-    """Split the free-text columns of the curated table into token-bounded, overlapping chunks."""
-    from headwater.chunk import chunk_frame, detect_text_columns, load_tokenizer
-    from headwater.embed import resolve_model_dir
+def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, Any]:
+    """Chunk the text columns of the curated table, each with the strategy its source config picks (default: raw)."""
+    from headwater.chunk import load_tokenizer
+    from headwater.chunking import chunk_table
+    from headwater.embed import embed_texts, load_model, model_id, resolve_model_dir
+    from headwater.sources import load_sources
 
     started = time.monotonic()
     lay = _layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     curated = pd.read_parquet(lay.curated(ref.key))
-    text_columns = detect_text_columns(curated)
+    config = (sources or load_sources()).for_file(ref.name)
+    declared_text = [c for c, t in config.declared_types.items() if t == "text"]
     tokenizer = load_tokenizer(resolve_model_dir(settings.embedding_model))
-    chunks = chunk_frame(curated, tokenizer, settings.chunk_tokens, settings.chunk_overlap, text_columns)
-    write_parquet(lay.chunks(ref.key), chunks)
-    manifest.update(text_columns=text_columns, chunks=len(chunks))
+    sent = 0
+
+    def embed(texts: list[str]):  # only the query strategy calls it: the model loads on first use
+        nonlocal sent
+        from headwater.embedcache import EmbeddingCache, embed_with_cache
+
+        # Through the embedding cache, so the embed stage finds the kept chunks' vectors already there.
+        cache = EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
+        encode = lambda batch: embed_texts(load_model(settings.embedding_model), batch, settings.embed_batch_size)  # noqa: E731
+        vectors, calls = embed_with_cache(cache, model_id(settings.embedding_model), texts, encode)
+        sent += calls
+        return vectors
+
+    result = chunk_table(
+        curated, tokenizer, config.chunking, settings.chunk_tokens, settings.chunk_overlap, embed, declared_text
+    )
+    write_parquet(lay.chunks(ref.key), result.chunks)
+    manifest.update(
+        text_columns=list(result.strategies),
+        chunks=len(result.chunks),
+        chunking={
+            "strategies": result.strategies,
+            "values_without_chunks": result.values_without_chunks,
+            "warnings": result.warnings,
+            "embedded": sent,
+        },
+    )
     return _save(settings, ref, manifest, "chunk", started)
 
 

@@ -32,6 +32,7 @@ def schema(dim: int) -> pa.Schema:
             pa.field("char_start", pa.int64()),
             pa.field("char_end", pa.int64()),
             pa.field("text", pa.string()),
+            pa.field("strategy", pa.string()),  # chunking strategy that made the chunk (headwater.chunking)
             pa.field("model", pa.string()),
             pa.field(VECTOR, pa.list_(pa.float32(), dim)),
         ]
@@ -89,6 +90,8 @@ class VectorStore:
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors for {source_file}")
         data = chunks.copy()
         data["model"] = model
+        if "strategy" not in data:
+            data["strategy"] = "raw"  # chunks from before chunking strategies existed were raw windows
         cols = [f.name for f in schema(self.dim) if f.name != VECTOR]
         arrays = [pa.array(data[c].tolist(), type=schema(self.dim).field(c).type) for c in cols]
         flat = pa.array(np.asarray(vectors, dtype=np.float32).reshape(-1), type=pa.float32())
@@ -96,6 +99,8 @@ class VectorStore:
         batch = pa.Table.from_arrays(arrays, schema=schema(self.dim))
         with self._lock():
             table = self._table(create=True)
+            if "strategy" not in table.schema.names:  # a store written before chunking strategies existed
+                table.add_columns(pa.field("strategy", pa.string()))
             (
                 table.merge_insert("id")
                 .when_matched_update_all()

@@ -1,9 +1,10 @@
 import pandas as pd
 import pytest
 
-from headwater.chunk import chunk_frame, chunk_text, detect_text_columns, load_tokenizer, token_windows
+from headwater.chunk import CHUNK_COLUMNS, chunk_frame, chunk_id, chunk_text, detect_text_columns, load_tokenizer, token_windows
 from headwater.clean import build_frame, default_steps, run_steps
 from headwater.embed import resolve_model_dir
+from headwater.ids import stable_id
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_chunks_are_exact_slices_of_the_source_text(tokenizer) -> None:
 
 def test_text_columns_are_detected_and_chunked_with_provenance(tokenizer) -> None:
     long_text = "The outsole separated from the upper after three weeks of daily trail running in wet weather."
-    df, _ = build_frame(["id", "body"], [["1", long_text], ["2", long_text + " Again."]], [2, 3], "d/x.csv")
+    df, _ = build_frame(["id", "body"], [["1", long_text], ["2", "A second, different complaint: the laces frayed within a month of light hiking."]], [2, 3], "d/x.csv")
     curated = run_steps(df, default_steps()).curated
     assert detect_text_columns(curated) == ["body"]
     chunks = chunk_frame(curated, tokenizer, 128, 32)
@@ -49,3 +50,22 @@ def test_text_columns_are_detected_and_chunked_with_provenance(tokenizer) -> Non
     assert chunks["id"].is_unique
     again = chunk_frame(curated, tokenizer, 128, 32)
     pd.testing.assert_frame_equal(chunks, again)
+
+
+def test_raw_chunks_record_their_strategy_and_keep_their_ids(tokenizer) -> None:
+    text = "The outsole separated from the upper after three weeks of daily trail running in wet weather."
+    df, _ = build_frame(["id", "body"], [["1", text]], [2], "d/x.csv")
+    chunks = chunk_frame(run_steps(df, default_steps()).curated, tokenizer, 128, 32)
+    assert list(chunks.columns) == CHUNK_COLUMNS
+    row = chunks.iloc[0]
+    assert (row["strategy"], row["label"], pd.isna(row["score"])) == ("raw", None, True)
+    # the id formula of raw chunks predates strategies: vectors already stored keep their ids
+    assert row["id"] == stable_id("d/x.csv", row["row_id"], "body", 0, text)
+    assert chunk_id("d/x.csv", row["row_id"], "body", 0, text, "heading") != row["id"]
+
+
+def test_no_text_gives_an_empty_table_with_every_column(tokenizer) -> None:
+    df, _ = build_frame(["id", "name"], [["1", "Ann"]], [2], "d/x.csv")
+    chunks = chunk_frame(run_steps(df, default_steps()).curated, tokenizer, 128, 32)
+    assert chunks.empty and list(chunks.columns) == CHUNK_COLUMNS
+    assert str(chunks["score"].dtype) == "float64"

@@ -1,0 +1,518 @@
+"""Chunking strategies, selectable per text column: raw, keyword, heading, query.
+
+* ``raw``: token windows with overlap on the embedding model's tokenizer (headwater.chunk).
+* ``keyword``: one window around each of the value's top keywords (gensim phrases +
+  TF-IDF fitted on the column, headwater.nlp), centred on it or starting at the sentence
+  that holds it; keywords that fall in one window share it.
+* ``heading``: one section per heading (markdown ``#``/setext, numbered, ALL CAPS or a
+  short title line), long sections cut into raw windows.
+* ``query``: raw windows, of which the ``top_k`` most similar to the configured queries
+  (embedding model, loaded only when a column uses this strategy) are kept.
+
+Every chunk is an exact slice ``value[char_start:char_end]`` of the *cleaned* value, and
+keeps source file, row id, line, column, strategy and what anchored it (``label``).
+
+Headings are found on the cleaned text, not on the raw staging value: the offsets must
+point into the cleaned value anyway, and NormalizeText's HTML stripper puts every block
+element (``<h1>``..``<h6>``, ``<p>``, ``<li>``) on its own line, so an HTML heading
+survives as a short standalone line that the heading-line rules pick up. Reading the
+staging value instead would mean aligning raw and cleaned text through ftfy, entity
+decoding and tag removal, and coupling this stage to the staging layout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+from tokenizers import Tokenizer
+
+from headwater.chunk import (
+    RAW,
+    TextColumnRule,
+    chunk_record,
+    chunk_table_frame,
+    chunk_text,
+    detect_text_columns,
+)
+from headwater.clean import LINE, ROW_ID, SOURCE, data_columns
+from headwater.nlp import LANGUAGES, STEMMERS, KeywordExtractor, sentence_spans
+
+KEYWORD, HEADING, QUERY = "keyword", "heading", "query"
+STRATEGIES = (RAW, KEYWORD, HEADING, QUERY)
+SECTION = "chunking"  # the key of these options in a source's YAML (the loader prefixes it to error keys)
+
+Embedder = Callable[[list[str]], np.ndarray]  # texts -> L2-normalized vectors, one row per text
+Span = tuple[int, int, str | None, float | None]  # char_start, char_end, label, score
+
+# ---------------------------------------------------------------- config
+
+# Parameters that only one strategy reads, with their defaults.
+_ONLY_FOR: dict[str, tuple[str, object]] = {
+    "keywords": (KEYWORD, 3),
+    "language": (KEYWORD, "english"),
+    "stemmer": (KEYWORD, "snowball"),
+    "phrase_min_count": (KEYWORD, 2),
+    "phrase_threshold": (KEYWORD, 0.5),
+    "max_heading_chars": (HEADING, 80),
+    "queries": (QUERY, None),
+    "top_k": (QUERY, 3),
+    "min_similarity": (QUERY, 0.0),
+}
+
+
+def _meta(help_text: str) -> dict[str, str]:
+    return {"help": help_text}
+
+
+@dataclass
+class ColumnChunking:
+    """How one text column is chunked. Unset (None) parameters take their defaults."""
+
+    strategy: str = field(default=RAW, metadata=_meta(f"One of {', '.join(STRATEGIES)}."))
+    max_tokens: int | None = field(
+        default=None, metadata=_meta("Max embedding-tokenizer tokens per chunk (>= 8). Default: HEADWATER_CHUNK_TOKENS.")
+    )
+    overlap: int | None = field(
+        default=None,
+        metadata=_meta(
+            "Tokens shared by consecutive windows (raw, heading, query). "
+            "Default: HEADWATER_CHUNK_OVERLAP, or max_tokens // 4 when that is not smaller than max_tokens."
+        ),
+    )
+    keywords: int | None = field(default=None, metadata=_meta("keyword: keywords per value, one chunk centred on each (default 3)."))
+    language: str | None = field(default=None, metadata=_meta("keyword: stopword and stemmer language (default english)."))
+    stemmer: str | None = field(default=None, metadata=_meta(f"keyword: one of {', '.join(STEMMERS)} (default snowball)."))
+    phrase_min_count: int | None = field(
+        default=None, metadata=_meta("keyword: a word pair seen fewer times in the column is never a phrase (default 2).")
+    )
+    phrase_threshold: float | None = field(
+        default=None, metadata=_meta("keyword: NPMI score in (-1, 1] above which a word pair is a phrase (default 0.5).")
+    )
+    max_heading_chars: int | None = field(
+        default=None, metadata=_meta("heading: longest line that can be a heading without a markdown marker (default 80).")
+    )
+    queries: list[str] | None = field(default=None, metadata=_meta("query: texts to match chunks against (required)."))
+    top_k: int | None = field(default=None, metadata=_meta("query: chunks kept per value, most similar first (default 3)."))
+    min_similarity: float | None = field(
+        default=None, metadata=_meta("query: drop chunks whose best cosine similarity is below this, in [-1, 1] (default 0).")
+    )
+
+    def __post_init__(self) -> None:
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"strategy: {self.strategy!r} is not one of {', '.join(STRATEGIES)}")
+        for name, (owner, default) in _ONLY_FOR.items():
+            if getattr(self, name) is None:
+                if owner == self.strategy:
+                    setattr(self, name, default)
+            elif owner != self.strategy:
+                raise ValueError(f"{name}: only used by strategy {owner!r}, this column uses {self.strategy!r} — remove it")
+        _check_int(self, "max_tokens", 8)
+        _check_int(self, "overlap", 0)
+        if self.max_tokens is not None and self.overlap is not None and self.overlap >= self.max_tokens:
+            raise ValueError(f"overlap: {self.overlap} must be smaller than max_tokens ({self.max_tokens})")
+        if self.strategy == KEYWORD:
+            _check_int(self, "keywords", 1)
+            _check_int(self, "phrase_min_count", 1)
+            _check_number(self, "phrase_threshold", -1.0, 1.0, low_open=True)
+            if self.language not in LANGUAGES:
+                raise ValueError(f"language: {self.language!r} is not one of {', '.join(LANGUAGES)}")
+            if self.stemmer not in STEMMERS:
+                raise ValueError(f"stemmer: {self.stemmer!r} is not one of {', '.join(STEMMERS)}")
+        if self.strategy == HEADING:
+            _check_int(self, "max_heading_chars", 10)
+        if self.strategy == QUERY:
+            if isinstance(self.queries, str):
+                self.queries = [self.queries]
+            if not self.queries or not all(isinstance(q, str) and q.strip() for q in self.queries):
+                raise ValueError("queries: strategy 'query' needs a non-empty list of non-blank query texts")
+            _check_int(self, "top_k", 1)
+            _check_number(self, "min_similarity", -1.0, 1.0)
+
+    @classmethod
+    def parse(cls, value: ColumnChunking | str | Mapping[str, Any]) -> ColumnChunking:
+        """A ColumnChunking, a strategy name (``heading``) or a mapping of its fields."""
+        if isinstance(value, ColumnChunking):
+            return value
+        if isinstance(value, str):
+            return cls(strategy=value)
+        if not isinstance(value, Mapping):
+            raise ValueError(f"expected a strategy name or a mapping, got {type(value).__name__}")
+        _reject_unknown(cls, value)
+        return cls(**value)
+
+    def window(self, default_tokens: int, default_overlap: int) -> tuple[int, int]:
+        """(max_tokens, overlap) with unset values taken from the runtime settings."""
+        size = self.max_tokens if self.max_tokens is not None else default_tokens
+        if self.overlap is not None:
+            return size, self.overlap
+        return size, default_overlap if default_overlap < size else size // 4
+
+
+@dataclass
+class ChunkingOptions:
+    """The ``chunking`` section of a source config: a strategy per text column.
+
+    With no config every detected text column is chunked ``raw``, as before strategies existed.
+    Column names are the curated (standardized / canonical) names.
+    """
+
+    default: ColumnChunking | str | dict = field(
+        default_factory=ColumnChunking,
+        metadata=_meta("Strategy (name or mapping) for detected text columns not listed in `columns`."),
+    )
+    columns: dict[str, ColumnChunking | str | dict] = field(
+        default_factory=dict,
+        metadata=_meta("Per-column strategy (name or mapping). A listed column is chunked even if not detected as text."),
+    )
+    detect: bool = field(
+        default=True, metadata=_meta("Chunk detected free-text columns with `default`; false: only the listed columns.")
+    )
+    detect_min_chars: int = field(default=TextColumnRule.min_mean_chars, metadata=_meta("Text detection: mean characters per value."))
+    detect_min_words: float = field(default=TextColumnRule.min_mean_words, metadata=_meta("Text detection: mean words per value."))
+
+    def __post_init__(self) -> None:
+        self.default = _parse_at("default", self.default)
+        if not isinstance(self.columns, Mapping):
+            raise ValueError("columns: expected a mapping of column name to strategy")
+        self.columns = {str(c): _parse_at(f"columns.{c}", v) for c, v in self.columns.items()}
+        if not isinstance(self.detect, bool):
+            raise ValueError(f"detect: expected true or false, got {self.detect!r}")
+        for name in ("detect_min_chars", "detect_min_words"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{name}: expected a number >= 0, got {value!r}")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None) -> ChunkingOptions:
+        """Build from a YAML mapping, naming any unknown key (``ChunkingOptions(**m)`` would raise TypeError)."""
+        mapping = mapping or {}
+        _reject_unknown(cls, mapping)
+        return cls(**mapping)
+
+    def plan(self, df: pd.DataFrame, declared_text: Iterable[str] = ()) -> tuple[dict[str, ColumnChunking], list[str]]:
+        """(column -> its chunking, in table order; warnings for configured columns the table lacks).
+
+        Chunked: the columns listed in ``columns``, those ``declared_text`` (type ``text`` in the
+        canonical schema) and, with ``detect``, those whose values look like free text.
+        """
+        text = set(declared_text)
+        if self.detect:
+            text |= set(detect_text_columns(df, TextColumnRule(self.detect_min_chars, self.detect_min_words)))
+        plan = {c: self.columns.get(c, self.default) for c in data_columns(df) if c in self.columns or c in text}
+        missing = [c for c in self.columns if c not in df.columns]
+        warnings = [f"{SECTION}.columns.{c}: no such column in this file — not chunked" for c in missing]
+        return plan, warnings  # type: ignore[return-value]
+
+
+_FIELD_ERROR = re.compile(r"^[a-z_]+: ")
+
+
+def _parse_at(key: str, value: object) -> ColumnChunking:
+    try:
+        return ColumnChunking.parse(value)  # type: ignore[arg-type]
+    except ValueError as exc:
+        # "strategy: ..." from a field check becomes "chunking.columns.body.strategy: ..."
+        raise ValueError(f"{key}.{exc}" if _FIELD_ERROR.match(str(exc)) else f"{key}: {exc}") from None
+
+
+def _reject_unknown(cls: type, mapping: Mapping[str, Any], prefix: str = "") -> None:
+    known = [f.name for f in fields(cls)]
+    for key in mapping:
+        if key not in known:
+            raise ValueError(f"{prefix}{key}: unknown key; expected one of {', '.join(known)}")
+
+
+def _check_int(opts: object, name: str, minimum: int) -> None:
+    value = getattr(opts, name)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+
+
+def _check_number(opts: object, name: str, low: float, high: float, low_open: bool = False) -> None:
+    value = getattr(opts, name)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and (low < value if low_open else low <= value) and value <= high
+    if not ok:
+        raise ValueError(f"{name}: expected a number in {'(' if low_open else '['}{low}, {high}], got {value!r}")
+
+
+# ---------------------------------------------------------------- strategies
+
+
+class Chunker(Protocol):
+    strategy: str
+
+    def chunk_values(self, texts: list[str]) -> list[list[Span]]:
+        """Spans of each text; a strategy may look at the whole column (keyword IDF, query batching)."""
+        ...
+
+
+def _windows(text: str, tokenizer: Tokenizer, size: int, overlap: int, base: int = 0, label: str | None = None) -> list[Span]:
+    return [(base + c0, base + c1, label, None) for c0, c1, _ in chunk_text(text, tokenizer, size, overlap)]
+
+
+@dataclass
+class RawChunker:
+    """Overlapping token windows over the whole value (the behaviour before strategies existed)."""
+
+    tokenizer: Tokenizer
+    size: int
+    overlap: int
+    strategy: str = RAW
+
+    def chunk_values(self, texts: list[str]) -> list[list[Span]]:
+        return [_windows(t, self.tokenizer, self.size, self.overlap) for t in texts]
+
+
+def centred_window(
+    word_ids: list[int | None], tok_first: int, tok_last: int, size: int, sentence_starts: list[int] = ()
+) -> tuple[int, int]:
+    """Token window [start, end) of at most ``size`` tokens around tokens ``tok_first..tok_last``.
+
+    Centred, shifted inside the text near its ends, moved forward to the first sentence start
+    (token index) before the keyword if one falls in the window, and never cutting a word in two.
+    """
+    n = len(word_ids)
+
+    def same_word(i: int) -> bool:
+        return 0 < i < n and word_ids[i] is not None and word_ids[i] == word_ids[i - 1]
+
+    centre = (tok_first + tok_last) // 2
+    start = max(0, min(centre - size // 2, n - size))
+    start = next((s for s in sorted(sentence_starts) if start <= s <= tok_first), start)
+    while start < tok_first and same_word(start):
+        start += 1
+    end = min(start + size, n)
+    while end > tok_last + 1 and same_word(end):
+        end -= 1
+    return start, end
+
+
+@dataclass
+class KeywordChunker:
+    """A window centred on the first occurrence of each of a value's top keywords.
+
+    Keywords are fitted on the whole column (phrases and IDF), so a term common to every
+    value ranks below one that sets this value apart. A value with no keyword (only
+    stopwords or numbers) falls back to raw windows, with no label, so nothing goes unembedded.
+    """
+
+    tokenizer: Tokenizer
+    size: int
+    overlap: int
+    keywords: int = 3
+    language: str = "english"
+    stemmer: str = "snowball"
+    phrase_min_count: int = 2
+    phrase_threshold: float = 0.5
+    strategy: str = KEYWORD
+
+    def chunk_values(self, texts: list[str]) -> list[list[Span]]:
+        extractor = KeywordExtractor(self.language, self.stemmer, self.phrase_min_count, self.phrase_threshold).fit(texts)
+        return [self._chunk(t, extractor) for t in texts]
+
+    def _chunk(self, text: str, extractor: KeywordExtractor) -> list[Span]:
+        top = extractor.top(text, self.keywords)
+        if not top:
+            return _windows(text, self.tokenizer, self.size, self.overlap)
+        enc = self.tokenizer.encode(text, add_special_tokens=False)
+        offsets, word_ids = list(enc.offsets), list(enc.word_ids)
+        sentence_chars = {a for a, _ in sentence_spans(text)}
+        sentence_starts = [i for i, (a, _) in enumerate(offsets) if a in sentence_chars]
+        chosen: list[tuple[int, int, list[str], float]] = []  # char_start, char_end, keywords, best score
+        for kw in top:
+            k0, k1 = kw.spans[0]
+            home = next((c for c in chosen if c[0] <= k0 and k1 <= c[1]), None)
+            if home is not None:  # already inside a chosen window: share it
+                home[2].append(kw.term)
+                continue
+            inside = [i for i, (a, b) in enumerate(offsets) if a < k1 and b > k0]
+            if not inside:  # the tokenizer dropped these characters: nothing to centre on
+                continue
+            first, last = inside[0], inside[-1]
+            t0, t1 = centred_window(word_ids, first, last, self.size, sentence_starts)
+            chosen.append((offsets[t0][0], offsets[t1 - 1][1], [kw.term], kw.score))
+        return [(c0, c1, ", ".join(terms), round(score, 6)) for c0, c1, terms, score in sorted(chosen)]
+
+
+_ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_UNDERLINE = re.compile(r"^(=+|-+)[ \t]*$")
+_NUMBERED = re.compile(r"^(\d+(\.\d+)*[.)]?|[IVXLC]+\.)[ \t]+\S")
+_BULLET = re.compile(r"^([-*+\u2022\u2013]|\d+[.)])[ \t]")
+_SENTENCE_END = (".", ",", ";", "!", "?")
+
+
+@dataclass(frozen=True)
+class Heading:
+    start: int  # offset of the heading line
+    end: int  # end of the heading line (of the underline for setext headings)
+    title: str
+
+
+def find_headings(text: str, max_chars: int = 80) -> list[Heading]:
+    """Headings of a cleaned value, line by line.
+
+    Markdown ``#`` lines and setext underlines always count. Otherwise a line is a heading
+    when it is short (``max_chars``, 12 words), starts with a capital or a section number,
+    does not end like a sentence (``.,;!?``), is not a bullet, and neither the line before
+    nor the line after is such a short line — so address blocks and lists of names are not headings.
+    """
+    lines: list[tuple[int, int, str]] = []  # start, end, stripped content
+    pos = 0
+    for raw in text.split("\n"):
+        lines.append((pos, pos + len(raw), raw.strip()))
+        pos += len(raw) + 1
+    nonblank = [ln for ln in lines if ln[2]]
+
+    def title_like(s: str) -> bool:
+        if not s or len(s) > max_chars or len(s.split()) > 12 or s.endswith(_SENTENCE_END) or _BULLET.match(s):
+            return False
+        if _UNDERLINE.match(s) or not any(ch.isalpha() for ch in s):
+            return False
+        return s[0].isupper() or bool(_NUMBERED.match(s))
+
+    out: list[Heading] = []
+    skip_next = False
+    for k, (start, end, s) in enumerate(nonblank):
+        if skip_next:
+            skip_next = False
+            continue
+        nxt = nonblank[k + 1][2] if k + 1 < len(nonblank) else None
+        prev = nonblank[k - 1][2] if k else ""
+        if m := _ATX.match(s):
+            out.append(Heading(start, end, m.group(2).strip()))
+        elif nxt is not None and _UNDERLINE.match(nxt) and len(nxt) >= 3 and not _BULLET.match(s):
+            out.append(Heading(start, nonblank[k + 1][1], s))
+            skip_next = True
+        elif nxt is not None and title_like(s) and not title_like(nxt) and not _ATX.match(nxt) and not title_like(prev):
+            out.append(Heading(start, end, s.rstrip(":").strip()))
+    return out
+
+
+def sections(text: str, max_heading_chars: int = 80) -> list[tuple[int, int, str | None]]:
+    """(start, end, heading path) per section; a heading with no body joins the next one ("A > B")."""
+    heads = find_headings(text, max_heading_chars)
+    out: list[tuple[int, int, str | None]] = []
+    if not heads or text[: heads[0].start].strip():
+        out.append((0, heads[0].start if heads else len(text), None))
+    pending: list[Heading] = []
+    for k, h in enumerate(heads):
+        stop = heads[k + 1].start if k + 1 < len(heads) else len(text)
+        pending.append(h)
+        if text[h.end : stop].strip() or k + 1 == len(heads):
+            out.append((pending[0].start, stop, " > ".join(p.title for p in pending)))
+            pending = []
+    return [(a, a + len(text[a:b].rstrip()), label) for a, b, label in out if text[a:b].strip()]
+
+
+@dataclass
+class HeadingChunker:
+    """One chunk per section starting at its heading line; sections longer than the window are cut into raw windows."""
+
+    tokenizer: Tokenizer
+    size: int
+    overlap: int
+    max_heading_chars: int = 80
+    strategy: str = HEADING
+
+    def chunk_values(self, texts: list[str]) -> list[list[Span]]:
+        return [self._chunk(t) for t in texts]
+
+    def _chunk(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        for a, b, label in sections(text, self.max_heading_chars):
+            spans.extend(_windows(text[a:b], self.tokenizer, self.size, self.overlap, base=a, label=label))
+        return spans
+
+
+@dataclass
+class QueryChunker:
+    """Raw windows, keeping per value the ``top_k`` most similar to any query (cosine, embedding model).
+
+    Values with no window at ``min_similarity`` or above get no chunk: this strategy filters
+    on purpose (the row itself stays in the curated table).
+    """
+
+    tokenizer: Tokenizer
+    size: int
+    overlap: int
+    queries: list[str]
+    embed: Embedder
+    top_k: int = 3
+    min_similarity: float = 0.0
+    strategy: str = QUERY
+
+    def chunk_values(self, texts: list[str]) -> list[list[Span]]:
+        candidates = [_windows(t, self.tokenizer, self.size, self.overlap) for t in texts]
+        flat = [t[a:b] for t, spans in zip(texts, candidates) for a, b, _, _ in spans]
+        if not flat:
+            return [[] for _ in texts]
+        sims = self.embed(flat) @ self.embed(list(self.queries)).T  # normalized vectors: dot = cosine
+        best, which = sims.max(axis=1), sims.argmax(axis=1)
+        out: list[list[Span]] = []
+        first = 0  # row of this value's first window in ``sims``
+        for spans in candidates:
+            rows = range(first, first + len(spans))
+            first += len(spans)
+            passing = [r for r in rows if best[r] >= self.min_similarity]
+            kept = sorted(sorted(passing, key=lambda r: (-best[r], r))[: self.top_k])  # top_k, then text order
+            out.append([(*spans[r - rows.start][:2], self.queries[int(which[r])], round(float(best[r]), 6)) for r in kept])
+        return out
+
+
+def build_chunker(
+    opts: ColumnChunking, tokenizer: Tokenizer, default_tokens: int, default_overlap: int, embed: Embedder | None = None
+) -> Chunker:
+    """Config -> the strategy object that applies it."""
+    size, overlap = opts.window(default_tokens, default_overlap)
+    if opts.strategy == RAW:
+        return RawChunker(tokenizer, size, overlap)
+    if opts.strategy == KEYWORD:
+        return KeywordChunker(
+            tokenizer, size, overlap, opts.keywords, opts.language, opts.stemmer, opts.phrase_min_count, opts.phrase_threshold
+        )  # type: ignore[arg-type]
+    if opts.strategy == HEADING:
+        return HeadingChunker(tokenizer, size, overlap, opts.max_heading_chars)  # type: ignore[arg-type]
+    if embed is None:
+        raise ValueError("strategy 'query' needs an embedding function (embed=...)")
+    return QueryChunker(tokenizer, size, overlap, list(opts.queries or []), embed, opts.top_k, opts.min_similarity)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- table
+
+
+@dataclass
+class ChunkResult:
+    chunks: pd.DataFrame  # headwater.chunk.CHUNK_COLUMNS
+    strategies: dict[str, str]  # column -> strategy, in table order
+    values_without_chunks: dict[str, int]  # column -> non-empty values that produced no chunk (query filtering)
+    warnings: list[str]
+
+
+def chunk_table(
+    df: pd.DataFrame,
+    tokenizer: Tokenizer,
+    options: ChunkingOptions | None = None,
+    default_tokens: int = 128,
+    default_overlap: int = 32,
+    embed: Embedder | None = None,
+    declared_text: Iterable[str] = (),
+) -> ChunkResult:
+    """Chunk every planned text column of a curated table with its strategy (see ``ChunkingOptions.plan``)."""
+    options = options or ChunkingOptions()
+    plan, warnings = options.plan(df, declared_text)
+    rows: list[dict[str, object]] = []
+    empty: dict[str, int] = {}
+    for col, opts in plan.items():
+        chunker = build_chunker(opts, tokenizer, default_tokens, default_overlap, embed)
+        present = [(s, r, ln, str(v)) for s, r, ln, v in zip(df[SOURCE], df[ROW_ID], df[LINE], df[col]) if not pd.isna(v) and str(v).strip()]
+        per_value = chunker.chunk_values([v for *_, v in present])
+        empty[col] = sum(1 for spans in per_value if not spans)
+        for (source, row_id, line, value), spans in zip(present, per_value):
+            for i, (c0, c1, label, score) in enumerate(spans):
+                rows.append(chunk_record(source, row_id, line, col, i, c0, c1, value[c0:c1], chunker.strategy, label, score))
+    return ChunkResult(chunk_table_frame(rows), {c: o.strategy for c, o in plan.items()}, empty, warnings)
