@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated; " + help_text(EvalSettings)["precisions"])
     parser.add_argument("--eval-max-examples", type=int, default=256, help=help_text(EvalSettings)["max_examples"])
     parser.add_argument("--seed", type=int, default=42, help=train["seed"])
+    parser.add_argument("--cpu-threads", type=int, default=1,
+                        help="torch CPU threads per component (OMP_NUM_THREADS). 1 by default: the tiny model's "
+                             "matmuls gain nothing from threads, and on a small shared machine OpenMP threads "
+                             "thrash (30 training steps took 2-3 s with 1 thread, 15-55 s with 2, on 2 busy cores)")
     return parser
 
 
@@ -144,21 +148,23 @@ def pipeline_arguments(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def prepare_subprocess_environment() -> None:
-    """Component subprocesses inherit os.environ: make ``kfp_components`` importable and stay offline."""
+def prepare_subprocess_environment(cpu_threads: int) -> None:
+    """Component subprocesses inherit os.environ: make ``kfp_components`` importable, stay offline,
+    and cap CPU threads."""
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(cpu_threads)
     paths = [str(REPO_ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def run_pipeline(arguments: dict[str, Any], pipeline_root: Path) -> dict[str, Any]:
+def run_pipeline(arguments: dict[str, Any], pipeline_root: Path, cpu_threads: int = 1) -> dict[str, Any]:
     """Run the pipeline with kfp.local; returns its outputs (artifacts with .path and .metadata)."""
     from kfp import local
 
     from kfp_components.pipeline import headwater_finetune_pipeline
 
-    prepare_subprocess_environment()
+    prepare_subprocess_environment(cpu_threads)
     local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=str(pipeline_root), raise_on_error=True)
     with warnings.catch_warnings():
         # The components name the GPU training image; locally they run in this interpreter on purpose.
@@ -227,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.examples.is_file():
         parser.error(f"--examples {args.examples}: no such file; export the chunk JSONL first")
+    if args.cpu_threads < 1:
+        parser.error(f"--cpu-threads {args.cpu_threads}: must be >= 1")
     try:
         arguments = pipeline_arguments(args)
     except ValueError as exc:
@@ -235,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out_dir = args.out.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     pipeline_root = out_dir / "pipeline_root"
-    outputs = run_pipeline(arguments, pipeline_root)
+    outputs = run_pipeline(arguments, pipeline_root, args.cpu_threads)
     summary = write_summary(outputs, arguments, out_dir, pipeline_root, started)
     print(Path(summary["eval_report_path"]).read_text(encoding="utf-8"))
     print(f"model version {summary['model_version']}; adapter {summary['adapter_path']}; "

@@ -129,10 +129,18 @@ def build_trainer(
 
 
 def adapter_fingerprint(adapter_dir: str | Path) -> str:
-    """Content hash of the adapter weights + config: the model version."""
-    digest = hashlib.sha256()
-    for name in (ADAPTER_CONFIG, ADAPTER_WEIGHTS):
-        digest.update((Path(adapter_dir) / name).read_bytes())
+    """Content hash of the adapter weights + config: the model version.
+
+    The config is canonicalised first: peft writes the base model's path (which
+    holds a run timestamp under kfp) and target_modules in set order, neither of
+    which changes the adapter. So retraining on the same inputs gives the same version.
+    """
+    config = json.loads((Path(adapter_dir) / ADAPTER_CONFIG).read_text(encoding="utf-8"))
+    config.pop("base_model_name_or_path", None)
+    if isinstance(config.get("target_modules"), list):
+        config["target_modules"] = sorted(config["target_modules"])
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
+    digest.update((Path(adapter_dir) / ADAPTER_WEIGHTS).read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -156,8 +164,11 @@ def run_qlora_finetune(
     Returns (numeric metrics, descriptive info); the info is also written next
     to the adapter as ``headwater_training.json``.
     """
-    from transformers import AutoTokenizer
+    from transformers import AutoTokenizer, set_seed
 
+    # Seed before the adapters exist: LoRA's A matrices are initialised in attach_lora,
+    # before the trainer seeds anything. Same inputs + same hardware -> same model_version.
+    set_seed(training.seed)
     train_rows, eval_rows = read_jsonl(train_path), read_jsonl(eval_path)
     if not train_rows:
         raise ValueError(f"{train_path}: empty train split; run prepare_dataset on more data")

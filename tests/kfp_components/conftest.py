@@ -10,10 +10,12 @@ import os
 from pathlib import Path
 
 import pytest
-from kfp_test_data import chunk_records, write_records
+from kfp_test_data import chunk_records, run_short_qlora, write_records
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Before torch is imported: one thread is faster for the tiny model and does not thrash a shared machine.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @pytest.fixture(scope="session")
@@ -54,19 +56,6 @@ def sft_files(tmp_path_factory: pytest.TempPathFactory, examples_file: Path, tin
 @pytest.fixture(scope="session")
 def trained_adapter(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: str, sft_files: dict) -> dict:
     """One real (short) QLoRA run through the same function the component calls."""
-    from kfp_components.lib.config import LoraSettings, QuantizationSettings, TrainingSettings
-    from kfp_components.lib.training import run_qlora_finetune
-
     adapter_dir = tmp_path_factory.mktemp("adapter")
-    metrics, info = run_qlora_finetune(
-        tiny_model_dir,
-        sft_files["train"],
-        sft_files["eval"],
-        adapter_dir,
-        QuantizationSettings(compute_dtype="float32"),
-        LoraSettings(r=4, alpha=8),
-        TrainingSettings(max_steps=6, learning_rate=2e-3, per_device_batch_size=8, gradient_accumulation_steps=1,
-                         logging_steps=2),
-        max_seq_length=256,
-    )
+    metrics, info = run_short_qlora(tiny_model_dir, sft_files, adapter_dir)
     return {"dir": str(adapter_dir), "metrics": metrics, "info": info}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 _COLOURS = ["red", "green", "blue", "black", "white", "grey"]
 _ITEMS = ["kettle", "backpack", "lamp", "jacket", "bottle", "chair", "tent"]
@@ -27,3 +28,21 @@ def chunk_records(count: int) -> list[dict[str, str]]:
 def write_records(path: Path, records: list[dict[str, str]]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+def run_short_qlora(model_dir: str, sft_files: dict, adapter_dir: Path) -> tuple[dict[str, float], dict[str, Any]]:
+    """Six real QLoRA steps with a small adapter: what the trained_adapter fixture runs."""
+    from kfp_components.lib.config import LoraSettings, QuantizationSettings, TrainingSettings
+    from kfp_components.lib.training import run_qlora_finetune
+
+    return run_qlora_finetune(
+        model_dir,
+        sft_files["train"],
+        sft_files["eval"],
+        adapter_dir,
+        QuantizationSettings(compute_dtype="float32"),
+        LoraSettings(r=4, alpha=8),
+        TrainingSettings(max_steps=6, learning_rate=2e-3, per_device_batch_size=8, gradient_accumulation_steps=1,
+                         logging_steps=2),
+        max_seq_length=256,
+    )

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import bitsandbytes as bnb
 import torch
+from kfp_test_data import run_short_qlora
 
 from kfp_components.lib.config import LoraSettings, QuantizationSettings, TrainingSettings
 from kfp_components.lib.sft_data import read_jsonl
@@ -69,3 +71,11 @@ def test_run_qlora_finetune_writes_adapter_and_metrics(trained_adapter):
     adapter_config = json.loads((adapter_dir / "adapter_config.json").read_text())
     assert (adapter_config["r"], adapter_config["lora_alpha"]) == (4, 8)
     assert set(adapter_config["target_modules"]) == set(TARGETS)
+
+
+def test_rerunning_the_same_training_gives_the_same_model_version(trained_adapter, tiny_model_dir, sft_files, tmp_path):
+    # Same base model under another path (kfp puts a run timestamp in it): the version must not move.
+    moved_base = shutil.copytree(tiny_model_dir, tmp_path / "base-elsewhere")
+    metrics, info = run_short_qlora(str(moved_base), sft_files, tmp_path / "again")
+    assert info["model_version"] == trained_adapter["info"]["model_version"]
+    assert metrics["train_loss"] == trained_adapter["metrics"]["train_loss"]
