@@ -13,10 +13,12 @@ the broken record and resynchronizes on the next line.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import gc
 import io
+import re
 import sys
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -199,33 +201,44 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-class _LineFeed:
-    """Physical lines (split on \\n, \\r\\n and bare \\r only) for csv.reader, remembering the current record's lines.
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # what csv.reader over io.StringIO(newline="") treats as a line end
 
-    After a broken record the lines it swallowed can be pushed back, so the reader
-    resynchronizes on the line after the break instead of losing the rest of the file.
-    """
+
+class _LineTable:
+    """Physical lines of the text by number (1-based), indexed only when first needed (an issue was met)."""
 
     def __init__(self, text: str) -> None:
-        self._source = iter(io.StringIO(text, newline=""))
-        self.pending: deque[str] = deque()
-        self.taken: list[str] = []
+        self.text = text
+        self._starts: list[int] | None = None
 
-    def __iter__(self) -> _LineFeed:
-        return self
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            starts = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
+            if starts[-1] == len(self.text):
+                starts.pop()  # the text ends with a line end: no empty last line
+            self._starts = starts
+        return self._starts
 
-    def __next__(self) -> str:
-        line = self.pending.popleft() if self.pending else next(self._source)
-        self.taken.append(line)
-        return line
+    def span(self, first: int, last: int) -> str:
+        """The text of lines ``first``..``last``, line ends included."""
+        starts = self.starts
+        stop = starts[last] if last < len(starts) else len(self.text)
+        return self.text[starts[first - 1] : stop]
 
-
-def _preview(lines: list[str]) -> str:
-    return "".join(lines)[:RAW_PREVIEW_CHARS]
+    def iter_from(self, first: int) -> Iterator[str]:
+        starts = self.starts
+        for i in range(first - 1, len(starts)):
+            yield self.text[starts[i] : starts[i + 1] if i + 1 < len(starts) else len(self.text)]
 
 
 class CsvFile:
-    """One landing file opened for reading: encoding, delimiter and header decided, records streamed."""
+    """One landing file opened for reading: encoding, delimiter and header decided, records streamed.
+
+    Records come from csv.reader over the whole text (fast path). After a broken
+    record the reader restarts on the next physical line (or on the line after an
+    unclosed quote's first line), so one bad row never costs the rest of the file.
+    """
 
     def __init__(self, data: bytes, name: str, options: ReadOptions | None = None) -> None:
         self.name = name
@@ -246,43 +259,44 @@ class CsvFile:
             text = text.replace("\x00", "")
             self.warnings.append(f"{nuls} NUL byte(s) removed")
         self.delimiter = self.options.delimiter or sniff_delimiter(text[:SNIFF_BYTES])
-        self._feed = _LineFeed(text)
-        self._reader = self._new_reader()
-        self._line = 1  # physical line where the next record starts
-        self._pending_issues: list[RowIssue] = []
+        self._lines = _LineTable(text)
+        self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True)
+        self._base = 0  # physical lines before the current reader's first line
+        self._consumed = 0  # physical lines read so far
+        self._last_error = ""
         self.header = self._read_header()
 
-    def _new_reader(self):
-        return csv.reader(self._feed, delimiter=self.delimiter, strict=True)
-
-    def _next(self) -> tuple[int, list[str] | None, list[str]] | None:
-        """(start line, row or None when broken, physical lines) of the next record; None at the end."""
-        self._feed.taken = []
+    def _next(self) -> tuple[int, list[str] | None, int] | None:
+        """(first line, row or None when broken, last line) of the next record; None at the end."""
+        start = self._consumed + 1
         try:
             row = next(self._reader)
         except StopIteration:
             return None
         except csv.Error as exc:
-            taken = self._feed.taken
-            if len(taken) > 1 and "unexpected end of data" in str(exc):
-                # A quote opened on the first line never closed: only that line is bad; re-read the rest.
-                self._feed.pending.extendleft(reversed(taken[1:]))
-                taken = taken[:1]
-            start = self._line
-            self._line += max(len(taken), 1)
-            self._reader = self._new_reader()
-            self._last_error = str(exc)
-            return start, None, taken
-        start = self._line
-        self._line += len(self._feed.taken)
-        return start, row, self._feed.taken
+            return start, None, self._recover(start, exc)
+        self._consumed = self._base + self._reader.line_num
+        return start, row, self._consumed
+
+    def _recover(self, start: int, exc: csv.Error) -> int:
+        """After a broken record starting at ``start``: restart the reader past it; return its last line."""
+        end = max(start, self._base + self._reader.line_num)
+        if end > start and "unexpected end of data" in str(exc):
+            end = start  # a quote opened on this line never closed: only this line is bad; re-read the rest
+        self._consumed = self._base = end
+        self._reader = csv.reader(self._lines.iter_from(end + 1), delimiter=self.delimiter, strict=True)
+        self._last_error = str(exc)
+        return end
+
+    def _raw(self, first: int, last: int) -> str:
+        return self._lines.span(first, last)[:RAW_PREVIEW_CHARS]
 
     def _read_header(self) -> list[str]:
         while True:
             item = self._next()
             if item is None:
                 raise UnreadableFile("no header row (file is blank) — file quarantined")
-            line, row, taken = item
+            line, row, _ = item
             if row is None:
                 raise UnreadableFile(f"line {line}: the header row is not valid CSV ({self._last_error}) — file quarantined; fix the header and drop it again")
             if row and not (len(row) == 1 and not row[0].strip()):
@@ -290,38 +304,74 @@ class CsvFile:
 
     def batches(self, size: int = 50_000) -> Iterator[Batch]:
         """Records in batches of at most ``size``; each bad row becomes an issue in the batch where it was met."""
-        width, limit, name = len(self.header), self.options.max_field_chars, self.name
-        batch = Batch([], [], [])
         while True:
-            item = self._next()
-            if item is None:
-                break
-            line, row, taken = item
-            if row is None:
-                reason = f"{name} line {line}: unparseable CSV ({self._last_error}) — row quarantined"
-                batch.issues.append(RowIssue(line, reason, _preview(taken)))
-            elif not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line: not a record
-            else:
-                if len(row) > width and not any(c.strip() for c in row[width:]):
-                    row = row[:width]  # trailing delimiters only
-                if len(row) != width:
-                    batch.issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", _preview(taken)))
-                elif sum(map(len, taken)) > limit and max(map(len, row)) > limit:
-                    i = max(range(width), key=lambda k: len(row[k]))
-                    reason = (
-                        f"{name} line {line}: field {i + 1} ({self.header[i].strip() or 'unnamed'}) has {len(row[i]):,} characters, "
-                        f"more than read.max_field_chars={limit:,} — row quarantined"
-                    )
-                    batch.issues.append(RowIssue(line, reason, _preview(taken)))
-                else:
-                    batch.records.append(row)
-                    batch.lines.append(line)
-            if len(batch.records) >= size:
-                yield batch
-                batch = Batch([], [], [])
-        if batch.records or batch.issues:
+            with _gc_paused():  # millions of small lists: cyclic GC passes would double the parse time
+                batch = self._fill(size)
+            if batch is None:
+                return
             yield batch
+
+    def _fill(self, size: int) -> Batch | None:
+        """The next batch, or None at the end of the file (the loop is the hot path: kept flat)."""
+        width, limit, name = len(self.header), self.options.max_field_chars, self.name
+        records: list[list[str]] = []
+        lines: list[int] = []
+        issues: list[RowIssue] = []
+        while len(records) < size:
+            if self._read_rows(records, lines, issues, width, limit, name, size) is None:
+                break
+        if not records and not issues:
+            return None
+        return Batch(records, lines, issues)
+
+    def _read_rows(self, records, lines, issues, width, limit, name, size) -> bool | None:
+        """Read rows into ``records`` until the batch is full or a broken record was set aside (True), or the end (None)."""
+        reader, base = self._reader, self._base
+        start = self._consumed + 1
+        try:
+            for row in reader:
+                line, last = start, base + reader.line_num
+                start = last + 1
+                if len(row) == width and max(map(len, row)) <= limit:
+                    records.append(row)
+                    lines.append(line)
+                elif not row or (len(row) == 1 and not row[0].strip()):
+                    pass  # blank line: not a record
+                else:
+                    if len(row) > width and not any(c.strip() for c in row[width:]):
+                        row = row[:width]  # trailing delimiters only
+                    if len(row) != width:
+                        issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", self._raw(line, last)))
+                    elif max(map(len, row)) > limit:
+                        i = max(range(width), key=lambda k: len(row[k]))
+                        reason = (
+                            f"{name} line {line}: field {i + 1} ({self.header[i].strip() or 'unnamed'}) has {len(row[i]):,} characters, "
+                            f"more than read.max_field_chars={limit:,} — row quarantined"
+                        )
+                        issues.append(RowIssue(line, reason, self._raw(line, last)))
+                    else:
+                        records.append(row)
+                        lines.append(line)
+                if len(records) >= size:
+                    self._consumed = last
+                    return True
+            self._consumed = start - 1
+            return None
+        except csv.Error as exc:
+            last = self._recover(start, exc)
+        issues.append(RowIssue(start, f"{name} line {start}: unparseable CSV ({self._last_error}) — row quarantined", self._raw(start, last)))
+        return True
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def iter_batches(data: bytes, name: str, options: ReadOptions | None = None, size: int = 50_000) -> tuple[CsvFile, Iterator[Batch]]:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -177,18 +178,53 @@ class Coerced:
     failed: pd.Series  # bool: non-missing input that did not parse
 
 
+VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal mark, day order or type
+
+
 def _decide_decimal(values: pd.Series, option: str) -> str:
     if option != "auto":
         return option
-    votes = [v for v in map(decimal_vote, values) if v]
+    votes = [v for v in map(decimal_vote, values[:VOTE_SAMPLE]) if v]
     return "," if votes.count(",") > votes.count(".") else "."
 
 
 def _decide_dayfirst(values: pd.Series, option: str | bool) -> bool:
     if option != "auto":
         return bool(option)
-    votes = [v for v in map(dayfirst_vote, values) if v is not None]
+    votes = [v for v in map(dayfirst_vote, values[:VOTE_SAMPLE]) if v is not None]
     return votes.count(True) > votes.count(False)
+
+
+_SIMPLE_NUMBER = {".": r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", ",": r"[+-]?\d+(?:,\d+)?"}
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+
+
+def parse_numbers(values: pd.Series, decimal: str) -> np.ndarray:
+    """parse_number over a column of distinct strings: plain numbers vectorized, the rest one by one. NaN = not a number."""
+    s = values.str.strip()
+    out = np.full(len(s), np.nan)
+    simple = s.str.fullmatch(_SIMPLE_NUMBER[decimal]).fillna(False).to_numpy(dtype=bool)
+    if simple.any():
+        plain = s[simple] if decimal == "." else s[simple].str.replace(",", ".", regex=False)
+        out[simple] = pd.to_numeric(plain).to_numpy(dtype="float64")
+    rest = np.flatnonzero(~simple)
+    if len(rest):
+        parsed = [parse_number(v, decimal) for v in s.iloc[rest]]
+        out[rest] = [np.nan if p is None else p for p in parsed]
+    return out
+
+
+def parse_datetimes(values: pd.Series, dayfirst: bool) -> pd.Series:
+    """parse_date over a column of distinct strings -> datetime64[us, UTC] (NaT = not a date); ISO vectorized."""
+    s = values.str.strip()
+    iso = s.str.fullmatch(_ISO_DATE).fillna(False).to_numpy(dtype=bool)
+    out = pd.Series(pd.NaT, index=s.index, dtype=DATETIME_DTYPE)
+    if iso.any():
+        out[iso] = pd.to_datetime(s[iso], format="ISO8601", errors="coerce", utc=True).astype(DATETIME_DTYPE)
+    rest = np.flatnonzero(~iso | out.isna().to_numpy())
+    if len(rest):
+        out.iloc[rest] = pd.Series([parse_date(v, dayfirst) for v in s.iloc[rest]], dtype=object).astype(DATETIME_DTYPE).to_numpy()
+    return out
 
 
 def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> Coerced:
@@ -199,34 +235,42 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     """
     options = options or TypeOptions()
     formats = {} if formats is None else formats
-    present = series.notna()
     if kind in ("string", "text"):
         return Coerced(series.astype("string"), pd.Series(False, index=series.index))
-    distinct = pd.Series(series[present].unique()).astype(str)
+    codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
     if kind in ("integer", "number"):
         decimal = formats.setdefault("decimal", _decide_decimal(distinct, options.decimal))
-        parsed = {v: parse_number(v, decimal) for v in distinct}
+        numbers = parse_numbers(distinct, decimal)
         if kind == "integer":
-            parsed = {v: (None if p is None or p != int(p) else int(p)) for v, p in parsed.items()}
+            numbers[~np.isfinite(numbers) | (numbers != np.round(numbers))] = np.nan
+            typed = pd.array(numbers, dtype="Float64").astype("Int64")
+        else:
+            typed = pd.array(numbers, dtype="Float64")
     elif kind == "boolean":
-        parsed = {v: parse_bool(v) for v in distinct}
+        lowered = distinct.str.strip().str.lower()
+        typed = pd.array(lowered.map(lambda v: True if v in TRUE else False if v in FALSE else None).tolist(), dtype="boolean")
     elif kind in ("date", "datetime"):
         dayfirst = formats.setdefault("dayfirst", _decide_dayfirst(distinct, options.dayfirst))
-        parsed = {v: parse_date(v, dayfirst) for v in distinct}
+        stamps = parse_datetimes(distinct, dayfirst)
         if kind == "date":
-            parsed = {v: (None if p is None else p.date()) for v, p in parsed.items()}
+            days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
+            typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
+        else:
+            typed = stamps.array
     else:
         raise ValueError(f"unknown column type {kind!r}")
-    mapped = series.map(lambda v: None if pd.isna(v) else parsed.get(str(v)))
-    failed = present & mapped.isna()
-    return Coerced(pd.Series(pd.array(mapped.tolist(), dtype=PANDAS_DTYPES[kind]), index=series.index), failed)
+    values = typed.take(codes, allow_fill=True)
+    bad = np.asarray(pd.isna(typed), dtype=bool)
+    failed = (codes >= 0) & (bad[codes] if len(bad) else np.zeros(len(codes), dtype=bool))
+    return Coerced(pd.Series(values, index=series.index), pd.Series(failed, index=series.index))
 
 
 def infer_type(name: str, series: pd.Series, options: TypeOptions | None = None) -> str:
     """The most specific type that at least ``infer_min_share`` of the column's values parse as."""
     options = options or TypeOptions()
-    values = pd.Series(series.dropna().unique()).astype(str).str.strip()
-    values = values[values != ""]
+    values = pd.Series(np.asarray(series.dropna().unique(), dtype=object)[:VOTE_SAMPLE], dtype="string").str.strip()
+    values = values[values != ""].reset_index(drop=True)
     if values.empty or looks_like_identifier(name):
         return "string"
     if values.str.match(r"^[+-]?0\d+$").any():
@@ -236,18 +280,18 @@ def infer_type(name: str, series: pd.Series, options: TypeOptions | None = None)
     if lowered.isin(_WORD_BOOLEANS).sum() >= need:
         return "boolean"
     decimal = _decide_decimal(values, options.decimal)
-    numbers = [parse_number(v, decimal) for v in values]
-    parsed = [n for n in numbers if n is not None]
+    numbers = parse_numbers(values, decimal)
+    parsed = numbers[~np.isnan(numbers)]
     if len(parsed) >= need:
         textual_decimals = values.str.contains(r"\d[.,]\d{1,2}$|\d[.,]\d{4,}$|%", regex=True)
-        integral = all(n == int(n) for n in parsed) and not textual_decimals.any()
+        integral = bool(np.all(parsed == np.round(parsed))) and not textual_decimals.any()
         return "integer" if integral else "number"
     if values.str.len().max() <= 40:
         dayfirst = _decide_dayfirst(values, options.dayfirst)
-        dates = [parse_date(v, dayfirst) for v in values]
-        ok = [(d, v) for d, v in zip(dates, values) if d is not None]
+        dates = parse_datetimes(values, dayfirst)
+        ok = values[dates.notna().to_numpy()]
         if len(ok) >= need:
-            timed = any(_HAS_TIME.search(v) for _, v in ok)
+            timed = bool(ok.str.contains(_HAS_TIME.pattern, regex=True).any())
             return "datetime" if timed else "date"
     return "string"
 

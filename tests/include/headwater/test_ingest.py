@@ -159,3 +159,27 @@ def test_batches_stream_the_records_with_their_issues() -> None:
         ([["4", "4"], ["9", "9"]], [6, 8], [7]),
     ]
     assert CsvFile(b"a\n", "y.csv").header == ["a"]
+
+
+def test_batch_size_never_changes_what_is_read() -> None:
+    data = b'a,b\n1,2\n\n3,"x\ny"\n4\n5,"open\n6,7\n8,"q"z\n9,' + b"w" * 30 + b'\n10,11\r12,13\r\n14,"never\n15,16\n'
+    options = ReadOptions(max_field_chars=20)
+
+    def read(size: int):
+        f, batches = iter_batches(data, "x.csv", options, size=size)
+        out = [(b.records, b.lines, [(i.line, i.reason, i.raw) for i in b.issues]) for b in batches]
+        return [r for b in out for r in b[0]], [n for b in out for n in b[1]], [i for b in out for i in b[2]]
+
+    records, lines, issues = read(50_000)
+    assert records == [["1", "2"], ["3", "x\ny"], ["10", "11"], ["12", "13"], ["15", "16"]]
+    assert lines == [2, 4, 11, 12, 14]
+    # a stray quote ends the record it broke (lines 7-9: the quote opened on line 7 closed on line 9);
+    # a quote still open at the end of the file costs only its own line (13)
+    assert [(line, reason.split(": ", 1)[1], raw) for line, reason, raw in issues] == [
+        (6, "1 fields, header has 2 — row quarantined", "4\n"),
+        (7, "unparseable CSV (',' expected after '\"') — row quarantined", '5,"open\n6,7\n8,"q"z\n'),
+        (10, "field 2 (b) has 30 characters, more than read.max_field_chars=20 — row quarantined", "9," + "w" * 30 + "\n"),
+        (13, "unparseable CSV (unexpected end of data) — row quarantined", '14,"never\n'),
+    ]
+    for size in (1, 2, 3):
+        assert read(size) == (records, lines, issues)
