@@ -179,6 +179,7 @@ class Coerced:
 
 
 VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal mark, day order or type
+INFER_ROWS = 100_000  # rows looked at to infer a column's type
 
 
 def _decide_decimal(values: pd.Series, option: str) -> str:
@@ -269,7 +270,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
 def infer_type(name: str, series: pd.Series, options: TypeOptions | None = None) -> str:
     """The most specific type that at least ``infer_min_share`` of the column's values parse as."""
     options = options or TypeOptions()
-    values = pd.Series(np.asarray(series.dropna().unique(), dtype=object)[:VOTE_SAMPLE], dtype="string").str.strip()
+    head = series.iloc[:INFER_ROWS].dropna()  # the type is decided from the first rows (and then sticks)
+    values = pd.Series(np.asarray(head.unique(), dtype=object)[:VOTE_SAMPLE], dtype="string").str.strip()
     values = values[values != ""].reset_index(drop=True)
     if values.empty or looks_like_identifier(name):
         return "string"
