@@ -38,6 +38,7 @@ from kfp_components.lib.config import (
     help_text,
     parse_csv_list,
 )
+from kfp_components.lib.sft_data import read_chunk_records
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -237,13 +238,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--cpu-threads {args.cpu_threads}: must be >= 1")
     try:
         arguments = pipeline_arguments(args)
+        read_chunk_records(args.examples)  # a malformed export fails here, before any subprocess starts
     except ValueError as exc:
         parser.error(str(exc))
     started = time.time()
     out_dir = args.out.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     pipeline_root = out_dir / "pipeline_root"
-    outputs = run_pipeline(arguments, pipeline_root, args.cpu_threads)
+    try:
+        outputs = run_pipeline(arguments, pipeline_root, args.cpu_threads)
+    except RuntimeError as exc:  # kfp.local raises when a task fails; the task's own log is printed above
+        print(f"run_local: {str(exc).rstrip('.')}. The failing task's traceback is in the log above; its artifacts are under "
+              f"{pipeline_root}. Nothing was written to {out_dir / 'summary.json'}.", file=sys.stderr)
+        return 1
     summary = write_summary(outputs, arguments, out_dir, pipeline_root, started)
     print(Path(summary["eval_report_path"]).read_text(encoding="utf-8"))
     print(f"model version {summary['model_version']}; adapter {summary['adapter_path']}; "

@@ -74,3 +74,21 @@ def test_run_local_rejects_bad_parameters_before_running(tmp_path):
     missing = run_cli(["--examples", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o")], tmp_path)
     assert missing.returncode == 2
     assert "nope.jsonl: no such file" in missing.stderr
+
+
+def test_run_local_rejects_a_malformed_export_before_running(tmp_path):
+    examples = tmp_path / "chunks.jsonl"
+    examples.write_text('{"id": "a", "text": "t"}\n')
+    result = run_cli(["--examples", str(examples), "--out", str(tmp_path / "o")], tmp_path)
+    assert result.returncode == 2
+    assert "chunks.jsonl line 1: field(s) source, column missing or not a string" in result.stderr
+
+
+def test_a_failing_task_fails_the_run_without_a_summary(tmp_path):
+    # One record: the eval split is empty, so prepare_dataset refuses inside the pipeline.
+    examples = write_records(tmp_path / "chunks.jsonl", chunk_records(1))
+    result = run_cli(["--examples", str(examples), "--out", str(tmp_path / "o"), "--eval-fraction", "0.01"], tmp_path)
+    assert result.returncode == 1
+    assert "the eval split is empty" in result.stdout
+    assert "Inner task failed:" in result.stderr and "prepare-dataset" in result.stderr
+    assert not (tmp_path / "o" / "summary.json").exists()

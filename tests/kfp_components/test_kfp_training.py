@@ -61,10 +61,12 @@ def test_run_qlora_finetune_writes_adapter_and_metrics(trained_adapter):
     assert metrics["train_loss"] > 0 and metrics["eval_loss"] > 0
     assert metrics["trainable_params"] > 0 and metrics["trainable_params"] < metrics["total_params"]
     assert info["quantization"] == "4-bit nf4, double-quant, compute float32"
+    assert metrics["quantization_bits"] == 4.0
     assert info["optimizer_requested"] == "paged_adamw_8bit"
     if info["device"] == "cpu":
         assert info["optimizer_used"] == "adamw_torch"
         assert "needs CUDA" in info["optimizer_reason"]
+        assert metrics["optimizer_fell_back"] == 1.0
     assert info["model_version"].startswith("headwater-qlora-") and len(info["model_version"]) == 28
     saved = json.loads((adapter_dir / TRAINING_SUMMARY).read_text())
     assert saved["info"]["model_version"] == info["model_version"]
