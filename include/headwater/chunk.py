@@ -1,4 +1,7 @@
-"""Split free-text values into token-bounded, overlapping chunks.
+"""Split free-text values into token-bounded, overlapping chunks (the ``raw`` strategy).
+
+The other strategies (keyword, heading, query) and their per-column config live in
+headwater.chunking and build on the windows and chunk records defined here.
 
 Token counts come from the embedding model's own tokenizer, so a chunk never
 exceeds what the model reads; chunk text is sliced from the original string by

@@ -23,6 +23,7 @@ decoding and tag removal, and coupling this stage to the staging layout.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
@@ -80,7 +81,7 @@ class ColumnChunking:
     overlap: int | None = field(
         default=None,
         metadata=_meta(
-            "Tokens shared by consecutive windows (raw, heading, query). "
+            "Tokens shared by consecutive windows (raw, heading, query; keyword when a value has no keyword). "
             "Default: HEADWATER_CHUNK_OVERLAP, or max_tokens // 4 when that is not smaller than max_tokens."
         ),
     )
@@ -321,6 +322,7 @@ class KeywordChunker:
             return _windows(text, self.tokenizer, self.size, self.overlap)
         enc = self.tokenizer.encode(text, add_special_tokens=False)
         offsets, word_ids = list(enc.offsets), list(enc.word_ids)
+        starts, ends = [a for a, _ in offsets], [b for _, b in offsets]  # both ascending
         sentence_chars = {a for a, _ in sentence_spans(text)}
         sentence_starts = [i for i, (a, _) in enumerate(offsets) if a in sentence_chars]
         chosen: list[tuple[int, int, list[str], float]] = []  # char_start, char_end, keywords, best score
@@ -330,10 +332,9 @@ class KeywordChunker:
             if home is not None:  # already inside a chosen window: share it
                 home[2].append(kw.term)
                 continue
-            inside = [i for i, (a, b) in enumerate(offsets) if a < k1 and b > k0]
-            if not inside:  # the tokenizer dropped these characters: nothing to centre on
+            first, last = bisect_right(ends, k0), bisect_left(starts, k1) - 1  # tokens overlapping the keyword
+            if first > last:  # the tokenizer dropped these characters: nothing to centre on
                 continue
-            first, last = inside[0], inside[-1]
             t0, t1 = centred_window(word_ids, first, last, self.size, sentence_starts)
             chosen.append((offsets[t0][0], offsets[t1 - 1][1], [kw.term], kw.score))
         return [(c0, c1, ", ".join(terms), round(score, 6)) for c0, c1, terms, score in sorted(chosen)]
