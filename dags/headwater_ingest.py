@@ -1,18 +1,25 @@
 """
 ### headwater_ingest
 
-Daily ingestion of the CSV files that landed for the data interval's date.
+Daily ingestion of the CSV files that landed for the run's logical date.
 
-* **discover** lists `<landing>/<logical date YYYY-MM-DD>/*.csv` (an `ObjectStoragePath`, local folder by default).
+* **discover** lists `<landing>/<YYYY-MM-DD>/*.csv` (an `ObjectStoragePath`, local folder by
+  default) for the logical date, or for every date of a manual run's `date_from`..`date_to`.
 * One mapped **process_file** group per file, with the file name as map index:
-  `ingest` (encoding, delimiter, bad rows quarantined) → `clean` (snake_case columns,
-  text normalization, exact dedup) → `chunk` (token windows with overlap) → `embed`
-  (all-MiniLM-L6-v2, upserted into LanceDB by deterministic id).
-  A file that cannot be read is quarantined whole; its later steps show as *skipped*.
-* **report** writes the run report, checks `read = curated + duplicates + quarantined`
+  * `check` compares the file's content hash, config hash and code version with the ledger:
+    an unchanged file runs `unchanged` and its stages show as *skipped*; a new or changed one
+    runs the stages and `unchanged` shows as *skipped*;
+  * `ingest` (encoding, delimiter, bad rows quarantined) → `clean` (snake_case columns, text
+    normalization, dedup) → `chunk` (token windows with overlap) → `embed` (all-MiniLM-L6-v2,
+    cached by text hash, upserted into LanceDB by deterministic id).
+  * A file that cannot be read is quarantined whole; its later stages show as *skipped*.
+* **report** writes one run report per date, checks `read = curated + duplicates + quarantined`
   for every file and updates the curated asset. It fails the run if a file failed.
 
-Re-running a date replaces that date's outputs; vector ids are deterministic, so no duplicates.
+**Params** (manual runs): `force` reprocesses unchanged files, `dry_run` only logs what would
+be processed, `file_glob` narrows the files, `date_from`/`date_to` replace the logical date.
+
+Re-running a date is a no-op for unchanged files and replaces the outputs of changed ones.
 All work lives in `include/headwater`; this file is wiring only.
 """
 
@@ -21,9 +28,28 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, CronDataIntervalTimetable, dag, get_current_context, task, task_group
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
 
 CURATED = Asset("headwater-curated", uri=os.environ.get("HEADWATER_CURATED_ASSET_URI", "file:///headwater/curated"))
+POOL = os.environ.get("HEADWATER_POOL", "default_pool")
+
+
+def _on_failure(context) -> None:
+    """Structured alert for every failed task try: a log line plus a counter the metrics export."""
+    from headwater.alerts import record_failure
+    from headwater.config import Settings
+
+    ti = context["ti"]
+    record_failure(
+        Settings.from_env().data_dir,
+        dag_id=ti.dag_id,
+        task_id=ti.task_id,
+        map_index=ti.map_index,
+        run_id=ti.run_id,
+        try_number=ti.try_number,
+        error=repr(context.get("exception")),
+    )
+
 
 DEFAULT_ARGS = {
     "owner": "headwater",
@@ -32,6 +58,8 @@ DEFAULT_ARGS = {
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=10),
     "execution_timeout": timedelta(hours=1),
+    "on_failure_callback": _on_failure,
+    "pool": POOL,
 }
 
 
@@ -44,19 +72,19 @@ def _settings():
 def _ref(info: dict):
     from headwater.stages import FileRef
 
-    return FileRef.from_info(info)
+    return FileRef.from_info(info, run_id=get_current_context()["run_id"])
+
+
+def _skip(reason: str) -> None:
+    """Mark this task instance skipped (shown as such in the UI); its downstream tasks skip too."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    raise AirflowSkipException(reason)
 
 
 def _label(name: str) -> None:
     """Show the file name instead of a number as the map index in the UI."""
     get_current_context()["file_name"] = name
-
-
-def _skip_unless_ok(info: dict) -> None:
-    from airflow.sdk.exceptions import AirflowSkipException
-
-    if info["status"] == "quarantined":
-        raise AirflowSkipException(f"{info['source']} was quarantined: {info['error']}")
 
 
 @dag(
@@ -65,32 +93,69 @@ def _skip_unless_ok(info: dict) -> None:
     start_date=datetime.fromisoformat(os.environ.get("HEADWATER_START_DATE", "2026-11-01")),
     catchup=True,
     max_active_runs=int(os.environ.get("HEADWATER_MAX_ACTIVE_RUNS", "2")),
+    max_active_tasks=int(os.environ.get("HEADWATER_MAX_ACTIVE_TASKS", "8")),
     default_args=DEFAULT_ARGS,
+    params={
+        "force": Param(False, type="boolean", description="Reprocess files even if unchanged since their last run."),
+        "dry_run": Param(False, type="boolean", description="Only log which files would be processed, and why."),
+        "file_glob": Param("*", type="string", description="Only files whose name matches this glob."),
+        "date_from": Param(None, type=["null", "string"], format="date", description="First landing date (manual runs)."),
+        "date_to": Param(None, type=["null", "string"], format="date", description="Last landing date (manual runs)."),
+    },
     tags=["headwater", "ingest"],
     doc_md=__doc__,
 )
 def headwater_ingest():
     @task
-    def discover(ds=None) -> list[dict]:
+    def discover(ds=None, params=None) -> list[dict]:
         from airflow.sdk import ObjectStoragePath
 
-        from headwater.discovery import partition, select
+        from headwater.discovery import dates_between, partition, select
 
-        date = ds
-        folder = ObjectStoragePath(_settings().landing_uri) / partition(date)
-        names = select(p.name for p in folder.iterdir() if p.is_file()) if folder.exists() else []
-        print(f"{len(names)} landing file(s) in {folder}: {names}")
-        return [{"date": date, "file": n, "uri": str(folder / n)} for n in names]
+        root = ObjectStoragePath(_settings().landing_uri)
+        files = []
+        for date in dates_between(params.get("date_from"), params.get("date_to"), default=ds):
+            folder = root / partition(date)
+            names = select((p.name for p in folder.iterdir() if p.is_file()), params["file_glob"]) if folder.exists() else []
+            print(f"{len(names)} landing file(s) in {folder}: {names}")
+            files += [{"date": date, "file": n, "uri": str(folder / n)} for n in names]
+        return files
 
+    # Not @task.branch: branching inside a mapped task group does not skip the other branch in
+    # Airflow 3.2/3.3 (apache/airflow issue #67265), so each side skips itself on the decision.
     @task(map_index_template="{{ file_name }}")
-    def ingest(file: dict) -> dict:
+    def check(file: dict, params=None) -> dict:
         from airflow.sdk import ObjectStoragePath
 
         from headwater import stages
 
         _label(file["file"])
         data = ObjectStoragePath(file["uri"]).read_bytes()
-        info = stages.ingest(data, _ref(file), _settings())
+        decision = stages.decide(data, _ref(file), _settings(), force=params["force"])
+        verb = "process" if decision["process"] else "skip"
+        print(f"{file['date']}/{file['file']}: {verb} — {decision['reason']}" + (" (dry run: nothing is written)" if params["dry_run"] else ""))
+        return {**file, **decision, "dry_run": params["dry_run"]}
+
+    @task(map_index_template="{{ file_name }}")
+    def unchanged(decision: dict) -> dict:
+        from headwater import stages
+
+        _label(decision["file"])
+        if decision["process"] or decision["dry_run"]:
+            _skip(f"{decision['source']}: {'dry run' if decision['dry_run'] else decision['reason']}")
+        return stages.mark_unchanged(_ref(decision), _settings(), decision["reason"])
+
+    @task(map_index_template="{{ file_name }}")
+    def ingest(decision: dict) -> dict:
+        from airflow.sdk import ObjectStoragePath
+
+        from headwater import stages
+
+        _label(decision["file"])
+        if not decision["process"] or decision["dry_run"]:
+            _skip(f"{decision['source']}: {'dry run' if decision['dry_run'] else decision['reason']}")
+        data = ObjectStoragePath(decision["uri"]).read_bytes()
+        info = stages.ingest(data, _ref(decision), _settings())
         print(info)
         return info
 
@@ -99,7 +164,8 @@ def headwater_ingest():
         from headwater import stages
 
         _label(info["file"])
-        _skip_unless_ok(info)
+        if info["status"] == "quarantined":
+            _skip(f"{info['source']} was quarantined: {info['error']}")
         return stages.clean(_ref(info), _settings())
 
     @task(map_index_template="{{ file_name }}")
@@ -109,7 +175,11 @@ def headwater_ingest():
         _label(info["file"])
         return stages.chunk(_ref(info), _settings())
 
-    @task(map_index_template="{{ file_name }}")
+    @task(
+        map_index_template="{{ file_name }}",
+        # the model is the memory-hungry part: bound it per run, whatever the executor's parallelism
+        max_active_tis_per_dagrun=int(os.environ.get("HEADWATER_EMBED_CONCURRENCY", "2")),
+    )
     def embed(info: dict) -> dict:
         from headwater import stages
 
@@ -118,18 +188,29 @@ def headwater_ingest():
 
     @task_group
     def process_file(file: dict):
-        return embed(chunk(clean(ingest(file))))
+        decision = check(file)
+        unchanged(decision)
+        return embed(chunk(clean(ingest(decision))))
 
     @task(trigger_rule="all_done", outlets=[CURATED])
-    def report(files: list[dict], ds=None) -> dict:
+    def report(files: list[dict], ds=None, run_id=None, params=None) -> dict:
         from headwater import stages
 
-        date = ds
-        result = stages.report(date, [f["file"] for f in files], _settings())
-        print(stages.format_report(result))
-        if result["failed"]:
-            raise RuntimeError(f"files failed or not accounted for: {result['failed']} — see {result['outputs']['report']}")
-        return result["totals"]
+        by_date: dict[str, list[str]] = {}
+        for f in files:
+            by_date.setdefault(f["date"], []).append(f["file"])
+        if params["dry_run"]:
+            print(f"dry run: {sum(map(len, by_date.values()))} file(s) checked; see the `check` task logs")
+            return {}
+        failed, totals = [], {}
+        for date in sorted(by_date) or [ds]:
+            result = stages.report(date, by_date.get(date, []), _settings(), run_id=run_id)
+            print(stages.format_report(result))
+            failed += result["failed"]
+            totals[date] = result["this_run"] | result["totals"]
+        if failed:
+            raise RuntimeError(f"files failed or not accounted for: {failed} — see the run reports")
+        return totals
 
     files = discover()
     process_file.expand(file=files) >> report(files)

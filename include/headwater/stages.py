@@ -31,6 +31,7 @@ class FileRef:
 
     date: str
     name: str
+    run_id: str = ""
 
     @property
     def key(self) -> str:
@@ -42,8 +43,8 @@ class FileRef:
         return f"{self.date}/{self.name}"
 
     @classmethod
-    def from_info(cls, info: dict[str, Any]) -> FileRef:
-        return cls(date=info["date"], name=info["file"])
+    def from_info(cls, info: dict[str, Any], run_id: str = "") -> FileRef:
+        return cls(date=info["date"], name=info["file"], run_id=run_id or info.get("run_id", ""))
 
 
 def _layout(settings: Settings, date: str) -> Layout:
@@ -66,7 +67,10 @@ def _save(settings: Settings, ref: FileRef, manifest: dict[str, Any], stage: str
 
 def summary(manifest: dict[str, Any]) -> dict[str, Any]:
     """The XCom-sized view of a manifest."""
-    keys = ("source", "file", "date", "status", "error", "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")
+    keys = (
+        "source", "file", "date", "run_id", "status", "error", "action", "reason",
+        "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors", "embedded",
+    )
     return {k: manifest.get(k) for k in keys}
 
 
@@ -88,6 +92,32 @@ def _remove(*paths: Path) -> None:
         p.unlink(missing_ok=True)
 
 
+# ---------------------------------------------------------------- decide
+
+
+def fingerprint(data_sha256: str, settings: Settings):
+    from headwater.ledger import Fingerprint, code_version, config_hash
+
+    return Fingerprint(data_sha256, config_hash(settings), code_version())
+
+
+def decide(data: bytes, ref: FileRef, settings: Settings, force: bool = False) -> dict[str, Any]:
+    """Process or skip this file? Skips when (content, config, code) match its last finished run."""
+    from headwater.ledger import Ledger
+
+    decision = Ledger.for_settings(settings).decide(ref.source, fingerprint(content_hash(data), settings), force)
+    return {"source": ref.source, "process": decision.process, "reason": decision.reason}
+
+
+def mark_unchanged(ref: FileRef, settings: Settings, reason: str) -> dict[str, Any]:
+    """Record on the existing manifest that this run skipped the file; nothing else is touched."""
+    lay = _layout(settings, ref.date)
+    manifest = read_json(lay.manifest(ref.key)) or {"source": ref.source, "file": ref.name, "date": ref.date, "status": "missing"}
+    manifest.update(action="unchanged", reason=reason, checked_by=ref.run_id)
+    write_json(lay.manifest(ref.key), manifest)
+    return summary(manifest)
+
+
 # ---------------------------------------------------------------- ingest
 
 
@@ -95,13 +125,22 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
     """Parse the raw bytes of one landing file into a staging table; quarantine bad rows or the whole file."""
     from headwater.ingest import UnreadableFile, parse_csv
 
+    from headwater.ledger import IN_PROGRESS, Ledger
+
     started = time.monotonic()
     lay = _layout(settings, ref.date)
+    fp = fingerprint(content_hash(data), settings)
+    ledger = Ledger.for_settings(settings)
+    ledger.record(ref.source, fp, IN_PROGRESS)  # a crash from here on means "reprocess next time"
     manifest: dict[str, Any] = {
         "source": ref.source,
         "file": ref.name,
         "date": ref.date,
         "key": ref.key,
+        "run_id": ref.run_id,
+        "action": "processed",
+        "reason": None,
+        "fingerprint": {"sha256": fp.sha256, "config_hash": fp.config_hash, "code_version": fp.code_version},
         "sha256": content_hash(data),
         "bytes": len(data),
         "schema_version": SCHEMA_VERSION,
@@ -114,6 +153,7 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
         "quarantined": 0,
         "chunks": 0,
         "vectors": 0,
+        "embedded": 0,
         "stages": {},
     }
     # A re-run replaces everything this file produced before.
@@ -129,6 +169,7 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
             tmp.write_bytes(data)
         write_json(lay.quarantine_file(ref.key), {"source": ref.source, "reason": manifest["error"], "sha256": manifest["sha256"]})
         drop_vectors(ref, settings)
+        ledger.record(ref.source, fp, QUARANTINED, {"rows_read": 0})
         return _save(settings, ref, manifest, "ingest", started)
 
     staging = pd.DataFrame(parsed.records, columns=[f"c{i}" for i in range(len(parsed.header))], dtype="string")
@@ -171,7 +212,6 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     staging = pd.read_parquet(lay.staging(ref.key))
     frame, mapping = frame_from_staging(staging.drop(columns=["_line"]), staging["_line"], manifest["header"], ref.source, config)
     steps = build_steps(config)
-    result = run_steps(frame, steps)
 
     write_parquet(lay.curated(ref.key), result.curated)
     if len(result.duplicates):
@@ -257,20 +297,35 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
 
 
 def embed(ref: FileRef, settings: Settings, progress: bool = False) -> dict[str, Any]:
-    """Embed every chunk and make the vector store hold exactly this file's current chunks."""
-    from headwater.embed import embed_dim as embedding_dim, embed_texts, load_model, model_id
+    """Embed every chunk (cached by model + text hash) and make the store hold exactly this file's chunks."""
+    from headwater.embed import embed_dim, embed_texts, load_model, model_id
+    from headwater.embedcache import EmbeddingCache, embed_with_cache
+    from headwater.ledger import Fingerprint, Ledger
     from headwater.vectorstore import VectorStore
 
     started = time.monotonic()
     lay = _layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     chunks = pd.read_parquet(lay.chunks(ref.key))
-    model = load_model(settings.embedding_model)
-    vectors = embed_texts(model, chunks["text"].tolist(), settings.embed_batch_size, progress)
-    store = VectorStore(lay.vectors, settings.vector_table, dim=embedding_dim(model))
-    stored = store.replace_source(ref.source, chunks, vectors, model_id(settings.embedding_model))
-    manifest.update(vectors=stored, model=model_id(settings.embedding_model))
-    return _save(settings, ref, manifest, "embed", started)
+    name = model_id(settings.embedding_model)
+    model = None
+
+    def encode(texts: list[str]):
+        nonlocal model
+        model = model or load_model(settings.embedding_model)
+        return embed_texts(model, texts, settings.embed_batch_size, progress)
+
+    cache = EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
+    vectors, calls = embed_with_cache(cache, name, chunks["text"].tolist(), encode)
+    dim = vectors.shape[1] if len(vectors) else (embed_dim(model) if model else 384)
+    store = VectorStore(lay.vectors, settings.vector_table, dim=dim)
+    stored = store.replace_source(ref.source, chunks, vectors, name)
+    manifest.update(vectors=stored, model=name, embedded=calls, embedding_cache_hits=len(chunks) - calls)
+    result = _save(settings, ref, manifest, "embed", started)
+    Ledger.for_settings(settings).record(
+        ref.source, Fingerprint(**manifest["fingerprint"]), manifest["status"], {k: manifest[k] for k in ("rows_read", "curated", "chunks")}
+    )
+    return result
 
 
 def drop_vectors(ref: FileRef, settings: Settings) -> None:
@@ -288,8 +343,12 @@ def drop_vectors(ref: FileRef, settings: Settings) -> None:
 # ---------------------------------------------------------------- report
 
 
-def report(date: str, names: list[str], settings: Settings) -> dict[str, Any]:
-    """Aggregate the manifests of the date's files into a run report; flag any row not accounted for."""
+def report(date: str, names: list[str], settings: Settings, run_id: str = "") -> dict[str, Any]:
+    """Aggregate the manifests of the date's files into a run report; flag any row not accounted for.
+
+    ``run_id`` separates work done by this run from files it found unchanged: the
+    ``this_run`` counters (rows recomputed, embedding calls) only count the former.
+    """
     lay = _layout(settings, date)
     files = []
     for name in sorted(names):
@@ -307,12 +366,21 @@ def report(date: str, names: list[str], settings: Settings) -> dict[str, Any]:
             manifest["error"] = manifest.get("error") or f"stages not completed: {', '.join(s for s in STAGES if s not in done)}"
         accounted = manifest.get("curated", 0) + manifest.get("duplicates", 0) + manifest.get("quarantined", 0)
         manifest["accounted"] = accounted == manifest.get("rows_read", 0)
+        manifest["this_run"] = bool(run_id) and manifest.get("run_id") == run_id
         files.append(manifest)
     totals = {k: sum(int(f.get(k) or 0) for f in files) for k in ("rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")}
+    mine = [f for f in files if f["this_run"]] if run_id else files
     result = {
         "date": date,
+        "run_id": run_id,
         "files": [summary(f) | {"accounted": f["accounted"]} for f in files],
         "totals": totals,
+        "this_run": {
+            "files_processed": len(mine),
+            "files_unchanged": sum(1 for f in files if f.get("action") == "unchanged" and f.get("checked_by") == run_id),
+            "rows_recomputed": sum(int(f.get("rows_read") or 0) for f in mine),
+            "embedding_calls": sum(int(f.get("embedded") or 0) for f in mine),
+        },
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
         "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
         "outputs": {
@@ -328,20 +396,31 @@ def report(date: str, names: list[str], settings: Settings) -> dict[str, Any]:
 
 def format_report(report: dict[str, Any]) -> str:
     """A fixed-width summary table for terminals and task logs."""
-    head = f"{'file':<28} {'status':<11} {'read':>6} {'curated':>7} {'dups':>5} {'quar':>5} {'chunks':>6} {'vectors':>7}"
+    head = (
+        f"{'file':<26} {'status':<11} {'action':<9} {'read':>6} {'curated':>7} {'dups':>5} {'quar':>5} "
+        f"{'chunks':>6} {'vectors':>7}"
+    )
     lines = [f"Headwater run {report['date']}", head, "-" * len(head)]
     for f in report["files"]:
         lines.append(
-            f"{f['file'][:28]:<28} {f['status']:<11} {f['rows_read'] or 0:>6} {f['curated'] or 0:>7} "
-            f"{f['duplicates'] or 0:>5} {f['quarantined'] or 0:>5} {f['chunks'] or 0:>6} {f['vectors'] or 0:>7}"
+            f"{f['file'][:26]:<26} {f['status']:<11} {(f.get('action') or '-'):<9} {f['rows_read'] or 0:>6} "
+            f"{f['curated'] or 0:>7} {f['duplicates'] or 0:>5} {f['quarantined'] or 0:>5} {f['chunks'] or 0:>6} "
+            f"{f['vectors'] or 0:>7}"
         )
         if f.get("error"):
             lines.append(f"  ! {f['error']}")
     t = report["totals"]
     lines.append("-" * len(head))
     lines.append(
-        f"{'total':<28} {'':<11} {t['rows_read']:>6} {t['curated']:>7} {t['duplicates']:>5} {t['quarantined']:>5} {t['chunks']:>6} {t['vectors']:>7}"
+        f"{'total':<26} {'':<11} {'':<9} {t['rows_read']:>6} {t['curated']:>7} {t['duplicates']:>5} "
+        f"{t['quarantined']:>5} {t['chunks']:>6} {t['vectors']:>7}"
     )
+    if report.get("this_run") is not None:
+        r = report["this_run"]
+        lines.append(
+            f"this run: {r['files_processed']} file(s) processed, {r['files_unchanged']} unchanged, "
+            f"{r['rows_recomputed']} rows recomputed, {r['embedding_calls']} texts sent to the embedding model"
+        )
     lines.append("")
     for name, path in report["outputs"].items():
         lines.append(f"{name + ':':<12} {path}")

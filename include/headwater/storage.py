@@ -16,6 +16,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary sibling of ``target``; rename it over ``target`` only if the block succeeds."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Temp files left by a writer that was killed (SIGKILL, OOM) are garbage: one task owns a target.
+    for stale in target.parent.glob(f".{target.name}.tmp-*"):
+        stale.unlink(missing_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         yield tmp

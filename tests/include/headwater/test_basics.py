@@ -29,6 +29,13 @@ def test_atomic_path_leaves_no_partial_file_on_error(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
+def test_temp_files_of_a_killed_writer_are_swept_on_the_next_write(tmp_path: Path) -> None:
+    (tmp_path / ".out.json.tmp-deadbeef").write_text("half written by a killed process")
+    (tmp_path / ".other.json.tmp-cafe").write_text("another target's temp file")
+    write_json(tmp_path / "out.json", {"v": 2})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.json.tmp-cafe", "out.json"]
+
+
 def test_layout_paths_are_partitioned_by_date(tmp_path: Path) -> None:
     lay = Layout(tmp_path, "2026-11-20")
     assert lay.curated(file_key("Customers Export.csv")) == tmp_path / "curated/date=2026-11-20/Customers_Export.csv.parquet"

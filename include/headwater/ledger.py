@@ -1,0 +1,134 @@
+"""The ledger: for every landing file, what was processed, with which content, config and code.
+
+A file is reprocessed only when its (content hash, config hash, code version)
+fingerprint changed, its last attempt did not finish, or a run forces it. The
+ledger is a SQLite file next to the data, safe for parallel task processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timezone
+from pathlib import Path
+
+from headwater import SCHEMA_VERSION, __version__
+from headwater.config import Settings
+
+IN_PROGRESS = "in_progress"
+FINISHED = ("ok", "empty", "quarantined")
+# Settings that change what a file's outputs look like; paths do not.
+_OUTPUT_SETTINGS = ("embedding_model", "chunk_tokens", "chunk_overlap", "vector_table")
+
+
+def code_version() -> str:
+    return f"{__version__}+schema{SCHEMA_VERSION}"
+
+
+def config_dir() -> Path | None:
+    raw = os.environ.get("HEADWATER_CONFIG_DIR")
+    if raw:
+        return Path(raw)
+    from headwater.localenv import project_dir
+
+    path = project_dir() / "config" / "sources"
+    return path if path.is_dir() else None
+
+
+def config_hash(settings: Settings, folder: Path | None = None) -> str:
+    """Hash of the output-shaping settings and every source config file."""
+    h = hashlib.sha256()
+    h.update(json.dumps({k: str(getattr(settings, k)) for k in _OUTPUT_SETTINGS}, sort_keys=True).encode())
+    folder = folder if folder is not None else config_dir()
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.rglob("*.y*ml")):
+            h.update(path.relative_to(folder).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    sha256: str
+    config_hash: str
+    code_version: str
+
+    def changes_from(self, other: Fingerprint) -> list[str]:
+        names = {"sha256": "content", "config_hash": "config", "code_version": "code version"}
+        return [names[f.name] for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+
+
+@dataclass(frozen=True)
+class Entry:
+    source: str
+    fingerprint: Fingerprint
+    outcome: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    process: bool
+    reason: str
+
+
+class Ledger:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, config_hash TEXT,"
+                " code_version TEXT, outcome TEXT, updated_at TEXT, counts TEXT)"
+            )
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Ledger:
+        assert settings.data_dir is not None
+        return cls(settings.data_dir / "ledger.sqlite")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def get(self, source: str) -> Entry | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT sha256, config_hash, code_version, outcome, updated_at FROM files WHERE source = ?", (source,)
+            ).fetchone()
+        if row is None:
+            return None
+        return Entry(source, Fingerprint(*row[:3]), row[3], row[4])
+
+    def decide(self, source: str, fingerprint: Fingerprint, force: bool = False) -> Decision:
+        """Process or skip, with the reason shown in the task log and the run report."""
+        if force:
+            return Decision(True, "forced by the run's `force` param")
+        entry = self.get(source)
+        if entry is None:
+            return Decision(True, "new file")
+        if entry.outcome not in FINISHED:
+            return Decision(True, f"last attempt did not finish ({entry.outcome})")
+        changed = fingerprint.changes_from(entry.fingerprint)
+        if changed:
+            return Decision(True, f"changed since {entry.updated_at}: {', '.join(changed)}")
+        return Decision(False, f"unchanged since {entry.updated_at} (outcome {entry.outcome})")
+
+    def record(self, source: str, fingerprint: Fingerprint, outcome: str, counts: dict | None = None) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET"
+                " sha256=excluded.sha256, config_hash=excluded.config_hash, code_version=excluded.code_version,"
+                " outcome=excluded.outcome, updated_at=excluded.updated_at, counts=excluded.counts",
+                (source, *asdict(fingerprint).values(), outcome, now, json.dumps(counts or {})),
+            )
+
+    def entries(self) -> list[Entry]:
+        with self._connect() as db:
+            rows = db.execute("SELECT source, sha256, config_hash, code_version, outcome, updated_at FROM files").fetchall()
+        return [Entry(r[0], Fingerprint(*r[1:4]), r[4], r[5]) for r in rows]
