@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
+import numpy as np
+
+from headwater.dedup import DedupOptions, DedupState
 from headwater.ids import stable_id
-from headwater.text import is_na, normalize_text
+from headwater.text import TextOptions, is_na, normalize_array
 from headwater.types import NullSpellings  # noqa: F401  (a step of the pipeline; re-exported)
 
 if TYPE_CHECKING:
@@ -47,15 +50,32 @@ class Step(Protocol):
 
 
 class NormalizeText:
-    """Repair encoding damage, strip HTML, tidy whitespace in every data value."""
+    """Repair encoding damage, strip HTML, mask e-mails/phones in prose, tidy whitespace in every text value.
+
+    Column at a time (headwater.text.normalize_array): Arrow regex kernels, and ftfy / the HTML
+    parser only for the values that can change under them.
+    """
 
     name = "normalize_text"
 
+    def __init__(self, options: TextOptions | None = None) -> None:
+        self.options = options if isinstance(options, TextOptions) else TextOptions()
+
     def apply(self, df: pd.DataFrame) -> StepOutput:
+        import pyarrow as pa
+
         out = df.copy()
+        wanted = self.options.columns
         for col in data_columns(out):
-            out[col] = out[col].map(lambda v: v if pd.isna(v) else normalize_text(v))
+            if (wanted is not None and col not in wanted) or not _is_text(out[col]):
+                continue
+            arr = normalize_array(pa.Array.from_pandas(out[col]), self.options)
+            out[col] = pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.large_string())), index=out.index).astype("string")
         return StepOutput(out)
+
+
+def _is_text(series: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(series.dtype) or series.dtype == object
 
 
 class DropEmptyRows:
@@ -74,21 +94,46 @@ class DropEmptyRows:
 class ExactDuplicates:
     """Keep the first occurrence of each identical normalized row; record the others as duplicates.
 
-    Row ids hash the normalized content, so identical rows share an id: the id is the dedup key.
+    The key is a 64-bit hash of the row's normalized content (not its source), so a row is also
+    matched against earlier batches and, when the clean stage attached the dedup index, against
+    the rows earlier files kept (headwater.dedup).
     """
 
     name = "exact_duplicates"
 
+    def __init__(self, options: DedupOptions | None = None) -> None:
+        self.options = options if isinstance(options, DedupOptions) else DedupOptions()
+        self.state: DedupState | None = None
+
     def apply(self, df: pd.DataFrame) -> StepOutput:
-        dup = df.duplicated(subset=[ROW_ID], keep="first")
+        from headwater.dedup import CLUSTER_ID, DedupState, content_keys, data_columns_for_keys
+
+        if not self.options.exact or df.empty:
+            return StepOutput(df)
+        if self.state is None:
+            self.state = DedupState(self.options)
+        df = df.reset_index(drop=True)
+        keys = content_keys(df, data_columns_for_keys(df))
+        row_ids = df[ROW_ID].astype(str).to_numpy()
+        first_pos = pd.Series(np.arange(len(df))).groupby(keys, sort=False).transform("first").to_numpy()
+        earlier = self.state.find_exact(keys)
+        dup = (first_pos != np.arange(len(df))) | (earlier >= 0)
+        partner = row_ids[first_pos].tolist()
+        cluster = list(partner)
+        for i in np.nonzero(earlier >= 0)[0].tolist():  # an earlier batch or file kept this content
+            partner[i], cluster[i] = self.state.exact_ref(int(earlier[i]))
+        kept = ~dup
+        self.state.add_exact(keys[kept], row_ids[kept].tolist(), row_ids[kept].tolist())
         dups = df[dup].copy()
-        dups[DUPLICATE_OF] = dups[ROW_ID]
+        dups[DUPLICATE_OF] = [partner[i] for i in np.nonzero(dup)[0]]
+        dups[CLUSTER_ID] = [cluster[i] for i in np.nonzero(dup)[0]]
         dups[SIMILARITY] = 1.0
-        return StepOutput(df[~dup], duplicates=dups)
+        return StepOutput(df[kept], duplicates=dups)
 
 
 def build_steps(config: SourceConfig | None = None) -> list[Step]:
     """The cleaning pipeline for one source (``config``: headwater.sources; None = defaults, no config)."""
+    from headwater.dedup import NearDuplicates
     from headwater.impute import Impute
     from headwater.sources import SourceConfig
     from headwater.types import CoerceTypes, NullSpellings
@@ -96,11 +141,12 @@ def build_steps(config: SourceConfig | None = None) -> list[Step]:
 
     config = config or SourceConfig()
     return [
-        NormalizeText(),  # so that values differing only in markup/whitespace compare equal
+        NormalizeText(config.text),  # so that values differing only in markup/whitespace compare equal
         NullSpellings(config.types.na_values),  # so missing values are missing, whatever the exporter wrote
         CoerceTypes(config.declared_types, config.types, config.identifiers),  # real numbers/booleans/dates; failures kept in <col>__raw or quarantined
         DropEmptyRows(),  # blank records are counted but not curated
-        ExactDuplicates(),  # same normalized content twice is one record
+        ExactDuplicates(config.dedup),  # same normalized content twice is one record
+        NearDuplicates(config.dedup, config.identifiers),  # a typo or a new id does not make a new record (MinHash LSH + rapidfuzz)
         Impute(config.impute, config.declared_types, config.identifiers),  # fill gaps per column strategy, flagged in <col>__imputed
         ValidateSchema(config.schema),  # a row breaking a rule of the canonical schema is quarantined with the rule
     ]

@@ -212,6 +212,13 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     staging = pd.read_parquet(lay.staging(ref.key))
     frame, mapping = frame_from_staging(staging.drop(columns=["_line"]), staging["_line"], manifest["header"], ref.source, config)
     steps = build_steps(config)
+    # -- dedup index (headwater.dedup): compare with the rows earlier files kept; record what this file keeps.
+    from headwater.dedup import attach_index, save_index
+
+    dedup_state = attach_index(steps, settings.data_dir, ref.source)
+    result = run_steps(frame, steps)
+    save_index(dedup_state, settings.data_dir, ref.source)
+    # -- end dedup index
 
     write_parquet(lay.curated(ref.key), result.curated)
     if len(result.duplicates):
