@@ -69,10 +69,15 @@ def _settings():
     return Settings.from_env()
 
 
+def _run_key(context) -> str:
+    """This attempt of this run: a cleared run (e.g. backfill --reprocess-behavior) keeps its run_id."""
+    return f"{context['run_id']}#{getattr(context['dag_run'], 'clear_number', 0) or 0}"
+
+
 def _ref(info: dict):
     from headwater.stages import FileRef
 
-    return FileRef.from_info(info, run_id=get_current_context()["run_id"])
+    return FileRef.from_info(info, run_id=_run_key(get_current_context()))
 
 
 def _skip(reason: str) -> None:
@@ -193,7 +198,7 @@ def headwater_ingest():
         return embed(chunk(clean(ingest(decision))))
 
     @task(trigger_rule="all_done", outlets=[CURATED])
-    def report(files: list[dict], ds=None, run_id=None, params=None) -> dict:
+    def report(files: list[dict], ds=None, params=None) -> dict:
         from headwater import stages
 
         by_date: dict[str, list[str]] = {}
@@ -204,7 +209,7 @@ def headwater_ingest():
             return {}
         failed, totals = [], {}
         for date in sorted(by_date) or [ds]:
-            result = stages.report(date, by_date.get(date, []), _settings(), run_id=run_id)
+            result = stages.report(date, by_date.get(date, []), _settings(), run_id=_run_key(get_current_context()))
             print(stages.format_report(result))
             failed += result["failed"]
             totals[date] = result["this_run"] | result["totals"]
