@@ -13,7 +13,7 @@ export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install run test test-all search clean distclean
+.PHONY: help install run compile-pipeline test test-all search bench clean distclean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,8 +35,12 @@ $(VENV_KFP)/.installed: kfp_components/requirements.txt
 
 install: $(VENV)/.installed $(VENV_KFP)/.installed ## create both environments if missing or stale
 
-run: $(VENV)/.installed ## run headwater_ingest for DATE (default 2026-11-20) over the sample landing zone
+run: $(VENV)/.installed $(VENV_KFP)/.installed ## ingest DATE (default 2026-11-20) from the sample landing zone, then fine-tune (FORCE=1: even without new data) and print the eval table
 	@$(VENV)/bin/headwater run --date $(DATE)
+	@$(VENV)/bin/headwater finetune --date $(DATE)$(if $(FORCE), --force)
+
+compile-pipeline: $(VENV_KFP)/.installed ## recompile kfp_components/headwater_finetune_pipeline.yaml (the YAML the Airflow side submits)
+	@$(VENV_KFP)/bin/python -m kfp_components.pipeline
 
 search: $(VENV)/.installed ## search the vector store: make search Q="glue coming apart"
 	@$(VENV)/bin/headwater search "$(Q)"
@@ -48,6 +52,10 @@ test: $(VENV)/.installed $(VENV_KFP)/.installed ## unit, DAG and end-to-end test
 test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones included
 	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components $(PYTEST_ARGS)
 	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components $(PYTEST_ARGS); fi
+
+bench: $(VENV)/.installed ## clean stage vs naive pandas, our MinHash LSH vs datasketch (1M rows, cached in .headwater/bench)
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/embed_rerun.py
 
 clean: ## remove local outputs and the local Airflow home (.headwater/)
 	rm -rf .headwater

@@ -1,4 +1,4 @@
-"""``headwater`` command line: run the ingest DAG locally, search the vector store, show a report."""
+"""``headwater`` command line: run the ingest and fine-tune DAGs locally, search the vector store, show a report."""
 
 from __future__ import annotations
 
@@ -87,8 +87,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         bar = threading.Thread(target=_progress, args=(settings, args.date, len(files), stop), daemon=True)
         if not args.verbose:
             bar.start()
+        conf = json.dumps({"force": bool(getattr(args, "force", False)), "dry_run": bool(getattr(args, "dry_run", False))})
         rc = _airflow(
-            "dags", "test", "headwater_ingest", args.date, log=None if args.verbose else log, env=env
+            "dags", "test", "headwater_ingest", args.date, "--conf", conf, log=None if args.verbose else log, env=env
         )
         stop.set()
         if bar.is_alive():
@@ -103,6 +104,67 @@ def cmd_run(args: argparse.Namespace) -> int:
     if rc != 0 or report["failed"]:
         print(f"\nrun FAILED (airflow exit {rc}); failed files: {report['failed']}", file=sys.stderr)
         return rc or 1
+    return 0
+
+
+def cmd_finetune(args: argparse.Namespace) -> int:
+    """Run headwater_finetune (airflow dags test) and print the latest model's eval table."""
+    env = localenv.local_env()
+    localenv.apply(env)
+    from headwater.config import Settings
+    from headwater.finetune import ModelRegistry, format_eval_table
+
+    registry = ModelRegistry(Settings.from_env().data_dir)
+    before = registry.latest()
+    conf = {k: v for k, v in {"force": args.force or None, "base_model": args.base_model, "epochs": args.epochs,
+                              "lora_r": args.lora_r, "lora_alpha": args.lora_alpha,
+                              "min_new_examples": args.min_new_examples}.items() if v is not None}
+    logs = Path(env["HEADWATER_HOME"]) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"finetune-{args.date}.log"
+    with open(log_path, "w") as log:
+        ensure_airflow_db(env, log)
+        print(f"headwater_finetune {args.date}: export, then QLoRA fine-tune + quantized eval "
+              f"(kfp.local in .venv-kfp unless a kfp_default connection exists); Airflow log: {log_path}", flush=True)
+        started = time.time()
+        rc = _airflow("dags", "test", "headwater_finetune", args.date, "--conf", json.dumps(conf),
+                      log=None if args.verbose else log, env=env)
+    after = registry.latest()
+    if rc != 0:
+        print(f"\nfine-tune FAILED (airflow exit {rc}) — see {log_path}", file=sys.stderr)
+        return rc
+    if after is None:
+        print("no model was fine-tuned: too few examples (see the `decide` task in the log); "
+              "`headwater finetune --force` runs anyway", file=sys.stderr)
+        return 1
+    print()
+    if before is not None and (before["model_version"], before["recorded_at"]) == (after["model_version"], after["recorded_at"]):
+        print("No fine-tune this time: too few new examples since the last model (`make run FORCE=1` or "
+              "`headwater finetune --force` retrains). The current model:")
+    else:
+        print(f"fine-tuned in {time.time() - started:.0f} s ({after['mode']} mode)")
+    print(format_eval_table(after))
+    if after.get("eval_report_path"):
+        print(f"{'report:':<12} {after['eval_report_path']}")
+    if after.get("adapter_path"):
+        print(f"{'adapter:':<12} {after['adapter_path']}")
+    print(f"{'registry:':<12} {registry.root / after['model_version'] / 'record.json'}")
+    print(f"{'log:':<12} {log_path}")
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Run every date of a range, oldest first, like `airflow backfill create` does on a scheduler."""
+    from headwater.discovery import dates_between
+
+    failed = []
+    for day in dates_between(args.date_from, args.date_to, default=args.date_from):
+        print(f"\n=== {day} ===", flush=True)
+        if cmd_run(argparse.Namespace(date=day, landing=args.landing, verbose=args.verbose, force=args.force, dry_run=False)):
+            failed.append(day)
+    if failed:
+        print(f"\nbackfill finished with failed dates: {failed}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -159,7 +221,28 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--date", type=_date, required=True, help="logical date, YYYY-MM-DD (landing/<date>/ is read)")
     run.add_argument("--landing", help="landing zone URI (default: $HEADWATER_LANDING_URI or the sample data)")
     run.add_argument("-v", "--verbose", action="store_true", help="stream Airflow's output instead of a progress bar")
+    run.add_argument("--force", action="store_true", help="reprocess files even if unchanged since their last run")
+    run.add_argument("--dry-run", action="store_true", help="only log which files would be processed, and why")
     run.set_defaults(func=cmd_run)
+
+    back = sub.add_parser("backfill", help="run a date range locally, one logical date after another")
+    back.add_argument("--from", dest="date_from", type=_date, required=True, help="first date, YYYY-MM-DD")
+    back.add_argument("--to", dest="date_to", type=_date, required=True, help="last date, YYYY-MM-DD")
+    back.add_argument("--landing", help="landing zone URI (default: $HEADWATER_LANDING_URI or the sample data)")
+    back.add_argument("--force", action="store_true", help="reprocess files even if unchanged")
+    back.add_argument("-v", "--verbose", action="store_true")
+    back.set_defaults(func=cmd_backfill)
+
+    ft = sub.add_parser("finetune", help="run the headwater_finetune DAG locally (airflow dags test) and print the eval table")
+    ft.add_argument("--date", type=_date, required=True, help="logical date of the run, YYYY-MM-DD")
+    ft.add_argument("--force", action="store_true", help="fine-tune even without enough new examples")
+    ft.add_argument("--base-model", help="save_pretrained directory of a real base model (default: a tiny local model)")
+    ft.add_argument("--epochs", type=float, help="training epochs (default: run_local's 4)")
+    ft.add_argument("--lora-r", type=int, help="LoRA rank (default 16)")
+    ft.add_argument("--lora-alpha", type=int, help="LoRA alpha (default 32)")
+    ft.add_argument("--min-new-examples", type=int, help="skip unless this many examples are new (default 50)")
+    ft.add_argument("-v", "--verbose", action="store_true", help="stream Airflow's output instead of logging to a file")
+    ft.set_defaults(func=cmd_finetune)
 
     search = sub.add_parser("search", help="top-k chunks from the vector store for a query")
     search.add_argument("query")

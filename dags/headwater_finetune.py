@@ -1,0 +1,136 @@
+"""
+### headwater_finetune
+
+QLoRA fine-tuning of a causal LM on the curated data, on Kubeflow Pipelines or locally.
+
+* Runs when `headwater_ingest` updates the **`headwater-curated`** asset, or by hand with Params.
+* **export_examples** writes every chunk (and, with `fields`, the curated values of the columns
+  that were not chunked) as the chunk JSONL the pipeline reads, and counts the examples the last
+  fine-tuned model has not seen.
+* **decide** skips the run (`skip_finetune`) when fewer than `min_new_examples` are new, unless `force`.
+* **finetune** (`KubeflowPipelineOperator`) runs `kfp_components/headwater_finetune_pipeline.yaml`:
+  on the KFP API named by the `kfp_default` connection (REST v2beta1, waiting in the triggerer; the
+  task's *Kubeflow run* link opens the run), or, with no such connection (or host `local`), with
+  kfp.local in `.venv-kfp` as a subprocess.
+* **record** writes the model version, eval rows and adapter path to `<data_dir>/models/` and
+  prints the eval table (perplexity before/after per precision).
+
+**Params**: `base_model` (empty: a tiny model built locally), `lora_r`, `lora_alpha`, `epochs`
+(empty: the runner's default), `min_new_examples`, `force`, `fields`.
+All work lives in `include/headwater/finetune.py` and `plugins/headwater_kfp/`; this file is wiring only.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, Param, dag, task
+
+from headwater_kfp.operator import KubeflowPipelineOperator
+
+# Same asset as headwater_ingest's report outlet (name and URI must match for the schedule to fire).
+CURATED = Asset("headwater-curated", uri=os.environ.get("HEADWATER_CURATED_ASSET_URI", "file:///headwater/curated"))
+KFP_CONN_ID = os.environ.get("HEADWATER_KFP_CONN_ID", "kfp_default")
+
+DEFAULT_ARGS = {
+    "owner": "headwater",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=1),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=15),
+}
+
+
+def _settings():
+    from headwater.config import Settings
+
+    return Settings.from_env()
+
+
+@dag(
+    dag_id="headwater_finetune",
+    schedule=[CURATED],
+    start_date=datetime.fromisoformat(os.environ.get("HEADWATER_START_DATE", "2026-11-01")),
+    catchup=False,
+    max_active_runs=1,  # runs share the model registry and compete for the same GPUs
+    default_args=DEFAULT_ARGS,
+    params={
+        "base_model": Param("", type="string", description="save_pretrained directory of the base model "
+                            "(on KFP: a path on the model-cache PVC, e.g. /models/base/llama-3.2-1b); "
+                            "empty builds a tiny Llama locally from a config."),
+        "lora_r": Param(16, type="integer", minimum=1, description="LoRA rank."),
+        "lora_alpha": Param(32, type="integer", minimum=1, description="LoRA scale numerator (scale = alpha / r)."),
+        "epochs": Param(None, type=["null", "number"], exclusiveMinimum=0,
+                        description="Training epochs; empty: the runner's default (local 4, KFP 1)."),
+        "min_new_examples": Param(50, type="integer", minimum=0,
+                                  description="Skip unless this many examples are new since the last fine-tune."),
+        "force": Param(False, type="boolean", description="Fine-tune even without enough new examples."),
+        "fields": Param("all", enum=["all", "text", "none"],
+                        description="Curated values exported besides the chunks: all, text (3+ words) or none."),
+    },
+    tags=["headwater", "finetune", "kubeflow"],
+    doc_md=__doc__,
+)
+def headwater_finetune():
+    @task(multiple_outputs=True, execution_timeout=timedelta(minutes=30))
+    def export_examples(params=None, run_id=None) -> dict:
+        from dataclasses import asdict
+
+        from headwater import finetune
+
+        data_dir = _settings().data_dir
+        export = finetune.export_examples(data_dir, finetune.ExportOptions(fields=params["fields"]))
+        counts = finetune.count_new_examples(export.path, finetune.ModelRegistry(data_dir))
+        print(f"exported {export.count} examples ({export.chunks} chunks, {export.fields} field values) to {export.path}")
+        arguments = finetune.pipeline_arguments(
+            export.path, base_model=params["base_model"], lora_r=params["lora_r"],
+            lora_alpha=params["lora_alpha"], epochs=params["epochs"],
+        )
+        return {
+            "export": export.to_dict(),
+            "counts": asdict(counts),
+            "arguments": arguments,
+            "out_dir": str(finetune.run_dir(data_dir, run_id)),
+            "pipeline_package": str(finetune.FinetuneSettings.from_env().pipeline_package),
+        }
+
+    @task.branch
+    def decide(counts: dict, params=None) -> str:
+        from headwater.finetune import NewExamples, should_finetune
+
+        go, reason = should_finetune(NewExamples(**counts), params["min_new_examples"], params["force"])
+        print(reason)
+        return "finetune" if go else "skip_finetune"
+
+    @task
+    def skip_finetune() -> None:
+        from headwater.finetune import ModelRegistry, format_eval_table
+
+        latest = ModelRegistry(_settings().data_dir).latest()
+        print("the current model stays:\n" + format_eval_table(latest) if latest else "no model has been fine-tuned yet")
+
+    @task
+    def record(result: dict, export: dict, run_id=None) -> dict:
+        from headwater.finetune import ModelRegistry, format_eval_table
+
+        entry = ModelRegistry(_settings().data_dir).record(result, export, extra={"airflow_run_id": run_id})
+        print(format_eval_table(entry))
+        return {"model_version": entry["model_version"], "eval_rows": entry["eval_rows"]}
+
+    exported = export_examples()
+    finetune = KubeflowPipelineOperator(
+        task_id="finetune",
+        pipeline_package=exported["pipeline_package"],
+        arguments=exported["arguments"],
+        local_out_dir=exported["out_dir"],
+        run_name="headwater-finetune {{ run_id }}",
+        kfp_conn_id=KFP_CONN_ID,
+        deferrable=True,
+        poll_interval=30,
+    )
+    decide(exported["counts"]) >> [finetune, skip_finetune()]
+    record(finetune.output, exported["export"])
+
+
+headwater_finetune()
