@@ -198,13 +198,34 @@ def frame_from_staging(
 
 
 def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
-    """Row id = hash(schema version, source, normalized content): identical rows share an id."""
-    cols = data_columns(df)
+    """Row id = hash(schema version, source, normalized content): identical rows share an id.
+
+    Same ids as ``stable_id(source, *values)`` row by row, with the payloads joined by Arrow
+    (text columns as they are, other columns through Python ``str`` as stable_id does).
+    """
+    import hashlib
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from headwater import SCHEMA_VERSION
+    from headwater.ids import _SEP as SEPARATOR
+
     out = df.copy()
-    out[ROW_ID] = [
-        stable_id(src, *(("" if pd.isna(v) else v) for v in vals))
-        for src, vals in zip(out[SOURCE], out[cols].itertuples(index=False, name=None))
-    ]
+    if not len(out):
+        out[ROW_ID] = pd.Series(dtype="string")
+        return out
+    parts = [pa.array([SCHEMA_VERSION] * len(out), pa.large_string())]
+    for col in [SOURCE, *data_columns(out)]:
+        series = out[col]
+        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+            arr = pa.Array.from_pandas(series).cast(pa.large_string())
+        else:
+            arr = pa.array(["" if pd.isna(v) else str(v) for v in series], pa.large_string())
+        parts.append(pc.fill_null(arr, ""))
+    payloads = pc.binary_join_element_wise(*parts, pa.scalar(SEPARATOR, pa.large_string()))
+    blake2b = hashlib.blake2b
+    out[ROW_ID] = [blake2b(p.encode("utf-8"), digest_size=16).hexdigest() for p in payloads.to_pylist()]
     return out
 
 

@@ -127,62 +127,75 @@ def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
+def _pack_shingles(data: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every byte position: the k bytes from there packed into an integer (exact for k <= 8),
+    and whether the position starts no shingle (the last k-1 bytes of a text). A text shorter
+    than k bytes is one shingle, at its first byte."""
+    nb = len(data)
+    lengths = np.diff(offsets)
+    starts, ends = offsets[:-1], offsets[1:]
+    padded = np.zeros(nb + 8, dtype=np.uint8)
+    padded[:nb] = data
+    window = np.ndarray((nb,), dtype="<u8", buffer=padded, strides=(1,))  # 8 bytes from every position
+    packed = window & np.uint64((1 << (8 * k)) - 1 if k < 8 else 0xFFFFFFFFFFFFFFFF)
+    short = np.nonzero((lengths > 0) & (lengths < k))[0]
+    if len(short):
+        packed[starts[short]] &= (np.uint64(1) << (lengths[short].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
+    mark = np.zeros(nb + 1, dtype=np.int8)  # +1 where a no-shingle run starts, -1 where it ends
+    run_start = np.where(lengths >= k, ends - (k - 1), starts + 1)
+    has_run = (lengths > 0) & (run_start < ends)
+    np.add.at(mark, run_start[has_run], 1)
+    np.add.at(mark, ends[has_run], -1)
+    return packed, np.cumsum(mark[:-1], dtype=np.int8).astype(bool)
+
+
+def _hash_shingles(packed: np.ndarray, seed: int) -> np.ndarray:
+    """Multiply-shift universal hashing (a seeded odd multiplier), the high half folded into the low."""
+    with np.errstate(over="ignore"):
+        h = packed * np.uint64(_seed64(seed) | 1)
+    return h ^ (h >> np.uint64(32))
+
+
 def shingle_hashes(texts: pa.Array, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of every k-byte shingle of every text, and the text each belongs to.
 
-    A text shorter than k bytes is one shingle; an empty text has none. The k bytes of a shingle
-    are packed into one integer (exact for k <= 8) with k shifted views of the whole byte buffer,
-    then hashed once (multiply-shift universal hashing with seeded odd multipliers).
+    A text shorter than k bytes is one shingle; an empty text has none.
     """
     offsets, data = _string_buffers(texts)
-    data = data[offsets[0] : offsets[-1]]
-    offsets = offsets - offsets[0]
-    lengths = np.diff(offsets)
-    padded = np.zeros(len(data) + k, dtype=np.uint64)
-    padded[: len(data)] = data
-    packed = padded[: len(data)].copy()
-    for j in range(1, k):
-        packed |= padded[j : len(data) + j] << np.uint64(8 * j)
-    # A position starts a shingle when the k bytes from it stay inside its text.
-    doc_of_byte = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    end_of_byte = np.repeat(offsets[1:], lengths)
-    starts = np.nonzero(np.arange(len(data), dtype=np.int64) + k <= end_of_byte)[0]
-    values, doc = packed[starts], doc_of_byte[starts]
-    short = np.nonzero((lengths > 0) & (lengths < k))[0]
-    if len(short):  # the whole text is the shingle: keep only its own bytes
-        keep = (np.uint64(1) << (lengths[short].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
-        values = np.concatenate([values, packed[offsets[short]] & keep])
-        doc = np.concatenate([doc, short])
-    return _universal(values, seed), doc
-
-
-def _universal(x: np.ndarray, seed: int) -> np.ndarray:
-    """(a * x + b) mod 2**64 with a seeded odd multiplier, then an xor-shift so low bits are spread too."""
-    a = np.uint64(_seed64(seed) | 1)
-    b = np.uint64(_seed64(seed + 7))
-    with np.errstate(over="ignore"):
-        h = x * a + b
-        return h ^ (h >> np.uint64(29))
+    data, offsets = data[offsets[0] : offsets[-1]], offsets - offsets[0]
+    packed, invalid = _pack_shingles(data, offsets, k)
+    doc = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+    return _hash_shingles(packed, seed)[~invalid], doc[~invalid]
 
 
 def _seed64(seed: int) -> int:
     return int(_mix64(np.array([seed + 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0])
 
 
-def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block: int = 20_000) -> np.ndarray:
-    """One-permutation MinHash signatures (n x num_perm uint32); rows of empty texts are all 0xFFFFFFFF."""
+def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block: int = 4096) -> np.ndarray:
+    """One-permutation MinHash signatures (n x num_perm uint32); rows of empty texts are all 0xFFFFFFFF.
+
+    Each shingle is hashed once; its high bits pick one of num_perm bins, its low bits are the value,
+    and each bin keeps its minimum. Blocks of a few thousand texts keep the temporaries in cache.
+    """
     n = len(texts)
     sig = np.full((n, num_perm), _EMPTY, dtype=np.uint32)
+    offsets_all, data_all = _string_buffers(texts)
+    bins_k = np.uint64(num_perm)
     for lo in range(0, n, block):
         hi = min(n, lo + block)
-        hashes, doc = shingle_hashes(texts.slice(lo, hi - lo), k, seed)
-        if not len(hashes):
+        offsets = offsets_all[lo : hi + 1]
+        data, offsets = data_all[offsets[0] : offsets[-1]], offsets - offsets[0]
+        if not len(data):
             continue
-        bins = ((hashes >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)  # high bits pick the bin
-        values = (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)  # low bits are the value
-        flat = sig[lo:hi].reshape(-1)
-        np.minimum.at(flat, doc * num_perm + bins.astype(np.int64), values)
-        sig[lo:hi] = _densify(flat.reshape(hi - lo, num_perm), seed)
+        packed, invalid = _pack_shingles(data, offsets, k)
+        h = _hash_shingles(packed, seed)
+        bins = (((h >> np.uint64(32)) * bins_k) >> np.uint64(32)).astype(np.int64)
+        flat = np.repeat(np.arange(hi - lo, dtype=np.int64) * num_perm, np.diff(offsets)) + bins
+        flat[invalid] = (hi - lo) * num_perm  # a spare slot past the end collects the non-shingles
+        block_sig = np.full((hi - lo) * num_perm + 1, _EMPTY, dtype=np.uint32)
+        np.minimum.at(block_sig, flat, (h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        sig[lo:hi] = _densify(block_sig[:-1].reshape(hi - lo, num_perm), seed)
     return sig
 
 
@@ -345,12 +358,11 @@ class DedupState:
         use = np.ones(len(row_ids), dtype=bool) if valid is None else valid
         flat = bands[use].reshape(-1)
         pos = np.repeat(np.arange(start, start + len(row_ids), dtype=np.int64)[use], bands.shape[1])
+        order = np.argsort(flat)
+        flat, pos = flat[order], _earliest_per_run(flat[order], pos[order])
         if self._sorted_bands is None:
-            order = np.argsort(flat, kind="stable")
-            self._sorted_bands, self._sorted_pos = flat[order], pos[order]
+            self._sorted_bands, self._sorted_pos = flat, pos
         else:
-            order = np.argsort(flat, kind="stable")
-            flat, pos = flat[order], pos[order]
             at = np.searchsorted(self._sorted_bands, flat, side="right")  # after equal keys: earlier refs stay first
             self._sorted_bands = np.insert(self._sorted_bands, at, flat)
             self._sorted_pos = np.insert(self._sorted_pos, at, pos)
@@ -360,7 +372,7 @@ class DedupState:
         if self._sorted_bands is None or not len(bands):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         flat = bands.reshape(-1)
-        order = np.argsort(flat)  # sorted needles: numpy's binary search resumes from the previous hit
+        order = np.argsort(flat)  # sorted needles: the binary searches walk memory in order
         i = np.empty(len(flat), dtype=np.int64)
         i[order] = np.searchsorted(self._sorted_bands, flat[order])
         i = np.minimum(i, len(self._sorted_bands) - 1)
@@ -376,7 +388,7 @@ class DedupState:
 
     def ref_fields(self, pos: np.ndarray, columns: list[str]) -> dict[str, list[str | None]]:
         out: dict[str, list[str | None]] = {c: [None] * len(pos) for c in columns}
-        if not len(pos):
+        if not len(pos) or not columns:
             return out
         bounds = np.cumsum([0] + [len(t) for t in self.refs.fields])
         chunk = np.searchsorted(bounds, pos, side="right") - 1
@@ -389,6 +401,14 @@ class DedupState:
                     for k, v in zip(sel, values):
                         out[c][k] = v
         return out
+
+
+def _earliest_per_run(keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """For sorted ``keys``: each element's smallest ``pos`` among the elements with its key."""
+    if not len(keys):
+        return pos
+    starts = np.nonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))[0]
+    return np.repeat(np.minimum.reduceat(pos, starts), np.diff(np.append(starts, len(keys))))
 
 
 def _gather(parts: list[np.ndarray], pos: np.ndarray, width: int) -> np.ndarray:
@@ -579,12 +599,10 @@ def _within_batch_pairs(bands: np.ndarray, valid: np.ndarray) -> tuple[np.ndarra
     n, b = bands.shape
     rows = np.repeat(np.arange(n, dtype=np.int64), b)[np.repeat(valid, b)]
     flat = bands.reshape(-1)[np.repeat(valid, b)]
-    order = np.lexsort((rows, flat))
+    order = np.argsort(flat)
     flat, rows = flat[order], rows[order]
-    new = np.ones(len(flat), dtype=bool)
-    new[1:] = flat[1:] != flat[:-1]
-    head = rows[np.maximum.accumulate(np.where(new, np.arange(len(flat)), 0))]
-    keep = ~new
+    head = _earliest_per_run(flat, rows)
+    keep = head != rows
     pairs = np.unique(np.stack([head[keep], rows[keep]], axis=1), axis=0) if keep.any() else np.zeros((0, 2), dtype=np.int64)
     return pairs[:, 0], pairs[:, 1]
 

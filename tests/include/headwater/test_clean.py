@@ -37,3 +37,21 @@ def test_row_ids_are_deterministic_and_content_based() -> None:
     a = run_steps(_frame(["n"], [["x"], ["y"]])[0], default_steps()).curated[ROW_ID].tolist()
     b = run_steps(_frame(["n"], [["y"], ["x"]])[0], default_steps()).curated[ROW_ID].tolist()
     assert a == list(reversed(b)) and len(set(a)) == 2
+
+
+def test_row_ids_equal_stable_id_of_the_values_whatever_their_type() -> None:
+    from headwater.clean import SOURCE, assign_row_ids, data_columns
+    from headwater.ids import stable_id
+
+    df = pd.DataFrame(
+        {
+            SOURCE: ["s/x.csv"] * 3,
+            LINE: [2, 3, 4],
+            "name": pd.Series(["Zoë", None, ""], dtype="string"),
+            "value": pd.array([1.5, None, 10], dtype="Float64"),
+            "active": pd.array([True, None, False], dtype="boolean"),
+            "seen": pd.to_datetime(["2024-03-01", None, "2024-01-01 10:00"], format="mixed"),
+        }
+    )
+    expected = [stable_id(src, *("" if pd.isna(v) else v for v in vals)) for src, vals in zip(df[SOURCE], df[data_columns(df)].itertuples(index=False, name=None))]
+    assert assign_row_ids(df)[ROW_ID].tolist() == expected

@@ -1,0 +1,325 @@
+"""``make bench``: the clean stage against a naive pandas baseline, and our MinHash LSH against datasketch.
+
+    python bench/run.py [--rows 1000000] [--batch 100000] [--sample 200000]
+
+Every phase runs in its own subprocess (this script with ``--phase``), so one phase's memory
+never shows in another's peak RSS; a phase prints one JSON line with its timings and RSS.
+
+Phases:
+* naive     pandas read_csv + drop_duplicates + fillna + to_parquet (the baseline).
+* headwater the clean stage over the file in batches: the streaming CSV reader, column mapping to
+            the bench source schema, then every step of ``build_steps`` (normalize text, NA spellings,
+            types, empty rows, exact and near duplicates, imputation, validation), curated /
+            duplicates Parquet, quarantine JSONL and the dedup index shard. RSS is sampled as the
+            rows go by.
+* lsh       the near-duplicate step alone, datasketch ``MinHash`` + ``MinHashLSH`` or ours, on the
+            same record texts and the same settings (num_perm, bands x rows, byte shingles, threshold),
+            scored against the planted near duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import generate  # noqa: E402
+
+NUM_PERM, BANDS, SHINGLE, THRESHOLD, SEED = 128, 16, 5, 0.8, 1
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current RSS, peak RSS so far) of this process, MB."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------ phases (each in a subprocess)
+
+
+def phase_naive(csv_path: Path, work: Path) -> dict:
+    import pandas as pd
+
+    t0 = time.perf_counter()
+    df = pd.read_csv(csv_path)
+    df = df.drop_duplicates()
+    df = df.fillna("")
+    df.to_parquet(work / "naive.parquet", index=False)
+    return {"seconds": time.perf_counter() - t0, "rows_out": len(df), "peak_mb": peak_mb()}
+
+
+def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> dict:
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from headwater.clean import LINE, REASON, build_steps, frame_from_staging, run_steps
+    from headwater.dedup import attach_index, save_index
+    from headwater.ingest import CsvFile
+    from headwater.sources import load_sources
+
+    t0 = time.perf_counter()
+    source = f"2026-11-20/{csv_path.name}"
+    config = load_sources().for_file(csv_path.name)
+    reader = CsvFile(csv_path.read_bytes(), csv_path.name, config.read)
+    steps = build_steps(config)
+    state = attach_index(steps, work / "data", source)
+    out = {"curated": work / "curated", "duplicates": work / "duplicates"}
+    for folder in out.values():
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.parquet"):
+            old.unlink()
+    counts = {"rows_read": 0, "curated": 0, "duplicates": 0, "quarantined": 0}
+    step_seconds: dict[str, float] = {}
+    samples, next_mark = [], 0
+    checkpoints = (rows // 4, rows // 2, rows)  # RSS is sampled when the rows read pass these
+    with open(work / "quarantine.jsonl", "w", encoding="utf-8") as quarantine:
+        for part, batch in enumerate(reader.batches(batch_size)):
+            counts["rows_read"] += len(batch.records) + len(batch.issues)
+            for issue in batch.issues:
+                quarantine.write(json.dumps({"line": issue.line, "stage": "ingest", "reason": issue.reason}) + "\n")
+            values = pd.DataFrame(batch.records, columns=[f"c{i}" for i in range(len(reader.header))], dtype="string")
+            frame, _ = frame_from_staging(values, batch.lines, reader.header, source, config)
+            result = _timed_steps(frame, steps, step_seconds, run_steps)
+            pq.write_table(pa.Table.from_pandas(result.curated, preserve_index=False), out["curated"] / f"part-{part:04d}.parquet")
+            if len(result.duplicates):
+                pq.write_table(pa.Table.from_pandas(result.duplicates, preserve_index=False), out["duplicates"] / f"part-{part:04d}.parquet")
+            for line, reason in zip(result.quarantined.get(LINE, []), result.quarantined.get(REASON, [])):
+                quarantine.write(json.dumps({"line": int(line), "stage": "clean", "reason": str(reason)}) + "\n")
+            counts["curated"] += len(result.curated)
+            counts["duplicates"] += len(result.duplicates)
+            counts["quarantined"] += len(batch.issues) + len(result.quarantined)
+            while next_mark < len(checkpoints) and counts["rows_read"] >= checkpoints[next_mark]:
+                samples.append({"rows": checkpoints[next_mark], "rss_mb": rss_mb()[0], "peak_mb": rss_mb()[1], "seconds": time.perf_counter() - t0})
+                next_mark += 1
+    save_index(state, work / "data", source)
+    seconds = time.perf_counter() - t0
+    steps_run = [s.name for s in steps]
+    return {
+        "seconds": seconds, "peak_mb": peak_mb(), "samples": samples, "counts": counts, "steps": steps_run,
+        "step_seconds": step_seconds, "accounted": counts["rows_read"] == counts["curated"] + counts["duplicates"] + counts["quarantined"],
+    }
+
+
+def _timed_steps(frame, steps, step_seconds, run_steps):  # type: ignore[no-untyped-def]
+    """run_steps with each step's time added up (the steps are wrapped, not changed)."""
+    class Timed:
+        def __init__(self, step):  # type: ignore[no-untyped-def]
+            self.step, self.name = step, step.name
+
+        def apply(self, df):  # type: ignore[no-untyped-def]
+            t = time.perf_counter()
+            out = self.step.apply(df)
+            step_seconds[self.name] = step_seconds.get(self.name, 0.0) + time.perf_counter() - t
+            return out
+
+    t, before = time.perf_counter(), sum(step_seconds.values())
+    result = run_steps(frame, [Timed(s) for s in steps])
+    inside = sum(step_seconds.values()) - before
+    key = "run_steps bookkeeping (row ids)"
+    step_seconds[key] = step_seconds.get(key, 0.0) + (time.perf_counter() - t) - inside
+    return result
+
+
+def record_texts(csv_path: Path, rows: int) -> tuple[list[int], list[str]]:
+    """Lines and record texts (lower-cased fields but the id, joined) with exact repeats removed."""
+    import pandas as pd
+
+    df = pd.read_csv(csv_path, nrows=rows, dtype=str, keep_default_na=False)
+    text = df[df.columns[1]].str.lower()
+    for c in df.columns[2:]:
+        text = text + "\x1f" + df[c].str.lower()
+    lines = pd.Series(range(2, 2 + len(df)))
+    first = ~text.duplicated()
+    return lines[first].tolist(), text[first].tolist()
+
+
+def phase_lsh(csv_path: Path, truth_path: Path, rows: int, which: str) -> dict:
+    lines, texts = record_texts(csv_path, rows)
+    t0 = time.perf_counter()
+    flagged = _datasketch(texts) if which == "datasketch" else _headwater(texts)
+    seconds = time.perf_counter() - t0
+    flagged_lines = {lines[i] for i in flagged}
+    return {"seconds": seconds, "peak_mb": peak_mb(), "docs": len(texts), **score(flagged_lines, truth_path, rows)}
+
+
+def _datasketch(texts: list[str]) -> list[int]:
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, NUM_PERM // BANDS))
+    kept: dict[int, MinHash] = {}
+    flagged = []
+    for i, text in enumerate(texts):
+        data = text.encode("utf-8")
+        if not data:
+            continue
+        shingles = [data[j : j + SHINGLE] for j in range(max(len(data) - SHINGLE + 1, 1))]
+        m = MinHash(num_perm=NUM_PERM, seed=SEED)
+        m.update_batch(shingles)
+        if any(m.jaccard(kept[c]) >= THRESHOLD for c in lsh.query(m)):
+            flagged.append(i)
+            continue
+        lsh.insert(i, m)
+        kept[i] = m
+    return flagged
+
+
+def _headwater(texts: list[str], batch: int = 100_000) -> list[int]:
+    import numpy as np
+    import pyarrow as pa
+
+    from headwater.dedup import _EMPTY, DedupOptions, DedupState, band_keys, find_near_duplicates, minhash_signatures
+
+    options = DedupOptions(num_perm=NUM_PERM, bands=BANDS, shingle_size=SHINGLE, threshold=THRESHOLD, seed=SEED)
+    state = DedupState(options)
+    flagged: list[int] = []
+    for lo in range(0, len(texts), batch):
+        chunk = pa.array(texts[lo : lo + batch], pa.large_string())
+        sig = minhash_signatures(chunk, NUM_PERM, SHINGLE, SEED)
+        valid = sig[:, 0] != _EMPTY
+        sig8 = (sig & np.uint32(0xFF)).astype(np.uint8)
+        bands = band_keys(sig, BANDS, SEED)
+        ids = [str(lo + i) for i in range(len(chunk))]
+        found = find_near_duplicates(sig8, bands, pa.table({"_": pa.nulls(len(chunk))}).drop(["_"]), ids, valid, state, options)
+        dup = np.zeros(len(chunk), dtype=bool)
+        dup[found.dup_rows] = True
+        flagged += (lo + found.dup_rows).tolist()
+        keep = np.nonzero(~dup)[0]
+        n = len(keep)
+        no_fields = pa.table({"_": pa.nulls(n)}).drop(["_"])
+        state.add_refs([ids[i] for i in keep], [ids[i] for i in keep], [""] * n, [0] * n, sig8[keep], bands[keep],
+                       no_fields, np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=bool), valid[keep])
+    return flagged
+
+
+def score(flagged_lines: set[int], truth_path: Path, rows: int) -> dict:
+    """Precision (flagged rows that are planted copies) and recall (planted near copies flagged)."""
+    import pandas as pd
+
+    truth = pd.read_parquet(truth_path)
+    truth = truth[truth["line"] < rows + 2]
+    near = set(truth.loc[truth["kind"] == "near", "line"])
+    planted = set(truth["line"])
+    tp = len(flagged_lines & planted)
+    return {
+        "flagged": len(flagged_lines),
+        "planted_near": len(near),
+        "precision": tp / len(flagged_lines) if flagged_lines else 1.0,
+        "recall": len(flagged_lines & near) / len(near) if near else 1.0,
+    }
+
+
+def pipeline_scores(work: Path, truth_path: Path, rows: int) -> dict:
+    """How the clean stage's duplicates record matches the planted copies (exact and near)."""
+    import pandas as pd
+
+    dups = pd.concat([pd.read_parquet(p, columns=["_line", "_similarity"]) for p in sorted((work / "duplicates").glob("*.parquet"))])
+    truth = pd.read_parquet(truth_path)
+    truth = truth[truth["line"] < rows + 2]
+    near = set(truth.loc[truth["kind"] == "near", "line"])
+    exact = set(truth.loc[truth["kind"] == "exact", "line"])
+    flagged_near = set(dups.loc[dups["_similarity"] < 1.0, "_line"])
+    all_flagged = set(dups["_line"])
+    return {
+        "exact_recall": len(all_flagged & exact) / len(exact),
+        "near_recall": len(all_flagged & near) / len(near),
+        "precision": len(all_flagged & (near | exact)) / len(all_flagged),
+        "near_step_flagged": len(flagged_near),
+    }
+
+
+# ------------------------------------------------------------------ driver
+
+
+def run_phase(args: list[str]) -> dict:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    if proc.returncode:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"bench phase {args[1]} failed (exit {proc.returncode})")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"  {args[1]}: {result['seconds']:.1f} s, peak RSS {result['peak_mb']:,.0f} MB", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--batch", type=int, default=100_000, help="rows per clean-stage batch")
+    parser.add_argument("--sample", type=int, default=200_000, help="rows for the datasketch comparison")
+    parser.add_argument("--out", type=Path, default=ROOT / ".headwater" / "bench")
+    parser.add_argument("--phase", choices=["naive", "headwater", "lsh-datasketch", "lsh-headwater"])
+    parser.add_argument("--csv", type=Path)
+    parser.add_argument("--truth", type=Path)
+    args = parser.parse_args()
+
+    if args.phase:
+        work = args.out / "work"
+        work.mkdir(parents=True, exist_ok=True)
+        if args.phase == "naive":
+            result = phase_naive(args.csv, work)
+        elif args.phase == "headwater":
+            os.environ.setdefault("HEADWATER_CONFIG_DIR", str(ROOT / "bench" / "config" / "sources"))
+            result = phase_headwater(args.csv, work, args.batch, args.rows)
+        else:
+            result = phase_lsh(args.csv, args.truth, args.rows, args.phase.removeprefix("lsh-"))
+        print(json.dumps(result))
+        return
+
+    started = time.perf_counter()
+    t = time.perf_counter()
+    files = generate(args.rows, args.seed, args.out)
+    gen_seconds = time.perf_counter() - t
+    common = ["--csv", str(files.csv), "--truth", str(files.truth), "--out", str(args.out)]
+    print(f"Headwater bench: {args.rows:,} rows, {files.csv.stat().st_size / 1e6:.0f} MB ({files.csv.name}; "
+          f"{'generated in %.0f s' % gen_seconds if gen_seconds > 1 else 'cached'}), {os.cpu_count()} CPUs", flush=True)
+
+    print("phases: naive pandas, headwater clean stage, datasketch LSH, headwater LSH (each in its own process) ...", flush=True)
+    naive = run_phase(["--phase", "naive", *common])
+    hw = run_phase(["--phase", "headwater", "--batch", str(args.batch), "--rows", str(args.rows), *common])
+    sample = min(args.sample, args.rows)
+    ds = run_phase(["--phase", "lsh-datasketch", "--rows", str(sample), *common])
+    ours_sample = run_phase(["--phase", "lsh-headwater", "--rows", str(sample), *common])
+    ours_full = run_phase(["--phase", "lsh-headwater", "--rows", str(args.rows), *common])
+    quality = pipeline_scores(args.out / "work", files.truth, args.rows)
+
+    rows = args.rows
+    print("\n== clean stage vs naive pandas baseline ==")
+    print(f"{'':34} {'seconds':>8} {'rows/s':>10} {'peak RSS MB':>12}")
+    print(f"{'naive pandas (read/dedup/fillna/parquet)':34.34} {naive['seconds']:8.1f} {rows / naive['seconds']:10,.0f} {naive['peak_mb']:12,.0f}")
+    print(f"{'headwater ingest + clean (batched)':34} {hw['seconds']:8.1f} {rows / hw['seconds']:10,.0f} {hw['peak_mb']:12,.0f}")
+    print(f"time ratio headwater / naive: {hw['seconds'] / naive['seconds']:.2f}x (target <= 1.0x)")
+    print("RSS as rows go by: " + ", ".join(f"{s['rows']:,} rows: {s['rss_mb']:,.0f} MB (peak {s['peak_mb']:,.0f})" for s in hw["samples"]))
+    c = hw["counts"]
+    print(f"rows read {c['rows_read']:,} = curated {c['curated']:,} + duplicates {c['duplicates']:,} + quarantined {c['quarantined']:,}: "
+          f"{'accounted' if hw['accounted'] else 'NOT ACCOUNTED'}; naive kept {naive['rows_out']:,}")
+    print("steps: " + " -> ".join(hw["steps"]))
+    print("seconds per step: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(hw["step_seconds"].items(), key=lambda kv: -kv[1])))
+    print(f"duplicates record vs planted copies: exact recall {quality['exact_recall']:.3f}, near recall {quality['near_recall']:.3f}, "
+          f"precision {quality['precision']:.3f}")
+
+    print(f"\n== near-duplicate step: datasketch vs headwater (num_perm={NUM_PERM}, {BANDS} bands x {NUM_PERM // BANDS} rows, "
+          f"{SHINGLE}-byte shingles, threshold {THRESHOLD}) ==")
+    print(f"{'':34} {'docs':>9} {'seconds':>8} {'docs/s':>10} {'peak MB':>8} {'precision':>9} {'recall':>7}")
+    for label, r in ((f"datasketch MinHash+MinHashLSH", ds), ("headwater (same rows)", ours_sample), ("headwater (all rows)", ours_full)):
+        print(f"{label:34} {r['docs']:9,} {r['seconds']:8.1f} {r['docs'] / r['seconds']:10,.0f} {r['peak_mb']:8,.0f} {r['precision']:9.3f} {r['recall']:7.3f}")
+    print(f"speedup headwater vs datasketch on {ds['docs']:,} docs: {ds['seconds'] / ours_sample['seconds']:.1f}x (target >= 5x); "
+          f"recall {ours_sample['recall']:.3f} vs {ds['recall']:.3f} (target: equal or better)")
+    print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
