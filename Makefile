@@ -13,7 +13,7 @@ export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install run compile-pipeline test test-all search clean distclean
+.PHONY: help install run compile-pipeline test test-all search bench clean distclean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ test: $(VENV)/.installed $(VENV_KFP)/.installed ## unit, DAG and end-to-end test
 test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones included
 	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components $(PYTEST_ARGS)
 	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components $(PYTEST_ARGS); fi
+
+bench: $(VENV)/.installed ## clean stage vs naive pandas, our MinHash LSH vs datasketch (1M rows, cached in .headwater/bench)
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 clean: ## remove local outputs and the local Airflow home (.headwater/)
 	rm -rf .headwater
