@@ -14,6 +14,8 @@ RUN pip install --no-cache-dir ${TORCH_EXTRA_INDEX_URL:+--extra-index-url ${TORC
 
 COPY --chown=airflow:0 pyproject.toml README.md /opt/headwater/
 COPY --chown=airflow:0 include /opt/headwater/include
+# The compiled fine-tuning pipeline the KubeflowPipelineOperator submits (kfp itself is not installed here).
+COPY --chown=airflow:0 kfp_components/headwater_finetune_pipeline.yaml /opt/headwater/kfp_components/
 RUN pip install --no-cache-dir --no-deps -e /opt/headwater
 
 COPY --chown=airflow:0 dags /opt/airflow/dags
@@ -22,4 +24,5 @@ COPY --chown=airflow:0 plugins /opt/airflow/plugins
 ENV HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     TOKENIZERS_PARALLELISM=false \
-    HEADWATER_HOME=/opt/airflow/headwater
+    HEADWATER_HOME=/opt/airflow/headwater \
+    HEADWATER_KFP_PIPELINE=/opt/headwater/kfp_components/headwater_finetune_pipeline.yaml
