@@ -409,9 +409,8 @@ def run_local(
     if ignored:
         log(f"ignored locally: {ignored}")
     log("$ " + " ".join(cmd))
-    paths = [str(project), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)), "HF_HUB_OFFLINE": "1",
-           "PYTHONUNBUFFERED": "1"}
+    # PYTHONPATH is the project only: paths of the Airflow environment must not leak into the training one.
+    env = {**os.environ, "PYTHONPATH": str(project), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     tail: deque[str] = deque(maxlen=200)
     timed_out = threading.Event()
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

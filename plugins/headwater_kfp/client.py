@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
@@ -64,7 +64,7 @@ class KfpConfig:
 
     @classmethod
     def from_connection(
-        cls, *, host: str | None, schema: str | None = None, port: int | None = None,
+        cls, *, host: str | None, conn_type: str | None = None, schema: str | None = None, port: int | None = None,
         password: str | None = None, extra: dict[str, Any] | None = None,
     ) -> KfpConfig | None:
         """None when the connection means "run locally" (host empty or ``local``)."""
@@ -72,12 +72,15 @@ class KfpConfig:
         host = (host or "").strip()
         if host.lower() in LOCAL_HOSTS:
             return None
-        if "://" not in host:  # a URI-style connection (http://host:8888) splits the scheme off
-            host = f"{schema if schema in ('http', 'https') else 'http'}://{host}"
-        if port and not host.split("://", 1)[1].split("/", 1)[0].count(":"):
-            scheme, rest = host.split("://", 1)
-            netloc, _, path = rest.partition("/")
-            host = f"{scheme}://{netloc}:{port}" + (f"/{path}" if path else "")
+        if "://" not in host:
+            # A URI-style connection (https://host:8888/pipeline) is split into conn_type, host, port
+            # and schema (the path); put the URL back together.
+            scheme = "https" if "https" in (conn_type, schema) else "http"
+            path = f"/{schema.strip('/')}" if schema and schema not in ("http", "https") else ""
+            host = f"{scheme}://{host}{path}"
+        parts = urlsplit(host)
+        if port and parts.port is None:
+            host = urlunsplit(parts._replace(netloc=f"{parts.netloc}:{port}"))
         known = {"token", "experiment_id", "verify_ssl", "ui_host", "service_account", "pipeline_root",
                  "examples_uri_prefix", "request_timeout_s"}
         unknown = sorted(set(extra) - known)

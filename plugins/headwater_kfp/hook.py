@@ -32,7 +32,7 @@ class KubeflowPipelinesHook(BaseHook):
     @staticmethod
     def _config(conn) -> KfpConfig | None:  # noqa: ANN001 - airflow.sdk.Connection
         return KfpConfig.from_connection(
-            host=conn.host, schema=conn.schema, port=conn.port, password=conn.password, extra=conn.extra_dejson
+            host=conn.host, conn_type=conn.conn_type, schema=conn.schema, port=conn.port, password=conn.password, extra=conn.extra_dejson
         )
 
     def get_config(self) -> KfpConfig | None:

@@ -8,7 +8,9 @@ as a subprocess. Either way the Airflow environment never imports kfp.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 from collections.abc import Sequence
 from datetime import timedelta
@@ -58,7 +60,7 @@ class KubeflowPipelineOperator(BaseOperator):
         (``terminate_on_timeout``) or the local process killed, and the task fails.
 
     Returns (XCom): local mode, run_local's summary.json plus ``mode``; KFP mode, ``mode``, ``kfp``
-    (run id, URL, state, host) and ``parameters``.
+    (run id, URL, state) and the submitted ``parameters``.
     """
 
     template_fields: Sequence[str] = ("pipeline_package", "arguments", "run_name", "experiment_id", "local_out_dir")
@@ -108,13 +110,14 @@ class KubeflowPipelineOperator(BaseOperator):
             return self._execute_local()
         return self._execute_remote(config, context)
 
-    def execute_complete(self, context: Any, event: dict[str, Any]) -> dict[str, Any]:
-        """Resume after the trigger (or the synchronous wait) with its event."""
+    def execute_complete(self, context: Any, event: dict[str, Any],
+                         parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Resume after the trigger (or the synchronous wait) with its event; ``parameters`` as submitted."""
         run_id, url = event["run_id"], event["run_url"]
         if event["status"] == "success":
             self.log.info("KFP run %s succeeded: %s", run_id, url)
             return {"mode": "kfp", "kfp": {"run_id": run_id, "run_url": url, "state": event["state"]},
-                    "parameters": dict(self.arguments)}
+                    "parameters": parameters if parameters is not None else dict(self.arguments)}
         if event["status"] == "timeout":
             terminated = self._terminate(run_id) if self.terminate_on_timeout else False
             raise AirflowException(
@@ -126,9 +129,6 @@ class KubeflowPipelineOperator(BaseOperator):
 
     def on_kill(self) -> None:
         if self._local_process is not None and self._local_process.poll() is None:
-            import os
-            import signal
-
             os.killpg(self._local_process.pid, signal.SIGKILL)
         if self._remote_run is not None:
             client, run_id = self._remote_run
@@ -187,10 +187,12 @@ class KubeflowPipelineOperator(BaseOperator):
                 trigger=KubeflowRunTrigger(run_id=run_id, run_url=url, kfp_conn_id=self.kfp_conn_id,
                                            deadline=deadline, poll_interval=self.poll_interval),
                 method_name="execute_complete",
+                kwargs={"parameters": body["runtime_config"]["parameters"]},
             )
         self._remote_run = (client, run_id)
         try:
-            return self.execute_complete(context, self._wait(client, run_id, url, deadline))
+            return self.execute_complete(context, self._wait(client, run_id, url, deadline),
+                                         parameters=body["runtime_config"]["parameters"])
         finally:
             self._remote_run = None
 

@@ -37,6 +37,12 @@ def test_uri_style_connection_gets_scheme_and_port_back() -> None:
     assert config.run_url("abc") == "http://ml-pipeline.kubeflow:8888/#/runs/details/abc"
 
 
+def test_https_uri_connection_keeps_https() -> None:
+    # AIRFLOW_CONN_KFP_DEFAULT=https://kubeflow.example.com:8443/pipeline splits into these fields
+    config = KfpConfig.from_connection(host="kubeflow.example.com", conn_type="https", schema="pipeline", port=8443)
+    assert config.host == "https://kubeflow.example.com:8443/pipeline"
+
+
 def test_unknown_extra_keys_fail_naming_them() -> None:
     with pytest.raises(ValueError, match=r"unknown keys \['experiment'\]"):
         KfpConfig.from_connection(host="http://kfp", extra={"experiment": "x"})

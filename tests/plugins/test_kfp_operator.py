@@ -80,7 +80,7 @@ def test_submits_inline_spec_with_token_and_waits_for_success(kfp, conn_id) -> N
     url = f"{kfp.url}/#/runs/details/run-1"
     assert ctx["ti"].xcom == {"kfp_run_id": "run-1", "kfp_run_url": url}
     assert result == {"mode": "kfp", "kfp": {"run_id": "run-1", "run_url": url, "state": "SUCCEEDED"},
-                      "parameters": ARGUMENTS}
+                      "parameters": {"examples_uri": ARGUMENTS["examples_uri"], "lora_r": 8, "lora_alpha": 16}}
 
 
 def test_failed_run_fails_the_task_with_kfps_message(kfp, conn_id) -> None:
@@ -141,7 +141,9 @@ def test_deferrable_path_trigger_then_execute_complete(kfp, conn_id) -> None:
     assert [e.payload for e in events] == [{
         "status": "success", "run_id": "run-1", "run_url": f"{kfp.url}/#/runs/details/run-1",
         "state": "SUCCEEDED", "message": ""}]
-    assert op.execute_complete(ctx, events[0].payload)["kfp"]["state"] == "SUCCEEDED"
+    result = op.execute_complete(ctx, events[0].payload, **deferred.value.kwargs)
+    assert result["kfp"]["state"] == "SUCCEEDED"
+    assert result["parameters"] == {"examples_uri": ARGUMENTS["examples_uri"], "lora_r": 8, "lora_alpha": 16}
 
 
 def test_deferrable_failure_carries_the_message(kfp, conn_id) -> None:
