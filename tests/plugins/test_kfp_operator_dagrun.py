@@ -34,6 +34,7 @@ def test_dag(tmp_path, monkeypatch):
                    capture_output=True, env=os.environ.copy())
     (tmp_path / "kfp_operator_dagrun.py").write_text(TEST_DAG)
     monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps([
+        {"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle", "kwargs": {}},
         {"name": "kfp-operator-test", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
          "kwargs": {"path": str(tmp_path), "refresh_interval": 0}}]))
     from airflow.dag_processing.dagbag import DagBag
