@@ -226,14 +226,20 @@ def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
 
 
 def band_keys(sig: np.ndarray, bands: int, seed: int) -> np.ndarray:
-    """One 64-bit key per (record, band); the band number is mixed in so bands never collide with each other."""
+    """One 64-bit key per (record, band): a multilinear hash of the band's values (odd seeded
+    multipliers, wrapping sums), then mixed with the band number so bands never collide."""
     n, num_perm = sig.shape
     rows = num_perm // bands
-    parts = sig.reshape(n, bands, rows).astype(np.uint64)
-    acc = np.broadcast_to((np.arange(bands, dtype=np.uint64) + np.uint64(_seed64(seed + 2)))[None, :], (n, bands)).copy()
-    for j in range(rows):
-        acc = _mix64(acc ^ parts[:, :, j])
-    return acc
+    if rows % 2 == 0:  # two 32-bit values per 64-bit word: half the passes
+        parts = np.ascontiguousarray(sig).view(np.uint64).reshape(n, bands, rows // 2)
+    else:
+        parts = sig.reshape(n, bands, rows).astype(np.uint64)
+    acc = np.zeros((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(parts.shape[2]):
+            acc += parts[:, :, j] * np.uint64(_seed64(seed * 1000 + j) | 1)
+        acc ^= np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return _mix64(acc)
 
 
 def estimate_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -262,14 +268,39 @@ def _as_string(series: pd.Series) -> pa.Array:
     return arr.cast(pa.large_string())
 
 
+def hash_strings(arr: pa.Array, seed: int = 0, block: int = 4096) -> np.ndarray:
+    """A 64-bit hash of each string (null hashes like ""): a polynomial over its bytes, then mixed."""
+    offsets_all, data_all = _string_buffers(arr)
+    lengths_all = np.diff(offsets_all)
+    out = np.zeros(len(lengths_all), dtype=np.uint64)
+    if not len(lengths_all) or not lengths_all.max():
+        return _mix64(out ^ np.uint64(_seed64(seed)))
+    with np.errstate(over="ignore"):
+        powers = np.full(int(lengths_all.max()) + 1, 0x100000001B3, dtype=np.uint64)  # FNV prime as the base
+        powers[0] = 1
+        powers = np.cumprod(powers, dtype=np.uint64)
+        for lo in range(0, len(lengths_all), block):
+            offsets = offsets_all[lo : lo + block + 1]
+            data, offsets = data_all[offsets[0] : offsets[-1]], offsets - offsets[0]
+            lengths = np.diff(offsets)
+            if not len(data):
+                continue
+            # byte i weighs base**(bytes after it in its string): equal strings hash equal wherever they sit
+            weight = powers[np.repeat(offsets[1:], lengths) - np.arange(len(data), dtype=np.int64) - 1]
+            terms = (data.astype(np.uint64) + np.uint64(1)) * weight
+            filled = np.nonzero(lengths)[0]
+            out[lo + filled] = np.add.reduceat(terms, offsets[:-1][filled])
+    return _mix64(out ^ (lengths_all.astype(np.uint64) << np.uint64(48)) ^ np.uint64(_seed64(seed)))
+
+
 def content_keys(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """A 64-bit key of each row's normalized content over ``columns`` (names included, the source not)."""
-    if not columns:
+    if not columns or not len(df):
         return np.zeros(len(df), dtype=np.uint64)
-    frame = pd.DataFrame({c: _as_string(df[c]).to_pandas(types_mapper=pd.ArrowDtype) for c in columns})
-    keys = pd.util.hash_pandas_object(frame.astype("string"), index=False, hash_key="headwater-dedup1").to_numpy()
-    names = pd.util.hash_array(np.array(["\x1f".join(columns)], dtype=object), hash_key="headwater-dedup1")[0]
-    return _mix64(keys ^ np.uint64(names))
+    parts = [pc.fill_null(_as_string(df[c]), "") for c in columns]
+    joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
+    names = hash_strings(pa.array(["\x1f".join(columns)], pa.large_string()))[0]
+    return hash_strings(joined) ^ names
 
 
 def identifier_like(name: str) -> bool:
@@ -331,10 +362,11 @@ class DedupState:
             self._exact_row: list[str] = []
         self._exact_row.extend(row_ids)
         self._exact_cluster.extend(cluster_ids)
-        merged = np.concatenate([self._exact_keys, keys])
-        pos = np.concatenate([self._exact_pos, np.arange(start, start + len(keys), dtype=np.int64)])
-        order = np.argsort(merged, kind="stable")  # equal keys keep the earlier entry first
-        self._exact_keys, self._exact_pos = merged[order], pos[order]
+        order = np.argsort(keys)
+        keys, pos = keys[order], _earliest_per_run(keys[order], np.arange(start, start + len(keys), dtype=np.int64)[order])
+        at = np.searchsorted(self._exact_keys, keys, side="right")  # equal keys keep the earlier entry first
+        self._exact_keys = np.insert(self._exact_keys, at, keys)
+        self._exact_pos = np.insert(self._exact_pos, at, pos)
 
     # -- LSH refs --------------------------------------------------------------------
     def add_refs(
