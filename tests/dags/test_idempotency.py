@@ -81,7 +81,9 @@ def _run(dag, day: str, **conf):
     from headwater.layout import Layout
     from headwater.storage import read_json
 
-    run = dag.test(logical_date=datetime.fromisoformat(day).replace(tzinfo=timezone.utc), run_conf=conf or None)
+    # explicit defaults: dag.test() keeps a previous run's conf in the DAG's params
+    conf = {"force": False, "dry_run": False, **conf}
+    run = dag.test(logical_date=datetime.fromisoformat(day).replace(tzinfo=timezone.utc), run_conf=conf)
     assert run.state == "success", [(ti.task_id, ti.map_index, ti.state) for ti in _task_instances(run)]
     return run, read_json(Layout(Settings.from_env().data_dir, day).report())
 
@@ -168,6 +170,7 @@ def test_dry_run_writes_nothing(dag, zone) -> None:
 
 
 def _run_no_report(dag, day, **conf):
+    conf = {"force": False, "dry_run": False, **conf}
     run = dag.test(logical_date=datetime.fromisoformat(day).replace(tzinfo=timezone.utc), run_conf=conf)
     assert run.state == "success"
     return run, None
