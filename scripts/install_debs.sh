@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install the Debian packages whose servers the tests start on loopback (Pushgateway, ...),
+# if they are missing. Needs root (or passwordless sudo); prints what to do otherwise.
+set -euo pipefail
+need=()
+command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
+[ ${#need[@]} -eq 0 ] && exit 0
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+        echo "missing Debian packages: ${need[*]} — install them (apt-get install ${need[*]}) and re-run" >&2
+        exit 1
+    fi
+fi
+echo "installing Debian packages for the test servers: ${need[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
