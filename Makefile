@@ -46,15 +46,18 @@ search: $(VENV)/.installed ## search the vector store: make search Q="glue comin
 	@$(VENV)/bin/headwater search "$(Q)"
 
 test: $(VENV)/.installed $(VENV_KFP)/.installed ## unit, DAG and end-to-end tests (slow ones excluded)
+	@scripts/install_debs.sh
 	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components -m "not slow" $(PYTEST_ARGS)
 	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components -m "not slow" $(PYTEST_ARGS); fi
 
 test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones included
+	@scripts/install_debs.sh
 	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components $(PYTEST_ARGS)
 	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components $(PYTEST_ARGS); fi
 
 bench: $(VENV)/.installed ## clean stage vs naive pandas, our MinHash LSH vs datasketch (1M rows, cached in .headwater/bench)
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/embed_rerun.py
 
 clean: ## remove local outputs and the local Airflow home (.headwater/)
 	rm -rf .headwater

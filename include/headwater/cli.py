@@ -87,8 +87,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         bar = threading.Thread(target=_progress, args=(settings, args.date, len(files), stop), daemon=True)
         if not args.verbose:
             bar.start()
+        conf = json.dumps({"force": bool(getattr(args, "force", False)), "dry_run": bool(getattr(args, "dry_run", False))})
         rc = _airflow(
-            "dags", "test", "headwater_ingest", args.date, log=None if args.verbose else log, env=env
+            "dags", "test", "headwater_ingest", args.date, "--conf", conf, log=None if args.verbose else log, env=env
         )
         stop.set()
         if bar.is_alive():
@@ -152,6 +153,21 @@ def cmd_finetune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Run every date of a range, oldest first, like `airflow backfill create` does on a scheduler."""
+    from headwater.discovery import dates_between
+
+    failed = []
+    for day in dates_between(args.date_from, args.date_to, default=args.date_from):
+        print(f"\n=== {day} ===", flush=True)
+        if cmd_run(argparse.Namespace(date=day, landing=args.landing, verbose=args.verbose, force=args.force, dry_run=False)):
+            failed.append(day)
+    if failed:
+        print(f"\nbackfill finished with failed dates: {failed}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     localenv.apply(localenv.local_env())
     from headwater.config import Settings
@@ -205,7 +221,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--date", type=_date, required=True, help="logical date, YYYY-MM-DD (landing/<date>/ is read)")
     run.add_argument("--landing", help="landing zone URI (default: $HEADWATER_LANDING_URI or the sample data)")
     run.add_argument("-v", "--verbose", action="store_true", help="stream Airflow's output instead of a progress bar")
+    run.add_argument("--force", action="store_true", help="reprocess files even if unchanged since their last run")
+    run.add_argument("--dry-run", action="store_true", help="only log which files would be processed, and why")
     run.set_defaults(func=cmd_run)
+
+    back = sub.add_parser("backfill", help="run a date range locally, one logical date after another")
+    back.add_argument("--from", dest="date_from", type=_date, required=True, help="first date, YYYY-MM-DD")
+    back.add_argument("--to", dest="date_to", type=_date, required=True, help="last date, YYYY-MM-DD")
+    back.add_argument("--landing", help="landing zone URI (default: $HEADWATER_LANDING_URI or the sample data)")
+    back.add_argument("--force", action="store_true", help="reprocess files even if unchanged")
+    back.add_argument("-v", "--verbose", action="store_true")
+    back.set_defaults(func=cmd_backfill)
 
     ft = sub.add_parser("finetune", help="run the headwater_finetune DAG locally (airflow dags test) and print the eval table")
     ft.add_argument("--date", type=_date, required=True, help="logical date of the run, YYYY-MM-DD")
