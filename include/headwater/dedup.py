@@ -70,7 +70,7 @@ class DedupOptions:
         default="history",
         metadata={"help": "file: within a file; run: also earlier files of the same date; history: also earlier dates (persistent index)."},
     )
-    history_days: int = field(default=365, metadata={"help": "scope=history: how many earlier dates the index reaches back."})
+    history_days: int = field(default=30, metadata={"help": "scope=history: how many earlier dates the index reaches back (each file loads those shards)."})
     seed: int = field(default=1, metadata={"help": "Hash seed; changing it invalidates the persistent index."})
 
     def __post_init__(self) -> None:
@@ -316,10 +316,11 @@ def identifier_like(name: str) -> bool:
 class _Refs:
     """Rows already kept (earlier batches or earlier files), for the incoming rows to be compared with."""
 
-    row_id: list[str] = field(default_factory=list)
-    cluster_id: list[str] = field(default_factory=list)
-    source: list[str] = field(default_factory=list)
-    line: list[int] = field(default_factory=list)
+    # Per batch arrays, not Python objects per row: the state must stay small as a file grows.
+    row_id: list[np.ndarray] = field(default_factory=list)  # bytes (ASCII ids)
+    cluster_id: list[np.ndarray] = field(default_factory=list)  # bytes
+    source: list[np.ndarray] = field(default_factory=list)  # object, one shared str per batch mostly
+    line: list[np.ndarray] = field(default_factory=list)  # int64
     sig8: list[np.ndarray] = field(default_factory=list)  # per batch, (n, num_perm) uint8
     bands: list[np.ndarray] = field(default_factory=list)  # per batch, (n, bands) uint64
     fields: list[pa.Table] = field(default_factory=list)  # per batch: short field values (long ones null)
@@ -338,7 +339,9 @@ class DedupState:
         self._sorted_pos: np.ndarray | None = None  # ref row of each sorted key
         self._exact_keys = np.zeros(0, dtype=np.uint64)
         self._exact_pos = np.zeros(0, dtype=np.int64)
-        self._exact_cluster: list[str] = []
+        self._exact_row: list[np.ndarray] = []  # per batch, bytes
+        self._exact_cluster: list[np.ndarray] = []
+        self._exact_size = 0
         self.columns: list[str] | None = None  # fixed by the first batch, so every batch compares the same fields
         self.own_from = 0  # refs from here on belong to the file being cleaned (what save_shard writes)
 
@@ -354,14 +357,14 @@ class DedupState:
 
     def exact_ref(self, pos: int) -> tuple[str, str]:
         """(row id, cluster id) of an exact-table entry."""
-        return self._exact_row[pos], self._exact_cluster[pos]
+        at = np.array([pos])
+        return _texts(self._exact_row, at)[0], _texts(self._exact_cluster, at)[0]
 
     def add_exact(self, keys: np.ndarray, row_ids: list[str], cluster_ids: list[str]) -> None:
-        start = len(self._exact_cluster)
-        if not hasattr(self, "_exact_row"):
-            self._exact_row: list[str] = []
-        self._exact_row.extend(row_ids)
-        self._exact_cluster.extend(cluster_ids)
+        start = self._exact_size
+        self._exact_row.append(_ascii(row_ids))
+        self._exact_cluster.append(_ascii(cluster_ids))
+        self._exact_size += len(row_ids)
         order = np.argsort(keys)
         keys, pos = keys[order], _earliest_per_run(keys[order], np.arange(start, start + len(keys), dtype=np.int64)[order])
         at = np.searchsorted(self._exact_keys, keys, side="right")  # equal keys keep the earlier entry first
@@ -377,10 +380,10 @@ class DedupState:
         """Remember kept rows; ``valid`` false = no text to compare (not put in the band table)."""
         r = self.refs
         start = r.size
-        r.row_id += row_ids
-        r.cluster_id += cluster_ids
-        r.source += sources
-        r.line += lines
+        r.row_id.append(_ascii(row_ids))
+        r.cluster_id.append(_ascii(cluster_ids))
+        r.source.append(np.array(sources, dtype=object))
+        r.line.append(np.asarray(lines, dtype=np.int64))
         r.sig8.append(sig8)
         r.bands.append(bands)
         r.fields.append(fields)
@@ -389,7 +392,7 @@ class DedupState:
         r.size += len(row_ids)
         use = np.ones(len(row_ids), dtype=bool) if valid is None else valid
         flat = bands[use].reshape(-1)
-        pos = np.repeat(np.arange(start, start + len(row_ids), dtype=np.int64)[use], bands.shape[1])
+        pos = np.repeat(np.arange(start, start + len(row_ids), dtype=np.int32)[use], bands.shape[1])
         order = np.argsort(flat)
         flat, pos = flat[order], _earliest_per_run(flat[order], pos[order])
         if self._sorted_bands is None:
@@ -412,6 +415,12 @@ class DedupState:
         rows = np.repeat(np.arange(len(bands), dtype=np.int64), bands.shape[1])[hit]
         return rows, self._sorted_pos[i[hit]]
 
+    def ref_row_ids(self, pos: np.ndarray) -> list[str]:
+        return _texts(self.refs.row_id, pos)
+
+    def ref_cluster_ids(self, pos: np.ndarray) -> list[str]:
+        return _texts(self.refs.cluster_id, pos)
+
     def ref_sig8(self, pos: np.ndarray) -> np.ndarray:
         return _gather(self.refs.sig8, pos, self.options.num_perm)
 
@@ -433,6 +442,25 @@ class DedupState:
                     for k, v in zip(sel, values):
                         out[c][k] = v
         return out
+
+
+def _ascii(ids: list[str]) -> np.ndarray:
+    """Row ids (hex strings) as a compact bytes array."""
+    return np.array([i.encode("ascii") for i in ids], dtype=bytes) if len(ids) else np.zeros(0, dtype="S1")
+
+
+def _texts(parts: list[np.ndarray], pos: np.ndarray) -> list[str]:
+    """Values at global positions ``pos`` of per-batch bytes arrays, as str."""
+    if not len(pos):
+        return []
+    bounds = np.cumsum([0] + [len(p) for p in parts])
+    chunk = np.searchsorted(bounds, pos, side="right") - 1
+    out: list[str] = [""] * len(pos)
+    for b in np.unique(chunk).tolist():
+        sel = np.nonzero(chunk == b)[0]
+        for k, v in zip(sel.tolist(), parts[b][pos[sel] - bounds[b]].tolist()):
+            out[k] = v.decode("ascii") if isinstance(v, bytes) else str(v)
+    return out
 
 
 def _earliest_per_run(keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -550,10 +578,10 @@ class DedupIndex:
         fields = state.ref_fields(pos, columns)
         table = pa.table(
             {
-                "source": pa.array(r.source[start:], pa.string()),
-                "line": pa.array(r.line[start:], pa.int64()),
-                "row_id": pa.array(r.row_id[start:], pa.string()),
-                "cluster_id": pa.array(r.cluster_id[start:], pa.string()),
+                "source": pa.array(_texts(r.source, pos), pa.string()),
+                "line": pa.array(_gather([x.reshape(-1, 1) for x in r.line], pos, 1).reshape(-1), pa.int64()),
+                "row_id": pa.array(state.ref_row_ids(pos), pa.string()),
+                "cluster_id": pa.array(state.ref_cluster_ids(pos), pa.string()),
                 "exact_key": pa.array(exact.astype(np.uint64)),
                 "has_long": pa.array(has_long, pa.bool_()),
                 "bands": pa.FixedSizeBinaryArray.from_buffers(pa.binary(8 * options.bands), n, [None, pa.py_buffer(bands.tobytes())]),
@@ -711,11 +739,13 @@ def find_near_duplicates(
             rep[label[node]] = node
     dup_rows = np.array(sorted(int(x) for x in touched if x < n and rep[label[x]] != x), dtype=np.int64)
 
+    ref_ids, ref_clusters = state.ref_row_ids(ref_nodes), state.ref_cluster_ids(ref_nodes)
+
     def node_id(node: int) -> str:
-        return batch_row_ids[node] if node < n else state.refs.row_id[int(ref_nodes[node - n])]
+        return batch_row_ids[node] if node < n else ref_ids[node - n]
 
     def node_cluster(node: int) -> str:
-        return batch_row_ids[node] if node < n else state.refs.cluster_id[int(ref_nodes[node - n])]
+        return batch_row_ids[node] if node < n else ref_clusters[node - n]
 
     # Each duplicate's partner: the accepted pair with the highest score (ties: the earlier partner).
     best: dict[int, tuple[float, int]] = {}
