@@ -124,6 +124,7 @@ class ExactDuplicates:
             partner[i], cluster[i] = self.state.exact_ref(int(earlier[i]))
         kept = ~dup
         self.state.add_exact(keys[kept], row_ids[kept].tolist(), row_ids[kept].tolist())
+        self.state.last_keys = (row_ids[kept], keys[kept])  # the near-duplicate step reuses them
         dups = df[dup].copy()
         dups[DUPLICATE_OF] = [partner[i] for i in np.nonzero(dup)[0]]
         dups[CLUSTER_ID] = [cluster[i] for i in np.nonzero(dup)[0]]

@@ -25,10 +25,11 @@ not depend on which task finished first and a re-run gives the same result.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 import numpy as np
 import pandas as pd
@@ -199,6 +200,14 @@ def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block:
     return sig
 
 
+@functools.lru_cache(maxsize=8)
+def _probe_table(num_perm: int, seed: int, attempts: int) -> np.ndarray:
+    """The bins an empty bin probes, in order: row = bin, column = attempt (same for every record)."""
+    cols = np.arange(num_perm, dtype=np.uint64)[:, None] << np.uint64(16)
+    tries = np.arange(1, attempts + 1, dtype=np.uint64)[None, :]
+    return (_mix64(cols ^ tries ^ np.uint64(_seed64(seed + 1))) % np.uint64(num_perm)).astype(np.int64)
+
+
 def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     """Optimal densification: an empty bin copies the bin a fixed hash sequence (bin, attempt) finds first non-empty.
 
@@ -210,10 +219,9 @@ def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     if not len(rows):
         return sig
     out = sig.copy()
-    base = np.uint64(_seed64(seed + 1))
-    for attempt in range(1, attempts + 1):
-        key = (cols.astype(np.uint64) << np.uint64(16)) ^ np.uint64(attempt) ^ base
-        cand = (_mix64(key) % np.uint64(num_perm)).astype(np.int64)
+    probes = _probe_table(num_perm, seed, attempts)
+    for attempt in range(attempts):
+        cand = probes[cols, attempt]
         got = ~empty[rows, cand]
         out[rows[got], cols[got]] = sig[rows[got], cand[got]]
         rows, cols = rows[~got], cols[~got]
@@ -344,6 +352,7 @@ class DedupState:
         self._exact_size = 0
         self.columns: list[str] | None = None  # fixed by the first batch, so every batch compares the same fields
         self.own_from = 0  # refs from here on belong to the file being cleaned (what save_shard writes)
+        self.last_keys: tuple[np.ndarray, np.ndarray] | None = None  # (row ids, content keys) the exact step kept
 
     # -- exact keys ------------------------------------------------------------------
     def find_exact(self, keys: np.ndarray) -> np.ndarray:
@@ -667,11 +676,15 @@ def _within_batch_pairs(bands: np.ndarray, valid: np.ndarray) -> tuple[np.ndarra
     return pairs[:, 0], pairs[:, 1]
 
 
-def _score(sig_a: np.ndarray, sig_b: np.ndarray, has_long: np.ndarray, fields: list[dict[str, list[str | None]]], options: DedupOptions) -> np.ndarray:
+def _score(
+    sig_a: np.ndarray, sig_b: np.ndarray, has_long: np.ndarray,
+    fields: Callable[[np.ndarray], tuple[dict[str, list[str | None]], dict[str, list[str | None]]]], options: DedupOptions,
+) -> np.ndarray:
     """Similarity of candidate pairs: min(field ratios, MinHash estimate if a long value is involved).
 
     With no long value and at least one short field compared, the MinHash estimate only served to
-    find the pair: on short records a one-letter typo moves it more than it should.
+    find the pair: on short records a one-letter typo moves it more than it should. ``fields(idx)``
+    returns both sides' short fields for the pairs ``idx``, fetched only for pairs still in the running.
     """
     n = len(sig_a)
     if not n:
@@ -680,11 +693,15 @@ def _score(sig_a: np.ndarray, sig_b: np.ndarray, has_long: np.ndarray, fields: l
     sim = np.where(has_long, jaccard, 1.0)
     todo = np.nonzero(sim >= options.threshold)[0]  # the field comparison is the costly part
     if len(todo):
-        a = {c: [v[i] for i in todo] for c, v in fields[0].items()}
-        b = {c: [v[i] for i in todo] for c, v in fields[1].items()}
+        a, b = fields(todo)
         lowest, compared = field_similarity(a, b, len(todo))
         sim[todo] = np.where(compared > 0, np.minimum(sim[todo], lowest), jaccard[todo])
     return sim
+
+
+def _rows_of(table: pa.Table, rows: np.ndarray) -> dict[str, list[str | None]]:
+    taken = table.take(pa.array(rows, pa.int64())) if table.num_columns else table
+    return {c: taken[c].to_pylist() for c in table.column_names}
 
 
 def find_near_duplicates(
@@ -698,7 +715,6 @@ def find_near_duplicates(
     n = len(batch_row_ids)
     batch_has_long = np.zeros(n, dtype=bool) if batch_has_long is None else batch_has_long
     columns = batch_fields.column_names
-    bf = {c: batch_fields[c].to_pylist() for c in columns}
     # Candidates inside the batch.
     a, b = _within_batch_pairs(batch_bands, valid)
     # Candidates against rows kept earlier (earlier batches, earlier files).
@@ -712,9 +728,13 @@ def find_near_duplicates(
     # Score: short-field ratios, and the MinHash estimate when free text is involved.
     long_in = batch_has_long[a] | batch_has_long[b]
     long_ref = batch_has_long[rows] | state.ref_has_long(refs)
-    sim_in = _score(batch_sig8[a], batch_sig8[b], long_in, [{c: [bf[c][i] for i in a] for c in columns}, {c: [bf[c][i] for i in b] for c in columns}], options)
-    ref_fields = state.ref_fields(refs, columns) if len(rows) else {}
-    sim_ref = _score(batch_sig8[rows], state.ref_sig8(refs), long_ref, [{c: [bf[c][i] for i in rows] for c in columns}, ref_fields], options)
+    sim_in = _score(
+        batch_sig8[a], batch_sig8[b], long_in, lambda idx: (_rows_of(batch_fields, a[idx]), _rows_of(batch_fields, b[idx])), options
+    )
+    sim_ref = _score(
+        batch_sig8[rows], state.ref_sig8(refs), long_ref,
+        lambda idx: (_rows_of(batch_fields, rows[idx]), state.ref_fields(refs[idx], columns)), options,
+    )
     # Decide.
     ok_in, ok_ref = sim_in >= options.threshold, sim_ref >= options.threshold
     a, b, sim_in = a[ok_in], b[ok_in], sim_in[ok_in]
@@ -803,10 +823,15 @@ class NearDuplicates:
         is_dup = np.zeros(len(df), dtype=bool)
         is_dup[found.dup_rows] = True
         kept = np.nonzero(~is_dup)[0]
+        last = state.last_keys
+        if last is not None and len(last[0]) == len(df) and np.array_equal(last[0], np.asarray(row_ids, dtype=object)):
+            keys = last[1][kept]  # the exact step just hashed these very rows
+        else:
+            keys = content_keys(df.iloc[kept], data_columns_for_keys(df))
         state.add_refs(
             [row_ids[i] for i in kept], [row_ids[i] for i in kept], df[SOURCE].iloc[kept].astype(str).tolist(),
             df[LINE].iloc[kept].astype(int).tolist(), sig8[kept], bands[kept], fields.take(pa.array(kept)),
-            content_keys(df.iloc[kept], data_columns_for_keys(df)), has_long[kept], valid[kept],
+            keys, has_long[kept], valid[kept],
         )
         dups = df.iloc[found.dup_rows].copy()
         dups[DUPLICATE_OF] = found.partner_row_id
