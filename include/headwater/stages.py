@@ -260,7 +260,7 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     """Chunk the text columns of the curated table, each with the strategy its source config picks (default: raw)."""
     from headwater.chunk import load_tokenizer
     from headwater.chunking import chunk_table
-    from headwater.embed import embed_texts, load_model, model_id, resolve_model_dir
+    from headwater.embed import resolve_model_dir
     from headwater.sources import load_sources
 
     started = time.monotonic()
@@ -274,12 +274,8 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
 
     def embed(texts: list[str]):  # only the query strategy calls it: the model loads on first use
         nonlocal sent
-        from headwater.embedcache import EmbeddingCache, embed_with_cache
-
         # Through the embedding cache, so the embed stage finds the kept chunks' vectors already there.
-        cache = EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
-        encode = lambda batch: embed_texts(load_model(settings.embedding_model), batch, settings.embed_batch_size)  # noqa: E731
-        vectors, calls = embed_with_cache(cache, model_id(settings.embedding_model), texts, encode)
+        vectors, calls = embed_cached(settings, texts)
         sent += calls
         return vectors
 
@@ -303,10 +299,25 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
 # ---------------------------------------------------------------- embed
 
 
-def embed(ref: FileRef, settings: Settings, progress: bool = False) -> dict[str, Any]:
-    """Embed every chunk (cached by model + text hash) and make the store hold exactly this file's chunks."""
-    from headwater.embed import embed_dim, embed_texts, load_model, model_id
+def embed_cached(settings: Settings, texts: list[str]):  # noqa: ANN201 - (ndarray, int)
+    """Vectors for ``texts`` through the (model, text hash) cache; the model loads only on a miss.
+
+    Returns (vectors, number of texts sent to the model).
+    """
+    from headwater.embed import embed_texts, load_model, model_id
     from headwater.embedcache import EmbeddingCache, embed_with_cache
+
+    cache = EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
+
+    def encode(batch: list[str]):  # noqa: ANN202
+        return embed_texts(load_model(settings.embedding_model), batch, settings.embed_batch_size)
+
+    return embed_with_cache(cache, model_id(settings.embedding_model), texts, encode)
+
+
+def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
+    """Embed every chunk (cached by model + text hash) and make the store hold exactly this file's chunks."""
+    from headwater.embed import model_id
     from headwater.ledger import Fingerprint, Ledger
     from headwater.vectorstore import VectorStore
 
@@ -315,17 +326,9 @@ def embed(ref: FileRef, settings: Settings, progress: bool = False) -> dict[str,
     manifest = load_manifest(settings, ref)
     chunks = pd.read_parquet(lay.chunks(ref.key))
     name = model_id(settings.embedding_model)
-    model = None
-
-    def encode(texts: list[str]):
-        nonlocal model
-        model = model or load_model(settings.embedding_model)
-        return embed_texts(model, texts, settings.embed_batch_size, progress)
-
-    cache = EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
-    vectors, calls = embed_with_cache(cache, name, chunks["text"].tolist(), encode)
-    dim = vectors.shape[1] if len(vectors) else (embed_dim(model) if model else 384)
-    store = VectorStore(lay.vectors, settings.vector_table, dim=dim)
+    vectors, calls = embed_cached(settings, chunks["text"].tolist())
+    # no chunks: nothing to size a new table by, and nothing to add (only old chunks to delete)
+    store = VectorStore(lay.vectors, settings.vector_table, dim=vectors.shape[1] if len(vectors) else 384)
     stored = store.replace_source(ref.source, chunks, vectors, name)
     manifest.update(vectors=stored, model=name, embedded=calls, embedding_cache_hits=len(chunks) - calls)
     result = _save(settings, ref, manifest, "embed", started)

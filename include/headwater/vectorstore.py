@@ -92,13 +92,21 @@ class VectorStore:
         data["model"] = model
         if "strategy" not in data:
             data["strategy"] = "raw"  # chunks from before chunking strategies existed were raw windows
-        cols = [f.name for f in schema(self.dim) if f.name != VECTOR]
-        arrays = [pa.array(data[c].tolist(), type=schema(self.dim).field(c).type) for c in cols]
-        flat = pa.array(np.asarray(vectors, dtype=np.float32).reshape(-1), type=pa.float32())
-        arrays.append(pa.FixedSizeListArray.from_arrays(flat, self.dim))
-        batch = pa.Table.from_arrays(arrays, schema=schema(self.dim))
         with self._lock():
-            table = self._table(create=True)
+            table = self._table(create=len(chunks) > 0)
+            if table is None:
+                return 0  # nothing stored yet and nothing to store
+            dim = table.schema.field(VECTOR).type.list_size  # the table's width wins (empty batches)
+            if len(vectors) and np.asarray(vectors).shape[1] != dim:
+                raise ValueError(
+                    f"table {self.table_name!r} at {self.path} holds {dim}-d vectors but the model gives "
+                    f"{np.asarray(vectors).shape[1]}-d ones — set HEADWATER_VECTOR_TABLE to a new table for the new model"
+                )
+            cols = [f.name for f in schema(dim) if f.name != VECTOR]
+            arrays = [pa.array(data[c].tolist(), type=schema(dim).field(c).type) for c in cols]
+            flat = pa.array(np.asarray(vectors, dtype=np.float32).reshape(-1), type=pa.float32())
+            arrays.append(pa.FixedSizeListArray.from_arrays(flat, dim))
+            batch = pa.Table.from_arrays(arrays, schema=schema(dim))
             if "strategy" not in table.schema.names:  # a store written before chunking strategies existed
                 table.add_columns(pa.field("strategy", pa.string()))
             (

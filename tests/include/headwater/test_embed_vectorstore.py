@@ -70,3 +70,20 @@ def test_source_names_with_quotes_are_escaped(tmp_path: Path) -> None:
     name = "d/o'brien.csv"
     store.replace_source(name, _chunks(name, ["x"]), np.ones((1, 4), dtype=np.float32), "m")
     assert store.count(name) == 1
+
+
+def test_a_model_of_another_width_is_refused_with_a_hint(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "vectors", dim=4)
+    store.replace_source("d/a.csv", _chunks("d/a.csv", ["x"]), np.ones((1, 4), dtype=np.float32), "m")
+    with pytest.raises(ValueError, match="holds 4-d vectors but the model gives 8-d ones"):
+        VectorStore(tmp_path / "vectors", dim=8).replace_source("d/b.csv", _chunks("d/b.csv", ["y"]), np.ones((1, 8), dtype=np.float32), "m2")
+
+
+def test_emptying_a_source_needs_no_table_and_deletes_its_rows(tmp_path: Path) -> None:
+    empty = _chunks("d/a.csv", [])
+    assert VectorStore(tmp_path / "new").replace_source("d/a.csv", empty, np.zeros((0, 384), dtype=np.float32), "m") == 0
+    assert not (tmp_path / "new" / "chunks.lance").exists()
+    store = VectorStore(tmp_path / "vectors", dim=4)
+    store.replace_source("d/a.csv", _chunks("d/a.csv", ["x"]), np.ones((1, 4), dtype=np.float32), "m")
+    assert store.replace_source("d/a.csv", empty, np.zeros((0, 384), dtype=np.float32), "m") == 0
+    assert store.count() == 0
