@@ -51,6 +51,10 @@ class Settings:
     embed_batch_size: int = field(
         default=64, metadata={"env": "HEADWATER_EMBED_BATCH_SIZE", "help": "Texts per embedding batch."}
     )
+    batch_rows: int = field(
+        default=100_000,
+        metadata={"env": "HEADWATER_BATCH_ROWS", "help": "Rows per batch in ingest and clean (memory stays at one batch)."},
+    )
     vector_table: str = field(
         default="chunks", metadata={"env": "HEADWATER_VECTOR_TABLE", "help": "LanceDB table holding chunk vectors."}
     )
@@ -62,6 +66,8 @@ class Settings:
             object.__setattr__(self, "data_dir", self.home / "data")
         if self.chunk_tokens < 8:
             raise ValueError(f"chunk_tokens={self.chunk_tokens}: must be >= 8 (HEADWATER_CHUNK_TOKENS)")
+        if self.batch_rows < 1:
+            raise ValueError(f"batch_rows={self.batch_rows}: must be >= 1 (HEADWATER_BATCH_ROWS)")
         if not 0 <= self.chunk_overlap < self.chunk_tokens:
             raise ValueError(
                 f"chunk_overlap={self.chunk_overlap}: must be >= 0 and < chunk_tokens={self.chunk_tokens} "

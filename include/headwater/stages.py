@@ -19,7 +19,7 @@ from headwater import SCHEMA_VERSION, __version__
 from headwater.config import Settings
 from headwater.ids import content_hash
 from headwater.layout import Layout, file_key
-from headwater.storage import atomic_path, read_json, write_json, write_parquet
+from headwater.storage import ParquetParts, atomic_path, read_json, write_json, write_parquet
 
 STAGES = ("ingest", "clean", "chunk", "embed")
 OK, QUARANTINED, EMPTY = "ok", "quarantined", "empty"
@@ -123,7 +123,10 @@ def mark_unchanged(ref: FileRef, settings: Settings, reason: str) -> dict[str, A
 
 def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
     """Parse the raw bytes of one landing file into a staging table; quarantine bad rows or the whole file."""
-    from headwater.ingest import UnreadableFile, parse_csv
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from headwater.ingest import CsvFile, UnreadableFile
 
     from headwater.ledger import IN_PROGRESS, Ledger
 
@@ -162,7 +165,7 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
     try:
         from headwater.sources import load_sources  # per-source read options (max_field_chars, encoding...)
 
-        parsed = parse_csv(data, ref.name, load_sources().for_file(ref.name).read)
+        reader = CsvFile(data, ref.name, load_sources().for_file(ref.name).read)
     except UnreadableFile as exc:
         manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}")
         with atomic_path(lay.quarantine_raw(ref.key)) as tmp:
@@ -172,21 +175,31 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
         ledger.record(ref.source, fp, QUARANTINED, {"rows_read": 0})
         return _save(settings, ref, manifest, "ingest", started)
 
-    staging = pd.DataFrame(parsed.records, columns=[f"c{i}" for i in range(len(parsed.header))], dtype="string")
-    staging.insert(0, "_line", pd.Series(parsed.lines, dtype="int64"))
-    write_parquet(lay.staging(ref.key), staging)
-    _write_jsonl(
-        lay.quarantine_rows(ref.key),
-        [{"source": ref.source, "line": i.line, "stage": "ingest", "reason": i.reason, "raw": i.raw} for i in parsed.issues],
-    )
+    # Batches of settings.batch_rows records go straight to Parquet row groups and the quarantine file.
+    width = len(reader.header)
+    schema = pa.schema([("_line", pa.int64())] + [(f"c{i}", pa.string()) for i in range(width)])
+    rows_read = issues = batches = 0
+    with atomic_path(lay.staging(ref.key)) as tmp, atomic_path(lay.quarantine_rows(ref.key)) as qtmp:
+        with pq.ParquetWriter(tmp, schema) as writer, open(qtmp, "w", encoding="utf-8") as quarantine:
+            for batch in reader.batches(settings.batch_rows):
+                columns = list(zip(*batch.records)) if batch.records else [()] * width
+                arrays = [pa.array(batch.lines, pa.int64())] + [pa.array(col, pa.string()) for col in columns]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+                for i in batch.issues:
+                    row = {"source": ref.source, "line": i.line, "stage": "ingest", "reason": i.reason, "raw": i.raw}
+                    quarantine.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                rows_read += len(batch.records) + len(batch.issues)
+                issues += len(batch.issues)
+                batches += 1
     manifest.update(
-        encoding=parsed.encoding,
-        delimiter=parsed.delimiter,
-        read_warnings=parsed.warnings,
-        header=parsed.header,
-        rows_read=parsed.rows_read,
-        quarantined=len(parsed.issues),
-        status=OK if parsed.rows_read else EMPTY,
+        encoding=reader.encoding,
+        delimiter=reader.delimiter,
+        read_warnings=reader.warnings,
+        header=reader.header,
+        rows_read=rows_read,
+        quarantined=issues,
+        ingest_batches=batches,
+        status=OK if rows_read else EMPTY,
     )
     return _save(settings, ref, manifest, "ingest", started)
 
@@ -200,6 +213,8 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     ``sources`` (headwater.sources.Sources) defaults to the YAML files of the config
     folder ($HEADWATER_CONFIG_DIR or <project>/config/sources); no config at all works.
     """
+    import pyarrow.parquet as pq
+
     from headwater.clean import DUPLICATE_OF, LINE, REASON, build_steps, frame_from_staging, run_steps
     from headwater.impute import IMPUTED_SUFFIX
     from headwater.sources import load_sources
@@ -209,46 +224,92 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     lay = _layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     config = (sources or load_sources()).for_file(ref.name)
-    staging = pd.read_parquet(lay.staging(ref.key))
-    frame, mapping = frame_from_staging(staging.drop(columns=["_line"]), staging["_line"], manifest["header"], ref.source, config)
     steps = build_steps(config)
+    staging_file = pq.ParquetFile(lay.staging(ref.key))
+    # Batches keep memory at one batch; the stateful steps (types decided on the first batch, exact
+    # and near dedup) carry their state across batches. Imputation needs the whole table: one batch.
+    whole = any(getattr(step, "whole_table", False) and getattr(step, "specs", True) for step in steps)
+    batch_rows = max(staging_file.metadata.num_rows, 1) if whole else settings.batch_rows
     # -- dedup index (headwater.dedup): compare with the rows earlier files kept; record what this file keeps.
     from headwater.dedup import attach_index, save_index
 
     dedup_state = attach_index(steps, settings.data_dir, ref.source)
-    result = run_steps(frame, steps)
-    save_index(dedup_state, settings.data_dir, ref.source)
     # -- end dedup index
-
-    write_parquet(lay.curated(ref.key), result.curated)
-    if len(result.duplicates):
-        write_parquet(lay.duplicates(ref.key), result.duplicates)
-    else:
-        _remove(lay.duplicates(ref.key))
+    curated_out, duplicates_out = ParquetParts(lay.curated(ref.key)), ParquetParts(lay.duplicates(ref.key))
     issues = [r for r in _read_jsonl(lay.quarantine_rows(ref.key)) if r.get("stage") == "ingest"]
-    q = result.quarantined
-    as_read = staging.set_index("_line") if len(q) else None
-    for line, reason in zip(q.get(LINE, []), q.get(REASON, [])):
-        # Keep the row's values as read (original header -> text) with the reason: set aside, not lost.
-        values = as_read.loc[int(line)].tolist()  # type: ignore[union-attr]
-        raw = {h: (None if pd.isna(v) else v) for h, v in zip(manifest["header"], values)}
-        issues.append({"source": ref.source, "line": int(line), "stage": "clean", "reason": f"{ref.name} {reason}", "raw": raw})
+    n_curated = n_duplicates = 0
+    stats: dict[str, dict[str, int]] = {}
+    duplicate_of: dict[str, str] = {}
+    dtypes: dict[str, str] = {}
+    raw_failures: dict[str, int] = {}
+    imputed: dict[str, int] = {}
+    try:
+        for record_batch in staging_file.iter_batches(batch_size=batch_rows):
+            staging = record_batch.to_pandas()
+            frame, mapping = frame_from_staging(
+                staging.drop(columns=["_line"]), staging["_line"], manifest["header"], ref.source, config
+            )
+            result = run_steps(frame, steps)
+            curated_out.add(result.curated)
+            if len(result.duplicates):
+                duplicates_out.add(result.duplicates)
+            q = result.quarantined
+            as_read = staging.set_index("_line") if len(q) else None
+            for line, reason in zip(q.get(LINE, []), q.get(REASON, [])):
+                # Keep the row's values as read (original header -> text) with the reason: set aside, not lost.
+                values = as_read.loc[int(line)].tolist()  # type: ignore[union-attr]
+                raw = {h: (None if pd.isna(v) else v) for h, v in zip(manifest["header"], values)}
+                issues.append({"source": ref.source, "line": int(line), "stage": "clean", "reason": f"{ref.name} {reason}", "raw": raw})
+            curated = result.curated
+            n_curated += len(curated)
+            n_duplicates += len(result.duplicates)
+            for name, step_stats in result.steps.items():
+                total = stats.setdefault(name, dict.fromkeys(step_stats, 0))
+                for k, v in step_stats.items():
+                    total[k] += v
+            duplicate_of.update(
+                {str(k): v for k, v in zip(result.duplicates.get(LINE, []), result.duplicates.get(DUPLICATE_OF, []))}
+            )
+            dtypes.update({c: str(t) for c, t in curated.dtypes.items() if c not in dtypes or len(curated)})
+            for c in curated.columns:
+                if c.endswith(RAW_SUFFIX):
+                    raw_failures[c[: -len(RAW_SUFFIX)]] = raw_failures.get(c[: -len(RAW_SUFFIX)], 0) + int(curated[c].notna().sum())
+                if c.endswith(IMPUTED_SUFFIX):
+                    imputed[c[: -len(IMPUTED_SUFFIX)]] = imputed.get(c[: -len(IMPUTED_SUFFIX)], 0) + int(curated[c].sum())
+        if not curated_out.parts:  # a header-only file: an empty curated table with the file's columns
+            frame, mapping = frame_from_staging(
+                staging_file.read().to_pandas().drop(columns=["_line"]), [], manifest["header"], ref.source, config
+            )
+            empty = run_steps(frame, steps)
+            curated_out.add(empty.curated)
+            stats = empty.steps
+        curated_out.commit()
+        if duplicates_out.parts:
+            duplicates_out.commit()
+        else:
+            duplicates_out.abort()
+            _remove(lay.duplicates(ref.key))
+    except BaseException:
+        curated_out.abort()
+        duplicates_out.abort()
+        raise
+    save_index(dedup_state, settings.data_dir, ref.source)
     _write_jsonl(lay.quarantine_rows(ref.key), issues)
 
-    curated = result.curated
     coercer = next((s for s in steps if isinstance(s, CoerceTypes)), None)
     manifest.update(
         mapping.to_manifest(),
         source_config=config.describe(),
         column_types=dict(coercer.decided) if coercer else {},
-        dtypes={c: str(t) for c, t in curated.dtypes.items()},
-        coercion_failures={c[: -len(RAW_SUFFIX)]: int(curated[c].notna().sum()) for c in curated.columns if c.endswith(RAW_SUFFIX)},
-        imputed={c[: -len(IMPUTED_SUFFIX)]: int(curated[c].sum()) for c in curated.columns if c.endswith(IMPUTED_SUFFIX)},
-        curated=len(curated),
-        duplicates=len(result.duplicates),
+        dtypes=dtypes,
+        coercion_failures=raw_failures,
+        imputed=imputed,
+        curated=n_curated,
+        duplicates=n_duplicates,
         quarantined=len(issues),
-        clean_steps=result.steps,
-        duplicate_of={str(k): v for k, v in zip(result.duplicates.get(LINE, []), result.duplicates.get(DUPLICATE_OF, []))},
+        clean_steps=stats,
+        clean_batches=len(curated_out.parts),
+        duplicate_of=duplicate_of,
     )
     return _save(settings, ref, manifest, "clean", started)
 

@@ -51,3 +51,67 @@ def write_parquet(target: Path, df: "Any") -> None:
     """Write a DataFrame as Parquet atomically (no index; deterministic column order)."""
     with atomic_path(target) as tmp:
         df.to_parquet(tmp, index=False)
+
+
+class ParquetParts:
+    """Write one Parquet file from DataFrame batches, committed atomically at the end.
+
+    Batches may differ in columns (a ``<col>__raw`` column appears only in the batch that
+    needed it), so each batch is written as a part and the parts are streamed into the
+    target under their unified schema. Memory stays at one batch; a single batch is
+    simply renamed, so small files come out exactly as ``write_parquet`` writes them.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        import shutil
+
+        for stale in self.target.parent.glob(f".{self.target.name}.parts-*"):  # left by a killed writer
+            shutil.rmtree(stale, ignore_errors=True)
+        self._dir = self.target.with_name(f".{self.target.name}.parts-{uuid.uuid4().hex[:8]}")
+        self._dir.mkdir()
+        self.parts: list[Path] = []
+        self.rows = 0
+
+    def add(self, df: "Any") -> None:
+        if len(df) == 0 and self.parts:
+            return  # an empty batch adds nothing; the first one is kept for its columns
+        part = self._dir / f"part-{len(self.parts):05d}.parquet"
+        df.to_parquet(part, index=False)
+        self.parts.append(part)
+        self.rows += len(df)
+
+    def commit(self) -> None:
+        import shutil
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            if len(self.parts) == 1:
+                with atomic_path(self.target) as tmp:
+                    os.replace(self.parts[0], tmp)
+                return
+            schemas = [pq.read_schema(p) for p in self.parts]
+            same = all(s.equals(schemas[0], check_metadata=False) for s in schemas)
+            schema = schemas[0] if same else pa.unify_schemas(
+                [s.remove_metadata() for s in schemas], promote_options="permissive"
+            )
+            with atomic_path(self.target) as tmp:
+                with pq.ParquetWriter(tmp, schema) as writer:
+                    for part in self.parts:
+                        table = pq.read_table(part)
+                        if not same:
+                            for name in schema.names:
+                                if name not in table.column_names:
+                                    table = table.append_column(name, pa.nulls(len(table), schema.field(name).type))
+                            table = table.select(schema.names).cast(schema)
+                        writer.write_table(table.replace_schema_metadata(schema.metadata))
+        finally:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+    def abort(self) -> None:
+        import shutil
+
+        shutil.rmtree(self._dir, ignore_errors=True)

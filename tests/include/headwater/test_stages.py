@@ -92,3 +92,27 @@ def test_report_accounts_for_every_row_and_flags_missing_files(settings) -> None
     assert report["quarantined_files"] == ["2026-11-20/orders_export.csv"]
     text = stages.format_report(report)
     assert "Customers Export.csv" in text and "gzip data" in text
+
+
+def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Path) -> None:
+    """Two rows per batch (ingest and clean) vs one batch: same counts, same curated rows, same quarantine."""
+    from headwater.config import Settings
+
+    names = ["Customers Export.csv", "SUPPORT_TICKETS.csv", "customersApac.csv", "product-reviews.csv"]
+    outputs = {}
+    for batch_rows in (100_000, 2):
+        settings = Settings(home=tmp_path / str(batch_rows), landing_uri=SAMPLE.parent.as_uri(), batch_rows=batch_rows)
+        lay = Layout(settings.data_dir, DATE)
+        for name in names:
+            ref = stages.FileRef(DATE, name)
+            stages.ingest((SAMPLE / name).read_bytes(), ref, settings)
+            info = stages.clean(ref, settings)
+            curated = pd.read_parquet(lay.curated(ref.key))
+            quarantine = [json.loads(r)["line"] for r in lay.quarantine_rows(ref.key).read_text().splitlines()]
+            counts = {k: info[k] for k in ("rows_read", "curated", "duplicates", "quarantined")}
+            outputs.setdefault(name, []).append((counts, curated, sorted(quarantine)))
+        assert read_json(lay.manifest("SUPPORT_TICKETS.csv"))["clean_batches"] == (1 if batch_rows > 10 else 3)
+    for name, ((c1, df1, q1), (c2, df2, q2)) in outputs.items():
+        assert c1 == c2, name
+        assert q1 == q2, name
+        pd.testing.assert_frame_equal(df1, df2, obj=name)
