@@ -12,6 +12,8 @@ Phases:
             types, empty rows, exact and near duplicates, imputation, validation), curated /
             duplicates Parquet, quarantine JSONL and the dedup index shard. RSS is sampled as the
             rows go by.
+* ingest    ``stages.ingest`` alone over the open file (streaming reader -> staging Parquet): its
+            peak RSS should stay about flat as the file grows.
 * lsh       the near-duplicate step alone, datasketch ``MinHash`` + ``MinHashLSH`` or ours, on the
             same record texts and the same settings (num_perm, bands x rows, byte shingles, threshold),
             scored against the planted near duplicates.
@@ -60,6 +62,20 @@ def phase_naive(csv_path: Path, work: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "rows_out": len(df), "peak_mb": peak_mb()}
 
 
+def phase_ingest(csv_path: Path, work: Path, batch_size: int) -> dict:
+    import shutil
+
+    from headwater import stages
+    from headwater.config import Settings
+
+    shutil.rmtree(work / "ingest", ignore_errors=True)
+    settings = Settings(home=work / "ingest", landing_uri=(work / "ingest").as_uri(), batch_rows=batch_size)
+    t0 = time.perf_counter()
+    with open(csv_path, "rb") as source:  # read block by block, never loaded whole
+        info = stages.ingest(source, stages.FileRef("2026-11-20", csv_path.name), settings)
+    return {"seconds": time.perf_counter() - t0, "peak_mb": peak_mb(), "rows_read": info["rows_read"]}
+
+
 def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> dict:
     import pandas as pd
     import pyarrow as pa
@@ -76,7 +92,8 @@ def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> d
     t0 = time.perf_counter()
     source = f"2026-11-20/{csv_path.name}"
     config = load_sources().for_file(csv_path.name)
-    reader = CsvFile(csv_path.read_bytes(), csv_path.name, config.read)
+    csv_file = open(csv_path, "rb")  # noqa: SIM115 - read block by block while the batches run; closed below
+    reader = CsvFile(csv_file, csv_path.name, config.read)
     steps = build_steps(config)
     state = attach_index(steps, work / "data", source)
     out = {"curated": work / "curated", "duplicates": work / "duplicates"}
@@ -107,6 +124,7 @@ def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> d
             while next_mark < len(checkpoints) and counts["rows_read"] >= checkpoints[next_mark]:
                 samples.append({"rows": checkpoints[next_mark], "rss_mb": rss_mb()[0], "peak_mb": rss_mb()[1], "seconds": time.perf_counter() - t0})
                 next_mark += 1
+    csv_file.close()
     save_index(state, work / "data", source)
     seconds = time.perf_counter() - t0
     steps_run = [s.name for s in steps]
@@ -264,7 +282,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100_000, help="rows per clean-stage batch")
     parser.add_argument("--sample", type=int, default=200_000, help="rows for the datasketch comparison")
     parser.add_argument("--out", type=Path, default=ROOT / ".headwater" / "bench")
-    parser.add_argument("--phase", choices=["naive", "headwater", "lsh-datasketch", "lsh-headwater"])
+    parser.add_argument("--phase", choices=["naive", "headwater", "ingest", "lsh-datasketch", "lsh-headwater"])
     parser.add_argument("--csv", type=Path)
     parser.add_argument("--truth", type=Path)
     args = parser.parse_args()
@@ -277,6 +295,9 @@ def main() -> None:
         elif args.phase == "headwater":
             os.environ.setdefault("HEADWATER_CONFIG_DIR", str(ROOT / "bench" / "config" / "sources"))
             result = phase_headwater(args.csv, work, args.batch, args.rows)
+        elif args.phase == "ingest":
+            os.environ.setdefault("HEADWATER_CONFIG_DIR", str(ROOT / "bench" / "config" / "sources"))
+            result = phase_ingest(args.csv, work, args.batch)
         else:
             result = phase_lsh(args.csv, args.truth, args.rows, args.phase.removeprefix("lsh-"))
         print(json.dumps(result))
@@ -293,6 +314,7 @@ def main() -> None:
     print("phases: naive pandas, headwater clean stage, datasketch LSH, headwater LSH (each in its own process) ...", flush=True)
     naive = run_phase(["--phase", "naive", *common])
     hw = run_phase(["--phase", "headwater", "--batch", str(args.batch), "--rows", str(args.rows), *common])
+    ing = run_phase(["--phase", "ingest", "--batch", str(args.batch), *common])
     sample = min(args.sample, args.rows)
     ds = run_phase(["--phase", "lsh-datasketch", "--rows", str(sample), *common])
     ours_sample = run_phase(["--phase", "lsh-headwater", "--rows", str(sample), *common])
@@ -309,6 +331,8 @@ def main() -> None:
     c = hw["counts"]
     print(f"rows read {c['rows_read']:,} = curated {c['curated']:,} + duplicates {c['duplicates']:,} + quarantined {c['quarantined']:,}: "
           f"{'accounted' if hw['accounted'] else 'NOT ACCOUNTED'}; naive kept {naive['rows_out']:,}")
+    print(f"ingest stage alone (streaming reader -> staging Parquet): {ing['seconds']:.1f} s, {rows / ing['seconds']:,.0f} rows/s, "
+          f"peak RSS {ing['peak_mb']:,.0f} MB for {files.csv.stat().st_size / 1e6:,.0f} MB of CSV")
     print("steps: " + " -> ".join(hw["steps"]))
     print("seconds per step: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(hw["step_seconds"].items(), key=lambda kv: -kv[1])))
     print(f"duplicates record vs planted copies: exact recall {quality['exact_recall']:.3f}, near recall {quality['near_recall']:.3f}, "

@@ -135,8 +135,8 @@ def headwater_ingest():
         from headwater import stages
 
         _label(file["file"])
-        data = ObjectStoragePath(file["uri"]).read_bytes()
-        decision = stages.decide(data, _ref(file), _settings(), force=params["force"])
+        with ObjectStoragePath(file["uri"]).open("rb") as source:  # hashed block by block, never loaded whole
+            decision = stages.decide(source, _ref(file), _settings(), force=params["force"])
         verb = "process" if decision["process"] else "skip"
         print(f"{file['date']}/{file['file']}: {verb} — {decision['reason']}" + (" (dry run: nothing is written)" if params["dry_run"] else ""))
         return {**file, **decision, "dry_run": params["dry_run"]}
@@ -159,8 +159,8 @@ def headwater_ingest():
         _label(decision["file"])
         if not decision["process"] or decision["dry_run"]:
             _skip(f"{decision['source']}: {'dry run' if decision['dry_run'] else decision['reason']}")
-        data = ObjectStoragePath(decision["uri"]).read_bytes()
-        info = stages.ingest(data, _ref(decision), _settings())
+        with ObjectStoragePath(decision["uri"]).open("rb") as source:  # streamed: memory stays flat as files grow
+            info = stages.ingest(source, _ref(decision), _settings())
         print(info)
         return info
 

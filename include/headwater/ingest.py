@@ -4,7 +4,7 @@ Nothing is interpreted here (no renaming, no typing): the staging table holds ev
 accepted record exactly as parsed, with its physical line number, so later stages
 can always point back at the source.
 
-Reading is streaming: ``CsvFile(data, name).batches(n)`` yields records in batches
+Reading is streaming: ``CsvFile(data_or_binary_file, name).batches(n)`` yields records in batches
 of at most ``n`` (with the issues met on the way); ``parse_csv`` collects them all.
 A broken row never stops the file: the reader quarantines the physical lines of
 the broken record and resynchronizes on the next line.
@@ -16,11 +16,16 @@ import codecs
 import contextlib
 import csv
 import gc
+import hashlib
 import io
-import re
+import itertools
+import shutil
 import sys
+import tempfile
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import charset_normalizer
 
@@ -201,70 +206,257 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")  # what csv.reader over io.StringIO(newline="") treats as a line end
+READ_BLOCK = 1 << 20  # bytes read (and decoded) at a time
+TRIM_CHARS = 1 << 20  # lines of finished records are dropped once this much text has been kept
+MIN_RECORD_CAP_CHARS = 16 << 20  # see _LineSource: how far one unfinished record may run before it is given up
 
 
-class _LineTable:
-    """Physical lines of the text by number (1-based), indexed only when first needed (an issue was met)."""
+class RecordTooLong(Exception):
+    """An unfinished record (a quote opened and never closed, so far) has grown past the cap."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._starts: list[int] | None = None
+
+def open_source(source: bytes | BinaryIO) -> BinaryIO:
+    """A seekable binary stream over ``source``: bytes are wrapped, a non-seekable stream is spooled to a temp file."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return io.BytesIO(source)
+    if source.seekable():
+        return source
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the process or by GC; the caller owns the source
+    shutil.copyfileobj(source, spool, READ_BLOCK)
+    spool.seek(0)
+    return spool
+
+
+def stream_sha256(source: bytes | BinaryIO) -> tuple[str, int]:
+    """(sha256 hex, size in bytes) of ``source`` read block by block; a seekable stream is left where it started."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return hashlib.sha256(source).hexdigest(), len(source)
+    origin = source.tell() if source.seekable() else None
+    digest, size = hashlib.sha256(), 0
+    while block := source.read(READ_BLOCK):
+        digest.update(block)
+        size += len(block)
+    if origin is not None:
+        source.seek(origin)
+    return digest.hexdigest(), size
+
+
+class _DecodeFailed(Exception):
+    """The stream does not decode; the message is bytes.decode's, with positions counted from the file start."""
+
+
+def _check_decodes(stream: BinaryIO, origin: int, encoding: str) -> None:
+    """Decode the whole stream block by block (the text is dropped); raise _DecodeFailed if it does not decode."""
+    stream.seek(origin)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    fed = 0
+    while True:
+        buffered = decoder.getstate()[0]  # bytes held back from earlier blocks (an unfinished character)
+        block = stream.read(READ_BLOCK)
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            shift = fed - (len(buffered) if isinstance(buffered, bytes) else 0)
+            start, end = shift + exc.start, shift + exc.end
+            where = f"byte 0x{exc.object[exc.start]:02x} in position {start}" if end - start == 1 else f"bytes in position {start}-{end - 1}"
+            raise _DecodeFailed(f"'{exc.encoding}' codec can't decode {where}: {exc.reason}") from None
+        if not block:
+            return
+        fed += len(block)
+
+
+def _stream_encoding(stream: BinaryIO, origin: int, head: bytes) -> tuple[str, bool]:
+    """detect_encoding's rules over a stream: (encoding, already checked to decode the whole file)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", False
+    utf16 = utf16_without_bom(head)
+    if utf16:
+        return utf16, False
+    try:
+        _check_decodes(stream, origin, "utf-8")
+        return "utf-8", True
+    except _DecodeFailed:
+        pass
+    if _looks_western(head):
+        return "cp1252", False
+    best = charset_normalizer.from_bytes(head[: SNIFF_BYTES * 4]).best()
+    if best is None:
+        raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
+    return best.encoding, False
+
+
+def _text_chunks(stream: BinaryIO, encoding: str, on_end) -> Iterator[str]:  # noqa: ANN001 - on_end(nuls)
+    """Decoded text block by block, leading BOMs stripped and NULs removed (as the whole-text reader did)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    at_start, nuls = True, 0
+    while True:
+        block = stream.read(READ_BLOCK)
+        text = decoder.decode(block, final=not block)
+        if at_start and text:
+            text = text.lstrip("\ufeff")
+            at_start = not text
+        if "\x00" in text:
+            # NUL padding comes from fixed-width exports and broken copies; it carries no data.
+            nuls += text.count("\x00")
+            text = text.replace("\x00", "")
+        if text:
+            yield text
+        if not block:
+            on_end(nuls)
+            return
+
+
+def _physical_lines(chunks: Iterator[str]) -> Iterator[str]:
+    """Lines ending in \r\n, \r or \n (line ends kept), as csv.reader over io.StringIO(newline="") sees them."""
+    rest: list[str] = []  # the unfinished last line, in pieces (a line may span many blocks)
+    for text in chunks:
+        if "\n" not in text and "\r" not in text and not (rest and rest[-1].endswith("\r")):
+            rest.append(text)  # still inside one long line: join once its end comes
+            continue
+        if rest:
+            text = "".join(rest) + text
+            rest.clear()
+        lines = io.StringIO(text, newline="").readlines()
+        last = lines[-1]
+        if not last.endswith("\n"):  # no line end yet, or a \r whose \n may come with the next block
+            lines.pop()
+            rest.append(last)
+        yield from lines
+    if rest:
+        yield "".join(rest)
+
+
+class _LineSource:
+    """Feeds physical lines to csv.reader and keeps the lines of the record being read.
+
+    The kept lines give the raw text of a broken record and let the reader re-read
+    the lines after an unclosed quote's first line. Lines of finished records
+    (up to ``done``) are dropped as text accumulates, so memory stays bounded by
+    the longest record. An unfinished record longer than ``cap`` characters raises
+    RecordTooLong: the reader then treats its quote as unclosed (first line
+    quarantined, the rest re-read) instead of buffering the rest of the file.
+    """
+
+    def __init__(self, lines: Iterator[str], cap: int) -> None:
+        self._lines = lines
+        self.cap = cap
+        self.kept: list[str] = []
+        self.first = 1  # line number of kept[0]
+        self.done = 0  # lines up to this one belong to finished records
+        self._chars = 0
+        self._trim_at = TRIM_CHARS
+        self._pending: deque[str] = deque()  # lines fetched before, to be read again first
 
     @property
-    def starts(self) -> list[int]:
-        if self._starts is None:
-            starts = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
-            if starts[-1] == len(self.text):
-                starts.pop()  # the text ends with a line end: no empty last line
-            self._starts = starts
-        return self._starts
+    def last(self) -> int:
+        """Number of the last line handed out (or kept)."""
+        return self.first + len(self.kept) - 1
+
+    def feed(self) -> Iterator[str]:
+        """A fresh line iterator for a new csv.reader: lines to read again first, then the rest of the file.
+
+        An abandoned iterator loses nothing: pending lines leave the queue only when handed out.
+        """
+        kept, pending = self.kept, self._pending
+        while pending:
+            line = pending.popleft()
+            kept.append(line)
+            self._chars += len(line)
+            if self._chars > self._trim_at:
+                self._trim()
+            yield line
+        for line in self._lines:  # the hot path
+            kept.append(line)
+            self._chars += len(line)
+            if self._chars > self._trim_at:
+                self._trim()
+            yield line
+
+    def _trim(self) -> None:
+        drop = self.done - self.first + 1
+        if drop > 0:
+            del self.kept[:drop]
+            self.first += drop
+        self._chars = sum(map(len, self.kept))
+        self._trim_at = self._chars + TRIM_CHARS
+        if self._chars > self.cap:
+            raise RecordTooLong(f"a record runs on past {self.cap:,} characters (a quote that never closes?)")
 
     def span(self, first: int, last: int) -> str:
-        """The text of lines ``first``..``last``, line ends included."""
-        starts = self.starts
-        stop = starts[last] if last < len(starts) else len(self.text)
-        return self.text[starts[first - 1] : stop]
+        """Lines ``first``..``last`` (still kept), line ends included, cut at RAW_PREVIEW_CHARS."""
+        out, size = [], 0
+        for line in self.kept[first - self.first : last - self.first + 1]:
+            out.append(line)
+            size += len(line)
+            if size >= RAW_PREVIEW_CHARS:
+                break
+        return "".join(out)[:RAW_PREVIEW_CHARS]
 
-    def iter_from(self, first: int) -> Iterator[str]:
-        starts = self.starts
-        for i in range(first - 1, len(starts)):
-            yield self.text[starts[i] : starts[i + 1] if i + 1 < len(starts) else len(self.text)]
+    def restart_after(self, end: int, reread: bool) -> None:
+        """Forget lines up to ``end``; queue the kept lines after it to be read again when ``reread``."""
+        if reread:
+            self._pending.extendleft(reversed(self.kept[end - self.first + 1 :]))
+        self.kept.clear()
+        self.first = end + 1
+        self.done = end
+        self._chars = 0
+        self._trim_at = TRIM_CHARS
 
 
 class CsvFile:
     """One landing file opened for reading: encoding, delimiter and header decided, records streamed.
 
-    Records come from csv.reader over the whole text (fast path). After a broken
-    record the reader restarts on the next physical line (or on the line after an
-    unclosed quote's first line), so one bad row never costs the rest of the file.
+    ``source`` is the bytes or a binary file object (read from its current position;
+    a non-seekable one is spooled to a temp file). The file is read block by block:
+    one pass checks that it decodes (and decides UTF-8), the next parses it with
+    csv.reader over its physical lines, so memory does not grow with the file.
+    After a broken record the reader restarts on the next physical line (or on
+    the line after an unclosed quote's first line), so one bad row never costs the
+    rest of the file.
     """
 
-    def __init__(self, data: bytes, name: str, options: ReadOptions | None = None) -> None:
+    def __init__(self, source: bytes | BinaryIO, name: str, options: ReadOptions | None = None) -> None:
         self.name = name
         self.options = options or ReadOptions()
         self.warnings: list[str] = []
-        check_not_binary(data, self.options.max_nul_share)
-        self.encoding = self.options.encoding or detect_encoding(data)
+        stream = open_source(source)
+        origin = stream.tell()
+        head = stream.read(SNIFF_BYTES * 4)
+        check_not_binary(head, self.options.max_nul_share)
+        checked = False
+        if self.options.encoding:
+            self.encoding = self.options.encoding
+        else:
+            self.encoding, checked = _stream_encoding(stream, origin, head)
         if self.encoding.startswith("utf-16-"):
             self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
         try:
-            text = data.decode(self.encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
+            if not checked:
+                _check_decodes(stream, origin, self.encoding)
+        except (_DecodeFailed, LookupError) as exc:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        text = text.lstrip("\ufeff")
-        nuls = text.count("\x00")
-        if nuls:
-            # NUL padding comes from fixed-width exports and broken copies; it carries no data.
-            text = text.replace("\x00", "")
-            self.warnings.append(f"{nuls} NUL byte(s) removed")
-        self.delimiter = self.options.delimiter or sniff_delimiter(text[:SNIFF_BYTES])
-        self._lines = _LineTable(text)
-        self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True)
+        stream.seek(origin)
+        chunks = _text_chunks(stream, self.encoding, self._count_nuls)
+        sample: list[str] = []
+        for text in chunks:  # the first SNIFF_BYTES characters decide the delimiter
+            sample.append(text)
+            if sum(map(len, sample)) >= SNIFF_BYTES:
+                break
+        self.delimiter = self.options.delimiter or sniff_delimiter("".join(sample)[:SNIFF_BYTES])
+        self._src = _LineSource(_physical_lines(itertools.chain(sample, chunks)), MIN_RECORD_CAP_CHARS)
+        self._reader = csv.reader(self._src.feed(), delimiter=self.delimiter, strict=True)
         self._base = 0  # physical lines before the current reader's first line
         self._consumed = 0  # physical lines read so far
         self._last_error = ""
         self.header = self._read_header()
+        # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
+        self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
+
+    def _count_nuls(self, nuls: int) -> None:
+        if nuls:
+            self.warnings.append(f"{nuls} NUL byte(s) removed")
 
     def _next(self) -> tuple[int, list[str] | None, int] | None:
         """(first line, row or None when broken, last line) of the next record; None at the end."""
@@ -273,24 +465,29 @@ class CsvFile:
             row = next(self._reader)
         except StopIteration:
             return None
-        except csv.Error as exc:
+        except (csv.Error, RecordTooLong) as exc:
             return start, None, self._recover(start, exc)
-        self._consumed = self._base + self._reader.line_num
+        self._consumed = self._src.done = self._base + self._reader.line_num
         return start, row, self._consumed
 
-    def _recover(self, start: int, exc: csv.Error) -> int:
-        """After a broken record starting at ``start``: restart the reader past it; return its last line."""
-        end = max(start, self._base + self._reader.line_num)
-        if end > start and "unexpected end of data" in str(exc):
+    def _recover(self, start: int, exc: Exception) -> int:
+        """After a broken record starting at ``start``: restart the reader past it; return its last line.
+
+        Its raw preview is taken before the kept lines are forgotten (``self._last_raw``).
+        """
+        end = max(start, self._src.last)
+        reread = end > start and (isinstance(exc, RecordTooLong) or "unexpected end of data" in str(exc))
+        if reread:
             end = start  # a quote opened on this line never closed: only this line is bad; re-read the rest
+        self._last_raw = self._src.span(start, end)
+        self._src.restart_after(end, reread)
         self._consumed = self._base = end
-        self._reader = csv.reader(self._lines.iter_from(end + 1), delimiter=self.delimiter, strict=True)
+        self._reader = csv.reader(self._src.feed(), delimiter=self.delimiter, strict=True)
         self._last_error = str(exc)
         return end
 
     def _raw(self, first: int, last: int) -> str:
-        return self._lines.span(first, last)[:RAW_PREVIEW_CHARS]
-
+        return self._src.span(first, last)
     def _read_header(self) -> list[str]:
         while True:
             item = self._next()
@@ -326,12 +523,13 @@ class CsvFile:
 
     def _read_rows(self, records, lines, issues, width, limit, name, size) -> bool | None:
         """Read rows into ``records`` until the batch is full or a broken record was set aside (True), or the end (None)."""
-        reader, base = self._reader, self._base
+        reader, base, src = self._reader, self._base, self._src
         start = self._consumed + 1
         try:
             for row in reader:
                 line, last = start, base + reader.line_num
                 start = last + 1
+                src.done = last  # the kept lines up to ``last`` may go once this row is handled (no read in between)
                 if len(row) == width and max(map(len, row)) <= limit:
                     records.append(row)
                     lines.append(line)
@@ -357,9 +555,9 @@ class CsvFile:
                     return True
             self._consumed = start - 1
             return None
-        except csv.Error as exc:
-            last = self._recover(start, exc)
-        issues.append(RowIssue(start, f"{name} line {start}: unparseable CSV ({self._last_error}) — row quarantined", self._raw(start, last)))
+        except (csv.Error, RecordTooLong) as exc:
+            self._recover(start, exc)
+        issues.append(RowIssue(start, f"{name} line {start}: unparseable CSV ({self._last_error}) — row quarantined", self._last_raw))
         return True
 
 
@@ -374,13 +572,13 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def iter_batches(data: bytes, name: str, options: ReadOptions | None = None, size: int = 50_000) -> tuple[CsvFile, Iterator[Batch]]:
+def iter_batches(data: bytes | BinaryIO, name: str, options: ReadOptions | None = None, size: int = 50_000) -> tuple[CsvFile, Iterator[Batch]]:
     """Open ``data`` and return the opened file (header, encoding, delimiter) with its batch iterator."""
     f = CsvFile(data, name, options)
     return f, f.batches(size)
 
 
-def parse_csv(data: bytes, name: str, options: ReadOptions | None = None) -> ParsedFile:
+def parse_csv(data: bytes | BinaryIO, name: str, options: ReadOptions | None = None) -> ParsedFile:
     """Parse ``data`` (the bytes of landing file ``name``) into records, quarantining bad rows.
 
     Raises UnreadableFile when the file as a whole cannot be read.

@@ -101,11 +101,15 @@ def fingerprint(data_sha256: str, settings: Settings):
     return Fingerprint(data_sha256, config_hash(settings), code_version())
 
 
-def decide(data: bytes, ref: FileRef, settings: Settings, force: bool = False) -> dict[str, Any]:
-    """Process or skip this file? Skips when (content, config, code) match its last finished run."""
+def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -> dict[str, Any]:
+    """Process or skip this file (``source``: its bytes or a binary file object, hashed block by block)?
+
+    Skips when (content, config, code) match its last finished run.
+    """
+    from headwater.ingest import stream_sha256
     from headwater.ledger import Ledger
 
-    decision = Ledger.for_settings(settings).decide(ref.source, fingerprint(content_hash(data), settings), force)
+    decision = Ledger.for_settings(settings).decide(ref.source, fingerprint(stream_sha256(source)[0], settings), force)
     return {"source": ref.source, "process": decision.process, "reason": decision.reason}
 
 
@@ -121,18 +125,27 @@ def mark_unchanged(ref: FileRef, settings: Settings, reason: str) -> dict[str, A
 # ---------------------------------------------------------------- ingest
 
 
-def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
-    """Parse the raw bytes of one landing file into a staging table; quarantine bad rows or the whole file."""
+def ingest(source: Any, ref: FileRef, settings: Settings) -> dict[str, Any]:
+    """Parse one landing file into a staging table; quarantine bad rows or the whole file.
+
+    ``source`` is the raw bytes or a binary file object: it is hashed, then parsed,
+    block by block, so memory does not grow with the file.
+    """
+    import shutil
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from headwater.ingest import CsvFile, UnreadableFile
+    from headwater.ingest import CsvFile, UnreadableFile, open_source, stream_sha256
 
     from headwater.ledger import IN_PROGRESS, Ledger
 
     started = time.monotonic()
     lay = _layout(settings, ref.date)
-    fp = fingerprint(content_hash(data), settings)
+    stream = open_source(source)
+    origin = stream.tell()
+    sha256, size = stream_sha256(stream)
+    fp = fingerprint(sha256, settings)
     ledger = Ledger.for_settings(settings)
     ledger.record(ref.source, fp, IN_PROGRESS)  # a crash from here on means "reprocess next time"
     manifest: dict[str, Any] = {
@@ -144,8 +157,8 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
         "action": "processed",
         "reason": None,
         "fingerprint": {"sha256": fp.sha256, "config_hash": fp.config_hash, "code_version": fp.code_version},
-        "sha256": content_hash(data),
-        "bytes": len(data),
+        "sha256": sha256,
+        "bytes": size,
         "schema_version": SCHEMA_VERSION,
         "code_version": __version__,
         "status": OK,
@@ -165,11 +178,12 @@ def ingest(data: bytes, ref: FileRef, settings: Settings) -> dict[str, Any]:
     try:
         from headwater.sources import load_sources  # per-source read options (max_field_chars, encoding...)
 
-        reader = CsvFile(data, ref.name, load_sources().for_file(ref.name).read)
+        reader = CsvFile(stream, ref.name, load_sources().for_file(ref.name).read)
     except UnreadableFile as exc:
         manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}")
-        with atomic_path(lay.quarantine_raw(ref.key)) as tmp:
-            tmp.write_bytes(data)
+        stream.seek(origin)
+        with atomic_path(lay.quarantine_raw(ref.key)) as tmp, open(tmp, "wb") as raw:
+            shutil.copyfileobj(stream, raw)
         write_json(lay.quarantine_file(ref.key), {"source": ref.source, "reason": manifest["error"], "sha256": manifest["sha256"]})
         drop_vectors(ref, settings)
         ledger.record(ref.source, fp, QUARANTINED, {"rows_read": 0})

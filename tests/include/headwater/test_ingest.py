@@ -1,9 +1,13 @@
 import codecs
 import gzip
+import hashlib
+import io
 import re
 
+import pandas as pd
 import pytest
 
+from headwater import ingest
 from headwater.ingest import (
     CsvFile,
     ReadOptions,
@@ -12,6 +16,7 @@ from headwater.ingest import (
     iter_batches,
     parse_csv,
     sniff_delimiter,
+    stream_sha256,
     utf16_without_bom,
 )
 
@@ -183,3 +188,137 @@ def test_batch_size_never_changes_what_is_read() -> None:
     ]
     for size in (1, 2, 3):
         assert read(size) == (records, lines, issues)
+
+
+# ---------------------------------------------------------------- streaming (file objects, blocks, kept lines)
+
+
+class _Pipe(io.RawIOBase):
+    """A non-seekable binary stream (a socket or pipe stand-in)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _read_all(source, options: ReadOptions | None = None):  # noqa: ANN001, ANN202
+    parsed = parse_csv(source, "x.csv", options)
+    return parsed.header, parsed.records, parsed.lines, [(i.line, i.reason, i.raw) for i in parsed.issues], parsed.warnings
+
+
+MESSY = (
+    'a,b\n1,"Zoë\nÜber"\r\n\n3,"x\r\ny"\r4\n5,"open\n6,7\n8,"q"z\n9,' + "é" * 30 + '\n10,11\r12,13\r\n'
+    + "".join(f"{i},\"multi\nline €\"\n" for i in range(20, 40)) + '14,"never\n15,16\n'
+).encode("utf-8")
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 64])
+def test_small_read_blocks_give_the_same_result_as_one_block(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    options = ReadOptions(max_field_chars=20)
+    whole = _read_all(MESSY, options)
+    assert whole[1][:3] == [["1", "Zoë\nÜber"], ["3", "x\r\ny"], ["10", "11"]]
+    assert [line for line, _, _ in whole[3]] == [7, 8, 11, 54]
+    assert whole[3][1][2] == '5,"open\n6,7\n8,"q"z\n'  # the broken record straddles blocks, its raw text is whole
+    monkeypatch.setattr(ingest, "READ_BLOCK", block)  # multi-byte characters and \r\n cut between blocks
+    monkeypatch.setattr(ingest, "TRIM_CHARS", 5)  # finished lines are dropped all the time
+    assert _read_all(io.BytesIO(MESSY), options) == whole
+    assert _read_all(_Pipe(MESSY), options) == whole
+
+
+def test_a_file_object_is_read_from_its_position_and_a_bytes_like_source_works() -> None:
+    stream = io.BytesIO(b"junk" + MESSY)
+    stream.seek(4)
+    assert _read_all(stream) == _read_all(MESSY) == _read_all(bytearray(MESSY))
+
+
+def test_utf8_decided_over_the_whole_stream_not_the_first_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"name;city\n" + b"Ann;Paris\n" * 40 + "Zoë;Köln\n".encode("cp1252")
+    monkeypatch.setattr(ingest, "READ_BLOCK", 16)
+    parsed = parse_csv(io.BytesIO(data), "x.csv")
+    assert (parsed.encoding, parsed.records[-1]) == ("cp1252", ["Zoë", "Köln"])
+
+
+def test_a_decode_error_names_its_position_in_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"a,b\n" + b"1,2\n" * 1000 + b"3,\xff\n"
+    monkeypatch.setattr(ingest, "READ_BLOCK", 7)
+    with pytest.raises(UnreadableFile, match=re.escape("cannot decode as utf-8: 'utf-8' codec can't decode byte 0xff in position 4006: invalid start byte")):
+        parse_csv(io.BytesIO(data), "x.csv", ReadOptions(encoding="utf-8"))
+
+
+def test_nul_and_bom_cleanup_spans_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = codecs.BOM_UTF8 + b"a,b\n1,\x002\n\x00\x003,4\n"
+    monkeypatch.setattr(ingest, "READ_BLOCK", 1)
+    parsed = parse_csv(io.BytesIO(data), "x.csv")
+    assert (parsed.header, parsed.records, parsed.warnings) == (["a", "b"], [["1", "2"], ["3", "4"]], ["3 NUL byte(s) removed"])
+
+
+def test_a_record_past_the_cap_counts_as_an_unclosed_quote(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The quote on line 3 closes on line 14: within the cap the whole span is one bad record;
+    # past the cap only line 3 is quarantined and lines 4.. are read again.
+    data = b'a,b\n1,2\n3,"open\n' + b"x,y\n" * 10 + b'z",w\n5,6\n'
+    options = ReadOptions(max_field_chars=5)
+    _, records, _, issues, _ = _read_all(data, options)
+    assert records == [["1", "2"], ["5", "6"]]
+    assert [(line, reason.split(": ", 1)[1]) for line, reason, _ in issues] == [(3, "3 fields, header has 2 — row quarantined")]
+    monkeypatch.setattr(ingest, "TRIM_CHARS", 4)
+    monkeypatch.setattr(ingest, "MIN_RECORD_CAP_CHARS", 20)  # the cap is max(this, 2 x (2 + 1) x (5 + 1)) = 36 characters
+    _, records, lines, issues, _ = _read_all(data, options)
+    assert records == [["1", "2"], *[["x", "y"]] * 10, ['z"', "w"], ["5", "6"]]
+    assert lines == [2, *range(4, 16)]
+    assert issues == [(3, "x.csv line 3: unparseable CSV (a record runs on past 36 characters (a quote that never closes?)) — row quarantined", '3,"open\n')]
+
+
+def test_stream_sha256_reads_in_blocks_and_rewinds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "READ_BLOCK", 3)
+    stream = io.BytesIO(b"xxa,b\n1,2\n")
+    stream.seek(2)
+    assert stream_sha256(stream) == (hashlib.sha256(b"a,b\n1,2\n").hexdigest(), 8) == stream_sha256(b"a,b\n1,2\n")
+    assert stream.tell() == 2
+
+
+def test_ingest_stage_reads_a_file_object_like_its_bytes(settings, tmp_path) -> None:  # noqa: ANN001
+    from headwater import stages
+    from headwater.layout import Layout
+
+    good = tmp_path / "people.csv"
+    good.write_bytes(MESSY)
+    from_bytes = stages.ingest(MESSY, stages.FileRef("2026-11-20", "people.csv"), settings)
+    staged = pd.read_parquet(Layout(settings.data_dir, "2026-11-20").staging("people.csv"))
+    with open(good, "rb") as fh:
+        from_file = stages.ingest(fh, stages.FileRef("2026-11-20", "people.csv"), settings)
+        fh.seek(0)
+        ref = stages.FileRef("2026-11-20", "people.csv")
+        assert stages.decide(fh, ref, settings) == stages.decide(MESSY, ref, settings)
+    assert from_file == from_bytes and from_file["rows_read"] == 29
+    assert pd.read_parquet(Layout(settings.data_dir, "2026-11-20").staging("people.csv")).equals(staged)
+
+    packed = gzip.compress(MESSY)
+    with open(tmp_path / "packed.csv", "wb") as fh:
+        fh.write(packed)
+    with open(tmp_path / "packed.csv", "rb") as fh:
+        info = stages.ingest(fh, stages.FileRef("2026-11-20", "packed.csv"), settings)
+    assert info["status"] == "quarantined"
+    assert Layout(settings.data_dir, "2026-11-20").quarantine_raw("packed.csv").read_bytes() == packed
+
+
+def test_lines_read_again_after_an_unclosed_quote_survive_a_second_broken_record() -> None:
+    # line 2's quote runs to the end of the file; lines 3.. are read again, and line 4 breaks again
+    parsed = parse_csv(b'a,b\n"\n1,2\n3,""x\n4,5\n', "x.csv")
+    assert (parsed.records, parsed.lines) == ([["1", "2"], ["4", "5"]], [3, 5])
+    assert [(i.line, i.raw) for i in parsed.issues] == [(2, '"\n'), (4, '3,""x\n')]
+
+
+def test_a_line_longer_than_many_blocks_and_a_pipe_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "READ_BLOCK", 4)
+    data = b"id,blob\n1," + b"x" * 50 + b"\r\n2,y"
+    assert _read_all(_Pipe(data)) == (["id", "blob"], [["1", "x" * 50], ["2", "y"]], [2, 3], [], [])
+    assert stream_sha256(_Pipe(data)) == (hashlib.sha256(data).hexdigest(), len(data))
+    # a bare \r at a block end, then a last line without line end
+    assert _read_all(io.BytesIO(b"a,b\n1,2\r3,44"))[1:3] == ([["1", "2"], ["3", "44"]], [2, 3])
