@@ -217,7 +217,10 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
         out[ROW_ID] = pd.Series(dtype="string")
         return out
     parts = [pa.array([SCHEMA_VERSION] * len(out), pa.large_string())]
-    for col in [SOURCE, *data_columns(out)]:
+    # Columns derived by later steps (<col>__raw, <col>__imputed) exist only in the batches that
+    # needed them; a row's id must not depend on its batch, so they join the payload separately.
+    derived = [c for c in data_columns(out) if c.endswith(("__raw", "__imputed"))]
+    for col in [SOURCE, *(c for c in data_columns(out) if c not in derived)]:
         series = out[col]
         if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
             arr = pa.Array.from_pandas(series).cast(pa.large_string())
@@ -225,6 +228,15 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
             arr = pa.array(["" if pd.isna(v) else str(v) for v in series], pa.large_string())
         parts.append(pc.fill_null(arr, ""))
     payloads = pc.binary_join_element_wise(*parts, pa.scalar(SEPARATOR, pa.large_string()))
+    if derived:
+        # only the values actually present, named: "lifetime_value__raw=unknown"
+        extra = [
+            SEPARATOR.join(f"{c}={v}" for c, v in zip(derived, vals) if not pd.isna(v))
+            for vals in out[derived].itertuples(index=False, name=None)
+        ]
+        payloads = pa.array(
+            [p if not e else p + SEPARATOR + e for p, e in zip(payloads.to_pylist(), extra)], pa.large_string()
+        )
     blake2b = hashlib.blake2b
     out[ROW_ID] = [blake2b(p.encode("utf-8"), digest_size=16).hexdigest() for p in payloads.to_pylist()]
     return out

@@ -81,6 +81,20 @@ class Impute:
         self.specs = {c: s for c, s in (specs or {}).items() if s.strategy != "none"}
         self.types = types or {}
         self.identifiers = identifiers or set()
+        self.fills: dict[str, Any] | None = None  # set by fit(): batches then share one fill per column
+
+    @property
+    def needs_whole_table(self) -> bool:
+        """KNN and MissForest learn from whole rows; constant/mean/median/mode from one column each."""
+        return any(s.strategy in ("knn", "missforest") for s in self.specs.values())
+
+    def fit(self, columns: dict[str, pd.Series]) -> None:
+        """Learn each simple strategy's fill from a column's values over the whole file (all batches)."""
+        self.fills = {
+            col: _simple_fill(columns[col], spec)
+            for col, spec in self.specs.items()
+            if spec.strategy in ("constant", "mean", "median", "mode") and col in columns
+        }
 
     def _check(self, df: pd.DataFrame, col: str, spec: ImputeSpec) -> None:
         from headwater.schema import looks_like_identifier
@@ -111,7 +125,7 @@ class Impute:
             masks[col] = missing
         for col, spec in todo.items():
             if spec.strategy in ("constant", "mean", "median", "mode"):
-                fill = _simple_fill(out[col], spec)
+                fill = self.fills.get(col) if self.fills is not None else _simple_fill(out[col], spec)
                 if fill is not None:
                     out.loc[masks[col], col] = fill
         model_cols = {c: s for c, s in todo.items() if s.strategy in ("knn", "missforest")}

@@ -230,7 +230,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     import pyarrow.parquet as pq
 
     from headwater.clean import DUPLICATE_OF, LINE, REASON, build_steps, frame_from_staging, run_steps
-    from headwater.impute import IMPUTED_SUFFIX
+    from headwater.impute import Impute
     from headwater.sources import load_sources
     from headwater.types import RAW_SUFFIX, CoerceTypes
 
@@ -241,62 +241,65 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     steps = build_steps(config)
     staging_file = pq.ParquetFile(lay.staging(ref.key))
     # Batches keep memory at one batch; the stateful steps (types decided on the first batch, exact
-    # and near dedup) carry their state across batches. Imputation needs the whole table: one batch.
-    whole = any(getattr(step, "whole_table", False) and getattr(step, "specs", True) for step in steps)
-    batch_rows = max(staging_file.metadata.num_rows, 1) if whole else settings.batch_rows
+    # and near dedup) carry their state across batches. Imputation is fitted on the whole file:
+    # mean/median/mode/constant in a second pass over the batches, KNN/MissForest on one batch.
+    impute_at = next((i for i, st in enumerate(steps) if isinstance(st, Impute) and st.specs), None)
+    impute = steps[impute_at] if impute_at is not None else None
+    one_batch = impute is not None and impute.needs_whole_table
+    first_steps, later_steps = (steps, []) if impute is None or one_batch else (steps[:impute_at], steps[impute_at:])
+    batch_rows = max(staging_file.metadata.num_rows, 1) if one_batch else settings.batch_rows
     # -- dedup index (headwater.dedup): compare with the rows earlier files kept; record what this file keeps.
     from headwater.dedup import attach_index, save_index
 
     dedup_state = attach_index(steps, settings.data_dir, ref.source)
     # -- end dedup index
     curated_out, duplicates_out = ParquetParts(lay.curated(ref.key)), ParquetParts(lay.duplicates(ref.key))
-    issues = [r for r in _read_jsonl(lay.quarantine_rows(ref.key)) if r.get("stage") == "ingest"]
-    n_curated = n_duplicates = 0
+    kept_out = ParquetParts(lay.staging(ref.key).with_suffix(".kept.parquet")) if later_steps else None
+    rejected: list[tuple[int, str]] = []  # (line, reason) of rows quarantined while cleaning
     stats: dict[str, dict[str, int]] = {}
     duplicate_of: dict[str, str] = {}
-    dtypes: dict[str, str] = {}
-    raw_failures: dict[str, int] = {}
-    imputed: dict[str, int] = {}
+    mapping = None
+
+    def collect(result) -> None:  # noqa: ANN001 - CleanResult
+        if len(result.duplicates):
+            duplicates_out.add(result.duplicates)
+            duplicate_of.update(
+                {str(k): v for k, v in zip(result.duplicates.get(LINE, []), result.duplicates.get(DUPLICATE_OF, []))}
+            )
+        rejected.extend((int(n), str(r)) for n, r in zip(result.quarantined.get(LINE, []), result.quarantined.get(REASON, [])))
+        for name, step_stats in result.steps.items():
+            total = stats.setdefault(name, dict.fromkeys(step_stats, 0))
+            for k, v in step_stats.items():
+                total[k] += v
+
     try:
-        for record_batch in staging_file.iter_batches(batch_size=batch_rows):
+        batches = staging_file.iter_batches(batch_size=batch_rows)
+        first = True
+        for record_batch in batches:
             staging = record_batch.to_pandas()
             frame, mapping = frame_from_staging(
                 staging.drop(columns=["_line"]), staging["_line"], manifest["header"], ref.source, config
             )
-            result = run_steps(frame, steps)
-            curated_out.add(result.curated)
-            if len(result.duplicates):
-                duplicates_out.add(result.duplicates)
-            q = result.quarantined
-            as_read = staging.set_index("_line") if len(q) else None
-            for line, reason in zip(q.get(LINE, []), q.get(REASON, [])):
-                # Keep the row's values as read (original header -> text) with the reason: set aside, not lost.
-                values = as_read.loc[int(line)].tolist()  # type: ignore[union-attr]
-                raw = {h: (None if pd.isna(v) else v) for h, v in zip(manifest["header"], values)}
-                issues.append({"source": ref.source, "line": int(line), "stage": "clean", "reason": f"{ref.name} {reason}", "raw": raw})
-            curated = result.curated
-            n_curated += len(curated)
-            n_duplicates += len(result.duplicates)
-            for name, step_stats in result.steps.items():
-                total = stats.setdefault(name, dict.fromkeys(step_stats, 0))
-                for k, v in step_stats.items():
-                    total[k] += v
-            duplicate_of.update(
-                {str(k): v for k, v in zip(result.duplicates.get(LINE, []), result.duplicates.get(DUPLICATE_OF, []))}
-            )
-            dtypes.update({c: str(t) for c, t in curated.dtypes.items() if c not in dtypes or len(curated)})
-            for c in curated.columns:
-                if c.endswith(RAW_SUFFIX):
-                    raw_failures[c[: -len(RAW_SUFFIX)]] = raw_failures.get(c[: -len(RAW_SUFFIX)], 0) + int(curated[c].notna().sum())
-                if c.endswith(IMPUTED_SUFFIX):
-                    imputed[c[: -len(IMPUTED_SUFFIX)]] = imputed.get(c[: -len(IMPUTED_SUFFIX)], 0) + int(curated[c].sum())
-        if not curated_out.parts:  # a header-only file: an empty curated table with the file's columns
+            result = run_steps(frame, first_steps)
+            collect(result)
+            (kept_out or curated_out).add(result.curated)
+            first = False
+        if first:  # a header-only file: an empty table with the file's columns
             frame, mapping = frame_from_staging(
                 staging_file.read().to_pandas().drop(columns=["_line"]), [], manifest["header"], ref.source, config
             )
-            empty = run_steps(frame, steps)
-            curated_out.add(empty.curated)
+            empty = run_steps(frame, first_steps)
+            (kept_out or curated_out).add(empty.curated)
             stats = empty.steps
+        if kept_out is not None:
+            # Second pass: fit the fills on whole columns, then impute and validate batch by batch.
+            impute.fit({c: pd.concat([pd.read_parquet(part, columns=[c])[c] for part in kept_out.parts]) for c in impute.specs
+                        if c in pq.read_schema(kept_out.parts[0]).names})
+            for part in kept_out.parts:
+                result = run_steps(pd.read_parquet(part), later_steps)
+                collect(result)
+                curated_out.add(result.curated)
+            kept_out.abort()
         curated_out.commit()
         if duplicates_out.parts:
             duplicates_out.commit()
@@ -304,28 +307,72 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
             duplicates_out.abort()
             _remove(lay.duplicates(ref.key))
     except BaseException:
-        curated_out.abort()
-        duplicates_out.abort()
+        for parts in (curated_out, duplicates_out, kept_out):
+            if parts is not None:
+                parts.abort()
         raise
     save_index(dedup_state, settings.data_dir, ref.source)
+
+    # Quarantined rows keep their values as read (original header -> text): set aside, not lost.
+    issues = [r for r in _read_jsonl(lay.quarantine_rows(ref.key)) if r.get("stage") == "ingest"]
+    as_read = _staging_rows(staging_file, {line for line, _ in rejected}, manifest["header"])
+    for line, reason in rejected:
+        issues.append({"source": ref.source, "line": line, "stage": "clean", "reason": f"{ref.name} {reason}", "raw": as_read.get(line)})
     _write_jsonl(lay.quarantine_rows(ref.key), issues)
 
-    coercer = next((s for s in steps if isinstance(s, CoerceTypes)), None)
+    summary_ = _curated_summary(lay.curated(ref.key))
+    coercer = next((st for st in steps if isinstance(st, CoerceTypes)), None)
     manifest.update(
         mapping.to_manifest(),
         source_config=config.describe(),
         column_types=dict(coercer.decided) if coercer else {},
-        dtypes=dtypes,
-        coercion_failures=raw_failures,
-        imputed=imputed,
-        curated=n_curated,
-        duplicates=n_duplicates,
+        **summary_,
+        duplicates=sum(stats.get(name, {}).get("duplicates", 0) for name in stats),
         quarantined=len(issues),
         clean_steps=stats,
-        clean_batches=len(curated_out.parts),
+        clean_batches=staging_file.metadata.num_row_groups if not one_batch else 1,
         duplicate_of=duplicate_of,
     )
     return _save(settings, ref, manifest, "clean", started)
+
+
+def _staging_rows(staging_file, lines: set[int], header: list[str]) -> dict[int, dict[str, Any]]:  # noqa: ANN001
+    """The staging values of ``lines`` as {original header: text}, found in one pass over the batches."""
+    found: dict[int, dict[str, Any]] = {}
+    if not lines:
+        return found
+    for record_batch in staging_file.iter_batches():
+        staging = record_batch.to_pandas()
+        for row in staging[staging["_line"].isin(lines)].itertuples(index=False):
+            values = list(row)[1:]
+            found[int(row[0])] = {h: (None if pd.isna(v) else v) for h, v in zip(header, values)}
+    return found
+
+
+def _curated_summary(path: Path) -> dict[str, Any]:
+    """Counts and per-column facts of the committed curated file, read column by column."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from headwater.impute import IMPUTED_SUFFIX
+    from headwater.types import RAW_SUFFIX
+
+    pf = pq.ParquetFile(path)
+    names = pf.schema_arrow.names
+    raw = {c[: -len(RAW_SUFFIX)]: c for c in names if c.endswith(RAW_SUFFIX)}
+    flags = {c[: -len(IMPUTED_SUFFIX)]: c for c in names if c.endswith(IMPUTED_SUFFIX)}
+    table = pf.read(columns=[*raw.values(), *flags.values()]) if raw or flags else None
+    dtypes = {f.name: str(f.type) for f in pf.schema_arrow}
+    meta = pf.schema_arrow.pandas_metadata or {}
+    for col in meta.get("columns", []):  # the pandas dtypes when the file carries them (the usual case)
+        if col.get("name") in dtypes:
+            dtypes[col["name"]] = col.get("numpy_type") if col.get("pandas_type") != "unicode" else "string"
+    return {
+        "curated": pf.metadata.num_rows,
+        "dtypes": dtypes,
+        "coercion_failures": {k: int(pc.count(table[c]).as_py()) for k, c in raw.items()} if table is not None else {},
+        "imputed": {k: int(pc.sum(table[c]).as_py() or 0) for k, c in flags.items()} if table is not None else {},
+    }
 
 
 # ---------------------------------------------------------------- chunk

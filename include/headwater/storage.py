@@ -53,6 +53,17 @@ def write_parquet(target: Path, df: "Any") -> None:
         df.to_parquet(tmp, index=False)
 
 
+def _merged_order(orders: list[list[str]]) -> list[str]:
+    """Column order across parts: a column new in a later part goes right after its left neighbour there."""
+    merged = list(orders[0])
+    for names in orders[1:]:
+        for i, name in enumerate(names):
+            if name not in merged:
+                left = next((n for n in reversed(names[:i]) if n in merged), None)
+                merged.insert(merged.index(left) + 1 if left is not None else 0, name)
+    return merged
+
+
 class ParquetParts:
     """Write one Parquet file from DataFrame batches, committed atomically at the end.
 
@@ -95,9 +106,11 @@ class ParquetParts:
                 return
             schemas = [pq.read_schema(p) for p in self.parts]
             same = all(s.equals(schemas[0], check_metadata=False) for s in schemas)
-            schema = schemas[0] if same else pa.unify_schemas(
-                [s.remove_metadata() for s in schemas], promote_options="permissive"
-            )
+            schema = schemas[0]
+            if not same:
+                unified = pa.unify_schemas([s.remove_metadata() for s in schemas], promote_options="permissive")
+                widest = max(schemas, key=lambda sch: len(sch.names))  # its pandas metadata: dtypes such as "string"
+                schema = pa.schema([unified.field(n) for n in _merged_order([s.names for s in schemas])], widest.metadata)
             with atomic_path(self.target) as tmp:
                 with pq.ParquetWriter(tmp, schema) as writer:
                     for part in self.parts:

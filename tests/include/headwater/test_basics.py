@@ -62,3 +62,19 @@ def test_settings_from_env_defaults_and_errors(tmp_path: Path) -> None:
         Settings.from_env({"HEADWATER_CHUNK_TOKENS": "many"})
     with pytest.raises(ValueError, match="chunk_overlap=200"):
         Settings(home=tmp_path, chunk_overlap=200)
+
+
+def test_parquet_parts_merge_batches_whose_columns_differ(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from headwater.storage import ParquetParts
+
+    parts = ParquetParts(tmp_path / "out.parquet")
+    parts.add(pd.DataFrame({"id": ["a"], "value": pd.array([1.0], dtype="Float64"), "note": pd.array(["x"], dtype="string")}))
+    parts.add(pd.DataFrame({"id": ["b"], "value": pd.array([None], dtype="Float64"),
+                            "value__raw": pd.array(["n/k"], dtype="string"), "note": pd.array([None], dtype="string")}))
+    parts.commit()
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert list(out.columns) == ["id", "value", "value__raw", "note"]  # a new column sits by its neighbour
+    assert out["value__raw"].tolist()[1] == "n/k" and pd.isna(out["value__raw"].tolist()[0])
+    assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]  # parts are gone
