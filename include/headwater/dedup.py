@@ -577,30 +577,37 @@ class DedupIndex:
             path.unlink(missing_ok=True)
             return None
         r, start, options = state.refs, state.own_from, state.options
-        n = r.size - start
-        pos = np.arange(start, r.size, dtype=np.int64)
-        sig8 = state.ref_sig8(pos)
-        bands = _gather(r.bands, pos, options.bands)
-        exact = _gather([e.reshape(-1, 1) for e in r.exact], pos, 1).reshape(-1)
-        has_long = state.ref_has_long(pos)
         columns = state.columns or []
-        fields = state.ref_fields(pos, columns)
-        table = pa.table(
-            {
-                "source": pa.array(_texts(r.source, pos), pa.string()),
-                "line": pa.array(_gather([x.reshape(-1, 1) for x in r.line], pos, 1).reshape(-1), pa.int64()),
-                "row_id": pa.array(state.ref_row_ids(pos), pa.string()),
-                "cluster_id": pa.array(state.ref_cluster_ids(pos), pa.string()),
-                "exact_key": pa.array(exact.astype(np.uint64)),
-                "has_long": pa.array(has_long, pa.bool_()),
-                "bands": pa.FixedSizeBinaryArray.from_buffers(pa.binary(8 * options.bands), n, [None, pa.py_buffer(bands.tobytes())]),
-                "sig8": pa.FixedSizeBinaryArray.from_buffers(pa.binary(options.num_perm), n, [None, pa.py_buffer(sig8.tobytes())]),
-                **{f"f:{c}": pa.array(v, pa.string()) for c, v in fields.items()},
-            }
-        )
-        table = table.replace_schema_metadata({"headwater.dedup": json.dumps(options.index_settings(), sort_keys=True)})
+        metadata = {"headwater.dedup": json.dumps(options.index_settings(), sort_keys=True)}
+
+        def slice_table(pos: np.ndarray) -> pa.Table:
+            n = len(pos)
+            sig8 = state.ref_sig8(pos)
+            bands = _gather(r.bands, pos, options.bands)
+            exact = _gather([e.reshape(-1, 1) for e in r.exact], pos, 1).reshape(-1)
+            fields = state.ref_fields(pos, columns)
+            return pa.table(
+                {
+                    "source": pa.array(_texts(r.source, pos), pa.string()),
+                    "line": pa.array(_gather([x.reshape(-1, 1) for x in r.line], pos, 1).reshape(-1), pa.int64()),
+                    "row_id": pa.array(state.ref_row_ids(pos), pa.string()),
+                    "cluster_id": pa.array(state.ref_cluster_ids(pos), pa.string()),
+                    "exact_key": pa.array(exact.astype(np.uint64)),
+                    "has_long": pa.array(state.ref_has_long(pos), pa.bool_()),
+                    "bands": pa.FixedSizeBinaryArray.from_buffers(pa.binary(8 * options.bands), n, [None, pa.py_buffer(bands.tobytes())]),
+                    "sig8": pa.FixedSizeBinaryArray.from_buffers(pa.binary(options.num_perm), n, [None, pa.py_buffer(sig8.tobytes())]),
+                    **{f"f:{c}": pa.array(v, pa.string()) for c, v in fields.items()},
+                }
+            ).replace_schema_metadata(metadata)
+
+        # Written slice by slice: gathering every kept row at once doubled the state's memory.
         with atomic_path(path) as tmp:
-            pq.write_table(table, tmp)
+            writer = None
+            for lo in range(start, max(r.size, start + 1), SHARD_SLICE_ROWS):
+                table = slice_table(np.arange(lo, min(lo + SHARD_SLICE_ROWS, r.size), dtype=np.int64))
+                writer = writer or pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+            writer.close()
         return path
 
 
@@ -856,6 +863,9 @@ def attach_index(steps: list, data_dir: Path, source: str) -> DedupState | None:
     for step in dedup_steps:
         step.state = state
     return state
+
+
+SHARD_SLICE_ROWS = 100_000
 
 
 def save_index(state: DedupState | None, data_dir: Path, source: str) -> None:
