@@ -8,10 +8,11 @@ handles parallel task processes on one machine.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import numpy as np
+
+from headwater.storage import connect_sqlite
 
 
 def text_key(text: str) -> str:
@@ -23,20 +24,15 @@ class EmbeddingCache:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        with connect_sqlite(self.path) as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vector BLOB, PRIMARY KEY (model, key))"
             )
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
-
     def get_many(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
-        with self._connect() as db:
+        with connect_sqlite(self.path) as db:
             for i in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
                 batch = unique[i : i + 500]
                 marks = ",".join("?" * len(batch))
@@ -47,14 +43,14 @@ class EmbeddingCache:
         return found
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
-        with self._connect() as db:
+        with connect_sqlite(self.path) as db:
             db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                 [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
             )
 
     def __len__(self) -> int:
-        with self._connect() as db:
+        with connect_sqlite(self.path) as db:
             return db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
 
 

@@ -13,8 +13,3 @@ def stable_id(*parts: object) -> str:
     """A 32-hex-char id from the schema version and ``parts`` (None hashes as empty)."""
     payload = _SEP.join([SCHEMA_VERSION, *("" if p is None else str(p) for p in parts)])
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def content_hash(data: bytes) -> str:
-    """sha256 of raw bytes, as written in manifests and the ledger."""
-    return hashlib.sha256(data).hexdigest()

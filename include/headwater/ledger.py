@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sqlite3
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config import Settings
+from headwater.storage import connect_sqlite
 
 IN_PROGRESS = "in_progress"
 FINISHED = ("ok", "empty", "quarantined")
@@ -28,22 +27,15 @@ def code_version() -> str:
     return f"{__version__}+schema{SCHEMA_VERSION}"
 
 
-def config_dir() -> Path | None:
-    raw = os.environ.get("HEADWATER_CONFIG_DIR")
-    if raw:
-        return Path(raw)
-    from headwater.localenv import project_dir
-
-    path = project_dir() / "config" / "sources"
-    return path if path.is_dir() else None
-
-
 def config_hash(settings: Settings, folder: Path | None = None) -> str:
     """Hash of the output-shaping settings and every source config file."""
     h = hashlib.sha256()
     h.update(json.dumps({k: str(getattr(settings, k)) for k in _OUTPUT_SETTINGS}, sort_keys=True).encode())
-    folder = folder if folder is not None else config_dir()
-    if folder is not None and folder.is_dir():
+    if folder is None:
+        from headwater.sources import config_dir  # the folder load_sources() reads
+
+        folder = config_dir()
+    if folder.is_dir():
         for path in sorted(folder.rglob("*.y*ml")):
             h.update(path.relative_to(folder).as_posix().encode())
             h.update(path.read_bytes())
@@ -79,7 +71,7 @@ class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        with connect_sqlite(self.path) as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, config_hash TEXT,"
                 " code_version TEXT, outcome TEXT, updated_at TEXT, counts TEXT)"
@@ -90,13 +82,8 @@ class Ledger:
         assert settings.data_dir is not None
         return cls(settings.data_dir / "ledger.sqlite")
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
-
     def get(self, source: str) -> Entry | None:
-        with self._connect() as db:
+        with connect_sqlite(self.path) as db:
             row = db.execute(
                 "SELECT sha256, config_hash, code_version, outcome, updated_at FROM files WHERE source = ?", (source,)
             ).fetchone()
@@ -120,7 +107,7 @@ class Ledger:
 
     def record(self, source: str, fingerprint: Fingerprint, outcome: str, counts: dict | None = None) -> None:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._connect() as db:
+        with connect_sqlite(self.path) as db:
             db.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET"
                 " sha256=excluded.sha256, config_hash=excluded.config_hash, code_version=excluded.code_version,"
@@ -129,6 +116,6 @@ class Ledger:
             )
 
     def entries(self) -> list[Entry]:
-        with self._connect() as db:
+        with connect_sqlite(self.path) as db:
             rows = db.execute("SELECT source, sha256, config_hash, code_version, outcome, updated_at FROM files").fetchall()
         return [Entry(r[0], Fingerprint(*r[1:4]), r[4], r[5]) for r in rows]

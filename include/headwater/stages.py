@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,6 @@ import pandas as pd
 
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config import Settings
-from headwater.ids import content_hash
 from headwater.layout import Layout, file_key
 from headwater.storage import ParquetParts, atomic_path, read_json, write_json, write_parquet
 
@@ -156,7 +155,7 @@ def ingest(source: Any, ref: FileRef, settings: Settings) -> dict[str, Any]:
         "run_id": ref.run_id,
         "action": "processed",
         "reason": None,
-        "fingerprint": {"sha256": fp.sha256, "config_hash": fp.config_hash, "code_version": fp.code_version},
+        "fingerprint": asdict(fp),
         "sha256": sha256,
         "bytes": size,
         "schema_version": SCHEMA_VERSION,
@@ -293,8 +292,9 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
             stats = empty.steps
         if kept_out is not None:
             # Second pass: fit the fills on whole columns, then impute and validate batch by batch.
-            impute.fit({c: pd.concat([pd.read_parquet(part, columns=[c])[c] for part in kept_out.parts]) for c in impute.specs
-                        if c in pq.read_schema(kept_out.parts[0]).names})
+            present = set(pq.read_schema(kept_out.parts[0]).names)
+            impute.fit({c: pd.concat([pd.read_parquet(part, columns=[c])[c] for part in kept_out.parts])
+                        for c in impute.specs if c in present})
             for part in kept_out.parts:
                 result = run_steps(pd.read_parquet(part), later_steps)
                 collect(result)
