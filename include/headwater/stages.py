@@ -461,15 +461,10 @@ def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
 
 
 def drop_vectors(ref: FileRef, settings: Settings) -> None:
-    """Remove a file's vectors (it was quarantined or emptied since it was last embedded)."""
+    """Remove a file's vectors (it was quarantined since it was last embedded)."""
     from headwater.vectorstore import VectorStore
 
-    lay = _layout(settings, ref.date)
-    store = VectorStore(lay.vectors, settings.vector_table)
-    if store.count(ref.source):
-        import numpy as np
-
-        store.replace_source(ref.source, pd.DataFrame(columns=["id"]), np.zeros((0, store.dim), dtype="float32"), "")
+    VectorStore(_layout(settings, ref.date).vectors, settings.vector_table).delete_source(ref.source)
 
 
 # ---------------------------------------------------------------- report

@@ -118,6 +118,13 @@ class VectorStore:
             )
             return table.count_rows(f"source_file = {_sql_str(source_file)}")
 
+    def delete_source(self, source_file: str) -> None:
+        """Remove every chunk of ``source_file`` (it was quarantined since it was last embedded)."""
+        with self._lock():
+            table = self._table()
+            if table is not None:
+                table.delete(f"source_file = {_sql_str(source_file)}")
+
     def count(self, source_file: str | None = None) -> int:
         table = self._table()
         if table is None:

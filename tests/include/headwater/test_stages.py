@@ -116,3 +116,19 @@ def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Pa
         assert c1 == c2, name
         assert q1 == q2, name
         pd.testing.assert_frame_equal(df1, df2, obj=name)
+
+
+def test_a_file_quarantined_after_it_was_embedded_loses_its_vectors(settings) -> None:
+    import gzip
+
+    from headwater.vectorstore import VectorStore
+
+    ref = stages.FileRef(DATE, "t.csv")
+    data = b"id,body\n1,The outsole separated from the upper after three weeks of daily trail running in wet weather.\n"
+    stages.ingest(data, ref, settings)
+    for step in (stages.clean, stages.chunk, stages.embed):
+        step(ref, settings)
+    store = VectorStore(Layout(settings.data_dir, DATE).vectors)
+    assert store.count(ref.source) == 1
+    assert stages.ingest(gzip.compress(data), ref, settings)["status"] == "quarantined"
+    assert store.count(ref.source) == 0
