@@ -22,6 +22,13 @@ from kfp import compiler, dsl, kubernetes
 from kfp.dsl import Markdown, Metrics, Model
 
 from kfp_components.build_or_load_base_model import build_or_load_base_model
+from kfp_components.lib.config import (
+    DatasetSettings,
+    EvalSettings,
+    LoraSettings,
+    QuantizationSettings,
+    TrainingSettings,
+)
 from kfp_components.prepare_dataset import prepare_dataset
 from kfp_components.qlora_finetune import qlora_finetune
 from kfp_components.quantized_eval import quantized_eval
@@ -74,6 +81,8 @@ class PipelineOutputs(NamedTuple):
     eval_report: Markdown
 
 
+# Parameter defaults come from the config dataclasses. The components repeat them as
+# literals: kfp ships only a component's own source to the pod.
 @dsl.pipeline(
     name=PIPELINE_NAME,
     description="Headwater: chunk JSONL -> instruction splits -> QLoRA adapter -> quantized eval report.",
@@ -82,24 +91,25 @@ def headwater_finetune_pipeline(
     examples_uri: str,
     base_model_path: str = "",
     model_cache_pvc: str = "headwater-model-cache",
-    eval_fraction: float = 0.1,
-    min_completion_tokens: int = 4,
-    max_total_tokens: int = 256,
-    lora_r: int = 16,
-    lora_alpha: int = 32,
-    lora_dropout: float = 0.05,
-    lora_target_modules: str = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj",
-    epochs: float = 1.0,
-    max_steps: int = -1,
-    learning_rate: float = 2e-4,
-    per_device_batch_size: int = 4,
-    gradient_accumulation_steps: int = 4,
-    optimizer: str = "paged_adamw_8bit",
-    compute_dtype: str = "bfloat16",
-    eval_precisions: str = "full,int8,nf4",
+    eval_fraction: float = DatasetSettings.eval_fraction,
+    min_completion_tokens: int = DatasetSettings.min_completion_tokens,
+    max_total_tokens: int = DatasetSettings.max_total_tokens,
+    lora_r: int = LoraSettings.r,
+    lora_alpha: int = LoraSettings.alpha,
+    lora_dropout: float = LoraSettings.dropout,
+    lora_target_modules: str = ",".join(LoraSettings.target_modules),
+    epochs: float = TrainingSettings.epochs,
+    max_steps: int = TrainingSettings.max_steps,
+    learning_rate: float = TrainingSettings.learning_rate,
+    per_device_batch_size: int = TrainingSettings.per_device_batch_size,
+    gradient_accumulation_steps: int = TrainingSettings.gradient_accumulation_steps,
+    optimizer: str = TrainingSettings.optimizer,
+    compute_dtype: str = QuantizationSettings.compute_dtype,
+    eval_precisions: str = ",".join(EvalSettings.precisions),
+    # GPU default; EvalSettings' own default (float32) suits CPU.
     eval_full_precision_dtype: str = "bfloat16",
-    eval_max_examples: int = 256,
-    seed: int = 42,
+    eval_max_examples: int = EvalSettings.max_examples,
+    seed: int = TrainingSettings.seed,
 ) -> PipelineOutputs:
     examples = dsl.importer(artifact_uri=examples_uri, artifact_class=dsl.Dataset, reimport=False)
     examples.set_display_name("chunk-examples")

@@ -84,28 +84,32 @@ def build_parser() -> argparse.ArgumentParser:
                         help="save_pretrained directory of a real base model; empty builds the tiny local model")
     data, lora, train = help_text(DatasetSettings), help_text(LoraSettings), help_text(TrainingSettings)
     parser.add_argument("--epochs", type=float, default=LOCAL_DEFAULTS["epochs"], help=train["epochs"])
-    parser.add_argument("--max-steps", type=int, default=-1, help=train["max_steps"])
+    parser.add_argument("--max-steps", type=int, default=TrainingSettings.max_steps, help=train["max_steps"])
     parser.add_argument("--learning-rate", type=float, default=LOCAL_DEFAULTS["learning_rate"],
                         help=train["learning_rate"])
     parser.add_argument("--batch-size", type=int, default=LOCAL_DEFAULTS["per_device_batch_size"],
                         help=train["per_device_batch_size"])
     parser.add_argument("--grad-accum", type=int, default=LOCAL_DEFAULTS["gradient_accumulation_steps"],
                         help=train["gradient_accumulation_steps"])
-    parser.add_argument("--lora-r", type=int, default=16, help=lora["r"])
-    parser.add_argument("--lora-alpha", type=int, default=32, help=lora["alpha"])
-    parser.add_argument("--lora-dropout", type=float, default=0.05, help=lora["dropout"])
-    parser.add_argument("--lora-target-modules", default="q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj",
+    parser.add_argument("--lora-r", type=int, default=LoraSettings.r, help=lora["r"])
+    parser.add_argument("--lora-alpha", type=int, default=LoraSettings.alpha, help=lora["alpha"])
+    parser.add_argument("--lora-dropout", type=float, default=LoraSettings.dropout, help=lora["dropout"])
+    parser.add_argument("--lora-target-modules", default=",".join(LoraSettings.target_modules),
                         help="comma-separated; " + lora["target_modules"])
-    parser.add_argument("--optimizer", choices=OPTIMIZERS, default="paged_adamw_8bit", help=train["optimizer"])
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, default=TrainingSettings.optimizer, help=train["optimizer"])
     parser.add_argument("--compute-dtype", choices=COMPUTE_DTYPES, default=LOCAL_DEFAULTS["compute_dtype"],
                         help=help_text(QuantizationSettings)["compute_dtype"] + " Also the eval's full precision.")
-    parser.add_argument("--eval-fraction", type=float, default=0.1, help=data["eval_fraction"])
-    parser.add_argument("--min-completion-tokens", type=int, default=4, help=data["min_completion_tokens"])
-    parser.add_argument("--max-total-tokens", type=int, default=256, help=data["max_total_tokens"])
-    parser.add_argument("--precisions", default="full,int8,nf4",
+    parser.add_argument("--eval-fraction", type=float, default=DatasetSettings.eval_fraction,
+                        help=data["eval_fraction"])
+    parser.add_argument("--min-completion-tokens", type=int, default=DatasetSettings.min_completion_tokens,
+                        help=data["min_completion_tokens"])
+    parser.add_argument("--max-total-tokens", type=int, default=DatasetSettings.max_total_tokens,
+                        help=data["max_total_tokens"])
+    parser.add_argument("--precisions", default=",".join(EvalSettings.precisions),
                         help="comma-separated; " + help_text(EvalSettings)["precisions"])
-    parser.add_argument("--eval-max-examples", type=int, default=256, help=help_text(EvalSettings)["max_examples"])
-    parser.add_argument("--seed", type=int, default=42, help=train["seed"])
+    parser.add_argument("--eval-max-examples", type=int, default=EvalSettings.max_examples,
+                        help=help_text(EvalSettings)["max_examples"])
+    parser.add_argument("--seed", type=int, default=TrainingSettings.seed, help=train["seed"])
     parser.add_argument("--cpu-threads", type=int, default=1,
                         help="torch CPU threads per component (OMP_NUM_THREADS). 1 by default: the tiny model's "
                              "matmuls gain nothing from threads, and on a small shared machine OpenMP threads "

@@ -19,6 +19,7 @@ from typing import Any
 
 from kfp_components.lib.config import EvalSettings, QuantizationSettings, to_bnb_config, to_int8_config, torch_dtype
 from kfp_components.lib.memory import PeakMemory
+from kfp_components.lib.sft_data import tokenize_pairs
 
 MODELS = ("base", "adapted")
 IGNORE_INDEX = -100
@@ -54,8 +55,7 @@ def build_eval_batches(tokenizer: Any, rows: list[dict[str, Any]], batch_size: i
     import torch
 
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    prompt_ids = tokenizer([r["prompt"] for r in rows], add_special_tokens=True)["input_ids"]
-    completion_ids = tokenizer([r["completion"] for r in rows], add_special_tokens=False)["input_ids"]
+    prompt_ids, completion_ids = tokenize_pairs(tokenizer, [r["prompt"] for r in rows], [r["completion"] for r in rows])
     sequences = [
         (p + c + [tokenizer.eos_token_id], [IGNORE_INDEX] * len(p) + c + [tokenizer.eos_token_id])
         for p, c in zip(prompt_ids, completion_ids, strict=True)
@@ -229,7 +229,7 @@ def markdown_report(rows: list[EvalRow], facts: dict[str, Any]) -> str:
         lines.append(f"| {_precision_label(precision, full_dtype)} | {cells[0]} | {cells[1]} | {change} |")
     lines += [
         "",
-        f"| model | precision | perplexity | tokens/s | peak memory (MB) | weights (MB) | status |",
+        "| model | precision | perplexity | tokens/s | peak memory (MB) | weights (MB) | status |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
     for row in rows:

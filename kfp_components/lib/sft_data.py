@@ -139,14 +139,20 @@ def dedup_by_text(records: Iterable[ChunkRecord]) -> tuple[list[ChunkRecord], li
     return list(kept.values()), rejected
 
 
-def count_tokens(tokenizer: Any, prompts: Sequence[str], completions: Sequence[str]) -> Iterator[tuple[int, int]]:
-    """(completion tokens, prompt + completion + EOS tokens) per example.
-
-    The prompt is tokenized with special tokens (a BOS, if the model uses one) and
-    the completion without, matching how the trainer and the eval build sequences.
-    """
+def tokenize_pairs(
+    tokenizer: Any, prompts: Sequence[str], completions: Sequence[str]
+) -> tuple[list[list[int]], list[list[int]]]:
+    """(prompt ids, completion ids): the prompt with special tokens (a BOS, if the model
+    uses one), the completion without, matching how the trainer builds sequences.
+    The length filter and the eval both tokenize through here."""
     prompt_ids = tokenizer(list(prompts), add_special_tokens=True)["input_ids"]
     completion_ids = tokenizer(list(completions), add_special_tokens=False)["input_ids"]
+    return prompt_ids, completion_ids
+
+
+def count_tokens(tokenizer: Any, prompts: Sequence[str], completions: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """(completion tokens, prompt + completion + EOS tokens) per example."""
+    prompt_ids, completion_ids = tokenize_pairs(tokenizer, prompts, completions)
     for p_ids, c_ids in zip(prompt_ids, completion_ids, strict=True):
         yield len(c_ids), len(p_ids) + len(c_ids) + 1
 
