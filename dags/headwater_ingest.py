@@ -87,6 +87,14 @@ def _skip(reason: str) -> None:
     raise AirflowSkipException(reason)
 
 
+def _run_only_if_chosen(decision: dict, side: str) -> None:
+    """Skip this task unless `check` chose its side ("ingest" or "unchanged"); a dry run skips both."""
+    if decision["dry_run"]:
+        _skip(f"{decision['source']}: dry run")
+    if decision["process"] != (side == "ingest"):
+        _skip(f"{decision['source']}: {decision['reason']}")
+
+
 def _label(name: str) -> None:
     """Show the file name instead of a number as the map index in the UI."""
     get_current_context()["file_name"] = name
@@ -146,8 +154,7 @@ def headwater_ingest():
         from headwater import stages
 
         _label(decision["file"])
-        if decision["process"] or decision["dry_run"]:
-            _skip(f"{decision['source']}: {'dry run' if decision['dry_run'] else decision['reason']}")
+        _run_only_if_chosen(decision, "unchanged")
         return stages.mark_unchanged(_ref(decision), _settings(), decision["reason"])
 
     @task(map_index_template="{{ file_name }}")
@@ -157,8 +164,7 @@ def headwater_ingest():
         from headwater import stages
 
         _label(decision["file"])
-        if not decision["process"] or decision["dry_run"]:
-            _skip(f"{decision['source']}: {'dry run' if decision['dry_run'] else decision['reason']}")
+        _run_only_if_chosen(decision, "ingest")
         with ObjectStoragePath(decision["uri"]).open("rb") as source:  # streamed: memory stays flat as files grow
             info = stages.ingest(source, _ref(decision), _settings())
         print(info)

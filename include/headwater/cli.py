@@ -21,6 +21,12 @@ def _airflow(*args: str, log, env: dict[str, str]) -> int:
     return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
 
 
+def _log_path(env: dict[str, str], name: str) -> Path:
+    logs = Path(env["HEADWATER_HOME"]) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return logs / name
+
+
 def ensure_airflow_db(env: dict[str, str], log) -> None:
     """Create/upgrade the local SQLite metadata DB (a no-op when it is current)."""
     db = Path(env["AIRFLOW_HOME"]) / "airflow.db"
@@ -76,9 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from headwater.storage import read_json
 
     settings = Settings.from_env()
-    logs = Path(env["HEADWATER_HOME"]) / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / f"run-{args.date}.log"
+    log_path = _log_path(env, f"run-{args.date}.log")
     with open(log_path, "w") as log:
         ensure_airflow_db(env, log)
         files = list_local(settings.landing_uri, args.date)
@@ -119,9 +123,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
     conf = {k: v for k, v in {"force": args.force or None, "base_model": args.base_model, "epochs": args.epochs,
                               "lora_r": args.lora_r, "lora_alpha": args.lora_alpha,
                               "min_new_examples": args.min_new_examples}.items() if v is not None}
-    logs = Path(env["HEADWATER_HOME"]) / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / f"finetune-{args.date}.log"
+    log_path = _log_path(env, f"finetune-{args.date}.log")
     with open(log_path, "w") as log:
         ensure_airflow_db(env, log)
         print(f"headwater_finetune {args.date}: export, then QLoRA fine-tune + quantized eval "
