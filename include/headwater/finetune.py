@@ -116,11 +116,14 @@ def _source_name(source_file: str) -> str:
     return source_file.rsplit("/", 1)[-1]
 
 
-def _tables(data_dir: Path, area: str) -> Iterator[tuple[Path, Any]]:
+def _tables(data_dir: Path, area: str, columns: list[str] | None = None) -> Iterator[tuple[Path, Any]]:
+    """Each ``<area>/date=*/*.parquet`` table, with ``columns`` only (those present; callers check what is missing)."""
     import pyarrow.parquet as pq
 
     for path in sorted((data_dir / area).glob("date=*/*.parquet")):
-        yield path, pq.read_table(path)
+        file = pq.ParquetFile(path)
+        names = file.schema_arrow.names
+        yield path, file.read(columns=None if columns is None else [c for c in columns if c in names])
 
 
 def _is_data_column(name: str) -> bool:
@@ -131,12 +134,12 @@ def _is_data_column(name: str) -> bool:
 def chunk_examples(data_dir: Path) -> tuple[list[Example], set[tuple[str, str]]]:
     """Every chunk, and the (source file, column) pairs that were chunked."""
     examples, chunked = [], set()
-    for path, table in _tables(data_dir, "chunks"):
-        missing = {"id", "source_file", "column", "text"} - set(table.column_names)
+    wanted = ["id", "source_file", "column", "text"]
+    for path, table in _tables(data_dir, "chunks", wanted):
+        missing = set(wanted) - set(table.column_names)
         if missing:
             raise ValueError(f"{path}: chunk table lacks {sorted(missing)} — re-run the chunk stage for that date")
-        rows = table.select(["id", "source_file", "column", "text"]).to_pylist()
-        for row in rows:
+        for row in table.to_pylist():
             chunked.add((row["source_file"], row["column"]))
             if row["text"] and row["text"].strip():
                 examples.append(Example(row["id"], row["text"], _source_name(row["source_file"]), row["column"]))
@@ -442,10 +445,10 @@ def run_local(
         raise LocalRunError(f"local fine-tune timed out after {timeout_s:g} s and was killed; partial outputs in {out_dir}")
     if rc != 0:
         raise LocalRunError(f"local fine-tune failed (run_local exit {rc}):\n{_error_lines(tail)}")
-    summary_path = out_dir / "summary.json"
-    if not summary_path.exists():
-        raise LocalRunError(f"run_local exited 0 but wrote no {summary_path}")
-    return json.loads(summary_path.read_text(encoding="utf-8"))
+    summary = read_json(out_dir / "summary.json")
+    if summary is None:
+        raise LocalRunError(f"run_local exited 0 but wrote no {out_dir / 'summary.json'}")
+    return summary
 
 
 # --------------------------------------------------------------------------- report

@@ -23,7 +23,7 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from headwater_kfp.client import KfpApiError, KfpConfig, KfpRestClient, build_run_body, load_pipeline_package, run_outcome
 from headwater_kfp.hook import KubeflowPipelinesHook
 from headwater_kfp.links import RUN_URL_KEY, KubeflowRunLink
-from headwater_kfp.trigger import KubeflowRunTrigger, run_event
+from headwater_kfp.trigger import MAX_TRANSIENT_ERRORS, KubeflowRunTrigger, run_event, settled_event
 
 
 def _without_conn_id(uri: str) -> str:
@@ -205,15 +205,14 @@ class KubeflowPipelineOperator(BaseOperator):
                 errors = 0
             except KfpApiError as exc:
                 errors += 1
-                if not exc.transient or errors > 5:
+                if not exc.transient or errors > MAX_TRANSIENT_ERRORS:
                     return run_event("error", run_id, url, message=str(exc))
-                self.log.warning("KFP run %s: %s (try %d of 5)", run_id, exc, errors)
+                self.log.warning("KFP run %s: %s (try %d of %d)", run_id, exc, errors, MAX_TRANSIENT_ERRORS)
                 time.sleep(self.poll_interval)
                 continue
-            if outcome.finished:
-                return run_event("success" if outcome.succeeded else "failed", run_id, url, outcome.state, outcome.message)
-            if time.time() >= deadline:
-                return run_event("timeout", run_id, url, outcome.state)
+            event = settled_event(outcome, run_id, url, deadline)
+            if event is not None:
+                return event
             self.log.info("KFP run %s is %s", run_id, outcome.state)
             time.sleep(min(self.poll_interval, max(deadline - time.time(), 0.0)))
 

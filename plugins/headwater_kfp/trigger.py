@@ -9,13 +9,25 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from headwater_kfp.client import KfpApiError, KfpRestClient, run_outcome
+from headwater_kfp.client import KfpApiError, KfpRestClient, RunOutcome, run_outcome
 from headwater_kfp.hook import KubeflowPipelinesHook
+
+MAX_TRANSIENT_ERRORS = 5  # network/5xx errors in a row waited out before giving up
 
 
 def run_event(status: str, run_id: str, run_url: str, state: str = "", message: str = "") -> dict[str, Any]:
     """The payload the operator's ``execute_complete`` reads (also built by its synchronous wait)."""
     return {"status": status, "run_id": run_id, "run_url": run_url, "state": state, "message": message}
+
+
+def settled_event(outcome: RunOutcome, run_id: str, run_url: str, deadline: float) -> dict[str, Any] | None:
+    """The event for a polled run that is over (finished, or past ``deadline``); None while it may still run.
+    One classification for the trigger and the operator's synchronous wait."""
+    if outcome.finished:
+        return run_event("success" if outcome.succeeded else "failed", run_id, run_url, outcome.state, outcome.message)
+    if time.time() >= deadline:
+        return run_event("timeout", run_id, run_url, outcome.state, "the run did not finish before the operator's run_timeout")
+    return None
 
 
 class KubeflowRunTrigger(BaseTrigger):
@@ -27,7 +39,7 @@ class KubeflowRunTrigger(BaseTrigger):
     """
 
     def __init__(self, run_id: str, run_url: str, kfp_conn_id: str, deadline: float,
-                 poll_interval: float = 30.0, max_transient_errors: int = 5) -> None:
+                 poll_interval: float = 30.0, max_transient_errors: int = MAX_TRANSIENT_ERRORS) -> None:
         super().__init__()
         self.run_id = run_id
         self.run_url = run_url
@@ -64,13 +76,9 @@ class KubeflowRunTrigger(BaseTrigger):
                 await asyncio.sleep(self.poll_interval)
                 continue
             outcome = run_outcome(run)
-            if outcome.finished:
-                status = "success" if outcome.succeeded else "failed"
-                yield TriggerEvent(run_event(status, self.run_id, self.run_url, outcome.state, outcome.message))
-                return
-            if time.time() >= self.deadline:
-                yield TriggerEvent(run_event("timeout", self.run_id, self.run_url, outcome.state,
-                                             "the run did not finish before the operator's run_timeout"))
+            event = settled_event(outcome, self.run_id, self.run_url, self.deadline)
+            if event is not None:
+                yield TriggerEvent(event)
                 return
             self.log.info("KFP run %s is %s", self.run_id, outcome.state)
             await asyncio.sleep(min(self.poll_interval, max(self.deadline - time.time(), 0.0)))

@@ -61,6 +61,14 @@ def run_trigger(trigger: KubeflowRunTrigger) -> list[Any]:
     return asyncio.run(collect())
 
 
+def deferred_event(op: KubeflowPipelineOperator, ctx: dict[str, Any]) -> dict[str, Any]:
+    """Execute until the operator defers, then run its trigger as the triggerer would: the one event's payload."""
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute(ctx)
+    (event,) = run_trigger(deferred.value.trigger)
+    return event.payload
+
+
 def test_submits_inline_spec_with_token_and_waits_for_success(kfp, conn_id) -> None:
     ctx = context()
     result = make_operator(conn_id).execute(ctx)
@@ -150,23 +158,19 @@ def test_deferrable_failure_carries_the_message(kfp, conn_id) -> None:
     kfp.state.states = ["PENDING", "FAILED"]
     kfp.state.error_message = "pod evicted: node preempted"
     op, ctx = make_operator(conn_id, deferrable=True), context()
-    with pytest.raises(TaskDeferred) as deferred:
-        op.execute(ctx)
-    (event,) = run_trigger(deferred.value.trigger)
-    assert (event.payload["status"], event.payload["message"]) == ("failed", "pod evicted: node preempted")
+    event = deferred_event(op, ctx)
+    assert (event["status"], event["message"]) == ("failed", "pod evicted: node preempted")
     with pytest.raises(AirflowException, match="KFP run run-1 FAILED: pod evicted: node preempted"):
-        op.execute_complete(ctx, event.payload)
+        op.execute_complete(ctx, event)
 
 
 def test_deferrable_timeout_terminates(kfp, conn_id) -> None:
     kfp.state.states = ["RUNNING"]
     op, ctx = make_operator(conn_id, deferrable=True, run_timeout=0.2), context()
-    with pytest.raises(TaskDeferred) as deferred:
-        op.execute(ctx)
-    (event,) = run_trigger(deferred.value.trigger)
-    assert (event.payload["status"], event.payload["state"]) == ("timeout", "RUNNING")
+    event = deferred_event(op, ctx)
+    assert (event["status"], event["state"]) == ("timeout", "RUNNING")
     with pytest.raises(AirflowException, match="still RUNNING after 0.2 s \\(terminated\\)"):
-        op.execute_complete(ctx, event.payload)
+        op.execute_complete(ctx, event)
     assert kfp.state.terminated == ["run-1"]
 
 
