@@ -42,6 +42,7 @@ from headwater.chunk import (
 )
 from headwater.clean import LINE, ROW_ID, SOURCE, data_columns
 from headwater.nlp import LANGUAGES, STEMMERS, KeywordExtractor, sentence_spans
+from headwater.options import check_choice, check_type
 
 KEYWORD, HEADING, QUERY = "keyword", "heading", "query"
 STRATEGIES = (RAW, KEYWORD, HEADING, QUERY)
@@ -104,8 +105,7 @@ class ColumnChunking:
     )
 
     def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES:
-            raise ValueError(f"strategy: {self.strategy!r} is not one of {', '.join(STRATEGIES)}")
+        check_choice("strategy", self.strategy, STRATEGIES)
         for name, (owner, default) in _ONLY_FOR.items():
             if getattr(self, name) is None:
                 if owner == self.strategy:
@@ -120,10 +120,8 @@ class ColumnChunking:
             _check_int(self, "keywords", 1)
             _check_int(self, "phrase_min_count", 1)
             _check_number(self, "phrase_threshold", -1.0, 1.0, low_open=True)
-            if self.language not in LANGUAGES:
-                raise ValueError(f"language: {self.language!r} is not one of {', '.join(LANGUAGES)}")
-            if self.stemmer not in STEMMERS:
-                raise ValueError(f"stemmer: {self.stemmer!r} is not one of {', '.join(STEMMERS)}")
+            check_choice("language", self.language, LANGUAGES)
+            check_choice("stemmer", self.stemmer, STEMMERS)
         if self.strategy == HEADING:
             _check_int(self, "max_heading_chars", 10)
         if self.strategy == QUERY:
@@ -181,8 +179,7 @@ class ChunkingOptions:
         if not isinstance(self.columns, Mapping):
             raise ValueError("columns: expected a mapping of column name to strategy")
         self.columns = {str(c): _parse_at(f"columns.{c}", v) for c, v in self.columns.items()}
-        if not isinstance(self.detect, bool):
-            raise ValueError(f"detect: expected true or false, got {self.detect!r}")
+        check_type("detect", self.detect, bool, "true or false")
         for name in ("detect_min_chars", "detect_min_words"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:

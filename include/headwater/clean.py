@@ -10,14 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
 import pandas as pd
 
-import numpy as np
-
-from headwater.dedup import DedupOptions, DedupState
-from headwater.ids import stable_id
-from headwater.text import TextOptions, is_na, normalize_array
-from headwater.types import NullSpellings  # noqa: F401  (a step of the pipeline; re-exported)
+from headwater.dedup import CLUSTER_ID, DedupOptions, DedupState, content_keys
+from headwater.text import TextOptions, normalize_array
 
 if TYPE_CHECKING:
     from headwater.schema import ColumnMapping
@@ -106,14 +103,12 @@ class ExactDuplicates:
         self.state: DedupState | None = None
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
-        from headwater.dedup import CLUSTER_ID, DedupState, content_keys, data_columns_for_keys
-
         if not self.options.exact or df.empty:
             return StepOutput(df)
         if self.state is None:
             self.state = DedupState(self.options)
         df = df.reset_index(drop=True)
-        keys = content_keys(df, data_columns_for_keys(df))
+        keys = content_keys(df, data_columns(df))
         row_ids = df[ROW_ID].astype(str).to_numpy()
         first_pos = pd.Series(np.arange(len(df))).groupby(keys, sort=False).transform("first").to_numpy()
         earlier = self.state.find_exact(keys)
@@ -163,7 +158,6 @@ class CleanResult:
     curated: pd.DataFrame
     duplicates: pd.DataFrame
     quarantined: pd.DataFrame
-    column_map: dict[str, str]
     steps: dict[str, dict[str, int]]
 
 
@@ -262,6 +256,5 @@ def run_steps(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
         curated=df.reset_index(drop=True),
         duplicates=pd.concat(duplicates, ignore_index=True) if duplicates else pd.DataFrame(),
         quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(),
-        column_map={},
         steps=stats,
     )

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from headwater.options import check_choice, check_range, check_type
+from headwater.schema import looks_like_identifier
 
 Scope = Literal["file", "run", "history"]
 SCOPES = ("file", "run", "history")
@@ -309,12 +310,6 @@ def content_keys(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
     joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
     names = hash_strings(pa.array(["\x1f".join(columns)], pa.large_string()))[0]
     return hash_strings(joined) ^ names
-
-
-def identifier_like(name: str) -> bool:
-    from headwater.schema import looks_like_identifier
-
-    return looks_like_identifier(name)
 
 
 # ------------------------------------------------------------------ state
@@ -633,7 +628,7 @@ def compare_columns(df: pd.DataFrame, options: DedupOptions, identifiers: set[st
             raise ValueError(f"dedup.columns: {', '.join(missing)} not in the data (columns: {', '.join(data)})")
         return list(options.columns)
     skip = set(options.ignore) | set(identifiers)
-    return [c for c in data if c not in skip and not identifier_like(c)]
+    return [c for c in data if c not in skip and not looks_like_identifier(c)]
 
 
 def short_fields(df: pd.DataFrame, columns: list[str], max_chars: int) -> tuple[pa.Table, np.ndarray]:
@@ -807,7 +802,7 @@ class NearDuplicates:
         self.state: DedupState | None = None
 
     def apply(self, df: pd.DataFrame):  # type: ignore[no-untyped-def]
-        from headwater.clean import LINE, ROW_ID, SOURCE, StepOutput
+        from headwater.clean import LINE, ROW_ID, SOURCE, StepOutput, data_columns
 
         opts = self.options
         if not opts.near or df.empty:
@@ -834,7 +829,7 @@ class NearDuplicates:
         if last is not None and len(last[0]) == len(df) and np.array_equal(last[0], np.asarray(row_ids, dtype=object)):
             keys = last[1][kept]  # the exact step just hashed these very rows
         else:
-            keys = content_keys(df.iloc[kept], data_columns_for_keys(df))
+            keys = content_keys(df.iloc[kept], data_columns(df))
         state.add_refs(
             [row_ids[i] for i in kept], [row_ids[i] for i in kept], df[SOURCE].iloc[kept].astype(str).tolist(),
             df[LINE].iloc[kept].astype(int).tolist(), sig8[kept], bands[kept], fields.take(pa.array(kept)),
@@ -845,11 +840,6 @@ class NearDuplicates:
         dups[CLUSTER_ID] = found.cluster_id
         dups[SIMILARITY] = found.similarity
         return StepOutput(df.iloc[kept], duplicates=dups)
-
-
-def data_columns_for_keys(df: pd.DataFrame) -> list[str]:
-    """The columns a row's content key covers: every data column (bookkeeping ones start with '_')."""
-    return [c for c in df.columns if not c.startswith("_")]
 
 
 def attach_index(steps: list, data_dir: Path, source: str) -> DedupState | None:  # type: ignore[type-arg]

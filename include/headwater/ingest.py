@@ -135,25 +135,8 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def detect_encoding(data: bytes) -> str:
-    """BOMs first, then BOM-less UTF-16, strict UTF-8, cp1252 for Western text, then charset-normalizer's guess."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    utf16 = utf16_without_bom(data)
-    if utf16:
-        return utf16
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if _looks_western(data):
-        return "cp1252"
-    best = charset_normalizer.from_bytes(data[: SNIFF_BYTES * 4]).best()
-    if best is None:
-        raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
-    return best.encoding
+    """The encoding CsvFile would detect for ``data`` (see _stream_encoding)."""
+    return _stream_encoding(io.BytesIO(data), 0, data[: SNIFF_BYTES * 4])[0]
 
 
 def _looks_western(data: bytes) -> bool:
@@ -266,7 +249,8 @@ def _check_decodes(stream: BinaryIO, origin: int, encoding: str) -> None:
 
 
 def _stream_encoding(stream: BinaryIO, origin: int, head: bytes) -> tuple[str, bool]:
-    """detect_encoding's rules over a stream: (encoding, already checked to decode the whole file)."""
+    """(encoding, already checked to decode the whole file): BOMs first, then BOM-less UTF-16,
+    strict UTF-8 (the whole stream, block by block), cp1252 for Western text, then charset-normalizer's guess."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -486,8 +470,6 @@ class CsvFile:
         self._last_error = str(exc)
         return end
 
-    def _raw(self, first: int, last: int) -> str:
-        return self._src.span(first, last)
     def _read_header(self) -> list[str]:
         while True:
             item = self._next()
@@ -539,14 +521,14 @@ class CsvFile:
                     if len(row) > width and not any(c.strip() for c in row[width:]):
                         row = row[:width]  # trailing delimiters only
                     if len(row) != width:
-                        issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", self._raw(line, last)))
+                        issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", src.span(line, last)))
                     elif max(map(len, row)) > limit:
                         i = max(range(width), key=lambda k: len(row[k]))
                         reason = (
                             f"{name} line {line}: field {i + 1} ({self.header[i].strip() or 'unnamed'}) has {len(row[i]):,} characters, "
                             f"more than read.max_field_chars={limit:,} — row quarantined"
                         )
-                        issues.append(RowIssue(line, reason, self._raw(line, last)))
+                        issues.append(RowIssue(line, reason, src.span(line, last)))
                     else:
                         records.append(row)
                         lines.append(line)

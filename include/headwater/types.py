@@ -22,9 +22,9 @@ import pyarrow as pa
 
 from headwater.options import check_choice, check_range, check_type
 from headwater.schema import looks_like_identifier
+from headwater.text import NA_SPELLINGS as DEFAULT_NA
 
 RAW_SUFFIX = "__raw"
-DEFAULT_NA = ("", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", "#n/a")
 DATE_DTYPE = pd.ArrowDtype(pa.date32())
 DATETIME_DTYPE = "datetime64[us, UTC]"
 PANDAS_DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "date": DATE_DTYPE, "datetime": DATETIME_DTYPE}
@@ -249,8 +249,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         else:
             typed = pd.array(numbers, dtype="Float64")
     elif kind == "boolean":
-        lowered = distinct.str.strip().str.lower()
-        typed = pd.array(lowered.map(lambda v: True if v in TRUE else False if v in FALSE else None).tolist(), dtype="boolean")
+        typed = pd.array(distinct.map(parse_bool).tolist(), dtype="boolean")
     elif kind in ("date", "datetime"):
         dayfirst = formats.setdefault("dayfirst", _decide_dayfirst(distinct, options.dayfirst))
         stamps = parse_datetimes(distinct, dayfirst)
@@ -307,7 +306,7 @@ class NullSpellings:
     name = "null_spellings"
 
     def __init__(self, extra: list[str] | tuple[str, ...] = ()) -> None:
-        self.spellings = frozenset(DEFAULT_NA) | {s.strip().lower() for s in extra}
+        self.spellings = DEFAULT_NA | {s.strip().lower() for s in extra}
 
     def apply(self, df: pd.DataFrame):
         from headwater.clean import StepOutput, data_columns
