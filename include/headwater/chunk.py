@@ -54,6 +54,11 @@ def load_tokenizer(model_dir: Path) -> Tokenizer:
     return tok
 
 
+def same_word(word_ids: list[int | None], i: int) -> bool:
+    """True when token ``i`` continues the word of token ``i - 1``: a window must not start or end there."""
+    return 0 < i < len(word_ids) and word_ids[i] is not None and word_ids[i] == word_ids[i - 1]
+
+
 def token_windows(word_ids: list[int | None], size: int, overlap: int) -> list[tuple[int, int]]:
     """Token index windows [start, end) of at most ``size`` tokens, overlapping by about ``overlap``.
 
@@ -63,21 +68,17 @@ def token_windows(word_ids: list[int | None], size: int, overlap: int) -> list[t
     n = len(word_ids)
     if n == 0:
         return []
-
-    def same_word(i: int) -> bool:
-        return 0 < i < n and word_ids[i] is not None and word_ids[i] == word_ids[i - 1]
-
     windows: list[tuple[int, int]] = []
     start = 0
     while True:
         end = min(start + size, n)
-        while end < n and end > start + 1 and same_word(end):
+        while end < n and end > start + 1 and same_word(word_ids, end):
             end -= 1  # do not cut the last word in two
         windows.append((start, end))
         if end == n:
             return windows
         nxt = max(end - overlap, start + 1)
-        while nxt < end and same_word(nxt):
+        while nxt < end and same_word(word_ids, nxt):
             nxt += 1  # begin the next window on a whole word
         start = nxt
 

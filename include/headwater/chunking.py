@@ -39,6 +39,7 @@ from headwater.chunk import (
     chunk_table_frame,
     chunk_text,
     detect_text_columns,
+    same_word,
 )
 from headwater.clean import LINE, ROW_ID, SOURCE, data_columns
 from headwater.nlp import LANGUAGES, STEMMERS, KeywordExtractor, sentence_spans
@@ -275,17 +276,13 @@ def centred_window(
     (token index) before the keyword if one falls in the window, and never cutting a word in two.
     """
     n = len(word_ids)
-
-    def same_word(i: int) -> bool:
-        return 0 < i < n and word_ids[i] is not None and word_ids[i] == word_ids[i - 1]
-
     centre = (tok_first + tok_last) // 2
     start = max(0, min(centre - size // 2, n - size))
     start = next((s for s in sorted(sentence_starts) if start <= s <= tok_first), start)
-    while start < tok_first and same_word(start):
+    while start < tok_first and same_word(word_ids, start):
         start += 1
     end = min(start + size, n)
-    while end > tok_last + 1 and same_word(end):
+    while end > tok_last + 1 and same_word(word_ids, end):
         end -= 1
     return start, end
 
