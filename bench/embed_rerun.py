@@ -1,6 +1,6 @@
 """Embed stage: first run vs an unchanged re-run (target: the re-run is >= 20x faster).
 
-Both runs execute the real stage (`headwater.stages.embed`) on the same chunk file in a
+Both runs execute the real stage (`headwater.embed.stage.embed`) on the same chunk file in a
 fresh data dir. The first run sends every text to all-MiniLM-L6-v2; the re-run finds
 every (model, text hash) in the embedding cache and only rewrites the vector store.
 The model is loaded before timing, so the ratio is not inflated by model start-up.
@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from headwater import stages
-from headwater.config import Settings
-from headwater.embed import load_model
+from headwater.config.settings import Settings
+from headwater.embed.stage import embed
+from headwater.embed.model import load_model
 from headwater.layout import Layout
+from headwater.manifest import FileRef
 from headwater.storage import write_json, write_parquet
 
 WORDS = (
@@ -55,7 +56,7 @@ def main() -> None:
 
     home = Path(tempfile.mkdtemp(prefix="headwater-bench-embed-"))
     settings = Settings(home=home)
-    ref = stages.FileRef("2026-11-20", "chunks.csv", run_id="bench")
+    ref = FileRef("2026-11-20", "chunks.csv", run_id="bench")
     lay = Layout(settings.data_dir, ref.date)
     write_parquet(lay.chunks(ref.key), make_chunks(args.chunks))
     write_json(
@@ -67,9 +68,9 @@ def main() -> None:
     load_model(settings.embedding_model)  # warm: measure embedding work, not model start-up
 
     t0 = time.perf_counter()
-    first = stages.embed(ref, settings)
+    first = embed(ref, settings)
     t1 = time.perf_counter()
-    again = stages.embed(ref, settings)
+    again = embed(ref, settings)
     t2 = time.perf_counter()
     assert first["vectors"] == again["vectors"] == args.chunks, (first, again)
 

@@ -12,7 +12,7 @@ Phases:
             types, empty rows, exact and near duplicates, imputation, validation), curated /
             duplicates Parquet, quarantine JSONL and the dedup index shard. RSS is sampled as the
             rows go by.
-* ingest    ``stages.ingest`` alone over the open file (streaming reader -> staging Parquet): its
+* ingest    the ingest stage alone over the open file (streaming reader -> staging Parquet): its
             peak RSS should stay about flat as the file grows.
 * lsh       the near-duplicate step alone, datasketch ``MinHash`` + ``MinHashLSH`` or ours, on the
             same record texts and the same settings (num_perm, bands x rows, byte shingles, threshold),
@@ -65,14 +65,15 @@ def phase_naive(csv_path: Path, work: Path) -> dict:
 def phase_ingest(csv_path: Path, work: Path, batch_size: int) -> dict:
     import shutil
 
-    from headwater import stages
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
+    from headwater.ingest.stage import ingest
+    from headwater.manifest import FileRef
 
     shutil.rmtree(work / "ingest", ignore_errors=True)
     settings = Settings(home=work / "ingest", landing_uri=(work / "ingest").as_uri(), batch_rows=batch_size)
     t0 = time.perf_counter()
     with open(csv_path, "rb") as source:  # read block by block, never loaded whole
-        info = stages.ingest(source, stages.FileRef("2026-11-20", csv_path.name), settings)
+        info = ingest(source, FileRef("2026-11-20", csv_path.name), settings)
     return {"seconds": time.perf_counter() - t0, "peak_mb": peak_mb(), "rows_read": info["rows_read"]}
 
 
@@ -81,21 +82,24 @@ def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> d
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from headwater.clean import LINE, REASON, build_steps, frame_from_staging, run_steps
-    from headwater.dedup import attach_index, save_index
-    from headwater.ingest import CsvFile
-    from headwater.sources import load_sources
+    from headwater.clean.frame import frame_from_staging
+    from headwater.clean.pipeline import attach_index, build_steps, run_steps, save_index
+    from headwater.clean.steps.base import LINE, REASON
+    from headwater.config.settings import Settings
+    from headwater.config.source import load_sources
+    from headwater.ingest.csv_file import CsvFile
+    from headwater.layout import Layout
 
     import shutil
 
     shutil.rmtree(work / "data", ignore_errors=True)  # no index from earlier bench runs: one file, compared with itself
     t0 = time.perf_counter()
     source = f"2026-11-20/{csv_path.name}"
-    config = load_sources().for_file(csv_path.name)
+    config = load_sources(Settings().config_dir).for_file(csv_path.name)
     csv_file = open(csv_path, "rb")  # noqa: SIM115 - read block by block while the batches run; closed below
     reader = CsvFile(csv_file, csv_path.name, config.read)
     steps = build_steps(config)
-    state = attach_index(steps, work / "data", source)
+    state = attach_index(steps, Layout(work / "data"), source)
     out = {"curated": work / "curated", "duplicates": work / "duplicates"}
     for folder in out.values():
         folder.mkdir(parents=True, exist_ok=True)
@@ -125,7 +129,7 @@ def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> d
                 samples.append({"rows": checkpoints[next_mark], "rss_mb": rss_mb()[0], "peak_mb": rss_mb()[1], "seconds": time.perf_counter() - t0})
                 next_mark += 1
     csv_file.close()
-    save_index(state, work / "data", source)
+    save_index(state, Layout(work / "data"), source)
     seconds = time.perf_counter() - t0
     steps_run = [s.name for s in steps]
     return {
@@ -201,7 +205,10 @@ def _headwater(texts: list[str], batch: int = 100_000) -> list[int]:
     import numpy as np
     import pyarrow as pa
 
-    from headwater.dedup import _EMPTY, DedupOptions, DedupState, band_keys, find_near_duplicates, minhash_signatures
+    from headwater.clean.dedup.minhash import EMPTY as _EMPTY, band_keys, minhash_signatures
+    from headwater.clean.dedup.near import find_near_duplicates
+    from headwater.clean.dedup.state import DedupState
+    from headwater.config.dedup import DedupOptions
 
     options = DedupOptions(num_perm=NUM_PERM, bands=BANDS, shingle_size=SHINGLE, threshold=THRESHOLD, seed=SEED)
     state = DedupState(options)
@@ -341,7 +348,7 @@ def main() -> None:
     print(f"\n== near-duplicate step: datasketch vs headwater (num_perm={NUM_PERM}, {BANDS} bands x {NUM_PERM // BANDS} rows, "
           f"{SHINGLE}-byte shingles, threshold {THRESHOLD}) ==")
     print(f"{'':34} {'docs':>9} {'seconds':>8} {'docs/s':>10} {'peak MB':>8} {'precision':>9} {'recall':>7}")
-    for label, r in ((f"datasketch MinHash+MinHashLSH", ds), ("headwater (same rows)", ours_sample), ("headwater (all rows)", ours_full)):
+    for label, r in (("datasketch MinHash+MinHashLSH", ds), ("headwater (same rows)", ours_sample), ("headwater (all rows)", ours_full)):
         print(f"{label:34} {r['docs']:9,} {r['seconds']:8.1f} {r['docs'] / r['seconds']:10,.0f} {r['peak_mb']:8,.0f} {r['precision']:9.3f} {r['recall']:7.3f}")
     print(f"speedup headwater vs datasketch on {ds['docs']:,} docs: {ds['seconds'] / ours_sample['seconds']:.1f}x (target >= 5x); "
           f"recall {ours_sample['recall']:.3f} vs {ds['recall']:.3f} (target: equal or better)")

@@ -17,33 +17,24 @@ QLoRA fine-tuning of a causal LM on the curated data, on Kubeflow Pipelines or l
 
 **Params**: `base_model` (empty: a tiny model built locally), `lora_r`, `lora_alpha`, `epochs`
 (empty: the runner's default), `min_new_examples`, `force`, `fields`.
-All work lives in `include/headwater/finetune.py` and `plugins/headwater_kfp/`; this file is wiring only.
+All work lives in `include/headwater/finetune/` and `plugins/headwater_kfp/`; this file is wiring only.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Param, dag, task
+from headwater_common import CURATED, SETTINGS, START_DATE, default_args
 
 from headwater_kfp.operator import KubeflowPipelineOperator
 
-# Same asset as headwater_ingest's report outlet (name and URI must match for the schedule to fire).
-CURATED = Asset("headwater-curated", uri=os.environ.get("HEADWATER_CURATED_ASSET_URI", "file:///headwater/curated"))
-KFP_CONN_ID = os.environ.get("HEADWATER_KFP_CONN_ID", "kfp_default")
-
-DEFAULT_ARGS = {
-    "owner": "headwater",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=1),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=15),
-}
+# Fewer, slower retries than ingest: a fine-tune is long and its failures are rarely transient.
+DEFAULT_ARGS = default_args(retries=2, retry_delay=timedelta(minutes=1), max_retry_delay=timedelta(minutes=15))
 
 
 def _settings():
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
 
     return Settings.from_env()
 
@@ -51,7 +42,7 @@ def _settings():
 @dag(
     dag_id="headwater_finetune",
     schedule=[CURATED],
-    start_date=datetime.fromisoformat(os.environ.get("HEADWATER_START_DATE", "2026-11-01")),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,  # runs share the model registry and compete for the same GPUs
     default_args=DEFAULT_ARGS,
@@ -77,13 +68,16 @@ def headwater_finetune():
     def export_examples(params=None, run_id=None) -> dict:
         from dataclasses import asdict
 
-        from headwater import finetune
+        from headwater.config.finetune import ExportOptions
+        from headwater.finetune.export import export_examples
+        from headwater.finetune.local_runner import pipeline_arguments, run_dir
+        from headwater.finetune.registry import ModelRegistry, count_new_examples
 
-        data_dir = _settings().data_dir
-        export = finetune.export_examples(data_dir, finetune.ExportOptions(fields=params["fields"]))
-        counts = finetune.count_new_examples(export.path, finetune.ModelRegistry(data_dir))
+        settings = _settings()
+        export = export_examples(settings.data_dir, ExportOptions(fields=params["fields"]))
+        counts = count_new_examples(export.path, ModelRegistry(settings.data_dir))
         print(f"exported {export.count} examples ({export.chunks} chunks, {export.fields} field values) to {export.path}")
-        arguments = finetune.pipeline_arguments(
+        arguments = pipeline_arguments(
             export.path, base_model=params["base_model"], lora_r=params["lora_r"],
             lora_alpha=params["lora_alpha"], epochs=params["epochs"],
         )
@@ -91,13 +85,13 @@ def headwater_finetune():
             "export": export.to_dict(),
             "counts": asdict(counts),
             "arguments": arguments,
-            "out_dir": str(finetune.run_dir(data_dir, run_id)),
-            "pipeline_package": str(finetune.FinetuneSettings.from_env().pipeline_package),
+            "out_dir": str(run_dir(settings.data_dir, run_id)),
+            "pipeline_package": str(settings.kfp_pipeline),
         }
 
     @task.branch
     def decide(counts: dict, params=None) -> str:
-        from headwater.finetune import NewExamples, should_finetune
+        from headwater.finetune.registry import NewExamples, should_finetune
 
         go, reason = should_finetune(NewExamples(**counts), params["min_new_examples"], params["force"])
         print(reason)
@@ -105,14 +99,16 @@ def headwater_finetune():
 
     @task
     def skip_finetune() -> None:
-        from headwater.finetune import ModelRegistry, format_eval_table
+        from headwater.finetune.registry import ModelRegistry
+        from headwater.finetune.report import format_eval_table
 
         latest = ModelRegistry(_settings().data_dir).latest()
         print("the current model stays:\n" + format_eval_table(latest) if latest else "no model has been fine-tuned yet")
 
     @task
     def record(result: dict, export: dict, run_id=None) -> dict:
-        from headwater.finetune import ModelRegistry, format_eval_table
+        from headwater.finetune.registry import ModelRegistry
+        from headwater.finetune.report import format_eval_table
 
         entry = ModelRegistry(_settings().data_dir).record(result, export, extra={"airflow_run_id": run_id})
         print(format_eval_table(entry))
@@ -125,7 +121,7 @@ def headwater_finetune():
         arguments=exported["arguments"],
         local_out_dir=exported["out_dir"],
         run_name="headwater-finetune {{ run_id }}",
-        kfp_conn_id=KFP_CONN_ID,
+        kfp_conn_id=SETTINGS.kfp_conn_id,
         deferrable=True,
         poll_interval=30,
     )

@@ -25,46 +25,19 @@ All work lives in `include/headwater`; this file is wiring only.
 
 from __future__ import annotations
 
-import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
+from headwater_common import CURATED, SETTINGS, START_DATE, default_args
 
-CURATED = Asset("headwater-curated", uri=os.environ.get("HEADWATER_CURATED_ASSET_URI", "file:///headwater/curated"))
-POOL = os.environ.get("HEADWATER_POOL", "default_pool")
-
-
-def _on_failure(context) -> None:
-    """Structured alert for every failed task try: a log line plus a counter the metrics export."""
-    from headwater.alerts import record_failure
-    from headwater.config import Settings
-
-    ti = context["ti"]
-    record_failure(
-        Settings.from_env().data_dir,
-        dag_id=ti.dag_id,
-        task_id=ti.task_id,
-        map_index=ti.map_index,
-        run_id=ti.run_id,
-        try_number=ti.try_number,
-        error=repr(context.get("exception")),
-    )
-
-
-DEFAULT_ARGS = {
-    "owner": "headwater",
-    "retries": 3,
-    "retry_delay": timedelta(seconds=20),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=10),
-    "execution_timeout": timedelta(hours=1),
-    "on_failure_callback": _on_failure,
-    "pool": POOL,
-}
+DEFAULT_ARGS = default_args(
+    retries=3, retry_delay=timedelta(seconds=20), max_retry_delay=timedelta(minutes=10),
+    execution_timeout=timedelta(hours=1), pool=SETTINGS.pool,
+)
 
 
 def _settings():
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
 
     return Settings.from_env()
 
@@ -75,7 +48,7 @@ def _run_key(context) -> str:
 
 
 def _ref(info: dict):
-    from headwater.stages import FileRef
+    from headwater.manifest import FileRef
 
     return FileRef.from_info(info, run_id=_run_key(get_current_context()))
 
@@ -103,10 +76,10 @@ def _label(name: str) -> None:
 @dag(
     dag_id="headwater_ingest",
     schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
-    start_date=datetime.fromisoformat(os.environ.get("HEADWATER_START_DATE", "2026-11-01")),
+    start_date=START_DATE,
     catchup=True,
-    max_active_runs=int(os.environ.get("HEADWATER_MAX_ACTIVE_RUNS", "2")),
-    max_active_tasks=int(os.environ.get("HEADWATER_MAX_ACTIVE_TASKS", "8")),
+    max_active_runs=SETTINGS.max_active_runs,
+    max_active_tasks=SETTINGS.max_active_tasks,
     default_args=DEFAULT_ARGS,
     params={
         "force": Param(False, type="boolean", description="Reprocess files even if unchanged since their last run."),
@@ -140,62 +113,62 @@ def headwater_ingest():
     def check(file: dict, params=None) -> dict:
         from airflow.sdk import ObjectStoragePath
 
-        from headwater import stages
+        from headwater.decide import decide
 
         _label(file["file"])
         with ObjectStoragePath(file["uri"]).open("rb") as source:  # hashed block by block, never loaded whole
-            decision = stages.decide(source, _ref(file), _settings(), force=params["force"])
+            decision = decide(source, _ref(file), _settings(), force=params["force"])
         verb = "process" if decision["process"] else "skip"
         print(f"{file['date']}/{file['file']}: {verb} — {decision['reason']}" + (" (dry run: nothing is written)" if params["dry_run"] else ""))
         return {**file, **decision, "dry_run": params["dry_run"]}
 
     @task(map_index_template="{{ file_name }}")
     def unchanged(decision: dict) -> dict:
-        from headwater import stages
+        from headwater.decide import mark_unchanged
 
         _label(decision["file"])
         _run_only_if_chosen(decision, "unchanged")
-        return stages.mark_unchanged(_ref(decision), _settings(), decision["reason"])
+        return mark_unchanged(_ref(decision), _settings(), decision["reason"])
 
     @task(map_index_template="{{ file_name }}")
     def ingest(decision: dict) -> dict:
         from airflow.sdk import ObjectStoragePath
 
-        from headwater import stages
+        from headwater.ingest.stage import ingest as ingest_file
 
         _label(decision["file"])
         _run_only_if_chosen(decision, "ingest")
         with ObjectStoragePath(decision["uri"]).open("rb") as source:  # streamed: memory stays flat as files grow
-            info = stages.ingest(source, _ref(decision), _settings())
+            info = ingest_file(source, _ref(decision), _settings())
         print(info)
         return info
 
     @task(map_index_template="{{ file_name }}")
     def clean(info: dict) -> dict:
-        from headwater import stages
+        from headwater.clean.stage import clean as clean_file
 
         _label(info["file"])
         if info["status"] == "quarantined":
             _skip(f"{info['source']} was quarantined: {info['error']}")
-        return stages.clean(_ref(info), _settings())
+        return clean_file(_ref(info), _settings())
 
     @task(map_index_template="{{ file_name }}")
     def chunk(info: dict) -> dict:
-        from headwater import stages
+        from headwater.chunk.stage import chunk as chunk_file
 
         _label(info["file"])
-        return stages.chunk(_ref(info), _settings())
+        return chunk_file(_ref(info), _settings())
 
     @task(
         map_index_template="{{ file_name }}",
         # the model is the memory-hungry part: bound it per run, whatever the executor's parallelism
-        max_active_tis_per_dagrun=int(os.environ.get("HEADWATER_EMBED_CONCURRENCY", "2")),
+        max_active_tis_per_dagrun=SETTINGS.embed_concurrency,
     )
     def embed(info: dict) -> dict:
-        from headwater import stages
+        from headwater.embed.stage import embed as embed_file
 
         _label(info["file"])
-        return stages.embed(_ref(info), _settings())
+        return embed_file(_ref(info), _settings())
 
     @task_group
     def process_file(file: dict):
@@ -205,7 +178,7 @@ def headwater_ingest():
 
     @task(trigger_rule="all_done", outlets=[CURATED])
     def report(files: list[dict], ds=None, params=None) -> dict:
-        from headwater import stages
+        from headwater.report import format_report, report as run_report
 
         by_date: dict[str, list[str]] = {}
         for f in files:
@@ -215,8 +188,8 @@ def headwater_ingest():
             return {}
         failed, totals = [], {}
         for date in sorted(by_date) or [ds]:
-            result = stages.report(date, by_date.get(date, []), _settings(), run_id=_run_key(get_current_context()))
-            print(stages.format_report(result))
+            result = run_report(date, by_date.get(date, []), _settings(), run_id=_run_key(get_current_context()))
+            print(format_report(result))
             failed += result["failed"]
             totals[date] = result["this_run"] | result["totals"]
         if failed:

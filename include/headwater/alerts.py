@@ -1,9 +1,9 @@
 """Structured failure alerts: a JSON log line, a durable event record and a Prometheus counter.
 
 Task processes are short-lived, so the counter's source of truth is the append-only
-``alerts/alerts.jsonl`` under the data dir; ``alert_metrics()`` turns it into
-``headwater_task_failures_total`` for any exporter, and if ``HEADWATER_PUSHGATEWAY_URL``
-is set each alert is also pushed to a Prometheus Pushgateway at once.
+``Layout.alerts`` file under the data dir; ``alert_metrics()`` turns it into
+``headwater_task_failures_total`` for any exporter, and when ``Settings.pushgateway_url`` is set
+each alert is also pushed to a Prometheus Pushgateway at once.
 """
 
 from __future__ import annotations
@@ -11,21 +11,26 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from headwater.config.settings import Settings
+from headwater.layout import Layout
+
 log = logging.getLogger("headwater.alerts")
 
 
 def _alerts_file(data_dir: Path) -> Path:
-    return Path(data_dir) / "alerts" / "alerts.jsonl"
+    return Layout(Path(data_dir)).alerts
 
 
-def record_failure(data_dir: Path, **fields: Any) -> dict[str, Any]:
-    """Record one task failure (dag_id, task_id, run_id, map_index, try_number, error, ...)."""
+def record_failure(data_dir: Path, *, pushgateway_url: str | None = None, **fields: Any) -> dict[str, Any]:
+    """Record one task failure (dag_id, task_id, run_id, map_index, try_number, error, ...).
+
+    ``pushgateway_url`` None: ``Settings().pushgateway_url``; empty: no push.
+    """
     event = {"ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kind": "task_failure", **fields}
     line = json.dumps(event, default=str, sort_keys=True)
     log.error("HEADWATER_ALERT %s", line)
@@ -35,7 +40,7 @@ def record_failure(data_dir: Path, **fields: Any) -> dict[str, Any]:
         fcntl.flock(fh, fcntl.LOCK_EX)  # whole lines only, even from parallel tasks
         fh.write(line + "\n")
         fcntl.flock(fh, fcntl.LOCK_UN)
-    gateway = os.environ.get("HEADWATER_PUSHGATEWAY_URL")
+    gateway = Settings().pushgateway_url if pushgateway_url is None else pushgateway_url
     if gateway:
         try:
             from prometheus_client import push_to_gateway

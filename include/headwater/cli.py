@@ -13,6 +13,7 @@ from datetime import date as date_cls
 from pathlib import Path
 
 from headwater import localenv
+from headwater.config.settings import env_name
 
 
 def _airflow(*args: str, log, env: dict[str, str]) -> int:
@@ -22,7 +23,7 @@ def _airflow(*args: str, log, env: dict[str, str]) -> int:
 
 
 def _log_path(env: dict[str, str], name: str) -> Path:
-    logs = Path(env["HEADWATER_HOME"]) / "logs"
+    logs = Path(env[env_name("home")]) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     return logs / name
 
@@ -44,12 +45,11 @@ def _progress(settings, date: str, total_files: int, stop: threading.Event) -> N
     """A progress bar over file stages, driven by the manifests the tasks write."""
     from tqdm import tqdm
 
-    from headwater.layout import Layout
-    from headwater.stages import STAGES
+    from headwater.manifest import STAGES, layout
     from headwater.storage import read_json
 
     total = max(total_files, 1) * len(STAGES)
-    folder = Layout(settings.data_dir, date).manifests_dir()
+    folder = layout(settings, date).manifests_dir()
     started = time.time()
     # disable=None: a bar on a terminal, silence in CI logs
     with tqdm(total=total, desc=f"headwater_ingest {date}", unit="stage", file=sys.stderr, disable=None) as bar:
@@ -73,12 +73,12 @@ def _progress(settings, date: str, total_files: int, stop: threading.Event) -> N
 def cmd_run(args: argparse.Namespace) -> int:
     env = localenv.local_env()
     if args.landing:
-        env["HEADWATER_LANDING_URI"] = args.landing
+        env[env_name("landing_uri")] = args.landing
     localenv.apply(env)
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
     from headwater.discovery import list_local
-    from headwater.layout import Layout
-    from headwater.stages import format_report
+    from headwater.manifest import layout
+    from headwater.report import format_report
     from headwater.storage import read_json
 
     settings = Settings.from_env()
@@ -98,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         stop.set()
         if bar.is_alive():
             bar.join()
-    report = read_json(Layout(settings.data_dir, args.date).report())
+    report = read_json(layout(settings, args.date).report())
     if report is None:
         print(f"no run report was written — see {log_path}", file=sys.stderr)
         return rc or 1
@@ -115,8 +115,9 @@ def cmd_finetune(args: argparse.Namespace) -> int:
     """Run headwater_finetune (airflow dags test) and print the latest model's eval table."""
     env = localenv.local_env()
     localenv.apply(env)
-    from headwater.config import Settings
-    from headwater.finetune import ModelRegistry, format_eval_table
+    from headwater.config.settings import Settings
+    from headwater.finetune.registry import ModelRegistry
+    from headwater.finetune.report import format_eval_table
 
     registry = ModelRegistry(Settings.from_env().data_dir)
     before = registry.latest()
@@ -172,12 +173,13 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     localenv.apply(localenv.local_env())
-    from headwater.config import Settings
-    from headwater.embed import embed_texts, load_model
-    from headwater.vectorstore import VectorStore
+    from headwater.config.settings import Settings
+    from headwater.embed.model import embed_texts, load_model
+    from headwater.embed.store import VectorStore
+    from headwater.manifest import layout
 
     settings = Settings.from_env()
-    store = VectorStore(settings.data_dir / "vectors", settings.vector_table)
+    store = VectorStore(layout(settings).vectors, settings.vector_table)
     if store.count() == 0:
         print("the vector store is empty — run `make run` (or `headwater run --date D`) first", file=sys.stderr)
         return 1
@@ -195,12 +197,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     localenv.apply(localenv.local_env())
-    from headwater.config import Settings
-    from headwater.layout import Layout
-    from headwater.stages import format_report
+    from headwater.config.settings import Settings
+    from headwater.manifest import layout
+    from headwater.report import format_report
     from headwater.storage import read_json
 
-    report = read_json(Layout(Settings.from_env().data_dir, args.date).report())
+    report = read_json(layout(Settings.from_env(), args.date).report())
     if report is None:
         print(f"no report for {args.date}", file=sys.stderr)
         return 1

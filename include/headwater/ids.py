@@ -6,10 +6,10 @@ import hashlib
 
 from headwater import SCHEMA_VERSION
 
-_SEP = "\x1f"  # unit separator: cannot appear in normalized CSV text, so parts never run together
+SEPARATOR = "\x1f"  # unit separator: cannot appear in normalized CSV text, so parts never run together
 
 
 def stable_id(*parts: object) -> str:
     """A 32-hex-char id from the schema version and ``parts`` (None hashes as empty)."""
-    payload = _SEP.join([SCHEMA_VERSION, *("" if p is None else str(p) for p in parts)])
+    payload = SEPARATOR.join([SCHEMA_VERSION, *("" if p is None else str(p) for p in parts)])
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()

@@ -14,11 +14,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from headwater import SCHEMA_VERSION, __version__
-from headwater.config import Settings
+from headwater.config.settings import Settings
+from headwater.layout import Layout
+from headwater.manifest import FINISHED
 from headwater.storage import connect_sqlite
 
-IN_PROGRESS = "in_progress"
-FINISHED = ("ok", "empty", "quarantined")
 # Settings that change what a file's outputs look like; paths do not.
 _OUTPUT_SETTINGS = ("embedding_model", "chunk_tokens", "chunk_overlap", "vector_table")
 
@@ -32,9 +32,7 @@ def config_hash(settings: Settings, folder: Path | None = None) -> str:
     h = hashlib.sha256()
     h.update(json.dumps({k: str(getattr(settings, k)) for k in _OUTPUT_SETTINGS}, sort_keys=True).encode())
     if folder is None:
-        from headwater.sources import config_dir  # the folder load_sources() reads
-
-        folder = config_dir()
+        folder = settings.config_dir  # the folder load_sources() reads
     if folder.is_dir():
         for path in sorted(folder.rglob("*.y*ml")):
             h.update(path.relative_to(folder).as_posix().encode())
@@ -51,6 +49,11 @@ class Fingerprint:
     def changes_from(self, other: Fingerprint) -> list[str]:
         names = {"sha256": "content", "config_hash": "config", "code_version": "code version"}
         return [names[f.name] for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+
+
+def fingerprint(data_sha256: str, settings: Settings) -> Fingerprint:
+    """The fingerprint of a landing file's content under the current config and code."""
+    return Fingerprint(data_sha256, config_hash(settings), code_version())
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class Ledger:
     @classmethod
     def for_settings(cls, settings: Settings) -> Ledger:
         assert settings.data_dir is not None
-        return cls(settings.data_dir / "ledger.sqlite")
+        return cls(Layout(settings.data_dir).ledger)
 
     def get(self, source: str) -> Entry | None:
         with connect_sqlite(self.path) as db:

@@ -1,7 +1,8 @@
 """The embedded, one-machine setup: a repo-local Airflow home on SQLite and the sample landing zone.
 
-Only environment variables are set here; nothing imports Airflow. Values already
-set in the environment win, so a user can point any of them elsewhere.
+Only environment variables for the Airflow subprocess are built here; nothing imports Airflow.
+Settings a user already gave (``HEADWATER_*`` through headwater.config.settings, ``AIRFLOW__*``
+in the environment) win, so any of them can point elsewhere.
 """
 
 from __future__ import annotations
@@ -9,24 +10,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-
-def project_dir() -> Path:
-    """The repository root (where dags/ lives): $HEADWATER_PROJECT_DIR, else next to this package, else cwd."""
-    if os.environ.get("HEADWATER_PROJECT_DIR"):
-        return Path(os.environ["HEADWATER_PROJECT_DIR"]).resolve()
-    here = Path(__file__).resolve().parents[2]
-    return here if (here / "dags").is_dir() else Path.cwd()
+from headwater.config.settings import Settings, env_name
 
 
 def local_env(project: Path | None = None, home: Path | None = None) -> dict[str, str]:
     """Environment for running the DAGs locally with ``airflow dags test`` / ``dag.test()``."""
-    project = project or project_dir()
-    home = (home or Path(os.environ.get("HEADWATER_HOME", project / ".headwater"))).resolve()
+    settings = Settings()
+    given = settings.model_fields_set  # set by the user (environment), not defaulted
+    project = (project or settings.project_dir).resolve()
+    home = (home or (settings.home if "home" in given else project / ".headwater")).resolve()
     airflow_home = home / "airflow"
-    defaults = {
-        "HEADWATER_PROJECT_DIR": str(project),
-        "HEADWATER_HOME": str(home),
-        "HEADWATER_LANDING_URI": (project / "sample_data" / "landing").as_uri(),
+    headwater = {
+        env_name("project_dir"): str(project),
+        env_name("home"): str(home),
+        env_name("landing_uri"): settings.landing_uri if "landing_uri" in given else (project / "sample_data" / "landing").as_uri(),
+    }
+    airflow = {
         "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(project / "dags"),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(project / "plugins"),
@@ -38,7 +37,7 @@ def local_env(project: Path | None = None, home: Path | None = None) -> dict[str
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
     }
-    return {k: os.environ.get(k) or v for k, v in defaults.items()}
+    return {**headwater, **{k: os.environ.get(k) or v for k, v in airflow.items()}}
 
 
 def apply(env: dict[str, str]) -> None:

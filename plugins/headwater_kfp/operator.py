@@ -137,15 +137,16 @@ class KubeflowPipelineOperator(BaseOperator):
     # ------------------------------------------------------------------ local (kfp.local)
 
     def _execute_local(self) -> dict[str, Any]:
-        from headwater.finetune import FinetuneSettings, LocalRunError, run_local
+        from headwater.config.settings import Settings
+        from headwater.finetune.local_runner import LocalRunError, run_local
 
         if not self.local_out_dir:
             raise AirflowFailException("local mode needs local_out_dir (where run_local writes the adapter and summary)")
-        settings = FinetuneSettings.from_env()
+        settings = Settings()
         try:
             summary = run_local(
                 dict(self.arguments), Path(self.local_out_dir),
-                python=Path(self.local_python or settings.kfp_python), project=settings.project,
+                python=Path(self.local_python or settings.kfp_python), project=settings.project_dir,
                 timeout_s=self.run_timeout_s, log=self.log.info,
                 on_start=lambda proc: setattr(self, "_local_process", proc),
             )

@@ -36,9 +36,9 @@ def write_curated(data_dir: Path, n: int) -> None:
 
 @pytest.fixture(scope="module")
 def dag(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag  # adds the folder to sys.path, as the dags bundle does
 
-    return DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).dags["headwater_finetune"]
+    return BundleDagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"], bundle_path=Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])).dags["headwater_finetune"]
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_dag_shape(dag) -> None:
 
 
 def test_too_few_new_examples_skip_the_finetune(dag, data_dir) -> None:
-    from headwater.finetune import ModelRegistry
+    from headwater.finetune.registry import ModelRegistry
 
     write_curated(data_dir, 10)  # 20 examples (10 chunks + 10 subjects) < min_new_examples=50
     run = dag.test()
@@ -76,7 +76,7 @@ def test_too_few_new_examples_skip_the_finetune(dag, data_dir) -> None:
 
 def test_local_finetune_end_to_end_then_nothing_new_skips(dag, data_dir) -> None:
     """A real 4-bit QLoRA fine-tune through the operator's kfp.local mode (about 30 s on 2 cores)."""
-    from headwater.finetune import ModelRegistry
+    from headwater.finetune.registry import ModelRegistry
 
     write_curated(data_dir, 40)  # 80 examples
     run = dag.test(run_conf={"epochs": 1, "lora_r": 4, "lora_alpha": 8, "min_new_examples": 60})

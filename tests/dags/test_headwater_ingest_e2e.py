@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -24,13 +25,13 @@ COUNTS = ("status", "rows_read", "curated", "duplicates", "quarantined", "chunks
 
 @pytest.fixture(scope="module")
 def dag(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag  # adds the folder to sys.path, as the dags bundle does
 
-    return DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).dags["headwater_ingest"]
+    return BundleDagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"], bundle_path=Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])).dags["headwater_ingest"]
 
 
 def _run(dag):
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
     from headwater.layout import Layout
     from headwater.storage import read_json
 
@@ -40,8 +41,8 @@ def _run(dag):
 
 
 def test_sample_day_end_to_end_then_rerun_is_a_noop(dag) -> None:
-    from headwater.config import Settings
-    from headwater.vectorstore import VectorStore
+    from headwater.config.settings import Settings
+    from headwater.embed.store import VectorStore
 
     run, report = _run(dag)
     assert run.state == "success"

@@ -71,13 +71,13 @@ def zone(tmp_path: Path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="module")
 def dag(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag  # adds the folder to sys.path, as the dags bundle does
 
-    return DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).dags["headwater_ingest"]
+    return BundleDagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"], bundle_path=Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])).dags["headwater_ingest"]
 
 
 def _run(dag, day: str, **conf):
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
     from headwater.layout import Layout
     from headwater.storage import read_json
 
@@ -89,15 +89,15 @@ def _run(dag, day: str, **conf):
 
 
 def _curated_hashes(day: str) -> dict[str, str]:
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
 
     folder = Settings.from_env().data_dir / "curated" / f"date={day}"
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.parquet"))}
 
 
 def _vector_count() -> int:
-    from headwater.config import Settings
-    from headwater.vectorstore import VectorStore
+    from headwater.config.settings import Settings
+    from headwater.embed.store import VectorStore
 
     return VectorStore(Settings.from_env().data_dir / "vectors").count()
 
@@ -162,7 +162,7 @@ def test_d_one_changed_file_is_the_only_one_reprocessed(dag, zone) -> None:
 
 
 def test_dry_run_writes_nothing(dag, zone) -> None:
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
 
     run, _ = _run_no_report(dag, DAYS[2], dry_run=True)
     assert not (Settings.from_env().data_dir / "curated").exists()

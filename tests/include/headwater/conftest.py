@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from headwater.config import Settings
+from headwater.config.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_data" / "landing" / "2026-11-20"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from headwater.config import Settings
+from headwater.config.settings import Settings
 from headwater.discovery import is_landing_file, list_local, select
 from headwater.ids import stable_id
 from headwater.layout import Layout, file_key

@@ -5,7 +5,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from headwater import stages
+from headwater.chunk.stage import chunk as chunk_file
+from headwater.clean.stage import clean as clean_file
+from headwater.embed.stage import embed as embed_file
+from headwater.ingest.stage import ingest as ingest_file
+from headwater.manifest import FileRef
+from headwater.report import format_report, report as run_report
 from headwater.layout import Layout
 from headwater.storage import read_json
 
@@ -15,13 +20,13 @@ DATE = "2026-11-20"
 
 
 def _run_file(name: str, settings) -> dict:
-    ref = stages.FileRef(DATE, name)
-    info = stages.ingest((SAMPLE / name).read_bytes(), ref, settings)
+    ref = FileRef(DATE, name)
+    info = ingest_file((SAMPLE / name).read_bytes(), ref, settings)
     if info["status"] == "quarantined":
         return info
-    stages.clean(ref, settings)
-    stages.chunk(ref, settings)
-    return stages.embed(ref, settings)
+    clean_file(ref, settings)
+    chunk_file(ref, settings)
+    return embed_file(ref, settings)
 
 
 def test_support_tickets_end_to_end(settings) -> None:
@@ -65,7 +70,7 @@ def test_rerun_is_idempotent_and_a_new_version_replaces_vectors(settings, tmp_pa
     assert {**again, "embedded": 5} == first
     assert lay.curated("product-reviews.csv").read_bytes() == curated_bytes
 
-    from headwater.vectorstore import VectorStore
+    from headwater.embed.store import VectorStore
 
     store = VectorStore(lay.vectors)
     assert store.count("2026-11-20/product-reviews.csv") == 5  # R-706 is a near duplicate of R-701
@@ -73,9 +78,9 @@ def test_rerun_is_idempotent_and_a_new_version_replaces_vectors(settings, tmp_pa
     landing = tmp_path / "landing"
     landing.mkdir()
     lines = (SAMPLE / "product-reviews.csv").read_text(encoding="utf-8-sig").splitlines()
-    ref = stages.FileRef(DATE, "product-reviews.csv")
-    stages.ingest(("\n".join(lines[:-3]) + "\n").encode(), ref, settings)
-    for step in (stages.clean, stages.chunk, stages.embed):
+    ref = FileRef(DATE, "product-reviews.csv")
+    ingest_file(("\n".join(lines[:-3]) + "\n").encode(), ref, settings)
+    for step in (clean_file, chunk_file, embed_file):
         info = step(ref, settings)
     assert info["curated"] == 4 and store.count("2026-11-20/product-reviews.csv") == 4
 
@@ -83,20 +88,20 @@ def test_rerun_is_idempotent_and_a_new_version_replaces_vectors(settings, tmp_pa
 def test_report_accounts_for_every_row_and_flags_missing_files(settings) -> None:
     for name in ("Customers Export.csv", "orders_export.csv"):
         _run_file(name, settings)
-    report = stages.report(DATE, ["Customers Export.csv", "orders_export.csv", "never_ran.csv"], settings)
+    report = run_report(DATE, ["Customers Export.csv", "orders_export.csv", "never_ran.csv"], settings)
     by_file = {f["file"]: f for f in report["files"]}
     assert (by_file["Customers Export.csv"]["rows_read"], by_file["Customers Export.csv"]["accounted"]) == (11, True)
     assert by_file["orders_export.csv"]["status"] == "quarantined"
     assert by_file["never_ran.csv"]["status"] == "missing"
     assert report["failed"] == ["2026-11-20/never_ran.csv"]
     assert report["quarantined_files"] == ["2026-11-20/orders_export.csv"]
-    text = stages.format_report(report)
+    text = format_report(report)
     assert "Customers Export.csv" in text and "gzip data" in text
 
 
 def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Path) -> None:
     """Two rows per batch (ingest and clean) vs one batch: same counts, same curated rows, same quarantine."""
-    from headwater.config import Settings
+    from headwater.config.settings import Settings
 
     names = ["Customers Export.csv", "SUPPORT_TICKETS.csv", "customersApac.csv", "product-reviews.csv"]
     outputs = {}
@@ -104,9 +109,9 @@ def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Pa
         settings = Settings(home=tmp_path / str(batch_rows), landing_uri=SAMPLE.parent.as_uri(), batch_rows=batch_rows)
         lay = Layout(settings.data_dir, DATE)
         for name in names:
-            ref = stages.FileRef(DATE, name)
-            stages.ingest((SAMPLE / name).read_bytes(), ref, settings)
-            info = stages.clean(ref, settings)
+            ref = FileRef(DATE, name)
+            ingest_file((SAMPLE / name).read_bytes(), ref, settings)
+            info = clean_file(ref, settings)
             curated = pd.read_parquet(lay.curated(ref.key))
             quarantine = [json.loads(r)["line"] for r in lay.quarantine_rows(ref.key).read_text().splitlines()]
             counts = {k: info[k] for k in ("rows_read", "curated", "duplicates", "quarantined")}
@@ -121,14 +126,14 @@ def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Pa
 def test_a_file_quarantined_after_it_was_embedded_loses_its_vectors(settings) -> None:
     import gzip
 
-    from headwater.vectorstore import VectorStore
+    from headwater.embed.store import VectorStore
 
-    ref = stages.FileRef(DATE, "t.csv")
+    ref = FileRef(DATE, "t.csv")
     data = b"id,body\n1,The outsole separated from the upper after three weeks of daily trail running in wet weather.\n"
-    stages.ingest(data, ref, settings)
-    for step in (stages.clean, stages.chunk, stages.embed):
+    ingest_file(data, ref, settings)
+    for step in (clean_file, chunk_file, embed_file):
         step(ref, settings)
     store = VectorStore(Layout(settings.data_dir, DATE).vectors)
     assert store.count(ref.source) == 1
-    assert stages.ingest(gzip.compress(data), ref, settings)["status"] == "quarantined"
+    assert ingest_file(gzip.compress(data), ref, settings)["status"] == "quarantined"
     assert store.count(ref.source) == 0

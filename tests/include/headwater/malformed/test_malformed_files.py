@@ -1,4 +1,4 @@
-"""The malformed-file suite: every file through stages.ingest + stages.clean, every row accounted for.
+"""The malformed-file suite: every file through ingest_file + clean_file, every row accounted for.
 
 Each case states (file status, rows_read, curated, duplicates, quarantined) and the
 exact quarantine reasons. Files are in files/ (regenerate with make_files.py);
@@ -14,9 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from headwater import stages
+from headwater.clean.stage import clean as clean_file
+from headwater.ingest.stage import ingest as ingest_file
+from headwater.manifest import FileRef
 from headwater.layout import Layout
-from headwater.sources import CONFIG_DIR_ENV, load_sources
+from headwater.config.source import load_sources
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
@@ -91,12 +93,12 @@ def test_the_suite_is_complete_and_up_to_date() -> None:
     assert all((FILES / name).read_bytes() == data for name, data in generated.items())
 
 
-def _process(name: str, settings, monkeypatch) -> tuple[dict, Layout, stages.FileRef]:
-    monkeypatch.setenv(CONFIG_DIR_ENV, str(HERE / "config"))
-    ref = stages.FileRef(DATE, name)
-    info = stages.ingest((FILES / name).read_bytes(), ref, settings)
+def _process(name: str, settings, monkeypatch) -> tuple[dict, Layout, FileRef]:
+    settings = settings.model_copy(update={"config_dir": HERE / "config"})  # the suite's own source configs
+    ref = FileRef(DATE, name)
+    info = ingest_file((FILES / name).read_bytes(), ref, settings)
     if info["status"] != "quarantined":  # the DAG skips only quarantined files
-        info = stages.clean(ref, settings, load_sources(HERE / "config"))
+        info = clean_file(ref, settings, load_sources(HERE / "config"))
     return info, Layout(settings.data_dir, DATE), ref
 
 

@@ -1,0 +1,227 @@
+"""MinHash LSH with numpy: shingle hashes, one-permutation signatures, band keys, content keys.
+
+Why our own MinHash: datasketch builds one ``MinHash`` object per record and hashes its shingles
+once per permutation in a Python loop; ``make bench`` measures it (59x slower at equal recall).
+Here every shingle of a batch is hashed once with numpy (its k bytes packed into an integer, then a
+64-bit mixer), and the signature uses *one-permutation hashing with optimal densification*
+(Li, Owen & Zhang 2012, "One Permutation Hashing"; Shrivastava 2017, "Optimal Densification for
+Fast and Accurate Minwise Hashing"): the hash picks one of ``num_perm`` bins and the minimum per bin
+is kept, so the work is one pass over the shingles instead of ``num_perm`` passes, and empty bins
+borrow a deterministic non-empty bin. Banding and bucket lookups are numpy sorts and searches.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+EMPTY = np.uint32(0xFFFFFFFF)  # a signature bin no shingle fell into (an empty text's whole row)
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer: a fast, well-spread 64-bit mix (uint64 arithmetic wraps)."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets int64 of len n+1, UTF-8 bytes uint8) of a string array, nulls as empty strings."""
+    arr = pc.fill_null(arr, "").cast(pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    data = arr.buffers()[2]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
+def _pack_shingles(data: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every byte position: the k bytes from there packed into an integer (exact for k <= 8),
+    and whether the position starts no shingle (the last k-1 bytes of a text). A text shorter
+    than k bytes is one shingle, at its first byte."""
+    nb = len(data)
+    lengths = np.diff(offsets)
+    starts, ends = offsets[:-1], offsets[1:]
+    padded = np.zeros(nb + 8, dtype=np.uint8)
+    padded[:nb] = data
+    window = np.ndarray((nb,), dtype="<u8", buffer=padded, strides=(1,))  # 8 bytes from every position
+    packed = window & np.uint64((1 << (8 * k)) - 1 if k < 8 else 0xFFFFFFFFFFFFFFFF)
+    short = np.nonzero((lengths > 0) & (lengths < k))[0]
+    if len(short):
+        packed[starts[short]] &= (np.uint64(1) << (lengths[short].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
+    mark = np.zeros(nb + 1, dtype=np.int8)  # +1 where a no-shingle run starts, -1 where it ends
+    run_start = np.where(lengths >= k, ends - (k - 1), starts + 1)
+    has_run = (lengths > 0) & (run_start < ends)
+    np.add.at(mark, run_start[has_run], 1)
+    np.add.at(mark, ends[has_run], -1)
+    return packed, np.cumsum(mark[:-1], dtype=np.int8).astype(bool)
+
+
+def _hash_shingles(packed: np.ndarray, seed: int) -> np.ndarray:
+    """Multiply-shift universal hashing (a seeded odd multiplier), the high half folded into the low."""
+    with np.errstate(over="ignore"):
+        h = packed * np.uint64(seed64(seed) | 1)
+    return h ^ (h >> np.uint64(32))
+
+
+def shingle_hashes(texts: pa.Array, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of every k-byte shingle of every text, and the text each belongs to.
+
+    A text shorter than k bytes is one shingle; an empty text has none.
+    """
+    offsets, data = string_buffers(texts)
+    data, offsets = data[offsets[0] : offsets[-1]], offsets - offsets[0]
+    packed, invalid = _pack_shingles(data, offsets, k)
+    doc = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+    return _hash_shingles(packed, seed)[~invalid], doc[~invalid]
+
+
+def seed64(seed: int) -> int:
+    return int(mix64(np.array([seed + 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0])
+
+
+def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block: int = 4096) -> np.ndarray:
+    """One-permutation MinHash signatures (n x num_perm uint32); rows of empty texts are all 0xFFFFFFFF.
+
+    Each shingle is hashed once; its high bits pick one of num_perm bins, its low bits are the value,
+    and each bin keeps its minimum. Blocks of a few thousand texts keep the temporaries in cache.
+    """
+    n = len(texts)
+    sig = np.full((n, num_perm), EMPTY, dtype=np.uint32)
+    offsets_all, data_all = string_buffers(texts)
+    bins_k = np.uint64(num_perm)
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        offsets = offsets_all[lo : hi + 1]
+        data, offsets = data_all[offsets[0] : offsets[-1]], offsets - offsets[0]
+        if not len(data):
+            continue
+        packed, invalid = _pack_shingles(data, offsets, k)
+        h = _hash_shingles(packed, seed)
+        bins = (((h >> np.uint64(32)) * bins_k) >> np.uint64(32)).astype(np.int64)
+        flat = np.repeat(np.arange(hi - lo, dtype=np.int64) * num_perm, np.diff(offsets)) + bins
+        flat[invalid] = (hi - lo) * num_perm  # a spare slot past the end collects the non-shingles
+        block_sig = np.full((hi - lo) * num_perm + 1, EMPTY, dtype=np.uint32)
+        np.minimum.at(block_sig, flat, (h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        sig[lo:hi] = _densify(block_sig[:-1].reshape(hi - lo, num_perm), seed)
+    return sig
+
+
+@functools.lru_cache(maxsize=8)
+def _probe_table(num_perm: int, seed: int, attempts: int) -> np.ndarray:
+    """The bins an empty bin probes, in order: row = bin, column = attempt (same for every record)."""
+    cols = np.arange(num_perm, dtype=np.uint64)[:, None] << np.uint64(16)
+    tries = np.arange(1, attempts + 1, dtype=np.uint64)[None, :]
+    return (mix64(cols ^ tries ^ np.uint64(seed64(seed + 1))) % np.uint64(num_perm)).astype(np.int64)
+
+
+def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
+    """Optimal densification: an empty bin copies the bin a fixed hash sequence (bin, attempt) finds first non-empty.
+
+    The sequence is the same for every record, so equal shingle sets still get equal signatures.
+    """
+    num_perm = sig.shape[1]
+    empty = sig == EMPTY
+    rows, cols = np.nonzero(empty & ~empty.all(axis=1, keepdims=True))
+    if not len(rows):
+        return sig
+    out = sig.copy()
+    probes = _probe_table(num_perm, seed, attempts)
+    for attempt in range(attempts):
+        cand = probes[cols, attempt]
+        got = ~empty[rows, cand]
+        out[rows[got], cols[got]] = sig[rows[got], cand[got]]
+        rows, cols = rows[~got], cols[~got]
+        if not len(rows):
+            return out
+    # Practically unreachable: fall back to the first non-empty bin of the row.
+    first = np.argmax(~empty, axis=1)
+    out[rows, cols] = sig[rows, first[rows]]
+    return out
+
+
+def band_keys(sig: np.ndarray, bands: int, seed: int) -> np.ndarray:
+    """One 64-bit key per (record, band): a multilinear hash of the band's values (odd seeded
+    multipliers, wrapping sums), then mixed with the band number so bands never collide."""
+    n, num_perm = sig.shape
+    rows = num_perm // bands
+    if rows % 2 == 0:  # two 32-bit values per 64-bit word: half the passes
+        parts = np.ascontiguousarray(sig).view(np.uint64).reshape(n, bands, rows // 2)
+    else:
+        parts = sig.reshape(n, bands, rows).astype(np.uint64)
+    acc = np.zeros((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(parts.shape[2]):
+            acc += parts[:, :, j] * np.uint64(seed64(seed * 1000 + j) | 1)
+        acc ^= np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return mix64(acc)
+
+
+def estimate_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Jaccard estimates from 8-bit (b-bit) signature rows: the share of equal bytes, corrected for chance."""
+    equal = (a == b).mean(axis=1)
+    return np.clip((equal - 1 / 256) / (1 - 1 / 256), 0.0, 1.0)
+
+
+# ------------------------------------------------------------------ record text and keys
+
+
+def record_text(df: pd.DataFrame, columns: list[str]) -> pa.Array:
+    """Lower-cased values of ``columns`` joined with a separator: the text a record is shingled on."""
+    if not columns:
+        return pa.array([""] * len(df), pa.large_string())
+    parts = [pc.utf8_lower(as_string(df[c])) for c in columns]
+    return pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()), null_handling="replace", null_replacement="")
+
+
+def as_string(series: pd.Series) -> pa.Array:
+    arr = pa.Array.from_pandas(series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = pc.cast(arr, pa.large_string())
+    return arr.cast(pa.large_string())
+
+
+def hash_strings(arr: pa.Array, seed: int = 0, block: int = 4096) -> np.ndarray:
+    """A 64-bit hash of each string (null hashes like ""): a polynomial over its bytes, then mixed."""
+    offsets_all, data_all = string_buffers(arr)
+    lengths_all = np.diff(offsets_all)
+    out = np.zeros(len(lengths_all), dtype=np.uint64)
+    if not len(lengths_all) or not lengths_all.max():
+        return mix64(out ^ np.uint64(seed64(seed)))
+    with np.errstate(over="ignore"):
+        powers = np.full(int(lengths_all.max()) + 1, 0x100000001B3, dtype=np.uint64)  # FNV prime as the base
+        powers[0] = 1
+        powers = np.cumprod(powers, dtype=np.uint64)
+        for lo in range(0, len(lengths_all), block):
+            offsets = offsets_all[lo : lo + block + 1]
+            data, offsets = data_all[offsets[0] : offsets[-1]], offsets - offsets[0]
+            lengths = np.diff(offsets)
+            if not len(data):
+                continue
+            # byte i weighs base**(bytes after it in its string): equal strings hash equal wherever they sit
+            weight = powers[np.repeat(offsets[1:], lengths) - np.arange(len(data), dtype=np.int64) - 1]
+            terms = (data.astype(np.uint64) + np.uint64(1)) * weight
+            filled = np.nonzero(lengths)[0]
+            out[lo + filled] = np.add.reduceat(terms, offsets[:-1][filled])
+    return mix64(out ^ (lengths_all.astype(np.uint64) << np.uint64(48)) ^ np.uint64(seed64(seed)))
+
+
+def content_keys(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """A 64-bit key of each row's normalized content over ``columns`` (names included, the source not)."""
+    if not columns or not len(df):
+        return np.zeros(len(df), dtype=np.uint64)
+    parts = [pc.fill_null(as_string(df[c]), "") for c in columns]
+    joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
+    names = hash_strings(pa.array(["\x1f".join(columns)], pa.large_string()))[0]
+    return hash_strings(joined) ^ names

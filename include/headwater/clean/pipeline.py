@@ -1,0 +1,98 @@
+"""The cleaning pipeline: which steps run for a source, in which order, and the runner that applies them.
+
+Each step owns one job (headwater.clean.steps, headwater.clean.dedup); ``build_steps`` lists
+them with one line saying why each is there, and ``run_steps`` applies them to a batch and
+collects what each kept, quarantined or recorded as a duplicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from headwater.clean.dedup.exact import ExactDuplicates
+from headwater.clean.dedup.index import DedupIndex
+from headwater.clean.dedup.near import NearDuplicates
+from headwater.clean.dedup.state import DedupState
+from headwater.clean.frame import assign_row_ids
+from headwater.clean.steps.base import LINE, ROW_ID, SOURCE, Step, data_columns
+from headwater.clean.steps.coerce_types import CoerceTypes
+from headwater.clean.steps.drop_empty_rows import DropEmptyRows
+from headwater.clean.steps.impute import Impute
+from headwater.clean.steps.normalize_text import NormalizeText
+from headwater.clean.steps.null_spellings import NullSpellings
+from headwater.clean.steps.validate import ValidateSchema
+from headwater.config.source import SourceConfig
+from headwater.layout import Layout
+
+
+def build_steps(config: SourceConfig | None = None) -> list[Step]:
+    """The cleaning pipeline for one source (``config``: headwater.config.source; None = defaults, no config)."""
+    config = config or SourceConfig()
+    return [
+        NormalizeText(config.text),  # so that values differing only in markup/whitespace compare equal
+        NullSpellings(config.types.na_values),  # so missing values are missing, whatever the exporter wrote
+        CoerceTypes(config.declared_types, config.types, config.identifiers),  # real numbers/booleans/dates; failures kept in <col>__raw or quarantined
+        DropEmptyRows(),  # blank records are counted but not curated
+        ExactDuplicates(config.dedup),  # same normalized content twice is one record
+        NearDuplicates(config.dedup, config.identifiers),  # a typo or a new id does not make a new record (MinHash LSH + rapidfuzz)
+        Impute(config.impute, config.declared_types, config.identifiers),  # fill gaps per column strategy, flagged in <col>__imputed
+        ValidateSchema(config.schema),  # a row breaking a rule of the canonical schema is quarantined with the rule
+    ]
+
+
+def default_steps() -> list[Step]:
+    """The pipeline with no source config: standardized columns, inferred types, no imputation or validation."""
+    return build_steps(None)
+
+
+@dataclass
+class CleanResult:
+    curated: pd.DataFrame
+    duplicates: pd.DataFrame
+    quarantined: pd.DataFrame
+    steps: dict[str, dict[str, int]]
+
+
+def run_steps(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
+    quarantined, duplicates, stats = [], [], {}
+    for step in steps:
+        before = len(df)
+        if step.name == "exact_duplicates":
+            df = assign_row_ids(df)  # ids depend on normalized content, so assign right before dedup
+        out = step.apply(df)
+        df = out.kept
+        if len(out.quarantined):
+            quarantined.append(out.quarantined)
+        if len(out.duplicates):
+            duplicates.append(out.duplicates)
+        stats[step.name] = {"in": before, "kept": len(df), "quarantined": len(out.quarantined), "duplicates": len(out.duplicates)}
+    if ROW_ID not in df.columns:
+        df = assign_row_ids(df)
+    df = df[[ROW_ID, SOURCE, LINE, *data_columns(df)]]
+    return CleanResult(
+        curated=df.reset_index(drop=True),
+        duplicates=pd.concat(duplicates, ignore_index=True) if duplicates else pd.DataFrame(),
+        quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(),
+        steps=stats,
+    )
+
+
+def attach_index(steps: list[Step], layout: Layout, source: str) -> DedupState | None:
+    """Give the pipeline's dedup steps one shared state, preloaded with the predecessor files' shards."""
+    dedup_steps = [s for s in steps if isinstance(s, (ExactDuplicates, NearDuplicates))]
+    if not dedup_steps:
+        return None
+    near = next((s for s in dedup_steps if isinstance(s, NearDuplicates)), dedup_steps[0])
+    state = DedupState(near.options)
+    DedupIndex(layout).load_into(state, source)
+    for step in dedup_steps:
+        step.state = state
+    return state
+
+
+def save_index(state: DedupState | None, layout: Layout, source: str) -> None:
+    """Write this file's shard (what it kept), so later files and runs compare against it."""
+    if state is not None:
+        DedupIndex(layout).save_shard(state, source)

@@ -1,0 +1,65 @@
+"""The bottom of the cleaning pipeline: the bookkeeping columns, and what a step is.
+
+A step returns the rows it keeps and the rows it rejects *with a reason*; rejected rows go
+to quarantine (or to the duplicates record), never to /dev/null, so that
+``rows_read == curated + duplicates + quarantined`` holds for every file. Steps import this
+module and never the runner (headwater.clean.pipeline).
+Pattern: datatrove's ``PipelineStep``/``BaseFilter`` (https://github.com/huggingface/datatrove).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pandas as pd
+
+# Bookkeeping columns carried next to the data; they start with "_" so data columns never clash.
+LINE = "_line"  # physical line of the record in the landing file (its first line)
+ROW_ID = "_row_id"  # hash of schema version, source and normalized content
+SOURCE = "_source"  # landing-relative path: <date>/<file name>
+REASON = "_reason"  # why a row was quarantined
+DUPLICATE_OF = "_duplicate_of"  # row id of the record a duplicate matched best
+CLUSTER_ID = "_cluster_id"  # row id of the duplicate cluster's representative (the kept record)
+SIMILARITY = "_similarity"  # the match's score in [0, 1] (1.0 for exact duplicates)
+
+# Derived columns next to a data column: the text a value was read from when it failed its
+# type (<col>__raw), and whether a missing value was imputed (<col>__imputed).
+RAW_SUFFIX = "__raw"
+IMPUTED_SUFFIX = "__imputed"
+DERIVED_SUFFIXES = (RAW_SUFFIX, IMPUTED_SUFFIX)
+
+
+def data_columns(df: pd.DataFrame) -> list[str]:
+    """Every column but the bookkeeping ones (derived ``<col>__raw``/``__imputed`` columns included)."""
+    return [c for c in df.columns if not c.startswith("_")]
+
+
+def is_value_column(name: str) -> bool:
+    """A column of the source's values: not bookkeeping and not derived (``<col>__raw``, ``<col>__imputed``)."""
+    return not name.startswith("_") and not name.endswith(DERIVED_SUFFIXES)
+
+
+@dataclass
+class StepOutput:
+    """What one step did to a batch: rows kept, rows quarantined (+ ``_reason``), duplicates (+ match columns)."""
+
+    kept: pd.DataFrame
+    quarantined: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + REASON
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + DUPLICATE_OF, CLUSTER_ID, SIMILARITY
+
+
+class Step(Protocol):
+    """One cleaning job: ``apply`` a batch, return what it keeps and what it sets aside, with reasons.
+
+    Optional capabilities the runner (headwater.clean.pipeline) honours:
+
+    * ``needs_fit`` (bool) and ``fit(columns)``: learn from whole columns of the file before the
+      first batch is applied (a second pass over the kept rows), e.g. imputation statistics;
+    * ``needs_whole_table`` (bool): the step sees the whole file as one batch (KNN, MissForest);
+    * ``state``: kept across batches (types decided on the first batch, dedup keys).
+    """
+
+    name: str
+
+    def apply(self, df: pd.DataFrame) -> StepOutput: ...

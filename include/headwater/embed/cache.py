@@ -1,0 +1,91 @@
+"""Embedding cache keyed by (model id, hash of the normalized text).
+
+Reprocessing unchanged text makes no model calls: only texts whose key is missing
+are sent to the model. Vectors are stored as float32 bytes in SQLite, which
+handles parallel task processes on one machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from headwater.config.settings import Settings
+from headwater.embed.model import embed_texts, load_model, model_id
+from headwater.layout import Layout
+from headwater.storage import connect_sqlite
+
+
+def text_key(text: str) -> str:
+    """Hash of the text after whitespace normalization (what the model would see)."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with connect_sqlite(self.path) as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vector BLOB, PRIMARY KEY (model, key))"
+            )
+
+    def get_many(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        with connect_sqlite(self.path) as db:
+            for i in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
+                batch = unique[i : i + 500]
+                marks = ",".join("?" * len(batch))
+                for key, blob in db.execute(
+                    f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})", (model, *batch)
+                ):
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        with connect_sqlite(self.path) as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+            )
+
+    def __len__(self) -> int:
+        with connect_sqlite(self.path) as db:
+            return db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+
+
+def embed_with_cache(cache: EmbeddingCache, model_name: str, texts: list[str], encode) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``, calling ``encode(list_of_texts) -> ndarray`` only for cache misses.
+
+    Returns (vectors, number of texts sent to the model).
+    """
+    keys = [text_key(t) for t in texts]
+    cached = cache.get_many(model_name, keys)
+    missing: dict[str, str] = {}
+    for key, text in zip(keys, texts):
+        if key not in cached and key not in missing:
+            missing[key] = text
+    if missing:
+        fresh = encode(list(missing.values()))
+        new = dict(zip(missing.keys(), fresh))
+        cache.put_many(model_name, new)
+        cached.update(new)
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    return np.stack([cached[k] for k in keys]).astype(np.float32), len(missing)
+
+
+def embed_cached(settings: Settings, texts: list[str]):  # noqa: ANN201 - (ndarray, int)
+    """Vectors for ``texts`` through the (model, text hash) cache; the model loads only on a miss.
+
+    Returns (vectors, number of texts sent to the model).
+    """
+    cache = EmbeddingCache(Layout(settings.data_dir).embedding_cache)
+
+    def encode(batch: list[str]):  # noqa: ANN202
+        return embed_texts(load_model(settings.embedding_model), batch, settings.embed_batch_size)
+
+    return embed_with_cache(cache, model_id(settings.embedding_model), texts, encode)

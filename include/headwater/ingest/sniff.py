@@ -1,0 +1,167 @@
+"""Before parsing: is this a text file at all, in which encoding, with which delimiter?
+
+Everything here looks at the first bytes (or streams the file once to prove it decodes),
+so a binary, compressed or HTML payload is quarantined with a reason before any row is read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from typing import BinaryIO
+
+import charset_normalizer
+
+from headwater.config.read import DELIMITERS
+from headwater.ingest import streams
+
+SNIFF_BYTES = 64 * 1024
+
+# Magic numbers of formats that are sometimes dropped with a .csv name.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip"),
+    (b"PK\x03\x04", "zip (or xlsx/docx)"),
+    (b"PK\x05\x06", "zip (empty)"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\x04\x22\x4d\x18", "lz4"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 (legacy .xls/.doc)"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"PAR1", "parquet"),
+    (b"ORC", "ORC"),
+    (b"Obj\x01", "Avro"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"\x7fELF", "ELF executable"),
+)
+_HTML_STARTS = (b"<!doctype html", b"<html")
+
+
+class UnreadableFile(Exception):
+    """The whole file cannot be read as CSV; the message says why and what to do."""
+
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the bytes look like BOM-less UTF-16 text (every other byte NUL), else None."""
+    head = data[: min(len(data), 4096) // 2 * 2]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.4 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.4 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding CsvFile would detect for ``data`` (see stream_encoding)."""
+    return stream_encoding(io.BytesIO(data), 0, data[: SNIFF_BYTES * 4])[0]
+
+
+def _looks_western(data: bytes) -> bool:
+    """True when ``data`` reads as cp1252 text with accents sprinkled between ASCII letters.
+
+    charset-normalizer often ranks Baltic or Central-European code pages first for
+    short Western-European exports (the commonest non-UTF-8 CSVs). Misdecoded
+    Cyrillic or Greek, by contrast, turns whole words into accented letters.
+    """
+    try:
+        text = data[: SNIFF_BYTES * 4].decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if ord(c) > 127)
+    return bool(letters) and accented / len(letters) < 0.15
+
+
+def check_not_binary(data: bytes, max_control_share: float = 0.05) -> None:
+    """Reject empty, compressed, binary or HTML payloads before trying to parse them."""
+    if not data:
+        raise UnreadableFile("empty file (0 bytes) — file quarantined")
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise UnreadableFile(f"{kind} data with a CSV name — file quarantined; decompress/convert it and drop it again")
+    if data[:512].lstrip().lower().startswith(_HTML_STARTS):
+        raise UnreadableFile("an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again")
+    head = data[:SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
+        return
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if controls > max(16, len(head) * max_control_share):  # a few stray NULs are repairable; many mean binary
+        raise UnreadableFile(f"{controls} control bytes in the first {len(head)} bytes: binary, not CSV — file quarantined")
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The candidate delimiter whose split gives the most consistent field count (>1) over the sample."""
+    lines = [ln for ln in sample.splitlines() if ln.strip()][:50]
+    if not lines:
+        return ","
+    best, best_score = ",", (-1.0, 0)
+    for cand in DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=cand)]
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        score = (counts.count(mode) / len(counts), mode)
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+
+class DecodeFailed(Exception):
+    """The stream does not decode; the message is bytes.decode's, with positions counted from the file start."""
+
+
+def check_decodes(stream: BinaryIO, origin: int, encoding: str) -> None:
+    """Decode the whole stream block by block (the text is dropped); raise DecodeFailed if it does not decode."""
+    stream.seek(origin)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    fed = 0
+    while True:
+        buffered = decoder.getstate()[0]  # bytes held back from earlier blocks (an unfinished character)
+        block = stream.read(streams.READ_BLOCK)
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            shift = fed - (len(buffered) if isinstance(buffered, bytes) else 0)
+            start, end = shift + exc.start, shift + exc.end
+            where = f"byte 0x{exc.object[exc.start]:02x} in position {start}" if end - start == 1 else f"bytes in position {start}-{end - 1}"
+            raise DecodeFailed(f"'{exc.encoding}' codec can't decode {where}: {exc.reason}") from None
+        if not block:
+            return
+        fed += len(block)
+
+
+def stream_encoding(stream: BinaryIO, origin: int, head: bytes) -> tuple[str, bool]:
+    """(encoding, already checked to decode the whole file): BOMs first, then BOM-less UTF-16,
+    strict UTF-8 (the whole stream, block by block), cp1252 for Western text, then charset-normalizer's guess."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", False
+    utf16 = utf16_without_bom(head)
+    if utf16:
+        return utf16, False
+    try:
+        check_decodes(stream, origin, "utf-8")
+        return "utf-8", True
+    except DecodeFailed:
+        pass
+    if _looks_western(head):
+        return "cp1252", False
+    best = charset_normalizer.from_bytes(head[: SNIFF_BYTES * 4]).best()
+    if best is None:
+        raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
+    return best.encoding, False
+
+

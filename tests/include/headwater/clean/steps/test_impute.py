@@ -1,0 +1,96 @@
+import pandas as pd
+import pytest
+
+from headwater.clean.steps.impute import Impute
+from headwater.config.impute import ImputeConfigError, ImputeSpec
+
+
+def _df(**cols) -> pd.DataFrame:
+    n = len(next(iter(cols.values())))
+    return pd.DataFrame({"_source": "d/x.csv", "_line": list(range(2, 2 + n)), **cols})
+
+
+def test_simple_strategies_fill_and_flag() -> None:
+    df = _df(
+        a=pd.array([1.0, None, 3.0, 10.0], dtype="Float64"),
+        b=pd.array([1, None, 2, 2], dtype="Int64"),
+        c=pd.array(["x", "y", None, "y"], dtype="string"),
+        d=pd.array([None, 1.0, 2.0, 4.0], dtype="Float64"),
+        e=pd.array([None, 5, 1, 1], dtype="Int64"),
+    )
+    specs = {
+        "a": ImputeSpec("mean"),
+        "b": ImputeSpec("median"),
+        "c": ImputeSpec("mode"),
+        "d": ImputeSpec("constant", value=0),
+        "e": ImputeSpec("none"),
+    }
+    out = Impute(specs).apply(df).kept
+    assert out["a"].tolist() == [1.0, 14 / 3, 3.0, 10.0]
+    assert out["b"].tolist() == [1, 2, 2, 2] and str(out["b"].dtype) == "Int64"
+    assert out["c"].tolist() == ["x", "y", "y", "y"]
+    assert out["d"].tolist() == [0.0, 1.0, 2.0, 4.0]
+    assert out["e"].isna().tolist() == [True, False, False, False]
+    assert out["a__imputed"].tolist() == [False, True, False, False]
+    assert list(out.columns) == ["_source", "_line", "a", "a__imputed", "b", "b__imputed", "c", "c__imputed", "d", "d__imputed", "e"]
+
+
+def test_cells_whose_text_failed_coercion_are_not_imputed() -> None:
+    df = _df(v=pd.array([None, None, 4.0], dtype="Float64"), v__raw=pd.array([None, "n/k", None], dtype="string"))
+    out = Impute({"v": ImputeSpec("median")}).apply(df).kept
+    assert out["v"].tolist()[0] == 4.0 and pd.isna(out["v"].tolist()[1])
+    assert out["v__imputed"].tolist() == [True, False, False]
+    assert list(out.columns) == ["_source", "_line", "v", "v__raw", "v__imputed"]
+
+
+def test_knn_uses_the_other_numeric_columns() -> None:
+    # y follows x; the missing y sits at x=10.2, whose 2 nearest rows (x=10, 11) give (100+110)/2, not the mean 60.
+    df = _df(
+        x=pd.array([1.0, 2.0, 3.0, 9.0, 10.0, 11.0, 10.2], dtype="Float64"),
+        y=pd.array([10.0, 20.0, 30.0, 90.0, 100.0, 110.0, None], dtype="Float64"),
+    )
+    out = Impute({"y": ImputeSpec("knn", n_neighbors=2)}).apply(df).kept
+    assert out["y"].tolist()[-1] == pytest.approx(105.0)
+    assert out["y__imputed"].tolist() == [False] * 6 + [True]
+
+
+def test_missforest_fills_from_random_forests_deterministically() -> None:
+    x = [float(i) for i in range(20)]
+    y = [2.0 * v for v in x]
+    y[5] = None
+    y[15] = None
+    df = _df(x=pd.array(x, dtype="Float64"), y=pd.array(y, dtype="Float64"))
+    out = Impute({"y": ImputeSpec("missforest", n_estimators=20, max_iter=3)}).apply(df).kept
+    got = out["y"].tolist()
+    assert abs(got[5] - 10.0) < 3.0 and abs(got[15] - 30.0) < 3.0  # a median fill would give ~19
+    again = Impute({"y": ImputeSpec("missforest", n_estimators=20, max_iter=3)}).apply(df).kept
+    assert again["y"].tolist() == got
+
+
+@pytest.mark.parametrize(
+    ("col", "spec", "types", "identifiers", "message"),
+    [
+        ("customer_id", ImputeSpec("mode"), {}, set(), "impute.customer_id: customer_id is an identifier"),
+        ("ref", ImputeSpec("mode"), {"ref": "string"}, {"ref"}, "impute.ref: ref is an identifier"),
+        ("notes", ImputeSpec("constant", value="n/a"), {"notes": "text"}, set(), "impute.notes: notes is free text"),
+        ("name", ImputeSpec("mean"), {}, set(), "impute.name: strategy mean needs a numeric column, name is string"),
+    ],
+)
+def test_identifiers_free_text_and_wrong_types_are_refused(col, spec, types, identifiers, message) -> None:
+    df = _df(**{col: pd.array(["a", None], dtype="string")})
+    with pytest.raises(ImputeConfigError, match=message):
+        Impute({col: spec}, types, identifiers).apply(df)
+
+
+def test_undeclared_free_text_is_detected_and_refused() -> None:
+    long = "this is a long free text value written by a person about the order"
+    df = _df(comment=pd.array([long, None], dtype="string"))
+    with pytest.raises(ImputeConfigError, match="comment is free text"):
+        Impute({"comment": ImputeSpec("mode")}).apply(df)
+
+
+def test_spec_validation() -> None:
+    with pytest.raises(ValueError, match="strategy: 'magic' is not one of none, constant, mean"):
+        ImputeSpec("magic")
+    with pytest.raises(ValueError, match="value: strategy constant needs a value"):
+        ImputeSpec("constant")

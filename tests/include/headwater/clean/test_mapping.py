@@ -1,0 +1,123 @@
+import pandas as pd
+import pytest
+
+from headwater.clean.frame import build_frame
+from headwater.clean.steps.base import LINE, REASON
+from headwater.clean.mapping import map_columns
+from headwater.config.schema import ColumnSpec, MappingOptions, SchemaSpec
+from headwater.config.source import SourceConfig
+from headwater.clean.steps.validate import ValidateSchema
+
+CUSTOMER = SchemaSpec(
+    "customer",
+    [
+        ColumnSpec("customer_id", identifier=True, nullable=False, pattern=r"^C-\d+$"),
+        ColumnSpec("full_name", aliases=["name"]),
+        ColumnSpec("email", aliases=["email_address", "E-Mail"]),
+        ColumnSpec("signup_date", type="date"),
+        ColumnSpec("lifetime_value", type="number", min=0),
+    ],
+)
+
+
+def _how(header: list[str], schema: SchemaSpec = CUSTOMER, **options) -> list[tuple]:
+    mapping = map_columns(header, schema, MappingOptions(**options))
+    return [(m.original, m.standardized, m.canonical, m.method, m.score) for m in mapping.matches]
+
+
+def test_three_header_conventions_land_on_one_schema() -> None:
+    title = map_columns([" Customer ID ", "Full Name", "Email Address", "Signup Date", "Lifetime Value"], CUSTOMER)
+    snake = map_columns(["customer_id", "full_name", "email_address", "signup_date", "lifetime_value"], CUSTOMER)
+    camel = map_columns(["customerID", "fullName", "emailAddr", "signupDt", "lifetimeVal"], CUSTOMER)
+    assert title.order == snake.order == camel.order == CUSTOMER.names
+    assert [m.output for m in title.matches] == [m.output for m in snake.matches] == [m.output for m in camel.matches]
+    assert [(m.method, m.score) for m in camel.matches] == [
+        ("exact", 100.0), ("exact", 100.0), ("fuzzy", 87.0), ("fuzzy", 90.0), ("fuzzy", 92.3),
+    ]
+    assert camel.matches[2].matched == "email_address"  # the alias it resembled
+
+
+def test_aliases_are_standardized_before_matching() -> None:
+    assert _how(["E_MAIL", "name"]) == [
+        ("E_MAIL", "e_mail", "email", "alias", 100.0),
+        ("name", "name", "full_name", "alias", 100.0),
+    ]
+
+
+def test_below_threshold_stays_unmapped_and_is_reported() -> None:
+    mapping = map_columns(["customer_id", "loyaltyTier", "emailAddr"], CUSTOMER, MappingOptions(fuzzy_threshold=95))
+    assert [(m.original, m.canonical, m.method) for m in mapping.matches] == [
+        ("customer_id", "customer_id", "exact"),
+        ("loyaltyTier", None, "unmapped"),
+        ("emailAddr", None, "unmapped"),
+    ]
+    assert mapping.unmapped == ["loyaltyTier", "emailAddr"]
+    assert mapping.missing == ["full_name", "email", "signup_date", "lifetime_value"]
+    assert mapping.order == [*CUSTOMER.names, "loyalty_tier", "email_addr"]
+    manifest = mapping.to_manifest()
+    assert manifest["columns"][1] == {
+        "original": "loyaltyTier", "standardized": "loyalty_tier", "canonical": None, "score": 0.0, "method": "unmapped", "matched": None,
+    }
+    assert (manifest["schema"], manifest["unmapped_columns"]) == ("customer", ["loyaltyTier", "emailAddr"])
+
+
+def test_mapping_is_one_to_one_exact_beats_alias_beats_fuzzy() -> None:
+    # "email" is exact; "email_address" (alias of email) then has nothing left and stays unmapped.
+    assert _how(["email_address", "Email"]) == [
+        ("email_address", "email_address", None, "unmapped", 0.0),
+        ("Email", "email", "email", "exact", 100.0),
+    ]
+
+
+def test_no_schema_keeps_standardized_names() -> None:
+    mapping = map_columns(["A b", "cD"], None)
+    assert [(m.canonical, m.method) for m in mapping.matches] == [("a_b", "no_schema"), ("c_d", "no_schema")]
+    assert mapping.unmapped == [] and mapping.missing == []
+
+
+def test_build_frame_adds_missing_canonical_columns_in_schema_order() -> None:
+    config = SourceConfig(schema=CUSTOMER)
+    df, mapping = build_frame(["Name", "Extra", "customer id"], [["Ann", "x", "C-1"]], [2], "d/c.csv", config)
+    assert list(df.columns) == ["_source", LINE, *CUSTOMER.names, "extra"]
+    assert df.loc[0, ["customer_id", "full_name", "extra"]].tolist() == ["C-1", "Ann", "x"]
+    assert df[["email", "signup_date", "lifetime_value"]].isna().all().all()
+    assert mapping.missing == ["email", "signup_date", "lifetime_value"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"name": "Customer ID"}, "Customer ID: canonical names must be snake_case; write 'customer_id'"),
+        ({"name": "x", "type": "money"}, "x.type: 'money' is not one of string, text, integer"),
+        ({"name": "x", "min": 0}, "x.min: only integer/number columns take min (type is string)"),
+        ({"name": "x", "pattern": "("}, "x.pattern: not a valid regular expression"),
+        ({"name": "x", "nullable": "no"}, "x.nullable: expected true or false"),
+    ],
+)
+def test_column_spec_errors_name_the_key(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        ColumnSpec(**kwargs)
+
+
+def test_schema_rejects_an_alias_shared_by_two_columns() -> None:
+    with pytest.raises(ValueError, match="columns.b.aliases: 'A' also names column a"):
+        SchemaSpec("s", [ColumnSpec("a"), ColumnSpec("b", aliases=["A"])])
+
+
+def test_validation_quarantines_rows_naming_column_and_rule() -> None:
+    df = pd.DataFrame(
+        {
+            "_source": "d/c.csv",
+            LINE: [2, 3, 4, 5],
+            "customer_id": pd.array(["C-1", None, "X-9", "C-4"], dtype="string"),
+            "lifetime_value": pd.array([10.0, 5.0, -1.0, None], dtype="Float64"),
+        },
+        index=[10, 11, 12, 13],
+    )
+    out = ValidateSchema(CUSTOMER).apply(df)
+    assert out.kept.index.tolist() == [10, 13]
+    assert out.quarantined[REASON].tolist() == [
+        "line 3: fails schema customer — customer_id is missing (nullable: false) — row quarantined",
+        "line 4: fails schema customer — customer_id='X-9' breaks pattern ^C-\\d+$; lifetime_value=-1.0 breaks min 0 — row quarantined",
+    ]
+    assert ValidateSchema(None).apply(df).kept.equals(df)

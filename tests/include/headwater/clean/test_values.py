@@ -1,0 +1,193 @@
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import pytest
+
+from headwater.clean.frame import build_frame
+from headwater.clean.pipeline import build_steps, run_steps
+from headwater.clean.steps.base import LINE, REASON
+from headwater.config.schema import ColumnSpec, SchemaSpec
+from headwater.config.source import SourceConfig
+from headwater.clean.steps.coerce_types import CoerceTypes
+from headwater.clean.steps.null_spellings import NullSpellings
+from headwater.clean.values import coerce, dayfirst_vote, decimal_vote, infer_type, parse_bool, parse_date, parse_number
+from headwater.config.types import TypeOptions
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "expected"),
+    [
+        ("1,204.50", ".", 1204.5),
+        ("1.234,50", ",", 1234.5),
+        ("87,00", ",", 87.0),
+        ("$1,200", ".", 1200.0),
+        ("€ 1.234,50", ",", 1234.5),
+        ("1 200,00 €", ",", 1200.0),
+        ("USD 99", ".", 99.0),
+        ("12%", ".", 0.12),
+        ("(45.00)", ".", -45.0),
+        ("-$5", ".", -5.0),
+        ("$-5", ".", -5.0),
+        ("+3", ".", 3.0),
+        (".5", ".", 0.5),
+        ("1e3", ".", 1000.0),
+        ("1,2", ".", None),  # a comma that is not a thousands group, with decimal '.'
+        ("1.234.567", ".", None),
+        ("1.234.567", ",", 1234567.0),
+        ("abc", ".", None),
+        ("12 apples", ".", None),
+        ("$", ".", None),
+    ],
+)
+def test_parse_number(text: str, decimal: str, expected: float | None) -> None:
+    assert parse_number(text, decimal) == expected
+
+
+def test_decimal_and_dayfirst_votes() -> None:
+    assert [decimal_vote(v) for v in ["1.234,50", "1,234.50", "87,00", "3.14", "1,204", "1.234.567", "12"]] == [",", ".", ",", ".", None, ",", None]
+    assert [dayfirst_vote(v) for v in ["15/02/2024", "02/15/2024", "01/02/2024", "2024-02-15", "01.03.2024"]] == [True, False, None, None, None]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Yes", True), ("n", False), ("TRUE", True), ("0", False), ("off", False), ("maybe", None)])
+def test_parse_bool(text: str, expected: bool | None) -> None:
+    assert parse_bool(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "expected"),
+    [
+        ("2024-01-15", False, datetime(2024, 1, 15)),
+        ("15/02/2024", True, datetime(2024, 2, 15)),
+        ("03/04/2024", False, datetime(2024, 3, 4)),
+        ("03/04/2024", True, datetime(2024, 4, 3)),
+        ("01.03.2024", False, datetime(2024, 3, 1)),  # dotted dates are day first whatever the option
+        ("March 12 2024", False, datetime(2024, 3, 12)),
+        ("12 Mar 2024 14:05", False, datetime(2024, 3, 12, 14, 5)),
+        ("2026-11-19T04:15:00Z", False, datetime(2026, 11, 19, 4, 15)),
+        ("2026-11-19T06:15:00+02:00", False, datetime(2026, 11, 19, 4, 15)),
+        ("2024/03/15", False, datetime(2024, 3, 15)),
+        ("5/6/24", True, datetime(2024, 6, 5)),
+        ("May", False, None),
+        ("2024", False, None),
+        ("32/13/2024", True, None),
+        ("Ticket about order 5520", False, None),
+    ],
+)
+def test_parse_date(text: str, dayfirst: bool, expected: datetime | None) -> None:
+    got = parse_date(text, dayfirst)
+    assert got == (None if expected is None else expected.replace(tzinfo=timezone.utc))
+
+
+def test_mixed_date_formats_in_one_column_decide_dayfirst_from_the_values() -> None:
+    s = pd.Series(["2024-01-15", "15/02/2024", "March 12 2024", None, "01/03/2024"], dtype="string")
+    got = coerce(s, "date")
+    assert got.values.tolist()[:3] == [date(2024, 1, 15), date(2024, 2, 15), date(2024, 3, 12)]
+    assert pd.isna(got.values.tolist()[3]) and got.values.tolist()[4] == date(2024, 3, 1)
+    assert got.failed.tolist() == [False] * 5
+    assert str(got.values.dtype) == "date32[day][pyarrow]"
+
+
+def test_column_decimal_mark_is_decided_per_column() -> None:
+    eu = coerce(pd.Series(["1.234,50", "87,00", "1,5"], dtype="string"), "number")
+    us = coerce(pd.Series(["1,204.50", "980.00", "1,204"], dtype="string"), "number")
+    assert eu.values.tolist() == [1234.5, 87.0, 1.5]
+    assert us.values.tolist() == [1204.5, 980.0, 1204.0]
+    assert str(eu.values.dtype) == "Float64"
+
+
+def test_integer_and_boolean_coercion_report_failures() -> None:
+    ints = coerce(pd.Series(["5", "4.0", "3.5", None], dtype="string"), "integer")
+    assert ints.values.tolist()[:2] == [5, 4] and ints.failed.tolist() == [False, False, True, False]
+    assert str(ints.values.dtype) == "Int64"
+    flags = coerce(pd.Series(["yes", "N", "1", "perhaps"], dtype="string"), "boolean")
+    assert flags.values.tolist()[:3] == [True, False, True] and flags.failed.tolist() == [False, False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "expected"),
+    [
+        ("amount", ["1,204.50", "980.00", "75"], "number"),
+        ("rating", ["5", "4", "3"], "integer"),
+        ("active", ["true", "false", "TRUE"], "boolean"),
+        ("flag", ["1", "0", "1"], "integer"),  # 1/0 are numbers unless the schema says boolean
+        ("signup", ["2024-01-15", "15/02/2024", "March 12 2024"], "date"),
+        ("created_at", ["2026-11-19T04:15:00Z", "2026-11-19T05:15:00Z"], "datetime"),
+        ("customer_id", ["1", "2", "3"], "string"),  # identifiers are never inferred
+        ("zip", ["02134", "10001"], "string"),  # leading zeros would be lost
+        ("amount", ["1", "2", "3", "4", "5", "6", "7", "8", "9", "oops"], "integer"),  # 90% parse
+        ("amount", ["1", "2", "3", "4", "5", "6", "7", "8", "oops", "oops2"], "string"),  # 80% do not
+        ("note", ["hello", "world"], "string"),
+        ("empty", [None, None], "string"),
+    ],
+)
+def test_infer_type(name: str, values: list, expected: str) -> None:
+    assert infer_type(name, pd.Series(values, dtype="string")) == expected
+
+
+def _frame(header, rows):
+    return build_frame(header, rows, list(range(2, 2 + len(rows))), "d/x.csv")[0]
+
+
+def test_null_spellings_become_missing_with_configured_extras() -> None:
+    df = _frame(["a", "b"], [["N/A", "x"], [" null ", "unknown"], ["-", "?"], ["0", "none"]])
+    out = NullSpellings(["Unknown"]).apply(df).kept
+    assert out["a"].tolist()[3] == "0" and out["a"].isna().tolist() == [True, True, True, False]
+    assert out["b"].isna().tolist() == [False, True, True, True]
+
+
+def test_failed_values_are_kept_in_raw_columns_never_silently_lost() -> None:
+    df = _frame(["amount", "note"], [["10", "a"], ["twelve", "b"], ["3.5", "c"], [None, "d"]])
+    out = CoerceTypes({"amount": "number"}).apply(NullSpellings().apply(df).kept)
+    kept = out.kept
+    assert list(kept.columns) == ["_source", LINE, "amount", "amount__raw", "note"]
+    assert kept["amount"].tolist()[::2] == [10.0, 3.5]
+    assert kept["amount__raw"].tolist()[1] == "twelve" and kept["amount__raw"].isna().tolist() == [True, False, True, True]
+    assert len(out.quarantined) == 0
+
+
+def test_failed_values_quarantine_the_row_when_configured() -> None:
+    df = _frame(["amount", "when"], [["10", "2024-01-01"], ["twelve", "2024-01-02"], ["3", "soon"], ["4", "2024-01-04"], ["5", "2024-01-05"]])
+    opts = TypeOptions(on_error="quarantine")
+    out = CoerceTypes({"amount": "number", "when": "date"}, opts).apply(df)
+    assert out.kept[LINE].tolist() == [2, 5, 6]
+    assert out.quarantined[REASON].tolist() == [
+        "line 3: amount='twelve' is not a valid number — row quarantined",
+        "line 4: when='soon' is not a valid date — row quarantined",
+    ]
+    assert out.quarantined["amount"].tolist() == ["twelve", "3"]  # quarantined rows keep the text as read
+
+
+def test_declared_types_beat_inference_and_parquet_keeps_dtypes(tmp_path) -> None:
+    schema = SchemaSpec("s", [ColumnSpec("id", identifier=True), ColumnSpec("active", type="boolean"), ColumnSpec("seen", type="datetime")])
+    rows = [["007", "1", "2024-01-02 10:00", "1,5"], ["008", "0", "2024-01-03T11:30:00+01:00", "2,25"]]
+    df, _ = build_frame(["id", "active", "seen", "score"], rows, [2, 3], "d/x.csv", SourceConfig(schema=schema))
+    curated = run_steps(df, build_steps(SourceConfig(schema=schema))).curated
+    path = tmp_path / "x.parquet"
+    curated.to_parquet(path, index=False)
+    import pyarrow.parquet as pq
+
+    types = {f.name: str(f.type) for f in pq.read_schema(path)}
+    assert types["id"] == "large_string" or types["id"] == "string"
+    assert (types["active"], types["seen"], types["score"]) == ("bool", "timestamp[us, tz=UTC]", "double")
+    assert curated["seen"].tolist()[1] == pd.Timestamp("2024-01-03 10:30", tz="UTC")
+    assert curated["score"].tolist() == [1.5, 2.25] and curated["id"].tolist() == ["007", "008"]
+
+
+def test_type_options_validate_choices() -> None:
+    with pytest.raises(ValueError, match="on_error: 'drop' is not one of keep_raw, quarantine"):
+        TypeOptions(on_error="drop")
+    with pytest.raises(ValueError, match="dayfirst: 'yes' is not one of auto, True, False"):
+        TypeOptions(dayfirst="yes")
+    with pytest.raises(ValueError, match=r"infer_min_share: 0.2 must be in \[0.5, 1.0\]"):
+        TypeOptions(infer_min_share=0.2)
+
+
+def test_type_decisions_are_sticky_across_batches() -> None:
+    step = CoerceTypes()
+    first = step.apply(_frame(["amount", "day"], [["1.234,50", "15/02/2024"], ["2", "01/03/2024"]])).kept
+    second = step.apply(_frame(["amount", "day"], [["1,5", "02/03/2024"], ["oops", "03/04/2024"]])).kept
+    assert step.decided == {"amount": "number", "day": "date"}
+    assert first["amount"].tolist() == [1234.5, 2.0]
+    # alone, the second batch shows no day-first evidence (02/03 would be 3 February): it follows the first
+    assert second["amount"].tolist()[0] == 1.5 and second["amount__raw"].tolist()[1] == "oops"
+    assert second["day"].tolist() == [date(2024, 3, 2), date(2024, 4, 3)]
