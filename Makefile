@@ -13,7 +13,7 @@ export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install run compile-pipeline test test-all search bench clean distclean
+.PHONY: help install run compile-pipeline docs test test-all search bench clean distclean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ run: $(VENV)/.installed $(VENV_KFP)/.installed ## ingest DATE (default 2026-11-2
 
 compile-pipeline: $(VENV_KFP)/.installed ## recompile kfp_components/headwater_finetune_pipeline.yaml (the YAML the Airflow side submits)
 	@$(VENV_KFP)/bin/python -m kfp_components.pipeline
+
+docs: $(VENV)/.installed ## regenerate the README configuration reference and config/source.schema.json from the config models
+	@PYTHONPATH=$(CURDIR)/include $(VENV)/bin/python -m headwater.config.reference --write --root $(CURDIR)
 
 search: $(VENV)/.installed ## search the vector store: make search Q="glue coming apart"
 	@$(VENV)/bin/headwater search "$(Q)"

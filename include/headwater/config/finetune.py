@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import typing
+from typing import Literal
 
-FIELDS_CHOICES = ("all", "text", "none")
+from pydantic import ConfigDict, Field
+
+from headwater.config.base import ConfigModel
+
+Fields = Literal["all", "text", "none"]
+FIELDS_CHOICES: tuple[str, ...] = typing.get_args(Fields)
 
 
-@dataclass(frozen=True)
-class ExportOptions:
+class ExportOptions(ConfigModel):
     """What goes into the fine-tuning export besides the chunks."""
 
-    fields: str = field(
-        default="all",
-        metadata={
-            "help": "Curated values of columns that were not chunked: 'all' (every non-empty value), "
-            "'text' (string values of at least min_words words) or 'none' (chunks only)."
-        },
-    )
-    min_words: int = field(default=3, metadata={"help": "With fields='text': the fewest words a value needs."})
+    model_config = ConfigDict(frozen=True)
 
-    def __post_init__(self) -> None:
-        if self.fields not in FIELDS_CHOICES:
-            raise ValueError(f"ExportOptions.fields={self.fields!r}: must be one of {', '.join(FIELDS_CHOICES)}")
-        if self.min_words < 1:
-            raise ValueError(f"ExportOptions.min_words={self.min_words}: must be >= 1")
+    fields: Fields = Field(
+        default="all",
+        description="Curated values of columns that were not chunked: all (every non-empty value), "
+        "text (string values of at least min_words words) or none (chunks only).",
+    )
+    min_words: int = Field(default=3, ge=1, description="With fields text: the fewest words a value needs.")

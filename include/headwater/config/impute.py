@@ -6,12 +6,16 @@ invented key or sentence is worse than a missing one (``refuse_reason``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import typing
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
-from headwater.config.checks import check_choice, check_range
+from pydantic import BeforeValidator, Field, model_validator
 
-STRATEGIES = ("none", "constant", "mean", "median", "mode", "knn", "missforest")
+from headwater.config.base import ConfigModel
+
+Strategy = Literal["none", "constant", "mean", "median", "mode", "knn", "missforest"]
+STRATEGIES: tuple[str, ...] = typing.get_args(Strategy)
 NUMERIC_ONLY = ("mean", "median", "knn", "missforest")
 
 
@@ -19,23 +23,38 @@ class ImputeConfigError(ValueError):
     """Imputation was asked for a column where it must not (or cannot) happen."""
 
 
-@dataclass
-class ImputeSpec:
-    """How one column's missing values are filled."""
+class ImputeSpec(ConfigModel):
+    """How one column's missing values are filled.
 
-    strategy: str = field(default="none", metadata={"help": f"One of {', '.join(STRATEGIES)}."})
-    value: Any = field(default=None, metadata={"help": "The fill value for strategy: constant."})
-    n_neighbors: int = field(default=5, metadata={"help": "knn: neighbours averaged (sklearn KNNImputer)."})
-    n_estimators: int = field(default=50, metadata={"help": "missforest: trees per random forest."})
-    max_iter: int = field(default=10, metadata={"help": "missforest: imputation rounds (sklearn IterativeImputer)."})
+    ``ImputeSpec("median")`` names the strategy by position.
+    """
 
-    def __post_init__(self) -> None:
-        check_choice("strategy", self.strategy, STRATEGIES)
+    positional = ("strategy",)
+
+    strategy: Strategy = Field(default="none", description="How missing values are filled; constant needs value, mean/median/knn/missforest a numeric column.")
+    value: Any = Field(default=None, description="The fill value for strategy: constant.")
+    n_neighbors: int = Field(default=5, ge=1, le=1000, description="knn: neighbours averaged (sklearn KNNImputer).")
+    n_estimators: int = Field(default=50, ge=1, le=10_000, description="missforest: trees per random forest.")
+    max_iter: int = Field(default=10, ge=1, le=1000, description="missforest: imputation rounds (sklearn IterativeImputer).")
+
+    @model_validator(mode="after")
+    def _constant_needs_value(self) -> ImputeSpec:
         if self.strategy == "constant" and self.value is None:
             raise ValueError("value: strategy constant needs a value")
-        check_range("n_neighbors", self.n_neighbors, 1, 1000)
-        check_range("n_estimators", self.n_estimators, 1, 10_000)
-        check_range("max_iter", self.max_iter, 1, 1000)
+        return self
+
+
+def _strategy_shorthand(value: Any) -> Any:
+    """``impute: {amount: median}`` is ``impute: {amount: {strategy: median}}``."""
+    if isinstance(value, str):
+        return {"strategy": value}
+    if not isinstance(value, (Mapping, ImputeSpec)):
+        raise ValueError(f"expected a strategy name or a mapping, got {type(value).__name__}")  # noqa: TRY004 - pydantic reports ValueError only
+    return value
+
+
+# An ``impute:`` entry as YAML writes it: a strategy name or a mapping of ImputeSpec fields.
+ImputeEntry = Annotated[ImputeSpec, BeforeValidator(_strategy_shorthand, json_schema_input_type=Strategy | ImputeSpec)]
 
 
 def refuse_reason(column: str, kind: str | None, identifier: bool, spec: ImputeSpec) -> str | None:

@@ -3,32 +3,40 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
+from typing import Literal
 
-from headwater.config.checks import check_choice, check_range
+from pydantic import Field, field_validator
 
-DELIMITERS = (",", ";", "\t", "|")
+from headwater.config.base import ConfigModel
+
+Delimiter = Literal[",", ";", "\t", "|", "tab", "\\t"]  # 'tab' and '\t' (as typed) stand for a tab
+DELIMITERS = (",", ";", "\t", "|")  # what the sniffer tries, and what a forced delimiter ends up as
 
 
-@dataclass
-class ReadOptions:
-    """How a landing file is read."""
+class ReadOptions(ConfigModel):
+    """How a landing file is read.
 
-    max_field_chars: int = field(default=1_048_576, metadata={"help": "A row with a longer field is quarantined (the file goes on)."})
-    encoding: str | None = field(default=None, metadata={"help": "Force an encoding (e.g. cp1252) instead of detecting it."})
-    delimiter: str | None = field(default=None, metadata={"help": "Force a delimiter (, ; tab |) instead of sniffing it."})
-    max_nul_share: float = field(default=0.05, metadata={"help": "More NUL/control bytes than this share of the first 64 KiB: the file is binary."})
+    ``delimiter: tab`` (or ``'\\t'``) is stored as a tab character.
+    """
 
-    def __post_init__(self) -> None:
-        check_range("max_field_chars", self.max_field_chars, 1)
-        if self.encoding is not None:
+    max_field_chars: int = Field(default=1_048_576, ge=1, description="A row with a longer field is quarantined (the file goes on).")
+    encoding: str | None = Field(default=None, description="Force an encoding (e.g. cp1252) instead of detecting it.")
+    delimiter: Delimiter | None = Field(default=None, description="Force a delimiter (, ; tab |) instead of sniffing it.")
+    max_nul_share: float = Field(
+        default=0.05, ge=0, le=1, description="More NUL/control bytes than this share of the first 64 KiB: the file is binary."
+    )
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_codec(cls, value: str | None) -> str | None:
+        if value is not None:
             try:
-                codecs.lookup(self.encoding)
+                codecs.lookup(value)
             except LookupError:
-                raise ValueError(f"encoding: {self.encoding!r} is not a known codec") from None
-        if self.delimiter is not None:
-            if self.delimiter in ("tab", "\\t"):
-                self.delimiter = "\t"
-            check_choice("delimiter", self.delimiter, DELIMITERS)
-        check_range("max_nul_share", self.max_nul_share, 0, 1)
+                raise ValueError(f"{value!r} is not a known codec") from None
+        return value
 
+    @field_validator("delimiter")
+    @classmethod
+    def _tab(cls, value: str | None) -> str | None:
+        return "\t" if value in ("tab", "\\t") else value

@@ -1,90 +1,143 @@
 """The canonical schema of a source (YAML section ``schema:``) and how file columns are matched to it (``mapping:``).
 
 A source's YAML declares one canonical schema: column names (snake_case), types, aliases
-and rules. headwater.clean.mapping matches each file's header onto it.
+and rules. headwater.clean.mapping matches each file's header onto it. In YAML the columns
+are a mapping ``name -> spec`` (a spec may be just its type: ``notes: text``); once validated
+``SchemaSpec.columns`` is the list of ColumnSpec in declaration order.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+import typing
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
-from headwater.config.checks import check_choice, check_range, check_type
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    field_validator,
+    model_validator,
+)
+
+from headwater.config.base import ConfigModel, Strings
 from headwater.names import standardize_name
 
-COLUMN_TYPES = ("string", "text", "integer", "number", "boolean", "date", "datetime")
+ColumnType = Literal["string", "text", "integer", "number", "boolean", "date", "datetime"]
+COLUMN_TYPES: tuple[str, ...] = typing.get_args(ColumnType)
 NUMERIC_TYPES = ("integer", "number")
-SCORER_NAMES = ("ratio", "token_sort_ratio", "token_set_ratio", "partial_ratio", "WRatio")  # rapidfuzz.fuzz scorers
+Scorer = Literal["ratio", "token_sort_ratio", "token_set_ratio", "partial_ratio", "WRatio"]  # rapidfuzz.fuzz scorers
+SCORER_NAMES: tuple[str, ...] = typing.get_args(Scorer)
 
 
-@dataclass
-class ColumnSpec:
-    """One canonical column: its type, the names it is known by, and the rules its values obey."""
+class ColumnSpec(ConfigModel):
+    """One canonical column: its type, the names it is known by, and the rules its values obey.
 
-    name: str = field(metadata={"help": "Canonical snake_case name (the key under schema.columns)."})
-    type: str = field(default="string", metadata={"help": f"One of {', '.join(COLUMN_TYPES)}. 'text' is free text: chunked, never imputed."})
-    aliases: list[str] = field(default_factory=list, metadata={"help": "Other names of this column, in any convention (standardized before matching)."})
-    identifier: bool = field(default=False, metadata={"help": "True for keys (customer_id...): never imputed, never type-inferred."})
-    nullable: bool = field(default=True, metadata={"help": "False: a row with no value here is quarantined by validation."})
-    min: float | None = field(default=None, metadata={"help": "Smallest allowed value (integer/number columns)."})
-    max: float | None = field(default=None, metadata={"help": "Largest allowed value (integer/number columns)."})
-    pattern: str | None = field(default=None, metadata={"help": "Regular expression every value must match (string columns)."})
-    allowed: list[Any] | None = field(default=None, metadata={"help": "The only values allowed (after type coercion)."})
-    max_length: int | None = field(default=None, metadata={"help": "Longest allowed value in characters (string/text columns)."})
-    description: str = field(default="", metadata={"help": "What the column holds (documentation only)."})
+    Built directly (``ColumnSpec("amount", type="number")``), its errors start with the column's
+    name: ``amount.min: ...``; from YAML they start with ``schema.columns.amount``.
+    """
 
-    def __post_init__(self) -> None:
-        if standardize_name(self.name, 0) != self.name:
-            raise ValueError(f"{self.name}: canonical names must be snake_case; write {standardize_name(self.name, 0)!r}")
-        check_choice(f"{self.name}.type", self.type, COLUMN_TYPES)
-        if isinstance(self.aliases, str):
-            self.aliases = [self.aliases]
-        check_type(f"{self.name}.aliases", self.aliases, list, "a list of names")
-        self.aliases = [str(a) for a in self.aliases]
-        for key in ("identifier", "nullable"):
-            check_type(f"{self.name}.{key}", getattr(self, key), bool, "true or false")
-        for key in ("min", "max"):
-            value = getattr(self, key)
-            if value is not None:
-                if self.type not in NUMERIC_TYPES:
-                    raise ValueError(f"{self.name}.{key}: only integer/number columns take {key} (type is {self.type})")
-                check_range(f"{self.name}.{key}", value)
-        if self.pattern is not None:
+    positional = ("name",)
+    keyed_by = "name"
+
+    name: str = Field(description="Canonical snake_case name (the key under schema.columns).")
+    type: ColumnType = Field(default="string", description="The column's type; text is free text: chunked, never imputed.")
+    aliases: Strings = Field(default_factory=list, description="Other names of this column, in any convention (standardized before matching).")
+    identifier: bool = Field(default=False, description="True for keys (customer_id...): never imputed, never type-inferred.")
+    nullable: bool = Field(default=True, description="False: a row with no value here is quarantined by validation.")
+    min: float | None = Field(default=None, description="Smallest allowed value (integer/number columns).")
+    max: float | None = Field(default=None, description="Largest allowed value (integer/number columns).")
+    pattern: str | None = Field(default=None, description="Regular expression every value must match (string columns).")
+    allowed: list[Any] | None = Field(default=None, description="The only values allowed (after type coercion).")
+    max_length: int | None = Field(default=None, ge=1, description="Longest allowed value in characters (string/text columns).")
+    description: str = Field(default="", description="What the column holds (documentation only).")
+
+    @classmethod
+    def error_prefix(cls, data: Mapping[str, Any]) -> str:
+        return str(data.get("name", ""))
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
             try:
-                re.compile(self.pattern)
-            except (re.error, TypeError) as exc:
-                raise ValueError(f"{self.name}.pattern: not a valid regular expression ({exc})") from None
-        if self.allowed is not None:
-            check_type(f"{self.name}.allowed", self.allowed, list, "a list of values")
-        if self.max_length is not None:
-            check_range(f"{self.name}.max_length", self.max_length, 1)
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression ({exc})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _rules(self) -> ColumnSpec:
+        if standardize_name(self.name, 0) != self.name:
+            raise ValueError(f"canonical names must be snake_case; write {standardize_name(self.name, 0)!r}")
+        for key in ("min", "max"):
+            if getattr(self, key) is not None and self.type not in NUMERIC_TYPES:
+                raise ValueError(f"{key}: only integer/number columns take {key} (type is {self.type})")
+        return self
 
     @property
     def never_impute(self) -> bool:
         return self.identifier or self.type == "text"
 
 
-@dataclass
-class SchemaSpec:
-    """A canonical schema: the columns every file of a source lands on, in this order."""
+# A column as YAML writes it under schema.columns.<name> (the name is the key): ColumnSpec's other fields.
+ColumnEntry = create_model(
+    "ColumnEntry",
+    __config__=ConfigDict(extra="forbid", strict=True, title="Column"),
+    __doc__="One canonical column (its name is its key under schema.columns); a bare type name is short for {type: <type>}.",
+    **{name: (field.annotation, field) for name, field in ColumnSpec.model_fields.items() if name != ColumnSpec.keyed_by},
+)
 
-    name: str
-    columns: list[ColumnSpec]
 
-    def __post_init__(self) -> None:
+def _named_columns(value: Any) -> Any:
+    """``{name: spec | type | null}`` (YAML) -> a list of ColumnSpec fields with ``name`` set; a list of ColumnSpec passes."""
+    if isinstance(value, list) and value and all(isinstance(c, ColumnSpec) for c in value):
+        return value
+    if not isinstance(value, Mapping) or not value:
+        raise ValueError(f"expected a mapping of column name -> spec (at least one column), got {value!r}")
+    columns = []
+    for name, spec in value.items():
+        if spec is None:
+            spec = {}
+        elif isinstance(spec, str):
+            spec = {"type": spec}
+        elif not isinstance(spec, Mapping):
+            raise ValueError(f"{name}: expected a type name or a mapping, got {type(spec).__name__}")
+        if "name" in spec:
+            raise ValueError(f"{name}.name: unknown key (a column's name is its key under columns)")
+        columns.append({**spec, "name": str(name)})
+    return columns
+
+
+class SchemaSpec(ConfigModel):
+    """A canonical schema: the columns every file of a source lands on, in this order.
+
+    ``SchemaSpec("s", [ColumnSpec("a")])`` gives name and columns by position.
+    """
+
+    positional = ("name", "columns")
+
+    name: str = Field(default="", description="Schema name, shown in quarantine reasons.", json_schema_extra={"shown_default": "the source name"})
+    columns: Annotated[
+        list[ColumnSpec],
+        BeforeValidator(_named_columns, json_schema_input_type=dict[str, ColumnEntry | ColumnType | None]),
+    ] = Field(description="Canonical columns in order: name -> spec, or name -> type (notes: text).")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> SchemaSpec:
         names = [c.name for c in self.columns]
-        if not names:
-            raise ValueError("columns: a schema needs at least one column")
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"columns: {', '.join(dup)} declared twice")
-        owner: dict[str, str] = {}
+        owner: dict[str, str] = {name: name for name in names}  # a column's own name is its first alias
         for col in self.columns:
-            for alias in [col.name, *col.aliases]:
+            for alias in col.aliases:
                 key = standardize_name(alias, 0)
                 if owner.setdefault(key, col.name) != col.name:
                     raise ValueError(f"columns.{col.name}.aliases: {alias!r} also names column {owner[key]}")
+        return self
 
     def column(self, name: str) -> ColumnSpec | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -98,13 +151,10 @@ class SchemaSpec:
         return {c.name: c.type for c in self.columns}
 
 
-@dataclass
-class MappingOptions:
+class MappingOptions(ConfigModel):
     """How file columns are matched to the canonical schema."""
 
-    fuzzy_threshold: float = field(default=85.0, metadata={"help": "Minimum rapidfuzz score (0-100) for a fuzzy match; below it the column stays unmapped."})
-    scorer: str = field(default="ratio", metadata={"help": f"rapidfuzz scorer: {', '.join(SCORER_NAMES)}."})
-
-    def __post_init__(self) -> None:
-        check_range("fuzzy_threshold", self.fuzzy_threshold, 0, 100)
-        check_choice("scorer", self.scorer, SCORER_NAMES)
+    fuzzy_threshold: float = Field(
+        default=85.0, ge=0, le=100, description="Minimum rapidfuzz score (0-100) for a fuzzy match; below it the column stays unmapped."
+    )
+    scorer: Scorer = Field(default="ratio", description="The rapidfuzz.fuzz scorer that compares a header with the canonical names.")

@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from headwater.config.base import ConfigError, describe_errors
 
@@ -34,8 +39,10 @@ def env_name(field: str) -> str:
     return ENV_PREFIX + field.upper()
 
 
-def _group(name: str) -> dict[str, Any]:
-    return {"group": name}
+def _group(name: str, shown_default: str | None = None) -> dict[str, Any]:
+    """Field metadata for the generated reference: its group, and how to show a default that is
+    derived when the settings are built (``<home>/data``) rather than a plain value."""
+    return {"group": name} if shown_default is None else {"group": name, "shown_default": shown_default}
 
 
 def _package_project_dir() -> Path:
@@ -69,28 +76,28 @@ class Settings(BaseSettings):
     # -- where things are
     project_dir: Path = Field(
         default_factory=_package_project_dir,
-        description="Repository root (holds dags/, config/sources/ and kfp_components/). Default: the checkout this library runs from, else the working directory.",
-        json_schema_extra=_group("paths"),
+        description="Repository root (holds dags/, config/sources/ and kfp_components/).",
+        json_schema_extra=_group("paths", "the checkout this library runs from, else the working directory"),
     )
     home: Path = Field(
         default_factory=lambda: Path.cwd() / ".headwater",
-        description="Root for local state (data, Airflow home, logs). Default: ./.headwater.",
-        json_schema_extra=_group("paths"),
+        description="Root for local state (data, Airflow home, logs).",
+        json_schema_extra=_group("paths", "./.headwater"),
     )
     landing_uri: str = Field(
         default="",
-        description="Landing zone root (file://, s3://conn_id@bucket/prefix, ...). Drops live under <root>/<YYYY-MM-DD>/*.csv. Default: <home>/landing.",
-        json_schema_extra=_group("paths"),
+        description="Landing zone root (file://, s3://conn_id@bucket/prefix, ...); drops live under <root>/<YYYY-MM-DD>/*.csv.",
+        json_schema_extra=_group("paths", "<home>/landing"),
     )
     data_dir: Path | None = Field(
         default=None,
-        description="Curated, quarantine, chunks, vectors and state (ledger, caches, dedup index, models). Default: <home>/data.",
-        json_schema_extra=_group("paths"),
+        description="Curated, quarantine, chunks, vectors and state (ledger, caches, dedup index, models).",
+        json_schema_extra=_group("paths", "<home>/data"),
     )
     config_dir: Path | None = Field(
         default=None,
-        description="Folder of source YAML files (one per source). Default: <project_dir>/config/sources.",
-        json_schema_extra=_group("paths"),
+        description="Folder of source YAML files (one per source); missing or empty: built-in defaults.",
+        json_schema_extra=_group("paths", "<project_dir>/config/sources"),
     )
     # -- processing
     embedding_model: str = Field(
@@ -120,10 +127,13 @@ class Settings(BaseSettings):
     )
     # -- fine-tuning
     kfp_conn_id: str = Field(default="kfp_default", description="Airflow connection of the Kubeflow Pipelines API (missing or host 'local': kfp.local).", json_schema_extra=_group("finetune"))
-    kfp_pipeline: Path | None = Field(default=None, description="Compiled pipeline YAML submitted to KFP. Default: <project_dir>/kfp_components/headwater_finetune_pipeline.yaml.", json_schema_extra=_group("finetune"))
-    kfp_python: Path | None = Field(default=None, description="Python of the training environment for local runs. Default: <project_dir>/.venv-kfp/bin/python.", json_schema_extra=_group("finetune"))
+    kfp_pipeline: Path | None = Field(default=None, description="Compiled pipeline YAML submitted to KFP.",
+                                      json_schema_extra=_group("finetune", "<project_dir>/kfp_components/headwater_finetune_pipeline.yaml"))
+    kfp_python: Path | None = Field(default=None, description="Python of the training environment for local runs.",
+                                    json_schema_extra=_group("finetune", "<project_dir>/.venv-kfp/bin/python"))
     # -- monitoring
-    pushgateway_url: str = Field(default="", description="Prometheus Pushgateway (host:port or URL) each failure alert is pushed to; empty: none.", json_schema_extra=_group("monitoring"))
+    pushgateway_url: str = Field(default="", description="Prometheus Pushgateway (host:port or URL) each failure alert is pushed to.",
+                                 json_schema_extra=_group("monitoring", "unset: no push"))
 
     def __init__(self, /, **values: Any) -> None:
         try:
@@ -132,7 +142,7 @@ class Settings(BaseSettings):
             raise ConfigError(describe_errors(exc, type(self), name=self._error_key(values))) from None
 
     @staticmethod
-    def _error_key(values: dict[str, Any]):  # noqa: ANN205 - Callable[[tuple], str]
+    def _error_key(values: dict[str, Any]):
         """Name a bad value by its environment variable, with the value: ``HEADWATER_CHUNK_TOKENS='many'``."""
         environ = _ENVIRON.get()
 
@@ -186,13 +196,15 @@ class Settings(BaseSettings):
 
 
 def describe() -> list[tuple[str, str, str, str]]:
-    """(group, environment variable, default, description) for every setting, in declaration order."""
+    """(group, environment variable, default as shown in the reference, description) for every setting, in declaration order."""
     rows = []
     for name, field in Settings.model_fields.items():
-        if field.default_factory is not None:
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if "shown_default" in extra:
+            default = str(extra["shown_default"])
+        elif field.default_factory is not None or field.default in (None, ""):
             default = ""
         else:
-            default = "" if field.default in (None, "") else str(field.default)
-        group = (field.json_schema_extra or {}).get("group", "")  # type: ignore[union-attr]
-        rows.append((str(group), env_name(name), default, field.description or ""))
+            default = str(field.default)
+        rows.append((str(extra.get("group", "")), env_name(name), default, field.description or ""))
     return rows

@@ -2,54 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import typing
 from typing import Literal
 
+from pydantic import ConfigDict, Field
+
+from headwater.config.base import ColumnNames, ConfigModel
+
 PiiAction = Literal["keep", "remove", "mask"]
-PII_ACTIONS: tuple[str, ...] = ("keep", "remove", "mask")
+PII_ACTIONS: tuple[str, ...] = typing.get_args(PiiAction)
 MASKS = {"urls": "[URL]", "emails": "[EMAIL]", "phones": "[PHONE]"}
 
 
-@dataclass(frozen=True)
-class TextColumnRule:
-    """A column is free text when its values are long and wordy on average (chunked, never imputed)."""
+class TextColumnRule(ConfigModel):
+    """A column is free text when its values are long and wordy on average (chunked, never imputed).
 
-    min_mean_chars: int = 40
-    min_mean_words: float = 6.0
+    ``TextColumnRule(40, 6.0)`` gives the fields by position.
+    """
+
+    model_config = ConfigDict(frozen=True)
+    positional = ("min_mean_chars", "min_mean_words")
+
+    min_mean_chars: int = Field(default=40, ge=0, description="Mean characters per value at or above which a column is free text.")
+    min_mean_words: float = Field(default=6.0, ge=0, description="Mean words per value at or above which a column is free text.")
 
 
-@dataclass(frozen=True)
-class TextOptions:
-    """How free-text values are normalized (YAML section ``text:`` of a source config)."""
+class TextOptions(ConfigModel):
+    """How free-text values are normalized: Unicode repair, HTML, personal data inside text, whitespace."""
 
-    repair_unicode: bool = field(default=True, metadata={"help": "Repair mojibake and odd Unicode with ftfy (cafÃ© -> café)."})
-    strip_html: bool = field(default=True, metadata={"help": "Remove HTML tags and entities; keep paragraph breaks and link targets."})
-    urls: PiiAction = field(default="keep", metadata={"help": "URLs inside text: keep, remove, or mask as [URL]."})
-    emails: PiiAction = field(default="mask", metadata={"help": "E-mail addresses inside text: keep, remove, or mask as [EMAIL]."})
-    phones: PiiAction = field(default="mask", metadata={"help": "Phone numbers inside text: keep, remove, or mask as [PHONE]."})
-    mask_field_values: bool = field(
+    model_config = ConfigDict(frozen=True)
+
+    repair_unicode: bool = Field(default=True, description="Repair mojibake and odd Unicode with ftfy (cafÃ© -> café).")
+    strip_html: bool = Field(default=True, description="Remove HTML tags and entities; keep paragraph breaks and link targets.")
+    urls: PiiAction = Field(default="keep", description="URLs inside text: keep, remove, or mask as [URL].")
+    emails: PiiAction = Field(default="mask", description="E-mail addresses inside text: keep, remove, or mask as [EMAIL].")
+    phones: PiiAction = Field(default="mask", description="Phone numbers inside text: keep, remove, or mask as [PHONE].")
+    mask_field_values: bool = Field(
         default=False,
-        metadata={
-            "help": "Also remove/mask a value that is nothing but one URL, e-mail or phone number (a contact "
-            "column). Off: contact columns stay usable for analysis and dedup; addresses inside prose are masked."
-        },
+        description="Also remove/mask a value that is nothing but one URL, e-mail or phone number (off: contact columns stay usable).",
     )
-    whitespace: bool = field(default=True, metadata={"help": "Collapse runs of spaces, drop blank lines, trim."})
-    columns: list[str] | None = field(
-        default=None, metadata={"help": "Columns to normalize (standardized names). Default: every text column."}
+    whitespace: bool = Field(default=True, description="Collapse runs of spaces, drop blank lines, trim.")
+    columns: ColumnNames | None = Field(
+        default=None, description="Columns to normalize (standardized names).", json_schema_extra={"shown_default": "every text column"}
     )
-
-    def __post_init__(self) -> None:
-        for key in ("repair_unicode", "strip_html", "mask_field_values", "whitespace"):
-            if not isinstance(getattr(self, key), bool):
-                raise ValueError(f"{key}: must be true or false, got {getattr(self, key)!r}")
-        for key in MASKS:
-            if getattr(self, key) not in PII_ACTIONS:
-                raise ValueError(f"{key}: must be one of {', '.join(PII_ACTIONS)}, got {getattr(self, key)!r}")
-        if self.columns is not None and (
-            not isinstance(self.columns, (list, tuple)) or not all(isinstance(c, str) for c in self.columns)
-        ):
-            raise ValueError(f"columns: must be a list of column names, got {self.columns!r}")
 
     def pii_actions(self) -> dict[str, str]:
         """The categories that change text, in the order they are applied (URLs first: they may hold '@' or digits)."""

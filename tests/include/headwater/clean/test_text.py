@@ -73,11 +73,11 @@ def test_column_version_equals_the_value_version() -> None:
 
 
 def test_options_are_validated_naming_the_key() -> None:
-    with pytest.raises(ValueError, match="emails: must be one of keep, remove, mask, got 'hide'"):
+    with pytest.raises(ValueError, match="emails: 'hide' is not one of keep, remove, mask"):
         TextOptions(emails="hide")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="whitespace: must be true or false"):
+    with pytest.raises(ValueError, match="whitespace: expected true or false, got 'yes'"):
         TextOptions(whitespace="yes")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="columns: must be a list"):
+    with pytest.raises(ValueError, match="columns: expected a list of column names, got 'notes'"):
         TextOptions(columns="notes")  # type: ignore[arg-type]
 
 

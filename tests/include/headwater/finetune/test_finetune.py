@@ -93,7 +93,7 @@ def test_export_of_nothing_says_run_ingest_first(tmp_path: Path) -> None:
 
 
 def test_export_options_are_validated() -> None:
-    with pytest.raises(ValueError, match=r"ExportOptions.fields='some': must be one of all, text, none"):
+    with pytest.raises(ValueError, match=r"fields: 'some' is not one of all, text, none"):
         ExportOptions(fields="some")
 
 

@@ -148,7 +148,7 @@ def test_every_row_is_kept_or_recorded_once() -> None:
     ("kwargs", "message"),
     [
         ({"threshold": 0}, "threshold: 0 must be in \\(0, 1\\]"),
-        ({"threshold": 1.5}, "threshold: 1.5 must be in \\[0.0, 1.0\\]"),
+        ({"threshold": 1.5}, "threshold: 1.5 must be in \\(0, 1\\]"),
         ({"bands": 7}, "bands: 7 must divide num_perm=128"),
         ({"scope": "galaxy"}, "scope: 'galaxy' is not one of file, run, history"),
         ({"shingle_size": 9}, "shingle_size: 9 must be in \\[1, 8\\]"),
