@@ -86,3 +86,12 @@ def test_sample_day_end_to_end_then_rerun_is_a_noop(dag, curated_events) -> None
     # nothing changed: the report is skipped and no event claims new data (the fine-tune is not triggered)
     assert {ti.task_id: ti.state for ti in run2.get_task_instances()}["report"] == "skipped"
     assert curated_events() == events
+
+
+def test_a_day_without_landing_files_emits_no_asset_event(dag, curated_events) -> None:
+    """No file, no change: the report is skipped, so no event claims new curated data."""
+    before = curated_events()
+    run = dag.test(logical_date=datetime(2026, 11, 19, tzinfo=timezone.utc), run_conf={"force": False, "dry_run": False})
+    assert run.state == "success"
+    assert {ti.task_id: ti.state for ti in run.get_task_instances()}["report"] == "skipped"
+    assert curated_events() == before

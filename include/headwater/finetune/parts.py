@@ -145,12 +145,17 @@ class PartsUpdate:
         return {"mode": self.mode, "checked": len(self.checked), "rebuilt": len(self.rebuilt),
                 "removed": len(self.removed), "tables_read": len(self.read)}
 
-    def describe(self) -> str:
-        """One log line, e.g. ``events: 3 file(s) checked, 1 part rebuilt (2 tables read), 0 removed``."""
+    def describe(self, names: int = 20) -> str:
+        """One log line, e.g. ``events: 3 file(s) checked, 1 part(s) rebuilt (2 table(s) read), 0 removed;
+        rebuilt 2026-11-21/tickets.csv`` (at most ``names`` part ids per list)."""
+
+        def listed(verb: str, ids: list[str]) -> str:
+            more = f" and {len(ids) - names} more" if len(ids) > names else ""
+            return f"; {verb} {', '.join(ids[:names])}{more}" if ids else ""
+
         return (f"{self.mode}: {len(self.checked)} file(s) checked, {len(self.rebuilt)} part(s) rebuilt "
                 f"({len(self.read)} table(s) read), {len(self.removed)} removed"
-                + (f"; rebuilt {', '.join(self.rebuilt)}" if self.rebuilt else "")
-                + (f"; removed {', '.join(self.removed)}" if self.removed else ""))
+                + listed("rebuilt", self.rebuilt) + listed("removed", self.removed))
 
 
 def _every_file(layout: Layout, index: PartsIndex | None) -> set[str]:

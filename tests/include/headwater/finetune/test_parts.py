@@ -197,6 +197,14 @@ def test_change_feed_from_events() -> None:
     assert ChangeFeed.everything() == ChangeFeed(None, None)
 
 
+def test_update_describe_lists_a_few_names() -> None:
+    from headwater.finetune.parts import PartsUpdate
+
+    update = PartsUpdate("full", ["a/1", "a/2", "a/3"], ["a/1", "a/2", "a/3"], [], ["t1", "t2"])
+    assert update.describe(names=2) == "full: 3 file(s) checked, 3 part(s) rebuilt (2 table(s) read), 0 removed; rebuilt a/1, a/2 and 1 more"
+    assert update.summary() == {"mode": "full", "checked": 3, "rebuilt": 3, "removed": 0, "tables_read": 2}
+
+
 def test_source_part_id() -> None:
     assert source_part_id("2026-11-20/Customers Export.csv") == "2026-11-20/Customers_Export.csv"
     with pytest.raises(ValueError, match="<YYYY-MM-DD>/<file name>"):
