@@ -6,7 +6,11 @@ QLoRA fine-tuning of a causal LM on the curated data, on Kubeflow Pipelines or l
 * Runs when `headwater_ingest` updates the **`headwater-curated`** asset, or by hand with Params.
 * **export_examples** writes every chunk (and, with `fields`, the curated values of the columns
   that were not chunked) as the chunk JSONL the pipeline reads, and counts the examples the last
-  fine-tuned model has not seen.
+  fine-tuned model has not seen. It re-reads only the landing files that changed: an asset-triggered
+  run reads the `headwater-curated` events since its last export (`inlet_events`; their `extra` names
+  the changed files) and rebuilds those files' parts; a manual run, or the first export, checks every
+  file's fingerprint (manifest and table stat, no table read). The export is assembled from the
+  per-file parts (`include/headwater/finetune/parts.py`) and equals a full read byte for byte.
 * **decide** skips the run (`skip_finetune`) when fewer than `min_new_examples` are new, unless `force`.
 * **finetune** (`KubeflowPipelineOperator`) runs `kfp_components/headwater_finetune_pipeline.yaml`:
   on the KFP API named by the `kfp_default` connection (REST v2beta1, waiting in the triggerer; the
@@ -39,6 +43,19 @@ def _settings():
     return Settings.from_env()
 
 
+def _triggered(triggering_asset_events) -> bool:
+    """Did events of the curated asset start this run (False for a manual run)?"""
+    try:
+        return bool(triggering_asset_events and triggering_asset_events[CURATED])
+    except KeyError:
+        return False
+
+
+def _events(accessor) -> list[tuple[str, dict | None]]:
+    """(ISO time, extra) of each event an `inlet_events` query returns."""
+    return [(event.timestamp.isoformat(), event.extra) for event in accessor]
+
+
 @dag(
     dag_id="headwater_finetune",
     schedule=[CURATED],
@@ -64,18 +81,26 @@ def _settings():
     doc_md=__doc__,
 )
 def headwater_finetune():
-    @task(multiple_outputs=True, execution_timeout=timedelta(minutes=30))
-    def export_examples(params=None, run_id=None) -> dict:
+    @task(multiple_outputs=True, execution_timeout=timedelta(minutes=30), inlets=[CURATED])
+    def export_examples(params=None, run_id=None, triggering_asset_events=None, inlet_events=None) -> dict:
+        """Re-export the files the curated-asset events name (every file's fingerprint on a manual run)."""
         from dataclasses import asdict
 
         from headwater.config.finetune import ExportOptions
-        from headwater.finetune.export import export_examples
+        from headwater.finetune.export import ChangeFeed, events_since, export_incremental
         from headwater.finetune.local_runner import pipeline_arguments, run_dir
         from headwater.finetune.registry import ModelRegistry, count_new_examples
 
         settings = _settings()
-        export = export_examples(settings.data_dir, ExportOptions(fields=params["fields"]))
-        counts = count_new_examples(export.path, ModelRegistry(settings.data_dir))
+        options = ExportOptions(fields=params["fields"])
+        since = events_since(settings.data_dir, options) if _triggered(triggering_asset_events) else None
+        if since is None:  # a manual run or the first export: every file's fingerprint, events up to the newest
+            feed = ChangeFeed.everything(_events(inlet_events[CURATED].ascending(False).limit(1)))
+        else:  # every event since the last export, not only this run's: a failed run's events are not lost
+            feed = ChangeFeed.from_events(_events(inlet_events[CURATED].after(since)))
+        export, update = export_incremental(settings.data_dir, options, feed)
+        counts = count_new_examples(export, ModelRegistry(settings.data_dir))
+        print(update.describe())
         print(f"exported {export.count} examples ({export.chunks} chunks, {export.fields} field values) to {export.path}")
         arguments = pipeline_arguments(
             export.path, base_model=params["base_model"], lora_r=params["lora_r"],
@@ -83,6 +108,7 @@ def headwater_finetune():
         )
         return {
             "export": export.to_dict(),
+            "update": update.summary(),
             "counts": asdict(counts),
             "arguments": arguments,
             "out_dir": str(run_dir(settings.data_dir, run_id)),

@@ -14,7 +14,11 @@ Daily ingestion of the CSV files that landed for the run's logical date.
     cached by text hash, upserted into LanceDB by deterministic id).
   * A file that cannot be read is quarantined whole; its later stages show as *skipped*.
 * **report** writes one run report per date, checks `read = curated + duplicates + quarantined`
-  for every file and updates the curated asset. It fails the run if a file failed.
+  for every file and fails the run if a file failed. Otherwise it updates the **`headwater-curated`**
+  asset with the run's totals on the event (`extra`: per date the files processed/unchanged, rows
+  read/curated/duplicates/quarantined, chunks, vectors, failed files and the files that changed;
+  see `headwater.events`), which `headwater_finetune` reads to re-export only those files. When no
+  file changed (no landing file, every file unchanged, a dry run) it is *skipped*: no event, no fine-tune.
 
 **Params** (manual runs): `force` reprocesses unchanged files, `dry_run` only logs what would
 be processed, `file_glob` narrows the files, `date_from`/`date_to` replace the logical date.
@@ -44,7 +48,9 @@ def _settings():
 
 def _run_key(context) -> str:
     """This attempt of this run: a cleared run (e.g. backfill --reprocess-behavior) keeps its run_id."""
-    return f"{context['run_id']}#{getattr(context['dag_run'], 'clear_number', 0) or 0}"
+    from headwater.events import run_key
+
+    return run_key(context["run_id"], getattr(context["dag_run"], "clear_number", 0))
 
 
 def _ref(info: dict):
@@ -177,24 +183,29 @@ def headwater_ingest():
         return embed(chunk(clean(ingest(decision))))
 
     @task(trigger_rule="all_done", outlets=[CURATED])
-    def report(files: list[dict], ds=None, params=None) -> dict:
+    def report(files: list[dict], ds=None, params=None, run_id=None, outlet_events=None) -> dict:
+        """Run report per date; the totals and changed files go on the `headwater-curated` event."""
+        from headwater.events import curated_extra
         from headwater.report import format_report, report as run_report
 
         by_date: dict[str, list[str]] = {}
         for f in files:
             by_date.setdefault(f["date"], []).append(f["file"])
         if params["dry_run"]:
-            print(f"dry run: {sum(map(len, by_date.values()))} file(s) checked; see the `check` task logs")
-            return {}
-        failed, totals = [], {}
+            _skip(f"dry run: {sum(map(len, by_date.values()))} file(s) checked, see the `check` task logs; no asset event")
+        failed, reports = [], []
         for date in sorted(by_date) or [ds]:
             result = run_report(date, by_date.get(date, []), _settings(), run_id=_run_key(get_current_context()))
             print(format_report(result))
             failed += result["failed"]
-            totals[date] = result["this_run"] | result["totals"]
+            reports.append(result)
         if failed:
             raise RuntimeError(f"files failed or not accounted for: {failed} — see the run reports")
-        return totals
+        extra = curated_extra(reports, run_id)
+        if extra is None:  # a task that skips emits no asset event, so the fine-tune is not triggered
+            _skip("no landing file changed in this run: the curated data is as it was, no asset event")
+        outlet_events[CURATED].extra = extra
+        return extra
 
     files = discover()
     process_file.expand(file=files) >> report(files)

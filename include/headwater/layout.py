@@ -88,6 +88,10 @@ class Layout:
         """Every date's Parquet tables of ``area`` (``curated``, ``chunks``...), oldest date first."""
         return sorted((self.root / area).glob("date=*/*.parquet"))
 
+    def table_keys(self, area: str) -> list[tuple[str, str]]:
+        """``(date, file key)`` of every table of ``area``, in ``tables`` order (a directory listing, nothing read)."""
+        return [(path.parent.name.removeprefix("date="), path.name.removesuffix(".parquet")) for path in self.tables(area)]
+
     @property
     def vectors(self) -> Path:
         return self.root / "vectors"
@@ -120,6 +124,26 @@ class Layout:
     @property
     def finetune_examples(self) -> Path:
         return self.root / "finetune" / "examples"
+
+    def finetune_export(self, sha256: str) -> Path:
+        """The assembled export the pipeline reads, named by its content hash."""
+        return self.finetune_examples / f"examples-{sha256[:12]}.jsonl"
+
+    def finetune_export_parts(self, sha256: str) -> Path:
+        """Which part (per landing file) an assembled export was built from (JSON, beside no data)."""
+        return self.root / "finetune" / "exports" / f"{sha256[:12]}.parts.json"
+
+    def finetune_parts(self, options_key: str) -> Path:
+        """The per-landing-file export parts of one set of export options."""
+        return self.root / "finetune" / "parts" / file_key(options_key)
+
+    def finetune_parts_index(self, options_key: str) -> Path:
+        """The parts' index: each landing file's fingerprint and part, and the asset events already applied."""
+        return self.finetune_parts(options_key) / "index.json"
+
+    def finetune_part(self, options_key: str, date: str, key: str, sha256: str) -> Path:
+        """One landing file's export lines, content-addressed (``<key>-<sha12>.jsonl``)."""
+        return self.finetune_parts(options_key) / f"date={date}" / f"{key}-{sha256[:12]}.jsonl"
 
     def finetune_run(self, run_key: str) -> Path:
         """A local fine-tune run's outputs (adapter, eval report, summary.json)."""

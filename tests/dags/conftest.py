@@ -15,3 +15,25 @@ def airflow_db() -> Path:
     airflow = Path(sys.executable).with_name("airflow")
     subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=os.environ.copy())
     return home / "airflow.db"
+
+
+@pytest.fixture
+def curated_events(airflow_db):
+    """A function listing the ``headwater-curated`` asset events in the metadata DB, oldest first,
+    as ``(id, source_dag_id, source_run_id, extra)``."""
+
+    def read() -> list[tuple]:
+        from airflow.models.asset import AssetEvent, AssetModel
+        from airflow.utils.session import create_session
+        from sqlalchemy import select
+
+        query = (
+            select(AssetEvent.id, AssetEvent.source_dag_id, AssetEvent.source_run_id, AssetEvent.extra)
+            .join(AssetModel, AssetModel.id == AssetEvent.asset_id)
+            .where(AssetModel.name == "headwater-curated")
+            .order_by(AssetEvent.id)
+        )
+        with create_session() as session:
+            return [tuple(row) for row in session.execute(query).all()]
+
+    return read

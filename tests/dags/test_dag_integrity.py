@@ -52,6 +52,20 @@ def test_ingest_dag_shape(dagbag) -> None:
     assert all(t.on_failure_callback for t in dag.tasks)
 
 
+def test_both_dags_share_the_common_pieces(dagbag) -> None:
+    """One failure alert, one curated asset, one start date: headwater_common, imported by both DAG files."""
+    import headwater_common  # on sys.path as the dags bundle puts it (BundleDagBag)
+
+    ingest, finetune = dagbag.dags["headwater_ingest"], dagbag.dags["headwater_finetune"]
+    for dag in (ingest, finetune):
+        callbacks = {t.task_id: t.on_failure_callback for t in dag.tasks}
+        assert callbacks == {t.task_id: [headwater_common.on_failure] for t in dag.tasks}, dag.dag_id
+        assert dag.start_date == headwater_common.START_DATE
+    assert ingest.task_dict["report"].outlets == [headwater_common.CURATED]
+    assert list(finetune.timetable.asset_condition.objects) == [headwater_common.CURATED]
+    assert finetune.task_dict["export_examples"].inlets == [headwater_common.CURATED]
+
+
 @pytest.mark.parametrize("dag_file", sorted(p.name for p in DAGS.glob("*.py")))
 def test_no_heavy_imports_at_parse_time(dag_file: str) -> None:
     """Parsing a DAG file must not pull in pandas, torch or the model libraries."""

@@ -40,10 +40,11 @@ def _run(dag):
     return run, report
 
 
-def test_sample_day_end_to_end_then_rerun_is_a_noop(dag) -> None:
+def test_sample_day_end_to_end_then_rerun_is_a_noop(dag, curated_events) -> None:
     from headwater.config.settings import Settings
     from headwater.embed.store import VectorStore
 
+    before = curated_events()
     run, report = _run(dag)
     assert run.state == "success"
     got = {f["file"]: tuple(f[k] for k in COUNTS) for f in report["files"]}
@@ -66,7 +67,31 @@ def test_sample_day_end_to_end_then_rerun_is_a_noop(dag) -> None:
     first_ids = sorted(store.ids())
     assert len(first_ids) == sum(counts[-1] for counts in EXPECTED.values())
 
+    # the run's totals and changed files are on the headwater-curated asset event (the Asset view shows them)
+    events = curated_events()
+    assert [(dag_id, run_id) for _, dag_id, run_id, _ in events[len(before):]] == [("headwater_ingest", run.run_id)]
+    assert events[-1][3] == {
+        "files_changed": 7,
+        "dates": {"2026-11-20": {
+            "files_processed": 7, "files_unchanged": 0, "rows_read": 43, "curated": 30, "duplicates": 9,
+            "quarantined": 4, "chunks": 27, "vectors": 27, "failed": [],
+            "changed": sorted(f"2026-11-20/{name}" for name in EXPECTED),
+        }},
+    }
+
     run2, report2 = _run(dag)
     assert run2.state == "success"
     assert report2["totals"] == report["totals"]
     assert sorted(store.ids()) == first_ids
+    # nothing changed: the report is skipped and no event claims new data (the fine-tune is not triggered)
+    assert {ti.task_id: ti.state for ti in run2.get_task_instances()}["report"] == "skipped"
+    assert curated_events() == events
+
+
+def test_a_day_without_landing_files_emits_no_asset_event(dag, curated_events) -> None:
+    """No file, no change: the report is skipped, so no event claims new curated data."""
+    before = curated_events()
+    run = dag.test(logical_date=datetime(2026, 11, 19, tzinfo=timezone.utc), run_conf={"force": False, "dry_run": False})
+    assert run.state == "success"
+    assert {ti.task_id: ti.state for ti in run.get_task_instances()}["report"] == "skipped"
+    assert curated_events() == before

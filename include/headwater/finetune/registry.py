@@ -1,7 +1,8 @@
 """The model registry (one record per fine-tuned model version) and the decision to fine-tune again.
 
-``count_new_examples`` compares an export with the examples of the last fine-tune;
-``should_finetune`` decides (scoring and deciding are separate).
+``count_new_examples`` compares an export with the examples of the last fine-tune, reading only
+the parts of the landing files that changed since that fine-tune's export; ``should_finetune``
+decides (scoring and deciding are separate).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from headwater.finetune.export import ExportResult, read_example_ids
+from headwater.finetune.examples import ExportResult, read_example_ids
+from headwater.finetune.parts import changed_parts
 from headwater.layout import Layout
 from headwater.storage import read_json, write_bytes, write_json
 
@@ -29,7 +31,8 @@ class ModelRegistry:
     """
 
     def __init__(self, data_dir: Path) -> None:
-        self.root = Layout(Path(data_dir)).models
+        self.data_dir = Path(data_dir)
+        self.root = Layout(self.data_dir).models
 
     def latest(self) -> dict[str, Any] | None:
         return read_json(self.root / "latest.json")
@@ -82,12 +85,27 @@ class NewExamples:
     last_model_version: str | None
 
 
-def count_new_examples(export_path: Path, registry: ModelRegistry) -> NewExamples:
-    """How many exported examples the last fine-tuned model has not seen (all of them if there is none)."""
-    current = set(read_example_ids(export_path))
+def count_new_examples(export: ExportResult | Path, registry: ModelRegistry) -> NewExamples:
+    """How many exported examples the last fine-tuned model has not seen (all of them if there is none).
+
+    For an ``ExportResult`` assembled from parts (headwater.finetune.parts) only the parts of the landing
+    files that changed since the last model's export are read: an unchanged part holds only examples that
+    model was trained on. Otherwise (a plain export path, an export from before parts) every id is read.
+    """
     last = registry.latest()
-    seen = registry.example_ids(last["model_version"]) if last else set()
-    return NewExamples(total=len(current), new=len(current - seen), last_model_version=last and last["model_version"])
+    version = last["model_version"] if last else None
+    if isinstance(export, ExportResult):
+        if last is None:
+            return NewExamples(total=export.count, new=export.count, last_model_version=None)
+        since = (last.get("examples") or {}).get("sha256")
+        parts = changed_parts(registry.data_dir, export.sha256, since) if since else None
+        if parts is not None:
+            fresh = {i for path in parts for i in read_example_ids(path)}
+            return NewExamples(total=export.count, new=len(fresh - registry.example_ids(version)), last_model_version=version)
+        export = export.path
+    current = set(read_example_ids(Path(export)))
+    seen = registry.example_ids(version) if version else set()
+    return NewExamples(total=len(current), new=len(current - seen), last_model_version=version)
 
 
 def should_finetune(counts: NewExamples, min_new_examples: int, force: bool = False) -> tuple[bool, str]:
