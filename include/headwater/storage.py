@@ -108,6 +108,7 @@ class ParquetParts:
         self._dir.mkdir()
         self.parts: list[Path] = []
         self.rows = 0
+        self.schema: Any = None  # the committed file's Arrow schema (pandas metadata included), set by commit()
 
     def add(self, df: "Any") -> None:
         if len(df) == 0 and self.parts:
@@ -125,6 +126,7 @@ class ParquetParts:
 
         try:
             if len(self.parts) == 1:
+                self.schema = pq.read_schema(self.parts[0])  # the footer only
                 with atomic_path(self.target) as tmp:
                     os.replace(self.parts[0], tmp)
                 return
@@ -135,6 +137,7 @@ class ParquetParts:
                 unified = pa.unify_schemas([s.remove_metadata() for s in schemas], promote_options="permissive")
                 widest = max(schemas, key=lambda sch: len(sch.names))  # its pandas metadata: dtypes such as "string"
                 schema = pa.schema([unified.field(n) for n in _merged_order([s.names for s in schemas])], widest.metadata)
+            self.schema = schema
             with atomic_path(self.target) as tmp:
                 with pq.ParquetWriter(tmp, schema) as writer:
                     for part in self.parts:

@@ -1,8 +1,9 @@
-"""The cleaning pipeline: which steps run for a source, in which order, and the runner that applies them.
+"""The cleaning pipeline: which steps run for a source, in which order, and how they apply to one batch.
 
 Each step owns one job (headwater.clean.steps, headwater.clean.dedup); ``build_steps`` lists
 them with one line saying why each is there, and ``run_steps`` applies them to a batch and
-collects what each kept, quarantined or recorded as a duplicate.
+collects what each kept, quarantined or recorded as a duplicate. A whole file (batches, the
+two-pass fit, the dedup index) is the runner's job: headwater.clean.runner.
 """
 
 from __future__ import annotations

@@ -105,6 +105,9 @@ def ingest(source: Any, ref: FileRef, settings: Settings) -> dict[str, Any]:
         header=reader.header,
         rows_read=rows_read,
         quarantined=issues,
+        # where ingest's rows end in the quarantine file: clean appends its own rows after them
+        ingest_quarantined=issues,
+        ingest_quarantine_bytes=lay.quarantine_rows(ref.key).stat().st_size,
         ingest_batches=batches,
         status=OK if rows_read else EMPTY,
     )

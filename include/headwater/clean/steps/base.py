@@ -3,7 +3,7 @@
 A step returns the rows it keeps and the rows it rejects *with a reason*; rejected rows go
 to quarantine (or to the duplicates record), never to /dev/null, so that
 ``rows_read == curated + duplicates + quarantined`` holds for every file. Steps import this
-module and never the runner (headwater.clean.pipeline).
+module and never the runner (headwater.clean.runner) nor the composer (headwater.clean.pipeline).
 Pattern: datatrove's ``PipelineStep``/``BaseFilter`` (https://github.com/huggingface/datatrove).
 """
 
@@ -52,12 +52,17 @@ class StepOutput:
 class Step(Protocol):
     """One cleaning job: ``apply`` a batch, return what it keeps and what it sets aside, with reasons.
 
-    Optional capabilities the runner (headwater.clean.pipeline) honours:
+    Optional capabilities the runner (headwater.clean.runner) honours, read with ``getattr`` and a
+    default of "no":
 
-    * ``needs_fit`` (bool) and ``fit(columns)``: learn from whole columns of the file before the
-      first batch is applied (a second pass over the kept rows), e.g. imputation statistics;
-    * ``needs_whole_table`` (bool): the step sees the whole file as one batch (KNN, MissForest);
-    * ``state``: kept across batches (types decided on the first batch, dedup keys).
+    * ``needs_fit`` (bool) and ``fit(columns)``: the step learns from whole columns of the file
+      (e.g. a median), so the runner runs the steps before it over every batch first, then calls
+      ``fit`` with a read-only mapping {column name: pd.Series over every row those steps kept,
+      file order}, loaded on access, then applies this step and the rest batch by batch;
+    * ``needs_whole_table`` (bool): the step learns from whole rows (KNN, MissForest), so the
+      runner gives the pipeline the whole file as one batch (and calls no ``fit``);
+    * ``state``: kept across batches by the step itself (types decided on the first batch,
+      dedup keys); the runner applies each batch to a step once, in file order.
     """
 
     name: str

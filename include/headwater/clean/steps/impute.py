@@ -9,6 +9,7 @@ sentence is worse than a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,9 @@ from headwater.clean.steps.base import IMPUTED_SUFFIX, RAW_SUFFIX, StepOutput
 from headwater.clean.text import looks_like_free_text
 from headwater.config.impute import NUMERIC_ONLY, ImputeConfigError, ImputeSpec, refuse_reason
 from headwater.names import looks_like_identifier
+
+LEARNED = ("mean", "median", "mode")  # strategies whose fill is learned from the column's values
+
 
 def _is_numeric(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
@@ -40,11 +44,22 @@ class Impute:
 
     @property
     def needs_whole_table(self) -> bool:
-        """KNN and MissForest learn from whole rows; constant/mean/median/mode from one column each."""
+        """KNN and MissForest learn from whole rows: the runner gives the pipeline the file as one batch."""
         return any(s.strategy in ("knn", "missforest") for s in self.specs.values())
 
-    def fit(self, columns: dict[str, pd.Series]) -> None:
-        """Learn each simple strategy's fill from a column's values over the whole file (all batches)."""
+    @property
+    def needs_fit(self) -> bool:
+        """Mean, median and mode learn from one whole column each: the runner calls ``fit`` before the first batch.
+
+        A constant needs nothing from the data, so it alone asks for no fit.
+        """
+        return any(s.strategy in LEARNED for s in self.specs.values())
+
+    def fit(self, columns: Mapping[str, pd.Series]) -> None:
+        """Learn each simple strategy's fill from a column's values over the whole file (all batches).
+
+        ``columns``: {column name: every kept value of the column}; a column it lacks gets no fill.
+        """
         self.fills = {
             col: _simple_fill(columns[col], spec)
             for col, spec in self.specs.items()

@@ -94,3 +94,25 @@ def test_spec_validation() -> None:
         ImputeSpec("magic")
     with pytest.raises(ValueError, match="value: strategy constant needs a value"):
         ImputeSpec("constant")
+
+
+def test_the_step_declares_what_the_runner_must_do() -> None:
+    """Column statistics need a fit on whole columns; KNN/MissForest need the whole table; a constant needs neither."""
+
+    def declared(**specs: ImputeSpec) -> tuple[bool, bool]:
+        step = Impute(specs)
+        return step.needs_fit, step.needs_whole_table
+
+    assert declared(a=ImputeSpec("mean"), b=ImputeSpec("constant", value=0)) == (True, False)
+    assert declared(a=ImputeSpec("median")) == declared(a=ImputeSpec("mode")) == (True, False)
+    assert declared(a=ImputeSpec("constant", value=0), b=ImputeSpec("none")) == (False, False)
+    assert declared(a=ImputeSpec("knn"), b=ImputeSpec("mean")) == (True, True)  # the runner gives it one batch, no fit
+    assert declared(a=ImputeSpec("missforest")) == (False, True)
+
+
+def test_a_fit_on_whole_columns_beats_the_batch_at_hand() -> None:
+    step = Impute({"a": ImputeSpec("mean"), "b": ImputeSpec("mode")})
+    step.fit({"a": pd.Series([1.0, 5.0, None, 9.0], dtype="Float64")})  # b not in the columns: no fill learned
+    out = step.apply(_df(a=pd.array([None, 1.0], dtype="Float64"), b=pd.array([None, "x"], dtype="string"))).kept
+    assert out["a"].tolist() == [5.0, 1.0] and out["a__imputed"].tolist() == [True, False]
+    assert pd.isna(out["b"].tolist()[0]) and out["b__imputed"].tolist() == [False, False]

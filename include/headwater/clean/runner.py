@@ -1,0 +1,237 @@
+"""The clean runner: one file's staging batches through the cleaning steps, staging read once.
+
+What spans batches lives here, not in the stage and not in the steps:
+
+* **Batching.** The steps run on the staging batches as they come; when a step
+  ``needs_whole_table`` (KNN, MissForest imputation) they get the whole file as one batch.
+* **The two-pass fit.** A step that ``needs_fit`` (mean, median, mode imputation) learns from whole
+  columns. The steps before it run over every batch first, and what they keep waits in a spill
+  folder (one Parquet file per batch, next to the batch's staging strings). The step is fitted on
+  whole columns read from there, one column at a time; then it and the steps after it run over the
+  spilled batches.
+* **Raw values.** A rejected row goes to quarantine with its values as read ({original header: text})
+  in the pass that rejected it: a batch's staging strings are kept until its rejected rows are written.
+* **The dedup index** is attached before the first batch and saved after the outputs are committed.
+* **Bookkeeping**: per-step counts, the duplicate -> kept row map, the batch count, and the
+  header-only file (one empty batch, so the outputs still carry the file's columns).
+
+The runner writes no output itself: rows go to an ``Outputs`` (headwater.clean.outputs.CleanOutputs).
+Steps never import this module; headwater.clean.steps.base documents what they may declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from headwater.clean.frame import frame_from_staging
+from headwater.clean.pipeline import CleanResult, attach_index, run_steps, save_index
+from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, Step
+from headwater.layout import Layout
+from headwater.storage import ParquetParts
+
+if TYPE_CHECKING:
+    from headwater.clean.mapping import ColumnMapping
+    from headwater.config.source import SourceConfig
+
+Table = pa.Table | pa.RecordBatch
+Rejected = tuple[int, str, "dict[str, str | None] | None"]  # line, reason, values as read
+
+
+class Outputs(Protocol):
+    """Where the runner puts one file's rows; ``commit`` makes them visible, ``abort`` drops them."""
+
+    def add_curated(self, df: pd.DataFrame) -> None: ...
+
+    def add_duplicates(self, df: pd.DataFrame) -> None: ...
+
+    def add_rejected(self, rows: Iterable[Rejected]) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+@dataclass
+class Staging:
+    """One file's staging table as ingest wrote it (headwater.ingest.stage), to be read once, in order."""
+
+    batches: Iterable[Table]  # column _line (int64), then one string column per header field
+    header: list[str]  # the file's header as read (the manifest's "header"), one name per value column
+    source: str  # <date>/<file name>
+    config: SourceConfig | None = None  # canonical schema and mapping of the file's source; None: standardized names
+
+
+@dataclass
+class RunResult:
+    """What the runner did to one file: the clean fields of its manifest."""
+
+    mapping: ColumnMapping | None = None  # file column -> output column
+    steps: dict[str, dict[str, int]] = field(default_factory=dict)  # step -> {in, kept, quarantined, duplicates}, all batches
+    duplicate_of: dict[str, str] = field(default_factory=dict)  # line of each duplicate (as text) -> row id it matched
+    batches: int = 0  # staging batches the steps ran on (1 for a whole-table run, 0 for a header-only file)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(stats.get("duplicates", 0) for stats in self.steps.values())
+
+
+def run_file(staging: Staging, steps: list[Step], outputs: Outputs, layout: Layout, spill: Path) -> RunResult:
+    """Run ``steps`` over every batch of ``staging`` into ``outputs``, commit them, then save the dedup index.
+
+    ``layout`` holds the dedup index (headwater.clean.dedup.index). ``spill`` names the kept rows
+    between passes: ``.<spill stem>.pass<N>.parquet.parts-*`` folders beside it, removed when done.
+    Whatever a step raises (e.g. ImputeConfigError) is raised after ``outputs.abort()``.
+    """
+    run = _Run(staging, outputs)
+    try:
+        state = attach_index(steps, layout, staging.source)
+        run.all_passes(steps, spill)
+        outputs.commit()
+    except BaseException:
+        outputs.abort()
+        raise
+    save_index(state, layout, staging.source)
+    return run.result
+
+
+def passes(steps: list[Step]) -> list[list[Step]]:
+    """The steps of each pass over the file: a new pass starts at each step that ``needs_fit``.
+
+    One pass when a step ``needs_whole_table``: the single batch is the whole file, nothing to fit.
+    A first step that needs a fit gets an empty first pass (the mapped rows, spilled to fit on).
+    """
+    if any(getattr(step, "needs_whole_table", False) for step in steps):
+        return [list(steps)]
+    split: list[list[Step]] = [[]]
+    for step in steps:
+        if getattr(step, "needs_fit", False):
+            split.append([])
+        split[-1].append(step)
+    return split
+
+
+class _Run:
+    def __init__(self, staging: Staging, outputs: Outputs) -> None:
+        self.staging, self.outputs = staging, outputs
+        self.result = RunResult()
+
+    def all_passes(self, steps: list[Step], spill: Path) -> None:
+        plan = passes(steps)
+        whole = any(getattr(step, "needs_whole_table", False) for step in steps)
+        feed: Iterable[tuple[pd.DataFrame, Table]] = self._staging_frames(whole)
+        spills: list[ParquetParts] = []
+        try:
+            for i, part in enumerate(plan):
+                if i:
+                    part[0].fit(_Columns(spills[-1].parts))  # type: ignore[attr-defined]  # needs_fit steps have fit
+                last = i == len(plan) - 1
+                out = None if last else ParquetParts(spill.with_suffix(f".pass{i + 1}.parquet"))
+                if out is not None:
+                    spills.append(out)
+                for frame, raw in feed:
+                    result = run_steps(frame, part)
+                    self._collect(result, raw)
+                    if out is None:
+                        self.outputs.add_curated(result.curated)
+                    else:
+                        _spill(out, result.curated, raw)
+                if out is not None:
+                    feed = _spilled(out)
+        finally:
+            for parts in spills:
+                parts.abort()
+
+    def _staging_frames(self, whole: bool) -> Iterator[tuple[pd.DataFrame, Table]]:
+        """(step frame, staging strings) per batch; the whole file as one batch when ``whole``."""
+        batches: Iterable[Table] = self.staging.batches
+        if whole:
+            collected = list(batches)
+            batches = [pa.Table.from_batches(collected)] if collected else []
+        for batch in batches:
+            self.result.batches += 1
+            yield self._frame(batch), batch
+        if not self.result.batches:  # a header-only file: one empty batch with the file's columns
+            empty = pa.record_batch(
+                [pa.array([], pa.int64())] + [pa.array([], pa.string()) for _ in self.staging.header],
+                names=[LINE] + [f"c{i}" for i in range(len(self.staging.header))],
+            )
+            yield self._frame(empty), empty
+
+    def _frame(self, batch: Table) -> pd.DataFrame:
+        values = batch.to_pandas()
+        frame, self.result.mapping = frame_from_staging(
+            values.drop(columns=[LINE]), values[LINE], self.staging.header, self.staging.source, self.staging.config
+        )
+        return frame
+
+    def _collect(self, result: CleanResult, raw: Table) -> None:
+        """Counts, duplicates and rejected rows (with their staging strings) of one batch."""
+        if len(result.duplicates):
+            self.outputs.add_duplicates(result.duplicates)
+            self.result.duplicate_of.update(
+                {str(k): v for k, v in zip(result.duplicates.get(LINE, []), result.duplicates.get(DUPLICATE_OF, []))}
+            )
+        if len(result.quarantined):
+            lines = [int(n) for n in result.quarantined[LINE]]
+            as_read = _as_read(raw, lines, self.staging.header)
+            self.outputs.add_rejected((n, str(r), as_read.get(n)) for n, r in zip(lines, result.quarantined[REASON]))
+        for name, step_stats in result.steps.items():
+            total = self.result.steps.setdefault(name, dict.fromkeys(step_stats, 0))
+            for k, v in step_stats.items():
+                total[k] += v
+
+
+def _as_read(raw: Table, lines: list[int], header: list[str]) -> dict[int, dict[str, str | None]]:
+    """The staging values of ``lines`` in ``raw``: {line: {original header: text or None}}."""
+    found = raw.filter(pc.is_in(raw[LINE], value_set=pa.array(lines, pa.int64())))
+    names = found.column_names[1:]
+    return {row[LINE]: {h: row[c] for h, c in zip(header, names)} for row in found.to_pylist()}
+
+
+def _spill(out: ParquetParts, kept: pd.DataFrame, raw: Table) -> None:
+    """Keep a batch's kept rows for the next pass, and the staging strings of those rows beside them."""
+    before = len(out.parts)
+    out.add(kept)
+    if len(out.parts) > before:
+        rows = raw.filter(pc.is_in(raw[LINE], value_set=pa.array(kept[LINE].to_numpy(), pa.int64())))
+        table = rows if isinstance(rows, pa.Table) else pa.Table.from_batches([rows])
+        pq.write_table(table, _staging_part(out.parts[-1]), compression="none")  # read once, soon: not worth compressing
+
+
+def _spilled(out: ParquetParts) -> Iterator[tuple[pd.DataFrame, Table]]:
+    for part in out.parts:
+        yield pd.read_parquet(part), pq.read_table(_staging_part(part))
+
+
+def _staging_part(part: Path) -> Path:
+    return part.with_suffix(".staging.parquet")
+
+
+class _Columns(Mapping[str, pd.Series]):
+    """Whole columns of the spilled batches, each read from disk when asked for."""
+
+    def __init__(self, parts: list[Path]) -> None:
+        self._parts = list(parts)
+        self._names = pq.read_schema(parts[0]).names if parts else []
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._names:
+            raise KeyError(name)
+        return pd.concat([pd.read_parquet(part, columns=[name])[name] for part in self._parts])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
