@@ -58,7 +58,7 @@ class Recording(io.RawIOBase):
             raise io.UnsupportedOperation("tell")
         return self._data.tell()
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer: bytearray | memoryview) -> int:
         at = self._data.tell()
         n = self._data.readinto(buffer)
         if n:
@@ -174,7 +174,7 @@ def test_check_reads_nothing_when_the_content_cannot_change_its_answer(settings:
     assert (decision["process"], decision["sha256"], decision["bytes"]) == (True, None, None)
     assert decision["reason"] == reason or decision["reason"].endswith(f": {reason}")
     assert (landing.opens, landing.passes, landing.bytes_read) == (1, 1, 300_000)
-    assert manifest_of(ref, settings)["sha256"] == sha(DATA)
+    assert (info["rows_read"], manifest_of(ref, settings)["sha256"]) == (ROWS + 1, sha(DATA))
 
 
 def test_reads_per_attempt_for_a_small_file_too(settings: Settings) -> None:
@@ -202,8 +202,10 @@ def test_a_late_non_utf8_byte_reads_the_file_again_as_cp1252_and_keeps_no_row_of
     manifest = manifest_of(ref, settings)
     assert (manifest["encoding"], manifest["landing_reads"], manifest["ingest_batches"]) == ("cp1252", 2, 6)
     assert manifest["read_warnings"] == [
-        "not UTF-8 after its first 262,144 bytes ('utf-8' codec can't decode byte 0xe9 in position 2097165: "
-        "invalid continuation byte): read again as cp1252 (a second read of the file)"
+        (
+            "not UTF-8 after its first 262,144 bytes ('utf-8' codec can't decode byte 0xe9 in position 2097165: "
+            "invalid continuation byte): read again as cp1252 (a second read of the file)"
+        )
     ]
     assert (manifest["sha256"], manifest["bytes"]) == (sha(LATE), 2_097_167)
     assert (landing.passes, landing.bytes_read) == (2, 2 * 2_097_167)
@@ -222,9 +224,10 @@ def test_a_pipe_is_read_once_even_when_the_file_is_read_again(settings: Settings
     assert (landing.passes, landing.bytes_read) == (1, 2_097_167)
 
 
-def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_bytes(settings: Settings) -> None:
+@pytest.mark.parametrize(("seekable", "source_passes"), [(True, 3), (False, 1)], ids=["seekable", "pipe"])
+def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_bytes(settings: Settings, seekable: bool, source_passes: int) -> None:
     data = LATE[:-7] + b"2,\x81x\n"  # 0x81: not UTF-8, and undefined in cp1252
-    ref, landing = FileRef(DAY, "late.csv"), Landing(data)
+    ref, landing = FileRef(DAY, "late.csv"), Landing(data, seekable)
     _, info = attempt(landing, ref, settings)
     error = (
         "late.csv: cannot decode as cp1252: 'charmap' codec can't decode byte 0x81 in position 2097162: "
@@ -235,8 +238,10 @@ def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_
     assert lay.quarantine_raw(ref.key).read_bytes() == data
     assert read_json(lay.quarantine_file(ref.key)) == {"source": f"{DAY}/late.csv", "reason": error, "sha256": sha(data)}
     assert not lay.staging(ref.key).exists() and not lay.quarantine_rows(ref.key).exists()
-    # UTF-8 (stopped at the byte), cp1252 (stopped at the byte), then the copy to quarantine
-    assert (manifest_of(ref, settings)["landing_reads"], landing.passes) == (3, 3)
+    # UTF-8 (stopped at the byte), cp1252 (stopped at the byte), then the copy to quarantine; a pipe's
+    # later passes come from the local spool, so the source itself is read once
+    assert (manifest_of(ref, settings)["landing_reads"], landing.passes) == (3, source_passes)
+    assert landing.bytes_read == (len(data) * 3 if seekable else len(data))
     entry = Ledger.for_settings(settings).get(ref.source)
     assert (entry.outcome, entry.fingerprint.sha256) == ("quarantined", sha(data))
 
@@ -247,14 +252,17 @@ def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_
         (b"\x1f\x8b\x08\x00" + bytes(500), "bad.csv: gzip data with a CSV name — file quarantined; decompress/convert it and drop it again"),
         (
             "a,b\n1,2\n".encode("utf-16") + b"x",  # half a UTF-16 character at the end
-            "bad.csv: cannot decode as utf-16: 'utf-16-le' codec can't decode byte 0x78 in position 18: truncated data"
-            " — file quarantined; re-export it as UTF-8",
+            (
+                "bad.csv: cannot decode as utf-16: 'utf-16-le' codec can't decode byte 0x78 in position 18: truncated data"
+                " — file quarantined; re-export it as UTF-8"
+            ),
         ),
     ],
     ids=["binary", "undecodable-in-the-head"],
 )
-def test_a_file_quarantined_from_its_head_is_copied_without_a_second_read(settings: Settings, data: bytes, error: str) -> None:
-    ref, landing = FileRef(DAY, "bad.csv"), Landing(data)
+@pytest.mark.parametrize("seekable", [True, False], ids=["seekable", "pipe"])
+def test_a_file_quarantined_from_its_head_is_copied_without_a_second_read(settings: Settings, data: bytes, error: str, seekable: bool) -> None:
+    ref, landing = FileRef(DAY, "bad.csv"), Landing(data, seekable)
     _, info = attempt(landing, ref, settings)
     assert (info["status"], info["error"]) == ("quarantined", error)
     assert Layout(settings.data_dir, DAY).quarantine_raw(ref.key).read_bytes() == data
@@ -278,8 +286,10 @@ def test_a_file_replaced_after_check_is_recorded_with_the_hash_ingest_read(setti
     assert (info["status"], manifest["sha256"], manifest["fingerprint"]["sha256"]) == ("ok", sha(replaced), sha(replaced))
     assert manifest["content_changed_after_check"] == {"check_sha256": sha(checked), "ingest_sha256": sha(replaced)}
     assert [r.getMessage() for r in caplog.records] == [
-        f"{DAY}/people.csv changed between check and ingest: check hashed sha256 {sha(checked)}, ingest read sha256 "
-        f"{sha(replaced)} (300000 bytes); the bytes read by ingest are the ones processed and recorded"
+        (
+            f"{DAY}/people.csv changed between check and ingest: check hashed sha256 {sha(checked)}, ingest read sha256 "
+            f"{sha(replaced)} (300000 bytes); the bytes read by ingest are the ones processed and recorded"
+        )
     ]
     staged = pd.read_parquet(Layout(settings.data_dir, DAY).staging(ref.key))
     assert staged.loc[staged["_line"] == 10, "c1"].tolist() == ["name 0000Y"]  # the outputs are those bytes

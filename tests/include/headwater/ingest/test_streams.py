@@ -23,7 +23,7 @@ class _Pipe(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer: bytearray | memoryview) -> int:
         n = self._data.readinto(buffer)
         self.bytes_read += n
         return n
