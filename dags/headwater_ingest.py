@@ -8,7 +8,9 @@ Daily ingestion of the CSV files that landed for the run's logical date.
 * One mapped **process_file** group per file, with the file name as map index:
   * `check` compares the file's content hash, config hash and code version with the ledger:
     an unchanged file runs `unchanged` and its stages show as *skipped*; a new or changed one
-    runs the stages and `unchanged` shows as *skipped*;
+    runs the stages and `unchanged` shows as *skipped*. It reads the file only when the answer
+    depends on the content, and hands the hash to `ingest`, which reads the file once (hashing,
+    decoding and parsing in one pass) and records the hash of the bytes it actually read;
   * `ingest` (encoding, delimiter, bad rows quarantined) → `clean` (snake_case columns, text
     normalization, dedup) → `chunk` (token windows with overlap) → `embed` (all-MiniLM-L6-v2,
     cached by text hash, upserted into LanceDB by deterministic id).
@@ -122,10 +124,11 @@ def headwater_ingest():
         from headwater.decide import decide
 
         _label(file["file"])
-        with ObjectStoragePath(file["uri"]).open("rb") as source:  # hashed block by block, never loaded whole
-            decision = decide(source, _ref(file), _settings(), force=params["force"])
+        # opened and hashed (block by block) only when the answer depends on the content
+        decision = decide(ObjectStoragePath(file["uri"]), _ref(file), _settings(), force=params["force"])
         verb = "process" if decision["process"] else "skip"
-        print(f"{file['date']}/{file['file']}: {verb} — {decision['reason']}" + (" (dry run: nothing is written)" if params["dry_run"] else ""))
+        hashed = f"sha256 {decision['sha256']}" if decision["sha256"] else "not read here: ingest hashes the bytes it parses"
+        print(f"{file['date']}/{file['file']}: {verb} — {decision['reason']} ({hashed})" + (" (dry run: nothing is written)" if params["dry_run"] else ""))
         return {**file, **decision, "dry_run": params["dry_run"]}
 
     @task(map_index_template="{{ file_name }}")
@@ -144,8 +147,8 @@ def headwater_ingest():
 
         _label(decision["file"])
         _run_only_if_chosen(decision, "ingest")
-        with ObjectStoragePath(decision["uri"]).open("rb") as source:  # streamed: memory stays flat as files grow
-            info = ingest_file(source, _ref(decision), _settings())
+        with ObjectStoragePath(decision["uri"]).open("rb") as source:  # read once: hashed and parsed in one pass
+            info = ingest_file(source, _ref(decision), _settings(), expected_sha256=decision["sha256"])
         print(info)
         return info
 

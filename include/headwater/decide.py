@@ -6,6 +6,7 @@ changed, its last attempt did not finish, or the run forces it (headwater.ledger
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from headwater.config.settings import Settings
@@ -16,12 +17,36 @@ from headwater.storage import read_json, write_json
 
 
 def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -> dict[str, Any]:
-    """Process or skip this file (``source``: its bytes or a binary file object, hashed block by block)?
+    """Process or skip this file? Skips when (content, config, code) match its last finished run.
 
-    Skips when (content, config, code) match its last finished run.
+    ``source`` is the file's bytes, a binary file object (read from its current position and left
+    there), or a path with ``open("rb")`` (``pathlib.Path``, Airflow's ``ObjectStoragePath``),
+    opened only when needed. The content is hashed (sha256, block by block) only when the answer
+    depends on it: the ledger holds a finished run of this file under the same config and code.
+    A forced run, a new file, an unfinished last attempt or a config/code change is processed
+    without reading a byte here; ingest then hashes the bytes while it parses them.
+
+    Returns ``{"source", "process", "reason", "sha256", "bytes"}``: ``sha256`` (hex) and ``bytes``
+    (size) of the content when it was hashed, else None; ingest takes ``sha256`` as the hash to
+    verify (``ingest(..., expected_sha256=decision["sha256"])``).
     """
-    decision = Ledger.for_settings(settings).decide(ref.source, fingerprint(stream_sha256(source)[0], settings), force)
-    return {"source": ref.source, "process": decision.process, "reason": decision.reason}
+    ledger = Ledger.for_settings(settings)
+    unhashed = fingerprint(None, settings)
+    decision = ledger.decide(ref.source, unhashed, force)
+    sha256 = size = None
+    if decision is None:
+        sha256, size = _hash(source)
+        decision = ledger.decide(ref.source, replace(unhashed, sha256=sha256), force)
+        assert decision is not None  # the content was given
+    return {"source": ref.source, "process": decision.process, "reason": decision.reason, "sha256": sha256, "bytes": size}
+
+
+def _hash(source: Any) -> tuple[str, int]:
+    """(sha256 hex, size in bytes) of ``source``: bytes, a binary file object, or a path opened here."""
+    if hasattr(source, "open") and not hasattr(source, "read"):
+        with source.open("rb") as stream:
+            return stream_sha256(stream)
+    return stream_sha256(source)
 
 
 def mark_unchanged(ref: FileRef, settings: Settings, reason: str) -> dict[str, Any]:

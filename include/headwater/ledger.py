@@ -42,17 +42,22 @@ def config_hash(settings: Settings, folder: Path | None = None) -> str:
 
 @dataclass(frozen=True)
 class Fingerprint:
-    sha256: str
+    """What a file's outputs depend on; ``sha256`` is None when the content was not hashed (yet)."""
+
+    sha256: str | None
     config_hash: str
     code_version: str
 
     def changes_from(self, other: Fingerprint) -> list[str]:
+        """Names of the parts that differ from ``other`` ("content", "config", "code version"); an unknown part is not compared."""
         names = {"sha256": "content", "config_hash": "config", "code_version": "code version"}
-        return [names[f.name] for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+        return [
+            names[f.name] for f in fields(self) if getattr(self, f.name) is not None and getattr(self, f.name) != getattr(other, f.name)
+        ]
 
 
-def fingerprint(data_sha256: str, settings: Settings) -> Fingerprint:
-    """The fingerprint of a landing file's content under the current config and code."""
+def fingerprint(data_sha256: str | None, settings: Settings) -> Fingerprint:
+    """The fingerprint of a landing file's content (its sha256 hex, None when not hashed) under the current config and code."""
     return Fingerprint(data_sha256, config_hash(settings), code_version())
 
 
@@ -94,8 +99,13 @@ class Ledger:
             return None
         return Entry(source, Fingerprint(*row[:3]), row[3], row[4])
 
-    def decide(self, source: str, fingerprint: Fingerprint, force: bool = False) -> Decision:
-        """Process or skip, with the reason shown in the task log and the run report."""
+    def decide(self, source: str, fingerprint: Fingerprint, force: bool = False) -> Decision | None:
+        """Process or skip, with the reason shown in the task log and the run report.
+
+        ``fingerprint.sha256`` may be None (the content not hashed): the answer is then given
+        whenever it does not depend on the content (forced, new, last attempt unfinished, config
+        or code changed), and is None when only the content can decide: hash it and ask again.
+        """
         if force:
             return Decision(True, "forced by the run's `force` param")
         entry = self.get(source)
@@ -106,6 +116,8 @@ class Ledger:
         changed = fingerprint.changes_from(entry.fingerprint)
         if changed:
             return Decision(True, f"changed since {entry.updated_at}: {', '.join(changed)}")
+        if fingerprint.sha256 is None:
+            return None
         return Decision(False, f"unchanged since {entry.updated_at} (outcome {entry.outcome})")
 
     def record(self, source: str, fingerprint: Fingerprint, outcome: str, counts: dict | None = None) -> None:

@@ -4,14 +4,16 @@ Nothing is interpreted here (no renaming, no typing): the staging table holds ev
 accepted record exactly as parsed, with its physical line number, so later stages
 can always point back at the source.
 
-Reading is streaming: ``CsvFile(data_or_binary_file, name).batches(n)`` yields records in batches
-of at most ``n`` (with the issues met on the way); ``parse_csv`` collects them all.
+Reading is streaming and reads the file once: ``CsvFile(data_or_binary_file, name).batches(n)``
+yields records in batches of at most ``n`` (with the issues met on the way) while the bytes are
+hashed and decoded; ``parse_csv`` collects them all.
 A broken row never stops the file: the reader quarantines the physical lines of
 the broken record and resynchronizes on the next line.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import gc
@@ -24,15 +26,20 @@ from typing import BinaryIO
 
 from headwater.config.read import ReadOptions
 from headwater.ingest.sniff import (
+    HEAD_BYTES,
     SNIFF_BYTES,
-    DecodeFailed,
     UnreadableFile,
-    check_decodes,
     check_not_binary,
+    fallback_encoding,
+    head_encoding,
     sniff_delimiter,
-    stream_encoding,
 )
-from headwater.ingest.streams import open_source, physical_lines, text_chunks
+from headwater.ingest.streams import (
+    DecodeFailed,
+    LandingStream,
+    physical_lines,
+    text_chunks,
+)
 
 RAW_PREVIEW_CHARS = 2000  # raw text kept per quarantined row
 
@@ -155,40 +162,81 @@ class _LineSource:
         self._trim_at = TRIM_CHARS
 
 
+class ReadAgain(Exception):
+    """The file turned out not to be UTF-8 after its head: it must be read again with a fallback encoding.
+
+    Raised by ``CsvFile.batches()`` (at most once per file) when a byte past the head disproves
+    the UTF-8 that the head suggested. The batches handed out so far are void: the caller drops
+    what it wrote from them (stage.ingest writes through atomic temp files, so a failed attempt
+    leaves nothing), calls ``CsvFile.restart()`` (a second pass over the file) and reads the
+    batches again from the first. ``encoding`` is the fallback, ``warning`` the line added to
+    ``CsvFile.warnings``.
+    """
+
+    def __init__(self, encoding: str, warning: str) -> None:
+        super().__init__(warning)
+        self.encoding, self.warning = encoding, warning
+
+
 class CsvFile:
     """One landing file opened for reading: encoding, delimiter and header decided, records streamed.
 
-    ``source`` is the bytes or a binary file object (read from its current position;
-    a non-seekable one is spooled to a temp file). The file is read block by block:
-    one pass checks that it decodes (and decides UTF-8), the next parses it with
-    csv.reader over its physical lines, so memory does not grow with the file.
-    After a broken record the reader restarts on the next physical line (or on
-    the line after an unclosed quote's first line), so one bad row never costs the
-    rest of the file.
+    ``source`` is the bytes, a binary file object (read from its current position) or a
+    ``LandingStream``. The file is read once, block by block: ``stream`` (a LandingStream) hashes
+    the bytes as they go by, and the text is decoded strictly as csv.reader consumes its physical
+    lines, so memory does not grow with the file and no pass is spent on checks alone. The
+    encoding is decided from the file's first HEAD_BYTES bytes (sniff.head_encoding); a byte that
+    does not decode later quarantines the file (UnreadableFile: "cannot decode as <encoding>:
+    <position in the file> ..."), except when UTF-8 was only suggested by the head: then the file
+    is read again with the head's fallback encoding (transparently while the header is read,
+    through ReadAgain once records were handed out), and ``warnings`` says so.
+    After a broken record the reader restarts on the next physical line (or on the line after an
+    unclosed quote's first line), so one bad row never costs the rest of the file.
+    Raises UnreadableFile when the file as a whole cannot be read.
     """
 
-    def __init__(self, source: bytes | BinaryIO, name: str, options: ReadOptions | None = None) -> None:
+    def __init__(self, source: bytes | BinaryIO | LandingStream, name: str, options: ReadOptions | None = None) -> None:
         self.name = name
         self.options = options or ReadOptions()
-        self.warnings: list[str] = []
-        stream = open_source(source)
-        origin = stream.tell()
-        head = stream.read(SNIFF_BYTES * 4)
-        check_not_binary(head, self.options.max_nul_share)
-        checked = False
-        if self.options.encoding:
+        self.stream = source if isinstance(source, LandingStream) else LandingStream(source)
+        self._restart_with: tuple[str, str] | None = None
+        try:
+            self._open(None, None)
+        except DecodeFailed as exc:
+            self._restart_with = self._decode_failed(exc)
+            self.restart()
+
+    def restart(self) -> None:
+        """After ReadAgain: read the file again from its first byte with the fallback encoding (a new pass)."""
+        if self._restart_with is None:
+            raise RuntimeError("restart() without a ReadAgain: nothing to read again")
+        encoding, warning = self._restart_with
+        self._restart_with = None
+        self.stream.rewind()
+        try:
+            self._open(encoding, warning)
+        except DecodeFailed as exc:
+            self._decode_failed(exc)  # the fallback is not provisional: raises UnreadableFile
+
+    def _open(self, encoding: str | None, warning: str | None) -> None:
+        """Decide the encoding (``encoding`` when given) and the delimiter from the head, then read the header."""
+        self.warnings: list[str] = [warning] if warning else []
+        self._head = self.stream.peek(HEAD_BYTES)
+        check_not_binary(self._head, self.options.max_nul_share)
+        self._provisional = False
+        if encoding:
+            self.encoding = encoding
+        elif self.options.encoding:
             self.encoding = self.options.encoding
         else:
-            self.encoding, checked = stream_encoding(stream, origin, head)
+            self.encoding, self._provisional = head_encoding(self._head, complete=len(self._head) < HEAD_BYTES)
         if self.encoding.startswith("utf-16-"):
             self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
         try:
-            if not checked:
-                check_decodes(stream, origin, self.encoding)
-        except (DecodeFailed, LookupError) as exc:
+            codecs.lookup(self.encoding)
+        except LookupError as exc:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        stream.seek(origin)
-        chunks = text_chunks(stream, self.encoding, self._count_nuls)
+        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls)
         sample: list[str] = []
         for text in chunks:  # the first SNIFF_BYTES characters decide the delimiter
             sample.append(text)
@@ -203,6 +251,15 @@ class CsvFile:
         self.header = self._read_header()
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
+
+    def _decode_failed(self, exc: DecodeFailed) -> tuple[str, str]:
+        """After a byte did not decode: (fallback encoding, warning) when UTF-8 came from the head only; else raise UnreadableFile."""
+        if not self._provisional:
+            raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
+        fallback = fallback_encoding(self._head)
+        return fallback, (
+            f"not UTF-8 after its first {len(self._head):,} bytes ({exc}): read again as {fallback} (a second read of the file)"
+        )
 
     def _count_nuls(self, nuls: int) -> None:
         if nuls:
@@ -243,15 +300,25 @@ class CsvFile:
                 raise UnreadableFile("no header row (file is blank) — file quarantined")
             line, row, _ = item
             if row is None:
+                for _ in self._chunks:  # a byte that does not decode, later on, is the file's first fault (as it always was)
+                    pass
                 raise UnreadableFile(f"line {line}: the header row is not valid CSV ({self._last_error}) — file quarantined; fix the header and drop it again")
             if row and not (len(row) == 1 and not row[0].strip()):
                 return row
 
     def batches(self, size: int = 50_000) -> Iterator[Batch]:
-        """Records in batches of at most ``size``; each bad row becomes an issue in the batch where it was met."""
+        """Records in batches of at most ``size``; each bad row becomes an issue in the batch where it was met.
+
+        Raises ReadAgain when the file must be read again with another encoding (see CsvFile), and
+        UnreadableFile when a byte does not decode in the file's encoding.
+        """
         while True:
-            with _gc_paused():  # millions of small lists: cyclic GC passes would double the parse time
-                batch = self._fill(size)
+            try:
+                with _gc_paused():  # millions of small lists: cyclic GC passes would double the parse time
+                    batch = self._fill(size)
+            except DecodeFailed as exc:
+                self._restart_with = self._decode_failed(exc)
+                raise ReadAgain(*self._restart_with) from None
             if batch is None:
                 return
             yield batch
@@ -321,7 +388,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def iter_batches(data: bytes | BinaryIO, name: str, options: ReadOptions | None = None, size: int = 50_000) -> tuple[CsvFile, Iterator[Batch]]:
-    """Open ``data`` and return the opened file (header, encoding, delimiter) with its batch iterator."""
+    """Open ``data`` and return the opened file (header, encoding, delimiter) with its batch iterator (which may raise ReadAgain)."""
     f = CsvFile(data, name, options)
     return f, f.batches(size)
 
@@ -332,11 +399,16 @@ def parse_csv(data: bytes | BinaryIO, name: str, options: ReadOptions | None = N
     Raises UnreadableFile when the file as a whole cannot be read.
     """
     f = CsvFile(data, name, options)
-    records: list[list[str]] = []
-    lines: list[int] = []
-    issues: list[RowIssue] = []
-    for batch in f.batches():
-        records.extend(batch.records)
-        lines.extend(batch.lines)
-        issues.extend(batch.issues)
-    return ParsedFile(f.header, records, lines, f.encoding, f.delimiter, issues, f.warnings)
+    while True:
+        records: list[list[str]] = []
+        lines: list[int] = []
+        issues: list[RowIssue] = []
+        try:
+            for batch in f.batches():
+                records.extend(batch.records)
+                lines.extend(batch.lines)
+                issues.extend(batch.issues)
+        except ReadAgain:
+            f.restart()
+            continue
+        return ParsedFile(f.header, records, lines, f.encoding, f.delimiter, issues, f.warnings)

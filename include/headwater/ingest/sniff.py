@@ -1,22 +1,21 @@
 """Before parsing: is this a text file at all, in which encoding, with which delimiter?
 
-Everything here looks at the first bytes (or streams the file once to prove it decodes),
-so a binary, compressed or HTML payload is quarantined with a reason before any row is read.
+Everything here looks at the first bytes (``HEAD_BYTES``), so a binary, compressed or HTML payload
+is quarantined with a reason before any row is read, and the encoding is decided without a pass
+over the whole file: the parse decodes strictly and proves it (see csv_file.CsvFile).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
-from typing import BinaryIO
 
 import charset_normalizer
 
 from headwater.config.read import DELIMITERS
-from headwater.ingest import streams
 
-SNIFF_BYTES = 64 * 1024
+SNIFF_BYTES = 64 * 1024  # characters that decide the delimiter; bytes checked for control characters
+HEAD_BYTES = SNIFF_BYTES * 4  # the first bytes of a file, which decide its encoding
 
 # Magic numbers of formats that are sometimes dropped with a .csv name.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -47,7 +46,6 @@ class UnreadableFile(Exception):
     """The whole file cannot be read as CSV; the message says why and what to do."""
 
 
-
 def utf16_without_bom(data: bytes) -> str | None:
     """``utf-16-le``/``utf-16-be`` when the bytes look like BOM-less UTF-16 text (every other byte NUL), else None."""
     head = data[: min(len(data), 4096) // 2 * 2]
@@ -63,8 +61,15 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def detect_encoding(data: bytes) -> str:
-    """The encoding CsvFile would detect for ``data`` (see stream_encoding)."""
-    return stream_encoding(io.BytesIO(data), 0, data[: SNIFF_BYTES * 4])[0]
+    """The encoding CsvFile ends up reading ``data`` with (head_encoding, then fallback_encoding if UTF-8 fails later)."""
+    head = data[:HEAD_BYTES]
+    encoding, provisional = head_encoding(head, complete=len(data) <= HEAD_BYTES)
+    if provisional:
+        try:
+            codecs.decode(data, "utf-8")
+        except UnicodeDecodeError:
+            return fallback_encoding(head)
+    return encoding
 
 
 def _looks_western(data: bytes) -> bool:
@@ -75,7 +80,7 @@ def _looks_western(data: bytes) -> bool:
     Cyrillic or Greek, by contrast, turns whole words into accented letters.
     """
     try:
-        text = data[: SNIFF_BYTES * 4].decode("cp1252")
+        text = data[:HEAD_BYTES].decode("cp1252")
     except UnicodeDecodeError:
         return False
     letters = [c for c in text if c.isalpha()]
@@ -117,34 +122,16 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
+    """(encoding, provisional) decided from ``head``, the first HEAD_BYTES bytes of a file.
 
-class DecodeFailed(Exception):
-    """The stream does not decode; the message is bytes.decode's, with positions counted from the file start."""
-
-
-def check_decodes(stream: BinaryIO, origin: int, encoding: str) -> None:
-    """Decode the whole stream block by block (the text is dropped); raise DecodeFailed if it does not decode."""
-    stream.seek(origin)
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    fed = 0
-    while True:
-        buffered = decoder.getstate()[0]  # bytes held back from earlier blocks (an unfinished character)
-        block = stream.read(streams.READ_BLOCK)
-        try:
-            decoder.decode(block, final=not block)
-        except UnicodeDecodeError as exc:
-            shift = fed - (len(buffered) if isinstance(buffered, bytes) else 0)
-            start, end = shift + exc.start, shift + exc.end
-            where = f"byte 0x{exc.object[exc.start]:02x} in position {start}" if end - start == 1 else f"bytes in position {start}-{end - 1}"
-            raise DecodeFailed(f"'{exc.encoding}' codec can't decode {where}: {exc.reason}") from None
-        if not block:
-            return
-        fed += len(block)
-
-
-def stream_encoding(stream: BinaryIO, origin: int, head: bytes) -> tuple[str, bool]:
-    """(encoding, already checked to decode the whole file): BOMs first, then BOM-less UTF-16,
-    strict UTF-8 (the whole stream, block by block), cp1252 for Western text, then charset-normalizer's guess."""
+    In order: a UTF-8 or UTF-16 BOM, BOM-less UTF-16, strict UTF-8 over the head, then
+    fallback_encoding (cp1252 for Western text, else charset-normalizer's guess). ``complete``
+    says that ``head`` is the whole file. ``provisional`` is True when UTF-8 was chosen from a head
+    that is not the whole file: a later byte may still disprove it, and the file is then read with
+    ``fallback_encoding(head)``, the encoding a whole-file UTF-8 check would have led to.
+    Raises UnreadableFile when the head is not UTF-8 and no encoding fits it.
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -153,15 +140,20 @@ def stream_encoding(stream: BinaryIO, origin: int, head: bytes) -> tuple[str, bo
     if utf16:
         return utf16, False
     try:
-        check_decodes(stream, origin, "utf-8")
-        return "utf-8", True
-    except DecodeFailed:
-        pass
+        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=complete)  # a character cut at the end is fine
+        return "utf-8", not complete
+    except UnicodeDecodeError:
+        return fallback_encoding(head), False
+
+
+def fallback_encoding(head: bytes) -> str:
+    """The encoding of a file that is not UTF-8, from its head: cp1252 for Western text, else charset-normalizer's best guess.
+
+    Raises UnreadableFile when no encoding fits the bytes.
+    """
     if _looks_western(head):
-        return "cp1252", False
-    best = charset_normalizer.from_bytes(head[: SNIFF_BYTES * 4]).best()
+        return "cp1252"
+    best = charset_normalizer.from_bytes(head[:HEAD_BYTES]).best()
     if best is None:
         raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
-    return best.encoding, False
-
-
+    return best.encoding

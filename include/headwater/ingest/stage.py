@@ -3,11 +3,18 @@
 Nothing is interpreted here (no renaming, no typing): the staging table holds every accepted
 record exactly as parsed, with its physical line number, so later stages can always point back
 at the source. A file that cannot be read as CSV is quarantined whole, with its bytes.
+
+The landing file is read once per attempt: hashed, decoded and parsed in the same pass
+(csv_file.CsvFile over a streams.LandingStream). Only two rare cases read it again, and the
+manifest's ``landing_reads`` counts them: a file whose head looked like UTF-8 but whose later
+bytes are not (read again with the fallback encoding; ``read_warnings`` says so), and a file
+quarantined whole after its first bytes (its bytes are copied to quarantine from the start).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
 from dataclasses import asdict
@@ -20,28 +27,45 @@ from headwater import SCHEMA_VERSION, __version__
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.embed.store import VectorStore
-from headwater.ingest.csv_file import CsvFile
+from headwater.ingest.csv_file import CsvFile, ReadAgain
 from headwater.ingest.sniff import UnreadableFile
-from headwater.ingest.streams import open_source, stream_sha256
-from headwater.ledger import Ledger, fingerprint
+from headwater.ingest.streams import LandingStream
+from headwater.layout import Layout
+from headwater.ledger import Fingerprint, Ledger, fingerprint
 from headwater.manifest import EMPTY, IN_PROGRESS, OK, QUARANTINED, FileRef, layout, save_stage
 from headwater.storage import atomic_path, write_json
 
+log = logging.getLogger("headwater.ingest")
 
-def ingest(source: Any, ref: FileRef, settings: Settings) -> dict[str, Any]:
+
+def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str | None = None) -> dict[str, Any]:
     """Parse one landing file into a staging table; quarantine bad rows or the whole file.
 
-    ``source`` is the raw bytes or a binary file object: it is hashed, then parsed,
-    block by block, so memory does not grow with the file.
+    ``source`` is the raw bytes or a binary file object (read from its current position; the
+    caller closes it). It is read once, block by block, so memory does not grow with the file:
+    the bytes are hashed (sha256) as the parser reads them and decoded strictly as it goes.
+    ``expected_sha256`` is the hash the DAG's ``check`` task computed (``decide(...)["sha256"]``),
+    or None when check did not need to hash the file (new file, forced run, ...).
+
+    The manifest (``sha256``, ``bytes``, ``fingerprint``) and the ledger always hold the hash of
+    the bytes this attempt actually read, which are the bytes its outputs come from. When that
+    hash differs from ``expected_sha256`` (the file was replaced between check and ingest), the
+    attempt still processes what it read: the manifest gets ``content_changed_after_check``
+    (``{"check_sha256": ..., "ingest_sha256": ...}``) and the task log a warning with both hashes.
+    That outcome is correct and idempotent: the outputs belong to the recorded hash, so the next
+    run's check skips the file if it still has those bytes and reprocesses it if it changed
+    again; nothing is ever skipped against a hash whose bytes were not processed, and a retry of
+    this task (same ``expected_sha256``) again records what it reads.
+
+    Returns ``summary(manifest)``. Raises what reading ``source`` or writing the outputs raises
+    (OSError); a file that cannot be read as CSV is not an error but the outcome "quarantined".
     """
     started = time.monotonic()
     lay = layout(settings, ref.date)
-    stream = open_source(source)
-    origin = stream.tell()
-    sha256, size = stream_sha256(stream)
-    fp = fingerprint(sha256, settings)
     ledger = Ledger.for_settings(settings)
-    ledger.record(ref.source, fp, IN_PROGRESS)  # a crash from here on means "reprocess next time"
+    # A crash from here on means "reprocess next time"; an unfinished entry is reprocessed whatever its
+    # hash, so until the file is read it holds check's hash ("" when check did not hash the file).
+    ledger.record(ref.source, fingerprint(expected_sha256 or "", settings), IN_PROGRESS)
     manifest: dict[str, Any] = {
         "source": ref.source,
         "file": ref.name,
@@ -50,9 +74,9 @@ def ingest(source: Any, ref: FileRef, settings: Settings) -> dict[str, Any]:
         "run_id": ref.run_id,
         "action": "processed",
         "reason": None,
-        "fingerprint": asdict(fp),
-        "sha256": sha256,
-        "bytes": size,
+        "fingerprint": None,
+        "sha256": None,
+        "bytes": None,
         "schema_version": SCHEMA_VERSION,
         "code_version": __version__,
         "status": OK,
@@ -69,35 +93,24 @@ def ingest(source: Any, ref: FileRef, settings: Settings) -> dict[str, Any]:
     # A re-run replaces everything this file produced before.
     for path in lay.outputs(ref.key):
         path.unlink(missing_ok=True)
-    try:
-        reader = CsvFile(stream, ref.name, load_sources(settings.config_dir).for_file(ref.name).read)
-    except UnreadableFile as exc:
-        manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}")
-        stream.seek(origin)
-        with atomic_path(lay.quarantine_raw(ref.key)) as tmp, open(tmp, "wb") as raw:
-            shutil.copyfileobj(stream, raw)
-        write_json(lay.quarantine_file(ref.key), {"source": ref.source, "reason": manifest["error"], "sha256": manifest["sha256"]})
-        # It was quarantined since it was last embedded: its vectors go too.
-        VectorStore(lay.vectors, settings.vector_table).delete_source(ref.source)
-        ledger.record(ref.source, fp, QUARANTINED, {"rows_read": 0})
-        return save_stage(settings, ref, manifest, "ingest", started)
-
-    # Batches of settings.batch_rows records go straight to Parquet row groups and the quarantine file.
-    width = len(reader.header)
-    schema = pa.schema([("_line", pa.int64())] + [(f"c{i}", pa.string()) for i in range(width)])
-    rows_read = issues = batches = 0
-    with atomic_path(lay.staging(ref.key)) as tmp, atomic_path(lay.quarantine_rows(ref.key)) as qtmp:
-        with pq.ParquetWriter(tmp, schema) as writer, open(qtmp, "w", encoding="utf-8") as quarantine:
-            for batch in reader.batches(settings.batch_rows):
-                columns = list(zip(*batch.records)) if batch.records else [()] * width
-                arrays = [pa.array(batch.lines, pa.int64())] + [pa.array(col, pa.string()) for col in columns]
-                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
-                for i in batch.issues:
-                    row = {"source": ref.source, "line": i.line, "stage": "ingest", "reason": i.reason, "raw": i.raw}
-                    quarantine.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-                rows_read += len(batch.records) + len(batch.issues)
-                issues += len(batch.issues)
-                batches += 1
+    options = load_sources(settings.config_dir).for_file(ref.name).read
+    with LandingStream(source) as landing:
+        try:
+            reader = CsvFile(landing, ref.name, options)
+            rows_read, issues, batches = _stage(reader, ref, lay, settings.batch_rows)
+        except UnreadableFile as exc:
+            manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}")
+            landing.rewind()  # a new pass only when the parse got past the first bytes
+            with atomic_path(lay.quarantine_raw(ref.key)) as tmp, open(tmp, "wb") as raw:
+                shutil.copyfileobj(landing, raw)
+            fp = _record_content(manifest, landing, ref, settings, expected_sha256)
+            write_json(lay.quarantine_file(ref.key), {"source": ref.source, "reason": manifest["error"], "sha256": manifest["sha256"]})
+            # It was quarantined since it was last embedded: its vectors go too.
+            VectorStore(lay.vectors, settings.vector_table).delete_source(ref.source)
+            ledger.record(ref.source, fp, QUARANTINED, {"rows_read": 0})
+            return save_stage(settings, ref, manifest, "ingest", started)
+        fp = _record_content(manifest, landing, ref, settings, expected_sha256)
+    ledger.record(ref.source, fp, IN_PROGRESS)  # the hash of the bytes read; embed records the outcome
     manifest.update(
         encoding=reader.encoding,
         delimiter=reader.delimiter,
@@ -112,3 +125,51 @@ def ingest(source: Any, ref: FileRef, settings: Settings) -> dict[str, Any]:
         status=OK if rows_read else EMPTY,
     )
     return save_stage(settings, ref, manifest, "ingest", started)
+
+
+def _stage(reader: CsvFile, ref: FileRef, lay: Layout, batch_rows: int) -> tuple[int, int, int]:
+    """Write the records to the staging Parquet file and the bad rows to the quarantine file: (rows read, rows quarantined, batches).
+
+    Batches of ``batch_rows`` records go straight to Parquet row groups and the quarantine file,
+    both written through temporary names: when the reader must start over (ReadAgain), the
+    abandoned attempt's rows vanish with its temporary files before the file is read again.
+    """
+    while True:
+        try:
+            return _write_batches(reader, ref, lay, batch_rows)
+        except ReadAgain:
+            reader.restart()
+
+
+def _write_batches(reader: CsvFile, ref: FileRef, lay: Layout, batch_rows: int) -> tuple[int, int, int]:
+    width = len(reader.header)
+    schema = pa.schema([("_line", pa.int64())] + [(f"c{i}", pa.string()) for i in range(width)])
+    rows_read = issues = batches = 0
+    with atomic_path(lay.staging(ref.key)) as tmp, atomic_path(lay.quarantine_rows(ref.key)) as qtmp:
+        with pq.ParquetWriter(tmp, schema) as writer, open(qtmp, "w", encoding="utf-8") as quarantine:
+            for batch in reader.batches(batch_rows):
+                columns = list(zip(*batch.records)) if batch.records else [()] * width
+                arrays = [pa.array(batch.lines, pa.int64())] + [pa.array(col, pa.string()) for col in columns]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+                for i in batch.issues:
+                    row = {"source": ref.source, "line": i.line, "stage": "ingest", "reason": i.reason, "raw": i.raw}
+                    quarantine.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                rows_read += len(batch.records) + len(batch.issues)
+                issues += len(batch.issues)
+                batches += 1
+    return rows_read, issues, batches
+
+
+def _record_content(manifest: dict[str, Any], landing: LandingStream, ref: FileRef, settings: Settings, expected: str | None) -> Fingerprint:
+    """Put the hash and size of the bytes read (and how many passes that took) in the manifest; return their fingerprint."""
+    sha256, size = landing.digest()
+    fp = fingerprint(sha256, settings)
+    manifest.update(sha256=sha256, bytes=size, fingerprint=asdict(fp), landing_reads=landing.passes)
+    if expected and expected != sha256:
+        manifest["content_changed_after_check"] = {"check_sha256": expected, "ingest_sha256": sha256}
+        log.warning(
+            "%s changed between check and ingest: check hashed sha256 %s, ingest read sha256 %s (%d bytes); "
+            "the bytes read by ingest are the ones processed and recorded",
+            ref.source, expected, sha256, size,
+        )
+    return fp

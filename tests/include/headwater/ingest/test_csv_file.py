@@ -9,8 +9,8 @@ import pytest
 
 from headwater.config.read import ReadOptions
 from headwater.ingest import csv_file, streams
-from headwater.ingest.csv_file import CsvFile, iter_batches, parse_csv
-from headwater.ingest.sniff import UnreadableFile, detect_encoding, sniff_delimiter, utf16_without_bom
+from headwater.ingest.csv_file import CsvFile, ReadAgain, iter_batches, parse_csv
+from headwater.ingest.sniff import HEAD_BYTES, UnreadableFile, detect_encoding, sniff_delimiter, utf16_without_bom
 from headwater.ingest.streams import stream_sha256
 
 
@@ -317,3 +317,75 @@ def test_a_line_longer_than_many_blocks_and_a_pipe_source(monkeypatch: pytest.Mo
     assert stream_sha256(_Pipe(data)) == (hashlib.sha256(data).hexdigest(), len(data))
     # a bare \r at a block end, then a last line without line end
     assert _read_all(io.BytesIO(b"a,b\n1,2\r3,44"))[1:3] == ([["1", "2"], ["3", "44"]], [2, 3])
+
+
+# ---------------------------------------------------------------- the encoding is proved by the parse, not by a pass of its own
+
+# 2 MiB of ASCII, then one cp1252 line: UTF-8 as far as the head shows.
+LATE = b"id,text\n" + b"1,hello\n" * 262_144 + "2,café\n".encode("cp1252")
+READ_AGAIN = (
+    "not UTF-8 after its first 262,144 bytes ('utf-8' codec can't decode byte 0xe9 in position 2097165: "
+    "invalid continuation byte): read again as cp1252 (a second read of the file)"
+)
+
+
+def test_a_file_utf8_only_in_its_head_gets_the_same_encoding_and_records_as_a_whole_file_check() -> None:
+    parsed = parse_csv(io.BytesIO(LATE), "x.csv")
+    assert (parsed.encoding, parsed.header, len(parsed.records), parsed.records[-1], parsed.lines[-1]) == (
+        "cp1252", ["id", "text"], 262_145, ["2", "café"], 262_146,
+    )
+    assert parsed.records[:-1] == [["1", "hello"]] * 262_144 and parsed.warnings == [READ_AGAIN]
+    assert detect_encoding(LATE) == "cp1252"
+
+
+def test_batches_raise_read_again_and_restart_reads_from_the_first_record() -> None:
+    f = CsvFile(LATE, "x.csv")
+    assert (f.encoding, f.stream.passes) == ("utf-8", 1)
+    seen = []
+    with pytest.raises(ReadAgain) as again:
+        for batch in f.batches(100_000):
+            seen.append(len(batch.records))
+    # the bad byte sits in the block decoded while the second batch is filled (blocks are read ahead of the rows)
+    assert seen == [100_000] and (again.value.encoding, again.value.warning) == ("cp1252", READ_AGAIN)
+    f.restart()
+    assert (f.encoding, f.warnings, f.stream.passes) == ("cp1252", [READ_AGAIN], 2)
+    assert [len(b.records) for b in f.batches(100_000)] == [100_000, 100_000, 62_145]
+    assert f.stream.digest() == (hashlib.sha256(LATE).hexdigest(), len(LATE))
+    with pytest.raises(RuntimeError, match="restart"):
+        f.restart()
+
+
+def test_a_late_byte_met_while_the_header_is_read_restarts_before_any_record() -> None:
+    header = b",".join(b"c%d" % i for i in range(40_000))  # a header longer than the head
+    data = header + "é\n".encode("cp1252") + b"1" + b",x" * 39_999 + b"\n"
+    f = CsvFile(data, "x.csv")
+    assert (f.encoding, f.header[-1], f.stream.passes) == ("cp1252", "c39999é", 2)
+    assert f.warnings == [
+        (
+            f"not UTF-8 after its first {HEAD_BYTES:,} bytes ('utf-8' codec can't decode byte 0xe9 in position {len(header)}: "
+            "invalid continuation byte): read again as cp1252 (a second read of the file)"
+        )
+    ]
+    assert [b.records for b in f.batches()] == [[["1"] + ["x"] * 39_999]]
+
+
+def test_a_character_cut_by_the_end_of_the_head_is_still_utf8() -> None:
+    data = b"id,t\n1," + b"x" * (HEAD_BYTES - 8) + "é".encode() + b"\n2,y\n"  # é's two bytes straddle the head's end
+    assert data[HEAD_BYTES - 1 : HEAD_BYTES + 1] == "é".encode()
+    f = CsvFile(data, "x.csv", ReadOptions(max_field_chars=HEAD_BYTES))
+    assert [r for b in f.batches() for r in b.records] == [["1", "x" * (HEAD_BYTES - 8) + "é"], ["2", "y"]]
+    assert (f.encoding, f.warnings, f.stream.passes) == ("utf-8", [], 1)
+
+
+def test_a_file_that_decodes_in_no_encoding_keeps_the_reason_a_whole_file_check_gave() -> None:
+    late = LATE[:-7] + b"2,\x81x\n"
+    with pytest.raises(UnreadableFile, match=re.escape(
+        "cannot decode as cp1252: 'charmap' codec can't decode byte 0x81 in position 2097162: character maps to <undefined>"
+    )):
+        parse_csv(late, "x.csv")
+    # a broken header used to be found after the whole-file decode check: the decode error still comes first
+    bad_header = b'"a,b\n' + b"1,2\n" * 100_000 + b"\x81\xff\n"
+    with pytest.raises(UnreadableFile, match=re.escape("cannot decode as cp1252: 'charmap' codec can't decode byte 0x81 in position 400005")):
+        parse_csv(bad_header, "x.csv")
+    with pytest.raises(UnreadableFile, match=re.escape("line 1: the header row is not valid CSV (unexpected end of data)")):
+        parse_csv(bad_header[:-3] + "é\n".encode("cp1252"), "x.csv")

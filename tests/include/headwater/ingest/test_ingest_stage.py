@@ -1,0 +1,331 @@
+"""One landing file, one read per attempt: `check` (headwater.decide) hands its hash to `ingest`, which
+hashes, decodes and parses in one pass. A recording landing file counts every byte read and every pass
+(a read that starts at the file's first byte), the way the DAG opens it: `check` gets the path,
+`ingest` an open stream.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from headwater.config.settings import Settings
+from headwater.decide import decide
+from headwater.ingest.stage import ingest as ingest_file
+from headwater.layout import Layout
+from headwater.ledger import Fingerprint, Ledger
+from headwater.manifest import FileRef
+from headwater.storage import read_json
+
+DAY = "2026-11-20"
+# 300,000 bytes: more than the 262,144-byte head that decides the encoding, so the parse reads on past it.
+ROWS = 14_000
+DATA = b"id,name,note\n" + b"".join(b"%05d,name %05d,ok\n" % (i, i) for i in range(ROWS))
+DATA = DATA + b"x" * (300_000 - len(DATA) - 1) + b"\n"  # the last line is a bad row (1 field)
+# 2 MiB of ASCII, then one cp1252 line: UTF-8 as far as the head shows, not UTF-8 at byte 2,097,165.
+LATE = b"id,text\n" + b"1,hello\n" * 262_144 + "2,café\n".encode("cp1252")
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Recording(io.RawIOBase):
+    """One open of a landing file; every read is logged as (offset, bytes returned)."""
+
+    def __init__(self, data: bytes, seekable: bool, log: list[tuple[int, int]]) -> None:
+        self._data, self._seekable, self._log = io.BytesIO(data), seekable, log
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._seekable
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        if not self._seekable:
+            raise io.UnsupportedOperation("seek")
+        return self._data.seek(pos, whence)
+
+    def tell(self) -> int:
+        if not self._seekable:
+            raise io.UnsupportedOperation("tell")
+        return self._data.tell()
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        at = self._data.tell()
+        n = self._data.readinto(buffer)
+        if n:
+            self._log.append((at, n))
+        return n
+
+
+class Landing:
+    """A landing file as the DAG sees it (an ObjectStoragePath): ``open("rb")`` gives a recorded stream."""
+
+    def __init__(self, data: bytes, seekable: bool = True) -> None:
+        self.data, self.seekable = data, seekable
+        self.reads: list[tuple[int, int]] = []
+        self.opens = 0
+
+    def open(self, mode: str = "rb") -> Recording:
+        assert mode == "rb"
+        self.opens += 1
+        return Recording(self.data, self.seekable, self.reads)
+
+    @property
+    def bytes_read(self) -> int:
+        return sum(n for _, n in self.reads)
+
+    @property
+    def passes(self) -> int:
+        """Reads of the file from its first byte (a pass may stop early: see bytes_read)."""
+        return sum(1 for at, _ in self.reads if at == 0)
+
+
+def attempt(landing: Landing, ref: FileRef, settings: Settings, force: bool = False) -> tuple[dict, dict | None]:
+    """The DAG's check -> ingest hand-off for one file: the decision, and ingest's summary when it ran."""
+    decision = decide(landing, ref, settings, force=force)
+    if not decision["process"]:
+        return decision, None
+    with landing.open("rb") as source:
+        return decision, ingest_file(source, ref, settings, expected_sha256=decision["sha256"])
+
+
+def finish(ref: FileRef, settings: Settings) -> None:
+    """What the embed stage does last: record the file's outcome under the manifest's fingerprint."""
+    manifest = read_json(Layout(settings.data_dir, ref.date).manifest(ref.key))
+    Ledger.for_settings(settings).record(ref.source, Fingerprint(**manifest["fingerprint"]), manifest["status"])
+
+
+def manifest_of(ref: FileRef, settings: Settings) -> dict:
+    return read_json(Layout(settings.data_dir, ref.date).manifest(ref.key))
+
+
+# ---------------------------------------------------------------- reads per attempt
+
+
+@pytest.mark.parametrize("seekable", [True, False], ids=["seekable", "pipe"])
+def test_a_new_file_is_read_once_by_check_and_ingest_together(settings: Settings, seekable: bool) -> None:
+    ref, landing = FileRef(DAY, "people.csv"), Landing(DATA, seekable)
+    decision, info = attempt(landing, ref, settings)
+    assert decision == {"source": f"{DAY}/people.csv", "process": True, "reason": "new file", "sha256": None, "bytes": None}
+    assert (landing.opens, landing.passes, landing.bytes_read) == (1, 1, 300_000)  # check opened nothing
+    assert (info["status"], info["rows_read"], info["quarantined"]) == ("ok", ROWS + 1, 1)
+    manifest = manifest_of(ref, settings)
+    assert (manifest["sha256"], manifest["bytes"], manifest["landing_reads"]) == (sha(DATA), 300_000, 1)
+    assert manifest["fingerprint"]["sha256"] == sha(DATA) and "content_changed_after_check" not in manifest
+    assert Ledger.for_settings(settings).get(ref.source).fingerprint.sha256 == sha(DATA)  # in progress, with the hash read
+    staged = pd.read_parquet(Layout(settings.data_dir, DAY).staging(ref.key))
+    assert staged["_line"].tolist() == list(range(2, ROWS + 2)) and staged.iloc[-1].tolist() == [ROWS + 1, "13999", "name 13999", "ok"]
+
+
+@pytest.mark.parametrize("seekable", [True, False], ids=["seekable", "pipe"])
+def test_an_unchanged_file_is_read_once_by_check_and_ingest_is_skipped(settings: Settings, seekable: bool) -> None:
+    ref = FileRef(DAY, "people.csv")
+    attempt(Landing(DATA), ref, settings)
+    finish(ref, settings)
+    landing = Landing(DATA, seekable)
+    decision, info = attempt(landing, ref, settings)
+    assert info is None and decision["process"] is False and decision["reason"].startswith("unchanged since ")
+    assert (decision["sha256"], decision["bytes"]) == (sha(DATA), 300_000)
+    assert (landing.opens, landing.passes, landing.bytes_read) == (1, 1, 300_000)
+
+
+@pytest.mark.parametrize("seekable", [True, False], ids=["seekable", "pipe"])
+def test_a_changed_file_is_read_once_by_check_and_once_by_ingest(settings: Settings, seekable: bool) -> None:
+    ref = FileRef(DAY, "people.csv")
+    attempt(Landing(DATA), ref, settings)
+    finish(ref, settings)
+    changed = DATA.replace(b"name 00007", b"name 0000X")
+    landing = Landing(changed, seekable)
+    decision, info = attempt(landing, ref, settings)
+    assert decision["process"] is True and decision["reason"].endswith(": content")
+    assert (decision["sha256"], decision["bytes"]) == (sha(changed), 300_000)
+    assert (landing.opens, landing.passes, landing.bytes_read) == (2, 2, 600_000)
+    manifest = manifest_of(ref, settings)
+    assert (manifest["sha256"], manifest["landing_reads"], info["rows_read"]) == (sha(changed), 1, ROWS + 1)
+    assert "content_changed_after_check" not in manifest
+
+
+@pytest.mark.parametrize(
+    ("before", "force", "reason"),
+    [
+        ("finished", True, "forced by the run's `force` param"),
+        ("unfinished", False, "last attempt did not finish (in_progress)"),
+        ("config", False, "config"),
+    ],
+)
+def test_check_reads_nothing_when_the_content_cannot_change_its_answer(settings: Settings, before: str, force: bool, reason: str) -> None:
+    ref = FileRef(DAY, "people.csv")
+    attempt(Landing(DATA), ref, settings)
+    if before != "unfinished":
+        finish(ref, settings)
+    if before == "config":
+        settings = settings.model_copy(update={"chunk_tokens": 64})  # an output-shaping setting
+    landing = Landing(DATA)
+    decision, info = attempt(landing, ref, settings, force=force)
+    assert (decision["process"], decision["sha256"], decision["bytes"]) == (True, None, None)
+    assert decision["reason"] == reason or decision["reason"].endswith(f": {reason}")
+    assert (landing.opens, landing.passes, landing.bytes_read) == (1, 1, 300_000)
+    assert (info["rows_read"], manifest_of(ref, settings)["sha256"]) == (ROWS + 1, sha(DATA))
+
+
+def test_reads_per_attempt_for_a_small_file_too(settings: Settings) -> None:
+    """A file smaller than the head: the head read is the whole pass (and the end-of-file read returns nothing)."""
+    ref, data = FileRef(DAY, "tiny.csv"), b"a,b\n1,2\n"
+    landing = Landing(data)
+    attempt(landing, ref, settings)
+    assert landing.reads == [(0, 8)]
+
+
+# ---------------------------------------------------------------- a file that is UTF-8 only in its head
+
+
+def test_a_late_non_utf8_byte_reads_the_file_again_as_cp1252_and_keeps_no_row_of_the_first_try(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings.model_copy(update={"batch_rows": 50_000})
+    written: list[int] = []
+    write_table = pq.ParquetWriter.write_table
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", lambda self, table, *a, **k: written.append(table.num_rows) or write_table(self, table, *a, **k))
+    ref, landing = FileRef(DAY, "late.csv"), Landing(LATE)
+    _, info = attempt(landing, ref, settings)
+    assert written == [50_000] * 3 + [50_000] * 5 + [12_145]  # 3 batches of the UTF-8 try, then the cp1252 read
+    assert (info["status"], info["rows_read"], info["quarantined"]) == ("ok", 262_145, 0)
+    manifest = manifest_of(ref, settings)
+    assert (manifest["encoding"], manifest["landing_reads"], manifest["ingest_batches"]) == ("cp1252", 2, 6)
+    assert manifest["read_warnings"] == [
+        (
+            "not UTF-8 after its first 262,144 bytes ('utf-8' codec can't decode byte 0xe9 in position 2097165: "
+            "invalid continuation byte): read again as cp1252 (a second read of the file)"
+        )
+    ]
+    assert (manifest["sha256"], manifest["bytes"]) == (sha(LATE), 2_097_167)
+    assert (landing.passes, landing.bytes_read) == (2, 2 * 2_097_167)
+    staged = pd.read_parquet(Layout(settings.data_dir, DAY).staging(ref.key))
+    assert staged["_line"].tolist() == list(range(2, 262_147))  # each line once: nothing left from the first try
+    assert staged.iloc[-1].tolist() == [262_146, "2", "café"] and set(staged["c1"][:-1]) == {"hello"}
+    assert not [p.name for p in Layout(settings.data_dir, DAY).staging(ref.key).parent.iterdir() if p.name.startswith(".")]
+
+
+def test_a_pipe_is_read_once_even_when_the_file_is_read_again(settings: Settings) -> None:
+    """The second pass over a non-seekable source replays the local spool the first pass filled."""
+    ref, landing = FileRef(DAY, "late.csv"), Landing(LATE, seekable=False)
+    _, info = attempt(landing, ref, settings)
+    manifest = manifest_of(ref, settings)
+    assert (info["rows_read"], manifest["encoding"], manifest["landing_reads"]) == (262_145, "cp1252", 2)
+    assert (landing.passes, landing.bytes_read) == (1, 2_097_167)
+
+
+@pytest.mark.parametrize(("seekable", "source_passes"), [(True, 3), (False, 1)], ids=["seekable", "pipe"])
+def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_bytes(settings: Settings, seekable: bool, source_passes: int) -> None:
+    data = LATE[:-7] + b"2,\x81x\n"  # 0x81: not UTF-8, and undefined in cp1252
+    ref, landing = FileRef(DAY, "late.csv"), Landing(data, seekable)
+    _, info = attempt(landing, ref, settings)
+    error = (
+        "late.csv: cannot decode as cp1252: 'charmap' codec can't decode byte 0x81 in position 2097162: "
+        "character maps to <undefined> — file quarantined; re-export it as UTF-8"
+    )
+    assert (info["status"], info["error"], info["rows_read"]) == ("quarantined", error, 0)
+    lay = Layout(settings.data_dir, DAY)
+    assert lay.quarantine_raw(ref.key).read_bytes() == data
+    assert read_json(lay.quarantine_file(ref.key)) == {"source": f"{DAY}/late.csv", "reason": error, "sha256": sha(data)}
+    assert not lay.staging(ref.key).exists() and not lay.quarantine_rows(ref.key).exists()
+    # UTF-8 (stopped at the byte), cp1252 (stopped at the byte), then the copy to quarantine; a pipe's
+    # later passes come from the local spool, so the source itself is read once
+    assert (manifest_of(ref, settings)["landing_reads"], landing.passes) == (3, source_passes)
+    assert landing.bytes_read == (len(data) * 3 if seekable else len(data))
+    entry = Ledger.for_settings(settings).get(ref.source)
+    assert (entry.outcome, entry.fingerprint.sha256) == ("quarantined", sha(data))
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"\x1f\x8b\x08\x00" + bytes(500), "bad.csv: gzip data with a CSV name — file quarantined; decompress/convert it and drop it again"),
+        (
+            "a,b\n1,2\n".encode("utf-16") + b"x",  # half a UTF-16 character at the end
+            (
+                "bad.csv: cannot decode as utf-16: 'utf-16-le' codec can't decode byte 0x78 in position 18: truncated data"
+                " — file quarantined; re-export it as UTF-8"
+            ),
+        ),
+    ],
+    ids=["binary", "undecodable-in-the-head"],
+)
+@pytest.mark.parametrize("seekable", [True, False], ids=["seekable", "pipe"])
+def test_a_file_quarantined_from_its_head_is_copied_without_a_second_read(settings: Settings, data: bytes, error: str, seekable: bool) -> None:
+    ref, landing = FileRef(DAY, "bad.csv"), Landing(data, seekable)
+    _, info = attempt(landing, ref, settings)
+    assert (info["status"], info["error"]) == ("quarantined", error)
+    assert Layout(settings.data_dir, DAY).quarantine_raw(ref.key).read_bytes() == data
+    assert (landing.passes, landing.bytes_read, manifest_of(ref, settings)["landing_reads"]) == (1, len(data), 1)
+
+
+# ---------------------------------------------------------------- the file changed between check and ingest
+
+
+def test_a_file_replaced_after_check_is_recorded_with_the_hash_ingest_read(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    ref = FileRef(DAY, "people.csv")
+    attempt(Landing(DATA), ref, settings)
+    finish(ref, settings)
+    checked = DATA.replace(b"name 00007", b"name 0000X")
+    decision = decide(Landing(checked), ref, settings)
+    assert decision["sha256"] == sha(checked)
+    replaced = DATA.replace(b"name 00008", b"name 0000Y")  # what the landing zone holds when ingest runs
+    with caplog.at_level(logging.WARNING, logger="headwater.ingest"):
+        info = ingest_file(Landing(replaced).open("rb"), ref, settings, expected_sha256=decision["sha256"])
+    manifest = manifest_of(ref, settings)
+    assert (info["status"], manifest["sha256"], manifest["fingerprint"]["sha256"]) == ("ok", sha(replaced), sha(replaced))
+    assert manifest["content_changed_after_check"] == {"check_sha256": sha(checked), "ingest_sha256": sha(replaced)}
+    assert [r.getMessage() for r in caplog.records] == [
+        (
+            f"{DAY}/people.csv changed between check and ingest: check hashed sha256 {sha(checked)}, ingest read sha256 "
+            f"{sha(replaced)} (300000 bytes); the bytes read by ingest are the ones processed and recorded"
+        )
+    ]
+    staged = pd.read_parquet(Layout(settings.data_dir, DAY).staging(ref.key))
+    assert staged.loc[staged["_line"] == 10, "c1"].tolist() == ["name 0000Y"]  # the outputs are those bytes
+    entry = Ledger.for_settings(settings).get(ref.source)
+    assert (entry.outcome, entry.fingerprint.sha256) == ("in_progress", sha(replaced))
+    finish(ref, settings)
+    # the next run: the bytes that were processed are unchanged; the ones check saw are a change
+    assert decide(Landing(replaced), ref, settings)["process"] is False
+    assert decide(Landing(checked), ref, settings)["reason"].endswith(": content")
+
+
+def test_a_retried_ingest_of_a_replaced_file_records_the_same_outcome(settings: Settings) -> None:
+    ref = FileRef(DAY, "people.csv")
+    replaced = DATA.replace(b"name 00008", b"name 0000Y")
+    first = ingest_file(replaced, ref, settings, expected_sha256=sha(DATA))
+    once = manifest_of(ref, settings)
+    assert ingest_file(replaced, ref, settings, expected_sha256=sha(DATA)) == first
+    again = manifest_of(ref, settings)
+    assert {k: v for k, v in again.items() if k != "stages"} == {k: v for k, v in once.items() if k != "stages"}
+    assert again["content_changed_after_check"] == {"check_sha256": sha(DATA), "ingest_sha256": sha(replaced)}
+
+
+def test_a_file_replaced_after_check_by_an_unreadable_one_is_quarantined_under_its_own_hash(settings: Settings) -> None:
+    ref = FileRef(DAY, "people.csv")
+    gz = b"\x1f\x8b\x08\x00" + bytes(100)
+    info = ingest_file(gz, ref, settings, expected_sha256=sha(DATA))
+    assert info["status"] == "quarantined"
+    manifest = manifest_of(ref, settings)
+    assert manifest["content_changed_after_check"] == {"check_sha256": sha(DATA), "ingest_sha256": sha(gz)}
+    assert json.loads(Layout(settings.data_dir, DAY).quarantine_file(ref.key).read_text())["sha256"] == sha(gz)
+    assert Ledger.for_settings(settings).get(ref.source).fingerprint.sha256 == sha(gz)
+
+
+def test_the_hash_check_handed_over_is_verified_not_trusted(settings: Settings) -> None:
+    """A matching hash leaves no mark; the manifest hash is always computed from the bytes read."""
+    ref = FileRef(DAY, "people.csv")
+    ingest_file(DATA, ref, settings, expected_sha256=sha(DATA))
+    manifest = manifest_of(ref, settings)
+    assert manifest["sha256"] == sha(DATA) and "content_changed_after_check" not in manifest

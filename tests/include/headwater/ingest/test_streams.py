@@ -1,0 +1,85 @@
+"""LandingStream: one pass per attempt, hashed as it goes; the head kept for sniffing; rewinds counted."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+
+from headwater.ingest import streams
+from headwater.ingest.streams import DecodeFailed, LandingStream, text_chunks
+
+DATA = b"id,name\n" + b"".join(b"%d,n%d\n" % (i, i) for i in range(100))  # 688 bytes
+
+
+class _Pipe(io.RawIOBase):
+    """A non-seekable source that counts the bytes read from it."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        n = self._data.readinto(buffer)
+        self.bytes_read += n
+        return n
+
+
+def test_a_pass_hands_out_the_peeked_head_again_and_hashes_each_byte_once() -> None:
+    stream = LandingStream(DATA)
+    assert stream.peek(10) == DATA[:10] and stream.peek(4) == DATA[:4]
+    assert stream.read(3) == DATA[:3] and stream.read(100) == DATA[3:10]  # the kept head, then the source
+    assert stream.read() == DATA[10:] and stream.read(5) == b""
+    assert stream.digest() == (hashlib.sha256(DATA).hexdigest(), 688)
+    assert (stream.passes, stream.source_bytes, stream.complete) == (1, 688, True)
+
+
+def test_rewinding_within_the_kept_head_is_free_and_past_it_is_a_new_pass() -> None:
+    source = io.BytesIO(b"skip" + DATA)
+    source.seek(4)
+    stream = LandingStream(source)
+    stream.peek(100)
+    stream.read(50)
+    stream.rewind()
+    assert (stream.passes, stream.source_bytes) == (1, 100)
+    assert stream.read() == DATA and stream.passes == 1
+    stream.rewind()  # the source is sought back to where it was handed over
+    assert stream.read(8) == b"id,name\n"
+    assert (stream.passes, stream.source_bytes) == (2, 696)
+    assert stream.digest() == (hashlib.sha256(DATA).hexdigest(), 688)  # a short pass is read on to its end
+    assert stream.source_bytes == 2 * 688
+
+
+def test_a_non_seekable_source_is_read_once_and_replayed_from_the_spool(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streams, "READ_BLOCK", 7)
+    pipe = _Pipe(DATA)
+    with LandingStream(pipe) as stream:
+        stream.peek(20)
+        assert stream.read(500) == DATA[:20] and stream.read(500) == DATA[20:520]
+        stream.rewind()  # half of the file spooled, half still in the pipe
+        assert stream.read() == DATA
+        assert stream.digest() == (hashlib.sha256(DATA).hexdigest(), 688)
+    assert (stream.passes, stream.source_bytes, pipe.bytes_read) == (2, 688, 688)
+
+
+def test_peek_after_reading_past_the_head_is_refused() -> None:
+    stream = LandingStream(DATA)
+    stream.read(10)
+    with pytest.raises(RuntimeError, match="peek"):
+        stream.peek(20)
+
+
+@pytest.mark.parametrize("block", [1, 3, 1 << 20])
+def test_a_decode_error_is_placed_in_the_file_whatever_the_blocks(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    monkeypatch.setattr(streams, "READ_BLOCK", block)
+    data = "héllo,wörld\n".encode() + b"ab\xc3(\n"  # 0xc3 starts a 2-byte character that never ends
+    with pytest.raises(DecodeFailed, match=r"^'utf-8' codec can't decode byte 0xc3 in position 16: invalid continuation byte$") as exc:
+        list(text_chunks(LandingStream(data), "utf-8", lambda nuls: None))
+    assert exc.value.position == 16
+    data = b"ok\n\xe2\x82"  # the file ends inside a 3-byte character
+    with pytest.raises(DecodeFailed, match=r"^'utf-8' codec can't decode bytes in position 3-4: unexpected end of data$"):
+        list(text_chunks(LandingStream(data), "utf-8", lambda nuls: None))

@@ -1,0 +1,73 @@
+"""The `check` task's decision: the content is hashed only when the answer depends on it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import BinaryIO
+
+from headwater.config.settings import Settings
+from headwater.decide import decide
+from headwater.ledger import Fingerprint, Ledger, fingerprint
+from headwater.manifest import FileRef
+
+REF = FileRef("2026-11-20", "people.csv")
+DATA = b"a,b\n1,2\n"
+SHA = hashlib.sha256(DATA).hexdigest()
+
+
+class _Path:
+    """A landing path that counts how often it is opened."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.opens = path, 0
+
+    def open(self, mode: str) -> BinaryIO:
+        self.opens += 1
+        return self.path.open(mode)
+
+
+def _landing(tmp_path: Path, data: bytes = DATA) -> _Path:
+    (tmp_path / "people.csv").write_bytes(data)
+    return _Path(tmp_path / "people.csv")
+
+
+def test_a_new_file_is_not_opened(settings: Settings, tmp_path: Path) -> None:
+    path = _landing(tmp_path)
+    assert decide(path, REF, settings) == {"source": "2026-11-20/people.csv", "process": True, "reason": "new file", "sha256": None, "bytes": None}
+    assert decide(path, REF, settings, force=True)["reason"] == "forced by the run's `force` param"
+    assert path.opens == 0
+
+
+def test_a_finished_file_under_the_same_config_is_hashed(settings: Settings, tmp_path: Path) -> None:
+    ledger = Ledger.for_settings(settings)
+    ledger.record(REF.source, fingerprint(SHA, settings), "ok")
+    path = _landing(tmp_path)
+    decision = decide(path, REF, settings)
+    assert (decision["process"], decision["sha256"], decision["bytes"], path.opens) == (False, SHA, 8, 1)
+    assert decision["reason"].startswith("unchanged since ") and decision["reason"].endswith(" (outcome ok)")
+    assert decide(DATA, REF, settings) == decision  # bytes work like a path
+    changed = decide(_landing(tmp_path, b"a,b\n1,3\n"), REF, settings)
+    assert (changed["process"], changed["sha256"], changed["bytes"]) == (True, hashlib.sha256(b"a,b\n1,3\n").hexdigest(), 8)
+    assert changed["reason"].endswith(": content")
+
+
+def test_a_config_or_code_change_decides_without_the_content(settings: Settings, tmp_path: Path) -> None:
+    ledger = Ledger.for_settings(settings)
+    ledger.record(REF.source, Fingerprint("0" * 64, "old-config", "0.0+schema0"), "ok")
+    path = _landing(tmp_path)
+    decision = decide(path, REF, settings)
+    assert (decision["process"], decision["sha256"], path.opens) == (True, None, 0)
+    assert decision["reason"].endswith(": config, code version")  # content: not compared, ingest hashes it
+
+
+def test_the_ledger_asks_for_the_content_only_when_it_decides(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    unhashed = Fingerprint(None, "c", "v")
+    assert ledger.decide("f", unhashed).reason == "new file"
+    ledger.record("f", Fingerprint(SHA, "c", "v"), "in_progress")
+    assert ledger.decide("f", unhashed).reason == "last attempt did not finish (in_progress)"
+    ledger.record("f", Fingerprint(SHA, "c", "v"), "ok")
+    assert ledger.decide("f", unhashed) is None  # only the content can decide: hash it and ask again
+    assert ledger.decide("f", Fingerprint(SHA, "c", "v")).process is False
+    assert ledger.decide("f", Fingerprint(None, "d", "v")).reason.endswith(": config")
