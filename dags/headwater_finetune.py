@@ -29,6 +29,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from airflow.sdk import Param, dag, task
+from headwater.config.finetune import FIELDS_CHOICES
 from headwater_common import CURATED, SETTINGS, START_DATE, default_args
 
 from headwater_kfp.operator import KubeflowPipelineOperator
@@ -74,7 +75,7 @@ def _events(accessor) -> list[tuple[str, dict | None]]:
         "min_new_examples": Param(50, type="integer", minimum=0,
                                   description="Skip unless this many examples are new since the last fine-tune."),
         "force": Param(False, type="boolean", description="Fine-tune even without enough new examples."),
-        "fields": Param("all", enum=["all", "text", "none"],
+        "fields": Param("all", enum=list(FIELDS_CHOICES),
                         description="Curated values exported besides the chunks: all, text (3+ words) or none."),
     },
     tags=["headwater", "finetune", "kubeflow"],

@@ -122,6 +122,22 @@ class Layout:
         return self.root / "models"
 
     @property
+    def model_latest(self) -> Path:
+        """The registry's last record (what new-example counts compare against)."""
+        return self.models / "latest.json"
+
+    def model_records(self) -> list[Path]:
+        """Every model version's record, in no particular order."""
+        return list(self.models.glob("*/record.json"))
+
+    def model_record(self, model_version: str) -> Path:
+        return self.models / model_version / "record.json"
+
+    def model_example_ids(self, model_version: str) -> Path:
+        """The ids of the examples a model version was trained on, one per line."""
+        return self.models / model_version / "example_ids.txt"
+
+    @property
     def finetune_examples(self) -> Path:
         return self.root / "finetune" / "examples"
 

@@ -26,24 +26,25 @@ def _now() -> str:
 class ModelRegistry:
     """One record per fine-tuned model version, plus the ids of the examples it was trained on.
 
-    ``<models>/<model_version>/record.json``, ``.../example_ids.txt``, and ``<models>/latest.json``
-    (the last record, which new-example counts compare against), ``<models>`` being ``Layout.models``.
+    Paths: ``Layout.model_record``, ``Layout.model_example_ids`` and ``Layout.model_latest`` (the last
+    record, which new-example counts compare against), all under ``Layout.models`` (``root``).
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        self.root = Layout(self.data_dir).models
+        self.layout = Layout(self.data_dir)
+        self.root = self.layout.models
 
     def latest(self) -> dict[str, Any] | None:
-        return read_json(self.root / "latest.json")
+        return read_json(self.layout.model_latest)
 
     def records(self) -> list[dict[str, Any]]:
         """Every record, oldest first."""
-        found = [read_json(p) for p in self.root.glob("*/record.json")]
+        found = [read_json(p) for p in self.layout.model_records()]
         return sorted((r for r in found if r), key=lambda r: r["recorded_at"])
 
     def example_ids(self, model_version: str) -> set[str]:
-        path = self.root / model_version / "example_ids.txt"
+        path = self.layout.model_example_ids(model_version)
         return set(path.read_text(encoding="utf-8").split()) if path.exists() else set()
 
     def record(self, result: dict[str, Any], examples: ExportResult | dict[str, Any],
@@ -70,11 +71,10 @@ class ModelRegistry:
             "duration_s": result.get("duration_s"),
             **(extra or {}),
         }
-        folder = self.root / version
         ids = read_example_ids(Path(examples["path"]))
-        write_bytes(folder / "example_ids.txt", "".join(i + "\n" for i in sorted(set(ids))).encode("utf-8"))
-        write_json(folder / "record.json", record)
-        write_json(self.root / "latest.json", record)
+        write_bytes(self.layout.model_example_ids(version), "".join(i + "\n" for i in sorted(set(ids))).encode("utf-8"))
+        write_json(self.layout.model_record(version), record)
+        write_json(self.layout.model_latest, record)
         return record
 
 
