@@ -28,7 +28,7 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
             arr = as_string(df[col])
             present = pc.is_valid(arr).to_numpy(zero_copy_only=False)
             if present.any():
-                named = pc.binary_join_element_wise(pa.scalar(col + "=", pa.large_string()), pc.fill_null(arr, ""), "")
+                named = pc.binary_join_element_wise(pa.scalar(col + "=", pa.large_string()), pc.fill_null(arr, ""), pa.scalar("", pa.large_string()))
                 keys = keys + np.where(present, hash_strings(named), np.uint64(0))
     return keys
 
