@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from headwater.clean.steps.base import is_value_column
+from headwater.clean.steps.base import RAW_SUFFIX, is_value_column
 
 COUNTER_NAMES = frozenset({"rownames", "row_names", "index", "unnamed_0", "rowid", "row_id", "row_number", "rownum", "row_num", "row"})
 _UNNAMED = re.compile(r"^unnamed_\d+$")
@@ -174,7 +174,11 @@ class Vetoes:
     def build(cls, frame: Mapping[str, pd.Series], columns: list[str], numeric: set[str], tolerance: float = 0.0) -> Vetoes:
         codes, values = {}, {}
         for c in columns:
-            if c in numeric:
+            raw = frame.get(c + RAW_SUFFIX)
+            if raw is not None and raw.notna().any():  # a value kept raw (failed its type) is a value too
+                typed, text = comparable(frame[c]), comparable(raw)
+                codes[c] = codes_of([t if t is not None else (None if r is None else "raw:" + r) for t, r in zip(typed, text)])
+            elif c in numeric:
                 values[c] = numbers(frame[c])
             else:
                 codes[c] = codes_of(comparable(frame[c]))
