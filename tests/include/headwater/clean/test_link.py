@@ -1,0 +1,107 @@
+"""The date's link step: duplicates across files, the same whatever order the files were cleaned in."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from headwater.clean.link import link_date
+from headwater.clean.stage import clean as clean_file
+from headwater.config.settings import Settings
+from headwater.ingest.stage import ingest as ingest_file
+from headwater.layout import Layout
+from headwater.manifest import FileRef
+from headwater.storage import read_json
+
+D1, D2 = "2026-11-20", "2026-11-21"
+NOTE = "Our trail running shoe is built for long days on rocky ground with sticky rubber lugs that grip wet granite."
+CONFIG = """\
+files: ["people_*.csv"]
+schema:
+  name: people
+  columns:
+    person_id: {identifier: true, aliases: [id, personId]}
+    full_name: {aliases: [name, fullName]}
+    birth_date: {type: date, aliases: [dob]}
+    note: {type: text}
+dedup:
+  may_differ: [person_id]
+  linkage: {fields: [full_name, birth_date], threshold: 0.5}
+"""
+FILES = {
+    "people_a.csv": "id,name,dob,note\nP-1,Ada Lovelace,1815-12-10,first\nP-2,Grace Hopper,1906-12-09,second\n",
+    "people_b.csv": "personId,fullName,dob,note\nQ-7,Ada Lovelace,1815-12-10,first\nQ-8,Grace Hoper,1906-12-09,other\nQ-9,Alan Turing,1912-06-23,\n",
+    "coords_1.csv": "x,y\n101,202\n",
+    "coords_2.csv": "p,q\n101,202\n",
+}
+
+
+def _settings(home: Path, config: Path) -> Settings:
+    return Settings(home=home, landing_uri=home.as_uri(), config_dir=config)
+
+
+def _config(tmp_path: Path) -> Path:
+    folder = tmp_path / "config"
+    folder.mkdir(exist_ok=True)
+    (folder / "people.yaml").write_text(CONFIG, encoding="utf-8")
+    return folder
+
+
+def _day(settings: Settings, order: list[str], date: str = D1, files: dict[str, str] = FILES) -> dict[str, int]:
+    for name in order:
+        ref = FileRef(date, name)
+        ingest_file(files[name].encode(), ref, settings)
+        clean_file(ref, settings)
+    return link_date(date, order, settings)
+
+
+def _bytes(settings: Settings) -> dict[str, str]:
+    root = settings.data_dir
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for area in ("curated", "duplicates") for p in sorted((root / area).rglob("*.parquet"))}
+
+
+def test_two_task_orders_give_byte_identical_outputs(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    first, second = _settings(tmp_path / "a", config), _settings(tmp_path / "b", config)
+    names = sorted(FILES)
+    assert _day(first, names) == _day(second, names[::-1]) == {
+        "coords_1.csv": 0, "coords_2.csv": 0, "people_a.csv": 0, "people_b.csv": 2,
+    }
+    assert _bytes(first) == _bytes(second) and len(_bytes(first)) == 5  # 4 curated, 1 duplicates
+    lay = Layout(first.data_dir, D1)
+    dups = pd.read_parquet(lay.duplicates("people_b.csv"))
+    curated_a = pd.read_parquet(lay.curated("people_a.csv"))
+    assert dups["_line"].tolist() == [2, 3]
+    # line 2: the same note under a new id (near-duplicate text); line 3: Grace Hoper = Grace Hopper (linkage)
+    assert dups["_dedup_job"].tolist() == ["cross_file_near_text", "cross_file_linkage"]
+    assert dups["_duplicate_of"].tolist() == curated_a["_row_id"].tolist()
+    assert pd.read_parquet(lay.curated("people_b.csv"))["full_name"].tolist() == ["Alan Turing"]
+    manifest = read_json(lay.manifest("people_b.csv"))
+    assert (manifest["curated"], manifest["duplicates"], manifest["rows_read"]) == (1, 2, 3)
+    assert manifest["cross_file"]["jobs"] == {"cross_file_linkage": 1, "cross_file_near_text": 1}
+    # x,y = 101,202 and p,q = 101,202 are files of different schemas: never compared
+    assert not lay.duplicates("coords_2.csv").exists()
+
+
+def test_a_forced_rerun_is_byte_identical_and_a_recleaned_file_is_linked_again(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "a", _config(tmp_path))
+    _day(settings, sorted(FILES))
+    before = _bytes(settings)
+    assert _day(settings, sorted(FILES)[::-1]) == {"coords_1.csv": 0, "coords_2.csv": 0, "people_a.csv": 0, "people_b.csv": 2}
+    assert link_date(D1, sorted(FILES), settings)["people_b.csv"] == 2  # the link step alone, again
+    assert _bytes(settings) == before
+
+
+def test_earlier_dates_win_and_history_respects_the_scope(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "a", _config(tmp_path))
+    _day(settings, ["people_a.csv"])
+    later = {"people_c.csv": "id,name,dob,note\nR-1,Ada Lovelace,1815-12-10,first\n"}
+    assert _day(settings, ["people_c.csv"], D2, later) == {"people_c.csv": 1}
+    dups = pd.read_parquet(Layout(settings.data_dir, D2).duplicates("people_c.csv"))
+    assert dups["_dedup_job"].tolist() == ["cross_file_near_text"]
+    assert dups["_duplicate_of"].tolist() == pd.read_parquet(Layout(settings.data_dir, D1).curated("people_a.csv"))["_row_id"].tolist()[:1]
+    # the earlier date never sees the later one, whatever ran first
+    assert link_date(D1, ["people_a.csv"], settings) == {"people_a.csv": 0}
