@@ -12,9 +12,14 @@ Daily ingestion of the CSV files that landed for the run's logical date.
     depends on the content, and hands the hash to `ingest`, which reads the file once (hashing,
     decoding and parsing in one pass) and records the hash of the bytes it actually read;
   * `ingest` (encoding, delimiter, bad rows quarantined) → `clean` (snake_case columns, text
-    normalization, dedup) → `chunk` (token windows with overlap) → `embed` (all-MiniLM-L6-v2,
-    cached by text hash, upserted into LanceDB by deterministic id).
+    normalization, duplicates within the file).
   * A file that cannot be read is quarantined whole; its later stages show as *skipped*.
+* **link** (once, after every file is cleaned): duplicates across the files of each date and
+  earlier dates, in one fixed order (headwater.clean.link), so the curated rows do not depend on
+  which task finished first. It hands on the files to index: the ones cleaned by this run, and
+  the ones whose curated rows it changed.
+* One mapped **index_file** group per such file: `chunk` (token windows with overlap) → `embed`
+  (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id).
 * **report** writes one run report per date, checks `read = curated + duplicates + quarantined`
   for every file and fails the run if a file failed. Otherwise it updates the **`headwater-curated`**
   asset with the run's totals on the event (`extra`: per date the files processed/unchanged, rows
@@ -183,7 +188,18 @@ def headwater_ingest():
     def process_file(file: dict):
         decision = check(file)
         unchanged(decision)
-        return embed(chunk(clean(ingest(decision))))
+        return clean(ingest(decision))
+
+    @task(trigger_rule="all_done")
+    def link(files: list[dict]) -> list[dict]:
+        """Duplicates across files, per date; the files whose curated rows chunk and embed must (re)index."""
+        from headwater.clean.link import files_to_index
+
+        return files_to_index(files, _settings(), _run_key(get_current_context()))
+
+    @task_group
+    def index_file(info: dict):
+        return embed(chunk(info))
 
     @task(trigger_rule="all_done", outlets=[CURATED])
     def report(files: list[dict], ds=None, params=None, run_id=None, outlet_events=None) -> dict:
@@ -211,7 +227,9 @@ def headwater_ingest():
         return extra
 
     files = discover()
-    process_file.expand(file=files) >> report(files)
+    linked = link(files)
+    process_file.expand(file=files) >> linked
+    index_file.expand(info=linked) >> report(files)
 
 
 headwater_ingest()

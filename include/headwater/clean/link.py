@@ -154,6 +154,27 @@ def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: 
     return combined, results
 
 
+def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str) -> list[dict[str, Any]]:
+    """Run ``link_date`` for each date of ``files`` (discovery's {date, file}); return the summaries
+    ({date, file, ...}) of the cleaned files that chunk and embed must process: those cleaned by
+    ``run_id`` and those whose curated rows the link step changed in this call."""
+    by_date: dict[str, list[str]] = {}
+    for f in files:
+        by_date.setdefault(f["date"], []).append(f["file"])
+    out = []
+    for date in sorted(by_date):
+        lay = layout(settings, date)
+        before = {n: (read_json(lay.manifest(file_key(n))) or {}).get("cross_file") for n in by_date[date]}
+        link_date(date, by_date[date], settings)
+        for name in sorted(by_date[date]):
+            manifest = _cleaned(lay, name)
+            if manifest is None:
+                continue
+            if manifest.get("run_id") == run_id or manifest.get("cross_file") != before[name]:
+                out.append({"date": date, "file": name, "source": f"{date}/{name}"})
+    return out
+
+
 def link_date(date: str, names: list[str], settings: Settings, sources: Any = None) -> dict[str, int]:
     """Find the duplicates across the cleaned files ``names`` of ``date`` (and earlier dates); move
     them from each file's curated table to its duplicates; returns {file name: cross-file duplicates}.
