@@ -130,7 +130,7 @@ def _frame(header, rows):
 
 def test_null_spellings_become_missing_with_configured_extras() -> None:
     df = _frame(["a", "b"], [["N/A", "x"], [" null ", "unknown"], ["-", "?"], ["0", "none"]])
-    out = NullSpellings(["Unknown"]).apply(df).kept
+    out = NullSpellings(TypeOptions(na_values=["Unknown"])).apply(df).kept
     assert out["a"].tolist()[3] == "0" and out["a"].isna().tolist() == [True, True, True, False]
     assert out["b"].isna().tolist() == [False, True, True, True]
 
