@@ -144,20 +144,28 @@ def number_texts(values: pd.Series, decimal: str) -> pd.Series:
 def integers_of(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(int64 values, mask of values that are whole numbers in Int64's range) for ``number_texts`` output.
 
-    Whole means integer-valued (``4``, ``4.00``); digits are parsed exactly, never through float64.
+    Whole means integer-valued (``4``, ``4.00``). Digits are parsed exactly (Arrow's string -> int64
+    cast), never through float64; a 19-digit magnitude is compared with Int64's limits as text first.
     """
     values = np.zeros(len(texts), dtype="int64")
-    whole = texts.str.fullmatch(r"-?\d+(?:\.0*)?").fillna(False).to_numpy(dtype=bool)
-    digits = texts.str.replace(r"\.0*$", "", regex=True)
-    short = whole & (digits.str.lstrip("-").str.len() <= 18).fillna(False).to_numpy(dtype=bool)
+    short = texts.str.fullmatch(r"-?\d{1,18}").fillna(False).to_numpy(dtype=bool)  # cannot overflow: cast as they are
     if short.any():
-        values[short] = pc.cast(pa.array(digits[short].tolist(), pa.string()), pa.int64()).to_numpy(zero_copy_only=False)
-    ok = short.copy()
-    for i in np.flatnonzero(whole & ~short):  # 19+ digits: Python's int is exact at any length
-        number = int(digits.iloc[i])
-        if INT64_MIN <= number <= INT64_MAX:
-            values[i], ok[i] = number, True
-    return values, ok
+        values[short] = pc.cast(pa.array(texts[short].to_numpy(dtype=object), pa.string()), pa.int64()).to_numpy(zero_copy_only=False)
+    whole = ~short & texts.str.fullmatch(r"-?\d+(?:\.0*)?").fillna(False).to_numpy(dtype=bool)
+    if not whole.any():
+        return values, short
+    candidates = texts[whole].str.replace(r"\.0*$", "", regex=True)
+    negative = candidates.str.startswith("-")
+    magnitude = candidates.str.lstrip("-").str.lstrip("0").replace("", "0")
+    length = magnitude.str.len()
+    limit = negative.map({True: str(-INT64_MIN), False: str(INT64_MAX)}).astype("string")
+    fits = ((length < 19) | ((length == 19) & (magnitude <= limit))).to_numpy(dtype=bool)  # same length: text order is number order
+    ok = np.zeros(len(texts), dtype=bool)
+    ok[np.flatnonzero(whole)[fits]] = True
+    if fits.any():
+        digits = ("-" + magnitude).where(negative, magnitude)[fits]
+        values[ok] = pc.cast(pa.array(digits.to_numpy(dtype=object), pa.string()), pa.int64()).to_numpy(zero_copy_only=False)
+    return values, ok | short
 
 
 def _float_holds(text: str, number: float) -> bool:
@@ -179,15 +187,21 @@ def floats_of(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     inexact = np.zeros(len(texts), dtype=bool)
     if not present.any():
         return values, present, inexact
-    values[present] = pc.cast(pa.array(texts[present].tolist(), pa.string()), pa.float64()).to_numpy(zero_copy_only=False)
+    values[present] = pc.cast(pa.array(texts[present].to_numpy(dtype=object), pa.string()), pa.float64()).to_numpy(zero_copy_only=False)
     finite = present & np.isfinite(values)
-    significant = texts.str.replace(r"[-.]", "", regex=True).str.strip("0").str.len()
-    check = finite & ((significant > 15) | (texts.str.len() > 300)).fillna(False).to_numpy(dtype=bool)
-    for i in np.flatnonzero(check):
-        inexact[i] = not _float_holds(texts.iloc[i], float(values[i]))
+    long = finite & (texts.str.len() > 15).fillna(False).to_numpy(dtype=bool)  # fewer characters: at most 15 digits
+    if long.any():
+        # the double's shortest text (Arrow's float64 -> string cast) equal to the text written: it reads back
+        shortest = pc.cast(pa.array(values[long]), pa.string()).to_numpy(zero_copy_only=False)
+        long[np.flatnonzero(long)[shortest == texts[long].to_numpy(dtype=object)]] = False
+    if long.any():
+        at = np.flatnonzero(long)
+        digits = texts.iloc[at].str.replace(r"[-.]", "", regex=True).str.strip("0").str.len().to_numpy()
+        at = at[(digits > 15) | (texts.iloc[at].str.len().to_numpy() > 300)]
+        for i, text, number in zip(at, texts.iloc[at].tolist(), values[at].tolist()):
+            inexact[i] = not _float_holds(text, number)
     values[~finite] = np.nan
     return values, finite, inexact
-
 
 # ------------------------------------------------------------------ booleans
 
@@ -279,11 +293,22 @@ VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal ma
 INFER_ROWS = 100_000  # rows looked at to infer a column's type
 
 
+_ONE_MARK = re.compile(r"^[+-]?(\d+)([.,])(\d+)$")
+
+
 def decimal_votes(values: pd.Series) -> Counter[str]:
-    """How many of ``values`` (distinct strings) vote '.' and ',' (``decimal_vote``); the first VOTE_SAMPLE looked at."""
-    sample = values.dropna().iloc[:VOTE_SAMPLE]
+    """How many of ``values`` (distinct strings) vote '.' and ',' (``decimal_vote``); the first VOTE_SAMPLE looked at.
+
+    Values of one mark between digits (``0,125``, ``3.14``) are voted vectorized: they vote their
+    mark unless they could be one thousands group (``1,204``); the rest go through ``decimal_vote``.
+    """
+    sample = values.dropna().str.strip().iloc[:VOTE_SAMPLE]
     sample = sample[sample.str.contains(r"\d[.,]|[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)]
-    return Counter({".": 0, ",": 0}) + Counter(v for v in map(decimal_vote, sample) if v)
+    parts = sample.str.extract(_ONE_MARK.pattern)
+    simple = parts[1].notna().to_numpy(dtype=bool)
+    group = (parts[0].str.fullmatch(r"[1-9]\d{0,2}") & (parts[2].str.len() == 3)).fillna(False).to_numpy(dtype=bool)
+    votes = Counter({".": 0, ",": 0}) + Counter(parts[1][simple & ~group].tolist())
+    return votes + Counter(v for v in map(decimal_vote, sample[~simple]) if v)
 
 
 def dayfirst_votes(values: pd.Series) -> Counter[bool]:
