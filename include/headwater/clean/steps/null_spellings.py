@@ -80,7 +80,7 @@ class NullSpellings:
             written = s.str.strip()
             lowered = written.str.lower()
             # pandas 3 string dtype keeps NA as NA: compare only present values.
-            mask = lowered.isin(spellings).fillna(False).to_numpy(dtype=bool)
+            mask = lowered.isin(spellings).fillna(False).to_numpy(dtype=bool, copy=True)
             if self.codes_are_data:
                 if col not in self.shapes:
                     self.shapes[col] = code_shape(written[~mask])
