@@ -8,15 +8,16 @@ columns (``*_id``, values with leading zeros) stay strings.
 Exactness (the trust rule "a value is loaded exactly as written, or kept in ``<col>__raw``"):
 
 * **Integers never go through float64.** A number written without a fractional part is
-  parsed from its digits (Arrow's string -> int64 cast, Python ``int`` beyond 18 digits) into
-  Int64; ``4611686018427387905`` stays that number. A declared integer outside Int64's range
-  fails (its text is kept in ``<col>__raw``); an inferred column holding one stays a string.
-* **Numbers with a fractional part** become float64 (Float64) when the double reads back as the
+  parsed from its digits (Arrow's string -> int64 cast, after a 19-digit magnitude was
+  compared with Int64's limits as text) into Int64; ``4611686018427387905`` stays that number.
+  A declared integer outside Int64's range fails (its text is kept in ``<col>__raw``); an
+  inferred column holding one stays a string.
+* **Numbers** (type ``number``) become float64 (Float64) when the double reads back as the
   number written: its shortest repr (``0.1``) or its exact binary value (``2**62``) equals the
   written decimal. Any value with at most 15 significant digits does (IEEE 754 binary64 holds
   15 decimal digits; ``DBL_DIG`` in C's <float.h>). A value float64 cannot hold, e.g.
-  ``0.12345678901234567890``, gets the nearest double in the column *and* its text in
-  ``<col>__raw``: it is *inexact*, not a failure (``coerce(...).inexact``).
+  ``0.12345678901234567890`` or ``4611686018427387905``, gets the nearest double in the column
+  *and* its text in ``<col>__raw``: it is *inexact*, not a failure (``coerce(...).inexact``).
 * **Decimal marks and day order are the file's**, not the column's: headwater.clean.steps.coerce_types
   votes over every numeric-looking column of the file's first batch (``decimal_vote``,
   ``dayfirst_vote``) and passes the decision in ``formats``. A value votes for a mark only when it
@@ -203,6 +204,7 @@ def floats_of(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     values[~finite] = np.nan
     return values, finite, inexact
 
+
 # ------------------------------------------------------------------ booleans
 
 
@@ -331,12 +333,6 @@ def _decide_dayfirst(values: pd.Series, option: str | bool) -> bool:
 
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-
-
-def parse_numbers(values: pd.Series, decimal: str) -> np.ndarray:
-    """``parse_number`` over a column of strings -> float64 (NaN = not a number; the nearest double, see ``floats_of``)."""
-    numbers, _, _ = floats_of(number_texts(values, decimal))
-    return numbers
 
 
 def parse_datetimes(values: pd.Series, dayfirst: bool) -> pd.Series:
