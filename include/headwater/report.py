@@ -1,7 +1,9 @@
 """The run report of one logical date: every file's manifest, the totals, and the accounting check.
 
 ``read = curated + duplicates + quarantined`` must hold for every file; a file that breaks it,
-failed, or never finished ingest is listed in ``failed`` and fails the run.
+failed, or never finished ingest is listed in ``failed`` and fails the run. A file whose clean
+left warnings (the manifest's ``clean_warnings``, e.g. a declared type most values fail) keeps
+its status but carries them in ``warnings`` and is listed in ``warned_files``.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
     result = {
         "date": date,
         "run_id": run_id,
-        "files": [summary(f) | {"accounted": f["accounted"]} for f in files],
+        "files": [summary(f) | {"accounted": f["accounted"], "warnings": list(f.get("clean_warnings") or [])} for f in files],
         "totals": totals,
         "this_run": {
             "files_processed": len(mine),
@@ -53,6 +55,7 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
         },
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
         "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
+        "warned_files": [f["source"] for f in files if f.get("clean_warnings")],
         "outputs": {
             "curated": str(lay.curated_dir),
             "quarantine": str(lay.quarantine_dir),
@@ -65,25 +68,26 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
 
 
 def format_report(report: dict[str, Any]) -> str:
-    """A fixed-width summary table for terminals and task logs."""
+    """A fixed-width summary table for terminals and task logs; each file's error (``!``) and warnings (``~``) below its row."""
     head = (
         f"{'file':<26} {'status':<11} {'action':<9} {'read':>6} {'curated':>7} {'dups':>5} {'quar':>5} "
-        f"{'chunks':>6} {'vectors':>7}"
+        f"{'chunks':>6} {'vectors':>7} {'warn':>4}"
     )
     lines = [f"Headwater run {report['date']}", head, "-" * len(head)]
     for f in report["files"]:
         lines.append(
             f"{f['file'][:26]:<26} {f['status']:<11} {(f.get('action') or '-'):<9} {f['rows_read'] or 0:>6} "
             f"{f['curated'] or 0:>7} {f['duplicates'] or 0:>5} {f['quarantined'] or 0:>5} {f['chunks'] or 0:>6} "
-            f"{f['vectors'] or 0:>7}"
+            f"{f['vectors'] or 0:>7} {len(f.get('warnings') or []):>4}"
         )
         if f.get("error"):
             lines.append(f"  ! {f['error']}")
+        lines.extend(f"  ~ {w}" for w in f.get("warnings") or [])
     t = report["totals"]
     lines.append("-" * len(head))
     lines.append(
         f"{'total':<26} {'':<11} {'':<9} {t['rows_read']:>6} {t['curated']:>7} {t['duplicates']:>5} "
-        f"{t['quarantined']:>5} {t['chunks']:>6} {t['vectors']:>7}"
+        f"{t['quarantined']:>5} {t['chunks']:>6} {t['vectors']:>7} {sum(len(f.get('warnings') or []) for f in report['files']):>4}"
     )
     if report.get("this_run") is not None:
         r = report["this_run"]
