@@ -2,22 +2,39 @@
 
 Writes replace a source file's chunks as a whole: new ids are inserted, existing
 ids updated, and ids of that file that are no longer produced are deleted, so the
-store always equals the latest curated data and re-runs create no duplicates.
+store always equals the latest curated data and re-runs create no duplicates. The
+chunks and vectors stream in batches (``replace_source_batches``), in one commit.
 """
 
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Union
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from headwater.config.chunking import RAW
 
 VECTOR = "vector"
+# Rows per batch handed to Lance: DataFusion's default batch size (datafusion.execution.batch_size).
+# Measured here: 100k-row batches of 384-d vectors doubled merge_insert's peak memory over 8192-row ones.
+WRITE_BATCH_ROWS = 8192
+ArrowRows = Union[pa.Table, pa.RecordBatch]  # chunk rows, Arrow-typed
+# A matched row is rewritten only when a column its id does not cover differs: the id hashes
+# source file, row id, column, chunk index, text and strategy (headwater.chunk.windows.chunk_id),
+# and the vector follows from text and model (the embedding cache). Rows of a store written
+# before strategies existed have no strategy (NULL). Lance's SQL has no IS DISTINCT FROM.
+CHANGED = " OR ".join(
+    [f"target.{c} != source.{c}" for c in ("line", "char_start", "char_end", "model")] + ["target.strategy IS NULL"]
+)
 
 
 def schema(dim: int) -> pa.Schema:
@@ -85,38 +102,90 @@ class VectorStore:
         return db.create_table(self.table_name, schema=schema(self.dim))
 
     def replace_source(self, source_file: str, chunks: pd.DataFrame, vectors: np.ndarray, model: str) -> int:
-        """Make the store hold exactly ``chunks`` for ``source_file``. Returns the rows now stored for it."""
+        """Make the store hold exactly ``chunks`` for ``source_file``. Returns the rows now stored for it.
+
+        ``chunks``: rows of a chunk table (at least the store's columns but ``model`` and ``vector``;
+        ``strategy`` defaults to raw); ``vectors``: one row of floats per chunk. Raises ValueError
+        when the counts differ or the vectors' width is not the table's.
+        """
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors for {source_file}")
-        data = chunks.copy()
-        data["model"] = model
-        if "strategy" not in data:
-            data["strategy"] = "raw"  # chunks from before chunking strategies existed were raw windows
+        batches = [(pa.Table.from_pandas(chunks, preserve_index=False), np.asarray(vectors))] if len(chunks) else []
+        return self.replace_source_batches(source_file, batches, model)
+
+    def replace_source_batches(self, source_file: str, batches: Iterable[tuple[ArrowRows, np.ndarray]], model: str) -> int:
+        """Make the store hold exactly the chunks of ``batches`` for ``source_file``, one batch in memory at a time.
+
+        ``batches``: (chunk rows as a pyarrow Table or RecordBatch, their vectors as an (n, dim)
+        float array) pairs, read once, in order. New ids are inserted, existing ones updated, and
+        rows of ``source_file`` whose id no batch holds are deleted, all in one LanceDB
+        ``merge_insert`` (``when_not_matched_by_source_delete``) fed by a ``pyarrow.RecordBatchReader``:
+        one commit, so readers see the file's old rows or its new ones, never a mix, and a failure
+        (raised by ``batches`` too) leaves the store as it was. Lance drains a streaming source into
+        a replay buffer (memory up to 100 MB, then a temporary file on disk) so that it can retry on
+        a commit conflict (lance ``MergeInsertJob::execute``, https://github.com/lance-format/lance,
+        rust/lance/src/dataset/write/merge_insert.rs), so the source is never all in memory.
+        Returns the rows now stored for ``source_file``. Raises ValueError as ``replace_source``.
+        """
+        where = f"source_file = {_sql_str(source_file)}"
         with self._lock():
-            table = self._table(create=len(chunks) > 0)
+            pending = iter(batches)
+            first = next(pending, None)
+            table = self._table(create=first is not None)
             if table is None:
                 return 0  # nothing stored yet and nothing to store
             dim = table.schema.field(VECTOR).type.list_size  # the table's width wins (empty batches)
-            if len(vectors) and np.asarray(vectors).shape[1] != dim:
-                raise ValueError(
-                    f"table {self.table_name!r} at {self.path} holds {dim}-d vectors but the model gives "
-                    f"{np.asarray(vectors).shape[1]}-d ones — set HEADWATER_VECTOR_TABLE to a new table for the new model"
-                )
-            cols = [f.name for f in schema(dim) if f.name != VECTOR]
-            arrays = [pa.array(data[c].tolist(), type=schema(dim).field(c).type) for c in cols]
-            flat = pa.array(np.asarray(vectors, dtype=np.float32).reshape(-1), type=pa.float32())
-            arrays.append(pa.FixedSizeListArray.from_arrays(flat, dim))
-            batch = pa.Table.from_arrays(arrays, schema=schema(dim))
             if "strategy" not in table.schema.names:  # a store written before chunking strategies existed
                 table.add_columns(pa.field("strategy", pa.string()))
-            (
-                table.merge_insert("id")
-                .when_matched_update_all()
-                .when_not_matched_insert_all()
-                .when_not_matched_by_source_delete(f"source_file = {_sql_str(source_file)}")
-                .execute(batch)
+            head = [self._store_batch(source_file, *first, model, dim)] if first is not None else []  # checked before any write
+            failure: list[BaseException] = []
+
+            def rows() -> Iterator[pa.RecordBatch]:
+                try:
+                    converted = (self._store_batch(source_file, chunks, vectors, model, dim) for chunks, vectors in pending)
+                    for batch in itertools.chain(head, converted):
+                        for start in range(0, batch.num_rows, WRITE_BATCH_ROWS):
+                            yield batch.slice(start, WRITE_BATCH_ROWS)
+                except BaseException as exc:  # raised inside Lance's reader thread: re-raised as is below
+                    failure.append(exc)
+                    raise
+
+            try:
+                (
+                    table.merge_insert("id")
+                    .when_matched_update_all(where=CHANGED)
+                    .when_not_matched_insert_all()
+                    .when_not_matched_by_source_delete(where)
+                    .execute(pa.RecordBatchReader.from_batches(schema(dim), rows()))
+                )
+            except Exception:
+                if failure:
+                    raise failure[0] from None
+                raise
+            return table.count_rows(where)
+
+    def _store_batch(self, source_file: str, chunks: ArrowRows, vectors: np.ndarray, model: str, dim: int) -> pa.RecordBatch:
+        """Chunk rows + their vectors -> one batch of the table's schema (``schema(dim)``)."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if chunks.num_rows != len(vectors):
+            raise ValueError(f"{chunks.num_rows} chunks but {len(vectors)} vectors for {source_file}")
+        if len(vectors) and (vectors.ndim != 2 or vectors.shape[1] != dim):
+            raise ValueError(
+                f"table {self.table_name!r} at {self.path} holds {dim}-d vectors but the model gives "
+                f"{vectors.shape[-1]}-d ones — set HEADWATER_VECTOR_TABLE to a new table for the new model"
             )
-            return table.count_rows(f"source_file = {_sql_str(source_file)}")
+        target = schema(dim)
+        arrays = []
+        for f in target:
+            if f.name == VECTOR:
+                arrays.append(pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1), type=pa.float32()), dim))
+            elif f.name == "model":
+                arrays.append(pa.array([model] * chunks.num_rows, type=f.type))
+            elif f.name == "strategy" and f.name not in chunks.schema.names:
+                arrays.append(pa.array([RAW] * chunks.num_rows, type=f.type))  # chunks from before strategies were raw windows
+            else:
+                arrays.append(pc.cast(chunks.column(f.name), f.type))
+        return pa.RecordBatch.from_arrays([a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays], schema=target)
 
     def delete_source(self, source_file: str) -> None:
         """Remove every chunk of ``source_file`` (it was quarantined since it was last embedded)."""
