@@ -159,13 +159,17 @@ def parquet_batches(path: Path, columns: "list[str] | None" = None, batch_rows: 
 
     Only ``columns`` (default: all) are read, and only one row group is decoded at a time
     (``pyarrow.parquet.ParquetFile.iter_batches``), so memory stays at about one batch however
-    large the file is. A batch keeps the file's schema metadata, so
-    ``pyarrow.Table.from_batches([batch]).to_pandas()`` gives the dtypes ``pandas.read_parquet`` gives.
-    A file with no rows yields no batch. Raises FileNotFoundError when ``path`` does not exist.
+    large the file is. Pre-buffering is off: its read cache keeps every row group read so far
+    until the reader closes (https://github.com/apache/arrow/issues/39808,
+    https://github.com/apache/arrow/pull/6744); measured here on a 1M-row file, Arrow's
+    allocations grew from 53 to 166 MB with it and stayed at 40 MB without. A batch keeps the
+    file's schema metadata, so ``pyarrow.Table.from_batches([batch]).to_pandas()`` gives the
+    dtypes ``pandas.read_parquet`` gives. A file with no rows yields no batch. Raises
+    FileNotFoundError when ``path`` does not exist.
     """
     import pyarrow.parquet as pq
 
-    with pq.ParquetFile(path) as parquet:
+    with pq.ParquetFile(path, pre_buffer=False) as parquet:
         yield from parquet.iter_batches(batch_size=batch_rows, columns=columns, use_threads=False)
 
 

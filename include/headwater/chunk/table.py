@@ -123,7 +123,7 @@ def plan_source(
     chosen = {c: options.columns.get(c, options.default) for c in data if c in options.columns or c in text}
     missing = [c for c in options.columns if c not in source.columns]
     warnings = [f"{SECTION}.columns.{c}: no such column in this file — not chunked" for c in missing]
-    return chosen, warnings  # type: ignore[return-value]
+    return chosen, warnings
 
 
 def plan(options: ChunkingOptions, df: pd.DataFrame, declared_text: Iterable[str] = ()) -> tuple[dict[str, ColumnChunking], list[str]]:

@@ -6,7 +6,7 @@ ids the file no longer produces deleted. The ledger records the file as finished
 The chunk Parquet file is read ``Settings.batch_rows`` rows at a time, twice:
 
 1. embed: each batch's texts go through the embedding cache, so only texts it lacks reach the
-   model, and the vectors are dropped once cached. All model work happens here, outside the
+   model, and their vectors are dropped once cached (cached vectors are not even read). All model work happens here, outside the
    vector store's write lock, so parallel embed tasks do not wait on each other's model.
 2. store: the rows are read again, in batches of at most ``WRITE_BATCH_ROWS`` (a row carries a
    1.5 KB vector), with their vectors from the cache, and streamed into one ``merge_insert``
@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from headwater.config.settings import Settings
-from headwater.embed.cache import embed_cached
+from headwater.embed.cache import cache_texts, embed_cached
 from headwater.embed.model import model_id
 from headwater.embed.store import WRITE_BATCH_ROWS, VectorStore
 from headwater.ledger import Fingerprint, Ledger
@@ -57,9 +57,8 @@ def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
     name = model_id(settings.embedding_model)
     counts = {"chunks": 0, "embedded": 0}
     for batch in parquet_batches(path, ["text"], settings.batch_rows):  # 1. embed through the cache
-        _, calls = embed_cached(settings, batch.column("text").to_pylist())
         counts["chunks"] += batch.num_rows
-        counts["embedded"] += calls
+        counts["embedded"] += cache_texts(settings, batch.column("text").to_pylist())
 
     def stored() -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:  # 2. the same rows, vectors from the cache
         for batch in parquet_batches(path, columns, min(settings.batch_rows, WRITE_BATCH_ROWS)):
