@@ -3,17 +3,21 @@
 The store is made to hold exactly this file's chunks: new ids inserted, changed ones updated,
 ids the file no longer produces deleted. The ledger records the file as finished here.
 
-The chunk Parquet file is read ``Settings.batch_rows`` rows at a time, twice:
+The chunk Parquet file is read batch by batch, twice:
 
-1. embed: each batch's texts go through the embedding cache, so only texts it lacks reach the
-   model, and their vectors are dropped once cached (cached vectors are not even read). All model work happens here, outside the
-   vector store's write lock, so parallel embed tasks do not wait on each other's model.
-2. store: the rows are read again, in batches of at most ``WRITE_BATCH_ROWS`` (a row carries a
-   1.5 KB vector), with their vectors from the cache, and streamed into one ``merge_insert``
-   (``VectorStore.replace_source_batches``): one commit for the whole file.
+1. embed (``Settings.batch_rows`` rows at a time): each batch's texts go through the embedding
+   cache, so only texts it lacks reach the model; their vectors are stored and dropped, and
+   cached vectors are not even read. All model work happens here, outside the vector store's
+   write lock, so parallel embed tasks do not wait on each other's model.
+2. store (at most ``WRITE_BATCH_ROWS`` rows at a time: a row carries a 1.5 KB vector): the rows
+   again, with their vectors from the cache, streamed into the store in one commit
+   (``VectorStore.replace_source_batches``): an append for a file the store does not hold yet,
+   a ``merge_insert`` for one it does.
 
-Neither pass holds more than one batch of chunks and vectors, so peak memory stays flat as a
-file grows (the RSS benchmark, bench/run.py, checks it at 250k and 1M rows).
+Neither pass holds more than one batch of chunks and vectors, so the first embedding of a file
+runs in flat memory however large it is (the RSS benchmark, bench/run.py, measures it at 250k
+and 1M rows). Re-embedding a file the store holds is bounded by Lance's merge instead, whose
+join grows with the rows in the table (see ``replace_source_batches``).
 """
 
 from __future__ import annotations

@@ -66,6 +66,9 @@ def test_a_failure_while_streaming_leaves_the_store_as_it_was(tmp_path: Path) ->
     with pytest.raises(RuntimeError, match="the model crashed on batch 2"):
         store.replace_source_batches(SOURCE, failing(), "m")
     assert contents(store) == before  # nothing inserted, nothing deleted: one commit or none
+    with pytest.raises(RuntimeError, match="the model crashed on batch 2"):
+        store.replace_source_batches("d/new.csv", failing(), "m")  # a new file: appended, and not even in part
+    assert contents(store) == before
     with pytest.raises(ValueError, match="3 chunks but 2 vectors"):
         store.replace_source_batches(SOURCE, [(chunks(1), vectors(1)), (chunks(3, 1), vectors(2, 1))], "m")
     assert contents(store) == before
