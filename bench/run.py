@@ -22,7 +22,7 @@ Phases:
 * chunk     the chunk stage on a curated table of the first N rows (bench/stream.py), at each of
             ``--stream-rows``: its peak RSS should not grow with N.
 * embed     the embed stage on that chunk table with a small random-weight model built locally
-            (bench/stream.py), cold cache and new table; ``embed-again`` an unchanged re-run.
+            (bench/stream.py): a new file (cold cache), an unchanged re-run, a corrected file.
 """
 
 from __future__ import annotations
@@ -267,7 +267,7 @@ def pipeline_scores(work: Path, truth_path: Path, rows: int) -> dict:
 # ------------------------------------------------------------------ driver
 
 
-def run_phase(args: list[str]) -> dict:
+def run_phase(args: list[str], name: str = "") -> dict:
     """Run ``bench/run.py <args>`` (a ``--phase``) in a fresh process and return the JSON line it prints last."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, cwd=ROOT)
@@ -275,7 +275,7 @@ def run_phase(args: list[str]) -> dict:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"bench phase {args[1]} failed (exit {proc.returncode})")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
-    label = args[1] + (f" {int(args[args.index('--rows') + 1]):,} rows" if "--rows" in args else "")
+    label = (name or args[1]) + (f" {int(args[args.index('--rows') + 1]):,} rows" if "--rows" in args else "")
     print(f"  {label}: {result['seconds']:.1f} s, peak RSS {result['peak_mb']:,.0f} MB", flush=True)
     return result
 
@@ -287,26 +287,29 @@ def stream_phases(files, args: argparse.Namespace) -> None:  # type: ignore[no-u
     sizes = sorted({min(n, args.rows) for n in args.stream_rows})
     common = ["--csv", str(files.csv), "--out", str(args.out), "--batch", str(args.batch)]
     print(f"phases: chunk, embed, embed again at {', '.join(f'{n:,}' for n in sizes)} rows (each in its own process) ...", flush=True)
-    results: dict[str, list[dict]] = {"chunk": [], "embed": [], "embed-again": []}
+    results: dict[str, list[dict]] = {"chunk": [], "embed": [], "embed-again": [], "embed-changed": []}
     for n in sizes:
         stream.prepare(args.out / "work", files.csv, n, args.out)
         stream.reset_store(args.out / "work", n)
         for phase in results:
-            results[phase].append(run_phase(["--phase", phase, "--rows", str(n), *common]))
+            if phase == "embed-changed":
+                stream.correct_chunks(args.out / "work", n)
+            results[phase].append(run_phase(["--phase", "embed" if phase.startswith("embed") else phase, "--rows", str(n), *common], phase))
     print(f"\n== chunk and embed stages by batch (batch_rows={args.batch:,}; peak RSS of each phase's own process) ==")
     print("input: the first N rows of the bench CSV as a curated table; chunking: raw windows on all-MiniLM-L6-v2's tokenizer")
     print(f"embedding model: {stream.TINY_MODEL}, a 2-layer BERT with random weights built locally (real SentenceTransformer "
           "code path, 384-d vectors); not all-MiniLM-L6-v2, which would take hours here")
     print(f"{'':26}" + "".join(f"{f'{n:,} rows':>26}" for n in sizes) + f"{'ratio':>8}")
-    for phase, label in (("chunk", "chunk"), ("embed", "embed (new file)"), ("embed-again", "embed again (unchanged)")):
+    labels = {"chunk": "chunk", "embed": "embed (new file)", "embed-again": "embed again (unchanged)", "embed-changed": "embed (10% chunks gone)"}
+    for phase, label in labels.items():
         r = results[phase]
         cells = "".join(format(f"{x['peak_mb']:,.0f} MB, {x['seconds']:,.0f} s", ">26") for x in r)
         print(f"{label:26}{cells}{r[-1]['peak_mb'] / r[0]['peak_mb']:7.2f}x")
     last = {k: v[-1] for k, v in results.items()}
     print(f"at {sizes[-1]:,} rows: {last['chunk']['chunks']:,} chunks; {last['embed']['embedded']:,} texts sent to the model, "
-          f"then {last['embed-again']['embedded']:,} on the re-run; {last['embed-again']['vectors']:,} vectors stored")
-    print("embed (new file): cold cache, the store appends; embed again: every text cached, one merge_insert against the table, "
-          "whose join grows with the rows the table holds (headwater.embed.store)")
+          f"then {last['embed-again']['embedded']:,} on the re-run; {last['embed-changed']['vectors']:,} vectors left after the correction")
+    print("new file: cold cache, the store appends; unchanged: the store already holds these rows, nothing is written; "
+          "10% gone: one merge_insert, whose join grows with the rows the table holds (headwater.embed.store)")
 
 
 def main() -> None:
@@ -319,7 +322,7 @@ def main() -> None:
     parser.add_argument("--stream-rows", type=int, nargs="+", default=[250_000, 1_000_000], help="file sizes for chunk and embed")
     parser.add_argument("--part", choices=["all", "clean", "stream"], default="all", help="clean: up to the LSH; stream: chunk and embed")
     parser.add_argument(
-        "--phase", choices=["naive", "headwater", "ingest", "lsh-datasketch", "lsh-headwater", "chunk", "embed", "embed-again"]
+        "--phase", choices=["naive", "headwater", "ingest", "lsh-datasketch", "lsh-headwater", "chunk", "embed"]
     )
     parser.add_argument("--csv", type=Path)
     parser.add_argument("--truth", type=Path)
@@ -328,11 +331,13 @@ def main() -> None:
     if args.phase:
         work = args.out / "work"
         work.mkdir(parents=True, exist_ok=True)
-        if args.phase in ("chunk", "embed", "embed-again"):
+        if args.phase in ("chunk", "embed"):
             import stream
 
-            run = stream.phase_chunk if args.phase == "chunk" else stream.phase_embed
-            result = run(work, args.rows, args.batch) if args.phase == "chunk" else run(work, args.rows, args.batch, args.out)
+            if args.phase == "chunk":
+                result = stream.phase_chunk(work, args.rows, args.batch)
+            else:
+                result = stream.phase_embed(work, args.rows, args.batch, args.out)
         elif args.phase == "naive":
             result = phase_naive(args.csv, work)
         elif args.phase == "headwater":

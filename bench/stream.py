@@ -14,9 +14,10 @@ Inputs, per size (rows), under ``<out>/work/stream-<rows>/``, built once and reu
   it through the real ``SentenceTransformer`` code path; all-MiniLM-L6-v2 itself would take
   hours for 1M chunks on 2 CPU cores. Its vectors mean nothing: this measures memory, not quality.
 
-The embed phase runs twice per size, each in a fresh process: ``embed`` (cold cache, every chunk
-through the model, a new table) and ``embed-again`` (an unchanged re-run: no model call, every
-id matched in the store).
+The embed phase runs three times per size, each in a fresh process: ``embed`` (cold cache, every
+chunk through the model, the store appends), ``embed-again`` (an unchanged re-run: the store
+already holds exactly these chunks, nothing is written) and ``embed-changed`` (every tenth chunk
+dropped from the chunk table, as a corrected drop would: one merge_insert deletes them).
 """
 
 from __future__ import annotations
@@ -158,6 +159,30 @@ def phase_embed(work: Path, rows: int, batch: int, out: Path) -> dict:
     info = embed(ref, settings)
     return {"seconds": time.perf_counter() - t0, "peak_mb": peak_mb(), "rows": rows, "chunks": info["chunks"],
             "vectors": info["vectors"], "embedded": info["embedded"]}  # fmt: skip
+
+
+def correct_chunks(work: Path, rows: int, every: int = 10) -> int:
+    """Drop every ``every``-th chunk from the chunk table of ``rows`` (a corrected drop, as the embed stage sees it).
+
+    Returns the chunks left. Streams the file; published atomically.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from headwater.layout import Layout
+    from headwater.storage import parquet_batches, parquet_stream
+
+    settings, ref = _settings(work, rows, ROW_GROUP)
+    path = Layout(settings.data_dir, ref.date).chunks(ref.key)
+    seen = kept = 0
+    with parquet_stream(path, pq.read_schema(path)) as writer:
+        for batch in parquet_batches(path, None, ROW_GROUP):
+            index = pa.array(range(seen, seen + batch.num_rows))
+            table = pa.Table.from_batches([batch]).filter(pc.not_equal(pc.remainder(index, every), 0))
+            writer.write_table(table)
+            seen, kept = seen + batch.num_rows, kept + table.num_rows
+    return kept
 
 
 def reset_store(work: Path, rows: int) -> None:

@@ -3,7 +3,9 @@
 The store is made to hold exactly this file's chunks: new ids inserted, changed ones updated,
 ids the file no longer produces deleted. The ledger records the file as finished here.
 
-The chunk Parquet file is read batch by batch, twice:
+The chunk Parquet file is read batch by batch. First its rows are digested (ids, offsets,
+strategy, model: ``headwater.embed.store.rows_digest``); when the store holds exactly those rows
+for the file, as on an unchanged re-run, nothing is embedded or written. Otherwise it is read twice:
 
 1. embed (``Settings.batch_rows`` rows at a time): each batch's texts go through the embedding
    cache, so only texts it lacks reach the model; their vectors are stored and dropped, and
@@ -14,10 +16,10 @@ The chunk Parquet file is read batch by batch, twice:
    (``VectorStore.replace_source_batches``): an append for a file the store does not hold yet,
    a ``merge_insert`` for one it does.
 
-Neither pass holds more than one batch of chunks and vectors, so the first embedding of a file
-runs in flat memory however large it is (the RSS benchmark, bench/run.py, measures it at 250k
-and 1M rows). Re-embedding a file the store holds is bounded by Lance's merge instead, whose
-join grows with the rows in the table (see ``replace_source_batches``).
+No pass holds more than one batch of chunks and vectors, so embedding a new file and re-running
+an unchanged one take flat memory however large the file is (the RSS benchmark, bench/run.py,
+measures both at 250k and 1M rows). Re-embedding a changed file the store holds is bounded by
+Lance's merge instead, whose join grows with the rows in the table (``replace_source_batches``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,7 +37,7 @@ import pyarrow.parquet as pq
 from headwater.config.settings import Settings
 from headwater.embed.cache import cache_texts, embed_cached
 from headwater.embed.model import model_id
-from headwater.embed.store import WRITE_BATCH_ROWS, VectorStore
+from headwater.embed.store import DIGESTED, WRITE_BATCH_ROWS, VectorStore, rows_digest
 from headwater.ledger import Fingerprint, Ledger
 from headwater.manifest import FileRef, layout, load_manifest, save_stage
 from headwater.storage import parquet_batches
@@ -56,9 +59,24 @@ def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     path = lay.chunks(ref.key)
-    names = pq.read_schema(path).names
-    columns = [c for c in STORED if c in names]  # chunk tables from before strategies have no strategy column
+    names = pq.read_schema(path).names  # chunk tables from before strategies have no strategy column
     name = model_id(settings.embedding_model)
+    digest = rows_digest(parquet_batches(path, [c for c in DIGESTED if c in names], settings.batch_rows), name)
+    if VectorStore(lay.vectors, settings.vector_table).holds(ref.source, digest):
+        counts = {"chunks": digest[0], "embedded": 0}  # an unchanged re-run: the store holds exactly these chunks
+        vectors_stored = digest[0]
+    else:
+        counts, vectors_stored = _embed_and_store(ref, settings, path, [c for c in STORED if c in names], name)
+    manifest.update(vectors=vectors_stored, model=name, embedded=counts["embedded"], embedding_cache_hits=counts["chunks"] - counts["embedded"])
+    result = save_stage(settings, ref, manifest, "embed", started)
+    Ledger.for_settings(settings).record(
+        ref.source, Fingerprint(**manifest["fingerprint"]), manifest["status"], {k: manifest[k] for k in ("rows_read", "curated", "chunks")}
+    )
+    return result
+
+
+def _embed_and_store(ref: FileRef, settings: Settings, path: Path, columns: list[str], name: str) -> tuple[dict[str, int], int]:
+    """The two passes over the chunk file (module docstring): ({"chunks", "embedded"}, rows now stored)."""
     counts = {"chunks": 0, "embedded": 0}
     for batch in parquet_batches(path, ["text"], settings.batch_rows):  # 1. embed through the cache
         counts["chunks"] += batch.num_rows
@@ -73,11 +91,5 @@ def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
     batches = stored()
     first = next(batches, None)  # its vectors size a new table
     dim = first[1].shape[1] if first is not None else DEFAULT_DIM
-    store = VectorStore(lay.vectors, settings.vector_table, dim=dim)
-    vectors_stored = store.replace_source_batches(ref.source, itertools.chain([first] if first is not None else [], batches), name)
-    manifest.update(vectors=vectors_stored, model=name, embedded=counts["embedded"], embedding_cache_hits=counts["chunks"] - counts["embedded"])
-    result = save_stage(settings, ref, manifest, "embed", started)
-    Ledger.for_settings(settings).record(
-        ref.source, Fingerprint(**manifest["fingerprint"]), manifest["status"], {k: manifest[k] for k in ("rows_read", "curated", "chunks")}
-    )
-    return result
+    store = VectorStore(layout(settings, ref.date).vectors, settings.vector_table, dim=dim)
+    return counts, store.replace_source_batches(ref.source, itertools.chain([first] if first is not None else [], batches), name)

@@ -9,6 +9,7 @@ chunks and vectors stream in batches (``replace_source_batches``), in one commit
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,33 @@ ArrowRows = Union[pa.Table, pa.RecordBatch]  # chunk rows, Arrow-typed
 CHANGED = " OR ".join(
     [f"target.{c} != source.{c}" for c in ("line", "char_start", "char_end", "model")] + ["target.strategy IS NULL"]
 )
+
+
+# What a stored row is, beyond its vector (which follows from text and model; the text is in the id).
+DIGESTED = ("id", "line", "char_start", "char_end", "strategy", "model")
+
+
+def rows_digest(batches: Iterable[ArrowRows], model: str | None = None) -> tuple[int, int]:
+    """(rows, order-independent digest) of chunk rows: the sum, modulo 2**128, of a BLAKE2b hash of each row's ``DIGESTED`` values.
+
+    ``model`` fills the ``model`` column of rows that have none (a chunk table); a missing
+    ``strategy`` column counts as raw. Two sets of rows with equal digests hold the same rows,
+    but for a hash collision. Reads one batch at a time.
+    """
+    rows, total = 0, 0
+    for batch in batches:
+        n = batch.num_rows
+        columns = []
+        for name in DIGESTED:
+            if name in batch.schema.names:
+                columns.append(batch.column(name).to_pylist())
+            else:
+                columns.append([model if name == "model" else RAW] * n)
+        for values in zip(*columns):
+            payload = "\x1f".join("" if v is None else str(v) for v in values).encode("utf-8")
+            total = (total + int.from_bytes(hashlib.blake2b(payload, digest_size=16).digest(), "big")) % (1 << 128)
+        rows += n
+    return rows, total
 
 
 def schema(dim: int) -> pa.Schema:
@@ -100,6 +128,21 @@ class VectorStore:
         if not create:
             return None
         return db.create_table(self.table_name, schema=schema(self.dim))
+
+    def holds(self, source_file: str, digest: tuple[int, int]) -> bool:
+        """True when the rows stored for ``source_file`` are exactly those of ``digest`` (``rows_digest``).
+
+        Reads only the ``DIGESTED`` columns of that file's rows, one batch at a time: an unchanged
+        re-run finds out it has nothing to write in flat memory, without Lance's merge.
+        """
+        table = self._table()
+        where = f"source_file = {_sql_str(source_file)}"
+        if table is None or table.count_rows(where) != digest[0]:
+            return table is None and digest[0] == 0
+        if "strategy" not in table.schema.names:
+            return False  # written before strategies existed: the merge adds the column
+        stored = table.search().where(where).select(list(DIGESTED)).limit(None).to_batches(WRITE_BATCH_ROWS)
+        return rows_digest(stored) == digest
 
     def replace_source(self, source_file: str, chunks: pd.DataFrame, vectors: np.ndarray, model: str) -> int:
         """Make the store hold exactly ``chunks`` for ``source_file``. Returns the rows now stored for it.

@@ -80,8 +80,10 @@ def test_a_rerun_sends_nothing_to_the_model_and_a_corrected_drop_deletes_missing
     run(settings, other, csv(NOTES[:2]))
     first = run(settings, ref, csv(NOTES))
     before = chunk_ids(settings, ref)
+    version = VectorStore(Layout(settings.data_dir).vectors)._table().version
     again = embed(ref, settings)
     assert (first["embedded"], again["embedded"], again["vectors"]) == (9, 0, 11)  # 2 notes cached by other.csv
+    assert VectorStore(Layout(settings.data_dir).vectors)._table().version == version  # unchanged: nothing written
     assert stored(settings, ref.source)["id"].tolist() == before
     # a corrected drop: two notes removed, one rewritten
     corrected = NOTES[:4] + ["The tent pole snapped on the first night; please send a new pole section."] + NOTES[5:9]

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 import headwater.embed.store as store_module
-from headwater.embed.store import VectorStore
+from headwater.embed.store import VectorStore, rows_digest
 
 SOURCE = "d/a.csv"
 
@@ -83,3 +83,15 @@ def test_an_unchanged_rerun_keeps_every_row_and_a_new_model_rewrites_them(tmp_pa
     store.replace_source_batches(SOURCE, batched(chunks(6), vectors(6) * 2, 2), "m2")
     assert {r["model"] for r in contents(store)} == {"m2"}
     assert np.allclose([r["vector"] for r in contents(store)], vectors(6) * 2)
+
+
+def test_the_store_tells_whether_it_holds_exactly_a_files_rows(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    assert store.holds(SOURCE, (0, 0)) and not store.holds(SOURCE, rows_digest([chunks(3)], "m"))  # no table yet
+    store.replace_source_batches(SOURCE, batched(chunks(6), vectors(6), 4), "m")
+    digest = rows_digest([chunks(6).slice(4), chunks(6).slice(0, 4)], "m")  # in any order, in any batches
+    assert store.holds(SOURCE, digest)
+    assert not store.holds(SOURCE, rows_digest([chunks(6)], "another model"))
+    assert not store.holds(SOURCE, rows_digest([chunks(6, line_shift=1)], "m"))  # a line moved
+    assert not store.holds(SOURCE, rows_digest([chunks(5)], "m")) and not store.holds(SOURCE, rows_digest([chunks(5), chunks(1)], "m"))
+    assert not store.holds("d/other.csv", digest) and store.holds("d/other.csv", (0, 0))
