@@ -286,7 +286,7 @@ def stream_phases(files, args: argparse.Namespace) -> None:  # type: ignore[no-u
 
     sizes = sorted({min(n, args.rows) for n in args.stream_rows})
     common = ["--csv", str(files.csv), "--out", str(args.out), "--batch", str(args.batch)]
-    print(f"phases: chunk, embed, embed again at {', '.join(f'{n:,}' for n in sizes)} rows (each in its own process) ...", flush=True)
+    print(f"phases: chunk, embed (new file, unchanged re-run, corrected file) at {', '.join(f'{n:,}' for n in sizes)} rows (each in its own process) ...", flush=True)
     results: dict[str, list[dict]] = {"chunk": [], "embed": [], "embed-again": [], "embed-changed": []}
     for n in sizes:
         stream.prepare(args.out / "work", files.csv, n, args.out)

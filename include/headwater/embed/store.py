@@ -178,8 +178,9 @@ class VectorStore:
         But a merge joins the source with the whole table: measured here (lancedb 0.40, lance 13)
         its peak grows by about 2 KB per row already in the table, whichever file the row belongs
         to, as if the by-source delete read whole target rows (vectors included); without that
-        clause it is about 0.4 KB a row. Re-embedding a file therefore costs memory in proportion
-        to the table, not to the batch. Returns the rows now stored for ``source_file``. Raises
+        clause it is about 0.4 KB a row. Rewriting a file the store holds therefore costs memory in
+        proportion to the table, not to the batch (the embed stage skips the write when the rows
+        are unchanged: ``holds``). Returns the rows now stored for ``source_file``. Raises
         ValueError as ``replace_source``.
         """
         where = f"source_file = {_sql_str(source_file)}"
