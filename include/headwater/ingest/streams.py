@@ -199,6 +199,24 @@ def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end) -> Iter
             return
 
 
+def newline_lines(chunks: Iterator[str]) -> Iterator[str]:
+    """Lines ending in \n (line ends kept): a \r not followed by \n stays inside its line (csv_file decides what it is)."""
+    rest: list[str] = []  # the unfinished last line, in pieces
+    for text in chunks:
+        if "\n" not in text:
+            rest.append(text)
+            continue
+        if rest:
+            text = "".join(rest) + text
+            rest.clear()
+        lines = io.StringIO(text, newline="\n").readlines()
+        if not lines[-1].endswith("\n"):
+            rest.append(lines.pop())
+        yield from lines
+    if rest:
+        yield "".join(rest)
+
+
 def physical_lines(chunks: Iterator[str]) -> Iterator[str]:
     """Lines ending in \r\n, \r or \n (line ends kept), as csv.reader over io.StringIO(newline="") sees them."""
     rest: list[str] = []  # the unfinished last line, in pieces (a line may span many blocks)

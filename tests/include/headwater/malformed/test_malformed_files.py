@@ -67,8 +67,9 @@ EXPECTED: dict[str, tuple[str, int, int, int, int, list[str] | str]] = {
         "strict_schema_violations.csv line 4: fails schema strict — amount=-4.0 breaks min 0 — row quarantined",
         "strict_schema_violations.csv line 5: fails schema strict — id is missing (nullable: false) — row quarantined",
     ]),
-    "empty.csv": ("quarantined", 0, 0, 0, 0, "empty file (0 bytes) — file quarantined"),
-    "blank.csv": ("quarantined", 0, 0, 0, 0, "no header row (file is blank) — file quarantined"),
+    # issue 9 item 10: a file with no content (zero bytes, or blank lines only) is empty, not an error
+    "empty.csv": ("empty", 0, 0, 0, 0, []),
+    "blank.csv": ("empty", 0, 0, 0, 0, []),
     "gzip_disguised.csv": ("quarantined", 0, 0, 0, 0, f"gzip {BINARY}"),
     "zip_disguised.csv": ("quarantined", 0, 0, 0, 0, f"zip (or xlsx/docx) {BINARY}"),
     "pdf_disguised.csv": ("quarantined", 0, 0, 0, 0, f"pdf {BINARY}"),
