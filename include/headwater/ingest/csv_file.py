@@ -40,14 +40,27 @@ from headwater.ingest.streams import (
     physical_lines,
     text_chunks,
 )
-from headwater.ingest.table import TEXT, TYPED, Shape, column_names, find_table, header_votes, is_blank, names_only, shape, value_kind
+from headwater.ingest.table import (
+    CR_IN_FIELD,
+    TEXT,
+    TYPED,
+    Shape,
+    by_newline,
+    column_names,
+    cr_parts,
+    find_table,
+    header_key,
+    header_votes,
+    is_blank,
+    names_only,
+    shape,
+    value_kind,
+)
 
 RAW_PREVIEW_CHARS = 2000  # raw text kept per quarantined row
 KEPT_LINES = 100  # line numbers kept per kind of structural line (the count is always whole)
 KEPT_TEXTS = 50  # preamble lines kept with their text
 TEXT_CHARS = 500  # characters kept of each such line
-# A bare \r kept inside a field travels through csv.reader as this character (NULs never reach it: streams.text_chunks).
-CR_IN_FIELD = "\x00"
 
 # The csv module's own limit only guards against runaway quotes; the configurable
 # ReadOptions.max_field_chars decides, and quarantines the row instead of failing.
@@ -135,8 +148,8 @@ class _LineSource:
     def __init__(self, lines: Iterator[str], cap: int, dialect: dict[str, object] | None = None) -> None:
         self._lines = lines
         self.cap = cap
-        self.dialect = dialect  # set for lines split at \n only: a bare \r is then decided by split_cr
-        self.width: int | None = None  # fields of a record, once known: a bare \r is kept in a field when that makes one
+        self.dialect = dialect  # set for lines split at \n only: a bare \r is then decided by table.cr_parts
+        self.widths: set[int] = set()  # a bare \r is kept in a field when the line is then a record of one of these widths
         self.joins = 0  # lines that kept a bare \r as CR_IN_FIELD
         self.kept: list[str] = []
         self.first = 1  # line number of kept[0]
@@ -165,8 +178,11 @@ class _LineSource:
             yield line
         cr = self.dialect is not None
         for line in self._lines:  # the hot path
-            if cr and "\r" in line and (line.count("\r") > 1 or not line.endswith("\r\n")):
-                for part in self.split_cr(line):
+            if cr and "\r" in line and (line.count("\r") > 1 or not line.endswith("\r\n")):  # table.has_bare_cr, inlined
+                parts = cr_parts(line, self.widths, self.dialect)
+                if len(parts) == 1 and parts[0] != line:
+                    self.joins += 1
+                for part in parts:
                     kept.append(part)
                     self._chars += len(part)
                     if self._chars > self._trim_at:
@@ -178,33 +194,6 @@ class _LineSource:
             if self._chars > self._trim_at:
                 self._trim()
             yield line
-
-    def split_cr(self, line: str) -> list[str]:
-        """A line (ended by \n) with a bare \r: one line with the \r kept in a field, or one line per \r.
-
-        Kept when the line so read is one record of the file's width (a carriage return typed
-        into a text field of a \n file); otherwise every bare \r ends a line (a file of mixed line
-        endings, or a \r after a closing quote), as csv.reader reads them. Before the width is
-        known (lines above the first record) it always ends a line.
-        """
-        end = "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else "\r" if line.endswith("\r") else ""
-        core = line[: len(line) - len(end)]  # a \r that ends the last line of the file ends it
-        if "\r" not in core:
-            return [line]
-        if self.width:
-            joined = core.replace("\r", CR_IN_FIELD) + end
-            try:
-                fields = len(next(csv.reader([joined], **self.dialect)))  # type: ignore[arg-type]
-            except (csv.Error, StopIteration):
-                fields = -1
-            if fields == self.width:
-                self.joins += 1
-                return [joined]
-        parts = core.split("\r")
-        out = [p + "\r" for p in parts[:-1]]
-        if parts[-1] or end:
-            out.append(parts[-1] + end)
-        return out
 
     def _trim(self) -> None:
         drop = self.done - self.first + 1
@@ -324,10 +313,11 @@ class CsvFile:
         self.delimiter = None if table.single_column else table.delimiter
         dialect = table.dialect()
         text = itertools.chain(sample, chunks)
-        # A \n file: a bare \r may be a character of a field (split_cr); a file of \r line ends only: every \r ends a line.
-        by_newline = "\n" in head or "\r" not in head
-        lines = newline_lines(text) if by_newline else physical_lines(text)
-        self._src = _LineSource(lines, MIN_RECORD_CAP_CHARS, dialect if by_newline else None)
+        # A \n file: a bare \r may be a character of a field (table.cr_parts); a file of \r line ends only: every \r ends a line.
+        newline = by_newline(head)
+        lines = newline_lines(text) if newline else physical_lines(text)
+        self._src = _LineSource(lines, MIN_RECORD_CAP_CHARS, dialect if newline else None)
+        self._src.widths = {table.width} - {0}  # the lines above the first record are split as find_table split them
         self._dialect = dialect
         self.structure = Structure()
         self._consumed = 0  # physical lines read so far
@@ -342,9 +332,9 @@ class CsvFile:
         self.header_rows = rows
         self.shape: Shape = shape(column_names(rows), table)
         self.header = self.shape.names
-        self._src.width = self.shape.width
+        self._src.widths |= {self.shape.width} - {0}
         # Rows met again among the records that are header rows (first field compared first: the hot path).
-        self._header_keys = {tuple(_key(f) for f in r) for r in rows}
+        self._header_keys = {header_key(r) for r in rows}
         self._firsts = {f for r in rows if r for f in (r[0], "\ufeff" + r[0])}
         self._brk = False  # the last record was a blank line: a second table may start
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
@@ -356,7 +346,7 @@ class CsvFile:
         """Account for one physical line above the table: the sep line, a blank line or preamble."""
         self._consumed += 1
         self.structure.records += 1
-        n, text = self._consumed, line.rstrip("\r\n")
+        n, text = self._consumed, line.rstrip("\r\n").replace(CR_IN_FIELD, "\r")
         if n == 1 and self.table.sep_line:
             self.structure.add("sep", n)
         elif not text.strip(" \t" + self.table.delimiter):
@@ -530,7 +520,7 @@ class CsvFile:
             self.structure.add("blank", line)
             self._brk = True
             return
-        if tuple(_key(f) for f in row) in self._header_keys:
+        if header_key(row) in self._header_keys:
             self.structure.add("repeated_header", line)
             return
         if self._second is None and self._brk and self._starts_table(row):
@@ -579,11 +569,6 @@ class CsvFile:
             names = sum(1 for v in header_votes(row, self.table.columns) if v > 0)
             return names_only(row, self.table.columns) and names * 2 >= typed
         return all(value_kind(c) == TEXT for c in filled)
-
-
-def _key(field: str) -> str:
-    """A header name as compared to find it repeated: without a byte-order mark and surrounding spaces."""
-    return field.lstrip("\ufeff").strip()
 
 
 def _cells(row: list[str]) -> str:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 from headwater.config.read import ReadOptions
 from headwater.ingest.sniff import sniff_delimiter
-from headwater.ingest.streams import physical_lines
+from headwater.ingest.streams import newline_lines, physical_lines
 
 # A single-column file is parsed with a delimiter its text does not use: the first of these control
 # characters absent from the sample (a later line holding it is quarantined for its width, never split silently).
@@ -65,6 +65,8 @@ _DATE = re.compile(
     r"|\d{1,2}[- ][A-Za-z]{3,9}[- ]\d{2,4}"
 )
 _SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+# A bare \r kept inside a field travels through csv.reader as this character (NULs never reach it: streams.text_chunks).
+CR_IN_FIELD = "\x00"
 
 
 def value_kind(value: str) -> str:
@@ -135,6 +137,11 @@ def vote(cell: str, column: Column) -> int:
     return 0
 
 
+def header_key(row: list[str]) -> tuple[str, ...]:
+    """A row as compared to find a header repeated: each field without a byte-order mark and surrounding spaces."""
+    return tuple(f.lstrip("\ufeff").strip() for f in row)
+
+
 def header_votes(row: list[str], columns: list[Column]) -> list[int]:
     """vote() of each cell of ``row`` over the column at its position."""
     return [vote(cell, col) for cell, col in zip(row, columns)]
@@ -167,12 +174,64 @@ class Table:
         return {"delimiter": self.delimiter, "quotechar": self.quotechar, "skipinitialspace": self.skipinitialspace, "strict": True}
 
 
+def by_newline(head: str) -> bool:
+    """Whether a file whose head is ``head`` ends its lines with \n (a bare \r then may be text: cr_parts), not \r alone."""
+    return "\n" in head or "\r" not in head
+
+
+def has_bare_cr(line: str) -> bool:
+    """Whether ``line`` (split at \n) holds a \r that is not its \r\n end (cheap for the usual lines)."""
+    return "\r" in line and (line.count("\r") > 1 or not line.endswith("\r\n"))
+
+
+def cr_parts(line: str, widths: set[int] | None, dialect: dict[str, object]) -> list[str]:
+    """A line (split at \n) with a bare \r: one line with each \r kept in a field, or one line per \r.
+
+    Kept (as CR_IN_FIELD) when the line so read is one record of one of ``widths`` fields, trailing
+    empty fields aside (a carriage return typed into a text field of a \n file); ``widths`` None
+    keeps it always (a first look, to learn the width). Otherwise every bare \r ends a line (mixed
+    line endings, or a \r after a closing quote), as csv.reader reads them. A \r that ends the
+    last line of the file ends it.
+    """
+    end = "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else "\r" if line.endswith("\r") else ""
+    core = line[: len(line) - len(end)]
+    if "\r" not in core:
+        return [line]
+    joined = core.replace("\r", CR_IN_FIELD) + end
+    if widths is None:
+        return [joined]
+    try:
+        fields = next(csv.reader([joined], **dialect))  # type: ignore[arg-type]
+    except (csv.Error, StopIteration):
+        fields = None
+    if fields is not None and any(len(fields) == w or len(fields) > w > 0 and not any(f.strip() for f in fields[w:]) for w in widths):
+        return [joined]
+    parts = core.split("\r")
+    out = [p + "\r" for p in parts[:-1]]
+    if parts[-1] or end:
+        out.append(parts[-1] + end)
+    return out
+
+
 def sample_lines(sample: str, complete: bool) -> list[str]:
-    """The physical lines of ``sample`` (csv_file's line split); the last one dropped when the sample is cut."""
-    lines = list(physical_lines(iter([sample]))) if sample else []
+    """The lines of ``sample`` as the reader splits them before it knows the width: at \n (a bare \r kept), or at \r in a \r file.
+
+    The last line is dropped when the sample is cut.
+    """
+    if not sample:
+        return []
+    lines = list(newline_lines(iter([sample])) if by_newline(sample) else physical_lines(iter([sample])))
     if not complete and len(lines) > 1:
         lines.pop()  # cut by the end of the sample
     return lines
+
+
+def _resplit(lines: list[str], width: int, dialect: dict[str, object]) -> list[str]:
+    """``lines`` with each bare \r decided (cr_parts) for records of ``width`` fields, as the reader splits them."""
+    out: list[str] = []
+    for line in lines:
+        out.extend(cr_parts(line, {width}, dialect) if has_bare_cr(line) else [line])
+    return out
 
 
 def parse_rows(lines: list[str], dialect: dict[str, object]) -> list[tuple[int, list[str] | None]]:
@@ -279,12 +338,28 @@ def find_table(sample: str, options: ReadOptions | None = None, complete: bool =
     """
     options = options or ReadOptions()
     lines = sample_lines(sample, complete)
-    sep_line = bool(lines) and options.delimiter is None and bool(_SEP_LINE.fullmatch(lines[0].rstrip("\r\n")))
+    if by_newline(sample) and any(map(has_bare_cr, lines)):
+        # Each bare \r kept, or each one a line end: the width that reads the lines more consistently decides them.
+        joined = _find(lines, options, [cr_parts(ln, None, {})[0] for ln in lines], sample)
+        split = [p for ln in lines for p in (cr_parts(ln, set(), {}) if has_bare_cr(ln) else [ln])]
+        readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample))]
+        lines = max(readings, key=lambda ls: _consistency(r for _, r in parse_rows(_kept(ls), joined.dialect()))[0])
+    return _find(lines, options, _kept(lines), sample)
+
+
+def _kept(lines: list[str]) -> list[str]:
+    """``lines`` with every bare \r kept as CR_IN_FIELD (the lines as csv.reader gets them)."""
+    return [cr_parts(ln, None, {})[0] for ln in lines]
+
+
+def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str) -> Table:
+    """find_table over ``lines`` (each bare \r kept as CR_IN_FIELD; ``raw``: the same lines as read)."""
+    sep_line = bool(raw) and options.delimiter is None and bool(_SEP_LINE.fullmatch(raw[0].rstrip("\r\n")))
     body = lines[1:] if sep_line else lines
     if options.delimiter:
         delimiter = options.delimiter
     elif sep_line:
-        delimiter = lines[0].rstrip("\r\n")[4]
+        delimiter = raw[0].rstrip("\r\n")[4]
     else:
         delimiter = sniff_delimiter("".join(body))
     quote, space = _quote_and_space(body, delimiter)
@@ -368,7 +443,7 @@ def _first_block(rows: list[tuple[int, list[str] | None]], start: int | None, wi
 def _start(filled: list[tuple[int, list[str]]], width: int) -> int:
     """Index of the table's first row: the first row that could start it (_header_like), or a later such row
     that reads as names (votes sum > 0) when the first ones give no evidence (a ``Source,Ministry`` line above
-    the header); the search stops at the first row that reads as data."""
+    the header); the search stops at the first row that reads as data (negative votes, or no text at all)."""
     candidates = [k for k, (_, r) in enumerate(filled) if _header_like(r, width)]
     if not candidates:
         return 0
@@ -376,8 +451,8 @@ def _start(filled: list[tuple[int, list[str]]], width: int) -> int:
         votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width)))
         if votes > 0:
             return k
-        if votes < 0:
-            break
+        if votes < 0 or not any(value_kind(c) == TEXT for c in filled[k][1]):
+            break  # a row of data: the table has started
     return candidates[0]
 
 
@@ -428,8 +503,8 @@ def _profile_below(filled: list[tuple[int, list[str]]], pos: int, width: int) ->
     Up to MAX_HEADER_ROWS - 1 rows right below ``pos`` are left out while at least one row remains,
     so that a second header row does not blur the profile the header rows are judged against.
     """
-    row = filled[pos][1]
-    below = [r for _, r in filled[pos + 1 : pos + 1 + MAX_HEADER_ROWS + PROFILE_ROWS] if len(r) == width and r != row]
+    key = header_key(filled[pos][1])
+    below = [r for _, r in filled[pos + 1 : pos + 1 + MAX_HEADER_ROWS + PROFILE_ROWS] if len(r) == width and header_key(r) != key]
     return _profile(below[min(MAX_HEADER_ROWS - 1, max(0, len(below) - 1)) :][:PROFILE_ROWS], width)
 
 
