@@ -387,6 +387,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows = 0  # nothing but blank lines: no table at all
         return True
     table.width = _width(filled)
+    blocks, blank = {}, 0
+    for i, r in rows:
+        blank += is_blank(r)
+        blocks[i] = blank
     filled = [(i, _trim(r, table.width)) for i, r in filled]
     rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
     free = options.delimiter is None and not table.single_column
@@ -402,9 +406,9 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     else:
         if table.width == 1 and free:
             return False
-        pos = _start(filled, table.width)
+        pos = _start(filled, table.width, blocks)
         if pos > 0 and len(filled[0][1]) == 1 and table.width > 1 and free:
-            confirmed = sum(header_votes(filled[pos][1], _profile_below(filled, pos, table.width))) > 0
+            confirmed = sum(header_votes(filled[pos][1], _profile_below(filled, pos, table.width, blocks))) > 0
             widths_vary = sum(1 for _, r in filled[pos:] if len(r) != table.width) > 0
             if not confirmed and (widths_vary or _prose_commas([r for _, r in filled[pos:]])):
                 return False
@@ -415,7 +419,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     elif options.header == "none":
         table.header_rows, table.how = 0, "read.header: none"
     else:
-        table.header_rows = _header_rows(filled, pos, table.width)
+        table.header_rows = _header_rows(filled, pos, table.width, blocks)
     table.rows = _first_block(rows, filled[pos + table.header_rows][0] if pos + table.header_rows < len(filled) else None, table.width)
     table.columns = _profile(table.rows, table.width)
     return True
@@ -440,7 +444,7 @@ def _first_block(rows: list[tuple[int, list[str] | None]], start: int | None, wi
     return out
 
 
-def _start(filled: list[tuple[int, list[str]]], width: int) -> int:
+def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, int]) -> int:
     """Index of the table's first row: the first row that could start it (_header_like), or a later such row
     that reads as names (votes sum > 0) when the first ones give no evidence (a ``Source,Ministry`` line above
     the header); the search stops at the first row that reads as data (negative votes, or no text at all)."""
@@ -448,7 +452,7 @@ def _start(filled: list[tuple[int, list[str]]], width: int) -> int:
     if not candidates:
         return 0
     for k in candidates[: MAX_HEADER_ROWS + 2]:
-        votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width)))
+        votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
         if votes > 0:
             return k
         if votes < 0 or not any(value_kind(c) == TEXT for c in filled[k][1]):
@@ -497,21 +501,28 @@ def _profile(rows: list[list[str]], width: int) -> list[Column]:
     return [Column.of([r[c] for r in rows]) for c in range(width)]
 
 
-def _profile_below(filled: list[tuple[int, list[str]]], pos: int, width: int) -> list[Column]:
+def _profile_below(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> list[Column]:
     """The columns of the records of ``width`` fields below row ``pos``, past the rows that may still be header rows.
 
     Up to MAX_HEADER_ROWS - 1 rows right below ``pos`` are left out while at least one row remains,
-    so that a second header row does not blur the profile the header rows are judged against.
+    so that a second header row does not blur the profile the header rows are judged against; and
+    only rows of the block right below (up to a blank line: a second table does not blur it either).
+    ``blocks``: line index -> number of blank lines above it.
     """
     key = header_key(filled[pos][1])
-    below = [r for _, r in filled[pos + 1 : pos + 1 + MAX_HEADER_ROWS + PROFILE_ROWS] if len(r) == width and header_key(r) != key]
+    nxt = filled[pos + 1 : pos + 2]
+    block = blocks.get(nxt[0][0]) if nxt else None
+    below = [
+        r for i, r in filled[pos + 1 : pos + 1 + MAX_HEADER_ROWS + PROFILE_ROWS]
+        if len(r) == width and header_key(r) != key and blocks.get(i) == block
+    ]
     return _profile(below[min(MAX_HEADER_ROWS - 1, max(0, len(below) - 1)) :][:PROFILE_ROWS], width)
 
 
-def _header_rows(filled: list[tuple[int, list[str]]], pos: int, width: int) -> int:
+def _header_rows(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> int:
     """How many rows from ``pos`` on are header rows (see find_table, step 5)."""
     row = filled[pos][1]
-    columns = _profile_below(filled, pos, width)
+    columns = _profile_below(filled, pos, width, blocks)
     if sum(header_votes(row, columns)) < 0:
         return 0
     if len(filled) == pos + 1 and any(c.strip() for c in row):
@@ -573,8 +584,9 @@ def shape(names: list[str], table: Table) -> Shape:
     """Match header names to the records' width, as a careful reader of the file would.
 
     * No header: ``column_1``... one per field of the commonest record.
-    * Records wider than the header only by empty fields (a delimiter at the end of each data
-      line): the header's width; the reader drops the empty fields row by row.
+    * Records wider than the header, most of them only by empty fields (a delimiter at the end of
+      each data line): the header's width; the reader drops the empty fields row by row and
+      quarantines a record with a value past the header (it would not fit any name).
     * Records one field wider, that field holding values: an unnamed column. It is the first one
       when the first fields count 1, 2, 3... (row numbers, as R's write.table writes them with a
       header one name short), else the last one.
@@ -587,12 +599,12 @@ def shape(names: list[str], table: Table) -> Shape:
         return Shape([f"column_{i}" for i in range(1, table.width + 1)], table.width)
     wh, wd = len(names), table.width
     rows = table.rows
-    if wd > wh and rows and all(not f.strip() for r in rows for f in r[wh:]):
+    if wd > wh and rows and sum(1 for r in rows if not any(f.strip() for f in r[wh:])) * 2 > len(rows):
         extra = wd - wh
         return Shape(names, wh, note=f"data lines end with {extra} more delimiter{'s' * (extra > 1)} than the header: the empty field{'s' * (extra > 1)} dropped")
     if wd == wh + 1 and wh:
         if _counts_up([r[0] for r in rows]):
-            return Shape(["", *names], wd, note=f"data lines have one field more than the header, first a row number: an unnamed first column (column_1) added")
+            return Shape(["", *names], wd, note="data lines have one field more than the header, first a row number: an unnamed first column (column_1) added")
         return Shape([*names, ""], wd, note=f"data lines have one field more than the header: an unnamed last column (column_{wd}) added")
     if wh == wd + 1 and wd:
         if not names[-1].strip():
