@@ -1,4 +1,4 @@
-"""Read one landing file faithfully: detect encoding and delimiter, keep good rows, quarantine bad ones.
+"""Read one landing file faithfully: detect encoding and table, keep good rows, quarantine bad ones, account for every record.
 
 Nothing is interpreted here (no renaming, no typing): the staging table holds every
 accepted record exactly as parsed, with its physical line number, so later stages
@@ -9,6 +9,11 @@ yields records in batches of at most ``n`` (with the issues met on the way) whil
 hashed and decoded; ``parse_csv`` collects them all.
 A broken row never stops the file: the reader quarantines the physical lines of
 the broken record and resynchronizes on the next line.
+
+Where the table is (dialect, lines above it, header rows or none, widths) is decided from the
+head by headwater.ingest.table before any record is read; the lines that are not data (sep line,
+preamble, blank lines, header rows, repeated headers) are counted by kind in ``Structure``, so
+that every physical record is data, quarantined, or a named structural line.
 """
 
 from __future__ import annotations
@@ -243,7 +248,7 @@ class ReadAgain(Exception):
 
 
 class CsvFile:
-    """One landing file opened for reading: encoding, delimiter and header decided, records streamed.
+    """One landing file opened for reading: encoding and table (table.find_table) decided, header read, records streamed.
 
     ``source`` is the bytes, a binary file object (read from its current position) or a
     ``LandingStream``. The file is read once, block by block: ``stream`` (a LandingStream) hashes
@@ -256,6 +261,10 @@ class CsvFile:
     through ReadAgain once records were handed out), and ``warnings`` says so.
     After a broken record the reader restarts on the next physical line (or on the line after an
     unclosed quote's first line), so one bad row never costs the rest of the file.
+    ``header`` is one name per staging column (table.shape: generic ``column_N`` without a header,
+    joined names for a multi-row header, ``""`` for an unnamed column), ``delimiter`` None for a
+    single-column file, ``structure`` the structural lines so far, ``describe()`` the manifest's
+    ``table``. An empty file (zero bytes, or blank lines only) has no header and no records.
     Raises UnreadableFile when the file as a whole cannot be read.
     """
 
