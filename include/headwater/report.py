@@ -43,6 +43,8 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
         problem = accounting_error(manifest, ref, lay.curated(ref.key))
         manifest["accounted"] = problem is None
         if problem:
+            if manifest.get("source") != ref.source:  # another file's manifest: the entry is this file's, failed
+                manifest = dict(manifest, source=ref.source, file=name, status="failed", error=None, accounted=False)
             manifest["error"] = f"{manifest['error']}; {problem}" if manifest.get("error") else problem
         manifest["this_run"] = bool(run_id) and manifest.get("run_id") == run_id
         files.append(manifest)

@@ -150,10 +150,12 @@ class _LineSource:
     quarantined, the rest re-read) instead of buffering the rest of the file.
     """
 
-    def __init__(self, lines: Iterator[str], cap: int, dialect: dict[str, object] | None = None) -> None:
-        self._lines = lines
+    def __init__(self, text: Iterator[str], cap: int, dialect: dict[str, object] | None = None) -> None:
+        # With a dialect the text's lines end at \n and a bare \r is decided by table.cr_parts (split_cr);
+        # without one (a file of \r line ends) every \r, \n and \r\n ends a line.
+        self._lines = newline_lines(text, self.split_cr) if dialect is not None else physical_lines(text)
         self.cap = cap
-        self.dialect = dialect  # set for lines split at \n only: a bare \r is then decided by table.cr_parts
+        self.dialect = dialect
         self.widths: set[int] = set()  # a bare \r is kept in a field when the line is then a record of one of these widths
         self.joins = 0  # lines that kept a bare \r as CR_IN_FIELD
         self.kept: list[str] = []
@@ -181,24 +183,19 @@ class _LineSource:
             if self._chars > self._trim_at:
                 self._trim()
             yield line
-        cr = self.dialect is not None
         for line in self._lines:  # the hot path
-            if cr and "\r" in line and (line.count("\r") > 1 or not line.endswith("\r\n")):  # table.has_bare_cr, inlined
-                parts = cr_parts(line, self.widths, self.dialect)
-                if len(parts) == 1 and parts[0] != line:
-                    self.joins += 1
-                for part in parts:
-                    kept.append(part)
-                    self._chars += len(part)
-                    if self._chars > self._trim_at:
-                        self._trim()
-                    yield part
-                continue
             kept.append(line)
             self._chars += len(line)
             if self._chars > self._trim_at:
                 self._trim()
             yield line
+
+    def split_cr(self, line: str) -> list[str]:
+        """The lines read from ``line``, which holds a bare \r (table.cr_parts); counts the lines that keep it in a field."""
+        parts = cr_parts(line, self.widths, self.dialect or {})
+        if len(parts) == 1 and parts[0] != line:
+            self.joins += 1
+        return parts
 
     def _trim(self) -> None:
         drop = self.done - self.first + 1
@@ -323,9 +320,7 @@ class CsvFile:
         dialect = table.dialect()
         text = itertools.chain(sample, chunks)
         # A \n file: a bare \r may be a character of a field (table.cr_parts); a file of \r line ends only: every \r ends a line.
-        newline = by_newline(head)
-        lines = newline_lines(text) if newline else physical_lines(text)
-        self._src = _LineSource(lines, MIN_RECORD_CAP_CHARS, dialect if newline else None)
+        self._src = _LineSource(text, MIN_RECORD_CAP_CHARS, dialect if by_newline(head) else None)
         self._src.widths = {table.width} - {0}  # the lines above the first record are split as find_table split them
         self._dialect = dialect
         self.structure = Structure()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from headwater.config.read import ReadOptions
+from headwater.ingest import streams
 from headwater.ingest.csv_file import CsvFile, iter_batches, parse_csv
 
 
@@ -264,3 +265,12 @@ def test_every_structural_line_is_counted_and_its_lines_capped() -> None:
     records = sum(len(b.records) for b in f.batches())
     assert (records, f.structure.counts, f.structure.records, f.lines_read) == (150, {"header": 1, "blank": 150}, 301, 301)
     assert f.structure.lines["blank"] == list(range(3, 203, 2))  # the first 100
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7])
+def test_bare_cr_decisions_do_not_depend_on_read_blocks(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    data = b"id,text,user\r\n1,hello\rworld,bob\r\n2,a\rb\rc,di\n3,x,y\r4,z,w\r\n5,end\r"
+    whole = read(data)
+    assert whole[1:3] == ([["1", "hello\rworld", "bob"], ["2", "a\rb\rc", "di"], ["3", "x", "y"], ["4", "z", "w"]], [2, 3, 4, 5])
+    monkeypatch.setattr(streams, "READ_BLOCK", block)
+    assert read(data) == whole

@@ -140,3 +140,23 @@ def test_the_report_fails_a_file_whose_records_do_not_add_up(settings: Settings)
     )
     table = format_report(result)
     assert "records struct   read curated" in table and "pre.csv" in table
+
+
+def test_the_report_fails_a_file_whose_outputs_another_overwrote(settings: Settings) -> None:
+    lay = Layout(settings.data_dir, DATE)
+    for name in ("a.csv", "b.csv"):
+        ref = FileRef(DATE, name)
+        ingest_file(b"id,amount\n1,2\n3,4\n" if name == "a.csv" else b"id,amount\n9,9\n", ref, settings)
+        clean_file(ref, settings)
+    for key in ("a.csv", "b.csv"):  # the chunk and embed stages are not what this checks
+        manifest = read_json(lay.manifest(key))
+        manifest["stages"] |= {"chunk": {}, "embed": {}}
+        write_json(lay.manifest(key), manifest)
+    assert run_report(DATE, ["a.csv", "b.csv"], settings)["failed"] == []
+    lay.curated("a.csv").write_bytes(lay.curated("b.csv").read_bytes())  # b's curated table written over a's
+    write_json(lay.manifest("b.csv"), read_json(lay.manifest("a.csv")))  # and a's manifest over b's
+    result = run_report(DATE, ["a.csv", "b.csv"], settings)
+    assert result["failed"] == [f"{DATE}/a.csv", f"{DATE}/b.csv"]
+    errors = {f["file"]: f["error"] for f in result["files"]}
+    assert errors["a.csv"] == f"{DATE}/a.csv: the curated table holds 1 rows, the manifest says 2 — overwritten by another file?"
+    assert errors["b.csv"].endswith(f"{DATE}/b.csv: its manifest is '{DATE}/a.csv''s — outputs overwritten by another file; rerun both")
