@@ -1,9 +1,11 @@
-"""``make bench``: the clean stage against a naive pandas baseline, and our MinHash LSH against datasketch.
+"""``make bench``: the clean stage against a naive pandas baseline, our MinHash LSH against datasketch,
+and the chunk and embed stages' peak memory on growing files.
 
-    python bench/run.py [--rows 1000000] [--batch 100000] [--sample 200000]
+    python bench/run.py [--rows 1000000] [--batch 100000] [--sample 200000] [--stream-rows 250000 1000000] [--part all|clean|stream]
 
 Every phase runs in its own subprocess (this script with ``--phase``), so one phase's memory
-never shows in another's peak RSS; a phase prints one JSON line with its timings and RSS.
+never shows in another's peak RSS; a phase prints one JSON line with its timings and its own
+peak RSS (``VmHWM``, bench/memory.py: ``ru_maxrss`` would carry the driver's peak into every phase).
 
 Phases:
 * naive     pandas read_csv + drop_duplicates + fillna + to_parquet (the baseline).
@@ -17,6 +19,10 @@ Phases:
 * lsh       the near-duplicate step alone, datasketch ``MinHash`` + ``MinHashLSH`` or ours, on the
             same record texts and the same settings (num_perm, bands x rows, byte shingles, threshold),
             scored against the planted near duplicates.
+* chunk     the chunk stage on a curated table of the first N rows (bench/stream.py), at each of
+            ``--stream-rows``: its peak RSS should not grow with N.
+* embed     the embed stage on that chunk table with a small random-weight model built locally
+            (bench/stream.py): a new file (cold cache), an unchanged re-run, a corrected file.
 """
 
 from __future__ import annotations
@@ -24,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -34,18 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import generate  # noqa: E402
+from memory import peak_mb, rss_mb  # noqa: E402
 
 NUM_PERM, BANDS, SHINGLE, THRESHOLD, SEED = 128, 16, 5, 0.8, 1
-
-
-def rss_mb() -> tuple[float, float]:
-    """(current RSS, peak RSS so far) of this process, MB."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ------------------------------------------------------------------ phases (each in a subprocess)
@@ -126,7 +122,7 @@ def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> d
             counts["duplicates"] += len(result.duplicates)
             counts["quarantined"] += len(batch.issues) + len(result.quarantined)
             while next_mark < len(checkpoints) and counts["rows_read"] >= checkpoints[next_mark]:
-                samples.append({"rows": checkpoints[next_mark], "rss_mb": rss_mb()[0], "peak_mb": rss_mb()[1], "seconds": time.perf_counter() - t0})
+                samples.append({"rows": checkpoints[next_mark], "rss_mb": rss_mb(), "peak_mb": peak_mb(), "seconds": time.perf_counter() - t0})
                 next_mark += 1
     csv_file.close()
     save_index(state, Layout(work / "data"), source)
@@ -271,15 +267,49 @@ def pipeline_scores(work: Path, truth_path: Path, rows: int) -> dict:
 # ------------------------------------------------------------------ driver
 
 
-def run_phase(args: list[str]) -> dict:
+def run_phase(args: list[str], name: str = "") -> dict:
+    """Run ``bench/run.py <args>`` (a ``--phase``) in a fresh process and return the JSON line it prints last."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"bench phase {args[1]} failed (exit {proc.returncode})")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"  {args[1]}: {result['seconds']:.1f} s, peak RSS {result['peak_mb']:,.0f} MB", flush=True)
+    label = (name or args[1]) + (f" {int(args[args.index('--rows') + 1]):,} rows" if "--rows" in args else "")
+    print(f"  {label}: {result['seconds']:.1f} s, peak RSS {result['peak_mb']:,.0f} MB", flush=True)
     return result
+
+
+def stream_phases(files, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def] - BenchFiles
+    """The chunk and embed stages at each of ``--stream-rows`` (at most ``--rows``), each run in its own process."""
+    import stream
+
+    sizes = sorted({min(n, args.rows) for n in args.stream_rows})
+    common = ["--csv", str(files.csv), "--out", str(args.out), "--batch", str(args.batch)]
+    print(f"phases: chunk, embed (new file, unchanged re-run, corrected file) at {', '.join(f'{n:,}' for n in sizes)} rows (each in its own process) ...", flush=True)
+    results: dict[str, list[dict]] = {"chunk": [], "embed": [], "embed-again": [], "embed-changed": []}
+    for n in sizes:
+        stream.prepare(args.out / "work", files.csv, n, args.out)
+        stream.reset_store(args.out / "work", n)
+        for phase in results:
+            if phase == "embed-changed":
+                stream.correct_chunks(args.out / "work", n)
+            results[phase].append(run_phase(["--phase", "embed" if phase.startswith("embed") else phase, "--rows", str(n), *common], phase))
+    print(f"\n== chunk and embed stages by batch (batch_rows={args.batch:,}; peak RSS of each phase's own process) ==")
+    print("input: the first N rows of the bench CSV as a curated table; chunking: raw windows on all-MiniLM-L6-v2's tokenizer")
+    print(f"embedding model: {stream.TINY_MODEL}, a 2-layer BERT with random weights built locally (real SentenceTransformer "
+          "code path, 384-d vectors); not all-MiniLM-L6-v2, which would take hours here")
+    print(f"{'':26}" + "".join(f"{f'{n:,} rows':>26}" for n in sizes) + f"{'ratio':>8}")
+    labels = {"chunk": "chunk", "embed": "embed (new file)", "embed-again": "embed again (unchanged)", "embed-changed": "embed (10% chunks gone)"}
+    for phase, label in labels.items():
+        r = results[phase]
+        cells = "".join(format(f"{x['peak_mb']:,.0f} MB, {x['seconds']:,.0f} s", ">26") for x in r)
+        print(f"{label:26}{cells}{r[-1]['peak_mb'] / r[0]['peak_mb']:7.2f}x")
+    last = {k: v[-1] for k, v in results.items()}
+    print(f"at {sizes[-1]:,} rows: {last['chunk']['chunks']:,} chunks; {last['embed']['embedded']:,} texts sent to the model, "
+          f"then {last['embed-again']['embedded']:,} on the re-run; {last['embed-changed']['vectors']:,} vectors left after the correction")
+    print("new file: cold cache, the store appends; unchanged: the store already holds these rows, nothing is written; "
+          "10% gone: one merge_insert, whose join grows with the rows the table holds (headwater.embed.store)")
 
 
 def main() -> None:
@@ -289,7 +319,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100_000, help="rows per clean-stage batch")
     parser.add_argument("--sample", type=int, default=200_000, help="rows for the datasketch comparison")
     parser.add_argument("--out", type=Path, default=ROOT / ".headwater" / "bench")
-    parser.add_argument("--phase", choices=["naive", "headwater", "ingest", "lsh-datasketch", "lsh-headwater"])
+    parser.add_argument("--stream-rows", type=int, nargs="+", default=[250_000, 1_000_000], help="file sizes for chunk and embed")
+    parser.add_argument("--part", choices=["all", "clean", "stream"], default="all", help="clean: up to the LSH; stream: chunk and embed")
+    parser.add_argument(
+        "--phase", choices=["naive", "headwater", "ingest", "lsh-datasketch", "lsh-headwater", "chunk", "embed"]
+    )
     parser.add_argument("--csv", type=Path)
     parser.add_argument("--truth", type=Path)
     args = parser.parse_args()
@@ -297,7 +331,14 @@ def main() -> None:
     if args.phase:
         work = args.out / "work"
         work.mkdir(parents=True, exist_ok=True)
-        if args.phase == "naive":
+        if args.phase in ("chunk", "embed"):
+            import stream
+
+            if args.phase == "chunk":
+                result = stream.phase_chunk(work, args.rows, args.batch)
+            else:
+                result = stream.phase_embed(work, args.rows, args.batch, args.out)
+        elif args.phase == "naive":
             result = phase_naive(args.csv, work)
         elif args.phase == "headwater":
             os.environ.setdefault("HEADWATER_CONFIG_DIR", str(ROOT / "bench" / "config" / "sources"))
@@ -317,6 +358,10 @@ def main() -> None:
     common = ["--csv", str(files.csv), "--truth", str(files.truth), "--out", str(args.out)]
     print(f"Headwater bench: {args.rows:,} rows, {files.csv.stat().st_size / 1e6:.0f} MB ({files.csv.name}; "
           f"{'generated in %.0f s' % gen_seconds if gen_seconds > 1 else 'cached'}), {os.cpu_count()} CPUs", flush=True)
+    if args.part == "stream":
+        stream_phases(files, args)
+        print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
+        return
 
     print("phases: naive pandas, headwater clean stage, datasketch LSH, headwater LSH (each in its own process) ...", flush=True)
     naive = run_phase(["--phase", "naive", *common])
@@ -352,6 +397,8 @@ def main() -> None:
         print(f"{label:34} {r['docs']:9,} {r['seconds']:8.1f} {r['docs'] / r['seconds']:10,.0f} {r['peak_mb']:8,.0f} {r['precision']:9.3f} {r['recall']:7.3f}")
     print(f"speedup headwater vs datasketch on {ds['docs']:,} docs: {ds['seconds'] / ours_sample['seconds']:.1f}x (target >= 5x); "
           f"recall {ours_sample['recall']:.3f} vs {ds['recall']:.3f} (target: equal or better)")
+    if args.part == "all":
+        stream_phases(files, args)
     print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
 
 

@@ -22,7 +22,7 @@ FINISHED = (OK, EMPTY, QUARANTINED)
 IN_PROGRESS = "in_progress"  # the ledger's outcome while a file is being processed
 SUMMARY_KEYS = (
     "source", "file", "date", "run_id", "status", "error", "action", "reason",
-    "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors", "embedded",
+    "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors", "embedded", "records", "structural",
 )  # fmt: skip
 
 

@@ -5,28 +5,59 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CAMEL_1 = re.compile(r"([a-z0-9])([A-Z])")
-_CAMEL_2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
-_NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
 # Letters NFKD does not decompose into ASCII, and symbols that carry meaning in a header.
 _TRANSLITERATE = str.maketrans(
     {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
      "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "%": " pct ", "#": " num "}
 )
+_WORD = ("L", "N", "M")  # Unicode general categories kept in a name: letters, digits and numbers, marks
 
 
-def standardize_name(name: str, position: int) -> str:
-    """``" Customer ID "``, ``customerId``, ``CUSTOMER-ID`` -> ``customer_id``.
+def _is_latin(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN ")
 
-    Accents are stripped (``Prénom`` -> ``prenom``), ``%`` and ``#`` become ``pct``
-    and ``num`` (``Discount %`` -> ``discount_pct``), other punctuation is dropped.
-    Blank names become ``column_<position>`` (1-based) and names starting with a
-    digit get a ``col_`` prefix so they stay valid identifiers.
+
+def _fold_latin_accents(text: str) -> str:
+    """NFKD, less the accents of Latin letters (``Prénom`` -> ``Prenom``); other scripts keep theirs (``Край``), NFC again."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch) and out and _is_latin(out[-1]):
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _split_camel(text: str) -> str:
+    """``customerId`` -> ``customer Id``, ``HTTPStatus`` -> ``HTTP Status``, in any cased script (``имяКлиента``)."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if i and ch.isupper():
+            before, after = text[i - 1], text[i + 1 : i + 2]
+            if before.islower() or before.isdigit() or (before.isupper() and after.islower()):
+                out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def standardize_name(name: str, position: int, transliterate: bool = False) -> str:
+    """``" Customer ID "``, ``customerId``, ``CUSTOMER-ID`` -> ``customer_id``; ``Имя`` -> ``имя``.
+
+    Letters and digits of every script are kept, lower-cased (Unicode-aware snake_case): ``Город``
+    -> ``город``, ``Όνομα Πελάτη`` -> ``όνομα_πελάτη``, ``顧客番号`` stays. Accents of Latin letters are
+    stripped (``Prénom`` -> ``prenom``), ``%`` and ``#`` become ``pct`` and ``num`` (``Discount %``
+    -> ``discount_pct``), other punctuation and symbols separate words. ``transliterate`` turns
+    every letter into ASCII first (text-unidecode: ``Имя`` -> ``imia``, ``名前`` -> ``ming_qian``).
+    Blank names become ``column_<position>`` (1-based) and names starting with a digit get a
+    ``col_`` prefix so they stay valid identifiers.
     """
     text = str(name).translate(_TRANSLITERATE)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", text.strip()))
-    text = _NON_WORD.sub("_", text).strip("_").lower()
+    if transliterate:
+        from text_unidecode import unidecode
+
+        text = unidecode(text)
+    text = _split_camel(_fold_latin_accents(text).strip())
+    text = "".join(ch if unicodedata.category(ch)[0] in _WORD else " " for ch in text)
+    text = "_".join(text.split()).lower()
     if not text:
         return f"column_{position}"
     if text[0].isdigit():
@@ -34,12 +65,12 @@ def standardize_name(name: str, position: int) -> str:
     return text
 
 
-def standardize_columns(names: list[str]) -> list[str]:
+def standardize_columns(names: list[str], transliterate: bool = False) -> list[str]:
     """Standardize every name; later collisions get ``_2``, ``_3``... in header order."""
     seen: set[str] = set()
     out: list[str] = []
     for i, raw in enumerate(names, start=1):
-        base = standardize_name(raw, i)
+        base = standardize_name(raw, i, transliterate)
         candidate, n = base, 1
         while candidate in seen:
             n += 1

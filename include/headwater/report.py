@@ -1,12 +1,20 @@
 """The run report of one logical date: every file's manifest, the totals, and the accounting check.
 
-``read = curated + duplicates + quarantined`` must hold for every file; a file that breaks it,
-failed, or never finished ingest is listed in ``failed`` and fails the run.
+Every physical record of a file must be accounted for (see ``accounting_error``): its data records
+as ``rows_read = curated + duplicates + quarantined`` and all of them as ``records = rows_read +
+structural lines`` (header, preamble, blank, repeated header, sep line). A file that breaks either,
+whose manifest or curated table another file overwrote, that failed, or that never finished
+ingest is listed in ``failed`` and fails the run. A file whose clean left warnings (the manifest's
+``clean_warnings``, e.g. a declared type most values fail) keeps its status but carries them in
+``warnings`` and is listed in ``warned_files``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pyarrow.parquet as pq
 
 from headwater.config.settings import Settings
 from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, layout, summary
@@ -34,16 +42,24 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
         if manifest.get("status") == OK and not set(STAGES) <= done:
             manifest["status"] = "failed"
             manifest["error"] = manifest.get("error") or f"stages not completed: {', '.join(s for s in STAGES if s not in done)}"
-        accounted = manifest.get("curated", 0) + manifest.get("duplicates", 0) + manifest.get("quarantined", 0)
-        manifest["accounted"] = accounted == manifest.get("rows_read", 0)
+        problem = accounting_error(manifest, ref, lay.curated(ref.key))
+        manifest["accounted"] = problem is None
+        if problem:
+            if manifest.get("source") != ref.source:  # another file's manifest: the entry is this file's, failed
+                manifest = dict(manifest, source=ref.source, file=name, status="failed", error=None, accounted=False)
+            manifest["error"] = f"{manifest['error']}; {problem}" if manifest.get("error") else problem
         manifest["this_run"] = bool(run_id) and manifest.get("run_id") == run_id
         files.append(manifest)
-    totals = {k: sum(int(f.get(k) or 0) for f in files) for k in ("rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")}
+    totals = {k: sum(int(f.get(k) or 0) for f in files) for k in ("records", "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")}
+    totals["structural"] = sum(structural_total(f) for f in files)
     mine = [f for f in files if f["this_run"]] if run_id else files
     result = {
         "date": date,
         "run_id": run_id,
-        "files": [summary(f) | {"accounted": f["accounted"]} for f in files],
+        "files": [
+            summary(f) | {"accounted": f["accounted"], "structural_lines": structural_total(f), "warnings": list(f.get("clean_warnings") or [])}
+            for f in files
+        ],
         "totals": totals,
         "this_run": {
             "files_processed": len(mine),
@@ -53,6 +69,7 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
         },
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
         "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
+        "warned_files": [f["source"] for f in files if f.get("clean_warnings")],
         "outputs": {
             "curated": str(lay.curated_dir),
             "quarantine": str(lay.quarantine_dir),
@@ -64,26 +81,63 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
     return result
 
 
+def structural_total(manifest: dict[str, Any]) -> int:
+    """The file's structural lines (header, preamble, blank, repeated header, sep line), all kinds."""
+    return sum(int(n) for n in (manifest.get("structural") or {}).values())
+
+
+def accounting_error(manifest: dict[str, Any], ref: FileRef, curated: Path) -> str | None:
+    """What does not add up in one file's manifest, or None when every record is accounted for.
+
+    Checks, in order: the manifest is this file's (not another's written over it); its data
+    records are curated, duplicates or quarantined; its physical records are those data records
+    plus its structural lines (manifests written before ``records`` existed skip this one); and
+    the curated table holds the rows the manifest says (it was not overwritten by another file's).
+    """
+    if manifest.get("status") == "missing":
+        return None
+    if manifest.get("source") != ref.source:
+        return f"{ref.source}: its manifest is {manifest.get('source')!r}'s — outputs overwritten by another file; rerun both"
+    rows_read = int(manifest.get("rows_read") or 0)
+    outcome = int(manifest.get("curated") or 0) + int(manifest.get("duplicates") or 0) + int(manifest.get("quarantined") or 0)
+    if outcome != rows_read:
+        return f"{ref.source}: {rows_read} data records read, but curated + duplicates + quarantined = {outcome}"
+    if "records" in manifest:
+        structural = structural_total(manifest)
+        if int(manifest["records"] or 0) != rows_read + structural:
+            return (
+                f"{ref.source}: {manifest['records']} records in the file, but {rows_read} data records + "
+                f"{structural} structural lines = {rows_read + structural}: a record is unaccounted for"
+            )
+    if manifest.get("status") == OK and curated.exists():
+        held = pq.ParquetFile(curated).metadata.num_rows
+        if held != int(manifest.get("curated") or 0):
+            return f"{ref.source}: the curated table holds {held} rows, the manifest says {manifest.get('curated')} — overwritten by another file?"
+    return None
+
+
 def format_report(report: dict[str, Any]) -> str:
-    """A fixed-width summary table for terminals and task logs."""
+    """A fixed-width summary table for terminals and task logs; each file's error (``!``) and warnings (``~``) below its row."""
     head = (
-        f"{'file':<26} {'status':<11} {'action':<9} {'read':>6} {'curated':>7} {'dups':>5} {'quar':>5} "
-        f"{'chunks':>6} {'vectors':>7}"
+        f"{'file':<26} {'status':<11} {'action':<9} {'records':>7} {'struct':>6} {'read':>6} {'curated':>7} {'dups':>5} "
+        f"{'quar':>5} {'chunks':>6} {'vectors':>7} {'warn':>4}"
     )
     lines = [f"Headwater run {report['date']}", head, "-" * len(head)]
     for f in report["files"]:
         lines.append(
-            f"{f['file'][:26]:<26} {f['status']:<11} {(f.get('action') or '-'):<9} {f['rows_read'] or 0:>6} "
-            f"{f['curated'] or 0:>7} {f['duplicates'] or 0:>5} {f['quarantined'] or 0:>5} {f['chunks'] or 0:>6} "
-            f"{f['vectors'] or 0:>7}"
+            f"{f['file'][:26]:<26} {f['status']:<11} {(f.get('action') or '-'):<9} {f.get('records') or 0:>7} "
+            f"{f.get('structural_lines') or 0:>6} {f['rows_read'] or 0:>6} {f['curated'] or 0:>7} {f['duplicates'] or 0:>5} "
+            f"{f['quarantined'] or 0:>5} {f['chunks'] or 0:>6} {f['vectors'] or 0:>7} {len(f.get('warnings') or []):>4}"
         )
         if f.get("error"):
             lines.append(f"  ! {f['error']}")
+        lines.extend(f"  ~ {w}" for w in f.get("warnings") or [])
     t = report["totals"]
     lines.append("-" * len(head))
     lines.append(
-        f"{'total':<26} {'':<11} {'':<9} {t['rows_read']:>6} {t['curated']:>7} {t['duplicates']:>5} "
-        f"{t['quarantined']:>5} {t['chunks']:>6} {t['vectors']:>7}"
+        f"{'total':<26} {'':<11} {'':<9} {t.get('records', 0):>7} {t.get('structural', 0):>6} {t['rows_read']:>6} "
+        f"{t['curated']:>7} {t['duplicates']:>5} {t['quarantined']:>5} {t['chunks']:>6} {t['vectors']:>7} "
+        f"{sum(len(f.get('warnings') or []) for f in report['files']):>4}"
     )
     if report.get("this_run") is not None:
         r = report["this_run"]

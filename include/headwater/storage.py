@@ -155,3 +155,38 @@ class ParquetParts:
         import shutil
 
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def parquet_batches(path: Path, columns: "list[str] | None" = None, batch_rows: int = 100_000) -> "Iterator[Any]":
+    """The rows of a Parquet file as ``pyarrow.RecordBatch``es of at most ``batch_rows`` rows, in file order.
+
+    Only ``columns`` (default: all) are read, and only one row group is decoded at a time
+    (``pyarrow.parquet.ParquetFile.iter_batches``), so memory stays at about one batch however
+    large the file is. Pre-buffering is off: its read cache keeps every row group read so far
+    until the reader closes (https://github.com/apache/arrow/issues/39808,
+    https://github.com/apache/arrow/pull/6744); measured here on a 1M-row file, Arrow's
+    allocations grew from 53 to 166 MB with it and stayed at 40 MB without. A batch keeps the
+    file's schema metadata, so ``pyarrow.Table.from_batches([batch]).to_pandas()`` gives the
+    dtypes ``pandas.read_parquet`` gives. A file with no rows yields no batch. Raises
+    FileNotFoundError when ``path`` does not exist.
+    """
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path, pre_buffer=False) as parquet:
+        yield from parquet.iter_batches(batch_size=batch_rows, columns=columns, use_threads=False)
+
+
+@contextmanager
+def parquet_stream(target: Path, schema: "Any") -> "Iterator[Any]":
+    """A ``pyarrow.parquet.ParquetWriter`` on a temporary sibling of ``target``, renamed over it when the block succeeds.
+
+    Write each batch with ``writer.write_table(table)`` (one row group or more per call): memory
+    stays at one batch, and readers see the old file or the complete new one, never a part
+    (an exception in the block leaves ``target`` as it was). ``schema`` (a ``pyarrow.Schema``)
+    is fixed, so a file with no rows still has typed columns.
+    """
+    import pyarrow.parquet as pq
+
+    with atomic_path(target) as tmp:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            yield writer

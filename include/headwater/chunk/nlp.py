@@ -187,8 +187,20 @@ class KeywordExtractor:
         self.tfidf: TfidfModel | None = None
 
     def fit(self, texts: Iterable[str]) -> KeywordExtractor:
-        texts = list(texts)
-        sentences = [[t.lower() for t in _WORDS.tokenize(x[a:b])] for x in texts for a, b in segments(x)]
+        """Fit phrases and IDF on a column's texts; returns ``self``.
+
+        ``texts`` is read twice, in order: once to count words and word pairs (gensim
+        ``Phrases``), once to count in how many texts each term occurs (gensim ``Dictionary``),
+        since terms merge the phrases found in the first pass. Both gensim classes take any
+        iterable and consume it in one pass
+        (https://radimrehurek.com/gensim/models/phrases.html, https://radimrehurek.com/gensim/corpora/dictionary.html),
+        so a re-iterable that streams a column batch by batch (headwater.chunk.table) fits
+        exactly what a list of the same texts fits, in memory of one batch plus the vocabulary.
+        A one-shot iterator is read into a list first.
+        """
+        if iter(texts) is texts:  # a one-shot iterator (generator): keep it for the second pass
+            texts = list(texts)
+        sentences = ([t.lower() for t in _WORDS.tokenize(x[a:b])] for x in texts for a, b in segments(x))
         self.phrases = Phrases(
             sentences,
             min_count=self.phrase_min_count,
@@ -197,8 +209,7 @@ class KeywordExtractor:
             delimiter=PHRASE_DELIMITER,
             connector_words=ENGLISH_CONNECTOR_WORDS,
         ).freeze()
-        docs = [[t.key for t in self.terms(x)] for x in texts]
-        self.dictionary = Dictionary(docs)
+        self.dictionary = Dictionary([t.key for t in self.terms(x)] for x in texts)
         self.tfidf = TfidfModel(dictionary=self.dictionary, wlocal=_sublinear_tf, wglobal=_smooth_idf, normalize=False)
         return self
 

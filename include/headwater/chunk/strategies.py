@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -41,10 +41,28 @@ Span = tuple[int, int, str | None, float | None]  # char_start, char_end, label,
 
 class Chunker(Protocol):
     strategy: str
+    column_wide: bool  # True: ``fit`` must see the whole column before ``chunk_values`` is called batch by batch
+
+    def fit(self, texts: Iterable[str]) -> None:
+        """Learn column-wide statistics from every value of the column (read twice at most, in order).
+
+        Only strategies with ``column_wide`` need it (keyword: phrases and IDF); for the others it does nothing.
+        """
+        ...
 
     def chunk_values(self, texts: list[str]) -> list[list[Span]]:
-        """Spans of each text; a strategy may look at the whole column (keyword IDF, query batching)."""
+        """Spans of each text. Called once per batch of the column; a value's spans depend only
+        on the value and what ``fit`` learned, so any split of the column into batches gives the same spans."""
         ...
+
+
+class PerValue:
+    """Mixin of the strategies that look at one value at a time: nothing to fit."""
+
+    column_wide = False
+
+    def fit(self, texts: Iterable[str]) -> None:
+        """Nothing to learn from the column."""
 
 
 def _windows(text: str, tokenizer: Tokenizer, size: int, overlap: int, base: int = 0, label: str | None = None) -> list[Span]:
@@ -52,7 +70,7 @@ def _windows(text: str, tokenizer: Tokenizer, size: int, overlap: int, base: int
 
 
 @dataclass
-class RawChunker:
+class RawChunker(PerValue):
     """Overlapping token windows over the whole value (the behaviour before strategies existed)."""
 
     tokenizer: Tokenizer
@@ -91,6 +109,8 @@ class KeywordChunker:
     Keywords are fitted on the whole column (phrases and IDF), so a term common to every
     value ranks below one that sets this value apart. A value with no keyword (only
     stopwords or numbers) falls back to raw windows, with no label, so nothing goes unembedded.
+    Call ``fit`` with the whole column (it may stream) before chunking it batch by batch;
+    without it, ``chunk_values`` fits on the texts it is given (one call = the whole column).
     """
 
     tokenizer: Tokenizer
@@ -102,9 +122,15 @@ class KeywordChunker:
     phrase_min_count: int = 2
     phrase_threshold: float = 0.5
     strategy: str = KEYWORD
+    column_wide = True
+    extractor: KeywordExtractor | None = field(default=None, repr=False, compare=False)  # set by ``fit``
+
+    def fit(self, texts: Iterable[str]) -> None:
+        """Fit phrases and IDF on every value of the column (see ``KeywordExtractor.fit``)."""
+        self.extractor = KeywordExtractor(self.language, self.stemmer, self.phrase_min_count, self.phrase_threshold).fit(texts)
 
     def chunk_values(self, texts: list[str]) -> list[list[Span]]:
-        extractor = KeywordExtractor(self.language, self.stemmer, self.phrase_min_count, self.phrase_threshold).fit(texts)
+        extractor = self.extractor or KeywordExtractor(self.language, self.stemmer, self.phrase_min_count, self.phrase_threshold).fit(texts)
         return [self._chunk(t, extractor) for t in texts]
 
     def _chunk(self, text: str, extractor: KeywordExtractor) -> list[Span]:
@@ -202,7 +228,7 @@ def sections(text: str, max_heading_chars: int = 80) -> list[tuple[int, int, str
 
 
 @dataclass
-class HeadingChunker:
+class HeadingChunker(PerValue):
     """One chunk per section starting at its heading line; sections longer than the window are cut into raw windows."""
 
     tokenizer: Tokenizer
@@ -222,7 +248,7 @@ class HeadingChunker:
 
 
 @dataclass
-class QueryChunker:
+class QueryChunker(PerValue):
     """Raw windows, keeping per value the ``top_k`` most similar to any query (cosine, embedding model).
 
     Values with no window at ``min_similarity`` or above get no chunk: this strategy filters

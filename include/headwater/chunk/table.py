@@ -1,34 +1,186 @@
-"""A curated table -> its chunk table: which columns are chunked, with which strategy (the plan), and the chunks."""
+"""A curated table -> its chunk table: which columns are chunked, with which strategy (the plan), and the chunks.
+
+The table is read through a ``TableSource``: column by column, batch by batch, so a curated
+Parquet file of any size is chunked in the memory of one batch (``ParquetSource``), and an
+in-memory frame goes through the very same code (``FrameSource``). The result does not depend
+on the batch size:
+
+* the plan's free-text detection sums lengths and word counts over every batch of the
+  candidate columns before deciding (``headwater.clean.text.TextStats``), as the whole-column
+  means would;
+* a strategy that learns from the whole column (keyword: phrases and IDF) is fitted on every
+  value of it first (``Chunker.fit``, streaming), then the column is chunked batch by batch;
+* chunks come out column by column, rows in table order within a column: the order of the
+  whole-table loop.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
+import pyarrow as pa
 from tokenizers import Tokenizer
 
 from headwater.chunk.strategies import Embedder, build_chunker
 from headwater.chunk.windows import chunk_record, chunk_table_frame
-from headwater.clean.steps.base import LINE, ROW_ID, SOURCE, data_columns
-from headwater.clean.text import detect_text_columns
+from headwater.clean.steps.base import LINE, ROW_ID, SOURCE
+from headwater.clean.text import TextStats
 from headwater.config.chunking import SECTION, ChunkingOptions, ColumnChunking
 from headwater.config.text import TextColumnRule
+from headwater.storage import parquet_batches
+
+Record = dict[str, object]  # one chunk row (headwater.chunk.windows.chunk_record)
 
 
-def plan(options: ChunkingOptions, df: pd.DataFrame, declared_text: Iterable[str] = ()) -> tuple[dict[str, ColumnChunking], list[str]]:
+class TableSource(Protocol):
+    """A curated table that can be read more than once, a few columns at a time, batch by batch."""
+
+    columns: list[str]  # every column, in table order
+
+    def batches(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+        """The rows of ``columns``, in table order, as frames of at most one batch each."""
+        ...
+
+
+@dataclass
+class FrameSource:
+    """A table already in memory; ``batch_rows`` None reads it as one batch."""
+
+    df: pd.DataFrame
+    batch_rows: int | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.df.columns)
+
+    def batches(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+        step = self.batch_rows or max(len(self.df), 1)
+        for start in range(0, len(self.df), step):
+            yield self.df[columns].iloc[start : start + step]
+
+
+@dataclass
+class ParquetSource:
+    """A Parquet file (a curated table) read ``batch_rows`` rows at a time, only the columns asked for.
+
+    Frames have the dtypes ``pandas.read_parquet`` gives the whole file (headwater.storage.parquet_batches).
+    Raises FileNotFoundError when ``path`` does not exist.
+    """
+
+    path: Path
+    batch_rows: int = 100_000
+    columns: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        import pyarrow.parquet as pq
+
+        self.columns = list(pq.read_schema(self.path).names)
+
+    def batches(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+        for batch in parquet_batches(self.path, columns, self.batch_rows):
+            yield pa.Table.from_batches([batch]).to_pandas()
+
+
+@dataclass
+class ColumnTexts:
+    """The non-empty values of one column as strings, in table order; each iteration reads the source again.
+
+    What a column-wide strategy is fitted on (``Chunker.fit``): the same texts, in the same
+    order, as the values that are then chunked.
+    """
+
+    source: TableSource
+    column: str
+
+    def __iter__(self) -> Iterator[str]:
+        for batch in self.source.batches([self.column]):
+            yield from (str(v) for v in batch[self.column] if not pd.isna(v) and str(v).strip())
+
+
+def plan_source(
+    options: ChunkingOptions, source: TableSource, declared_text: Iterable[str] = ()
+) -> tuple[dict[str, ColumnChunking], list[str]]:
     """(column -> its chunking, in table order; warnings for configured columns the table lacks).
 
     Chunked: the columns listed in ``columns``, those ``declared_text`` (type ``text`` in the
-    canonical schema) and, with ``detect``, those whose values look like free text.
+    canonical schema) and, with ``detect``, those whose values look like free text over the
+    whole column (one pass over the columns still undecided, batch by batch).
     """
     text = set(declared_text)
-    if options.detect:
-        text |= set(detect_text_columns(df, TextColumnRule(options.detect_min_chars, options.detect_min_words)))
-    chosen = {c: options.columns.get(c, options.default) for c in data_columns(df) if c in options.columns or c in text}
-    missing = [c for c in options.columns if c not in df.columns]
+    data = [c for c in source.columns if not c.startswith("_")]  # headwater.clean.steps.base.data_columns
+    undecided = [c for c in data if c not in options.columns and c not in text] if options.detect else []
+    if undecided:
+        stats = {c: TextStats() for c in undecided}
+        for batch in source.batches(undecided):
+            for c in undecided:
+                stats[c].add(batch[c])
+        rule = TextColumnRule(options.detect_min_chars, options.detect_min_words)
+        text |= {c for c in undecided if stats[c].free_text(rule)}
+    chosen = {c: options.columns.get(c, options.default) for c in data if c in options.columns or c in text}
+    missing = [c for c in options.columns if c not in source.columns]
     warnings = [f"{SECTION}.columns.{c}: no such column in this file — not chunked" for c in missing]
     return chosen, warnings
+
+
+def plan(options: ChunkingOptions, df: pd.DataFrame, declared_text: Iterable[str] = ()) -> tuple[dict[str, ColumnChunking], list[str]]:
+    """``plan_source`` of a table in memory."""
+    return plan_source(options, FrameSource(df), declared_text)
+
+
+@dataclass
+class ChunkSummary:
+    """What chunking one table did, without the chunks (they went to the ``write`` callback)."""
+
+    strategies: dict[str, str]  # column -> strategy, in table order
+    values_without_chunks: dict[str, int]  # column -> non-empty values that produced no chunk (query filtering)
+    warnings: list[str]
+    chunks: int = 0  # rows written
+
+
+def chunk_source(
+    source: TableSource,
+    write: Callable[[list[Record]], None],
+    tokenizer: Tokenizer,
+    options: ChunkingOptions | None = None,
+    default_tokens: int = 128,
+    default_overlap: int = 32,
+    embed: Embedder | None = None,
+    declared_text: Iterable[str] = (),
+) -> ChunkSummary:
+    """Chunk every planned text column of ``source`` with its strategy, handing the chunk rows to ``write``.
+
+    ``write`` gets the rows of one batch of one column at a time (never an empty list), columns
+    in table order and rows in table order within a column. Reads the source once per planned
+    column, plus once for detection and twice more per keyword column (its fit). Raises
+    ValueError for a query column without ``embed``.
+    """
+    options = options or ChunkingOptions()
+    chosen, warnings = plan_source(options, source, declared_text)
+    summary = ChunkSummary({c: o.strategy for c, o in chosen.items()}, {}, warnings)
+    for col, opts in chosen.items():
+        chunker = build_chunker(opts, tokenizer, default_tokens, default_overlap, embed)
+        if chunker.column_wide:
+            chunker.fit(ColumnTexts(source, col))
+        summary.values_without_chunks[col] = 0
+        for batch in source.batches([SOURCE, ROW_ID, LINE, col]):
+            present = [(s, r, ln, str(v)) for s, r, ln, v in zip(batch[SOURCE], batch[ROW_ID], batch[LINE], batch[col]) if not pd.isna(v) and str(v).strip()]
+            if not present:
+                continue
+            per_value = chunker.chunk_values([v for *_, v in present])
+            summary.values_without_chunks[col] += sum(1 for spans in per_value if not spans)
+            rows = [
+                chunk_record(source_file, row_id, line, col, i, c0, c1, value[c0:c1], chunker.strategy, label, score)
+                for (source_file, row_id, line, value), spans in zip(present, per_value)
+                for i, (c0, c1, label, score) in enumerate(spans)
+            ]
+            if rows:
+                write(rows)
+                summary.chunks += len(rows)
+    return summary
 
 
 @dataclass
@@ -47,18 +199,9 @@ def chunk_table(
     default_overlap: int = 32,
     embed: Embedder | None = None,
     declared_text: Iterable[str] = (),
+    batch_rows: int | None = None,
 ) -> ChunkResult:
-    """Chunk every planned text column of a curated table with its strategy (see ``plan``)."""
-    options = options or ChunkingOptions()
-    chosen, warnings = plan(options, df, declared_text)
-    rows: list[dict[str, object]] = []
-    empty: dict[str, int] = {}
-    for col, opts in chosen.items():
-        chunker = build_chunker(opts, tokenizer, default_tokens, default_overlap, embed)
-        present = [(s, r, ln, str(v)) for s, r, ln, v in zip(df[SOURCE], df[ROW_ID], df[LINE], df[col]) if not pd.isna(v) and str(v).strip()]
-        per_value = chunker.chunk_values([v for *_, v in present])
-        empty[col] = sum(1 for spans in per_value if not spans)
-        for (source, row_id, line, value), spans in zip(present, per_value):
-            for i, (c0, c1, label, score) in enumerate(spans):
-                rows.append(chunk_record(source, row_id, line, col, i, c0, c1, value[c0:c1], chunker.strategy, label, score))
-    return ChunkResult(chunk_table_frame(rows), {c: o.strategy for c, o in chosen.items()}, empty, warnings)
+    """Chunk every planned text column of a table in memory (see ``chunk_source``); ``batch_rows`` None: one batch."""
+    rows: list[Record] = []
+    summary = chunk_source(FrameSource(df, batch_rows), rows.extend, tokenizer, options, default_tokens, default_overlap, embed, declared_text)
+    return ChunkResult(chunk_table_frame(rows), summary.strategies, summary.values_without_chunks, summary.warnings)

@@ -10,9 +10,11 @@ character offsets, so it is exactly the source text.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 from tokenizers import Tokenizer
 
 from headwater.clean.steps.base import LINE, ROW_ID, SOURCE
@@ -113,10 +115,30 @@ def chunk_record(
     }
 
 
+# The dtypes of a chunk table (pandas' default string dtype for text, None for a missing label).
+CHUNK_DTYPES = {
+    "id": "str", "source_file": "str", "row_id": "str", "line": "int64", "column": "str", "chunk_index": "int64",
+    "char_start": "int64", "char_end": "int64", "text": "str", "strategy": "str", "label": "object", "score": "float64",
+}  # fmt: skip
+
+
 def chunk_table_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    """Chunk records -> DataFrame with stable dtypes, also when empty."""
-    df = pd.DataFrame(rows, columns=CHUNK_COLUMNS)
-    return df.astype({"label": "object", "score": "float64"})
+    """Chunk records -> DataFrame with stable dtypes (``CHUNK_DTYPES``), also when empty."""
+    return pd.DataFrame(rows, columns=CHUNK_COLUMNS).astype(CHUNK_DTYPES)
+
+
+@lru_cache(maxsize=1)
+def chunk_arrow_schema() -> pa.Schema:
+    """The Parquet schema of a chunk table, pandas metadata included: every batch of a file is
+    written with it, so a file written batch by batch reads back (``pandas.read_parquet``) like
+    one written whole, and a file with no chunk still has typed columns."""
+    example = chunk_record("d/f.csv", "r", 2, "c", 0, 0, 1, "t", RAW, "label", 1.0)
+    return pa.Schema.from_pandas(chunk_table_frame([example]), preserve_index=False)
+
+
+def chunk_arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A chunk table frame (``chunk_table_frame``) as an Arrow table of ``chunk_arrow_schema``."""
+    return pa.Table.from_pandas(frame, schema=chunk_arrow_schema(), preserve_index=False)
 
 
 def chunk_frame(

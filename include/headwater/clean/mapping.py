@@ -71,7 +71,7 @@ class ColumnMapping:
 def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOptions | None = None) -> ColumnMapping:
     """Match each header name to a canonical column (one-to-one) or leave it unmapped."""
     options = options or MappingOptions()
-    standardized = standardize_columns(header)
+    standardized = standardize_columns(header, options.transliterate)
     if schema is None:
         matches = [ColumnMatch(o, s, s, 100.0, "no_schema", None) for o, s in zip(header, standardized)]
         return ColumnMapping(None, matches, [], standardized)
@@ -79,8 +79,9 @@ def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOp
     scorer = SCORERS[options.scorer]
     keys: list[tuple[str, str, str]] = []  # (standardized key, canonical, method)
     for col in schema.columns:
-        keys.append((col.name, col.name, "exact"))
-        keys.extend((standardize_name(a, 0), col.name, "alias") for a in col.aliases)
+        # transliterated headers meet the canonical names and aliases transliterated alike (имя -> imia)
+        keys.append((standardize_name(col.name, 0, options.transliterate), col.name, "exact"))
+        keys.extend((standardize_name(a, 0, options.transliterate), col.name, "alias") for a in col.aliases)
 
     # Every (column, canonical) pair gets its best score; the highest pairs are assigned first,
     # exact before alias before fuzzy, ties broken by header then schema order (deterministic).

@@ -4,7 +4,7 @@ The Parquet files are written batch by batch and committed atomically at the end
 Rejected rows are appended to the file's quarantine JSONL, after the rows ingest wrote there: at
 commit the file is cut back to ingest's length (recorded in the manifest), so a retried or re-run
 clean replaces its own rows and never duplicates them, and ingest's rows are never read back.
-The curated summary (counts, dtypes, coercion failures, imputed cells) is tallied as the batches
+The curated summary (counts, dtypes, coercion failures, inexact numbers, imputed cells) is tallied as the batches
 go by, so the committed file is not read back either.
 """
 
@@ -112,14 +112,17 @@ class CleanOutputs:
         self.quarantine = QuarantineAppend(layout.quarantine_rows(ref.key), ingest_rows[1], ref.source)
         self.curated = ParquetParts(layout.curated(ref.key))
         self.duplicates = ParquetParts(self.duplicates_path)
-        self._failures: Counter[str] = Counter()  # <col>__raw -> values kept raw
+        self._failures: Counter[str] = Counter()  # <col>__raw -> values kept raw, their cell empty (failed the type)
+        self._inexact: Counter[str] = Counter()  # <col>__raw -> values kept raw next to the nearest float64
         self._imputed: Counter[str] = Counter()  # <col>__imputed -> cells imputed
 
     def add_curated(self, df: pd.DataFrame) -> None:
         self.curated.add(df)
         for col in df.columns:
             if col.endswith(RAW_SUFFIX):
-                self._failures[col] += int(df[col].notna().sum())
+                raw, typed = df[col].notna(), df[col[: -len(RAW_SUFFIX)]].notna()
+                self._failures[col] += int((raw & ~typed).sum())
+                self._inexact[col] += int((raw & typed).sum())
             elif col.endswith(IMPUTED_SUFFIX):
                 self._imputed[col] += int(df[col].sum())
 
@@ -154,7 +157,12 @@ class CleanOutputs:
         return self.ingest_quarantined + self.quarantine.rows
 
     def summary(self) -> dict[str, Any]:
-        """After ``commit``: curated rows, dtypes, values kept in ``<col>__raw`` and imputed cells per column."""
+        """After ``commit``: curated rows, dtypes, values kept in ``<col>__raw`` and imputed cells per column.
+
+        ``coercion_failures``: per column with a ``__raw`` column, the values that failed its type (cell
+        empty); ``inexact_numbers``: per column, the numbers float64 cannot hold (nearest double in the
+        cell, the text in ``__raw``), only columns that have some.
+        """
         schema = self.curated.schema
         names = schema.names
         raw = {c[: -len(RAW_SUFFIX)]: c for c in names if c.endswith(RAW_SUFFIX)}
@@ -163,6 +171,7 @@ class CleanOutputs:
             "curated": self.curated.rows,
             "dtypes": dtypes(schema),
             "coercion_failures": {k: self._failures[c] for k, c in raw.items()},
+            "inexact_numbers": {k: self._inexact[c] for k, c in raw.items() if self._inexact[c]},
             "imputed": {k: self._imputed[c] for k, c in flags.items()},
         }
 

@@ -31,8 +31,8 @@ def build_steps(config: SourceConfig | None = None) -> list[Step]:
     config = config or SourceConfig()
     return [
         NormalizeText(config.text),  # so that values differing only in markup/whitespace compare equal
-        NullSpellings(config.types.na_values),  # so missing values are missing, whatever the exporter wrote
-        CoerceTypes(config.declared_types, config.types, config.identifiers),  # real numbers/booleans/dates; failures kept in <col>__raw or quarantined
+        NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
+        CoerceTypes(config.declared_types, config.types, config.identifiers, config.column_formats),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
         DropEmptyRows(),  # blank records are counted but not curated
         ExactDuplicates(config.dedup),  # same normalized values in every column twice is one record
         NearDuplicateText(config.dedup, config.declared_types),  # a re-exported document with whitespace or a word changed is one document (MinHash LSH)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import ftfy
@@ -279,15 +280,42 @@ _FTFY_COMPILED = re.compile(_FTFY_NEEDED)
 _HTML_COMPILED = re.compile(_HTML_NEEDED)
 
 
+@dataclass
+class TextStats:
+    """Running totals of one column's non-missing values, for the free-text rule over a column read in batches.
+
+    ``add`` each batch of the column in turn; ``free_text(rule)`` then decides exactly as
+    ``looks_like_free_text`` on the whole column would: the means are integer totals divided
+    by the count (exact below 2**53 characters, as pandas' float64 mean of the lengths is).
+    """
+
+    values: int = 0  # non-missing values seen
+    chars: int = 0  # their characters (str.len), summed
+    words: int = 0  # their whitespace-separated words (str.split), summed
+
+    def add(self, series: pd.Series) -> TextStats:
+        """Add a batch of the column (any dtype: values are compared as their ``str``)."""
+        values = series.dropna().astype(str)
+        if not values.empty:
+            self.values += len(values)
+            self.chars += int(values.str.len().sum())
+            self.words += int(values.str.split().str.len().sum())
+        return self
+
+    def free_text(self, rule: TextColumnRule = TextColumnRule()) -> bool:
+        """True when the values seen are long and wordy on average (``rule``); False when there were none."""
+        if not self.values:
+            return False
+        return self.chars / self.values >= rule.min_mean_chars and self.words / self.values >= rule.min_mean_words
+
+
 def looks_like_free_text(series: pd.Series, rule: TextColumnRule = TextColumnRule()) -> bool:
     """True when a column's values are long and wordy on average (``rule``): free text, not a field.
 
     Free text is chunked and embedded (headwater.chunk) and never imputed (headwater.clean.steps.impute).
+    A column read in batches is judged the same way with ``TextStats``.
     """
-    values = series.dropna().astype(str)
-    if values.empty:
-        return False
-    return bool(values.str.len().mean() >= rule.min_mean_chars and values.str.split().str.len().mean() >= rule.min_mean_words)
+    return TextStats().add(series).free_text(rule)
 
 
 def detect_text_columns(df: pd.DataFrame, rule: TextColumnRule = TextColumnRule()) -> list[str]:

@@ -1,20 +1,44 @@
-"""Values: numbers, booleans and dates parsed from their many spellings, column by column.
+"""Values: numbers, booleans and dates parsed from their many spellings, exactly, column by column.
 
 Columns declared in a canonical schema get their declared type. Other columns
 (or every column when there is no config) are inferred: a type is chosen when at
 least ``infer_min_share`` of the column's values parse as it. Identifier-like
 columns (``*_id``, values with leading zeros) stay strings.
+
+Exactness (the trust rule "a value is loaded exactly as written, or kept in ``<col>__raw``"):
+
+* **Integers never go through float64.** A number written without a fractional part is
+  parsed from its digits (Arrow's string -> int64 cast, after a 19-digit magnitude was
+  compared with Int64's limits as text) into Int64; ``4611686018427387905`` stays that number.
+  A declared integer outside Int64's range fails (its text is kept in ``<col>__raw``); an
+  inferred column holding one stays a string.
+* **Numbers** (type ``number``) become float64 (Float64) when the double reads back as the
+  number written: its shortest repr (``0.1``) or its exact binary value (``2**62``) equals the
+  written decimal. Any value with at most 15 significant digits does (IEEE 754 binary64 holds
+  15 decimal digits; ``DBL_DIG`` in C's <float.h>). A value float64 cannot hold, e.g.
+  ``0.12345678901234567890`` or ``4611686018427387905``, gets the nearest double in the column
+  *and* its text in ``<col>__raw``: it is *inexact*, not a failure (``coerce(...).inexact``).
+* **Decimal marks and day order are the file's**, not the column's: headwater.clean.steps.coerce_types
+  votes over every numeric-looking column of the file's first batch (``decimal_vote``,
+  ``dayfirst_vote``) and passes the decision in ``formats``. A value votes for a mark only when it
+  reads as a number under that mark and not the other (``87,00``, ``0,125``, ``1.234,50`` vote
+  ``,``); a group that starts with ``0`` is never a thousands group.
+* **Compact ISO 8601 dates** (basic format, ``19760607``, ``20240115T101500Z``) are dates.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -22,6 +46,7 @@ from headwater.names import looks_like_identifier
 DATE_DTYPE = pd.ArrowDtype(pa.date32())
 DATETIME_DTYPE = "datetime64[us, UTC]"
 PANDAS_DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "date": DATE_DTYPE, "datetime": DATETIME_DTYPE}
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 TRUE = frozenset({"true", "t", "yes", "y", "1", "on"})
 FALSE = frozenset({"false", "f", "no", "n", "0", "off"})
@@ -31,28 +56,22 @@ _WORD_BOOLEANS = (TRUE | FALSE) - {"1", "0"}  # inference never reads 1/0 as boo
 # ------------------------------------------------------------------ numbers
 
 _CURRENCY = re.compile(r"^(?:[$€£¥₹₩₽]|USD|EUR|GBP|CHF|JPY|CAD|AUD)\s*|\s*(?:[$€£¥₹₩₽]|USD|EUR|GBP|CHF|JPY|CAD|AUD)$", re.I)
-_GROUPED = re.compile(r"^\d{1,3}(?:([,.' \u00a0\u202f])\d{3})(?:\1\d{3})*(?:[.,]\d+)?$")
+# Thousands groups: a first group of 1-3 digits that does not start with 0 (``0,125`` is never 125),
+# then groups of exactly three, all with one separator; a fractional part uses the decimal mark.
+_GROUPED = {
+    mark: re.compile(rf"^[1-9]\d{{0,2}}([,.' \u00a0\u202f])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(mark)}\d+)?$") for mark in ".,"
+}
 _PLAIN = re.compile(r"^(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
+MAX_EXPONENT = 1000  # |decimal exponent| beyond which a value is not read as a number (1e5000)
 
 
-def decimal_vote(value: str) -> str | None:
-    """'.' or ',' when the value itself shows its decimal mark (``1.234,50``, ``87,00``, ``3.14``), else None."""
-    s = value.strip().rstrip("%").strip()
-    has_c, has_p = "," in s, "." in s
-    if has_c and has_p:
-        return "," if s.rfind(",") > s.rfind(".") else "."
-    for mark in (",", "."):
-        if (has_c if mark == "," else has_p):
-            parts = s.split(mark)
-            if len(parts) > 2:
-                return "." if mark == "," else ","  # repeated mark: it groups thousands
-            digits = re.sub(r"\D", "", parts[1])
-            return mark if len(digits) != 3 else None  # 1,204 is ambiguous
-    return None
+def parse_decimal(value: str, decimal: str = ".") -> Decimal | None:
+    """``1,204.50``, ``1.234,50`` (decimal=','), ``$1,200``, ``12%`` (0.12), ``(45.00)`` (-45) -> the exact Decimal; None if not a number.
 
-
-def parse_number(value: str, decimal: str = ".") -> float | None:
-    """``1,204.50``, ``1.234,50`` (decimal=','), ``$1,200``, ``12%`` (0.12), ``(45.00)`` (-45) -> float; None if not a number."""
+    ``decimal`` is the decimal mark ('.' or ','); the other mark may only group thousands
+    (``1,204`` is 1204 with '.', 1.204 with ','). Exponents (``1e3``) are read; a value whose
+    exponent is beyond ±``MAX_EXPONENT`` is not a number.
+    """
     s = value.strip()
     negative = False
     if s.startswith("(") and s.endswith(")"):
@@ -62,25 +81,128 @@ def parse_number(value: str, decimal: str = ".") -> float | None:
         if s[:1] in "+-" and s:
             negative ^= s[0] == "-"
             s = s[1:].strip()
-    scale = 1.0
-    if s.endswith("%"):
-        scale, s = 0.01, s[:-1].strip()
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1].strip()
     if not s:
         return None
     thousands = "," if decimal == "." else "."
-    if _GROUPED.match(s):
-        sep = _GROUPED.match(s).group(1)  # type: ignore[union-attr]
-        if sep == decimal:
-            return None  # 1.234.567 read with decimal '.' is not a number
-        s = s.replace(sep, "")
+    grouped = _GROUPED[decimal].match(s)
+    if grouped and grouped.group(1) != decimal:
+        s = s.replace(grouped.group(1), "")
     elif not _PLAIN.match(s) or thousands in s:
-        return None
-    s = s.replace(decimal, ".")
+        return None  # e.g. 1.234.567 read with decimal '.'
     try:
-        number = float(s)
-    except ValueError:
+        number = Decimal(s.replace(decimal, "."))
+    except InvalidOperation:
         return None
-    return (-number if negative else number) * scale
+    if abs(number.adjusted()) > MAX_EXPONENT:
+        return None
+    if percent:
+        number = number.scaleb(-2)
+    return -number if negative else number
+
+
+def parse_number(value: str, decimal: str = ".") -> float | None:
+    """``parse_decimal`` as the nearest float64; None if not a number."""
+    number = parse_decimal(value, decimal)
+    return None if number is None else float(number)
+
+
+def decimal_vote(value: str) -> str | None:
+    """'.' or ',' when the value reads as a number under that decimal mark only (``1.234,50``, ``87,00``, ``0,125``, ``3.14``), else None.
+
+    ``1,204`` and ``12`` read under both (ambiguous); ``01.03.2024`` and ``abc`` under neither.
+    """
+    point, comma = parse_decimal(value, "."), parse_decimal(value, ",")
+    if (point is None) == (comma is None):
+        return None
+    return "." if comma is None else ","
+
+
+_SIMPLE_NUMBER = {".": r"[+-]?\d+(?:\.\d+)?", ",": r"[+-]?\d+(?:,\d+)?"}
+
+
+def number_texts(values: pd.Series, decimal: str) -> pd.Series:
+    """Each value as plain decimal text (``-1234.50``: optional '-', digits, optional '.' and digits), <NA> if not a number.
+
+    ``values``: strings (pandas string dtype); plain numbers are rewritten vectorized, the rest
+    through ``parse_decimal``. The text is exact: it is what the integer and float parsers read.
+    """
+    s = values.astype("string").str.strip()
+    out = pd.Series(pd.NA, index=s.index, dtype="string")
+    simple = s.str.fullmatch(_SIMPLE_NUMBER[decimal]).fillna(False).to_numpy(dtype=bool)
+    if simple.any():
+        plain = s[simple] if decimal == "." else s[simple].str.replace(",", ".", regex=False)
+        out[simple] = plain.str.removeprefix("+")
+    rest = np.flatnonzero(~simple & s.notna().to_numpy())
+    if len(rest):
+        parsed = [parse_decimal(v, decimal) for v in s.iloc[rest]]
+        out.iloc[rest] = [pd.NA if d is None else format(d, "f") for d in parsed]
+    return out
+
+
+def integers_of(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 values, mask of values that are whole numbers in Int64's range) for ``number_texts`` output.
+
+    Whole means integer-valued (``4``, ``4.00``). Digits are parsed exactly (Arrow's string -> int64
+    cast), never through float64; a 19-digit magnitude is compared with Int64's limits as text first.
+    """
+    values = np.zeros(len(texts), dtype="int64")
+    short = texts.str.fullmatch(r"-?\d{1,18}").fillna(False).to_numpy(dtype=bool)  # cannot overflow: cast as they are
+    if short.any():
+        values[short] = pc.cast(pa.array(texts[short].to_numpy(dtype=object), pa.string()), pa.int64()).to_numpy(zero_copy_only=False)
+    whole = ~short & texts.str.fullmatch(r"-?\d+(?:\.0*)?").fillna(False).to_numpy(dtype=bool)
+    if not whole.any():
+        return values, short
+    candidates = texts[whole].str.replace(r"\.0*$", "", regex=True)
+    negative = candidates.str.startswith("-")
+    magnitude = candidates.str.lstrip("-").str.lstrip("0").replace("", "0")
+    length = magnitude.str.len()
+    limit = negative.map({True: str(-INT64_MIN), False: str(INT64_MAX)}).astype("string")
+    fits = ((length < 19) | ((length == 19) & (magnitude <= limit))).to_numpy(dtype=bool)  # same length: text order is number order
+    ok = np.zeros(len(texts), dtype=bool)
+    ok[np.flatnonzero(whole)[fits]] = True
+    if fits.any():
+        digits = ("-" + magnitude).where(negative, magnitude)[fits]
+        values[ok] = pc.cast(pa.array(digits.to_numpy(dtype=object), pa.string()), pa.int64()).to_numpy(zero_copy_only=False)
+    return values, ok | short
+
+
+def _float_holds(text: str, number: float) -> bool:
+    """True when the double ``number`` reads back as the decimal ``text``: its shortest repr or its exact value equals it."""
+    if not math.isfinite(number):
+        return False
+    written = Decimal(text)
+    return Decimal(repr(number)) == written or Decimal(number) == written
+
+
+def floats_of(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(float64 values, mask of finite numbers, mask of those float64 cannot hold exactly) for ``number_texts`` output.
+
+    The double is the correctly rounded nearest one (Arrow's string -> float64 cast). Values of at
+    most 15 significant digits always read back; longer ones are checked one by one (``_float_holds``).
+    """
+    values = np.full(len(texts), np.nan)
+    present = texts.notna().to_numpy()
+    inexact = np.zeros(len(texts), dtype=bool)
+    if not present.any():
+        return values, present, inexact
+    values[present] = pc.cast(pa.array(texts[present].to_numpy(dtype=object), pa.string()), pa.float64()).to_numpy(zero_copy_only=False)
+    finite = present & np.isfinite(values)
+    long = finite & (texts.str.len() > 15).fillna(False).to_numpy(dtype=bool)  # fewer characters: at most 15 digits
+    if long.any():
+        # the double's shortest text (Arrow's float64 -> string cast) equal to the text written: it reads back
+        shortest = pc.cast(pa.array(values[long]), pa.string()).to_numpy(zero_copy_only=False)
+        long[np.flatnonzero(long)[shortest == texts[long].to_numpy(dtype=object)]] = False
+    if long.any():
+        at = np.flatnonzero(long)
+        digits = texts.iloc[at].str.replace(r"[-.]", "", regex=True).str.strip("0").str.len().to_numpy()
+        at = at[(digits > 15) | (texts.iloc[at].str.len().to_numpy() > 300)]
+        for i, text, number in zip(at, texts.iloc[at].tolist(), values[at].tolist()):
+            inexact[i] = not _float_holds(text, number)
+    values[~finite] = np.nan
+    return values, finite, inexact
 
 
 # ------------------------------------------------------------------ booleans
@@ -94,8 +216,10 @@ def parse_bool(value: str) -> bool | None:
 # ------------------------------------------------------------------ dates
 
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?:[ T](.+))?$")
+# ISO 8601 basic format: 19760607, 19760607T1015, 19760607T101530.25Z, 19760607T101530+0200
+_BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?:\d{2})?)?)?$")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.I)
-_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|\d{8}T\d{4}")
 
 
 def dayfirst_vote(value: str) -> bool | None:
@@ -107,8 +231,19 @@ def dayfirst_vote(value: str) -> bool | None:
     return True if a > 12 >= b else False if b > 12 >= a else None
 
 
+def _basic_date(m: re.Match[str]) -> datetime:
+    """A match of ``_BASIC_DATE`` -> datetime (aware when it names a zone); raises ValueError for 20241345."""
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
+    out = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), int((fraction or "0")[:6].ljust(6, "0")))
+    if zone:
+        offset = timedelta(0) if zone == "Z" else timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5] or 0)) * (1 if zone[0] == "+" else -1)
+        out = out.replace(tzinfo=timezone(offset))
+    return out
+
+
 def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
-    """One date or date-time in ISO, numeric (``15/02/2024``, ``01.03.2024``) or worded (``March 12 2024``) form.
+    """One date or date-time in ISO 8601 (extended ``2024-01-15`` or basic ``20240115``), numeric (``15/02/2024``,
+    ``01.03.2024``) or worded (``March 12 2024``) form.
 
     Returns an aware UTC datetime (naive input is taken as UTC), or None. A value
     must name a year, a month and a day: ``May`` or ``2024`` alone is not a date.
@@ -117,8 +252,11 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
 
     s = value.strip()
     m = _NUMERIC_DATE.match(s)
+    basic = _BASIC_DATE.match(s)
     try:
-        if m:
+        if basic:
+            out = _basic_date(basic)
+        elif m:
             first, sep, mid, last, rest = m.groups()
             if len(first) == 4:
                 y, mo, d = int(first), int(mid), int(last)
@@ -150,53 +288,64 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
 class Coerced:
     values: pd.Series  # typed; failures are missing
     failed: pd.Series  # bool: non-missing input that did not parse
+    inexact: pd.Series  # bool: parsed, but the typed value is the nearest float64, not the number written
 
 
 VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal mark, day order or type
 INFER_ROWS = 100_000  # rows looked at to infer a column's type
 
 
+_ONE_MARK = re.compile(r"^[+-]?(\d+)([.,])(\d+)$")
+
+
+def decimal_votes(values: pd.Series) -> Counter[str]:
+    """How many of ``values`` (distinct strings) vote '.' and ',' (``decimal_vote``); the first VOTE_SAMPLE looked at.
+
+    Values of one mark between digits (``0,125``, ``3.14``) are voted vectorized: they vote their
+    mark unless they could be one thousands group (``1,204``); the rest go through ``decimal_vote``.
+    """
+    sample = values.dropna().str.strip().iloc[:VOTE_SAMPLE]
+    sample = sample[sample.str.contains(r"\d[.,]|[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)]
+    parts = sample.str.extract(_ONE_MARK.pattern)
+    simple = parts[1].notna().to_numpy(dtype=bool)
+    group = (parts[0].str.fullmatch(r"[1-9]\d{0,2}") & (parts[2].str.len() == 3)).fillna(False).to_numpy(dtype=bool)
+    votes = Counter({".": 0, ",": 0}) + Counter(parts[1][simple & ~group].tolist())
+    return votes + Counter(v for v in map(decimal_vote, sample[~simple]) if v)
+
+
+def dayfirst_votes(values: pd.Series) -> Counter[bool]:
+    """How many of ``values`` (distinct strings) show day first (True) and month first (False); the first VOTE_SAMPLE looked at."""
+    return Counter(v for v in map(dayfirst_vote, values.dropna().iloc[:VOTE_SAMPLE]) if v is not None)
+
+
 def _decide_decimal(values: pd.Series, option: str) -> str:
     if option != "auto":
         return option
-    votes = [v for v in map(decimal_vote, values[:VOTE_SAMPLE]) if v]
-    return "," if votes.count(",") > votes.count(".") else "."
+    votes = decimal_votes(values)
+    return "," if votes[","] > votes["."] else "."
 
 
 def _decide_dayfirst(values: pd.Series, option: str | bool) -> bool:
     if option != "auto":
         return bool(option)
-    votes = [v for v in map(dayfirst_vote, values[:VOTE_SAMPLE]) if v is not None]
-    return votes.count(True) > votes.count(False)
+    votes = dayfirst_votes(values)
+    return votes[True] > votes[False]
 
 
-_SIMPLE_NUMBER = {".": r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", ",": r"[+-]?\d+(?:,\d+)?"}
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-
-
-def parse_numbers(values: pd.Series, decimal: str) -> np.ndarray:
-    """parse_number over a column of distinct strings: plain numbers vectorized, the rest one by one. NaN = not a number."""
-    s = values.str.strip()
-    out = np.full(len(s), np.nan)
-    simple = s.str.fullmatch(_SIMPLE_NUMBER[decimal]).fillna(False).to_numpy(dtype=bool)
-    if simple.any():
-        plain = s[simple] if decimal == "." else s[simple].str.replace(",", ".", regex=False)
-        out[simple] = pd.to_numeric(plain).to_numpy(dtype="float64")
-    rest = np.flatnonzero(~simple)
-    if len(rest):
-        parsed = [parse_number(v, decimal) for v in s.iloc[rest]]
-        out[rest] = [np.nan if p is None else p for p in parsed]
-    return out
 
 
 def parse_datetimes(values: pd.Series, dayfirst: bool) -> pd.Series:
     """parse_date over a column of distinct strings -> datetime64[us, UTC] (NaT = not a date); ISO vectorized."""
     s = values.str.strip()
     iso = s.str.fullmatch(_ISO_DATE).fillna(False).to_numpy(dtype=bool)
+    basic = s.str.fullmatch(r"\d{8}").fillna(False).to_numpy(dtype=bool)
     out = pd.Series(pd.NaT, index=s.index, dtype=DATETIME_DTYPE)
     if iso.any():
         out[iso] = pd.to_datetime(s[iso], format="ISO8601", errors="coerce", utc=True).astype(DATETIME_DTYPE)
-    rest = np.flatnonzero(~iso | out.isna().to_numpy())
+    if basic.any():
+        out[basic] = pd.to_datetime(s[basic], format="%Y%m%d", errors="coerce", utc=True).astype(DATETIME_DTYPE)
+    rest = np.flatnonzero((~(iso | basic) | out.isna().to_numpy()) & s.notna().to_numpy())
     if len(rest):
         out.iloc[rest] = pd.Series([parse_date(v, dayfirst) for v in s.iloc[rest]], dtype=object).astype(DATETIME_DTYPE).to_numpy()
     return out
@@ -205,28 +354,36 @@ def parse_datetimes(values: pd.Series, dayfirst: bool) -> pd.Series:
 def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> Coerced:
     """Coerce a string column to ``kind``; each distinct value is parsed once.
 
-    ``formats`` holds the column's decimal mark and day order once decided; pass the
-    same dict for every batch of a file so all batches read the column alike.
+    ``formats`` holds the column's decimal mark (``"decimal"``) and day order (``"dayfirst"``);
+    what it lacks is decided from the column's own values (``options`` says how) and stored
+    in it, so passing the same dict for every batch of a file reads all batches alike.
+    Integers are exact (``integers_of``); numbers float64 cannot hold are flagged ``inexact``.
+    Raises ValueError for an unknown ``kind``.
     """
     options = options or TypeOptions()
     formats = {} if formats is None else formats
     if kind in ("string", "text"):
-        return Coerced(series.astype("string"), pd.Series(False, index=series.index))
+        none = pd.Series(False, index=series.index)
+        return Coerced(series.astype("string"), none, none.copy())
     codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
     distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+    inexact = np.zeros(len(distinct), dtype=bool)
     if kind in ("integer", "number"):
-        decimal = formats.setdefault("decimal", _decide_decimal(distinct, options.decimal))
-        numbers = parse_numbers(distinct, decimal)
+        if "decimal" not in formats:
+            formats["decimal"] = _decide_decimal(distinct, options.decimal)
+        texts = number_texts(distinct, str(formats["decimal"]))
         if kind == "integer":
-            numbers[~np.isfinite(numbers) | (numbers != np.round(numbers))] = np.nan
-            typed = pd.array(numbers, dtype="Float64").astype("Int64")
+            ints, ok = integers_of(texts)
+            typed = pd.arrays.IntegerArray(ints, ~ok)
         else:
-            typed = pd.array(numbers, dtype="Float64")
+            floats, ok, inexact = floats_of(texts)
+            typed = pd.arrays.FloatingArray(floats, ~ok)
     elif kind == "boolean":
         typed = pd.array(distinct.map(parse_bool).tolist(), dtype="boolean")
     elif kind in ("date", "datetime"):
-        dayfirst = formats.setdefault("dayfirst", _decide_dayfirst(distinct, options.dayfirst))
-        stamps = parse_datetimes(distinct, dayfirst)
+        if "dayfirst" not in formats:
+            formats["dayfirst"] = _decide_dayfirst(distinct, options.dayfirst)
+        stamps = parse_datetimes(distinct, bool(formats["dayfirst"]))
         if kind == "date":
             days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
@@ -235,14 +392,25 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     else:
         raise ValueError(f"unknown column type {kind!r}")
     values = typed.take(codes, allow_fill=True)
+    present = codes >= 0
     bad = np.asarray(pd.isna(typed), dtype=bool)
-    failed = (codes >= 0) & (bad[codes] if len(bad) else np.zeros(len(codes), dtype=bool))
-    return Coerced(pd.Series(values, index=series.index), pd.Series(failed, index=series.index))
+    failed = present & (bad[codes] if len(bad) else np.zeros(len(codes), dtype=bool))
+    rounded = present & (inexact[codes] if len(inexact) else np.zeros(len(codes), dtype=bool))
+    index = series.index
+    return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index))
 
 
-def infer_type(name: str, series: pd.Series, options: TypeOptions | None = None) -> str:
-    """The most specific type that at least ``infer_min_share`` of the column's values parse as."""
+def infer_type(name: str, series: pd.Series, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> str:
+    """The most specific type that at least ``infer_min_share`` of the column's values parse as.
+
+    ``formats``: the file's decimal mark and day order (``{"decimal": ",", "dayfirst": True}``);
+    what it lacks is decided from the column's own values. Whole numbers are ``integer`` when all
+    fit Int64 and ``string`` when one does not (the digits stay exact); any fractional, percent
+    or decimal-written value makes the column ``number``. Compact dates (``19760607``) read as
+    integers here: only a declared ``date`` reads them as dates.
+    """
     options = options or TypeOptions()
+    formats = formats or {}
     head = series.iloc[:INFER_ROWS].dropna()  # the type is decided from the first rows (and then sticks)
     values = pd.Series(np.asarray(head.unique(), dtype=object)[:VOTE_SAMPLE], dtype="string").str.strip()
     values = values[values != ""].reset_index(drop=True)
@@ -254,20 +422,18 @@ def infer_type(name: str, series: pd.Series, options: TypeOptions | None = None)
     lowered = values.str.lower()
     if lowered.isin(_WORD_BOOLEANS).sum() >= need:
         return "boolean"
-    decimal = _decide_decimal(values, options.decimal)
-    numbers = parse_numbers(values, decimal)
-    parsed = numbers[~np.isnan(numbers)]
-    if len(parsed) >= need:
-        textual_decimals = values.str.contains(r"\d[.,]\d{1,2}$|\d[.,]\d{4,}$|%", regex=True)
-        integral = bool(np.all(parsed == np.round(parsed))) and not textual_decimals.any()
-        return "integer" if integral else "number"
+    decimal = str(formats["decimal"]) if "decimal" in formats else _decide_decimal(values, options.decimal)
+    numbers = number_texts(values, decimal).dropna()
+    if len(numbers) >= need:
+        if numbers.str.fullmatch(r"-?\d+").all():
+            _, fits = integers_of(numbers)
+            return "integer" if fits.all() else "string"
+        return "number"
     if values.str.len().max() <= 40:
-        dayfirst = _decide_dayfirst(values, options.dayfirst)
+        dayfirst = bool(formats["dayfirst"]) if "dayfirst" in formats else _decide_dayfirst(values, options.dayfirst)
         dates = parse_datetimes(values, dayfirst)
         ok = values[dates.notna().to_numpy()]
         if len(ok) >= need:
             timed = bool(ok.str.contains(_HAS_TIME.pattern, regex=True).any())
             return "datetime" if timed else "date"
     return "string"
-
-

@@ -135,5 +135,5 @@ class ChunkingOptions(ConfigModel):
         default_factory=dict, description="Per-column chunking (strategy name or mapping); a listed column is chunked even if not detected as text."
     )
     detect: bool = Field(default=True, description="Chunk detected free-text columns with default; false: only the listed columns.")
-    detect_min_chars: int = Field(default=TextColumnRule().min_mean_chars, ge=0, description="Text detection: mean characters per value.")
+    detect_min_chars: float = Field(default=TextColumnRule().min_mean_chars, ge=0, description="Text detection: mean characters per value.")
     detect_min_words: float = Field(default=TextColumnRule().min_mean_words, ge=0, description="Text detection: mean words per value.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
@@ -25,6 +25,14 @@ class ReadOptions(ConfigModel):
     max_nul_share: float = Field(
         default=0.05, ge=0, le=1, description="More NUL/control bytes than this share of the first 64 KiB: the file is binary."
     )
+    header: Literal["auto", "none"] | Annotated[int, Field(ge=1)] = Field(
+        default="auto",
+        description="auto: find the header (or its absence) and the lines above it; none: no header, columns column_1...; N: the header is line N.",
+    )
+    skip_lines: int | None = Field(
+        default=None, ge=0, description="Lines above the table (title, notes) to skip; unset: detected. The header (or first record) follows."
+    )
+    quotechar: Literal['"', "'"] | None = Field(default=None, description="Force the quote character instead of detecting it (\" or ').")
 
     @field_validator("encoding")
     @classmethod

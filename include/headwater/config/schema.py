@@ -23,11 +23,13 @@ from pydantic import (
 )
 
 from headwater.config.base import ConfigModel, Strings
+from headwater.config.types import DecimalMark, overlap
 from headwater.names import standardize_name
 
 ColumnType = Literal["string", "text", "integer", "number", "boolean", "date", "datetime"]
 COLUMN_TYPES: tuple[str, ...] = typing.get_args(ColumnType)
 NUMERIC_TYPES = ("integer", "number")
+DATE_TYPES = ("date", "datetime")
 Scorer = Literal["ratio", "token_sort_ratio", "token_set_ratio", "partial_ratio", "WRatio"]  # rapidfuzz.fuzz scorers
 SCORER_NAMES: tuple[str, ...] = typing.get_args(Scorer)
 
@@ -52,6 +54,16 @@ class ColumnSpec(ConfigModel):
     pattern: str | None = Field(default=None, description="Regular expression every value must match (string columns).")
     allowed: list[Any] | None = Field(default=None, description="The only values allowed (after type coercion).")
     max_length: int | None = Field(default=None, ge=1, description="Longest allowed value in characters (string/text columns).")
+    decimal: DecimalMark | None = Field(
+        default=None, description="This column's decimal mark (integer/number columns), instead of the file's (types.decimal)."
+    )
+    dayfirst: bool | None = Field(
+        default=None, description="This column's numeric date order (date/datetime columns): true day first, false month first; unset: the file's."
+    )
+    na_values: Strings = Field(default_factory=list, description="Extra spellings of a missing value in this column only (case-insensitive).")
+    not_na_values: Strings = Field(
+        default_factory=list, description="Missing-value spellings that are data in this column only (case-insensitive), e.g. N/A as an answer."
+    )
     description: str = Field(default="", description="What the column holds (documentation only).")
 
     @classmethod
@@ -72,9 +84,14 @@ class ColumnSpec(ConfigModel):
     def _rules(self) -> ColumnSpec:
         if standardize_name(self.name, 0) != self.name:
             raise ValueError(f"canonical names must be snake_case; write {standardize_name(self.name, 0)!r}")
-        for key in ("min", "max"):
+        for key in ("min", "max", "decimal"):
             if getattr(self, key) is not None and self.type not in NUMERIC_TYPES:
                 raise ValueError(f"{key}: only integer/number columns take {key} (type is {self.type})")
+        if self.dayfirst is not None and self.type not in DATE_TYPES:
+            raise ValueError(f"dayfirst: only date/datetime columns take dayfirst (type is {self.type})")
+        both = overlap(self.na_values, self.not_na_values)
+        if both:
+            raise ValueError(f"not_na_values: {both} is also in na_values; a spelling is either missing or data")
         return self
 
     @property
@@ -152,9 +169,13 @@ class SchemaSpec(ConfigModel):
 
 
 class MappingOptions(ConfigModel):
-    """How file columns are matched to the canonical schema."""
+    """How file columns are named (with or without a schema) and matched to the canonical schema."""
 
     fuzzy_threshold: float = Field(
         default=85.0, ge=0, le=100, description="Minimum rapidfuzz score (0-100) for a fuzzy match; below it the column stays unmapped."
     )
     scorer: Scorer = Field(default="ratio", description="The rapidfuzz.fuzz scorer that compares a header with the canonical names.")
+    transliterate: bool = Field(
+        default=False,
+        description="Header letters of every script become ASCII (Имя -> imia, 名前 -> ming_qian); false keeps them (Имя -> имя).",
+    )

@@ -45,7 +45,7 @@ from headwater.config.chunking import ChunkingOptions
 from headwater.config.dedup import DedupOptions
 from headwater.config.impute import ImputeEntry, refuse_reason
 from headwater.config.read import ReadOptions
-from headwater.config.schema import MappingOptions, SchemaSpec
+from headwater.config.schema import ColumnSpec, MappingOptions, SchemaSpec
 from headwater.config.text import TextOptions
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -131,6 +131,17 @@ with warnings.catch_warnings():
         @property
         def identifiers(self) -> set[str]:
             return {c.name for c in self.schema.columns if c.identifier} if self.schema else set()
+
+        @property
+        def columns(self) -> dict[str, ColumnSpec]:
+            """Canonical column name -> its spec ({} without a schema)."""
+            return {c.name: c for c in self.schema.columns} if self.schema else {}
+
+        @property
+        def column_formats(self) -> dict[str, dict[str, Any]]:
+            """Columns whose decimal mark or day order overrides the file's: {name: {"decimal": ",", "dayfirst": True}}."""
+            found = {c.name: {k: getattr(c, k) for k in ("decimal", "dayfirst") if getattr(c, k) is not None} for c in self.columns.values()}
+            return {name: formats for name, formats in found.items() if formats}
 
         def describe(self) -> dict[str, Any]:
             """What the manifest records about the config a file was processed with."""

@@ -23,7 +23,7 @@ class TextColumnRule(ConfigModel):
     model_config = ConfigDict(frozen=True)
     positional = ("min_mean_chars", "min_mean_words")
 
-    min_mean_chars: int = Field(default=40, ge=0, description="Mean characters per value at or above which a column is free text.")
+    min_mean_chars: float = Field(default=40, ge=0, description="Mean characters per value at or above which a column is free text.")
     min_mean_words: float = Field(default=6.0, ge=0, description="Mean words per value at or above which a column is free text.")
 
 

@@ -5,14 +5,27 @@ from __future__ import annotations
 import typing
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from headwater.config.base import ConfigModel, Strings
 
-# Spellings of a missing value every source gets (case-insensitive, after trimming); types.na_values adds more.
+# Spellings of a missing value every source gets (case-insensitive, after trimming); types.na_values adds more,
+# types.not_na_values removes some, and schema.columns.<c>.na_values / .not_na_values do the same for one column.
 NA_SPELLINGS = frozenset({"", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", "#n/a"})
 OnError = Literal["keep_raw", "quarantine"]
 ON_ERROR: tuple[str, ...] = typing.get_args(OnError)
+DecimalMark = Literal[".", ","]
+
+
+def spelling(value: str) -> str:
+    """A missing-value spelling as it is compared: trimmed and lower-cased."""
+    return value.strip().lower()
+
+
+def overlap(add: list[str], remove: list[str]) -> str | None:
+    """The spellings named both as missing and as data (compared as ``spelling`` does), or None."""
+    both = sorted({spelling(s) for s in add} & {spelling(s) for s in remove})
+    return ", ".join(repr(s) for s in both) if both else None
 
 
 class TypeOptions(ConfigModel):
@@ -26,12 +39,31 @@ class TypeOptions(ConfigModel):
     infer_min_share: float = Field(default=0.9, ge=0.5, le=1.0, description="Share of non-missing values that must parse for a type to be inferred.")
     dayfirst: Literal["auto", True, False] = Field(
         default="auto",
-        description="Numeric dates like 03/04/2024: true (3 April), false (4 March) or auto (decided per column; month first when nothing tells); "
-        "dotted dates (01.03.2024) are always day first.",
+        description="Numeric dates like 03/04/2024: true (3 April), false (4 March) or auto (decided per file from every date column; "
+        "month first when nothing tells); dotted dates (01.03.2024) are always day first.",
     )
     decimal: Literal["auto", ".", ","] = Field(
-        default="auto", description="Decimal mark: '.', ',' or auto (decided per column from unambiguous values like 1.234,50)."
+        default="auto",
+        description="Decimal mark: '.', ',' or auto (decided per file from the unambiguous values of every numeric column, "
+        "like 1.234,50 or 0,125; '.' when nothing tells).",
     )
     na_values: Strings = Field(
         default_factory=list, description="Extra spellings of a missing value (case-insensitive), added to NA, N/A, null, -, ?, none, blank..."
     )
+    not_na_values: Strings = Field(
+        default_factory=list, description="Default missing-value spellings that are data in this source (case-insensitive), e.g. NA for Namibia."
+    )
+    na_codes_are_data: bool = Field(
+        default=True,
+        description="A default spelling shaped like a column's codes is data, not missing: NA among EU, AS, OC (2-letter uppercase codes).",
+    )
+    warn_failed_share: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="A column where more than this share of values fail its type is a warning in the run report."
+    )
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> TypeOptions:
+        both = overlap(self.na_values, self.not_na_values)
+        if both:
+            raise ValueError(f"not_na_values: {both} is also in na_values; a spelling is either missing or data")
+        return self

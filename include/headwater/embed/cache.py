@@ -45,6 +45,17 @@ class EmbeddingCache:
                     found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
+    def missing(self, model: str, keys: list[str]) -> list[str]:
+        """The distinct ``keys`` with no vector for ``model``, in first-seen order (no vector is read)."""
+        unique = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        with connect_sqlite(self.path) as db:
+            for i in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
+                batch = unique[i : i + 500]
+                marks = ",".join("?" * len(batch))
+                found.update(k for (k,) in db.execute(f"SELECT key FROM vectors WHERE model = ? AND key IN ({marks})", (model, *batch)))
+        return [k for k in unique if k not in found]
+
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
         with connect_sqlite(self.path) as db:
             db.executemany(
@@ -78,14 +89,46 @@ def embed_with_cache(cache: EmbeddingCache, model_name: str, texts: list[str], e
     return np.stack([cached[k] for k in keys]).astype(np.float32), len(missing)
 
 
-def embed_cached(settings: Settings, texts: list[str]):  # noqa: ANN201 - (ndarray, int)
-    """Vectors for ``texts`` through the (model, text hash) cache; the model loads only on a miss.
+def fill_cache(cache: EmbeddingCache, model_name: str, texts: list[str], encode, slice_texts: int = 8192) -> int:
+    """Put the vectors of ``texts`` the cache lacks into it, calling ``encode(list_of_texts) -> ndarray`` for them.
 
-    Returns (vectors, number of texts sent to the model).
+    Like ``embed_with_cache`` without returning the vectors: cached vectors are never read, and
+    the misses are encoded and stored ``slice_texts`` at a time, so at most that many vectors are
+    in memory. Returns the number of texts sent to the model (distinct cache misses).
     """
+    by_key: dict[str, str] = {}
+    for text in texts:
+        by_key.setdefault(text_key(text), text)  # the first text of a key is the one encoded, as in embed_with_cache
+    missing = cache.missing(model_name, list(by_key))
+    for start in range(0, len(missing), slice_texts):
+        keys = missing[start : start + slice_texts]
+        cache.put_many(model_name, dict(zip(keys, encode([by_key[k] for k in keys]))))
+    return len(missing)
+
+
+def _model_cache(settings: Settings):  # noqa: ANN202 - (EmbeddingCache, model id, encode)
     cache = EmbeddingCache(Layout(settings.data_dir).embedding_cache)
 
     def encode(batch: list[str]):  # noqa: ANN202
         return embed_texts(load_model(settings.embedding_model), batch, settings.embed_batch_size)
 
-    return embed_with_cache(cache, model_id(settings.embedding_model), texts, encode)
+    return cache, model_id(settings.embedding_model), encode
+
+
+def cache_texts(settings: Settings, texts: list[str]) -> int:
+    """Make sure the (model, text hash) cache holds a vector for every text; the model loads only on a miss.
+
+    Returns the number of texts sent to the model. What the embed stage's first pass runs, one
+    batch of chunks at a time, so that no batch's vectors are held once they are cached.
+    """
+    cache, name, encode = _model_cache(settings)
+    return fill_cache(cache, name, texts, encode)
+
+
+def embed_cached(settings: Settings, texts: list[str]):  # noqa: ANN201 - (ndarray, int)
+    """Vectors for ``texts`` through the (model, text hash) cache; the model loads only on a miss.
+
+    Returns (vectors, number of texts sent to the model).
+    """
+    cache, name, encode = _model_cache(settings)
+    return embed_with_cache(cache, name, texts, encode)

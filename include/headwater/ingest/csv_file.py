@@ -1,4 +1,4 @@
-"""Read one landing file faithfully: detect encoding and delimiter, keep good rows, quarantine bad ones.
+"""Read one landing file faithfully: detect encoding and table, keep good rows, quarantine bad ones, account for every record.
 
 Nothing is interpreted here (no renaming, no typing): the staging table holds every
 accepted record exactly as parsed, with its physical line number, so later stages
@@ -9,6 +9,11 @@ yields records in batches of at most ``n`` (with the issues met on the way) whil
 hashed and decoded; ``parse_csv`` collects them all.
 A broken row never stops the file: the reader quarantines the physical lines of
 the broken record and resynchronizes on the next line.
+
+Where the table is (dialect, lines above it, header rows or none, widths) is decided from the
+head by headwater.ingest.table before any record is read; the lines that are not data (sep line,
+preamble, blank lines, header rows, repeated headers) are counted by kind in ``Structure``, so
+that every physical record is data, quarantined, or a named structural line.
 """
 
 from __future__ import annotations
@@ -32,16 +37,35 @@ from headwater.ingest.sniff import (
     check_not_binary,
     fallback_encoding,
     head_encoding,
-    sniff_delimiter,
 )
 from headwater.ingest.streams import (
     DecodeFailed,
     LandingStream,
+    newline_lines,
     physical_lines,
     text_chunks,
 )
+from headwater.ingest.table import (
+    CR_IN_FIELD,
+    TEXT,
+    TYPED,
+    Shape,
+    by_newline,
+    column_names,
+    cr_parts,
+    find_table,
+    header_key,
+    header_votes,
+    is_blank,
+    names_only,
+    shape,
+    value_kind,
+)
 
 RAW_PREVIEW_CHARS = 2000  # raw text kept per quarantined row
+KEPT_LINES = 100  # line numbers kept per kind of structural line (the count is always whole)
+KEPT_TEXTS = 50  # preamble lines kept with their text
+TEXT_CHARS = 500  # characters kept of each such line
 
 # The csv module's own limit only guards against runaway quotes; the configurable
 # ReadOptions.max_field_chars decides, and quarantines the row instead of failing.
@@ -68,13 +92,43 @@ class ParsedFile:
     records: list[list[str]]
     lines: list[int]
     encoding: str
-    delimiter: str
+    delimiter: str | None
     issues: list[RowIssue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    structure: Structure | None = None
 
     @property
     def rows_read(self) -> int:
         return len(self.records) + len(self.issues)
+
+
+@dataclass
+class Structure:
+    """The physical records of a file that are not data, by kind, and the count of all its records.
+
+    Kinds: ``sep`` (Excel's ``sep=X`` line), ``preamble`` (lines above the table), ``blank``,
+    ``header`` (each header row), ``repeated_header`` (a header row met again among the records).
+    ``records`` counts every physical record the reader met, whatever became of it, so that
+    ``records == data records + quarantined records + sum(counts)`` checks that none was dropped
+    unaccounted.
+    """
+
+    records: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, list[int]] = field(default_factory=dict)  # the first KEPT_LINES line numbers of each kind
+    texts: list[dict[str, object]] = field(default_factory=list)  # preamble lines: {"line", "text"} (first KEPT_TEXTS)
+
+    def add(self, kind: str, line: int, text: str | None = None) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        kept = self.lines.setdefault(kind, [])
+        if len(kept) < KEPT_LINES:
+            kept.append(line)
+        if text is not None and len(self.texts) < KEPT_TEXTS:
+            self.texts.append({"line": line, "text": text[:TEXT_CHARS]})
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 TRIM_CHARS = 1 << 20  # lines of finished records are dropped once this much text has been kept
@@ -96,9 +150,14 @@ class _LineSource:
     quarantined, the rest re-read) instead of buffering the rest of the file.
     """
 
-    def __init__(self, lines: Iterator[str], cap: int) -> None:
-        self._lines = lines
+    def __init__(self, text: Iterator[str], cap: int, dialect: dict[str, object] | None = None) -> None:
+        # With a dialect the text's lines end at \n and a bare \r is decided by table.cr_parts (split_cr);
+        # without one (a file of \r line ends) every \r, \n and \r\n ends a line.
+        self._lines = newline_lines(text, self.split_cr) if dialect is not None else physical_lines(text)
         self.cap = cap
+        self.dialect = dialect
+        self.widths: set[int] = set()  # a bare \r is kept in a field when the line is then a record of one of these widths
+        self.joins = 0  # lines that kept a bare \r as CR_IN_FIELD
         self.kept: list[str] = []
         self.first = 1  # line number of kept[0]
         self.done = 0  # lines up to this one belong to finished records
@@ -131,6 +190,13 @@ class _LineSource:
                 self._trim()
             yield line
 
+    def split_cr(self, line: str) -> list[str]:
+        """The lines read from ``line``, which holds a bare \r (table.cr_parts); counts the lines that keep it in a field."""
+        parts = cr_parts(line, self.widths, self.dialect or {})
+        if len(parts) == 1 and parts[0] != line:
+            self.joins += 1
+        return parts
+
     def _trim(self) -> None:
         drop = self.done - self.first + 1
         if drop > 0:
@@ -149,7 +215,7 @@ class _LineSource:
             size += len(line)
             if size >= RAW_PREVIEW_CHARS:
                 break
-        return "".join(out)[:RAW_PREVIEW_CHARS]
+        return "".join(out)[:RAW_PREVIEW_CHARS].replace(CR_IN_FIELD, "\r")
 
     def restart_after(self, end: int, reread: bool) -> None:
         """Forget lines up to ``end``; queue the kept lines after it to be read again when ``reread``."""
@@ -179,7 +245,7 @@ class ReadAgain(Exception):
 
 
 class CsvFile:
-    """One landing file opened for reading: encoding, delimiter and header decided, records streamed.
+    """One landing file opened for reading: encoding and table (table.find_table) decided, header read, records streamed.
 
     ``source`` is the bytes, a binary file object (read from its current position) or a
     ``LandingStream``. The file is read once, block by block: ``stream`` (a LandingStream) hashes
@@ -192,6 +258,10 @@ class CsvFile:
     through ReadAgain once records were handed out), and ``warnings`` says so.
     After a broken record the reader restarts on the next physical line (or on the line after an
     unclosed quote's first line), so one bad row never costs the rest of the file.
+    ``header`` is one name per staging column (table.shape: generic ``column_N`` without a header,
+    joined names for a multi-row header, ``""`` for an unnamed column), ``delimiter`` None for a
+    single-column file, ``structure`` the structural lines so far, ``describe()`` the manifest's
+    ``table``. An empty file (zero bytes, or blank lines only) has no header and no records.
     Raises UnreadableFile when the file as a whole cannot be read.
     """
 
@@ -219,7 +289,7 @@ class CsvFile:
             self._decode_failed(exc)  # the fallback is not provisional: raises UnreadableFile
 
     def _open(self, encoding: str | None, warning: str | None) -> None:
-        """Decide the encoding (``encoding`` when given) and the delimiter from the head, then read the header."""
+        """Decide the encoding (``encoding`` when given) and the table (table.find_table) from the head, then read the header."""
         self.warnings: list[str] = [warning] if warning else []
         self._head = self.stream.peek(HEAD_BYTES)
         check_not_binary(self._head, self.options.max_nul_share)
@@ -238,19 +308,55 @@ class CsvFile:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
         self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls)
         sample: list[str] = []
-        for text in chunks:  # the first SNIFF_BYTES characters decide the delimiter
+        complete = True
+        for text in chunks:  # the first SNIFF_BYTES characters decide the table
             sample.append(text)
             if sum(map(len, sample)) >= SNIFF_BYTES:
+                complete = False
                 break
-        self.delimiter = self.options.delimiter or sniff_delimiter("".join(sample)[:SNIFF_BYTES])
-        self._src = _LineSource(physical_lines(itertools.chain(sample, chunks)), MIN_RECORD_CAP_CHARS)
-        self._reader = csv.reader(self._src.feed(), delimiter=self.delimiter, strict=True)
-        self._base = 0  # physical lines before the current reader's first line
+        head = "".join(sample)[:SNIFF_BYTES]
+        self.table = table = find_table(head, self.options, complete and len(head) < SNIFF_BYTES)
+        self.delimiter = None if table.single_column else table.delimiter
+        dialect = table.dialect()
+        text = itertools.chain(sample, chunks)
+        # A \n file: a bare \r may be a character of a field (table.cr_parts); a file of \r line ends only: every \r ends a line.
+        self._src = _LineSource(text, MIN_RECORD_CAP_CHARS, dialect if by_newline(head) else None)
+        self._src.widths = {table.width} - {0}  # the lines above the first record are split as find_table split them
+        self._dialect = dialect
+        self.structure = Structure()
         self._consumed = 0  # physical lines read so far
+        feed = self._src.feed()
+        for line in itertools.islice(feed, table.skip):  # the lines above the table, as they are
+            self._skipped(line)
+        self._src.done = self._consumed
+        self._base = self._consumed  # physical lines before the current reader's first line
+        self._reader = csv.reader(feed, **dialect)  # type: ignore[arg-type]
         self._last_error = ""
-        self.header = self._read_header()
+        rows = self._read_header(table.header_rows)
+        self.header_rows = rows
+        self.shape: Shape = shape(column_names(rows), table)
+        self.header = self.shape.names
+        self._src.widths |= {self.shape.width} - {0}
+        # Rows met again among the records that are header rows (first field compared first: the hot path).
+        self._header_keys = {header_key(r) for r in rows}
+        self._firsts = {f for r in rows if r for f in (r[0], "\ufeff" + r[0])}
+        self._brk = False  # the last record was a blank line: a second table may start
+        self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
+        self.fixed = {"trailing_fields_dropped": 0, "rows_padded": 0}
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
+
+    def _skipped(self, line: str) -> None:
+        """Account for one physical line above the table: the sep line, a blank line or preamble."""
+        self._consumed += 1
+        self.structure.records += 1
+        n, text = self._consumed, line.rstrip("\r\n").replace(CR_IN_FIELD, "\r")
+        if n == 1 and self.table.sep_line:
+            self.structure.add("sep", n)
+        elif not text.strip(" \t" + self.table.delimiter):
+            self.structure.add("blank", n)
+        else:
+            self.structure.add("preamble", n, text)
 
     def _decode_failed(self, exc: DecodeFailed) -> tuple[str, str]:
         """After a byte did not decode: (fallback encoding, warning) when UTF-8 came from the head only; else raise UnreadableFile."""
@@ -289,22 +395,63 @@ class CsvFile:
         self._last_raw = self._src.span(start, end)
         self._src.restart_after(end, reread)
         self._consumed = self._base = end
-        self._reader = csv.reader(self._src.feed(), delimiter=self.delimiter, strict=True)
+        self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
         self._last_error = str(exc)
         return end
 
-    def _read_header(self) -> list[str]:
-        while True:
+    def _read_header(self, count: int) -> list[list[str]]:
+        """The ``count`` header rows (blank lines between them are skipped); fewer when the file ends first."""
+        rows: list[list[str]] = []
+        while len(rows) < count:
             item = self._next()
             if item is None:
-                raise UnreadableFile("no header row (file is blank) — file quarantined")
+                break
+            self.structure.records += 1
             line, row, _ = item
             if row is None:
                 for _ in self._chunks:  # a byte that does not decode, later on, is the file's first fault (as it always was)
                     pass
                 raise UnreadableFile(f"line {line}: the header row is not valid CSV ({self._last_error}) — file quarantined; fix the header and drop it again")
-            if row and not (len(row) == 1 and not row[0].strip()):
-                return row
+            if is_blank(row):
+                self.structure.add("blank", line)
+                continue
+            self.structure.add("header", line)
+            rows.append(row)
+        return rows
+
+    @property
+    def lines_read(self) -> int:
+        """Physical lines read so far (all of the file's once the batches are done)."""
+        return self._consumed
+
+    def describe(self) -> dict[str, object]:
+        """What the manifest says about the file's table: dialect, header, lines above it, width fixes, a second table."""
+        t, st = self.table, self.structure
+        header_lines = st.lines.get("header", [])[: len(self.header_rows)]
+        if not self.header_rows:
+            header = "none found" if t.how == "detected" else f"none ({t.how})"
+        elif len(header_lines) == 1:
+            header = f"line {header_lines[0]}"
+        else:
+            header = f"lines {header_lines[0]}-{header_lines[-1]} ({len(header_lines)} header rows, names joined)"
+        out: dict[str, object] = {
+            "header": header,
+            "found_by": t.how,
+            "header_lines": header_lines,
+            "header_as_read": self.header_rows,
+            "delimiter": self.delimiter,
+            "single_column": t.single_column,
+            "quotechar": t.quotechar,
+            "skip_initial_space": t.skipinitialspace,
+            "sep_line": t.sep_line,
+            "preamble": st.texts,
+            "width": {"header": len(self.header_rows[-1]) if self.header_rows else None, "data": t.width, "loaded": self.shape.width},
+            "width_note": self.shape.note,
+            **{k: v for k, v in self.fixed.items() if v},
+        }
+        if self._second:
+            out["second_table"] = {"line": self._second[0], "header": self._second[1]}
+        return out
 
     def batches(self, size: int = 50_000) -> Iterator[Batch]:
         """Records in batches of at most ``size``; each bad row becomes an issue in the batch where it was met.
@@ -325,55 +472,112 @@ class CsvFile:
 
     def _fill(self, size: int) -> Batch | None:
         """The next batch, or None at the end of the file (the loop is the hot path: kept flat)."""
-        width, limit, name = len(self.header), self.options.max_field_chars, self.name
         records: list[list[str]] = []
         lines: list[int] = []
         issues: list[RowIssue] = []
         while len(records) < size:
-            if self._read_rows(records, lines, issues, width, limit, name, size) is None:
+            if self._read_rows(records, lines, issues, size) is None:
                 break
         if not records and not issues:
             return None
         return Batch(records, lines, issues)
 
-    def _read_rows(self, records, lines, issues, width, limit, name, size) -> bool | None:
+    def _read_rows(self, records: list[list[str]], lines: list[int], issues: list[RowIssue], size: int) -> bool | None:
         """Read rows into ``records`` until the batch is full or a broken record was set aside (True), or the end (None)."""
         reader, base, src = self._reader, self._base, self._src
+        width, limit, firsts, brk, joins = self.shape.width or -1, self.options.max_field_chars, self._firsts, self._brk, src.joins
         start = self._consumed + 1
+        n = 0
         try:
             for row in reader:
+                n += 1
                 line, last = start, base + reader.line_num
                 start = last + 1
                 src.done = last  # the kept lines up to ``last`` may go once this row is handled (no read in between)
-                if len(row) == width and max(map(len, row)) <= limit:
+                if src.joins != joins:  # a line of this record kept a bare \r in a field
+                    joins = src.joins
+                    row = [f.replace(CR_IN_FIELD, "\r") for f in row]
+                if len(row) == width and not brk and row[0] not in firsts and max(map(len, row)) <= limit:
                     records.append(row)
                     lines.append(line)
-                elif not row or (len(row) == 1 and not row[0].strip()):
-                    pass  # blank line: not a record
                 else:
-                    if len(row) > width and not any(c.strip() for c in row[width:]):
-                        row = row[:width]  # trailing delimiters only
-                    if len(row) != width:
-                        issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", src.span(line, last)))
-                    elif max(map(len, row)) > limit:
-                        i = max(range(width), key=lambda k: len(row[k]))
-                        reason = (
-                            f"{name} line {line}: field {i + 1} ({self.header[i].strip() or 'unnamed'}) has {len(row[i]):,} characters, "
-                            f"more than read.max_field_chars={limit:,} — row quarantined"
-                        )
-                        issues.append(RowIssue(line, reason, src.span(line, last)))
-                    else:
-                        records.append(row)
-                        lines.append(line)
+                    self._odd_row(row, line, last, records, lines, issues)
+                    brk = self._brk
                 if len(records) >= size:
                     self._consumed = last
+                    self.structure.records += n
                     return True
             self._consumed = start - 1
+            self.structure.records += n
             return None
         except (csv.Error, RecordTooLong) as exc:
+            self.structure.records += n
             self._recover(start, exc)
-        issues.append(RowIssue(start, f"{name} line {start}: unparseable CSV ({self._last_error}) — row quarantined", self._last_raw))
+        self.structure.records += 1
+        issues.append(RowIssue(start, f"{self.name} line {start}: unparseable CSV ({self._last_error}) — row quarantined", self._last_raw))
         return True
+
+    def _odd_row(self, row: list[str], line: int, last: int, records: list[list[str]], lines: list[int], issues: list[RowIssue]) -> None:
+        """Every record the hot path does not simply keep: blank, repeated header, second table, width fixes, too long."""
+        width, limit, name = self.shape.width, self.options.max_field_chars, self.name
+        if is_blank(row):
+            self.structure.add("blank", line)
+            self._brk = True
+            return
+        if header_key(row) in self._header_keys:
+            self.structure.add("repeated_header", line)
+            return
+        if self._second is None and self._brk and self._starts_table(row):
+            self._second = (line, row)
+        if self._second is not None:
+            self._brk = True  # every record from here on takes this path
+            at, head = self._second
+            reason = (
+                f"{name} line {line}: a second table starts here (header {_cells(head)}) — its lines are quarantined; split the file"
+                if line == at else f"{name} line {line}: part of the second table that starts at line {at} — row quarantined; split the file"
+            )
+            issues.append(RowIssue(line, reason, self._src.span(line, last)))
+            return
+        self._brk = False
+        if len(row) > width and not any(c.strip() for c in row[width:]):
+            row = row[:width]  # trailing delimiters only
+            self.fixed["trailing_fields_dropped"] += 1
+        elif self.shape.pad and len(row) == width - 1:
+            row = [*row, ""]
+            self.fixed["rows_padded"] += 1
+        if len(row) != width:
+            issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", self._src.span(line, last)))
+        elif max(map(len, row)) > limit:
+            i = max(range(width), key=lambda k: len(row[k]))
+            reason = (
+                f"{name} line {line}: field {i + 1} ({self.header[i].strip() or 'unnamed'}) has {len(row[i]):,} characters, "
+                f"more than read.max_field_chars={limit:,} — row quarantined"
+            )
+            issues.append(RowIssue(line, reason, self._src.span(line, last)))
+        else:
+            records.append(row)
+            lines.append(line)
+
+    def _starts_table(self, row: list[str]) -> bool:
+        """After a blank line, does ``row`` read as the header of another table?
+
+        It does when it is names only (table.names_only) over at least half of this table's typed
+        columns, or, of another width, text only. A table of text columns only gives no evidence:
+        its second table is found only when its width differs (its rows are then quarantined for it).
+        """
+        filled = [c for c in row if c.strip()]
+        if len(filled) < 2 or not self.header_rows:
+            return False
+        if len(row) == self.shape.width:
+            typed = sum(1 for c in self.table.columns if c.kind in TYPED)
+            names = sum(1 for v in header_votes(row, self.table.columns) if v > 0)
+            return names_only(row, self.table.columns) and names * 2 >= typed
+        return all(value_kind(c) == TEXT for c in filled)
+
+
+def _cells(row: list[str]) -> str:
+    text = ", ".join(repr(c) for c in row[:8])
+    return f"[{text}{', ...' if len(row) > 8 else ''}]"
 
 
 @contextlib.contextmanager
@@ -411,4 +615,4 @@ def parse_csv(data: bytes | BinaryIO, name: str, options: ReadOptions | None = N
         except ReadAgain:
             f.restart()
             continue
-        return ParsedFile(f.header, records, lines, f.encoding, f.delimiter, issues, f.warnings)
+        return ParsedFile(f.header, records, lines, f.encoding, f.delimiter, issues, f.warnings, f.structure)

@@ -89,9 +89,7 @@ def _looks_western(data: bytes) -> bool:
 
 
 def check_not_binary(data: bytes, max_control_share: float = 0.05) -> None:
-    """Reject empty, compressed, binary or HTML payloads before trying to parse them."""
-    if not data:
-        raise UnreadableFile("empty file (0 bytes) — file quarantined")
+    """Reject compressed, binary or HTML payloads before trying to parse them (an empty file is not one: it has no rows)."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             raise UnreadableFile(f"{kind} data with a CSV name — file quarantined; decompress/convert it and drop it again")

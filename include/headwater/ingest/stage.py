@@ -82,6 +82,8 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
         "status": OK,
         "error": None,
         "rows_read": 0,
+        "records": 0,
+        "structural": {},
         "curated": 0,
         "duplicates": 0,
         "quarantined": 0,
@@ -111,12 +113,18 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
             return save_stage(settings, ref, manifest, "ingest", started)
         fp = _record_content(manifest, landing, ref, settings, expected_sha256)
     ledger.record(ref.source, fp, IN_PROGRESS)  # the hash of the bytes read; embed records the outcome
+    structure = reader.structure
     manifest.update(
         encoding=reader.encoding,
         delimiter=reader.delimiter,
         read_warnings=reader.warnings,
         header=reader.header,
+        table=reader.describe(),
         rows_read=rows_read,
+        records=structure.records,
+        lines=reader.lines_read,
+        structural=dict(structure.counts),
+        structural_lines=structure.lines,
         quarantined=issues,
         # where ingest's rows end in the quarantine file: clean appends its own rows after them
         ingest_quarantined=issues,

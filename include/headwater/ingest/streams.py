@@ -12,7 +12,7 @@ import codecs
 import hashlib
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO, Self
 
 READ_BLOCK = 1 << 20  # bytes read (and decoded) at a time
@@ -197,6 +197,37 @@ def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end) -> Iter
         if not block:
             on_end(nuls)
             return
+
+
+def newline_lines(chunks: Iterator[str], bare_cr: Callable[[str], list[str]] | None = None) -> Iterator[str]:
+    """Lines ending in \n (line ends kept): a \r not followed by \n does not end a line here.
+
+    ``bare_cr(line)`` gives the lines to yield instead of a line holding such a \r (csv_file decides
+    whether it is text or a line end); it is asked only in blocks that hold one, so \n and \r\n text
+    costs no check per line.
+    """
+    rest: list[str] = []  # the unfinished last line, in pieces
+    for text in chunks:
+        if "\n" not in text:
+            rest.append(text)
+            continue
+        if rest:
+            text = "".join(rest) + text
+            rest.clear()
+        lines = io.StringIO(text, newline="\n").readlines()
+        if not lines[-1].endswith("\n"):
+            rest.append(lines.pop())
+        if bare_cr is None or text.count("\r") == text.count("\r\n"):
+            yield from lines
+        else:
+            for line in lines:
+                if "\r" in line and (line.count("\r") > 1 or not line.endswith("\r\n")):
+                    yield from bare_cr(line)
+                else:
+                    yield line
+    if rest:
+        last = "".join(rest)
+        yield from bare_cr(last) if bare_cr is not None and "\r" in last else [last]
 
 
 def physical_lines(chunks: Iterator[str]) -> Iterator[str]:

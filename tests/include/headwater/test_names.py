@@ -22,10 +22,41 @@ from headwater.names import standardize_columns, standardize_name
         ("  E-Mail Address (work) ", "e_mail_address_work"),
         ("", "column_3"),
         ("   ", "column_3"),
+        # non-Latin letters are kept, lower-cased (issue 9, item 15)
+        ("Имя", "имя"),
+        ("Город", "город"),
+        ("Край", "край"),  # й keeps its breve: only Latin letters lose their accents
+        ("имяКлиента", "имя_клиента"),
+        ("ДАТА РОЖДЕНИЯ", "дата_рождения"),
+        ("Όνομα Πελάτη", "όνομα_πελάτη"),
+        ("ΟΔΟΣ", "οδος"),  # final sigma lower-cases as Python's str.lower does
+        ("名前", "名前"),
+        ("顧客番号 (ID)", "顧客番号_id"),
+        ("ｶﾞｲﾄﾞ", "ガイド"),  # half-width katakana: NFKD compatibility, then NFC
+        ("이름", "이름"),
+        ("नाम", "नाम"),  # the vowel sign (a spacing mark) stays inside the word
+        ("السعر %", "السعر_pct"),
+        ("Kırmızı", "kırmızı"),  # a Latin letter with no ASCII decomposition is kept, not dropped
+        ("Café №", "cafe_no"),
+        ("★", "column_3"),
     ],
 )
 def test_standardize_name(raw: str, expected: str) -> None:
     assert standardize_name(raw, 3) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Имя", "imia"), ("Город", "gorod"), ("名前", "ming_qian"), ("Όνομα Πελάτη", "onoma_pelate"), ("Prénom", "prenom"), ("Straße", "strasse")],
+)
+def test_transliteration_is_optional(raw: str, expected: str) -> None:
+    assert standardize_name(raw, 1, transliterate=True) == expected
+
+
+def test_non_latin_headers_never_become_generic_names() -> None:
+    assert standardize_columns(["Имя", "Город"]) == ["имя", "город"]
+    assert standardize_columns(["Имя", "Город"], transliterate=True) == ["imia", "gorod"]
+    assert standardize_columns(["名前", "名前", "都市"]) == ["名前", "名前_2", "都市"]
 
 
 def test_collisions_get_numbered_suffixes_in_header_order() -> None:

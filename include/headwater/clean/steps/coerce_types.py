@@ -2,56 +2,87 @@
 
 A value that fails coercion is never silently turned into a missing value: it is kept
 verbatim in ``<col>__raw`` (``on_error: keep_raw``, the default) or its row is quarantined
-with the column and value in the reason (``on_error: quarantine``). Parsing itself is
-headwater.clean.values.
+with the column and value in the reason (``on_error: quarantine``). A number float64 cannot
+hold exactly keeps the nearest double in the column and its text in ``<col>__raw`` (in both
+modes: it is not an error). Parsing itself is headwater.clean.values.
+
+The decimal mark and the day order are the file's: decided once, on the file's first batch,
+from the votes of every column that may hold numbers or dates (``value_formats``), unless the
+source (``types.decimal``, ``types.dayfirst``) or the column (``schema.columns.<c>.decimal``,
+``.dayfirst``) says.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, data_columns
-from headwater.clean.values import coerce, infer_type
+from headwater.clean.values import coerce, decimal_votes, dayfirst_votes, infer_type
 from headwater.config.types import TypeOptions
+from headwater.names import looks_like_identifier
+
+NUMBER_TYPES = ("integer", "number")
+DATE_TYPES = ("date", "datetime")
+
 
 class CoerceTypes:
-    """Give every column its declared (or inferred) type; a value that fails goes to <col>__raw or quarantine."""
+    """Give every column its declared (or inferred) type; a value that fails goes to <col>__raw or quarantine.
+
+    ``formats``: per-column overrides of the file's decimal mark and day order,
+    ``{column: {"decimal": ",", "dayfirst": True}}`` (headwater.config.source.SourceConfig.column_formats).
+    """
 
     name = "coerce_types"
 
-    def __init__(self, declared: dict[str, str] | None = None, options: TypeOptions | None = None, identifiers: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        declared: dict[str, str] | None = None,
+        options: TypeOptions | None = None,
+        identifiers: set[str] | None = None,
+        formats: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.declared = declared or {}
         self.options = options or TypeOptions()
         self.identifiers = identifiers or set()
+        self.overrides = formats or {}
         # Decisions are sticky: the first batch of a file decides each column's type, decimal mark
         # and day order, and later batches follow, so a file is typed the same however it is batched.
         self.decided: dict[str, str] = {}  # column -> type (also recorded in the manifest)
-        self.formats: dict[str, dict[str, object]] = {}
+        self.formats: dict[str, dict[str, Any]] = {}  # column -> its decimal mark and day order
+        self.file_formats: dict[str, Any] | None = None  # the file's decimal mark and day order, with the votes
+        self.tally: dict[str, Counter[str]] = {}  # column -> values present, failed, inexact (every batch)
 
     def column_type(self, name: str, series: pd.Series) -> str:
         if name in self.declared:
             return self.declared[name]
         if name in self.identifiers or not self.options.infer:
             return "string"
-        return infer_type(name, series, self.options)
+        return infer_type(name, series, self.options, self._formats_of(name))
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         out = df.copy()
         reasons = pd.Series("", index=df.index, dtype=object)
-        for col in [c for c in data_columns(df) if not c.endswith(RAW_SUFFIX)]:
+        columns = [c for c in data_columns(df) if not c.endswith(RAW_SUFFIX)]
+        if self.file_formats is None:
+            self.file_formats = self._decide_file_formats(df, columns)
+        for col in columns:
             kind = self.decided.get(col) or self.column_type(col, df[col])
             self.decided[col] = kind
             if kind in ("string", "text"):
                 continue
-            result = coerce(df[col], kind, self.options, self.formats.setdefault(col, {}))
+            result = coerce(df[col], kind, self.options, self._formats_of(col))
+            tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
+            tally.update(values=int(df[col].notna().sum()), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
             out[col] = result.values
-            if not result.failed.any():
-                continue
-            if self.options.on_error == "keep_raw":
-                # Keep the original text next to the typed column: nothing is silently lost.
-                raw = df[col].astype("string").where(result.failed)
+            keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
+            if keep.any():
+                # Keep the original text next to the typed column: nothing is silently lost or rounded.
+                raw = df[col].astype("string").where(keep)
                 out.insert(out.columns.get_loc(col) + 1, col + RAW_SUFFIX, raw)
-            else:
+            if self.options.on_error == "quarantine" and result.failed.any():
                 bad = df.loc[result.failed, col].astype(str)
                 reasons[result.failed] += [f"; {col}={v!r} is not a valid {kind}" for v in bad]
         if self.options.on_error == "quarantine" and (reasons != "").any():
@@ -60,3 +91,55 @@ class CoerceTypes:
             rejected = df.loc[rejected.index].assign(**{REASON: rejected[REASON]})
             return StepOutput(out[reasons == ""], quarantined=rejected)
         return StepOutput(out)
+
+    def _formats_of(self, col: str) -> dict[str, Any]:
+        """The column's decimal mark and day order: its override, else the file's (decided on the first batch)."""
+        if col not in self.formats:
+            file = self.file_formats or {}
+            self.formats[col] = {k: file[k] for k in ("decimal", "dayfirst") if k in file} | self.overrides.get(col, {})
+        return self.formats[col]
+
+    def _decide_file_formats(self, df: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
+        """The file's decimal mark and day order from the votes of every column that may hold numbers or dates.
+
+        Columns declared string/text/boolean, identifiers, and (without inference) undeclared columns
+        do not vote; a column with its own override does not vote on what it overrides. Nothing
+        voting (or a tie) leaves '.' and month first, as ``types`` options default.
+        """
+        decimals: Counter[str] = Counter({".": 0, ",": 0})
+        days: Counter[bool] = Counter({True: 0, False: 0})
+        for col in columns:
+            kind = self.declared.get(col)
+            if kind is None and (col in self.identifiers or looks_like_identifier(col) or not self.options.infer):
+                continue
+            values = df[col].dropna().astype("string").str.strip().drop_duplicates()
+            override = self.overrides.get(col, {})
+            if kind in (None, *NUMBER_TYPES) and "decimal" not in override:
+                decimals.update(decimal_votes(values))
+            if kind in (None, *DATE_TYPES) and "dayfirst" not in override:
+                days.update(dayfirst_votes(values))
+        decimal = self.options.decimal if self.options.decimal != "auto" else ("," if decimals[","] > decimals["."] else ".")
+        dayfirst = bool(self.options.dayfirst) if self.options.dayfirst != "auto" else days[True] > days[False]
+        return {
+            "decimal": decimal,
+            "decimal_votes": {".": decimals["."], ",": decimals[","]},
+            "dayfirst": dayfirst,
+            "dayfirst_votes": {"day_first": days[True], "month_first": days[False]},
+            "columns": {c: dict(v) for c, v in self.overrides.items() if c in columns},
+        }
+
+    def warnings(self) -> list[str]:
+        """One line per column where more than ``options.warn_failed_share`` of the values failed the column's type.
+
+        E.g. ``born: 3 of 4 values (75%) are not a valid date (declared type) — kept in born__raw``.
+        """
+        lines = []
+        for col, tally in self.tally.items():
+            values, failed = tally["values"], tally["failed"]
+            if values and failed / values > self.options.warn_failed_share:
+                how = "declared" if col in self.declared else "inferred"
+                where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"
+                lines.append(
+                    f"{col}: {failed} of {values} values ({failed / values:.0%}) are not a valid {self.decided[col]} ({how} type) — {where}"
+                )
+        return lines

@@ -98,3 +98,27 @@ def test_url_parts_and_phrases_across_sentences_are_not_keywords() -> None:
 def test_score_before_fit_fails_with_a_hint() -> None:
     with pytest.raises(RuntimeError, match="before fit"):
         KeywordExtractor().score("anything")
+
+
+class _Rereadable:
+    """A column read again on each iteration, counting the passes (as headwater.chunk.table.ColumnTexts does)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts, self.passes = texts, 0
+
+    def __iter__(self):
+        self.passes += 1
+        yield from self.texts
+
+
+def test_fitting_on_a_streamed_column_equals_fitting_on_a_list() -> None:
+    texts = TICKETS * 3 + ["Trail running again; billing address again.", "and the or but"]
+    streamed = _Rereadable(texts)
+    a, b = KeywordExtractor().fit(texts), KeywordExtractor().fit(streamed)
+    assert streamed.passes == 2  # phrases, then document frequencies: never held as a list
+    assert a.phrases.phrasegrams == b.phrases.phrasegrams
+    assert a.dictionary.token2id == b.dictionary.token2id and a.dictionary.dfs == b.dictionary.dfs
+    assert a.dictionary.num_docs == b.dictionary.num_docs == 11 and a.dictionary.num_pos == b.dictionary.num_pos
+    assert all(a.score(t) == b.score(t) for t in texts)
+    one_shot = KeywordExtractor().fit(iter(texts))  # a generator is read into a list for its second pass
+    assert all(a.score(t) == one_shot.score(t) for t in texts)

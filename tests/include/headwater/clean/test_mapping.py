@@ -121,3 +121,20 @@ def test_validation_quarantines_rows_naming_column_and_rule() -> None:
         "line 4: fails schema customer — customer_id='X-9' breaks pattern ^C-\\d+$; lifetime_value=-1.0 breaks min 0 — row quarantined",
     ]
     assert ValidateSchema(None).apply(df).kept.equals(df)
+
+
+def test_non_latin_headers_match_canonical_names_and_aliases() -> None:
+    schema = SchemaSpec("people", [ColumnSpec("имя"), ColumnSpec("city", aliases=["Город"]), ColumnSpec("名前")])
+    assert _how(["Имя", "Город", "名前", "Возраст"], schema) == [
+        ("Имя", "имя", "имя", "exact", 100.0),
+        ("Город", "город", "city", "alias", 100.0),
+        ("名前", "名前", "名前", "exact", 100.0),
+        ("Возраст", "возраст", None, "unmapped", 0.0),
+    ]
+    # transliterated, the header and the canonical name meet as ASCII, and the column keeps its canonical name
+    assert _how(["Имя", "Город"], schema, transliterate=True) == [
+        ("Имя", "imia", "имя", "exact", 100.0),
+        ("Город", "gorod", "city", "alias", 100.0),
+    ]
+    assert map_columns(["Имя", "Город"], None, MappingOptions(transliterate=True)).order == ["imia", "gorod"]
+    assert map_columns(["Имя", "Город"], None).order == ["имя", "город"]

@@ -84,3 +84,27 @@ def test_options_are_validated_naming_the_key() -> None:
 def test_na_spellings() -> None:
     assert all(is_na(v) for v in ["", " ", "NA", "n/a", "NULL", "-", "?", "None", "nan"])
     assert not any(is_na(v) for v in ["0", "no", "N", "Nancy"])
+
+
+def test_text_stats_over_batches_decide_like_the_whole_column() -> None:
+    import pandas as pd
+
+    from headwater.clean.text import TextStats, looks_like_free_text
+    from headwater.config.text import TextColumnRule
+
+    rule = TextColumnRule(min_mean_chars=10, min_mean_words=2.25)
+    # means exactly on the thresholds (40 chars, 9 words in 4 values), missing values skipped, numbers as their str
+    col = pd.Series(["abcd efghi", None, "abcdefghij klmnopqrst", "", "x y z w v"], dtype="str")
+    assert looks_like_free_text(col, rule) is True
+    assert looks_like_free_text(col, TextColumnRule(min_mean_chars=10, min_mean_words=2.26)) is False
+    for size in (1, 2, 3, 5):
+        stats = TextStats()
+        for start in range(0, len(col), size):
+            stats.add(col.iloc[start : start + size])
+        assert (stats.values, stats.chars, stats.words) == (4, 40, 9)
+        assert stats.free_text(rule) is True
+        assert stats.free_text(TextColumnRule(min_mean_chars=10, min_mean_words=2.26)) is False
+        assert stats.free_text(TextColumnRule(min_mean_chars=10.01, min_mean_words=2.25)) is False
+    assert TextStats().add(pd.Series([None, None], dtype="str")).free_text(rule) is False
+    numbers = pd.Series([12345, 678], dtype="Int64")
+    assert (TextStats().add(numbers).chars, looks_like_free_text(numbers)) == (8, False)

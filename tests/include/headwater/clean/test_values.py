@@ -1,4 +1,5 @@
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -10,7 +11,9 @@ from headwater.config.schema import ColumnSpec, SchemaSpec
 from headwater.config.source import SourceConfig
 from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.steps.null_spellings import NullSpellings
-from headwater.clean.values import coerce, dayfirst_vote, decimal_vote, infer_type, parse_bool, parse_date, parse_number
+from headwater.clean.values import (
+    coerce, dayfirst_vote, decimal_vote, decimal_votes, infer_type, number_texts, parse_bool, parse_date, parse_decimal, parse_number,
+)
 from headwater.config.types import TypeOptions
 
 
@@ -130,7 +133,7 @@ def _frame(header, rows):
 
 def test_null_spellings_become_missing_with_configured_extras() -> None:
     df = _frame(["a", "b"], [["N/A", "x"], [" null ", "unknown"], ["-", "?"], ["0", "none"]])
-    out = NullSpellings(["Unknown"]).apply(df).kept
+    out = NullSpellings(TypeOptions(na_values=["Unknown"])).apply(df).kept
     assert out["a"].tolist()[3] == "0" and out["a"].isna().tolist() == [True, True, True, False]
     assert out["b"].isna().tolist() == [False, True, True, True]
 
@@ -191,3 +194,114 @@ def test_type_decisions_are_sticky_across_batches() -> None:
     # alone, the second batch shows no day-first evidence (02/03 would be 3 February): it follows the first
     assert second["amount"].tolist()[0] == 1.5 and second["amount__raw"].tolist()[1] == "oops"
     assert second["day"].tolist() == [date(2024, 3, 2), date(2024, 4, 3)]
+
+
+# ------------------------------------------------------------------ exact integers (issue 9, item 11)
+
+
+def test_integers_beyond_2_53_are_exact_in_int64_never_rounded() -> None:
+    s = pd.Series(
+        ["4611686018427387905", "-4611686018427387905", "9007199254740993", "9223372036854775807", "-9223372036854775808",
+         "0009223372036854775807", "1,234,567", "(12)", "12.000", None],
+        dtype="string",
+    )
+    got = coerce(s, "integer")
+    assert str(got.values.dtype) == "Int64"
+    assert got.values.tolist()[:9] == [
+        4611686018427387905, -4611686018427387905, 9007199254740993, 9223372036854775807, -9223372036854775808,
+        9223372036854775807, 1234567, -12, 12,
+    ]
+    assert pd.isna(got.values.tolist()[9]) and got.failed.tolist() == [False] * 10
+
+
+def test_integers_beyond_int64_fail_and_are_not_rounded_into_range() -> None:
+    s = pd.Series(["9223372036854775808", "-9223372036854775809", "123456789012345678901234567890", "1.5", "7"], dtype="string")
+    got = coerce(s, "integer")
+    assert got.failed.tolist() == [True, True, True, True, False]
+    assert got.values.isna().tolist() == [True, True, True, True, False] and got.values.tolist()[4] == 7
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["4611686018427387905", None, "1234567890123456789"], "integer"),  # 19-digit ids with a blank: Int64
+        (["-4611686018427387905", "-1", "3"], "integer"),  # negative big integers
+        (["9223372036854775808", "1", "2"], "string"),  # beyond Int64: the digits stay exact as text
+        (["4.0", "5", "6"], "number"),  # a decimal written is a number
+        (["12%", "5", "6"], "number"),
+        (["19760607", "20240115"], "integer"),  # undeclared compact dates stay (exact) integers
+    ],
+)
+def test_infer_type_never_tests_integrality_on_floats(values: list, expected: str) -> None:
+    assert infer_type("status", pd.Series(values, dtype="string")) == expected
+
+
+def test_numbers_float64_cannot_hold_are_flagged_inexact_with_the_nearest_double() -> None:
+    s = pd.Series(
+        ["0.1", "0.12345678901234567890", "4611686018427387905", "4611686018427387904", "123.45678901234567", "9007199254740993", "2.5"],
+        dtype="string",
+    )
+    got = coerce(s, "number")
+    assert got.inexact.tolist() == [False, True, True, False, False, True, False]
+    assert got.failed.tolist() == [False] * 7
+    assert got.values.tolist() == [0.1, 0.12345678901234568, 4611686018427387904.0, 4611686018427387904.0, 123.45678901234567, 9007199254740992.0, 2.5]
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "expected"),
+    [
+        ("1.234.567,89", ",", Decimal("1234567.89")),
+        ("1,234,567.89", ".", Decimal("1234567.89")),
+        ("1,234,567,89", ".", None),  # the fractional part uses the decimal mark, not the group separator
+        ("1.234.567.89", ",", None),
+        ("0,125", ",", Decimal("0.125")),
+        ("0,125", ".", None),  # a leading 0 group is never a thousands group
+        ("1,234", ",", Decimal("1.234")),
+        ("4611686018427387905", ".", Decimal("4611686018427387905")),
+        ("12%", ".", Decimal("0.12")),
+        ("1e5000", ".", None),
+    ],
+)
+def test_parse_decimal_is_exact(text: str, decimal: str, expected: Decimal | None) -> None:
+    assert parse_decimal(text, decimal) == expected
+
+
+def test_decimal_votes_read_a_leading_zero_group_as_a_decimal_part() -> None:
+    assert [decimal_vote(v) for v in ["0,125", "0,40", "0.125", "-0,5", "1,204", "01.03.2024", "1 234,5", "$0,125"]] == [
+        ",", ",", ".", ",", None, None, ",", ",",
+    ]
+    assert decimal_votes(pd.Series(["0,125", "0,40", "1,204", "3.5", "x"], dtype="string")) == {",": 2, ".": 1}
+
+
+def test_number_texts_are_plain_exact_decimals() -> None:
+    s = pd.Series(["+5", "1.234,50", "(45)", "1e3", "12%", "oops", None], dtype="string")
+    assert number_texts(s, ",").tolist() == ["5", "1234.50", "-45", "1000", "0.12", pd.NA, pd.NA]
+
+
+# ------------------------------------------------------------------ compact dates (issue 9, item 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("19760607", datetime(1976, 6, 7)),
+        ("20240229", datetime(2024, 2, 29)),
+        ("20240115T1015", datetime(2024, 1, 15, 10, 15)),
+        ("20240115T101530Z", datetime(2024, 1, 15, 10, 15, 30)),
+        ("20240115T101530.25+0200", datetime(2024, 1, 15, 8, 15, 30, 250000)),
+        ("20230229", None),
+        ("20241345", None),
+        ("2024-13-45", None),
+    ],
+)
+def test_parse_date_reads_iso_8601_basic_format(text: str, expected: datetime | None) -> None:
+    assert parse_date(text) == (None if expected is None else expected.replace(tzinfo=timezone.utc))
+
+
+def test_declared_date_column_reads_compact_dates_and_fails_impossible_ones() -> None:
+    s = pd.Series(["19760607", "2024-13-45", "20240230", "1990-01-02", None], dtype="string")
+    got = coerce(s, "date")
+    assert got.values.tolist()[0] == date(1976, 6, 7) and got.values.tolist()[3] == date(1990, 1, 2)
+    assert got.failed.tolist() == [False, True, True, False, False]
+    stamps = coerce(pd.Series(["20240115T101530Z", "2024-01-15T10:15:30Z"], dtype="string"), "datetime")
+    assert stamps.values.tolist() == [pd.Timestamp("2024-01-15 10:15:30", tz="UTC")] * 2

@@ -129,3 +129,45 @@ def test_embedded_sections_are_built_by_their_modules(tmp_path: Path, section, m
     path = _write(tmp_path, "s.yaml", f"files: [a.csv]\n{text}\n")
     with pytest.raises(ConfigError, match=f"^{path}: {key}"):
         load_sources(tmp_path)
+
+
+def test_value_options_per_source_and_per_column(tmp_path: Path) -> None:
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        "files: [places*.csv]\n"
+        "types: {na_values: [unknown], not_na_values: [NA], na_codes_are_data: false, warn_failed_share: 0.25}\n"
+        "mapping: {transliterate: true}\n"
+        "schema:\n  columns:\n"
+        "    answer: {not_na_values: N/A, na_values: [tbd]}\n"
+        "    rate: {type: number, decimal: ','}\n"
+        "    born: {type: date, dayfirst: true}\n"
+        "    имя: string\n",
+        encoding="utf-8",
+    )
+    config = load_source(path)
+    assert (config.types.na_values, config.types.not_na_values, config.types.na_codes_are_data) == (["unknown"], ["NA"], False)
+    assert (config.types.warn_failed_share, config.mapping.transliterate) == (0.25, True)
+    assert (config.columns["answer"].not_na_values, config.columns["answer"].na_values) == (["N/A"], ["tbd"])
+    assert config.column_formats == {"rate": {"decimal": ","}, "born": {"dayfirst": True}}
+    assert list(config.columns) == ["answer", "rate", "born", "имя"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("types: {na_values: [NA], not_na_values: [' na ']}", "types.not_na_values: 'na' is also in na_values; a spelling is either missing or data"),
+        ("schema: {columns: {a: {na_values: [N/A], not_na_values: [n/a]}}}",
+         "schema.columns.a.not_na_values: 'n/a' is also in na_values; a spelling is either missing or data"),
+        ("schema: {columns: {a: {type: string, decimal: ','}}}", "schema.columns.a.decimal: only integer/number columns take decimal (type is string)"),
+        ("schema: {columns: {a: {type: number, dayfirst: true}}}", "schema.columns.a.dayfirst: only date/datetime columns take dayfirst (type is number)"),
+        ("schema: {columns: {a: {type: number, decimal: ';'}}}", "schema.columns.a.decimal: ';' is not one of ., ','"),
+        ("types: {warn_failed_share: 2}", "types.warn_failed_share: 2 must be in [0.0, 1.0]"),
+        ("schema: {columns: {Имя: string}}", "schema.columns.Имя: canonical names must be snake_case; write 'имя'"),
+    ],
+)
+def test_value_options_are_checked(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("files: [a.csv]\n" + text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_source(path)
+    assert str(err.value) == f"{path}: {message}"

@@ -51,6 +51,13 @@ FILES: dict[str, bytes] = {
     "header_and_blank_lines.csv": b"id,name\n\n\n   \n",
     "duplicate_and_blank_headers.csv": b"id,Name,NAME,,\n1,a,b,c,d\n",
     "broken_header_quote.csv": b'"id,name\n1,Ann\n',
+    # -- where the table is (issue 9)
+    "single_column_commas.csv": b"review\nNice fit, runs large\nColour faded, sent back\n",
+    "no_header.csv": b"K-17,2025-03-01,Quito,3.10\nK-18,2025-03-01,Accra,8.00\n",
+    "preamble_lines.csv": b"Sales report Q1\nPeriod: 2025-01-01 to 2025-03-31\nNOTE,,,\nid,city,amount,day\n1,Quito,3.10,2025-03-01\n2,Accra,8.00,2025-03-02\n",
+    "excel_sep_line.csv": b"sep=;\nid;name\n1;Ann\n2;Bob\n",
+    "repeated_header.csv": b"id,amount\n1,10\n2,20\n\xef\xbb\xbfid,amount\n3,30\n",
+    "bare_cr_in_field.csv": b"id,text,user\n1,hello\rworld,bob\n2,x,y\n3,z,w\n",
     # -- values (type coercion and schema validation, see config/)
     "bad_number_kept_raw.csv": b"id,amount\n" + b"".join(f"{i},{i}.5\n".encode() for i in range(1, 10)) + b"10,twelve\n",
     "strict_bad_values.csv": b"id,amount,when\n1,10,2024-01-01\n2,twelve,2024-01-02\n3,3,soon\n4,\"1,204.50\",15/02/2024\n",

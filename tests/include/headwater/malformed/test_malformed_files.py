@@ -55,6 +55,12 @@ EXPECTED: dict[str, tuple[str, int, int, int, int, list[str] | str]] = {
     "header_only.csv": ("empty", 0, 0, 0, 0, []),
     "header_and_blank_lines.csv": ("empty", 0, 0, 0, 0, []),
     "duplicate_and_blank_headers.csv": ("ok", 1, 1, 0, 0, []),
+    "single_column_commas.csv": ("ok", 2, 2, 0, 0, []),
+    "no_header.csv": ("ok", 2, 2, 0, 0, []),
+    "preamble_lines.csv": ("ok", 2, 2, 0, 0, []),
+    "excel_sep_line.csv": ("ok", 2, 2, 0, 0, []),
+    "repeated_header.csv": ("ok", 3, 3, 0, 0, []),
+    "bare_cr_in_field.csv": ("ok", 3, 3, 0, 0, []),
     "broken_header_quote.csv": ("quarantined", 0, 0, 0, 0,
         "line 1: the header row is not valid CSV (unexpected end of data) — file quarantined; fix the header and drop it again"),
     "bad_number_kept_raw.csv": ("ok", 10, 10, 0, 0, []),
@@ -67,8 +73,9 @@ EXPECTED: dict[str, tuple[str, int, int, int, int, list[str] | str]] = {
         "strict_schema_violations.csv line 4: fails schema strict — amount=-4.0 breaks min 0 — row quarantined",
         "strict_schema_violations.csv line 5: fails schema strict — id is missing (nullable: false) — row quarantined",
     ]),
-    "empty.csv": ("quarantined", 0, 0, 0, 0, "empty file (0 bytes) — file quarantined"),
-    "blank.csv": ("quarantined", 0, 0, 0, 0, "no header row (file is blank) — file quarantined"),
+    # issue 9 item 10: a file with no content (zero bytes, or blank lines only) is empty, not an error
+    "empty.csv": ("empty", 0, 0, 0, 0, []),
+    "blank.csv": ("empty", 0, 0, 0, 0, []),
     "gzip_disguised.csv": ("quarantined", 0, 0, 0, 0, f"gzip {BINARY}"),
     "zip_disguised.csv": ("quarantined", 0, 0, 0, 0, f"zip (or xlsx/docx) {BINARY}"),
     "pdf_disguised.csv": ("quarantined", 0, 0, 0, 0, f"pdf {BINARY}"),
@@ -76,6 +83,23 @@ EXPECTED: dict[str, tuple[str, int, int, int, int, list[str] | str]] = {
     "html_error_page.csv": ("quarantined", 0, 0, 0, 0,
         "an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again"),
     "binary_garbage.csv": ("quarantined", 0, 0, 0, 0, "432 control bytes in the first 4096 bytes: binary, not CSV — file quarantined"),
+}
+
+
+# file: (physical records, structural lines by kind) where the table is not simply a header and rows
+STRUCTURAL: dict[str, tuple[int, dict[str, int]]] = {
+    "blank_lines_between_rows.csv": (9, {"blank": 6, "header": 1}),
+    "header_and_blank_lines.csv": (4, {"header": 1, "blank": 3}),
+    "blank.csv": (3, {"blank": 3}),
+    "empty.csv": (0, {}),
+    "single_column_commas.csv": (3, {"header": 1}),
+    "no_header.csv": (2, {}),
+    "preamble_lines.csv": (6, {"preamble": 3, "header": 1}),
+    "excel_sep_line.csv": (4, {"sep": 1, "header": 1}),
+    "repeated_header.csv": (5, {"header": 1, "repeated_header": 1}),
+    "bare_cr_in_field.csv": (4, {"header": 1}),
+    "bare_cr.csv": (4, {"header": 1}),
+    "mixed_line_endings.csv": (4, {"header": 1}),
 }
 
 
@@ -110,6 +134,10 @@ def test_every_row_is_accounted_for(name: str, settings, monkeypatch) -> None:
         status, read, curated, duplicates, quarantined,
     )
     assert info["rows_read"] == info["curated"] + info["duplicates"] + info["quarantined"]
+    # every physical record: data, or a structural line named by kind (issue 9 item 22)
+    assert info["records"] == info["rows_read"] + sum(info["structural"].values()) == STRUCTURAL.get(name, (info["records"],))[0]
+    if name in STRUCTURAL:
+        assert info["structural"] == STRUCTURAL[name][1]
     if isinstance(reasons, str):
         assert info["error"] == f"{name}: {reasons}"
         assert lay.quarantine_raw(ref.key).read_bytes() == (FILES / name).read_bytes()
@@ -132,6 +160,11 @@ def test_every_row_is_accounted_for(name: str, settings, monkeypatch) -> None:
         ("nul_bytes.csv", "name", ["Ann", "Bob"]),
         ("multiline_quoted.csv", "note", ["line one\nline two", 'a "quoted" word, and a comma', "plain"]),
         ("duplicate_and_blank_headers.csv", None, ["id", "name", "name_2", "column_4", "column_5"]),
+        ("single_column_commas.csv", "review", ["Nice fit, runs large", "Colour faded, sent back"]),
+        ("no_header.csv", "column_3", ["Quito", "Accra"]),
+        ("preamble_lines.csv", "amount", [3.1, 8.0]),
+        ("excel_sep_line.csv", "name", ["Ann", "Bob"]),
+        ("repeated_header.csv", "amount", [10, 20, 30]),
         ("bad_number_kept_raw.csv", "amount__raw", [None] * 9 + ["twelve"]),
         ("strict_bad_values.csv", "amount", [10.0, 1204.5]),
     ],

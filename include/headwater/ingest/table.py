@@ -1,0 +1,622 @@
+"""Where the table is in a file: dialect, lines above it, header rows (or none) and the shape of its records.
+
+``find_table(sample, options)`` looks at the head of a file (the first ``SNIFF_BYTES``
+characters, decoded) before any record is read, and returns a ``Table``: the csv dialect
+(delimiter, quote character, spaces after the delimiter), how many physical lines come before
+the table (an Excel ``sep=;`` line, a report title, ``Period: ...``, ``NOTE,,,,`` padding, blank
+lines), how many header rows it has (0: no header; 2-3: a multi-row header) and a profile of
+each column's values (what a header or a data row looks like in it). The reader
+(csv_file.CsvFile) then skips those lines, reads the header rows and the records, and accounts
+for every skipped line by kind.
+
+Libraries evaluated first, on the examples of issue 9 and the variants in
+tests/include/headwater/ingest/test_table.py (2026-12):
+
+* clevercsv 0.8.5 (``Sniffer().sniff`` + ``has_header``): right delimiter and quote on most, but
+  reads the single-column review file as space-delimited, has no preamble (header found but not
+  where), says "no header" for a ``sep=;`` file and for a ``;`` file with a title line, and has no
+  skip-initial-space; it is also pure Python and slow on a 64 KiB sample.
+* Python's ``csv.Sniffer``: finds no delimiter at all for the preamble and trailing-delimiter
+  examples and picks ``e`` for the single-column file.
+* DuckDB 2.0 ``sniff_csv``: splits the single-column file at its commas (and skips its header
+  as a row), takes ``NOTE,,,`` for the header of the preamble example, ``sep=`` for a column
+  name and the title line of a ``;`` file for its header. Dialect only (``, "`` and apostrophe
+  quotes) it gets right.
+
+None of them finds the table itself (preamble, header or not, multi-row header, single column),
+so that is done here, with rules documented on each function: the delimiter is the project's
+field-count consistency rule (sniff.sniff_delimiter), the quote character and skip-initial-space
+are chosen by the same consistency over the parsed sample, and header rows are told from data by
+the value kinds of the columns below them (the idea of csv.Sniffer.has_header, per column, with
+kinds instead of Python types).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from headwater.config.read import ReadOptions
+from headwater.ingest.sniff import sniff_delimiter
+from headwater.ingest.streams import newline_lines, physical_lines
+
+# A single-column file is parsed with a delimiter its text does not use: the first of these control
+# characters absent from the sample (a later line holding it is quarantined for its width, never split silently).
+ONE_COLUMN_DELIMITERS = "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
+MAX_HEADER_ROWS = 3  # a header spans at most this many rows
+PROFILE_ROWS = 200  # data rows of the sample that profile the columns
+KIND_SHARE = 0.8  # a column has a kind when this share of its non-empty values have it
+
+# Kinds of a value, as far as telling a header from data goes.
+EMPTY, NUMBER, DATE, CODE, TEXT = "empty", "number", "date", "code", "text"
+TYPED = (NUMBER, DATE, CODE)
+# Spellings of a missing value: neither header- nor data-like.
+_NULLISH = frozenset({"na", "n/a", "null", "none", "nan", "-", "--", ".", "?", "#n/a"})
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][+-]?\d+)?%?")
+_CURRENCY = "$€£¥₹"
+_DATE = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{4}/\d{1,2}/\d{1,2}"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
+    r"|\d{1,2}[- ][A-Za-z]{3,9}[- ]\d{2,4}"
+)
+_SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+# A bare \r kept inside a field travels through csv.reader as this character (NULs never reach it: streams.text_chunks).
+CR_IN_FIELD = "\x00"
+
+
+def value_kind(value: str) -> str:
+    """The kind of one value: ``empty`` (blank or a missing-value spelling), ``number``, ``date``, ``code``, ``text``.
+
+    A *code* is one token (no space) mixing letters and digits (``K-17``, ``SKU123``), or an
+    e-mail address or URL: identifiers that data rows carry and header names rarely are.
+    Numbers allow a sign, thousands groups, a decimal point or comma, an exponent, a percent
+    sign, a currency symbol and accounting parentheses.
+    """
+    s = value.strip()
+    if not s or s.lower() in _NULLISH:
+        return EMPTY
+    n = s.strip(_CURRENCY).strip()
+    if n.startswith("(") and n.endswith(")"):
+        n = n[1:-1]
+    if n and any(c.isdigit() for c in n) and _NUMBER.fullmatch(n):
+        return NUMBER
+    if _DATE.fullmatch(s):
+        return DATE
+    if " " not in s and ("@" in s and "." in s or "://" in s):
+        return CODE
+    if " " not in s and any(c.isdigit() for c in s) and any(c.isalpha() for c in s):
+        return CODE
+    return TEXT
+
+
+def _year(value: str) -> bool:
+    s = value.strip()
+    return len(s) == 4 and s.isdigit() and 1800 <= int(s) <= 2100
+
+
+@dataclass
+class Column:
+    """What the data rows of the sample hold in one column."""
+
+    kind: str | None  # the kind of at least KIND_SHARE of its non-empty values; None: no such kind (or no values)
+    years: bool  # every number in it is a year (1800-2100)
+
+    @classmethod
+    def of(cls, values: list[str]) -> Column:
+        kinds = Counter(value_kind(v) for v in values)
+        kinds.pop(EMPTY, None)
+        total = sum(kinds.values())
+        kind = None
+        if total:
+            top, count = kinds.most_common(1)[0]
+            kind = top if count >= KIND_SHARE * total else None
+        numbers = [v for v in values if value_kind(v) == NUMBER]
+        return cls(kind, bool(numbers) and all(map(_year, numbers)))
+
+
+def vote(cell: str, column: Column) -> int:
+    """+1 when ``cell`` reads like a column name above ``column``, -1 when it reads like one of its values, 0 when it says nothing.
+
+    Over a column of numbers or dates: text or a code is a name (+1: ``amount``, ``Q1``); a value of
+    the column's kind is data (-1), except a year over a column of other numbers (a period label,
+    +1). Over a column of codes: text is a name (+1), a code is data (-1). Over a text column
+    nothing is evidence: names and values are both text.
+    """
+    kind = value_kind(cell)
+    if kind == EMPTY or column.kind is None:
+        return 0
+    if column.kind in TYPED:
+        if kind == column.kind:
+            return 1 if kind == NUMBER and _year(cell) and not column.years else -1
+        return 1 if kind == TEXT or (kind == CODE and column.kind != CODE) else 0
+    return 0
+
+
+def header_key(row: list[str]) -> tuple[str, ...]:
+    """A row as compared to find a header repeated: each field without a byte-order mark and surrounding spaces."""
+    return tuple(f.lstrip("\ufeff").strip() for f in row)
+
+
+def header_votes(row: list[str], columns: list[Column]) -> list[int]:
+    """vote() of each cell of ``row`` over the column at its position."""
+    return [vote(cell, col) for cell, col in zip(row, columns)]
+
+
+def names_only(row: list[str], columns: list[Column]) -> bool:
+    """Whether ``row`` reads as column names over ``columns`` and not at all as data: some +1 vote, no -1."""
+    votes = header_votes(row, columns)
+    return any(v > 0 for v in votes) and not any(v < 0 for v in votes)
+
+
+@dataclass
+class Table:
+    """Where the table is in a file and how its records are written (see find_table)."""
+
+    delimiter: str  # what csv.reader splits on (a control character for a single-column file)
+    quotechar: str = '"'
+    skipinitialspace: bool = False  # spaces after a delimiter are not data (``1, "Ortiz, Ana"``)
+    sep_line: bool = False  # line 1 is Excel's ``sep=X``
+    skip: int = 0  # physical lines above the table: the sep line, preamble and blank lines
+    header_rows: int = 1  # 0: no header (generic names); 2-3: a multi-row header
+    width: int = 0  # fields of a data record (the commonest count in the sample); 0: no record seen
+    columns: list[Column] = field(default_factory=list)  # profile of each data column (width entries)
+    how: str = "detected"  # "detected", or the read: option that decided the header
+    single_column: bool = False  # one value per line: the delimiter is not the file's, delimiters in the text are text
+    rows: list[list[str]] = field(default_factory=list)  # the sample's first data records of ``width`` fields (up to PROFILE_ROWS)
+
+    def dialect(self) -> dict[str, object]:
+        """Keyword arguments for csv.reader."""
+        return {"delimiter": self.delimiter, "quotechar": self.quotechar, "skipinitialspace": self.skipinitialspace, "strict": True}
+
+
+def by_newline(head: str) -> bool:
+    """Whether a file whose head is ``head`` ends its lines with \n (a bare \r then may be text: cr_parts), not \r alone."""
+    return "\n" in head or "\r" not in head
+
+
+def has_bare_cr(line: str) -> bool:
+    """Whether ``line`` (split at \n) holds a \r that is not its \r\n end (cheap for the usual lines)."""
+    return "\r" in line and (line.count("\r") > 1 or not line.endswith("\r\n"))
+
+
+def cr_parts(line: str, widths: set[int] | None, dialect: dict[str, object]) -> list[str]:
+    """A line (split at \n) with a bare \r: one line with each \r kept in a field, or one line per \r.
+
+    Kept (as CR_IN_FIELD) when the line so read is one record of one of ``widths`` fields, trailing
+    empty fields aside (a carriage return typed into a text field of a \n file); ``widths`` None
+    keeps it always (a first look, to learn the width). Otherwise every bare \r ends a line (mixed
+    line endings, or a \r after a closing quote), as csv.reader reads them. A \r that ends the
+    last line of the file ends it.
+    """
+    end = "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else "\r" if line.endswith("\r") else ""
+    core = line[: len(line) - len(end)]
+    if "\r" not in core:
+        return [line]
+    joined = core.replace("\r", CR_IN_FIELD) + end
+    if widths is None:
+        return [joined]
+    try:
+        fields = next(csv.reader([joined], **dialect))  # type: ignore[arg-type]
+    except (csv.Error, StopIteration):
+        fields = None
+    if fields is not None and any(len(fields) == w or len(fields) > w > 0 and not any(f.strip() for f in fields[w:]) for w in widths):
+        return [joined]
+    parts = core.split("\r")
+    out = [p + "\r" for p in parts[:-1]]
+    if parts[-1] or end:
+        out.append(parts[-1] + end)
+    return out
+
+
+def sample_lines(sample: str, complete: bool) -> list[str]:
+    """The lines of ``sample`` as the reader splits them before it knows the width: at \n (a bare \r kept), or at \r in a \r file.
+
+    The last line is dropped when the sample is cut.
+    """
+    if not sample:
+        return []
+    lines = list(newline_lines(iter([sample])) if by_newline(sample) else physical_lines(iter([sample])))
+    if not complete and len(lines) > 1:
+        lines.pop()  # cut by the end of the sample
+    return lines
+
+
+def _resplit(lines: list[str], width: int, dialect: dict[str, object]) -> list[str]:
+    """``lines`` with each bare \r decided (cr_parts) for records of ``width`` fields, as the reader splits them."""
+    out: list[str] = []
+    for line in lines:
+        out.extend(cr_parts(line, {width}, dialect) if has_bare_cr(line) else [line])
+    return out
+
+
+def parse_rows(lines: list[str], dialect: dict[str, object]) -> list[tuple[int, list[str] | None]]:
+    """(index of the first line, fields) of each record in ``lines``; fields None for a record that does not parse.
+
+    A broken record costs its first line, as in the reader (the lines after it are read again).
+    """
+    out: list[tuple[int, list[str] | None]] = []
+    at = 0
+    while at < len(lines):
+        reader = csv.reader(lines[at:], **dialect)
+        done = 0
+        try:
+            for row in reader:
+                out.append((at + done, row))
+                done = reader.line_num
+        except csv.Error:
+            out.append((at + done, None))
+            at += done + 1
+            continue
+        break
+    return out
+
+
+def is_blank(row: list[str] | None) -> bool:
+    """A row with nothing in it: no field, or one field of whitespace."""
+    return row is not None and (not row or (len(row) == 1 and not row[0].strip()))
+
+
+def _consistency(rows: Iterable[list[str] | None]) -> tuple[float, int]:
+    """(share of the non-blank records that have the commonest field count, that count); broken records count against."""
+    counts = [len(r) if r is not None else -1 for r in rows if not is_blank(r)]
+    if not counts:
+        return 0.0, 0
+    mode, n = Counter(c for c in counts if c >= 0).most_common(1)[0] if any(c >= 0 for c in counts) else (0, 0)
+    return n / len(counts), mode
+
+
+def _quote_and_space(lines: list[str], delimiter: str) -> tuple[str, bool]:
+    """The quote character and skip-initial-space that read ``lines`` most consistently.
+
+    The apostrophe is tried only when some field starts with one and none with a double quote; skip-initial-space only when a delimiter is followed by spaces and a quote. Each
+    is taken when the field counts are at least as consistent with it as without (ties go to it:
+    without it the quote characters stay in the values).
+    """
+    text = "".join(lines)
+    d = re.escape(delimiter)
+    starts = {q: len(re.findall(rf"(?:^|{d})[ \t]*{q}", text, re.MULTILINE)) for q in "\"'"}
+    quote = '"'
+    base = {"delimiter": delimiter, "quotechar": '"', "skipinitialspace": False, "strict": True}
+    rows = [r for _, r in parse_rows(lines, base)]
+    if starts["'"] and not starts['"']:
+        alt = [r for _, r in parse_rows(lines, base | {"quotechar": "'"})]
+        if _consistency(alt)[0] >= _consistency(rows)[0]:
+            quote, rows = "'", alt
+    space = False
+    if re.search(rf"{d}[ \t]+{re.escape(quote)}", text):
+        alt = [r for _, r in parse_rows(lines, base | {"quotechar": quote, "skipinitialspace": True})]
+        space = _consistency(alt)[0] >= _consistency(rows)[0]
+    return quote, space
+
+
+def _header_like(row: list[str], width: int) -> bool:
+    """Could ``row`` start a table of ``width`` fields: about that wide, and more than a padded note (``NOTE,,,,``, ``Source,X,,,,``).
+
+    About that wide: within one field of ``width``, counting all its fields or up to its last
+    filled one; more than a note: at least two filled fields, and at least half of ``width`` unless
+    the first is empty (the upper row of a multi-row header: ``,Sales,,Returns,``).
+    """
+    if width <= 1:
+        return True
+    filled = sum(1 for f in row if f.strip())
+    wide = abs(_filled_width(row) - width) <= 1 or abs(len(row) - width) <= 1
+    return wide and filled >= 2 and (filled >= width / 2 or not row[0].strip())
+
+
+def _prose_commas(rows: list[list[str]]) -> bool:
+    """Every split of these rows follows a space-led fragment: the delimiter is punctuation in text (``Nice fit, runs large``)."""
+    inner = [f for r in rows for f in r[1:]]
+    return bool(inner) and all(f.startswith(" ") and not f.startswith(' "') for f in inner)
+
+
+def find_table(sample: str, options: ReadOptions | None = None, complete: bool = True) -> Table:
+    """Find the table in ``sample``, the head of a decoded file (all of it when ``complete``).
+
+    In order:
+
+    1. An Excel ``sep=X`` first line sets the delimiter and is skipped.
+    2. The delimiter (read.delimiter, else sniff.sniff_delimiter over the lines), then the quote
+       character and skip-initial-space (_quote_and_space); read.quotechar forces the quote.
+    3. The table's width: the commonest field count of the records (_width).
+    4. The table's first row: the first record about that wide with two non-empty fields (a
+       title, ``Period: ...`` or ``NOTE,,,,`` above it is preamble). The file is one column
+       (every line one value, its delimiters text) when that width is 1, or when the file's
+       first line has no delimiter and what follows is not a confirmed header over typed data
+       but text split at ``, `` (prose commas) or rows of varying width.
+    5. Header or data: each cell of the first row votes (vote()) against the columns below it;
+       a negative sum is data (no header: generic names), otherwise it is the header (with no
+       evidence either way, a header, the common case). With no row below it, a first row of
+       numbers and dates only is data. Up to two more rows that read as names only
+       (names_only()) are more header rows (a multi-row header).
+
+    read.header (``none`` or a line number) and read.skip_lines override steps 4-5.
+    """
+    options = options or ReadOptions()
+    lines = sample_lines(sample, complete)
+    if by_newline(sample) and any(map(has_bare_cr, lines)):
+        # Each bare \r kept, or each one a line end: the width that reads the lines more consistently decides them.
+        joined = _find(lines, options, [cr_parts(ln, None, {})[0] for ln in lines], sample)
+        split = [p for ln in lines for p in (cr_parts(ln, set(), {}) if has_bare_cr(ln) else [ln])]
+        readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample))]
+        lines = max(readings, key=lambda ls: _consistency(r for _, r in parse_rows(_kept(ls), joined.dialect()))[0])
+    return _find(lines, options, _kept(lines), sample)
+
+
+def _kept(lines: list[str]) -> list[str]:
+    """``lines`` with every bare \r kept as CR_IN_FIELD (the lines as csv.reader gets them)."""
+    return [cr_parts(ln, None, {})[0] for ln in lines]
+
+
+def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str) -> Table:
+    """find_table over ``lines`` (each bare \r kept as CR_IN_FIELD; ``raw``: the same lines as read)."""
+    sep_line = bool(raw) and options.delimiter is None and bool(_SEP_LINE.fullmatch(raw[0].rstrip("\r\n")))
+    body = lines[1:] if sep_line else lines
+    if options.delimiter:
+        delimiter = options.delimiter
+    elif sep_line:
+        delimiter = raw[0].rstrip("\r\n")[4]
+    else:
+        delimiter = sniff_delimiter("".join(body))
+    quote, space = _quote_and_space(body, delimiter)
+    table = Table(delimiter, options.quotechar or quote, space, sep_line)
+    if not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line)):
+        unused = next((c for c in ONE_COLUMN_DELIMITERS if c not in sample), ONE_COLUMN_DELIMITERS[0])
+        table = Table(unused, options.quotechar or quote, False, sep_line, single_column=True)
+        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
+    table.skip += int(sep_line)
+    return table
+
+
+def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: ReadOptions, offset: int) -> bool:
+    """Fill in ``table``'s skip, header_rows, width and columns from ``rows``; False when the file reads better as one column.
+
+    ``offset``: physical lines above the first of ``rows`` (the sep line), for read.header/skip_lines.
+    """
+    filled = [(i, r) for i, r in rows if r is not None and not is_blank(r)]
+    forced = isinstance(options.header, int) or options.skip_lines is not None
+    first = next(((i, r) for i, r in rows if not is_blank(r)), None)
+    if first is not None and first[1] is None and not forced:
+        table.skip = first[0]  # the first record does not parse: the reader meets it as a broken header
+        return True
+    if not filled:
+        table.header_rows = 0  # nothing but blank lines: no table at all
+        return True
+    table.width = _width(filled)
+    blocks, blank = {}, 0
+    for i, r in rows:
+        blank += is_blank(r)
+        blocks[i] = blank
+    filled = [(i, _trim(r, table.width)) for i, r in filled]
+    rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
+    free = options.delimiter is None and not table.single_column
+    if forced:
+        skip = options.header - 1 if isinstance(options.header, int) else options.skip_lines or 0
+        skip = max(0, skip - offset)
+        table.how = f"read.header: {options.header}" if isinstance(options.header, int) else f"read.skip_lines: {options.skip_lines}"
+        filled = [(i, r) for i, r in filled if i >= skip]
+        pos = 0
+        if not filled:
+            table.skip, table.header_rows = skip, int(isinstance(options.header, int))
+            return True
+    else:
+        if table.width == 1 and free:
+            return False
+        pos = _start(filled, table.width, blocks)
+        if pos > 0 and len(filled[0][1]) == 1 and table.width > 1 and free:
+            confirmed = sum(header_votes(filled[pos][1], _profile_below(filled, pos, table.width, blocks))) > 0
+            widths_vary = sum(1 for _, r in filled[pos:] if len(r) != table.width) > 0
+            if not confirmed and (widths_vary or _prose_commas([r for _, r in filled[pos:]])):
+                return False
+        skip = filled[pos][0]
+    table.skip = skip
+    if isinstance(options.header, int):
+        table.header_rows = 1
+    elif options.header == "none":
+        table.header_rows, table.how = 0, "read.header: none"
+    else:
+        table.header_rows = _header_rows(filled, pos, table.width, blocks)
+    table.rows = _first_block(rows, filled[pos + table.header_rows][0] if pos + table.header_rows < len(filled) else None, table.width)
+    table.columns = _profile(table.rows, table.width)
+    return True
+
+
+def _first_block(rows: list[tuple[int, list[str] | None]], start: int | None, width: int) -> list[list[str]]:
+    """The records of ``width`` fields from line index ``start`` to the first blank line (the table itself, not one after it)."""
+    out: list[list[str]] = []
+    if start is None:
+        return out
+    for i, r in rows:
+        if i < start or r is None:
+            continue
+        if is_blank(r):
+            if out:
+                break
+            continue
+        if len(r) == width:
+            out.append(r)
+            if len(out) == PROFILE_ROWS:
+                break
+    return out
+
+
+def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, int]) -> int:
+    """Index of the table's first row: the first row that could start it (_header_like), or a later such row
+    that reads as names (votes sum > 0) when the first ones give no evidence (a ``Source,Ministry`` line above
+    the header); the search stops at the first row that reads as data (negative votes, or no text at all)."""
+    candidates = [k for k, (_, r) in enumerate(filled) if _header_like(r, width)]
+    if not candidates:
+        return 0
+    for k in candidates[: MAX_HEADER_ROWS + 2]:
+        votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
+        if votes > 0:
+            return k
+        if votes < 0 or not any(value_kind(c) == TEXT for c in filled[k][1]):
+            break  # a row of data: the table has started
+    return candidates[0]
+
+
+def _width(filled: list[tuple[int, list[str]]]) -> int:
+    """The table's field count: the commonest count of the records, or of their filled fields when more records agree on that.
+
+    Counting filled fields (up to the last non-empty one) lets trailing delimiters not decide the
+    width (``1,Ann,,`` under ``id,name``). Ties go to the wider. When the answer is 1, the
+    commonest count of the second half is taken if wider (preamble lines above a short table).
+    """
+    raw = Counter(len(r) for _, r in filled)
+    trimmed = Counter(_filled_width(r) for _, r in filled)
+    width, support = _mode(raw)
+    width_t, support_t = _mode(trimmed)
+    if support_t > support:
+        width = width_t
+    if width == 1:
+        tail = Counter(len(r) for _, r in filled[len(filled) // 2 :])
+        width = _mode(tail)[0]
+    return width
+
+
+def _mode(counts: Counter[int]) -> tuple[int, int]:
+    value = max(counts, key=lambda w: (counts[w], w))
+    return value, counts[value]
+
+
+def _filled_width(row: list[str]) -> int:
+    """Fields up to the last non-empty one (at least 1)."""
+    n = len(row)
+    while n > 1 and not row[n - 1].strip():
+        n -= 1
+    return n
+
+
+def _trim(row: list[str], width: int) -> list[str]:
+    """``row`` without the empty fields past ``width`` (trailing delimiters), as the reader reads it."""
+    return row[:width] if len(row) > width and not any(f.strip() for f in row[width:]) else row
+
+
+def _profile(rows: list[list[str]], width: int) -> list[Column]:
+    return [Column.of([r[c] for r in rows]) for c in range(width)]
+
+
+def _profile_below(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> list[Column]:
+    """The columns of the records of ``width`` fields below row ``pos``, past the rows that may still be header rows.
+
+    Up to MAX_HEADER_ROWS - 1 rows right below ``pos`` are left out while at least one row remains,
+    so that a second header row does not blur the profile the header rows are judged against; and
+    only rows of the block right below (up to a blank line: a second table does not blur it either).
+    ``blocks``: line index -> number of blank lines above it.
+    """
+    key = header_key(filled[pos][1])
+    nxt = filled[pos + 1 : pos + 2]
+    block = blocks.get(nxt[0][0]) if nxt else None
+    below = [
+        r for i, r in filled[pos + 1 : pos + 1 + MAX_HEADER_ROWS + PROFILE_ROWS]
+        if len(r) == width and header_key(r) != key and blocks.get(i) == block
+    ]
+    return _profile(below[min(MAX_HEADER_ROWS - 1, max(0, len(below) - 1)) :][:PROFILE_ROWS], width)
+
+
+def _header_rows(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> int:
+    """How many rows from ``pos`` on are header rows (see find_table, step 5)."""
+    row = filled[pos][1]
+    columns = _profile_below(filled, pos, width, blocks)
+    if sum(header_votes(row, columns)) < 0:
+        return 0
+    if len(filled) == pos + 1 and any(c.strip() for c in row):
+        if all(value_kind(c) in (NUMBER, DATE, EMPTY) and not _year(c) for c in row):
+            return 0  # a lone row of numbers and dates is a record, not names
+    n = 1
+    while n < MAX_HEADER_ROWS and pos + n < len(filled) - 1:
+        nxt = filled[pos + n][1]
+        if abs(len(nxt) - width) > 1 or not names_only(nxt, columns):
+            break
+        n += 1
+    return n
+
+
+def column_names(header_rows: list[list[str]]) -> list[str]:
+    """One name per column from one or more header rows.
+
+    A multi-row header is read as a spreadsheet export writes merged cells: a name in an upper
+    row spans the empty cells to its right, and each column's name joins its rows' names top
+    down with a space (``Sales`` over ``Q1`` -> ``Sales Q1``), leaving out repeats and blanks.
+    """
+    if not header_rows:
+        return []
+    if len(header_rows) == 1:
+        return list(header_rows[0])
+    width = max(map(len, header_rows))
+    filled: list[list[str]] = []
+    for r, row in enumerate(header_rows):
+        cells = [c.strip() for c in row] + [""] * (width - len(row))
+        if r < len(header_rows) - 1:
+            last = ""
+            for c in range(width):
+                if cells[c]:
+                    last = cells[c]
+                elif c > 0 and last:
+                    cells[c] = last
+        filled.append(cells)
+    names = []
+    for c in range(width):
+        parts: list[str] = []
+        for cells in filled:
+            if cells[c] and (not parts or parts[-1] != cells[c]):
+                parts.append(cells[c])
+        names.append(" ".join(parts))
+    return names
+
+
+@dataclass
+class Shape:
+    """How the names of a file's header meet its records (see shape())."""
+
+    names: list[str]  # one per staging column ("" for an unnamed one: clean names it column_<position>)
+    width: int  # fields a record must have (after dropping trailing empty fields)
+    pad: bool = False  # a record one field short gets an empty last value (the header has one name more)
+    note: str | None = None  # what was done, for the manifest
+
+
+def shape(names: list[str], table: Table) -> Shape:
+    """Match header names to the records' width, as a careful reader of the file would.
+
+    * No header: ``column_1``... one per field of the commonest record.
+    * Records wider than the header, most of them only by empty fields (a delimiter at the end of
+      each data line): the header's width; the reader drops the empty fields row by row and
+      quarantines a record with a value past the header (it would not fit any name).
+    * Records one field wider, that field holding values: an unnamed column. It is the first one
+      when the first fields count 1, 2, 3... (row numbers, as R's write.table writes them with a
+      header one name short), else the last one.
+    * A header one name longer than the records: an empty last name is dropped (a delimiter at the
+      end of the header line); a real name stays, and records one field short get an empty value
+      for it.
+    * Any other difference: the header's width; records of another width are quarantined.
+    """
+    if table.header_rows == 0:
+        return Shape([f"column_{i}" for i in range(1, table.width + 1)], table.width)
+    wh, wd = len(names), table.width
+    rows = table.rows
+    if wd > wh and rows and sum(1 for r in rows if not any(f.strip() for f in r[wh:])) * 2 > len(rows):
+        extra = wd - wh
+        return Shape(names, wh, note=f"data lines end with {extra} more delimiter{'s' * (extra > 1)} than the header: the empty field{'s' * (extra > 1)} dropped")
+    if wd == wh + 1 and wh:
+        if _counts_up([r[0] for r in rows]):
+            return Shape(["", *names], wd, note="data lines have one field more than the header, first a row number: an unnamed first column (column_1) added")
+        return Shape([*names, ""], wd, note=f"data lines have one field more than the header: an unnamed last column (column_{wd}) added")
+    if wh == wd + 1 and wd:
+        if not names[-1].strip():
+            return Shape(names[:-1], wd, note=f"the header ends with an empty name ({wh} names, {wd} fields in data lines): dropped")
+        return Shape(names, wh, pad=True, note=f"the header has {wh} names, data lines {wd} fields: {names[-1].strip()!r} loaded empty where a line has {wd}")
+    return Shape(names, wh)
+
+
+def _counts_up(values: list[str]) -> bool:
+    """Whether ``values`` (two or more) are the integers n, n+1, n+2, ..."""
+    s = [v.strip() for v in values]
+    if len(s) < 2 or not all(v.isdigit() for v in s):
+        return False
+    nums = list(map(int, s))
+    return all(b == a + 1 for a, b in zip(nums, nums[1:]))

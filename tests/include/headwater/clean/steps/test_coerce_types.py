@@ -1,0 +1,103 @@
+"""CoerceTypes: exact integers, the file's decimal mark and day order, inexact numbers in __raw, type warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from headwater.clean.frame import build_frame
+from headwater.clean.steps.base import LINE, REASON
+from headwater.clean.steps.coerce_types import CoerceTypes
+from headwater.config.types import TypeOptions
+
+
+def _frame(header: list[str], rows: list[list[str | None]]) -> pd.DataFrame:
+    return build_frame(header, rows, list(range(2, 2 + len(rows))), "d/x.csv")[0]
+
+
+def _values(series: pd.Series) -> list:
+    return [None if pd.isna(v) else v for v in series.tolist()]
+
+
+def test_a_semicolon_file_of_decimal_commas_reads_0_125_and_0_40() -> None:
+    step = CoerceTypes()
+    out = step.apply(_frame(["a", "b"], [["0,125", "0,40"]])).kept
+    assert (out["a"].tolist(), out["b"].tolist()) == ([0.125], [0.40])
+    assert step.decided == {"a": "number", "b": "number"}
+    assert step.file_formats == {
+        "decimal": ",", "decimal_votes": {".": 0, ",": 2}, "dayfirst": False, "dayfirst_votes": {"day_first": 0, "month_first": 0}, "columns": {},
+    }
+
+
+def test_an_ambiguous_column_follows_the_file_not_its_own_guess() -> None:
+    # alone, "1,204" and "3,500" read as 1204 and 3500 (decimal '.'); the file's other column shows decimal commas
+    step = CoerceTypes()
+    out = step.apply(_frame(["weight", "price"], [["1,204", "87,00"], ["3,500", "1.234,50"]])).kept
+    assert out["weight"].tolist() == [1.204, 3.5] and out["price"].tolist() == [87.0, 1234.5]
+    assert step.decided == {"weight": "number", "price": "number"}
+
+
+def test_european_and_us_files_read_the_same_numbers() -> None:
+    eu = CoerceTypes().apply(_frame(["amount", "count"], [["1.234.567,89", "1.204"], ["12,50", "2.500"], ["0,5", "7"]])).kept
+    us = CoerceTypes().apply(_frame(["amount", "count"], [["1,234,567.89", "1,204"], ["12.50", "2,500"], ["0.5", "7"]])).kept
+    for out in (eu, us):
+        assert out["amount"].tolist() == [1234567.89, 12.5, 0.5]
+        assert out["count"].tolist() == [1204, 2500, 7] and str(out["count"].dtype) == "Int64"
+
+
+def test_a_column_override_keeps_its_own_decimal_mark() -> None:
+    step = CoerceTypes({"rate": "number", "version": "number"}, formats={"version": {"decimal": "."}})
+    out = step.apply(_frame(["rate", "version"], [["0,125", "1.5"], ["0,40", "2.25"]])).kept
+    assert out["rate"].tolist() == [0.125, 0.40] and out["version"].tolist() == [1.5, 2.25]
+    assert step.file_formats["columns"] == {"version": {"decimal": "."}} and step.file_formats["decimal"] == ","
+
+
+def test_the_source_option_forces_the_decimal_mark() -> None:
+    out = CoerceTypes({"a": "number"}, TypeOptions(decimal=".")).apply(_frame(["a"], [["0,125"], ["1,204"]])).kept
+    assert _values(out["a"]) == [None, 1204.0] and _values(out["a__raw"]) == ["0,125", None]
+
+
+def test_the_day_order_is_the_files() -> None:
+    # "03/04/2024" alone is month first; the other date column of the file shows day first
+    out = CoerceTypes().apply(_frame(["shipped", "ordered"], [["03/04/2024", "15/02/2024"], ["05/06/2024", "20/05/2024"]])).kept
+    assert out["shipped"].tolist() == [date(2024, 4, 3), date(2024, 6, 5)]
+
+
+def test_big_integer_ids_stay_exact_through_inference() -> None:
+    step = CoerceTypes()
+    out = step.apply(_frame(
+        ["status", "in_reply_to", "huge"],
+        [["4611686018427387905", None, "99999999999999999999"], ["-4611686018427387905", "1234567890123456789", "1"], ["9007199254740993", None, "2"]],
+    )).kept
+    assert step.decided == {"status": "integer", "in_reply_to": "integer", "huge": "string"}
+    assert out["status"].tolist() == [4611686018427387905, -4611686018427387905, 9007199254740993]
+    assert _values(out["in_reply_to"]) == [None, 1234567890123456789, None]
+    assert out["huge"].tolist() == ["99999999999999999999", "1", "2"]
+    assert [c for c in out.columns if c.endswith("__raw")] == []
+
+
+def test_a_declared_integer_beyond_int64_keeps_its_digits_in_raw() -> None:
+    out = CoerceTypes({"order_no": "integer"}).apply(_frame(["order_no"], [["9223372036854775808"], ["42"]])).kept
+    assert _values(out["order_no"]) == [None, 42] and _values(out["order_no__raw"]) == ["9223372036854775808", None]
+
+
+def test_inexact_numbers_keep_their_text_next_to_the_nearest_double_in_both_modes() -> None:
+    rows = [["0.12345678901234567890", "1"], ["1.5", "2"], ["4611686018427387905", "x"]]
+    kept = CoerceTypes({"ratio": "number"}).apply(_frame(["ratio", "n"], rows)).kept
+    assert kept["ratio"].tolist() == [0.12345678901234568, 1.5, 4611686018427387904.0]
+    assert _values(kept["ratio__raw"]) == ["0.12345678901234567890", None, "4611686018427387905"]
+    out = CoerceTypes({"ratio": "number", "n": "integer"}, TypeOptions(on_error="quarantine")).apply(_frame(["ratio", "n"], rows))
+    assert out.kept[LINE].tolist() == [2, 3] and _values(out.kept["ratio__raw"]) == ["0.12345678901234567890", None]
+    assert out.quarantined[REASON].tolist() == ["line 4: n='x' is not a valid integer — row quarantined"]
+
+
+def test_a_declared_type_that_fails_most_values_is_a_warning() -> None:
+    step = CoerceTypes({"born": "date", "visited": "date"})
+    step.apply(_frame(["born", "visited"], [["19760607", "soon"], ["2024-13-45", "later"]]))
+    step.apply(_frame(["born", "visited"], [["20240230", "2024-01-02"], ["1990-01-02", "never"]]))
+    assert step.tally["born"] == {"values": 4, "failed": 2, "inexact": 0}
+    assert step.warnings() == ["visited: 3 of 4 values (75%) are not a valid date (declared type) — kept in visited__raw"]
+    quarantine = CoerceTypes({"visited": "date"}, TypeOptions(on_error="quarantine", warn_failed_share=0.2))
+    quarantine.apply(_frame(["visited"], [["soon"], ["2024-01-02"], ["2024-01-03"]]))
+    assert quarantine.warnings() == ["visited: 1 of 3 values (33%) are not a valid date (declared type) — their rows quarantined"]

@@ -1,0 +1,95 @@
+"""The embed stage reads the chunk file batch by batch: the store ends up the same for any batch size."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from headwater.chunk.stage import chunk
+from headwater.clean.stage import clean
+from headwater.config.settings import Settings
+from headwater.embed.stage import embed
+from headwater.embed.store import VectorStore
+from headwater.ingest.stage import ingest
+from headwater.layout import Layout
+from headwater.manifest import FileRef
+
+DATE = "2026-11-20"
+NOTES = [
+    "The outsole glue failed after two weeks of trail running and the sole came apart at the toe.",
+    "Billing address was wrong on the invoice, please fix the billing address before you ship the order.",
+    "My order arrived late and the box was damaged, but the shoes inside were fine. Thanks for the reply.",
+    "The checkout page keeps failing at payment with a card error, even though the card works elsewhere.",
+    "The tent pole snapped on the second night in light wind; I need a replacement pole section soon.",
+    "The headlamp battery drains overnight even when it is switched off. Is this a known fault?",
+    "I was charged twice for one subscription renewal this month; please refund the duplicate payment.",
+    "The jacket runs small in the shoulders, so I would like to exchange it for the next size up.",
+    "Great grip on wet rock, the lugs really bite. I ran a muddy race and never slipped once.",
+    "The zipper on the sleeping bag jams halfway every time, which makes it useless on cold nights.",
+    "Sizing up half a size helped: the toe box is narrow for wide feet but the cushioning is superb.",
+]
+
+
+def csv(notes: list[str]) -> bytes:
+    return ("id,note\n" + "".join(f'{i},"{t}"\n' for i, t in enumerate(notes))).encode()
+
+
+def run(settings: Settings, ref: FileRef, data: bytes) -> dict:
+    ingest(data, ref, settings)
+    clean(ref, settings)
+    chunk(ref, settings)
+    return embed(ref, settings)
+
+
+def stored(settings: Settings, source: str) -> pd.DataFrame:
+    table = VectorStore(Layout(settings.data_dir).vectors)._table()
+    rows = table.to_pandas()
+    return rows[rows["source_file"] == source].sort_values("id").reset_index(drop=True)
+
+
+def chunk_ids(settings: Settings, ref: FileRef) -> list[str]:
+    return sorted(pd.read_parquet(Layout(settings.data_dir, DATE).chunks(ref.key))["id"])
+
+
+@pytest.fixture
+def ref() -> FileRef:
+    return FileRef(DATE, "notes.csv")
+
+
+def test_batch_size_does_not_change_the_store(tmp_path: Path, ref: FileRef) -> None:
+    big = Settings(home=tmp_path / "big", batch_rows=1000)
+    small = Settings(home=tmp_path / "small", batch_rows=3)
+    a, b = run(big, ref, csv(NOTES)), run(small, ref, csv(NOTES))
+    assert (a["chunks"], a["vectors"], a["embedded"]) == (b["chunks"], b["vectors"], b["embedded"]) == (11, 11, 11)
+    sa, sb = stored(big, ref.source), stored(small, ref.source)
+    assert sa["id"].tolist() == sb["id"].tolist() == chunk_ids(big, ref)
+    cols = [c for c in sa.columns if c != "vector"]
+    pd.testing.assert_frame_equal(sa[cols], sb[cols])
+    # separate caches: the model saw the texts in other batches, which moves a float's last bits
+    assert np.allclose(np.stack(sa["vector"]), np.stack(sb["vector"]), atol=1e-6)
+    # the big store re-embedded 3 rows at a time: nothing sent to the model, every value identical
+    again = embed(ref, big.model_copy(update={"batch_rows": 3}))
+    assert (again["embedded"], again["vectors"]) == (0, 11)
+    pd.testing.assert_frame_equal(stored(big, ref.source), sa)
+
+
+def test_a_rerun_sends_nothing_to_the_model_and_a_corrected_drop_deletes_missing_chunks(tmp_path: Path, ref: FileRef) -> None:
+    settings = Settings(home=tmp_path, batch_rows=2)
+    other = FileRef(DATE, "other.csv")
+    run(settings, other, csv(NOTES[:2]))
+    first = run(settings, ref, csv(NOTES))
+    before = chunk_ids(settings, ref)
+    version = VectorStore(Layout(settings.data_dir).vectors)._table().version
+    again = embed(ref, settings)
+    assert (first["embedded"], again["embedded"], again["vectors"]) == (9, 0, 11)  # 2 notes cached by other.csv
+    assert VectorStore(Layout(settings.data_dir).vectors)._table().version == version  # unchanged: nothing written
+    assert stored(settings, ref.source)["id"].tolist() == before
+    # a corrected drop: two notes removed, one rewritten
+    corrected = NOTES[:4] + ["The tent pole snapped on the first night; please send a new pole section."] + NOTES[5:9]
+    info = run(settings, ref, csv(corrected))
+    after = chunk_ids(settings, ref)
+    assert (info["chunks"], info["vectors"], info["embedded"]) == (9, 9, 1)  # only the rewritten note is new
+    assert stored(settings, ref.source)["id"].tolist() == after
+    assert len(set(before) - set(after)) == 3 and len(set(after) - set(before)) == 1
+    assert VectorStore(Layout(settings.data_dir).vectors).count() == 9 + 2  # the other file is untouched

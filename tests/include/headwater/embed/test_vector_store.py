@@ -1,0 +1,97 @@
+"""The vector store fed batch by batch: one merge_insert, the same contents as one big batch, all or nothing."""
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import headwater.embed.store as store_module
+from headwater.embed.store import VectorStore, rows_digest
+
+SOURCE = "d/a.csv"
+
+
+def chunks(n: int, start: int = 0, line_shift: int = 0) -> pa.Table:
+    ids = [f"c{i:03d}" for i in range(start, start + n)]
+    return pa.table(
+        {
+            "id": ids, "source_file": [SOURCE] * n, "row_id": ids, "line": [i + 2 + line_shift for i in range(start, start + n)],
+            "column": ["body"] * n, "chunk_index": [0] * n, "char_start": [0] * n, "char_end": [5] * n,
+            "text": [f"text {i}" for i in range(start, start + n)], "strategy": ["raw"] * n,
+        }
+    )  # fmt: skip
+
+
+def vectors(n: int, start: int = 0) -> np.ndarray:
+    return np.stack([np.eye(8, dtype=np.float32)[i % 8] * (1 + i) for i in range(start, start + n)])
+
+
+def batched(table: pa.Table, vecs: np.ndarray, size: int):
+    for lo in range(0, table.num_rows, size):
+        yield table.slice(lo, size), vecs[lo : lo + size]
+
+
+def contents(store: VectorStore) -> list[dict]:
+    rows = store._table().to_arrow().to_pylist()
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def test_many_small_batches_store_what_one_batch_stores(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store_module, "WRITE_BATCH_ROWS", 4)  # batches handed to Lance are cut to this size too
+    one, many = VectorStore(tmp_path / "one", dim=8), VectorStore(tmp_path / "many", dim=8)
+    other = [(chunks(1, 900).set_column(1, "source_file", pa.array(["d/b.csv"])), vectors(1, 900))]
+    for store in (one, many):
+        store.replace_source_batches("d/b.csv", other, "m")  # another file in the store is never touched
+    assert one.replace_source_batches(SOURCE, [(chunks(23), vectors(23))], "m") == 23
+    assert many.replace_source_batches(SOURCE, batched(chunks(23), vectors(23), 3), "m") == 23
+    assert contents(many) == contents(one) and len(contents(one)) == 24
+    # a corrected file: 5 chunks gone, 4 new, lines shifted by one: the same from any batching
+    assert one.replace_source_batches(SOURCE, [(chunks(22, 5, 1), vectors(22, 5))], "m") == 22
+    assert many.replace_source_batches(SOURCE, batched(chunks(22, 5, 1), vectors(22, 5), 5), "m") == 22
+    assert contents(many) == contents(one)
+    assert sorted(r["id"] for r in contents(one) if r["source_file"] == SOURCE) == [f"c{i:03d}" for i in range(5, 27)]
+    assert {r["line"] - int(r["id"][1:]) for r in contents(one) if r["source_file"] == SOURCE} == {3}  # updated in place
+
+
+def test_a_failure_while_streaming_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    store.replace_source_batches(SOURCE, batched(chunks(10), vectors(10), 4), "m")
+    before = contents(store)
+
+    def failing():
+        yield chunks(3, 50), vectors(3, 50)
+        raise RuntimeError("the model crashed on batch 2")
+
+    with pytest.raises(RuntimeError, match="the model crashed on batch 2"):
+        store.replace_source_batches(SOURCE, failing(), "m")
+    assert contents(store) == before  # nothing inserted, nothing deleted: one commit or none
+    with pytest.raises(RuntimeError, match="the model crashed on batch 2"):
+        store.replace_source_batches("d/new.csv", failing(), "m")  # a new file: appended, and not even in part
+    assert contents(store) == before
+    with pytest.raises(ValueError, match="3 chunks but 2 vectors"):
+        store.replace_source_batches(SOURCE, [(chunks(1), vectors(1)), (chunks(3, 1), vectors(2, 1))], "m")
+    assert contents(store) == before
+
+
+def test_an_unchanged_rerun_keeps_every_row_and_a_new_model_rewrites_them(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    store.replace_source_batches(SOURCE, batched(chunks(6), vectors(6), 4), "m1")
+    first = contents(store)
+    assert store.replace_source_batches(SOURCE, batched(chunks(6), vectors(6), 2), "m1") == 6
+    assert contents(store) == first
+    store.replace_source_batches(SOURCE, batched(chunks(6), vectors(6) * 2, 2), "m2")
+    assert {r["model"] for r in contents(store)} == {"m2"}
+    assert np.allclose([r["vector"] for r in contents(store)], vectors(6) * 2)
+
+
+def test_the_store_tells_whether_it_holds_exactly_a_files_rows(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    assert store.holds(SOURCE, (0, 0)) and not store.holds(SOURCE, rows_digest([chunks(3)], "m"))  # no table yet
+    store.replace_source_batches(SOURCE, batched(chunks(6), vectors(6), 4), "m")
+    digest = rows_digest([chunks(6).slice(4), chunks(6).slice(0, 4)], "m")  # in any order, in any batches
+    assert store.holds(SOURCE, digest)
+    assert not store.holds(SOURCE, rows_digest([chunks(6)], "another model"))
+    assert not store.holds(SOURCE, rows_digest([chunks(6, line_shift=1)], "m"))  # a line moved
+    assert not store.holds(SOURCE, rows_digest([chunks(5)], "m")) and not store.holds(SOURCE, rows_digest([chunks(5), chunks(1)], "m"))
+    assert not store.holds("d/other.csv", digest) and store.holds("d/other.csv", (0, 0))

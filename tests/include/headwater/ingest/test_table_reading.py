@@ -1,0 +1,276 @@
+"""Reading the table that was found (headwater.ingest.csv_file): issue 9, items 1-10 and 22, at the reader.
+
+Every case checks the records with their true line numbers, the quarantined rows with their
+reasons, the structural lines by kind, and that every physical record is accounted for:
+``records == data records + quarantined + structural lines``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from headwater.config.read import ReadOptions
+from headwater.ingest import streams
+from headwater.ingest.csv_file import CsvFile, iter_batches, parse_csv
+
+
+def read(data: bytes, **options) -> tuple:  # noqa: ANN003
+    """(header, records, lines, [(line, reason after the file name)], structural counts) of ``data``; checks the identity."""
+    parsed = parse_csv(data, "x.csv", ReadOptions(**options))
+    st = parsed.structure
+    assert st is not None
+    assert st.records == len(parsed.records) + len(parsed.issues) + st.total
+    issues = [(i.line, i.reason.split(": ", 1)[1]) for i in parsed.issues]
+    return parsed.header, parsed.records, parsed.lines, issues, st.counts
+
+
+def described(data: bytes, **options) -> dict:  # noqa: ANN003
+    f = CsvFile(data, "x.csv", ReadOptions(**options))
+    for _ in f.batches():
+        pass
+    return f.describe()
+
+
+# ------------------------------------------------------------------ item 1: one column, commas in its text
+
+
+def test_a_single_column_file_with_commas_in_its_text_is_one_column() -> None:
+    data = b"review\nNice fit, runs large\nColour faded, sent back\n"
+    assert read(data) == (["review"], [["Nice fit, runs large"], ["Colour faded, sent back"]], [2, 3], [], {"header": 1})
+    d = described(data)
+    assert (d["delimiter"], d["single_column"], d["header"]) == (None, True, "line 1")
+
+
+def test_a_single_column_with_varying_commas_and_a_quoted_value() -> None:
+    data = b'note\nGreat\nNice fit, runs large\nOK, I guess, fine\n"Quoted, once"\n'
+    assert read(data)[:4] == (["note"], [["Great"], ["Nice fit, runs large"], ["OK, I guess, fine"], ["Quoted, once"]], [2, 3, 4, 5], [])
+
+
+# ------------------------------------------------------------------ item 2: no header
+
+
+def test_a_file_without_header_keeps_its_first_record() -> None:
+    data = b"K-17,2025-03-01,Quito,3.10\nK-18,2025-03-01,Accra,8.00\n"
+    assert read(data) == (
+        ["column_1", "column_2", "column_3", "column_4"],
+        [["K-17", "2025-03-01", "Quito", "3.10"], ["K-18", "2025-03-01", "Accra", "8.00"]],
+        [1, 2], [], {},
+    )
+    d = described(data)
+    assert (d["header"], d["header_lines"], d["header_as_read"]) == ("none found", [], [])
+
+
+def test_a_file_without_header_whose_text_values_say_nothing_but_its_numbers_do() -> None:
+    data = b"Ann Lee,Quito,3.10\nBo Chen,Accra,8.00\n"
+    assert read(data)[:3] == (["column_1", "column_2", "column_3"], [["Ann Lee", "Quito", "3.10"], ["Bo Chen", "Accra", "8.00"]], [1, 2])
+
+
+def test_read_header_none_and_line_n_override_the_detection() -> None:
+    data = b"name,city\nAnn,Quito\n"
+    assert read(data, header="none")[:3] == (["column_1", "column_2"], [["name", "city"], ["Ann", "Quito"]], [1, 2])
+    assert described(data, header="none")["header"] == "none (read.header: none)"
+    assert read(b"K-17,1\nK-18,2\n", header=1) == (["K-17", "1"], [["K-18", "2"]], [2], [], {"header": 1})
+    assert read(b"title\nnote\nid,x\n1,2\n", header=3) == (["id", "x"], [["1", "2"]], [4], [], {"preamble": 2, "header": 1})
+
+
+# ------------------------------------------------------------------ item 3: preamble lines
+
+
+def test_preamble_lines_are_skipped_and_kept_with_their_line_numbers() -> None:
+    data = (
+        b"Sales report Q1\nPeriod: 2025-01-01 to 2025-03-31\nNOTE,,,\n"
+        b"id,city,amount,day\n1,Quito,3.10,2025-03-01\n2,Accra,8.00,2025-03-02\n"
+    )
+    assert read(data) == (
+        ["id", "city", "amount", "day"], [["1", "Quito", "3.10", "2025-03-01"], ["2", "Accra", "8.00", "2025-03-02"]],
+        [5, 6], [], {"preamble": 3, "header": 1},
+    )
+    d = described(data)
+    assert d["preamble"] == [
+        {"line": 1, "text": "Sales report Q1"},
+        {"line": 2, "text": "Period: 2025-01-01 to 2025-03-31"},
+        {"line": 3, "text": "NOTE,,,"},
+    ]
+    assert (d["header"], d["header_lines"]) == ("line 4", [4])
+
+
+def test_preamble_in_a_semicolon_file_with_a_padded_blank_line() -> None:
+    data = b"Report;;\n;;\nid;name;amount\n1;Ann;0,5\n2;Bob;1,25\n"
+    assert read(data) == (["id", "name", "amount"], [["1", "Ann", "0,5"], ["2", "Bob", "1,25"]], [4, 5], [], {"preamble": 1, "blank": 1, "header": 1})
+
+
+# ------------------------------------------------------------------ item 4: Excel's sep= line
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_an_excel_sep_line_sets_the_delimiter_and_is_not_data(bom: bytes) -> None:
+    data = bom + b"sep=;\nid;name\n1;Ann\n2;Bob, Jr.\n"
+    assert read(data) == (["id", "name"], [["1", "Ann"], ["2", "Bob, Jr."]], [3, 4], [], {"sep": 1, "header": 1})
+    assert described(data)["sep_line"] is True
+
+
+# ------------------------------------------------------------------ item 5: ", " delimiters with quotes after the space
+
+
+def test_comma_space_delimiters_with_quoted_fields() -> None:
+    data = b'id, name, place\n1, "Ortiz, Ana", "Salta, AR"\n2, "Lee, Bo", Lima\n'
+    assert read(data)[:4] == (["id", "name", "place"], [["1", "Ortiz, Ana", "Salta, AR"], ["2", "Lee, Bo", "Lima"]], [2, 3], [])
+    assert described(data)["skip_initial_space"] is True
+
+
+# ------------------------------------------------------------------ item 6: repeated header rows
+
+
+def test_a_repeated_header_with_a_bom_is_dropped_and_counted() -> None:
+    data = b"id,amount\n1,10\n2,20\n\xef\xbb\xbfid,amount\n3,30\n\nid , amount\n4,40\n"
+    assert read(data) == (
+        ["id", "amount"], [["1", "10"], ["2", "20"], ["3", "30"], ["4", "40"]], [2, 3, 5, 8], [],
+        {"header": 1, "repeated_header": 2, "blank": 1},
+    )
+
+
+def test_a_repeated_header_in_the_third_batch() -> None:
+    data = b"id,amount\n" + b"".join(b"%d,%d\n" % (i, i * 10) for i in range(1, 6)) + b"id,amount\n6,60\n7,70\n"
+    f, batches = iter_batches(data, "x.csv", size=2)
+    got = [(b.records, b.lines) for b in batches]
+    assert got == [
+        ([["1", "10"], ["2", "20"]], [2, 3]),
+        ([["3", "30"], ["4", "40"]], [4, 5]),
+        ([["5", "50"], ["6", "60"]], [6, 8]),
+        ([["7", "70"]], [9]),
+    ]
+    assert (f.structure.records, f.structure.counts, f.structure.lines) == (
+        9, {"header": 1, "repeated_header": 1}, {"header": [1], "repeated_header": [7]},
+    )
+
+
+# ------------------------------------------------------------------ item 7: header and data of different widths
+
+
+def test_trailing_delimiters_on_crlf_data_lines_are_dropped_and_counted() -> None:
+    data = b"id,name\r\n1,Ann,\r\n2,Bob,,\r\n3,Cy\r\n"
+    assert read(data) == (["id", "name"], [["1", "Ann"], ["2", "Bob"], ["3", "Cy"]], [2, 3, 4], [], {"header": 1})
+    assert described(data)["trailing_fields_dropped"] == 2
+
+
+def test_an_unnamed_first_column_of_row_numbers() -> None:
+    data = b"name,city\n1,Ann,Quito\n2,Bo,Lima\nCy,Accra\n"
+    assert read(data) == (
+        ["", "name", "city"], [["1", "Ann", "Quito"], ["2", "Bo", "Lima"]], [2, 3],
+        [(4, "2 fields, header has 3 — row quarantined")],  # never loaded shifted under name, city
+        {"header": 1},
+    )
+    assert described(data)["width_note"] == "data lines have one field more than the header, first a row number: an unnamed first column (column_1) added"
+
+
+def test_an_unnamed_last_column() -> None:
+    data = b"id,name\n7,Ann,x\n3,Bo,y\n"
+    assert read(data)[:3] == (["id", "name", ""], [["7", "Ann", "x"], ["3", "Bo", "y"]], [2, 3])
+
+
+def test_a_header_with_one_name_too_many() -> None:
+    data = b"id,name,city\n1,Ann\n2,Bo\n5,Ed\n3,Cy,Lima\n4,Di,Lima,x\n"
+    assert read(data) == (
+        ["id", "name", "city"], [["1", "Ann", ""], ["2", "Bo", ""], ["5", "Ed", ""], ["3", "Cy", "Lima"]], [2, 3, 4, 5],
+        [(6, "4 fields, header has 3 — row quarantined")], {"header": 1},
+    )
+    d = described(data)
+    assert (d["rows_padded"], d["width"]) == (3, {"header": 3, "data": 2, "loaded": 3})
+    assert read(b"id,name,\n1,Ann\n2,Bo\n")[:3] == (["id", "name"], [["1", "Ann"], ["2", "Bo"]], [2, 3])
+
+
+# ------------------------------------------------------------------ item 8: apostrophes, multi-row headers, two tables
+
+
+def test_apostrophe_quoted_fields_holding_the_delimiter() -> None:
+    data = b"id,name,place\n1,'Ortiz, Ana','Salta, AR'\n2,'O''Hara, Bo',Lima\n"
+    assert read(data)[:3] == (["id", "name", "place"], [["1", "Ortiz, Ana", "Salta, AR"], ["2", "O'Hara, Bo", "Lima"]], [2, 3])
+    assert described(data)["quotechar"] == "'"
+
+
+def test_a_multi_row_header_is_joined_and_counted() -> None:
+    data = b",Sales,,Returns,\nRegion,Q1,Q2,Q1,Q2\nNorth,1,2,3,4\nSouth,5,6,7,8\n"
+    assert read(data) == (
+        ["Region", "Sales Q1", "Sales Q2", "Returns Q1", "Returns Q2"], [["North", "1", "2", "3", "4"], ["South", "5", "6", "7", "8"]],
+        [3, 4], [], {"header": 2},
+    )
+    d = described(data)
+    assert (d["header"], d["header_as_read"]) == ("lines 1-2 (2 header rows, names joined)", [["", "Sales", "", "Returns", ""], ["Region", "Q1", "Q2", "Q1", "Q2"]])
+
+
+def test_a_second_table_is_quarantined_not_mixed_in() -> None:
+    data = b"Region,Sales\nNorth,100\nSouth,200\n\nRegion,Returns\nNorth,5\nSouth,7\n"
+    header, records, lines, issues, counts = read(data)
+    assert (header, records, lines, counts) == (["Region", "Sales"], [["North", "100"], ["South", "200"]], [2, 3], {"header": 1, "blank": 1})
+    assert issues == [
+        (5, "a second table starts here (header ['Region', 'Returns']) — its lines are quarantined; split the file"),
+        (6, "part of the second table that starts at line 5 — row quarantined; split the file"),
+        (7, "part of the second table that starts at line 5 — row quarantined; split the file"),
+    ]
+    assert described(data)["second_table"] == {"line": 5, "header": ["Region", "Returns"]}
+
+
+def test_a_second_table_of_another_width() -> None:
+    data = b"id,amount,day\n1,10,2025-01-01\n\nRegion,Note\nNorth,quiet\n"
+    _, records, _, issues, _ = read(data)
+    assert records == [["1", "10", "2025-01-01"]]
+    assert [line for line, _ in issues] == [4, 5]
+
+
+def test_a_data_row_after_a_blank_line_is_not_a_second_table() -> None:
+    data = b"id,amount\n1,10\n\n2,20\nunknown,n/a\n"
+    assert read(data)[1:4] == ([["1", "10"], ["2", "20"], ["unknown", "n/a"]], [2, 4, 5], [])
+
+
+# ------------------------------------------------------------------ item 9: a bare \r in an unquoted field
+
+
+def test_a_bare_cr_inside_an_unquoted_field_is_text_and_line_numbers_stay_true() -> None:
+    data = b"id,text,user\n1,hello\rworld,bob\n2,a\rb\rc,di\n3,x,y\n4,broken\n"
+    assert read(data) == (
+        ["id", "text", "user"], [["1", "hello\rworld", "bob"], ["2", "a\rb\rc", "di"], ["3", "x", "y"]], [2, 3, 4],
+        [(5, "2 fields, header has 3 — row quarantined")], {"header": 1},
+    )
+
+
+def test_a_bare_cr_in_a_crlf_file_and_in_a_single_column() -> None:
+    assert read(b"id,text\r\n1,a\rb\r\n2,c\r\n")[1:3] == ([["1", "a\rb"], ["2", "c"]], [2, 3])
+    assert read(b"review\nfine\rgood\nok\n")[1:3] == ([["fine\rgood"], ["ok"]], [2, 3])
+
+
+def test_a_bare_cr_that_ends_records_still_ends_them() -> None:
+    # mixed line endings: kept in the field, the line would have 3 fields; split, two records of 2
+    assert read(b"id,name\r\n1,Ann\n2,Bob\r3,Cy\r\n")[1:3] == ([["1", "Ann"], ["2", "Bob"], ["3", "Cy"]], [2, 3, 4])
+
+
+def test_a_quarantined_record_keeps_its_bare_cr_in_the_raw_text() -> None:
+    parsed = parse_csv(b"id,text,user\n1,a\rb,c,d,e\n2,x,y\n3,z,w\n", "x.csv")
+    assert [(i.line, i.raw) for i in parsed.issues] == [(2, "1,a\r"), (3, "b,c,d,e\n")]  # neither reading makes 3 fields
+    assert parsed.lines == [4, 5]
+    parsed = parse_csv(b"id,text,user\n1,a\rb,c\n2,\"open\n", "x.csv")
+    assert parsed.records == [["1", "a\rb", "c"]] and parsed.issues[0].raw == '2,"open\n'
+
+
+# ------------------------------------------------------------------ item 10: nothing in the file
+
+
+@pytest.mark.parametrize(("data", "counts"), [(b"", {}), (b"\xef\xbb\xbf", {}), (b"\n \n\t\n", {"blank": 3})])
+def test_a_file_with_no_content_has_no_header_and_no_rows(data: bytes, counts: dict) -> None:
+    assert read(data) == ([], [], [], [], counts)
+
+
+def test_every_structural_line_is_counted_and_its_lines_capped() -> None:
+    data = b"id,x\n" + b"1,2\n\n" * 150
+    f = CsvFile(data, "x.csv")
+    records = sum(len(b.records) for b in f.batches())
+    assert (records, f.structure.counts, f.structure.records, f.lines_read) == (150, {"header": 1, "blank": 150}, 301, 301)
+    assert f.structure.lines["blank"] == list(range(3, 203, 2))  # the first 100
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7])
+def test_bare_cr_decisions_do_not_depend_on_read_blocks(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    data = b"id,text,user\r\n1,hello\rworld,bob\r\n2,a\rb\rc,di\n3,x,y\r4,z,w\r\n5,end\r"
+    whole = read(data)
+    assert whole[1:3] == ([["1", "hello\rworld", "bob"], ["2", "a\rb\rc", "di"], ["3", "x", "y"], ["4", "z", "w"]], [2, 3, 4, 5])
+    monkeypatch.setattr(streams, "READ_BLOCK", block)
+    assert read(data) == whole
