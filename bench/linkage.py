@@ -185,7 +185,7 @@ def run_headwater(df, work: Path, files: int = 3) -> set[tuple[int, int]]:
         clean_file(FileRef(date, name), settings)
         for line, record in enumerate(part.index.tolist(), start=2):
             where[(f"{date}/{name}", line)] = record
-    link_date(date, names, settings)
+    link_date(date, settings)
     lay = Layout(settings.data_dir, date)
     ids: dict[str, int] = {}
     links: dict[int, str] = {}

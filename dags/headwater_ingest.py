@@ -190,7 +190,8 @@ def headwater_ingest():
         unchanged(decision)
         return clean(ingest(decision))
 
-    @task(trigger_rule="all_done")
+    # one link step at a time across runs: a date's step reads and rewrites later dates within reach
+    @task(trigger_rule="all_done", max_active_tis_per_dag=1)
     def link(files: list[dict]) -> list[dict]:
         """Duplicates across files, per date; the files whose curated rows chunk and embed must (re)index."""
         from headwater.clean.link import files_to_index

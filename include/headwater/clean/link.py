@@ -21,8 +21,9 @@ same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from datetime import date as _date
+from datetime import date as _date, timedelta
 from typing import Any
 
 import numpy as np
@@ -31,8 +32,10 @@ import pandas as pd
 from headwater.clean.dedup.columns import Vetoes, decide_roles
 from headwater.clean.dedup.exact import exact_keys
 from headwater.clean.dedup.matching import Matches, link, near_text, text_signatures
-from headwater.clean.dedup.pairs import block_pairs, leaders, unique_pairs
-from headwater.clean.steps.base import DEDUP_COLUMNS, DEDUP_JOB, DUPLICATE_OF, LINE, ROW_ID
+from headwater.clean.dedup.pairs import block_pairs, cluster_roots, leaders, unique_pairs
+from headwater.clean.steps.base import (
+    AGREED, CLUSTER_ID, DEDUP_COLUMNS, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY,
+)
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig, load_sources
 from headwater.layout import Layout, file_key
@@ -121,7 +124,7 @@ def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: 
     # exact: the same content key
     if opts.exact and n:
         codes = pd.factorize(pd.Series(exact_keys(combined)))[0].astype(np.int64)
-        a, b, _ = block_pairs(codes, EXACT_BLOCK_CAP, big="leaders")
+        a, b, _ = block_pairs(codes, EXACT_BLOCK_CAP, big="leaders", later=is_current)
         a, b = unique_pairs(a, b)
         ok = allow(a, b)
         rule = leaders(n, a[ok], b[ok], np.ones(int(ok.sum())), kept)
@@ -139,7 +142,7 @@ def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: 
     if opts.text.enabled and text and n:
         vetoes = Vetoes.build(columns, vetoing, set(roles.numeric), opts.linkage.numeric_tolerance)
         sig8, bands, valid = text_signatures(columns, text, opts.text)
-        found = near_text(sig8, bands, valid, vetoes, opts.text, text, allow, kept)
+        found = near_text(sig8, bands, valid, vetoes, opts.text, text, allow, kept, later=is_current)
         kept &= found.partner < 0
         results.append(found)
     else:
@@ -147,45 +150,78 @@ def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: 
     if opts.linkage.fields and n:
         fields = set(opts.linkage.fields)
         vetoes = Vetoes.build(columns, [c for c in vetoing if c not in fields], set(roles.numeric), opts.linkage.numeric_tolerance)
-        found = link(columns, n, opts.linkage, vetoes, allow, kept)
+        found = link(columns, n, opts.linkage, vetoes, allow, kept, later=is_current)
         results.append(found)
     else:
         results.append(None)
     return combined, results
 
 
+def cleaned_files(settings: Settings, date: str) -> list[str]:
+    """Names of the date's landing files whose clean stage finished (status ok), sorted: what the link step compares."""
+    folder = layout(settings, date).manifests_dir()
+    names = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        manifest = read_json(path) or {}
+        if manifest.get("status") == OK and "clean" in manifest.get("stages", {}) and manifest.get("file"):
+            names.append(str(manifest["file"]))
+    return sorted(names)
+
+
+def history_reach(sources: Any) -> int:
+    """Days a date's link result reaches forward: the longest ``dedup.history_days`` of a source with scope ``history``."""
+    configs = [*sources.configs, sources.fallback]
+    return max((c.dedup.history_days for c in configs if c.dedup.scope == "history"), default=0)
+
+
 def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str) -> list[dict[str, Any]]:
-    """Run ``link_date`` for each date of ``files`` (discovery's {date, file}); return the summaries
-    ({date, file, ...}) of the cleaned files that chunk and embed must process: those cleaned by
-    ``run_id`` and those whose curated rows the link step changed in this call."""
-    by_date: dict[str, list[str]] = {}
-    for f in files:
-        by_date.setdefault(f["date"], []).append(f["file"])
+    """Link the dates of ``files`` (discovery's {date, file}) and the later dates they reach; return
+    the cleaned files ({date, file, source}) that chunk and embed must (re)index: those this run
+    cleaned, and those whose curated rows a link step of this call rewrote (their manifest's
+    ``run_id`` is this run's either way).
+
+    **Run order does not matter.** A date's duplicates depend on the earlier dates within
+    ``dedup.history_days`` (earlier dates win). So after linking the run's dates, every later date
+    that holds cleaned files and lies within reach of a date that changed in this call is linked
+    again, oldest first (a no-op when nothing it depends on changed). Running date 2 then date 1
+    ends in the same outputs as date 1 then date 2. Link steps must not run concurrently (the DAG's
+    ``link`` task allows one instance at a time): they read and rewrite each other's dates.
+    """
+    sources = load_sources(settings.config_dir)
+    run_dates = sorted({f["date"] for f in files})
+    if not run_dates:
+        return []
+    reach = history_reach(sources)
+    known = {day for day, _ in layout(settings).table_keys("curated")}
+    horizon: str | None = None
     out = []
-    for date in sorted(by_date):
+    for date in sorted(known | set(run_dates)):
+        if date < run_dates[0] or (date not in run_dates and (horizon is None or date > horizon)):
+            continue
+        link_date(date, settings, sources, run_id=run_id)
         lay = layout(settings, date)
-        before = {n: (read_json(lay.manifest(file_key(n))) or {}).get("cross_file") for n in by_date[date]}
-        link_date(date, by_date[date], settings)
-        for name in sorted(by_date[date]):
-            manifest = _cleaned(lay, name)
-            if manifest is None:
-                continue
-            if manifest.get("run_id") == run_id or manifest.get("cross_file") != before[name]:
-                out.append({"date": date, "file": name, "source": f"{date}/{name}"})
+        # cleaned by this run, or rewritten by a link step of this run (``_write`` stamps the run id)
+        mine = [name for name in cleaned_files(settings, date) if (read_json(lay.manifest(file_key(name))) or {}).get("run_id") == run_id]
+        if mine:
+            later = (_date.fromisoformat(date) + timedelta(days=reach)).isoformat()
+            horizon = max(horizon or later, later)
+        out += [{"date": date, "file": name, "source": f"{date}/{name}"} for name in mine]
     return out
 
 
-def link_date(date: str, names: list[str], settings: Settings, sources: Any = None) -> dict[str, int]:
-    """Find the duplicates across the cleaned files ``names`` of ``date`` (and earlier dates); move
-    them from each file's curated table to its duplicates; returns {file name: cross-file duplicates}.
+def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = "") -> dict[str, int]:
+    """Find the duplicates across the cleaned files of ``date`` (and earlier dates); move them from
+    each file's curated table to its duplicates; returns {file name: its cross-file duplicates}
+    for every cleaned file of the date (``cleaned_files``: quarantined, empty and failed files take
+    no part). A file whose outcome changed is rewritten (curated, duplicates, manifest) and its
+    manifest's ``run_id`` set to ``run_id`` (when given): this run changed its curated rows.
 
     ``sources`` (headwater.config.source.Sources) defaults to the YAML files of ``settings.config_dir``.
-    Files that were not cleaned (quarantined, empty, failed) are left out.
     """
     lay = layout(settings, date)
     sources = sources or load_sources(settings.config_dir)
     groups: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
-    for name in sorted(set(names)):
+    for name in cleaned_files(settings, date):
         manifest = _cleaned(lay, name)
         if manifest is not None:
             groups.setdefault(group_key(manifest), []).append((name, manifest))
@@ -201,53 +237,82 @@ def link_date(date: str, names: list[str], settings: Settings, sources: Any = No
         if opts.scope != "file" and len(members) + len(history) > 1:
             combined, results = cross_file_matches(tables, current, config)
             decided = _decisions(combined, results, [name for name, _ in members], len(history), [len(t) for t in tables])
+        roots = _cluster_roots([own[name][1] for name, _ in members] + list(decided.values()))
         for name, manifest in members:
-            moved[name] = _write(lay, FileRef(date, name), manifest, own[name], decided[name])
+            moved[name] = _write(lay, FileRef(date, name, run_id), manifest, own[name], decided[name], roots)
     return moved
 
 
+def _cluster_roots(frames: list[pd.DataFrame]) -> dict[str, str]:
+    """Per duplicate row id of ``frames`` (within-file and cross-file duplicates of one group): the kept row its chain ends at."""
+    links: dict[str, str] = {}
+    for frame in frames:
+        if len(frame):
+            links.update(zip(frame[ROW_ID].astype(str), frame[DUPLICATE_OF].astype(str)))
+    return cluster_roots(links)
+
+
 def _decisions(combined: pd.DataFrame, results: list[Matches | None], names: list[str], skip: int, sizes: list[int]) -> dict[str, pd.DataFrame]:
-    """Per current file: its rows that are cross-file duplicates, with the bookkeeping columns."""
+    """Per current file: its rows that are cross-file duplicates (file order), with the bookkeeping columns.
+
+    A row is a duplicate of one job at most (each job only sees the rows the ones before it kept).
+    """
     row_ids = combined[ROW_ID].astype(str).to_numpy(dtype=object)
-    starts = np.concatenate([[0], np.cumsum(sizes)])
-    out = {}
-    for k, name in enumerate(names):
-        lo, hi = int(starts[skip + k]), int(starts[skip + k + 1])
-        rows, cols = [], {c: [] for c in DEDUP_COLUMNS}
-        for job, found in zip(("exact", "near_text", "linkage"), results):
-            if found is None:
-                continue
-            for row in found.duplicates[(found.duplicates >= lo) & (found.duplicates < hi)].tolist():
-                partner = row_ids[int(found.partner[row])]
-                rows.append(row)
-                for c, v in zip(DEDUP_COLUMNS, (partner, partner, float(found.similarity[row]), CROSS + job,
-                                                 float(found.weight[row]), found.evidence[row], found.agreed[row])):
-                    cols[c].append(v)
-        if not rows:
-            out[name] = pd.DataFrame()
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    rows, jobs, partners, similarity, weight, evidence, agreed = [], [], [], [], [], [], []
+    for job, found in zip(("exact", "near_text", "linkage"), results):
+        if found is None or not len(found.duplicates):
             continue
-        order = np.argsort(rows, kind="stable")
-        picked = combined.iloc[[rows[i] for i in order]].reset_index(drop=True)
-        for c in DEDUP_COLUMNS:
-            picked[c] = [cols[c][i] for i in order]
-        out[name] = picked
+        dup = found.duplicates
+        rows.append(dup)
+        jobs.append(np.full(len(dup), CROSS + job, dtype=object))
+        partners.append(row_ids[found.partner[dup]])
+        similarity.append(found.similarity[dup])
+        weight.append(found.weight[dup])
+        evidence += [found.evidence[r] for r in dup.tolist()]
+        agreed += [found.agreed[r] for r in dup.tolist()]
+    out: dict[str, pd.DataFrame] = {name: pd.DataFrame() for name in names}
+    if not rows:
+        return out
+    every = np.concatenate(rows)
+    order = np.argsort(every, kind="stable")
+    every = every[order]
+    columns = {
+        DUPLICATE_OF: np.concatenate(partners)[order], CLUSTER_ID: np.concatenate(partners)[order],
+        SIMILARITY: np.concatenate(similarity)[order], DEDUP_JOB: np.concatenate(jobs)[order],
+        MATCH_WEIGHT: np.concatenate(weight)[order], EVIDENCE: np.asarray(evidence, dtype=object)[order],
+        AGREED: np.asarray(agreed, dtype=object)[order],
+    }
+    for k, name in enumerate(names):
+        lo, hi = np.searchsorted(every, [starts[skip + k], starts[skip + k + 1]])
+        if hi > lo:
+            picked = combined.iloc[every[lo:hi]].reset_index(drop=True)
+            for c in DEDUP_COLUMNS:
+                picked[c] = columns[c][lo:hi]
+            out[name] = picked
     return out
 
 
-def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.DataFrame, pd.DataFrame], cross: pd.DataFrame) -> int:
-    """Rewrite the file's curated/duplicates/manifest when its cross-file duplicates changed; returns their count."""
+def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.DataFrame, pd.DataFrame], cross: pd.DataFrame,
+           roots: dict[str, str]) -> int:
+    """Rewrite the file's curated/duplicates/manifest when its duplicates changed (which rows, partners,
+    jobs or clusters); returns its cross-file duplicates. ``roots``: row id -> the kept row of its cluster."""
     curated, within = own
     lines = set(cross[LINE].astype(int).tolist()) if len(cross) else set()
     before = manifest.get("cross_file", {}).get("lines", [])
     new_curated = curated[~curated[LINE].astype(int).isin(lines)].reset_index(drop=True)
     if len(cross):
         cross = cross[[*[c for c in curated.columns if c in cross.columns], *DEDUP_COLUMNS]]
-    if sorted(lines) == before and manifest.get("cross_file", {}).get("decisions", []) == _fingerprint(cross):
+    dups = pd.concat([d for d in (within, cross) if len(d)], ignore_index=True) if (len(within) or len(cross)) else pd.DataFrame()
+    if len(dups):
+        ids = dups[ROW_ID].astype(str)
+        dups[CLUSTER_ID] = [roots.get(r, c) for r, c in zip(ids, dups[CLUSTER_ID].astype(str))]
+    digest = _digest(dups)
+    if sorted(lines) == before and manifest.get("cross_file", {}).get("decisions") == digest:
         return len(lines)
     started = time.monotonic()
     with atomic_path(lay.curated(ref.key)) as tmp:
         new_curated.to_parquet(tmp, index=False)
-    dups = pd.concat([d for d in (within, cross) if len(d)], ignore_index=True) if (len(within) or len(cross)) else pd.DataFrame()
     if len(dups):
         with atomic_path(lay.duplicates(ref.key)) as tmp:
             dups.to_parquet(tmp, index=False)
@@ -260,16 +325,19 @@ def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.Da
         curated=len(new_curated),
         duplicates=len(dups),
         duplicate_of=dict(sorted(duplicate_of.items(), key=lambda kv: int(kv[0]))),
-        cross_file={"lines": sorted(lines), "jobs": {str(k): int(v) for k, v in jobs.items()}, "decisions": _fingerprint(cross),
+        cross_file={"lines": sorted(lines), "jobs": {str(k): int(v) for k, v in jobs.items()}, "decisions": digest,
                     "seconds": round(time.monotonic() - started, 3)},
     )
+    if ref.run_id:
+        manifest["run_id"] = ref.run_id
     write_json(lay.manifest(ref.key), manifest)
     return len(lines)
 
 
-def _fingerprint(cross: pd.DataFrame) -> list[list[Any]]:
-    """What decides a rewrite: each cross-file duplicate's line, partner and job."""
-    if not len(cross):
-        return []
-    return [[int(line), str(p), str(j)] for line, p, j in zip(cross[LINE], cross[DUPLICATE_OF], cross[DEDUP_JOB])]
-
+def _digest(dups: pd.DataFrame) -> str:
+    """What decides a rewrite: each duplicate's line, partner, job and cluster, as one sha256."""
+    h = hashlib.sha256()
+    if len(dups):
+        for row in zip(dups[LINE].astype(int), dups[DUPLICATE_OF].astype(str), dups[DEDUP_JOB].astype(str), dups[CLUSTER_ID].astype(str)):
+            h.update(repr(row).encode())
+    return h.hexdigest()

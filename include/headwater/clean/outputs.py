@@ -15,13 +15,14 @@ import os
 import shutil
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from headwater.clean.steps.base import IMPUTED_SUFFIX, RAW_SUFFIX
+from headwater.clean.dedup.pairs import cluster_roots
+from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, IMPUTED_SUFFIX, RAW_SUFFIX, ROW_ID
 from headwater.layout import Layout
 from headwater.manifest import FileRef
 from headwater.storage import ParquetParts
@@ -115,6 +116,7 @@ class CleanOutputs:
         self._failures: Counter[str] = Counter()  # <col>__raw -> values kept raw, their cell empty (failed the type)
         self._inexact: Counter[str] = Counter()  # <col>__raw -> values kept raw next to the nearest float64
         self._imputed: Counter[str] = Counter()  # <col>__imputed -> cells imputed
+        self._links: dict[str, str] = {}  # duplicate row id -> the row it duplicates (for _cluster_id at commit)
 
     def add_curated(self, df: pd.DataFrame) -> None:
         self.curated.add(df)
@@ -128,6 +130,8 @@ class CleanOutputs:
 
     def add_duplicates(self, df: pd.DataFrame) -> None:
         self.duplicates.add(df)
+        if len(df):
+            self._links.update(zip(df[ROW_ID].astype(str), df[DUPLICATE_OF].astype(str)))
 
     def add_rejected(self, rows: Iterable[tuple[int, str, dict[str, Any] | None]]) -> None:
         """Rows a step quarantined: (line, reason, values as read {original header: text})."""
@@ -140,11 +144,30 @@ class CleanOutputs:
     def commit(self) -> None:
         self.curated.commit()
         if self.duplicates.parts:
-            self.duplicates.commit()
+            self.duplicates.commit(transform=self._clusters())
         else:
             self.duplicates.abort()
             self.duplicates_path.unlink(missing_ok=True)  # an earlier run's duplicates are not this run's
         self.quarantine.commit()
+
+    def _clusters(self) -> Callable[[Any], Any] | None:
+        """When a later job found a row other duplicates point at to be a duplicate itself (exact
+        copies of a row that record linkage then merged): a rewrite of ``_cluster_id`` to the
+        row each chain ends at, the kept representative. None when every partner was kept."""
+        roots = cluster_roots(self._links)
+        moved = {row: root for row, root in roots.items() if root != self._links[row]}
+        if not moved:
+            return None
+
+        def rewrite(table: Any) -> Any:
+            import pyarrow as pa
+
+            at = table.schema.get_field_index(CLUSTER_ID)
+            ids, clusters = table[ROW_ID].to_pylist(), table[CLUSTER_ID].to_pylist()
+            fixed = [moved.get(str(r), c) for r, c in zip(ids, clusters)]
+            return table.set_column(at, table.schema.field(at), pa.array(fixed, table.schema.field(at).type))
+
+        return rewrite
 
     def abort(self) -> None:
         self.curated.abort()

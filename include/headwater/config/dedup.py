@@ -72,6 +72,10 @@ class LinkageOptions(ConfigModel):
         json_schema_extra={"shown_default": "each field alone, and each two consecutive fields"},
     )
     max_block_size: int = Field(default=1000, ge=2, description="A block with more rows than this is not compared (a too common value); narrower rules cover it.")
+    max_pairs_per_row: float = Field(
+        default=10.0, gt=0,
+        description="Automatic blocking (no `blocking`): a rule that would compare more pairs than this per row (at least 10,000) is left out; the narrower rules cover it.",
+    )
     date_tolerance_days: int = Field(default=0, ge=0, description="Dates in fields this many days apart or less still count as close.")
     numeric_tolerance: float = Field(default=0.0, ge=0, description="Numbers in fields (and, for vetoes, other numeric columns) within this relative difference agree.")
     em_iterations: int = Field(default=25, ge=0, le=1000, description="EM rounds that estimate the m probabilities (0: the prior m values).")

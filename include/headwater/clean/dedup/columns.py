@@ -155,6 +155,20 @@ def codes_of(values: list[str | None]) -> np.ndarray:
     return pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)[0].astype(np.int64)
 
 
+def factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 code per row, -1 where missing; the distinct comparable values as an object array, index = code).
+
+    The same codes as ``codes_of(comparable(series))`` (numbered by first appearance), but only the
+    distinct raw values go through ``comparable``: a column of 100k rows and 300 names normalizes 300.
+    """
+    raw_codes, uniques = pd.factorize(series.reset_index(drop=True), use_na_sentinel=True)
+    texts = comparable(pd.Series(uniques, dtype=series.dtype if len(uniques) else object))
+    text_codes, values = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
+    raw_codes = np.asarray(raw_codes, dtype=np.int64)
+    codes = np.where(raw_codes >= 0, np.asarray(text_codes, dtype=np.int64)[np.maximum(raw_codes, 0)] if len(text_codes) else -1, -1)
+    return codes.astype(np.int64), np.asarray(values, dtype=object)
+
+
 def numbers(series: pd.Series) -> np.ndarray:
     """A numeric column as float64 (missing: NaN)."""
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
@@ -167,7 +181,6 @@ class Vetoes:
     columns: list[str]
     codes: dict[str, np.ndarray]  # string/date/boolean columns: integer code per row (-1: missing)
     values: dict[str, np.ndarray]  # numeric columns: float64 per row (NaN: missing)
-    shown: Mapping[str, pd.Series]  # the columns, for the values a veto names
     tolerance: float = 0.0
 
     @classmethod
@@ -181,35 +194,31 @@ class Vetoes:
             elif c in numeric:
                 values[c] = numbers(frame[c])
             else:
-                codes[c] = codes_of(comparable(frame[c]))
-        return cls(list(columns), codes, values, {c: frame[c] for c in columns}, tolerance)
+                codes[c] = factorized(frame[c])[0]
+        return cls(list(columns), codes, values, tolerance)
 
-    def check(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
-        """(vetoed per pair, the first vetoing column's difference as text, None when not vetoed)."""
+    def _filled_and_differ(self, c: str, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if c in self.values:
+            x, y = self.values[c][a], self.values[c][b]
+            both = ~np.isnan(x) & ~np.isnan(y)
+            scale = np.maximum(np.abs(x), np.abs(y))
+            return both, both & (np.abs(x - y) > self.tolerance * np.where(scale > 0, scale, 1.0))
+        x, y = self.codes[c][a], self.codes[c][b]
+        both = (x >= 0) & (y >= 0)
+        return both, both & (x != y)
+
+    def check(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Vetoed per pair (rows a[k], b[k]): bool array of len(a)."""
         vetoed = np.zeros(len(a), dtype=bool)
-        why: list[str | None] = [None] * len(a)
         for c in self.columns:
-            if c in self.values:
-                x, y = self.values[c][a], self.values[c][b]
-                both = ~np.isnan(x) & ~np.isnan(y)
-                scale = np.maximum(np.abs(x), np.abs(y))
-                differ = both & (np.abs(x - y) > self.tolerance * np.where(scale > 0, scale, 1.0))
-            else:
-                x, y = self.codes[c][a], self.codes[c][b]
-                differ = (x >= 0) & (y >= 0) & (x != y)
-            for k in np.nonzero(differ & ~vetoed)[0].tolist():
-                why[k] = f"{c} differs ({self.shown[c].iloc[int(a[k])]} vs {self.shown[c].iloc[int(b[k])]})"
-            vetoed |= differ
-        return vetoed, why
+            vetoed |= self._filled_and_differ(c, a, b)[1]
+        return vetoed
 
-    def agreed(self, a: int, b: int) -> list[str]:
-        """The vetoing columns both rows fill in with the same value."""
-        out = []
+    def agreed(self, a: np.ndarray, b: np.ndarray) -> list[list[str]]:
+        """Per pair: the vetoing columns both rows fill in (so, for a pair that passed the check, with the same value)."""
+        out: list[list[str]] = [[] for _ in range(len(a))]
         for c in self.columns:
-            if c in self.values:
-                x, y = self.values[c][a], self.values[c][b]
-                if not (np.isnan(x) or np.isnan(y)):
-                    out.append(c)
-            elif self.codes[c][a] >= 0 and self.codes[c][b] >= 0:
-                out.append(c)
+            both, differ = self._filled_and_differ(c, a, b)
+            for k in np.nonzero(both & ~differ)[0].tolist():
+                out[k].append(c)
         return out

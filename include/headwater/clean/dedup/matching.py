@@ -17,13 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from headwater.clean.dedup.columns import Vetoes, codes_of, comparable
+from headwater.clean.dedup.columns import Vetoes, factorized
 from headwater.clean.dedup.fellegi_sunter import Model, fit, prepare, probability
 from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text
-from headwater.clean.dedup.pairs import block_pairs, leaders, unique_pairs
+from headwater.clean.dedup.pairs import block_pairs, count_pairs, leaders, unique_pairs
 from headwater.config.dedup import LinkageOptions, TextDedupOptions
 
 TEXT_BUCKET_CAP = 100  # an LSH bucket with more rows is compared with its first 100 rows only (boilerplate)
+PAIR_FLOOR = 10_000  # an automatic blocking rule making this many pairs or fewer is always affordable (small tables)
 Allow = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -69,16 +70,19 @@ def text_signatures(frame: Mapping[str, pd.Series], columns: list[str], options:
 
 def near_text(
     sig8: np.ndarray, bands: np.ndarray, valid: np.ndarray, vetoes: Vetoes, options: TextDedupOptions, text_columns: list[str],
-    allow: Allow | None = None, kept_before: np.ndarray | None = None,
+    allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
 ) -> Matches:
     """Near copies of free text: rows sharing an LSH band are candidates, the Jaccard estimate of
-    their shingles must reach ``options.threshold``, and no vetoing column may differ."""
+    their shingles must reach ``options.threshold``, and no vetoing column may differ.
+
+    ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
+    """
     n = len(sig8)
     parts_a, parts_b = [], []
     for k in range(bands.shape[1] if n else 0):
         codes = pd.factorize(pd.Series(bands[:, k]))[0].astype(np.int64)
         codes[~valid] = -1
-        i, j, _ = block_pairs(codes, TEXT_BUCKET_CAP, big="leaders")
+        i, j, _ = block_pairs(codes, TEXT_BUCKET_CAP, big="leaders", later=later)
         parts_a.append(i)
         parts_b.append(j)
     if not parts_a:
@@ -91,18 +95,19 @@ def near_text(
         return found
     jaccard = estimate_similarity(sig8[a], sig8[b])
     above = jaccard >= options.threshold
-    vetoed, _ = vetoes.check(a[above], b[above])
+    vetoed = vetoes.check(a[above], b[above])
     found.vetoed = int(vetoed.sum())
     ok = np.nonzero(above)[0][~vetoed]
     a, b, jaccard = a[ok], b[ok], jaccard[ok]
     rule = leaders(n, a, b, jaccard, kept_before)
+    rows = np.nonzero(rule.partner >= 0)[0]
+    ks = rule.pair[rows]
     label = ", ".join(text_columns)
-    for row in np.nonzero(rule.partner >= 0)[0].tolist():
-        k = int(rule.pair[row])
-        found.partner[row] = rule.partner[row]
-        found.similarity[row] = round(float(jaccard[k]), 4)
-        found.evidence[row] = f"{label}: Jaccard estimate {jaccard[k]:.2f} >= {options.threshold}"
-        found.agreed[row] = ", ".join(vetoes.agreed(int(a[k]), int(b[k]))) or None
+    found.partner[rows] = rule.partner[rows]
+    found.similarity[rows] = np.round(jaccard[ks], 4)
+    for row, score, agreed in zip(rows.tolist(), jaccard[ks].tolist(), vetoes.agreed(a[ks], b[ks])):
+        found.evidence[row] = f"{label}: Jaccard estimate {score:.2f} >= {options.threshold}"
+        found.agreed[row] = ", ".join(agreed) or None
     return found
 
 
@@ -125,58 +130,75 @@ def rule_codes(values: Mapping[str, np.ndarray], rule: list[str]) -> np.ndarray:
     return codes
 
 
+def affordable_rules(values: Mapping[str, np.ndarray], fields: list[str], n: int, options: LinkageOptions,
+                     later: np.ndarray | None = None) -> list[list[str]]:
+    """The automatic blocking rules (``default_rules``) that make at most ``options.max_pairs_per_row``
+    pairs per row (and never fewer than ``PAIR_FLOOR``): a rule on a too common value (a state, a
+    sex) would compare most of the table with itself; the narrower two-field rules cover it. When
+    no rule is affordable, the one that makes the fewest pairs. Counted, not made (``count_pairs``).
+    """
+    budget = max(PAIR_FLOOR, options.max_pairs_per_row * n)
+    rules = default_rules(fields)
+    counts = [count_pairs(rule_codes(values, r), options.max_block_size, later) for r in rules]
+    chosen = [r for r, c in zip(rules, counts) if c <= budget]
+    return chosen or [rules[int(np.argmin(counts))]]
+
+
 def link(
     frame: Mapping[str, pd.Series], n: int, options: LinkageOptions, vetoes: Vetoes,
-    allow: Allow | None = None, kept_before: np.ndarray | None = None,
+    allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
 ) -> Matches:
     """Record linkage over ``options.fields``: blocking rules give candidate pairs, a Fellegi-Sunter
     model fitted on this table (u from random pairs and term frequencies, m by EM) scores them,
     the match probability must reach ``options.threshold`` and no vetoing column may differ.
 
+    ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
     Raises ValueError naming fields (or blocking columns) that are not in the table.
     """
     fields = list(options.fields)
-    rules = options.blocking if options.blocking is not None else default_rules(fields)
-    missing = sorted({c for c in [*fields, *(c for r in rules for c in r)] if c not in frame})
+    explicit = options.blocking
+    missing = sorted({c for c in [*fields, *(c for r in explicit or [] for c in r)] if c not in frame})
     if missing:
         raise ValueError(f"dedup.linkage: {', '.join(missing)} not in the data (columns: {', '.join(frame)})")
-    codes = {c: codes_of(comparable(frame[c])) for c in dict.fromkeys([*fields, *(c for r in rules for c in r)])}
+    prepared = prepare(frame, fields)
+    codes = {f.name: f.codes for f in prepared}
+    codes.update({c: factorized(frame[c])[0] for r in explicit or [] for c in r if c not in codes})
+    rules = explicit if explicit is not None else affordable_rules(codes, fields, n, options, later)
     parts_a, parts_b = [], []
     for rule in rules:
-        i, j, _ = block_pairs(rule_codes(codes, list(rule)), options.max_block_size)
+        i, j, _ = block_pairs(rule_codes(codes, list(rule)), options.max_block_size, later=later)
         parts_a.append(i)
         parts_b.append(j)
     a, b = unique_pairs(np.concatenate(parts_a), np.concatenate(parts_b)) if parts_a else (np.zeros(0, np.int64),) * 2
     a, b = _filter(a, b, allow)
-    prepared = prepare(frame, fields)
     model, gamma = fit(prepared, n, a, b, options.em_iterations, options.date_tolerance_days, options.numeric_tolerance)
     found = Matches.none(n)
     found.candidates, found.model = len(a), model
     if not len(a):
         return found
-    field_w = model.field_weights(gamma, a, b)
-    weight = model.weights(gamma, a, b)
+    weight = model.weights(gamma, a)
     prob = probability(weight)
-    above = prob >= options.threshold
-    vetoed, _ = vetoes.check(a[above], b[above])
+    above = np.nonzero(prob >= options.threshold)[0]
+    vetoed = vetoes.check(a[above], b[above])
     found.vetoed = int(vetoed.sum())
-    ok = np.nonzero(above)[0][~vetoed]
+    ok = above[~vetoed]
     rule = leaders(n, a[ok], b[ok], prob[ok], kept_before)
-    for row in np.nonzero(rule.partner >= 0)[0].tolist():
-        k = int(ok[rule.pair[row]])
-        found.partner[row] = rule.partner[row]
-        found.similarity[row] = round(float(prob[k]), 6)
-        found.weight[row] = round(float(weight[k]), 4)
-        parts, agreed = [], []
-        for f_idx, f in enumerate(prepared):
-            level = int(gamma[k, f_idx])
+    rows = np.nonzero(rule.partner >= 0)[0]
+    ks = ok[rule.pair[rows]]
+    found.partner[rows] = rule.partner[rows]
+    found.similarity[rows] = np.round(prob[ks], 6)
+    found.weight[rows] = np.round(weight[ks], 4)
+    field_w = model.field_weights(gamma[ks], a[ks])
+    names = [[f.name for f in prepared], [[lv[0] for lv in f.levels] for f in prepared]]
+    for row, levels, weights, agreed in zip(rows.tolist(), gamma[ks].tolist(), field_w.tolist(), vetoes.agreed(a[ks], b[ks])):
+        parts, same = [], []
+        for name, level_names, level, w in zip(names[0], names[1], levels, weights):
             if level < 0:
-                parts.append(f"{f.name} missing")
+                parts.append(f"{name} missing")
                 continue
-            name = f.levels[level][0]
-            parts.append(f"{f.name} {name} {field_w[k, f_idx]:+.2f}")
-            if name != "else":
-                agreed.append(f.name)
+            parts.append(f"{name} {level_names[level]} {w:+.2f}")
+            if level_names[level] != "else":
+                same.append(name)
         found.evidence[row] = "; ".join(parts)
-        found.agreed[row] = ", ".join(agreed + vetoes.agreed(int(a[k]), int(b[k]))) or None
+        found.agreed[row] = ", ".join(same + agreed) or None
     return found

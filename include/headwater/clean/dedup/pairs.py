@@ -10,33 +10,51 @@ the outcome depends only on the rows and their order — not on batches, nor on 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 
-def block_pairs(codes: np.ndarray, cap: int, big: str = "skip") -> tuple[np.ndarray, np.ndarray, int]:
-    """Pairs (i, j), i < j, of rows with the same block code (codes < 0: in no block).
-
-    A block of more than ``cap`` rows is skipped (``big="skip"``) or compared only with its first
-    ``cap`` rows (``big="leaders"``). Returns (i, j, number of blocks skipped). Arrays are int64.
-    """
+def _blocks(codes: np.ndarray, later: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(rows in block order, block start per row's block, block sizes, rank of each row in its block, may-be-later per row)."""
     rows = np.nonzero(codes >= 0)[0]
-    if len(rows) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), 0
     order = rows[np.argsort(codes[rows], kind="stable")]  # stable: rows of a block stay in row order
     sorted_codes = codes[order]
-    starts = np.nonzero(np.concatenate([[True], sorted_codes[1:] != sorted_codes[:-1]]))[0]
+    starts = np.nonzero(np.concatenate([[True], sorted_codes[1:] != sorted_codes[:-1]]))[0] if len(order) else np.zeros(0, np.int64)
     sizes = np.diff(np.append(starts, len(order)))
-    small = (sizes >= 2) & (sizes <= cap)
-    # every pair of each small block, vectorized: the element at rank k of a block of size s pairs with the s-1-k after it
     group_of = np.repeat(np.arange(len(starts)), sizes)
-    rank = np.arange(len(order)) - starts[group_of]
-    count = np.where(small[group_of], sizes[group_of] - 1 - rank, 0)
+    rank = np.arange(len(order)) - starts[group_of] if len(order) else np.zeros(0, np.int64)
+    is_later = np.ones(len(order), dtype=bool) if later is None else later[order]
+    return order, group_of, sizes, rank, is_later
+
+
+def count_pairs(codes: np.ndarray, cap: int, later: np.ndarray | None = None) -> int:
+    """How many pairs ``block_pairs(codes, cap, later=later)`` gives (blocks of more than ``cap`` rows skipped), without making them."""
+    order, group_of, sizes, rank, is_later = _blocks(codes, later)
+    small = (sizes >= 2) & (sizes <= cap)
+    return int(np.where(small[group_of] & is_later, rank, 0).sum()) if len(order) else 0
+
+
+def block_pairs(codes: np.ndarray, cap: int, big: str = "skip", later: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Pairs (i, j), i < j, of rows with the same block code (codes < 0: in no block).
+
+    ``later`` (bool per row, default all True): only pairs whose later row j is marked are made
+    (the date's link step: pairs whose later row belongs to a file of this date, never two rows of
+    earlier dates). A block of more than ``cap`` rows is skipped (``big="skip"``) or compared only
+    with its first ``cap`` rows (``big="leaders"``). Returns (i, j, number of blocks skipped), int64.
+    """
+    if int((codes >= 0).sum()) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), 0
+    order, group_of, sizes, rank, is_later = _blocks(codes, later)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    small = (sizes >= 2) & (sizes <= cap)
+    # every pair of each small block, vectorized: the row at rank r of a block pairs with the r rows before it
+    count = np.where(small[group_of] & is_later, rank, 0)
     total = int(count.sum())
-    first = np.repeat(np.arange(len(order)), count)
+    second = np.repeat(np.arange(len(order)), count)
     offset = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-    i_parts, j_parts = [order[first]], [order[first + 1 + offset]]
+    i_parts, j_parts = [order[starts[group_of[second]] + offset]], [order[second]]
     skipped = 0
     for g in np.nonzero(sizes > cap)[0].tolist():
         if big != "leaders":
@@ -47,6 +65,10 @@ def block_pairs(codes: np.ndarray, cap: int, big: str = "skip") -> tuple[np.ndar
         li, lj = np.triu_indices(len(lead), k=1)
         i_parts += [lead[li], np.repeat(lead, len(members) - cap)]
         j_parts += [lead[lj], np.tile(members[cap:], len(lead))]
+        if later is not None:
+            keep = later[j_parts[-2]], later[j_parts[-1]]
+            i_parts[-2], j_parts[-2] = i_parts[-2][keep[0]], j_parts[-2][keep[0]]
+            i_parts[-1], j_parts[-1] = i_parts[-1][keep[1]], j_parts[-1][keep[1]]
     return np.concatenate(i_parts).astype(np.int64), np.concatenate(j_parts).astype(np.int64), skipped
 
 
@@ -78,18 +100,28 @@ def leaders(n: int, a: np.ndarray, b: np.ndarray, score: np.ndarray, kept_before
     chosen = np.full(n, -1, dtype=np.int64)
     if not len(a):
         return Leaders(partner, chosen)
-    kept = np.ones(n, dtype=bool) if kept_before is None else kept_before.copy()
+    kept = (np.ones(n, dtype=bool) if kept_before is None else kept_before).tolist()
     order = np.lexsort((a, -score, b))  # by later row, best score first, then the earlier partner
-    b_sorted = b[order]
-    starts = np.nonzero(np.concatenate([[True], b_sorted[1:] != b_sorted[:-1]]))[0]
-    ends = np.append(starts[1:], len(order))
-    for s, e in zip(starts.tolist(), ends.tolist()):
-        row = int(b_sorted[s])
-        if not kept[row]:  # decided elsewhere (a duplicate already)
-            continue
-        for k in order[s:e].tolist():
-            if kept[a[k]]:
-                partner[row], chosen[row] = a[k], k
-                kept[row] = False
-                break
+    for k, first, later in zip(order.tolist(), a[order].tolist(), b[order].tolist()):
+        if kept[later] and kept[first]:  # a row already decided (or decided elsewhere) never moves again
+            partner[later], chosen[later] = first, k
+            kept[later] = False
     return Leaders(partner, chosen)
+
+
+def cluster_roots(links: Mapping[str, str]) -> dict[str, str]:
+    """Per duplicate (``links``: row id -> the row it duplicates): the row its chain ends at, the
+    cluster's representative (``_cluster_id``). A chain forms when a later job, or the date's link
+    step, finds that a row others point at is itself a duplicate. A cycle (never made by the
+    leader rule) ends at its smallest row id, so the answer is defined whatever the input.
+    """
+    roots: dict[str, str] = {}
+    for start in links:
+        path, node = [], start
+        while node in links and node not in roots and node not in path:
+            path.append(node)
+            node = links[node]
+        root = roots.get(node, node) if node not in path else min(path[path.index(node):])
+        for visited in path:
+            roots[visited] = root
+    return roots
