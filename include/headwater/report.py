@@ -1,7 +1,9 @@
-"""The run report of one logical date: every file's manifest, the totals, and the accounting check.
+"""The run report of one logical date: every file's manifest, the totals, the accounting check, and the skipped files.
 
 ``read = curated + duplicates + quarantined`` must hold for every file; a file that breaks it,
-failed, or never finished ingest is listed in ``failed`` and fails the run.
+failed, never finished ingest, or whose output key holds another file's manifest is listed in
+``failed`` and fails the run. Files of the landing folder that are not processed (discovery.scan)
+are listed in ``skipped`` with their reasons.
 """
 
 from __future__ import annotations
@@ -9,15 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.config.settings import Settings
-from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, layout, summary
+from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import read_json, write_json
 
 
-def report(date: str, names: list[str], settings: Settings, run_id: str = "") -> dict[str, Any]:
+def report(
+    date: str, names: list[str], settings: Settings, run_id: str = "", skipped: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
     """Aggregate the manifests of the date's files into a run report; flag any row not accounted for.
 
     ``run_id`` separates work done by this run from files it found unchanged: the
-    ``this_run`` counters (rows recomputed, embedding calls) only count the former.
+    ``this_run`` counters (rows recomputed, embedding calls) only count the former. ``skipped``:
+    the date's landing files that were not processed, as ``{"file", "reason"}`` (discovery.Skipped).
     """
     lay = layout(settings, date)
     files = []
@@ -30,6 +35,10 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
             "status": "missing",
             "error": f"{ref.source}: no manifest — the ingest task never finished for this file",
         }
+        try:
+            check_owner(manifest, ref, lay.manifest(ref.key))
+        except KeyCollision as exc:  # never count another file's rows as this one's
+            manifest = {"source": ref.source, "file": name, "date": date, "status": "failed", "error": str(exc)}
         done = set(manifest.get("stages", {}))
         if manifest.get("status") == OK and not set(STAGES) <= done:
             manifest["status"] = "failed"
@@ -53,6 +62,7 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
         },
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
         "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
+        "skipped": [{"file": s["file"], "reason": s["reason"]} for s in sorted(skipped or [], key=lambda s: s["file"])],
         "outputs": {
             "curated": str(lay.curated_dir),
             "quarantine": str(lay.quarantine_dir),
@@ -91,6 +101,8 @@ def format_report(report: dict[str, Any]) -> str:
             f"this run: {r['files_processed']} file(s) processed, {r['files_unchanged']} unchanged, "
             f"{r['rows_recomputed']} rows recomputed, {r['embedding_calls']} texts sent to the embedding model"
         )
+    for s in report.get("skipped", []):
+        lines.append(f"skipped: {s['file']} — {s['reason']}")
     lines.append("")
     for name, path in report["outputs"].items():
         lines.append(f"{name + ':':<12} {path}")

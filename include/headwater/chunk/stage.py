@@ -23,7 +23,7 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     curated = pd.read_parquet(lay.curated(ref.key))
-    config = (sources or load_sources(settings.config_dir)).for_file(ref.name)
+    config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
     declared_text = [c for c, t in config.declared_types.items() if t == "text"]
     tokenizer = load_tokenizer(resolve_model_dir(settings.embedding_model))
     sent = 0

@@ -25,6 +25,13 @@ class ReadOptions(ConfigModel):
     max_nul_share: float = Field(
         default=0.05, ge=0, le=1, description="More NUL/control bytes than this share of the first 64 KiB: the file is binary."
     )
+    max_decompressed_bytes: int = Field(
+        default=64 * 2**30, ge=1, description="A compressed file (or zip member) that decompresses to more bytes than this is quarantined."
+    )
+    max_compression_ratio: float = Field(
+        default=200, gt=1,
+        description="A compressed file that expands more than this many times (checked past its first 16 MiB) is quarantined as a decompression bomb.",
+    )
 
     @field_validator("encoding")
     @classmethod

@@ -249,7 +249,11 @@ def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        (b"\x1f\x8b\x08\x00" + bytes(500), "bad.csv: gzip data with a CSV name — file quarantined; decompress/convert it and drop it again"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "bad.csv: OLE2 (legacy .xls/.doc) data with a CSV name — file quarantined; decompress/convert it and drop it again"),
+        (
+            b"\x1f\x8b\x08\x00" + bytes(500),  # a gzip header, then no valid deflate data
+            "bad.csv: gzip data is damaged (Error -3 while decompressing data: invalid stored block lengths) — file quarantined; drop the file again",
+        ),
         (
             "a,b\n1,2\n".encode("utf-16") + b"x",  # half a UTF-16 character at the end
             (
@@ -258,7 +262,7 @@ def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_
             ),
         ),
     ],
-    ids=["binary", "undecodable-in-the-head"],
+    ids=["binary", "damaged-gzip", "undecodable-in-the-head"],
 )
 @pytest.mark.parametrize("seekable", [True, False], ids=["seekable", "pipe"])
 def test_a_file_quarantined_from_its_head_is_copied_without_a_second_read(settings: Settings, data: bytes, error: str, seekable: bool) -> None:
