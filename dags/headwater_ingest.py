@@ -104,8 +104,8 @@ def _label(name: str) -> None:
     doc_md=__doc__,
 )
 def headwater_ingest():
-    @task(multiple_outputs=True)
-    def discover(ds=None, params=None) -> dict[str, list[dict]]:
+    @task
+    def discover(ds=None, params=None, ti=None) -> list[dict]:
         from airflow.sdk import ObjectStoragePath
 
         from headwater.discovery import dates_between, partition, scan, split_member
@@ -122,7 +122,8 @@ def headwater_ingest():
             # a zip member is read from its archive: the record's uri is the archive's
             files += [{"date": date, "file": n, "uri": str(folder / split_member(n)[0])} for n in found.files]
             skipped += [{"date": date, "file": s.file, "reason": s.reason} for s in found.skipped]
-        return {"files": files, "skipped": skipped}
+        ti.xcom_push(key="skipped", value=skipped)  # for the report (mapping needs the records as the return value)
+        return files
 
     # Not @task.branch: branching inside a mapped task group does not skip the other branch in
     # Airflow 3.2/3.3 (apache/airflow issue #67265), so each side skips itself on the decision.
@@ -195,10 +196,12 @@ def headwater_ingest():
         return embed(chunk(clean(ingest(decision))))
 
     @task(trigger_rule="all_done", outlets=[CURATED])
-    def report(files: list[dict], skipped: list[dict], ds=None, params=None, run_id=None, outlet_events=None) -> dict:
+    def report(files: list[dict], ds=None, params=None, run_id=None, ti=None, outlet_events=None) -> dict:
         """Run report per date (with the skipped files); the totals and changed files go on the `headwater-curated` event."""
         from headwater.events import curated_extra
         from headwater.report import format_report, report as run_report
+
+        skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []
 
         by_date: dict[str, list[str]] = {}
         for f in files:
@@ -222,8 +225,8 @@ def headwater_ingest():
         outlet_events[CURATED].extra = extra
         return extra
 
-    found = discover()
-    process_file.expand(file=found["files"]) >> report(found["files"], found["skipped"])
+    files = discover()
+    process_file.expand(file=files) >> report(files)
 
 
 headwater_ingest()

@@ -6,7 +6,6 @@ changed, its last attempt did not finish, or the run forces it (headwater.ledger
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from typing import Any
 
@@ -52,8 +51,6 @@ def _hash(source: Any, member: str | None) -> tuple[str, int]:
             return _hash(stream, member)
     if member is None:
         return stream_sha256(source)
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        source = io.BytesIO(source)
     data, _ = open_member(source, member)
     return stream_sha256(data)
 

@@ -364,11 +364,11 @@ class _ZipStream:
             if signature != _LOCAL_HEADER:
                 raise DecompressError("zip archive damaged: no local file header where one should start")
             member = _local_header(self._src)
-            if member.name.endswith("/"):  # a directory entry: no data (a streamed one may still carry a descriptor)
-                if member.compressed_size:
-                    raise DecompressError(f"zip directory entry {member.name!r} carries data (a damaged archive)")
-                if member.flags & _FLAG_DESCRIPTOR:
+            if member.name.endswith("/"):  # a directory entry: no file data (an empty compressed stream at most)
+                if member.method == 0 and member.compressed_size is None:
                     _data_descriptor(self._src, member.zip64, f"zip directory entry {member.name!r}")
+                elif _Member(self._src, member, descriptor=bool(member.flags & _FLAG_DESCRIPTOR)).read(RAW_BLOCK):
+                    raise DecompressError(f"zip directory entry {member.name!r} holds data (a damaged archive)")
                 continue
             reason = member_skip_reason(member.name)
             if reason:
@@ -438,14 +438,16 @@ class _Slice(io.RawIOBase):
         return len(data)
 
 
-def open_member(source: BinaryIO, name: str) -> tuple[BinaryIO, ZipMember]:
+def open_member(source: bytes | BinaryIO, name: str) -> tuple[BinaryIO, ZipMember]:
     """Member ``name`` of the zip archive ``source``: its data as stored (a seekable view) and what the archive says of it.
 
-    ``source`` is the archive, seekable and at its first byte (the central directory is at the end:
-    on an object store these are ranged reads). The first member of that name is used, as
+    ``source`` is the archive: its bytes, or a binary file object, seekable and at its first byte
+    (the central directory is at the end: on an object store these are ranged reads). The first member of that name is used, as
     ``discovery.zip_members`` lists it. Raises FileNotFoundError when the archive has no such member
     (it changed since discovery), zipfile.BadZipFile when the archive or the member's local header is damaged.
     """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        source = io.BytesIO(source)
     with zipfile.ZipFile(source) as zf:
         info = next((i for i in zf.infolist() if i.filename == name), None)
         if info is None:

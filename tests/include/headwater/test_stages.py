@@ -137,3 +137,28 @@ def test_a_file_quarantined_after_it_was_embedded_loses_its_vectors(settings) ->
     assert store.count(ref.source) == 1
     assert ingest_file(b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", ref, settings)["status"] == "quarantined"
     assert store.count(ref.source) == 0
+
+
+def test_the_report_lists_every_skipped_file_with_its_reason(settings) -> None:
+    _run_file("orders_export.csv", settings)
+    skipped = [
+        {"date": DATE, "file": "x.csv.part", "reason": "upload in progress (.part)"},
+        {"date": DATE, "file": ".DS_Store", "reason": "hidden or temporary name (starts with '.' or '_')"},
+        {"date": DATE, "file": "orders.zip/readme.pdf", "reason": "zip member that is not a CSV (.pdf)"},
+    ]
+    report = run_report(DATE, ["orders_export.csv"], settings, skipped=skipped)
+    assert report["skipped"] == [
+        {"file": ".DS_Store", "reason": "hidden or temporary name (starts with '.' or '_')"},
+        {"file": "orders.zip/readme.pdf", "reason": "zip member that is not a CSV (.pdf)"},
+        {"file": "x.csv.part", "reason": "upload in progress (.part)"},
+    ]
+    assert read_json(Layout(settings.data_dir, DATE).report())["skipped"] == report["skipped"]
+    lines = format_report(report).splitlines()
+    after_totals = next(i for i, line in enumerate(lines) if line.startswith("this run: ")) + 1
+    assert lines[after_totals : after_totals + 4] == [
+        "skipped: .DS_Store — hidden or temporary name (starts with '.' or '_')",
+        "skipped: orders.zip/readme.pdf — zip member that is not a CSV (.pdf)",
+        "skipped: x.csv.part — upload in progress (.part)",
+        "",
+    ]
+    assert run_report(DATE, ["orders_export.csv"], settings)["skipped"] == []
