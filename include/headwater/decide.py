@@ -23,8 +23,9 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     ``source`` is the file's bytes, a binary file object (read from its current position and left
     there), or a path with ``open("rb")`` (``pathlib.Path``, Airflow's ``ObjectStoragePath``),
     opened only when needed; for a zip member (``ref.member``) it is the archive, and the hash is
-    that of the member's data as stored in it. The content is hashed (sha256, block by block) only when the answer
-    depends on it: the ledger holds a finished run of this file under the same config and code.
+    that of the member's data as stored in it. The content is hashed (sha256, block by block) only
+    when the answer depends on it: the ledger holds a finished run of this file under the same
+    config and code.
     A forced run, a new file, an unfinished last attempt or a config/code change is processed
     without reading a byte here; ingest then hashes the bytes while it parses them.
 

@@ -49,8 +49,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     """Parse one landing file into a staging table; quarantine bad rows or the whole file.
 
     ``source`` is the raw bytes or a binary file object (read from its current position; the
-    caller closes it); for a zip member (``ref.member``) it is the archive, seekable and at its start. It is read once, block by block, so memory does not grow with the file:
-    the bytes are hashed (sha256) as the parser reads them and decoded strictly as it goes.
+    caller closes it); for a zip member (``ref.member``) it is the archive, seekable and at its
+    start. It is read once, block by block, so memory does not grow with the file: the bytes are
+    hashed (sha256) as the parser reads them, decompressed (when compressed) and decoded strictly
+    as it goes.
     ``expected_sha256`` is the hash the DAG's ``check`` task computed (``decide(...)["sha256"]``),
     or None when check did not need to hash the file (new file, forced run, ...).
 

@@ -18,7 +18,16 @@ from collections.abc import Iterator
 from typing import BinaryIO, Self
 
 from headwater.config.read import ReadOptions
-from headwater.ingest.compression import DECODE_ERRORS, DETECT_BYTES, DecompressError, ZipMember, detect, open_member_data, open_stream, undecided
+from headwater.ingest.compression import (
+    DECODE_ERRORS,
+    DETECT_BYTES,
+    DecompressError,
+    ZipMember,
+    detect,
+    open_member_data,
+    open_stream,
+    undecided,
+)
 
 READ_BLOCK = 1 << 20  # bytes read (and decoded) at a time
 RAW_KEEP = 256 * 1024  # stored bytes of a pass kept for a copy without a second read (the reader's head, sniff.HEAD_BYTES)
