@@ -180,7 +180,10 @@ class LandingStream:
     def _fetch(self, n: int) -> bytes:
         """The next at most ``n`` plain bytes of this pass (b"" at the end)."""
         if not self._opened:
-            self._open(n)
+            try:
+                self._open(n)
+            except DecompressError as exc:  # a zip member Headwater cannot decode (encrypted, unsupported method)
+                raise UnreadableFile(f"{exc} — file quarantined; {exc.advice}") from None
         if self._plain_eof:
             return b""
         if self._decoder is None:

@@ -457,3 +457,31 @@ def test_a_compressed_drop_gets_the_source_config_of_its_table(tmp_path: Path) -
         info = clean_file(ref, settings)
         results[name] = (info["rows_read"], info["curated"], info["duplicates"], manifest_of(ref, settings)["source_config"]["name"])
     assert set(results.values()) == {(6, 5, 1, "customers")}
+
+
+@pytest.mark.parametrize(
+    ("method", "flags", "error"),
+    [
+        (zipfile.ZIP_LZMA, 0, "orders.zip/a.csv: zip member 'a.csv' is compressed with LZMA, which Headwater does not read — file quarantined; zip it again with deflate"),
+        (zipfile.ZIP_STORED, 0x1, "orders.zip/a.csv: zip member 'a.csv' is encrypted — file quarantined; drop it unencrypted: Headwater reads no password-protected archive"),
+    ],
+    ids=["lzma", "encrypted"],
+)
+def test_a_member_that_cannot_be_decoded_is_quarantined_with_its_stored_bytes(settings: Settings, method: int, flags: int, error: str) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as zf:
+        zf.writestr(zipfile.ZipInfo("a.csv", date_time=(2026, 1, 1, 0, 0, 0)), b"id\n1\n", compress_type=method)
+    archive = bytearray(buf.getvalue())
+    if flags:  # the encryption bit, in the local header (offset 6) and the central directory entry (offset 8)
+        archive[6] |= flags
+        central = archive.index(b"PK\x01\x02")
+        archive[central + 8] |= flags
+    archive = bytes(archive)
+    ref, landing = FileRef(DAY, "orders.zip/a.csv"), Landing(archive)
+    _, info = attempt(landing, ref, settings)
+    assert (info["status"], info["error"]) == ("quarantined", error)
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        member = zf.getinfo("a.csv")
+    stored = archive[member.header_offset + 30 + len("a.csv") :][: member.compress_size]
+    assert Layout(settings.data_dir, DAY).quarantine_raw(ref.key).read_bytes() == stored
+    assert Ledger.for_settings(settings).get(ref.source).fingerprint.sha256 == sha(stored)
