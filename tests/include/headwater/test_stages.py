@@ -54,10 +54,12 @@ def test_support_tickets_end_to_end(settings) -> None:
 def test_malformed_file_is_quarantined_whole_with_its_bytes(settings) -> None:
     info = _run_file("orders_export.csv", settings)
     assert info["status"] == "quarantined"
-    assert "gzip data with a CSV name" in info["error"]
+    assert info["error"] == (
+        "orders_export.csv: an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again"
+    )
     lay = Layout(settings.data_dir, DATE)
     assert lay.quarantine_raw("orders_export.csv").read_bytes() == (SAMPLE / "orders_export.csv").read_bytes()
-    assert "gzip" in read_json(lay.quarantine_file("orders_export.csv"))["reason"]
+    assert read_json(lay.quarantine_file("orders_export.csv"))["reason"] == info["error"]
 
 
 def test_rerun_is_idempotent_and_a_new_version_replaces_vectors(settings, tmp_path: Path) -> None:
@@ -96,7 +98,7 @@ def test_report_accounts_for_every_row_and_flags_missing_files(settings) -> None
     assert report["failed"] == ["2026-11-20/never_ran.csv"]
     assert report["quarantined_files"] == ["2026-11-20/orders_export.csv"]
     text = format_report(report)
-    assert "Customers Export.csv" in text and "gzip data" in text
+    assert "Customers Export.csv" in text and "an HTML page with a CSV name" in text
 
 
 def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Path) -> None:
@@ -124,8 +126,6 @@ def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Pa
 
 
 def test_a_file_quarantined_after_it_was_embedded_loses_its_vectors(settings) -> None:
-    import gzip
-
     from headwater.embed.store import VectorStore
 
     ref = FileRef(DATE, "t.csv")
@@ -135,5 +135,30 @@ def test_a_file_quarantined_after_it_was_embedded_loses_its_vectors(settings) ->
         step(ref, settings)
     store = VectorStore(Layout(settings.data_dir, DATE).vectors)
     assert store.count(ref.source) == 1
-    assert ingest_file(gzip.compress(data), ref, settings)["status"] == "quarantined"
+    assert ingest_file(b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", ref, settings)["status"] == "quarantined"
     assert store.count(ref.source) == 0
+
+
+def test_the_report_lists_every_skipped_file_with_its_reason(settings) -> None:
+    _run_file("orders_export.csv", settings)
+    skipped = [
+        {"date": DATE, "file": "x.csv.part", "reason": "upload in progress (.part)"},
+        {"date": DATE, "file": ".DS_Store", "reason": "hidden or temporary name (starts with '.' or '_')"},
+        {"date": DATE, "file": "orders.zip/readme.pdf", "reason": "zip member that is not a CSV (.pdf)"},
+    ]
+    report = run_report(DATE, ["orders_export.csv"], settings, skipped=skipped)
+    assert report["skipped"] == [
+        {"file": ".DS_Store", "reason": "hidden or temporary name (starts with '.' or '_')"},
+        {"file": "orders.zip/readme.pdf", "reason": "zip member that is not a CSV (.pdf)"},
+        {"file": "x.csv.part", "reason": "upload in progress (.part)"},
+    ]
+    assert read_json(Layout(settings.data_dir, DATE).report())["skipped"] == report["skipped"]
+    lines = format_report(report).splitlines()
+    after_totals = next(i for i, line in enumerate(lines) if line.startswith("this run: ")) + 1
+    assert lines[after_totals : after_totals + 4] == [
+        "skipped: .DS_Store — hidden or temporary name (starts with '.' or '_')",
+        "skipped: orders.zip/readme.pdf — zip member that is not a CSV (.pdf)",
+        "skipped: x.csv.part — upload in progress (.part)",
+        "",
+    ]
+    assert run_report(DATE, ["orders_export.csv"], settings)["skipped"] == []
