@@ -52,8 +52,10 @@ URL_RE = "(?i)(?:https?://|www\\.)[^" + _NOT_URL + "]*[^" + _NOT_URL + ".,;:!?)}
 # are not addresses. Group 2 is what follows the address (RE2 has no lookahead), written
 # back: not a letter, digit, '_', '@', nor a '.'/'-' that continues a label ('ann@x.org.' is
 # an address and a full stop).
-_LOCAL_ATOM = "[A-Za-z0-9_](?:[A-Za-z0-9_%+-]*[A-Za-z0-9_])?"
-_DNS_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+# (Atoms and labels are written as runs of letters/digits joined by punctuation runs: one way to match
+# a string, so Python's backtracking stays linear in the run.)
+_LOCAL_ATOM = "[A-Za-z0-9_]+(?:[%+-]+[A-Za-z0-9_]+)*"
+_DNS_LABEL = "[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*"
 EMAIL_CORE = _LOCAL_ATOM + "(?:\\." + _LOCAL_ATOM + ")*@(?:" + _DNS_LABEL + "\\.)+[A-Za-z]{2,63}"
 EMAIL_RE = "(" + EMAIL_CORE + ")([^A-Za-z0-9_.@-]|[.-][^A-Za-z0-9_]|[.-]$|$)"
 _PHONE_CORE = (
@@ -164,8 +166,8 @@ class _Markup(HTMLParser):
 
     Events are ``(kind, name_or_text, attrs, start, end)``; kind is ``start``, ``startend``,
     ``end``, ``data`` (text, character references decoded by the text rule), ``comment``,
-    ``decl`` or ``other``. ``start``/``end`` locate the construct in the value, so a tag that
-    turns out not to be HTML can be kept exactly as written.
+    ``decl`` or ``other``. ``start``/``end`` locate a tag in the value (-1 for the rest), so a
+    tag that turns out not to be HTML can be kept exactly as written.
     """
 
     def __init__(self, value: str) -> None:
@@ -195,7 +197,7 @@ class _Markup(HTMLParser):
         self.events.append(("end", tag, [], start, self.value.index(">", start) + 1))
 
     def handle_data(self, data: str) -> None:
-        self.events.append(("data", data, [], self._at(), -1))
+        self.events.append(("data", data, [], -1, -1))  # text is used decoded, never located
 
     def handle_comment(self, data: str) -> None:
         start = self._at()
@@ -467,6 +469,11 @@ def is_na(value: str) -> bool:
 
 _WS_COMPILED = tuple((re.compile(p), r) for p, r in _WS_STEPS)
 _PII_COMPILED = {k: re.compile(p) for k, p in _PII_PATTERNS.items()}
+# Python only: an address never starts right after a letter, digit or '_', nor after one and a '.'
+# (a local part starting at that letter would be valid too, so RE2's leftmost match starts there
+# already), so saying so changes no match and spares Python's backtracking one attempt per
+# character of a long word ('aaaa...@', 'a.a.a...@': quadratic without it).
+_PII_COMPILED["emails"] = re.compile("(?<![A-Za-z0-9_])(?<![A-Za-z0-9_][.])" + EMAIL_RE)
 _PII_WHOLE_COMPILED = {k: re.compile(p) for k, p in _PII_WHOLE.items()}
 _FTFY_COMPILED = re.compile(_FTFY_NEEDED)
 _HTML_COMPILED = re.compile("[<&]")

@@ -80,6 +80,7 @@ def test_column_version_equals_the_value_version() -> None:
         *[v for v, _ in ADDRESSES_IN_PROSE], *MAILBOXES, "O’Keeffe said “quoted” and ‘single’ ʼ", *[v for v, _ in WIDTHS],
         "這款鞋子的鞋底在三週後開始脫落了，客服也不回覆。", "この靴は三週間で底が剥がれました。", "รองเท้าคู่นี้พื้นหลุด",
         "<p>caf&Atilde;&copy; &amp;amp;</p>", "AT&amp;T\r\n<b>x</b>", "a <!x> b", "<p>a</p><script>alert(1)",
+        "a@x.org.bob@y.org", "..ann@x.org z.ann@x.org", "x@y.org..b@c.org,d@e.org-f@g.org",
     ]
     for opts in (
         TextOptions(),
@@ -331,3 +332,15 @@ def test_chinese_japanese_and_thai_reviews_are_free_text_and_names_are_not() -> 
         dtype="str",
     )
     assert detect_text_columns(df) == ["zh", "ja", "th"]
+
+
+def test_both_engines_find_the_same_addresses_in_random_strings() -> None:
+    import random
+
+    rng = random.Random(9)
+    alphabet = ["a", "ann", "1", "_", ".", "-", "+", "@", "@x.org", "@y.co", " ", ",", ".org", "<", ">", "--", ".."]
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    opts = TextOptions(urls="keep", phones="keep", whitespace=False, mask_field_values=True)
+    got = normalize_array(pa.array(values, pa.string()), opts).to_pylist()
+    assert got == [normalize_text(v, opts) for v in values]
+    assert sum("[EMAIL]" in v for v in got) > 300  # the strings do hold addresses
