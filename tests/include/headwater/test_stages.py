@@ -162,3 +162,48 @@ def test_the_report_lists_every_skipped_file_with_its_reason(settings) -> None:
         "",
     ]
     assert run_report(DATE, ["orders_export.csv"], settings)["skipped"] == []
+
+
+REVIEWS = [
+    "這款鞋子的鞋底在三週後開始脫落了，客服也不回覆。",
+    "鞋子很舒服，但是尺寸偏小，建議買大半號。「很滿意」",
+    "この靴は三週間で底が剥がれました。サポートからの返事もありません。",
+    "履き心地はとても良いですが、サイズが小さめです。",
+    "รองเท้าคู่นี้พื้นหลุดหลังจากใช้ไปสามสัปดาห์",
+    "ใส่สบายมากแต่ไซส์เล็กไปหน่อยควรซื้อเผื่อครึ่งเบอร์",
+]
+
+
+def test_chinese_japanese_and_thai_reviews_are_curated_chunked_and_embedded(settings) -> None:
+    import numpy as np
+
+    from headwater.embed.model import embed_texts, load_model
+    from headwater.embed.store import VectorStore
+
+    ref = FileRef(DATE, "reviews_asia.csv")
+    rows = "".join(f"{i},{city},{text}\n" for i, (city, text) in enumerate(zip(["北京市", "台北市", "東京都", "大阪市", "กรุงเทพฯ", "เชียงใหม่"], REVIEWS)))
+    ingest_file(("id,city,review\n" + rows).encode("utf-8"), ref, settings)
+    clean_file(ref, settings)
+    chunk_file(ref, settings)
+    info = embed_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated = pd.read_parquet(lay.curated(ref.key))
+    assert curated["review"].tolist() == REVIEWS  # exactly as written: fullwidth punctuation and quotes kept
+    manifest = read_json(lay.manifest(ref.key))
+    assert manifest["text_columns"] == ["review"]  # recognised as free text by characters; the city names are not
+    chunks = pd.read_parquet(lay.chunks(ref.key)).sort_values("line")
+    # one 128-token window holds each review whole: chunk text is the value, from its first to its last character
+    assert chunks[["line", "chunk_index", "char_start", "char_end", "text"]].values.tolist() == [
+        [i + 2, 0, 0, len(text), text] for i, text in enumerate(REVIEWS)
+    ]
+    assert manifest["chunking"]["warnings"] == [
+        "review: 37% of its tokens are unknown to the embedding model ([UNK]) — its vectors say little about "
+        "this text; embed it with a model whose vocabulary covers its script"
+    ]
+    assert (info["chunks"], info["vectors"]) == (6, 6)
+    table = VectorStore(lay.vectors)._table().to_pandas()
+    stored = table[table["source_file"] == ref.source].set_index("id").loc[chunks["id"]]
+    assert stored["text"].tolist() == REVIEWS
+    expected = embed_texts(load_model(settings.embedding_model), REVIEWS)
+    assert np.stack(stored["vector"]).shape == (6, 384)
+    assert np.allclose(np.stack(stored["vector"]), expected, atol=1e-5)
