@@ -3,9 +3,13 @@
 
 Daily ingestion of the CSV files that landed for the run's logical date.
 
-* **discover** lists `<landing>/<YYYY-MM-DD>/*.csv` (an `ObjectStoragePath`, local folder by
-  default) for the logical date, or for every date of a manual run's `date_from`..`date_to`.
-* One mapped **process_file** group per file, with the file name as map index:
+* **discover** lists `<landing>/<YYYY-MM-DD>/` (an `ObjectStoragePath`, local folder by default)
+  for the logical date, or for every date of a manual run's `date_from`..`date_to`: `.csv`, `.tsv`
+  and `.txt` files, plain or compressed (`.gz`, `.bz2`, `.zst`, `.xz`), and each table inside a
+  `.zip` archive as its own record (`orders.zip/part-1.csv`). Every other file (hidden, in-flight
+  upload, unknown extension, a zip member that is not a table) is logged and listed in the run
+  report as skipped, with the reason.
+* One mapped **process_file** group per record, with its name as map index:
   * `check` compares the file's content hash, config hash and code version with the ledger:
     an unchanged file runs `unchanged` and its stages show as *skipped*; a new or changed one
     runs the stages and `unchanged` shows as *skipped*. It reads the file only when the answer
@@ -106,18 +110,24 @@ def _label(name: str) -> None:
 )
 def headwater_ingest():
     @task
-    def discover(ds=None, params=None) -> list[dict]:
+    def discover(ds=None, params=None, ti=None) -> list[dict]:
         from airflow.sdk import ObjectStoragePath
 
-        from headwater.discovery import dates_between, partition, select
+        from headwater.discovery import dates_between, partition, scan, split_member
 
         root = ObjectStoragePath(_settings().landing_uri)
-        files = []
+        files, skipped = [], []
         for date in dates_between(params.get("date_from"), params.get("date_to"), default=ds):
             folder = root / partition(date)
-            names = select((p.name for p in folder.iterdir() if p.is_file()), params["file_glob"]) if folder.exists() else []
-            print(f"{len(names)} landing file(s) in {folder}: {names}")
-            files += [{"date": date, "file": n, "uri": str(folder / n)} for n in names]
+            names = [p.name for p in folder.iterdir() if p.is_file()] if folder.exists() else []
+            found = scan(names, params["file_glob"], open_file=lambda name, folder=folder: (folder / name).open("rb"))
+            print(f"{len(found.files)} landing record(s) in {folder}: {found.files}")
+            for s in found.skipped:
+                print(f"skipped {s.file}: {s.reason}")
+            # a zip member is read from its archive: the record's uri is the archive's
+            files += [{"date": date, "file": n, "uri": str(folder / split_member(n)[0])} for n in found.files]
+            skipped += [{"date": date, "file": s.file, "reason": s.reason} for s in found.skipped]
+        ti.xcom_push(key="skipped", value=skipped)  # for the report (mapping needs the records as the return value)
         return files
 
     # Not @task.branch: branching inside a mapped task group does not skip the other branch in
@@ -203,10 +213,12 @@ def headwater_ingest():
         return embed(chunk(info))
 
     @task(trigger_rule="all_done", outlets=[CURATED])
-    def report(files: list[dict], ds=None, params=None, run_id=None, outlet_events=None) -> dict:
-        """Run report per date; the totals and changed files go on the `headwater-curated` event."""
+    def report(files: list[dict], ds=None, params=None, run_id=None, ti=None, outlet_events=None) -> dict:
+        """Run report per date (with the skipped files); the totals and changed files go on the `headwater-curated` event."""
         from headwater.events import curated_extra
         from headwater.report import format_report, report as run_report
+
+        skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []
 
         by_date: dict[str, list[str]] = {}
         for f in files:
@@ -214,8 +226,11 @@ def headwater_ingest():
         if params["dry_run"]:
             _skip(f"dry run: {sum(map(len, by_date.values()))} file(s) checked, see the `check` task logs; no asset event")
         failed, reports = [], []
-        for date in sorted(by_date) or [ds]:
-            result = run_report(date, by_date.get(date, []), _settings(), run_id=_run_key(get_current_context()))
+        for date in sorted(set(by_date) | {f["date"] for f in skipped}) or [ds]:
+            result = run_report(
+                date, by_date.get(date, []), _settings(), run_id=_run_key(get_current_context()),
+                skipped=[f for f in skipped if f["date"] == date],
+            )
             print(format_report(result))
             failed += result["failed"]
             reports.append(result)

@@ -7,7 +7,6 @@ tests/dags/test_headwater_ingest_e2e.py; change both together.
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 DATE = "2026-11-20"
@@ -138,9 +137,21 @@ def product_reviews() -> None:
     write("product-reviews.csv", "\ufeff" + "\n".join(rows) + "\n")
 
 
+ERROR_PAGE = """<!DOCTYPE html>
+<html>
+<head><title>504 Gateway Time-out</title></head>
+<body>
+<h1>504 Gateway Time-out</h1>
+<p>The orders export service did not answer in time. Please try again later.</p>
+</body>
+</html>
+"""
+
+
 def malformed() -> None:
-    # A gzip archive dropped with a .csv name: quarantined whole, the rest of the day goes on.
-    (OUT / "orders_export.csv").write_bytes(gzip.compress(b"order_id,total\n1,10\n", mtime=0))
+    # The export tool saved its HTTP error page under the CSV's name: quarantined whole, the rest of the day goes on.
+    # (Compressed drops are read transparently, so they are not the malformed example: see tests/include/headwater/ingest.)
+    (OUT / "orders_export.csv").write_bytes(ERROR_PAGE.encode("utf-8"))
 
 
 if __name__ == "__main__":

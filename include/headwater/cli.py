@@ -85,7 +85,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     log_path = _log_path(env, f"run-{args.date}.log")
     with open(log_path, "w") as log:
         ensure_airflow_db(env, log)
-        files = list_local(settings.landing_uri, args.date)
+        files = list_local(settings.landing_uri, args.date).files
         print(f"{len(files)} file(s) in {settings.landing_uri}/{args.date}; Airflow log: {log_path}", flush=True)
         stop = threading.Event()
         bar = threading.Thread(target=_progress, args=(settings, args.date, len(files), stop), daemon=True)

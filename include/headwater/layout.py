@@ -1,22 +1,62 @@
 """Every path Headwater writes, in one place: no other module builds a path under the data root.
 
 Per logical date (``Layout(root, date)``): staging, curated, duplicates, quarantine, manifests,
-chunks and the run report, each partitioned as ``<area>/date=<YYYY-MM-DD>/<file key>.<ext>``.
+chunks, key claims and the run report, each partitioned as ``<area>/date=<YYYY-MM-DD>/<file key>.<ext>``.
 Shared by every date (``Layout(root)``): the ledger, the embedding cache, the dedup index, the
 vector store, alerts, the model registry and fine-tune exports and runs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+# A landing name made of these characters (starting with a letter or digit, at most 200 of them) is its own key.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")
+# The extension a hashed key keeps, so it still reads as what it is: a table suffix, then a compression one.
+_KEY_EXTENSION = re.compile(r"(?:\.(?:csv|tsv|txt))?(?:\.(?:gz|bz2|zst|xz|zip))?$", re.IGNORECASE)
+KEY_SEPARATOR = "~"  # between a readable stem and the name's hash: never in a safe name, so never in a kept one
+KEY_HASH_CHARS = 8
+KEY_STEM_CHARS = 80
+
 
 def file_key(name: str) -> str:
-    """A filesystem-safe key for a landing file name (``Customers Export.csv`` -> ``Customers_Export.csv``)."""
-    key = re.sub(r"[^A-Za-z0-9._-]+", "_", name.strip()).strip("._")
-    return key or "unnamed"
+    """The output key of a landing record name: distinct names get distinct keys, whatever else landed.
+
+    ``name`` is a landing file name, or ``<archive>/<member path>`` for a member of a zip archive.
+    A name that is already filesystem-safe (letters, digits, ``.``, ``_``, ``-``; starting with a
+    letter or digit, not ending with ``.``, at most 200 characters) is its own key:
+    ``customers_eu.csv`` -> ``customers_eu.csv``. Any other name becomes a readable ASCII stem (accents
+    folded, every other run of unsafe characters one ``_``, at most 80 characters, ``file`` when
+    nothing is left), ``~``, the first 8 hex digits of the sha256 of the exact name (UTF-8, no Unicode
+    normalization, case kept), then the name's table/compression extension:
+    ``q3 sales.csv`` -> ``q3_sales~<8 hex>.csv``, ``売上.csv`` -> ``file~<8 hex>.csv``,
+    ``orders.zip/part-1.csv`` -> ``orders.zip_part-1~<8 hex>.csv``.
+
+    The key depends on the name alone (not on which other files exist or came first), so reruns and
+    backfills find the same paths. Two names share a key only if they are both unsafe, fold to the
+    same stem and their hashes agree in 32 bits; a kept name never contains ``~``, so it never equals
+    a hashed key. The ingest stage still claims each key for its landing file (``Layout.key_claim``)
+    and every stage checks the manifest's owner, so a collision fails the run instead of mixing files.
+    """
+    if _SAFE_NAME.fullmatch(name) and not name.endswith("."):
+        return name
+    extension = _KEY_EXTENSION.search(name).group(0)  # type: ignore[union-attr]  # the pattern always matches
+    stem = name[: len(name) - len(extension)]
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    readable = _UNSAFE_RUN.sub("_", folded).strip("._-")[:KEY_STEM_CHARS].rstrip("._-") or "file"
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:KEY_HASH_CHARS]
+    return f"{readable}{KEY_SEPARATOR}{digest}{extension}"
+
+
+def path_safe(text: str) -> str:
+    """``text`` as one filesystem-safe path component (unsafe runs -> ``_``): for names Headwater makes
+    itself (fine-tune run keys, export option keys), never for landing files (see ``file_key``)."""
+    return _UNSAFE_RUN.sub("_", text.strip()).strip("._") or "unnamed"
 
 
 @dataclass(frozen=True)
@@ -60,6 +100,10 @@ class Layout:
 
     def chunks(self, key: str) -> Path:
         return self._part("chunks") / f"{key}.parquet"
+
+    def key_claim(self, key: str) -> Path:
+        """Which landing file owns ``key`` on this date: created once, never overwritten (see manifest.claim_key)."""
+        return self._part("keys") / key
 
     def report(self) -> Path:
         return self._part("reports") / "run_report.json"
@@ -109,7 +153,7 @@ class Layout:
         return self.root / "dedup_index"
 
     def dedup_shard(self, source: str) -> Path:
-        """The dedup index shard of one landing file (``<date>/<name>``)."""
+        """The dedup index shard of one landing file (``<date>/<name>``; the name may be ``<archive>/<member>``)."""
         date, _, name = source.partition("/")
         return self.dedup_index / f"date={date}" / f"{file_key(name)}.parquet"
 
@@ -151,7 +195,7 @@ class Layout:
 
     def finetune_parts(self, options_key: str) -> Path:
         """The per-landing-file export parts of one set of export options."""
-        return self.root / "finetune" / "parts" / file_key(options_key)
+        return self.root / "finetune" / "parts" / path_safe(options_key)
 
     def finetune_parts_index(self, options_key: str) -> Path:
         """The parts' index: each landing file's fingerprint and part, and the asset events already applied."""
@@ -163,4 +207,4 @@ class Layout:
 
     def finetune_run(self, run_key: str) -> Path:
         """A local fine-tune run's outputs (adapter, eval report, summary.json)."""
-        return self.root / "finetune" / "runs" / file_key(run_key)
+        return self.root / "finetune" / "runs" / path_safe(run_key)

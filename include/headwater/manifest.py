@@ -7,11 +7,15 @@ counts) that fits in an XCom. Running a stage twice gives the same result.
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from headwater.config.settings import Settings
+from headwater.discovery import compression_of, split_member
 from headwater.layout import Layout, file_key
 from headwater.storage import read_json, write_json
 
@@ -26,9 +30,13 @@ SUMMARY_KEYS = (
 )  # fmt: skip
 
 
+class KeyCollision(RuntimeError):
+    """Two landing files of one date would share output paths; the message names both and what to do."""
+
+
 @dataclass(frozen=True)
 class FileRef:
-    """One landing file of one logical date."""
+    """One landing record of one logical date: a landing file, or a zip member named ``<archive>/<member path>``."""
 
     date: str
     name: str
@@ -36,12 +44,31 @@ class FileRef:
 
     @property
     def key(self) -> str:
+        """The file key of every output path (layout.file_key: distinct names, distinct keys)."""
         return file_key(self.name)
 
     @property
     def source(self) -> str:
         """Landing-relative path: the identity of the file in every output."""
         return f"{self.date}/{self.name}"
+
+    @property
+    def archive(self) -> str:
+        """The landing file that holds the record: the name itself, or the zip archive of a member."""
+        return split_member(self.name)[0]
+
+    @property
+    def member(self) -> str | None:
+        """The member path inside the zip archive (``data/a.csv``), None for a landing file."""
+        return split_member(self.name)[1]
+
+    @property
+    def table_name(self) -> str:
+        """The name of the table the record holds, which source-config globs match: a member's file
+        name (``orders.zip/data/a.csv`` -> ``a.csv``), or the name without its compression suffix
+        (``orders.csv.gz`` -> ``orders.csv``)."""
+        name = self.name.rsplit("/", 1)[-1]
+        return name[: name.rfind(".")] if compression_of(name) else name
 
     @classmethod
     def from_info(cls, info: dict[str, Any], run_id: str = "") -> FileRef:
@@ -54,12 +81,64 @@ def layout(settings: Settings, date: str = "") -> Layout:
     return Layout(settings.data_dir, date)
 
 
+def claim_key(settings: Settings, ref: FileRef) -> None:
+    """Make ``ref`` the owner of its output key on its date, or raise KeyCollision when another landing file owns it.
+
+    The claim (``Layout.key_claim``, holding the owner's source) is created atomically and never
+    overwritten, so of two files racing for one key exactly one wins. It lives on the data root's
+    filesystem, next to the outputs: names that only that filesystem confuses (``Orders.csv`` and
+    ``orders.csv`` on a case-insensitive volume) collide here too, before any output is written.
+    """
+    path = layout(settings, ref.date).key_claim(ref.key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _create_once(path, ref.source + "\n")
+    except FileExistsError:
+        owner = path.read_text(encoding="utf-8").strip()
+        if owner != ref.source:
+            raise KeyCollision(_collision(ref, owner, path)) from None
+
+
+def _create_once(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``, complete or not at all; FileExistsError when it exists.
+
+    A hard link of a finished temporary file; on a filesystem without hard links, an exclusive create.
+    """
+    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(text)
+    finally:
+        tmp.unlink()
+
+
+def _collision(ref: FileRef, owner: str, path: Path) -> str:
+    return (
+        f"{ref.source}: its output key {ref.key!r} belongs to {owner} ({path}) — two landing files would write the "
+        "same outputs, so this one is not processed; rename one of them"
+    )
+
+
+def check_owner(manifest: dict[str, Any], ref: FileRef, path: Path) -> dict[str, Any]:
+    """``manifest`` (read from ``path``), after checking it is ``ref``'s: raises KeyCollision when another file wrote it."""
+    owner = manifest.get("source")
+    if owner != ref.source:
+        raise KeyCollision(_collision(ref, str(owner), path))
+    return manifest
+
+
 def load_manifest(settings: Settings, ref: FileRef) -> dict[str, Any]:
-    """The file's manifest; raises FileNotFoundError when its ingest never ran."""
-    manifest = read_json(layout(settings, ref.date).manifest(ref.key))
+    """The file's manifest; raises FileNotFoundError when its ingest never ran, KeyCollision when another file's ingest wrote it."""
+    path = layout(settings, ref.date).manifest(ref.key)
+    manifest = read_json(path)
     if manifest is None:
         raise FileNotFoundError(f"{ref.source}: no manifest — run the ingest stage for this file first")
-    return manifest
+    return check_owner(manifest, ref, path)
 
 
 def save_stage(settings: Settings, ref: FileRef, manifest: dict[str, Any], stage: str, started: float) -> dict[str, Any]:

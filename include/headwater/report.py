@@ -1,12 +1,13 @@
-"""The run report of one logical date: every file's manifest, the totals, and the accounting check.
+"""The run report of one logical date: every file's manifest, the totals, the accounting check, and the skipped files.
 
 Every physical record of a file must be accounted for (see ``accounting_error``): its data records
 as ``rows_read = curated + duplicates + quarantined`` and all of them as ``records = rows_read +
 structural lines`` (header, preamble, blank, repeated header, sep line). A file that breaks either,
-whose manifest or curated table another file overwrote, that failed, or that never finished
-ingest is listed in ``failed`` and fails the run. A file whose clean left warnings (the manifest's
-``clean_warnings``, e.g. a declared type most values fail) keeps its status but carries them in
-``warnings`` and is listed in ``warned_files``.
+whose output key holds another file's manifest (or whose curated table another file overwrote),
+that failed, or that never finished ingest is listed in ``failed`` and fails the run. A file whose
+clean left warnings (the manifest's ``clean_warnings``, e.g. a declared type most values fail)
+keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
+landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons.
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from headwater.config.settings import Settings
-from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, layout, summary
+from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import read_json, write_json
 
 
-def report(date: str, names: list[str], settings: Settings, run_id: str = "") -> dict[str, Any]:
+def report(
+    date: str, names: list[str], settings: Settings, run_id: str = "", skipped: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
     """Aggregate the manifests of the date's files into a run report; flag any row not accounted for.
 
     ``run_id`` separates work done by this run from files it found unchanged: the
-    ``this_run`` counters (rows recomputed, embedding calls) only count the former.
+    ``this_run`` counters (rows recomputed, embedding calls) only count the former. ``skipped``:
+    the date's landing files that were not processed, as ``{"file", "reason"}`` (discovery.Skipped).
     """
     lay = layout(settings, date)
     files = []
@@ -38,6 +42,10 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
             "status": "missing",
             "error": f"{ref.source}: no manifest — the ingest task never finished for this file",
         }
+        try:
+            check_owner(manifest, ref, lay.manifest(ref.key))
+        except KeyCollision as exc:  # never count another file's rows as this one's
+            manifest = {"source": ref.source, "file": name, "date": date, "status": "failed", "error": str(exc)}
         done = set(manifest.get("stages", {}))
         if manifest.get("status") == OK and not set(STAGES) <= done:
             manifest["status"] = "failed"
@@ -45,8 +53,6 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
         problem = accounting_error(manifest, ref, lay.curated(ref.key))
         manifest["accounted"] = problem is None
         if problem:
-            if manifest.get("source") != ref.source:  # another file's manifest: the entry is this file's, failed
-                manifest = dict(manifest, source=ref.source, file=name, status="failed", error=None, accounted=False)
             manifest["error"] = f"{manifest['error']}; {problem}" if manifest.get("error") else problem
         manifest["this_run"] = bool(run_id) and manifest.get("run_id") == run_id
         files.append(manifest)
@@ -70,6 +76,7 @@ def report(date: str, names: list[str], settings: Settings, run_id: str = "") ->
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
         "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
         "warned_files": [f["source"] for f in files if f.get("clean_warnings")],
+        "skipped": [{"file": s["file"], "reason": s["reason"]} for s in sorted(skipped or [], key=lambda s: s["file"])],
         "outputs": {
             "curated": str(lay.curated_dir),
             "quarantine": str(lay.quarantine_dir),
@@ -89,16 +96,18 @@ def structural_total(manifest: dict[str, Any]) -> int:
 def accounting_error(manifest: dict[str, Any], ref: FileRef, curated: Path) -> str | None:
     """What does not add up in one file's manifest, or None when every record is accounted for.
 
-    Checks, in order: the manifest is this file's (not another's written over it); its data
-    records are curated, duplicates or quarantined; its physical records are those data records
-    plus its structural lines (manifests written before ``records`` existed skip this one); and
-    the curated table holds the rows the manifest says (it was not overwritten by another file's).
+    Counts are final once the clean stage ran (or the file was quarantined whole, or had no
+    record): a file whose clean never finished is not checked, its first error is the cause and it
+    fails the run anyway. Whether the manifest is this file's at all is checked before
+    (``manifest.check_owner``). Checks, in order: its data records are curated, duplicates or
+    quarantined; its physical records are those data records plus its structural lines (manifests
+    written before ``records`` existed skip this one); and the curated table holds the rows the
+    manifest says (it was not overwritten by another file's).
     """
-    if manifest.get("status") == "missing":
-        return None
-    if manifest.get("source") != ref.source:
-        return f"{ref.source}: its manifest is {manifest.get('source')!r}'s — outputs overwritten by another file; rerun both"
     rows_read = int(manifest.get("rows_read") or 0)
+    final = manifest.get("status") == QUARANTINED or "clean" in (manifest.get("stages") or {}) or not rows_read
+    if manifest.get("status") == "missing" or not final:
+        return None
     outcome = int(manifest.get("curated") or 0) + int(manifest.get("duplicates") or 0) + int(manifest.get("quarantined") or 0)
     if outcome != rows_read:
         return f"{ref.source}: {rows_read} data records read, but curated + duplicates + quarantined = {outcome}"
@@ -145,6 +154,8 @@ def format_report(report: dict[str, Any]) -> str:
             f"this run: {r['files_processed']} file(s) processed, {r['files_unchanged']} unchanged, "
             f"{r['rows_recomputed']} rows recomputed, {r['embedding_calls']} texts sent to the embedding model"
         )
+    for s in report.get("skipped", []):
+        lines.append(f"skipped: {s['file']} — {s['reason']}")
     lines.append("")
     for name, path in report["outputs"].items():
         lines.append(f"{name + ':':<12} {path}")

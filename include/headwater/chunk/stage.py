@@ -33,7 +33,7 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     source = ParquetSource(lay.curated(ref.key), settings.batch_rows)
-    config = (sources or load_sources(settings.config_dir)).for_file(ref.name)
+    config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
     declared_text = [c for c, t in config.declared_types.items() if t == "text"]
     tokenizer = load_tokenizer(resolve_model_dir(settings.embedding_model))
     sent = 0

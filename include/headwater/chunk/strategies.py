@@ -32,7 +32,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from headwater.chunk.nlp import KeywordExtractor, sentence_spans
-from headwater.chunk.windows import chunk_text, same_word
+from headwater.chunk.windows import character_span, chunk_text, same_word
 from headwater.config.chunking import HEADING, KEYWORD, QUERY, RAW, ColumnChunking
 
 Embedder = Callable[[list[str]], np.ndarray]  # texts -> L2-normalized vectors, one row per text
@@ -153,7 +153,7 @@ class KeywordChunker:
             if first > last:  # the tokenizer dropped these characters: nothing to centre on
                 continue
             t0, t1 = centred_window(word_ids, first, last, self.size, sentence_starts)
-            chosen.append((offsets[t0][0], offsets[t1 - 1][1], [kw.term], kw.score))
+            chosen.append((*character_span(text, offsets[t0][0], offsets[t1 - 1][1]), [kw.term], kw.score))
         return [(c0, c1, ", ".join(terms), round(score, 6)) for c0, c1, terms, score in sorted(chosen)]
 
 

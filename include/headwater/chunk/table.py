@@ -131,6 +131,17 @@ def plan(options: ChunkingOptions, df: pd.DataFrame, declared_text: Iterable[str
     return plan_source(options, FrameSource(df), declared_text)
 
 
+# A column whose tokens are this share (or more) unknown to the embedding model gets a warning.
+UNKNOWN_TOKEN_WARNING = 0.1
+
+
+def unknown_token(tokenizer: Tokenizer) -> tuple[str, int] | None:
+    """The model's unknown token and its id (WordPiece ``[UNK]``), or None when its model has none."""
+    unk = getattr(tokenizer.model, "unk_token", None)
+    unk_id = tokenizer.token_to_id(unk) if unk else None
+    return (unk, unk_id) if unk_id is not None else None
+
+
 @dataclass
 class ChunkSummary:
     """What chunking one table did, without the chunks (they went to the ``write`` callback)."""
@@ -157,19 +168,30 @@ def chunk_source(
     in table order and rows in table order within a column. Reads the source once per planned
     column, plus once for detection and twice more per keyword column (its fit). Raises
     ValueError for a query column without ``embed``.
+
+    A column of which ``UNKNOWN_TOKEN_WARNING`` or more of the tokens are the model's unknown
+    token (all-MiniLM-L6-v2 knows few Han and almost no Thai characters) is chunked all the
+    same, with a warning naming the share: its vectors say little, whatever the windows.
     """
     options = options or ChunkingOptions()
     chosen, warnings = plan_source(options, source, declared_text)
     summary = ChunkSummary({c: o.strategy for c, o in chosen.items()}, {}, warnings)
+    unknown = unknown_token(tokenizer)
     for col, opts in chosen.items():
         chunker = build_chunker(opts, tokenizer, default_tokens, default_overlap, embed)
         if chunker.column_wide:
             chunker.fit(ColumnTexts(source, col))
         summary.values_without_chunks[col] = 0
+        tokens = unknown_tokens = 0
         for batch in source.batches([SOURCE, ROW_ID, LINE, col]):
             present = [(s, r, ln, str(v)) for s, r, ln, v in zip(batch[SOURCE], batch[ROW_ID], batch[LINE], batch[col]) if not pd.isna(v) and str(v).strip()]
             if not present:
                 continue
+            if unknown is not None:
+                for *_, value in present:
+                    ids = tokenizer.encode(value, add_special_tokens=False).ids
+                    tokens += len(ids)
+                    unknown_tokens += ids.count(unknown[1])
             per_value = chunker.chunk_values([v for *_, v in present])
             summary.values_without_chunks[col] += sum(1 for spans in per_value if not spans)
             rows = [
@@ -180,6 +202,11 @@ def chunk_source(
             if rows:
                 write(rows)
                 summary.chunks += len(rows)
+        if tokens and unknown is not None and unknown_tokens / tokens >= UNKNOWN_TOKEN_WARNING:
+            summary.warnings.append(
+                f"{col}: {unknown_tokens / tokens:.0%} of its tokens are unknown to the embedding model ({unknown[0]}) — "
+                "its vectors say little about this text; embed it with a model whose vocabulary covers its script"
+            )
     return summary
 
 

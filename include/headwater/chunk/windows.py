@@ -6,16 +6,27 @@ headwater.chunk.strategies and build on the windows and chunk records defined he
 Token counts come from the embedding model's own tokenizer, so a chunk never
 exceeds what the model reads; chunk text is sliced from the original string by
 character offsets, so it is exactly the source text.
+
+Scripts written without spaces get windows too. all-MiniLM-L6-v2's WordPiece gives each Han
+character a token and a word of its own, but reads a run of kana between kanji as one word and
+a whole Thai, Lao, Khmer or Myanmar phrase as one word, which becomes a single ``[UNK]``
+token: a window of N tokens could then hold N sentences. So ``load_tokenizer`` isolates each
+character of those scripts (and of Han, for tokenizers that do not) before the model's
+WordPiece, a word longer than a window is cut between its characters, and a window never
+ends between a character and its combining marks (Thai vowel and tone marks, which the
+tokenizer drops) or inside a character several tokens share (Hangul, split into jamo).
+Every window's text, re-read by the model's own tokenizer, is at most N tokens.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-from tokenizers import Tokenizer
+from tokenizers import Regex, Tokenizer, pre_tokenizers
 
 from headwater.clean.steps.base import LINE, ROW_ID, SOURCE
 from headwater.clean.text import detect_text_columns
@@ -30,10 +41,21 @@ CHUNK_COLUMNS = [
 ]  # fmt: skip
 
 
+# A character of a script written without spaces, with its combining marks (Oniguruma syntax, tokenizers.Regex).
+UNSPACED_CHARACTER = r"[\p{Han}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]\p{M}*"
+
+
 def load_tokenizer(model_dir: Path) -> Tokenizer:
+    """The embedding model's tokenizer (``<model_dir>/tokenizer.json``) for counting windows: no
+    truncation or padding, and each character of a script written without spaces
+    (``UNSPACED_CHARACTER``) a word of its own after the model's own pre-tokenizer
+    (``tokenizers.pre_tokenizers.Split``, behaviour ``isolated``). Raises Exception (tokenizers)
+    when the file is missing or not a tokenizer."""
     tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
     tok.no_truncation()
     tok.no_padding()
+    split = pre_tokenizers.Split(Regex(UNSPACED_CHARACTER), "isolated")
+    tok.pre_tokenizer = split if tok.pre_tokenizer is None else pre_tokenizers.Sequence([tok.pre_tokenizer, split])
     return tok
 
 
@@ -42,37 +64,84 @@ def same_word(word_ids: list[int | None], i: int) -> bool:
     return 0 < i < len(word_ids) and word_ids[i] is not None and word_ids[i] == word_ids[i - 1]
 
 
-def token_windows(word_ids: list[int | None], size: int, overlap: int) -> list[tuple[int, int]]:
+def token_windows(word_ids: list[int | None], size: int, overlap: int, cuts: list[bool] | None = None) -> list[tuple[int, int]]:
     """Token index windows [start, end) of at most ``size`` tokens, overlapping by about ``overlap``.
 
-    Windows start and end on word boundaries (``word_ids`` from the tokenizer), so a
-    chunk never begins with half a word such as ``##lays``.
+    Windows start and end on word boundaries (``word_ids`` from the tokenizer), so a chunk
+    never begins with half a word such as ``##lays``. A word longer than a window is cut
+    inside, before a token ``i`` with ``cuts[i]`` true (one that starts a new character;
+    default: any token), into full windows. Only when not even that is possible (one
+    character of more than ``size`` tokens) does a window run past ``size``.
     """
     n = len(word_ids)
     if n == 0:
         return []
+
+    def word_start(i: int) -> bool:
+        return not same_word(word_ids, i)
+
+    def cut(i: int) -> bool:
+        return i == n or word_start(i) or cuts is None or cuts[i]
+
     windows: list[tuple[int, int]] = []
     start = 0
     while True:
-        end = min(start + size, n)
-        while end < n and end > start + 1 and same_word(word_ids, end):
-            end -= 1  # do not cut the last word in two
+        limit = min(start + size, n)
+        end = next((i for i in range(limit, start, -1) if i == n or word_start(i)), None)  # whole words
+        if end is None:  # the window is inside one long word: cut it between characters
+            end = next((i for i in range(limit, start, -1) if cut(i)), None)
+        if end is None:  # a character of more than ``size`` tokens
+            end = next(i for i in range(limit + 1, n + 1) if cut(i))
         windows.append((start, end))
         if end == n:
             return windows
-        nxt = max(end - overlap, start + 1)
-        while nxt < end and same_word(word_ids, nxt):
-            nxt += 1  # begin the next window on a whole word
-        start = nxt
+        first = max(end - overlap, start + 1)
+        # begin the next window on a whole word, else (inside a long word) on a character
+        start = next((i for i in range(first, end + 1) if word_start(i)), None) or next(i for i in range(first, end + 1) if cut(i))
+
+
+def _extends(ch: str) -> bool:
+    """True for a character that belongs to the one before it: a combining mark (Unicode categories
+    Mn, Mc, Me: Thai vowel and tone marks, accents), a zero-width joiner or an emoji skin tone."""
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == "\u200d" or "\U0001f3fb" <= ch <= "\U0001f3ff"
+
+
+def character_start(text: str, pos: int) -> bool:
+    """True when offset ``pos`` of ``text`` is between two user-perceived characters (a simplified
+    Unicode grapheme cluster boundary, UAX #29 rules GB3, GB9, GB9a, GB11): not before a mark,
+    joiner or skin tone, not after a joiner, not inside CR LF."""
+    if pos <= 0 or pos >= len(text):
+        return True
+    return not (_extends(text[pos]) or text[pos - 1] == "\u200d" or text[pos - 1 : pos + 1] == "\r\n")
+
+
+def character_span(text: str, c0: int, c1: int) -> tuple[int, int]:
+    """``[c0, c1)`` widened to whole characters (``character_start``): a Thai consonant with the
+    tone mark the tokenizer dropped, an emoji with its modifiers."""
+    while not character_start(text, c0):
+        c0 -= 1
+    while not character_start(text, c1):
+        c1 += 1
+    return c0, c1
+
+
+def token_cuts(text: str, offsets: list[tuple[int, int]]) -> list[bool]:
+    """For each token, whether a window may start before it inside a word: it begins a new character
+    (after the previous token's characters, at a ``character_start``), not a piece of one."""
+    return [
+        i == 0 or (offsets[i][0] >= offsets[i - 1][1] and character_start(text, offsets[i][0])) for i in range(len(offsets))
+    ]
 
 
 def chunk_text(text: str, tokenizer: Tokenizer, size: int, overlap: int) -> list[tuple[int, int, str]]:
-    """(char_start, char_end, chunk) for each window over ``text``."""
+    """(char_start, char_end, chunk) for each window over ``text``: never empty, never cutting a character."""
     enc = tokenizer.encode(text, add_special_tokens=False)
-    offsets = list(enc.offsets)
+    kept = [i for i, (a, b) in enumerate(enc.offsets) if b > a]  # a token with no characters anchors nothing
+    offsets = [enc.offsets[i] for i in kept]
+    word_ids = [enc.word_ids[i] for i in kept]
     out = []
-    for start, end in token_windows(list(enc.word_ids), size, overlap):
-        c0, c1 = offsets[start][0], offsets[end - 1][1]
+    for start, end in token_windows(word_ids, size, overlap, token_cuts(text, offsets)):
+        c0, c1 = character_span(text, offsets[start][0], offsets[end - 1][1])
         out.append((c0, c1, text[c0:c1]))
     return out
 

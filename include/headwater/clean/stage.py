@@ -33,7 +33,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     started = time.monotonic()
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
-    config = (sources or load_sources(settings.config_dir)).for_file(ref.name)
+    config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
     steps = build_steps(config)
     batches = pq.ParquetFile(lay.staging(ref.key)).iter_batches(batch_size=settings.batch_rows)  # the one read of staging
     outputs = CleanOutputs(lay, ref, ingest_quarantine(manifest, lay.quarantine_rows(ref.key)))

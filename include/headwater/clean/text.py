@@ -1,24 +1,35 @@
-"""Text normalization for free-text values: repair, strip markup, mask contact details, tidy whitespace.
+"""Text normalization for free-text values: decode HTML, repair Unicode, mask contact details, tidy whitespace.
 
 Two entry points give identical results (a test checks it on tricky strings):
 
 * ``normalize_text(value, options)`` — one Python string;
 * ``normalize_array(array, options)`` — a whole pyarrow string column, for the clean stage.
 
-The column version is fast because most values need nothing: a value whose characters are all
-printable ASCII without ``&`` or ``<`` cannot change under ftfy or the HTML parser, so only the
-others are sent to them, and the regex steps run in Arrow's RE2 kernels on the rows that match.
-The regexes are written in the common subset of Python ``re`` and RE2 (explicit character
-classes, no lookaround, no ``\\s``/``\\d``) so both engines agree.
+HTML is decided per value, on evidence (``looks_like_html``): markup is removed only from a
+value that *is* HTML, by Python's ``html.parser``; ``if x<y and y>z``, ``Map<Key, Value>``,
+``Ann <ann@x.org>`` and a lone ``<b>`` in a sentence about bold text stay as written.
+Character references are decoded exactly once (``&amp;lt;`` -> ``&lt;``): by the HTML
+parser's text rule in HTML, by the attribute rule in a link target, and only complete
+references (``&name;``, ``&#n;``) in plain text.
+
+The column version is fast because most values need nothing: a value of printable ASCII
+without ``&`` and without a ``<`` that opens a known HTML element cannot change under the
+HTML step or ftfy, so only the others are sent to them, and the regex steps run in Arrow's
+RE2 kernels on the rows that match. The regexes are written in the common subset of Python
+``re`` and RE2 (explicit character classes, no lookaround, no ``\\s``/``\\d``) so both engines
+agree; the one Python-only addition (a lookbehind on e-mail starts, for speed) changes no match.
+Free-text detection (``TextStats``) counts by Unicode script with RE2's ``\\p{Han}`` classes,
+in Arrow only.
 """
 
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 
 import ftfy
 import ftfy.badness
@@ -37,7 +48,19 @@ _HSPACE = "\t\x0b\x0c\x1c-\x1f \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u20
 _NOT_URL = _HSPACE + "\n\r<>\"'\\[\\]"
 
 URL_RE = "(?i)(?:https?://|www\\.)[^" + _NOT_URL + "]*[^" + _NOT_URL + ".,;:!?)}]"
-EMAIL_RE = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"
+# An e-mail address as people write one in prose (RFC 5322 section 3.4.1 dot-atom local part,
+# narrowed): dot-separated atoms that start and end with a letter, digit or '_', '@', then
+# DNS labels (RFC 5321 section 4.1.2: letters, digits, inner hyphens) and a top-level domain of
+# letters. So 'Thanks--@Shop.com', 'user@localhost', '@handle', 'a@b' and 'name@domain.c0m'
+# are not addresses. Group 2 is what follows the address (RE2 has no lookahead), written
+# back: not a letter, digit, '_', '@', nor a '.'/'-' that continues a label ('ann@x.org.' is
+# an address and a full stop).
+# (Atoms and labels are written as runs of letters/digits joined by punctuation runs: one way to match
+# a string, so Python's backtracking stays linear in the run.)
+_LOCAL_ATOM = "[A-Za-z0-9_]+(?:[%+-]+[A-Za-z0-9_]+)*"
+_DNS_LABEL = "[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*"
+EMAIL_CORE = _LOCAL_ATOM + "(?:\\." + _LOCAL_ATOM + ")*@(?:" + _DNS_LABEL + "\\.)+[A-Za-z]{2,63}"
+EMAIL_RE = "(" + EMAIL_CORE + ")([^A-Za-z0-9_.@-]|[.-][^A-Za-z0-9_]|[.-]$|$)"
 _PHONE_CORE = (
     "(?:\\+?1[ .-]?)?(?:\\([0-9]{3}\\)|[0-9]{3})[ .-]?[0-9]{3}[ .-][0-9]{4}"  # North American
     "|\\+[1-9][0-9]{0,2}(?:[ .-]?[0-9]{2,4}){2,5}"  # international, written with a leading +
@@ -45,10 +68,12 @@ _PHONE_CORE = (
 # RE2 has no lookaround, so the boundaries are consumed as groups 1 and 3 and written back.
 PHONE_RE = "(^|[^0-9A-Za-z+])(" + _PHONE_CORE + ")([^0-9]|$)"
 _PII_PATTERNS = {"urls": URL_RE, "emails": EMAIL_RE, "phones": PHONE_RE}
+_EDGE = "[" + _HSPACE + "\n\r]*"
 _PII_WHOLE = {
-    "urls": "(?i)^[" + _HSPACE + "\n\r]*(?:" + URL_RE.removeprefix("(?i)") + ")[" + _HSPACE + "\n\r]*$",
-    "emails": "^[" + _HSPACE + "\n\r]*(?:" + EMAIL_RE + ")[" + _HSPACE + "\n\r]*$",
-    "phones": "^[" + _HSPACE + "\n\r]*(?:" + _PHONE_CORE + ")[" + _HSPACE + "\n\r]*$",
+    "urls": "(?i)^" + _EDGE + "(?:" + URL_RE.removeprefix("(?i)") + ")" + _EDGE + "$",
+    # one mailbox: an address, or a display name and the address in angle brackets (RFC 5322 3.4 name-addr)
+    "emails": "^" + _EDGE + "(?:[^<>@\r\n]*<" + EMAIL_CORE + ">|" + EMAIL_CORE + ")" + _EDGE + "$",
+    "phones": "^" + _EDGE + "(?:" + _PHONE_CORE + ")" + _EDGE + "$",
 }
 
 # Whitespace normalization, as a sequence of (pattern, replacement) shared by both engines.
@@ -59,85 +84,235 @@ _WS_STEPS = (
     ("\n\n+", "\n"),
 )
 _WS_NEEDED = "[^\x20-\x7e]|  |^ | $"  # anything but single spaces between printable ASCII
-_FTFY_NEEDED = "[^\t\n\x20-\x7e]|&"  # ftfy leaves printable ASCII (plus tab/LF) without '&' alone
-_HTML_NEEDED = "[<&]"
+_FTFY_NEEDED = "[^\t\n\x20-\x7e]"  # ftfy leaves printable ASCII (plus tab/LF) alone (its HTML unescaping is off)
 
-_TAG_HINT = re.compile(r"<[ \t\n\r\f\v]*/?[ \t\n\r\f\v]*[a-zA-Z][^>]*>|&[a-zA-Z]+;|&#[0-9]+;")
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article"}
+# The elements of HTML: the WHATWG HTML Living Standard's element index (section "Elements" of
+# the index) and the obsolete elements it still parses (section 16, "Obsolete features").
+HTML_ELEMENTS = frozenset(
+    """a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite
+    code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure
+    footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link
+    main map mark math menu meta meter nav noscript object ol optgroup option output p picture pre progress
+    q rp rt ruby s samp script search section select slot small source span strong style sub summary sup
+    svg table tbody td template textarea tfoot th thead time title tr track u ul var video wbr
+    acronym applet basefont bgsound big blink center dir font frame frameset image isindex keygen listing
+    marquee menuitem multicol nextid nobr noembed noframes param plaintext rb rtc spacer strike tt xmp""".split()
+)
+_LINE_BREAK_ELEMENTS = {"br", "hr", "wbr"}  # markup on their own: nobody writes <br> for a line break in plain text
+_DOCUMENT_ELEMENTS = {"html", "head", "body"}
+_BLOCK_TAGS = {
+    "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "h1", "h2", "h3", "h4",
+    "h5", "h6", "section", "article", "header", "footer", "main", "aside", "nav", "blockquote", "pre", "address",
+    "figure", "figcaption", "details", "summary",
+}  # fmt: skip
+# A '<' that opens an HTML element, an end tag of one, or '<!' (comment, doctype): the only values the
+# HTML parser is asked about (a tag name ends at whitespace, '/' or '>': WHATWG HTML 13.2.5.8).
+HTML_CANDIDATE_RE = "(?i:<(?:!|/?(?:" + "|".join(sorted(HTML_ELEMENTS)) + ")[\t\n\x0c\r />]))"
+# A complete character reference: a named one with its ';' (checked against the HTML5 table), or a numeric one.
+_COMPLETE_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# A reference as the HTML tokenizer reads one (WHATWG HTML 13.2.5.72-13.2.5.75), ';' optional.
+_ANY_REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_LEGACY_NAMES = frozenset(k for k in html.entities.html5 if not k.endswith(";"))  # 'amp', 'para', 'copy' ...
+_LONGEST_LEGACY = max(map(len, _LEGACY_NAMES))
 
 
 DEFAULT_TEXT_OPTIONS = TextOptions()
 
 
-class _TextExtractor(HTMLParser):
-    """Collects text, turning block elements into line breaks and dropping script/style."""
+def _complete_reference(m: re.Match[str]) -> str:
+    ref = m.group(0)
+    return html.unescape(ref) if ref[1] == "#" or ref[1:] in html.entities.html5 else ref
 
-    def __init__(self, keep_links: bool = True) -> None:
+
+def decode_references(value: str) -> str:
+    """Plain text (not HTML): each complete character reference decoded once, the rest as written.
+
+    ``AT&amp;T`` -> ``AT&T`` (a plain-text export that escaped its text once), ``&amp;lt;`` ->
+    ``&lt;`` (never a second time), ``&#39;`` -> ``'``; ``R&D``, ``?q=a&para=2``, ``&copy 2020``
+    and ``&bogus;`` stay as written: outside HTML only a reference closed by ';' and named in the
+    HTML5 table (``html.entities.html5``) is one. Numeric references decode as in HTML
+    (WHATWG HTML 13.2.5.80: 0, surrogates and values above U+10FFFF become U+FFFD).
+    """
+    return _COMPLETE_REFERENCE.sub(_complete_reference, value) if "&" in value else value
+
+
+def decode_attribute(value: str) -> str:
+    """An attribute value's character references decoded once, by the HTML5 attribute rule.
+
+    WHATWG HTML 13.2.5.73 (named character reference state): in an attribute, a reference
+    not closed by ';' and followed by '=' or an ASCII letter or digit is not a reference, "for
+    historical reasons", so ``?q=a&para=2`` and ``?a=1&copy=2`` stay as written, while
+    ``&amp;``, ``&copy;``, ``&#38;`` and ``&copy 2`` decode. Text outside attributes follows
+    the text rule instead (``html.unescape``).
+    """
+
+    def one(m: re.Match[str]) -> str:
+        ref = m.group(0)
+        if ref[1] == "#":
+            return html.unescape(ref)
+        name = ref[1:]
+        if name.endswith(";") and name in html.entities.html5:
+            return html.entities.html5[name]
+        for k in range(min(len(name), _LONGEST_LEGACY), 1, -1):
+            if name[:k] in _LEGACY_NAMES:
+                after = name[k] if k < len(name) else value[m.end() : m.end() + 1]
+                if after == "=" or (after.isascii() and after.isalnum()):
+                    return ref
+                return html.entities.html5[name[:k]] + name[k:]
+        return ref
+
+    return _ANY_REFERENCE.sub(one, value) if "&" in value else value
+
+
+class _Markup(HTMLParser):
+    """One value read by ``html.parser``: its events, each with its offsets in the value.
+
+    Events are ``(kind, name_or_text, attrs, start, end)``; kind is ``start``, ``startend``,
+    ``end``, ``data`` (text, character references decoded by the text rule), ``comment``,
+    ``decl`` or ``other``. ``start``/``end`` locate a tag in the value (-1 for the rest), so a
+    tag that turns out not to be HTML can be kept exactly as written.
+    """
+
+    def __init__(self, value: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-        self._href: str | None = None
-        self._keep_links = keep_links
+        self.value = value
+        self._line_starts = [0, *(m.end() for m in re.finditer("\n", value))]
+        self.events: list[tuple[str, str, list[tuple[str, str | None]], int, int]] = []
+        self.feed(value)
+        self.close()
+
+    def _at(self) -> int:
+        line, column = self.getpos()  # the start of the construct being handled
+        return self._line_starts[line - 1] + column
+
+    def _tag(self, kind: str, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self._at()
+        self.events.append((kind, tag, attrs, start, start + len(self.get_starttag_text() or "")))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        if tag == "a" and self._keep_links:
-            href = dict(attrs).get("href")
-            if href and href.startswith(("http://", "https://")):
-                self._href = href
+        self._tag("start", tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag("startend", tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        if tag == "a" and self._href:
-            # Keep link targets: a URL is information, the tag around it is not.
-            self.parts.append(f" ({self._href})")
-            self._href = None
+        start = self._at()
+        self.events.append(("end", tag, [], start, self.value.index(">", start) + 1))
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+        self.events.append(("data", data, [], -1, -1))  # text is used decoded, never located
+
+    def handle_comment(self, data: str) -> None:
+        start = self._at()
+        kind = "comment" if self.value.startswith("<!--", start) else "other"  # '<!x>' is a bogus comment
+        self.events.append((kind, data, [], start, -1))
+
+    def handle_decl(self, decl: str) -> None:
+        self.events.append(("decl" if decl.lower().startswith("doctype") else "other", decl, [], self._at(), -1))
+
+    def handle_pi(self, data: str) -> None:
+        self.events.append(("other", data, [], self._at(), -1))
+
+    def unknown_decl(self, data: str) -> None:
+        self.events.append(("other", data, [], self._at(), -1))
+
+    def is_html(self) -> bool:
+        """True when the markup is evidence of HTML, not prose that happens to hold a '<'.
+
+        Only tags of HTML elements (``HTML_ELEMENTS``) count, and one of them alone is not
+        enough (``a <b> c``, ``<title> of the book``): the value needs an element opened and
+        closed (``<b>x</b>``, in either order for a cut-off fragment), an element with an
+        attribute value (``<a href="...">``), a line-break element (``<br>``, ``<hr>``, ``<wbr>``),
+        a document element (``<html>``, ``<body>``), a doctype or comment, or an element tag next
+        to a complete character reference (``&amp;``, ``&#39;``: the text was HTML-escaped).
+        """
+        opened, closed, valued = set(), set(), False
+        for kind, name, attrs, _, _ in self.events:
+            if kind in ("comment", "decl"):
+                return True
+            if name not in HTML_ELEMENTS:
+                continue
+            if kind == "end":
+                closed.add(name)
+            elif kind in ("start", "startend"):
+                opened.add(name)
+                valued = valued or any(v is not None for _, v in attrs)
+        tags = opened | closed
+        return bool(
+            (opened & closed)
+            or valued
+            or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS)
+            or (tags and _COMPLETE_REFERENCE.search(self.value))
+        )
+
+    def text(self, keep_links: bool = True) -> str:
+        """The text of an HTML value: block elements become line breaks, scripts and styles go,
+        ``http(s)`` link targets follow their link text as `` (url)``, and a tag that names no
+        HTML element (``<ann@x.org>``, ``<y and y>``) stays as written, since a browser would hide
+        it but the writer meant it as text."""
+        parts: list[str] = []
+        skip = 0
+        href: str | None = None
+        for kind, name, _, start, end in self.events:
+            if kind == "data":
+                if not skip:
+                    parts.append(name)
+            elif kind in ("start", "startend", "end") and name not in HTML_ELEMENTS:
+                if not skip:
+                    parts.append(html.unescape(self.value[start:end]))
+            elif kind == "start" and name in ("script", "style"):
+                skip += 1
+            elif kind == "end" and name in ("script", "style"):
+                skip = max(skip - 1, 0)
+            elif kind in ("start", "startend", "end"):
+                if name in _BLOCK_TAGS:
+                    # <p/> reaches html.parser's default handler as a start and an end tag: two breaks
+                    parts.append("\n\n" if kind == "startend" else "\n")
+                if name == "a" and kind == "start" and keep_links:
+                    target = _raw_attributes(self.value[start:end]).get("href")
+                    target = decode_attribute(target) if target else None
+                    href = target if target and target.startswith(("http://", "https://")) else None
+                elif name == "a" and kind == "end" and href:
+                    # Keep link targets: a URL is information, the tag around it is not.
+                    parts.append(f" ({href})")
+                    href = None
+        return "".join(parts)
 
 
-_SIMPLE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[ \t\n\r\f]+[^<>\"'=]*(?:=[^<>\"'&]*)?)*[ \t\n\r\f]*/?>")
-_SLOW_TAGS = {"a", "script", "style"}
-
-
-def _strip_simple_html(value: str) -> str | None:
-    """The HTML parser's result for markup made only of plain tags (no links, scripts, comments,
-    quoted attributes or stray '<'), computed with one regex; None when the markup is not that simple."""
-    parts: list[str] = []
-    pos = 0
-    for m in _SIMPLE_TAG.finditer(value):
-        if "<" in value[pos : m.start()] or m.group(2).lower() in _SLOW_TAGS:
-            return None
-        parts.append(html.unescape(value[pos : m.start()]))
-        if m.group(2).lower() in _BLOCK_TAGS:
-            # <p/> reaches the parser as a start tag plus an end tag: two breaks.
-            parts.append("\n\n" if not m.group(1) and m.group(0).endswith("/>") else "\n")
+def _raw_attributes(tag_text: str) -> dict[str, str | None]:
+    """A start tag's attributes as written (references not decoded), first of a name wins (WHATWG
+    HTML 13.2.5.33). Split with ``html.parser``'s own patterns, so they are the attributes it saw."""
+    found = tagfind_tolerant.match(tag_text, 1)
+    pos = found.end() if found else len(tag_text)
+    out: dict[str, str | None] = {}
+    while pos < len(tag_text):
+        m = attrfind_tolerant.match(tag_text, pos)
+        if not m or m.end() == pos:
+            break
+        name, rest, value = m.group(1, 2, 3)
+        if not rest:
+            value = None
+        elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
+            value = value[1:-1]
+        out.setdefault(name.lower(), value)
         pos = m.end()
-    if "<" in value[pos:]:
-        return None
-    parts.append(html.unescape(value[pos:]))
-    return html.unescape("".join(parts))
+    return out
+
+
+def looks_like_html(value: str) -> bool:
+    """True when ``value`` is HTML by the evidence ``_Markup.is_html`` weighs (a '<' opening a known element first)."""
+    return "<" in value and _HTML_CANDIDATE.search(value) is not None and _Markup(value).is_html()
 
 
 def strip_html(value: str, keep_links: bool = True) -> str:
-    """Remove HTML tags (keeping link URLs and paragraph breaks); plain text passes through unchanged."""
-    if not _TAG_HINT.search(value):
-        return value
-    simple = _strip_simple_html(value)
-    if simple is not None:
-        return simple
-    parser = _TextExtractor(keep_links)
-    parser.feed(value)
-    parser.close()
-    return html.unescape("".join(parser.parts))
+    """The text of an HTML value (``html.parser``: tags removed, link targets and paragraph breaks
+    kept, references decoded once); any other value with only its complete references decoded
+    (``decode_references``), every '<' as written."""
+    if "<" in value and _HTML_CANDIDATE.search(value):
+        markup = _Markup(value)
+        if markup.is_html():
+            return markup.text(keep_links)
+    return decode_references(value)
 
 
 def normalize_whitespace(value: str) -> str:
@@ -150,7 +325,8 @@ def normalize_whitespace(value: str) -> str:
 def replace_pii(value: str, kind: str, action: str, whole_values_too: bool = False) -> str:
     """Remove or mask every ``kind`` (urls, emails, phones) in ``value``.
 
-    A value that is nothing but one address is a contact field, left alone unless ``whole_values_too``.
+    A value that is nothing but one address (for e-mails also ``Ann <ann@x.org>``, one RFC 5322
+    mailbox) is a contact field, left alone unless ``whole_values_too``.
     """
     if action == "keep" or (not whole_values_too and _PII_WHOLE_COMPILED[kind].search(value)):
         return value
@@ -161,54 +337,72 @@ def replace_pii(value: str, kind: str, action: str, whole_values_too: bool = Fal
         for _ in range(2):
             value = pattern.sub(lambda m: m.group(1) + token + m.group(3), value)
         return value
+    if kind == "emails":
+        return pattern.sub(lambda m: token + m.group(2), value)
     return pattern.sub(token, value)
 
 
-def _ftfy_chars() -> re.Pattern[str]:
-    """Characters some ftfy fixer rewrites, read from ftfy's own tables so the check follows ftfy."""
-    chars = set(ftfy.chardata.LIGATURES) | set(ftfy.chardata.WIDTH_MAP) | set(ftfy.chardata.CONTROL_CHARS)
+# ftfy's fix_character_width folds every fullwidth form; only letters and digits (ＡＢＣ１ -> ABC1,
+# typed with an East Asian input method) and halfwidth katakana/Hangul are folded here. Fullwidth
+# punctuation (，。！（）：) is how Chinese and Japanese are written, so it stays, like curly quotes.
+_WIDTH_FOLD = {k: v for k, v in ftfy.chardata.WIDTH_MAP.items() if v.isalnum() or 0xFF61 <= k <= 0xFFDC}
+
+
+def _ftfy_config(fold_quotes: bool) -> ftfy.TextFixerConfig:
+    """ftfy's fixers as Headwater runs them (``ftfy.TextFixerConfig``, https://ftfy.readthedocs.io/en/latest/config.html):
+    no HTML unescaping (the HTML step decodes references, once), no width folding (``_WIDTH_FOLD``
+    instead), curly quotes folded only when a source asks (``text.fold_quotes``)."""
+    return ftfy.TextFixerConfig(unescape_html=False, fix_character_width=False, uncurl_quotes=fold_quotes, explain=False)
+
+
+def _ftfy_chars(fold_quotes: bool) -> re.Pattern[str]:
+    """Characters some enabled ftfy fixer rewrites, read from ftfy's own tables so the check follows ftfy."""
+    chars = set(ftfy.chardata.LIGATURES) | set(ftfy.chardata.CONTROL_CHARS)
     chars = {chr(c) if isinstance(c, int) else c for c in chars}
-    chars |= {chr(c) for c in range(0x80, 0xA0)} | {"\x1b", "\r", "\u2028", "\u2029", "\u02bc", "&"}
-    chars |= {chr(c) for c in range(0x2018, 0x2020)}
+    chars |= {chr(c) for c in range(0x80, 0xA0)} | {"\x1b", "\r", "\u2028", "\u2029"}
+    if fold_quotes:  # ftfy.chardata.SINGLE_QUOTE_RE and DOUBLE_QUOTE_RE
+        chars |= {"\u02bc"} | {chr(c) for c in range(0x2018, 0x2020)}
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "\ud800-\udfff]")
 
 
-_FTFY_CHARS = _ftfy_chars()
+_FTFY_CONFIGS = {fold: _ftfy_config(fold) for fold in (False, True)}
+_FTFY_CHARS = {fold: _ftfy_chars(fold) for fold in (False, True)}
 _ASCII_CONTROL = re.compile("[^\t\n\x20-\x7e]")
 
 
-def repair_unicode(value: str) -> str:
-    """``ftfy.fix_text(value)``, skipping the (slow) call when no ftfy fixer can apply.
+def repair_unicode(value: str, fold_quotes: bool = False) -> str:
+    """Fullwidth letters and digits folded, then ``ftfy.fix_text`` with ``_ftfy_config(fold_quotes)``,
+    skipping the (slow) call when no ftfy fixer can apply.
 
-    ftfy changes a string only through a character one of its fixers rewrites (entities,
-    ligatures, full-width forms, curly quotes, controls, odd line breaks), a non-NFC form,
-    or mojibake, which it looks for only where its ``is_bad`` heuristic fires.
+    ftfy changes a string only through a character one of its enabled fixers rewrites
+    (ligatures, controls, odd line breaks, curly quotes when folded), a non-NFC form, or
+    mojibake, which it looks for only where its ``is_bad`` heuristic fires. Typographic quotes
+    (``O’Keeffe``, ``“quoted”``) and character references are left as they are.
     """
     if value.isascii() and _ASCII_CONTROL.search(value) is None:
-        # Printable ASCII: only HTML unescaping could apply, and ftfy skips it on a line holding a '<'.
-        if all("<" in line for line in value.split("\n") if "&" in line):
-            return value
-        return ftfy.fix_text(value)
+        return value  # printable ASCII: no enabled fixer applies
+    value = value.translate(_WIDTH_FOLD)
     if (
-        _FTFY_CHARS.search(value) is None
+        _FTFY_CHARS[fold_quotes].search(value) is None
         and unicodedata.is_normalized("NFC", value)
         and not ftfy.badness.is_bad(value)
     ):
         return value
-    return ftfy.fix_text(value)
+    return ftfy.fix_text(value, _FTFY_CONFIGS[fold_quotes])
 
 
 def _repair(value: str, options: TextOptions) -> str:
-    """The per-value Python steps: ftfy, then HTML (ftfy may unescape entities into tags)."""
-    if options.repair_unicode and _FTFY_COMPILED.search(value):
-        value = repair_unicode(value)
+    """The per-value Python steps: HTML first (references decoded once), then ftfy on the text."""
     if options.strip_html and _HTML_COMPILED.search(value):
         value = strip_html(value, keep_links=options.urls == "keep" or options.urls == "mask")
+    if options.repair_unicode and _FTFY_COMPILED.search(value):
+        value = repair_unicode(value, options.fold_quotes)
     return value
 
 
 def normalize_text(value: str, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> str:
-    """Repair mojibake (ftfy), strip markup, remove/mask URLs, e-mails and phones, tidy whitespace."""
+    """Decode HTML (strip markup where the value is HTML), repair Unicode (ftfy), remove/mask URLs,
+    e-mails and phones, tidy whitespace."""
     value = _repair(value, options)
     for kind, action in options.pii_actions().items():
         value = replace_pii(value, kind, action, options.mask_field_values)
@@ -225,9 +419,10 @@ def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DE
     if len(arr) == 0:
         return arr
     if options.repair_unicode or options.strip_html:
-        needs = _FTFY_NEEDED if options.repair_unicode else _HTML_NEEDED
-        if options.strip_html:
-            needs = f"{needs}|<"
+        # HTML: a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged.
+        needs = "|".join(
+            ([_FTFY_NEEDED] if options.repair_unicode else []) + (["&", HTML_CANDIDATE_RE] if options.strip_html else [])
+        )
         arr = _map_where(arr, pc.match_substring_regex(arr, needs), lambda v: _repair(v, options))
     for kind, action in options.pii_actions().items():
         hits = pc.fill_null(pc.match_substring_regex(arr, _PII_PATTERNS[kind]), False)
@@ -237,6 +432,8 @@ def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DE
         if kind == "phones":
             repl = "\\1" + token + "\\3"
             arr = _replace_where(arr, hits, [(PHONE_RE, repl), (PHONE_RE, repl)])
+        elif kind == "emails":
+            arr = _replace_where(arr, hits, [(EMAIL_RE, token + "\\2")])
         else:
             arr = _replace_where(arr, hits, [(_PII_PATTERNS[kind], token.replace("\\", "\\\\"))])
     if options.whitespace:
@@ -275,9 +472,35 @@ def is_na(value: str) -> bool:
 
 _WS_COMPILED = tuple((re.compile(p), r) for p, r in _WS_STEPS)
 _PII_COMPILED = {k: re.compile(p) for k, p in _PII_PATTERNS.items()}
+# Python only: an address never starts right after a letter, digit or '_', nor after one and a '.'
+# (a local part starting at that letter would be valid too, so RE2's leftmost match starts there
+# already), so saying so changes no match and spares Python's backtracking one attempt per
+# character of a long word ('aaaa...@', 'a.a.a...@': quadratic without it).
+_PII_COMPILED["emails"] = re.compile("(?<![A-Za-z0-9_])(?<![A-Za-z0-9_][.])" + EMAIL_RE)
 _PII_WHOLE_COMPILED = {k: re.compile(p) for k, p in _PII_WHOLE.items()}
 _FTFY_COMPILED = re.compile(_FTFY_NEEDED)
-_HTML_COMPILED = re.compile(_HTML_NEEDED)
+_HTML_COMPILED = re.compile("[<&]")
+_HTML_CANDIDATE = re.compile(HTML_CANDIDATE_RE)
+
+
+# Free-text length and words, by script (RE2 patterns, run by Arrow over a whole batch).
+# Whitespace as Python's str.split() sees it (str.isspace), so plain text counts as before.
+_SPLIT_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Scripts written without spaces between words. Han and kana: a character is about a word (a
+# Chinese word averages under two characters; the embedding model's WordPiece gives each Han
+# character a token of its own). Thai, Lao, Khmer, Myanmar: alphabets, about four code points a word.
+_CHARACTER_WORDS = "\\p{Han}\\p{Hiragana}\\p{Katakana}\u30fc"
+_SYLLABIC = "\\p{Thai}\\p{Lao}\\p{Khmer}\\p{Myanmar}"
+_CJK_PUNCTUATION = "\u3000-\u3004\u3006-\u303f\u30fb\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_SPACED_WORD_RE = "[^" + _SPLIT_SPACE + _CHARACTER_WORDS + _SYLLABIC + _CJK_PUNCTUATION + "]+"
+_CHARACTER_WORD_RE = "[" + _CHARACTER_WORDS + "]"
+_SYLLABIC_WORD_RE = "[" + _SYLLABIC + "]{1,4}"  # non-overlapping: ceil(run / 4) matches per run
+# East Asian Wide letters (UAX #11): one such character holds what two or three Latin letters do.
+_WIDE_RE = "[\\p{Han}\\p{Hiragana}\\p{Katakana}\\p{Hangul}\u30fc]"
+
+
+def _count(arr: pa.Array, pattern: str) -> int:
+    return int(pc.sum(pc.count_substring_regex(arr, pattern)).as_py() or 0)
 
 
 @dataclass
@@ -287,19 +510,29 @@ class TextStats:
     ``add`` each batch of the column in turn; ``free_text(rule)`` then decides exactly as
     ``looks_like_free_text`` on the whole column would: the means are integer totals divided
     by the count (exact below 2**53 characters, as pandas' float64 mean of the lengths is).
+
+    Counted by script, so Chinese, Japanese and Thai prose is free text like English:
+
+    * characters: code points, with Han, kana and Hangul (East Asian Wide, UAX #11) counting two;
+    * words: whitespace-separated words (``str.split``) of text in spaced scripts, plus one word
+      per Han or kana character and one per (started) four Thai, Lao, Khmer or Myanmar code
+      points; CJK punctuation (``，。「」``) separates words like a space.
+
+    Plain ASCII text counts exactly as ``len`` and ``str.split`` do.
     """
 
     values: int = 0  # non-missing values seen
-    chars: int = 0  # their characters (str.len), summed
-    words: int = 0  # their whitespace-separated words (str.split), summed
+    chars: int = 0  # their characters, wide ones twice, summed
+    words: int = 0  # their words, summed
 
     def add(self, series: pd.Series) -> TextStats:
         """Add a batch of the column (any dtype: values are compared as their ``str``)."""
         values = series.dropna().astype(str)
         if not values.empty:
-            self.values += len(values)
-            self.chars += int(values.str.len().sum())
-            self.words += int(values.str.split().str.len().sum())
+            arr = pa.array(values.tolist(), pa.large_string())
+            self.values += len(arr)
+            self.chars += int(pc.sum(pc.utf8_length(arr)).as_py()) + _count(arr, _WIDE_RE)
+            self.words += _count(arr, _SPACED_WORD_RE) + _count(arr, _CHARACTER_WORD_RE) + _count(arr, _SYLLABIC_WORD_RE)
         return self
 
     def free_text(self, rule: TextColumnRule = TextColumnRule()) -> bool:

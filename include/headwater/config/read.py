@@ -33,6 +33,13 @@ class ReadOptions(ConfigModel):
         default=None, ge=0, description="Lines above the table (title, notes) to skip; unset: detected. The header (or first record) follows."
     )
     quotechar: Literal['"', "'"] | None = Field(default=None, description="Force the quote character instead of detecting it (\" or ').")
+    max_decompressed_bytes: int = Field(
+        default=64 * 2**30, ge=1, description="A compressed file (or zip member) that decompresses to more bytes than this is quarantined."
+    )
+    max_compression_ratio: float = Field(
+        default=200, gt=1,
+        description="A compressed file that expands more than this many times (checked past its first 16 MiB) is quarantined as a decompression bomb.",
+    )
 
     @field_validator("encoding")
     @classmethod

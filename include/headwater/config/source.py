@@ -80,7 +80,10 @@ with warnings.catch_warnings():
         description: str = Field(default="", description="What the source is (documentation only).")
         files: Annotated[list[str], BeforeValidator(_globs, json_schema_input_type=str | list[str])] = Field(
             default_factory=list,
-            description="Globs of landing file names (case-insensitive) that belong to this source.",
+            description=(
+                "Globs of table names (case-insensitive) of this source: a file's name without its compression suffix "
+                "(a.csv.gz: a.csv), a zip member's file name."
+            ),
             json_schema_extra={"shown_default": "required, except in default.yaml"},
         )
         read: ReadOptions = Field(default_factory=ReadOptions, description="How files are read.")

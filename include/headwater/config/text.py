@@ -23,8 +23,14 @@ class TextColumnRule(ConfigModel):
     model_config = ConfigDict(frozen=True)
     positional = ("min_mean_chars", "min_mean_words")
 
-    min_mean_chars: float = Field(default=40, ge=0, description="Mean characters per value at or above which a column is free text.")
-    min_mean_words: float = Field(default=6.0, ge=0, description="Mean words per value at or above which a column is free text.")
+    min_mean_chars: float = Field(
+        default=40, ge=0, description="Mean characters per value at or above which a column is free text (a Han, kana or Hangul character counts two)."
+    )
+    min_mean_words: float = Field(
+        default=6.0,
+        ge=0,
+        description="Mean words per value at or above which a column is free text (unspaced scripts: a word per Han or kana character, per 4 Thai characters).",
+    )
 
 
 class TextOptions(ConfigModel):
@@ -33,7 +39,11 @@ class TextOptions(ConfigModel):
     model_config = ConfigDict(frozen=True)
 
     repair_unicode: bool = Field(default=True, description="Repair mojibake and odd Unicode with ftfy (cafÃ© -> café).")
-    strip_html: bool = Field(default=True, description="Remove HTML tags and entities; keep paragraph breaks and link targets.")
+    fold_quotes: bool = Field(default=False, description="Fold typographic quotes to ASCII (O’Keeffe -> O'Keeffe, “a” -> \"a\"); off: kept as written.")
+    strip_html: bool = Field(
+        default=True,
+        description="Decode HTML: remove markup from values that are HTML (parsed; `x < y` in prose stays), decode character references once (`&amp;lt;` -> `&lt;`).",
+    )
     urls: PiiAction = Field(default="keep", description="URLs inside text: keep, remove, or mask as [URL].")
     emails: PiiAction = Field(default="mask", description="E-mail addresses inside text: keep, remove, or mask as [EMAIL].")
     phones: PiiAction = Field(default="mask", description="Phone numbers inside text: keep, remove, or mask as [PHONE].")

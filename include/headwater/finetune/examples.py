@@ -63,9 +63,14 @@ class FileExamples:
     read: list[Path] = field(default_factory=list)
 
 
-def _source_name(source_file: str) -> str:
-    """``2026-11-20/SUPPORT_TICKETS.csv`` -> ``SUPPORT_TICKETS.csv``: the date says nothing about the text."""
-    return source_file.rsplit("/", 1)[-1]
+def source_name(source_file: str) -> str:
+    """``2026-11-20/SUPPORT_TICKETS.csv`` -> ``SUPPORT_TICKETS.csv``: the date says nothing about the text.
+
+    A zip member keeps its archive and folder (``2026-11-20/orders.zip/data/a.csv`` -> ``orders.zip/data/a.csv``),
+    so two members named alike stay apart.
+    """
+    _, sep, name = source_file.partition("/")
+    return name if sep else source_file
 
 
 def _read(path: Path, columns: list[str] | None = None) -> Any:
@@ -86,7 +91,7 @@ def _chunk_rows(path: Path, table: Any) -> tuple[list[Example], set[tuple[str, s
     for row in table.to_pylist():
         chunked.add((row["source_file"], row["column"]))
         if row["text"] and row["text"].strip():
-            examples.append(Example(row["id"], row["text"], _source_name(row["source_file"]), row["column"]))
+            examples.append(Example(row["id"], row["text"], source_name(row["source_file"]), row["column"]))
     return examples, chunked
 
 
@@ -115,7 +120,7 @@ def _field_rows(path: Path, table: Any, options: ExportOptions, chunked: set[tup
                 continue
             if options.fields == "text" and len(text.split()) < options.min_words:
                 continue
-            examples.append(Example(stable_id("finetune-field", source, row_id, name), text, _source_name(source), name))
+            examples.append(Example(stable_id("finetune-field", source, row_id, name), text, source_name(source), name))
     return examples
 
 

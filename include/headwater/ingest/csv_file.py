@@ -268,7 +268,7 @@ class CsvFile:
     def __init__(self, source: bytes | BinaryIO | LandingStream, name: str, options: ReadOptions | None = None) -> None:
         self.name = name
         self.options = options or ReadOptions()
-        self.stream = source if isinstance(source, LandingStream) else LandingStream(source)
+        self.stream = source if isinstance(source, LandingStream) else LandingStream.for_options(source, self.options)
         self._restart_with: tuple[str, str] | None = None
         try:
             self._open(None, None)

@@ -1,8 +1,9 @@
 """Before parsing: is this a text file at all, in which encoding, with which delimiter?
 
-Everything here looks at the first bytes (``HEAD_BYTES``), so a binary, compressed or HTML payload
-is quarantined with a reason before any row is read, and the encoding is decided without a pass
-over the whole file: the parse decodes strictly and proves it (see csv_file.CsvFile).
+Everything here looks at the first bytes (``HEAD_BYTES``; decompressed first when the file is
+compressed, see streams.LandingStream), so a binary or HTML payload is quarantined with a reason
+before any row is read, and the encoding is decided without a pass over the whole file: the parse
+decodes strictly and proves it (see csv_file.CsvFile).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import csv
 import charset_normalizer
 
 from headwater.config.read import DELIMITERS
+from headwater.ingest.streams import UnreadableFile
 
 SNIFF_BYTES = 64 * 1024  # characters that decide the delimiter; bytes checked for control characters
 HEAD_BYTES = SNIFF_BYTES * 4  # the first bytes of a file, which decide its encoding
 
-# Magic numbers of formats that are sometimes dropped with a .csv name.
+# Magic numbers of formats that are sometimes dropped with a .csv name. gzip, zip, bzip2, zstd and xz are
+# decompressed by LandingStream first: they are seen here only when compressed twice.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip"),
     (b"PK\x03\x04", "zip (or xlsx/docx)"),
@@ -40,10 +43,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "ELF executable"),
 )
 _HTML_STARTS = (b"<!doctype html", b"<html")
-
-
-class UnreadableFile(Exception):
-    """The whole file cannot be read as CSV; the message says why and what to do."""
 
 
 def utf16_without_bom(data: bytes) -> str | None:

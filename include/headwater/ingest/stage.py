@@ -9,13 +9,18 @@ The landing file is read once per attempt: hashed, decoded and parsed in the sam
 manifest's ``landing_reads`` counts them: a file whose head looked like UTF-8 but whose later
 bytes are not (read again with the fallback encoding; ``read_warnings`` says so), and a file
 quarantined whole after its first bytes (its bytes are copied to quarantine from the start).
+
+Compressed files (gzip, bzip2, zstd, xz, a zip archive under a table's name) are decompressed inside
+that pass, and a member of a ``.zip`` landing file is read from its archive: the hash and the
+quarantined bytes are those of the data as stored, the rows those of the plain table. Before any
+output is written the file claims its output key (manifest.claim_key), so two landing files never
+write the same paths.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 import time
 from dataclasses import asdict
 from typing import Any
@@ -26,14 +31,16 @@ import pyarrow.parquet as pq
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
+from headwater.discovery import compression_of
 from headwater.embed.store import VectorStore
+from headwater.ingest.compression import open_member
 from headwater.ingest.csv_file import CsvFile, ReadAgain
 from headwater.ingest.sniff import UnreadableFile
 from headwater.ingest.streams import LandingStream
 from headwater.layout import Layout
 from headwater.ledger import Fingerprint, Ledger, fingerprint
-from headwater.manifest import EMPTY, IN_PROGRESS, OK, QUARANTINED, FileRef, layout, save_stage
-from headwater.storage import atomic_path, write_json
+from headwater.manifest import EMPTY, IN_PROGRESS, OK, QUARANTINED, FileRef, check_owner, claim_key, layout, save_stage
+from headwater.storage import atomic_path, read_json, write_json
 
 log = logging.getLogger("headwater.ingest")
 
@@ -42,8 +49,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     """Parse one landing file into a staging table; quarantine bad rows or the whole file.
 
     ``source`` is the raw bytes or a binary file object (read from its current position; the
-    caller closes it). It is read once, block by block, so memory does not grow with the file:
-    the bytes are hashed (sha256) as the parser reads them and decoded strictly as it goes.
+    caller closes it); for a zip member (``ref.member``) it is the archive, seekable and at its
+    start. It is read once, block by block, so memory does not grow with the file: the bytes are
+    hashed (sha256) as the parser reads them, decompressed (when compressed) and decoded strictly
+    as it goes.
     ``expected_sha256`` is the hash the DAG's ``check`` task computed (``decide(...)["sha256"]``),
     or None when check did not need to hash the file (new file, forced run, ...).
 
@@ -58,10 +67,16 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     this task (same ``expected_sha256``) again records what it reads.
 
     Returns ``summary(manifest)``. Raises what reading ``source`` or writing the outputs raises
-    (OSError); a file that cannot be read as CSV is not an error but the outcome "quarantined".
+    (OSError); KeyCollision, before anything is written, when another landing file of the date owns
+    this file's output key; FileNotFoundError when the zip archive has no such member any more. A
+    file that cannot be read as CSV is not an error but the outcome "quarantined".
     """
     started = time.monotonic()
     lay = layout(settings, ref.date)
+    claim_key(settings, ref)
+    previous = read_json(lay.manifest(ref.key))
+    if previous is not None:  # written before key claims existed, or by a claim-less writer: still this file's?
+        check_owner(previous, ref, lay.manifest(ref.key))
     ledger = Ledger.for_settings(settings)
     # A crash from here on means "reprocess next time"; an unfinished entry is reprocessed whatever its
     # hash, so until the file is read it holds check's hash ("" when check did not hash the file).
@@ -77,6 +92,7 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
         "fingerprint": None,
         "sha256": None,
         "bytes": None,
+        "compression": None,
         "schema_version": SCHEMA_VERSION,
         "code_version": __version__,
         "status": OK,
@@ -95,16 +111,18 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     # A re-run replaces everything this file produced before.
     for path in lay.outputs(ref.key):
         path.unlink(missing_ok=True)
-    options = load_sources(settings.config_dir).for_file(ref.name).read
-    with LandingStream(source) as landing:
+    options = load_sources(settings.config_dir).for_file(ref.table_name).read
+    member = None
+    if ref.member is not None:
+        source, member = open_member(source, ref.member)
+    with LandingStream.for_options(source, options, member) as landing:
         try:
             reader = CsvFile(landing, ref.name, options)
             rows_read, issues, batches = _stage(reader, ref, lay, settings.batch_rows)
         except UnreadableFile as exc:
-            manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}")
-            landing.rewind()  # a new pass only when the parse got past the first bytes
+            manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}", compression=landing.compression)
             with atomic_path(lay.quarantine_raw(ref.key)) as tmp, open(tmp, "wb") as raw:
-                shutil.copyfileobj(landing, raw)
+                landing.copy_stored(raw)  # a new pass only when the parse got past the first bytes
             fp = _record_content(manifest, landing, ref, settings, expected_sha256)
             write_json(lay.quarantine_file(ref.key), {"source": ref.source, "reason": manifest["error"], "sha256": manifest["sha256"]})
             # It was quarantined since it was last embedded: its vectors go too.
@@ -115,9 +133,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     ledger.record(ref.source, fp, IN_PROGRESS)  # the hash of the bytes read; embed records the outcome
     structure = reader.structure
     manifest.update(
+        compression=landing.compression,
         encoding=reader.encoding,
         delimiter=reader.delimiter,
-        read_warnings=reader.warnings,
+        read_warnings=_compression_warnings(ref, landing.compression) + reader.warnings,
         header=reader.header,
         table=reader.describe(),
         rows_read=rows_read,
@@ -133,6 +152,16 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
         status=OK if rows_read else EMPTY,
     )
     return save_stage(settings, ref, manifest, "ingest", started)
+
+
+def _compression_warnings(ref: FileRef, found: str | None) -> list[str]:
+    """A line for the manifest when the bytes are not compressed as the name says (they are read as they are)."""
+    named = compression_of(ref.name) if ref.member is None else None
+    if named and found != named:
+        return [f"named as {named} but the bytes are {found or 'not compressed'}: read as they are"]
+    if found and ref.member is None and not named:
+        return [f"{found} data under an uncompressed name: decompressed"]
+    return []
 
 
 def _stage(reader: CsvFile, ref: FileRef, lay: Layout, batch_rows: int) -> tuple[int, int, int]:

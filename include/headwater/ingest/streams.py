@@ -1,9 +1,11 @@
-"""Landing files as binary streams: one pass per attempt, hashed as it is read, decoded block by block.
+"""Landing files as binary streams: one pass per attempt, hashed as it is read, decompressed and decoded block by block.
 
 ``LandingStream`` is the one reader of a landing file during an ingest attempt: every byte read
 from the source goes through hashlib as it goes by, so the parse itself yields the file's sha256
 and size, and ``passes`` says how many times the attempt read the file from its first byte (1,
-unless the file had to be read again: see ``LandingStream.rewind``).
+unless the file had to be read again: see ``LandingStream.rewind``). A compressed file (gzip,
+bzip2, zstd, xz, a zip archive: see headwater.ingest.compression) is decompressed inside that same
+pass: the reader gets the plain bytes, the hash is the hash of the bytes as stored.
 """
 
 from __future__ import annotations
@@ -15,7 +17,25 @@ import tempfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, Self
 
+from headwater.config.read import ReadOptions
+from headwater.ingest.compression import (
+    DECODE_ERRORS,
+    DETECT_BYTES,
+    DecompressError,
+    ZipMember,
+    detect,
+    open_member_data,
+    open_stream,
+    undecided,
+)
+
 READ_BLOCK = 1 << 20  # bytes read (and decoded) at a time
+RAW_KEEP = 256 * 1024  # stored bytes of a pass kept for a copy without a second read (the reader's head, sniff.HEAD_BYTES)
+RATIO_GRACE = 16 << 20  # plain bytes a compressed file may expand to before its compression ratio is checked
+
+
+class UnreadableFile(Exception):
+    """The whole file cannot be read as CSV; the message says why and what to do."""
 
 
 class DecodeFailed(Exception):
@@ -29,45 +49,81 @@ class DecodeFailed(Exception):
         self.position = position
 
 
+class _SourceFailed(Exception):
+    """An OSError of the source, carried through a decompressor (which would take it for damaged data)."""
+
+
 class LandingStream:
     """One ingest attempt's reader over a landing file: every byte read from the source is hashed and counted.
 
     ``source`` is the file's bytes or a binary file object, read from its current position (the
     caller keeps owning and closing it). A *pass* reads the file from that position to its end;
-    ``digest()`` gives the (sha256 hex, size in bytes) of the current pass once it reached the end.
+    ``digest()`` gives the (sha256 hex, size in bytes) of the current pass once it reached the end:
+    the bytes as stored, compressed or not.
 
-    * ``peek(n)`` reads the first ``n`` bytes and keeps them: ``read()`` hands them out again, so
-      sniffing the head costs no second read.
+    ``read``/``peek`` give the file's *plain* bytes. A compressed file is recognised by its magic
+    number (compression.detect: gzip, bzip2, zstd, xz, zip; the name plays no part) and decompressed
+    block by block as it is read; ``compression`` then names the format (None for a plain file).
+    ``member`` (compression.open_member's description of a zip member, whose data is ``source``)
+    decodes that member's data instead. A decompressed stream longer than ``max_bytes``, or expanding
+    more than ``max_ratio`` times once past RATIO_GRACE plain bytes (a decompression bomb), and
+    damaged or truncated compressed data raise UnreadableFile from ``read``/``peek``.
+
+    * ``peek(n)`` reads the first ``n`` plain bytes and keeps them: ``read()`` hands them out again,
+      so sniffing the head costs no second read.
     * ``rewind()`` goes back to the first byte: free while only the kept head was read, otherwise a
       new pass (``passes`` + 1): a seekable source is sought back to its start (one more download
       from an object store); a non-seekable one (a pipe) is replayed from a local spool that the
       first pass filled as it read, so the source itself is still read once.
+    * ``copy_stored(out)`` writes the bytes as stored from the first byte (for quarantine): free
+      while the pass has read at most RAW_KEEP bytes, otherwise a new pass.
 
     ``source_bytes`` counts the bytes read from the source over all passes (spool replays excluded).
     """
 
-    def __init__(self, source: bytes | bytearray | memoryview | BinaryIO) -> None:
+    def __init__(
+        self,
+        source: bytes | bytearray | memoryview | BinaryIO,
+        member: ZipMember | None = None,
+        max_bytes: int | None = None,
+        max_ratio: float | None = None,
+    ) -> None:
         if isinstance(source, (bytes, bytearray, memoryview)):
             source = io.BytesIO(source)
         self._src = source
+        self.member, self.max_bytes, self.max_ratio = member, max_bytes, max_ratio
         seekable = source.seekable()
         self._origin = source.tell() if seekable else 0
         self._spool = None if seekable else tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self._spooled = 0  # bytes of the source copied into the spool so far
         self.passes = 0
         self.source_bytes = 0
+        self.compression: str | None = None
+        self._source_error: OSError | None = None
         self._new_pass()
+
+    @classmethod
+    def for_options(cls, source: bytes | BinaryIO, options: ReadOptions, member: ZipMember | None = None) -> LandingStream:
+        """A stream with the decompression limits of ``options`` (``read.max_decompressed_bytes``, ``read.max_compression_ratio``)."""
+        return cls(source, member, options.max_decompressed_bytes, options.max_compression_ratio)
 
     def _new_pass(self) -> None:
         self.passes += 1
         self._digest = hashlib.sha256()
-        self._read = 0  # bytes of this pass fetched (from the source, or replayed from the spool)
-        self._at = 0  # bytes of this pass handed out by read()
+        self._read = 0  # stored bytes of this pass fetched (from the source, or replayed from the spool)
         self._eof = False
-        self._head = b""  # the first bytes of this pass, kept by peek()
+        self._kept = bytearray()  # this pass's stored bytes while it has read at most RAW_KEEP of them
+        self._kept_all = True
+        self._back = b""  # stored bytes fetched to detect the compression, not handed out yet
+        self._decoder = None  # the decompressor, once the first stored bytes decided there is one
+        self._opened = False
+        self._plain = 0  # plain bytes of this pass produced (decompressed, or as stored)
+        self._plain_eof = False
+        self._at = 0  # plain bytes of this pass handed out by read()
+        self._head = b""  # the first plain bytes of this pass, kept by peek()
 
-    def _fetch(self, n: int) -> bytes:
-        """The next at most ``n`` bytes of this pass (b"" at the end), hashed."""
+    def _fetch_stored(self, n: int) -> bytes:
+        """The next at most ``n`` stored bytes of this pass (b"" at the end), hashed and counted."""
         if self._eof:
             return b""
         if self._spool is not None and self._read < self._spooled:  # a later pass over a non-seekable source
@@ -83,16 +139,98 @@ class LandingStream:
         if block:
             self._digest.update(block)
             self._read += len(block)
+            if self._kept_all and self._read <= RAW_KEEP:
+                self._kept += block
+            else:
+                self._kept_all, self._kept = False, bytearray()
         else:
             self._eof = True
         return block
 
+    def _stored(self, n: int) -> bytes:
+        """Stored bytes for the decoder (or a plain file): those fetched to detect the compression first."""
+        if self._back:
+            out, self._back = self._back[:n], self._back[n:]
+            return out
+        return self._fetch_stored(n)
+
+    def _for_decoder(self, n: int) -> bytes:
+        try:
+            return self._stored(n)
+        except OSError as exc:  # the source failed: not damaged data
+            self._source_error = exc
+            raise _SourceFailed from exc
+
+    def _open(self, n: int) -> None:
+        """Decide from the first stored bytes whether the file is compressed, and how (its magic number)."""
+        self._opened = True
+        if self.member is not None:
+            self._decoder = open_member_data(self.member, self._for_decoder)
+            self.compression = f"zip member ({self.member.compression})"
+            return
+        head = self._fetch_stored(n)
+        while undecided(head) and (block := self._fetch_stored(DETECT_BYTES - len(head))):
+            head += block
+        self._back = head
+        kind = detect(head[:DETECT_BYTES])
+        if kind:
+            self._decoder = open_stream(kind, self._for_decoder)
+            self.compression = kind
+
+    def _fetch(self, n: int) -> bytes:
+        """The next at most ``n`` plain bytes of this pass (b"" at the end)."""
+        if not self._opened:
+            try:
+                self._open(n)
+            except DecompressError as exc:  # a zip member Headwater cannot decode (encrypted, unsupported method)
+                raise UnreadableFile(f"{exc} — file quarantined; {exc.advice}") from None
+        if self._plain_eof:
+            return b""
+        if self._decoder is None:
+            block = self._stored(n)
+        else:
+            block = self._decode(n)
+        if not block:
+            self._plain_eof = True
+            return b""
+        self._plain += len(block)
+        if self._decoder is not None:
+            self._check_expansion()
+        return block
+
+    def _decode(self, n: int) -> bytes:
+        try:
+            block = self._decoder.read(n)
+        except _SourceFailed:
+            raise self._source_error from None  # type: ignore[misc]
+        except DecompressError as exc:
+            raise UnreadableFile(f"{exc} — file quarantined; {exc.advice}") from None
+        except DECODE_ERRORS as exc:  # the decompression library's own errors
+            raise UnreadableFile(f"{self.compression} data is damaged ({exc}) — file quarantined; drop the file again") from None
+        compression = getattr(self._decoder, "compression", None)
+        if compression:
+            self.compression = compression
+        return block
+
+    def _check_expansion(self) -> None:
+        if self.max_bytes is not None and self._plain > self.max_bytes:
+            raise UnreadableFile(
+                f"{self.compression} data decompresses to more than read.max_decompressed_bytes={self.max_bytes:,} bytes "
+                "— file quarantined; split the file, or raise the limit in its source config"
+            )
+        if self.max_ratio is not None and self._plain > RATIO_GRACE and self._plain > self.max_ratio * self._read:
+            raise UnreadableFile(
+                f"{self.compression} data expands more than read.max_compression_ratio={self.max_ratio:g} times "
+                f"({self._plain:,} bytes from {self._read:,}: a decompression bomb?) — file quarantined; "
+                "raise the limit in its source config if the file is genuine"
+            )
+
     def peek(self, n: int) -> bytes:
-        """The first ``n`` bytes of this pass (fewer when the file is shorter), kept for read() to hand out again.
+        """The first ``n`` plain bytes of this pass (fewer when the file is shorter), kept for read() to hand out again.
 
         Call it before reading past the kept head; raises RuntimeError otherwise.
         """
-        if self._read > len(self._head):
+        if self._plain > len(self._head):
             raise RuntimeError("peek() after the pass read past its kept head")
         while len(self._head) < n:
             block = self._fetch(n - len(self._head))
@@ -102,7 +240,7 @@ class LandingStream:
         return self._head[:n]
 
     def read(self, n: int = -1) -> bytes:
-        """Up to ``n`` bytes (all the rest when ``n`` < 0) from where this pass is; b"" only at the end."""
+        """Up to ``n`` plain bytes (all the rest when ``n`` < 0) from where this pass is; b"" only at the end."""
         if n < 0:
             return b"".join(iter(lambda: self.read(READ_BLOCK), b""))
         if self._at < len(self._head):
@@ -113,14 +251,30 @@ class LandingStream:
         self._at += len(block)
         return block
 
-    def rewind(self) -> None:
-        """Read from the first byte again: free while only the kept head was read, else a new pass."""
-        if self._read <= len(self._head):
-            self._at = 0
-            return
+    def _restart(self) -> None:
         if self._spool is None:
             self._src.seek(self._origin)
         self._new_pass()
+
+    def rewind(self) -> None:
+        """Read from the first byte again: free while only the kept head was read, else a new pass."""
+        if self._plain <= len(self._head):
+            self._at = 0
+            return
+        self._restart()
+
+    def copy_stored(self, out: BinaryIO) -> None:
+        """Write the file's bytes as stored (compressed or not), from the first byte, to ``out``; then the pass is at its end.
+
+        Free while this pass has read at most RAW_KEEP bytes (they were kept), else a new pass.
+        ``read`` returns nothing more afterwards; ``digest()`` gives the hash of the bytes copied.
+        """
+        if not self._kept_all:
+            self._restart()
+        out.write(self._kept)
+        while block := self._fetch_stored(READ_BLOCK):
+            out.write(block)
+        self._opened, self._plain_eof, self._head, self._at = True, True, b"", 0
 
     @property
     def complete(self) -> bool:
@@ -128,11 +282,11 @@ class LandingStream:
         return self._eof
 
     def digest(self) -> tuple[str, int]:
-        """(sha256 hex, size in bytes) of the file as this pass read it.
+        """(sha256 hex, size in bytes) of the file as stored, as this pass read it.
 
         A pass that stopped short is read on to the end first (only the bytes it has not read yet).
         """
-        while self._fetch(READ_BLOCK):
+        while self._fetch_stored(READ_BLOCK):
             pass
         return self._digest.hexdigest(), self._read
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from headwater.config.settings import Settings
-from headwater.discovery import is_landing_file, list_local, select
+from headwater.discovery import is_landing_file, list_local, scan
 from headwater.ids import stable_id
 from headwater.layout import Layout, file_key
 from headwater.storage import atomic_path, read_json, write_json
@@ -38,19 +38,19 @@ def test_temp_files_of_a_killed_writer_are_swept_on_the_next_write(tmp_path: Pat
 
 def test_layout_paths_are_partitioned_by_date(tmp_path: Path) -> None:
     lay = Layout(tmp_path, "2026-11-20")
-    assert lay.curated(file_key("Customers Export.csv")) == tmp_path / "curated/date=2026-11-20/Customers_Export.csv.parquet"
-    assert file_key("../../etc/passwd") == "etc_passwd"
+    assert lay.curated(file_key("Customers Export.csv")) == tmp_path / "curated/date=2026-11-20/Customers_Export~7438d9e4.csv.parquet"
+    assert file_key("../../etc/passwd") == "etc_passwd~3754d6cb"
 
 
 def test_discovery_ignores_hidden_and_in_flight_files(tmp_path: Path) -> None:
     names = ["b.csv", "A.CSV", ".hidden.csv", "_tmp.csv", "c.csv.part", "notes.md", "d.tsv"]
-    assert select(names) == ["A.CSV", "b.csv", "d.tsv"]
+    assert scan(names).files == ["A.CSV", "b.csv", "d.tsv"]
     assert not is_landing_file("x.csv.tmp")
     (tmp_path / "2026-11-20").mkdir()
     for n in names:
         (tmp_path / "2026-11-20" / n).write_text("a\n")
-    assert list_local(tmp_path.as_uri(), "2026-11-20") == ["A.CSV", "b.csv", "d.tsv"]
-    assert list_local(tmp_path.as_uri(), "2026-11-21") == []
+    assert list_local(tmp_path.as_uri(), "2026-11-20").files == ["A.CSV", "b.csv", "d.tsv"]
+    assert list_local(tmp_path.as_uri(), "2026-11-21").files == []
 
 
 def test_settings_from_env_defaults_and_errors(tmp_path: Path) -> None:

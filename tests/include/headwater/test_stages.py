@@ -54,10 +54,12 @@ def test_support_tickets_end_to_end(settings) -> None:
 def test_malformed_file_is_quarantined_whole_with_its_bytes(settings) -> None:
     info = _run_file("orders_export.csv", settings)
     assert info["status"] == "quarantined"
-    assert "gzip data with a CSV name" in info["error"]
+    assert info["error"] == (
+        "orders_export.csv: an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again"
+    )
     lay = Layout(settings.data_dir, DATE)
     assert lay.quarantine_raw("orders_export.csv").read_bytes() == (SAMPLE / "orders_export.csv").read_bytes()
-    assert "gzip" in read_json(lay.quarantine_file("orders_export.csv"))["reason"]
+    assert read_json(lay.quarantine_file("orders_export.csv"))["reason"] == info["error"]
 
 
 def test_rerun_is_idempotent_and_a_new_version_replaces_vectors(settings, tmp_path: Path) -> None:
@@ -96,7 +98,7 @@ def test_report_accounts_for_every_row_and_flags_missing_files(settings) -> None
     assert report["failed"] == ["2026-11-20/never_ran.csv"]
     assert report["quarantined_files"] == ["2026-11-20/orders_export.csv"]
     text = format_report(report)
-    assert "Customers Export.csv" in text and "gzip data" in text
+    assert "Customers Export.csv" in text and "an HTML page with a CSV name" in text
 
 
 def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Path) -> None:
@@ -124,8 +126,6 @@ def test_batched_ingest_and_clean_give_the_same_result_as_one_batch(tmp_path: Pa
 
 
 def test_a_file_quarantined_after_it_was_embedded_loses_its_vectors(settings) -> None:
-    import gzip
-
     from headwater.embed.store import VectorStore
 
     ref = FileRef(DATE, "t.csv")
@@ -135,5 +135,75 @@ def test_a_file_quarantined_after_it_was_embedded_loses_its_vectors(settings) ->
         step(ref, settings)
     store = VectorStore(Layout(settings.data_dir, DATE).vectors)
     assert store.count(ref.source) == 1
-    assert ingest_file(gzip.compress(data), ref, settings)["status"] == "quarantined"
+    assert ingest_file(b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", ref, settings)["status"] == "quarantined"
     assert store.count(ref.source) == 0
+
+
+def test_the_report_lists_every_skipped_file_with_its_reason(settings) -> None:
+    _run_file("orders_export.csv", settings)
+    skipped = [
+        {"date": DATE, "file": "x.csv.part", "reason": "upload in progress (.part)"},
+        {"date": DATE, "file": ".DS_Store", "reason": "hidden or temporary name (starts with '.' or '_')"},
+        {"date": DATE, "file": "orders.zip/readme.pdf", "reason": "zip member that is not a CSV (.pdf)"},
+    ]
+    report = run_report(DATE, ["orders_export.csv"], settings, skipped=skipped)
+    assert report["skipped"] == [
+        {"file": ".DS_Store", "reason": "hidden or temporary name (starts with '.' or '_')"},
+        {"file": "orders.zip/readme.pdf", "reason": "zip member that is not a CSV (.pdf)"},
+        {"file": "x.csv.part", "reason": "upload in progress (.part)"},
+    ]
+    assert read_json(Layout(settings.data_dir, DATE).report())["skipped"] == report["skipped"]
+    lines = format_report(report).splitlines()
+    after_totals = next(i for i, line in enumerate(lines) if line.startswith("this run: ")) + 1
+    assert lines[after_totals : after_totals + 4] == [
+        "skipped: .DS_Store — hidden or temporary name (starts with '.' or '_')",
+        "skipped: orders.zip/readme.pdf — zip member that is not a CSV (.pdf)",
+        "skipped: x.csv.part — upload in progress (.part)",
+        "",
+    ]
+    assert run_report(DATE, ["orders_export.csv"], settings)["skipped"] == []
+
+
+REVIEWS = [
+    "這款鞋子的鞋底在三週後開始脫落了，客服也不回覆。",
+    "鞋子很舒服，但是尺寸偏小，建議買大半號。「很滿意」",
+    "この靴は三週間で底が剥がれました。サポートからの返事もありません。",
+    "履き心地はとても良いですが、サイズが小さめです。",
+    "รองเท้าคู่นี้พื้นหลุดหลังจากใช้ไปสามสัปดาห์",
+    "ใส่สบายมากแต่ไซส์เล็กไปหน่อยควรซื้อเผื่อครึ่งเบอร์",
+]
+
+
+def test_chinese_japanese_and_thai_reviews_are_curated_chunked_and_embedded(settings) -> None:
+    import numpy as np
+
+    from headwater.embed.model import embed_texts, load_model
+    from headwater.embed.store import VectorStore
+
+    ref = FileRef(DATE, "reviews_asia.csv")
+    rows = "".join(f"{i},{city},{text}\n" for i, (city, text) in enumerate(zip(["北京市", "台北市", "東京都", "大阪市", "กรุงเทพฯ", "เชียงใหม่"], REVIEWS)))
+    ingest_file(("id,city,review\n" + rows).encode("utf-8"), ref, settings)
+    clean_file(ref, settings)
+    chunk_file(ref, settings)
+    info = embed_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated = pd.read_parquet(lay.curated(ref.key))
+    assert curated["review"].tolist() == REVIEWS  # exactly as written: fullwidth punctuation and quotes kept
+    manifest = read_json(lay.manifest(ref.key))
+    assert manifest["text_columns"] == ["review"]  # recognised as free text by characters; the city names are not
+    chunks = pd.read_parquet(lay.chunks(ref.key)).sort_values("line")
+    # one 128-token window holds each review whole: chunk text is the value, from its first to its last character
+    assert chunks[["line", "chunk_index", "char_start", "char_end", "text"]].values.tolist() == [
+        [i + 2, 0, 0, len(text), text] for i, text in enumerate(REVIEWS)
+    ]
+    assert manifest["chunking"]["warnings"] == [
+        "review: 37% of its tokens are unknown to the embedding model ([UNK]) — its vectors say little about "
+        "this text; embed it with a model whose vocabulary covers its script"
+    ]
+    assert (info["chunks"], info["vectors"]) == (6, 6)
+    table = VectorStore(lay.vectors)._table().to_pandas()
+    stored = table[table["source_file"] == ref.source].set_index("id").loc[chunks["id"]]
+    assert stored["text"].tolist() == REVIEWS
+    expected = embed_texts(load_model(settings.embedding_model), REVIEWS)
+    assert np.stack(stored["vector"]).shape == (6, 384)
+    assert np.allclose(np.stack(stored["vector"]), expected, atol=1e-5)

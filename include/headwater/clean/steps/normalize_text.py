@@ -1,4 +1,4 @@
-"""Step: repair encoding damage, strip HTML, mask e-mails/phones in prose, tidy whitespace in every text value."""
+"""Step: decode HTML (markup removed where a value is HTML), repair encoding damage, mask e-mails/phones in prose, tidy whitespace."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from headwater.config.text import TextOptions
 
 
 class NormalizeText:
-    """Repair encoding damage, strip HTML, mask e-mails/phones in prose, tidy whitespace in every text value.
+    """Decode HTML, repair encoding damage, mask e-mails/phones in prose, tidy whitespace in every text value.
 
-    Column at a time (headwater.text.normalize_array): Arrow regex kernels, and ftfy / the HTML
-    parser only for the values that can change under them.
+    Column at a time (headwater.clean.text.normalize_array): Arrow regex kernels, and the HTML parser / ftfy
+    only for the values that can change under them.
     """
 
     name = "normalize_text"

@@ -129,3 +129,23 @@ def test_a_chunk_file_written_batch_by_batch_reads_back_like_one_written_whole(t
     empty = pd.read_parquet(tmp_path / "empty.parquet")
     assert (len(empty), empty.dtypes.to_dict()) == (0, pd.read_parquet(tmp_path / "whole.parquet").dtypes.to_dict())
     assert chunk_table_frame([]).dtypes.to_dict() == chunks.dtypes.to_dict()
+
+
+def test_a_column_the_model_mostly_cannot_read_is_chunked_with_a_warning(tokenizer) -> None:
+    n = 3
+    df = pd.DataFrame(
+        {
+            "_row_id": [f"r{i}" for i in range(n)],
+            "_source": "d/reviews.csv",
+            "_line": list(range(2, 2 + n)),
+            "english": REVIEWS[:n],
+            "thai": ["รองเท้าคู่นี้พื้นหลุดหลังจากใช้ไปสามสัปดาห์", "ใส่สบายมากแต่ไซส์เล็กไปหน่อย", "ขอบคุณมากครับ ส่งของเร็วมาก"],
+        }
+    ).astype({"english": "str", "thai": "str"})
+    result = chunk_table(df, tokenizer, ChunkingOptions(detect=False, columns={"english": {}, "thai": {}}), 32, 8)
+    assert result.warnings == [
+        "thai: 36% of its tokens are unknown to the embedding model ([UNK]) — its vectors say little about this text; "
+        "embed it with a model whose vocabulary covers its script"
+    ]
+    thai = result.chunks[result.chunks["column"] == "thai"]
+    assert thai["text"].tolist() == df["thai"].tolist()  # chunked all the same: every value is short of 32 tokens

@@ -1,7 +1,16 @@
 import pyarrow as pa
 import pytest
 
-from headwater.clean.text import is_na, normalize_array, normalize_text, repair_unicode, strip_html
+from headwater.clean.text import (
+    decode_attribute,
+    decode_references,
+    is_na,
+    looks_like_html,
+    normalize_array,
+    normalize_text,
+    repair_unicode,
+    strip_html,
+)
 from headwater.config.text import TextOptions
 
 
@@ -14,8 +23,8 @@ def test_entities_and_script_are_handled() -> None:
     assert strip_html("Tom &amp; Jerry<script>alert(1)</script>") == "Tom & Jerry"
 
 
-def test_simple_markup_takes_the_regex_path_with_the_parsers_result() -> None:
-    assert strip_html("<p>a</p><br/>b &amp;lt; <B>c</B>") == "\na\n\n\nb < c"
+def test_markup_is_parsed_and_references_are_decoded_once() -> None:
+    assert strip_html("<p>a</p><br/>b &amp;lt; <B>c</B>") == "\na\n\n\nb &lt; c"
 
 
 def test_plain_text_with_angle_brackets_is_untouched() -> None:
@@ -29,8 +38,9 @@ def test_mojibake_is_repaired_and_whitespace_tidied() -> None:
 def test_repair_unicode_skips_only_what_ftfy_leaves_alone() -> None:
     assert repair_unicode("Zürich") == "Zürich"
     assert repair_unicode("naÃ¯ve") == "naïve"
-    assert repair_unicode("ﬁne “quotes”") == 'fine "quotes"'
-    assert repair_unicode("AT&amp;T") == "AT&T"  # ftfy unescapes entities when the line has no tag
+    assert repair_unicode("ﬁne “quotes”") == "fine “quotes”"  # typographic quotes stay unless a source folds them
+    assert repair_unicode("ﬁne “quotes”", fold_quotes=True) == 'fine "quotes"'
+    assert repair_unicode("AT&amp;T") == "AT&amp;T"  # references are the HTML step's, decoded once there
     assert repair_unicode("<b>AT&amp;T</b>") == "<b>AT&amp;T</b>"
 
 
@@ -66,8 +76,20 @@ def test_column_version_equals_the_value_version() -> None:
         None, "", "  ", "plain", "caf\u00c3\u00a9", "Zürich", "<p>a</p>\r\n\r\nb", "x &amp; y", "a\u00a0\u2003b\t\tc",
         "call 555-123-4567,555-123-4568 now", "mail ADA@EXAMPLE.ORG.", "https://x.org/a_(b)", "\ufeffbom\x0c",
         "ﬁne", "1\u20282", "+44 20 7946 0958", "ada@example.com",
+        *PROSE_WITH_ANGLE_BRACKETS, *[html for html, _ in HTML_VALUES], *[v for v, _ in REFERENCES], *NOT_ADDRESSES,
+        *[v for v, _ in ADDRESSES_IN_PROSE], *MAILBOXES, "O’Keeffe said “quoted” and ‘single’ ʼ", *[v for v, _ in WIDTHS],
+        "這款鞋子的鞋底在三週後開始脫落了，客服也不回覆。", "この靴は三週間で底が剥がれました。", "รองเท้าคู่นี้พื้นหลุด",
+        "<p>caf&Atilde;&copy; &amp;amp;</p>", "AT&amp;T\r\n<b>x</b>", "a <!x> b", "<p>a</p><script>alert(1)",
+        "a@x.org.bob@y.org", "..ann@x.org z.ann@x.org", "x@y.org..b@c.org,d@e.org-f@g.org",
     ]
-    for opts in (TextOptions(), TextOptions(urls="remove", emails="remove", phones="remove"), TextOptions(mask_field_values=True)):
+    for opts in (
+        TextOptions(),
+        TextOptions(urls="remove", emails="remove", phones="remove"),
+        TextOptions(mask_field_values=True),
+        TextOptions(fold_quotes=True),
+        TextOptions(strip_html=False),
+        TextOptions(repair_unicode=False),
+    ):
         got = normalize_array(pa.array(values, pa.string()), opts).to_pylist()
         assert got == [None if v is None else normalize_text(v, opts) for v in values]
 
@@ -108,3 +130,217 @@ def test_text_stats_over_batches_decide_like_the_whole_column() -> None:
     assert TextStats().add(pd.Series([None, None], dtype="str")).free_text(rule) is False
     numbers = pd.Series([12345, 678], dtype="Int64")
     assert (TextStats().add(numbers).chars, looks_like_free_text(numbers)) == (8, False)
+
+
+# Item 16: a '<' in prose is not a tag; markup is removed only where a value is HTML.
+PROSE_WITH_ANGLE_BRACKETS = [
+    "if x<y and y>z",
+    "Map<Key, Value>",
+    "a <b> c",  # one tag of an HTML element, never closed: a sentence about bold text
+    "x < 3",
+    "x<3 and y>=2",
+    "Ann <ann@x.org>",
+    "List<String> or Vec<u8> or Optional<Map>",
+    "Replace <title> with the book's title",
+    "1 << 4 > 3, a <- b -> c, <3 love it",
+    "Press <Enter> then <Esc>",
+    "<https://example.com/a?b=1>",
+]
+
+
+@pytest.mark.parametrize("value", PROSE_WITH_ANGLE_BRACKETS)
+def test_angle_brackets_in_prose_stay_as_written(value: str) -> None:
+    assert looks_like_html(value) is False
+    assert strip_html(value) == value
+    assert normalize_text(value) == value
+
+
+HTML_VALUES = [
+    ("<b>bold</b> text", "bold text"),  # an element opened and closed
+    ("Great shoes!<br />Fit well.<br><br>Would buy again", "Great shoes!\nFit well.\nWould buy again"),  # line breaks
+    ('<span class="note">Hi</span>', "Hi"),
+    ('<img src="a.png">Nice', "Nice"),  # an attribute value
+    ("<!DOCTYPE html><title>Shoes</title>", "Shoes"),
+    ("<!-- imported -->Kept", "Kept"),  # a comment
+    ("<body>Body text", "Body text"),  # a document element
+    ("Caf&eacute; <b>menu", "Café menu"),  # a tag next to a character reference: escaped HTML
+    ("Fits well.</p><p>Would buy", "Fits well.\nWould buy"),  # a cut-off fragment: closed before opened
+    ("<P>Upper</P>", "Upper"),
+    ("<p>if x<y and y>z</p>", "if x<y and y>z"),  # inside HTML, a tag of no HTML element stays text
+    ("<p>Map<Key, Value> is generic</p>", "Map<Key, Value> is generic"),
+    ("<p>Mail Ann <ann@x.org> today</p>", "Mail Ann <[EMAIL]> today"),
+    ("<p>x < 3 &amp; y</p>", "x < 3 & y"),
+    ("<ul><li>One</li><li>Two</li></ul>", "One\nTwo"),
+    ("<table><tr><td>a</td><td>b</td></tr></table>", "a\nb"),
+    ("Wrap words in <b> and </b> to bold them", "Wrap words in and to bold them"),  # opened and closed: HTML
+    ("<p>a</p><style>p {color: red}</style><script>x<y</script>b", "a\nb"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), HTML_VALUES)
+def test_html_values_are_parsed(value: str, expected: str) -> None:
+    assert looks_like_html(value) is True
+    assert normalize_text(value) == expected
+
+
+# Item 17: character references are decoded exactly once.
+REFERENCES = [
+    ("&amp;lt;", "&lt;"),  # plain text: decoded once, never twice
+    ("<p>&amp;lt;</p>", "&lt;"),  # HTML: the parser decodes once, and its text is not decoded again
+    ("AT&amp;T", "AT&T"),  # a plain-text export that escaped its text once
+    ("AT&amp;amp;T", "AT&amp;T"),
+    ("<p>AT&amp;amp;T</p>", "AT&amp;T"),
+    ("it&#39;s &#x41; &quot;ok&quot; &#0;", "it's A \"ok\" \ufffd"),  # numeric references as in HTML (WHATWG 13.2.5.80)
+    ("R&D, ?q=a&para=2, &copy 2020, &bogus; &amp", "R&D, ?q=a&para=2, &copy 2020, &bogus; &amp"),  # plain: only complete references
+    ("<p>&copy 2020 &para=2</p>", "© 2020 ¶=2"),  # HTML text: the HTML5 text rule, as a browser shows it
+    ('<a href="https://x.org/s?q=a&para=2">s</a>', "s (https://x.org/s?q=a&para=2)"),  # attribute rule
+    ('<a href="https://x.org/s?q=a&amp;b=2&copy=3">s</a>', "s (https://x.org/s?q=a&b=2&copy=3)"),
+    ("<a href='https://x.org/?a=1&notit;b'>s</a>", "s (https://x.org/?a=1&notit;b)"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), REFERENCES)
+def test_references_are_decoded_exactly_once(value: str, expected: str) -> None:
+    assert normalize_text(value) == expected
+
+
+def test_references_without_html_decoding_stay() -> None:
+    assert normalize_text("AT&amp;T &lt;b&gt;", TextOptions(strip_html=False)) == "AT&amp;T &lt;b&gt;"
+    assert normalize_text("&lt;b&gt;bold&lt;/b&gt;") == "<b>bold</b>"  # escaped markup is text: decoded, not parsed again
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("?q=a&para=2", "?q=a&para=2"),  # legacy name, no ';', then '=': as written (WHATWG 13.2.5.73)
+        ("?a=1&copy=2", "?a=1&copy=2"),
+        ("&parax", "&parax"),  # ... then a letter
+        ("&notit;", "&notit;"),
+        ("a&amp;b", "a&b"),
+        ("&copy;", "©"),
+        ("&copy 2", "© 2"),  # legacy name followed by neither '=' nor alphanumeric: decoded
+        ("&copy", "©"),
+        ("&#38;x &#38x &#x26;", "&x &x &"),
+    ],
+)
+def test_attribute_values_follow_the_html5_attribute_rule(value: str, expected: str) -> None:
+    assert decode_attribute(value) == expected
+
+
+def test_plain_text_decodes_only_complete_references() -> None:
+    assert decode_references("&amp;lt; &AMP; &eacute; &para &para; &Eacute &xyz;") == "&lt; & é &para ¶ &Eacute &xyz;"
+
+
+# Item 18: an e-mail address is one people write; typographic quotes are kept.
+NOT_ADDRESSES = [
+    "Thanks--@Shop.com for the quick reply",
+    "user@localhost",
+    "ping @handle or @Shop.com",
+    "a@b",
+    "name@domain.c0m",
+    "name@domain.co.c0m",
+    "x@-domain.com and y@domain..com and z@domain-.com",
+    "ends.@x.org and -@x.org",
+]
+
+
+@pytest.mark.parametrize("value", NOT_ADDRESSES)
+def test_things_that_are_not_email_addresses_stay(value: str) -> None:
+    assert normalize_text(value, TextOptions(mask_field_values=True)) == value
+
+
+ADDRESSES_IN_PROSE = [
+    ("Mail ann@x.org.", "Mail [EMAIL]."),  # the full stop ends the sentence
+    ("Mail ann@x.org... or not", "Mail [EMAIL]... or not"),
+    ("(ann@x.org)", "([EMAIL])"),
+    ("a@x.org,b@y.org;c@z.org", "[EMAIL],[EMAIL];[EMAIL]"),
+    ("Thanks--ann@x.org", "[EMAIL]"),  # 'Thanks--ann' is a valid local part: masked whole, nothing leaks
+    ("Reply --ann@x.org-- now", "Reply --[EMAIL]-- now"),
+    ("first.last+tag@sub.example.co.uk wrote", "[EMAIL] wrote"),
+    ("Write to Ann <ann@x.org> today", "Write to Ann <[EMAIL]> today"),
+    ("under_score@x.io", "[EMAIL]"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), ADDRESSES_IN_PROSE)
+def test_email_addresses_in_prose_are_masked(value: str, expected: str) -> None:
+    assert normalize_text(value, TextOptions(mask_field_values=True)) == expected
+
+
+MAILBOXES = ["Ann <ann@x.org>", '"Doe, Ann" <ann.doe@x.org>', " ann@x.org "]
+
+
+@pytest.mark.parametrize("value", MAILBOXES)
+def test_a_value_that_is_one_mailbox_is_a_contact_field(value: str) -> None:
+    assert normalize_text(value) == value.strip()
+    assert "[EMAIL]" in normalize_text(value, TextOptions(mask_field_values=True))
+
+
+def test_typographic_quotes_are_kept_unless_a_source_folds_them() -> None:
+    value = "O’Keeffe said “quoted” and ‘single’ ʼokina"
+    assert normalize_text(value) == value
+    assert normalize_text(value, TextOptions(fold_quotes=True)) == "O'Keeffe said \"quoted\" and 'single' 'okina"
+    assert normalize_text("caf\u00c3\u00a9 “ok”") == "café “ok”"  # mojibake repaired, quotes kept
+
+
+WIDTHS = [
+    ("這款鞋子很好，但是！（真的）：「讚」。", "這款鞋子很好，但是！（真的）：「讚」。"),  # CJK punctuation stays
+    ("ＡＢＣ１２３ model", "ABC123 model"),  # fullwidth letters and digits fold
+    ("ｶﾀｶﾅ ｶﾞ", "カタカナ ガ"),  # halfwidth katakana widen (and compose with their voicing mark)
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), WIDTHS)
+def test_fullwidth_letters_fold_and_cjk_punctuation_stays(value: str, expected: str) -> None:
+    assert normalize_text(value) == expected
+
+
+# Item 19: Chinese, Japanese and Thai prose is free text, counted by characters.
+@pytest.mark.parametrize(
+    ("value", "chars", "words"),
+    [
+        ("這款鞋子的鞋底在三週後開始脫落了，客服也不回覆。", 46, 22),  # 22 Han (two characters each, a word each) + ，。
+        ("この靴は三週間で底が剥がれました。", 33, 16),
+        ("รองเท้าคู่นี้พื้นหลุดหลังจากใช้ไปสามสัปดาห์", 43, 11),  # 43 code points, a word per (started) 4
+        ("iPhone 15 的電池很耐用", 22, 8),
+        ("배송이 빠르고 품질도 좋아요", 27, 4),  # Korean is written with spaces: words by spaces, syllables wide
+        ("abcd efghi", 10, 2),
+    ],
+)
+def test_text_stats_count_by_script(value: str, chars: int, words: int) -> None:
+    import pandas as pd
+
+    from headwater.clean.text import TextStats
+
+    stats = TextStats().add(pd.Series([value], dtype="str"))
+    assert (stats.values, stats.chars, stats.words) == (1, chars, words)
+
+
+def test_chinese_japanese_and_thai_reviews_are_free_text_and_names_are_not() -> None:
+    import pandas as pd
+
+    from headwater.clean.text import detect_text_columns
+
+    df = pd.DataFrame(
+        {
+            "zh": ["這款鞋子的鞋底在三週後開始脫落了，客服也不回覆。", "鞋子很舒服，但是尺寸偏小，建議買大半號。"],
+            "ja": ["この靴は三週間で底が剥がれました。サポートからの返事もありません。", "履き心地はとても良いですが、サイズが小さめです。"],
+            "th": ["รองเท้าคู่นี้พื้นหลุดหลังจากใช้ไปสามสัปดาห์", "ใส่สบายมากแต่ไซส์เล็กไปหน่อยควรซื้อเผื่อครึ่งเบอร์"],
+            "company": ["阿里巴巴集团控股有限公司", "株式会社ファーストリテイリング"],
+            "city": ["北京市", "กรุงเทพมหานคร"],
+        },
+        dtype="str",
+    )
+    assert detect_text_columns(df) == ["zh", "ja", "th"]
+
+
+def test_both_engines_find_the_same_addresses_in_random_strings() -> None:
+    import random
+
+    rng = random.Random(9)
+    alphabet = ["a", "ann", "1", "_", ".", "-", "+", "@", "@x.org", "@y.co", " ", ",", ".org", "<", ">", "--", ".."]
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    opts = TextOptions(urls="keep", phones="keep", whitespace=False, mask_field_values=True)
+    got = normalize_array(pa.array(values, pa.string()), opts).to_pylist()
+    assert got == [normalize_text(v, opts) for v in values]
+    assert sum("[EMAIL]" in v for v in got) > 300  # the strings do hold addresses

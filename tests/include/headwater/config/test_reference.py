@@ -75,7 +75,7 @@ def test_source_reference_rows() -> None:
         '| `delimiter` | choice |  | `","`, `";"`, `"\\t"`, `"\\|"`, `tab`, `"\\\\t"` | Force a delimiter (, ; tab \\|) instead of sniffing it. |\n'
         "| `max_nul_share` | number | `0.05` | `[0, 1]` | More NUL/control bytes than this share of the first 64 KiB: the file is binary. |\n"
     ) in text
-    assert "| `files` | string or list | required, except in default.yaml |  | Globs of landing file names (case-insensitive) that belong to this source. |" in text
+    assert "| `files` | string or list | required, except in default.yaml |  | Globs of table names (case-insensitive) of this source: a file's name without its compression suffix (a.csv.gz: a.csv), a zip member's file name. |" in text
     assert "| `keywords` | integer | `3` (keyword) | `[1, inf]` | Keywords per value, one chunk centred on each. |" in text
     assert "| `queries` | string or list | required (query) |  | Texts to match chunks against (one string is a list of one). |" in text
     assert "| `dayfirst` | choice | `auto` | `auto`, `true`, `false` |" in text

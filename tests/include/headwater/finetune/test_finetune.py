@@ -221,3 +221,11 @@ def test_settings_from_env(tmp_path: Path) -> None:
     assert settings.kfp_python == tmp_path / ".venv-kfp" / "bin" / "python"
     custom = Settings.from_env({"HEADWATER_PROJECT_DIR": str(tmp_path), "HEADWATER_KFP_PYTHON": "/opt/train/bin/python"})
     assert custom.kfp_python == Path("/opt/train/bin/python")
+
+
+def test_an_example_names_its_landing_file_without_the_date() -> None:
+    from headwater.finetune.examples import source_name
+
+    assert source_name("2026-11-20/SUPPORT_TICKETS.csv") == "SUPPORT_TICKETS.csv"
+    assert source_name("2026-11-20/orders.zip/data/a.csv") == "orders.zip/data/a.csv"  # not "a.csv": another archive may hold one
+    assert source_name("2026-11-20/q3 sales.csv") == "q3 sales.csv"

@@ -7,7 +7,6 @@ so manifests, fingerprints and quarantine are the pipeline's own. Table reads ar
 
 from __future__ import annotations
 
-import gzip
 import shutil
 from pathlib import Path
 
@@ -30,7 +29,7 @@ NEW_TICKETS = (
     "T-900,Broken zipper,The zipper on my new backpack split open on the first climb of the day.\n"
     "T-901,Late parcel,My parcel with the rain jacket has been stuck at the depot for nine days now.\n"
 ).encode()
-PARTS_D1 = ["Customers_Export.csv", "SUPPORT_TICKETS.csv", "customersApac.csv", "customers_eu.csv",
+PARTS_D1 = ["Customers_Export~7438d9e4.csv", "SUPPORT_TICKETS.csv", "customersApac.csv", "customers_eu.csv",
             "product-reviews.csv", "productCatalog.csv"]  # orders_export.csv is quarantined: no table, no part
 
 
@@ -145,7 +144,7 @@ def test_a_changed_file_replaces_its_part(settings, day_one, reads) -> None:
 
 def test_a_file_that_becomes_quarantined_loses_its_part(settings, day_one) -> None:
     before, _ = export_incremental(day_one)
-    process(settings, D1, "customers_eu.csv", gzip.compress(b"not a csv"))  # the ingest deletes its tables
+    process(settings, D1, "customers_eu.csv", b"<html><body>502 Bad Gateway</body></html>")  # the ingest deletes its tables
     after, update = export_incremental(day_one, feed=ChangeFeed(frozenset({f"{D1}/customers_eu.csv"}), None))
     assert (update.rebuilt, update.removed, update.read) == ([], [f"{D1}/customers_eu.csv"], [])
     assert part_files(day_one, D1) == [k for k in PARTS_D1 if k != "customers_eu.csv"]
@@ -206,6 +205,6 @@ def test_update_describe_lists_a_few_names() -> None:
 
 
 def test_source_part_id() -> None:
-    assert source_part_id("2026-11-20/Customers Export.csv") == "2026-11-20/Customers_Export.csv"
+    assert source_part_id("2026-11-20/Customers Export.csv") == "2026-11-20/Customers_Export~7438d9e4.csv"
     with pytest.raises(ValueError, match="<YYYY-MM-DD>/<file name>"):
         source_part_id("Customers Export.csv")

@@ -91,8 +91,9 @@ def test_utf16_without_bom_is_detected(codec: str) -> None:
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (gzip.compress(b"a,b\n1,2\n"), "gzip data with a CSV name"),
-        (b"PK\x03\x04rest", "zip (or xlsx/docx) data with a CSV name"),
+        (gzip.compress(gzip.compress(b"a,b\n1,2\n")), "gzip data with a CSV name"),  # compressed twice
+        (b"PK\x03\x04rest", "zip archive ends inside a local file header (truncated) — file quarantined; drop the file again"),
+        (b"\x04\x22\x4d\x18" + bytes(100), "lz4 data with a CSV name"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "OLE2 (legacy .xls/.doc) data"),
         (b"SQLite format 3\x00" + bytes(100), "SQLite database data"),
         (b"  <!DOCTYPE html><html><body>502 Bad Gateway</body></html>", "an HTML page with a CSV name"),
@@ -278,6 +279,7 @@ def test_ingest_stage_reads_a_file_object_like_its_bytes(settings, tmp_path) -> 
     from headwater.ingest.stage import ingest as ingest_file
     from headwater.manifest import FileRef
     from headwater.layout import Layout
+    from headwater.storage import read_json
 
     good = tmp_path / "people.csv"
     good.write_bytes(MESSY)
@@ -291,13 +293,15 @@ def test_ingest_stage_reads_a_file_object_like_its_bytes(settings, tmp_path) -> 
     assert from_file == from_bytes and from_file["rows_read"] == 29
     assert pd.read_parquet(Layout(settings.data_dir, "2026-11-20").staging("people.csv")).equals(staged)
 
-    packed = gzip.compress(MESSY)
+    packed = gzip.compress(MESSY)  # gzip bytes under a .csv name: read through the decompressor, hashed as stored
     with open(tmp_path / "packed.csv", "wb") as fh:
         fh.write(packed)
     with open(tmp_path / "packed.csv", "rb") as fh:
         info = ingest_file(fh, FileRef("2026-11-20", "packed.csv"), settings)
-    assert info["status"] == "quarantined"
-    assert Layout(settings.data_dir, "2026-11-20").quarantine_raw("packed.csv").read_bytes() == packed
+    assert (info["status"], info["rows_read"]) == ("ok", 29)
+    assert pd.read_parquet(Layout(settings.data_dir, "2026-11-20").staging("packed.csv")).equals(staged)
+    manifest = read_json(Layout(settings.data_dir, "2026-11-20").manifest("packed.csv"))
+    assert (manifest["sha256"], manifest["compression"]) == (hashlib.sha256(packed).hexdigest(), "gzip")
 
 
 def test_lines_read_again_after_an_unclosed_quote_survive_a_second_broken_record() -> None:

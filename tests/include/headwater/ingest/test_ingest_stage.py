@@ -6,17 +6,25 @@ hashes, decodes and parses in one pass. A recording landing file counts every by
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
 import io
 import json
 import logging
+import lzma
+import zipfile
+
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import zstandard
 
 from headwater.config.settings import Settings
 from headwater.decide import decide
+from headwater.ingest import streams
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.layout import Layout
 from headwater.ledger import Fingerprint, Ledger
@@ -24,6 +32,7 @@ from headwater.manifest import FileRef
 from headwater.storage import read_json
 
 DAY = "2026-11-20"
+SAMPLE = Path(__file__).resolve().parents[4] / "sample_data" / "landing" / DAY
 # 300,000 bytes: more than the 262,144-byte head that decides the encoding, so the parse reads on past it.
 ROWS = 14_000
 DATA = b"id,name,note\n" + b"".join(b"%05d,name %05d,ok\n" % (i, i) for i in range(ROWS))
@@ -249,7 +258,11 @@ def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        (b"\x1f\x8b\x08\x00" + bytes(500), "bad.csv: gzip data with a CSV name — file quarantined; decompress/convert it and drop it again"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "bad.csv: OLE2 (legacy .xls/.doc) data with a CSV name — file quarantined; decompress/convert it and drop it again"),
+        (
+            b"\x1f\x8b\x08\x00" + bytes(500),  # a gzip header, then no valid deflate data
+            "bad.csv: gzip data is damaged (Error -3 while decompressing data: invalid stored block lengths) — file quarantined; drop the file again",
+        ),
         (
             "a,b\n1,2\n".encode("utf-16") + b"x",  # half a UTF-16 character at the end
             (
@@ -258,7 +271,7 @@ def test_a_late_byte_that_no_encoding_reads_quarantines_the_whole_file_with_its_
             ),
         ),
     ],
-    ids=["binary", "undecodable-in-the-head"],
+    ids=["binary", "damaged-gzip", "undecodable-in-the-head"],
 )
 @pytest.mark.parametrize("seekable", [True, False], ids=["seekable", "pipe"])
 def test_a_file_quarantined_from_its_head_is_copied_without_a_second_read(settings: Settings, data: bytes, error: str, seekable: bool) -> None:
@@ -329,3 +342,146 @@ def test_the_hash_check_handed_over_is_verified_not_trusted(settings: Settings) 
     ingest_file(DATA, ref, settings, expected_sha256=sha(DATA))
     manifest = manifest_of(ref, settings)
     assert manifest["sha256"] == sha(DATA) and "content_changed_after_check" not in manifest
+
+
+# ---------------------------------------------------------------- compressed drops and zip members (issue 9, item 21)
+
+
+def _zip(*members: tuple[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "pack", "compression"),
+    [
+        ("people.csv.gz", lambda d: gzip.compress(d, mtime=0), "gzip"),
+        ("people.csv.bz2", bz2.compress, "bzip2"),
+        ("people.csv.zst", lambda d: zstandard.ZstdCompressor().compress(d), "zstd"),
+        ("people.csv.xz", lzma.compress, "xz"),
+    ],
+    ids=["gz", "bz2", "zst", "xz"],
+)
+@pytest.mark.parametrize("seekable", [True, False], ids=["seekable", "pipe"])
+def test_a_compressed_file_is_read_once_and_recorded_under_the_hash_of_its_stored_bytes(
+    settings: Settings, name: str, pack, compression: str, seekable: bool  # noqa: ANN001
+) -> None:
+    stored = pack(DATA)
+    ref, landing = FileRef(DAY, name), Landing(stored, seekable)
+    decision, info = attempt(landing, ref, settings)
+    assert (decision["reason"], landing.opens, landing.passes, landing.bytes_read) == ("new file", 1, 1, len(stored))
+    assert (info["status"], info["rows_read"], info["quarantined"]) == ("ok", ROWS + 1, 1)  # as the plain file
+    manifest = manifest_of(ref, settings)
+    assert (manifest["sha256"], manifest["bytes"], manifest["compression"], manifest["landing_reads"]) == (sha(stored), len(stored), compression, 1)
+    assert manifest["read_warnings"] == []
+    plain = FileRef(DAY, "people.csv")
+    ingest_file(DATA, plain, settings)
+    lay = Layout(settings.data_dir, DAY)
+    assert pd.read_parquet(lay.staging(ref.key)).equals(pd.read_parquet(lay.staging(plain.key)))
+    # the ledger's "unchanged" compares the stored bytes: the next run hashes them in check and skips
+    finish(ref, settings)
+    again = Landing(stored, seekable)
+    decision, info = attempt(again, ref, settings)
+    assert (decision["process"], decision["sha256"], info, again.passes) == (False, sha(stored), None, 1)
+
+
+def test_names_and_bytes_that_disagree_are_read_as_the_bytes_are_with_a_warning(settings: Settings) -> None:
+    ingest_file(b"id\n1\n", FileRef(DAY, "plain.csv.gz"), settings)
+    ingest_file(gzip.compress(b"id\n1\n"), FileRef(DAY, "packed.csv"), settings)
+    named = manifest_of(FileRef(DAY, "plain.csv.gz"), settings)
+    packed = manifest_of(FileRef(DAY, "packed.csv"), settings)
+    assert (named["status"], named["compression"], named["read_warnings"]) == ("ok", None, ["named as gzip but the bytes are not compressed: read as they are"])
+    assert (packed["status"], packed["compression"], packed["read_warnings"]) == ("ok", "gzip", ["gzip data under an uncompressed name: decompressed"])
+
+
+def test_a_decompression_bomb_is_quarantined_with_its_stored_bytes(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streams, "RATIO_GRACE", 1 << 20)
+    bomb = gzip.compress(b"a\n" + (b"0" * 999 + b"\n") * 2048)
+    ref, landing = FileRef(DAY, "bomb.csv.gz"), Landing(bomb)
+    _, info = attempt(landing, ref, settings)
+    assert (info["status"], info["rows_read"]) == ("quarantined", 0)
+    assert info["error"] == (
+        f"bomb.csv.gz: gzip data expands more than read.max_compression_ratio=200 times ({(256 << 10) + (1 << 20):,} bytes from "
+        f"{len(bomb):,}: a decompression bomb?) — file quarantined; raise the limit in its source config if the file is genuine"
+    )
+    lay = Layout(settings.data_dir, DAY)
+    assert lay.quarantine_raw(ref.key).read_bytes() == bomb and not lay.staging(ref.key).exists()
+    assert (landing.passes, manifest_of(ref, settings)["compression"]) == (1, "gzip")
+    entry = Ledger.for_settings(settings).get(ref.source)
+    assert (entry.outcome, entry.fingerprint.sha256) == ("quarantined", sha(bomb))
+
+
+def test_each_zip_member_is_its_own_record_hashed_as_stored(settings: Settings) -> None:
+    part_1, part_2 = b"id,name\n1,Ann\n2,Bob\n", b"id,name\n3,Cy\n"
+    archive = _zip(("part-1.csv", part_1), ("data/part-2.csv", part_2), ("readme.pdf", b"%PDF-1.7"))
+    lay = Layout(settings.data_dir, DAY)
+    infos = {}
+    for member in ("part-1.csv", "data/part-2.csv"):
+        ref = FileRef(DAY, f"orders.zip/{member}")
+        decision, infos[member] = attempt(Landing(archive), ref, settings)
+        assert decision["reason"] == "new file"
+        finish(ref, settings)
+    assert [(i["source"], i["rows_read"]) for i in infos.values()] == [(f"{DAY}/orders.zip/part-1.csv", 2), (f"{DAY}/orders.zip/data/part-2.csv", 1)]
+    one, two = FileRef(DAY, "orders.zip/part-1.csv"), FileRef(DAY, "orders.zip/data/part-2.csv")
+    assert (one.key, two.key) == ("orders.zip_part-1~6fbdab7b.csv", "orders.zip_data_part-2~a8ffda4a.csv")
+    assert pd.read_parquet(lay.staging(two.key))["c1"].tolist() == ["Cy"]
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        info = zf.getinfo("data/part-2.csv")
+    stored = archive[info.header_offset + 30 + len(info.filename) :][: info.compress_size]
+    assert (manifest_of(two, settings)["sha256"], manifest_of(two, settings)["compression"]) == (sha(stored), "zip member (deflate)")
+    # the archive is dropped again with part-2 changed: part-1 is unchanged (its stored bytes are), part-2 is processed
+    changed = _zip(("part-1.csv", part_1), ("data/part-2.csv", b"id,name\n3,Cyd\n"), ("readme.pdf", b"%PDF-1.7"))
+    assert attempt(Landing(changed), one, settings)[0]["process"] is False
+    decision, info = attempt(Landing(changed), two, settings)
+    assert (decision["reason"].endswith(": content"), info["rows_read"]) == (True, 1)
+    with pytest.raises(FileNotFoundError, match="the zip archive has no member 'gone.csv'"):
+        ingest_file(archive, FileRef(DAY, "orders.zip/gone.csv"), settings)
+
+
+def test_a_compressed_drop_gets_the_source_config_of_its_table(tmp_path: Path) -> None:
+    """customers*.csv matches customers_eu.csv.gz and a customers_eu.csv zip member: the same curated rows as the plain file."""
+    from headwater.clean.stage import clean as clean_file
+
+    plain = (SAMPLE / "customers_eu.csv").read_bytes()
+    results = {}
+    for i, (name, data) in enumerate([
+        ("customers_eu.csv", plain), ("customers_eu.csv.gz", gzip.compress(plain)),
+        ("eu.zip/customers_eu.csv", _zip(("customers_eu.csv", plain))),
+    ]):
+        settings = Settings(home=tmp_path / str(i), landing_uri=SAMPLE.parent.as_uri())  # a home each: no cross-file duplicates
+        ref = FileRef(DAY, name)
+        ingest_file(data, ref, settings)
+        info = clean_file(ref, settings)
+        results[name] = (info["rows_read"], info["curated"], info["duplicates"], manifest_of(ref, settings)["source_config"]["name"])
+    assert set(results.values()) == {(6, 5, 1, "customers")}
+
+
+@pytest.mark.parametrize(
+    ("method", "flags", "error"),
+    [
+        (zipfile.ZIP_LZMA, 0, "orders.zip/a.csv: zip member 'a.csv' is compressed with LZMA, which Headwater does not read — file quarantined; zip it again with deflate"),
+        (zipfile.ZIP_STORED, 0x1, "orders.zip/a.csv: zip member 'a.csv' is encrypted — file quarantined; drop it unencrypted: Headwater reads no password-protected archive"),
+    ],
+    ids=["lzma", "encrypted"],
+)
+def test_a_member_that_cannot_be_decoded_is_quarantined_with_its_stored_bytes(settings: Settings, method: int, flags: int, error: str) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as zf:
+        zf.writestr(zipfile.ZipInfo("a.csv", date_time=(2026, 1, 1, 0, 0, 0)), b"id\n1\n", compress_type=method)
+    archive = bytearray(buf.getvalue())
+    if flags:  # the encryption bit, in the local header (offset 6) and the central directory entry (offset 8)
+        archive[6] |= flags
+        central = archive.index(b"PK\x01\x02")
+        archive[central + 8] |= flags
+    archive = bytes(archive)
+    ref, landing = FileRef(DAY, "orders.zip/a.csv"), Landing(archive)
+    _, info = attempt(landing, ref, settings)
+    assert (info["status"], info["error"]) == ("quarantined", error)
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        member = zf.getinfo("a.csv")
+    stored = archive[member.header_offset + 30 + len("a.csv") :][: member.compress_size]
+    assert Layout(settings.data_dir, DAY).quarantine_raw(ref.key).read_bytes() == stored
+    assert Ledger.for_settings(settings).get(ref.source).fingerprint.sha256 == sha(stored)

@@ -15,10 +15,11 @@ from pathlib import Path
 FILES_DIR = Path(__file__).resolve().parent / "files"
 
 
-def _zip() -> bytes:
+def _zip(*members: tuple[str, str]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr(zipfile.ZipInfo("sheet.csv", date_time=(2026, 1, 1, 0, 0, 0)), "a,b\n1,2\n")
+        for name, text in members or (("sheet.csv", "a,b\n1,2\n"),):
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buf.getvalue()
 
 
@@ -62,11 +63,15 @@ FILES: dict[str, bytes] = {
     "bad_number_kept_raw.csv": b"id,amount\n" + b"".join(f"{i},{i}.5\n".encode() for i in range(1, 10)) + b"10,twelve\n",
     "strict_bad_values.csv": b"id,amount,when\n1,10,2024-01-01\n2,twelve,2024-01-02\n3,3,soon\n4,\"1,204.50\",15/02/2024\n",
     "strict_schema_violations.csv": b"id,amount,when\nA-1,10,2024-01-01\nB2,5,2024-01-02\nA-3,-4,2024-01-03\n,1,2024-01-04\n",
+    # -- compressed under a plain name: read through the decompressor (or quarantined with the reason)
+    "gzip_disguised.csv": gzip.compress(b"id,name\n1,Ann\n", mtime=0),
+    "zip_disguised.csv": _zip(),
+    "gzip_truncated.csv": gzip.compress(b"id,name\n1,Ann\n2,Bob\n", mtime=0)[:-8],  # the 8-byte trailer cut off
+    "zip_two_tables.csv": _zip(("a.csv", "id\n1\n"), ("b.csv", "id\n2\n")),
+    "xlsx_disguised.csv": _zip(("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")),
     # -- not CSV at all
     "empty.csv": b"",
     "blank.csv": b"\n \n\t\n",
-    "gzip_disguised.csv": gzip.compress(b"id,name\n1,Ann\n", mtime=0),
-    "zip_disguised.csv": _zip(),
     "pdf_disguised.csv": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
     "sqlite_disguised.csv": b"SQLite format 3\x00" + bytes(84),
     "html_error_page.csv": b"<!DOCTYPE html>\n<html><body><h1>502 Bad Gateway</h1></body></html>\n",
