@@ -39,7 +39,7 @@ from headwater.clean.steps.base import (
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig, load_sources
 from headwater.layout import Layout, file_key
-from headwater.manifest import OK, FileRef, layout
+from headwater.manifest import OK, FileRef, check_owner, layout
 from headwater.storage import atomic_path, read_json, write_json
 
 CROSS = "cross_file_"
@@ -59,10 +59,15 @@ def group_key(manifest: dict[str, Any]) -> tuple[str, str]:
 
 
 def _cleaned(lay: Layout, name: str) -> dict[str, Any] | None:
-    manifest = read_json(lay.manifest(file_key(name)))
+    """The manifest of ``name`` (a landing record of ``lay``'s date) when its clean stage finished, else None.
+
+    Raises KeyCollision (headwater.manifest.check_owner) when another landing file's manifest sits at its key.
+    """
+    path = lay.manifest(file_key(name))
+    manifest = read_json(path)
     if not manifest or manifest.get("status") != OK or "clean" not in manifest.get("stages", {}):
         return None
-    return manifest
+    return check_owner(manifest, FileRef(str(lay.date), name), path)
 
 
 def _own_rows(lay: Layout, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -209,6 +214,30 @@ def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str)
     return out
 
 
+def report_dates(files: list[dict[str, Any]], linked: list[dict[str, Any]], skipped: list[dict[str, str]],
+                 settings: Settings) -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+    """What the run report covers, per date: (record names, skipped files as {"date", "file", "reason"}).
+
+    The run's dates (``files``: discovery's {date, file}; ``skipped``: discovery's skipped files)
+    with their records, plus every other date whose files the link step of this run rewrote
+    (``linked``: files_to_index's answer): with every record that has a manifest on that date and
+    the skipped files its last report listed, so its report is rewritten whole and the asset event
+    names the files whose curated rows changed.
+    """
+    out: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+    for f in files:
+        out.setdefault(f["date"], ([], []))[0].append(f["file"])
+    for s in skipped:
+        out.setdefault(s["date"], ([], []))[1].append(s)
+    for date in sorted({f["date"] for f in linked} - set(out)):
+        lay = layout(settings, date)
+        folder = lay.manifests_dir()
+        names = sorted(str(m["file"]) for m in (read_json(p) or {} for p in sorted(folder.glob("*.json"))) if m.get("file"))
+        last = (read_json(lay.report()) or {}).get("skipped") or []
+        out[date] = (names, [{"date": date, "file": s["file"], "reason": s["reason"]} for s in last])
+    return out
+
+
 def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = "") -> dict[str, int]:
     """Find the duplicates across the cleaned files of ``date`` (and earlier dates); move them from
     each file's curated table to its duplicates; returns {file name: its cross-file duplicates}
@@ -227,7 +256,7 @@ def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = 
             groups.setdefault(group_key(manifest), []).append((name, manifest))
     moved: dict[str, int] = {}
     for group, members in sorted(groups.items()):
-        config = sources.for_file(members[0][0])
+        config = sources.for_file(FileRef(date, members[0][0]).table_name)  # the source the clean stage used
         opts = config.dedup
         own = {name: _own_rows(lay, file_key(name)) for name, _ in members}
         history = _history(settings, date, group, opts.history_days) if opts.scope == "history" else []

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from headwater.clean.link import files_to_index, link_date
+from headwater.clean.link import files_to_index, link_date, report_dates
 from headwater.clean.stage import clean as clean_file
 from headwater.config.settings import Settings
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.layout import Layout
 from headwater.manifest import FileRef
-from headwater.storage import read_json
+from headwater.storage import read_json, write_json
 
 D1, D2 = "2026-11-20", "2026-11-21"
 NOTE = "Our trail running shoe is built for long days on rocky ground with sticky rubber lugs that grip wet granite."
@@ -135,3 +135,20 @@ def test_dates_run_in_either_order_give_byte_identical_outputs(tmp_path: Path) -
     # a forced re-run of date 1 changes nothing downstream: date 2 is not handed on again
     assert _run(backward, D1, day1, "run-3") == [f"{D1}/people_a.csv"]
     assert _bytes(forward) == _bytes(backward)
+
+
+def test_the_report_covers_the_later_dates_the_link_step_rewrote(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "a", _config(tmp_path))
+    day2 = {"people_c.csv": "id,name,dob,note\nR-1,Ada Lovelace,1815-12-10,first\n"}
+    _run(settings, D2, day2, "run-1")
+    Layout(settings.data_dir, D2).report().parent.mkdir(parents=True, exist_ok=True)
+    write_json(Layout(settings.data_dir, D2).report(), {"skipped": [{"file": "notes.md", "reason": "not a table"}]})
+    linked = [{"date": D1, "file": "people_a.csv"}, {"date": D2, "file": "people_c.csv"}]
+    assert [f"{f['date']}/{f['file']}" for f in linked] == _run(settings, D1, {"people_a.csv": FILES["people_a.csv"]}, "run-2")
+    files = [{"date": D1, "file": "people_a.csv"}, {"date": D1, "file": "people_z.csv"}]
+    skipped = [{"date": D1, "file": ".part", "reason": "in-flight upload"}]
+    assert report_dates(files, linked, skipped, settings) == {
+        D1: (["people_a.csv", "people_z.csv"], skipped),
+        D2: (["people_c.csv"], [{"date": D2, "file": "notes.md", "reason": "not a table"}]),
+    }
+    assert report_dates(files, [], [], settings) == {D1: (["people_a.csv", "people_z.csv"], [])}
