@@ -1,4 +1,4 @@
-"""``make bench`` (record linkage): Headwater's duplicate jobs against recordlinkage and datasketch, side by side.
+"""``make bench`` (record linkage): Headwater's duplicate jobs against splink, recordlinkage and datasketch, side by side.
 
     python bench/linkage.py [--rows 100000] [--out .headwater/bench/linkage]
 
@@ -6,14 +6,20 @@
   conventions (snake_case, camelCase, Title Case) that a source config maps to one schema:
   our generator, and the Febrl1, Febrl2 and Febrl4 sets recordlinkage ships. Precision, recall and
   F1 of duplicate pairs for Headwater (ingest, clean, the date's link step; a 3-line config),
-  recordlinkage's classic recipe (blocking, per-field comparisons, sum of agreements > 3, as in its
-  Febrl examples) and datasketch MinHashLSH over the record text.
+  splink (settings after its Febrl deduplication example), recordlinkage's classic recipe
+  (blocking, per-field comparisons, sum of agreements > 3, as in its Febrl examples) and
+  datasketch MinHashLSH over the record text.
 * **False merges** on a table of distinct-but-similar card purchases (each differs from another in
-  one category or its transaction id): Headwater with no config and with linkage configured.
+  one category or its transaction id): Headwater with no config and with linkage configured, and
+  each peer matching on the purchase fields.
 * **Time per 100k rows and peak memory** (VmHWM of a fresh process) of each tool on generated persons.
+  Headwater's time is its whole path (ingest and clean of three CSV files, then the link step);
+  the peers' is linkage of a DataFrame already in memory.
 
-recordlinkage (which pins pandas<3) and jellyfish are installed without dependencies into
-``<out>/peers`` (pip --target), never into the project's environment. Each phase runs in its own
+Peers: splink 5 with its DuckDB backend (the field's reference Fellegi-Sunter implementation),
+recordlinkage's classic recipe and datasketch MinHashLSH. recordlinkage (which pins pandas<3),
+jellyfish, splink, duckdb and sqlglot are installed without dependencies into ``<out>/peers``
+(pip --target), never into the project's environment. Each phase runs in its own
 process (this script with ``--phase``) and prints one JSON line.
 """
 
@@ -28,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PEERS = ("recordlinkage==0.16", "jellyfish==1.3.0")
+PEERS = ("recordlinkage==0.16", "jellyfish==1.3.0", "splink==5.0.0", "duckdb==2.0.1", "sqlglot==30.30.0")
 FIELDS = ["given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode", "state", "date_of_birth", "soc_sec_id"]
 CONVENTIONS = [  # header of each file: snake_case, camelCase, Title Case
     {f: f for f in FIELDS},
@@ -187,22 +193,15 @@ def run_headwater(df, work: Path, files: int = 3) -> set[tuple[int, int]]:
             where[(f"{date}/{name}", line)] = record
     link_date(date, settings)
     lay = Layout(settings.data_dir, date)
-    ids: dict[str, int] = {}
-    links: dict[int, str] = {}
+    kept: dict[str, int] = {}  # curated row id -> record (unique: identical rows of a file are exact duplicates)
+    dups: list[tuple[int, str]] = []  # (record, _cluster_id: the kept row its duplicate chain ends at)
     for name in names:
         cur = pd.read_parquet(lay.curated(name), columns=["_row_id", "_source", "_line"])
-        ids.update({r: where[(s, int(n))] for r, s, n in zip(cur["_row_id"], cur["_source"], cur["_line"])})
+        kept.update({r: where[(s, int(n))] for r, s, n in zip(cur["_row_id"], cur["_source"], cur["_line"])})
         if lay.duplicates(name).exists():
-            d = pd.read_parquet(lay.duplicates(name), columns=["_row_id", "_source", "_line", "_duplicate_of"])
-            for r, s, n, p in zip(d["_row_id"], d["_source"], d["_line"], d["_duplicate_of"]):
-                ids.setdefault(r, where[(s, int(n))])
-                links[where[(s, int(n))]] = p
-    partner: dict[int, int] = {}
-    for row, p in links.items():  # a duplicate may point at a row a later job found to be a duplicate: follow to the kept one
-        target = ids[p]
-        while target in links and target != row:
-            target = ids[links[target]]
-        partner[row] = target
+            d = pd.read_parquet(lay.duplicates(name), columns=["_source", "_line", "_cluster_id"])
+            dups += [(where[(s, int(n))], c) for s, n, c in zip(d["_source"], d["_line"], d["_cluster_id"])]
+    partner = {record: kept[cluster] for record, cluster in dups}
     return cluster_pairs(partner)
 
 
@@ -227,6 +226,40 @@ def run_recordlinkage(df, peers: Path) -> set[tuple[int, int]]:
     features = c.compute(pairs, df)
     matches = features[features.sum(axis=1) > 3].index
     return {(min(a, b), max(a, b)) for a, b in zip(matches.get_level_values(0), matches.get_level_values(1))}
+
+
+def run_splink(df, peers: Path) -> set[tuple[int, int]]:
+    """splink 5 with its DuckDB backend, set up as its Febrl deduplication example: name comparisons
+    (Jaro-Winkler levels), Damerau-Levenshtein levels on birth date, social security id and
+    postcode, exact street number and state, term-frequency adjusted suburb; blocking on each of
+    given name, surname, birth date, social security id and postcode; lambda from deterministic
+    rules (recall 0.7), u from 1e6 random pairs, m by EM on two blocking rules; pairs with match
+    probability >= 0.95 (Headwater's default threshold)."""
+    sys.path.insert(0, str(peers))
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    data = df.reset_index(drop=True).replace("", None)
+    data.insert(0, "unique_id", range(len(data)))
+    db_api = DuckDBAPI()
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("given_name"), cl.NameComparison("surname"),
+            cl.DamerauLevenshteinAtThresholds("date_of_birth", [1, 2]), cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1]), cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
+            cl.ExactMatch("street_number"), cl.ExactMatch("state"), cl.ExactMatch("suburb").configure(term_frequency_adjustments=True),
+        ],
+        blocking_rules_to_generate_predictions=[block_on(c) for c in ("given_name", "surname", "date_of_birth", "soc_sec_id", "postcode")],
+        retain_intermediate_calculation_columns=False, retain_matching_columns=False,
+    )
+    linker = Linker(db_api.register(data), settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match([block_on("soc_sec_id"), block_on("given_name", "surname")], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
+    pairs = linker.inference.predict(threshold_match_probability=0.95).as_pandas_dataframe()
+    return {(min(int(a), int(b)), max(int(a), int(b))) for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"])}
 
 
 def run_datasketch(df, threshold: float = 0.5, num_perm: int = 128) -> set[tuple[int, int]]:
@@ -296,7 +329,12 @@ def phase(args: argparse.Namespace) -> dict:
             return {"false_merges": run_cards(args.out / "cards-none", False), "false_merges_linkage": run_cards(args.out / "cards-linkage", True),
                     "seconds": time.perf_counter() - t0, "peak_mb": vmhwm_mb()}
         df = card_table()
-        found = run_recordlinkage_cards(df, peers) if args.tool == "recordlinkage" else run_datasketch(df.drop(columns=["transaction_id"]), 0.8)
+        if args.tool == "splink":
+            found = run_splink_cards(df, peers)
+        elif args.tool == "recordlinkage":
+            found = run_recordlinkage_cards(df, peers)
+        else:
+            found = run_datasketch(df.drop(columns=["transaction_id"]), 0.8)
         return {"false_merges": len(found), "seconds": time.perf_counter() - t0, "peak_mb": vmhwm_mb()}
     if args.dataset.startswith("febrl"):
         df, entity = febrl(args.dataset, peers)
@@ -307,11 +345,34 @@ def phase(args: argparse.Namespace) -> dict:
         found = run_headwater(df, args.out / f"hw-{args.dataset}")
     elif args.tool == "recordlinkage":
         found = run_recordlinkage(df, peers)
+    elif args.tool == "splink":
+        found = run_splink(df, peers)
     else:
         found = run_datasketch(df)
     seconds = time.perf_counter() - t0
     del pd
     return {"rows": len(df), "seconds": seconds, "peak_mb": vmhwm_mb(), **score(found, true_pairs(entity))}
+
+
+def run_splink_cards(df, peers: Path) -> set[tuple[int, int]]:
+    """splink on the card table: exact comparisons on merchant, amount, date, card type and status
+    (the transaction id left out, as a user matching purchases would), blocking on merchant, u from
+    random pairs, m by EM blocked on merchant and date; pairs with match probability >= 0.95."""
+    sys.path.insert(0, str(peers))
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    data = df.drop(columns=["transaction_id"]).reset_index(drop=True)
+    data.insert(0, "unique_id", range(len(data)))
+    settings = SettingsCreator(
+        link_type="dedupe_only", comparisons=[cl.ExactMatch(c) for c in ("merchant", "amount", "purchase_date", "card_type", "status")],
+        blocking_rules_to_generate_predictions=[block_on("merchant")],
+    )
+    linker = Linker(DuckDBAPI().register(data), settings, log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("merchant", "purchase_date"))
+    pairs = linker.inference.predict(threshold_match_probability=0.95).as_pandas_dataframe()
+    return set(zip(pairs["unique_id_l"].astype(int), pairs["unique_id_r"].astype(int)))
 
 
 def run_recordlinkage_cards(df, peers: Path) -> set[tuple[int, int]]:
@@ -346,7 +407,7 @@ def main() -> None:
     parser.add_argument("--quality-rows", type=int, default=5_000, help="generated persons for the quality rows")
     parser.add_argument("--out", type=Path, default=ROOT / ".headwater" / "bench" / "linkage")
     parser.add_argument("--phase", choices=["quality", "cards"])
-    parser.add_argument("--tool", choices=["headwater", "recordlinkage", "datasketch"])
+    parser.add_argument("--tool", choices=["headwater", "splink", "recordlinkage", "datasketch"])
     parser.add_argument("--dataset", default="generated")
     parser.add_argument("--skip-timing", action="store_true")
     args = parser.parse_args()
@@ -355,9 +416,9 @@ def main() -> None:
         return
     args.out.mkdir(parents=True, exist_ok=True)
     peers = args.out / "peers"
-    if not (peers / "recordlinkage").exists():
+    if not all((peers / name).exists() for name in ("recordlinkage", "jellyfish", "splink", "duckdb", "sqlglot")):
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(peers), *PEERS], check=True)
-    tools = ("headwater", "recordlinkage", "datasketch")
+    tools = ("headwater", "splink", "recordlinkage", "datasketch")
     out = str(args.out)
     print(f"record linkage bench ({os.cpu_count()} CPUs): F1 of duplicate pairs, person records split over 3 files (3 header conventions)")
     print(f"{'dataset':<22} {'tool':<14} {'rows':>7} {'pairs':>7} {'truth':>7} {'precision':>9} {'recall':>7} {'F1':>6} {'s':>7} {'peak MB':>8}")
