@@ -273,11 +273,13 @@ def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = 
 
 
 def _cluster_roots(frames: list[pd.DataFrame]) -> dict[str, str]:
-    """Per duplicate row id of ``frames`` (within-file and cross-file duplicates of one group): the kept row its chain ends at."""
+    """Per duplicate row id of ``frames`` (within-file and cross-file duplicates of one group, in
+    that order): the kept row its chain ends at. An exact copy shares its partner's id, so its
+    link is no step in a chain and is left out."""
     links: dict[str, str] = {}
     for frame in frames:
         if len(frame):
-            links.update(zip(frame[ROW_ID].astype(str), frame[DUPLICATE_OF].astype(str)))
+            links.update((r, p) for r, p in zip(frame[ROW_ID].astype(str), frame[DUPLICATE_OF].astype(str)) if r != p)
     return cluster_roots(links)
 
 
@@ -325,7 +327,7 @@ def _decisions(combined: pd.DataFrame, results: list[Matches | None], names: lis
 def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.DataFrame, pd.DataFrame], cross: pd.DataFrame,
            roots: dict[str, str]) -> int:
     """Rewrite the file's curated/duplicates/manifest when its duplicates changed (which rows, partners,
-    jobs or clusters); returns its cross-file duplicates. ``roots``: row id -> the kept row of its cluster."""
+    jobs or clusters); returns its cross-file duplicates. ``roots``: a duplicate's row id -> the kept row its chain ends at."""
     curated, within = own
     lines = set(cross[LINE].astype(int).tolist()) if len(cross) else set()
     before = manifest.get("cross_file", {}).get("lines", [])
@@ -334,8 +336,7 @@ def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.Da
         cross = cross[[*[c for c in curated.columns if c in cross.columns], *DEDUP_COLUMNS]]
     dups = pd.concat([d for d in (within, cross) if len(d)], ignore_index=True) if (len(within) or len(cross)) else pd.DataFrame()
     if len(dups):
-        ids = dups[ROW_ID].astype(str)
-        dups[CLUSTER_ID] = [roots.get(r, c) for r, c in zip(ids, dups[CLUSTER_ID].astype(str))]
+        dups[CLUSTER_ID] = [roots.get(c, c) for c in dups[CLUSTER_ID].astype(str)]  # a cluster whose kept row moved since
     digest = _digest(dups)
     if sorted(lines) == before and manifest.get("cross_file", {}).get("decisions") == digest:
         return len(lines)

@@ -116,7 +116,8 @@ class CleanOutputs:
         self._failures: Counter[str] = Counter()  # <col>__raw -> values kept raw, their cell empty (failed the type)
         self._inexact: Counter[str] = Counter()  # <col>__raw -> values kept raw next to the nearest float64
         self._imputed: Counter[str] = Counter()  # <col>__imputed -> cells imputed
-        self._links: dict[str, str] = {}  # duplicate row id -> the row it duplicates (for _cluster_id at commit)
+        self._links: dict[str, str] = {}  # duplicate row id -> the row it duplicates, when the ids differ (for _cluster_id at commit)
+        self._partners: set[str] = set()  # every row id a duplicate points at
 
     def add_curated(self, df: pd.DataFrame) -> None:
         self.curated.add(df)
@@ -131,7 +132,10 @@ class CleanOutputs:
     def add_duplicates(self, df: pd.DataFrame) -> None:
         self.duplicates.add(df)
         if len(df):
-            self._links.update(zip(df[ROW_ID].astype(str), df[DUPLICATE_OF].astype(str)))
+            for row, partner in zip(df[ROW_ID].astype(str), df[DUPLICATE_OF].astype(str)):
+                self._partners.add(partner)
+                if row != partner:  # an exact copy shares its partner's id: no step in a chain
+                    self._links[row] = partner
 
     def add_rejected(self, rows: Iterable[tuple[int, str, dict[str, Any] | None]]) -> None:
         """Rows a step quarantined: (line, reason, values as read {original header: text})."""
@@ -152,19 +156,17 @@ class CleanOutputs:
 
     def _clusters(self) -> Callable[[Any], Any] | None:
         """When a later job found a row other duplicates point at to be a duplicate itself (exact
-        copies of a row that record linkage then merged): a rewrite of ``_cluster_id`` to the
-        row each chain ends at, the kept representative. None when every partner was kept."""
-        roots = cluster_roots(self._links)
-        moved = {row: root for row, root in roots.items() if root != self._links[row]}
-        if not moved:
+        copies of a row that record linkage then merged): a rewrite of each ``_cluster_id`` to the
+        row its chain ends at, the kept representative. None when every partner was kept."""
+        if not self._partners & self._links.keys():
             return None
+        roots = cluster_roots(self._links)
 
         def rewrite(table: Any) -> Any:
             import pyarrow as pa
 
             at = table.schema.get_field_index(CLUSTER_ID)
-            ids, clusters = table[ROW_ID].to_pylist(), table[CLUSTER_ID].to_pylist()
-            fixed = [moved.get(str(r), c) for r, c in zip(ids, clusters)]
+            fixed = [roots.get(str(c), c) for c in table[CLUSTER_ID].to_pylist()]
             return table.set_column(at, table.schema.field(at), pa.array(fixed, table.schema.field(at).type))
 
         return rewrite

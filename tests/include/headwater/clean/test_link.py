@@ -152,3 +152,16 @@ def test_the_report_covers_the_later_dates_the_link_step_rewrote(tmp_path: Path)
         D2: (["people_c.csv"], [{"date": D2, "file": "notes.md", "reason": "not a table"}]),
     }
     assert report_dates(files, [], [], settings) == {D1: (["people_a.csv", "people_z.csv"], [])}
+
+
+def test_a_within_file_duplicate_follows_its_partner_into_the_earlier_files_cluster(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "a", _config(tmp_path))
+    files = {"people_a.csv": FILES["people_a.csv"], "people_b.csv": "id,name,dob,note\nQ-7,Ada Lovelace,1815-12-10,first\nQ-7,Ada Lovelace,1815-12-10,first\n"}
+    assert _day(settings, sorted(files), files=files) == {"people_a.csv": 0, "people_b.csv": 1}
+    lay = Layout(settings.data_dir, D1)
+    ada = pd.read_parquet(lay.curated("people_a.csv"))["_row_id"].iloc[0]
+    dups = pd.read_parquet(lay.duplicates("people_b.csv"))
+    assert list(zip(dups["_line"], dups["_dedup_job"])) == [(3, "exact"), (2, "cross_file_near_text")]
+    assert dups["_duplicate_of"].tolist() == [dups["_row_id"].iloc[0], ada]  # line 3 copies line 2, which copies people_a's Ada
+    assert dups["_cluster_id"].tolist() == [ada, ada]
+    assert len(pd.read_parquet(lay.curated("people_b.csv"))) == 0
