@@ -420,23 +420,33 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(peers), *PEERS], check=True)
     tools = ("headwater", "splink", "recordlinkage", "datasketch")
     out = str(args.out)
-    print(f"record linkage bench ({os.cpu_count()} CPUs): F1 of duplicate pairs, person records split over 3 files (3 header conventions)")
+    print(f"record linkage bench ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}): F1 of duplicate pairs, person records split over 3 files (3 header conventions)")
     print(f"{'dataset':<22} {'tool':<14} {'rows':>7} {'pairs':>7} {'truth':>7} {'precision':>9} {'recall':>7} {'F1':>6} {'s':>7} {'peak MB':>8}")
+    f1: dict[tuple[str, str], float] = {}
     for dataset, rows in (("generated", args.quality_rows), ("febrl1", 0), ("febrl2", 0), ("febrl4", 0)):
         for tool in tools:
             r = run_phase("--phase", "quality", "--tool", tool, "--dataset", dataset, "--rows", str(rows), "--out", out)
+            f1[dataset, tool] = r["f1"]
             print(f"{dataset:<22} {tool:<14} {r['rows']:>7,} {r['pairs']:>7,} {r['true_pairs']:>7,} {r['precision']:>9.3f} {r['recall']:>7.3f} "
                   f"{r['f1']:>6.3f} {r['seconds']:>7.1f} {r['peak_mb']:>8,.0f}", flush=True)
+    for dataset in dict.fromkeys(d for d, _ in f1):
+        ours, issue_peers = f1[dataset, "headwater"], max(f1[dataset, "recordlinkage"], f1[dataset, "datasketch"])
+        verdict = "met" if ours >= 0.95 and ours > issue_peers else "NOT met"
+        print(f"target on {dataset}: F1 >= 0.95 and above recordlinkage and datasketch: {verdict} ({ours:.3f} vs {issue_peers:.3f}); "
+              f"splink {f1[dataset, 'splink']:.3f}")
     print("\nfalse merges on 4,000 distinct-but-similar card purchases (target 0)")
     for tool in tools:
         r = run_phase("--phase", "cards", "--tool", tool, "--out", out)
         extra = f" (no config); {r['false_merges_linkage']} with linkage on merchant, amount, date" if tool == "headwater" else ""
+        if tool == "headwater":
+            extra += " — target " + ("met" if r["false_merges"] == r["false_merges_linkage"] == 0 else "NOT met")
         print(f"  {tool:<14} {r['false_merges']:>6,}{extra}", flush=True)
     if not args.skip_timing:
         print(f"\ntime and peak memory (VmHWM, fresh process) on {args.rows:,} generated persons; seconds per 100k rows")
         for tool in tools:
             r = run_phase("--phase", "quality", "--tool", tool, "--dataset", "generated", "--rows", str(args.rows), "--out", out)
             print(f"  {tool:<14} {r['seconds'] * 100_000 / r['rows']:8.1f} s/100k  peak {r['peak_mb']:7,.0f} MB  F1 {r['f1']:.3f}", flush=True)
+        print("load average at the end (1, 5, 15 min; the machine is shared): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
