@@ -38,8 +38,8 @@ from headwater.clean.steps.base import (
 )
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig, load_sources
-from headwater.layout import Layout, file_key
-from headwater.manifest import OK, FileRef, check_owner, layout
+from headwater.layout import Layout
+from headwater.manifest import EMPTY, OK, FileRef, check_owner, layout
 from headwater.storage import atomic_path, read_json, write_json
 
 CROSS = "cross_file_"
@@ -63,7 +63,7 @@ def _cleaned(lay: Layout, name: str) -> dict[str, Any] | None:
 
     Raises KeyCollision (headwater.manifest.check_owner) when another landing file's manifest sits at its key.
     """
-    path = lay.manifest(file_key(name))
+    path = lay.manifest(FileRef(str(lay.date), name).key)
     manifest = read_json(path)
     if not manifest or manifest.get("status") != OK or "clean" not in manifest.get("stages", {}):
         return None
@@ -162,13 +162,15 @@ def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: 
     return combined, results
 
 
-def cleaned_files(settings: Settings, date: str) -> list[str]:
-    """Names of the date's landing files whose clean stage finished (status ok), sorted: what the link step compares."""
+def cleaned_files(settings: Settings, date: str, statuses: tuple[str, ...] = (OK,)) -> list[str]:
+    """Names of the date's landing records whose clean stage finished with a status in ``statuses``,
+    sorted. The default (ok) is what the link step compares; ok and empty is what chunk and embed
+    take (embed records a finished file in the ledger, an empty one too)."""
     folder = layout(settings, date).manifests_dir()
     names = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         manifest = read_json(path) or {}
-        if manifest.get("status") == OK and "clean" in manifest.get("stages", {}) and manifest.get("file"):
+        if manifest.get("status") in statuses and "clean" in manifest.get("stages", {}) and manifest.get("file"):
             names.append(str(manifest["file"]))
     return sorted(names)
 
@@ -181,8 +183,8 @@ def history_reach(sources: Any) -> int:
 
 def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str) -> list[dict[str, Any]]:
     """Link the dates of ``files`` (discovery's {date, file}) and the later dates they reach; return
-    the cleaned files ({date, file, source}) that chunk and embed must (re)index: those this run
-    cleaned, and those whose curated rows a link step of this call rewrote (their manifest's
+    the cleaned files ({date, file, source}; status ok or empty) that chunk and embed must (re)index:
+    those this run cleaned, and those whose curated rows a link step of this call rewrote (their manifest's
     ``run_id`` is this run's either way).
 
     **Run order does not matter.** A date's duplicates depend on the earlier dates within
@@ -206,7 +208,7 @@ def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str)
         link_date(date, settings, sources, run_id=run_id)
         lay = layout(settings, date)
         # cleaned by this run, or rewritten by a link step of this run (``_write`` stamps the run id)
-        mine = [name for name in cleaned_files(settings, date) if (read_json(lay.manifest(file_key(name))) or {}).get("run_id") == run_id]
+        mine = [name for name in cleaned_files(settings, date, (OK, EMPTY)) if (read_json(lay.manifest(FileRef(date, name).key)) or {}).get("run_id") == run_id]
         if mine:
             later = (_date.fromisoformat(date) + timedelta(days=reach)).isoformat()
             horizon = max(horizon or later, later)
@@ -258,7 +260,7 @@ def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = 
     for group, members in sorted(groups.items()):
         config = sources.for_file(FileRef(date, members[0][0]).table_name)  # the source the clean stage used
         opts = config.dedup
-        own = {name: _own_rows(lay, file_key(name)) for name, _ in members}
+        own = {name: _own_rows(lay, FileRef(date, name).key) for name, _ in members}
         history = _history(settings, date, group, opts.history_days) if opts.scope == "history" else []
         tables = history + [own[name][0] for name, _ in members]
         current = [False] * len(history) + [True] * len(members)

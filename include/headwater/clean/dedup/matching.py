@@ -160,6 +160,8 @@ def link(
     missing = sorted({c for c in [*fields, *(c for r in explicit or [] for c in r)] if c not in frame})
     if missing:
         raise ValueError(f"dedup.linkage: {', '.join(missing)} not in the data (columns: {', '.join(frame)})")
+    if n < 2:  # a header-only or one-row table has no pair
+        return Matches.none(n)
     prepared = prepare(frame, fields)
     codes = {f.name: f.codes for f in prepared}
     codes.update({c: factorized(frame[c])[0] for r in explicit or [] for c in r if c not in codes})

@@ -165,3 +165,11 @@ def test_a_within_file_duplicate_follows_its_partner_into_the_earlier_files_clus
     assert dups["_duplicate_of"].tolist() == [dups["_row_id"].iloc[0], ada]  # line 3 copies line 2, which copies people_a's Ada
     assert dups["_cluster_id"].tolist() == [ada, ada]
     assert len(pd.read_parquet(lay.curated("people_b.csv"))) == 0
+
+
+def test_an_empty_file_cleaned_by_the_run_goes_on_to_chunk_and_embed_but_takes_no_part_in_linking(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "a", _config(tmp_path))
+    files = {"people_a.csv": FILES["people_a.csv"], "people_e.csv": "id,name,dob,note\n"}
+    assert _run(settings, D1, files, "run-1") == [f"{D1}/people_a.csv", f"{D1}/people_e.csv"]  # embed records both in the ledger
+    assert read_json(Layout(settings.data_dir, D1).manifest("people_e.csv"))["status"] == "empty"
+    assert link_date(D1, settings) == {"people_a.csv": 0}
