@@ -17,6 +17,10 @@ same bytes.
 * **Idempotent**: the step starts from each file's own clean result (its curated rows plus the
   rows an earlier link run moved away) and rewrites the curated and duplicates Parquet and the
   manifest only when the outcome changed.
+* **Date order**: ``files_to_index`` links the later dates within ``dedup.history_days`` of a
+  date that changed again, so dates run in any order end in the same bytes.
+* **Clusters**: ``_cluster_id`` is the kept row at the end of each duplicate's chain, also when
+  the row a within-file duplicate points at became a cross-file duplicate.
 """
 
 from __future__ import annotations
