@@ -7,8 +7,8 @@ import numpy as np
 from headwater.embed.cache import EmbeddingCache, embed_with_cache, fill_cache, text_key
 
 
-def test_fill_cache_encodes_each_missing_text_once_in_slices(tmp_path: Path) -> None:
-    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+def test_fill_cache_encodes_each_missing_text_once_in_slices(state_where: Path | str) -> None:
+    cache = EmbeddingCache(state_where)  # a SQLite file, then a PostgreSQL database
     calls: list[list[str]] = []
 
     def encode(texts: list[str]) -> np.ndarray:
