@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -110,18 +111,22 @@ def at_once() -> Callable[..., None]:
     prefork pool start task processes; "spawn" for code with runtime threads, such as LanceDB's).
     """
 
-    def run(target: Callable[..., None], args: list[tuple], start: str = "fork", timeout_s: float = 300) -> None:
+    def run(target: Callable[..., None], args: list[tuple], start: str = "fork", timeout_s: float = 120) -> None:
         context = multiprocessing.get_context(start)
         barrier = context.Barrier(len(args))
         processes = [context.Process(target=target, args=(*a, barrier)) for a in args]
         for process in processes:
             process.start()
-        for process in processes:
-            process.join(timeout_s)
+        deadline = time.monotonic() + timeout_s
+        while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
+            if any(p.exitcode not in (None, 0) for p in processes):
+                barrier.abort()  # one failed: the others stop waiting for it (BrokenBarrierError)
+            time.sleep(0.05)
         stuck = [p.pid for p in processes if p.is_alive()]
         for process in processes:
             if process.is_alive():
                 process.kill()
+            process.join()
         assert stuck == [] and [p.exitcode for p in processes] == [0] * len(processes)
 
     return run
