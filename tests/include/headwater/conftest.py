@@ -108,11 +108,13 @@ def at_once() -> Callable[..., None]:
     """Run ``target(*args, barrier)`` in one process per ``args`` tuple, all released together; fail unless every one exits 0.
 
     ``start``: the multiprocessing start method ("fork", as Airflow's LocalExecutor and Celery's
-    prefork pool start task processes; "spawn" for code with runtime threads, such as LanceDB's).
+    prefork pool start task processes; "forkserver" or "spawn" for code with runtime threads, such as LanceDB's; ``preload``: modules the fork server imports once).
     """
 
-    def run(target: Callable[..., None], args: list[tuple], start: str = "fork", timeout_s: float = 120) -> None:
+    def run(target: Callable[..., None], args: list[tuple], start: str = "fork", preload: tuple[str, ...] = (), timeout_s: float = 120) -> None:
         context = multiprocessing.get_context(start)
+        if start == "forkserver":
+            context.set_forkserver_preload(list(preload))
         barrier = context.Barrier(len(args))
         processes = [context.Process(target=target, args=(*a, barrier)) for a in args]
         for process in processes:
