@@ -107,8 +107,10 @@ def state_where(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
 def at_once() -> Callable[..., None]:
     """Run ``target(*args, barrier)`` in one process per ``args`` tuple, all released together; fail unless every one exits 0.
 
-    ``start``: the multiprocessing start method ("fork", as Airflow's LocalExecutor and Celery's
-    prefork pool start task processes; "forkserver" or "spawn" for code with runtime threads, such as LanceDB's; ``preload``: modules the fork server imports once).
+    ``start``: the multiprocessing start method: "fork", as Airflow's LocalExecutor and Celery's
+    prefork pool start task processes, or "forkserver" for code with runtime threads that a fork
+    would not carry (LanceDB's), with ``preload`` the modules the fork server imports once.
+    ``timeout_s``: how long they may run together before the stragglers are killed and the test fails.
     """
 
     def run(target: Callable[..., None], args: list[tuple], start: str = "fork", preload: tuple[str, ...] = (), timeout_s: float = 120) -> None:
