@@ -39,7 +39,7 @@ from headwater.embed.cache import cache_texts, embed_cached
 from headwater.embed.model import model_id
 from headwater.embed.store import DIGESTED, WRITE_BATCH_ROWS, VectorStore, rows_digest
 from headwater.ledger import Fingerprint, Ledger
-from headwater.manifest import FileRef, layout, load_manifest, save_stage
+from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
 from headwater.storage import parquet_batches
 
 # The chunk-table columns the store keeps (headwater.embed.store.schema, but model and vector).
@@ -47,6 +47,7 @@ STORED = ["id", "source_file", "row_id", "line", "column", "chunk_index", "char_
 DEFAULT_DIM = 384  # the width of a new table when a file has no chunk to size it by (all-MiniLM-L6-v2)
 
 
+@records_failure("embed")
 def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
     """Embed every chunk (cached by model + text hash) and make the store hold exactly this file's chunks.
 
