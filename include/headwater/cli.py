@@ -174,7 +174,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     localenv.apply(localenv.local_env())
     from headwater.config.settings import Settings
-    from headwater.embed.model import embed_texts, load_model
+    from headwater.embed.cache import encoder_for
     from headwater.embed.store import VectorStore
     from headwater.manifest import layout
 
@@ -183,8 +183,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if store.count() == 0:
         print("the vector store is empty — run `make run` (or `headwater run --date D`) first", file=sys.stderr)
         return 1
-    model = load_model(settings.embedding_model)
-    hits = store.search(embed_texts(model, [args.query])[0], k=args.k)
+    hits = store.search(encoder_for(settings).encode([args.query], 1)[0], k=args.k)  # the backend that embedded the table
     if args.json:
         print(json.dumps([h.__dict__ for h in hits], indent=2))
         return 0

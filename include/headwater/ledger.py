@@ -20,7 +20,7 @@ from headwater.manifest import FINISHED
 from headwater.storage import connect_sqlite
 
 # Settings that change what a file's outputs look like; paths do not.
-_OUTPUT_SETTINGS = ("embedding_model", "chunk_tokens", "chunk_overlap", "vector_table")
+_OUTPUT_SETTINGS = ("embedding_model", "embedding_backend", "chunk_tokens", "chunk_overlap", "vector_table")
 
 
 def code_version() -> str:
