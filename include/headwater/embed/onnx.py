@@ -25,6 +25,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,9 @@ def ensure_export(model: SentenceTransformer, model_dir: Path, folder: Path) -> 
         sample = model.tokenizer(["an export sample", "a second, longer export sample text"], padding=True, return_tensors="pt")
         work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
         try:
-            with torch.no_grad():
+            # The tracer warns about Python conditions it freezes (padding, mask checks): they hold for every input shape.
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 torch.onnx.export(
                     _features_module(model, names).eval(),
                     tuple(sample[n] for n in names),

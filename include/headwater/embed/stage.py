@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +50,12 @@ log = logging.getLogger("headwater.embed")
 DEFAULT_DIM = 384  # the width of a new table when a file has no chunk to size it by (all-MiniLM-L6-v2)
 
 
-def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
+def embed(ref: FileRef, settings: Settings, clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
     """Embed every chunk (cached by embedder + text hash) and make the store hold exactly this file's chunks.
 
     While texts are encoded, progress (texts done, texts/s, ETA) goes to the ``headwater.embed``
-    log every ``Settings.embed_progress_seconds`` and to ``Layout.embed_progress`` (``headwater run``'s bar).
+    log every ``Settings.embed_progress_seconds`` and to ``Layout.embed_progress`` (``headwater run``'s bar);
+    ``clock`` (seconds) times the progress.
 
     Updates the manifest's ``vectors``, ``model``, ``embedded`` (texts sent to the model) and
     ``embedding_cache_hits``, records the file in the ledger and returns the manifest summary.
@@ -72,7 +73,7 @@ def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
         counts = {"chunks": digest[0], "embedded": 0}  # an unchanged re-run: the store holds exactly these chunks
         vectors_stored = digest[0]
     else:
-        progress = Progress(ref.source, digest[0], _reporter(lay.embed_progress(ref.key)), settings.embed_progress_seconds)
+        progress = Progress(ref.source, digest[0], _reporter(lay.embed_progress(ref.key)), settings.embed_progress_seconds, clock)
         counts, vectors_stored = _embed_and_store(ref, settings, path, [c for c in STORED if c in names], name, progress)
     manifest.update(vectors=vectors_stored, model=name, embedded=counts["embedded"], embedding_cache_hits=counts["chunks"] - counts["embedded"])
     result = save_stage(settings, ref, manifest, "embed", started)
