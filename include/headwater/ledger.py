@@ -33,7 +33,7 @@ FILES = Table(
 _ENTRY = (FILES.c.source, FILES.c.sha256, FILES.c.config_hash, FILES.c.code_version, FILES.c.outcome, FILES.c.updated_at)
 
 # Settings that change what a file's outputs look like; paths do not.
-_OUTPUT_SETTINGS = ("embedding_model", "chunk_tokens", "chunk_overlap", "vector_table")
+_OUTPUT_SETTINGS = ("embedding_model", "embedding_backend", "chunk_tokens", "chunk_overlap", "vector_table")
 
 
 def code_version() -> str:

@@ -1,4 +1,7 @@
-"""Embedding cache keyed by (model id, hash of the normalized text).
+"""Embedding cache keyed by (embedder id, hash of the normalized text).
+
+The embedder id names the model and the backend that ran it (``headwater.embed.model.embedder_id``),
+so a vector of one backend is never served for another.
 
 Reprocessing unchanged text makes no model calls: only texts whose key is missing
 are sent to the model. Vectors are stored as float32 bytes in one table (``vectors``)
@@ -16,7 +19,8 @@ import numpy as np
 from sqlalchemy import Column, LargeBinary, MetaData, Table, Text, func, select
 
 from headwater.config.settings import Settings
-from headwater.embed.model import embed_texts, load_model, model_id
+from headwater.embed.model import Encoder, available_cpus, embedder_id, encode_sorted, load_encoder
+from headwater.embed.progress import Progress
 from headwater.layout import Layout
 from headwater.state import create_tables, engine, location, upsert
 
@@ -27,6 +31,8 @@ VECTORS = Table(
     Column("model", Text, primary_key=True), Column("key", Text, primary_key=True), Column("vector", LargeBinary),
 )
 _IN_BATCH = 500  # keys per IN (...) query: under SQLite's bound-parameter limit
+
+STEP_BATCHES = 16  # model batches per sorted step: progress is reported between steps
 
 
 def text_key(text: str) -> str:
@@ -120,27 +126,41 @@ def fill_cache(cache: EmbeddingCache, model_name: str, texts: list[str], encode,
     return len(missing)
 
 
-def _model_cache(settings: Settings):  # noqa: ANN202 - (EmbeddingCache, model id, encode)
+def encoder_for(settings: Settings) -> Encoder:
+    """The embedding model as ``settings`` run it (backend, threads, export folder), loaded once per process."""
+    threads = settings.embed_threads or available_cpus()
+    exports = settings.embedding_export_dir or Layout(settings.data_dir).embedding_exports
+    return load_encoder(settings.embedding_model, settings.embedding_backend, threads, exports)
+
+
+def _model_cache(settings: Settings, progress: Progress | None = None):  # noqa: ANN202 - (EmbeddingCache, embedder id, encode)
     cache = EmbeddingCache(location(settings, Layout(settings.data_dir).embedding_cache))
 
     def encode(batch: list[str]):  # noqa: ANN202
-        return embed_texts(load_model(settings.embedding_model), batch, settings.embed_batch_size)
+        step = settings.embed_batch_size * STEP_BATCHES
+        done = (lambda n: progress.add(n, n)) if progress is not None else None
+        return encode_sorted(encoder_for(settings), batch, settings.embed_batch_size, step, done)
 
-    return cache, model_id(settings.embedding_model), encode
+    return cache, embedder_id(settings.embedding_model, settings.embedding_backend), encode
 
 
-def cache_texts(settings: Settings, texts: list[str]) -> int:
-    """Make sure the (model, text hash) cache holds a vector for every text; the model loads only on a miss.
+def cache_texts(settings: Settings, texts: list[str], progress: Progress | None = None) -> int:
+    """Make sure the (embedder, text hash) cache holds a vector for every text; the model loads only on a miss.
 
     Returns the number of texts sent to the model. What the embed stage's first pass runs, one
     batch of chunks at a time, so that no batch's vectors are held once they are cached.
+    ``progress`` gets every encoded step (``STEP_BATCHES`` model batches) and then the batch's
+    cache hits.
     """
-    cache, name, encode = _model_cache(settings)
-    return fill_cache(cache, name, texts, encode)
+    cache, name, encode = _model_cache(settings, progress)
+    sent = fill_cache(cache, name, texts, encode)
+    if progress is not None:
+        progress.add(len(texts) - sent)
+    return sent
 
 
 def embed_cached(settings: Settings, texts: list[str]):  # noqa: ANN201 - (ndarray, int)
-    """Vectors for ``texts`` through the (model, text hash) cache; the model loads only on a miss.
+    """Vectors for ``texts`` through the (embedder, text hash) cache; the model loads only on a miss.
 
     Returns (vectors, number of texts sent to the model).
     """
