@@ -60,6 +60,7 @@ test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones inc
 
 bench: $(VENV)/.installed ## clean stage vs naive pandas, our MinHash LSH vs datasketch (1M rows, cached in .headwater/bench), embedding speed
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/linkage.py $(LINKAGE_BENCH_ARGS)
 	$(VENV)/bin/python bench/embed_rerun.py
 	$(VENV)/bin/python bench/embed_speed.py
 

@@ -12,7 +12,7 @@ Phases:
 * headwater the clean stage over the file in batches: the streaming CSV reader, column mapping to
             the bench source schema, then every step of ``build_steps`` (normalize text, NA spellings,
             types, empty rows, exact and near duplicates, imputation, validation), curated /
-            duplicates Parquet, quarantine JSONL and the dedup index shard. RSS is sampled as the
+            duplicates Parquet and quarantine JSONL. RSS is sampled as the
             rows go by.
 * ingest    the ingest stage alone over the open file (streaming reader -> staging Parquet): its
             peak RSS should stay about flat as the file grows.
@@ -197,35 +197,21 @@ def _datasketch(texts: list[str]) -> list[int]:
     return flagged
 
 
-def _headwater(texts: list[str], batch: int = 100_000) -> list[int]:
+def _headwater(texts: list[str]) -> list[int]:
+    """The near-duplicate text job on the whole table (as the clean step decides on whole columns):
+    signatures, LSH candidates, Jaccard estimate >= THRESHOLD, the leader rule; nothing vetoes."""
     import numpy as np
-    import pyarrow as pa
+    import pandas as pd
 
-    from headwater.clean.dedup.minhash import EMPTY as _EMPTY, band_keys, minhash_signatures
-    from headwater.clean.dedup.near import find_near_duplicates
-    from headwater.clean.dedup.state import DedupState
-    from headwater.config.dedup import DedupOptions
+    from headwater.clean.dedup.columns import Vetoes
+    from headwater.clean.dedup.matching import near_text, text_signatures
+    from headwater.config.dedup import TextDedupOptions
 
-    options = DedupOptions(num_perm=NUM_PERM, bands=BANDS, shingle_size=SHINGLE, threshold=THRESHOLD, seed=SEED)
-    state = DedupState(options)
-    flagged: list[int] = []
-    for lo in range(0, len(texts), batch):
-        chunk = pa.array(texts[lo : lo + batch], pa.large_string())
-        sig = minhash_signatures(chunk, NUM_PERM, SHINGLE, SEED)
-        valid = sig[:, 0] != _EMPTY
-        sig8 = (sig & np.uint32(0xFF)).astype(np.uint8)
-        bands = band_keys(sig, BANDS, SEED)
-        ids = [str(lo + i) for i in range(len(chunk))]
-        found = find_near_duplicates(sig8, bands, pa.table({"_": pa.nulls(len(chunk))}).drop(["_"]), ids, valid, state, options)
-        dup = np.zeros(len(chunk), dtype=bool)
-        dup[found.dup_rows] = True
-        flagged += (lo + found.dup_rows).tolist()
-        keep = np.nonzero(~dup)[0]
-        n = len(keep)
-        no_fields = pa.table({"_": pa.nulls(n)}).drop(["_"])
-        state.add_refs([ids[i] for i in keep], [ids[i] for i in keep], [""] * n, [0] * n, sig8[keep], bands[keep],
-                       no_fields, np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=bool), valid[keep])
-    return flagged
+    options = TextDedupOptions(num_perm=NUM_PERM, bands=BANDS, shingle_size=SHINGLE, threshold=THRESHOLD, seed=SEED)
+    frame = {"text": pd.Series(texts, dtype="string")}
+    sig8, bands, valid = text_signatures(frame, ["text"], options)
+    found = near_text(sig8, bands, valid, Vetoes.build(frame, [], set()), options, ["text"])
+    return np.nonzero(found.partner >= 0)[0].tolist()
 
 
 def score(flagged_lines: set[int], truth_path: Path, rows: int) -> dict:

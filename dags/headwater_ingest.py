@@ -16,10 +16,18 @@ Daily ingestion of the CSV files that landed for the run's logical date.
     depends on the content, and hands the hash to `ingest`, which reads the file once (hashing,
     decoding and parsing in one pass) and records the hash of the bytes it actually read;
   * `ingest` (encoding, delimiter, bad rows quarantined) → `clean` (snake_case columns, text
-    normalization, dedup) → `chunk` (token windows with overlap) → `embed` (all-MiniLM-L6-v2,
-    cached by text hash, upserted into LanceDB by deterministic id).
+    normalization, duplicates within the file).
   * A file that cannot be read is quarantined whole; its later stages show as *skipped*.
-* **report** writes one run report per date, checks `read = curated + duplicates + quarantined`
+* **link** (once, after every file is cleaned): duplicates across the files of each date and
+  earlier dates, in one fixed order (headwater.clean.link), so the curated rows do not depend on
+  which task finished first. When a date of the run changed, the later dates within
+  `dedup.history_days` are linked again (earlier dates win, whatever order the dates ran in); one
+  link task runs at a time. It hands on the files to index: the ones cleaned by this run, and
+  the ones whose curated rows it changed. A dry run skips it.
+* One mapped **index_file** group per such file: `chunk` (token windows with overlap) → `embed`
+  (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id).
+* **report** writes one run report per date (the run's dates and the later dates the link step
+  rewrote), checks `read = curated + duplicates + quarantined`
   for every file and fails the run if a file failed. Otherwise it updates the **`headwater-curated`**
   asset with the run's totals on the event (`extra`: per date the files processed/unchanged, rows
   read/curated/duplicates/quarantined, chunks, vectors, failed files and the files that changed;
@@ -193,27 +201,39 @@ def headwater_ingest():
     def process_file(file: dict):
         decision = check(file)
         unchanged(decision)
-        return embed(chunk(clean(ingest(decision))))
+        return clean(ingest(decision))
+
+    # one link step at a time across runs: a date's step reads and rewrites later dates within reach
+    @task(trigger_rule="all_done", max_active_tis_per_dag=1)
+    def link(files: list[dict], params=None) -> list[dict]:
+        """Duplicates across files, per date; the files whose curated rows chunk and embed must (re)index."""
+        from headwater.clean.link import files_to_index
+
+        if params["dry_run"]:
+            print("dry run: no link step, nothing is written")
+            return []
+        return files_to_index(files, _settings(), _run_key(get_current_context()))
+
+    @task_group
+    def index_file(info: dict):
+        return embed(chunk(info))
 
     @task(trigger_rule="all_done", outlets=[CURATED])
-    def report(files: list[dict], ds=None, params=None, run_id=None, ti=None, outlet_events=None) -> dict:
-        """Run report per date (with the skipped files); the totals and changed files go on the `headwater-curated` event."""
+    def report(files: list[dict], linked: list[dict] | None, ds=None, params=None, run_id=None, ti=None, outlet_events=None) -> dict:
+        """Run report per date (with the skipped files, and the later dates the link step rewrote);
+        the totals and changed files go on the `headwater-curated` event."""
+        from headwater.clean.link import report_dates
         from headwater.events import curated_extra
         from headwater.report import format_report, report as run_report
 
         skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []
-
-        by_date: dict[str, list[str]] = {}
-        for f in files:
-            by_date.setdefault(f["date"], []).append(f["file"])
         if params["dry_run"]:
-            _skip(f"dry run: {sum(map(len, by_date.values()))} file(s) checked, see the `check` task logs; no asset event")
+            _skip(f"dry run: {len(files)} file(s) checked, see the `check` task logs; no asset event")
+        by_date = report_dates(files, linked or [], skipped, _settings())
         failed, reports = [], []
-        for date in sorted(set(by_date) | {f["date"] for f in skipped}) or [ds]:
-            result = run_report(
-                date, by_date.get(date, []), _settings(), run_id=_run_key(get_current_context()),
-                skipped=[f for f in skipped if f["date"] == date],
-            )
+        for date in sorted(by_date) or [ds]:
+            names, skipped_here = by_date.get(date, ([], []))
+            result = run_report(date, names, _settings(), run_id=_run_key(get_current_context()), skipped=skipped_here)
             print(format_report(result))
             failed += result["failed"]
             reports.append(result)
@@ -226,7 +246,9 @@ def headwater_ingest():
         return extra
 
     files = discover()
-    process_file.expand(file=files) >> report(files)
+    linked = link(files)
+    process_file.expand(file=files) >> linked
+    index_file.expand(info=linked) >> report(files, linked)
 
 
 headwater_ingest()

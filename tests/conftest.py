@@ -16,6 +16,9 @@ _SESSION_HOME = Path(tempfile.mkdtemp(prefix="headwater-test-"))
 
 os.environ.update(
     {
+        # subprocesses (the `airflow` CLI, DAG-import checks) import this checkout's library and
+        # plugins too, not the editable install the environment may point at another checkout
+        "PYTHONPATH": os.pathsep.join(p for p in (str(PROJECT / "include"), str(PROJECT / "plugins"), os.environ.get("PYTHONPATH", "")) if p),
         "HEADWATER_PROJECT_DIR": str(PROJECT),
         "HEADWATER_HOME": str(_SESSION_HOME),
         "HEADWATER_LANDING_URI": (PROJECT / "sample_data" / "landing").as_uri(),

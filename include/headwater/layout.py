@@ -2,7 +2,7 @@
 
 Per logical date (``Layout(root, date)``): staging, curated, duplicates, quarantine, manifests,
 chunks, key claims and the run report, each partitioned as ``<area>/date=<YYYY-MM-DD>/<file key>.<ext>``.
-Shared by every date (``Layout(root)``): the ledger, the embedding cache, the dedup index, the
+Shared by every date (``Layout(root)``): the ledger, the embedding cache, the
 vector store, alerts, the model registry and fine-tune exports and runs.
 """
 
@@ -159,15 +159,6 @@ class Layout:
     def embedding_exports(self) -> Path:
         """Local exports of the embedding model (the onnx-int8 backend's), one folder per model and backend."""
         return self.root / "embedding_exports"
-
-    @property
-    def dedup_index(self) -> Path:
-        return self.root / "dedup_index"
-
-    def dedup_shard(self, source: str) -> Path:
-        """The dedup index shard of one landing file (``<date>/<name>``; the name may be ``<archive>/<member>``)."""
-        date, _, name = source.partition("/")
-        return self.dedup_index / f"date={date}" / f"{file_key(name)}.parquet"
 
     @property
     def alerts(self) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -109,14 +109,17 @@ class ParquetParts:
         self.parts.append(part)
         self.rows += len(df)
 
-    def commit(self) -> None:
+    def commit(self, transform: Callable[[Any], Any] | None = None) -> None:
+        """Write the target from the parts. ``transform`` (a ``pyarrow.Table`` -> ``pyarrow.Table`` that
+        keeps the schema) rewrites each part on the way, e.g. a column whose values are known only
+        once every batch is in."""
         import shutil
 
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         try:
-            if len(self.parts) == 1:
+            if len(self.parts) == 1 and transform is None:
                 self.schema = pq.read_schema(self.parts[0])  # the footer only
                 with atomic_path(self.target) as tmp:
                     os.replace(self.parts[0], tmp)
@@ -138,6 +141,8 @@ class ParquetParts:
                                 if name not in table.column_names:
                                     table = table.append_column(name, pa.nulls(len(table), schema.field(name).type))
                             table = table.select(schema.names).cast(schema)
+                        if transform is not None:
+                            table = transform(table)
                         writer.write_table(table.replace_schema_metadata(schema.metadata))
         finally:
             shutil.rmtree(self._dir, ignore_errors=True)

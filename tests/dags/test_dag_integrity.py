@@ -40,14 +40,17 @@ def test_every_dag_is_tagged_documented_and_retries(dagbag) -> None:
 def test_ingest_dag_shape(dagbag) -> None:
     dag = dagbag.dags["headwater_ingest"]
     assert {t.task_id for t in dag.tasks} == {
-        "discover", "process_file.check", "process_file.unchanged", "process_file.ingest", "process_file.clean", "process_file.chunk", "process_file.embed", "report",
+        "discover", "process_file.check", "process_file.unchanged", "process_file.ingest", "process_file.clean", "link",
+        "index_file.chunk", "index_file.embed", "report",
     }
     assert dag.catchup is True
     assert dag.task_dict["process_file.ingest"].retry_exponential_backoff
     assert dag.task_dict["report"].trigger_rule == "all_done"
     assert [o.name for o in dag.task_dict["report"].outlets] == ["headwater-curated"]
     assert dag.max_active_runs == 2
-    assert dag.task_dict["process_file.embed"].max_active_tis_per_dagrun == 2
+    assert dag.task_dict["index_file.embed"].max_active_tis_per_dagrun == 2
+    assert dag.task_dict["link"].trigger_rule == "all_done"
+    assert dag.task_dict["link"].max_active_tis_per_dag == 1  # link steps of two runs never overlap
     assert set(dag.params) == {"force", "dry_run", "file_glob", "date_from", "date_to"}
     assert all(t.on_failure_callback for t in dag.tasks)
 

@@ -11,13 +11,14 @@ import pytest
 EXPECTED = {
     # file: (status, rows_read, curated, duplicates, quarantined, chunks, vectors)
     # customers: `notes` is declared `type: text` in config/sources/customers.yaml, so it is chunked
-    "Customers Export.csv": ("ok", 11, 7, 3, 1, 4, 4),  # Jon Smith = John Smith (near duplicate)
+    "Customers Export.csv": ("ok", 11, 7, 3, 1, 4, 4),  # Jon Smith = John Smith (record linkage, customers.yaml)
     "SUPPORT_TICKETS.csv": ("ok", 8, 5, 1, 2, 5, 5),
     "customers_eu.csv": ("ok", 6, 5, 1, 0, 3, 3),
     # camelCase third convention of the customers source: 1 exact dup, 1 refund breaking the schema's min 0
     "customersApac.csv": ("ok", 5, 3, 1, 1, 2, 2),
     "orders_export.csv": ("quarantined", 0, 0, 0, 0, 0, 0),
-    "product-reviews.csv": ("ok", 7, 5, 2, 0, 5, 5),  # R-706 re-exports R-701's review (near duplicate)
+    # R-706 re-exports R-701's review under a new review_id: a key, so the conservative default keeps it
+    "product-reviews.csv": ("ok", 7, 6, 1, 0, 6, 6),
     "productCatalog.csv": ("ok", 6, 5, 1, 0, 8, 8),
 }
 COUNTS = ("status", "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")
@@ -60,8 +61,10 @@ def test_sample_day_end_to_end_then_rerun_is_a_noop(dag, curated_events) -> None
     states = {(ti.task_id, names.get(ti.map_index)): ti.state for ti in tis}
     assert states[("process_file.ingest", "orders_export.csv")] == "success"
     assert states[("process_file.clean", "orders_export.csv")] == "skipped"
-    assert states[("process_file.embed", "orders_export.csv")] == "skipped"
-    assert states[("process_file.embed", "productCatalog.csv")] == "success"
+    indexed = {(ti.task_id, ti.rendered_map_index): ti.state for ti in tis if ti.task_id.startswith("index_file.")}
+    assert ("index_file.embed", "orders_export.csv") not in indexed  # quarantined: never cleaned, nothing to index
+    assert indexed[("index_file.embed", "productCatalog.csv")] == "success"
+    assert {ti.task_id: ti.state for ti in tis}["link"] == "success"
 
     store = VectorStore(Settings.from_env().data_dir / "vectors")
     first_ids = sorted(store.ids())
@@ -73,8 +76,8 @@ def test_sample_day_end_to_end_then_rerun_is_a_noop(dag, curated_events) -> None
     assert events[-1][3] == {
         "files_changed": 7,
         "dates": {"2026-11-20": {
-            "files_processed": 7, "files_unchanged": 0, "rows_read": 43, "curated": 30, "duplicates": 9,
-            "quarantined": 4, "chunks": 27, "vectors": 27, "failed": [],
+            "files_processed": 7, "files_unchanged": 0, "rows_read": 43, "curated": 31, "duplicates": 8,
+            "quarantined": 4, "chunks": 28, "vectors": 28, "failed": [],
             "changed": sorted(f"2026-11-20/{name}" for name in EXPECTED),
         }},
     }

@@ -15,13 +15,14 @@ import os
 import shutil
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from headwater.clean.steps.base import IMPUTED_SUFFIX, RAW_SUFFIX
+from headwater.clean.dedup.pairs import cluster_roots
+from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, IMPUTED_SUFFIX, RAW_SUFFIX, ROW_ID
 from headwater.layout import Layout
 from headwater.manifest import FileRef
 from headwater.storage import ParquetParts
@@ -115,6 +116,8 @@ class CleanOutputs:
         self._failures: Counter[str] = Counter()  # <col>__raw -> values kept raw, their cell empty (failed the type)
         self._inexact: Counter[str] = Counter()  # <col>__raw -> values kept raw next to the nearest float64
         self._imputed: Counter[str] = Counter()  # <col>__imputed -> cells imputed
+        self._links: dict[str, str] = {}  # duplicate row id -> the row it duplicates, when the ids differ (for _cluster_id at commit)
+        self._partners: set[str] = set()  # every row id a duplicate points at
 
     def add_curated(self, df: pd.DataFrame) -> None:
         self.curated.add(df)
@@ -128,6 +131,11 @@ class CleanOutputs:
 
     def add_duplicates(self, df: pd.DataFrame) -> None:
         self.duplicates.add(df)
+        if len(df):
+            for row, partner in zip(df[ROW_ID].astype(str), df[DUPLICATE_OF].astype(str)):
+                self._partners.add(partner)
+                if row != partner:  # an exact copy shares its partner's id: no step in a chain
+                    self._links[row] = partner
 
     def add_rejected(self, rows: Iterable[tuple[int, str, dict[str, Any] | None]]) -> None:
         """Rows a step quarantined: (line, reason, values as read {original header: text})."""
@@ -140,11 +148,28 @@ class CleanOutputs:
     def commit(self) -> None:
         self.curated.commit()
         if self.duplicates.parts:
-            self.duplicates.commit()
+            self.duplicates.commit(transform=self._clusters())
         else:
             self.duplicates.abort()
             self.duplicates_path.unlink(missing_ok=True)  # an earlier run's duplicates are not this run's
         self.quarantine.commit()
+
+    def _clusters(self) -> Callable[[Any], Any] | None:
+        """When a later job found a row other duplicates point at to be a duplicate itself (exact
+        copies of a row that record linkage then merged): a rewrite of each ``_cluster_id`` to the
+        row its chain ends at, the kept representative. None when every partner was kept."""
+        if not self._partners & self._links.keys():
+            return None
+        roots = cluster_roots(self._links)
+
+        def rewrite(table: Any) -> Any:
+            import pyarrow as pa
+
+            at = table.schema.get_field_index(CLUSTER_ID)
+            fixed = [roots.get(str(c), c) for c in table[CLUSTER_ID].to_pylist()]
+            return table.set_column(at, table.schema.field(at), pa.array(fixed, table.schema.field(at).type))
+
+        return rewrite
 
     def abort(self) -> None:
         self.curated.abort()

@@ -3,7 +3,8 @@
 Each step owns one job (headwater.clean.steps, headwater.clean.dedup); ``build_steps`` lists
 them with one line saying why each is there, and ``run_steps`` applies them to a batch and
 collects what each kept, quarantined or recorded as a duplicate. A whole file (batches, the
-two-pass fit, the dedup index) is the runner's job: headwater.clean.runner.
+two-pass fit) is the runner's job: headwater.clean.runner; duplicates across the files of a
+date and earlier dates are the date's link step: headwater.clean.link.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from headwater.clean.dedup.exact import ExactDuplicates
-from headwater.clean.dedup.index import DedupIndex
-from headwater.clean.dedup.near import NearDuplicates
-from headwater.clean.dedup.state import DedupState
+from headwater.clean.dedup.fuzzy import NearDuplicateText, RecordLinkage
 from headwater.clean.frame import assign_row_ids
 from headwater.clean.steps.base import LINE, ROW_ID, SOURCE, Step, data_columns
 from headwater.clean.steps.coerce_types import CoerceTypes
@@ -25,7 +24,6 @@ from headwater.clean.steps.normalize_text import NormalizeText
 from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.steps.validate import ValidateSchema
 from headwater.config.source import SourceConfig
-from headwater.layout import Layout
 
 
 def build_steps(config: SourceConfig | None = None) -> list[Step]:
@@ -36,8 +34,9 @@ def build_steps(config: SourceConfig | None = None) -> list[Step]:
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
         CoerceTypes(config.declared_types, config.types, config.identifiers, config.column_formats),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
         DropEmptyRows(),  # blank records are counted but not curated
-        ExactDuplicates(config.dedup),  # same normalized content twice is one record
-        NearDuplicates(config.dedup, config.identifiers),  # a typo or a new id does not make a new record (MinHash LSH + rapidfuzz)
+        ExactDuplicates(config.dedup),  # same normalized values in every column twice is one record
+        NearDuplicateText(config.dedup, config.declared_types),  # a re-exported document with whitespace or a word changed is one document (MinHash LSH)
+        RecordLinkage(config.dedup, config.declared_types),  # one entity under two spellings is one record, on evidence only (Fellegi-Sunter; off until configured)
         Impute(config.impute, config.declared_types, config.identifiers),  # fill gaps per column strategy, flagged in <col>__imputed
         ValidateSchema(config.schema),  # a row breaking a rule of the canonical schema is quarantined with the rule
     ]
@@ -78,22 +77,3 @@ def run_steps(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
         quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(),
         steps=stats,
     )
-
-
-def attach_index(steps: list[Step], layout: Layout, source: str) -> DedupState | None:
-    """Give the pipeline's dedup steps one shared state, preloaded with the predecessor files' shards."""
-    dedup_steps = [s for s in steps if isinstance(s, (ExactDuplicates, NearDuplicates))]
-    if not dedup_steps:
-        return None
-    near = next((s for s in dedup_steps if isinstance(s, NearDuplicates)), dedup_steps[0])
-    state = DedupState(near.options)
-    DedupIndex(layout).load_into(state, source)
-    for step in dedup_steps:
-        step.state = state
-    return state
-
-
-def save_index(state: DedupState | None, layout: Layout, source: str) -> None:
-    """Write this file's shard (what it kept), so later files and runs compare against it."""
-    if state is not None:
-        DedupIndex(layout).save_shard(state, source)

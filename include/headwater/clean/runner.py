@@ -11,7 +11,6 @@ What spans batches lives here, not in the stage and not in the steps:
   spilled batches.
 * **Raw values.** A rejected row goes to quarantine with its values as read ({original header: text})
   in the pass that rejected it: a batch's staging strings are kept until its rejected rows are written.
-* **The dedup index** is attached before the first batch and saved after the outputs are committed.
 * **Bookkeeping**: per-step counts, the duplicate -> kept row map, the batch count, and the
   header-only file (one empty batch, so the outputs still carry the file's columns).
 
@@ -32,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from headwater.clean.frame import frame_from_staging
-from headwater.clean.pipeline import CleanResult, attach_index, run_steps, save_index
+from headwater.clean.pipeline import CleanResult, run_steps
 from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, Step
 from headwater.layout import Layout
 from headwater.storage import ParquetParts
@@ -84,21 +83,20 @@ class RunResult:
 
 
 def run_file(staging: Staging, steps: list[Step], outputs: Outputs, layout: Layout, spill: Path) -> RunResult:
-    """Run ``steps`` over every batch of ``staging`` into ``outputs``, commit them, then save the dedup index.
+    """Run ``steps`` over every batch of ``staging`` into ``outputs`` and commit them.
 
-    ``layout`` holds the dedup index (headwater.clean.dedup.index). ``spill`` names the kept rows
+    ``layout``: the data root (kept for callers; duplicates across files are the date's link step,
+    headwater.clean.link). ``spill`` names the kept rows
     between passes: ``.<spill stem>.pass<N>.parquet.parts-*`` folders beside it, removed when done.
     Whatever a step raises (e.g. ImputeConfigError) is raised after ``outputs.abort()``.
     """
     run = _Run(staging, outputs)
     try:
-        state = attach_index(steps, layout, staging.source)
         run.all_passes(steps, spill)
         outputs.commit()
     except BaseException:
         outputs.abort()
         raise
-    save_index(state, layout, staging.source)
     return run.result
 
 

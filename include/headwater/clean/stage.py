@@ -41,6 +41,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     run = run_file(Staging(batches, manifest["header"], ref.source, config), steps, outputs, lay, spill=lay.staging(ref.key))
     coercer = next((st for st in steps if isinstance(st, CoerceTypes)), None)
     nulls = next((st for st in steps if isinstance(st, NullSpellings)), None)
+    manifest.pop("cross_file", None)  # the date's link step (headwater.clean.link) decides again on this result
     manifest.update(
         run.mapping.to_manifest(),
         source_config=config.describe(),

@@ -80,13 +80,12 @@ def test_two_sanitize_alike_names_never_share_a_path_in_any_area(tmp_path: Path)
         key = file_key(name)
         return [
             *lay.outputs(key), lay.manifest(key), lay.key_claim(key),
-            lay.dedup_shard(f"2026-11-20/{name}"), lay.finetune_part("fields-all", "2026-11-20", key, "0" * 64),
+            lay.finetune_part("fields-all", "2026-11-20", key, "0" * 64),
         ]
 
     everything = [p for n in names for p in paths(n)]
-    assert len(everything) == len(set(everything)) == 3 * 11
+    assert len(everything) == len(set(everything)) == 3 * 10
     assert lay.curated(file_key("q3 sales.csv")) == tmp_path / "curated/date=2026-11-20/q3_sales~1b6e64e2.csv.parquet"
-    assert lay.dedup_shard("2026-11-20/q3&sales.csv") == tmp_path / "dedup_index/date=2026-11-20/q3_sales~7f8ee286.csv.parquet"
 
 
 def test_names_headwater_makes_itself_keep_the_plain_sanitizer() -> None:

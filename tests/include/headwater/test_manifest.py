@@ -120,9 +120,6 @@ def test_real_keys_keep_sanitize_alike_files_apart_through_every_stage(settings:
     assert sorted(p.name for p in lay.curated_dir.iterdir()) == [
         "q3_sales.csv.parquet", "q3_sales~1b6e64e2.csv.parquet", "q3_sales~7f8ee286.csv.parquet",
     ]
-    assert sorted(p.name for p in (lay.root / "dedup_index" / f"date={DATE}").iterdir()) == [
-        "q3_sales.csv.parquet", "q3_sales~1b6e64e2.csv.parquet", "q3_sales~7f8ee286.csv.parquet",
-    ]
     assert sorted(p.name for p in lay.key_claim("x").parent.iterdir()) == ["q3_sales.csv", "q3_sales~1b6e64e2.csv", "q3_sales~7f8ee286.csv"]
 
 

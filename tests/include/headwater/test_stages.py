@@ -75,7 +75,7 @@ def test_rerun_is_idempotent_and_a_new_version_replaces_vectors(settings, tmp_pa
     from headwater.embed.store import VectorStore
 
     store = VectorStore(lay.vectors)
-    assert store.count("2026-11-20/product-reviews.csv") == 5  # R-706 is a near duplicate of R-701
+    assert store.count("2026-11-20/product-reviews.csv") == 6  # R-706 re-exports R-701 under a new review_id (a key): kept by default
     # a corrected drop with one review removed: its vector disappears, nothing is appended
     landing = tmp_path / "landing"
     landing.mkdir()

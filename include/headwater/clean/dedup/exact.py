@@ -1,50 +1,77 @@
-"""Step: exact duplicates, by a 64-bit key of each row's normalized content."""
+"""Step: exact duplicates, by a 64-bit key of each row's normalized values in every data column."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from headwater.clean.dedup.minhash import content_keys
-from headwater.clean.dedup.state import DedupState
-from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, ROW_ID, SIMILARITY, StepOutput, data_columns
+from headwater.clean.dedup.minhash import as_string, content_keys, hash_strings
+from headwater.clean.steps.base import (
+    AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, MATCH_WEIGHT, RAW_SUFFIX, ROW_ID, SIMILARITY, StepOutput,
+    is_value_column,
+)
 from headwater.config.dedup import DedupOptions
+
+
+def exact_keys(df: pd.DataFrame) -> np.ndarray:
+    """A 64-bit key per row: its value columns (names included), plus the ``<col>__raw`` texts it has.
+
+    A ``<col>__raw`` column exists only in the batches that needed one, so it is folded in per
+    value present ("col__raw=text", hashed and added), never as a column: the key of a row does
+    not depend on its batch. ``<col>__imputed`` flags are not content and are left out.
+    """
+    keys = content_keys(df, [c for c in df.columns if is_value_column(c)])
+    with np.errstate(over="ignore"):
+        for col in sorted(c for c in df.columns if not c.startswith("_") and c.endswith(RAW_SUFFIX)):
+            arr = as_string(df[col])
+            present = pc.is_valid(arr).to_numpy(zero_copy_only=False)
+            if present.any():
+                named = pc.binary_join_element_wise(pa.scalar(col + "=", pa.large_string()), pc.fill_null(arr, ""), pa.scalar("", pa.large_string()))
+                keys = keys + np.where(present, hash_strings(named), np.uint64(0))
+    return keys
 
 
 class ExactDuplicates:
     """Keep the first occurrence of each identical normalized row; record the others as duplicates.
 
-    The key is a 64-bit hash of the row's normalized content (not its source), so a row is also
-    matched against earlier batches and, when the clean stage attached the dedup index, against
-    the rows earlier files kept (headwater.dedup).
+    Compared within the file, across its batches (the keys it kept are remembered); other files
+    of the same canonical schema are compared by the date's link step (headwater.clean.link).
     """
 
     name = "exact_duplicates"
 
     def __init__(self, options: DedupOptions | None = None) -> None:
         self.options = options if isinstance(options, DedupOptions) else DedupOptions()
-        self.state: DedupState | None = None
+        self._keys = np.zeros(0, dtype=np.uint64)  # sorted keys of the rows kept so far
+        self._ids: np.ndarray = np.zeros(0, dtype=object)  # their row ids, in key order
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         if not self.options.exact or df.empty:
             return StepOutput(df)
-        if self.state is None:
-            self.state = DedupState(self.options)
         df = df.reset_index(drop=True)
-        keys = content_keys(df, data_columns(df))
-        row_ids = df[ROW_ID].astype(str).to_numpy()
+        keys = exact_keys(df)
+        row_ids = df[ROW_ID].astype(str).to_numpy(dtype=object)
         first_pos = pd.Series(np.arange(len(df))).groupby(keys, sort=False).transform("first").to_numpy()
-        earlier = self.state.find_exact(keys)
-        dup = (first_pos != np.arange(len(df))) | (earlier >= 0)
-        partner = row_ids[first_pos].tolist()
-        cluster = list(partner)
-        for i in np.nonzero(earlier >= 0)[0].tolist():  # an earlier batch or file kept this content
-            partner[i], cluster[i] = self.state.exact_ref(int(earlier[i]))
+        partner = row_ids[first_pos]
+        earlier = np.zeros(len(df), dtype=bool)
+        if len(self._keys):
+            at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+            earlier = self._keys[at] == keys
+            partner = np.where(earlier, self._ids[at], partner)
+        dup = (first_pos != np.arange(len(df))) | earlier
         kept = ~dup
-        self.state.add_exact(keys[kept], row_ids[kept].tolist(), row_ids[kept].tolist())
-        self.state.last_keys = (row_ids[kept], keys[kept])  # the near-duplicate step reuses them
+        order = np.argsort(keys[kept], kind="stable")
+        at = np.searchsorted(self._keys, keys[kept][order])
+        self._keys = np.insert(self._keys, at, keys[kept][order])
+        self._ids = np.insert(self._ids, at, row_ids[kept][order])
         dups = df[dup].copy()
-        dups[DUPLICATE_OF] = [partner[i] for i in np.nonzero(dup)[0]]
-        dups[CLUSTER_ID] = [cluster[i] for i in np.nonzero(dup)[0]]
+        dups[DUPLICATE_OF] = partner[dup].tolist()
+        dups[CLUSTER_ID] = partner[dup].tolist()
         dups[SIMILARITY] = 1.0
+        dups[DEDUP_JOB] = "exact"
+        dups[MATCH_WEIGHT] = np.nan
+        dups[EVIDENCE] = "every data column equal"
+        dups[AGREED] = None
         return StepOutput(df[kept], duplicates=dups)

@@ -21,7 +21,12 @@ SOURCE = "_source"  # landing-relative path: <date>/<file name>
 REASON = "_reason"  # why a row was quarantined
 DUPLICATE_OF = "_duplicate_of"  # row id of the record a duplicate matched best
 CLUSTER_ID = "_cluster_id"  # row id of the duplicate cluster's representative (the kept record)
-SIMILARITY = "_similarity"  # the match's score in [0, 1] (1.0 for exact duplicates)
+SIMILARITY = "_similarity"  # the match's score in [0, 1]: 1.0 exact, Jaccard estimate (near text), match probability (linkage)
+DEDUP_JOB = "_dedup_job"  # which job merged the row: exact | near_text | linkage (cross-file: the same, found by the date's link step)
+MATCH_WEIGHT = "_match_weight"  # record linkage: the Fellegi-Sunter match weight in bits (missing for the other jobs)
+EVIDENCE = "_evidence"  # why: per-field comparison levels and weights (linkage), the Jaccard estimate (near text)
+AGREED = "_agreed"  # the columns both rows fill in with the same (or, for linkage fields, a close) value, comma-separated
+DEDUP_COLUMNS = (DUPLICATE_OF, CLUSTER_ID, SIMILARITY, DEDUP_JOB, MATCH_WEIGHT, EVIDENCE, AGREED)
 
 # Derived columns next to a data column: the text a value was read from when it failed its
 # type (<col>__raw), and whether a missing value was imputed (<col>__imputed).
@@ -46,7 +51,7 @@ class StepOutput:
 
     kept: pd.DataFrame
     quarantined: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + REASON
-    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + DUPLICATE_OF, CLUSTER_ID, SIMILARITY
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + DEDUP_COLUMNS
 
 
 class Step(Protocol):

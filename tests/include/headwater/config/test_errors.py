@@ -40,8 +40,8 @@ def _error(tmp_path: Path, text: str) -> str:
         ("files: [a.csv, '']\n", "files: expected a non-empty list of globs, got ['a.csv', '']"),
         ("- a\n", "expected a mapping, got list ['a']"),
         # out of range
-        ("files: [a.csv]\ndedup: {shingle_size: 0}\n", "dedup.shingle_size: 0 must be in [1, 8]"),
-        ("files: [a.csv]\ndedup: {bands: 256}\n", "dedup.bands: 256 must be in [1, 128]"),
+        ("files: [a.csv]\ndedup: {text: {shingle_size: 0}}\n", "dedup.text.shingle_size: 0 must be in [1, 8]"),
+        ("files: [a.csv]\ndedup: {text: {bands: 256}}\n", "dedup.text.bands: 256 must be in [1, 128]"),
         ("files: [a.csv]\nimpute: {x: {strategy: knn, n_neighbors: 0}}\n", "impute.x.n_neighbors: 0 must be in [1, 1000]"),
         ("files: [a.csv]\nchunking: {columns: {body: {strategy: raw, max_tokens: 4}}}\n", "chunking.columns.body.max_tokens: 4 must be in [8, inf]"),
         # not one of the choices
@@ -67,7 +67,7 @@ def _error(tmp_path: Path, text: str) -> str:
         ("files: [a.csv]\nchunking: {default: {strategy: query, queries: []}}\n", "chunking.default.queries: strategy 'query' needs a non-empty list of non-blank query texts"),
         ("files: [a.csv]\nchunking: {default: {strategy: keyword, top_k: 2}}\n", "chunking.default.top_k: only used by strategy 'query', this column uses 'keyword' — remove it"),
         ("files: [a.csv]\nschema: {columns: {a: {aliases: b}, b: string}}\n", "schema.columns.a.aliases: 'b' also names column b"),
-        ("files: [a.csv]\ndedup: {num_perm: 100, bands: 16}\n", "dedup.bands: 16 must divide num_perm=100"),
+        ("files: [a.csv]\ndedup: {text: {num_perm: 100, bands: 16}}\n", "dedup.text.bands: 16 must divide num_perm=100"),
         ("", "files: missing: list the landing file globs of this source, e.g. ['customers_*.csv']"),
     ],
 )

@@ -9,7 +9,7 @@ import yaml
 from headwater.config import reference
 from headwater.config.base import ConfigModel, choices
 from headwater.config.chunking import ChunkingOptions, ColumnChunking
-from headwater.config.dedup import DedupOptions
+from headwater.config.dedup import DedupOptions, LinkageOptions, TextDedupOptions
 from headwater.config.finetune import ExportOptions
 from headwater.config.impute import ImputeSpec
 from headwater.config.read import ReadOptions
@@ -22,7 +22,7 @@ from headwater.config.types import TypeOptions
 PROJECT = Path(__file__).resolve().parents[4]
 MODELS = [
     SourceConfig, ReadOptions, SchemaSpec, ColumnSpec, MappingOptions, TypeOptions, ImputeSpec,
-    TextOptions, TextColumnRule, DedupOptions, ChunkingOptions, ColumnChunking, ExportOptions,
+    TextOptions, TextColumnRule, DedupOptions, TextDedupOptions, LinkageOptions, ChunkingOptions, ColumnChunking, ExportOptions,
 ]
 SHIPPED = sorted([*(PROJECT / "config" / "sources").glob("*.yaml"), *(PROJECT / "tests" / "include" / "headwater" / "malformed" / "config").glob("*.yaml")])
 
@@ -82,7 +82,7 @@ def test_source_reference_rows() -> None:
     headings = [line.split(":")[0] for line in text.splitlines() if line.startswith("**")]
     assert headings == [
         "**top level**", "**`read`**", "**`schema`**", "**`schema.columns.<name>`**", "**`mapping`**", "**`types`**",
-        "**`impute.<column>`**", "**`text`**", "**`dedup`**", "**`chunking`**", "**`chunking.default`, `chunking.columns.<column>`**",
+        "**`impute.<column>`**", "**`text`**", "**`dedup`**", "**`dedup.text`**", "**`dedup.linkage`**", "**`chunking`**", "**`chunking.default`, `chunking.columns.<column>`**",
     ]
 
 
@@ -142,11 +142,11 @@ def test_the_schema_accepts_the_shorthands_and_rejects_what_the_models_reject(va
         "types": {"on_error": "drop"},
         "colour": "red",
         "schema": {"columns": {"a": {"typ": "number"}}},
-        "dedup": {"threshold": 0},
+        "dedup": {"text": {"threshold": 0}},
         "chunking": {"columns": {"body": "magic"}},
     }
     assert sorted(".".join(map(str, e.absolute_path)) or e.validator for e in validator.iter_errors(bad)) == [
-        "additionalProperties", "chunking.columns.body", "dedup.threshold", "schema", "types.on_error",
+        "additionalProperties", "chunking.columns.body", "dedup.text.threshold", "schema", "types.on_error",
     ]
 
 

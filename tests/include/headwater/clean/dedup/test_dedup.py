@@ -1,20 +1,17 @@
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
 from headwater.clean.dedup.exact import ExactDuplicates
+from headwater.clean.dedup.fuzzy import NearDuplicateText, RecordLinkage
 from headwater.clean.frame import assign_row_ids, build_frame
-from headwater.clean.steps.base import DUPLICATE_OF, LINE, ROW_ID, SIMILARITY
-from headwater.clean.dedup.index import DedupIndex
+from headwater.clean.steps.base import AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY
 from headwater.clean.dedup.minhash import estimate_similarity, minhash_signatures, shingle_hashes
-from headwater.clean.dedup.near import NearDuplicates
-from headwater.clean.pipeline import attach_index, save_index
-from headwater.layout import Layout
-from headwater.clean.steps.base import CLUSTER_ID
-from headwater.config.dedup import DedupOptions
+from headwater.config.dedup import DedupOptions, LinkageOptions, TextDedupOptions
+from headwater.clean.pipeline import build_steps, run_steps
+from headwater.clean.runner import passes
+from headwater.config.source import SourceConfig
 
 NOTE = "Our trail running shoe is built for long days on rocky ground with sticky rubber lugs that grip wet granite."
 
@@ -24,8 +21,8 @@ def _frame(header: list[str], rows: list[list[str]], source: str = "2026-11-20/x
     return assign_row_ids(df)
 
 
-def _steps(options: DedupOptions | None = None) -> list:
-    return [ExactDuplicates(options), NearDuplicates(options)]
+def _steps(options: DedupOptions | None = None, declared: dict | None = None) -> list:
+    return [ExactDuplicates(options), NearDuplicateText(options, declared), RecordLinkage(options, declared)]
 
 
 def _run(steps: list, df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -54,105 +51,152 @@ def test_equal_texts_share_a_signature_and_estimates_follow_jaccard() -> None:
     assert (minhash_signatures(texts, 128, 5, seed=1) == sig).all()  # deterministic
 
 
-def test_a_typo_in_the_name_is_a_near_duplicate_scored_by_rapidfuzz() -> None:
-    df = _frame(
-        ["customer_id", "full_name", "email", "signup_date"],
-        [
-            ["C-1003", "John Smith", "john.smith@example.net", "2024-03-01"],
-            ["C-1004", "Jon Smith", "john.smith@example.net", "2024-03-01"],
-            ["C-1005", "Joan Smythe", "joan@example.org", "2023-01-09"],
-        ],
-    )
-    kept, dups = _run(_steps(), df)
-    assert kept["customer_id"].tolist() == ["C-1003", "C-1005"]
-    assert dups[LINE].tolist() == [3]
-    assert dups[DUPLICATE_OF].tolist() == [df[ROW_ID][0]] == dups[CLUSTER_ID].tolist()
-    assert dups[SIMILARITY].tolist() == [0.9474]  # fuzz.ratio("jon smith", "john smith"): customer_id is an identifier
+def _clean(header: list[str], rows: list[list[str]], config: dict | None = None):
+    """The whole cleaning pipeline of a source config over one table (run_steps: the table is one batch)."""
+    return run_steps(_frame(header, rows), build_steps(SourceConfig.from_mapping(config or {})))
 
 
-def test_shared_boilerplate_text_with_different_names_is_not_a_duplicate() -> None:
-    df = _frame(
-        ["product_id", "product_name", "description"],
-        [["P-100", "Ridge Runner 2", NOTE + " More at /p/100"], ["P-103", "Summit Lite", NOTE + " More at /p/103"]],
-    )
-    kept, dups = _run(_steps(), df)
-    assert len(kept) == 2 and dups.empty
+def _dups(result) -> list[tuple[int, str]]:
+    d = result.duplicates
+    return list(zip(d[LINE].tolist(), d[DEDUP_JOB].tolist())) if len(d) else []
 
 
-def test_the_same_review_reexported_with_a_missing_rating_is_a_duplicate() -> None:
-    df = _frame(["review_id", "rating", "text", "reviewer"], [["R-701", "4", NOTE, "reviewer_1"], ["R-706", None, "  " + NOTE, "reviewer_1"]])
-    kept, dups = _run(_steps(), df)
-    assert kept["review_id"].tolist() == ["R-701"]
-    assert dups[DUPLICATE_OF].tolist() == [df[ROW_ID][0]]
-    assert dups[SIMILARITY].iloc[0] >= 0.8
+INCIDENT = "Officer applied a wrist lock while the subject resisted arrest outside the station entrance at night."
 
 
-def test_batches_of_one_file_are_compared_with_each_other() -> None:
-    steps = _steps()
-    first = _frame(["name", "note"], [["Ada Lovelace", NOTE], ["Grace Hopper", "asked about the enterprise plan"]])
-    second = _frame(["name", "note"], [["Ada Lovelace", NOTE], ["Ada Lovelace", NOTE.replace("wet", "dry")]])
-    second[LINE] = [10, 11]
-    _run(steps, first)
-    kept, dups = _run(steps, second)
-    assert kept.empty
-    assert dups[LINE].tolist() == [10, 11]
-    assert dups[SIMILARITY].tolist()[0] == 1.0  # exact, found in the first batch
-    assert set(dups[CLUSTER_ID]) == {first[ROW_ID][0]}
+def test_near_text_copy_with_whitespace_is_merged_and_says_why() -> None:
+    result = _clean(["note", "reviewer"], [[NOTE, "r1"], ["  " + NOTE.replace("wet", "dry"), "r1"], ["completely different words about invoices and billing cycles", "r1"]])
+    assert _dups(result) == [(3, "near_text")]
+    row = result.duplicates.iloc[0]
+    assert row[DUPLICATE_OF] == row[CLUSTER_ID] == result.curated[ROW_ID][0]
+    assert row[EVIDENCE] == f"note: Jaccard estimate {row[SIMILARITY]:.2f} >= 0.8" and row[AGREED] == "reviewer"
+    assert 0.8 <= row[SIMILARITY] < 1.0 and pd.isna(row[MATCH_WEIGHT])
 
 
-def test_the_index_links_files_of_a_run_and_runs_in_order(tmp_path: Path) -> None:
-    rows = [["Ada Lovelace", NOTE]]
-
-    def clean(source: str, data: list[list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        steps = _steps()
-        state = attach_index(steps, Layout(tmp_path), source)
-        kept, dups = _run(steps, _frame(["name", "note"], data, source))
-        save_index(state, Layout(tmp_path), source)
-        return kept, dups
-
-    a_kept, _ = clean("2026-11-20/a.csv", rows)
-    _, b_dups = clean("2026-11-20/b.csv", [["Ada Lovelase", NOTE]])  # a later file of the same run
-    _, c_dups = clean("2026-11-21/c.csv", rows)  # a later run: exact match of a's row
-    _, rerun = clean("2026-11-20/a.csv", rows)  # a file never sees its own previous shard
-    _, early = clean("2026-11-19/z.csv", rows)  # an earlier date (a backfill) never sees later files
-    assert b_dups[DUPLICATE_OF].tolist() == a_kept[ROW_ID].tolist() == c_dups[DUPLICATE_OF].tolist()
-    assert c_dups[SIMILARITY].tolist() == [1.0]
-    assert rerun.empty and early.empty
-    # Order, not timing, decides: once the earlier date exists, re-running a.csv defers to it.
-    _, after_backfill = clean("2026-11-20/a.csv", rows)
-    assert after_backfill[CLUSTER_ID].tolist() == [_frame(["name", "note"], rows, "2026-11-19/z.csv")[ROW_ID][0]]
-    assert DedupIndex(Layout(tmp_path)).shard_path("2026-11-20/a.csv") == tmp_path / "dedup_index" / "date=2026-11-20" / "a.csv.parquet"
+@pytest.mark.parametrize(
+    ("column", "a", "b"),
+    [
+        ("sex", "Male", "Female"),  # a category
+        ("incident_date", "2021-03-04", "2021-03-05"),  # the day
+        ("restraint", "Conscious", "Unconscious"),  # a category that is one prefix away
+        ("transaction_id", "TX-88121", "TX-88122"),  # an event key (named *_id)
+        ("reason_code", "A1", "A2"),  # a code column
+        ("amount", "12.50", "12.51"),  # a number beyond the (zero) tolerance
+    ],
+)
+def test_same_text_but_a_difference_where_it_matters_is_never_merged(column: str, a: str, b: str) -> None:
+    result = _clean(["rownames", column, "narrative"], [["1", a, INCIDENT], ["2", b, INCIDENT]])
+    assert _dups(result) == [] and len(result.curated) == 2
 
 
-def test_scope_file_keeps_files_apart(tmp_path: Path) -> None:
-    opts = DedupOptions(scope="file")
-    for source in ("2026-11-20/a.csv", "2026-11-20/b.csv"):
-        steps = _steps(opts)
-        state = attach_index(steps, Layout(tmp_path), source)
-        kept, dups = _run(steps, _frame(["name", "note"], [["Ada", NOTE]], source))
-        save_index(state, Layout(tmp_path), source)
-        assert len(kept) == 1 and dups.empty
+def test_the_same_difference_merges_when_the_config_says_it_may_differ() -> None:
+    rows = [["1", "TX-88121", INCIDENT], ["2", "TX-88122", INCIDENT]]
+    assert _dups(_clean(["rownames", "transaction_id", "narrative"], rows, {"dedup": {"may_differ": ["transaction_id"]}})) == [(3, "near_text")]
 
 
-def test_every_row_is_kept_or_recorded_once() -> None:
-    rng = np.random.default_rng(0)
-    words = [f"w{i}" for i in range(300)]
-    rows = [[f"name {i % 50}", " ".join(rng.choice(words, 12))] for i in range(400)]
-    df = _frame(["name", "note"], rows)
-    kept, dups = _run(_steps(), df)
-    assert len(kept) + len(dups) == len(df)
-    assert set(kept[LINE]).isdisjoint(dups[LINE]) if len(dups) else True
+def test_a_row_counter_is_never_evidence_either_way() -> None:
+    # rownames 20591 vs 20594 differs, yet the rows are the same report: the counter does not veto;
+    # and two different reports are not made equal by anything the counter says
+    rows = [["20591", "Male", INCIDENT], ["20594", "Male", INCIDENT], ["20595", "Male", "A dog was reported loose in the park near the fountain by a jogger at dawn."]]
+    assert _dups(_clean(["rownames", "sex", "narrative"], rows)) == [(3, "near_text")]
+    assert _dups(_clean(["unnamed_0", "sex", "narrative"], rows)) == [(3, "near_text")]
+    assert _dups(_clean(["seq", "sex", "narrative"], rows)) == [(3, "near_text")]  # rising dense integers
+
+
+def test_short_records_are_not_merged_by_default() -> None:
+    # two schools with the same score; two card purchases with the same amount and merchant
+    schools = _clean(["rownames", "dba", "score", "grade"], [["20591", "PS 101 School", "12", "A"], ["20594", "PS 110 School", "12", "A"]])
+    cards = _clean(["transaction_id", "merchant", "amount"], [["T-1", "Coffee Bar", "4.50"], ["T-2", "Coffee Bar", "4.50"]])
+    assert _dups(schools) == [] and _dups(cards) == []
+
+
+def test_record_linkage_merges_one_person_under_two_spellings_with_per_field_evidence() -> None:
+    config = {"dedup": {"may_differ": ["customer_id"], "linkage": {"fields": ["full_name", "email", "signup_date"], "threshold": 0.9}}}
+    header = ["customer_id", "full_name", "email", "signup_date"]
+    rows = [
+        ["C-1003", "John Smith", "john.smith@example.net", "2024-03-01"],
+        ["C-1004", "Jon Smith", "john.smith@example.net", "2024-03-01"],
+        ["C-1005", "Joan Smythe", "joan@example.org", "2023-01-09"],
+        ["C-1006", "Ada Lovelace", "ada@example.com", "2024-01-15"],
+        ["C-1007", "Grace Hopper", "grace@example.org", "2024-02-15"],
+    ]
+    result = _clean(header, rows, config)
+    assert _dups(result) == [(3, "linkage")]
+    row = result.duplicates.iloc[0]
+    assert row[DUPLICATE_OF] == result.curated[ROW_ID][0]
+    assert row[AGREED] == "full_name, email, signup_date"
+    assert [part.rsplit(" ", 1)[0] for part in row[EVIDENCE].split("; ")] == [
+        "full_name jaro_winkler>=0.92", "email exact", "signup_date exact",
+    ]
+    assert row[SIMILARITY] >= 0.9 and row[MATCH_WEIGHT] > 3.0
+    # without may_differ the distinct customer_id (a key) vetoes the merge
+    del config["dedup"]["may_differ"]
+    assert _dups(_clean(header, rows, config)) == []
+
+
+def test_record_linkage_veto_on_a_category_outside_the_fields() -> None:
+    config = {"dedup": {"linkage": {"fields": ["name", "birth_date"], "threshold": 0.5}}}
+    rows = [["Sam Taylor", "1990-01-02", "Male"], ["Sam Tailor", "1990-01-02", "Female"], ["Sam Taylor", "1990-01-02", "Male "]]
+    assert _dups(_clean(["name", "birth_date", "sex"], rows, config)) == [(4, "exact")]
+    rows[2][0] = "Sam Tayler"
+    assert _dups(_clean(["name", "birth_date", "sex"], rows, config)) == [(4, "linkage")]
+
+
+def test_fields_named_id_or_code_are_compared_not_dropped() -> None:
+    config = {"dedup": {"linkage": {"fields": ["name", "member_code"], "threshold": 0.5}}}
+    rows = [["Sam Taylor", "M-1001"], ["Sam Taylor ", "M-1001"], ["Sam Tailor", "M-1001"], ["Sam Taylor", "Z-9999"]]
+    result = _clean(["name", "member_code"], rows, config)
+    assert _dups(result) == [(3, "exact"), (4, "linkage")]
+    assert result.duplicates[EVIDENCE].iloc[1].split("; ")[1].startswith("member_code exact")
+
+
+def _batched(header: list[str], rows: list[list[str]], size: int, config: dict) -> list[tuple[int, str, str]]:
+    """The duplicates (line, job, partner line) of one table run in batches of ``size`` through the clean runner's two passes."""
+    steps = build_steps(SourceConfig.from_mapping(config))
+    df = _frame(header, rows)
+    found = []
+    for part in passes(steps):
+        fit_step = part[0] if getattr(part[0], "needs_fit", False) else None
+        if fit_step is not None:
+            fit_step.fit({c: df[c] for c in df.columns})
+        kept = []
+        for lo in range(0, len(df), size):
+            result = run_steps(df.iloc[lo : lo + size].reset_index(drop=True), part)
+            kept.append(result.curated)
+            if len(result.duplicates):
+                by_id = dict(zip(df[ROW_ID], df[LINE]))
+                found += [(int(n), j, by_id[p]) for n, j, p in zip(result.duplicates[LINE], result.duplicates[DEDUP_JOB], result.duplicates[DUPLICATE_OF])]
+        df = pd.concat(kept, ignore_index=True)
+        df = df.drop(columns=[c for c in df.columns if c.endswith("__imputed")])
+    return sorted(found)
+
+
+def test_duplicates_do_not_depend_on_the_batch_size() -> None:
+    rng = np.random.default_rng(7)
+    words = [f"word{i}" for i in range(40)]
+    base = [" ".join(rng.choice(words, 14)) for _ in range(6)]
+    rows = []
+    for i in range(30):
+        text = base[i % 6] if i % 4 else base[i % 6] + " extra"
+        rows.append([str(i + 1), ["red", "blue"][i % 2 if i < 20 else 0], text, "12.5" if i != 13 else "twelve"])
+    config = {"schema": {"columns": {"rownames": "integer", "colour": "string", "note": "text", "size": "number"}}}
+    one = _batched(["rownames", "colour", "note", "size"], rows, 30, config)
+    assert one == _batched(["rownames", "colour", "note", "size"], rows, 2, config) == _batched(["rownames", "colour", "note", "size"], rows, 7, config)
+    assert len(one) == 20 and {job for _, job, _ in one} == {"near_text"}
+    assert all(line != 15 for line, _, _ in one)  # size "twelve" (kept in size__raw) differs from 12.5: vetoed
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"threshold": 0}, "threshold: 0 must be in \\(0, 1\\]"),
-        ({"threshold": 1.5}, "threshold: 1.5 must be in \\(0, 1\\]"),
-        ({"bands": 7}, "bands: 7 must divide num_perm=128"),
+        ({"text": {"threshold": 0}}, "text.threshold: 0 must be in \\(0, 1\\]"),
+        ({"text": {"threshold": 1.5}}, "text.threshold: 1.5 must be in \\(0, 1\\]"),
+        ({"text": {"bands": 7}}, "text.bands: 7 must divide num_perm=128"),
         ({"scope": "galaxy"}, "scope: 'galaxy' is not one of file, run, history"),
-        ({"shingle_size": 9}, "shingle_size: 9 must be in \\[1, 8\\]"),
-        ({"columns": "notes"}, "columns: expected a list of column names"),
+        ({"text": {"shingle_size": 9}}, "text.shingle_size: 9 must be in \\[1, 8\\]"),
+        ({"text": {"columns": "notes"}}, "text.columns: expected a list of column names"),
+        ({"linkage": {"threshold": 1}}, "linkage.threshold: 1 must be in \\(0, 1\\)"),
+        ({"may_differ": "id"}, "may_differ: expected a list of column names"),
     ],
 )
 def test_options_are_validated_naming_the_key(kwargs: dict, message: str) -> None:
@@ -161,5 +205,7 @@ def test_options_are_validated_naming_the_key(kwargs: dict, message: str) -> Non
 
 
 def test_unknown_compare_columns_fail_naming_them() -> None:
-    with pytest.raises(ValueError, match="dedup.columns: nope not in the data"):
-        NearDuplicates(DedupOptions(columns=["nope"])).apply(_frame(["name"], [["Ada"]]))
+    with pytest.raises(ValueError, match="dedup.text.columns: nope not in the data"):
+        NearDuplicateText(DedupOptions(text=TextDedupOptions(columns=["nope"]))).apply(_frame(["name"], [["Ada"]]))
+    with pytest.raises(ValueError, match="dedup.linkage: nope not in the data"):
+        RecordLinkage(DedupOptions(linkage=LinkageOptions(fields=["nope"]))).apply(_frame(["name"], [["Ada"]]))

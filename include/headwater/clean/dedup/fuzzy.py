@@ -1,0 +1,147 @@
+"""The two fuzzy dedup steps of one file: near-duplicate text and record linkage.
+
+Both decide on the whole file, never on one batch: they declare ``needs_fit``, so the clean
+runner (headwater.clean.runner) runs the steps before them over every batch, then calls ``fit``
+with whole columns (file order) of the rows those steps kept; ``fit`` finds every duplicate of
+the file (headwater.clean.dedup.matching), and ``apply`` then splits each batch by those
+decisions. So the duplicates do not depend on the batch size. Called on a batch without ``fit``
+(``run_steps`` on one table), a step decides on that batch alone.
+
+Duplicates carry ``_duplicate_of`` and ``_cluster_id`` (the kept row: the leader rule makes it the
+representative), ``_similarity``, ``_dedup_job``, ``_match_weight`` (linkage), ``_evidence`` and
+``_agreed`` (headwater.clean.steps.base).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from headwater.clean.dedup.columns import ColumnRoles, Vetoes, decide_roles
+from headwater.clean.dedup.matching import Matches, link, near_text, text_signatures
+from headwater.clean.steps.base import (
+    AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY, StepOutput,
+)
+from headwater.config.dedup import DedupOptions
+
+
+class _WholeFileStep:
+    """Decide on whole columns in ``fit``; ``apply`` moves the decided rows of each batch to the duplicates."""
+
+    name = ""
+    job = ""
+
+    def __init__(self, options: DedupOptions | None = None, declared: Mapping[str, str] | None = None) -> None:
+        self.options = options if isinstance(options, DedupOptions) else DedupOptions()
+        self.declared = dict(declared or {})
+        self.roles: ColumnRoles | None = None
+        self.found: dict[int, tuple[str, float, float, str | None, str | None]] | None = None  # line -> decision
+        self.stats: dict[str, int] = {}
+
+    @property
+    def enabled(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def needs_fit(self) -> bool:
+        return self.enabled
+
+    def matches(self, columns: Mapping[str, pd.Series], roles: ColumnRoles) -> Matches:
+        raise NotImplementedError
+
+    def fit(self, columns: Mapping[str, pd.Series]) -> None:
+        """Find the file's duplicates from whole columns (file order), kept for ``apply``.
+
+        Raises ValueError when a configured column is not in the data.
+        """
+        t = self.options.text
+        columns = {c: pd.Series(columns[c]).reset_index(drop=True) for c in columns}  # each column read once
+        self.roles = decide_roles(columns, self.declared, t.columns, t.min_chars, t.min_words)
+        lines = pd.Series(columns[LINE]).to_numpy(dtype=np.int64)
+        row_ids = pd.Series(columns[ROW_ID]).astype(str).tolist()
+        found = self.matches(columns, self.roles)
+        self.stats = {"candidate_pairs": found.candidates, "vetoed_pairs": found.vetoed}
+        self.found = {}
+        for row in found.duplicates.tolist():
+            partner = row_ids[int(found.partner[row])]
+            self.found[int(lines[row])] = (partner, float(found.similarity[row]), float(found.weight[row]), found.evidence[row], found.agreed[row])
+
+    def apply(self, df: pd.DataFrame) -> StepOutput:
+        if not self.enabled or df.empty:
+            return StepOutput(df)
+        if self.found is None or getattr(self, "_per_batch", False):  # not fitted by the runner: this batch is the table
+            self._per_batch = True
+            self.fit({c: df[c].reset_index(drop=True) for c in df.columns})
+        assert self.found is not None
+        dup = df[LINE].astype("int64").isin(list(self.found)).to_numpy()
+        if not dup.any():
+            return StepOutput(df)
+        dups = df[dup].copy()
+        decided = [self.found[int(line)] for line in dups[LINE]]
+        dups[DUPLICATE_OF] = [d[0] for d in decided]
+        dups[CLUSTER_ID] = [d[0] for d in decided]
+        dups[SIMILARITY] = [d[1] for d in decided]
+        dups[DEDUP_JOB] = self.job
+        dups[MATCH_WEIGHT] = [d[2] for d in decided]
+        dups[EVIDENCE] = [d[3] for d in decided]
+        dups[AGREED] = [d[4] for d in decided]
+        return StepOutput(df[~dup], duplicates=dups)
+
+
+class NearDuplicateText(_WholeFileStep):
+    """Near-duplicate text: rows whose free text is a near copy (MinHash LSH, Jaccard estimate) of
+    an earlier kept row's, and whose other columns agree (vetoes; ``dedup.may_differ`` excepted).
+
+    The datatrove / text-dedup job (Broder 1997, "On the resemblance and containment of
+    documents"; MinHash LSH as in Leskovec, Rajaraman & Ullman, "Mining of Massive Datasets", ch. 3).
+    On by default; compares the schema's ``text`` columns, or without a schema the columns that
+    read as prose, or ``dedup.text.columns``. A file without free text has nothing to compare.
+    """
+
+    name = "near_duplicate_text"
+    job = "near_text"
+
+    @property
+    def enabled(self) -> bool:
+        t = self.options.text
+        if not t.enabled:
+            return False
+        if t.columns is not None:
+            return bool(t.columns)
+        return not self.declared or "text" in self.declared.values()
+
+    def matches(self, columns: Mapping[str, pd.Series], roles: ColumnRoles) -> Matches:
+        n = len(columns[LINE])
+        text = list(roles.text)
+        if not text:
+            return Matches.none(n)
+        exclude = set(self.options.may_differ)
+        vetoes = Vetoes.build(columns, roles.vetoing(exclude), set(roles.numeric), self.options.linkage.numeric_tolerance)
+        sig8, bands, valid = text_signatures(columns, text, self.options.text)
+        return near_text(sig8, bands, valid, vetoes, self.options.text, text)
+
+
+class RecordLinkage(_WholeFileStep):
+    """Record linkage (entity resolution) over ``dedup.linkage.fields``: Fellegi-Sunter match
+    weights from per-field comparison levels, blocking rules for candidate pairs, vetoes on every
+    other column but free text and ``dedup.may_differ``. Off until ``dedup.linkage.fields`` is set.
+
+    Sources: Fellegi & Sunter (1969); splink's comparison levels and EM training
+    (https://moj-analytical-services.github.io/splink/); headwater.clean.dedup.fellegi_sunter.
+    """
+
+    name = "record_linkage"
+    job = "linkage"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.options.linkage.fields)
+
+    def matches(self, columns: Mapping[str, pd.Series], roles: ColumnRoles) -> Matches:
+        n = len(columns[LINE])
+        lk = self.options.linkage
+        exclude = set(self.options.may_differ) | set(lk.fields)
+        vetoes = Vetoes.build(columns, roles.vetoing(exclude), set(roles.numeric), lk.numeric_tolerance)
+        return link(columns, n, lk, vetoes)

@@ -1,0 +1,206 @@
+"""The two fuzzy jobs over a whole table: near-duplicate text and record linkage.
+
+Both take a table whose rows are in precedence order (row 0 first), find candidate pairs
+(MinHash LSH buckets; blocking rules), score them (Jaccard estimate; Fellegi-Sunter match
+probability), veto pairs that differ where it matters (headwater.clean.dedup.columns.Vetoes),
+let a threshold decide, and apply the leader rule (headwater.clean.dedup.pairs). They are used
+by the clean steps on one file (headwater.clean.dedup.text, .linkage) and by the date's link
+step across files (headwater.clean.link). ``allow`` restricts which pairs count (cross-file:
+only pairs of two different files); ``kept_before`` fixes rows already decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from headwater.clean.dedup.columns import Vetoes, factorized
+from headwater.clean.dedup.fellegi_sunter import Model, fit, prepare, probability
+from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text
+from headwater.clean.dedup.pairs import block_pairs, count_pairs, leaders, unique_pairs
+from headwater.config.dedup import LinkageOptions, TextDedupOptions
+
+TEXT_BUCKET_CAP = 100  # an LSH bucket with more rows is compared with its first 100 rows only (boilerplate)
+PAIR_FLOOR = 10_000  # an automatic blocking rule making this many pairs or fewer is always affordable (small tables)
+Allow = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass
+class Matches:
+    """Per row of the table: the kept row it duplicates (-1: kept), the score, and the evidence."""
+
+    partner: np.ndarray  # int64
+    similarity: np.ndarray  # float64: Jaccard estimate or match probability (NaN for kept rows)
+    weight: np.ndarray  # float64: match weight in bits (NaN: not record linkage, or kept)
+    evidence: list[str | None]
+    agreed: list[str | None]
+    candidates: int = 0  # candidate pairs scored
+    vetoed: int = 0  # pairs above the threshold that a veto stopped
+    model: Model | None = None
+
+    @classmethod
+    def none(cls, n: int) -> Matches:
+        return cls(np.full(n, -1, np.int64), np.full(n, np.nan), np.full(n, np.nan), [None] * n, [None] * n)
+
+    @property
+    def duplicates(self) -> np.ndarray:
+        return np.nonzero(self.partner >= 0)[0]
+
+
+def _filter(a: np.ndarray, b: np.ndarray, allow: Allow | None) -> tuple[np.ndarray, np.ndarray]:
+    if allow is None or not len(a):
+        return a, b
+    keep = allow(a, b)
+    return a[keep], b[keep]
+
+
+# ------------------------------------------------------------------ near-duplicate text
+
+
+def text_signatures(frame: Mapping[str, pd.Series], columns: list[str], options: TextDedupOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(8-bit signatures n x num_perm, band keys n x bands, has text) of the rows' joined free text."""
+    df = pd.DataFrame({c: frame[c] for c in columns})
+    sig = minhash_signatures(record_text(df, columns), options.num_perm, options.shingle_size, options.seed)
+    valid = sig[:, 0] != EMPTY if len(sig) else np.zeros(0, dtype=bool)
+    return (sig & np.uint32(0xFF)).astype(np.uint8), band_keys(sig, options.bands, options.seed), valid
+
+
+def near_text(
+    sig8: np.ndarray, bands: np.ndarray, valid: np.ndarray, vetoes: Vetoes, options: TextDedupOptions, text_columns: list[str],
+    allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
+) -> Matches:
+    """Near copies of free text: rows sharing an LSH band are candidates, the Jaccard estimate of
+    their shingles must reach ``options.threshold``, and no vetoing column may differ.
+
+    ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
+    """
+    n = len(sig8)
+    parts_a, parts_b = [], []
+    for k in range(bands.shape[1] if n else 0):
+        codes = pd.factorize(pd.Series(bands[:, k]))[0].astype(np.int64)
+        codes[~valid] = -1
+        i, j, _ = block_pairs(codes, TEXT_BUCKET_CAP, big="leaders", later=later)
+        parts_a.append(i)
+        parts_b.append(j)
+    if not parts_a:
+        return Matches.none(n)
+    a, b = unique_pairs(np.concatenate(parts_a), np.concatenate(parts_b))
+    a, b = _filter(a, b, allow)
+    found = Matches.none(n)
+    found.candidates = len(a)
+    if not len(a):
+        return found
+    jaccard = estimate_similarity(sig8[a], sig8[b])
+    above = jaccard >= options.threshold
+    vetoed = vetoes.check(a[above], b[above])
+    found.vetoed = int(vetoed.sum())
+    ok = np.nonzero(above)[0][~vetoed]
+    a, b, jaccard = a[ok], b[ok], jaccard[ok]
+    rule = leaders(n, a, b, jaccard, kept_before)
+    rows = np.nonzero(rule.partner >= 0)[0]
+    ks = rule.pair[rows]
+    label = ", ".join(text_columns)
+    found.partner[rows] = rule.partner[rows]
+    found.similarity[rows] = np.round(jaccard[ks], 4)
+    for row, score, agreed in zip(rows.tolist(), jaccard[ks].tolist(), vetoes.agreed(a[ks], b[ks])):
+        found.evidence[row] = f"{label}: Jaccard estimate {score:.2f} >= {options.threshold}"
+        found.agreed[row] = ", ".join(agreed) or None
+    return found
+
+
+# ------------------------------------------------------------------ record linkage
+
+
+def default_rules(fields: list[str]) -> list[list[str]]:
+    """Each field alone, then each two consecutive fields (a pair rescues a field whose blocks are too big)."""
+    return [[f] for f in fields] + [[x, y] for x, y in zip(fields, fields[1:])]
+
+
+def rule_codes(values: Mapping[str, np.ndarray], rule: list[str]) -> np.ndarray:
+    """One block code per row for a rule (rows missing any of its fields: -1)."""
+    codes = values[rule[0]].copy()
+    for name in rule[1:]:
+        other = values[name]
+        missing = (codes < 0) | (other < 0)
+        codes = pd.factorize(pd.Series(codes * (int(other.max()) + 2) + other))[0].astype(np.int64)
+        codes[missing] = -1
+    return codes
+
+
+def affordable_rules(values: Mapping[str, np.ndarray], fields: list[str], n: int, options: LinkageOptions,
+                     later: np.ndarray | None = None) -> list[list[str]]:
+    """The automatic blocking rules (``default_rules``) that make at most ``options.max_pairs_per_row``
+    pairs per row (and never fewer than ``PAIR_FLOOR``): a rule on a too common value (a state, a
+    sex) would compare most of the table with itself; the narrower two-field rules cover it. When
+    no rule is affordable, the one that makes the fewest pairs. Counted, not made (``count_pairs``).
+    """
+    budget = max(PAIR_FLOOR, options.max_pairs_per_row * n)
+    rules = default_rules(fields)
+    counts = [count_pairs(rule_codes(values, r), options.max_block_size, later) for r in rules]
+    chosen = [r for r, c in zip(rules, counts) if c <= budget]
+    return chosen or [rules[int(np.argmin(counts))]]
+
+
+def link(
+    frame: Mapping[str, pd.Series], n: int, options: LinkageOptions, vetoes: Vetoes,
+    allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
+) -> Matches:
+    """Record linkage over ``options.fields``: blocking rules give candidate pairs, a Fellegi-Sunter
+    model fitted on this table (u from random pairs and term frequencies, m by EM) scores them,
+    the match probability must reach ``options.threshold`` and no vetoing column may differ.
+
+    ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
+    Raises ValueError naming fields (or blocking columns) that are not in the table.
+    """
+    fields = list(options.fields)
+    explicit = options.blocking
+    missing = sorted({c for c in [*fields, *(c for r in explicit or [] for c in r)] if c not in frame})
+    if missing:
+        raise ValueError(f"dedup.linkage: {', '.join(missing)} not in the data (columns: {', '.join(frame)})")
+    if n < 2:  # a header-only or one-row table has no pair
+        return Matches.none(n)
+    prepared = prepare(frame, fields)
+    codes = {f.name: f.codes for f in prepared}
+    codes.update({c: factorized(frame[c])[0] for r in explicit or [] for c in r if c not in codes})
+    rules = explicit if explicit is not None else affordable_rules(codes, fields, n, options, later)
+    parts_a, parts_b = [], []
+    for rule in rules:
+        i, j, _ = block_pairs(rule_codes(codes, list(rule)), options.max_block_size, later=later)
+        parts_a.append(i)
+        parts_b.append(j)
+    a, b = unique_pairs(np.concatenate(parts_a), np.concatenate(parts_b)) if parts_a else (np.zeros(0, np.int64),) * 2
+    a, b = _filter(a, b, allow)
+    model, gamma = fit(prepared, n, a, b, options.em_iterations, options.date_tolerance_days, options.numeric_tolerance)
+    found = Matches.none(n)
+    found.candidates, found.model = len(a), model
+    if not len(a):
+        return found
+    weight = model.weights(gamma, a)
+    prob = probability(weight)
+    above = np.nonzero(prob >= options.threshold)[0]
+    vetoed = vetoes.check(a[above], b[above])
+    found.vetoed = int(vetoed.sum())
+    ok = above[~vetoed]
+    rule = leaders(n, a[ok], b[ok], prob[ok], kept_before)
+    rows = np.nonzero(rule.partner >= 0)[0]
+    ks = ok[rule.pair[rows]]
+    found.partner[rows] = rule.partner[rows]
+    found.similarity[rows] = np.round(prob[ks], 6)
+    found.weight[rows] = np.round(weight[ks], 4)
+    field_w = model.field_weights(gamma[ks], a[ks])
+    names = [[f.name for f in prepared], [[lv[0] for lv in f.levels] for f in prepared]]
+    for row, levels, weights, agreed in zip(rows.tolist(), gamma[ks].tolist(), field_w.tolist(), vetoes.agreed(a[ks], b[ks])):
+        parts, same = [], []
+        for name, level_names, level, w in zip(names[0], names[1], levels, weights):
+            if level < 0:
+                parts.append(f"{name} missing")
+                continue
+            parts.append(f"{name} {level_names[level]} {w:+.2f}")
+            if level_names[level] != "else":
+                same.append(name)
+        found.evidence[row] = "; ".join(parts)
+        found.agreed[row] = ", ".join(same + agreed) or None
+    return found

@@ -1,0 +1,379 @@
+"""The date's link step: duplicates across files, once every file of the date is cleaned.
+
+Why a step per date and not per file: a file can only be compared with files that were already
+cleaned, and the mapped clean tasks of a date run in any order, so a per-file comparison with
+"the files before it" depends on which task finished first. This step runs after all of them
+(headwater_ingest's ``link`` task, before chunk and embed) and compares the files in one fixed
+order, so the curated rows are the same whatever order the tasks ran in, and a re-run writes the
+same bytes.
+
+* **Which files**: only files of the same source mapped to the same canonical schema (without a
+  schema: the same column names) are compared: ``x,y`` in one file never matches ``p,q`` in another.
+* **Order**: earlier dates win (their curated tables, within ``dedup.history_days``, when
+  ``dedup.scope`` is ``history``), then file name, then line. A row is a duplicate when it matches a
+  kept row of another file that comes before it (the leader rule, headwater.clean.dedup.pairs).
+* **Jobs**: the file's three jobs, in order: exact, near-duplicate text, record linkage, with the
+  source's ``dedup`` settings; their duplicates are recorded with ``_dedup_job`` = ``cross_file_<job>``.
+* **Idempotent**: the step starts from each file's own clean result (its curated rows plus the
+  rows an earlier link run moved away) and rewrites the curated and duplicates Parquet and the
+  manifest only when the outcome changed.
+* **Date order**: ``files_to_index`` links the later dates within ``dedup.history_days`` of a
+  date that changed again, so dates run in any order end in the same bytes.
+* **Clusters**: ``_cluster_id`` is the kept row at the end of each duplicate's chain, also when
+  the row a within-file duplicate points at became a cross-file duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import date as _date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from headwater.clean.dedup.columns import Vetoes, decide_roles
+from headwater.clean.dedup.exact import exact_keys
+from headwater.clean.dedup.matching import Matches, link, near_text, text_signatures
+from headwater.clean.dedup.pairs import block_pairs, cluster_roots, leaders, unique_pairs
+from headwater.clean.steps.base import (
+    AGREED, CLUSTER_ID, DEDUP_COLUMNS, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY,
+)
+from headwater.config.settings import Settings
+from headwater.config.source import SourceConfig, load_sources
+from headwater.layout import Layout
+from headwater.manifest import EMPTY, OK, FileRef, check_owner, layout
+from headwater.storage import atomic_path, read_json, write_json
+
+CROSS = "cross_file_"
+EXACT_BLOCK_CAP = 10_000  # rows sharing one content key compared with its first 10,000 only
+
+
+def group_key(manifest: dict[str, Any]) -> tuple[str, str]:
+    """(source name, canonical schema) of a cleaned file: files compare only within one group.
+
+    Without a schema the column names stand for it (``columns:a,b,c``).
+    """
+    source = (manifest.get("source_config") or {}).get("name") or "default"
+    if manifest.get("schema"):
+        return source, f"schema:{manifest['schema']}"
+    names = [c.get("canonical") or c.get("standardized") for c in manifest.get("columns", [])]
+    return source, "columns:" + ",".join(str(n) for n in names)
+
+
+def _cleaned(lay: Layout, name: str) -> dict[str, Any] | None:
+    """The manifest of ``name`` (a landing record of ``lay``'s date) when its clean stage finished, else None.
+
+    Raises KeyCollision (headwater.manifest.check_owner) when another landing file's manifest sits at its key.
+    """
+    path = lay.manifest(FileRef(str(lay.date), name).key)
+    manifest = read_json(path)
+    if not manifest or manifest.get("status") != OK or "clean" not in manifest.get("stages", {}):
+        return None
+    return check_owner(manifest, FileRef(str(lay.date), name), path)
+
+
+def _own_rows(lay: Layout, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the file's clean result: curated rows plus rows a link run moved away, by line; its within-file duplicates)."""
+    curated = pd.read_parquet(lay.curated(key))
+    path = lay.duplicates(key)
+    dups = pd.read_parquet(path) if path.exists() else pd.DataFrame()
+    if len(dups) and DEDUP_JOB in dups.columns:
+        moved = dups[DEDUP_JOB].astype(str).str.startswith(CROSS)
+        back = dups[moved].drop(columns=[c for c in DEDUP_COLUMNS if c in dups.columns])
+        dups = dups[~moved]
+        if len(back):
+            curated = pd.concat([curated, back[[c for c in curated.columns if c in back.columns]]], ignore_index=True)
+            curated = curated.sort_values(LINE, kind="stable").reset_index(drop=True)
+    return curated, dups.reset_index(drop=True)
+
+
+def _history(settings: Settings, date: str, group: tuple[str, str], days: int) -> list[pd.DataFrame]:
+    """Curated tables of earlier dates (within ``days``) in ``group``: oldest date first, then file name."""
+    root = layout(settings)
+    found = []
+    current = _date.fromisoformat(date)
+    for day, key in root.table_keys("curated"):
+        try:
+            age = (current - _date.fromisoformat(day)).days
+        except ValueError:
+            continue
+        if not 0 < age <= days:
+            continue
+        lay = root.on(day)
+        manifest = read_json(lay.manifest(key))
+        if manifest and manifest.get("status") == OK and group_key(manifest) == group:
+            found.append((day, manifest.get("file", key), lay.curated(key)))
+    return [pd.read_parquet(path) for _, _, path in sorted(found)]
+
+
+def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: SourceConfig) -> tuple[pd.DataFrame, list[Matches | None]]:
+    """Run the three jobs over ``tables`` (precedence order) allowing only pairs of two different
+    tables whose later row belongs to a ``current`` table. Returns the combined table and, per job
+    (exact, near_text, linkage; None when off), the matches over its rows."""
+    combined = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    n = len(combined)
+    owner = np.repeat(np.arange(len(tables)), [len(t) for t in tables])
+    is_current = np.repeat(np.array(current, dtype=bool), [len(t) for t in tables])
+
+    def allow(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (owner[a] != owner[b]) & is_current[b]
+
+    opts = config.dedup
+    columns = {c: combined[c] for c in combined.columns}
+    roles = decide_roles(columns, config.declared_types, opts.text.columns, opts.text.min_chars, opts.text.min_words)
+    counters = set(roles.counters)
+    for t in tables:  # a counter rises within each file, not across them
+        per_file = decide_roles({c: t[c].reset_index(drop=True) for c in t.columns}, config.declared_types, opts.text.columns,
+                                opts.text.min_chars, opts.text.min_words)
+        counters |= set(per_file.counters)
+    kept = np.ones(n, dtype=bool)
+    results: list[Matches | None] = []
+    # exact: the same content key
+    if opts.exact and n:
+        codes = pd.factorize(pd.Series(exact_keys(combined)))[0].astype(np.int64)
+        a, b, _ = block_pairs(codes, EXACT_BLOCK_CAP, big="leaders", later=is_current)
+        a, b = unique_pairs(a, b)
+        ok = allow(a, b)
+        rule = leaders(n, a[ok], b[ok], np.ones(int(ok.sum())), kept)
+        exact = Matches.none(n)
+        dup = rule.partner >= 0
+        exact.partner[dup], exact.similarity[dup] = rule.partner[dup], 1.0
+        for row in np.nonzero(dup)[0].tolist():
+            exact.evidence[row] = "every data column equal"
+        kept &= ~dup
+        results.append(exact)
+    else:
+        results.append(None)
+    vetoing = [c for c in roles.vetoing(set(opts.may_differ)) if c not in counters]
+    text = list(roles.text)
+    if opts.text.enabled and text and n:
+        vetoes = Vetoes.build(columns, vetoing, set(roles.numeric), opts.linkage.numeric_tolerance)
+        sig8, bands, valid = text_signatures(columns, text, opts.text)
+        found = near_text(sig8, bands, valid, vetoes, opts.text, text, allow, kept, later=is_current)
+        kept &= found.partner < 0
+        results.append(found)
+    else:
+        results.append(None)
+    if opts.linkage.fields and n:
+        fields = set(opts.linkage.fields)
+        vetoes = Vetoes.build(columns, [c for c in vetoing if c not in fields], set(roles.numeric), opts.linkage.numeric_tolerance)
+        found = link(columns, n, opts.linkage, vetoes, allow, kept, later=is_current)
+        results.append(found)
+    else:
+        results.append(None)
+    return combined, results
+
+
+def cleaned_files(settings: Settings, date: str, statuses: tuple[str, ...] = (OK,)) -> list[str]:
+    """Names of the date's landing records whose clean stage finished with a status in ``statuses``,
+    sorted. The default (ok) is what the link step compares; ok and empty is what chunk and embed
+    take (embed records a finished file in the ledger, an empty one too)."""
+    folder = layout(settings, date).manifests_dir()
+    names = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        manifest = read_json(path) or {}
+        if manifest.get("status") in statuses and "clean" in manifest.get("stages", {}) and manifest.get("file"):
+            names.append(str(manifest["file"]))
+    return sorted(names)
+
+
+def history_reach(sources: Any) -> int:
+    """Days a date's link result reaches forward: the longest ``dedup.history_days`` of a source with scope ``history``."""
+    configs = [*sources.configs, sources.fallback]
+    return max((c.dedup.history_days for c in configs if c.dedup.scope == "history"), default=0)
+
+
+def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str) -> list[dict[str, Any]]:
+    """Link the dates of ``files`` (discovery's {date, file}) and the later dates they reach; return
+    the cleaned files ({date, file, source}; status ok or empty) that chunk and embed must (re)index:
+    those this run cleaned, and those whose curated rows a link step of this call rewrote (their manifest's
+    ``run_id`` is this run's either way).
+
+    **Run order does not matter.** A date's duplicates depend on the earlier dates within
+    ``dedup.history_days`` (earlier dates win). So after linking the run's dates, every later date
+    that holds cleaned files and lies within reach of a date that changed in this call is linked
+    again, oldest first (a no-op when nothing it depends on changed). Running date 2 then date 1
+    ends in the same outputs as date 1 then date 2. Link steps must not run concurrently (the DAG's
+    ``link`` task allows one instance at a time): they read and rewrite each other's dates.
+    """
+    sources = load_sources(settings.config_dir)
+    run_dates = sorted({f["date"] for f in files})
+    if not run_dates:
+        return []
+    reach = history_reach(sources)
+    known = {day for day, _ in layout(settings).table_keys("curated")}
+    horizon: str | None = None
+    out = []
+    for date in sorted(known | set(run_dates)):
+        if date < run_dates[0] or (date not in run_dates and (horizon is None or date > horizon)):
+            continue
+        link_date(date, settings, sources, run_id=run_id)
+        lay = layout(settings, date)
+        # cleaned by this run, or rewritten by a link step of this run (``_write`` stamps the run id)
+        mine = [name for name in cleaned_files(settings, date, (OK, EMPTY)) if (read_json(lay.manifest(FileRef(date, name).key)) or {}).get("run_id") == run_id]
+        if mine:
+            later = (_date.fromisoformat(date) + timedelta(days=reach)).isoformat()
+            horizon = max(horizon or later, later)
+        out += [{"date": date, "file": name, "source": f"{date}/{name}"} for name in mine]
+    return out
+
+
+def report_dates(files: list[dict[str, Any]], linked: list[dict[str, Any]], skipped: list[dict[str, str]],
+                 settings: Settings) -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+    """What the run report covers, per date: (record names, skipped files as {"date", "file", "reason"}).
+
+    The run's dates (``files``: discovery's {date, file}; ``skipped``: discovery's skipped files)
+    with their records, plus every other date whose files the link step of this run rewrote
+    (``linked``: files_to_index's answer): with every record that has a manifest on that date and
+    the skipped files its last report listed, so its report is rewritten whole and the asset event
+    names the files whose curated rows changed.
+    """
+    out: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+    for f in files:
+        out.setdefault(f["date"], ([], []))[0].append(f["file"])
+    for s in skipped:
+        out.setdefault(s["date"], ([], []))[1].append(s)
+    for date in sorted({f["date"] for f in linked} - set(out)):
+        lay = layout(settings, date)
+        folder = lay.manifests_dir()
+        names = sorted(str(m["file"]) for m in (read_json(p) or {} for p in sorted(folder.glob("*.json"))) if m.get("file"))
+        last = (read_json(lay.report()) or {}).get("skipped") or []
+        out[date] = (names, [{"date": date, "file": s["file"], "reason": s["reason"]} for s in last])
+    return out
+
+
+def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = "") -> dict[str, int]:
+    """Find the duplicates across the cleaned files of ``date`` (and earlier dates); move them from
+    each file's curated table to its duplicates; returns {file name: its cross-file duplicates}
+    for every cleaned file of the date (``cleaned_files``: quarantined, empty and failed files take
+    no part). A file whose outcome changed is rewritten (curated, duplicates, manifest) and its
+    manifest's ``run_id`` set to ``run_id`` (when given): this run changed its curated rows.
+
+    ``sources`` (headwater.config.source.Sources) defaults to the YAML files of ``settings.config_dir``.
+    """
+    lay = layout(settings, date)
+    sources = sources or load_sources(settings.config_dir)
+    groups: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
+    for name in cleaned_files(settings, date):
+        manifest = _cleaned(lay, name)
+        if manifest is not None:
+            groups.setdefault(group_key(manifest), []).append((name, manifest))
+    moved: dict[str, int] = {}
+    for group, members in sorted(groups.items()):
+        config = sources.for_file(FileRef(date, members[0][0]).table_name)  # the source the clean stage used
+        opts = config.dedup
+        own = {name: _own_rows(lay, FileRef(date, name).key) for name, _ in members}
+        history = _history(settings, date, group, opts.history_days) if opts.scope == "history" else []
+        tables = history + [own[name][0] for name, _ in members]
+        current = [False] * len(history) + [True] * len(members)
+        decided: dict[str, pd.DataFrame] = {name: pd.DataFrame() for name, _ in members}
+        if opts.scope != "file" and len(members) + len(history) > 1:
+            combined, results = cross_file_matches(tables, current, config)
+            decided = _decisions(combined, results, [name for name, _ in members], len(history), [len(t) for t in tables])
+        roots = _cluster_roots([own[name][1] for name, _ in members] + list(decided.values()))
+        for name, manifest in members:
+            moved[name] = _write(lay, FileRef(date, name, run_id), manifest, own[name], decided[name], roots)
+    return moved
+
+
+def _cluster_roots(frames: list[pd.DataFrame]) -> dict[str, str]:
+    """Per duplicate row id of ``frames`` (within-file and cross-file duplicates of one group, in
+    that order): the kept row its chain ends at. An exact copy shares its partner's id, so its
+    link is no step in a chain and is left out."""
+    links: dict[str, str] = {}
+    for frame in frames:
+        if len(frame):
+            links.update((r, p) for r, p in zip(frame[ROW_ID].astype(str), frame[DUPLICATE_OF].astype(str)) if r != p)
+    return cluster_roots(links)
+
+
+def _decisions(combined: pd.DataFrame, results: list[Matches | None], names: list[str], skip: int, sizes: list[int]) -> dict[str, pd.DataFrame]:
+    """Per current file: its rows that are cross-file duplicates (file order), with the bookkeeping columns.
+
+    A row is a duplicate of one job at most (each job only sees the rows the ones before it kept).
+    """
+    row_ids = combined[ROW_ID].astype(str).to_numpy(dtype=object)
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    rows, jobs, partners, similarity, weight, evidence, agreed = [], [], [], [], [], [], []
+    for job, found in zip(("exact", "near_text", "linkage"), results):
+        if found is None or not len(found.duplicates):
+            continue
+        dup = found.duplicates
+        rows.append(dup)
+        jobs.append(np.full(len(dup), CROSS + job, dtype=object))
+        partners.append(row_ids[found.partner[dup]])
+        similarity.append(found.similarity[dup])
+        weight.append(found.weight[dup])
+        evidence += [found.evidence[r] for r in dup.tolist()]
+        agreed += [found.agreed[r] for r in dup.tolist()]
+    out: dict[str, pd.DataFrame] = {name: pd.DataFrame() for name in names}
+    if not rows:
+        return out
+    every = np.concatenate(rows)
+    order = np.argsort(every, kind="stable")
+    every = every[order]
+    columns = {
+        DUPLICATE_OF: np.concatenate(partners)[order], CLUSTER_ID: np.concatenate(partners)[order],
+        SIMILARITY: np.concatenate(similarity)[order], DEDUP_JOB: np.concatenate(jobs)[order],
+        MATCH_WEIGHT: np.concatenate(weight)[order], EVIDENCE: np.asarray(evidence, dtype=object)[order],
+        AGREED: np.asarray(agreed, dtype=object)[order],
+    }
+    for k, name in enumerate(names):
+        lo, hi = np.searchsorted(every, [starts[skip + k], starts[skip + k + 1]])
+        if hi > lo:
+            picked = combined.iloc[every[lo:hi]].reset_index(drop=True)
+            for c in DEDUP_COLUMNS:
+                picked[c] = columns[c][lo:hi]
+            out[name] = picked
+    return out
+
+
+def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.DataFrame, pd.DataFrame], cross: pd.DataFrame,
+           roots: dict[str, str]) -> int:
+    """Rewrite the file's curated/duplicates/manifest when its duplicates changed (which rows, partners,
+    jobs or clusters); returns its cross-file duplicates. ``roots``: a duplicate's row id -> the kept row its chain ends at."""
+    curated, within = own
+    lines = set(cross[LINE].astype(int).tolist()) if len(cross) else set()
+    before = manifest.get("cross_file", {}).get("lines", [])
+    new_curated = curated[~curated[LINE].astype(int).isin(lines)].reset_index(drop=True)
+    if len(cross):
+        cross = cross[[*[c for c in curated.columns if c in cross.columns], *DEDUP_COLUMNS]]
+    dups = pd.concat([d for d in (within, cross) if len(d)], ignore_index=True) if (len(within) or len(cross)) else pd.DataFrame()
+    if len(dups):
+        dups[CLUSTER_ID] = [roots.get(c, c) for c in dups[CLUSTER_ID].astype(str)]  # a cluster whose kept row moved since
+    digest = _digest(dups)
+    if sorted(lines) == before and manifest.get("cross_file", {}).get("decisions") == digest:
+        return len(lines)
+    started = time.monotonic()
+    with atomic_path(lay.curated(ref.key)) as tmp:
+        new_curated.to_parquet(tmp, index=False)
+    if len(dups):
+        with atomic_path(lay.duplicates(ref.key)) as tmp:
+            dups.to_parquet(tmp, index=False)
+    else:
+        lay.duplicates(ref.key).unlink(missing_ok=True)
+    duplicate_of = {k: v for k, v in (manifest.get("duplicate_of") or {}).items() if int(k) not in set(before)}
+    duplicate_of.update({str(int(line)): str(p) for line, p in zip(cross.get(LINE, []), cross.get(DUPLICATE_OF, []))})
+    jobs = cross[DEDUP_JOB].value_counts().sort_index().to_dict() if len(cross) else {}
+    manifest.update(
+        curated=len(new_curated),
+        duplicates=len(dups),
+        duplicate_of=dict(sorted(duplicate_of.items(), key=lambda kv: int(kv[0]))),
+        cross_file={"lines": sorted(lines), "jobs": {str(k): int(v) for k, v in jobs.items()}, "decisions": digest,
+                    "seconds": round(time.monotonic() - started, 3)},
+    )
+    if ref.run_id:
+        manifest["run_id"] = ref.run_id
+    write_json(lay.manifest(ref.key), manifest)
+    return len(lines)
+
+
+def _digest(dups: pd.DataFrame) -> str:
+    """What decides a rewrite: each duplicate's line, partner, job and cluster, as one sha256."""
+    h = hashlib.sha256()
+    if len(dups):
+        for row in zip(dups[LINE].astype(int), dups[DUPLICATE_OF].astype(str), dups[DEDUP_JOB].astype(str), dups[CLUSTER_ID].astype(str)):
+            h.update(repr(row).encode())
+    return h.hexdigest()
