@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     )
     data_dir: Path | None = Field(
         default=None,
-        description="Curated, quarantine, chunks, vectors and state (ledger, caches, dedup index, models).",
+        description="Curated, quarantine, chunks, vectors and state (ledger, caches, models).",
         json_schema_extra=_group("paths", "<home>/data"),
     )
     config_dir: Path | None = Field(
