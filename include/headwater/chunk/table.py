@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 from tokenizers import Tokenizer
 
-from headwater.chunk.strategies import Embedder, build_chunker
+from headwater.chunk.strategies import Chunker, Embedder, build_chunker
 from headwater.chunk.windows import chunk_record, chunk_table_frame
 from headwater.clean.steps.base import LINE, ROW_ID, SOURCE
 from headwater.clean.text import TextStats
@@ -150,6 +150,7 @@ class ChunkSummary:
     values_without_chunks: dict[str, int]  # column -> non-empty values that produced no chunk (query filtering)
     warnings: list[str]
     chunks: int = 0  # rows written
+    chunkers: dict[str, Chunker] = field(default_factory=dict, repr=False)  # column -> its fitted chunker (row documents reuse them)
 
 
 def chunk_source(
@@ -181,6 +182,7 @@ def chunk_source(
         chunker = build_chunker(opts, tokenizer, default_tokens, default_overlap, embed)
         if chunker.column_wide:
             chunker.fit(ColumnTexts(source, col))
+        summary.chunkers[col] = chunker
         summary.values_without_chunks[col] = 0
         tokens = unknown_tokens = 0
         for batch in source.batches([SOURCE, ROW_ID, LINE, col]):
