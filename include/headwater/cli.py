@@ -175,6 +175,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     localenv.apply(localenv.local_env())
     from dataclasses import asdict
 
+    from headwater.config.rows import ROW_COLUMN
     from headwater.config.settings import Settings
     from headwater.embed.model import embed_texts, load_model
     from headwater.embed.search import SearchFilter, search
@@ -199,9 +200,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print("no match — widen the filters (--source, --file, --date, --column)", file=sys.stderr)
     for rank, h in enumerate(hits, 1):
-        what = "row document" if h.column == "_row" else h.column
+        what = "row document" if h.column == ROW_COLUMN else h.column
         print(f"{rank}. score {h.score:.3f}  {h.source_file}  line {h.line}  [{what}]")
-        text = " | ".join(line.strip() for line in h.text.splitlines() if line.strip()) if h.column == "_row" else " ".join(h.text.split())
+        text = " | ".join(line.strip() for line in h.text.splitlines() if line.strip()) if h.column == ROW_COLUMN else " ".join(h.text.split())
         print(f"   {text[:200]}{'...' if len(text) > 200 else ''}")
     return 0
 

@@ -39,12 +39,10 @@ from headwater.chunk.strategies import Chunker
 from headwater.chunk.table import Record, TableSource
 from headwater.chunk.windows import chunk_record
 from headwater.clean.steps.base import IMPUTED_SUFFIX, LINE, ROW_ID, SOURCE, is_value_column
-from headwater.config.rows import SECTION, TEMPLATE_VARIABLES, RowDocumentOptions, template_names
+from headwater.config.rows import ROW_COLUMN, ROW_STRATEGY, SECTION, TEMPLATE_VARIABLES, RowDocumentOptions, template_names
 from headwater.config.schema import ColumnSpec
 from headwater.names import looks_like_identifier
 
-ROW_COLUMN = "_row"  # the ``column`` of a row document: bookkeeping-style, so never a data column's name
-ROW_STRATEGY = "row"  # the ``strategy`` of a row document
 IMPUTED_MARK = " (imputed)"
 
 
@@ -175,12 +173,13 @@ def write_row_documents(
     chunkers: dict[str, Chunker],
     tokenizer: Tokenizer | None = None,
     max_tokens: int | None = None,
+    source_name: str | None = None,
 ) -> RowSummary:
     """Hand the row documents of ``source`` to ``write``, one batch at a time, rows in table order.
 
     ``chunkers``: the fitted chunker of each context column (``ChunkSummary.chunkers``), so a
     document's chunks are the chunk table's. ``tokenizer`` and ``max_tokens`` (the model's window)
-    count the documents the model would truncate. Reads the source once. Raises ValueError as
+    count the documents the model would truncate; every row carries ``source_name``. Reads the source once. Raises ValueError as
     ``RowWriter.document``.
     """
     summary = RowSummary()
@@ -207,7 +206,7 @@ def write_row_documents(
                 continue
             if tokenizer is not None and max_tokens is not None and len(tokenizer.encode(doc.text).ids) > max_tokens:
                 summary.over_limit += 1
-            rows.append(chunk_record(source_file, row_id, line, ROW_COLUMN, 0, 0, len(doc.text), doc.text, ROW_STRATEGY, columns=doc.columns))
+            rows.append(chunk_record(source_file, row_id, line, ROW_COLUMN, 0, 0, len(doc.text), doc.text, ROW_STRATEGY, columns=doc.columns, source_name=source_name))
         if rows:
             write(rows)
             summary.documents += len(rows)

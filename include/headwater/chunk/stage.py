@@ -55,12 +55,10 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     with parquet_stream(lay.chunks(ref.key), chunk_arrow_schema()) as writer:
 
         def write(rows: list[Record]) -> None:
-            for row in rows:
-                row["source_name"] = config.name
             writer.write_table(chunk_arrow_table(chunk_table_frame(rows)))
 
         result = chunk_source(
-            source, write, tokenizer, config.chunking, settings.chunk_tokens, settings.chunk_overlap, embed, declared_text
+            source, write, tokenizer, config.chunking, settings.chunk_tokens, settings.chunk_overlap, embed, declared_text, config.name
         )
         plan = plan_rows(config.rows, source.columns, result.strategies, config.columns)
         rows_info = None
@@ -69,7 +67,8 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
             values = [c for c in source.columns if is_value_column(c)]
             units = {c.name: c.unit for c in config.columns.values() if c.unit}
             limit = model_max_tokens(model_dir)
-            made = write_row_documents(source, write, RowWriter(plan, config.rows, units, ref.table_name, values), result.chunkers, tokenizer, limit)
+            row_writer = RowWriter(plan, config.rows, units, ref.table_name, values)
+            made = write_row_documents(source, write, row_writer, result.chunkers, tokenizer, limit, config.name)
             documents = made.documents
             result.warnings.extend(plan.warnings)
             if made.over_limit:

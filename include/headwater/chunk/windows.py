@@ -205,7 +205,7 @@ def chunk_record(
 # The dtypes of a chunk table (pandas' default string dtype for text, None for a missing label).
 CHUNK_DTYPES = {
     "id": "str", "source_file": "str", "row_id": "str", "line": "int64", "column": "str", "chunk_index": "int64",
-    "char_start": "int64", "char_end": "int64", "text": "str", "strategy": "str", "label": "object", "score": "float64", "columns": "object", "source_name": "object",
+    "char_start": "int64", "char_end": "int64", "text": "str", "strategy": "str", "label": "object", "score": "float64", "columns": "object", "source_name": "str",
 }  # fmt: skip
 
 

@@ -18,6 +18,8 @@ from pydantic import Field, field_validator
 from headwater.config.base import ColumnNames, ConfigModel
 
 SECTION = "rows"  # the key of these options in a source's YAML
+ROW_COLUMN = "_row"  # the ``column`` of a row document (chunk table, vector store, export): never a data column's name
+ROW_STRATEGY = "row"  # the ``strategy`` of a row document
 Mode = Literal["auto", "on", "off"]
 MODES: tuple[str, ...] = typing.get_args(Mode)
 # What a template may use besides the table's columns (headwater.chunk.rows.RowContext).

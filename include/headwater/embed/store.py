@@ -45,14 +45,15 @@ RESULT = ("id", "source_file", "row_id", "line", "column", "text", "strategy", "
 
 
 # What a stored row is, beyond its vector (which follows from text and model; the text is in the id).
-DIGESTED = ("id", "line", "char_start", "char_end", "strategy", "model", "source_name", "columns")
+DIGESTED = ("id", "line", "column", "char_start", "char_end", "strategy", "model", "source_name", "columns")
 
 
 def rows_digest(batches: Iterable[ArrowRows], model: str | None = None) -> tuple[int, int]:
     """(rows, order-independent digest) of chunk rows: the sum, modulo 2**128, of a BLAKE2b hash of each row's ``DIGESTED`` values.
 
     ``model`` fills the ``model`` column of rows that have none (a chunk table); a missing
-    ``strategy`` column counts as raw, a missing ``source_name`` or ``columns`` as None. Two sets of rows with equal digests hold the same rows,
+    ``strategy`` column counts as raw, a missing ``source_name`` as None and a missing ``columns``
+    as ``[column]`` (what ``VectorStore`` stores for such rows). Two sets of rows with equal digests hold the same rows,
     but for a hash collision. Reads one batch at a time.
     """
     rows, total = 0, 0
@@ -62,6 +63,8 @@ def rows_digest(batches: Iterable[ArrowRows], model: str | None = None) -> tuple
         for name in DIGESTED:
             if name in batch.schema.names:
                 columns.append(batch.column(name).to_pylist())
+            elif name == "columns" and "column" in batch.schema.names:
+                columns.append([[c] for c in batch.column("column").to_pylist()])
             else:
                 columns.append([model if name == "model" else RAW if name == "strategy" else None] * n)
         for values in zip(*columns):

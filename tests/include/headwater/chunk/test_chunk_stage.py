@@ -65,9 +65,12 @@ def test_sample_files_chunk_the_same_in_any_batch_size_and_as_the_whole_table(tm
         assert other == manifest
     # ... and what the whole-table code gives the curated table loaded whole (the stage before streaming)
     curated = pd.read_parquet(Layout(settings.data_dir, DATE).curated(ref.key))
-    declared = [c for c, t in load_sources(settings.config_dir).for_file(name).declared_types.items() if t == "text"]
-    whole = chunk_table(curated, load_tokenizer(resolve_model_dir(settings.embedding_model)), None, 128, 32, declared_text=declared)
-    pd.testing.assert_frame_equal(first, whole.chunks.astype({"label": "str"}))  # Parquet reads a None label back as NaN
+    config = load_sources(settings.config_dir).for_file(name)
+    declared = [c for c, t in config.declared_types.items() if t == "text"]
+    tokenizer = load_tokenizer(resolve_model_dir(settings.embedding_model))
+    whole = chunk_table(curated, tokenizer, None, 128, 32, declared_text=declared, source_name=config.name)
+    as_read = first.assign(columns=first["columns"].map(list))  # Parquet reads a list back as an array
+    pd.testing.assert_frame_equal(as_read, whole.chunks.astype({"label": "str"}))  # ... and a None label as NaN
     assert manifest["chunking"]["strategies"] == whole.strategies and manifest["chunks"] == len(whole.chunks) > 0
 
 
