@@ -133,7 +133,7 @@ with warnings.catch_warnings():
             for key, columns in named.items():
                 unknown = [c for c in columns if c not in names]
                 if unknown:
-                    raise ValueError(f"rows.{key}: {', '.join(unknown)} not a column of schema {self.schema.name} ({', '.join(self.schema.names)})")
+                    raise ValueError(f"rows.{key}: {', '.join(unknown)}: not a column of schema {self.schema.name} ({', '.join(self.schema.names)})")
             if rows.template is not None:
                 unknown = sorted(template_names(rows.template) - names - set(TEMPLATE_VARIABLES))
                 if unknown:
