@@ -11,9 +11,9 @@ rendering itself is sandboxed with undefined names as errors (headwater.chunk.ro
 from __future__ import annotations
 
 import typing
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from headwater.config.base import ColumnNames, ConfigModel
 
@@ -38,10 +38,17 @@ def template_names(template: str) -> set[str]:
         raise ValueError(f"template line {exc.lineno}: {exc.message}") from None
 
 
+def _on_off(value: Any) -> Any:
+    """YAML 1.1 reads a bare ``on``/``off`` as a boolean: ``mode: on`` means "on"."""
+    return ("on" if value else "off") if isinstance(value, bool) else value
+
+
 class RowDocumentOptions(ConfigModel):
     """Which rows of a table become text documents, which columns they show, and how they are written."""
 
-    mode: Mode = Field(default="auto", description="auto: a document per row when the table has no free-text column; on: always; off: never.")
+    mode: Annotated[Mode, BeforeValidator(_on_off, json_schema_input_type=Mode | bool)] = Field(
+        default="auto", description="auto: a document per row when the table has no free-text column; on (true): always; off (false): never."
+    )
     columns: ColumnNames | None = Field(
         default=None,
         description="Columns shown, in this order (identifiers included if listed).",
