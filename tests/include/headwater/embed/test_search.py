@@ -128,3 +128,21 @@ def test_a_store_written_before_source_names_and_columns_gets_them_on_its_next_w
 @pytest.mark.parametrize("hybrid", [False, True])
 def test_an_empty_store_finds_nothing(tmp_path: Path, hybrid: bool) -> None:
     assert search(VectorStore(tmp_path / "none", dim=4), "dog", np.ones(4, dtype=np.float32), 3, hybrid=hybrid) == []
+
+
+def test_the_text_index_takes_in_unindexed_rows_once_they_outnumber_the_indexed_ones(tmp_path: Path) -> None:
+    store = _store(tmp_path)  # 4 rows
+    store.text_search("dog", 1)  # builds the index over them
+
+    def stats() -> tuple[int, int]:
+        (index,) = lancedb.connect(str(tmp_path / "v")).open_table("chunks").list_indices()
+        return index.num_indexed_rows, index.num_unindexed_rows
+
+    texts = ["Breed: Poodle", "Breed: Corgi", "Breed: Pug", "Breed: Boxer", "Breed: Husky"]
+    more = pd.DataFrame({"id": [f"n{i}" for i in range(5)], "source_file": "2026-11-22/pets.csv", "row_id": "r", "line": range(2, 7),
+                         "column": "_row", "chunk_index": 0, "char_start": 0, "char_end": 9, "text": texts, "strategy": "row",
+                         "columns": [["breed"]] * 5, "source_name": "pets"})
+    store.replace_source("2026-11-22/pets.csv", more.iloc[:4], np.eye(4, dtype=np.float32), "m")
+    assert [h.id for h in store.text_search("corgi", 5)] == ["n1"] and stats() == (4, 4)  # as many as indexed: searched as they are
+    store.replace_source("2026-11-22/pets.csv", more, np.eye(4, dtype=np.float32)[[0, 1, 2, 3, 0]], "m")
+    assert [h.id for h in store.text_search("husky", 5)] == ["n4"] and stats() == (9, 0)  # 5 > 4: folded into the index
