@@ -206,8 +206,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     localenv.apply(localenv.local_env())
+    from dataclasses import asdict
+
+    from headwater.config.rows import ROW_COLUMN
     from headwater.config.settings import Settings
     from headwater.embed.cache import encoder_for
+    from headwater.embed.search import SearchFilter, search
     from headwater.embed.store import VectorStore
     from headwater.manifest import layout
 
@@ -216,13 +220,22 @@ def cmd_search(args: argparse.Namespace) -> int:
     if store.count() == 0:
         print("the vector store is empty — run `make run` (or `headwater run --date D`) first", file=sys.stderr)
         return 1
-    hits = store.search(encoder_for(settings).encode([args.query], 1)[0], k=args.k)  # the backend that embedded the table
+    if args.date and (args.date_from or args.date_to):
+        print("give --date, or --from/--to, not both", file=sys.stderr)
+        return 2
+    date_from, date_to = (args.date, args.date) if args.date else (args.date_from, args.date_to)
+    where = SearchFilter(tuple(args.source), tuple(args.file), date_from, date_to, tuple(args.column))
+    query = encoder_for(settings).encode([args.query], 1)[0]  # the backend that embedded the table
+    hits = search(store, args.query, query, k=args.k, where=where, hybrid=args.hybrid)
     if args.json:
-        print(json.dumps([h.__dict__ for h in hits], indent=2))
+        print(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False))
         return 0
+    if not hits:
+        print("no match — widen the filters (--source, --file, --date, --column)", file=sys.stderr)
     for rank, h in enumerate(hits, 1):
-        text = " ".join(h.text.split())
-        print(f"{rank}. score {h.score:.3f}  {h.source_file}  line {h.line}  [{h.column}]")
+        what = "row document" if h.column == ROW_COLUMN else h.column
+        print(f"{rank}. score {h.score:.3f}  {h.source_file}  line {h.line}  [{what}]")
+        text = " | ".join(line.strip() for line in h.text.splitlines() if line.strip()) if h.column == ROW_COLUMN else " ".join(h.text.split())
         print(f"   {text[:200]}{'...' if len(text) > 200 else ''}")
     return 0
 
@@ -280,10 +293,17 @@ def main(argv: list[str] | None = None) -> int:
     ft.add_argument("-v", "--verbose", action="store_true", help="stream Airflow's output instead of logging to a file")
     ft.set_defaults(func=cmd_finetune)
 
-    search = sub.add_parser("search", help="top-k chunks from the vector store for a query")
+    search = sub.add_parser("search", help="top-k chunks and row documents from the vector store for a query")
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5, help="number of results (default 5)")
     search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--hybrid", action="store_true", help="fuse vector and full-text (BM25) rankings by rank (RRF)")
+    search.add_argument("--source", action="append", default=[], help="only this source (config name; repeatable)")
+    search.add_argument("--file", action="append", default=[], help="only this landing file, as named in the run report (repeatable)")
+    search.add_argument("--column", action="append", default=[], help="only chunks of this column, or row documents showing it (repeatable)")
+    search.add_argument("--date", type=_date, help="only this landing date, YYYY-MM-DD")
+    search.add_argument("--from", dest="date_from", type=_date, help="only landing dates from this one on")
+    search.add_argument("--to", dest="date_to", type=_date, help="only landing dates up to this one")
     search.set_defaults(func=cmd_search)
 
     rep = sub.add_parser("report", help="print the run report of a date")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+PROJECT = Path(__file__).resolve().parents[2]
 DAYS = [f"2026-11-{d:02d}" for d in range(2, 9)]  # after the DAG start date (2026-11-01)
 
 
@@ -190,6 +192,12 @@ def test_b_sigkill_mid_write_leaves_no_partial_file_and_rerun_equals_clean_run(d
     """Kill `airflow dags test` with SIGKILL while a curated Parquet file is being written."""
     day = DAYS[3]
     _write_big_day(zone, day)
+    config = tmp_path / "config"  # the project's sources, and no row documents: this test is about crashes, not
+    config.mkdir()  # about embedding 120,000 row documents on CPU (what big.csv, a record table, would get by default)
+    for source in (PROJECT / "config" / "sources").glob("*.yaml"):
+        shutil.copy(source, config / source.name)
+    (config / "default.yaml").write_text("rows: {mode: off}\n")
+    monkeypatch.setenv("HEADWATER_CONFIG_DIR", str(config))
     home = Path(os.environ["HEADWATER_HOME"])
     curated = home / "data" / "curated" / f"date={day}"
     airflow = Path(sys.executable).with_name("airflow")

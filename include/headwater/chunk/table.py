@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 from tokenizers import Tokenizer
 
-from headwater.chunk.strategies import Embedder, build_chunker
+from headwater.chunk.strategies import Chunker, Embedder, build_chunker
 from headwater.chunk.windows import chunk_record, chunk_table_frame
 from headwater.clean.steps.base import LINE, ROW_ID, SOURCE
 from headwater.clean.text import TextStats
@@ -150,6 +150,7 @@ class ChunkSummary:
     values_without_chunks: dict[str, int]  # column -> non-empty values that produced no chunk (query filtering)
     warnings: list[str]
     chunks: int = 0  # rows written
+    chunkers: dict[str, Chunker] = field(default_factory=dict, repr=False)  # column -> its fitted chunker (row documents reuse them)
 
 
 def chunk_source(
@@ -161,6 +162,7 @@ def chunk_source(
     default_overlap: int = 32,
     embed: Embedder | None = None,
     declared_text: Iterable[str] = (),
+    source_name: str | None = None,
 ) -> ChunkSummary:
     """Chunk every planned text column of ``source`` with its strategy, handing the chunk rows to ``write``.
 
@@ -181,6 +183,7 @@ def chunk_source(
         chunker = build_chunker(opts, tokenizer, default_tokens, default_overlap, embed)
         if chunker.column_wide:
             chunker.fit(ColumnTexts(source, col))
+        summary.chunkers[col] = chunker
         summary.values_without_chunks[col] = 0
         tokens = unknown_tokens = 0
         for batch in source.batches([SOURCE, ROW_ID, LINE, col]):
@@ -195,7 +198,7 @@ def chunk_source(
             per_value = chunker.chunk_values([v for *_, v in present])
             summary.values_without_chunks[col] += sum(1 for spans in per_value if not spans)
             rows = [
-                chunk_record(source_file, row_id, line, col, i, c0, c1, value[c0:c1], chunker.strategy, label, score)
+                chunk_record(source_file, row_id, line, col, i, c0, c1, value[c0:c1], chunker.strategy, label, score, source_name=source_name)
                 for (source_file, row_id, line, value), spans in zip(present, per_value)
                 for i, (c0, c1, label, score) in enumerate(spans)
             ]
@@ -227,8 +230,11 @@ def chunk_table(
     embed: Embedder | None = None,
     declared_text: Iterable[str] = (),
     batch_rows: int | None = None,
+    source_name: str | None = None,
 ) -> ChunkResult:
     """Chunk every planned text column of a table in memory (see ``chunk_source``); ``batch_rows`` None: one batch."""
     rows: list[Record] = []
-    summary = chunk_source(FrameSource(df, batch_rows), rows.extend, tokenizer, options, default_tokens, default_overlap, embed, declared_text)
+    summary = chunk_source(
+        FrameSource(df, batch_rows), rows.extend, tokenizer, options, default_tokens, default_overlap, embed, declared_text, source_name
+    )
     return ChunkResult(chunk_table_frame(rows), summary.strategies, summary.values_without_chunks, summary.warnings)

@@ -38,6 +38,8 @@ CHUNK_COLUMNS = [
     "strategy",  # which chunking strategy made the chunk (headwater.chunk.strategies)
     "label",  # what anchored it: the keyword, heading or query; None for raw windows
     "score",  # the keyword's TF-IDF or the query similarity; None where nothing was scored
+    "columns",  # the columns the text shows: [column] for a chunk, the shown columns for a row document
+    "source_name",  # the source config the file belongs to (headwater.config.source.SourceConfig.name)
 ]  # fmt: skip
 
 
@@ -57,6 +59,18 @@ def load_tokenizer(model_dir: Path) -> Tokenizer:
     split = pre_tokenizers.Split(Regex(UNSPACED_CHARACTER), "isolated")
     tok.pre_tokenizer = split if tok.pre_tokenizer is None else pre_tokenizers.Sequence([tok.pre_tokenizer, split])
     return tok
+
+
+def model_max_tokens(model_dir: Path) -> int | None:
+    """The longest input, in tokens, the model reads (``max_seq_length`` of sentence-transformers'
+    ``<model_dir>/sentence_bert_config.json``: 256 for all-MiniLM-L6-v2); None when the file does not say."""
+    import json
+
+    path = Path(model_dir) / "sentence_bert_config.json"
+    if not path.exists():
+        return None
+    value = json.loads(path.read_text(encoding="utf-8")).get("max_seq_length")
+    return int(value) if value else None
 
 
 def same_word(word_ids: list[int | None], i: int) -> bool:
@@ -166,8 +180,10 @@ def chunk_record(
     strategy: str = RAW,
     label: str | None = None,
     score: float | None = None,
+    columns: list[str] | None = None,
+    source_name: str | None = None,
 ) -> dict[str, object]:
-    """One row of the chunk table (see ``CHUNK_COLUMNS``)."""
+    """One row of the chunk table (see ``CHUNK_COLUMNS``); ``columns`` defaults to ``[column]``."""
     return {
         "id": chunk_id(source, row_id, column, index, text, strategy),
         "source_file": source,
@@ -181,13 +197,15 @@ def chunk_record(
         "strategy": strategy,
         "label": label,
         "score": score,
+        "columns": [column] if columns is None else list(columns),
+        "source_name": source_name,
     }
 
 
 # The dtypes of a chunk table (pandas' default string dtype for text, None for a missing label).
 CHUNK_DTYPES = {
     "id": "str", "source_file": "str", "row_id": "str", "line": "int64", "column": "str", "chunk_index": "int64",
-    "char_start": "int64", "char_end": "int64", "text": "str", "strategy": "str", "label": "object", "score": "float64",
+    "char_start": "int64", "char_end": "int64", "text": "str", "strategy": "str", "label": "object", "score": "float64", "columns": "object", "source_name": "str",
 }  # fmt: skip
 
 
@@ -201,7 +219,7 @@ def chunk_arrow_schema() -> pa.Schema:
     """The Parquet schema of a chunk table, pandas metadata included: every batch of a file is
     written with it, so a file written batch by batch reads back (``pandas.read_parquet``) like
     one written whole, and a file with no chunk still has typed columns."""
-    example = chunk_record("d/f.csv", "r", 2, "c", 0, 0, 1, "t", RAW, "label", 1.0)
+    example = chunk_record("d/f.csv", "r", 2, "c", 0, 0, 1, "t", RAW, "label", 1.0, ["c"], "source")
     return pa.Schema.from_pandas(chunk_table_frame([example]), preserve_index=False)
 
 

@@ -64,6 +64,7 @@ class ColumnSpec(ConfigModel):
     not_na_values: Strings = Field(
         default_factory=list, description="Missing-value spellings that are data in this column only (case-insensitive), e.g. N/A as an answer."
     )
+    unit: str = Field(default="", description="Unit of the values (integer/number columns), written after them in row documents: USD, kg, %.")
     description: str = Field(default="", description="What the column holds (documentation only).")
 
     @classmethod
@@ -84,8 +85,8 @@ class ColumnSpec(ConfigModel):
     def _rules(self) -> ColumnSpec:
         if standardize_name(self.name, 0) != self.name:
             raise ValueError(f"canonical names must be snake_case; write {standardize_name(self.name, 0)!r}")
-        for key in ("min", "max", "decimal"):
-            if getattr(self, key) is not None and self.type not in NUMERIC_TYPES:
+        for key in ("min", "max", "decimal", "unit"):
+            if getattr(self, key) not in (None, "") and self.type not in NUMERIC_TYPES:
                 raise ValueError(f"{key}: only integer/number columns take {key} (type is {self.type})")
         if self.dayfirst is not None and self.type not in DATE_TYPES:
             raise ValueError(f"dayfirst: only date/datetime columns take dayfirst (type is {self.type})")

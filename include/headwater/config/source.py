@@ -16,6 +16,7 @@ source and how to read, map, type, impute, normalize, dedup and chunk them::
     text: {...}      # headwater.config.text.TextOptions
     dedup: {...}     # headwater.config.dedup.DedupOptions
     chunking: {...}  # headwater.config.chunking.ChunkingOptions; {columns: {body: heading}}
+    rows: {...}      # headwater.config.rows.RowDocumentOptions; {mode: on, template: "..."}
 
 Every section is optional and so is every file: a landing file no source matches
 (or a run with no config folder at all) gets the defaults — standardized columns,
@@ -45,6 +46,7 @@ from headwater.config.chunking import ChunkingOptions
 from headwater.config.dedup import DedupOptions
 from headwater.config.impute import ImputeEntry, refuse_reason
 from headwater.config.read import ReadOptions
+from headwater.config.rows import TEMPLATE_VARIABLES, RowDocumentOptions, template_names
 from headwater.config.schema import ColumnSpec, MappingOptions, SchemaSpec
 from headwater.config.text import TextOptions
 from headwater.config.types import TypeOptions
@@ -94,6 +96,7 @@ with warnings.catch_warnings():
         text: TextOptions = Field(default_factory=TextOptions, description="How free-text values are normalized.")
         dedup: DedupOptions = Field(default_factory=DedupOptions, description="How duplicates are found.")
         chunking: ChunkingOptions = Field(default_factory=ChunkingOptions, description="How text columns are chunked, per column.")
+        rows: RowDocumentOptions = Field(default_factory=RowDocumentOptions, description="Which rows become text documents, and how they read.")
 
         _path: Path | None = PrivateAttr(default=None)
 
@@ -117,7 +120,27 @@ with warnings.catch_warnings():
                     reason = refuse_reason(col, None, looks_like_identifier(col), spec)
                 if reason:
                     raise ValueError(f"impute.{col}: {reason}")
+            self._row_columns_exist()
             return self
+
+        def _row_columns_exist(self) -> None:
+            """With a schema, every column the rows section names (and every name its template reads) is a column."""
+            if self.schema is None:
+                return
+            names = set(self.schema.names)
+            rows = self.rows
+            named = {"columns": rows.columns or [], "exclude": rows.exclude, "labels": list(rows.labels)}
+            for key, columns in named.items():
+                unknown = [c for c in columns if c not in names]
+                if unknown:
+                    raise ValueError(f"rows.{key}: {', '.join(unknown)}: not a column of schema {self.schema.name} ({', '.join(self.schema.names)})")
+            if rows.template is not None:
+                unknown = sorted(template_names(rows.template) - names - set(TEMPLATE_VARIABLES))
+                if unknown:
+                    raise ValueError(
+                        f"rows.template: {', '.join(unknown)} is neither a column of schema {self.schema.name} "
+                        f"({', '.join(self.schema.names)}) nor one of {', '.join(TEMPLATE_VARIABLES)}"
+                    )
 
         @property
         def path(self) -> Path | None:

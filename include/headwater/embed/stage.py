@@ -45,7 +45,7 @@ from headwater.manifest import FileRef, layout, load_manifest, records_failure, 
 from headwater.storage import parquet_batches, write_json
 
 # The chunk-table columns the store keeps (headwater.embed.store.schema, but model and vector).
-STORED = ["id", "source_file", "row_id", "line", "column", "chunk_index", "char_start", "char_end", "text", "strategy"]
+STORED = ["id", "source_file", "row_id", "line", "column", "chunk_index", "char_start", "char_end", "text", "strategy", "source_name", "columns"]
 log = logging.getLogger("headwater.embed")
 DEFAULT_DIM = 384  # the width of a new table when a file has no chunk to size it by (all-MiniLM-L6-v2)
 

@@ -1,4 +1,4 @@
-"""Embedded vector store (LanceDB): one row per chunk, keyed by its deterministic id.
+"""Embedded vector store (LanceDB): one row per chunk or row document, keyed by its deterministic id.
 
 Writes replace a source file's chunks as a whole: new ids are inserted, existing
 ids updated, and ids of that file that are no longer produced are deleted, so the
@@ -13,7 +13,7 @@ import hashlib
 import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
@@ -33,20 +33,27 @@ ArrowRows = Union[pa.Table, pa.RecordBatch]  # chunk rows, Arrow-typed
 # source file, row id, column, chunk index, text and strategy (headwater.chunk.windows.chunk_id),
 # and the vector follows from text and model (the embedding cache). Rows of a store written
 # before strategies existed have no strategy (NULL). Lance's SQL has no IS DISTINCT FROM.
+# Rows of a store written before ``columns`` existed have none (NULL); every new row has a list.
 CHANGED = " OR ".join(
-    [f"target.{c} != source.{c}" for c in ("line", "char_start", "char_end", "model")] + ["target.strategy IS NULL"]
+    [f"target.{c} != source.{c}" for c in ("line", "char_start", "char_end", "model", "source_name", "columns")]
+    + ["target.strategy IS NULL", "target.columns IS NULL"]
 )
+# Columns added since the first stores were written: a store without them gets them (NULL) on its next write.
+ADDED = ("strategy", "source_name", "columns")
+# The columns a search returns (not the vector).
+RESULT = ("id", "source_file", "row_id", "line", "column", "text", "strategy", "source_name", "columns")
 
 
 # What a stored row is, beyond its vector (which follows from text and model; the text is in the id).
-DIGESTED = ("id", "line", "char_start", "char_end", "strategy", "model")
+DIGESTED = ("id", "line", "column", "char_start", "char_end", "strategy", "model", "source_name", "columns")
 
 
 def rows_digest(batches: Iterable[ArrowRows], model: str | None = None) -> tuple[int, int]:
     """(rows, order-independent digest) of chunk rows: the sum, modulo 2**128, of a BLAKE2b hash of each row's ``DIGESTED`` values.
 
     ``model`` fills the ``model`` column of rows that have none (a chunk table); a missing
-    ``strategy`` column counts as raw. Two sets of rows with equal digests hold the same rows,
+    ``strategy`` column counts as raw, a missing ``source_name`` as None and a missing ``columns``
+    as ``[column]`` (what ``VectorStore`` stores for such rows). Two sets of rows with equal digests hold the same rows,
     but for a hash collision. Reads one batch at a time.
     """
     rows, total = 0, 0
@@ -56,8 +63,10 @@ def rows_digest(batches: Iterable[ArrowRows], model: str | None = None) -> tuple
         for name in DIGESTED:
             if name in batch.schema.names:
                 columns.append(batch.column(name).to_pylist())
+            elif name == "columns" and "column" in batch.schema.names:
+                columns.append([[c] for c in batch.column("column").to_pylist()])
             else:
-                columns.append([model if name == "model" else RAW] * n)
+                columns.append([model if name == "model" else RAW if name == "strategy" else None] * n)
         for values in zip(*columns):
             payload = "\x1f".join("" if v is None else str(v) for v in values).encode("utf-8")
             total = (total + int.from_bytes(hashlib.blake2b(payload, digest_size=16).digest(), "big")) % (1 << 128)
@@ -77,8 +86,10 @@ def schema(dim: int) -> pa.Schema:
             pa.field("char_start", pa.int64()),
             pa.field("char_end", pa.int64()),
             pa.field("text", pa.string()),
-            pa.field("strategy", pa.string()),  # chunking strategy that made the chunk (headwater.chunking)
+            pa.field("strategy", pa.string()),  # chunking strategy that made the chunk; "row" for a row document
             pa.field("model", pa.string()),
+            pa.field("source_name", pa.string()),  # the source config of the file (headwater.config.source)
+            pa.field("columns", pa.list_(pa.string())),  # the columns the text shows: [column], or a row document's
             pa.field(VECTOR, pa.list_(pa.float32(), dim)),
         ]
     )
@@ -88,14 +99,9 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-@dataclass
-class Hit:
-    score: float
-    source_file: str
-    line: int
-    column: str
-    text: str
-    id: str
+def date_of(source_file: str) -> str:
+    """``2026-11-20/orders.csv`` -> ``2026-11-20``: a landing-relative path starts with its date."""
+    return source_file.partition("/")[0]
 
 
 class VectorStore:
@@ -139,8 +145,8 @@ class VectorStore:
         where = f"source_file = {_sql_str(source_file)}"
         if table is None or table.count_rows(where) != digest[0]:
             return table is None and digest[0] == 0
-        if "strategy" not in table.schema.names:
-            return False  # written before strategies existed: the merge adds the column
+        if any(name not in table.schema.names for name in ADDED):
+            return False  # written before these columns existed: the merge adds them
         stored = table.search().where(where).select(list(DIGESTED)).limit(None).to_batches(WRITE_BATCH_ROWS)
         return rows_digest(stored) == digest
 
@@ -191,8 +197,9 @@ class VectorStore:
             if table is None:
                 return 0  # nothing stored yet and nothing to store
             dim = table.schema.field(VECTOR).type.list_size  # the table's width wins (empty batches)
-            if "strategy" not in table.schema.names:  # a store written before chunking strategies existed
-                table.add_columns(pa.field("strategy", pa.string()))
+            missing = [schema(dim).field(name) for name in ADDED if name not in table.schema.names]
+            if missing:  # a store written before these columns existed
+                table.add_columns(missing)
             head = [self._store_batch(source_file, *first, model, dim)] if first is not None else []  # checked before any write
             self._refuse_another_embedder(table, source_file, model)
             failure: list[BaseException] = []
@@ -257,6 +264,10 @@ class VectorStore:
                 arrays.append(pa.array([model] * chunks.num_rows, type=f.type))
             elif f.name == "strategy" and f.name not in chunks.schema.names:
                 arrays.append(pa.array([RAW] * chunks.num_rows, type=f.type))  # chunks from before strategies were raw windows
+            elif f.name == "source_name" and f.name not in chunks.schema.names:
+                arrays.append(pa.nulls(chunks.num_rows, type=f.type))
+            elif f.name == "columns" and f.name not in chunks.schema.names:  # a chunk shows its own column
+                arrays.append(pa.array([[c] for c in chunks.column("column").to_pylist()], type=f.type))
             else:
                 arrays.append(pc.cast(chunks.column(f.name), f.type))
         return pa.RecordBatch.from_arrays([a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays], schema=target)
@@ -278,19 +289,86 @@ class VectorStore:
         table = self._table()
         return [] if table is None else table.to_arrow().column("id").to_pylist()
 
-    def search(self, vector: np.ndarray, k: int = 5) -> list[Hit]:
+    def search(self, vector: np.ndarray, k: int = 5, where: str | None = None) -> list[Hit]:
+        """The ``k`` rows nearest ``vector`` by cosine (score = cosine similarity), best first.
+
+        ``where``: a LanceDB SQL filter applied before the search (``prefilter``), so k rows come
+        back whenever k rows pass it. Exhaustive search (no vector index): exact neighbours.
+        """
         table = self._table()
         if table is None:
             return []
-        rows = table.search(np.asarray(vector, dtype=np.float32)).distance_type("cosine").limit(k).to_list()
-        return [
-            Hit(
-                score=1.0 - float(r["_distance"]),
-                source_file=r["source_file"],
-                line=int(r["line"]),
-                column=r["column"],
-                text=r["text"],
-                id=r["id"],
-            )
-            for r in rows
-        ]
+        query = table.search(np.asarray(vector, dtype=np.float32)).distance_type("cosine").select([*self._result(table), "_distance"])
+        if where:
+            query = query.where(where, prefilter=True)
+        return [Hit.of(r, 1.0 - float(r["_distance"])) for r in query.limit(k).to_list()]
+
+    def text_search(self, text: str, k: int = 5, where: str | None = None) -> list[Hit]:
+        """The ``k`` best rows for ``text`` by BM25 over the ``text`` column (score = BM25), best first.
+
+        Uses Lance's native full-text index (``ensure_text_index``); the query is one match query
+        over the words of ``text`` (any word may match, none is an operator). ``where`` as in
+        ``search``. Source: https://lancedb.github.io/lancedb/fts/ (native FTS, lancedb 0.40).
+        """
+        from lancedb.query import MatchQuery
+
+        table = self.ensure_text_index()
+        if table is None or not text.strip():
+            return []
+        query = table.search(MatchQuery(text, "text"), query_type="fts").select([*self._result(table), "_score"])
+        if where:
+            query = query.where(where, prefilter=True)
+        return [Hit.of(r, float(r["_score"])) for r in query.limit(k).to_list()]
+
+    @staticmethod
+    def _result(table) -> list[str]:  # noqa: ANN001 - a LanceDB table
+        return [c for c in RESULT if c in table.schema.names]
+
+    def ensure_text_index(self):  # noqa: ANN201 - the LanceDB table, or None when there is none
+        """Give the table its full-text index on ``text`` when it has none, and fold unindexed rows in.
+
+        Rows written after the index was built are searched exhaustively next to it (LanceDB
+        "Reindexing": https://docs.lancedb.com/indexing/reindexing), so results are complete either
+        way; once they outnumber the indexed rows, ``Table.optimize`` adds them to the index
+        (incremental indexing), which keeps that extra work at most as large as the index.
+        Takes the write lock when it writes. Returns the table (None: nothing stored yet).
+        """
+        table = self._table()
+        if table is None:
+            return None
+        index = next((i for i in table.list_indices() if i.columns == ["text"] and i.index_type == "FTS"), None)
+        if index is not None and index.num_unindexed_rows <= index.num_indexed_rows:
+            return table
+        with self._lock():
+            table = self._table()
+            if index is None:
+                table.create_fts_index("text", use_tantivy=False, replace=True)
+            else:
+                table.optimize()
+        return self._table()
+
+
+@dataclass
+class Hit:
+    """One search result: a chunk or a row document (``strategy`` "row"), where it came from, and its score."""
+
+    score: float  # cosine similarity, BM25 or a fused rank score (headwater.embed.search)
+    source_file: str  # <date>/<landing file name>
+    line: int  # the line the record started on
+    column: str  # the chunk's column; "_row" for a row document
+    text: str
+    id: str
+    row_id: str = ""
+    strategy: str = RAW
+    date: str = ""  # the landing date (the start of source_file)
+    source_name: str | None = None
+    columns: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, row: dict, score: float) -> Hit:
+        """A store row (any of its columns may be missing in a store written before them) -> a Hit."""
+        return cls(
+            score=score, source_file=row["source_file"], line=int(row["line"]), column=row["column"], text=row["text"], id=row["id"],
+            row_id=row.get("row_id") or "", strategy=row.get("strategy") or RAW, date=date_of(row["source_file"]),
+            source_name=row.get("source_name"), columns=list(row.get("columns") or [row["column"]]),
+        )

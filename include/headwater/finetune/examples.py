@@ -1,8 +1,10 @@
 """Fine-tuning examples read from the curated and chunk tables: per landing file, or all of them at once.
 
-An example is one line of the export, ``{"id", "text", "source", "column"}``: every chunk, plus
-(``fields``) the curated values of the columns that were not chunked, so short structured fields
-(names, subjects, dates) teach the model too. Ids carry their landing file (chunk ids hash the
+An example is one line of the export, ``{"id", "text", "source", "column"}``: every chunk and
+every row document (column ``_row``: a whole record written for reading, headwater.chunk.rows),
+plus (``fields``) the curated values of the columns that were not chunked, so short structured
+fields (names, subjects, dates) teach the model too. A file with row documents exports no loose
+field values: its records are already there, whole. Ids carry their landing file (chunk ids hash the
 source, field ids are ``stable_id("finetune-field", source, row_id, column)``), so two landing
 files never share an id and one file's examples never depend on another file's tables: that is
 what lets the export be assembled from per-file parts (headwater.finetune.parts).
@@ -18,6 +20,7 @@ from typing import Any
 
 from headwater.clean.steps.base import ROW_ID, SOURCE, is_value_column
 from headwater.config.finetune import ExportOptions
+from headwater.config.rows import ROW_COLUMN
 from headwater.ids import stable_id
 from headwater.layout import Layout
 
@@ -103,7 +106,8 @@ def _value_text(value: Any) -> str | None:
 
 
 def _field_rows(path: Path, table: Any, options: ExportOptions, chunked: set[tuple[str, str]]) -> list[Example]:
-    """A curated table's values of the columns that were not chunked; ValueError if it lacks _source/_row_id."""
+    """A curated table's values of the columns that were not chunked, none of a file with row documents;
+    ValueError if it lacks _source/_row_id."""
     import pyarrow as pa
 
     if not {SOURCE, ROW_ID} <= set(table.column_names):
@@ -116,7 +120,7 @@ def _field_rows(path: Path, table: Any, options: ExportOptions, chunked: set[tup
             continue
         for source, row_id, value in zip(sources, row_ids, column.to_pylist()):
             text = _value_text(value)
-            if text is None or (source, name) in chunked:
+            if text is None or (source, name) in chunked or (source, ROW_COLUMN) in chunked:
                 continue
             if options.fields == "text" and len(text.split()) < options.min_words:
                 continue

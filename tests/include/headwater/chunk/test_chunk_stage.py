@@ -65,9 +65,12 @@ def test_sample_files_chunk_the_same_in_any_batch_size_and_as_the_whole_table(tm
         assert other == manifest
     # ... and what the whole-table code gives the curated table loaded whole (the stage before streaming)
     curated = pd.read_parquet(Layout(settings.data_dir, DATE).curated(ref.key))
-    declared = [c for c, t in load_sources(settings.config_dir).for_file(name).declared_types.items() if t == "text"]
-    whole = chunk_table(curated, load_tokenizer(resolve_model_dir(settings.embedding_model)), None, 128, 32, declared_text=declared)
-    pd.testing.assert_frame_equal(first, whole.chunks.astype({"label": "str"}))  # Parquet reads a None label back as NaN
+    config = load_sources(settings.config_dir).for_file(name)
+    declared = [c for c, t in config.declared_types.items() if t == "text"]
+    tokenizer = load_tokenizer(resolve_model_dir(settings.embedding_model))
+    whole = chunk_table(curated, tokenizer, None, 128, 32, declared_text=declared, source_name=config.name)
+    as_read = first.assign(columns=first["columns"].map(list))  # Parquet reads a list back as an array
+    pd.testing.assert_frame_equal(as_read, whole.chunks.astype({"label": "str"}))  # ... and a None label as NaN
     assert manifest["chunking"]["strategies"] == whole.strategies and manifest["chunks"] == len(whole.chunks) > 0
 
 
@@ -93,3 +96,47 @@ def test_every_strategy_chunks_the_same_batch_by_batch(tmp_path: Path) -> None:
     assert whole["column"].drop_duplicates().tolist() == ["body", "guide", "note"]
     assert whole["strategy"].value_counts().to_dict() == {"heading": 12, "keyword": 11, "query": 4}
     assert m1["chunking"]["values_without_chunks"] == {"body": 0, "guide": 0, "note": 6}
+
+
+def test_row_documents_follow_the_text_chunks_with_their_context_and_batching_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "tickets.yaml").write_text(
+        'files: ["tickets*.csv"]\nchunking: {columns: {body: {strategy: keyword, max_tokens: 16, keywords: 2}}}\n'
+        "rows: {mode: on, columns: [priority], labels: {priority: Urgency}, text_chunks: 1}\n"
+    )
+    sources = load_sources(tmp_path / "cfg")
+    data = ("id,body,priority\n" + "".join(f'{i},"{t}",{"high" if i % 2 else "low"}\n' for i, t in enumerate(TICKETS[:4]))).encode()
+    ref = FileRef(DATE, "tickets_2.csv")
+    settings = Settings(home=tmp_path, landing_uri=SAMPLE.parent.as_uri())
+    ingest(data, ref, settings)
+    clean(ref, settings, sources)
+    outputs = []
+    for batch_rows in (100_000, 1):
+        chunk(ref, settings.model_copy(update={"batch_rows": batch_rows}), sources)
+        outputs.append(_chunk_output(settings, ref))
+    (whole, manifest), (batched, other) = outputs
+    pd.testing.assert_frame_equal(batched, whole)
+    assert other == manifest
+    rows = whole[whole["strategy"] == "row"]
+    chunks = whole[whole["strategy"] == "keyword"]
+    assert whole["strategy"].tolist() == ["keyword"] * len(chunks) + ["row"] * 4  # chunks first, then one document per row
+    first_chunk = chunks[chunks["row_id"] == rows["row_id"].iloc[0]]["text"].iloc[0]
+    assert rows["text"].iloc[0] == f"Urgency: low\nBody: {first_chunk}"  # the row's first keyword chunk, as the chunk table has it
+    assert rows["column"].unique().tolist() == ["_row"] and rows["columns"].iloc[0].tolist() == ["priority", "body"]
+    assert set(whole["source_name"]) == {"tickets"}
+    assert manifest["chunks"] == len(whole) and manifest["chunking"]["rows"] == {
+        "reason": "mode: on", "columns": ["priority"], "context": ["body"], "template": False, "documents": 4, "blank_rows": 0,
+        "over_token_limit": 0,
+    }
+
+
+def test_a_template_typo_fails_the_chunk_stage_naming_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "pets.yaml").write_text('files: ["pets*.csv"]\nrows: {template: "{{ pet_nmae }} the {{ species }}"}\n')
+    sources = load_sources(tmp_path / "cfg")  # no schema: the names are only known when the table is read
+    ref = FileRef(DATE, "pets_1.csv")
+    settings = Settings(home=tmp_path, landing_uri=SAMPLE.parent.as_uri())
+    ingest(b"pet_name,species\nMax,dog\n", ref, settings)
+    clean(ref, settings, sources)
+    with pytest.raises(ValueError, match=r"^2026-11-20/pets_1.csv line 2: rows.template: 'pet_nmae' is undefined — fix the template"):
+        chunk(ref, settings, sources)

@@ -55,7 +55,7 @@ def _error(tmp_path: Path, text: str) -> str:
         ("files: [a.csv]\nschema: {nme: x, columns: {a: string}}\n", "schema.nme: unknown key (did you mean name?); expected one of name, columns"),
         (
             "files: [a.csv]\ncolour: red\n",
-            "colour: unknown key; expected one of name, description, files, read, schema, mapping, types, impute, text, dedup, chunking",
+            "colour: unknown key; expected one of name, description, files, read, schema, mapping, types, impute, text, dedup, chunking, rows",
         ),
         ("files: [a.csv]\nschema: {columns: {a: {name: b}}}\n", "schema.columns.a.name: unknown key (a column's name is its key under columns)"),
         # bad shorthands
@@ -68,6 +68,16 @@ def _error(tmp_path: Path, text: str) -> str:
         ("files: [a.csv]\nchunking: {default: {strategy: keyword, top_k: 2}}\n", "chunking.default.top_k: only used by strategy 'query', this column uses 'keyword' — remove it"),
         ("files: [a.csv]\nschema: {columns: {a: {aliases: b}, b: string}}\n", "schema.columns.a.aliases: 'b' also names column b"),
         ("files: [a.csv]\ndedup: {text: {num_perm: 100, bands: 16}}\n", "dedup.text.bands: 16 must divide num_perm=100"),
+        # row documents: units, templates and column names are checked when the config loads
+        ("files: [a.csv]\nschema: {columns: {name: {unit: kg}}}\n", "schema.columns.name.unit: only integer/number columns take unit (type is string)"),
+        ("files: [a.csv]\nrows: {mode: always}\n", "rows.mode: 'always' is not one of auto, on, off"),
+        ("files: [a.csv]\nrows: {template: '{{ name '}\n", "rows.template: template line 1: unexpected end of template, expected 'end of print statement'."),
+        ("files: [a.csv]\nrows: {template: ' '}\n", "rows.template: empty template; leave template out for 'Label: value' lines"),
+        (
+            "files: [a.csv]\nschema: {columns: {name: string, score: number}}\nrows: {template: '{{ nmae }} {{ score }} {{ line }}'}\n",
+            "rows.template: nmae is neither a column of schema s (name, score) nor one of fields, chunks, table, source_file, line",
+        ),
+        ("files: [a.csv]\nschema: {columns: {name: string}}\nrows: {exclude: [nam]}\n", "rows.exclude: nam: not a column of schema s (name)"),
         ("", "files: missing: list the landing file globs of this source, e.g. ['customers_*.csv']"),
     ],
 )

@@ -82,7 +82,7 @@ def test_source_reference_rows() -> None:
     headings = [line.split(":")[0] for line in text.splitlines() if line.startswith("**")]
     assert headings == [
         "**top level**", "**`read`**", "**`schema`**", "**`schema.columns.<name>`**", "**`mapping`**", "**`types`**",
-        "**`impute.<column>`**", "**`text`**", "**`dedup`**", "**`dedup.text`**", "**`dedup.linkage`**", "**`chunking`**", "**`chunking.default`, `chunking.columns.<column>`**",
+        "**`impute.<column>`**", "**`text`**", "**`dedup`**", "**`dedup.text`**", "**`dedup.linkage`**", "**`chunking`**", "**`chunking.default`, `chunking.columns.<column>`**", "**`rows`**",
     ]
 
 

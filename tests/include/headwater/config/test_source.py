@@ -171,3 +171,10 @@ def test_value_options_are_checked(tmp_path: Path, text: str, message: str) -> N
     with pytest.raises(ConfigError) as err:
         load_source(path)
     assert str(err.value) == f"{path}: {message}"
+
+
+def test_rows_mode_on_and_off_read_as_yaml_writes_them(tmp_path: Path) -> None:
+    for text, mode in (("on", "on"), ("off", "off"), ("'on'", "on"), ("auto", "auto"), ("true", "on")):
+        path = tmp_path / "pets.yaml"
+        path.write_text(f"files: [pets.csv]\nrows: {{mode: {text}}}\n", encoding="utf-8")
+        assert load_source(path).rows.mode == mode  # YAML 1.1 reads a bare on/off as a boolean

@@ -81,6 +81,18 @@ def test_export_text_fields_and_chunks_only(data_dir: Path) -> None:
     assert [r["id"] for r in lines(none.path)] == ["c1"]
 
 
+def test_a_file_with_row_documents_exports_them_instead_of_loose_fields(data_dir: Path) -> None:
+    document = "Full name: Grace Brewster Hopper\nSignup date: 15 January 2024"
+    pq.write_table(pa.table({
+        "id": ["d1"], "source_file": [CUSTOMERS], "row_id": ["k1"], "line": [2], "column": ["_row"], "chunk_index": [0],
+        "char_start": [0], "char_end": [len(document)], "text": [document], "strategy": ["row"],
+    }), data_dir / "chunks" / "date=2026-11-20" / "customers.csv.parquet")
+    result = export_examples(data_dir)
+    customers = [r for r in lines(result.path) if r["source"] == "customers.csv"]
+    assert customers == [{"id": "d1", "text": document, "source": "customers.csv", "column": "_row"}]
+    assert (result.count, result.chunks, result.fields) == (6, 2, 4)  # the tickets' chunk and 4 fields, unchanged
+
+
 def test_export_is_content_addressed_and_rerun_safe(data_dir: Path) -> None:
     first, second = export_examples(data_dir), export_examples(data_dir)
     assert first == second

