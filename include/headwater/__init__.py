@@ -5,7 +5,7 @@ class, so it can be tested and run without a scheduler. DAG files in ``dags/``
 only wire these stages together.
 """
 
-__version__ = "0.2.0"  # bumped with the output-key change (issue 9): every file is reprocessed once
+__version__ = "0.3.0"  # bumped with row documents (issue 11): every file is reprocessed once, so record tables gain them
 
 # Bumped whenever the meaning of ids or curated columns changes; it is hashed
 # into every row, chunk and vector id so old and new outputs never collide.
