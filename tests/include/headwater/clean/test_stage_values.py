@@ -242,3 +242,20 @@ def test_an_ambiguous_value_before_the_deciding_one_keeps_its_text(tmp_path: Pat
     assert curated["val"] == [1.5, 2.125, None, 1000.0]
     assert curated["val__raw"] == [None, None, "3.25", None]
     assert manifest["value_formats"]["decimal_decided_by"] == "votes"
+
+
+def test_names_spelled_like_missing_values_land_as_written(settings: Settings) -> None:
+    curated, manifest = _clean(settings, "people.csv", (
+        "first_name,last_name,city,note\n"
+        "Nan,Goldin,Boston,NULL\n"
+        "Jennifer,Null,Denver,null\n"
+        "Ann,None,Austin,call her\n"
+    ))
+    assert curated["first_name"] == ["Nan", "Jennifer", "Ann"]
+    assert curated["last_name"] == ["Goldin", "Null", "None"]
+    assert curated["note"] == [None, None, "call her"]
+    assert manifest["na_spellings"] == {"note": {"null": 2}}
+    assert manifest["na_kept_as_data"] == {"last_name": {"None": 1}}
+    assert manifest["clean_warnings"] == [
+        "note: 2 cells written NULL, null made missing (a text column) — list them in types.not_na_values if they are data",
+    ]
