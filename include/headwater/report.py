@@ -5,8 +5,8 @@ as ``rows_read = curated + duplicates + quarantined`` and all of them as ``recor
 structural lines`` (header, preamble, blank, repeated header, sep line). A file that breaks either,
 whose output key holds another file's manifest (or whose curated table another file overwrote),
 that failed, or that never finished ingest is listed in ``failed`` and fails the run. A file whose
-clean left warnings (the manifest's ``clean_warnings``, e.g. a declared type most values fail)
-keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
+clean left warnings (the manifest's ``clean_warnings``, e.g. a declared type most values fail) or
+whose encoding was uncertain (``read_warnings``, ``file_warnings``) keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
 landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons.
 """
 
@@ -63,7 +63,7 @@ def report(
         "date": date,
         "run_id": run_id,
         "files": [
-            summary(f) | {"accounted": f["accounted"], "structural_lines": structural_total(f), "warnings": list(f.get("clean_warnings") or [])}
+            summary(f) | {"accounted": f["accounted"], "structural_lines": structural_total(f), "warnings": file_warnings(f)}
             for f in files
         ],
         "totals": totals,
@@ -75,7 +75,7 @@ def report(
         },
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
         "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
-        "warned_files": [f["source"] for f in files if f.get("clean_warnings")],
+        "warned_files": [f["source"] for f in files if file_warnings(f)],
         "skipped": [{"file": s["file"], "reason": s["reason"]} for s in sorted(skipped or [], key=lambda s: s["file"])],
         "outputs": {
             "curated": str(lay.curated_dir),
@@ -86,6 +86,13 @@ def report(
     }
     write_json(lay.report(), result)
     return result
+
+
+def file_warnings(manifest: dict[str, Any]) -> list[str]:
+    """A file's warnings for the run report: the read warnings about its encoding (``encoding uncertain: ...``), then
+    its ``clean_warnings``."""
+    read = [w for w in manifest.get("read_warnings") or [] if "encoding uncertain" in w]
+    return read + list(manifest.get("clean_warnings") or [])
 
 
 def structural_total(manifest: dict[str, Any]) -> int:

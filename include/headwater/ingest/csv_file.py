@@ -35,7 +35,7 @@ from headwater.ingest.sniff import (
     SNIFF_BYTES,
     UnreadableFile,
     check_not_binary,
-    fallback_encoding,
+    fallback_choice,
     head_encoding,
 )
 from headwater.ingest.streams import (
@@ -300,6 +300,8 @@ class CsvFile:
             self.encoding = self.options.encoding
         else:
             self.encoding, self._provisional = head_encoding(self._head, complete=len(self._head) < HEAD_BYTES)
+            if not self.encoding.startswith("utf-"):
+                self.warnings.extend(filter(None, [fallback_choice(self._head)[1]]))
         if self.encoding.startswith("utf-16-"):
             self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
         try:
@@ -362,9 +364,10 @@ class CsvFile:
         """After a byte did not decode: (fallback encoding, warning) when UTF-8 came from the head only; else raise UnreadableFile."""
         if not self._provisional:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        fallback = fallback_encoding(self._head)
+        fallback, doubt = fallback_choice(self._head)
         return fallback, (
             f"not UTF-8 after its first {len(self._head):,} bytes ({exc}): read again as {fallback} (a second read of the file)"
+            + (f"; {doubt}" if doubt else "")
         )
 
     def _count_nuls(self, nuls: int) -> None:

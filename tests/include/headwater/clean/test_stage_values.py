@@ -259,3 +259,29 @@ def test_names_spelled_like_missing_values_land_as_written(settings: Settings) -
     assert manifest["clean_warnings"] == [
         "note: 2 cells written NULL, null made missing (a text column) — list them in types.not_na_values if they are data",
     ]
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso-8859-2"])
+def test_central_european_text_lands_with_its_letters(settings: Settings, encoding: str) -> None:
+    ref = FileRef(DATE, f"mesta_{encoding}.csv")
+    ingest_file("meno,mesto\nŁukasz,Łódź\nŠtefan,Žilina\nŐrs,Győr\n".encode(encoding), ref, settings)
+    clean_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated, manifest = pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    assert (curated["meno"], curated["mesto"]) == (["Łukasz", "Štefan", "Őrs"], ["Łódź", "Žilina", "Győr"])
+    assert (manifest["encoding"], manifest["read_warnings"]) == (encoding, [])
+
+
+def test_an_uncertain_encoding_is_a_read_warning_and_in_the_run_report(settings: Settings) -> None:
+    ref = FileRef(DATE, "villes.csv")
+    ingest_file("nom,ville\nRené,Genève\nZoë,Besançon\n".encode("cp1252"), ref, settings)
+    clean_file(ref, settings)
+    chunk_file(ref, settings)
+    embed_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated, manifest = pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    assert curated["ville"] == ["Genève", "Besançon"]
+    warning = "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (Genève vs Genčve) — set read.encoding if that is wrong"
+    assert (manifest["encoding"], manifest["read_warnings"]) == ("cp1252", [warning])
+    report = run_report(DATE, ["villes.csv"], settings)
+    assert report["files"][0]["warnings"] == [warning] and report["warned_files"] == [f"{DATE}/villes.csv"]
