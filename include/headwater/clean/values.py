@@ -50,7 +50,9 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 TRUE = frozenset({"true", "t", "yes", "y", "1", "on"})
 FALSE = frozenset({"false", "f", "no", "n", "0", "off"})
-_WORD_BOOLEANS = (TRUE | FALSE) - {"1", "0"}  # inference never reads 1/0 as booleans: they are numbers
+# The pairs inference reads as booleans: words only. Single letters (y/n, t/f) and 1/0 are booleans only when declared:
+# a lone ``y`` or ``t`` is as likely a code, an initial or a size.
+BOOLEAN_PAIRS = (frozenset({"true", "false"}), frozenset({"yes", "no"}), frozenset({"on", "off"}))
 
 
 # ------------------------------------------------------------------ numbers
@@ -432,6 +434,20 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index))
 
 
+def boolean_vocabulary(lowered: pd.Series, need: float) -> bool:
+    """Whether the distinct lower-cased ``lowered`` values read as booleans when no type is declared.
+
+    At least ``need`` of them must come from one pair of BOOLEAN_PAIRS: ``true``/``false`` or
+    ``yes``/``no`` (one side is enough: a column of ``yes`` is a flag), or ``on``/``off`` (both
+    seen: a lone ``on`` is a word). Single letters (``y``, ``n``, ``t``, ``f``) and ``1``/``0`` never are.
+    """
+    for pair in BOOLEAN_PAIRS:
+        hits = lowered.isin(pair)
+        if hits.sum() >= need and (pair != BOOLEAN_PAIRS[2] or set(lowered[hits]) == pair):
+            return True
+    return False
+
+
 _VERSION_NAME = re.compile(r"(?:^|_)(?:version|ver|release|revision|rev|build|firmware)s?(?:$|_)", re.I)
 
 
@@ -501,7 +517,7 @@ def infer_type(
         return "string"  # leading zeros (zip codes, account numbers) would be lost as numbers
     need = options.infer_min_share * len(values)
     lowered = values.str.lower()
-    if lowered.isin(_WORD_BOOLEANS).sum() >= need:
+    if boolean_vocabulary(lowered, need):
         return "boolean"
     decimal = str(formats["decimal"]) if "decimal" in formats else _decide_decimal(values, options.decimal)
     numbers = number_texts(values, decimal)

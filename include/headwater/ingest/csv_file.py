@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from headwater.config.read import ReadOptions
+from headwater.ingest.escapes import ESCAPECHAR, backslash_escapes
 from headwater.ingest.sniff import (
     HEAD_BYTES,
     SNIFF_BYTES,
@@ -320,6 +321,12 @@ class CsvFile:
         self.table = table = find_table(head, self.options, complete and len(head) < SNIFF_BYTES)
         self.delimiter = None if table.single_column else table.delimiter
         dialect = table.dialect()
+        records = head.splitlines(keepends=True)[table.skip :]
+        self.escapechar = None
+        if not table.single_column and backslash_escapes(records if complete else records[:-1], dialect, table.width):
+            self.escapechar = ESCAPECHAR
+            dialect |= {"escapechar": ESCAPECHAR}
+            self.warnings.append('quotes escaped with a backslash (\\"), not doubled: read with escapechar \\')
         text = itertools.chain(sample, chunks)
         # A \n file: a bare \r may be a character of a field (table.cr_parts); a file of \r line ends only: every \r ends a line.
         self._src = _LineSource(text, MIN_RECORD_CAP_CHARS, dialect if by_newline(head) else None)
@@ -446,6 +453,7 @@ class CsvFile:
             "single_column": t.single_column,
             "quotechar": t.quotechar,
             "skip_initial_space": t.skipinitialspace,
+            **({"escapechar": self.escapechar} if self.escapechar else {}),
             "sep_line": t.sep_line,
             "preamble": st.texts,
             "width": {"header": len(self.header_rows[-1]) if self.header_rows else None, "data": t.width, "loaded": self.shape.width},

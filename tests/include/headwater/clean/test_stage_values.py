@@ -285,3 +285,33 @@ def test_an_uncertain_encoding_is_a_read_warning_and_in_the_run_report(settings:
     assert (manifest["encoding"], manifest["read_warnings"]) == ("cp1252", [warning])
     report = run_report(DATE, ["villes.csv"], settings)
     assert report["files"][0]["warnings"] == [warning] and report["warned_files"] == [f"{DATE}/villes.csv"]
+
+
+def test_backslash_escaped_quotes_load_and_a_lone_y_is_text(settings: Settings) -> None:
+    ref = FileRef(DATE, "quotes.csv")
+    ingest_file(b'bid,btxt,bx\n1,"He said \\"hi\\", then left",x\n2,plain,y\n', ref, settings)
+    clean_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated, manifest = pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    assert curated["btxt"] == ['He said "hi", then left', "plain"] and curated["bx"] == ["x", "y"]
+    assert (manifest["quarantined"], manifest["table"]["escapechar"]) == (0, "\\")
+    assert manifest["read_warnings"] == ['quotes escaped with a backslash (\\"), not doubled: read with escapechar \\']
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ("y\n", ["y"]),  # a lone letter: a code, not True
+        ("y\nn\ny\n", ["y", "n", "y"]),  # single letters are booleans only when declared
+        ("T\nF\n", ["T", "F"]),
+        ("on\nhold\non\n", ["on", "hold", "on"]),
+        ("on\non\n", ["on", "on"]),  # on alone is a word
+        ("yes\nno\nYES\n", [True, False, True]),
+        ("true\n", [True]),
+        ("on\noff\n", [True, False]),
+    ],
+)
+def test_booleans_are_inferred_from_words_only(settings: Settings, values: str, expected: list) -> None:
+    rows = "".join(f"{n},{v}\n" for n, v in enumerate(values.splitlines(), 1))  # numbered: no row is a duplicate
+    curated, _ = _clean(settings, "flags.csv", "n,flag\n" + rows)
+    assert curated["flag"] == expected

@@ -360,3 +360,24 @@ def test_ambiguous_decimal(value: str, ambiguous: bool) -> None:
 def test_a_provisional_decimal_mark_keeps_the_text_of_ambiguous_values() -> None:
     out = coerce(pd.Series(["10", "2,125", "7"], dtype="string"), "number", formats={"decimal": ",", "decimal_provisional": True})
     assert out.values.tolist() == [10.0, 2.125, 7.0] and out.inexact.tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["y"], "string"),
+        (["y", "n"], "string"),
+        (["t", "f", "t"], "string"),
+        (["Yes", "no"], "boolean"),
+        (["TRUE"], "boolean"),
+        (["on", "off"], "boolean"),
+        (["on"], "string"),
+        (["true", "no", "yes", "false"], "string"),  # two vocabularies: not one flag
+    ],
+)
+def test_boolean_inference_needs_one_word_pair(values: list, expected: str) -> None:
+    assert infer_type("flag", pd.Series(values, dtype="string")) == expected
+
+
+def test_a_declared_boolean_still_reads_single_letters() -> None:
+    assert coerce(pd.Series(["y", "N", "t", "F"], dtype="string"), "boolean").values.tolist() == [True, False, True, False]
