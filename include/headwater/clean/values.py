@@ -19,11 +19,16 @@ Exactness (the trust rule "a value is loaded exactly as written, or kept in ``<c
   ``0.12345678901234567890`` or ``4611686018427387905``, gets the nearest double in the column
   *and* its text in ``<col>__raw``: it is *inexact*, not a failure (``coerce(...).inexact``).
 * **Decimal marks and day order are the file's**, not the column's: headwater.clean.steps.coerce_types
-  votes over every numeric-looking column of the file's first batch (``decimal_vote``,
-  ``dayfirst_vote``) and passes the decision in ``formats``. A value votes for a mark only when it
+  votes over every numeric-looking column of the file (``decimal_vote``, ``dayfirst_vote``; the
+  decimal mark stays provisional until a batch holds a deciding value) and passes the decision in
+  ``formats``. A value votes for a mark only when it
   reads as a number under that mark and not the other (``87,00``, ``0,125``, ``1.234,50`` vote
   ``,``); a group that starts with ``0`` is never a thousands group.
 * **Compact ISO 8601 dates** (basic format, ``19760607``, ``20240115T101500Z``) are dates.
+* **Inference never changes what a value means** (``number_text_reason``): exponents, a leading
+  ``+``, version numbers and differing units keep a column text; booleans are inferred from one
+  word pair only (``boolean_vocabulary``). Date-times keep microseconds; digits beyond are kept
+  as text (``inexact``).
 """
 
 from __future__ import annotations
