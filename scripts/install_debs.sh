@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages whose servers the tests start on loopback (Pushgateway, ...),
+# Install the Debian packages whose servers the tests start on loopback (Pushgateway, PostgreSQL, ...),
 # if they are missing. Needs root (or passwordless sudo); prints what to do otherwise.
 set -euo pipefail
 need=()
 command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # tests/include/headwater/conftest.py: postgres_server
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -41,19 +41,50 @@ def ensure_airflow_db(env: dict[str, str], log) -> None:
     marker.touch()
 
 
+def embedding_progress(folder: Path, since: float) -> tuple[int, int, float]:
+    """(texts done, texts in all, texts/s) over the embed stage's progress files in ``folder`` written since ``since``.
+
+    ``folder``: ``Layout.embed_progress_dir()`` of the run's date; each file is one landing
+    file's latest ``headwater.embed.progress`` state. The rate sums the files still embedding.
+    """
+    from headwater.storage import read_json
+
+    done = total = 0
+    rate = 0.0
+    for path in sorted(folder.glob("*.embed.json")) if folder.exists() else []:
+        if path.stat().st_mtime < since:
+            continue  # left from an earlier run
+        state = read_json(path) or {}
+        done += int(state.get("done", 0))
+        total += int(state.get("total", 0))
+        rate += 0.0 if state.get("finished") else float(state.get("rate") or 0.0)
+    return done, total, rate
+
+
 def _progress(settings, date: str, total_files: int, stop: threading.Event) -> None:
-    """A progress bar over file stages, driven by the manifests the tasks write."""
+    """Progress bars over file stages (from the manifests the tasks write) and, while files embed, over texts."""
     from tqdm import tqdm
 
+    from headwater.embed.progress import format_duration
     from headwater.manifest import STAGES, layout
     from headwater.storage import read_json
 
     total = max(total_files, 1) * len(STAGES)
     folder = layout(settings, date).manifests_dir()
+    progress_dir = layout(settings, date).embed_progress_dir()
     started = time.time()
+    texts = None
     # disable=None: a bar on a terminal, silence in CI logs
     with tqdm(total=total, desc=f"headwater_ingest {date}", unit="stage", file=sys.stderr, disable=None) as bar:
         while not stop.is_set():
+            embedded, to_embed, rate = embedding_progress(progress_dir, started)
+            if to_embed and texts is None:
+                texts = tqdm(total=to_embed, desc="embedding", unit="text", file=sys.stderr, disable=None, position=1, leave=False)
+            if texts is not None:
+                texts.total, texts.n = to_embed, embedded
+                eta = f", ETA {format_duration((to_embed - embedded) / rate)}" if rate else ""
+                texts.set_postfix_str(f"{rate:.1f} texts/s{eta}" if rate else "", refresh=False)
+                texts.refresh()
             done = 0
             for path in folder.glob("*.json") if folder.exists() else []:
                 m = read_json(path) or {}
@@ -68,6 +99,8 @@ def _progress(settings, date: str, total_files: int, stop: threading.Event) -> N
             stop.wait(0.5)
         bar.n = total if done >= total else bar.n
         bar.refresh()
+        if texts is not None:
+            texts.close()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -174,7 +207,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     localenv.apply(localenv.local_env())
     from headwater.config.settings import Settings
-    from headwater.embed.model import embed_texts, load_model
+    from headwater.embed.cache import encoder_for
     from headwater.embed.store import VectorStore
     from headwater.manifest import layout
 
@@ -183,8 +216,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if store.count() == 0:
         print("the vector store is empty — run `make run` (or `headwater run --date D`) first", file=sys.stderr)
         return 1
-    model = load_model(settings.embedding_model)
-    hits = store.search(embed_texts(model, [args.query])[0], k=args.k)
+    hits = store.search(encoder_for(settings).encode([args.query], 1)[0], k=args.k)  # the backend that embedded the table
     if args.json:
         print(json.dumps([h.__dict__ for h in hits], indent=2))
         return 0

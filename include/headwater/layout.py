@@ -108,6 +108,13 @@ class Layout:
     def report(self) -> Path:
         return self._part("reports") / "run_report.json"
 
+    def embed_progress(self, key: str) -> Path:
+        """The embed stage's latest progress for one file (``headwater.embed.progress``), read by ``headwater run``'s bar."""
+        return self._part("progress") / f"{key}.embed.json"
+
+    def embed_progress_dir(self) -> Path:
+        return self._part("progress")
+
     def manifests_dir(self) -> Path:
         return self._part("manifests")
 
@@ -147,6 +154,11 @@ class Layout:
     @property
     def embedding_cache(self) -> Path:
         return self.root / "embedding_cache.sqlite"
+
+    @property
+    def embedding_exports(self) -> Path:
+        """Local exports of the embedding model (the onnx-int8 backend's), one folder per model and backend."""
+        return self.root / "embedding_exports"
 
     @property
     def dedup_index(self) -> Path:

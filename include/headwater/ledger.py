@@ -2,7 +2,9 @@
 
 A file is reprocessed only when its (content hash, config hash, code version)
 fingerprint changed, its last attempt did not finish, or a run forces it. The
-ledger is a SQLite file next to the data, safe for parallel task processes.
+ledger is one table (``files``, one row per landing file) in Headwater's state database
+(``headwater.state``): a SQLite file next to the data by default, PostgreSQL when
+``HEADWATER_STATE_URL`` names one; either way safe for parallel task processes.
 """
 
 from __future__ import annotations
@@ -13,14 +15,25 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy import Column, MetaData, Table, Text, select
+
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config.settings import Settings
 from headwater.layout import Layout
 from headwater.manifest import FINISHED
-from headwater.storage import connect_sqlite
+from headwater.state import create_tables, engine, location, upsert
+
+# The ledger's one table; the columns of the SQLite files written before headwater.state existed.
+_METADATA = MetaData()
+FILES = Table(
+    "files", _METADATA,
+    Column("source", Text, primary_key=True), Column("sha256", Text), Column("config_hash", Text),
+    Column("code_version", Text), Column("outcome", Text), Column("updated_at", Text), Column("counts", Text),
+)
+_ENTRY = (FILES.c.source, FILES.c.sha256, FILES.c.config_hash, FILES.c.code_version, FILES.c.outcome, FILES.c.updated_at)
 
 # Settings that change what a file's outputs look like; paths do not.
-_OUTPUT_SETTINGS = ("embedding_model", "chunk_tokens", "chunk_overlap", "vector_table")
+_OUTPUT_SETTINGS = ("embedding_model", "embedding_backend", "chunk_tokens", "chunk_overlap", "vector_table")
 
 
 def code_version() -> str:
@@ -76,28 +89,28 @@ class Decision:
 
 
 class Ledger:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with connect_sqlite(self.path) as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, config_hash TEXT,"
-                " code_version TEXT, outcome TEXT, updated_at TEXT, counts TEXT)"
-            )
+    """Which landing file was processed with which fingerprint, and how it ended.
+
+    ``where``: a SQLite file (``Path``) or a database URL (``str``), see ``headwater.state.engine``;
+    ``for_settings`` picks the one the settings name. Every write is one atomic upsert, so parallel
+    tasks (processes, or workers on several machines with PostgreSQL) never lose each other's rows.
+    """
+
+    def __init__(self, where: Path | str) -> None:
+        self.engine = engine(where)
+        create_tables(self.engine, _METADATA)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Ledger:
         assert settings.data_dir is not None
-        return cls(Layout(settings.data_dir).ledger)
+        return cls(location(settings, Layout(settings.data_dir).ledger))
 
     def get(self, source: str) -> Entry | None:
-        with connect_sqlite(self.path) as db:
-            row = db.execute(
-                "SELECT sha256, config_hash, code_version, outcome, updated_at FROM files WHERE source = ?", (source,)
-            ).fetchone()
+        with self.engine.connect() as db:
+            row = db.execute(select(*_ENTRY).where(FILES.c.source == source)).first()
         if row is None:
             return None
-        return Entry(source, Fingerprint(*row[:3]), row[3], row[4])
+        return Entry(source, Fingerprint(*row[1:4]), row[4], row[5])
 
     def decide(self, source: str, fingerprint: Fingerprint, force: bool = False) -> Decision | None:
         """Process or skip, with the reason shown in the task log and the run report.
@@ -121,16 +134,13 @@ class Ledger:
         return Decision(False, f"unchanged since {entry.updated_at} (outcome {entry.outcome})")
 
     def record(self, source: str, fingerprint: Fingerprint, outcome: str, counts: dict | None = None) -> None:
+        """Set ``source``'s row (fingerprint, outcome, UTC time to the second, ``counts`` as JSON) in one upsert."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with connect_sqlite(self.path) as db:
-            db.execute(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET"
-                " sha256=excluded.sha256, config_hash=excluded.config_hash, code_version=excluded.code_version,"
-                " outcome=excluded.outcome, updated_at=excluded.updated_at, counts=excluded.counts",
-                (source, *asdict(fingerprint).values(), outcome, now, json.dumps(counts or {})),
-            )
+        row = {"source": source, **asdict(fingerprint), "outcome": outcome, "updated_at": now, "counts": json.dumps(counts or {})}
+        with self.engine.begin() as db:
+            db.execute(upsert(self.engine, FILES, ["source"]), [row])
 
     def entries(self) -> list[Entry]:
-        with connect_sqlite(self.path) as db:
-            rows = db.execute("SELECT source, sha256, config_hash, code_version, outcome, updated_at FROM files").fetchall()
+        with self.engine.connect() as db:
+            rows = db.execute(select(*_ENTRY)).all()
         return [Entry(r[0], Fingerprint(*r[1:4]), r[4], r[5]) for r in rows]

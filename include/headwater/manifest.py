@@ -7,17 +7,21 @@ counts) that fits in an XCom. Running a stage twice gives the same result.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from headwater.config.settings import Settings
 from headwater.discovery import compression_of, split_member
 from headwater.layout import Layout, file_key
 from headwater.storage import read_json, write_json
+
+StageFn = TypeVar("StageFn", bound=Callable[..., Any])
 
 STAGES = ("ingest", "clean", "chunk", "embed")
 # A file's outcome: read and curated (ok), nothing but a header (empty), unreadable as a whole (quarantined).
@@ -142,8 +146,17 @@ def load_manifest(settings: Settings, ref: FileRef) -> dict[str, Any]:
 
 
 def save_stage(settings: Settings, ref: FileRef, manifest: dict[str, Any], stage: str, started: float) -> dict[str, Any]:
-    """Record ``stage`` as done (with its seconds since ``started``, time.monotonic) and write the manifest."""
+    """Record ``stage`` as done (with its seconds since ``started``, time.monotonic) and write the manifest.
+
+    An error an earlier attempt of ``stage`` left in ``stage_errors`` (records_failure) is removed.
+    """
     manifest["stages"][stage] = {"seconds": round(time.monotonic() - started, 3)}
+    errors = manifest.get("stage_errors") or {}
+    errors.pop(stage, None)
+    if errors:
+        manifest["stage_errors"] = errors
+    else:
+        manifest.pop("stage_errors", None)
     write_json(layout(settings, ref.date).manifest(ref.key), manifest)
     return summary(manifest)
 
@@ -151,3 +164,37 @@ def save_stage(settings: Settings, ref: FileRef, manifest: dict[str, Any], stage
 def summary(manifest: dict[str, Any]) -> dict[str, Any]:
     """The XCom-sized view of a manifest."""
     return {k: manifest.get(k) for k in SUMMARY_KEYS}
+
+
+STAGE_ERROR_CHARS = 2000  # an exception message kept in the manifest is cut to this length
+
+
+def records_failure(stage: str) -> Callable[[StageFn], StageFn]:
+    """Decorate a stage function ``fn(ref, settings, ...)`` so that an exception it raises is written to
+    the file's manifest before it propagates: ``stage_errors[stage] = "<ExceptionType>: <message>"``
+    (cut to STAGE_ERROR_CHARS). The run report then names the cause of a failed file, not only the
+    stages it did not complete. Nothing is written when the file has no manifest or another file
+    owns it (KeyCollision); the exception is re-raised unchanged either way, so Airflow retries as before.
+    """
+
+    def wrap(fn: StageFn) -> StageFn:
+        @functools.wraps(fn)
+        def run(ref: FileRef, settings: Settings, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(ref, settings, *args, **kwargs)
+            except Exception as exc:
+                _note_failure(settings, ref, stage, f"{type(exc).__name__}: {exc}"[:STAGE_ERROR_CHARS])
+                raise
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+def _note_failure(settings: Settings, ref: FileRef, stage: str, error: str) -> None:
+    path = layout(settings, ref.date).manifest(ref.key)
+    manifest = read_json(path)
+    if manifest is None or manifest.get("source") != ref.source:
+        return
+    manifest.setdefault("stage_errors", {})[stage] = error
+    write_json(path, manifest)

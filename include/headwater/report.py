@@ -5,8 +5,8 @@ as ``rows_read = curated + duplicates + quarantined`` and all of them as ``recor
 structural lines`` (header, preamble, blank, repeated header, sep line). A file that breaks either,
 whose output key holds another file's manifest (or whose curated table another file overwrote),
 that failed, or that never finished ingest is listed in ``failed`` and fails the run. A file whose
-clean left warnings (the manifest's ``clean_warnings``, e.g. a declared type most values fail) or
-whose encoding was uncertain (``read_warnings``, ``file_warnings``) keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
+read or clean left warnings (the manifest's ``read_warnings`` and ``clean_warnings``, e.g. a header
+taken without evidence, a declared type most values fail) keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
 landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons.
 """
 
@@ -49,9 +49,14 @@ def report(
         done = set(manifest.get("stages", {}))
         if manifest.get("status") == OK and not set(STAGES) <= done:
             manifest["status"] = "failed"
-            manifest["error"] = manifest.get("error") or f"stages not completed: {', '.join(s for s in STAGES if s not in done)}"
+            errors = manifest.get("stage_errors") or {}
+            missing = f"stages not completed: {', '.join(s for s in STAGES if s not in done)}"
+            causes = [f"{stage} failed: {errors[stage]}" for stage in STAGES if stage in errors]
+            manifest["error"] = manifest.get("error") or "; ".join([*causes, missing])
         problem = accounting_error(manifest, ref, lay.curated(ref.key))
-        manifest["accounted"] = problem is None
+        # accounted: every record is known to be curated, a duplicate, quarantined or structural;
+        # never true for a file whose clean did not finish (its rows are in no output yet)
+        manifest["accounted"] = problem is None and (manifest.get("status") != "failed" or "clean" in done)
         if problem:
             manifest["error"] = f"{manifest['error']}; {problem}" if manifest.get("error") else problem
         manifest["this_run"] = bool(run_id) and manifest.get("run_id") == run_id
@@ -89,10 +94,9 @@ def report(
 
 
 def file_warnings(manifest: dict[str, Any]) -> list[str]:
-    """A file's warnings for the run report: the read warnings about its encoding (``encoding uncertain: ...``), then
-    its ``clean_warnings``."""
-    read = [w for w in manifest.get("read_warnings") or [] if "encoding uncertain" in w]
-    return read + list(manifest.get("clean_warnings") or [])
+    """What a file's run left to look at: the read's warnings (``read_warnings``: an encoding read again,
+    a header taken without evidence, NUL bytes) then the clean stage's (``clean_warnings``)."""
+    return [*(manifest.get("read_warnings") or []), *(manifest.get("clean_warnings") or [])]
 
 
 def structural_total(manifest: dict[str, Any]) -> int:

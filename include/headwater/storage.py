@@ -40,15 +40,6 @@ def write_json(target: Path, obj: Any) -> None:
     write_bytes(target, (json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8"))
 
 
-def connect_sqlite(path: Path) -> "Any":
-    """A SQLite connection for state shared by parallel task processes on one machine (WAL, long busy wait)."""
-    import sqlite3
-
-    db = sqlite3.connect(path, timeout=60)
-    db.execute("PRAGMA journal_mode=WAL")
-    return db
-
-
 def read_json(path: Path, default: Any = None) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -18,10 +18,11 @@ from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.embed.cache import embed_cached
 from headwater.embed.model import resolve_model_dir
-from headwater.manifest import FileRef, layout, load_manifest, save_stage
+from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
 from headwater.storage import parquet_stream
 
 
+@records_failure("chunk")
 def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, Any]:
     """Chunk the text columns of the curated table, each with the strategy its source config picks (default: raw).
 

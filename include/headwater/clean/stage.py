@@ -19,9 +19,10 @@ from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
-from headwater.manifest import FileRef, layout, load_manifest, save_stage
+from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
 
 
+@records_failure("clean")
 def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, Any]:
     """Map columns to the source's canonical schema, normalize, type, dedup, impute, validate -> curated Parquet.
 

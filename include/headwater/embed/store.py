@@ -194,6 +194,7 @@ class VectorStore:
             if "strategy" not in table.schema.names:  # a store written before chunking strategies existed
                 table.add_columns(pa.field("strategy", pa.string()))
             head = [self._store_batch(source_file, *first, model, dim)] if first is not None else []  # checked before any write
+            self._refuse_another_embedder(table, source_file, model)
             failure: list[BaseException] = []
 
             def rows() -> Iterator[pa.RecordBatch]:
@@ -224,6 +225,18 @@ class VectorStore:
                     raise failure[0] from None
                 raise
             return table.count_rows(where)
+
+    def _refuse_another_embedder(self, table, source_file: str, model: str) -> None:  # noqa: ANN001 - a lancedb Table
+        """Raise ValueError when rows of another file hold vectors of another embedder (model and backend):
+        one table never mixes them, since their similarities are not comparable. The file's own rows are replaced."""
+        other = f"source_file != {_sql_str(source_file)} AND model != {_sql_str(model)}"
+        found = table.search().where(other).select(["model"]).limit(1).to_list()
+        if found:
+            raise ValueError(
+                f"table {self.table_name!r} at {self.path} holds vectors of {found[0]['model']!r}, not {model!r}: "
+                "one table never mixes embedding models or backends — set HEADWATER_VECTOR_TABLE to another table "
+                "(left unset, each backend has its own)"
+            )
 
     def _store_batch(self, source_file: str, chunks: ArrowRows, vectors: np.ndarray, model: str, dim: int) -> pa.RecordBatch:
         """Chunk rows + their vectors -> one batch of the table's schema (``schema(dim)``)."""

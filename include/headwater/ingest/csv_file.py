@@ -343,6 +343,12 @@ class CsvFile:
         self._last_error = ""
         rows = self._read_header(table.header_rows)
         self.header_rows = rows
+        if table.header_unconfirmed and rows:
+            self.warnings.append(
+                f"line {self.structure.lines['header'][0]} taken as the header without evidence: every column holds text and "
+                f"its names are written like the values below them ({_cells(rows[0])}) — if it is a record, set "
+                "read.header: none for this source (read.header: 1 confirms it and silences this warning)"
+            )
         self.shape: Shape = shape(column_names(rows), table)
         self.header = self.shape.names
         self._src.widths |= {self.shape.width} - {0}
@@ -351,7 +357,7 @@ class CsvFile:
         self._firsts = {f for r in rows if r for f in (r[0], "\ufeff" + r[0])}
         self._brk = False  # the last record was a blank line: a second table may start
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
-        self.fixed = {"trailing_fields_dropped": 0, "rows_padded": 0}
+        self.fixed = {"trailing_fields_dropped": 0, "rows_padded": 0, "header_like_values_kept": 0}
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
 
@@ -449,6 +455,7 @@ class CsvFile:
             "found_by": t.how,
             "header_lines": header_lines,
             "header_as_read": self.header_rows,
+            "header_unconfirmed": t.header_unconfirmed,
             "delimiter": self.delimiter,
             "single_column": t.single_column,
             "quotechar": t.quotechar,
@@ -536,8 +543,12 @@ class CsvFile:
             self._brk = True
             return
         if header_key(row) in self._header_keys:
-            self.structure.add("repeated_header", line)
-            return
+            if len(row) > 1 or row[0].startswith("\ufeff"):
+                self.structure.add("repeated_header", line)
+                return
+            # One field equal to a one-name header: a value as likely as a repeated header (``tag`` under ``tag``),
+            # so it is kept as a record, and counted; with a byte-order mark it starts a concatenated export.
+            self.fixed["header_like_values_kept"] += 1
         if self._second is None and self._brk and self._starts_table(row):
             self._second = (line, row)
         if self._second is not None:

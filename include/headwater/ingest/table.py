@@ -168,6 +168,8 @@ class Table:
     how: str = "detected"  # "detected", or the read: option that decided the header
     single_column: bool = False  # one value per line: the delimiter is not the file's, delimiters in the text are text
     rows: list[list[str]] = field(default_factory=list)  # the sample's first data records of ``width`` fields (up to PROFILE_ROWS)
+    # a detected one-row header with no evidence: no cell reads as a name over typed values, none is written as a name
+    header_unconfirmed: bool = False
 
     def dialect(self) -> dict[str, object]:
         """Keyword arguments for csv.reader."""
@@ -331,8 +333,8 @@ def find_table(sample: str, options: ReadOptions | None = None, complete: bool =
     5. Header or data: each cell of the first row votes (vote()) against the columns below it;
        a negative sum is data (no header: generic names), otherwise it is the header (with no
        evidence either way, a header, the common case). With no row below it, a first row of
-       numbers and dates only is data. Up to two more rows that read as names only
-       (names_only()) are more header rows (a multi-row header).
+       numbers and dates only is data. Up to two more rows that continue it (continues_header():
+       names only, under merged cells) are more header rows (a multi-row header).
 
     read.header (``none`` or a line number) and read.skip_lines override steps 4-5.
     """
@@ -422,7 +424,29 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows = _header_rows(filled, pos, table.width, blocks)
     table.rows = _first_block(rows, filled[pos + table.header_rows][0] if pos + table.header_rows < len(filled) else None, table.width)
     table.columns = _profile(table.rows, table.width)
+    if table.how == "detected" and table.header_rows == 1 and table.rows:
+        head = filled[pos][1]
+        table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
+            _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
+        )
     return True
+
+
+def _name_styled(cell: str, values: list[str]) -> bool:
+    """Whether ``cell`` is written as a column name and not as the values under it: with an underscore
+    (``first_name``), in lower case over values that are not (``city`` over ``Oslo``), or in capitals
+    over values that are not (``CITY``)."""
+    name = cell.strip()
+    letters = [v.strip() for v in values if any(ch.isalpha() for ch in v)]
+    if not name or not any(ch.isalpha() for ch in name):
+        return False
+    if "_" in name:
+        return not any("_" in v for v in letters)
+    if name == name.lower():
+        return any(v != v.lower() for v in letters)
+    if name == name.upper():
+        return any(v != v.upper() for v in letters)
+    return False
 
 
 def _first_block(rows: list[tuple[int, list[str] | None]], start: int | None, width: int) -> list[list[str]]:
@@ -447,11 +471,15 @@ def _first_block(rows: list[tuple[int, list[str] | None]], start: int | None, wi
 def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, int]) -> int:
     """Index of the table's first row: the first row that could start it (_header_like), or a later such row
     that reads as names (votes sum > 0) when the first ones give no evidence (a ``Source,Ministry`` line above
-    the header); the search stops at the first row that reads as data (negative votes, or no text at all)."""
+    the header); the search stops at the first row that reads as data (negative votes, or no text at all).
+    A row whose later fields all start with a space, over rows whose fields do not, is a title with a
+    comma in its text (``Quarterly report, 2024``), never the header."""
     candidates = [k for k, (_, r) in enumerate(filled) if _header_like(r, width)]
     if not candidates:
         return 0
     for k in candidates[: MAX_HEADER_ROWS + 2]:
+        if k + 1 < len(filled) and _prose_commas([filled[k][1]]) and not _prose_commas([r for _, r in filled[k + 1 : k + 4]]):
+            continue  # a title split at its prose comma (``Quarterly report, 2024``): preamble
         votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
         if votes > 0:
             return k
@@ -531,10 +559,36 @@ def _header_rows(filled: list[tuple[int, list[str]]], pos: int, width: int, bloc
     n = 1
     while n < MAX_HEADER_ROWS and pos + n < len(filled) - 1:
         nxt = filled[pos + n][1]
-        if abs(len(nxt) - width) > 1 or not names_only(nxt, columns):
+        if abs(len(nxt) - width) > 1 or not continues_header([r for _, r in filled[pos : pos + n]], nxt, columns, width):
             break
         n += 1
     return n
+
+
+def continues_header(above: list[list[str]], row: list[str], columns: list[Column], width: int) -> bool:
+    """Whether ``row`` is one more header row under the header rows ``above`` (a multi-row header), not a record.
+
+    A record whose first values are placeholders (``A,TBD,TBD`` over numbers and dates) reads as
+    names as well as a header row does, and taking it for one loses it silently; so a row joins the
+    header only with the marks of a spreadsheet's merged header cells, and otherwise stays a record
+    (a text value in a typed column then lands in ``__raw`` with a reason):
+
+    * it reads as names only (names_only: some cell reads as a name, none as a value);
+    * each of its cells that says nothing (over a text column) sits under a column that has no name
+      yet (``Region`` under the empty cell of ``,Sales,,Returns,``): a value under a named text
+      column is data (``A`` under ``ref``);
+    * the rows show a merged cell: an empty cell (``,Sales,,Returns,``; a units row ``,kg,cm``) or
+      a name repeated along a row above (``Population,Population``).
+    """
+    if not names_only(row, columns):
+        return False
+    named = [any(c < len(r) and r[c].strip() for r in above) for c in range(width)]
+    for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):
+        if cell.strip() and v <= 0 and c < width and named[c]:
+            return False
+    empty = any(not cell.strip() for r in [*above, row] for cell in r[:width])
+    repeated = any(a.strip() and a.strip() == b.strip() for r in above for a, b in zip(r, r[1:]))
+    return empty or repeated
 
 
 def column_names(header_rows: list[list[str]]) -> list[str]:

@@ -61,8 +61,8 @@ def test_a_config_or_code_change_decides_without_the_content(settings: Settings,
     assert decision["reason"].endswith(": config, code version")  # content: not compared, ingest hashes it
 
 
-def test_the_ledger_asks_for_the_content_only_when_it_decides(tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path / "ledger.sqlite")
+def test_the_ledger_asks_for_the_content_only_when_it_decides(state_where: Path | str) -> None:
+    ledger = Ledger(state_where)  # a SQLite file, then a PostgreSQL database
     unhashed = Fingerprint(None, "c", "v")
     assert ledger.decide("f", unhashed).reason == "new file"
     ledger.record("f", Fingerprint(SHA, "c", "v"), "in_progress")

@@ -207,3 +207,33 @@ def test_chinese_japanese_and_thai_reviews_are_curated_chunked_and_embedded(sett
     expected = embed_texts(load_model(settings.embedding_model), REVIEWS)
     assert np.stack(stored["vector"]).shape == (6, 384)
     assert np.allclose(np.stack(stored["vector"]), expected, atol=1e-5)
+
+
+def test_a_stage_that_raises_names_its_cause_in_the_report_and_the_file_is_not_accounted(settings) -> None:
+    import pytest
+
+    ref = FileRef(DATE, "people.csv")
+    ingest_file(b"Name,City\nAnn,Oslo\nBo,Rome\n", ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    lay.staging(ref.key).write_bytes(b"PAR1 not a parquet file")  # a damaged staging table: clean cannot read it
+    with pytest.raises(Exception) as raised:
+        clean_file(ref, settings)
+    cause = f"{type(raised.value).__name__}: {raised.value}"
+    manifest = read_json(lay.manifest(ref.key))
+    assert manifest["stage_errors"] == {"clean": cause}
+    result = run_report(DATE, ["people.csv"], settings)
+    (entry,) = result["files"]
+    assert result["failed"] == [f"{DATE}/people.csv"]
+    assert entry["accounted"] is False
+    assert entry["error"] == f"clean failed: {cause}; stages not completed: clean, chunk, embed"
+    # the read's warning (a header of text over text) is in the report beside clean's
+    assert entry["warnings"] == [
+        "line 1 taken as the header without evidence: every column holds text and its names are written like the "
+        "values below them (['Name', 'City']) — if it is a record, set read.header: none for this source "
+        "(read.header: 1 confirms it and silences this warning)"
+    ]
+    assert result["warned_files"] == [f"{DATE}/people.csv"]
+    # a later attempt that succeeds clears the error
+    ingest_file(b"Name,City\nAnn,Oslo\nBo,Rome\n", ref, settings)
+    clean_file(ref, settings)
+    assert "stage_errors" not in read_json(lay.manifest(ref.key))

