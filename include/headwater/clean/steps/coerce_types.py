@@ -20,9 +20,6 @@ how the mark was decided: ``option``, ``votes``, ``delimiter`` (the convention, 
 Inferred number columns carry one unit or none (headwater.clean.values.number_text_reason); the
 unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount is stored) is in
 ``value_formats.units``, and why a column of numbers stayed text in ``value_formats.kept_as_text``.
-A declared number column whose values carry differing units (``€5`` and ``$5``, ``12%`` and ``15``)
-stores the numbers and keeps the text of each value written with a unit in ``<col>__raw``, with a
-run-report warning.
 """
 
 from __future__ import annotations
@@ -33,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, data_columns
-from headwater.clean.values import column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts, unit_of
+from headwater.clean.values import column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
@@ -71,8 +68,6 @@ class CoerceTypes:
         self.tally: dict[str, Counter[str]] = {}  # column -> values present, failed, inexact (every batch)
         self.provisional: Counter[str] = Counter()  # column -> values read with a provisional decimal mark, text kept
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
-        self.units_seen: dict[str, set[str]] = {}  # number column -> units its values carried so far ("" for none)
-        self.unit_kept: Counter[str] = Counter()  # number column -> values whose differing unit was dropped, text kept
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
 
     def column_type(self, name: str, series: pd.Series) -> str:
@@ -108,8 +103,6 @@ class CoerceTypes:
                 self.provisional[col] += int(result.inexact.sum())
             out[col] = result.values
             keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
-            if kind in NUMBER_TYPES:
-                keep = keep | self._unit_dropped(col, df[col], result.failed)
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
                 raw = df[col].astype("string").where(keep)
@@ -123,19 +116,6 @@ class CoerceTypes:
             rejected = df.loc[rejected.index].assign(**{REASON: rejected[REASON]})
             return StepOutput(out[reasons == ""], quarantined=rejected)
         return StepOutput(out)
-
-    def _unit_dropped(self, col: str, values: pd.Series, failed: pd.Series) -> pd.Series:
-        """Numbers of a (declared) number column whose unit differs from others of the column (``12%`` next to ``15``,
-        ``€5`` next to ``$5``): the number is kept, and so is the text, counted in ``self.unit_kept``."""
-        written = values.astype("string").str.strip()
-        units = written.map(unit_of, na_action="ignore").where(~failed)
-        seen = self.units_seen.setdefault(col, set())
-        seen.update(units.dropna().unique().tolist())
-        if len(seen) < 2:
-            return pd.Series(False, index=values.index)
-        dropped = (units.notna() & (units != "")).fillna(False).astype(bool)
-        self.unit_kept[col] += int(dropped.sum())
-        return dropped
 
     def _formats_of(self, col: str) -> dict[str, Any]:
         """The column's decimal mark and day order: its override, else the file's (decided on the first batch)."""
@@ -205,12 +185,6 @@ class CoerceTypes:
                     f"{col}: {self.provisional[col]} value(s) like 2,125 read with the decimal mark {self._formats_of(col)['decimal']!r} "
                     f"while no value of the file decided it ({file.get('decimal_decided_by')}) — their text kept in {col}{RAW_SUFFIX}; "
                     "set types.decimal if that is wrong"
-                )
-            if self.unit_kept[col]:
-                units = ", ".join(repr(u) if u else "none" for u in sorted(self.units_seen[col]))
-                lines.append(
-                    f"{col}: {self.unit_kept[col]} value(s) written with differing units ({units}) stored as bare numbers "
-                    f"({self.decided[col]}) — their text kept in {col}{RAW_SUFFIX}"
                 )
             values, failed = tally["values"], tally["failed"]
             if values and failed / values > self.options.warn_failed_share:

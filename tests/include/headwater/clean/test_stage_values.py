@@ -315,17 +315,3 @@ def test_booleans_are_inferred_from_words_only(settings: Settings, values: str, 
     rows = "".join(f"{n},{v}\n" for n, v in enumerate(values.splitlines(), 1))  # numbered: no row is a duplicate
     curated, _ = _clean(settings, "flags.csv", "n,flag\n" + rows)
     assert curated["flag"] == expected
-
-
-def test_a_declared_number_with_differing_units_keeps_their_text(tmp_path: Path) -> None:
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "prices.yaml").write_text('files: ["prices*.csv"]\nschema: {columns: {price: number, share: number}}\n', encoding="utf-8")
-    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=config)
-    curated, manifest = _clean(settings, "prices.csv", "price,share\n€5.00,12%\n$5.00,7.5%\n5.00,15\n")
-    assert (curated["price"], curated["price__raw"]) == ([5.0, 5.0, 5.0], ["€5.00", "$5.00", None])
-    assert (curated["share"], curated["share__raw"]) == ([0.12, 0.075, 15.0], ["12%", "7.5%", None])
-    assert manifest["clean_warnings"] == [
-        "price: 2 value(s) written with differing units (none, '$', '€') stored as bare numbers (number) — their text kept in price__raw",
-        "share: 2 value(s) written with differing units (none, '%') stored as bare numbers (number) — their text kept in share__raw",
-    ]
