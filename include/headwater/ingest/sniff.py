@@ -181,8 +181,43 @@ def implausibility(text: str) -> int:
     return points
 
 
+# The accented small letters of the languages written in Latin script that the single-byte candidates serve.
+_ALPHABETS = tuple(
+    frozenset(letters)
+    for letters in (
+        "àâæçéèêëîïôœùûüÿ",  # French
+        "äöüß",  # German
+        "áéíñóúü",  # Spanish
+        "àèéìíîòóù",  # Italian
+        "áâãàçéêíóôõú",  # Portuguese
+        "ëïéèöü",  # Dutch
+        "åäæøöé",  # Danish, Norwegian, Swedish
+        "áéíóöúýþðæ",  # Icelandic
+        "äöšž",  # Finnish, Estonian
+        "ąćęłńóśźż",  # Polish
+        "áčďéěíňóřšťúůýž",  # Czech
+        "áäčďéíĺľňóôŕšťúýž",  # Slovak
+        "áéíóöőúüű",  # Hungarian
+        "ăâîșțşţ",  # Romanian
+        "čćđšž",  # Croatian, Slovenian, Bosnian
+        "çğıöşü",  # Turkish
+        "çë",  # Albanian
+    )
+)
+
+
+def foreign_letters(text: str) -> int:
+    """How many distinct accented Latin letters of ``text`` the best-fitting language (_ALPHABETS) does not write.
+
+    Czech read as cp1252 (``Pøíbram``, ``Èeské Budìjovice``) mixes ø (Nordic) with è and ì (French,
+    Italian): no language writes them all; read as cp1250 every letter is Czech.
+    """
+    letters = {c for c in text.lower() if c.isalpha() and not c.isascii() and ord(c) < 0x250}
+    return min(len(letters - alphabet) for alphabet in _ALPHABETS) if letters else 0
+
+
 def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
-    """(implausibility, encoding, text) of every candidate that decodes ``head`` strictly, best first.
+    """(implausibility plus foreign letters, encoding, text) of every candidate that decodes ``head`` strictly, best first.
 
     Candidates are SINGLE_BYTE and MULTI_BYTE; a character cut at the end of ``head`` is fine. Ties
     keep the order of the lists (the commoner encoding first).
@@ -193,7 +228,7 @@ def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
             text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        found.append((implausibility(text), rank, encoding, text))
+        found.append((implausibility(text) + foreign_letters(text), rank, encoding, text))
     found.sort()
     return [(points, encoding, text) for points, _, encoding, text in found]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from headwater.ingest.sniff import SINGLE_BYTE, encoding_candidates, fallback_choice, implausibility
+from headwater.ingest.sniff import SINGLE_BYTE, encoding_candidates, fallback_choice, foreign_letters, implausibility
 
 CENTRAL = "meno,mesto\nŁukasz,Łódź\nŠtefan,Žilina\nŐrs,Győr\n"
 CZECH = "jmeno,mesto\nŠárka,Ústí nad Labem\nŤoňa,Příbram\nźdźbło,Ąę\n"
@@ -25,6 +25,9 @@ RUSSIAN = "имя,город\nИван,Москва\nПётр,Санкт-Пет�
         ("姓名,城市\n张伟,北京\n王芳,上海\n", "gb18030"),
         ("이름,도시\n김민수,서울\n이영희,부산\n", "euc-kr"),
         ("name,stadt\nJürgen,München\nFrançoise,Zoë\n", "cp1252"),
+        ("nom,ville\nRené,Genève\nZoë,Besançon\nœuvre,€5\n", "cp1252"),  # ë and ç next to è: French, not č
+        ("città\nPerò\nCosì\n", "cp1252"),
+        ("mesto\nPříbram\nČeské Budějovice\n", "cp1250"),  # no ť, ą, ł: only the letters tell (Pøíbram mixes ø with è)
     ],
 )
 def test_the_encoding_real_files_use_is_found_and_reads_the_text_back(text: str, encoding: str) -> None:
@@ -38,6 +41,10 @@ def test_text_that_reads_as_plausibly_in_two_encodings_is_a_warning() -> None:
     assert fallback_choice("name,stadt\nRené,Genève\n".encode("cp1252")) == (
         "cp1252",
         "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (Genève vs Genčve) — set read.encoding if that is wrong",
+    )
+    # ő (Hungarian) and õ (Portuguese) are the same byte
+    assert fallback_choice("varos\nGyőr\nSzékesfehérvár\n".encode("cp1250"))[1] == (
+        "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (Gyõr vs Győr) — set read.encoding if that is wrong"
     )
     # all-capitals Russian words read as small letters in the other Cyrillic encoding
     assert fallback_choice("ИМЯ,ГОРОД\nИВАН,МОСКВА\n".encode("cp1251")) == (
@@ -70,3 +77,11 @@ def test_no_dos_code_page_is_a_candidate() -> None:
 )
 def test_implausibility(text: str, points: int) -> None:
     assert implausibility(text) == points
+
+
+@pytest.mark.parametrize(
+    ("text", "foreign"),
+    [("Příbram, České Budějovice", 0), ("Pøíbram, Èeské Budìjovice", 1), ("Genève, Besançon, Zoë", 0), ("Genčve, Besançon, Zoë", 1), ("plain", 0)],
+)
+def test_foreign_letters(text: str, foreign: int) -> None:
+    assert foreign_letters(text) == foreign
