@@ -118,7 +118,7 @@ class CoerceTypes:
         return StepOutput(out)
 
     def _formats_of(self, col: str) -> dict[str, Any]:
-        """The column's decimal mark and day order: its override, else the file's (decided on the first batch)."""
+        """The column's decimal mark and day order: its override, else the file's (with ``decimal_provisional`` while no value decided the mark)."""
         if col not in self.formats:
             file = self.file_formats or {}
             own = self.overrides.get(col, {})
