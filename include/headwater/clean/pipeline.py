@@ -26,13 +26,16 @@ from headwater.clean.steps.validate import ValidateSchema
 from headwater.config.source import SourceConfig
 
 
-def build_steps(config: SourceConfig | None = None) -> list[Step]:
-    """The cleaning pipeline for one source (``config``: headwater.config.source; None = defaults, no config)."""
+def build_steps(config: SourceConfig | None = None, delimiter: str | None = None) -> list[Step]:
+    """The cleaning pipeline for one source (``config``: headwater.config.source; None = defaults, no config).
+
+    ``delimiter``: the file's (its convention is the decimal mark until a value decides it; CoerceTypes).
+    """
     config = config or SourceConfig()
     return [
         NormalizeText(config.text),  # so that values differing only in markup/whitespace compare equal
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
-        CoerceTypes(config.declared_types, config.types, config.identifiers, config.column_formats),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
+        CoerceTypes(config.declared_types, config.types, config.identifiers, config.column_formats, delimiter),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
         DropEmptyRows(),  # blank records are counted but not curated
         ExactDuplicates(config.dedup),  # same normalized values in every column twice is one record
         NearDuplicateText(config.dedup, config.declared_types),  # a re-exported document with whitespace or a word changed is one document (MinHash LSH)

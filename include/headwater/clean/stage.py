@@ -35,7 +35,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
-    steps = build_steps(config)
+    steps = build_steps(config, manifest.get("delimiter"))
     batches = pq.ParquetFile(lay.staging(ref.key)).iter_batches(batch_size=settings.batch_rows)  # the one read of staging
     outputs = CleanOutputs(lay, ref, ingest_quarantine(manifest, lay.quarantine_rows(ref.key)))
     run = run_file(Staging(batches, manifest["header"], ref.source, config), steps, outputs, lay, spill=lay.staging(ref.key))
@@ -49,7 +49,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         value_formats=coercer.file_formats if coercer else None,
         **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}}),
         **outputs.summary(),
-        clean_warnings=coercer.warnings() if coercer else [],
+        clean_warnings=(coercer.warnings() if coercer else []) + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []),
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
         clean_steps=run.steps,

@@ -466,8 +466,8 @@ def _replace_where(arr: pa.Array, mask: pa.Array, steps: list[tuple[str, str]], 
 
 
 def is_na(value: str) -> bool:
-    """True for the usual spellings of a missing value (case-insensitive, after trimming)."""
-    return value.strip().lower() in NA_SPELLINGS
+    """True for the usual spellings of a missing value (headwater.config.types.NA_SPELLINGS: as written, after trimming)."""
+    return value.strip() in NA_SPELLINGS
 
 
 _WS_COMPILED = tuple((re.compile(p), r) for p, r in _WS_STEPS)

@@ -19,11 +19,16 @@ Exactness (the trust rule "a value is loaded exactly as written, or kept in ``<c
   ``0.12345678901234567890`` or ``4611686018427387905``, gets the nearest double in the column
   *and* its text in ``<col>__raw``: it is *inexact*, not a failure (``coerce(...).inexact``).
 * **Decimal marks and day order are the file's**, not the column's: headwater.clean.steps.coerce_types
-  votes over every numeric-looking column of the file's first batch (``decimal_vote``,
-  ``dayfirst_vote``) and passes the decision in ``formats``. A value votes for a mark only when it
+  votes over every numeric-looking column of the file (``decimal_vote``, ``dayfirst_vote``; the
+  decimal mark stays provisional until a batch holds a deciding value) and passes the decision in
+  ``formats``. A value votes for a mark only when it
   reads as a number under that mark and not the other (``87,00``, ``0,125``, ``1.234,50`` vote
   ``,``); a group that starts with ``0`` is never a thousands group.
 * **Compact ISO 8601 dates** (basic format, ``19760607``, ``20240115T101500Z``) are dates.
+* **Inference never changes what a value means** (``number_text_reason``): exponents, a leading
+  ``+``, version numbers and differing units keep a column text; booleans are inferred from one
+  word pair only (``boolean_vocabulary``). Date-times keep microseconds; digits beyond are kept
+  as text (``inexact``).
 """
 
 from __future__ import annotations
@@ -50,12 +55,15 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 TRUE = frozenset({"true", "t", "yes", "y", "1", "on"})
 FALSE = frozenset({"false", "f", "no", "n", "0", "off"})
-_WORD_BOOLEANS = (TRUE | FALSE) - {"1", "0"}  # inference never reads 1/0 as booleans: they are numbers
+# The pairs inference reads as booleans: words only. Single letters (y/n, t/f) and 1/0 are booleans only when declared:
+# a lone ``y`` or ``t`` is as likely a code, an initial or a size.
+BOOLEAN_PAIRS = (frozenset({"true", "false"}), frozenset({"yes", "no"}), frozenset({"on", "off"}))
 
 
 # ------------------------------------------------------------------ numbers
 
-_CURRENCY = re.compile(r"^(?:[$€£¥₹₩₽]|USD|EUR|GBP|CHF|JPY|CAD|AUD)\s*|\s*(?:[$€£¥₹₩₽]|USD|EUR|GBP|CHF|JPY|CAD|AUD)$", re.I)
+_CODES = "USD|EUR|GBP|CHF|JPY|CAD|AUD"
+_CURRENCY = re.compile(rf"^(?:[$€£¥₹₩₽]|{_CODES})\s*|\s*(?:[$€£¥₹₩₽]|{_CODES})$", re.I)
 # Thousands groups: a first group of 1-3 digits that does not start with 0 (``0,125`` is never 125),
 # then groups of exactly three, all with one separator; a fractional part uses the decimal mark.
 _GROUPED = {
@@ -107,6 +115,27 @@ def parse_number(value: str, decimal: str = ".") -> float | None:
     """``parse_decimal`` as the nearest float64; None if not a number."""
     number = parse_decimal(value, decimal)
     return None if number is None else float(number)
+
+
+_UNIT_MARK = re.compile(rf"^\(?\s*[+-]?\s*([$€£¥₹₩₽]|(?:{_CODES})\b)|([$€£¥₹₩₽%]|\b(?:{_CODES}))\s*\)?$", re.I)
+
+
+def unit_of(value: str) -> str:
+    """The unit a number is written with: ``%``, a currency symbol (``€``) or code (``USD``, upper-cased), ``""`` for none.
+
+    ``€5.00`` -> ``€``; ``5.00 usd`` -> ``USD``; ``12%`` -> ``%``; ``5`` -> ``""``. A symbol and a code
+    are different units (``$`` may be USD, CAD or AUD).
+    """
+    m = _UNIT_MARK.search(value.strip())
+    if not m:
+        return ""
+    return (m.group(1) or m.group(2)).upper()
+
+
+def ambiguous_decimal(value: str) -> bool:
+    """True when the value is a number under both decimal marks but not the same one: ``2,125`` (2.125 or 2125), ``1.204``."""
+    point, comma = parse_decimal(value, "."), parse_decimal(value, ",")
+    return point is not None and comma is not None and point != comma
 
 
 def decimal_vote(value: str) -> str | None:
@@ -288,7 +317,7 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
 class Coerced:
     values: pd.Series  # typed; failures are missing
     failed: pd.Series  # bool: non-missing input that did not parse
-    inexact: pd.Series  # bool: parsed, but the typed value is the nearest float64, not the number written
+    inexact: pd.Series  # bool: parsed, but the cell is not the value written (nearest float64, microseconds, a provisional decimal mark)
 
 
 VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal mark, day order or type
@@ -354,7 +383,10 @@ def parse_datetimes(values: pd.Series, dayfirst: bool) -> pd.Series:
 def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> Coerced:
     """Coerce a string column to ``kind``; each distinct value is parsed once.
 
-    ``formats`` holds the column's decimal mark (``"decimal"``) and day order (``"dayfirst"``);
+    ``formats`` holds the column's decimal mark (``"decimal"``) and day order (``"dayfirst"``), and
+    ``"decimal_provisional": True`` while no value of the file has decided the mark (then a value
+    that reads differently under the two marks, ``2,125``, is flagged ``inexact`` so that its text
+    is kept); a date-time with digits beyond microseconds is flagged ``inexact`` too.
     what it lacks is decided from the column's own values (``options`` says how) and stored
     in it, so passing the same dict for every batch of a file reads all batches alike.
     Integers are exact (``integers_of``); numbers float64 cannot hold are flagged ``inexact``.
@@ -378,6 +410,11 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         else:
             floats, ok, inexact = floats_of(texts)
             typed = pd.arrays.FloatingArray(floats, ~ok)
+        if formats.get("decimal_provisional"):
+            # read with a mark no value of the file has decided yet: the original text is kept too
+            marked = distinct.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
+            inexact = inexact.copy()
+            inexact[marked] |= np.fromiter((ambiguous_decimal(v) for v in distinct[marked]), dtype=bool, count=int(marked.sum()))
     elif kind == "boolean":
         typed = pd.array(distinct.map(parse_bool).tolist(), dtype="boolean")
     elif kind in ("date", "datetime"):
@@ -389,6 +426,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
         else:
             typed = stamps.array
+            # a fraction of a second beyond microseconds (``.123456789``): the cell holds the microseconds, the text is kept
+            inexact = distinct.str.contains(r"\d[.,]\d{6}\d*[1-9]", regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy()
     else:
         raise ValueError(f"unknown column type {kind!r}")
     values = typed.take(codes, allow_fill=True)
@@ -400,13 +439,76 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index))
 
 
-def infer_type(name: str, series: pd.Series, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> str:
+def boolean_vocabulary(lowered: pd.Series, need: float) -> bool:
+    """Whether the distinct lower-cased ``lowered`` values read as booleans when no type is declared.
+
+    At least ``need`` of them must come from one pair of BOOLEAN_PAIRS: ``true``/``false`` or
+    ``yes``/``no`` (one side is enough: a column of ``yes`` is a flag), or ``on``/``off`` (both
+    seen: a lone ``on`` is a word). Single letters (``y``, ``n``, ``t``, ``f``) and ``1``/``0`` never are.
+    """
+    for pair in BOOLEAN_PAIRS:
+        hits = lowered.isin(pair)
+        if hits.sum() >= need and (pair != BOOLEAN_PAIRS[2] or set(lowered[hits]) == pair):
+            return True
+    return False
+
+
+_VERSION_NAME = re.compile(r"(?:^|_)(?:version|ver|release|revision|rev|build|firmware)s?(?:$|_)", re.I)
+
+
+def number_text_reason(name: str, written: pd.Series) -> str | None:
+    """Why a column whose values parse as numbers must stay text when no type is declared, or None.
+
+    ``written``: the column's distinct values that parse as numbers, as written. A number type
+    would make values that mean different things equal, or drop what tells them apart:
+
+    * exponent notation (``1e5``: a part number, a code, not 100000);
+    * a leading ``+`` (``+14155552671``: a phone number; the ``+`` is lost);
+    * version-like values: a version-like column name (``version``, ``release``, ``build``...)
+      with dotted values, or a fraction with a trailing zero (``1.10``) next to a shorter one of
+      the same whole part (``1.2``): numbers are written with a fixed count of decimals or
+      without trailing zeros;
+    * differing units: ``12%`` next to ``15`` (a 100x difference), ``€5`` next to ``$5`` or ``5``.
+    """
+    s = written.astype("string").str.strip()
+    if s.str.contains(r"\d[eE][+-]?\d", regex=True).any():
+        return "exponent notation"
+    if s.str.contains(r"^[^\d]*\+", regex=True).any():
+        return "a leading +"
+    dotted = s.str.extract(r"^(\d+)\.(\d+)$").dropna()
+    if _VERSION_NAME.search(name) and len(dotted):
+        return "version numbers"
+    dotted["length"], dotted["zero"] = dotted[1].str.len(), dotted[1].str.endswith("0")
+    for _, same in dotted.groupby(0):  # 1.10 next to 1.2: as numbers 1.1 and 1.2
+        zeros = same.loc[same["zero"] & (same["length"] > 1), "length"]
+        if len(zeros) and (same["length"] < zeros.max()).any():
+            return "version numbers"
+    if len({unit_of(v) for v in s.tolist()}) > 1:
+        return "differing units"
+    return None
+
+
+def column_unit(written: pd.Series) -> str | None:
+    """The one unit (``unit_of``) every number of ``written`` carries (``%``, ``€``, ``USD``), or None when they carry none."""
+    units = {unit_of(v) for v in written.dropna().astype("string").str.strip().tolist() if v}
+    return units.pop() if len(units) == 1 and "" not in units else None
+
+
+def infer_type(
+    name: str,
+    series: pd.Series,
+    options: TypeOptions | None = None,
+    formats: dict[str, object] | None = None,
+    reasons: dict[str, str] | None = None,
+) -> str:
     """The most specific type that at least ``infer_min_share`` of the column's values parse as.
 
     ``formats``: the file's decimal mark and day order (``{"decimal": ",", "dayfirst": True}``);
     what it lacks is decided from the column's own values. Whole numbers are ``integer`` when all
     fit Int64 and ``string`` when one does not (the digits stay exact); any fractional, percent
-    or decimal-written value makes the column ``number``. Compact dates (``19760607``) read as
+    or decimal-written value makes the column ``number``. Numbers that a number type would change
+    in meaning (``number_text_reason``: exponents, a leading ``+``, versions, differing units)
+    keep the column ``string``, and ``reasons`` (when given) gets ``{name: why}``. Compact dates (``19760607``) read as
     integers here: only a declared ``date`` reads them as dates.
     """
     options = options or TypeOptions()
@@ -420,11 +522,18 @@ def infer_type(name: str, series: pd.Series, options: TypeOptions | None = None,
         return "string"  # leading zeros (zip codes, account numbers) would be lost as numbers
     need = options.infer_min_share * len(values)
     lowered = values.str.lower()
-    if lowered.isin(_WORD_BOOLEANS).sum() >= need:
+    if boolean_vocabulary(lowered, need):
         return "boolean"
     decimal = str(formats["decimal"]) if "decimal" in formats else _decide_decimal(values, options.decimal)
-    numbers = number_texts(values, decimal).dropna()
+    numbers = number_texts(values, decimal)
+    parsed = numbers.notna().to_numpy(dtype=bool)
+    numbers = numbers[parsed]
     if len(numbers) >= need:
+        reason = number_text_reason(name, values[parsed])
+        if reason:
+            if reasons is not None:
+                reasons[name] = reason
+            return "string"
         if numbers.str.fullmatch(r"-?\d+").all():
             _, fits = integers_of(numbers)
             return "integer" if fits.all() else "string"

@@ -9,9 +9,12 @@ from pydantic import Field, model_validator
 
 from headwater.config.base import ConfigModel, Strings
 
-# Spellings of a missing value every source gets (case-insensitive, after trimming); types.na_values adds more,
-# types.not_na_values removes some, and schema.columns.<c>.na_values / .not_na_values do the same for one column.
-NA_SPELLINGS = frozenset({"", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", "#n/a"})
+# Spellings of a missing value every source gets (after trimming), in the case forms exporters write: NA, na, NULL,
+# null, None, none... but not Nan, Null or Nil, which are names. types.na_values adds more and types.not_na_values
+# removes some (both case-insensitive); schema.columns.<c>.na_values / .not_na_values do the same for one column.
+NA_SPELLINGS = frozenset({
+    "", "NA", "na", "N/A", "n/a", "#N/A", "#n/a", "NaN", "nan", "NAN", "NULL", "null", "None", "none", "NONE", "nil", "NIL", "-", "--", "?",
+})
 OnError = Literal["keep_raw", "quarantine"]
 ON_ERROR: tuple[str, ...] = typing.get_args(OnError)
 DecimalMark = Literal[".", ","]
@@ -48,7 +51,8 @@ class TypeOptions(ConfigModel):
         "like 1.234,50 or 0,125; '.' when nothing tells).",
     )
     na_values: Strings = Field(
-        default_factory=list, description="Extra spellings of a missing value (case-insensitive), added to NA, N/A, null, -, ?, none, blank..."
+        default_factory=list,
+        description="Extra spellings of a missing value (case-insensitive), added to NA, N/A, NULL, null, NaN, None, -, ?, blank... (those match as written)",
     )
     not_na_values: Strings = Field(
         default_factory=list, description="Default missing-value spellings that are data in this source (case-insensitive), e.g. NA for Namibia."

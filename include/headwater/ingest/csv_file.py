@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from headwater.config.read import ReadOptions
+from headwater.ingest.escapes import ESCAPECHAR, backslash_escapes
 from headwater.ingest.sniff import (
     HEAD_BYTES,
     SNIFF_BYTES,
     UnreadableFile,
     check_not_binary,
-    fallback_encoding,
+    fallback_choice,
     head_encoding,
 )
 from headwater.ingest.streams import (
@@ -300,6 +301,8 @@ class CsvFile:
             self.encoding = self.options.encoding
         else:
             self.encoding, self._provisional = head_encoding(self._head, complete=len(self._head) < HEAD_BYTES)
+            if not self.encoding.startswith("utf-"):
+                self.warnings.extend(filter(None, [fallback_choice(self._head)[1]]))
         if self.encoding.startswith("utf-16-"):
             self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
         try:
@@ -318,6 +321,12 @@ class CsvFile:
         self.table = table = find_table(head, self.options, complete and len(head) < SNIFF_BYTES)
         self.delimiter = None if table.single_column else table.delimiter
         dialect = table.dialect()
+        records = head.splitlines(keepends=True)[table.skip :]
+        self.escapechar = None
+        if not table.single_column and backslash_escapes(records if complete else records[:-1], dialect, table.width):
+            self.escapechar = ESCAPECHAR
+            dialect |= {"escapechar": ESCAPECHAR}
+            self.warnings.append('quotes escaped with a backslash (\\"), not doubled: read with escapechar \\')
         text = itertools.chain(sample, chunks)
         # A \n file: a bare \r may be a character of a field (table.cr_parts); a file of \r line ends only: every \r ends a line.
         self._src = _LineSource(text, MIN_RECORD_CAP_CHARS, dialect if by_newline(head) else None)
@@ -368,9 +377,10 @@ class CsvFile:
         """After a byte did not decode: (fallback encoding, warning) when UTF-8 came from the head only; else raise UnreadableFile."""
         if not self._provisional:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        fallback = fallback_encoding(self._head)
+        fallback, doubt = fallback_choice(self._head)
         return fallback, (
             f"not UTF-8 after its first {len(self._head):,} bytes ({exc}): read again as {fallback} (a second read of the file)"
+            + (f"; {doubt}" if doubt else "")
         )
 
     def _count_nuls(self, nuls: int) -> None:
@@ -450,6 +460,7 @@ class CsvFile:
             "single_column": t.single_column,
             "quotechar": t.quotechar,
             "skip_initial_space": t.skipinitialspace,
+            **({"escapechar": self.escapechar} if self.escapechar else {}),
             "sep_line": t.sep_line,
             "preamble": st.texts,
             "width": {"header": len(self.header_rows[-1]) if self.header_rows else None, "data": t.width, "loaded": self.shape.width},

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
+import unicodedata
 
 import charset_normalizer
 
@@ -71,22 +73,6 @@ def detect_encoding(data: bytes) -> str:
     return encoding
 
 
-def _looks_western(data: bytes) -> bool:
-    """True when ``data`` reads as cp1252 text with accents sprinkled between ASCII letters.
-
-    charset-normalizer often ranks Baltic or Central-European code pages first for
-    short Western-European exports (the commonest non-UTF-8 CSVs). Misdecoded
-    Cyrillic or Greek, by contrast, turns whole words into accented letters.
-    """
-    try:
-        text = data[:HEAD_BYTES].decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    letters = [c for c in text if c.isalpha()]
-    accented = sum(1 for c in letters if ord(c) > 127)
-    return bool(letters) and accented / len(letters) < 0.15
-
-
 def check_not_binary(data: bytes, max_control_share: float = 0.05) -> None:
     """Reject compressed, binary or HTML payloads before trying to parse them (an empty file is not one: it has no rows)."""
     for magic, kind in _MAGIC:
@@ -123,7 +109,7 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
     """(encoding, provisional) decided from ``head``, the first HEAD_BYTES bytes of a file.
 
     In order: a UTF-8 or UTF-16 BOM, BOM-less UTF-16, strict UTF-8 over the head, then
-    fallback_encoding (cp1252 for Western text, else charset-normalizer's guess). ``complete``
+    fallback_encoding (the most plausible of the encodings real files use). ``complete``
     says that ``head`` is the whole file. ``provisional`` is True when UTF-8 was chosen from a head
     that is not the whole file: a later byte may still disprove it, and the file is then read with
     ``fallback_encoding(head)``, the encoding a whole-file UTF-8 check would have led to.
@@ -143,14 +129,150 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
         return fallback_encoding(head), False
 
 
-def fallback_encoding(head: bytes) -> str:
-    """The encoding of a file that is not UTF-8, from its head: cp1252 for Western text, else charset-normalizer's best guess.
+# The encodings non-UTF-8 CSV files are written in, most used first (the WHATWG Encoding Standard's legacy
+# single-byte and multi-byte encodings, less the rare ones; DOS code pages like cp775 are never guessed).
+SINGLE_BYTE = ("cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "iso-8859-15", "cp1253")
+MULTI_BYTE = ("cp932", "euc-jp", "gb18030", "big5", "euc-kr")
+TOKEN_SAMPLE = 5_000  # words with a non-ASCII character looked at per candidate
+_TOKEN = re.compile(r"[^\s,;|\t\"'()\[\]{}<>=:/\\]*[^\x00-\x7f][^\s,;|\t\"'()\[\]{}<>=:/\\]*")
 
-    Raises UnreadableFile when no encoding fits the bytes.
+
+def _script(c: str) -> str:
+    """The script of a letter: latin, greek, cyrillic, cjk (Han, kana, Hangul) or other."""
+    o = ord(c)
+    if o < 0x250 or 0x1E00 <= o < 0x1F00 or 0xFF21 <= o <= 0xFF5A:
+        return "latin"
+    if 0x370 <= o < 0x400:
+        return "greek"
+    if 0x400 <= o < 0x530:
+        return "cyrillic"
+    if 0x3040 <= o < 0x3100 or 0x3400 <= o < 0xA000 or 0xAC00 <= o < 0xD7B0 or 0xF900 <= o < 0xFB00 or 0xFF66 <= o < 0xFFA0:
+        return "cjk"
+    return "other"
+
+
+def implausibility(text: str) -> int:
+    """How unlike real text the words of ``text`` that hold non-ASCII characters are (0: all plausible).
+
+    Points per word: 5 per control character (C1 controls are what ISO 8859 makes of Windows
+    letters); 3 per non-ASCII symbol among letters (``£ukasz``, ``Gy§r``); 4 for letters of
+    two scripts (``Јуdџ``), unless ASCII letters next to CJK; 2 for a Latin word of three or more
+    letters, more than 80% of them accented (Cyrillic read as Latin-1, ``Ïðèâåò``); 1 per half-width
+    katakana; 2 per capital
+    after a small letter where one is non-ASCII (KOI8-R read as cp1251 flips case, ``пРИВЕТ``);
+    3 for one CJK character between ASCII letters (single-byte text read as a CJK encoding).
     """
-    if _looks_western(head):
-        return "cp1252"
-    best = charset_normalizer.from_bytes(head[:HEAD_BYTES]).best()
-    if best is None:
+    points = 0
+    for token in _TOKEN.findall(text)[:TOKEN_SAMPLE]:
+        letters = [c for c in token if c.isalpha()]
+        points += 5 * sum(1 for c in token if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn"))
+        if letters:
+            points += 3 * sum(1 for c in token if ord(c) > 127 and not c.isalpha() and unicodedata.category(c)[0] in "SPN")
+        points += sum(1 for c in token if 0xFF61 <= ord(c) <= 0xFF9F)  # half-width katakana: what cp932 makes of Cyrillic capitals
+        scripts = {_script(c) for c in letters}
+        if len(scripts) > 1 and not (scripts == {"latin", "cjk"} and all(c.isascii() for c in letters if _script(c) == "latin")):
+            points += 4
+        if scripts == {"latin"} and len(letters) >= 3 and sum(1 for c in letters if not c.isascii()) * 5 > len(letters) * 4:
+            points += 2
+        for a, b in zip(letters, letters[1:]):
+            if a.islower() and b.isupper() and not (a.isascii() and b.isascii()):
+                points += 2
+        points += 3 * len(re.findall(r"(?<=[A-Za-z])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])", token))
+    return points
+
+
+# The accented small letters of the languages written in Latin script that the single-byte candidates serve.
+_ALPHABETS = tuple(
+    frozenset(letters)
+    for letters in (
+        "àâæçéèêëîïôœùûüÿ",  # French
+        "äöüß",  # German
+        "áéíñóúü",  # Spanish
+        "àèéìíîòóù",  # Italian
+        "áâãàçéêíóôõú",  # Portuguese
+        "ëïéèöü",  # Dutch
+        "åäæøöé",  # Danish, Norwegian, Swedish
+        "áéíóöúýþðæ",  # Icelandic
+        "äöšž",  # Finnish, Estonian
+        "ąćęłńóśźż",  # Polish
+        "áčďéěíňóřšťúůýž",  # Czech
+        "áäčďéíĺľňóôŕšťúýž",  # Slovak
+        "áéíóöőúüű",  # Hungarian
+        "ăâîșțşţ",  # Romanian
+        "čćđšž",  # Croatian, Slovenian, Bosnian
+        "çğıöşü",  # Turkish
+        "çë",  # Albanian
+    )
+)
+
+
+def foreign_letters(text: str) -> int:
+    """How many distinct accented Latin letters of ``text`` the best-fitting language (_ALPHABETS) does not write.
+
+    Czech read as cp1252 (``Pøíbram``, ``Èeské Budìjovice``) mixes ø (Nordic) with è and ì (French,
+    Italian): no language writes them all; read as cp1250 every letter is Czech.
+    """
+    letters = {c for c in text.lower() if c.isalpha() and not c.isascii() and ord(c) < 0x250}
+    return min(len(letters - alphabet) for alphabet in _ALPHABETS) if letters else 0
+
+
+def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
+    """(implausibility plus foreign letters, encoding, text) of every candidate that decodes ``head`` strictly, best first.
+
+    Candidates are SINGLE_BYTE and MULTI_BYTE; a character cut at the end of ``head`` is fine. Ties
+    keep the order of the lists (the commoner encoding first).
+    """
+    found = []
+    for rank, encoding in enumerate(SINGLE_BYTE + MULTI_BYTE):
+        try:
+            text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        found.append((implausibility(text) + foreign_letters(text), rank, encoding, text))
+    found.sort()
+    return [(points, encoding, text) for points, _, encoding, text in found]
+
+
+def fallback_choice(head: bytes) -> tuple[str, str | None]:
+    """(encoding, doubt) of a file that is not UTF-8, from its head; ``doubt`` is a read warning or None.
+
+    The encoding is the candidate (``encoding_candidates``) whose text is most plausible; on a
+    tie the least chaotic by charset-normalizer's measure, then the commoner one; when another candidate is as plausible and reads the bytes as
+    different text, ``doubt`` says which and shows the first word they read differently, e.g.
+    ``encoding uncertain: read as cp1251; koi8-r reads the bytes as plausibly (ПРИВЕТ vs привет)
+    — set read.encoding if that is wrong``. Raises UnreadableFile when no candidate decodes the bytes.
+    """
+    found = encoding_candidates(head)
+    if not found:
         raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
-    return best.encoding
+    tied: list[tuple[str, str]] = []
+    for p, e, t in found:  # the most plausible, one per text read (the commoner encoding of those reading it alike)
+        if p == found[0][0] and all(t != other for _, other in tied):
+            tied.append((e, t))
+    ranked = _by_chaos(head, tied) if len(tied) > 1 else [(0.0, *tied[0])]
+    chaos, encoding, text = ranked[0]
+    rivals = [(e, t) for c, e, t in ranked[1:] if c == chaos]
+    if not rivals:
+        return encoding, None
+    mine, theirs = next(
+        ((a, b) for a, b in zip(_TOKEN.findall(text), _TOKEN.findall(rivals[0][1])) if a != b), (text[:20], rivals[0][1][:20])
+    )
+    names = ", ".join(e for e, _ in rivals)
+    return encoding, (
+        f"encoding uncertain: read as {encoding}; {names} read{'s' if len(rivals) == 1 else ''} the bytes as plausibly "
+        f"({mine} vs {theirs}) — set read.encoding if that is wrong"
+    )
+
+
+def _by_chaos(head: bytes, tied: list[tuple[str, str]]) -> list[tuple[float, str, str]]:
+    """``tied`` (encoding, text) as (chaos, encoding, text), least chaotic first: charset-normalizer's mess measure
+    (its ``CharsetMatch.chaos``) tells CJK encodings apart (GB18030 read as EUC-JP is a mess); candidates it drops rank last."""
+    chaos = {}
+    for match in charset_normalizer.from_bytes(head, cp_isolation=[e for e, _ in tied]):
+        chaos.setdefault(codecs.lookup(match.encoding).name, match.chaos)
+    return sorted(((chaos.get(codecs.lookup(e).name, 1.0), e, t) for e, t in tied), key=lambda c: c[0])
+
+
+def fallback_encoding(head: bytes) -> str:
+    """The encoding of a file that is not UTF-8, from its head (``fallback_choice``). Raises UnreadableFile when none fits."""
+    return fallback_choice(head)[0]

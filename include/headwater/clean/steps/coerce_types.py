@@ -6,10 +6,20 @@ with the column and value in the reason (``on_error: quarantine``). A number flo
 hold exactly keeps the nearest double in the column and its text in ``<col>__raw`` (in both
 modes: it is not an error). Parsing itself is headwater.clean.values.
 
-The decimal mark and the day order are the file's: decided once, on the file's first batch,
-from the votes of every column that may hold numbers or dates (``value_formats``), unless the
-source (``types.decimal``, ``types.dayfirst``) or the column (``schema.columns.<c>.decimal``,
-``.dayfirst``) says.
+The decimal mark and the day order are the file's, from the votes of every column that may hold
+numbers or dates (``value_formats``), unless the source (``types.decimal``, ``types.dayfirst``) or
+the column (``schema.columns.<c>.decimal``, ``.dayfirst``) says. The day order is decided on the
+file's first batch. The decimal mark is decided by the first batch that holds a deciding value
+(``0,125``, ``3.14``, ``1,234,567``); until then it is provisional: the delimiter's convention
+(``;`` files write decimal commas, others decimal points), and a value that reads differently under
+the two marks (``2,125``) is read with it *and* keeps its text in ``<col>__raw``, so no value is
+silently read with a mark the rest of the file contradicts. ``value_formats.decimal_decided_by`` says
+how the mark was decided: ``option``, ``votes``, ``delimiter`` (the convention, no value decided) or
+``default``.
+
+Inferred number columns carry one unit or none (headwater.clean.values.number_text_reason); the
+unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount is stored) is in
+``value_formats.units``, and why a column of numbers stayed text in ``value_formats.kept_as_text``.
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, data_columns
-from headwater.clean.values import coerce, decimal_votes, dayfirst_votes, infer_type
+from headwater.clean.values import column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
@@ -43,39 +53,54 @@ class CoerceTypes:
         options: TypeOptions | None = None,
         identifiers: set[str] | None = None,
         formats: dict[str, dict[str, Any]] | None = None,
+        delimiter: str | None = None,
     ) -> None:
         self.declared = declared or {}
         self.options = options or TypeOptions()
         self.identifiers = identifiers or set()
         self.overrides = formats or {}
+        self.delimiter = delimiter  # the file's delimiter: its convention is the provisional decimal mark
         # Decisions are sticky: the first batch of a file decides each column's type, decimal mark
         # and day order, and later batches follow, so a file is typed the same however it is batched.
         self.decided: dict[str, str] = {}  # column -> type (also recorded in the manifest)
         self.formats: dict[str, dict[str, Any]] = {}  # column -> its decimal mark and day order
         self.file_formats: dict[str, Any] | None = None  # the file's decimal mark and day order, with the votes
         self.tally: dict[str, Counter[str]] = {}  # column -> values present, failed, inexact (every batch)
+        self.provisional: Counter[str] = Counter()  # column -> values read with a provisional decimal mark, text kept
+        self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
+        self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
 
     def column_type(self, name: str, series: pd.Series) -> str:
         if name in self.declared:
             return self.declared[name]
         if name in self.identifiers or not self.options.infer:
             return "string"
-        return infer_type(name, series, self.options, self._formats_of(name))
+        return infer_type(name, series, self.options, self._formats_of(name), self.kept_as_text)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         out = df.copy()
         reasons = pd.Series("", index=df.index, dtype=object)
         columns = [c for c in data_columns(df) if not c.endswith(RAW_SUFFIX)]
-        if self.file_formats is None:
-            self.file_formats = self._decide_file_formats(df, columns)
+        if self.file_formats is None or self.file_formats["decimal_decided_by"] in ("delimiter", "default"):
+            self.file_formats = self._decide_file_formats(df, columns, self.file_formats)
+            self.formats = {}
         for col in columns:
+            first = col not in self.decided
             kind = self.decided.get(col) or self.column_type(col, df[col])
             self.decided[col] = kind
             if kind in ("string", "text"):
                 continue
-            result = coerce(df[col], kind, self.options, self._formats_of(col))
+            formats = self._formats_of(col)
+            if first and kind in NUMBER_TYPES:
+                unit = column_unit(df[col][number_texts(df[col].astype("string"), str(formats["decimal"])).notna().to_numpy(dtype=bool)])
+                if unit:
+                    self.units[col] = unit
+            provisional = bool(formats.get("decimal_provisional")) and kind in NUMBER_TYPES
+            result = coerce(df[col], kind, self.options, formats)
             tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
             tally.update(values=int(df[col].notna().sum()), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
+            if provisional:
+                self.provisional[col] += int(result.inexact.sum())
             out[col] = result.values
             keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
             if keep.any():
@@ -93,20 +118,26 @@ class CoerceTypes:
         return StepOutput(out)
 
     def _formats_of(self, col: str) -> dict[str, Any]:
-        """The column's decimal mark and day order: its override, else the file's (decided on the first batch)."""
+        """The column's decimal mark and day order: its override, else the file's (with ``decimal_provisional`` while no value decided the mark)."""
         if col not in self.formats:
             file = self.file_formats or {}
-            self.formats[col] = {k: file[k] for k in ("decimal", "dayfirst") if k in file} | self.overrides.get(col, {})
+            own = self.overrides.get(col, {})
+            provisional = file.get("decimal_decided_by") in ("delimiter", "default") and "decimal" not in own
+            self.formats[col] = {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own | ({"decimal_provisional": True} if provisional else {})
         return self.formats[col]
 
-    def _decide_file_formats(self, df: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
+    def _decide_file_formats(self, df: pd.DataFrame, columns: list[str], before: dict[str, Any] | None) -> dict[str, Any]:
         """The file's decimal mark and day order from the votes of every column that may hold numbers or dates.
 
         Columns declared string/text/boolean, identifiers, and (without inference) undeclared columns
-        do not vote; a column with its own override does not vote on what it overrides. Nothing
-        voting (or a tie) leaves '.' and month first, as ``types`` options default.
+        do not vote; a column with its own override does not vote on what it overrides. ``before``:
+        the formats of the earlier batches while the decimal mark is provisional (their votes add up;
+        their day order stays). A tie of decimal votes leaves the mark provisional: ',' in a ``;``
+        file (``decimal_decided_by: delimiter``), else '.' (``default``). No day-order vote (or a
+        tie) is month first, as ``types.dayfirst`` defaults.
         """
-        decimals: Counter[str] = Counter({".": 0, ",": 0})
+        old = (before or {}).get("decimal_votes", {})
+        decimals: Counter[str] = Counter({".": old.get(".", 0), ",": old.get(",", 0)})
         days: Counter[bool] = Counter({True: 0, False: 0})
         for col in columns:
             kind = self.declared.get(col)
@@ -118,23 +149,43 @@ class CoerceTypes:
                 decimals.update(decimal_votes(values))
             if kind in (None, *DATE_TYPES) and "dayfirst" not in override:
                 days.update(dayfirst_votes(values))
-        decimal = self.options.decimal if self.options.decimal != "auto" else ("," if decimals[","] > decimals["."] else ".")
+        if self.options.decimal != "auto":
+            decimal, decided_by = self.options.decimal, "option"
+        elif decimals[","] != decimals["."]:
+            decimal, decided_by = ("," if decimals[","] > decimals["."] else "."), "votes"
+        elif self.delimiter == ";":
+            decimal, decided_by = ",", "delimiter"
+        else:
+            decimal, decided_by = ".", "default"
+        if before is not None:
+            return before | {"decimal": decimal, "decimal_decided_by": decided_by, "decimal_votes": {".": decimals["."], ",": decimals[","]}}
         dayfirst = bool(self.options.dayfirst) if self.options.dayfirst != "auto" else days[True] > days[False]
         return {
             "decimal": decimal,
+            "decimal_decided_by": decided_by,
             "decimal_votes": {".": decimals["."], ",": decimals[","]},
             "dayfirst": dayfirst,
             "dayfirst_votes": {"day_first": days[True], "month_first": days[False]},
             "columns": {c: dict(v) for c, v in self.overrides.items() if c in columns},
+            "units": self.units,
+            "kept_as_text": self.kept_as_text,
         }
 
     def warnings(self) -> list[str]:
-        """One line per column where more than ``options.warn_failed_share`` of the values failed the column's type.
+        """One line per column where more than ``options.warn_failed_share`` of the values failed the column's type,
+        and one per column with values read with a provisional decimal mark.
 
         E.g. ``born: 3 of 4 values (75%) are not a valid date (declared type) — kept in born__raw``.
         """
         lines = []
         for col, tally in self.tally.items():
+            if self.provisional[col]:
+                file = self.file_formats or {}
+                lines.append(
+                    f"{col}: {self.provisional[col]} value(s) like 2,125 read with the decimal mark {self._formats_of(col)['decimal']!r} "
+                    f"while no value of the file decided it ({file.get('decimal_decided_by')}) — their text kept in {col}{RAW_SUFFIX}; "
+                    "set types.decimal if that is wrong"
+                )
             values, failed = tally["values"], tally["failed"]
             if values and failed / values > self.options.warn_failed_share:
                 how = "declared" if col in self.declared else "inferred"

@@ -1,18 +1,25 @@
-"""Step: NA spellings (NA, N/A, null, -, ?, none, blank) become real missing values, unless the column says they are data.
+"""Step: NA spellings (NA, N/A, NULL, null, None, -, ?, blank) become real missing values, unless the column says they are data.
 
-Which spellings mean "missing" (case-insensitive, after trimming):
+Which spellings mean "missing" (after trimming):
 
-* the defaults (headwater.config.types.NA_SPELLINGS), less ``types.not_na_values``, plus ``types.na_values``;
+* the defaults (headwater.config.types.NA_SPELLINGS), matched as written: ``NULL``, ``null``, ``NaN``
+  and ``None`` are missing, ``Null``, ``Nan`` and ``Nil`` are names; less ``types.not_na_values``
+  (case-insensitive), plus ``types.na_values`` (case-insensitive);
 * for one canonical column, also ``schema.columns.<c>.na_values``, less ``.not_na_values``.
 
-A default word spelling (``NA``, ``nan``, ``null``, ``none``, ``nil``) that has the shape of a
-column's codes is data, not missing (``types.na_codes_are_data``): ``NA`` is Namibia in a column
-of 2-letter uppercase country codes and North America among ``EU``, ``AS``, ``OC``. The shape is
-decided on the column's first batch: at least two distinct other values, and 90% of them, are
-ASCII letters of one length and one case. A spelling named in ``na_values`` is always missing.
+A default word spelling is data, not missing, when it has the shape of the column's other values:
 
-Counts for the manifest: ``nulled`` (column -> spelling -> cells made missing) and ``kept``
-(column -> spelling as written -> cells kept as data).
+* ``NA`` is Namibia in a column of 2-letter uppercase country codes and North America among
+  ``EU``, ``AS``, ``OC`` (``types.na_codes_are_data``): ASCII letters of one length and one case;
+* ``None`` is a surname among ``Goldin``, ``Austin``: capitalised words (``Title Case``, letters
+  only), where a title-case spelling is a word like the others.
+
+The shape is decided on the column's first batch: at least two distinct other values, and 90% of
+them, have it. A spelling named in ``na_values`` is always missing.
+
+Counts for the manifest: ``nulled`` (column -> spelling, lower-cased -> cells made missing) and
+``kept`` (column -> spelling as written -> cells kept as data); ``warnings`` names the word
+spellings that emptied cells of a text column.
 """
 
 from __future__ import annotations
@@ -20,13 +27,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from headwater.clean.steps.base import StepOutput, data_columns
 from headwater.config.schema import ColumnSpec
 from headwater.config.types import NA_SPELLINGS, TypeOptions, spelling
 
-WORD_SPELLINGS = frozenset(s for s in NA_SPELLINGS if s.isalpha())  # the defaults a code can also be
+WORD_SPELLINGS = frozenset(s for s in NA_SPELLINGS if s.isalpha())  # the defaults a code or a word can also be
+TITLE_WORDS = "Title"  # the shape of a column of capitalised words (names, places)
 CODE_SAMPLE = 5_000  # distinct values looked at to decide a column's code shape
 CODE_MIN_VALUES = 2  # distinct other values a column needs before its shape counts as evidence
 CODE_MIN_SHARE = 0.9  # share of those values that must have the shape
@@ -49,6 +58,18 @@ def code_shape(values: pd.Series) -> str | None:
     return best[1] if best else None
 
 
+def title_words(values: pd.Series) -> bool:
+    """True when at least CODE_MIN_VALUES and CODE_MIN_SHARE of the distinct ``values`` are capitalised words
+    (``Goldin``, ``New York``, ``O'Brien``: letters, each word Title Case)."""
+    distinct = values.dropna().str.strip().drop_duplicates().iloc[:CODE_SAMPLE]
+    distinct = distinct[distinct != ""]
+    if len(distinct) < CODE_MIN_VALUES:
+        return False
+    words = distinct.str.fullmatch(r"[^\W\d_]+(?:[ '’.-][^\W\d_]+)*").fillna(False).to_numpy(dtype=bool)
+    titled = np.fromiter((v.istitle() for v in distinct.tolist()), dtype=bool, count=len(distinct))
+    return int((words & titled).sum()) >= CODE_MIN_SHARE * len(distinct)
+
+
 class NullSpellings:
     """Turn NA spellings (NA, N/A, null, -, ?, none, blank) into real missing values; a spelling that is a column's code stays."""
 
@@ -56,48 +77,76 @@ class NullSpellings:
 
     def __init__(self, options: TypeOptions | None = None, columns: Mapping[str, ColumnSpec] | None = None) -> None:
         options = options or TypeOptions()
-        self.explicit = frozenset(spelling(s) for s in options.na_values)
-        self.spellings = (NA_SPELLINGS - {spelling(s) for s in options.not_na_values}) | self.explicit
+        self.removed = frozenset(spelling(s) for s in options.not_na_values)
+        self.explicit = frozenset(spelling(s) for s in options.na_values) - self.removed
         self.codes_are_data = options.na_codes_are_data
         self.columns = dict(columns or {})
-        self.shapes: dict[str, str | None] = {}  # column -> its code shape, decided on its first batch
+        self.shapes: dict[str, str | None] = {}  # column -> its code shape or TITLE_WORDS, decided on its first batch
         self.nulled: dict[str, Counter[str]] = {}  # column -> spelling -> cells made missing
         self.kept: dict[str, Counter[str]] = {}  # column -> spelling as written -> cells kept as data
+        self.defaulted: dict[str, Counter[str]] = {}  # column -> default word spelling as written -> cells made missing
 
     def column_spellings(self, col: str) -> tuple[frozenset[str], frozenset[str]]:
-        """(spellings that are missing in ``col``, those of them named explicitly in na_values)."""
+        """(default spellings that are missing in ``col``, matched as written; spellings named in na_values, lower-cased).
+
+        A default is removed when ``not_na_values`` names it in any case.
+        """
         spec = self.columns.get(col)
-        if spec is None:
-            return self.spellings, self.explicit
-        added = frozenset(spelling(s) for s in spec.na_values)
-        return (self.spellings | added) - {spelling(s) for s in spec.not_na_values}, self.explicit | added
+        removed, explicit = self.removed, self.explicit
+        if spec is not None:
+            removed = removed | {spelling(s) for s in spec.not_na_values}
+            explicit = (explicit | {spelling(s) for s in spec.na_values}) - removed
+        return frozenset(s for s in NA_SPELLINGS if spelling(s) not in removed), explicit
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         out = df.copy()
         for col in data_columns(out):
             s = out[col].astype("string")
-            spellings, explicit = self.column_spellings(col)
+            defaults, explicit = self.column_spellings(col)
             written = s.str.strip()
             lowered = written.str.lower()
             # pandas 3 string dtype keeps NA as NA: compare only present values.
-            mask = lowered.isin(spellings).fillna(False).to_numpy(dtype=bool, copy=True)
-            if self.codes_are_data:
-                if col not in self.shapes:
-                    self.shapes[col] = code_shape(written[~mask])
-                shape = self.shapes[col]
-                guessed = (spellings & WORD_SPELLINGS) - explicit
-                if shape and guessed:
-                    data = mask & lowered.isin(guessed).fillna(False).to_numpy(dtype=bool)
-                    data &= written.str.fullmatch(shape).fillna(False).to_numpy(dtype=bool)
-                    if data.any():
-                        self.kept.setdefault(col, Counter()).update(written[data].value_counts().to_dict())
-                        mask &= ~data
+            named = lowered.isin(explicit).fillna(False).to_numpy(dtype=bool, copy=True)
+            mask = named | written.isin(defaults).fillna(False).to_numpy(dtype=bool)
+            if col not in self.shapes:
+                others = written[~mask]
+                code = code_shape(others) if self.codes_are_data else None
+                self.shapes[col] = code or (TITLE_WORDS if title_words(others) else None)
+            shape = self.shapes[col]
+            guessed = frozenset(d for d in defaults & WORD_SPELLINGS if spelling(d) not in explicit)
+            if shape == TITLE_WORDS:
+                guessed = frozenset(d for d in guessed if d.istitle())
+                shape = r"[^\W\d_]+"
+            if shape and guessed:
+                data = mask & ~named & written.isin(guessed).fillna(False).to_numpy(dtype=bool)
+                data &= written.str.fullmatch(shape).fillna(False).to_numpy(dtype=bool)
+                if data.any():
+                    self.kept.setdefault(col, Counter()).update(written[data].value_counts().to_dict())
+                    mask &= ~data
             if mask.any():
                 self.nulled.setdefault(col, Counter()).update(lowered[mask].value_counts().to_dict())
+                words = mask & ~named & written.str.fullmatch(r"[A-Za-z]+").fillna(False).to_numpy(dtype=bool)
+                if words.any():
+                    self.defaulted.setdefault(col, Counter()).update(written[words].value_counts().to_dict())
                 out[col] = s.mask(mask)
             else:
                 out[col] = s
         return StepOutput(out)
+
+    def warnings(self, types: Mapping[str, str]) -> list[str]:
+        """One line per text column (``types``: column -> its type) where default word spellings (``null``, ``None``) emptied cells.
+
+        Spellings named in ``na_values`` are not warned about. E.g. ``last_name: 2 cells written
+        None, null made missing (a text column) — list them in types.not_na_values if they are data``.
+        """
+        lines = []
+        for col, words in self.defaulted.items():
+            if types.get(col, "string") in ("string", "text"):
+                lines.append(
+                    f"{col}: {sum(words.values())} cells written {', '.join(sorted(words))} made missing (a text column) — "
+                    "list them in types.not_na_values if they are data"
+                )
+        return lines
 
     def summary(self) -> dict[str, dict[str, dict[str, int]]]:
         """The manifest's ``na_spellings`` (column -> spelling -> cells made missing) and ``na_kept_as_data``

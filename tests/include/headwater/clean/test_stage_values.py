@@ -89,6 +89,7 @@ def test_a_semicolon_file_reads_its_decimal_commas(settings: Settings) -> None:
     assert (curated["share"], curated["rate"], curated["amount"]) == ([0.125, 0.5], [0.4, 0.75], [1234567.89, 12.0])
     assert manifest["value_formats"] == {
         "decimal": ",", "decimal_votes": {".": 0, ",": 6}, "dayfirst": False, "dayfirst_votes": {"day_first": 0, "month_first": 0}, "columns": {},
+        "decimal_decided_by": "votes", "units": {}, "kept_as_text": {},
     }
     assert manifest["coercion_failures"] == {} and manifest["inexact_numbers"] == {}
 
@@ -141,3 +142,176 @@ def test_non_latin_headers_keep_their_letters(settings: Settings) -> None:
     ]
     curated, _ = _clean(settings, "translit_ru.csv", "Имя,Город,Όνομα,名前\nАнна,Москва,Άννα,花子\n")
     assert list(curated)[3:] == ["imia", "gorod", "onoma", "ming_qian"]
+
+
+def test_numbers_whose_spelling_means_something_stay_text(settings: Settings) -> None:
+    curated, manifest = _clean(settings, "parts.csv", (
+        "part,mobile,version,release_tag,amount\n"
+        "1e5,+14155552671,1.10,2.0,1.50\n"
+        "2E3,+14155552672,1.2,2.1,2.25\n"
+        "3e2,+14155552673,2.0,3.0,3.00\n"
+    ))
+    assert curated["part"] == ["1e5", "2E3", "3e2"]
+    assert curated["mobile"] == ["+14155552671", "+14155552672", "+14155552673"]
+    assert curated["version"] == ["1.10", "1.2", "2.0"]
+    assert curated["release_tag"] == ["2.0", "2.1", "3.0"]  # a version-like name
+    assert curated["amount"] == [1.5, 2.25, 3.0]  # fixed decimals: a number
+    assert manifest["column_types"] == {"part": "string", "mobile": "string", "version": "string", "release_tag": "string", "amount": "number"}
+    assert manifest["value_formats"]["kept_as_text"] == {
+        "part": "exponent notation", "mobile": "a leading +", "version": "version numbers", "release_tag": "version numbers",
+    }
+    assert manifest["coercion_failures"] == {}
+
+
+def test_mixed_units_stay_text_and_one_unit_is_typed_and_named(settings: Settings) -> None:
+    curated, manifest = _clean(settings, "units.csv", (
+        "share,price,rate,fee\n"
+        "12%,€5.00,12%,€5.00\n"
+        "7.5%,$5.00,7.5%,€7.50\n"
+        "15,£5.00,15%,€1.25\n"
+        "20%,5.00 USD,20%,€0.99\n"
+    ))
+    assert curated["share"] == ["12%", "7.5%", "15", "20%"]
+    assert curated["price"] == ["€5.00", "$5.00", "£5.00", "5.00 USD"]
+    assert curated["rate"] == [0.12, 0.075, 0.15, 0.2]
+    assert curated["fee"] == [5.0, 7.5, 1.25, 0.99]
+    assert manifest["column_types"] == {"share": "string", "price": "string", "rate": "number", "fee": "number"}
+    assert manifest["value_formats"]["units"] == {"rate": "%", "fee": "€"}
+    assert manifest["value_formats"]["kept_as_text"] == {"share": "differing units", "price": "differing units"}
+
+
+def test_datetimes_beyond_microseconds_keep_their_text(settings: Settings) -> None:
+    curated, manifest = _clean(settings, "stamps.csv", (
+        "seen,n\n"
+        "2024-01-15T10:00:00.123456789Z,1\n"
+        "2024-01-15T10:00:00.5Z,2\n"
+        "2024-01-16T10:00:00.123456000Z,3\n"
+    ))
+    assert [v.isoformat() for v in curated["seen"]] == [
+        "2024-01-15T10:00:00.123456+00:00", "2024-01-15T10:00:00.500000+00:00", "2024-01-16T10:00:00.123456+00:00",
+    ]
+    assert curated["seen__raw"] == ["2024-01-15T10:00:00.123456789Z", None, None]
+    assert manifest["column_types"]["seen"] == "datetime"
+    assert (manifest["coercion_failures"], manifest["inexact_numbers"]) == ({"seen": 0}, {"seen": 1})
+
+
+def test_a_declared_number_reads_what_inference_keeps_as_text(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "parts.yaml").write_text('files: ["parts*.csv"]\nschema: {columns: {part: number, mobile: integer}}\n', encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=config)
+    curated, manifest = _clean(settings, "parts.csv", "part,mobile\n1e5,+14155552671\n2E3,+14155552672\n")
+    assert (curated["part"], curated["mobile"]) == ([100000.0, 2000.0], [14155552671, 14155552672])
+    assert manifest["value_formats"]["kept_as_text"] == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "raw", "decided_by"),
+    [
+        ("pos;val\na;10\nb;2,125\nc;30\n", [10.0, 2.125, 30.0], [None, "2,125", None], "delimiter"),  # ';' files write decimal commas
+        ("pos\tval\na\t10\nb\t2,125\nc\t30\n", [10, 2125, 30], [None, "2,125", None], "default"),
+        ('pos,val\na,10\nb,"2,125"\nc,30\n', [10, 2125, 30], [None, "2,125", None], "default"),
+        ("pos;val\na;10\nb;2,125\nc;3.5\n", [10.0, 2125.0, 3.5], [None, None, None], "votes"),  # 3.5 decides: 2,125 groups thousands
+    ],
+)
+def test_an_ambiguous_decimal_is_never_read_silently(settings: Settings, text: str, values: list, raw: list, decided_by: str) -> None:
+    curated, manifest = _clean(settings, "marks.csv", text)
+    assert curated["val"] == values
+    assert curated.get("val__raw", [None] * 3) == raw
+    assert manifest["value_formats"]["decimal_decided_by"] == decided_by
+    warned = [w for w in manifest["clean_warnings"] if w.startswith("val: 1 value(s) like 2,125")]
+    assert len(warned) == (decided_by != "votes")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_later_batch_decides_the_decimal_mark_without_contradicting_earlier_ones(tmp_path: Path, delimiter: str) -> None:
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none", batch_rows=2)
+    rows = [("a", "10"), ("b", "20"), ("c", "2,125"), ("d", "7,5")]
+    text = "\n".join(delimiter.join(r) for r in [("pos", "val"), *rows]) + "\n"
+    curated, manifest = _clean(settings, "late.csv", text)
+    # the first batch (10, 20) decides nothing; the second holds 7,5: decimal comma, and 2,125 is 2.125, not 2125
+    assert curated["val"] == [10, 20, None, None]  # an integer column (first batch): 2.125 and 7.5 keep their text
+    assert curated["val__raw"] == [None, None, "2,125", "7,5"]
+    assert (manifest["value_formats"]["decimal"], manifest["value_formats"]["decimal_decided_by"]) == (",", "votes")
+
+
+def test_an_ambiguous_value_before_the_deciding_one_keeps_its_text(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none", batch_rows=2)
+    curated, manifest = _clean(settings, "later.csv", "pos;val\na;1,5\nb;2,125\nc;3.25\nd;1.000\n")
+    # batch 1 votes ',' (1,5): decided; 2,125 is 2.125, 1.000 a thousand; 3.25 fails the mark and keeps its text
+    assert curated["val"] == [1.5, 2.125, None, 1000.0]
+    assert curated["val__raw"] == [None, None, "3.25", None]
+    assert manifest["value_formats"]["decimal_decided_by"] == "votes"
+
+
+def test_names_spelled_like_missing_values_land_as_written(settings: Settings) -> None:
+    curated, manifest = _clean(settings, "people.csv", (
+        "first_name,last_name,city,note\n"
+        "Nan,Goldin,Boston,NULL\n"
+        "Jennifer,Null,Denver,null\n"
+        "Ann,None,Austin,call her\n"
+    ))
+    assert curated["first_name"] == ["Nan", "Jennifer", "Ann"]
+    assert curated["last_name"] == ["Goldin", "Null", "None"]
+    assert curated["note"] == [None, None, "call her"]
+    assert manifest["na_spellings"] == {"note": {"null": 2}}
+    assert manifest["na_kept_as_data"] == {"last_name": {"None": 1}}
+    assert manifest["clean_warnings"] == [
+        "note: 2 cells written NULL, null made missing (a text column) — list them in types.not_na_values if they are data",
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso-8859-2"])
+def test_central_european_text_lands_with_its_letters(settings: Settings, encoding: str) -> None:
+    ref = FileRef(DATE, f"mesta_{encoding}.csv")
+    ingest_file("meno,mesto\nŁukasz,Łódź\nŠtefan,Žilina\nŐrs,Győr\n".encode(encoding), ref, settings)
+    clean_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated, manifest = pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    assert (curated["meno"], curated["mesto"]) == (["Łukasz", "Štefan", "Őrs"], ["Łódź", "Žilina", "Győr"])
+    assert (manifest["encoding"], manifest["read_warnings"]) == (encoding, [])
+
+
+def test_an_uncertain_encoding_is_a_read_warning_and_in_the_run_report(settings: Settings) -> None:
+    ref = FileRef(DATE, "villes.csv")
+    ingest_file("nom,ville\nRené,Genève\nAnne,Lyon\n".encode("cp1252"), ref, settings)
+    clean_file(ref, settings)
+    chunk_file(ref, settings)
+    embed_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated, manifest = pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    assert curated["ville"] == ["Genève", "Lyon"]
+    warning = "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (Genève vs Genčve) — set read.encoding if that is wrong"
+    assert (manifest["encoding"], manifest["read_warnings"]) == ("cp1252", [warning])
+    report = run_report(DATE, ["villes.csv"], settings)
+    assert report["files"][0]["warnings"] == [warning] and report["warned_files"] == [f"{DATE}/villes.csv"]
+
+
+def test_backslash_escaped_quotes_load_and_a_lone_y_is_text(settings: Settings) -> None:
+    ref = FileRef(DATE, "quotes.csv")
+    ingest_file(b'bid,btxt,bx\n1,"He said \\"hi\\", then left",x\n2,plain,y\n', ref, settings)
+    clean_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    curated, manifest = pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    assert curated["btxt"] == ['He said "hi", then left', "plain"] and curated["bx"] == ["x", "y"]
+    assert (manifest["quarantined"], manifest["table"]["escapechar"]) == (0, "\\")
+    assert manifest["read_warnings"] == ['quotes escaped with a backslash (\\"), not doubled: read with escapechar \\']
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ("y\n", ["y"]),  # a lone letter: a code, not True
+        ("y\nn\ny\n", ["y", "n", "y"]),  # single letters are booleans only when declared
+        ("T\nF\n", ["T", "F"]),
+        ("on\nhold\non\n", ["on", "hold", "on"]),
+        ("on\non\n", ["on", "on"]),  # on alone is a word
+        ("yes\nno\nYES\n", [True, False, True]),
+        ("true\n", [True]),
+        ("on\noff\n", [True, False]),
+    ],
+)
+def test_booleans_are_inferred_from_words_only(settings: Settings, values: str, expected: list) -> None:
+    rows = "".join(f"{n},{v}\n" for n, v in enumerate(values.splitlines(), 1))  # numbered: no row is a duplicate
+    curated, _ = _clean(settings, "flags.csv", "n,flag\n" + rows)
+    assert curated["flag"] == expected

@@ -12,6 +12,9 @@ from headwater.config.source import SourceConfig
 from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.values import (
+    ambiguous_decimal,
+    column_unit,
+    number_text_reason,
     coerce, dayfirst_vote, decimal_vote, decimal_votes, infer_type, number_texts, parse_bool, parse_date, parse_decimal, parse_number,
 )
 from headwater.config.types import TypeOptions
@@ -228,7 +231,8 @@ def test_integers_beyond_int64_fail_and_are_not_rounded_into_range() -> None:
         (["-4611686018427387905", "-1", "3"], "integer"),  # negative big integers
         (["9223372036854775808", "1", "2"], "string"),  # beyond Int64: the digits stay exact as text
         (["4.0", "5", "6"], "number"),  # a decimal written is a number
-        (["12%", "5", "6"], "number"),
+        (["12%", "5", "6"], "string"),  # percent next to bare numbers: 100x apart, the text stays
+        (["12%", "5%", "6.5%"], "number"),  # all percent: one scale
         (["19760607", "20240115"], "integer"),  # undeclared compact dates stay (exact) integers
     ],
 )
@@ -305,3 +309,75 @@ def test_declared_date_column_reads_compact_dates_and_fails_impossible_ones() ->
     assert got.failed.tolist() == [False, True, True, False, False]
     stamps = coerce(pd.Series(["20240115T101530Z", "2024-01-15T10:15:30Z"], dtype="string"), "datetime")
     assert stamps.values.tolist() == [pd.Timestamp("2024-01-15 10:15:30", tz="UTC")] * 2
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "reason"),
+    [
+        ("part", ["1e5", "2E3", "3e2"], "exponent notation"),
+        ("code", ["12", "1e-3"], "exponent notation"),
+        ("mobile", ["+14155552671", "14155552672"], "a leading +"),
+        ("delta", ["$+5", "3"], "a leading +"),
+        ("version", ["1.10", "1.2", "2.0"], "version numbers"),
+        ("sdk_ver", ["3.1", "3.2"], "version numbers"),  # a version-like name
+        ("level", ["4.10", "4.9", "5"], "version numbers"),  # 4.10 next to 4.9
+        ("share", ["12%", "7.5%", "15"], "differing units"),
+        ("price", ["€5.00", "$5.00"], "differing units"),
+        ("price", ["5.00 USD", "5.00"], "differing units"),
+        ("price", ["$5.00", "5.00 USD"], "differing units"),  # $ is not only USD
+        ("amount", ["1.50", "2.25", "3.00"], None),
+        ("amount", ["12.50", "0.5"], None),  # different whole parts: not a version
+        ("rate", ["12%", "7.5%"], None),
+        ("fee", ["€5", "€7.50", "(€2)"], None),
+        ("delta", ["-5", "3"], None),
+    ],
+)
+def test_number_text_reason(name: str, values: list, reason: str | None) -> None:
+    assert number_text_reason(name, pd.Series(values, dtype="string")) == reason
+    expected = "string" if reason else "number" if any("." in v or "%" in v for v in values) else "integer"
+    assert infer_type(name, pd.Series(values, dtype="string")) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "unit"),
+    [(["12%", "7.5%"], "%"), (["€5", "€7.50"], "€"), (["5 usd", "7 USD"], "USD"), (["5", "7"], None), (["€5", "7"], None)],
+)
+def test_column_unit(values: list, unit: str | None) -> None:
+    assert column_unit(pd.Series(values, dtype="string")) == unit
+
+
+def test_a_datetime_beyond_microseconds_is_inexact_not_failed() -> None:
+    out = coerce(pd.Series(["2024-01-15T10:00:00.123456789Z", "2024-01-15T10:00:00.123456000Z", "20240115T101500.1234567Z"], dtype="string"), "datetime")
+    assert out.failed.tolist() == [False, False, False] and out.inexact.tolist() == [True, False, True]
+    assert [v.isoformat() for v in out.values] == ["2024-01-15T10:00:00.123456+00:00", "2024-01-15T10:00:00.123456+00:00", "2024-01-15T10:15:00.123456+00:00"]
+
+
+@pytest.mark.parametrize(("value", "ambiguous"), [("2,125", True), ("1.204", True), ("7,5", False), ("12", False), ("1,234,567", False), ("0,125", False)])
+def test_ambiguous_decimal(value: str, ambiguous: bool) -> None:
+    assert ambiguous_decimal(value) is ambiguous
+
+
+def test_a_provisional_decimal_mark_keeps_the_text_of_ambiguous_values() -> None:
+    out = coerce(pd.Series(["10", "2,125", "7"], dtype="string"), "number", formats={"decimal": ",", "decimal_provisional": True})
+    assert out.values.tolist() == [10.0, 2.125, 7.0] and out.inexact.tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["y"], "string"),
+        (["y", "n"], "string"),
+        (["t", "f", "t"], "string"),
+        (["Yes", "no"], "boolean"),
+        (["TRUE"], "boolean"),
+        (["on", "off"], "boolean"),
+        (["on"], "string"),
+        (["true", "no", "yes", "false"], "string"),  # two vocabularies: not one flag
+    ],
+)
+def test_boolean_inference_needs_one_word_pair(values: list, expected: str) -> None:
+    assert infer_type("flag", pd.Series(values, dtype="string")) == expected
+
+
+def test_a_declared_boolean_still_reads_single_letters() -> None:
+    assert coerce(pd.Series(["y", "N", "t", "F"], dtype="string"), "boolean").values.tolist() == [True, False, True, False]

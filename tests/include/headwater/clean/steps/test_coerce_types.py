@@ -27,6 +27,7 @@ def test_a_semicolon_file_of_decimal_commas_reads_0_125_and_0_40() -> None:
     assert step.decided == {"a": "number", "b": "number"}
     assert step.file_formats == {
         "decimal": ",", "decimal_votes": {".": 0, ",": 2}, "dayfirst": False, "dayfirst_votes": {"day_first": 0, "month_first": 0}, "columns": {},
+        "decimal_decided_by": "votes", "units": {}, "kept_as_text": {},
     }
 
 

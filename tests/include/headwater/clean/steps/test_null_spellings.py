@@ -107,3 +107,41 @@ def test_the_code_shape_is_decided_on_the_first_batch() -> None:
 )
 def test_code_shape(values: list[str], expected: str | None) -> None:
     assert code_shape(pd.Series(values, dtype="string")) == expected
+
+
+def test_defaults_match_their_written_case_only() -> None:
+    step = NullSpellings()
+    cells = ["NULL", "null", "Null", "NaN", "nan", "Nan", "NA", "na", "Na", "None", "none", "NIL", "nil", "Nil", "N/A", "#N/A", "-", "x"]
+    out = step.apply(_frame(["score"], [[c] for c in cells])).kept
+    assert _values(out["score"]) == [
+        None, None, "Null", None, None, "Nan", None, None, "Na", None, None, None, None, "Nil", None, None, None, "x",
+    ]
+
+
+def test_names_that_are_spellings_are_data_in_a_column_of_names() -> None:
+    step = NullSpellings()
+    frame = _frame(["first_name", "last_name", "city"], [["Nan", "Goldin", "Boston"], ["Jennifer", "Null", "Denver"], ["Ann", "None", "Austin"]])
+    out = step.apply(frame).kept
+    assert (out["first_name"].tolist(), out["last_name"].tolist()) == (["Nan", "Jennifer", "Ann"], ["Goldin", "Null", "None"])
+    assert step.summary() == {"na_spellings": {}, "na_kept_as_data": {"last_name": {"None": 1}}}
+    assert step.shapes == {"first_name": "Title", "last_name": "Title", "city": "Title"}
+
+
+def test_none_is_missing_where_the_column_is_not_capitalised_words() -> None:
+    step = NullSpellings()
+    out = step.apply(_frame(["note", "owner"], [["None", "Ann Lee"], ["call back", "None"], ["left a message", "none"], ["x1", "O'Brien"]])).kept
+    assert _values(out["note"]) == [None, "call back", "left a message", "x1"]
+    assert _values(out["owner"]) == ["Ann Lee", "None", None, "O'Brien"]  # lower-case none is still missing
+    assert step.warnings({"note": "string", "owner": "string"}) == [
+        "note: 1 cells written None made missing (a text column) — list them in types.not_na_values if they are data",
+        "owner: 1 cells written none made missing (a text column) — list them in types.not_na_values if they are data",
+    ]
+
+
+def test_na_values_name_a_spelling_in_any_case_and_are_not_warned_about() -> None:
+    step = NullSpellings(TypeOptions(na_values=["null", "None"]))
+    out = step.apply(_frame(["last_name"], [["Goldin"], ["Null"], ["None"], ["Austin"]])).kept
+    assert _values(out["last_name"]) == ["Goldin", None, None, "Austin"]
+    assert step.warnings({"last_name": "string"}) == []
+    removed = NullSpellings(TypeOptions(not_na_values=["null"])).apply(_frame(["v"], [["NULL"], ["null"], ["NA"]])).kept
+    assert _values(removed["v"]) == ["NULL", "null", None]
