@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 import pandas as pd
 
@@ -27,7 +29,7 @@ from headwater.clean.steps.base import (
 from headwater.config.dedup import DedupOptions
 
 
-class _WholeFileStep:
+class _WholeFileStep(ABC):
     """Decide on whole columns in ``fit``; ``apply`` moves the decided rows of each batch to the duplicates."""
 
     name = ""
@@ -41,15 +43,17 @@ class _WholeFileStep:
         self.stats: dict[str, int] = {}
 
     @property
+    @abstractmethod
     def enabled(self) -> bool:
-        raise NotImplementedError
+        """Whether the source's config turns this job on."""
 
     @property
     def needs_fit(self) -> bool:
         return self.enabled
 
+    @abstractmethod
     def matches(self, columns: Mapping[str, pd.Series], roles: ColumnRoles) -> Matches:
-        raise NotImplementedError
+        """The job's duplicates among the rows of ``columns`` (whole columns, file order)."""
 
     def fit(self, columns: Mapping[str, pd.Series]) -> None:
         """Find the file's duplicates from whole columns (file order), kept for ``apply``.
