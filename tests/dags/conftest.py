@@ -17,6 +17,20 @@ def airflow_db() -> Path:
     return home / "airflow.db"
 
 
+@pytest.fixture(scope="session")
+def load_dag(airflow_db):
+    """A function ``load_dag(dag_id)`` parsing the DAGs folder as the dags bundle does and returning one DAG
+    (each call a fresh DagBag, so a module's fixture gets DAG objects no other module touched)."""
+
+    def load(dag_id: str):  # noqa: ANN202 - an airflow.sdk DAG
+        from airflow.dag_processing.dagbag import BundleDagBag  # adds the folder to sys.path, as the dags bundle does
+
+        folder = Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+        return BundleDagBag(dag_folder=str(folder), bundle_path=folder).dags[dag_id]
+
+    return load
+
+
 @pytest.fixture
 def curated_events(airflow_db):
     """A function listing the ``headwater-curated`` asset events in the metadata DB, oldest first,

@@ -35,10 +35,8 @@ def write_curated(data_dir: Path, n: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def dag(airflow_db):
-    from airflow.dag_processing.dagbag import BundleDagBag  # adds the folder to sys.path, as the dags bundle does
-
-    return BundleDagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"], bundle_path=Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])).dags["headwater_finetune"]
+def dag(load_dag):
+    return load_dag("headwater_finetune")
 
 
 @pytest.fixture
@@ -137,11 +135,8 @@ def zone(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ingest_dag(airflow_db):
-    from airflow.dag_processing.dagbag import BundleDagBag
-
-    folder = Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
-    return BundleDagBag(dag_folder=str(folder), bundle_path=folder).dags["headwater_ingest"]
+def ingest_dag(load_dag):
+    return load_dag("headwater_ingest")
 
 
 def _ingest(ingest_dag, day: str):

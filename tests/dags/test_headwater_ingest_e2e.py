@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -25,10 +23,8 @@ COUNTS = ("status", "rows_read", "curated", "duplicates", "quarantined", "chunks
 
 
 @pytest.fixture(scope="module")
-def dag(airflow_db):
-    from airflow.dag_processing.dagbag import BundleDagBag  # adds the folder to sys.path, as the dags bundle does
-
-    return BundleDagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"], bundle_path=Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])).dags["headwater_ingest"]
+def dag(load_dag):
+    return load_dag("headwater_ingest")
 
 
 def _run(dag):

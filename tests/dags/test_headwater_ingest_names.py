@@ -10,7 +10,6 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
-import os
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -104,10 +103,8 @@ def zone(tmp_path: Path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="module")
-def dag(airflow_db):
-    from airflow.dag_processing.dagbag import BundleDagBag  # adds the folder to sys.path, as the dags bundle does
-
-    return BundleDagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"], bundle_path=Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])).dags["headwater_ingest"]
+def dag(load_dag):
+    return load_dag("headwater_ingest")
 
 
 def _run(dag):

@@ -72,10 +72,8 @@ def zone(tmp_path: Path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="module")
-def dag(airflow_db):
-    from airflow.dag_processing.dagbag import BundleDagBag  # adds the folder to sys.path, as the dags bundle does
-
-    return BundleDagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"], bundle_path=Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])).dags["headwater_ingest"]
+def dag(load_dag):
+    return load_dag("headwater_ingest")
 
 
 def _run(dag, day: str, **conf):
