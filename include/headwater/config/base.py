@@ -96,6 +96,23 @@ def _strings(value: Any) -> Any:
     return value
 
 
+def strategy_shorthand(model: type[BaseModel]) -> Callable[[Any], Any]:
+    """A pydantic before-validator reading ``name: <strategy>`` as ``name: {strategy: <strategy>}``.
+
+    What passes: a strategy name (as the mapping), a mapping or an instance of ``model`` (as is).
+    Raises ValueError (pydantic reports only that) for anything else.
+    """
+
+    def read(value: Any) -> Any:
+        if isinstance(value, str):
+            return {"strategy": value}
+        if not isinstance(value, (Mapping, model)):
+            raise ValueError(f"expected a strategy name or a mapping, got {type(value).__name__}")  # noqa: TRY004 - pydantic reports ValueError only
+        return value
+
+    return read
+
+
 # A list of column names (standardized or canonical names as they appear in the curated table).
 ColumnNames = Annotated[list[str], BeforeValidator(_column_names, json_schema_input_type=list[str])]
 # A list of strings, written as one string or a list; YAML integers are read as their digits.

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from headwater.config.base import ConfigModel, Strings
+from headwater.config.base import ConfigModel, Strings, strategy_shorthand
 from headwater.config.settings import env_name
 from headwater.config.text import TextColumnRule
 
@@ -104,17 +104,8 @@ def only_for() -> dict[str, tuple[str, Any]]:
     }
 
 
-def _strategy_shorthand(value: Any) -> Any:
-    """``body: heading`` is ``body: {strategy: heading}``."""
-    if isinstance(value, str):
-        return {"strategy": value}
-    if not isinstance(value, (Mapping, ColumnChunking)):
-        raise ValueError(f"expected a strategy name or a mapping, got {type(value).__name__}")  # noqa: TRY004 - pydantic reports ValueError only
-    return value
-
-
 # A column's chunking as YAML writes it: a strategy name or a mapping of ColumnChunking fields.
-ChunkingEntry = Annotated[ColumnChunking, BeforeValidator(_strategy_shorthand, json_schema_input_type=Strategy | ColumnChunking)]
+ChunkingEntry = Annotated[ColumnChunking, BeforeValidator(strategy_shorthand(ColumnChunking), json_schema_input_type=Strategy | ColumnChunking)]
 
 
 def _column_mapping(value: Any) -> Any:

@@ -7,12 +7,11 @@ invented key or sentence is worse than a missing one (``refuse_reason``).
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from headwater.config.base import ConfigModel
+from headwater.config.base import ConfigModel, strategy_shorthand
 
 Strategy = Literal["none", "constant", "mean", "median", "mode", "knn", "missforest"]
 STRATEGIES: tuple[str, ...] = typing.get_args(Strategy)
@@ -44,17 +43,8 @@ class ImputeSpec(ConfigModel):
         return self
 
 
-def _strategy_shorthand(value: Any) -> Any:
-    """``impute: {amount: median}`` is ``impute: {amount: {strategy: median}}``."""
-    if isinstance(value, str):
-        return {"strategy": value}
-    if not isinstance(value, (Mapping, ImputeSpec)):
-        raise ValueError(f"expected a strategy name or a mapping, got {type(value).__name__}")  # noqa: TRY004 - pydantic reports ValueError only
-    return value
-
-
 # An ``impute:`` entry as YAML writes it: a strategy name or a mapping of ImputeSpec fields.
-ImputeEntry = Annotated[ImputeSpec, BeforeValidator(_strategy_shorthand, json_schema_input_type=Strategy | ImputeSpec)]
+ImputeEntry = Annotated[ImputeSpec, BeforeValidator(strategy_shorthand(ImputeSpec), json_schema_input_type=Strategy | ImputeSpec)]
 
 
 def refuse_reason(column: str, kind: str | None, identifier: bool, spec: ImputeSpec) -> str | None:
