@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Install the Debian packages whose servers the tests start on loopback (Pushgateway, PostgreSQL, ...),
+# Install the Debian packages whose servers the tests start on loopback (PostgreSQL, Redis, Prometheus,
+# Pushgateway, Chromium),
 # if they are missing. Needs root (or passwordless sudo); prints what to do otherwise.
 set -euo pipefail
 need=()
 command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # tests/include/headwater/conftest.py: postgres_server
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # tests/servers.py: start_postgres
+command -v redis-server >/dev/null || need+=(redis-server)                     # Celery broker, stream source
+command -v promtool >/dev/null || need+=(prometheus)                          # Prometheus server and promtool
+command -v chromium >/dev/null || need+=(chromium)                            # the Airflow UI browser test
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -3,13 +3,23 @@
 Environment variables are set at import time, before anything imports Airflow,
 so tests never touch the developer's .headwater/ folder. This file must not import
 headwater or airflow: the kfp tests load it from the training environment too.
+
+The real servers tests run against (PostgreSQL, Redis, Pushgateway, Prometheus; Debian
+packages) are started by ``tests/servers.py``; their fixtures are here, shared by every test folder.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="headwater-test-"))
@@ -34,3 +44,96 @@ os.environ.update(
     }
 )
 (_SESSION_HOME / "airflow").mkdir(parents=True, exist_ok=True)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/servers.py, importable as `servers`
+import servers  # noqa: E402
+
+
+# ------------------------------------------------------------------ real servers (tests/servers.py)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """PostgreSQL on a free loopback port for this test session; yields the SQLAlchemy URL of its ``postgres`` database."""
+    server = servers.start_postgres()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database on the session's server; yields its URL and drops it afterwards."""
+    import psycopg
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = postgres_server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    try:
+        yield postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as db:
+            db.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_where(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a state store lives, once per backend: a SQLite file (the default), then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "state.sqlite"
+    return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture
+def redis_server() -> Iterator[str]:
+    """A Redis server (no persistence) on a free loopback port; yields ``redis://127.0.0.1:<port>/0``."""
+    server = servers.start_redis()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pushgateway() -> Iterator[str]:
+    """A Prometheus Pushgateway on a free loopback port; yields its base URL."""
+    server = servers.start_pushgateway()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def at_once() -> Callable[..., None]:
+    """Run ``target(*args, barrier)`` in one process per ``args`` tuple, all released together; fail unless every one exits 0.
+
+    ``start``: the multiprocessing start method: "fork", as Airflow's LocalExecutor and Celery's
+    prefork pool start task processes, or "forkserver" for code with runtime threads that a fork
+    would not carry (LanceDB's), with ``preload`` the modules the fork server imports once.
+    ``timeout_s``: how long they may run together before the stragglers are killed and the test fails.
+    """
+
+    def run(target: Callable[..., None], args: list[tuple], start: str = "fork", preload: tuple[str, ...] = (), timeout_s: float = 120) -> None:
+        context = multiprocessing.get_context(start)
+        if start == "forkserver":
+            context.set_forkserver_preload(list(preload))
+        barrier = context.Barrier(len(args))
+        processes = [context.Process(target=target, args=(*a, barrier)) for a in args]
+        for process in processes:
+            process.start()
+        deadline = time.monotonic() + timeout_s
+        while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
+            if any(p.exitcode not in (None, 0) for p in processes):
+                barrier.abort()  # one failed: the others stop waiting for it (BrokenBarrierError)
+            time.sleep(0.05)
+        stuck = [p.pid for p in processes if p.is_alive()]
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        assert stuck == [] and [p.exitcode for p in processes] == [0] * len(processes)
+
+    return run

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 from prometheus_client import generate_latest
 
 from headwater.alerts import alert_metrics, failure_counts, record_failure
@@ -32,29 +28,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def pushgateway(tmp_path: Path):
-    """A real Prometheus Pushgateway (Debian package) on a loopback port."""
-    exe = shutil.which("prometheus-pushgateway")
-    assert exe, "prometheus-pushgateway is not installed: scripts/install_debs.sh (run by make test) installs it"
-    port = _free_port()
-    proc = subprocess.Popen(
-        [exe, f"--web.listen-address=127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/-/ready", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_alert_counter_is_pushed_to_a_real_pushgateway(tmp_path: Path, pushgateway: str, monkeypatch) -> None:
