@@ -137,3 +137,13 @@ def at_once() -> Callable[..., None]:
         assert stuck == [] and [p.exitcode for p in processes] == [0] * len(processes)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """An S3-compatible server (moto) on a free loopback port for this test session; yields its endpoint URL."""
+    server = servers.start_moto()
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -173,3 +173,19 @@ def start_prometheus(config_yaml: str, rule_files: dict[str, str] | None = None)
     url = f"http://127.0.0.1:{port}"
     argv = [exe, f"--config.file={root / 'prometheus.yml'}", f"--storage.tsdb.path={root / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}"]
     return _spawn(argv, root, url, port, lambda: http_ok(f"{url}/-/ready"), "prometheus")
+
+
+def start_moto() -> Server:
+    """An S3-compatible server (moto's standalone ``moto_server``, PyPI ``moto[server]``) on a free loopback port.
+
+    ``url`` is the endpoint for ``AWS_ENDPOINT_URL`` (any access key and secret are accepted;
+    region us-east-1). State is in memory: stopping the server drops every bucket.
+    """
+    import sys
+
+    exe = Path(sys.executable).with_name("moto_server")
+    if not exe.exists():
+        raise RuntimeError(f"{exe} not found: moto[server] is in requirements-dev.txt (make install)")
+    root, port = Path(tempfile.mkdtemp(prefix="headwater-moto-")), free_port()
+    url = f"http://127.0.0.1:{port}"
+    return _spawn([str(exe), "-H", "127.0.0.1", "-p", str(port)], root, url, port, lambda: http_ok(f"{url}/moto-api/data.json"), "moto_server")
