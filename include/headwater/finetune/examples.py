@@ -137,7 +137,7 @@ def unique_by_id(chunks: Iterable[Example], fields: Iterable[Example]) -> list[E
 def chunk_examples(data_dir: Path) -> tuple[list[Example], set[tuple[str, str]]]:
     """Every chunk of every date, and the (source file, column) pairs that were chunked (reads every chunk table)."""
     examples, chunked = [], set()
-    for path in Layout(Path(data_dir)).tables("chunks"):
+    for path in Layout(data_dir).tables("chunks"):
         rows, pairs = _chunk_rows(path, _read(path, CHUNK_COLUMNS))
         examples += rows
         chunked |= pairs
@@ -149,7 +149,7 @@ def field_examples(data_dir: Path, options: ExportOptions, chunked: set[tuple[st
     if options.fields == "none":
         return []
     examples = []
-    for path in Layout(Path(data_dir)).tables("curated"):
+    for path in Layout(data_dir).tables("curated"):
         examples += _field_rows(path, _read(path), options, chunked)
     return examples
 

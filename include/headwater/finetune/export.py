@@ -67,7 +67,7 @@ def events_since(data_dir: Path, options: ExportOptions = ExportOptions()) -> da
     """From when to read ``headwater-curated`` events for the next export with ``options``: the newest
     event the last export applied, less ``EVENTS_MARGIN``. None before the first export (or when no
     export has seen an event yet): the next export checks every file."""
-    index = PartsIndex.load(Layout(Path(data_dir)), options_key(options))
+    index = PartsIndex.load(Layout(data_dir), options_key(options))
     if index is None or index.events_until is None:
         return None
     return datetime.fromisoformat(index.events_until) - EVENTS_MARGIN

@@ -43,7 +43,7 @@ def pipeline_arguments(examples_path: Path | str, *, base_model: str = "", lora_
 
 def run_dir(data_dir: Path, run_key: str) -> Path:
     """A local run's outputs (adapter, eval report, summary.json): ``Layout.finetune_run``."""
-    return Layout(Path(data_dir)).finetune_run(run_key)
+    return Layout(data_dir).finetune_run(run_key)
 
 
 # --------------------------------------------------------------------------- local runner

@@ -173,7 +173,7 @@ def update_parts(data_dir: Path, options: ExportOptions = ExportOptions(), chang
     ``events_until`` (ISO time) is recorded as the newest event applied; None keeps the previous one.
     Raises ValueError for a malformed source name or a table that lacks the export's columns.
     """
-    layout = Layout(Path(data_dir))
+    layout = Layout(data_dir)
     okey = options_key(options)
     before = PartsIndex.load(layout, okey)
     full = changed is None or before is None
@@ -235,7 +235,7 @@ def assemble(data_dir: Path, index: PartsIndex) -> ExportResult:
     assembled export and its file exists. Writes ``Layout.finetune_export_parts`` beside it (which
     part each landing file contributed) for ``changed_parts``. Raises ValueError when there is no part.
     """
-    layout = Layout(Path(data_dir))
+    layout = Layout(data_dir)
     if not index.parts:
         raise ValueError(f"no curated data under {data_dir} (chunks/ and curated/ are empty): run headwater_ingest first")
     digest = index.parts_digest()
@@ -283,7 +283,7 @@ def changed_parts(data_dir: Path, export_sha256: str, since_sha256: str) -> list
     """The parts of export ``export_sha256`` that export ``since_sha256`` did not have (new or changed
     landing files): a file whose part is unchanged adds no example. None when either export was not
     assembled from parts (no ``Layout.finetune_export_parts``)."""
-    layout = Layout(Path(data_dir))
+    layout = Layout(data_dir)
     now = read_json(layout.finetune_export_parts(export_sha256))
     then = read_json(layout.finetune_export_parts(since_sha256))
     if now is None or then is None:

@@ -1,0 +1,130 @@
+"""The data root on object storage (moto's S3 server) with the state in PostgreSQL: the same outputs as on local disk.
+
+Real servers, no mocks: ``moto_server`` (S3) and ``postgres_database`` from tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from headwater.chunk.stage import chunk as chunk_file
+from headwater.clean.stage import clean as clean_file
+from headwater.config.base import ConfigError
+from headwater.config.settings import Settings
+from headwater.decide import decide
+from headwater.embed.stage import embed as embed_file
+from headwater.embed.store import VectorStore
+from headwater.ingest.stage import ingest as ingest_file
+from headwater.layout import Layout
+from headwater.manifest import FileRef
+from headwater.storage import read_json, read_jsonl
+
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data" / "landing" / "2026-11-20"
+DATE = "2026-11-20"
+NAMES = sorted(p.name for p in SAMPLE.iterdir())
+
+
+@pytest.fixture
+def bucket(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh bucket on the session's moto server; the AWS variables point every client (s3fs, Lance) at it."""
+    import boto3
+
+    for name, value in {
+        "AWS_ENDPOINT_URL": moto_server, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    name = f"hw-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3").create_bucket(Bucket=name)
+    return name
+
+
+def run_file(name: str, settings: Settings) -> dict:
+    """Check, then ingest -> clean -> chunk -> embed one sample file, as the DAG's per-file tasks do."""
+    ref = FileRef(DATE, name)
+    data = (SAMPLE / name).read_bytes()
+    decision = decide(data, ref, settings)
+    if not decision["process"]:
+        return {"skipped": decision["reason"]}
+    info = ingest_file(data, ref, settings, expected_sha256=decision["sha256"])
+    if info["status"] in ("quarantined", "empty"):
+        return info
+    clean_file(ref, settings)
+    chunk_file(ref, settings)
+    return embed_file(ref, settings)
+
+
+def snapshot(settings: Settings) -> dict:
+    """Everything the stage path wrote: file bytes by relative path (manifests and progress without their
+    timings), and the vector store's rows (id -> source file, text, vector)."""
+    lay = Layout(settings.data_dir)
+    files = {}
+    for path in lay.root.rglob("*"):
+        relative = str(path)[len(str(lay.root)) + 1 :]
+        if relative.startswith("vectors/") or ".sqlite" in relative or not path.is_file():
+            continue
+        if relative.startswith("manifests/"):
+            manifest = read_json(path)
+            for stage in manifest["stages"].values():
+                stage.pop("seconds")
+            files[relative] = manifest
+        elif relative.startswith("progress/"):  # the embed progress: its rate and times are the clock's
+            files[relative] = {k: read_json(path)[k] for k in ("done", "total")}
+        else:
+            files[relative] = path.read_bytes()
+    table = VectorStore.for_settings(settings)._table()
+    rows = table.to_arrow().sort_by("id").to_pylist()
+    return {"files": files, "vectors": {r["id"]: (r["source_file"], r["text"], list(r["vector"])) for r in rows}}
+
+
+def test_the_stage_path_on_s3_with_postgres_state_writes_what_it_writes_locally(
+    bucket: str, postgres_database: str, tmp_path: Path
+) -> None:
+    local = Settings(home=tmp_path / "local", landing_uri=SAMPLE.parent.as_uri())
+    remote = Settings(home=tmp_path / "remote", landing_uri=SAMPLE.parent.as_uri(), data_dir=f"s3://{bucket}/headwater", state_url=postgres_database)
+    assert Layout(remote.data_dir).remote and str(Layout(remote.data_dir).vectors) == f"s3://{bucket}/headwater/vectors"
+
+    results = {name: (run_file(name, local), run_file(name, remote)) for name in NAMES}
+    for name, (on_disk, on_s3) in results.items():
+        assert on_s3 == on_disk, name
+    assert results["SUPPORT_TICKETS.csv"][1]["vectors"] == 5
+    assert results["orders_export.csv"][1]["status"] == "quarantined"
+
+    expected, got = snapshot(local), snapshot(remote)
+    assert sorted(got["files"]) == sorted(expected["files"])
+    assert "curated/date=2026-11-20/SUPPORT_TICKETS.csv.parquet" in got["files"]
+    assert got["files"] == expected["files"]
+    assert len(got["vectors"]) == len(expected["vectors"]) > 20
+    assert got["vectors"] == expected["vectors"]
+    # nothing on local disk under the remote home but the (local) embedding exports folder, if any
+    assert not (tmp_path / "remote" / "data").exists()
+
+    # a re-run is a no-op: the ledger (in PostgreSQL) skips every file it finished
+    again = {name: run_file(name, remote) for name in NAMES}
+    assert all("skipped" in result for result in again.values()), again
+    assert snapshot(remote) == got
+
+
+def test_the_quarantined_rows_of_ingest_and_clean_are_one_object(bucket: str, postgres_database: str, tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, landing_uri=SAMPLE.parent.as_uri(), data_dir=f"s3://{bucket}/root", state_url=postgres_database)
+    run_file("SUPPORT_TICKETS.csv", settings)
+    rows = read_jsonl(Layout(settings.data_dir, DATE).quarantine_rows("SUPPORT_TICKETS.csv"))
+    assert [(r["stage"], r["line"]) for r in rows] == [("ingest", 4), ("ingest", 8)]
+    clean_file(FileRef(DATE, "SUPPORT_TICKETS.csv"), settings)  # a retry of clean: ingest's rows kept, none doubled
+    assert read_jsonl(Layout(settings.data_dir, DATE).quarantine_rows("SUPPORT_TICKETS.csv")) == rows
+
+
+def test_an_object_storage_data_root_needs_a_state_database() -> None:
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env({"HEADWATER_DATA_DIR": "s3://bucket/prefix"})
+    message = str(err.value)
+    assert "HEADWATER_DATA_DIR='s3://bucket/prefix'" in message and "set HEADWATER_STATE_URL" in message
+    settings = Settings.from_env({"HEADWATER_DATA_DIR": "s3://bucket/prefix/", "HEADWATER_STATE_URL": "postgresql+psycopg://u@h/db"})
+    assert settings.data_dir == "s3://bucket/prefix"
+    assert settings.embedding_export_dir == settings.home / "embedding_exports"  # model exports stay local
+    with pytest.raises(ConfigError, match="no other object store"):
+        Settings.from_env({"HEADWATER_DATA_DIR": "gs://bucket/prefix", "HEADWATER_STATE_URL": "postgresql+psycopg://u@h/db"})
+    assert Settings.from_env({"HEADWATER_DATA_DIR": "file:///srv/headwater"}).data_dir == Path("/srv/headwater")
