@@ -27,8 +27,8 @@ from sqlalchemy.engine import make_url
 
 from headwater.config.chunking import RAW
 from headwater.config.settings import Settings
-from headwater.layout import Layout
-from headwater.storage import as_path, is_remote
+from headwater.layout import Layout, data_root
+from headwater.storage import is_remote
 
 VECTOR = "vector"
 # Rows per batch handed to Lance: DataFusion's default batch size (datafusion.execution.batch_size).
@@ -125,7 +125,7 @@ def storage_options(environ: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 class VectorStore:
-    """The LanceDB table ``table`` at ``path`` (a local folder, or an ``s3://`` UPath from ``Layout.vectors``).
+    """The LanceDB table ``table`` at ``path`` (a local folder, or an ``s3://`` URI or UPath such as ``Layout.vectors``).
 
     Writers (``replace_source*``, ``delete_source``, ``ensure_text_index``'s build) hold one write lock:
     with ``lock_url`` (the PostgreSQL state URL, ``Settings.state_url``) a PostgreSQL advisory lock
@@ -134,7 +134,7 @@ class VectorStore:
     """
 
     def __init__(self, path: Any, table: str = "chunks", dim: int = 384, lock_url: str = "") -> None:
-        self.path = as_path(path)
+        self.path = data_root(path)
         self.table_name = table
         self.dim = dim
         self.lock_url = lock_url
