@@ -128,3 +128,47 @@ def test_an_object_storage_data_root_needs_a_state_database() -> None:
     with pytest.raises(ConfigError, match="no other object store"):
         Settings.from_env({"HEADWATER_DATA_DIR": "gs://bucket/prefix", "HEADWATER_STATE_URL": "postgresql+psycopg://u@h/db"})
     assert Settings.from_env({"HEADWATER_DATA_DIR": "file:///srv/headwater"}).data_dir == Path("/srv/headwater")
+
+
+def test_a_reader_polling_the_key_sees_no_object_the_old_one_or_the_new_one_never_half(bucket: str) -> None:
+    """A 64 MiB Parquet file (above s3fs's 50 MiB part size, so a multipart upload) published twice while
+    another thread reads the key over and over: every read is a complete, valid file, the old or the new one."""
+    import io
+    import threading
+
+    import boto3
+    import numpy as np
+    import pandas as pd
+    import pyarrow.parquet as pq
+    from botocore.exceptions import ClientError
+
+    from headwater.storage import write_parquet
+
+    target = Layout(f"s3://{bucket}/root", DATE).curated("big.csv")
+    rng = np.random.default_rng(7)
+    versions = [pd.DataFrame({"v": [v] * 64, "blob": [rng.bytes(1 << 20) for _ in range(64)]}) for v in (1, 2)]
+    client, seen, stop = boto3.client("s3"), [], threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            try:
+                body = client.get_object(Bucket=bucket, Key=f"root/curated/date={DATE}/big.csv.parquet")["Body"].read()
+            except ClientError as exc:
+                seen.append(exc.response["Error"]["Code"])
+                continue
+            table = pq.read_table(io.BytesIO(body))  # raises on a partial file
+            seen.append(f"v{table.column('v')[0].as_py()} x{table.num_rows}")
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    try:
+        for df in versions:
+            write_parquet(target, df)
+    finally:
+        stop.set()
+        reader.join()
+    order = {"NoSuchKey": 0, "v1 x64": 1, "v2 x64": 2}
+    assert set(seen) <= set(order), set(seen)  # every read found no object or a whole version
+    assert [order[s] for s in seen] == sorted(order[s] for s in seen)  # never back to an older state
+    assert seen[-1] == "v2 x64" or pq.read_table(target.open("rb")).column("v")[0].as_py() == 2
+    assert len(seen) >= 3
