@@ -22,7 +22,8 @@ from headwater.clean.steps.base import ROW_ID, SOURCE, is_value_column
 from headwater.config.finetune import ExportOptions
 from headwater.config.rows import ROW_COLUMN
 from headwater.ids import stable_id
-from headwater.layout import Layout
+from headwater.layout import Layout, data_root
+from headwater.storage import readable
 
 CHUNK_COLUMNS = ["id", "source_file", "column", "text"]
 
@@ -80,9 +81,10 @@ def _read(path: Path, columns: list[str] | None = None) -> Any:
     """One Parquet table, with ``columns`` only (those present; callers check what is missing)."""
     import pyarrow.parquet as pq
 
-    file = pq.ParquetFile(path)
-    names = file.schema_arrow.names
-    return file.read(columns=None if columns is None else [c for c in columns if c in names])
+    with readable(path) as source:
+        file = pq.ParquetFile(source)
+        names = file.schema_arrow.names
+        return file.read(columns=None if columns is None else [c for c in columns if c in names])
 
 
 def _chunk_rows(path: Path, table: Any) -> tuple[list[Example], set[tuple[str, str]]]:
@@ -194,5 +196,5 @@ def example_id(line: str | bytes) -> str:
 
 def read_example_ids(path: Path) -> list[str]:
     """The ids of an export (or part) file, in file order; blank lines are skipped."""
-    with open(path, encoding="utf-8") as fh:
+    with data_root(path).open("r", encoding="utf-8") as fh:  # a local path, or a URI / UPath on object storage
         return [example_id(line) for line in fh if line.strip()]

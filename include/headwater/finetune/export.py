@@ -81,8 +81,8 @@ def export_incremental(data_dir: Path, options: ExportOptions = ExportOptions(),
     there is no curated data at all (``run headwater_ingest first``) or a table lacks a needed column.
     """
     changed = None if feed.changed is None else sorted(feed.changed)
-    index, update = update_parts(Path(data_dir), options, changed, events_until=feed.until)
-    return assemble(Path(data_dir), index), update
+    index, update = update_parts(data_dir, options, changed, events_until=feed.until)
+    return assemble(data_dir, index), update
 
 
 def export_examples(data_dir: Path, options: ExportOptions = ExportOptions(),
@@ -98,4 +98,4 @@ def export_examples(data_dir: Path, options: ExportOptions = ExportOptions(),
 
 def full_export_bytes(data_dir: Path, options: ExportOptions = ExportOptions()) -> bytes:
     """The export's bytes from a full read of every table of every date (no parts): the reference."""
-    return to_jsonl(collect_examples(Path(data_dir), options)[0])
+    return to_jsonl(collect_examples(data_dir, options)[0])

@@ -102,6 +102,15 @@ def test_the_stage_path_on_s3_with_postgres_state_writes_what_it_writes_locally(
     # nothing on local disk under the remote home but the (local) embedding exports folder, if any
     assert not (tmp_path / "remote" / "data").exists()
 
+    # the fine-tune export reads the same tables and assembles the same examples
+    from headwater.finetune.export import export_examples
+
+    exported = {name: export_examples(s.data_dir) for name, s in (("local", local), ("remote", remote))}
+    assert str(exported["remote"].path).startswith(f"s3://{bucket}/headwater/finetune/examples/")
+    assert (exported["remote"].sha256, exported["remote"].count) == (exported["local"].sha256, exported["local"].count)
+    assert exported["remote"].path.read_bytes() == exported["local"].path.read_bytes()
+    got = snapshot(remote)
+
     # a re-run is a no-op: the ledger (in PostgreSQL) skips every file it finished
     again = {name: run_file(name, remote) for name in NAMES}
     assert all("skipped" in result for result in again.values()), again
