@@ -44,15 +44,16 @@ def pipeline_arguments(examples_path: Path | str, *, base_model: str = "", lora_
 def run_dir(data_dir: Path, run_key: str) -> Path:
     """A local run's outputs (adapter, eval report, summary.json): ``Layout.finetune_run``.
 
-    Raises ValueError when the data root is on object storage: the local runner (kfp.local) writes
-    local files, so a data root shared by several workers needs a KFP endpoint (``kfp_conn_id``).
+    The local runner (kfp.local) writes local files, so when the data root is on object storage
+    the folder is ``<system temp>/headwater/finetune/runs/<run key>`` on the worker that runs it
+    (the adapter path the registry records is then that worker's; a cluster fine-tunes on a KFP
+    endpoint, which stores its own artifacts).
     """
     layout = Layout(data_dir)
     if layout.remote:
-        raise ValueError(
-            f"HEADWATER_DATA_DIR={layout.root}: the local fine-tune runner (kfp.local) writes its adapter to local disk — "
-            "with the data root on object storage, point the Airflow connection HEADWATER_KFP_CONN_ID names at a KFP endpoint"
-        )
+        import tempfile
+
+        return Layout(Path(tempfile.gettempdir()) / "headwater").finetune_run(run_key)
     return layout.finetune_run(run_key)
 
 

@@ -181,3 +181,55 @@ def test_a_reader_polling_the_key_sees_no_object_the_old_one_or_the_new_one_neve
     assert [order[s] for s in seen] == sorted(order[s] for s in seen)  # never back to an older state
     assert seen[-1] == "v2 x64" or pq.read_table(target.open("rb")).column("v")[0].as_py() == 2
     assert len(seen) >= 3
+
+
+class _SharedKey(FileRef):
+    """A landing file whose output key is forced to one every racer shares (a real collision needs a 32-bit hash clash)."""
+
+    @property
+    def key(self) -> str:
+        return "shared.csv"
+
+
+def test_of_eight_files_racing_for_one_key_on_s3_exactly_one_claims_it(bucket: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from headwater.manifest import KeyCollision, claim_key
+
+    settings = Settings(data_dir=f"s3://{bucket}/root", state_url="postgresql+psycopg://u@h/unused")
+    refs = [_SharedKey(DATE, f"file{i}.csv") for i in range(8)]
+
+    def claim(ref: FileRef) -> str:
+        try:
+            claim_key(settings, ref)
+        except KeyCollision:
+            return "lost"
+        return "won"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(claim, refs))
+    assert sorted(outcomes) == ["lost"] * 7 + ["won"]
+    winner = refs[outcomes.index("won")]
+    assert Layout(settings.data_dir, DATE).key_claim("shared.csv").read_text(encoding="utf-8") == winner.source + "\n"
+    claim_key(settings, winner)  # the owner claims again (a retry): no collision
+
+
+def test_alerts_on_object_storage_are_one_object_each(bucket: str) -> None:
+    from collections import Counter
+
+    from headwater.alerts import failure_counts, record_failure
+
+    root = f"s3://{bucket}/root"
+    for error in ("a", "b"):
+        record_failure(root, pushgateway_url="", dag_id="headwater_ingest", task_id="embed", error=error)
+    record_failure(root, pushgateway_url="", dag_id="headwater_ingest", task_id="clean", error="c")
+    assert failure_counts(root) == Counter({("headwater_ingest", "embed"): 2, ("headwater_ingest", "clean"): 1})
+    assert len(Layout(root).alert_events()) == 3
+
+
+def test_the_local_fine_tune_runner_writes_its_run_to_local_disk_under_an_s3_root() -> None:
+    import tempfile
+
+    from headwater.finetune.local_runner import run_dir
+
+    assert run_dir("s3://bucket/root", "manual__2026-11-20") == Path(tempfile.gettempdir()) / "headwater" / "finetune" / "runs" / "manual__2026-11-20"
