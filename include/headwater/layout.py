@@ -80,8 +80,10 @@ def data_root(value: Any) -> Any:
     if is_uri(value):
         from upath import UPath
 
-        # No listings cache: another worker may add a file after this process listed its folder (s3fs
-        # answers exists()/info() from a cached listing, https://s3fs.readthedocs.io/en/latest/#caching).
+        # No listings cache: another worker may add a file after this process listed its folder, and
+        # s3fs answers exists()/info() from the cached listing (checked here: False for a file another
+        # client wrote after the listing; https://filesystem-spec.readthedocs.io/en/latest/features.html#listings-caching,
+        # https://github.com/fsspec/s3fs/issues/424).
         return UPath(value.rstrip("/"), use_listings_cache=False)
     if getattr(value, "protocol", "") not in ("", "file", "local"):
         return value
