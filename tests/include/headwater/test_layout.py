@@ -102,7 +102,8 @@ def test_an_object_storage_root_gives_upaths_with_the_local_names() -> None:
     assert lay.remote and is_remote(lay.curated("a.csv"))
     assert str(lay.curated("a.csv")) == "s3://bucket/prefix/curated/date=2026-11-20/a.csv.parquet"
     assert str(lay.vectors) == "s3://bucket/prefix/vectors" and str(lay.key_claim("a.csv")) == "s3://bucket/prefix/keys/date=2026-11-20/a.csv"
-    assert as_path(lay.manifest("a.csv")) is lay.manifest("a.csv")  # never turned into a local Path
+    manifest = lay.manifest("a.csv")
+    assert as_path(manifest) is manifest  # never turned into a local Path
     local = Layout("file:///srv/headwater", "2026-11-20")
     assert not local.remote and local.curated("a.csv") == Path("/srv/headwater/curated/date=2026-11-20/a.csv.parquet")
     assert data_root("/srv/h") == Path("/srv/h") and not is_remote(Path("/srv/h"))
