@@ -189,3 +189,15 @@ def start_moto() -> Server:
     root, port = Path(tempfile.mkdtemp(prefix="headwater-moto-")), free_port()
     url = f"http://127.0.0.1:{port}"
     return _spawn([str(exe), "-H", "127.0.0.1", "-p", str(port)], root, url, port, lambda: http_ok(f"{url}/moto-api/data.json"), "moto_server")
+
+
+def run_reporting(error_file: str, target: Callable[..., None], *args: object) -> None:
+    """Run ``target(*args)`` in a test's child process; when it raises, write the traceback to
+    ``error_file`` first (a child's stderr is easy to lose) and exit 1. ``at_once`` reads the file."""
+    import traceback
+
+    try:
+        target(*args)
+    except BaseException:
+        Path(error_file).write_text(traceback.format_exc(), encoding="utf-8")
+        raise

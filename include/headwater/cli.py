@@ -213,10 +213,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     from headwater.embed.cache import encoder_for
     from headwater.embed.search import SearchFilter, search
     from headwater.embed.store import VectorStore
-    from headwater.manifest import layout
 
     settings = Settings.from_env()
-    store = VectorStore(layout(settings).vectors, settings.vector_table)
+    store = VectorStore.for_settings(settings)
     if store.count() == 0:
         print("the vector store is empty — run `make run` (or `headwater run --date D`) first", file=sys.stderr)
         return 1

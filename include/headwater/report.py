@@ -15,11 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 
 from headwater.config.settings import Settings
 from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
-from headwater.storage import read_json, write_json
+from headwater.storage import parquet_rows, read_json, write_json
 
 
 def report(
@@ -130,7 +129,7 @@ def accounting_error(manifest: dict[str, Any], ref: FileRef, curated: Path) -> s
                 f"{structural} structural lines = {rows_read + structural}: a record is unaccounted for"
             )
     if manifest.get("status") == OK and curated.exists():
-        held = pq.ParquetFile(curated).metadata.num_rows
+        held = parquet_rows(curated)
         if held != int(manifest.get("curated") or 0):
             return f"{ref.source}: the curated table holds {held} rows, the manifest says {manifest.get('curated')} — overwritten by another file?"
     return None
