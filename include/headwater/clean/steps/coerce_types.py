@@ -68,7 +68,8 @@ class CoerceTypes:
         self.tally: dict[str, Counter[str]] = {}  # column -> values present, failed, inexact (every batch)
         self.provisional: Counter[str] = Counter()  # column -> values read with a provisional decimal mark, text kept
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
-        self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the column (text kept)
+        self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
+        self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
 
     def column_type(self, name: str, series: pd.Series) -> str:
@@ -105,7 +106,7 @@ class CoerceTypes:
             out[col] = result.values
             keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
             if kind in NUMBER_TYPES:
-                # A value whose unit is not the column's (€5 in a $ column, 12% among plain numbers) would
+                # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
                 # lose what it means once stored as a bare number: its text is kept, and counted.
                 other = self._other_unit(col, df[col], result.values.notna())
                 keep = keep | other
@@ -124,18 +125,25 @@ class CoerceTypes:
         return StepOutput(out)
 
     def _other_unit(self, col: str, written: pd.Series, parsed: pd.Series) -> pd.Series:
-        """Which parsed values of ``col`` carry a unit (``unit_of``) other than the column's; tallied in ``other_units``."""
-        unit = self.units.get(col, "")
+        """Which parsed values of ``col`` carry a unit (``unit_of``) other than the first unit written in the column.
+
+        The first unit in file order (not the first batch's), so the answer never depends on the batch
+        size; a bare number carries no unit and keeps no text. Tallied in ``other_units``.
+        """
         text = written.astype("string").str.strip()
-        # only values with a character a bare number never has can carry a unit (the rest: unit "")
+        # only values with a character a bare number never has can carry a unit
         marked = (parsed & text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False)).to_numpy(dtype=bool)
+        if not marked.any():
+            return pd.Series(False, index=written.index)
         units = pd.Series("", index=written.index, dtype=object)
-        if marked.any():
-            units[marked] = [unit_of(v) for v in text[marked].tolist()]
-        differs = parsed.to_numpy(dtype=bool) & (units != unit).to_numpy(dtype=bool)
+        units[marked] = [unit_of(v) for v in text[marked].tolist()]
+        carried = units[units != ""]
+        if col not in self.first_unit and len(carried):
+            self.first_unit[col] = carried.iloc[0]
+        differs = (units != "") & (units != self.first_unit.get(col, ""))
         if differs.any():
             self.other_units.setdefault(col, Counter()).update(units[differs].tolist())
-        return pd.Series(differs, index=written.index)
+        return differs
 
     def _formats_of(self, col: str) -> dict[str, Any]:
         """The column's decimal mark and day order: its override, else the file's (with ``decimal_provisional`` while no value decided the mark)."""
@@ -209,8 +217,8 @@ class CoerceTypes:
             if col in self.other_units:
                 seen = ", ".join(f"{u or 'none'}: {n}" for u, n in sorted(self.other_units[col].items()))
                 lines.append(
-                    f"{col}: {sum(self.other_units[col].values())} value(s) written with a unit other than the column's "
-                    f"({self.units.get(col) or 'none'}; {seen}) — the number is stored, the text kept in {col}{RAW_SUFFIX}"
+                    f"{col}: {sum(self.other_units[col].values())} value(s) written in another unit than the column's first "
+                    f"({self.first_unit[col]}; {seen}) — the number is stored, the text kept in {col}{RAW_SUFFIX}"
                 )
             values, failed = tally["values"], tally["failed"]
             if values and failed / values > self.options.warn_failed_share:

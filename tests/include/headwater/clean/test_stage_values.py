@@ -201,10 +201,10 @@ def test_a_declared_number_column_keeps_the_text_of_values_in_another_unit(setti
         "e,3%,5\n"
     ))
     assert curated["price"] == [10.0, 12.5, 5.0, 7.25, 0.03]
-    assert curated["price__raw"] == ["$10.00", "€12.50", None, "7.25 USD", "3%"]
+    assert curated["price__raw"] == [None, "€12.50", None, "7.25 USD", "3%"]
     assert manifest["value_formats"]["units"] == {}
     assert manifest["clean_warnings"] == [
-        "price: 4 value(s) written with a unit other than the column's (none; $: 1, %: 1, USD: 1, €: 1) — the number is stored, the text kept in price__raw"
+        "price: 3 value(s) written in another unit than the column's first ($; %: 1, USD: 1, €: 1) — the number is stored, the text kept in price__raw"
     ]
 
 
@@ -221,8 +221,19 @@ def test_a_later_batch_in_another_unit_keeps_its_text(settings: Settings) -> Non
     assert curated["fee__raw"] == [None] * 6 + ["€9.00", None]
     assert manifest["value_formats"]["units"] == {"fee": "$"}
     assert manifest["clean_warnings"] == [
-        "fee: 1 value(s) written with a unit other than the column's ($; €: 1) — the number is stored, the text kept in fee__raw"
+        "fee: 1 value(s) written in another unit than the column's first ($; €: 1) — the number is stored, the text kept in fee__raw"
     ]
+
+
+@pytest.mark.parametrize("batch_rows", [1, 2, 3, 100])
+def test_which_values_keep_their_unit_text_does_not_depend_on_the_batch_size(settings: Settings, batch_rows: int) -> None:
+    (settings.config_dir / "priced.yaml").write_text(PRICED, encoding="utf-8")
+    ref = FileRef(DATE, "priced_b.csv")
+    ingest_file("item,price,qty\na,12,1\nb,$3.00,2\nc,4,3\nd,€5.00,4\ne,$6.00,5\nf,7%,6\n".encode("utf-8"), ref, settings)
+    clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=batch_rows))
+    curated = pq.read_table(Layout(settings.data_dir, DATE).curated(ref.key)).to_pydict()
+    assert curated["price"] == [12.0, 3.0, 4.0, 5.0, 6.0, 0.07]
+    assert curated["price__raw"] == [None, None, None, "€5.00", None, "7%"]
 
 
 def test_datetimes_beyond_microseconds_keep_their_text(settings: Settings) -> None:
