@@ -1,0 +1,102 @@
+"""The stream consumer: claim what dead consumers left, read new messages, process them, commit.
+
+At-least-once with idempotent effects, so a crash anywhere loses and duplicates nothing:
+
+1. messages are validated one by one (headwater.stream.validate); an invalid one becomes a dead
+   letter with its reason, never an error;
+2. the valid ones run as one micro-batch (headwater.stream.batch): the vector store is written
+   (an upsert by deterministic id: writing a batch again changes nothing);
+3. only then does the source commit: acknowledgement, counts, dead letters, the lookup cache and
+   the output stream, in one step (headwater.stream.redis_source).
+
+A crash before 3 leaves the batch pending: the restarted consumer reads its own pending messages
+first (``pending``), and another consumer claims them once they have been idle
+``claim_idle_ms`` (``claim``). When a batch raises, its messages are retried one at a time: a
+message that fails alone while others pass is dead-lettered with the error; when every one
+fails, the error is the infrastructure's (model, store, disk) and is raised, the messages stay
+pending.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from headwater.stream.batch import Processor
+from headwater.stream.source import Counts, Message, Outcome, StreamSource
+from headwater.stream.validate import Parsed, Rejected, check
+
+log = logging.getLogger("headwater.stream")
+
+
+@dataclass
+class Consumer:
+    """One consumer process of one stream; ``counts``: what this process committed."""
+
+    source: StreamSource
+    processor: Processor
+    counts: Counts = field(default_factory=Counts)
+    _recovered: bool = False
+
+    def step(self) -> Counts:
+        """One micro-batch: this consumer's own pending messages (first call only), else claimed ones, else new ones.
+
+        Returns what the batch's commit counted (all zeros when there was nothing to do).
+        """
+        options = self.processor.config.stream
+        assert options is not None
+        messages: list[Message] = []
+        if not self._recovered:
+            messages = self.source.pending(options.batch_messages)
+            self._recovered = not messages  # read the own backlog until it is empty
+        if not messages:
+            messages = self.source.claim(options.batch_messages, options.claim_idle_ms)
+        if not messages:
+            messages = self.source.read(options.batch_messages, options.block_ms)
+        counted = self.source.commit(self.process(messages))
+        self.counts.add(counted)
+        if counted.received:
+            log.info(
+                "%s: %d received, %d processed, %d duplicate, %d dead-lettered",
+                options.name, counted.received, counted.processed, counted.duplicate, counted.dead_lettered,
+            )
+        return counted
+
+    def process(self, messages: list[Message]) -> list[Outcome]:
+        """Outcomes of ``messages``, in order; writes the vector store, commits nothing."""
+        options = self.processor.config.stream
+        assert options is not None
+        checked = [check(m, options) for m in messages]
+        parsed = [c for c in checked if isinstance(c, Parsed)]
+        done: dict[str, Outcome] = {c.message.id: Outcome(c.message, "dead_lettered", reason=c.reason) for c in checked if isinstance(c, Rejected)}
+        try:
+            done.update((o.message.id, o) for o in self.processor.run(parsed, self.source.seen))
+        except Exception:
+            if len(parsed) <= 1:
+                raise
+            log.exception("%s: a batch of %d messages failed; retrying them one at a time", options.name, len(parsed))
+            done.update((o.message.id, o) for o in self._one_by_one(parsed))
+        return [done[m.id] for m in messages]
+
+    def _one_by_one(self, parsed: list[Parsed]) -> list[Outcome]:
+        outcomes, failures = [], []
+        for p in parsed:
+            try:
+                outcomes += self.processor.run([p], self.source.seen)
+            except Exception as exc:
+                failures.append((p, exc))
+        if failures and not outcomes:
+            raise failures[0][1]
+        return outcomes + [Outcome(p.message, "dead_lettered", reason=f"processing failed: {type(e).__name__}: {e}") for p, e in failures]
+
+    def run(self, stop: Callable[[], bool], idle_exit_s: float | None = None) -> Counts:
+        """Run micro-batches until ``stop()`` is true (checked between batches), or nothing arrived for ``idle_exit_s`` seconds."""
+        idle_since = time.monotonic()
+        while not stop():
+            if self.step().received:
+                idle_since = time.monotonic()
+            elif idle_exit_s is not None and time.monotonic() - idle_since >= idle_exit_s:
+                break
+        return self.counts
