@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from headwater.config.settings import Settings
 from headwater.stream.batch import Processor
 from headwater.stream.source import Counts, Message, Outcome, StreamSource
 from headwater.stream.validate import Parsed, Rejected, check
@@ -100,3 +101,35 @@ class Consumer:
             elif idle_exit_s is not None and time.monotonic() - idle_since >= idle_exit_s:
                 break
         return self.counts
+
+
+def serve(settings: Settings, stream: str, consumer: str | None = None, idle_exit_s: float | None = None) -> Counts:
+    """Consume ``stream`` (a ``stream.name`` of the source configs in ``settings.config_dir``) from the Redis of
+    ``settings.stream_redis_url`` until SIGTERM or SIGINT (the batch in hand is finished and committed
+    first) or ``idle_exit_s`` seconds without a message. Returns this process's counts.
+
+    ``consumer``: the consumer's name in the group (default ``<host>-<pid>``; a fixed name, e.g. a
+    StatefulSet pod's, resumes its own pending messages at once on restart). Raises ConfigError
+    when no source config has that stream, redis.ConnectionError when Redis is unreachable.
+    """
+    import signal
+
+    from headwater.config.source import load_sources
+    from headwater.stream.batch import cleaning_config
+    from headwater.stream.redis_source import RedisStreamSource
+
+    config = cleaning_config(load_sources(settings.config_dir).for_stream(stream))
+    assert config.stream is not None
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        source = RedisStreamSource(settings.stream_redis_url, config.stream, consumer)
+        log.info("%s: consumer %s of group %s on %s", stream, source.consumer, config.stream.group, settings.stream_redis_url)
+        return Consumer(source, Processor(config, settings)).run(lambda: bool(stopping), idle_exit_s)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)

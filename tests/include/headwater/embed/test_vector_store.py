@@ -152,3 +152,16 @@ def test_processes_writing_the_same_file_at_once_store_it_once(tmp_path: Path, a
     at_once(_same_file_writer, [(tmp_path / "v", writer) for writer in range(WRITERS)], start="forkserver", preload=("headwater.embed.store", "lancedb"))
     rows = contents(VectorStore(tmp_path / "v", dim=8))
     assert [r["id"] for r in rows] == sorted(r["id"] for r in file_rows("d/same.csv", 1, 12).to_pylist())
+
+
+def test_upsert_adds_rows_keeps_the_others_and_writing_them_again_changes_nothing(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    assert store.upsert(chunks(3), vectors(3), "m") == 3
+    assert store.upsert(chunks(2, 3), vectors(2, 3), "m") == 2  # a later micro-batch: rows 0-2 stay
+    before = contents(store)
+    assert [r["id"] for r in before] == ["c000", "c001", "c002", "c003", "c004"]
+    assert store.upsert(chunks(2, 1), vectors(2, 1), "m") == 2  # a redelivered batch
+    assert contents(store) == before
+    store.upsert(chunks(1, 4, line_shift=7), vectors(1, 4), "m")  # the same id at another line: rewritten in place
+    assert [(r["id"], r["line"]) for r in contents(store)][-1] == ("c004", 13) and len(contents(store)) == 5
+    assert store.upsert(chunks(0), np.zeros((0, 8), np.float32), "m") == 0
