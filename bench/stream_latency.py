@@ -106,7 +106,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="how long each rate produces")
     parser.add_argument("--drain", type=float, default=60.0, help="how long to wait for the last events of a rate")
     parser.add_argument("--batch", type=int, default=500, help="stream.batch_messages of the consumer")
-    parser.add_argument("--backend", default="torch", choices=["torch", "onnx", "onnx-int8"], help="HEADWATER_EMBEDDING_BACKEND of the consumer")
+    parser.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx", "onnx-int8"], help="HEADWATER_EMBEDDING_BACKEND of the consumer")
     args = parser.parse_args()
     import redis
 
