@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from headwater.config.settings import Settings
 from headwater.stream.batch import Processor
+from headwater.stream.lineage import StreamLineage
 from headwater.stream.source import Counts, Message, Outcome, StreamSource
 from headwater.stream.validate import Parsed, Rejected, check
 
@@ -39,6 +40,7 @@ class Consumer:
     source: StreamSource
     processor: Processor
     counts: Counts = field(default_factory=Counts)
+    lineage: StreamLineage | None = None  # OpenLineage events, one per committed batch (None: off)
     _recovered: bool = False
 
     def step(self) -> Counts:
@@ -56,8 +58,11 @@ class Consumer:
             messages = self.source.claim(options.batch_messages, options.claim_idle_ms)
         if not messages:
             messages = self.source.read(options.batch_messages, options.block_ms)
+        stored = self.processor.stored
         counted = self.source.commit(self.process(messages))
         self.counts.add(counted)
+        if counted.received and self.lineage is not None:
+            self.lineage.batch(counted, self.processor.stored - stored)
         if counted.received:
             log.info(
                 "%s: %d received, %d processed, %d duplicate, %d dead-lettered",
@@ -109,13 +114,16 @@ def serve(settings: Settings, stream: str, consumer: str | None = None, idle_exi
     first) or ``idle_exit_s`` seconds without a message. Returns this process's counts.
 
     ``consumer``: the consumer's name in the group (default ``<host>-<pid>``; a fixed name, e.g. a
-    StatefulSet pod's, resumes its own pending messages at once on restart). Raises ConfigError
+    StatefulSet pod's, resumes its own pending messages at once on restart). OpenLineage events
+    (headwater.stream.lineage) go out when OpenLineage is configured. Raises ConfigError
     when no source config has that stream, redis.ConnectionError when Redis is unreachable.
     """
     import signal
 
     from headwater.config.source import load_sources
+    from headwater.layout import Layout
     from headwater.stream.batch import cleaning_config
+    from headwater.stream.lineage import lineage_client
     from headwater.stream.redis_source import RedisStreamSource
 
     config = cleaning_config(load_sources(settings.config_dir).for_stream(stream))
@@ -129,7 +137,18 @@ def serve(settings: Settings, stream: str, consumer: str | None = None, idle_exi
     try:
         source = RedisStreamSource(settings.stream_redis_url, config.stream, consumer)
         log.info("%s: consumer %s of group %s on %s", stream, source.consumer, config.stream.group, settings.stream_redis_url)
-        return Consumer(source, Processor(config, settings)).run(lambda: bool(stopping), idle_exit_s)
+        client = lineage_client()
+        lineage = None
+        if client is not None:
+            assert settings.data_dir is not None
+            table = f"{Layout(settings.data_dir).vectors}/{settings.vector_table or 'chunks'}"
+            lineage = StreamLineage(client, config.stream, settings.stream_redis_url, table)
+            lineage.start()
+        try:
+            return Consumer(source, Processor(config, settings), lineage=lineage).run(lambda: bool(stopping), idle_exit_s)
+        finally:
+            if lineage is not None:
+                lineage.complete()
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
