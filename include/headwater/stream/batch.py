@@ -43,7 +43,7 @@ from headwater.config.base import ConfigError
 from headwater.config.schema import SchemaSpec
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig
-from headwater.embed.cache import embed_cached
+from headwater.embed.cache import embed_cached, encoder_for
 from headwater.embed.model import embedder_id, resolve_model_dir
 from headwater.embed.store import VectorStore
 from headwater.layout import Layout
@@ -166,6 +166,13 @@ class Processor:
             fresh.append(i)
         self._store(curated.iloc[fresh].reset_index(drop=True))
         return [outcomes[p.message.id] for p in parsed]
+
+    def warm(self) -> None:
+        """Load the tokenizer and the embedding model now, before any message is read: a first batch
+        that waited for them could stay pending past ``claim_idle_ms`` and be claimed by another consumer."""
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(resolve_model_dir(self.settings.embedding_model))
+        encoder_for(self.settings)
 
     def _store(self, curated: pd.DataFrame) -> None:
         """Chunk the text columns of ``curated`` and upsert their vectors."""

@@ -144,8 +144,10 @@ def serve(settings: Settings, stream: str, consumer: str | None = None, idle_exi
             table = f"{Layout(settings.data_dir).vectors}/{settings.vector_table or 'chunks'}"
             lineage = StreamLineage(client, config.stream, settings.stream_redis_url, table)
             lineage.start()
+        processor = Processor(config, settings)
+        processor.warm()
         try:
-            return Consumer(source, Processor(config, settings), lineage=lineage).run(lambda: bool(stopping), idle_exit_s)
+            return Consumer(source, processor, lineage=lineage).run(lambda: bool(stopping), idle_exit_s)
         finally:
             if lineage is not None:
                 lineage.complete()
