@@ -58,12 +58,13 @@ test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones inc
 	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components $(PYTEST_ARGS)
 	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components $(PYTEST_ARGS); fi
 
-bench: $(VENV)/.installed ## clean stage vs naive pandas, our MinHash LSH vs datasketch (1M rows, cached in .headwater/bench), record linkage, embedding speed, retrieval quality
+bench: $(VENV)/.installed ## clean stage vs naive pandas, our MinHash LSH vs datasketch (1M rows, cached in .headwater/bench), record linkage, embedding speed, retrieval quality, stream latency
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 	$(VENV)/bin/python bench/linkage.py $(LINKAGE_BENCH_ARGS)
 	$(VENV)/bin/python bench/embed_rerun.py
 	$(VENV)/bin/python bench/embed_speed.py
 	$(VENV)/bin/python bench/retrieval.py
+	$(VENV)/bin/python bench/stream_latency.py $(STREAM_BENCH_ARGS)
 
 clean: ## remove local outputs and the local Airflow home (.headwater/)
 	rm -rf .headwater

@@ -254,6 +254,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stream(args: argparse.Namespace) -> int:
+    localenv.apply(localenv.local_env())
+    import logging
+
+    from headwater.config.settings import Settings
+
+    settings = Settings.from_env()
+    if args.counts:
+        from headwater.config.source import load_sources
+        from headwater.stream.redis_source import RedisStreamSource
+
+        options = load_sources(settings.config_dir).for_stream(args.stream).stream
+        counts = RedisStreamSource(settings.stream_redis_url, options, "headwater-cli").counts()
+        print(json.dumps({**vars(counts), "balanced": counts.balanced}))
+        return 0
+    from headwater.stream.consumer import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    counts = serve(settings, args.stream, args.consumer, args.idle_exit)
+    print(json.dumps(vars(counts)))
+    return 0
+
+
 def _date(value: str) -> str:
     try:
         return date_cls.fromisoformat(value).isoformat()
@@ -304,6 +327,13 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--from", dest="date_from", type=_date, help="only landing dates from this one on")
     search.add_argument("--to", dest="date_to", type=_date, help="only landing dates up to this one")
     search.set_defaults(func=cmd_search)
+
+    st = sub.add_parser("stream", help="consume an event stream (a source config's stream: section) until SIGTERM; restart-safe")
+    st.add_argument("stream", help="the stream's name (stream.name in a source config)")
+    st.add_argument("--consumer", help="consumer name in the group (default <host>-<pid>; a fixed name resumes its own pending messages)")
+    st.add_argument("--idle-exit", type=float, help="exit after this many seconds without a message (default: run until stopped)")
+    st.add_argument("--counts", action="store_true", help="print the stream's committed counts as JSON and exit")
+    st.set_defaults(func=cmd_stream)
 
     rep = sub.add_parser("report", help="print the run report of a date")
     rep.add_argument("--date", type=_date, required=True)

@@ -122,6 +122,11 @@ class Settings(BaseSettings):
         description="Rows per batch in every stage (ingest, clean, chunk, embed): memory stays at about one batch.",
         json_schema_extra=_group("processing"),
     )
+    stream_redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="Redis server of the event streams (headwater stream): redis://[:password@]host:port/db.",
+        json_schema_extra=_group("processing"),
+    )
     vector_table: str | None = Field(
         default=None,
         description="LanceDB table holding chunk vectors; one table never mixes vectors of two models or backends.",

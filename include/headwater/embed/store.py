@@ -290,6 +290,29 @@ class VectorStore:
                 raise
             return table.count_rows(where)
 
+    def upsert(self, chunks: ArrowRows, vectors: np.ndarray, model: str) -> int:
+        """Insert the rows of ``chunks`` whose id the store lacks, rewrite matched ones only when ``CHANGED``; delete nothing.
+
+        What a stream's micro-batch writes (headwater.stream.batch): its records are added to
+        what its source holds, not a replacement of it, so a record written twice (a redelivered
+        message) is one row. One ``merge_insert`` on ``id``, one commit, under the write lock.
+        ``chunks`` and ``vectors`` as one pair of ``replace_source_batches``' batches, all of one
+        ``source_file``. Returns the number of rows given. Raises ValueError as ``replace_source``.
+        """
+        if not chunks.num_rows:
+            return 0
+        with self._lock():
+            table = self._table(create=True)
+            dim = table.schema.field(VECTOR).type.list_size
+            missing = [schema(dim).field(name) for name in ADDED if name not in table.schema.names]
+            if missing:
+                table.add_columns(missing)
+            source_file = chunks.column("source_file")[0].as_py()
+            batch = self._store_batch(source_file, chunks, vectors, model, dim)
+            self._refuse_another_embedder(table, source_file, model)
+            table.merge_insert("id").when_matched_update_all(where=CHANGED).when_not_matched_insert_all().execute(pa.Table.from_batches([batch]))
+            return batch.num_rows
+
     def _refuse_another_embedder(self, table, source_file: str, model: str) -> None:  # noqa: ANN001 - a lancedb Table
         """Raise ValueError when rows of another file hold vectors of another embedder (model and backend):
         one table never mixes them, since their similarities are not comparable. The file's own rows are replaced."""

@@ -82,7 +82,7 @@ def test_source_reference_rows() -> None:
     headings = [line.split(":")[0] for line in text.splitlines() if line.startswith("**")]
     assert headings == [
         "**top level**", "**`read`**", "**`schema`**", "**`schema.columns.<name>`**", "**`mapping`**", "**`types`**",
-        "**`impute.<column>`**", "**`text`**", "**`dedup`**", "**`dedup.text`**", "**`dedup.linkage`**", "**`chunking`**", "**`chunking.default`, `chunking.columns.<column>`**", "**`rows`**",
+        "**`impute.<column>`**", "**`text`**", "**`dedup`**", "**`dedup.text`**", "**`dedup.linkage`**", "**`chunking`**", "**`chunking.default`, `chunking.columns.<column>`**", "**`rows`**", "**`stream`**",
     ]
 
 
@@ -95,7 +95,7 @@ def test_settings_reference_rows() -> None:
         "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION; needs HEADWATER_STATE_URL). |"
     ) in text
     assert [line for line in text.splitlines() if line.startswith("**")] == ["**paths**", "**processing**", "**scheduling**", "**finetune**", "**monitoring**"]
-    assert text.count("| `HEADWATER_") == len(Settings.model_fields) == 26
+    assert text.count("| `HEADWATER_") == len(Settings.model_fields) == 27
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

@@ -225,3 +225,16 @@ def test_an_http_endpoint_needs_allow_http_and_https_does_not() -> None:
 def test_the_lock_is_the_advisory_lock_with_postgres_state_and_fcntl_otherwise(postgres_database: str, tmp_path) -> None:  # noqa: ANN001
     assert VectorStore.for_settings(Settings(home=tmp_path)).lock_url == ""
     assert VectorStore.for_settings(Settings(home=tmp_path, state_url=postgres_database)).lock_url == postgres_database
+
+
+def test_upsert_adds_rows_keeps_the_others_and_writing_them_again_changes_nothing(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    assert store.upsert(chunks(3), vectors(3), "m") == 3
+    assert store.upsert(chunks(2, 3), vectors(2, 3), "m") == 2  # a later micro-batch: rows 0-2 stay
+    before = contents(store)
+    assert [r["id"] for r in before] == ["c000", "c001", "c002", "c003", "c004"]
+    assert store.upsert(chunks(2, 1), vectors(2, 1), "m") == 2  # a redelivered batch
+    assert contents(store) == before
+    store.upsert(chunks(1, 4, line_shift=7), vectors(1, 4), "m")  # the same id at another line: rewritten in place
+    assert [(r["id"], r["line"]) for r in contents(store)][-1] == ("c004", 13) and len(contents(store)) == 5
+    assert store.upsert(chunks(0), np.zeros((0, 8), np.float32), "m") == 0
