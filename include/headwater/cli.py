@@ -22,6 +22,15 @@ def _airflow(*args: str, log, env: dict[str, str]) -> int:
     return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
 
 
+def _run_dag(dag_id: str, date: str, conf: str, log, env: dict[str, str]) -> int:
+    """Run ``dag_id`` for ``date`` in a subprocess (plugins/headwater_local/run_date.py): ``airflow dags test``
+    with the run the scheduler would create for that date, and each task's output in its task log."""
+    plugins = env.get("AIRFLOW__CORE__PLUGINS_FOLDER", "")
+    path = os.pathsep.join(p for p in (plugins, os.environ.get("PYTHONPATH", "")) if p)
+    cmd = [sys.executable, "-m", "headwater_local.run_date", dag_id, date, "--conf", conf]
+    return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env, "PYTHONPATH": path})
+
+
 def _log_path(env: dict[str, str], name: str) -> Path:
     logs = Path(env[env_name("home")]) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -125,9 +134,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.verbose:
             bar.start()
         conf = json.dumps({"force": bool(getattr(args, "force", False)), "dry_run": bool(getattr(args, "dry_run", False))})
-        rc = _airflow(
-            "dags", "test", "headwater_ingest", args.date, "--conf", conf, log=None if args.verbose else log, env=env
-        )
+        rc = _run_dag("headwater_ingest", args.date, conf, log=None if args.verbose else log, env=env)
         stop.set()
         if bar.is_alive():
             bar.join()
@@ -163,8 +170,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
         print(f"headwater_finetune {args.date}: export, then QLoRA fine-tune + quantized eval "
               f"(kfp.local in .venv-kfp unless a kfp_default connection exists); Airflow log: {log_path}", flush=True)
         started = time.time()
-        rc = _airflow("dags", "test", "headwater_finetune", args.date, "--conf", json.dumps(conf),
-                      log=None if args.verbose else log, env=env)
+        rc = _run_dag("headwater_finetune", args.date, json.dumps(conf), log=None if args.verbose else log, env=env)
     after = registry.latest()
     if rc != 0:
         print(f"\nfine-tune FAILED (airflow exit {rc}) — see {log_path}", file=sys.stderr)
