@@ -38,16 +38,16 @@ def _log_path(env: dict[str, str], name: str) -> Path:
 
 
 def ensure_airflow_db(env: dict[str, str], log) -> None:
-    """Create/upgrade the local SQLite metadata DB (a no-op when it is current)."""
+    """Create/upgrade the local SQLite metadata DB (a no-op when it is current); point airflow.cfg at the project."""
     db = Path(env["AIRFLOW_HOME"]) / "airflow.db"
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     marker = Path(env["AIRFLOW_HOME"]) / ".migrated"
-    if db.exists() and marker.exists():
-        return
-    print(f"initializing Airflow metadata DB at {db} ...", flush=True)
-    if _airflow("db", "migrate", log=log, env=env) != 0:
-        raise SystemExit(f"airflow db migrate failed — see {log.name}")
-    marker.touch()
+    if not (db.exists() and marker.exists()):
+        print(f"initializing Airflow metadata DB at {db} ...", flush=True)
+        if _airflow("db", "migrate", log=log, env=env) != 0:
+            raise SystemExit(f"airflow db migrate failed — see {log.name}")
+        marker.touch()
+    localenv.write_airflow_cfg(env)  # after migrate, which generates the file with Airflow's defaults
 
 
 def embedding_progress(folder: Path, since: float) -> tuple[int, int, float]:
@@ -261,6 +261,58 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+SERVICES = ("scheduler", "dag-processor", "triggerer", "api-server")
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Start the local Airflow (scheduler, dag-processor, triggerer, api-server) until Ctrl-C, then stop it."""
+    import signal
+
+    env = localenv.local_env()
+    env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://localhost:{args.port}/execution/"
+    localenv.apply(env)
+    logs = _log_path(env, "airflow").parent / "airflow"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / "db-migrate.log", "w") as log:
+        ensure_airflow_db(env, log)
+    exe = Path(sys.executable).with_name("airflow")
+    procs: dict[str, subprocess.Popen] = {}
+    for service in SERVICES:
+        extra = ["--port", str(args.port)] if service == "api-server" else []
+        out = open(logs / f"{service}.log", "w")  # noqa: SIM115 - open while the service runs
+        procs[service] = subprocess.Popen([str(exe) if exe.exists() else "airflow", service, *extra],
+                                          stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env})
+    passwords = Path(env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"
+    print(f"Airflow UI:  http://localhost:{args.port}  (scheduler, dag-processor, triggerer, api-server; logs in {logs})")
+    print(f"log in as:   admin — the password is in {passwords} (written by the api-server when it starts)")
+    print(f"data quality: http://localhost:{args.port}/headwater/quality/  (also a tab on each run and task instance)")
+    print("Ctrl-C stops every service.", flush=True)
+    def interrupt(signum, frame) -> None:  # noqa: ANN001 - signal handler: `kill` stops like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        while all(p.poll() is None for p in procs.values()):
+            time.sleep(1)
+        stopped = [name for name, p in procs.items() if p.poll() is not None]
+        print(f"{', '.join(stopped)} stopped (see {logs}); stopping the others", file=sys.stderr)
+        rc = 1
+    except KeyboardInterrupt:
+        rc = 0
+    for p in procs.values():
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for p in procs.values():
+        try:
+            p.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    print("Airflow stopped.")
+    return rc
+
+
 def _date(value: str) -> str:
     try:
         return date_cls.fromisoformat(value).isoformat()
@@ -311,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--from", dest="date_from", type=_date, help="only landing dates from this one on")
     search.add_argument("--to", dest="date_to", type=_date, help="only landing dates up to this one")
     search.set_defaults(func=cmd_search)
+
+    ui = sub.add_parser("ui", help="start the local Airflow (scheduler, dag-processor, triggerer, api-server) until Ctrl-C")
+    ui.add_argument("--port", type=int, default=8080, help="the api-server's port (default 8080)")
+    ui.set_defaults(func=cmd_ui)
 
     rep = sub.add_parser("report", help="print the run report of a date")
     rep.add_argument("--date", type=_date, required=True)
