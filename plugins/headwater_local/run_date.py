@@ -106,7 +106,7 @@ def log_event(line: str, when: datetime | None = None) -> str:
 
 @contextlib.contextmanager
 def captured_output(path: Path) -> Iterator[None]:
-    """Copy everything written to file descriptors 1 and 2 meanwhile into ``path`` (JSON lines, appended),
+    """Copy everything written to file descriptors 1 and 2 meanwhile into ``path`` (JSON lines; a new try of the same number replaces the file),
     and still through to the original stdout. ``dag.test()`` runs one task at a time, so while a task
     runs its output is that task's (print, logging and structlog all end on those descriptors)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +119,7 @@ def captured_output(path: Path) -> Iterator[None]:
     os.close(write_end)
 
     def pump() -> None:
-        with os.fdopen(read_end, "rb") as source, open(path, "a", encoding="utf-8") as log, os.fdopen(os.dup(saved_out), "wb") as tee:
+        with os.fdopen(read_end, "rb") as source, open(path, "w", encoding="utf-8") as log, os.fdopen(os.dup(saved_out), "wb") as tee:
             for raw in source:
                 tee.write(raw)
                 tee.flush()

@@ -57,7 +57,7 @@ def day_page(table: dict[str, Any], dates: list[str], history: list[dict[str, An
             reasons = "".join(f"<li>{escape(r)}</li>" for r in f["reasons"])
             cells = "".join(f'<td class="n" data-col="{k}">{f[k]}</td>' for k, _ in COLUMNS)
             rows.append(
-                f'<tr data-file="{escape(f["file"])}"><td><a href="{escape(link("quality_file", date=date, key=f["key"]))}">'
+                f'<tr data-file="{escape(f["file"])}" data-source="{escape(f["source"])}"><td><a href="{escape(link("quality_file", date=date, key=f["key"]))}">'
                 f'{escape(f["file"])}</a></td><td>{escape(f["source"])}</td>'
                 f'<td class="status-{escape(f["status"])}">{escape(f["status"])}</td>{cells}'
                 f'<td><ul class="reasons">{reasons}</ul></td></tr>'
