@@ -22,10 +22,11 @@ import re
 from collections import Counter
 from datetime import date as date_cls
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from headwater.config.settings import Settings
-from headwater.manifest import layout
+from headwater.manifest import FileRef, layout
 from headwater.storage import read_json, read_jsonl
 
 COUNTS = ("rows_read", "curated", "duplicates", "quarantined")
@@ -83,8 +84,6 @@ def day(settings: Settings, date: str) -> dict[str, Any]:
 
 
 def _key(report_file: dict[str, Any]) -> str:
-    from headwater.manifest import FileRef
-
     return FileRef(report_file["date"], report_file["file"]).key
 
 
@@ -125,7 +124,7 @@ def file_detail(settings: Settings, date: str, key: str) -> dict[str, Any] | Non
     }
 
 
-def _raw_examples(curated, columns: list[str]) -> dict[str, list[dict[str, Any]]]:  # noqa: ANN001 - Path
+def _raw_examples(curated: Path, columns: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Up to ``RAW_EXAMPLES`` kept raw values (``<col>__raw``) per column, with their source line."""
     import pyarrow.parquet as pq
 

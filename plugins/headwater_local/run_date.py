@@ -118,8 +118,11 @@ def captured_output(path: Path) -> Iterator[None]:
     os.dup2(write_end, 2)
     os.close(write_end)
 
+    tee = os.fdopen(os.dup(saved_out), "wb")  # here, not in the thread: saved_out is closed below
+    log = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the pump
+
     def pump() -> None:
-        with os.fdopen(read_end, "rb") as source, open(path, "w", encoding="utf-8") as log, os.fdopen(os.dup(saved_out), "wb") as tee:
+        with os.fdopen(read_end, "rb") as source, log, tee:
             for raw in source:
                 tee.write(raw)
                 tee.flush()
