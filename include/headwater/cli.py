@@ -152,7 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:
-    """Run headwater_finetune (airflow dags test) and print the latest model's eval table."""
+    """Run headwater_finetune locally (headwater_local.run_date, like airflow dags test) and print the latest model's eval table."""
     env = localenv.local_env()
     localenv.apply(env)
     from headwater.config.settings import Settings
@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="headwater", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the headwater_ingest DAG locally for one logical date (airflow dags test)")
+    run = sub.add_parser("run", help="run the headwater_ingest DAG locally for one logical date (like airflow dags test, as the scheduler's run for it)")
     run.add_argument("--date", type=_date, required=True, help="logical date, YYYY-MM-DD (landing/<date>/ is read)")
     run.add_argument("--landing", help="landing zone URI (default: $HEADWATER_LANDING_URI or the sample data)")
     run.add_argument("-v", "--verbose", action="store_true", help="stream Airflow's output instead of a progress bar")
