@@ -3,19 +3,16 @@
 Each mapped task of ``process_file``/``index_file`` renders its landing file's name as its map index
 (``map_index_template``) — but only when it runs. A task skipped by its trigger rule before it
 starts (``clean`` after ``ingest`` skipped an unchanged file) never renders one: its rendered map
-index stays empty, and the UI shows ``0…6``. When a ``headwater_ingest`` run finishes, this listener gives each such task instance the
+index stays empty, and the UI shows ``0…6``. ``label_skipped`` gives each such task instance the
 name rendered by a task of the same group at the same map index (one index, one file).
 
-It runs where the run's state is decided (the scheduler, or ``dag.test()`` for ``headwater run``),
-inside ``DagRun.update_state`` with the run's own session (``sqlalchemy.orm.object_session``), so
-the change is committed with the new run state; no second connection writes to the database.
+``headwater run`` calls it when its run has finished (``run_date.run_date``), in a session of its
+own after ``dag.test()`` committed everything. Runs the scheduler makes are not relabelled: a
+listener (``on_dag_run_success``) gets a run detached from the scheduler's session, and writing
+with a second connection while the scheduler's transaction is open would wait on SQLite's lock.
 """
 
 from __future__ import annotations
-
-from airflow.listeners import hookimpl
-
-DAG_ID = "headwater_ingest"
 
 
 def group_of(task_id: str) -> str:
@@ -29,35 +26,21 @@ def _named(ti) -> bool:  # noqa: ANN001 - airflow.models.TaskInstance
     return bool(ti._rendered_map_index)
 
 
-def label_skipped(dag_run) -> int:  # noqa: ANN001 - airflow.models.DagRun
+def label_skipped(dag_id: str, run_id: str) -> int:
     """Fill the empty rendered map index of the run's mapped task instances; returns how many were filled."""
     from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
     from sqlalchemy import select
-    from sqlalchemy.orm import object_session
 
-    session = object_session(dag_run)
-    if session is None or dag_run.dag_id != DAG_ID:
-        return 0
-    tis = session.scalars(
-        select(TaskInstance).where(
-            TaskInstance.dag_id == dag_run.dag_id, TaskInstance.run_id == dag_run.run_id, TaskInstance.map_index >= 0
-        )
-    ).all()
-    names = {(group_of(ti.task_id), ti.map_index): ti._rendered_map_index for ti in tis if _named(ti)}
-    filled = 0
-    for ti in tis:
-        name = names.get((group_of(ti.task_id), ti.map_index))
-        if not _named(ti) and name:
-            ti._rendered_map_index = name
-            filled += 1
+    with create_session() as session:
+        tis = session.scalars(
+            select(TaskInstance).where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id, TaskInstance.map_index >= 0)
+        ).all()
+        names = {(group_of(ti.task_id), ti.map_index): ti._rendered_map_index for ti in tis if _named(ti)}
+        filled = 0
+        for ti in tis:
+            name = names.get((group_of(ti.task_id), ti.map_index))
+            if not _named(ti) and name:
+                ti._rendered_map_index = name
+                filled += 1
     return filled
-
-
-@hookimpl
-def on_dag_run_success(dag_run, msg: str) -> None:  # noqa: ANN001
-    label_skipped(dag_run)
-
-
-@hookimpl
-def on_dag_run_failed(dag_run, msg: str) -> None:  # noqa: ANN001
-    label_skipped(dag_run)

@@ -140,6 +140,24 @@ def test_tasks_skipped_before_they_start_show_file_names(local_airflow) -> None:
     assert clean == {name: "skipped" for name in _expected(data)}  # every file unchanged: never started, still named
 
 
+def test_the_task_instance_tab_opens_the_tasks_file(local_airflow) -> None:
+    from headwater.layout import file_key
+
+    base, *_ = local_airflow
+    token = _token(base)
+    run = "scheduled__2026-11-21T00:00:00+00:00"
+    status, body = _get(f"{base}/api/v2/dags/headwater_ingest/dagRuns/{run}/taskInstances?task_id=process_file.ingest&limit=200", token=token)
+    names = {ti["map_index"]: ti["rendered_map_index"] for ti in json.loads(body)["task_instances"] if ti["task_id"] == "process_file.ingest"}
+    for index in (0, len(names) - 1):
+        request = urllib.request.Request(f"{base}/headwater/quality/ti/headwater_ingest/{run}/process_file.ingest/{index}",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:  # follows the redirect, with the header
+            assert response.url.endswith(f"/headwater/quality/date/{DATE}/file/{file_key(names[index])}")
+            assert f"<h2>{names[index]}</h2>" in response.read().decode()
+    status, _ = _get(f"{base}/headwater/quality/ti/headwater_ingest/{run}/report/-1", token=token)
+    assert status == 200  # an unmapped task opens the date
+
+
 @pytest.fixture(scope="module")
 def browser(local_airflow):
     from selenium import webdriver
