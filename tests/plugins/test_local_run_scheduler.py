@@ -4,11 +4,13 @@ The stall this guards against (issue 14): `airflow dags test` created a *manual*
 with the data interval D-1 → D; the scheduler, catching up, found "its" run for D already there, took
 that run's interval as the last one, computed D again and logged "run already exists; skipping dagrun
 creation" forever, never creating D+1. `headwater run` now creates the run the scheduler would
-(plugins/headwater_local/run_date.py). The landing zone is empty so the CLI run is short.
+(plugins/headwater_local/run_date.py). The landing zone is empty so the CLI run is short, which also
+shows what a date without landing files leaves.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -59,6 +61,16 @@ def test_scheduler_catches_up_past_a_date_run_from_the_cli(local_home: dict[str,
     assert day.isoformat() in runs, cli.stdout + cli.stderr
     # the run is the scheduler's own for that date: its interval starts at the logical date
     assert runs[day.isoformat()] == ("scheduled", day.isoformat(), (day + timedelta(days=1)).isoformat())
+
+    # a date with no landing files: `report` skipped with the reason, no curated-asset event, a record in the run report
+    with sqlite3.connect(db) as con:
+        report_state = con.execute("SELECT state FROM task_instance WHERE dag_id = 'headwater_ingest' AND task_id = 'report'").fetchall()
+        events = con.execute("SELECT count(*) FROM asset_event").fetchone()[0]
+    assert (report_state, events) == ([("skipped",)], 0)
+    record = json.loads((Path(env["HEADWATER_HOME"]) / "data" / "reports" / f"date={day.isoformat()}" / "run_report.json").read_text())
+    assert (record["no_landing_files"], record["files"], record["date"]) == (True, [], day.isoformat())
+    logs = list((Path(env["AIRFLOW_HOME"]) / "logs").glob("dag_id=headwater_ingest/run_id=*/task_id=report/attempt=1.log"))
+    assert any(f"no landing files for {day.isoformat()}" in p.read_text() for p in logs)
 
     airflow = str(Path(sys.executable).with_name("airflow"))
     subprocess.run([airflow, "dags", "unpause", "headwater_ingest"], env=env, check=True, capture_output=True, timeout=120)
