@@ -13,7 +13,7 @@ export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install run compile-pipeline docs test test-all search bench clean distclean
+.PHONY: help install run airflow compile-pipeline docs test test-all search bench clean distclean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ install: $(VENV)/.installed $(VENV_KFP)/.installed ## create both environments i
 run: $(VENV)/.installed $(VENV_KFP)/.installed ## ingest DATE (default 2026-11-20) from the sample landing zone, then fine-tune (FORCE=1: even without new data) and print the eval table
 	@$(VENV)/bin/headwater run --date $(DATE)
 	@$(VENV)/bin/headwater finetune --date $(DATE)$(if $(FORCE), --force)
+
+airflow: $(VENV)/.installed ## start the local Airflow UI (scheduler, dag-processor, triggerer, api-server) on PORT (default 8080) until Ctrl-C
+	@$(VENV)/bin/headwater ui --port $(or $(PORT),8080)
 
 compile-pipeline: $(VENV_KFP)/.installed ## recompile kfp_components/headwater_finetune_pipeline.yaml (the YAML the Airflow side submits)
 	@$(VENV_KFP)/bin/python -m kfp_components.pipeline

@@ -155,6 +155,10 @@ class Layout:
     def report(self) -> Path:
         return self._part("reports") / "run_report.json"
 
+    def report_dates(self) -> list[str]:
+        """Every date that has a run report (``YYYY-MM-DD``), oldest first (a directory listing)."""
+        return sorted(p.parent.name.removeprefix("date=") for p in (self.root / "reports").glob("date=*/run_report.json"))
+
     def embed_progress(self, key: str) -> Path:
         """The embed stage's latest progress for one file (``headwater.embed.progress``), read by ``headwater run``'s bar."""
         return self._part("progress") / f"{key}.embed.json"
