@@ -27,7 +27,7 @@ KUBE_VERSION = "1.33.0"
 RELEASE, NAMESPACE = "hw", "headwater"
 
 
-def render(values: dict[str, Any] | None = None, *, is_install: bool = True, chart_dir: Path = CHART) -> dict[str, Any]:
+def render(values: dict[str, Any] | None = None, *, is_install: bool = True, chart_dir: Path = CHART, release: str = RELEASE) -> dict[str, Any]:
     """``{"objects": [dict, ...], "NOTES": str}`` for the chart at ``chart_dir`` rendered with ``values`` over its defaults.
 
     The merged values are first checked against the chart's values.schema.json (helm_python.HelmValuesError).
@@ -36,7 +36,7 @@ def render(values: dict[str, Any] | None = None, *, is_install: bool = True, cha
 
     chart = helm.Chart.load(chart_dir)
     chart.validate_schema(chart.merge_values(values or {}))
-    manifests = chart.render(values or {}, name=RELEASE, namespace=NAMESPACE, is_install=is_install, is_upgrade=not is_install)
+    manifests = chart.render(values or {}, name=release, namespace=NAMESPACE, is_install=is_install, is_upgrade=not is_install)
     objects: list[dict[str, Any]] = []
     notes = ""
     for path, text in sorted(manifests.items()):
