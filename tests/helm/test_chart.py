@@ -183,8 +183,8 @@ def test_every_pod_and_container_is_restricted_and_sized(values):
 
 def test_the_worker_writes_only_to_its_emptydirs():
     spec = one(render()["objects"], "Deployment", "-gpu-worker")["spec"]["template"]["spec"]
-    assert jmespath.search("containers[0].volumeMounts[].mountPath", spec) == ["/tmp", "/opt/airflow/logs"]
-    assert jmespath.search("volumes[].emptyDir.sizeLimit", spec) == ["4Gi", "1Gi"]
+    assert jmespath.search("containers[0].volumeMounts[].mountPath", spec) == ["/tmp", "/opt/airflow/logs", "/opt/airflow/headwater"]
+    assert jmespath.search("volumes[].emptyDir.sizeLimit", spec) == ["4Gi", "1Gi", "4Gi"]
 
 
 def test_schema_refuses_a_root_or_escalating_security_context():
