@@ -84,5 +84,6 @@ def test_airflow_pods_load_what_headwaters_chart_and_secrets_provide():
     secret_env = headwater["airflow"]["secretEnv"]
     assert secret_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]["secretName"] == VALUES["data"]["metadataSecretName"] == headwater["gpuWorker"]["keda"]["metadataSecret"]["name"]
     assert secret_env["AIRFLOW__CELERY__BROKER_URL"]["secretName"] == VALUES["data"]["brokerUrlSecretName"]
+    assert secret_env["AIRFLOW__CELERY__RESULT_BACKEND"]["secretName"] == VALUES["data"]["resultBackendSecretName"]
     assert secret_env["AIRFLOW__CORE__FERNET_KEY"]["secretName"] == VALUES["fernetKeySecretName"]
     assert secret_env["AIRFLOW__API_AUTH__JWT_SECRET"]["secretName"] == VALUES["jwtSecretName"]
