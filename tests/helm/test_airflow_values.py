@@ -80,7 +80,10 @@ def test_airflow_pods_load_what_headwaters_chart_and_secrets_provide():
     env_from = yaml.safe_load(VALUES["extraEnvFrom"])
     assert env_from[0] == {"configMapRef": {"name": settings}}
     headwater = yaml.safe_load((PROJECT / "helm" / "headwater" / "values.yaml").read_text())
-    assert [e["secretRef"]["name"] for e in env_from[1:]] == headwater["secrets"]["envFrom"]
+    # the GPU worker loads whole the Secrets the official chart's pods read (envFrom, or key by key in `secret`)
+    official_secrets = [e["secretRef"]["name"] for e in env_from[1:]] + sorted({s["secretName"] for s in VALUES["secret"]})
+    assert official_secrets == headwater["secrets"]["envFrom"]
+    assert headwater["airflow"]["configMap"] == "airflow-config"  # the official chart's <release>-config
     secret_env = headwater["airflow"]["secretEnv"]
     assert secret_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]["secretName"] == VALUES["data"]["metadataSecretName"] == headwater["gpuWorker"]["keda"]["metadataSecret"]["name"]
     assert secret_env["AIRFLOW__CELERY__BROKER_URL"]["secretName"] == VALUES["data"]["brokerUrlSecretName"]

@@ -183,8 +183,10 @@ def test_every_pod_and_container_is_restricted_and_sized(values):
 
 def test_the_worker_writes_only_to_its_emptydirs():
     spec = one(render()["objects"], "Deployment", "-gpu-worker")["spec"]["template"]["spec"]
-    assert jmespath.search("containers[0].volumeMounts[].mountPath", spec) == ["/tmp", "/opt/airflow/logs", "/opt/airflow/headwater"]
+    assert jmespath.search("containers[0].volumeMounts[].[mountPath, readOnly]", spec) == [
+        ["/tmp", None], ["/opt/airflow/logs", None], ["/opt/airflow/headwater", None], ["/opt/airflow/airflow.cfg", True]]
     assert jmespath.search("volumes[].emptyDir.sizeLimit", spec) == ["4Gi", "1Gi", "4Gi"]
+    assert jmespath.search("volumes[?name=='airflow-config'].configMap.name", spec) == ["airflow-config"]
 
 
 def test_schema_refuses_a_root_or_escalating_security_context():
@@ -282,7 +284,7 @@ def test_no_secret_objects_and_secret_env_only_by_reference(values):
     settings = one(objects, "ConfigMap", "-settings")["data"]
     assert [k for k in settings if SECRET_NAME.search(k)] == []
     env_from = jmespath.search("[?kind=='Deployment'].spec.template.spec.containers[].envFrom[].secretRef.name", objects)
-    assert env_from == ["headwater-state", "headwater-s3"]
+    assert env_from == ["headwater-state", "headwater-s3", "headwater-connections"]
 
 
 def test_schema_refuses_the_state_url_in_the_settings_configmap():
