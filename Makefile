@@ -27,10 +27,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@$(PIP) $(VENV)/bin/pip install -q --no-deps -e .
 	@touch $@
 
-$(VENV_KFP)/.installed: kfp_components/requirements.txt
+$(VENV_KFP)/.installed: kfp_components/requirements.txt kfp_components/requirements-dev.txt
 	@test -x $(VENV_KFP)/bin/python || $(PYTHON) -m venv $(VENV_KFP)
 	@echo "installing the training/KFP environment into $(VENV_KFP) (first time: a few minutes) ..."
-	@$(PIP) $(VENV_KFP)/bin/pip install -q -r kfp_components/requirements.txt
+	@$(PIP) $(VENV_KFP)/bin/pip install -q -r kfp_components/requirements.txt -r kfp_components/requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed $(VENV_KFP)/.installed ## create both environments if missing or stale
