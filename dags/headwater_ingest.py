@@ -192,6 +192,7 @@ def headwater_ingest():
         map_index_template="{{ file_name }}",
         # the model is the memory-hungry part: bound it per run, whatever the executor's parallelism
         max_active_tis_per_dagrun=SETTINGS.embed_concurrency,
+        queue=SETTINGS.embed_queue,  # CeleryExecutor: "gpu" sends them to the GPU worker (helm/headwater)
     )
     def embed(info: dict) -> dict:
         from headwater.embed.stage import embed as embed_file

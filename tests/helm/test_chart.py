@@ -209,6 +209,19 @@ def test_gpu_pods_request_and_limit_gpus_and_tolerate_the_gpu_taint():
     assert worker["nodeSelector"] == capacity["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
 
 
+def test_with_the_gpu_worker_the_embed_tasks_go_to_its_queue_and_run_on_cuda():
+    objects = render({"gpuWorker": {"queue": "gpu-a100"}})["objects"]
+    settings = one(objects, "ConfigMap", "-settings")["data"]
+    assert settings["HEADWATER_EMBED_QUEUE"] == "gpu-a100"  # every pod parses the DAG with it: embed tasks queue there
+    worker = one(objects, "Deployment", "-gpu-worker")["spec"]["template"]["spec"]
+    assert jmespath.search("containers[0].env[?name=='HEADWATER_EMBEDDING_DEVICE'].value", worker) == ["auto"]
+    assert "--queues gpu-a100 " in worker["containers"][0]["args"][2]
+    off = one(render({"gpuWorker": {"enabled": False}})["objects"], "ConfigMap", "-settings")["data"]
+    assert "HEADWATER_EMBED_QUEUE" not in off  # no GPU worker: embeds stay on the default queue
+    mine = one(render({"settings": {"HEADWATER_EMBED_QUEUE": "default"}})["objects"], "ConfigMap", "-settings")["data"]
+    assert mine["HEADWATER_EMBED_QUEUE"] == "default"  # a value set by the operator wins
+
+
 def test_worker_placement_extras_merge_over_the_gpu_pool():
     objects = render({"gpuWorker": {"nodeSelector": {"pool": "a100"}, "tolerations": [{"key": "spot", "operator": "Exists", "effect": "NoSchedule"}]}})["objects"]
     worker = one(objects, "Deployment", "-gpu-worker")["spec"]["template"]["spec"]

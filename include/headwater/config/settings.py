@@ -139,6 +139,12 @@ class Settings(BaseSettings):
         "own vectors, cache entries and default table.",
         json_schema_extra=_group("processing"),
     )
+    embedding_device: Literal["cpu", "cuda", "auto"] = Field(
+        default="cpu",
+        description="Device of the torch embedding backend: cpu, cuda, or auto (cuda when torch sees a GPU: the chart's GPU worker "
+        "sets it). Vectors from a GPU can differ from CPU ones in the last float digits; ids and the cache key do not change.",
+        json_schema_extra=_group("processing"),
+    )
     embed_threads: int | None = Field(
         default=None, ge=1,
         description="Threads of the embedding model in each task (torch intra-op or onnxruntime intra-op).",
@@ -158,6 +164,11 @@ class Settings(BaseSettings):
     max_active_runs: int = Field(default=2, ge=1, description="headwater_ingest: DAG runs at once (catch-up and backfills).", json_schema_extra=_group("scheduling"))
     max_active_tasks: int = Field(default=8, ge=1, description="headwater_ingest: task instances at once per run.", json_schema_extra=_group("scheduling"))
     embed_concurrency: int = Field(default=2, ge=1, description="headwater_ingest: embed tasks at once per run (each loads the model).", json_schema_extra=_group("scheduling"))
+    embed_queue: str = Field(
+        default="default",
+        description="headwater_ingest: Celery queue of the embed tasks (the chart's GPU worker serves 'gpu'; other executors ignore it).",
+        json_schema_extra=_group("scheduling"),
+    )
     pool: str = Field(default="default_pool", description="Airflow pool of the headwater_ingest tasks.", json_schema_extra=_group("scheduling"))
     curated_asset_uri: str = Field(
         default="file:///headwater/curated",
