@@ -152,11 +152,17 @@ def start_redis() -> Server:
 
 
 def start_pushgateway() -> Server:
-    """A Prometheus Pushgateway (Debian ``prometheus-pushgateway``) on a free loopback port; ``url`` is its base URL."""
+    """A Prometheus Pushgateway (Debian ``prometheus-pushgateway``) on a free loopback port; ``url`` is its base URL.
+
+    It starts empty and keeps its metrics in memory only: Debian's build defaults
+    ``--persistence.file`` to /var/lib/prometheus/pushgateway.data, which every gateway started
+    without the flag would load and rewrite, so one test's pushes would appear in another's.
+    """
     exe = _need("prometheus-pushgateway", "prometheus-pushgateway")
     root, port = Path(tempfile.mkdtemp(prefix="headwater-pushgw-")), free_port()
     url = f"http://127.0.0.1:{port}"
-    return _spawn([exe, f"--web.listen-address=127.0.0.1:{port}"], root, url, port, lambda: http_ok(f"{url}/-/ready"), "pushgateway")
+    argv = [exe, f"--web.listen-address=127.0.0.1:{port}", "--persistence.file="]
+    return _spawn(argv, root, url, port, lambda: http_ok(f"{url}/-/ready"), "pushgateway")
 
 
 def start_prometheus(config_yaml: str, rule_files: dict[str, str] | None = None) -> Server:
