@@ -117,8 +117,7 @@ def _pushed(gateway: str) -> dict[tuple[str, str], float]:
 
     text = urllib.request.urlopen(f"{gateway}/metrics", timeout=5).read().decode()
     return {
-        (s.name, " ".join(v for k, v in sorted(s.labels.items(), key=lambda kv: ("state", "model", "precision").index(kv[0]))
-                          if k in ("state", "model", "precision"))): s.value
+        (s.name, " ".join(s.labels[k] for k in ("state", "model", "precision") if k in s.labels)): s.value
         for family in text_string_to_metric_families(text) for s in family.samples if s.name.startswith("headwater_finetune")
     }
 
