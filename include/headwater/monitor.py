@@ -167,4 +167,5 @@ def retrieval_smoke(settings: Settings, queries: Sequence[SmokeQuery] = SMOKE_QU
 
 
 def now_utc() -> datetime:
+    """The current time, timezone-aware UTC (the landing folders are named by UTC dates)."""
     return datetime.now(timezone.utc)
