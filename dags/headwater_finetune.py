@@ -16,8 +16,10 @@ QLoRA fine-tuning of a causal LM on the curated data, on Kubeflow Pipelines or l
   on the KFP API named by the `kfp_default` connection (REST v2beta1, waiting in the triggerer; the
   task's *Kubeflow run* link opens the run), or, with no such connection (or host `local`), with
   kfp.local in `.venv-kfp` as a subprocess.
-* **record** writes the model version, eval rows and adapter path to `<data_dir>/models/` and
-  prints the eval table (perplexity before/after per precision).
+* **record** writes the model version, eval rows and adapter path to `<data_dir>/models/`,
+  prints the eval table (perplexity before/after per precision) and pushes it as
+  `headwater_finetune_eval_perplexity{model,precision}`. From `decide` choosing to fine-tune until
+  `finetune` ends, the run counts in `headwater_finetune_runs{state="pending"|"running"}`.
 
 **Params**: `base_model` (empty: a tiny model built locally), `lora_r`, `lora_alpha`, `epochs`
 (empty: the runner's default), `min_new_examples`, `force`, `fields`.
@@ -28,9 +30,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.sdk import Param, dag, task
+from airflow.sdk import Param, dag, get_current_context, task
 from headwater.config.finetune import FIELDS_CHOICES
-from headwater_common import CURATED, SETTINGS, START_DATE, default_args
+from headwater_common import CURATED, SETTINGS, START_DATE, default_args, on_failure
 
 from headwater_kfp.operator import KubeflowPipelineOperator
 
@@ -50,6 +52,17 @@ def _triggered(triggering_asset_events) -> bool:
         return bool(triggering_asset_events and triggering_asset_events[CURATED])
     except KeyError:
         return False
+
+
+def _finetune_state(state: str | None):
+    """A task callback recording this DAG run's fine-tune as pending, running or finished (None)."""
+
+    def callback(context) -> None:  # noqa: ANN001 - Airflow's task context
+        from headwater.metrics import set_finetune_state
+
+        set_finetune_state(_settings(), context["run_id"], state)
+
+    return callback
 
 
 def _events(accessor) -> list[tuple[str, dict | None]]:
@@ -122,6 +135,8 @@ def headwater_finetune():
 
         go, reason = should_finetune(NewExamples(**counts), params["min_new_examples"], params["force"])
         print(reason)
+        if go:
+            _finetune_state("pending")(get_current_context())
         return "finetune" if go else "skip_finetune"
 
     @task
@@ -129,16 +144,23 @@ def headwater_finetune():
         from headwater.finetune.registry import ModelRegistry
         from headwater.finetune.report import format_eval_table
 
+        from headwater.metrics import push_eval
+
         latest = ModelRegistry(_settings().data_dir).latest()
         print("the current model stays:\n" + format_eval_table(latest) if latest else "no model has been fine-tuned yet")
+        if latest:
+            push_eval(latest, _settings())
 
     @task
     def record(result: dict, export: dict, run_id=None) -> dict:
         from headwater.finetune.registry import ModelRegistry
         from headwater.finetune.report import format_eval_table
 
+        from headwater.metrics import push_eval
+
         entry = ModelRegistry(_settings().data_dir).record(result, export, extra={"airflow_run_id": run_id})
         print(format_eval_table(entry))
+        push_eval(entry, _settings())
         return {"model_version": entry["model_version"], "eval_rows": entry["eval_rows"]}
 
     exported = export_examples()
@@ -152,6 +174,11 @@ def headwater_finetune():
         enable_caching="{{ not params.force }}",  # a forced retrain is never answered from KFP's cache
         deferrable=True,
         poll_interval=30,
+        # headwater_finetune_runs{state}: the GPU-capacity scaler's metric (headwater.metrics)
+        on_execute_callback=_finetune_state("running"),
+        on_retry_callback=_finetune_state("pending"),
+        on_success_callback=_finetune_state(None),
+        on_failure_callback=[on_failure, _finetune_state(None)],
     )
     decide(exported["counts"]) >> [finetune, skip_finetune()]
     record(finetune.output, exported["export"])

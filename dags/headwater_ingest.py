@@ -27,7 +27,8 @@ Daily ingestion of the CSV files that landed for the run's logical date.
 * One mapped **index_file** group per such file: `chunk` (token windows with overlap) → `embed`
   (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id).
 * **report** writes one run report per date (the run's dates and the later dates the link step
-  rewrote), checks `read = curated + duplicates + quarantined`
+  rewrote), pushes each date's metrics to the Pushgateway (`HEADWATER_PUSHGATEWAY_URL`; the
+  date's group is replaced, see `headwater.metrics`), checks `read = curated + duplicates + quarantined`
   for every file and fails the run if a file failed. Otherwise it updates the **`headwater-curated`**
   asset with the run's totals on the event (`extra`: per date the files processed/unchanged, rows
   read/curated/duplicates/quarantined, chunks, vectors, failed files and the files that changed;
@@ -227,6 +228,7 @@ def headwater_ingest():
         the totals and changed files go on the `headwater-curated` event."""
         from headwater.clean.link import report_dates
         from headwater.events import curated_extra
+        from headwater.metrics import push_date
         from headwater.report import format_report, report as run_report
 
         skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []
@@ -238,6 +240,7 @@ def headwater_ingest():
             names, skipped_here = by_date.get(date, ([], []))
             result = run_report(date, names, _settings(), run_id=_run_key(get_current_context()), skipped=skipped_here)
             print(format_report(result))
+            push_date(result, _settings())  # replaces the date's Pushgateway group: a re-run never adds up
             failed += result["failed"]
             reports.append(result)
         if failed:

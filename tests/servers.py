@@ -154,9 +154,9 @@ def start_redis() -> Server:
 def start_pushgateway() -> Server:
     """A Prometheus Pushgateway (Debian ``prometheus-pushgateway``) on a free loopback port; ``url`` is its base URL.
 
-    Metrics are kept in memory only: Debian's build defaults ``--persistence.file`` to
-    /var/lib/prometheus/pushgateway.data, which every test server would otherwise share (a test
-    would start with the groups other tests pushed).
+    It starts empty and keeps its metrics in memory only: Debian's build defaults
+    ``--persistence.file`` to /var/lib/prometheus/pushgateway.data, which every gateway started
+    without the flag would load and rewrite, so one test's pushes would appear in another's.
     """
     exe = _need("prometheus-pushgateway", "prometheus-pushgateway")
     root, port = Path(tempfile.mkdtemp(prefix="headwater-pushgw-")), free_port()

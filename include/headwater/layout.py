@@ -224,6 +224,16 @@ class Layout:
         return list((self.root / "alerts" / "events").glob("*.jsonl"))
 
     @property
+    def alert_counts(self) -> Path:
+        """Failures per (dag_id, task_id) and the time of the last one (JSON, kept with ``alerts``)."""
+        return self.root / "alerts" / "counts.json"
+
+    @property
+    def finetune_active_runs(self) -> Path:
+        """The fine-tune runs pending or running now (JSON run id -> state; headwater.metrics.set_finetune_state)."""
+        return self.root / "finetune" / "active_runs.json"
+
+    @property
     def models(self) -> Path:
         return self.root / "models"
 

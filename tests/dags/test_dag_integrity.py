@@ -56,15 +56,31 @@ def test_ingest_dag_shape(dagbag) -> None:
     assert all(t.on_failure_callback for t in dag.tasks)
 
 
+def test_monitor_dag_shape(dagbag) -> None:
+    """Hourly, no catch-up (a missed hour is not worth re-checking), one run at a time, four independent checks."""
+    dag = dagbag.dags["headwater_monitor"]
+    assert {t.task_id for t in dag.tasks} == {"landing", "freshness", "quarantine_spike", "retrieval_smoke"}
+    assert dag.timetable.expression == "0 * * * *"  # @hourly
+    assert dag.catchup is False and dag.max_active_runs == 1
+    assert all(not t.upstream_task_ids for t in dag.tasks)  # one failing check never skips the others
+
+
+def test_finetune_task_counts_its_run_for_the_gpu_scaler(dagbag) -> None:
+    task = dagbag.dags["headwater_finetune"].task_dict["finetune"]
+    assert task.on_execute_callback and task.on_retry_callback and task.on_success_callback
+
+
 def test_both_dags_share_the_common_pieces(dagbag) -> None:
     """One failure alert, one curated asset, one start date: headwater_common, imported by both DAG files."""
     import headwater_common  # on sys.path as the dags bundle puts it (BundleDagBag)
 
-    ingest, finetune = dagbag.dags["headwater_ingest"], dagbag.dags["headwater_finetune"]
-    for dag in (ingest, finetune):
-        callbacks = {t.task_id: t.on_failure_callback for t in dag.tasks}
+    ingest, finetune, monitor = (dagbag.dags[d] for d in ("headwater_ingest", "headwater_finetune", "headwater_monitor"))
+    for dag in (ingest, finetune, monitor):
+        # the finetune task also ends its run's count in headwater_finetune_runs (after the alert)
+        callbacks = {t.task_id: t.on_failure_callback[:1] for t in dag.tasks}
         assert callbacks == {t.task_id: [headwater_common.on_failure] for t in dag.tasks}, dag.dag_id
         assert dag.start_date == headwater_common.START_DATE
+    assert {t.task_id: len(t.on_failure_callback) for t in finetune.tasks if len(t.on_failure_callback) > 1} == {"finetune": 2}
     assert ingest.task_dict["report"].outlets == [headwater_common.CURATED]
     assert list(finetune.timetable.asset_condition.objects) == [headwater_common.CURATED]
     assert finetune.task_dict["export_examples"].inlets == [headwater_common.CURATED]

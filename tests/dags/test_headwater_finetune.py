@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -80,15 +81,21 @@ def test_too_few_new_examples_skip_the_finetune(dag, data_dir) -> None:
     assert ModelRegistry(data_dir).latest() is None
 
 
-def test_local_finetune_end_to_end_then_nothing_new_skips(dag, data_dir) -> None:
+def test_local_finetune_end_to_end_then_nothing_new_skips(dag, data_dir, pushgateway, monkeypatch) -> None:
     """A real 4-bit QLoRA fine-tune through the operator's kfp.local mode (about 30 s on 2 cores)."""
     from headwater.finetune.registry import ModelRegistry
+    from headwater.layout import Layout
 
+    monkeypatch.setenv("HEADWATER_PUSHGATEWAY_URL", pushgateway)
     write_curated(data_dir, 40)  # 80 examples
     run = dag.test(run_conf={"epochs": 1, "lora_r": 4, "lora_alpha": 8, "min_new_examples": 60})
     assert run.state == "success"
     assert states(run) == {"export_examples": "success", "decide": "success", "skip_finetune": "skipped",
                            "finetune": "success", "record": "success"}
+    # decide counted the run as pending, the finetune task as running, its success removed it
+    assert json.loads(Layout(data_dir).finetune_active_runs.read_text()) == {}
+    pushed = _pushed(pushgateway)
+    assert (pushed[("headwater_finetune_runs", "pending")], pushed[("headwater_finetune_runs", "running")]) == (0, 0)
 
     record = ModelRegistry(data_dir).latest()
     assert record["mode"] == "local"
@@ -100,10 +107,26 @@ def test_local_finetune_end_to_end_then_nothing_new_skips(dag, data_dir) -> None
         (m, p, "ok") for m in ("base", "adapted") for p in ("full", "int8", "nf4")]
     assert ModelRegistry(data_dir).example_ids(record["model_version"]) == {
         *(f"chunk{i:04d}" for i in range(40)), *(_subject_ids(40))}
+    # the eval table on the Pushgateway, per model and precision (int8 too: bitsandbytes runs it on CPU here)
+    assert {k: v for k, v in pushed.items() if k[0] == "headwater_finetune_eval_perplexity"} == {
+        ("headwater_finetune_eval_perplexity", f"{r['model']} {r['precision']}"): r["perplexity"] for r in record["eval_rows"]}
 
     rerun = dag.test(run_conf={"min_new_examples": 1})
     assert states(rerun)["finetune"] == "skipped" and states(rerun)["skip_finetune"] == "success"
     assert ModelRegistry(data_dir).latest() == record
+
+
+def _pushed(gateway: str) -> dict[tuple[str, str], float]:
+    """Headwater's samples on the Pushgateway as (name, label values joined by a space) -> value."""
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = urllib.request.urlopen(f"{gateway}/metrics", timeout=5).read().decode()
+    return {
+        (s.name, " ".join(s.labels[k] for k in ("state", "model", "precision") if k in s.labels)): s.value
+        for family in text_string_to_metric_families(text) for s in family.samples if s.name.startswith("headwater_finetune")
+    }
 
 
 def _subject_ids(n: int) -> set[str]:

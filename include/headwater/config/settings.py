@@ -182,7 +182,7 @@ class Settings(BaseSettings):
     kfp_python: Path | None = Field(default=None, description="Python of the training environment for local runs.",
                                     json_schema_extra=_group("finetune", "<project_dir>/.venv-kfp/bin/python"))
     # -- monitoring
-    pushgateway_url: str = Field(default="", description="Prometheus Pushgateway (host:port or URL) each failure alert is pushed to.",
+    pushgateway_url: str = Field(default="", description="Prometheus Pushgateway (host:port or URL) the metrics and failure alerts are pushed to (README Monitoring).",
                                  json_schema_extra=_group("monitoring", "unset: no push"))
 
     def __init__(self, /, **values: Any) -> None:
