@@ -59,6 +59,12 @@ def test_external_postgres_remote_logging_and_statsd():
     assert VALUES["config"]["metrics"]["statsd_on"] == "True" and VALUES["statsd"]["enabled"] is True
 
 
+def test_the_statsd_exporter_gets_headwaters_mappings_verbatim():
+    mapping = yaml.safe_load((PROJECT / "helm" / "headwater" / "files" / "statsd-mapping.yaml").read_text())
+    assert VALUES["statsd"]["overrideMappings"] == mapping["mappings"]
+    assert "extraMappings" not in VALUES["statsd"]  # the chart's defaults would win over them
+
+
 def test_images_are_registry_qualified_and_pinned():
     image = VALUES["images"]["airflow"]
     for repository, tag in ((image["repository"], image["tag"]), (VALUES["defaultAirflowRepository"], VALUES["defaultAirflowTag"])):
