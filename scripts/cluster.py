@@ -13,7 +13,10 @@ Under one home folder (default ``.headwater/cluster/``, ``--home`` or ``CLUSTER_
   records its own name as the task instances' ``hostname``, see ``worker_hostname``).
 
 The data root (``HEADWATER_DATA_DIR``: curated, quarantine, chunks, manifests, vector store) is
-``<home>/data`` on local disk, shared by both workers because they run on one machine.
+``<home>/data`` on local disk, shared by both workers because they run on one machine. The
+scheduler creates no scheduled runs (``[scheduler] use_job_schedule = False``): days are
+triggered through the REST API or the UI, and ``HEADWATER_MAX_ACTIVE_RUNS=1`` makes a second
+run of a date wait for the first (then it finds its files unchanged).
 
 ``up`` is idempotent: a process that runs is left alone, a dead one is started again, on the
 ports recorded in ``<home>/cluster.json``. Every process has a PID file and a log under
@@ -43,7 +46,6 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -88,7 +90,6 @@ class Cluster:
             "ports": {name: servers.free_port() for name in ("postgres", "redis", "moto", "api")},
             "password": secrets.token_urlsafe(12),
             "jwt_secret": secrets.token_urlsafe(32),
-            "start_date": datetime.now(timezone.utc).date().isoformat(),
         }
         path.write_text(json.dumps(config, indent=2))
         return cls(home, config)
@@ -151,6 +152,8 @@ class Cluster:
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(WORKER_CONCURRENCY),
             # a worker killed with SIGKILL stops heartbeating: its task is failed (and retried) after this
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+            # no scheduled (catch-up) runs: days are triggered through the REST API or the UI
+            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
             # messages a killed worker had reserved are never acknowledged (acks_late): fail and retry them after this
             "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "180",
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
@@ -162,9 +165,6 @@ class Cluster:
             "HEADWATER_LANDING_URI": self.landing_uri,
             "HEADWATER_DATA_DIR": str(self.data_dir),
             "HEADWATER_STATE_URL": self.db_url("headwater"),
-            # no catch-up runs when the DAG is unpaused: days are triggered through the REST API
-            # (a manual run may have any logical date; Airflow checks only default_args' start_date)
-            "HEADWATER_START_DATE": self.config["start_date"],
             "HEADWATER_MAX_ACTIVE_RUNS": "1",  # a second run of a date waits for the first, then skips its unchanged files
             "HEADWATER_MAX_ACTIVE_TASKS": str(PARALLELISM),
             "HEADWATER_EMBED_CONCURRENCY": "2",
