@@ -13,7 +13,7 @@ export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install run compile-pipeline docs test test-all test-cluster cluster cluster-down cluster-status search bench bench-cluster clean distclean
+.PHONY: help install run airflow compile-pipeline docs test test-all test-cluster cluster cluster-down cluster-status search bench bench-cluster clean distclean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,10 +27,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@$(PIP) $(VENV)/bin/pip install -q --no-deps -e .
 	@touch $@
 
-$(VENV_KFP)/.installed: kfp_components/requirements.txt
+$(VENV_KFP)/.installed: kfp_components/requirements.txt kfp_components/requirements-dev.txt
 	@test -x $(VENV_KFP)/bin/python || $(PYTHON) -m venv $(VENV_KFP)
 	@echo "installing the training/KFP environment into $(VENV_KFP) (first time: a few minutes) ..."
-	@$(PIP) $(VENV_KFP)/bin/pip install -q -r kfp_components/requirements.txt
+	@$(PIP) $(VENV_KFP)/bin/pip install -q -r kfp_components/requirements.txt -r kfp_components/requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed $(VENV_KFP)/.installed ## create both environments if missing or stale
@@ -38,6 +38,9 @@ install: $(VENV)/.installed $(VENV_KFP)/.installed ## create both environments i
 run: $(VENV)/.installed $(VENV_KFP)/.installed ## ingest DATE (default 2026-11-20) from the sample landing zone, then fine-tune (FORCE=1: even without new data) and print the eval table
 	@$(VENV)/bin/headwater run --date $(DATE)
 	@$(VENV)/bin/headwater finetune --date $(DATE)$(if $(FORCE), --force)
+
+airflow: $(VENV)/.installed ## start the local Airflow UI (scheduler, dag-processor, triggerer, api-server) on PORT (default 8080) until Ctrl-C
+	@$(VENV)/bin/headwater ui --port $(or $(PORT),8080)
 
 compile-pipeline: $(VENV_KFP)/.installed ## recompile kfp_components/headwater_finetune_pipeline.yaml (the YAML the Airflow side submits)
 	@$(VENV_KFP)/bin/python -m kfp_components.pipeline
@@ -75,12 +78,13 @@ test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones inc
 	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components $(PYTEST_ARGS)
 	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components $(PYTEST_ARGS); fi
 
-bench: $(VENV)/.installed ## clean stage vs naive pandas, our MinHash LSH vs datasketch (1M rows, cached in .headwater/bench), record linkage, embedding speed, retrieval quality
+bench: $(VENV)/.installed ## clean stage vs naive pandas, our MinHash LSH vs datasketch (1M rows, cached in .headwater/bench), record linkage, embedding speed, retrieval quality, stream latency
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 	$(VENV)/bin/python bench/linkage.py $(LINKAGE_BENCH_ARGS)
 	$(VENV)/bin/python bench/embed_rerun.py
 	$(VENV)/bin/python bench/embed_speed.py
 	$(VENV)/bin/python bench/retrieval.py
+	$(VENV)/bin/python bench/stream_latency.py $(STREAM_BENCH_ARGS)
 
 clean: ## remove local outputs and the local Airflow home (.headwater/)
 	rm -rf .headwater

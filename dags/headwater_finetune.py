@@ -149,6 +149,7 @@ def headwater_finetune():
         local_out_dir=exported["out_dir"],
         run_name="headwater-finetune {{ run_id }}",
         kfp_conn_id=SETTINGS.kfp_conn_id,
+        enable_caching="{{ not params.force }}",  # a forced retrain is never answered from KFP's cache
         deferrable=True,
         poll_interval=30,
     )

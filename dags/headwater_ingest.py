@@ -36,6 +36,8 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   read/curated/duplicates/quarantined, chunks, vectors, failed files and the files that changed;
   see `headwater.events`), which `headwater_finetune` reads to re-export only those files. When no
   file changed (no landing file, every file unchanged, a dry run) it is *skipped*: no event, no fine-tune.
+  A date with no landing file at all says so in the `report` log and its run report
+  (`no_landing_files: true`).
 
 **Params** (manual runs): `force` reprocesses unchanged files, `dry_run` only logs what would
 be processed, `file_glob` narrows the files, `date_from`/`date_to` replace the logical date.
@@ -213,6 +215,7 @@ def headwater_ingest():
         map_index_template="{{ file_name }}",
         # the model is the memory-hungry part: bound it per run, whatever the executor's parallelism
         max_active_tis_per_dagrun=SETTINGS.embed_concurrency,
+        queue=SETTINGS.embed_queue,  # CeleryExecutor: "gpu" sends them to the GPU worker (helm/headwater)
     )
     def embed(infos: list[dict]) -> list[dict]:
         from headwater.embed.stage import embed as embed_file
@@ -264,6 +267,9 @@ def headwater_ingest():
         if failed:
             raise RuntimeError(f"files failed or not accounted for: {failed} — see the run reports")
         extra = curated_extra(reports, run_id)
+        empty = [r["date"] for r in reports if r["no_landing_files"]]
+        if extra is None and empty:  # shown as skipped, with the record in each date's run report
+            _skip(f"no landing files for {', '.join(empty)}: nothing ingested, no asset event (see the run report)")
         if extra is None:  # a task that skips emits no asset event, so the fine-tune is not triggered
             _skip("no landing file changed in this run: the curated data is as it was, no asset event")
         outlet_events[CURATED].extra = extra

@@ -11,6 +11,11 @@ Layout:
 Importing this package is cheap: nothing heavy (torch, kfp) is imported here.
 """
 
-# Every component runs in this image (built from kfp_components/Dockerfile).
-# Bump it together with the Dockerfile and requirements.txt, then recompile.
-TRAIN_IMAGE = "headwater-train:0.1.0"
+import os
+
+# Every component runs in this image (built from kfp_components/Dockerfile), registry-qualified so a
+# cluster never resolves it on Docker Hub. Set at build time: build and push the image under the name
+# in HEADWATER_TRAIN_IMAGE, then `make compile-pipeline` with the same variable writes it into the YAML.
+# Bump the default together with the Dockerfile and requirements.txt, then recompile.
+DEFAULT_TRAIN_IMAGE = "registry.example.com/headwater/train:0.2.0"
+TRAIN_IMAGE = os.environ.get("HEADWATER_TRAIN_IMAGE") or DEFAULT_TRAIN_IMAGE

@@ -7,16 +7,21 @@ Compile (the YAML is checked in; a test fails when it is stale):
 
     .venv-kfp/bin/python -m kfp_components.pipeline
 
-GPU steps request one ``nvidia.com/gpu``, tolerate the GPU node taint, select
-GPU nodes, mount the model-cache PVC and get a memory-backed /dev/shm. The
-kfp.local runner accepts and ignores all of that, so the same pipeline runs on
-a laptop. Edit ``GPU_PLACEMENT`` to match your cluster's labels and taints.
+GPU steps request GPUs, tolerate the GPU node taint, select GPU nodes, mount
+the model-cache PVC, get a memory-backed /dev/shm and are retried with backoff
+(preemptible nodes), all from the values in ``gpu_placement.yaml``
+(``HEADWATER_GPU_PLACEMENT`` names another file). The kfp.local runner accepts
+and ignores all of that, so the same pipeline runs on a laptop. The image name
+is ``kfp_components.TRAIN_IMAGE`` (``HEADWATER_TRAIN_IMAGE`` at compile time).
 """
 
 # No `from __future__ import annotations` here: kfp reads the pipeline signature's real types.
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
+
+import yaml
 
 from kfp import compiler, dsl, kubernetes
 from kfp.dsl import Markdown, Metrics, Model
@@ -37,21 +42,45 @@ PIPELINE_NAME = "headwater-finetune"
 COMPILED_YAML = Path(__file__).with_name("headwater_finetune_pipeline.yaml")
 
 
+PLACEMENT_FILE = Path(__file__).with_name("gpu_placement.yaml")
+
+
 @dataclass(frozen=True)
 class GpuPlacement:
-    accelerator: str = "nvidia.com/gpu"
-    gpus_per_task: int = 1
-    # NVIDIA GPU operator's label and the usual taint on dedicated GPU node pools.
-    node_selector: tuple[str, str] = ("nvidia.com/gpu.present", "true")
-    toleration_key: str = "nvidia.com/gpu"
-    toleration_effect: str = "NoSchedule"
-    model_cache_mount: str = "/models"
-    # PyTorch DataLoader workers and NCCL use /dev/shm; a pod's default is 64 MiB.
-    shm_size: str = "8Gi"
-    memory_limit: str = "64G"
+    """The GPU steps' resources, placement and retries: the values of ``gpu_placement.yaml``."""
+
+    resource: str
+    gpus_per_task: int
+    node_selector: dict[str, str]
+    tolerations: tuple[dict[str, str], ...]
+    memory_limit: str
+    shm_size: str
+    retries: int
+    retry_backoff: str
+    retry_max_duration: str
+    model_cache_mount: str
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "GpuPlacement":
+        """Read ``path`` (default: $HEADWATER_GPU_PLACEMENT, else kfp_components/gpu_placement.yaml).
+
+        Raises ValueError naming the file when a key is missing or unknown.
+        """
+        path = Path(path or os.environ.get("HEADWATER_GPU_PLACEMENT") or PLACEMENT_FILE)
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        keys = {"resource": "resource", "gpusPerTask": "gpus_per_task", "nodeSelector": "node_selector",
+                "tolerations": "tolerations", "memoryLimit": "memory_limit", "shmSize": "shm_size",
+                "retries": "retries", "retryBackoff": "retry_backoff", "retryMaxDuration": "retry_max_duration",
+                "modelCacheMount": "model_cache_mount"}
+        if set(data) != set(keys):
+            raise ValueError(f"{path}: keys must be {sorted(keys)}; missing {sorted(set(keys) - set(data))}, unknown {sorted(set(data) - set(keys))}")
+        fields = {keys[k]: v for k, v in data.items()}
+        fields["node_selector"] = {str(k): str(v) for k, v in fields["node_selector"].items()}
+        fields["tolerations"] = tuple(dict(t) for t in fields["tolerations"])
+        return cls(**fields)
 
 
-GPU_PLACEMENT = GpuPlacement()
+GPU_PLACEMENT = GpuPlacement.load()
 
 
 def mount_model_cache(task: dsl.PipelineTask, pvc_name: str) -> None:
@@ -60,17 +89,22 @@ def mount_model_cache(task: dsl.PipelineTask, pvc_name: str) -> None:
 
 
 def place_on_gpu(task: dsl.PipelineTask) -> None:
+    """GPU request and limit, the GPU pool's node selector and tolerations, /dev/shm, and retries:
+    a preempted spot node fails the step, and KFP retries it (``set_retry``) instead of failing the run."""
     placement = GPU_PLACEMENT
-    task.set_accelerator_type(placement.accelerator)
+    task.set_accelerator_type(placement.resource)
     task.set_accelerator_limit(placement.gpus_per_task)
     task.set_memory_limit(placement.memory_limit)
-    kubernetes.add_toleration(
-        task, key=placement.toleration_key, operator="Exists", effect=placement.toleration_effect
-    )
-    kubernetes.add_node_selector(task, label_key=placement.node_selector[0], label_value=placement.node_selector[1])
+    for toleration in placement.tolerations:
+        kubernetes.add_toleration(task, key=toleration.get("key"), operator=toleration.get("operator", "Equal"),
+                                  value=toleration.get("value"), effect=toleration.get("effect"))
+    for label, value in placement.node_selector.items():
+        kubernetes.add_node_selector(task, label_key=label, label_value=value)
     kubernetes.empty_dir_mount(
         task, volume_name="dshm", mount_path="/dev/shm", medium="Memory", size_limit=placement.shm_size
     )
+    task.set_retry(num_retries=placement.retries, backoff_duration=placement.retry_backoff, backoff_factor=2.0,
+                   backoff_max_duration=placement.retry_max_duration)
 
 
 class PipelineOutputs(NamedTuple):

@@ -169,11 +169,17 @@ def start_redis(root: Path | None = None, port: int | None = None) -> Server:
 
 
 def start_pushgateway() -> Server:
-    """A Prometheus Pushgateway (Debian ``prometheus-pushgateway``) on a free loopback port; ``url`` is its base URL."""
+    """A Prometheus Pushgateway (Debian ``prometheus-pushgateway``) on a free loopback port; ``url`` is its base URL.
+
+    Metrics are kept in memory only: Debian's build defaults ``--persistence.file`` to
+    /var/lib/prometheus/pushgateway.data, which every test server would otherwise share (a test
+    would start with the groups other tests pushed).
+    """
     exe = _need("prometheus-pushgateway", "prometheus-pushgateway")
     root, port = Path(tempfile.mkdtemp(prefix="headwater-pushgw-")), free_port()
     url = f"http://127.0.0.1:{port}"
-    return _spawn([exe, f"--web.listen-address=127.0.0.1:{port}"], root, url, port, lambda: http_ok(f"{url}/-/ready"), "pushgateway")
+    argv = [exe, f"--web.listen-address=127.0.0.1:{port}", "--persistence.file="]
+    return _spawn(argv, root, url, port, lambda: http_ok(f"{url}/-/ready"), "pushgateway")
 
 
 def start_prometheus(config_yaml: str, rule_files: dict[str, str] | None = None) -> Server:
@@ -207,3 +213,15 @@ def start_moto(root: Path | None = None, port: int | None = None) -> Server:
     root, port = _folder(root, "headwater-moto-"), port or free_port()
     url = f"http://127.0.0.1:{port}"
     return _spawn([str(exe), "-H", "127.0.0.1", "-p", str(port)], root, url, port, lambda: http_ok(f"{url}/moto-api/data.json"), "moto_server")
+
+
+def run_reporting(error_file: str, target: Callable[..., None], *args: object) -> None:
+    """Run ``target(*args)`` in a test's child process; when it raises, write the traceback to
+    ``error_file`` first (a child's stderr is easy to lose) and exit 1. ``at_once`` reads the file."""
+    import traceback
+
+    try:
+        target(*args)
+    except BaseException:
+        Path(error_file).write_text(traceback.format_exc(), encoding="utf-8")
+        raise

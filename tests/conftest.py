@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -114,14 +115,19 @@ def at_once() -> Callable[..., None]:
     prefork pool start task processes, or "forkserver" for code with runtime threads that a fork
     would not carry (LanceDB's), with ``preload`` the modules the fork server imports once.
     ``timeout_s``: how long they may run together before the stragglers are killed and the test fails.
+    The failure names each process's exit code (negative: killed by that signal) and the traceback
+    of every one that raised something other than the BrokenBarrierError a failed sibling causes.
     """
 
     def run(target: Callable[..., None], args: list[tuple], start: str = "fork", preload: tuple[str, ...] = (), timeout_s: float = 120) -> None:
         context = multiprocessing.get_context(start)
         if start == "forkserver":
-            context.set_forkserver_preload(list(preload))
+            context.set_forkserver_preload([*preload, "servers"])
         barrier = context.Barrier(len(args))
-        processes = [context.Process(target=target, args=(*a, barrier)) for a in args]
+        errors = Path(tempfile.mkdtemp(prefix="headwater-at-once-"))
+        processes = [
+            context.Process(target=servers.run_reporting, args=(str(errors / f"{i}.txt"), target, *a, barrier)) for i, a in enumerate(args)
+        ]
         for process in processes:
             process.start()
         deadline = time.monotonic() + timeout_s
@@ -134,7 +140,13 @@ def at_once() -> Callable[..., None]:
             if process.is_alive():
                 process.kill()
             process.join()
-        assert stuck == [] and [p.exitcode for p in processes] == [0] * len(processes)
+        codes = [p.exitcode for p in processes]
+        raised = {int(f.stem): f.read_text(encoding="utf-8") for f in errors.glob("*.txt")}
+        causes = {i: tb for i, tb in raised.items() if not tb.rstrip().endswith("BrokenBarrierError")}
+        shutil.rmtree(errors, ignore_errors=True)
+        assert stuck == [] and codes == [0] * len(processes), (
+            f"exit codes {codes} (stuck pids {stuck}); " + "".join(f"\n--- process {i}:\n{tb}" for i, tb in sorted(causes.items()))
+        )
 
     return run
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import uuid
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,12 +19,13 @@ from typing import Any
 
 from headwater.config.settings import Settings
 from headwater.layout import Layout
+from headwater.storage import write_bytes
 
 log = logging.getLogger("headwater.alerts")
 
 
 def _alerts_file(data_dir: Path) -> Path:
-    return Layout(Path(data_dir)).alerts
+    return Layout(data_dir).alerts
 
 
 def record_failure(data_dir: Path, *, pushgateway_url: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -34,12 +36,15 @@ def record_failure(data_dir: Path, *, pushgateway_url: str | None = None, **fiel
     event = {"ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kind": "task_failure", **fields}
     line = json.dumps(event, default=str, sort_keys=True)
     log.error("HEADWATER_ALERT %s", line)
-    path = _alerts_file(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)  # whole lines only, even from parallel tasks
-        fh.write(line + "\n")
-        fcntl.flock(fh, fcntl.LOCK_UN)
+    if Layout(data_dir).remote:  # object storage cannot append: one object per event, never overwritten
+        write_bytes(Layout(data_dir).alert_event(uuid.uuid4().hex), (line + "\n").encode("utf-8"))
+    else:
+        path = _alerts_file(data_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # whole lines only, even from parallel tasks
+            fh.write(line + "\n")
+            fcntl.flock(fh, fcntl.LOCK_UN)
     gateway = Settings().pushgateway_url if pushgateway_url is None else pushgateway_url
     if gateway:
         try:
@@ -54,8 +59,9 @@ def record_failure(data_dir: Path, *, pushgateway_url: str | None = None, **fiel
 def failure_counts(data_dir: Path) -> Counter[tuple[str, str]]:
     path = _alerts_file(data_dir)
     counts: Counter[tuple[str, str]] = Counter()
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
+    files = [path] + Layout(data_dir).alert_events() if Layout(data_dir).remote else [path]
+    for file in (f for f in files if f.exists()):
+        for line in file.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 e = json.loads(line)
                 counts[(str(e.get("dag_id")), str(e.get("task_id")))] += 1

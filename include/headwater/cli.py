@@ -22,6 +22,15 @@ def _airflow(*args: str, log, env: dict[str, str]) -> int:
     return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
 
 
+def _run_dag(dag_id: str, date: str, conf: str, log, env: dict[str, str]) -> int:
+    """Run ``dag_id`` for ``date`` in a subprocess (plugins/headwater_local/run_date.py): ``airflow dags test``
+    with the run the scheduler would create for that date, and each task's output in its task log."""
+    plugins = env.get("AIRFLOW__CORE__PLUGINS_FOLDER", "")
+    path = os.pathsep.join(p for p in (plugins, os.environ.get("PYTHONPATH", "")) if p)
+    cmd = [sys.executable, "-m", "headwater_local.run_date", dag_id, date, "--conf", conf]
+    return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env, "PYTHONPATH": path})
+
+
 def _log_path(env: dict[str, str], name: str) -> Path:
     logs = Path(env[env_name("home")]) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -29,16 +38,16 @@ def _log_path(env: dict[str, str], name: str) -> Path:
 
 
 def ensure_airflow_db(env: dict[str, str], log) -> None:
-    """Create/upgrade the local SQLite metadata DB (a no-op when it is current)."""
+    """Create/upgrade the local SQLite metadata DB (a no-op when it is current); point airflow.cfg at the project."""
     db = Path(env["AIRFLOW_HOME"]) / "airflow.db"
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     marker = Path(env["AIRFLOW_HOME"]) / ".migrated"
-    if db.exists() and marker.exists():
-        return
-    print(f"initializing Airflow metadata DB at {db} ...", flush=True)
-    if _airflow("db", "migrate", log=log, env=env) != 0:
-        raise SystemExit(f"airflow db migrate failed — see {log.name}")
-    marker.touch()
+    if not (db.exists() and marker.exists()):
+        print(f"initializing Airflow metadata DB at {db} ...", flush=True)
+        if _airflow("db", "migrate", log=log, env=env) != 0:
+            raise SystemExit(f"airflow db migrate failed — see {log.name}")
+        marker.touch()
+    localenv.write_airflow_cfg(env)  # after migrate, which generates the file with Airflow's defaults
 
 
 def embedding_progress(folder: Path, since: float) -> tuple[int, int, float]:
@@ -125,9 +134,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.verbose:
             bar.start()
         conf = json.dumps({"force": bool(getattr(args, "force", False)), "dry_run": bool(getattr(args, "dry_run", False))})
-        rc = _airflow(
-            "dags", "test", "headwater_ingest", args.date, "--conf", conf, log=None if args.verbose else log, env=env
-        )
+        rc = _run_dag("headwater_ingest", args.date, conf, log=None if args.verbose else log, env=env)
         stop.set()
         if bar.is_alive():
             bar.join()
@@ -145,7 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:
-    """Run headwater_finetune (airflow dags test) and print the latest model's eval table."""
+    """Run headwater_finetune locally (headwater_local.run_date, like airflow dags test) and print the latest model's eval table."""
     env = localenv.local_env()
     localenv.apply(env)
     from headwater.config.settings import Settings
@@ -163,8 +170,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
         print(f"headwater_finetune {args.date}: export, then QLoRA fine-tune + quantized eval "
               f"(kfp.local in .venv-kfp unless a kfp_default connection exists); Airflow log: {log_path}", flush=True)
         started = time.time()
-        rc = _airflow("dags", "test", "headwater_finetune", args.date, "--conf", json.dumps(conf),
-                      log=None if args.verbose else log, env=env)
+        rc = _run_dag("headwater_finetune", args.date, json.dumps(conf), log=None if args.verbose else log, env=env)
     after = registry.latest()
     if rc != 0:
         print(f"\nfine-tune FAILED (airflow exit {rc}) — see {log_path}", file=sys.stderr)
@@ -213,10 +219,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     from headwater.embed.cache import encoder_for
     from headwater.embed.search import SearchFilter, search
     from headwater.embed.store import VectorStore
-    from headwater.manifest import layout
 
     settings = Settings.from_env()
-    store = VectorStore(layout(settings).vectors, settings.vector_table)
+    store = VectorStore.for_settings(settings)
     if store.count() == 0:
         print("the vector store is empty — run `make run` (or `headwater run --date D`) first", file=sys.stderr)
         return 1
@@ -255,6 +260,81 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stream(args: argparse.Namespace) -> int:
+    localenv.apply(localenv.local_env())
+    import logging
+
+    from headwater.config.settings import Settings
+
+    settings = Settings.from_env()
+    if args.counts:
+        from headwater.config.source import load_sources
+        from headwater.stream.redis_source import RedisStreamSource
+
+        options = load_sources(settings.config_dir).for_stream(args.stream).stream
+        counts = RedisStreamSource(settings.stream_redis_url, options, "headwater-cli").counts()
+        print(json.dumps({**vars(counts), "balanced": counts.balanced}))
+        return 0
+    from headwater.stream.consumer import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    counts = serve(settings, args.stream, args.consumer, args.idle_exit)
+    print(json.dumps(vars(counts)))
+    return 0
+
+
+SERVICES = ("scheduler", "dag-processor", "triggerer", "api-server")
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Start the local Airflow (scheduler, dag-processor, triggerer, api-server) until Ctrl-C, then stop it."""
+    import signal
+
+    env = localenv.local_env()
+    env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://localhost:{args.port}/execution/"
+    localenv.apply(env)
+    logs = _log_path(env, "airflow").parent / "airflow"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / "db-migrate.log", "w") as log:
+        ensure_airflow_db(env, log)
+    exe = Path(sys.executable).with_name("airflow")
+    procs: dict[str, subprocess.Popen] = {}
+    for service in SERVICES:
+        extra = ["--port", str(args.port)] if service == "api-server" else []
+        out = open(logs / f"{service}.log", "w")  # noqa: SIM115 - open while the service runs
+        procs[service] = subprocess.Popen([str(exe) if exe.exists() else "airflow", service, *extra],
+                                          stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env})
+    passwords = Path(env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"
+    print(f"Airflow UI:  http://localhost:{args.port}  (scheduler, dag-processor, triggerer, api-server; logs in {logs})")
+    print(f"log in as:   admin — the password is in {passwords} (written by the api-server when it starts)")
+    print(f"data quality: http://localhost:{args.port}/headwater/quality/  (also a tab on each run and task instance)")
+    print("Ctrl-C stops every service.", flush=True)
+    def interrupt(signum, frame) -> None:  # noqa: ANN001 - signal handler: `kill` stops like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        while all(p.poll() is None for p in procs.values()):
+            time.sleep(1)
+        stopped = [name for name, p in procs.items() if p.poll() is not None]
+        print(f"{', '.join(stopped)} stopped (see {logs}); stopping the others", file=sys.stderr)
+        rc = 1
+    except KeyboardInterrupt:
+        rc = 0
+    for p in procs.values():
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for p in procs.values():
+        try:
+            p.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    print("Airflow stopped.")
+    return rc
+
+
 def _date(value: str) -> str:
     try:
         return date_cls.fromisoformat(value).isoformat()
@@ -266,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="headwater", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the headwater_ingest DAG locally for one logical date (airflow dags test)")
+    run = sub.add_parser("run", help="run the headwater_ingest DAG locally for one logical date (like airflow dags test, as the scheduler's run for it)")
     run.add_argument("--date", type=_date, required=True, help="logical date, YYYY-MM-DD (landing/<date>/ is read)")
     run.add_argument("--landing", help="landing zone URI (default: $HEADWATER_LANDING_URI or the sample data)")
     run.add_argument("-v", "--verbose", action="store_true", help="stream Airflow's output instead of a progress bar")
@@ -305,6 +385,18 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--from", dest="date_from", type=_date, help="only landing dates from this one on")
     search.add_argument("--to", dest="date_to", type=_date, help="only landing dates up to this one")
     search.set_defaults(func=cmd_search)
+
+    st = sub.add_parser("stream", help="consume an event stream (a source config's stream: section) until SIGTERM; restart-safe")
+    st.add_argument("stream", help="the stream's name (stream.name in a source config)")
+    st.add_argument("--consumer", help="consumer name in the group (default <host>-<pid>; a fixed name resumes its own pending messages)")
+    st.add_argument("--idle-exit", type=float, help="exit after this many seconds without a message (default: run until stopped)")
+    st.add_argument("--counts", action="store_true", help="print the stream's committed counts as JSON and exit")
+    st.set_defaults(func=cmd_stream)
+
+
+    ui = sub.add_parser("ui", help="start the local Airflow (scheduler, dag-processor, triggerer, api-server) until Ctrl-C")
+    ui.add_argument("--port", type=int, default=8080, help="the api-server's port (default 8080)")
+    ui.set_defaults(func=cmd_ui)
 
     rep = sub.add_parser("report", help="print the run report of a date")
     rep.add_argument("--date", type=_date, required=True)

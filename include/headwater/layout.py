@@ -4,6 +4,12 @@ Per logical date (``Layout(root, date)``): staging, curated, duplicates, quarant
 chunks, key claims and the run report, each partitioned as ``<area>/date=<YYYY-MM-DD>/<file key>.<ext>``.
 Shared by every date (``Layout(root)``): the ledger, the embedding cache, the
 vector store, alerts, the model registry and fine-tune exports and runs.
+
+The root is a local folder (``pathlib.Path``) or an object-storage URI (``s3://bucket/prefix``,
+``Settings.data_dir``); for a URI every path is a ``upath.UPath`` (universal_pathlib, the library
+Airflow's ``ObjectStoragePath`` is built on: https://github.com/fsspec/universal_pathlib), with
+the same names as on local disk. Endpoint and credentials come from the standard AWS variables
+(``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``, ...), which s3fs reads through botocore.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # A landing name made of these characters (starting with a letter or digit, at most 200 of them) is its own key.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
@@ -59,12 +66,52 @@ def path_safe(text: str) -> str:
     return _UNSAFE_RUN.sub("_", text.strip()).strip("._") or "unnamed"
 
 
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_uri(value: Any) -> bool:
+    """True for an object-storage URI (``s3://bucket/prefix``); a ``file://`` URI or a plain path is local."""
+    return isinstance(value, str) and bool(_URI.match(value)) and not value.startswith("file://")
+
+
+def data_root(value: Any) -> Any:
+    """The data root as a path object: a ``upath.UPath`` for an object-storage URI (``is_uri``) or a
+    UPath already, else a ``pathlib.Path`` (a ``file://`` URI becomes its local path)."""
+    if is_uri(value):
+        from upath import UPath
+
+        # No listings cache: another worker may add a file after this process listed its folder, and
+        # s3fs answers exists()/info() from the cached listing (checked here: False for a file another
+        # client wrote after the listing; https://filesystem-spec.readthedocs.io/en/latest/features.html#listings-caching,
+        # https://github.com/fsspec/s3fs/issues/424).
+        return UPath(value.rstrip("/"), use_listings_cache=False)
+    if getattr(value, "protocol", "") not in ("", "file", "local"):
+        return value
+    if isinstance(value, str) and value.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(value).path))
+    return Path(value)
+
+
 @dataclass(frozen=True)
 class Layout:
-    """Paths under the data root; the per-date ones need ``date`` (``YYYY-MM-DD``)."""
+    """Paths under the data root; the per-date ones need ``date`` (``YYYY-MM-DD``).
 
-    root: Path
+    ``root``: a local folder, or an object-storage URI / ``UPath`` (``data_root``); the paths are
+    then ``UPath``s, which ``headwater.storage`` reads and writes.
+    """
+
+    root: Any
     date: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", data_root(self.root))
+
+    @property
+    def remote(self) -> bool:
+        """True when the root is on object storage (its paths are UPaths, not local files)."""
+        return not isinstance(self.root, Path)
 
     def on(self, date: str) -> Layout:
         """The same root for another logical date."""
@@ -108,6 +155,10 @@ class Layout:
     def report(self) -> Path:
         return self._part("reports") / "run_report.json"
 
+    def report_dates(self) -> list[str]:
+        """Every date that has a run report (``YYYY-MM-DD``), oldest first (a directory listing)."""
+        return sorted(p.parent.name.removeprefix("date=") for p in (self.root / "reports").glob("date=*/run_report.json"))
+
     def embed_progress(self, key: str) -> Path:
         """The embed stage's latest progress for one file (``headwater.embed.progress``), read by ``headwater run``'s bar."""
         return self._part("progress") / f"{key}.embed.json"
@@ -137,7 +188,7 @@ class Layout:
 
     def tables(self, area: str) -> list[Path]:
         """Every date's Parquet tables of ``area`` (``curated``, ``chunks``...), oldest date first."""
-        return sorted((self.root / area).glob("date=*/*.parquet"))
+        return sorted((self.root / area).glob("date=*/*.parquet"), key=str)
 
     def table_keys(self, area: str) -> list[tuple[str, str]]:
         """``(date, file key)`` of every table of ``area``, in ``tables`` order (a directory listing, nothing read)."""
@@ -163,6 +214,14 @@ class Layout:
     @property
     def alerts(self) -> Path:
         return self.root / "alerts" / "alerts.jsonl"
+
+    def alert_event(self, event_id: str) -> Path:
+        """One alert event on object storage, which cannot append to ``alerts`` (JSON lines, one line)."""
+        return self.root / "alerts" / "events" / f"{event_id}.jsonl"
+
+    def alert_events(self) -> list[Path]:
+        """Every ``alert_event``, in no particular order."""
+        return list((self.root / "alerts" / "events").glob("*.jsonl"))
 
     @property
     def models(self) -> Path:

@@ -7,6 +7,7 @@ in the environment) win, so any of them can point elsewhere.
 
 from __future__ import annotations
 
+import configparser
 import os
 from pathlib import Path
 
@@ -42,3 +43,30 @@ def local_env(project: Path | None = None, home: Path | None = None) -> dict[str
 
 def apply(env: dict[str, str]) -> None:
     os.environ.update(env)
+
+
+def write_airflow_cfg(env: dict[str, str]) -> Path:
+    """Write the ``AIRFLOW__<SECTION>__<KEY>`` values of ``env`` into ``$AIRFLOW_HOME/airflow.cfg`` and return its path.
+
+    Airflow generates that file with defaults under its home (dags and plugins folders inside
+    ``AIRFLOW_HOME``), which is wrong for this project; with the values written there, an
+    ``airflow`` command started with only ``AIRFLOW_HOME`` set finds the project's DAGs, plugins,
+    database and logs. Other keys of an existing file (e.g. the generated ``jwt_secret``) are kept;
+    its comments are not (``configparser`` drops them).
+    """
+    path = Path(env["AIRFLOW_HOME"]) / "airflow.cfg"
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.optionxform = str  # keep keys as written
+    if path.exists():
+        cfg.read(path, encoding="utf-8")
+    for name, value in sorted(env.items()):
+        parts = name.split("__")
+        if len(parts) == 3 and parts[0] == "AIRFLOW" and parts[1] and parts[2]:
+            section, key = parts[1].lower(), parts[2].lower()
+            if not cfg.has_section(section):
+                cfg.add_section(section)
+            cfg.set(section, key, value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        cfg.write(fh)
+    return path

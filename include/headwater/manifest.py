@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from headwater.config.settings import Settings
 from headwater.discovery import compression_of, split_member
 from headwater.layout import Layout, file_key
-from headwater.storage import read_json, write_json
+from headwater.storage import is_remote, read_json, write_json
 
 StageFn = TypeVar("StageFn", bound=Callable[..., Any])
 
@@ -89,14 +89,19 @@ def claim_key(settings: Settings, ref: FileRef) -> None:
     """Make ``ref`` the owner of its output key on its date, or raise KeyCollision when another landing file owns it.
 
     The claim (``Layout.key_claim``, holding the owner's source) is created atomically and never
-    overwritten, so of two files racing for one key exactly one wins. It lives on the data root's
+    overwritten, so of two files racing for one key exactly one wins (on object storage: a PUT with
+    ``If-None-Match: *``, s3fs ``pipe_file(mode="create")``,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html). It lives on the data root's
     filesystem, next to the outputs: names that only that filesystem confuses (``Orders.csv`` and
     ``orders.csv`` on a case-insensitive volume) collide here too, before any output is written.
     """
     path = layout(settings, ref.date).key_claim(ref.key)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _create_once(path, ref.source + "\n")
+        if is_remote(path):  # one conditional PUT (If-None-Match: *): of two racing creators one gets FileExistsError
+            path.fs.pipe_file(path.path, (ref.source + "\n").encode("utf-8"), mode="create")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_once(path, ref.source + "\n")
     except FileExistsError:
         owner = path.read_text(encoding="utf-8").strip()
         if owner != ref.source:

@@ -8,18 +8,21 @@ that failed, or that never finished ingest is listed in ``failed`` and fails the
 read or clean left warnings (the manifest's ``read_warnings`` and ``clean_warnings``, e.g. a header
 taken without evidence, a declared type most values fail) keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
 landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons.
+A date whose landing folder held nothing (no file processed, none skipped) is flagged
+``no_landing_files: true``; ``written_at`` (UTC, ISO 8601) says when the report was written, so a
+freshness check can tell "checked, nothing came" from "not checked yet".
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 
 from headwater.config.settings import Settings
 from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
-from headwater.storage import read_json, write_json
+from headwater.storage import parquet_rows, read_json, write_json
 
 
 def report(
@@ -67,6 +70,8 @@ def report(
     result = {
         "date": date,
         "run_id": run_id,
+        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "no_landing_files": not names and not skipped,
         "files": [
             summary(f) | {"accounted": f["accounted"], "structural_lines": structural_total(f), "warnings": file_warnings(f)}
             for f in files
@@ -130,7 +135,7 @@ def accounting_error(manifest: dict[str, Any], ref: FileRef, curated: Path) -> s
                 f"{structural} structural lines = {rows_read + structural}: a record is unaccounted for"
             )
     if manifest.get("status") == OK and curated.exists():
-        held = pq.ParquetFile(curated).metadata.num_rows
+        held = parquet_rows(curated)
         if held != int(manifest.get("curated") or 0):
             return f"{ref.source}: the curated table holds {held} rows, the manifest says {manifest.get('curated')} — overwritten by another file?"
     return None
@@ -143,6 +148,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"{'quar':>5} {'chunks':>6} {'vectors':>7} {'warn':>4}"
     )
     lines = [f"Headwater run {report['date']}", head, "-" * len(head)]
+    if report.get("no_landing_files"):
+        lines.insert(1, f"NO LANDING FILES for {report['date']}: nothing was ingested")
     for f in report["files"]:
         lines.append(
             f"{f['file'][:26]:<26} {f['status']:<11} {(f.get('action') or '-'):<9} {f.get('records') or 0:>7} "

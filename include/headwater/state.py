@@ -24,10 +24,11 @@ and https://docs.sqlalchemy.org/en/21/dialects/sqlite.html#insert-on-conflict-up
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
@@ -124,3 +125,25 @@ def upsert(bind: Engine, table: Table, keys: Sequence[str]):  # noqa: ANN201 - t
     return insert.on_conflict_do_update(
         index_elements=list(keys), set_={c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
     )
+
+
+@contextmanager
+def advisory_lock(where: str, name: str) -> Iterator[None]:
+    """Hold PostgreSQL's session-level advisory lock ``pg_advisory_lock(hashtext(name))`` for the block.
+
+    ``where``: a PostgreSQL URL (``url_of``). Every process (on any machine) that asks for the same
+    ``name`` on the same database waits until the holder leaves its block; the lock belongs to one
+    pooled connection, kept checked out for the block, so a process that dies releases it with its
+    connection. ``hashtext`` maps the name to 32 bits: two names that collide only wait for each
+    other. Source: https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS
+    Raises ValueError when ``where`` is not PostgreSQL (SQLite has no advisory locks).
+    """
+    bind = engine(where)
+    if bind.dialect.name != "postgresql":
+        raise ValueError(f"{url_of(where).render_as_string(hide_password=True)}: advisory locks need PostgreSQL")
+    with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), {"name": name})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), {"name": name})

@@ -1,4 +1,13 @@
-"""Atomic local writes: readers see the old file or the new one, never half of one."""
+"""Atomic writes under the data root: readers see the old file or the new one, never half of one.
+
+A path is a local ``pathlib.Path``, or a ``upath.UPath`` on object storage (``s3://bucket/prefix/...``,
+what ``headwater.layout.Layout`` gives under an object-storage data root). Every writer here writes a
+local file first, then publishes it in one step: a rename (``os.replace``) on local disk, one PUT
+(``fs.put_file``) on object storage, where an object becomes visible only once its upload is complete
+(https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html#ConsistencyModel). The readers
+(``read_json``, ``read_jsonl``, ``parquet_batches``, ``parquet_schema``, ``parquet_rows``,
+``read_parquet``) take either kind of path.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +20,47 @@ from pathlib import Path
 from typing import Any
 
 
+def is_remote(path: Any) -> bool:
+    """True for a path on object storage (a ``upath.UPath`` whose protocol is not the local file system)."""
+    return getattr(path, "protocol", "") not in ("", "file", "local")
+
+
+def as_path(path: Any) -> Any:
+    """``path`` as a path object: a remote ``UPath`` as it is (``pathlib.Path(upath)`` would make it local), anything else a ``Path``."""
+    return path if is_remote(path) else Path(path)
+
+
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary sibling of ``target``; rename it over ``target`` only if the block succeeds."""
+def readable(path: Any) -> Iterator[Any]:
+    """What pyarrow and pandas read ``path`` from: a local path as it is, a remote one as an open binary file."""
+    if not is_remote(path):
+        yield path
+        return
+    with path.open("rb") as fh:
+        yield fh
+
+
+@contextmanager
+def atomic_path(target: Any) -> Iterator[Path]:
+    """Yield a local temporary file name; publish it as ``target`` only if the block succeeds.
+
+    Local ``target``: the temporary file is a sibling, renamed over ``target`` (``os.replace``).
+    Remote ``target`` (``is_remote``): the temporary file is in a fresh local temporary folder, uploaded
+    with one PUT (``fs.put_file``), so readers see the old object or the complete new one. The block
+    must create the file. Raises what writing or publishing raises; ``target`` is then as it was.
+    """
+    if is_remote(target):
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="headwater-put-"))
+        try:
+            tmp = folder / target.name
+            yield tmp
+            target.fs.put_file(str(tmp), target.path)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # Temp files left by a writer that was killed (SIGKILL, OOM) are garbage: one task owns a target.
@@ -41,8 +88,9 @@ def write_json(target: Path, obj: Any) -> None:
 
 
 def read_json(path: Path, default: Any = None) -> Any:
+    """The JSON value in ``path`` (local or remote), or ``default`` when it does not exist."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(as_path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return default
 
@@ -57,15 +105,40 @@ def write_jsonl(target: Path, rows: "Iterable[dict[str, Any]]") -> None:
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """The JSON objects of a JSON-lines file (none when it does not exist)."""
-    if not Path(path).exists():
+    path = as_path(path)
+    if not path.exists():
         return []
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def write_parquet(target: Path, df: "Any") -> None:
     """Write a DataFrame as Parquet atomically (no index; deterministic column order)."""
     with atomic_path(target) as tmp:
         df.to_parquet(tmp, index=False)
+
+
+def read_parquet(path: Any, columns: "list[str] | None" = None) -> "Any":
+    """``pandas.read_parquet`` of a local or remote ``path`` (only ``columns``, default all)."""
+    import pandas as pd
+
+    with readable(path) as source:
+        return pd.read_parquet(source, columns=columns)
+
+
+def parquet_schema(path: Any) -> "Any":
+    """The ``pyarrow.Schema`` of a local or remote Parquet file (its footer only)."""
+    import pyarrow.parquet as pq
+
+    with readable(path) as source:
+        return pq.read_schema(source)
+
+
+def parquet_rows(path: Any) -> int:
+    """The rows of a local or remote Parquet file, from its footer."""
+    import pyarrow.parquet as pq
+
+    with readable(path) as source:
+        return pq.ParquetFile(source).metadata.num_rows
 
 
 def _merged_order(orders: list[list[str]]) -> list[str]:
@@ -88,15 +161,20 @@ class ParquetParts:
     simply renamed, so small files come out exactly as ``write_parquet`` writes them.
     """
 
-    def __init__(self, target: Path) -> None:
-        self.target = Path(target)
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        import shutil
+    def __init__(self, target: Any) -> None:
+        self.target = as_path(target)
+        if is_remote(self.target):  # the parts stay local; only the committed file is uploaded
+            import tempfile
 
-        for stale in self.target.parent.glob(f".{self.target.name}.parts-*"):  # left by a killed writer
-            shutil.rmtree(stale, ignore_errors=True)
-        self._dir = self.target.with_name(f".{self.target.name}.parts-{uuid.uuid4().hex[:8]}")
-        self._dir.mkdir()
+            self._dir = Path(tempfile.mkdtemp(prefix="headwater-parts-"))
+        else:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            import shutil
+
+            for stale in self.target.parent.glob(f".{self.target.name}.parts-*"):  # left by a killed writer
+                shutil.rmtree(stale, ignore_errors=True)
+            self._dir = self.target.with_name(f".{self.target.name}.parts-{uuid.uuid4().hex[:8]}")
+            self._dir.mkdir()
         self.parts: list[Path] = []
         self.rows = 0
         self.schema: Any = None  # the committed file's Arrow schema (pandas metadata included), set by commit()
@@ -163,12 +241,13 @@ def parquet_batches(path: Path, columns: "list[str] | None" = None, batch_rows: 
     https://github.com/apache/arrow/pull/6744); measured here on a 1M-row file, Arrow's
     allocations grew from 53 to 166 MB with it and stayed at 40 MB without. A batch keeps the
     file's schema metadata, so ``pyarrow.Table.from_batches([batch]).to_pandas()`` gives the
-    dtypes ``pandas.read_parquet`` gives. A file with no rows yields no batch. Raises
+    dtypes ``pandas.read_parquet`` gives. A file with no rows yields no batch. ``path`` may be
+    remote (``is_remote``): it is then read through one open file object. Raises
     FileNotFoundError when ``path`` does not exist.
     """
     import pyarrow.parquet as pq
 
-    with pq.ParquetFile(path, pre_buffer=False) as parquet:
+    with readable(path) as source, pq.ParquetFile(source, pre_buffer=False) as parquet:
         yield from parquet.iter_batches(batch_size=batch_rows, columns=columns, use_threads=False)
 
 

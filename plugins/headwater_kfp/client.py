@@ -128,6 +128,20 @@ def load_pipeline_package(path: str | Path) -> dict[str, Any]:
     return {"pipeline_spec": docs[0], "platform_spec": platform} if platform else docs[0]
 
 
+def with_caching(pipeline_spec: dict[str, Any], enabled: bool) -> dict[str, Any]:
+    """A copy of ``pipeline_spec`` (as ``load_pipeline_package`` returns it) whose every root-DAG task has
+    ``cachingOptions.enableCache = enabled``: what ``kfp.Client.create_run_from_pipeline_package(enable_caching=...)``
+    does before it submits (kfp 2.17, ``kfp/client/client.py`` ``_override_caching_options``). The compiled
+    YAML caches every step; a forced retrain must not be answered from the cache."""
+    import copy
+
+    out = copy.deepcopy(pipeline_spec)
+    spec = out.get("pipeline_spec", out)
+    for task in spec.get("root", {}).get("dag", {}).get("tasks", {}).values():
+        task.setdefault("cachingOptions", {})["enableCache"] = enabled
+    return out
+
+
 def declared_parameters(pipeline_spec: dict[str, Any]) -> set[str]:
     spec = pipeline_spec.get("pipeline_spec", pipeline_spec)
     return set(spec.get("root", {}).get("inputDefinitions", {}).get("parameters", {}))

@@ -20,7 +20,15 @@ from typing import Any
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
-from headwater_kfp.client import KfpApiError, KfpConfig, KfpRestClient, build_run_body, load_pipeline_package, run_outcome
+from headwater_kfp.client import (
+    KfpApiError,
+    KfpConfig,
+    KfpRestClient,
+    build_run_body,
+    load_pipeline_package,
+    run_outcome,
+    with_caching,
+)
 from headwater_kfp.hook import KubeflowPipelinesHook
 from headwater_kfp.links import RUN_URL_KEY, KubeflowRunLink
 from headwater_kfp.trigger import MAX_TRANSIENT_ERRORS, KubeflowRunTrigger, run_event, settled_event
@@ -44,6 +52,16 @@ def stage_examples(local_path: str, prefix: str) -> str:
     return f"{_without_conn_id(prefix.rstrip('/'))}/{source.name}"
 
 
+def _as_bool(value: bool | str, name: str) -> bool:
+    """``value`` as a bool: a bool as is, the strings True/False (any case) as the bool they name; ValueError otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in ("true", "false"):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return text == "true"
+
+
 class KubeflowPipelineOperator(BaseOperator):
     """Submit a compiled KFP pipeline and wait for it; or run it locally with kfp.local.
 
@@ -58,12 +76,15 @@ class KubeflowPipelineOperator(BaseOperator):
     :param poll_interval: seconds between run status checks.
     :param run_timeout: how long the run may take (either mode); on expiry the KFP run is terminated
         (``terminate_on_timeout``) or the local process killed, and the task fails.
+    :param enable_caching: KFP mode: let KFP answer steps from its cache (the compiled YAML caches every step).
+        False turns caching off for every step of this run. Templated: a string "True"/"False" (e.g.
+        ``"{{ not params.force }}"``) is read as the boolean it names; anything else raises ValueError.
 
     Returns (XCom): local mode, run_local's summary.json plus ``mode``; KFP mode, ``mode``, ``kfp``
     (run id, URL, state) and the submitted ``parameters``.
     """
 
-    template_fields: Sequence[str] = ("pipeline_package", "arguments", "run_name", "experiment_id", "local_out_dir")
+    template_fields: Sequence[str] = ("pipeline_package", "arguments", "run_name", "experiment_id", "local_out_dir", "enable_caching")
     template_fields_renderers = {"arguments": "json"}
     operator_extra_links = (KubeflowRunLink(),)
     ui_color = "#d9ecff"
@@ -82,6 +103,7 @@ class KubeflowPipelineOperator(BaseOperator):
         poll_interval: float = 30.0,
         run_timeout: timedelta | float = timedelta(hours=12),
         terminate_on_timeout: bool = True,
+        enable_caching: bool | str = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -96,6 +118,7 @@ class KubeflowPipelineOperator(BaseOperator):
         self.poll_interval = poll_interval
         self.run_timeout_s = run_timeout.total_seconds() if isinstance(run_timeout, timedelta) else float(run_timeout)
         self.terminate_on_timeout = terminate_on_timeout
+        self.enable_caching = enable_caching
         self._local_process = None
         self._remote_run: tuple[KfpRestClient, str] | None = None
 
@@ -167,7 +190,7 @@ class KubeflowPipelineOperator(BaseOperator):
             arguments["examples_uri"] = stage_examples(str(arguments["examples_uri"]), config.examples_uri_prefix)
             self.log.info("staged the examples for the cluster at %s", arguments["examples_uri"])
         try:
-            spec = load_pipeline_package(self.pipeline_package)
+            spec = with_caching(load_pipeline_package(self.pipeline_package), _as_bool(self.enable_caching, "enable_caching"))
             body = build_run_body(spec, arguments, config=config, experiment_id=self.experiment_id,
                                   display_name=self.run_name or f"{self.dag_id} {context['run_id']}")
         except (FileNotFoundError, ValueError) as exc:

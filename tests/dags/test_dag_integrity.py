@@ -49,6 +49,7 @@ def test_ingest_dag_shape(dagbag) -> None:
     assert [o.name for o in dag.task_dict["report"].outlets] == ["headwater-curated"]
     assert dag.max_active_runs == 2
     assert dag.task_dict["index_file.embed"].max_active_tis_per_dagrun == 2
+    assert dag.task_dict["index_file.embed"].queue == "default"  # HEADWATER_EMBED_QUEUE (the chart's GPU worker: "gpu")
     assert dag.task_dict["link"].trigger_rule == "all_done"
     assert dag.task_dict["link"].max_active_tis_per_dag == 1  # link steps of two runs never overlap
     assert set(dag.params) == {"force", "dry_run", "file_glob", "date_from", "date_to"}

@@ -62,6 +62,13 @@ def test_dag_shape(dag) -> None:
     assert dag.max_active_runs == 1
 
 
+@pytest.mark.parametrize(("force", "caching"), [(True, "False"), (False, "True")])
+def test_a_forced_finetune_turns_kfp_caching_off(dag, force, caching) -> None:
+    finetune = dag.task_dict["finetune"]
+    assert "enable_caching" in finetune.template_fields
+    assert dag.get_template_env().from_string(finetune.enable_caching).render(params={"force": force}) == caching
+
+
 def test_too_few_new_examples_skip_the_finetune(dag, data_dir) -> None:
     from headwater.finetune.registry import ModelRegistry
 

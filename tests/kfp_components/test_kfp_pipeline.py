@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from kfp_components import TRAIN_IMAGE
@@ -43,9 +44,32 @@ def test_gpu_steps_request_a_gpu_and_are_placed_on_gpu_nodes():
         assert k8s[name]["emptyDirMounts"] == [
             {"medium": "Memory", "mountPath": "/dev/shm", "sizeLimit": GPU_PLACEMENT.shm_size, "volumeName": "dshm"}
         ]
+    tasks = pipeline_spec["root"]["dag"]["tasks"]
+    for name in ("qlora-finetune", "quantized-eval"):
+        assert tasks[name]["retryPolicy"] == {"backoffDuration": "120s", "backoffFactor": 2.0, "backoffMaxDuration": "86400s", "maxRetryCount": 3}
+    assert [name for name, task in tasks.items() if "retryPolicy" in task] == ["qlora-finetune", "quantized-eval"]
     for name in ("exec-build-or-load-base-model", "exec-prepare-dataset"):
         assert "resources" not in executors[name]["container"]
         assert set(k8s[name]) == {"pvcMount"}
+
+
+def test_placement_comes_from_the_values_file(tmp_path):
+    from kfp_components.pipeline import PLACEMENT_FILE, GpuPlacement
+
+    assert GpuPlacement.load(PLACEMENT_FILE) == GPU_PLACEMENT
+    text = PLACEMENT_FILE.read_text(encoding="utf-8").replace("gpusPerTask: 1", "gpusPerTask: 2").replace("retries: 3", "retries: 5")
+    (tmp_path / "a100.yaml").write_text(text, encoding="utf-8")
+    other = GpuPlacement.load(tmp_path / "a100.yaml")
+    assert (other.gpus_per_task, other.retries, other.node_selector) == (2, 5, {"nvidia.com/gpu.present": "true"})
+    (tmp_path / "typo.yaml").write_text(text.replace("retries:", "retrys:"), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"typo.yaml: keys must be .*missing \['retries'\], unknown \['retrys'\]"):
+        GpuPlacement.load(tmp_path / "typo.yaml")
+
+
+def test_the_image_is_registry_qualified():
+    from kfp_components import DEFAULT_TRAIN_IMAGE
+
+    assert TRAIN_IMAGE == DEFAULT_TRAIN_IMAGE and TRAIN_IMAGE.split("/")[0] == "registry.example.com"
 
 
 def test_every_step_mounts_the_model_cache_pvc_from_a_parameter():

@@ -91,6 +91,31 @@ def test_submits_inline_spec_with_token_and_waits_for_success(kfp, conn_id) -> N
                       "parameters": {"examples_uri": ARGUMENTS["examples_uri"], "lora_r": 8, "lora_alpha": 16}}
 
 
+def _caching(body: dict[str, Any]) -> dict[str, bool]:
+    tasks = body["pipeline_spec"]["pipeline_spec"]["root"]["dag"]["tasks"]
+    return {name: task["cachingOptions"]["enableCache"] for name, task in tasks.items()}
+
+
+STEPS = ["build-or-load-base-model", "importer", "prepare-dataset", "qlora-finetune", "quantized-eval"]
+
+
+@pytest.mark.parametrize(("enable_caching", "expected"), [(True, True), (False, False), ("False", False), ("true", True)])
+def test_caching_of_every_step_follows_enable_caching(kfp, conn_id, enable_caching, expected) -> None:
+    make_operator(conn_id, enable_caching=enable_caching).execute(context())
+    assert _caching(kfp.state.requests[0]["body"]) == dict.fromkeys(STEPS, expected)
+
+
+def test_caching_default_keeps_the_compiled_cache_settings(kfp, conn_id) -> None:
+    make_operator(conn_id).execute(context())
+    assert _caching(kfp.state.requests[0]["body"]) == dict.fromkeys(STEPS, True)
+
+
+def test_an_unreadable_enable_caching_fails_without_submitting(kfp, conn_id) -> None:
+    with pytest.raises(AirflowFailException, match=r"enable_caching must be True or False, got 'maybe'"):
+        make_operator(conn_id, enable_caching="maybe").execute(context())
+    assert kfp.state.requests == []
+
+
 def test_failed_run_fails_the_task_with_kfps_message(kfp, conn_id) -> None:
     kfp.state.states = ["RUNNING", "FAILED"]
     kfp.state.error_message = "task 'qlora-finetune' failed: CUDA out of memory"

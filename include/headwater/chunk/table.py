@@ -31,7 +31,7 @@ from headwater.clean.steps.base import LINE, ROW_ID, SOURCE
 from headwater.clean.text import TextStats
 from headwater.config.chunking import SECTION, ChunkingOptions, ColumnChunking
 from headwater.config.text import TextColumnRule
-from headwater.storage import parquet_batches
+from headwater.storage import parquet_batches, parquet_schema
 
 Record = dict[str, object]  # one chunk row (headwater.chunk.windows.chunk_record)
 
@@ -76,9 +76,7 @@ class ParquetSource:
     columns: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        import pyarrow.parquet as pq
-
-        self.columns = list(pq.read_schema(self.path).names)
+        self.columns = list(parquet_schema(self.path).names)
 
     def batches(self, columns: list[str]) -> Iterator[pd.DataFrame]:
         for batch in parquet_batches(self.path, columns, self.batch_rows):

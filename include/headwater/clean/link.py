@@ -44,7 +44,7 @@ from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig, load_sources
 from headwater.layout import Layout
 from headwater.manifest import EMPTY, OK, FileRef, check_owner, layout
-from headwater.storage import atomic_path, read_json, write_json
+from headwater.storage import atomic_path, read_json, read_parquet, write_json
 
 CROSS = "cross_file_"
 EXACT_BLOCK_CAP = 10_000  # rows sharing one content key compared with its first 10,000 only
@@ -76,9 +76,9 @@ def _cleaned(lay: Layout, name: str) -> dict[str, Any] | None:
 
 def _own_rows(lay: Layout, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the file's clean result: curated rows plus rows a link run moved away, by line; its within-file duplicates)."""
-    curated = pd.read_parquet(lay.curated(key))
+    curated = read_parquet(lay.curated(key))
     path = lay.duplicates(key)
-    dups = pd.read_parquet(path) if path.exists() else pd.DataFrame()
+    dups = read_parquet(path) if path.exists() else pd.DataFrame()
     if len(dups) and DEDUP_JOB in dups.columns:
         moved = dups[DEDUP_JOB].astype(str).str.startswith(CROSS)
         back = dups[moved].drop(columns=[c for c in DEDUP_COLUMNS if c in dups.columns])
@@ -105,7 +105,7 @@ def _history(settings: Settings, date: str, group: tuple[str, str], days: int) -
         manifest = read_json(lay.manifest(key))
         if manifest and manifest.get("status") == OK and group_key(manifest) == group:
             found.append((day, manifest.get("file", key), lay.curated(key)))
-    return [pd.read_parquet(path) for _, _, path in sorted(found)]
+    return [read_parquet(path) for _, _, path in sorted(found, key=lambda item: (item[0], item[1], str(item[2])))]
 
 
 def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: SourceConfig) -> tuple[pd.DataFrame, list[Matches | None]]:

@@ -25,7 +25,7 @@ from headwater.clean.dedup.pairs import cluster_roots
 from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, IMPUTED_SUFFIX, RAW_SUFFIX, ROW_ID
 from headwater.layout import Layout
 from headwater.manifest import FileRef
-from headwater.storage import ParquetParts
+from headwater.storage import ParquetParts, as_path, atomic_path, is_remote
 
 
 def ingest_quarantine(manifest: dict[str, Any], path: Path) -> tuple[int, int]:
@@ -38,8 +38,9 @@ def ingest_quarantine(manifest: dict[str, Any], path: Path) -> tuple[int, int]:
     if "ingest_quarantine_bytes" in manifest:
         return int(manifest["ingest_quarantined"]), int(manifest["ingest_quarantine_bytes"])
     rows = size = 0
-    if Path(path).exists():
-        with open(path, "rb") as fh:
+    path = as_path(path)
+    if path.exists():
+        with path.open("rb") as fh:
             for line in fh:
                 if not line.strip() or json.loads(line).get("stage") != "ingest":
                     break
@@ -55,15 +56,24 @@ class QuarantineAppend:
     never duplicates rows and ingest's rows are never read back. ``abort`` leaves the file as it was.
     Raises RuntimeError (on opening, and again at ``commit``) when the file is shorter than ``keep``:
     it changed after ingest wrote it, and only a new ingest run makes it whole again.
+
+    On object storage (``is_remote``), which cannot append, the rows wait in a local temporary file
+    and ``commit`` publishes, in one PUT (``storage.atomic_path``), the file's first ``keep`` bytes
+    followed by them.
     """
 
     def __init__(self, path: Path, keep: int, source: str) -> None:
-        self.path, self.keep, self.source, self.rows = Path(path), keep, source, 0
+        self.path, self.keep, self.source, self.rows = as_path(path), keep, source, 0
         self._check(self.path.stat().st_size if self.path.exists() else 0)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self.path.parent.glob(f".{self.path.name}.clean-*"):  # left by a killed attempt
-            stale.unlink(missing_ok=True)
-        self._tmp = self.path.with_name(f".{self.path.name}.clean-{uuid.uuid4().hex[:8]}")
+        if is_remote(self.path):
+            import tempfile
+
+            self._tmp = Path(tempfile.mkdtemp(prefix="headwater-quarantine-")) / self.path.name
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for stale in self.path.parent.glob(f".{self.path.name}.clean-*"):  # left by a killed attempt
+                stale.unlink(missing_ok=True)
+            self._tmp = self.path.with_name(f".{self.path.name}.clean-{uuid.uuid4().hex[:8]}")
         self._fh = open(self._tmp, "wb")  # noqa: SIM115 - held open while the batches run; closed by commit/abort
 
     def add(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -75,6 +85,9 @@ class QuarantineAppend:
 
     def commit(self) -> None:
         self._fh.close()
+        if is_remote(self.path):
+            self._commit_remote()
+            return
         try:
             with open(self.path, "ab+") as out:  # "a": every write lands at the end, after the cut
                 self._check(out.seek(0, os.SEEK_END))
@@ -86,9 +99,25 @@ class QuarantineAppend:
         finally:
             self._tmp.unlink(missing_ok=True)
 
+    def _commit_remote(self) -> None:
+        try:
+            with atomic_path(self.path) as local, open(local, "wb") as out:
+                if self.keep:
+                    with self.path.open("rb") as current:
+                        head = current.read(self.keep)
+                    self._check(len(head))
+                    out.write(head)
+                with open(self._tmp, "rb") as rows:
+                    shutil.copyfileobj(rows, out)
+        finally:
+            shutil.rmtree(self._tmp.parent, ignore_errors=True)
+
     def abort(self) -> None:
         self._fh.close()
-        self._tmp.unlink(missing_ok=True)
+        if is_remote(self.path):
+            shutil.rmtree(self._tmp.parent, ignore_errors=True)
+        else:
+            self._tmp.unlink(missing_ok=True)
 
     def _check(self, size: int) -> None:
         if size < self.keep:

@@ -22,6 +22,7 @@ from headwater.clean.steps.drop_empty_rows import DropEmptyRows
 from headwater.clean.steps.impute import Impute
 from headwater.clean.steps.normalize_text import NormalizeText
 from headwater.clean.steps.null_spellings import NullSpellings
+from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.clean.steps.validate import ValidateSchema
 from headwater.config.source import SourceConfig
 
@@ -36,6 +37,7 @@ def build_steps(config: SourceConfig | None = None, delimiter: str | None = None
         NormalizeText(config.text),  # so that values differing only in markup/whitespace compare equal
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
         CoerceTypes(config.declared_types, config.types, config.identifiers, config.column_formats, delimiter),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
+        SummaryRows(),  # a "Total" row whose numbers sum the rows above is a summary, not a record (quarantined, kept)
         DropEmptyRows(),  # blank records are counted but not curated
         ExactDuplicates(config.dedup),  # same normalized values in every column twice is one record
         NearDuplicateText(config.dedup, config.declared_types),  # a re-exported document with whitespace or a word changed is one document (MinHash LSH)

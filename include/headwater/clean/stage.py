@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pyarrow.parquet as pq
 
 from headwater.clean.outputs import CleanOutputs, ingest_quarantine
 from headwater.clean.pipeline import build_steps
@@ -20,6 +19,7 @@ from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
+from headwater.storage import parquet_batches
 
 
 @records_failure("clean")
@@ -36,7 +36,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     manifest = load_manifest(settings, ref)
     config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
     steps = build_steps(config, manifest.get("delimiter"))
-    batches = pq.ParquetFile(lay.staging(ref.key)).iter_batches(batch_size=settings.batch_rows)  # the one read of staging
+    batches = parquet_batches(lay.staging(ref.key), None, settings.batch_rows)  # the one read of staging
     outputs = CleanOutputs(lay, ref, ingest_quarantine(manifest, lay.quarantine_rows(ref.key)))
     run = run_file(Staging(batches, manifest["header"], ref.source, config), steps, outputs, lay, spill=lay.staging(ref.key))
     coercer = next((st for st in steps if isinstance(st, CoerceTypes)), None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -89,9 +90,11 @@ class Settings(BaseSettings):
         description="Landing zone root (file://, s3://conn_id@bucket/prefix, ...); drops live under <root>/<YYYY-MM-DD>/*.csv.",
         json_schema_extra=_group("paths", "<home>/landing"),
     )
-    data_dir: Path | None = Field(
+    data_dir: Path | str | None = Field(
         default=None,
-        description="Curated, quarantine, chunks, vectors and state (ledger, caches, models).",
+        description="Curated, quarantine, chunks, vectors and state (ledger, caches, models): a local folder, or an "
+        "object-storage URI s3://bucket/prefix (endpoint and credentials from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, "
+        "AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION; needs HEADWATER_STATE_URL).",
         json_schema_extra=_group("paths", "<home>/data"),
     )
     config_dir: Path | None = Field(
@@ -119,6 +122,11 @@ class Settings(BaseSettings):
         description="Rows per batch in every stage (ingest, clean, chunk, embed): memory stays at about one batch.",
         json_schema_extra=_group("processing"),
     )
+    stream_redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="Redis server of the event streams (headwater stream): redis://[:password@]host:port/db.",
+        json_schema_extra=_group("processing"),
+    )
     vector_table: str | None = Field(
         default=None,
         description="LanceDB table holding chunk vectors; one table never mixes vectors of two models or backends.",
@@ -131,6 +139,12 @@ class Settings(BaseSettings):
         "own vectors, cache entries and default table.",
         json_schema_extra=_group("processing"),
     )
+    embedding_device: Literal["cpu", "cuda", "auto"] = Field(
+        default="cpu",
+        description="Device of the torch embedding backend: cpu, cuda, or auto (cuda when torch sees a GPU: the chart's GPU worker "
+        "sets it). Vectors from a GPU can differ from CPU ones in the last float digits; ids and the cache key do not change.",
+        json_schema_extra=_group("processing"),
+    )
     embed_threads: int | None = Field(
         default=None, ge=1,
         description="Threads of the embedding model in each task (torch intra-op or onnxruntime intra-op).",
@@ -139,7 +153,7 @@ class Settings(BaseSettings):
     embedding_export_dir: Path | None = Field(
         default=None,
         description="Folder of local model exports (the ONNX backends' models), made once under a lock and shared by tasks.",
-        json_schema_extra=_group("processing", "<data_dir>/embedding_exports"),
+        json_schema_extra=_group("processing", "<data_dir>/embedding_exports; <home>/embedding_exports when data_dir is a URI"),
     )
     embed_progress_seconds: float = Field(
         default=10.0, gt=0, description="Seconds between embedding progress lines in the task log (texts done, texts/s, ETA).",
@@ -150,6 +164,11 @@ class Settings(BaseSettings):
     max_active_runs: int = Field(default=2, ge=1, description="headwater_ingest: DAG runs at once (catch-up and backfills).", json_schema_extra=_group("scheduling"))
     max_active_tasks: int = Field(default=8, ge=1, description="headwater_ingest: task instances at once per run.", json_schema_extra=_group("scheduling"))
     embed_concurrency: int = Field(default=2, ge=1, description="headwater_ingest: embed tasks at once per run (each loads the model).", json_schema_extra=_group("scheduling"))
+    embed_queue: str = Field(
+        default="default",
+        description="headwater_ingest: Celery queue of the embed tasks (the chart's GPU worker serves 'gpu'; other executors ignore it).",
+        json_schema_extra=_group("scheduling"),
+    )
     pool: str = Field(default="default_pool", description="Airflow pool of the headwater_ingest tasks.", json_schema_extra=_group("scheduling"))
     curated_asset_uri: str = Field(
         default="file:///headwater/curated",
@@ -207,7 +226,13 @@ class Settings(BaseSettings):
             "home": self.home.expanduser().resolve(),
         }
         home, project = resolved["home"], resolved["project_dir"]
-        resolved["data_dir"] = (self.data_dir.expanduser().resolve() if self.data_dir else home / "data")
+        resolved["data_dir"] = _data_dir(self.data_dir, home)
+        if isinstance(resolved["data_dir"], str) and not self.state_url:
+            raise ValueError(
+                f"HEADWATER_DATA_DIR={resolved['data_dir']!r} is on object storage, where the ledger and the embedding "
+                "cache cannot live (SQLite needs a local file): set HEADWATER_STATE_URL to a PostgreSQL database, "
+                "e.g. postgresql+psycopg://user:password@host:5432/headwater"
+            )
         resolved["config_dir"] = (self.config_dir.expanduser().resolve() if self.config_dir else project / "config" / "sources")
         resolved["kfp_pipeline"] = self.kfp_pipeline or project / PIPELINE_YAML
         resolved["kfp_python"] = self.kfp_python or project / ".venv-kfp" / "bin" / "python"
@@ -216,6 +241,8 @@ class Settings(BaseSettings):
         resolved["vector_table"] = self.vector_table or "chunks" + backend_suffix
         if self.embedding_export_dir:
             resolved["embedding_export_dir"] = self.embedding_export_dir.expanduser().resolve()
+        elif isinstance(resolved["data_dir"], str):  # model exports are local files (onnxruntime loads a path)
+            resolved["embedding_export_dir"] = home / "embedding_exports"
         for key, value in resolved.items():
             object.__setattr__(self, key, value)
         return self
@@ -228,6 +255,27 @@ class Settings(BaseSettings):
             return cls()
         finally:
             _ENVIRON.reset(token)
+
+
+# An object-storage URI the data root may be (s3fs reads it; LanceDB's object_store writes vectors there).
+_OBJECT_STORE = re.compile(r"s3://[^/]+(/.*)?")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _data_dir(value: Path | str | None, home: Path) -> Path | str:
+    """The data root: an absolute local ``Path`` (``<home>/data`` when unset, a ``file://`` URI's path), or an
+    ``s3://bucket/prefix`` URI kept as a string without a trailing ``/``. Raises ValueError for another scheme."""
+    if value is None or value == "":
+        return home / "data"
+    if isinstance(value, str) and value.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(value).path)).resolve()
+    if isinstance(value, str) and _SCHEME.match(value):
+        if not _OBJECT_STORE.fullmatch(value):
+            raise ValueError(f"HEADWATER_DATA_DIR={value!r}: a local folder, file:// or s3://bucket/prefix (no other object store is supported)")
+        return value.rstrip("/")
+    return Path(value).expanduser().resolve()
 
 
 def describe() -> list[tuple[str, str, str, str]]:

@@ -17,6 +17,7 @@ source and how to read, map, type, impute, normalize, dedup and chunk them::
     dedup: {...}     # headwater.config.dedup.DedupOptions
     chunking: {...}  # headwater.config.chunking.ChunkingOptions; {columns: {body: heading}}
     rows: {...}      # headwater.config.rows.RowDocumentOptions; {mode: on, template: "..."}
+    stream: {...}    # headwater.config.stream.StreamOptions: the source is an event stream (no files)
 
 Every section is optional and so is every file: a landing file no source matches
 (or a run with no config folder at all) gets the defaults — standardized columns,
@@ -48,6 +49,7 @@ from headwater.config.impute import ImputeEntry, refuse_reason
 from headwater.config.read import ReadOptions
 from headwater.config.rows import TEMPLATE_VARIABLES, RowDocumentOptions, template_names
 from headwater.config.schema import ColumnSpec, MappingOptions, SchemaSpec
+from headwater.config.stream import StreamOptions
 from headwater.config.text import TextOptions
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -97,6 +99,7 @@ with warnings.catch_warnings():
         dedup: DedupOptions = Field(default_factory=DedupOptions, description="How duplicates are found.")
         chunking: ChunkingOptions = Field(default_factory=ChunkingOptions, description="How text columns are chunked, per column.")
         rows: RowDocumentOptions = Field(default_factory=RowDocumentOptions, description="Which rows become text documents, and how they read.")
+        stream: StreamOptions | None = Field(default=None, description="The event stream this source's records arrive on (headwater stream; such a source needs no files); None: landing files.")
 
         _path: Path | None = PrivateAttr(default=None)
 
@@ -192,7 +195,7 @@ def load_source(path: Path) -> SourceConfig:
         config = SourceConfig.from_mapping(raw)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    if not config.files and path.stem != DEFAULT_NAME:
+    if not config.files and config.stream is None and path.stem != DEFAULT_NAME:
         raise ConfigError(f"{path}: files: missing: list the landing file globs of this source, e.g. ['customers_*.csv']")
     config._path = path
     return config
@@ -211,6 +214,14 @@ class Sources:
             listed = ", ".join(f"{c.name} ({c.path})" for c in hits)
             raise ConfigError(f"{file_name} matches several sources: {listed} — make their files globs disjoint")
         return hits[0] if hits else self.fallback
+
+    def for_stream(self, name: str) -> SourceConfig:
+        """The source whose ``stream.name`` is ``name``; raise ConfigError listing the streams configured when none is."""
+        for config in self.configs:
+            if config.stream is not None and config.stream.name == name:
+                return config
+        known = ", ".join(c.stream.name for c in self.configs if c.stream is not None) or "none"
+        raise ConfigError(f"no source config has stream.name {name!r} (configured streams: {known}) — add a stream: section to a source YAML")
 
 
 def load_sources(directory: Path | str) -> Sources:

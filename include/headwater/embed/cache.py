@@ -130,7 +130,7 @@ def encoder_for(settings: Settings) -> Encoder:
     """The embedding model as ``settings`` run it (backend, threads, export folder), loaded once per process."""
     threads = settings.embed_threads or available_cpus()
     exports = settings.embedding_export_dir or Layout(settings.data_dir).embedding_exports
-    return load_encoder(settings.embedding_model, settings.embedding_backend, threads, exports)
+    return load_encoder(settings.embedding_model, settings.embedding_backend, threads, exports, settings.embedding_device)
 
 
 def _model_cache(settings: Settings, progress: Progress | None = None):  # noqa: ANN202 - (EmbeddingCache, embedder id, encode)

@@ -55,16 +55,33 @@ def resolve_model_dir(spec: str) -> Path:
     return path
 
 
+DEVICES = ("cpu", "cuda", "auto")
+
+
+def torch_device(device: str) -> str:
+    """The torch device for a ``Settings.embedding_device``: ``auto`` is ``cuda`` when torch sees a GPU, else ``cpu``.
+
+    Raises ValueError for a device not in ``DEVICES``.
+    """
+    if device not in DEVICES:
+        raise ValueError(f"embedding device {device!r}: expected one of {', '.join(DEVICES)}")
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 @lru_cache(maxsize=2)
-def load_model(spec: str) -> SentenceTransformer:
-    """Load once per process; offline, so a missing file fails instead of reaching for a hub."""
+def load_model(spec: str, device: str = "cpu") -> SentenceTransformer:
+    """Load once per process and device (``torch_device``); offline, so a missing file fails instead of reaching for a hub."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # the "Loading weights" bar is noise in task logs
-    return SentenceTransformer(str(resolve_model_dir(spec)), device="cpu", local_files_only=True)
+    return SentenceTransformer(str(resolve_model_dir(spec)), device=torch_device(device), local_files_only=True)
 
 
 def model_id(spec: str) -> str:
@@ -129,17 +146,18 @@ class TorchEncoder:
 
 
 @lru_cache(maxsize=4)
-def load_encoder(spec: str, backend: str, threads: int, export_dir: Path) -> Encoder:
+def load_encoder(spec: str, backend: str, threads: int, export_dir: Path, device: str = "cpu") -> Encoder:
     """The model of ``spec`` run by ``backend``, loaded once per process and argument set (``lru_cache``).
 
     ``threads``: torch's intra-op threads (``torch.set_num_threads``, process-wide) or
     onnxruntime's ``intra_op_num_threads``; ``export_dir``: where the ``onnx-int8`` backend finds
-    or makes its export (``headwater.embed.onnx.ensure_export``) for the ONNX backends. Raises ValueError for an unknown
-    backend, FileNotFoundError when the model is missing.
+    or makes its export (``headwater.embed.onnx.ensure_export``) for the ONNX backends; ``device``: the
+    torch backend's device (``torch_device``: cpu, cuda or auto; the ONNX backends run on the CPU).
+    Raises ValueError for an unknown backend or device, FileNotFoundError when the model is missing.
     """
     if backend not in BACKENDS:
         raise ValueError(f"embedding backend {backend!r}: expected one of {', '.join(BACKENDS)}")
-    model = load_model(spec)
+    model = load_model(spec, device if backend == "torch" else "cpu")
     if backend == "torch":
         import torch
 

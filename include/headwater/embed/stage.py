@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from headwater.config.settings import Settings
 from headwater.embed.cache import cache_texts, embed_cached
@@ -42,7 +41,7 @@ from headwater.embed.progress import Progress
 from headwater.embed.store import DIGESTED, WRITE_BATCH_ROWS, VectorStore, rows_digest
 from headwater.ledger import Fingerprint, Ledger
 from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
-from headwater.storage import parquet_batches, write_json
+from headwater.storage import parquet_batches, parquet_schema, write_json
 
 # The chunk-table columns the store keeps (headwater.embed.store.schema, but model and vector).
 STORED = ["id", "source_file", "row_id", "line", "column", "chunk_index", "char_start", "char_end", "text", "strategy", "source_name", "columns"]
@@ -67,10 +66,10 @@ def embed(ref: FileRef, settings: Settings, clock: Callable[[], float] = time.mo
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     path = lay.chunks(ref.key)
-    names = pq.read_schema(path).names  # chunk tables from before strategies have no strategy column
+    names = parquet_schema(path).names  # chunk tables from before strategies have no strategy column
     name = embedder_id(settings.embedding_model, settings.embedding_backend)
     digest = rows_digest(parquet_batches(path, [c for c in DIGESTED if c in names], settings.batch_rows), name)
-    if VectorStore(lay.vectors, settings.vector_table).holds(ref.source, digest):
+    if VectorStore.for_settings(settings).holds(ref.source, digest):
         counts = {"chunks": digest[0], "embedded": 0}  # an unchanged re-run: the store holds exactly these chunks
         vectors_stored = digest[0]
     else:
@@ -111,5 +110,5 @@ def _embed_and_store(
     batches = stored()
     first = next(batches, None)  # its vectors size a new table
     dim = first[1].shape[1] if first is not None else DEFAULT_DIM
-    store = VectorStore(layout(settings, ref.date).vectors, settings.vector_table, dim=dim)
+    store = VectorStore.for_settings(settings, dim=dim)
     return counts, store.replace_source_batches(ref.source, itertools.chain([first] if first is not None else [], batches), name)

@@ -11,18 +11,24 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import itertools
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sqlalchemy.engine import make_url
+
 from headwater.config.chunking import RAW
+from headwater.config.settings import Settings
+from headwater.layout import Layout, data_root
+from headwater.storage import is_remote
 
 VECTOR = "vector"
 # Rows per batch handed to Lance: DataFusion's default batch size (datafusion.execution.batch_size).
@@ -104,18 +110,67 @@ def date_of(source_file: str) -> str:
     return source_file.partition("/")[0]
 
 
+def storage_options(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """LanceDB ``storage_options`` for a store on ``s3://``: ``{"allow_http": "true"}`` when the endpoint
+    (``AWS_ENDPOINT_URL_S3`` or ``AWS_ENDPOINT_URL``) is plain http (a test server, an in-cluster MinIO), else none.
+
+    Lance's object_store reads the endpoint, keys and region from the standard AWS variables itself,
+    but refuses an http endpoint unless told (``allow_http``, or ``AWS_ALLOW_HTTP=true``), checked
+    here: without it the connect fails with ``BadScheme``. Source: object_store ``AmazonS3Builder::from_env``
+    and ``AmazonS3ConfigKey``, https://docs.rs/object_store/latest/object_store/aws/enum.AmazonS3ConfigKey.html
+    """
+    env = os.environ if environ is None else environ
+    endpoint = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or ""
+    return {"allow_http": "true"} if endpoint.startswith("http://") else {}
+
+
 class VectorStore:
-    def __init__(self, path: Path, table: str = "chunks", dim: int = 384) -> None:
-        self.path = Path(path)
+    """The LanceDB table ``table`` at ``path`` (a local folder, or an ``s3://`` URI or UPath such as ``Layout.vectors``).
+
+    Writers (``replace_source*``, ``delete_source``, ``ensure_text_index``'s build) hold one write lock:
+    with ``lock_url`` (the PostgreSQL state URL, ``Settings.state_url``) a PostgreSQL advisory lock
+    keyed by store URI and table, which serializes writers on every machine that shares the database;
+    without it an ``fcntl`` lock on a local file, which serializes the processes of one machine only.
+    """
+
+    def __init__(self, path: Any, table: str = "chunks", dim: int = 384, lock_url: str = "") -> None:
+        self.path = data_root(path)
         self.table_name = table
         self.dim = dim
+        self.lock_url = lock_url
+
+    @classmethod
+    def for_settings(cls, settings: Settings, dim: int = 384) -> VectorStore:
+        """The store of ``settings``: ``Layout.vectors`` of the data root, ``settings.vector_table``, and the
+        cross-machine write lock when the state database is PostgreSQL."""
+        postgres = settings.state_url and make_url(settings.state_url).get_backend_name() == "postgresql"
+        return cls(Layout(settings.data_dir).vectors, settings.vector_table or "chunks", dim, settings.state_url if postgres else "")
+
+    @property
+    def uri(self) -> str:
+        """Where LanceDB finds the store: a local folder or ``s3://bucket/prefix/vectors``."""
+        return str(self.path)
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
-        # Lance commits are optimistic; parallel merge_inserts from mapped tasks on one
-        # machine would conflict, so serialize writers with a file lock.
-        self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / ".write.lock", "w") as fh:
+        # Lance commits are optimistic, and two concurrent merge_inserts of the same new id both
+        # commit (lancedb#2463, lance#4585): serialize writers, across machines when the state is PostgreSQL.
+        if self.lock_url:
+            from headwater.state import advisory_lock
+
+            with advisory_lock(self.lock_url, f"headwater.vectors:{self.uri}#{self.table_name}"):
+                yield
+            return
+        if is_remote(self.path):  # one machine writing to object storage: the lock file is local
+            import tempfile
+
+            folder = Path(tempfile.gettempdir()) / "headwater-locks"
+            lock_file = folder / (hashlib.sha256(self.uri.encode()).hexdigest()[:16] + ".lock")
+        else:
+            folder = self.path
+            lock_file = folder / ".write.lock"
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(lock_file, "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
@@ -125,7 +180,9 @@ class VectorStore:
     def _db(self):  # noqa: ANN202 - lancedb has no public type for the connection
         import lancedb
 
-        return lancedb.connect(str(self.path))
+        if is_remote(self.path):
+            return lancedb.connect(self.uri, storage_options=storage_options())
+        return lancedb.connect(self.uri)
 
     def _table(self, create: bool = False):  # noqa: ANN202
         db = self._db()
@@ -232,6 +289,29 @@ class VectorStore:
                     raise failure[0] from None
                 raise
             return table.count_rows(where)
+
+    def upsert(self, chunks: ArrowRows, vectors: np.ndarray, model: str) -> int:
+        """Insert the rows of ``chunks`` whose id the store lacks, rewrite matched ones only when ``CHANGED``; delete nothing.
+
+        What a stream's micro-batch writes (headwater.stream.batch): its records are added to
+        what its source holds, not a replacement of it, so a record written twice (a redelivered
+        message) is one row. One ``merge_insert`` on ``id``, one commit, under the write lock.
+        ``chunks`` and ``vectors`` as one pair of ``replace_source_batches``' batches, all of one
+        ``source_file``. Returns the number of rows given. Raises ValueError as ``replace_source``.
+        """
+        if not chunks.num_rows:
+            return 0
+        with self._lock():
+            table = self._table(create=True)
+            dim = table.schema.field(VECTOR).type.list_size
+            missing = [schema(dim).field(name) for name in ADDED if name not in table.schema.names]
+            if missing:
+                table.add_columns(missing)
+            source_file = chunks.column("source_file")[0].as_py()
+            batch = self._store_batch(source_file, chunks, vectors, model, dim)
+            self._refuse_another_embedder(table, source_file, model)
+            table.merge_insert("id").when_matched_update_all(where=CHANGED).when_not_matched_insert_all().execute(pa.Table.from_batches([batch]))
+            return batch.num_rows
 
     def _refuse_another_embedder(self, table, source_file: str, model: str) -> None:  # noqa: ANN001 - a lancedb Table
         """Raise ValueError when rows of another file hold vectors of another embedder (model and backend):

@@ -22,7 +22,8 @@ from headwater.clean.steps.base import ROW_ID, SOURCE, is_value_column
 from headwater.config.finetune import ExportOptions
 from headwater.config.rows import ROW_COLUMN
 from headwater.ids import stable_id
-from headwater.layout import Layout
+from headwater.layout import Layout, data_root
+from headwater.storage import readable
 
 CHUNK_COLUMNS = ["id", "source_file", "column", "text"]
 
@@ -80,9 +81,10 @@ def _read(path: Path, columns: list[str] | None = None) -> Any:
     """One Parquet table, with ``columns`` only (those present; callers check what is missing)."""
     import pyarrow.parquet as pq
 
-    file = pq.ParquetFile(path)
-    names = file.schema_arrow.names
-    return file.read(columns=None if columns is None else [c for c in columns if c in names])
+    with readable(path) as source:
+        file = pq.ParquetFile(source)
+        names = file.schema_arrow.names
+        return file.read(columns=None if columns is None else [c for c in columns if c in names])
 
 
 def _chunk_rows(path: Path, table: Any) -> tuple[list[Example], set[tuple[str, str]]]:
@@ -137,7 +139,7 @@ def unique_by_id(chunks: Iterable[Example], fields: Iterable[Example]) -> list[E
 def chunk_examples(data_dir: Path) -> tuple[list[Example], set[tuple[str, str]]]:
     """Every chunk of every date, and the (source file, column) pairs that were chunked (reads every chunk table)."""
     examples, chunked = [], set()
-    for path in Layout(Path(data_dir)).tables("chunks"):
+    for path in Layout(data_dir).tables("chunks"):
         rows, pairs = _chunk_rows(path, _read(path, CHUNK_COLUMNS))
         examples += rows
         chunked |= pairs
@@ -149,7 +151,7 @@ def field_examples(data_dir: Path, options: ExportOptions, chunked: set[tuple[st
     if options.fields == "none":
         return []
     examples = []
-    for path in Layout(Path(data_dir)).tables("curated"):
+    for path in Layout(data_dir).tables("curated"):
         examples += _field_rows(path, _read(path), options, chunked)
     return examples
 
@@ -194,5 +196,5 @@ def example_id(line: str | bytes) -> str:
 
 def read_example_ids(path: Path) -> list[str]:
     """The ids of an export (or part) file, in file order; blank lines are skipped."""
-    with open(path, encoding="utf-8") as fh:
+    with data_root(path).open("r", encoding="utf-8") as fh:  # a local path, or a URI / UPath on object storage
         return [example_id(line) for line in fh if line.strip()]

@@ -67,7 +67,7 @@ def events_since(data_dir: Path, options: ExportOptions = ExportOptions()) -> da
     """From when to read ``headwater-curated`` events for the next export with ``options``: the newest
     event the last export applied, less ``EVENTS_MARGIN``. None before the first export (or when no
     export has seen an event yet): the next export checks every file."""
-    index = PartsIndex.load(Layout(Path(data_dir)), options_key(options))
+    index = PartsIndex.load(Layout(data_dir), options_key(options))
     if index is None or index.events_until is None:
         return None
     return datetime.fromisoformat(index.events_until) - EVENTS_MARGIN
@@ -81,8 +81,8 @@ def export_incremental(data_dir: Path, options: ExportOptions = ExportOptions(),
     there is no curated data at all (``run headwater_ingest first``) or a table lacks a needed column.
     """
     changed = None if feed.changed is None else sorted(feed.changed)
-    index, update = update_parts(Path(data_dir), options, changed, events_until=feed.until)
-    return assemble(Path(data_dir), index), update
+    index, update = update_parts(data_dir, options, changed, events_until=feed.until)
+    return assemble(data_dir, index), update
 
 
 def export_examples(data_dir: Path, options: ExportOptions = ExportOptions(),
@@ -98,4 +98,4 @@ def export_examples(data_dir: Path, options: ExportOptions = ExportOptions(),
 
 def full_export_bytes(data_dir: Path, options: ExportOptions = ExportOptions()) -> bytes:
     """The export's bytes from a full read of every table of every date (no parts): the reference."""
-    return to_jsonl(collect_examples(Path(data_dir), options)[0])
+    return to_jsonl(collect_examples(data_dir, options)[0])

@@ -42,8 +42,19 @@ def pipeline_arguments(examples_path: Path | str, *, base_model: str = "", lora_
 
 
 def run_dir(data_dir: Path, run_key: str) -> Path:
-    """A local run's outputs (adapter, eval report, summary.json): ``Layout.finetune_run``."""
-    return Layout(Path(data_dir)).finetune_run(run_key)
+    """A local run's outputs (adapter, eval report, summary.json): ``Layout.finetune_run``.
+
+    The local runner (kfp.local) writes local files, so when the data root is on object storage
+    the folder is ``<system temp>/headwater/finetune/runs/<run key>`` on the worker that runs it
+    (the adapter path the registry records is then that worker's; a cluster fine-tunes on a KFP
+    endpoint, which stores its own artifacts).
+    """
+    layout = Layout(data_dir)
+    if layout.remote:
+        import tempfile
+
+        return Layout(Path(tempfile.gettempdir()) / "headwater").finetune_run(run_key)
+    return layout.finetune_run(run_key)
 
 
 # --------------------------------------------------------------------------- local runner

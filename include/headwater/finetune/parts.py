@@ -34,7 +34,7 @@ from headwater import SCHEMA_VERSION, __version__
 from headwater.config.finetune import ExportOptions
 from headwater.finetune.examples import ExportResult, example_id, file_examples, to_jsonl
 from headwater.layout import Layout, file_key
-from headwater.storage import read_json, write_bytes, write_json
+from headwater.storage import is_remote, read_json, write_bytes, write_json
 
 # Bumped whenever what a part holds changes (the Example format, the field rules): every part is rebuilt.
 PARTS_FORMAT = "1"
@@ -63,8 +63,13 @@ def _split(pid: str) -> tuple[str, str]:
     return date, key
 
 
-def _stat(path: Path) -> list[int] | None:
+def _stat(path: Path) -> list[int | str] | None:
+    """(size, mtime_ns, inode) of a local file; (size, ETag) of an object on object storage, whose
+    ETag changes with every PUT. None when it does not exist."""
     try:
+        if is_remote(path):
+            info = path.fs.info(path.path)
+            return [int(info["size"]), str(info.get("ETag", ""))]
         st = path.stat()
     except FileNotFoundError:
         return None
@@ -173,7 +178,7 @@ def update_parts(data_dir: Path, options: ExportOptions = ExportOptions(), chang
     ``events_until`` (ISO time) is recorded as the newest event applied; None keeps the previous one.
     Raises ValueError for a malformed source name or a table that lacks the export's columns.
     """
-    layout = Layout(Path(data_dir))
+    layout = Layout(data_dir)
     okey = options_key(options)
     before = PartsIndex.load(layout, okey)
     full = changed is None or before is None
@@ -222,7 +227,7 @@ def update_parts(data_dir: Path, options: ExportOptions = ExportOptions(), chang
 
 
 def _lines(path: Path) -> Iterator[tuple[str, bytes]]:
-    with open(path, "rb") as fh:
+    with path.open("rb") as fh:  # local or on object storage
         for line in fh:
             if line.strip():
                 yield example_id(line), line
@@ -235,7 +240,7 @@ def assemble(data_dir: Path, index: PartsIndex) -> ExportResult:
     assembled export and its file exists. Writes ``Layout.finetune_export_parts`` beside it (which
     part each landing file contributed) for ``changed_parts``. Raises ValueError when there is no part.
     """
-    layout = Layout(Path(data_dir))
+    layout = Layout(data_dir)
     if not index.parts:
         raise ValueError(f"no curated data under {data_dir} (chunks/ and curated/ are empty): run headwater_ingest first")
     digest = index.parts_digest()
@@ -243,11 +248,15 @@ def assemble(data_dir: Path, index: PartsIndex) -> ExportResult:
     if last and last["parts_digest"] == digest and layout.finetune_export(last["sha256"]).exists():
         return ExportResult(layout.finetune_export(last["sha256"]), last["count"], last["chunks"], last["fields"], last["sha256"])
 
-    layout.finetune_examples.mkdir(parents=True, exist_ok=True)
-    for stale in layout.finetune_examples.glob(".assembling-*"):  # left by a killed writer (one run at a time)
-        stale.unlink(missing_ok=True)
+    if layout.remote:  # assembled locally, then published in one PUT
+        scratch = None
+    else:
+        scratch = layout.finetune_examples
+        scratch.mkdir(parents=True, exist_ok=True)
+        for stale in scratch.glob(".assembling-*"):  # left by a killed writer (one run at a time)
+            stale.unlink(missing_ok=True)
     sha, count, previous = hashlib.sha256(), 0, None
-    fd, tmp = tempfile.mkstemp(dir=layout.finetune_examples, prefix=".assembling-", suffix=".jsonl")
+    fd, tmp = tempfile.mkstemp(dir=scratch, prefix=".assembling-", suffix=".jsonl")
     try:
         with os.fdopen(fd, "wb") as out:
             merged = heapq.merge(*(_lines(index.part_path(layout, pid)) for pid in sorted(index.parts)), key=lambda x: x[0])
@@ -262,6 +271,9 @@ def assemble(data_dir: Path, index: PartsIndex) -> ExportResult:
             os.fsync(out.fileno())
         target = layout.finetune_export(sha.hexdigest())
         if target.exists():
+            os.unlink(tmp)
+        elif layout.remote:
+            target.fs.put_file(tmp, target.path)
             os.unlink(tmp)
         else:
             os.replace(tmp, target)
@@ -283,7 +295,7 @@ def changed_parts(data_dir: Path, export_sha256: str, since_sha256: str) -> list
     """The parts of export ``export_sha256`` that export ``since_sha256`` did not have (new or changed
     landing files): a file whose part is unchanged adds no example. None when either export was not
     assembled from parts (no ``Layout.finetune_export_parts``)."""
-    layout = Layout(Path(data_dir))
+    layout = Layout(data_dir)
     now = read_json(layout.finetune_export_parts(export_sha256))
     then = read_json(layout.finetune_export_parts(since_sha256))
     if now is None or then is None:

@@ -31,7 +31,7 @@ class ModelRegistry:
     """
 
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
+        self.data_dir = data_dir
         self.layout = Layout(self.data_dir)
         self.root = self.layout.models
 
@@ -71,7 +71,7 @@ class ModelRegistry:
             "duration_s": result.get("duration_s"),
             **(extra or {}),
         }
-        ids = read_example_ids(Path(examples["path"]))
+        ids = read_example_ids(examples["path"])
         write_bytes(self.layout.model_example_ids(version), "".join(i + "\n" for i in sorted(set(ids))).encode("utf-8"))
         write_json(self.layout.model_record(version), record)
         write_json(self.layout.model_latest, record)
@@ -103,7 +103,7 @@ def count_new_examples(export: ExportResult | Path, registry: ModelRegistry) -> 
             fresh = {i for path in parts for i in read_example_ids(path)}
             return NewExamples(total=export.count, new=len(fresh - registry.example_ids(version)), last_model_version=version)
         export = export.path
-    current = set(read_example_ids(Path(export)))
+    current = set(read_example_ids(export))
     seen = registry.example_ids(version) if version else set()
     return NewExamples(total=len(current), new=len(current - seen), last_model_version=version)
 

@@ -353,8 +353,11 @@ class CsvFile:
         self.header = self.shape.names
         self._src.widths |= {self.shape.width} - {0}
         # Rows met again among the records that are header rows (first field compared first: the hot path).
+        # A header met again in another letter case (an exporter that upper-cases names) is the header too:
+        # compared case-folded, and its first field's usual case variants go off the hot path.
         self._header_keys = {header_key(r) for r in rows}
-        self._firsts = {f for r in rows if r for f in (r[0], "\ufeff" + r[0])}
+        self._folded_keys = {tuple(f.casefold() for f in key) for key in self._header_keys}
+        self._firsts = {f for r in rows if r for v in _case_variants(r[0]) for f in (v, "\ufeff" + v)}
         self._brk = False  # the last record was a blank line: a second table may start
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
         self.fixed = {"trailing_fields_dropped": 0, "rows_padded": 0, "header_like_values_kept": 0}
@@ -542,7 +545,8 @@ class CsvFile:
             self.structure.add("blank", line)
             self._brk = True
             return
-        if header_key(row) in self._header_keys:
+        key = header_key(row)
+        if key in self._header_keys or (len(row) > 1 and tuple(f.casefold() for f in key) in self._folded_keys):
             if len(row) > 1 or row[0].startswith("\ufeff"):
                 self.structure.add("repeated_header", line)
                 return
@@ -595,6 +599,11 @@ class CsvFile:
             names = sum(1 for v in header_votes(row, self.table.columns) if v > 0)
             return names_only(row, self.table.columns) and names * 2 >= typed
         return all(value_kind(c) == TEXT for c in filled)
+
+
+def _case_variants(text: str) -> set[str]:
+    """``text`` as written, upper-cased, lower-cased, title-cased and capitalized (how exporters re-case a header)."""
+    return {text, text.upper(), text.lower(), text.title(), text.capitalize()}
 
 
 def _cells(row: list[str]) -> str:

@@ -126,7 +126,7 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
             fp = _record_content(manifest, landing, ref, settings, expected_sha256)
             write_json(lay.quarantine_file(ref.key), {"source": ref.source, "reason": manifest["error"], "sha256": manifest["sha256"]})
             # It was quarantined since it was last embedded: its vectors go too.
-            VectorStore(lay.vectors, settings.vector_table).delete_source(ref.source)
+            VectorStore.for_settings(settings).delete_source(ref.source)
             ledger.record(ref.source, fp, QUARANTINED, {"rows_read": 0})
             return save_stage(settings, ref, manifest, "ingest", started)
         fp = _record_content(manifest, landing, ref, settings, expected_sha256)

@@ -92,3 +92,18 @@ def test_names_headwater_makes_itself_keep_the_plain_sanitizer() -> None:
     assert path_safe("manual__2026-11-20T00:00:00+00:00") == "manual__2026-11-20T00_00_00_00_00"
     assert Layout(Path("/d")).finetune_run("manual__2026-11-20T00:00:00+00:00") == Path("/d/finetune/runs/manual__2026-11-20T00_00_00_00_00")
     assert path_safe(" ") == "unnamed"
+
+
+def test_an_object_storage_root_gives_upaths_with_the_local_names() -> None:
+    from headwater.layout import data_root
+    from headwater.storage import as_path, is_remote
+
+    lay = Layout("s3://bucket/prefix/", "2026-11-20")
+    assert lay.remote and is_remote(lay.curated("a.csv"))
+    assert str(lay.curated("a.csv")) == "s3://bucket/prefix/curated/date=2026-11-20/a.csv.parquet"
+    assert str(lay.vectors) == "s3://bucket/prefix/vectors" and str(lay.key_claim("a.csv")) == "s3://bucket/prefix/keys/date=2026-11-20/a.csv"
+    manifest = lay.manifest("a.csv")
+    assert as_path(manifest) is manifest  # never turned into a local Path
+    local = Layout("file:///srv/headwater", "2026-11-20")
+    assert not local.remote and local.curated("a.csv") == Path("/srv/headwater/curated/date=2026-11-20/a.csv.parquet")
+    assert data_root("/srv/h") == Path("/srv/h") and not is_remote(Path("/srv/h"))

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, data_columns
-from headwater.clean.values import column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts
+from headwater.clean.values import column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts, unit_of
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
@@ -68,6 +68,8 @@ class CoerceTypes:
         self.tally: dict[str, Counter[str]] = {}  # column -> values present, failed, inexact (every batch)
         self.provisional: Counter[str] = Counter()  # column -> values read with a provisional decimal mark, text kept
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
+        self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
+        self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
 
     def column_type(self, name: str, series: pd.Series) -> str:
@@ -103,6 +105,11 @@ class CoerceTypes:
                 self.provisional[col] += int(result.inexact.sum())
             out[col] = result.values
             keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
+            if kind in NUMBER_TYPES:
+                # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
+                # lose what it means once stored as a bare number: its text is kept, and counted.
+                other = self._other_unit(col, df[col], result.values.notna())
+                keep = keep | other
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
                 raw = df[col].astype("string").where(keep)
@@ -116,6 +123,27 @@ class CoerceTypes:
             rejected = df.loc[rejected.index].assign(**{REASON: rejected[REASON]})
             return StepOutput(out[reasons == ""], quarantined=rejected)
         return StepOutput(out)
+
+    def _other_unit(self, col: str, written: pd.Series, parsed: pd.Series) -> pd.Series:
+        """Which parsed values of ``col`` carry a unit (``unit_of``) other than the first unit written in the column.
+
+        The first unit in file order (not the first batch's), so the answer never depends on the batch
+        size; a bare number carries no unit and keeps no text. Tallied in ``other_units``.
+        """
+        text = written.astype("string").str.strip()
+        # only values with a character a bare number never has can carry a unit
+        marked = (parsed & text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False)).to_numpy(dtype=bool)
+        if not marked.any():
+            return pd.Series(False, index=written.index)
+        units = pd.Series("", index=written.index, dtype=object)
+        units[marked] = [unit_of(v) for v in text[marked].tolist()]
+        carried = units[units != ""]
+        if col not in self.first_unit and len(carried):
+            self.first_unit[col] = carried.iloc[0]
+        differs = (units != "") & (units != self.first_unit.get(col, ""))
+        if differs.any():
+            self.other_units.setdefault(col, Counter()).update(units[differs].tolist())
+        return differs
 
     def _formats_of(self, col: str) -> dict[str, Any]:
         """The column's decimal mark and day order: its override, else the file's (with ``decimal_provisional`` while no value decided the mark)."""
@@ -185,6 +213,12 @@ class CoerceTypes:
                     f"{col}: {self.provisional[col]} value(s) like 2,125 read with the decimal mark {self._formats_of(col)['decimal']!r} "
                     f"while no value of the file decided it ({file.get('decimal_decided_by')}) — their text kept in {col}{RAW_SUFFIX}; "
                     "set types.decimal if that is wrong"
+                )
+            if col in self.other_units:
+                seen = ", ".join(f"{u or 'none'}: {n}" for u, n in sorted(self.other_units[col].items()))
+                lines.append(
+                    f"{col}: {sum(self.other_units[col].values())} value(s) written in another unit than the column's first "
+                    f"({self.first_unit[col]}; {seen}) — the number is stored, the text kept in {col}{RAW_SUFFIX}"
                 )
             values, failed = tally["values"], tally["failed"]
             if values and failed / values > self.options.warn_failed_share:

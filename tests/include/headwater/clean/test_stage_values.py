@@ -180,6 +180,62 @@ def test_mixed_units_stay_text_and_one_unit_is_typed_and_named(settings: Setting
     assert manifest["value_formats"]["kept_as_text"] == {"share": "differing units", "price": "differing units"}
 
 
+PRICED = """\
+files: ["priced*.csv"]
+schema:
+  columns:
+    item: string
+    price: number
+    qty: integer
+"""
+
+
+def test_a_declared_number_column_keeps_the_text_of_values_in_another_unit(settings: Settings) -> None:
+    (settings.config_dir / "priced.yaml").write_text(PRICED, encoding="utf-8")
+    curated, manifest = _clean(settings, "priced.csv", (
+        "item,price,qty\n"
+        "a,$10.00,1\n"
+        "b,€12.50,2\n"
+        "c,5,3\n"
+        "d,7.25 USD,4\n"
+        "e,3%,5\n"
+    ))
+    assert curated["price"] == [10.0, 12.5, 5.0, 7.25, 0.03]
+    assert curated["price__raw"] == [None, "€12.50", None, "7.25 USD", "3%"]
+    assert manifest["value_formats"]["units"] == {}
+    assert manifest["clean_warnings"] == [
+        "price: 3 value(s) written in another unit than the column's first ($; %: 1, USD: 1, €: 1) — the number is stored, the text kept in price__raw"
+    ]
+
+
+def test_a_later_batch_in_another_unit_keeps_its_text(settings: Settings) -> None:
+    # the first batch decides the column's unit ($); a € value further down is not a dollar amount
+    rows = "".join(f"r{i},${i}.00\n" for i in range(1, 7)) + "r7,€9.00\nr8,$8.00\n"
+    ref = FileRef(DATE, "fees.csv")
+    ingest_file(("item,fee\n" + rows).encode("utf-8"), ref, settings)
+    clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=3))
+    lay = Layout(settings.data_dir, DATE)
+    curated = pq.read_table(lay.curated(ref.key)).to_pydict()
+    manifest = read_json(lay.manifest(ref.key))
+    assert curated["fee"] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 9.0, 8.0]
+    assert curated["fee__raw"] == [None] * 6 + ["€9.00", None]
+    assert manifest["value_formats"]["units"] == {"fee": "$"}
+    assert manifest["clean_warnings"] == [
+        "fee: 1 value(s) written in another unit than the column's first ($; €: 1) — the number is stored, the text kept in fee__raw"
+    ]
+
+
+@pytest.mark.parametrize("batch_rows", [1, 2, 3, 100])
+def test_which_values_keep_their_unit_text_does_not_depend_on_the_batch_size(settings: Settings, batch_rows: int) -> None:
+    (settings.config_dir / "priced.yaml").write_text(PRICED, encoding="utf-8")
+    ref = FileRef(DATE, "priced_b.csv")
+    ingest_file("item,price,qty\na,12,1\nb,$3.00,2\nc,4,3\nd,€5.00,4\ne,$6.00,5\nf,7%,6\n".encode("utf-8"), ref, settings)
+    clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=batch_rows))
+    curated = pq.read_table(Layout(settings.data_dir, DATE).curated(ref.key)).to_pydict()
+    assert curated["price"] == [12.0, 3.0, 4.0, 5.0, 6.0, 0.07]
+    assert curated["price__raw"] == [None, None, None, "€5.00", None, "7%"]
+
+
 def test_datetimes_beyond_microseconds_keep_their_text(settings: Settings) -> None:
     curated, manifest = _clean(settings, "stamps.csv", (
         "seen,n\n"

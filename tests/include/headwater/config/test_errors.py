@@ -55,7 +55,7 @@ def _error(tmp_path: Path, text: str) -> str:
         ("files: [a.csv]\nschema: {nme: x, columns: {a: string}}\n", "schema.nme: unknown key (did you mean name?); expected one of name, columns"),
         (
             "files: [a.csv]\ncolour: red\n",
-            "colour: unknown key; expected one of name, description, files, read, schema, mapping, types, impute, text, dedup, chunking, rows",
+            "colour: unknown key; expected one of name, description, files, read, schema, mapping, types, impute, text, dedup, chunking, rows, stream",
         ),
         ("files: [a.csv]\nschema: {columns: {a: {name: b}}}\n", "schema.columns.a.name: unknown key (a column's name is its key under columns)"),
         # bad shorthands

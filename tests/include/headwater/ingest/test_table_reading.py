@@ -129,6 +129,23 @@ def test_a_repeated_header_with_a_bom_is_dropped_and_counted() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "again",
+    [b"ID,AMOUNT", b"Id,Amount", b"id,Amount", b"ID,amount ", b"\xef\xbb\xbfID,AMOUNT"],
+)
+def test_a_header_repeated_in_another_letter_case_is_the_header(again: bytes) -> None:
+    data = b"id,amount\n1,10\n" + again + b"\n2,20\n"
+    assert read(data) == (["id", "amount"], [["1", "10"], ["2", "20"]], [2, 4], [], {"header": 1, "repeated_header": 1})
+
+
+def test_a_record_that_only_starts_like_the_header_stays_a_record() -> None:
+    # the first field in the header's case (off the hot path), the rest data; and a one-column value in capitals
+    assert read(b"id,amount\n1,10\nID,20\nId,amount 2\n") == (
+        ["id", "amount"], [["1", "10"], ["ID", "20"], ["Id", "amount 2"]], [2, 3, 4], [], {"header": 1},
+    )
+    assert read(b"tag\nsale\nTAG\n")[1] == [["sale"], ["TAG"]]
+
+
 def test_a_repeated_header_in_the_third_batch() -> None:
     data = b"id,amount\n" + b"".join(b"%d,%d\n" % (i, i * 10) for i in range(1, 6)) + b"id,amount\n6,60\n7,70\n"
     f, batches = iter_batches(data, "x.csv", size=2)

@@ -1,0 +1,203 @@
+"""A micro-batch of valid messages through the same cleaning, chunking and embedding code as CSV rows.
+
+The records of a batch become one staging table (``headwater.clean.frame.build_frame``: one
+text value per column, like a CSV file's fields) and run through the source's cleaning steps
+(``headwater.clean.pipeline.build_steps``/``run_steps``: text normalization, missing-value
+spellings, types, exact and near-duplicate text within the batch, validation), then the chunker
+(``headwater.chunk.table.chunk_source``), the embedding cache (``headwater.embed.cache.embed_cached``)
+and the vector store (``headwater.embed.store.VectorStore.upsert``).
+
+Ids are the CSV path's: a row id hashes the schema version, the source (``stream:<name>``) and
+the normalized values (``assign_row_ids``), never the entry id, so an identical message
+published twice is one record, and the chunk ids follow from it. The ``line`` of a stream row
+is its entry id as one number (``entry_line``).
+
+Types: a stream has no file whose values decide a column's type, so without a canonical
+``schema:`` in the source config one is derived from the JSON Schema (``cleaning_config``) and
+every batch types its values alike. The dedup steps that decide on a whole file decide on the
+batch (``run_steps`` on one table); duplicates across batches are found by row id (the source's
+``seen``). Imputation that learns from a whole column (mean, median, mode, KNN, MissForest) is
+refused for a stream: no whole column ever exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from headwater.chunk.table import FrameSource, chunk_source
+from headwater.chunk.windows import chunk_arrow_table, chunk_table_frame, load_tokenizer
+from headwater.clean.frame import build_frame
+from headwater.clean.pipeline import build_steps, run_steps
+from headwater.clean.steps.impute import Impute
+from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, ROW_ID, data_columns
+from headwater.config.base import ConfigError
+from headwater.config.schema import SchemaSpec
+from headwater.config.settings import Settings
+from headwater.config.source import SourceConfig
+from headwater.embed.cache import embed_cached, encoder_for
+from headwater.embed.model import embedder_id, resolve_model_dir
+from headwater.embed.store import VectorStore
+from headwater.layout import Layout
+from headwater.stream.source import Outcome
+from headwater.stream.validate import Parsed
+
+# JSON Schema type -> canonical column type (headwater.config.schema.ColumnType)
+JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+LINE_SEQ = 1_000_000  # entry "<ms>-<seq>" -> line ms * LINE_SEQ + seq (int64 up to year 2262 at seq < 10**6)
+
+
+def source_of(stream: str) -> str:
+    """The ``source_file`` of a stream's rows, chunks and vectors."""
+    return f"stream:{stream}"
+
+
+def entry_line(entry_id: str) -> int:
+    """Redis entry id ``<ms>-<seq>`` -> ``ms * LINE_SEQ + seq`` (ordered as the entries are)."""
+    ms, _, seq = entry_id.partition("-")
+    return int(ms) * LINE_SEQ + int(seq or 0)
+
+
+def cleaning_config(config: SourceConfig) -> SourceConfig:
+    """The source config the steps run with: its own ``schema:``, else one from the stream's JSON Schema.
+
+    Derived columns: text_fields -> text, id_field -> an identifier string, JSON types string,
+    integer, number and boolean (alone or with "null") -> the same type, anything else (several
+    types, objects, arrays, no type) -> string. Raises ConfigError when the source config has no ``stream`` section or asks for
+    a step that must see a whole column first.
+    """
+    options = config.stream
+    if options is None:
+        raise ConfigError(f"source {config.name!r}: no stream section")
+    if config.schema is None:
+        columns: dict[str, Any] = {}
+        for name, spec in options.schema["properties"].items():
+            kind = spec.get("type") if isinstance(spec, dict) else None
+            if isinstance(kind, list):  # ["number", "null"]: a nullable number
+                kinds = [k for k in kind if k != "null"]
+                kind = kinds[0] if len(kinds) == 1 else None
+            if name in options.text_fields:
+                columns[name] = {"type": "text"}
+            elif name == options.id_field:
+                columns[name] = {"type": "string", "identifier": True}
+            else:
+                columns[name] = {"type": JSON_TYPES.get(kind, "string") if isinstance(kind, str) else "string"}
+        config = config.model_copy(update={"schema": SchemaSpec.from_mapping({"name": config.name, "columns": columns})})
+    impute = [s for s in build_steps(config) if isinstance(s, Impute)]
+    if any(getattr(s, "needs_fit", False) or getattr(s, "needs_whole_table", False) for s in impute):
+        raise ConfigError(f"source {config.name!r}: impute strategies that learn from a whole column cannot run on a stream — use constant fills")
+    return config
+
+
+def _json_value(value: Any) -> Any:
+    """A curated value as JSON: None for missing, numbers and booleans as such, dates as ISO text."""
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+@dataclass
+class Processor:
+    """Runs micro-batches of one stream; loads the tokenizer once, the embedding model on first use."""
+
+    config: SourceConfig  # as ``cleaning_config`` returns it
+    settings: Settings
+    stored: int = 0  # chunk rows written to the vector store so far
+    _tokenizer: Any = field(default=None, repr=False)
+
+    @property
+    def stream(self) -> str:
+        assert self.config.stream is not None
+        return self.config.stream.name
+
+    def run(self, parsed: list[Parsed], seen: Callable[[list[str]], dict[str, str]]) -> list[Outcome]:
+        """Clean, chunk, embed and store ``parsed``; one outcome per message, in order.
+
+        ``seen``: row id -> id of the earlier committed message that produced it (the source's
+        ``seen``); such rows are duplicates and are not written again. Raises what the steps,
+        the model or the store raise; nothing is committed then.
+        """
+        if not parsed:
+            return []
+        options = self.config.stream
+        assert options is not None
+        frame, _ = build_frame(
+            options.fields, [p.values for p in parsed], [entry_line(p.message.id) for p in parsed], source_of(self.stream), self.config
+        )
+        result = run_steps(frame, build_steps(self.config))
+        by_line = {entry_line(p.message.id): p.message for p in parsed}
+        outcomes: dict[str, Outcome] = {}
+        for line, reason in zip(result.quarantined.get(LINE, []), result.quarantined.get(REASON, [])):
+            message = by_line[int(line)]
+            reason = str(reason).replace(f"line {int(line)}", f"entry {message.id}", 1)  # a stream entry has no line
+            outcomes[message.id] = Outcome(message, "dead_lettered", reason=f"cleaning: {reason}")
+        for line, row_id, of in zip(result.duplicates.get(LINE, []), result.duplicates.get(ROW_ID, []), result.duplicates.get(DUPLICATE_OF, [])):
+            message = by_line[int(line)]
+            outcomes[message.id] = Outcome(message, "duplicate", row_id=str(row_id), duplicate_of=str(of))
+        curated = result.curated
+        earlier = seen(list(curated[ROW_ID])) if len(curated) else {}
+        fresh = []
+        for i, (line, row_id) in enumerate(zip(curated[LINE], curated[ROW_ID])):
+            message = by_line[int(line)]
+            first = earlier.get(row_id)
+            if first is not None and first != message.id:
+                outcomes[message.id] = Outcome(message, "duplicate", row_id=row_id, duplicate_of=row_id)
+                continue
+            record = {c: _json_value(curated.at[i, c]) for c in data_columns(curated)}
+            key = str(record.get(options.id_field)) if options.id_field and record.get(options.id_field) is not None else row_id
+            record = {"row_id": row_id, "entry_id": message.id, **record}
+            outcomes[message.id] = Outcome(message, "processed", row_id=row_id, key=key, record=record)
+            fresh.append(i)
+        self._store(curated.iloc[fresh].reset_index(drop=True))
+        return [outcomes[p.message.id] for p in parsed]
+
+    def warm(self) -> None:
+        """Load the tokenizer and the embedding model now, before any message is read: a first batch
+        that waited for them could stay pending past ``claim_idle_ms`` and be claimed by another consumer."""
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(resolve_model_dir(self.settings.embedding_model))
+        encoder_for(self.settings)
+
+    def _store(self, curated: pd.DataFrame) -> None:
+        """Chunk the text columns of ``curated`` and upsert their vectors."""
+        if not len(curated):
+            return
+        options = self.config.stream
+        assert options is not None
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(resolve_model_dir(self.settings.embedding_model))
+        rows: list[dict[str, object]] = []
+        declared = [c for c, t in self.config.declared_types.items() if t == "text"]
+        chunking = self.config.chunking.model_copy(update={"detect": False})  # a batch's values must not decide what is text
+        chunk_source(
+            FrameSource(curated), rows.extend, self._tokenizer, chunking, self.settings.chunk_tokens, self.settings.chunk_overlap,
+            lambda texts: embed_cached(self.settings, texts)[0], declared, self.config.name,
+        )
+        if not rows:
+            return
+        table: pa.Table = chunk_arrow_table(chunk_table_frame(rows))
+        vectors, _ = embed_cached(self.settings, table.column("text").to_pylist())
+        name = embedder_id(self.settings.embedding_model, self.settings.embedding_backend)
+        assert self.settings.data_dir is not None
+        self.stored += VectorStore(Layout(self.settings.data_dir).vectors, self.settings.vector_table or "chunks").upsert(table, vectors, name)
+
+
+def record_json(record: dict[str, object]) -> str:
+    """A processed record as the JSON text the lookup cache and the output stream hold."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=False, default=str)

@@ -1,0 +1,198 @@
+"""Run one DAG for one logical date in this process, the way ``headwater run`` / ``headwater finetune`` do.
+
+``python -m headwater_local.run_date DAG_ID YYYY-MM-DD [--conf JSON]`` is ``airflow dags test`` with three
+differences, all so that a local run looks like any other run in the Airflow UI:
+
+* **The run is the one the scheduler would create for that logical date.** ``dag.test()`` creates a
+  manual run whose data interval is inferred from the logical date as a trigger time (for ``@daily``
+  and 2026-11-20: 2026-11-19 → 2026-11-20), so a scheduler that later catches up finds "its" run for
+  2026-11-20 already there, takes that run's interval as the last one, computes 2026-11-20 again, and
+  loops on "run already exists" forever (``DagModel.calculate_dagrun_date_fields`` →
+  ``timetable.next_dagrun_info``). For a DAG on a time-based schedule this module creates the run as
+  ``SchedulerJobRunner`` does: ``run_type=scheduled``, the timetable's data interval for that logical
+  date (2026-11-20 → 2026-11-21), ``run_after`` its end and the scheduled run id, so the scheduler
+  continues after it. Other DAGs (asset-scheduled, manual) and dates off the schedule keep
+  ``dag.test()``'s manual run.
+* **Per-file tasks skipped before they started get their file name** as map index
+  (``map_index_labels``) once the run has finished.
+* **Every task's output goes to its task log file**, the file the api-server shows
+  (``FileTaskHandler`` under ``[logging] base_log_folder``), as JSON lines; it is also still written
+  to this process's stdout.
+
+``dag.test()`` (airflow.sdk.definitions.dag, Airflow 3.3) creates its run with the module-level helper
+``airflow.models.dagrun.get_or_create_dagrun`` and runs each task with ``_run_task``; both are
+replaced for the duration of the call (``unittest.mock.patch``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from unittest import mock
+
+
+def scheduled_run_info(timetable, logical_date: datetime):  # noqa: ANN001, ANN201 - core Timetable, DagRunInfo | None
+    """The ``DagRunInfo`` the scheduler creates for ``logical_date`` (data interval, run_after), or None.
+
+    None when the timetable does not schedule by time (assets, ``None``) or when ``logical_date`` is
+    not one of its logical dates (e.g. 10:00 for ``@daily``). Computed as the scheduler's first run
+    with catch-up from that date: ``next_dagrun_info(last_automated_data_interval=None,
+    restriction=TimeRestriction(earliest=logical_date, latest=logical_date, catchup=True))``.
+    """
+    from airflow.timetables.base import TimeRestriction
+
+    if not getattr(timetable, "periodic", False):
+        return None
+    try:
+        info = timetable.next_dagrun_info(
+            last_automated_data_interval=None,
+            restriction=TimeRestriction(earliest=logical_date, latest=logical_date, catchup=True),
+        )
+    except NotImplementedError:
+        return None
+    if info is None or info.logical_date != logical_date:
+        return None
+    return info
+
+
+def _get_or_create_scheduled_dagrun(original):  # noqa: ANN001, ANN202 - wraps airflow.models.dagrun.get_or_create_dagrun
+    """``get_or_create_dagrun`` that creates the scheduler's run for a scheduled logical date."""
+
+    def create(*, dag, run_id, logical_date, data_interval, run_after, conf, triggered_by, triggering_user_name, start_date, session):  # noqa: ANN001, ANN202
+        from airflow.models.dagrun import DagRun
+        from airflow.utils.state import DagRunState
+        from airflow.utils.types import DagRunType
+        from sqlalchemy import select
+
+        info = scheduled_run_info(dag.timetable, logical_date) if logical_date is not None else None
+        if info is None:
+            return original(
+                dag=dag, run_id=run_id, logical_date=logical_date, data_interval=data_interval, run_after=run_after,
+                conf=conf, triggered_by=triggered_by, triggering_user_name=triggering_user_name,
+                start_date=start_date, session=session,
+            )
+        existing = session.scalar(select(DagRun).where(DagRun.dag_id == dag.dag_id, DagRun.logical_date == logical_date))
+        if existing is not None:  # as dag.test(): a re-run of the date replaces its run
+            session.delete(existing)
+            session.commit()
+        return dag.create_dagrun(
+            run_id=dag.timetable.generate_run_id(
+                run_type=DagRunType.SCHEDULED, run_after=info.run_after, data_interval=info.data_interval
+            ),
+            logical_date=logical_date,
+            data_interval=info.data_interval,
+            run_after=info.run_after,
+            conf=conf,
+            run_type=DagRunType.SCHEDULED,
+            state=DagRunState.RUNNING,
+            triggered_by=triggered_by,
+            triggering_user_name=triggering_user_name,
+            start_date=datetime.now(timezone.utc),
+            session=session,
+        )
+
+    return create
+
+
+def log_event(line: str, when: datetime | None = None) -> str:
+    """One task-log line as the JSON the api-server's log reader parses (``StructuredLogMessage``)."""
+    return json.dumps({"timestamp": (when or datetime.now(timezone.utc)).isoformat(), "level": "info", "event": line})
+
+
+@contextlib.contextmanager
+def captured_output(path: Path) -> Iterator[None]:
+    """Copy everything written to file descriptors 1 and 2 meanwhile into ``path`` (JSON lines; a new try of the same number replaces the file),
+    and still through to the original stdout. ``dag.test()`` runs one task at a time, so while a task
+    runs its output is that task's (print, logging and structlog all end on those descriptors)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 1)
+    os.dup2(write_end, 2)
+    os.close(write_end)
+
+    tee = os.fdopen(os.dup(saved_out), "wb")  # here, not in the thread: saved_out is closed below
+    log = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the pump
+
+    def pump() -> None:
+        with os.fdopen(read_end, "rb") as source, log, tee:
+            for raw in source:
+                tee.write(raw)
+                tee.flush()
+                log.write(log_event(raw.decode("utf-8", errors="replace").rstrip("\r\n")) + "\n")
+                log.flush()
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved_out, 1)  # closes the pipe's last write ends: the pump reads to the end
+        os.dup2(saved_err, 2)
+        os.close(saved_out)
+        os.close(saved_err)
+        thread.join(timeout=10)
+
+
+def task_log_path(ti) -> Path:  # noqa: ANN001 - airflow.models.TaskInstance
+    """The file the api-server reads this try's log from: ``[logging] base_log_folder`` / the log template."""
+    from airflow.configuration import conf
+    from airflow.utils.log.file_task_handler import FileTaskHandler
+
+    folder = conf.get("logging", "base_log_folder")
+    return Path(folder) / FileTaskHandler(base_log_folder=folder)._render_filename(ti, ti.try_number)
+
+
+def _logged_run_task(original):  # noqa: ANN001, ANN202 - wraps airflow.sdk.definitions.dag._run_task
+    def run(*, ti, task, run_triggerer=False):  # noqa: ANN001, ANN202
+        with captured_output(task_log_path(ti)):
+            return original(ti=ti, task=task, run_triggerer=run_triggerer)
+
+    return run
+
+
+def run_date(dag_id: str, date: str, conf: dict | None = None):  # noqa: ANN201 - the finished DagRun
+    """Run ``dag_id`` for logical date ``date`` (YYYY-MM-DD, midnight UTC) and return its finished DagRun."""
+    import airflow.models.dagrun as dagrun_module
+    import airflow.sdk.definitions.dag as sdk_dag
+    from airflow.providers_manager import ProvidersManager
+    from airflow.utils.cli import get_bagged_dag
+
+    from headwater_local.map_index_labels import label_skipped
+
+    ProvidersManager().initialize_providers_configuration()  # as the airflow CLI's commands do
+    dag = get_bagged_dag(None, dag_id)
+    logical_date = datetime.fromisoformat(date).replace(tzinfo=timezone.utc)
+    with (
+        mock.patch.object(dagrun_module, "get_or_create_dagrun", _get_or_create_scheduled_dagrun(dagrun_module.get_or_create_dagrun)),
+        mock.patch.object(sdk_dag, "_run_task", _logged_run_task(sdk_dag._run_task)),
+    ):
+        run = dag.test(logical_date=logical_date, run_conf=conf)
+    label_skipped(run.dag_id, run.run_id)  # file names for the per-file tasks skipped before they started
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m headwater_local.run_date", description=__doc__.splitlines()[0])
+    parser.add_argument("dag_id")
+    parser.add_argument("date", help="logical date, YYYY-MM-DD")
+    parser.add_argument("--conf", default="{}", help="the run's conf, JSON")
+    args = parser.parse_args(argv)
+    run = run_date(args.dag_id, args.date, json.loads(args.conf))
+    print(f"{run.dag_id} {run.run_id}: {run.state}")
+    return 0 if run.state == "success" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""A "Total" row that sums the rows above is quarantined (kept, with a reason), never curated as a record.
+
+Only on evidence: a total label and every number a column sum (or mean) of the rows above. A
+label whose numbers do not add up, or numbers that add up without a label, stay data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from headwater.clean.pipeline import build_steps, run_steps
+from headwater.clean.stage import clean as clean_file
+from headwater.clean.steps.base import LINE, REASON, SOURCE
+from headwater.clean.steps.summary_rows import SummaryRows
+from headwater.config.settings import Settings
+from headwater.ingest.stage import ingest as ingest_file
+from headwater.layout import Layout
+from headwater.manifest import FileRef
+from headwater.storage import read_json, read_jsonl
+
+
+def _clean(columns: list[str], rows: list[list[str | None]]) -> tuple[list[list], list[tuple[int, str]]]:
+    """Run the default pipeline on string rows: (curated value rows, [(line, reason)] quarantined)."""
+    df = pd.DataFrame(rows, columns=columns, dtype="string")
+    df[LINE] = range(2, 2 + len(df))
+    df[SOURCE] = "2026-11-20/t.csv"
+    result = run_steps(df, build_steps(None))
+    curated = result.curated[columns].astype(object).where(result.curated[columns].notna(), None).values.tolist()
+    return curated, list(zip(result.quarantined[LINE].tolist(), result.quarantined[REASON].tolist())) if len(result.quarantined) else []
+
+
+def test_a_grand_total_row_is_quarantined_with_the_sums_it_repeats() -> None:
+    curated, quarantined = _clean(
+        ["region", "units", "revenue"],
+        [["North", "10", "1.50"], ["South", "20", "2.25"], ["East", "5", "3.00"], ["Total", "35", "6.75"]],
+    )
+    assert curated == [["North", 10, 1.5], ["South", 20, 2.25], ["East", 5, 3.0]]
+    assert quarantined == [(5, "line 5: summary row 'Total': units=35, revenue=6.75 equal the column sums over the 3 rows above it — kept in quarantine, not curated as a record")]
+
+
+def test_subtotals_and_a_grand_total() -> None:
+    curated, quarantined = _clean(
+        ["region", "units"],
+        [["North", "10"], ["South", "20"], ["Subtotal", "30"], ["East", "5"], ["West", "1"], ["Sub-total:", "6"], ["GRAND TOTAL", "36"]],
+    )
+    assert curated == [["North", 10], ["South", 20], ["East", 5], ["West", 1]]
+    assert [line for line, _ in quarantined] == [4, 7, 8]
+    assert "over the 2 rows since the previous summary row" in quarantined[1][1]
+    assert "units=36 equal the column sums over the 4 rows above it" in quarantined[2][1]
+
+
+@pytest.mark.parametrize("label", ["Total", "TOTAL", "Totals:", "Total (EUR)", "Grand total", "Summe", "Gesamt", "Insgesamt", "Итого", "合计", "Sum"])
+def test_total_labels_in_several_spellings_and_languages(label: str) -> None:
+    _, quarantined = _clean(["name", "n"], [["a", "1"], ["b", "2"], [label, "3"]])
+    assert [line for line, _ in quarantined] == [4]
+
+
+def test_a_label_in_a_number_column_and_a_mean_column() -> None:
+    # "Total" in the id column (all numbers otherwise), and an average column whose total row holds the mean
+    curated, quarantined = _clean(["id", "units", "avg_price"], [["1", "10", "1.5"], ["2", "20", "2.5"], ["Total", "30", "2.0"]])
+    assert curated == [["1", 10, 1.5], ["2", 20, 2.5]]
+    assert quarantined == [(4, "line 4: summary row 'Total': units=30 equal the column sums; avg_price=2.0 their mean over the 2 rows above it — kept in quarantine, not curated as a record")]
+
+
+@pytest.mark.parametrize(
+    ("rows", "why"),
+    [
+        ([["Total Wine", "10"], ["Costco", "20"], ["Total", "31"]], "the numbers do not add up: 31 != 30"),
+        ([["a", "10"], ["b", "20"], ["all", "30"]], "no total label: a row that sums is data"),
+        ([["a", "10"], ["Total", "10"]], "one row above: a total of one row is that row"),
+        ([["a", "0"], ["b", "0"], ["Total", "0"]], "every number zero: nothing shows it is a sum"),
+        ([["Totally", "1"], ["Summer", "2"], ["Sumatra", "3"]], "words that start like a label are names"),
+        ([["a", "10"], ["b", "20"], ["Total", "30"], ["c", "7"]], None),
+    ],
+)
+def test_what_stays_data(rows: list[list[str]], why: str | None) -> None:
+    curated, quarantined = _clean(["name", "n"], rows)
+    if why is None:  # the summary row in the middle goes; the row after it stays
+        assert [line for line, _ in quarantined] == [4] and curated == [["a", 10], ["b", 20], ["c", 7]]
+    else:
+        assert quarantined == [], why
+        assert len(curated) == len(rows), why
+
+
+def test_sums_carry_across_batches_exactly() -> None:
+    # 2**62 - 1 has no float64 twin: a float sum would say 2**62 and miss (or fake) the match
+    step = SummaryRows()
+    batches = [[("a", 2**62)], [("b", 2**62 - 1), ("c", -(2**62))], [("Total", 2**62 - 1)]]
+    quarantined = []
+    line = 2
+    for rows in batches:
+        df = pd.DataFrame({"name": pd.array([n for n, _ in rows], dtype="string"), "n": pd.array([v for _, v in rows], dtype="Int64")})
+        df[LINE] = range(line, line + len(rows))
+        line += len(rows)
+        quarantined += step.apply(df).quarantined[LINE].tolist()
+    assert quarantined == [5]
+    off_by_one = SummaryRows()
+    for rows in ([("a", 2**62)], [("b", 2**62 - 1), ("c", -(2**62))]):
+        off_by_one.apply(pd.DataFrame({"name": pd.array([n for n, _ in rows], dtype="string"), "n": pd.array([v for _, v in rows], dtype="Int64"), LINE: 0}))
+    last = pd.DataFrame({"name": pd.array(["Total"], dtype="string"), "n": pd.array([2**62], dtype="Int64"), LINE: [5]})
+    assert off_by_one.apply(last).quarantined.empty
+
+
+def test_a_file_ending_in_a_total_row_end_to_end(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri())
+    ref = FileRef("2026-11-20", "sales.csv")
+    ingest_file(b"region,units,revenue\nNorth,10,1.50\nSouth,20,2.25\nEast,5,3.00\nTotal,35,6.75\n", ref, settings)
+    clean_file(ref, settings)
+    lay = Layout(settings.data_dir, "2026-11-20")
+    assert pq.read_table(lay.curated(ref.key)).select(["region", "units", "revenue"]).to_pydict() == {
+        "region": ["North", "South", "East"], "units": [10, 20, 5], "revenue": [1.5, 2.25, 3.0],
+    }
+    manifest = read_json(lay.manifest(ref.key))
+    assert (manifest["records"], manifest["rows_read"], manifest["curated"], manifest["quarantined"]) == (5, 4, 3, 1)
+    [row] = read_jsonl(lay.quarantine_rows(ref.key))
+    assert row["line"] == 5 and row["raw"] == {"region": "Total", "units": "35", "revenue": "6.75"}
+    assert "summary row 'Total'" in row["reason"]

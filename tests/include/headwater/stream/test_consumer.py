@@ -1,0 +1,148 @@
+"""Consumers of a real Redis stream: every message counted once, duplicates by content, dead letters with reasons,
+the lookup cache with its TTL, the output stream, redelivery after a crash changing nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from headwater.config.schema import SchemaSpec
+from headwater.config.settings import Settings
+from headwater.embed.store import VectorStore
+from headwater.layout import Layout
+from headwater.stream.redis_source import record_key
+from headwater.stream.source import Counts
+
+
+def _store(settings: Settings) -> VectorStore:
+    return VectorStore(Layout(settings.data_dir).vectors, settings.vector_table)
+
+
+def _drain(consumer) -> Counts:  # noqa: ANN001
+    total = Counts()
+    while (counted := consumer.step()).received:
+        total.add(counted)
+    return total
+
+
+def test_a_mixed_batch_adds_up_exactly(client: Any, publish, consumer, settings: Settings) -> None:
+    publish({"ticket_id": "T-1", "body": "The printer is on fire", "priority": 2})
+    publish({"ticket_id": "T-2", "body": "Password reset, please"})
+    publish({"ticket_id": "T-1", "body": "The printer is on fire", "priority": 2})  # re-published: same content
+    publish({"ticket_id": "T-1", "body": "The  printer is on fire ", "priority": 2})  # same after text normalization
+    publish("{bad")  # bad JSON
+    publish({"ticket_id": "T-3"})  # schema: body required
+    publish("x", field="text")  # no data field
+    publish({"ticket_id": "T-4", "body": "VPN drops every hour", "owner": "ann"})  # undeclared field
+    c = consumer()
+    got = _drain(c)
+    assert got == Counts(received=8, processed=2, duplicate=2, dead_lettered=4)
+    assert c.source.counts() == got and got.balanced
+    assert client.xlen("tickets:dead") == 4 and client.xlen("tickets:out") == 2
+    assert client.xpending("tickets", "headwater")["pending"] == 0
+    assert _store(settings).count() == 2
+
+    publish({"ticket_id": "T-1", "body": "The printer is on fire", "priority": 2})  # a later batch: a duplicate by row id
+    publish({"ticket_id": "T-5", "body": "Monitor flickers"})
+    assert _drain(c) == Counts(received=2, processed=1, duplicate=1, dead_lettered=0)
+    assert c.source.counts() == Counts(received=10, processed=3, duplicate=3, dead_lettered=4)
+    assert _store(settings).count() == 3
+
+
+def test_dead_letters_carry_reason_and_original_fields(client: Any, publish, consumer) -> None:
+    first = publish('{"ticket_id": "T-1", "body": ""}')
+    second = publish("oops", field="payload")
+    consumer().step()
+    dead = [fields for _, fields in client.xrange("tickets:dead")]
+    assert dead == [
+        {"entry_id": first, "reason": "schema: body: '' should be non-empty", "fields": json.dumps({"data": '{"ticket_id": "T-1", "body": ""}'})},
+        {"entry_id": second, "reason": "missing field: the entry has no 'data' field (fields: payload) — put the JSON text there", "fields": '{"payload": "oops"}'},
+    ]
+
+
+def test_a_row_the_cleaning_steps_quarantine_is_a_dead_letter(client: Any, publish, consumer, tickets) -> None:
+    columns = {"ticket_id": {"type": "string", "identifier": True, "pattern": r"^T-\d+$"}, "body": "text", "priority": "integer"}
+    config = tickets().model_copy(update={"schema": SchemaSpec.from_mapping({"name": "tickets", "columns": columns})})
+    bad = publish({"ticket_id": "X-1", "body": "Keyboard missing keys"})
+    publish({"ticket_id": "T-9", "body": "Keyboard missing keys"})
+    assert _drain(consumer(config=config)) == Counts(received=2, processed=1, duplicate=0, dead_lettered=1)
+    (_, dead), = client.xrange("tickets:dead")
+    assert dead["reason"] == f"cleaning: entry {bad}: fails schema tickets — ticket_id='X-1' breaks pattern ^T-\\d+$ — row quarantined"
+
+
+def test_processed_records_are_cached_with_ttl_and_published(client: Any, publish, consumer, tickets) -> None:
+    entry = publish({"ticket_id": "T-7", "body": "  Laptop   won't boot ", "priority": 3})
+    consumer(config=tickets(ttl_seconds=120)).step()
+    cached = json.loads(client.get(record_key("tickets", "T-7")))
+    assert cached == {"row_id": cached["row_id"], "entry_id": entry, "ticket_id": "T-7", "body": "Laptop won't boot", "priority": 3}
+    assert 0 < client.ttl(record_key("tickets", "T-7")) <= 120
+    (_, out), = client.xrange("tickets:out")
+    assert out == {"entry_id": entry, "id": "T-7", "record": client.get(record_key("tickets", "T-7"))}
+
+
+def test_without_id_field_records_are_keyed_by_row_id(client: Any, publish, consumer, tickets) -> None:
+    publish({"ticket_id": "T-8", "body": "Mouse"})
+    consumer(config=tickets(id_field=None)).step()
+    (_, out), = client.xrange("tickets:out")
+    row_id = json.loads(out["record"])["row_id"]
+    assert out["id"] == row_id and len(row_id) == 32 and client.exists(record_key("tickets", row_id))
+
+
+def test_a_batch_processed_but_not_committed_is_redone_by_another_consumer_without_change(
+    client: Any, publish, consumer, settings: Settings, tickets
+) -> None:
+    for i in range(5):
+        publish({"ticket_id": f"T-{i}", "body": f"Ticket number {i} about the printer"})
+    publish({"ticket_id": "T-0", "body": "Ticket number 0 about the printer"})
+    publish("{bad")
+    dead = consumer("dead")
+    messages = dead.source.read(100, 10)
+    dead.process(messages)  # the vector store is written; the crash comes before the commit
+    ids_before = sorted(_store(settings).ids())
+    assert len(ids_before) == 5 and dead.source.counts() == Counts()
+    heir = consumer("heir", tickets(claim_idle_ms=1))
+    assert _drain(heir) == Counts(received=7, processed=5, duplicate=1, dead_lettered=1)
+    assert sorted(_store(settings).ids()) == ids_before
+    assert client.xlen("tickets:out") == 5 and client.xlen("tickets:dead") == 1
+    assert dead.source.commit(dead.process(messages)) == Counts()  # the dead consumer's late commit counts nothing
+
+
+def test_a_restarted_consumer_of_the_same_name_finishes_its_own_pending_first(client: Any, publish, consumer) -> None:
+    publish({"ticket_id": "T-1", "body": "One"})
+    first = consumer("worker-1")
+    first.source.read(100, 10)  # read, then the process died
+    publish({"ticket_id": "T-2", "body": "Two"})
+    again = consumer("worker-1")
+    assert again.step() == Counts(received=1, processed=1)  # its pending message, alone
+    assert again.step() == Counts(received=1, processed=1)  # then the new one
+    assert client.xpending("tickets", "headwater")["pending"] == 0
+
+
+def test_a_message_that_breaks_processing_is_dead_lettered_and_the_stream_goes_on(client: Any, publish, consumer, monkeypatch) -> None:
+    c = consumer()
+    real = c.processor.run
+
+    def run(parsed, seen):  # noqa: ANN001, ANN202 - a bug triggered by one message's content
+        if any(p.values[1] == "boom" for p in parsed):
+            raise RuntimeError("tokenizer crashed")
+        return real(parsed, seen)
+
+    monkeypatch.setattr(c.processor, "run", run)
+    publish({"ticket_id": "T-1", "body": "fine"})
+    publish({"ticket_id": "T-2", "body": "boom"})
+    publish({"ticket_id": "T-3", "body": "also fine"})
+    assert _drain(c) == Counts(received=3, processed=2, duplicate=0, dead_lettered=1)
+    (_, dead), = client.xrange("tickets:dead")
+    assert dead["reason"] == "processing failed: RuntimeError: tokenizer crashed"
+
+
+def test_when_every_message_fails_the_error_is_raised_and_they_stay_pending(client: Any, publish, consumer, monkeypatch) -> None:
+    import pytest
+
+    c = consumer()
+    monkeypatch.setattr(c.processor, "run", lambda parsed, seen: (_ for _ in ()).throw(OSError("disk full")))
+    publish({"ticket_id": "T-1", "body": "a"})
+    publish({"ticket_id": "T-2", "body": "b"})
+    with pytest.raises(OSError, match="disk full"):
+        c.step()
+    assert client.xpending("tickets", "headwater")["pending"] == 2 and c.source.counts() == Counts()
