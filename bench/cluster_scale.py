@@ -141,8 +141,12 @@ def main(argv: list[str] | None = None) -> int:
 
         from headwater.embed.store import VectorStore
 
-        vectors = VectorStore(running.data_dir / "vectors").count()
-        versions = len(list((running.data_dir / "vectors" / "chunks.lance" / "_versions").glob("*.manifest")))
+        import fsspec
+
+        os.environ.update(running.aws_env())  # the data root is on the cluster's S3 server
+        vectors = VectorStore(f"{running.data_dir}/vectors").count()
+        fs, base = fsspec.core.url_to_fs(f"{running.data_dir}/vectors/chunks.lance/_versions")
+        versions = len(fs.glob(f"{base}/*.manifest"))
         per_ti = {name: seconds / n_tis for name, seconds in cpu.items()}
         result = {
             "files": args.files, "run_state": run["state"], "wall_s": round(wall, 1), "task_instances": n_tis,

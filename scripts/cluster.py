@@ -12,8 +12,10 @@ Under one home folder (default ``.headwater/cluster/``, ``--home`` or ``CLUSTER_
   ``triggerer`` and two Celery workers, ``worker1`` and ``worker2`` (separate processes; each
   records its own name as the task instances' ``hostname``, see ``worker_hostname``).
 
-The data root (``HEADWATER_DATA_DIR``: curated, quarantine, chunks, manifests, vector store) is
-``<home>/data`` on local disk, shared by both workers because they run on one machine. The
+The data root (``HEADWATER_DATA_DIR``: curated, quarantine, chunks, manifests, reports, the
+LanceDB vector store) is on the same S3 server, ``s3://headwater/data``: every worker reads and
+writes it through s3fs/UPath and Lance's object_store, with the endpoint and keys from
+``AWS_ENDPOINT_URL``/``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``. The
 scheduler creates no scheduled runs (``[scheduler] use_job_schedule = False``): days are
 triggered through the REST API or the UI, and ``HEADWATER_MAX_ACTIVE_RUNS=1`` makes a second
 run of a date wait for the first (then it finds its files unchanged).
@@ -113,8 +115,14 @@ class Cluster:
         return f"s3://{S3_CONN_ID}@{BUCKET}/landing"
 
     @property
-    def data_dir(self) -> Path:
-        return self.home / "data"
+    def data_dir(self) -> str:
+        """The data root: ``s3://headwater/data`` on the cluster's S3 server (``HEADWATER_DATA_DIR``)."""
+        return f"s3://{BUCKET}/data"
+
+    def aws_env(self) -> dict[str, str]:
+        """The standard AWS variables that point boto3, s3fs and Lance's object_store at the cluster's S3 server."""
+        return {"AWS_ENDPOINT_URL": self.s3_url, "AWS_ACCESS_KEY_ID": "cluster", "AWS_SECRET_ACCESS_KEY": "cluster",
+                "AWS_DEFAULT_REGION": "us-east-1"}
 
     def pid_file(self, name: str) -> Path:
         return self.home / "run" / f"{name}.pid"
@@ -158,12 +166,11 @@ class Cluster:
             "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "180",
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
             f"AIRFLOW_CONN_{S3_CONN_ID.upper()}": json.dumps(connection),
-            "AWS_ENDPOINT_URL": self.s3_url, "AWS_ACCESS_KEY_ID": "cluster", "AWS_SECRET_ACCESS_KEY": "cluster",
-            "AWS_DEFAULT_REGION": "us-east-1",
+            **self.aws_env(),
             "HEADWATER_PROJECT_DIR": str(PROJECT),
             "HEADWATER_HOME": str(self.home / "headwater"),
             "HEADWATER_LANDING_URI": self.landing_uri,
-            "HEADWATER_DATA_DIR": str(self.data_dir),
+            "HEADWATER_DATA_DIR": self.data_dir,
             "HEADWATER_STATE_URL": self.db_url("headwater"),
             "HEADWATER_MAX_ACTIVE_RUNS": "1",  # a second run of a date waits for the first, then skips its unchanged files
             "HEADWATER_MAX_ACTIVE_TASKS": str(PARALLELISM),

@@ -3,8 +3,9 @@
 One cluster for the module (PostgreSQL, Redis, moto S3, scheduler, dag-processor, api-server,
 triggerer, two Celery workers), brought up by the code ``make cluster`` runs, under a fresh
 home folder, and wiped afterwards. The sample landing zone is uploaded to S3; the reference is
-the embedded single-machine run (``headwater run``: SQLite, local landing folder) of the same
-input. The tests run in file order and build on each other (one day, several runs of it).
+the embedded single-machine run (``headwater run``: SQLite, local landing folder, local data
+root) of the same input; the cluster's data root is on S3 (``s3://headwater/data``), read here
+through UPath with the cluster's AWS variables. The tests run in file order and build on each other (one day, several runs of it).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def cluster(reference: Path):
     home.chmod(0o755)
     try:
         running = cluster_script.up(home)
+        os.environ.update(running.aws_env())  # this process reads the cluster's S3 data root (UPath, LanceDB)
         running.upload(SAMPLE, DATE)
         running.api("PATCH", f"/dags/{DAG}", {"is_paused": False})
         yield running
@@ -59,17 +61,28 @@ def cluster(reference: Path):
         cluster_script.down(home, wipe=True)
 
 
-def _tables(root: Path, kind: str) -> dict[str, object]:
-    """Every Parquet table under ``<root>/<kind>/``, by path relative to it (the data roots differ only in their prefix)."""
+def _files(root: Path | str, kind: str, suffix: str) -> dict[str, bytes]:
+    """The bytes of every ``*suffix`` file under ``<root>/<kind>/`` (a local folder or an s3:// URI), by
+    path relative to it: the data roots differ only in their prefix."""
+    import fsspec
+
+    fs, base = fsspec.core.url_to_fs(f"{root}/{kind}" if isinstance(root, str) else str(root / kind))
+    found = sorted(p for p in fs.find(base) if p.endswith(suffix))
+    return {p[len(base.rstrip("/")) + 1:]: fs.cat_file(p) for p in found}
+
+
+def _tables(root: Path | str, kind: str) -> dict[str, object]:
+    import io
+
     import pyarrow.parquet as pq
 
-    return {p.relative_to(root / kind).as_posix(): pq.read_table(p) for p in sorted((root / kind).rglob("*.parquet"))}
+    return {name: pq.read_table(io.BytesIO(data)) for name, data in _files(root, kind, ".parquet").items()}
 
 
-def _vector_ids(root: Path) -> list[str]:
+def _vector_ids(root: Path | str) -> list[str]:
     from headwater.embed.store import VectorStore
 
-    return sorted(VectorStore(root / "vectors").ids())
+    return sorted(VectorStore(f"{root}/vectors" if isinstance(root, str) else root / "vectors").ids())
 
 
 def _ledger(where: Path | str) -> dict[str, tuple]:
@@ -78,7 +91,7 @@ def _ledger(where: Path | str) -> dict[str, tuple]:
     return {e.source: (e.fingerprint, e.outcome) for e in Ledger(where).entries() if e.source.startswith(DATE)}
 
 
-def _report(root: Path) -> dict:
+def _report(root: Path | str) -> dict:
     from headwater.layout import Layout
     from headwater.storage import read_json
 
@@ -93,9 +106,7 @@ def assert_same_outputs(running, reference: Path) -> None:
         assert sorted(got) == sorted(want)
         for name in want:
             assert got[name].equals(want[name]), f"{kind}/{name} differs from the single-machine run"
-    quarantined = sorted(p.relative_to(reference / "quarantine").as_posix() for p in (reference / "quarantine").rglob("*.jsonl"))
-    for name in quarantined:
-        assert (data / "quarantine" / name).read_text() == (reference / "quarantine" / name).read_text()
+    assert _files(data, "quarantine", ".jsonl") == _files(reference, "quarantine", ".jsonl")
     ids = _vector_ids(data)
     assert len(ids) == len(set(ids)), "duplicate vector ids"
     assert ids == _vector_ids(reference)
