@@ -13,7 +13,7 @@ export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install run airflow compile-pipeline docs test test-all search bench clean distclean
+.PHONY: help install run airflow compile-pipeline docs test test-all test-cluster cluster cluster-down cluster-status search bench bench-cluster clean distclean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,23 @@ test: $(VENV)/.installed $(VENV_KFP)/.installed ## unit, DAG and end-to-end test
 	@scripts/install_debs.sh
 	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components -m "not slow" $(PYTEST_ARGS)
 	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components -m "not slow" $(PYTEST_ARGS); fi
+
+test-cluster: $(VENV)/.installed ## the real CeleryExecutor cluster test (tests/cluster, marker `cluster`, about 12 min; .ci/run runs it after make test)
+	@scripts/install_debs.sh
+	$(VENV)/bin/python -m pytest tests/cluster -m cluster -v $(PYTEST_ARGS)
+
+cluster: $(VENV)/.installed ## start the local CeleryExecutor cluster (Postgres, Redis, S3, scheduler, 2 workers, ...) under .headwater/cluster; prints the API URL and login
+	@scripts/install_debs.sh
+	@$(VENV)/bin/python scripts/cluster.py up
+
+cluster-down: ## stop the local cluster (data kept; WIPE=1 deletes .headwater/cluster)
+	@$(VENV)/bin/python scripts/cluster.py down$(if $(WIPE), --wipe)
+
+cluster-status: ## which processes of the local cluster run, and where its API is
+	@$(VENV)/bin/python scripts/cluster.py status
+
+bench-cluster: $(VENV)/.installed ## scaling simulation on the local cluster: FILES small files in one day (default 2000), see README "Scaling out"
+	$(VENV)/bin/python bench/cluster_scale.py --files $(or $(FILES),2000)
 
 test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones included
 	@scripts/install_debs.sh

@@ -1,6 +1,6 @@
 """Stream latency: produce N events/s of short texts into a Redis Stream, measure produce -> searchable.
 
-Setup: a ``redis-server`` on a free loopback port (tests/servers.py, the Debian package), a fresh
+Setup: a ``redis-server`` on a free loopback port (scripts/servers.py, the Debian package), a fresh
 data root, and the real consumer process (``headwater stream bench``, all-MiniLM-L6-v2 on CPU,
 torch backend) started and warmed (model loaded) before any timing.
 
@@ -39,7 +39,7 @@ import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "scripts"))
 import servers  # noqa: E402  - the test suite's real-server helpers: redis-server on a free port
 
 WORDS = (

@@ -9,7 +9,10 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   `.zip` archive as its own record (`orders.zip/part-1.csv`). Every other file (hidden, in-flight
   upload, unknown extension, a zip member that is not a table) is logged and listed in the run
   report as skipped, with the reason.
-* One mapped **process_file** group per record, with its name as map index:
+* One mapped **process_file** group per record, with its name as map index (past Airflow's
+  `[core] max_map_length`, 1,024 by default, one group per *batch* of consecutive records instead,
+  at most that many groups; `headwater.discovery.batches`; each task then handles its batch's
+  records in turn and shows the first and last name):
   * `check` compares the file's content hash, config hash and code version with the ledger:
     an unchanged file runs `unchanged` and its stages show as *skipped*; a new or changed one
     runs the stages and `unchanged` shows as *skipped*. It reads the file only when the answer
@@ -24,7 +27,7 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   `dedup.history_days` are linked again (earlier dates win, whatever order the dates ran in); one
   link task runs at a time. It hands on the files to index: the ones cleaned by this run, and
   the ones whose curated rows it changed. A dry run skips it.
-* One mapped **index_file** group per such file: `chunk` (token windows with overlap) → `embed`
+* One mapped **index_file** group per such file (batched the same way past `max_map_length`): `chunk` (token windows with overlap) → `embed`
   (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id).
 * **report** writes one run report per date (the run's dates and the later dates the link step
   rewrote), pushes each date's metrics to the Pushgateway (`HEADWATER_PUSHGATEWAY_URL`; the
@@ -83,17 +86,32 @@ def _skip(reason: str) -> None:
     raise AirflowSkipException(reason)
 
 
-def _run_only_if_chosen(decision: dict, side: str) -> None:
-    """Skip this task unless `check` chose its side ("ingest" or "unchanged"); a dry run skips both."""
-    if decision["dry_run"]:
-        _skip(f"{decision['source']}: dry run")
-    if decision["process"] != (side == "ingest"):
-        _skip(f"{decision['source']}: {decision['reason']}")
+def _chosen(decisions: list[dict], side: str) -> list[dict]:
+    """The records of this batch for which `check` chose `side` ("ingest" or "unchanged"); skip the
+    task when there is none (a dry run chooses neither)."""
+    chosen = [d for d in decisions if not d["dry_run"] and d["process"] == (side == "ingest")]
+    if not chosen:
+        _skip("; ".join(f"{d['source']}: {'dry run' if d['dry_run'] else d['reason']}" for d in decisions))
+    return chosen
 
 
-def _label(name: str) -> None:
-    """Show the file name instead of a number as the map index in the UI."""
-    get_current_context()["file_name"] = name
+def _label(batch: list[dict]) -> None:
+    """Show the file name (a batch's first and last, past max_map_length) instead of a number as the map index in the UI."""
+    names = [record["file"] for record in batch]
+    get_current_context()["file_name"] = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]} ({len(names)} files)"
+
+
+def _batches(records: list[dict]) -> list[list[dict]]:
+    """``records`` as the mapped elements of a task group: one per record, batched past ``[core] max_map_length``."""
+    from airflow.sdk.configuration import conf
+
+    from headwater.discovery import batches
+
+    return batches(records, conf.getint("core", "max_map_length", fallback=1024))
+
+
+def _flat(batches: list[list[dict]] | None) -> list[dict]:
+    return [record for batch in batches or [] if batch for record in batch]
 
 
 @dag(
@@ -116,7 +134,7 @@ def _label(name: str) -> None:
 )
 def headwater_ingest():
     @task
-    def discover(ds=None, params=None, ti=None) -> list[dict]:
+    def discover(ds=None, params=None, ti=None) -> list[list[dict]]:
         from airflow.sdk import ObjectStoragePath
 
         from headwater.discovery import dates_between, partition, scan, split_member
@@ -134,60 +152,65 @@ def headwater_ingest():
             files += [{"date": date, "file": n, "uri": str(folder / split_member(n)[0])} for n in found.files]
             skipped += [{"date": date, "file": s.file, "reason": s.reason} for s in found.skipped]
         ti.xcom_push(key="skipped", value=skipped)  # for the report (mapping needs the records as the return value)
-        return files
+        return _batches(files)
 
     # Not @task.branch: branching inside a mapped task group does not skip the other branch in
     # Airflow 3.2/3.3 (apache/airflow issue #67265), so each side skips itself on the decision.
     @task(map_index_template="{{ file_name }}")
-    def check(file: dict, params=None) -> dict:
+    def check(batch: list[dict], params=None) -> list[dict]:
         from airflow.sdk import ObjectStoragePath
 
         from headwater.decide import decide
 
-        _label(file["file"])
-        # opened and hashed (block by block) only when the answer depends on the content
-        decision = decide(ObjectStoragePath(file["uri"]), _ref(file), _settings(), force=params["force"])
-        verb = "process" if decision["process"] else "skip"
-        hashed = f"sha256 {decision['sha256']}" if decision["sha256"] else "not read here: ingest hashes the bytes it parses"
-        print(f"{file['date']}/{file['file']}: {verb} — {decision['reason']} ({hashed})" + (" (dry run: nothing is written)" if params["dry_run"] else ""))
-        return {**file, **decision, "dry_run": params["dry_run"]}
+        _label(batch)
+        decisions = []
+        for file in batch:
+            # opened and hashed (block by block) only when the answer depends on the content
+            decision = decide(ObjectStoragePath(file["uri"]), _ref(file), _settings(), force=params["force"])
+            verb = "process" if decision["process"] else "skip"
+            hashed = f"sha256 {decision['sha256']}" if decision["sha256"] else "not read here: ingest hashes the bytes it parses"
+            print(f"{file['date']}/{file['file']}: {verb} — {decision['reason']} ({hashed})" + (" (dry run: nothing is written)" if params["dry_run"] else ""))
+            decisions.append({**file, **decision, "dry_run": params["dry_run"]})
+        return decisions
 
     @task(map_index_template="{{ file_name }}")
-    def unchanged(decision: dict) -> dict:
+    def unchanged(decisions: list[dict]) -> list[dict]:
         from headwater.decide import mark_unchanged
 
-        _label(decision["file"])
-        _run_only_if_chosen(decision, "unchanged")
-        return mark_unchanged(_ref(decision), _settings(), decision["reason"])
+        _label(decisions)
+        return [mark_unchanged(_ref(d), _settings(), d["reason"]) for d in _chosen(decisions, "unchanged")]
 
     @task(map_index_template="{{ file_name }}")
-    def ingest(decision: dict) -> dict:
+    def ingest(decisions: list[dict]) -> list[dict]:
         from airflow.sdk import ObjectStoragePath
 
         from headwater.ingest.stage import ingest as ingest_file
 
-        _label(decision["file"])
-        _run_only_if_chosen(decision, "ingest")
-        with ObjectStoragePath(decision["uri"]).open("rb") as source:  # read once: hashed and parsed in one pass
-            info = ingest_file(source, _ref(decision), _settings(), expected_sha256=decision["sha256"])
-        print(info)
-        return info
+        _label(decisions)
+        infos = []
+        for decision in _chosen(decisions, "ingest"):
+            with ObjectStoragePath(decision["uri"]).open("rb") as source:  # read once: hashed and parsed in one pass
+                info = ingest_file(source, _ref(decision), _settings(), expected_sha256=decision["sha256"])
+            print(info)
+            infos.append(info)
+        return infos
 
     @task(map_index_template="{{ file_name }}")
-    def clean(info: dict) -> dict:
+    def clean(infos: list[dict]) -> list[dict]:
         from headwater.clean.stage import clean as clean_file
 
-        _label(info["file"])
-        if info["status"] == "quarantined":
-            _skip(f"{info['source']} was quarantined: {info['error']}")
-        return clean_file(_ref(info), _settings())
+        _label(infos)
+        readable = [info for info in infos if info["status"] != "quarantined"]
+        if not readable:
+            _skip("; ".join(f"{info['source']} was quarantined: {info['error']}" for info in infos))
+        return [clean_file(_ref(info), _settings()) for info in readable]
 
     @task(map_index_template="{{ file_name }}")
-    def chunk(info: dict) -> dict:
+    def chunk(infos: list[dict]) -> list[dict]:
         from headwater.chunk.stage import chunk as chunk_file
 
-        _label(info["file"])
-        return chunk_file(_ref(info), _settings())
+        _label(infos)
+        return [chunk_file(_ref(info), _settings()) for info in infos]
 
     @task(
         map_index_template="{{ file_name }}",
@@ -195,35 +218,35 @@ def headwater_ingest():
         max_active_tis_per_dagrun=SETTINGS.embed_concurrency,
         queue=SETTINGS.embed_queue,  # CeleryExecutor: "gpu" sends them to the GPU worker (helm/headwater)
     )
-    def embed(info: dict) -> dict:
+    def embed(infos: list[dict]) -> list[dict]:
         from headwater.embed.stage import embed as embed_file
 
-        _label(info["file"])
-        return embed_file(_ref(info), _settings())
+        _label(infos)
+        return [embed_file(_ref(info), _settings()) for info in infos]
 
     @task_group
-    def process_file(file: dict):
-        decision = check(file)
+    def process_file(batch: list[dict]):
+        decision = check(batch)
         unchanged(decision)
         return clean(ingest(decision))
 
     # one link step at a time across runs: a date's step reads and rewrites later dates within reach
     @task(trigger_rule="all_done", max_active_tis_per_dag=1)
-    def link(files: list[dict], params=None) -> list[dict]:
-        """Duplicates across files, per date; the files whose curated rows chunk and embed must (re)index."""
+    def link(files: list[list[dict]], params=None) -> list[list[dict]]:
+        """Duplicates across files, per date; the files whose curated rows chunk and embed must (re)index, batched for mapping."""
         from headwater.clean.link import files_to_index
 
         if params["dry_run"]:
             print("dry run: no link step, nothing is written")
             return []
-        return files_to_index(files, _settings(), _run_key(get_current_context()))
+        return _batches(files_to_index(_flat(files), _settings(), _run_key(get_current_context())))
 
     @task_group
-    def index_file(info: dict):
-        return embed(chunk(info))
+    def index_file(batch: list[dict]):
+        return embed(chunk(batch))
 
     @task(trigger_rule="all_done", outlets=[CURATED])
-    def report(files: list[dict], linked: list[dict] | None, ds=None, params=None, run_id=None, ti=None, outlet_events=None) -> dict:
+    def report(files: list[list[dict]], linked: list[list[dict]] | None, ds=None, params=None, run_id=None, ti=None, outlet_events=None) -> dict:
         """Run report per date (with the skipped files, and the later dates the link step rewrote);
         the totals and changed files go on the `headwater-curated` event."""
         from headwater.clean.link import report_dates
@@ -231,10 +254,11 @@ def headwater_ingest():
         from headwater.metrics import push_date
         from headwater.report import format_report, report as run_report
 
+        files = _flat(files)
         skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []
         if params["dry_run"]:
             _skip(f"dry run: {len(files)} file(s) checked, see the `check` task logs; no asset event")
-        by_date = report_dates(files, linked or [], skipped, _settings())
+        by_date = report_dates(files, _flat(linked), skipped, _settings())
         failed, reports = [], []
         for date in sorted(by_date) or [ds]:
             names, skipped_here = by_date.get(date, ([], []))
@@ -256,8 +280,8 @@ def headwater_ingest():
 
     files = discover()
     linked = link(files)
-    process_file.expand(file=files) >> linked
-    index_file.expand(info=linked) >> report(files, linked)
+    process_file.expand(batch=files) >> linked
+    index_file.expand(batch=linked) >> report(files, linked)
 
 
 headwater_ingest()

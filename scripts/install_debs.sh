@@ -5,7 +5,7 @@
 set -euo pipefail
 need=()
 command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # tests/servers.py: start_postgres
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # scripts/servers.py: start_postgres (tests and make cluster)
 command -v redis-server >/dev/null || need+=(redis-server)                     # Celery broker, stream source
 command -v promtool >/dev/null || need+=(prometheus)                          # Prometheus server and promtool
 command -v chromium >/dev/null || need+=(chromium)                            # the Airflow UI browser test

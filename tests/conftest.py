@@ -5,7 +5,7 @@ so tests never touch the developer's .headwater/ folder. This file must not impo
 headwater or airflow: the kfp tests load it from the training environment too.
 
 The real servers tests run against (PostgreSQL, Redis, Pushgateway, Prometheus; Debian
-packages) are started by ``tests/servers.py``; their fixtures are here, shared by every test folder.
+packages) are started by ``scripts/servers.py``; their fixtures are here, shared by every test folder.
 """
 
 from __future__ import annotations
@@ -46,11 +46,11 @@ os.environ.update(
 )
 (_SESSION_HOME / "airflow").mkdir(parents=True, exist_ok=True)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/servers.py, importable as `servers`
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))  # scripts/servers.py (shared with scripts/cluster.py), importable as `servers`
 import servers  # noqa: E402
 
 
-# ------------------------------------------------------------------ real servers (tests/servers.py)
+# ------------------------------------------------------------------ real servers (scripts/servers.py)
 
 
 @pytest.fixture(scope="session")

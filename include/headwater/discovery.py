@@ -24,7 +24,9 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
+
+T = TypeVar("T")
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 # Compression suffix -> the format LandingStream reads (it decides by the bytes' magic number, the name only says what to expect).
@@ -179,6 +181,29 @@ def scan(names: Iterable[str], glob: str = "*", open_file: Callable[[str], Abstr
             found.files.append(name)
     found.files.sort()
     return found
+
+
+def batches(records: list[T], limit: int) -> list[list[T]]:
+    """``records`` cut into at most ``limit`` consecutive batches, in order, sizes differing by at most one.
+
+    Airflow refuses to map a task over more than ``[core] max_map_length`` elements (1,024 by
+    default; https://airflow.apache.org/docs/apache-airflow/3.3.2/configurations-ref.html#max-map-length):
+    a day with more landing files than that maps one task group per batch instead of per file.
+    Up to ``limit`` records, every batch holds one record (one mapped task group per file).
+    ``[]`` for no records; ValueError when ``limit`` < 1.
+    """
+    if limit < 1:
+        raise ValueError(f"limit {limit}: max_map_length must be >= 1")
+    count = min(len(records), limit)
+    if count == 0:
+        return []
+    size, extra = divmod(len(records), count)
+    out, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        out.append(records[start:end])
+        start = end
+    return out
 
 
 def dates_between(date_from: str | None, date_to: str | None, default: str) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from headwater.discovery import Scan, Skipped, compression_of, is_table_name, list_local, scan, skip_reason, split_member, zip_members
+from headwater.discovery import Scan, Skipped, batches, compression_of, is_table_name, list_local, scan, skip_reason, split_member, zip_members
 
 EXTENSIONS = (
     "unknown extension ({}): Headwater reads .csv, .tsv and .txt files, plain or compressed (.gz, .bz2, .zst, .xz), "
@@ -115,3 +115,27 @@ def test_scan_lists_records_and_every_skipped_file_with_its_reason(tmp_path: Pat
     for name, data in files.items():
         (tmp_path / "2026-11-20" / name).write_bytes(data)
     assert list_local(tmp_path.as_uri(), "2026-11-20") == found
+
+
+@pytest.mark.parametrize(
+    ("n", "limit", "sizes"),
+    [
+        (0, 1024, []),
+        (7, 1024, [1] * 7),  # up to max_map_length: one file per mapped task group, as before
+        (7, 7, [1] * 7),
+        (7, 3, [3, 2, 2]),
+        (2000, 1024, [2] * 976 + [1] * 48),  # the day: 2,000 files under the default limit
+        (10_000, 1024, [10] * 784 + [9] * 240),
+        (5, 1, [5]),
+    ],
+)
+def test_batches_cut_the_file_list_to_at_most_max_map_length_in_order(n: int, limit: int, sizes: list[int]) -> None:
+    records = [f"f{i}.csv" for i in range(n)]
+    got = batches(records, limit)
+    assert [len(b) for b in got] == sizes
+    assert [r for b in got for r in b] == records  # every record once, in discovery order
+
+
+def test_batches_refuse_a_limit_below_one() -> None:
+    with pytest.raises(ValueError, match="max_map_length must be >= 1"):
+        batches(["a.csv"], 0)

@@ -1,9 +1,10 @@
-"""Real servers from Debian packages, started on free loopback ports for tests (stdlib only).
+"""Real servers from Debian packages, started on free loopback ports for tests and the local cluster (stdlib only).
 
 Each ``start_*`` returns a ``Server`` (its URL, the process or data folder, and ``stop()``);
 each raises RuntimeError with the server's log when it cannot start: nothing is skipped.
 The packages come from ``scripts/install_debs.sh`` (run by ``make test``). The fixtures that
-use these live in ``tests/conftest.py``.
+use these live in ``tests/conftest.py``; ``scripts/cluster.py`` starts the same servers under a
+persistent folder (``root``) on fixed ports (``port``) and leaves them running.
 """
 
 from __future__ import annotations
@@ -87,6 +88,14 @@ def _spawn(argv: list[str], root: Path, url: str, port: int, ready: Callable[[],
     return server
 
 
+def _folder(root: Path | None, prefix: str) -> Path:
+    """``root`` (created if missing), or a new temporary folder named ``prefix...``."""
+    if root is None:
+        return Path(tempfile.mkdtemp(prefix=prefix))
+    Path(root).mkdir(parents=True, exist_ok=True)
+    return Path(root)
+
+
 def _need(exe: str, package: str) -> str:
     found = shutil.which(exe) or (f"/usr/bin/{exe}" if Path(f"/usr/bin/{exe}").exists() else None)
     if not found:
@@ -102,33 +111,38 @@ def postgres_bin() -> Path:
     return found[-1].parent
 
 
-def start_postgres() -> Server:
+def start_postgres(root: Path | None = None, port: int | None = None) -> Server:
     """PostgreSQL (Debian ``postgresql``) on a free loopback port; ``url`` is its ``postgres`` database as a SQLAlchemy URL.
 
-    initdb into a temporary folder (trust authentication for user ``headwater``, loopback only,
-    no fsync); as root the server runs as the ``postgres`` user (it refuses to run as root).
+    initdb into ``root`` (default: a new temporary folder; a ``root`` whose ``data`` folder exists is
+    started as it is, without initdb) with trust authentication for user ``headwater``, loopback
+    only, no fsync; as root the server runs as the ``postgres`` user (it refuses to run as root).
+    ``port``: default a free one.
     """
     bindir = postgres_bin()
-    root = Path(tempfile.mkdtemp(prefix="headwater-pg-"))
+    temporary = root is None
+    root = _folder(root, "headwater-pg-")
     as_user: list[str] = []
     if os.geteuid() == 0:
         user = pwd.getpwnam("postgres")
         os.chown(root, user.pw_uid, user.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = root / "data", free_port()
+    data, port = root / "data", port or free_port()
 
     def run(*args: str) -> None:
         done = subprocess.run([*as_user, *args], capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
 
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "headwater", "--auth=trust", "-E", "UTF8", "--no-sync")
+    if not (data / "PG_VERSION").exists():
+        run(str(bindir / "initdb"), "-D", str(data), "-U", "headwater", "--auth=trust", "-E", "UTF8", "--no-sync")
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
     try:
         run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-o", options, "-w", "-t", "60", "start")
     except RuntimeError as exc:
         log = (root / "server.log").read_text() if (root / "server.log").exists() else ""
-        shutil.rmtree(root, ignore_errors=True)
+        if temporary:
+            shutil.rmtree(root, ignore_errors=True)
         raise RuntimeError(f"{exc}\nserver log:\n{log}") from None
 
     def stop() -> None:
@@ -137,10 +151,13 @@ def start_postgres() -> Server:
     return Server(url=f"postgresql+psycopg://headwater@127.0.0.1:{port}/postgres", port=port, root=root, _stop=stop)
 
 
-def start_redis() -> Server:
-    """Redis (Debian ``redis-server``) on a free loopback port, no persistence; ``url`` is ``redis://127.0.0.1:<port>/0``."""
+def start_redis(root: Path | None = None, port: int | None = None) -> Server:
+    """Redis (Debian ``redis-server``) on loopback, no persistence; ``url`` is ``redis://127.0.0.1:<port>/0``.
+
+    ``root``: its folder (default: a new temporary one); ``port``: default a free one.
+    """
     exe = _need("redis-server", "redis-server")
-    root, port = Path(tempfile.mkdtemp(prefix="headwater-redis-")), free_port()
+    root, port = _folder(root, "headwater-redis-"), port or free_port()
     argv = [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(root), "--protected-mode", "yes"]
 
     def ready() -> bool:
@@ -181,18 +198,19 @@ def start_prometheus(config_yaml: str, rule_files: dict[str, str] | None = None)
     return _spawn(argv, root, url, port, lambda: http_ok(f"{url}/-/ready"), "prometheus")
 
 
-def start_moto() -> Server:
+def start_moto(root: Path | None = None, port: int | None = None) -> Server:
     """An S3-compatible server (moto's standalone ``moto_server``, PyPI ``moto[server]``) on a free loopback port.
 
     ``url`` is the endpoint for ``AWS_ENDPOINT_URL`` (any access key and secret are accepted;
-    region us-east-1). State is in memory: stopping the server drops every bucket.
+    region us-east-1). State is in memory: stopping the server drops every bucket. ``root``: its
+    folder (default: a new temporary one); ``port``: default a free one.
     """
     import sys
 
     exe = Path(sys.executable).with_name("moto_server")
     if not exe.exists():
         raise RuntimeError(f"{exe} not found: moto[server] is in requirements-dev.txt (make install)")
-    root, port = Path(tempfile.mkdtemp(prefix="headwater-moto-")), free_port()
+    root, port = _folder(root, "headwater-moto-"), port or free_port()
     url = f"http://127.0.0.1:{port}"
     return _spawn([str(exe), "-H", "127.0.0.1", "-p", str(port)], root, url, port, lambda: http_ok(f"{url}/moto-api/data.json"), "moto_server")
 

@@ -1,0 +1,190 @@
+"""headwater_ingest on a real CeleryExecutor cluster (scripts/cluster.py), triggered through the REST API as a user would.
+
+One cluster for the module (PostgreSQL, Redis, moto S3, scheduler, dag-processor, api-server,
+triggerer, two Celery workers), brought up by the code ``make cluster`` runs, under a fresh
+home folder, and wiped afterwards. The sample landing zone is uploaded to S3; the reference is
+the embedded single-machine run (``headwater run``: SQLite, local landing folder, local data
+root) of the same input; the cluster's data root is on S3 (``s3://headwater/data``), read here
+through UPath with the cluster's AWS variables. The tests run in file order and build on each other (one day, several runs of it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+from pathlib import Path
+
+import pytest
+
+import cluster as cluster_script  # scripts/cluster.py (scripts/ is on sys.path: tests/conftest.py)
+
+pytestmark = pytest.mark.cluster
+
+PROJECT = Path(__file__).resolve().parents[2]
+DATE = "2026-11-20"
+DAG = "headwater_ingest"
+SAMPLE = PROJECT / "sample_data" / "landing" / DATE
+FILES = 7  # landing files in SAMPLE
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data root of the embedded single-machine run of the sample day (``headwater run``: SQLite, local landing)."""
+    home = tmp_path_factory.mktemp("reference")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "HEADWATER_STATE_URL", "HEADWATER_DATA_DIR"))}
+    env.update(HEADWATER_HOME=str(home), HEADWATER_LANDING_URI=(PROJECT / "sample_data" / "landing").as_uri())
+    done = subprocess.run([sys.executable, "-c", "from headwater.cli import main; raise SystemExit(main(['run', '--date', '2026-11-20']))"],
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return home / "data"
+
+
+@pytest.fixture(scope="module")
+def cluster(reference: Path):
+    """The running cluster (``scripts/cluster.py up``) with the sample day on S3 and the DAG unpaused; wiped afterwards."""
+    # not under pytest's tmp folders (mode 0700): PostgreSQL runs as user postgres when tests run as root
+    home = Path(tempfile.mkdtemp(prefix="headwater-cluster-"))
+    home.chmod(0o755)
+    try:
+        running = cluster_script.up(home)
+        os.environ.update(running.aws_env())  # this process reads the cluster's S3 data root (UPath, LanceDB)
+        running.upload(SAMPLE, DATE)
+        running.api("PATCH", f"/dags/{DAG}", {"is_paused": False})
+        yield running
+    finally:
+        cluster_script.down(home, wipe=True)
+
+
+def _files(root: Path | str, kind: str, suffix: str) -> dict[str, bytes]:
+    """The bytes of every ``*suffix`` file under ``<root>/<kind>/`` (a local folder or an s3:// URI), by
+    path relative to it: the data roots differ only in their prefix."""
+    import fsspec
+
+    fs, base = fsspec.core.url_to_fs(f"{root}/{kind}" if isinstance(root, str) else str(root / kind))
+    found = sorted(p for p in fs.find(base) if p.endswith(suffix))
+    return {p[len(base.rstrip("/")) + 1:]: fs.cat_file(p) for p in found}
+
+
+def _tables(root: Path | str, kind: str) -> dict[str, object]:
+    import io
+
+    import pyarrow.parquet as pq
+
+    return {name: pq.read_table(io.BytesIO(data)) for name, data in _files(root, kind, ".parquet").items()}
+
+
+def _vector_ids(root: Path | str) -> list[str]:
+    from headwater.embed.store import VectorStore
+
+    return sorted(VectorStore(f"{root}/vectors" if isinstance(root, str) else root / "vectors").ids())
+
+
+def _ledger(where: Path | str) -> dict[str, tuple]:
+    from headwater.ledger import Ledger
+
+    return {e.source: (e.fingerprint, e.outcome) for e in Ledger(where).entries() if e.source.startswith(DATE)}
+
+
+def _report(root: Path | str) -> dict:
+    from headwater.layout import Layout
+    from headwater.storage import read_json
+
+    return read_json(Layout(root, DATE).report())
+
+
+def assert_same_outputs(running, reference: Path) -> None:
+    """Curated tables, quarantine rows, chunks and vector ids equal the single-machine run's; no duplicate vector; the same ledger."""
+    data = running.data_dir
+    for kind in ("curated", "chunks"):
+        got, want = _tables(data, kind), _tables(reference, kind)
+        assert sorted(got) == sorted(want)
+        for name in want:
+            assert got[name].equals(want[name]), f"{kind}/{name} differs from the single-machine run"
+    assert _files(data, "quarantine", ".jsonl") == _files(reference, "quarantine", ".jsonl")
+    ids = _vector_ids(data)
+    assert len(ids) == len(set(ids)), "duplicate vector ids"
+    assert ids == _vector_ids(reference)
+    assert len(ids) == 28
+    from headwater.layout import Layout
+
+    cluster_ledger = _ledger(running.db_url("headwater"))
+    assert len(cluster_ledger) == FILES
+    assert cluster_ledger == _ledger(Layout(reference).ledger)
+
+
+def _kill_worker_during(running, run_id: str, task_id: str, timeout_s: float = 600) -> tuple[int, str]:
+    """Wait for a running ``task_id`` instance of the run, SIGKILL its worker's whole process group; (map index, worker name)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for ti in running.task_instances(DAG, run_id):
+            if ti["task_id"] == task_id and ti["state"] == "running" and ti["hostname"] in cluster_script.WORKERS:
+                pid = cluster_script.read_pid(running, ti["hostname"])
+                os.killpg(pid, signal.SIGKILL)  # the worker, its pool processes and the task process, with no goodbye
+                return ti["map_index"], ti["hostname"]
+        time.sleep(0.5)
+    raise AssertionError(f"no {task_id} instance was seen running within {timeout_s:.0f} s")
+
+
+_STATE: dict[str, object] = {}
+
+
+def test_a_worker_killed_mid_embed_the_task_is_retried_on_the_other_and_outputs_match_one_machine(cluster, reference) -> None:
+    started = time.monotonic()
+    cluster.trigger(DAG, DATE, "first")
+    map_index, killed = _kill_worker_during(cluster, "first", "index_file.embed")
+    run = cluster.wait_run(DAG, "first")
+    _STATE["first_s"] = time.monotonic() - started
+    assert run["state"] == "success"
+    tis = cluster.task_instances(DAG, "first")
+    retried = next(t for t in tis if t["task_id"] == "index_file.embed" and t["map_index"] == map_index)
+    assert retried["state"] == "success" and retried["try_number"] >= 2
+    assert retried["hostname"] != killed and retried["hostname"] in cluster_script.WORKERS
+    # tasks ran on both workers
+    assert {t["hostname"] for t in tis if t["state"] == "success"} == set(cluster_script.WORKERS)
+    report = _report(cluster.data_dir)
+    assert report["failed"] == [] and report["this_run"]["files_processed"] == FILES
+    assert_same_outputs(cluster, reference)
+    cluster_script.up(cluster.home)  # idempotent: only the killed worker starts again
+    assert all(cluster_script.status(cluster.home).values())
+
+
+def test_two_runs_of_one_date_at_once_never_both_write(cluster, reference) -> None:
+    # Airflow refuses a second run with the same logical date (409, unique constraint) ...
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        cluster.trigger(DAG, DATE, "same-logical-date")
+    assert refused.value.code == 409
+    # ... so two runs of one landing date are two logical dates whose date_from/date_to name it, as a
+    # backfill of a range does: a forced run of one file and a plain run, triggered together.
+    # HEADWATER_MAX_ACTIVE_RUNS=1 makes one wait until the other ended; the plain one finds every file unchanged.
+    day = {"date_from": DATE, "date_to": DATE}
+    cluster.trigger(DAG, "2026-11-21", "forced", {**day, "force": True, "file_glob": "productCatalog.csv"})
+    cluster.trigger(DAG, "2026-11-22", "plain", day)
+    forced, plain = cluster.wait_run(DAG, "forced"), cluster.wait_run(DAG, "plain")
+    assert forced["state"] == plain["state"] == "success"
+    first, second = sorted([forced, plain], key=lambda r: r["start_date"])
+    assert second["start_date"] >= first["end_date"], "two runs of one date overlapped"
+
+    def ingested(run_id: str) -> int:
+        return sum(1 for t in cluster.task_instances(DAG, run_id) if t["task_id"] == "process_file.ingest" and t["state"] == "success")
+
+    assert ingested("forced") == 1 and ingested("plain") == 0
+    unchanged = [t for t in cluster.task_instances(DAG, "plain") if t["task_id"] == "process_file.unchanged"]
+    assert len(unchanged) == FILES and {t["state"] for t in unchanged} == {"success"}
+    assert_same_outputs(cluster, reference)
+
+
+def test_a_rerun_is_a_noop(cluster, reference) -> None:
+    # a re-run of the date: the first run cleared, as the UI's "Clear" does (same run id, next clear number)
+    cluster.api("POST", f"/dags/{DAG}/dagRuns/first/clear", {"dry_run": False})
+    assert cluster.wait_run(DAG, "first")["state"] == "success"
+    report = _report(cluster.data_dir)
+    assert report["run_id"] == "first#1"
+    assert report["this_run"] == {"embedding_calls": 0, "files_processed": 0, "files_unchanged": FILES, "rows_recomputed": 0}
+    assert_same_outputs(cluster, reference)
+    print(json.dumps({"first_run_s": round(_STATE.get("first_s", 0.0))}))
