@@ -24,6 +24,9 @@ and https://docs.sqlalchemy.org/en/21/dialects/sqlite.html#insert-on-conflict-up
 from __future__ import annotations
 
 import os
+import random
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,7 +99,25 @@ def engine(where: Path | str) -> Engine:
 
 
 def _sqlite_wal(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI connection, pool record
-    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    """Put the database in WAL mode, waiting (up to the busy timeout) while another process writes.
+
+    ``PRAGMA journal_mode=WAL`` on a database another connection holds a write lock on fails at
+    once with "database is locked": SQLite does not call the busy handler for it (checked here:
+    0.0 s with a 5 s timeout). Processes opening a new store together hit exactly that, so the
+    change is retried with a short random sleep, and skipped when the file is already in WAL mode
+    (the mode is kept in the file: only its first opener changes it). Raises sqlite3.OperationalError
+    when it still fails after ``SQLITE_BUSY_TIMEOUT_S``.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        try:
+            if str(dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.04)
 
 
 def create_tables(bind: Engine, metadata: MetaData) -> None:

@@ -60,6 +60,35 @@ def test_sqlite_state_is_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None
     assert state.engine(tmp_path / "deep" / "s.sqlite") is engine  # one engine per database and process
 
 
+def test_opening_a_new_store_while_another_process_writes_it_waits_instead_of_failing(tmp_path: Path) -> None:
+    """SQLite answers PRAGMA journal_mode=WAL with "database is locked" at once, busy timeout or not, while
+    another connection holds a write lock: processes opening a new store together failed that way."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "s.sqlite"
+    locked, release = threading.Event(), threading.Event()
+
+    def writer() -> None:  # another process's write transaction on the new (not yet WAL) file, for 0.5 s
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("CREATE TABLE t (i INTEGER)")
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO t VALUES (1)")
+        locked.set()
+        release.wait(5)
+        db.execute("COMMIT")
+        db.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert locked.wait(5)
+    threading.Timer(0.5, release.set).start()
+    with state.engine(path).connect() as db:  # the old connect hook raised OperationalError here
+        assert db.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        assert db.execute(text("SELECT i FROM t")).scalars().all() == [1]  # it waited for the commit
+    thread.join()
+
+
 def test_upsert_inserts_then_replaces_every_other_column(state_where: Path | str) -> None:
     metadata = MetaData()
     table = Table("t", metadata, Column("k", Text, primary_key=True), Column("n", Integer), Column("s", Text))
