@@ -95,6 +95,17 @@ def _examples(examples: list[dict[str, Any]]) -> str:
     return ", ".join("line {}: {!r}".format(e["line"], e["raw"]) for e in examples)
 
 
+def _table(table_id: str, headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset(), empty: str = "") -> str:  # type: ignore[assignment]
+    """An HTML table of already-escaped cells (``numeric``: right-aligned column indexes); ``empty`` as a paragraph when no rows."""
+    if not rows:
+        return f"<p>{empty}</p>" if empty else ""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td class='n'>{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows
+    )
+    return f'<table id="{table_id}"><tr>{head}</tr>{body}</table>'
+
+
 def file_page(detail: dict[str, Any], link: Callable[..., str]) -> str:
     """One file's page (``headwater.quality.file_detail``): mapping, coercion failures, quarantined rows."""
     d = detail
@@ -107,34 +118,25 @@ def file_page(detail: dict[str, Any], link: Callable[..., str]) -> str:
     if d.get("error"):
         parts.append(f'<p class="banner">{escape(d["error"])}</p>')
     parts.append("<h3>Column mapping</h3>")
-    if d["columns"]:
-        rows = "".join(
-            f"<tr><td><code>{escape(repr(c['original']))}</code></td><td>{escape(str(c['standardized']))}</td>"
-            f"<td>{escape(str(c['canonical'] or '-'))}</td><td>{escape(str(c['method'] or '-'))}</td>"
-            f"<td class='n'>{'' if c['score'] is None else c['score']}</td></tr>"
-            for c in d["columns"]
-        )
-        parts.append(f'<table id="mapping"><tr><th>original</th><th>standardized</th><th>canonical</th><th>method</th><th>score</th></tr>{rows}</table>')
-    else:
-        parts.append("<p>No columns were mapped (the file was not read as a table).</p>")
+    parts.append(_table(
+        "mapping", ["original", "standardized", "canonical", "method", "score"],
+        [[f"<code>{escape(repr(c['original']))}</code>", escape(str(c["standardized"])), escape(str(c["canonical"] or "-")),
+          escape(str(c["method"] or "-")), "" if c["score"] is None else str(c["score"])] for c in d["columns"]],
+        numeric={4}, empty="No columns were mapped (the file was not read as a table).",
+    ))
     parts.append("<h3>Coercion failures</h3>")
-    if d["coercion"]:
-        rows = "".join(
-            f"<tr><td>{escape(c['column'])}</td><td>{escape(str(c['type']))}</td><td class='n'>{c['failures']}</td>"
-            f"<td>{escape(_examples(c['examples']))}</td></tr>"
-            for c in d["coercion"]
-        )
-        parts.append(f'<table id="coercion"><tr><th>column</th><th>type</th><th>values kept raw</th><th>examples (<code>&lt;col&gt;__raw</code>)</th></tr>{rows}</table>')
-    else:
-        parts.append("<p>None: every value has its column's type.</p>")
+    parts.append(_table(
+        "coercion", ["column", "type", "values kept raw", "examples (<code>&lt;col&gt;__raw</code>)"],
+        [[escape(c["column"]), escape(str(c["type"])), str(c["failures"]), escape(_examples(c["examples"]))] for c in d["coercion"]],
+        numeric={2}, empty="None: every value has its column's type.",
+    ))
     parts.append(f"<h3>Quarantined rows ({d['quarantined_total']}; first {len(d['quarantined_rows'])} shown)</h3>")
-    if d["quarantined_rows"]:
-        rows = "".join(
-            f"<tr><td class='n'>{escape(str(r['line']))}</td><td>{escape(str(r['reason']))}</td>"
-            f"<td><code>{escape(json.dumps(r['raw'], ensure_ascii=False))}</code></td></tr>"
-            for r in d["quarantined_rows"]
-        )
-        parts.append(f'<table id="quarantined"><tr><th>line</th><th>reason</th><th>raw</th></tr>{rows}</table>')
+    parts.append(_table(
+        "quarantined", ["line", "reason", "raw"],
+        [[escape(str(r["line"])), escape(str(r["reason"])), f"<code>{escape(json.dumps(r['raw'], ensure_ascii=False))}</code>"]
+         for r in d["quarantined_rows"]],
+        numeric={0},
+    ))
     if d.get("file_quarantine"):
         parts.append(f"<p>The whole file was quarantined: <code>{escape(json.dumps(d['file_quarantine'], ensure_ascii=False))}</code></p>")
     return _page(f"{d['file']} {d['date']}", "".join(parts))

@@ -21,13 +21,13 @@ from headwater.config.stream import StreamOptions
 from headwater.stream.source import Message
 
 
-class WrittenNumber(Decimal):
-    """A JSON number that remembers its text (``text``); a ``numbers.Number`` for the schema's checks."""
+class _Written:
+    """A parsed JSON number that keeps the text it was written as (``text``), and shows it as its repr."""
 
     text: str
 
-    def __new__(cls, text: str) -> WrittenNumber:
-        number = super().__new__(cls, text)
+    def __new__(cls, text: str) -> Any:
+        number = super().__new__(cls, text)  # type: ignore[call-arg]  # Decimal or int, next in the MRO
         number.text = text
         return number
 
@@ -35,18 +35,12 @@ class WrittenNumber(Decimal):
         return self.text
 
 
-class WrittenInt(int):
+class WrittenNumber(_Written, Decimal):
+    """A JSON number that remembers its text (``text``); a ``numbers.Number`` for the schema's checks."""
+
+
+class WrittenInt(_Written, int):
     """A JSON integer that remembers its text (``-0`` stays ``-0``); an ``int`` for the schema's ``integer`` type."""
-
-    text: str
-
-    def __new__(cls, text: str) -> WrittenInt:
-        number = super().__new__(cls, text)
-        number.text = text
-        return number
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)
