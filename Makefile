@@ -71,7 +71,7 @@ cluster-status: ## which processes of the local cluster run, and where its API i
 	@$(VENV)/bin/python scripts/cluster.py status
 
 bench-cluster: $(VENV)/.installed ## scaling simulation on the local cluster: FILES small files in one day (default 2000), see README "Scaling out"
-	$(VENV)/bin/python bench/cluster_scale.py --files $(or $(FILES),2000)
+	$(VENV)/bin/python bench/cluster_scale.py --files $(or $(FILES),2000)$(if $(MAX_MAP_LENGTH), --max-map-length $(MAX_MAP_LENGTH))
 
 test-all: $(VENV)/.installed $(VENV_KFP)/.installed ## every test, slow ones included
 	@scripts/install_debs.sh
