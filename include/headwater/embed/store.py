@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Union
 
@@ -426,6 +427,32 @@ class VectorStore:
             else:
                 table.optimize()
         return self._table()
+
+    def compact(self, keep: timedelta = timedelta(hours=1)) -> dict[str, int]:
+        """Fold the table's small fragments into large ones and delete the files of versions older than ``keep``.
+
+        Every commit (one per embedded file, per stream micro-batch) adds a version and a fragment;
+        ``Table.optimize`` compacts them and prunes old versions (LanceDB "Optimize": "run optimize
+        if you have added or modified 100,000 or more records or run more than 20 data modification
+        operations", https://lancedb.github.io/lancedb/python/python/#lancedb.table.Table.optimize).
+        Versions newer than ``keep`` stay, so a reader that opened one before the compaction can
+        finish (``keep`` of zero would break it). Rows, ids and vectors are unchanged. Runs under the
+        write lock, so no Headwater writer commits at the same time.
+
+        Returns ``{"rows", "versions_before", "versions_after", "fragments_before", "fragments_after"}``
+        (all zero when nothing is stored yet).
+        """
+        table = self._table()
+        if table is None:
+            return dict.fromkeys(("rows", "versions_before", "versions_after", "fragments_before", "fragments_after"), 0)
+        with self._lock():
+            table = self._table()
+            before = (len(table.list_versions()), table.stats()["fragment_stats"]["num_fragments"])
+            table.optimize(cleanup_older_than=keep)
+            table = self._table()
+            stats = table.stats()
+            return {"rows": stats["num_rows"], "versions_before": before[0], "versions_after": len(table.list_versions()),
+                    "fragments_before": before[1], "fragments_after": stats["fragment_stats"]["num_fragments"]}
 
 
 @dataclass

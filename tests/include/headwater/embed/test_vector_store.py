@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -238,3 +239,20 @@ def test_upsert_adds_rows_keeps_the_others_and_writing_them_again_changes_nothin
     store.upsert(chunks(1, 4, line_shift=7), vectors(1, 4), "m")  # the same id at another line: rewritten in place
     assert [(r["id"], r["line"]) for r in contents(store)][-1] == ("c004", 13) and len(contents(store)) == 5
     assert store.upsert(chunks(0), np.zeros((0, 8), np.float32), "m") == 0
+
+
+def test_compaction_folds_the_days_commits_and_keeps_every_row(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    assert store.compact() == dict.fromkeys(("rows", "versions_before", "versions_after", "fragments_before", "fragments_after"), 0)
+    for f in range(6):  # six embedded files: six commits, six small fragments
+        store.replace_source_batches(f"2026-11-25/f{f}.csv", [(file_rows(f"2026-11-25/f{f}.csv", 0, 4), vectors(4))], "m")
+    before = contents(store)
+    kept = store.compact()  # versions newer than an hour stay for readers that opened them
+    assert (kept["rows"], kept["fragments_before"], kept["fragments_after"]) == (24, 6, 1)
+    assert kept["versions_before"] >= 7 and kept["versions_after"] > kept["versions_before"]  # nothing pruned yet
+    assert contents(store) == before
+    with pytest.warns(UserWarning, match="removes every version except the latest"):
+        pruned = store.compact(keep=timedelta(0))
+    assert (pruned["rows"], pruned["versions_after"], pruned["fragments_after"]) == (24, 1, 1)
+    assert contents(store) == before
+    assert store.search(vectors(1)[0], k=1)[0].id == "2026-11-25/f0.csv#c000"
