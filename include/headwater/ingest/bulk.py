@@ -14,7 +14,7 @@ same fields, and those fields are one record that the careful reader keeps as it
   csv module docs; Arrow's ``ParseOptions``: ``double_quote``, no ``escape_char``);
 * it has exactly the table's number of fields (delimiters outside quoted fields + 1);
 * it does not start with a byte-order mark (Arrow drops one at the start of its input);
-* it is at most ``read.max_field_chars`` characters long (so is every field).
+* it is at most ``read.max_field_chars`` bytes long (so every field is at most that many characters).
 
 A run of plain lines that starts where the careful reader stands between two records is then a
 run of whole records, one per physical line: the line after a plain line starts a record too
@@ -22,9 +22,14 @@ run of whole records, one per physical line: the line after a plain line starts 
 repeated headers, bare carriage returns, broken quotes, over-long fields) is read by the careful
 reader, which decides the reasons, line numbers and structural lines as it always did.
 
-Measured on the bench file (1M rows, 265 MB, 2 cores; bench/run.py ``read`` phases): pyarrow's
-``open_csv`` streaming reader and DuckDB 2.0.1's ``read_csv(all_varchar=true, store_rejects=true)``
-were both tried against ``pyarrow.csv.read_csv``; the README's bench section has the numbers.
+Lines are classified per block with NumPy over the UTF-8 bytes (LineBlocks._classify), and a run
+is parsed by ``pyarrow.csv.read_csv`` with every column a string, so no value is altered. Engines
+measured on the bench file before this choice (bench/run.py's ``read`` phases print them each run):
+pyarrow's ``read_csv`` and ``open_csv`` streaming reader, and DuckDB 2.0.1's
+``read_csv(all_varchar=true, store_rejects=true)``. Arrow is the one already in the environment,
+returns the Arrow arrays the staging Parquet is written from, and parses a block of bytes handed
+to it, which the line-exact hand-over needs; DuckDB reads files or its own scans, and its rejects
+table reports rejected rows by line but not the careful reader's reasons.
 """
 
 from __future__ import annotations
@@ -38,19 +43,6 @@ import pyarrow.csv as pacsv
 
 MIN_RUN = 32  # plain lines in a row before Arrow takes over from the careful reader (a call costs about a millisecond)
 BOM = "\ufeff"
-
-
-def _char(c: str) -> str:
-    """``c`` as an RE2 escape (RE2 syntax: ``\\x{hex}``)."""
-    return "\\x{%x}" % ord(c)
-
-
-def _patterns(delimiter: str, quote: str) -> tuple[str, str]:
-    """(RE2 pattern of a plain line, RE2 pattern of one quoted field) for this dialect."""
-    d, q = _char(delimiter), _char(quote)
-    quoted = f"{q}(?:[^{q}\\r\\n]|{q}{q})*{q}"
-    field = f"(?:[^{q}{d}\\r\\n]*|{quoted})"
-    return f"\\A{field}(?:{d}{field})*(?:\\r?\\n|\\r)?\\z", quoted
 
 
 class LineBlocks:
@@ -69,7 +61,6 @@ class LineBlocks:
         self._done = False  # ``text`` is exhausted
         self.delimiter, self.quote, self.max_chars = delimiter, quote, max_chars
         self.width = 0
-        self._plain_rx, self._quoted_rx = _patterns(delimiter, quote)
         self._block = ""
         self._data = b""
         self._ascii = True
@@ -126,21 +117,53 @@ class LineBlocks:
     # ------------------------------------------------------------------ plain lines
 
     def _classify(self) -> np.ndarray:
-        """Per line of the block, the index of the first line at or after it that is not plain (``_n`` when none)."""
-        n = self._n
-        plain = np.zeros(n, bool)
-        if self.width >= 2 and n and len(self._data) < 2**31:  # int32 offsets; a longer block is a line of 2 GiB
-            offsets = pa.py_buffer(self._starts.astype(np.int32))
-            lines = pa.StringArray.from_buffers(n, offsets, pa.py_buffer(self._data))
-            unquoted = pc.replace_substring_regex(lines, self._quoted_rx, "")
-            ok = pc.and_(
-                pc.and_(pc.match_substring_regex(lines, self._plain_rx), pc.equal(pc.count_substring(unquoted, self.delimiter), self.width - 1)),
-                pc.and_(pc.invert(pc.starts_with(lines, BOM)), pc.less_equal(pc.utf8_length(lines), self.max_chars)),
+        """Per line of the block, the index of the first line at or after it that is not plain (``_n`` when none).
+
+        Byte-level and vectorized (NumPy over the UTF-8 block: the quote, delimiter, ``\r`` and ``\n``
+        are ASCII, never part of a multibyte character). Quotes are numbered within their line: an
+        even-numbered one opens a quoted field and must start a field (line start, after a delimiter,
+        or right after the quote it doubles); an odd-numbered one closes it and must end the field
+        (delimiter, line end, or a second quote: a doubled quote); a line must close every quote it
+        opens. Fields are the delimiters outside quotes + 1. A ``\r`` must be part of ``\r\n`` or end the file.
+        """
+        n, plain = self._n, np.zeros(self._n, bool)
+        if self.width >= 2 and n:
+            arr = np.frombuffer(self._data, np.uint8)
+            size, starts = len(arr), self._starts
+            quote, delim = ord(self.quote), ord(self.delimiter)
+            lengths = np.diff(starts)
+            plain = lengths <= self.max_chars  # bytes bound the characters; a multibyte line near the limit: careful reader
+
+            def line_of(pos: np.ndarray) -> np.ndarray:
+                return np.searchsorted(starts, pos, "right") - 1
+
+            def at(pos: np.ndarray) -> np.ndarray:
+                return arr[np.minimum(pos, size - 1)]
+
+            head = starts[:-1]
+            bom = (lengths >= 3) & (at(head) == 0xEF) & (at(head + 1) == 0xBB) & (at(head + 2) == 0xBF)
+            plain &= ~bom
+            cr = np.flatnonzero(arr == 13)
+            plain[line_of(cr[(cr + 1 < size) & (at(cr + 1) != 10)])] = False
+            qp = np.flatnonzero(arr == quote)
+            ql = line_of(qp)
+            rank = np.arange(len(qp)) - np.searchsorted(ql, ql, "left")  # the quote's number within its line
+            opening = rank % 2 == 0
+            prev, nxt, ends = at(qp - 1), at(qp + 1), starts[ql + 1]
+            opens_field = (qp == starts[ql]) | (prev == delim) | (prev == quote)
+            closes_field = (
+                (qp + 1 == ends) | (nxt == delim) | (nxt == quote) | (nxt == 10) | ((nxt == 13) & ((qp + 2 == ends) | (at(qp + 2) == 10)))
             )
-            plain = ok.to_numpy(zero_copy_only=False)
+            plain[ql[np.where(opening, ~opens_field, ~closes_field)]] = False
+            plain[np.bincount(ql, minlength=n) % 2 == 1] = False
+            dp = np.flatnonzero(arr == delim)
+            dl = line_of(dp)
+            quotes_before = np.searchsorted(qp, dp) - np.searchsorted(qp, starts[dl])
+            fields = np.bincount(dl[quotes_before % 2 == 0], minlength=n) + 1
+            plain &= fields == self.width
         idx = np.where(plain, n, np.arange(n))
-        nxt = np.minimum.accumulate(idx[::-1])[::-1] if n else idx
-        return np.append(nxt, n)
+        nxt_odd = np.minimum.accumulate(idx[::-1])[::-1] if n else idx
+        return np.append(nxt_odd, n)
 
     def plain_run(self) -> int:
         """How many plain lines start at the next line (within its block; a new block is read when the last one is done)."""
@@ -170,6 +193,7 @@ class LineBlocks:
         a, b = int(self._starts[self.at]), int(self._starts[self.at + n])
         longest = int(np.diff(self._starts[self.at : self.at + n + 1]).max())
         names = [f"c{i}" for i in range(self.width)]
+        ragged: list[int] = []  # rows Arrow found with another number of fields (none, on plain lines): the run is the careful reader's
         try:
             table = pacsv.read_csv(
                 pa.BufferReader(pa.py_buffer(self._data)[a:b]),
@@ -177,15 +201,15 @@ class LineBlocks:
                 parse_options=pacsv.ParseOptions(
                     delimiter=self.delimiter, quote_char=self.quote, double_quote=True, escape_char=False,
                     newlines_in_values=False, ignore_empty_lines=False,
+                    invalid_row_handler=lambda row: ragged.append(row.actual_columns) or "skip",
                 ),
                 convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False),
             )
         except (pa.ArrowInvalid, ValueError):
             table = None
-        if table is None or table.num_rows != n:
+        if table is None or ragged or table.num_rows != n:
             self._next_odd[self.at : self.at + n] = np.arange(self.at, self.at + n)  # type: ignore[index]
             return None
-        table = table.combine_chunks()
         if firsts:
             hit = pc.is_in(table.column(0), value_set=pa.array(sorted(firsts), pa.string())).to_numpy(zero_copy_only=False)
             if hit.any():
