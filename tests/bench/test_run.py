@@ -13,3 +13,31 @@ DOC = "the outsole of my trail shoe separated from the upper after three weeks o
 def test_headwater_lsh_flags_the_later_near_copy_only() -> None:
     texts = [DOC, "please cancel my subscription renewal before it charges my card again next month", DOC + "!"]
     assert run._headwater(texts) == [2]
+
+
+def test_rensa_in_datasketchs_loop_flags_the_later_near_copy_only() -> None:
+    texts = [DOC, "please cancel my subscription renewal before it charges my card again next month", DOC + "!"]
+    assert run._rensa(texts) == [2]
+
+
+def _stage(seconds: float, peak: float) -> dict:
+    return {"seconds": seconds, "peak_mb": peak}
+
+
+def test_growth_notes_name_the_stages_that_grow_faster_than_their_rows() -> None:
+    linear = {"naive": _stage(1, 100), "read": _stage(1, 100), "ingest": _stage(1, 100), "headwater": _stage(1, 100)}
+    curve = {
+        250: linear,
+        1000: {"naive": _stage(4, 110), "read": _stage(4.4, 100), "ingest": _stage(4.5, 100), "headwater": _stage(6, 150)},
+    }
+    assert run.growth_notes(curve) == [
+        "ingest + clean: time grows 6.0x for 4x the rows: worse than linear",
+        "ingest + clean: peak RSS grows 1.50x from 250 to 1,000 rows (target: within 1.2x)",
+    ]
+
+
+def test_the_scaling_files_are_the_first_rows_of_the_bench_file(tmp_path: Path) -> None:
+    csv = tmp_path / "customers_10_s42_v2.csv"
+    csv.write_bytes(b"id,name\n" + b"".join(b"%d,n%d\n" % (i, i) for i in range(10)))
+    head = run.head_file(csv, 4)
+    assert head.name == "customers_4of10_s42_v2.csv" and head.read_bytes() == b"id,name\n0,n0\n1,n1\n2,n2\n3,n3\n"

@@ -33,6 +33,10 @@ class ReadOptions(ConfigModel):
         default=None, ge=0, description="Lines above the table (title, notes) to skip; unset: detected. The header (or first record) follows."
     )
     quotechar: Literal['"', "'"] | None = Field(default=None, description="Force the quote character instead of detecting it (\" or ').")
+    engine: Literal["arrow", "python"] = Field(
+        default="arrow",
+        description="arrow: runs of plain lines parsed by pyarrow's CSV reader, the rest by the careful reader (same result, faster); python: the careful reader only.",
+    )
     max_decompressed_bytes: int = Field(
         default=64 * 2**30, ge=1, description="A compressed file (or zip member) that decompresses to more bytes than this is quarantined."
     )

@@ -5,8 +5,14 @@ accepted record exactly as parsed, with its physical line number, so later stage
 can always point back at the source.
 
 Reading is streaming and reads the file once: ``CsvFile(data_or_binary_file, name).batches(n)``
-yields records in batches of at most ``n`` (with the issues met on the way) while the bytes are
-hashed and decoded; ``parse_csv`` collects them all.
+yields records in batches of at most ``n`` (an Arrow table, with the issues met on the way) while
+the bytes are hashed and decoded; ``parse_csv`` collects them all.
+
+The bulk of a file is parsed at C speed (``read.engine: arrow``, the default): runs of lines that
+provably read the same through pyarrow's CSV reader and csv.reader (headwater.ingest.bulk) go to
+pyarrow, everything else to the careful reader below, which keeps its reasons, line numbers and
+structural lines; ``read.engine: python`` reads every line carefully. Both give the same batches
+(tests/include/headwater/ingest/test_bulk.py compares them, on every input of the ingest tests too).
 A broken row never stops the file: the reader quarantines the physical lines of
 the broken record and resynchronizes on the next line.
 
@@ -25,11 +31,15 @@ import gc
 import itertools
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+import numpy as np
+import pyarrow as pa
+
 from headwater.config.read import ReadOptions
+from headwater.ingest import bulk
 from headwater.ingest.escapes import ESCAPECHAR, backslash_escapes
 from headwater.ingest.sniff import (
     HEAD_BYTES,
@@ -53,6 +63,7 @@ from headwater.ingest.table import (
     Shape,
     by_newline,
     column_names,
+    has_bare_cr,
     cr_parts,
     find_table,
     header_key,
@@ -80,11 +91,35 @@ class RowIssue:
     raw: str
 
 
+def staging_schema(width: int) -> pa.Schema:
+    """The staging table's columns: ``_line`` (int64, the record's first physical line) and ``c0``..``c{width-1}`` (string)."""
+    return pa.schema([("_line", pa.int64())] + [(f"c{i}", pa.string()) for i in range(width)])
+
+
+def _records_table(records: list[list[str]], lines: list[int], width: int) -> pa.Table:
+    """Records read by the careful reader as a staging table (staging_schema)."""
+    columns = list(zip(*records)) if records else [()] * width
+    arrays = [pa.array(lines, pa.int64())] + [pa.array(col, pa.string()) for col in columns]
+    return pa.Table.from_arrays(arrays, schema=staging_schema(width))
+
+
 @dataclass
 class Batch:
-    records: list[list[str]]
-    lines: list[int]
+    """Records in file order as a staging table (staging_schema: ``_line`` and ``c0``...), with the bad rows met among them."""
+
+    table: pa.Table
     issues: list[RowIssue]
+
+    @property
+    def lines(self) -> list[int]:
+        """The first physical line of each record."""
+        return self.table.column("_line").to_pylist()
+
+    @property
+    def records(self) -> list[list[str]]:
+        """The records as lists of values (Python objects: for small files and tests)."""
+        columns = [c.to_pylist() for c in self.table.columns[1:]]
+        return [list(r) for r in zip(*columns)] if columns else [[] for _ in range(self.table.num_rows)]
 
 
 @dataclass
@@ -151,10 +186,15 @@ class _LineSource:
     quarantined, the rest re-read) instead of buffering the rest of the file.
     """
 
-    def __init__(self, text: Iterator[str], cap: int, dialect: dict[str, object] | None = None) -> None:
+    def __init__(self, text: Iterator[str], cap: int, dialect: dict[str, object] | None = None, blocks: bulk.LineBlocks | None = None) -> None:
         # With a dialect the text's lines end at \n and a bare \r is decided by table.cr_parts (split_cr);
-        # without one (a file of \r line ends) every \r, \n and \r\n ends a line.
-        self._lines = newline_lines(text, self.split_cr) if dialect is not None else physical_lines(text)
+        # without one (a file of \r line ends) every \r, \n and \r\n ends a line. With ``blocks`` (the fast
+        # engine) the \n lines come from there: the reader reads the lines Arrow does not take.
+        self._parts: deque[str] = deque()  # lines split from one \n line at bare \r's, not handed out yet
+        if blocks is not None:
+            self._lines = self._block_lines(blocks)
+        else:
+            self._lines = newline_lines(text, self.split_cr) if dialect is not None else physical_lines(text)
         self.cap = cap
         self.dialect = dialect
         self.widths: set[int] = set()  # a bare \r is kept in a field when the line is then a record of one of these widths
@@ -165,6 +205,26 @@ class _LineSource:
         self._chars = 0
         self._trim_at = TRIM_CHARS
         self._pending: deque[str] = deque()  # lines fetched before, to be read again first
+
+    def _block_lines(self, blocks: bulk.LineBlocks) -> Iterator[str]:
+        """The lines of ``blocks`` from where they are, each bare \r decided as newline_lines does (split_cr)."""
+        parts = self._parts
+        while True:
+            if parts:
+                yield parts.popleft()
+                continue
+            line = blocks.next_line()
+            if line is None:
+                return
+            if has_bare_cr(line):
+                parts.extend(self.split_cr(line))
+                continue
+            yield line
+
+    @property
+    def between_lines(self) -> bool:
+        """Whether the next line handed out is the next line of the blocks (nothing to read again, no part of a split line left)."""
+        return not self._pending and not self._parts
 
     @property
     def last(self) -> int:
@@ -328,8 +388,14 @@ class CsvFile:
             dialect |= {"escapechar": ESCAPECHAR}
             self.warnings.append('quotes escaped with a backslash (\\"), not doubled: read with escapechar \\')
         text = itertools.chain(sample, chunks)
+        # The fast engine takes runs of plain lines (headwater.ingest.bulk) in a dialect both parsers share.
+        fast = (
+            self.options.engine == "arrow" and by_newline(head) and not table.single_column and self.escapechar is None
+            and not table.skipinitialspace and table.width >= 2
+        )
+        self._blocks = bulk.LineBlocks(text, table.delimiter, table.quotechar, self.options.max_field_chars) if fast else None
         # A \n file: a bare \r may be a character of a field (table.cr_parts); a file of \r line ends only: every \r ends a line.
-        self._src = _LineSource(text, MIN_RECORD_CAP_CHARS, dialect if by_newline(head) else None)
+        self._src = _LineSource(text, MIN_RECORD_CAP_CHARS, dialect if by_newline(head) else None, self._blocks)
         self._src.widths = {table.width} - {0}  # the lines above the first record are split as find_table split them
         self._dialect = dialect
         self.structure = Structure()
@@ -363,6 +429,9 @@ class CsvFile:
         self.fixed = {"trailing_fields_dropped": 0, "rows_padded": 0, "header_like_values_kept": 0}
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
+        if self._blocks is not None:
+            self._blocks.width = self.shape.width
+            self._fast_firsts = frozenset(self._firsts)
 
     def _skipped(self, line: str) -> None:
         """Account for one physical line above the table: the sep line, a blank line or preamble."""
@@ -493,6 +562,8 @@ class CsvFile:
 
     def _fill(self, size: int) -> Batch | None:
         """The next batch, or None at the end of the file (the loop is the hot path: kept flat)."""
+        if self._blocks is not None:
+            return self._fill_fast(size)
         records: list[list[str]] = []
         lines: list[int] = []
         issues: list[RowIssue] = []
@@ -501,10 +572,60 @@ class CsvFile:
                 break
         if not records and not issues:
             return None
-        return Batch(records, lines, issues)
+        return Batch(_records_table(records, lines, self.shape.width), issues)
 
-    def _read_rows(self, records: list[list[str]], lines: list[int], issues: list[RowIssue], size: int) -> bool | None:
-        """Read rows into ``records`` until the batch is full or a broken record was set aside (True), or the end (None)."""
+    def _fill_fast(self, size: int) -> Batch | None:
+        """The next batch, runs of plain lines parsed by Arrow and the lines between them by the careful reader."""
+        width = self.shape.width
+        parts: list[pa.Table] = []
+        records: list[list[str]] = []
+        lines: list[int] = []
+        issues: list[RowIssue] = []
+        done = 0  # records in ``parts``
+        while done + len(records) < size:
+            table = self._take_plain(size - done - len(records)) if self._at_plain_run() else None
+            if table is not None:
+                if records:
+                    parts.append(_records_table(records, lines, width))
+                    done += len(records)
+                    records, lines = [], []
+                parts.append(table)
+                done += table.num_rows
+                continue
+            if self._read_rows(records, lines, issues, size - done, self._at_plain_run) is None:
+                break
+        if records:
+            parts.append(_records_table(records, lines, width))
+        if not parts and not issues:
+            return None
+        table = pa.concat_tables(parts) if parts else _records_table([], [], width)
+        return Batch(table, issues)
+
+    def _at_plain_run(self) -> bool:
+        """Whether the reader stands between records where a run of plain lines starts (the fast engine may take it)."""
+        return (
+            not self._brk and self._second is None and self._src.between_lines
+            and self._blocks.plain_run() >= bulk.MIN_RUN  # type: ignore[union-attr]
+        )
+
+    def _take_plain(self, limit: int) -> pa.Table | None:
+        """Up to ``limit`` records of the plain lines from the next one, parsed by Arrow (None when the careful reader must read it)."""
+        table = self._blocks.take(limit, self._fast_firsts)  # type: ignore[union-attr]
+        if table is None:
+            return None
+        first, n = self._consumed + 1, table.num_rows
+        self._consumed += n
+        self.structure.records += n
+        self._src.restart_after(self._consumed, False)
+        self._base = self._consumed
+        self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
+        line_numbers = pa.array(np.arange(first, first + n, dtype=np.int64))
+        return pa.Table.from_arrays([line_numbers, *table.columns], schema=staging_schema(self.shape.width))
+
+    def _read_rows(
+        self, records: list[list[str]], lines: list[int], issues: list[RowIssue], size: int, stop: Callable[[], bool] | None = None
+    ) -> bool | None:
+        """Read rows into ``records`` until the batch is full, ``stop()`` says so after a row, or a broken record was set aside (True), or the end (None)."""
         reader, base, src = self._reader, self._base, self._src
         width, limit, firsts, brk, joins = self.shape.width or -1, self.options.max_field_chars, self._firsts, self._brk, src.joins
         start = self._consumed + 1
@@ -524,7 +645,7 @@ class CsvFile:
                 else:
                     self._odd_row(row, line, last, records, lines, issues)
                     brk = self._brk
-                if len(records) >= size:
+                if len(records) >= size or (stop is not None and stop()):
                     self._consumed = last
                     self.structure.records += n
                     return True

@@ -25,7 +25,6 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from headwater import SCHEMA_VERSION, __version__
@@ -34,7 +33,7 @@ from headwater.config.source import load_sources
 from headwater.discovery import compression_of
 from headwater.embed.store import VectorStore
 from headwater.ingest.compression import open_member
-from headwater.ingest.csv_file import CsvFile, ReadAgain
+from headwater.ingest.csv_file import CsvFile, ReadAgain, staging_schema
 from headwater.ingest.sniff import UnreadableFile
 from headwater.ingest.streams import LandingStream
 from headwater.layout import Layout
@@ -179,19 +178,16 @@ def _stage(reader: CsvFile, ref: FileRef, lay: Layout, batch_rows: int) -> tuple
 
 
 def _write_batches(reader: CsvFile, ref: FileRef, lay: Layout, batch_rows: int) -> tuple[int, int, int]:
-    width = len(reader.header)
-    schema = pa.schema([("_line", pa.int64())] + [(f"c{i}", pa.string()) for i in range(width)])
+    schema = staging_schema(len(reader.header))
     rows_read = issues = batches = 0
     with atomic_path(lay.staging(ref.key)) as tmp, atomic_path(lay.quarantine_rows(ref.key)) as qtmp:
         with pq.ParquetWriter(tmp, schema) as writer, open(qtmp, "w", encoding="utf-8") as quarantine:
             for batch in reader.batches(batch_rows):
-                columns = list(zip(*batch.records)) if batch.records else [()] * width
-                arrays = [pa.array(batch.lines, pa.int64())] + [pa.array(col, pa.string()) for col in columns]
-                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+                writer.write_table(batch.table)
                 for i in batch.issues:
                     row = {"source": ref.source, "line": i.line, "stage": "ingest", "reason": i.reason, "raw": i.raw}
                     quarantine.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-                rows_read += len(batch.records) + len(batch.issues)
+                rows_read += batch.table.num_rows + len(batch.issues)
                 issues += len(batch.issues)
                 batches += 1
     return rows_read, issues, batches

@@ -1,0 +1,161 @@
+"""The fast read engine (read.engine: arrow, headwater.ingest.bulk) against the careful reader alone, on hostile files.
+
+Every file is read by both engines and the results must be equal: header, dialect, warnings,
+structural lines, records, raw values, line numbers, quarantined rows with their reasons and raw
+text (and, through the autouse fixture of tests/include/headwater/conftest.py, every batch). Each
+hostile region sits between runs of plain lines, so Arrow reads around it and the careful reader
+inside it; a count of the lines Arrow took proves the fast engine did read part of each file.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from headwater.config.read import ReadOptions
+from headwater.ingest import bulk, streams
+from headwater.ingest.csv_file import parse_csv
+from headwater.ingest.stage import ingest
+from headwater.manifest import FileRef
+
+PLAIN = "".join(f'{i},"Ana, {i}",x{i}\n' for i in range(40))  # plain lines: a quoted field with the delimiter in it
+
+
+def _around(region: str, header: str = "id,name,note\n") -> bytes:
+    return (header + PLAIN + region + PLAIN).encode("utf-8")
+
+
+HOSTILE = {
+    "embedded quotes": 'q1,"she said ""hi""",""\n',
+    "quoted newline": 'q1,"two\nlines",z\n',
+    "quoted CRLF newline": 'q1,"two\r\nlines",z\r\n',
+    "CRLF lines among LF lines": "c1,a,b\r\nc2,a,b\r\n",
+    "bare CR in a field": "r1,a\rb,z\n",
+    "ragged row, short": "g1,only\n",
+    "ragged row, long": "g2,a,b,c\n",
+    "trailing delimiter": "t1,a,b,\n",
+    "repeated header": "id,name,note\n",
+    "repeated header upper-cased": "ID,NAME,NOTE\n",
+    "blank line": "\n",
+    "blank line then a second table": "\nsku,price\nA1,2\nA2,3\n",
+    "whitespace-only values": "w1,  ,\t\n",
+    "big integers and leading zeros": "123456789012345678901234567890,007,-0001.50\n",
+    "byte-order mark inside": "\ufeffb1,a,b\n",
+    "quote inside an unquoted field": 'u1,a"b,c\n',
+    "text after a closing quote": 'u2,"ab"c,d\n',
+    "unclosed quote": 'u3,"never closed,d\n',
+    "empty quoted fields": 'e1,"",""\n',
+    "unicode": "ü1,Zürich,São Paulo — ok\n",
+    "line separators in values": "s1,a\x0bb\x0cc,d\u2028e\x1cf\n",
+}
+
+
+@pytest.fixture
+def arrow_lines(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count the lines Arrow takes (bulk.LineBlocks.take)."""
+    taken = {"lines": 0}
+    take = bulk.LineBlocks.take
+
+    def counted(self, n, firsts):  # type: ignore[no-untyped-def]
+        table = take(self, n, firsts)
+        taken["lines"] += table.num_rows if table is not None else 0
+        return table
+
+    monkeypatch.setattr(bulk.LineBlocks, "take", counted)
+    return taken
+
+
+def _both(data: bytes, options: ReadOptions | None = None):  # type: ignore[no-untyped-def]
+    options = options or ReadOptions()
+    careful = parse_csv(io.BytesIO(data), "x.csv", options.model_copy(update={"engine": "python"}))
+    fast = parse_csv(io.BytesIO(data), "x.csv", options.model_copy(update={"engine": "arrow"}))
+    assert (fast.header, fast.encoding, fast.delimiter, fast.warnings) == (careful.header, careful.encoding, careful.delimiter, careful.warnings)
+    assert (fast.records, fast.lines) == (careful.records, careful.lines)
+    assert [vars(i) for i in fast.issues] == [vars(i) for i in careful.issues]
+    assert vars(fast.structure) == vars(careful.structure)
+    return fast
+
+
+@pytest.mark.parametrize("min_run", [1, 32])
+@pytest.mark.parametrize("block", [7, 1 << 20])
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_hostile_region_reads_the_same_through_both_engines(kind, block, min_run, monkeypatch, arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(streams, "READ_BLOCK", block)  # tiny blocks: lines and characters cut across decoded chunks
+    monkeypatch.setattr(bulk, "MIN_RUN", min_run)
+    parsed = _both(_around(HOSTILE[kind]))
+    assert parsed.records[:2] == [["0", "Ana, 0", "x0"], ["1", "Ana, 1", "x1"]]
+    assert arrow_lines["lines"] >= 40 or (min_run > 1 and block < 100)  # a 7-byte block holds no run of 32 lines
+
+
+def test_a_ragged_row_mid_file_keeps_its_reason_and_line_and_arrow_reads_the_rest(arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    parsed = _both(_around('g1,only\nq1,"two\nlines",z\nid,name,note\n'))
+    assert [(i.line, i.reason, i.raw) for i in parsed.issues] == [(42, "x.csv line 42: 2 fields, header has 3 — row quarantined", "g1,only\n")]
+    # header 1, plain 2-41, ragged 42, a record on lines 43-44, the header again on 45, plain from 46
+    assert parsed.lines[40:43] == [43, 46, 47] and parsed.records[40] == ["q1", "two\nlines", "z"]
+    assert parsed.structure.counts == {"header": 1, "repeated_header": 1} and parsed.structure.lines["repeated_header"] == [45]
+    assert arrow_lines["lines"] == 80
+
+
+def test_values_arrow_reads_stay_exactly_as_written() -> None:
+    parsed = _both(_around('n1,007,"  "\nn2,123456789012345678901234567890,""\n'))
+    assert parsed.records[40:42] == [["n1", "007", "  "], ["n2", "123456789012345678901234567890", ""]]
+
+
+@pytest.mark.parametrize(
+    ("data", "options"),
+    [
+        ("id;name;note\n" + PLAIN.replace(",", ";") + 'x;"a;b";c\n', None),  # semicolons, a quoted delimiter
+        ("id\tname\tnote\n" + PLAIN.replace(",", "\t") + "x\ty\tz\n", None),  # tabs
+        ("id,name,note\n" + "".join(f"{i},'O''Brien, {i}',z\n" for i in range(40)), None),  # apostrophe quotes
+        ("Report 2026\n\nid,name,note\n" + PLAIN, None),  # preamble above the header
+        ("id,name,note\n" + PLAIN + "9,a,b", None),  # no line end at the end
+        ("id,name,note\n" + PLAIN + "9,a,b\r", None),  # a lone \r at the end
+        ("id,name,note\r\n" + PLAIN.replace("\n", "\r\n"), None),  # CRLF throughout
+        ("id,name,note\n" + PLAIN + "L1,abcdefghijklmnopqrstuvwxyz,z\n" + PLAIN, ReadOptions(max_field_chars=20)),  # a field over the limit
+        ("id,name,note\n" + PLAIN.replace(",", ", "), None),  # spaces after the delimiter (skip-initial-space: careful reader only)
+        ("id,name,note\n" + PLAIN + 'x,"a \\"q\\" b",c\n', None),  # backslash-escaped quotes (careful reader only)
+    ],
+)
+def test_dialects_and_edges_read_the_same_through_both_engines(data: str, options: ReadOptions | None) -> None:
+    _both(data.encode("utf-8"), options)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "latin-1"])
+def test_files_not_in_utf8_read_the_same_through_both_engines(encoding: str, arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    parsed = _both(("id,name,note\n" + PLAIN + "é1,café,Müller\n" + PLAIN).encode(encoding))
+    assert parsed.records[40] == ["é1", "café", "Müller"] and arrow_lines["lines"] >= 80
+
+
+def test_nul_bytes_and_a_late_non_utf8_byte_read_the_same_through_both_engines(monkeypatch, arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(streams, "READ_BLOCK", 4096)
+    late = b"id,name,note\n" + b"1,a\x00b,c\n" * 5 + b"1,ab,c\n" * 5000 + "2,café,d\n".encode("cp1252") + PLAIN.encode()
+    parsed = _both(late)
+    assert parsed.encoding == "cp1252" and parsed.records[0] == ["1", "ab", "c"] and parsed.records[5005] == ["2", "café", "d"]
+    assert any("NUL" in w for w in parsed.warnings) and arrow_lines["lines"] > 2000
+
+
+def test_the_ingest_stage_writes_the_same_staging_quarantine_and_manifest_with_both_engines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from headwater.config.settings import Settings
+    from headwater.manifest import layout
+
+    data = _around("".join(HOSTILE.values()))
+    out = {}
+    for engine in ("python", "arrow"):
+        home = tmp_path / engine
+        (home / "sources").mkdir(parents=True)
+        (home / "sources" / "default.yaml").write_text(f"read:\n  engine: {engine}\n")
+        s = Settings(home=home, landing_uri=(tmp_path / "landing").as_uri(), config_dir=home / "sources")
+        ref = FileRef("2026-11-20", "x.csv")
+        info = ingest(data, ref, s)
+        lay = layout(s, ref.date)
+        manifest = {k: v for k, v in pd.read_json(lay.manifest(ref.key), typ="series").items() if k not in ("stages", "run_id", "fingerprint")}  # timings; the config hash (engine differs)
+        out[engine] = (info["rows_read"], manifest, pd.read_parquet(lay.staging(ref.key)), lay.quarantine_rows(ref.key).read_text(encoding="utf-8"))
+    (rows_a, manifest_a, staged_a, quarantine_a), (rows_p, manifest_p, staged_p, quarantine_p) = out["arrow"], out["python"]
+    assert rows_a == rows_p and manifest_a["records"] == manifest_p["records"] == rows_a + sum(manifest_a["structural"].values())
+    assert manifest_a["quarantined"] > 0 and manifest_a["structural"] == manifest_p["structural"]
+    assert manifest_a.keys() == manifest_p.keys()
+    assert {k: str(v) for k, v in manifest_a.items() if str(v) != str(manifest_p[k])} == {}
+    assert staged_a.equals(staged_p) and quarantine_a == quarantine_p
