@@ -10,6 +10,12 @@ command -v redis-server >/dev/null || need+=(redis-server)                     #
 command -v promtool >/dev/null || need+=(prometheus)                          # Prometheus server and promtool
 command -v chromium >/dev/null || need+=(chromium)                            # the Airflow UI browser test
 command -v chromedriver >/dev/null || need+=(chromium-driver)
+# The real statsd_exporter for tests/monitoring/test_statsd_exporter.py, where the distribution has it
+# (Debian 12 has no prometheus-statsd-exporter: the test is skipped there).
+if ! command -v prometheus-statsd-exporter >/dev/null && ! command -v statsd_exporter >/dev/null \
+    && apt-cache policy prometheus-statsd-exporter 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    need+=(prometheus-statsd-exporter)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

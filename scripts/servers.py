@@ -198,6 +198,40 @@ def start_prometheus(config_yaml: str, rule_files: dict[str, str] | None = None)
     return _spawn(argv, root, url, port, lambda: http_ok(f"{url}/-/ready"), "prometheus")
 
 
+STATSD_EXPORTER = ("prometheus-statsd-exporter", "statsd_exporter")  # Debian's binary name, upstream's
+
+
+def statsd_exporter_binary() -> str | None:
+    """The statsd_exporter binary on PATH or in /usr/bin (Debian ``prometheus-statsd-exporter``), or None.
+
+    Debian 12 (bookworm, these machines) has no such package, so callers decide what a missing binary means.
+    """
+    for exe in STATSD_EXPORTER:
+        found = shutil.which(exe) or (f"/usr/bin/{exe}" if Path(f"/usr/bin/{exe}").exists() else None)
+        if found:
+            return found
+    return None
+
+
+def start_statsd_exporter(mapping_config: Path) -> Server:
+    """prometheus/statsd_exporter with ``mapping_config`` (``--statsd.mapping-config``) on free loopback ports.
+
+    StatsD lines go to UDP ``127.0.0.1:<server.port>`` (``--statsd.listen-udp``; the TCP listener is
+    off); ``url`` is the web address serving ``/metrics`` (``--web.listen-address``). Raises
+    RuntimeError when the binary is missing or the exporter does not start (e.g. a mapping it refuses).
+    """
+    exe = statsd_exporter_binary()
+    if exe is None:
+        raise RuntimeError("statsd_exporter is not installed (Debian package prometheus-statsd-exporter; not in Debian 12)")
+    root, udp, web = Path(tempfile.mkdtemp(prefix="headwater-statsd-")), free_port(), free_port()
+    url = f"http://127.0.0.1:{web}"
+    argv = [
+        exe, f"--statsd.mapping-config={mapping_config}", f"--statsd.listen-udp=127.0.0.1:{udp}", "--statsd.listen-tcp=",
+        f"--web.listen-address=127.0.0.1:{web}",
+    ]
+    return _spawn(argv, root, url, udp, lambda: http_ok(f"{url}/metrics"), "statsd_exporter")
+
+
 def start_moto(root: Path | None = None, port: int | None = None) -> Server:
     """An S3-compatible server (moto's standalone ``moto_server``, PyPI ``moto[server]``) on a free loopback port.
 

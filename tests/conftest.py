@@ -98,6 +98,24 @@ def redis_server() -> Iterator[str]:
 
 
 @pytest.fixture
+def statsd_exporter() -> Iterator[servers.Server]:
+    """prometheus/statsd_exporter with helm/headwater/files/statsd-mapping.yaml; yields the Server
+    (``port``: its StatsD UDP port, ``url``: its /metrics base URL).
+
+    Skipped when the binary is missing: Debian 12 has no prometheus-statsd-exporter package and no other
+    registry these machines reach ships it (scripts/install_debs.sh installs it where apt has it).
+    """
+    if servers.statsd_exporter_binary() is None:
+        pytest.skip("statsd_exporter not installed: Debian 12 has no prometheus-statsd-exporter package")
+    mapping = Path(__file__).resolve().parents[1] / "helm" / "headwater" / "files" / "statsd-mapping.yaml"
+    server = servers.start_statsd_exporter(mapping)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def pushgateway() -> Iterator[str]:
     """A Prometheus Pushgateway on a free loopback port; yields its base URL."""
     server = servers.start_pushgateway()

@@ -278,9 +278,18 @@ def cmd_stream(args: argparse.Namespace) -> int:
     from headwater.stream.consumer import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    counts = serve(settings, args.stream, args.consumer, args.idle_exit)
+    counts = serve(settings, args.stream, args.consumer, args.idle_exit, args.heartbeat)
     print(json.dumps(vars(counts)))
     return 0
+
+
+def cmd_stream_alive(args: argparse.Namespace) -> int:
+    """Exit 0 when the consumer's heartbeat file is at most ``--max-age`` seconds old, else 1 (a Kubernetes exec probe)."""
+    from headwater.stream.health import alive
+
+    ok, why = alive(args.heartbeat, args.max_age)
+    print(why, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 SERVICES = ("scheduler", "dag-processor", "triggerer", "api-server")
@@ -391,7 +400,13 @@ def main(argv: list[str] | None = None) -> int:
     st.add_argument("--consumer", help="consumer name in the group (default <host>-<pid>; a fixed name resumes its own pending messages)")
     st.add_argument("--idle-exit", type=float, help="exit after this many seconds without a message (default: run until stopped)")
     st.add_argument("--counts", action="store_true", help="print the stream's committed counts as JSON and exit")
+    st.add_argument("--heartbeat", type=Path, help="touch this file after every micro-batch (read by `headwater stream-alive`)")
     st.set_defaults(func=cmd_stream)
+
+    sa = sub.add_parser("stream-alive", help="exit 0 when a stream consumer's heartbeat file is fresh, else 1 (liveness/readiness probe)")
+    sa.add_argument("heartbeat", type=Path, help="the file given to `headwater stream --heartbeat`")
+    sa.add_argument("--max-age", type=float, required=True, help="seconds; an older heartbeat (or none) fails")
+    sa.set_defaults(func=cmd_stream_alive)
 
 
     ui = sub.add_parser("ui", help="start the local Airflow (scheduler, dag-processor, triggerer, api-server) until Ctrl-C")

@@ -1,8 +1,9 @@
 """helm/airflow-values.yaml: the official Airflow chart's values, and how they fit Headwater's chart.
 
-The chart's own values.schema.json is not vendored (see README "Deploy on Kubernetes"); the keys
-this file sets are checked against helm/airflow-values.schema.json, Headwater's schema of exactly
-those keys as the chart names them from 1.20 on (worker settings under ``workers.celery``).
+The keys this file sets are checked against helm/airflow-values.schema.json, Headwater's closed schema of
+exactly those keys as the chart names them (worker settings under ``workers.celery``); the official
+chart's own values.schema.json (vendored, a 1.20.0-dev snapshot) is checked in
+test_airflow_values_official_schema.py.
 """
 
 from __future__ import annotations

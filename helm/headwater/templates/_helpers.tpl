@@ -60,3 +60,12 @@ SELECT ceil(COUNT(*)::decimal / {{ .Values.gpuWorker.concurrency }}) FROM task_i
 {{- define "headwater.gpuNodeSelector" -}}
 {{- toYaml (merge (dict) .extra .root.Values.gpu.nodeSelector) }}
 {{- end }}
+
+{{- define "headwater.streamImage" -}}
+{{- $i := .Values.stream.image }}
+{{- if $i.digest }}
+{{- printf "%s@%s" $i.repository $i.digest }}
+{{- else }}
+{{- printf "%s:%s" $i.repository $i.tag }}
+{{- end }}
+{{- end }}

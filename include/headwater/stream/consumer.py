@@ -23,8 +23,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 
 from headwater.config.settings import Settings
+from headwater.stream import health
 from headwater.stream.batch import Processor
 from headwater.stream.lineage import StreamLineage
 from headwater.stream.source import Counts, Message, Outcome, StreamSource
@@ -41,6 +44,7 @@ class Consumer:
     processor: Processor
     counts: Counts = field(default_factory=Counts)
     lineage: StreamLineage | None = None  # OpenLineage events, one per committed batch (None: off)
+    heartbeat: Callable[[], None] | None = None  # called after every micro-batch, empty ones too (headwater.stream.health)
     _recovered: bool = False
 
     def step(self) -> Counts:
@@ -101,20 +105,27 @@ class Consumer:
         """Run micro-batches until ``stop()`` is true (checked between batches), or nothing arrived for ``idle_exit_s`` seconds."""
         idle_since = time.monotonic()
         while not stop():
-            if self.step().received:
+            received = self.step().received
+            if self.heartbeat is not None:
+                self.heartbeat()
+            if received:
                 idle_since = time.monotonic()
             elif idle_exit_s is not None and time.monotonic() - idle_since >= idle_exit_s:
                 break
         return self.counts
 
 
-def serve(settings: Settings, stream: str, consumer: str | None = None, idle_exit_s: float | None = None) -> Counts:
+def serve(
+    settings: Settings, stream: str, consumer: str | None = None, idle_exit_s: float | None = None, heartbeat: Path | None = None
+) -> Counts:
     """Consume ``stream`` (a ``stream.name`` of the source configs in ``settings.config_dir``) from the Redis of
     ``settings.stream_redis_url`` until SIGTERM or SIGINT (the batch in hand is finished and committed
     first) or ``idle_exit_s`` seconds without a message. Returns this process's counts.
 
     ``consumer``: the consumer's name in the group (default ``<host>-<pid>``; a fixed name, e.g. a
-    StatefulSet pod's, resumes its own pending messages at once on restart). OpenLineage events
+    StatefulSet pod's, resumes its own pending messages at once on restart). ``heartbeat``: a file whose
+    modification time is set after every micro-batch (headwater.stream.health; Kubernetes probes read
+    it with ``headwater stream-alive``). OpenLineage events
     (headwater.stream.lineage) go out when OpenLineage is configured. Raises ConfigError
     when no source config has that stream, redis.ConnectionError when Redis is unreachable.
     """
@@ -147,7 +158,8 @@ def serve(settings: Settings, stream: str, consumer: str | None = None, idle_exi
         processor = Processor(config, settings)
         processor.warm()
         try:
-            return Consumer(source, processor, lineage=lineage).run(lambda: bool(stopping), idle_exit_s)
+            beat = None if heartbeat is None else partial(health.beat, heartbeat)
+            return Consumer(source, processor, lineage=lineage, heartbeat=beat).run(lambda: bool(stopping), idle_exit_s)
         finally:
             if lineage is not None:
                 lineage.complete()

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -32,5 +33,7 @@ def test_the_stream_command_consumes_until_idle_and_reports_balanced_counts(redi
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    assert headwater("--idle-exit", "0.5") == {"received": 3, "processed": 1, "duplicate": 1, "dead_lettered": 1}
+    heartbeat = tmp_path / "probe" / "heartbeat"
+    assert headwater("--idle-exit", "0.5", "--heartbeat", str(heartbeat)) == {"received": 3, "processed": 1, "duplicate": 1, "dead_lettered": 1}
+    assert 0 <= time.time() - heartbeat.stat().st_mtime < 60  # beaten by the loop (headwater stream-alive reads it)
     assert headwater("--counts") == {"received": 3, "processed": 1, "duplicate": 1, "dead_lettered": 1, "balanced": True}
