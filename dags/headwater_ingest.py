@@ -13,6 +13,11 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   `[core] max_map_length`, 1,024 by default, one group per *batch* of consecutive records instead,
   at most that many groups; `headwater.discovery.batches`; each task then handles its batch's
   records in turn and shows the first and last name):
+  * `check` first claims the file for this run (headwater.claims, a lease in Headwater's state
+    database): a file another live run of the same date holds is not written at all, both sides
+    show as *skipped* and the run report lists it as `claimed by run X (task) until T`. Every task
+    of the file renews the claim; the `release` task ends it when the file's `index_file` group
+    ends, and `report` releases what is left (quarantined or failed files). Then
   * `check` compares the file's content hash, config hash and code version with the ledger:
     an unchanged file runs `unchanged` and its stages show as *skipped*; a new or changed one
     runs the stages and `unchanged` shows as *skipped*. It reads the file only when the answer
@@ -25,10 +30,12 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   earlier dates, in one fixed order (headwater.clean.link), so the curated rows do not depend on
   which task finished first. When a date of the run changed, the later dates within
   `dedup.history_days` are linked again (earlier dates win, whatever order the dates ran in); one
-  link task runs at a time. It hands on the files to index: the ones cleaned by this run, and
+  link task runs at a time. It waits until the files other runs claimed on its dates are cleaned,
+  and rewrites only files this run holds or can claim. It hands on the files to index: the ones cleaned by this run, and
   the ones whose curated rows it changed. A dry run skips it.
 * One mapped **index_file** group per such file (batched the same way past `max_map_length`): `chunk` (token windows with overlap) → `embed`
-  (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id).
+  (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id) → `release`
+  (the file's claim, whether embed succeeded or not).
 * **report** writes one run report per date (the run's dates and the later dates the link step
   rewrote), pushes each date's metrics to the Pushgateway (`HEADWATER_PUSHGATEWAY_URL`; the
   date's group is replaced, see `headwater.metrics`), checks `read = curated + duplicates + quarantined`
@@ -297,7 +304,7 @@ def headwater_ingest():
         """Run report per date (with the skipped files, and the later dates the link step rewrote);
         the totals and changed files go on the `headwater-curated` event."""
         from headwater.clean.link import report_dates
-        from headwater.decide import release_run
+        from headwater.decide import held_elsewhere, release_run
         from headwater.events import curated_extra
         from headwater.metrics import push_date
         from headwater.report import format_report, report as run_report
@@ -307,7 +314,7 @@ def headwater_ingest():
         if params["dry_run"]:
             _skip(f"dry run: {len(files)} file(s) checked, see the `check` task logs; no asset event")
         # files another run held when `check` asked: not this run's to account for, listed as skipped with the reason
-        claimed = [d for batch in ti.xcom_pull(task_ids="process_file.check") or [] for d in batch or [] if d.get("claimed")]
+        claimed = held_elsewhere(ti.xcom_pull(task_ids="process_file.check"))
         held = {(d["date"], d["file"]) for d in claimed}
         files = [f for f in files if (f["date"], f["file"]) not in held]
         skipped = skipped + [{"date": d["date"], "file": d["file"], "reason": d["reason"]} for d in claimed]

@@ -147,3 +147,14 @@ def link_claimed(files: list[dict[str, Any]], settings: Settings, run_key: str, 
     out = files_to_index(files, settings, run_key, may_write=lambda date, name: claims.claim(date, name, owner, task).won)
     claims.extend([(f["date"], f["file"]) for f in out], owner)
     return out
+
+
+def held_elsewhere(checked: Any) -> list[dict[str, Any]]:
+    """The decisions of the ``check`` tasks that found their file claimed by another run (``"claimed": True``).
+
+    ``checked``: what pulling every ``check`` instance's return value gives: a list of batches
+    (each a list of decision dicts), one batch's list alone when there was one instance (Airflow
+    returns a single value then), None entries for instances that returned nothing, or None.
+    """
+    batches = [checked] if checked and isinstance(checked[0], dict) else checked or []
+    return [d for batch in batches for d in batch or [] if d.get("claimed")]
