@@ -141,3 +141,15 @@ def test_many_processes_claim_one_file_at_once_and_exactly_one_wins(state_where:
             winner = winners[0][holder]
             assert {r[holder] for r in mine} == {winner}  # every loser names the winner
             assert claims.holder("d", f"{kind}{round_:02d}").run_id == winner
+
+
+def test_renewing_keeps_a_claim_alive_past_its_lease_while_the_block_runs(state_where: Path | str) -> None:
+    import time
+
+    claims = Claims(state_where, lease_s=2.0)  # the real clock; renewed every 0.67 s from a thread
+    claims.claim("d", "a.csv", "run-1", "embed")
+    with claims.renewing([("d", "a.csv")], "run-1"):
+        time.sleep(5.0)  # 2.5 leases
+        assert not claims.claim("d", "a.csv", "run-2").won
+    time.sleep(2.2)  # no renewal after the block: the lease lapses
+    assert claims.claim("d", "a.csv", "run-2").won
