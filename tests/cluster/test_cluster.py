@@ -181,20 +181,31 @@ def test_two_runs_of_one_date_at_once_never_both_write(cluster, reference) -> No
     first, second = sorted(ended.values(), key=lambda r: r["start_date"])
     assert second["start_date"] < first["end_date"], "the two runs did not run at once"
 
-    def states(run_id: str) -> dict[tuple[str, str], str]:
+    def states(run_id: str) -> tuple[dict[tuple[str, str], str], dict[str, int]]:
+        """({(task, file name): state} of the run's process_file tasks, {file name: map index})."""
         tis = cluster.task_instances(DAG, run_id)
         names = {t["map_index"]: t["rendered_map_index"] for t in tis if t["task_id"] == "process_file.check"}
-        return {(t["task_id"].split(".")[-1], names[t["map_index"]]): t["state"] for t in tis if t["task_id"].startswith("process_file.")}
+        got = {(t["task_id"].split(".")[-1], names[t["map_index"]]): t["state"] for t in tis if t["task_id"].startswith("process_file.")}
+        return got, {name: index for index, name in names.items()}
+
+    def decision(run_id: str, map_index: int) -> dict:
+        """What the run's `check` of one file decided (its XCom: a batch of one)."""
+        path = f"/dags/{DAG}/dagRuns/{run_id}/taskInstances/process_file.check/xcomEntries/return_value?map_index={map_index}"
+        (only,) = cluster.api("GET", path)["value"]
+        return only
 
     seen = {run_id: states(run_id) for run_id in runs}
-    names = sorted({name for _, name in seen["left"]})
-    assert len(names) == FILES
+    names = sorted(seen["left"][1])
+    assert len(names) == FILES and sorted(seen["right"][1]) == names
     writer = {}
     for name in names:
-        ingested = [run_id for run_id in runs if seen[run_id][("ingest", name)] == "success"]
+        ingested = [run_id for run_id in runs if seen[run_id][0][("ingest", name)] == "success"]
         assert len(ingested) == 1, f"{name}: ingested by {ingested}"  # one run wrote it ...
         other = next(run_id for run_id in runs if run_id not in ingested)
-        assert seen[other][("ingest", name)] == seen[other][("unchanged", name)] == "skipped"  # ... the other left it alone
+        assert seen[other][0][("ingest", name)] == seen[other][0][("unchanged", name)] == "skipped"  # ... the other left it alone,
+        held = decision(other, seen[other][1][name])  # ... because the first had claimed it
+        assert held["claimed"] is True and held["process"] is False, held
+        assert held["reason"].startswith(f"claimed by run {ingested[0]} (process_file.check["), held
         writer[name] = ingested[0]
     # the date's report is the last run's: it accounts for its own files and names the other run's as claimed
     report = _report(cluster.data_dir)
@@ -203,8 +214,7 @@ def test_two_runs_of_one_date_at_once_never_both_write(cluster, reference) -> No
     assert sorted(f["file"] for f in report["files"]) == sorted(n for n, w in writer.items() if w == last)
     skipped = {s["file"]: s["reason"] for s in report["skipped"]}
     assert sorted(skipped) == sorted(n for n, w in writer.items() if w != last)
-    other = next(run_id for run_id in runs if run_id != last)
-    assert all(reason.startswith(f"claimed by run {other} (process_file.check[") for reason in skipped.values()), skipped
+    assert all(reason.startswith("claimed by run ") for reason in skipped.values()), skipped
     _STATE["split"] = {run_id: sum(1 for w in writer.values() if w == run_id) for run_id in runs}
     assert_same_outputs(cluster, reference)
 
