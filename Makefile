@@ -56,7 +56,7 @@ test: $(VENV)/.installed $(VENV_KFP)/.installed ## unit, DAG and end-to-end test
 	$(VENV)/bin/python -m pytest tests --ignore=tests/kfp_components -m "not slow" $(PYTEST_ARGS)
 	@if [ -d tests/kfp_components ]; then $(VENV_KFP)/bin/python -m pytest tests/kfp_components -m "not slow" $(PYTEST_ARGS); fi
 
-test-cluster: $(VENV)/.installed ## the real CeleryExecutor cluster test (tests/cluster, marker `cluster`, about 5-12 min; run by hand, not by .ci/run)
+test-cluster: $(VENV)/.installed ## the real CeleryExecutor cluster test (tests/cluster, marker `cluster`, about 8 min idle; .ci/run runs it after make test)
 	@scripts/install_debs.sh
 	$(VENV)/bin/python -m pytest tests/cluster -m cluster -v $(PYTEST_ARGS)
 

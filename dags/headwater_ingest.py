@@ -13,6 +13,11 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   `[core] max_map_length`, 1,024 by default, one group per *batch* of consecutive records instead,
   at most that many groups; `headwater.discovery.batches`; each task then handles its batch's
   records in turn and shows the first and last name):
+  * `check` first claims the file for this run (headwater.claims, a lease in Headwater's state
+    database): a file another live run of the same date holds is not written at all, both sides
+    show as *skipped* and the run report lists it as `claimed by run X (task) until T`. Every task
+    of the file renews the claim; the `release` task ends it when the file's `index_file` group
+    ends, and `report` releases what is left (quarantined or failed files). Then
   * `check` compares the file's content hash, config hash and code version with the ledger:
     an unchanged file runs `unchanged` and its stages show as *skipped*; a new or changed one
     runs the stages and `unchanged` shows as *skipped*. It reads the file only when the answer
@@ -25,10 +30,12 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   earlier dates, in one fixed order (headwater.clean.link), so the curated rows do not depend on
   which task finished first. When a date of the run changed, the later dates within
   `dedup.history_days` are linked again (earlier dates win, whatever order the dates ran in); one
-  link task runs at a time. It hands on the files to index: the ones cleaned by this run, and
+  link task runs at a time. It waits until the files other runs claimed on its dates are cleaned,
+  and rewrites only files this run holds or can claim. It hands on the files to index: the ones cleaned by this run, and
   the ones whose curated rows it changed. A dry run skips it.
 * One mapped **index_file** group per such file (batched the same way past `max_map_length`): `chunk` (token windows with overlap) → `embed`
-  (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id).
+  (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id) → `release`
+  (the file's claim, whether embed succeeded or not).
 * **report** writes one run report per date (the run's dates and the later dates the link step
   rewrote), pushes each date's metrics to the Pushgateway (`HEADWATER_PUSHGATEWAY_URL`; the
   date's group is replaced, see `headwater.metrics`), checks `read = curated + duplicates + quarantined`
@@ -86,10 +93,24 @@ def _skip(reason: str) -> None:
     raise AirflowSkipException(reason)
 
 
+def _owner() -> tuple[str, str]:
+    """(the claim owner: this DAG run's id, kept by a cleared run; this task instance, as `task_id[map index]`)."""
+    context = get_current_context()
+    ti = context["ti"]
+    return context["run_id"], f"{ti.task_id}[{ti.map_index}]"
+
+
+def _holding(infos: list[dict]):  # noqa: ANN202 - a context manager
+    """Renew this run's claims on the batch's files as the task starts and while it works (headwater.claims)."""
+    from headwater.decide import holding
+
+    return holding([_ref(info) for info in infos], _settings(), *_owner())
+
+
 def _chosen(decisions: list[dict], side: str) -> list[dict]:
     """The records of this batch for which `check` chose `side` ("ingest" or "unchanged"); skip the
-    task when there is none (a dry run chooses neither)."""
-    chosen = [d for d in decisions if not d["dry_run"] and d["process"] == (side == "ingest")]
+    task when there is none (a dry run and a file another run holds choose neither)."""
+    chosen = [d for d in decisions if not d["dry_run"] and not d.get("claimed") and d["process"] == (side == "ingest")]
     if not chosen:
         _skip("; ".join(f"{d['source']}: {'dry run' if d['dry_run'] else d['reason']}" for d in decisions))
     return chosen
@@ -160,11 +181,18 @@ def headwater_ingest():
     def check(batch: list[dict], params=None) -> list[dict]:
         from airflow.sdk import ObjectStoragePath
 
-        from headwater.decide import decide
+        from headwater.decide import claim, decide
 
         _label(batch)
         decisions = []
         for file in batch:
+            # claimed before anything is written: a file another run of its date holds is not touched
+            held = claim(_ref(file), _settings(), *_owner(), dry_run=params["dry_run"])
+            if held:
+                print(f"{file['date']}/{file['file']}: skip — {held} (nothing is written)")
+                decisions.append({**file, "source": f"{file['date']}/{file['file']}", "process": False, "reason": held,
+                                  "claimed": True, "sha256": None, "bytes": None, "dry_run": params["dry_run"]})
+                continue
             # opened and hashed (block by block) only when the answer depends on the content
             decision = decide(ObjectStoragePath(file["uri"]), _ref(file), _settings(), force=params["force"])
             verb = "process" if decision["process"] else "skip"
@@ -175,42 +203,57 @@ def headwater_ingest():
 
     @task(map_index_template="{{ file_name }}")
     def unchanged(decisions: list[dict]) -> list[dict]:
-        from headwater.decide import mark_unchanged
+        from headwater.decide import mark_unchanged, release
 
         _label(decisions)
-        return [mark_unchanged(_ref(d), _settings(), d["reason"]) for d in _chosen(decisions, "unchanged")]
+        chosen = _chosen(decisions, "unchanged")
+        with _holding(chosen):
+            done = [mark_unchanged(_ref(d), _settings(), d["reason"]) for d in chosen]
+        release([_ref(d) for d in chosen], _settings(), _owner()[0])  # the file's last write in this run
+        return done
 
     @task(map_index_template="{{ file_name }}")
     def ingest(decisions: list[dict]) -> list[dict]:
         from airflow.sdk import ObjectStoragePath
 
+        from headwater.decide import cleaned
         from headwater.ingest.stage import ingest as ingest_file
 
         _label(decisions)
         infos = []
-        for decision in _chosen(decisions, "ingest"):
-            with ObjectStoragePath(decision["uri"]).open("rb") as source:  # read once: hashed and parsed in one pass
-                info = ingest_file(source, _ref(decision), _settings(), expected_sha256=decision["sha256"])
-            print(info)
-            infos.append(info)
+        chosen = _chosen(decisions, "ingest")
+        with _holding(chosen):
+            for decision in chosen:
+                with ObjectStoragePath(decision["uri"]).open("rb") as source:  # read once: hashed and parsed in one pass
+                    info = ingest_file(source, _ref(decision), _settings(), expected_sha256=decision["sha256"])
+                print(info)
+                infos.append(info)
+        # a file quarantined whole is final here: another run's link step need not wait for it
+        cleaned([_ref(i) for i in infos if i["status"] == "quarantined"], _settings(), *_owner())
         return infos
 
     @task(map_index_template="{{ file_name }}")
     def clean(infos: list[dict]) -> list[dict]:
         from headwater.clean.stage import clean as clean_file
 
+        from headwater.decide import cleaned
+
         _label(infos)
         readable = [info for info in infos if info["status"] != "quarantined"]
         if not readable:
             _skip("; ".join(f"{info['source']} was quarantined: {info['error']}" for info in infos))
-        return [clean_file(_ref(info), _settings()) for info in readable]
+        with _holding(readable):
+            done = [clean_file(_ref(info), _settings()) for info in readable]
+        cleaned([_ref(info) for info in readable], _settings(), *_owner())  # final until this run's link step
+        return done
 
     @task(map_index_template="{{ file_name }}")
     def chunk(infos: list[dict]) -> list[dict]:
         from headwater.chunk.stage import chunk as chunk_file
 
         _label(infos)
-        return [chunk_file(_ref(info), _settings()) for info in infos]
+        with _holding(infos):
+            return [chunk_file(_ref(info), _settings()) for info in infos]
 
     @task(
         map_index_template="{{ file_name }}",
@@ -222,34 +265,46 @@ def headwater_ingest():
         from headwater.embed.stage import embed as embed_file
 
         _label(infos)
-        return [embed_file(_ref(info), _settings()) for info in infos]
+        with _holding(infos):
+            return [embed_file(_ref(info), _settings()) for info in infos]
 
+    @task(map_index_template="{{ file_name }}", trigger_rule="all_done")
+    def release(batch: list[dict]) -> None:
+        """The file's index group ended (success or failure): its claim is released."""
+        from headwater.decide import release as release_claims
+
+        _label(batch)
+        release_claims([_ref(record) for record in batch], _settings(), _owner()[0])
+
+    # Returns nothing, so `process_file.expand(...) >> link` waits for every task of the group,
+    # `unchanged` included (a returned task would be the only one waited for).
     @task_group
-    def process_file(batch: list[dict]):
+    def process_file(batch: list[dict]) -> None:
         decision = check(batch)
         unchanged(decision)
-        return clean(ingest(decision))
+        clean(ingest(decision))
 
     # one link step at a time across runs: a date's step reads and rewrites later dates within reach
     @task(trigger_rule="all_done", max_active_tis_per_dag=1)
     def link(files: list[list[dict]], params=None) -> list[list[dict]]:
         """Duplicates across files, per date; the files whose curated rows chunk and embed must (re)index, batched for mapping."""
-        from headwater.clean.link import files_to_index
+        from headwater.decide import link_claimed
 
         if params["dry_run"]:
             print("dry run: no link step, nothing is written")
             return []
-        return _batches(files_to_index(_flat(files), _settings(), _run_key(get_current_context())))
+        return _batches(link_claimed(_flat(files), _settings(), _run_key(get_current_context()), *_owner()))
 
     @task_group
-    def index_file(batch: list[dict]):
-        return embed(chunk(batch))
+    def index_file(batch: list[dict]) -> None:  # returns nothing: report waits for the whole group
+        embed(chunk(batch)) >> release(batch)
 
     @task(trigger_rule="all_done", outlets=[CURATED])
     def report(files: list[list[dict]], linked: list[list[dict]] | None, ds=None, params=None, run_id=None, ti=None, outlet_events=None) -> dict:
         """Run report per date (with the skipped files, and the later dates the link step rewrote);
         the totals and changed files go on the `headwater-curated` event."""
         from headwater.clean.link import report_dates
+        from headwater.decide import held_elsewhere, release_run
         from headwater.events import curated_extra
         from headwater.metrics import push_date
         from headwater.report import format_report, report as run_report
@@ -258,6 +313,12 @@ def headwater_ingest():
         skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []
         if params["dry_run"]:
             _skip(f"dry run: {len(files)} file(s) checked, see the `check` task logs; no asset event")
+        # files another run held when `check` asked: not this run's to account for, listed as skipped with the reason
+        claimed = held_elsewhere(ti.xcom_pull(task_ids="process_file.check"))
+        held = {(d["date"], d["file"]) for d in claimed}
+        files = [f for f in files if (f["date"], f["file"]) not in held]
+        skipped = skipped + [{"date": d["date"], "file": d["file"], "reason": d["reason"]} for d in claimed]
+        print(f"released {release_run(_settings(), run_id)} claim(s) this run still held")
         by_date = report_dates(files, _flat(linked), skipped, _settings())
         failed, reports = [], []
         for date in sorted(by_date) or [ds]:

@@ -17,8 +17,9 @@ LanceDB vector store) is on the same S3 server, ``s3://headwater/data``: every w
 writes it through s3fs/UPath and Lance's object_store, with the endpoint and keys from
 ``AWS_ENDPOINT_URL``/``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``. The
 scheduler creates no scheduled runs (``[scheduler] use_job_schedule = False``): days are
-triggered through the REST API or the UI, and ``HEADWATER_MAX_ACTIVE_RUNS=1`` makes a second
-run of a date wait for the first (then it finds its files unchanged).
+triggered through the REST API or the UI. ``HEADWATER_MAX_ACTIVE_RUNS`` keeps its default (2):
+two runs of one landing date run at once, and each file is written by the run that claimed it
+first (headwater.claims); the other skips it with the reason.
 
 ``up`` is idempotent: a process that runs is left alone, a dead one is started again, on the
 ports recorded in ``<home>/cluster.json``. Every process has a PID file and a log under
@@ -172,7 +173,6 @@ class Cluster:
             "HEADWATER_LANDING_URI": self.landing_uri,
             "HEADWATER_DATA_DIR": self.data_dir,
             "HEADWATER_STATE_URL": self.db_url("headwater"),
-            "HEADWATER_MAX_ACTIVE_RUNS": "1",  # a second run of a date waits for the first, then skips its unchanged files
             "HEADWATER_MAX_ACTIVE_TASKS": str(PARALLELISM),
             "HEADWATER_EMBED_CONCURRENCY": "2",
             # the checkout's own code first, and this folder for worker_hostname

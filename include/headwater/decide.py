@@ -1,14 +1,24 @@
-"""The DAG's ``check`` and ``unchanged`` tasks: process a landing file, or skip it because nothing changed.
+"""The DAG's ``check`` and ``unchanged`` tasks: process a landing file, or skip it because nothing changed
+or another run holds it.
 
 A file is reprocessed only when its (content hash, config hash, code version) fingerprint
-changed, its last attempt did not finish, or the run forces it (headwater.ledger).
+changed, its last attempt did not finish, or the run forces it (headwater.ledger). Before that,
+the run claims the file (headwater.claims): a file another live run of the same date holds is
+not written at all, and the reason ("claimed by run X until T") goes to the task log and the run
+report. ``holding``/``cleaned``/``release`` keep the claim through the file's tasks, and
+``link_claimed`` is the link step under claims.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from headwater.claims import CLEANED, Claims
+from headwater.clean.link import files_to_index
 from headwater.config.settings import Settings
 from headwater.ingest.compression import open_member
 from headwater.ingest.streams import stream_sha256
@@ -67,3 +77,84 @@ def mark_unchanged(ref: FileRef, settings: Settings, reason: str) -> dict[str, A
     manifest.update(action="unchanged", reason=reason, checked_by=ref.run_id)
     write_json(lay.manifest(ref.key), manifest)
     return summary(manifest)
+
+
+def claim(ref: FileRef, settings: Settings, owner: str, task: str, dry_run: bool = False) -> str | None:
+    """Claim ``ref`` for DAG run ``owner`` (``task``: who asks, e.g. ``process_file.check[3]``) before anything is written.
+
+    None when the run holds the file now (new, taken over from an expired lease, or its own claim
+    re-entered); otherwise the reason it must not write it, ``claimed by run X (task) until T``
+    (headwater.claims). A dry run writes nothing, so it only looks at the holder.
+    """
+    claims = Claims.for_settings(settings)
+    if dry_run:
+        held = claims.holder(ref.date, ref.name)
+        live = held is not None and held.run_id != owner and held.expires_at > claims.clock()
+        return held.reason if live else None
+    outcome = claims.claim(ref.date, ref.name, owner, task)
+    return None if outcome.won else outcome.claim.reason
+
+
+@contextmanager
+def holding(refs: list[FileRef], settings: Settings, owner: str, task: str, phase: str | None = None) -> Iterator[None]:
+    """Renew ``owner``'s claims on ``refs`` as a task starts (``phase``: None keeps it), and every third of
+    the lease while the block runs. Raises ClaimLost before the block when another run took one over."""
+    claims = Claims.for_settings(settings)
+    for ref in refs:
+        claims.renew(ref.date, ref.name, owner, task, phase)
+    with claims.renewing([(ref.date, ref.name) for ref in refs], owner):
+        yield
+
+
+def cleaned(refs: list[FileRef], settings: Settings, owner: str, task: str) -> None:
+    """Mark ``owner``'s claims on ``refs`` CLEANED: their clean result is final (cleaned, or quarantined whole),
+    so another run's link step need not wait for them. Raises ClaimLost as ``holding``."""
+    claims = Claims.for_settings(settings)
+    for ref in refs:
+        claims.renew(ref.date, ref.name, owner, task, CLEANED)
+
+
+def release(refs: list[FileRef], settings: Settings, owner: str) -> None:
+    """Release ``owner``'s claims on ``refs`` (their group ended); another run's claims are left alone."""
+    claims = Claims.for_settings(settings)
+    for ref in refs:
+        claims.release(ref.date, ref.name, owner)
+
+
+def release_run(settings: Settings, owner: str) -> int:
+    """Release every claim DAG run ``owner`` still holds (its run ended); the number released."""
+    return Claims.for_settings(settings).release_run(owner)
+
+
+def link_claimed(files: list[dict[str, Any]], settings: Settings, run_key: str, owner: str, task: str,
+                 sleep: Callable[[float], None] = time.sleep) -> list[dict[str, Any]]:
+    """The link step of DAG run ``owner`` (``run_key``: this attempt, headwater.events.run_key) under claims.
+
+    1. Waits until no other run's live claim on the dates of ``files`` is still WRITING (its clean
+       result not final): the link step compares every cleaned file of a date, so it must see
+       theirs (at most one lease when that run died). Those claims are logged.
+    2. Links (``headwater.clean.link.files_to_index``), rewriting a changed file only when this run
+       holds its claim or can take it (a file another run holds is rewritten by that run's link
+       step, to the same outcome: both saw every file cleaned).
+    3. Renews this run's claims on the files it hands on to chunk and embed.
+
+    Returns files_to_index's answer.
+    """
+    claims = Claims.for_settings(settings)
+    dates = {f["date"] for f in files}
+    for waited in claims.wait_cleaned(dates, owner, sleep=sleep):
+        print(f"{waited.date}/{waited.file}: waited for run {waited.run_id} to finish cleaning it (the link step reads it)")
+    out = files_to_index(files, settings, run_key, may_write=lambda date, name: claims.claim(date, name, owner, task).won)
+    claims.extend([(f["date"], f["file"]) for f in out], owner)
+    return out
+
+
+def held_elsewhere(checked: Any) -> list[dict[str, Any]]:
+    """The decisions of the ``check`` tasks that found their file claimed by another run (``"claimed": True``).
+
+    ``checked``: what pulling every ``check`` instance's return value gives: a list of batches
+    (each a list of decision dicts), one batch's list alone when there was one instance (Airflow
+    returns a single value then), None entries for instances that returned nothing, or None.
+    """
+    batches = [checked] if checked and isinstance(checked[0], dict) else checked or []
+    return [d for batch in batches for d in batch or [] if d.get("claimed")]

@@ -134,6 +134,12 @@ def create_tables(bind: Engine, metadata: MetaData) -> None:
             raise
 
 
+def insert(bind: Engine, table: Table):  # noqa: ANN201 - the dialect's Insert construct
+    """``INSERT INTO table`` as the dialect's construct, which has ``on_conflict_do_update``/``on_conflict_do_nothing``
+    (same signature on SQLite and PostgreSQL); raises KeyError for another dialect (``url_of`` refuses those first)."""
+    return _INSERTS[bind.dialect.name](table)
+
+
 def upsert(bind: Engine, table: Table, keys: Sequence[str]):  # noqa: ANN201 - the dialect's Insert construct
     """``INSERT INTO table ... ON CONFLICT (keys) DO UPDATE SET`` every other column to the inserted value.
 
@@ -142,9 +148,9 @@ def upsert(bind: Engine, table: Table, keys: Sequence[str]):  # noqa: ANN201 - t
     statement per row batch, atomic on both dialects: concurrent writers of one key never lose a
     row, and the last one to commit wins.
     """
-    insert = _INSERTS[bind.dialect.name](table)
-    return insert.on_conflict_do_update(
-        index_elements=list(keys), set_={c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
+    statement = insert(bind, table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
     )
 
 

@@ -1,6 +1,6 @@
 """The cluster tests start a whole Airflow cluster (minutes): they run only when selected with ``-m cluster``.
 
-``make test-cluster`` selects them (``.ci/run`` does not, see README "The cluster test"); a plain ``pytest tests`` or ``make test``
+``make test-cluster`` selects them (``.ci/run`` runs it after ``make test``, see README "The cluster test"); a plain ``pytest tests`` or ``make test``
 deselects them here, so the everyday suite stays fast.
 """
 

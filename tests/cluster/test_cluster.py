@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 from pathlib import Path
@@ -160,22 +161,63 @@ def test_two_runs_of_one_date_at_once_never_both_write(cluster, reference) -> No
         cluster.trigger(DAG, DATE, "same-logical-date")
     assert refused.value.code == 409
     # ... so two runs of one landing date are two logical dates whose date_from/date_to name it, as a
-    # backfill of a range does: a forced run of one file and a plain run, triggered together.
-    # HEADWATER_MAX_ACTIVE_RUNS=1 makes one wait until the other ended; the plain one finds every file unchanged.
-    day = {"date_from": DATE, "date_to": DATE}
-    cluster.trigger(DAG, "2026-11-21", "forced", {**day, "force": True, "file_glob": "productCatalog.csv"})
-    cluster.trigger(DAG, "2026-11-22", "plain", day)
-    forced, plain = cluster.wait_run(DAG, "forced"), cluster.wait_run(DAG, "plain")
-    assert forced["state"] == plain["state"] == "success"
-    first, second = sorted([forced, plain], key=lambda r: r["start_date"])
-    assert second["start_date"] >= first["end_date"], "two runs of one date overlapped"
+    # backfill of a range does. Both forced (every file must be written), triggered at the same moment,
+    # HEADWATER_MAX_ACTIVE_RUNS at its default (2): they run together, and each file is claimed by one.
+    day = {"date_from": DATE, "date_to": DATE, "force": True}
+    runs = {"left": "2026-11-21", "right": "2026-11-22"}
+    at_once = threading.Barrier(len(runs))
 
-    def ingested(run_id: str) -> int:
-        return sum(1 for t in cluster.task_instances(DAG, run_id) if t["task_id"] == "process_file.ingest" and t["state"] == "success")
+    def trigger(run_id: str) -> None:
+        at_once.wait()
+        cluster.trigger(DAG, runs[run_id], run_id, day)
 
-    assert ingested("forced") == 1 and ingested("plain") == 0
-    unchanged = [t for t in cluster.task_instances(DAG, "plain") if t["task_id"] == "process_file.unchanged"]
-    assert len(unchanged) == FILES and {t["state"] for t in unchanged} == {"success"}
+    threads = [threading.Thread(target=trigger, args=(run_id,)) for run_id in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ended = {run_id: cluster.wait_run(DAG, run_id) for run_id in runs}
+    assert {run["state"] for run in ended.values()} == {"success"}
+    first, second = sorted(ended.values(), key=lambda r: r["start_date"])
+    assert second["start_date"] < first["end_date"], "the two runs did not run at once"
+
+    def states(run_id: str) -> tuple[dict[tuple[str, str], str], dict[str, int]]:
+        """({(task, file name): state} of the run's process_file tasks, {file name: map index})."""
+        tis = cluster.task_instances(DAG, run_id)
+        names = {t["map_index"]: t["rendered_map_index"] for t in tis if t["task_id"] == "process_file.check"}
+        got = {(t["task_id"].split(".")[-1], names[t["map_index"]]): t["state"] for t in tis if t["task_id"].startswith("process_file.")}
+        return got, {name: index for index, name in names.items()}
+
+    def decision(run_id: str, map_index: int) -> dict:
+        """What the run's `check` of one file decided (its XCom: a batch of one)."""
+        path = f"/dags/{DAG}/dagRuns/{run_id}/taskInstances/process_file.check/xcomEntries/return_value?map_index={map_index}"
+        (only,) = cluster.api("GET", path)["value"]
+        return only
+
+    seen = {run_id: states(run_id) for run_id in runs}
+    names = sorted(seen["left"][1])
+    assert len(names) == FILES and sorted(seen["right"][1]) == names
+    writer = {}
+    for name in names:
+        ingested = [run_id for run_id in runs if seen[run_id][0][("ingest", name)] == "success"]
+        assert len(ingested) == 1, f"{name}: ingested by {ingested}"  # one run wrote it ...
+        other = next(run_id for run_id in runs if run_id not in ingested)
+        assert seen[other][0][("ingest", name)] == seen[other][0][("unchanged", name)] == "skipped"  # ... the other left it alone,
+        held = decision(other, seen[other][1][name])  # ... because the first had claimed it
+        assert held["claimed"] is True and held["process"] is False, held
+        assert held["reason"].startswith(f"claimed by run {ingested[0]} (process_file.check["), held
+        writer[name] = ingested[0]
+    from headwater.events import dag_run_of
+
+    # the date's report is the last run's: it accounts for its own files and names the other run's as claimed
+    report = _report(cluster.data_dir)
+    last = dag_run_of(report["run_id"])  # the run key is "<run id>#<clear number>"
+    assert report["failed"] == [] and all(f["accounted"] for f in report["files"])
+    assert sorted(f["file"] for f in report["files"]) == sorted(n for n, w in writer.items() if w == last)
+    skipped = {s["file"]: s["reason"] for s in report["skipped"]}
+    assert sorted(skipped) == sorted(n for n, w in writer.items() if w != last)
+    assert all(reason.startswith("claimed by run ") for reason in skipped.values()), skipped
+    _STATE["split"] = {run_id: sum(1 for w in writer.values() if w == run_id) for run_id in runs}
     assert_same_outputs(cluster, reference)
 
 
@@ -187,4 +229,4 @@ def test_a_rerun_is_a_noop(cluster, reference) -> None:
     assert report["run_id"] == "first#1"
     assert report["this_run"] == {"embedding_calls": 0, "files_processed": 0, "files_unchanged": FILES, "rows_recomputed": 0}
     assert_same_outputs(cluster, reference)
-    print(json.dumps({"first_run_s": round(_STATE.get("first_s", 0.0))}))
+    print(json.dumps({"first_run_s": round(_STATE.get("first_s", 0.0)), "files_per_run_at_once": _STATE.get("split")}))

@@ -41,7 +41,7 @@ def test_ingest_dag_shape(dagbag) -> None:
     dag = dagbag.dags["headwater_ingest"]
     assert {t.task_id for t in dag.tasks} == {
         "discover", "process_file.check", "process_file.unchanged", "process_file.ingest", "process_file.clean", "link",
-        "index_file.chunk", "index_file.embed", "report",
+        "index_file.chunk", "index_file.embed", "index_file.release", "report",
     }
     assert dag.catchup is True
     assert dag.task_dict["process_file.ingest"].retry_exponential_backoff
@@ -54,6 +54,21 @@ def test_ingest_dag_shape(dagbag) -> None:
     assert dag.task_dict["link"].max_active_tis_per_dag == 1  # link steps of two runs never overlap
     assert set(dag.params) == {"force", "dry_run", "file_glob", "date_from", "date_to"}
     assert all(t.on_failure_callback for t in dag.tasks)
+    assert dag.task_dict["index_file.release"].trigger_rule == "all_done"  # a file's claim is released when its group ends, however
+
+
+def test_link_and_report_wait_for_every_task_of_every_file_group(dagbag) -> None:
+    """The cluster re-run flake: `unchanged` had no downstream, so on a re-run (every file unchanged, clean
+    skipped at once) link and report ran while some `unchanged` tasks were still queued, and the report
+    counted 6 of 7 files unchanged. Now both wait for every task of both groups."""
+    dag = dagbag.dags["headwater_ingest"]
+
+    def upstream(task_id: str) -> set[str]:
+        return {t.task_id for t in dag.task_dict[task_id].get_flat_relatives(upstream=True)}
+
+    process_file = {t for t in dag.task_dict if t.startswith("process_file.")}
+    assert process_file <= upstream("link")
+    assert process_file | {t for t in dag.task_dict if t.startswith("index_file.")} | {"discover", "link"} == upstream("report")
 
 
 def test_monitor_dag_shape(dagbag) -> None:

@@ -196,6 +196,9 @@ def test_b_sigkill_mid_write_leaves_no_partial_file_and_rerun_equals_clean_run(d
         shutil.copy(source, config / source.name)
     (config / "default.yaml").write_text("rows: {mode: off}\n")
     monkeypatch.setenv("HEADWATER_CONFIG_DIR", str(config))
+    # the killed run keeps its file claims (headwater.claims) until their lease lapses: every dag.test run has
+    # its own run id (manual__<now>), so the re-run below takes big.csv over only then; a short lease keeps it quick
+    monkeypatch.setenv("HEADWATER_CLAIM_LEASE_SECONDS", "10")
     home = Path(os.environ["HEADWATER_HOME"])
     curated = home / "data" / "curated" / f"date={day}"
     airflow = Path(sys.executable).with_name("airflow")
@@ -219,6 +222,7 @@ def test_b_sigkill_mid_write_leaves_no_partial_file_and_rerun_equals_clean_run(d
     assert killed_mid_write, "never caught the curated file mid-write"
     visible = [p.name for p in curated.iterdir() if not p.name.startswith(".")]
     assert "big.csv.parquet" not in visible  # the half-written file never appeared under its real name
+    time.sleep(11)  # the dead run's lease on big.csv lapses (renewed at most until the kill)
 
     _, rep = _run(dag, day)  # the ledger says "did not finish": big.csv is reprocessed
     by_file = {f["file"]: f for f in rep["files"]}

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from datetime import date as _date, timedelta
 from typing import Any
 
@@ -185,7 +186,8 @@ def history_reach(sources: Any) -> int:
     return max((c.dedup.history_days for c in configs if c.dedup.scope == "history"), default=0)
 
 
-def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str) -> list[dict[str, Any]]:
+def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str,
+                   may_write: Callable[[str, str], bool] | None = None) -> list[dict[str, Any]]:
     """Link the dates of ``files`` (discovery's {date, file}) and the later dates they reach; return
     the cleaned files ({date, file, source}; status ok or empty) that chunk and embed must (re)index:
     those this run cleaned, and those whose curated rows a link step of this call rewrote (their manifest's
@@ -197,6 +199,8 @@ def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str)
     again, oldest first (a no-op when nothing it depends on changed). Running date 2 then date 1
     ends in the same outputs as date 1 then date 2. Link steps must not run concurrently (the DAG's
     ``link`` task allows one instance at a time): they read and rewrite each other's dates.
+
+    ``may_write(date, name)`` (see ``link_date``) is asked before a file whose outcome changed is rewritten.
     """
     sources = load_sources(settings.config_dir)
     run_dates = sorted({f["date"] for f in files})
@@ -209,7 +213,7 @@ def files_to_index(files: list[dict[str, Any]], settings: Settings, run_id: str)
     for date in sorted(known | set(run_dates)):
         if date < run_dates[0] or (date not in run_dates and (horizon is None or date > horizon)):
             continue
-        link_date(date, settings, sources, run_id=run_id)
+        link_date(date, settings, sources, run_id=run_id, may_write=may_write)
         lay = layout(settings, date)
         # cleaned by this run, or rewritten by a link step of this run (``_write`` stamps the run id)
         mine = [name for name in cleaned_files(settings, date, (OK, EMPTY)) if (read_json(lay.manifest(FileRef(date, name).key)) or {}).get("run_id") == run_id]
@@ -244,7 +248,8 @@ def report_dates(files: list[dict[str, Any]], linked: list[dict[str, Any]], skip
     return out
 
 
-def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = "") -> dict[str, int]:
+def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = "",
+              may_write: Callable[[str, str], bool] | None = None) -> dict[str, int]:
     """Find the duplicates across the cleaned files of ``date`` (and earlier dates); move them from
     each file's curated table to its duplicates; returns {file name: its cross-file duplicates}
     for every cleaned file of the date (``cleaned_files``: quarantined, empty and failed files take
@@ -252,6 +257,9 @@ def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = 
     manifest's ``run_id`` set to ``run_id`` (when given): this run changed its curated rows.
 
     ``sources`` (headwater.config.source.Sources) defaults to the YAML files of ``settings.config_dir``.
+    ``may_write(date, name)``, when given, is asked (only) before a changed file is rewritten: False
+    leaves its outputs as they are (another run holds its claim, headwater.claims, and its own link
+    step writes the same outcome); the returned count is the one computed either way.
     """
     lay = layout(settings, date)
     sources = sources or load_sources(settings.config_dir)
@@ -274,7 +282,8 @@ def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = 
             decided = _decisions(combined, results, [name for name, _ in members], len(history), [len(t) for t in tables])
         roots = _cluster_roots([own[name][1] for name, _ in members] + list(decided.values()))
         for name, manifest in members:
-            moved[name] = _write(lay, FileRef(date, name, run_id), manifest, own[name], decided[name], roots)
+            allowed = (lambda name=name: may_write(date, name)) if may_write else (lambda: True)
+            moved[name] = _write(lay, FileRef(date, name, run_id), manifest, own[name], decided[name], roots, allowed)
     return moved
 
 
@@ -331,9 +340,9 @@ def _decisions(combined: pd.DataFrame, results: list[Matches | None], names: lis
 
 
 def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.DataFrame, pd.DataFrame], cross: pd.DataFrame,
-           roots: dict[str, str]) -> int:
+           roots: dict[str, str], allowed: Callable[[], bool] = lambda: True) -> int:
     """Rewrite the file's curated/duplicates/manifest when its duplicates changed (which rows, partners,
-    jobs or clusters); returns its cross-file duplicates. ``roots``: a duplicate's row id -> the kept row its chain ends at."""
+    jobs or clusters) and ``allowed()``; returns its cross-file duplicates. ``roots``: a duplicate's row id -> the kept row its chain ends at."""
     curated, within = own
     lines = set(cross[LINE].astype(int).tolist()) if len(cross) else set()
     before = manifest.get("cross_file", {}).get("lines", [])
@@ -344,7 +353,7 @@ def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.Da
     if len(dups):
         dups[CLUSTER_ID] = [roots.get(c, c) for c in dups[CLUSTER_ID].astype(str)]  # a cluster whose kept row moved since
     digest = _digest(dups)
-    if sorted(lines) == before and manifest.get("cross_file", {}).get("decisions") == digest:
+    if (sorted(lines) == before and manifest.get("cross_file", {}).get("decisions") == digest) or not allowed():
         return len(lines)
     started = time.monotonic()
     with atomic_path(lay.curated(ref.key)) as tmp:

@@ -162,6 +162,12 @@ class Settings(BaseSettings):
     # -- scheduling (read by the DAG files at parse time)
     start_date: date = Field(default=date(2026, 11, 1), description="First logical date of both DAGs (YYYY-MM-DD).", json_schema_extra=_group("scheduling"))
     max_active_runs: int = Field(default=2, ge=1, description="headwater_ingest: DAG runs at once (catch-up and backfills).", json_schema_extra=_group("scheduling"))
+    claim_lease_seconds: int = Field(
+        default=600, ge=10,
+        description="headwater_ingest: seconds a run's claim on a landing file lasts past its last renewal; another run of "
+        "the date skips a claimed file, or takes it over once the lease lapsed.",
+        json_schema_extra=_group("scheduling"),
+    )
     max_active_tasks: int = Field(default=8, ge=1, description="headwater_ingest: task instances at once per run.", json_schema_extra=_group("scheduling"))
     embed_concurrency: int = Field(default=2, ge=1, description="headwater_ingest: embed tasks at once per run (each loads the model).", json_schema_extra=_group("scheduling"))
     embed_queue: str = Field(

@@ -71,3 +71,13 @@ def test_the_ledger_asks_for_the_content_only_when_it_decides(state_where: Path 
     assert ledger.decide("f", unhashed) is None  # only the content can decide: hash it and ask again
     assert ledger.decide("f", Fingerprint(SHA, "c", "v")).process is False
     assert ledger.decide("f", Fingerprint(None, "d", "v")).reason.endswith(": config")
+
+
+def test_held_elsewhere_reads_every_shape_of_the_pulled_check_decisions() -> None:
+    from headwater.decide import held_elsewhere
+
+    mine = {"date": "d", "file": "a.csv", "process": True, "reason": "new file"}
+    held = {"date": "d", "file": "b.csv", "process": False, "reason": "claimed by run r (process_file.check[1]) until T", "claimed": True}
+    assert held_elsewhere([[mine], [held], None]) == [held]  # one batch per mapped instance
+    assert held_elsewhere([mine, held]) == [held]  # a single instance: Airflow hands its value alone
+    assert held_elsewhere(None) == [] and held_elsewhere([]) == []
