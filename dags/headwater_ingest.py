@@ -232,13 +232,16 @@ def headwater_ingest():
         cleaned([_ref(i) for i in infos if i["status"] == "quarantined"], _settings(), *_owner())
         return infos
 
-    @task(map_index_template="{{ file_name }}")
-    def clean(infos: list[dict]) -> list[dict]:
+    # none_failed: it also runs when `ingest` skipped, so that it renders its file name before it
+    # skips itself (a task the scheduler skips never renders its map_index_template)
+    @task(map_index_template="{{ file_name }}", trigger_rule="none_failed")
+    def clean(infos: list[dict] | None, decisions: list[dict]) -> list[dict]:
         from headwater.clean.stage import clean as clean_file
 
         from headwater.decide import cleaned
 
-        _label(infos)
+        _label(decisions)
+        _chosen(decisions, "ingest")  # `ingest` skipped (unchanged, claimed, dry run): skip with check's reasons
         readable = [info for info in infos if info["status"] != "quarantined"]
         if not readable:
             _skip("; ".join(f"{info['source']} was quarantined: {info['error']}" for info in infos))
@@ -282,7 +285,7 @@ def headwater_ingest():
     def process_file(batch: list[dict]) -> None:
         decision = check(batch)
         unchanged(decision)
-        clean(ingest(decision))
+        clean(ingest(decision), decision)
 
     # one link step at a time across runs: a date's step reads and rewrites later dates within reach
     @task(trigger_rule="all_done", max_active_tis_per_dag=1)

@@ -13,6 +13,9 @@ alerts like any task (the on-failure callback: `HEADWATER_ALERT` log line, alert
   twice its mean over the 7 dates before, and 10 points above it.
 * **retrieval_smoke** runs known queries against the vector store and fails when a known row is
   not among the top hits.
+* **prune_metrics** deletes the Pushgateway's `job="headwater_ingest"` date groups older than
+  `HEADWATER_PUSHGATEWAY_RETENTION_DAYS` (35) days, so the gateway does not grow by one group a day
+  forever (`headwater.metrics.prune_dates`); other groups are left alone.
 
 All work lives in `include/headwater/monitor.py`; this file is wiring only.
 """
@@ -81,6 +84,16 @@ def headwater_monitor():
         _fail_on(quarantine_spikes(ratios))
 
     @task
+    def prune_metrics() -> list[str]:
+        from headwater.metrics import prune_dates
+        from headwater.monitor import now_utc
+
+        settings = _settings()
+        deleted = prune_dates(settings, now_utc().date())
+        print(f"deleted {len(deleted)} Pushgateway date group(s) older than {settings.pushgateway_retention_days} days: {deleted}")
+        return deleted
+
+    @task
     def retrieval_smoke() -> None:
         from headwater.monitor import retrieval_smoke as smoke
 
@@ -90,6 +103,7 @@ def headwater_monitor():
     freshness()
     quarantine_spike()
     retrieval_smoke()
+    prune_metrics()
 
 
 headwater_monitor()

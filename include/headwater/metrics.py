@@ -8,7 +8,8 @@ named by ``job`` + grouping key; prometheus_client docs, "Exporting to a Pushgat
 * ``job="headwater_ingest", date=<YYYY-MM-DD>``: the date's files, from its run report, manifests and
   ledger rows. Every run (or re-run, forced or not) of a date pushes the whole date again, so a
   re-run replaces the date's numbers instead of adding to them. The date is a grouping label, not a
-  run id or a file name: one group per landing date (prune old ones with ``delete_date``).
+  run id or a file name: one group per landing date; ``prune_dates`` (run hourly by ``headwater_monitor``)
+  deletes those older than ``HEADWATER_PUSHGATEWAY_RETENTION_DAYS``.
 * ``job="headwater_finetune_runs"``: ``headwater_finetune_runs{state}``, the fine-tune runs waiting
   for or holding a GPU (the GPU-capacity scaler reads ``sum(headwater_finetune_runs{state=~"pending|running"})``).
 * ``job="headwater_finetune_eval"``: the latest model's eval perplexities.
@@ -32,7 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date as date_cls, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +233,76 @@ def delete_date(date: str, settings: Settings, url: str | None = None) -> None:
         from prometheus_client import delete_from_gateway
 
         delete_from_gateway(gateway, job=INGEST_JOB, grouping_key={"date": date})
+
+
+def _base_url(gateway: str) -> str:
+    """``host:port`` or a URL (as ``push_to_gateway`` accepts) -> ``http(s)://host:port`` without a trailing slash."""
+    return (gateway if "://" in gateway else f"http://{gateway}").rstrip("/")
+
+
+def pushed_groups(gateway: str) -> list[dict[str, str]]:
+    """The label sets (``job`` + grouping key) of every group on the Pushgateway, all jobs included.
+
+    Read from ``GET /api/v1/metrics`` (Pushgateway README, "API": one object per group, its
+    ``labels`` being the job and grouping labels). Raises OSError (``urllib.error.URLError``) when
+    the gateway cannot be reached and ValueError when it answers something other than a success.
+    """
+    import urllib.request
+
+    with urllib.request.urlopen(f"{_base_url(gateway)}/api/v1/metrics", timeout=10) as response:
+        body = json.load(response)
+    if body.get("status") != "success":
+        raise ValueError(f"{gateway}/api/v1/metrics answered {body.get('status')!r}: {body.get('error', '')}")
+    return [dict(group.get("labels") or {}) for group in body.get("data") or []]
+
+
+def expired_dates(groups: Iterable[Mapping[str, str]], today: date_cls, keep_days: int) -> list[str]:
+    """The dates (sorted) of the ``headwater_ingest`` date groups among ``groups`` that are more than
+    ``keep_days`` days before ``today``: ``today - date > keep_days``, so ``keep_days=35`` keeps
+    today and the 35 dates before it (the dashboard's 30-day plots and the alerts' 7-day windows).
+
+    Only groups whose labels are exactly ``job="headwater_ingest"`` and a ``date`` in ISO form
+    (YYYY-MM-DD) count; every other group (other jobs, other grouping labels, a date label that is
+    not a date, future dates) is left alone.
+    """
+    oldest = today - timedelta(days=keep_days)
+    expired = set()
+    for labels in groups:
+        if set(labels) != {"job", "date"} or labels["job"] != INGEST_JOB:
+            continue
+        try:
+            day = date_cls.fromisoformat(labels["date"])
+        except ValueError:
+            continue
+        if len(labels["date"]) == 10 and day < oldest:
+            expired.add(labels["date"])
+    return sorted(expired)
+
+
+def prune_dates(settings: Settings, today: date_cls, url: str | None = None) -> list[str]:
+    """Delete the ``headwater_ingest`` date groups older than ``settings.pushgateway_retention_days``
+    days before ``today`` from the Pushgateway (``expired_dates``; ``DELETE
+    /metrics/job/headwater_ingest/date/<date>``, through ``prometheus_client.delete_from_gateway``)
+    and return the deleted dates. The hourly ``headwater_monitor`` calls it, so the gateway holds
+    about ``retention + 1`` date groups instead of one per date ever run.
+
+    ``url`` None: ``settings.pushgateway_url``; unset: nothing to prune (returns []). A gateway that
+    cannot be reached is logged as a warning and returns the dates deleted until then (metrics
+    never fail a task); the next hour tries again.
+    """
+    gateway = _gateway(settings, url)
+    if not gateway:
+        return []
+    from prometheus_client import delete_from_gateway
+
+    deleted: list[str] = []
+    try:
+        for day in expired_dates(pushed_groups(gateway), today, settings.pushgateway_retention_days):
+            delete_from_gateway(gateway, job=INGEST_JOB, grouping_key={"date": day}, timeout=10)
+            deleted.append(day)
+    except OSError as exc:
+        log.warning("could not prune the date groups of %s (deleted %s so far): %s", gateway, deleted, exc)
+    return deleted
 
 
 # ------------------------------------------------------------------ fine-tune runs and eval

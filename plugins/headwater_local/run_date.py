@@ -1,7 +1,7 @@
 """Run one DAG for one logical date in this process, the way ``headwater run`` / ``headwater finetune`` do.
 
-``python -m headwater_local.run_date DAG_ID YYYY-MM-DD [--conf JSON]`` is ``airflow dags test`` with three
-differences, all so that a local run looks like any other run in the Airflow UI:
+``python -m headwater_local.run_date DAG_ID YYYY-MM-DD [--conf JSON]`` is ``airflow dags test`` with two
+differences, both so that a local run looks like any other run in the Airflow UI:
 
 * **The run is the one the scheduler would create for that logical date.** ``dag.test()`` creates a
   manual run whose data interval is inferred from the logical date as a trigger time (for ``@daily``
@@ -13,8 +13,6 @@ differences, all so that a local run looks like any other run in the Airflow UI:
   date (2026-11-20 → 2026-11-21), ``run_after`` its end and the scheduled run id, so the scheduler
   continues after it. Other DAGs (asset-scheduled, manual) and dates off the schedule keep
   ``dag.test()``'s manual run.
-* **Per-file tasks skipped before they started get their file name** as map index
-  (``map_index_labels``) once the run has finished.
 * **Every task's output goes to its task log file**, the file the api-server shows
   (``FileTaskHandler`` under ``[logging] base_log_folder``), as JSON lines; it is also still written
   to this process's stdout.
@@ -169,8 +167,6 @@ def run_date(dag_id: str, date: str, conf: dict | None = None):  # noqa: ANN201 
     from airflow.providers_manager import ProvidersManager
     from airflow.utils.cli import get_bagged_dag
 
-    from headwater_local.map_index_labels import label_skipped
-
     ProvidersManager().initialize_providers_configuration()  # as the airflow CLI's commands do
     dag = get_bagged_dag(None, dag_id)
     logical_date = datetime.fromisoformat(date).replace(tzinfo=timezone.utc)
@@ -178,9 +174,7 @@ def run_date(dag_id: str, date: str, conf: dict | None = None):  # noqa: ANN201 
         mock.patch.object(dagrun_module, "get_or_create_dagrun", _get_or_create_scheduled_dagrun(dagrun_module.get_or_create_dagrun)),
         mock.patch.object(sdk_dag, "_run_task", _logged_run_task(sdk_dag._run_task)),
     ):
-        run = dag.test(logical_date=logical_date, run_conf=conf)
-    label_skipped(run.dag_id, run.run_id)  # file names for the per-file tasks skipped before they started
-    return run
+        return dag.test(logical_date=logical_date, run_conf=conf)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,9 +72,10 @@ def test_link_and_report_wait_for_every_task_of_every_file_group(dagbag) -> None
 
 
 def test_monitor_dag_shape(dagbag) -> None:
-    """Hourly, no catch-up (a missed hour is not worth re-checking), one run at a time, four independent checks."""
+    """Hourly, no catch-up (a missed hour is not worth re-checking), one run at a time, four independent checks
+    and the Pushgateway pruning."""
     dag = dagbag.dags["headwater_monitor"]
-    assert {t.task_id for t in dag.tasks} == {"landing", "freshness", "quarantine_spike", "retrieval_smoke"}
+    assert {t.task_id for t in dag.tasks} == {"landing", "freshness", "quarantine_spike", "retrieval_smoke", "prune_metrics"}
     assert dag.timetable.expression == "0 * * * *"  # @hourly
     assert dag.catchup is False and dag.max_active_runs == 1
     assert all(not t.upstream_task_ids for t in dag.tasks)  # one failing check never skips the others

@@ -81,17 +81,69 @@ def test_too_few_new_examples_skip_the_finetune(dag, data_dir) -> None:
     assert ModelRegistry(data_dir).latest() is None
 
 
-def test_local_finetune_end_to_end_then_nothing_new_skips(dag, data_dir, pushgateway, monkeypatch) -> None:
-    """A real 4-bit QLoRA fine-tune through the operator's kfp.local mode (about 30 s on 2 cores)."""
+def main_section(log_file: Path) -> list[str]:
+    """The events of a task log file (JSON lines) that the Airflow UI shows outside any collapsible group.
+
+    The UI (airflow/ui, Airflow 3.3's log viewer) opens a group at an event containing ``::group::``
+    and closes the innermost one at ``::endgroup::``; the task runner wraps its own pre- and
+    post-execution lines in such groups (``::group::Pre Execute``, ``::group::Post Execute``).
+    """
+    shown, depth = [], 0
+    for line in log_file.read_text(encoding="utf-8").splitlines():
+        event = str(json.loads(line).get("event", ""))
+        if "::group::" in event:
+            depth += 1
+        elif "::endgroup::" in event:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            shown.append(event)
+    return shown
+
+
+def run_like_the_cli(dag_id: str, date: str, conf: dict) -> str:
+    """Run ``dag_id`` for ``date`` as ``headwater finetune`` does (``python -m headwater_local.run_date``, a
+    process of its own, so its output reaches the task log files); returns the run id."""
+    import re
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "headwater_local.run_date", dag_id, date, "--conf", json.dumps(conf)],
+                          capture_output=True, text=True, timeout=900)
+    found = re.search(rf"^{dag_id} (\S+): (\w+)$", done.stdout, re.MULTILINE)
+    assert done.returncode == 0 and found and found[2] == "success", done.stdout[-3000:] + done.stderr[-3000:]
+    return found[1]
+
+
+def task_instances(dag_id: str, run_id: str) -> dict:
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        tis = session.scalars(select(TaskInstance).where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id)).all()
+        session.expunge_all()
+    return {ti.task_id: ti for ti in tis}
+
+
+def log_of(tis: dict, task_id: str) -> Path:
+    from headwater_local.run_date import task_log_path
+
+    return task_log_path(tis[task_id])
+
+
+def test_local_finetune_end_to_end_then_nothing_new_skips(airflow_db, data_dir, pushgateway, monkeypatch) -> None:
+    """A real 4-bit QLoRA fine-tune through the operator's kfp.local mode (about 30 s on 2 cores), run as
+    `headwater finetune` runs it (headwater_local.run_date: dag.test with each task's output in its log file)."""
     from headwater.finetune.registry import ModelRegistry
+    from headwater.finetune.report import format_eval_table
     from headwater.layout import Layout
 
     monkeypatch.setenv("HEADWATER_PUSHGATEWAY_URL", pushgateway)
     write_curated(data_dir, 40)  # 80 examples
-    run = dag.test(run_conf={"epochs": 1, "lora_r": 4, "lora_alpha": 8, "min_new_examples": 60})
-    assert run.state == "success"
-    assert states(run) == {"export_examples": "success", "decide": "success", "skip_finetune": "skipped",
-                           "finetune": "success", "record": "success"}
+    run = task_instances("headwater_finetune", run_like_the_cli(
+        "headwater_finetune", "2026-11-20", {"epochs": 1, "lora_r": 4, "lora_alpha": 8, "min_new_examples": 60}))
+    assert {task_id: ti.state for task_id, ti in run.items()} == {
+        "export_examples": "success", "decide": "success", "skip_finetune": "skipped", "finetune": "success", "record": "success"}
     # decide counted the run as pending, the finetune task as running, its success removed it
     assert json.loads(Layout(data_dir).finetune_active_runs.read_text()) == {}
     pushed = _pushed(pushgateway)
@@ -111,9 +163,17 @@ def test_local_finetune_end_to_end_then_nothing_new_skips(dag, data_dir, pushgat
     assert {k: v for k, v in pushed.items() if k[0] == "headwater_finetune_eval_perplexity"} == {
         ("headwater_finetune_eval_perplexity", f"{r['model']} {r['precision']}"): r["perplexity"] for r in record["eval_rows"]}
 
-    rerun = dag.test(run_conf={"min_new_examples": 1})
-    assert states(rerun)["finetune"] == "skipped" and states(rerun)["skip_finetune"] == "success"
+    # the eval table, row by row, in the main section of the `record` task's log file (the file the UI shows)
+    table = format_eval_table(record).splitlines()
+    assert [row.split()[0] for row in table[3:6]] == ["full", "int8", "nf4"]
+    shown = main_section(log_of(run, "record"))
+    assert shown[shown.index(table[0]):][: len(table)] == table
+
+    rerun = task_instances("headwater_finetune", run_like_the_cli("headwater_finetune", "2026-11-21", {"min_new_examples": 1}))
+    assert rerun["finetune"].state == "skipped" and rerun["skip_finetune"].state == "success"
     assert ModelRegistry(data_dir).latest() == record
+    shown = main_section(log_of(rerun, "skip_finetune"))  # the model that stays, with its table
+    assert shown[shown.index("the current model stays:"):][: len(table) + 1] == ["the current model stays:", *table]
 
 
 def _pushed(gateway: str) -> dict[tuple[str, str], float]:

@@ -190,6 +190,11 @@ class Settings(BaseSettings):
     # -- monitoring
     pushgateway_url: str = Field(default="", description="Prometheus Pushgateway (host:port or URL) the metrics and failure alerts are pushed to (README Monitoring).",
                                  json_schema_extra=_group("monitoring", "unset: no push"))
+    pushgateway_retention_days: int = Field(
+        default=35, ge=1,
+        description="headwater_monitor deletes the Pushgateway's date groups older than this many days (30-day plots, 7-day alert windows).",
+        json_schema_extra=_group("monitoring"),
+    )
 
     def __init__(self, /, **values: Any) -> None:
         try:

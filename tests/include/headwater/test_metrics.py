@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import servers
 from prometheus_client.parser import text_string_to_metric_families
 
 from headwater.config.settings import Settings
@@ -15,7 +16,8 @@ from headwater.layout import Layout
 from headwater.ledger import Ledger
 from headwater.manifest import FileRef
 from headwater.metrics import (
-    date_registry, eval_registry, finetune_runs_registry, push_date, push_eval, quarantine_class, set_finetune_state,
+    date_registry, eval_registry, expired_dates, finetune_runs_registry, prune_dates, push_date, push_eval, pushed_groups,
+    quarantine_class, set_finetune_state,
 )  # fmt: skip
 from headwater.report import report as run_report
 from headwater.storage import read_json
@@ -196,3 +198,76 @@ def test_eval_perplexity_per_model_and_precision(pushgateway: str, tmp_path: Pat
     assert push_eval(entry, Settings(home=tmp_path), url=pushgateway)
     scraped = _scrape(pushgateway)
     assert scraped[("headwater_finetune_eval_perplexity", (("instance", ""), ("job", "headwater_finetune_eval"), ("model", "base"), ("precision", "nf4")))] == 9.5
+
+
+# ------------------------------------------------------------------ Pushgateway retention (prune_dates)
+
+TODAY = date(2026, 11, 29)
+
+
+def _ingest(day: str) -> dict[str, str]:
+    return {"job": "headwater_ingest", "date": day}
+
+
+@pytest.mark.parametrize(
+    ("keep_days", "expected"),
+    [
+        (35, ["2026-10-01", "2026-10-24"]),  # today - 35 = 2026-10-25 is kept; one day older goes
+        (1, ["2026-10-01", "2026-10-24", "2026-10-25", "2026-11-27"]),  # today and yesterday stay
+        (60, []),
+    ],
+)
+def test_expired_dates_are_the_ingest_date_groups_older_than_the_retention(keep_days: int, expected: list[str]) -> None:
+    groups = [
+        _ingest("2026-10-01"), _ingest("2026-10-24"), _ingest("2026-10-25"), _ingest("2026-11-27"),
+        _ingest("2026-11-28"), _ingest("2026-11-29"), _ingest("2026-12-03"),  # yesterday, today, a future date
+        _ingest("20261001"),  # a date label not in YYYY-MM-DD form: not Headwater's
+        {"job": "headwater_ingest", "date": "latest"},
+        {"job": "headwater_ingest", "date": "2026-10-01", "instance": "w1"},  # another grouping key
+        {"job": "nightly_backup", "date": "2026-10-01"},  # another job with a date label
+        {"job": "headwater_monitor"},
+    ]  # fmt: skip
+    assert expired_dates(groups, TODAY, keep_days) == expected
+
+
+def _push_group(gateway: str, labels: dict[str, str]) -> None:
+    from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
+
+    registry = CollectorRegistry()
+    Gauge("headwater_test_value", "a value", registry=registry).set(1)
+    grouping = {k: v for k, v in labels.items() if k != "job"}
+    push_to_gateway(gateway, job=labels["job"], registry=registry, grouping_key=grouping)
+
+
+def test_prune_dates_deletes_old_date_groups_on_a_real_pushgateway(pushgateway: str, tmp_path: Path) -> None:
+    """Old ingest dates go; recent and future dates, other Headwater jobs and other jobs' groups stay."""
+    groups = [
+        _ingest("2026-09-30"), _ingest("2026-10-24"), _ingest("2026-10-25"), _ingest("2026-11-28"), _ingest("2026-11-29"),
+        _ingest("2026-12-01"),
+        {"job": "headwater_ingest", "date": "2026-09-30", "instance": "w1"},
+        {"job": "nightly_backup", "date": "2026-09-30"},
+        {"job": "headwater_monitor"}, {"job": "headwater_finetune_eval"}, {"job": "headwater_alerts"},
+    ]  # fmt: skip
+    for labels in groups:
+        _push_group(pushgateway, labels)
+    assert len(pushed_groups(pushgateway)) == len(groups)
+
+    settings = Settings(home=tmp_path, pushgateway_url=pushgateway)  # pushgateway_retention_days: the default, 35
+    assert prune_dates(settings, TODAY) == ["2026-09-30", "2026-10-24"]
+    remaining = {tuple(sorted(g.items())) for g in pushed_groups(pushgateway)}
+    assert remaining == {tuple(sorted(g.items())) for g in groups} - {tuple(sorted(_ingest(d).items())) for d in ("2026-09-30", "2026-10-24")}
+    # ... and their series are gone from what Prometheus scrapes
+    assert {dict(labels).get("date") for name, labels in _scrape(pushgateway) if name == "headwater_test_value"} == {
+        None, "2026-09-30", "2026-10-25", "2026-11-28", "2026-11-29", "2026-12-01",
+    }  # None: the jobs without a date; 2026-09-30: the other job's and the extra-label group's
+    assert prune_dates(settings, TODAY) == []  # nothing left to prune
+
+    shorter = Settings(home=tmp_path, pushgateway_url=pushgateway, pushgateway_retention_days=1)
+    assert prune_dates(shorter, TODAY) == ["2026-10-25"]
+
+
+def test_prune_dates_without_a_reachable_gateway_deletes_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    assert prune_dates(Settings(home=tmp_path), TODAY) == []  # no HEADWATER_PUSHGATEWAY_URL: nothing pushed, nothing to prune
+    with caplog.at_level("WARNING", logger="headwater.metrics"):
+        assert prune_dates(Settings(home=tmp_path), TODAY, url=f"http://127.0.0.1:{servers.free_port()}") == []
+    assert "could not prune the date groups" in caplog.text
