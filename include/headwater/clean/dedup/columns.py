@@ -118,13 +118,24 @@ def decide_roles(
         missing = [c for c in text_columns if c not in names]
         if missing:
             raise ValueError(f"dedup.text.columns: {', '.join(missing)} not in the data (columns: {', '.join(names)})")
-        text = list(text_columns)
-    elif declared:
-        text = [c for c in names if declared.get(c) == "text"]
-    else:
-        text = [c for c in names if reads_as_prose(columns[c], min_chars, min_words)]
-    kinds = {c: ("text" if c in text else kind_of(columns[c])) for c in names}
-    counters = [c for c in names if c not in text and is_counter(c, columns[c])]
+    fixed = list(text_columns) if text_columns is not None else [c for c in names if declared.get(c) == "text"] if declared else None
+    text: list[str] = []
+    kinds: dict[str, str] = {}
+    counters: list[str] = []
+    for c in names:  # one column at a time, each read once here (``columns`` may load it from disk)
+        if fixed is not None and c in fixed:
+            kinds[c] = "text"
+            continue
+        series = columns[c]
+        if fixed is None and reads_as_prose(series, min_chars, min_words):
+            text.append(c)
+            kinds[c] = "text"
+            continue
+        kinds[c] = kind_of(series)
+        if is_counter(c, series):
+            counters.append(c)
+    if fixed is not None:
+        text = fixed  # in the configured order
     return ColumnRoles(
         columns=tuple(names), counters=tuple(counters), text=tuple(text),
         numeric=tuple(c for c in names if kinds[c] == "number"), dates=tuple(c for c in names if kinds[c] == "date"), kinds=kinds,
