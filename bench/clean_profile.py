@@ -1,12 +1,13 @@
 """The clean stage alone, per step: seconds per 100k rows and the stage's own peak RSS.
 
-    PYTHONPATH=include:bench python bench/clean_profile.py --csv FILE.csv [--work DIR] [--batch 100000] [--profile OUT.prof]
+    python bench/clean_profile.py --csv FILE.csv [--work DIR] [--batch 100000] [--profile OUT.prof] [--include DIR]
 
 Ingest runs first (once per CSV: its staging table is kept under ``--work``), then the clean stage
 (headwater.clean.stage.clean, the production entry point with the bench source config) runs in a
 fresh process, so its peak RSS (``VmHWM``, bench/memory.py) is its own. Each step of
 ``build_steps`` is wrapped to time its ``apply`` (all batches) and its ``fit`` (whole-file dedup),
-and the frame building and row ids are timed the same way. Prints one JSON line.
+and the frame building and row ids are timed the same way. Prints one JSON line. ``--include``: the
+library to measure (default: this checkout's ``include``; another checkout's, for a before/after).
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / ".headwater" / "clean_profile")
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--include", type=Path, default=ROOT / "include", help="the headwater library to measure")
     parser.add_argument("--phase", choices=["ingest", "clean"])
     args = parser.parse_args()
     work = args.work / args.csv.stem
@@ -122,7 +124,7 @@ def main() -> None:
     if args.phase == "clean":
         print(json.dumps(phase_clean(args.csv, work, args.batch, args.profile)))
         return
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "include"), os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(args.include), os.environ.get("PYTHONPATH", "")]))
     if not (work / "data" / "staging").exists():
         subprocess.run([sys.executable, __file__, "--phase", "ingest", "--csv", str(args.csv), "--work", str(args.work),
                         "--batch", str(args.batch)], check=True, env=env, stdout=subprocess.DEVNULL)

@@ -426,8 +426,10 @@ def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DE
         arr = _map_where(arr, pc.match_substring_regex(arr, needs), lambda v: _repair(v, options))
     for kind, action in options.pii_actions().items():
         hits = pc.fill_null(pc.match_substring_regex(arr, _PII_PATTERNS[kind]), False)
-        if not options.mask_field_values:
-            hits = pc.and_(hits, pc.invert(pc.fill_null(pc.match_substring_regex(arr, _PII_WHOLE[kind]), False)))
+        if not options.mask_field_values and pc.any(hits).as_py():
+            # a whole value that is one address is a contact field: asked of the values with a match only
+            whole = pc.fill_null(pc.match_substring_regex(pc.filter(arr, hits), _PII_WHOLE[kind]), False)
+            hits = pc.replace_with_mask(hits, hits, pc.invert(whole))
         token = "" if action == "remove" else MASKS[kind]
         if kind == "phones":
             repl = "\\1" + token + "\\3"

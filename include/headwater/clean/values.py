@@ -504,7 +504,7 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
 
 def column_unit(written: pd.Series) -> str | None:
     """The one unit (``unit_of``) every number of ``written`` carries (``%``, ``€``, ``USD``), or None when they carry none."""
-    units = {unit_of(v) for v in written.dropna().astype("string").str.strip().tolist() if v}
+    units = {unit_of(v) for v in written.dropna().astype("string").str.strip().unique().tolist() if v}  # each distinct value once
     return units.pop() if len(units) == 1 and "" not in units else None
 
 
