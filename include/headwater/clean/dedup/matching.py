@@ -84,6 +84,21 @@ def text_signatures(frame: Mapping[str, pd.Series], columns: list[str], options:
     return sig8, bands, valid
 
 
+PAIR_BLOCK = 65_536  # candidate pairs whose signature rows are gathered at once
+
+
+def pair_similarity(sig8: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``estimate_similarity`` of the pairs (rows a[k], b[k]) of ``sig8``, float64 per pair.
+
+    PAIR_BLOCK pairs at a time: the gathered signature rows (2 x num_perm bytes a pair) and their
+    comparison never exist for every candidate pair of the table at once.
+    """
+    out = np.empty(len(a), dtype=np.float64)
+    for lo in range(0, len(a), PAIR_BLOCK):
+        out[lo : lo + PAIR_BLOCK] = estimate_similarity(sig8[a[lo : lo + PAIR_BLOCK]], sig8[b[lo : lo + PAIR_BLOCK]])
+    return out
+
+
 def near_text(
     sig8: np.ndarray, bands: np.ndarray, valid: np.ndarray, vetoes: Vetoes, options: TextDedupOptions, text_columns: list[str],
     allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
@@ -109,7 +124,7 @@ def near_text(
     found.candidates = len(a)
     if not len(a):
         return found
-    jaccard = estimate_similarity(sig8[a], sig8[b])
+    jaccard = pair_similarity(sig8, a, b)
     above = jaccard >= options.threshold
     vetoed = vetoes.check(a[above], b[above])
     found.vetoed = int(vetoed.sum())

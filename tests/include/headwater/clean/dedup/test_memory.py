@@ -10,7 +10,7 @@ import headwater.clean.dedup.matching as matching
 from headwater.clean.dedup.columns import decide_roles
 from headwater.clean.dedup.exact import ExactDuplicates
 from headwater.clean.dedup.fuzzy import NearDuplicateText
-from headwater.clean.dedup.minhash import EMPTY, band_keys, minhash_signatures, record_text
+from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text
 from headwater.clean.frame import assign_row_ids, build_frame
 from headwater.clean.steps.base import DUPLICATE_OF, LINE
 from headwater.config.dedup import TextDedupOptions
@@ -92,3 +92,13 @@ def test_exact_ids_are_kept_as_bytes_and_come_back_as_text() -> None:
     assert out.duplicates[LINE].tolist() == [4]
     assert out.duplicates[DUPLICATE_OF].tolist() == assign_row_ids(first)["_row_id"].tolist()[1:]
     assert isinstance(out.duplicates[DUPLICATE_OF].iloc[0], str)
+
+
+def test_pair_similarity_in_blocks_equals_all_pairs_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    sig8 = rng.integers(0, 4, size=(40, 128), dtype=np.uint8)  # few values: many equal bytes, varied estimates
+    a, b = rng.integers(0, 40, size=101), rng.integers(0, 40, size=101)
+    whole = estimate_similarity(sig8[a], sig8[b])
+    monkeypatch.setattr(matching, "PAIR_BLOCK", 16)  # 101 pairs: 7 blocks, the last one short
+    assert np.array_equal(matching.pair_similarity(sig8, a, b), whole)
+    assert matching.pair_similarity(sig8, a[:0], b[:0]).shape == (0,)
