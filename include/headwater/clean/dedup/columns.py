@@ -23,9 +23,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from headwater.clean.steps.base import RAW_SUFFIX, is_value_column
+from headwater.clean.text import SPLIT_SPACE
 
+_WORD_RE = "[^" + SPLIT_SPACE + "]+"  # a word of str.split(): a run of characters that are not str.isspace()
 COUNTER_NAMES = frozenset({"rownames", "row_names", "index", "unnamed_0", "rowid", "row_id", "row_number", "rownum", "row_num", "row"})
 _UNNAMED = re.compile(r"^unnamed_\d+$")
 
@@ -100,7 +104,12 @@ def reads_as_prose(series: pd.Series, min_chars: int, min_words: float) -> bool:
     values = series.dropna().astype(str)
     if not len(values):
         return False
-    return float(values.str.len().mean()) >= min_chars and float(values.str.split().str.len().mean()) >= min_words
+    if float(values.str.len().mean()) < min_chars:
+        return False
+    # words as str.split() makes them (runs of non-whitespace, str.isspace), counted by Arrow: no list per value
+    arr = pa.Array.from_pandas(values)
+    words = int(pc.sum(pc.count_substring_regex(arr, _WORD_RE)).as_py() or 0)
+    return words / len(values) >= min_words
 
 
 def decide_roles(
@@ -180,6 +189,22 @@ def factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(values, dtype=object)
 
 
+def _typed_or_raw(typed: pd.Series, raw: pd.Series) -> np.ndarray:
+    """Codes of a typed column whose failed values kept their text in ``raw``: the typed value where there is
+    one, else the raw text (``"raw:" + text`` in ``codes_of`` terms: never equal to a typed value), else -1.
+
+    The codes of ``codes_of`` over those values (numbered by first appearance), from the distinct values of
+    each column only (``factorized``): no Python object per row.
+    """
+    typed_codes, typed_values = factorized(typed)
+    raw_codes, _ = factorized(raw)
+    key = np.where(typed_codes >= 0, typed_codes, np.where(raw_codes >= 0, len(typed_values) + raw_codes, -1))
+    codes = np.full(len(key), -1, dtype=np.int64)
+    present = key >= 0
+    codes[present] = pd.factorize(key[present])[0]
+    return codes
+
+
 def numbers(series: pd.Series) -> np.ndarray:
     """A numeric column as float64 (missing: NaN)."""
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
@@ -200,8 +225,7 @@ class Vetoes:
         for c in columns:
             raw = frame.get(c + RAW_SUFFIX)
             if raw is not None and raw.notna().any():  # a value kept raw (failed its type) is a value too
-                typed, text = comparable(frame[c]), comparable(raw)
-                codes[c] = codes_of([t if t is not None else (None if r is None else "raw:" + r) for t, r in zip(typed, text)])
+                codes[c] = _typed_or_raw(frame[c], raw)
             elif c in numeric:
                 values[c] = numbers(frame[c])
             else:

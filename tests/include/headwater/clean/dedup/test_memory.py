@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import headwater.clean.dedup.matching as matching
-from headwater.clean.dedup.columns import decide_roles
+from headwater.clean.dedup.columns import _typed_or_raw, codes_of, comparable, decide_roles, reads_as_prose
 from headwater.clean.dedup.exact import ExactDuplicates
 from headwater.clean.dedup.fuzzy import NearDuplicateText
 from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text
@@ -102,3 +102,32 @@ def test_pair_similarity_in_blocks_equals_all_pairs_at_once(monkeypatch: pytest.
     monkeypatch.setattr(matching, "PAIR_BLOCK", 16)  # 101 pairs: 7 blocks, the last one short
     assert np.array_equal(matching.pair_similarity(sig8, a, b), whole)
     assert matching.pair_similarity(sig8, a[:0], b[:0]).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    "typed, raw",
+    [
+        (pd.Series([1.5, None, 2.0, None, 1.5, None, None, 3.0], dtype="Float64"),
+         pd.Series([None, "Abc", None, " abc", None, None, "x", None], dtype="string")),
+        (pd.Series([1, None, 3, None], dtype="Int64"), pd.Series([None, None, None, ""], dtype="string")),
+        (pd.Series([None, None], dtype="Float64"), pd.Series(["raw:1", "1"], dtype="string")),
+    ],
+)
+def test_vetoes_of_a_typed_column_with_raw_text_code_it_as_the_per_value_comparison(typed: pd.Series, raw: pd.Series) -> None:
+    per_value = codes_of([t if t is not None else (None if r is None else "raw:" + r) for t, r in zip(comparable(typed), comparable(raw))])
+    assert _typed_or_raw(typed, raw).tolist() == per_value.tolist()
+
+
+@pytest.mark.parametrize(
+    "values, prose",
+    [
+        (["one two", "x\u00a0y\u2003z", None, "   "], True),  # 2, 3, 0 words: mean 5/3 >= 1.5 (NBSP and em space split words)
+        (["a\x1cb", "c\u200bd"], True),  # \x1c is whitespace to str.split, U+200B is not: 2 and 1 words, mean 1.5
+        (["one", "two"], False),
+    ],
+)
+def test_prose_words_count_as_str_split_does(values: list, prose: bool) -> None:
+    series = pd.Series(values, dtype="string")
+    split_mean = float(series.dropna().str.split().str.len().mean())
+    assert (split_mean >= 1.5) == prose
+    assert reads_as_prose(series, 1, 1.5) == prose
