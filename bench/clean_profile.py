@@ -125,7 +125,7 @@ def main() -> None:
         print(json.dumps(phase_clean(args.csv, work, args.batch, args.profile)))
         return
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(args.include), os.environ.get("PYTHONPATH", "")]))
-    if not (work / "data" / "staging").exists():
+    if not any((work / "data").glob(f"**/staging/**/{args.csv.name}.parquet")):  # ingest once per CSV
         subprocess.run([sys.executable, __file__, "--phase", "ingest", "--csv", str(args.csv), "--work", str(args.work),
                         "--batch", str(args.batch)], check=True, env=env, stdout=subprocess.DEVNULL)
     extra = ["--profile", str(args.profile)] if args.profile else []
