@@ -149,11 +149,12 @@ def decimal_vote(value: str) -> str | None:
     return "." if comma is None else ","
 
 
-_SIMPLE_NUMBER = {".": r"[+-]?\d+(?:\.\d+)?", ",": r"[+-]?\d+(?:,\d+)?"}
+# ASCII digits only: Python's \d (the engine pandas may pick) matches every Unicode digit, which Arrow's
+# casts cannot read (``١٢٣`` failed the whole file); other digits go through ``parse_decimal``.
+_SIMPLE_NUMBER = {".": r"[+-]?[0-9]+(?:\.[0-9]+)?", ",": r"[+-]?[0-9]+(?:,[0-9]+)?"}
 # Grouped thousands with the other mark as separator (``1,234.50``, ``-12.345.678,9``): what
 # ``parse_decimal`` reads through ``_GROUPED`` (first group 1-3 digits not starting with 0, then
-# groups of three) with no currency, percent or space. ASCII digits only ([0-9], not \d: Python's
-# \d matches every Unicode digit and Arrow's casts read ASCII only).
+# groups of three) with no currency, percent or space; ASCII digits only, as _SIMPLE_NUMBER.
 _GROUPED_NUMBER = {".": r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?", ",": r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?"}
 
 
