@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,8 +52,10 @@ def frame_from_staging(
 def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     """Row id = hash(schema version, source, normalized content): identical rows share an id.
 
-    Same ids as ``stable_id(source, *values)`` row by row, with the payloads joined by Arrow
-    (text columns as they are, other columns through Python ``str`` as stable_id does).
+    Same ids as ``stable_id(source, *values)`` row by row (BLAKE2b, 16-byte digest, hex): the
+    payloads are joined by Arrow, text columns as they are and other columns through Python ``str``
+    (``value_texts``: once per distinct value). Derived columns (``<col>__raw``, ``<col>__imputed``)
+    join as ``name=value`` for the values present.
     """
     out = df.copy()
     if not len(out):
@@ -63,22 +66,47 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     # needed them; a row's id must not depend on its batch, so they join the payload separately.
     derived = [c for c in data_columns(out) if c.endswith(DERIVED_SUFFIXES)]
     for col in [SOURCE, *(c for c in data_columns(out) if c not in derived)]:
-        series = out[col]
-        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-            arr = pa.Array.from_pandas(series).cast(pa.large_string())
-        else:
-            arr = pa.array(["" if pd.isna(v) else str(v) for v in series], pa.large_string())
-        parts.append(pc.fill_null(arr, ""))
-    payloads = pc.binary_join_element_wise(*parts, pa.scalar(SEPARATOR, pa.large_string()))
+        parts.append(pc.fill_null(value_texts(out[col]), ""))
+    sep = pa.scalar(SEPARATOR, pa.large_string())
+    payloads = pc.binary_join_element_wise(*parts, sep)
     if derived:
         # only the values actually present, named: "lifetime_value__raw=unknown"
-        extra = [
-            SEPARATOR.join(f"{c}={v}" for c, v in zip(derived, vals) if not pd.isna(v))
-            for vals in out[derived].itertuples(index=False, name=None)
-        ]
-        payloads = pa.array(
-            [p if not e else p + SEPARATOR + e for p, e in zip(payloads.to_pylist(), extra)], pa.large_string()
-        )
+        named = [pc.binary_join_element_wise(pa.scalar(f"{c}=", pa.large_string()), value_texts(out[c]), pa.scalar("", pa.large_string()))
+                 for c in derived]
+        # "" first: each present value then follows a separator, and a row with none keeps a value
+        # (Arrow 26 drops the rows whose inputs are all null under null_handling="skip")
+        empty = pa.array([""] * len(out), pa.large_string())
+        extra = pc.binary_join_element_wise(empty, *named, sep, null_handling="skip")
+        payloads = pc.binary_join_element_wise(payloads, extra, pa.scalar("", pa.large_string()))
     blake2b = hashlib.blake2b
     out[ROW_ID] = [blake2b(p.encode("utf-8"), digest_size=16).hexdigest() for p in payloads.to_pylist()]
     return out
+
+
+def value_texts(series: pd.Series) -> pa.Array:
+    """A column as Arrow large strings, null where the value is missing: string columns as they are,
+    any other column as Python's ``str`` of each value (``True``, ``1.5``, ``2024-01-15 10:15:00+00:00``).
+
+    ``str`` runs once per distinct value: the column is factorized (floats by their bits, so ``-0.0``
+    keeps its sign; object columns value by value, since ``1``, ``1.0`` and ``True`` hash alike),
+    and each distinct value's first occurrence is formatted. Shape: one value per row.
+    """
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        arr = pa.Array.from_pandas(series)
+        return (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).cast(pa.large_string())
+    if series.dtype == object:
+        return pa.array([None if pd.isna(v) else str(v) for v in series], pa.large_string())
+    missing = series.isna().to_numpy(dtype=bool)
+    if pd.api.types.is_float_dtype(series.dtype):
+        key = pd.Series(series.to_numpy(dtype=np.float64, na_value=np.nan).view(np.int64))
+    else:
+        key = series
+    codes, _ = pd.factorize(key, use_na_sentinel=True)
+    codes = np.where(missing, -1, codes)
+    present = np.flatnonzero(codes >= 0)
+    if not len(present):
+        return pa.nulls(len(series), pa.large_string())
+    distinct, first = np.unique(codes[present], return_index=True)
+    texts = np.empty(int(distinct.max()) + 1, dtype=object)
+    texts[distinct] = [str(v) for v in series.iloc[present[first]]]
+    return pa.array(np.where(missing, None, texts[np.maximum(codes, 0)]), pa.large_string())

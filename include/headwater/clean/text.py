@@ -426,8 +426,10 @@ def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DE
         arr = _map_where(arr, pc.match_substring_regex(arr, needs), lambda v: _repair(v, options))
     for kind, action in options.pii_actions().items():
         hits = pc.fill_null(pc.match_substring_regex(arr, _PII_PATTERNS[kind]), False)
-        if not options.mask_field_values:
-            hits = pc.and_(hits, pc.invert(pc.fill_null(pc.match_substring_regex(arr, _PII_WHOLE[kind]), False)))
+        if not options.mask_field_values and pc.any(hits).as_py():
+            # a whole value that is one address is a contact field: asked of the values with a match only
+            whole = pc.fill_null(pc.match_substring_regex(pc.filter(arr, hits), _PII_WHOLE[kind]), False)
+            hits = pc.replace_with_mask(hits, hits, pc.invert(whole))
         token = "" if action == "remove" else MASKS[kind]
         if kind == "phones":
             repl = "\\1" + token + "\\3"
@@ -485,14 +487,14 @@ _HTML_CANDIDATE = re.compile(HTML_CANDIDATE_RE)
 
 # Free-text length and words, by script (RE2 patterns, run by Arrow over a whole batch).
 # Whitespace as Python's str.split() sees it (str.isspace), so plain text counts as before.
-_SPLIT_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPLIT_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Scripts written without spaces between words. Han and kana: a character is about a word (a
 # Chinese word averages under two characters; the embedding model's WordPiece gives each Han
 # character a token of its own). Thai, Lao, Khmer, Myanmar: alphabets, about four code points a word.
 _CHARACTER_WORDS = "\\p{Han}\\p{Hiragana}\\p{Katakana}\u30fc"
 _SYLLABIC = "\\p{Thai}\\p{Lao}\\p{Khmer}\\p{Myanmar}"
 _CJK_PUNCTUATION = "\u3000-\u3004\u3006-\u303f\u30fb\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-_SPACED_WORD_RE = "[^" + _SPLIT_SPACE + _CHARACTER_WORDS + _SYLLABIC + _CJK_PUNCTUATION + "]+"
+_SPACED_WORD_RE = "[^" + SPLIT_SPACE + _CHARACTER_WORDS + _SYLLABIC + _CJK_PUNCTUATION + "]+"
 _CHARACTER_WORD_RE = "[" + _CHARACTER_WORDS + "]"
 _SYLLABIC_WORD_RE = "[" + _SYLLABIC + "]{1,4}"  # non-overlapping: ceil(run / 4) matches per run
 # East Asian Wide letters (UAX #11): one such character holds what two or three Latin letters do.

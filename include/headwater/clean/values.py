@@ -149,14 +149,24 @@ def decimal_vote(value: str) -> str | None:
     return "." if comma is None else ","
 
 
-_SIMPLE_NUMBER = {".": r"[+-]?\d+(?:\.\d+)?", ",": r"[+-]?\d+(?:,\d+)?"}
+# ASCII digits only: Python's \d (the engine pandas may pick) matches every Unicode digit, which Arrow's
+# casts cannot read (``١٢٣`` failed the whole file); other digits go through ``parse_decimal``.
+_SIMPLE_NUMBER = {".": r"[+-]?[0-9]+(?:\.[0-9]+)?", ",": r"[+-]?[0-9]+(?:,[0-9]+)?"}
+# Grouped thousands with the other mark as separator (``1,234.50``, ``-12.345.678,9``): what
+# ``parse_decimal`` reads through ``_GROUPED`` (first group 1-3 digits not starting with 0, then
+# groups of three) with no currency, percent or space; ASCII digits only, as _SIMPLE_NUMBER.
+_GROUPED_NUMBER = {".": r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?", ",": r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?"}
 
 
 def number_texts(values: pd.Series, decimal: str) -> pd.Series:
     """Each value as plain decimal text (``-1234.50``: optional '-', digits, optional '.' and digits), <NA> if not a number.
 
-    ``values``: strings (pandas string dtype); plain numbers are rewritten vectorized, the rest
-    through ``parse_decimal``. The text is exact: it is what the integer and float parsers read.
+    ``values``: strings (pandas string dtype). Plain numbers (``-12.5``) and numbers grouped in
+    thousands by the other mark (``1,234.50`` with decimal '.', ``1.234,50`` with ',') are
+    rewritten vectorized, exactly as ``parse_decimal`` reads them (separators dropped, the
+    decimal mark made '.', a leading '+' dropped); the rest (currencies, percents, parentheses,
+    spaces, apostrophes, exponents) goes through ``parse_decimal`` value by value. The text is
+    exact: it is what the integer and float parsers read.
     """
     s = values.astype("string").str.strip()
     out = pd.Series(pd.NA, index=s.index, dtype="string")
@@ -164,6 +174,11 @@ def number_texts(values: pd.Series, decimal: str) -> pd.Series:
     if simple.any():
         plain = s[simple] if decimal == "." else s[simple].str.replace(",", ".", regex=False)
         out[simple] = plain.str.removeprefix("+")
+    grouped = ~simple & s.str.fullmatch(_GROUPED_NUMBER[decimal]).fillna(False).to_numpy(dtype=bool)
+    if grouped.any():
+        digits = s[grouped].str.replace("," if decimal == "." else ".", "", regex=False).str.removeprefix("+")
+        out[grouped] = digits if decimal == "." else digits.str.replace(",", ".", regex=False)
+        simple = simple | grouped
     rest = np.flatnonzero(~simple & s.notna().to_numpy())
     if len(rest):
         parsed = [parse_decimal(v, decimal) for v in s.iloc[rest]]
@@ -490,7 +505,7 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
 
 def column_unit(written: pd.Series) -> str | None:
     """The one unit (``unit_of``) every number of ``written`` carries (``%``, ``€``, ``USD``), or None when they carry none."""
-    units = {unit_of(v) for v in written.dropna().astype("string").str.strip().tolist() if v}
+    units = {unit_of(v) for v in written.dropna().astype("string").str.strip().unique().tolist() if v}  # each distinct value once
     return units.pop() if len(units) == 1 and "" not in units else None
 
 

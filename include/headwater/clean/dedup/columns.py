@@ -23,9 +23,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from headwater.clean.steps.base import RAW_SUFFIX, is_value_column
+from headwater.clean.text import SPLIT_SPACE
 
+_WORD_RE = "[^" + SPLIT_SPACE + "]+"  # a word of str.split(): a run of characters that are not str.isspace()
 COUNTER_NAMES = frozenset({"rownames", "row_names", "index", "unnamed_0", "rowid", "row_id", "row_number", "rownum", "row_num", "row"})
 _UNNAMED = re.compile(r"^unnamed_\d+$")
 
@@ -100,7 +104,12 @@ def reads_as_prose(series: pd.Series, min_chars: int, min_words: float) -> bool:
     values = series.dropna().astype(str)
     if not len(values):
         return False
-    return float(values.str.len().mean()) >= min_chars and float(values.str.split().str.len().mean()) >= min_words
+    if float(values.str.len().mean()) < min_chars:
+        return False
+    # words as str.split() makes them (runs of non-whitespace, str.isspace), counted by Arrow: no list per value
+    arr = pa.Array.from_pandas(values)
+    words = int(pc.sum(pc.count_substring_regex(arr, _WORD_RE)).as_py() or 0)
+    return words / len(values) >= min_words
 
 
 def decide_roles(
@@ -118,13 +127,24 @@ def decide_roles(
         missing = [c for c in text_columns if c not in names]
         if missing:
             raise ValueError(f"dedup.text.columns: {', '.join(missing)} not in the data (columns: {', '.join(names)})")
-        text = list(text_columns)
-    elif declared:
-        text = [c for c in names if declared.get(c) == "text"]
-    else:
-        text = [c for c in names if reads_as_prose(columns[c], min_chars, min_words)]
-    kinds = {c: ("text" if c in text else kind_of(columns[c])) for c in names}
-    counters = [c for c in names if c not in text and is_counter(c, columns[c])]
+    fixed = list(text_columns) if text_columns is not None else [c for c in names if declared.get(c) == "text"] if declared else None
+    text: list[str] = []
+    kinds: dict[str, str] = {}
+    counters: list[str] = []
+    for c in names:  # one column at a time, each read once here (``columns`` may load it from disk)
+        if fixed is not None and c in fixed:
+            kinds[c] = "text"
+            continue
+        series = columns[c]
+        if fixed is None and reads_as_prose(series, min_chars, min_words):
+            text.append(c)
+            kinds[c] = "text"
+            continue
+        kinds[c] = kind_of(series)
+        if is_counter(c, series):
+            counters.append(c)
+    if fixed is not None:
+        text = fixed  # in the configured order
     return ColumnRoles(
         columns=tuple(names), counters=tuple(counters), text=tuple(text),
         numeric=tuple(c for c in names if kinds[c] == "number"), dates=tuple(c for c in names if kinds[c] == "date"), kinds=kinds,
@@ -169,6 +189,22 @@ def factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(values, dtype=object)
 
 
+def _typed_or_raw(typed: pd.Series, raw: pd.Series) -> np.ndarray:
+    """Codes of a typed column whose failed values kept their text in ``raw``: the typed value where there is
+    one, else the raw text (``"raw:" + text`` in ``codes_of`` terms: never equal to a typed value), else -1.
+
+    The codes of ``codes_of`` over those values (numbered by first appearance), from the distinct values of
+    each column only (``factorized``): no Python object per row.
+    """
+    typed_codes, typed_values = factorized(typed)
+    raw_codes, _ = factorized(raw)
+    key = np.where(typed_codes >= 0, typed_codes, np.where(raw_codes >= 0, len(typed_values) + raw_codes, -1))
+    codes = np.full(len(key), -1, dtype=np.int64)
+    present = key >= 0
+    codes[present] = pd.factorize(key[present])[0]
+    return codes
+
+
 def numbers(series: pd.Series) -> np.ndarray:
     """A numeric column as float64 (missing: NaN)."""
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
@@ -189,8 +225,7 @@ class Vetoes:
         for c in columns:
             raw = frame.get(c + RAW_SUFFIX)
             if raw is not None and raw.notna().any():  # a value kept raw (failed its type) is a value too
-                typed, text = comparable(frame[c]), comparable(raw)
-                codes[c] = codes_of([t if t is not None else (None if r is None else "raw:" + r) for t, r in zip(typed, text)])
+                codes[c] = _typed_or_raw(frame[c], raw)
             elif c in numeric:
                 values[c] = numbers(frame[c])
             else:

@@ -45,7 +45,8 @@ class ExactDuplicates:
     def __init__(self, options: DedupOptions | None = None) -> None:
         self.options = options if isinstance(options, DedupOptions) else DedupOptions()
         self._keys = np.zeros(0, dtype=np.uint64)  # sorted keys of the rows kept so far
-        self._ids: np.ndarray = np.zeros(0, dtype=object)  # their row ids, in key order
+        # their row ids in key order, UTF-8 bytes of a fixed width (a 32-hex id: 32 bytes, not a 90-byte str object)
+        self._ids: np.ndarray = np.zeros(0, dtype="S1")
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         if not self.options.exact or df.empty:
@@ -59,13 +60,17 @@ class ExactDuplicates:
         if len(self._keys):
             at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
             earlier = self._keys[at] == keys
-            partner = np.where(earlier, self._ids[at], partner)
+            if earlier.any():
+                partner = partner.copy()
+                partner[earlier] = np.char.decode(self._ids[at[earlier]], "utf-8").astype(object)
         dup = (first_pos != np.arange(len(df))) | earlier
         kept = ~dup
         order = np.argsort(keys[kept], kind="stable")
         at = np.searchsorted(self._keys, keys[kept][order])
         self._keys = np.insert(self._keys, at, keys[kept][order])
-        self._ids = np.insert(self._ids, at, row_ids[kept][order])
+        new_ids = np.char.encode(row_ids[kept][order].astype(str), "utf-8") if kept.any() else np.zeros(0, dtype="S1")
+        width = max(self._ids.dtype.itemsize, new_ids.dtype.itemsize)  # never narrower than an id: no id is cut
+        self._ids = np.insert(self._ids.astype(f"S{width}"), at, new_ids.astype(f"S{width}"))
         dups = df[dup].copy()
         dups[DUPLICATE_OF] = partner[dup].tolist()
         dups[CLUSTER_ID] = partner[dup].tolist()

@@ -61,16 +61,18 @@ class _WholeFileStep(ABC):
         Raises ValueError when a configured column is not in the data.
         """
         t = self.options.text
-        columns = {c: pd.Series(columns[c]).reset_index(drop=True) for c in columns}  # each column read once
+        columns = _Recent(columns)  # whole columns, a few at a time: memory does not hold the whole file
         self.roles = decide_roles(columns, self.declared, t.columns, t.min_chars, t.min_words)
-        lines = pd.Series(columns[LINE]).to_numpy(dtype=np.int64)
-        row_ids = pd.Series(columns[ROW_ID]).astype(str).tolist()
         found = self.matches(columns, self.roles)
         self.stats = {"candidate_pairs": found.candidates, "vetoed_pairs": found.vetoed}
         self.found = {}
-        for row in found.duplicates.tolist():
-            partner = row_ids[int(found.partner[row])]
-            self.found[int(lines[row])] = (partner, float(found.similarity[row]), float(found.weight[row]), found.evidence[row], found.agreed[row])
+        rows = found.duplicates
+        if not len(rows):
+            return
+        lines = pd.Series(columns[LINE]).to_numpy(dtype=np.int64)[rows]
+        row_ids = pd.Series(columns[ROW_ID]).astype(str).to_numpy(dtype=object)[found.partner[rows]]
+        for k, row in enumerate(rows.tolist()):
+            self.found[int(lines[k])] = (row_ids[k], float(found.similarity[row]), float(found.weight[row]), found.evidence[row], found.agreed[row])
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         if not self.enabled or df.empty:
@@ -92,6 +94,38 @@ class _WholeFileStep(ABC):
         dups[EVIDENCE] = [d[3] for d in decided]
         dups[AGREED] = [d[4] for d in decided]
         return StepOutput(df[~dup], duplicates=dups)
+
+
+class _Recent(Mapping[str, pd.Series]):
+    """A read-only view of whole columns that keeps only the last KEEP columns asked for, index reset.
+
+    The runner's columns (headwater.clean.runner) are read from disk on each access; the fit asks
+    for a column a few times in a row (roles, then vetoes, then text), so the few last ones are kept,
+    and the whole file's columns never sit in memory together.
+    """
+
+    KEEP = 3
+
+    def __init__(self, columns: Mapping[str, pd.Series]) -> None:
+        self._columns = columns
+        self._recent: dict[str, pd.Series] = {}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._recent:
+            series = pd.Series(self._columns[name]).reset_index(drop=True)
+            if len(self._recent) >= self.KEEP:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[name] = series
+        return self._recent[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._columns
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
 class NearDuplicateText(_WholeFileStep):

@@ -60,12 +60,43 @@ def _filter(a: np.ndarray, b: np.ndarray, allow: Allow | None) -> tuple[np.ndarr
 # ------------------------------------------------------------------ near-duplicate text
 
 
+SIGNATURE_BLOCK = 65_536  # rows whose full 32-bit signatures exist at once
+
+
 def text_signatures(frame: Mapping[str, pd.Series], columns: list[str], options: TextDedupOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(8-bit signatures n x num_perm, band keys n x bands, has text) of the rows' joined free text."""
+    """(8-bit signatures n x num_perm uint8, band keys n x bands uint64, has text: bool n) of the rows' joined free text.
+
+    Computed SIGNATURE_BLOCK rows at a time (record text, 32-bit signatures, then their low bytes and
+    band keys), so the n x num_perm uint32 matrix (4 bytes a bin) and the joined text never exist
+    for the whole table: each row's outputs depend on that row alone.
+    """
     df = pd.DataFrame({c: frame[c] for c in columns})
-    sig = minhash_signatures(record_text(df, columns), options.num_perm, options.shingle_size, options.seed)
-    valid = sig[:, 0] != EMPTY if len(sig) else np.zeros(0, dtype=bool)
-    return (sig & np.uint32(0xFF)).astype(np.uint8), band_keys(sig, options.bands, options.seed), valid
+    n = len(df)
+    sig8 = np.empty((n, options.num_perm), dtype=np.uint8)
+    bands = np.empty((n, options.bands), dtype=np.uint64)
+    valid = np.zeros(n, dtype=bool)
+    for lo in range(0, n, SIGNATURE_BLOCK):
+        hi = min(n, lo + SIGNATURE_BLOCK)
+        sig = minhash_signatures(record_text(df.iloc[lo:hi], columns), options.num_perm, options.shingle_size, options.seed)
+        valid[lo:hi] = sig[:, 0] != EMPTY
+        sig8[lo:hi] = sig & np.uint32(0xFF)
+        bands[lo:hi] = band_keys(sig, options.bands, options.seed)
+    return sig8, bands, valid
+
+
+PAIR_BLOCK = 65_536  # candidate pairs whose signature rows are gathered at once
+
+
+def pair_similarity(sig8: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``estimate_similarity`` of the pairs (rows a[k], b[k]) of ``sig8``, float64 per pair.
+
+    PAIR_BLOCK pairs at a time: the gathered signature rows (2 x num_perm bytes a pair) and their
+    comparison never exist for every candidate pair of the table at once.
+    """
+    out = np.empty(len(a), dtype=np.float64)
+    for lo in range(0, len(a), PAIR_BLOCK):
+        out[lo : lo + PAIR_BLOCK] = estimate_similarity(sig8[a[lo : lo + PAIR_BLOCK]], sig8[b[lo : lo + PAIR_BLOCK]])
+    return out
 
 
 def near_text(
@@ -93,7 +124,7 @@ def near_text(
     found.candidates = len(a)
     if not len(a):
         return found
-    jaccard = estimate_similarity(sig8[a], sig8[b])
+    jaccard = pair_similarity(sig8, a, b)
     above = jaccard >= options.threshold
     vetoed = vetoes.check(a[above], b[above])
     found.vetoed = int(vetoed.sum())

@@ -136,7 +136,8 @@ class CoerceTypes:
         if not marked.any():
             return pd.Series(False, index=written.index)
         units = pd.Series("", index=written.index, dtype=object)
-        units[marked] = [unit_of(v) for v in text[marked].tolist()]
+        written_units = {v: unit_of(v) for v in text[marked].unique().tolist()}  # each distinct value once
+        units[marked] = [written_units[v] for v in text[marked].tolist()]
         carried = units[units != ""]
         if col not in self.first_unit and len(carried):
             self.first_unit[col] = carried.iloc[0]

@@ -70,6 +70,15 @@ def title_words(values: pd.Series) -> bool:
     return int((words & titled).sum()) >= CODE_MIN_SHARE * len(distinct)
 
 
+def _fullmatch_where(written: pd.Series, pattern: str, where: np.ndarray) -> np.ndarray:
+    """Bool per value: ``where`` is true and the value fully matches ``pattern`` (only those values are matched)."""
+    out = np.zeros(len(written), dtype=bool)
+    at = np.flatnonzero(where)
+    if len(at):
+        out[at] = written.iloc[at].str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
 class NullSpellings:
     """Turn NA spellings (NA, N/A, null, -, ?, none, blank) into real missing values; a spelling that is a column's code stays."""
 
@@ -104,9 +113,11 @@ class NullSpellings:
             s = out[col].astype("string")
             defaults, explicit = self.column_spellings(col)
             written = s.str.strip()
-            lowered = written.str.lower()
             # pandas 3 string dtype keeps NA as NA: compare only present values.
-            named = lowered.isin(explicit).fillna(False).to_numpy(dtype=bool, copy=True)
+            if explicit:
+                named = written.str.lower().isin(explicit).fillna(False).to_numpy(dtype=bool, copy=True)
+            else:
+                named = np.zeros(len(written), dtype=bool)
             mask = named | written.isin(defaults).fillna(False).to_numpy(dtype=bool)
             if col not in self.shapes:
                 others = written[~mask]
@@ -119,13 +130,14 @@ class NullSpellings:
                 shape = r"[^\W\d_]+"
             if shape and guessed:
                 data = mask & ~named & written.isin(guessed).fillna(False).to_numpy(dtype=bool)
-                data &= written.str.fullmatch(shape).fillna(False).to_numpy(dtype=bool)
+                data &= _fullmatch_where(written, shape, data)
                 if data.any():
                     self.kept.setdefault(col, Counter()).update(written[data].value_counts().to_dict())
                     mask &= ~data
             if mask.any():
-                self.nulled.setdefault(col, Counter()).update(lowered[mask].value_counts().to_dict())
-                words = mask & ~named & written.str.fullmatch(r"[A-Za-z]+").fillna(False).to_numpy(dtype=bool)
+                self.nulled.setdefault(col, Counter()).update(written[mask].str.lower().value_counts().to_dict())
+                words = mask & ~named
+                words &= _fullmatch_where(written, r"[A-Za-z]+", words)
                 if words.any():
                     self.defaulted.setdefault(col, Counter()).update(written[words].value_counts().to_dict())
                 out[col] = s.mask(mask)

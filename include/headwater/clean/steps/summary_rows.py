@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, is_value_column
 
@@ -37,6 +39,11 @@ TOTAL_LABEL = re.compile(
     re.IGNORECASE,
 )
 MIN_ROWS = 2  # a "total" of one row is that row
+# Values TOTAL_LABEL may match, found by Arrow's RE2 kernel over a whole column: an ASCII value matches only if it holds
+# one of these (every label word holds one, in any case), and any value with a non-ASCII character is a candidate
+# (Python's case-insensitive, Unicode-aware match folds ``ſ`` to ``s``, ``İ`` to ``i``). TOTAL_LABEL itself has a
+# lookahead RE2 lacks, so it runs in Python, on the candidates only.
+_LABEL_CANDIDATE = "(?i)tota|sum|gesamt|somme|[^\x00-\x7f]"
 
 
 @dataclass
@@ -88,6 +95,21 @@ def _decimals(value: float | int) -> int:
     return len(text.split(".", 1)[1].rstrip("0")) if "." in text and "e" not in text.lower() else 0
 
 
+def _labels(column: pd.Series) -> np.ndarray:
+    """Bool per value: it starts with a total label (``TOTAL_LABEL.match``); missing values are not labels.
+
+    RE2 finds the candidates (``_LABEL_CANDIDATE``) and Python's ``re`` decides on them alone.
+    """
+    text = pa.array(column.astype("string").array, pa.large_string()) if len(column) else pa.array([], pa.large_string())
+    candidates = pc.fill_null(pc.match_substring_regex(text, _LABEL_CANDIDATE), False)
+    out = np.zeros(len(column), dtype=bool)
+    at = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+    if len(at):
+        match = TOTAL_LABEL.match
+        out[at] = [match(v) is not None for v in pc.filter(text, candidates).to_pylist()]
+    return out
+
+
 def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     for col in label_cols:
         value = row[col]
@@ -116,8 +138,7 @@ class SummaryRows:
             return StepOutput(df)
         labelled = np.zeros(len(df), dtype=bool)
         for col in labels:
-            text = df[col].astype("string")
-            labelled |= text.str.match(TOTAL_LABEL.pattern, case=False).fillna(False).to_numpy(dtype=bool)
+            labelled |= _labels(df[col])
         summary = np.zeros(len(df), dtype=bool)
         reasons: dict[int, str] = {}
         start = 0

@@ -381,3 +381,13 @@ def test_boolean_inference_needs_one_word_pair(values: list, expected: str) -> N
 
 def test_a_declared_boolean_still_reads_single_letters() -> None:
     assert coerce(pd.Series(["y", "N", "t", "F"], dtype="string"), "boolean").values.tolist() == [True, False, True, False]
+
+
+@pytest.mark.parametrize("kind, expected", [("number", [1.5, 123.0, None]), ("integer", [1, 123, None])])
+def test_digits_of_another_script_are_read_by_the_careful_parser_not_the_arrow_cast(kind: str, expected: list) -> None:
+    """Arabic-Indic digits (U+0661..U+0663) made Arrow's string cast raise and failed the whole file."""
+    from headwater.clean.values import coerce
+
+    out = coerce(pd.Series(["1" if kind == "integer" else "1.5", "\u0661\u0662\u0663", "x"], dtype="string"), kind)
+    assert [None if pd.isna(v) else v for v in out.values] == expected
+    assert out.failed.tolist() == [False, False, True]
