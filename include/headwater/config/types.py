@@ -43,7 +43,7 @@ class TypeOptions(ConfigModel):
     dayfirst: Literal["auto", True, False] = Field(
         default="auto",
         description="Numeric dates like 03/04/2024: true (3 April), false (4 March) or auto (decided per file from every date column; "
-        "month first when nothing tells); dotted dates (01.03.2024) are always day first.",
+        "month first when nothing tells, and then an ambiguous date keeps its text in <col>__raw); dotted dates (01.03.2024) are always day first.",
     )
     decimal: Literal["auto", ".", ","] = Field(
         default="auto",
