@@ -214,11 +214,16 @@ def _staging_part(part: Path) -> Path:
 
 
 class _Columns(Mapping[str, pd.Series]):
-    """Whole columns of the spilled batches, each read from disk when asked for."""
+    """Whole columns of the spilled batches, each read from disk when asked for.
+
+    A column only some batches have (a ``<col>__raw`` that only one batch needed) is missing
+    (<NA>) in the rows of the others.
+    """
 
     def __init__(self, parts: list[Path]) -> None:
         self._parts = list(parts)
-        self._names = pq.read_schema(parts[0]).names if parts else []
+        self._schemas = [pq.read_schema(part) for part in self._parts]
+        self._names = list(dict.fromkeys(name for schema in self._schemas for name in schema.names))
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
@@ -226,7 +231,15 @@ class _Columns(Mapping[str, pd.Series]):
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._names:
             raise KeyError(name)
-        return pd.concat([pd.read_parquet(part, columns=[name])[name] for part in self._parts])
+        pieces = []
+        for part, schema in zip(self._parts, self._schemas):
+            if name in schema.names:
+                pieces.append(pd.read_parquet(part, columns=[name])[name])
+            else:
+                rows = pq.ParquetFile(part).metadata.num_rows
+                pieces.append(pd.Series(pd.NA, index=pd.read_parquet(part, columns=[schema.names[0]]).index, dtype="string", name=name)
+                              if rows else pd.Series([], dtype="string", name=name))
+        return pd.concat(pieces)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)

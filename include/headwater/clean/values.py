@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -264,6 +265,7 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?:[ T](.+))?$
 _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?:\d{2})?)?)?$")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.I)
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}|\d{8}T\d{4}")
+_YEAR = re.compile(r"(?<![\d:.])\d{4}(?![\d:])")  # a four-digit year in a worded date (not a time or a fraction)
 
 
 def dayfirst_vote(value: str) -> bool | None:
@@ -290,7 +292,9 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
     ``01.03.2024``) or worded (``March 12 2024``) form.
 
     Returns an aware UTC datetime (naive input is taken as UTC), or None. A value
-    must name a year, a month and a day: ``May`` or ``2024`` alone is not a date.
+    must name a year, a month and a day: ``May``, ``2024`` or ``Nov 29 20:31:04`` (no year) is
+    not a date; a time zone named by an abbreviation dateutil does not know (``EST``, ``CET``:
+    dateutil's ``UnknownTimezoneWarning``) is not guessed, so the value is not a date either.
     """
     from dateutil import parser as du
 
@@ -312,14 +316,19 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
                 d, mo = (int(first), int(mid)) if day_first else (int(mid), int(first))
             out = datetime(y, mo, d)
             if rest:
-                t = du.parse(rest, default=out)
-                out = t
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error", du.UnknownTimezoneWarning)
+                    out = du.parse(rest, default=out)
         else:
             if len(re.findall(r"\d+", s)) < 2 or (not _MONTH.search(s) and len(re.findall(r"\d+", s)) < 3):
                 return None
-            out = du.parse(s, dayfirst=dayfirst, default=datetime(2000, 1, 1))
-    except (ValueError, OverflowError, du.ParserError):
-        return None
+            if not _YEAR.search(s):
+                return None  # ``Nov 29 20:31:04`` (syslog): a year would be invented
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", du.UnknownTimezoneWarning)
+                out = du.parse(s, dayfirst=dayfirst, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError, du.ParserError, du.UnknownTimezoneWarning):
+        return None  # UnknownTimezoneWarning: ``10:00 EST`` would be read as 10:00 UTC
     if out.tzinfo is None:
         return out.replace(tzinfo=timezone.utc)
     return out.astimezone(timezone.utc)
@@ -333,6 +342,10 @@ class Coerced:
     values: pd.Series  # typed; failures are missing
     failed: pd.Series  # bool: non-missing input that did not parse
     inexact: pd.Series  # bool: parsed, but the cell is not the value written (nearest float64, microseconds, a provisional decimal mark)
+    # why values were read by an assumption (their text is kept: they are in ``inexact`` too) -> how many rows:
+    # "parentheses" ``(415)`` read as -415; "two_digit_year" ``01/02/50``; "day_order" ``03/04/2025`` while no value
+    # of the file decided the day order
+    interpreted: Counter[str] = field(default_factory=Counter)
 
 
 VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal mark, day order or type
@@ -395,6 +408,24 @@ def parse_datetimes(values: pd.Series, dayfirst: bool) -> pd.Series:
     return out
 
 
+def date_assumptions(values: pd.Series, dayfirst_provisional: bool) -> dict[str, np.ndarray]:
+    """Which numeric dates among ``values`` (distinct strings) are read by an assumption rather than as written.
+
+    ``two_digit_year``: ``01/02/50`` names no century (read 1970-2069, as ``parse_date`` pivots);
+    ``day_order``: ``03/04/2025`` or ``01.02.03`` reads as two different dates, and while
+    ``dayfirst_provisional`` (no value of the file showed its order, e.g. ``13/04/2025``) the order
+    used is a default, not the file's. Returns ``{assumption: bool array over values}``.
+    """
+    parts = values.str.strip().str.extract(_NUMERIC_DATE.pattern)
+    numeric = parts[0].notna().to_numpy(dtype=bool) & (parts[0].str.len() != 4).fillna(False).to_numpy(dtype=bool)
+    two_digit = numeric & (parts[3].str.len() == 2).fillna(False).to_numpy(dtype=bool)
+    first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+    second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
+    with np.errstate(invalid="ignore"):
+        both_months = numeric & (first <= 12) & (second <= 12) & (first != second)
+    return {"two_digit_year": two_digit, "day_order": both_months & dayfirst_provisional}
+
+
 def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> Coerced:
     """Coerce a string column to ``kind``; each distinct value is parsed once.
 
@@ -415,6 +446,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
     distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
     inexact = np.zeros(len(distinct), dtype=bool)
+    interpreted: dict[str, np.ndarray] = {}  # assumption -> which distinct values were read by it
     if kind in ("integer", "number"):
         if "decimal" not in formats:
             formats["decimal"] = _decide_decimal(distinct, options.decimal)
@@ -425,6 +457,9 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         else:
             floats, ok, inexact = floats_of(texts)
             typed = pd.arrays.FloatingArray(floats, ~ok)
+        # ``(415)`` is -415 in accounting, an area code or a footnote elsewhere: the number is read, the text kept
+        interpreted["parentheses"] = distinct.str.fullmatch(r"\s*\(.+\)\s*").fillna(False).to_numpy(dtype=bool) & ok
+        inexact = inexact | interpreted["parentheses"]
         if formats.get("decimal_provisional"):
             # read with a mark no value of the file has decided yet: the original text is kept too
             marked = distinct.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
@@ -436,6 +471,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         if "dayfirst" not in formats:
             formats["dayfirst"] = _decide_dayfirst(distinct, options.dayfirst)
         stamps = parse_datetimes(distinct, bool(formats["dayfirst"]))
+        interpreted.update(date_assumptions(distinct, bool(formats.get("dayfirst_provisional"))))
         if kind == "date":
             days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
@@ -443,6 +479,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             typed = stamps.array
             # a fraction of a second beyond microseconds (``.123456789``): the cell holds the microseconds, the text is kept
             inexact = distinct.str.contains(r"\d[.,]\d{6}\d*[1-9]", regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy()
+        for assumed in interpreted.values():
+            inexact = inexact | (assumed & stamps.notna().to_numpy())
     else:
         raise ValueError(f"unknown column type {kind!r}")
     values = typed.take(codes, allow_fill=True)
@@ -451,7 +489,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     failed = present & (bad[codes] if len(bad) else np.zeros(len(codes), dtype=bool))
     rounded = present & (inexact[codes] if len(inexact) else np.zeros(len(codes), dtype=bool))
     index = series.index
-    return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index))
+    notes = Counter({why: int((present & ~failed & which[codes]).sum()) for why, which in interpreted.items() if len(which) and which.any()})
+    return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index), +notes)
 
 
 def boolean_vocabulary(lowered: pd.Series, need: float) -> bool:
@@ -483,7 +522,9 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
       with dotted values, or a fraction with a trailing zero (``1.10``) next to a shorter one of
       the same whole part (``1.2``): numbers are written with a fixed count of decimals or
       without trailing zeros;
-    * differing units: ``12%`` next to ``15`` (a 100x difference), ``€5`` next to ``$5`` or ``5``.
+    * differing units: ``12%`` next to ``15`` (a 100x difference), ``€5`` next to ``$5`` or ``5``;
+    * every value in parentheses (``(415)``, ``(650)``: area codes, footnote marks); accounting
+      negatives ``(45.00)`` stand next to bare positives.
     """
     s = written.astype("string").str.strip()
     if s.str.contains(r"\d[eE][+-]?\d", regex=True).any():
@@ -500,6 +541,8 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
             return "version numbers"
     if len({unit_of(v) for v in s.tolist()}) > 1:
         return "differing units"
+    if len(s) and s.str.fullmatch(r"\(.+\)").all():
+        return "every value in parentheses"  # (415), (650): codes or footnotes; accounting writes positives bare
     return None
 
 

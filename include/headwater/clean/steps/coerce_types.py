@@ -8,8 +8,11 @@ modes: it is not an error). Parsing itself is headwater.clean.values.
 
 The decimal mark and the day order are the file's, from the votes of every column that may hold
 numbers or dates (``value_formats``), unless the source (``types.decimal``, ``types.dayfirst``) or
-the column (``schema.columns.<c>.decimal``, ``.dayfirst``) says. The day order is decided on the
-file's first batch. The decimal mark is decided by the first batch that holds a deciding value
+the column (``schema.columns.<c>.decimal``, ``.dayfirst``) says. The day order is decided by the
+first batch holding a date that shows it (``13/04/2025``); until then a date that reads two ways
+(``03/04/2025``) is read month first *and* keeps its text in ``<col>__raw``, as does a two-digit
+year (``01/02/50``) and a number written in parentheses (``(415)``, read as -415): values read by
+an assumption are stored, kept as written, and counted in a warning. The decimal mark is decided by the first batch that holds a deciding value
 (``0,125``, ``3.14``, ``1,234,567``); until then it is provisional: the delimiter's convention
 (``;`` files write decimal commas, others decimal points), and a value that reads differently under
 the two marks (``2,125``) is read with it *and* keeps its text in ``<col>__raw``, so no value is
@@ -71,6 +74,13 @@ class CoerceTypes:
         self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
+        self.interpreted: dict[str, Counter[str]] = {}  # column -> assumption (values.Coerced.interpreted) -> values read by it, text kept
+
+    def _day_order_open(self) -> bool:
+        """True while no value of the file has shown its day order (``13/04/2025``) and no option fixed it."""
+        file = self.file_formats or {}
+        votes = file.get("dayfirst_votes", {})
+        return self.options.dayfirst == "auto" and not (votes.get("day_first") or votes.get("month_first"))
 
     def column_type(self, name: str, series: pd.Series) -> str:
         if name in self.declared:
@@ -83,7 +93,7 @@ class CoerceTypes:
         out = df.copy()
         reasons = pd.Series("", index=df.index, dtype=object)
         columns = [c for c in data_columns(df) if not c.endswith(RAW_SUFFIX)]
-        if self.file_formats is None or self.file_formats["decimal_decided_by"] in ("delimiter", "default"):
+        if self.file_formats is None or self.file_formats["decimal_decided_by"] in ("delimiter", "default") or self._day_order_open():
             self.file_formats = self._decide_file_formats(df, columns, self.file_formats)
             self.formats = {}
         for col in columns:
@@ -102,7 +112,9 @@ class CoerceTypes:
             tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
             tally.update(values=int(df[col].notna().sum()), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
             if provisional:
-                self.provisional[col] += int(result.inexact.sum())
+                self.provisional[col] += int(result.inexact.sum()) - sum(result.interpreted.values())
+            if result.interpreted:
+                self.interpreted.setdefault(col, Counter()).update(result.interpreted)
             out[col] = result.values
             keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
             if kind in NUMBER_TYPES:
@@ -152,7 +164,11 @@ class CoerceTypes:
             file = self.file_formats or {}
             own = self.overrides.get(col, {})
             provisional = file.get("decimal_decided_by") in ("delimiter", "default") and "decimal" not in own
-            self.formats[col] = {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own | ({"decimal_provisional": True} if provisional else {})
+            day_order_open = self._day_order_open() and "dayfirst" not in own
+            self.formats[col] = (
+                {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own
+                | ({"decimal_provisional": True} if provisional else {}) | ({"dayfirst_provisional": True} if day_order_open else {})
+            )
         return self.formats[col]
 
     def _decide_file_formats(self, df: pd.DataFrame, columns: list[str], before: dict[str, Any] | None) -> dict[str, Any]:
@@ -186,9 +202,15 @@ class CoerceTypes:
             decimal, decided_by = ",", "delimiter"
         else:
             decimal, decided_by = ".", "default"
-        if before is not None:
-            return before | {"decimal": decimal, "decimal_decided_by": decided_by, "decimal_votes": {".": decimals["."], ",": decimals[","]}}
         dayfirst = bool(self.options.dayfirst) if self.options.dayfirst != "auto" else days[True] > days[False]
+        if before is not None:
+            decided = dict(before)
+            if before["decimal_decided_by"] in ("delimiter", "default"):  # a decided mark stays (only the day order was open)
+                decided |= {"decimal": decimal, "decimal_decided_by": decided_by, "decimal_votes": {".": decimals["."], ",": decimals[","]}}
+            if self._day_order_open() and (days[True] or days[False]):
+                # the first batch that shows the day order decides it; earlier batches kept their ambiguous dates' text
+                decided |= {"dayfirst": dayfirst, "dayfirst_votes": {"day_first": days[True], "month_first": days[False]}}
+            return decided
         return {
             "decimal": decimal,
             "decimal_decided_by": decided_by,
@@ -199,6 +221,16 @@ class CoerceTypes:
             "units": self.units,
             "kept_as_text": self.kept_as_text,
         }
+
+    def _assumption(self, col: str, why: str) -> str:
+        """How the values counted under ``why`` (headwater.clean.values.Coerced.interpreted) were read, for a warning."""
+        if why == "parentheses":
+            return "written in parentheses, like (415), read as negative numbers (the accounting convention)"
+        if why == "two_digit_year":
+            return "with a two-digit year, like 01/02/50, read in the years 1970-2069"
+        order = "day first" if self._formats_of(col).get("dayfirst") else "month first"
+        return (f"like 03/04/2025 read {order} while no value of the file had shown the day order (as 13/04/2025 does); "
+                "set types.dayfirst if that is wrong")
 
     def warnings(self) -> list[str]:
         """One line per column where more than ``options.warn_failed_share`` of the values failed the column's type,
@@ -221,6 +253,8 @@ class CoerceTypes:
                     f"{col}: {sum(self.other_units[col].values())} value(s) written in another unit than the column's first "
                     f"({self.first_unit[col]}; {seen}) — the number is stored, the text kept in {col}{RAW_SUFFIX}"
                 )
+            for why, count in sorted(self.interpreted.get(col, {}).items()):
+                lines.append(f"{col}: {count} value(s) {self._assumption(col, why)} — the value is stored, its text kept in {col}{RAW_SUFFIX}")
             values, failed = tally["values"], tally["failed"]
             if values and failed / values > self.options.warn_failed_share:
                 how = "declared" if col in self.declared else "inferred"
