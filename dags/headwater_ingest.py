@@ -114,6 +114,14 @@ def _flat(batches: list[list[dict]] | None) -> list[dict]:
     return [record for batch in batches or [] if batch for record in batch]
 
 
+def _lineage(task_instance):
+    """OpenLineage of the run, called by the provider after `report` succeeded: landing files in;
+    curated, chunks and vectors out, with row counts (headwater.lineage)."""
+    from headwater.lineage import ingest_lineage
+
+    return ingest_lineage(task_instance.xcom_pull(task_ids="report"), _settings())
+
+
 @dag(
     dag_id="headwater_ingest",
     schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
@@ -281,7 +289,9 @@ def headwater_ingest():
     files = discover()
     linked = link(files)
     process_file.expand(batch=files) >> linked
-    index_file.expand(batch=linked) >> report(files, linked)
+    reported = report(files, linked)
+    reported.operator.get_openlineage_facets_on_complete = _lineage  # a TaskFlow task's only way to report datasets with facets
+    index_file.expand(batch=linked) >> reported
 
 
 headwater_ingest()
