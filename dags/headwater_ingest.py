@@ -116,10 +116,11 @@ def _flat(batches: list[list[dict]] | None) -> list[dict]:
 
 def _lineage(task_instance):
     """OpenLineage of the run, called by the provider after `report` succeeded: landing files in;
-    curated, chunks and vectors out, with row counts (headwater.lineage)."""
+    curated, chunks and vectors out, with row counts (headwater.lineage). The provider may call it in
+    a forked process, where an XCom read can hang: `report` leaves its result on the task instead."""
     from headwater.lineage import ingest_lineage
 
-    return ingest_lineage(task_instance.xcom_pull(task_ids="report"), _settings())
+    return ingest_lineage(getattr(task_instance.task, "curated_extra", None), _settings())
 
 
 @dag(
@@ -284,6 +285,7 @@ def headwater_ingest():
         if extra is None:  # a task that skips emits no asset event, so the fine-tune is not triggered
             _skip("no landing file changed in this run: the curated data is as it was, no asset event")
         outlet_events[CURATED].extra = extra
+        ti.task.curated_extra = extra  # for _lineage (OpenLineage), after the task succeeded
         return extra
 
     files = discover()

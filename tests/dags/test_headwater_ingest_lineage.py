@@ -45,7 +45,7 @@ def test_the_report_task_names_landing_files_in_and_curated_chunks_vectors_out_w
 
     events = [json.loads(line) for line in events_file.read_text().splitlines() if line.strip()]
     report = [e for e in events if e["job"]["name"] == "headwater_ingest.report" and e["eventType"] == "COMPLETE"]
-    assert len(report) == 1
+    assert len(report) == 1, done.stdout[-3000:] + done.stderr[-5000:]
     (event,) = report
     landing = Path(os.environ["HEADWATER_LANDING_URI"].removeprefix("file://")) / "2026-11-20"
     data = home / "data"
