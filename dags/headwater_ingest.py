@@ -135,6 +135,15 @@ def _flat(batches: list[list[dict]] | None) -> list[dict]:
     return [record for batch in batches or [] if batch for record in batch]
 
 
+def _lineage(task_instance):
+    """OpenLineage of the run, called by the provider after `report` succeeded: landing files in;
+    curated, chunks and vectors out, with row counts (headwater.lineage). The provider may call it in
+    a forked process, where an XCom read can hang: `report` leaves its result on the task instead."""
+    from headwater.lineage import ingest_lineage
+
+    return ingest_lineage(getattr(task_instance.task, "curated_extra", None), _settings())
+
+
 @dag(
     dag_id="headwater_ingest",
     schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
@@ -340,12 +349,15 @@ def headwater_ingest():
         if extra is None:  # a task that skips emits no asset event, so the fine-tune is not triggered
             _skip("no landing file changed in this run: the curated data is as it was, no asset event")
         outlet_events[CURATED].extra = extra
+        ti.task.curated_extra = extra  # for _lineage (OpenLineage), after the task succeeded
         return extra
 
     files = discover()
     linked = link(files)
     process_file.expand(batch=files) >> linked
-    index_file.expand(batch=linked) >> report(files, linked)
+    reported = report(files, linked)
+    reported.operator.get_openlineage_facets_on_complete = _lineage  # a TaskFlow task's only way to report datasets with facets
+    index_file.expand(batch=linked) >> reported
 
 
 headwater_ingest()

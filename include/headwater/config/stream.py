@@ -62,6 +62,17 @@ with warnings.catch_warnings():
         claim_idle_ms: int = Field(
             default=30000, ge=1, description="A message pending this long (its consumer died) is claimed by another consumer (XAUTOCLAIM)."
         )
+        dedup_window_seconds: int = Field(
+            default=86400, ge=1,
+            description="How long a processed record is remembered for exact and near-duplicate detection across batches (seen ids, MinHash LSH index).",
+        )
+        trim_input: bool = Field(
+            default=True, description="Delete acknowledged entries from the input stream after each commit (XTRIM MINID before the oldest unacknowledged one)."
+        )
+        compact_every: int = Field(
+            default=100, ge=1, description="After this many micro-batches that wrote vectors, the vector table's fragments and old versions are compacted (LanceDB optimize)."
+        )
+        output_max_len: int = Field(default=100000, ge=1, description="The output stream is capped near this many entries (XADD MAXLEN ~).")
 
         @field_validator("schema")
         @classmethod

@@ -127,6 +127,10 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle pool threads sleep instead of spinning: on a shared, loaded machine spinning burned
+        # about 70% more CPU for the same texts (2 threads: 1.13 vs 0.66 CPU-s for 200 short texts,
+        # load 20 on 2 cores). Key from onnxruntime_session_options_config_keys.h (kOrtSessionOptionsConfigAllowIntraOpSpinning).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = model.tokenizer
         self.max_length = int(model.max_seq_length)

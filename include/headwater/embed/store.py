@@ -431,8 +431,11 @@ class VectorStore:
     def compact(self, keep: timedelta = timedelta(hours=1)) -> dict[str, int]:
         """Fold the table's small fragments into large ones and delete the files of versions older than ``keep``.
 
-        Every commit (one per embedded file, per stream micro-batch) adds a version and a fragment;
-        ``Table.optimize`` compacts them and prunes old versions (LanceDB "Optimize": "run optimize
+        Every commit (one per embedded file, per stream micro-batch) adds a version and a fragment,
+        and ``merge_insert`` joins new ids against every fragment: after a few hundred micro-batches
+        an upsert took 2.5x as long (0.26 s vs 0.10 s at 30,000 rows). This gives ``id`` a BTREE
+        scalar index when it has none (``create_scalar_index``), then ``Table.optimize`` compacts
+        the fragments, updates the indices and prunes old versions (LanceDB "Optimize": "run optimize
         if you have added or modified 100,000 or more records or run more than 20 data modification
         operations", https://lancedb.github.io/lancedb/python/python/#lancedb.table.Table.optimize).
         Versions newer than ``keep`` stay, so a reader that opened one before the compaction can
@@ -448,6 +451,8 @@ class VectorStore:
         with self._lock():
             table = self._table()
             before = (len(table.list_versions()), table.stats()["fragment_stats"]["num_fragments"])
+            if not any(i.columns == ["id"] for i in table.list_indices()):
+                table.create_scalar_index("id")
             table.optimize(cleanup_older_than=keep)
             table = self._table()
             stats = table.stats()

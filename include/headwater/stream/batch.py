@@ -15,8 +15,10 @@ is its entry id as one number (``entry_line``).
 Types: a stream has no file whose values decide a column's type, so without a canonical
 ``schema:`` in the source config one is derived from the JSON Schema (``cleaning_config``) and
 every batch types its values alike. The dedup steps that decide on a whole file decide on the
-batch (``run_steps`` on one table); duplicates across batches are found by row id (the source's
-``seen``). Imputation that learns from a whole column (mean, median, mode, KNN, MissForest) is
+batch (``run_steps`` on one table); duplicates of records of earlier batches (within the stream's
+``dedup_window_seconds``) are found by row id (the source's ``seen``: the same values) and by
+near-duplicate text (``cross_batch_near``: the CSV path's MinHash LSH signatures and bands, the
+same Jaccard threshold and vetoes, against the source's ``recent`` index). Imputation that learns from a whole column (mean, median, mode, KNN, MissForest) is
 refused for a stream: no whole column ever exists.
 """
 
@@ -35,6 +37,9 @@ import pyarrow as pa
 
 from headwater.chunk.table import FrameSource, chunk_source
 from headwater.chunk.windows import chunk_arrow_table, chunk_table_frame, load_tokenizer
+from headwater.clean.dedup.columns import Vetoes, decide_roles
+from headwater.clean.dedup.fuzzy import NearDuplicateText
+from headwater.clean.dedup.matching import near_text, text_signatures
 from headwater.clean.frame import build_frame
 from headwater.clean.pipeline import build_steps, run_steps
 from headwater.clean.steps.impute import Impute
@@ -47,11 +52,12 @@ from headwater.embed.cache import embed_cached, encoder_for
 from headwater.embed.model import embedder_id, resolve_model_dir
 from headwater.embed.store import VectorStore
 from headwater.layout import Layout
-from headwater.stream.source import Outcome
+from headwater.stream.source import Message, Outcome, StreamSource
 from headwater.stream.validate import Parsed
 
 # JSON Schema type -> canonical column type (headwater.config.schema.ColumnType)
 JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+KEEP_VERSIONS = dt.timedelta(minutes=10)  # compaction keeps the table versions of the last 10 minutes: a search opened on one finishes long before
 LINE_SEQ = 1_000_000  # entry "<ms>-<seq>" -> line ms * LINE_SEQ + seq (int64 up to year 2262 at seq < 10**6)
 
 
@@ -119,19 +125,22 @@ class Processor:
     config: SourceConfig  # as ``cleaning_config`` returns it
     settings: Settings
     stored: int = 0  # chunk rows written to the vector store so far
+    writes: int = 0  # micro-batches that wrote vectors (every ``stream.compact_every`` of them, the table is compacted)
     _tokenizer: Any = field(default=None, repr=False)
+    _store_: VectorStore | None = field(default=None, repr=False)
 
     @property
     def stream(self) -> str:
         assert self.config.stream is not None
         return self.config.stream.name
 
-    def run(self, parsed: list[Parsed], seen: Callable[[list[str]], dict[str, str]]) -> list[Outcome]:
+    def run(self, parsed: list[Parsed], memory: StreamSource) -> list[Outcome]:
         """Clean, chunk, embed and store ``parsed``; one outcome per message, in order.
 
-        ``seen``: row id -> id of the earlier committed message that produced it (the source's
-        ``seen``); such rows are duplicates and are not written again. Raises what the steps,
-        the model or the store raise; nothing is committed then.
+        ``memory``: the source, whose ``seen`` (row id -> id of the earlier committed message that
+        produced it) and ``recent`` (the near-duplicate index) remember earlier batches; rows found
+        there are duplicates and are not written again. Raises what the steps, the model or the
+        store raise; nothing is committed then.
         """
         if not parsed:
             return []
@@ -151,8 +160,9 @@ class Processor:
             message = by_line[int(line)]
             outcomes[message.id] = Outcome(message, "duplicate", row_id=str(row_id), duplicate_of=str(of))
         curated = result.curated
-        earlier = seen(list(curated[ROW_ID])) if len(curated) else {}
-        fresh = []
+        earlier = memory.seen(list(curated[ROW_ID])) if len(curated) else {}
+        fresh: list[int] = []
+        records: list[tuple[Message, dict[str, object], str]] = []
         for i, (line, row_id) in enumerate(zip(curated[LINE], curated[ROW_ID])):
             message = by_line[int(line)]
             first = earlier.get(row_id)
@@ -161,10 +171,17 @@ class Processor:
                 continue
             record = {c: _json_value(curated.at[i, c]) for c in data_columns(curated)}
             key = str(record.get(options.id_field)) if options.id_field and record.get(options.id_field) is not None else row_id
-            record = {"row_id": row_id, "entry_id": message.id, **record}
-            outcomes[message.id] = Outcome(message, "processed", row_id=row_id, key=key, record=record)
+            records.append((message, {"row_id": row_id, "entry_id": message.id, **record}, key))
             fresh.append(i)
-        self._store(curated.iloc[fresh].reset_index(drop=True))
+        near, bands = cross_batch_near(self.config, [r for _, r, _ in records], memory.recent)
+        kept = []
+        for j, ((message, record, key), i) in enumerate(zip(records, fresh)):
+            if j in near:
+                outcomes[message.id] = Outcome(message, "duplicate", row_id=str(record["row_id"]), duplicate_of=near[j])
+            else:
+                outcomes[message.id] = Outcome(message, "processed", row_id=str(record["row_id"]), key=key, record=record, bands=bands[j])
+                kept.append(i)
+        self._store(curated.iloc[kept].reset_index(drop=True))
         return [outcomes[p.message.id] for p in parsed]
 
     def warm(self) -> None:
@@ -194,8 +211,56 @@ class Processor:
         table: pa.Table = chunk_arrow_table(chunk_table_frame(rows))
         vectors, _ = embed_cached(self.settings, table.column("text").to_pylist())
         name = embedder_id(self.settings.embedding_model, self.settings.embedding_backend)
-        assert self.settings.data_dir is not None
-        self.stored += VectorStore(Layout(self.settings.data_dir).vectors, self.settings.vector_table or "chunks").upsert(table, vectors, name)
+        if self._store_ is None:
+            assert self.settings.data_dir is not None
+            self._store_ = VectorStore(Layout(self.settings.data_dir).vectors, self.settings.vector_table or "chunks")
+        self.stored += self._store_.upsert(table, vectors, name)
+        self.writes += 1
+        if self.writes % options.compact_every == 0:
+            self._store_.compact(KEEP_VERSIONS)
+
+
+def cross_batch_near(
+    config: SourceConfig, records: list[dict[str, object]], recent: Callable[[list[str]], dict[str, dict[str, object]]],
+) -> tuple[dict[int, str], list[list[str]]]:
+    """Near-duplicates of earlier batches' records among ``records`` (this batch's new records, as published).
+
+    The CSV path's near-duplicate job (headwater.clean.dedup.fuzzy.NearDuplicateText, the source's
+    ``dedup.text`` and ``dedup.may_differ``): MinHash signatures and LSH band keys of the free-text
+    columns (``text_signatures``); ``recent(band keys)`` returns the window's records sharing a
+    band; a pair (earlier record, new record) whose Jaccard estimate reaches the threshold and
+    whose other columns agree (``Vetoes``) makes the new record a duplicate (``near_text``, the
+    leader rule). Returns (index in ``records`` -> row id of the earlier record it duplicates,
+    band keys ``"<band>:<key>"`` of every record: empty for a record without text or when the job
+    is off). A record never matches itself (a redelivered message).
+    """
+    finder = NearDuplicateText(config.dedup, config.declared_types)
+    nothing: tuple[dict[int, str], list[list[str]]] = ({}, [[] for _ in records])
+    if not records or not finder.enabled:
+        return nothing
+    t = finder.options.text
+    columns = [c for c in records[0] if c not in ("row_id", "entry_id")]
+    batch = pd.DataFrame([[r.get(c) for c in columns] for r in records], columns=columns)
+    roles = decide_roles({c: batch[c] for c in columns}, finder.declared, None if t.columns is None else list(t.columns), t.min_chars, t.min_words)
+    text = list(roles.text)
+    if not text:
+        return nothing
+    _, band_keys, valid = text_signatures({c: batch[c] for c in text}, text, t)
+    keys = [[f"{k}:{int(b)}" for k, b in enumerate(row)] if ok else [] for row, ok in zip(band_keys.tolist(), valid.tolist())]
+    own = {str(r["row_id"]) for r in records}
+    found = recent(sorted({k for ks in keys for k in ks}))
+    old = sorted((r for rid, r in found.items() if rid not in own), key=lambda r: entry_line(str(r["entry_id"])))
+    if not old:
+        return {}, keys
+    m = len(old)
+    frame = pd.DataFrame([[r.get(c) for c in columns] for r in old + records], columns=columns)
+    cols = {c: frame[c] for c in columns}
+    roles = decide_roles(cols, finder.declared, text, t.min_chars, t.min_words)
+    vetoes = Vetoes.build(cols, roles.vetoing(set(finder.options.may_differ)), set(roles.numeric), finder.options.linkage.numeric_tolerance)
+    sig8, bands, has_text = text_signatures(cols, text, t)
+    later = np.arange(len(frame)) >= m
+    matches = near_text(sig8, bands, has_text, vetoes, t, text, allow=lambda a, b: (a < m) & (b >= m), later=later)
+    return {int(row) - m: str(old[int(matches.partner[row])]["row_id"]) for row in matches.duplicates.tolist()}, keys
 
 
 def record_json(record: dict[str, object]) -> str:

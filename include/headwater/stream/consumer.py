@@ -82,7 +82,7 @@ class Consumer:
         parsed = [c for c in checked if isinstance(c, Parsed)]
         done: dict[str, Outcome] = {c.message.id: Outcome(c.message, "dead_lettered", reason=c.reason) for c in checked if isinstance(c, Rejected)}
         try:
-            done.update((o.message.id, o) for o in self.processor.run(parsed, self.source.seen))
+            done.update((o.message.id, o) for o in self.processor.run(parsed, self.source))
         except Exception:
             if len(parsed) <= 1:
                 raise
@@ -94,7 +94,7 @@ class Consumer:
         outcomes, failures = [], []
         for p in parsed:
             try:
-                outcomes += self.processor.run([p], self.source.seen)
+                outcomes += self.processor.run([p], self.source)
             except Exception as exc:
                 failures.append((p, exc))
         if failures and not outcomes:

@@ -6,18 +6,28 @@
   consumer has held unacknowledged that long (it died) become this consumer's.
 * ``commit``: one Lua script (``COMMIT``), atomic on the server: per message ``XACK``; only a
   message it acknowledged (1: still pending in the group, whichever consumer held it) is counted and has its effects: a
-  dead letter ``XADD``ed, or a processed record's row id claimed in the stream's seen hash
-  (``HSETNX``; taken already: a duplicate) and then its payload cached (``SET .. EX ttl``) and
-  published (``XADD`` to the output stream). So a crash before the commit leaves every message
-  pending with no effect in Redis, and a message two consumers processed is counted once.
+  dead letter ``XADD``ed, or a processed record's row id claimed in the stream's dedup memory
+  (``SET <seen>:<row id> <entry id> NX EX <window>``; taken already: a duplicate) and then its
+  payload cached (``SET .. EX ttl``), published (``XADD <output> MAXLEN ~ <output_max_len>``) and
+  entered in the near-duplicate index (below). Then, with ``trim_input``, the input stream is
+  trimmed (``XTRIM <s> MINID <id>``) before the oldest entry any group of the stream still needs:
+  per group (``XINFO GROUPS``) its oldest pending entry (``XPENDING``), else the entry after its
+  last delivered one. So a crash before the commit leaves every message pending with no effect in
+  Redis, a message two consumers processed is counted once, and no unacknowledged entry is trimmed.
+  ``XACKDEL`` (acknowledge and delete in one command) exists from Redis 8.2 only; this is 7.0.
+* ``recent``: the near-duplicate index, MinHash LSH across batches (the same signatures and bands
+  as the CSV path, headwater.clean.dedup.matching.text_signatures): per LSH band key a set of the
+  row ids of records that had it (``<lsh>:<band>:<key>``, at most ``BUCKET_CAP`` ids) and per
+  record its JSON (``<near>:<row id>``), all expiring ``dedup_window_seconds`` after the last write.
 
 Keys (``<s>`` is the stream's name): ``<s>`` the input stream; ``headwater:stream:<s>:counts``
-(hash: received, processed, duplicate, dead_lettered); ``headwater:stream:<s>:seen`` (hash: row
-id -> the entry id that first produced it, never expires: the stream's dedup memory, about 80
-bytes a record); ``headwater:record:<s>:<id>`` (the lookup cache); the dead-letter and output
-streams of the config. Entries of the input and output streams are never trimmed here
-(``XTRIM <s> MINID <id>`` once consumers are past it). Commands:
-https://redis.io/docs/latest/commands/xreadgroup/, /xautoclaim/, /xack/, /eval/ (redis-py 8.1).
+(hash: received, processed, duplicate, dead_lettered); ``headwater:stream:<s>:seen:<row id>`` (the
+entry id that first produced the record), ``headwater:stream:<s>:near:<row id>`` and
+``headwater:stream:<s>:lsh:<band>:<key>`` (the dedup memory, each expiring after the window:
+memory is about the records of one window); ``headwater:record:<s>:<id>`` (the lookup cache); the
+dead-letter stream (never trimmed: every reject keeps its reason) and the output stream of the
+config. Commands: https://redis.io/docs/latest/commands/xreadgroup/, /xautoclaim/, /xack/,
+/xtrim/, /xinfo-groups/, /xpending/, /xadd/, /set/, /eval/ (redis-py 8.1).
 """
 
 from __future__ import annotations
@@ -32,21 +42,33 @@ from headwater.stream.source import Counts, Message, Outcome
 
 RECORD_PREFIX = "headwater:record:"
 
+BUCKET_CAP = 100  # row ids kept per LSH bucket (as TEXT_BUCKET_CAP of the CSV path: a boilerplate text's bucket stops growing)
+
 COMMIT = """
 local group, ttl, prefix = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local seen, near, lsh, window = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
+local maxlen, trim, cap = ARGV[8], ARGV[9] == '1', tonumber(ARGV[10])
 local received, processed, duplicate, dead = 0, 0, 0, 0
-for i = 4, #ARGV, 6 do
-  local id, kind, row_id, key, body, extra = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5]
+for i = 11, #ARGV, 7 do
+  local id, kind, row_id, key, body, extra, bands = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
   if redis.call('XACK', KEYS[1], group, id) == 1 then
     received = received + 1
     if kind == 'dead_lettered' then
-      redis.call('XADD', KEYS[4], '*', 'entry_id', id, 'reason', body, 'fields', extra)
+      redis.call('XADD', KEYS[3], '*', 'entry_id', id, 'reason', body, 'fields', extra)
       dead = dead + 1
     elseif kind == 'duplicate' then
       duplicate = duplicate + 1
-    elseif redis.call('HSETNX', KEYS[3], row_id, id) == 1 then
+    elseif redis.call('SET', seen .. row_id, id, 'NX', 'EX', window) then
       redis.call('SET', prefix .. key, body, 'EX', ttl)
-      redis.call('XADD', KEYS[5], '*', 'entry_id', id, 'id', key, 'record', body)
+      redis.call('XADD', KEYS[4], 'MAXLEN', '~', maxlen, '*', 'entry_id', id, 'id', key, 'record', body)
+      redis.call('SET', near .. row_id, body, 'EX', window)
+      for band in string.gmatch(bands, '%S+') do
+        local bucket = lsh .. band
+        if redis.call('SCARD', bucket) < cap then
+          redis.call('SADD', bucket, row_id)
+        end
+        redis.call('EXPIRE', bucket, window)
+      end
       processed = processed + 1
     else
       duplicate = duplicate + 1
@@ -57,6 +79,33 @@ redis.call('HINCRBY', KEYS[2], 'received', received)
 redis.call('HINCRBY', KEYS[2], 'processed', processed)
 redis.call('HINCRBY', KEYS[2], 'duplicate', duplicate)
 redis.call('HINCRBY', KEYS[2], 'dead_lettered', dead)
+if trim and received > 0 then
+  local function parse(entry)
+    local ms, seq = string.match(entry, '^(%d+)-(%d+)$')
+    return ms, tonumber(seq)
+  end
+  local function older(a, b)
+    local am, as = parse(a)
+    local bm, bs = parse(b)
+    if #am ~= #bm then return #am < #bm end
+    if am ~= bm then return am < bm end
+    return as < bs
+  end
+  local minid = nil
+  for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+    local info = {}
+    for j = 1, #g, 2 do info[g[j]] = g[j + 1] end
+    local keep
+    if tonumber(info['pending']) > 0 then
+      keep = redis.call('XPENDING', KEYS[1], info['name'])[2]
+    else
+      local ms, seq = parse(info['last-delivered-id'])
+      keep = ms .. '-' .. string.format('%d', seq + 1)
+    end
+    if minid == nil or older(keep, minid) then minid = keep end
+  end
+  if minid ~= nil then redis.call('XTRIM', KEYS[1], 'MINID', minid) end
+end
 return {received, processed, duplicate, dead}
 """
 
@@ -85,7 +134,9 @@ class RedisStreamSource:
         self.consumer = consumer or default_consumer()
         self.stream = options.name
         self.counts_key = f"headwater:stream:{self.stream}:counts"
-        self.seen_key = f"headwater:stream:{self.stream}:seen"
+        self.seen_prefix = f"headwater:stream:{self.stream}:seen:"
+        self.near_prefix = f"headwater:stream:{self.stream}:near:"
+        self.lsh_prefix = f"headwater:stream:{self.stream}:lsh:"
         try:
             self.redis.xgroup_create(self.stream, options.group, id="0", mkstream=True)
         except redis.ResponseError as exc:
@@ -113,20 +164,35 @@ class RedisStreamSource:
     def seen(self, row_ids: list[str]) -> dict[str, str]:
         if not row_ids:
             return {}
-        return {r: e for r, e in zip(row_ids, self.redis.hmget(self.seen_key, row_ids)) if e is not None}
+        return {r: e for r, e in zip(row_ids, self.redis.mget([self.seen_prefix + r for r in row_ids])) if e is not None}
+
+    def recent(self, band_keys: list[str]) -> dict[str, dict[str, object]]:
+        """Records of the window sharing any of ``band_keys`` (``<band>:<key>``): row id -> the record
+        as published (``row_id``, ``entry_id`` and the data columns). Two round trips (SUNION, MGET)."""
+        if not band_keys:
+            return {}
+        row_ids = sorted(self.redis.sunion([self.lsh_prefix + b for b in band_keys]))
+        if not row_ids:
+            return {}
+        bodies = self.redis.mget([self.near_prefix + r for r in row_ids])
+        return {r: json.loads(b) for r, b in zip(row_ids, bodies) if b is not None}  # expired since: forgotten
 
     def commit(self, outcomes: list[Outcome]) -> Counts:
         """Run ``COMMIT`` for ``outcomes`` (module docstring); returns what this call counted (a message
         another consumer committed first counts nowhere here)."""
         if not outcomes:
             return Counts()
-        args: list[Any] = [self.options.group, self.options.ttl_seconds, f"{RECORD_PREFIX}{self.stream}:"]
+        o_ = self.options
+        args: list[Any] = [
+            o_.group, o_.ttl_seconds, f"{RECORD_PREFIX}{self.stream}:", self.seen_prefix, self.near_prefix, self.lsh_prefix,
+            o_.dedup_window_seconds, o_.output_max_len, "1" if o_.trim_input else "0", BUCKET_CAP,
+        ]
         for o in outcomes:
             if o.kind == "dead_lettered":
-                args += [o.message.id, o.kind, "", "", o.reason, json.dumps(o.message.fields, ensure_ascii=False)]
+                args += [o.message.id, o.kind, "", "", o.reason, json.dumps(o.message.fields, ensure_ascii=False), ""]
             else:
-                args += [o.message.id, o.kind, o.row_id, o.key, json.dumps(o.record, ensure_ascii=False, default=str), ""]
-        keys = [self.stream, self.counts_key, self.seen_key, self.options.dead_letters, self.options.outputs]
+                args += [o.message.id, o.kind, o.row_id, o.key, json.dumps(o.record, ensure_ascii=False, default=str), "", " ".join(o.bands)]
+        keys = [self.stream, self.counts_key, o_.dead_letters, o_.outputs]
         received, processed, duplicate, dead = self._commit(keys=keys, args=args)
         return Counts(received, processed, duplicate, dead)
 

@@ -7,6 +7,8 @@ implement it (headwater.stream.redis_source); a Kafka source would too:
   ``Message.id`` is ``<topic>:<partition>:<offset>``.
 * ``claim``: nothing to do: Kafka reassigns a dead consumer's partitions to the group's other
   members, which resume from the last committed offset (return an empty list).
+* ``seen``/``recent``: the dedup memory lives beside the source (Redis keys with a TTL here; a
+  Kafka deployment would keep it in Redis too, or a compacted topic).
 * ``commit``: produce the dead letters, output records and cache writes (a transactional
   producer, ``send_offsets_to_transaction``, makes them and the offset commit one unit), then
   commit the batch's offsets.
@@ -37,7 +39,8 @@ class Outcome:
     """What became of one message; ``commit`` acts on it.
 
     ``processed``: ``record`` (the cleaned record, JSON-ready) is cached and published, keyed by ``key``;
-    ``duplicate``: ``row_id`` matched an earlier record (``duplicate_of``);
+    ``duplicate``: ``row_id`` matched an earlier record (``duplicate_of``: its row id), the same
+    values or near-duplicate text;
     ``dead_lettered``: ``reason`` and the message's fields go to the dead-letter stream.
     A processed outcome whose ``row_id`` an earlier message already committed counts as a duplicate
     (the source decides, atomically with the acknowledgement).
@@ -50,6 +53,7 @@ class Outcome:
     record: dict[str, object] = field(default_factory=dict)
     reason: str = ""
     duplicate_of: str = ""
+    bands: list[str] = field(default_factory=list)  # a processed record's MinHash LSH band keys "<band>:<key>" (near-duplicate index)
 
 
 @dataclass
@@ -87,6 +91,11 @@ class StreamSource(Protocol):
 
     def seen(self, row_ids: list[str]) -> dict[str, str]:
         """Of ``row_ids``, those an earlier committed message produced: row id -> that message's id."""
+        ...
+
+    def recent(self, band_keys: list[str]) -> dict[str, dict[str, object]]:
+        """Records committed within the dedup window that share a MinHash LSH band key (``<band>:<key>``)
+        with ``band_keys``: row id -> the record (its ``Outcome.record``)."""
         ...
 
     def commit(self, outcomes: list[Outcome]) -> Counts:

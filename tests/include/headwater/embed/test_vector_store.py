@@ -256,3 +256,30 @@ def test_compaction_folds_the_days_commits_and_keeps_every_row(tmp_path: Path) -
     assert (pruned["rows"], pruned["versions_after"], pruned["fragments_after"]) == (24, 1, 1)
     assert contents(store) == before
     assert store.search(vectors(1)[0], k=1)[0].id == "2026-11-25/f0.csv#c000"
+
+
+@pytest.mark.filterwarnings("ignore:optimize\\(cleanup_older_than=0\\):UserWarning")
+def test_compact_folds_many_upserts_into_one_fragment_and_indexes_the_ids(tmp_path: Path) -> None:
+    import datetime as dt
+
+    store = VectorStore(tmp_path / "v", dim=8)
+    for start in range(0, 12, 3):
+        store.upsert(chunks(3, start), vectors(3, start), "m")
+    before = contents(store)
+    assert store._table().stats()["fragment_stats"]["num_fragments"] == 4
+    store.compact(dt.timedelta(0))
+    table = store._table()
+    assert table.stats()["fragment_stats"]["num_fragments"] == 1 and len(table.list_versions()) == 1
+    assert [(i.columns, i.index_type) for i in table.list_indices()] == [(["id"], "BTree")]
+    assert contents(store) == before
+    store.upsert(chunks(2, 11), vectors(2, 11), "m")  # writing goes on: c011 matched, c012 added
+    assert [r["id"] for r in contents(store)][-2:] == ["c011", "c012"] and store.count() == 13
+    store.compact(dt.timedelta(0))  # a second time: the index exists already
+    assert store.count() == 13 and [i.columns for i in store._table().list_indices()] == [["id"]]
+
+
+def test_compact_of_a_store_without_table_does_nothing(tmp_path: Path) -> None:
+    import datetime as dt
+
+    VectorStore(tmp_path / "v", dim=8).compact(dt.timedelta(0))
+    assert not (tmp_path / "v").exists() or not any((tmp_path / "v").glob("*.lance"))
