@@ -16,6 +16,9 @@ alerts like any task (the on-failure callback: `HEADWATER_ALERT` log line, alert
 * **prune_metrics** deletes the Pushgateway's `job="headwater_ingest"` date groups older than
   `HEADWATER_PUSHGATEWAY_RETENTION_DAYS` (35) days, so the gateway does not grow by one group a day
   forever (`headwater.metrics.prune_dates`); other groups are left alone.
+* **compact_vectors** folds the vector table's fragments (one per embedded file or stream
+  micro-batch) and deletes versions older than an hour (`VectorStore.compact`, LanceDB
+  `Table.optimize`), under the same write lock as the embed tasks.
 
 All work lives in `include/headwater/monitor.py`; this file is wiring only.
 """
@@ -93,6 +96,14 @@ def headwater_monitor():
         print(f"deleted {len(deleted)} Pushgateway date group(s) older than {settings.pushgateway_retention_days} days: {deleted}")
         return deleted
 
+    @task(trigger_rule="all_done")
+    def compact_vectors() -> dict:
+        from headwater.embed.store import VectorStore
+
+        stats = VectorStore.for_settings(_settings()).compact(timedelta(hours=1))
+        print(f"vector table: {stats}")
+        return stats
+
     @task
     def retrieval_smoke() -> None:
         from headwater.monitor import retrieval_smoke as smoke
@@ -102,7 +113,7 @@ def headwater_monitor():
     landing()
     freshness()
     quarantine_spike()
-    retrieval_smoke()
+    retrieval_smoke() >> compact_vectors()  # the smoke test reads first: a compaction never races it
     prune_metrics()
 
 

@@ -75,7 +75,7 @@ def test_monitor_dag_shape(dagbag) -> None:
     """Hourly, no catch-up (a missed hour is not worth re-checking), one run at a time, four independent checks
     and the Pushgateway pruning."""
     dag = dagbag.dags["headwater_monitor"]
-    assert {t.task_id for t in dag.tasks} == {"landing", "freshness", "quarantine_spike", "retrieval_smoke", "prune_metrics"}
+    assert {t.task_id for t in dag.tasks} == {"landing", "freshness", "quarantine_spike", "retrieval_smoke", "prune_metrics", "compact_vectors"}
     assert dag.timetable.expression == "0 * * * *"  # @hourly
     assert dag.catchup is False and dag.max_active_runs == 1
     assert all(not t.upstream_task_ids for t in dag.tasks)  # one failing check never skips the others
