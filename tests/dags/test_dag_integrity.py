@@ -72,13 +72,14 @@ def test_link_and_report_wait_for_every_task_of_every_file_group(dagbag) -> None
 
 
 def test_monitor_dag_shape(dagbag) -> None:
-    """Hourly, no catch-up (a missed hour is not worth re-checking), one run at a time, four independent checks
-    and the Pushgateway pruning."""
+    """Hourly, no catch-up (a missed hour is not worth re-checking), one run at a time, four independent checks,
+    the Pushgateway pruning, and the vector compaction after the retrieval smoke test whatever its outcome."""
     dag = dagbag.dags["headwater_monitor"]
     assert {t.task_id for t in dag.tasks} == {"landing", "freshness", "quarantine_spike", "retrieval_smoke", "prune_metrics", "compact_vectors"}
     assert dag.timetable.expression == "0 * * * *"  # @hourly
     assert dag.catchup is False and dag.max_active_runs == 1
-    assert all(not t.upstream_task_ids for t in dag.tasks)  # one failing check never skips the others
+    assert {t.task_id: t.upstream_task_ids for t in dag.tasks if t.upstream_task_ids} == {"compact_vectors": {"retrieval_smoke"}}
+    assert dag.task_dict["compact_vectors"].trigger_rule == "all_done"  # a failing check never skips the compaction
 
 
 def test_finetune_task_counts_its_run_for_the_gpu_scaler(dagbag) -> None:
