@@ -409,9 +409,10 @@ class CsvFile:
         self._last_error = ""
         rows = self._read_header(table.header_rows)
         self.header_rows = rows
+        self.warnings.extend(table.notes)
         if table.header_unconfirmed and rows:
             self.warnings.append(
-                f"line {self.structure.lines['header'][0]} taken as the header without evidence: every column holds text and "
+                table.doubt or f"line {self.structure.lines['header'][0]} taken as the header without evidence: every column holds text and "
                 f"its names are written like the values below them ({_cells(rows[0])}) — if it is a record, set "
                 "read.header: none for this source (read.header: 1 confirms it and silences this warning)"
             )
@@ -711,9 +712,10 @@ class CsvFile:
         It does when it is names only (table.names_only) over at least half of this table's typed
         columns, or, of another width, text only. A table of text columns only gives no evidence:
         its second table is found only when its width differs (its rows are then quarantined for it).
+        A row holding one value twice (``B,soon,soon``) is a record: a header's names are distinct.
         """
-        filled = [c for c in row if c.strip()]
-        if len(filled) < 2 or not self.header_rows:
+        filled = [c.strip() for c in row if c.strip()]
+        if len(filled) < 2 or len(set(filled)) < len(filled) or not self.header_rows:
             return False
         if len(row) == self.shape.width:
             typed = sum(1 for c in self.table.columns if c.kind in TYPED)

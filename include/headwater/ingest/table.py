@@ -53,8 +53,9 @@ KIND_SHARE = 0.8  # a column has a kind when this share of its non-empty values 
 # Kinds of a value, as far as telling a header from data goes.
 EMPTY, NUMBER, DATE, CODE, TEXT = "empty", "number", "date", "code", "text"
 TYPED = (NUMBER, DATE, CODE)
-# Spellings of a missing value: neither header- nor data-like.
-_NULLISH = frozenset({"na", "n/a", "null", "none", "nan", "-", "--", ".", "?", "#n/a"})
+# Spellings of a missing value: neither header- nor data-like. The placeholders of a value still to come
+# (``TBD``: to be determined, ``TBA``, ``TBC``) are among them: a record ``B,TBD,TBD`` is not a row of names.
+_NULLISH = frozenset({"na", "n/a", "null", "none", "nan", "-", "--", ".", "?", "#n/a", "tbd", "tba", "tbc", "t.b.d.", "t.b.a.", "t.b.c."})
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][+-]?\d+)?%?")
 _CURRENCY = "$€£¥₹"
 _DATE = re.compile(
@@ -65,6 +66,9 @@ _DATE = re.compile(
     r"|\d{1,2}[- ][A-Za-z]{3,9}[- ]\d{2,4}"
 )
 _SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")  # a column name written as an identifier: a letter or _, then letters, digits, _
+# A number with comma thousands separators (``1,234``, ``-12,500.75``, ``$1,234,567``): its commas are not delimiters.
+_GROUPED = re.compile(r"[+-]?[$€£¥₹]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?")
 # A bare \r kept inside a field travels through csv.reader as this character (NULs never reach it: streams.text_chunks).
 CR_IN_FIELD = "\x00"
 
@@ -170,6 +174,8 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)  # the sample's first data records of ``width`` fields (up to PROFILE_ROWS)
     # a detected one-row header with no evidence: no cell reads as a name over typed values, none is written as a name
     header_unconfirmed: bool = False
+    doubt: str | None = None  # why the header is unconfirmed when another row could be it (a title above it); None: no rival
+    notes: list[str] = field(default_factory=list)  # decisions a reader of the manifest should check (read warnings)
 
     def dialect(self) -> dict[str, object]:
         """Keyword arguments for csv.reader."""
@@ -366,12 +372,38 @@ def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str) -
         delimiter = sniff_delimiter("".join(body))
     quote, space = _quote_and_space(body, delimiter)
     table = Table(delimiter, options.quotechar or quote, space, sep_line)
-    if not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line)):
-        unused = next((c for c in ONE_COLUMN_DELIMITERS if c not in sample), ONE_COLUMN_DELIMITERS[0])
-        table = Table(unused, options.quotechar or quote, False, sep_line, single_column=True)
+    if not options.delimiter and delimiter == "," and _thousands_only(body):
+        table = _one_column(sample, options, quote, sep_line)
+        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
+        table.notes.append(
+            "commas only inside digit groups (1,234) and lines without one: read as one column of numbers with "
+            "thousands separators, not split at the commas — set read.delimiter: ',' for this source if they are fields"
+        )
+    elif not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line)):
+        table = _one_column(sample, options, quote, sep_line)
         _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
     table.skip += int(sep_line)
     return table
+
+
+def _one_column(sample: str, options: ReadOptions, quote: str, sep_line: bool) -> Table:
+    """A single-column Table: its delimiter the first of ONE_COLUMN_DELIMITERS that ``sample`` does not hold."""
+    unused = next((c for c in ONE_COLUMN_DELIMITERS if c not in sample), ONE_COLUMN_DELIMITERS[0])
+    return Table(unused, options.quotechar or quote, False, sep_line, single_column=True)
+
+
+def _thousands_only(lines: list[str]) -> bool:
+    """Whether the commas of ``lines`` are thousands separators of one column of numbers, not delimiters.
+
+    True when every non-blank line that holds a comma is one number in comma digit groups
+    (_GROUPED: ``1,234``, ``12,500.75``), at least one is, and some non-blank line holds no comma
+    (a one-word header like ``amount``, or a number under 1,000): split at the commas such a file
+    reads as a header taken for preamble and values cut in two (``1`` and ``234``). A file of
+    grouped numbers only (``1,234`` on every line) gives no such evidence and stays split.
+    """
+    filled = [ln.strip() for ln in lines if ln.strip()]
+    grouped = [ln for ln in filled if "," in ln]
+    return bool(grouped) and len(grouped) < len(filled) and all(_GROUPED.fullmatch(ln) for ln in grouped)
 
 
 def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: ReadOptions, offset: int) -> bool:
@@ -396,6 +428,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     filled = [(i, _trim(r, table.width)) for i, r in filled]
     rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
     free = options.delimiter is None and not table.single_column
+    rival = None
     if forced:
         skip = options.header - 1 if isinstance(options.header, int) else options.skip_lines or 0
         skip = max(0, skip - offset)
@@ -408,7 +441,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     else:
         if table.width == 1 and free:
             return False
-        pos = _start(filled, table.width, blocks)
+        pos, rival = _start(filled, table.width, blocks)
         if pos > 0 and len(filled[0][1]) == 1 and table.width > 1 and free:
             confirmed = sum(header_votes(filled[pos][1], _profile_below(filled, pos, table.width, blocks))) > 0
             widths_vary = sum(1 for _, r in filled[pos:] if len(r) != table.width) > 0
@@ -422,6 +455,13 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows, table.how = 0, "read.header: none"
     else:
         table.header_rows = _header_rows(filled, pos, table.width, blocks)
+    if not forced and table.header_rows == 0:
+        # No header: the rows above the first one that could start the table are its records when they fit its
+        # columns (``1001,,`` above ``1002,2024-01-06,5.00``), not preamble.
+        columns = _profile(_first_block(rows, filled[pos][0], table.width), table.width)
+        while pos > 0 and _fits(filled[pos - 1][1], columns, table.width):
+            pos -= 1
+        table.skip = filled[pos][0]
     table.rows = _first_block(rows, filled[pos + table.header_rows][0] if pos + table.header_rows < len(filled) else None, table.width)
     table.columns = _profile(table.rows, table.width)
     if table.how == "detected" and table.header_rows == 1 and table.rows:
@@ -429,7 +469,29 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
             _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
         )
+    if rival is not None and table.header_rows:
+        line, head = filled[pos][0] + 1 + offset, filled[rival][0] + 1 + offset
+        table.header_unconfirmed = True
+        table.doubt = (
+            f"line {line} ({_shown(filled[pos][1])}) taken as the header and line {head} ({_shown(filled[rival][1])}) above it "
+            f"as a title: both could be the header — if line {head} is, set read.header: {head} for this source "
+            f"(read.header: {line} confirms this reading and silences this warning)"
+        )
+    if not forced:
+        for i, r in filled:
+            if i >= table.skip:
+                break
+            if (rival is None or i != filled[rival][0]) and _fits(r, table.columns, table.width):
+                table.notes.append(
+                    f"line {i + 1 + offset} ({_shown(r)}) has the table's {table.width} fields and reads like its records, "
+                    "but stands above the header: taken as preamble — if it is a record, set read.skip_lines for this source"
+                )
     return True
+
+
+def _shown(row: list[str]) -> str:
+    """A row as a warning shows it: its first 8 fields, quoted."""
+    return "[" + ", ".join(repr(c) for c in row[:8]) + (", ...]" if len(row) > 8 else "]")
 
 
 def _name_styled(cell: str, values: list[str]) -> bool:
@@ -468,24 +530,67 @@ def _first_block(rows: list[tuple[int, list[str] | None]], start: int | None, wi
     return out
 
 
-def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, int]) -> int:
-    """Index of the table's first row: the first row that could start it (_header_like), or a later such row
-    that reads as names (votes sum > 0) when the first ones give no evidence (a ``Source,Ministry`` line above
-    the header); the search stops at the first row that reads as data (negative votes, or no text at all).
-    A row whose later fields all start with a space, over rows whose fields do not, is a title with a
-    comma in its text (``Quarterly report, 2024``), never the header."""
+def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, int]) -> tuple[int, int | None]:
+    """(index of the table's first row, index of a rival first row or None).
+
+    The first row is the first row that could start the table (_header_like), or a later such row
+    that reads as names (votes sum > 0) when the first ones give no evidence (a ``Source,Ministry``
+    line above the header); the search stops at the first row that reads as data (negative votes,
+    or no text at all). A row whose later fields all start with a space, over rows whose fields do
+    not, is a title with a comma in its text (``Quarterly report, 2024``), never the header.
+
+    With no evidence from the votes, a row written as column names (_names_row: ``company,contact,country``
+    over ``Alfreds,Maria Anders,Germany``) right below a first candidate that is not (``Customer list,exported,2024``)
+    is the header and that candidate a title: the rival index is then the title's, and the header
+    is flagged unconfirmed (find_table).
+    """
     candidates = [k for k, (_, r) in enumerate(filled) if _header_like(r, width)]
     if not candidates:
-        return 0
+        return 0, None
+    untitled = []
     for k in candidates[: MAX_HEADER_ROWS + 2]:
         if k + 1 < len(filled) and _prose_commas([filled[k][1]]) and not _prose_commas([r for _, r in filled[k + 1 : k + 4]]):
             continue  # a title split at its prose comma (``Quarterly report, 2024``): preamble
+        untitled.append(k)
         votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
         if votes > 0:
-            return k
+            return k, None
         if votes < 0 or not any(value_kind(c) == TEXT for c in filled[k][1]):
             break  # a row of data: the table has started
-    return candidates[0]
+    if not untitled:
+        return candidates[0], None
+    first = untitled[0]
+    nxt = first + 1
+    if nxt < len(filled) and _header_like(filled[nxt][1], width) and _names_row(filled, nxt, width) and not _names_row(filled, first, width):
+        return nxt, first
+    return first, None
+
+
+def _names_row(filled: list[tuple[int, list[str]]], k: int, width: int) -> bool:
+    """Whether row ``k`` is written exactly like a header over the rows below it: ``width`` filled cells, each
+    one identifier-like word (letters, digits, ``_``, starting with a letter or ``_``) written as a name
+    (_name_styled: ``company`` over ``Alfreds``), none of them met again in its column below."""
+    row = filled[k][1]
+    below = [r for _, r in filled[k + 1 : k + 1 + PROFILE_ROWS] if len(r) == width]
+    if len(row) != width or not below:
+        return False
+    for c, cell in enumerate(row):
+        values = [r[c] for r in below]
+        name = cell.strip()
+        if not _IDENTIFIER.fullmatch(name) or not _name_styled(name, values) or any(v.strip() == name for v in values):
+            return False
+    return True
+
+
+def _fits(row: list[str], columns: list[Column], width: int) -> bool:
+    """Whether ``row`` could be a record of a table of ``width`` fields over ``columns``: that many fields, some filled,
+    none reading as a name over its column (vote() +1: text over numbers), not a title split at prose commas."""
+    return (
+        len(row) == width > 1
+        and any(c.strip() for c in row)
+        and not any(v > 0 for v in header_votes(row, columns))
+        and not _prose_commas([row])
+    )
 
 
 def _width(filled: list[tuple[int, list[str]]]) -> int:
