@@ -149,14 +149,31 @@ def decimal_vote(value: str) -> str | None:
     return "." if comma is None else ","
 
 
-_SIMPLE_NUMBER = {".": r"[+-]?\d+(?:\.\d+)?", ",": r"[+-]?\d+(?:,\d+)?"}
+# ASCII digits only: a number written in another script's digits (``١٢٣``) goes through parse_decimal,
+# whose Decimal reads every Unicode decimal digit (Nd) and writes ASCII back (``123``), the text Arrow's casts read
+_SIMPLE_NUMBER = {".": r"[+-]?[0-9]+(?:\.[0-9]+)?", ",": r"[+-]?[0-9]+(?:,[0-9]+)?"}
+
+
+def other_script_digits(values: pd.Series) -> np.ndarray:
+    """Bool mask: the value holds a decimal digit (Unicode category Nd, ``str.isdecimal``) that is not ASCII 0-9.
+
+    ``values``: strings (missing: False). Only values with a non-ASCII character are looked at one by one.
+    """
+    s = values.astype("string")
+    out = s.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).to_numpy(dtype=bool)
+    at = np.flatnonzero(out)
+    out[at] = [any(ch.isdecimal() and not ch.isascii() for ch in v) for v in s.iloc[at].tolist()]
+    return out
 
 
 def number_texts(values: pd.Series, decimal: str) -> pd.Series:
-    """Each value as plain decimal text (``-1234.50``: optional '-', digits, optional '.' and digits), <NA> if not a number.
+    """Each value as plain decimal text (``-1234.50``: optional '-', ASCII digits, optional '.' and digits), <NA> if not a number.
 
-    ``values``: strings (pandas string dtype); plain numbers are rewritten vectorized, the rest
+    ``values``: strings (pandas string dtype); plain ASCII numbers are rewritten vectorized, the rest
     through ``parse_decimal``. The text is exact: it is what the integer and float parsers read.
+    Digits of other scripts (Arabic-Indic ``١٢٣``, Devanagari ``१२३``, full-width ``１２３``: Unicode
+    category Nd) are written as ASCII digits (``123``), so Arrow's casts read every text this returns;
+    superscripts (``²``, category No) are no digits and no number.
     """
     s = values.astype("string").str.strip()
     out = pd.Series(pd.NA, index=s.index, dtype="string")
@@ -178,10 +195,10 @@ def integers_of(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     cast), never through float64; a 19-digit magnitude is compared with Int64's limits as text first.
     """
     values = np.zeros(len(texts), dtype="int64")
-    short = texts.str.fullmatch(r"-?\d{1,18}").fillna(False).to_numpy(dtype=bool)  # cannot overflow: cast as they are
+    short = texts.str.fullmatch(r"-?[0-9]{1,18}").fillna(False).to_numpy(dtype=bool)  # cannot overflow: cast as they are
     if short.any():
         values[short] = pc.cast(pa.array(texts[short].to_numpy(dtype=object), pa.string()), pa.int64()).to_numpy(zero_copy_only=False)
-    whole = ~short & texts.str.fullmatch(r"-?\d+(?:\.0*)?").fillna(False).to_numpy(dtype=bool)
+    whole = ~short & texts.str.fullmatch(r"-?[0-9]+(?:\.0*)?").fillna(False).to_numpy(dtype=bool)
     if not whole.any():
         return values, short
     candidates = texts[whole].str.replace(r"\.0*$", "", regex=True)
@@ -410,6 +427,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         else:
             floats, ok, inexact = floats_of(texts)
             typed = pd.arrays.FloatingArray(floats, ~ok)
+        # a number written in another script's digits (``١٢٣`` -> 123): the cell is not the text written, which is kept
+        inexact = inexact | (other_script_digits(distinct) & ok)
         if formats.get("decimal_provisional"):
             # read with a mark no value of the file has decided yet: the original text is kept too
             marked = distinct.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
@@ -468,9 +487,12 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
       with dotted values, or a fraction with a trailing zero (``1.10``) next to a shorter one of
       the same whole part (``1.2``): numbers are written with a fixed count of decimals or
       without trailing zeros;
-    * differing units: ``12%`` next to ``15`` (a 100x difference), ``€5`` next to ``$5`` or ``5``.
+    * differing units: ``12%`` next to ``15`` (a 100x difference), ``€5`` next to ``$5`` or ``5``;
+    * digits of another script (``١٢٣``, ``１２３``): the number would not be the text written.
     """
     s = written.astype("string").str.strip()
+    if other_script_digits(s).any():
+        return "digits of another script"
     if s.str.contains(r"\d[eE][+-]?\d", regex=True).any():
         return "exponent notation"
     if s.str.contains(r"^[^\d]*\+", regex=True).any():
