@@ -49,7 +49,8 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         value_formats=coercer.file_formats if coercer else None,
         **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}}),
         **outputs.summary(),
-        clean_warnings=(coercer.warnings() if coercer else []) + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []),
+        clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
+        + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []),
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
         clean_steps=run.steps,
