@@ -24,6 +24,9 @@ from headwater.config.settings import Settings
 from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import parquet_rows, read_json, write_json
 
+# the order a file's stage errors are named in: the stages, with the date's link step (headwater.clean.link) between clean and chunk
+ERROR_ORDER = (*STAGES[:2], "link", *STAGES[2:])
+
 
 def report(
     date: str, names: list[str], settings: Settings, run_id: str = "", skipped: list[dict[str, str]] | None = None
@@ -54,7 +57,7 @@ def report(
             manifest["status"] = "failed"
             errors = manifest.get("stage_errors") or {}
             missing = f"stages not completed: {', '.join(s for s in STAGES if s not in done)}"
-            causes = [f"{stage} failed: {errors[stage]}" for stage in STAGES if stage in errors]
+            causes = [f"{stage} failed: {errors[stage]}" for stage in ERROR_ORDER if stage in errors]
             manifest["error"] = manifest.get("error") or "; ".join([*causes, missing])
         problem = accounting_error(manifest, ref, lay.curated(ref.key))
         # accounted: every record is known to be curated, a duplicate, quarantined or structural;

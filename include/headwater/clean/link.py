@@ -37,6 +37,7 @@ import pandas as pd
 from headwater.clean.dedup.columns import Vetoes, decide_roles
 from headwater.clean.dedup.exact import exact_keys
 from headwater.clean.dedup.matching import Matches, link, near_text, text_signatures
+from headwater.clean.dedup.minhash import as_string
 from headwater.clean.dedup.pairs import block_pairs, cluster_roots, leaders, unique_pairs
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_COLUMNS, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY,
@@ -44,10 +45,11 @@ from headwater.clean.steps.base import (
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig, load_sources
 from headwater.layout import Layout
-from headwater.manifest import EMPTY, OK, FileRef, check_owner, layout
+from headwater.manifest import EMPTY, OK, STAGE_ERROR_CHARS, FileRef, check_owner, layout
 from headwater.storage import atomic_path, read_json, read_parquet, write_json
 
 CROSS = "cross_file_"
+LINK = "link"  # the key of this step's error in a manifest's ``stage_errors``
 EXACT_BLOCK_CAP = 10_000  # rows sharing one content key compared with its first 10,000 only
 
 
@@ -112,7 +114,12 @@ def _history(settings: Settings, date: str, group: tuple[str, str], days: int) -
 def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: SourceConfig) -> tuple[pd.DataFrame, list[Matches | None]]:
     """Run the three jobs over ``tables`` (precedence order) allowing only pairs of two different
     tables whose later row belongs to a ``current`` table. Returns the combined table and, per job
-    (exact, near_text, linkage; None when off), the matches over its rows."""
+    (exact, near_text, linkage; None when off), the matches over its rows.
+
+    A column typed differently in two tables (``qty`` int64 in one file, text in the next) is
+    compared as text in every table (``comparable``), so a type change never stops the step.
+    """
+    tables = comparable(tables)
     combined = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     n = len(combined)
     owner = np.repeat(np.arange(len(tables)), [len(t) for t in tables])
@@ -165,6 +172,34 @@ def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: 
     else:
         results.append(None)
     return combined, results
+
+
+def comparable(tables: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """``tables`` with every column whose dtype differs between two of them (``1`` as int64 in one,
+    ``x`` as text in another) turned into text (pandas ``string``, missing stays missing) in all of them.
+
+    The text of a typed value is Arrow's cast to string (``1`` -> ``"1"``, ``2.5`` -> ``"2.5"``), the
+    text the exact-key job hashes anyway (headwater.clean.dedup.minhash.as_string); a value whose
+    written text differs from that (``1.50``) simply matches no value of the other table: comparing
+    on text never merges more than comparing typed values would. Tables whose columns agree are
+    returned as they are. Only what the jobs compare changes: the rows written back come from the
+    tables as curated (``_decisions``).
+    """
+    dtypes: dict[str, set[str]] = {}
+    for t in tables:
+        for c in t.columns:
+            dtypes.setdefault(c, set()).add(str(t[c].dtype))
+    mixed = [c for c, kinds in dtypes.items() if len(kinds) > 1]
+    if not mixed:
+        return tables
+    out = []
+    for t in tables:
+        t = t.copy()
+        for c in mixed:
+            if c in t.columns:
+                t[c] = pd.Series(as_string(t[c]).to_pandas(), index=t.index, dtype="string")
+        out.append(t)
+    return out
 
 
 def cleaned_files(settings: Settings, date: str, statuses: tuple[str, ...] = (OK,)) -> list[str]:
@@ -270,20 +305,53 @@ def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = 
             groups.setdefault(group_key(manifest), []).append((name, manifest))
     moved: dict[str, int] = {}
     for group, members in sorted(groups.items()):
-        config = sources.for_file(FileRef(date, members[0][0]).table_name)  # the source the clean stage used
-        opts = config.dedup
-        own = {name: _own_rows(lay, FileRef(date, name).key) for name, _ in members}
-        history = _history(settings, date, group, opts.history_days) if opts.scope == "history" else []
-        tables = history + [own[name][0] for name, _ in members]
-        current = [False] * len(history) + [True] * len(members)
-        decided: dict[str, pd.DataFrame] = {name: pd.DataFrame() for name, _ in members}
-        if opts.scope != "file" and len(members) + len(history) > 1:
-            combined, results = cross_file_matches(tables, current, config)
-            decided = _decisions(combined, results, [name for name, _ in members], len(history), [len(t) for t in tables])
-        roots = _cluster_roots([own[name][1] for name, _ in members] + list(decided.values()))
-        for name, manifest in members:
-            allowed = (lambda name=name: may_write(date, name)) if may_write else (lambda: True)
-            moved[name] = _write(lay, FileRef(date, name, run_id), manifest, own[name], decided[name], roots, allowed)
+        try:
+            moved.update(_link_group(lay, settings, sources, date, group, members, run_id, may_write))
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:STAGE_ERROR_CHARS]
+            for name, _ in members:
+                _note_error(lay, FileRef(date, name), error)
+            raise
+    return moved
+
+
+def _note_error(lay: Layout, ref: FileRef, error: str) -> None:
+    """Record the link step's error in the file's manifest (``stage_errors["link"]``), so the run report names it."""
+    path = lay.manifest(ref.key)
+    manifest = read_json(path)
+    if manifest is not None and manifest.get("source") == ref.source:
+        manifest.setdefault("stage_errors", {})[LINK] = error
+        write_json(path, manifest)
+
+
+def _link_group(lay: Layout, settings: Settings, sources: Any, date: str, group: tuple[str, str],
+                members: list[tuple[str, dict[str, Any]]], run_id: str,
+                may_write: Callable[[str, str], bool] | None = None) -> dict[str, int]:
+    """``link_date`` for one group of cleaned files (``group_key``): {file name: its cross-file duplicates}.
+
+    A link error an earlier attempt left in a member's manifest is removed once its group links.
+    """
+    moved: dict[str, int] = {}
+    config = sources.for_file(FileRef(date, members[0][0]).table_name)  # the source the clean stage used
+    opts = config.dedup
+    own = {name: _own_rows(lay, FileRef(date, name).key) for name, _ in members}
+    history = _history(settings, date, group, opts.history_days) if opts.scope == "history" else []
+    tables = history + [own[name][0] for name, _ in members]
+    current = [False] * len(history) + [True] * len(members)
+    decided: dict[str, pd.DataFrame] = {name: pd.DataFrame() for name, _ in members}
+    if opts.scope != "file" and len(members) + len(history) > 1:
+        combined, results = cross_file_matches(tables, current, config)
+        decided = _decisions(combined, results, [name for name, _ in members], len(history), tables)
+    roots = _cluster_roots([own[name][1] for name, _ in members] + list(decided.values()))
+    for name, manifest in members:
+        errors = manifest.get("stage_errors") or {}
+        stale = errors.pop(LINK, None) is not None
+        if stale and not errors:
+            manifest.pop("stage_errors", None)
+        allowed = (lambda name=name: may_write(date, name)) if may_write else (lambda: True)
+        moved[name] = _write(lay, FileRef(date, name, run_id), manifest, own[name], decided[name], roots, allowed)
+        if stale:
+            write_json(lay.manifest(FileRef(date, name).key), manifest)
     return moved
 
 
@@ -298,11 +366,15 @@ def _cluster_roots(frames: list[pd.DataFrame]) -> dict[str, str]:
     return cluster_roots(links)
 
 
-def _decisions(combined: pd.DataFrame, results: list[Matches | None], names: list[str], skip: int, sizes: list[int]) -> dict[str, pd.DataFrame]:
+def _decisions(combined: pd.DataFrame, results: list[Matches | None], names: list[str], skip: int,
+               tables: list[pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Per current file: its rows that are cross-file duplicates (file order), with the bookkeeping columns.
 
+    ``tables``: the tables ``combined`` was made of (history first, then the current files), as curated:
+    a duplicate is taken from its own table, with its own column types, never from the compared text.
     A row is a duplicate of one job at most (each job only sees the rows the ones before it kept).
     """
+    sizes = [len(t) for t in tables]
     row_ids = combined[ROW_ID].astype(str).to_numpy(dtype=object)
     starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     rows, jobs, partners, similarity, weight, evidence, agreed = [], [], [], [], [], [], []
@@ -332,7 +404,7 @@ def _decisions(combined: pd.DataFrame, results: list[Matches | None], names: lis
     for k, name in enumerate(names):
         lo, hi = np.searchsorted(every, [starts[skip + k], starts[skip + k + 1]])
         if hi > lo:
-            picked = combined.iloc[every[lo:hi]].reset_index(drop=True)
+            picked = tables[skip + k].iloc[every[lo:hi] - starts[skip + k]].reset_index(drop=True)
             for c in DEDUP_COLUMNS:
                 picked[c] = columns[c][lo:hi]
             out[name] = picked

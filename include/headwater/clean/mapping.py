@@ -5,11 +5,19 @@ mapped column by column: exact name, then alias, then fuzzy match (rapidfuzz)
 above a confidence threshold. A column below the threshold stays *unmapped*: it
 keeps its standardized name, is kept in the output and is reported. Files of one
 source written in different header conventions so land on one schema.
+
+A fuzzy score measures characters, not meaning: ``customer_ip`` scores 90.9 against
+``customer_id``. So a fuzzy match is also compared token by token (``token_conflict``): when
+the names differ in a token that is neither an abbreviation nor a typo of its counterpart
+(``ip``/``id``, ``to``/``from``, ``min``/``max``, ``start``/``end``, ``billing``/``shipping``, ``1``/``2``),
+or one name has a token the other lacks (``phone_2``/``phone``), the column is not mapped there.
+Every fuzzy mapping, and every fuzzy match refused so, is a warning (``ColumnMapping.warnings``)
+naming the original header, the canonical column and the score.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -24,6 +32,51 @@ SCORERS = {
     "partial_ratio": fuzz.partial_ratio,
     "WRatio": fuzz.WRatio,
 }
+
+
+TYPO_RATIO = 80.0  # rapidfuzz.fuzz.ratio from which two tokens with the same first letter are one word misspelt (custmer, customer)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` abbreviates ``long``: same first letter, and its letters appear in ``long`` in order (addr, dt, qty, val)."""
+    if not short or short[0] != long[0] or len(short) >= len(long):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+def token_conflict(name: str, other: str) -> str | None:
+    """Why two standardized names (snake case) that score as a fuzzy match mean different columns, or None.
+
+    The tokens (split on ``_``) that only one name has are paired in order. A pair is the same word
+    when one abbreviates the other (``_abbreviates``) or both start alike and score at least
+    TYPO_RATIO with rapidfuzz.fuzz.ratio (a typo); tokens holding digits must be equal. Names equal
+    without their separators (``e_mail``, ``email``) never conflict. Returns e.g. ``"ip vs id"`` or
+    ``"2 vs nothing"``.
+    """
+    if name.replace("_", "") == other.replace("_", ""):
+        return None
+    mine, theirs = [t for t in name.split("_") if t], [t for t in other.split("_") if t]
+    only_mine, only_theirs = [t for t in mine if t not in theirs], [t for t in theirs if t not in mine]
+    if len(only_mine) != len(only_theirs):
+        return f"{'_'.join(only_mine) or 'nothing'} vs {'_'.join(only_theirs) or 'nothing'}"
+    for a, b in zip(only_mine, only_theirs):
+        if any(ch.isdigit() for ch in a + b):
+            return f"{a} vs {b}"
+        short, long = sorted((a, b), key=len)
+        if not (_abbreviates(short, long) or (a[0] == b[0] and fuzz.ratio(a, b) >= TYPO_RATIO)):
+            return f"{a} vs {b}"
+    return None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A fuzzy match above the threshold that ``token_conflict`` refused."""
+
+    original: str
+    canonical: str
+    score: float
+    conflict: str  # token_conflict's answer
 
 
 @dataclass(frozen=True)
@@ -49,6 +102,7 @@ class ColumnMapping:
     matches: list[ColumnMatch]
     missing: list[str]  # canonical columns absent from the file (added empty)
     order: list[str]  # output columns: canonical order, then unmapped in file order
+    refused: list[Refused] = field(default_factory=list)  # fuzzy matches a differing token refused
 
     @property
     def rename(self) -> dict[str, str]:
@@ -58,6 +112,21 @@ class ColumnMapping:
     @property
     def unmapped(self) -> list[str]:
         return [m.original for m in self.matches if m.method == "unmapped"]
+
+    def warnings(self) -> list[str]:
+        """One line per fuzzy mapping (original -> canonical, the score, the name it resembled) and per fuzzy match
+        refused for a differing token, in header order; exact, alias and unmapped columns need none."""
+        lines = [
+            f"column {m.original!r} mapped to {m.canonical!r} by a fuzzy match (score {m.score}, resembles {m.matched!r}) "
+            "— check it, or add the header as an alias"
+            for m in self.matches if m.method == "fuzzy"
+        ]
+        lines += [
+            f"column {r.original!r} not mapped to {r.canonical!r} although its fuzzy score is {r.score}: the names differ in "
+            f"{r.conflict} — kept under its own name"
+            for r in self.refused
+        ]
+        return lines
 
     def to_manifest(self) -> dict[str, Any]:
         return {
@@ -88,6 +157,7 @@ def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOp
     rank = {"exact": 2, "alias": 1, "fuzzy": 0}
     order = {c.name: i for i, c in enumerate(schema.columns)}
     candidates: list[tuple[float, int, int, int, str, str, str]] = []
+    refused: dict[tuple[int, str], Refused] = {}  # (header position, canonical) -> the first fuzzy match refused
     for pos, std in enumerate(standardized):
         best: dict[str, tuple[float, int, str, str]] = {}
         for key, canonical, method in keys:
@@ -96,6 +166,10 @@ def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOp
             else:
                 score, how = round(float(scorer(std, key)), 1), "fuzzy"
                 if score < options.fuzzy_threshold:
+                    continue
+                conflict = token_conflict(std, key)
+                if conflict:
+                    refused.setdefault((pos, canonical), Refused(header[pos], canonical, score, conflict))
                     continue
             cur = best.get(canonical)
             if cur is None or (score, rank[how]) > (cur[0], cur[1]):
@@ -113,4 +187,6 @@ def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOp
     matches = [taken_cols.get(i) or ColumnMatch(o, s, None, 0.0, "unmapped") for i, (o, s) in enumerate(zip(header, standardized))]
     missing = [c.name for c in schema.columns if c.name not in taken_canon]
     out_order = schema.names + [m.standardized for m in matches if m.canonical is None]
-    return ColumnMapping(schema.name, matches, missing, out_order)
+    # a refusal matters only where the column did not land on that canonical column some other way
+    said = [r for (pos, canonical), r in sorted(refused.items()) if matches[pos].canonical != canonical]
+    return ColumnMapping(schema.name, matches, missing, out_order, said)

@@ -16,6 +16,7 @@ from headwater.clean.pipeline import build_steps
 from headwater.clean.runner import Staging, run_file
 from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.steps.null_spellings import NullSpellings
+from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
@@ -41,6 +42,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     run = run_file(Staging(batches, manifest["header"], ref.source, config), steps, outputs, lay, spill=lay.staging(ref.key))
     coercer = next((st for st in steps if isinstance(st, CoerceTypes)), None)
     nulls = next((st for st in steps if isinstance(st, NullSpellings)), None)
+    totals = next((st for st in steps if isinstance(st, SummaryRows)), None)
     manifest.pop("cross_file", None)  # the date's link step (headwater.clean.link) decides again on this result
     manifest.update(
         run.mapping.to_manifest(),
@@ -49,7 +51,8 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         value_formats=coercer.file_formats if coercer else None,
         **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}}),
         **outputs.summary(),
-        clean_warnings=(coercer.warnings() if coercer else []) + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []),
+        clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
+        + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else []),
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
         clean_steps=run.steps,

@@ -159,8 +159,20 @@ _SIMPLE_NUMBER = {".": r"[+-]?[0-9]+(?:\.[0-9]+)?", ",": r"[+-]?[0-9]+(?:,[0-9]+
 _GROUPED_NUMBER = {".": r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?", ",": r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?"}
 
 
+def other_script_digits(values: pd.Series) -> np.ndarray:
+    """Bool mask: the value holds a decimal digit (Unicode category Nd, ``str.isdecimal``) that is not ASCII 0-9.
+
+    ``values``: strings (missing: False). Only values with a non-ASCII character are looked at one by one.
+    """
+    s = values.astype("string")
+    out = s.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).to_numpy(dtype=bool)
+    at = np.flatnonzero(out)
+    out[at] = [any(ch.isdecimal() and not ch.isascii() for ch in v) for v in s.iloc[at].tolist()]
+    return out
+
+
 def number_texts(values: pd.Series, decimal: str) -> pd.Series:
-    """Each value as plain decimal text (``-1234.50``: optional '-', digits, optional '.' and digits), <NA> if not a number.
+    """Each value as plain decimal text (``-1234.50``: optional '-', ASCII digits, optional '.' and digits), <NA> if not a number.
 
     ``values``: strings (pandas string dtype). Plain numbers (``-12.5``) and numbers grouped in
     thousands by the other mark (``1,234.50`` with decimal '.', ``1.234,50`` with ',') are
@@ -168,6 +180,9 @@ def number_texts(values: pd.Series, decimal: str) -> pd.Series:
     decimal mark made '.', a leading '+' dropped); the rest (currencies, percents, parentheses,
     spaces, apostrophes, exponents) goes through ``parse_decimal`` value by value. The text is
     exact: it is what the integer and float parsers read.
+    Digits of other scripts (Arabic-Indic ``١٢٣``, Devanagari ``१२३``, full-width ``１２３``: Unicode
+    category Nd) are written as ASCII digits (``123``), so Arrow's casts read every text this returns;
+    superscripts (``²``, category No) are no digits and no number.
     """
     s = values.astype("string").str.strip()
     out = pd.Series(pd.NA, index=s.index, dtype="string")
@@ -194,10 +209,10 @@ def integers_of(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     cast), never through float64; a 19-digit magnitude is compared with Int64's limits as text first.
     """
     values = np.zeros(len(texts), dtype="int64")
-    short = texts.str.fullmatch(r"-?\d{1,18}").fillna(False).to_numpy(dtype=bool)  # cannot overflow: cast as they are
+    short = texts.str.fullmatch(r"-?[0-9]{1,18}").fillna(False).to_numpy(dtype=bool)  # cannot overflow: cast as they are
     if short.any():
         values[short] = pc.cast(pa.array(texts[short].to_numpy(dtype=object), pa.string()), pa.int64()).to_numpy(zero_copy_only=False)
-    whole = ~short & texts.str.fullmatch(r"-?\d+(?:\.0*)?").fillna(False).to_numpy(dtype=bool)
+    whole = ~short & texts.str.fullmatch(r"-?[0-9]+(?:\.0*)?").fillna(False).to_numpy(dtype=bool)
     if not whole.any():
         return values, short
     candidates = texts[whole].str.replace(r"\.0*$", "", regex=True)
@@ -343,7 +358,7 @@ class Coerced:
     failed: pd.Series  # bool: non-missing input that did not parse
     inexact: pd.Series  # bool: parsed, but the cell is not the value written (nearest float64, microseconds, a provisional decimal mark)
     # why values were read by an assumption (their text is kept: they are in ``inexact`` too) -> how many rows:
-    # "parentheses" ``(415)`` read as -415; "two_digit_year" ``01/02/50``; "day_order" ``03/04/2025`` while no value
+    # "parentheses" ``(415)`` read as -415; "other_script_digits" ``١٢٣`` read as 123; "two_digit_year" ``01/02/50``; "day_order" ``03/04/2025`` while no value
     # of the file decided the day order
     interpreted: Counter[str] = field(default_factory=Counter)
 
@@ -460,6 +475,9 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         # ``(415)`` is -415 in accounting, an area code or a footnote elsewhere: the number is read, the text kept
         interpreted["parentheses"] = distinct.str.fullmatch(r"\s*\(.+\)\s*").fillna(False).to_numpy(dtype=bool) & ok
         inexact = inexact | interpreted["parentheses"]
+        # a number written in another script's digits (``١٢٣`` -> 123): the cell is not the text written, which is kept
+        interpreted["other_script_digits"] = other_script_digits(distinct) & ok
+        inexact = inexact | interpreted["other_script_digits"]
         if formats.get("decimal_provisional"):
             # read with a mark no value of the file has decided yet: the original text is kept too
             marked = distinct.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
@@ -524,9 +542,12 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
       without trailing zeros;
     * differing units: ``12%`` next to ``15`` (a 100x difference), ``€5`` next to ``$5`` or ``5``;
     * every value in parentheses (``(415)``, ``(650)``: area codes, footnote marks); accounting
-      negatives ``(45.00)`` stand next to bare positives.
+      negatives ``(45.00)`` stand next to bare positives;
+    * digits of another script (``١٢٣``, ``１２３``): the number would not be the text written.
     """
     s = written.astype("string").str.strip()
+    if other_script_digits(s).any():
+        return "digits of another script"
     if s.str.contains(r"\d[eE][+-]?\d", regex=True).any():
         return "exponent notation"
     if s.str.contains(r"^[^\d]*\+", regex=True).any():

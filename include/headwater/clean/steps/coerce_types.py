@@ -226,6 +226,8 @@ class CoerceTypes:
         """How the values counted under ``why`` (headwater.clean.values.Coerced.interpreted) were read, for a warning."""
         if why == "parentheses":
             return "written in parentheses, like (415), read as negative numbers (the accounting convention)"
+        if why == "other_script_digits":
+            return "written in another script's digits, like ١٢٣, read as the number they write (123)"
         if why == "two_digit_year":
             return "with a two-digit year, like 01/02/50, read in the years 1970-2069"
         order = "day first" if self._formats_of(col).get("dayfirst") else "month first"

@@ -15,7 +15,12 @@ evidence that leaves no doubt:
   written in; at least one non-zero number must be a sum, and at least two rows are summed.
 
 A row with a total label whose numbers do not add up (an average, a count, a label that is a
-name) stays data. Summing needs every row above, so the step keeps running sums across batches
+name) stays data. So does one that adds up but has data rows after it with no later summary row
+(a brand called ``Total`` in ``Shell,10 / BP,20 / Total,30 / Esso,5``): a total ends its table or
+its block, and a later summary row (subtotals, then a grand total) shows the blocks; without one,
+the row is kept as data and named in a warning (``warnings``) — when unsure, the data is kept.
+Rows after it are only seen within its batch: a total that is the last row of a batch is taken
+as ending the table. Summing needs every row above, so the step keeps running sums across batches
 (``state``): integer columns exactly (Python ints), decimal columns with ``math.fsum``
 (correctly rounded; the comparison rounds the sum to the total's written decimals, Python's
 shortest ``repr`` of the value).
@@ -23,6 +28,7 @@ shortest ``repr`` of the value).
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from dataclasses import dataclass, field
@@ -125,6 +131,7 @@ class SummaryRows:
 
     def __init__(self) -> None:
         self.state = {"block": _Sums(), "file": _Sums(), "summaries": 0}  # since the previous summary row; since the start
+        self.kept_as_data: list[str] = []  # rows that summed under a total label but had data rows after them (warnings)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         values = [c for c in df.columns if is_value_column(c)]
@@ -139,6 +146,31 @@ class SummaryRows:
         labelled = np.zeros(len(df), dtype=bool)
         for col in labels:
             labelled |= _labels(df[col])
+        data = ~df[values].isna().all(axis=1).to_numpy(dtype=bool)  # a blank row follows a total as well as nothing does
+        before = copy.deepcopy(self.state)
+        kept_as_data: dict[int, str] = {}
+        summary, reasons = self._scan(df, labels, labelled, ints, floats, set())
+        last = np.flatnonzero(summary)
+        # the last summary row with a data row after it (no later summary row shows blocks): a name, not a total;
+        # the summary rows before it stay summaries, each shown by a later one
+        if len(last) and (data[last[-1] + 1 :] & ~summary[last[-1] + 1 :]).any():
+            kept_as_data[int(last[-1])] = reasons[int(last[-1])]
+            self.state = before
+            summary, reasons = self._scan(df, labels, labelled, ints, floats, set(kept_as_data))
+        self.kept_as_data += [
+            f"{reason.split(' — ')[0].replace('summary row', 'row')}, but data rows follow it — kept as data: a name like "
+            f"{str(_label_of(df.iloc[i], labels) or '').strip()!r} may be a record"
+            for i, reason in sorted(kept_as_data.items())
+        ]
+        rejected = df[summary].copy()
+        rejected[REASON] = [reasons[i] for i in np.flatnonzero(summary)]
+        return StepOutput(df[~summary], quarantined=rejected)
+
+    def _scan(self, df: pd.DataFrame, labels: list[str], labelled: np.ndarray, ints: list[str], floats: list[str],
+              as_data: set[int]) -> tuple[np.ndarray, dict[int, str]]:
+        """One pass over the batch: (mask of summary rows, their reasons by position); the running sums (``state``)
+        take in every other row. Rows at the positions ``as_data`` are data whatever they sum."""
+        block, whole = self.state["block"], self.state["file"]
         summary = np.zeros(len(df), dtype=bool)
         reasons: dict[int, str] = {}
         start = 0
@@ -148,21 +180,23 @@ class SummaryRows:
             whole.add(above, ints, floats)
             start = i + 1
             row = df.iloc[i]
-            reason = self._summary(row, _label_of(row, labels) or "", ints, floats)
+            reason = None if int(i) in as_data else self._summary(row, _label_of(row, labels) or "", ints, floats)
             if reason is None:
                 block.add(df.iloc[i : i + 1], ints, floats)
                 whole.add(df.iloc[i : i + 1], ints, floats)
                 continue
             summary[i] = True
-            reasons[i] = reason
+            reasons[int(i)] = reason
             block.clear()
             self.state["summaries"] += 1
         rest = df.iloc[start:]
         block.add(rest, ints, floats)
         whole.add(rest, ints, floats)
-        rejected = df[summary].copy()
-        rejected[REASON] = [reasons[i] for i in np.flatnonzero(summary)]
-        return StepOutput(df[~summary], quarantined=rejected)
+        return summary, reasons
+
+    def warnings(self) -> list[str]:
+        """One line per row that summed the rows above it under a total label but was kept as data, because data rows follow it."""
+        return list(self.kept_as_data)
 
     def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str]) -> str | None:
         """The quarantine reason when ``row`` sums its block or the whole file so far, else None."""

@@ -74,16 +74,13 @@ def test_a_label_in_a_number_column_and_a_mean_column() -> None:
         ([["a", "10"], ["Total", "10"]], "one row above: a total of one row is that row"),
         ([["a", "0"], ["b", "0"], ["Total", "0"]], "every number zero: nothing shows it is a sum"),
         ([["Totally", "1"], ["Summer", "2"], ["Sumatra", "3"]], "words that start like a label are names"),
-        ([["a", "10"], ["b", "20"], ["Total", "30"], ["c", "7"]], None),
+        ([["a", "10"], ["b", "20"], ["Total", "30"], ["c", "7"]], "a data row follows and no later summary row: a name (fid3)"),
     ],
 )
-def test_what_stays_data(rows: list[list[str]], why: str | None) -> None:
+def test_what_stays_data(rows: list[list[str]], why: str) -> None:
     curated, quarantined = _clean(["name", "n"], rows)
-    if why is None:  # the summary row in the middle goes; the row after it stays
-        assert [line for line, _ in quarantined] == [4] and curated == [["a", 10], ["b", 20], ["c", 7]]
-    else:
-        assert quarantined == [], why
-        assert len(curated) == len(rows), why
+    assert quarantined == [], why
+    assert len(curated) == len(rows), why
 
 
 def test_sums_carry_across_batches_exactly() -> None:
@@ -119,3 +116,48 @@ def test_a_file_ending_in_a_total_row_end_to_end(tmp_path: Path) -> None:
     [row] = read_jsonl(lay.quarantine_rows(ref.key))
     assert row["line"] == 5 and row["raw"] == {"region": "Total", "units": "35", "revenue": "6.75"}
     assert "summary row 'Total'" in row["reason"]
+
+
+BRANDS = "brand,stations,litres\nShell,10,1000\nBP,20,2500\nTotal,30,3500\nEsso,5,700\n"  # the breaker's brands.csv
+
+
+def test_a_brand_named_total_followed_by_data_stays_data_with_a_warning(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri())
+    ref = FileRef("2026-11-21", "brands.csv")
+    ingest_file(BRANDS.encode(), ref, settings)
+    clean_file(ref, settings)
+    lay = Layout(settings.data_dir, ref.date)
+    assert pq.read_table(lay.curated(ref.key)).select(["brand", "stations", "litres"]).to_pydict() == {
+        "brand": ["Shell", "BP", "Total", "Esso"], "stations": [10, 20, 30, 5], "litres": [1000, 2500, 3500, 700],
+    }
+    manifest = read_json(lay.manifest(ref.key))
+    assert (manifest["curated"], manifest["quarantined"]) == (4, 0)
+    assert manifest["clean_warnings"] == [
+        "line 4: row 'Total': stations=30, litres=3500 equal the column sums over the 2 rows above it, but data rows follow "
+        "it — kept as data: a name like 'Total' may be a record"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "quarantined_lines", "curated_names"),
+    [
+        # a total as the last row, then a blank row only: quarantined as before (the blank row by drop_empty_rows)
+        ([["Shell", "10"], ["BP", "20"], ["Total", "30"], [None, None]], [4, 5], ["Shell", "BP"]),
+        # a total, then a grand total: the summary rows follow each other
+        ([["Shell", "10"], ["BP", "20"], ["Total", "30"], ["Grand total", "30"]], [4, 5], ["Shell", "BP"]),
+        # a subtotal confirmed by a later subtotal; the brand rows after the last one make that last one data
+        ([["a", "1"], ["b", "2"], ["Subtotal", "3"], ["c", "4"], ["d", "5"], ["Subtotal", "9"], ["e", "1"]], [4], ["a", "b", "c", "d", "Subtotal", "e"]),
+        # the brand in the first rows, data after it: data
+        ([["a", "10"], ["b", "20"], ["Total", "30"], ["c", "7"], ["d", "8"]], [], ["a", "b", "Total", "c", "d"]),
+    ],
+)
+def test_what_follows_a_total_decides(rows: list[list[str | None]], quarantined_lines: list[int], curated_names: list[str]) -> None:
+    curated, quarantined = _clean(["name", "n"], rows)
+    assert [line for line, _ in quarantined] == quarantined_lines
+    assert [r[0] for r in curated] == curated_names
+
+
+def test_a_kept_total_stays_in_the_running_sums() -> None:
+    # Total (30) is kept as data; the grand total then sums a, b, Total and c: 10+20+30+7 = 67
+    curated, quarantined = _clean(["name", "n"], [["a", "10"], ["b", "20"], ["Total", "30"], ["c", "7"], ["Grand total", "67"]])
+    assert [line for line, _ in quarantined] == [6] and [r[0] for r in curated] == ["a", "b", "Total", "c"]
