@@ -207,46 +207,47 @@ def phase_lsh(csv_path: Path, truth_path: Path, rows: int, which: str) -> dict:
     return {"seconds": seconds, "peak_mb": peak_mb(), "docs": len(texts), **score(flagged_lines, truth_path, rows)}
 
 
-def _datasketch(texts: list[str]) -> list[int]:
-    from datasketch import MinHash, MinHashLSH
-
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, NUM_PERM // BANDS))
-    kept: dict[int, MinHash] = {}
+def _leader_loop(texts: list[str], minhash, lsh) -> list[int]:  # type: ignore[no-untyped-def]
+    """The reference libraries' loop: each text's MinHash (``minhash(shingles)``) is compared with the
+    kept texts its LSH buckets name; at Jaccard >= THRESHOLD it is flagged, else kept and indexed.
+    Byte shingles of SHINGLE bytes, as ours. Returns the flagged positions."""
+    kept: dict[int, object] = {}
     flagged = []
     for i, text in enumerate(texts):
         data = text.encode("utf-8")
         if not data:
             continue
-        shingles = [data[j : j + SHINGLE] for j in range(max(len(data) - SHINGLE + 1, 1))]
-        m = MinHash(num_perm=NUM_PERM, seed=SEED)
-        m.update_batch(shingles)
+        m = minhash([data[j : j + SHINGLE] for j in range(max(len(data) - SHINGLE + 1, 1))])
         if any(m.jaccard(kept[c]) >= THRESHOLD for c in lsh.query(m)):
             flagged.append(i)
             continue
         lsh.insert(i, m)
         kept[i] = m
     return flagged
+
+
+def _datasketch(texts: list[str]) -> list[int]:
+    """datasketch's ``MinHash`` + ``MinHashLSH`` (Python) at our settings."""
+    from datasketch import MinHash, MinHashLSH
+
+    def minhash(shingles: list[bytes]) -> MinHash:
+        m = MinHash(num_perm=NUM_PERM, seed=SEED)
+        m.update_batch(shingles)
+        return m
+
+    return _leader_loop(texts, minhash, MinHashLSH(num_perm=NUM_PERM, params=(BANDS, NUM_PERM // BANDS)))
 
 
 def _rensa(texts: list[str]) -> list[int]:
     """rensa's ``RMinHash`` + ``RMinHashLSH`` (Rust) in datasketch's loop: same shingles, settings and leader rule."""
     from rensa import RMinHash, RMinHashLSH
 
-    lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=BANDS)
-    kept: dict[int, RMinHash] = {}
-    flagged = []
-    for i, text in enumerate(texts):
-        data = text.encode("utf-8")
-        if not data:
-            continue
+    def minhash(shingles: list[bytes]) -> RMinHash:
         m = RMinHash(num_perm=NUM_PERM, seed=SEED)
-        m.update([data[j : j + SHINGLE] for j in range(max(len(data) - SHINGLE + 1, 1))])
-        if any(m.jaccard(kept[c]) >= THRESHOLD for c in lsh.query(m)):
-            flagged.append(i)
-            continue
-        lsh.insert(i, m)
-        kept[i] = m
-    return flagged
+        m.update(shingles)
+        return m
+
+    return _leader_loop(texts, minhash, RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=BANDS))
 
 
 def _headwater(texts: list[str]) -> list[int]:
