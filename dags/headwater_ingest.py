@@ -316,7 +316,7 @@ def headwater_ingest():
         """Run report per date (with the skipped files, and the later dates the link step rewrote);
         the totals and changed files go on the `headwater-curated` event."""
         from headwater.clean.link import report_dates
-        from headwater.decide import held_elsewhere, release_run
+        from headwater.decide import held_elsewhere, release_run, reported_elsewhere
         from headwater.events import curated_extra
         from headwater.metrics import push_date
         from headwater.report import format_report, report as run_report
@@ -335,6 +335,9 @@ def headwater_ingest():
         failed, reports = [], []
         for date in sorted(by_date) or [ds]:
             names, skipped_here = by_date.get(date, ([], []))
+            if reported_elsewhere(names, skipped_here, held, date):
+                print(f"{date}: every file of the date is held by another run, which writes its report and metrics")
+                continue
             result = run_report(date, names, _settings(), run_id=_run_key(get_current_context()), skipped=skipped_here)
             print(format_report(result))
             push_date(result, _settings())  # replaces the date's Pushgateway group: a re-run never adds up

@@ -158,3 +158,14 @@ def held_elsewhere(checked: Any) -> list[dict[str, Any]]:
     """
     batches = [checked] if checked and isinstance(checked[0], dict) else checked or []
     return [d for batch in batches for d in batch or [] if d.get("claimed")]
+
+
+def reported_elsewhere(names: list[str], skipped: list[dict[str, Any]], held: set[tuple[str, str]], date: str) -> bool:
+    """True when this run has nothing of its own to report for ``date``: no file of the date went through
+    this run (``names`` empty) and every skipped file of the date is one another run holds (``held``: the
+    (date, file) pairs of ``held_elsewhere``).
+
+    The date's run report and its Pushgateway group are then the holding run's to write: a report of
+    claimed-only files written last would replace the counts of the run that processed them.
+    """
+    return not names and bool(skipped) and all((date, s.get("file")) in held for s in skipped)

@@ -81,3 +81,15 @@ def test_held_elsewhere_reads_every_shape_of_the_pulled_check_decisions() -> Non
     assert held_elsewhere([[mine], [held], None]) == [held]  # one batch per mapped instance
     assert held_elsewhere([mine, held]) == [held]  # a single instance: Airflow hands its value alone
     assert held_elsewhere(None) == [] and held_elsewhere([]) == []
+
+
+def test_a_date_whose_files_another_run_holds_is_reported_by_that_run() -> None:
+    from headwater.decide import reported_elsewhere
+
+    held = {("2026-11-20", "a.csv"), ("2026-11-20", "b.csv")}
+    claimed = [{"file": "a.csv", "reason": "claimed by run x"}, {"file": "b.csv", "reason": "claimed by run x"}]
+    assert reported_elsewhere([], claimed, held, "2026-11-20") is True
+    assert reported_elsewhere(["c.csv"], claimed, held, "2026-11-20") is False  # this run processed a file of the date
+    assert reported_elsewhere([], claimed + [{"file": "z.gif", "reason": "not a table"}], held, "2026-11-20") is False
+    assert reported_elsewhere([], claimed, held, "2026-11-21") is False  # another date's claims
+    assert reported_elsewhere([], [], held, "2026-11-20") is False  # no landing files: reported as such
