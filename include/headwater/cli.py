@@ -299,6 +299,13 @@ def cmd_ui(args: argparse.Namespace) -> int:
     """Start the local Airflow (scheduler, dag-processor, triggerer, api-server) until Ctrl-C, then stop it."""
     import signal
 
+    def interrupt(signum, frame) -> None:  # noqa: ANN001 - signal handler: `kill` stops like Ctrl-C
+        raise KeyboardInterrupt
+
+    # Set before the services start: a shell that starts a background job (`make airflow &`, a CI runner)
+    # hands it SIGINT ignored, and an ignored signal stays ignored across exec (signal(7)); a handler does not.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     env = localenv.local_env()
     env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://localhost:{args.port}/execution/"
     localenv.apply(env)
@@ -318,10 +325,6 @@ def cmd_ui(args: argparse.Namespace) -> int:
     print(f"log in as:   admin — the password is in {passwords} (written by the api-server when it starts)")
     print(f"data quality: http://localhost:{args.port}/headwater/quality/  (also a tab on each run and task instance)")
     print("Ctrl-C stops every service.", flush=True)
-    def interrupt(signum, frame) -> None:  # noqa: ANN001 - signal handler: `kill` stops like Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
     try:
         while all(p.poll() is None for p in procs.values()):
             time.sleep(1)
