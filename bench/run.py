@@ -343,13 +343,19 @@ def public_table(out: Path, rows: int) -> Path:
     archive = Path(spec.submodule_search_locations[0]) / "data" / "flights.csv.zip"
     path = out / f"flights_{rows}.csv"
     if not path.exists():
-        with zipfile.ZipFile(archive) as z, z.open("flights.csv") as src, open(path.with_suffix(".tmp"), "wb") as dst:
-            for i, line in enumerate(src):
-                if i > rows:
-                    break
-                dst.write(line)
-        path.with_suffix(".tmp").rename(path)
+        with zipfile.ZipFile(archive) as z, z.open("flights.csv") as src:
+            _write_head(src, path, rows)
     return path
+
+
+def _write_head(src, path: Path, rows: int) -> None:  # noqa: ANN001 - a binary file object
+    """The header and the first ``rows`` lines of ``src`` into ``path``, written to a temporary name and renamed."""
+    with open(path.with_suffix(".tmp"), "wb") as dst:
+        for i, line in enumerate(src):
+            if i > rows:
+                break
+            dst.write(line)
+    path.with_suffix(".tmp").rename(path)
 
 
 def public_phases(args: argparse.Namespace) -> dict:
@@ -368,12 +374,8 @@ def head_file(csv: Path, rows: int) -> Path:
     stem, _, rest = csv.stem.partition("_")
     path = csv.with_name(f"{stem}_{rows}of{rest}.csv")
     if not path.exists():
-        with open(csv, "rb") as src, open(path.with_suffix(".tmp"), "wb") as dst:
-            for i, line in enumerate(src):
-                if i > rows:
-                    break
-                dst.write(line)
-        path.with_suffix(".tmp").rename(path)
+        with open(csv, "rb") as src:
+            _write_head(src, path, rows)
     return path
 
 
