@@ -32,6 +32,32 @@ def load_dag(airflow_db):
 
 
 @pytest.fixture
+def landing_zone(tmp_path: Path, monkeypatch):
+    """A function ``landing_zone({date: {name: text or bytes}})`` writing the files under
+    ``tmp_path/landing/<date>/`` and pointing ``HEADWATER_LANDING_URI`` there and ``HEADWATER_HOME`` at
+    ``tmp_path/home`` (a zone and a Headwater home per test); returns the landing folder."""
+
+    def make(days: dict[str, dict[str, str | bytes]]) -> Path:
+        landing = tmp_path / "landing"
+        for day, files in days.items():
+            (landing / day).mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                path = landing / day / name
+                path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data)
+        monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
+        monkeypatch.setenv("HEADWATER_LANDING_URI", landing.as_uri())
+        return landing
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def ingest_dag(load_dag):
+    """``headwater_ingest``, parsed once per test module."""
+    return load_dag("headwater_ingest")
+
+
+@pytest.fixture
 def curated_events(airflow_db):
     """A function listing the ``headwater-curated`` asset events in the metadata DB, oldest first,
     as ``(id, source_dag_id, source_run_id, extra)``."""

@@ -14,8 +14,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def dag(load_dag):
-    return load_dag("headwater_ingest")
+def dag(ingest_dag):
+    return ingest_dag
 
 
 def test_a_day_past_max_map_length_is_mapped_in_batches_with_the_same_outputs(dag, monkeypatch, tmp_path) -> None:

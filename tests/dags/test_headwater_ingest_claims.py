@@ -22,19 +22,13 @@ OTHER = "scheduled__2026-11-12T00:00:00+00:00"  # the run holding tickets.csv
 
 
 @pytest.fixture
-def zone(tmp_path: Path, monkeypatch) -> Path:
-    landing = tmp_path / "landing"
-    (landing / DAY).mkdir(parents=True)
-    for name, text in FILES.items():
-        (landing / DAY / name).write_text(text)
-    monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HEADWATER_LANDING_URI", landing.as_uri())
-    return landing
+def zone(landing_zone) -> Path:
+    return landing_zone({DAY: FILES})
 
 
 @pytest.fixture(scope="module")
-def dag(load_dag):
-    return load_dag("headwater_ingest")
+def dag(ingest_dag):
+    return ingest_dag
 
 
 def _run(dag, **conf):

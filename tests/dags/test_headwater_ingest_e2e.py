@@ -23,8 +23,8 @@ COUNTS = ("status", "rows_read", "curated", "duplicates", "quarantined", "chunks
 
 
 @pytest.fixture(scope="module")
-def dag(load_dag):
-    return load_dag("headwater_ingest")
+def dag(ingest_dag):
+    return ingest_dag
 
 
 def _run(dag):

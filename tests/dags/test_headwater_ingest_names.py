@@ -92,19 +92,13 @@ COUNTS = ("status", "rows_read", "curated", "duplicates", "quarantined", "chunks
 
 
 @pytest.fixture
-def zone(tmp_path: Path, monkeypatch) -> Path:
-    landing = tmp_path / "landing"
-    (landing / DAY).mkdir(parents=True)
-    for name, data in LANDING.items():
-        (landing / DAY / name).write_bytes(data)
-    monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HEADWATER_LANDING_URI", landing.as_uri())
-    return landing
+def zone(landing_zone) -> Path:
+    return landing_zone({DAY: LANDING})
 
 
 @pytest.fixture(scope="module")
-def dag(load_dag):
-    return load_dag("headwater_ingest")
+def dag(ingest_dag):
+    return ingest_dag
 
 
 def _run(dag):

@@ -60,20 +60,13 @@ def _day_files(day: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def zone(tmp_path: Path, monkeypatch) -> Path:
-    landing = tmp_path / "landing"
-    for day in DAYS:
-        (landing / day).mkdir(parents=True)
-        for name, text in _day_files(day).items():
-            (landing / day / name).write_text(text)
-    monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HEADWATER_LANDING_URI", landing.as_uri())
-    return landing
+def zone(landing_zone) -> Path:
+    return landing_zone({day: _day_files(day) for day in DAYS})
 
 
 @pytest.fixture(scope="module")
-def dag(load_dag):
-    return load_dag("headwater_ingest")
+def dag(ingest_dag):
+    return ingest_dag
 
 
 def _run(dag, day: str, **conf):
