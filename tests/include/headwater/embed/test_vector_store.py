@@ -104,8 +104,6 @@ def test_the_store_tells_whether_it_holds_exactly_a_files_rows(tmp_path: Path) -
 WRITERS = 4
 
 
-
-
 def file_rows(source: str, version: int, n: int) -> pa.Table:
     """Version ``version`` of a file's chunks: ids shared with the previous version (updated), new ones, and dropped ones."""
     table = chunks(n, start=version * 3, line_shift=version)
