@@ -11,6 +11,8 @@ duplicate), uploads them to the cluster's S3 landing zone for one date, triggers
 * queue latency per task instance from the metadata DB's ``task_instance`` table: scheduled ->
   queued (the scheduler) and queued -> started (Celery and the worker), medians;
 * metadata DB growth: ``pg_database_size('airflow')`` before and after, per task instance;
+* task seconds per file per stage: each task's summed run time (end - start, from
+  ``task_instance``) over the files of the day, and each stage's median task run time;
 * vector-store write rate: vectors in the LanceDB table over the embed tasks' summed run time,
   and the table versions (one per commit) the day added, which compaction must fold;
 
@@ -142,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         tis = [t for t in meta["tis"] if t[3] is not None]
         n_tis = len(meta["tis"])
         embeds = [float(t[3]) for t in tis if t[0] == "index_file.embed"]
+        stages: dict[str, list[float]] = {}
+        for t in tis:
+            stages.setdefault(t[0].rpartition(".")[2], []).append(float(t[3]))
 
         from headwater.embed.store import VectorStore
 
@@ -160,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             "median_scheduled_to_queued_s": round(statistics.median(float(t[1]) for t in tis if t[1] is not None), 2),
             "median_queued_to_started_s": round(statistics.median(float(t[2]) for t in tis if t[2] is not None), 2),
             "median_task_run_s": round(statistics.median(float(t[3]) for t in tis), 2),
+            "task_s_per_file": {stage: round(sum(runs) / args.files, 3) for stage, runs in sorted(stages.items())},
+            "median_task_run_s_by_stage": {stage: round(statistics.median(runs), 2) for stage, runs in sorted(stages.items())},
             "metadata_db_bytes": meta["db_bytes"], "metadata_db_growth_bytes": meta["db_bytes"] - db0,
             "metadata_db_bytes_per_task_instance": round((meta["db_bytes"] - db0) / n_tis),
             "vectors": vectors, "embed_tasks": len(embeds),

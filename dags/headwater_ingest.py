@@ -274,11 +274,11 @@ def headwater_ingest():
         queue=SETTINGS.embed_queue,  # CeleryExecutor: "gpu" sends them to the GPU worker (helm/headwater)
     )
     def embed(infos: list[dict]) -> list[dict]:
-        from headwater.embed.stage import embed as embed_file
+        from headwater.embed.stage import embed_files
 
         _label(infos)
-        with _holding(infos):
-            return [embed_file(_ref(info), _settings()) for info in infos]
+        with _holding(infos):  # the batch's files in one vector-store commit, the model loaded once
+            return embed_files([_ref(info) for info in infos], _settings())
 
     @task(map_index_template="{{ file_name }}", trigger_rule="all_done")
     def release(batch: list[dict]) -> None:

@@ -188,7 +188,7 @@ def records_failure(stage: str) -> Callable[[StageFn], StageFn]:
             try:
                 return fn(ref, settings, *args, **kwargs)
             except Exception as exc:
-                _note_failure(settings, ref, stage, f"{type(exc).__name__}: {exc}"[:STAGE_ERROR_CHARS])
+                note_failure(settings, ref, stage, exc)
                 raise
 
         return run  # type: ignore[return-value]
@@ -196,7 +196,10 @@ def records_failure(stage: str) -> Callable[[StageFn], StageFn]:
     return wrap
 
 
-def _note_failure(settings: Settings, ref: FileRef, stage: str, error: str) -> None:
+def note_failure(settings: Settings, ref: FileRef, stage: str, exc: BaseException) -> None:
+    """Write ``exc`` to the file's manifest as ``stage_errors[stage] = "<ExceptionType>: <message>"`` (cut to
+    STAGE_ERROR_CHARS), as ``records_failure`` does; nothing when the file has no manifest or another file owns it."""
+    error = f"{type(exc).__name__}: {exc}"[:STAGE_ERROR_CHARS]
     path = layout(settings, ref.date).manifest(ref.key)
     manifest = read_json(path)
     if manifest is None or manifest.get("source") != ref.source:

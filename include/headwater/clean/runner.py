@@ -217,11 +217,15 @@ class _Columns(Mapping[str, pd.Series]):
     """Whole columns of the spilled batches, each read from disk when asked for.
 
     A column only some batches have (a ``<col>__raw`` that only one batch needed) is missing
-    (<NA>) in the rows of the others.
+    (<NA>) in the rows of the others. A spill of one part (a file of at most one batch, every
+    small file) is read once, whole: it is no larger than the batch the pass held, and its
+    columns are then served from memory instead of one Parquet read each (a fit asks for the
+    same columns several times: 18 reads per 4-row file, measured with cProfile).
     """
 
     def __init__(self, parts: list[Path]) -> None:
         self._parts = list(parts)
+        self._whole = pd.read_parquet(self._parts[0]) if len(self._parts) == 1 else None
         self._schemas = [pq.read_schema(part) for part in self._parts]
         self._names = list(dict.fromkeys(name for schema in self._schemas for name in schema.names))
 
@@ -231,6 +235,8 @@ class _Columns(Mapping[str, pd.Series]):
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._names:
             raise KeyError(name)
+        if self._whole is not None:
+            return self._whole[name].copy()
         pieces = []
         for part, schema in zip(self._parts, self._schemas):
             if name in schema.names:

@@ -3,7 +3,8 @@
 Writes replace a source file's chunks as a whole: new ids are inserted, existing
 ids updated, and ids of that file that are no longer produced are deleted, so the
 store always equals the latest curated data and re-runs create no duplicates. The
-chunks and vectors stream in batches (``replace_source_batches``), in one commit.
+chunks and vectors stream in batches (``replace_sources_batches``), in one commit for all the
+files of one embed task.
 """
 
 from __future__ import annotations
@@ -106,6 +107,11 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _in_sources(source_files: Iterable[str]) -> str:
+    """``source_file IN ('a', 'b')``: LanceDB SQL (DataFusion) for rows of any of ``source_files``."""
+    return f"source_file IN ({', '.join(_sql_str(s) for s in source_files)})"
+
+
 def date_of(source_file: str) -> str:
     """``2026-11-20/orders.csv`` -> ``2026-11-20``: a landing-relative path starts with its date."""
     return source_file.partition("/")[0]
@@ -199,14 +205,32 @@ class VectorStore:
         Reads only the ``DIGESTED`` columns of that file's rows, one batch at a time: an unchanged
         re-run finds out it has nothing to write in flat memory, without Lance's merge.
         """
+        return source_file in self.held({source_file: digest})
+
+    def held(self, digests: Mapping[str, tuple[int, int]]) -> set[str]:
+        """The files of ``digests`` (source file -> ``rows_digest``) whose stored rows are exactly those of their digest.
+
+        One scan of the ``DIGESTED`` columns of those files' rows (``source_file IN (...)``), one
+        batch at a time, each row's hash added to its file's digest: what ``holds`` answers for
+        every file of an embed task at once, in flat memory. A file with no row stored is held when
+        its digest counts no row.
+        """
+        if not digests:
+            return set()
         table = self._table()
-        where = f"source_file = {_sql_str(source_file)}"
-        if table is None or table.count_rows(where) != digest[0]:
-            return table is None and digest[0] == 0
+        if table is None:
+            return {source for source, (rows, _) in digests.items() if rows == 0}
         if any(name not in table.schema.names for name in ADDED):
-            return False  # written before these columns existed: the merge adds them
-        stored = table.search().where(where).select(list(DIGESTED)).limit(None).to_batches(WRITE_BATCH_ROWS)
-        return rows_digest(stored) == digest
+            return set()  # written before these columns existed: the merge adds them
+        found: dict[str, tuple[int, int]] = {}
+        stored = table.search().where(_in_sources(digests)).select(["source_file", *DIGESTED]).limit(None).to_batches(WRITE_BATCH_ROWS)
+        for batch in stored:
+            sources = batch.column("source_file")
+            for source in pc.unique(sources).to_pylist():
+                rows, total = rows_digest([batch.filter(pc.equal(sources, source))])
+                before = found.get(source, (0, 0))
+                found[source] = (before[0] + rows, (before[1] + total) % (1 << 128))
+        return {source for source, digest in digests.items() if found.get(source, (0, 0)) == digest}
 
     def replace_source(self, source_file: str, chunks: pd.DataFrame, vectors: np.ndarray, model: str) -> int:
         """Make the store hold exactly ``chunks`` for ``source_file``. Returns the rows now stored for it.
@@ -221,18 +245,26 @@ class VectorStore:
         return self.replace_source_batches(source_file, batches, model)
 
     def replace_source_batches(self, source_file: str, batches: Iterable[tuple[ArrowRows, np.ndarray]], model: str) -> int:
-        """Make the store hold exactly the chunks of ``batches`` for ``source_file``, one batch in memory at a time.
+        """Make the store hold exactly the chunks of ``batches`` for ``source_file``, one batch in memory at a time:
+        ``replace_sources_batches`` for one file. Returns the rows now stored for it. Raises ValueError as ``replace_source``."""
+        return self.replace_sources_batches([source_file], batches, model)[source_file]
+
+    def replace_sources_batches(self, source_files: list[str], batches: Iterable[tuple[ArrowRows, np.ndarray]], model: str) -> dict[str, int]:
+        """Make the store hold exactly the chunks of ``batches`` for every file of ``source_files``, in one commit.
 
         ``batches``: (chunk rows as a pyarrow Table or RecordBatch, their vectors as an (n, dim)
         float array) pairs, read once, in order, and handed to LanceDB as a
-        ``pyarrow.RecordBatchReader`` in slices of ``WRITE_BATCH_ROWS``. One commit either way, so
-        readers see the file's old rows or its new ones, never a mix, and a failure (raised by
-        ``batches`` too, re-raised as is) leaves the store as it was:
+        ``pyarrow.RecordBatchReader`` in slices of ``WRITE_BATCH_ROWS``; with several files, every
+        row's ``source_file`` is one of them (ValueError otherwise), and a file with no row in them ends with
+        none stored. One commit (one table version, one hold of the write lock) for all the files,
+        so an embed task writing a batch of files costs one commit, not one per file; readers see
+        the files' old rows or their new ones, never a mix, and a failure (raised by ``batches``
+        too, re-raised as is) leaves the store as it was:
 
-        * no row of ``source_file`` stored yet (a new file): ``Table.add``, an append that never
-          reads the table, so memory stays flat however large the file and the table are;
+        * no row of any of ``source_files`` stored yet (new files): ``Table.add``, an append that never
+          reads the table, so memory stays flat however large the files and the table are;
         * otherwise one ``merge_insert`` on ``id``: new ids inserted, matched rows rewritten only
-          when ``CHANGED``, and rows of ``source_file`` whose id no batch holds deleted
+          when ``CHANGED``, and rows of ``source_files`` whose id no batch holds deleted
           (``when_not_matched_by_source_delete``).
 
         Lance reads the source as a stream: with commit retries on (the default) it keeps it for
@@ -244,28 +276,36 @@ class VectorStore:
         to, as if the by-source delete read whole target rows (vectors included); without that
         clause it is about 0.4 KB a row. Rewriting a file the store holds therefore costs memory in
         proportion to the table, not to the batch (the embed stage skips the write when the rows
-        are unchanged: ``holds``). Returns the rows now stored for ``source_file``. Raises
-        ValueError as ``replace_source``.
+        are unchanged: ``holds``). Returns the rows now stored per file of ``source_files``.
+        Raises ValueError as ``replace_source``.
         """
-        where = f"source_file = {_sql_str(source_file)}"
+        sources = list(dict.fromkeys(source_files))
+        if not sources:
+            return {}
+        where = _in_sources(sources)
+        label = sources[0] if len(sources) == 1 else f"{sources[0]} … {sources[-1]} ({len(sources)} files)"
         with self._lock():
             pending = iter(batches)
             first = next(pending, None)
             table = self._table(create=first is not None)
             if table is None:
-                return 0  # nothing stored yet and nothing to store
+                return dict.fromkeys(sources, 0)  # nothing stored yet and nothing to store
             dim = table.schema.field(VECTOR).type.list_size  # the table's width wins (empty batches)
             missing = [schema(dim).field(name) for name in ADDED if name not in table.schema.names]
             if missing:  # a store written before these columns existed
                 table.add_columns(missing)
-            head = [self._store_batch(source_file, *first, model, dim)] if first is not None else []  # checked before any write
-            self._refuse_another_embedder(table, source_file, model)
+            allowed = pa.array(sources, type=pa.string()) if len(sources) > 1 else None  # one file: its rows as given, as before
+            head = [self._store_batch(label, *first, model, dim, allowed)] if first is not None else []  # checked before any write
+            self._refuse_another_embedder(table, sources, model)
             failure: list[BaseException] = []
+            written: dict[str, int] = dict.fromkeys(sources, 0)
 
             def rows() -> Iterator[pa.RecordBatch]:
                 try:
-                    converted = (self._store_batch(source_file, chunks, vectors, model, dim) for chunks, vectors in pending)
+                    converted = (self._store_batch(label, chunks, vectors, model, dim, allowed) for chunks, vectors in pending)
                     for batch in itertools.chain(head, converted):
+                        for counted in pc.value_counts(batch.column("source_file")).to_pylist():
+                            written[counted["values"]] = written.get(counted["values"], 0) + counted["counts"]
                         for start in range(0, batch.num_rows, WRITE_BATCH_ROWS):
                             yield batch.slice(start, WRITE_BATCH_ROWS)
                 except BaseException as exc:  # raised inside Lance's reader thread: re-raised as is below
@@ -274,7 +314,7 @@ class VectorStore:
 
             reader = pa.RecordBatchReader.from_batches(schema(dim), rows())
             try:
-                if table.count_rows(where) == 0:  # nothing of this file stored: append, with no join against the table
+                if table.count_rows(where) == 0:  # nothing of these files stored: append, with no join against the table
                     if first is not None:
                         table.add(reader)
                 else:
@@ -289,7 +329,7 @@ class VectorStore:
                 if failure:
                     raise failure[0] from None
                 raise
-            return table.count_rows(where)
+            return {source: written[source] for source in sources}
 
     def upsert(self, chunks: ArrowRows, vectors: np.ndarray, model: str) -> int:
         """Insert the rows of ``chunks`` whose id the store lacks, rewrite matched ones only when ``CHANGED``; delete nothing.
@@ -310,14 +350,14 @@ class VectorStore:
                 table.add_columns(missing)
             source_file = chunks.column("source_file")[0].as_py()
             batch = self._store_batch(source_file, chunks, vectors, model, dim)
-            self._refuse_another_embedder(table, source_file, model)
+            self._refuse_another_embedder(table, [source_file], model)
             table.merge_insert("id").when_matched_update_all(where=CHANGED).when_not_matched_insert_all().execute(pa.Table.from_batches([batch]))
             return batch.num_rows
 
-    def _refuse_another_embedder(self, table, source_file: str, model: str) -> None:  # noqa: ANN001 - a lancedb Table
-        """Raise ValueError when rows of another file hold vectors of another embedder (model and backend):
-        one table never mixes them, since their similarities are not comparable. The file's own rows are replaced."""
-        other = f"source_file != {_sql_str(source_file)} AND model != {_sql_str(model)}"
+    def _refuse_another_embedder(self, table, source_files: list[str], model: str) -> None:  # noqa: ANN001 - a lancedb Table
+        """Raise ValueError when rows of files other than ``source_files`` hold vectors of another embedder (model and backend):
+        one table never mixes them, since their similarities are not comparable. The files' own rows are replaced."""
+        other = f"NOT ({_in_sources(source_files)}) AND model != {_sql_str(model)}"
         found = table.search().where(other).select(["model"]).limit(1).to_list()
         if found:
             raise ValueError(
@@ -326,11 +366,20 @@ class VectorStore:
                 "(left unset, each backend has its own)"
             )
 
-    def _store_batch(self, source_file: str, chunks: ArrowRows, vectors: np.ndarray, model: str, dim: int) -> pa.RecordBatch:
-        """Chunk rows + their vectors -> one batch of the table's schema (``schema(dim)``)."""
+    def _store_batch(
+        self, source_file: str, chunks: ArrowRows, vectors: np.ndarray, model: str, dim: int, allowed: pa.Array | None = None
+    ) -> pa.RecordBatch:
+        """Chunk rows + their vectors -> one batch of the table's schema (``schema(dim)``).
+
+        ``source_file`` names the rows in error messages; ``allowed``: the source files the rows may
+        belong to (ValueError for a row of another file), None to check nothing.
+        """
         vectors = np.asarray(vectors, dtype=np.float32)
         if chunks.num_rows != len(vectors):
             raise ValueError(f"{chunks.num_rows} chunks but {len(vectors)} vectors for {source_file}")
+        if allowed is not None and not pc.all(pc.is_in(chunks.column("source_file"), value_set=allowed)).as_py() and chunks.num_rows:
+            strays = sorted(set(chunks.column("source_file").to_pylist()) - set(allowed.to_pylist()))
+            raise ValueError(f"chunk rows of {strays} in a write of {source_file}: each row must belong to a file being written")
         if len(vectors) and (vectors.ndim != 2 or vectors.shape[1] != dim):
             raise ValueError(
                 f"table {self.table_name!r} at {self.path} holds {dim}-d vectors but the model gives "

