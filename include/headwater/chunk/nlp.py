@@ -16,16 +16,18 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from gensim.corpora import Dictionary
-from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
-from gensim.models.tfidfmodel import TfidfModel
-from gensim.parsing.preprocessing import STOPWORDS as GENSIM_STOPWORDS
 from nltk.stem import PorterStemmer, SnowballStemmer
 from nltk.tokenize import RegexpTokenizer, TreebankWordTokenizer
 
 from headwater.config.chunking import LANGUAGES, STEMMERS
+
+if TYPE_CHECKING:
+    from gensim.corpora import Dictionary
+    from gensim.models.phrases import Phrases
+    from gensim.models.tfidfmodel import TfidfModel
 
 # Letters/digits with inner apostrophes or hyphens ("don't", "multi-line"). No "_": gensim
 # joins phrase parts with "_", so a phrase splits back into exactly the tokens it came from.
@@ -99,6 +101,8 @@ def stopwords(language: str = "english") -> frozenset[str]:
     """gensim's built-in English list, plus NLTK's list for ``language`` when its corpus is installed."""
     if language not in LANGUAGES:
         raise ValueError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    from gensim.parsing.preprocessing import STOPWORDS as GENSIM_STOPWORDS  # gensim (and scipy) load when keywords are needed, not with every chunk task
+
     words: set[str] = set(GENSIM_STOPWORDS) if language == "english" else set()
     try:
         from nltk.corpus import stopwords as nltk_stopwords
@@ -198,6 +202,10 @@ class KeywordExtractor:
         exactly what a list of the same texts fits, in memory of one batch plus the vocabulary.
         A one-shot iterator is read into a list first.
         """
+        from gensim.corpora import Dictionary
+        from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+        from gensim.models.tfidfmodel import TfidfModel
+
         if iter(texts) is texts:  # a one-shot iterator (generator): keep it for the second pass
             texts = list(texts)
         sentences = ([t.lower() for t in _WORDS.tokenize(x[a:b])] for x in texts for a, b in segments(x))
