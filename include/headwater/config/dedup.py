@@ -98,6 +98,6 @@ class DedupOptions(ConfigModel):
     linkage: LinkageOptions = Field(default_factory=LinkageOptions, description="Record linkage over short fields.")
     scope: Scope = Field(
         default="file",
-        description="file: within a file only, a row repeated in another file is kept (two accounts' equal transactions, a daily snapshot's unchanged rows); run: also earlier files of the date; history: also earlier dates.",
+        description="file: within a file only (equal rows of two files stay: two accounts' payments, a snapshot's unchanged rows); run: also earlier files of the date; history: also earlier dates.",
     )
     history_days: int = Field(default=30, ge=0, description="scope history: how many earlier dates the persistent index reaches back.")
