@@ -13,8 +13,9 @@ landing folder that are not processed (discovery.scan) are listed in ``skipped``
 the ones the writing run processed: two runs of one date (a scheduled run and a backfill, each
 holding some files' claims, headwater.claims) each write the date's report, and the last one written
 is complete. A file another run is still processing (its stages not all done and its claim live) is
-``in_progress`` with that run named, never ``failed``; its claim-skip entry is dropped from
-``skipped`` once its manifest is there. ``this_run`` still counts only the writing run's work.
+``in_progress`` with that run named, never ``failed``. ``skipped`` stays the writing run's (a file
+another run held is listed there with the claim, and reported from its manifest when it has one);
+``this_run`` still counts only the writing run's work.
 A date whose landing folder held nothing (no file processed, none skipped) is flagged
 ``no_landing_files: true``; ``written_at`` (UTC, ISO 8601) says when the report was written, so a
 freshness check can tell "checked, nothing came" from "not checked yet".
@@ -48,8 +49,7 @@ def report(
     with ``whole`` (the default) every other file with a manifest on the date is reported too (see the
     module docstring). ``run_id`` separates work done by this run from files it found unchanged: the
     ``this_run`` counters (rows recomputed, embedding calls) only count the former. ``skipped``:
-    the date's landing files that were not processed, as ``{"file", "reason"}`` (discovery.Skipped);
-    one whose file is reported (its manifest is there) is left out.
+    the date's landing files this run did not process, as ``{"file", "reason"}`` (discovery.Skipped).
     """
     lay = layout(settings, date)
     on_date = date_manifests(lay) if whole else {}
@@ -109,7 +109,7 @@ def report(
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
         "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
         "warned_files": [f["source"] for f in files if file_warnings(f)],
-        "skipped": [{"file": s["file"], "reason": s["reason"]} for s in sorted(skipped or [], key=lambda s: s["file"]) if s["file"] not in on_date],
+        "skipped": [{"file": s["file"], "reason": s["reason"]} for s in sorted(skipped or [], key=lambda s: s["file"])],
         "outputs": {
             "curated": str(lay.curated_dir),
             "quarantine": str(lay.quarantine_dir),
