@@ -37,9 +37,10 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id) → `release`
   (the file's claim, whether embed succeeded or not).
 * **report** writes one run report per date (the run's dates and the later dates the link step
-  rewrote), pushes each date's metrics to the Pushgateway (`HEADWATER_PUSHGATEWAY_URL`; the
+  rewrote), whole: every file with a manifest on the date, so when two runs processed files of one
+  date the report written last covers both (headwater.report); it pushes each date's metrics to the Pushgateway (`HEADWATER_PUSHGATEWAY_URL`; the
   date's group is replaced, see `headwater.metrics`), checks `read = curated + duplicates + quarantined`
-  for every file and fails the run if a file failed. Otherwise it updates the **`headwater-curated`**
+  for every file and fails the run if a file of this run failed. Otherwise it updates the **`headwater-curated`**
   asset with the run's totals on the event (`extra`: per date the files processed/unchanged, rows
   read/curated/duplicates/quarantined, chunks, vectors, failed files and the files that changed;
   see `headwater.events`), which `headwater_finetune` reads to re-export only those files. When no
@@ -94,10 +95,13 @@ def _skip(reason: str) -> None:
 
 
 def _owner() -> tuple[str, str]:
-    """(the claim owner: this DAG run's id, kept by a cleared run; this task instance, as `task_id[map index]`)."""
+    """(the claim owner: this DAG run's id, kept by a cleared run, with a `headwater run`'s token
+    (headwater.decide.run_owner); this task instance, as `task_id[map index]`)."""
+    from headwater.decide import run_owner
+
     context = get_current_context()
     ti = context["ti"]
-    return context["run_id"], f"{ti.task_id}[{ti.map_index}]"
+    return run_owner(context["run_id"], context["dag_run"].conf), f"{ti.task_id}[{ti.map_index}]"
 
 
 def _holding(infos: list[dict]):  # noqa: ANN202 - a context manager
@@ -330,7 +334,7 @@ def headwater_ingest():
         held = {(d["date"], d["file"]) for d in claimed}
         files = [f for f in files if (f["date"], f["file"]) not in held]
         skipped = skipped + [{"date": d["date"], "file": d["file"], "reason": d["reason"]} for d in claimed]
-        print(f"released {release_run(_settings(), run_id)} claim(s) this run still held")
+        print(f"released {release_run(_settings(), _owner()[0])} claim(s) this run still held")
         by_date = report_dates(files, _flat(linked), skipped, _settings())
         failed, reports = [], []
         for date in sorted(by_date) or [ds]:
@@ -341,7 +345,8 @@ def headwater_ingest():
             result = run_report(date, names, _settings(), run_id=_run_key(get_current_context()), skipped=skipped_here)
             print(format_report(result))
             push_date(result, _settings())  # replaces the date's Pushgateway group: a re-run never adds up
-            failed += result["failed"]
+            # the report is the whole date (other runs' files too); this run fails for its own files only
+            failed += [source for source in result["failed"] if source.split("/", 1)[1] in names]
             reports.append(result)
         if failed:
             raise RuntimeError(f"files failed or not accounted for: {failed} — see the run reports")

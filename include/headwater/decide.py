@@ -79,6 +79,23 @@ def mark_unchanged(ref: FileRef, settings: Settings, reason: str) -> dict[str, A
     return summary(manifest)
 
 
+LOCAL_RUN = "headwater_local_run"  # the run conf key headwater_local.run_date sets: one token per `headwater run`
+
+
+def run_owner(run_id: str, conf: dict[str, Any] | None) -> str:
+    """The claim owner of a DAG run: its run id, plus ``+<token>`` when its conf carries ``LOCAL_RUN``.
+
+    ``headwater run`` (headwater_local.run_date) creates the run the scheduler would, with the
+    scheduler's run id (``scheduled__<date>``), and a second ``headwater run`` of the date replaces it
+    under the same id: by run id alone, two of them at once, or one beside the scheduler's run of the
+    date in another metadata database, would own each other's claims and both write a file. The token
+    (one per invocation, kept when the run is cleared) makes each its own owner; runs the scheduler or
+    the REST API create carry none and keep their run id as owner.
+    """
+    token = (conf or {}).get(LOCAL_RUN)
+    return f"{run_id}+{token}" if token else run_id
+
+
 def claim(ref: FileRef, settings: Settings, owner: str, task: str, dry_run: bool = False) -> str | None:
     """Claim ``ref`` for DAG run ``owner`` (``task``: who asks, e.g. ``process_file.check[3]``) before anything is written.
 

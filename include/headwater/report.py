@@ -8,6 +8,14 @@ that failed, or that never finished ingest is listed in ``failed`` and fails the
 read or clean left warnings (the manifest's ``read_warnings`` and ``clean_warnings``, e.g. a header
 taken without evidence, a declared type most values fail) keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
 landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons.
+
+**Whole whichever run writes it.** The report covers every file with a manifest on the date, not only
+the ones the writing run processed: two runs of one date (a scheduled run and a backfill, each
+holding some files' claims, headwater.claims) each write the date's report, and the last one written
+is complete. A file another run is still processing (its stages not all done and its claim live) is
+``in_progress`` with that run named, never ``failed``. ``skipped`` stays the writing run's (a file
+another run held is listed there with the claim, and reported from its manifest when it has one);
+``this_run`` still counts only the writing run's work.
 A date whose landing folder held nothing (no file processed, none skipped) is flagged
 ``no_landing_files: true``; ``written_at`` (UTC, ISO 8601) says when the report was written, so a
 freshness check can tell "checked, nothing came" from "not checked yet".
@@ -20,28 +28,37 @@ from pathlib import Path
 from typing import Any
 
 
+from headwater.claims import Claims
+from headwater.clean.link import date_manifests
 from headwater.config.settings import Settings
 from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import parquet_rows, read_json, write_json
 
+IN_PROGRESS = "in_progress"  # a file of the date another live run is still processing
 # the order a file's stage errors are named in: the stages, with the date's link step (headwater.clean.link) between clean and chunk
 ERROR_ORDER = (*STAGES[:2], "link", *STAGES[2:])
 
 
 def report(
-    date: str, names: list[str], settings: Settings, run_id: str = "", skipped: list[dict[str, str]] | None = None
+    date: str, names: list[str], settings: Settings, run_id: str = "", skipped: list[dict[str, str]] | None = None,
+    whole: bool = True,
 ) -> dict[str, Any]:
     """Aggregate the manifests of the date's files into a run report; flag any row not accounted for.
 
-    ``run_id`` separates work done by this run from files it found unchanged: the
+    ``names``: the date's files this run went through (a missing manifest among them is ``missing``);
+    with ``whole`` (the default) every other file with a manifest on the date is reported too (see the
+    module docstring). ``run_id`` separates work done by this run from files it found unchanged: the
     ``this_run`` counters (rows recomputed, embedding calls) only count the former. ``skipped``:
-    the date's landing files that were not processed, as ``{"file", "reason"}`` (discovery.Skipped).
+    the date's landing files this run did not process, as ``{"file", "reason"}`` (discovery.Skipped).
     """
     lay = layout(settings, date)
+    on_date = date_manifests(lay) if whole else {}
+    others = set(on_date) - set(names)
+    claims = Claims.for_settings(settings) if others else None
     files = []
-    for name in sorted(names):
+    for name in sorted(set(names) | others):
         ref = FileRef(date, name)
-        manifest = read_json(lay.manifest(ref.key)) or {
+        manifest = (on_date.get(name) if name in others else read_json(lay.manifest(ref.key))) or {
             "source": ref.source,
             "file": name,
             "date": date,
@@ -59,6 +76,9 @@ def report(
             missing = f"stages not completed: {', '.join(s for s in STAGES if s not in done)}"
             causes = [f"{stage} failed: {errors[stage]}" for stage in ERROR_ORDER if stage in errors]
             manifest["error"] = manifest.get("error") or "; ".join([*causes, missing])
+        held = claims.holder(date, name) if claims is not None and name in others and manifest.get("status") == "failed" and not manifest.get("stage_errors") else None
+        if held is not None and held.expires_at > claims.clock():  # not failed: another run is still at it
+            manifest["status"], manifest["error"] = IN_PROGRESS, f"in progress: {held.reason}"
         problem = accounting_error(manifest, ref, lay.curated(ref.key))
         # accounted: every record is known to be curated, a duplicate, quarantined or structural;
         # never true for a file whose clean did not finish (its rows are in no output yet)

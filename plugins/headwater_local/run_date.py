@@ -13,6 +13,10 @@ differences, both so that a local run looks like any other run in the Airflow UI
   date (2026-11-20 → 2026-11-21), ``run_after`` its end and the scheduled run id, so the scheduler
   continues after it. Other DAGs (asset-scheduled, manual) and dates off the schedule keep
   ``dag.test()``'s manual run.
+* **Its claims are its own.** The run's conf gets ``headwater_local_run``, a fresh token
+  (``headwater.decide.run_owner``): the scheduler's run of the same date, or a second ``headwater
+  run`` of it at the same time, shares the run id but not the claim owner, so of two runs of one
+  date only one writes each file (headwater.claims); the other skips it and reports why.
 * **Every task's output goes to its task log file**, the file the api-server shows
   (``FileTaskHandler`` under ``[logging] base_log_folder``), as JSON lines; it is also still written
   to this process's stdout.
@@ -30,6 +34,7 @@ import json
 import os
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -167,8 +172,11 @@ def run_date(dag_id: str, date: str, conf: dict | None = None):  # noqa: ANN201 
     from airflow.providers_manager import ProvidersManager
     from airflow.utils.cli import get_bagged_dag
 
+    from headwater.decide import LOCAL_RUN
+
     ProvidersManager().initialize_providers_configuration()  # as the airflow CLI's commands do
     dag = get_bagged_dag(None, dag_id)
+    conf = {**(conf or {}), LOCAL_RUN: uuid.uuid4().hex}  # this invocation's own claim owner (headwater.decide.run_owner)
     logical_date = datetime.fromisoformat(date).replace(tzinfo=timezone.utc)
     with (
         mock.patch.object(dagrun_module, "get_or_create_dagrun", _get_or_create_scheduled_dagrun(dagrun_module.get_or_create_dagrun)),

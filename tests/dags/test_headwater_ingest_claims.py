@@ -93,11 +93,12 @@ def test_a_second_run_skips_the_file_another_run_holds_writes_nothing_of_it_and_
     assert {k: v for k, v in after.items() if "tickets" in k} == {k: v for k, v in before.items() if "tickets" in k}
     assert _ledger()["2026-11-12/tickets.csv"] == ledger["2026-11-12/tickets.csv"]
     # the run accounts for what it processed and says why it left the other file alone
-    assert [f["file"] for f in second["files"]] == ["customers.csv"]
+    # the date's report is whole: tickets.csv as its manifest stands (the other run's), customers.csv this run's
+    assert [f["file"] for f in second["files"]] == ["customers.csv", "tickets.csv"]
     assert second["skipped"] == [{"file": "tickets.csv", "reason": reason}]
     assert second["failed"] == [] and all(f["accounted"] for f in second["files"])
     assert second["this_run"] == {"files_processed": 1, "files_unchanged": 0, "rows_recomputed": 3, "embedding_calls": 0}
-    assert second["totals"]["rows_read"] == 3 and second["totals"]["curated"] + second["totals"]["duplicates"] + second["totals"]["quarantined"] == 3
+    assert second["totals"]["rows_read"] == 5 and second["totals"]["curated"] + second["totals"]["duplicates"] + second["totals"]["quarantined"] == 5
     # the other run's claim is untouched; this run released its own
     claims = _claims()
     assert claims.holder(DAY, "tickets.csv") == held

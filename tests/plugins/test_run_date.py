@@ -52,3 +52,26 @@ def test_log_event_is_the_structured_line_the_log_reader_parses() -> None:
 
     message = StructuredLogMessage.model_validate_json(log_event("total  43", _utc(2026, 11, 20)))
     assert (message.event, message.timestamp) == ("total  43", _utc(2026, 11, 20))
+
+
+def test_each_invocation_gets_its_own_claim_token_in_the_run_conf(monkeypatch) -> None:
+    """Two `headwater run` of one date share the scheduler's run id; the conf token (headwater.decide.run_owner) tells them apart."""
+    import airflow.utils.cli
+
+    from headwater.decide import LOCAL_RUN
+    from headwater_local.run_date import run_date
+
+    confs = []
+
+    class _Dag:
+        def test(self, logical_date, run_conf):  # noqa: ANN001, ANN202 - dag.test's keywords
+            confs.append((logical_date, run_conf))
+            return "run"
+
+    monkeypatch.setattr(airflow.utils.cli, "get_bagged_dag", lambda bundle, dag_id: _Dag())
+    assert run_date("headwater_ingest", "2026-11-20", {"force": True}) == "run"
+    run_date("headwater_ingest", "2026-11-20", None)
+    (day, first), (_, second) = confs
+    assert day == datetime(2026, 11, 20, tzinfo=timezone.utc)
+    assert first["force"] is True and set(first) == {"force", LOCAL_RUN} and set(second) == {LOCAL_RUN}
+    assert len(first[LOCAL_RUN]) == 32 and first[LOCAL_RUN] != second[LOCAL_RUN]

@@ -6,6 +6,10 @@
 * ``linkage``: *record linkage* (entity resolution) over short fields, Fellegi-Sunter match
   weights over per-field comparison levels (off until ``linkage.fields`` names the fields).
 
+Across files (``scope``) nothing is merged unless the source opts in: two files of one source may
+hold equal rows that are distinct records (two accounts' identical purchases, a daily snapshot
+repeating yesterday's unchanged rows), and a false merge costs more than a missed duplicate.
+
 A merge by ``text`` or ``linkage`` is vetoed by a difference in any other column (a category, a
 key, a number, a date) unless ``may_differ`` names it; row counters never count either way.
 """
@@ -93,6 +97,7 @@ class DedupOptions(ConfigModel):
     text: TextDedupOptions = Field(default_factory=TextDedupOptions, description="Near-duplicate text.")
     linkage: LinkageOptions = Field(default_factory=LinkageOptions, description="Record linkage over short fields.")
     scope: Scope = Field(
-        default="history", description="file: within a file; run: also earlier files of the date; history: also earlier dates."
+        default="file",
+        description="file: within a file only (equal rows of two files stay: two accounts' payments, a snapshot's unchanged rows); run: also earlier files of the date; history: also earlier dates.",
     )
     history_days: int = Field(default=30, ge=0, description="scope history: how many earlier dates the persistent index reaches back.")

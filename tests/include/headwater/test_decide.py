@@ -93,3 +93,21 @@ def test_a_date_whose_files_another_run_holds_is_reported_by_that_run() -> None:
     assert reported_elsewhere([], claimed + [{"file": "z.gif", "reason": "not a table"}], held, "2026-11-20") is False
     assert reported_elsewhere([], claimed, held, "2026-11-21") is False  # another date's claims
     assert reported_elsewhere([], [], held, "2026-11-20") is False  # no landing files: reported as such
+
+
+def test_a_headwater_run_beside_the_scheduled_run_of_its_date_never_shares_its_claims(tmp_path: Path) -> None:
+    """`headwater run` reuses the scheduler's run id (headwater_local.run_date): the token in its conf keeps its claims apart."""
+    from headwater.decide import LOCAL_RUN, claim, release_run, run_owner
+
+    settings = Settings(home=tmp_path, landing_uri=tmp_path.as_uri())
+    run_id = "scheduled__2026-11-20T00:00:00+00:00"
+    scheduled = run_owner(run_id, {"force": False})
+    first, second = run_owner(run_id, {LOCAL_RUN: "a1"}), run_owner(run_id, {LOCAL_RUN: "b2"})
+    assert (scheduled, first, second) == (run_id, f"{run_id}+a1", f"{run_id}+b2")
+    assert run_owner(run_id, None) == run_id
+    assert claim(REF, settings, first, "process_file.check[0]") is None  # the first `headwater run` writes the file
+    held = claim(REF, settings, second, "process_file.check[0]")  # a second one at the same time: skips it
+    assert held is not None and held.startswith(f"claimed by run {run_id}+a1 (process_file.check[0]) until ")
+    assert claim(REF, settings, scheduled, "process_file.check[3]") == held  # the scheduler's run of the date too
+    assert claim(REF, settings, first, "process_file.ingest[0]") is None  # its own tasks re-enter it
+    assert release_run(settings, scheduled) == 0 and release_run(settings, first) == 1

@@ -27,6 +27,7 @@ schema:
     birth_date: {type: date, aliases: [dob]}
     note: {type: text}
 dedup:
+  scope: history  # cross-file duplicates are off by default (file): this source opts in
   may_differ: [person_id]
   linkage: {fields: [full_name, birth_date], threshold: 0.5}
 """

@@ -1,0 +1,83 @@
+"""The date's run report is whole whichever run writes it last: two runs that each processed files of one date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from headwater.claims import Claims
+from headwater.clean.stage import clean as clean_file
+from headwater.config.settings import Settings
+from headwater.ingest.stage import ingest as ingest_file
+from headwater.manifest import FileRef, layout
+from headwater.report import IN_PROGRESS, report
+from headwater.storage import read_json, write_json
+
+DATE = "2026-11-20"
+FILES = {"a.csv": "id,city\n1,Oslo\n2,Rome\n3,Oslo\n", "b.csv": "id,city\n7,Lima\n8,Lima\n"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "config")
+
+
+def _process(settings: Settings, name: str, run_id: str, finish: bool = True) -> None:
+    """Ingest and clean ``name`` under ``run_id``; ``finish``: also mark chunk and embed done, as the index tasks would."""
+    ref = FileRef(DATE, name, run_id)
+    ingest_file(FILES[name].encode(), ref, settings)
+    clean_file(ref, settings)
+    if finish:
+        path = layout(settings, DATE).manifest(ref.key)
+        manifest = read_json(path)
+        manifest["stages"].update(chunk={"seconds": 0.0}, embed={"seconds": 0.0})
+        write_json(path, manifest)
+
+
+def _claimed(name: str, run_id: str) -> dict[str, str]:
+    return {"file": name, "reason": f"claimed by run {run_id} (process_file.check[0]) until 2026-11-20T00:10:00+00:00"}
+
+
+@pytest.mark.parametrize("last", ["A", "B"])
+def test_the_report_written_last_covers_both_runs_files(settings: Settings, last: str) -> None:
+    _process(settings, "a.csv", "A")
+    _process(settings, "b.csv", "B")
+    runs = {"A": (["a.csv"], [_claimed("b.csv", "B")]), "B": (["b.csv"], [_claimed("a.csv", "A")])}
+    first = "B" if last == "A" else "A"
+    report(DATE, *runs[first][:1], settings, run_id=first, skipped=runs[first][1])
+    result = report(DATE, *runs[last][:1], settings, run_id=last, skipped=runs[last][1])
+    assert result == read_json(layout(settings, DATE).report()) | {"written_at": result["written_at"]}
+    assert [(f["file"], f["status"], f["rows_read"], f["curated"], f["duplicates"]) for f in result["files"]] == [
+        ("a.csv", "ok", 3, 3, 0), ("b.csv", "ok", 2, 2, 0),
+    ]
+    assert {k: result["totals"][k] for k in ("records", "rows_read", "curated", "duplicates", "quarantined")} == {
+        "records": 7, "rows_read": 5, "curated": 5, "duplicates": 0, "quarantined": 0,
+    }
+    assert result["failed"] == []  # the file the writing run skipped is reported from its manifest, and why it skipped it
+    assert result["skipped"] == [runs[last][1][0]]
+    assert result["this_run"] == {"files_processed": 1, "files_unchanged": 0, "rows_recomputed": 3 if last == "A" else 2, "embedding_calls": 0}
+
+
+def test_a_file_another_run_is_still_processing_is_in_progress_not_failed(settings: Settings) -> None:
+    _process(settings, "a.csv", "A", finish=False)  # run A's index tasks have not run yet
+    _process(settings, "b.csv", "B")
+    claims = Claims.for_settings(settings)
+    assert claims.claim(DATE, "a.csv", "A", "index_file.embed[0]").won
+    held = claims.holder(DATE, "a.csv")
+    result = report(DATE, ["b.csv"], settings, run_id="B", skipped=[_claimed("a.csv", "A")])
+    a = result["files"][0]
+    assert (a["file"], a["status"], a["error"]) == ("a.csv", IN_PROGRESS, f"in progress: claimed by run A (index_file.embed[0]) until {held.until}")
+    assert result["failed"] == [] and result["totals"]["rows_read"] == 5
+    # run A ended without finishing it (its claim released, or expired after it died): the file fails the date's report
+    assert claims.release(DATE, "a.csv", "A")
+    dead = report(DATE, ["b.csv"], settings, run_id="B")
+    assert dead["files"][0]["status"] == "failed" and dead["failed"] == [f"{DATE}/a.csv"]
+    assert dead["files"][0]["error"] == "stages not completed: chunk, embed"
+
+
+def test_a_report_of_the_runs_own_files_only_is_still_possible(settings: Settings) -> None:
+    _process(settings, "a.csv", "A")
+    _process(settings, "b.csv", "B")
+    result = report(DATE, ["b.csv"], settings, run_id="B", skipped=[_claimed("a.csv", "A")], whole=False)
+    assert [f["file"] for f in result["files"]] == ["b.csv"] and result["totals"]["rows_read"] == 2
