@@ -167,7 +167,7 @@ def test_new_examples_are_counted_from_the_changed_parts_only(settings, day_one,
     real = registry_module.read_example_ids
     monkeypatch.setattr(registry_module, "read_example_ids", lambda p: opened.append(Path(p)) or real(p))
     counts = count_new_examples(second, registry)
-    assert counts == NewExamples(total=178, new=6, last_model_version="m1")
+    assert counts == NewExamples(total=180, new=6, last_model_version="m1")
     index = PartsIndex.load(Layout(day_one), "fields-all")
     assert opened == [index.part_path(Layout(day_one), f"{D2}/tickets.csv")]  # not the 172-line export
     assert count_new_examples(second.path, registry) == counts  # the full comparison agrees
