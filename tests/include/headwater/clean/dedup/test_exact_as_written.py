@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 
 from headwater.clean.frame import build_frame
 from headwater.clean.pipeline import build_steps, run_steps
