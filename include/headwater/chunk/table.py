@@ -27,7 +27,7 @@ from tokenizers import Tokenizer
 
 from headwater.chunk.strategies import Chunker, Embedder, build_chunker
 from headwater.chunk.windows import chunk_record, chunk_table_frame
-from headwater.clean.steps.base import LINE, ROW_ID, SOURCE
+from headwater.clean.steps.base import LINE, ROW_ID, SOURCE, is_value_column
 from headwater.clean.text import TextStats
 from headwater.config.chunking import SECTION, ChunkingOptions, ColumnChunking
 from headwater.config.text import TextColumnRule
@@ -109,7 +109,7 @@ def plan_source(
     whole column (one pass over the columns still undecided, batch by batch).
     """
     text = set(declared_text)
-    data = [c for c in source.columns if not c.startswith("_")]  # headwater.clean.steps.base.data_columns
+    data = [c for c in source.columns if is_value_column(c)]  # not <col>__raw/__reason/__imputed: what was written is kept, not chunked
     undecided = [c for c in data if c not in options.columns and c not in text] if options.detect else []
     if undecided:
         stats = {c: TextStats() for c in undecided}

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from headwater import SCHEMA_VERSION
 
 from headwater.clean.mapping import ColumnMapping, map_columns
-from headwater.clean.steps.base import DERIVED_SUFFIXES, LINE, ROW_ID, SOURCE, data_columns
+from headwater.clean.steps.base import DERIVED_SUFFIXES, LINE, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, content_raw, data_columns
 from headwater.ids import SEPARATOR
 
 if TYPE_CHECKING:
@@ -71,8 +71,9 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     payloads = pc.binary_join_element_wise(*parts, sep)
     if derived:
         # only the values actually present, named: "lifetime_value__raw=unknown"
-        named = [pc.binary_join_element_wise(pa.scalar(f"{c}=", pa.large_string()), value_texts(out[c]), pa.scalar("", pa.large_string()))
-                 for c in derived]
+        # a value's reason is not content, nor a __raw that differs from the value by encoding artefacts only (content_raw)
+        named = [pc.binary_join_element_wise(pa.scalar(f"{c}=", pa.large_string()), value_texts(content_raw(out, c) if c.endswith(RAW_SUFFIX) else out[c]), pa.scalar("", pa.large_string()))
+                 for c in derived if not c.endswith(REASON_SUFFIX)]
         # "" first: each present value then follows a separator, and a row with none keeps a value
         # (Arrow 26 drops the rows whose inputs are all null under null_handling="skip")
         empty = pa.array([""] * len(out), pa.large_string())

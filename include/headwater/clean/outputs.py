@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from headwater.clean.dedup.pairs import cluster_roots
-from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, IMPUTED_SUFFIX, RAW_SUFFIX, ROW_ID
+from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, IMPUTED_SUFFIX, RAW_SUFFIX, REASON_SUFFIX, ROW_ID
 from headwater.layout import Layout
 from headwater.manifest import FileRef
 from headwater.storage import ParquetParts, as_path, atomic_path, is_remote
@@ -153,6 +153,9 @@ class CleanOutputs:
         for col in df.columns:
             if col.endswith(RAW_SUFFIX):
                 raw, typed = df[col].notna(), df[col[: -len(RAW_SUFFIX)]].notna()
+                reason = df.get(col[: -len(RAW_SUFFIX)] + REASON_SUFFIX)
+                if reason is not None:  # a text kept by normalization or an NA spelling is counted by its step, unless typing kept it too
+                    raw &= reason.isna() | reason.astype("string").str.contains(r"(?:^|; )type$", regex=True).fillna(False)
                 self._failures[col] += int((raw & ~typed).sum())
                 self._inexact[col] += int((raw & typed).sum())
             elif col.endswith(IMPUTED_SUFFIX):

@@ -15,6 +15,7 @@ from headwater.clean.outputs import CleanOutputs, ingest_quarantine
 from headwater.clean.pipeline import build_steps
 from headwater.clean.runner import Staging, run_file
 from headwater.clean.steps.coerce_types import CoerceTypes
+from headwater.clean.steps.normalize_text import NormalizeText
 from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.settings import Settings
@@ -43,13 +44,15 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     coercer = next((st for st in steps if isinstance(st, CoerceTypes)), None)
     nulls = next((st for st in steps if isinstance(st, NullSpellings)), None)
     totals = next((st for st in steps if isinstance(st, SummaryRows)), None)
+    normalizer = next((st for st in steps if isinstance(st, NormalizeText)), None)
     manifest.pop("cross_file", None)  # the date's link step (headwater.clean.link) decides again on this result
     manifest.update(
         run.mapping.to_manifest(),
         source_config=config.describe(),
         column_types=dict(coercer.decided) if coercer else {},
         value_formats=coercer.file_formats if coercer else None,
-        **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}}),
+        **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}, "na_ambiguous": {}}),
+        **(normalizer.summary() if normalizer else {"text_normalized": {}, "text_masked": {}}),
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
         + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else []),

@@ -34,7 +34,9 @@ from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 import ftfy
 import ftfy.badness
 import ftfy.chardata
+import numpy as np
 import pandas as pd
+import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -64,8 +66,10 @@ EMAIL_RE = "(" + EMAIL_CORE + ")([^A-Za-z0-9_.@-]|[.-][^A-Za-z0-9_]|[.-]$|$)"
 _PHONE_CORE = (
     "(?:\\+?1[ .-]?)?(?:\\([0-9]{3}\\)|[0-9]{3})[ .-]?[0-9]{3}[ .-][0-9]{4}"  # North American
     "|\\+[1-9][0-9]{0,2}(?:[ .-]?[0-9]{2,4}){2,5}"  # international, written with a leading +
+    "|0[0-9]{1,4}(?:[ .-]?[0-9]{2,4}){2,3}"  # national, with the trunk prefix 0 most numbering plans outside NANP use
 )
-# RE2 has no lookaround, so the boundaries are consumed as groups 1 and 3 and written back.
+# These shapes only pick the values worth asking libphonenumber about (``phone_spans`` decides what
+# is a number); RE2 has no lookaround, so the boundaries are consumed as groups 1 and 3.
 PHONE_RE = "(^|[^0-9A-Za-z+])(" + _PHONE_CORE + ")([^0-9]|$)"
 _PII_PATTERNS = {"urls": URL_RE, "emails": EMAIL_RE, "phones": PHONE_RE}
 _EDGE = "[" + _HSPACE + "\n\r]*"
@@ -76,14 +80,28 @@ _PII_WHOLE = {
     "phones": "^" + _EDGE + "(?:" + _PHONE_CORE + ")" + _EDGE + "$",
 }
 
-# Whitespace normalization, as a sequence of (pattern, replacement) shared by both engines.
-_WS_STEPS = (
-    ("\r\n|\r", "\n"),
-    ("[" + _HSPACE + "]+", " "),
-    (" ?\n ?", "\n"),
-    ("\n\n+", "\n"),
+# Whitespace normalization, as stages of (pattern, replacement) shared by both engines, each stage
+# one kind of change (``CHANGE_KINDS``): line breaks written as CRLF, CR, NEL, U+2028/U+2029 become
+# "\n"; zero-width spaces and a byte-order mark inside a value are removed (they have no width: a
+# space in their place would split 'AB\u200b123' into two words); whitespace and line breaks at
+# either end are trimmed; then runs of horizontal whitespace inside (tab, NBSP, the Unicode spaces)
+# become one space, spaces around a line break go, and blank lines go.
+_EDGE_SPACE = "[" + _HSPACE + "\n]+"
+_WS_STAGES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("line_breaks", (("\r\n|[\r\x85\u2028\u2029]", "\n"),)),
+    ("zero_width", (("[\u200b\ufeff]", ""),)),
+    ("trim", (("^" + _EDGE_SPACE + "|" + _EDGE_SPACE + "$", ""),)),
+    ("whitespace", (("[" + _HSPACE + "]+", " "), (" ?\n ?", "\n"), ("\n\n+", "\n"))),
 )
-_WS_NEEDED = "[^\x20-\x7e]|  |^ | $"  # anything but single spaces between printable ASCII
+_WS_NEEDED = {  # the values a stage can change (RE2), so the others are not rewritten
+    "line_breaks": "[\r\x85\u2028\u2029]",
+    "zero_width": "[\u200b\ufeff]",
+    "trim": "^" + _EDGE_SPACE + "|" + _EDGE_SPACE + "$",
+    "whitespace": "[^\x20-\x7e]|  ",  # anything but single spaces between printable ASCII
+}
+# The kinds of change normalization records (``<col>__reason``, the manifest's ``text_normalized``), in reason order.
+CHANGE_KINDS = ("html", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "zero_width", "trim", "whitespace")
+# Which of them are encoding artefacts, not content (exact duplicates, row ids): headwater.clean.steps.base.ARTEFACT_KINDS.
 _FTFY_NEEDED = "[^\t\n\x20-\x7e]"  # ftfy leaves printable ASCII (plus tab/LF) alone (its HTML unescaping is off)
 
 # The elements of HTML: the WHATWG HTML Living Standard's element index (section "Elements" of
@@ -316,26 +334,52 @@ def strip_html(value: str, keep_links: bool = True) -> str:
 
 
 def normalize_whitespace(value: str) -> str:
-    """Collapse runs of spaces, keep single line breaks between paragraphs, trim."""
-    for pattern, repl in _WS_COMPILED:
-        value = pattern.sub(repl, value)
-    return value.strip(" \n")
+    """Line breaks as ``\\n``, zero-width spaces removed, trimmed, runs of spaces collapsed, single line breaks between paragraphs."""
+    for _, steps in _WS_COMPILED:
+        for pattern, repl in steps:
+            value = pattern.sub(repl, value)
+    return value
 
 
-def replace_pii(value: str, kind: str, action: str, whole_values_too: bool = False) -> str:
+def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
+    """The (start, end) offsets of the phone numbers in ``value`` (UTF-16-free Python offsets).
+
+    A number is one libphonenumber (``phonenumbers.PhoneNumberMatcher``, ``Leniency.VALID``:
+    a number valid for its region's numbering plan, https://github.com/daviddrysdale/python-phonenumbers)
+    finds, read in ``region`` when written without ``+``, that is not glued to a code
+    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it) and not
+    labelled as another identifier (``order``, ``serial``, ``invoice``, ``ISBN``, ``ref``,
+    ``#``...: ``_PHONE_LABEL``). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
+    strings and ``serial 415 555 2671`` are not phone numbers.
+    """
+    spans = []
+    for m in phonenumbers.PhoneNumberMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
+        before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
+        if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
+            continue
+        if _PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
+            continue
+        spans.append((m.start, m.end))
+    return spans
+
+
+def replace_pii(value: str, kind: str, action: str, whole_values_too: bool = False, region: str = "US") -> str:
     """Remove or mask every ``kind`` (urls, emails, phones) in ``value``.
 
     A value that is nothing but one address (for e-mails also ``Ann <ann@x.org>``, one RFC 5322
-    mailbox) is a contact field, left alone unless ``whole_values_too``.
+    mailbox) is a contact field, left alone unless ``whole_values_too``. Phone numbers: only a
+    value the ``PHONE_RE`` prefilter matches is read, and only ``phone_spans(value, region)``
+    are replaced.
     """
     if action == "keep" or (not whole_values_too and _PII_WHOLE_COMPILED[kind].search(value)):
         return value
     token = "" if action == "remove" else MASKS[kind]
     pattern = _PII_COMPILED[kind]
     if kind == "phones":
-        # Twice: a boundary character consumed by one match cannot start the next one.
-        for _ in range(2):
-            value = pattern.sub(lambda m: m.group(1) + token + m.group(3), value)
+        if not pattern.search(value):
+            return value
+        for start, end in reversed(phone_spans(value, region)):
+            value = value[:start] + token + value[end:]
         return value
     if kind == "emails":
         return pattern.sub(lambda m: token + m.group(2), value)
@@ -343,16 +387,20 @@ def replace_pii(value: str, kind: str, action: str, whole_values_too: bool = Fal
 
 
 # ftfy's fix_character_width folds every fullwidth form; only letters and digits (ＡＢＣ１ -> ABC1,
-# typed with an East Asian input method) and halfwidth katakana/Hangul are folded here. Fullwidth
-# punctuation (，。！（）：) is how Chinese and Japanese are written, so it stays, like curly quotes.
+# typed with an East Asian input method) and halfwidth katakana/Hangul are folded here, and only
+# when a source asks (``text.fold_width``). Fullwidth punctuation (，。！（）：) is how Chinese and
+# Japanese are written, so it always stays, like curly quotes.
 _WIDTH_FOLD = {k: v for k, v in ftfy.chardata.WIDTH_MAP.items() if v.isalnum() or 0xFF61 <= k <= 0xFFDC}
 
 
-def _ftfy_config(fold_quotes: bool) -> ftfy.TextFixerConfig:
+def _ftfy_config(fold_quotes: bool, fold_ligatures: bool = False) -> ftfy.TextFixerConfig:
     """ftfy's fixers as Headwater runs them (``ftfy.TextFixerConfig``, https://ftfy.readthedocs.io/en/latest/config.html):
     no HTML unescaping (the HTML step decodes references, once), no width folding (``_WIDTH_FOLD``
-    instead), curly quotes folded only when a source asks (``text.fold_quotes``)."""
-    return ftfy.TextFixerConfig(unescape_html=False, fix_character_width=False, uncurl_quotes=fold_quotes, explain=False)
+    instead), NFC (never NFKC), curly quotes folded only when a source asks (``text.fold_quotes``),
+    Latin ligatures (ﬁ) only when it asks (``text.fold_ligatures``)."""
+    return ftfy.TextFixerConfig(
+        unescape_html=False, fix_character_width=False, uncurl_quotes=fold_quotes, fix_latin_ligatures=fold_ligatures, explain=False
+    )
 
 
 def _ftfy_chars(fold_quotes: bool) -> re.Pattern[str]:
@@ -361,69 +409,149 @@ def _ftfy_chars(fold_quotes: bool) -> re.Pattern[str]:
     chars = {chr(c) if isinstance(c, int) else c for c in chars}
     chars |= {chr(c) for c in range(0x80, 0xA0)} | {"\x1b", "\r", "\u2028", "\u2029"}
     if fold_quotes:  # ftfy.chardata.SINGLE_QUOTE_RE and DOUBLE_QUOTE_RE
-        chars |= {"\u02bc"} | {chr(c) for c in range(0x2018, 0x2020)}
+        chars |= _QUOTES
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "\ud800-\udfff]")
 
 
-_FTFY_CONFIGS = {fold: _ftfy_config(fold) for fold in (False, True)}
+_QUOTES = {"\u02bc"} | {chr(c) for c in range(0x2018, 0x2020)}
+_FTFY_CONFIGS = {(q, lig): _ftfy_config(q, lig) for q in (False, True) for lig in (False, True)}
 _FTFY_CHARS = {fold: _ftfy_chars(fold) for fold in (False, True)}
 _ASCII_CONTROL = re.compile("[^\t\n\x20-\x7e]")
+# What each enabled ftfy fixer rewrites, to name the kind of a change (``_unicode_kinds``).
+_LIGATURE_CHARS = re.compile("[" + "".join(re.escape(chr(c) if isinstance(c, int) else c) for c in ftfy.chardata.LIGATURES) + "]")
+_CONTROL_CHARS = re.compile(
+    "[" + "".join(re.escape(chr(c) if isinstance(c, int) else c) for c in ftfy.chardata.CONTROL_CHARS) + "\x1b]"
+)
+_QUOTE_CHARS = re.compile("[" + "".join(sorted(_QUOTES)) + "]")
+_BREAK_CHARS = re.compile("[\r\x85\u2028\u2029]")
 
 
-def repair_unicode(value: str, fold_quotes: bool = False) -> str:
-    """Fullwidth letters and digits folded, then ``ftfy.fix_text`` with ``_ftfy_config(fold_quotes)``,
-    skipping the (slow) call when no ftfy fixer can apply.
+def repair_unicode(value: str, fold_quotes: bool = False, fold_ligatures: bool = False, fold_width: bool = False) -> str:
+    """``ftfy.fix_text`` with ``_ftfy_config(fold_quotes, fold_ligatures)`` (fullwidth letters and
+    digits folded first when ``fold_width``), skipping the (slow) call when no ftfy fixer can apply.
 
     ftfy changes a string only through a character one of its enabled fixers rewrites
-    (ligatures, controls, odd line breaks, curly quotes when folded), a non-NFC form, or
+    (controls, odd line breaks, ligatures and curly quotes when folded), a non-NFC form, or
     mojibake, which it looks for only where its ``is_bad`` heuristic fires. Typographic quotes
     (``O’Keeffe``, ``“quoted”``) and character references are left as they are.
     """
     if value.isascii() and _ASCII_CONTROL.search(value) is None:
         return value  # printable ASCII: no enabled fixer applies
-    value = value.translate(_WIDTH_FOLD)
+    if fold_width:
+        value = value.translate(_WIDTH_FOLD)
     if (
         _FTFY_CHARS[fold_quotes].search(value) is None
         and unicodedata.is_normalized("NFC", value)
         and not ftfy.badness.is_bad(value)
     ):
         return value
-    return ftfy.fix_text(value, _FTFY_CONFIGS[fold_quotes])
+    return ftfy.fix_text(value, _FTFY_CONFIGS[fold_quotes, fold_ligatures])
 
 
-def _repair(value: str, options: TextOptions) -> str:
-    """The per-value Python steps: HTML first (references decoded once), then ftfy on the text."""
-    if options.strip_html and _HTML_COMPILED.search(value):
+def _html(value: str, options: TextOptions) -> str:
+    """The per-value HTML step: markup stripped where the value is HTML, references decoded once."""
+    if _HTML_COMPILED.search(value):
         value = strip_html(value, keep_links=options.urls == "keep" or options.urls == "mask")
-    if options.repair_unicode and _FTFY_COMPILED.search(value):
-        value = repair_unicode(value, options.fold_quotes)
     return value
+
+
+def _unicode(value: str, options: TextOptions) -> str:
+    """The per-value ftfy step."""
+    if _FTFY_COMPILED.search(value):
+        value = repair_unicode(value, options.fold_quotes, options.fold_ligatures, options.fold_width)
+    return value
+
+
+def _unicode_kinds(before: str, options: TextOptions) -> tuple[str, ...]:
+    """What the ftfy step changed in ``before`` (a value it changed), as ``CHANGE_KINDS`` names.
+
+    Read off the characters each enabled fixer rewrites; a change none of them explains, or a
+    value ftfy's ``is_bad`` heuristic fires on, is ``mojibake`` (ftfy's ``fix_encoding``).
+    """
+    kinds = []
+    if options.fold_width and before.translate(_WIDTH_FOLD) != before:
+        kinds.append("width")
+    if options.fold_ligatures and _LIGATURE_CHARS.search(before):
+        kinds.append("ligatures")
+    if options.fold_quotes and _QUOTE_CHARS.search(before):
+        kinds.append("quotes")
+    if _CONTROL_CHARS.search(before):
+        kinds.append("control")
+    if _BREAK_CHARS.search(before):
+        kinds.append("line_breaks")
+    if not unicodedata.is_normalized("NFC", before):
+        kinds.append("nfc")
+    if not kinds or ftfy.badness.is_bad(before):
+        kinds.append("mojibake")
+    return tuple(kinds)
 
 
 def normalize_text(value: str, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> str:
     """Decode HTML (strip markup where the value is HTML), repair Unicode (ftfy), remove/mask URLs,
     e-mails and phones, tidy whitespace."""
-    value = _repair(value, options)
+    if options.strip_html:
+        value = _html(value, options)
+    if options.repair_unicode:
+        value = _unicode(value, options)
     for kind, action in options.pii_actions().items():
-        value = replace_pii(value, kind, action, options.mask_field_values)
+        value = replace_pii(value, kind, action, options.mask_field_values, options.phone_region)
     if options.whitespace:
         value = normalize_whitespace(value)
     return value
 
 
-def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> pa.Array:
-    """``normalize_text`` over a string column (nulls stay null), with the per-value Python work kept to the values that need it."""
+@dataclass
+class NormalizedColumn:
+    """A string column after ``normalize_column``: its values, and which of them changed and how.
+
+    ``changed``: kind (``CHANGE_KINDS``) -> bool array, one per value, true where that kind of
+    change altered the value; ``masked``: PII kind (urls, emails, phones) -> bool array, true
+    where one was masked or removed. Only kinds that changed some value are present.
+    """
+
+    values: pa.Array
+    changed: dict[str, np.ndarray]
+    masked: dict[str, np.ndarray]
+
+
+def _differs(before: pa.Array, after: pa.Array) -> np.ndarray:
+    return pc.fill_null(pc.not_equal(before, after), False).to_numpy(zero_copy_only=False)
+
+
+def normalize_column(array: pa.Array | pa.ChunkedArray, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> NormalizedColumn:
+    """``normalize_text`` over a string column (nulls stay null), with what changed per value and kind.
+
+    Each step's output is compared with its input as whole arrays (``pc.not_equal``), so finding
+    the changed values costs one comparison per step; the per-value Python work is kept to the
+    values a fast RE2 check flags (HTML, ftfy, phone numbers), and naming the kinds of an ftfy
+    change (``_unicode_kinds``) to the values ftfy changed.
+    """
     arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = pc.cast(arr, pa.large_string())
+    changed: dict[str, np.ndarray] = {}
+    masked: dict[str, np.ndarray] = {}
+
+    def note(into: dict[str, np.ndarray], kind: str, where: np.ndarray) -> None:
+        if where.any():
+            into[kind] = into[kind] | where if kind in into else where
+
     if len(arr) == 0:
-        return arr
-    if options.repair_unicode or options.strip_html:
-        # HTML: a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged.
-        needs = "|".join(
-            ([_FTFY_NEEDED] if options.repair_unicode else []) + (["&", HTML_CANDIDATE_RE] if options.strip_html else [])
-        )
-        arr = _map_where(arr, pc.match_substring_regex(arr, needs), lambda v: _repair(v, options))
+        return NormalizedColumn(arr, changed, masked)
+    if options.strip_html:
+        # a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged
+        after = _map_where(arr, pc.match_substring_regex(arr, "&|" + HTML_CANDIDATE_RE), lambda v: _html(v, options))
+        note(changed, "html", _differs(arr, after))
+        arr = after
+    if options.repair_unicode:
+        after = _map_where(arr, pc.match_substring_regex(arr, _FTFY_NEEDED), lambda v: _unicode(v, options))
+        where = _differs(arr, after)
+        if where.any():
+            at = np.flatnonzero(where)
+            for i, before in zip(at, pc.take(arr, pa.array(at)).to_pylist()):
+                for kind in _unicode_kinds(before, options):
+                    changed.setdefault(kind, np.zeros(len(arr), dtype=bool))[i] = True
+        arr = after
     for kind, action in options.pii_actions().items():
         hits = pc.fill_null(pc.match_substring_regex(arr, _PII_PATTERNS[kind]), False)
         if not options.mask_field_values and pc.any(hits).as_py():
@@ -432,16 +560,25 @@ def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DE
             hits = pc.replace_with_mask(hits, hits, pc.invert(whole))
         token = "" if action == "remove" else MASKS[kind]
         if kind == "phones":
-            repl = "\\1" + token + "\\3"
-            arr = _replace_where(arr, hits, [(PHONE_RE, repl), (PHONE_RE, repl)])
+            after = _map_where(arr, hits, lambda v: replace_pii(v, "phones", action, True, options.phone_region))
         elif kind == "emails":
-            arr = _replace_where(arr, hits, [(EMAIL_RE, token + "\\2")])
+            after = _replace_where(arr, hits, [(EMAIL_RE, token + "\\2")])
         else:
-            arr = _replace_where(arr, hits, [(_PII_PATTERNS[kind], token.replace("\\", "\\\\"))])
+            after = _replace_where(arr, hits, [(_PII_PATTERNS[kind], token.replace("\\", "\\\\"))])
+        note(masked, kind, _differs(arr, after))
+        arr = after
     if options.whitespace:
-        hits = pc.fill_null(pc.match_substring_regex(arr, _WS_NEEDED), False)
-        arr = _replace_where(arr, hits, list(_WS_STEPS), trim=True)
-    return arr
+        for kind, steps in _WS_STAGES:
+            hits = pc.fill_null(pc.match_substring_regex(arr, _WS_NEEDED[kind]), False)
+            after = _replace_where(arr, hits, list(steps))
+            note(changed, kind, _differs(arr, after))
+            arr = after
+    return NormalizedColumn(arr, changed, masked)
+
+
+def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> pa.Array:
+    """``normalize_text`` over a string column (nulls stay null): ``normalize_column(...).values``."""
+    return normalize_column(array, options).values
 
 
 def _map_where(arr: pa.Array, mask: pa.Array, fn) -> pa.Array:  # type: ignore[no-untyped-def]
@@ -472,13 +609,18 @@ def is_na(value: str) -> bool:
     return value.strip() in NA_SPELLINGS
 
 
-_WS_COMPILED = tuple((re.compile(p), r) for p, r in _WS_STEPS)
+_WS_COMPILED = tuple((kind, tuple((re.compile(p), r) for p, r in steps)) for kind, steps in _WS_STAGES)
 _PII_COMPILED = {k: re.compile(p) for k, p in _PII_PATTERNS.items()}
 # Python only: an address never starts right after a letter, digit or '_', nor after one and a '.'
 # (a local part starting at that letter would be valid too, so RE2's leftmost match starts there
 # already), so saying so changes no match and spares Python's backtracking one attempt per
 # character of a long word ('aaaa...@', 'a.a.a...@': quadratic without it).
 _PII_COMPILED["emails"] = re.compile("(?<![A-Za-z0-9_])(?<![A-Za-z0-9_][.])" + EMAIL_RE)
+# A label that makes the number after it another identifier, not a phone number.
+_PHONE_LABEL = re.compile(
+    r"(?i)(?:\b(?:order|invoice|serial|sku|isbn|issn|ean|upc|ref|reference|account|acct|tracking|ticket|case|part|model"
+    r"|version|build|batch|lot|po|id)\b|#)[\s:#.-]*(?:no\.?|nr\.?|number|#)?[\s:#.-]*$"
+)
 _PII_WHOLE_COMPILED = {k: re.compile(p) for k, p in _PII_WHOLE.items()}
 _FTFY_COMPILED = re.compile(_FTFY_NEEDED)
 _HTML_COMPILED = re.compile("[<&]")
@@ -554,5 +696,9 @@ def looks_like_free_text(series: pd.Series, rule: TextColumnRule = TextColumnRul
 
 
 def detect_text_columns(df: pd.DataFrame, rule: TextColumnRule = TextColumnRule()) -> list[str]:
-    """The data columns of ``df`` that look like free text, in table order."""
-    return [col for col in df.columns if not col.startswith("_") and looks_like_free_text(df[col], rule)]
+    """The value columns of ``df`` that look like free text, in table order (bookkeeping ``_`` columns and the
+    derived ``<col>__raw``/``__reason``/``__imputed`` of headwater.clean.steps.base left out)."""
+    return [col for col in df.columns if not col.startswith("_") and not col.endswith(_DERIVED) and looks_like_free_text(df[col], rule)]
+
+
+_DERIVED = ("__raw", "__reason", "__imputed")  # headwater.clean.steps.base.DERIVED_SUFFIXES (a layer above this module)

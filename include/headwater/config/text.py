@@ -40,6 +40,13 @@ class TextOptions(ConfigModel):
 
     repair_unicode: bool = Field(default=True, description="Repair mojibake and odd Unicode with ftfy (cafÃ© -> café).")
     fold_quotes: bool = Field(default=False, description="Fold typographic quotes to ASCII (O’Keeffe -> O'Keeffe, “a” -> \"a\"); off: kept as written.")
+    fold_ligatures: bool = Field(
+        default=False,
+        description="Fold Latin ligatures to letters (ﬁnance -> finance, ftfy's fix_latin_ligatures); off: kept as written (a compatibility fold, like NFKC).",
+    )
+    fold_width: bool = Field(
+        default=False, description="Fold fullwidth letters and digits and halfwidth katakana (ＡＢＣ１ -> ABC1, ｶﾀｶﾅ -> カタカナ); off: kept as written."
+    )
     strip_html: bool = Field(
         default=True,
         description="Decode HTML: remove markup from values that are HTML (parsed; `x < y` in prose stays), decode character references once (`&amp;lt;` -> `&lt;`).",
@@ -47,11 +54,16 @@ class TextOptions(ConfigModel):
     urls: PiiAction = Field(default="keep", description="URLs inside text: keep, remove, or mask as [URL].")
     emails: PiiAction = Field(default="mask", description="E-mail addresses inside text: keep, remove, or mask as [EMAIL].")
     phones: PiiAction = Field(default="mask", description="Phone numbers inside text: keep, remove, or mask as [PHONE].")
+    phone_region: str = Field(
+        default="US",
+        pattern="^[A-Z]{2}$",
+        description="Region (ISO 3166-1 alpha-2) a phone number written without +country code is read in, by libphonenumber.",
+    )
     mask_field_values: bool = Field(
         default=False,
         description="Also remove/mask a value that is nothing but one URL, e-mail or phone number (off: contact columns stay usable).",
     )
-    whitespace: bool = Field(default=True, description="Collapse runs of spaces, drop blank lines, trim.")
+    whitespace: bool = Field(default=True, description="Line breaks as \\n, zero-width spaces removed, runs of spaces collapsed, blank lines dropped, trimmed.")
     columns: ColumnNames | None = Field(
         default=None, description="Columns to normalize (standardized names).", json_schema_extra={"shown_default": "every text column"}
     )

@@ -10,9 +10,10 @@ import pyarrow.compute as pc
 from headwater.clean.dedup.minhash import as_string, content_keys, hash_strings
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, MATCH_WEIGHT, RAW_SUFFIX, ROW_ID, SIMILARITY, StepOutput,
-    is_value_column,
+    content_raw, is_value_column,
 )
 from headwater.config.dedup import DedupOptions
+
 
 
 def exact_keys(df: pd.DataFrame) -> np.ndarray:
@@ -20,12 +21,16 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
 
     A ``<col>__raw`` column exists only in the batches that needed one, so it is folded in per
     value present ("col__raw=text", hashed and added), never as a column: the key of a row does
-    not depend on its batch. ``<col>__imputed`` flags are not content and are left out.
+    not depend on its batch. So rows are exact duplicates only as written: ``AB  12`` (kept in
+    ``code__raw``, normalized to ``AB 12``) and ``AB 12`` get different keys. The one exception is
+    a ``__raw`` whose ``<col>__reason`` names only encoding artefacts (``normalized: nfc``,
+    ``normalized: trim``: headwater.clean.steps.base.ARTEFACT_KINDS): the same text, encoded
+    differently, so it is left out. ``<col>__reason`` and ``<col>__imputed`` are not content.
     """
     keys = content_keys(df, [c for c in df.columns if is_value_column(c)])
     with np.errstate(over="ignore"):
         for col in sorted(c for c in df.columns if not c.startswith("_") and c.endswith(RAW_SUFFIX)):
-            arr = as_string(df[col])
+            arr = as_string(content_raw(df, col))
             present = pc.is_valid(arr).to_numpy(zero_copy_only=False)
             if present.any():
                 named = pc.binary_join_element_wise(pa.scalar(col + "=", pa.large_string()), pc.fill_null(arr, ""), pa.scalar("", pa.large_string()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 # Bookkeeping columns carried next to the data; they start with "_" so data columns never clash.
@@ -28,11 +29,21 @@ EVIDENCE = "_evidence"  # why: per-field comparison levels and weights (linkage)
 AGREED = "_agreed"  # the columns both rows fill in with the same (or, for linkage fields, a close) value, comma-separated
 DEDUP_COLUMNS = (DUPLICATE_OF, CLUSTER_ID, SIMILARITY, DEDUP_JOB, MATCH_WEIGHT, EVIDENCE, AGREED)
 
-# Derived columns next to a data column: the text a value was read from when it failed its
-# type (<col>__raw), and whether a missing value was imputed (<col>__imputed).
+# Derived columns next to a data column: the text a value was written as when the value differs
+# from it (<col>__raw), why it differs when a step says so (<col>__reason: e.g. "normalized:
+# whitespace", "masked: emails", "na_spelling"), and whether a missing value was imputed (<col>__imputed).
 RAW_SUFFIX = "__raw"
+REASON_SUFFIX = "__reason"
 IMPUTED_SUFFIX = "__imputed"
-DERIVED_SUFFIXES = (RAW_SUFFIX, IMPUTED_SUFFIX)
+DERIVED_SUFFIXES = (RAW_SUFFIX, REASON_SUFFIX, IMPUTED_SUFFIX)
+# Changes that alter how a value is encoded or padded, never what it says: NFC recomposition (the
+# same characters, canonically equivalent: Unicode UAX #15), the line-ending convention of the
+# exporting system (CRLF, CR), and padding around a value (fixed-width and CHAR(n) exports, a space
+# after the delimiter). Two rows that differ only by these are still exact duplicates; a change
+# inside a value ('AB  12' vs 'AB 12') is not one.
+ARTEFACT_KINDS = frozenset({"nfc", "line_breaks", "trim"})
+_ARTEFACT = "(?:" + "|".join(sorted(ARTEFACT_KINDS)) + ")"
+ARTEFACT_ONLY_RE = "^normalized: " + _ARTEFACT + "(?:, " + _ARTEFACT + ")*$"  # a <col>__reason naming artefacts only
 
 
 def data_columns(df: pd.DataFrame) -> list[str]:
@@ -43,6 +54,49 @@ def data_columns(df: pd.DataFrame) -> list[str]:
 def is_value_column(name: str) -> bool:
     """A column of the source's values: not bookkeeping and not derived (``<col>__raw``, ``<col>__imputed``)."""
     return not name.startswith("_") and not name.endswith(DERIVED_SUFFIXES)
+
+
+def keep_original(
+    out: pd.DataFrame, col: str, where: np.ndarray, original: pd.Series | None, reason: np.ndarray | str | None = None
+) -> None:
+    """Record, in ``out`` in place, that the values of ``col`` at ``where`` (bool per row) differ from what was written.
+
+    ``original`` (the column as this step received it, same index) goes into ``<col>__raw`` at
+    ``where``, except where a value is kept there already (an earlier step's: closer to what was
+    written); None keeps no text (a masked value must not keep what it masked). ``reason`` (one
+    string, or one per row) is appended to ``<col>__reason`` at ``where`` ("; " between steps).
+    Each derived column is created after ``col`` (``__raw`` first) the first time it is needed.
+    """
+    where = np.asarray(where, dtype=bool)
+    if not where.any():
+        return
+    if original is not None:
+        name = col + RAW_SUFFIX
+        kept = original.astype("string").where(where)
+        if name in out.columns:
+            out[name] = out[name].astype("string").fillna(kept)
+        else:
+            out.insert(out.columns.get_loc(col) + 1, name, kept)
+    if reason is not None:
+        name = col + REASON_SUFFIX
+        new = pd.Series(np.where(where, reason, None), index=out.index, dtype="string")
+        if name in out.columns:
+            old = out[name].astype("string")
+            both = old.notna() & new.notna()
+            out[name] = old.fillna(new).mask(both, old + "; " + new)
+        else:
+            at = out.columns.get_loc(col) + 1 + int(col + RAW_SUFFIX in out.columns)
+            out.insert(at, name, new)
+
+
+def content_raw(df: pd.DataFrame, raw_col: str) -> pd.Series:
+    """The values of ``raw_col`` (a ``<col>__raw``) that are content: null where ``<col>__reason`` names
+    encoding artefacts only (``ARTEFACT_ONLY_RE``). What exact duplicates and row ids are built from."""
+    raw = df[raw_col].astype("string")
+    reason = df.get(raw_col[: -len(RAW_SUFFIX)] + REASON_SUFFIX)
+    if reason is None:
+        return raw
+    return raw.mask(reason.astype("string").str.fullmatch(ARTEFACT_ONLY_RE).fillna(False).to_numpy(dtype=bool))
 
 
 @dataclass

@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, data_columns
+from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts, unit_of
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -92,7 +92,7 @@ class CoerceTypes:
     def apply(self, df: pd.DataFrame) -> StepOutput:
         out = df.copy()
         reasons = pd.Series("", index=df.index, dtype=object)
-        columns = [c for c in data_columns(df) if not c.endswith(RAW_SUFFIX)]
+        columns = [c for c in data_columns(df) if is_value_column(c)]
         if self.file_formats is None or self.file_formats["decimal_decided_by"] in ("delimiter", "default") or self._day_order_open():
             self.file_formats = self._decide_file_formats(df, columns, self.file_formats)
             self.formats = {}
@@ -124,8 +124,10 @@ class CoerceTypes:
                 keep = keep | other
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
-                raw = df[col].astype("string").where(keep)
-                out.insert(out.columns.get_loc(col) + 1, col + RAW_SUFFIX, raw)
+                keep_original(out, col, keep.to_numpy(dtype=bool), df[col])
+                if col + REASON_SUFFIX in out.columns:
+                    # a value an earlier step changed (its reason set) and this one kept: say so too
+                    keep_original(out, col, keep.to_numpy(dtype=bool) & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
             if self.options.on_error == "quarantine" and result.failed.any():
                 bad = df.loc[result.failed, col].astype(str)
                 reasons[result.failed] += [f"; {col}={v!r} is not a valid {kind}" for v in bad]

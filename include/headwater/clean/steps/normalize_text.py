@@ -1,36 +1,107 @@
-"""Step: decode HTML (markup removed where a value is HTML), repair encoding damage, mask e-mails/phones in prose, tidy whitespace."""
+"""Step: decode HTML (markup removed where a value is HTML), repair encoding damage, mask e-mails/phones in prose, tidy whitespace.
+
+A value this step changes keeps what was written in ``<col>__raw`` and says what changed in
+``<col>__reason`` (``normalized: html, whitespace``: the ``CHANGE_KINDS`` of headwater.clean.text,
+in that order). A value in which a URL, e-mail address or phone number was masked keeps no
+``__raw`` (it would hold what the mask hides); its ``__reason`` says ``masked: emails`` (and
+``; normalized: ...`` when more changed). A value that was nothing but whitespace becomes the
+empty value, the blank spelling of a missing value (NullSpellings counts it), with no ``__raw``.
+``changed``/``masked`` count the values per column and kind for the manifest (``summary``).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from headwater.clean.steps.base import StepOutput, data_columns
-from headwater.clean.text import normalize_array
+from headwater.clean.steps.base import StepOutput, is_value_column, keep_original
+from headwater.clean.text import CHANGE_KINDS, normalize_column
 from headwater.config.text import TextOptions
+
+_BLANK_KINDS = frozenset({"whitespace", "trim", "zero_width", "line_breaks"})  # what turns a blank value into ''
 
 
 class NormalizeText:
     """Decode HTML, repair encoding damage, mask e-mails/phones in prose, tidy whitespace in every text value.
 
-    Column at a time (headwater.clean.text.normalize_array): Arrow regex kernels, and the HTML parser / ftfy
-    only for the values that can change under them.
+    Column at a time (headwater.clean.text.normalize_column): Arrow regex kernels, and the HTML parser / ftfy /
+    libphonenumber only for the values that can change under them; which values changed is an array comparison.
     """
 
     name = "normalize_text"
 
     def __init__(self, options: TextOptions | None = None) -> None:
         self.options = options if isinstance(options, TextOptions) else TextOptions()
+        self.changed: dict[str, Counter[str]] = {}  # column -> kind -> values changed that way (kept in __raw)
+        self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         out = df.copy()
         wanted = self.options.columns
-        for col in data_columns(out):
+        for col in [c for c in df.columns if is_value_column(c)]:
             if (wanted is not None and col not in wanted) or not _is_text(out[col]):
                 continue
-            arr = normalize_array(pa.Array.from_pandas(out[col]), self.options)
-            out[col] = pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.large_string())), index=out.index).astype("string")
+            written = out[col]
+            result = normalize_column(pa.Array.from_pandas(written), self.options)
+            out[col] = pd.Series(pd.arrays.ArrowStringArray(result.values.cast(pa.large_string())), index=out.index).astype("string")
+            if result.changed or result.masked:
+                self._record(out, col, written, result.values, result.changed, result.masked)
         return StepOutput(out)
+
+    def _record(
+        self, out: pd.DataFrame, col: str, written: pd.Series, values: pa.Array, changed: dict[str, np.ndarray], masked: dict[str, np.ndarray]
+    ) -> None:
+        n = len(out)
+        kinds = [k for k in CHANGE_KINDS if k in changed]
+        pii = sorted(masked)
+        # A blank value tidied to '' is the blank missing-value spelling, not a changed value.
+        blank = pc.fill_null(pc.equal(values, ""), False).to_numpy(zero_copy_only=False)
+        if blank.any():
+            only_ws = np.ones(n, dtype=bool)
+            for k in kinds:
+                if k not in _BLANK_KINDS:
+                    only_ws &= ~changed[k]
+            blank &= only_ws
+            changed = {k: m & ~blank for k, m in changed.items()}
+        # one bit per kind: the rows' reasons are the few distinct codes, spelled once each
+        code = np.zeros(n, dtype=np.int64)
+        for bit, k in enumerate(pii + kinds):
+            code |= (masked[k] if k in masked else changed[k]).astype(np.int64) << bit
+        if not code.any():
+            return
+        codes, at = np.unique(code, return_inverse=True)
+        labels: list[str | None] = []
+        for c in codes.tolist():
+            hidden = [k for bit, k in enumerate(pii) if c >> bit & 1]
+            seen = [k for bit, k in enumerate(kinds, start=len(pii)) if c >> bit & 1]
+            parts = ([f"masked: {', '.join(hidden)}"] if hidden else []) + ([f"normalized: {', '.join(seen)}"] if seen else [])
+            labels.append("; ".join(parts) or None)
+        reason = np.array(labels, dtype=object)[at]  # each distinct reason spelled once
+        hid = np.zeros(n, dtype=bool)
+        for m in masked.values():
+            hid |= m
+        any_change = code != 0
+        keep_original(out, col, any_change & ~hid, written, None)
+        keep_original(out, col, any_change, None, reason)
+        counts = self.changed.setdefault(col, Counter())
+        for k in kinds:
+            counts[k] += int(changed[k].sum())
+        for k in pii:
+            self.masked.setdefault(col, Counter())[k] += int(masked[k].sum())
+        if not +counts:
+            self.changed.pop(col)
+
+    def summary(self) -> dict[str, dict[str, dict[str, int]]]:
+        """The manifest's ``text_normalized`` (column -> kind -> values changed, their text in ``__raw``) and
+        ``text_masked`` (column -> urls/emails/phones -> values masked, no ``__raw``), kinds sorted."""
+        return {
+            "text_normalized": {c: dict(sorted((k, v) for k, v in n.items() if v)) for c, n in self.changed.items()},
+            "text_masked": {c: dict(sorted(n.items())) for c, n in self.masked.items()},
+        }
 
 
 def _is_text(series: pd.Series) -> bool:

@@ -1,4 +1,4 @@
-"""Step: NA spellings (NA, N/A, NULL, null, None, -, ?, blank) become real missing values, unless the column says they are data.
+"""Step: NA spellings (NA, N/A, NULL, null, None, blank...) become real missing values, unless the column says they are data.
 
 Which spellings mean "missing" (after trimming):
 
@@ -17,9 +17,16 @@ A default word spelling is data, not missing, when it has the shape of the colum
 The shape is decided on the column's first batch: at least two distinct other values, and 90% of
 them, have it. A spelling named in ``na_values`` is always missing.
 
+The punctuation spellings ``-``, ``--`` and ``?`` (``AMBIGUOUS``) are also a sign, a score, a
+"no" or an answer, so they are missing only where the column otherwise holds numbers or dates
+(``numbers_or_dates``, decided on the column's first batch, or a schema type integer, number,
+date, datetime): there the cell is emptied, ``<col>__raw`` keeps what was written and
+``<col>__reason`` says ``na_spelling``; elsewhere the value is kept as text. Either way the manifest
+warns (``warnings``) and counts them (``na_ambiguous``: column -> ``nulled``/``kept`` -> spelling -> cells).
+
 Counts for the manifest: ``nulled`` (column -> spelling, lower-cased -> cells made missing) and
 ``kept`` (column -> spelling as written -> cells kept as data); ``warnings`` names the word
-spellings that emptied cells of a text column.
+spellings that emptied cells of a text column, and every ambiguous spelling met.
 """
 
 from __future__ import annotations
@@ -30,8 +37,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from headwater.clean.steps.base import StepOutput, data_columns
-from headwater.config.schema import ColumnSpec
+from headwater.clean.steps.base import StepOutput, is_value_column, keep_original
+from headwater.config.schema import DATE_TYPES, NUMERIC_TYPES, ColumnSpec
 from headwater.config.types import NA_SPELLINGS, TypeOptions, spelling
 
 WORD_SPELLINGS = frozenset(s for s in NA_SPELLINGS if s.isalpha())  # the defaults a code or a word can also be
@@ -39,6 +46,20 @@ TITLE_WORDS = "Title"  # the shape of a column of capitalised words (names, plac
 CODE_SAMPLE = 5_000  # distinct values looked at to decide a column's code shape
 CODE_MIN_VALUES = 2  # distinct other values a column needs before its shape counts as evidence
 CODE_MIN_SHARE = 0.9  # share of those values that must have the shape
+AMBIGUOUS = frozenset({"-", "--", "?"})  # default spellings that are also data (a sign, a score, an answer)
+NA_SPELLING_REASON = "na_spelling"  # <col>__reason of a cell emptied because it was an ambiguous spelling
+# A number (sign, digits with grouping and a decimal part, an optional currency/percent/unit sign)
+# or a date/time written with digits and separators: what a column of measurements or dates holds.
+NUMBER_OR_DATE_RE = r"[-+(]?[$€£¥]?[0-9][0-9 .,'’:/T-]*[%)]?|[-+]?[.,][0-9]+"
+
+
+def numbers_or_dates(values: pd.Series) -> bool:
+    """True when at least one and CODE_MIN_SHARE of the non-empty ``values`` (trimmed) are numbers or dates (``NUMBER_OR_DATE_RE``)."""
+    present = values.dropna().str.strip()
+    present = present[present != ""]
+    if not len(present):
+        return False
+    return int(present.str.fullmatch(NUMBER_OR_DATE_RE).fillna(False).sum()) >= CODE_MIN_SHARE * len(present)
 
 
 def code_shape(values: pd.Series) -> str | None:
@@ -80,7 +101,8 @@ def _fullmatch_where(written: pd.Series, pattern: str, where: np.ndarray) -> np.
 
 
 class NullSpellings:
-    """Turn NA spellings (NA, N/A, null, -, ?, none, blank) into real missing values; a spelling that is a column's code stays."""
+    """Turn NA spellings (NA, N/A, null, none, blank) into real missing values; a spelling that is a column's code stays,
+    and ``-``/``--``/``?`` are missing only in a column of numbers or dates (their text kept in ``__raw``)."""
 
     name = "null_spellings"
 
@@ -94,6 +116,8 @@ class NullSpellings:
         self.nulled: dict[str, Counter[str]] = {}  # column -> spelling -> cells made missing
         self.kept: dict[str, Counter[str]] = {}  # column -> spelling as written -> cells kept as data
         self.defaulted: dict[str, Counter[str]] = {}  # column -> default word spelling as written -> cells made missing
+        self.numeric: dict[str, bool] = {}  # column -> holds numbers or dates (ambiguous spellings are missing there)
+        self.ambiguous: dict[str, dict[str, Counter[str]]] = {}  # column -> nulled|kept -> ambiguous spelling -> cells
 
     def column_spellings(self, col: str) -> tuple[frozenset[str], frozenset[str]]:
         """(default spellings that are missing in ``col``, matched as written; spellings named in na_values, lower-cased).
@@ -109,7 +133,7 @@ class NullSpellings:
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         out = df.copy()
-        for col in data_columns(out):
+        for col in [c for c in df.columns if is_value_column(c)]:
             s = out[col].astype("string")
             defaults, explicit = self.column_spellings(col)
             written = s.str.strip()
@@ -123,6 +147,9 @@ class NullSpellings:
                 others = written[~mask]
                 code = code_shape(others) if self.codes_are_data else None
                 self.shapes[col] = code or (TITLE_WORDS if title_words(others) else None)
+                spec = self.columns.get(col)
+                declared = spec.type if spec is not None else None
+                self.numeric[col] = declared in NUMERIC_TYPES + DATE_TYPES or (declared is None and numbers_or_dates(others))
             shape = self.shapes[col]
             guessed = frozenset(d for d in defaults & WORD_SPELLINGS if spelling(d) not in explicit)
             if shape == TITLE_WORDS:
@@ -134,6 +161,15 @@ class NullSpellings:
                 if data.any():
                     self.kept.setdefault(col, Counter()).update(written[data].value_counts().to_dict())
                     mask &= ~data
+            ambiguous = mask & ~named & written.isin(defaults & AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
+            if ambiguous.any():
+                fate = "nulled" if self.numeric[col] else "kept"
+                self.ambiguous.setdefault(col, {}).setdefault(fate, Counter()).update(written[ambiguous].value_counts().to_dict())
+                if fate == "kept":
+                    self.kept.setdefault(col, Counter()).update(written[ambiguous].value_counts().to_dict())
+                    mask &= ~ambiguous
+                else:
+                    keep_original(out, col, ambiguous, out[col], NA_SPELLING_REASON)
             if mask.any():
                 self.nulled.setdefault(col, Counter()).update(written[mask].str.lower().value_counts().to_dict())
                 words = mask & ~named
@@ -152,6 +188,19 @@ class NullSpellings:
         None, null made missing (a text column) — list them in types.not_na_values if they are data``.
         """
         lines = []
+        for col, fates in self.ambiguous.items():
+            for fate, seen in fates.items():
+                cells = f"{sum(seen.values())} cell(s) written {', '.join(sorted(seen))}"
+                if fate == "nulled":
+                    lines.append(
+                        f"{col}: {cells} made missing (the column holds numbers or dates; the text kept in {col}__raw, reason "
+                        f"{NA_SPELLING_REASON}) — list them in types.not_na_values if they are data"
+                    )
+                else:
+                    lines.append(
+                        f"{col}: {cells} kept as text (a sign, score or answer in a column that is not numbers or dates) — "
+                        "list them in types.na_values if they mean missing"
+                    )
         for col, words in self.defaulted.items():
             if types.get(col, "string") in ("string", "text"):
                 lines.append(
@@ -161,9 +210,11 @@ class NullSpellings:
         return lines
 
     def summary(self) -> dict[str, dict[str, dict[str, int]]]:
-        """The manifest's ``na_spellings`` (column -> spelling -> cells made missing) and ``na_kept_as_data``
-        (column -> spelling as written -> cells kept), spellings sorted, columns in table order."""
+        """The manifest's ``na_spellings`` (column -> spelling -> cells made missing), ``na_kept_as_data``
+        (column -> spelling as written -> cells kept) and ``na_ambiguous`` (column -> ``nulled``/``kept`` ->
+        ``-``/``--``/``?`` -> cells), spellings sorted, columns in table order."""
         return {
             "na_spellings": {c: dict(sorted(n.items())) for c, n in self.nulled.items()},
             "na_kept_as_data": {c: dict(sorted(n.items())) for c, n in self.kept.items()},
+            "na_ambiguous": {c: {f: dict(sorted(n.items())) for f, n in sorted(fates.items())} for c, fates in self.ambiguous.items()},
         }

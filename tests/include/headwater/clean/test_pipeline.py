@@ -18,20 +18,23 @@ def test_build_frame_standardizes_columns_and_records_the_mapping() -> None:
 def test_pipeline_accounts_for_every_row() -> None:
     rows = [
         ["Ann", "<b>hello</b>  world"],
-        ["Ann", "hello world"],  # same after normalization -> duplicate
-        ["N/A", "-"],  # all NA -> quarantined
+        ["Ann", "hello world"],  # the same text once normalized, but not as written: not an exact duplicate
+        ["N/A", "-"],  # '-' in a text column is kept (ambiguous spelling), so the row is not empty
         ["Bob", "null"],
         ["Bob", ""],  # same as the row above once NA spellings are unified -> duplicate
+        ["", "  "],  # all NA (a blank value tidied to '' is the blank spelling) -> quarantined
     ]
     df, _ = _frame(["name", "note"], rows)
     result = run_steps(df, default_steps())
-    assert result.curated["name"].tolist() == ["Ann", "Bob"]
-    assert result.curated["note"].tolist()[0] == "hello world"
-    assert pd.isna(result.curated["note"].tolist()[1])
-    assert result.duplicates[LINE].tolist() == [3, 6]
-    assert result.duplicates[DUPLICATE_OF].tolist() == result.curated[ROW_ID].tolist()
-    assert result.quarantined[LINE].tolist() == [4]
-    assert result.quarantined[REASON].tolist() == ["line 4: every value is empty — row quarantined"]
+    assert result.curated["name"].tolist()[:2] + result.curated["name"].tolist()[3:] == ["Ann", "Ann", "Bob"]
+    assert pd.isna(result.curated["name"].tolist()[2])
+    assert result.curated["note"].tolist()[:3] == ["hello world", "hello world", "-"]
+    assert result.curated["note__raw"].tolist()[0] == "<b>hello</b>  world"
+    assert pd.isna(result.curated["note"].tolist()[3])
+    assert result.duplicates[LINE].tolist() == [6]
+    assert result.duplicates[DUPLICATE_OF].tolist() == result.curated[ROW_ID].tolist()[3:]
+    assert result.quarantined[LINE].tolist() == [7]
+    assert result.quarantined[REASON].tolist() == ["line 7: every value is empty — row quarantined"]
     assert len(result.curated) + len(result.duplicates) + len(result.quarantined) == len(rows)
 
 

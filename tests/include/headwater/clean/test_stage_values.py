@@ -109,28 +109,33 @@ def test_na_as_data_declared_types_that_do_not_fit_and_the_report(settings: Sett
         "FR,EU,N/A,-,1990-01-02,never,68000000\n"
     ))
     assert curated["country"] == ["NA", "ZA", "BW", "FR"] and curated["continent"] == ["NA", "AF", "AF", "EU"]
-    assert curated["answer"] == ["N/A", "yes", "no", "N/A"] and curated["comment"] == [None, "fine", None, None]
+    assert curated["answer"] == ["N/A", "yes", "no", "N/A"] and curated["comment"] == [None, "fine", None, "-"]
     assert curated["born"] == [date(1976, 6, 7), None, None, date(1990, 1, 2)]
     assert curated["born__raw"] == [None, "2024-13-45", "20240230", None]
     assert curated["visited"] == [None, None, date(2024, 1, 2), None]
     assert curated["visited__raw"] == ["soon", "later", None, "never"]
     assert curated["population"] == [2550000, 59300000, 2600000, 68000000]
-    assert manifest["na_spellings"] == {"comment": {"-": 1, "n/a": 1, "unknown": 1}}
-    assert manifest["na_kept_as_data"] == {"country": {"NA": 1}, "continent": {"NA": 1}}
+    assert manifest["na_spellings"] == {"comment": {"n/a": 1, "unknown": 1}}
+    assert manifest["na_kept_as_data"] == {"country": {"NA": 1}, "continent": {"NA": 1}, "comment": {"-": 1}}
+    assert manifest["na_ambiguous"] == {"comment": {"kept": {"-": 1}}}
     assert manifest["coercion_failures"] == {"born": 2, "visited": 3}
     warning = "visited: 3 of 4 values (75%) are not a valid date (declared type) — kept in visited__raw"
-    assert manifest["clean_warnings"] == [warning]
+    kept = (
+        "comment: 1 cell(s) written - kept as text (a sign, score or answer in a column that is not numbers or dates) — "
+        "list them in types.na_values if they mean missing"
+    )
+    assert manifest["clean_warnings"] == [warning, kept]
 
     ref = FileRef(DATE, "places.csv")
     chunk_file(ref, settings)
     embed_file(ref, settings)
     report = run_report(DATE, ["places.csv"], settings)
-    assert report["files"][0]["status"] == "ok" and report["files"][0]["warnings"] == [warning]
+    assert report["files"][0]["status"] == "ok" and report["files"][0]["warnings"] == [warning, kept]
     assert report["warned_files"] == [f"{DATE}/places.csv"] and report["failed"] == []
     lines = format_report(report).splitlines()
     assert lines[1].endswith("vectors warn")
     # records 5 = 4 data records + 1 header line (struct); no free-text column: 4 row documents, 4 vectors
-    assert lines[3:5] == [f"{'places.csv':<26} {'ok':<11} {'processed':<9} {5:>7} {1:>6} {4:>6} {4:>7} {0:>5} {0:>5} {4:>6} {4:>7} {1:>4}", f"  ~ {warning}"]
+    assert lines[3:6] == [f"{'places.csv':<26} {'ok':<11} {'processed':<9} {5:>7} {1:>6} {4:>6} {4:>7} {0:>5} {0:>5} {4:>6} {4:>7} {2:>4}", f"  ~ {warning}", f"  ~ {kept}"]
 
 
 def test_non_latin_headers_keep_their_letters(settings: Settings) -> None:

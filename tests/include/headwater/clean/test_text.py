@@ -38,8 +38,9 @@ def test_mojibake_is_repaired_and_whitespace_tidied() -> None:
 def test_repair_unicode_skips_only_what_ftfy_leaves_alone() -> None:
     assert repair_unicode("Zürich") == "Zürich"
     assert repair_unicode("naÃ¯ve") == "naïve"
-    assert repair_unicode("ﬁne “quotes”") == "fine “quotes”"  # typographic quotes stay unless a source folds them
-    assert repair_unicode("ﬁne “quotes”", fold_quotes=True) == 'fine "quotes"'
+    assert repair_unicode("ﬁne “quotes”", fold_ligatures=True) == "fine “quotes”"  # typographic quotes stay unless a source folds them
+    assert repair_unicode("ﬁne “quotes”", fold_quotes=True, fold_ligatures=True) == 'fine "quotes"'
+    assert repair_unicode("ﬁne “quotes”") == "ﬁne “quotes”"  # ligatures stay unless a source folds them
     assert repair_unicode("AT&amp;T") == "AT&amp;T"  # references are the HTML step's, decoded once there
     assert repair_unicode("<b>AT&amp;T</b>") == "<b>AT&amp;T</b>"
 
@@ -292,7 +293,8 @@ WIDTHS = [
 
 @pytest.mark.parametrize(("value", "expected"), WIDTHS)
 def test_fullwidth_letters_fold_and_cjk_punctuation_stays(value: str, expected: str) -> None:
-    assert normalize_text(value) == expected
+    assert normalize_text(value, TextOptions(fold_width=True)) == expected
+    assert normalize_text(value) == value  # a compatibility fold: off unless a source asks
 
 
 # Item 19: Chinese, Japanese and Thai prose is free text, counted by characters.

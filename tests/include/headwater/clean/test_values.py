@@ -138,7 +138,8 @@ def test_null_spellings_become_missing_with_configured_extras() -> None:
     df = _frame(["a", "b"], [["N/A", "x"], [" null ", "unknown"], ["-", "?"], ["0", "none"]])
     out = NullSpellings(TypeOptions(na_values=["Unknown"])).apply(df).kept
     assert out["a"].tolist()[3] == "0" and out["a"].isna().tolist() == [True, True, True, False]
-    assert out["b"].isna().tolist() == [False, True, True, True]
+    assert out["b"].isna().tolist() == [False, True, False, True]  # '?' among text is an answer, kept
+    assert out["a__raw"].tolist()[2] == "-"  # '-' among numbers is missing, its text kept
 
 
 def test_failed_values_are_kept_in_raw_columns_never_silently_lost() -> None:

@@ -74,7 +74,10 @@ def test_processed_records_are_cached_with_ttl_and_published(client: Any, publis
     entry = publish({"ticket_id": "T-7", "body": "  Laptop   won't boot ", "priority": 3})
     consumer(config=tickets(ttl_seconds=120)).step()
     cached = json.loads(client.get(record_key("tickets", "T-7")))
-    assert cached == {"row_id": cached["row_id"], "entry_id": entry, "ticket_id": "T-7", "body": "Laptop won't boot", "priority": 3}
+    assert cached == {
+        "row_id": cached["row_id"], "entry_id": entry, "ticket_id": "T-7", "body": "Laptop won't boot",
+        "body__raw": "  Laptop   won't boot ", "body__reason": "normalized: trim, whitespace", "priority": 3,
+    }
     assert 0 < client.ttl(record_key("tickets", "T-7")) <= 120
     (_, out), = client.xrange("tickets:out")
     assert out == {"entry_id": entry, "id": "T-7", "record": client.get(record_key("tickets", "T-7"))}

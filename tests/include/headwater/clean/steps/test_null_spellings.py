@@ -38,6 +38,7 @@ def test_na_in_a_column_of_codes_is_north_america_and_namibia_not_missing() -> N
     assert step.summary() == {
         "na_spellings": {"score": {"": 1, "n/a": 1, "na": 1}},
         "na_kept_as_data": {"continent": {"NA": 2}, "country": {"NA": 1}},
+        "na_ambiguous": {},
     }
 
 
@@ -72,8 +73,13 @@ def test_explicit_na_values_and_the_switch_override_the_evidence() -> None:
 def test_the_source_removes_a_default_spelling_everywhere() -> None:
     step = NullSpellings(TypeOptions(not_na_values=["NA"], na_values=["unknown"]))
     out = step.apply(_frame(["region", "score"], [["NA", "NA"], ["Unknown", "-"], ["south", "7"]])).kept
-    assert _values(out["region"]) == ["NA", None, "south"] and _values(out["score"]) == ["NA", None, "7"]
-    assert step.summary() == {"na_spellings": {"region": {"unknown": 1}, "score": {"-": 1}}, "na_kept_as_data": {}}
+    # '-' among NA (data here) and 7 is not in a column of numbers: kept as text (an ambiguous spelling)
+    assert _values(out["region"]) == ["NA", None, "south"] and _values(out["score"]) == ["NA", "-", "7"]
+    assert step.summary() == {
+        "na_spellings": {"region": {"unknown": 1}},
+        "na_kept_as_data": {"score": {"-": 1}},
+        "na_ambiguous": {"score": {"kept": {"-": 1}}},
+    }
 
 
 def test_n_a_removed_for_one_column_only() -> None:
@@ -81,9 +87,9 @@ def test_n_a_removed_for_one_column_only() -> None:
     step = NullSpellings(columns=columns)
     out = step.apply(_frame(["answer", "comment", "note"], [["N/A", "N/A", "TBD"], ["yes", "fine", "ok"], ["n/a", "-", "tbd"]])).kept
     assert _values(out["answer"]) == ["N/A", "yes", "n/a"]
-    assert _values(out["comment"]) == [None, "fine", None]
+    assert _values(out["comment"]) == [None, "fine", "-"]  # '-' in a text column is kept (ambiguous)
     assert _values(out["note"]) == [None, "ok", None]
-    assert step.summary()["na_spellings"] == {"comment": {"-": 1, "n/a": 1}, "note": {"tbd": 2}}
+    assert step.summary()["na_spellings"] == {"comment": {"n/a": 1}, "note": {"tbd": 2}}
 
 
 def test_the_code_shape_is_decided_on_the_first_batch() -> None:
@@ -114,7 +120,7 @@ def test_defaults_match_their_written_case_only() -> None:
     cells = ["NULL", "null", "Null", "NaN", "nan", "Nan", "NA", "na", "Na", "None", "none", "NIL", "nil", "Nil", "N/A", "#N/A", "-", "x"]
     out = step.apply(_frame(["score"], [[c] for c in cells])).kept
     assert _values(out["score"]) == [
-        None, None, "Null", None, None, "Nan", None, None, "Na", None, None, None, None, "Nil", None, None, None, "x",
+        None, None, "Null", None, None, "Nan", None, None, "Na", None, None, None, None, "Nil", None, None, "-", "x",
     ]
 
 
@@ -123,7 +129,7 @@ def test_names_that_are_spellings_are_data_in_a_column_of_names() -> None:
     frame = _frame(["first_name", "last_name", "city"], [["Nan", "Goldin", "Boston"], ["Jennifer", "Null", "Denver"], ["Ann", "None", "Austin"]])
     out = step.apply(frame).kept
     assert (out["first_name"].tolist(), out["last_name"].tolist()) == (["Nan", "Jennifer", "Ann"], ["Goldin", "Null", "None"])
-    assert step.summary() == {"na_spellings": {}, "na_kept_as_data": {"last_name": {"None": 1}}}
+    assert step.summary() == {"na_spellings": {}, "na_kept_as_data": {"last_name": {"None": 1}}, "na_ambiguous": {}}
     assert step.shapes == {"first_name": "Title", "last_name": "Title", "city": "Title"}
 
 
