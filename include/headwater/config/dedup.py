@@ -84,7 +84,8 @@ class LinkageOptions(ConfigModel):
     numeric_tolerance: float = Field(default=0.0, ge=0, description="Numbers in fields (and, for vetoes, other numeric columns) within this relative difference agree.")
     em_iterations: int = Field(default=25, ge=0, le=1000, description="EM rounds that estimate the m probabilities (0: the prior m values).")
     verify: bool = Field(
-        default=True, description="Veto a match whose text or digit fields change a number or an identifier (e-mail, URL), however close the strings are.",
+        default=True,
+        description="Veto a match unless most compared fields agree, or when a text or digit field changes a number or an identifier (e-mail, URL), however close.",
     )
 
 

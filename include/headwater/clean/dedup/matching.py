@@ -28,7 +28,8 @@ from headwater.config.dedup import LinkageOptions, TextDedupOptions
 TEXT_BUCKET_CAP = 100  # an LSH bucket with more rows is compared with its first 100 rows only (boilerplate)
 PAIR_FLOOR = 10_000  # an automatic blocking rule making this many pairs or fewer is always affordable (small tables)
 Allow = Callable[[np.ndarray, np.ndarray], np.ndarray]
-VETO_REASONS = ("columns", *REASONS)  # why a pair above the threshold was vetoed: another column differs, or a token check
+# why a pair above the threshold was vetoed: another column differs; (linkage) most compared fields disagree; a token check
+VETO_REASONS = ("columns", "disagreement", *REASONS)
 LINKAGE_REASONS = ("identifier", "number")  # the token checks on record linkage's string and digit fields
 
 
@@ -58,14 +59,18 @@ class Matches:
 Check = tuple[dict[int, str | None], tuple[str, ...]]  # (text per row, the token checks to run on it)
 
 
-def _veto(found: Matches, vetoes: Vetoes, a: np.ndarray, b: np.ndarray, checks: list[Check]) -> np.ndarray:
+def _veto(found: Matches, vetoes: Vetoes, a: np.ndarray, b: np.ndarray, checks: list[Check],
+          disagreement: np.ndarray | None = None) -> np.ndarray:
     """Vetoed per pair (rows a[k], b[k]), a bool array: a vetoing column differs (``Vetoes.check``), else
-    one of ``checks`` finds the pair's two texts differ (headwater.clean.dedup.verify.pair_reasons:
+    ``disagreement[k]`` (bool per pair, linkage: most compared fields disagree), else one of ``checks`` finds the pair's two texts differ (headwater.clean.dedup.verify.pair_reasons:
     ``texts`` must hold every row of a and b). Counts the vetoed pairs in ``found.vetoed`` and each
     under its first reason (``VETO_REASONS``) in ``found.vetoed_by``.
     """
     vetoed = vetoes.check(a, b)
     found.vetoed_by["columns"] += int(vetoed.sum())
+    if disagreement is not None:
+        found.vetoed_by["disagreement"] += int((disagreement & ~vetoed).sum())
+        vetoed |= disagreement
     for texts, reasons in checks:
         rest = np.nonzero(~vetoed)[0]
         for k, reason in zip(rest.tolist(), pair_reasons(texts, a[rest].tolist(), b[rest].tolist(), reasons)):
@@ -215,6 +220,19 @@ def affordable_rules(values: Mapping[str, np.ndarray], fields: list[str], n: int
     return chosen or [rules[int(np.argmin(counts))]]
 
 
+def _mostly_disagree(gamma: np.ndarray, else_level: list[int]) -> np.ndarray:
+    """Per pair (rows of ``gamma``: comparison levels, -1 missing): at most half of the fields both rows fill
+    in agree (a level above ``else``). bool array.
+
+    A guard on the fitted model, not part of Fellegi-Sunter: EM can settle on a "match" class that is one
+    field's agreement (pairs blocked on a common signup date), whose m makes every other field's
+    disagreement weigh about nothing; a pair that agrees on one field of three then passes the threshold.
+    """
+    filled = gamma >= 0
+    agree = filled & (gamma < np.asarray(else_level, dtype=np.int8)[None, :])
+    return 2 * agree.sum(axis=1) <= filled.sum(axis=1)
+
+
 def link(
     frame: Mapping[str, pd.Series], n: int, options: LinkageOptions, vetoes: Vetoes,
     allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
@@ -222,8 +240,9 @@ def link(
     """Record linkage over ``options.fields``: blocking rules give candidate pairs, a Fellegi-Sunter
     model fitted on this table (u from random pairs and term frequencies, m by EM) scores them,
     the match probability must reach ``options.threshold``, no vetoing column may differ, and
-    (``options.verify``) no string or digit field may change a number or an identifier however
-    close its strings are (headwater.clean.dedup.verify: ``AC-1001``/``AC-1002`` is Jaro-Winkler 0.95).
+    (``options.verify``) more than half of the fields both rows fill in must agree (``_mostly_disagree``),
+    and no string or digit field may change a number or an identifier however close its strings are
+    (headwater.clean.dedup.verify: ``AC-1001``/``AC-1002`` is Jaro-Winkler 0.95).
     Vetoed pairs are counted by reason in ``Matches.vetoed_by``.
 
     ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
@@ -256,13 +275,15 @@ def link(
     prob = probability(weight)
     above = np.nonzero(prob >= options.threshold)[0]
     checks: list[Check] = []
+    disagreement = None
     if options.verify:
         rows = np.unique(np.concatenate([a[above], b[above]]))
         for f in prepared:
             if f.kind in ("string", "digits"):
                 codes = f.codes[rows]
                 checks.append(({r: (f.values[c] if c >= 0 else None) for r, c in zip(rows.tolist(), codes.tolist())}, LINKAGE_REASONS))
-    vetoed = _veto(found, vetoes, a[above], b[above], checks)
+        disagreement = _mostly_disagree(gamma[above], [len(f.levels) - 1 for f in prepared])
+    vetoed = _veto(found, vetoes, a[above], b[above], checks, disagreement)
     ok = above[~vetoed]
     rule = leaders(n, a[ok], b[ok], prob[ok], kept_before)
     rows = np.nonzero(rule.partner >= 0)[0]

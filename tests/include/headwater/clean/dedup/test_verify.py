@@ -7,11 +7,12 @@ similar; whitespace, punctuation and case variants, a typo fix and an added sign
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from headwater.clean.dedup.columns import Vetoes
-from headwater.clean.dedup.matching import near_text, text_signatures
+from headwater.clean.dedup.matching import _mostly_disagree, near_text, text_signatures
 from headwater.clean.dedup.verify import difference, tokens_of
 from headwater.clean.frame import assign_row_ids, build_frame
 from headwater.clean.pipeline import build_steps, run_steps
@@ -103,7 +104,7 @@ def test_negation_flip_is_not_merged_and_the_veto_is_counted() -> None:
     result = _clean(["reviewer", "review"], rows)
     assert _dups(result) == [(4, "near_text")]  # the case/punctuation variant merges, the negation does not
     assert result.duplicates["_duplicate_of"].tolist() == [result.curated["_row_id"][0]]
-    assert _vetoes(result) == {"candidate_pairs": 3, "vetoed_columns": 0, "vetoed_negation": 2, "vetoed_identifier": 0,
+    assert _vetoes(result) == {"candidate_pairs": 3, "vetoed_columns": 0, "vetoed_disagreement": 0, "vetoed_negation": 2, "vetoed_identifier": 0,
                                "vetoed_number": 0, "vetoed_addressee": 0}
 
 
@@ -170,7 +171,7 @@ def test_near_text_verifies_the_text_of_the_table_the_vetoes_were_built_from() -
     sig8, bands, valid = text_signatures(frame, ["text"], options)
     found = near_text(sig8, bands, valid, Vetoes.build(frame, [], set()), options, ["text"])
     assert found.partner.tolist() == [-1, -1, 0]
-    assert found.vetoed == 2 and found.vetoed_by == {"columns": 0, "negation": 0, "identifier": 0, "number": 2, "addressee": 0}  # 0~1, 1~2
+    assert found.vetoed == 2 and found.vetoed_by == {"columns": 0, "disagreement": 0, "negation": 0, "identifier": 0, "number": 2, "addressee": 0}  # 0~1, 1~2
     unverified = near_text(sig8, bands, valid, Vetoes([], {}, {}), options, ["text"])  # no table given: similarity alone
     assert unverified.partner.tolist() == [-1, 0, 0]
 
@@ -195,6 +196,31 @@ def test_record_linkage_never_merges_records_whose_identifier_fields_differ(a: s
     assert vetoes["vetoed_number"] + vetoes["vetoed_identifier"] == 1
 
 
+def test_record_linkage_never_merges_records_that_agree_on_one_field_of_three() -> None:
+    # the bench's false merges: EM fitted on pairs blocked by a common signup date weighed the name and
+    # e-mail disagreements at -0.01 bits, so two different customers merged on the date alone (+10.6 bits)
+    header = ["full_name", "city", "signup_date"]
+    names = ["Ada Lovelace", "Grace Hopper", "Linus Torvalds", "Barbara Liskov", "Ken Thompson", "Margaret Hamilton",
+             "Omar Khayyam", "Fatima Fihri", "Wei Chen"]
+    cities = ["Berlin", "Quito", "Accra", "Lima", "Oslo", "Madrid", "Nairobi", "Kraków", "Zürich"]
+    rows = [[names[i], cities[i], f"2024-01-{1 + i // 3:02d}"] for i in range(9)]
+    rows += [["Ann Lee", "Oslo", "2024-02-01"], ["Ann Lee", "Oslo", "2024-02-01"]]
+    # a threshold low enough that the date alone passes it (the degenerate model's effect, with the priors)
+    config = {"dedup": {"linkage": {"fields": header, "threshold": 0.001, "em_iterations": 0}}}
+    result = _clean(header, rows, config)
+    assert _dups(result) == [(12, "exact")]
+    # three people a day: three pairs a day; and Ann Lee with Ken Thompson (the city alone)
+    assert _vetoes(result, "record_linkage")["vetoed_disagreement"] == 10
+    config["dedup"]["linkage"]["verify"] = False
+    assert _dups(_clean(header, rows, config)) == [(12, "exact"), (3, "linkage"), (4, "linkage"), (6, "linkage"), (7, "linkage"),
+                                                   (9, "linkage"), (10, "linkage")]
+
+
+def test_mostly_disagree_needs_more_than_half_of_the_filled_fields_to_agree() -> None:
+    gamma = np.array([[0, 3, 0], [0, 3, 3], [1, -1, 3], [2, -1, -1], [-1, -1, -1], [3, 2, 0]], dtype=np.int8)
+    assert _mostly_disagree(gamma, [3, 3, 3]).tolist() == [False, True, True, False, True, False]
+
+
 def test_record_linkage_still_merges_spelling_variants_with_equal_identifiers() -> None:
     rows = [["Sam Taylor", "AC-1001"], ["Sam Tailor", "AC-1001"], ["Ada Lovelace", "ZZ-9"], ["Grace Hopper", "QQ-7"]]
     assert _dups(_clean(["name", "account"], rows, LINKAGE)) == [(3, "linkage")]
@@ -202,3 +228,15 @@ def test_record_linkage_still_merges_spelling_variants_with_equal_identifiers() 
     off = {"dedup": {"linkage": {**LINKAGE["dedup"]["linkage"], "verify": False}}}
     rows[1] = ["Sam Taylor", "AC-1002"]
     assert _dups(_clean(["name", "account"], rows, off)) == [(3, "linkage")]
+
+
+def test_dates_are_compared_in_whole_days_whatever_their_resolution() -> None:
+    # pandas 3 parses these to microseconds: the day count used to be 19 for both (nanoseconds assumed),
+    # so any two dates of 2024 were "within tolerance"
+    from headwater.clean.dedup.fellegi_sunter import _field, compare
+
+    f = _field("d", pd.Series(pd.to_datetime(["2024-01-05", "2024-02-01", "2024-01-06", None])))
+    assert f.number.tolist() == [19727.0, 19754.0, 19728.0]  # per distinct value
+    assert f.codes.tolist() == [0, 1, 2, -1]
+    assert compare(f, np.array([0, 0]), np.array([1, 2])).tolist() == [3, 2]  # else; one character apart
+    assert compare(f, np.array([0, 0]), np.array([1, 2]), date_tolerance=1).tolist() == [3, 1]  # within a day
