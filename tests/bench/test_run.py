@@ -15,6 +15,22 @@ def test_headwater_lsh_flags_the_later_near_copy_only() -> None:
     assert run._headwater(texts) == [2]
 
 
+def test_headwater_lsh_with_verification_keeps_a_copy_whose_number_changed() -> None:
+    texts = [DOC + " order 5512", "please cancel my subscription renewal before it charges my card again next month", DOC + " order 5513"]
+    assert run._headwater(texts) == [2]  # the libraries' rule: similarity alone
+    assert run._headwater(texts, verify=True) == []
+
+
+def test_dedup_quality_config_is_the_bench_config_plus_the_re_registration_dedup(tmp_path: Path) -> None:
+    import yaml
+
+    for verify in (True, False):
+        config = yaml.safe_load((run.dedup_config_dir(tmp_path, verify) / "bench_customers.yaml").read_text(encoding="utf-8"))
+        assert config["schema"]["columns"]["customer_id"] == {"type": "string", "identifier": True, "nullable": False}
+        assert config["dedup"] == {"may_differ": ["customer_id"], "linkage": {"fields": ["full_name", "email", "signup_date"], "verify": verify},
+                                   "text": {"verify": verify}}
+
+
 def test_rensa_in_datasketchs_loop_flags_the_later_near_copy_only() -> None:
     texts = [DOC, "please cancel my subscription renewal before it charges my card again next month", DOC + "!"]
     assert run._rensa(texts) == [2]

@@ -72,7 +72,7 @@ def run_steps(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
             quarantined.append(out.quarantined)
         if len(out.duplicates):
             duplicates.append(out.duplicates)
-        stats[step.name] = {"in": before, "kept": len(df), "quarantined": len(out.quarantined), "duplicates": len(out.duplicates)}
+        stats[step.name] = {"in": before, "kept": len(df), "quarantined": len(out.quarantined), "duplicates": len(out.duplicates), **out.counts}
     if ROW_ID not in df.columns:
         df = assign_row_ids(df)
     df = df[[ROW_ID, SOURCE, LINE, *data_columns(df)]]

@@ -44,6 +44,10 @@ class TextDedupOptions(ConfigModel):
     bands: int = Field(default=16, ge=1, description="LSH bands (must divide num_perm); more bands: more candidates, higher recall.")
     shingle_size: int = Field(default=5, ge=1, le=8, description="Characters (UTF-8 bytes) per shingle.")
     seed: int = Field(default=1, description="Hash seed; changing it invalidates the persistent index.")
+    verify: bool = Field(
+        default=True,
+        description="Veto a near copy whose texts differ in a negation, or change a number, an identifier (e-mail, URL) or the name after a greeting.",
+    )
 
     @model_validator(mode="after")
     def _bands_divide_num_perm(self) -> TextDedupOptions:
@@ -83,6 +87,10 @@ class LinkageOptions(ConfigModel):
     date_tolerance_days: int = Field(default=0, ge=0, description="Dates in fields this many days apart or less still count as close.")
     numeric_tolerance: float = Field(default=0.0, ge=0, description="Numbers in fields (and, for vetoes, other numeric columns) within this relative difference agree.")
     em_iterations: int = Field(default=25, ge=0, le=1000, description="EM rounds that estimate the m probabilities (0: the prior m values).")
+    verify: bool = Field(
+        default=True,
+        description="Veto a match unless most compared fields agree, or when a text or digit field changes a number or an identifier (e-mail, URL), however close.",
+    )
 
 
 class DedupOptions(ConfigModel):

@@ -212,12 +212,17 @@ def numbers(series: pd.Series) -> np.ndarray:
 
 @dataclass
 class Vetoes:
-    """Checks pairs of rows against the vetoing columns: a difference where both rows have a value vetoes."""
+    """Checks pairs of rows against the vetoing columns: a difference where both rows have a value vetoes.
+
+    ``frame`` keeps the table's columns (as given to ``build``) so that the near-duplicate job can
+    read the free text of its candidate pairs for token verification (headwater.clean.dedup.verify).
+    """
 
     columns: list[str]
     codes: dict[str, np.ndarray]  # string/date/boolean columns: integer code per row (-1: missing)
     values: dict[str, np.ndarray]  # numeric columns: float64 per row (NaN: missing)
     tolerance: float = 0.0
+    frame: Mapping[str, pd.Series] | None = None  # the table the checks were built from (the texts verification reads)
 
     @classmethod
     def build(cls, frame: Mapping[str, pd.Series], columns: list[str], numeric: set[str], tolerance: float = 0.0) -> Vetoes:
@@ -230,7 +235,7 @@ class Vetoes:
                 values[c] = numbers(frame[c])
             else:
                 codes[c] = factorized(frame[c])[0]
-        return cls(list(columns), codes, values, tolerance)
+        return cls(list(columns), codes, values, tolerance, frame)
 
     def _filled_and_differ(self, c: str, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if c in self.values:

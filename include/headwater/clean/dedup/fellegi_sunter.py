@@ -84,8 +84,11 @@ def _field(name: str, series: pd.Series) -> Field:
     number = None
     if kind == "date":
         stamps = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", utc=True, format="ISO8601")
-        days = stamps.astype("int64") // 86_400_000_000_000
-        number = days.astype("float64").where(stamps.notna()).to_numpy(dtype=np.float64, na_value=np.nan)
+        # whole days since the epoch, whatever the resolution pandas parsed to (pandas 3 picks seconds or
+        # microseconds for these strings: dividing their int64 by nanoseconds a day made every date of a
+        # few years the same day, so any two such dates counted as "within tolerance")
+        days = np.floor((stamps - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(days=1))
+        number = days.astype("float64").to_numpy(dtype=np.float64, na_value=np.nan)
     elif kind == "number":
         number = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("float64").to_numpy(na_value=np.nan)
     elif kind == "string" and counts.sum():

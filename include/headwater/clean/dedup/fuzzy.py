@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from headwater.clean.dedup.columns import ColumnRoles, Vetoes, decide_roles
-from headwater.clean.dedup.matching import Matches, link, near_text, text_signatures
+from headwater.clean.dedup.matching import VETO_REASONS, Matches, link, near_text, text_signatures
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY, StepOutput,
 )
@@ -40,7 +40,8 @@ class _WholeFileStep(ABC):
         self.declared = dict(declared or {})
         self.roles: ColumnRoles | None = None
         self.found: dict[int, tuple[str, float, float, str | None, str | None]] | None = None  # line -> decision
-        self.stats: dict[str, int] = {}
+        self.stats: dict[str, int] = {}  # the last fit's candidate pairs and vetoed pairs by reason
+        self._unreported = False  # the fit's counts are not yet in a batch's StepOutput.counts
 
     @property
     @abstractmethod
@@ -64,7 +65,8 @@ class _WholeFileStep(ABC):
         columns = _Recent(columns)  # whole columns, a few at a time: memory does not hold the whole file
         self.roles = decide_roles(columns, self.declared, t.columns, t.min_chars, t.min_words)
         found = self.matches(columns, self.roles)
-        self.stats = {"candidate_pairs": found.candidates, "vetoed_pairs": found.vetoed}
+        self.stats = {"candidate_pairs": found.candidates, **{f"vetoed_{reason}": n for reason, n in found.vetoed_by.items()}}
+        self._unreported = True
         self.found = {}
         rows = found.duplicates
         if not len(rows):
@@ -74,16 +76,28 @@ class _WholeFileStep(ABC):
         for k, row in enumerate(rows.tolist()):
             self.found[int(lines[k])] = (row_ids[k], float(found.similarity[row]), float(found.weight[row]), found.evidence[row], found.agreed[row])
 
+    def _counts(self) -> dict[str, int]:
+        """The fit's pair counts (``stats``) for the first batch applied after it, zeros for the others:
+        summed over batches (headwater.clean.runner), the manifest's ``clean_steps`` entry holds them once."""
+        keys = ["candidate_pairs", *(f"vetoed_{reason}" for reason in VETO_REASONS)]
+        if not self._unreported:
+            return dict.fromkeys(keys, 0)
+        self._unreported = False
+        return {k: int(self.stats.get(k, 0)) for k in keys}
+
     def apply(self, df: pd.DataFrame) -> StepOutput:
-        if not self.enabled or df.empty:
+        if not self.enabled:
             return StepOutput(df)
+        if df.empty:
+            return StepOutput(df, counts=self._counts())
         if self.found is None or getattr(self, "_per_batch", False):  # not fitted by the runner: this batch is the table
             self._per_batch = True
             self.fit({c: df[c].reset_index(drop=True) for c in df.columns})
         assert self.found is not None
+        counts = self._counts()
         dup = df[LINE].astype("int64").isin(list(self.found)).to_numpy()
         if not dup.any():
-            return StepOutput(df)
+            return StepOutput(df, counts=counts)
         dups = df[dup].copy()
         decided = [self.found[int(line)] for line in dups[LINE]]
         dups[DUPLICATE_OF] = [d[0] for d in decided]
@@ -93,7 +107,7 @@ class _WholeFileStep(ABC):
         dups[MATCH_WEIGHT] = [d[2] for d in decided]
         dups[EVIDENCE] = [d[3] for d in decided]
         dups[AGREED] = [d[4] for d in decided]
-        return StepOutput(df[~dup], duplicates=dups)
+        return StepOutput(df[~dup], duplicates=dups, counts=counts)
 
 
 class _Recent(Mapping[str, pd.Series]):

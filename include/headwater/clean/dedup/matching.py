@@ -2,9 +2,10 @@
 
 Both take a table whose rows are in precedence order (row 0 first), find candidate pairs
 (MinHash LSH buckets; blocking rules), score them (Jaccard estimate; Fellegi-Sunter match
-probability), veto pairs that differ where it matters (headwater.clean.dedup.columns.Vetoes),
-let a threshold decide, and apply the leader rule (headwater.clean.dedup.pairs). They are used
-by the clean steps on one file (headwater.clean.dedup.text, .linkage) and by the date's link
+probability), let a threshold decide, veto pairs that differ where it matters (another column:
+headwater.clean.dedup.columns.Vetoes; a negation, number, identifier or addressee inside the
+compared texts or fields: headwater.clean.dedup.verify), and apply the leader rule
+(headwater.clean.dedup.pairs). They are used by the clean steps on one file (headwater.clean.dedup.text, .linkage) and by the date's link
 step across files (headwater.clean.link). ``allow`` restricts which pairs count (cross-file:
 only pairs of two different files); ``kept_before`` fixes rows already decided.
 """
@@ -12,7 +13,7 @@ only pairs of two different files); ``kept_before`` fixes rows already decided.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,15 @@ from headwater.clean.dedup.columns import Vetoes, factorized
 from headwater.clean.dedup.fellegi_sunter import Model, fit, prepare, probability
 from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text
 from headwater.clean.dedup.pairs import block_pairs, count_pairs, leaders, unique_pairs
+from headwater.clean.dedup.verify import REASONS, pair_reasons
 from headwater.config.dedup import LinkageOptions, TextDedupOptions
 
 TEXT_BUCKET_CAP = 100  # an LSH bucket with more rows is compared with its first 100 rows only (boilerplate)
 PAIR_FLOOR = 10_000  # an automatic blocking rule making this many pairs or fewer is always affordable (small tables)
 Allow = Callable[[np.ndarray, np.ndarray], np.ndarray]
+# why a pair above the threshold was vetoed: another column differs; (linkage) most compared fields disagree; a token check
+VETO_REASONS = ("columns", "disagreement", *REASONS)
+LINKAGE_REASONS = ("identifier", "number")  # the token checks on record linkage's string and digit fields
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Matches:
     candidates: int = 0  # candidate pairs scored
     vetoed: int = 0  # pairs above the threshold that a veto stopped
     model: Model | None = None
+    vetoed_by: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VETO_REASONS, 0))  # those pairs by reason
 
     @classmethod
     def none(cls, n: int) -> Matches:
@@ -48,6 +54,40 @@ class Matches:
     @property
     def duplicates(self) -> np.ndarray:
         return np.nonzero(self.partner >= 0)[0]
+
+
+Check = tuple[dict[int, str | None], tuple[str, ...]]  # (text per row, the token checks to run on it)
+
+
+def _veto(found: Matches, vetoes: Vetoes, a: np.ndarray, b: np.ndarray, checks: list[Check],
+          disagreement: np.ndarray | None = None) -> np.ndarray:
+    """Vetoed per pair (rows a[k], b[k]), a bool array: a vetoing column differs (``Vetoes.check``), else
+    ``disagreement[k]`` (bool per pair, linkage: most compared fields disagree), else one of ``checks`` finds the pair's two texts differ (headwater.clean.dedup.verify.pair_reasons:
+    ``texts`` must hold every row of a and b). Counts the vetoed pairs in ``found.vetoed`` and each
+    under its first reason (``VETO_REASONS``) in ``found.vetoed_by``.
+    """
+    vetoed = vetoes.check(a, b)
+    found.vetoed_by["columns"] += int(vetoed.sum())
+    if disagreement is not None:
+        found.vetoed_by["disagreement"] += int((disagreement & ~vetoed).sum())
+        vetoed |= disagreement
+    for texts, reasons in checks:
+        rest = np.nonzero(~vetoed)[0]
+        for k, reason in zip(rest.tolist(), pair_reasons(texts, a[rest].tolist(), b[rest].tolist(), reasons)):
+            if reason is not None:
+                vetoed[k] = True
+                found.vetoed_by[reason] += 1
+    found.vetoed = int(vetoed.sum())
+    return vetoed
+
+
+def _row_texts(frame: Mapping[str, pd.Series] | None, columns: list[str], rows: np.ndarray) -> dict[int, str | None]:
+    """{row: the values of ``columns`` joined by newlines (missing values left out)} for ``rows`` of ``frame`` (positions)."""
+    if frame is None or not len(rows):
+        return {}
+    parts = [pd.Series(frame[c]).iloc[rows].tolist() for c in columns]
+    return {row: "\n".join(str(v) for v in values if v is not None and v is not pd.NA and not (isinstance(v, float) and v != v))
+            for row, *values in zip(rows.tolist(), *parts)}
 
 
 def _filter(a: np.ndarray, b: np.ndarray, allow: Allow | None) -> tuple[np.ndarray, np.ndarray]:
@@ -104,7 +144,10 @@ def near_text(
     allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
 ) -> Matches:
     """Near copies of free text: rows sharing an LSH band are candidates, the Jaccard estimate of
-    their shingles must reach ``options.threshold``, and no vetoing column may differ.
+    their shingles must reach ``options.threshold``, no vetoing column may differ, and (``options.verify``)
+    the texts must not differ in a negation, number, identifier or addressee (headwater.clean.dedup.verify:
+    the texts of ``text_columns`` are read from ``vetoes.frame``; without it, nothing is verified).
+    Vetoed pairs are counted by reason in ``Matches.vetoed_by``.
 
     ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
     """
@@ -126,8 +169,10 @@ def near_text(
         return found
     jaccard = pair_similarity(sig8, a, b)
     above = jaccard >= options.threshold
-    vetoed = vetoes.check(a[above], b[above])
-    found.vetoed = int(vetoed.sum())
+    checks: list[Check] = []
+    if options.verify and vetoes.frame is not None:
+        checks.append((_row_texts(vetoes.frame, text_columns, np.unique(np.concatenate([a[above], b[above]]))), REASONS))
+    vetoed = _veto(found, vetoes, a[above], b[above], checks)
     ok = np.nonzero(above)[0][~vetoed]
     a, b, jaccard = a[ok], b[ok], jaccard[ok]
     rule = leaders(n, a, b, jaccard, kept_before)
@@ -175,13 +220,30 @@ def affordable_rules(values: Mapping[str, np.ndarray], fields: list[str], n: int
     return chosen or [rules[int(np.argmin(counts))]]
 
 
+def _mostly_disagree(gamma: np.ndarray, else_level: list[int]) -> np.ndarray:
+    """Per pair (rows of ``gamma``: comparison levels, -1 missing): at most half of the fields both rows fill
+    in agree (a level above ``else``). bool array.
+
+    A guard on the fitted model, not part of Fellegi-Sunter: EM can settle on a "match" class that is one
+    field's agreement (pairs blocked on a common signup date), whose m makes every other field's
+    disagreement weigh about nothing; a pair that agrees on one field of three then passes the threshold.
+    """
+    filled = gamma >= 0
+    agree = filled & (gamma < np.asarray(else_level, dtype=np.int8)[None, :])
+    return 2 * agree.sum(axis=1) <= filled.sum(axis=1)
+
+
 def link(
     frame: Mapping[str, pd.Series], n: int, options: LinkageOptions, vetoes: Vetoes,
     allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
 ) -> Matches:
     """Record linkage over ``options.fields``: blocking rules give candidate pairs, a Fellegi-Sunter
     model fitted on this table (u from random pairs and term frequencies, m by EM) scores them,
-    the match probability must reach ``options.threshold`` and no vetoing column may differ.
+    the match probability must reach ``options.threshold``, no vetoing column may differ, and
+    (``options.verify``) more than half of the fields both rows fill in must agree (``_mostly_disagree``),
+    and no string or digit field may change a number or an identifier however close its strings are
+    (headwater.clean.dedup.verify: ``AC-1001``/``AC-1002`` is Jaro-Winkler 0.95).
+    Vetoed pairs are counted by reason in ``Matches.vetoed_by``.
 
     ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
     Raises ValueError naming fields (or blocking columns) that are not in the table.
@@ -212,8 +274,16 @@ def link(
     weight = model.weights(gamma, a)
     prob = probability(weight)
     above = np.nonzero(prob >= options.threshold)[0]
-    vetoed = vetoes.check(a[above], b[above])
-    found.vetoed = int(vetoed.sum())
+    checks: list[Check] = []
+    disagreement = None
+    if options.verify:
+        rows = np.unique(np.concatenate([a[above], b[above]]))
+        for f in prepared:
+            if f.kind in ("string", "digits"):
+                codes = f.codes[rows]
+                checks.append(({r: (f.values[c] if c >= 0 else None) for r, c in zip(rows.tolist(), codes.tolist())}, LINKAGE_REASONS))
+        disagreement = _mostly_disagree(gamma[above], [len(f.levels) - 1 for f in prepared])
+    vetoed = _veto(found, vetoes, a[above], b[above], checks, disagreement)
     ok = above[~vetoed]
     rule = leaders(n, a[ok], b[ok], prob[ok], kept_before)
     rows = np.nonzero(rule.partner >= 0)[0]

@@ -106,6 +106,7 @@ class StepOutput:
     kept: pd.DataFrame
     quarantined: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + REASON
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + DEDUP_COLUMNS
+    counts: dict[str, int] = field(default_factory=dict)  # added to the step's manifest entry (summed over batches; same keys each batch)
 
 
 class Step(Protocol):
