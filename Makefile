@@ -13,7 +13,7 @@ export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install run airflow compile-pipeline docs test test-all test-cluster cluster cluster-down cluster-status search bench bench-cluster clean distclean
+.PHONY: help install run airflow compile-pipeline docs test test-all test-cluster cluster cluster-down cluster-status search bench bench-gpu bench-cluster clean distclean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,11 @@ cluster-down: ## stop the local cluster (data kept; WIPE=1 deletes .headwater/cl
 
 cluster-status: ## which processes of the local cluster run, and where its API is
 	@$(VENV)/bin/python scripts/cluster.py status
+
+# An existing training environment is used as it is: the bench never reinstalls it.
+bench-gpu: ## QLoRA vs bf16 LoRA on a ~1B model built locally: peak GPU memory, tokens/s, NF4 vs bf16 perplexity (no CUDA: prints "no GPU", exits 0)
+	@test -x $(VENV_KFP)/bin/python || $(MAKE) --no-print-directory $(VENV_KFP)/.installed
+	$(VENV_KFP)/bin/python bench/gpu_finetune.py $(GPU_BENCH_ARGS)
 
 bench-cluster: $(VENV)/.installed ## scaling simulation on the local cluster: FILES small files in one day (default 2000), see README "Scaling out"
 	$(VENV)/bin/python bench/cluster_scale.py --files $(or $(FILES),2000)$(if $(MAX_MAP_LENGTH), --max-map-length $(MAX_MAP_LENGTH))

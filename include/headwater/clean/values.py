@@ -555,10 +555,11 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
     dotted = s.str.extract(r"^(\d+)\.(\d+)$").dropna()
     if _VERSION_NAME.search(name) and len(dotted):
         return "version numbers"
-    dotted["length"], dotted["zero"] = dotted[1].str.len(), dotted[1].str.endswith("0")
-    for _, same in dotted.groupby(0):  # 1.10 next to 1.2: as numbers 1.1 and 1.2
-        zeros = same.loc[same["zero"] & (same["length"] > 1), "length"]
-        if len(zeros) and (same["length"] < zeros.max()).any():
+    if len(dotted):  # 1.10 next to 1.2: as numbers 1.1 and 1.2
+        # per whole part: a fraction with a trailing zero (longer than one digit) longer than the shortest fraction
+        length = dotted[1].str.len()
+        zeros = length[(dotted[1].str.endswith("0") & (length > 1)).to_numpy(dtype=bool)].groupby(dotted[0]).max()
+        if len(zeros) and (length.groupby(dotted[0]).min().reindex(zeros.index) < zeros).any():
             return "version numbers"
     if len({unit_of(v) for v in s.tolist()}) > 1:
         return "differing units"

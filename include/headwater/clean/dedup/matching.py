@@ -20,7 +20,7 @@ import pandas as pd
 
 from headwater.clean.dedup.columns import Vetoes, factorized
 from headwater.clean.dedup.fellegi_sunter import Model, fit, prepare, probability
-from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text
+from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text, signature_store
 from headwater.clean.dedup.pairs import block_pairs, count_pairs, leaders, unique_pairs
 from headwater.clean.dedup.verify import REASONS, pair_reasons
 from headwater.config.dedup import LinkageOptions, TextDedupOptions
@@ -112,8 +112,7 @@ def text_signatures(frame: Mapping[str, pd.Series], columns: list[str], options:
     """
     df = pd.DataFrame({c: frame[c] for c in columns})
     n = len(df)
-    sig8 = np.empty((n, options.num_perm), dtype=np.uint8)
-    bands = np.empty((n, options.bands), dtype=np.uint64)
+    sig8, bands = signature_store(n, options.num_perm, options.bands)  # in temporary files above minhash.SPILL_ROWS rows
     valid = np.zeros(n, dtype=bool)
     for lo in range(0, n, SIGNATURE_BLOCK):
         hi = min(n, lo + SIGNATURE_BLOCK)

@@ -225,3 +225,108 @@ def content_keys(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
     joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
     names = hash_strings(pa.array(["\x1f".join(columns)], pa.large_string()))[0]
     return hash_strings(joined) ^ names
+
+
+# ------------------------------------------------------------------ signature storage of large tables
+
+SPILL_ROWS = 200_000  # tables with more rows keep signatures and band keys in temporary files (``DiskMatrix``)
+READ_WINDOW_BYTES = 8 << 20  # rows read from a DiskMatrix this many bytes at a time
+
+
+class DiskMatrix:
+    """An n x width matrix of one numpy dtype kept in an anonymous temporary file, not in memory.
+
+    The near-duplicate job's per-row state (8-bit signatures, n x num_perm bytes; band keys,
+    n x bands uint64: 256 bytes a row at the defaults) would grow the clean stage's memory with the
+    file. Written block by block (``m[lo:hi] = block``), read back as ndarrays the two ways the job
+    reads it: one column (``m[:, k]``: a band's keys, n values, stored contiguously when
+    ``by_column``) or rows by index (``m[rows]``: the signature rows of candidate pairs, read with
+    ``os.pread`` window by window, READ_WINDOW_BYTES at a time, so at most one window and the answer
+    are in memory). Reads go through the page cache, never a memory map, so they do not count in this
+    process's resident set. The file has no name (``tempfile.TemporaryFile``) and goes with the object.
+    """
+
+    def __init__(self, n: int, width: int, dtype: np.dtype | type, by_column: bool = False, directory: str | None = None) -> None:
+        import tempfile
+
+        self.shape = (n, width)
+        self.dtype = np.dtype(dtype)
+        self.by_column = by_column
+        self._file = tempfile.TemporaryFile(dir=directory)
+        self._file.truncate(n * width * self.dtype.itemsize)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _pwrite(self, data: np.ndarray, offset: int) -> None:
+        import os
+
+        buf = memoryview(np.ascontiguousarray(data, dtype=self.dtype)).cast("B")
+        while len(buf):
+            done = os.pwrite(self._file.fileno(), buf, offset)
+            buf, offset = buf[done:], offset + done
+
+    def _pread(self, count: int, offset: int) -> np.ndarray:
+        import os
+
+        nbytes = count * self.dtype.itemsize
+        chunks, got = [], 0
+        while got < nbytes:
+            chunk = os.pread(self._file.fileno(), nbytes - got, offset + got)
+            if not chunk:
+                raise OSError(f"DiskMatrix: short read at byte {offset + got} of {nbytes} (file truncated?)")
+            chunks.append(chunk)
+            got += len(chunk)
+        return np.frombuffer(b"".join(chunks) if len(chunks) > 1 else chunks[0], dtype=self.dtype).copy()
+
+    def __setitem__(self, rows: slice, block: np.ndarray) -> None:
+        """``m[lo:hi] = block`` (hi - lo) x width; only contiguous row slices are supported."""
+        lo, hi, step = rows.indices(self.shape[0])
+        if step != 1 or block.shape != (hi - lo, self.shape[1]):
+            raise ValueError(f"DiskMatrix: write rows {lo}:{hi} with a block of shape {block.shape}")
+        n, width, size = self.shape[0], self.shape[1], self.dtype.itemsize
+        if self.by_column:
+            for k in range(width):
+                self._pwrite(block[:, k], (k * n + lo) * size)
+        else:
+            self._pwrite(block, lo * width * size)
+
+    def __getitem__(self, key: tuple[slice, int] | np.ndarray) -> np.ndarray:
+        """``m[:, k]`` (a column, n values) or ``m[rows]`` (an integer array: len(rows) x width, in its order)."""
+        n, width, size = self.shape[0], self.shape[1], self.dtype.itemsize
+        if isinstance(key, tuple):
+            rows, k = key
+            if rows != slice(None) or not isinstance(k, (int, np.integer)) or not 0 <= k < width:
+                raise IndexError(f"DiskMatrix: only m[:, k] or m[rows] (got {key!r})")
+            if self.by_column:
+                return self._pread(n, int(k) * n * size)
+            return self[np.arange(n)][:, k]
+        rows = np.asarray(key, dtype=np.int64)
+        if self.by_column:
+            raise IndexError("DiskMatrix: rows of a column-stored matrix are not read")
+        out = np.empty((len(rows), width), dtype=self.dtype)
+        if not len(rows):
+            return out
+        if rows.min() < 0 or rows.max() >= n:
+            raise IndexError(f"DiskMatrix: row index out of range 0..{n - 1}")
+        order = np.argsort(rows, kind="stable")
+        wanted = rows[order]
+        window = max(1, READ_WINDOW_BYTES // (width * size))
+        bounds = np.searchsorted(wanted, np.arange(0, n + window, window))
+        for w in np.nonzero(np.diff(bounds))[0].tolist():
+            at = order[bounds[w] : bounds[w + 1]]
+            first, last = int(wanted[bounds[w]]), int(wanted[bounds[w + 1] - 1])
+            block = self._pread((last - first + 1) * width, first * width * size).reshape(-1, width)
+            out[at] = block[rows[at] - first]
+        return out
+
+
+def signature_store(n: int, num_perm: int, bands: int) -> tuple[np.ndarray | DiskMatrix, np.ndarray | DiskMatrix]:
+    """Empty storage for a table's 8-bit signatures (n x num_perm uint8) and band keys (n x bands uint64).
+
+    In memory up to SPILL_ROWS rows; above, in temporary files (``DiskMatrix``: signatures by row, band
+    keys by band), so the near-duplicate job's memory does not grow with the file.
+    """
+    if n <= SPILL_ROWS:
+        return np.empty((n, num_perm), dtype=np.uint8), np.empty((n, bands), dtype=np.uint64)
+    return DiskMatrix(n, num_perm, np.uint8), DiskMatrix(n, bands, np.uint64, by_column=True)

@@ -167,3 +167,52 @@ def test_a_step_that_raises_aborts_the_outputs(tmp_path: Path) -> None:
         run_file(Staging(_batches(ROWS, 2), HEADER, "d/x.csv"), [Mean("m", []), Boom("b", [])], out, Layout(tmp_path), tmp_path / "x.parquet")
     assert out.events == ["abort"]
     assert list(tmp_path.iterdir()) == []
+
+
+def _spill_parts(tmp_path: Path) -> list[Path]:
+    """Two spilled batches of mixed dtypes; only the second has ``amount__raw``."""
+    first = pd.DataFrame({
+        LINE: pd.Series([2, 3], dtype="int64"), "name": pd.Series(["ann", None], dtype="string"),
+        "amount": pd.Series([1.5, None], dtype="Float64"), "n": pd.Series([1, None], dtype="Int64"),
+        "ok": pd.Series([True, None], dtype="boolean"),
+        "at": pd.Series(pd.to_datetime(["2026-01-02", None], utc=True)),
+    })
+    second = first.assign(**{LINE: pd.Series([4, 5], dtype="int64"), "amount__raw": pd.Series([None, "1,5"], dtype="string")})
+    parts = []
+    for k, df in enumerate((first, second)):
+        parts.append(tmp_path / f"part-{k}.parquet")
+        df.to_parquet(parts[-1], index=False)
+    return parts
+
+
+def test_spilled_columns_read_whole_or_column_by_column_are_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import headwater.clean.runner as runner
+
+    parts = _spill_parts(tmp_path)
+    small = runner._Columns(parts)
+    monkeypatch.setattr(runner, "SMALL_SPILL_BYTES", 0)
+    large = runner._Columns(parts)
+    assert small._frames is not None and large._frames is None
+    assert list(small) == list(large) == [LINE, "name", "amount", "n", "ok", "at", "amount__raw"]
+    for name in small:
+        pd.testing.assert_series_equal(small[name], large[name])
+    assert small["amount__raw"].tolist() == [pd.NA, pd.NA, pd.NA, "1,5"]
+    assert small["n"].dtype == "Int64" and str(small["at"].dtype) == "datetime64[us, UTC]"
+
+
+def test_a_small_spill_is_read_once_not_once_per_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wide file: asking for each of its columns must not re-read (and re-parse the footer of) every part."""
+    import headwater.clean.runner as runner
+
+    wide = pd.DataFrame({f"c{i}": pd.Series(["x", "y"], dtype="string") for i in range(300)})
+    parts = [tmp_path / "a.parquet", tmp_path / "b.parquet"]
+    for part in parts:
+        wide.to_parquet(part, index=False)
+    reads = []
+    real = pd.read_parquet
+    monkeypatch.setattr(runner.pd, "read_parquet", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    columns = runner._Columns(parts)
+    assert [columns[f"c{i}"].tolist() for i in (0, 299)] == [["x", "y", "x", "y"]] * 2
+    for name in columns:
+        columns[name]
+    assert reads == parts

@@ -339,6 +339,31 @@ def test_number_text_reason(name: str, values: list, reason: str | None) -> None
     assert infer_type(name, pd.Series(values, dtype="string")) == expected
 
 
+def _version_like_by_group_loop(values: list[str]) -> bool:
+    """The trailing-zero rule of ``number_text_reason`` as it was written first: one whole part at a time."""
+    dotted = pd.Series(values, dtype="string").str.extract(r"^(\d+)\.(\d+)$").dropna()
+    dotted["length"], dotted["zero"] = dotted[1].str.len(), dotted[1].str.endswith("0")
+    for _, same in dotted.groupby(0):
+        zeros = same.loc[same["zero"] & (same["length"] > 1), "length"]
+        if len(zeros) and (same["length"] < zeros.max()).any():
+            return True
+    return False
+
+
+def test_the_trailing_zero_version_rule_decides_as_the_per_group_loop_did() -> None:
+    """Many whole parts (prices, measures): the rule is grouped in one pass, with the loop's answers."""
+    import random
+
+    rng = random.Random(3)
+    for _ in range(300):
+        values = [f"{rng.randint(0, 4)}.{rng.choice(['0', '5', '10', '25', '50', '125', '2', '9', '100'])}" for _ in range(rng.randint(1, 8))]
+        values = list(dict.fromkeys(values))  # distinct, as infer_type passes them
+        expected = "version numbers" if _version_like_by_group_loop(values) else None
+        assert number_text_reason("amount", pd.Series(values, dtype="string")) == expected, values
+    assert number_text_reason("amount", pd.Series(["1.10", "2.5", "1.25"], dtype="string")) is None  # 1.10 vs 1.25: same length
+    assert number_text_reason("amount", pd.Series(["1.10", "2.5", "1.2"], dtype="string")) == "version numbers"
+
+
 @pytest.mark.parametrize(
     ("values", "unit"),
     [(["12%", "7.5%"], "%"), (["€5", "€7.50"], "€"), (["5 usd", "7 USD"], "USD"), (["5", "7"], None), (["€5", "7"], None)],
