@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from headwater import SCHEMA_VERSION
 
 from headwater.clean.mapping import ColumnMapping, map_columns
-from headwater.clean.steps.base import DERIVED_SUFFIXES, LINE, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, content_raw, data_columns
+from headwater.clean.steps.base import DERIVED_SUFFIXES, LINE, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, content_raw, data_columns, masked_rows
 from headwater.ids import SEPARATOR
 
 if TYPE_CHECKING:
@@ -79,6 +79,11 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
         empty = pa.array([""] * len(out), pa.large_string())
         extra = pc.binary_join_element_wise(empty, *named, sep, null_handling="skip")
         payloads = pc.binary_join_element_wise(payloads, extra, pa.scalar("", pa.large_string()))
+    masked = masked_rows(out)
+    if masked.any() and LINE in out.columns:
+        # a masked value's original is not kept: the row's line keeps two rows that read alike apart (two ids, two vectors)
+        lines = pa.array([f"{LINE}={n}" if m else "" for n, m in zip(out[LINE], masked)], pa.large_string())
+        payloads = pc.binary_join_element_wise(payloads, lines, sep)
     blake2b = hashlib.blake2b
     out[ROW_ID] = [blake2b(p.encode("utf-8"), digest_size=16).hexdigest() for p in payloads.to_pylist()]
     return out

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from headwater.clean.dedup.minhash import as_string, content_keys, hash_strings
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, MATCH_WEIGHT, RAW_SUFFIX, ROW_ID, SIMILARITY, StepOutput,
-    content_raw, is_value_column,
+    LINE, SOURCE, content_raw, is_value_column, masked_rows,
 )
 from headwater.config.dedup import DedupOptions
 
@@ -26,6 +26,8 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
     a ``__raw`` whose ``<col>__reason`` names only encoding artefacts (``normalized: nfc``,
     ``normalized: trim``: headwater.clean.steps.base.ARTEFACT_KINDS): the same text, encoded
     differently, so it is left out. ``<col>__reason`` and ``<col>__imputed`` are not content.
+    A row with a masked value (``masked_rows``: its original is not kept) also hashes its file and
+    line in: it equals no other row, since two rows that read ``mail [EMAIL]`` may hide two addresses.
     """
     keys = content_keys(df, [c for c in df.columns if is_value_column(c)])
     with np.errstate(over="ignore"):
@@ -35,6 +37,10 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
             if present.any():
                 named = pc.binary_join_element_wise(pa.scalar(col + "=", pa.large_string()), pc.fill_null(arr, ""), pa.scalar("", pa.large_string()))
                 keys = keys + np.where(present, hash_strings(named), np.uint64(0))
+        masked = masked_rows(df)
+        if masked.any() and LINE in df.columns:
+            where = pa.array([f"{s}\x1f{n}" for s, n in zip(df[SOURCE] if SOURCE in df.columns else [""] * len(df), df[LINE])], pa.large_string())
+            keys = keys + np.where(masked, hash_strings(where), np.uint64(0))
     return keys
 
 

@@ -18,7 +18,9 @@ for the first class, in ``REASONS`` order, where the texts differ:
 
 * ``negation``: the texts hold different numbers of negators (``NEGATORS``, or a word ending in
   ``n't``); ``don't`` and ``do not`` count alike, so a contraction is no difference;
-* ``identifier``: each text has an e-mail address, URL or @handle the other lacks;
+* ``identifier``: each text has an e-mail address, URL or @handle the other lacks, or both hold a
+  mask (``[EMAIL]``, ``[PHONE]``, ``[URL]``: headwater.config.text.MASKS) whose hidden values
+  cannot be compared (two auto-replies to two masked addresses read alike);
 * ``number``: each text has a token with a digit the other lacks (a ticket or order number, an
   amount, a date, a version, a dose: ``TCK-10443``/``TCK-10444``, ``$10``/``$100``, ``2.3.1``/``2.3.2``,
   ``2 tablets``/``20 tablets``). Tokens are the letter-and-digit runs (``[^\\W_]+``), so a
@@ -41,6 +43,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+
+from headwater.config.text import MASKS
 
 REASONS = ("negation", "identifier", "number", "addressee")  # the order the checks run in; a pair counts under its first
 # English negators (Wiegand et al. 2010's lexical negation cues), plus common spellings without the apostrophe.
@@ -71,6 +75,7 @@ class Tokens:
     identifiers: Counter[str]
     numbers: Counter[str]
     addressees: Counter[str]
+    masks: int = 0  # mask placeholders ([EMAIL], [PHONE], [URL]) in the text
 
 
 def tokens_of(text: str | None) -> Tokens:
@@ -81,7 +86,8 @@ def tokens_of(text: str | None) -> Tokens:
     identifiers = Counter(m.rstrip(_TRAILING) for m in [*_EMAIL.findall(low), *_URL.findall(low), *_HANDLE.findall(low)])
     numbers = Counter(t for t in _ALNUM.findall(_THOUSANDS.sub("", low)) if any(ch.isdigit() for ch in t))
     addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES)
-    return Tokens(negators, identifiers, numbers, addressees)
+    masks = sum((text or "").count(m) for m in MASKS.values())
+    return Tokens(negators, identifiers, numbers, addressees, masks)
 
 
 def _changed(x: Counter[str], y: Counter[str]) -> bool:
@@ -94,7 +100,7 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS) -> str 
     for reason in reasons:
         if reason == "negation" and x.negators != y.negators:
             return reason
-        if reason == "identifier" and _changed(x.identifiers, y.identifiers):
+        if reason == "identifier" and (_changed(x.identifiers, y.identifiers) or (x.masks and y.masks)):
             return reason
         if reason == "number" and _changed(x.numbers, y.numbers):
             return reason

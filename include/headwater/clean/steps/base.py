@@ -89,6 +89,23 @@ def keep_original(
             out.insert(at, name, new)
 
 
+MASKED_REASON = "masked:"  # how normalize_text's reason starts when it hid a URL, e-mail address or phone number
+
+
+def masked_rows(df: pd.DataFrame) -> np.ndarray:
+    """Bool per row: some ``<col>__reason`` says a value was masked (``masked: emails``...).
+
+    Such a row's original is gone (no ``__raw`` keeps what a mask hides), so two of them that read
+    alike may be two records (``mail [EMAIL]`` for two addresses): exact duplicates, row ids and
+    near-duplicate verification treat it as unique (headwater.clean.dedup.exact, headwater.clean.frame).
+    """
+    out = np.zeros(len(df), dtype=bool)
+    for col in df.columns:
+        if col.endswith(REASON_SUFFIX):
+            out |= df[col].astype("string").str.startswith(MASKED_REASON).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
 def content_raw(df: pd.DataFrame, raw_col: str) -> pd.Series:
     """The values of ``raw_col`` (a ``<col>__raw``) that are content: null where ``<col>__reason`` names
     encoding artefacts only (``ARTEFACT_ONLY_RE``). What exact duplicates and row ids are built from."""
