@@ -16,7 +16,7 @@ import pandas as pd
 from headwater.clean.dedup.exact import ExactDuplicates
 from headwater.clean.dedup.fuzzy import NearDuplicateText, RecordLinkage
 from headwater.clean.frame import assign_row_ids
-from headwater.clean.steps.base import LINE, ROW_ID, SOURCE, Step, data_columns
+from headwater.clean.steps.base import LINE, ROW_ID, SOURCE, Step, StepOutput, data_columns
 from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.steps.drop_empty_rows import DropEmptyRows
 from headwater.clean.steps.impute import Impute
@@ -52,6 +52,16 @@ def default_steps() -> list[Step]:
     return build_steps(None)
 
 
+def _with_finished(out: StepOutput, done: StepOutput) -> StepOutput:
+    """``out`` with the rows a step gave up at the end of the file (``done``), kept rows in file order."""
+    kept = out.kept
+    if len(done.kept):
+        kept = pd.concat([out.kept, done.kept], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
+    quarantined = pd.concat([q for q in (out.quarantined, done.quarantined) if len(q)], ignore_index=True) if len(done.quarantined) else out.quarantined
+    duplicates = pd.concat([d for d in (out.duplicates, done.duplicates) if len(d)], ignore_index=True) if len(done.duplicates) else out.duplicates
+    return StepOutput(kept, quarantined, duplicates)
+
+
 @dataclass
 class CleanResult:
     curated: pd.DataFrame
@@ -60,13 +70,22 @@ class CleanResult:
     steps: dict[str, dict[str, int]]
 
 
-def run_steps(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
+def run_steps(df: pd.DataFrame, steps: list[Step], last: bool = True) -> CleanResult:
+    """Apply ``steps`` to one batch ``df`` in order: what each kept, quarantined or recorded as a duplicate, and its counts.
+
+    ``last``: the batch is the file's last (the default: a table run as one batch). A step that holds
+    rows back until the file ends (``finish``, headwater.clean.steps.base.Step) then gives them up, in
+    file order (``_line``) with the batch's rows, and the later steps take them in with this batch.
+    """
     quarantined, duplicates, stats = [], [], {}
     for step in steps:
         before = len(df)
         if step.name == "exact_duplicates":
             df = assign_row_ids(df)  # ids depend on normalized content, so assign right before dedup
         out = step.apply(df)
+        finish = getattr(step, "finish", None)
+        if last and finish is not None:
+            out = _with_finished(out, finish())
         df = out.kept
         if len(out.quarantined):
             quarantined.append(out.quarantined)

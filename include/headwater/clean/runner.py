@@ -11,6 +11,10 @@ What spans batches lives here, not in the stage and not in the steps:
   spilled batches.
 * **Raw values.** A rejected row goes to quarantine with its values as read ({original header: text})
   in the pass that rejected it: a batch's staging strings are kept until its rejected rows are written.
+* **Batch boundaries.** ``run_steps`` is told which batch is the file's last (one batch of
+  look-ahead), so a step that holds rows back until the file ends (SummaryRows: a "Total" row
+  that data rows may follow in the next batch) decides them then, whatever the batch size; the
+  staging strings of held rows are carried to the batch that gives them up.
 * **Bookkeeping**: per-step counts, the duplicate -> kept row map, the batch count, and the
   header-only file (one empty batch, so the outputs still carry the file's columns).
 
@@ -134,13 +138,17 @@ class _Run:
                 out = None if last else ParquetParts(spill.with_suffix(f".pass{i + 1}.parquet"))
                 if out is not None:
                     spills.append(out)
-                for frame, raw in feed:
-                    result = run_steps(frame, part)
+                carried: Table | None = None  # staging strings of rows a step holds back (headwater.clean.steps.base.Step)
+                for (frame, raw), last_batch in _with_last(feed):
+                    result = run_steps(frame, part, last=last_batch)
+                    raw = _joined(carried, raw)
                     self._collect(result, raw)
                     if out is None:
                         self.outputs.add_curated(result.curated)
                     else:
                         _spill(out, result.curated, raw)
+                    held = [line for step in part for line in getattr(step, "held_lines", list)()]
+                    carried = _lines(raw, held) if held else None
                 if out is not None:
                     feed = _spilled(out)
         finally:
@@ -185,6 +193,32 @@ class _Run:
             total = self.result.steps.setdefault(name, dict.fromkeys(step_stats, 0))
             for k, v in step_stats.items():
                 total[k] += v
+
+
+def _with_last(items: Iterable[tuple[pd.DataFrame, Table]]) -> Iterator[tuple[tuple[pd.DataFrame, Table], bool]]:
+    """Each item with whether it is the last (one item of look-ahead: the steps' ``finish`` runs with the file's last batch)."""
+    it = iter(items)
+    try:
+        current = next(it)
+    except StopIteration:
+        return
+    for nxt in it:
+        yield current, False
+        current = nxt
+    yield current, True
+
+
+def _joined(carried: Table | None, raw: Table) -> Table:
+    """``raw`` with the staging rows carried from earlier batches (rows a step held back) in front."""
+    if carried is None or carried.num_rows == 0:
+        return raw
+    tables = [t if isinstance(t, pa.Table) else pa.Table.from_batches([t]) for t in (carried, raw)]
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+def _lines(raw: Table, lines: list[int]) -> Table:
+    """The staging rows of ``raw`` at the physical lines ``lines``."""
+    return raw.filter(pc.is_in(raw[LINE], value_set=pa.array(lines, pa.int64())))
 
 
 def _as_read(raw: Table, lines: list[int], header: list[str]) -> dict[int, dict[str, str | None]]:
