@@ -11,10 +11,12 @@ What spans batches lives here, not in the stage and not in the steps:
   spilled batches.
 * **Raw values.** A rejected row goes to quarantine with its values as read ({original header: text})
   in the pass that rejected it: a batch's staging strings are kept until its rejected rows are written.
-* **Batch boundaries.** ``run_steps`` is told which batch is the file's last (one batch of
-  look-ahead), so a step that holds rows back until the file ends (SummaryRows: a "Total" row
-  that data rows may follow in the next batch) decides them then, whatever the batch size; the
-  staging strings of held rows are carried to the batch that gives them up.
+* **Batch boundaries.** A step may hold rows back until the file ends (SummaryRows: a "Total"
+  row that data rows may follow in the next batch); after the last batch ``finish_steps`` gives
+  them up and the steps after it take them in, so the decision never depends on the batch size.
+  The staging strings of held rows are carried along, and the output of the batch after which
+  rows are held waits for the next one (one batch at most), so that a file whose held row is
+  in its last batch keeps its curated rows in file order.
 * **Bookkeeping**: per-step counts, the duplicate -> kept row map, the batch count, and the
   header-only file (one empty batch, so the outputs still carry the file's columns).
 
@@ -35,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from headwater.clean.frame import frame_from_staging
-from headwater.clean.pipeline import CleanResult, run_steps
+from headwater.clean.pipeline import CleanResult, finish_steps, merge_results, run_steps
 from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, Step
 from headwater.layout import Layout
 from headwater.storage import ParquetParts
@@ -139,21 +141,40 @@ class _Run:
                 if out is not None:
                     spills.append(out)
                 carried: Table | None = None  # staging strings of rows a step holds back (headwater.clean.steps.base.Step)
-                for (frame, raw), last_batch in _with_last(feed):
-                    result = run_steps(frame, part, last=last_batch)
+                waiting: tuple[CleanResult, Table] | None = None  # the batch before rows held back come out: they join it in order
+                for frame, raw in feed:
                     raw = _joined(carried, raw)
-                    self._collect(result, raw)
-                    if out is None:
-                        self.outputs.add_curated(result.curated)
-                    else:
-                        _spill(out, result.curated, raw)
+                    result = run_steps(frame, part, last=False)
+                    if waiting is not None:
+                        self._keep(*waiting, out)
+                        waiting = None
                     held = [line for step in part for line in getattr(step, "held_lines", list)()]
                     carried = _lines(raw, held) if held else None
+                    if held:
+                        waiting = (result, raw)
+                    else:
+                        self._keep(result, raw, out)
+                tail = finish_steps(part)  # the rows steps held back until the end of the file
+                if waiting is not None:
+                    self._keep(merge_results(waiting[0], tail) if tail is not None else waiting[0], waiting[1], out)
+                elif tail is not None:  # a step that holds rows without naming their lines (no staging strings for them)
+                    if len(tail.curated):
+                        self._keep(tail, _lines(raw, []), out)
+                    else:
+                        self._collect(tail, _lines(raw, []))
                 if out is not None:
                     feed = _spilled(out)
         finally:
             for parts in spills:
                 parts.abort()
+
+    def _keep(self, result: CleanResult, raw: Table, out: ParquetParts | None) -> None:
+        """One batch's result: counts, duplicates and rejected rows recorded; kept rows curated (last pass) or spilled."""
+        self._collect(result, raw)
+        if out is None:
+            self.outputs.add_curated(result.curated)
+        else:
+            _spill(out, result.curated, raw)
 
     def _staging_frames(self, whole: bool) -> Iterator[tuple[pd.DataFrame, Table]]:
         """(step frame, staging strings) per batch; the whole file as one batch when ``whole``."""
@@ -193,19 +214,6 @@ class _Run:
             total = self.result.steps.setdefault(name, dict.fromkeys(step_stats, 0))
             for k, v in step_stats.items():
                 total[k] += v
-
-
-def _with_last(items: Iterable[tuple[pd.DataFrame, Table]]) -> Iterator[tuple[tuple[pd.DataFrame, Table], bool]]:
-    """Each item with whether it is the last (one item of look-ahead: the steps' ``finish`` runs with the file's last batch)."""
-    it = iter(items)
-    try:
-        current = next(it)
-    except StopIteration:
-        return
-    for nxt in it:
-        yield current, False
-        current = nxt
-    yield current, True
 
 
 def _joined(carried: Table | None, raw: Table) -> Table:

@@ -70,8 +70,9 @@ class Step(Protocol):
       dedup keys); the runner applies each batch to a step once, in file order;
     * ``finish()`` (-> StepOutput) and ``held_lines()`` (-> list of ``_line``): the step holds rows
       back from a batch's output until later batches decide them (a "Total" row that only the end of
-      the file shows to be a summary); ``run_steps(..., last=True)`` calls ``finish`` after applying
-      the file's last batch, and the runner keeps the staging strings of the held lines meanwhile.
+      the file shows to be a summary); after the file's last batch ``pipeline.finish_steps`` calls
+      ``finish`` and takes its kept rows through the later steps, and the runner keeps the staging
+      strings of the held lines meanwhile.
     """
 
     name: str
