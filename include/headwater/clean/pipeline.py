@@ -60,7 +60,70 @@ class CleanResult:
     steps: dict[str, dict[str, int]]
 
 
-def run_steps(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
+def run_steps(df: pd.DataFrame, steps: list[Step], last: bool = True) -> CleanResult:
+    """Apply ``steps`` to one batch ``df`` in order: what each kept, quarantined or recorded as a duplicate, and its counts.
+
+    ``last``: the batch is the file's last (the default: a table run as one batch); then the rows steps
+    held back until the file ended (``finish_steps``) are in the result too, curated rows in file order.
+    """
+    result = _apply(df, steps)
+    tail = finish_steps(steps) if last else None
+    return result if tail is None else merge_results(result, tail)
+
+
+def merge_results(a: CleanResult, b: CleanResult) -> CleanResult:
+    """Two results of one file as one: curated, duplicate and quarantined rows each in file order (``_line``), counts added."""
+    return CleanResult(_in_order(a.curated, b.curated), _in_order(a.duplicates, b.duplicates), _in_order(a.quarantined, b.quarantined),
+                       _add(a.steps, b.steps))
+
+
+def _in_order(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    if not (len(a) and len(b)):
+        return a if len(a) else b
+    return pd.concat([a, b], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
+
+
+def finish_steps(steps: list[Step]) -> CleanResult | None:
+    """The rows steps held back until the end of the file, now decided: None when no step held any.
+
+    A step that holds rows (``finish``, headwater.clean.steps.base.Step: SummaryRows keeps the last
+    summary row until the file ends) gives them up here; its kept rows go through the steps after it,
+    as one more small batch. Call once, after the file's last batch.
+    """
+    out: CleanResult | None = None
+    for j, step in enumerate(steps):
+        finish = getattr(step, "finish", None)
+        if finish is None:
+            continue
+        done = finish()
+        if not (len(done.kept) or len(done.quarantined) or len(done.duplicates)):
+            continue
+        rest = _apply(done.kept, steps[j + 1 :]) if len(done.kept) else CleanResult(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {})
+        counts = {step.name: {"in": 0, "kept": len(done.kept), "quarantined": len(done.quarantined), "duplicates": len(done.duplicates)}}
+        part = CleanResult(rest.curated, _concat(done.duplicates, rest.duplicates), _concat(done.quarantined, rest.quarantined),
+                           _add(counts, rest.steps))
+        out = part if out is None else CleanResult(
+            _concat(out.curated, part.curated), _concat(out.duplicates, part.duplicates), _concat(out.quarantined, part.quarantined),
+            _add(out.steps, part.steps),
+        )
+    return out
+
+
+def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([a, b], ignore_index=True) if len(a) and len(b) else (a if len(a) else b)
+
+
+def _add(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Per-step counts of two runs added up."""
+    out = {name: dict(stats) for name, stats in a.items()}
+    for name, stats in b.items():
+        total = out.setdefault(name, dict.fromkeys(stats, 0))
+        for k, v in stats.items():
+            total[k] = total.get(k, 0) + v
+    return out
+
+
+def _apply(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
     quarantined, duplicates, stats = [], [], {}
     for step in steps:
         before = len(df)

@@ -11,6 +11,12 @@ What spans batches lives here, not in the stage and not in the steps:
   spilled batches.
 * **Raw values.** A rejected row goes to quarantine with its values as read ({original header: text})
   in the pass that rejected it: a batch's staging strings are kept until its rejected rows are written.
+* **Batch boundaries.** A step may hold rows back until the file ends (SummaryRows: a "Total"
+  row that data rows may follow in the next batch); after the last batch ``finish_steps`` gives
+  them up and the steps after it take them in, so the decision never depends on the batch size.
+  The staging strings of held rows are carried along, and the output of the batch after which
+  rows are held waits for the next one (one batch at most), so that a file whose held row is
+  in its last batch keeps its curated rows in file order.
 * **Bookkeeping**: per-step counts, the duplicate -> kept row map, the batch count, and the
   header-only file (one empty batch, so the outputs still carry the file's columns).
 
@@ -31,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from headwater.clean.frame import frame_from_staging
-from headwater.clean.pipeline import CleanResult, run_steps
+from headwater.clean.pipeline import CleanResult, finish_steps, merge_results, run_steps
 from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, Step
 from headwater.layout import Layout
 from headwater.storage import ParquetParts
@@ -134,18 +140,41 @@ class _Run:
                 out = None if last else ParquetParts(spill.with_suffix(f".pass{i + 1}.parquet"))
                 if out is not None:
                     spills.append(out)
+                carried: Table | None = None  # staging strings of rows a step holds back (headwater.clean.steps.base.Step)
+                waiting: tuple[CleanResult, Table] | None = None  # the batch before rows held back come out: they join it in order
                 for frame, raw in feed:
-                    result = run_steps(frame, part)
-                    self._collect(result, raw)
-                    if out is None:
-                        self.outputs.add_curated(result.curated)
+                    raw = _joined(carried, raw)
+                    result = run_steps(frame, part, last=False)
+                    if waiting is not None:
+                        self._keep(*waiting, out)
+                        waiting = None
+                    held = [line for step in part for line in getattr(step, "held_lines", list)()]
+                    carried = _lines(raw, held) if held else None
+                    if held:
+                        waiting = (result, raw)
                     else:
-                        _spill(out, result.curated, raw)
+                        self._keep(result, raw, out)
+                tail = finish_steps(part)  # the rows steps held back until the end of the file
+                if waiting is not None:
+                    self._keep(merge_results(waiting[0], tail) if tail is not None else waiting[0], waiting[1], out)
+                elif tail is not None:  # a step that holds rows without naming their lines (no staging strings for them)
+                    if len(tail.curated):
+                        self._keep(tail, _lines(raw, []), out)
+                    else:
+                        self._collect(tail, _lines(raw, []))
                 if out is not None:
                     feed = _spilled(out)
         finally:
             for parts in spills:
                 parts.abort()
+
+    def _keep(self, result: CleanResult, raw: Table, out: ParquetParts | None) -> None:
+        """One batch's result: counts, duplicates and rejected rows recorded; kept rows curated (last pass) or spilled."""
+        self._collect(result, raw)
+        if out is None:
+            self.outputs.add_curated(result.curated)
+        else:
+            _spill(out, result.curated, raw)
 
     def _staging_frames(self, whole: bool) -> Iterator[tuple[pd.DataFrame, Table]]:
         """(step frame, staging strings) per batch; the whole file as one batch when ``whole``."""
@@ -185,6 +214,19 @@ class _Run:
             total = self.result.steps.setdefault(name, dict.fromkeys(step_stats, 0))
             for k, v in step_stats.items():
                 total[k] += v
+
+
+def _joined(carried: Table | None, raw: Table) -> Table:
+    """``raw`` with the staging rows carried from earlier batches (rows a step held back) in front."""
+    if carried is None or carried.num_rows == 0:
+        return raw
+    tables = [t if isinstance(t, pa.Table) else pa.Table.from_batches([t]) for t in (carried, raw)]
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+def _lines(raw: Table, lines: list[int]) -> Table:
+    """The staging rows of ``raw`` at the physical lines ``lines``."""
+    return raw.filter(pc.is_in(raw[LINE], value_set=pa.array(lines, pa.int64())))
 
 
 def _as_read(raw: Table, lines: list[int], header: list[str]) -> dict[int, dict[str, str | None]]:

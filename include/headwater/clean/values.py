@@ -50,7 +50,8 @@ from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
 DATE_DTYPE = pd.ArrowDtype(pa.date32())
-DATETIME_DTYPE = "datetime64[us, UTC]"
+DATETIME_DTYPE = "datetime64[us, UTC]"  # instants: values written with an offset, or read in types.timezone
+LOCAL_DATETIME_DTYPE = "datetime64[us]"  # local date-times (timestamp without time zone): written without an offset, no types.timezone
 PANDAS_DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "date": DATE_DTYPE, "datetime": DATETIME_DTYPE}
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -306,7 +307,8 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
     """One date or date-time in ISO 8601 (extended ``2024-01-15`` or basic ``20240115``), numeric (``15/02/2024``,
     ``01.03.2024``) or worded (``March 12 2024``) form.
 
-    Returns an aware UTC datetime (naive input is taken as UTC), or None. A value
+    Returns a datetime: aware (in UTC) when the value names its offset (``Z``, ``+02:00``, ``GMT``),
+    naive (the wall time as written) when it does not — never a guessed zone — or None. A value
     must name a year, a month and a day: ``May``, ``2024`` or ``Nov 29 20:31:04`` (no year) is
     not a date; a time zone named by an abbreviation dateutil does not know (``EST``, ``CET``:
     dateutil's ``UnknownTimezoneWarning``) is not guessed, so the value is not a date either.
@@ -344,9 +346,7 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
                 out = du.parse(s, dayfirst=dayfirst, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError, du.ParserError, du.UnknownTimezoneWarning):
         return None  # UnknownTimezoneWarning: ``10:00 EST`` would be read as 10:00 UTC
-    if out.tzinfo is None:
-        return out.replace(tzinfo=timezone.utc)
-    return out.astimezone(timezone.utc)
+    return out if out.tzinfo is None else out.astimezone(timezone.utc)
 
 
 # ------------------------------------------------------------------ column coercion
@@ -361,6 +361,10 @@ class Coerced:
     # "parentheses" ``(415)`` read as -415; "other_script_digits" ``١٢٣`` read as 123; "two_digit_year" ``01/02/50``; "day_order" ``03/04/2025`` while no value
     # of the file decided the day order
     interpreted: Counter[str] = field(default_factory=Counter)
+    # why failed values were not read, for those with a known cause (their text is kept: they are in ``failed``) -> rows:
+    # "zone_abbreviation" ``10:00 EST``; "dst_gap"/"dst_fold" a wall time types.timezone skips/repeats; "no_zone" no offset
+    # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone)
+    unread: Counter[str] = field(default_factory=Counter)
 
 
 VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal mark, day order or type
@@ -408,19 +412,79 @@ _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\
 
 
 def parse_datetimes(values: pd.Series, dayfirst: bool) -> pd.Series:
-    """parse_date over a column of distinct strings -> datetime64[us, UTC] (NaT = not a date); ISO vectorized."""
+    """parse_date over a column of distinct strings -> datetime64[us, UTC] (NaT = not a date); ISO vectorized.
+
+    A value written without an offset holds its wall time as if it were UTC here: ``zoned_datetimes``
+    says which values named an offset, and ``coerce`` stores the others as local date-times (or reads
+    them in ``types.timezone``).
+    """
+    return zoned_datetimes(values, dayfirst)[0]
+
+
+_ISO_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+
+
+def zoned_datetimes(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, np.ndarray]:
+    """(parse_datetimes of ``values``, bool per value: it named its offset, ``Z`` or ``+02:00`` or ``GMT``)."""
     s = values.str.strip()
     iso = s.str.fullmatch(_ISO_DATE).fillna(False).to_numpy(dtype=bool)
     basic = s.str.fullmatch(r"\d{8}").fillna(False).to_numpy(dtype=bool)
     out = pd.Series(pd.NaT, index=s.index, dtype=DATETIME_DTYPE)
+    zoned = np.zeros(len(s), dtype=bool)
     if iso.any():
         out[iso] = pd.to_datetime(s[iso], format="ISO8601", errors="coerce", utc=True).astype(DATETIME_DTYPE)
+        zoned[iso] = s[iso].str.contains(_ISO_ZONE.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     if basic.any():
         out[basic] = pd.to_datetime(s[basic], format="%Y%m%d", errors="coerce", utc=True).astype(DATETIME_DTYPE)
     rest = np.flatnonzero((~(iso | basic) | out.isna().to_numpy()) & s.notna().to_numpy())
     if len(rest):
-        out.iloc[rest] = pd.Series([parse_date(v, dayfirst) for v in s.iloc[rest]], dtype=object).astype(DATETIME_DTYPE).to_numpy()
-    return out
+        parsed = [parse_date(v, dayfirst) for v in s.iloc[rest]]
+        zoned[rest] = [d is not None and d.tzinfo is not None for d in parsed]
+        as_utc = [d if d is None or d.tzinfo else d.replace(tzinfo=timezone.utc) for d in parsed]  # wall times held as UTC
+        out.iloc[rest] = pd.Series(as_utc, dtype=object).astype(DATETIME_DTYPE).to_numpy()
+    return out, zoned & out.notna().to_numpy()
+
+
+# A time zone named by an abbreviation after a time (``10:00 EST``, ``02:00 CET``, ``(IST)``): ambiguous (IST is India,
+# Ireland and Israel; CST is US Central, China and Cuba), so never read; UTC and GMT name one offset and are read.
+_ZONE_ABBREVIATION = re.compile(r"\d\s*\(?(?!(?:UTC|GMT|UT|Z|AM|PM)\b)[A-Z]{2,5}\)?$")
+
+
+def zone_abbreviations(values: pd.Series) -> np.ndarray:
+    """Bool per value of ``values`` (strings): it ends with a time zone abbreviation after a time (``2025-03-01 10:00 EST``)."""
+    return values.str.strip().str.contains(_ZONE_ABBREVIATION.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+
+
+def _local_zone(stamps: pd.Series, zoned: np.ndarray, formats: dict[str, object], options: TypeOptions) -> tuple[pd.Series, dict[str, np.ndarray]]:
+    """Date-times of one column as stored, and why values were not read: ``stamps`` (parse_datetimes) with
+    ``zoned`` saying which named an offset.
+
+    With ``types.timezone`` every value is an instant (datetime64[us, UTC]): a wall time is read in
+    that zone (pandas ``tz_localize``); one a daylight-saving change skips (``dst_gap``) or repeats
+    (``dst_fold``) is not guessed. Without it, the column holds local date-times (datetime64[us], the
+    wall time as written) unless most of the values that decide it (``formats["zone"]``, sticky, the
+    first batch with a date-time decides) name an offset: then instants, and a value without one
+    is not read (``no_zone``); in a local column a value with an offset is not read (``offset``).
+    """
+    present = stamps.notna().to_numpy()
+    why: dict[str, np.ndarray] = {}
+    if options.timezone:
+        wall = stamps.dt.tz_localize(None)
+        earlier = wall.dt.tz_localize(options.timezone, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="NaT")
+        later = wall.dt.tz_localize(options.timezone, ambiguous=np.zeros(len(wall), dtype=bool), nonexistent="NaT")
+        local = present & ~zoned
+        why["dst_gap"] = local & earlier.isna().to_numpy()
+        why["dst_fold"] = local & ~why["dst_gap"] & (earlier != later).fillna(False).to_numpy(dtype=bool)
+        read = earlier.dt.tz_convert("UTC").astype(DATETIME_DTYPE)
+        out = stamps.where(zoned, read).where(~(why["dst_gap"] | why["dst_fold"]))
+        return out.astype(DATETIME_DTYPE), why
+    if "zone" not in formats and present.any():
+        formats["zone"] = "utc" if int(zoned.sum()) * 2 > int(present.sum()) else "local"
+    if formats.get("zone") == "utc":
+        why["no_zone"] = present & ~zoned
+        return stamps.where(~why["no_zone"]).astype(DATETIME_DTYPE), why
+    why["offset"] = present & zoned
+    return stamps.where(~why["offset"]).dt.tz_localize(None).astype(LOCAL_DATETIME_DTYPE), why
 
 
 def date_assumptions(values: pd.Series, dayfirst_provisional: bool) -> dict[str, np.ndarray]:
@@ -462,6 +526,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
     inexact = np.zeros(len(distinct), dtype=bool)
     interpreted: dict[str, np.ndarray] = {}  # assumption -> which distinct values were read by it
+    unread: dict[str, np.ndarray] = {}  # cause -> which distinct values were not read for it
     if kind in ("integer", "number"):
         if "decimal" not in formats:
             formats["decimal"] = _decide_decimal(distinct, options.decimal)
@@ -488,13 +553,17 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     elif kind in ("date", "datetime"):
         if "dayfirst" not in formats:
             formats["dayfirst"] = _decide_dayfirst(distinct, options.dayfirst)
-        stamps = parse_datetimes(distinct, bool(formats["dayfirst"]))
+        stamps, zoned = zoned_datetimes(distinct, bool(formats["dayfirst"]))
         interpreted.update(date_assumptions(distinct, bool(formats.get("dayfirst_provisional"))))
+        unread["zone_abbreviation"] = zone_abbreviations(distinct) & stamps.isna().to_numpy()
         if kind == "date":
             days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
         else:
-            typed = stamps.array
+            stored, why = _local_zone(stamps, zoned, formats, options)
+            unread.update(why)
+            stamps = stored
+            typed = stored.array
             # a fraction of a second beyond microseconds (``.123456789``): the cell holds the microseconds, the text is kept
             inexact = distinct.str.contains(r"\d[.,]\d{6}\d*[1-9]", regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy()
         for assumed in interpreted.values():
@@ -508,7 +577,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     rounded = present & (inexact[codes] if len(inexact) else np.zeros(len(codes), dtype=bool))
     index = series.index
     notes = Counter({why: int((present & ~failed & which[codes]).sum()) for why, which in interpreted.items() if len(which) and which.any()})
-    return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index), +notes)
+    causes = Counter({why: int((present & which[codes]).sum()) for why, which in unread.items() if len(which) and which.any()})
+    return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index), +notes, +causes)
 
 
 def boolean_vocabulary(lowered: pd.Series, need: float) -> bool:
@@ -588,7 +658,8 @@ def infer_type(
     fit Int64 and ``string`` when one does not (the digits stay exact); any fractional, percent
     or decimal-written value makes the column ``number``. Numbers that a number type would change
     in meaning (``number_text_reason``: exponents, a leading ``+``, versions, differing units)
-    keep the column ``string``, and ``reasons`` (when given) gets ``{name: why}``. Compact dates (``19760607``) read as
+    keep the column ``string``, and ``reasons`` (when given) gets ``{name: why}``, as it does for date-times that name
+    their zone by an abbreviation (``10:00 EST``: never guessed, so the column stays text). Compact dates (``19760607``) read as
     integers here: only a declared ``date`` reads them as dates.
     """
     options = options or TypeOptions()
@@ -625,4 +696,10 @@ def infer_type(
         if len(ok) >= need:
             timed = bool(ok.str.contains(_HAS_TIME.pattern, regex=True).any())
             return "datetime" if timed else "date"
+        named = zone_abbreviations(values) & dates.isna().to_numpy()
+        if named.any() and reasons is not None:
+            # date-times whose zone is an abbreviation (10:00 EST): without it they would be a date-time column
+            bare = values[named].str.replace(r"\s*\(?[A-Z]{2,5}\)?\s*$", "", regex=True)
+            if len(ok) + int(parse_datetimes(bare, dayfirst).notna().sum()) >= need:
+                reasons[name] = "date-times with a time zone abbreviation (like EST or CET), which is ambiguous (IST, CST)"
     return "string"

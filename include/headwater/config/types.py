@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import typing
+import zoneinfo
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from headwater.config.base import ConfigModel, Strings
 
@@ -61,6 +62,22 @@ class TypeOptions(ConfigModel):
         default=True,
         description="A default spelling shaped like a column's codes is data, not missing: NA among EU, AS, OC (2-letter uppercase codes).",
     )
+    timezone: str | None = Field(
+        default=None,
+        description="IANA zone (America/New_York) of date-times written without an offset: stored as UTC instants, DST gaps/folds "
+        "kept in <col>__raw; none: they stay local (no zone). Offsets always kept.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana(cls, name: str | None) -> str | None:
+        """An IANA time zone name the zone database knows (Python's zoneinfo), e.g. Europe/Paris."""
+        if name is not None:
+            try:
+                zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"{name!r} is not an IANA time zone name (like America/New_York or Europe/Paris)") from None
+        return name
     warn_failed_share: float = Field(
         default=0.5, ge=0.0, le=1.0, description="A column where more than this share of values fail its type is a warning in the run report."
     )

@@ -130,8 +130,10 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
 
 
 # The encodings non-UTF-8 CSV files are written in, most used first (the WHATWG Encoding Standard's legacy
-# single-byte and multi-byte encodings, less the rare ones; DOS code pages like cp775 are never guessed).
-SINGLE_BYTE = ("cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "iso-8859-15", "cp1253")
+# single-byte and multi-byte encodings, less the rare ones, plus Mac OS Roman, which Excel for Mac still writes as
+# "CSV (Macintosh)" and the WHATWG list names ``macintosh``; DOS code pages like cp775 are never guessed). Mac Roman
+# decodes every byte, so it is last: it wins only on plausibility (``Café`` where cp1252 reads ``CafŽ``), never a tie.
+SINGLE_BYTE = ("cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "iso-8859-15", "cp1253", "mac_roman")
 MULTI_BYTE = ("cp932", "euc-jp", "gb18030", "big5", "euc-kr")
 TOKEN_SAMPLE = 5_000  # words with a non-ASCII character looked at per candidate
 _TOKEN = re.compile(r"[^\s,;|\t\"'()\[\]{}<>=:/\\]*[^\x00-\x7f][^\s,;|\t\"'()\[\]{}<>=:/\\]*")

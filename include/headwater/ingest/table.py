@@ -176,6 +176,7 @@ class Table:
     header_unconfirmed: bool = False
     doubt: str | None = None  # why the header is unconfirmed when another row could be it (a title above it); None: no rival
     notes: list[str] = field(default_factory=list)  # decisions a reader of the manifest should check (read warnings)
+    complete: bool = True  # the sample it was found in is the whole file (else its head: decisions are a sample's)
 
     def dialect(self) -> dict[str, object]:
         """Keyword arguments for csv.reader."""
@@ -348,11 +349,11 @@ def find_table(sample: str, options: ReadOptions | None = None, complete: bool =
     lines = sample_lines(sample, complete)
     if by_newline(sample) and any(map(has_bare_cr, lines)):
         # Each bare \r kept, or each one a line end: the width that reads the lines more consistently decides them.
-        joined = _find(lines, options, [cr_parts(ln, None, {})[0] for ln in lines], sample)
+        joined = _find(lines, options, [cr_parts(ln, None, {})[0] for ln in lines], sample, complete)
         split = [p for ln in lines for p in (cr_parts(ln, set(), {}) if has_bare_cr(ln) else [ln])]
-        readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample))]
+        readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample, complete))]
         lines = max(readings, key=lambda ls: _consistency(r for _, r in parse_rows(_kept(ls), joined.dialect()))[0])
-    return _find(lines, options, _kept(lines), sample)
+    return _find(lines, options, _kept(lines), sample, complete)
 
 
 def _kept(lines: list[str]) -> list[str]:
@@ -360,8 +361,8 @@ def _kept(lines: list[str]) -> list[str]:
     return [cr_parts(ln, None, {})[0] for ln in lines]
 
 
-def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str) -> Table:
-    """find_table over ``lines`` (each bare \r kept as CR_IN_FIELD; ``raw``: the same lines as read)."""
+def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, complete: bool = True) -> Table:
+    """find_table over ``lines`` (each bare \r kept as CR_IN_FIELD; ``raw``: the same lines as read; ``complete``: all of the file)."""
     sep_line = bool(raw) and options.delimiter is None and bool(_SEP_LINE.fullmatch(raw[0].rstrip("\r\n")))
     body = lines[1:] if sep_line else lines
     if options.delimiter:
@@ -371,9 +372,10 @@ def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str) -
     else:
         delimiter = sniff_delimiter("".join(body))
     quote, space = _quote_and_space(body, delimiter)
-    table = Table(delimiter, options.quotechar or quote, space, sep_line)
+    table = Table(delimiter, options.quotechar or quote, space, sep_line, complete=complete)
     if not options.delimiter and delimiter == "," and _thousands_only(body):
         table = _one_column(sample, options, quote, sep_line)
+        table.complete = complete
         _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
         table.notes.append(
             "commas only inside digit groups (1,234) and lines without one: read as one column of numbers with "
@@ -381,6 +383,7 @@ def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str) -
         )
     elif not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line)):
         table = _one_column(sample, options, quote, sep_line)
+        table.complete = complete
         _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
     table.skip += int(sep_line)
     return table
@@ -469,6 +472,14 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
             _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
         )
+    if rival is None and not forced and table.header_rows == 1 and names_below(filled, pos, table.width, blocks):
+        line, below = filled[pos][0] + 1 + offset, filled[pos + 1][0] + 1 + offset
+        table.header_unconfirmed = True
+        table.doubt = (
+            f"line {line} ({_shown(filled[pos][1])}) taken as the header and line {below} ({_shown(filled[pos + 1][1])}) below it "
+            f"as a record, but it reads as column names too — if line {line} is a title, set read.header: {below} for this source "
+            f"(read.header: {line} confirms this reading and silences this warning)"
+        )
     if rival is not None and table.header_rows:
         line, head = filled[pos][0] + 1 + offset, filled[rival][0] + 1 + offset
         table.header_unconfirmed = True
@@ -478,13 +489,25 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"(read.header: {line} confirms this reading and silences this warning)"
         )
     if not forced:
+        # The columns were profiled on the first PROFILE_ROWS records of the head: when the file holds more, a verdict
+        # on a preamble line of the table's width is a sample's, and the warning says so.
+        sampled = not table.complete or len(table.rows) >= PROFILE_ROWS
+        sample = f" (compared with the first {len(table.rows)} records only, a sample of the file)" if sampled else ""
         for i, r in filled:
             if i >= table.skip:
                 break
-            if (rival is None or i != filled[rival][0]) and _fits(r, table.columns, table.width):
+            if rival is not None and i == filled[rival][0]:
+                continue
+            if _fits(r, table.columns, table.width):
                 table.notes.append(
-                    f"line {i + 1 + offset} ({_shown(r)}) has the table's {table.width} fields and reads like its records, "
+                    f"line {i + 1 + offset} ({_shown(r)}) has the table's {table.width} fields and reads like its records{sample}, "
                     "but stands above the header: taken as preamble — if it is a record, set read.skip_lines for this source"
+                )
+            elif sampled and len(r) == table.width > 1 and not _prose_commas([r]):
+                table.notes.append(
+                    f"line {i + 1 + offset} ({_shown(r)}) has the table's {table.width} fields; taken as preamble because it reads as "
+                    f"column names over the first {len(table.rows)} records only, a sample of the file — if it is a record, "
+                    "set read.skip_lines for this source"
                 )
     return True
 
@@ -540,9 +563,12 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
     not, is a title with a comma in its text (``Quarterly report, 2024``), never the header.
 
     With no evidence from the votes, a row written as column names (_names_row: ``company,contact,country``
-    over ``Alfreds,Maria Anders,Germany``) right below a first candidate that is not (``Customer list,exported,2024``)
-    is the header and that candidate a title: the rival index is then the title's, and the header
-    is flagged unconfirmed (find_table).
+    over ``Alfreds,Maria Anders,Germany``) right below a first candidate (``Customer list,exported,2024``, or one
+    written as names too: ``report,customers,export``, a one-column ``sales_report_2025``) is the header and
+    that candidate a title: the rival index is then the title's, and the header is flagged unconfirmed
+    (find_table). The title stays a named structural line (preamble, its text in the manifest). A first
+    candidate written as names is no title when it is met again below (a repeated header, ``TAG`` under
+    ``tag``) or when the row below continues a multi-row header (continues_header).
     """
     candidates = [k for k, (_, r) in enumerate(filled) if _header_like(r, width)]
     if not candidates:
@@ -561,9 +587,45 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
         return candidates[0], None
     first = untitled[0]
     nxt = first + 1
-    if nxt < len(filled) and _header_like(filled[nxt][1], width) and _names_row(filled, nxt, width) and not _names_row(filled, first, width):
-        return nxt, first
+    if nxt < len(filled) and _header_like(filled[nxt][1], width) and _names_row(filled, nxt, width):
+        if not _names_row(filled, first, width):
+            return nxt, first
+        again = {tuple(f.casefold() for f in header_key(r)) for _, r in filled[nxt + 1 :]}
+        if tuple(f.casefold() for f in header_key(filled[first][1])) not in again and not continues_header(
+            [filled[first][1]], filled[nxt][1], _profile_below(filled, first, width, blocks), width
+        ):
+            return nxt, first  # both written as names, the first never met again (a repeated header): a title
     return first, None
+
+
+def names_below(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> bool:
+    """Whether the row right below a header found by its votes (row ``pos``) reads as column names too.
+
+    It does when it has ``width`` fields, each an identifier-like word (``_IDENTIFIER``) met nowhere
+    below it (case-folded), that reads as a name over its column (vote() +1: ``amount`` over numbers)
+    or is written as one (_name_styled), and it does not continue a multi-row header, and the header
+    row is not met again below (case-folded: a repeated header confirms it). Then the
+    header may be a title (``sales_report_2025`` over ``amount`` over numbers) or the row a units
+    row (``kg,cm`` under ``Weight,Height``): the row stays a record, and find_table says so.
+    """
+    k = pos + 1
+    if k >= len(filled) or len(filled[k][1]) != width:
+        return False
+    row = filled[k][1]
+    below = [r for _, r in filled[k + 1 : k + 1 + PROFILE_ROWS] if len(r) == width]
+    if not below:
+        return False
+    header = tuple(f.casefold() for f in header_key(filled[pos][1]))
+    if any(tuple(f.casefold() for f in header_key(r)) == header for _, r in filled[k + 1 :]):
+        return False  # the header met again below (a repeated header): it is the header
+    columns = _profile_below(filled, k, width, blocks)
+    for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):
+        name, values = cell.strip(), [r[c] for r in below]
+        if not _IDENTIFIER.fullmatch(name) or any(x.strip().casefold() == name.casefold() for x in values):
+            return False
+        if v <= 0 and not _name_styled(name, values):
+            return False
+    return not continues_header([filled[pos][1]], row, _profile_below(filled, pos, width, blocks), width)
 
 
 def _names_row(filled: list[tuple[int, list[str]]], k: int, width: int) -> bool:

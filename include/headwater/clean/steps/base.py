@@ -139,7 +139,12 @@ class Step(Protocol):
     * ``needs_whole_table`` (bool): the step learns from whole rows (KNN, MissForest), so the
       runner gives the pipeline the whole file as one batch (and calls no ``fit``);
     * ``state``: kept across batches by the step itself (types decided on the first batch,
-      dedup keys); the runner applies each batch to a step once, in file order.
+      dedup keys); the runner applies each batch to a step once, in file order;
+    * ``finish()`` (-> StepOutput) and ``held_lines()`` (-> list of ``_line``): the step holds rows
+      back from a batch's output until later batches decide them (a "Total" row that only the end of
+      the file shows to be a summary); after the file's last batch ``pipeline.finish_steps`` calls
+      ``finish`` and takes its kept rows through the later steps, and the runner keeps the staging
+      strings of the held lines meanwhile.
     """
 
     name: str

@@ -75,6 +75,8 @@ class CoerceTypes:
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
         self.interpreted: dict[str, Counter[str]] = {}  # column -> assumption (values.Coerced.interpreted) -> values read by it, text kept
+        self.zones: dict[str, str] = {}  # date-time column -> "local" or "utc" (headwater.clean.values._local_zone), sticky
+        self.unread: dict[str, Counter[str]] = {}  # column -> cause (values.Coerced.unread: a zone abbreviation, a DST gap...) -> values
 
     def _day_order_open(self) -> bool:
         """True while no value of the file has shown its day order (``13/04/2025``) and no option fixed it."""
@@ -108,13 +110,19 @@ class CoerceTypes:
                 if unit:
                     self.units[col] = unit
             provisional = bool(formats.get("decimal_provisional")) and kind in NUMBER_TYPES
+            if col in self.zones:
+                formats["zone"] = self.zones[col]
             result = coerce(df[col], kind, self.options, formats)
+            if "zone" in formats:
+                self.zones[col] = str(formats["zone"])  # local date-times or instants: the first batch with one decides, for good
             tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
             tally.update(values=int(df[col].notna().sum()), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
             if provisional:
                 self.provisional[col] += int(result.inexact.sum()) - sum(result.interpreted.values())
             if result.interpreted:
                 self.interpreted.setdefault(col, Counter()).update(result.interpreted)
+            if result.unread:
+                self.unread.setdefault(col, Counter()).update(result.unread)
             out[col] = result.values
             keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
             if kind in NUMBER_TYPES:
@@ -236,13 +244,28 @@ class CoerceTypes:
         return (f"like 03/04/2025 read {order} while no value of the file had shown the day order (as 13/04/2025 does); "
                 "set types.dayfirst if that is wrong")
 
+    def _unread(self, why: str) -> str:
+        """Why the values counted under ``why`` (headwater.clean.values.Coerced.unread) were not read, for a warning."""
+        zone = self.options.timezone
+        return {
+            "zone_abbreviation": "name their time zone by an abbreviation, like EST or CET, which is ambiguous (IST, CST) and "
+            "not guessed; write the offset (+02:00) instead",
+            "dst_gap": f"are a local time that does not exist in {zone} (skipped by a daylight-saving change)",
+            "dst_fold": f"are a local time that happens twice in {zone} (a daylight-saving change): which one is not guessed",
+            "no_zone": "have no time zone in a column of values written with an offset; set types.timezone to read them in one",
+            "offset": "carry an offset in a column of local date-times (no offset, no types.timezone); set types.timezone "
+            "to store the column as instants",
+        }[why]
+
     def warnings(self) -> list[str]:
         """One line per column where more than ``options.warn_failed_share`` of the values failed the column's type,
         and one per column with values read with a provisional decimal mark.
 
         E.g. ``born: 3 of 4 values (75%) are not a valid date (declared type) — kept in born__raw``.
         """
-        lines = []
+        lines = [
+            f"{col}: kept as text: {why} — not guessed" for col, why in self.kept_as_text.items() if "time zone abbreviation" in why
+        ]
         for col, tally in self.tally.items():
             if self.provisional[col]:
                 file = self.file_formats or {}
@@ -259,6 +282,9 @@ class CoerceTypes:
                 )
             for why, count in sorted(self.interpreted.get(col, {}).items()):
                 lines.append(f"{col}: {count} value(s) {self._assumption(col, why)} — the value is stored, its text kept in {col}{RAW_SUFFIX}")
+            where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"
+            for why, count in sorted(self.unread.get(col, {}).items()):
+                lines.append(f"{col}: {count} value(s) {self._unread(why)} — not read, {where}")
             values, failed = tally["values"], tally["failed"]
             if values and failed / values > self.options.warn_failed_share:
                 how = "declared" if col in self.declared else "inferred"

@@ -19,8 +19,12 @@ name) stays data. So does one that adds up but has data rows after it with no la
 (a brand called ``Total`` in ``Shell,10 / BP,20 / Total,30 / Esso,5``): a total ends its table or
 its block, and a later summary row (subtotals, then a grand total) shows the blocks; without one,
 the row is kept as data and named in a warning (``warnings``) — when unsure, the data is kept.
-Rows after it are only seen within its batch: a total that is the last row of a batch is taken
-as ending the table. Summing needs every row above, so the step keeps running sums across batches
+So only the file's *last* summary row can turn out to be data, and that is known only at the end
+of the file: the last summary row met so far is held back (``held_lines``; not in the batch's
+output) until a later summary row confirms it (it is quarantined with that batch) or the file ends
+(``finish``: quarantined if no data row followed it, else data). The decision never depends on
+where the batches end (the runner, headwater.clean.runner, calls ``finish`` with the last batch).
+Summing needs every row above, so the step keeps running sums across batches
 (``state``): integer columns exactly (Python ints), decimal columns with ``math.fsum``
 (correctly rounded; the comparison rounds the sum to the total's written decimals, Python's
 shortest ``repr`` of the value).
@@ -116,6 +120,11 @@ def _labels(column: pd.Series) -> np.ndarray:
     return out
 
 
+def _in_order(held: list[pd.DataFrame], kept: pd.DataFrame) -> pd.DataFrame:
+    """Rows held back from earlier output, given up now, with ``kept``: in file order (``_line``), a fresh index."""
+    return pd.concat([*held, kept], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
+
+
 def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     for col in label_cols:
         value = row[col]
@@ -132,45 +141,97 @@ class SummaryRows:
     def __init__(self) -> None:
         self.state = {"block": _Sums(), "file": _Sums(), "summaries": 0}  # since the previous summary row; since the start
         self.kept_as_data: list[str] = []  # rows that summed under a total label but had data rows after them (warnings)
+        # The last summary row met so far (one row, its reason, its label), held until a later summary row or the end of
+        # the file, and whether a data row followed it.
+        self.pending: tuple[pd.DataFrame, str, str] | None = None
+        self.data_after_pending = False
+        # The running sums were the held row data (its numbers summed, no block cleared), and the rows after it that would
+        # then sum their block (one row each, its reason): held too, summaries if the held row turns out to be data.
+        self.alt: dict | None = None
+        self.doubtful: list[tuple[pd.DataFrame, str]] = []
+
+    def held_lines(self) -> list[int]:
+        """Physical lines (``_line``) of the rows held back from the output so far: the last summary row and the doubtful rows."""
+        rows = ([self.pending[0]] if self.pending is not None else []) + [row for row, _ in self.doubtful]
+        return [int(row[LINE].iloc[0]) for row in rows]
+
+    def finish(self) -> StepOutput:
+        """The held rows, now that the file has ended.
+
+        With no data row after it the last summary row is quarantined (the doubtful rows are then data);
+        with data rows after it, it is kept as data (a warning) and the rows that sum their block with
+        it counted as data are the summary rows (quarantined), as if the file had been one batch.
+        """
+        if self.pending is None:
+            return StepOutput(pd.DataFrame())
+        (row, reason, label), doubtful = self.pending, self.doubtful
+        self.pending, self.alt, self.doubtful = None, None, []
+        if self.data_after_pending:
+            self.kept_as_data.append(
+                f"{reason.split(' — ')[0].replace('summary row', 'row')}, but data rows follow it — kept as data: a name like "
+                f"{label.strip()!r} may be a record"
+            )
+            quarantined = [r.assign(**{REASON: why}) for r, why in doubtful]
+            return StepOutput(row, quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame())
+        return StepOutput(_in_order([r for r, _ in doubtful], row.iloc[:0]), quarantined=row.assign(**{REASON: reason}))
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
+        """The batch's rows less its summary rows (quarantined with a reason) and less the rows held back (``finish``).
+
+        A row held from an earlier batch comes out with the batch that decides it: the last summary
+        row quarantined when this batch holds a later one (the doubtful rows held with it then come out as data).
+        """
         values = [c for c in df.columns if is_value_column(c)]
         ints = [c for c in values if pd.api.types.is_integer_dtype(df[c].dtype)]
         floats = [c for c in values if pd.api.types.is_float_dtype(df[c].dtype)]
         labels = [c for c in df.columns if (is_value_column(c) or c.endswith(RAW_SUFFIX)) and not (c in ints or c in floats)]
-        block, whole = self.state["block"], self.state["file"]
+        data = ~df[values].isna().all(axis=1).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)  # blank rows are not data
         if not (ints or floats) or not labels or len(df) == 0:
-            block.add(df, ints, floats)
-            whole.add(df, ints, floats)
+            for state in filter(None, (self.state, self.alt)):
+                state["block"].add(df, ints, floats)
+                state["file"].add(df, ints, floats)
+            self.data_after_pending |= self.pending is not None and bool(data.any())
             return StepOutput(df)
         labelled = np.zeros(len(df), dtype=bool)
         for col in labels:
             labelled |= _labels(df[col])
-        data = ~df[values].isna().all(axis=1).to_numpy(dtype=bool)  # a blank row follows a total as well as nothing does
         before = copy.deepcopy(self.state)
-        kept_as_data: dict[int, str] = {}
-        summary, reasons = self._scan(df, labels, labelled, ints, floats, set())
-        last = np.flatnonzero(summary)
-        # the last summary row with a data row after it (no later summary row shows blocks): a name, not a total;
-        # the summary rows before it stay summaries, each shown by a later one
-        if len(last) and (data[last[-1] + 1 :] & ~summary[last[-1] + 1 :]).any():
-            kept_as_data[int(last[-1])] = reasons[int(last[-1])]
-            self.state = before
-            summary, reasons = self._scan(df, labels, labelled, ints, floats, set(kept_as_data))
-        self.kept_as_data += [
-            f"{reason.split(' — ')[0].replace('summary row', 'row')}, but data rows follow it — kept as data: a name like "
-            f"{str(_label_of(df.iloc[i], labels) or '').strip()!r} may be a record"
-            for i, reason in sorted(kept_as_data.items())
-        ]
-        rejected = df[summary].copy()
-        rejected[REASON] = [reasons[i] for i in np.flatnonzero(summary)]
-        return StepOutput(df[~summary], quarantined=rejected)
+        summary, reasons = self._scan(df, labels, labelled, ints, floats, self.state)
+        found = np.flatnonzero(summary)
+        held = np.zeros(len(df), dtype=bool)
+        confirmed, released = [], []
+        if self.pending is not None and len(found):
+            row, reason, _ = self.pending  # a later summary row shows the blocks: the held one was a summary
+            confirmed.append(row.assign(**{REASON: reason}))
+            released = [r for r, _ in self.doubtful]
+            self.pending, self.alt, self.doubtful = None, None, []
+        elif self.pending is not None and self.alt is not None:
+            self.data_after_pending |= bool(data.any())
+            doubtful, why = self._scan(df, labels, labelled, ints, floats, self.alt)
+            held |= doubtful
+            self.doubtful += [(df.iloc[[i]], why[i]) for i in np.flatnonzero(doubtful)]
+        if len(found):
+            last = int(found[-1])
+            held[last] = True
+            self.pending = (df.iloc[[last]], reasons[last], _label_of(df.iloc[last], labels) or "")
+            self.data_after_pending = bool((data[last + 1 :] & ~summary[last + 1 :]).any())
+            # the other reading: the row is data; the rows after it that then sum their block are held as doubtful
+            self.alt = before
+            doubtful, why = self._scan(df, labels, labelled, ints, floats, self.alt, as_data=last)
+            after = np.arange(len(df)) > last
+            held |= doubtful & after
+            self.doubtful = [(df.iloc[[i]], why[i]) for i in np.flatnonzero(doubtful & after)]
+        rejected = df[summary & ~held].copy()
+        rejected[REASON] = [reasons[i] for i in np.flatnonzero(summary & ~held)]
+        quarantined = pd.concat([*confirmed, rejected]) if confirmed else rejected
+        kept = df[~summary & ~held]
+        return StepOutput(_in_order(released, kept) if released else kept, quarantined=quarantined)
 
     def _scan(self, df: pd.DataFrame, labels: list[str], labelled: np.ndarray, ints: list[str], floats: list[str],
-              as_data: set[int]) -> tuple[np.ndarray, dict[int, str]]:
-        """One pass over the batch: (mask of summary rows, their reasons by position); the running sums (``state``)
-        take in every other row. Rows at the positions ``as_data`` are data whatever they sum."""
-        block, whole = self.state["block"], self.state["file"]
+              state: dict, as_data: int | None = None) -> tuple[np.ndarray, dict[int, str]]:
+        """One pass over the batch: (mask of summary rows, their reasons by position); the running sums of ``state``
+        take in every other row. The row at position ``as_data`` is data whatever it sums."""
+        block, whole = state["block"], state["file"]
         summary = np.zeros(len(df), dtype=bool)
         reasons: dict[int, str] = {}
         start = 0
@@ -180,7 +241,7 @@ class SummaryRows:
             whole.add(above, ints, floats)
             start = i + 1
             row = df.iloc[i]
-            reason = None if int(i) in as_data else self._summary(row, _label_of(row, labels) or "", ints, floats)
+            reason = None if i == as_data else self._summary(row, _label_of(row, labels) or "", ints, floats, state)
             if reason is None:
                 block.add(df.iloc[i : i + 1], ints, floats)
                 whole.add(df.iloc[i : i + 1], ints, floats)
@@ -188,7 +249,7 @@ class SummaryRows:
             summary[i] = True
             reasons[int(i)] = reason
             block.clear()
-            self.state["summaries"] += 1
+            state["summaries"] += 1
         rest = df.iloc[start:]
         block.add(rest, ints, floats)
         whole.add(rest, ints, floats)
@@ -198,13 +259,13 @@ class SummaryRows:
         """One line per row that summed the rows above it under a total label but was kept as data, because data rows follow it."""
         return list(self.kept_as_data)
 
-    def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str]) -> str | None:
-        """The quarantine reason when ``row`` sums its block or the whole file so far, else None."""
+    def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str], state: dict) -> str | None:
+        """The quarantine reason when ``row`` sums its block or the whole file so far (the sums of ``state``), else None."""
         filled = [(c, row[c], c in ints) for c in (*ints, *floats) if not pd.isna(row[c])]
         if not filled:
             return None
-        since = "since the previous summary row" if self.state["summaries"] else "above it"
-        for sums, what in ((self.state["block"], since), (self.state["file"], "above it")):
+        since = "since the previous summary row" if state["summaries"] else "above it"
+        for sums, what in ((state["block"], since), (state["file"], "above it")):
             if sums.rows < MIN_ROWS:
                 continue
             summed = [c for c, v, is_int in filled if v != 0 and sums.sums(c, v, is_int)]

@@ -111,7 +111,7 @@ def test_an_unknown_time_zone_abbreviation_is_not_guessed() -> None:
     assert parse_date("01/03/2025 02:00 CET", dayfirst=True) is None
     assert parse_date("Sat, 01 Mar 2025 10:00:00 GMT") == datetime(2025, 3, 1, 10, tzinfo=UTC)
     assert parse_date("2025-03-01 10:00 +05:00") == datetime(2025, 3, 1, 5, tzinfo=UTC)
-    assert parse_date("March 1 2025") == datetime(2025, 3, 1, tzinfo=UTC)
+    assert parse_date("March 1 2025") == datetime(2025, 3, 1)  # no zone written: a naive (local) date-time, never UTC
     assert parse_date("Nov 29 20:31:04") is None and parse_date("29 Nov 10:00") is None
 
 

@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -81,7 +82,8 @@ def test_parse_bool(text: str, expected: bool | None) -> None:
 )
 def test_parse_date(text: str, dayfirst: bool, expected: datetime | None) -> None:
     got = parse_date(text, dayfirst)
-    assert got == (None if expected is None else expected.replace(tzinfo=timezone.utc))
+    zoned = bool(re.search(r"(?:Z|[+-]\d{2}:?\d{2})$", text))  # a value naming its offset is an instant; others stay naive
+    assert got == (None if expected is None else expected.replace(tzinfo=timezone.utc) if zoned else expected)
 
 
 def test_mixed_date_formats_in_one_column_decide_dayfirst_from_the_values() -> None:
@@ -166,7 +168,7 @@ def test_failed_values_quarantine_the_row_when_configured() -> None:
 
 def test_declared_types_beat_inference_and_parquet_keeps_dtypes(tmp_path) -> None:
     schema = SchemaSpec("s", [ColumnSpec("id", identifier=True), ColumnSpec("active", type="boolean"), ColumnSpec("seen", type="datetime")])
-    rows = [["007", "1", "2024-01-02 10:00", "1,5"], ["008", "0", "2024-01-03T11:30:00+01:00", "2,25"]]
+    rows = [["007", "1", "2024-01-02 10:00+00:00", "1,5"], ["008", "0", "2024-01-03T11:30:00+01:00", "2,25"]]
     df, _ = build_frame(["id", "active", "seen", "score"], rows, [2, 3], "d/x.csv", SourceConfig(schema=schema))
     curated = run_steps(df, build_steps(SourceConfig(schema=schema))).curated
     path = tmp_path / "x.parquet"
@@ -300,7 +302,8 @@ def test_number_texts_are_plain_exact_decimals() -> None:
     ],
 )
 def test_parse_date_reads_iso_8601_basic_format(text: str, expected: datetime | None) -> None:
-    assert parse_date(text) == (None if expected is None else expected.replace(tzinfo=timezone.utc))
+    zoned = bool(re.search(r"(?:Z|[+-]\d{4})$", text))
+    assert parse_date(text) == (None if expected is None else expected.replace(tzinfo=timezone.utc) if zoned else expected)
 
 
 def test_declared_date_column_reads_compact_dates_and_fails_impossible_ones() -> None:

@@ -132,7 +132,7 @@ def run_case(name: str, seed: int) -> dict[str, Any]:
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         df, _ = build_frame(HEADER, chunk, list(range(start + 2, start + 2 + len(chunk))), "2026-11-20/h.csv", config)
-        result = run_steps(df, steps)
+        result = run_steps(df, steps, last=start + BATCH >= len(rows))
         out["batches"].append(
             {"curated": _cells(result.curated), "duplicates": _cells(result.duplicates), "quarantined": _cells(result.quarantined),
              "steps": result.steps}

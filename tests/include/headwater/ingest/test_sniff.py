@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from headwater.ingest.sniff import SINGLE_BYTE, encoding_candidates, fallback_choice, foreign_letters, implausibility
+from headwater.ingest import sniff
+from headwater.ingest.streams import UnreadableFile
+from headwater.ingest.sniff import (
+    HEAD_BYTES, check_not_binary, SINGLE_BYTE, detect_encoding, encoding_candidates, fallback_choice, foreign_letters, implausibility, utf16_without_bom,
+)
 
 CENTRAL = "meno,mesto\nŁukasz,Łódź\nŠtefan,Žilina\nŐrs,Győr\n"
 CZECH = "jmeno,mesto\nŠárka,Ústí nad Labem\nŤoňa,Příbram\nźdźbło,Ąę\n"
@@ -85,3 +91,67 @@ def test_implausibility(text: str, points: int) -> None:
 )
 def test_foreign_letters(text: str, foreign: int) -> None:
     assert foreign_letters(text) == foreign
+
+
+MAC_ROMAN = [
+    ("name,city\nCafé René,Zürich\nNaïve,São Paulo\n", "Café"),  # the breaker's macroman.csv: read as cp1252 it was CafŽ, ZŸrich
+    ("name,stadt\nJürgen Müller,München\nGroß,Straße\n", "Jürgen"),
+    ("nom,ville\nFrançoise,Besançon\nœuvre,Noël\n", "Françoise"),
+    ("nombre,país\nNiño,España\nJosé,Bogotá\n", "Niño"),
+    ("city\nGenève\n", "Genève"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), MAC_ROMAN)
+def test_mac_roman_is_found_and_reads_the_text_back(text: str, word: str) -> None:
+    assert "mac_roman" in SINGLE_BYTE
+    found, doubt = fallback_choice(text.encode("mac_roman"))
+    assert (found, doubt) == ("mac_roman", None)
+    assert word in text.encode("mac_roman").decode(found)
+
+
+def _fixtures() -> list[bytes]:
+    """Every non-UTF-16 byte string the encoding tests and the malformed/sample files hold."""
+    texts = [CENTRAL.encode("cp1250"), CENTRAL.encode("iso-8859-2"), CZECH.encode("cp1250"), CZECH.encode("iso-8859-2"),
+             RUSSIAN.encode("cp1251"), RUSSIAN.encode("koi8-r"), "όνομα,πόλη\nΓιώργος,Αθήνα\n".encode("cp1253"),
+             "名前,都市\n山田太郎,東京\n".encode("cp932"), "姓名,城市\n张伟,北京\n".encode("gb18030"), "이름,도시\n김민수,서울\n".encode("euc-kr"),
+             "name,stadt\nJürgen,München\nFrançoise,Zoë\n".encode("cp1252"), "nom,ville\nRené,Genève\nZoë,Besançon\nœuvre,€5\n".encode("cp1252"),
+             "città\nPerò\nCosì\n".encode("cp1252"), "mesto\nPříbram\nČeské Budějovice\n".encode("cp1250"), "name,stadt\nRené,Genève\n".encode("cp1252"),
+             "varos\nGyőr\nSzékesfehérvár\n".encode("cp1250"), "ИМЯ,ГОРОД\nИВАН,МОСКВА\n".encode("cp1251"), b"a,b\n1,2\n",
+             "name\nJosé\nMüller\n".encode("latin-1"), "price\n€5\n£3\n".encode("cp1252")]  # fmt: skip
+    root = Path(__file__).parents[4]
+    files = sorted((root / "tests/include/headwater/malformed/files").glob("*.csv")) + sorted((root / "sample_data/landing").rglob("*.csv"))
+    return texts + [d for d in (f.read_bytes() for f in files) if _text(d)]
+
+
+def _text(data: bytes) -> bool:
+    """Whether ``data`` reaches encoding detection (binary payloads are quarantined before: check_not_binary)."""
+    try:
+        check_not_binary(data)
+    except UnreadableFile:
+        return False
+    return True
+
+
+def test_mac_roman_changes_no_other_files_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Differential: every fixture is read in the same encoding, warned about or not alike, with and without the Mac Roman
+    candidate (a warning may name mac_roman among the rivals: ``€5`` reads as ``Ä5`` in it as plausibly)."""
+    data = _fixtures()
+    assert len(data) > 40
+
+    def choices() -> list[tuple[str, str | None, bool]]:
+        return [(detect_encoding(d), *((lambda c: (c[0], c[1] is not None))(fallback_choice(d[:HEAD_BYTES])) if _not_utf8(d) else (None, False)))
+                for d in data]
+
+    with_mac = choices()
+    monkeypatch.setattr(sniff, "SINGLE_BYTE", tuple(e for e in SINGLE_BYTE if e != "mac_roman"))
+    assert with_mac == choices()
+    assert sum(1 for e, _, _ in with_mac if e not in ("utf-8", "utf-8-sig")) >= 20
+
+
+def _not_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return not data.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_bom(data) is None
+    return False

@@ -94,12 +94,13 @@ def test_sums_carry_across_batches_exactly() -> None:
         df[LINE] = range(line, line + len(rows))
         line += len(rows)
         quarantined += step.apply(df).quarantined[LINE].tolist()
+    quarantined += step.finish().quarantined[LINE].tolist()  # the last row of the file: held until the file ends
     assert quarantined == [5]
     off_by_one = SummaryRows()
     for rows in ([("a", 2**62)], [("b", 2**62 - 1), ("c", -(2**62))]):
         off_by_one.apply(pd.DataFrame({"name": pd.array([n for n, _ in rows], dtype="string"), "n": pd.array([v for _, v in rows], dtype="Int64"), LINE: 0}))
     last = pd.DataFrame({"name": pd.array(["Total"], dtype="string"), "n": pd.array([2**62], dtype="Int64"), LINE: [5]})
-    assert off_by_one.apply(last).quarantined.empty
+    assert off_by_one.apply(last).quarantined.empty and off_by_one.finish().quarantined.empty
 
 
 def test_a_file_ending_in_a_total_row_end_to_end(tmp_path: Path) -> None:
@@ -161,3 +162,76 @@ def test_a_kept_total_stays_in_the_running_sums() -> None:
     # Total (30) is kept as data; the grand total then sums a, b, Total and c: 10+20+30+7 = 67
     curated, quarantined = _clean(["name", "n"], [["a", "10"], ["b", "20"], ["Total", "30"], ["c", "7"], ["Grand total", "67"]])
     assert [line for line, _ in quarantined] == [6] and [r[0] for r in curated] == ["a", "b", "Total", "c"]
+
+
+# A summary row at a batch boundary: the decision is the file's, not the batch's (breaker finding 16, fid3's weak spot).
+
+BOUNDARY_FILES = {
+    "brands": BRANDS,  # Total followed by data, no later summary: data, warned
+    "grand_total_after_a_name": "name,n\na,10\nb,20\nTotal,30\nc,7\nGrand total,67\n",  # Total is data, Grand total sums it
+    "subtotals": "region,units\nNorth,10\nSouth,20\nSubtotal,30\nEast,5\nWest,1\nSub-total:,6\nGRAND TOTAL,36\n",
+    "total_last": "region,units,revenue\nNorth,10,1.50\nSouth,20,2.25\nEast,5,3.00\nTotal,35,6.75\n",
+    "total_then_blank": "region,units\nNorth,10\nSouth,20\nTotal,30\n,\n",  # a blank row after a total is no data
+    "total_then_subtotal": "name,n\na,1\nb,2\nTotal,3\nc,4\nd,5\nSubtotal,9\ne,6\n",  # Subtotal confirms Total; e follows it
+}
+
+
+def _run_file(tmp_path: Path, text: str, batch_rows: int) -> tuple[list[int], list[int], list[str], dict]:
+    """(curated lines, quarantined lines, clean warnings, accounting) of ``text`` cleaned in batches of ``batch_rows``."""
+    settings = Settings(home=tmp_path / f"home{batch_rows}", landing_uri=tmp_path.as_uri(), batch_rows=batch_rows)
+    ref = FileRef("2026-11-21", "boundary.csv")
+    ingest_file(text.encode(), ref, settings)
+    clean_file(ref, settings)
+    lay = Layout(settings.data_dir, ref.date)
+    curated = sorted(pq.read_table(lay.curated(ref.key)).column(LINE).to_pylist())
+    quarantined = sorted(r["line"] for r in read_jsonl(lay.quarantine_rows(ref.key)))
+    manifest = read_json(lay.manifest(ref.key))
+    counts = {k: manifest[k] for k in ("records", "rows_read", "curated", "quarantined")}
+    return curated, quarantined, [w for w in manifest["clean_warnings"] if "row '" in w], counts
+
+
+EXPECTED = {  # (curated lines, quarantined lines, warnings mention) as one batch gives them
+    "brands": ([2, 3, 4, 5], [], ["line 4: row 'Total'"]),
+    "grand_total_after_a_name": ([2, 3, 4, 5], [6], ["line 4: row 'Total'"]),
+    "subtotals": ([2, 3, 5, 6], [4, 7, 8], []),
+    "total_last": ([2, 3, 4], [5], []),
+    "total_then_blank": ([2, 3], [4, 5], []),  # the blank record is quarantined by drop_empty_rows
+    "total_then_subtotal": ([2, 3, 5, 6, 7, 8], [4], ["line 7: row 'Subtotal'"]),  # Subtotal confirms Total, data follows it
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDARY_FILES))
+def test_summary_rows_do_not_depend_on_where_batches_end(tmp_path: Path, name: str) -> None:
+    text = BOUNDARY_FILES[name]
+    n = text.count("\n") - 1
+    results = [_run_file(tmp_path, text, size) for size in range(1, n + 2)]
+    curated, quarantined, warnings, counts = results[-1]  # the whole file in one batch
+    lines, rejected, warned = EXPECTED[name]
+    assert (curated, quarantined) == (lines, rejected)
+    assert [w.split(":")[0] + ": row '" + w.split("row '")[1].split("'")[0] + "'" for w in warnings] == warned
+    for size, result in enumerate(results, start=1):
+        assert result == results[-1], f"batch size {size}"
+
+
+def test_a_total_that_ends_a_batch_with_data_in_the_next_is_data(tmp_path: Path) -> None:
+    # brands.csv in batches of 3: Total (line 4) is the last row of the first batch, Esso comes in the second
+    curated, quarantined, warnings, counts = _run_file(tmp_path, BRANDS, 3)
+    assert (curated, quarantined) == ([2, 3, 4, 5], [])
+    assert warnings == [
+        "line 4: row 'Total': stations=30, litres=3500 equal the column sums over the 2 rows above it, but data rows follow "
+        "it — kept as data: a name like 'Total' may be a record"
+    ]
+    assert counts == {"records": 5, "rows_read": 4, "curated": 4, "quarantined": 0}
+
+
+def test_a_held_total_keeps_its_values_as_read_in_quarantine(tmp_path: Path) -> None:
+    # Total (line 5) ends the first batch of 4 rows; the file ends in the next batch with a blank row: a summary after all
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), batch_rows=4)
+    ref = FileRef("2026-11-21", "held.csv")
+    ingest_file(b"region,units\nNorth,10\nSouth,20\nEast,5\nTotal,35\n,\n", ref, settings)
+    clean_file(ref, settings)
+    rows = read_jsonl(Layout(settings.data_dir, ref.date).quarantine_rows(ref.key))
+    assert [r["line"] for r in rows] == [5, 6]  # line 6: the blank record
+    row = rows[0]
+    assert (row["line"], row["raw"]) == (5, {"region": "Total", "units": "35"})
+    assert row["reason"].startswith("held.csv line 5: summary row 'Total': units=35 equal the column sums over the 3 rows above it")
