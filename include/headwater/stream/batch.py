@@ -59,6 +59,7 @@ from headwater.stream.validate import Parsed
 JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 KEEP_VERSIONS = dt.timedelta(minutes=10)  # compaction keeps the table versions of the last 10 minutes: a search opened on one finishes long before
 LINE_SEQ = 1_000_000  # entry "<ms>-<seq>" -> line ms * LINE_SEQ + seq (int64 up to year 2262 at seq < 10**6)
+LINE_PARTITION = 10**12  # Kafka "<topic>:<partition>:<offset>" -> line partition * LINE_PARTITION + offset (offsets < 10**12)
 
 
 def source_of(stream: str) -> str:
@@ -67,7 +68,11 @@ def source_of(stream: str) -> str:
 
 
 def entry_line(entry_id: str) -> int:
-    """Redis entry id ``<ms>-<seq>`` -> ``ms * LINE_SEQ + seq`` (ordered as the entries are)."""
+    """Redis entry id ``<ms>-<seq>`` -> ``ms * LINE_SEQ + seq`` (ordered as the entries are); Kafka message id
+    ``<topic>:<partition>:<offset>`` -> ``partition * LINE_PARTITION + offset`` (ordered within a partition)."""
+    if ":" in entry_id:
+        _, partition, offset = entry_id.rsplit(":", 2)
+        return int(partition) * LINE_PARTITION + int(offset)
     ms, _, seq = entry_id.partition("-")
     return int(ms) * LINE_SEQ + int(seq or 0)
 
