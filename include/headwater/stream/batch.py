@@ -168,13 +168,15 @@ class Processor:
         earlier = memory.seen(list(curated[ROW_ID])) if len(curated) else {}
         fresh: list[int] = []
         records: list[tuple[Message, dict[str, object], str]] = []
+        columns = data_columns(curated)
+        values = [curated[c].tolist() for c in columns]  # one conversion per column, not one lookup per cell
         for i, (line, row_id) in enumerate(zip(curated[LINE], curated[ROW_ID])):
             message = by_line[int(line)]
             first = earlier.get(row_id)
             if first is not None and first != message.id:
                 outcomes[message.id] = Outcome(message, "duplicate", row_id=row_id, duplicate_of=row_id)
                 continue
-            record = {c: _json_value(curated.at[i, c]) for c in data_columns(curated)}
+            record = {c: _json_value(v[i]) for c, v in zip(columns, values)}
             key = str(record.get(options.id_field)) if options.id_field and record.get(options.id_field) is not None else row_id
             records.append((message, {"row_id": row_id, "entry_id": message.id, **record}, key))
             fresh.append(i)
