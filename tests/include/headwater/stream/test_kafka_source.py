@@ -46,7 +46,10 @@ def kafka_tickets(**stream: Any) -> SourceConfig:
 def produce(kafka_broker: str) -> Callable[..., None]:
     """``produce(obj_or_text_or_bytes_or_None, topic="tickets")``: one message, flushed."""
     from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
 
+    admin = AdminClient({"bootstrap.servers": kafka_broker})  # one partition, so message ids are tickets:0:<offset>
+    admin.create_topics([NewTopic("tickets", 1, 1)])["tickets"].result(30)  # (a producer's auto-creation makes several)
     producer = Producer({"bootstrap.servers": kafka_broker})
 
     def send(payload: Any, topic: str = "tickets") -> None:
