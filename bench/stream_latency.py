@@ -2,7 +2,7 @@
 
 Setup: a ``redis-server`` on a free loopback port (scripts/servers.py, the Debian package), a fresh
 data root, and the real consumer process (``headwater stream bench``, all-MiniLM-L6-v2 on CPU,
-torch backend) started and warmed (model loaded) before any timing.
+``--backend``; ``--consumers`` processes of one group) started and warmed (model loaded) before any timing.
 
 For each rate (``--rates``, events/s, in order) the producer ``XADD``s events for ``--seconds``
 seconds, paced on a schedule (event i at start + i/rate). Each event is a short ticket text
@@ -107,6 +107,7 @@ def main() -> int:
     parser.add_argument("--drain", type=float, default=60.0, help="how long to wait for the last events of a rate")
     parser.add_argument("--batch", type=int, default=500, help="stream.batch_messages of the consumer")
     parser.add_argument("--keep-going", action="store_true", help="run every rate, also after one that falls behind")
+    parser.add_argument("--consumers", type=int, default=1, help="consumer processes in the group (each loads the model; the group shares the messages)")
     parser.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx", "onnx-int8"], help="HEADWATER_EMBEDDING_BACKEND of the consumer")
     args = parser.parse_args()
     import redis
@@ -122,19 +123,23 @@ def main() -> int:
     }
     client = redis.Redis.from_url(server.url, decode_responses=True)
     log = open(work / "consumer.log", "w")
-    consumer = subprocess.Popen([sys.executable, "-m", "headwater.cli", "stream", "bench"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    consumers = [
+        subprocess.Popen([sys.executable, "-m", "headwater.cli", "stream", "bench", "--consumer", f"bench-{k}"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        for k in range(args.consumers)
+    ]
     arrivals = Arrivals(client, "bench:out")
     arrivals.start()
     rows: list[dict] = []
     try:
         t0 = time.time()
         client.xadd("bench", {"data": json.dumps({"id": "warm-up", "text": "warm up the model"})})
-        while "warm-up" not in arrivals.seen:
-            if consumer.poll() is not None:
-                raise SystemExit(f"the consumer exited ({consumer.returncode}); see {work / 'consumer.log'}")
+        while "warm-up" not in arrivals.seen or len(client.xinfo_consumers("bench", "headwater")) < args.consumers:
+            for consumer in consumers:
+                if consumer.poll() is not None:
+                    raise SystemExit(f"a consumer exited ({consumer.returncode}); see {work / 'consumer.log'}")
             time.sleep(0.1)
         print(
-            f"consumer ready ({args.backend}, model loaded) in {time.time() - t0:.1f} s; batch {args.batch}; "
+            f"{args.consumers} consumer(s) ready ({args.backend}, model loaded) in {time.time() - t0:.1f} s; batch {args.batch}; "
             f"cpus {os.cpu_count()}, load {os.getloadavg()}", flush=True,
         )
         rng, first = random.Random(7), 0
@@ -155,8 +160,10 @@ def main() -> int:
     finally:
         arrivals.stop.set()
         arrivals.join(5)
-        consumer.terminate()
-        consumer.wait(60)
+        for consumer in consumers:
+            consumer.terminate()
+        for consumer in consumers:
+            consumer.wait(60)
         server.stop()
     sys.path.insert(0, str(ROOT / "include"))
     from headwater.config.settings import Settings

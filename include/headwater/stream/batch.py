@@ -59,6 +59,7 @@ from headwater.stream.validate import Parsed
 JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 KEEP_VERSIONS = dt.timedelta(minutes=10)  # compaction keeps the table versions of the last 10 minutes: a search opened on one finishes long before
 LINE_SEQ = 1_000_000  # entry "<ms>-<seq>" -> line ms * LINE_SEQ + seq (int64 up to year 2262 at seq < 10**6)
+LINE_PARTITION = 10**12  # Kafka "<topic>:<partition>:<offset>" -> line partition * LINE_PARTITION + offset (offsets < 10**12)
 
 
 def source_of(stream: str) -> str:
@@ -67,7 +68,11 @@ def source_of(stream: str) -> str:
 
 
 def entry_line(entry_id: str) -> int:
-    """Redis entry id ``<ms>-<seq>`` -> ``ms * LINE_SEQ + seq`` (ordered as the entries are)."""
+    """Redis entry id ``<ms>-<seq>`` -> ``ms * LINE_SEQ + seq`` (ordered as the entries are); Kafka message id
+    ``<topic>:<partition>:<offset>`` -> ``partition * LINE_PARTITION + offset`` (ordered within a partition)."""
+    if ":" in entry_id:
+        _, partition, offset = entry_id.rsplit(":", 2)
+        return int(partition) * LINE_PARTITION + int(offset)
     ms, _, seq = entry_id.partition("-")
     return int(ms) * LINE_SEQ + int(seq or 0)
 
@@ -163,13 +168,15 @@ class Processor:
         earlier = memory.seen(list(curated[ROW_ID])) if len(curated) else {}
         fresh: list[int] = []
         records: list[tuple[Message, dict[str, object], str]] = []
+        columns = data_columns(curated)
+        values = [curated[c].tolist() for c in columns]  # one conversion per column, not one lookup per cell
         for i, (line, row_id) in enumerate(zip(curated[LINE], curated[ROW_ID])):
             message = by_line[int(line)]
             first = earlier.get(row_id)
             if first is not None and first != message.id:
                 outcomes[message.id] = Outcome(message, "duplicate", row_id=row_id, duplicate_of=row_id)
                 continue
-            record = {c: _json_value(curated.at[i, c]) for c in data_columns(curated)}
+            record = {c: _json_value(v[i]) for c, v in zip(columns, values)}
             key = str(record.get(options.id_field)) if options.id_field and record.get(options.id_field) is not None else row_id
             records.append((message, {"row_id": row_id, "entry_id": message.id, **record}, key))
             fresh.append(i)

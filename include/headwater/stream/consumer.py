@@ -27,9 +27,12 @@ from functools import partial
 from pathlib import Path
 
 from headwater.config.settings import Settings
+from headwater.config.stream import StreamOptions
 from headwater.stream import health
 from headwater.stream.batch import Processor
+from headwater.stream.kafka_source import KafkaStreamSource
 from headwater.stream.lineage import StreamLineage
+from headwater.stream.redis_source import RedisStreamSource
 from headwater.stream.source import Counts, Message, Outcome, StreamSource
 from headwater.stream.validate import Parsed, Rejected, check
 
@@ -115,11 +118,21 @@ class Consumer:
         return self.counts
 
 
+def open_source(settings: Settings, options: StreamOptions, consumer: str | None = None) -> tuple[RedisStreamSource | KafkaStreamSource, str]:
+    """The source of ``options`` (its ``broker``) as consumer ``consumer``, and the URL its messages come from
+    (``redis://...`` or ``kafka://<first bootstrap server>``)."""
+    if options.broker == "kafka":
+        url = f"kafka://{settings.stream_kafka_bootstrap.split(',')[0].strip()}"
+        return KafkaStreamSource(settings.stream_kafka_bootstrap, settings.stream_redis_url, options, consumer), url
+    return RedisStreamSource(settings.stream_redis_url, options, consumer), settings.stream_redis_url
+
+
 def serve(
     settings: Settings, stream: str, consumer: str | None = None, idle_exit_s: float | None = None, heartbeat: Path | None = None
 ) -> Counts:
     """Consume ``stream`` (a ``stream.name`` of the source configs in ``settings.config_dir``) from the Redis of
-    ``settings.stream_redis_url`` until SIGTERM or SIGINT (the batch in hand is finished and committed
+    ``settings.stream_redis_url`` (``broker: kafka``: the Kafka of ``settings.stream_kafka_bootstrap``; the
+    dedup memory, counts and lookup cache stay in that Redis) until SIGTERM or SIGINT (the batch in hand is finished and committed
     first) or ``idle_exit_s`` seconds without a message. Returns this process's counts.
 
     ``consumer``: the consumer's name in the group (default ``<host>-<pid>``; a fixed name, e.g. a
@@ -127,7 +140,8 @@ def serve(
     modification time is set after every micro-batch (headwater.stream.health; Kubernetes probes read
     it with ``headwater stream-alive``). OpenLineage events
     (headwater.stream.lineage) go out when OpenLineage is configured. Raises ConfigError
-    when no source config has that stream, redis.ConnectionError when Redis is unreachable.
+    when no source config has that stream, redis.ConnectionError when Redis is unreachable,
+    confluent_kafka.KafkaException when Kafka is.
     """
     import signal
 
@@ -135,7 +149,6 @@ def serve(
     from headwater.layout import Layout
     from headwater.stream.batch import cleaning_config
     from headwater.stream.lineage import lineage_client
-    from headwater.stream.redis_source import RedisStreamSource
 
     config = cleaning_config(load_sources(settings.config_dir).for_stream(stream))
     assert config.stream is not None
@@ -146,23 +159,25 @@ def serve(
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        source = RedisStreamSource(settings.stream_redis_url, config.stream, consumer)
-        log.info("%s: consumer %s of group %s on %s", stream, source.consumer, config.stream.group, settings.stream_redis_url)
+        processor = Processor(config, settings)
+        processor.warm()  # before joining a Kafka group: a member that takes long to start holds partitions idle
+        source, url = open_source(settings, config.stream, consumer)
+        log.info("%s: consumer %s of group %s on %s", stream, source.consumer, config.stream.group, url)
         client = lineage_client()
         lineage = None
         if client is not None:
             assert settings.data_dir is not None
             table = f"{Layout(settings.data_dir).vectors}/{settings.vector_table or 'chunks'}"
-            lineage = StreamLineage(client, config.stream, settings.stream_redis_url, table)
+            lineage = StreamLineage(client, config.stream, url, table)
             lineage.start()
-        processor = Processor(config, settings)
-        processor.warm()
         try:
             beat = None if heartbeat is None else partial(health.beat, heartbeat)
             return Consumer(source, processor, lineage=lineage, heartbeat=beat).run(lambda: bool(stopping), idle_exit_s)
         finally:
             if lineage is not None:
                 lineage.complete()
+            if isinstance(source, KafkaStreamSource):
+                source.close()
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -48,8 +48,11 @@ def lineage_client() -> Any | None:
 
 
 def redis_namespace(url: str) -> str:
-    """``redis://:secret@host:6379/0`` -> ``redis://host:6379/0`` (no credentials in lineage)."""
+    """``redis://:secret@host:6379/0`` -> ``redis://host:6379/0`` (no credentials in lineage); a Kafka stream's
+    ``kafka://host:port`` (its first bootstrap server) stays as it is (OpenLineage's naming: ``kafka://{host}:{port}``)."""
     parts = urlsplit(url)
+    if parts.scheme == "kafka":
+        return f"kafka://{parts.hostname}:{parts.port or 9092}"
     return f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path or '/0'}"
 
 

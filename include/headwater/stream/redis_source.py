@@ -120,7 +120,46 @@ def record_key(stream: str, record_id: str) -> str:
     return f"{RECORD_PREFIX}{stream}:{record_id}"
 
 
-class RedisStreamSource:
+class RedisMemory:
+    """What every source of a stream keeps in Redis, whatever carries its messages: the committed
+    counts, the dedup memory (``seen``, ``recent``) and the key names of both (module docstring).
+
+    ``client``: a ``redis.Redis`` with ``decode_responses=True``, or a URL to make one from.
+    """
+
+    def __init__(self, client: Any, options: StreamOptions) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(client, decode_responses=True) if isinstance(client, str) else client
+        self.options = options
+        self.stream = options.name
+        self.counts_key = f"headwater:stream:{self.stream}:counts"
+        self.seen_prefix = f"headwater:stream:{self.stream}:seen:"
+        self.near_prefix = f"headwater:stream:{self.stream}:near:"
+        self.lsh_prefix = f"headwater:stream:{self.stream}:lsh:"
+
+    def seen(self, row_ids: list[str]) -> dict[str, str]:
+        if not row_ids:
+            return {}
+        return {r: e for r, e in zip(row_ids, self.redis.mget([self.seen_prefix + r for r in row_ids])) if e is not None}
+
+    def recent(self, band_keys: list[str]) -> dict[str, dict[str, object]]:
+        """Records of the window sharing any of ``band_keys`` (``<band>:<key>``): row id -> the record
+        as published (``row_id``, ``entry_id`` and the data columns). Two round trips (SUNION, MGET)."""
+        if not band_keys:
+            return {}
+        row_ids = sorted(self.redis.sunion([self.lsh_prefix + b for b in band_keys]))
+        if not row_ids:
+            return {}
+        bodies = self.redis.mget([self.near_prefix + r for r in row_ids])
+        return {r: json.loads(b) for r, b in zip(row_ids, bodies) if b is not None}  # expired since: forgotten
+
+    def counts(self) -> Counts:
+        raw = self.redis.hgetall(self.counts_key)
+        return Counts(**{k: int(raw.get(k, 0)) for k in ("received", "processed", "duplicate", "dead_lettered")})
+
+
+class RedisStreamSource(RedisMemory):
     """One consumer of ``options.name`` in group ``options.group`` (created, with the stream, if missing).
 
     ``client``: a ``redis.Redis`` with ``decode_responses=True``, or a URL to make one from.
@@ -129,14 +168,8 @@ class RedisStreamSource:
     def __init__(self, client: Any, options: StreamOptions, consumer: str | None = None) -> None:
         import redis
 
-        self.redis = redis.Redis.from_url(client, decode_responses=True) if isinstance(client, str) else client
-        self.options = options
+        super().__init__(client, options)
         self.consumer = consumer or default_consumer()
-        self.stream = options.name
-        self.counts_key = f"headwater:stream:{self.stream}:counts"
-        self.seen_prefix = f"headwater:stream:{self.stream}:seen:"
-        self.near_prefix = f"headwater:stream:{self.stream}:near:"
-        self.lsh_prefix = f"headwater:stream:{self.stream}:lsh:"
         try:
             self.redis.xgroup_create(self.stream, options.group, id="0", mkstream=True)
         except redis.ResponseError as exc:
@@ -161,22 +194,6 @@ class RedisStreamSource:
         reply = self.redis.xautoclaim(self.stream, self.options.group, self.consumer, min_idle_ms, start_id="0-0", count=count)
         return self._messages(reply[1])
 
-    def seen(self, row_ids: list[str]) -> dict[str, str]:
-        if not row_ids:
-            return {}
-        return {r: e for r, e in zip(row_ids, self.redis.mget([self.seen_prefix + r for r in row_ids])) if e is not None}
-
-    def recent(self, band_keys: list[str]) -> dict[str, dict[str, object]]:
-        """Records of the window sharing any of ``band_keys`` (``<band>:<key>``): row id -> the record
-        as published (``row_id``, ``entry_id`` and the data columns). Two round trips (SUNION, MGET)."""
-        if not band_keys:
-            return {}
-        row_ids = sorted(self.redis.sunion([self.lsh_prefix + b for b in band_keys]))
-        if not row_ids:
-            return {}
-        bodies = self.redis.mget([self.near_prefix + r for r in row_ids])
-        return {r: json.loads(b) for r, b in zip(row_ids, bodies) if b is not None}  # expired since: forgotten
-
     def commit(self, outcomes: list[Outcome]) -> Counts:
         """Run ``COMMIT`` for ``outcomes`` (module docstring); returns what this call counted (a message
         another consumer committed first counts nowhere here)."""
@@ -195,7 +212,3 @@ class RedisStreamSource:
         keys = [self.stream, self.counts_key, o_.dead_letters, o_.outputs]
         received, processed, duplicate, dead = self._commit(keys=keys, args=args)
         return Counts(received, processed, duplicate, dead)
-
-    def counts(self) -> Counts:
-        raw = self.redis.hgetall(self.counts_key)
-        return Counts(**{k: int(raw.get(k, 0)) for k in ("received", "processed", "duplicate", "dead_lettered")})

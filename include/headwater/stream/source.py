@@ -1,17 +1,17 @@
 """What a stream source is: messages in, outcomes committed together with the acknowledgement.
 
 The consumer (headwater.stream.consumer) only talks to a ``StreamSource``. Redis Streams
-implement it (headwater.stream.redis_source); a Kafka source would too:
+implement it (headwater.stream.redis_source), and Kafka topics (headwater.stream.kafka_source):
 
-* ``read``: ``Consumer.poll``/``consume`` of confluent-kafka with ``enable.auto.commit=false``;
-  ``Message.id`` is ``<topic>:<partition>:<offset>``.
-* ``claim``: nothing to do: Kafka reassigns a dead consumer's partitions to the group's other
-  members, which resume from the last committed offset (return an empty list).
-* ``seen``/``recent``: the dedup memory lives beside the source (Redis keys with a TTL here; a
-  Kafka deployment would keep it in Redis too, or a compacted topic).
-* ``commit``: produce the dead letters, output records and cache writes (a transactional
-  producer, ``send_offsets_to_transaction``, makes them and the offset commit one unit), then
-  commit the batch's offsets.
+* ``read``: ``XREADGROUP`` / ``Consumer.consume`` of confluent-kafka with ``enable.auto.commit=false``
+  (``Message.id`` is then ``<topic>:<partition>:<offset>``).
+* ``pending``/``claim``: Redis's pending entries list and ``XAUTOCLAIM``; nothing for Kafka, which
+  reassigns a dead consumer's partitions to the group's other members, resuming from the last
+  committed offset.
+* ``seen``/``recent``/``counts``: the dedup memory and the counts live in Redis for both
+  (headwater.stream.redis_source.RedisMemory).
+* ``commit``: one Lua script for Redis; for Kafka a Lua script (once per message id) then one
+  transaction producing the dead letters and outputs with the offsets (``send_offsets_to_transaction``).
 
 Whatever the source, ``commit`` is the single point where a batch's messages stop being
 redelivered, and it must count each message at most once (``Counts``).
@@ -30,7 +30,7 @@ KINDS: tuple[Kind, ...] = ("processed", "duplicate", "dead_lettered")
 class Message:
     """One stream entry: its id in the stream and its fields (names and values as text)."""
 
-    id: str  # Redis entry id "<ms>-<seq>"
+    id: str  # Redis entry id "<ms>-<seq>", Kafka "<topic>:<partition>:<offset>"
     fields: dict[str, str]
 
 

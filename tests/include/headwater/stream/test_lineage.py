@@ -40,6 +40,11 @@ def test_the_redis_namespace_carries_no_credentials() -> None:
     assert redis_namespace("redis://user:pw@cache") == "redis://cache:6379/0"
 
 
+def test_a_kafka_stream_is_named_by_its_first_bootstrap_server() -> None:
+    assert redis_namespace("kafka://broker-1.internal:9093") == "kafka://broker-1.internal:9093"  # no /0 database
+    assert redis_namespace("kafka://broker-1") == "kafka://broker-1:9092"
+
+
 def test_a_consumer_run_emits_start_running_complete_with_row_counts(
     no_openlineage: None, redis_server: str, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
