@@ -564,7 +564,7 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
 
     With no evidence from the votes, a row written as column names (_names_row: ``company,contact,country``
     over ``Alfreds,Maria Anders,Germany``) right below a first candidate (``Customer list,exported,2024``, or one
-    written as names too: ``report,customers,export``, a one-column ``sales_report_2025``) is the header and
+    written as names too that fills fewer fields: a one-column ``sales_report_2025``, ``report,,``) is the header and
     that candidate a title: the rival index is then the title's, and the header is flagged unconfirmed
     (find_table). The title stays a named structural line (preamble, its text in the manifest). A first
     candidate written as names is no title when it is met again below (a repeated header, ``TAG`` under
@@ -591,10 +591,14 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
         if not _names_row(filled, first, width):
             return nxt, first
         again = {tuple(f.casefold() for f in header_key(r)) for _, r in filled[nxt + 1 :]}
-        if tuple(f.casefold() for f in header_key(filled[first][1])) not in again and not continues_header(
+        narrower = sum(1 for c in filled[first][1] if c.strip()) < sum(1 for c in filled[nxt][1] if c.strip())
+        if narrower and tuple(f.casefold() for f in header_key(filled[first][1])) not in again and not continues_header(
             [filled[first][1]], filled[nxt][1], _profile_below(filled, first, width, blocks), width
         ):
-            return nxt, first  # both written as names, the first never met again (a repeated header): a title
+            # both written as names, the first never met again (a repeated header) and filling fewer fields: a title.
+            # Two full rows of names stay header + record (``name,city`` over ``ann,oslo``): taking the second as the
+            # header would lose a record if the first is the header, taking the first keeps every line as data.
+            return nxt, first
     return first, None
 
 

@@ -1,8 +1,10 @@
 """A title and a header both written like identifiers, and preamble verdicts that come from a sample of the file.
 
 Closing-report known losses (2026-11-29): ``report,customers,export`` above ``company,contact,country``
-(or ``sales_report_2025`` above a one-column ``region``) made the title the header and the header a
-record; the warning for a preamble line that fits the table was computed on the sniffed head only.
+made the title the header and the header a record. A title that fills fewer fields than the header
+(``report,,``) is now preamble; two full rows of names stay header + record, with the doubt said,
+since the other reading loses a record when it is wrong (``name,city`` over ``ann,oslo`` over
+``Bob,Bergen``). The warning for a preamble line that fits the table was computed on the sniffed head only.
 """
 
 from __future__ import annotations
@@ -20,36 +22,48 @@ def accounting(entry: dict) -> tuple[int, int, int, int, int]:
     return entry["records"], entry["structural_lines"], entry["rows_read"], entry["curated"], entry["quarantined"]
 
 
-def _title_warning(title: list[str], header: list[str]) -> str:
+def _names_warning(header: list[str], below: list[str]) -> str:
     return (
-        f"line 2 ({header!r}) taken as the header and line 1 ({title!r}) above it as a title: both could be the header — "
-        "if line 1 is, set read.header: 1 for this source (read.header: 2 confirms this reading and silences this warning)"
+        f"line 1 ({header!r}) taken as the header and line 2 ({below!r}) below it as a record, but it reads as column names too — "
+        "if line 1 is a title, set read.header: 2 for this source (read.header: 1 confirms this reading and silences this warning)"
     )
 
 
-@pytest.mark.parametrize(
-    "title",
-    [b"report,customers,export", b"REPORT,CUSTOMERS,EXPORT", b"sales_report,q3_2025,export"],
-)
-def test_an_identifier_title_above_an_identifier_header_is_preamble_and_warned(settings: Settings, title: bytes) -> None:
+@pytest.mark.parametrize("title", [b"report,,", b"REPORT,,", b"sales_report_q3_2025,,", b",customers_export,"])
+def test_an_identifier_title_filling_fewer_fields_than_the_header_is_preamble_and_warned(settings: Settings, title: bytes) -> None:
     manifest, curated, entry = run(settings, "titled.csv", title + b"\n" + CUSTOMERS)
     assert values(curated) == [
         {"_line": 3, "company": "Alfreds", "contact": "Maria Anders", "country": "Germany"},
         {"_line": 4, "company": "Berglunds", "contact": "Christina Berglund", "country": "Sweden"},
     ]
     assert manifest["structural_lines"] == {"preamble": [1], "header": [2]}
-    assert manifest["table"]["preamble"] == [{"line": 1, "text": title.decode()}]
+    assert accounting(entry) == (4, 2, 2, 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "header", "below"),
+    [
+        # a full row of names over a full row of names: either could be the header. Taking the second would lose a
+        # record when the first is the header (``ann,oslo``), so the first stays the header, every other line a record, and the doubt is said
+        (b"report,customers,export\n" + CUSTOMERS, ["report", "customers", "export"], ["company", "contact", "country"]),
+        (b"REPORT,CUSTOMERS,EXPORT\n" + CUSTOMERS, ["REPORT", "CUSTOMERS", "EXPORT"], ["company", "contact", "country"]),
+        (b"name,city\nann,oslo\nBob,Bergen\nCarl,Paris\n", ["name", "city"], ["ann", "oslo"]),
+        (b"id,name\nx1,y2\nA,B\nC,D\n", ["id", "name"], ["x1", "y2"]),
+        (b"sales_report_2025\nregion\nNorth\nSouth\n", ["sales_report_2025"], ["region"]),
+    ],
+)
+def test_two_full_rows_of_names_keep_the_first_as_header_and_the_second_as_a_record_and_warn(
+    settings: Settings, text: bytes, header: list[str], below: list[str]
+) -> None:
+    manifest, curated, entry = run(settings, "names.csv", text)
+    rows = text.decode().splitlines()
+    assert [c["original"] for c in manifest["columns"]] == header
+    keys = [c["canonical"] for c in manifest["columns"]]
+    assert values(curated)[0]["_line"] == 2 and [values(curated)[0][c] for c in keys] == below
+    assert manifest["structural_lines"] == {"header": [1]}
     assert manifest["table"]["header_unconfirmed"] is True
-    assert manifest["read_warnings"] == [_title_warning(title.decode().split(","), ["company", "contact", "country"])]
-    assert accounting(entry) == (4, 2, 2, 2, 0)
-
-
-def test_a_one_column_identifier_title_above_its_header_is_preamble(settings: Settings) -> None:
-    manifest, curated, entry = run(settings, "regions.csv", b"sales_report_2025\nregion\nNorth\nSouth\n")
-    assert values(curated) == [{"_line": 3, "region": "North"}, {"_line": 4, "region": "South"}]
-    assert manifest["structural_lines"] == {"preamble": [1], "header": [2]}
-    assert manifest["read_warnings"] == [_title_warning(["sales_report_2025"], ["region"])]
-    assert accounting(entry) == (4, 2, 2, 2, 0)
+    assert manifest["read_warnings"] == [_names_warning(header, below)]
+    assert accounting(entry) == (len(rows), 1, len(rows) - 1, len(rows) - 1, 0)
 
 
 def test_a_title_over_a_number_column_keeps_the_row_below_and_says_both_read_as_names(settings: Settings) -> None:
@@ -76,6 +90,7 @@ def test_a_title_over_a_number_column_keeps_the_row_below_and_says_both_read_as_
         ("tag\nsale\nTAG\n", 0, False),  # the first row met again in capitals: the header, repeated
         (",Sales,,Returns,\nRegion,Q1,Q2,Q1,Q2\nN,1,2,3,4\nS,5,6,7,8\n", 0, False),  # a multi-row header, not a title
         ("Report,Customers,Export\ncompany,contact,country\nAlfreds,Maria,Germany\nBlondel,Frederique,France\n", 1, True),
+        ("report,,\ncompany,contact,country\nAlfreds,Maria,Germany\nBlondel,Frederique,France\n", 1, False),  # a title: fewer fields
         ("Weight,Height\nkg,cm\n70,180\n80,175\n", 0, True),  # a units row: kept as a record, the doubt said
     ],
 )
