@@ -267,9 +267,22 @@ def train(model: Any, optimizer: Any, data: Any, args: argparse.Namespace) -> di
     }
 
 
+def measured_training(model: Any, optimizer: Any, data: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """``train`` with the GPU memory it took: peak bytes over the run (``torch.cuda.max_memory_allocated``,
+    reset first), bytes at rest before it (weights, adapters, optimizer), and the trainable parameters."""
+    import torch
+
+    at_rest = torch.cuda.memory_allocated()
+    torch.cuda.reset_peak_memory_stats()
+    result = train(model, optimizer, data, args)
+    result["peak_bytes"] = torch.cuda.max_memory_allocated()
+    result["at_rest_bytes"] = at_rest
+    result["trainable_parameters"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return result
+
+
 def phase_qlora(base_dir: Path, data: Any, args: argparse.Namespace) -> dict[str, Any]:
     import bitsandbytes as bnb
-    import torch
     from peft import get_peft_model, prepare_model_for_kbit_training
 
     free_cuda()
@@ -279,12 +292,7 @@ def phase_qlora(base_dir: Path, data: Any, args: argparse.Namespace) -> dict[str
     )
     model = get_peft_model(model, lora_config(args.lora_r))
     optimizer = bnb.optim.PagedAdamW8bit([p for p in model.parameters() if p.requires_grad], lr=args.lr)
-    at_rest = torch.cuda.memory_allocated()
-    torch.cuda.reset_peak_memory_stats()
-    result = train(model, optimizer, data, args)
-    result["peak_bytes"] = torch.cuda.max_memory_allocated()
-    result["at_rest_bytes"] = at_rest
-    result["trainable_parameters"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    result = measured_training(model, optimizer, data, args)
     del model, optimizer
     free_cuda()
     return result
@@ -299,12 +307,7 @@ def phase_lora_bf16(base_dir: Path, trained_dir: Path, data: Any, args: argparse
     model.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})  # transformers 5 name
     model = get_peft_model(model, lora_config(args.lora_r))
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr)
-    at_rest = torch.cuda.memory_allocated()
-    torch.cuda.reset_peak_memory_stats()
-    result = train(model, optimizer, data, args)
-    result["peak_bytes"] = torch.cuda.max_memory_allocated()
-    result["at_rest_bytes"] = at_rest
-    result["trainable_parameters"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    result = measured_training(model, optimizer, data, args)
     del optimizer
     merged = model.merge_and_unload()
     merged.to(torch.bfloat16).save_pretrained(trained_dir)
