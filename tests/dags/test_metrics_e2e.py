@@ -87,12 +87,12 @@ def _counts(prometheus: str) -> dict[str, float]:
     return counts
 
 
-SAMPLE_DAY = {"curated": 31, "duplicate": 8, "quarantined": 4, "structural": 6, "records": 49}
+SAMPLE_DAY = {"curated": 32, "duplicate": 7, "quarantined": 4, "structural": 6, "records": 49}
 
 
 def test_promql_reads_the_exact_row_counts_per_outcome(stack) -> None:
     counts = _counts(stack["prometheus"])
-    # the sample day: 49 physical records = 43 data records (31 curated + 8 duplicates + 4 quarantined) + 6 structural lines
+    # the sample day: 49 physical records = 43 data records (32 curated + 7 duplicates + 4 quarantined) + 6 structural lines
     assert {k: counts[k] for k in SAMPLE_DAY} == SAMPLE_DAY
     totals = _report()["totals"]  # ... and the same numbers as the run report the manifests add up to
     assert SAMPLE_DAY == {
@@ -182,7 +182,7 @@ def test_a_forced_rerun_of_the_day_replaces_its_numbers(stack) -> None:
     assert after == before and {k: after[k] for k in SAMPLE_DAY} == SAMPLE_DAY
     # the re-run's embeddings all came from the cache: the date's numbers were replaced, not added to
     assert _by(prom, f'sum(headwater_embedding_texts{{date="{DATE}"}})', "") == {"": 0}
-    assert _by(prom, f'sum(headwater_embedding_cache_hits{{date="{DATE}"}})', "") == {"": 28}
+    assert _by(prom, f'sum(headwater_embedding_cache_hits{{date="{DATE}"}})', "") == {"": 31}
     assert _by(prom, f'sum by (stage) (headwater_stage_duration_seconds_count{{date="{DATE}"}})', "stage")["embed"] == 6
     # bounded labels only: never a run id or a file name
     labels = {k for r in _query(prom, '{__name__=~"headwater_.+"}') for k in r["metric"]}
