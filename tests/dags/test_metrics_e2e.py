@@ -102,15 +102,15 @@ def test_promql_reads_the_exact_row_counts_per_outcome(stack) -> None:
     prom = stack["prometheus"]
     assert _by(prom, f'sum by (reason) (headwater_quarantined_rows{{date="{DATE}"}})', "reason") == {"field_count": 2, "empty_row": 1, "schema": 1}
     assert _by(prom, f'sum by (status) (headwater_files{{date="{DATE}"}})', "status") == {"ok": 6, "quarantined": 1}
-    assert _by(prom, f'sum by (source) (headwater_rows{{date="{DATE}",outcome="curated"}})', "source") == {"customers": 15, "default": 16}
+    assert _by(prom, f'sum by (source) (headwater_rows{{date="{DATE}",outcome="curated"}})', "source") == {"customers": 15, "default": 17}
     # every file's four stages were timed (the whole-file quarantine only ingested)
     assert _by(prom, f'sum by (stage) (headwater_stage_duration_seconds_count{{date="{DATE}"}})', "stage") == {
         "ingest": 7, "clean": 6, "chunk": 6, "embed": 6,
     }
-    # a fresh cache: 25 texts sent to the model (the run report's count), 3 repeated texts found in the cache
-    assert _report()["this_run"]["embedding_calls"] == 25
-    assert _by(prom, f'sum(headwater_embedding_texts{{date="{DATE}"}})', "") == {"": 25}
-    assert _by(prom, f'sum(headwater_embedding_cache_hits{{date="{DATE}"}})', "") == {"": 3}
+    # a fresh cache: 27 texts sent to the model (the run report's count), 4 repeated texts found in the cache
+    assert _report()["this_run"]["embedding_calls"] == 27
+    assert _by(prom, f'sum(headwater_embedding_texts{{date="{DATE}"}})', "") == {"": 27}
+    assert _by(prom, f'sum(headwater_embedding_cache_hits{{date="{DATE}"}})', "") == {"": 4}
     assert set(_by(prom, "headwater_last_success_timestamp_seconds", "source")) == {"customers", "default"}
 
 
