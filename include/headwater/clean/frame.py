@@ -82,8 +82,9 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     masked = masked_rows(out)
     if masked.any() and LINE in out.columns:
         # a masked value's original is not kept: the row's line keeps two rows that read alike apart (two ids, two vectors)
-        lines = pa.array([f"{LINE}={n}" if m else "" for n, m in zip(out[LINE], masked)], pa.large_string())
-        payloads = pc.binary_join_element_wise(payloads, lines, sep)
+        lines = pa.array([f"{LINE}={int(n)}" if m else "" for n, m in zip(out[LINE], masked)], pa.large_string())
+        # only the masked rows' payloads change: an unmasked row's id must not depend on its batch holding a masked row
+        payloads = pc.if_else(pa.array(masked), pc.binary_join_element_wise(payloads, lines, sep), payloads)
     blake2b = hashlib.blake2b
     out[ROW_ID] = [blake2b(p.encode("utf-8"), digest_size=16).hexdigest() for p in payloads.to_pylist()]
     return out

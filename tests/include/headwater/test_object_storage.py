@@ -90,7 +90,7 @@ def test_the_stage_path_on_s3_with_postgres_state_writes_what_it_writes_locally(
     results = {name: (run_file(name, local), run_file(name, remote)) for name in NAMES}
     for name, (on_disk, on_s3) in results.items():
         assert on_s3 == on_disk, name
-    assert results["SUPPORT_TICKETS.csv"][1]["vectors"] == 5
+    assert results["SUPPORT_TICKETS.csv"][1]["vectors"] == 6  # T-501 twice: not merged on its masked e-mail
     assert results["orders_export.csv"][1]["status"] == "quarantined"
 
     expected, got = snapshot(local), snapshot(remote)

@@ -39,7 +39,7 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
                 keys = keys + np.where(present, hash_strings(named), np.uint64(0))
         masked = masked_rows(df)
         if masked.any() and LINE in df.columns:
-            where = pa.array([f"{s}\x1f{n}" for s, n in zip(df[SOURCE] if SOURCE in df.columns else [""] * len(df), df[LINE])], pa.large_string())
+            where = pa.array([f"{s}\x1f{int(n)}" for s, n in zip(df[SOURCE] if SOURCE in df.columns else [""] * len(df), df[LINE])], pa.large_string())
             keys = keys + np.where(masked, hash_strings(where), np.uint64(0))
     return keys
 

@@ -45,7 +45,9 @@ def test_an_artefact_with_a_real_change_is_not_exact() -> None:
     assert _dups(["name", "note"], [["Jos\u00e9", "a b"], ["Jose\u0301", "a  b"]]) == []
 
 
-def test_a_masked_value_is_compared_by_its_mask() -> None:
-    # the address is not kept anywhere, so two notes that differ only in it are the same curated record
+def test_two_masked_values_are_never_exact_duplicates() -> None:
+    # the address is not kept anywhere, so two notes that read alike after masking may hide two addresses:
+    # they stay two records (headwater.clean.steps.base.masked_rows), even when they hid the same one
     rows = [["write to ann@x.org today please", "1"], ["write to bob@y.org today please", "1"]]
-    assert _dups(["note", "n"], rows) == [(3, "exact")]
+    assert _dups(["note", "n"], rows) == []
+    assert _dups(["note", "n"], [rows[0], rows[0]]) == []
