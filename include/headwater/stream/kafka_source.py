@@ -50,7 +50,7 @@ import logging
 from typing import Any
 
 from headwater.config.stream import StreamOptions
-from headwater.stream.redis_source import BUCKET_CAP, RECORD_PREFIX, RedisMemory, default_consumer
+from headwater.stream.redis_source import BUCKET_CAP, MEMORY, RECORD_PREFIX, RedisMemory, default_consumer
 from headwater.stream.source import Counts, Message, Outcome
 
 log = logging.getLogger("headwater.stream")
@@ -58,7 +58,7 @@ log = logging.getLogger("headwater.stream")
 SESSION_TIMEOUT_MS = 6000  # the group's session timeout: a dead member's partitions move after this long (brokers' minimum, group.min.session.timeout.ms)
 TIMEOUT_S = 30.0  # most seconds a transaction call, the topic creation or the group's metadata may take
 
-COMMIT = """
+COMMIT = MEMORY + """
 local ttl, prefix, seen, near, lsh, window, cap, done = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local received, processed, duplicate, dead = 0, 0, 0, 0
 local kinds = {}
@@ -70,16 +70,7 @@ for i = 9, #ARGV, 6 do
   else
     received = received + 1
     if kind == 'processed' then
-      if redis.call('SET', seen .. row_id, id, 'NX', 'EX', window) then
-        redis.call('SET', prefix .. key, body, 'EX', ttl)
-        redis.call('SET', near .. row_id, body, 'EX', window)
-        for band in string.gmatch(bands, '%S+') do
-          local bucket = lsh .. band
-          if redis.call('SCARD', bucket) < cap then
-            redis.call('SADD', bucket, row_id)
-          end
-          redis.call('EXPIRE', bucket, window)
-        end
+      if remember(seen, near, lsh, prefix, window, ttl, cap, id, row_id, key, body, bands) then
         processed = processed + 1
       else
         kind = 'duplicate'
@@ -94,10 +85,7 @@ for i = 9, #ARGV, 6 do
     kinds[#kinds + 1] = kind
   end
 end
-redis.call('HINCRBY', KEYS[1], 'received', received)
-redis.call('HINCRBY', KEYS[1], 'processed', processed)
-redis.call('HINCRBY', KEYS[1], 'duplicate', duplicate)
-redis.call('HINCRBY', KEYS[1], 'dead_lettered', dead)
+add_counts(KEYS[1], received, processed, duplicate, dead)
 return {received, processed, duplicate, dead, kinds}
 """
 

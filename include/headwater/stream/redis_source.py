@@ -44,7 +44,37 @@ RECORD_PREFIX = "headwater:record:"
 
 BUCKET_CAP = 100  # row ids kept per LSH bucket (as TEXT_BUCKET_CAP of the CSV path: a boilerplate text's bucket stops growing)
 
-COMMIT = """
+# Lua shared by the Redis and the Kafka commit scripts (prepended to each): what a processed record
+# leaves in the dedup memory and the lookup cache, and how a commit adds to the counts hash.
+# ``remember``: ``SET <seen><row id> <entry id> NX EX <window>``; when that took the row id (false:
+# an earlier message has it, a duplicate), the record's JSON is cached (``SET <prefix><key> .. EX
+# ttl``), kept for near-duplicate checks (``SET <near><row id> .. EX window``) and its row id added
+# to each LSH band's bucket (at most ``cap`` ids; the bucket expires ``window`` after the last write).
+MEMORY = """
+local function remember(seen, near, lsh, prefix, window, ttl, cap, id, row_id, key, body, bands)
+  if not redis.call('SET', seen .. row_id, id, 'NX', 'EX', window) then
+    return false
+  end
+  redis.call('SET', prefix .. key, body, 'EX', ttl)
+  redis.call('SET', near .. row_id, body, 'EX', window)
+  for band in string.gmatch(bands, '%S+') do
+    local bucket = lsh .. band
+    if redis.call('SCARD', bucket) < cap then
+      redis.call('SADD', bucket, row_id)
+    end
+    redis.call('EXPIRE', bucket, window)
+  end
+  return true
+end
+local function add_counts(hash, received, processed, duplicate, dead)
+  redis.call('HINCRBY', hash, 'received', received)
+  redis.call('HINCRBY', hash, 'processed', processed)
+  redis.call('HINCRBY', hash, 'duplicate', duplicate)
+  redis.call('HINCRBY', hash, 'dead_lettered', dead)
+end
+"""
+
+COMMIT = MEMORY + """
 local group, ttl, prefix = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local seen, near, lsh, window = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
 local maxlen, trim, cap = ARGV[8], ARGV[9] == '1', tonumber(ARGV[10])
@@ -58,27 +88,15 @@ for i = 11, #ARGV, 7 do
       dead = dead + 1
     elseif kind == 'duplicate' then
       duplicate = duplicate + 1
-    elseif redis.call('SET', seen .. row_id, id, 'NX', 'EX', window) then
-      redis.call('SET', prefix .. key, body, 'EX', ttl)
+    elseif remember(seen, near, lsh, prefix, window, ttl, cap, id, row_id, key, body, bands) then
       redis.call('XADD', KEYS[4], 'MAXLEN', '~', maxlen, '*', 'entry_id', id, 'id', key, 'record', body)
-      redis.call('SET', near .. row_id, body, 'EX', window)
-      for band in string.gmatch(bands, '%S+') do
-        local bucket = lsh .. band
-        if redis.call('SCARD', bucket) < cap then
-          redis.call('SADD', bucket, row_id)
-        end
-        redis.call('EXPIRE', bucket, window)
-      end
       processed = processed + 1
     else
       duplicate = duplicate + 1
     end
   end
 end
-redis.call('HINCRBY', KEYS[2], 'received', received)
-redis.call('HINCRBY', KEYS[2], 'processed', processed)
-redis.call('HINCRBY', KEYS[2], 'duplicate', duplicate)
-redis.call('HINCRBY', KEYS[2], 'dead_lettered', dead)
+add_counts(KEYS[2], received, processed, duplicate, dead)
 if trim and received > 0 then
   local function parse(entry)
     local ms, seq = string.match(entry, '^(%d+)-(%d+)$')

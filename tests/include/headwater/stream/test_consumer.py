@@ -7,15 +7,8 @@ import json
 from typing import Any
 
 from headwater.config.schema import SchemaSpec
-from headwater.config.settings import Settings
-from headwater.embed.store import VectorStore
-from headwater.layout import Layout
 from headwater.stream.redis_source import record_key
 from headwater.stream.source import Counts
-
-
-def _store(settings: Settings) -> VectorStore:
-    return VectorStore(Layout(settings.data_dir).vectors, settings.vector_table)
 
 
 def _drain(consumer) -> Counts:  # noqa: ANN001
@@ -25,28 +18,23 @@ def _drain(consumer) -> Counts:  # noqa: ANN001
     return total
 
 
-def test_a_mixed_batch_adds_up_exactly(client: Any, publish, consumer, settings: Settings) -> None:
-    publish({"ticket_id": "T-1", "body": "The printer is on fire", "priority": 2})
-    publish({"ticket_id": "T-2", "body": "Password reset, please"})
-    publish({"ticket_id": "T-1", "body": "The printer is on fire", "priority": 2})  # re-published: same content
-    publish({"ticket_id": "T-1", "body": "The  printer is on fire ", "priority": 2})  # same after text normalization
-    publish("{bad")  # bad JSON
-    publish({"ticket_id": "T-3"})  # schema: body required
+def test_a_mixed_batch_adds_up_exactly(client: Any, publish, consumer, mixed, vectors) -> None:
+    for payload in mixed:  # 2 tickets, 2 copies, 3 invalid (conftest.MIXED)
+        publish(payload)
     publish("x", field="text")  # no data field
-    publish({"ticket_id": "T-4", "body": "VPN drops every hour", "owner": "ann"})  # undeclared field
     c = consumer()
     got = _drain(c)
     assert got == Counts(received=8, processed=2, duplicate=2, dead_lettered=4)
     assert c.source.counts() == got and got.balanced
     assert client.xlen("tickets:dead") == 4 and client.xlen("tickets:out") == 2
     assert client.xpending("tickets", "headwater")["pending"] == 0
-    assert _store(settings).count() == 2
+    assert vectors().count() == 2
 
     publish({"ticket_id": "T-1", "body": "The printer is on fire", "priority": 2})  # a later batch: a duplicate by row id
     publish({"ticket_id": "T-5", "body": "Monitor flickers"})
     assert _drain(c) == Counts(received=2, processed=1, duplicate=1, dead_lettered=0)
     assert c.source.counts() == Counts(received=10, processed=3, duplicate=3, dead_lettered=4)
-    assert _store(settings).count() == 3
+    assert vectors().count() == 3
 
 
 def test_dead_letters_carry_reason_and_original_fields(client: Any, publish, consumer) -> None:
@@ -92,20 +80,18 @@ def test_without_id_field_records_are_keyed_by_row_id(client: Any, publish, cons
 
 
 def test_a_batch_processed_but_not_committed_is_redone_by_another_consumer_without_change(
-    client: Any, publish, consumer, settings: Settings, tickets
+    client: Any, publish, consumer, vectors, tickets, seven
 ) -> None:
-    for i in range(5):
-        publish({"ticket_id": f"T-{i}", "body": f"Ticket number {i} about the printer"})
-    publish({"ticket_id": "T-0", "body": "Ticket number 0 about the printer"})
-    publish("{bad")
+    for payload in seven:  # 5 tickets, a copy, bad JSON (conftest.SEVEN)
+        publish(payload)
     dead = consumer("dead")
     messages = dead.source.read(100, 10)
     dead.process(messages)  # the vector store is written; the crash comes before the commit
-    ids_before = sorted(_store(settings).ids())
+    ids_before = sorted(vectors().ids())
     assert len(ids_before) == 5 and dead.source.counts() == Counts()
     heir = consumer("heir", tickets(claim_idle_ms=1))
     assert _drain(heir) == Counts(received=7, processed=5, duplicate=1, dead_lettered=1)
-    assert sorted(_store(settings).ids()) == ids_before
+    assert sorted(vectors().ids()) == ids_before
     assert client.xlen("tickets:out") == 5 and client.xlen("tickets:dead") == 1
     assert dead.source.commit(dead.process(messages)) == Counts()  # the dead consumer's late commit counts nothing
 

@@ -5,41 +5,27 @@ redelivery changing nothing, a malformed message never stopping the stream, SIGK
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig
-from headwater.embed.store import VectorStore
-from headwater.layout import Layout
 from headwater.stream.batch import Processor, cleaning_config, entry_line
 from headwater.stream.consumer import Consumer, serve
 from headwater.stream.kafka_source import KafkaStreamSource
 from headwater.stream.redis_source import record_key
 from headwater.stream.source import Counts
 
-TICKETS = {
-    "type": "object",
-    "required": ["ticket_id", "body"],
-    "properties": {"ticket_id": {"type": "string"}, "body": {"type": "string", "minLength": 1}, "priority": {"type": ["integer", "null"]}},
-}
-INCLUDE = Path(__file__).resolve().parents[4] / "include"
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
-def kafka_tickets(**stream: Any) -> SourceConfig:
-    return SourceConfig.from_mapping(
-        {"name": "tickets", "stream": {"name": "tickets", "broker": "kafka", "schema": TICKETS, "text_fields": ["body"], "id_field": "ticket_id", **stream}}
-    )
+@pytest.fixture
+def kafka_tickets(tickets) -> Callable[..., SourceConfig]:  # noqa: ANN001
+    """``kafka_tickets(**stream options)``: the tickets source config (conftest) with ``broker: kafka``."""
+    return lambda **stream: tickets(broker="kafka", **stream)
 
 
 @pytest.fixture
@@ -61,12 +47,12 @@ def produce(kafka_broker: str) -> Callable[..., None]:
 
 
 @pytest.fixture
-def kafka_consumer(kafka_broker: str, client: Any, settings: Settings) -> Callable[..., Consumer]:
-    """``kafka_consumer(name)``: a consumer of the tickets topic (group ``headwater``) writing under ``settings``."""
+def kafka_consumer(kafka_broker: str, client: Any, settings: Settings, kafka_tickets) -> Callable[..., Consumer]:
+    """``kafka_consumer(name, **stream options)``: a consumer of the tickets topic (group ``headwater``) writing under ``settings``."""
     made: list[KafkaStreamSource] = []
 
-    def make(name: str = "c1") -> Consumer:
-        config = kafka_tickets()
+    def make(name: str = "c1", **stream: Any) -> Consumer:
+        config = kafka_tickets(**stream)
         source = KafkaStreamSource(kafka_broker, client, config.stream, name)
         made.append(source)
         return Consumer(source, Processor(cleaning_config(config), settings))
@@ -105,10 +91,6 @@ def drain(consumer: Consumer, received: int, wait_s: float = 60.0) -> Counts:
     return total
 
 
-def _store(settings: Settings) -> VectorStore:
-    return VectorStore(Layout(settings.data_dir).vectors, settings.vector_table)
-
-
 def test_kafka_message_ids_become_lines_ordered_within_a_partition() -> None:
     assert entry_line("tickets:0:41") == 41
     assert entry_line("tickets:3:7") == 3 * 10**12 + 7
@@ -116,25 +98,20 @@ def test_kafka_message_ids_become_lines_ordered_within_a_partition() -> None:
     assert entry_line("1700000000000-3") == 1700000000000 * 10**6 + 3  # a Redis entry id as before
 
 
-def test_kafka_topics_default_to_dot_names() -> None:
+def test_kafka_topics_default_to_dot_names(kafka_tickets) -> None:
     options = kafka_tickets().stream
     assert (options.dead_letters, options.outputs) == ("tickets.dead", "tickets.out")
     assert (kafka_tickets(dead_letter_stream="rejects").stream.dead_letters) == "rejects"
 
 
-def test_a_mixed_batch_adds_up_exactly(kafka_broker: str, client: Any, produce, kafka_consumer, settings: Settings) -> None:
-    produce({"ticket_id": "T-1", "body": "The printer is on fire", "priority": 2})
-    produce({"ticket_id": "T-2", "body": "Password reset, please"})
-    produce({"ticket_id": "T-1", "body": "The printer is on fire", "priority": 2})  # re-published: same content
-    produce({"ticket_id": "T-1", "body": "The  printer is on fire ", "priority": 2})  # same after text normalization
-    produce("{bad")  # bad JSON
-    produce({"ticket_id": "T-3"})  # schema: body required
-    produce({"ticket_id": "T-4", "body": "VPN drops every hour", "owner": "ann"})  # undeclared field
+def test_a_mixed_batch_adds_up_exactly(kafka_broker: str, client: Any, produce, kafka_consumer, mixed, vectors) -> None:
+    for payload in mixed:  # 2 tickets, 2 copies, 3 invalid (conftest.MIXED)
+        produce(payload)
     c = kafka_consumer()
     got = drain(c, 7)
     assert got == Counts(received=7, processed=2, duplicate=2, dead_lettered=3)
     assert c.source.counts() == got and got.balanced
-    assert _store(settings).count() == 2
+    assert vectors().count() == 2
     out = read_topic(kafka_broker, "tickets.out", 2)
     assert [(key, value["ticket_id"], value["entry_id"], headers) for key, value, headers in out] == [
         ("T-1", "T-1", "tickets:0:0", {"entry_id": "tickets:0:0"}), ("T-2", "T-2", "tickets:0:1", {"entry_id": "tickets:0:1"}),
@@ -152,10 +129,10 @@ def test_a_mixed_batch_adds_up_exactly(kafka_broker: str, client: Any, produce, 
     produce({"ticket_id": "T-5", "body": "Monitor flickers"})
     assert drain(c, 2) == Counts(received=2, processed=1, duplicate=1, dead_lettered=0)
     assert c.source.counts() == Counts(received=9, processed=3, duplicate=3, dead_lettered=3)
-    assert _store(settings).count() == 3
+    assert vectors().count() == 3
 
 
-def test_a_malformed_message_never_stops_the_stream(kafka_broker: str, produce, kafka_consumer, settings: Settings) -> None:
+def test_a_malformed_message_never_stops_the_stream(kafka_broker: str, produce, kafka_consumer, vectors) -> None:
     produce(b"\xff\xfe not utf-8")  # undecodable bytes: kept as \\xNN escapes, then bad JSON
     produce(None)  # a tombstone: no value at all
     produce("[1, 2]")  # not an object
@@ -166,33 +143,31 @@ def test_a_malformed_message_never_stops_the_stream(kafka_broker: str, produce, 
     dead = read_topic(kafka_broker, "tickets.dead", 4)
     assert [value["fields"] for _, value, _ in dead] == [{"data": "\\xff\\xfe not utf-8"}, {}, {"data": "[1, 2]"}, {"data": '{"ticket_id": "T-1", "body": NaN}'}]
     assert [value["reason"].split(":")[0] for _, value, _ in dead] == ["bad JSON", "missing field", "not a JSON object", "bad JSON"]
-    assert _store(settings).count() == 1
+    assert vectors().count() == 1
 
 
 def test_a_batch_processed_but_not_committed_is_redone_without_change(
-    kafka_broker: str, client: Any, produce, kafka_consumer, settings: Settings
+    kafka_broker: str, client: Any, produce, kafka_consumer, vectors, seven
 ) -> None:
-    for i in range(5):
-        produce({"ticket_id": f"T-{i}", "body": f"Ticket number {i} about the printer"})
-    produce({"ticket_id": "T-0", "body": "Ticket number 0 about the printer"})
-    produce("{bad")
+    for payload in seven:  # 5 tickets, a copy, bad JSON (conftest.SEVEN)
+        produce(payload)
     dead = kafka_consumer("dead")
     messages: list[Any] = []
     deadline = time.monotonic() + 60
     while len(messages) < 7 and time.monotonic() < deadline:
         messages += dead.source.read(100, 500)
     dead.process(messages)  # the vector store is written; the crash comes before the commit
-    ids_before = sorted(_store(settings).ids())
+    ids_before = sorted(vectors().ids())
     assert len(ids_before) == 5 and dead.source.counts() == Counts()
     dead.source.close()  # the process is gone: its partition goes to the group's next member
     heir = kafka_consumer("heir")
     assert drain(heir, 7) == Counts(received=7, processed=5, duplicate=1, dead_lettered=1)
-    assert sorted(_store(settings).ids()) == ids_before
+    assert sorted(vectors().ids()) == ids_before
     assert len(read_topic(kafka_broker, "tickets.out", 5)) == 5 and len(read_topic(kafka_broker, "tickets.dead", 1)) == 1
 
 
 def test_committed_in_redis_but_not_in_kafka_is_redelivered_and_counted_once(
-    kafka_broker: str, client: Any, produce, kafka_consumer, settings: Settings
+    kafka_broker: str, client: Any, produce, kafka_consumer, vectors
 ) -> None:
     from confluent_kafka import KafkaError, KafkaException
 
@@ -221,7 +196,7 @@ def test_committed_in_redis_but_not_in_kafka_is_redelivered_and_counted_once(
     assert again.source.counts() == Counts(received=3, processed=1, duplicate=1, dead_lettered=1)
     assert [v["ticket_id"] for _, v, _ in read_topic(kafka_broker, "tickets.out", 1)] == ["T-1"]  # step 2 done now, once
     assert [v["entry_id"] for _, v, _ in read_topic(kafka_broker, "tickets.dead", 1)] == ["tickets:0:2"]
-    assert _store(settings).count() == 1
+    assert vectors().count() == 1
 
 
 CHILD = """
@@ -245,48 +220,87 @@ serve(Settings.from_env(), "tickets", "worker-1")
 
 @pytest.mark.parametrize("restart", ["same name", pytest.param("other name", marks=pytest.mark.slow)])
 def test_sigkill_mid_batch_loses_and_duplicates_nothing(
-    restart: str, kafka_broker: str, redis_server: str, client: Any, produce, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    restart: str, kafka_broker: str, client: Any, produce, sixty, vectors, stream_env, kill_at_marker
 ) -> None:
-    config_dir = tmp_path / "sources"
-    config_dir.mkdir()
-    stream = {"name": "tickets", "broker": "kafka", "schema": TICKETS, "text_fields": ["body"], "id_field": "ticket_id", "batch_messages": 20}
-    (config_dir / "tickets.yaml").write_text(yaml.safe_dump({"stream": stream}))
-    env = {
-        "HEADWATER_HOME": str(settings.home), "HEADWATER_CONFIG_DIR": str(config_dir), "HEADWATER_STREAM_REDIS_URL": redis_server,
-        "HEADWATER_STREAM_KAFKA_BOOTSTRAP": kafka_broker,
-    }
-    for i in range(50):  # 60 messages: 50 distinct tickets, 5 re-published copies, 5 invalid
-        produce({"ticket_id": f"T-{i}", "body": f"Ticket {i}: the printer on floor {i} jams"})
-        if i % 10 == 3:
-            produce({"ticket_id": f"T-{i}", "body": f"Ticket {i}: the printer on floor {i} jams"})
-        if i % 10 == 7:
-            produce("{not json" if i % 20 == 7 else {"ticket_id": f"T-{i}"})
-    marker = tmp_path / "marker"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(marker)], env={**os.environ, **env, "PYTHONPATH": str(INCLUDE), "HF_HUB_OFFLINE": "1"})
-    try:
-        deadline = time.monotonic() + 240
-        while not marker.exists():
-            assert child.poll() is None, f"the consumer exited with {child.returncode}"
-            assert time.monotonic() < deadline, "the consumer never reached its first commit"
-            time.sleep(0.1)
-        written = _store(settings).count()
-        assert 0 < written <= 20  # the first batch's records are in the vector store, not committed
-        child.send_signal(signal.SIGKILL)
-        child.wait(30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == -signal.SIGKILL
+    env = stream_env(kafka=kafka_broker, broker="kafka")
+    sixty(produce)
+    _, kill = kill_at_marker(CHILD, env)
+    assert 0 < vectors().count() <= 20  # the first batch's records are in the vector store, not committed
+    kill()
     assert client.hgetall("headwater:stream:tickets:counts") == {}
 
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    stream_env.apply(env)
     # the dead member leaves the group after the session timeout (6 s); the join takes seconds more: idle 15 s to be sure
     got = serve(Settings.from_env(), "tickets", "worker-1" if restart == "same name" else "worker-2", idle_exit_s=15.0)
     assert got == Counts(received=60, processed=50, duplicate=5, dead_lettered=5)
-    ids = _store(settings).ids()
+    ids = vectors().ids()
     assert len(ids) == len(set(ids)) == 50
     assert len(read_topic(kafka_broker, "tickets.out", 50)) == 50 and len(read_topic(kafka_broker, "tickets.dead", 5)) == 5
     assert {k: int(v) for k, v in client.hgetall("headwater:stream:tickets:counts").items()} == {
         "received": 60, "processed": 50, "duplicate": 5, "dead_lettered": 5
     }
+
+
+def _partitions(consumer: Consumer) -> list[int]:
+    return sorted(tp.partition for tp in consumer.source.kafka.assignment())
+
+
+def test_a_rebalance_across_partitions_loses_and_duplicates_nothing(
+    kafka_broker: str, client: Any, kafka_consumer, sixty, vectors, stream_env, kill_at_marker, settings: Settings
+) -> None:
+    """Three partitions, two members: "a" (in this process) drains the first 30 messages alone; a consumer
+    process joins (the group rebalances: "a" keeps part of the partitions), the last 30 messages arrive,
+    the process stores its first batch and is SIGKILLed before committing it; after the session timeout
+    "a" gets every partition back and finishes. Exactly 60 = 50 + 5 + 5, each ticket stored once."""
+    import lancedb
+    from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient({"bootstrap.servers": kafka_broker})  # kept: the creation's future needs the live client
+    admin.create_topics([NewTopic("tickets", 3, 1)])["tickets"].result(30)
+    payloads: list[Any] = []
+    sixty(payloads.append)
+    producer = Producer({"bootstrap.servers": kafka_broker})
+
+    def send(start: int, stop: int) -> None:  # message i goes to partition i % 3
+        for i in range(start, stop):
+            payload = payloads[i]
+            producer.produce("tickets", value=(payload if isinstance(payload, str) else json.dumps(payload)).encode(), partition=i % 3)
+        assert producer.flush(30) == 0
+
+    send(0, 30)
+    a = kafka_consumer("a", batch_messages=10)
+    total = drain(a, 30)
+    assert total.received == 30 and _partitions(a) == [0, 1, 2]
+
+    shared: list[list[int]] = []
+
+    def a_steps_through_the_join() -> None:  # "a" must keep polling to take part in the rebalance
+        total.add(a.step())
+        if not shared and 0 < len(_partitions(a)) < 3:
+            shared.append(_partitions(a))
+            send(30, 60)
+
+    env = stream_env(kafka=kafka_broker, broker="kafka", batch_messages=10)
+    _, kill = kill_at_marker(CHILD, env, tick=a_steps_through_the_join)
+    assert shared and len(shared[0]) in (1, 2)  # the joiner took the other partition(s)
+    uncommitted = vectors().count() - int(client.hget("headwater:stream:tickets:counts", "processed"))
+    assert uncommitted > 0  # the joiner's first batch is in the vector store, not committed
+    kill()
+    total.add(drain(a, 60 - total.received, wait_s=90))  # the dead member's partitions come back after the session timeout
+    assert _partitions(a) == [0, 1, 2]
+    assert total == Counts(received=60, processed=50, duplicate=5, dead_lettered=5) and total.balanced
+    assert {k: int(v) for k, v in client.hgetall("headwater:stream:tickets:counts").items()} == {
+        "received": 60, "processed": 50, "duplicate": 5, "dead_lettered": 5
+    }
+
+    cached = {f"T-{i}": json.loads(client.get(record_key("tickets", f"T-{i}")))["row_id"] for i in range(50)}
+    assert len(set(cached.values())) == 50
+    table = lancedb.connect(vectors().uri).open_table(settings.vector_table or "chunks").to_arrow()
+    ids, row_ids = table.column("id").to_pylist(), table.column("row_id").to_pylist()
+    assert len(ids) == len(set(ids)) == 50 and sorted(row_ids) == sorted(cached.values())  # each ticket's record once, no other
+    out = read_topic(kafka_broker, "tickets.out", 50)
+    assert sorted(value["ticket_id"] for _, value, _ in out) == sorted(cached)
+    assert {value["ticket_id"]: value["row_id"] for _, value, _ in out} == cached
+    dead = read_topic(kafka_broker, "tickets.dead", 5)
+    assert sorted(value["fields"]["data"] for _, value, _ in dead) == sorted(p if isinstance(p, str) else json.dumps(p) for p in payloads if p == "{not json" or "body" not in p)
