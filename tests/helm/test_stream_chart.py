@@ -151,3 +151,62 @@ def test_notes_name_the_consumer_and_its_secret():
     assert "Stream consumer hw-headwater-stream: 2 members of the consumer group of stream \"tickets\"" in notes
     assert "kubectl -n headwater create secret generic headwater-stream-redis --from-literal=url=redis://..." in notes
     assert "headwater stream tickets --counts" in notes
+
+
+KAFKA = _merge(ON, {"stream": {"broker": "kafka", "kafka": {"bootstrap": "kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-ext.example.com:9094"}}})
+DNS = {"ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}
+
+
+def test_kafka_broker_sets_the_bootstrap_servers_beside_the_redis_url():
+    objects = render(KAFKA)["objects"]
+    for obj in objects:
+        validate(obj)
+    container = _consumer(objects)
+    assert [e["name"] for e in container["env"]] == ["HOME", "POD_NAME", "HEADWATER_STREAM_REDIS_URL", "HEADWATER_STREAM_KAFKA_BOOTSTRAP"]
+    assert jmespath.search("env[?name=='HEADWATER_STREAM_KAFKA_BOOTSTRAP'].value", container) == [
+        "kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-ext.example.com:9094"
+    ]
+    assert jmespath.search("env[?name=='HEADWATER_STREAM_REDIS_URL'].valueFrom.secretKeyRef", container) == [{"name": "headwater-stream-redis", "key": "url"}]
+    assert "Kafka topic on kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-ext.example.com:9094" in render(KAFKA)["NOTES"]
+    # the default broker (redis) sets no Kafka variable, even with bootstrap servers in the values
+    redis_default = _consumer(render(_merge(KAFKA, {"stream": {"broker": "redis"}}))["objects"])
+    assert "HEADWATER_STREAM_KAFKA_BOOTSTRAP" not in [e["name"] for e in redis_default["env"]]
+
+
+def test_kafka_network_policy_egress_opens_the_bootstrap_ports_to_the_broker_peers():
+    policy = one(render(KAFKA)["objects"], "NetworkPolicy", "-stream")
+    validate(policy)
+    assert policy["spec"]["egress"] == [
+        {"ports": [{"port": 6379, "protocol": "TCP"}]},
+        {"ports": [{"port": 9092, "protocol": "TCP"}, {"port": 9094, "protocol": "TCP"}]},  # each bootstrap port once
+        DNS,
+        {"ports": [{"port": 443, "protocol": "TCP"}]},
+    ]
+    peers = [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kafka"}}}]
+    values = _merge(KAFKA, {"stream": {"kafka": {"bootstrap": "broker:29092", "peers": peers}, "extraEgress": []}})
+    policy = one(render(values)["objects"], "NetworkPolicy", "-stream")
+    validate(policy)
+    assert policy["spec"]["egress"] == [{"ports": [{"port": 6379, "protocol": "TCP"}]}, {"to": peers, "ports": [{"port": 29092, "protocol": "TCP"}]}, DNS]
+
+
+@pytest.mark.parametrize("bad", [
+    {"stream": {"broker": "kafka"}},  # no bootstrap servers
+    {"stream": {"broker": "kafka", "kafka": {"bootstrap": ""}}},
+    {"stream": {"broker": "kafka", "kafka": {"bootstrap": "kafka:9092, kafka-1:9092"}}},  # a space
+    {"stream": {"broker": "kafka", "kafka": {"bootstrap": "kafka"}}},  # no port
+    {"stream": {"broker": "pulsar"}},
+    {"stream": {"kafka": {"bootstrap": "kafka:9092", "url": "x"}}},
+])
+def test_schema_refuses_bad_kafka_values(bad):
+    with pytest.raises(helm.HelmValuesError):
+        render(_merge(ON, bad))
+
+
+def test_the_broker_must_match_the_shipped_source_config():
+    config = "stream:\n  name: tickets\n  broker: kafka\n  schema: {type: object}\n  text_fields: [body]\n"
+    with pytest.raises(Exception, match="stream.broker is redis but sources.configs tickets.yaml has stream tickets on broker kafka"):
+        render(_merge(ON, {"sources": {"configs": {"tickets.yaml": config}}}))
+    assert _consumer(render(_merge(KAFKA, {"sources": {"configs": {"tickets.yaml": config}}}))["objects"])["env"][-1]["name"] == "HEADWATER_STREAM_KAFKA_BOOTSTRAP"
+    redis_config = config.replace("  broker: kafka\n", "")
+    with pytest.raises(Exception, match="stream.broker is kafka but sources.configs tickets.yaml has stream tickets on broker redis"):
+        render(_merge(KAFKA, {"sources": {"configs": {"tickets.yaml": redis_config, "other.yaml": "name: other\n"}}}))
