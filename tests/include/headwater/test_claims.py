@@ -130,7 +130,7 @@ def test_many_processes_claim_one_file_at_once_and_exactly_one_wins(state_where:
     dead = Claims(state_where, lease_s=60, clock=lambda: T0)
     for round_ in range(ROUNDS):
         dead.claim("d", f"e{round_:02d}", "dead-run", "embed")  # expired at T0 + 60, long before T0 + 1000
-    at_once(_claimer, [(state_where, str(tmp_path / f"{c}.txt"), c) for c in range(CLAIMERS)])
+    at_once(_claimer, [(state_where, str(tmp_path / f"{c}.txt"), c) for c in range(CLAIMERS)], start="forkserver", preload=("headwater.claims",), timeout_s=300)
     rows = [line.split() for c in range(CLAIMERS) for line in (tmp_path / f"{c}.txt").read_text().splitlines()]
     claims = Claims(state_where, lease_s=60)
     for round_ in range(ROUNDS):

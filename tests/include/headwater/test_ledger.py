@@ -43,7 +43,7 @@ def test_many_writer_processes_lose_no_row_and_tear_none(state_where: Path | str
     row holds one write whole (fingerprint and counts from the same writer). A ``record`` that reads
     and then inserts or updates fails here: two processes see no row and both insert.
     """
-    at_once(_ledger_writer, [(state_where, writer) for writer in range(WRITERS)])
+    at_once(_ledger_writer, [(state_where, writer) for writer in range(WRITERS)], start="forkserver", preload=("headwater.ledger",), timeout_s=300)
     ledger = Ledger(state_where)
     entries = sorted(ledger.entries(), key=lambda e: e.source)
     own = [(e.source, e.fingerprint.sha256) for e in entries if e.source.startswith("own/")]

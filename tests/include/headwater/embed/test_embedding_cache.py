@@ -54,7 +54,7 @@ def test_many_writer_processes_lose_no_vector(state_where: Path | str, at_once) 
     insert one key); on PostgreSQL, so does one that writes shared keys in each caller's order
     (two transactions wait for each other's row locks: a deadlock).
     """
-    at_once(_cache_writer, [(state_where, writer) for writer in range(WRITERS)])
+    at_once(_cache_writer, [(state_where, writer) for writer in range(WRITERS)], start="forkserver", preload=("headwater.embed.cache",), timeout_s=300)
     texts = [f"shared {op} {j}" for op in range(OPS) for j in range(SHARED)]
     texts += [f"own {w} {op} {j}" for w in range(WRITERS) for op in range(OPS) for j in range(OWN)]
     cache = EmbeddingCache(state_where)
