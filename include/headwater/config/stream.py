@@ -104,8 +104,12 @@ with warnings.catch_warnings():
 
         @property
         def fields(self) -> list[str]:
-            """The record's columns: the schema's properties, in order."""
-            return list(self.schema["properties"])
+            """The record's columns: the schema's property names, sorted.
+
+            Sorted, not as declared: a JSON object's members have no order (RFC 8259 §4), so two schemas
+            that list the same properties in another order give the same columns and the same row ids.
+            """
+            return sorted(self.schema["properties"])
 
         @property
         def dead_letters(self) -> str:

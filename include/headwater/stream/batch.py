@@ -90,7 +90,8 @@ def cleaning_config(config: SourceConfig) -> SourceConfig:
         raise ConfigError(f"source {config.name!r}: no stream section")
     if config.schema is None:
         columns: dict[str, Any] = {}
-        for name, spec in options.schema["properties"].items():
+        for name in options.fields:
+            spec = options.schema["properties"][name]
             kind = spec.get("type") if isinstance(spec, dict) else None
             if isinstance(kind, list):  # ["number", "null"]: a nullable number
                 kinds = [k for k in kind if k != "null"]
