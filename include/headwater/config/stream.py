@@ -46,7 +46,7 @@ with warnings.catch_warnings():
             description="What carries the messages: a Redis Stream, or a Kafka topic (confluent-kafka; dedup memory, counts and lookup cache stay in Redis).",
         )
         schema: dict[str, Any] = Field(
-            description="JSON Schema every message's JSON object must satisfy; its properties are the record's columns, in order.",
+            description="JSON Schema every message's JSON object must satisfy; its properties are the record's columns, sorted by name.",
         )
         payload_field: str = Field(default="data", min_length=1, description="The stream entry field holding the message's JSON text.")
         text_fields: list[str] = Field(default_factory=list, description="Properties that are free text: chunked and embedded.")
