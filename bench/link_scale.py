@@ -76,6 +76,21 @@ def _clone(real: list[str], names: list[str]) -> None:
         write_json(lay.manifest(ref.key), manifest)
 
 
+def s3_data_root(home: Path):  # noqa: ANN201 - servers.Server
+    """Start a moto S3 server (scripts/servers.py), create bucket ``bench`` and point this process's data root at
+    ``s3://bench/data`` (``AWS_*`` variables) with SQLite state under ``home``; returns the server (``.stop()`` it)."""
+    import boto3
+    import servers
+
+    server = servers.start_moto()
+    boto3.client("s3", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="x",
+                 aws_secret_access_key="x").create_bucket(Bucket="bench")
+    os.environ.update(AWS_ENDPOINT_URL=server.url, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x",
+                      AWS_DEFAULT_REGION="us-east-1", HEADWATER_DATA_DIR="s3://bench/data",
+                      HEADWATER_STATE_URL=f"sqlite:///{home}/state.sqlite")
+    return server
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000)
@@ -97,18 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, data in make_files(args.files).items():
             (landing / DATE / name).write_bytes(data)
     os.environ.update(HEADWATER_HOME=str(home), BENCH_LANDING=str(landing), HEADWATER_LANDING_URI=landing.as_uri())
-    server = None
-    if args.s3:
-        import servers
-
-        server = servers.start_moto()
-        import boto3
-
-        boto3.client("s3", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="x",
-                     aws_secret_access_key="x").create_bucket(Bucket="bench")
-        os.environ.update(AWS_ENDPOINT_URL=server.url, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x",
-                          AWS_DEFAULT_REGION="us-east-1", HEADWATER_DATA_DIR="s3://bench/data",
-                          HEADWATER_STATE_URL=f"sqlite:///{home}/state.sqlite")
+    server = s3_data_root(home) if args.s3 else None
     try:
         names = sorted(p.name for p in (landing / DATE).iterdir())
         started = time.monotonic()
