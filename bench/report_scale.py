@@ -61,8 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     home = Path(args.home or tempfile.mkdtemp(prefix="headwater-report-bench-"))
     os.environ.update(HEADWATER_HOME=str(home))
-    server = s3_data_root(home) if args.s3 else None
-    try:
+    with s3_data_root(home, args.s3):
         from headwater.config.settings import Settings
         from headwater.report import report
 
@@ -80,9 +79,6 @@ def main(argv: list[str] | None = None) -> int:
             assert len(result["files"]) == args.files and result["totals"]["curated"] == ROWS * args.files, result["totals"]
         print(json.dumps({"files": args.files, "data_root": str(settings.data_dir), "prepare_s": round(prepared, 1),
                           **times, "failed": len(result["failed"])}))
-    finally:
-        if server is not None:
-            server.stop()
     return 0
 
 
