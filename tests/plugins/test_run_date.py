@@ -1,4 +1,4 @@
-"""plugins/headwater_local/run_date.py: the scheduler's run for a logical date, and task output into task logs."""
+"""plugins/headwater_local/run_date.py: the scheduler's run for a logical date, task output into task logs, one local run per date."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
+
+import pytest
 
 from headwater_local.run_date import captured_output, log_event, scheduled_run_info
 
@@ -123,8 +125,6 @@ def _failing_run(monkeypatch, tmp_path: Path, failure: BaseException):  # noqa: 
 
 def test_a_run_that_fails_releases_every_claim_it_still_holds(monkeypatch, tmp_path: Path) -> None:
     """Before, a failed or interrupted local run left its files claimed until the lease ended (600 s by default)."""
-    import pytest
-
     from headwater_local.run_date import run_date
 
     claims, owners = _failing_run(monkeypatch, tmp_path, RuntimeError("a task blew up"))
@@ -136,8 +136,6 @@ def test_a_run_that_fails_releases_every_claim_it_still_holds(monkeypatch, tmp_p
 
 
 def test_a_run_stopped_with_ctrl_c_releases_its_claims_too(monkeypatch, tmp_path: Path) -> None:
-    import pytest
-
     from headwater_local.run_date import run_date
 
     claims, owners = _failing_run(monkeypatch, tmp_path, KeyboardInterrupt())
@@ -145,3 +143,38 @@ def test_a_run_stopped_with_ctrl_c_releases_its_claims_too(monkeypatch, tmp_path
         run_date("headwater_ingest", "2026-11-20")
     assert [claims.holder("2026-11-20", n) for n in ("a.csv", "b.csv")] == [None, None]
     assert claims.holder("2026-11-20", "c.csv").run_id == "scheduled__other"
+
+
+@pytest.mark.parametrize(("state", "conf", "refused"), [
+    ("running", {}, True),  # the scheduler's (or the REST API's) live run of the date: never replaced
+    ("queued", {"force": True}, True),
+    ("running", {"headwater_local_run": "0" * 32}, False),  # a killed local run's record (the lock is ours): replaced
+    ("success", {}, False),  # a finished run: replaced, as `airflow dags test` does
+    (None, None, False),  # no run of the date
+])
+def test_a_live_run_of_the_date_no_local_run_started_is_refused(monkeypatch, state, conf, refused: bool) -> None:
+    import contextlib
+    from types import SimpleNamespace
+
+    import airflow.utils.session
+
+    from headwater.localenv import RunBusy
+    from headwater_local.run_date import LIVE_STATES, _refuse_live_run
+
+    run = None if state is None else SimpleNamespace(state=state, conf=conf, run_id="scheduled__2026-11-21T00:00:00+00:00")
+
+    @contextlib.contextmanager
+    def session():  # noqa: ANN202 - the query filters on LIVE_STATES: a finished run is not found
+        yield SimpleNamespace(scalar=lambda query: run if run is not None and run.state in LIVE_STATES else None)
+
+    monkeypatch.setattr(airflow.utils.session, "create_session", session)
+    if not refused:
+        _refuse_live_run("headwater_ingest", _utc(2026, 11, 20))
+        return
+    with pytest.raises(RunBusy) as busy:
+        _refuse_live_run("headwater_ingest", _utc(2026, 11, 20))
+    assert str(busy.value) == (
+        f"headwater_ingest 2026-11-20 has a {state} run scheduled__2026-11-21T00:00:00+00:00 in this Airflow database that "
+        "no `headwater run` started (the scheduler's, or one triggered through the API); nothing was started: let it "
+        "finish, or mark it failed in the Airflow UI, then run the date again"
+    )
