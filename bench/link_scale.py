@@ -12,6 +12,7 @@ changes). Prints one JSON object: seconds per phase and the files rewritten.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import json
 import os
@@ -19,6 +20,7 @@ import pstats
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -76,6 +78,28 @@ def _clone(real: list[str], names: list[str]) -> None:
         write_json(lay.manifest(ref.key), manifest)
 
 
+@contextlib.contextmanager
+def s3_data_root(home: Path, s3: bool = True) -> Iterator[None]:
+    """With ``s3``: a moto S3 server (scripts/servers.py) with bucket ``bench`` while the block runs, this process's
+    data root pointed at ``s3://bench/data`` (``AWS_*`` variables) with SQLite state under ``home``; else nothing."""
+    if not s3:
+        yield
+        return
+    import boto3
+    import servers
+
+    server = servers.start_moto()
+    try:
+        boto3.client("s3", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="x",
+                     aws_secret_access_key="x").create_bucket(Bucket="bench")
+        os.environ.update(AWS_ENDPOINT_URL=server.url, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x",
+                          AWS_DEFAULT_REGION="us-east-1", HEADWATER_DATA_DIR="s3://bench/data",
+                          HEADWATER_STATE_URL=f"sqlite:///{home}/state.sqlite")
+        yield
+    finally:
+        server.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000)
@@ -97,19 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, data in make_files(args.files).items():
             (landing / DATE / name).write_bytes(data)
     os.environ.update(HEADWATER_HOME=str(home), BENCH_LANDING=str(landing), HEADWATER_LANDING_URI=landing.as_uri())
-    server = None
-    if args.s3:
-        import servers
-
-        server = servers.start_moto()
-        import boto3
-
-        boto3.client("s3", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="x",
-                     aws_secret_access_key="x").create_bucket(Bucket="bench")
-        os.environ.update(AWS_ENDPOINT_URL=server.url, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x",
-                          AWS_DEFAULT_REGION="us-east-1", HEADWATER_DATA_DIR="s3://bench/data",
-                          HEADWATER_STATE_URL=f"sqlite:///{home}/state.sqlite")
-    try:
+    with s3_data_root(home, args.s3):
         names = sorted(p.name for p in (landing / DATE).iterdir())
         started = time.monotonic()
         if not args.prepared:
@@ -146,9 +158,6 @@ def main(argv: list[str] | None = None) -> int:
             times.append(round(time.monotonic() - started, 2))
         print(json.dumps({"files": len(names), "data_root": str(settings.data_dir), "prepare_s": round(prepared, 1),
                           "scope": args.scope, "link_first_s": times[0], "link_again_s": times[1], "cross_file_duplicates": sum(moved.values())}))
-    finally:
-        if server is not None:
-            server.stop()
     return 0
 
 

@@ -22,13 +22,23 @@ def _airflow(*args: str, log, env: dict[str, str]) -> int:
     return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
 
 
-def _run_dag(dag_id: str, date: str, conf: str, log, env: dict[str, str]) -> int:
+def _run_dag(dag_id: str, date: str, conf: str, log, env: dict[str, str], wait: bool = False) -> int:
     """Run ``dag_id`` for ``date`` in a subprocess (plugins/headwater_local/run_date.py): ``airflow dags test``
-    with the run the scheduler would create for that date, and each task's output in its task log."""
+    with the run the scheduler would create for that date, and each task's output in its task log.
+
+    Returns the subprocess's exit status; ``localenv.RUN_BUSY`` when the date is being run already on
+    this Airflow home (``wait``: wait for that run instead), after printing why to stderr.
+    """
     plugins = env.get("AIRFLOW__CORE__PLUGINS_FOLDER", "")
     path = os.pathsep.join(p for p in (plugins, os.environ.get("PYTHONPATH", "")) if p)
-    cmd = [sys.executable, "-m", "headwater_local.run_date", dag_id, date, "--conf", conf]
-    return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env, "PYTHONPATH": path})
+    cmd = [sys.executable, "-m", "headwater_local.run_date", dag_id, date, "--conf", conf, *(["--wait"] if wait else [])]
+    rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env, "PYTHONPATH": path})
+    if rc == localenv.RUN_BUSY:
+        holder = localenv.run_holder(localenv.run_lock_path(env["AIRFLOW_HOME"], dag_id, date))
+        print(localenv.busy_message(dag_id, date, holder) if holder else
+              f"{dag_id} {date}: a live run of the date holds this Airflow database; nothing was started (see the log)",
+              file=sys.stderr)
+    return rc
 
 
 def _log_path(env: dict[str, str], name: str) -> Path:
@@ -124,7 +134,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from headwater.storage import read_json
 
     settings = Settings.from_env()
-    log_path = _log_path(env, f"run-{args.date}.log")
+    # a run of the date already going writes run-<date>.log: this one gets its own file, not a truncated copy of that one
+    busy = localenv.run_held(env["AIRFLOW_HOME"], "headwater_ingest", args.date)
+    log_path = _log_path(env, f"run-{args.date}.{os.getpid()}.log" if busy else f"run-{args.date}.log")
     with open(log_path, "w") as log:
         ensure_airflow_db(env, log)
         files = list_local(settings.landing_uri, args.date).files
@@ -134,10 +146,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.verbose:
             bar.start()
         conf = json.dumps({"force": bool(getattr(args, "force", False)), "dry_run": bool(getattr(args, "dry_run", False))})
-        rc = _run_dag("headwater_ingest", args.date, conf, log=None if args.verbose else log, env=env)
+        rc = _run_dag("headwater_ingest", args.date, conf, log=None if args.verbose else log, env=env, wait=bool(getattr(args, "wait", False)))
         stop.set()
         if bar.is_alive():
             bar.join()
+    if rc == localenv.RUN_BUSY:
+        return rc  # the other run's report is not this one's
     report = read_json(layout(settings, args.date).report())
     if report is None:
         print(f"no run report was written — see {log_path}", file=sys.stderr)
@@ -171,6 +185,8 @@ def cmd_finetune(args: argparse.Namespace) -> int:
               f"(kfp.local in .venv-kfp unless a kfp_default connection exists); Airflow log: {log_path}", flush=True)
         started = time.time()
         rc = _run_dag("headwater_finetune", args.date, json.dumps(conf), log=None if args.verbose else log, env=env)
+    if rc == localenv.RUN_BUSY:
+        return rc
     after = registry.latest()
     if rc != 0:
         print(f"\nfine-tune FAILED (airflow exit {rc}) — see {log_path}", file=sys.stderr)
@@ -202,7 +218,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     failed = []
     for day in dates_between(args.date_from, args.date_to, default=args.date_from):
         print(f"\n=== {day} ===", flush=True)
-        if cmd_run(argparse.Namespace(date=day, landing=args.landing, verbose=args.verbose, force=args.force, dry_run=False)):
+        if cmd_run(argparse.Namespace(date=day, landing=args.landing, verbose=args.verbose, force=args.force, dry_run=False, wait=args.wait)):
             failed.append(day)
     if failed:
         print(f"\nbackfill finished with failed dates: {failed}", file=sys.stderr)
@@ -364,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("-v", "--verbose", action="store_true", help="stream Airflow's output instead of a progress bar")
     run.add_argument("--force", action="store_true", help="reprocess files even if unchanged since their last run")
     run.add_argument("--dry-run", action="store_true", help="only log which files would be processed, and why")
+    run.add_argument("--wait", action="store_true", help="when the date is being run already on this Airflow home, wait for that run instead of exiting with status 75")
     run.set_defaults(func=cmd_run)
 
     back = sub.add_parser("backfill", help="run a date range locally, one logical date after another")
@@ -371,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("--to", dest="date_to", type=_date, required=True, help="last date, YYYY-MM-DD")
     back.add_argument("--landing", help="landing zone URI (default: $HEADWATER_LANDING_URI or the sample data)")
     back.add_argument("--force", action="store_true", help="reprocess files even if unchanged")
+    back.add_argument("--wait", action="store_true", help="wait for a date being run already instead of failing it")
     back.add_argument("-v", "--verbose", action="store_true")
     back.set_defaults(func=cmd_backfill)
 

@@ -11,7 +11,6 @@ shows what a date without landing files leaves.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -19,25 +18,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def local_home(tmp_path: Path) -> dict[str, str]:
-    """Environment of a fresh local setup: its own Airflow home and SQLite DB, an empty landing zone."""
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    airflow_home = tmp_path / "home" / "airflow"
-    return {
-        **os.environ,
-        "HEADWATER_HOME": str(tmp_path / "home"),
-        "HEADWATER_LANDING_URI": landing.as_uri(),
-        "AIRFLOW_HOME": str(airflow_home),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
-        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
-    }
 
 
 def _runs(db: Path) -> dict[str, tuple[str, str, str]]:

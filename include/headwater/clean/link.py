@@ -35,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date as _date, timedelta
 from typing import Any
 
@@ -54,7 +53,7 @@ from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig, load_sources
 from headwater.layout import Layout
 from headwater.manifest import EMPTY, OK, STAGE_ERROR_CHARS, FileRef, check_owner, layout
-from headwater.storage import atomic_path, read_json, read_parquet, write_json
+from headwater.storage import atomic_path, each_at_once, read_json, read_parquet, write_json
 
 CROSS = "cross_file_"
 LINK = "link"  # the key of this step's error in a manifest's ``stage_errors``
@@ -64,11 +63,7 @@ READERS = 16  # manifests and tables read at once (threads); object storage answ
 
 def _each(fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
     """``[fn(item) for item in items]``, ``READERS`` at a time on threads, in the order of ``items``."""
-    items = list(items)
-    if len(items) < 2:
-        return [fn(item) for item in items]
-    with ThreadPoolExecutor(min(READERS, len(items))) as pool:
-        return list(pool.map(fn, items))
+    return each_at_once(fn, items, READERS)
 
 
 def date_manifests(lay: Layout) -> dict[str, dict[str, Any]]:
@@ -345,8 +340,7 @@ def report_dates(files: list[dict[str, Any]], linked: list[dict[str, Any]], skip
         out.setdefault(s["date"], ([], []))[1].append(s)
     for date in sorted({f["date"] for f in linked} - set(out)):
         lay = layout(settings, date)
-        folder = lay.manifests_dir()
-        names = sorted(str(m["file"]) for m in (read_json(p) or {} for p in sorted(folder.glob("*.json"))) if m.get("file"))
+        names = sorted(date_manifests(lay))  # READERS at a time, not one GET after another
         last = (read_json(lay.report()) or {}).get("skipped") or []
         out[date] = (names, [{"date": date, "file": s["file"], "reason": s["reason"]} for s in last])
     return out

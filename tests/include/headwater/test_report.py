@@ -81,3 +81,54 @@ def test_a_report_of_the_runs_own_files_only_is_still_possible(settings: Setting
     _process(settings, "b.csv", "B")
     result = report(DATE, ["b.csv"], settings, run_id="B", skipped=[_claimed("a.csv", "A")], whole=False)
     assert [f["file"] for f in result["files"]] == ["b.csv"] and result["totals"]["rows_read"] == 2
+
+
+def test_each_manifest_of_the_date_is_read_once_and_the_tables_footers_at_once(settings: Settings, monkeypatch) -> None:
+    """The report's cost at thousands of files a date: before, the writing run's own manifests were read twice
+    (the whole date's listing, then each again) and every curated table's footer one after another."""
+    import threading
+    import time
+
+    import headwater.clean.link
+    import headwater.report
+
+    names = [f"f{i:02d}.csv" for i in range(12)]
+    for name in names:
+        FILES[name] = f"id,city\n{name},Oslo\n"
+    try:
+        for name in names:
+            _process(settings, name, "A")
+    finally:
+        for name in names:
+            del FILES[name]
+    reads: dict[str, int] = {}
+    lock = threading.Lock()
+    now = {"footers": 0, "most": 0}
+
+    def counted(path):  # noqa: ANN001, ANN202 - storage.read_json's path
+        with lock:
+            reads[Path(str(path)).name] = reads.get(Path(str(path)).name, 0) + 1
+        return read_json(path)
+
+    def slow_footer(path):  # noqa: ANN001, ANN202 - storage.parquet_rows's path
+        with lock:
+            now["footers"] += 1
+            now["most"] = max(now["most"], now["footers"])
+        time.sleep(0.05)  # an object store's GET
+        with lock:
+            now["footers"] -= 1
+        from headwater.storage import parquet_rows
+
+        return parquet_rows(path)
+
+    for module in (headwater.report, headwater.clean.link):
+        monkeypatch.setattr(module, "read_json", counted)
+    monkeypatch.setattr(headwater.report, "parquet_rows", slow_footer)
+    # the writing run's own files, then a run that processed none of them (the whole-date path)
+    for own in (names, names[:1]):
+        reads.clear()
+        now["most"] = 0
+        result = report(DATE, own, settings, run_id="A")
+        assert len(result["files"]) == 12 and result["failed"] == [] and result["totals"]["curated"] == 12
+        assert reads == {f"{FileRef(DATE, n).key}.json": 1 for n in names}
+        assert now["most"] > 1
