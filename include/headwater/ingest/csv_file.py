@@ -369,7 +369,8 @@ class CsvFile:
             codecs.lookup(self.encoding)
         except LookupError as exc:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls)
+        raw: list = [None, None]  # each chunk's UTF-8 bytes as read, for the fast engine (text_chunks)
+        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw)
         sample: list[str] = []
         complete = True
         for text in chunks:  # the first SNIFF_BYTES characters decide the table
@@ -393,7 +394,7 @@ class CsvFile:
             self.options.engine == "arrow" and by_newline(head) and not table.single_column and self.escapechar is None
             and not table.skipinitialspace and table.width >= 2
         )
-        self._blocks = bulk.LineBlocks(text, table.delimiter, table.quotechar, self.options.max_field_chars) if fast else None
+        self._blocks = bulk.LineBlocks(text, table.delimiter, table.quotechar, self.options.max_field_chars, raw) if fast else None
         # A \n file: a bare \r may be a character of a field (table.cr_parts); a file of \r line ends only: every \r ends a line.
         self._src = _LineSource(text, MIN_RECORD_CAP_CHARS, dialect if by_newline(head) else None, self._blocks)
         self._src.widths = {table.width} - {0}  # the lines above the first record are split as find_table split them
