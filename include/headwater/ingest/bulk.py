@@ -34,11 +34,10 @@ table reports rejected rows by line but not the careful reader's reasons.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 MIN_RUN = 32  # plain lines in a row before Arrow takes over from the careful reader (a call costs about a millisecond)
@@ -72,6 +71,7 @@ class LineBlocks:
         self._done = False  # ``text`` is exhausted
         self.delimiter, self.quote, self.max_chars = delimiter, quote, max_chars
         self.width = 0
+        self._firsts: dict[int, np.ndarray] = {}  # see set_firsts
         self._data = b""
         self._starts = np.zeros(1, np.int64)  # byte offset of each line of the block, and the block's end
         self._n = 0  # lines in the block
@@ -135,6 +135,26 @@ class LineBlocks:
 
     # ------------------------------------------------------------------ plain lines
 
+    def set_firsts(self, firsts: Iterable[str]) -> None:
+        """Lines whose first field is one of ``firsts`` are not plain (a header met again: the careful reader decides).
+
+        A plain line's first field is written unquoted (no quote, delimiter, ``\r`` or ``\n`` in it) or
+        quoted with its quotes doubled, and a delimiter follows it (``width`` >= 2); so its value is
+        ``f`` exactly when the line starts with one of those two spellings of ``f`` and the delimiter.
+        They are kept by length as NumPy byte strings and compared with each line's first bytes in
+        _classify (a line shorter than a spelling cannot match it: a spelling holds no ``\n``).
+        """
+        spellings: dict[int, set[bytes]] = {}
+        q, d = self.quote, self.delimiter
+        for f in firsts:
+            forms = [q + f.replace(q, q + q) + q + d]
+            if not any(c in f for c in (q, d, "\r", "\n")):
+                forms.append(f + d)
+            for form in forms:
+                b = form.encode("utf-8", "surrogatepass")
+                spellings.setdefault(len(b), set()).add(b)
+        self._firsts = {k: np.array(sorted(v), dtype=f"S{k}") for k, v in spellings.items()}
+
     def _classify(self) -> np.ndarray:
         """Per line of the block, the index of the first line at or after it that is not plain (``_n`` when none).
 
@@ -188,6 +208,9 @@ class LineBlocks:
                 inside = np.add.reduceat(is_delim, qp, dtype=np.int64)
                 fields -= np.bincount(ql[opening], weights=inside[opening], minlength=n).astype(np.int64)
             plain &= fields == self.width
+            for k, spelled in self._firsts.items():  # a header met again (set_firsts): its lines go to the careful reader
+                heads_k = np.minimum(heads[:, None] + np.arange(k), size - 1)
+                plain &= ~np.isin(np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel(), spelled)
         idx = np.where(plain, n, np.arange(n))
         nxt_odd = np.minimum.accumulate(idx[::-1])[::-1] if n else idx
         return np.append(nxt_odd, n)
@@ -200,19 +223,12 @@ class LineBlocks:
             self._next_odd = self._classify()
         return int(self._next_odd[self.at]) - self.at
 
-    def not_plain(self, i: int) -> None:
-        """Mark line ``at + i`` of the block as not plain (the careful reader reads it)."""
-        j = self.at + i
-        if self._next_odd is not None and self._next_odd[self.at] > j:
-            self._next_odd[self.at : j + 1] = np.minimum(self._next_odd[self.at : j + 1], j)
-
-    def take(self, n: int, firsts: frozenset[str]) -> pa.Table | None:
+    def take(self, n: int) -> pa.Table | None:
         """Parse up to ``n`` plain lines from the next one (``plain_run()`` of them at most) and move past them.
 
         Returns a table of ``width`` string columns ``c0``..., one row per line, every value as
-        written; it stops before a line whose first field is in ``firsts`` (a header met again: the
-        careful reader decides), and returns None when the next line is such a line or Arrow does
-        not read the run as one record per line (then the careful reader reads it).
+        written, or None when Arrow does not read the run as one record per line (then the careful
+        reader reads it).
         """
         n = min(n, self.plain_run())
         if n <= 0:
@@ -239,13 +255,5 @@ class LineBlocks:
         if table is None or ragged or table.num_rows != n:
             self._next_odd[self.at : self.at + n] = np.arange(self.at, self.at + n)  # type: ignore[index]
             return None
-        if firsts:
-            hit = pc.is_in(table.column(0), value_set=pa.array(sorted(firsts), pa.string())).to_numpy(zero_copy_only=False)
-            if hit.any():
-                k = int(hit.argmax())
-                self.not_plain(k)
-                if k == 0:
-                    return None
-                table, n = table.slice(0, k), k
         self.at += n
         return table

@@ -433,7 +433,7 @@ class CsvFile:
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
         if self._blocks is not None:
             self._blocks.width = self.shape.width
-            self._fast_firsts = frozenset(self._firsts)
+            self._blocks.set_firsts(self._firsts)
 
     def _skipped(self, line: str) -> None:
         """Account for one physical line above the table: the sep line, a blank line or preamble."""
@@ -561,6 +561,7 @@ class CsvFile:
             if batch is None:
                 return
             yield batch
+            del batch  # not held while the next one is read: one batch in memory, not two
 
     def _fill(self, size: int) -> Batch | None:
         """The next batch, or None at the end of the file (the loop is the hot path: kept flat)."""
@@ -612,7 +613,7 @@ class CsvFile:
 
     def _take_plain(self, limit: int) -> pa.Table | None:
         """Up to ``limit`` records of the plain lines from the next one, parsed by Arrow (None when the careful reader must read it)."""
-        table = self._blocks.take(limit, self._fast_firsts)  # type: ignore[union-attr]
+        table = self._blocks.take(limit)  # type: ignore[union-attr]
         if table is None:
             return None
         first, n = self._consumed + 1, table.num_rows

@@ -37,6 +37,9 @@ HOSTILE = {
     "trailing delimiter": "t1,a,b,\n",
     "repeated header": "id,name,note\n",
     "repeated header upper-cased": "ID,NAME,NOTE\n",
+    "repeated header, first name quoted": '"id",name,note\n',
+    "repeated header, title-cased and quoted": '"Id","Name","Note"\n',
+    "a record whose first value is the header's first name": "id,Ann,x\n",
     "blank line": "\n",
     "blank line then a second table": "\nsku,price\nA1,2\nA2,3\n",
     "whitespace-only values": "w1,  ,\t\n",
@@ -57,8 +60,8 @@ def arrow_lines(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     taken = {"lines": 0}
     take = bulk.LineBlocks.take
 
-    def counted(self, n, firsts):  # type: ignore[no-untyped-def]
-        table = take(self, n, firsts)
+    def counted(self, n):  # type: ignore[no-untyped-def]
+        table = take(self, n)
         taken["lines"] += table.num_rows if table is not None else 0
         return table
 
@@ -242,3 +245,19 @@ def test_plain_lines_are_those_of_a_byte_by_byte_reference_on_random_blocks() ->
         want = [_plain_reference(line, width, ord(quote), ord(delim), max_chars, k == len(lines) - 1) for k, line in enumerate(lines)]
         got = list(nxt[:-1] != np.arange(len(lines)))
         assert got == want, (text, width, quote, delim, max_chars)
+
+
+@pytest.mark.parametrize(
+    ("header", "again"),
+    [
+        ('"a,""b""",name,note\n', '"a,""b""",name,note\n'),  # a first name holding the delimiter and a quote: quoted only
+        ("id,name,note\n", '"id",name,note\n'),  # met again quoted
+        ("id,name,note\n", "Id,name,note\n"),  # met again capitalized (a case variant of the first name)
+        ("id,name,note\n", "ID,x,y\n"),  # only the first name: a record, kept by the careful reader
+    ],
+)
+def test_a_header_met_again_mid_run_is_the_careful_readers_whatever_its_spelling(header, again, arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    parsed = _both(_around(again, header))
+    repeated = parsed.structure.counts.get("repeated_header", 0)
+    assert (repeated, len(parsed.records)) == ((0, 81) if again.startswith("ID,x") else (1, 80))
+    assert parsed.structure.lines.get("repeated_header", [42])[0] == 42 and arrow_lines["lines"] == 80
