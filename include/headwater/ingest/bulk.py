@@ -72,6 +72,7 @@ class LineBlocks:
         self.delimiter, self.quote, self.max_chars = delimiter, quote, max_chars
         self.width = 0
         self._firsts: dict[int, np.ndarray] = {}  # see set_firsts
+        self._first_bytes = np.zeros(256, bool)  # first bytes of those spellings
         self._data = b""
         self._starts = np.zeros(1, np.int64)  # byte offset of each line of the block, and the block's end
         self._n = 0  # lines in the block
@@ -154,6 +155,8 @@ class LineBlocks:
                 b = form.encode("utf-8", "surrogatepass")
                 spellings.setdefault(len(b), set()).add(b)
         self._firsts = {k: np.array(sorted(v), dtype=f"S{k}") for k, v in spellings.items()}
+        self._first_bytes = np.zeros(256, bool)
+        self._first_bytes[[b[0] for v in spellings.values() for b in v]] = True
 
     def _classify(self) -> np.ndarray:
         """Per line of the block, the index of the first line at or after it that is not plain (``_n`` when none).
@@ -163,11 +166,12 @@ class LineBlocks:
         even-numbered one opens a quoted field and must start a field (line start, after a delimiter,
         or right after the quote it doubles); an odd-numbered one closes it and must end the field
         (delimiter, line end, or a second quote: a doubled quote); a line must close every quote it
-        opens. Fields are the delimiters outside quotes + 1: all delimiters of the line (one
-        ``np.add.reduceat`` over the line starts) less those between an opening quote and the quote
-        after it (one ``np.add.reduceat`` over the quote positions). A ``\r`` must be part of
-        ``\r\n`` or end the file. A block with no ``\r`` (or no
-        quote) skips that scan (``bytes.find``); the byte-order-mark check runs only where a line starts with 0xEF.
+        opens. Fields are the delimiters outside quotes + 1: the line's delimiters (the delimiter
+        positions, ``np.searchsorted`` at the line starts) less those from an opening quote to the
+        quote after it (the same at the quote positions). A ``\r`` must be part of ``\r\n`` or end
+        the file; a block with no ``\r`` (or no quote) skips that scan (``bytes.find``), and the
+        byte-order-mark check runs only where a line starts with 0xEF. Lines whose first field is a
+        header's first name (set_firsts) are not plain.
         """
         n, plain = self._n, np.zeros(self._n, bool)
         if self.width >= 2 and n:
@@ -189,8 +193,8 @@ class LineBlocks:
                 cr = np.flatnonzero(arr == 13)
                 bare = cr[(cr + 1 < size) & (at(cr + 1) != 10)]
                 plain[np.searchsorted(starts, bare, "right") - 1] = False
-            is_delim = (arr == delim).view(np.uint8)
-            fields = np.add.reduceat(is_delim, heads, dtype=np.int64) + 1
+            dp = np.flatnonzero(arr == delim)
+            fields = np.diff(np.searchsorted(dp, starts)) + 1  # delimiters per line, + 1
             if data.find(self.quote.encode()) >= 0:
                 qp = np.flatnonzero(arr == quote)
                 ql = np.searchsorted(starts, qp, "right") - 1
@@ -205,12 +209,14 @@ class LineBlocks:
                 plain[np.bincount(ql, minlength=n) % 2 == 1] = False
                 # delimiters from each opening quote to the next quote: inside the quoted field when that quote is on the line
                 # (when it is not, the line has an odd number of quotes and is not plain whatever its count)
-                inside = np.add.reduceat(is_delim, qp, dtype=np.int64)
+                inside = np.diff(np.searchsorted(dp, np.append(qp, size)))  # delimiters from each quote to the next
                 fields -= np.bincount(ql[opening], weights=inside[opening], minlength=n).astype(np.int64)
             plain &= fields == self.width
-            for k, spelled in self._firsts.items():  # a header met again (set_firsts): its lines go to the careful reader
-                heads_k = np.minimum(heads[:, None] + np.arange(k), size - 1)
-                plain &= ~np.isin(np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel(), spelled)
+            if self._firsts:  # a header met again (set_firsts): its lines go to the careful reader
+                maybe = np.flatnonzero(plain & self._first_bytes[arr[heads]])  # only lines starting with a spelling's first byte
+                for k, spelled in self._firsts.items() if len(maybe) else ():
+                    heads_k = np.minimum(heads[maybe, None] + np.arange(k), size - 1)
+                    plain[maybe[np.isin(np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel(), spelled)]] = False
         idx = np.where(plain, n, np.arange(n))
         nxt_odd = np.minimum.accumulate(idx[::-1])[::-1] if n else idx
         return np.append(nxt_odd, n)
