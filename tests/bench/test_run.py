@@ -75,3 +75,11 @@ def test_the_wide_phase_ingests_and_cleans_every_row(tmp_path: Path) -> None:
     result = run.phase_wide(run.wide_csv(12, 3, tmp_path), tmp_path)
     assert (result["rows_read"], result["curated"], result["status"]) == (3, 3, "ok")
     assert result["cpu_seconds"] > 0 and result["peak_mb"] > 0
+
+
+def test_the_read_phase_reads_every_row_by_each_engine_and_reports_its_cpu_time(tmp_path: Path) -> None:
+    csv = tmp_path / "r.csv"
+    csv.write_text("id,name\n" + "".join(f'{i},"n, {i}"\n' for i in range(500)), encoding="utf-8")
+    for engine in ("pyarrow", "arrow", "python", "pyarrow-stream"):
+        result = run.phase_read(csv, engine, 100)
+        assert result["rows"] == 500 and result["cpu_seconds"] >= 0 and result["seconds"] > 0, engine

@@ -34,15 +34,23 @@ table reports rejected rows by line but not the careful reader's reasons.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 MIN_RUN = 32  # plain lines in a row before Arrow takes over from the careful reader (a call costs about a millisecond)
 BOM = "\ufeff"
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (bytes ``surrogatepass`` wrote for a lone surrogate are not)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class LineBlocks:
@@ -55,15 +63,17 @@ class LineBlocks:
     ``max_chars`` the longest line Arrow may take. Raises what ``text`` raises (a decode error).
     """
 
-    def __init__(self, text: Iterator[str], delimiter: str, quote: str, max_chars: int) -> None:
+    def __init__(self, text: Iterator[str], delimiter: str, quote: str, max_chars: int, raw: list | None = None) -> None:
         self._text = text
-        self._rest = ""  # text after the last \n read so far
+        self._raw = raw if raw is not None else [None, None]  # streams.text_chunks' [text, its UTF-8 bytes] of the last chunk
+        self._rest = b""  # UTF-8 bytes after the last \n read so far
+        self._rest_ok = True  # ``_rest`` is free of lone surrogates
         self._done = False  # ``text`` is exhausted
         self.delimiter, self.quote, self.max_chars = delimiter, quote, max_chars
         self.width = 0
-        self._block = ""
+        self._firsts: dict[int, np.ndarray] = {}  # see set_firsts
+        self._first_bytes = np.zeros(256, bool)  # first bytes of those spellings
         self._data = b""
-        self._ascii = True
         self._starts = np.zeros(1, np.int64)  # byte offset of each line of the block, and the block's end
         self._n = 0  # lines in the block
         self.at = 0  # index in the block of the next line to hand out
@@ -71,41 +81,51 @@ class LineBlocks:
 
     # ------------------------------------------------------------------ blocks
 
-    def _load(self, chars: int) -> bool:
-        """Replace the (finished) block by the next one, at least ``chars`` characters when the text allows; False at the end.
+    def _utf8(self, chunk: str) -> tuple[bytes, bool]:
+        """``chunk`` as UTF-8 and whether it is valid UTF-8 (False: a lone surrogate, kept by ``surrogatepass``).
+
+        The bytes text_chunks read for it when it hands them over (``raw``): no encoding work.
+        """
+        text, data = self._raw
+        if text is chunk and data is not None:
+            return data, True
+        try:
+            return chunk.encode("utf-8"), True
+        except UnicodeEncodeError:  # a lone surrogate: no valid UTF-8 for Arrow; the careful reader reads the block
+            return chunk.encode("utf-8", "surrogatepass"), False
+
+    def _load(self, size: int) -> bool:
+        """Replace the (finished) block by the next one, at least ``size`` bytes when the text allows; False at the end.
 
         Blocks are one decoded chunk (streams.READ_BLOCK bytes) up to its last line end, as newline_lines
         cuts them: the text is decoded no further ahead of the records than the careful reader decodes it,
-        so a byte that does not decode stops the same batch in both engines.
+        so a byte that does not decode stops the same batch in both engines. A block holding any part of a
+        chunk with a lone surrogate has no plain line.
         """
-        parts, size, newline = [self._rest], len(self._rest), "\n" in self._rest
-        while not self._done and (size < chars or not newline):
+        parts, total, newline, ok = [self._rest], len(self._rest), b"\n" in self._rest, self._rest_ok
+        while not self._done and (total < size or not newline):
             chunk = next(self._text, None)
             if chunk is None:
                 self._done = True
                 break
-            parts.append(chunk)
-            size += len(chunk)
-            newline = newline or "\n" in chunk
-        text = "".join(parts)
-        cut = len(text) if self._done else text.rfind("\n") + 1
-        block, self._rest = text[:cut], text[cut:]
-        plain_ok = True
-        try:
-            data = block.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: no valid UTF-8 for Arrow; the careful reader reads the block
-            data, plain_ok = block.encode("utf-8", "surrogatepass"), False
+            data, good = self._utf8(chunk)
+            parts.append(data)
+            total += len(data)
+            ok = ok and good
+            newline = newline or b"\n" in data
+        data = b"".join(parts)
+        cut = len(data) if self._done else data.rfind(b"\n") + 1
+        data, self._rest = data[:cut], data[cut:]
+        self._data, self._rest_ok = data, ok or _valid_utf8(self._rest)
         ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1
         tail = [len(data)] if data and data[-1:] != b"\n" else []
-        self._block, self._data, self._ascii = block, data, len(data) == len(block)
         self._starts = np.concatenate([[0], ends, tail]).astype(np.int64)
         self._n, self.at = len(self._starts) - 1, 0
-        self._next_odd = None if plain_ok else np.arange(self._n + 1)
+        self._next_odd = None if ok else np.arange(self._n + 1)
         return self._n > 0
 
     def _line(self, i: int) -> str:
-        a, b = self._starts[i], self._starts[i + 1]
-        return self._block[a:b] if self._ascii else self._data[a:b].decode("utf-8", "surrogatepass")
+        return self._data[self._starts[i] : self._starts[i + 1]].decode("utf-8", "surrogatepass")
 
     def next_line(self) -> str | None:
         """The next line (line end kept); None at the end of the text."""
@@ -116,6 +136,28 @@ class LineBlocks:
 
     # ------------------------------------------------------------------ plain lines
 
+    def set_firsts(self, firsts: Iterable[str]) -> None:
+        """Lines whose first field is one of ``firsts`` are not plain (a header met again: the careful reader decides).
+
+        A plain line's first field is written unquoted (no quote, delimiter, ``\r`` or ``\n`` in it) or
+        quoted with its quotes doubled, and a delimiter follows it (``width`` >= 2); so its value is
+        ``f`` exactly when the line starts with one of those two spellings of ``f`` and the delimiter.
+        They are kept by length as NumPy byte strings and compared with each line's first bytes in
+        _classify (a line shorter than a spelling cannot match it: a spelling holds no ``\n``).
+        """
+        spellings: dict[int, set[bytes]] = {}
+        q, d = self.quote, self.delimiter
+        for f in firsts:
+            forms = [q + f.replace(q, q + q) + q + d]
+            if not any(c in f for c in (q, d, "\r", "\n")):
+                forms.append(f + d)
+            for form in forms:
+                b = form.encode("utf-8", "surrogatepass")
+                spellings.setdefault(len(b), set()).add(b)
+        self._firsts = {k: np.array(sorted(v), dtype=f"S{k}") for k, v in spellings.items()}
+        self._first_bytes = np.zeros(256, bool)
+        self._first_bytes[[b[0] for v in spellings.values() for b in v]] = True
+
     def _classify(self) -> np.ndarray:
         """Per line of the block, the index of the first line at or after it that is not plain (``_n`` when none).
 
@@ -124,43 +166,57 @@ class LineBlocks:
         even-numbered one opens a quoted field and must start a field (line start, after a delimiter,
         or right after the quote it doubles); an odd-numbered one closes it and must end the field
         (delimiter, line end, or a second quote: a doubled quote); a line must close every quote it
-        opens. Fields are the delimiters outside quotes + 1. A ``\r`` must be part of ``\r\n`` or end the file.
+        opens. Fields are the delimiters outside quotes + 1: the line's delimiters (the delimiter
+        positions, ``np.searchsorted`` at the line starts) less those from an opening quote to the
+        quote after it (the same at the quote positions). A ``\r`` must be part of ``\r\n`` or end
+        the file; a block with no ``\r`` (or no quote) skips that scan (``bytes.find``), and the
+        byte-order-mark check runs only where a line starts with 0xEF. Lines whose first field is a
+        header's first name (set_firsts) are not plain.
         """
         n, plain = self._n, np.zeros(self._n, bool)
         if self.width >= 2 and n:
-            arr = np.frombuffer(self._data, np.uint8)
+            data = self._data
+            arr = np.frombuffer(data, np.uint8)
             size, starts = len(arr), self._starts
             quote, delim = ord(self.quote), ord(self.delimiter)
+            heads = starts[:-1]
             lengths = np.diff(starts)
             plain = lengths <= self.max_chars  # bytes bound the characters; a multibyte line near the limit: careful reader
-
-            def line_of(pos: np.ndarray) -> np.ndarray:
-                return np.searchsorted(starts, pos, "right") - 1
 
             def at(pos: np.ndarray) -> np.ndarray:
                 return arr[np.minimum(pos, size - 1)]
 
-            head = starts[:-1]
-            bom = (lengths >= 3) & (at(head) == 0xEF) & (at(head + 1) == 0xBB) & (at(head + 2) == 0xBF)
-            plain &= ~bom
-            cr = np.flatnonzero(arr == 13)
-            plain[line_of(cr[(cr + 1 < size) & (at(cr + 1) != 10)])] = False
-            qp = np.flatnonzero(arr == quote)
-            ql = line_of(qp)
-            rank = np.arange(len(qp)) - np.searchsorted(ql, ql, "left")  # the quote's number within its line
-            opening = rank % 2 == 0
-            prev, nxt, ends = at(qp - 1), at(qp + 1), starts[ql + 1]
-            opens_field = (qp == starts[ql]) | (prev == delim) | (prev == quote)
-            closes_field = (
-                (qp + 1 == ends) | (nxt == delim) | (nxt == quote) | (nxt == 10) | ((nxt == 13) & ((qp + 2 == ends) | (at(qp + 2) == 10)))
-            )
-            plain[ql[np.where(opening, ~opens_field, ~closes_field)]] = False
-            plain[np.bincount(ql, minlength=n) % 2 == 1] = False
+            first = at(heads) == 0xEF  # a byte-order mark starts with it (and no ASCII line)
+            if first.any():
+                plain &= ~(first & (lengths >= 3) & (at(heads + 1) == 0xBB) & (at(heads + 2) == 0xBF))
+            if data.find(b"\r") >= 0:
+                cr = np.flatnonzero(arr == 13)
+                bare = cr[(cr + 1 < size) & (at(cr + 1) != 10)]
+                plain[np.searchsorted(starts, bare, "right") - 1] = False
             dp = np.flatnonzero(arr == delim)
-            dl = line_of(dp)
-            quotes_before = np.searchsorted(qp, dp) - np.searchsorted(qp, starts[dl])
-            fields = np.bincount(dl[quotes_before % 2 == 0], minlength=n) + 1
+            fields = np.diff(np.searchsorted(dp, starts)) + 1  # delimiters per line, + 1
+            if data.find(self.quote.encode()) >= 0:
+                qp = np.flatnonzero(arr == quote)
+                ql = np.searchsorted(starts, qp, "right") - 1
+                rank = np.arange(len(qp)) - np.searchsorted(ql, ql, "left")  # the quote's number within its line
+                opening = rank % 2 == 0
+                prev, nxt, ends = at(qp - 1), at(qp + 1), starts[ql + 1]
+                opens_field = (qp == starts[ql]) | (prev == delim) | (prev == quote)
+                closes_field = (
+                    (qp + 1 == ends) | (nxt == delim) | (nxt == quote) | (nxt == 10) | ((nxt == 13) & ((qp + 2 == ends) | (at(qp + 2) == 10)))
+                )
+                plain[ql[np.where(opening, ~opens_field, ~closes_field)]] = False
+                plain[np.bincount(ql, minlength=n) % 2 == 1] = False
+                # delimiters from each opening quote to the next quote: inside the quoted field when that quote is on the line
+                # (when it is not, the line has an odd number of quotes and is not plain whatever its count)
+                inside = np.diff(np.searchsorted(dp, np.append(qp, size)))  # delimiters from each quote to the next
+                fields -= np.bincount(ql[opening], weights=inside[opening], minlength=n).astype(np.int64)
             plain &= fields == self.width
+            if self._firsts:  # a header met again (set_firsts): its lines go to the careful reader
+                maybe = np.flatnonzero(plain & self._first_bytes[arr[heads]])  # only lines starting with a spelling's first byte
+                for k, spelled in self._firsts.items() if len(maybe) else ():
+                    heads_k = np.minimum(heads[maybe, None] + np.arange(k), size - 1)
+                    plain[maybe[np.isin(np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel(), spelled)]] = False
         idx = np.where(plain, n, np.arange(n))
         nxt_odd = np.minimum.accumulate(idx[::-1])[::-1] if n else idx
         return np.append(nxt_odd, n)
@@ -173,19 +229,12 @@ class LineBlocks:
             self._next_odd = self._classify()
         return int(self._next_odd[self.at]) - self.at
 
-    def not_plain(self, i: int) -> None:
-        """Mark line ``at + i`` of the block as not plain (the careful reader reads it)."""
-        j = self.at + i
-        if self._next_odd is not None and self._next_odd[self.at] > j:
-            self._next_odd[self.at : j + 1] = np.minimum(self._next_odd[self.at : j + 1], j)
-
-    def take(self, n: int, firsts: frozenset[str]) -> pa.Table | None:
+    def take(self, n: int) -> pa.Table | None:
         """Parse up to ``n`` plain lines from the next one (``plain_run()`` of them at most) and move past them.
 
         Returns a table of ``width`` string columns ``c0``..., one row per line, every value as
-        written; it stops before a line whose first field is in ``firsts`` (a header met again: the
-        careful reader decides), and returns None when the next line is such a line or Arrow does
-        not read the run as one record per line (then the careful reader reads it).
+        written, or None when Arrow does not read the run as one record per line (then the careful
+        reader reads it).
         """
         n = min(n, self.plain_run())
         if n <= 0:
@@ -212,13 +261,5 @@ class LineBlocks:
         if table is None or ragged or table.num_rows != n:
             self._next_odd[self.at : self.at + n] = np.arange(self.at, self.at + n)  # type: ignore[index]
             return None
-        if firsts:
-            hit = pc.is_in(table.column(0), value_set=pa.array(sorted(firsts), pa.string())).to_numpy(zero_copy_only=False)
-            if hit.any():
-                k = int(hit.argmax())
-                self.not_plain(k)
-                if k == 0:
-                    return None
-                table, n = table.slice(0, k), k
         self.at += n
         return table

@@ -369,7 +369,8 @@ class CsvFile:
             codecs.lookup(self.encoding)
         except LookupError as exc:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls)
+        raw: list = [None, None]  # each chunk's UTF-8 bytes as read, for the fast engine (text_chunks)
+        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw)
         sample: list[str] = []
         complete = True
         for text in chunks:  # the first SNIFF_BYTES characters decide the table
@@ -393,7 +394,7 @@ class CsvFile:
             self.options.engine == "arrow" and by_newline(head) and not table.single_column and self.escapechar is None
             and not table.skipinitialspace and table.width >= 2
         )
-        self._blocks = bulk.LineBlocks(text, table.delimiter, table.quotechar, self.options.max_field_chars) if fast else None
+        self._blocks = bulk.LineBlocks(text, table.delimiter, table.quotechar, self.options.max_field_chars, raw) if fast else None
         # A \n file: a bare \r may be a character of a field (table.cr_parts); a file of \r line ends only: every \r ends a line.
         self._src = _LineSource(text, MIN_RECORD_CAP_CHARS, dialect if by_newline(head) else None, self._blocks)
         self._src.widths = {table.width} - {0}  # the lines above the first record are split as find_table split them
@@ -432,7 +433,7 @@ class CsvFile:
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
         if self._blocks is not None:
             self._blocks.width = self.shape.width
-            self._fast_firsts = frozenset(self._firsts)
+            self._blocks.set_firsts(self._firsts)
 
     def _skipped(self, line: str) -> None:
         """Account for one physical line above the table: the sep line, a blank line or preamble."""
@@ -560,6 +561,7 @@ class CsvFile:
             if batch is None:
                 return
             yield batch
+            del batch  # not held while the next one is read: one batch in memory, not two
 
     def _fill(self, size: int) -> Batch | None:
         """The next batch, or None at the end of the file (the loop is the hot path: kept flat)."""
@@ -611,7 +613,7 @@ class CsvFile:
 
     def _take_plain(self, limit: int) -> pa.Table | None:
         """Up to ``limit`` records of the plain lines from the next one, parsed by Arrow (None when the careful reader must read it)."""
-        table = self._blocks.take(limit, self._fast_firsts)  # type: ignore[union-attr]
+        table = self._blocks.take(limit)  # type: ignore[union-attr]
         if table is None:
             return None
         first, n = self._consumed + 1, table.num_rows
@@ -620,7 +622,8 @@ class CsvFile:
         self._src.restart_after(self._consumed, False)
         self._base = self._consumed
         self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
-        line_numbers = pa.array(np.arange(first, first + n, dtype=np.int64))
+        # From the NumPy buffer: pa.array() would import pandas to check for pandas objects (about 50 MB resident in this stage).
+        line_numbers = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.arange(first, first + n, dtype=np.int64))])
         return pa.Table.from_arrays([line_numbers, *table.columns], schema=staging_schema(self.shape.width))
 
     def _read_rows(

@@ -31,7 +31,6 @@ from headwater import SCHEMA_VERSION, __version__
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.discovery import compression_of
-from headwater.embed.store import VectorStore
 from headwater.ingest.compression import open_member
 from headwater.ingest.csv_file import CsvFile, ReadAgain, staging_schema
 from headwater.ingest.sniff import UnreadableFile
@@ -124,7 +123,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
                 landing.copy_stored(raw)  # a new pass only when the parse got past the first bytes
             fp = _record_content(manifest, landing, ref, settings, expected_sha256)
             write_json(lay.quarantine_file(ref.key), {"source": ref.source, "reason": manifest["error"], "sha256": manifest["sha256"]})
-            # It was quarantined since it was last embedded: its vectors go too.
+            # It was quarantined since it was last embedded: its vectors go too. Imported here: the store brings pandas and
+            # SQLAlchemy (about 50 MB resident), which a file that reads as CSV never needs in this stage.
+            from headwater.embed.store import VectorStore
+
             VectorStore.for_settings(settings).delete_source(ref.source)
             ledger.record(ref.source, fp, QUARANTINED, {"rows_read": 0})
             return save_stage(settings, ref, manifest, "ingest", started)
@@ -177,11 +179,17 @@ def _stage(reader: CsvFile, ref: FileRef, lay: Layout, batch_rows: int) -> tuple
             reader.restart()
 
 
+# The staging table is a hand-over between two stages, read once by clean: written plain (no dictionary, no compression).
+# Writing a 100,000-row batch of the bench file took 0.107 s of CPU with pyarrow's defaults (dictionary + snappy),
+# 0.087 s without the dictionary and 0.031 s plain, for a file 2x larger (about the CSV's size).
+STAGING_WRITE = {"use_dictionary": False, "compression": "none"}
+
+
 def _write_batches(reader: CsvFile, ref: FileRef, lay: Layout, batch_rows: int) -> tuple[int, int, int]:
     schema = staging_schema(len(reader.header))
     rows_read = issues = batches = 0
     with atomic_path(lay.staging(ref.key)) as tmp, atomic_path(lay.quarantine_rows(ref.key)) as qtmp:
-        with pq.ParquetWriter(tmp, schema) as writer, open(qtmp, "w", encoding="utf-8") as quarantine:
+        with pq.ParquetWriter(tmp, schema, **STAGING_WRITE) as writer, open(qtmp, "w", encoding="utf-8") as quarantine:
             for batch in reader.batches(batch_rows):
                 writer.write_table(batch.table)
                 for i in batch.issues:
@@ -190,6 +198,7 @@ def _write_batches(reader: CsvFile, ref: FileRef, lay: Layout, batch_rows: int) 
                 rows_read += batch.table.num_rows + len(batch.issues)
                 issues += len(batch.issues)
                 batches += 1
+                del batch  # not held while the reader fills the next one
     return rows_read, issues, batches
 
 

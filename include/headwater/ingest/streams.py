@@ -323,13 +323,21 @@ def _decode_error(exc: UnicodeDecodeError, shift: int) -> DecodeFailed:
     return DecodeFailed(f"'{exc.encoding}' codec can't decode {where}: {exc.reason}", start)
 
 
-def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end) -> Iterator[str]:  # noqa: ANN001 - on_end(nuls)
+def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end, raw: list | None = None) -> Iterator[str]:  # noqa: ANN001 - on_end(nuls)
     """Decoded text block by block, leading BOMs stripped and NULs removed (as the whole-text reader did).
 
     Decoding is strict: the first byte that does not decode raises DecodeFailed, with its position
     counted from the first byte read from ``stream``.
+
+    ``raw`` (a list, when given) is set to ``[text, data]`` before each ``text`` is yielded: ``data``
+    is ``text.encode("utf-8")`` without the encoding work when the file is UTF-8 and the text is its
+    bytes as read (the bytes decoded into ``text``: the bytes held back from the block before, plus
+    this block, less those held back for the next one; codecs' incremental decoder ``getstate()``),
+    None when the text was changed (a BOM or NUL removed) or the encoding is not UTF-8. The fast
+    engine (bulk.LineBlocks) parses those bytes instead of encoding the text again.
     """
     decoder = codecs.getincrementaldecoder(encoding)("strict")
+    utf8 = raw is not None and codecs.lookup(encoding).name == "utf-8"
     at_start, nuls, fed = True, 0, 0
     while True:
         buffered = decoder.getstate()[0]  # bytes held back from earlier blocks (an unfinished character)
@@ -339,14 +347,23 @@ def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end) -> Iter
         except UnicodeDecodeError as exc:
             raise _decode_error(exc, fed - (len(buffered) if isinstance(buffered, bytes) else 0)) from None
         fed += len(block)
+        data = None
+        if utf8:
+            held = len(decoder.getstate()[0])
+            data = buffered + block if buffered else block
+            data = data[: len(data) - held] if held else data
         if at_start and text:
-            text = text.lstrip("\ufeff")
-            at_start = not text
+            stripped = text.lstrip("\ufeff")
+            data = data if len(stripped) == len(text) else None
+            text, at_start = stripped, not stripped
         if "\x00" in text:
             # NUL padding comes from fixed-width exports and broken copies; it carries no data.
             nuls += text.count("\x00")
             text = text.replace("\x00", "")
+            data = None
         if text:
+            if raw is not None:
+                raw[:] = [text, data]
             yield text
         if not block:
             on_end(nuls)

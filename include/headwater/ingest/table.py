@@ -87,7 +87,7 @@ def value_kind(value: str) -> str:
     n = s.strip(_CURRENCY).strip()
     if n.startswith("(") and n.endswith(")"):
         n = n[1:-1]
-    if n and any(c.isdigit() for c in n) and _NUMBER.fullmatch(n):
+    if n and _NUMBER.fullmatch(n) and any(c.isdigit() for c in n):  # the match first: it stops at a long text's first letter
         return NUMBER
     if _DATE.fullmatch(s):
         return DATE

@@ -37,6 +37,9 @@ HOSTILE = {
     "trailing delimiter": "t1,a,b,\n",
     "repeated header": "id,name,note\n",
     "repeated header upper-cased": "ID,NAME,NOTE\n",
+    "repeated header, first name quoted": '"id",name,note\n',
+    "repeated header, title-cased and quoted": '"Id","Name","Note"\n',
+    "a record whose first value is the header's first name": "id,Ann,x\n",
     "blank line": "\n",
     "blank line then a second table": "\nsku,price\nA1,2\nA2,3\n",
     "whitespace-only values": "w1,  ,\t\n",
@@ -57,8 +60,8 @@ def arrow_lines(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     taken = {"lines": 0}
     take = bulk.LineBlocks.take
 
-    def counted(self, n, firsts):  # type: ignore[no-untyped-def]
-        table = take(self, n, firsts)
+    def counted(self, n):  # type: ignore[no-untyped-def]
+        table = take(self, n)
         taken["lines"] += table.num_rows if table is not None else 0
         return table
 
@@ -159,3 +162,102 @@ def test_the_ingest_stage_writes_the_same_staging_quarantine_and_manifest_with_b
     assert manifest_a.keys() == manifest_p.keys()
     assert {k: str(v) for k, v in manifest_a.items() if str(v) != str(manifest_p[k])} == {}
     assert staged_a.equals(staged_p) and quarantine_a == quarantine_p
+
+
+@pytest.mark.parametrize("block", [4093, 1 << 20])
+def test_a_utf8_file_past_the_sample_reads_the_same_from_the_bytes_as_read(block, monkeypatch, arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    """Past the sample Arrow parses the bytes text_chunks read (no re-encoding): characters of 2-4 bytes cut across blocks,
+    hostile regions among them, and each block's bytes are its text's UTF-8."""
+    monkeypatch.setattr(streams, "READ_BLOCK", block)
+    utf8 = bulk.LineBlocks._utf8
+    checked = {"raw": 0}
+
+    def spied(self, chunk):  # type: ignore[no-untyped-def]
+        data, ok = utf8(self, chunk)
+        assert data == chunk.encode("utf-8") and ok
+        checked["raw"] += self._raw[0] is chunk
+        return data, ok
+
+    monkeypatch.setattr(bulk.LineBlocks, "_utf8", spied)
+    plain = "".join(f'{i},"Zürich — {i}, 😀",日本{i}\n' for i in range(2500))  # about 80 KB: more than the 64 KiB sample
+    regions = 'q1,"two\nlines",z\ng1,only\n\u00e9,"a ""b""",c\r\n'
+    parsed = _both(("id,name,note\n" + plain + regions + plain).encode("utf-8"))
+    assert len(parsed.records) == 5002 and parsed.records[2500] == ["q1", "two\nlines", "z"] and parsed.records[2501] == ["é", 'a "b"', "c"]
+    assert parsed.records[-1] == ["2499", "Zürich — 2499, 😀", "日本2499"] and parsed.lines[-1] == 5005
+    assert [(i.line, i.reason) for i in parsed.issues] == [(2504, "x.csv line 2504: 2 fields, header has 3 — row quarantined")]
+    assert checked["raw"] >= 1 and arrow_lines["lines"] >= 4000
+
+
+def _plain_reference(line: bytes, width: int, quote: int, delim: int, max_chars: int, last: bool) -> bool:
+    """Whether one line (its line end kept) is plain, by the rules of bulk's docstring, one byte at a time."""
+    if len(line) > max_chars or line.startswith(b"\xef\xbb\xbf"):
+        return False
+    body = line[:-1] if line.endswith(b"\n") else line
+    if body.endswith(b"\r") and (line.endswith(b"\n") or last):
+        body = body[:-1]  # the \r of \r\n, or a lone \r ending the file
+    if b"\r" in body:
+        return False
+    fields, i, n = 1, 0, len(body)
+    while i <= n:  # at the start of a field
+        if i < n and body[i] == quote:
+            i += 1
+            while True:  # inside quotes: a doubled quote is a quote; a single one closes the field
+                j = body.find(bytes([quote]), i)
+                if j < 0:
+                    return False
+                if j + 1 < n and body[j + 1] == quote:
+                    i = j + 2
+                    continue
+                i = j + 1
+                break
+            if i < n and body[i] != delim:
+                return False  # text after a closing quote
+        else:
+            j = body.find(bytes([delim]), i)
+            end = n if j < 0 else j
+            if quote in body[i:end]:
+                return False
+            i = end
+        if i >= n:
+            break
+        fields, i = fields + 1, i + 1
+        if i == n:
+            break  # the line ends with a delimiter: an empty last field
+    return fields == width
+
+
+def test_plain_lines_are_those_of_a_byte_by_byte_reference_on_random_blocks() -> None:
+    import random
+
+    import numpy as np
+
+    rng = random.Random(15)
+    alphabet = ["a", "b", ",", ",", '"', '"', "\n", "\n", "\r", "\ufeff", "é", " ", ";", "'"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60)))
+        width, quote, delim, max_chars = rng.randint(2, 4), rng.choice("\"'"), rng.choice(",;"), rng.choice([3, 10, 1000])
+        blocks = bulk.LineBlocks(iter([text]), delim, quote, max_chars)
+        blocks.width = width
+        assert blocks._load(1 << 20)
+        nxt = blocks._classify()
+        data, starts = blocks._data, blocks._starts
+        lines = [data[a:b] for a, b in zip(starts[:-1], starts[1:])]
+        want = [_plain_reference(line, width, ord(quote), ord(delim), max_chars, k == len(lines) - 1) for k, line in enumerate(lines)]
+        got = list(nxt[:-1] != np.arange(len(lines)))
+        assert got == want, (text, width, quote, delim, max_chars)
+
+
+@pytest.mark.parametrize(
+    ("header", "again"),
+    [
+        ('"a,""b""",name,note\n', '"a,""b""",name,note\n'),  # a first name holding the delimiter and a quote: quoted only
+        ("id,name,note\n", '"id",name,note\n'),  # met again quoted
+        ("id,name,note\n", "Id,name,note\n"),  # met again capitalized (a case variant of the first name)
+        ("id,name,note\n", "ID,x,y\n"),  # only the first name: a record, kept by the careful reader
+    ],
+)
+def test_a_header_met_again_mid_run_is_the_careful_readers_whatever_its_spelling(header, again, arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    parsed = _both(_around(again, header))
+    repeated = parsed.structure.counts.get("repeated_header", 0)
+    assert (repeated, len(parsed.records)) == ((0, 81) if again.startswith("ID,x") else (1, 80))
+    assert parsed.structure.lines.get("repeated_header", [42])[0] == 42 and arrow_lines["lines"] == 80

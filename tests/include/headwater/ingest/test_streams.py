@@ -83,3 +83,29 @@ def test_a_decode_error_is_placed_in_the_file_whatever_the_blocks(monkeypatch: p
     data = b"ok\n\xe2\x82"  # the file ends inside a 3-byte character
     with pytest.raises(DecodeFailed, match=r"^'utf-8' codec can't decode bytes in position 3-4: unexpected end of data$"):
         list(text_chunks(LandingStream(data), "utf-8", lambda nuls: None))
+
+
+def _chunks_with_bytes(data: bytes, encoding: str) -> list[tuple[str, bytes | None]]:
+    raw: list = [None, None]
+    out = []
+    for text in text_chunks(LandingStream(data), encoding, lambda nuls: None, raw):
+        assert raw[0] is text
+        out.append((text, raw[1]))
+    return out
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 1 << 20])
+def test_text_chunks_hands_over_the_utf8_bytes_of_each_chunk_whatever_the_blocks(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    monkeypatch.setattr(streams, "READ_BLOCK", block)
+    text = "id,name\n1,Zürich — ok\n2,😀 x\n3,日本\n"  # 2-, 3- and 4-byte characters cut across blocks
+    chunks = _chunks_with_bytes(text.encode(), "utf-8")
+    assert "".join(t for t, _ in chunks) == text
+    assert [b for _, b in chunks] == [t.encode() for t, _ in chunks]
+
+
+def test_text_chunks_hands_over_no_bytes_for_text_it_changed_or_another_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streams, "READ_BLOCK", 4)
+    chunks = _chunks_with_bytes("\ufeffid,n\n1,a\x00b\n2,c\n".encode(), "utf-8")  # a BOM stripped, a NUL removed
+    assert chunks == [("i", None), ("d,n\n", b"d,n\n"), ("1,a", None), ("b\n2,", b"b\n2,"), ("c\n", b"c\n")]
+    assert [b for _, b in _chunks_with_bytes("id,n\n1,é\n".encode("cp1252"), "cp1252")] == [None, None, None]
+    assert [b for _, b in _chunks_with_bytes("id,n\n1,é\n".encode("utf-8"), "utf-8-sig")] == [None, None, None]
