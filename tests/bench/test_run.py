@@ -75,3 +75,33 @@ def test_the_wide_phase_ingests_and_cleans_every_row(tmp_path: Path) -> None:
     result = run.phase_wide(run.wide_csv(12, 3, tmp_path), tmp_path)
     assert (result["rows_read"], result["curated"], result["status"]) == (3, 3, "ok")
     assert result["cpu_seconds"] > 0 and result["peak_mb"] > 0
+
+
+def test_each_lsh_job_names_modules_that_import() -> None:
+    import importlib
+
+    assert set(run._LSH_MODULES) == {"datasketch", "rensa", "headwater"}
+    for modules in run._LSH_MODULES.values():
+        for module in modules:
+            importlib.import_module(module)
+
+
+def test_clean_profile_times_a_step_in_wall_and_cpu_seconds() -> None:
+    import clean_profile
+
+    class Busy:
+        name = "busy"
+
+        def apply(self, df):  # type: ignore[no-untyped-def]
+            return sum(i * i for i in range(200_000)) + df
+
+        def fit(self, columns):  # type: ignore[no-untyped-def]
+            return columns
+
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    step = clean_profile._Timed(Busy(), wall, cpu)
+    assert step.apply(1) == sum(i * i for i in range(200_000)) + 1
+    assert step.fit("cols") == "cols"
+    assert set(wall) == set(cpu) == {"busy", "busy (fit)"}
+    assert cpu["busy"] > 0 and wall["busy"] > 0
