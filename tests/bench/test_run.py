@@ -83,3 +83,33 @@ def test_the_read_phase_reads_every_row_by_each_engine_and_reports_its_cpu_time(
     for engine in ("pyarrow", "arrow", "python", "pyarrow-stream"):
         result = run.phase_read(csv, engine, 100)
         assert result["rows"] == 500 and result["cpu_seconds"] >= 0 and result["seconds"] > 0, engine
+
+
+def test_each_lsh_job_names_modules_that_import() -> None:
+    import importlib
+
+    assert set(run._LSH_MODULES) == {"datasketch", "rensa", "headwater"}
+    for modules in run._LSH_MODULES.values():
+        for module in modules:
+            importlib.import_module(module)
+
+
+def test_clean_profile_times_a_step_in_wall_and_cpu_seconds() -> None:
+    import clean_profile
+
+    class Busy:
+        name = "busy"
+
+        def apply(self, df):  # type: ignore[no-untyped-def]
+            return sum(i * i for i in range(200_000)) + df
+
+        def fit(self, columns):  # type: ignore[no-untyped-def]
+            return columns
+
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    step = clean_profile._Timed(Busy(), wall, cpu)
+    assert step.apply(1) == sum(i * i for i in range(200_000)) + 1
+    assert step.fit("cols") == "cols"
+    assert set(wall) == set(cpu) == {"busy", "busy (fit)"}
+    assert cpu["busy"] > 0 and wall["busy"] > 0

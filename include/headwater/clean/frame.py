@@ -85,9 +85,21 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
         lines = pa.array([f"{LINE}={int(n)}" if m else "" for n, m in zip(out[LINE], masked)], pa.large_string())
         # only the masked rows' payloads change: an unmasked row's id must not depend on its batch holding a masked row
         payloads = pc.if_else(pa.array(masked), pc.binary_join_element_wise(payloads, lines, sep), payloads)
-    blake2b = hashlib.blake2b
-    out[ROW_ID] = [blake2b(p.encode("utf-8"), digest_size=16).hexdigest() for p in payloads.to_pylist()]
+    out[ROW_ID] = _blake2b_hex(payloads)
     return out
+
+
+def _blake2b_hex(payloads: pa.Array) -> list[str]:
+    """BLAKE2b (16-byte digest, hex) of each string's UTF-8 bytes, hashed straight from the Arrow buffer
+    (zero-copy slices of one memoryview): no Python ``str`` is built and encoded per row. Nulls hash as ""."""
+    arr = pc.fill_null(payloads, "").cast(pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1].tolist()
+    data = arr.buffers()[2]
+    view = memoryview(data) if data is not None else memoryview(b"")
+    blake2b = hashlib.blake2b
+    return [blake2b(view[a:b], digest_size=16).hexdigest() for a, b in zip(offsets, offsets[1:])]
 
 
 def value_texts(series: pd.Series) -> pa.Array:

@@ -71,6 +71,16 @@ _PHONE_CORE = (
 # These shapes only pick the values worth asking libphonenumber about (``phone_spans`` decides what
 # is a number); RE2 has no lookaround, so the boundaries are consumed as groups 1 and 3.
 PHONE_RE = "(^|[^0-9A-Za-z+])(" + _PHONE_CORE + ")([^0-9]|$)"
+# Where a number ``phone_spans`` keeps can start. libphonenumber's matcher (phonenumbers.phonenumbermatcher:
+# ``_PATTERN``, ``_INNER_MATCHES``) starts a match at the start of a candidate (an opening bracket, a
+# plus sign or a digit) or inside one after '/', '(', a dash, a full stop or whitespace; ``phone_spans``
+# drops a match whose previous character is a letter, a digit (``isalnum``) or one of ``-_/.``. So a
+# value with no position that is either its first character and such a start, or any character after
+# one that is not an ASCII letter or digit nor ``-_/.``, holds no number to mask (``C-0114346``,
+# ``SKU-800.555.1234``) and is never handed to libphonenumber. Every non-ASCII character counts as a
+# possible start and a possible separator, so the check does not depend on which Unicode version
+# RE2's and Python's character tables follow (it only lets more values through).
+_PHONE_START = "(?s)^[(\\[\uff08\uff3b+\uff0b0-9\\x{80}-\\x{10ffff}]|[^A-Za-z0-9_/.-]."
 _PII_PATTERNS = {"urls": URL_RE, "emails": EMAIL_RE, "phones": PHONE_RE}
 _EDGE = "[" + _HSPACE + "\n\r]*"
 _PII_WHOLE = {
@@ -554,6 +564,8 @@ def normalize_column(array: pa.Array | pa.ChunkedArray, options: TextOptions = D
         arr = after
     for kind, action in options.pii_actions().items():
         hits = pc.fill_null(pc.match_substring_regex(arr, _PII_PATTERNS[kind]), False)
+        if kind == "phones" and pc.any(hits).as_py():
+            hits = pc.and_(hits, pc.match_substring_regex(arr, _PHONE_START))  # _PHONE_START: the rest hold no number
         if not options.mask_field_values and pc.any(hits).as_py():
             # a whole value that is one address is a contact field: asked of the values with a match only
             whole = pc.fill_null(pc.match_substring_regex(pc.filter(arr, hits), _PII_WHOLE[kind]), False)

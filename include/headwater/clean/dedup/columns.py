@@ -155,7 +155,8 @@ def comparable(series: pd.Series) -> list[str | None]:
     """Values as the comparisons see them: lower-cased trimmed text, ISO dates, whole numbers without ".0"; missing -> None."""
     if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
         text = series.str.strip().str.lower()
-        return [None if v is None or v is pd.NA or v == "" else v for v in text.astype(object).where(text.notna(), None).tolist()]
+        present = (text.notna() & (text != "")).fillna(False).to_numpy(dtype=bool)  # "" is missing too
+        return text.astype(object).where(present, None).tolist()
     out: list[str | None] = []
     for v in series.tolist():
         if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):

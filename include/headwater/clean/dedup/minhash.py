@@ -89,16 +89,21 @@ def seed64(seed: int) -> int:
     return int(mix64(np.array([seed + 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0])
 
 
-def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block: int = 4096) -> np.ndarray:
+def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block: int = 1024) -> np.ndarray:
     """One-permutation MinHash signatures (n x num_perm uint32); rows of empty texts are all 0xFFFFFFFF.
 
-    Each shingle is hashed once; its high bits pick one of num_perm bins, its low bits are the value,
-    and each bin keeps its minimum. Blocks of a few thousand texts keep the temporaries in cache.
+    Each shingle is hashed once; its high bits pick one of num_perm bins (``(h >> 32) * num_perm >> 32``,
+    which for a power of two is ``h >> (64 - log2 num_perm)``), its low 32 bits are the value, and
+    each bin keeps its minimum. Blocks of about a thousand texts keep the temporaries (five 8-byte
+    arrays a byte of text) small enough to stay in cache and to be reused by the allocator instead of
+    being mapped fresh (page faults) for every block; the hash is computed in place.
     """
     n = len(texts)
     sig = np.full((n, num_perm), EMPTY, dtype=np.uint32)
     offsets_all, data_all = string_buffers(texts)
-    bins_k = np.uint64(num_perm)
+    multiplier = np.uint64(seed64(seed) | 1)
+    power_of_two = num_perm & (num_perm - 1) == 0
+    shift = np.uint64(64 - (num_perm.bit_length() - 1))
     for lo in range(0, n, block):
         hi = min(n, lo + block)
         offsets = offsets_all[lo : hi + 1]
@@ -106,12 +111,17 @@ def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block:
         if not len(data):
             continue
         packed, invalid = _pack_shingles(data, offsets, k)
-        h = _hash_shingles(packed, seed)
-        bins = (((h >> np.uint64(32)) * bins_k) >> np.uint64(32)).astype(np.int64)
-        flat = np.repeat(np.arange(hi - lo, dtype=np.int64) * num_perm, np.diff(offsets)) + bins
+        with np.errstate(over="ignore"):  # _hash_shingles, in place
+            h = np.multiply(packed, multiplier, out=packed)
+        h ^= h >> np.uint64(32)
+        if power_of_two:
+            flat = (h >> shift).astype(np.int64)
+        else:
+            flat = (((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.int64)
+        flat += np.repeat(np.arange(hi - lo, dtype=np.int64) * num_perm, np.diff(offsets))
         flat[invalid] = (hi - lo) * num_perm  # a spare slot past the end collects the non-shingles
         block_sig = np.full((hi - lo) * num_perm + 1, EMPTY, dtype=np.uint32)
-        np.minimum.at(block_sig, flat, (h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        np.minimum.at(block_sig, flat, h.astype(np.uint32))  # the low 32 bits
         sig[lo:hi] = _densify(block_sig[:-1].reshape(hi - lo, num_perm), seed)
     return sig
 
@@ -128,25 +138,36 @@ def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     """Optimal densification: an empty bin copies the bin a fixed hash sequence (bin, attempt) finds first non-empty.
 
     The sequence is the same for every record, so equal shingle sets still get equal signatures.
+    ``sig`` (n x num_perm, C-contiguous) is filled in place and returned: only bins empty on entry are
+    written, and only bins non-empty on entry are read, so the order of the writes does not matter.
+    Positions are flat indices into ``sig`` (one gather per attempt instead of a 2-D fancy index).
     """
-    num_perm = sig.shape[1]
-    empty = sig == EMPTY
-    rows, cols = np.nonzero(empty & ~empty.all(axis=1, keepdims=True))
-    if not len(rows):
+    n, num_perm = sig.shape
+    flat = sig.reshape(-1)
+    empty = flat == EMPTY
+    at = np.flatnonzero(empty)
+    if not len(at):
         return sig
-    out = sig.copy()
+    rows = at // num_perm
+    blank = np.flatnonzero(np.bincount(rows, minlength=n) == num_perm)  # empty texts: their rows stay all EMPTY
+    if len(blank):
+        at = at[~np.isin(rows, blank)]
+        rows = at // num_perm
+    base = rows * num_perm
+    cols = at - base
     probes = _probe_table(num_perm, seed, attempts)
     for attempt in range(attempts):
-        cand = probes[cols, attempt]
-        got = ~empty[rows, cand]
-        out[rows[got], cols[got]] = sig[rows[got], cand[got]]
-        rows, cols = rows[~got], cols[~got]
-        if not len(rows):
-            return out
-    # Practically unreachable: fall back to the first non-empty bin of the row.
-    first = np.argmax(~empty, axis=1)
-    out[rows, cols] = sig[rows, first[rows]]
-    return out
+        if not len(at):
+            return sig
+        src = base + probes[cols, attempt]
+        got = ~empty[src]
+        flat[at[got]] = flat[src[got]]
+        keep = ~got
+        at, base, cols = at[keep], base[keep], cols[keep]
+    if len(at):  # practically unreachable: the first non-empty bin of the row
+        first = np.argmax(~empty.reshape(n, num_perm), axis=1)
+        flat[at] = flat[base + first[base // num_perm]]
+    return sig
 
 
 def band_keys(sig: np.ndarray, bands: int, seed: int) -> np.ndarray:

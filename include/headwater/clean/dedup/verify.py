@@ -83,8 +83,13 @@ def tokens_of(text: str | None) -> Tokens:
     between tokens do not matter; ``\u2019`` counts as an apostrophe."""
     low = (text or "").lower().replace("\u2019", "'")
     negators = sum(1 for w in _WORD.findall(low) if w in NEGATORS or w.endswith("n't"))
-    identifiers = Counter(m.rstrip(_TRAILING) for m in [*_EMAIL.findall(low), *_URL.findall(low), *_HANDLE.findall(low)])
-    numbers = Counter(t for t in _ALNUM.findall(_THOUSANDS.sub("", low)) if any(ch.isdigit() for ch in t))
+    # the address patterns are only run on a text holding their literal part ('@'; '://' or 'www.'):
+    # scanning a text without one costs a backtracking attempt at every word
+    at = "@" in low
+    urls = _URL.findall(low) if "://" in low or "www." in low else []
+    identifiers = Counter(m.rstrip(_TRAILING) for m in [*(_EMAIL.findall(low) if at else []), *urls, *(_HANDLE.findall(low) if at else [])])
+    # a run of letters only (isalpha: most tokens) holds no digit; the others are read character by character
+    numbers = Counter(t for t in _ALNUM.findall(_THOUSANDS.sub("", low)) if not t.isalpha() and any(ch.isdigit() for ch in t))
     addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES)
     masks = sum((text or "").count(m) for m in MASKS.values())
     return Tokens(negators, identifiers, numbers, addressees, masks)

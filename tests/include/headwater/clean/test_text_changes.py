@@ -105,3 +105,39 @@ def test_phone_region_reads_national_numbers() -> None:
     assert phone_spans("ring 020 7946 0958 today", "GB") == [(5, 18)]
     assert phone_spans("ring 020 7946 0958 today", "US") == []
     assert normalize_text("ring 020 7946 0958 today", TextOptions(phone_region="GB")) == "ring [PHONE] today"
+
+
+# Values the column path's start check (text._PHONE_START) must still hand to libphonenumber: a number
+# at the very start, after an opening bracket, after a plus sign, after a wide dash or a tab, after
+# non-Latin text; and values it may skip: every digit run glued to a letter, digit or -_/. before it.
+_PHONE_EDGES = [
+    ("(415) 555-2671", "(415) 555-2671"),  # the whole value is one number: a contact field, kept
+    ("415-555-2671 call me", "[PHONE] call me"),
+    ("x (415) 555-2671", "x [PHONE]"),
+    ("call:(415) 555-2671", "call:[PHONE]"),
+    ("tel\t206-342-8631", "tel [PHONE]"),
+    ("tel\u2014206-342-8631 ok", "tel\u2014[PHONE] ok"),
+    ("\u96fb\u8a71 +1 415 555 2671", "\u96fb\u8a71 [PHONE]"),
+    ("C-0114346", "C-0114346"),
+    ("C-4155552671", "C-4155552671"),
+    ("SKU-800.555.1234", "SKU-800.555.1234"),
+    ("id_4155552671/2065550123", "id_4155552671/2065550123"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), _PHONE_EDGES)
+def test_phone_start_check_agrees_with_the_per_value_path(value: str, expected: str) -> None:
+    assert normalize_text(value) == expected
+    assert _kinds([value])[0] == [expected]
+
+
+def test_values_with_no_possible_number_start_are_not_handed_to_libphonenumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    import headwater.clean.text as text
+
+    asked: list[str] = []
+    spans = text.phone_spans
+    monkeypatch.setattr(text, "phone_spans", lambda value, region="US": asked.append(value) or spans(value, region))
+    values = ["C-0114346", "C-0046261", "SKU-800.555.1234", "x (415) 555-2671", "415-555-2671 call me"]
+    assert normalize_column(pa.array(values)).values.to_pylist() == [
+        "C-0114346", "C-0046261", "SKU-800.555.1234", "x [PHONE]", "[PHONE] call me"]
+    assert asked == ["x (415) 555-2671", "415-555-2671 call me"]

@@ -77,3 +77,37 @@ def test_the_near_duplicates_of_a_spilled_table_are_the_in_memory_ones(monkeypat
     assert np.array_equal(spilled.partner, in_memory.partner)
     assert np.array_equal(spilled.similarity, in_memory.similarity, equal_nan=True)
     assert spilled.evidence == in_memory.evidence and spilled.candidates == in_memory.candidates
+
+
+def _densify_reference(sig: np.ndarray, seed: int, attempts: int) -> np.ndarray:
+    """Optimal densification bin by bin (Shrivastava 2017): an empty bin takes the value of the first
+    bin its probe sequence finds non-empty on entry; a row with no value stays empty."""
+    from headwater.clean.dedup.minhash import EMPTY, _probe_table
+
+    probes = _probe_table(sig.shape[1], seed, attempts)
+    out = sig.copy()
+    for r in range(sig.shape[0]):
+        full = [c for c in range(sig.shape[1]) if sig[r, c] != EMPTY]
+        if not full:
+            continue
+        for c in range(sig.shape[1]):
+            if sig[r, c] == EMPTY:
+                src = next((int(p) for p in probes[c] if sig[r, p] != EMPTY), full[0])
+                out[r, c] = sig[r, src]
+    return out
+
+
+@pytest.mark.parametrize("attempts", [1, 2, 64])
+def test_densify_matches_the_bin_by_bin_definition(attempts: int) -> None:
+    from headwater.clean.dedup.minhash import EMPTY, _densify
+
+    rng = np.random.default_rng(attempts)
+    sig = rng.integers(0, 1000, size=(200, 16)).astype(np.uint32)
+    sig[rng.random(sig.shape) < 0.85] = EMPTY
+    sig[7] = EMPTY  # an empty text
+    sig[8] = EMPTY
+    sig[8, 3] = 42  # one shingle: every bin copies it
+    expected = _densify_reference(sig, 5, attempts)
+    got = _densify(sig.copy(), 5, attempts)
+    assert (got == expected).all()
+    assert (got[7] == EMPTY).all() and (got[8] == 42).all()
