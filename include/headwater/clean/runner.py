@@ -237,8 +237,10 @@ def _decide_on_sample(steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Tabl
     Batches are read ahead until they hold ``DECISION_ROWS`` rows (or the file ends); deep copies of
     ``steps`` up to the last one with ``adopt`` run over those rows as one table, in order, and each
     step adopts its copy's decisions (``step.adopt(copy, last_line)``, ``last_line``: the sample's
-    last ``_line``; rows after it, if any, follow the decisions). Memory: the sample's frames are held
-    until the steps take them, about one default batch.
+    last ``_line``; rows after it, if any, follow the decisions). When the first batch is the whole
+    sample (the default batch size, or a smaller file) no copy runs: the steps decide on that batch
+    and adopt their own decisions once it went through. Memory: the sample's frames are held until
+    the steps take them, about one default batch.
     """
     deciding = [i for i, step in enumerate(steps) if hasattr(step, "adopt")]
     if not deciding:
@@ -252,9 +254,17 @@ def _decide_on_sample(steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Tabl
         rows += len(item[0])
         if rows >= DECISION_ROWS:
             break
-    sample = pd.concat([frame for frame, _ in head], ignore_index=True) if len(head) > 1 else (head[0][0] if head else None)
-    if sample is not None:
-        sample = sample.iloc[:DECISION_ROWS]  # the sample may end inside the last batch read
+    if len(head) == 1 and rows <= DECISION_ROWS:
+        # the first batch is the whole sample: the steps decide on it as their copies would; they then keep those decisions
+        yield head[0]  # resumed once the runner has taken this batch through the steps
+        frame = head[0][0]
+        for step in steps[: deciding[-1] + 1]:
+            if hasattr(step, "adopt"):
+                step.adopt(step, int(frame[LINE].max()) if len(frame) else 0)
+        yield from feed
+        return
+    if head:
+        sample = pd.concat([frame for frame, _ in head], ignore_index=True).iloc[:DECISION_ROWS]  # it may end inside the last batch read
         last_line = int(sample[LINE].max()) if len(sample) else 0
         twins = copy.deepcopy(steps[: deciding[-1] + 1])
         df = sample

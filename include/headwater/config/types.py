@@ -89,8 +89,8 @@ class TypeOptions(ConfigModel):
 
     tz_abbreviations: dict[str, str] = Field(
         default_factory=dict,
-        description="Time zone abbreviations this source writes after a time, each the IANA zone it means (EST: America/New_York); "
-        "read only where the zone uses that abbreviation then, text kept in <col>__raw. Unlisted ones (IST: three zones) stay text.",
+        description="Zone abbreviations written after times, each with the IANA zone it means (EST: America/New_York); read where "
+        "that zone uses it then, text kept in <col>__raw. Others (IST) stay text.",
     )
 
     @field_validator("tz_abbreviations")
