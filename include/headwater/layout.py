@@ -203,6 +203,11 @@ class Layout:
         return self.root / "ledger.sqlite"
 
     @property
+    def pii_digest_key(self) -> Path:
+        """The data root's secret key (32 random bytes) of the digests that tell masked values apart (headwater.clean.stage)."""
+        return self.root / "pii_digest.key"
+
+    @property
     def embedding_cache(self) -> Path:
         return self.root / "embedding_cache.sqlite"
 

@@ -111,7 +111,7 @@ def assert_same_outputs(running, reference: Path) -> None:
     ids = _vector_ids(data)
     assert len(ids) == len(set(ids)), "duplicate vector ids"
     assert ids == _vector_ids(reference)
-    assert len(ids) == 31  # the sample day: 31 chunks and row documents
+    assert len(ids) == 30  # the sample day: 30 chunks and row documents
     from headwater.layout import Layout
 
     cluster_ledger = _ledger(running.db_url("headwater"))

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from headwater import SCHEMA_VERSION
 
 from headwater.clean.mapping import ColumnMapping, map_columns
-from headwater.clean.steps.base import DERIVED_SUFFIXES, LINE, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, content_raw, data_columns, masked_rows
+from headwater.clean.steps.base import DERIVED_SUFFIXES, LINE, MASKED_DIGEST, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, content_raw, data_columns, masked_rows
 from headwater.ids import SEPARATOR
 
 if TYPE_CHECKING:
@@ -81,10 +81,12 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
         payloads = pc.binary_join_element_wise(payloads, extra, pa.scalar("", pa.large_string()))
     masked = masked_rows(out)
     if masked.any() and LINE in out.columns:
-        # a masked value's original is not kept: the row's line keeps two rows that read alike apart (two ids, two vectors)
-        lines = pa.array([f"{LINE}={int(n)}" if m else "" for n, m in zip(out[LINE], masked)], pa.large_string())
+        # a masked value's original is not kept: the keyed digest of what was hidden (MASKED_DIGEST) keeps two rows that
+        # read alike apart when they hid different values (two ids, two vectors); without one, the row's line does
+        digest = out[MASKED_DIGEST].astype("string").tolist() if MASKED_DIGEST in out.columns else [None] * len(out)
+        tags = [(f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{LINE}={int(n)}") if m else "" for n, m, d in zip(out[LINE], masked, digest)]
         # only the masked rows' payloads change: an unmasked row's id must not depend on its batch holding a masked row
-        payloads = pc.if_else(pa.array(masked), pc.binary_join_element_wise(payloads, lines, sep), payloads)
+        payloads = pc.if_else(pa.array(masked), pc.binary_join_element_wise(payloads, pa.array(tags, pa.large_string()), sep), payloads)
     out[ROW_ID] = _blake2b_hex(payloads)
     return out
 

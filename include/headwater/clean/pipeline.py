@@ -16,7 +16,7 @@ import pandas as pd
 from headwater.clean.dedup.exact import ExactDuplicates
 from headwater.clean.dedup.fuzzy import NearDuplicateText, RecordLinkage
 from headwater.clean.frame import assign_row_ids
-from headwater.clean.steps.base import LINE, ROW_ID, SOURCE, Step, data_columns
+from headwater.clean.steps.base import LINE, MASKED_DIGEST, ROW_ID, SOURCE, Step, data_columns
 from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.steps.drop_empty_rows import DropEmptyRows
 from headwater.clean.steps.impute import Impute
@@ -27,14 +27,16 @@ from headwater.clean.steps.validate import ValidateSchema
 from headwater.config.source import SourceConfig
 
 
-def build_steps(config: SourceConfig | None = None, delimiter: str | None = None) -> list[Step]:
+def build_steps(config: SourceConfig | None = None, delimiter: str | None = None, digest_key: bytes | None = None) -> list[Step]:
     """The cleaning pipeline for one source (``config``: headwater.config.source; None = defaults, no config).
 
     ``delimiter``: the file's (its convention is the decimal mark until a value decides it; CoerceTypes).
+    ``digest_key``: the key of masked values' digests (NormalizeText; the data root's, headwater.clean.stage); None:
+    a masked row equals no other row.
     """
     config = config or SourceConfig()
     return [
-        NormalizeText(config.text),  # so that values differing only in markup/whitespace compare equal
+        NormalizeText(config.text, digest_key),  # so that values differing only in markup/whitespace compare equal
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
         CoerceTypes(config.declared_types, config.types, config.identifiers, config.column_formats, delimiter),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
         SummaryRows(),  # a "Total" row whose numbers sum the rows above is a summary, not a record (quarantined, kept)
@@ -134,7 +136,7 @@ def _apply(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
         if len(out.quarantined):
             quarantined.append(out.quarantined)
         if len(out.duplicates):
-            duplicates.append(out.duplicates)
+            duplicates.append(out.duplicates.drop(columns=[MASKED_DIGEST], errors="ignore"))  # the digest is never written out
         stats[step.name] = {"in": before, "kept": len(df), "quarantined": len(out.quarantined), "duplicates": len(out.duplicates), **out.counts}
     if ROW_ID not in df.columns:
         df = assign_row_ids(df)

@@ -17,6 +17,13 @@ What spans batches lives here, not in the stage and not in the steps:
   The staging strings of held rows are carried along, and the output of the batch after which
   rows are held waits for the next one (one batch at most), so that a file whose held row is
   in its last batch keeps its curated rows in file order.
+* **Decisions on a sample, not on a batch.** Steps that decide something from a column's values
+  (which NA spellings are data, the day order, the decimal mark, the column's type: ``adopt``,
+  headwater.clean.steps.base.Step) decide on the file's first ``DECISION_ROWS`` rows in file order,
+  whatever the batch size: the runner reads batches ahead until it holds that many rows, runs copies
+  of the steps up to the last deciding one over them as one table, and hands each step its copy's
+  decisions before the first batch. Rows after the sample follow them (a value that contradicts a
+  decision keeps its text in ``<col>__raw``, and the step warns).
 * **Bookkeeping**: per-step counts, the duplicate -> kept row map, the batch count, and the
   header-only file (one empty batch, so the outputs still carry the file's columns).
 
@@ -26,6 +33,8 @@ Steps never import this module; headwater.clean.steps.base documents what they m
 
 from __future__ import annotations
 
+import copy
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +57,10 @@ if TYPE_CHECKING:
 
 Table = pa.Table | pa.RecordBatch
 Rejected = tuple[int, str, "dict[str, str | None] | None"]  # line, reason, values as read
+# Rows (file order) on which steps decide what a column's values make of it, whatever the batch size: as many as
+# headwater.clean.values.INFER_ROWS, the rows a column's type was always inferred from, so one batch of the default
+# size (Settings.batch_rows) sees no change and the sample is read ahead at most once.
+DECISION_ROWS = 100_000
 
 
 class Outputs(Protocol):
@@ -131,6 +144,8 @@ class _Run:
         plan = passes(steps)
         whole = any(getattr(step, "needs_whole_table", False) for step in steps)
         feed: Iterable[tuple[pd.DataFrame, Table]] = self._staging_frames(whole)
+        if plan[0]:
+            feed = _decide_on_sample(plan[0], feed)
         spills: list[ParquetParts] = []
         try:
             for i, part in enumerate(plan):
@@ -214,6 +229,50 @@ class _Run:
             total = self.result.steps.setdefault(name, dict.fromkeys(step_stats, 0))
             for k, v in step_stats.items():
                 total[k] += v
+
+
+def _decide_on_sample(steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Table]]) -> Iterator[tuple[pd.DataFrame, Table]]:
+    """``feed`` unchanged, after the steps that ``adopt`` decisions got those of the file's first ``DECISION_ROWS`` rows.
+
+    Batches are read ahead until they hold ``DECISION_ROWS`` rows (or the file ends); deep copies of
+    ``steps`` up to the last one with ``adopt`` run over those rows as one table, in order, and each
+    step adopts its copy's decisions (``step.adopt(copy, last_line)``, ``last_line``: the sample's
+    last ``_line``; rows after it, if any, follow the decisions). When the first batch is the whole
+    sample (the default batch size, or a smaller file) no copy runs: the steps decide on that batch
+    and adopt their own decisions once it went through. Memory: the sample's frames are held until
+    the steps take them, about one default batch.
+    """
+    deciding = [i for i, step in enumerate(steps) if hasattr(step, "adopt")]
+    if not deciding:
+        yield from feed
+        return
+    feed = iter(feed)
+    head: list[tuple[pd.DataFrame, Table]] = []
+    rows = 0
+    for item in feed:
+        head.append(item)
+        rows += len(item[0])
+        if rows >= DECISION_ROWS:
+            break
+    if len(head) == 1 and rows <= DECISION_ROWS:
+        # the first batch is the whole sample: the steps decide on it as their copies would; they then keep those decisions
+        yield head[0]  # resumed once the runner has taken this batch through the steps
+        frame = head[0][0]
+        for step in steps[: deciding[-1] + 1]:
+            if hasattr(step, "adopt"):
+                step.adopt(step, int(frame[LINE].max()) if len(frame) else 0)
+        yield from feed
+        return
+    if head:
+        sample = pd.concat([frame for frame, _ in head], ignore_index=True).iloc[:DECISION_ROWS]  # it may end inside the last batch read
+        last_line = int(sample[LINE].max()) if len(sample) else 0
+        twins = copy.deepcopy(steps[: deciding[-1] + 1])
+        df = sample
+        for step, twin in zip(steps, twins):
+            df = twin.apply(df).kept
+            if hasattr(step, "adopt"):
+                step.adopt(twin, last_line)
+    yield from itertools.chain(head, feed)
 
 
 def _joined(carried: Table | None, raw: Table) -> Table:

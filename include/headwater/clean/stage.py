@@ -7,9 +7,11 @@ impute, validate) into the file's outputs (headwater.clean.outputs), and records
 
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
 import time
 from typing import Any
-
 
 from headwater.clean.outputs import CleanOutputs, ingest_quarantine
 from headwater.clean.pipeline import build_steps
@@ -21,7 +23,8 @@ from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
-from headwater.storage import parquet_batches
+from headwater.layout import Layout
+from headwater.storage import parquet_batches, write_bytes
 
 
 @records_failure("clean")
@@ -37,7 +40,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
-    steps = build_steps(config, manifest.get("delimiter"))
+    steps = build_steps(config, manifest.get("delimiter"), digest_key(settings, lay))
     batches = parquet_batches(lay.staging(ref.key), None, settings.batch_rows)  # the one read of staging
     outputs = CleanOutputs(lay, ref, ingest_quarantine(manifest, lay.quarantine_rows(ref.key)))
     run = run_file(Staging(batches, manifest["header"], ref.source, config), steps, outputs, lay, spill=lay.staging(ref.key))
@@ -63,3 +66,35 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         duplicate_of=run.duplicate_of,
     )
     return save_stage(settings, ref, manifest, "clean", started)
+
+
+def digest_key(settings: Settings, lay: Layout) -> bytes:
+    """The key of masked values' digests: ``settings.pii_digest_key`` (UTF-8, BLAKE2b takes at most 64 bytes, so a longer
+    one is hashed to 64), else the data root's (``Layout.pii_digest_key``), made once: 32 bytes from ``secrets``.
+
+    The same key for every run and worker on the root keeps masked rows' ids stable across reruns;
+    two data roots have two keys unless the setting names one.
+    A local root creates the file with a hard link (fails if another process made it first, so
+    both then read the winner's key); on object storage the first writer of a run wins the same way
+    only when runs do not start together on a fresh root.
+    """
+    if settings.pii_digest_key is not None:
+        key = settings.pii_digest_key.get_secret_value().encode("utf-8")
+        return key if len(key) <= 64 else hashlib.blake2b(key).digest()
+    path = lay.pii_digest_key
+    if not path.exists():
+        key = secrets.token_bytes(32)
+        if lay.remote:
+            write_bytes(path, key)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+            tmp.write_bytes(key)
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+    return path.read_bytes()

@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -455,11 +456,54 @@ def zone_abbreviations(values: pd.Series) -> np.ndarray:
     return values.str.strip().str.contains(_ZONE_ABBREVIATION.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
 
 
+_ABBREVIATED = re.compile(r"^(.*\d)\s*\(?([A-Z]{2,5})\)?$")  # a time, then its zone's abbreviation: (wall time, abbreviation)
+
+
+def abbreviated_times(values: pd.Series, dayfirst: bool, mapping: dict[str, str]) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Date-times written with a zone abbreviation the source maps to an IANA zone (``types.tz_abbreviations``).
+
+    ``values``: distinct strings. Returns (instants, datetime64[us, UTC], NaT elsewhere; bool per value:
+    read; bool per value: mapped but not read). A wall time is read in the mapped zone only where the
+    zone itself uses that abbreviation at that moment (Python's zoneinfo ``tzname``): ``10:00 EST`` in
+    July is not read with ``EST: America/New_York`` (New York writes EDT then), and the abbreviation
+    picks the side of a daylight-saving fold (``01:30 EDT``/``01:30 EST``); a wall time a gap skips is not read.
+    """
+    out = pd.Series(pd.NaT, index=values.index, dtype=DATETIME_DTYPE)
+    read = np.zeros(len(values), dtype=bool)
+    refused = np.zeros(len(values), dtype=bool)
+    parts = values.str.strip().str.extract(_ABBREVIATED.pattern)
+    mapped = parts[1].isin(list(mapping)).fillna(False).to_numpy(dtype=bool)
+    if not mapped.any():
+        return out, read, refused
+    walls, zoned = zoned_datetimes(parts[0][mapped].astype("string"), dayfirst)
+    for k, wall, offset_written, abbreviation in zip(
+        np.flatnonzero(mapped), walls.tolist(), zoned.tolist(), parts[1][mapped].tolist()
+    ):
+        if wall is pd.NaT or wall is None or offset_written:
+            refused[k] = True
+            continue
+        naive = wall.to_pydatetime().replace(tzinfo=None)
+        zone = zoneinfo.ZoneInfo(mapping[abbreviation])
+        found = None
+        for fold in (0, 1):
+            local = naive.replace(tzinfo=zone, fold=fold)
+            exists = local.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == naive
+            if exists and local.tzname() == abbreviation:
+                found = local.astimezone(timezone.utc)
+                break
+        if found is None:
+            refused[k] = True
+        else:
+            out.iloc[k] = pd.Timestamp(found)
+            read[k] = True
+    return out, read, refused
+
+
 def _local_zone(stamps: pd.Series, zoned: np.ndarray, formats: dict[str, object], options: TypeOptions) -> tuple[pd.Series, dict[str, np.ndarray]]:
     """Date-times of one column as stored, and why values were not read: ``stamps`` (parse_datetimes) with
     ``zoned`` saying which named an offset.
 
-    With ``types.timezone`` every value is an instant (datetime64[us, UTC]): a wall time is read in
+    With a zone (``formats["timezone"]``, the column's, else ``types.timezone``) every value is an instant (datetime64[us, UTC]): a wall time is read in
     that zone (pandas ``tz_localize``); one a daylight-saving change skips (``dst_gap``) or repeats
     (``dst_fold``) is not guessed. Without it, the column holds local date-times (datetime64[us], the
     wall time as written) unless most of the values that decide it (``formats["zone"]``, sticky, the
@@ -468,10 +512,11 @@ def _local_zone(stamps: pd.Series, zoned: np.ndarray, formats: dict[str, object]
     """
     present = stamps.notna().to_numpy()
     why: dict[str, np.ndarray] = {}
-    if options.timezone:
+    zone_name = formats.get("timezone") or options.timezone  # the column's zone (schema.columns.<c>.timezone), else the file's
+    if zone_name:
         wall = stamps.dt.tz_localize(None)
-        earlier = wall.dt.tz_localize(options.timezone, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="NaT")
-        later = wall.dt.tz_localize(options.timezone, ambiguous=np.zeros(len(wall), dtype=bool), nonexistent="NaT")
+        earlier = wall.dt.tz_localize(zone_name, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="NaT")
+        later = wall.dt.tz_localize(zone_name, ambiguous=np.zeros(len(wall), dtype=bool), nonexistent="NaT")
         local = present & ~zoned
         why["dst_gap"] = local & earlier.isna().to_numpy()
         why["dst_fold"] = local & ~why["dst_gap"] & (earlier != later).fillna(False).to_numpy(dtype=bool)
@@ -555,7 +600,16 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             formats["dayfirst"] = _decide_dayfirst(distinct, options.dayfirst)
         stamps, zoned = zoned_datetimes(distinct, bool(formats["dayfirst"]))
         interpreted.update(date_assumptions(distinct, bool(formats.get("dayfirst_provisional"))))
+        if kind == "datetime" and options.tz_abbreviations:
+            # an abbreviation the source maps to a zone (EST: America/New_York): read in that zone, the text kept
+            named, read, refused = abbreviated_times(distinct, bool(formats["dayfirst"]), options.tz_abbreviations)
+            stamps = stamps.where(~read, named)
+            zoned = zoned | read
+            interpreted["zone_abbreviation"] = read
+            unread["zone_abbreviation_unused"] = refused
         unread["zone_abbreviation"] = zone_abbreviations(distinct) & stamps.isna().to_numpy()
+        if "zone_abbreviation_unused" in unread:
+            unread["zone_abbreviation"] &= ~unread["zone_abbreviation_unused"]
         if kind == "date":
             days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
@@ -697,6 +751,13 @@ def infer_type(
             timed = bool(ok.str.contains(_HAS_TIME.pattern, regex=True).any())
             return "datetime" if timed else "date"
         named = zone_abbreviations(values) & dates.isna().to_numpy()
+        if named.any() and options.tz_abbreviations:
+            # abbreviations the source maps to a zone (types.tz_abbreviations) are date-times when their wall time parses
+            walls = pd.Series(values[named].str.replace(r"\s*\(?([A-Z]{2,5})\)?\s*$", "", regex=True).tolist(), dtype="string")
+            mapped = values[named].str.extract(_ABBREVIATED.pattern)[1].isin(list(options.tz_abbreviations)).to_numpy(dtype=bool)
+            readable = mapped & parse_datetimes(walls, dayfirst).notna().to_numpy()
+            if len(ok) + int(readable.sum()) >= need:
+                return "datetime"
         if named.any() and reasons is not None:
             # date-times whose zone is an abbreviation (10:00 EST): without it they would be a date-time column
             bare = values[named].str.replace(r"\s*\(?[A-Z]{2,5}\)?\s*$", "", regex=True)

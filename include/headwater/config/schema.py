@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from headwater.config.base import ConfigModel, Strings
-from headwater.config.types import DecimalMark, overlap
+from headwater.config.types import DecimalMark, iana_zone, overlap
 from headwater.names import standardize_name
 
 ColumnType = Literal["string", "text", "integer", "number", "boolean", "date", "datetime"]
@@ -60,6 +60,11 @@ class ColumnSpec(ConfigModel):
     dayfirst: bool | None = Field(
         default=None, description="This column's numeric date order (date/datetime columns): true day first, false month first; unset: the file's."
     )
+    timezone: str | None = Field(
+        default=None,
+        description="IANA zone of this column's date-times written without an offset (datetime columns), instead of the file's "
+        "(types.timezone): e.g. UTC for a log column next to local times.",
+    )
     na_values: Strings = Field(default_factory=list, description="Extra spellings of a missing value in this column only (case-insensitive).")
     not_na_values: Strings = Field(
         default_factory=list, description="Missing-value spellings that are data in this column only (case-insensitive), e.g. N/A as an answer."
@@ -81,6 +86,11 @@ class ColumnSpec(ConfigModel):
                 raise ValueError(f"not a valid regular expression ({exc})") from None
         return value
 
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str | None) -> str | None:
+        return iana_zone(name)
+
     @model_validator(mode="after")
     def _rules(self) -> ColumnSpec:
         if standardize_name(self.name, 0) != self.name:
@@ -90,6 +100,8 @@ class ColumnSpec(ConfigModel):
                 raise ValueError(f"{key}: only integer/number columns take {key} (type is {self.type})")
         if self.dayfirst is not None and self.type not in DATE_TYPES:
             raise ValueError(f"dayfirst: only date/datetime columns take dayfirst (type is {self.type})")
+        if self.timezone is not None and self.type != "datetime":
+            raise ValueError(f"timezone: only datetime columns take timezone (type is {self.type})")
         both = overlap(self.na_values, self.not_na_values)
         if both:
             raise ValueError(f"not_na_values: {both} is also in na_values; a spelling is either missing or data")

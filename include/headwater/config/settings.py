@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -120,6 +120,12 @@ class Settings(BaseSettings):
     batch_rows: int = Field(
         default=100_000, ge=1,
         description="Rows per batch in every stage (ingest, clean, chunk, embed): memory stays at about one batch.",
+        json_schema_extra=_group("processing"),
+    )
+    pii_digest_key: SecretStr | None = Field(
+        default=None,
+        description="Secret key of the digests that tell masked e-mails/phones apart (row ids, exact duplicates); unset: 32 random "
+        "bytes made once in <data_dir>/pii_digest.key.",
         json_schema_extra=_group("processing"),
     )
     stream_redis_url: str = Field(

@@ -168,8 +168,9 @@ with warnings.catch_warnings():
 
         @property
         def column_formats(self) -> dict[str, dict[str, Any]]:
-            """Columns whose decimal mark or day order overrides the file's: {name: {"decimal": ",", "dayfirst": True}}."""
-            found = {c.name: {k: getattr(c, k) for k in ("decimal", "dayfirst") if getattr(c, k) is not None} for c in self.columns.values()}
+            """Columns whose decimal mark, day order or time zone overrides the file's: {name: {"decimal": ",", "dayfirst": True,
+            "timezone": "UTC"}}."""
+            found = {c.name: {k: getattr(c, k) for k in ("decimal", "dayfirst", "timezone") if getattr(c, k) is not None} for c in self.columns.values()}
             return {name: formats for name, formats in found.items() if formats}
 
         def describe(self) -> dict[str, Any]:

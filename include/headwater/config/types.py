@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 import zoneinfo
 from typing import Literal
@@ -30,6 +31,19 @@ def overlap(add: list[str], remove: list[str]) -> str | None:
     """The spellings named both as missing and as data (compared as ``spelling`` does), or None."""
     both = sorted({spelling(s) for s in add} & {spelling(s) for s in remove})
     return ", ".join(repr(s) for s in both) if both else None
+
+
+def iana_zone(name: str | None) -> str | None:
+    """``name`` when it is an IANA time zone name the zone database knows (Python's zoneinfo), e.g. Europe/Paris; None stays None.
+
+    Raises ValueError naming the problem otherwise.
+    """
+    if name is not None:
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{name!r} is not an IANA time zone name (like America/New_York or Europe/Paris)") from None
+    return name
 
 
 class TypeOptions(ConfigModel):
@@ -71,13 +85,25 @@ class TypeOptions(ConfigModel):
     @field_validator("timezone")
     @classmethod
     def _iana(cls, name: str | None) -> str | None:
-        """An IANA time zone name the zone database knows (Python's zoneinfo), e.g. Europe/Paris."""
-        if name is not None:
-            try:
-                zoneinfo.ZoneInfo(name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"{name!r} is not an IANA time zone name (like America/New_York or Europe/Paris)") from None
-        return name
+        return iana_zone(name)
+
+    tz_abbreviations: dict[str, str] = Field(
+        default_factory=dict,
+        description="Zone abbreviations written after times, each with the IANA zone it means (EST: America/New_York); read where "
+        "that zone uses it then, text kept in <col>__raw. Others (IST) stay text.",
+    )
+
+    @field_validator("tz_abbreviations")
+    @classmethod
+    def _abbreviations(cls, mapping: dict[str, str]) -> dict[str, str]:
+        """Each key an abbreviation as written after a time (2-5 capital letters, not UTC/GMT/UT/Z/AM/PM, which are read
+        already), each value an IANA zone name (Python's zoneinfo)."""
+        for abbreviation, name in mapping.items():
+            if not re.fullmatch(r"[A-Z]{2,5}", abbreviation) or abbreviation in ("UTC", "GMT", "UT", "AM", "PM"):
+                raise ValueError(f"{abbreviation!r} is not a time zone abbreviation to map (2-5 capital letters like EST; UTC and GMT are read already)")
+            iana_zone(name)
+        return mapping
+
     warn_failed_share: float = Field(
         default=0.5, ge=0.0, le=1.0, description="A column where more than this share of values fail its type is a warning in the run report."
     )

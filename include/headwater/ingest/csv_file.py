@@ -426,6 +426,12 @@ class CsvFile:
         self._header_keys = {header_key(r) for r in rows}
         self._folded_keys = {tuple(f.casefold() for f in key) for key in self._header_keys}
         self._firsts = {f for r in rows if r for v in _case_variants(r[0]) for f in (v, "\ufeff" + v)}
+        # The header again with its columns in another order (``name,id,amount`` under ``id,name,amount``): the rows
+        # below it hold their values in that order, so read as records they would sit in the wrong columns. Any header
+        # name may start it, so every name's case variants go off the hot path (a record starting with one is checked).
+        self._header_sets = {frozenset(f.strip().casefold() for f in r) for r in rows if len(r) > 1 and len({f.strip().casefold() for f in r}) == len(r)}
+        if self._header_sets:
+            self._firsts |= {f for r in rows for name in r[1:] for v in _case_variants(name) for f in (v, v.strip())}
         self._brk = False  # the last record was a blank line: a second table may start
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
         self.fixed = {"trailing_fields_dropped": 0, "rows_padded": 0, "header_like_values_kept": 0}
@@ -678,7 +684,10 @@ class CsvFile:
             # One field equal to a one-name header: a value as likely as a repeated header (``tag`` under ``tag``),
             # so it is kept as a record, and counted; with a byte-order mark it starts a concatenated export.
             self.fixed["header_like_values_kept"] += 1
-        if self._second is None and self._brk and self._starts_table(row):
+        if self._second is None and (
+            (self._brk and self._starts_table(row))
+            or (len(row) == width and frozenset(f.strip().casefold() for f in row) in self._header_sets)  # the header reordered
+        ):
             self._second = (line, row)
         if self._second is not None:
             self._brk = True  # every record from here on takes this path

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from headwater.clean.dedup.minhash import as_string, content_keys, hash_strings
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, MATCH_WEIGHT, RAW_SUFFIX, ROW_ID, SIMILARITY, StepOutput,
-    LINE, SOURCE, content_raw, is_value_column, masked_rows,
+    LINE, MASKED_DIGEST, SOURCE, content_raw, is_value_column, masked_rows,
 )
 from headwater.config.dedup import DedupOptions
 
@@ -26,8 +26,9 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
     a ``__raw`` whose ``<col>__reason`` names only encoding artefacts (``normalized: nfc``,
     ``normalized: trim``: headwater.clean.steps.base.ARTEFACT_KINDS): the same text, encoded
     differently, so it is left out. ``<col>__reason`` and ``<col>__imputed`` are not content.
-    A row with a masked value (``masked_rows``: its original is not kept) also hashes its file and
-    line in: it equals no other row, since two rows that read ``mail [EMAIL]`` may hide two addresses.
+    A row with a masked value (``masked_rows``: its original is not kept) also hashes in the keyed
+    digest of what was hidden (``MASKED_DIGEST``): two rows that read ``mail [EMAIL]`` are equal only
+    when they hid the same address. Without a digest (no key given), its file and line: it equals no other row.
     """
     keys = content_keys(df, [c for c in df.columns if is_value_column(c)])
     with np.errstate(over="ignore"):
@@ -39,7 +40,10 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
                 keys = keys + np.where(present, hash_strings(named), np.uint64(0))
         masked = masked_rows(df)
         if masked.any() and LINE in df.columns:
-            where = pa.array([f"{s}\x1f{int(n)}" for s, n in zip(df[SOURCE] if SOURCE in df.columns else [""] * len(df), df[LINE])], pa.large_string())
+            digest = df[MASKED_DIGEST].astype("string").tolist() if MASKED_DIGEST in df.columns else [None] * len(df)
+            sources = df[SOURCE] if SOURCE in df.columns else [""] * len(df)
+            where = pa.array([f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{s}\x1f{int(n)}" for s, n, d in zip(sources, df[LINE], digest)],
+                             pa.large_string())
             keys = keys + np.where(masked, hash_strings(where), np.uint64(0))
     return keys
 

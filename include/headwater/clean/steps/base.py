@@ -27,6 +27,9 @@ DEDUP_JOB = "_dedup_job"  # which job merged the row: exact | near_text | linkag
 MATCH_WEIGHT = "_match_weight"  # record linkage: the Fellegi-Sunter match weight in bits (missing for the other jobs)
 EVIDENCE = "_evidence"  # why: per-field comparison levels and weights (linkage), the Jaccard estimate (near text)
 AGREED = "_agreed"  # the columns both rows fill in with the same (or, for linkage fields, a close) value, comma-separated
+# A keyed digest (BLAKE2b, headwater.clean.steps.normalize_text) of the values a mask hid in a row, "col=hex; ...": it
+# tells two masked rows apart, or together, without keeping the original. Transient: never written to any output.
+MASKED_DIGEST = "_masked_digest"
 DEDUP_COLUMNS = (DUPLICATE_OF, CLUSTER_ID, SIMILARITY, DEDUP_JOB, MATCH_WEIGHT, EVIDENCE, AGREED)
 
 # Derived columns next to a data column: the text a value was written as when the value differs
@@ -96,8 +99,10 @@ def masked_rows(df: pd.DataFrame) -> np.ndarray:
     """Bool per row: some ``<col>__reason`` says a value was masked (``masked: emails``...).
 
     Such a row's original is gone (no ``__raw`` keeps what a mask hides), so two of them that read
-    alike may be two records (``mail [EMAIL]`` for two addresses): exact duplicates, row ids and
-    near-duplicate verification treat it as unique (headwater.clean.dedup.exact, headwater.clean.frame).
+    alike may be two records (``mail [EMAIL]`` for two addresses): exact duplicates and row ids tell
+    them apart by the keyed digest of what was hidden (``MASKED_DIGEST``) when the step had a key, else
+    by file and line (headwater.clean.dedup.exact, headwater.clean.frame); near-duplicate verification
+    treats them as unique.
     """
     out = np.zeros(len(df), dtype=bool)
     for col in df.columns:
@@ -138,8 +143,12 @@ class Step(Protocol):
       file order}, loaded on access, then applies this step and the rest batch by batch;
     * ``needs_whole_table`` (bool): the step learns from whole rows (KNN, MissForest), so the
       runner gives the pipeline the whole file as one batch (and calls no ``fit``);
-    * ``state``: kept across batches by the step itself (types decided on the first batch,
-      dedup keys); the runner applies each batch to a step once, in file order;
+    * ``state``: kept across batches by the step itself (dedup keys, counts); the runner applies
+      each batch to a step once, in file order;
+    * ``adopt(twin, last_line)``: the step decides from a column's values (types, NA spellings that
+      are data, the day order): the runner runs a copy of it (``twin``) over the file's first rows
+      (headwater.clean.runner.DECISION_ROWS, file order, last line ``last_line``) before the first
+      batch, and the step takes the copy's decisions, so that they never depend on the batch size;
     * ``finish()`` (-> StepOutput) and ``held_lines()`` (-> list of ``_line``): the step holds rows
       back from a batch's output until later batches decide them (a "Total" row that only the end of
       the file shows to be a summary); after the file's last batch ``pipeline.finish_steps`` calls

@@ -6,6 +6,11 @@ with the column and value in the reason (``on_error: quarantine``). A number flo
 hold exactly keeps the nearest double in the column and its text in ``<col>__raw`` (in both
 modes: it is not an error). Parsing itself is headwater.clean.values.
 
+Every decision below is taken on the file's decision sample (its first rows, whatever the batch
+size: headwater.clean.runner.DECISION_ROWS, ``adopt``) and then holds for the whole file; a value
+after the sample that contradicts its column's type keeps its text in ``<col>__raw`` and is counted
+in a warning. Run alone (no runner), the step decides on the first batch as described below.
+
 The decimal mark and the day order are the file's, from the votes of every column that may hold
 numbers or dates (``value_formats``), unless the source (``types.decimal``, ``types.dayfirst``) or
 the column (``schema.columns.<c>.decimal``, ``.dayfirst``) says. The day order is decided by the
@@ -27,6 +32,7 @@ unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from typing import Any
 
@@ -77,6 +83,21 @@ class CoerceTypes:
         self.interpreted: dict[str, Counter[str]] = {}  # column -> assumption (values.Coerced.interpreted) -> values read by it, text kept
         self.zones: dict[str, str] = {}  # date-time column -> "local" or "utc" (headwater.clean.values._local_zone), sticky
         self.unread: dict[str, Counter[str]] = {}  # column -> cause (values.Coerced.unread: a zone abbreviation, a DST gap...) -> values
+        self.sample_end: int | None = None  # last line of the decision sample once decisions were adopted (then they hold)
+        self.late_failed: Counter[str] = Counter()  # column -> values after the sample that failed its type
+
+    def adopt(self, twin: CoerceTypes, last_line: int) -> None:
+        """Take the decisions ``twin`` made on the file's decision sample (headwater.clean.runner), whose last line is
+        ``last_line``: column types, decimal mark, day order, units, zones. They hold for every later batch."""
+        self.decided = dict(twin.decided)
+        self.formats = copy.deepcopy(twin.formats)
+        self.zones = dict(twin.zones)
+        self.units = dict(twin.units)
+        self.kept_as_text = dict(twin.kept_as_text)
+        self.file_formats = copy.deepcopy(twin.file_formats)
+        if self.file_formats is not None:
+            self.file_formats.update(units=self.units, kept_as_text=self.kept_as_text)
+        self.sample_end = last_line
 
     def _day_order_open(self) -> bool:
         """True while no value of the file has shown its day order (``13/04/2025``) and no option fixed it."""
@@ -95,7 +116,8 @@ class CoerceTypes:
         out = df.copy()
         reasons = pd.Series("", index=df.index, dtype=object)
         columns = [c for c in data_columns(df) if is_value_column(c)]
-        if self.file_formats is None or self.file_formats["decimal_decided_by"] in ("delimiter", "default") or self._day_order_open():
+        open_formats = self.file_formats is None or self.file_formats["decimal_decided_by"] in ("delimiter", "default") or self._day_order_open()
+        if open_formats and self.sample_end is None:
             self.file_formats = self._decide_file_formats(df, columns, self.file_formats)
             self.formats = {}
         for col in columns:
@@ -115,6 +137,8 @@ class CoerceTypes:
             result = coerce(df[col], kind, self.options, formats)
             if "zone" in formats:
                 self.zones[col] = str(formats["zone"])  # local date-times or instants: the first batch with one decides, for good
+            if self.sample_end is not None and result.failed.any():
+                self.late_failed[col] += int((result.failed & (df[LINE] > self.sample_end)).sum())
             tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
             tally.update(values=int(df[col].notna().sum()), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
             if provisional:
@@ -238,21 +262,26 @@ class CoerceTypes:
             return "written in parentheses, like (415), read as negative numbers (the accounting convention)"
         if why == "other_script_digits":
             return "written in another script's digits, like ١٢٣, read as the number they write (123)"
+        if why == "zone_abbreviation":
+            mapping = ", ".join(f"{k}: {v}" for k, v in sorted(self.options.tz_abbreviations.items()))
+            return f"with a time zone abbreviation, like 10:00 EST, read in the zone types.tz_abbreviations maps it to ({mapping})"
         if why == "two_digit_year":
             return "with a two-digit year, like 01/02/50, read in the years 1970-2069"
         order = "day first" if self._formats_of(col).get("dayfirst") else "month first"
         return (f"like 03/04/2025 read {order} while no value of the file had shown the day order (as 13/04/2025 does); "
                 "set types.dayfirst if that is wrong")
 
-    def _unread(self, why: str) -> str:
-        """Why the values counted under ``why`` (headwater.clean.values.Coerced.unread) were not read, for a warning."""
-        zone = self.options.timezone
+    def _unread(self, col: str, why: str) -> str:
+        """Why the values of ``col`` counted under ``why`` (headwater.clean.values.Coerced.unread) were not read, for a warning."""
+        zone = self._formats_of(col).get("timezone") or self.options.timezone
         return {
             "zone_abbreviation": "name their time zone by an abbreviation, like EST or CET, which is ambiguous (IST, CST) and "
             "not guessed; write the offset (+02:00) instead",
             "dst_gap": f"are a local time that does not exist in {zone} (skipped by a daylight-saving change)",
             "dst_fold": f"are a local time that happens twice in {zone} (a daylight-saving change): which one is not guessed",
             "no_zone": "have no time zone in a column of values written with an offset; set types.timezone to read them in one",
+            "zone_abbreviation_unused": "name their time zone by an abbreviation types.tz_abbreviations maps to a zone that does not "
+            "use it at that time (EST in July: New York writes EDT), or the time before it does not parse",
             "offset": "carry an offset in a column of local date-times (no offset, no types.timezone); set types.timezone "
             "to store the column as instants",
         }[why]
@@ -284,7 +313,12 @@ class CoerceTypes:
                 lines.append(f"{col}: {count} value(s) {self._assumption(col, why)} — the value is stored, its text kept in {col}{RAW_SUFFIX}")
             where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"
             for why, count in sorted(self.unread.get(col, {}).items()):
-                lines.append(f"{col}: {count} value(s) {self._unread(why)} — not read, {where}")
+                lines.append(f"{col}: {count} value(s) {self._unread(col, why)} — not read, {where}")
+            if self.late_failed[col]:
+                lines.append(
+                    f"{col}: {self.late_failed[col]} value(s) after line {self.sample_end} (the rows that decided the column's type, "
+                    f"{self.decided[col]}) are not a valid {self.decided[col]} — {where}"
+                )
             values, failed = tally["values"], tally["failed"]
             if values and failed / values > self.options.warn_failed_share:
                 how = "declared" if col in self.declared else "inferred"

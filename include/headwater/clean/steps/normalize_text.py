@@ -7,10 +7,17 @@ in that order). A value in which a URL, e-mail address or phone number was maske
 ``; normalized: ...`` when more changed). A value that was nothing but whitespace becomes the
 empty value, the blank spelling of a missing value (NullSpellings counts it), with no ``__raw``.
 ``changed``/``masked`` count the values per column and kind for the manifest (``summary``).
+
+Given a ``digest_key``, the step also puts a keyed digest of each masked value as written
+(BLAKE2b with that key, 16 bytes: RFC 7693 keyed mode, Python's hashlib) into the transient
+``_masked_digest`` column (headwater.clean.steps.base.MASKED_DIGEST), so that exact duplicates and
+row ids tell masked rows apart by what was hidden: the same address twice is one record, two
+addresses two records. The digest is never written out; without the key nothing guesses an address from it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
 import numpy as np
@@ -18,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.steps.base import StepOutput, is_value_column, keep_original
+from headwater.clean.steps.base import MASKED_DIGEST, StepOutput, is_value_column, keep_original
 from headwater.clean.text import CHANGE_KINDS, normalize_column
 from headwater.config.text import TextOptions
 
@@ -34,8 +41,9 @@ class NormalizeText:
 
     name = "normalize_text"
 
-    def __init__(self, options: TextOptions | None = None) -> None:
+    def __init__(self, options: TextOptions | None = None, digest_key: bytes | None = None) -> None:
         self.options = options if isinstance(options, TextOptions) else TextOptions()
+        self.digest_key = digest_key  # key of the masked values' digests (at most 64 bytes: BLAKE2b's limit); None: no digest
         self.changed: dict[str, Counter[str]] = {}  # column -> kind -> values changed that way (kept in __raw)
         self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
 
@@ -87,6 +95,8 @@ class NormalizeText:
         any_change = code != 0
         keep_original(out, col, any_change & ~hid, written, None)
         keep_original(out, col, any_change, None, reason)
+        if self.digest_key is not None and hid.any():
+            self._digest(out, col, written, hid)
         counts = self.changed.setdefault(col, Counter())
         for k in kinds:
             counts[k] += int(changed[k].sum())
@@ -94,6 +104,19 @@ class NormalizeText:
             self.masked.setdefault(col, Counter())[k] += int(masked[k].sum())
         if not +counts:
             self.changed.pop(col)
+
+    def _digest(self, out: pd.DataFrame, col: str, written: pd.Series, hid: np.ndarray) -> None:
+        """Add ``col=<keyed BLAKE2b of the value as written>`` to ``out[MASKED_DIGEST]`` at the rows ``hid`` (in place)."""
+        key = self.digest_key
+        texts = written[hid].astype("string").tolist()
+        digests = {t: hashlib.blake2b(t.encode("utf-8"), key=key, digest_size=16).hexdigest() for t in set(texts)}
+        new = pd.Series(pd.NA, index=out.index, dtype="string")
+        new[hid] = [f"{col}={digests[t]}" for t in texts]
+        if MASKED_DIGEST in out.columns:
+            old = out[MASKED_DIGEST].astype("string")
+            out[MASKED_DIGEST] = old.fillna(new).mask(old.notna() & new.notna(), old + "; " + new)
+        else:
+            out[MASKED_DIGEST] = new
 
     def summary(self) -> dict[str, dict[str, dict[str, int]]]:
         """The manifest's ``text_normalized`` (column -> kind -> values changed, their text in ``__raw``) and

@@ -14,12 +14,13 @@ A default word spelling is data, not missing, when it has the shape of the colum
 * ``None`` is a surname among ``Goldin``, ``Austin``: capitalised words (``Title Case``, letters
   only), where a title-case spelling is a word like the others.
 
-The shape is decided on the column's first batch: at least two distinct other values, and 90% of
+The shape is decided on the file's decision sample (its first rows, headwater.clean.runner.DECISION_ROWS,
+whatever the batch size; ``adopt``), or on the column's first batch when the step runs alone: at least two distinct other values, and 90% of
 them, have it. A spelling named in ``na_values`` is always missing.
 
 The punctuation spellings ``-``, ``--`` and ``?`` (``AMBIGUOUS``) are also a sign, a score, a
 "no" or an answer, so they are missing only where the column otherwise holds numbers or dates
-(``numbers_or_dates``, decided on the column's first batch, or a schema type integer, number,
+(``numbers_or_dates``, decided on the decision sample like the shape, or a schema type integer, number,
 date, datetime): there the cell is emptied, ``<col>__raw`` keeps what was written and
 ``<col>__reason`` says ``na_spelling``; elsewhere the value is kept as text. Either way the manifest
 warns (``warnings``) and counts them (``na_ambiguous``: column -> ``nulled``/``kept`` -> spelling -> cells).
@@ -118,6 +119,13 @@ class NullSpellings:
         self.defaulted: dict[str, Counter[str]] = {}  # column -> default word spelling as written -> cells made missing
         self.numeric: dict[str, bool] = {}  # column -> holds numbers or dates (ambiguous spellings are missing there)
         self.ambiguous: dict[str, dict[str, Counter[str]]] = {}  # column -> nulled|kept -> ambiguous spelling -> cells
+
+    def adopt(self, twin: NullSpellings, last_line: int) -> None:
+        """Take the column decisions (code shape, numbers or dates) ``twin`` made on the file's decision sample
+        (headwater.clean.runner); ``last_line``, the sample's last line, is not needed here: a later ``-`` in a
+        column of numbers is emptied with its text kept, elsewhere kept as text, as in the sample."""
+        self.shapes = dict(twin.shapes)
+        self.numeric = dict(twin.numeric)
 
     def column_spellings(self, col: str) -> tuple[frozenset[str], frozenset[str]]:
         """(default spellings that are missing in ``col``, matched as written; spellings named in na_values, lower-cased).

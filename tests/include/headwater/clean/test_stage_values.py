@@ -213,8 +213,11 @@ def test_a_declared_number_column_keeps_the_text_of_values_in_another_unit(setti
     ]
 
 
-def test_a_later_batch_in_another_unit_keeps_its_text(settings: Settings) -> None:
-    # the first batch decides the column's unit ($); a € value further down is not a dollar amount
+def test_a_value_in_another_unit_after_the_decision_sample_keeps_its_text(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from headwater.clean import runner
+
+    # the decision sample (here the first 3 rows) decides the column's unit ($); a € value further down is not a dollar amount
+    monkeypatch.setattr(runner, "DECISION_ROWS", 3)
     rows = "".join(f"r{i},${i}.00\n" for i in range(1, 7)) + "r7,€9.00\nr8,$8.00\n"
     ref = FileRef(DATE, "fees.csv")
     ingest_file(("item,fee\n" + rows).encode("utf-8"), ref, settings)
@@ -228,6 +231,20 @@ def test_a_later_batch_in_another_unit_keeps_its_text(settings: Settings) -> Non
     assert manifest["clean_warnings"] == [
         "fee: 1 value(s) written in another unit than the column's first ($; €: 1) — the number is stored, the text kept in fee__raw"
     ]
+
+
+def test_a_value_in_another_unit_inside_the_decision_sample_keeps_the_column_text(settings: Settings) -> None:
+    # batches of 3, the default sample: the € value is among the rows that decide, so the column's units differ: text
+    rows = "".join(f"r{i},${i}.00\n" for i in range(1, 7)) + "r7,€9.00\nr8,$8.00\n"
+    ref = FileRef(DATE, "fees.csv")
+    ingest_file(("item,fee\n" + rows).encode("utf-8"), ref, settings)
+    clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=3))
+    lay = Layout(settings.data_dir, DATE)
+    curated = pq.read_table(lay.curated(ref.key)).to_pydict()
+    manifest = read_json(lay.manifest(ref.key))
+    assert curated["fee"] == [f"${i}.00" for i in range(1, 7)] + ["€9.00", "$8.00"]
+    assert manifest["column_types"]["fee"] == "string"
+    assert manifest["value_formats"]["kept_as_text"] == {"fee": "differing units"}
 
 
 @pytest.mark.parametrize("batch_rows", [1, 2, 3, 100])
@@ -290,16 +307,28 @@ def test_a_later_batch_decides_the_decimal_mark_without_contradicting_earlier_on
     rows = [("a", "10"), ("b", "20"), ("c", "2,125"), ("d", "7,5")]
     text = "\n".join(delimiter.join(r) for r in [("pos", "val"), *rows]) + "\n"
     curated, manifest = _clean(settings, "late.csv", text)
-    # the first batch (10, 20) decides nothing; the second holds 7,5: decimal comma, and 2,125 is 2.125, not 2125
-    assert curated["val"] == [10, 20, None, None]  # an integer column (first batch): 2.125 and 7.5 keep their text
-    assert curated["val__raw"] == [None, None, "2,125", "7,5"]
+    # the first batch (10, 20) decides nothing; the decision sample (the file's first rows) holds 7,5: decimal comma for
+    # every batch, a number column, and 2,125 is 2.125, not 2125
+    assert curated["val"] == [10.0, 20.0, 2.125, 7.5]
+    assert "val__raw" not in curated
     assert (manifest["value_formats"]["decimal"], manifest["value_formats"]["decimal_decided_by"]) == (",", "votes")
 
 
-def test_an_ambiguous_value_before_the_deciding_one_keeps_its_text(tmp_path: Path) -> None:
+def test_values_of_both_marks_in_the_decision_sample_keep_the_column_text(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none", batch_rows=2)
     curated, manifest = _clean(settings, "later.csv", "pos;val\na;1,5\nb;2,125\nc;3.25\nd;1.000\n")
-    # batch 1 votes ',' (1,5): decided; 2,125 is 2.125, 1.000 a thousand; 3.25 fails the mark and keeps its text
+    # 1,5 votes ',' and 3.25 votes '.': no mark reads 90% of the values, so the column is text, as written
+    assert curated["val"] == ["1,5", "2,125", "3.25", "1.000"]
+    assert manifest["column_types"]["val"] == "string"
+
+
+def test_an_ambiguous_value_before_the_deciding_one_keeps_its_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from headwater.clean import runner
+
+    monkeypatch.setattr(runner, "DECISION_ROWS", 2)  # the first 2 rows decide
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none", batch_rows=2)
+    curated, manifest = _clean(settings, "later.csv", "pos;val\na;1,5\nb;2,125\nc;3.25\nd;1.000\n")
+    # the sample votes ',' (1,5): decided; 2,125 is 2.125, 1.000 a thousand; 3.25 fails the mark and keeps its text
     assert curated["val"] == [1.5, 2.125, None, 1000.0]
     assert curated["val__raw"] == [None, None, "3.25", None]
     assert manifest["value_formats"]["decimal_decided_by"] == "votes"

@@ -95,7 +95,7 @@ def test_settings_reference_rows() -> None:
         "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION; needs HEADWATER_STATE_URL). |"
     ) in text
     assert [line for line in text.splitlines() if line.startswith("**")] == ["**paths**", "**processing**", "**scheduling**", "**finetune**", "**monitoring**"]
-    assert text.count("| `HEADWATER_") == len(Settings.model_fields) == 32
+    assert text.count("| `HEADWATER_") == len(Settings.model_fields) == 33
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

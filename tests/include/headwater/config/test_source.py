@@ -141,6 +141,7 @@ def test_value_options_per_source_and_per_column(tmp_path: Path) -> None:
         "    answer: {not_na_values: N/A, na_values: [tbd]}\n"
         "    rate: {type: number, decimal: ','}\n"
         "    born: {type: date, dayfirst: true}\n"
+        "    logged: {type: datetime, timezone: UTC}\n"
         "    имя: string\n",
         encoding="utf-8",
     )
@@ -148,8 +149,8 @@ def test_value_options_per_source_and_per_column(tmp_path: Path) -> None:
     assert (config.types.na_values, config.types.not_na_values, config.types.na_codes_are_data) == (["unknown"], ["NA"], False)
     assert (config.types.warn_failed_share, config.mapping.transliterate) == (0.25, True)
     assert (config.columns["answer"].not_na_values, config.columns["answer"].na_values) == (["N/A"], ["tbd"])
-    assert config.column_formats == {"rate": {"decimal": ","}, "born": {"dayfirst": True}}
-    assert list(config.columns) == ["answer", "rate", "born", "имя"]
+    assert config.column_formats == {"rate": {"decimal": ","}, "born": {"dayfirst": True}, "logged": {"timezone": "UTC"}}
+    assert list(config.columns) == ["answer", "rate", "born", "logged", "имя"]
 
 
 @pytest.mark.parametrize(
@@ -163,6 +164,15 @@ def test_value_options_per_source_and_per_column(tmp_path: Path) -> None:
         ("schema: {columns: {a: {type: number, decimal: ';'}}}", "schema.columns.a.decimal: ';' is not one of ., ','"),
         ("types: {warn_failed_share: 2}", "types.warn_failed_share: 2 must be in [0.0, 1.0]"),
         ("schema: {columns: {Имя: string}}", "schema.columns.Имя: canonical names must be snake_case; write 'имя'"),
+        ("schema: {columns: {a: {type: datetime, timezone: Mars/Olympus}}}",
+         "schema.columns.a.timezone: 'Mars/Olympus' is not an IANA time zone name (like America/New_York or Europe/Paris)"),
+        ("schema: {columns: {a: {type: date, timezone: UTC}}}", "schema.columns.a.timezone: only datetime columns take timezone (type is date)"),
+        ("types: {tz_abbreviations: {EST: Mars/Olympus}}",
+         "types.tz_abbreviations: 'Mars/Olympus' is not an IANA time zone name (like America/New_York or Europe/Paris)"),
+        ("types: {tz_abbreviations: {UTC: Europe/London}}",
+         "types.tz_abbreviations: 'UTC' is not a time zone abbreviation to map (2-5 capital letters like EST; UTC and GMT are read already)"),
+        ("types: {tz_abbreviations: {est: America/New_York}}",
+         "types.tz_abbreviations: 'est' is not a time zone abbreviation to map (2-5 capital letters like EST; UTC and GMT are read already)"),
     ],
 )
 def test_value_options_are_checked(tmp_path: Path, text: str, message: str) -> None:

@@ -83,3 +83,48 @@ def test_verification_vetoes_two_masked_texts_and_keeps_an_added_mask() -> None:
     assert (a.masks, b.masks, plain.masks) == (1, 1, 0)
     assert difference(a, b) == "identifier"
     assert difference(a, plain) is None  # one side adds a mask: an addition, as a signature line is
+
+
+# A keyed digest of the masked original (never stored) tells masked rows apart, and together
+# (fidelity gap 5 of the new-user break test): the same address twice is one record.
+INVOICE = "billing,Please send the corrected invoice for order 7 to {} before Friday afternoon\n"
+
+
+def test_the_same_masked_address_twice_is_one_record_and_one_duplicate(settings: Settings) -> None:
+    curated, dups, manifest = _clean(settings, "same.csv", "queue,body\n" + INVOICE.format("anna.berg@example.com") * 2)
+    assert curated["_line"] == [2] and dups["_line"] == [3]
+    assert dups["_duplicate_of"] == curated["_row_id"] and dups["_row_id"] == curated["_row_id"]
+    assert manifest["curated"] == 1 and manifest["duplicates"] == 1
+    assert not any("digest" in name or "anna" in str(value) for name, values in {**curated, **dups}.items() for value in [name, *values])
+
+
+def test_a_masked_address_and_another_one_are_two_records_next_to_a_copy(settings: Settings) -> None:
+    text = "queue,body\n" + INVOICE.format("anna.berg@example.com") + INVOICE.format("omar.haddad@example.org") + INVOICE.format(
+        "anna.berg@example.com")
+    curated, dups, manifest = _clean(settings, "three.csv", text)
+    assert curated["_line"] == [2, 3] and dups["_line"] == [4]
+    assert len(set(curated["_row_id"])) == 2 and dups["_duplicate_of"] == [curated["_row_id"][0]]
+    assert manifest["curated"] == 2 and manifest["duplicates"] == 1
+
+
+def test_masked_row_ids_do_not_depend_on_the_batch_size_or_the_run(tmp_path: Path) -> None:
+    text = "queue,body\n" + "".join(INVOICE.format(a) for a in ("a@x.org", "b@x.org", "a@x.org", "c@x.org", "b@x.org"))
+    home = tmp_path / "home"
+    runs = []
+    for batch_rows in (1, 2, 5, 1):  # the last run repeats the first over the same data root
+        settings = Settings(home=home, landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none", batch_rows=batch_rows)
+        curated, dups, _ = _clean(settings, "ids.csv", text)
+        runs.append((curated["_line"], curated["_row_id"], dups["_line"], dups["_duplicate_of"]))
+    assert runs[0][0] == [2, 3, 5] and runs[0][2] == [4, 6]
+    assert all(run == runs[0] for run in runs)
+
+
+def test_the_digest_key_is_made_once_per_data_root(tmp_path: Path) -> None:
+    text = "queue,body\n" + INVOICE.format("anna.berg@example.com")
+    ids = []
+    for home in ("one", "two"):
+        settings = Settings(home=tmp_path / home, landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none")
+        ids.append(_clean(settings, "key.csv", text)[0]["_row_id"])
+        key = Layout(settings.data_dir).pii_digest_key
+        assert len(Path(key).read_bytes()) == 32
+    assert ids[0] != ids[1]  # another data root, another key: a guessed address cannot be confirmed from an id
