@@ -122,6 +122,17 @@ def _progress(settings, date: str, total_files: int, stop: threading.Event) -> N
             texts.close()
 
 
+def before_start(day: str, start: date_cls) -> str | None:
+    """The error for a run of ``day`` (YYYY-MM-DD) before the DAGs' ``start_date`` (``HEADWATER_START_DATE``), else None.
+
+    Airflow creates such a run and marks it successful with no task run, so the CLI says so instead.
+    """
+    if date_cls.fromisoformat(day) >= start:
+        return None
+    return (f"{day} is before the DAGs' start date {start.isoformat()} (HEADWATER_START_DATE): Airflow would mark the run "
+            f"successful without running a task. Nothing was started; set HEADWATER_START_DATE={day} (or earlier) to run it.")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     env = localenv.local_env()
     if args.landing:
@@ -134,6 +145,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from headwater.storage import read_json
 
     settings = Settings.from_env()
+    early = before_start(args.date, settings.start_date)
+    if early:
+        print(early, file=sys.stderr)
+        return 2
     # a run of the date already going writes run-<date>.log: this one gets its own file, not a truncated copy of that one
     busy = localenv.run_held(env["AIRFLOW_HOME"], "headwater_ingest", args.date)
     log_path = _log_path(env, f"run-{args.date}.{os.getpid()}.log" if busy else f"run-{args.date}.log")
@@ -173,7 +188,12 @@ def cmd_finetune(args: argparse.Namespace) -> int:
     from headwater.finetune.registry import ModelRegistry
     from headwater.finetune.report import format_eval_table
 
-    registry = ModelRegistry(Settings.from_env().data_dir)
+    settings = Settings.from_env()
+    early = before_start(args.date, settings.start_date)
+    if early:
+        print(early, file=sys.stderr)
+        return 2
+    registry = ModelRegistry(settings.data_dir)
     before = registry.latest()
     conf = {k: v for k, v in {"force": args.force or None, "base_model": args.base_model, "epochs": args.epochs,
                               "lora_r": args.lora_r, "lora_alpha": args.lora_alpha,
