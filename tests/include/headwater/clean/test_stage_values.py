@@ -213,18 +213,22 @@ def test_a_declared_number_column_keeps_the_text_of_values_in_another_unit(setti
     ]
 
 
+def _fees_in_batches_of_3(settings: Settings, rows: str) -> tuple[dict, dict]:
+    """Ingest ``item,fee`` + ``rows`` as fees.csv and clean it in batches of 3: (curated columns, manifest)."""
+    ref = FileRef(DATE, "fees.csv")
+    ingest_file(("item,fee\n" + rows).encode("utf-8"), ref, settings)
+    clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=3))
+    lay = Layout(settings.data_dir, DATE)
+    return pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+
+
 def test_a_value_in_another_unit_after_the_decision_sample_keeps_its_text(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     from headwater.clean import runner
 
     # the decision sample (here the first 3 rows) decides the column's unit ($); a € value further down is not a dollar amount
     monkeypatch.setattr(runner, "DECISION_ROWS", 3)
     rows = "".join(f"r{i},${i}.00\n" for i in range(1, 7)) + "r7,€9.00\nr8,$8.00\n"
-    ref = FileRef(DATE, "fees.csv")
-    ingest_file(("item,fee\n" + rows).encode("utf-8"), ref, settings)
-    clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=3))
-    lay = Layout(settings.data_dir, DATE)
-    curated = pq.read_table(lay.curated(ref.key)).to_pydict()
-    manifest = read_json(lay.manifest(ref.key))
+    curated, manifest = _fees_in_batches_of_3(settings, rows)
     assert curated["fee"] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 9.0, 8.0]
     assert curated["fee__raw"] == [None] * 6 + ["€9.00", None]
     assert manifest["value_formats"]["units"] == {"fee": "$"}
@@ -236,12 +240,7 @@ def test_a_value_in_another_unit_after_the_decision_sample_keeps_its_text(settin
 def test_a_value_in_another_unit_inside_the_decision_sample_keeps_the_column_text(settings: Settings) -> None:
     # batches of 3, the default sample: the € value is among the rows that decide, so the column's units differ: text
     rows = "".join(f"r{i},${i}.00\n" for i in range(1, 7)) + "r7,€9.00\nr8,$8.00\n"
-    ref = FileRef(DATE, "fees.csv")
-    ingest_file(("item,fee\n" + rows).encode("utf-8"), ref, settings)
-    clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=3))
-    lay = Layout(settings.data_dir, DATE)
-    curated = pq.read_table(lay.curated(ref.key)).to_pydict()
-    manifest = read_json(lay.manifest(ref.key))
+    curated, manifest = _fees_in_batches_of_3(settings, rows)
     assert curated["fee"] == [f"${i}.00" for i in range(1, 7)] + ["€9.00", "$8.00"]
     assert manifest["column_types"]["fee"] == "string"
     assert manifest["value_formats"]["kept_as_text"] == {"fee": "differing units"}
