@@ -418,6 +418,14 @@ class CsvFile:
             )
         self.shape: Shape = shape(column_names(rows), table)
         self.header = self.shape.names
+        if self.shape.mismatch:
+            table.header_unconfirmed = True
+            self.warnings.append(
+                f"line {self.structure.lines['header'][-1]}: the header has {len(rows[-1])} names ({_cells(rows[-1])}) but data lines have "
+                f"{table.width} fields: which name belongs to which field cannot be told (a name left out, a delimiter inside a value "
+                f"such as an unquoted 1,200, an empty value left out) — every field loaded under column_1..column_{table.width}, the "
+                "names kept in the manifest (header_as_read); fix the export, or set read.header: none for this source"
+            )
         self._src.widths |= {self.shape.width} - {0}
         # Rows met again among the records that are header rows (first field compared first: the hot path).
         # A header met again in another letter case (an exporter that upper-cases names) is the header too:
@@ -427,7 +435,7 @@ class CsvFile:
         self._firsts = {f for r in rows if r for v in _case_variants(r[0]) for f in (v, "\ufeff" + v)}
         self._brk = False  # the last record was a blank line: a second table may start
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
-        self.fixed = {"trailing_fields_dropped": 0, "rows_padded": 0, "header_like_values_kept": 0}
+        self.fixed = {"trailing_fields_dropped": 0, "header_like_values_kept": 0}
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
         if self._blocks is not None:
@@ -690,11 +698,9 @@ class CsvFile:
         if len(row) > width and not any(c.strip() for c in row[width:]):
             row = row[:width]  # trailing delimiters only
             self.fixed["trailing_fields_dropped"] += 1
-        elif self.shape.pad and len(row) == width - 1:
-            row = [*row, ""]
-            self.fixed["rows_padded"] += 1
         if len(row) != width:
-            issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", self._src.span(line, last)))
+            has = f"{len(self.header_rows[-1])} names and data lines {width} fields" if self.shape.mismatch else str(width)
+            issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {has} — row quarantined", self._src.span(line, last)))
         elif max(map(len, row)) > limit:
             i = max(range(width), key=lambda k: len(row[k]))
             reason = (

@@ -801,8 +801,10 @@ class Shape:
 
     names: list[str]  # one per staging column ("" for an unnamed one: clean names it column_<position>)
     width: int  # fields a record must have (after dropping trailing empty fields)
-    pad: bool = False  # a record one field short gets an empty last value (the header has one name more)
     note: str | None = None  # what was done, for the manifest
+    # the header's names cannot be matched to the records' fields (one name more or fewer than every data line):
+    # the records keep generic names, the header line is kept as written (manifest ``header_as_read``)
+    mismatch: bool = False
 
 
 def shape(names: list[str], table: Table) -> Shape:
@@ -812,12 +814,15 @@ def shape(names: list[str], table: Table) -> Shape:
     * Records wider than the header, most of them only by empty fields (a delimiter at the end of
       each data line): the header's width; the reader drops the empty fields row by row and
       quarantines a record with a value past the header (it would not fit any name).
-    * Records one field wider, that field holding values: an unnamed column. It is the first one
-      when the first fields count 1, 2, 3... (row numbers, as R's write.table writes them with a
-      header one name short), else the last one.
-    * A header one name longer than the records: an empty last name is dropped (a delimiter at the
-      end of the header line); a real name stays, and records one field short get an empty value
-      for it.
+    * A header whose last name is empty, one name longer than the records (a delimiter at the end
+      of the header line): that name dropped.
+    * Records one field wider than the header, that field holding values, or a header one real
+      name longer than the records: which name belongs to which field cannot be told (a name
+      left out first, as R's write.table does for row names, or last; an unquoted delimiter in a
+      value, ``1,200``; an empty value the exporter left out). No alignment is guessed: the
+      records keep every field under generic names (``column_1``...), ``mismatch`` is set, and
+      the reader warns and marks the header unconfirmed (a wrong header costs more than a
+      missing name; DESIGN.md, trust rules). Records of another width are quarantined.
     * Any other difference: the header's width; records of another width are quarantined.
     """
     if table.header_rows == 0:
@@ -827,21 +832,11 @@ def shape(names: list[str], table: Table) -> Shape:
     if wd > wh and rows and sum(1 for r in rows if not any(f.strip() for f in r[wh:])) * 2 > len(rows):
         extra = wd - wh
         return Shape(names, wh, note=f"data lines end with {extra} more delimiter{'s' * (extra > 1)} than the header: the empty field{'s' * (extra > 1)} dropped")
-    if wd == wh + 1 and wh:
-        if _counts_up([r[0] for r in rows]):
-            return Shape(["", *names], wd, note="data lines have one field more than the header, first a row number: an unnamed first column (column_1) added")
-        return Shape([*names, ""], wd, note=f"data lines have one field more than the header: an unnamed last column (column_{wd}) added")
-    if wh == wd + 1 and wd:
-        if not names[-1].strip():
-            return Shape(names[:-1], wd, note=f"the header ends with an empty name ({wh} names, {wd} fields in data lines): dropped")
-        return Shape(names, wh, pad=True, note=f"the header has {wh} names, data lines {wd} fields: {names[-1].strip()!r} loaded empty where a line has {wd}")
+    if wh == wd + 1 and wd and not names[-1].strip():
+        return Shape(names[:-1], wd, note=f"the header ends with an empty name ({wh} names, {wd} fields in data lines): dropped")
+    if wh and wd and abs(wh - wd) == 1:
+        return Shape(
+            [""] * wd, wd, mismatch=True,
+            note=f"the header has {wh} names, data lines {wd} fields: names not matched to fields, loaded as column_1..column_{wd}",
+        )
     return Shape(names, wh)
-
-
-def _counts_up(values: list[str]) -> bool:
-    """Whether ``values`` (two or more) are the integers n, n+1, n+2, ..."""
-    s = [v.strip() for v in values]
-    if len(s) < 2 or not all(v.isdigit() for v in s):
-        return False
-    nums = list(map(int, s))
-    return all(b == a + 1 for a, b in zip(nums, nums[1:]))

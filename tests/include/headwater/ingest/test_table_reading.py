@@ -170,29 +170,58 @@ def test_trailing_delimiters_on_crlf_data_lines_are_dropped_and_counted() -> Non
     assert described(data)["trailing_fields_dropped"] == 2
 
 
-def test_an_unnamed_first_column_of_row_numbers() -> None:
+def test_one_field_more_than_the_header_names_no_column_and_warns() -> None:
+    # R's row names and a sequential id column look alike (breaker2 #2): no alignment is guessed
     data = b"name,city\n1,Ann,Quito\n2,Bo,Lima\nCy,Accra\n"
     assert read(data) == (
-        ["", "name", "city"], [["1", "Ann", "Quito"], ["2", "Bo", "Lima"]], [2, 3],
-        [(4, "2 fields, header has 3 — row quarantined")],  # never loaded shifted under name, city
+        ["", "", ""], [["1", "Ann", "Quito"], ["2", "Bo", "Lima"]], [2, 3],
+        [(4, "2 fields, header has 2 names and data lines 3 fields — row quarantined")],  # never loaded shifted under name, city
         {"header": 1},
     )
-    assert described(data)["width_note"] == "data lines have one field more than the header, first a row number: an unnamed first column (column_1) added"
+    d = described(data)
+    assert (d["width_note"], d["header_unconfirmed"], d["header_as_read"]) == (
+        "the header has 2 names, data lines 3 fields: names not matched to fields, loaded as column_1..column_3", True, [["name", "city"]],
+    )
+    assert parse_csv(data, "x.csv").warnings == [
+        "line 1: the header has 2 names (['name', 'city']) but data lines have 3 fields: which name belongs to which field cannot "
+        "be told (a name left out, a delimiter inside a value such as an unquoted 1,200, an empty value left out) — every field "
+        "loaded under column_1..column_3, the names kept in the manifest (header_as_read); fix the export, or set read.header: none "
+        "for this source"
+    ]
 
 
-def test_an_unnamed_last_column() -> None:
-    data = b"id,name\n7,Ann,x\n3,Bo,y\n"
-    assert read(data)[:3] == (["id", "name", ""], [["7", "Ann", "x"], ["3", "Bo", "y"]], [2, 3])
+@pytest.mark.parametrize(
+    ("data", "records"),
+    [
+        # breaker2 #2 a: an unquoted thousands comma (amount 1,200 was loaded as amount=1)
+        (b"order,amount\n101,1,200\n205,2,500\n317,3,750\n", [["101", "1", "200"], ["205", "2", "500"], ["317", "3", "750"]]),
+        # b: the same with ids 1,2,3 (was: the header moved one column right, amount=200)
+        (b"id,amount\n1,1,200\n2,2,500\n3,3,750\n", [["1", "1", "200"], ["2", "2", "500"], ["3", "3", "750"]]),
+        # c: a sequential id column and an extra field (was: id='Alice')
+        (b"id,name\n1,Alice,extra\n2,Bob,more\n3,Carol,again\n", [["1", "Alice", "extra"], ["2", "Bob", "more"], ["3", "Carol", "again"]]),
+        # an unnamed last column of values
+        (b"id,name\n7,Ann,x\n3,Bo,y\n", [["7", "Ann", "x"], ["3", "Bo", "y"]]),
+        # d: the header one name longer: the exporter left out the empty city (was: city=10, amount empty)
+        (b"id,name,city,amount\n1,Alice,10\n2,Bob,20\n3,Carol,30\n", [["1", "Alice", "10"], ["2", "Bob", "20"], ["3", "Carol", "30"]]),
+        # tab-separated, header one name short
+        (b"a\tb\n1\t2\t3\n4\t5\t6\n", [["1", "2", "3"], ["4", "5", "6"]]),
+    ],
+)
+def test_a_header_one_name_off_keeps_every_field_under_generic_names(data: bytes, records: list[list[str]]) -> None:
+    header, got, _, issues, counts = read(data)
+    assert (header, got, issues, counts) == ([""] * len(records[0]), records, [], {"header": 1})
+    assert described(data)["header_unconfirmed"] is True
 
 
 def test_a_header_with_one_name_too_many() -> None:
     data = b"id,name,city\n1,Ann\n2,Bo\n5,Ed\n3,Cy,Lima\n4,Di,Lima,x\n"
     assert read(data) == (
-        ["id", "name", "city"], [["1", "Ann", ""], ["2", "Bo", ""], ["5", "Ed", ""], ["3", "Cy", "Lima"]], [2, 3, 4, 5],
-        [(6, "4 fields, header has 3 — row quarantined")], {"header": 1},
+        ["", ""], [["1", "Ann"], ["2", "Bo"], ["5", "Ed"]], [2, 3, 4],
+        [(5, "3 fields, header has 3 names and data lines 2 fields — row quarantined"),
+         (6, "4 fields, header has 3 names and data lines 2 fields — row quarantined")], {"header": 1},
     )
     d = described(data)
-    assert (d["rows_padded"], d["width"]) == (3, {"header": 3, "data": 2, "loaded": 3})
+    assert d["width"] == {"header": 3, "data": 2, "loaded": 2}
     assert read(b"id,name,\n1,Ann\n2,Bo\n")[:3] == (["id", "name"], [["1", "Ann"], ["2", "Bo"]], [2, 3])
 
 
