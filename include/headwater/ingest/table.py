@@ -431,7 +431,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     filled = [(i, _trim(r, table.width)) for i, r in filled]
     rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
     free = options.delimiter is None and not table.single_column
-    rival = None
+    rival = numbered = None
     if forced:
         skip = options.header - 1 if isinstance(options.header, int) else options.skip_lines or 0
         skip = max(0, skip - offset)
@@ -458,6 +458,8 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows, table.how = 0, "read.header: none"
     else:
         table.header_rows = _header_rows(filled, pos, table.width, blocks)
+        numbered = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else None
+        table.header_rows = table.header_rows or int(numbered is not None)
     if not forced and table.header_rows == 0:
         # No header: the rows above the first one that could start the table are its records when they fit its
         # columns (``1001,,`` above ``1002,2024-01-06,5.00``), not preamble.
@@ -487,6 +489,14 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"line {line} ({_shown(filled[pos][1])}) taken as the header and line {head} ({_shown(filled[rival][1])}) above it "
             f"as a title: both could be the header — if line {head} is, set read.header: {head} for this source "
             f"(read.header: {line} confirms this reading and silences this warning)"
+        )
+    if numbered is not None:
+        line = filled[pos][0] + 1 + offset
+        table.header_unconfirmed = True
+        table.doubt = (
+            f"line {line} ({_shown(filled[pos][1])}) taken as the header: its numbers count up ({numbered}) over numbers that "
+            f"do not (scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
+            f"(read.header: {line} confirms it and silences this warning)"
         )
     if not forced:
         # The columns were profiled on the first PROFILE_ROWS records of the head: when the file holds more, a verdict
@@ -734,6 +744,41 @@ def _header_rows(filled: list[tuple[int, list[str]]], pos: int, width: int, bloc
             break
         n += 1
     return n
+
+
+def _counting(cells: list[str]) -> bool:
+    """Whether ``cells`` (two or more) are distinct integers written as digits that count up by one (``1,2,3``, ``38,39,40``)."""
+    s = [c.strip() for c in cells]
+    if len(s) < 2 or not all(c.isdigit() and len(c) < 7 for c in s):
+        return False
+    nums = list(map(int, s))
+    return all(b == a + 1 for a, b in zip(nums, nums[1:]))
+
+
+def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> str | None:
+    """The counting run (``1..5``) of row ``pos`` when it is a header whose names are numbers, else None.
+
+    Such a header (Likert points ``question,1,2,3,4,5``, shoe sizes ``model,38,39,40``) votes as
+    data over columns of numbers, so _header_rows finds no header. Row ``pos`` is one when all its
+    ``width`` cells are filled and distinct, the cells over number columns are integers counting
+    up by one (_counting) and every other cell is text. Rows below that count up too (``x,5,6,7``
+    under ``id,1,2,3``) leave it unsure: the first line is still taken as the header (a header
+    taken as a record puts its names into values) and find_table flags it unconfirmed, so the
+    warning says that a record taken as header would be one row lost.
+    """
+    row = filled[pos][1]
+    cells = [c.strip() for c in row]
+    if len(row) != width or width < 2 or not all(cells) or len(set(cells)) < width:
+        return None
+    columns = _profile_below(filled, pos, width, blocks)
+    at = [c for c, col in enumerate(columns) if col.kind == NUMBER]
+    rest = [c for c in range(width) if c not in at]
+    if len(at) < 2 or not _counting([cells[c] for c in at]) or not all(value_kind(cells[c]) == TEXT for c in rest):
+        return None
+    below = [r for _, r in filled[pos + 1 : pos + 1 + PROFILE_ROWS] if len(r) == width]
+    if not below:
+        return None
+    return f"{cells[at[0]]}..{cells[at[-1]]}"
 
 
 def continues_header(above: list[list[str]], row: list[str], columns: list[Column], width: int) -> bool:
