@@ -385,8 +385,47 @@ def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, c
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
         _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
+    elif not options.delimiter and not sep_line and options.header == "auto" and options.skip_lines is None and _name_over_split(body, table):
+        line = next(i for i, ln in enumerate(body) if ln.strip())
+        split = table
+        table = _one_column(sample, options, quote, sep_line)
+        table.complete = complete
+        _locate(parse_rows(body, table.dialect()), table, options, offset=0)
+        table.notes.append(
+            f"line {line + 1} ({body[line].strip()[:80]!r}) has no {split.delimiter!r} and every line below splits at {split.delimiter!r} "
+            f"into {split.width} fields: read as one column named by line {line + 1}, the {split.delimiter!r} inside its values kept as "
+            f"text — if they are fields, set read.delimiter: {split.delimiter!r} for this source"
+        )
+    if sep_line and options.delimiter is None:
+        found = sniff_delimiter("".join(body))
+        if delimiter not in "".join(body) and found != delimiter and found in "".join(body):
+            table.notes.append(
+                f"line 1 says sep={delimiter} but no line below holds {delimiter!r}: read as it says (one column per line) although the "
+                f"lines split consistently at {found!r} — set read.delimiter: {found!r} for this source if that is the file's delimiter"
+            )
     table.skip += int(sep_line)
     return table
+
+
+def _name_over_split(body: list[str], table: Table) -> bool:
+    """Whether ``table`` (a split at a sniffed delimiter) makes a one-column file's header into preamble.
+
+    True when the first non-blank line is one name with no delimiter (an identifier: ``amount``,
+    ``tags``), it is the only line above the table (blank lines aside), every record below has the
+    table's width, and no confirmed header was found below it (no header, or one taken without
+    evidence). Such a file is a column whose values hold the delimiter: decimal commas (``3,5``),
+    coordinates (``48.85,2.35``), lists (``red|blue``); split, the name is lost as preamble and a
+    value becomes a header or two values.
+    """
+    if table.single_column or table.width < 2 or not (table.header_rows == 0 or table.header_unconfirmed):
+        return False
+    rows = parse_rows(body, table.dialect())
+    filled = [(i, r) for i, r in rows if r is None or not is_blank(r)]
+    if len(filled) < 2 or filled[0][1] is None or len(filled[0][1]) != 1 or not _IDENTIFIER.fullmatch(filled[0][1][0].strip()):
+        return False
+    if table.skip != filled[1][0]:
+        return False
+    return all(r is not None and len(_trim(r, table.width)) == table.width for _, r in filled[1:])
 
 
 def _one_column(sample: str, options: ReadOptions, quote: str, sep_line: bool) -> Table:
@@ -423,6 +462,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     if not filled:
         table.header_rows = 0  # nothing but blank lines: no table at all
         return True
+    cut = _section_start(filled)
+    if cut is not None:  # the first table only decides the width, the header and the profile; the reader meets the next section
+        filled = [(i, r) for i, r in filled if i < cut]
+        rows = [(i, r) for i, r in rows if i < cut]
     table.width = _width(filled)
     blocks, blank = {}, 0
     for i, r in rows:
@@ -520,6 +563,41 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                     "set read.skip_lines for this source"
                 )
     return True
+
+
+def section_names(row: list[str]) -> list[str] | None:
+    """The names of ``row`` case-folded, when it could be a header: two or more filled cells, all text, distinct; else None."""
+    names = [c.strip().casefold() for c in row if c.strip()]
+    if len(names) < 2 or len(set(names)) < len(names) or any(value_kind(c) != TEXT for c in names):
+        return None
+    return names
+
+
+def another_section(names: list[str], header: list[str]) -> bool:
+    """Whether a row of ``names`` (section_names) below a header of ``header`` (case-folded) starts a new section of the file.
+
+    It does when it holds the header's names in another order (two exports concatenated with their
+    columns reordered: ``name,id,amount`` under ``id,name,amount``), or all of them and more, or
+    only some of them, two at least (a wider or narrower second table: ``id,amount,currency``
+    under ``id,amount``). The header met again as written is a repeated header, not a section.
+    """
+    a, b = set(names), set(header)
+    return names != header and (a == b or b < a or (a < b and len(a) >= 2))
+
+
+def _section_start(filled: list[tuple[int, list[str]]]) -> int | None:
+    """The line index where a second section of the file starts (another_section), searched against the first row
+    that could be a header (section_names) with a row between them; None when the sample holds one section."""
+    first = None
+    for k, (i, r) in enumerate(filled):
+        names = section_names(r)
+        if names is None:
+            continue
+        if first is None:
+            first = (k, names)
+        elif k > first[0] + 1 and another_section(names, first[1]):
+            return i
+    return None
 
 
 def _shown(row: list[str]) -> str:

@@ -435,3 +435,100 @@ def test_a_header_of_counting_numbers_is_the_header_and_said(data: bytes, header
 )
 def test_rows_that_only_look_numbered_stay_records(data: bytes) -> None:
     assert described(data)["header"] == "none found"
+
+
+# ------------------------------------------------------------------ breaker2 #20, #21, #18: one column whose values hold a delimiter
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "values", "delimiter"),
+    [
+        (b"amount\n3,5\n4,25\n10,0\n7,75\n", "amount", ["3,5", "4,25", "10,0", "7,75"], ","),  # #20: decimal commas
+        (b"weight\n1,5\n2,5\n3,5\n", "weight", ["1,5", "2,5", "3,5"], ","),
+        (b"location\n48.8566,2.3522\n52.5200,13.4050\n", "location", ["48.8566,2.3522", "52.5200,13.4050"], ","),
+        (b"tags\nred|blue\ngreen|yellow\nblack|white\n", "tags", ["red|blue", "green|yellow", "black|white"], "|"),  # #21
+        (b"range\r\n10-20;30-40\r\n5-6;7-8\r\n", "range", ["10-20;30-40", "5-6;7-8"], ";"),
+        (b"pair\n\na\tb\nc\td\n", "pair", ["a\tb", "c\td"], "\t"),  # a blank line under the name
+    ],
+)
+def test_a_one_column_file_whose_values_hold_a_delimiter_keeps_its_name(data: bytes, name: str, values: list[str], delimiter: str) -> None:
+    header, records, _, issues, _ = read(data)
+    assert (header, records, issues) == ([name], [[v] for v in values], [])
+    d = described(data)
+    assert (d["header"], d["single_column"], d["preamble"]) == ("line 1", True, [])
+    warning = parse_csv(data, "x.csv").warnings[0]
+    assert warning == (
+        f"line 1 ({name!r}) has no {delimiter!r} and every line below splits at {delimiter!r} into 2 fields: read as one column named "
+        f"by line 1, the {delimiter!r} inside its values kept as text — if they are fields, set read.delimiter: {delimiter!r} for this source"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "header"),
+    [
+        (b"Customer list\nid,amount\n1,10\n2,20\n", ["id", "amount"]),  # a title (not a name) over a confirmed header
+        (b"report\nid,amount\n1,10\n2,20\n", ["id", "amount"]),  # a one-word title over a header found by its votes
+        (b"Sales 2025\n3,5\n4,25\n", ["column_1", "column_2"]),  # a title written as text, not a name: preamble over a split table
+    ],
+)
+def test_a_split_table_under_a_title_stays_split(data: bytes, header: list[str]) -> None:
+    assert read(data)[0] == header
+
+
+def test_a_sep_line_contradicted_by_the_data_is_warned() -> None:
+    data = b"sep=;\nid,name,amount\n1,Alice,10\n2,Bob,20\n"
+    assert read(data) == (["id,name,amount"], [["1,Alice,10"], ["2,Bob,20"]], [3, 4], [], {"sep": 1, "header": 1})
+    assert parse_csv(data, "x.csv").warnings[0] == (
+        "line 1 says sep=; but no line below holds ';': read as it says (one column per line) although the lines split consistently "
+        "at ',' — set read.delimiter: ',' for this source if that is the file's delimiter"
+    )
+    # a sep line the data agrees with, or one naming a delimiter the lines hold, says nothing
+    assert parse_csv(b"sep=;\nid;name\n1;Ann\n", "x.csv").warnings == []
+    assert parse_csv(b"sep=,\nid,name;x\n1,Ann;y\n", "x.csv").warnings == []
+
+
+# ------------------------------------------------------------------ breaker2 #9, #11: a second section in the file
+
+
+def test_two_exports_with_reordered_columns_are_read_by_name() -> None:
+    data = b"id,name,amount\n1,Alice,10\n2,Bob,20\nname,id,amount\nCarol,3,30\nDan,4,40\n"
+    assert read(data) == (
+        ["id", "name", "amount"], [["1", "Alice", "10"], ["2", "Bob", "20"], ["3", "Carol", "30"], ["4", "Dan", "40"]], [2, 3, 5, 6],
+        [], {"header": 1, "repeated_header": 1},
+    )
+    d = described(data)
+    assert (d["preamble"], d["reordered_headers"]) == ([], [{"line": 4, "header": ["name", "id", "amount"]}])
+    assert parse_csv(data, "x.csv").warnings == [
+        "line 4 repeats the header's names in another order (['name', 'id', 'amount']): a second export appended — the records "
+        "below it are loaded by name into the header's columns (manifest table.reordered_headers)"
+    ]
+
+
+@pytest.mark.parametrize("engine", ["arrow", "python"])
+def test_reordered_sections_title_case_and_back_to_the_header_order(engine: str) -> None:
+    # a title above, the reordered header in capitals, then the header as written again: its order again
+    rows = b"".join(b"%d,N%d,%d\n" % (i, i, i * 10) for i in range(1, 40))
+    data = b"Report generated 2025-03-05\nid,name,amount\n" + rows + b"NAME,AMOUNT,ID\nEve,50,5\nid,name,amount\n6,Fay,60\n"
+    header, records, lines, issues, counts = read(data, engine=engine)
+    assert (header, issues, counts) == (["id", "name", "amount"], [], {"preamble": 1, "header": 1, "repeated_header": 2})
+    assert (records[-2:], lines[-2:], len(records)) == ([["5", "Eve", "50"], ["6", "Fay", "60"]], [43, 45], 41)
+
+
+@pytest.mark.parametrize(
+    ("data", "kept", "second"),
+    [
+        # #9: a wider second table after blank lines (was: width 3, the first table's rows quarantined, its header curated)
+        (b"id,amount\n1,10\n2,20\n\n\nid,amount,currency\n3,30,EUR\n4,40,USD\n", [["1", "10"], ["2", "20"]], (6, ["id", "amount", "currency"])),
+        # a wider export appended with no blank line
+        (b"id,name,amount\n1,Alice,10\n2,Bob,20\nid,name,amount,currency\n3,Carol,30,EUR\n",
+         [["1", "Alice", "10"], ["2", "Bob", "20"]], (4, ["id", "name", "amount", "currency"])),
+        # a narrower one
+        (b"id,name,amount\n1,Alice,10\n2,Bob,20\nid,name\n3,Carol\n4,Dan\n", [["1", "Alice", "10"], ["2", "Bob", "20"]], (4, ["id", "name"])),
+    ],
+)
+def test_a_second_header_of_another_width_starts_a_quarantined_second_table(data: bytes, kept: list[list[str]], second: tuple) -> None:
+    header, records, _, issues, _ = read(data)
+    assert (header, records) == (["id", "name", "amount"][: len(kept[0])] if len(kept[0]) == 3 else ["id", "amount"], kept)
+    line, head = second
+    assert [n for n, _ in issues][0] == line and all("second table" in r for _, r in issues)
+    assert described(data)["second_table"] == {"line": line, "header": head}
