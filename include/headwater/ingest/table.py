@@ -937,6 +937,8 @@ def shape(names: list[str], table: Table) -> Shape:
     * Records wider than the header, most of them only by empty fields (a delimiter at the end of
       each data line): the header's width; the reader drops the empty fields row by row and
       quarantines a record with a value past the header (it would not fit any name).
+    * Every line ending with a delimiter, the header's too (a trailing tab): the empty last field
+      dropped (the reader drops it row by row; a record with a value there is quarantined).
     * A header whose last name is empty, one name longer than the records (a delimiter at the end
       of the header line): that name dropped.
     * Records one field wider than the header, that field holding values, or a header one real
@@ -955,6 +957,8 @@ def shape(names: list[str], table: Table) -> Shape:
     if wd > wh and rows and sum(1 for r in rows if not any(f.strip() for f in r[wh:])) * 2 > len(rows):
         extra = wd - wh
         return Shape(names, wh, note=f"data lines end with {extra} more delimiter{'s' * (extra > 1)} than the header: the empty field{'s' * (extra > 1)} dropped")
+    if wh == wd and wh > 1 and not names[-1].strip() and rows and not any(r[-1].strip() for r in rows):
+        return Shape(names[:-1], wh - 1, note="every line, the header's too, ends with a delimiter: the empty last field dropped")
     if wh == wd + 1 and wd and not names[-1].strip():
         return Shape(names[:-1], wd, note=f"the header ends with an empty name ({wh} names, {wd} fields in data lines): dropped")
     if wh and wd and abs(wh - wd) == 1:

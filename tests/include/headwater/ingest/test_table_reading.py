@@ -532,3 +532,11 @@ def test_a_second_header_of_another_width_starts_a_quarantined_second_table(data
     line, head = second
     assert [n for n, _ in issues][0] == line and all("second table" in r for _, r in issues)
     assert described(data)["second_table"] == {"line": line, "header": head}
+
+
+def test_a_delimiter_ending_every_line_the_header_too_adds_no_empty_column() -> None:
+    data = b"id\tname\tcity\t\n1\tAlice\tParis\t\n2\tBob\tBerlin\t\n"
+    assert read(data) == (["id", "name", "city"], [["1", "Alice", "Paris"], ["2", "Bob", "Berlin"]], [2, 3], [], {"header": 1})
+    assert described(data)["width_note"] == "every line, the header's too, ends with a delimiter: the empty last field dropped"
+    # a value in that last column somewhere: it stays a column (unnamed), nothing dropped
+    assert read(b"id,name,\n1,Ann,\n2,Bo,x\n")[:2] == (["id", "name", ""], [["1", "Ann", ""], ["2", "Bo", "x"]])
