@@ -728,7 +728,16 @@ class CsvFile:
             row = row[:width]  # trailing delimiters only
             self.fixed["trailing_fields_dropped"] += 1
         if self._remap is not None and len(row) == width:
-            row = [row[k] for k in self._remap]
+            mapped = [row[k] for k in self._remap]
+            if self._misfits(mapped) > self._misfits(row):
+                at = self._sections[-1]["line"] if self._sections else "?"
+                reason = (
+                    f"{name} line {line}: part of the second table that starts at line {at} (the header's names in another order), "
+                    "but its values fit the header's columns as written and not by name — row quarantined; split the file"
+                )
+                issues.append(RowIssue(line, reason, self._src.span(line, last)))
+                return
+            row = mapped
         if len(row) != width:
             has = f"{len(self.header_rows[-1])} names and data lines {width} fields" if self.shape.mismatch else str(width)
             issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {has} — row quarantined", self._src.span(line, last)))
@@ -742,6 +751,13 @@ class CsvFile:
         else:
             records.append(row)
             lines.append(line)
+
+    def _misfits(self, row: list[str]) -> int:
+        """How many values of ``row`` are not of their column's kind where the column has a typed kind (number, date, code)."""
+        return sum(
+            1 for cell, col in zip(row, self.table.columns)
+            if col.kind in TYPED and value_kind(cell) not in (col.kind, "empty")
+        )
 
     def _starts_table(self, row: list[str]) -> bool:
         """After a blank line, does ``row`` read as the header of another table?
