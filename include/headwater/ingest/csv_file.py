@@ -145,7 +145,8 @@ class Structure:
     """The physical records of a file that are not data, by kind, and the count of all its records.
 
     Kinds: ``sep`` (Excel's ``sep=X`` line), ``preamble`` (lines above the table), ``blank``,
-    ``header`` (each header row), ``repeated_header`` (a header row met again among the records).
+    ``header`` (each header row), ``repeated_header`` (a header row met again among the records, as
+    written or with its names in another order: the records below such a one are read by name).
     ``records`` counts every physical record the reader met, whatever became of it, so that
     ``records == data records + quarantined records + sum(counts)`` checks that none was dropped
     unaccounted.
