@@ -171,14 +171,13 @@ def headwater_ingest():
     def discover(ds=None, params=None, ti=None) -> list[list[dict]]:
         from airflow.sdk import ObjectStoragePath
 
-        from headwater.discovery import dates_between, partition, scan, split_member
+        from headwater.discovery import dates_between, partition, scan_folder, split_member
 
         root = ObjectStoragePath(_settings().landing_uri)
         files, skipped = [], []
         for date in dates_between(params.get("date_from"), params.get("date_to"), default=ds):
             folder = root / partition(date)
-            names = [p.name for p in folder.iterdir() if p.is_file()] if folder.exists() else []
-            found = scan(names, params["file_glob"], open_file=lambda name, folder=folder: (folder / name).open("rb"))
+            found = scan_folder(folder, params["file_glob"])
             print(f"{len(found.files)} landing record(s) in {folder}: {found.files}")
             for s in found.skipped:
                 print(f"skipped {s.file}: {s.reason}")

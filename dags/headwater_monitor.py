@@ -61,13 +61,12 @@ def headwater_monitor():
     def landing() -> dict:
         from airflow.sdk import ObjectStoragePath
 
-        from headwater.discovery import partition, scan
+        from headwater.discovery import partition, scan_folder
         from headwater.monitor import landing_today, now_utc
 
         today = now_utc().date().isoformat()
         folder = ObjectStoragePath(_settings().landing_uri) / partition(today)
-        names = [p.name for p in folder.iterdir() if p.is_file()] if folder.exists() else []
-        found = scan(names, "*", open_file=lambda name: (folder / name).open("rb"))
+        found = scan_folder(folder)
         counts = landing_today(found.files, today, _settings())
         print(f"{sum(counts.values())} landing file(s) in {folder}: {counts}")
         return counts

@@ -11,7 +11,8 @@ group processes:
 
 Every other name in the folder is *skipped*, with a reason the run report lists: hidden names and
 in-flight uploads (``.part``, ``.tmp``, names starting with ``_`` or ``.``, so a half-copied file is
-never ingested), unknown extensions, zip members that are not tables, names that the run's
+never ingested; Office lock files ``~$name.csv``), files in a sub-folder of the date's folder (never
+read: one name per landing file keeps outputs distinct), unknown extensions, zip members that are not tables, names that the run's
 ``file_glob`` leaves out, and archives that cannot be listed (an upload still in progress, or a
 damaged archive: listed again on the next run).
 """
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 
@@ -68,6 +69,8 @@ def skip_reason(name: str) -> str | None:
     lower = name.lower()
     if lower.startswith((".", "_")):
         return "hidden or temporary name (starts with '.' or '_')"
+    if lower.startswith("~"):
+        return "lock or temporary file of an editor (starts with '~', as Excel's ~$name.csv)"
     if lower.endswith(IN_FLIGHT_SUFFIXES):
         return f"upload in progress ({_suffix(lower)})"
     if is_table_name(name) or is_archive_name(name):
@@ -146,8 +149,22 @@ def zip_members(archive: str, source: BinaryIO) -> Scan:
     return found
 
 
-def scan(names: Iterable[str], glob: str = "*", open_file: Callable[[str], AbstractContextManager[BinaryIO]] | None = None) -> Scan:
+NESTED_REASON = (
+    "in a sub-folder of the date's landing folder: not read (only files directly in <date>/ are landing files) — "
+    "move it up with a name of its own, or zip the folders (zip members keep their paths)"
+)
+
+
+def scan(
+    names: Iterable[str],
+    glob: str = "*",
+    open_file: Callable[[str], AbstractContextManager[BinaryIO]] | None = None,
+    nested: Iterable[str] = (),
+) -> Scan:
     """The landing records among the file names ``names`` of one folder, and the skipped files with reasons.
+
+    ``nested``: the paths, relative to the folder (``eu/orders.csv``), of the files in its
+    sub-folders: each is listed as skipped (NESTED_REASON), never read.
 
     ``glob`` (the run's ``file_glob``) keeps a record when it matches the record's name or its
     landing file's name (``orders.zip`` keeps every member). ``open_file(name)`` opens a landing
@@ -179,8 +196,24 @@ def scan(names: Iterable[str], glob: str = "*", open_file: Callable[[str], Abstr
             found.skipped.append(Skipped(name, reason))
         else:
             found.files.append(name)
+    found.skipped += [Skipped(path, NESTED_REASON) for path in sorted(set(nested))]
     found.files.sort()
     return found
+
+
+def scan_folder(folder: Any, glob: str = "*") -> Scan:
+    """scan() of a landing folder given as a path object (``pathlib.Path``, Airflow's ``ObjectStoragePath``): its files,
+    and those of its sub-folders (any depth) as ``nested``; an empty Scan when the folder does not exist."""
+    if not folder.exists():
+        return Scan()
+    names, nested, todo = [], [], [(p, p.name) for p in folder.iterdir()]
+    while todo:
+        path, rel = todo.pop()
+        if path.is_file():
+            (nested if "/" in rel else names).append(rel)
+        elif path.is_dir():
+            todo += [(p, f"{rel}/{p.name}") for p in path.iterdir()]
+    return scan(names, glob, open_file=lambda name: (folder / name).open("rb"), nested=nested)
 
 
 def batches(records: list[T], limit: int) -> list[list[T]]:
@@ -225,5 +258,6 @@ def list_local(landing_uri: str, date: str) -> Scan:
     folder = f"{root.rstrip('/')}/{partition(date)}"
     if not fs.exists(folder):
         return Scan()
-    names = [p.rsplit("/", 1)[-1] for p in fs.ls(folder, detail=False) if fs.isfile(p)]
-    return scan(names, open_file=lambda name: fs.open(f"{folder}/{name}", "rb"))
+    paths = [p[len(folder.rstrip("/")) + 1 :] for p in fs.find(folder.rstrip("/"))]
+    names = [p for p in paths if "/" not in p]
+    return scan(names, open_file=lambda name: fs.open(f"{folder}/{name}", "rb"), nested=[p for p in paths if "/" in p])

@@ -114,9 +114,9 @@ class ColumnMapping:
         return [m.original for m in self.matches if m.method == "unmapped"]
 
     def warnings(self) -> list[str]:
-        """One line per fuzzy mapping (original -> canonical, the score, the name it resembled) and per fuzzy match
-        refused for a differing token, in header order; exact, alias and unmapped columns need none."""
-        lines = [
+        """One line per column renamed beyond standardizing (renamed()), per fuzzy mapping (original -> canonical, the
+        score, the name it resembled) and per fuzzy match refused for a differing token, in header order."""
+        lines = self.renamed() + [
             f"column {m.original!r} mapped to {m.canonical!r} by a fuzzy match (score {m.score}, resembles {m.matched!r}) "
             "— check it, or add the header as an alias"
             for m in self.matches if m.method == "fuzzy"
@@ -126,6 +126,35 @@ class ColumnMapping:
             f"{r.conflict} — kept under its own name"
             for r in self.refused
         ]
+        return lines
+
+    def renamed(self) -> list[str]:
+        """One line per column whose name the curated table does not keep recognisably, in header order.
+
+        * A name that repeats an earlier one once standardized (``Name``, ``name ``, ``NAME``; ``name,name``):
+          told apart by position only, ``_2``, ``_3``... (standardize_columns) — a later file with them in
+          another order puts other values under each name.
+        * A blank name (``column_<position>``), when the header names other columns.
+        * A name written like Headwater's own columns (``_line``, ``_source``; ``price__raw``, ``note__reason``):
+          its leading or doubled underscores dropped so it cannot be taken for one.
+        """
+        lines: list[str] = []
+        seen: dict[str, str] = {}
+        named = any(m.original.strip() for m in self.matches)
+        for pos, m in enumerate(self.matches, start=1):
+            original = m.original.strip()
+            base = standardize_name(m.original, pos)
+            if not original:
+                if named:
+                    lines.append(f"column {pos} has no name: loaded as {m.standardized!r}")
+            elif base != m.standardized and base in seen:
+                lines.append(
+                    f"column {pos} ({m.original!r}) loaded as {m.standardized!r}: its name standardized is {base!r}, as column "
+                    f"{seen[base]}'s — the two are told apart by position only; rename one in the export"
+                )
+            elif original.startswith("_") or "__" in original:
+                lines.append(f"column {pos} ({m.original!r}) loaded as {m.standardized!r}: '_' first or '__' inside are Headwater's own column names (_line, <col>__raw)")
+            seen.setdefault(base, f"{pos} ({m.original!r})")
         return lines
 
     def to_manifest(self) -> dict[str, Any]:

@@ -70,6 +70,8 @@ from headwater.ingest.table import (
     header_votes,
     is_blank,
     names_only,
+    another_section,
+    section_names,
     shape,
     value_kind,
 )
@@ -143,7 +145,8 @@ class Structure:
     """The physical records of a file that are not data, by kind, and the count of all its records.
 
     Kinds: ``sep`` (Excel's ``sep=X`` line), ``preamble`` (lines above the table), ``blank``,
-    ``header`` (each header row), ``repeated_header`` (a header row met again among the records).
+    ``header`` (each header row), ``repeated_header`` (a header row met again among the records, as
+    written or with its names in another order: the records below such a one are read by name).
     ``records`` counts every physical record the reader met, whatever became of it, so that
     ``records == data records + quarantined records + sum(counts)`` checks that none was dropped
     unaccounted.
@@ -419,6 +422,14 @@ class CsvFile:
             )
         self.shape: Shape = shape(column_names(rows), table)
         self.header = self.shape.names
+        if self.shape.mismatch:
+            table.header_unconfirmed = True
+            self.warnings.append(
+                f"line {self.structure.lines['header'][-1]}: the header has {len(rows[-1])} names ({_cells(rows[-1])}) but data lines have "
+                f"{table.width} fields: which name belongs to which field cannot be told (a name left out, a delimiter inside a value "
+                f"such as an unquoted 1,200, an empty value left out) — every field loaded under column_1..column_{table.width}, the "
+                "names kept in the manifest (header_as_read); fix the export, or set read.header: none for this source"
+            )
         self._src.widths |= {self.shape.width} - {0}
         # Rows met again among the records that are header rows (first field compared first: the hot path).
         # A header met again in another letter case (an exporter that upper-cases names) is the header too:
@@ -426,15 +437,17 @@ class CsvFile:
         self._header_keys = {header_key(r) for r in rows}
         self._folded_keys = {tuple(f.casefold() for f in key) for key in self._header_keys}
         self._firsts = {f for r in rows if r for v in _case_variants(r[0]) for f in (v, "\ufeff" + v)}
-        # The header again with its columns in another order (``name,id,amount`` under ``id,name,amount``): the rows
-        # below it hold their values in that order, so read as records they would sit in the wrong columns. Any header
-        # name may start it, so every name's case variants go off the hot path (a record starting with one is checked).
-        self._header_sets = {frozenset(f.strip().casefold() for f in r) for r in rows if len(r) > 1 and len({f.strip().casefold() for f in r}) == len(r)}
-        if self._header_sets:
-            self._firsts |= {f for r in rows for name in r[1:] for v in _case_variants(name) for f in (v, v.strip())}
+        # The header's names, case-folded, to know a later header line that starts another section (table.another_section):
+        # every name's case variants go off the hot path too (its names in another order start with any of them).
+        named = bool(rows) and not table.single_column and not self.shape.mismatch and len(rows[-1]) == self.shape.width
+        self._names = section_names(rows[-1]) if named else None
+        if self._names is not None:
+            self._firsts |= {v for name in header_key(rows[-1]) for v in _case_variants(name)}
+        self._remap: list[int] | None = None  # field positions of the header's columns while a reordered header is in force
+        self._sections: list[dict[str, object]] = []  # reordered header lines met: {"line", "header"}
         self._brk = False  # the last record was a blank line: a second table may start
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
-        self.fixed = {"trailing_fields_dropped": 0, "rows_padded": 0, "header_like_values_kept": 0}
+        self.fixed = {"trailing_fields_dropped": 0, "header_like_values_kept": 0}
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
         if self._blocks is not None:
@@ -549,6 +562,8 @@ class CsvFile:
         }
         if self._second:
             out["second_table"] = {"line": self._second[0], "header": self._second[1]}
+        if self._sections:
+            out["reordered_headers"] = self._sections
         return out
 
     def batches(self, size: int = 50_000) -> Iterator[Batch]:
@@ -613,7 +628,7 @@ class CsvFile:
     def _at_plain_run(self) -> bool:
         """Whether the reader stands between records where a run of plain lines starts (the fast engine may take it)."""
         return (
-            not self._brk and self._second is None and self._src.between_lines
+            not self._brk and self._second is None and self._remap is None and self._src.between_lines
             and self._blocks.plain_run() >= bulk.MIN_RUN  # type: ignore[union-attr]
         )
 
@@ -638,6 +653,7 @@ class CsvFile:
         """Read rows into ``records`` until the batch is full, ``stop()`` says so after a row, or a broken record was set aside (True), or the end (None)."""
         reader, base, src = self._reader, self._base, self._src
         width, limit, firsts, brk, joins = self.shape.width or -1, self.options.max_field_chars, self._firsts, self._brk, src.joins
+        remap = self._remap
         start = self._consumed + 1
         n = 0
         try:
@@ -649,12 +665,12 @@ class CsvFile:
                 if src.joins != joins:  # a line of this record kept a bare \r in a field
                     joins = src.joins
                     row = [f.replace(CR_IN_FIELD, "\r") for f in row]
-                if len(row) == width and not brk and row[0] not in firsts and max(map(len, row)) <= limit:
+                if len(row) == width and not brk and remap is None and row[0] not in firsts and max(map(len, row)) <= limit:
                     records.append(row)
                     lines.append(line)
                 else:
                     self._odd_row(row, line, last, records, lines, issues)
-                    brk = self._brk
+                    brk, remap = self._brk, self._remap
                 if len(records) >= size or (stop is not None and stop()):
                     self._consumed = last
                     self.structure.records += n
@@ -680,15 +696,28 @@ class CsvFile:
         if key in self._header_keys or (len(row) > 1 and tuple(f.casefold() for f in key) in self._folded_keys):
             if len(row) > 1 or row[0].startswith("\ufeff"):
                 self.structure.add("repeated_header", line)
+                self._remap = None  # the header as written: its order again
                 return
             # One field equal to a one-name header: a value as likely as a repeated header (``tag`` under ``tag``),
             # so it is kept as a record, and counted; with a byte-order mark it starts a concatenated export.
             self.fixed["header_like_values_kept"] += 1
-        if self._second is None and (
-            (self._brk and self._starts_table(row))
-            or (len(row) == width and frozenset(f.strip().casefold() for f in row) in self._header_sets)  # the header reordered
-        ):
+        if self._second is None and self._brk and self._starts_table(row):
             self._second = (line, row)
+        names = section_names(row) if self._second is None and self._names is not None else None
+        if names is not None and another_section(names, self._names):  # type: ignore[arg-type]
+            if len(row) == width and sorted(names) == sorted(self._names):  # type: ignore[type-var]
+                # The header's names in another order (a second export appended): the records below are read by name.
+                self._remap = [names.index(n) for n in self._names]  # type: ignore[union-attr]
+                self.structure.add("repeated_header", line)
+                if len(self._sections) < KEPT_LINES:
+                    self._sections.append({"line": line, "header": row})
+                if len(self._sections) == 1:
+                    self.warnings.append(
+                        f"line {line} repeats the header's names in another order ({_cells(row)}): a second export appended — "
+                        "the records below it are loaded by name into the header's columns (manifest table.reordered_headers)"
+                    )
+                return
+            self._second = (line, row)  # the header's names with more or fewer: another table
         if self._second is not None:
             self._brk = True  # every record from here on takes this path
             at, head = self._second
@@ -702,11 +731,20 @@ class CsvFile:
         if len(row) > width and not any(c.strip() for c in row[width:]):
             row = row[:width]  # trailing delimiters only
             self.fixed["trailing_fields_dropped"] += 1
-        elif self.shape.pad and len(row) == width - 1:
-            row = [*row, ""]
-            self.fixed["rows_padded"] += 1
+        if self._remap is not None and len(row) == width:
+            mapped = [row[k] for k in self._remap]
+            if self._misfits(mapped) > self._misfits(row):
+                at = self._sections[-1]["line"] if self._sections else "?"
+                reason = (
+                    f"{name} line {line}: part of the second table that starts at line {at} (the header's names in another order), "
+                    "but its values fit the header's columns as written and not by name — row quarantined; split the file"
+                )
+                issues.append(RowIssue(line, reason, self._src.span(line, last)))
+                return
+            row = mapped
         if len(row) != width:
-            issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {width} — row quarantined", self._src.span(line, last)))
+            has = f"{len(self.header_rows[-1])} names and data lines {width} fields" if self.shape.mismatch else str(width)
+            issues.append(RowIssue(line, f"{name} line {line}: {len(row)} fields, header has {has} — row quarantined", self._src.span(line, last)))
         elif max(map(len, row)) > limit:
             i = max(range(width), key=lambda k: len(row[k]))
             reason = (
@@ -717,6 +755,13 @@ class CsvFile:
         else:
             records.append(row)
             lines.append(line)
+
+    def _misfits(self, row: list[str]) -> int:
+        """How many values of ``row`` are not of their column's kind where the column has a typed kind (number, date, code)."""
+        return sum(
+            1 for cell, col in zip(row, self.table.columns)
+            if col.kind in TYPED and value_kind(cell) not in (col.kind, "empty")
+        )
 
     def _starts_table(self, row: list[str]) -> bool:
         """After a blank line, does ``row`` read as the header of another table?

@@ -385,8 +385,47 @@ def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, c
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
         _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
+    elif not options.delimiter and not sep_line and options.header == "auto" and options.skip_lines is None and _name_over_split(body, table):
+        line = next(i for i, ln in enumerate(body) if ln.strip())
+        split = table
+        table = _one_column(sample, options, quote, sep_line)
+        table.complete = complete
+        _locate(parse_rows(body, table.dialect()), table, options, offset=0)
+        table.notes.append(
+            f"line {line + 1} ({body[line].strip()[:80]!r}) has no {split.delimiter!r} and every line below splits at {split.delimiter!r} "
+            f"into {split.width} fields: read as one column named by line {line + 1}, the {split.delimiter!r} inside its values kept as "
+            f"text — if they are fields, set read.delimiter: {split.delimiter!r} for this source"
+        )
+    if sep_line and options.delimiter is None:
+        found = sniff_delimiter("".join(body))
+        if delimiter not in "".join(body) and found != delimiter and found in "".join(body):
+            table.notes.append(
+                f"line 1 says sep={delimiter} but no line below holds {delimiter!r}: read as it says (one column per line) although the "
+                f"lines split consistently at {found!r} — set read.delimiter: {found!r} for this source if that is the file's delimiter"
+            )
     table.skip += int(sep_line)
     return table
+
+
+def _name_over_split(body: list[str], table: Table) -> bool:
+    """Whether ``table`` (a split at a sniffed delimiter) makes a one-column file's header into preamble.
+
+    True when the first non-blank line is one name with no delimiter (an identifier: ``amount``,
+    ``tags``), it is the only line above the table (blank lines aside), every record below has the
+    table's width, and no confirmed header was found below it (no header, or one taken without
+    evidence). Such a file is a column whose values hold the delimiter: decimal commas (``3,5``),
+    coordinates (``48.85,2.35``), lists (``red|blue``); split, the name is lost as preamble and a
+    value becomes a header or two values.
+    """
+    if table.single_column or table.width < 2 or not (table.header_rows == 0 or table.header_unconfirmed):
+        return False
+    rows = parse_rows(body, table.dialect())
+    filled = [(i, r) for i, r in rows if r is None or not is_blank(r)]
+    if len(filled) < 2 or filled[0][1] is None or len(filled[0][1]) != 1 or not _IDENTIFIER.fullmatch(filled[0][1][0].strip()):
+        return False
+    if table.skip != filled[1][0]:
+        return False
+    return all(r is not None and len(_trim(r, table.width)) == table.width for _, r in filled[1:])
 
 
 def _one_column(sample: str, options: ReadOptions, quote: str, sep_line: bool) -> Table:
@@ -423,6 +462,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     if not filled:
         table.header_rows = 0  # nothing but blank lines: no table at all
         return True
+    cut = _section_start(filled)
+    if cut is not None:  # the first table only decides the width, the header and the profile; the reader meets the next section
+        filled = [(i, r) for i, r in filled if i < cut]
+        rows = [(i, r) for i, r in rows if i < cut]
     table.width = _width(filled)
     blocks, blank = {}, 0
     for i, r in rows:
@@ -431,7 +474,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     filled = [(i, _trim(r, table.width)) for i, r in filled]
     rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
     free = options.delimiter is None and not table.single_column
-    rival = None
+    rival = numbered = None
     if forced:
         skip = options.header - 1 if isinstance(options.header, int) else options.skip_lines or 0
         skip = max(0, skip - offset)
@@ -458,6 +501,8 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows, table.how = 0, "read.header: none"
     else:
         table.header_rows = _header_rows(filled, pos, table.width, blocks)
+        numbered = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else None
+        table.header_rows = table.header_rows or int(numbered is not None)
     if not forced and table.header_rows == 0:
         # No header: the rows above the first one that could start the table are its records when they fit its
         # columns (``1001,,`` above ``1002,2024-01-06,5.00``), not preamble.
@@ -488,6 +533,14 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"as a title: both could be the header — if line {head} is, set read.header: {head} for this source "
             f"(read.header: {line} confirms this reading and silences this warning)"
         )
+    if numbered is not None:
+        line = filled[pos][0] + 1 + offset
+        table.header_unconfirmed = True
+        table.doubt = (
+            f"line {line} ({_shown(filled[pos][1])}) taken as the header: its numbers count up ({numbered}) over numbers that "
+            f"do not (scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
+            f"(read.header: {line} confirms it and silences this warning)"
+        )
     if not forced:
         # The columns were profiled on the first PROFILE_ROWS records of the head: when the file holds more, a verdict
         # on a preamble line of the table's width is a sample's, and the warning says so.
@@ -510,6 +563,41 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                     "set read.skip_lines for this source"
                 )
     return True
+
+
+def section_names(row: list[str]) -> list[str] | None:
+    """The names of ``row`` case-folded, when it could be a header: two or more filled cells, all text, distinct; else None."""
+    names = [c.strip().casefold() for c in row if c.strip()]
+    if len(names) < 2 or len(set(names)) < len(names) or any(value_kind(c) != TEXT for c in names):
+        return None
+    return names
+
+
+def another_section(names: list[str], header: list[str]) -> bool:
+    """Whether a row of ``names`` (section_names) below a header of ``header`` (case-folded) starts a new section of the file.
+
+    It does when it holds the header's names in another order (two exports concatenated with their
+    columns reordered: ``name,id,amount`` under ``id,name,amount``), or all of them and more, or
+    only some of them, two at least (a wider or narrower second table: ``id,amount,currency``
+    under ``id,amount``). The header met again as written is a repeated header, not a section.
+    """
+    a, b = set(names), set(header)
+    return names != header and (a == b or b < a or (a < b and len(a) >= 2))
+
+
+def _section_start(filled: list[tuple[int, list[str]]]) -> int | None:
+    """The line index where a second section of the file starts (another_section), searched against the first row
+    that could be a header (section_names) with a row between them; None when the sample holds one section."""
+    first = None
+    for k, (i, r) in enumerate(filled):
+        names = section_names(r)
+        if names is None:
+            continue
+        if first is None:
+            first = (k, names)
+        elif k > first[0] + 1 and another_section(names, first[1]):
+            return i
+    return None
 
 
 def _shown(row: list[str]) -> str:
@@ -736,6 +824,41 @@ def _header_rows(filled: list[tuple[int, list[str]]], pos: int, width: int, bloc
     return n
 
 
+def _counting(cells: list[str]) -> bool:
+    """Whether ``cells`` (two or more) are distinct integers written as digits that count up by one (``1,2,3``, ``38,39,40``)."""
+    s = [c.strip() for c in cells]
+    if len(s) < 2 or not all(c.isdigit() and len(c) < 7 for c in s):
+        return False
+    nums = list(map(int, s))
+    return all(b == a + 1 for a, b in zip(nums, nums[1:]))
+
+
+def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> str | None:
+    """The counting run (``1..5``) of row ``pos`` when it is a header whose names are numbers, else None.
+
+    Such a header (Likert points ``question,1,2,3,4,5``, shoe sizes ``model,38,39,40``) votes as
+    data over columns of numbers, so _header_rows finds no header. Row ``pos`` is one when all its
+    ``width`` cells are filled and distinct, the cells over number columns are integers counting
+    up by one (_counting) and every other cell is text. Rows below that count up too (``x,5,6,7``
+    under ``id,1,2,3``) leave it unsure: the first line is still taken as the header (a header
+    taken as a record puts its names into values) and find_table flags it unconfirmed, so the
+    warning says that a record taken as header would be one row lost.
+    """
+    row = filled[pos][1]
+    cells = [c.strip() for c in row]
+    if len(row) != width or width < 2 or not all(cells) or len(set(cells)) < width:
+        return None
+    columns = _profile_below(filled, pos, width, blocks)
+    at = [c for c, col in enumerate(columns) if col.kind == NUMBER]
+    rest = [c for c in range(width) if c not in at]
+    if len(at) < 2 or not _counting([cells[c] for c in at]) or not all(value_kind(cells[c]) == TEXT for c in rest):
+        return None
+    below = [r for _, r in filled[pos + 1 : pos + 1 + PROFILE_ROWS] if len(r) == width]
+    if not below:
+        return None
+    return f"{cells[at[0]]}..{cells[at[-1]]}"
+
+
 def continues_header(above: list[list[str]], row: list[str], columns: list[Column], width: int) -> bool:
     """Whether ``row`` is one more header row under the header rows ``above`` (a multi-row header), not a record.
 
@@ -801,8 +924,10 @@ class Shape:
 
     names: list[str]  # one per staging column ("" for an unnamed one: clean names it column_<position>)
     width: int  # fields a record must have (after dropping trailing empty fields)
-    pad: bool = False  # a record one field short gets an empty last value (the header has one name more)
     note: str | None = None  # what was done, for the manifest
+    # the header's names cannot be matched to the records' fields (one name more or fewer than every data line):
+    # the records keep generic names, the header line is kept as written (manifest ``header_as_read``)
+    mismatch: bool = False
 
 
 def shape(names: list[str], table: Table) -> Shape:
@@ -812,12 +937,17 @@ def shape(names: list[str], table: Table) -> Shape:
     * Records wider than the header, most of them only by empty fields (a delimiter at the end of
       each data line): the header's width; the reader drops the empty fields row by row and
       quarantines a record with a value past the header (it would not fit any name).
-    * Records one field wider, that field holding values: an unnamed column. It is the first one
-      when the first fields count 1, 2, 3... (row numbers, as R's write.table writes them with a
-      header one name short), else the last one.
-    * A header one name longer than the records: an empty last name is dropped (a delimiter at the
-      end of the header line); a real name stays, and records one field short get an empty value
-      for it.
+    * Every line ending with a delimiter, the header's too (a trailing tab): the empty last field
+      dropped (the reader drops it row by row; a record with a value there is quarantined).
+    * A header whose last name is empty, one name longer than the records (a delimiter at the end
+      of the header line): that name dropped.
+    * Records one field wider than the header, that field holding values, or a header one real
+      name longer than the records: which name belongs to which field cannot be told (a name
+      left out first, as R's write.table does for row names, or last; an unquoted delimiter in a
+      value, ``1,200``; an empty value the exporter left out). No alignment is guessed: the
+      records keep every field under generic names (``column_1``...), ``mismatch`` is set, and
+      the reader warns and marks the header unconfirmed (a wrong header costs more than a
+      missing name; DESIGN.md, trust rules). Records of another width are quarantined.
     * Any other difference: the header's width; records of another width are quarantined.
     """
     if table.header_rows == 0:
@@ -827,21 +957,13 @@ def shape(names: list[str], table: Table) -> Shape:
     if wd > wh and rows and sum(1 for r in rows if not any(f.strip() for f in r[wh:])) * 2 > len(rows):
         extra = wd - wh
         return Shape(names, wh, note=f"data lines end with {extra} more delimiter{'s' * (extra > 1)} than the header: the empty field{'s' * (extra > 1)} dropped")
-    if wd == wh + 1 and wh:
-        if _counts_up([r[0] for r in rows]):
-            return Shape(["", *names], wd, note="data lines have one field more than the header, first a row number: an unnamed first column (column_1) added")
-        return Shape([*names, ""], wd, note=f"data lines have one field more than the header: an unnamed last column (column_{wd}) added")
-    if wh == wd + 1 and wd:
-        if not names[-1].strip():
-            return Shape(names[:-1], wd, note=f"the header ends with an empty name ({wh} names, {wd} fields in data lines): dropped")
-        return Shape(names, wh, pad=True, note=f"the header has {wh} names, data lines {wd} fields: {names[-1].strip()!r} loaded empty where a line has {wd}")
+    if wh == wd and wh > 1 and not names[-1].strip() and rows and not any(r[-1].strip() for r in rows):
+        return Shape(names[:-1], wh - 1, note="every line, the header's too, ends with a delimiter: the empty last field dropped")
+    if wh == wd + 1 and wd and not names[-1].strip():
+        return Shape(names[:-1], wd, note=f"the header ends with an empty name ({wh} names, {wd} fields in data lines): dropped")
+    if wh and wd and abs(wh - wd) == 1:
+        return Shape(
+            [""] * wd, wd, mismatch=True,
+            note=f"the header has {wh} names, data lines {wd} fields: names not matched to fields, loaded as column_1..column_{wd}",
+        )
     return Shape(names, wh)
-
-
-def _counts_up(values: list[str]) -> bool:
-    """Whether ``values`` (two or more) are the integers n, n+1, n+2, ..."""
-    s = [v.strip() for v in values]
-    if len(s) < 2 or not all(v.isdigit() for v in s):
-        return False
-    nums = list(map(int, s))
-    return all(b == a + 1 for a, b in zip(nums, nums[1:]))

@@ -139,3 +139,30 @@ def test_batches_cut_the_file_list_to_at_most_max_map_length_in_order(n: int, li
 def test_batches_refuse_a_limit_below_one() -> None:
     with pytest.raises(ValueError, match="max_map_length must be >= 1"):
         batches(["a.csv"], 0)
+
+
+def _landing_with_subfolders(tmp_path: Path) -> Path:
+    folder = tmp_path / "landing" / "2026-03-02"
+    (folder / "eu").mkdir(parents=True)
+    (folder / "us" / "deep").mkdir(parents=True)
+    (folder / "top.csv").write_text("id\n1\n")
+    (folder / "eu" / "orders.csv").write_text("id\n2\n")
+    (folder / "us" / "orders.csv").write_text("id\n3\n")
+    (folder / "us" / "deep" / "x.csv").write_text("id\n4\n")
+    (folder / "~$top.csv").write_bytes(b"\x00")  # Excel's lock file
+    return folder
+
+
+def test_files_in_sub_folders_and_lock_files_are_listed_as_skipped(tmp_path: Path) -> None:
+    from headwater.discovery import NESTED_REASON, scan_folder
+
+    folder = _landing_with_subfolders(tmp_path)
+    lock = "lock or temporary file of an editor (starts with '~', as Excel's ~$name.csv)"
+    expected = Scan(
+        ["top.csv"],
+        [Skipped("~$top.csv", lock), Skipped("eu/orders.csv", NESTED_REASON), Skipped("us/deep/x.csv", NESTED_REASON), Skipped("us/orders.csv", NESTED_REASON)],
+    )
+    assert list_local(f"file://{tmp_path}/landing", "2026-03-02") == expected  # the CLI's listing
+    assert scan_folder(folder) == expected  # the DAGs' listing (a path object)
+    assert scan_folder(folder / "missing") == Scan()
+    assert skip_reason("~$orders.csv") == lock and skip_reason("~orders.csv") == lock

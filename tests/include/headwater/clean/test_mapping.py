@@ -138,3 +138,32 @@ def test_non_latin_headers_match_canonical_names_and_aliases() -> None:
     ]
     assert map_columns(["Имя", "Город"], None, MappingOptions(transliterate=True)).order == ["imia", "gorod"]
     assert map_columns(["Имя", "Город"], None).order == ["имя", "город"]
+
+
+# ------------------------------------------------------------------ breaker2 #16: every renamed column is said
+
+
+@pytest.mark.parametrize(
+    ("header", "warnings"),
+    [
+        (["id", "Name", "name ", "NAME"], [
+            "column 3 ('name ') loaded as 'name_2': its name standardized is 'name', as column 2 ('Name')'s — the two are told "
+            "apart by position only; rename one in the export",
+            "column 4 ('NAME') loaded as 'name_3': its name standardized is 'name', as column 2 ('Name')'s — the two are told "
+            "apart by position only; rename one in the export",
+        ]),
+        (["name", "name"], [
+            "column 2 ('name') loaded as 'name_2': its name standardized is 'name', as column 1 ('name')'s — the two are told "
+            "apart by position only; rename one in the export",
+        ]),
+        (["a", " "], ["column 2 has no name: loaded as 'column_2'"]),
+        (["_line", "price__raw", "ok"], [
+            "column 1 ('_line') loaded as 'line': '_' first or '__' inside are Headwater's own column names (_line, <col>__raw)",
+            "column 2 ('price__raw') loaded as 'price_raw': '_' first or '__' inside are Headwater's own column names (_line, <col>__raw)",
+        ]),
+        (["Customer ID", "e-mail"], []),  # standardizing alone (customer_id, e_mail) is no renaming to warn about
+        (["", "", ""], []),  # generic names of a file without usable names: said by ingest
+    ],
+)
+def test_renamed_columns_are_warned(header: list[str], warnings: list[str]) -> None:
+    assert map_columns(header, None).warnings() == warnings

@@ -117,18 +117,20 @@ def _table(width: int, rows: list[list[str]], header_rows: int = 1) -> Table:
         (["a"], 2, [["1", "2"]], (["column_1", "column_2"], 2, False, None)),
         # data lines with a trailing delimiter: the header's width, empty fields dropped row by row
         (["id", "name"], 3, [["1", "Ann", ""], ["2", "Bob", ""]], (["id", "name"], 2, False, "data lines end with 1 more delimiter than the header: the empty field dropped")),
-        # one unnamed extra column: row numbers first (R's write.table), else last
+        # one field more or fewer than the header's names (issue #2 of breaker2): no alignment guessed, generic names
         (["name", "city"], 3, [["1", "Ann", "Quito"], ["2", "Bo", "Lima"]],
-         (["", "name", "city"], 3, False, "data lines have one field more than the header, first a row number: an unnamed first column (column_1) added")),
+         (["", "", ""], 3, True, "the header has 2 names, data lines 3 fields: names not matched to fields, loaded as column_1..column_3")),
         (["id", "name"], 3, [["7", "Ann", "x"], ["3", "Bo", "y"]],
-         (["id", "name", ""], 3, False, "data lines have one field more than the header: an unnamed last column (column_3) added")),
-        # a header with one name too many: an empty last name dropped, a real one loaded empty
+         (["", "", ""], 3, True, "the header has 2 names, data lines 3 fields: names not matched to fields, loaded as column_1..column_3")),
+        (["order", "amount"], 3, [["101", "1", "200"], ["205", "2", "500"]],
+         (["", "", ""], 3, True, "the header has 2 names, data lines 3 fields: names not matched to fields, loaded as column_1..column_3")),
+        # a header with one name too many: an empty last name dropped; a real one is a mismatch too
         (["id", "name", ""], 2, [["1", "Ann"]], (["id", "name"], 2, False, "the header ends with an empty name (3 names, 2 fields in data lines): dropped")),
-        (["id", "name", "city"], 2, [["1", "Ann"]], (["id", "name", "city"], 3, True, "the header has 3 names, data lines 2 fields: 'city' loaded empty where a line has 2")),
+        (["id", "name", "city"], 2, [["1", "Ann"]], (["", ""], 2, True, "the header has 3 names, data lines 2 fields: names not matched to fields, loaded as column_1..column_2")),
         # two or more apart: the header decides, rows of other widths are quarantined
         (["a", "b", "c", "d"], 2, [["1", "2"]], (["a", "b", "c", "d"], 4, False, None)),
     ],
 )
 def test_header_and_data_widths_are_matched(names: list[str], width: int, rows: list[list[str]], expected: tuple) -> None:
     s = shape(names, _table(width, rows, header_rows=0 if names == ["a"] else 1))
-    assert (s.names, s.width, s.pad, s.note) == expected
+    assert (s.names, s.width, s.mismatch, s.note) == expected

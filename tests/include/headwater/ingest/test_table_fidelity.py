@@ -130,13 +130,22 @@ def test_one_column_of_comma_grouped_numbers_keeps_its_header_and_whole_values(
     [
         ("1,234\n5,678\n12,500\n", ",", 2),  # no header and every line grouped: no evidence, split as written
         ("id,amount\n1,234\n5,678\n", ",", 2),  # a header with a comma: two columns
-        ("amount\n1,234\n5,67\n", ",", 2),  # 5,67 is no digit group
         ("amount;n\n1,234;2\n5,678;3\n", ";", 2),  # another delimiter: commas are text anyway
     ],
 )
 def test_commas_that_are_not_only_digit_groups_still_split(sample: str, delimiter: str, width: int) -> None:
     table = find_table(sample)
     assert (table.delimiter, table.width, table.single_column, table.notes) == (delimiter, width, False, [])
+
+
+def test_a_one_name_header_over_a_decimal_comma_is_one_column() -> None:
+    # 5,67 is no digit group, but a name with no comma over lines of two fields each is one column (breaker2 #20)
+    table = find_table("amount\n1,234\n5,67\n")
+    assert (table.single_column, table.skip, table.header_rows, table.width) == (True, 0, 1, 1)
+    assert table.notes == [
+        "line 1 ('amount') has no ',' and every line below splits at ',' into 2 fields: read as one column named by line 1, "
+        "the ',' inside its values kept as text — if they are fields, set read.delimiter: ',' for this source"
+    ]
 
 
 def test_a_forced_comma_delimiter_splits_grouped_numbers() -> None:

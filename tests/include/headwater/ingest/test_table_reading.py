@@ -170,29 +170,58 @@ def test_trailing_delimiters_on_crlf_data_lines_are_dropped_and_counted() -> Non
     assert described(data)["trailing_fields_dropped"] == 2
 
 
-def test_an_unnamed_first_column_of_row_numbers() -> None:
+def test_one_field_more_than_the_header_names_no_column_and_warns() -> None:
+    # R's row names and a sequential id column look alike (breaker2 #2): no alignment is guessed
     data = b"name,city\n1,Ann,Quito\n2,Bo,Lima\nCy,Accra\n"
     assert read(data) == (
-        ["", "name", "city"], [["1", "Ann", "Quito"], ["2", "Bo", "Lima"]], [2, 3],
-        [(4, "2 fields, header has 3 — row quarantined")],  # never loaded shifted under name, city
+        ["", "", ""], [["1", "Ann", "Quito"], ["2", "Bo", "Lima"]], [2, 3],
+        [(4, "2 fields, header has 2 names and data lines 3 fields — row quarantined")],  # never loaded shifted under name, city
         {"header": 1},
     )
-    assert described(data)["width_note"] == "data lines have one field more than the header, first a row number: an unnamed first column (column_1) added"
+    d = described(data)
+    assert (d["width_note"], d["header_unconfirmed"], d["header_as_read"]) == (
+        "the header has 2 names, data lines 3 fields: names not matched to fields, loaded as column_1..column_3", True, [["name", "city"]],
+    )
+    assert parse_csv(data, "x.csv").warnings == [
+        "line 1: the header has 2 names (['name', 'city']) but data lines have 3 fields: which name belongs to which field cannot "
+        "be told (a name left out, a delimiter inside a value such as an unquoted 1,200, an empty value left out) — every field "
+        "loaded under column_1..column_3, the names kept in the manifest (header_as_read); fix the export, or set read.header: none "
+        "for this source"
+    ]
 
 
-def test_an_unnamed_last_column() -> None:
-    data = b"id,name\n7,Ann,x\n3,Bo,y\n"
-    assert read(data)[:3] == (["id", "name", ""], [["7", "Ann", "x"], ["3", "Bo", "y"]], [2, 3])
+@pytest.mark.parametrize(
+    ("data", "records"),
+    [
+        # breaker2 #2 a: an unquoted thousands comma (amount 1,200 was loaded as amount=1)
+        (b"order,amount\n101,1,200\n205,2,500\n317,3,750\n", [["101", "1", "200"], ["205", "2", "500"], ["317", "3", "750"]]),
+        # b: the same with ids 1,2,3 (was: the header moved one column right, amount=200)
+        (b"id,amount\n1,1,200\n2,2,500\n3,3,750\n", [["1", "1", "200"], ["2", "2", "500"], ["3", "3", "750"]]),
+        # c: a sequential id column and an extra field (was: id='Alice')
+        (b"id,name\n1,Alice,extra\n2,Bob,more\n3,Carol,again\n", [["1", "Alice", "extra"], ["2", "Bob", "more"], ["3", "Carol", "again"]]),
+        # an unnamed last column of values
+        (b"id,name\n7,Ann,x\n3,Bo,y\n", [["7", "Ann", "x"], ["3", "Bo", "y"]]),
+        # d: the header one name longer: the exporter left out the empty city (was: city=10, amount empty)
+        (b"id,name,city,amount\n1,Alice,10\n2,Bob,20\n3,Carol,30\n", [["1", "Alice", "10"], ["2", "Bob", "20"], ["3", "Carol", "30"]]),
+        # tab-separated, header one name short
+        (b"a\tb\n1\t2\t3\n4\t5\t6\n", [["1", "2", "3"], ["4", "5", "6"]]),
+    ],
+)
+def test_a_header_one_name_off_keeps_every_field_under_generic_names(data: bytes, records: list[list[str]]) -> None:
+    header, got, _, issues, counts = read(data)
+    assert (header, got, issues, counts) == ([""] * len(records[0]), records, [], {"header": 1})
+    assert described(data)["header_unconfirmed"] is True
 
 
 def test_a_header_with_one_name_too_many() -> None:
     data = b"id,name,city\n1,Ann\n2,Bo\n5,Ed\n3,Cy,Lima\n4,Di,Lima,x\n"
     assert read(data) == (
-        ["id", "name", "city"], [["1", "Ann", ""], ["2", "Bo", ""], ["5", "Ed", ""], ["3", "Cy", "Lima"]], [2, 3, 4, 5],
-        [(6, "4 fields, header has 3 — row quarantined")], {"header": 1},
+        ["", ""], [["1", "Ann"], ["2", "Bo"], ["5", "Ed"]], [2, 3, 4],
+        [(5, "3 fields, header has 3 names and data lines 2 fields — row quarantined"),
+         (6, "4 fields, header has 3 names and data lines 2 fields — row quarantined")], {"header": 1},
     )
     d = described(data)
-    assert (d["rows_padded"], d["width"]) == (3, {"header": 3, "data": 2, "loaded": 3})
+    assert d["width"] == {"header": 3, "data": 2, "loaded": 2}
     assert read(b"id,name,\n1,Ann\n2,Bo\n")[:3] == (["id", "name"], [["1", "Ann"], ["2", "Bo"]], [2, 3])
 
 
@@ -366,3 +395,162 @@ def test_a_one_column_value_equal_to_the_header_is_a_record_unless_a_bom_starts_
     data = b"tag\nsale\ntag\nnew\n\xef\xbb\xbftag\nold\n"
     assert read(data) == (["tag"], [["sale"], ["tag"], ["new"], ["old"]], [2, 3, 4, 6], [], {"header": 1, "repeated_header": 1})
     assert described(data)["header_like_values_kept"] == 1
+
+
+# ------------------------------------------------------------------ breaker2 #24: column names that are numbers
+
+
+@pytest.mark.parametrize(
+    ("data", "header", "records", "run"),
+    [
+        (b"question,1,2,3,4,5\nEase of use,3,5,10,20,12\nSupport,1,2,8,25,14\n", ["question", "1", "2", "3", "4", "5"],
+         [["Ease of use", "3", "5", "10", "20", "12"], ["Support", "1", "2", "8", "25", "14"]], "1..5"),
+        (b"model,38,39,40,41,42\nRunner X,4,6,8,5,2\nTrail Y,1,3,5,7,9\n", ["model", "38", "39", "40", "41", "42"],
+         [["Runner X", "4", "6", "8", "5", "2"], ["Trail Y", "1", "3", "5", "7", "9"]], "38..42"),
+        # the rows below count up too: unsure, still the header (and said)
+        (b"id,1,2,3\nx,5,6,7\ny,8,9,10\n", ["id", "1", "2", "3"], [["x", "5", "6", "7"], ["y", "8", "9", "10"]], "1..3"),
+        # weeks, the label last, semicolons
+        (b"1;2;3;team\n4;0;7;red\n2;9;1;blue\n", ["1", "2", "3", "team"], [["4", "0", "7", "red"], ["2", "9", "1", "blue"]], "1..3"),
+        # no label at all: the counting run over counts is still read as names (unsure: said)
+        (b"1,2,3\n10,20,30\n40,50,70\n", ["1", "2", "3"], [["10", "20", "30"], ["40", "50", "70"]], "1..3"),
+    ],
+)
+def test_a_header_of_counting_numbers_is_the_header_and_said(data: bytes, header: list[str], records: list[list[str]], run: str) -> None:
+    assert read(data) == (header, records, [2, 3], [], {"header": 1})
+    d = described(data)
+    assert (d["header"], d["header_unconfirmed"]) == ("line 1", True)
+    assert parse_csv(data, "x.csv").warnings == [
+        f"line 1 ({', '.join(map(repr, header)).join('[]')}) taken as the header: its numbers count up ({run}) over numbers that do not "
+        "(scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
+        "(read.header: 1 confirms it and silences this warning)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"A,1,3,5\nB,4,5,6\nC,7,8,9\n",  # 1,3,5 does not count up by one: a record
+        b"A,1,1,2\nB,4,5,6\n",  # repeated numbers: not names
+    ],
+)
+def test_rows_that_only_look_numbered_stay_records(data: bytes) -> None:
+    assert described(data)["header"] == "none found"
+
+
+# ------------------------------------------------------------------ breaker2 #20, #21, #18: one column whose values hold a delimiter
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "values", "delimiter"),
+    [
+        (b"amount\n3,5\n4,25\n10,0\n7,75\n", "amount", ["3,5", "4,25", "10,0", "7,75"], ","),  # #20: decimal commas
+        (b"weight\n1,5\n2,5\n3,5\n", "weight", ["1,5", "2,5", "3,5"], ","),
+        (b"location\n48.8566,2.3522\n52.5200,13.4050\n", "location", ["48.8566,2.3522", "52.5200,13.4050"], ","),
+        (b"tags\nred|blue\ngreen|yellow\nblack|white\n", "tags", ["red|blue", "green|yellow", "black|white"], "|"),  # #21
+        (b"range\r\n10-20;30-40\r\n5-6;7-8\r\n", "range", ["10-20;30-40", "5-6;7-8"], ";"),
+        (b"pair\n\na\tb\nc\td\n", "pair", ["a\tb", "c\td"], "\t"),  # a blank line under the name
+    ],
+)
+def test_a_one_column_file_whose_values_hold_a_delimiter_keeps_its_name(data: bytes, name: str, values: list[str], delimiter: str) -> None:
+    header, records, _, issues, _ = read(data)
+    assert (header, records, issues) == ([name], [[v] for v in values], [])
+    d = described(data)
+    assert (d["header"], d["single_column"], d["preamble"]) == ("line 1", True, [])
+    warning = parse_csv(data, "x.csv").warnings[0]
+    assert warning == (
+        f"line 1 ({name!r}) has no {delimiter!r} and every line below splits at {delimiter!r} into 2 fields: read as one column named "
+        f"by line 1, the {delimiter!r} inside its values kept as text — if they are fields, set read.delimiter: {delimiter!r} for this source"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "header"),
+    [
+        (b"Customer list\nid,amount\n1,10\n2,20\n", ["id", "amount"]),  # a title (not a name) over a confirmed header
+        (b"report\nid,amount\n1,10\n2,20\n", ["id", "amount"]),  # a one-word title over a header found by its votes
+        (b"Sales 2025\n3,5\n4,25\n", ["column_1", "column_2"]),  # a title written as text, not a name: preamble over a split table
+    ],
+)
+def test_a_split_table_under_a_title_stays_split(data: bytes, header: list[str]) -> None:
+    assert read(data)[0] == header
+
+
+def test_a_sep_line_contradicted_by_the_data_is_warned() -> None:
+    data = b"sep=;\nid,name,amount\n1,Alice,10\n2,Bob,20\n"
+    assert read(data) == (["id,name,amount"], [["1,Alice,10"], ["2,Bob,20"]], [3, 4], [], {"sep": 1, "header": 1})
+    assert parse_csv(data, "x.csv").warnings[0] == (
+        "line 1 says sep=; but no line below holds ';': read as it says (one column per line) although the lines split consistently "
+        "at ',' — set read.delimiter: ',' for this source if that is the file's delimiter"
+    )
+    # a sep line the data agrees with, or one naming a delimiter the lines hold, says nothing
+    assert parse_csv(b"sep=;\nid;name\n1;Ann\n", "x.csv").warnings == []
+    assert parse_csv(b"sep=,\nid,name;x\n1,Ann;y\n", "x.csv").warnings == []
+
+
+# ------------------------------------------------------------------ breaker2 #9, #11: a second section in the file
+
+
+def test_two_exports_with_reordered_columns_are_read_by_name() -> None:
+    data = b"id,name,amount\n1,Alice,10\n2,Bob,20\nname,id,amount\nCarol,3,30\nDan,4,40\n"
+    assert read(data) == (
+        ["id", "name", "amount"], [["1", "Alice", "10"], ["2", "Bob", "20"], ["3", "Carol", "30"], ["4", "Dan", "40"]], [2, 3, 5, 6],
+        [], {"header": 1, "repeated_header": 1},
+    )
+    d = described(data)
+    assert (d["preamble"], d["reordered_headers"]) == ([], [{"line": 4, "header": ["name", "id", "amount"]}])
+    assert parse_csv(data, "x.csv").warnings == [
+        "line 4 repeats the header's names in another order (['name', 'id', 'amount']): a second export appended — the records "
+        "below it are loaded by name into the header's columns (manifest table.reordered_headers)"
+    ]
+
+
+@pytest.mark.parametrize("engine", ["arrow", "python"])
+def test_reordered_sections_title_case_and_back_to_the_header_order(engine: str) -> None:
+    # a title above, the reordered header in capitals, then the header as written again: its order again
+    rows = b"".join(b"%d,N%d,%d\n" % (i, i, i * 10) for i in range(1, 40))
+    data = b"Report generated 2025-03-05\nid,name,amount\n" + rows + b"NAME,AMOUNT,ID\nEve,50,5\nid,name,amount\n6,Fay,60\n"
+    header, records, lines, issues, counts = read(data, engine=engine)
+    assert (header, issues, counts) == (["id", "name", "amount"], [], {"preamble": 1, "header": 1, "repeated_header": 2})
+    assert (records[-2:], lines[-2:], len(records)) == ([["5", "Eve", "50"], ["6", "Fay", "60"]], [43, 45], 41)
+
+
+@pytest.mark.parametrize(
+    ("data", "kept", "second"),
+    [
+        # #9: a wider second table after blank lines (was: width 3, the first table's rows quarantined, its header curated)
+        (b"id,amount\n1,10\n2,20\n\n\nid,amount,currency\n3,30,EUR\n4,40,USD\n", [["1", "10"], ["2", "20"]], (6, ["id", "amount", "currency"])),
+        # a wider export appended with no blank line
+        (b"id,name,amount\n1,Alice,10\n2,Bob,20\nid,name,amount,currency\n3,Carol,30,EUR\n",
+         [["1", "Alice", "10"], ["2", "Bob", "20"]], (4, ["id", "name", "amount", "currency"])),
+        # a narrower one
+        (b"id,name,amount\n1,Alice,10\n2,Bob,20\nid,name\n3,Carol\n4,Dan\n", [["1", "Alice", "10"], ["2", "Bob", "20"]], (4, ["id", "name"])),
+    ],
+)
+def test_a_second_header_of_another_width_starts_a_quarantined_second_table(data: bytes, kept: list[list[str]], second: tuple) -> None:
+    header, records, _, issues, _ = read(data)
+    assert (header, records) == (["id", "name", "amount"][: len(kept[0])] if len(kept[0]) == 3 else ["id", "amount"], kept)
+    line, head = second
+    assert [n for n, _ in issues][0] == line and all("second table" in r for _, r in issues)
+    assert described(data)["second_table"] == {"line": line, "header": head}
+
+
+def test_a_delimiter_ending_every_line_the_header_too_adds_no_empty_column() -> None:
+    data = b"id\tname\tcity\t\n1\tAlice\tParis\t\n2\tBob\tBerlin\t\n"
+    assert read(data) == (["id", "name", "city"], [["1", "Alice", "Paris"], ["2", "Bob", "Berlin"]], [2, 3], [], {"header": 1})
+    assert described(data)["width_note"] == "every line, the header's too, ends with a delimiter: the empty last field dropped"
+    # a value in that last column somewhere: it stays a column (unnamed), nothing dropped
+    assert read(b"id,name,\n1,Ann,\n2,Bo,x\n")[:2] == (["id", "name", ""], [["1", "Ann", ""], ["2", "Bo", "x"]])
+
+
+def test_records_that_fit_the_first_order_under_a_reordered_header_are_quarantined_not_swapped() -> None:
+    # breaker2 #11 variant: the records below `name,id,amount` are written in the first header's order (was: the header line
+    # curated as a record); by name they would put names under id: unsure, so quarantined with the reason
+    data = b"id,name,amount\n1,Alice,10\n2,Bob,20\nname,id,amount\n3,Carol,30\nDan,4,40\n"
+    reason = (
+        "part of the second table that starts at line 4 (the header's names in another order), but its values fit the header's "
+        "columns as written and not by name — row quarantined; split the file"
+    )
+    assert read(data) == (
+        ["id", "name", "amount"], [["1", "Alice", "10"], ["2", "Bob", "20"], ["4", "Dan", "40"]], [2, 3, 6], [(5, reason)],
+        {"header": 1, "repeated_header": 1},
+    )

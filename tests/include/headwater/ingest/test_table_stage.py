@@ -83,11 +83,11 @@ def test_repeated_headers_do_not_stop_a_column_from_being_typed(settings: Settin
 def test_width_fixes_load_the_rows_and_say_so(settings: Settings) -> None:
     manifest, curated, _ = run(settings, "rnames.csv", b"name,score\n1,Ann,3\n2,Bo,4\n3,Cy,5\n")
     assert values(curated) == [
-        {"_line": 2, "column_1": 1, "name": "Ann", "score": 3},
-        {"_line": 3, "column_1": 2, "name": "Bo", "score": 4},
-        {"_line": 4, "column_1": 3, "name": "Cy", "score": 5},
+        {"_line": 2, "column_1": 1, "column_2": "Ann", "column_3": 3},
+        {"_line": 3, "column_1": 2, "column_2": "Bo", "column_3": 4},
+        {"_line": 4, "column_1": 3, "column_2": "Cy", "column_3": 5},
     ]
-    assert manifest["table"]["width_note"] == "data lines have one field more than the header, first a row number: an unnamed first column (column_1) added"
+    assert manifest["table"]["width_note"] == "the header has 2 names, data lines 3 fields: names not matched to fields, loaded as column_1..column_3"
     manifest, curated, entry = run(settings, "trailing.csv", b"id,name\r\n1,Ann,\r\n2,Bob,\r\nx,y,z\r\n")
     assert values(curated) == [{"_line": 2, "id": "1", "name": "Ann"}, {"_line": 3, "id": "2", "name": "Bob"}]
     assert (manifest["table"]["trailing_fields_dropped"], entry["quarantined"]) == (2, 1)
