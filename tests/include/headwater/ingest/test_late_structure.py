@@ -43,19 +43,18 @@ def test_the_header_met_again_late_is_a_structural_line(settings: Settings) -> N
     assert curated["name"].iloc[-1] == f"late{N + 50}" and curated["_line"].iloc[-1] == N + 52
 
 
-def test_the_header_met_again_in_another_column_order_starts_a_second_table(settings: Settings) -> None:
-    # name,id,amount: the rows below hold the name first; read as records, names would land in id
+def test_the_header_met_again_in_another_column_order_is_read_by_name(settings: Settings) -> None:
+    # name,id,amount: the rows below hold the name first; read by position, names would land in id
     late = "".join(f"late{i},{i},{i}.25\n" for i in range(N + 1, N + 4))
     manifest, curated, entry = run(settings, "reordered.csv", (HEADER + BODY + "name,id,amount\n" + late).encode())
-    assert _accounting(manifest, entry) == (N + 5, {"header": 1}, N, 0, 4)
-    assert list(curated["_line"].iloc[[0, -1]]) == [2, N + 1]
-    assert _quarantined(settings, "reordered.csv") == [
-        (N + 2, "a second table starts here (header ['name', 'id', 'amount']) — its lines are quarantined; split the file",
-         "name,id,amount\n"),
-        (N + 3, f"part of the second table that starts at line {N + 2} — row quarantined; split the file", f"late{N + 1},{N + 1},{N + 1}.25\n"),
-        (N + 4, f"part of the second table that starts at line {N + 2} — row quarantined; split the file", f"late{N + 2},{N + 2},{N + 2}.25\n"),
-        (N + 5, f"part of the second table that starts at line {N + 2} — row quarantined; split the file", f"late{N + 3},{N + 3},{N + 3}.25\n"),
-    ]
+    assert _accounting(manifest, entry) == (N + 5, {"header": 1, "repeated_header": 1}, N + 3, 0, 0)
+    assert manifest["table"]["reordered_headers"] == [{"line": N + 2, "header": ["name", "id", "amount"]}]
+    tail = curated.iloc[-3:]
+    assert list(tail["_line"]) == [N + 3, N + 4, N + 5]
+    assert list(tail["name"]) == [f"late{i}" for i in range(N + 1, N + 4)]
+    assert [int(v) for v in tail["id"]] == list(range(N + 1, N + 4))
+    assert list(tail["amount"]) == [i + 0.25 for i in range(N + 1, N + 4)]
+    assert _quarantined(settings, "reordered.csv") == []
 
 
 def test_a_value_that_is_a_header_name_is_still_a_record(settings: Settings) -> None:
