@@ -91,6 +91,11 @@ class LinkageOptions(ConfigModel):
         default=True,
         description="Veto a match unless most compared fields agree, or when a text or digit field changes a number or an identifier (e-mail, URL), however close.",
     )
+    names: ColumnNames | None = Field(
+        default=None,
+        description="Fields holding person names (verify): a match is vetoed when a name word is replaced by another that is not its spelling variant (Jon/Joan, Maria/Mario).",
+        json_schema_extra={"shown_default": "the fields whose column name contains 'name'"},
+    )
 
 
 class DedupOptions(ConfigModel):
