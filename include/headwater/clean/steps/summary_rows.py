@@ -7,8 +7,10 @@ evidence that leaves no doubt:
 
 * one of its text values is a total label (``Total``, ``Grand total``, ``Subtotal``, ``Sum``,
   ``Totals:``, ``Gesamt``, ``Summe``, ``Insgesamt``, ``Totale``, ``Totaal``, ``Totalt``,
-  ``Suma``, ``Somme``, ``Итого``, ``合计``/``合計``; case-insensitive, anything may follow), in a text
-  column or in the ``<col>__raw`` text of a number column the label failed to fill; and
+  ``Suma``, ``Somme``, ``Итого``, ``合计``/``合計``; case-insensitive) standing alone in its cell: only
+  digits, punctuation or a note in brackets may follow (``Totals:``, ``Total 2024``, ``Total (EUR)``),
+  so a name that starts with a label word (a product ``Total Gym XLS``, a brand ``Sum Kitchen``) is no
+  label; in a text column or in the ``<col>__raw`` text of a number column the label failed to fill; and
 * every number it has equals the sum of that column over the rows above it — the rows since the
   previous summary row (a subtotal) or since the start of the file (a grand total) — or that
   column's mean (a table's "average price" next to its total), at the precision the value is
@@ -44,8 +46,9 @@ import pyarrow.compute as pc
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, is_value_column
 
-TOTAL_LABEL = re.compile(
-    r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:totals?|sum|summe|gesamt|insgesamt|totale|totaal|totalt|suma|somme|итого|合计|合計)(?![^\W\d_])",
+TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then only digits, punctuation or a note in brackets
+    r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:totals?|sum|summe|gesamt|insgesamt|totale|totaal|totalt|suma|somme|итого|合计|合計)"
+    r"(?:[\W\d_]|\([^)]*\))*",
     re.IGNORECASE,
 )
 MIN_ROWS = 2  # a "total" of one row is that row
@@ -106,7 +109,7 @@ def _decimals(value: float | int) -> int:
 
 
 def _labels(column: pd.Series) -> np.ndarray:
-    """Bool per value: it starts with a total label (``TOTAL_LABEL.match``); missing values are not labels.
+    """Bool per value: it is a total label (``TOTAL_LABEL.fullmatch``); missing values are not labels.
 
     RE2 finds the candidates (``_LABEL_CANDIDATE``) and Python's ``re`` decides on them alone.
     """
@@ -115,7 +118,7 @@ def _labels(column: pd.Series) -> np.ndarray:
     out = np.zeros(len(column), dtype=bool)
     at = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
     if len(at):
-        match = TOTAL_LABEL.match
+        match = TOTAL_LABEL.fullmatch
         out[at] = [match(v) is not None for v in pc.filter(text, candidates).to_pylist()]
     return out
 
@@ -128,7 +131,7 @@ def _in_order(held: list[pd.DataFrame], kept: pd.DataFrame) -> pd.DataFrame:
 def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     for col in label_cols:
         value = row[col]
-        if isinstance(value, str) and TOTAL_LABEL.match(value):
+        if isinstance(value, str) and TOTAL_LABEL.fullmatch(value):
             return value
     return None
 
