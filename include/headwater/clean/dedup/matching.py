@@ -3,8 +3,8 @@
 Both take a table whose rows are in precedence order (row 0 first), find candidate pairs
 (MinHash LSH buckets; blocking rules), score them (Jaccard estimate; Fellegi-Sunter match
 probability), let a threshold decide, veto pairs that differ where it matters (another column:
-headwater.clean.dedup.columns.Vetoes; a negation, number, identifier or addressee inside the
-compared texts or fields: headwater.clean.dedup.verify), and apply the leader rule
+headwater.clean.dedup.columns.Vetoes; a negation, number, identifier, addressee, unit or substituted
+word inside the compared texts, a substituted name in a name field: headwater.clean.dedup.verify), and apply the leader rule
 (headwater.clean.dedup.pairs). They are used by the clean steps on one file (headwater.clean.dedup.text, .linkage) and by the date's link
 step across files (headwater.clean.link). ``allow`` restricts which pairs count (cross-file:
 only pairs of two different files); ``kept_before`` fixes rows already decided.
