@@ -35,13 +35,14 @@ def build_steps(config: SourceConfig | None = None, delimiter: str | None = None
     a masked row equals no other row.
     """
     config = config or SourceConfig()
+    totals = SummaryRows()
     return [
         NormalizeText(config.text, digest_key),  # so that values differing only in markup/whitespace compare equal
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
         CoerceTypes(config.declared_types, config.types, config.identifiers, config.column_formats, delimiter),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
-        SummaryRows(),  # a "Total" row whose numbers sum the rows above is a summary, not a record (quarantined, kept)
+        totals,  # a "Total" row whose numbers sum the rows above is a summary, not a record (quarantined, kept)
         DropEmptyRows(),  # blank records are counted but not curated
-        ExactDuplicates(config.dedup),  # same normalized values in every column twice is one record
+        ExactDuplicates(config.dedup, totals),  # same normalized values in every column twice is one record (unless a total counts them)
         NearDuplicateText(config.dedup, config.declared_types),  # a re-exported document with whitespace or a word changed is one document (MinHash LSH)
         RecordLinkage(config.dedup, config.declared_types),  # one entity under two spellings is one record, on evidence only (Fellegi-Sunter; off until configured)
         Impute(config.impute, config.declared_types, config.identifiers),  # fill gaps per column strategy, flagged in <col>__imputed

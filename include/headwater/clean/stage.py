@@ -13,6 +13,7 @@ import secrets
 import time
 from typing import Any
 
+from headwater.clean.dedup.exact import ExactDuplicates
 from headwater.clean.outputs import CleanOutputs, ingest_quarantine
 from headwater.clean.pipeline import build_steps
 from headwater.clean.runner import Staging, run_file
@@ -47,6 +48,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     coercer = next((st for st in steps if isinstance(st, CoerceTypes)), None)
     nulls = next((st for st in steps if isinstance(st, NullSpellings)), None)
     totals = next((st for st in steps if isinstance(st, SummaryRows)), None)
+    exact = next((st for st in steps if isinstance(st, ExactDuplicates)), None)
     normalizer = next((st for st in steps if isinstance(st, NormalizeText)), None)
     manifest.pop("cross_file", None)  # the date's link step (headwater.clean.link) decides again on this result
     manifest.update(
@@ -58,7 +60,8 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         **(normalizer.summary() if normalizer else {"text_normalized": {}, "text_masked": {}}),
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
-        + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else []),
+        + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else [])
+        + (exact.warnings() if exact else []),
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
         clean_steps=run.steps,

@@ -46,7 +46,7 @@ class TextDedupOptions(ConfigModel):
     seed: int = Field(default=1, description="Hash seed; changing it invalidates the persistent index.")
     verify: bool = Field(
         default=True,
-        description="Veto a near copy whose texts differ in a negation, or change a number, an identifier (e-mail, URL) or the name after a greeting.",
+        description="Veto a near copy whose texts differ in a negation, or change a number, an identifier (e-mail, URL), the name after a greeting, a unit or any word (not a one-letter typo in a long word).",
     )
 
     @model_validator(mode="after")
@@ -90,6 +90,11 @@ class LinkageOptions(ConfigModel):
     verify: bool = Field(
         default=True,
         description="Veto a match unless most compared fields agree, or when a text or digit field changes a number or an identifier (e-mail, URL), however close.",
+    )
+    names: ColumnNames | None = Field(
+        default=None,
+        description="Fields holding person names (verify): a match is vetoed when a name word is replaced by another that is not its spelling variant (Jon/Joan, Maria/Mario).",
+        json_schema_extra={"shown_default": "the fields whose column name contains 'name'"},
     )
 
 

@@ -12,6 +12,7 @@ from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, MATCH_WEIGHT, RAW_SUFFIX, ROW_ID, SIMILARITY, StepOutput,
     LINE, MASKED_DIGEST, SOURCE, content_raw, is_value_column, masked_rows,
 )
+from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.dedup import DedupOptions
 
 
@@ -53,12 +54,24 @@ class ExactDuplicates:
 
     Compared within the file, across its batches (the keys it kept are remembered); other files
     of the same canonical schema are compared by the date's link step (headwater.clean.link).
+
+    ``totals``: the pipeline's summary-row step. Identical rows are no evidence of a duplicate
+    delivery when the file's own summary row counts them: a till export with no transaction id
+    repeats ``Coffee,1,3.50`` for three sales, and its ``Total,,,4,12.75`` sums all of them. So
+    when a summary row of the batch (``SummaryRows.reconciled``: its summed rows all in the batch)
+    reconciles with its rows as written but not with the rows this step would keep, the copies in
+    its block are kept as curated records, counted (``kept_by_total``, present when not 0) and named in a
+    warning (``warnings``: ``duplicates_kept_by_total``). When the rows less the copies still
+    reconcile (the total was written over the merged rows), the copies are duplicates as usual.
+    A block that began in an earlier batch is not reconsidered (its copies there are already written).
     """
 
     name = "exact_duplicates"
 
-    def __init__(self, options: DedupOptions | None = None) -> None:
+    def __init__(self, options: DedupOptions | None = None, totals: SummaryRows | None = None) -> None:
         self.options = options if isinstance(options, DedupOptions) else DedupOptions()
+        self.totals = totals
+        self.kept_by_total: list[str] = []  # one warning per summary row whose counted copies were kept
         self._keys = np.zeros(0, dtype=np.uint64)  # sorted keys of the rows kept so far
         # their row ids in key order, UTF-8 bytes of a fixed width (a 32-hex id: 32 bytes, not a 90-byte str object)
         self._ids: np.ndarray = np.zeros(0, dtype="S1")
@@ -79,6 +92,8 @@ class ExactDuplicates:
                 partner = partner.copy()
                 partner[earlier] = np.char.decode(self._ids[at[earlier]], "utf-8").astype(object)
         dup = (first_pos != np.arange(len(df))) | earlier
+        kept_by_total = self._counted(df, dup)
+        dup &= ~kept_by_total
         kept = ~dup
         order = np.argsort(keys[kept], kind="stable")
         at = np.searchsorted(self._keys, keys[kept][order])
@@ -94,4 +109,29 @@ class ExactDuplicates:
         dups[MATCH_WEIGHT] = np.nan
         dups[EVIDENCE] = "every data column equal"
         dups[AGREED] = None
-        return StepOutput(df[kept], duplicates=dups)
+        counts = {"kept_by_total": int(kept_by_total.sum())} if kept_by_total.any() else {}
+        return StepOutput(df[kept], duplicates=dups, counts=counts)
+
+    def _counted(self, df: pd.DataFrame, dup: np.ndarray) -> np.ndarray:
+        """Bool per row: a copy (``dup``) that a summary row of the batch counts (class docstring); warns once per summary row."""
+        out = np.zeros(len(df), dtype=bool)
+        if self.totals is None or not dup.any() or LINE not in df.columns:
+            return out
+        lines = df[LINE].to_numpy()
+        for found in self.totals.reconciled:
+            block = np.isin(lines, np.fromiter(found.lines, dtype=np.int64, count=len(found.lines)))
+            copies = block & dup
+            if not copies.any() or found.reconciles(df[block & ~dup]):
+                continue
+            out |= copies
+            sums = ", ".join(f"{c}={v}" for c, (v, _) in found.totals.items())
+            self.kept_by_total.append(
+                f"duplicates_kept_by_total: line {found.line}: summary row {found.label.strip()!r} ({sums}) counts "
+                f"{int(copies.sum())} identical row(s) (lines {', '.join(str(int(n)) for n in lines[copies])}) as records: "
+                "kept as curated, not merged"
+            )
+        return out
+
+    def warnings(self) -> list[str]:
+        """One line per summary row whose total kept identical rows as records (``duplicates_kept_by_total``)."""
+        return list(self.kept_by_total)

@@ -3,8 +3,8 @@
 Both take a table whose rows are in precedence order (row 0 first), find candidate pairs
 (MinHash LSH buckets; blocking rules), score them (Jaccard estimate; Fellegi-Sunter match
 probability), let a threshold decide, veto pairs that differ where it matters (another column:
-headwater.clean.dedup.columns.Vetoes; a negation, number, identifier or addressee inside the
-compared texts or fields: headwater.clean.dedup.verify), and apply the leader rule
+headwater.clean.dedup.columns.Vetoes; a negation, number, identifier, addressee, unit or substituted
+word inside the compared texts, a substituted name in a name field: headwater.clean.dedup.verify), and apply the leader rule
 (headwater.clean.dedup.pairs). They are used by the clean steps on one file (headwater.clean.dedup.text, .linkage) and by the date's link
 step across files (headwater.clean.link). ``allow`` restricts which pairs count (cross-file:
 only pairs of two different files); ``kept_before`` fixes rows already decided.
@@ -22,14 +22,14 @@ from headwater.clean.dedup.columns import Vetoes, factorized
 from headwater.clean.dedup.fellegi_sunter import Model, fit, prepare, probability
 from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text, signature_store
 from headwater.clean.dedup.pairs import block_pairs, count_pairs, leaders, unique_pairs
-from headwater.clean.dedup.verify import REASONS, pair_reasons
+from headwater.clean.dedup.verify import NAME_REASONS, REASONS, pair_reasons
 from headwater.config.dedup import LinkageOptions, TextDedupOptions
 
 TEXT_BUCKET_CAP = 100  # an LSH bucket with more rows is compared with its first 100 rows only (boilerplate)
 PAIR_FLOOR = 10_000  # an automatic blocking rule making this many pairs or fewer is always affordable (small tables)
 Allow = Callable[[np.ndarray, np.ndarray], np.ndarray]
 # why a pair above the threshold was vetoed: another column differs; (linkage) most compared fields disagree; a token check
-VETO_REASONS = ("columns", "disagreement", *REASONS)
+VETO_REASONS = ("columns", "disagreement", *REASONS, *NAME_REASONS)
 LINKAGE_REASONS = ("identifier", "number")  # the token checks on record linkage's string and digit fields
 
 
@@ -232,6 +232,14 @@ def _mostly_disagree(gamma: np.ndarray, else_level: list[int]) -> np.ndarray:
     return 2 * agree.sum(axis=1) <= filled.sum(axis=1)
 
 
+def name_fields(options: LinkageOptions) -> set[str]:
+    """The linkage fields compared as person names (headwater.clean.dedup.verify.name_changed): ``options.names``,
+    or by default the fields whose column name contains ``name`` (``full_name``, ``first_name``, ``Name``)."""
+    if options.names is not None:
+        return set(options.names)
+    return {f for f in options.fields if "name" in f.lower()}
+
+
 def link(
     frame: Mapping[str, pd.Series], n: int, options: LinkageOptions, vetoes: Vetoes,
     allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
@@ -240,8 +248,10 @@ def link(
     model fitted on this table (u from random pairs and term frequencies, m by EM) scores them,
     the match probability must reach ``options.threshold``, no vetoing column may differ, and
     (``options.verify``) more than half of the fields both rows fill in must agree (``_mostly_disagree``),
-    and no string or digit field may change a number or an identifier however close its strings are
-    (headwater.clean.dedup.verify: ``AC-1001``/``AC-1002`` is Jaro-Winkler 0.95).
+    no string or digit field may change a number or an identifier however close its strings are
+    (headwater.clean.dedup.verify: ``AC-1001``/``AC-1002`` is Jaro-Winkler 0.95), and no name field
+    (``name_fields``) may replace a name by another that is not its spelling variant (``Jon``/``Joan``,
+    ``Maria``/``Mario`` are Jaro-Winkler 0.93 and 0.92 apart).
     Vetoed pairs are counted by reason in ``Matches.vetoed_by``.
 
     ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
@@ -277,10 +287,12 @@ def link(
     disagreement = None
     if options.verify:
         rows = np.unique(np.concatenate([a[above], b[above]]))
+        names = name_fields(options)
         for f in prepared:
             if f.kind in ("string", "digits"):
                 codes = f.codes[rows]
-                checks.append(({r: (f.values[c] if c >= 0 else None) for r, c in zip(rows.tolist(), codes.tolist())}, LINKAGE_REASONS))
+                reasons = (*LINKAGE_REASONS, *NAME_REASONS) if f.kind == "string" and f.name in names else LINKAGE_REASONS
+                checks.append(({r: (f.values[c] if c >= 0 else None) for r, c in zip(rows.tolist(), codes.tolist())}, reasons))
         disagreement = _mostly_disagree(gamma[above], [len(f.levels) - 1 for f in prepared])
     vetoed = _veto(found, vetoes, a[above], b[above], checks, disagreement)
     ok = above[~vetoed]

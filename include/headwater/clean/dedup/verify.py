@@ -8,7 +8,7 @@ records, whatever its similarity.
 Sources: a candidate from one similarity heuristic confirmed by a second, independent check cuts
 false merges (Henzinger 2006, "Finding near-duplicate web pages: a large-scale evaluation of
 algorithms", SIGIR '06: shingling candidates confirmed by a second signal). The second check here
-compares exact tokens of classes that change a record's meaning: negation cues (the trigger lists
+compares exact tokens of classes that change a record's meaning, and the words themselves: negation cues (the trigger lists
 of NegEx, Chapman et al. 2001, J. Biomed. Inform. 34(5); Wiegand et al. 2010, "A Survey on the Role
 of Negation in Sentiment Analysis": *not*, *no*, *never*, *n't*, *without*), and the numbers,
 addresses and names that templated messages substitute.
@@ -27,31 +27,94 @@ for the first class, in ``REASONS`` order, where the texts differ:
   whitespace or punctuation variant (``Ref:TCK-1``/``Ref: TCK-1``) is no difference, and
   thousands separators (``1,000``/``1 000``/``1000``) are removed first;
 * ``addressee``: each text greets a different name (``Dear Anna``/``Dear Omar``; the word after
-  *dear*, *hi*, *hello*, *hey* or *attn*, past a title such as *Mr.*).
+  *dear*, *hi*, *hello*, *hey* or *attn*, past a title such as *Mr.*);
+* ``unit``: a unit word is substituted, added or removed (``5 mg``/``5 g``; ``UNITS``);
+* ``substitution``: a word is replaced by another that is not a spelling variant of it (``left``/``right``
+  knee, ``increased``/``decreased``, ``Jon``/``Joan``, ``penicillin``/``amoxicillin``, ``Monday``/``Tuesday``).
+
+The word checks (``negation`` by prefix, ``number`` by number word, ``unit``, ``substitution``) align
+the two texts' word sequences (letters only, lower-cased, accents and apostrophes removed, negators
+left out: they are counted) with difflib's ``SequenceMatcher`` (Ratcliff/Obershelp longest matching
+blocks) and read each differing block: a block whose letters are equal once spaces are dropped
+(``e-mail``/``email``) is no difference; a replaced word is a difference unless it is a **spelling
+variant** (``spelling_variant``: Damerau-Levenshtein distance 1, i.e. one insertion, deletion,
+substitution or transposition of adjacent letters, on two words of at least ``VARIANT_MIN_LETTERS``
+letters: ``recieve``/``receive``, ``colour``/``color``; Damerau 1964, "A technique for computer
+detection and correction of spelling errors", CACM 7(3); Levenshtein 1966), and counts as
+``negation`` when one word is the other with a negating prefix (``able``/``unable``,
+``possible``/``impossible``, ``agree``/``disagree``: ``NEGATING_PREFIXES``), as ``number`` when
+either is a number word (``NUMBER_WORDS``), as ``unit`` when either is a unit. A word only added or
+removed is no difference unless it is a number word (``five``/``five hundred``), a unit or a
+negator (``non``, ``un`` written apart; *no*, *never*, *without* count under ``negation`` above).
 
 ``identifier``, ``number`` and ``addressee`` veto a *change* only (a token on each side that the
 other lacks, counted as multisets): a text that only adds some (a re-sent message with a signature
 line and a phone number) stays a near copy. A negator added or removed always vetoes.
 
-Limits: English negators only; antonyms (*recommend* / *discourage*, un-/in- prefixes) are not
-checked; an identifier without a digit that is not an address (``TCK-A``/``TCK-B``) is not seen; a
-typo inside a number or an address is a different value (a missed duplicate, never a false merge).
+Record linkage compares names (``name``, its own check: ``NAME_REASONS``) more strictly: the name
+words of two values must pair up (order free) as equal or a **name variant** (``name_variant``): one
+added or removed ``h`` or ``w`` (Soundex codes them as silent: Russell 1918, US patent 1,261,167;
+Knuth, TAOCP vol. 3, chapter 6 introduction) or a doubled letter (``John``/``Jon``, ``Hanna``/``Hannah``,
+``Philip``/``Phillip``), or Damerau-Levenshtein 1 on two names of at least ``VARIANT_MIN_LETTERS``
+letters that keeps the first and last letters (``Jonathon``/``Jonathan``, ``Smyth``/``Smith``):
+the last letter is where given names mark gender and diminutives (``Maria``/``Mario``,
+``Daniel``/``Daniela``), and a short name has no room for a typo (``Jon``/``Joan``). A name only
+added (a middle name) is no difference.
+
+Limits: English negators, number words and units only; a substituted word's synonym
+(``big``/``large``) vetoes too (a missed duplicate, never a false merge); two long words one edit
+apart that are different words (``Maria``/``Mario`` inside free text) pass as a spelling variant;
+an identifier without a digit that is not an address (``TCK-A``/``TCK-B``) is a substitution only
+when its letters change; a typo inside a number or an address is a different value.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rapidfuzz.distance import OSA
 
 from headwater.config.text import MASKS
 
-REASONS = ("negation", "identifier", "number", "addressee")  # the order the checks run in; a pair counts under its first
+REASONS = ("negation", "identifier", "number", "addressee", "unit", "substitution")  # the order the checks run in; a pair counts under its first
+NAME_REASONS = ("name",)  # record linkage's check on name fields
+WORD_REASONS = ("negation", "number", "unit", "substitution")  # what the word alignment can find, in that order
 # English negators (Wiegand et al. 2010's lexical negation cues), plus common spellings without the apostrophe.
 NEGATORS = frozenset(
     "not no never none nobody nothing nowhere neither nor without cannot nope "
     "dont doesnt didnt isnt arent wasnt werent cant couldnt wont wouldnt shouldnt havent hasnt hadnt aint mustnt neednt".split()
 )
+# a negator's positive stem, so that "don't" and "do not" read as the same words
+NEGATOR_STEMS = {"cannot": "can", "can't": "can", "cant": "can", "won't": "will", "wont": "will", "shan't": "shall", "ain't": "is",
+                 "dont": "do", "doesnt": "does", "didnt": "did", "isnt": "is", "arent": "are", "wasnt": "was", "werent": "were",
+                 "couldnt": "could", "wouldnt": "would", "shouldnt": "should", "havent": "have", "hasnt": "has", "hadnt": "had",
+                 "mustnt": "must", "neednt": "need"}
+NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "a")  # able/unable, legal/illegal, typical/atypical
+NEGATING_WORDS = frozenset({"non", "un"})  # a negating prefix written apart ("non compliant")
+NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion trillion "
+    "dozen dozens hundreds thousands millions billions half quarter twice thrice once double triple first second third "
+    "fourth fifth sixth seventh eighth ninth tenth".split()
+)
+# units of measure and currency codes (SI symbols and common English abbreviations and names)
+UNITS = frozenset(
+    "mg g kg mcg ug µg ng t lb lbs oz ml l dl cl mm cm km m ft yd mi in inch inches mph kph kmh ms s sec secs min mins h hr hrs "
+    "kb mb gb tb kwh kw w v mah iu mmol mol usd eur gbp jpy chf cny inr aud cad "
+    "milligram milligrams gram grams kilogram kilograms microgram micrograms tonne tonnes pound pounds ounce ounces "
+    "millilitre millilitres milliliter milliliters litre litres liter liters millimetre millimetres millimeter millimeters "
+    "centimetre centimetres centimeter centimeters metre metres meter meters kilometre kilometres kilometer kilometers "
+    "foot feet yard yards mile miles second seconds minute minutes hour hours day days week weeks month months year years "
+    "percent dollar dollars euro euros cent cents".split()
+)
+# units only counted when substituted: as an added word they are too often plain English
+AMBIGUOUS_UNITS = frozenset("t l m in s h w v second seconds".split())
+VARIANT_MIN_LETTERS = 5  # both words this long or longer for a one-edit spelling variant
+SILENT_LETTERS = "hw"  # Soundex disregards h and w (Russell 1918)
 SALUTATIONS = ("dear", "hi", "hello", "hey", "attn", "attention")
 TITLES = ("mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam")
 
@@ -76,13 +139,32 @@ class Tokens:
     numbers: Counter[str]
     addressees: Counter[str]
     masks: int = 0  # mask placeholders ([EMAIL], [PHONE], [URL]) in the text
+    words: tuple[str, ...] = ()  # the words in order: letters only, no accents or apostrophes, negators and masks left out (stems kept)
+
+
+def _plain(word: str) -> str:
+    """``word`` without accents (NFKD, combining marks dropped) and apostrophes."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch) and ch != "'")
+
+
+def _words(low: str) -> tuple[str, ...]:
+    out = []
+    for w in _WORD.findall(low):
+        if w in NEGATOR_STEMS:
+            out.append(NEGATOR_STEMS[w])
+        elif w.endswith("n't"):
+            out.append(_plain(w[:-3]))
+        elif w not in NEGATORS:
+            out.append(_plain(w))
+    return tuple(w for w in out if w)
 
 
 def tokens_of(text: str | None) -> Tokens:
     """The verification tokens of ``text`` (None or "" has none). Case, whitespace and punctuation
     between tokens do not matter; ``\u2019`` counts as an apostrophe."""
     low = (text or "").lower().replace("\u2019", "'")
-    negators = sum(1 for w in _WORD.findall(low) if w in NEGATORS or w.endswith("n't"))
+    found = _WORD.findall(low)
+    negators = sum(1 for w in found if w in NEGATORS or w.endswith("n't"))
     # the address patterns are only run on a text holding their literal part ('@'; '://' or 'www.'):
     # scanning a text without one costs a backtracking attempt at every word
     at = "@" in low
@@ -92,7 +174,111 @@ def tokens_of(text: str | None) -> Tokens:
     numbers = Counter(t for t in _ALNUM.findall(_THOUSANDS.sub("", low)) if not t.isalpha() and any(ch.isdigit() for ch in t))
     addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES)
     masks = sum((text or "").count(m) for m in MASKS.values())
-    return Tokens(negators, identifiers, numbers, addressees, masks)
+    for mask in MASKS.values():  # a mask is compared as an identifier, not as a word
+        low = low.replace(mask.lower(), " ")
+    return Tokens(negators, identifiers, numbers, addressees, masks, _words(low))
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """Whether two lower-case words are one spelling: equal, or both at least ``VARIANT_MIN_LETTERS``
+    letters and Damerau-Levenshtein (optimal string alignment) distance 1 apart (Damerau 1964)."""
+    return a == b or (min(len(a), len(b)) >= VARIANT_MIN_LETTERS and OSA.distance(a, b) == 1)
+
+
+def _one_silent_letter(a: str, b: str) -> bool:
+    """``b`` is ``a`` with one ``h``/``w`` or one doubled letter taken out (or the other way round)."""
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    if len(long) != len(short) + 1:
+        return False
+    for i, ch in enumerate(long):
+        if long[:i] + long[i + 1:] == short:
+            return ch in SILENT_LETTERS or (i > 0 and long[i - 1] == ch) or (i + 1 < len(long) and long[i + 1] == ch)
+    return False
+
+
+def name_variant(a: str, b: str) -> bool:
+    """Whether two lower-case name words are one name: equal, one silent letter apart
+    (``_one_silent_letter``), or both at least ``VARIANT_MIN_LETTERS`` letters, Damerau-Levenshtein 1
+    apart, with the same first and last letters."""
+    if a == b or _one_silent_letter(a, b):
+        return True
+    return (min(len(a), len(b)) >= VARIANT_MIN_LETTERS and a[0] == b[0] and a[-1] == b[-1]
+            and OSA.distance(a, b) == 1)
+
+
+def _replaced(a: str, b: str) -> str:
+    """Why word ``a`` replaced by word ``b`` (not a spelling variant) changes the text."""
+    for x, y in ((a, b), (b, a)):
+        if any(y == p + x for p in NEGATING_PREFIXES) and len(x) >= 3:
+            return "negation"
+    if a in NUMBER_WORDS or b in NUMBER_WORDS:
+        return "number"
+    if a in UNITS or b in UNITS:
+        return "unit"
+    return "substitution"
+
+
+def _added(word: str) -> str | None:
+    """Why a word only one text holds changes it (None: an addition, as a signature line)."""
+    if word in NEGATING_WORDS:
+        return "negation"
+    if word in NUMBER_WORDS:
+        return "number"
+    if word in UNITS and word not in AMBIGUOUS_UNITS:
+        return "unit"
+    return None
+
+
+def _block(left: tuple[str, ...], right: tuple[str, ...]) -> set[str]:
+    """The reasons one differing block of words (``left`` in one text where ``right`` is in the other) gives.
+
+    The shorter side's words are paired in order with the longer side's: with the next spelling
+    variant when there is one (the words skipped are additions), else with the next word (a
+    replacement); the longer side's words left over are additions.
+    """
+    short, long = (left, right) if len(left) <= len(right) else (right, left)
+    found: set[str] = set()
+    k = 0
+    for word in short:
+        hit = next((j for j in range(k, len(long)) if spelling_variant(word, long[j])), None)
+        if hit is None:
+            if k < len(long):
+                found.add(_replaced(word, long[k]))
+                k += 1
+            continue
+        found.update(r for r in map(_added, long[k:hit]) if r)
+        k = hit + 1
+    found.update(r for r in map(_added, long[k:]) if r)
+    return found
+
+
+def word_changes(x: tuple[str, ...], y: tuple[str, ...]) -> set[str]:
+    """The reasons (of ``WORD_REASONS``) two word sequences differ for: the differing blocks of their
+    alignment (difflib ``SequenceMatcher``, autojunk off) read by ``_block``; a block equal once its
+    spaces are dropped (``e mail``/``email``) is no difference. Empty: the texts say the same words."""
+    if x == y:
+        return set()
+    found: set[str] = set()
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
+        if tag != "equal" and "".join(x[i1:i2]) != "".join(y[j1:j2]):
+            found |= _block(x[i1:i2], y[j1:j2])
+    return found
+
+
+def name_changed(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Whether two names' words differ by a substituted name: some word of the one with fewer words
+    pairs with no word of the other (order free, each used once) as a ``name_variant``, nor do its
+    letters equal the other's once spaces are dropped (``Mary Ann``/``Maryann``)."""
+    if x == y or "".join(x) == "".join(y):
+        return False
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    free = list(long)
+    for word in short:
+        hit = next((j for j, other in enumerate(free) if name_variant(word, other)), None)
+        if hit is None:
+            return True
+        free.pop(hit)
+    return False
 
 
 def _changed(x: Counter[str], y: Counter[str]) -> bool:
@@ -101,15 +287,22 @@ def _changed(x: Counter[str], y: Counter[str]) -> bool:
 
 
 def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS) -> str | None:
-    """The first reason of ``reasons`` (names from ``REASONS``) on which two texts differ, or None."""
+    """The first reason of ``reasons`` (names from ``REASONS`` and ``NAME_REASONS``) on which two texts differ, or None."""
+    words: set[str] | None = None
     for reason in reasons:
-        if reason == "negation" and x.negators != y.negators:
+        if reason in WORD_REASONS and words is None:
+            words = word_changes(x.words, y.words)
+        if reason == "negation" and (x.negators != y.negators or "negation" in words):
             return reason
         if reason == "identifier" and (_changed(x.identifiers, y.identifiers) or (x.masks and y.masks)):
             return reason
-        if reason == "number" and _changed(x.numbers, y.numbers):
+        if reason == "number" and (_changed(x.numbers, y.numbers) or "number" in words):
             return reason
         if reason == "addressee" and _changed(x.addressees, y.addressees):
+            return reason
+        if reason in ("unit", "substitution") and reason in words:
+            return reason
+        if reason == "name" and name_changed(x.words, y.words):
             return reason
     return None
 

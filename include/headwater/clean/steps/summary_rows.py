@@ -7,8 +7,10 @@ evidence that leaves no doubt:
 
 * one of its text values is a total label (``Total``, ``Grand total``, ``Subtotal``, ``Sum``,
   ``Totals:``, ``Gesamt``, ``Summe``, ``Insgesamt``, ``Totale``, ``Totaal``, ``Totalt``,
-  ``Suma``, ``Somme``, ``Итого``, ``合计``/``合計``; case-insensitive, anything may follow), in a text
-  column or in the ``<col>__raw`` text of a number column the label failed to fill; and
+  ``Suma``, ``Somme``, ``Итого``, ``合计``/``合計``; case-insensitive) standing alone in its cell: only
+  digits, punctuation or a note in brackets may follow (``Totals:``, ``Total 2024``, ``Total (EUR)``),
+  so a name that starts with a label word (a product ``Total Gym XLS``, a brand ``Sum Kitchen``) is no
+  label; in a text column or in the ``<col>__raw`` text of a number column the label failed to fill; and
 * every number it has equals the sum of that column over the rows above it — the rows since the
   previous summary row (a subtotal) or since the start of the file (a grand total) — or that
   column's mean (a table's "average price" next to its total), at the precision the value is
@@ -44,8 +46,9 @@ import pyarrow.compute as pc
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, is_value_column
 
-TOTAL_LABEL = re.compile(
-    r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:totals?|sum|summe|gesamt|insgesamt|totale|totaal|totalt|suma|somme|итого|合计|合計)(?![^\W\d_])",
+TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then only digits, punctuation or a note in brackets
+    r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:totals?|sum|summe|gesamt|insgesamt|totale|totaal|totalt|suma|somme|итого|合计|合計)"
+    r"(?:[\W\d_]|\([^)]*\))*",
     re.IGNORECASE,
 )
 MIN_ROWS = 2  # a "total" of one row is that row
@@ -99,6 +102,28 @@ class _Sums:
         self.rows, self.ints, self.floats = 0, {}, {}
 
 
+@dataclass(frozen=True)
+class Reconciled:
+    """A summary row of the current batch whose summed rows all lie in that batch: what it proves about them.
+
+    ``lines``: the ``_line`` of every row it sums; ``totals``: column -> (its value, integer column) for
+    the columns that are sums (means left out). Read by the exact-duplicate step
+    (headwater.clean.dedup.exact): identical rows that the total counts are distinct records.
+    """
+
+    line: int
+    label: str
+    lines: frozenset[int]
+    totals: dict[str, tuple[float | int, bool]]
+
+    def reconciles(self, rows: pd.DataFrame) -> bool:
+        """Whether ``rows`` (some of ``lines``, with the summed columns) still sum to every total, as ``_Sums.sums`` compares."""
+        sums = _Sums()
+        ints = [c for c, (_, is_int) in self.totals.items() if is_int]
+        sums.add(rows, ints, [c for c in self.totals if c not in ints])
+        return all(sums.sums(c, v, is_int) for c, (v, is_int) in self.totals.items())
+
+
 def _decimals(value: float | int) -> int:
     """Digits after the decimal point in Python's shortest repr of ``value`` (``6.75`` -> 2, ``35`` -> 0)."""
     text = repr(float(value)) if not isinstance(value, (int, np.integer)) else "0"
@@ -106,7 +131,7 @@ def _decimals(value: float | int) -> int:
 
 
 def _labels(column: pd.Series) -> np.ndarray:
-    """Bool per value: it starts with a total label (``TOTAL_LABEL.match``); missing values are not labels.
+    """Bool per value: it is a total label (``TOTAL_LABEL.fullmatch``); missing values are not labels.
 
     RE2 finds the candidates (``_LABEL_CANDIDATE``) and Python's ``re`` decides on them alone.
     """
@@ -115,7 +140,7 @@ def _labels(column: pd.Series) -> np.ndarray:
     out = np.zeros(len(column), dtype=bool)
     at = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
     if len(at):
-        match = TOTAL_LABEL.match
+        match = TOTAL_LABEL.fullmatch
         out[at] = [match(v) is not None for v in pc.filter(text, candidates).to_pylist()]
     return out
 
@@ -128,7 +153,7 @@ def _in_order(held: list[pd.DataFrame], kept: pd.DataFrame) -> pd.DataFrame:
 def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     for col in label_cols:
         value = row[col]
-        if isinstance(value, str) and TOTAL_LABEL.match(value):
+        if isinstance(value, str) and TOTAL_LABEL.fullmatch(value):
             return value
     return None
 
@@ -149,6 +174,9 @@ class SummaryRows:
         # then sum their block (one row each, its reason): held too, summaries if the held row turns out to be data.
         self.alt: dict | None = None
         self.doubtful: list[tuple[pd.DataFrame, str]] = []
+        # the summary rows found in the batch just applied whose summed rows are all in it (confirmed or held)
+        self.reconciled: list[Reconciled] = []
+        self._match: tuple[_Sums, list[str]] | None = None  # the sums and the columns the last row ``_summary`` accepted matched
 
     def held_lines(self) -> list[int]:
         """Physical lines (``_line``) of the rows held back from the output so far: the last summary row and the doubtful rows."""
@@ -162,6 +190,7 @@ class SummaryRows:
         with data rows after it, it is kept as data (a warning) and the rows that sum their block with
         it counted as data are the summary rows (quarantined), as if the file had been one batch.
         """
+        self.reconciled = []
         if self.pending is None:
             return StepOutput(pd.DataFrame())
         (row, reason, label), doubtful = self.pending, self.doubtful
@@ -181,6 +210,7 @@ class SummaryRows:
         A row held from an earlier batch comes out with the batch that decides it: the last summary
         row quarantined when this batch holds a later one (the doubtful rows held with it then come out as data).
         """
+        self.reconciled = []
         values = [c for c in df.columns if is_value_column(c)]
         ints = [c for c in values if pd.api.types.is_integer_dtype(df[c].dtype)]
         floats = [c for c in values if pd.api.types.is_float_dtype(df[c].dtype)]
@@ -235,6 +265,9 @@ class SummaryRows:
         summary = np.zeros(len(df), dtype=bool)
         reasons: dict[int, str] = {}
         start = 0
+        record = state is self.state and as_data is None  # the batch's own reading: what it finds is reconciled
+        # where the block and the file began in this batch (None: in an earlier batch)
+        first = {id(block): 0 if block.rows == 0 else None, id(whole): 0 if whole.rows == 0 else None}
         for i in np.flatnonzero(labelled):
             above = df.iloc[start:i]
             block.add(above, ints, floats)
@@ -248,6 +281,13 @@ class SummaryRows:
                 continue
             summary[i] = True
             reasons[int(i)] = reason
+            if record and self._match is not None and first[id(self._match[0])] is not None:
+                sums, summed = self._match
+                at = [k for k in range(first[id(sums)], i) if not summary[k]]
+                self.reconciled.append(Reconciled(int(row[LINE]), _label_of(row, labels) or "",
+                                                  frozenset(int(v) for v in df[LINE].iloc[at]),
+                                                  {c: (row[c], c in ints) for c in summed}))
+            first[id(block)] = i + 1
             block.clear()
             state["summaries"] += 1
         rest = df.iloc[start:]
@@ -261,6 +301,7 @@ class SummaryRows:
 
     def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str], state: dict) -> str | None:
         """The quarantine reason when ``row`` sums its block or the whole file so far (the sums of ``state``), else None."""
+        self._match = None
         filled = [(c, row[c], c in ints) for c in (*ints, *floats) if not pd.isna(row[c])]
         if not filled:
             return None
@@ -271,6 +312,7 @@ class SummaryRows:
             summed = [c for c, v, is_int in filled if v != 0 and sums.sums(c, v, is_int)]
             averaged = [c for c, v, is_int in filled if c not in summed and sums.averages(c, v, is_int)]
             if summed and len(summed) + len(averaged) == len(filled):
+                self._match = (sums, summed)
                 named = ", ".join(f"{c}={row[c]}" for c in summed)
                 means = f"; {', '.join(f'{c}={row[c]}' for c in averaged)} their mean" if averaged else ""
                 return (

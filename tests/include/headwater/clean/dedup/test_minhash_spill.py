@@ -47,13 +47,13 @@ def test_signatures_are_in_memory_up_to_spill_rows_and_on_disk_above(monkeypatch
 
 
 def _notes(n: int) -> pd.DataFrame:
-    """Notes with planted near copies (one word changed) and exact copies, and a vetoing city."""
+    """Notes with planted near copies (the last word dropped) and exact copies, and a vetoing city."""
     rng = np.random.default_rng(5)
     vocab = [f"w{i}" for i in range(400)]
     base = [" ".join(rng.choice(vocab, 30)) for _ in range(n)]
-    for i in range(0, n, 7):  # a near copy of the row 3 before: its last word changed
+    for i in range(0, n, 7):  # a near copy of the row 3 before: its last word dropped (a changed word is vetoed)
         if i >= 3:
-            base[i] = base[i - 3].rsplit(" ", 1)[0] + " changed"
+            base[i] = base[i - 3].rsplit(" ", 1)[0]
     for i in range(5, n, 13):
         base[i] = base[i - 5]
     city = ["Oslo" if i % 17 else "Lima" for i in range(n)]
