@@ -24,6 +24,7 @@ that every physical record is data, quarantined, or a named structural line.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
@@ -46,8 +47,10 @@ from headwater.ingest.sniff import (
     SNIFF_BYTES,
     UnreadableFile,
     check_not_binary,
+    SURROGATES,
     fallback_choice,
     head_encoding,
+    utf8_line_counts,
 )
 from headwater.ingest.streams import (
     DecodeFailed,
@@ -369,7 +372,12 @@ class CsvFile:
             codecs.lookup(self.encoding)
         except LookupError as exc:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls)
+        # A UTF-8 file whose head proves UTF-8 (valid non-ASCII lines) keeps UTF-8 through a few lines that are not:
+        # those lines are quarantined as invalid_utf8 (see _invalid_line), not the whole file read again as a guess.
+        self._invalid: dict[int, tuple[str, str, str]] = {}  # physical line -> (bytes as written, encoding, text read so)
+        self.invalid_utf8_lines: list[int] = []
+        lenient = self.encoding == "utf-8" and not self.options.encoding and utf8_line_counts(self._head)[0] > 0
+        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls, self._invalid_text if lenient else None)
         sample: list[str] = []
         complete = True
         for text in chunks:  # the first SNIFF_BYTES characters decide the table
@@ -455,6 +463,61 @@ class CsvFile:
             f"not UTF-8 after its first {len(self._head):,} bytes ({exc}): read again as {fallback} (a second read of the file)"
             + (f"; {doubt}" if doubt else "")
         )
+
+    def _invalid_text(self, text: str, first_line: int) -> str:
+        """``text`` (decoded with surrogateescape, starting on physical line ``first_line``) with each line that is not UTF-8 read on its own.
+
+        Such a line is read with the most plausible single- or multi-byte encoding for its bytes
+        alone (sniff.fallback_choice; U+FFFD where none fits) so that the table still parses, and
+        remembered with its bytes as written (``backslashreplace``: ``Ren\\xe9e``) for the
+        record that holds it to be quarantined as invalid_utf8 (``_set_aside_invalid``).
+        """
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if not SURROGATES.search(line):
+                continue
+            data = line.encode("utf-8", "surrogateescape")
+            try:
+                encoding = fallback_choice(data)[0]
+                read = data.decode(encoding)
+            except (UnreadableFile, UnicodeDecodeError):
+                encoding, read = "utf-8", data.decode("utf-8", "replace")
+            self._invalid[first_line + i] = (data.decode("utf-8", "backslashreplace").rstrip("\r"), encoding, read.rstrip("\r"))
+            lines[i] = read
+        return "\n".join(lines)
+
+    def _set_aside_invalid(self, batch: Batch) -> Batch:
+        """``batch`` with each record holding a line that is not UTF-8 moved to its issues (reason invalid_utf8).
+
+        A line above the table or counted as a structural line (header, blank, preamble) stays
+        where it is, named in a warning. Lines past the batch's last record wait for the next batch.
+        """
+        lines = batch.lines
+        last = lines[-1] if lines else max((i.line for i in batch.issues), default=0)
+        structural = {n for found in self.structure.lines.values() for n in found if isinstance(n, int)}
+        drop: dict[int, int] = {}  # row index -> bad line
+        for bad in sorted(n for n in self._invalid if n <= last):
+            raw, encoding, read = self._invalid.pop(bad)
+            self.invalid_utf8_lines.append(bad)
+            at = bisect.bisect_right(lines, bad) - 1
+            if bad in structural or at < 0 or at in drop or any(i.line == bad for i in batch.issues):
+                self.warnings.append(f"line {bad} is not UTF-8 (invalid_utf8: {raw}); read as {encoding}: {read}")
+                continue
+            drop[at] = bad
+            batch.issues.append(RowIssue(
+                lines[at],
+                f"{self.name} line {bad}: not UTF-8 (invalid_utf8) in a UTF-8 file — row quarantined with its bytes as written; "
+                f"read as {encoding} it would be: {read} (fix the line, or set read.encoding if the whole file is {encoding})",
+                raw,
+            ))
+        if drop:
+            keep = [i for i in range(len(lines)) if i not in drop]
+            batch = Batch(batch.table.take(keep), sorted(batch.issues, key=lambda i: i.line))
+            self.warnings.append(
+                f"{len(drop)} line(s) not UTF-8 in a UTF-8 file (lines {', '.join(map(str, sorted(drop.values())))}): "
+                "quarantined as invalid_utf8 with their bytes as written"
+            )
+        return batch
 
     def _count_nuls(self, nuls: int) -> None:
         if nuls:
@@ -559,7 +622,7 @@ class CsvFile:
                 raise ReadAgain(*self._restart_with) from None
             if batch is None:
                 return
-            yield batch
+            yield self._set_aside_invalid(batch) if self._invalid else batch
 
     def _fill(self, size: int) -> Batch | None:
         """The next batch, or None at the end of the file (the loop is the hot path: kept flat)."""

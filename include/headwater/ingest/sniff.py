@@ -65,7 +65,7 @@ def detect_encoding(data: bytes) -> str:
     """The encoding CsvFile ends up reading ``data`` with (head_encoding, then fallback_encoding if UTF-8 fails later)."""
     head = data[:HEAD_BYTES]
     encoding, provisional = head_encoding(head, complete=len(data) <= HEAD_BYTES)
-    if provisional:
+    if provisional and not utf8_line_counts(head)[0]:  # a head with valid non-ASCII UTF-8 keeps UTF-8 (bad lines aside)
         try:
             codecs.decode(data, "utf-8")
         except UnicodeDecodeError:
@@ -126,7 +126,39 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
         codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=complete)  # a character cut at the end is fine
         return "utf-8", not complete
     except UnicodeDecodeError:
+        if mostly_utf8(head, complete):
+            return "utf-8", not complete
         return fallback_encoding(head), False
+
+
+SURROGATES = re.compile("[\udc80-\udcff]+")  # bytes that did not decode, as the surrogateescape handler writes them (PEP 383)
+
+
+def utf8_line_counts(head: bytes, complete: bool = False) -> tuple[int, int]:
+    """(lines holding valid non-ASCII UTF-8 and no invalid byte, lines holding a byte that is not UTF-8) of ``head``.
+
+    A character cut at the end of ``head`` is not counted as invalid unless ``complete``.
+    """
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(head, final=complete)
+    good = bad = 0
+    for line in text.splitlines():
+        if SURROGATES.search(line):
+            bad += 1
+        elif not line.isascii():
+            good += 1
+    return good, bad
+
+
+def mostly_utf8(head: bytes, complete: bool = False) -> bool:
+    """Whether ``head`` is UTF-8 with a few lines in another encoding (two systems' exports concatenated).
+
+    True when it holds at least one line of valid non-ASCII UTF-8 and no more lines with bytes
+    that are not UTF-8 than such lines. A file in a legacy single-byte encoding practically never
+    holds valid multi-byte UTF-8 sequences (``Ã©`` in cp1252 is one, and it is mojibake itself),
+    so one valid non-ASCII line is evidence; the bad lines are read on their own (csv_file.CsvFile).
+    """
+    good, bad = utf8_line_counts(head, complete)
+    return good > 0 and bad <= good
 
 
 # The encodings non-UTF-8 CSV files are written in, most used first (the WHATWG Encoding Standard's legacy

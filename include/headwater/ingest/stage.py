@@ -136,6 +136,7 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
         encoding=reader.encoding,
         delimiter=reader.delimiter,
         read_warnings=_compression_warnings(ref, landing.compression) + reader.warnings,
+        **({"invalid_utf8_lines": reader.invalid_utf8_lines} if reader.invalid_utf8_lines else {}),
         header=reader.header,
         table=reader.describe(),
         rows_read=rows_read,

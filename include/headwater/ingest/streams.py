@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, Self
@@ -323,21 +324,39 @@ def _decode_error(exc: UnicodeDecodeError, shift: int) -> DecodeFailed:
     return DecodeFailed(f"'{exc.encoding}' codec can't decode {where}: {exc.reason}", start)
 
 
-def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end) -> Iterator[str]:  # noqa: ANN001 - on_end(nuls)
+CARRY_CHARS = 1 << 20  # with on_invalid: the longest unfinished line held back to be handed over whole
+
+
+def text_chunks(
+    stream: BinaryIO | LandingStream, encoding: str, on_end, on_invalid=None  # noqa: ANN001 - on_end(nuls), on_invalid(text, line)
+) -> Iterator[str]:
     """Decoded text block by block, leading BOMs stripped and NULs removed (as the whole-text reader did).
 
     Decoding is strict: the first byte that does not decode raises DecodeFailed, with its position
-    counted from the first byte read from ``stream``.
+    counted from the first byte read from ``stream``. With ``on_invalid`` (a UTF-8 file with a few
+    bad lines, see csv_file.CsvFile), a block holding bytes that do not decode is decoded again with
+    the ``surrogateescape`` handler (PEP 383: each such byte becomes U+DC80+byte); the text is then
+    handed out in whole lines (an unfinished last line waits for the next block, up to CARRY_CHARS),
+    and text holding such bytes goes through ``on_invalid(text, line)`` first, ``line`` being the
+    physical line (counted by ``\n``) it starts on; what that returns (no surrogates) is yielded.
     """
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    at_start, nuls, fed = True, 0, 0
+    at_start, nuls, fed, newlines = True, 0, 0, 0
+    carry, carry_bad = "", False
     while True:
         buffered = decoder.getstate()[0]  # bytes held back from earlier blocks (an unfinished character)
         block = stream.read(READ_BLOCK)
+        bad = False
         try:
             text = decoder.decode(block, final=not block)
         except UnicodeDecodeError as exc:
-            raise _decode_error(exc, fed - (len(buffered) if isinstance(buffered, bytes) else 0)) from None
+            if on_invalid is None:
+                raise _decode_error(exc, fed - (len(buffered) if isinstance(buffered, bytes) else 0)) from None
+            lenient = codecs.getincrementaldecoder(encoding)("surrogateescape")
+            lenient.setstate(decoder.getstate())
+            text = lenient.decode(block, final=not block)
+            decoder.setstate(lenient.getstate())
+            bad = True
         fed += len(block)
         if at_start and text:
             text = text.lstrip("\ufeff")
@@ -346,11 +365,25 @@ def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end) -> Iter
             # NUL padding comes from fixed-width exports and broken copies; it carries no data.
             nuls += text.count("\x00")
             text = text.replace("\x00", "")
+        if on_invalid is not None:
+            text, bad = carry + text, bad or carry_bad
+            cut = text.rfind("\n") + 1
+            if block and (cut or len(text) < CARRY_CHARS):
+                text, carry = text[:cut], text[cut:]
+            else:
+                carry = ""
+            carry_bad = bad and bool(carry) and _SURROGATE.search(carry) is not None
+            if bad and _SURROGATE.search(text):
+                text = on_invalid(text, newlines + 1)
+            newlines += text.count("\n")
         if text:
             yield text
         if not block:
             on_end(nuls)
             return
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that did not decode, as surrogateescape writes it (PEP 383)
 
 
 def newline_lines(chunks: Iterator[str], bare_cr: Callable[[str], list[str]] | None = None) -> Iterator[str]:
