@@ -48,6 +48,7 @@ from headwater.ingest.sniff import (
     UnreadableFile,
     check_not_binary,
     SURROGATES,
+    encoding_choice,
     fallback_choice,
     head_encoding,
     utf8_line_counts,
@@ -334,6 +335,7 @@ class CsvFile:
         self.options = options or ReadOptions()
         self.stream = source if isinstance(source, LandingStream) else LandingStream.for_options(source, self.options)
         self._restart_with: tuple[str, str] | None = None
+        self.encoding_ambiguous: list[str] = []  # the encodings that read the head as plausibly as the one chosen (manifest)
         try:
             self._open(None, None)
         except DecodeFailed as exc:
@@ -365,7 +367,8 @@ class CsvFile:
         else:
             self.encoding, self._provisional = head_encoding(self._head, complete=len(self._head) < HEAD_BYTES)
             if not self.encoding.startswith("utf-"):
-                self.warnings.extend(filter(None, [fallback_choice(self._head)[1]]))
+                _, doubt, self.encoding_ambiguous = encoding_choice(self._head)
+                self.warnings.extend(filter(None, [doubt]))
         if self.encoding.startswith("utf-16-"):
             self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
         try:
@@ -458,7 +461,7 @@ class CsvFile:
         """After a byte did not decode: (fallback encoding, warning) when UTF-8 came from the head only; else raise UnreadableFile."""
         if not self._provisional:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        fallback, doubt = fallback_choice(self._head)
+        fallback, doubt, self.encoding_ambiguous = encoding_choice(self._head)
         return fallback, (
             f"not UTF-8 after its first {len(self._head):,} bytes ({exc}): read again as {fallback} (a second read of the file)"
             + (f"; {doubt}" if doubt else "")
