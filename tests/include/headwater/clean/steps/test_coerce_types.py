@@ -102,3 +102,49 @@ def test_a_declared_type_that_fails_most_values_is_a_warning() -> None:
     quarantine = CoerceTypes({"visited": "date"}, TypeOptions(on_error="quarantine", warn_failed_share=0.2))
     quarantine.apply(_frame(["visited"], [["soon"], ["2024-01-02"], ["2024-01-03"]]))
     assert quarantine.warnings() == ["visited: 1 of 3 values (33%) are not a valid date (declared type) — their rows quarantined"]
+
+
+# breaker2 #17: each column decides its own decimal mark; one all of whose values fit both marks keeps their text.
+QTY_WARNING = (
+    "qty: 3 value(s) like 1,234 fit both decimal marks and no value of the column decided it: read with the file's mark ',', "
+    "which other columns decided — their text kept in qty__raw (ambiguous_decimal_mark); set schema.columns.qty.decimal if that is wrong"
+)
+
+
+def test_a_column_of_thousands_groups_is_not_decided_silently_by_another_columns_decimal_commas() -> None:
+    step = CoerceTypes()
+    out = step.apply(_frame(["id", "qty", "rate"], [["1", "1,234", "2,5"], ["2", "12,500", "3,75"], ["3", "3,000", "1,25"]])).kept
+    assert _values(out["qty"]) == [1.234, 12.5, 3.0] and _values(out["rate"]) == [2.5, 3.75, 1.25]
+    assert _values(out["qty__raw"]) == ["1,234", "12,500", "3,000"]
+    assert _values(out["qty__reason"]) == ["ambiguous_decimal_mark"] * 3
+    assert "rate__raw" not in out.columns and step.warnings() == [QTY_WARNING]
+
+
+def test_the_same_with_decimal_points_keeps_the_text_of_1_234() -> None:
+    step = CoerceTypes()
+    out = step.apply(_frame(["qty", "rate"], [["1.234", "2.5"], ["7", "3.75"]])).kept
+    assert _values(out["qty"]) == [1.234, 7.0] and _values(out["qty__raw"]) == ["1.234", None]
+    assert _values(out["qty__reason"]) == ["ambiguous_decimal_mark", None]
+
+
+def test_a_column_whose_own_values_show_decimal_points_keeps_them_in_a_decimal_comma_file() -> None:
+    step = CoerceTypes()
+    rows = [["1.5", "0,125"], ["2.25", "0,40"], ["3.75", "1,5"], ["4.5", "2,75"], ["5.5", "3,5"], ["6", "4,25"]]
+    out = step.apply(_frame(["weight", "rate"], rows)).kept
+    assert _values(out["weight"]) == [1.5, 2.25, 3.75, 4.5, 5.5, 6.0] and _values(out["rate"]) == [0.125, 0.4, 1.5, 2.75, 3.5, 4.25]
+    assert step.file_formats["decimal"] == "," and "weight__raw" not in out.columns and step.warnings() == []
+
+
+def test_a_column_with_one_value_that_decides_its_mark_reads_1_234_by_it() -> None:
+    step = CoerceTypes()
+    out = step.apply(_frame(["qty", "rate"], [["1,234", "2.5"], ["0,5", "3.75"]])).kept
+    assert _values(out["qty"]) == [1.234, 0.5] and "qty__raw" not in out.columns
+    assert _values(out["rate"]) == [2.5, 3.75]
+
+
+def test_a_later_batch_can_decide_a_columns_mark_and_earlier_ambiguous_values_kept_their_text() -> None:
+    step = CoerceTypes()
+    first = step.apply(_frame(["qty", "rate"], [["1,234", "2,5"]])).kept
+    second = step.apply(_frame(["qty", "rate"], [["1,5", "3,75"], ["2,250", "1,25"]])).kept
+    assert (_values(first["qty"]), _values(first["qty__raw"]), _values(first["qty__reason"])) == ([1.234], ["1,234"], ["ambiguous_decimal_mark"])
+    assert _values(second["qty"]) == [1.5, 2.25] and "qty__raw" not in second.columns
