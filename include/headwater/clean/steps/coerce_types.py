@@ -161,6 +161,8 @@ class CoerceTypes:
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
                     keep_original(out, col, keep.to_numpy(dtype=bool) & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+            if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
+                keep_original(out, col, result.reasons.notna().to_numpy(dtype=bool), df[col], result.reasons.to_numpy())
             if self.options.on_error == "quarantine" and result.failed.any():
                 bad = df.loc[result.failed, col].astype(str)
                 reasons[result.failed] += [f"; {col}={v!r} is not a valid {kind}" for v in bad]
@@ -276,6 +278,8 @@ class CoerceTypes:
             return "written in another script's digits, like ١٢٣, read as the number they write (123)"
         if why == "two_digit_year":
             return "with a two-digit year, like 01/02/50, read in the years 1970-2069"
+        if why == "date_only":
+            return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         order = "day first" if self._formats_of(col).get("dayfirst") else "month first"
         return (f"like 03/04/2025 read {order} while no value of the file had shown the day order (as 13/04/2025 does); "
                 "set types.dayfirst if that is wrong")
@@ -289,6 +293,8 @@ class CoerceTypes:
             "dst_gap": f"are a local time that does not exist in {zone} (skipped by a daylight-saving change)",
             "dst_fold": f"are a local time that happens twice in {zone} (a daylight-saving change): which one is not guessed",
             "no_zone": "have no time zone in a column of values written with an offset; set types.timezone to read them in one",
+            "weekday_mismatch": "name a weekday that is not their date's, like Tuesday, March 3, 2025 (a Monday): the weekday or the "
+            "day is wrong, which is not guessed (weekday_mismatch)",
             "offset": "carry an offset in a column of local date-times (no offset, no types.timezone); set types.timezone "
             "to store the column as instants",
         }[why]

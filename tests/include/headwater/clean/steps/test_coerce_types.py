@@ -148,3 +148,41 @@ def test_a_later_batch_can_decide_a_columns_mark_and_earlier_ambiguous_values_ke
     second = step.apply(_frame(["qty", "rate"], [["1,5", "3,75"], ["2,250", "1,25"]])).kept
     assert (_values(first["qty"]), _values(first["qty__raw"]), _values(first["qty__reason"])) == ([1.234], ["1,234"], ["ambiguous_decimal_mark"])
     assert _values(second["qty"]) == [1.5, 2.25] and "qty__raw" not in second.columns
+
+
+# breaker2 #3: a weekday that contradicts its date is not read (either may be wrong); the text stays with a reason.
+def test_a_weekday_that_contradicts_the_date_keeps_the_text_with_reason_weekday_mismatch() -> None:
+    step = CoerceTypes()
+    rows = [["1", "Tuesday, March 3, 2025"], ["2", "Sat 5 Mar 2025"], ["3", "Friday, 7 March 2025"], ["4", "Mon 03/03/2025"]]
+    out = step.apply(_frame(["id", "when"], rows)).kept
+    assert step.decided["when"] == "date"
+    assert _values(out["when"]) == [None, None, date(2025, 3, 7), date(2025, 3, 3)]
+    assert _values(out["when__raw"]) == ["Tuesday, March 3, 2025", "Sat 5 Mar 2025", None, None]
+    assert _values(out["when__reason"]) == ["weekday_mismatch", "weekday_mismatch", None, None]
+    assert step.warnings()[0] == (
+        "when: 2 value(s) name a weekday that is not their date's, like Tuesday, March 3, 2025 (a Monday): the weekday or the "
+        "day is wrong, which is not guessed (weekday_mismatch) — not read, kept in when__raw"
+    )
+
+
+def test_a_wrong_weekday_abbreviation_in_a_date_time_column_is_not_read_either() -> None:
+    step = CoerceTypes({"at": "datetime"})
+    out = step.apply(_frame(["at"], [["Thu, 06 Mar 2025 10:00:00"], ["Wed, 06 Mar 2025 11:30:00"]])).kept
+    assert [None if pd.isna(v) else str(v) for v in out["at"]] == ["2025-03-06 10:00:00", None]
+    assert _values(out["at__reason"]) == [None, "weekday_mismatch"]
+
+
+# breaker2 #23: a plain date among date-times is stored at midnight, which nobody wrote: its text and a reason are kept.
+def test_dates_in_a_column_of_date_times_keep_their_text_with_reason_date_only() -> None:
+    step = CoerceTypes()
+    rows = [["2025-03-01"], ["2025-03-02"], ["2025-03-04 10:00"], ["2025-03-05"], ["2025-03-06T23:59:00"], ["March 7, 2025"]]
+    out = step.apply(_frame(["d"], rows)).kept
+    assert step.decided["d"] == "datetime"
+    assert [str(v) for v in out["d"]] == [
+        "2025-03-01 00:00:00", "2025-03-02 00:00:00", "2025-03-04 10:00:00", "2025-03-05 00:00:00", "2025-03-06 23:59:00", "2025-03-07 00:00:00",
+    ]
+    assert _values(out["d__raw"]) == ["2025-03-01", "2025-03-02", None, "2025-03-05", None, "March 7, 2025"]
+    assert _values(out["d__reason"]) == ["date_only", "date_only", None, "date_only", None, "date_only"]
+    # a written midnight is a time: kept as written
+    out = CoerceTypes().apply(_frame(["d"], [["2025-03-01 00:00"], ["2025-03-02 10:00"], ["2025-03-03 9 pm"]])).kept
+    assert "d__raw" not in out.columns
