@@ -4,10 +4,8 @@ A value this step changes keeps what was written in ``<col>__raw`` and says what
 ``<col>__reason`` (``normalized: html, whitespace``: the ``CHANGE_KINDS`` of headwater.clean.text,
 in that order). A value in which a URL, e-mail address or phone number was masked keeps no
 ``__raw`` (it would hold what the mask hides); its ``__reason`` says ``masked: emails`` (and
-``; normalized: ...`` when more changed). A value that was nothing but whitespace (``"   "``,
-``"\t"``) becomes the empty value, the blank spelling of a missing value (NullSpellings counts
-it); what was written stays in ``__raw`` with the reason ``blank`` (in a fixed layout, spaces are
-not an empty cell).
+``; normalized: ...`` when more changed). A value that was nothing but whitespace becomes the
+empty value, the blank spelling of a missing value (NullSpellings counts it), with no ``__raw``.
 ``changed``/``masked`` count the values per column and kind for the manifest (``summary``).
 """
 
@@ -25,7 +23,6 @@ from headwater.clean.text import CHANGE_KINDS, normalize_column
 from headwater.config.text import TextOptions
 
 _BLANK_KINDS = frozenset({"whitespace", "trim", "zero_width", "line_breaks"})  # what turns a blank value into ''
-BLANK_REASON = "blank"  # <col>__reason of a value written as whitespace only, tidied to the empty (missing) value
 
 
 class NormalizeText:
@@ -68,9 +65,8 @@ class NormalizeText:
             for k in kinds:
                 if k not in _BLANK_KINDS:
                     only_ws &= ~changed[k]
-            blank &= only_ws & (written.astype("string") != "").fillna(False).to_numpy(dtype=bool)
+            blank &= only_ws
             changed = {k: m & ~blank for k, m in changed.items()}
-            keep_original(out, col, blank, written, BLANK_REASON)
         # one bit per kind: the rows' reasons are the few distinct codes, spelled once each
         code = np.zeros(n, dtype=np.int64)
         for bit, k in enumerate(pii + kinds):
