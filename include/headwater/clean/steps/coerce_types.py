@@ -238,7 +238,9 @@ class CoerceTypes:
             override = self.overrides.get(col, {})
             if kind in (None, *NUMBER_TYPES) and "decimal" not in override:
                 votes = decimal_votes(values)
-                self.column_votes.setdefault(col, Counter({".": 0, ",": 0})).update(votes)
+                own = self.column_votes.setdefault(col, Counter({".": 0, ",": 0}))
+                if own["."] == own[","]:  # a column's own decision is sticky, as the file's is
+                    own.update(votes)
                 decimals.update(votes)
             if kind in (None, *DATE_TYPES) and "dayfirst" not in override:
                 days.update(dayfirst_votes(values))
