@@ -392,8 +392,33 @@ def replace_pii(value: str, kind: str, action: str, whole_values_too: bool = Fal
             value = value[:start] + token + value[end:]
         return value
     if kind == "emails":
-        return pattern.sub(lambda m: token + m.group(2), value)
+        return pattern.sub(lambda m: m.group(0) if not is_address(m) else token + m.group(2), value)
     return pattern.sub(token, value)
+
+
+# File-name extensions that are not top-level domains (none is in the IANA Root Zone Database,
+# https://www.iana.org/domains/root/db): ``logo@2x.png``, ``icon@3x.webp``, ``report@v2.pdf`` are
+# file names (the Apple/Android density suffix), not addresses. Extensions that are TLDs too
+# (``.zip``, ``.mov``, ``.py``, ``.md``, ``.sh``) are not listed: an address there stays masked.
+FILE_EXTENSIONS = frozenset(
+    "png jpg jpeg gif svg webp bmp tif tiff ico heic avif psd pdf eps txt csv tsv json jsonl xml yml yaml toml ini cfg conf "
+    "html htm css scss less js mjs cjs jsx tsx ts vue git lock log bak tmp swp exe dll msi dmg apk ipa deb rpm jar war whl "
+    "egg tar tgz rar iso img mp3 mp4 m4a wav ogg flac avi mkv webm doc docx xls xlsx ppt pptx odt ods rtf parquet sql "
+    "sqlite db rb java kt scala swift cpp hpp cc cs php pyc ipynb woff woff2 ttf otf eot map".split()
+)
+
+
+def is_address(match: re.Match[str]) -> bool:
+    """Whether an ``EMAIL_RE`` match (group 1 the address, group 2 what follows) is an e-mail address.
+
+    It is not when its top-level domain is a file extension that is no TLD (``FILE_EXTENSIONS``:
+    ``logo@2x.png``), nor when a ``:`` and a path follow it with no space (an SCP-style git remote,
+    ``git@github.com:acme/billing.git``; ``ann@x.org: call her`` is an address and a colon).
+    """
+    if match.group(1).rsplit(".", 1)[-1].lower() in FILE_EXTENSIONS:
+        return False
+    after = match.string[match.end(2) : match.end(2) + 1]
+    return not (match.group(2) == ":" and after and not after.isspace())
 
 
 # ftfy's fix_character_width folds every fullwidth form; only letters and digits (ＡＢＣ１ -> ABC1,
@@ -574,7 +599,8 @@ def normalize_column(array: pa.Array | pa.ChunkedArray, options: TextOptions = D
         if kind == "phones":
             after = _map_where(arr, hits, lambda v: replace_pii(v, "phones", action, True, options.phone_region))
         elif kind == "emails":
-            after = _replace_where(arr, hits, [(EMAIL_RE, token + "\\2")])
+            # RE2 finds the candidates; ``is_address`` (a file name, a git remote?) decides each match
+            after = _map_where(arr, hits, lambda v: replace_pii(v, "emails", action, True))
         else:
             after = _replace_where(arr, hits, [(_PII_PATTERNS[kind], token.replace("\\", "\\\\"))])
         note(masked, kind, _differs(arr, after))

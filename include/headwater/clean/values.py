@@ -366,6 +366,12 @@ class Coerced:
     # "zone_abbreviation" ``10:00 EST``; "dst_gap"/"dst_fold" a wall time types.timezone skips/repeats; "no_zone" no offset
     # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone)
     unread: Counter[str] = field(default_factory=Counter)
+    # the reason kept in ``<col>__reason`` per row (None: none) for the causes in REASONED: "weekday_mismatch" (not read),
+    # "date_only" (a date in a date-time column, stored at a midnight nobody wrote)
+    reasons: pd.Series | None = None
+
+
+REASONED = ("weekday_mismatch", "date_only")  # causes whose rows keep the cause's name in ``<col>__reason`` too
 
 
 VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal mark, day order or type
@@ -607,6 +613,12 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             zoned = zoned | read
             interpreted["zone_abbreviation"] = read
             unread["zone_abbreviation_unused"] = refused
+        # ``Tuesday, March 3, 2025`` (a Monday): the weekday or the day number is wrong, which is not guessed
+        unread["weekday_mismatch"] = weekday_mismatches(distinct, stamps, zoned)
+        stamps = stamps.where(~unread["weekday_mismatch"])
+        if kind == "datetime":
+            # ``2025-03-01`` among date-times: stored at midnight, a time nobody wrote; its text is kept
+            interpreted["date_only"] = stamps.notna().to_numpy() & ~distinct.str.contains(_TIME_PART, regex=True).fillna(False).to_numpy(dtype=bool)
         unread["zone_abbreviation"] = zone_abbreviations(distinct) & stamps.isna().to_numpy()
         if "zone_abbreviation_unused" in unread:
             unread["zone_abbreviation"] &= ~unread["zone_abbreviation_unused"]
@@ -632,7 +644,35 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     index = series.index
     notes = Counter({why: int((present & ~failed & which[codes]).sum()) for why, which in interpreted.items() if len(which) and which.any()})
     causes = Counter({why: int((present & which[codes]).sum()) for why, which in unread.items() if len(which) and which.any()})
-    return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index), +notes, +causes)
+    reasons = None
+    for why, which in {**interpreted, **unread}.items():
+        if why in REASONED and len(which) and which.any():
+            rows = present & which[codes]
+            reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
+            reasons[rows] = why
+    return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index), +notes, +causes, reasons)
+
+
+# A time of day in a date-time value: ``10:00``, ``T10``, ``10 pm`` (a value without one is a date).
+_TIME_PART = r"\d:\d|T\d{2}|\d\s*[AaPp]\.?[Mm]\b"
+# An English weekday name or abbreviation (dateutil's parser reads them and ignores them: it never checks one).
+_WEEKDAY = re.compile(r"(?i)\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rs|rsday|r|urday)?\b\.?")
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def weekday_mismatches(values: pd.Series, stamps: pd.Series, zoned: np.ndarray) -> np.ndarray:
+    """Bool per value: it names a weekday (``Tuesday``, ``Tue``) that is not the weekday of its parsed date.
+
+    ``values``: distinct strings; ``stamps``: their parse (``zoned_datetimes``, wall times held as
+    UTC); ``zoned``: which named an offset (their weekday is the one of the wall time written, not
+    checked here). Only English names are known (dateutil's ``parserinfo.WEEKDAYS``).
+    """
+    out = np.zeros(len(values), dtype=bool)
+    named = values.str.contains(_WEEKDAY.pattern.replace("(mon|", "(?:mon|"), regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy() & ~zoned
+    for i in np.flatnonzero(named):
+        m = _WEEKDAY.search(values.iloc[i])  # the first weekday named
+        out[i] = m is not None and _WEEKDAYS[m.group(1).lower()] != stamps.iloc[i].weekday()
+    return out
 
 
 def boolean_vocabulary(lowered: pd.Series, need: float) -> bool:

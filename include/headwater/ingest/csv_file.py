@@ -24,6 +24,7 @@ that every physical record is data, quarantined, or a named structural line.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
@@ -46,8 +47,11 @@ from headwater.ingest.sniff import (
     SNIFF_BYTES,
     UnreadableFile,
     check_not_binary,
+    SURROGATES,
+    encoding_choice,
     fallback_choice,
     head_encoding,
+    utf8_line_counts,
 )
 from headwater.ingest.streams import (
     DecodeFailed,
@@ -334,6 +338,7 @@ class CsvFile:
         self.options = options or ReadOptions()
         self.stream = source if isinstance(source, LandingStream) else LandingStream.for_options(source, self.options)
         self._restart_with: tuple[str, str] | None = None
+        self.encoding_ambiguous: list[str] = []  # the encodings that read the head as plausibly as the one chosen (manifest)
         try:
             self._open(None, None)
         except DecodeFailed as exc:
@@ -365,15 +370,21 @@ class CsvFile:
         else:
             self.encoding, self._provisional = head_encoding(self._head, complete=len(self._head) < HEAD_BYTES)
             if not self.encoding.startswith("utf-"):
-                self.warnings.extend(filter(None, [fallback_choice(self._head)[1]]))
+                _, doubt, self.encoding_ambiguous = encoding_choice(self._head)
+                self.warnings.extend(filter(None, [doubt]))
         if self.encoding.startswith("utf-16-"):
             self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
         try:
             codecs.lookup(self.encoding)
         except LookupError as exc:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
+        # A UTF-8 file whose head proves UTF-8 (valid non-ASCII lines) keeps UTF-8 through a few lines that are not:
+        # those lines are quarantined as invalid_utf8 (see _invalid_line), not the whole file read again as a guess.
+        self._invalid: dict[int, tuple[str, str, str]] = {}  # physical line -> (bytes as written, encoding, text read so)
+        self.invalid_utf8_lines: list[int] = []
+        lenient = self.encoding == "utf-8" and not self.options.encoding and utf8_line_counts(self._head)[0] > 0
         raw: list = [None, None]  # each chunk's UTF-8 bytes as read, for the fast engine (text_chunks)
-        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw)
+        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw, self._invalid_text if lenient else None)
         sample: list[str] = []
         complete = True
         for text in chunks:  # the first SNIFF_BYTES characters decide the table
@@ -470,11 +481,66 @@ class CsvFile:
         """After a byte did not decode: (fallback encoding, warning) when UTF-8 came from the head only; else raise UnreadableFile."""
         if not self._provisional:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        fallback, doubt = fallback_choice(self._head)
+        fallback, doubt, self.encoding_ambiguous = encoding_choice(self._head)
         return fallback, (
             f"not UTF-8 after its first {len(self._head):,} bytes ({exc}): read again as {fallback} (a second read of the file)"
             + (f"; {doubt}" if doubt else "")
         )
+
+    def _invalid_text(self, text: str, first_line: int) -> str:
+        """``text`` (decoded with surrogateescape, starting on physical line ``first_line``) with each line that is not UTF-8 read on its own.
+
+        Such a line is read with the most plausible single- or multi-byte encoding for its bytes
+        alone (sniff.fallback_choice; U+FFFD where none fits) so that the table still parses, and
+        remembered with its bytes as written (``backslashreplace``: ``Ren\\xe9e``) for the
+        record that holds it to be quarantined as invalid_utf8 (``_set_aside_invalid``).
+        """
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if not SURROGATES.search(line):
+                continue
+            data = line.encode("utf-8", "surrogateescape")
+            try:
+                encoding = fallback_choice(data)[0]
+                read = data.decode(encoding)
+            except (UnreadableFile, UnicodeDecodeError):
+                encoding, read = "utf-8", data.decode("utf-8", "replace")
+            self._invalid[first_line + i] = (data.decode("utf-8", "backslashreplace").rstrip("\r"), encoding, read.rstrip("\r"))
+            lines[i] = read
+        return "\n".join(lines)
+
+    def _set_aside_invalid(self, batch: Batch) -> Batch:
+        """``batch`` with each record holding a line that is not UTF-8 moved to its issues (reason invalid_utf8).
+
+        A line above the table or counted as a structural line (header, blank, preamble) stays
+        where it is, named in a warning. Lines past the batch's last record wait for the next batch.
+        """
+        lines = batch.lines
+        last = lines[-1] if lines else max((i.line for i in batch.issues), default=0)
+        structural = {n for found in self.structure.lines.values() for n in found if isinstance(n, int)}
+        drop: dict[int, int] = {}  # row index -> bad line
+        for bad in sorted(n for n in self._invalid if n <= last):
+            raw, encoding, read = self._invalid.pop(bad)
+            self.invalid_utf8_lines.append(bad)
+            at = bisect.bisect_right(lines, bad) - 1
+            if bad in structural or at < 0 or at in drop or any(i.line == bad for i in batch.issues):
+                self.warnings.append(f"line {bad} is not UTF-8 (invalid_utf8: {raw}); read as {encoding}: {read}")
+                continue
+            drop[at] = bad
+            batch.issues.append(RowIssue(
+                lines[at],
+                f"{self.name} line {bad}: not UTF-8 (invalid_utf8) in a UTF-8 file — row quarantined with its bytes as written; "
+                f"read as {encoding} it would be: {read} (fix the line, or set read.encoding if the whole file is {encoding})",
+                raw,
+            ))
+        if drop:
+            keep = [i for i in range(len(lines)) if i not in drop]
+            batch = Batch(batch.table.take(keep), sorted(batch.issues, key=lambda i: i.line))
+            self.warnings.append(
+                f"{len(drop)} line(s) not UTF-8 in a UTF-8 file (lines {', '.join(map(str, sorted(drop.values())))}): "
+                "quarantined as invalid_utf8 with their bytes as written"
+            )
+        return batch
 
     def _count_nuls(self, nuls: int) -> None:
         if nuls:
@@ -581,7 +647,7 @@ class CsvFile:
                 raise ReadAgain(*self._restart_with) from None
             if batch is None:
                 return
-            yield batch
+            yield self._set_aside_invalid(batch) if self._invalid else batch
             del batch  # not held while the next one is read: one batch in memory, not two
 
     def _fill(self, size: int) -> Batch | None:

@@ -65,7 +65,7 @@ def detect_encoding(data: bytes) -> str:
     """The encoding CsvFile ends up reading ``data`` with (head_encoding, then fallback_encoding if UTF-8 fails later)."""
     head = data[:HEAD_BYTES]
     encoding, provisional = head_encoding(head, complete=len(data) <= HEAD_BYTES)
-    if provisional:
+    if provisional and not utf8_line_counts(head)[0]:  # a head with valid non-ASCII UTF-8 keeps UTF-8 (bad lines aside)
         try:
             codecs.decode(data, "utf-8")
         except UnicodeDecodeError:
@@ -126,14 +126,49 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
         codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=complete)  # a character cut at the end is fine
         return "utf-8", not complete
     except UnicodeDecodeError:
+        if mostly_utf8(head, complete):
+            return "utf-8", not complete
         return fallback_encoding(head), False
+
+
+SURROGATES = re.compile("[\udc80-\udcff]+")  # bytes that did not decode, as the surrogateescape handler writes them (PEP 383)
+
+
+def utf8_line_counts(head: bytes, complete: bool = False) -> tuple[int, int]:
+    """(lines holding valid non-ASCII UTF-8 and no invalid byte, lines holding a byte that is not UTF-8) of ``head``.
+
+    A character cut at the end of ``head`` is not counted as invalid unless ``complete``.
+    """
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(head, final=complete)
+    good = bad = 0
+    for line in text.splitlines():
+        if SURROGATES.search(line):
+            bad += 1
+        elif not line.isascii():
+            good += 1
+    return good, bad
+
+
+def mostly_utf8(head: bytes, complete: bool = False) -> bool:
+    """Whether ``head`` is UTF-8 with a few lines in another encoding (two systems' exports concatenated).
+
+    True when it holds at least one line of valid non-ASCII UTF-8 and no more lines with bytes
+    that are not UTF-8 than such lines. A file in a legacy single-byte encoding practically never
+    holds valid multi-byte UTF-8 sequences (``Ã©`` in cp1252 is one, and it is mojibake itself),
+    so one valid non-ASCII line is evidence; the bad lines are read on their own (csv_file.CsvFile).
+    """
+    good, bad = utf8_line_counts(head, complete)
+    return good > 0 and bad <= good
 
 
 # The encodings non-UTF-8 CSV files are written in, most used first (the WHATWG Encoding Standard's legacy
 # single-byte and multi-byte encodings, less the rare ones, plus Mac OS Roman, which Excel for Mac still writes as
 # "CSV (Macintosh)" and the WHATWG list names ``macintosh``; DOS code pages like cp775 are never guessed). Mac Roman
 # decodes every byte, so it is last: it wins only on plausibility (``Café`` where cp1252 reads ``CafŽ``), never a tie.
-SINGLE_BYTE = ("cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "iso-8859-15", "cp1253", "mac_roman")
+SINGLE_BYTE = (
+    "cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "iso-8859-15", "cp1253",
+    "cp1254", "cp1257", "cp1256", "cp1255", "cp874", "mac_roman",
+)
 MULTI_BYTE = ("cp932", "euc-jp", "gb18030", "big5", "euc-kr")
 TOKEN_SAMPLE = 5_000  # words with a non-ASCII character looked at per candidate
 _TOKEN = re.compile(r"[^\s,;|\t\"'()\[\]{}<>=:/\\]*[^\x00-\x7f][^\s,;|\t\"'()\[\]{}<>=:/\\]*")
@@ -162,11 +197,26 @@ def implausibility(text: str) -> int:
     letters, more than 80% of them accented (Cyrillic read as Latin-1, ``Ïðèâåò``); 1 per half-width
     katakana; 2 per capital
     after a small letter where one is non-ASCII (KOI8-R read as cp1251 flips case, ``пРИВЕТ``);
-    3 for one CJK character between ASCII letters (single-byte text read as a CJK encoding).
+    3 for one CJK character between ASCII letters (single-byte text read as a CJK encoding);
+    3 per combining mark after a Latin letter that is not a Latin combining mark (``Kِln``: Latin-1
+    ö read as cp1256's Arabic kasra); 1 per word of a two-case script (Cyrillic, Greek) when the
+    text holds three or more such words and all of them in one case only (Hebrew read as cp1251
+    is small letters only, as cp1253 Greek small letters only; real names and places start with a
+    capital); 2 per Cyrillic word that starts with ъ, ь or ы, which no Russian, Ukrainian or
+    Belarusian word does (Hebrew ש and ר read as koi8-r's Ы and Ь).
     """
     points = 0
+    cased: dict[str, set[str]] = {}  # two-case script -> the cases its words are written in ("lower", "upper", "mixed")
+    words = 0
     for token in _TOKEN.findall(text)[:TOKEN_SAMPLE]:
         letters = [c for c in token if c.isalpha()]
+        points += 3 * len(_FOREIGN_MARK.findall(token))
+        two_case = {_script(c) for c in letters} & {"cyrillic", "greek"}
+        if len(two_case) == 1 and all(_script(c) in two_case for c in letters):
+            words += 1
+            word = "".join(letters)
+            cased.setdefault(two_case.pop(), set()).add("lower" if word.islower() else "upper" if word.isupper() else "mixed")
+            points += 2 * (word[0] in "ЪЬЫъьы")
         points += 5 * sum(1 for c in token if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn"))
         if letters:
             points += 3 * sum(1 for c in token if ord(c) > 127 and not c.isalpha() and unicodedata.category(c)[0] in "SPN")
@@ -180,7 +230,12 @@ def implausibility(text: str) -> int:
             if a.islower() and b.isupper() and not (a.isascii() and b.isascii()):
                 points += 2
         points += 3 * len(re.findall(r"(?<=[A-Za-z])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])", token))
+    if words >= 3 and all(cases == {"lower"} for cases in cased.values()):
+        points += words
     return points
+
+
+_FOREIGN_MARK = re.compile(r"(?<=[A-Za-z\u00c0-\u024f])[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
 # The accented small letters of the languages written in Latin script that the single-byte candidates serve.
@@ -203,6 +258,9 @@ _ALPHABETS = tuple(
         "ăâîșțşţ",  # Romanian
         "čćđšž",  # Croatian, Slovenian, Bosnian
         "çğıöşü",  # Turkish
+        "āčēģīķļņšūž",  # Latvian
+        "ąčęėįšųūž",  # Lithuanian
+        "äõöüšž",  # Estonian
         "çë",  # Albanian
     )
 )
@@ -235,14 +293,15 @@ def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
     return [(points, encoding, text) for points, _, encoding, text in found]
 
 
-def fallback_choice(head: bytes) -> tuple[str, str | None]:
-    """(encoding, doubt) of a file that is not UTF-8, from its head; ``doubt`` is a read warning or None.
+def encoding_choice(head: bytes) -> tuple[str, str | None, list[str]]:
+    """(encoding, doubt, runners-up) of a file that is not UTF-8, from its head; ``doubt`` is a read warning or None.
 
     The encoding is the candidate (``encoding_candidates``) whose text is most plausible; on a
     tie the least chaotic by charset-normalizer's measure, then the commoner one; when another candidate is as plausible and reads the bytes as
     different text, ``doubt`` says which and shows the first word they read differently, e.g.
     ``encoding uncertain: read as cp1251; koi8-r reads the bytes as plausibly (ПРИВЕТ vs привет)
-    — set read.encoding if that is wrong``. Raises UnreadableFile when no candidate decodes the bytes.
+    — set read.encoding if that is wrong``; ``runners-up`` names those encodings, best first (the
+    manifest's ``encoding_ambiguous``). Raises UnreadableFile when no candidate decodes the bytes.
     """
     found = encoding_candidates(head)
     if not found:
@@ -255,7 +314,7 @@ def fallback_choice(head: bytes) -> tuple[str, str | None]:
     chaos, encoding, text = ranked[0]
     rivals = [(e, t) for c, e, t in ranked[1:] if c == chaos]
     if not rivals:
-        return encoding, None
+        return encoding, None, []
     mine, theirs = next(
         ((a, b) for a, b in zip(_TOKEN.findall(text), _TOKEN.findall(rivals[0][1])) if a != b), (text[:20], rivals[0][1][:20])
     )
@@ -263,7 +322,12 @@ def fallback_choice(head: bytes) -> tuple[str, str | None]:
     return encoding, (
         f"encoding uncertain: read as {encoding}; {names} read{'s' if len(rivals) == 1 else ''} the bytes as plausibly "
         f"({mine} vs {theirs}) — set read.encoding if that is wrong"
-    )
+    ), [e for e, _ in rivals]
+
+
+def fallback_choice(head: bytes) -> tuple[str, str | None]:
+    """(encoding, doubt) of ``encoding_choice(head)``. Raises UnreadableFile when no candidate decodes the bytes."""
+    return encoding_choice(head)[:2]
 
 
 def _by_chaos(head: bytes, tied: list[tuple[str, str]]) -> list[tuple[float, str, str]]:

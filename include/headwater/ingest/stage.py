@@ -138,6 +138,8 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
         encoding=reader.encoding,
         delimiter=reader.delimiter,
         read_warnings=_compression_warnings(ref, landing.compression) + reader.warnings,
+        **({"invalid_utf8_lines": reader.invalid_utf8_lines} if reader.invalid_utf8_lines else {}),
+        **({"encoding_ambiguous": reader.encoding_ambiguous} if reader.encoding_ambiguous else {}),
         header=reader.header,
         table=reader.describe(),
         rows_read=rows_read,

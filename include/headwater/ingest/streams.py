@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, Self
@@ -323,7 +324,12 @@ def _decode_error(exc: UnicodeDecodeError, shift: int) -> DecodeFailed:
     return DecodeFailed(f"'{exc.encoding}' codec can't decode {where}: {exc.reason}", start)
 
 
-def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end, raw: list | None = None) -> Iterator[str]:  # noqa: ANN001 - on_end(nuls)
+CARRY_CHARS = 1 << 20  # with on_invalid: the longest unfinished line held back to be handed over whole
+
+
+def text_chunks(
+    stream: BinaryIO | LandingStream, encoding: str, on_end, raw: list | None = None, on_invalid=None  # noqa: ANN001 - on_end(nuls), on_invalid(text, line)
+) -> Iterator[str]:
     """Decoded text block by block, leading BOMs stripped and NULs removed (as the whole-text reader did).
 
     Decoding is strict: the first byte that does not decode raises DecodeFailed, with its position
@@ -333,19 +339,35 @@ def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end, raw: li
     is ``text.encode("utf-8")`` without the encoding work when the file is UTF-8 and the text is its
     bytes as read (the bytes decoded into ``text``: the bytes held back from the block before, plus
     this block, less those held back for the next one; codecs' incremental decoder ``getstate()``),
-    None when the text was changed (a BOM or NUL removed) or the encoding is not UTF-8. The fast
-    engine (bulk.LineBlocks) parses those bytes instead of encoding the text again.
+    None when the text was changed (a BOM or NUL removed, a line that did not decode) or the encoding
+    is not UTF-8. The fast engine (bulk.LineBlocks) parses those bytes instead of encoding the text again.
+
+    With ``on_invalid`` (a UTF-8 file with a few bad lines, see csv_file.CsvFile), a block holding
+    bytes that do not decode is decoded again with the ``surrogateescape`` handler (PEP 383: each
+    such byte becomes U+DC80+byte); the text is then handed out in whole lines (an unfinished last
+    line waits for the next block, up to CARRY_CHARS, its bytes with it), and text holding such bytes
+    goes through ``on_invalid(text, line)`` first, ``line`` being the physical line (counted by
+    ``\n``) it starts on; what that returns (no surrogates) is yielded.
     """
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     utf8 = raw is not None and codecs.lookup(encoding).name == "utf-8"
-    at_start, nuls, fed = True, 0, 0
+    at_start, nuls, fed, newlines = True, 0, 0, 0
+    carry, carry_bad = "", False
+    carry_data: bytes | None = b""  # the bytes of ``carry`` (None: not its bytes as read)
     while True:
         buffered = decoder.getstate()[0]  # bytes held back from earlier blocks (an unfinished character)
         block = stream.read(READ_BLOCK)
+        bad = False
         try:
             text = decoder.decode(block, final=not block)
         except UnicodeDecodeError as exc:
-            raise _decode_error(exc, fed - (len(buffered) if isinstance(buffered, bytes) else 0)) from None
+            if on_invalid is None:
+                raise _decode_error(exc, fed - (len(buffered) if isinstance(buffered, bytes) else 0)) from None
+            lenient = codecs.getincrementaldecoder(encoding)("surrogateescape")
+            lenient.setstate(decoder.getstate())
+            text = lenient.decode(block, final=not block)
+            decoder.setstate(lenient.getstate())
+            bad = True
         fed += len(block)
         data = None
         if utf8:
@@ -361,6 +383,26 @@ def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end, raw: li
             nuls += text.count("\x00")
             text = text.replace("\x00", "")
             data = None
+        if on_invalid is not None:
+            text, bad = carry + text, bad or carry_bad
+            full = None if bad or data is None or carry_data is None else carry_data + data
+            cut = text.rfind("\n") + 1
+            if block and (cut or len(text) < CARRY_CHARS):
+                text, carry = text[:cut], text[cut:]
+                if full is not None:  # "\n" is one byte in UTF-8: the bytes are cut at the same line end
+                    bcut = full.rfind(b"\n") + 1
+                    data, carry_data = full[:bcut], full[bcut:]
+                else:  # the carry is at most a line: its bytes are its text encoded (None: it holds bytes that did not decode)
+                    data = None
+                    carry_data = carry.encode("utf-8") if utf8 and not (bad and _SURROGATE.search(carry)) else None
+            else:
+                carry = ""
+                data, carry_data = full, b""
+            carry_bad = bad and bool(carry) and _SURROGATE.search(carry) is not None
+            if bad and _SURROGATE.search(text):
+                text = on_invalid(text, newlines + 1)
+                data = None
+            newlines += text.count("\n")
         if text:
             if raw is not None:
                 raw[:] = [text, data]
@@ -368,6 +410,9 @@ def text_chunks(stream: BinaryIO | LandingStream, encoding: str, on_end, raw: li
         if not block:
             on_end(nuls)
             return
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that did not decode, as surrogateescape writes it (PEP 383)
 
 
 def newline_lines(chunks: Iterator[str], bare_cr: Callable[[str], list[str]] | None = None) -> Iterator[str]:

@@ -39,11 +39,16 @@ from typing import Any
 import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
-from headwater.clean.values import column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts, unit_of
+from headwater.clean.values import (
+    ambiguous_decimal, column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts, unit_of,
+)
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
 NUMBER_TYPES = ("integer", "number")
+# The reason kept with a value like 1,234 in a column none of whose values decided the decimal mark (the file's mark
+# came from other columns): 1.234 or 1234, the column cannot tell.
+AMBIGUOUS_DECIMAL_MARK = "ambiguous_decimal_mark"
 DATE_TYPES = ("date", "datetime")
 
 
@@ -76,6 +81,9 @@ class CoerceTypes:
         self.file_formats: dict[str, Any] | None = None  # the file's decimal mark and day order, with the votes
         self.tally: dict[str, Counter[str]] = {}  # column -> values present, failed, inexact (every batch)
         self.provisional: Counter[str] = Counter()  # column -> values read with a provisional decimal mark, text kept
+        # column -> its own decimal votes (values.decimal_votes): a column decides its own mark when they do
+        self.column_votes: dict[str, Counter[str]] = {}
+        self.ambiguous_marks: Counter[str] = Counter()  # column -> values like 1,234 read with the file's mark only, text kept
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
         self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
@@ -116,10 +124,18 @@ class CoerceTypes:
         out = df.copy()
         reasons = pd.Series("", index=df.index, dtype=object)
         columns = [c for c in data_columns(df) if is_value_column(c)]
+        voted: set[str] = set()
         open_formats = self.file_formats is None or self.file_formats["decimal_decided_by"] in ("delimiter", "default") or self._day_order_open()
         if open_formats and self.sample_end is None:
             self.file_formats = self._decide_file_formats(df, columns, self.file_formats)
             self.formats = {}
+            voted = set(self.column_votes)
+        for col in columns:  # a column no value of which has decided its mark yet may decide it in this batch
+            votes = self.column_votes.get(col)
+            if col not in voted and votes is not None and votes["."] == votes[","] and self.decided.get(col) in NUMBER_TYPES:
+                votes.update(decimal_votes(df[col].dropna().astype("string").str.strip().drop_duplicates()))
+                if votes["."] != votes[","]:
+                    self.formats.pop(col, None)
         for col in columns:
             first = col not in self.decided
             kind = self.decided.get(col) or self.column_type(col, df[col])
@@ -132,6 +148,7 @@ class CoerceTypes:
                 if unit:
                     self.units[col] = unit
             provisional = bool(formats.get("decimal_provisional")) and kind in NUMBER_TYPES
+            ambiguous = bool(formats.get("decimal_ambiguous")) and kind in NUMBER_TYPES
             if col in self.zones:
                 formats["zone"] = self.zones[col]
             result = coerce(df[col], kind, self.options, formats)
@@ -148,6 +165,14 @@ class CoerceTypes:
             if result.unread:
                 self.unread.setdefault(col, Counter()).update(result.unread)
             out[col] = result.values
+            if ambiguous:
+                # every value of this column so far fits both marks (1,234): the file's mark came from other columns
+                text = df[col].astype("string").str.strip()
+                both = text.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
+                both[both] = [ambiguous_decimal(v) for v in text[both].tolist()]
+                both &= result.values.notna().to_numpy(dtype=bool)
+                self.ambiguous_marks[col] += int(both.sum())
+                keep_original(out, col, both, df[col], AMBIGUOUS_DECIMAL_MARK)
             keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
             if kind in NUMBER_TYPES:
                 # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
@@ -160,6 +185,8 @@ class CoerceTypes:
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
                     keep_original(out, col, keep.to_numpy(dtype=bool) & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+            if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
+                keep_original(out, col, result.reasons.notna().to_numpy(dtype=bool), df[col], result.reasons.to_numpy())
             if self.options.on_error == "quarantine" and result.failed.any():
                 bad = df.loc[result.failed, col].astype(str)
                 reasons[result.failed] += [f"; {col}={v!r} is not a valid {kind}" for v in bad]
@@ -198,10 +225,19 @@ class CoerceTypes:
             file = self.file_formats or {}
             own = self.overrides.get(col, {})
             provisional = file.get("decimal_decided_by") in ("delimiter", "default") and "decimal" not in own
+            votes = self.column_votes.get(col)
+            ambiguous = False
+            if "decimal" not in own and votes is not None and self.options.decimal == "auto":
+                if votes["."] != votes[","]:  # the column's own values decide its mark (breaker2 #17)
+                    own = own | {"decimal": "," if votes[","] > votes["."] else "."}
+                    provisional = False
+                else:
+                    ambiguous = file.get("decimal_decided_by") == "votes"
             day_order_open = self._day_order_open() and "dayfirst" not in own
             self.formats[col] = (
                 {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own
                 | ({"decimal_provisional": True} if provisional else {}) | ({"dayfirst_provisional": True} if day_order_open else {})
+                | ({"decimal_ambiguous": True} if ambiguous else {})
             )
         return self.formats[col]
 
@@ -225,7 +261,11 @@ class CoerceTypes:
             values = df[col].dropna().astype("string").str.strip().drop_duplicates()
             override = self.overrides.get(col, {})
             if kind in (None, *NUMBER_TYPES) and "decimal" not in override:
-                decimals.update(decimal_votes(values))
+                votes = decimal_votes(values)
+                own = self.column_votes.setdefault(col, Counter({".": 0, ",": 0}))
+                if own["."] == own[","]:  # a column's own decision is sticky, as the file's is
+                    own.update(votes)
+                decimals.update(votes)
             if kind in (None, *DATE_TYPES) and "dayfirst" not in override:
                 days.update(dayfirst_votes(values))
         if self.options.decimal != "auto":
@@ -267,6 +307,8 @@ class CoerceTypes:
             return f"with a time zone abbreviation, like 10:00 EST, read in the zone types.tz_abbreviations maps it to ({mapping})"
         if why == "two_digit_year":
             return "with a two-digit year, like 01/02/50, read in the years 1970-2069"
+        if why == "date_only":
+            return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         order = "day first" if self._formats_of(col).get("dayfirst") else "month first"
         return (f"like 03/04/2025 read {order} while no value of the file had shown the day order (as 13/04/2025 does); "
                 "set types.dayfirst if that is wrong")
@@ -282,6 +324,8 @@ class CoerceTypes:
             "no_zone": "have no time zone in a column of values written with an offset; set types.timezone to read them in one",
             "zone_abbreviation_unused": "name their time zone by an abbreviation types.tz_abbreviations maps to a zone that does not "
             "use it at that time (EST in July: New York writes EDT), or the time before it does not parse",
+            "weekday_mismatch": "name a weekday that is not their date's, like Tuesday, March 3, 2025 (a Monday): the weekday or the "
+            "day is wrong, which is not guessed (weekday_mismatch)",
             "offset": "carry an offset in a column of local date-times (no offset, no types.timezone); set types.timezone "
             "to store the column as instants",
         }[why]
@@ -302,6 +346,13 @@ class CoerceTypes:
                     f"{col}: {self.provisional[col]} value(s) like 2,125 read with the decimal mark {self._formats_of(col)['decimal']!r} "
                     f"while no value of the file decided it ({file.get('decimal_decided_by')}) — their text kept in {col}{RAW_SUFFIX}; "
                     "set types.decimal if that is wrong"
+                )
+            if self.ambiguous_marks[col]:
+                mark = self._formats_of(col)["decimal"]
+                lines.append(
+                    f"{col}: {self.ambiguous_marks[col]} value(s) like 1,234 fit both decimal marks and no value of the column "
+                    f"decided it: read with the file's mark {mark!r}, which other columns decided — their text kept in "
+                    f"{col}{RAW_SUFFIX} ({AMBIGUOUS_DECIMAL_MARK}); set schema.columns.{col}.decimal if that is wrong"
                 )
             if col in self.other_units:
                 seen = ", ".join(f"{u or 'none'}: {n}" for u, n in sorted(self.other_units[col].items()))

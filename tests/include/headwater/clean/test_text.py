@@ -346,3 +346,33 @@ def test_both_engines_find_the_same_addresses_in_random_strings() -> None:
     got = normalize_array(pa.array(values, pa.string()), opts).to_pylist()
     assert got == [normalize_text(v, opts) for v in values]
     assert sum("[EMAIL]" in v for v in got) > 300  # the strings do hold addresses
+
+
+# breaker2 #6: a file name with a density suffix and an SCP-style git remote are not addresses (they used to be masked,
+# and a masked value keeps no __raw, so they were gone from every output).
+NOT_ADDRESSES_IN_PROSE = [
+    "Use the retina asset logo@2x.png in the header of the landing page please.",
+    "Clone git@github.com:acme/billing.git and run the migration script locally.",
+    "Icons icon@3x.webp and banner@2x.JPG are in assets/.",
+    "Push to deploy@build.example.com:apps/web.git then tag it.",
+    "See report@v2.pdf for the numbers.",
+]
+
+
+@pytest.mark.parametrize("value", NOT_ADDRESSES_IN_PROSE)
+def test_file_names_and_git_remotes_are_not_masked_as_email_addresses(value: str) -> None:
+    assert normalize_text(value) == value
+    assert normalize_array(pa.array([value, None])).to_pylist() == [value, None]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Mail ann@x.org: she answers fast; logo@2x.png is attached", "Mail [EMAIL]: she answers fast; logo@2x.png is attached"),
+        ("Ask ops@acme.zip or dev@acme.md", "Ask [EMAIL] or [EMAIL]"),  # .zip and .md are top-level domains too
+        ("git@github.com:acme/x.git, owner ann@github.com", "git@github.com:acme/x.git, owner [EMAIL]"),
+    ],
+)
+def test_addresses_next_to_file_names_and_remotes_are_still_masked(value: str, expected: str) -> None:
+    assert normalize_text(value) == expected
+    assert normalize_array(pa.array([value])).to_pylist() == [expected]

@@ -390,3 +390,47 @@ def test_a_file_that_decodes_in_no_encoding_keeps_the_reason_a_whole_file_check_
         parse_csv(bad_header, "x.csv")
     with pytest.raises(UnreadableFile, match=re.escape("line 1: the header row is not valid CSV (unexpected end of data)")):
         parse_csv(bad_header[:-3] + "é\n".encode("cp1252"), "x.csv")
+
+
+# A UTF-8 export with one line from a cp1252 system (breaker2 #5): UTF-8 stays, the line is quarantined as written.
+MIXED = "id,name,city\n1,José,Málaga\n2,Ana,León\n3,Zoë,Köln\n".encode() + "4,José,Málaga\n".encode("cp1252")
+INVALID_4 = (
+    "x.csv line 5: not UTF-8 (invalid_utf8) in a UTF-8 file — row quarantined with its bytes as written; "
+    "read as cp1252 it would be: 4,José,Málaga (fix the line, or set read.encoding if the whole file is cp1252)"
+)
+
+
+@pytest.mark.parametrize("block", [7, 1 << 20])
+def test_a_utf8_file_with_one_cp1252_line_stays_utf8_and_quarantines_that_line(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    monkeypatch.setattr(streams, "READ_BLOCK", block)
+    header, records, lines, issues, warnings = _read_all(io.BytesIO(MIXED))
+    assert parse_csv(MIXED, "x.csv").encoding == "utf-8" and detect_encoding(MIXED) == "utf-8"
+    assert (header, records, lines) == (["id", "name", "city"], [["1", "José", "Málaga"], ["2", "Ana", "León"], ["3", "Zoë", "Köln"]], [2, 3, 4])
+    assert issues == [(5, INVALID_4, "4,Jos\\xe9,M\\xe1laga")]
+    assert warnings == ["1 line(s) not UTF-8 in a UTF-8 file (lines 5): quarantined as invalid_utf8 with their bytes as written"]
+
+
+def test_a_bad_line_past_the_head_of_a_utf8_file_is_quarantined_without_a_second_read() -> None:
+    data = b"id,name\n" + b"".join(f"{i},Jos\u00e9 {i}\n".encode() for i in range(60_000)) + "60000,Renée\n".encode("cp1252")
+    f = CsvFile(data, "x.csv")
+    batches = list(f.batches(50_000))
+    assert (f.encoding, f.stream.passes, [len(b.records) for b in batches]) == ("utf-8", 1, [50_000, 10_000])
+    assert (batches[0].records[0], batches[1].records[-1]) == (["0", "José 0"], ["59999", "José 59999"])
+    assert [(i.line, i.raw) for b in batches for i in b.issues] == [(60_002, "60000,Ren\\xe9e")]
+    assert "read as cp1252 it would be: 60000,Renée" in batches[1].issues[0].reason
+    assert f.invalid_utf8_lines == [60_002]
+
+
+def test_a_bad_line_inside_a_quoted_multiline_record_quarantines_the_record_at_its_first_line() -> None:
+    data = 'id,note\n1,"Zoë said\n'.encode() + 'très bien"\n'.encode("cp1252") + "2,Köln\n".encode()
+    _, records, lines, issues, _ = _read_all(data)
+    assert (records, lines) == ([["2", "Köln"]], [4])
+    assert [(line, raw) for line, _, raw in issues] == [(2, "tr\\xe8s bien\"")]
+    assert issues[0][1].startswith("x.csv line 3: not UTF-8 (invalid_utf8)")
+
+
+def test_a_file_mostly_in_cp1252_with_one_utf8_looking_line_is_still_read_as_cp1252() -> None:
+    data = "id,name,city\n1,Renée Dupont,Besançon\n2,François Müller,Köln\n".encode("cp1252") + "3,Zoë,Malmö\n".encode()
+    parsed = parse_csv(data, "x.csv")
+    assert parsed.encoding != "utf-8"  # two lines not UTF-8 against one that is: the file is not UTF-8 with a bad line
+    assert (parsed.records[:2], parsed.issues) == ([["1", "Renée Dupont", "Besançon"], ["2", "François Müller", "Köln"]], [])

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from headwater.config.read import ReadOptions
 from headwater.ingest import sniff
+from headwater.ingest.csv_file import CsvFile, parse_csv
 from headwater.ingest.streams import UnreadableFile
 from headwater.ingest.sniff import (
     HEAD_BYTES, check_not_binary, SINGLE_BYTE, detect_encoding, encoding_candidates, fallback_choice, foreign_letters, implausibility, utf16_without_bom,
@@ -52,10 +54,10 @@ def test_text_that_reads_as_plausibly_in_two_encodings_is_a_warning() -> None:
     assert fallback_choice("varos\nGyőr\nSzékesfehérvár\n".encode("cp1250"))[1] == (
         "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (Gyõr vs Győr) — set read.encoding if that is wrong"
     )
-    # all-capitals Russian words read as small letters in the other Cyrillic encoding
+    # all-capitals Russian words read as Arabic letters in cp1256 (and as small letters only in koi8-r, less plausible)
     assert fallback_choice("ИМЯ,ГОРОД\nИВАН,МОСКВА\n".encode("cp1251")) == (
         "cp1251",
-        "encoding uncertain: read as cp1251; koi8-r reads the bytes as plausibly (ИМЯ vs хлъ) — set read.encoding if that is wrong",
+        "encoding uncertain: read as cp1251; cp1256 reads the bytes as plausibly (ИМЯ vs بجك) — set read.encoding if that is wrong",
     )
 
 
@@ -65,7 +67,7 @@ def test_an_ascii_head_is_cp1252_without_a_warning() -> None:
 
 def test_no_dos_code_page_is_a_candidate() -> None:
     assert [e for _, e, _ in encoding_candidates(CENTRAL.encode("cp1250"))][:2] == ["cp1250", "cp1252"]
-    assert not any(e.startswith(("cp4", "cp7", "cp8")) for e in SINGLE_BYTE)
+    assert not any(e.startswith(("cp4", "cp7", "cp8")) for e in SINGLE_BYTE if e != "cp874")  # cp874 is Windows Thai
 
 
 @pytest.mark.parametrize(
@@ -155,3 +157,62 @@ def _not_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return not data.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_bom(data) is None
     return False
+
+
+# breaker2 #25: Windows code pages of Turkish, Arabic, Hebrew and Thai were read as cp1252/cp1251 without a warning.
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("id,ad,şehir\n1,Çağrı,İstanbul\n2,Gül,İzmir\n", "cp1254"),  # the breaker's cp1254.csv (was cp1252: Çaðrý, thehir)
+        ("ad,soyad\nŞükrü,Yılmaz\nAyşe,Doğan\nIşık,Öztürk\n", "cp1254"),
+        ("id,الاسم,المدينة\n1,محمد,القاهرة\n2,فاطمة,دبي\n", "cp1256"),  # was cp1251: зб_з_уг
+        ("الاسم,البلد\nعلي,بغداد\nسارة,عمان\n", "cp1256"),
+        ("id,שם,עיר\n1,דוד,ירושלים\n2,שרה,חיפה\n", "cp1255"),  # was cp1251: гег
+        ("שם,עיר\nמשה,תל אביב\nרחל,באר שבע\n", "cp1255"),
+        ("id,ชื่อ,เมือง\n1,สมชาย,กรุงเทพ\n2,สมหญิง,เชียงใหม่\n", "cp874"),  # was cp1251: КБЄТВ
+        ("ชื่อ,จังหวัด\nวิชัย,ภูเก็ต\nสุดา,ขอนแก่น\n", "cp874"),
+    ],
+)
+def test_turkish_arabic_hebrew_and_thai_windows_exports_are_read_in_their_code_page(text: str, encoding: str) -> None:
+    assert fallback_choice(text.encode(encoding)) == (encoding, None)
+    assert text.encode(encoding).decode(encoding) == text
+
+
+def test_latin1_with_o_umlaut_is_not_read_as_arabic_marks() -> None:
+    # cp1256 keeps the French letters but makes ö an Arabic kasra (Kِln): Latin-1 text stays cp1252
+    assert fallback_choice("id,name,city\n1,Zoë,Köln\n2,Renée,Besançon\n3,Jürgen,München\n".encode("latin-1"))[0] == "cp1252"
+
+
+@pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        ("id,vārds,pilsēta\n1,Jānis,Rīga\n2,Ūla,Kaunas\n", "vârds vs vārds"),  # the breaker's cp1257.csv (was cp1252, no warning)
+        ("pilsēta\nRīga\nLiepāja\n", "pilsçta vs pilsēta"),
+    ],
+)
+def test_baltic_text_that_reads_as_plausibly_in_cp1252_is_ambiguous_with_cp1257_named(text: str, example: str) -> None:
+    assert sniff.encoding_choice(text.encode("cp1257")) == (
+        "cp1252",
+        f"encoding uncertain: read as cp1252; cp1257 reads the bytes as plausibly ({example}) — set read.encoding if that is wrong",
+        ["cp1257"],
+    )
+    assert parse_csv(text.encode("cp1257"), "x.csv", ReadOptions(encoding="cp1257")).encoding == "cp1257"  # read.encoding settles it
+
+
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        ("Kِln", 3),  # an Arabic mark after a Latin letter
+        ("гег,йшешмйн,щнд", 3),  # three Cyrillic words, none with a capital
+        ("Ыма", 2),  # a Cyrillic word cannot start with ы
+        ("Иван,Москва,Пётр", 0),
+    ],
+)
+def test_implausibility_of_right_to_left_and_thai_text_read_in_the_wrong_code_page(text: str, points: int) -> None:
+    assert implausibility(text) == points
+
+
+def test_the_manifest_names_the_runner_up_of_an_ambiguous_encoding() -> None:
+    f = CsvFile("id,vārds\n1,Jānis\n".encode("cp1257"), "x.csv")
+    assert (f.encoding, f.encoding_ambiguous) == ("cp1252", ["cp1257"])
+    assert CsvFile("id,ad\n1,Çağrı\n2,Gül\n".encode("cp1254"), "x.csv").encoding_ambiguous == []

@@ -109,3 +109,28 @@ def test_text_chunks_hands_over_no_bytes_for_text_it_changed_or_another_encoding
     assert chunks == [("i", None), ("d,n\n", b"d,n\n"), ("1,a", None), ("b\n2,", b"b\n2,"), ("c\n", b"c\n")]
     assert [b for _, b in _chunks_with_bytes("id,n\n1,é\n".encode("cp1252"), "cp1252")] == [None, None, None]
     assert [b for _, b in _chunks_with_bytes("id,n\n1,é\n".encode("utf-8"), "utf-8-sig")] == [None, None, None]
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 7, 1 << 20])
+def test_whole_lines_mode_hands_over_the_bytes_of_each_chunk_and_none_for_a_line_that_did_not_decode(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """With ``on_invalid`` (a UTF-8 file with a few bad lines) the text comes in whole lines: the bytes handed
+    over must still be exactly each chunk's text encoded (or None), including after a BOM, a NUL and a bad line."""
+    monkeypatch.setattr(streams, "READ_BLOCK", block)
+    data = "\ufeffid,name\n1,Zürich — ok\n2,😀 x\n".encode() + b"3,Jos\xe9\n" + "4,日本\n5,a\x00b\n6,ü\n".encode()
+    raw: list = [None, None]
+    bad_lines: list[int] = []
+
+    def on_invalid(text: str, line: int) -> str:
+        bad_lines.append(line)  # each line holding a byte that did not decode, read as cp1252 (the file's fallback)
+        return "".join(x.encode("utf-8", "surrogateescape").decode("cp1252") if streams._SURROGATE.search(x) else x
+                       for x in text.splitlines(keepends=True))
+
+    out = []
+    for text in text_chunks(LandingStream(data), "utf-8", lambda nuls: None, raw, on_invalid):
+        assert raw[0] is text
+        out.append((text, raw[1]))
+    assert "".join(t for t, _ in out) == "id,name\n1,Zürich — ok\n2,😀 x\n3,José\n4,日本\n5,ab\n6,ü\n"
+    assert all(b is None or b == t.encode() for t, b in out)
+    assert all(t.endswith("\n") for t, _ in out)  # whole lines
+    assert [b is None for t, b in out if "José" in t] == [True] and bad_lines and bad_lines[0] <= 4
+    assert any(b is not None for t, b in out if "ü\n" in t or "日本" in t) or block == 1 << 20

@@ -102,3 +102,87 @@ def test_a_declared_type_that_fails_most_values_is_a_warning() -> None:
     quarantine = CoerceTypes({"visited": "date"}, TypeOptions(on_error="quarantine", warn_failed_share=0.2))
     quarantine.apply(_frame(["visited"], [["soon"], ["2024-01-02"], ["2024-01-03"]]))
     assert quarantine.warnings() == ["visited: 1 of 3 values (33%) are not a valid date (declared type) — their rows quarantined"]
+
+
+# breaker2 #17: each column decides its own decimal mark; one all of whose values fit both marks keeps their text.
+QTY_WARNING = (
+    "qty: 3 value(s) like 1,234 fit both decimal marks and no value of the column decided it: read with the file's mark ',', "
+    "which other columns decided — their text kept in qty__raw (ambiguous_decimal_mark); set schema.columns.qty.decimal if that is wrong"
+)
+
+
+def test_a_column_of_thousands_groups_is_not_decided_silently_by_another_columns_decimal_commas() -> None:
+    step = CoerceTypes()
+    out = step.apply(_frame(["id", "qty", "rate"], [["1", "1,234", "2,5"], ["2", "12,500", "3,75"], ["3", "3,000", "1,25"]])).kept
+    assert _values(out["qty"]) == [1.234, 12.5, 3.0] and _values(out["rate"]) == [2.5, 3.75, 1.25]
+    assert _values(out["qty__raw"]) == ["1,234", "12,500", "3,000"]
+    assert _values(out["qty__reason"]) == ["ambiguous_decimal_mark"] * 3
+    assert "rate__raw" not in out.columns and step.warnings() == [QTY_WARNING]
+
+
+def test_the_same_with_decimal_points_keeps_the_text_of_1_234() -> None:
+    step = CoerceTypes()
+    out = step.apply(_frame(["qty", "rate"], [["1.234", "2.5"], ["7", "3.75"]])).kept
+    assert _values(out["qty"]) == [1.234, 7.0] and _values(out["qty__raw"]) == ["1.234", None]
+    assert _values(out["qty__reason"]) == ["ambiguous_decimal_mark", None]
+
+
+def test_a_column_whose_own_values_show_decimal_points_keeps_them_in_a_decimal_comma_file() -> None:
+    step = CoerceTypes()
+    rows = [["1.5", "0,125"], ["2.25", "0,40"], ["3.75", "1,5"], ["4.5", "2,75"], ["5.5", "3,5"], ["6", "4,25"]]
+    out = step.apply(_frame(["weight", "rate"], rows)).kept
+    assert _values(out["weight"]) == [1.5, 2.25, 3.75, 4.5, 5.5, 6.0] and _values(out["rate"]) == [0.125, 0.4, 1.5, 2.75, 3.5, 4.25]
+    assert step.file_formats["decimal"] == "," and "weight__raw" not in out.columns and step.warnings() == []
+
+
+def test_a_column_with_one_value_that_decides_its_mark_reads_1_234_by_it() -> None:
+    step = CoerceTypes()
+    out = step.apply(_frame(["qty", "rate"], [["1,234", "2.5"], ["0,5", "3.75"]])).kept
+    assert _values(out["qty"]) == [1.234, 0.5] and "qty__raw" not in out.columns
+    assert _values(out["rate"]) == [2.5, 3.75]
+
+
+def test_a_later_batch_can_decide_a_columns_mark_and_earlier_ambiguous_values_kept_their_text() -> None:
+    step = CoerceTypes()
+    first = step.apply(_frame(["qty", "rate"], [["1,234", "2,5"]])).kept
+    second = step.apply(_frame(["qty", "rate"], [["1,5", "3,75"], ["2,250", "1,25"]])).kept
+    assert (_values(first["qty"]), _values(first["qty__raw"]), _values(first["qty__reason"])) == ([1.234], ["1,234"], ["ambiguous_decimal_mark"])
+    assert _values(second["qty"]) == [1.5, 2.25] and "qty__raw" not in second.columns
+
+
+# breaker2 #3: a weekday that contradicts its date is not read (either may be wrong); the text stays with a reason.
+def test_a_weekday_that_contradicts_the_date_keeps_the_text_with_reason_weekday_mismatch() -> None:
+    step = CoerceTypes()
+    rows = [["1", "Tuesday, March 3, 2025"], ["2", "Sat 5 Mar 2025"], ["3", "Friday, 7 March 2025"], ["4", "Mon 03/03/2025"]]
+    out = step.apply(_frame(["id", "when"], rows)).kept
+    assert step.decided["when"] == "date"
+    assert _values(out["when"]) == [None, None, date(2025, 3, 7), date(2025, 3, 3)]
+    assert _values(out["when__raw"]) == ["Tuesday, March 3, 2025", "Sat 5 Mar 2025", None, None]
+    assert _values(out["when__reason"]) == ["weekday_mismatch", "weekday_mismatch", None, None]
+    assert step.warnings()[0] == (
+        "when: 2 value(s) name a weekday that is not their date's, like Tuesday, March 3, 2025 (a Monday): the weekday or the "
+        "day is wrong, which is not guessed (weekday_mismatch) — not read, kept in when__raw"
+    )
+
+
+def test_a_wrong_weekday_abbreviation_in_a_date_time_column_is_not_read_either() -> None:
+    step = CoerceTypes({"at": "datetime"})
+    out = step.apply(_frame(["at"], [["Thu, 06 Mar 2025 10:00:00"], ["Wed, 06 Mar 2025 11:30:00"]])).kept
+    assert [None if pd.isna(v) else str(v) for v in out["at"]] == ["2025-03-06 10:00:00", None]
+    assert _values(out["at__reason"]) == [None, "weekday_mismatch"]
+
+
+# breaker2 #23: a plain date among date-times is stored at midnight, which nobody wrote: its text and a reason are kept.
+def test_dates_in_a_column_of_date_times_keep_their_text_with_reason_date_only() -> None:
+    step = CoerceTypes()
+    rows = [["2025-03-01"], ["2025-03-02"], ["2025-03-04 10:00"], ["2025-03-05"], ["2025-03-06T23:59:00"], ["March 7, 2025"]]
+    out = step.apply(_frame(["d"], rows)).kept
+    assert step.decided["d"] == "datetime"
+    assert [str(v) for v in out["d"]] == [
+        "2025-03-01 00:00:00", "2025-03-02 00:00:00", "2025-03-04 10:00:00", "2025-03-05 00:00:00", "2025-03-06 23:59:00", "2025-03-07 00:00:00",
+    ]
+    assert _values(out["d__raw"]) == ["2025-03-01", "2025-03-02", None, "2025-03-05", None, "March 7, 2025"]
+    assert _values(out["d__reason"]) == ["date_only", "date_only", None, "date_only", None, "date_only"]
+    # a written midnight is a time: kept as written
+    out = CoerceTypes().apply(_frame(["d"], [["2025-03-01 00:00"], ["2025-03-02 10:00"], ["2025-03-03 9 pm"]])).kept
+    assert "d__raw" not in out.columns
