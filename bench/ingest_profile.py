@@ -59,14 +59,15 @@ def _cumulative(stats: pstats.Stats, wanted: list[tuple[str, str]]) -> float:
 
 def measure(csv: Path, batch: int) -> dict:
     """Ingest ``csv`` once under the CPU-clock profiler; the sub-steps' CPU seconds per 100k rows, wall seconds and peak RSS."""
-    os.environ.setdefault("HEADWATER_CONFIG_DIR", str(ROOT / "bench" / "config" / "sources"))
     from headwater.config.settings import Settings
     from headwater.ingest.stage import ingest
     from headwater.manifest import FileRef
 
     home = Path(tempfile.mkdtemp(prefix="ingest_profile_"))
     try:
-        settings = Settings(home=home, landing_uri=home.as_uri(), batch_rows=batch)
+        # the bench's source config unless one is set; passed, not put in os.environ (a caller's process keeps its own)
+        config_dir = os.environ.get("HEADWATER_CONFIG_DIR") or str(ROOT / "bench" / "config" / "sources")
+        settings = Settings(home=home, landing_uri=home.as_uri(), batch_rows=batch, config_dir=config_dir)
         profile = cProfile.Profile(time.process_time)
         wall = time.perf_counter()
         with open(csv, "rb") as source:
