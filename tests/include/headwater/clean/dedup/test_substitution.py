@@ -13,12 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_verify import _clean, _dups
 
 from headwater.clean.dedup.verify import difference, name_changed, name_variant, spelling_variant, tokens_of, word_changes
-from headwater.clean.frame import assign_row_ids, build_frame
-from headwater.clean.pipeline import build_steps, run_steps
-from headwater.clean.steps.base import DEDUP_JOB, LINE
-from headwater.config.source import SourceConfig
 
 ROOT = Path(__file__).resolve().parents[5]
 
@@ -93,16 +90,6 @@ def test_word_changes_reads_each_block() -> None:
     assert word_changes(("e", "mail"), ("email",)) == set()
     assert spelling_variant("recieve", "receive") and spelling_variant("colour", "color")
     assert not spelling_variant("jon", "joan") and not spelling_variant("left", "lift")  # short words: no typo allowance
-
-
-def _clean(header: list[str], rows: list[list[str]], config: dict | None = None):
-    df, _ = build_frame(header, rows, list(range(2, 2 + len(rows))), "2026-11-21/x.csv")
-    return run_steps(assign_row_ids(df), build_steps(SourceConfig.from_mapping(config or {})))
-
-
-def _dups(result) -> list[tuple[int, str]]:
-    d = result.duplicates
-    return list(zip(d[LINE].tolist(), d[DEDUP_JOB].tolist())) if len(d) else []
 
 
 def test_breaker_near_prose_files_keep_every_record_and_count_the_vetoes() -> None:
