@@ -92,7 +92,7 @@ SAMPLE_DAY = {"curated": 31, "duplicate": 8, "quarantined": 4, "structural": 6, 
 
 def test_promql_reads_the_exact_row_counts_per_outcome(stack) -> None:
     counts = _counts(stack["prometheus"])
-    # the sample day: 49 physical records = 43 data records (32 curated + 7 duplicates + 4 quarantined) + 6 structural lines
+    # the sample day: 49 physical records = 43 data records (31 curated + 8 duplicates + 4 quarantined) + 6 structural lines
     assert {k: counts[k] for k in SAMPLE_DAY} == SAMPLE_DAY
     totals = _report()["totals"]  # ... and the same numbers as the run report the manifests add up to
     assert SAMPLE_DAY == {
