@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,17 @@ FILES = 7  # landing files in SAMPLE
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def digest_key() -> Iterator[str]:
+    """One HEADWATER_PII_DIGEST_KEY for the single-machine run and every cluster process: a masked row's id hashes the
+    keyed digest of what its mask hid, and each data root would otherwise make its own key (README: set it wherever
+    several data roots must give the same row ids)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HEADWATER_PII_DIGEST_KEY", "cluster-test-digest-key")
+        yield "cluster-test-digest-key"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, digest_key: str) -> Path:
     """The data root of the embedded single-machine run of the sample day (``headwater run``: SQLite, local landing)."""
     home = tmp_path_factory.mktemp("reference")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "HEADWATER_STATE_URL", "HEADWATER_DATA_DIR"))}
