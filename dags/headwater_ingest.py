@@ -224,7 +224,7 @@ def headwater_ingest():
         _label(decisions)
         chosen = _chosen(decisions, "unchanged")
         with _holding(chosen):
-            done = [mark_unchanged(_ref(d), _settings(), d["reason"]) for d in chosen]
+            done = [mark_unchanged(_ref(d), _settings(), d["reason"], d.get("warning")) for d in chosen]
         release([_ref(d) for d in chosen], _settings(), _owner()[0])  # the file's last write in this run
         return done
 

@@ -156,9 +156,10 @@ def _date_manifests(lay: Layout) -> dict[str, dict[str, Any]]:
 
 def file_warnings(manifest: dict[str, Any]) -> list[str]:
     """What a file's run left to look at: the read's warnings (``read_warnings``: an encoding read again,
-    a header taken without evidence, NUL bytes), the clean stage's (``clean_warnings``), then the
+    a header taken without evidence, NUL bytes), the clean stage's (``clean_warnings``), the check's
+    (``check_warnings``: a 0-byte re-delivery kept back, headwater.decide.empty_redelivery), then the
     report's own (``landing_warnings``: the file is no longer in the landing folder)."""
-    return [*(manifest.get("read_warnings") or []), *(manifest.get("clean_warnings") or []), *(manifest.get("landing_warnings") or [])]
+    return [w for k in ("read_warnings", "clean_warnings", "check_warnings", "landing_warnings") for w in manifest.get(k) or []]
 
 
 def absent_warning(manifest: dict[str, Any]) -> str:
