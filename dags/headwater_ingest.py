@@ -75,10 +75,12 @@ def _settings():
 
 
 def _run_key(context) -> str:
-    """This attempt of this run: a cleared run (e.g. backfill --reprocess-behavior) keeps its run_id."""
+    """This attempt of this run: a cleared run (e.g. backfill --reprocess-behavior) keeps its run_id; each `headwater run` has its own token."""
+    from headwater.decide import LOCAL_RUN
     from headwater.events import run_key
 
-    return run_key(context["run_id"], getattr(context["dag_run"], "clear_number", 0))
+    run = context["dag_run"]
+    return run_key(context["run_id"], getattr(run, "clear_number", 0), (run.conf or {}).get(LOCAL_RUN))
 
 
 def _ref(info: dict):
@@ -174,7 +176,7 @@ def headwater_ingest():
         from headwater.discovery import dates_between, partition, scan_folder, split_member
 
         root = ObjectStoragePath(_settings().landing_uri)
-        files, skipped = [], []
+        files, skipped, landing = [], [], {}
         for date in dates_between(params.get("date_from"), params.get("date_to"), default=ds):
             folder = root / partition(date)
             found = scan_folder(folder, params["file_glob"])
@@ -184,7 +186,9 @@ def headwater_ingest():
             # a zip member is read from its archive: the record's uri is the archive's
             files += [{"date": date, "file": n, "uri": str(folder / split_member(n)[0])} for n in found.files]
             skipped += [{"date": date, "file": s.file, "reason": s.reason} for s in found.skipped]
+            landing[date] = [*found.files, *(s.file for s in found.skipped)]
         ti.xcom_push(key="skipped", value=skipped)  # for the report (mapping needs the records as the return value)
+        ti.xcom_push(key="landing", value=landing)  # every record in each date's folder: outputs of files no longer there are flagged
         return _batches(files)
 
     # Not @task.branch: branching inside a mapped task group does not skip the other branch in
@@ -220,7 +224,7 @@ def headwater_ingest():
         _label(decisions)
         chosen = _chosen(decisions, "unchanged")
         with _holding(chosen):
-            done = [mark_unchanged(_ref(d), _settings(), d["reason"]) for d in chosen]
+            done = [mark_unchanged(_ref(d), _settings(), d["reason"], d.get("warning")) for d in chosen]
         release([_ref(d) for d in chosen], _settings(), _owner()[0])  # the file's last write in this run
         return done
 
@@ -320,12 +324,13 @@ def headwater_ingest():
         the totals and changed files go on the `headwater-curated` event."""
         from headwater.clean.link import report_dates
         from headwater.decide import held_elsewhere, release_run, reported_elsewhere
-        from headwater.events import curated_extra
+        from headwater.events import curated_extra, run_of
         from headwater.metrics import push_date
         from headwater.report import format_report, report as run_report
 
         files = _flat(files)
         skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []
+        landing = ti.xcom_pull(task_ids="discover", key="landing") or {}
         if params["dry_run"]:
             _skip(f"dry run: {len(files)} file(s) checked, see the `check` task logs; no asset event")
         # files another run held when `check` asked: not this run's to account for, listed as skipped with the reason
@@ -341,7 +346,8 @@ def headwater_ingest():
             if reported_elsewhere(names, skipped_here, held, date):
                 print(f"{date}: every file of the date is held by another run, which writes its report and metrics")
                 continue
-            result = run_report(date, names, _settings(), run_id=_run_key(get_current_context()), skipped=skipped_here)
+            result = run_report(date, names, _settings(), run_id=_run_key(get_current_context()), skipped=skipped_here,
+                                landing=landing.get(date))
             print(format_report(result))
             push_date(result, _settings())  # replaces the date's Pushgateway group: a re-run never adds up
             # the report is the whole date (other runs' files too); this run fails for its own files only
@@ -349,7 +355,7 @@ def headwater_ingest():
             reports.append(result)
         if failed:
             raise RuntimeError(f"files failed or not accounted for: {failed} — see the run reports")
-        extra = curated_extra(reports, run_id)
+        extra = curated_extra(reports, run_of(_run_key(get_current_context())))  # a `headwater run`'s own files only
         empty = [r["date"] for r in reports if r["no_landing_files"]]
         if extra is None and empty:  # shown as skipped, with the record in each date's run report
             _skip(f"no landing files for {', '.join(empty)}: nothing ingested, no asset event (see the run report)")

@@ -39,10 +39,17 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     A forced run, a new file, an unfinished last attempt or a config/code change is processed
     without reading a byte here; ingest then hashes the bytes while it parses them.
 
-    Returns ``{"source", "process", "reason", "sha256", "bytes"}``: ``sha256`` (hex) and ``bytes``
-    (size) of the content when it was hashed, else None; ingest takes ``sha256`` as the hash to
-    verify (``ingest(..., expected_sha256=decision["sha256"])``).
+    A 0-byte file whose last run had records is not processed unless forced (``empty_redelivery``):
+    its previous outputs are kept and the decision carries a ``warning`` for the run report.
+
+    Returns ``{"source", "process", "reason", "sha256", "bytes"}`` (and ``warning`` when the file is
+    kept back that way): ``sha256`` (hex) and ``bytes`` (size) of the content when it was hashed,
+    else None; ingest takes ``sha256`` as the hash to verify (``ingest(...,
+    expected_sha256=decision["sha256"])``).
     """
+    kept = None if force else empty_redelivery(source, ref, settings)
+    if kept:
+        return {"source": ref.source, "process": False, "reason": kept, "sha256": None, "bytes": 0, "warning": kept}
     ledger = Ledger.for_settings(settings)
     unhashed = fingerprint(None, settings)
     decision = ledger.decide(ref.source, unhashed, force)
@@ -52,6 +59,38 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
         decision = ledger.decide(ref.source, replace(unhashed, sha256=sha256), force)
         assert decision is not None  # the content was given
     return {"source": ref.source, "process": decision.process, "reason": decision.reason, "sha256": sha256, "bytes": size}
+
+
+def empty_redelivery(source: Any, ref: FileRef, settings: Settings) -> str | None:
+    """Why a 0-byte landing file is not processed over a previous run that had records, else None.
+
+    A 0-byte file has no header, so it cannot be a table "with no rows today" (a header-only file
+    is, and is processed); over a file that had records it is the mark of a failed export (an
+    exporter that crashed after opening its output, a shell ``>``). Processing it would empty the
+    file's curated table and vectors, so the previous outputs are kept and the reason says so; a
+    forced run (``force``) processes it. Zip members and sources whose size is unknown are not checked.
+    """
+    if ref.member is not None or _size(source) != 0:
+        return None
+    previous = read_json(layout(settings, ref.date).manifest(ref.key))
+    rows = int((previous or {}).get("rows_read") or 0)
+    if not rows or previous.get("file") != ref.name:
+        return None
+    return (f"0-byte re-delivery of a file that had {rows} data record(s) (run {previous.get('run_id') or 'unknown'}): "
+            "not processed, its previous outputs are kept — deliver the file again (a header-only file for a day "
+            "without rows), or force the run to empty it")
+
+
+def _size(source: Any) -> int | None:
+    """The size in bytes of ``source`` (bytes, or a path with ``stat()``), None for a file object or when unknown."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return len(source)
+    if hasattr(source, "read") or not hasattr(source, "stat"):
+        return None
+    try:
+        return int(source.stat().st_size)
+    except (OSError, AttributeError, TypeError, ValueError):
+        return None
 
 
 def _hash(source: Any, member: str | None) -> tuple[str, int]:
@@ -66,15 +105,18 @@ def _hash(source: Any, member: str | None) -> tuple[str, int]:
     return stream_sha256(data)
 
 
-def mark_unchanged(ref: FileRef, settings: Settings, reason: str) -> dict[str, Any]:
+def mark_unchanged(ref: FileRef, settings: Settings, reason: str, warning: str | None = None) -> dict[str, Any]:
     """Record on the existing manifest that this run skipped the file; nothing else is touched.
+
+    ``warning`` (e.g. ``empty_redelivery``'s reason) is kept as the manifest's ``check_warnings`` until the
+    next run that processes or skips the file without one; the run report lists it with the file's warnings.
 
     Raises KeyCollision when the manifest under the file's key was written for another landing file.
     """
     lay = layout(settings, ref.date)
     manifest = read_json(lay.manifest(ref.key)) or {"source": ref.source, "file": ref.name, "date": ref.date, "status": "missing"}
     check_owner(manifest, ref, lay.manifest(ref.key))  # another file's outputs under this key: fail, never report them as this file's
-    manifest.update(action="unchanged", reason=reason, checked_by=ref.run_id)
+    manifest.update(action="unchanged", reason=reason, checked_by=ref.run_id, check_warnings=[warning] if warning else [])
     write_json(lay.manifest(ref.key), manifest)
     return summary(manifest)
 

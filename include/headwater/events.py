@@ -25,21 +25,38 @@ from typing import Any
 COUNTS = ("rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")
 
 
-def run_key(run_id: str, clear_number: int | None = 0) -> str:
-    """This attempt of a DAG run, ``<run_id>#<clear number>`` (clearing a run keeps its run_id)."""
-    return f"{run_id}#{clear_number or 0}"
+def run_key(run_id: str, clear_number: int | None = 0, token: str | None = None) -> str:
+    """This attempt of a DAG run, ``<run_id>#<clear number>`` (clearing a run keeps its run_id), then
+    ``@<token>`` for a ``headwater run`` (its conf's ``headwater.decide.LOCAL_RUN``).
+
+    Each ``headwater run`` of a date replaces the date's run under the scheduler's run id, so by run id
+    and clear number alone every local run of a date was ``scheduled__<date>#0`` and the manifests an
+    earlier one wrote passed for this one's work in the run report (``this_run``). The token, one per
+    invocation, tells them apart; ``dag_run_of`` still gives the DAG run id.
+    """
+    return f"{run_id}#{clear_number or 0}" + (f"@{token}" if token else "")
 
 
 def dag_run_of(key: str | None) -> str | None:
-    """The DAG run id of a run key (``scheduled__2026-11-20T00:00:00+00:00#1`` -> ``scheduled__...+00:00``)."""
+    """The DAG run id of a run key (``scheduled__2026-11-20T00:00:00+00:00#1``, or ``...#0@<token>`` -> ``scheduled__...+00:00``)."""
     if not key:
         return None
     return key.rpartition("#")[0] if "#" in key else key
 
 
+def run_of(key: str | None) -> str | None:
+    """The run of a run key, whichever attempt: the DAG run id, with ``@<token>`` for a ``headwater run``
+    (``...#1`` -> ``...``; ``...#0@4f2a`` -> ``...@4f2a``): two local runs of a date are two runs."""
+    if not key:
+        return None
+    token = key.rpartition("#")[2].partition("@")[2] if "#" in key else ""
+    return f"{dag_run_of(key)}@{token}" if token else dag_run_of(key)
+
+
 def date_summary(report: Mapping[str, Any], run_id: str) -> dict[str, Any]:
-    """One date's entry of the extra, from its run report (headwater.report.report) and the DAG run id."""
-    changed = sorted(f["source"] for f in report["files"] if dag_run_of(f.get("run_id")) == run_id)
+    """One date's entry of the extra, from its run report (headwater.report.report) and the run (``run_of``: the DAG
+    run id, with a ``headwater run``'s token)."""
+    changed = sorted(f["source"] for f in report["files"] if run_of(f.get("run_id")) == run_id)
     return {
         "files_processed": report["this_run"]["files_processed"],
         "files_unchanged": report["this_run"]["files_unchanged"],

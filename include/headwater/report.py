@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from headwater.claims import Claims
 from headwater.clean.link import READERS
@@ -40,6 +40,7 @@ from headwater.layout import Layout
 from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import each_at_once, parquet_rows, read_json, write_json
 
+ABSENT = "absent"  # the report's action for a file with outputs on the date that is no longer in its landing folder
 IN_PROGRESS = "in_progress"  # a file of the date another live run is still processing
 # the order a file's stage errors are named in: the stages, with the date's link step (headwater.clean.link) between clean and chunk
 ERROR_ORDER = (*STAGES[:2], "link", *STAGES[2:])
@@ -47,7 +48,7 @@ ERROR_ORDER = (*STAGES[:2], "link", *STAGES[2:])
 
 def report(
     date: str, names: list[str], settings: Settings, run_id: str = "", skipped: list[dict[str, str]] | None = None,
-    whole: bool = True,
+    whole: bool = True, landing: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Aggregate the manifests of the date's files into a run report; flag any row not accounted for.
 
@@ -56,6 +57,11 @@ def report(
     module docstring). ``run_id`` separates work done by this run from files it found unchanged: the
     ``this_run`` counters (rows recomputed, embedding calls) only count the former. ``skipped``:
     the date's landing files this run did not process, as ``{"file", "reason"}`` (discovery.Skipped).
+    ``landing``: every record in the date's landing folder when this run listed it (processed or
+    skipped; None: not listed). A file with outputs on the date that is no longer there (withdrawn,
+    or re-delivered under another name) keeps its outputs — nothing is deleted on an absence — but
+    is reported with action ``absent`` and a warning naming the run that wrote them, listed in
+    ``absent_files``, and never counted as this run's work.
     """
     lay = layout(settings, date)
     by_path = _date_manifests(lay) if whole else {}
@@ -101,6 +107,11 @@ def report(
         if problem:
             manifest["error"] = f"{manifest['error']}; {problem}" if manifest.get("error") else problem
         manifest["this_run"] = bool(run_id) and manifest.get("run_id") == run_id
+    present = None if landing is None else set(landing)
+    for manifest in files:
+        if present is not None and manifest["file"] not in present and manifest["file"] in others:
+            manifest["action"] = ABSENT
+            manifest["landing_warnings"] = [absent_warning(manifest)]
     totals = {k: sum(int(f.get(k) or 0) for f in files) for k in ("records", "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")}
     totals["structural"] = sum(structural_total(f) for f in files)
     mine = [f for f in files if f["this_run"]] if run_id else files
@@ -123,6 +134,7 @@ def report(
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
         "quarantined_files": [f["source"] for f in files if f.get("status") == QUARANTINED],
         "warned_files": [f["source"] for f in files if file_warnings(f)],
+        "absent_files": [f["source"] for f in files if f.get("action") == ABSENT],
         "skipped": [{"file": s["file"], "reason": s["reason"]} for s in sorted(skipped or [], key=lambda s: s["file"])],
         "outputs": {
             "curated": str(lay.curated_dir),
@@ -144,8 +156,20 @@ def _date_manifests(lay: Layout) -> dict[str, dict[str, Any]]:
 
 def file_warnings(manifest: dict[str, Any]) -> list[str]:
     """What a file's run left to look at: the read's warnings (``read_warnings``: an encoding read again,
-    a header taken without evidence, NUL bytes) then the clean stage's (``clean_warnings``)."""
-    return [*(manifest.get("read_warnings") or []), *(manifest.get("clean_warnings") or [])]
+    a header taken without evidence, NUL bytes), the clean stage's (``clean_warnings``), the check's
+    (``check_warnings``: a 0-byte re-delivery kept back, headwater.decide.empty_redelivery), then the
+    report's own (``landing_warnings``: the file is no longer in the landing folder)."""
+    return [w for k in ("read_warnings", "clean_warnings", "check_warnings", "landing_warnings") for w in manifest.get(k) or []]
+
+
+def absent_warning(manifest: dict[str, Any]) -> str:
+    """The warning of a file with outputs on its date that is no longer in the date's landing folder."""
+    return (
+        f"no longer in the landing folder: its outputs ({int(manifest.get('curated') or 0)} curated rows, "
+        f"{int(manifest.get('vectors') or 0)} vectors) from run {manifest.get('run_id') or 'unknown'} are kept and counted "
+        "in the totals; if it was withdrawn or re-delivered under another name, delete its outputs "
+        "(curated table, manifest, vectors) or put the file back"
+    )
 
 
 def structural_total(manifest: dict[str, Any]) -> int:

@@ -156,6 +156,23 @@ def test_d_one_changed_file_is_the_only_one_reprocessed(dag, zone) -> None:
     assert _vector_count() == 4
 
 
+def test_e_a_file_re_delivered_under_another_name_is_reported_absent_not_processed(dag, zone) -> None:
+    """breaker3 #7: the old name's outputs stay (nothing is deleted on an absence) but the report says so."""
+    day = DAYS[2]
+    _run(dag, day)
+    (zone / day / "tickets.csv").rename(zone / day / "tickets_v2.csv")
+    run, rep = _run(dag, day)
+    by_file = {f["file"]: f for f in rep["files"]}
+    assert [(name, f["action"], f["curated"]) for name, f in sorted(by_file.items())] == [
+        ("customers.csv", "unchanged", 0), ("tickets.csv", "absent", 3), ("tickets_v2.csv", "processed", 3),
+    ]
+    assert rep["absent_files"] == [f"{day}/tickets.csv"] and rep["warned_files"] == [f"{day}/tickets.csv"]
+    assert by_file["tickets.csv"]["warnings"][0].startswith("no longer in the landing folder: its outputs (3 curated rows, 3 vectors) from run ")
+    # the same texts under the new name: their embeddings are reused, none is sent to the model again
+    assert rep["this_run"] == {"files_processed": 1, "files_unchanged": 1, "rows_recomputed": 3, "embedding_calls": 0}
+    assert rep["failed"] == [] and rep["totals"]["curated"] == 6  # the customers' ids (C-40) fail the shipped pattern: quarantined
+
+
 def test_dry_run_writes_nothing(dag, zone) -> None:
     from headwater.config.settings import Settings
 

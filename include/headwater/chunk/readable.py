@@ -56,10 +56,14 @@ def python_value(value: Any) -> Any:
 
 def format_number(value: int | float, unit: str = "") -> str:
     """An integer or float for reading, with its unit (module docstring): ``format_number(92, "points")`` -> ``92 points``."""
-    text = str(value) if isinstance(value, int) else np.format_float_positional(value, unique=True, trim="-")
+    return with_unit(str(value) if isinstance(value, int) else np.format_float_positional(value, unique=True, trim="-"), unit)
+
+
+def with_unit(number: str, unit: str = "") -> str:
+    """A number's text with its unit: ``with_unit("92", "points")`` -> ``92 points``, ``with_unit("5", "%")`` -> ``5%``."""
     if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
 
 
 def format_date(value: dt.date) -> str:

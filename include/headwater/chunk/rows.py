@@ -12,7 +12,9 @@ chunks. Its text is, by default, one ``Label: value`` line per shown column that
 
 Labels and values are written for reading (headwater.chunk.readable, the only ways a value may
 read differently from the curated table); an imputed value is followed by ``(imputed)``; empty
-values are left out, and a row with nothing to show gets no document. With ``text_chunks: N``
+values are left out, and a row with nothing to show gets no document; a value a type step could not
+read shows its text as written, and a float whose written digits a double cannot keep shows them
+(``shown_value``). With ``text_chunks: N``
 the first N chunks of each free-text column follow, one ``Label: chunk`` line each: the same
 chunks the chunk stage made, from the same fitted chunkers. A ``template`` replaces the lines:
 Jinja2 in a sandbox (``jinja2.sandbox.SandboxedEnvironment``) with ``StrictUndefined``, so a name
@@ -34,11 +36,11 @@ from typing import Any
 import pandas as pd
 from tokenizers import Tokenizer
 
-from headwater.chunk.readable import column_label, format_value, python_value
+from headwater.chunk.readable import column_label, format_value, python_value, with_unit
 from headwater.chunk.strategies import Chunker
 from headwater.chunk.table import Record, TableSource
 from headwater.chunk.windows import chunk_record
-from headwater.clean.steps.base import IMPUTED_SUFFIX, LINE, ROW_ID, SOURCE, is_value_column
+from headwater.clean.steps.base import IMPUTED_SUFFIX, LINE, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, is_value_column
 from headwater.config.rows import ROW_COLUMN, ROW_STRATEGY, SECTION, TEMPLATE_VARIABLES, RowDocumentOptions, template_names
 from headwater.config.schema import ColumnSpec
 from headwater.names import looks_like_identifier
@@ -127,7 +129,7 @@ class RowWriter:
         ``__imputed`` flags), ``chunks`` context column -> its first chunk texts. None when it would be blank."""
         shown = {}
         for column in self.value_columns:
-            text = format_value(values.get(column), self.units.get(column, ""))
+            text = shown_value(values.get(column), values.get(column + RAW_SUFFIX), values.get(column + REASON_SUFFIX), self.units.get(column, ""))
             if text is not None:
                 shown[column] = text
         fields = []
@@ -159,6 +161,41 @@ class RowWriter:
             raise ValueError(f"{source_file} line {line}: {SECTION}.template: {exc.message or exc} — fix the template in the source config") from None
 
 
+def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "") -> str | None:
+    """A row document's text for one cell: the curated value for reading (``format_value``), except where
+    reading it would hide or change what was written, and the text as written (``<col>__raw``) is shown:
+
+    * the value is missing because a type step could not read its text (an invalid date, a time in a
+      DST gap: ``<col>__raw`` kept with no reason, or ``type`` last in ``<col>__reason``):
+      ``2025-03-09 02:30 (as written, not read)`` — never left out like an empty value (a missing
+      value written as an NA spelling stays left out);
+    * a float whose written number has more than 15 significant digits (``DBL_DIG``, IEEE 754
+      binary64: past it a double does not keep every digit): ``123456789012345678``, not the double's
+      ``123456789012345680``.
+
+    Returns None when nothing is to be shown (missing, no text kept).
+    """
+    written = python_value(raw)
+    written = str(written) if written is not None and str(written).strip() else None
+    current = python_value(value)
+    why = python_value(reason)
+    if current is None and written is not None and (why is None or str(why).split("; ")[-1] == TYPE_REASON):
+        return f"{written} (as written, not read)"
+    if isinstance(current, float) and written is not None and significant_digits(written) > DBL_DIG:
+        return with_unit(written.strip(), unit)
+    return format_value(value, unit)
+
+
+TYPE_REASON = "type"  # the reason coerce_types appends when it keeps a text another step kept too (headwater.clean.outputs)
+DBL_DIG = 15  # decimal digits a binary64 double always keeps (C's DBL_DIG, IEEE 754)
+
+
+def significant_digits(text: str) -> int:
+    """Significant digits of a written number (``"00123.4500"`` -> 6, ``"1.2e5"`` -> 2); 0 for text that is not one."""
+    mantissa = text.strip().lstrip("+-").split("e")[0].split("E")[0].replace("_", "").replace(",", "").replace(".", "")
+    return len(mantissa.lstrip("0")) if mantissa.isdigit() else 0
+
+
 @dataclass
 class RowSummary:
     documents: int = 0  # row documents written
@@ -185,7 +222,7 @@ def write_row_documents(
     summary = RowSummary()
     plan = writer.plan
     values = list(dict.fromkeys([*writer.value_columns, *plan.context]))
-    flags = [c + IMPUTED_SUFFIX for c in plan.columns if c + IMPUTED_SUFFIX in source.columns]
+    flags = [c + suffix for c in plan.columns for suffix in (IMPUTED_SUFFIX, RAW_SUFFIX, REASON_SUFFIX) if c + suffix in source.columns]
     for batch in source.batches([SOURCE, ROW_ID, LINE, *values, *flags]):
         contexts: dict[str, list[list[str]]] = {}
         for column in plan.context:

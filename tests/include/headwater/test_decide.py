@@ -111,3 +111,51 @@ def test_a_headwater_run_beside_the_scheduled_run_of_its_date_never_shares_its_c
     assert claim(REF, settings, scheduled, "process_file.check[3]") == held  # the scheduler's run of the date too
     assert claim(REF, settings, first, "process_file.ingest[0]") is None  # its own tasks re-enter it
     assert release_run(settings, scheduled) == 0 and release_run(settings, first) == 1
+
+
+def _processed(settings: Settings, data: bytes, run_id: str = "A#0") -> None:
+    from headwater.clean.stage import clean
+    from headwater.ingest.stage import ingest
+
+    from headwater.manifest import layout
+    from headwater.storage import read_json, write_json
+
+    ref = FileRef(REF.date, REF.name, run_id)
+    ingest(data, ref, settings)
+    clean(ref, settings)
+    path = layout(settings, REF.date).manifest(ref.key)  # chunk and embed done, as the index tasks would mark them
+    write_json(path, read_json(path) | {"stages": read_json(path)["stages"] | {"chunk": {"seconds": 0.0}, "embed": {"seconds": 0.0}}})
+
+
+KEPT = ("0-byte re-delivery of a file that had 3 data record(s) (run A#0): not processed, its previous outputs are kept — "
+        "deliver the file again (a header-only file for a day without rows), or force the run to empty it")
+
+
+def test_a_0_byte_re_delivery_keeps_the_previous_outputs_and_says_so(settings: Settings, tmp_path: Path) -> None:
+    """breaker3 #16: a crashed export (0 bytes) over a file with records used to empty its curated table silently."""
+    from headwater.decide import mark_unchanged
+    from headwater.manifest import layout
+    from headwater.report import report
+    from headwater.storage import parquet_rows
+
+    _processed(settings, b"a,b\n1,2\n3,4\n5,6\n")
+    (tmp_path / "people.csv").write_bytes(b"")
+    for source in (tmp_path / "people.csv", b""):  # a path (stat) and bytes
+        assert decide(source, REF, settings) == {"source": REF.source, "process": False, "reason": KEPT, "sha256": None, "bytes": 0, "warning": KEPT}
+    mark_unchanged(FileRef(REF.date, REF.name, "B#0"), settings, KEPT, KEPT)
+    result = report(REF.date, [REF.name], settings, run_id="B#0")
+    (f,) = result["files"]
+    assert (f["status"], f["action"], f["curated"], f["warnings"]) == ("ok", "unchanged", 3, [KEPT])
+    assert result["warned_files"] == [REF.source] and result["failed"] == []
+    assert parquet_rows(layout(settings, REF.date).curated(REF.key)) == 3
+    # the next skip without the warning (the good file back, unchanged) clears it
+    mark_unchanged(FileRef(REF.date, REF.name, "C#0"), settings, "unchanged since ...")
+    assert report(REF.date, [REF.name], settings, run_id="C#0")["files"][0]["warnings"] == []
+
+
+def test_a_forced_run_a_header_only_file_or_a_first_delivery_of_0_bytes_is_processed(settings: Settings, tmp_path: Path) -> None:
+    assert decide(b"", REF, settings)["reason"] == "new file"  # nothing to keep
+    _processed(settings, b"a,b\n1,2\n3,4\n5,6\n")
+    assert decide(b"", REF, settings, force=True)["process"] is True
+    assert decide(b"a,b\n", REF, settings)["process"] is True  # "no rows today": a header, so a table
+    assert "warning" not in decide(b"a,b\n", REF, settings)

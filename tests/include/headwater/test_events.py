@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headwater.events import changed_sources, curated_extra, dag_run_of, run_key
+from headwater.events import changed_sources, curated_extra, dag_run_of, run_key, run_of
 
 RUN = "scheduled__2026-11-21T00:00:00+00:00"
 
@@ -53,3 +53,16 @@ def test_changed_sources_reads_the_extras_back() -> None:
     assert changed_sources([]) == set()
     assert changed_sources([extra, {"hi": "bye"}]) is None  # an event created by hand: check every file
     assert changed_sources([None]) is None
+
+
+def test_each_local_run_of_a_date_has_its_own_run_key() -> None:
+    """breaker3 #7: every `headwater run` of a date reuses the scheduler's run id, so the key carries its token."""
+    assert run_key(RUN, 0, "4f2a") == f"{RUN}#0@4f2a" and run_key(RUN, 0, "4f2a") != run_key(RUN, 0, "9c1b")
+    assert run_key(RUN, 1, None) == f"{RUN}#1" and dag_run_of(f"{RUN}#0@4f2a") == RUN
+
+
+def test_files_an_earlier_headwater_run_of_the_date_wrote_are_not_this_runs_changes() -> None:
+    first, second = f"{RUN}#0@4f2a", f"{RUN}#0@9c1b"
+    assert run_of(first) == f"{RUN}@4f2a" and run_of(f"{RUN}#2") == RUN and run_of(None) is None
+    reports = [report("2026-11-21", [("a.csv", first), ("b.csv", second)], processed=1, unchanged=0)]
+    assert curated_extra(reports, run_of(second))["dates"]["2026-11-21"]["changed"] == ["2026-11-21/b.csv"]

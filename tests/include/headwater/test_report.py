@@ -11,7 +11,7 @@ from headwater.clean.stage import clean as clean_file
 from headwater.config.settings import Settings
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.manifest import FileRef, layout
-from headwater.report import IN_PROGRESS, report
+from headwater.report import IN_PROGRESS, format_report, report
 from headwater.storage import read_json, write_json
 
 DATE = "2026-11-20"
@@ -132,3 +132,33 @@ def test_each_manifest_of_the_date_is_read_once_and_the_tables_footers_at_once(s
         assert len(result["files"]) == 12 and result["failed"] == [] and result["totals"]["curated"] == 12
         assert reads == {f"{FileRef(DATE, n).key}.json": 1 for n in names}
         assert now["most"] > 1
+
+
+@pytest.mark.parametrize("landing", [["b.csv"], ["b.csv", "notes.txt"], ["b.csv", "a.csv.bak"]])
+def test_a_file_no_longer_in_landing_keeps_its_outputs_and_is_reported_absent(settings: Settings, landing: list[str]) -> None:
+    """breaker3 #7: a.csv was withdrawn (or re-delivered under another name) after run A: run B lists only
+    b.csv. a.csv's outputs stay, flagged, and are never counted as run B's work."""
+    _process(settings, "a.csv", "A")
+    _process(settings, "b.csv", "B")
+    result = report(DATE, ["b.csv"], settings, run_id="B", landing=landing)
+    a, b = result["files"]
+    assert (a["file"], a["status"], a["action"], a["curated"]) == ("a.csv", "ok", "absent", 3)
+    assert a["warnings"] == [
+        "no longer in the landing folder: its outputs (3 curated rows, 0 vectors) from run A are kept and counted in the "
+        "totals; if it was withdrawn or re-delivered under another name, delete its outputs (curated table, manifest, "
+        "vectors) or put the file back"
+    ]
+    assert (b["file"], b["action"], b["warnings"]) == ("b.csv", "processed", [])
+    assert result["absent_files"] == [f"{DATE}/a.csv"] and result["warned_files"] == [f"{DATE}/a.csv"]
+    assert result["failed"] == [] and result["totals"]["curated"] == 5
+    assert result["this_run"]["files_processed"] == 1 and result["this_run"]["rows_recomputed"] == 2
+    assert "  ~ no longer in the landing folder: its outputs (3 curated rows" in format_report(result)
+
+
+@pytest.mark.parametrize("landing", [None, ["a.csv", "b.csv"], ["b.csv", "a.csv"]])
+def test_a_file_still_in_landing_or_an_unlisted_folder_is_not_absent(settings: Settings, landing: list[str] | None) -> None:
+    _process(settings, "a.csv", "A")
+    _process(settings, "b.csv", "B")
+    result = report(DATE, ["b.csv"], settings, run_id="B", skipped=[_claimed("a.csv", "A")], landing=landing)
+    assert [f["action"] for f in result["files"]] == ["processed", "processed"]
+    assert result["absent_files"] == [] and result["warned_files"] == []

@@ -31,7 +31,7 @@ def inspections() -> pd.DataFrame:
             "business_name": ["Golden Wok", "Luigi's Trattoria", None],
             "inspection_date": pd.array(pa.array([dt.date(2024, 3, 12), None, None], pa.date32()), dtype=pd.ArrowDtype(pa.date32())),
             "score": pd.array([92.0, 71.5, None], dtype="Float64"),
-            "score__raw": [None, None, "n/a"],
+            "score__raw": pd.array([None, None, None], dtype="string"),
             "score__imputed": pd.array([False, True, False], dtype="boolean"),
             "passed": pd.array([True, False, None], dtype="boolean"),
             "violations": pd.array([2, None, None], dtype="Int64"),
@@ -78,7 +78,28 @@ def test_the_document_text_is_exact_and_leaves_out_empty_values() -> None:
     second = writer.document(rows[1], {}, "2026-11-20/inspections.csv", 3)
     assert second.text == "Business name: Luigi's Trattoria\nScore: 71.5 points (imputed)\nPassed: no"
     assert second.columns == ["business_name", "score", "passed"]
-    assert writer.document(rows[2], {}, "2026-11-20/inspections.csv", 5) is None  # nothing to show (score__raw is bookkeeping)
+    assert writer.document(rows[2], {}, "2026-11-20/inspections.csv", 5) is None  # nothing to show
+    # breaker3 #12: a text the type step could not read is shown as written, never left out like an empty value
+    unread = {**rows[2], "score__raw": "n/a"}
+    assert writer.document(unread, {}, "2026-11-20/inspections.csv", 5).text == "Score: n/a (as written, not read)"
+
+
+@pytest.mark.parametrize(("value", "raw", "reason", "shown"), [
+    (None, "2025-03-09 02:30", None, "2025-03-09 02:30 (as written, not read)"),  # a time in a DST gap
+    (None, "2024-02-30", "normalized: whitespace; type", "2024-02-30 (as written, not read)"),  # normalized, then not a date
+    (None, "NA", "na_spelling", None),  # a missing value written as an NA spelling: still missing, left out
+    (None, "   ", None, None),
+    (1.2345678901234568e17, "123456789012345678", None, "123456789012345678 points"),  # 18 digits: the double's ...680 never shown
+    (1.2345678901234568e17, "1.23456789012345678e17", None, "1.23456789012345678e17 points"),
+    (0.30000000000000004, "0.30000000000000004", None, "0.30000000000000004 points"),  # 17 digits, as written
+    (0.1, "0.10", None, "0.1 points"),  # a double keeps it: read as usual
+    (1234.5, "1.234,50", "type", "1234.5 points"),  # 6 digits: the value reads right
+    (92.0, None, None, "92 points"),
+])
+def test_a_cell_shows_its_written_text_where_the_value_would_hide_or_change_it(value, raw, reason, shown) -> None:
+    from headwater.chunk.rows import shown_value
+
+    assert shown_value(value, raw, reason, "points") == shown
 
 
 def test_labels_can_be_renamed() -> None:
@@ -155,3 +176,14 @@ def test_a_row_document_carries_its_text_columns_first_chunks(tokenizer) -> None
 def test_documents_longer_than_the_model_reads_are_counted(tokenizer) -> None:
     _, summary = _rows_of(inspections(), RowDocumentOptions(), tokenizer, max_tokens=23)
     assert (summary.documents, summary.over_limit) == (2, 1)  # with [CLS] and [SEP]: Golden Wok's 24 tokens, Luigi's 23
+
+
+def test_written_texts_reach_the_documents_from_the_curated_table(tokenizer) -> None:
+    """breaker3 #8 and #12 end to end: the __raw and __reason columns are read with the values."""
+    frame = inspections()
+    frame["score__raw"] = pd.array([None, None, "ninety"], dtype="string")
+    frame.insert(frame.columns.get_loc("violations") + 1, "fine", [1.2345678901234568e17, 0.5, None])
+    frame.insert(frame.columns.get_loc("fine") + 1, "fine__raw", pd.array(["123456789012345678", None, None], dtype="string"))
+    out, summary = _rows_of(frame, RowDocumentOptions(), tokenizer)
+    assert (summary.documents, summary.blank) == (3, 0)
+    assert [r["text"].splitlines()[-1] for r in out] == ["Fine: 123456789012345678", "Fine: 0.5", "Score: ninety (as written, not read)"]
