@@ -893,15 +893,45 @@ def votes_by_column(columns: list[pd.Series], decimal: list[bool], dayfirst: lis
 
 
 _BARE_NUMBER = r"[0-9.,\-]+"  # what a number with no unit, sign, exponent, parentheses or other script is written with
-_UNIT_CHARACTER = r"[^\d\s.,'+\-()]"  # a character a bare number never has: only values with one can carry a unit (unit_of)
+# A character other than ASCII digits, a space and . , ' + - ( ): a value without one carries no unit (unit_of needs
+# a currency sign, a code or %). No \d or \s, so pandas runs it in RE2 on non-ASCII data too (a wider class than
+# the step's own check, which only makes more columns take that exact check).
+_UNIT_CHARACTER = r"[^0-9 .,'+\-()]"
 
 
 def unit_marked(columns: list[pd.Series]) -> np.ndarray:
     """Bool per column: one of its values holds a character a bare number never has (``_UNIT_CHARACTER``), so
     ``column_unit`` or the step's other-unit check may find a unit in it; False: every value's unit is ``""``."""
     values, codes = _stack(columns)
-    hit = values.str.strip().str.contains(_UNIT_CHARACTER, regex=True).fillna(False).to_numpy(dtype=bool)
+    hit = values.str.contains(_UNIT_CHARACTER, regex=True).fillna(False).to_numpy(dtype=bool)
     return np.bincount(codes[hit], minlength=len(columns)) > 0
+
+
+def _dates_until_settled(values: pd.Series, codes: np.ndarray, dayfirst: bool, need: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``values`` (distinct strings, column ``codes``, in column order) are dates (``parse_datetimes``), and
+    which columns were settled early: as many of their values failed as leave fewer than ``need`` dates possible.
+
+    ISO 8601 values are parsed vectorized; the others one by one (``parse_date``, dateutil for worded dates),
+    in order, until the column is settled: a column of phone numbers or sentences stops after its first
+    failures instead of parsing its whole sample. Returns (bool per value: a date, False where not parsed;
+    bool per column: settled, not a date column).
+    """
+    ok = np.zeros(len(values), dtype=bool)
+    fast = (values.str.fullmatch(_ISO_DATE) | values.str.fullmatch(r"\d{8}")).fillna(False).to_numpy(dtype=bool)
+    if fast.any():
+        ok[fast] = zoned_datetimes(values[fast], dayfirst)[0].notna().to_numpy()
+    count = np.bincount(codes, minlength=n)
+    failed = np.bincount(codes[fast & ~ok], minlength=n)
+    settled = failed > count - need  # fewer than need dates left possible
+    for i, k, v in zip(np.flatnonzero(~fast).tolist(), codes[~fast].tolist(), values[~fast].tolist()):
+        if settled[k]:
+            continue
+        if parse_date(v, dayfirst) is None:
+            failed[k] += 1
+            settled[k] = failed[k] > count[k] - need[k]
+        else:
+            ok[i] = True
+    return ok, settled
 
 
 def infer_types(
@@ -1022,14 +1052,14 @@ def infer_types(
         if not at.any():
             continue
         s, c = values[at].reset_index(drop=True), codes[at]
-        dates = parse_datetimes(s, day_first)
-        ok = dates.notna().to_numpy()
+        ok, settled = _dates_until_settled(s, c, day_first, need, n)
         hits = np.bincount(c[ok], minlength=n)
-        dated = group & (hits >= need)
+        dated = group & ~settled & (hits >= need)
         timed = np.bincount(c[ok & s.str.contains(_HAS_TIME.pattern, regex=True).fillna(False).to_numpy(dtype=bool)], minlength=n) > 0
         kinds[dated & timed] = "datetime"
         kinds[dated & ~timed] = "date"
-        named_zone = np.bincount(c[zone_abbreviations(s) & ~ok], minlength=n) > 0
+        # a zone abbreviation among the values that are no dates (among all values, where parsing stopped early)
+        named_zone = np.bincount(c[zone_abbreviations(s) & (~ok | settled[c])], minlength=n) > 0
         for k in np.flatnonzero(group & ~dated & named_zone):
             alone.add(batch[k])
     decided = dict(zip(batch, kinds.tolist()))

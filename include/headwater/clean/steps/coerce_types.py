@@ -155,7 +155,8 @@ class CoerceTypes:
             kind = self.decided[col]
             formats = self._formats_of(col)
             if first and kind in NUMBER_TYPES and marked[col]:
-                unit = column_unit(df[col][number_texts(df[col].astype("string"), str(formats["decimal"])).notna().to_numpy(dtype=bool)])
+                distinct = df[col].astype("string").drop_duplicates()  # each value once: the unit is that of the distinct numbers
+                unit = column_unit(distinct[number_texts(distinct, str(formats["decimal"])).notna().to_numpy(dtype=bool)])
                 if unit:
                     self.units[col] = unit
             provisional = bool(formats.get("decimal_provisional")) and kind in NUMBER_TYPES
