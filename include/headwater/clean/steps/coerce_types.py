@@ -40,7 +40,7 @@ import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    BATCHED_KINDS, Coerced, ambiguous_decimal, coerce, coerce_columns, column_unit, decimal_votes, infer_type, infer_types,
+    BATCHED_KINDS, Coerced, coerce, coerce_columns, column_unit, decimal_votes, fits_both_marks, infer_type, infer_types,
     number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
@@ -150,6 +150,10 @@ class CoerceTypes:
         # columns no value of which holds a character a unit needs: no unit to find, no other unit to keep
         marked = dict(zip(numeric, unit_marked([df[c] for c in numeric]).tolist()))
         coerced = self._coerce_together(df, typed)
+        # values like 1,234 in the columns no value of which decided the mark (values.fits_both_marks, all columns at once)
+        ambiguous_cols = [c for c in numeric if self._formats_of(c).get("decimal_ambiguous")]
+        fits_both = dict(zip(ambiguous_cols, fits_both_marks([df[c] for c in ambiguous_cols])))
+        present = dict(zip(typed, df[typed].notna().sum().tolist())) if typed else {}
         for col in typed:
             first = col in fresh
             kind = self.decided[col]
@@ -169,7 +173,7 @@ class CoerceTypes:
             if self.sample_end is not None and result.failed.any():
                 self.late_failed[col] += int((result.failed & (df[LINE] > self.sample_end)).sum())
             tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
-            tally.update(values=int(df[col].notna().sum()), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
+            tally.update(values=int(present[col]), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
             if provisional:
                 self.provisional[col] += int(result.inexact.sum()) - sum(result.interpreted.values())
             if result.interpreted:
@@ -179,24 +183,21 @@ class CoerceTypes:
             out[col] = result.values
             if ambiguous:
                 # every value of this column so far fits both marks (1,234): the file's mark came from other columns
-                text = df[col].astype("string").str.strip()
-                both = text.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
-                both[both] = [ambiguous_decimal(v) for v in text[both].tolist()]
-                both &= result.values.notna().to_numpy(dtype=bool)
+                both = fits_both[col] & result.values.notna().to_numpy(dtype=bool)
                 self.ambiguous_marks[col] += int(both.sum())
                 keep_original(out, col, both, df[col], AMBIGUOUS_DECIMAL_MARK)
-            keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
+            keep = result.inexact.to_numpy(dtype=bool) | (result.failed.to_numpy(dtype=bool) if self.options.on_error == "keep_raw" else False)
             if kind in NUMBER_TYPES:
                 # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
                 # lose what it means once stored as a bare number: its text is kept, and counted.
                 if marked[col]:
-                    keep = keep | self._other_unit(col, df[col], result.values.notna())
+                    keep = keep | self._other_unit(col, df[col], result.values.notna()).to_numpy(dtype=bool)
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
-                keep_original(out, col, keep.to_numpy(dtype=bool), df[col])
+                keep_original(out, col, keep, df[col])
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
-                    keep_original(out, col, keep.to_numpy(dtype=bool) & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+                    keep_original(out, col, keep & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
             if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
                 keep_original(out, col, result.reasons.notna().to_numpy(dtype=bool), df[col], result.reasons.to_numpy())
             if self.options.on_error == "quarantine" and result.failed.any():
