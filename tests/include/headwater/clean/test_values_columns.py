@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from headwater.clean.values import (
-    coerce, coerce_columns, dayfirst_votes, decimal_votes, infer_type, infer_types, unit_marked, votes_by_column,
+    coerce, coerce_columns, dayfirst_votes, decimal_votes, fits_both_marks, infer_type, infer_types, unit_marked, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 
@@ -97,3 +97,8 @@ def test_coerce_columns_refuses_what_it_would_decide_from_the_values() -> None:
         coerce_columns([pd.Series(["1"], dtype="str")], "number", TypeOptions(), {})
     with pytest.raises(ValueError, match="coerce each column"):
         coerce_columns([pd.Series(["2026-01-05 10:00"], dtype="str")], "datetime", TypeOptions(), {"decimal": ".", "dayfirst": False})
+
+
+def test_fits_both_marks_finds_values_that_read_two_ways_per_column() -> None:
+    columns = [pd.Series(["1,234", "2.5", " 2,125 ", None], dtype="str"), pd.Series(["7", "1.204"], dtype="str"), pd.Series([], dtype="str")]
+    assert [m.tolist() for m in fits_both_marks(columns)] == [[True, False, True, False], [False, True], []]
