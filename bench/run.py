@@ -167,12 +167,30 @@ def phase_wide(csv_path: Path, work: Path) -> dict:
     shutil.rmtree(home, ignore_errors=True)
     settings = Settings(home=home, landing_uri=home.as_uri())
     ref = FileRef("2026-11-20", csv_path.name)
+    step_cpu: dict[str, float] = {}  # CPU seconds of each step's apply/fit (all batches): where a column's fixed cost is
+    build = clean_stage.build_steps
+
+    def timed_steps(*args, **kwargs):  # type: ignore[no-untyped-def]
+        steps = build(*args, **kwargs)
+        for step in steps:
+            for method in ("apply", "fit"):
+                if hasattr(step, method):
+                    setattr(step, method, _timed(getattr(step, method), step.name, step_cpu, clock=time.process_time))
+        return steps
+
+    clean_stage.build_steps = timed_steps
+    load = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), time.process_time()
-    with open(csv_path, "rb") as source:
-        info = ingest(source, ref, settings)
-    result = clean_stage.clean(ref, settings)
+    try:
+        with open(csv_path, "rb") as source:
+            info = ingest(source, ref, settings)
+        result = clean_stage.clean(ref, settings)
+    finally:
+        clean_stage.build_steps = build
     return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0, "peak_mb": peak_mb(),
-            "rows_read": info["rows_read"], "curated": result.get("curated", 0), "status": result.get("status")}
+            "rows_read": info["rows_read"], "curated": result.get("curated", 0), "status": result.get("status"),
+            "step_cpu_seconds": dict(sorted(step_cpu.items(), key=lambda kv: -kv[1])),
+            "load_average": [round(load, 2), round(os.getloadavg()[0], 2)]}  # 1-minute load at the start and the end
 
 
 def wide_phases(args: argparse.Namespace) -> dict[int, dict | None]:
@@ -191,22 +209,24 @@ def wide_phases(args: argparse.Namespace) -> dict[int, dict | None]:
 
 def print_wide(wide: dict[int, dict | None], args: argparse.Namespace) -> None:
     print(f"\n== wide files: ingest + clean of {args.wide_rows} rows, no source config (target: 600 columns under 10 s) ==")
-    print(f"{'columns':>8} {'seconds':>9} {'CPU s':>7} {'peak RSS MB':>12}")
+    print(f"{'columns':>8} {'seconds':>9} {'CPU s':>7} {'peak RSS MB':>12} {'load':>11}  slowest steps, CPU s")
     for columns, r in wide.items():
         if r is None:
             print(f"{columns:8,} {'> %.0f' % args.wide_timeout:>9} {'':>7} {'':>12}")
         else:
-            print(f"{columns:8,} {r['seconds']:9.1f} {r['cpu_seconds']:7.1f} {r['peak_mb']:12,.0f}")
+            load = "-".join(f"{v:.1f}" for v in r.get("load_average", []))
+            steps = ", ".join(f"{k} {v:.2f}" for k, v in list(r.get("step_cpu_seconds", {}).items())[:4])
+            print(f"{columns:8,} {r['seconds']:9.1f} {r['cpu_seconds']:7.1f} {r['peak_mb']:12,.0f} {load:>11}  {steps}")
 
 
-def _timed(fn, name: str, seconds: dict[str, float]):  # type: ignore[no-untyped-def]
-    """``fn`` with its time added to ``seconds[name]``."""
+def _timed(fn, name: str, seconds: dict[str, float], clock=time.perf_counter):  # type: ignore[no-untyped-def]
+    """``fn`` with its time added to ``seconds[name]``: wall seconds, or CPU seconds with ``clock=time.process_time``."""
     def call(*args, **kwargs):  # type: ignore[no-untyped-def]
-        t = time.perf_counter()
+        t = clock()
         try:
             return fn(*args, **kwargs)
         finally:
-            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t
+            seconds[name] = seconds.get(name, 0.0) + clock() - t
     return call
 
 

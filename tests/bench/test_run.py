@@ -75,6 +75,10 @@ def test_the_wide_phase_ingests_and_cleans_every_row(tmp_path: Path) -> None:
     result = run.phase_wide(run.wide_csv(12, 3, tmp_path), tmp_path)
     assert (result["rows_read"], result["curated"], result["status"]) == (3, 3, "ok")
     assert result["cpu_seconds"] > 0 and result["peak_mb"] > 0
+    # each step's CPU seconds, slowest first, and the 1-minute load average at the start and the end
+    assert {"coerce_types", "null_spellings"} <= set(result["step_cpu_seconds"])
+    assert list(result["step_cpu_seconds"].values()) == sorted(result["step_cpu_seconds"].values(), reverse=True)
+    assert sum(result["step_cpu_seconds"].values()) <= result["cpu_seconds"] and len(result["load_average"]) == 2
 
 
 def test_the_read_phase_reads_every_row_by_each_engine_and_reports_its_cpu_time(tmp_path: Path) -> None:

@@ -804,3 +804,322 @@ def infer_type(
             if len(ok) + int(parse_datetimes(bare, dayfirst).notna().sum()) >= need:
                 reasons[name] = "date-times with a time zone abbreviation (like EST or CET), which is ambiguous (IST, CST)"
     return "string"
+
+
+# ------------------------------------------------------------------ many columns at once
+#
+# A wide file (thousands of columns of a few rows) made the per-column fixed cost of the functions above
+# (~40 pandas string calls per column, ~1 ms each whatever the column's length) the whole cost. The
+# functions below run those same pandas calls once, on the concatenation of every column's values with
+# a column code beside them, and reduce per column with NumPy (bincount). Each call is elementwise, so a
+# value's answer is the one the column-by-column function gives (pandas picks RE2 or Python's ``re`` per
+# array, and falls back to ``re`` exactly where the two could differ: ``_needs_python_regex``); a column
+# whose values need a rare branch (a unit, an exponent, a zone abbreviation...) is decided by the
+# column-by-column function itself, so the answer never depends on the file's width.
+
+
+def _stack(columns: list[pd.Series]) -> tuple[pd.Series, np.ndarray]:
+    """(the values of ``columns`` one after the other as pandas strings, a fresh RangeIndex; the column number of each)."""
+    if not columns:
+        return pd.Series([], dtype="string"), np.zeros(0, dtype=np.int64)
+    # the columns' Arrow data, concatenated once (zero-copy for Arrow-backed strings; ``astype("string")`` of each
+    # column and ``pd.concat`` cost ~0.4 ms a column, the whole cost for a file of thousands of short columns)
+    arrays = [pa.array((c if _arrow_strings(c) else c.astype("string")).array) for c in columns]
+    chunked = pa.chunked_array([a.cast(pa.large_string()) for a in arrays], type=pa.large_string()).combine_chunks()
+    values = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([chunked])))
+    if values.dtype != pd.StringDtype():  # "string" without pyarrow as its default storage
+        values = values.astype("string")
+    codes = np.repeat(np.arange(len(columns), dtype=np.int64), [len(c) for c in columns])
+    return values, codes
+
+
+def _arrow_strings(column: pd.Series) -> bool:
+    """True for a column of pandas strings held in Arrow (``str`` or ``string[pyarrow]``): its Arrow data is its values."""
+    return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
+
+
+def _first_per_code(codes: np.ndarray, limit: int) -> np.ndarray:
+    """Bool mask: the value is among the first ``limit`` of its code (codes run in blocks, in order)."""
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    rank = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    return rank < limit
+
+
+def _distinct_stripped(columns: list[pd.Series]) -> tuple[pd.Series, np.ndarray]:
+    """Per column, as the file-level votes see it: ``column.dropna().astype("string").str.strip().drop_duplicates()``,
+    stacked (fresh RangeIndex) with each value's column number."""
+    values, codes = _stack(columns)
+    present = values.notna().to_numpy()
+    values, codes = values[present].str.strip().reset_index(drop=True), codes[present]
+    keep = ~pd.DataFrame({"c": codes, "v": values}).duplicated().to_numpy()
+    return values[keep].reset_index(drop=True), codes[keep]
+
+
+def votes_by_column(columns: list[pd.Series], decimal: list[bool], dayfirst: list[bool]) -> tuple[list[Counter[str]], list[Counter[bool]]]:
+    """``decimal_votes`` and ``dayfirst_votes`` of many columns at once: each column's distinct stripped values as
+    headwater.clean.steps.coerce_types votes them; ``decimal``/``dayfirst``: which columns vote on each.
+
+    Returns one Counter per column for each (an empty one where the column does not vote), equal to
+    ``decimal_votes(values)`` / ``dayfirst_votes(values)`` of the column alone.
+    """
+    n = len(columns)
+    values, codes = _distinct_stripped(columns)
+    sample = _first_per_code(codes, VOTE_SAMPLE)
+    point, comma = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    voting = sample & np.asarray(decimal, dtype=bool)[codes] if n else sample
+    if voting.any():
+        s, c = values[voting].reset_index(drop=True), codes[voting]
+        marked = s.str.contains(r"\d[.,]|[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
+        s, c = s[marked].reset_index(drop=True), c[marked]
+        parts = s.str.extract(_ONE_MARK.pattern)
+        simple = parts[1].notna().to_numpy(dtype=bool)
+        group = (parts[0].str.fullmatch(r"[1-9]\d{0,2}") & (parts[2].str.len() == 3)).fillna(False).to_numpy(dtype=bool)
+        mark = parts[1].fillna("").to_numpy(dtype=object)
+        counted = simple & ~group
+        point += np.bincount(c[counted & (mark == ".")], minlength=n)
+        comma += np.bincount(c[counted & (mark == ",")], minlength=n)
+        for k, v in zip(c[~simple].tolist(), s[~simple].tolist()):
+            vote = decimal_vote(v)
+            if vote == ".":
+                point[k] += 1
+            elif vote == ",":
+                comma[k] += 1
+    day, month = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    voting = sample & np.asarray(dayfirst, dtype=bool)[codes] if n else sample
+    if voting.any():
+        s, c = values[voting], codes[voting]
+        # a numeric date (``_NUMERIC_DATE``) that is not ``.``-separated holds a ``/`` or a ``-``
+        dated = (s.str.contains("/", regex=False) | s.str.contains("-", regex=False)).fillna(False).to_numpy(dtype=bool)
+        for k, v in zip(c[dated].tolist(), s[dated].tolist()):
+            vote = dayfirst_vote(v)
+            if vote is True:
+                day[k] += 1
+            elif vote is False:
+                month[k] += 1
+    decimals = [Counter({".": int(point[k]), ",": int(comma[k])}) if decimal[k] else Counter() for k in range(n)]
+    days = [+Counter({True: int(day[k]), False: int(month[k])}) if dayfirst[k] else Counter() for k in range(n)]
+    return decimals, days
+
+
+_BARE_NUMBER = r"[0-9.,\-]+"  # what a number with no unit, sign, exponent, parentheses or other script is written with
+# A character other than ASCII digits, a space and . , ' + - ( ): a value without one carries no unit (unit_of needs
+# a currency sign, a code or %). No \d or \s, so pandas runs it in RE2 on non-ASCII data too (a wider class than
+# the step's own check, which only makes more columns take that exact check).
+_UNIT_CHARACTER = r"[^0-9 .,'+\-()]"
+
+
+def unit_marked(columns: list[pd.Series]) -> np.ndarray:
+    """Bool per column: one of its values holds a character a bare number never has (``_UNIT_CHARACTER``), so
+    ``column_unit`` or the step's other-unit check may find a unit in it; False: every value's unit is ``""``."""
+    values, codes = _stack(columns)
+    hit = values.str.contains(_UNIT_CHARACTER, regex=True).fillna(False).to_numpy(dtype=bool)
+    return np.bincount(codes[hit], minlength=len(columns)) > 0
+
+
+def _dates_until_settled(values: pd.Series, codes: np.ndarray, dayfirst: bool, need: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``values`` (distinct strings, column ``codes``, in column order) are dates (``parse_datetimes``), and
+    which columns were settled early: as many of their values failed as leave fewer than ``need`` dates possible.
+
+    ISO 8601 values are parsed vectorized; the others one by one (``parse_date``, dateutil for worded dates),
+    in order, until the column is settled: a column of phone numbers or sentences stops after its first
+    failures instead of parsing its whole sample. Returns (bool per value: a date, False where not parsed;
+    bool per column: settled, not a date column).
+    """
+    ok = np.zeros(len(values), dtype=bool)
+    fast = (values.str.fullmatch(_ISO_DATE) | values.str.fullmatch(r"\d{8}")).fillna(False).to_numpy(dtype=bool)
+    if fast.any():
+        ok[fast] = zoned_datetimes(values[fast], dayfirst)[0].notna().to_numpy()
+    count = np.bincount(codes, minlength=n)
+    failed = np.bincount(codes[fast & ~ok], minlength=n)
+    settled = failed > count - need  # fewer than need dates left possible
+    for i, k, v in zip(np.flatnonzero(~fast).tolist(), codes[~fast].tolist(), values[~fast].tolist()):
+        if settled[k]:
+            continue
+        if parse_date(v, dayfirst) is None:
+            failed[k] += 1
+            settled[k] = failed[k] > count[k] - need[k]
+        else:
+            ok[i] = True
+    return ok, settled
+
+
+def fits_both_marks(columns: list[pd.Series]) -> list[np.ndarray]:
+    """Per column, bool per row: the value (trimmed) is a number under both decimal marks but not the same one
+    (``ambiguous_decimal``: ``1,234``, ``2,125``); looked at only where a mark stands between digits. Missing: False."""
+    values, codes = _stack(columns)
+    text = values.str.strip()
+    both = text.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
+    both[both] = [ambiguous_decimal(v) for v in text[both].tolist()]
+    return np.split(both, np.cumsum([len(c) for c in columns])[:-1]) if columns else []
+
+
+def infer_types(
+    named: dict[str, pd.Series],
+    options: TypeOptions | None = None,
+    formats: dict[str, dict[str, object]] | None = None,
+    reasons: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """``infer_type`` of many columns at once: ``{name: column}`` -> ``{name: type}``, the same answer for each.
+
+    ``formats``: per column, as ``infer_type``'s; ``reasons`` gets ``{name: why}`` in column order as
+    ``infer_type`` gives it. The steps common to wide files (blank and identifier columns, leading
+    zeros, booleans, plain numbers, integers, ISO and numeric dates) run once over every column's
+    sampled distinct values; a column that needs a rarer branch (a number with a unit, sign,
+    exponent, parentheses, another script's digits or a version-like name; a date with a zone
+    abbreviation; no decimal mark or day order given; values that are not strings) is passed to
+    ``infer_type`` itself.
+    """
+    options = options or TypeOptions()
+    formats = formats or {}
+    names = list(named)
+    out: dict[str, str] = {}
+    alone: set[str] = set()  # decided by infer_type, one by one
+    batch: list[str] = []
+    for name in names:
+        own = formats.get(name) or {}
+        if looks_like_identifier(name):
+            out[name] = "string"
+        elif "decimal" not in own or "dayfirst" not in own or not pd.api.types.is_string_dtype(named[name].dtype) \
+                or named[name].dtype == object:
+            alone.add(name)
+        else:
+            batch.append(name)
+    n = len(batch)
+    # each column's values as infer_type samples them: the first rows' distinct values, stripped, no blanks
+    raw, codes = _stack([named[name].iloc[:INFER_ROWS] for name in batch])
+    present = raw.notna().to_numpy()
+    raw, codes = raw[present].reset_index(drop=True), codes[present]
+    first = ~pd.DataFrame({"c": codes, "v": raw}).duplicated().to_numpy()
+    raw, codes = raw[first].reset_index(drop=True), codes[first]
+    sampled = _first_per_code(codes, VOTE_SAMPLE)
+    values = raw[sampled].str.strip()
+    codes = codes[sampled]
+    filled = (values != "").fillna(True).to_numpy(dtype=bool)
+    values, codes = values[filled].reset_index(drop=True), codes[filled]
+    count = np.bincount(codes, minlength=n)
+    need = options.infer_min_share * count
+    undecided = count > 0
+    kinds = np.array(["string"] * n, dtype=object)
+
+    def per_column(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], minlength=n)
+
+    undecided &= per_column(values.str.match(r"^[+-]?0\d+$").fillna(False).to_numpy(dtype=bool)) == 0
+    lowered = values.str.lower()
+    boolean = np.zeros(n, dtype=bool)
+    for pair in BOOLEAN_PAIRS:
+        hits = lowered.isin(pair).to_numpy(dtype=bool)
+        enough = per_column(hits) >= need
+        if pair == BOOLEAN_PAIRS[2]:
+            for word in pair:  # on/off: both words seen (a lone ``on`` is a word)
+                enough &= per_column(hits & (lowered == word).fillna(False).to_numpy(dtype=bool)) > 0
+        boolean |= enough
+    kinds[undecided & boolean] = "boolean"
+    undecided &= ~boolean
+
+    decimals = np.array([str(formats[name]["decimal"]) for name in batch], dtype=object)
+    numbers = pd.Series(pd.NA, index=values.index, dtype="string")
+    for mark in ".,":
+        at = (decimals[codes] == mark) & undecided[codes] if n else np.zeros(0, dtype=bool)
+        if at.any():
+            numbers[at] = number_texts(values[at], mark).to_numpy()
+    parsed = numbers.notna().to_numpy(dtype=bool)
+    numeric = undecided & (per_column(parsed) >= need)
+    # a parsed value written with more than digits, marks and '-' may carry a unit, a '+', an exponent...: number_text_reason decides
+    unusual = parsed & ~values.str.fullmatch(_BARE_NUMBER).fillna(False).to_numpy(dtype=bool)
+    rare = numeric & (per_column(unusual) > 0)
+    rare |= numeric & np.array([bool(_VERSION_NAME.search(name)) for name in batch], dtype=bool)
+    for k in np.flatnonzero(rare):
+        alone.add(batch[k])
+    numeric &= ~rare
+    undecided &= ~rare
+    # 1.10 next to 1.2 (number_text_reason): per column and whole part, a fraction with a trailing zero longer than the shortest
+    on = parsed & numeric[codes] if n else parsed
+    dotted = values[on].str.extract(r"^(\d+)\.(\d+)$")
+    dotted["c"] = codes[on]
+    dotted = dotted.dropna()
+    versions = np.zeros(n, dtype=bool)
+    if len(dotted):
+        length = dotted[1].str.len()
+        zero = (dotted[1].str.endswith("0") & (length > 1)).to_numpy(dtype=bool)
+        keys = [dotted["c"].to_numpy(), dotted[0].to_numpy(dtype=object)]
+        zeros = length[zero].groupby([keys[0][zero], keys[1][zero]]).max()
+        if len(zeros):
+            shortest = length.groupby(keys).min().reindex(zeros.index)
+            longer = (shortest < zeros).to_numpy(dtype=bool)
+            versions[np.unique(zeros.index.get_level_values(0)[longer]).astype(np.int64)] = True
+    found = {batch[k]: "version numbers" for k in np.flatnonzero(numeric & versions)}  # into ``reasons`` in column order below
+    numeric &= ~versions
+    undecided &= ~versions
+    whole = numbers.str.fullmatch(r"-?\d+").fillna(False).to_numpy(dtype=bool)
+    fits = np.zeros(len(values), dtype=bool)
+    if whole.any():
+        fits[whole] = integers_of(numbers[whole].reset_index(drop=True))[1]
+    integer = per_column(parsed & ~whole) == 0
+    overflow = per_column(whole & ~fits) > 0
+    kinds[numeric & integer & ~overflow] = "integer"
+    kinds[numeric & ~integer] = "number"
+    undecided &= ~numeric
+
+    # dates: columns whose values are at most 40 characters long
+    longest = np.zeros(n, dtype=np.int64)
+    np.maximum.at(longest, codes, values.str.len().fillna(0).to_numpy(dtype=np.int64))
+    dating = undecided & (longest <= 40)
+    for day_first in (False, True):
+        group = dating & np.array([bool(formats[name]["dayfirst"]) == day_first for name in batch], dtype=bool)
+        at = group[codes] if n else np.zeros(0, dtype=bool)
+        if not at.any():
+            continue
+        s, c = values[at].reset_index(drop=True), codes[at]
+        ok, settled = _dates_until_settled(s, c, day_first, need, n)
+        hits = np.bincount(c[ok], minlength=n)
+        dated = group & ~settled & (hits >= need)
+        timed = np.bincount(c[ok & s.str.contains(_HAS_TIME.pattern, regex=True).fillna(False).to_numpy(dtype=bool)], minlength=n) > 0
+        kinds[dated & timed] = "datetime"
+        kinds[dated & ~timed] = "date"
+        # a zone abbreviation among the values that are no dates (among all values, where parsing stopped early)
+        named_zone = np.bincount(c[zone_abbreviations(s) & (~ok | settled[c])], minlength=n) > 0
+        for k in np.flatnonzero(group & ~dated & named_zone):
+            alone.add(batch[k])
+    decided = dict(zip(batch, kinds.tolist()))
+    for name in names:
+        if name in alone:
+            out[name] = infer_type(name, named[name], options, formats.get(name), reasons)
+        elif name in decided:
+            out[name] = decided[name]
+            if reasons is not None and name in found:
+                reasons[name] = found[name]
+    return {name: out[name] for name in names}
+
+
+NUMBER_KINDS = ("integer", "number")
+BATCHED_KINDS = ("integer", "number", "boolean", "date")  # kinds whose coercion reads each value alone (a date-time column decides its zone)
+
+
+def coerce_columns(columns: list[pd.Series], kind: str, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> list[Coerced] | None:
+    """``coerce`` of several columns of one ``kind`` (BATCHED_KINDS) and the same ``formats`` (holding the decimal mark,
+    and the day order for dates, so nothing is decided from the values) in one call on their concatenation.
+
+    Returns one Coerced per column, each equal to ``coerce(column, kind, options, formats)`` (every
+    value is parsed alone), or None when a value was read by an assumption or not read for a known
+    cause (``interpreted``, ``unread``, ``reasons``: counted per column, so the caller coerces those
+    columns one by one). Raises ValueError for another kind or formats that leave a decision open.
+    """
+    formats = dict(formats or {})
+    if kind not in BATCHED_KINDS or (kind in NUMBER_KINDS and "decimal" not in formats) or (kind == "date" and "dayfirst" not in formats):
+        raise ValueError(f"coerce_columns: {kind!r} with formats {formats!r} decides from the values; coerce each column")
+    values, _ = _stack(columns)
+    result = coerce(values, kind, options, formats)
+    if result.interpreted or result.unread or result.reasons is not None:
+        return None
+    typed, failed, inexact = result.values.array, result.failed.to_numpy(dtype=bool), result.inexact.to_numpy(dtype=bool)
+    out, start = [], 0
+    for column in columns:
+        end, index = start + len(column), column.index
+        out.append(Coerced(pd.Series(typed[start:end], index=index), pd.Series(failed[start:end], index=index),
+                           pd.Series(inexact[start:end], index=index)))
+        start = end
+    return out
+

@@ -40,7 +40,8 @@ import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    ambiguous_decimal, column_unit, coerce, dayfirst_votes, decimal_votes, infer_type, number_texts, unit_of,
+    BATCHED_KINDS, Coerced, coerce, coerce_columns, column_unit, decimal_votes, fits_both_marks, infer_type, infer_types,
+    number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -136,28 +137,43 @@ class CoerceTypes:
                 votes.update(decimal_votes(df[col].dropna().astype("string").str.strip().drop_duplicates()))
                 if votes["."] != votes[","]:
                     self.formats.pop(col, None)
-        for col in columns:
-            first = col not in self.decided
-            kind = self.decided.get(col) or self.column_type(col, df[col])
-            self.decided[col] = kind
-            if kind in ("string", "text"):
-                continue
+        fresh = [c for c in columns if c not in self.decided]
+        # every undeclared column's type in one pass over all columns (values.infer_types: the answer infer_type gives each)
+        inferred = infer_types(
+            {c: df[c] for c in fresh if c not in self.declared and c not in self.identifiers and self.options.infer},
+            self.options, {c: self._formats_of(c) for c in fresh}, self.kept_as_text,
+        )
+        for col in fresh:
+            self.decided[col] = self.declared.get(col) or inferred.get(col) or "string"
+        typed = [c for c in columns if self.decided[c] not in ("string", "text")]
+        numeric = [c for c in typed if self.decided[c] in NUMBER_TYPES]
+        # columns no value of which holds a character a unit needs: no unit to find, no other unit to keep
+        marked = dict(zip(numeric, unit_marked([df[c] for c in numeric]).tolist()))
+        coerced = self._coerce_together(df, typed)
+        # values like 1,234 in the columns no value of which decided the mark (values.fits_both_marks, all columns at once)
+        ambiguous_cols = [c for c in numeric if self._formats_of(c).get("decimal_ambiguous")]
+        fits_both = dict(zip(ambiguous_cols, fits_both_marks([df[c] for c in ambiguous_cols])))
+        present = dict(zip(typed, df[typed].notna().sum().tolist())) if typed else {}
+        for col in typed:
+            first = col in fresh
+            kind = self.decided[col]
             formats = self._formats_of(col)
-            if first and kind in NUMBER_TYPES:
-                unit = column_unit(df[col][number_texts(df[col].astype("string"), str(formats["decimal"])).notna().to_numpy(dtype=bool)])
+            if first and kind in NUMBER_TYPES and marked[col]:
+                distinct = df[col].astype("string").drop_duplicates()  # each value once: the unit is that of the distinct numbers
+                unit = column_unit(distinct[number_texts(distinct, str(formats["decimal"])).notna().to_numpy(dtype=bool)])
                 if unit:
                     self.units[col] = unit
             provisional = bool(formats.get("decimal_provisional")) and kind in NUMBER_TYPES
             ambiguous = bool(formats.get("decimal_ambiguous")) and kind in NUMBER_TYPES
             if col in self.zones:
                 formats["zone"] = self.zones[col]
-            result = coerce(df[col], kind, self.options, formats)
+            result = coerced[col] if col in coerced else coerce(df[col], kind, self.options, formats)
             if "zone" in formats:
                 self.zones[col] = str(formats["zone"])  # local date-times or instants: the first batch with one decides, for good
             if self.sample_end is not None and result.failed.any():
                 self.late_failed[col] += int((result.failed & (df[LINE] > self.sample_end)).sum())
             tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
-            tally.update(values=int(df[col].notna().sum()), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
+            tally.update(values=int(present[col]), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
             if provisional:
                 self.provisional[col] += int(result.inexact.sum()) - sum(result.interpreted.values())
             if result.interpreted:
@@ -167,24 +183,21 @@ class CoerceTypes:
             out[col] = result.values
             if ambiguous:
                 # every value of this column so far fits both marks (1,234): the file's mark came from other columns
-                text = df[col].astype("string").str.strip()
-                both = text.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
-                both[both] = [ambiguous_decimal(v) for v in text[both].tolist()]
-                both &= result.values.notna().to_numpy(dtype=bool)
+                both = fits_both[col] & result.values.notna().to_numpy(dtype=bool)
                 self.ambiguous_marks[col] += int(both.sum())
                 keep_original(out, col, both, df[col], AMBIGUOUS_DECIMAL_MARK)
-            keep = result.inexact | (result.failed if self.options.on_error == "keep_raw" else False)
+            keep = result.inexact.to_numpy(dtype=bool) | (result.failed.to_numpy(dtype=bool) if self.options.on_error == "keep_raw" else False)
             if kind in NUMBER_TYPES:
                 # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
                 # lose what it means once stored as a bare number: its text is kept, and counted.
-                other = self._other_unit(col, df[col], result.values.notna())
-                keep = keep | other
+                if marked[col]:
+                    keep = keep | self._other_unit(col, df[col], result.values.notna()).to_numpy(dtype=bool)
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
-                keep_original(out, col, keep.to_numpy(dtype=bool), df[col])
+                keep_original(out, col, keep, df[col])
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
-                    keep_original(out, col, keep.to_numpy(dtype=bool) & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+                    keep_original(out, col, keep & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
             if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
                 keep_original(out, col, result.reasons.notna().to_numpy(dtype=bool), df[col], result.reasons.to_numpy())
             if self.options.on_error == "quarantine" and result.failed.any():
@@ -196,6 +209,22 @@ class CoerceTypes:
             rejected = df.loc[rejected.index].assign(**{REASON: rejected[REASON]})
             return StepOutput(out[reasons == ""], quarantined=rejected)
         return StepOutput(out)
+
+    def _coerce_together(self, df: pd.DataFrame, typed: list[str]) -> dict[str, Coerced]:
+        """``coerce`` of the columns of ``typed`` that share a kind (values.BATCHED_KINDS) and formats, in one call per
+        group (values.coerce_columns); a group with a value read by an assumption is left out (each of its
+        columns is coerced alone, which counts them). Returns {column: its Coerced}."""
+        groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
+        for col in typed:
+            kind, formats = self.decided[col], self._formats_of(col)
+            if kind in BATCHED_KINDS and "decimal" in formats and (kind != "date" or "dayfirst" in formats):
+                groups.setdefault((kind, tuple(sorted((k, repr(v)) for k, v in formats.items()))), []).append(col)
+        out: dict[str, Coerced] = {}
+        for (kind, _), cols in groups.items():
+            if len(cols) > 1:
+                results = coerce_columns([df[c] for c in cols], kind, self.options, self._formats_of(cols[0]))
+                out.update(zip(cols, results or []))
+        return out
 
     def _other_unit(self, col: str, written: pd.Series, parsed: pd.Series) -> pd.Series:
         """Which parsed values of ``col`` carry a unit (``unit_of``) other than the first unit written in the column.
@@ -254,20 +283,21 @@ class CoerceTypes:
         old = (before or {}).get("decimal_votes", {})
         decimals: Counter[str] = Counter({".": old.get(".", 0), ",": old.get(",", 0)})
         days: Counter[bool] = Counter({True: 0, False: 0})
-        for col in columns:
-            kind = self.declared.get(col)
-            if kind is None and (col in self.identifiers or looks_like_identifier(col) or not self.options.infer):
-                continue
-            values = df[col].dropna().astype("string").str.strip().drop_duplicates()
-            override = self.overrides.get(col, {})
-            if kind in (None, *NUMBER_TYPES) and "decimal" not in override:
-                votes = decimal_votes(values)
+        voters = [
+            c for c in columns
+            if not (self.declared.get(c) is None and (c in self.identifiers or looks_like_identifier(c) or not self.options.infer))
+        ]
+        on_decimal = [self.declared.get(c) in (None, *NUMBER_TYPES) and "decimal" not in self.overrides.get(c, {}) for c in voters]
+        on_day = [self.declared.get(c) in (None, *DATE_TYPES) and "dayfirst" not in self.overrides.get(c, {}) for c in voters]
+        # every column's votes in one pass (values.votes_by_column: what decimal_votes/dayfirst_votes give each column)
+        decimal_by, day_by = votes_by_column([df[c] for c in voters], on_decimal, on_day)
+        for col, votes_on, votes, day_votes in zip(voters, on_decimal, decimal_by, day_by):
+            if votes_on:
                 own = self.column_votes.setdefault(col, Counter({".": 0, ",": 0}))
                 if own["."] == own[","]:  # a column's own decision is sticky, as the file's is
                     own.update(votes)
                 decimals.update(votes)
-            if kind in (None, *DATE_TYPES) and "dayfirst" not in override:
-                days.update(dayfirst_votes(values))
+            days.update(day_votes)
         if self.options.decimal != "auto":
             decimal, decided_by = self.options.decimal, "option"
         elif decimals[","] != decimals["."]:
