@@ -145,6 +145,7 @@ class VectorStore:
         self.table_name = table
         self.dim = dim
         self.lock_url = lock_url
+        self._unmixed: tuple[str, str, int] | None = None  # (model, source file, table version) after this store's last upsert
 
     @classmethod
     def for_settings(cls, settings: Settings, dim: int = 384) -> VectorStore:
@@ -339,6 +340,12 @@ class VectorStore:
         message) is one row. One ``merge_insert`` on ``id``, one commit, under the write lock.
         ``chunks`` and ``vectors`` as one pair of ``replace_source_batches``' batches, all of one
         ``source_file``. Returns the number of rows given. Raises ValueError as ``replace_source``.
+
+        The check that the table holds no other embedder's vectors (``_refuse_another_embedder``, a
+        scan of the table) is skipped when the table is still at the version this store's own last
+        upsert of the same model and file left (``Table.version``, read under the write lock): no
+        writer committed since, and that upsert checked. Any other commit (another process, a
+        compaction) makes the next upsert check again.
         """
         if not chunks.num_rows:
             return 0
@@ -350,8 +357,10 @@ class VectorStore:
                 table.add_columns(missing)
             source_file = chunks.column("source_file")[0].as_py()
             batch = self._store_batch(source_file, chunks, vectors, model, dim)
-            self._refuse_another_embedder(table, [source_file], model)
+            if self._unmixed != (model, source_file, table.version):
+                self._refuse_another_embedder(table, [source_file], model)
             table.merge_insert("id").when_matched_update_all(where=CHANGED).when_not_matched_insert_all().execute(pa.Table.from_batches([batch]))
+            self._unmixed = (model, source_file, table.version)
             return batch.num_rows
 
     def _refuse_another_embedder(self, table, source_files: list[str], model: str) -> None:  # noqa: ANN001 - a lancedb Table

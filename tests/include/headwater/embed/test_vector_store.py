@@ -328,3 +328,25 @@ def test_compact_of_a_store_without_table_does_nothing(tmp_path: Path) -> None:
 
     VectorStore(tmp_path / "v", dim=8).compact(dt.timedelta(0))
     assert not (tmp_path / "v").exists() or not any((tmp_path / "v").glob("*.lance"))
+
+
+def test_upsert_checks_for_another_embedder_once_until_another_writer_commits(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The scan for another embedder's vectors costs a stream batch more as the table grows: a store skips it while
+    the table is at the version its own last upsert of the same model and file left, and checks again after any other commit."""
+    store = VectorStore(tmp_path / "v", dim=8)
+    scans: list[list[str]] = []
+    check = VectorStore._refuse_another_embedder
+    monkeypatch.setattr(VectorStore, "_refuse_another_embedder", lambda self, table, files, model: (scans.append(files), check(self, table, files, model)))
+    for start in range(0, 9, 3):
+        store.upsert(chunks(3, start), vectors(3, start), "m")
+    assert scans == [[SOURCE]]  # the first batch only
+    other = VectorStore(tmp_path / "v", dim=8)  # another process writes another file of another embedder
+    with pytest.raises(ValueError, match="holds vectors of 'm', not 'other-model'"):
+        other.upsert(file_rows("d/other.csv", 0, 2), vectors(2), "other-model")
+    other.replace_source("d/other.csv", file_rows("d/other.csv", 0, 2).to_pandas(), vectors(2), "m")  # a commit by another writer
+    store.upsert(chunks(1, 9), vectors(1, 9), "m")
+    assert len(scans) == 4  # the other store's two checks, then this store's again: the version moved
+    store.upsert(chunks(1, 10), vectors(1, 10), "m")
+    assert len(scans) == 4
+    store.upsert(file_rows("d/third.csv", 0, 1), vectors(1), "m")  # another file: checked
+    assert len(scans) == 5
