@@ -70,7 +70,8 @@ Knuth, TAOCP vol. 3, chapter 6 introduction) or a doubled letter (``John``/``Jon
 letters that keeps the first and last letters (``Jonathon``/``Jonathan``, ``Smyth``/``Smith``):
 the last letter is where given names mark gender and diminutives (``Maria``/``Mario``,
 ``Daniel``/``Daniela``), and a short name has no room for a typo (``Jon``/``Joan``). A name only
-added (a middle name) is no difference.
+added (a middle name) is no difference; two different generational suffixes (``GENERATIONS``:
+``Robert Brown II``/``III``, ``Jr.``/``Sr.``) are two people, though ``ii``/``iii`` is one doubled letter (breaker3 #17).
 
 Limits: a boilerplate needs three different texts of the column holding it (two rows alone that share
 a footer look like one message re-sent), and an addition outside it vetoes however long the message
@@ -128,6 +129,8 @@ UNITS = frozenset(
 # units only counted when substituted: as an added word they are too often plain English
 AMBIGUOUS_UNITS = frozenset("t l m in s h w v second seconds".split())
 VARIANT_MIN_LETTERS = 5  # both words this long or longer for a one-edit spelling variant
+# generational suffixes of personal names (the Jr./Sr. and Roman-numeral forms, e.g. Chicago Manual of Style 6.43)
+GENERATIONS = frozenset({"jr", "junior", "sr", "senior", "ii", "iii", "iv", "v", "vi"})
 SILENT_LETTERS = "hw"  # Soundex disregards h and w (Russell 1918)
 BOILERPLATE_MIN_WORDS = 8  # a shared run of words this long or longer can be boilerplate
 BOILERPLATE_MIN_TEXTS = 3  # ... when at least this many different texts hold it
@@ -382,12 +385,20 @@ class Boilerplate:
         return x[head : len(x) - tail], y[head : len(y) - tail]
 
 
+def _generation(name: tuple[str, ...]) -> str | None:
+    """A name's generational suffix (``GENERATIONS``: its last word, after at least one other), or None."""
+    return name[-1] if len(name) > 1 and name[-1] in GENERATIONS else None
+
+
 def name_changed(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-    """Whether two names' words differ by a substituted name: some word of the one with fewer words
-    pairs with no word of the other (order free, each used once) as a ``name_variant``, nor do its
-    letters equal the other's once spaces are dropped (``Mary Ann``/``Maryann``)."""
+    """Whether two names' words differ by a substituted name: both end in a generational suffix and the
+    suffixes differ (``Robert Brown II``/``Robert Brown III``: one letter apart, two people), or some
+    word of the one with fewer words pairs with no word of the other (order free, each used once) as a
+    ``name_variant``, nor do its letters equal the other's once spaces are dropped (``Mary Ann``/``Maryann``)."""
     if x == y or "".join(x) == "".join(y):
         return False
+    if (gx := _generation(x)) and (gy := _generation(y)) and gx != gy:
+        return True
     short, long = (x, y) if len(x) <= len(y) else (y, x)
     free = list(long)
     for word in short:
