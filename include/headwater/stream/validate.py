@@ -1,7 +1,8 @@
 """One message -> a record of the stream's columns as text, or the reason it is a dead letter.
 
 The message's JSON text is parsed with numbers kept as written (``1.10`` stays ``1.10``, never a
-float), then checked against the stream's JSON Schema (``jsonschema``, the validator class the
+float; a name repeated inside one object, at any depth, is a dead letter: RFC 8259 section 4 leaves
+its meaning unpredictable and Python's ``json`` would keep the last value silently), then checked against the stream's JSON Schema (``jsonschema``, the validator class the
 schema's ``$schema`` names; Draft 2020-12 by default). Its values become staging text, as a CSV
 field would be: strings as they are, numbers as written, booleans ``true``/``false``, null and
 absent properties missing, objects and arrays as compact JSON text. The cleaning steps type them.
@@ -59,6 +60,28 @@ class Rejected:
     reason: str
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names one key twice (``key``: the name)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"duplicate key {json.dumps(key, ensure_ascii=False)}")
+        self.key = key
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``'s ``object_pairs_hook`` (called for every object, nested ones too): the object as a dict.
+
+    Raises DuplicateKey on the first name the object holds twice (Python docs, ``json.loads``:
+    "object_pairs_hook ... is called with the result of any object literal decoded with an ordered list of pairs").
+    """
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number (RFC 8259)")
 
@@ -100,7 +123,9 @@ def check(message: Message, options: StreamOptions) -> Parsed | Rejected:
         present = ", ".join(sorted(message.fields)) or "none"
         return Rejected(message, f"missing field: the entry has no {options.payload_field!r} field (fields: {present}) — put the JSON text there")
     try:
-        data = json.loads(text, parse_float=WrittenNumber, parse_int=WrittenInt, parse_constant=_constant)
+        data = json.loads(text, parse_float=WrittenNumber, parse_int=WrittenInt, parse_constant=_constant, object_pairs_hook=_unique_object)
+    except DuplicateKey as exc:
+        return Rejected(message, f"bad JSON: {exc}: an object holds this name twice, and only one value could be kept — send each name once")
     except (ValueError, InvalidOperation) as exc:
         return Rejected(message, f"bad JSON: {exc}")
     if not isinstance(data, dict):

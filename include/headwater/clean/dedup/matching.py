@@ -26,6 +26,7 @@ from headwater.clean.dedup.verify import NAME_REASONS, REASONS, pair_reasons
 from headwater.config.dedup import LinkageOptions, TextDedupOptions
 
 TEXT_BUCKET_CAP = 100  # an LSH bucket with more rows is compared with its first 100 rows only (boilerplate)
+BOILERPLATE_SAMPLE = 1_000  # rows of the column, evenly spaced, read besides the candidates' for its boilerplate (footers, disclaimers)
 PAIR_FLOOR = 10_000  # an automatic blocking rule making this many pairs or fewer is always affordable (small tables)
 Allow = Callable[[np.ndarray, np.ndarray], np.ndarray]
 # why a pair above the threshold was vetoed: another column differs; (linkage) most compared fields disagree; a token check
@@ -144,8 +145,10 @@ def near_text(
 ) -> Matches:
     """Near copies of free text: rows sharing an LSH band are candidates, the Jaccard estimate of
     their shingles must reach ``options.threshold``, no vetoing column may differ, and (``options.verify``)
-    the texts must not differ in a negation, number, identifier or addressee (headwater.clean.dedup.verify:
-    the texts of ``text_columns`` are read from ``vetoes.frame``; without it, nothing is verified).
+    the texts must not differ in a negation, number, identifier or addressee, nor add a content word
+    outside a boilerplate of the column (headwater.clean.dedup.verify: the texts of ``text_columns`` are
+    read from ``vetoes.frame`` for the candidates' rows and ``BOILERPLATE_SAMPLE`` rows more, evenly
+    spaced, that show the column's boilerplate; without it, nothing is verified).
     Vetoed pairs are counted by reason in ``Matches.vetoed_by``.
 
     ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
@@ -170,7 +173,9 @@ def near_text(
     above = jaccard >= options.threshold
     checks: list[Check] = []
     if options.verify and vetoes.frame is not None:
-        checks.append((_row_texts(vetoes.frame, text_columns, np.unique(np.concatenate([a[above], b[above]]))), REASONS))
+        context = np.nonzero(valid)[0]  # rows whose texts show the column's boilerplate (verify.Boilerplate): an even sample
+        context = context[np.linspace(0, len(context) - 1, min(len(context), BOILERPLATE_SAMPLE)).astype(np.int64)] if len(context) else context
+        checks.append((_row_texts(vetoes.frame, text_columns, np.unique(np.concatenate([a[above], b[above], context]))), REASONS))
     vetoed = _veto(found, vetoes, a[above], b[above], checks)
     ok = np.nonzero(above)[0][~vetoed]
     a, b, jaccard = a[ok], b[ok], jaccard[ok]

@@ -31,6 +31,16 @@ for the first class, in ``REASONS`` order, where the texts differ:
 * ``unit``: a unit word is substituted, added or removed (``5 mg``/``5 g``; ``UNITS``);
 * ``substitution``: a word is replaced by another that is not a spelling variant of it (``left``/``right``
   knee, ``increased``/``decreased``, ``Jon``/``Joan``, ``penicillin``/``amoxicillin``, ``Monday``/``Tuesday``).
+* ``addition``: outside a **boilerplate** both texts share, one holds a content word the other lacks
+  (``Shipment arrived.``/``Shipment arrived damaged.``, ``Please call me back.``/``Please call me back about
+  the broken pump ...``, each above the same 480-character e-mail footer: breaker3 #4). A boilerplate
+  (``Boilerplate``) is a run of at least ``BOILERPLATE_MIN_WORDS`` words that opens or closes at least
+  ``BOILERPLATE_MIN_TEXTS`` different texts of the column which go on to say different things (word
+  sets with Jaccard below ``BOILERPLATE_MAX_JACCARD``): its shingles are what make such a pair's
+  Jaccard estimate high, so they carry no evidence that the two messages are one. The rest is
+  compared word by word; a function word (``STOP_WORDS``) or a spelling variant is no addition, so
+  copies that differ in case, spacing, punctuation, an article or a typo still merge. The column's
+  texts are the candidates' plus an even sample (headwater.clean.dedup.matching.BOILERPLATE_SAMPLE).
 
 The word checks (``negation`` by prefix, ``number`` by number word, ``unit``, ``substitution``) align
 the two texts' word sequences (letters only, lower-cased, accents and apostrophes removed, negators
@@ -49,7 +59,8 @@ negator (``non``, ``un`` written apart; *no*, *never*, *without* count under ``n
 
 ``identifier``, ``number`` and ``addressee`` veto a *change* only (a token on each side that the
 other lacks, counted as multisets): a text that only adds some (a re-sent message with a signature
-line and a phone number) stays a near copy. A negator added or removed always vetoes.
+line and a phone number) stays a near copy (unless it is under a boilerplate:
+``addition``). A negator added or removed always vetoes.
 
 Record linkage compares names (``name``, its own check: ``NAME_REASONS``) more strictly: the name
 words of two values must pair up (order free) as equal or a **name variant** (``name_variant``): one
@@ -59,9 +70,13 @@ Knuth, TAOCP vol. 3, chapter 6 introduction) or a doubled letter (``John``/``Jon
 letters that keeps the first and last letters (``Jonathon``/``Jonathan``, ``Smyth``/``Smith``):
 the last letter is where given names mark gender and diminutives (``Maria``/``Mario``,
 ``Daniel``/``Daniela``), and a short name has no room for a typo (``Jon``/``Joan``). A name only
-added (a middle name) is no difference.
+added (a middle name) is no difference; two different generational suffixes (``GENERATIONS``:
+``Robert Brown II``/``III``, ``Jr.``/``Sr.``) are two people, though ``ii``/``iii`` is one doubled letter (breaker3 #17).
 
-Limits: English negators, number words and units only; a substituted word's synonym
+Limits: a boilerplate needs three different texts of the column holding it (two rows alone that share
+a footer look like one message re-sent), and an addition outside it vetoes however long the message
+(a re-sent long mail with a signature line under a shared footer stays two records: a missed duplicate);
+English negators, number words, units and function words only; a substituted word's synonym
 (``big``/``large``) vetoes too (a missed duplicate, never a false merge); two long words one edit
 apart that are different words (``Maria``/``Mario`` inside free text) pass as a spelling variant;
 an identifier without a digit that is not an address (``TCK-A``/``TCK-B``) is a substitution only
@@ -80,7 +95,7 @@ from rapidfuzz.distance import OSA
 
 from headwater.config.text import MASKS
 
-REASONS = ("negation", "identifier", "number", "addressee", "unit", "substitution")  # the order the checks run in; a pair counts under its first
+REASONS = ("negation", "identifier", "number", "addressee", "unit", "substitution", "addition")  # the order the checks run in; a pair counts under its first
 NAME_REASONS = ("name",)  # record linkage's check on name fields
 WORD_REASONS = ("negation", "number", "unit", "substitution")  # what the word alignment can find, in that order
 # English negators (Wiegand et al. 2010's lexical negation cues), plus common spellings without the apostrophe.
@@ -114,7 +129,22 @@ UNITS = frozenset(
 # units only counted when substituted: as an added word they are too often plain English
 AMBIGUOUS_UNITS = frozenset("t l m in s h w v second seconds".split())
 VARIANT_MIN_LETTERS = 5  # both words this long or longer for a one-edit spelling variant
+# generational suffixes of personal names (the Jr./Sr. and Roman-numeral forms, e.g. Chicago Manual of Style 6.43)
+GENERATIONS = frozenset({"jr", "junior", "sr", "senior", "ii", "iii", "iv", "v", "vi"})
 SILENT_LETTERS = "hw"  # Soundex disregards h and w (Russell 1918)
+BOILERPLATE_MIN_WORDS = 8  # a shared run of words this long or longer can be boilerplate
+BOILERPLATE_MIN_TEXTS = 3  # ... when at least this many different texts hold it
+BOILERPLATE_MAX_JACCARD = 0.5  # ... and two of them go on to say things whose word sets overlap less than this
+# English function words (articles, pronouns, auxiliaries, prepositions, conjunctions, a few adverbs): a subset of
+# the SMART stop list (Salton 1971; Lewis et al. 2004, JMLR 5, appendix 11). They carry no meaning of their own:
+# adding one ("arrived at the depot"/"arrived at depot") is no addition.
+STOP_WORDS = frozenset(
+    "a an the this that these those it its i me my we us our you your he him his she her they them their "
+    "is are was were be been being am do does did has have had will would shall should can could may might must "
+    "of in on at to for from by with about as into onto over under up down out off than then so and or but if "
+    "also just too very there here what which who whom whose when where why how all any some each both such "
+    "again once only own same other more most per via".split()
+)
 SALUTATIONS = ("dear", "hi", "hello", "hey", "attn", "attention")
 TITLES = ("mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam")
 
@@ -229,48 +259,146 @@ def _added(word: str) -> str | None:
     return None
 
 
-def _block(left: tuple[str, ...], right: tuple[str, ...]) -> set[str]:
-    """The reasons one differing block of words (``left`` in one text where ``right`` is in the other) gives.
+def _align(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[list[tuple[str, str]], list[str]]:
+    """One differing block of words (``left`` in one text where ``right`` is in the other) read as
+    (words replaced: pairs that are not spelling variants, words only one side holds).
 
     The shorter side's words are paired in order with the longer side's: with the next spelling
     variant when there is one (the words skipped are additions), else with the next word (a
     replacement); the longer side's words left over are additions.
     """
     short, long = (left, right) if len(left) <= len(right) else (right, left)
-    found: set[str] = set()
+    replaced: list[tuple[str, str]] = []
+    added: list[str] = []
     k = 0
     for word in short:
         hit = next((j for j in range(k, len(long)) if spelling_variant(word, long[j])), None)
         if hit is None:
             if k < len(long):
-                found.add(_replaced(word, long[k]))
+                replaced.append((word, long[k]))
                 k += 1
             continue
-        found.update(r for r in map(_added, long[k:hit]) if r)
+        added.extend(long[k:hit])
         k = hit + 1
-    found.update(r for r in map(_added, long[k:]) if r)
-    return found
+    added.extend(long[k:])
+    return replaced, added
+
+
+def _block(left: tuple[str, ...], right: tuple[str, ...]) -> set[str]:
+    """The reasons one differing block of words gives (``_align``): each replacement's, and each addition's."""
+    replaced, added = _align(left, right)
+    return {_replaced(a, b) for a, b in replaced} | {r for r in map(_added, added) if r}
+
+
+def _blocks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The differing blocks of two word sequences' alignment (difflib ``SequenceMatcher``, autojunk off),
+    leaving out a block equal once its spaces are dropped (``e mail``/``email``)."""
+    if x == y:
+        return []
+    return [(x[i1:i2], y[j1:j2]) for tag, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes()
+            if tag != "equal" and "".join(x[i1:i2]) != "".join(y[j1:j2])]
 
 
 def word_changes(x: tuple[str, ...], y: tuple[str, ...]) -> set[str]:
-    """The reasons (of ``WORD_REASONS``) two word sequences differ for: the differing blocks of their
-    alignment (difflib ``SequenceMatcher``, autojunk off) read by ``_block``; a block equal once its
-    spaces are dropped (``e mail``/``email``) is no difference. Empty: the texts say the same words."""
-    if x == y:
-        return set()
+    """The reasons (of ``WORD_REASONS``) two word sequences differ for: their differing blocks (``_blocks``)
+    read by ``_block``. Empty: the texts say the same words."""
     found: set[str] = set()
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
-        if tag != "equal" and "".join(x[i1:i2]) != "".join(y[j1:j2]):
-            found |= _block(x[i1:i2], y[j1:j2])
+    for left, right in _blocks(x, y):
+        found |= _block(left, right)
     return found
 
 
+def added_words(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
+    """The content words (not ``STOP_WORDS``) one of two word sequences holds and the other lacks, in
+    alignment order: the additions of their differing blocks (``_blocks``, ``_align``); a spelling
+    variant is no addition."""
+    return [w for left, right in _blocks(x, y) for w in _align(left, right)[1] if w not in STOP_WORDS]
+
+
+def _longest_shared(seqs: set[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """{sequence: the length of its longest prefix that at least ``BOILERPLATE_MIN_TEXTS`` - 1 other
+    sequences of ``seqs`` start with, and after which they go on to say different things (``_diverse``)},
+    for the sequences where that is ``BOILERPLATE_MIN_WORDS`` or more. Near copies of one long text share
+    a long prefix too, but what follows it is alike: that prefix is the text, not boilerplate.
+
+    The sequences are sorted: the prefix a window of k consecutive sorted sequences shares is the
+    smallest longest-common-prefix of its neighbours, so each sequence's answer is the best of the
+    (at most k) windows holding it. O(n log n) comparisons plus the neighbours' common prefixes.
+    """
+    ordered = sorted(seqs)
+    k = BOILERPLATE_MIN_TEXTS
+    if len(ordered) < k:
+        return {}
+    common = [_common_prefix(u, v) for u, v in zip(ordered, ordered[1:])]
+    window = [min(common[i : i + k - 1]) for i in range(len(ordered) - k + 1)]
+    window = [n if n >= BOILERPLATE_MIN_WORDS and _diverse([seq[n:] for seq in ordered[i : i + k]]) else 0 for i, n in enumerate(window)]
+    out = {}
+    for p, seq in enumerate(ordered):
+        best = max(window[max(0, p - k + 1) : p + 1])
+        if best >= BOILERPLATE_MIN_WORDS:
+            out[seq] = best
+    return out
+
+
+def _diverse(rests: list[tuple[str, ...]]) -> bool:
+    """Whether some two of ``rests`` (word sequences) are unlike: the Jaccard index of their word sets
+    below ``BOILERPLATE_MAX_JACCARD`` (two empty ones are alike)."""
+    sets = [set(r) for r in rests]
+    return any(len(u | v) and len(u & v) < BOILERPLATE_MAX_JACCARD * len(u | v) for i, u in enumerate(sets) for v in sets[i + 1:])
+
+
+def _common_prefix(x: tuple[str, ...], y: tuple[str, ...]) -> int:
+    n = 0
+    for u, v in zip(x, y):
+        if u != v:
+            break
+        n += 1
+    return n
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """The word runs that open (``heads``) or close (``tails``, words reversed) at least
+    ``BOILERPLATE_MIN_TEXTS`` different texts of a column, ``BOILERPLATE_MIN_WORDS`` words or more:
+    an e-mail footer, a legal disclaimer, a template's greeting. Per text's words, the longest such run it holds."""
+
+    heads: dict[tuple[str, ...], int]
+    tails: dict[tuple[str, ...], int]
+
+    @classmethod
+    def of(cls, words: list[tuple[str, ...]]) -> Boilerplate:
+        """The boilerplate of texts given as their word sequences (``Tokens.words``)."""
+        distinct = set(words)
+        return cls(_longest_shared(distinct), _longest_shared({w[::-1] for w in distinct}))
+
+    def outside(self, x: tuple[str, ...], y: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """Two texts' words with the boilerplate both open or close with taken off, or None when they share none.
+
+        A run both texts hold counts when one of them holds it as boilerplate (with two other texts at least).
+        """
+        tail = min(_common_prefix(x[::-1], y[::-1]), max(self.tails.get(x[::-1], 0), self.tails.get(y[::-1], 0)))
+        tail = tail if tail >= BOILERPLATE_MIN_WORDS else 0
+        head = min(_common_prefix(x, y), max(self.heads.get(x, 0), self.heads.get(y, 0)), min(len(x), len(y)) - tail)
+        head = head if head >= BOILERPLATE_MIN_WORDS else 0
+        if not head and not tail:
+            return None
+        return x[head : len(x) - tail], y[head : len(y) - tail]
+
+
+def _generation(name: tuple[str, ...]) -> str | None:
+    """A name's generational suffix (``GENERATIONS``: its last word, after at least one other), or None."""
+    return name[-1] if len(name) > 1 and name[-1] in GENERATIONS else None
+
+
 def name_changed(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-    """Whether two names' words differ by a substituted name: some word of the one with fewer words
-    pairs with no word of the other (order free, each used once) as a ``name_variant``, nor do its
-    letters equal the other's once spaces are dropped (``Mary Ann``/``Maryann``)."""
+    """Whether two names' words differ by a substituted name: both end in a generational suffix and the
+    suffixes differ (``Robert Brown II``/``Robert Brown III``: one letter apart, two people), or some
+    word of the one with fewer words pairs with no word of the other (order free, each used once) as a
+    ``name_variant``, nor do its letters equal the other's once spaces are dropped (``Mary Ann``/``Maryann``)."""
     if x == y or "".join(x) == "".join(y):
         return False
+    if (gx := _generation(x)) and (gy := _generation(y)) and gx != gy:
+        return True
     short, long = (x, y) if len(x) <= len(y) else (y, x)
     free = list(long)
     for word in short:
@@ -286,8 +414,13 @@ def _changed(x: Counter[str], y: Counter[str]) -> bool:
     return bool(x - y) and bool(y - x)
 
 
-def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS) -> str | None:
-    """The first reason of ``reasons`` (names from ``REASONS`` and ``NAME_REASONS``) on which two texts differ, or None."""
+def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
+               outside: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> str | None:
+    """The first reason of ``reasons`` (names from ``REASONS`` and ``NAME_REASONS``) on which two texts differ, or None.
+
+    ``outside``: the two texts' words outside a boilerplate they share (``Boilerplate.outside``); there
+    a content word added or removed (``added_words``) is an ``addition``.
+    """
     words: set[str] | None = None
     for reason in reasons:
         if reason in WORD_REASONS and words is None:
@@ -302,6 +435,8 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS) -> str 
             return reason
         if reason in ("unit", "substitution") and reason in words:
             return reason
+        if reason == "addition" and outside is not None and added_words(*outside):
+            return reason
         if reason == "name" and name_changed(x.words, y.words):
             return reason
     return None
@@ -310,7 +445,11 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS) -> str 
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
     """Per pair (rows a[k], b[k]; ``texts`` holds every row named): the veto reason, or None when the pair stands.
 
-    Each row's text is tokenized once.
+    Each row's text is tokenized once; with ``addition`` among ``reasons``, the boilerplate of all of
+    ``texts`` (``Boilerplate.of``) decides which words of a pair are compared for additions.
     """
     tokens = {row: tokens_of(text) for row, text in texts.items()}
-    return [difference(tokens[i], tokens[j], reasons) for i, j in zip(a, b)]
+    if "addition" not in reasons:
+        return [difference(tokens[i], tokens[j], reasons) for i, j in zip(a, b)]
+    shared = Boilerplate.of([t.words for t in tokens.values()])
+    return [difference(tokens[i], tokens[j], reasons, shared.outside(tokens[i].words, tokens[j].words)) for i, j in zip(a, b)]

@@ -136,3 +136,18 @@ def test_when_every_message_fails_the_error_is_raised_and_they_stay_pending(clie
     with pytest.raises(OSError, match="disk full"):
         c.step()
     assert client.xpending("tickets", "headwater")["pending"] == 2 and c.source.counts() == Counts()
+
+
+def test_a_repeated_name_at_any_depth_is_dead_lettered_and_the_counts_add_up(client: Any, publish, consumer, vectors) -> None:
+    top = publish('{"ticket_id": "T-1", "body": "first body", "body": "second body wins"}')  # breaker3 #5
+    nested = publish('{"ticket_id": "T-2", "body": "x", "priority": {"a": 1, "a": 2, "b": [1, 2]}}')
+    publish('{"ticket_id": "T-3", "body": "Printer jammed"}')
+    publish('{"ticket_id": "T-3", "body": "Printer jammed"}')
+    c = consumer()
+    got = _drain(c)
+    assert got == Counts(received=4, processed=1, duplicate=1, dead_lettered=2)
+    assert c.source.counts() == got and got.balanced
+    tail = "an object holds this name twice, and only one value could be kept — send each name once"
+    assert [(fields["entry_id"], fields["reason"]) for _, fields in client.xrange("tickets:dead")] == [
+        (top, f'bad JSON: duplicate key "body": {tail}'), (nested, f'bad JSON: duplicate key "a": {tail}')]
+    assert client.xlen("tickets:out") == 1 and vectors().count() == 1

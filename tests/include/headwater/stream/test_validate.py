@@ -108,3 +108,27 @@ def test_stream_config_errors_name_the_key(stream: dict, error: str) -> None:
 def test_stream_streams_default_after_the_name() -> None:
     options = SourceConfig.from_mapping({"name": "t", "stream": {"name": "tickets", "schema": SCHEMA}}).stream
     assert (options.dead_letters, options.outputs, options.ttl_seconds, options.fields[:2]) == ("tickets:dead", "tickets:out", 86400, ["amount", "body"])
+
+
+DUPLICATE = "an object holds this name twice, and only one value could be kept — send each name once"
+
+
+@pytest.mark.parametrize(
+    ("payload", "key"),
+    [
+        ('{"ticket_id": "T-1", "body": "first body", "body": "second body wins"}', "body"),  # breaker3 #5
+        ('{"ticket_id": "T-1", "ticket_id": "T-1", "body": "x"}', "ticket_id"),  # the same value twice: still ambiguous
+        ('{"ticket_id": "T-1", "body": "x", "tags": [{"k": 1, "b": [1, 2], "k": 2}]}', "k"),  # inside an array
+        ('{"ticket_id": "T-1", "body": "x", "tags": [{"a": {"deep": null, "deep": "y"}}]}', "deep"),  # two levels down
+        ('{"ticket_id": "T-1", "body": "x", "tags": [{"Body": 1, "body": 2, "caf\\u00e9": 1, "café": 2}]}', "café"),  # an escape is the same name; case differs
+        ('{"ticket_id": "T-1", "body": "x", "owner": 1, "owner": 2}', "owner"),  # an undeclared name: the duplicate is found first
+    ],
+)
+def test_a_name_repeated_in_one_object_at_any_depth_is_a_dead_letter(payload: str, key: str) -> None:
+    assert _check(payload) == Rejected(Message("1-0", {"data": payload}), f'bad JSON: duplicate key "{key}": {DUPLICATE}')
+
+
+def test_the_same_name_in_two_objects_or_as_a_value_is_no_duplicate() -> None:
+    got = _check('{"ticket_id": "T-1", "body": "body", "tags": [{"body": 1}, {"body": 2}, "body"]}')
+    assert isinstance(got, Parsed)
+    assert got.values == [None, "body", None, '[{"body":1},{"body":2},"body"]', "T-1", None]

@@ -172,3 +172,29 @@ def test_shipped_customers_config_still_merges_a_re_registration_under_a_name_va
     result = _customers(rows)
     assert _dups(result) == [(3, "linkage"), (5, "linkage")]
     assert result.steps["record_linkage"]["vetoed_name"] == 0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "changed"),
+    [(("robert", "brown", "ii"), ("robert", "brown", "iii"), True),  # breaker3 #17
+     (("robert", "brown", "iii"), ("robert", "brown", "iv"), True),
+     (("john", "smith", "jr"), ("john", "smith", "sr"), True),
+     (("john", "smith", "sr"), ("john", "smith", "ii"), True),
+     (("john", "smith", "jr"), ("jon", "smith", "jr"), False),  # the same suffix: the name variant decides
+     (("john", "smith", "jr"), ("john", "smith", "ii"), True),  # II is often not the son: named after an uncle
+     (("john", "smith"), ("john", "smith", "iii"), False),  # a suffix only added stays an addition
+     (("v",), ("vi",), True)],  # no suffix alone: the words differ
+)
+def test_differing_generational_suffixes_are_two_people(a: tuple[str, ...], b: tuple[str, ...], changed: bool) -> None:
+    assert name_changed(a, b) is changed and name_changed(b, a) is changed
+
+
+def test_shipped_customers_config_keeps_a_father_and_son_apart() -> None:
+    rows = [["C-0921", "John Smith Jr.", "smith.home@example.com", "2024-02-02", "0", ""],  # in7/customers_suffix.csv
+            ["C-0922", "John Smith Sr.", "smith.home@example.com", "2024-02-02", "0", ""],
+            ["C-0923", "Robert Brown II", "brown.home@example.com", "2024-02-03", "0", ""],
+            ["C-0924", "Robert Brown III", "brown.home@example.com", "2024-02-03", "0", ""],
+            ["C-0925", "Robert Brown III", "brown.home@example.com", "2024-02-03", "0", ""]]  # a re-registration of the son
+    result = _customers(rows)
+    assert _dups(result) == [(6, "linkage")] and len(result.curated) == 4
+    assert result.steps["record_linkage"]["vetoed_name"] == 3
