@@ -53,6 +53,10 @@ import servers  # noqa: E402
 # ------------------------------------------------------------------ test isolation
 
 ISOLATED_PREFIXES = ("HEADWATER_", "AIRFLOW_")  # AIRFLOW_ covers AIRFLOW__SECTION__KEY, AIRFLOW_HOME, AIRFLOW_CONN_*
+# Airflow itself exports the running task's context into os.environ (AIRFLOW_CTX_DAG_ID, ..._TASK_ID, ..._DAG_RUN_ID:
+# airflow.sdk.execution_time.task_runner, "Export context in os.environ"), so every in-process dag.test() leaves them:
+# put back after each test, not a failure.
+AIRFLOW_OWN = ("AIRFLOW_CTX_",)
 
 
 def _isolated_env() -> dict[str, str]:
@@ -80,6 +84,9 @@ def environment_left_alone() -> Iterator[None]:
             os.environ[name] = before[name]
         else:
             del os.environ[name]
+    changed = [name for name in changed if not name.startswith(AIRFLOW_OWN)]
+    if not changed:
+        return
     pytest.fail(f"the test left environment variables changed (now restored): {', '.join(changed)}; "
                 "use monkeypatch.setenv/delenv, or pass the value to Settings instead of the environment", pytrace=False)
 
