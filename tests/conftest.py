@@ -50,6 +50,47 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))  # s
 import servers  # noqa: E402
 
 
+# ------------------------------------------------------------------ test isolation
+
+ISOLATED_PREFIXES = ("HEADWATER_", "AIRFLOW_")  # AIRFLOW_ covers AIRFLOW__SECTION__KEY, AIRFLOW_HOME, AIRFLOW_CONN_*
+# Airflow itself exports the running task's context into os.environ (AIRFLOW_CTX_DAG_ID, ..._TASK_ID, ..._DAG_RUN_ID:
+# airflow.sdk.execution_time.task_runner, "Export context in os.environ"), so every in-process dag.test() leaves them:
+# put back after each test, not a failure.
+AIRFLOW_OWN = ("AIRFLOW_CTX_",)
+
+
+def _isolated_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith(ISOLATED_PREFIXES)}
+
+
+@pytest.fixture(autouse=True)
+def environment_left_alone() -> Iterator[None]:
+    """Fail a test that leaves a ``HEADWATER_*`` or ``AIRFLOW_*`` environment variable set, changed or removed, and
+    put the variables back as they were, so that no later test runs under it.
+
+    (A bench helper once wrote ``HEADWATER_CONFIG_DIR`` into the environment; every later test then ran without the
+    sample's source configs, and only a fresh clone's test order showed it.) Change them with pytest's ``monkeypatch``,
+    which undoes its changes before this check. Autouse and function-scoped, so it is set up before and torn down after
+    every other function-scoped fixture of the test; session fixtures (set up earlier) are outside it.
+    """
+    before = _isolated_env()
+    yield
+    after = _isolated_env()
+    if after == before:
+        return
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    for name in changed:
+        if name in before:
+            os.environ[name] = before[name]
+        else:
+            del os.environ[name]
+    changed = [name for name in changed if not name.startswith(AIRFLOW_OWN)]
+    if not changed:
+        return
+    pytest.fail(f"the test left environment variables changed (now restored): {', '.join(changed)}; "
+                "use monkeypatch.setenv/delenv, or pass the value to Settings instead of the environment", pytrace=False)
+
+
 # ------------------------------------------------------------------ real servers (scripts/servers.py)
 
 

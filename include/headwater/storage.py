@@ -84,6 +84,47 @@ def write_bytes(target: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def create_once(target: Any, data: bytes, mode: int = 0o600) -> bool:
+    """Create ``target`` holding ``data`` unless it exists (atomic create-if-absent); True when this call created it.
+
+    Of several processes or machines creating the same ``target`` at once, exactly one wins; the
+    others get False and leave the winner's bytes in place, so every caller then reads the same
+    bytes back. Readers never see a partial file.
+
+    Local ``target``: ``data`` goes to a sibling temporary file (mode ``mode``, fsynced), which is
+    hard-linked to ``target`` (``os.link`` fails with ``FileExistsError`` when ``target`` exists:
+    POSIX link(2), atomic on local file systems and on NFS). Remote ``target``: one conditional PUT
+    with ``If-None-Match: *`` (s3fs ``pipe_file(..., mode="create")``); S3 answers 412
+    PreconditionFailed when the key exists, which s3fs raises as ``FileExistsError``
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html; moto's server
+    implements it too). A store that ignores the header overwrites instead: such a store needs the
+    content from elsewhere (for the digest key: ``HEADWATER_PII_DIGEST_KEY``). ``mode`` applies to
+    local files only. Raises the ``OSError`` of a failed write other than "already exists".
+    """
+    if is_remote(target):
+        try:
+            target.fs.pipe_file(target.path, data, mode="create")
+        except FileExistsError:
+            return False
+        return True
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_json(target: Path, obj: Any) -> None:
     write_bytes(target, (json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8"))
 

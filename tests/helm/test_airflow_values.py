@@ -87,9 +87,17 @@ def test_airflow_pods_load_what_headwaters_chart_and_secrets_provide():
     env_from = yaml.safe_load(VALUES["extraEnvFrom"])
     assert env_from[0] == {"configMapRef": {"name": settings}}
     headwater = yaml.safe_load((PROJECT / "helm" / "headwater" / "values.yaml").read_text())
-    # the GPU worker loads whole the Secrets the official chart's pods read (envFrom, or key by key in `secret`)
-    official_secrets = [e["secretRef"]["name"] for e in env_from[1:]] + sorted({s["secretName"] for s in VALUES["secret"]})
+    # the GPU worker loads whole the Secrets the official chart's pods read (envFrom, or key by key in `secret`),
+    # except the digest key, which both read key by key from the Secret Headwater's chart generates
+    digest = [s for s in VALUES["secret"] if s["envName"] == "HEADWATER_PII_DIGEST_KEY"]
+    official_secrets = [e["secretRef"]["name"] for e in env_from[1:]] + sorted({s["secretName"] for s in VALUES["secret"] if s not in digest})
     assert official_secrets == headwater["secrets"]["envFrom"]
+    generated = one(objects, "Secret", "-pii-digest")
+    assert digest == [{"envName": "HEADWATER_PII_DIGEST_KEY", "secretName": generated["metadata"]["name"], "secretKey": headwater["piiDigestKey"]["key"]}]
+    gpu_worker = one(objects, "Deployment", "-gpu-worker")["spec"]["template"]["spec"]["containers"][0]
+    assert [e["valueFrom"]["secretKeyRef"] for e in gpu_worker["env"] if e["name"] == "HEADWATER_PII_DIGEST_KEY"] == [
+        {"name": "headwater-pii-digest", "key": "key"}
+    ]
     assert headwater["airflow"]["configMap"] == "airflow-config"  # the official chart's <release>-config
     secret_env = headwater["airflow"]["secretEnv"]
     assert secret_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]["secretName"] == VALUES["data"]["metadataSecretName"] == headwater["gpuWorker"]["keda"]["metadataSecret"]["name"]

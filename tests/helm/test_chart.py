@@ -26,6 +26,7 @@ DEFAULT_KINDS = sorted(
         "Deployment", "ScaledObject", "TriggerAuthentication", "PodDisruptionBudget", "NetworkPolicy",  # GPU worker
         "PriorityClass", "Deployment", "ScaledObject", "NetworkPolicy",  # GPU capacity
         "ServiceAccount", "Role", "RoleBinding",
+        "Secret",  # the generated masked-value digest key (piiDigestKey)
     ]
 )
 
@@ -282,18 +283,20 @@ def test_keda_owned_deployments_start_at_zero_and_upgrades_leave_the_count_alone
 # ------------------------------------------------------------------ no secrets
 
 
-SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|FERNET|CONN|STATE_URL|ACCESS_KEY|BROKER|BACKEND", re.I)
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|FERNET|CONN|STATE_URL|ACCESS_KEY|BROKER|BACKEND|DIGEST", re.I)
 
 
 @pytest.mark.parametrize("values", [{}, {"sources": {"configs": {"a.yaml": "x: 1\n"}}} | MONITORING_ON])
 def test_no_secret_objects_and_secret_env_only_by_reference(values):
     objects = render(values)["objects"]
-    assert by_kind(objects, "Secret") == []
+    # the one Secret is the generated digest key, whose value never comes from values (tests/helm/test_pii_digest_chart.py)
+    assert [o["metadata"]["name"] for o in by_kind(objects, "Secret")] == ["hw-headwater-pii-digest"]
     env = jmespath.search("[?kind=='Deployment'].spec.template.spec.containers[].env[]", objects)
     literal = [e["name"] for e in env if "value" in e and SECRET_NAME.search(e["name"])]
     assert literal == []
     by_ref = {e["name"] for e in env if "valueFrom" in e}
-    assert by_ref == {"AIRFLOW__CELERY__BROKER_URL", "AIRFLOW__CELERY__RESULT_BACKEND", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET"}
+    assert by_ref == {"AIRFLOW__CELERY__BROKER_URL", "AIRFLOW__CELERY__RESULT_BACKEND", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET",
+                      "HEADWATER_PII_DIGEST_KEY"}
     settings = one(objects, "ConfigMap", "-settings")["data"]
     assert [k for k in settings if SECRET_NAME.search(k)] == []
     env_from = jmespath.search("[?kind=='Deployment'].spec.template.spec.containers[].envFrom[].secretRef.name", objects)

@@ -63,7 +63,7 @@ def test_the_redis_url_comes_only_from_the_existing_secret():
     container = _consumer(objects)
     assert jmespath.search("env[?name=='HEADWATER_STREAM_REDIS_URL'].valueFrom.secretKeyRef", container) == [{"name": "streams-redis", "key": "REDIS_URL"}]
     assert [e["name"] for e in container["env"] if "value" in e] == ["HOME"]
-    assert by_kind(objects, "Secret") == []
+    assert [o["metadata"]["name"] for o in by_kind(objects, "Secret")] == ["hw-headwater-pii-digest"]  # the generated digest key only
     assert "HEADWATER_STREAM_REDIS_URL" not in one(objects, "ConfigMap", "-settings")["data"]
     for bad in ({"url": "redis://:pw@redis:6379/0"}, {"existingSecret": ""}):
         with pytest.raises(helm.HelmValuesError):
@@ -162,7 +162,9 @@ def test_kafka_broker_sets_the_bootstrap_servers_beside_the_redis_url():
     for obj in objects:
         validate(obj)
     container = _consumer(objects)
-    assert [e["name"] for e in container["env"]] == ["HOME", "POD_NAME", "HEADWATER_STREAM_REDIS_URL", "HEADWATER_STREAM_KAFKA_BOOTSTRAP"]
+    assert [e["name"] for e in container["env"]] == [
+        "HOME", "POD_NAME", "HEADWATER_STREAM_REDIS_URL", "HEADWATER_PII_DIGEST_KEY", "HEADWATER_STREAM_KAFKA_BOOTSTRAP"
+    ]
     assert jmespath.search("env[?name=='HEADWATER_STREAM_KAFKA_BOOTSTRAP'].value", container) == [
         "kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-ext.example.com:9094"
     ]

@@ -69,3 +69,17 @@ SELECT ceil(COUNT(*)::decimal / {{ .Values.gpuWorker.concurrency }}) FROM task_i
 {{- printf "%s:%s" $i.repository $i.tag }}
 {{- end }}
 {{- end }}
+
+{{/* The Secret holding HEADWATER_PII_DIGEST_KEY: piiDigestKey.existingSecret, else the generated <fullname>-pii-digest. */}}
+{{- define "headwater.piiDigestSecretName" -}}
+{{- default (printf "%s-pii-digest" (include "headwater.fullname" .)) .Values.piiDigestKey.existingSecret }}
+{{- end }}
+
+{{/* The env entry of every pod that cleans (or may run a cleaning task): one digest key for the whole cluster. */}}
+{{- define "headwater.piiDigestEnv" -}}
+- name: HEADWATER_PII_DIGEST_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "headwater.piiDigestSecretName" . }}
+      key: {{ .Values.piiDigestKey.key }}
+{{- end }}

@@ -8,7 +8,6 @@ impute, validate) into the file's outputs (headwater.clean.outputs), and records
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import time
 from typing import Any
@@ -25,7 +24,7 @@ from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
 from headwater.layout import Layout
-from headwater.storage import parquet_batches, write_bytes
+from headwater.storage import create_once, parquet_batches
 
 
 @records_failure("clean")
@@ -76,28 +75,15 @@ def digest_key(settings: Settings, lay: Layout) -> bytes:
     one is hashed to 64), else the data root's (``Layout.pii_digest_key``), made once: 32 bytes from ``secrets``.
 
     The same key for every run and worker on the root keeps masked rows' ids stable across reruns;
-    two data roots have two keys unless the setting names one.
-    A local root creates the file with a hard link (fails if another process made it first, so
-    both then read the winner's key); on object storage the first writer of a run wins the same way
-    only when runs do not start together on a fresh root.
+    two data roots have two keys unless the setting names one. The file is made with
+    ``headwater.storage.create_once`` (a hard link on local disk, a conditional PUT ``If-None-Match: *``
+    on object storage): of workers starting together on a fresh root exactly one key is stored, and
+    every worker uses the stored one, never the bytes it drew itself.
     """
     if settings.pii_digest_key is not None:
         key = settings.pii_digest_key.get_secret_value().encode("utf-8")
         return key if len(key) <= 64 else hashlib.blake2b(key).digest()
     path = lay.pii_digest_key
     if not path.exists():
-        key = secrets.token_bytes(32)
-        if lay.remote:
-            write_bytes(path, key)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-            tmp.write_bytes(key)
-            os.chmod(tmp, 0o600)
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
+        create_once(path, secrets.token_bytes(32))
     return path.read_bytes()

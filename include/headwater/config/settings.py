@@ -125,7 +125,8 @@ class Settings(BaseSettings):
     pii_digest_key: SecretStr | None = Field(
         default=None,
         description="Secret key of the digests that tell masked e-mails/phones apart (row ids, exact duplicates); unset: 32 random "
-        "bytes made once in <data_dir>/pii_digest.key.",
+        "bytes made once in <data_dir>/pii_digest.key (created atomically: workers starting together store one key). The Helm "
+        "chart sets it from a Secret.",
         json_schema_extra=_group("processing"),
     )
     stream_redis_url: str = Field(

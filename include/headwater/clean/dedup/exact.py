@@ -49,6 +49,9 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
     return keys
 
 
+HELD_COPIES_MAX = 100_000  # copies a later summary row may still count, held at most (the oldest beyond it: duplicates)
+
+
 class ExactDuplicates:
     """Keep the first occurrence of each identical normalized row; record the others as duplicates.
 
@@ -58,12 +61,21 @@ class ExactDuplicates:
     ``totals``: the pipeline's summary-row step. Identical rows are no evidence of a duplicate
     delivery when the file's own summary row counts them: a till export with no transaction id
     repeats ``Coffee,1,3.50`` for three sales, and its ``Total,,,4,12.75`` sums all of them. So
-    when a summary row of the batch (``SummaryRows.reconciled``: its summed rows all in the batch)
-    reconciles with its rows as written but not with the rows this step would keep, the copies in
-    its block are kept as curated records, counted (``kept_by_total``, present when not 0) and named in a
-    warning (``warnings``: ``duplicates_kept_by_total``). When the rows less the copies still
-    reconcile (the total was written over the merged rows), the copies are duplicates as usual.
-    A block that began in an earlier batch is not reconsidered (its copies there are already written).
+    when a summary row (``SummaryRows.reconciled``) reconciles with its rows as written but not
+    with the rows this step would keep, the copies in its block (those with a non-zero number, not
+    kept already by an earlier summary row of the file) are kept as curated records,
+    counted (``kept_by_total``, present when not 0) and named in a warning (``warnings``:
+    ``duplicates_kept_by_total``). When the rows less the copies still reconcile (the total was
+    written over the merged rows), the copies are duplicates as usual.
+
+    The summary row may come batches after the copies it counts (a small ``batch_rows``, a
+    grand total at the end of the file), so with ``totals`` a copy that has a non-zero number
+    is not written as a duplicate at once: it is held (``held_lines``) until a summary row counts
+    it (then it is curated with that summary row's batch) or the file ends (``finish``: then it
+    is a duplicate). The decisions and counts do not depend on the batch size; a copy a later
+    batch keeps comes after that batch's other curated rows. At most ``HELD_COPIES_MAX`` copies
+    are held: beyond it the oldest are given up as duplicates, and a warning
+    (``duplicates_not_held``) says so.
     """
 
     name = "exact_duplicates"
@@ -72,13 +84,25 @@ class ExactDuplicates:
         self.options = options if isinstance(options, DedupOptions) else DedupOptions()
         self.totals = totals
         self.kept_by_total: list[str] = []  # one warning per summary row whose counted copies were kept
+        self.not_held = 0  # copies given up as duplicates beyond HELD_COPIES_MAX
         self._keys = np.zeros(0, dtype=np.uint64)  # sorted keys of the rows kept so far
         # their row ids in key order, UTF-8 bytes of a fixed width (a 32-hex id: 32 bytes, not a 90-byte str object)
         self._ids: np.ndarray = np.zeros(0, dtype="S1")
+        # copies held for a later summary row: the rows and their partners' row ids, in file order
+        self._held = pd.DataFrame()
+        self._held_partners: list[str] = []
+
+    def held_lines(self) -> list[int]:
+        """Physical lines (``_line``) of the copies held back for a summary row that may count them."""
+        return [int(n) for n in self._held[LINE]] if len(self._held) else []
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
-        if not self.options.exact or df.empty:
+        if not self.options.exact:
             return StepOutput(df)
+        if df.empty:  # a batch whose rows a summary-row step holds back may still hold the summary row that counts held copies
+            _, released = self._counted(df, np.zeros(0, dtype=bool))
+            counts = {"kept_by_total": len(released)} if len(released) else {}
+            return StepOutput(released if len(released) else df, counts=counts)
         df = df.reset_index(drop=True)
         keys = exact_keys(df)
         row_ids = df[ROW_ID].astype(str).to_numpy(dtype=object)
@@ -92,46 +116,110 @@ class ExactDuplicates:
                 partner = partner.copy()
                 partner[earlier] = np.char.decode(self._ids[at[earlier]], "utf-8").astype(object)
         dup = (first_pos != np.arange(len(df))) | earlier
-        kept_by_total = self._counted(df, dup)
+        kept_by_total, released = self._counted(df, dup)
         dup &= ~kept_by_total
-        kept = ~dup
+        hold = dup & self._countable(df)
+        dup &= ~hold
+        kept = ~dup & ~hold
         order = np.argsort(keys[kept], kind="stable")
         at = np.searchsorted(self._keys, keys[kept][order])
         self._keys = np.insert(self._keys, at, keys[kept][order])
         new_ids = np.char.encode(row_ids[kept][order].astype(str), "utf-8") if kept.any() else np.zeros(0, dtype="S1")
         width = max(self._ids.dtype.itemsize, new_ids.dtype.itemsize)  # never narrower than an id: no id is cut
         self._ids = np.insert(self._ids.astype(f"S{width}"), at, new_ids.astype(f"S{width}"))
-        dups = df[dup].copy()
-        dups[DUPLICATE_OF] = partner[dup].tolist()
-        dups[CLUSTER_ID] = partner[dup].tolist()
-        dups[SIMILARITY] = 1.0
-        dups[DEDUP_JOB] = "exact"
-        dups[MATCH_WEIGHT] = np.nan
-        dups[EVIDENCE] = "every data column equal"
-        dups[AGREED] = None
-        counts = {"kept_by_total": int(kept_by_total.sum())} if kept_by_total.any() else {}
-        return StepOutput(df[kept], duplicates=dups, counts=counts)
+        given_up = self._hold(df[hold], partner[hold].tolist())
+        dups = _as_duplicates(pd.concat([df[dup], given_up[0]], ignore_index=True) if len(given_up[0]) else df[dup],
+                              partner[dup].tolist() + given_up[1])
+        n_kept = int(kept_by_total.sum()) + len(released)
+        counts = {"kept_by_total": n_kept} if n_kept else {}
+        curated = df[kept]
+        if len(released):
+            curated = pd.concat([curated, released], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
+        return StepOutput(curated, duplicates=dups, counts=counts)
 
-    def _counted(self, df: pd.DataFrame, dup: np.ndarray) -> np.ndarray:
-        """Bool per row: a copy (``dup``) that a summary row of the batch counts (class docstring); warns once per summary row."""
+    def finish(self) -> StepOutput:
+        """The copies still held when the file ends: no summary row counted them, so they are duplicates."""
+        held, partners = self._held, self._held_partners
+        self._held, self._held_partners = pd.DataFrame(), []
+        if not len(held):
+            return StepOutput(pd.DataFrame())
+        return StepOutput(held.iloc[:0], duplicates=_as_duplicates(held, partners).drop(columns=[MASKED_DIGEST], errors="ignore"))
+
+    def _countable(self, df: pd.DataFrame) -> np.ndarray:
+        """Bool per row: a summary row may count it (a summary-row step runs, and the row has a non-zero number)."""
+        if self.totals is None or LINE not in df.columns:
+            return np.zeros(len(df), dtype=bool)
         out = np.zeros(len(df), dtype=bool)
-        if self.totals is None or not dup.any() or LINE not in df.columns:
-            return out
-        lines = df[LINE].to_numpy()
+        for col in df.columns:
+            if is_value_column(col) and (pd.api.types.is_integer_dtype(df[col].dtype) or pd.api.types.is_float_dtype(df[col].dtype)):
+                out |= (df[col].fillna(0) != 0).to_numpy(dtype=bool)
+        return out
+
+    def _hold(self, rows: pd.DataFrame, partners: list[str]) -> tuple[pd.DataFrame, list[str]]:
+        """Add ``rows`` to the held copies; the oldest beyond ``HELD_COPIES_MAX`` come back (rows, partners) to be duplicates."""
+        if len(rows):
+            self._held = pd.concat([self._held, rows], ignore_index=True) if len(self._held) else rows.reset_index(drop=True)
+            self._held_partners += partners
+        over = len(self._held) - HELD_COPIES_MAX
+        if over <= 0:
+            return pd.DataFrame(), []
+        self.not_held += over
+        out = (self._held.iloc[:over], self._held_partners[:over])
+        self._held, self._held_partners = self._held.iloc[over:].reset_index(drop=True), self._held_partners[over:]
+        return out
+
+    def _counted(self, df: pd.DataFrame, dup: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+        """The copies the batch's summary rows count (class docstring): a bool per row of ``df``, and the held copies of
+        earlier batches they count (taken out of the held ones); warns once per summary row."""
+        out = np.zeros(len(df), dtype=bool)
+        released = np.zeros(len(self._held), dtype=bool)
+        if self.totals is None or not (dup.any() or len(self._held)):
+            return out, self._held.iloc[:0]
+        lines = df[LINE].to_numpy() if LINE in df.columns else np.zeros(len(df), dtype=np.int64)
+        countable = self._countable(df)
+        held_lines = self._held[LINE].to_numpy() if len(self._held) else np.zeros(0, dtype=np.int64)
         for found in self.totals.reconciled:
-            block = np.isin(lines, np.fromiter(found.lines, dtype=np.int64, count=len(found.lines)))
-            copies = block & dup
-            if not copies.any() or found.reconciles(df[block & ~dup]):
+            block, held_block = found.covers(lines), found.covers(held_lines)
+            # each copy is counted by the first summary row that keeps it (a grand total after the subtotal that kept it
+            # does not count it again), and only a copy with a number can be counted at all (as held ones are chosen)
+            copies, held_copies = block & dup & countable & ~out, held_block & ~released
+            if not (copies.any() or held_copies.any()):
+                continue
+            taken = pd.concat([self._held[held_copies], df[copies]], ignore_index=True) if held_copies.any() else df[copies]
+            if found.reconciles_without(taken):
                 continue
             out |= copies
+            released |= held_copies
+            counted = sorted(int(n) for n in taken[LINE])
             sums = ", ".join(f"{c}={v}" for c, (v, _) in found.totals.items())
             self.kept_by_total.append(
                 f"duplicates_kept_by_total: line {found.line}: summary row {found.label.strip()!r} ({sums}) counts "
-                f"{int(copies.sum())} identical row(s) (lines {', '.join(str(int(n)) for n in lines[copies])}) as records: "
+                f"{len(counted)} identical row(s) (lines {', '.join(str(n) for n in counted)}) as records: "
                 "kept as curated, not merged"
             )
-        return out
+        taken_rows = self._held[released].reset_index(drop=True)
+        if released.any():
+            keep = ~released
+            self._held_partners = [p for p, k in zip(self._held_partners, keep) if k]
+            self._held = self._held[keep].reset_index(drop=True)
+        return out, taken_rows
 
     def warnings(self) -> list[str]:
-        """One line per summary row whose total kept identical rows as records (``duplicates_kept_by_total``)."""
-        return list(self.kept_by_total)
+        """One line per summary row whose total kept identical rows as records (``duplicates_kept_by_total``), and
+        one when copies beyond ``HELD_COPIES_MAX`` were given up as duplicates (``duplicates_not_held``)."""
+        given_up = [f"duplicates_not_held: {self.not_held} identical row(s) with numbers became duplicates before the file "
+                    f"ended: at most {HELD_COPIES_MAX} are held for a summary row that may count them"] if self.not_held else []
+        return list(self.kept_by_total) + given_up
+
+
+def _as_duplicates(rows: pd.DataFrame, partners: list[str]) -> pd.DataFrame:
+    """``rows`` as exact duplicates of the rows whose ids are ``partners`` (the dedup columns added)."""
+    dups = rows.copy()
+    dups[DUPLICATE_OF] = partners
+    dups[CLUSTER_ID] = partners
+    dups[SIMILARITY] = 1.0
+    dups[DEDUP_JOB] = "exact"
+    dups[MATCH_WEIGHT] = np.nan
+    dups[EVIDENCE] = "every data column equal"
+    dups[AGREED] = None
+    return dups

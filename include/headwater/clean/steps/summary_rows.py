@@ -104,24 +104,39 @@ class _Sums:
 
 @dataclass(frozen=True)
 class Reconciled:
-    """A summary row of the current batch whose summed rows all lie in that batch: what it proves about them.
+    """A summary row of the current batch: what it proves about the rows it sums, in this batch or in earlier ones.
 
-    ``lines``: the ``_line`` of every row it sums; ``totals``: column -> (its value, integer column) for
-    the columns that are sums (means left out). Read by the exact-duplicate step
-    (headwater.clean.dedup.exact): identical rows that the total counts are distinct records.
+    It sums the rows with ``after < _line < line`` that are not summary rows themselves (``after``: the
+    previous summary row's line for a subtotal, 0 for a total over the whole file so far). ``totals``:
+    column -> (its value, integer column) for the columns that are sums (means left out); ``sums``:
+    column -> the exact sum of those rows as written (Python int, or ``math.fsum``'s float). Read by
+    the exact-duplicate step (headwater.clean.dedup.exact): identical rows that the total counts are
+    distinct records, whichever batch they were in.
     """
 
     line: int
     label: str
-    lines: frozenset[int]
+    after: int
     totals: dict[str, tuple[float | int, bool]]
+    sums: dict[str, float | int]
 
-    def reconciles(self, rows: pd.DataFrame) -> bool:
-        """Whether ``rows`` (some of ``lines``, with the summed columns) still sum to every total, as ``_Sums.sums`` compares."""
-        sums = _Sums()
-        ints = [c for c, (_, is_int) in self.totals.items() if is_int]
-        sums.add(rows, ints, [c for c in self.totals if c not in ints])
-        return all(sums.sums(c, v, is_int) for c, (v, is_int) in self.totals.items())
+    def covers(self, lines: np.ndarray) -> np.ndarray:
+        """Bool per ``_line`` in ``lines``: a row this summary row sums (if it is no summary row itself)."""
+        return (lines > self.after) & (lines < self.line)
+
+    def reconciles_without(self, rows: pd.DataFrame) -> bool:
+        """Whether the summed rows less ``rows`` (some of them, with the summed columns) still sum to every total,
+        compared as ``_Sums.sums`` compares (exact for ints; at the total's written decimals for floats)."""
+        for col, (value, is_int) in self.totals.items():
+            if is_int:
+                taken = sum(int(v) for v in rows[col].dropna().to_numpy(dtype=np.int64))
+                if int(self.sums[col]) - taken != int(value):
+                    return False
+            else:
+                left = math.fsum([float(self.sums[col]), *(-rows[col].dropna().to_numpy(dtype=np.float64))])
+                if round(left, _decimals(value)) != float(value):
+                    return False
+        return True
 
 
 def _decimals(value: float | int) -> int:
@@ -164,7 +179,8 @@ class SummaryRows:
     name = "summary_rows"
 
     def __init__(self) -> None:
-        self.state = {"block": _Sums(), "file": _Sums(), "summaries": 0}  # since the previous summary row; since the start
+        # since the previous summary row (and that row's line); since the start
+        self.state = {"block": _Sums(), "file": _Sums(), "summaries": 0, "block_after": 0}
         self.kept_as_data: list[str] = []  # rows that summed under a total label but had data rows after them (warnings)
         # The last summary row met so far (one row, its reason, its label), held until a later summary row or the end of
         # the file, and whether a data row followed it.
@@ -174,7 +190,7 @@ class SummaryRows:
         # then sum their block (one row each, its reason): held too, summaries if the held row turns out to be data.
         self.alt: dict | None = None
         self.doubtful: list[tuple[pd.DataFrame, str]] = []
-        # the summary rows found in the batch just applied whose summed rows are all in it (confirmed or held)
+        # the summary rows found in the batch just applied (confirmed or held), their summed rows in it or in earlier batches
         self.reconciled: list[Reconciled] = []
         self._match: tuple[_Sums, list[str]] | None = None  # the sums and the columns the last row ``_summary`` accepted matched
 
@@ -266,8 +282,6 @@ class SummaryRows:
         reasons: dict[int, str] = {}
         start = 0
         record = state is self.state and as_data is None  # the batch's own reading: what it finds is reconciled
-        # where the block and the file began in this batch (None: in an earlier batch)
-        first = {id(block): 0 if block.rows == 0 else None, id(whole): 0 if whole.rows == 0 else None}
         for i in np.flatnonzero(labelled):
             above = df.iloc[start:i]
             block.add(above, ints, floats)
@@ -281,13 +295,13 @@ class SummaryRows:
                 continue
             summary[i] = True
             reasons[int(i)] = reason
-            if record and self._match is not None and first[id(self._match[0])] is not None:
+            if record and self._match is not None:
                 sums, summed = self._match
-                at = [k for k in range(first[id(sums)], i) if not summary[k]]
-                self.reconciled.append(Reconciled(int(row[LINE]), _label_of(row, labels) or "",
-                                                  frozenset(int(v) for v in df[LINE].iloc[at]),
-                                                  {c: (row[c], c in ints) for c in summed}))
-            first[id(block)] = i + 1
+                after = state.get("block_after", 0) if sums is block else 0
+                self.reconciled.append(Reconciled(int(row[LINE]), _label_of(row, labels) or "", after,
+                                                  {c: (row[c], c in ints) for c in summed},
+                                                  {c: sums.total(c, c in ints) for c in summed}))
+            state["block_after"] = int(row[LINE])
             block.clear()
             state["summaries"] += 1
         rest = df.iloc[start:]
