@@ -157,16 +157,24 @@ def _plain(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch) and ch != "'")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word(w: str) -> str:
+    """What one ``_WORD`` match adds to ``Tokens.words`` ("": nothing): a negator's stem, the stem of a ``n't``
+    word, no negator, any other word ``_plain``. A pure function of the word, so cached like ``_plain``."""
+    if w in NEGATOR_STEMS:
+        return NEGATOR_STEMS[w]
+    if w.endswith("n't"):
+        return _plain(w[:-3])
+    return "" if w in NEGATORS else _plain(w)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_negator(w: str) -> bool:
+    return w in NEGATORS or w.endswith("n't")
+
+
 def _words(low: str) -> tuple[str, ...]:
-    out = []
-    for w in _WORD.findall(low):
-        if w in NEGATOR_STEMS:
-            out.append(NEGATOR_STEMS[w])
-        elif w.endswith("n't"):
-            out.append(_plain(w[:-3]))
-        elif w not in NEGATORS:
-            out.append(_plain(w))
-    return tuple(w for w in out if w)
+    return tuple(w for w in map(_word, _WORD.findall(low)) if w)
 
 
 def tokens_of(text: str | None) -> Tokens:
@@ -174,7 +182,7 @@ def tokens_of(text: str | None) -> Tokens:
     between tokens do not matter; ``\u2019`` counts as an apostrophe."""
     low = (text or "").lower().replace("\u2019", "'")
     found = _WORD.findall(low)
-    negators = sum(1 for w in found if w in NEGATORS or w.endswith("n't"))
+    negators = sum(map(_is_negator, found))
     # the address patterns are only run on a text holding their literal part ('@'; '://' or 'www.'):
     # scanning a text without one costs a backtracking attempt at every word
     at = "@" in low
