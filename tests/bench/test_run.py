@@ -117,3 +117,14 @@ def test_clean_profile_times_a_step_in_wall_and_cpu_seconds() -> None:
     assert step.fit("cols") == "cols"
     assert set(wall) == set(cpu) == {"busy", "busy (fit)"}
     assert cpu["busy"] > 0 and wall["busy"] > 0
+
+
+def test_the_naive_ingest_and_headwater_phases_report_their_cpu_seconds(tmp_path: Path) -> None:
+    csv = tmp_path / "customers_20_s1_v1.csv"
+    csv.write_text("id,name,amount\n" + "".join(f"{i},name {i % 7},{i}.5\n" for i in range(20)), encoding="utf-8")
+    naive = run.phase_naive(csv, tmp_path)
+    ingest = run.phase_ingest(csv, tmp_path, 100)
+    both = run.phase_headwater(csv, tmp_path, 100, 20)
+    assert naive["rows_out"] == 20 and ingest["rows_read"] == 20 and both["accounted"]
+    for result in (naive, ingest, both):
+        assert 0 < result["cpu_seconds"] and result["seconds"] > 0

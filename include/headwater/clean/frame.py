@@ -57,7 +57,7 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     (``value_texts``: once per distinct value). Derived columns (``<col>__raw``, ``<col>__imputed``)
     join as ``name=value`` for the values present.
     """
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write (pandas 3): new columns never reach ``df``
     if not len(out):
         out[ROW_ID] = pd.Series(dtype="string")
         return out
@@ -83,10 +83,13 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     if masked.any() and LINE in out.columns:
         # a masked value's original is not kept: the keyed digest of what was hidden (MASKED_DIGEST) keeps two rows that
         # read alike apart when they hid different values (two ids, two vectors); without one, the row's line does
-        digest = out[MASKED_DIGEST].astype("string").tolist() if MASKED_DIGEST in out.columns else [None] * len(out)
-        tags = [(f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{LINE}={int(n)}") if m else "" for n, m, d in zip(out[LINE], masked, digest)]
         # only the masked rows' payloads change: an unmasked row's id must not depend on its batch holding a masked row
-        payloads = pc.if_else(pa.array(masked), pc.binary_join_element_wise(payloads, pa.array(tags, pa.large_string()), sep), payloads)
+        at = np.flatnonzero(masked)
+        lines = out[LINE].iloc[at].tolist()
+        digest = out[MASKED_DIGEST].iloc[at].astype("string").tolist() if MASKED_DIGEST in out.columns else [None] * len(at)
+        tags = [f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{LINE}={int(n)}" for n, d in zip(lines, digest)]
+        tagged = pc.binary_join_element_wise(pc.take(payloads, pa.array(at)), pa.array(tags, pa.large_string()), sep)
+        payloads = pc.replace_with_mask(payloads, pa.array(masked), tagged.cast(payloads.type))
     out[ROW_ID] = _blake2b_hex(payloads)
     return out
 

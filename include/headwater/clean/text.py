@@ -553,10 +553,53 @@ def _differs(before: pa.Array, after: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.not_equal(before, after), False).to_numpy(zero_copy_only=False)
 
 
+# Run the steps on the values some step may change only when they are at most this share of the column (else the
+# filter and the scatter back cost more than they save).
+_SUBSET_SHARE = 0.5
+
+
+def _any_step_pattern(options: TextOptions) -> str | None:
+    """One RE2 pattern that a value matches when a step of ``normalize_column`` under ``options``, phone masking
+    aside (``_touched``), may change it; None when no such step is on.
+
+    The union (each alternative in its own non-capturing group, so an inline ``(?i)`` stays inside
+    it: RE2's ``(?flags)`` sets flags within the current group) of every step's own check: the HTML
+    step's ``&`` or element start, ftfy's non-printable-ASCII check, the URL and e-mail shapes, each
+    whitespace stage's ``_WS_NEEDED``.
+    """
+    checks = []
+    if options.strip_html:
+        checks.append("&|" + HTML_CANDIDATE_RE)
+    if options.repair_unicode:
+        checks.append(_FTFY_NEEDED)
+    checks += [_PII_PATTERNS[kind] for kind in options.pii_actions() if kind != "phones"]
+    if options.whitespace:
+        checks += [_WS_NEEDED[kind] for kind, _ in _WS_STAGES]
+    return "|".join(f"(?:{check})" for check in checks) if checks else None
+
+
+def _touched(arr: pa.Array, options: TextOptions) -> pa.Array:
+    """Bool per value (never null): some step of ``normalize_column`` may change it.
+
+    A value that no step's own check matches (``_any_step_pattern``; phone masking: ``PHONE_RE`` and
+    ``_PHONE_START`` both, as the step asks) is left alone by every step, since each step rewrites
+    only the values its check matches, and so it matches none of the checks after them either.
+    """
+    pattern = _any_step_pattern(options)
+    touched = pc.fill_null(pc.match_substring_regex(arr, pattern), False) if pattern else pa.array(np.zeros(len(arr), dtype=bool))
+    if "phones" in options.pii_actions():
+        phones = pc.and_(pc.match_substring_regex(arr, _PII_PATTERNS["phones"]), pc.match_substring_regex(arr, _PHONE_START))
+        touched = pc.or_(touched, pc.fill_null(phones, False))
+    return touched
+
+
 def normalize_column(array: pa.Array | pa.ChunkedArray, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> NormalizedColumn:
     """``normalize_text`` over a string column (nulls stay null), with what changed per value and kind.
 
-    Each step's output is compared with its input as whole arrays (``pc.not_equal``), so finding
+    A few RE2 passes (``_touched``) first find the values some step may change; when they are
+    at most ``_SUBSET_SHARE`` of the column, the steps run on those values alone and the results
+    are scattered back (the others come out as they went in, with no change recorded). Then each
+    step's output is compared with its input as whole arrays (``pc.not_equal``), so finding
     the changed values costs one comparison per step; the per-value Python work is kept to the
     values a fast RE2 check flags (HTML, ftfy, phone numbers), and naming the kinds of an ftfy
     change (``_unicode_kinds``) to the values ftfy changed.
@@ -564,6 +607,29 @@ def normalize_column(array: pa.Array | pa.ChunkedArray, options: TextOptions = D
     arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = pc.cast(arr, pa.large_string())
+    if len(arr) == 0:
+        return NormalizedColumn(arr, {}, {})
+    touched = _touched(arr, options)
+    count = pc.sum(touched).as_py() or 0
+    if count == 0:
+        return NormalizedColumn(arr, {}, {})
+    if count > len(arr) * _SUBSET_SHARE:
+        return _normalize_steps(arr, options)
+    part = _normalize_steps(pc.filter(arr, touched), options)
+    at = np.flatnonzero(touched.to_numpy(zero_copy_only=False))
+
+    def spread(flags: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        out = {}
+        for kind, where in flags.items():
+            out[kind] = np.zeros(len(arr), dtype=bool)
+            out[kind][at] = where
+        return out
+
+    return NormalizedColumn(pc.replace_with_mask(arr, touched, part.values.cast(arr.type)), spread(part.changed), spread(part.masked))
+
+
+def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
+    """Every step of ``normalize_column`` over every value of the non-empty string array ``arr``."""
     changed: dict[str, np.ndarray] = {}
     masked: dict[str, np.ndarray] = {}
 
@@ -571,8 +637,6 @@ def normalize_column(array: pa.Array | pa.ChunkedArray, options: TextOptions = D
         if where.any():
             into[kind] = into[kind] | where if kind in into else where
 
-    if len(arr) == 0:
-        return NormalizedColumn(arr, changed, masked)
     if options.strip_html:
         # a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged
         after = _map_where(arr, pc.match_substring_regex(arr, "&|" + HTML_CANDIDATE_RE), lambda v: _html(v, options))

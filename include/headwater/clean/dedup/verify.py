@@ -85,6 +85,7 @@ when its letters change; a typo inside a number or an address is a different val
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -172,21 +173,38 @@ class Tokens:
     words: tuple[str, ...] = ()  # the words in order: letters only, no accents or apostrophes, negators and masks left out (stems kept)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _plain(word: str) -> str:
-    """``word`` without accents (NFKD, combining marks dropped) and apostrophes."""
+    """``word`` without accents (NFKD, combining marks dropped) and apostrophes.
+
+    An ASCII word is its own NFKD form and holds no combining mark (every combining character is
+    above U+02FF: Unicode's ``Mn``/``Mc``/``Me`` categories), so only its apostrophes go, with no
+    per-character Python loop. Words repeat across the texts of a file: the last 65,536 distinct
+    words are cached (``functools.lru_cache``; the function is pure).
+    """
+    if word.isascii():
+        return word.replace("'", "")
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch) and ch != "'")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word(w: str) -> str:
+    """What one ``_WORD`` match adds to ``Tokens.words`` ("": nothing): a negator's stem, the stem of a ``n't``
+    word, no negator, any other word ``_plain``. A pure function of the word, so cached like ``_plain``."""
+    if w in NEGATOR_STEMS:
+        return NEGATOR_STEMS[w]
+    if w.endswith("n't"):
+        return _plain(w[:-3])
+    return "" if w in NEGATORS else _plain(w)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_negator(w: str) -> bool:
+    return w in NEGATORS or w.endswith("n't")
+
+
 def _words(low: str) -> tuple[str, ...]:
-    out = []
-    for w in _WORD.findall(low):
-        if w in NEGATOR_STEMS:
-            out.append(NEGATOR_STEMS[w])
-        elif w.endswith("n't"):
-            out.append(_plain(w[:-3]))
-        elif w not in NEGATORS:
-            out.append(_plain(w))
-    return tuple(w for w in out if w)
+    return tuple(w for w in map(_word, _WORD.findall(low)) if w)
 
 
 def tokens_of(text: str | None) -> Tokens:
@@ -194,7 +212,7 @@ def tokens_of(text: str | None) -> Tokens:
     between tokens do not matter; ``\u2019`` counts as an apostrophe."""
     low = (text or "").lower().replace("\u2019", "'")
     found = _WORD.findall(low)
-    negators = sum(1 for w in found if w in NEGATORS or w.endswith("n't"))
+    negators = sum(map(_is_negator, found))
     # the address patterns are only run on a text holding their literal part ('@'; '://' or 'www.'):
     # scanning a text without one costs a backtracking attempt at every word
     at = "@" in low

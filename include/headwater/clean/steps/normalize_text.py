@@ -48,7 +48,7 @@ class NormalizeText:
         self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
-        out = df.copy()
+        out = df.copy(deep=False)  # copy-on-write (pandas 3): the columns set below never reach ``df``
         wanted = self.options.columns
         for col in [c for c in df.columns if is_value_column(c)]:
             if (wanted is not None and col not in wanted) or not _is_text(out[col]):
