@@ -228,7 +228,7 @@ class _Run:
         for name, step_stats in result.steps.items():
             total = self.result.steps.setdefault(name, dict.fromkeys(step_stats, 0))
             for k, v in step_stats.items():
-                total[k] += v
+                total[k] = total.get(k, 0) + v  # a count a step gives only when not 0 (kept_by_total)
 
 
 def _decide_on_sample(steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Table]]) -> Iterator[tuple[pd.DataFrame, Table]]:

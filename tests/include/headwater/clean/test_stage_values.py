@@ -118,7 +118,8 @@ def test_na_as_data_declared_types_that_do_not_fit_and_the_report(settings: Sett
     assert manifest["na_spellings"] == {"comment": {"n/a": 1, "unknown": 1}}
     assert manifest["na_kept_as_data"] == {"country": {"NA": 1}, "continent": {"NA": 1}, "comment": {"-": 1}}
     assert manifest["na_ambiguous"] == {"comment": {"kept": {"-": 1}}}
-    assert manifest["coercion_failures"] == {"born": 2, "visited": 3}
+    assert curated["comment__raw"] == ["N/A", None, "unknown", None]  # breaker2 #14: the spellings made missing, kept
+    assert manifest["coercion_failures"] == {"born": 2, "comment": 0, "visited": 3}
     warning = "visited: 3 of 4 values (75%) are not a valid date (declared type) — kept in visited__raw"
     kept = (
         "comment: 1 cell(s) written - kept as text (a sign, score or answer in a column that is not numbers or dates) — "

@@ -51,3 +51,16 @@ def test_two_masked_values_are_never_exact_duplicates() -> None:
     rows = [["write to ann@x.org today please", "1"], ["write to bob@y.org today please", "1"]]
     assert _dups(["note", "n"], rows) == []
     assert _dups(["note", "n"], [rows[0], rows[0]]) == []
+
+
+def test_rows_that_differ_only_in_how_they_wrote_missing_are_not_exact_duplicates() -> None:
+    # breaker2 #14: NA may be data (Namibia); the spelling as written is part of the exact key
+    assert _dups(["id", "v"], [["1", "NA"], ["1", ""], ["1", "null"]]) == []
+    assert _dups(["id", "v"], [["1", "N/A"], ["1", "n/a"], ["1", "NULL"]]) == []
+    assert _dups(["id", "v"], [["1", "NA"], ["1", "NA"], ["1", ""], ["1", ""]]) == [(3, "exact"), (5, "exact")]
+
+
+def test_a_cell_of_spaces_and_an_empty_cell_are_not_exact_duplicates() -> None:
+    # breaker2 #15: spaces are what a fixed layout wrote; they stay in v__raw (reason blank)
+    assert _dups(["id", "v"], [["1", "   "], ["1", ""], ["1", "\t"]]) == []
+    assert _dups(["id", "v"], [["1", "  "], ["1", "  "]]) == [(3, "exact")]
