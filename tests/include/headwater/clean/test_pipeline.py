@@ -2,7 +2,7 @@ import pandas as pd
 
 from headwater.clean.frame import build_frame
 from headwater.clean.pipeline import default_steps, run_steps
-from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, ROW_ID
+from headwater.clean.steps.base import LINE, REASON, ROW_ID
 
 
 def _frame(header, rows):
