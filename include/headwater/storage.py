@@ -207,6 +207,25 @@ def _merged_order(orders: list[list[str]]) -> list[str]:
     return merged
 
 
+def _pandas_metadata(schemas: list[Any]) -> dict[bytes, bytes] | None:
+    """The widest schema's metadata, its pandas ``columns`` entries (dtypes such as "string") joined by those of
+    columns only other parts have (pandas' metadata format: https://pandas.pydata.org/docs/development/developer.html),
+    so a column a narrower batch added reads back with its dtype."""
+    widest = max(schemas, key=lambda sch: len(sch.names))
+    meta = dict(widest.metadata or {})
+    if b"pandas" not in meta:
+        return meta or None
+    pandas = json.loads(meta[b"pandas"])
+    seen = {c.get("name") for c in pandas.get("columns", [])}
+    for sch in schemas:
+        for col in (sch.pandas_metadata or {}).get("columns", []):
+            if col.get("name") not in seen:
+                pandas.setdefault("columns", []).append(col)
+                seen.add(col.get("name"))
+    meta[b"pandas"] = json.dumps(pandas).encode()
+    return meta
+
+
 class ParquetParts:
     """Write one Parquet file from DataFrame batches, committed atomically at the end.
 
@@ -262,8 +281,7 @@ class ParquetParts:
             schema = schemas[0]
             if not same:
                 unified = pa.unify_schemas([s.remove_metadata() for s in schemas], promote_options="permissive")
-                widest = max(schemas, key=lambda sch: len(sch.names))  # its pandas metadata: dtypes such as "string"
-                schema = pa.schema([unified.field(n) for n in _merged_order([s.names for s in schemas])], widest.metadata)
+                schema = pa.schema([unified.field(n) for n in _merged_order([s.names for s in schemas])], _pandas_metadata(schemas))
             self.schema = schema
             with atomic_path(self.target) as tmp:
                 with pq.ParquetWriter(tmp, schema) as writer:

@@ -78,3 +78,17 @@ def test_parquet_parts_merge_batches_whose_columns_differ(tmp_path: Path) -> Non
     assert list(out.columns) == ["id", "value", "value__raw", "note"]  # a new column sits by its neighbour
     assert out["value__raw"].tolist()[1] == "n/k" and pd.isna(out["value__raw"].tolist()[0])
     assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]  # parts are gone
+
+
+def test_parquet_parts_keep_the_dtype_of_a_column_only_a_narrower_part_has(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from headwater.storage import ParquetParts
+
+    parts = ParquetParts(tmp_path / "out.parquet")
+    s = pd.array(["x"], dtype="string")
+    parts.add(pd.DataFrame({"id": ["a"], "v": s, "v__raw": s}))  # v__raw: only this part has it
+    parts.add(pd.DataFrame({"id": ["b"], "v": s, "w": s, "w__raw": s}))  # wider: its pandas metadata lacks v__raw
+    parts.commit()
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert {c: str(out[c].dtype) for c in out.columns} == {c: "string" for c in ["id", "v", "v__raw", "w", "w__raw"]} | {"id": "str"}

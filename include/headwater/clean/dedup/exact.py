@@ -10,11 +10,12 @@ import pyarrow.compute as pc
 from headwater.clean.dedup.minhash import as_string, content_keys, hash_strings
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, MATCH_WEIGHT, RAW_SUFFIX, ROW_ID, SIMILARITY, StepOutput,
-    LINE, MASKED_DIGEST, SOURCE, content_raw, is_value_column, masked_rows,
+    LINE, MASKED_DIGEST, SOURCE, content_raw, is_value_column, masked_rows, spelled_missing,
 )
 from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.dedup import DedupOptions
 
+APART_LINES = 10  # lines named in the kept_apart_by_na_spelling warning
 
 
 def exact_keys(df: pd.DataFrame) -> np.ndarray:
@@ -31,14 +32,23 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
     digest of what was hidden (``MASKED_DIGEST``): two rows that read ``mail [EMAIL]`` are equal only
     when they hid the same address. Without a digest (no key given), its file and line: it equals no other row.
     """
+    return _keys(df)[0]
+
+
+def _keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(``exact_keys``, the part of each key that the texts of missing values written as NA spellings or
+    whitespace added: ``keys - part`` (mod 2**64) is the key the row would have with those cells written empty)."""
     keys = content_keys(df, [c for c in df.columns if is_value_column(c)])
+    spelled = np.zeros(len(df), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for col in sorted(c for c in df.columns if not c.startswith("_") and c.endswith(RAW_SUFFIX)):
             arr = as_string(content_raw(df, col))
             present = pc.is_valid(arr).to_numpy(zero_copy_only=False)
             if present.any():
                 named = pc.binary_join_element_wise(pa.scalar(col + "=", pa.large_string()), pc.fill_null(arr, ""), pa.scalar("", pa.large_string()))
-                keys = keys + np.where(present, hash_strings(named), np.uint64(0))
+                part = np.where(present, hash_strings(named), np.uint64(0))
+                keys = keys + part
+                spelled = spelled + np.where(spelled_missing(df, col[: -len(RAW_SUFFIX)]), part, np.uint64(0))
         masked = masked_rows(df)
         if masked.any() and LINE in df.columns:
             digest = df[MASKED_DIGEST].astype("string").tolist() if MASKED_DIGEST in df.columns else [None] * len(df)
@@ -46,7 +56,7 @@ def exact_keys(df: pd.DataFrame) -> np.ndarray:
             where = pa.array([f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{s}\x1f{int(n)}" for s, n, d in zip(sources, df[LINE], digest)],
                              pa.large_string())
             keys = keys + np.where(masked, hash_strings(where), np.uint64(0))
-    return keys
+    return keys, spelled
 
 
 HELD_COPIES_MAX = 100_000  # copies a later summary row may still count, held at most (the oldest beyond it: duplicates)
@@ -76,6 +86,13 @@ class ExactDuplicates:
     batch keeps comes after that batch's other curated rows. At most ``HELD_COPIES_MAX`` copies
     are held: beyond it the oldest are given up as duplicates, and a warning
     (``duplicates_not_held``) says so.
+
+    Rows that differ only in how a missing value was written (``1,NA`` / ``1,`` / ``1,null``, or spaces:
+    the text kept in ``<col>__raw``, reason ``na_spelling`` or ``blank``) are not exact duplicates, in
+    text and typed columns alike: ``NA`` may be data (Namibia), and two exports that spell "missing"
+    differently are not one record copied. They are counted (``kept_apart_by_na_spelling``: a row
+    that would have been a copy of an earlier kept row with those cells written empty; present when
+    not 0) and named in a warning (``warnings``).
     """
 
     name = "exact_duplicates"
@@ -91,6 +108,9 @@ class ExactDuplicates:
         # copies held for a later summary row: the rows and their partners' row ids, in file order
         self._held = pd.DataFrame()
         self._held_partners: list[str] = []
+        self._spelled = np.zeros(0, dtype=np.uint64)  # sorted keys, missing spellings left out, of kept rows that had some
+        self.apart = 0  # rows kept apart from an earlier one only by how a missing value was written
+        self.apart_lines: list[int] = []  # the first APART_LINES of them
 
     def held_lines(self) -> list[int]:
         """Physical lines (``_line``) of the copies held back for a summary row that may count them."""
@@ -104,7 +124,7 @@ class ExactDuplicates:
             counts = {"kept_by_total": len(released)} if len(released) else {}
             return StepOutput(released if len(released) else df, counts=counts)
         df = df.reset_index(drop=True)
-        keys = exact_keys(df)
+        keys, spelled = _keys(df)
         row_ids = df[ROW_ID].astype(str).to_numpy(dtype=object)
         first_pos = pd.Series(np.arange(len(df))).groupby(keys, sort=False).transform("first").to_numpy()
         partner = row_ids[first_pos]
@@ -116,6 +136,7 @@ class ExactDuplicates:
                 partner = partner.copy()
                 partner[earlier] = np.char.decode(self._ids[at[earlier]], "utf-8").astype(object)
         dup = (first_pos != np.arange(len(df))) | earlier
+        apart = self._apart(df, keys, spelled, ~dup)
         kept_by_total, released = self._counted(df, dup)
         dup &= ~kept_by_total
         hold = dup & self._countable(df)
@@ -132,10 +153,35 @@ class ExactDuplicates:
                               partner[dup].tolist() + given_up[1])
         n_kept = int(kept_by_total.sum()) + len(released)
         counts = {"kept_by_total": n_kept} if n_kept else {}
+        if apart:
+            counts["kept_apart_by_na_spelling"] = apart
         curated = df[kept]
         if len(released):
             curated = pd.concat([curated, released], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
         return StepOutput(curated, duplicates=dups, counts=counts)
+
+    def _apart(self, df: pd.DataFrame, keys: np.ndarray, spelled: np.ndarray, new: np.ndarray) -> int:
+        """Rows among ``new`` (bool per row: no exact copy before them) whose key with missing spellings left out
+        (``keys - spelled``) is an earlier new row's, or an earlier batch's kept row's: counted, and their lines noted."""
+        with np.errstate(over="ignore"):
+            loose = keys - spelled
+        at = np.flatnonzero(new)
+        first = pd.Series(at).groupby(loose[at], sort=False).transform("first").to_numpy()
+        hit = np.zeros(len(df), dtype=bool)
+        hit[at] = first != at
+        for known in (self._keys, self._spelled):
+            if len(known):
+                where = np.minimum(np.searchsorted(known, loose), len(known) - 1)
+                hit |= new & (known[where] == loose)
+        has = new & (spelled != 0)
+        if has.any():
+            self._spelled = np.sort(np.concatenate([self._spelled, loose[has]]))
+        count = int(hit.sum())
+        if count:
+            self.apart += count
+            if LINE in df.columns and len(self.apart_lines) < APART_LINES:
+                self.apart_lines += [int(n) for n in df[LINE].to_numpy()[hit][: APART_LINES - len(self.apart_lines)]]
+        return count
 
     def finish(self) -> StepOutput:
         """The copies still held when the file ends: no summary row counted them, so they are duplicates."""
@@ -206,10 +252,19 @@ class ExactDuplicates:
 
     def warnings(self) -> list[str]:
         """One line per summary row whose total kept identical rows as records (``duplicates_kept_by_total``), and
-        one when copies beyond ``HELD_COPIES_MAX`` were given up as duplicates (``duplicates_not_held``)."""
+        one when copies beyond ``HELD_COPIES_MAX`` were given up as duplicates (``duplicates_not_held``), and one for the
+        rows kept apart only by how a missing value was written (``kept_apart_by_na_spelling``)."""
         given_up = [f"duplicates_not_held: {self.not_held} identical row(s) with numbers became duplicates before the file "
                     f"ended: at most {HELD_COPIES_MAX} are held for a summary row that may count them"] if self.not_held else []
-        return list(self.kept_by_total) + given_up
+        apart = []
+        if self.apart:
+            more = " ..." if self.apart > len(self.apart_lines) else ""
+            apart.append(
+                f"kept_apart_by_na_spelling: {self.apart} row(s) (lines {', '.join(map(str, self.apart_lines))}{more}) equal an "
+                "earlier row but for how a missing value was written (NA, null, blank, spaces; the text kept in <col>__raw, "
+                "reason na_spelling or blank): kept as curated records, not exact duplicates"
+            )
+        return list(self.kept_by_total) + given_up + apart
 
 
 def _as_duplicates(rows: pd.DataFrame, partners: list[str]) -> pd.DataFrame:

@@ -111,6 +111,22 @@ def masked_rows(df: pd.DataFrame) -> np.ndarray:
     return out
 
 
+# A <col>__reason saying a missing value was written as something other than the empty string: an NA
+# spelling (``NA``, ``null``, ``-`` in a column of numbers: headwater.clean.steps.null_spellings) or
+# whitespace only (``blank``: headwater.clean.steps.normalize_text), last in the reason (a trim may come first).
+MISSING_SPELLING_RE = r"(?:^|.*; )(?:na_spelling|blank)"
+
+
+def spelled_missing(df: pd.DataFrame, col: str) -> np.ndarray:
+    """Bool per row: the value of ``col`` is missing and ``<col>__reason`` says how it was written
+    (``MISSING_SPELLING_RE``; the text is in ``<col>__raw``). All false when the reason column is absent."""
+    reason = df.get(col + REASON_SUFFIX)
+    if reason is None or col not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    written = reason.astype("string").str.fullmatch(MISSING_SPELLING_RE).fillna(False).to_numpy(dtype=bool)
+    return df[col].isna().to_numpy(dtype=bool) & written
+
+
 def content_raw(df: pd.DataFrame, raw_col: str) -> pd.Series:
     """The values of ``raw_col`` (a ``<col>__raw``) that are content: null where ``<col>__reason`` names
     encoding artefacts only (``ARTEFACT_ONLY_RE``). What exact duplicates and row ids are built from."""

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from headwater.clean.steps.base import IMPUTED_SUFFIX, RAW_SUFFIX, StepOutput
+from headwater.clean.steps.base import IMPUTED_SUFFIX, RAW_SUFFIX, StepOutput, spelled_missing
 from headwater.clean.text import looks_like_free_text
 from headwater.config.impute import NUMERIC_ONLY, ImputeConfigError, ImputeSpec, refuse_reason
 from headwater.names import looks_like_identifier
@@ -31,7 +31,9 @@ class Impute:
     """Fill missing values per column strategy and flag every filled cell in ``<col>__imputed``.
 
     Cells whose original text failed type coercion (a value in ``<col>__raw``) are
-    not imputed: the data had a value there, just not a readable one.
+    not imputed: the data had a value there, just not a readable one. A missing value written
+    as an NA spelling or spaces (its text in ``<col>__raw`` too, reason ``na_spelling``/``blank``:
+    headwater.clean.steps.base.spelled_missing) is missing, and imputed like an empty cell.
     """
 
     name = "impute"
@@ -86,7 +88,7 @@ class Impute:
         for col in todo:
             missing = out[col].isna()
             if col + RAW_SUFFIX in out.columns:
-                missing &= out[col + RAW_SUFFIX].isna()
+                missing &= out[col + RAW_SUFFIX].isna() | spelled_missing(out, col)
             masks[col] = missing
         for col, spec in todo.items():
             if spec.strategy in ("constant", "mean", "median", "mode"):

@@ -4,8 +4,10 @@ A value this step changes keeps what was written in ``<col>__raw`` and says what
 ``<col>__reason`` (``normalized: html, whitespace``: the ``CHANGE_KINDS`` of headwater.clean.text,
 in that order). A value in which a URL, e-mail address or phone number was masked keeps no
 ``__raw`` (it would hold what the mask hides); its ``__reason`` says ``masked: emails`` (and
-``; normalized: ...`` when more changed). A value that was nothing but whitespace becomes the
-empty value, the blank spelling of a missing value (NullSpellings counts it), with no ``__raw``.
+``; normalized: ...`` when more changed). A value that was nothing but whitespace (``"   "``,
+``"\t"``) becomes the empty value, the blank spelling of a missing value (NullSpellings counts
+it); what was written stays in ``__raw`` with the reason ``blank`` (in a fixed layout, spaces are
+not an empty cell), counted as ``blank`` in ``text_normalized``.
 ``changed``/``masked`` count the values per column and kind for the manifest (``summary``).
 
 Given a ``digest_key``, the step also puts a keyed digest of each masked value as written
@@ -30,6 +32,7 @@ from headwater.clean.text import CHANGE_KINDS, normalize_column
 from headwater.config.text import TextOptions
 
 _BLANK_KINDS = frozenset({"whitespace", "trim", "zero_width", "line_breaks"})  # what turns a blank value into ''
+BLANK_REASON = "blank"  # <col>__reason of a value written as whitespace only, tidied to the empty (missing) value
 
 
 class NormalizeText:
@@ -73,8 +76,11 @@ class NormalizeText:
             for k in kinds:
                 if k not in _BLANK_KINDS:
                     only_ws &= ~changed[k]
-            blank &= only_ws
+            blank &= only_ws & (written.astype("string") != "").fillna(False).to_numpy(dtype=bool)
             changed = {k: m & ~blank for k, m in changed.items()}
+            keep_original(out, col, blank, written, BLANK_REASON)
+            if blank.any():
+                self.changed.setdefault(col, Counter())[BLANK_REASON] += int(blank.sum())
         # one bit per kind: the rows' reasons are the few distinct codes, spelled once each
         code = np.zeros(n, dtype=np.int64)
         for bit, k in enumerate(pii + kinds):
@@ -119,7 +125,7 @@ class NormalizeText:
             out[MASKED_DIGEST] = new
 
     def summary(self) -> dict[str, dict[str, dict[str, int]]]:
-        """The manifest's ``text_normalized`` (column -> kind -> values changed, their text in ``__raw``) and
+        """The manifest's ``text_normalized`` (column -> kind or ``blank`` -> values changed, their text in ``__raw``) and
         ``text_masked`` (column -> urls/emails/phones -> values masked, no ``__raw``), kinds sorted."""
         return {
             "text_normalized": {c: dict(sorted((k, v) for k, v in n.items() if v)) for c, n in self.changed.items()},

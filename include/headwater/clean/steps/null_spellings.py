@@ -22,7 +22,10 @@ The punctuation spellings ``-``, ``--`` and ``?`` (``AMBIGUOUS``) are also a sig
 "no" or an answer, so they are missing only where the column otherwise holds numbers or dates
 (``numbers_or_dates``, decided on the decision sample like the shape, or a schema type integer, number,
 date, datetime): there the cell is emptied, ``<col>__raw`` keeps what was written and
-``<col>__reason`` says ``na_spelling``; elsewhere the value is kept as text. Either way the manifest
+``<col>__reason`` says ``na_spelling``; elsewhere the value is kept as text. Every other spelling
+made missing keeps what was written in ``<col>__raw`` with the reason ``na_spelling`` too (an
+empty cell wrote nothing and keeps none): rows that differ only in how they wrote "missing"
+(``NA``, ``null``, blank) are not exact duplicates, since those compare ``__raw``. Either way the manifest
 warns (``warnings``) and counts them (``na_ambiguous``: column -> ``nulled``/``kept`` -> spelling -> cells).
 
 Counts for the manifest: ``nulled`` (column -> spelling, lower-cased -> cells made missing) and
@@ -180,6 +183,10 @@ class NullSpellings:
                     keep_original(out, col, ambiguous, out[col], NA_SPELLING_REASON)
             if mask.any():
                 self.nulled.setdefault(col, Counter()).update(written[mask].str.lower().value_counts().to_dict())
+                # ``NA``, ``null``, ``N/A`` were written: kept, so that rows differing only in the spelling stay apart
+                # (exact duplicates compare __raw texts) and ``NA`` as Namibia can still be read; an empty cell wrote nothing
+                spelled = mask & ~ambiguous & (written != "").fillna(False).to_numpy(dtype=bool)
+                keep_original(out, col, spelled, s, NA_SPELLING_REASON)
                 words = mask & ~named
                 words &= _fullmatch_where(written, r"[A-Za-z]+", words)
                 if words.any():

@@ -2,7 +2,7 @@ import pandas as pd
 
 from headwater.clean.frame import build_frame
 from headwater.clean.pipeline import default_steps, run_steps
-from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, ROW_ID
+from headwater.clean.steps.base import LINE, REASON, ROW_ID
 
 
 def _frame(header, rows):
@@ -21,19 +21,21 @@ def test_pipeline_accounts_for_every_row() -> None:
         ["Ann", "hello world"],  # the same text once normalized, but not as written: not an exact duplicate
         ["N/A", "-"],  # '-' in a text column is kept (ambiguous spelling), so the row is not empty
         ["Bob", "null"],
-        ["Bob", ""],  # same as the row above once NA spellings are unified -> duplicate
-        ["", "  "],  # all NA (a blank value tidied to '' is the blank spelling) -> quarantined
+        ["Bob", ""],  # differs from the row above only in how "missing" was written: kept apart, and counted
+        ["", "  "],  # all NA (spaces are the blank spelling, kept in note__raw) -> quarantined
     ]
     df, _ = _frame(["name", "note"], rows)
     result = run_steps(df, default_steps())
-    assert result.curated["name"].tolist()[:2] + result.curated["name"].tolist()[3:] == ["Ann", "Ann", "Bob"]
+    assert result.curated["name"].tolist()[:2] + result.curated["name"].tolist()[3:] == ["Ann", "Ann", "Bob", "Bob"]
     assert pd.isna(result.curated["name"].tolist()[2])
     assert result.curated["note"].tolist()[:3] == ["hello world", "hello world", "-"]
     assert result.curated["note__raw"].tolist()[0] == "<b>hello</b>  world"
-    assert pd.isna(result.curated["note"].tolist()[3])
-    assert result.duplicates[LINE].tolist() == [6]
-    assert result.duplicates[DUPLICATE_OF].tolist() == result.curated[ROW_ID].tolist()[3:]
+    assert pd.isna(result.curated["note"].tolist()[3]) and pd.isna(result.curated["note"].tolist()[4])
+    assert result.curated["note__raw"].tolist()[3] == "null" and pd.isna(result.curated["note__raw"].tolist()[4])
+    assert len(result.duplicates) == 0
+    assert result.steps["exact_duplicates"]["kept_apart_by_na_spelling"] == 1
     assert result.quarantined[LINE].tolist() == [7]
+    assert result.quarantined["note__raw"].tolist() == ["  "]  # the quarantined row keeps what it wrote
     assert result.quarantined[REASON].tolist() == ["line 7: every value is empty — row quarantined"]
     assert len(result.curated) + len(result.duplicates) + len(result.quarantined) == len(rows)
 

@@ -118,7 +118,8 @@ def test_na_as_data_declared_types_that_do_not_fit_and_the_report(settings: Sett
     assert manifest["na_spellings"] == {"comment": {"n/a": 1, "unknown": 1}}
     assert manifest["na_kept_as_data"] == {"country": {"NA": 1}, "continent": {"NA": 1}, "comment": {"-": 1}}
     assert manifest["na_ambiguous"] == {"comment": {"kept": {"-": 1}}}
-    assert manifest["coercion_failures"] == {"born": 2, "visited": 3}
+    assert curated["comment__raw"] == ["N/A", None, "unknown", None]  # breaker2 #14: the spellings made missing, kept
+    assert manifest["coercion_failures"] == {"born": 2, "comment": 0, "visited": 3}
     warning = "visited: 3 of 4 values (75%) are not a valid date (declared type) — kept in visited__raw"
     kept = (
         "comment: 1 cell(s) written - kept as text (a sign, score or answer in a column that is not numbers or dates) — "
@@ -404,3 +405,43 @@ def test_booleans_are_inferred_from_words_only(settings: Settings, values: str, 
     rows = "".join(f"{n},{v}\n" for n, v in enumerate(values.splitlines(), 1))  # numbered: no row is a duplicate
     curated, _ = _clean(settings, "flags.csv", "n,flag\n" + rows)
     assert curated["flag"] == expected
+
+
+def test_rows_that_differ_only_in_how_they_wrote_missing_land_apart_with_their_spellings(settings: Settings) -> None:
+    # breaker2 #14 (in3/na_spelling_dup.csv) and #15 (in/ws_cell.csv): NA may be Namibia, spaces are what a fixed layout wrote
+    import json
+
+    curated, manifest = _clean(settings, "na_spelling_dup.csv", "id,v\n1,NA\n1,\n1,null\n1,\"   \"\n1,null\nNA,null\n")
+    assert curated["id"] == ["1", "1", "1", "1"] and curated["v"] == [None, None, None, None]
+    assert curated["v__raw"] == ["NA", None, "null", "   "] and curated["v__reason"] == ["na_spelling", None, "na_spelling", "blank"]
+    assert (manifest["duplicates"], manifest["quarantined"]) == (1, 1)  # line 6 copies line 4 as written; line 7 has no value
+    assert manifest["clean_steps"]["exact_duplicates"]["kept_apart_by_na_spelling"] == 3
+    assert manifest["na_spellings"] == {"id": {"na": 1}, "v": {"": 2, "na": 1, "null": 3}}
+    assert manifest["text_normalized"] == {"v": {"blank": 1}}
+    assert manifest["clean_warnings"][-1] == (
+        "kept_apart_by_na_spelling: 3 row(s) (lines 3, 4, 5) equal an earlier row but for how a missing value was written "
+        "(NA, null, blank, spaces; the text kept in <col>__raw, reason na_spelling or blank): kept as curated records, "
+        "not exact duplicates"
+    )
+    lay = Layout(settings.data_dir, DATE)
+    (record,) = [json.loads(line) for line in lay.quarantine_rows(FileRef(DATE, "na_spelling_dup.csv").key).read_text().splitlines()]
+    assert (record["line"], record["raw"]) == (7, {"id": "NA", "v": "null"})  # the empty row's spellings are kept there
+    text = format_report(run_report(DATE, ["na_spelling_dup.csv"], settings))
+    assert "kept_apart_by_na_spelling: 3 row(s)" in text
+
+
+def test_a_whitespace_only_cell_keeps_its_text_apart_from_a_true_blank(settings: Settings) -> None:
+    curated, manifest = _clean(settings, "ws_cell.csv", 'id,note\n1,"   "\n2,\n3,"\t"\n4,x\n')
+    assert curated["note"] == [None, None, None, "x"]
+    assert curated["note__raw"] == ["   ", None, "\t", None] and curated["note__reason"] == ["blank", None, "blank", None]
+    assert manifest["na_spellings"] == {"note": {"": 3}} and manifest["text_normalized"] == {"note": {"blank": 2}}
+
+
+def test_the_count_of_rows_kept_apart_adds_up_over_batches(settings: Settings) -> None:
+    # the first batch keeps none apart, a later one does: the runner sums a count a step gives only when not 0
+    ref = FileRef(DATE, "late_spellings.csv")
+    ingest_file(b"id,v\n1,a\n2,b\n3,\n3,NA\n4,\n4,null\n", ref, settings)
+    clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=2))
+    manifest = read_json(Layout(settings.data_dir, DATE).manifest(ref.key))
+    assert (manifest["curated"], manifest["duplicates"], manifest["clean_batches"]) == (6, 0, 3)
+    assert manifest["clean_steps"]["exact_duplicates"]["kept_apart_by_na_spelling"] == 2

@@ -51,3 +51,67 @@ def test_two_masked_values_are_never_exact_duplicates() -> None:
     rows = [["write to ann@x.org today please", "1"], ["write to bob@y.org today please", "1"]]
     assert _dups(["note", "n"], rows) == []
     assert _dups(["note", "n"], [rows[0], rows[0]]) == []
+
+
+def test_rows_that_differ_only_in_how_they_wrote_missing_are_not_exact_duplicates() -> None:
+    # breaker2 #14: NA may be data (Namibia); the spelling as written is part of the exact key
+    assert _dups(["id", "v"], [["1", "NA"], ["1", ""], ["1", "null"]]) == []
+    assert _dups(["id", "v"], [["1", "N/A"], ["1", "n/a"], ["1", "NULL"]]) == []
+    assert _dups(["id", "v"], [["1", "NA"], ["1", "NA"], ["1", ""], ["1", ""]]) == [(3, "exact"), (5, "exact")]
+
+
+def test_a_cell_of_spaces_and_an_empty_cell_are_not_exact_duplicates() -> None:
+    # breaker2 #15: spaces are what a fixed layout wrote; they stay in v__raw (reason blank)
+    assert _dups(["id", "v"], [["1", "   "], ["1", ""], ["1", "\t"]]) == []
+    assert _dups(["id", "v"], [["1", "  "], ["1", "  "]]) == [(3, "exact")]
+
+
+def _run(header: list[str], rows: list[list[str]], batch: int, declared: dict | None = None):
+    """Rows through the default pipeline (``declared``: source config columns) in batches of ``batch``: (curated, duplicates,
+    exact step counts summed, the exact step's warnings)."""
+    config = SourceConfig.model_validate({"schema": {"columns": declared}}) if declared else SourceConfig()
+    steps = build_steps(config)
+    curated, dups, counts = [], [], {}
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        df = build_frame(header, chunk, list(range(2 + start, 2 + start + len(chunk))), "2026-11-20/x.csv", config)[0]
+        result = run_steps(df, steps, last=start + batch >= len(rows))
+        curated += result.curated[LINE].tolist()
+        dups += result.duplicates[LINE].tolist() if len(result.duplicates) else []
+        for k, v in result.steps["exact_duplicates"].items():
+            counts[k] = counts.get(k, 0) + v
+    exact = next(s for s in steps if s.name == "exact_duplicates")
+    return curated, dups, counts, exact.warnings()
+
+
+def test_rows_kept_apart_only_by_how_they_wrote_missing_are_counted_and_warned_across_batches() -> None:
+    # breaker2 #14 (in3/na_spelling_dup.csv): 1,NA / 1, / 1,null -> three records, two of them kept apart by the spelling
+    rows = [["1", "NA"], ["1", ""], ["1", "null"], ["2", "x"], ["1", "NA"], ["1", "   "]]
+    for batch in (100, 2, 1):
+        curated, dups, counts, warnings = _run(["id", "v"], rows, batch)
+        assert (curated, dups) == ([2, 3, 4, 5, 7], [6]), batch  # the second 1,NA is a copy of the first as written
+        assert counts["kept_apart_by_na_spelling"] == 3, batch  # lines 3, 4, 7 (spaces are a spelling too)
+        assert warnings == [
+            "kept_apart_by_na_spelling: 3 row(s) (lines 3, 4, 7) equal an earlier row but for how a missing value was written "
+            "(NA, null, blank, spaces; the text kept in <col>__raw, reason na_spelling or blank): kept as curated records, "
+            "not exact duplicates"
+        ], batch
+
+
+def test_no_spelling_difference_no_count_and_no_warning() -> None:
+    curated, dups, counts, warnings = _run(["id", "v"], [["1", "NA"], ["1", "NA"], ["2", ""], ["2", ""], ["3", "a"]], 100)
+    assert (curated, dups) == ([2, 4, 6], [3, 5])
+    assert "kept_apart_by_na_spelling" not in counts and warnings == []
+
+
+def test_in_a_number_or_date_column_the_spelling_also_keeps_rows_apart() -> None:
+    # NA cannot be a number or a date, but two exports that wrote "missing" differently are not one record copied
+    rows = [["1", "NA", "2024-01-02"], ["1", "", "2024-01-02"], ["1", "-", "N/A"], ["1", "-", ""], ["1", "5", "2024-01-02"]]
+    curated, dups, counts, _ = _run(["id", "amount", "day"], rows, 100, {"amount": {"type": "number"}, "day": {"type": "date"}})
+    assert (curated, dups) == ([2, 3, 4, 5, 6], [])
+    assert counts["kept_apart_by_na_spelling"] == 2  # line 3 (amount NA vs empty), line 5 (day N/A vs empty)
+
+
+def test_a_spelling_and_a_real_difference_is_not_counted() -> None:
+    curated, dups, counts, warnings = _run(["id", "v", "w"], [["1", "NA", "a"], ["1", "", "b"]], 100)
+    assert (curated, dups) == ([2, 3], []) and "kept_apart_by_na_spelling" not in counts and warnings == []

@@ -116,3 +116,16 @@ def test_a_fit_on_whole_columns_beats_the_batch_at_hand() -> None:
     out = step.apply(_df(a=pd.array([None, 1.0], dtype="Float64"), b=pd.array([None, "x"], dtype="string"))).kept
     assert out["a"].tolist() == [5.0, 1.0] and out["a__imputed"].tolist() == [True, False]
     assert pd.isna(out["b"].tolist()[0]) and out["b__imputed"].tolist() == [False, False]
+
+
+def test_a_missing_value_written_as_an_na_spelling_or_spaces_is_imputed_and_keeps_its_text() -> None:
+    # breaker2 #14/#15: NA and spaces keep their text in __raw (reason na_spelling / blank), yet the value is missing
+    df = _df(
+        v=pd.array([None, None, None, 4.0, None], dtype="Float64"),
+        v__raw=pd.array(["NA", "  ", "n/k", None, " NA"], dtype="string"),
+        v__reason=pd.array(["na_spelling", "blank", None, None, "normalized: trim; na_spelling"], dtype="string"),
+    )
+    out = Impute({"v": ImputeSpec("constant", value=0)}).apply(df).kept
+    assert out["v"].tolist()[:2] + out["v"].tolist()[3:] == [0.0, 0.0, 4.0, 0.0] and pd.isna(out["v"].tolist()[2])
+    assert out["v__imputed"].tolist() == [True, True, False, False, True]
+    assert out["v__raw"].tolist()[:2] == ["NA", "  "]

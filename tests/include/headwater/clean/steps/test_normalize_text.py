@@ -42,3 +42,14 @@ def test_each_kind_of_value_lands_as_a_careful_analyst_expects() -> None:
 def test_a_source_can_fold_quotes() -> None:
     out = NormalizeText(TextOptions(fold_quotes=True)).apply(_frame()).kept
     assert out["body"].tolist()[2:] == ['AT&T said "fine"', "O'Keeffe &amp; co"]
+
+
+# breaker2 #15: a value written as whitespace only is the blank missing value, and what was written is kept.
+def test_a_whitespace_only_value_becomes_empty_and_keeps_its_text_with_reason_blank() -> None:
+    df = build_frame(["id", "note"], [["1", "   "], ["2", ""], ["3", "\t"], ["4", " x "], ["5", "\u00a0\u200b"]], [2, 3, 4, 5, 6], "d/x.csv")[0]
+    out = NormalizeText().apply(df).kept
+    assert out["note"].tolist() == ["", "", "", "x", ""]
+    assert out["note__raw"].astype(object).where(out["note__raw"].notna(), None).tolist() == ["   ", None, "\t", " x ", "\u00a0\u200b"]
+    assert out["note__reason"].astype(object).where(out["note__reason"].notna(), None).tolist() == [
+        "blank", None, "blank", "normalized: trim", "blank",
+    ]

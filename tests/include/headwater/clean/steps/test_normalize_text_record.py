@@ -42,14 +42,16 @@ def test_a_masked_value_keeps_no_raw_but_says_it_was_masked() -> None:
     assert step.summary() == {"text_normalized": {"note": {"whitespace": 1}}, "text_masked": {"note": {"emails": 1, "phones": 1}}}
 
 
-def test_a_blank_value_becomes_empty_without_raw_and_counts_add_up_over_batches() -> None:
+def test_a_blank_value_becomes_empty_keeps_its_raw_and_counts_add_up_over_batches() -> None:
+    # breaker2 #15: spaces are what was written; they stay in __raw (reason blank), counted as blank
     step = NormalizeText()
     first = step.apply(_frame(["name"], [["   "], [" Ann"]])).kept
     second = step.apply(_frame(["name"], [["Bo"], ["Cy\t"]])).kept
     assert _values(first["name"]) == ["", "Ann"]
-    assert _values(first["name__raw"]) == [None, " Ann"]
+    assert _values(first["name__raw"]) == ["   ", " Ann"]
+    assert _values(first["name__reason"]) == ["blank", "normalized: trim"]
     assert _values(second["name__raw"]) == [None, "Cy\t"]
-    assert step.summary()["text_normalized"] == {"name": {"trim": 2}}
+    assert step.summary()["text_normalized"] == {"name": {"blank": 1, "trim": 2}}
 
 
 def test_unchanged_batches_get_no_derived_columns() -> None:

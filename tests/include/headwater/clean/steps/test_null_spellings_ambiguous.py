@@ -58,12 +58,15 @@ def test_ambiguous_spellings_are_missing_only_among_numbers_and_dates() -> None:
     ]
 
 
-def test_unambiguous_spellings_stay_missing_and_counted_without_raw() -> None:
+def test_unambiguous_spellings_stay_missing_and_counted_with_their_text_kept() -> None:
     step = NullSpellings()
     out = step.apply(_frame(["a", "b"], [["NA", "x"], ["N/A", "NULL"], ["", "None"], ["1", "nan"]])).kept
     assert _values(out["a"]) == [None, None, None, "1"]
     assert _values(out["b"]) == ["x", None, None, None]
-    assert list(out.columns) == ["_source", "_line", "a", "b"]
+    # breaker2 #14: what was written stays in __raw (an empty cell wrote nothing)
+    assert list(out.columns) == ["_source", "_line", "a", "a__raw", "a__reason", "b", "b__raw", "b__reason"]
+    assert _values(out["a__raw"]) == ["NA", "N/A", None, None] and _values(out["b__raw"]) == [None, "NULL", "None", "nan"]
+    assert _values(out["a__reason"]) == ["na_spelling", "na_spelling", None, None]
     assert step.summary()["na_spellings"] == {"a": {"": 1, "n/a": 1, "na": 1}, "b": {"nan": 1, "none": 1, "null": 1}}
     assert step.summary()["na_ambiguous"] == {}
 
@@ -74,8 +77,8 @@ def test_declared_types_and_na_values_decide_before_the_data() -> None:
     out = step.apply(_frame(["score", "label", "other"], [["-", "5", "?"], ["n", "6", "x"]])).kept
     assert _values(out["score"]) == [None, "n"]  # a declared number column: '-' is missing, its text kept
     assert _values(out["score__raw"]) == ["-", None]
-    assert _values(out["other"]) == [None, "x"]  # named in na_values: missing, no raw, no warning
-    assert "other__raw" not in out.columns
+    assert _values(out["other"]) == [None, "x"]  # named in na_values: missing, its text kept, no warning
+    assert _values(out["other__raw"]) == ["?", None] and _values(out["other__reason"]) == ["na_spelling", None]
     assert step.summary()["na_ambiguous"] == {"score": {"nulled": {"-": 1}}}
 
 
