@@ -212,6 +212,7 @@ class _LineSource:
         self._chars = 0
         self._trim_at = TRIM_CHARS
         self._pending: deque[str] = deque()  # lines fetched before, to be read again first
+        self.cut: str | None = None  # the file's last line when it has no line end and lines before it do (held back)
 
     def _block_lines(self, blocks: bulk.LineBlocks) -> Iterator[str]:
         """The lines of ``blocks`` from where they are, each bare \r decided as newline_lines does (split_cr)."""
@@ -252,6 +253,9 @@ class _LineSource:
                 self._trim()
             yield line
         for line in self._lines:  # the hot path
+            if line[-1:] not in ("\n", "\r") and self.last >= 1:
+                self.cut = line  # only the file's last line can lack a line end: CsvFile._cut_line decides
+                return
             kept.append(line)
             self._chars += len(line)
             if self._chars > self._trim_at:
@@ -382,6 +386,7 @@ class CsvFile:
         # those lines are quarantined as invalid_utf8 (see _invalid_line), not the whole file read again as a guess.
         self._invalid: dict[int, tuple[str, str, str]] = {}  # physical line -> (bytes as written, encoding, text read so)
         self.invalid_utf8_lines: list[int] = []
+        self.cut_lines: list[int] = []  # the last line, quarantined for having no line end (_cut_line)
         lenient = self.encoding == "utf-8" and not self.options.encoding and utf8_line_counts(self._head)[0] > 0
         raw: list = [None, None]  # each chunk's UTF-8 bytes as read, for the fast engine (text_chunks)
         self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw, self._invalid_text if lenient else None)
@@ -659,7 +664,8 @@ class CsvFile:
         issues: list[RowIssue] = []
         while len(records) < size:
             if self._read_rows(records, lines, issues, size) is None:
-                break
+                if not self._cut_line(issues):
+                    break
         if not records and not issues:
             return None
         return Batch(_records_table(records, lines, self.shape.width), issues)
@@ -683,7 +689,8 @@ class CsvFile:
                 done += table.num_rows
                 continue
             if self._read_rows(records, lines, issues, size - done, self._at_plain_run) is None:
-                break
+                if not self._cut_line(issues):
+                    break
         if records:
             parts.append(_records_table(records, lines, width))
         if not parts and not issues:
@@ -750,6 +757,47 @@ class CsvFile:
         self.structure.records += 1
         issues.append(RowIssue(start, f"{self.name} line {start}: unparseable CSV ({self._last_error}) — row quarantined", self._last_raw))
         return True
+
+    def _cut_line(self, issues: list[RowIssue]) -> bool:
+        """At the end of the file: decide the last line held back for having no line end (_LineSource.cut); True to read on.
+
+        A last line with no line end (``\n``, ``\r\n`` or ``\r``) below data lines that all have one is what a file
+        still being written (or cut in transfer) looks like: ``O-3,Cy,3`` where the exporter was writing
+        ``O-3,Cy,30.00``. It is quarantined (reason ``no_line_terminator``), its text kept, and the file warned about.
+        It is no such evidence, and is read as a record (True: the reader reads it), when no data line stands
+        between the header and it (a header and one record: nothing to compare with), or when it is blank
+        (spaces after the last line end). A file of one line has no line end to compare with: never held back.
+        """
+        line = self._src.cut
+        if line is None:
+            return False
+        self._src.cut = None
+        number = self._consumed + 1
+        headers = self.structure.lines.get("header", [])
+        above = headers[-1] if headers else self.table.skip
+        if not line.strip() or self._consumed <= above:
+            self._src.restart_after(self._consumed, False)
+            self._src._pending.append(line)
+            self._base = self._consumed
+            self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
+            return True
+        self.structure.records += 1
+        self._consumed = number
+        self.cut_lines.append(number)
+        issues.append(
+            RowIssue(
+                number,
+                f"{self.name} line {number}: no line terminator (no_line_terminator) on the file's last line while every line "
+                "above it ends with one — the file may be incomplete (still being written, or cut in transfer): row quarantined "
+                "with its text; drop the complete file again",
+                line,
+            )
+        )
+        self.warnings.append(
+            f"line {number}, the last line, has no line terminator while every line above it ends with one: the file may be "
+            "incomplete (still being written, or cut in transfer) — that line quarantined (no_line_terminator); drop the complete file again"
+        )
+        return False
 
     def _odd_row(self, row: list[str], line: int, last: int, records: list[list[str]], lines: list[int], issues: list[RowIssue]) -> None:
         """Every record the hot path does not simply keep: blank, repeated header, second table, width fixes, too long."""
