@@ -38,6 +38,7 @@ from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from headwater.config.read import ReadOptions
 from headwater.ingest import bulk
@@ -389,7 +390,12 @@ class CsvFile:
         self.cut_lines: list[int] = []  # the last line, quarantined for having no line end (_cut_line)
         lenient = self.encoding == "utf-8" and not self.options.encoding and utf8_line_counts(self._head)[0] > 0
         raw: list = [None, None]  # each chunk's UTF-8 bytes as read, for the fast engine (text_chunks)
-        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw, self._invalid_text if lenient else None)
+        self._nul_lines: list[int] = []  # lines of the records holding a NUL (first KEPT_LINES), see _nul_records
+        self._nul_seen = False
+        self._nuls = 0  # NUL characters in the file (known once its text is all read)
+        self._nul_header = False  # a header row held one (removed from the names)
+        chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw, self._invalid_text if lenient else None)
+        self._chunks = chunks = self._watch_nuls(chunks)
         sample: list[str] = []
         complete = True
         for text in chunks:  # the first SNIFF_BYTES characters decide the table
@@ -474,7 +480,7 @@ class CsvFile:
         """Account for one physical line above the table: the sep line, a blank line or preamble."""
         self._consumed += 1
         self.structure.records += 1
-        n, text = self._consumed, line.rstrip("\r\n").replace(CR_IN_FIELD, "\r")
+        n, text = self._consumed, line.rstrip("\r\n").replace(CR_IN_FIELD, "\r").replace("\x00", "")
         if n == 1 and self.table.sep_line:
             self.structure.add("sep", n)
         elif not text.strip(" \t" + self.table.delimiter):
@@ -547,9 +553,42 @@ class CsvFile:
             )
         return batch
 
+    def _watch_nuls(self, chunks: Iterator[str]) -> Iterator[str]:
+        """``chunks`` as they are (the same objects: bulk knows their bytes by identity), noting that a NUL was met."""
+        for text in chunks:
+            if not self._nul_seen and "\x00" in text:
+                self._nul_seen = True
+            yield text
+
+    def _nul_records(self, table: pa.Table) -> pa.Table:
+        """``table`` (a staging batch) as it is, the lines of its records that hold a NUL noted (``_nul_lines``).
+
+        A NUL is kept in the value (streams.text_chunks): the clean stage removes it as a control character and keeps
+        the value as written in ``<col>__raw`` (``normalized: control``); the file's warning names these lines.
+        """
+        mask = None
+        for name in table.column_names[1:]:
+            hit = pc.fill_null(pc.match_substring(table[name], "\x00"), False)
+            mask = hit if mask is None else pc.or_(mask, hit)
+        if mask is not None:
+            room = KEPT_LINES - len(self._nul_lines)
+            if room > 0:
+                self._nul_lines.extend(table["_line"].filter(mask).to_pylist()[:room])
+        return table
+
     def _count_nuls(self, nuls: int) -> None:
+        self._nuls = nuls  # the text is all read; the last batch is still to be built: _warn_nuls once it is
+
+    def _warn_nuls(self) -> None:
+        """The file's NUL warning (after the last batch: it names the lines of the records holding one)."""
+        nuls = self._nuls
         if nuls:
-            self.warnings.append(f"{nuls} NUL byte(s) removed")
+            where = f" (records on lines {', '.join(map(str, self._nul_lines))})" if self._nul_lines else ""
+            where += " (in the header: removed from its names)" if self._nul_header else ""
+            self.warnings.append(
+                f"{nuls} NUL byte(s){where}: kept in the values as read — cleaning removes them (a control character) "
+                "and keeps each value as written in <col>__raw (normalized: control)"
+            )
 
     def _next(self) -> tuple[int, list[str] | None, int] | None:
         """(first line, row or None when broken, last line) of the next record; None at the end."""
@@ -596,6 +635,9 @@ class CsvFile:
                 self.structure.add("blank", line)
                 continue
             self.structure.add("header", line)
+            if any("\x00" in f for f in row):
+                self._nul_header = True
+                row = [f.replace("\x00", "") for f in row]  # a name holds no NUL (the file's NUL warning says it was there)
             rows.append(row)
         return rows
 
@@ -651,6 +693,7 @@ class CsvFile:
                 self._restart_with = self._decode_failed(exc)
                 raise ReadAgain(*self._restart_with) from None
             if batch is None:
+                self._warn_nuls()
                 return
             yield self._set_aside_invalid(batch) if self._invalid else batch
             del batch  # not held while the next one is read: one batch in memory, not two
@@ -668,7 +711,8 @@ class CsvFile:
                     break
         if not records and not issues:
             return None
-        return Batch(_records_table(records, lines, self.shape.width), issues)
+        table = _records_table(records, lines, self.shape.width)
+        return Batch(self._nul_records(table) if self._nul_seen else table, issues)
 
     def _fill_fast(self, size: int) -> Batch | None:
         """The next batch, runs of plain lines parsed by Arrow and the lines between them by the careful reader."""
@@ -696,7 +740,7 @@ class CsvFile:
         if not parts and not issues:
             return None
         table = pa.concat_tables(parts) if parts else _records_table([], [], width)
-        return Batch(table, issues)
+        return Batch(self._nul_records(table) if self._nul_seen else table, issues)
 
     def _at_plain_run(self) -> bool:
         """Whether the reader stands between records where a run of plain lines starts (the fast engine may take it)."""

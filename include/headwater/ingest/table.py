@@ -72,8 +72,9 @@ _SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")  # a column name written as an identifier: a letter or _, then letters, digits, _
 # A number with comma thousands separators (``1,234``, ``-12,500.75``, ``$1,234,567``): its commas are not delimiters.
 _GROUPED = re.compile(r"[+-]?[$€£¥₹]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?")
-# A bare \r kept inside a field travels through csv.reader as this character (NULs never reach it: streams.text_chunks).
-CR_IN_FIELD = "\x00"
+# A bare \r kept inside a field travels through csv.reader as this character: a lone surrogate, which no strict
+# decoder writes (NULs of the file do reach the reader: streams.text_chunks keeps them, cleaning keeps them in __raw).
+CR_IN_FIELD = "\ud800"
 
 
 def value_kind(value: str) -> str:
@@ -85,7 +86,7 @@ def value_kind(value: str) -> str:
     sign, a currency symbol and accounting parentheses; the float specials (_FLOAT_SPECIAL: ``inf``,
     ``-Infinity``, ``1.#INF``) are numbers too (``1e309`` already is: an exponent).
     """
-    s = value.strip()
+    s = value.replace("\x00", "").strip()  # a NUL is padding as far as the kind goes (cleaning removes it)
     if not s or s.lower() in _NULLISH:
         return EMPTY
     n = s.strip(_CURRENCY).strip()
