@@ -387,7 +387,7 @@ class CsvFile:
         # those lines are quarantined as invalid_utf8 (see _invalid_line), not the whole file read again as a guess.
         self._invalid: dict[int, tuple[str, str, str]] = {}  # physical line -> (bytes as written, encoding, text read so)
         self.invalid_utf8_lines: list[int] = []
-        self.cut_lines: list[int] = []  # the last line, quarantined for having no line end (_cut_line)
+        self.cut_lines: list[int] = []  # the last line, read but warned about for having no line end (_cut_line)
         lenient = self.encoding == "utf-8" and not self.options.encoding and utf8_line_counts(self._head)[0] > 0
         raw: list = [None, None]  # each chunk's UTF-8 bytes as read, for the fast engine (text_chunks)
         self._nul_lines: list[int] = []  # lines of the records holding a NUL (first KEPT_LINES), see _nul_records
@@ -807,10 +807,13 @@ class CsvFile:
 
         A last line with no line end (``\n``, ``\r\n`` or ``\r``) below data lines that all have one is what a file
         still being written (or cut in transfer) looks like: ``O-3,Cy,3`` where the exporter was writing
-        ``O-3,Cy,30.00``. It is quarantined (reason ``no_line_terminator``), its text kept, and the file warned about.
-        It is no such evidence, and is read as a record (True: the reader reads it), when no data line stands
-        between the header and it (a header and one record: nothing to compare with), or when it is blank
-        (spaces after the last line end). A file of one line has no line end to compare with: never held back.
+        ``O-3,Cy,30.00``. It is also what many writers leave on a complete file (Google Sheets' CSV download,
+        ``"\n".join(lines)``), so the line is read as a record as usual (a cut that leaves it short of the table's
+        width is quarantined by the width rules), its line number kept in ``cut_lines``, and the file warned
+        about (``no_line_terminator``): when unsure, keep the data and say so. No such warning when no data
+        line stands between the header and it (a header and one record: nothing to compare with), or when it
+        is blank (spaces after the last line end). A file of one line has no line end to compare with: never held back.
+        ``issues`` is unused (the signature of the reader's other end-of-file decisions).
         """
         line = self._src.cut
         if line is None:
@@ -819,29 +822,18 @@ class CsvFile:
         number = self._consumed + 1
         headers = self.structure.lines.get("header", [])
         above = headers[-1] if headers else self.table.skip
-        if not line.strip() or self._consumed <= above:
-            self._src.restart_after(self._consumed, False)
-            self._src._pending.append(line)
-            self._base = self._consumed
-            self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
-            return True
-        self.structure.records += 1
-        self._consumed = number
-        self.cut_lines.append(number)
-        issues.append(
-            RowIssue(
-                number,
-                f"{self.name} line {number}: no line terminator (no_line_terminator) on the file's last line while every line "
-                "above it ends with one — the file may be incomplete (still being written, or cut in transfer): row quarantined "
-                "with its text; drop the complete file again",
-                line,
+        if line.strip() and self._consumed > above:
+            self.cut_lines.append(number)
+            self.warnings.append(
+                f"line {number}, the last line, has no line terminator while every line above it ends with one "
+                "(no_line_terminator): read as a record, but the file may be incomplete (still being written, or cut in "
+                "transfer) — check that line's last value, or drop the complete file again"
             )
-        )
-        self.warnings.append(
-            f"line {number}, the last line, has no line terminator while every line above it ends with one: the file may be "
-            "incomplete (still being written, or cut in transfer) — that line quarantined (no_line_terminator); drop the complete file again"
-        )
-        return False
+        self._src.restart_after(self._consumed, False)
+        self._src._pending.append(line)
+        self._base = self._consumed
+        self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
+        return True
 
     def _odd_row(self, row: list[str], line: int, last: int, records: list[list[str]], lines: list[int], issues: list[RowIssue]) -> None:
         """Every record the hot path does not simply keep: blank, repeated header, second table, width fixes, too long."""

@@ -69,11 +69,14 @@ def test_a_nul_in_the_header_is_removed_from_the_name_and_said() -> None:
     assert parsed.warnings == [f"1 NUL byte(s) (in the header: removed from its names): {KEPT}"]
 
 
-def test_a_cut_last_line_is_quarantined_through_the_stage(tmp_path: Path) -> None:
+def test_a_last_line_without_a_line_end_is_curated_and_warned_through_the_stage(tmp_path: Path) -> None:
     table, manifest = _clean(tmp_path, "truncated.csv", b"order_id,customer,amount\nO-1,Ann,10.50\nO-2,Bob,20.00\nO-3,Cy,3")
-    assert table.select(["order_id", "amount"]).to_pylist() == [{"order_id": "O-1", "amount": 10.5}, {"order_id": "O-2", "amount": 20.0}]
-    assert (manifest["records"], manifest["curated"], manifest["quarantined"], manifest["structural"]) == (4, 2, 1, {"header": 1})
+    assert table.select(["order_id", "amount"]).to_pylist() == [
+        {"order_id": "O-1", "amount": 10.5}, {"order_id": "O-2", "amount": 20.0}, {"order_id": "O-3", "amount": 3.0},
+    ]
+    assert (manifest["records"], manifest["curated"], manifest["quarantined"], manifest["structural"]) == (4, 3, 0, {"header": 1})
     assert [w for w in manifest["read_warnings"] if "no_line_terminator" in w] == [
-        "line 4, the last line, has no line terminator while every line above it ends with one: the file may be incomplete "
-        "(still being written, or cut in transfer) — that line quarantined (no_line_terminator); drop the complete file again"
+        "line 4, the last line, has no line terminator while every line above it ends with one (no_line_terminator): read as a "
+        "record, but the file may be incomplete (still being written, or cut in transfer) — check that line's last value, "
+        "or drop the complete file again"
     ]
