@@ -171,7 +171,8 @@ class LineBlocks:
         quote after it (the same at the quote positions). A ``\r`` must be part of ``\r\n`` or end
         the file; a block with no ``\r`` (or no quote) skips that scan (``bytes.find``), and the
         byte-order-mark check runs only where a line starts with 0xEF. Lines whose first field is a
-        header's first name (set_firsts) are not plain.
+        header's first name (set_firsts) are not plain, nor is a last line with no ``\n`` (the file's end:
+        csv_file decides whether it is a cut record).
         """
         n, plain = self._n, np.zeros(self._n, bool)
         if self.width >= 2 and n:
@@ -182,6 +183,8 @@ class LineBlocks:
             heads = starts[:-1]
             lengths = np.diff(starts)
             plain = lengths <= self.max_chars  # bytes bound the characters; a multibyte line near the limit: careful reader
+            if data[-1:] != b"\n":
+                plain[-1] = False  # the file's last line has no line end: the careful reader decides (csv_file, cut line)
 
             def at(pos: np.ndarray) -> np.ndarray:
                 return arr[np.minimum(pos, size - 1)]

@@ -38,6 +38,7 @@ from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from headwater.config.read import ReadOptions
 from headwater.ingest import bulk
@@ -212,6 +213,7 @@ class _LineSource:
         self._chars = 0
         self._trim_at = TRIM_CHARS
         self._pending: deque[str] = deque()  # lines fetched before, to be read again first
+        self.cut: str | None = None  # the file's last line when it has no line end and lines before it do (held back)
 
     def _block_lines(self, blocks: bulk.LineBlocks) -> Iterator[str]:
         """The lines of ``blocks`` from where they are, each bare \r decided as newline_lines does (split_cr)."""
@@ -252,6 +254,9 @@ class _LineSource:
                 self._trim()
             yield line
         for line in self._lines:  # the hot path
+            if line[-1:] not in ("\n", "\r") and self.last >= 1:
+                self.cut = line  # only the file's last line can lack a line end: CsvFile._cut_line decides
+                return
             kept.append(line)
             self._chars += len(line)
             if self._chars > self._trim_at:
@@ -382,9 +387,15 @@ class CsvFile:
         # those lines are quarantined as invalid_utf8 (see _invalid_line), not the whole file read again as a guess.
         self._invalid: dict[int, tuple[str, str, str]] = {}  # physical line -> (bytes as written, encoding, text read so)
         self.invalid_utf8_lines: list[int] = []
+        self.cut_lines: list[int] = []  # the last line, read but warned about for having no line end (_cut_line)
         lenient = self.encoding == "utf-8" and not self.options.encoding and utf8_line_counts(self._head)[0] > 0
         raw: list = [None, None]  # each chunk's UTF-8 bytes as read, for the fast engine (text_chunks)
-        self._chunks = chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw, self._invalid_text if lenient else None)
+        self._nul_lines: list[int] = []  # lines of the records holding a NUL (first KEPT_LINES), see _nul_records
+        self._nul_seen = False
+        self._nuls = 0  # NUL characters in the file (known once its text is all read)
+        self._nul_header = False  # a header row held one (removed from the names)
+        chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw, self._invalid_text if lenient else None)
+        self._chunks = chunks = self._watch_nuls(chunks)
         sample: list[str] = []
         complete = True
         for text in chunks:  # the first SNIFF_BYTES characters decide the table
@@ -469,7 +480,7 @@ class CsvFile:
         """Account for one physical line above the table: the sep line, a blank line or preamble."""
         self._consumed += 1
         self.structure.records += 1
-        n, text = self._consumed, line.rstrip("\r\n").replace(CR_IN_FIELD, "\r")
+        n, text = self._consumed, line.rstrip("\r\n").replace(CR_IN_FIELD, "\r").replace("\x00", "")
         if n == 1 and self.table.sep_line:
             self.structure.add("sep", n)
         elif not text.strip(" \t" + self.table.delimiter):
@@ -542,9 +553,42 @@ class CsvFile:
             )
         return batch
 
+    def _watch_nuls(self, chunks: Iterator[str]) -> Iterator[str]:
+        """``chunks`` as they are (the same objects: bulk knows their bytes by identity), noting that a NUL was met."""
+        for text in chunks:
+            if not self._nul_seen and "\x00" in text:
+                self._nul_seen = True
+            yield text
+
+    def _nul_records(self, table: pa.Table) -> pa.Table:
+        """``table`` (a staging batch) as it is, the lines of its records that hold a NUL noted (``_nul_lines``).
+
+        A NUL is kept in the value (streams.text_chunks): the clean stage removes it as a control character and keeps
+        the value as written in ``<col>__raw`` (``normalized: control``); the file's warning names these lines.
+        """
+        mask = None
+        for name in table.column_names[1:]:
+            hit = pc.fill_null(pc.match_substring(table[name], "\x00"), False)
+            mask = hit if mask is None else pc.or_(mask, hit)
+        if mask is not None:
+            room = KEPT_LINES - len(self._nul_lines)
+            if room > 0:
+                self._nul_lines.extend(table["_line"].filter(mask).to_pylist()[:room])
+        return table
+
     def _count_nuls(self, nuls: int) -> None:
+        self._nuls = nuls  # the text is all read; the last batch is still to be built: _warn_nuls once it is
+
+    def _warn_nuls(self) -> None:
+        """The file's NUL warning (after the last batch: it names the lines of the records holding one)."""
+        nuls = self._nuls
         if nuls:
-            self.warnings.append(f"{nuls} NUL byte(s) removed")
+            where = f" (records on lines {', '.join(map(str, self._nul_lines))})" if self._nul_lines else ""
+            where += " (in the header: removed from its names)" if self._nul_header else ""
+            self.warnings.append(
+                f"{nuls} NUL byte(s){where}: kept in the values as read — cleaning removes them (a control character) "
+                "and keeps each value as written in <col>__raw (normalized: control)"
+            )
 
     def _next(self) -> tuple[int, list[str] | None, int] | None:
         """(first line, row or None when broken, last line) of the next record; None at the end."""
@@ -591,6 +635,9 @@ class CsvFile:
                 self.structure.add("blank", line)
                 continue
             self.structure.add("header", line)
+            if any("\x00" in f for f in row):
+                self._nul_header = True
+                row = [f.replace("\x00", "") for f in row]  # a name holds no NUL (the file's NUL warning says it was there)
             rows.append(row)
         return rows
 
@@ -646,6 +693,7 @@ class CsvFile:
                 self._restart_with = self._decode_failed(exc)
                 raise ReadAgain(*self._restart_with) from None
             if batch is None:
+                self._warn_nuls()
                 return
             yield self._set_aside_invalid(batch) if self._invalid else batch
             del batch  # not held while the next one is read: one batch in memory, not two
@@ -659,10 +707,12 @@ class CsvFile:
         issues: list[RowIssue] = []
         while len(records) < size:
             if self._read_rows(records, lines, issues, size) is None:
-                break
+                if not self._cut_line(issues):
+                    break
         if not records and not issues:
             return None
-        return Batch(_records_table(records, lines, self.shape.width), issues)
+        table = _records_table(records, lines, self.shape.width)
+        return Batch(self._nul_records(table) if self._nul_seen else table, issues)
 
     def _fill_fast(self, size: int) -> Batch | None:
         """The next batch, runs of plain lines parsed by Arrow and the lines between them by the careful reader."""
@@ -683,13 +733,14 @@ class CsvFile:
                 done += table.num_rows
                 continue
             if self._read_rows(records, lines, issues, size - done, self._at_plain_run) is None:
-                break
+                if not self._cut_line(issues):
+                    break
         if records:
             parts.append(_records_table(records, lines, width))
         if not parts and not issues:
             return None
         table = pa.concat_tables(parts) if parts else _records_table([], [], width)
-        return Batch(table, issues)
+        return Batch(self._nul_records(table) if self._nul_seen else table, issues)
 
     def _at_plain_run(self) -> bool:
         """Whether the reader stands between records where a run of plain lines starts (the fast engine may take it)."""
@@ -749,6 +800,39 @@ class CsvFile:
             self._recover(start, exc)
         self.structure.records += 1
         issues.append(RowIssue(start, f"{self.name} line {start}: unparseable CSV ({self._last_error}) — row quarantined", self._last_raw))
+        return True
+
+    def _cut_line(self, issues: list[RowIssue]) -> bool:
+        """At the end of the file: decide the last line held back for having no line end (_LineSource.cut); True to read on.
+
+        A last line with no line end (``\n``, ``\r\n`` or ``\r``) below data lines that all have one is what a file
+        still being written (or cut in transfer) looks like: ``O-3,Cy,3`` where the exporter was writing
+        ``O-3,Cy,30.00``. It is also what many writers leave on a complete file (Google Sheets' CSV download,
+        ``"\n".join(lines)``), so the line is read as a record as usual (a cut that leaves it short of the table's
+        width is quarantined by the width rules), its line number kept in ``cut_lines``, and the file warned
+        about (``no_line_terminator``): when unsure, keep the data and say so. No such warning when no data
+        line stands between the header and it (a header and one record: nothing to compare with), or when it
+        is blank (spaces after the last line end). A file of one line has no line end to compare with: never held back.
+        ``issues`` is unused (the signature of the reader's other end-of-file decisions).
+        """
+        line = self._src.cut
+        if line is None:
+            return False
+        self._src.cut = None
+        number = self._consumed + 1
+        headers = self.structure.lines.get("header", [])
+        above = headers[-1] if headers else self.table.skip
+        if line.strip() and self._consumed > above:
+            self.cut_lines.append(number)
+            self.warnings.append(
+                f"line {number}, the last line, has no line terminator while every line above it ends with one "
+                "(no_line_terminator): read as a record, but the file may be incomplete (still being written, or cut in "
+                "transfer) — check that line's last value, or drop the complete file again"
+            )
+        self._src.restart_after(self._consumed, False)
+        self._src._pending.append(line)
+        self._base = self._consumed
+        self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
         return True
 
     def _odd_row(self, row: list[str], line: int, last: int, records: list[list[str]], lines: list[int], issues: list[RowIssue]) -> None:

@@ -330,7 +330,10 @@ CARRY_CHARS = 1 << 20  # with on_invalid: the longest unfinished line held back 
 def text_chunks(
     stream: BinaryIO | LandingStream, encoding: str, on_end, raw: list | None = None, on_invalid=None  # noqa: ANN001 - on_end(nuls), on_invalid(text, line)
 ) -> Iterator[str]:
-    """Decoded text block by block, leading BOMs stripped and NULs removed (as the whole-text reader did).
+    """Decoded text block by block, leading BOMs stripped; NUL characters are kept and counted (``on_end(nuls)``).
+
+    NULs stay in the text so that the values holding them keep their original: the clean stage removes them
+    (a control character) with the value as written in ``<col>__raw`` (reason ``normalized: control``).
 
     Decoding is strict: the first byte that does not decode raises DecodeFailed, with its position
     counted from the first byte read from ``stream``.
@@ -339,7 +342,7 @@ def text_chunks(
     is ``text.encode("utf-8")`` without the encoding work when the file is UTF-8 and the text is its
     bytes as read (the bytes decoded into ``text``: the bytes held back from the block before, plus
     this block, less those held back for the next one; codecs' incremental decoder ``getstate()``),
-    None when the text was changed (a BOM or NUL removed, a line that did not decode) or the encoding
+    None when the text was changed (a BOM removed, a line that did not decode) or the encoding
     is not UTF-8. The fast engine (bulk.LineBlocks) parses those bytes instead of encoding the text again.
 
     With ``on_invalid`` (a UTF-8 file with a few bad lines, see csv_file.CsvFile), a block holding
@@ -379,10 +382,7 @@ def text_chunks(
             data = data if len(stripped) == len(text) else None
             text, at_start = stripped, not stripped
         if "\x00" in text:
-            # NUL padding comes from fixed-width exports and broken copies; it carries no data.
             nuls += text.count("\x00")
-            text = text.replace("\x00", "")
-            data = None
         if on_invalid is not None:
             text, bad = carry + text, bad or carry_bad
             full = None if bad or data is None or carry_data is None else carry_data + data

@@ -56,6 +56,9 @@ TYPED = (NUMBER, DATE, CODE)
 # Spellings of a missing value: neither header- nor data-like. The placeholders of a value still to come
 # (``TBD``: to be determined, ``TBA``, ``TBC``) are among them: a record ``B,TBD,TBD`` is not a row of names.
 _NULLISH = frozenset({"na", "n/a", "null", "none", "nan", "-", "--", ".", "?", "#n/a", "tbd", "tba", "tbc", "t.b.d.", "t.b.a.", "t.b.c."})
+# Float specials as numpy, pandas, Python (``inf``, ``-inf``, ``Infinity``), JavaScript/Java (``Infinity``) and the
+# MSVC runtime (``1.#INF``, ``1.#IND``, ``1.#QNAN``) write them: numbers, not names (``nan`` is a missing-value spelling above).
+_FLOAT_SPECIAL = re.compile(r"[+-]?(?:inf|infinity|nan|1\.#(?:inf|ind|qnan|snan)0*)", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][+-]?\d+)?%?")
 _CURRENCY = "$€£¥₹"
 _DATE = re.compile(
@@ -69,8 +72,9 @@ _SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")  # a column name written as an identifier: a letter or _, then letters, digits, _
 # A number with comma thousands separators (``1,234``, ``-12,500.75``, ``$1,234,567``): its commas are not delimiters.
 _GROUPED = re.compile(r"[+-]?[$€£¥₹]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?")
-# A bare \r kept inside a field travels through csv.reader as this character (NULs never reach it: streams.text_chunks).
-CR_IN_FIELD = "\x00"
+# A bare \r kept inside a field travels through csv.reader as this character: a lone surrogate, which no strict
+# decoder writes (NULs of the file do reach the reader: streams.text_chunks keeps them, cleaning keeps them in __raw).
+CR_IN_FIELD = "\ud800"
 
 
 def value_kind(value: str) -> str:
@@ -79,15 +83,18 @@ def value_kind(value: str) -> str:
     A *code* is one token (no space) mixing letters and digits (``K-17``, ``SKU123``), or an
     e-mail address or URL: identifiers that data rows carry and header names rarely are.
     Numbers allow a sign, thousands groups, a decimal point or comma, an exponent, a percent
-    sign, a currency symbol and accounting parentheses.
+    sign, a currency symbol and accounting parentheses; the float specials (_FLOAT_SPECIAL: ``inf``,
+    ``-Infinity``, ``1.#INF``) are numbers too (``1e309`` already is: an exponent).
     """
-    s = value.strip()
+    s = value.replace("\x00", "").strip()  # a NUL is padding as far as the kind goes (cleaning removes it)
     if not s or s.lower() in _NULLISH:
         return EMPTY
     n = s.strip(_CURRENCY).strip()
     if n.startswith("(") and n.endswith(")"):
         n = n[1:-1]
     if n and _NUMBER.fullmatch(n) and any(c.isdigit() for c in n):  # the match first: it stops at a long text's first letter
+        return NUMBER
+    if _FLOAT_SPECIAL.fullmatch(s):
         return NUMBER
     if _DATE.fullmatch(s):
         return DATE
@@ -657,6 +664,12 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
     (find_table). The title stays a named structural line (preamble, its text in the manifest). A first
     candidate written as names is no title when it is met again below (a repeated header, ``TAG`` under
     ``tag``) or when the row below continues a multi-row header (continues_header).
+
+    A later row that reads as names is not taken when a row between it and the first candidate has the table's
+    width, every field filled, and reads like its records (_records_above): ``mode,fast`` under ``setting,value`` /
+    ``timeout,30`` is a record of a key/value file whose value column mixes words and numbers, and taking it
+    would turn the header and ``timeout,30`` into preamble. The first candidate stays the header (when unsure,
+    the first line is the header: a record never becomes preamble).
     """
     candidates = [k for k, (_, r) in enumerate(filled) if _header_like(r, width)]
     if not candidates:
@@ -668,6 +681,8 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
         untitled.append(k)
         votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
         if votes > 0:
+            if k > untitled[0] and _records_above(filled, untitled[0], k, width, blocks):
+                break  # rows between the first candidate and this one read as its records: no evidence it is the header
             return k, None
         if votes < 0 or not any(value_kind(c) == TEXT for c in filled[k][1]):
             break  # a row of data: the table has started
@@ -688,6 +703,15 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
             # header would lose a record if the first is the header, taking the first keeps every line as data.
             return nxt, first
     return first, None
+
+
+def _records_above(filled: list[tuple[int, list[str]]], first: int, k: int, width: int, blocks: dict[int, int]) -> bool:
+    """Whether a row strictly between rows ``first`` and ``k`` has ``width`` fields, all filled, and could be a record
+    (_fits) of the columns below row ``k``: then row ``k`` is one of the table's records, not a header below preamble."""
+    columns = _profile_below(filled, k, width, blocks)
+    return any(
+        len(r) == width and all(c.strip() for c in r) and _fits(r, columns, width) for _, r in filled[first + 1 : k]
+    )
 
 
 def names_below(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> bool:

@@ -128,10 +128,10 @@ def test_stray_quote_after_a_quoted_field_quarantines_the_row() -> None:
     ]
 
 
-def test_nul_bytes_are_removed_and_reported() -> None:
+def test_nul_bytes_are_kept_for_cleaning_and_reported() -> None:
     parsed = parse_csv(b"a,b\n1,2\x00\n", "x.csv")
-    assert parsed.records == [["1", "2"]]
-    assert parsed.warnings == ["1 NUL byte(s) removed"]
+    assert parsed.records == [["1", "2\x00"]]
+    assert parsed.warnings == ["1 NUL byte(s) (records on lines 2): kept in the values as read — cleaning removes them (a control character) and keeps each value as written in <col>__raw (normalized: control)"]
 
 
 def test_a_field_over_the_limit_quarantines_its_row_not_the_file() -> None:
@@ -247,7 +247,9 @@ def test_nul_and_bom_cleanup_spans_blocks(monkeypatch: pytest.MonkeyPatch) -> No
     data = codecs.BOM_UTF8 + b"a,b\n1,\x002\n\x00\x003,4\n"
     monkeypatch.setattr(streams, "READ_BLOCK", 1)
     parsed = parse_csv(io.BytesIO(data), "x.csv")
-    assert (parsed.header, parsed.records, parsed.warnings) == (["a", "b"], [["1", "2"], ["3", "4"]], ["3 NUL byte(s) removed"])
+    assert (parsed.header, parsed.records, parsed.warnings) == (
+        ["a", "b"], [["1", "\x002"], ["\x00\x003", "4"]], ["3 NUL byte(s) (records on lines 2, 3): kept in the values as read — cleaning removes them (a control character) and keeps each value as written in <col>__raw (normalized: control)"]
+    )
 
 
 def test_a_record_past_the_cap_counts_as_an_unclosed_quote(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,11 +315,12 @@ def test_lines_read_again_after_an_unclosed_quote_survive_a_second_broken_record
 
 def test_a_line_longer_than_many_blocks_and_a_pipe_source(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(streams, "READ_BLOCK", 4)
-    data = b"id,blob\n1," + b"x" * 50 + b"\r\n2,y"
+    data = b"id,blob\n1," + b"x" * 50 + b"\r\n2,y\n"
     assert _read_all(_Pipe(data)) == (["id", "blob"], [["1", "x" * 50], ["2", "y"]], [2, 3], [], [])
     assert stream_sha256(_Pipe(data)) == (hashlib.sha256(data).hexdigest(), len(data))
-    # a bare \r at a block end, then a last line without line end
+    # a bare \r at a block end, then a last line without line end (read, and warned: no_line_terminator, see test_cut_file.py)
     assert _read_all(io.BytesIO(b"a,b\n1,2\r3,44"))[1:3] == ([["1", "2"], ["3", "44"]], [2, 3])
+    assert _read_all(io.BytesIO(b"a,b\n1,2\r3,44\n"))[1:3] == ([["1", "2"], ["3", "44"]], [2, 3])
 
 
 # ---------------------------------------------------------------- the encoding is proved by the parse, not by a pass of its own

@@ -105,8 +105,8 @@ def test_text_chunks_hands_over_the_utf8_bytes_of_each_chunk_whatever_the_blocks
 
 def test_text_chunks_hands_over_no_bytes_for_text_it_changed_or_another_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(streams, "READ_BLOCK", 4)
-    chunks = _chunks_with_bytes("\ufeffid,n\n1,a\x00b\n2,c\n".encode(), "utf-8")  # a BOM stripped, a NUL removed
-    assert chunks == [("i", None), ("d,n\n", b"d,n\n"), ("1,a", None), ("b\n2,", b"b\n2,"), ("c\n", b"c\n")]
+    chunks = _chunks_with_bytes("\ufeffid,n\n1,a\x00b\n2,c\n".encode(), "utf-8")  # a BOM stripped, a NUL kept (as read)
+    assert chunks == [("i", None), ("d,n\n", b"d,n\n"), ("1,a\x00", b"1,a\x00"), ("b\n2,", b"b\n2,"), ("c\n", b"c\n")]
     assert [b for _, b in _chunks_with_bytes("id,n\n1,é\n".encode("cp1252"), "cp1252")] == [None, None, None]
     assert [b for _, b in _chunks_with_bytes("id,n\n1,é\n".encode("utf-8"), "utf-8-sig")] == [None, None, None]
 
@@ -129,7 +129,7 @@ def test_whole_lines_mode_hands_over_the_bytes_of_each_chunk_and_none_for_a_line
     for text in text_chunks(LandingStream(data), "utf-8", lambda nuls: None, raw, on_invalid):
         assert raw[0] is text
         out.append((text, raw[1]))
-    assert "".join(t for t, _ in out) == "id,name\n1,Zürich — ok\n2,😀 x\n3,José\n4,日本\n5,ab\n6,ü\n"
+    assert "".join(t for t, _ in out) == "id,name\n1,Zürich — ok\n2,😀 x\n3,José\n4,日本\n5,a\x00b\n6,ü\n"
     assert all(b is None or b == t.encode() for t, b in out)
     assert all(t.endswith("\n") for t, _ in out)  # whole lines
     assert [b is None for t, b in out if "José" in t] == [True] and bad_lines and bad_lines[0] <= 4

@@ -30,7 +30,7 @@ EXPECTED: dict[str, tuple[str, int, int, int, int, list[str] | str]] = {
     "crlf.csv": ("ok", 2, 2, 0, 0, []),
     "bare_cr.csv": ("ok", 3, 2, 1, 0, []),
     "mixed_line_endings.csv": ("ok", 3, 3, 0, 0, []),
-    "no_final_newline.csv": ("ok", 2, 2, 0, 0, []),
+    "no_final_newline.csv": ("ok", 2, 2, 0, 0, []),  # read; the file warned about (no_line_terminator, test_cut_file.py)
     "blank_lines_between_rows.csv": ("ok", 2, 2, 0, 0, []),
     "multiline_quoted.csv": ("ok", 3, 3, 0, 0, []),
     "trailing_delimiters.csv": ("ok", 2, 2, 0, 0, []),
