@@ -52,6 +52,7 @@ from headwater.ingest.sniff import (
     encoding_choice,
     fallback_choice,
     head_encoding,
+    sample_end,
     utf8_line_counts,
 )
 from headwater.ingest.streams import (
@@ -397,14 +398,21 @@ class CsvFile:
         chunks = text_chunks(self.stream, self.encoding, self._count_nuls, raw, self._invalid_text if lenient else None)
         self._chunks = chunks = self._watch_nuls(chunks)
         sample: list[str] = []
-        complete = True
-        for text in chunks:  # the first SNIFF_BYTES characters decide the table
+        complete, end = True, None
+        # The first SNIFF_BYTES characters decide the table, and the rest of a quoted field open there (sniff.sample_end),
+        # up to the longest record the reader takes (a multi-line text in the first records is not read as lines).
+        for text in chunks:
             sample.append(text)
             if sum(map(len, sample)) >= SNIFF_BYTES:
-                complete = False
-                break
-        head = "".join(sample)[:SNIFF_BYTES]
-        self.table = table = find_table(head, self.options, complete and len(head) < SNIFF_BYTES)
+                joined = "".join(sample)
+                end = sample_end(joined, SNIFF_BYTES, self.options.quotechar or '"')
+                if end is None and len(joined) > SNIFF_BYTES + 2 * (self.options.max_field_chars + 1):
+                    end = SNIFF_BYTES
+                if end is not None:
+                    complete = False
+                    break
+        head = "".join(sample)[:end]
+        self.table = table = find_table(head, self.options, complete)
         self.delimiter = None if table.single_column else table.delimiter
         dialect = table.dialect()
         records = head.splitlines(keepends=True)[table.skip :]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
+import json
 import re
 import unicodedata
 
@@ -74,12 +77,15 @@ def detect_encoding(data: bytes) -> str:
 
 
 def check_not_binary(data: bytes, max_control_share: float = 0.05) -> None:
-    """Reject compressed, binary or HTML payloads before trying to parse them (an empty file is not one: it has no rows)."""
+    """Reject compressed, binary, HTML, JSON, XML or Markdown (other_format) payloads before trying to parse them (an empty file is not one: it has no rows)."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             raise UnreadableFile(f"{kind} data with a CSV name — file quarantined; decompress/convert it and drop it again")
     if data[:512].lstrip().lower().startswith(_HTML_STARTS):
         raise UnreadableFile("an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again")
+    kind = other_format(data)
+    if kind:
+        raise UnreadableFile(f"{kind} content with a CSV name, not a CSV table — file quarantined; export it as CSV and drop it again")
     head = data[:SNIFF_BYTES]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         return
@@ -103,6 +109,111 @@ def sniff_delimiter(sample: str) -> str:
         if score > best_score:
             best, best_score = cand, score
     return best
+
+
+def quoted_break(sample: str, quote: str = '"') -> tuple[int, str] | None:
+    """(first line, delimiter) of the first record of ``sample`` with a line break in a quoted field that is not its first field, else None.
+
+    ``sample`` is parsed with csv.reader once per candidate delimiter (config.read.DELIMITERS) that
+    it holds, quoted fields in ``quote`` (a field still open at the end of a cut sample counts: the
+    reader returns it). Such a quote opens right after a delimiter, so it only balances when the
+    file is read as a table of that delimiter: read as one column (one value per line) the quoted
+    text would be split into records at its line breaks.
+    """
+    for delimiter in DELIMITERS:
+        if delimiter + quote not in sample:
+            continue
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, quotechar=quote)
+        line = 1
+        try:
+            for row in reader:
+                if any("\n" in f or "\r" in f for f in row[1:]):
+                    return line, delimiter
+                line = reader.line_num + 1
+        except csv.Error:
+            continue
+    return None
+
+
+def sample_end(text: str, cut: int, quote: str = '"') -> int | None:
+    """Where a sniffing sample of ``text`` cut at ``cut`` (characters) should end, so that no quoted field is cut open.
+
+    RFC 4180 section 2 (fields in ``quote``, the quote doubled inside one): the quotes of
+    ``text[:cut]`` are scanned in order; when the cut falls outside a quoted field the answer is
+    ``cut``. When it falls inside one (a multi-line text longer than the sample), the sample goes on
+    past the quote that closes the field, through the end of that physical line and the next one
+    (the caller drops a cut sample's last line, see table.sample_lines): the index after that line
+    break. None when ``text`` ends before that point (read more, or take all of ``text`` at the end
+    of the file). A quote inside an unquoted field (``12" pipe``) can only make the sample longer.
+    """
+    inside, at = False, 0
+    while True:
+        j = text.find(quote, at)
+        if j < 0:
+            return None if inside else cut
+        if not inside:
+            if j >= cut:
+                return cut
+            inside, at = True, j + 1
+        elif text.startswith(quote * 2, j):
+            at = j + 2
+        else:
+            inside, at = False, j + 1
+            if j >= cut:
+                breaks = [m.end() for m in itertools.islice(_LINE_BREAK.finditer(text, at), 2)]
+                return breaks[1] if len(breaks) == 2 else None
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+_MARKDOWN_RULE = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?")  # a Markdown table's delimiter row (GFM spec, "Tables")
+
+
+def other_format(data: bytes) -> str | None:
+    """The text format, other than CSV, that the head ``data`` of a file is written in: ``JSON``, ``JSON Lines``, ``XML``, ``Markdown table``; else None.
+
+    Only positive evidence counts (UTF-8 text, a UTF-8 BOM skipped): an XML declaration (``<?xml``,
+    XML 1.0 section 2.8); a first line that is one whole JSON object or array (RFC 8259; JSON Lines
+    when the next non-blank line is one too); a JSON array whose first element is an object
+    followed by ``,`` or ``]`` (a long array cut by the head), or a ``[``/``{`` line alone followed
+    by a line starting with ``{``, ``[`` or ``"`` (pretty-printed JSON); a first row between pipes
+    followed by a Markdown delimiter row (``|----|:---:|``). A CSV line such as ``[1,2],x`` or
+    ``{a},b`` is none of these.
+    """
+    text = data.removeprefix(codecs.BOM_UTF8)[:SNIFF_BYTES].decode("utf-8", errors="replace").lstrip()
+    if text[:5].lower() == "<?xml":
+        return "XML"
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:3]
+    if not lines:
+        return None
+    if text[0] in "[{":
+        decoder = json.JSONDecoder()
+        first = _json_or_none(decoder, lines[0])
+        if isinstance(first, (dict, list)):
+            return "JSON Lines" if len(lines) > 1 and isinstance(_json_or_none(decoder, lines[1]), (dict, list)) else "JSON"
+        if lines[0] in ("[", "{") and len(lines) > 1 and lines[1][:1] in '[{"':
+            return "JSON"
+        if text[0] == "[":
+            try:
+                start = len(text) - len(text[1:].lstrip())
+                value, end = decoder.raw_decode(text, start)
+                if isinstance(value, dict) and text[end:].lstrip()[:1] in (",", "]"):
+                    return "JSON"
+            except ValueError:
+                pass
+    if len(lines) > 1 and lines[0].startswith("|") and lines[0].endswith("|") and _MARKDOWN_RULE.fullmatch(lines[1]) and "|" in lines[1]:
+        return "Markdown table"
+    return None
+
+
+def _json_or_none(decoder: json.JSONDecoder, line: str) -> object:
+    """The JSON value that is the whole of ``line``, else None."""
+    try:
+        value, end = decoder.raw_decode(line)
+    except ValueError:
+        return None
+    return value if end == len(line) else None
 
 
 def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:

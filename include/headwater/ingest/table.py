@@ -40,8 +40,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from headwater.config.read import ReadOptions
-from headwater.ingest.sniff import sniff_delimiter
-from headwater.ingest.streams import newline_lines, physical_lines
+from headwater.ingest.sniff import quoted_break, sniff_delimiter
+from headwater.ingest.streams import UnreadableFile, newline_lines, physical_lines
 
 # A single-column file is parsed with a delimiter its text does not use: the first of these control
 # characters absent from the sample (a later line holding it is quarantined for its width, never split silently).
@@ -360,7 +360,16 @@ def find_table(sample: str, options: ReadOptions | None = None, complete: bool =
         split = [p for ln in lines for p in (cr_parts(ln, set(), {}) if has_bare_cr(ln) else [ln])]
         readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample, complete))]
         lines = max(readings, key=lambda ls: _consistency(r for _, r in parse_rows(_kept(ls), joined.dialect()))[0])
-    return _find(lines, options, _kept(lines), sample, complete)
+    table = _find(lines, options, _kept(lines), sample, complete)
+    split = quoted_break(sample, table.quotechar) if table.single_column and not options.delimiter else None
+    if split:
+        line, delimiter = split
+        raise UnreadableFile(
+            f"line {line}: a quoted text after {delimiter!r} holds line breaks, but the first {len(sample):,} characters do not read "
+            f"as a {delimiter!r}-delimited table: read as one column, that text would be split into records — file quarantined; set "
+            f"read.delimiter: {delimiter!r} for this source (and read.max_field_chars above the longest text) and drop it again"
+        )
+    return table
 
 
 def _kept(lines: list[str]) -> list[str]:
