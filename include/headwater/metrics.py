@@ -68,6 +68,7 @@ _REASON_CLASSES = (
     ("schema", re.compile(r"fails schema")),
     ("compressed_name", re.compile(r"data with a CSV name")),
     ("html", re.compile(r"HTML page")),
+    ("text_format", re.compile(r"content with a CSV name|a quoted text after .* holds line breaks")),  # JSON/XML/Markdown; an unsplittable sample
     ("binary", re.compile(r"binary|control bytes")),
     ("encoding", re.compile(r"cannot decode|no text encoding")),
     ("too_large", re.compile(r"decompression bomb|raise the limit")),

@@ -122,6 +122,8 @@ def test_no_label_holds_a_file_name_or_run_id(sample) -> None:
     ("orders_export.csv: gzip data with a CSV name — file quarantined; decompress/convert it and drop it again", "compressed_name"),
     ("an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again", "html"),
     ("12 control bytes in the first 4096 bytes: binary, not CSV — file quarantined", "binary"),
+    ("JSON Lines content with a CSV name, not a CSV table — file quarantined; export it as CSV and drop it again", "text_format"),
+    ("line 3: a quoted text after ',' holds line breaks, but the first 65,536 characters do not read as a table", "text_format"),
     ("cannot decode as utf-8: invalid start byte — file quarantined; re-export it as UTF-8", "encoding"),
     ("something no one wrote yet", "other"),
 ])  # fmt: skip
