@@ -198,8 +198,9 @@ class CoerceTypes:
                 self.ambiguous_marks[col] += int(both.sum())
                 keep_original(out, col, both, df[col], AMBIGUOUS_DECIMAL_MARK)
             if differs:
-                # a declared number column whose own values write the other mark: read with the file's, every text kept
-                read = result.values.notna().to_numpy(dtype=bool)
+                # a declared number column whose own values write the other mark: read with the file's, the text of every
+                # value with a separator kept (22 reads alike under both marks, 1,200 and 5. do not)
+                read = (result.values.notna() & df[col].astype("string").str.contains(r"[.,]", regex=True).fillna(False)).to_numpy(dtype=bool)
                 self.differing_marks[col] += int(read.sum())
                 keep_original(out, col, read, df[col], MARK_DIFFERS)
             keep = result.inexact.to_numpy(dtype=bool) | (result.failed.to_numpy(dtype=bool) if self.options.on_error == "keep_raw" else False)
