@@ -5,11 +5,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Currency signs in a header name the column's currency (``Amount (€)``, breaker3 #11): the ISO 4217 code of the one
+# currency a sign writes (€ EUR, £ GBP, ₹ INR...), or, for a sign several currencies write, the word of its Unicode
+# name ($ DOLLAR SIGN: US, Canadian, Australian dollars and pesos; ¥ YEN SIGN: yen and yuan; ¢ CENT SIGN). Fullwidth
+# and small forms (＄ ￥ ￡ ￦ ﹩ ￠) as their sign. text-unidecode spells them "$", "PS", "Y=", "[?]", so the table is ours.
+_CURRENCY_WORDS = {
+    "$": "dollar", "＄": "dollar", "﹩": "dollar", "¢": "cent", "￠": "cent", "€": "eur", "£": "gbp", "￡": "gbp",
+    "¥": "yen", "￥": "yen", "₹": "inr", "₽": "rub", "₩": "krw", "￦": "krw", "₺": "try", "₪": "ils", "₫": "vnd",
+    "₴": "uah", "₦": "ngn", "₱": "php",
+}
 # Letters NFKD does not decompose into ASCII, and symbols that carry meaning in a header.
-_TRANSLITERATE = str.maketrans(
-    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
-     "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "%": " pct ", "#": " num "}
-)
+_LETTERS_AND_SYMBOLS = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
+    "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "%": " pct ", "#": " num ",
+}
+_TRANSLITERATE = str.maketrans(_LETTERS_AND_SYMBOLS | {sign: f" {word} " for sign, word in _CURRENCY_WORDS.items()})
+_TRANSLITERATE_NO_CURRENCY = str.maketrans(_LETTERS_AND_SYMBOLS)
 _WORD = ("L", "N", "M")  # Unicode general categories kept in a name: letters, digits and numbers, marks
 
 
@@ -39,18 +50,20 @@ def _split_camel(text: str) -> str:
     return "".join(out)
 
 
-def standardize_name(name: str, position: int, transliterate: bool = False) -> str:
+def standardize_name(name: str, position: int, transliterate: bool = False, currency: bool = True) -> str:
     """``" Customer ID "``, ``customerId``, ``CUSTOMER-ID`` -> ``customer_id``; ``Имя`` -> ``имя``.
 
     Letters and digits of every script are kept, lower-cased (Unicode-aware snake_case): ``Город``
     -> ``город``, ``Όνομα Πελάτη`` -> ``όνομα_πελάτη``, ``顧客番号`` stays. Accents of Latin letters are
     stripped (``Prénom`` -> ``prenom``), ``%`` and ``#`` become ``pct`` and ``num`` (``Discount %``
-    -> ``discount_pct``), other punctuation and symbols separate words. ``transliterate`` turns
+    -> ``discount_pct``), currency signs their currency (``_CURRENCY_WORDS``: ``Amount ($)`` -> ``amount_dollar``,
+    ``Amount (€)`` -> ``amount_eur``), other punctuation and symbols separate words. ``transliterate`` turns
     every letter into ASCII first (text-unidecode: ``Имя`` -> ``imia``, ``名前`` -> ``ming_qian``).
     Blank names become ``column_<position>`` (1-based) and names starting with a digit get a
-    ``col_`` prefix so they stay valid identifiers.
+    ``col_`` prefix so they stay valid identifiers. ``currency=False``: currency signs separate words
+    like other symbols (``Amount ($)`` -> ``amount``, the name before breaker3 #11; column mapping matches it too).
     """
-    text = str(name).translate(_TRANSLITERATE)
+    text = str(name).translate(_TRANSLITERATE if currency else _TRANSLITERATE_NO_CURRENCY)
     if transliterate:
         from text_unidecode import unidecode
 

@@ -188,9 +188,14 @@ def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOp
     candidates: list[tuple[float, int, int, int, str, str, str]] = []
     refused: dict[tuple[int, str], Refused] = {}  # (header position, canonical) -> the first fuzzy match refused
     for pos, std in enumerate(standardized):
-        best: dict[str, tuple[float, int, str, str]] = {}
+        best: dict[str, tuple[float, float, str, str]] = {}
+        # the name without its currency spelled (Amount ($) -> amount): a schema or alias written before currency signs
+        # were spelled (breaker3 #11) still matches, ranked below a match of the full name (amount_dollar)
+        bare = standardize_name(header[pos], pos + 1, options.transliterate, currency=False)
         for key, canonical, method in keys:
             if std == key:
+                score, how = 100.0, method
+            elif bare == key:
                 score, how = 100.0, method
             else:
                 score, how = round(float(scorer(std, key)), 1), "fuzzy"
@@ -201,8 +206,9 @@ def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOp
                     refused.setdefault((pos, canonical), Refused(header[pos], canonical, score, conflict))
                     continue
             cur = best.get(canonical)
-            if cur is None or (score, rank[how]) > (cur[0], cur[1]):
-                best[canonical] = (score, rank[how], how, key)
+            ranked = rank[how] - (0.5 if std != key and bare == key else 0.0)
+            if cur is None or (score, ranked) > (cur[0], cur[1]):
+                best[canonical] = (score, ranked, how, key)
         for canonical, (score, r, how, key) in best.items():
             candidates.append((-score, -r, pos, order[canonical], canonical, how, key))
     candidates.sort()

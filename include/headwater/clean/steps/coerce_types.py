@@ -50,6 +50,11 @@ NUMBER_TYPES = ("integer", "number")
 # The reason kept with a value like 1,234 in a column none of whose values decided the decimal mark (the file's mark
 # came from other columns): 1.234 or 1234, the column cannot tell.
 AMBIGUOUS_DECIMAL_MARK = "ambiguous_decimal_mark"
+# The reason kept with each value of a number column (declared, or typed before its own values decided) whose own values
+# write the other decimal mark than the one the file's other columns decided (breaker3 #18): read with the file's mark.
+MARK_DIFFERS = "decimal_mark_differs_from_file"
+# kept_as_text: an undeclared such column (a quoted "10,20" page range in a file of 1.50 prices) stays text.
+MARK_DIFFERS_TEXT = "decimal mark differs from the file's"
 DATE_TYPES = ("date", "datetime")
 
 
@@ -85,6 +90,7 @@ class CoerceTypes:
         # column -> its own decimal votes (values.decimal_votes): a column decides its own mark when they do
         self.column_votes: dict[str, Counter[str]] = {}
         self.ambiguous_marks: Counter[str] = Counter()  # column -> values like 1,234 read with the file's mark only, text kept
+        self.differing_marks: Counter[str] = Counter()  # number column -> values read with the file's mark, not its own, text kept
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
         self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
@@ -145,6 +151,10 @@ class CoerceTypes:
         )
         for col in fresh:
             self.decided[col] = self.declared.get(col) or inferred.get(col) or "string"
+            if col not in self.declared and self._formats_of(col).get("decimal_differs"):
+                # its own values write the other mark than the file's other columns decided: not read by a per-column guess
+                self.decided[col] = "string"
+                self.kept_as_text[col] = MARK_DIFFERS_TEXT
         typed = [c for c in columns if self.decided[c] not in ("string", "text")]
         numeric = [c for c in typed if self.decided[c] in NUMBER_TYPES]
         # columns no value of which holds a character a unit needs: no unit to find, no other unit to keep
@@ -165,6 +175,7 @@ class CoerceTypes:
                     self.units[col] = unit
             provisional = bool(formats.get("decimal_provisional")) and kind in NUMBER_TYPES
             ambiguous = bool(formats.get("decimal_ambiguous")) and kind in NUMBER_TYPES
+            differs = bool(formats.get("decimal_differs")) and kind in NUMBER_TYPES
             if col in self.zones:
                 formats["zone"] = self.zones[col]
             result = coerced[col] if col in coerced else coerce(df[col], kind, self.options, formats)
@@ -186,6 +197,12 @@ class CoerceTypes:
                 both = fits_both[col] & result.values.notna().to_numpy(dtype=bool)
                 self.ambiguous_marks[col] += int(both.sum())
                 keep_original(out, col, both, df[col], AMBIGUOUS_DECIMAL_MARK)
+            if differs:
+                # a declared number column whose own values write the other mark: read with the file's, the text of every
+                # value with a separator kept (22 reads alike under both marks, 1,200 and 5. do not)
+                read = (result.values.notna() & df[col].astype("string").str.contains(r"[.,]", regex=True).fillna(False)).to_numpy(dtype=bool)
+                self.differing_marks[col] += int(read.sum())
+                keep_original(out, col, read, df[col], MARK_DIFFERS)
             keep = result.inexact.to_numpy(dtype=bool) | (result.failed.to_numpy(dtype=bool) if self.options.on_error == "keep_raw" else False)
             if kind in NUMBER_TYPES:
                 # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
@@ -255,10 +272,19 @@ class CoerceTypes:
             own = self.overrides.get(col, {})
             provisional = file.get("decimal_decided_by") in ("delimiter", "default") and "decimal" not in own
             votes = self.column_votes.get(col)
-            ambiguous = False
+            ambiguous = differs = False
             if "decimal" not in own and votes is not None and self.options.decimal == "auto":
-                if votes["."] != votes[","]:  # the column's own values decide its mark (breaker2 #17)
-                    own = own | {"decimal": "," if votes[","] > votes["."] else "."}
+                mark = "," if votes[","] > votes["."] else "."
+                told = file.get("decimal_votes", {})
+                others = told.get(",", 0) - votes[","], told.get(".", 0) - votes["."]  # the other columns' votes
+                others_mark = "," if others[0] > others[1] else "." if others[1] > others[0] else None
+                if votes["."] != votes[","] and mark != file.get("decimal") and others_mark == file.get("decimal"):
+                    # the file's other columns decided the other mark (breaker3 #18: a "10,20" page range among 1.50
+                    # prices; on a tie of columns, the delimiter's convention picks which): no mark is guessed per column
+                    # when the file tells it; see apply and MARK_DIFFERS
+                    differs = True
+                elif votes["."] != votes[","]:  # the column's own values decide its mark (breaker2 #17), the file's agree or tie
+                    own = own | {"decimal": mark}
                     provisional = False
                 else:
                     ambiguous = file.get("decimal_decided_by") == "votes"
@@ -266,9 +292,14 @@ class CoerceTypes:
             self.formats[col] = (
                 {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own
                 | ({"decimal_provisional": True} if provisional else {}) | ({"dayfirst_provisional": True} if day_order_open else {})
-                | ({"decimal_ambiguous": True} if ambiguous else {})
+                | ({"decimal_ambiguous": True} if ambiguous else {}) | ({"decimal_differs": True} if differs else {})
             )
         return self.formats[col]
+
+    def _own_mark(self, col: str) -> str:
+        """The decimal mark the column's own values vote for (``column_votes``): ``','`` or ``'.'``."""
+        votes = self.column_votes.get(col, Counter())
+        return "," if votes[","] > votes["."] else "."
 
     def _decide_file_formats(self, df: pd.DataFrame, columns: list[str], before: dict[str, Any] | None) -> dict[str, Any]:
         """The file's decimal mark and day order from the votes of every column that may hold numbers or dates.
@@ -368,6 +399,11 @@ class CoerceTypes:
         """
         lines = [
             f"{col}: kept as text: {why} — not guessed" for col, why in self.kept_as_text.items() if "time zone abbreviation" in why
+        ] + [
+            f"{col}: kept as text: its values write the decimal mark {self._own_mark(col)!r} "
+            f"where the file's other columns decided {(self.file_formats or {}).get('decimal')!r} ({MARK_DIFFERS}) — not read as numbers; "
+            f"set schema.columns.{col}.decimal to read them"
+            for col, why in self.kept_as_text.items() if why == MARK_DIFFERS_TEXT
         ]
         for col, tally in self.tally.items():
             if self.provisional[col]:
@@ -376,6 +412,12 @@ class CoerceTypes:
                     f"{col}: {self.provisional[col]} value(s) like 2,125 read with the decimal mark {self._formats_of(col)['decimal']!r} "
                     f"while no value of the file decided it ({file.get('decimal_decided_by')}) — their text kept in {col}{RAW_SUFFIX}; "
                     "set types.decimal if that is wrong"
+                )
+            if self.differing_marks[col]:
+                lines.append(
+                    f"{col}: {self.differing_marks[col]} value(s) read with the file's decimal mark "
+                    f"{self._formats_of(col)['decimal']!r}, which other columns decided, while the column's own values write the "
+                    f"other mark — their text kept in {col}{RAW_SUFFIX} ({MARK_DIFFERS}); set schema.columns.{col}.decimal if that is wrong"
                 )
             if self.ambiguous_marks[col]:
                 mark = self._formats_of(col)["decimal"]

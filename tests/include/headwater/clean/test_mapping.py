@@ -167,3 +167,27 @@ def test_non_latin_headers_match_canonical_names_and_aliases() -> None:
 )
 def test_renamed_columns_are_warned(header: list[str], warnings: list[str]) -> None:
     assert map_columns(header, None).warnings() == warnings
+
+
+# breaker3 #11: a currency sign is spelled in the name (Amount ($) -> amount_dollar); a schema or alias written for the
+# name without it still matches, below a match of the full name.
+def test_currency_signs_are_spelled_and_names_written_without_them_still_match() -> None:
+    assert _how(["Lifetime Value ($)", "Amount (€)"]) == [
+        ("Lifetime Value ($)", "lifetime_value_dollar", "lifetime_value", "exact", 100.0),
+        ("Amount (€)", "amount_eur", None, "unmapped", 0.0),
+    ]
+    both = SchemaSpec("s", [ColumnSpec("amount"), ColumnSpec("amount_eur")])
+    assert _how(["Amount (€)", "Amount ($)"], both) == [
+        ("Amount (€)", "amount_eur", "amount_eur", "exact", 100.0),
+        ("Amount ($)", "amount_dollar", "amount", "exact", 100.0),
+    ]
+    aliased = SchemaSpec("s", [ColumnSpec("total", aliases=["Amount (€)"]), ColumnSpec("price", aliases=["cost"])])
+    assert _how(["Amount (€)", "Cost ($)"], aliased) == [
+        ("Amount (€)", "amount_eur", "total", "alias", 100.0),
+        ("Cost ($)", "cost_dollar", "price", "alias", 100.0),
+    ]
+
+
+def test_without_a_schema_two_currencies_land_on_two_names() -> None:
+    mapping = map_columns(["Amount ($)", "Amount (€)", "Amount (USD)", "amount_usd"], None)
+    assert [m.output for m in mapping.matches] == ["amount_dollar", "amount_eur", "amount_usd", "amount_usd_2"]

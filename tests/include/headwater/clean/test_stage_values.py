@@ -445,3 +445,23 @@ def test_the_count_of_rows_kept_apart_adds_up_over_batches(settings: Settings) -
     manifest = read_json(Layout(settings.data_dir, DATE).manifest(ref.key))
     assert (manifest["curated"], manifest["duplicates"], manifest["clean_batches"]) == (6, 0, 3)
     assert manifest["clean_steps"]["exact_duplicates"]["kept_apart_by_na_spelling"] == 2
+
+
+# breaker3 #18 end to end: quoted page ranges in a file whose prices write decimal points stay text, named in a warning;
+# breaker3 #11: currency signs in a header are spelled in the column names.
+def test_page_ranges_beside_decimal_point_prices_stay_text_and_currency_headers_keep_their_currency(settings: Settings) -> None:
+    curated, manifest = _clean(settings, "pairs.csv", (
+        'item,Price ($),Price (€),pages\n'
+        'a,1.50,1.40,"10,20"\n'
+        'b,2.25,2.05,"3,7"\n'
+        'c,3.75,3.45,"12,13"\n'
+    ))
+    assert curated["pages"] == ["10,20", "3,7", "12,13"] and "pages__raw" not in curated
+    assert curated["price_dollar"] == [1.5, 2.25, 3.75] and curated["price_eur"] == [1.4, 2.05, 3.45]
+    assert manifest["column_types"] == {"item": "string", "price_dollar": "number", "price_eur": "number", "pages": "string"}
+    assert manifest["value_formats"]["kept_as_text"] == {"pages": "decimal mark differs from the file's"}
+    assert manifest["value_formats"]["decimal"] == "." and manifest["value_formats"]["decimal_decided_by"] == "votes"
+    assert manifest["clean_warnings"] == [
+        "pages: kept as text: its values write the decimal mark ',' where the file's other columns decided '.' "
+        "(decimal_mark_differs_from_file) — not read as numbers; set schema.columns.pages.decimal to read them"
+    ]

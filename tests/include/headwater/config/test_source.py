@@ -76,7 +76,7 @@ def test_default_yaml_overrides_the_defaults(tmp_path: Path) -> None:
         ("files: [a.csv]\nread: {max_field_chars: 0}\n", r"read.max_field_chars: 0 must be in \[1, inf\]"),
         ("files: [a.csv]\nschema: {columns: {amount: {type: money}}}\n", "schema.columns.amount.type: 'money' is not one of"),
         ("files: [a.csv]\nschema: {columns: {amount: {typ: number}}}\n", "schema.columns.amount.typ: unknown key \\(did you mean type\\?\\)"),
-        ("files: [a.csv]\nschema: {columns: {'Amount ($)': number}}\n", "schema.columns.Amount \\(\\$\\): canonical names must be snake_case; write 'amount'"),
+        ("files: [a.csv]\nschema: {columns: {'Amount ($)': number}}\n", "schema.columns.Amount \\(\\$\\): canonical names must be snake_case; write 'amount_dollar'"),
         ("files: [a.csv]\nschema: {columns: []}\n", "schema.columns: expected a mapping of column name -> spec"),
         ("files: [a.csv]\nschema: {columns: {id: {identifier: true}}}\nimpute: {id: mode}\n", "impute.id: id is an identifier"),
         ("files: [a.csv]\nschema: {columns: {note: text}}\nimpute: {note: {strategy: constant, value: x}}\n", "impute.note: note is free text"),

@@ -127,19 +127,84 @@ def test_the_same_with_decimal_points_keeps_the_text_of_1_234() -> None:
     assert _values(out["qty__reason"]) == ["ambiguous_decimal_mark", None]
 
 
-def test_a_column_whose_own_values_show_decimal_points_keeps_them_in_a_decimal_comma_file() -> None:
+def _differs_warning(col: str, mark: str, file_mark: str) -> str:
+    return (
+        f"{col}: kept as text: its values write the decimal mark {mark!r} where the file's other columns decided {file_mark!r} "
+        f"(decimal_mark_differs_from_file) — not read as numbers; set schema.columns.{col}.decimal to read them"
+    )
+
+
+# breaker3 #18: a column whose own values write the other mark than the file's other columns decided is not read by a
+# per-column guess ("no locale is guessed per column when the file tells you"): it stays text, with a warning.
+def test_a_column_whose_own_values_show_decimal_points_stays_text_in_a_decimal_comma_file() -> None:
     step = CoerceTypes()
     rows = [["1.5", "0,125"], ["2.25", "0,40"], ["3.75", "1,5"], ["4.5", "2,75"], ["5.5", "3,5"], ["6", "4,25"]]
     out = step.apply(_frame(["weight", "rate"], rows)).kept
-    assert _values(out["weight"]) == [1.5, 2.25, 3.75, 4.5, 5.5, 6.0] and _values(out["rate"]) == [0.125, 0.4, 1.5, 2.75, 3.5, 4.25]
-    assert step.file_formats["decimal"] == "," and "weight__raw" not in out.columns and step.warnings() == []
+    assert _values(out["weight"]) == ["1.5", "2.25", "3.75", "4.5", "5.5", "6"] and _values(out["rate"]) == [0.125, 0.4, 1.5, 2.75, 3.5, 4.25]
+    assert step.file_formats["decimal"] == "," and "weight__raw" not in out.columns
+    assert step.decided == {"weight": "string", "rate": "number"}
+    assert step.kept_as_text == {"weight": "decimal mark differs from the file's"}
+    assert step.warnings() == [_differs_warning("weight", ".", ",")]
 
 
-def test_a_column_with_one_value_that_decides_its_mark_reads_1_234_by_it() -> None:
+def test_a_column_with_one_value_that_shows_the_other_mark_stays_text() -> None:
     step = CoerceTypes()
     out = step.apply(_frame(["qty", "rate"], [["1,234", "2.5"], ["0,5", "3.75"]])).kept
-    assert _values(out["qty"]) == [1.234, 0.5] and "qty__raw" not in out.columns
-    assert _values(out["rate"]) == [2.5, 3.75]
+    assert _values(out["qty"]) == ["1,234", "0,5"] and "qty__raw" not in out.columns
+    assert _values(out["rate"]) == [2.5, 3.75] and step.warnings() == [_differs_warning("qty", ",", ".")]
+
+
+def test_page_ranges_in_a_file_of_decimal_point_prices_stay_text() -> None:
+    # the report's in34/dot_and_pairs.csv: one column each way; the delimiter's convention (',' files write '.') and the
+    # prices tell the file's mark, so "10,20" is not 10.2
+    step = CoerceTypes(delimiter=",")
+    rows = [["a", "1.50", "10,20"], ["b", "2.25", "3,7"], ["c", "3.75", "12,13"]]
+    out = step.apply(_frame(["item", "price", "pages"], rows)).kept
+    assert _values(out["pages"]) == ["10,20", "3,7", "12,13"] and _values(out["price"]) == [1.5, 2.25, 3.75]
+    assert [c for c in out.columns if c.startswith("pages")] == ["pages"]
+    assert step.warnings() == [_differs_warning("pages", ",", ".")]
+
+
+def test_pairs_among_more_decimal_points_and_a_decimal_point_column_among_decimal_commas() -> None:
+    step = CoerceTypes()
+    rows = [["1.50", "0.5", "1,5"], ["2.25", "0.75", "2,5"], ["3.75", "0.25", "3,5"]]
+    out = step.apply(_frame(["price", "ratio", "sizes"], rows)).kept
+    assert _values(out["sizes"]) == ["1,5", "2,5", "3,5"] and _values(out["ratio"]) == [0.5, 0.75, 0.25]
+    # in a ';' file the tie goes the other way: the decimal commas are the file's, the points stay text
+    semi = CoerceTypes(delimiter=";")
+    out = semi.apply(_frame(["price", "sizes"], [["1.50", "1,5"], ["2.25", "2,5"]])).kept
+    assert _values(out["price"]) == ["1.50", "2.25"] and _values(out["sizes"]) == [1.5, 2.5]
+    assert semi.kept_as_text == {"price": "decimal mark differs from the file's"}
+
+
+def test_a_column_that_alone_decides_the_mark_or_ties_with_no_convention_keeps_its_own() -> None:
+    # no other column decides the mark: today's rule (the column's own values decide it)
+    alone = CoerceTypes()
+    out = alone.apply(_frame(["item", "sizes"], [["a", "1,5"], ["b", "2,5"]])).kept
+    assert _values(out["sizes"]) == [1.5, 2.5] and alone.warnings() == []
+    agree = CoerceTypes()
+    out = agree.apply(_frame(["price", "qty"], [["1.50", "7"], ["2.25", "1,500"]])).kept
+    assert _values(out["price"]) == [1.5, 2.25] and _values(out["qty"]) == [7.0, 1500.0]
+
+
+def test_a_declared_number_column_writing_the_other_mark_keeps_every_value_it_reads_in_raw() -> None:
+    step = CoerceTypes({"pages": "number"})
+    rows = [["1.50", "10,20"], ["2.25", "1,500"], ["3.75", "7"]]
+    out = step.apply(_frame(["price", "pages"], rows)).kept
+    assert _values(out["pages"]) == [None, 1500.0, 7.0]
+    assert _values(out["pages__raw"]) == ["10,20", "1,500", None]  # 7 reads alike under both marks
+    assert _values(out["pages__reason"]) == [None, "decimal_mark_differs_from_file", None]
+    assert step.warnings()[0] == (
+        "pages: 1 value(s) read with the file's decimal mark '.', which other columns decided, while the column's own "
+        "values write the other mark — their text kept in pages__raw (decimal_mark_differs_from_file); set "
+        "schema.columns.pages.decimal if that is wrong"
+    )
+
+
+def test_a_column_override_reads_the_other_mark_without_a_warning() -> None:
+    step = CoerceTypes(formats={"pages": {"decimal": ","}})
+    out = step.apply(_frame(["price", "pages"], [["1.50", "10,20"], ["2.25", "3,7"]])).kept
+    assert _values(out["pages"]) == [10.2, 3.7] and step.warnings() == []
 
 
 def test_a_later_batch_can_decide_a_columns_mark_and_earlier_ambiguous_values_kept_their_text() -> None:
