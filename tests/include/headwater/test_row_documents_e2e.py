@@ -8,6 +8,7 @@ for queries that paraphrase two of its fields, in words none of its values use v
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -102,7 +103,12 @@ def test_every_row_of_a_record_table_becomes_a_document(home: Path) -> None:
 def _search(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, home: Path, *args: str) -> list[dict]:
     monkeypatch.setenv("HEADWATER_HOME", str(home))
     capsys.readouterr()
-    assert main(["search", *args, "--json"]) == 0
+    saved = os.environ.copy()  # the CLI applies the local environment (headwater.localenv) to this process
+    try:
+        assert main(["search", *args, "--json"]) == 0
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     return json.loads(capsys.readouterr().out)
 
 

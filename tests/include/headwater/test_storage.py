@@ -49,8 +49,10 @@ def test_the_first_create_wins_and_a_second_leaves_the_bytes_alone_on_s3(s3_root
     assert target.read_bytes() == b"first"
 
 
-def _race(root: str, out: str, barrier) -> None:
-    """One racer: create ``key.bin`` under ``root`` with its own bytes, then record whether it won and what is stored."""
+def _race(root: str, out: str, env: dict[str, str], barrier) -> None:
+    """One racer: create ``key.bin`` under ``root`` with its own bytes, then record whether it won and what is stored.
+    ``env``: the AWS variables (a fork server started before the test set them does not pass them on)."""
+    os.environ.update(env)
     target = data_root(root) / "key.bin"
     mine = os.urandom(16)
     barrier.wait()
@@ -68,7 +70,8 @@ def test_racing_creators_store_one_value_and_all_read_it(where: str, tmp_path: P
     root = str(tmp_path / "root") if where == "local" else request.getfixturevalue("s3_root")
     out = tmp_path / "out"
     out.mkdir()
-    at_once(_race, [(root, str(out / f"{i}.txt")) for i in range(RACERS)])
+    env = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+    at_once(_race, [(root, str(out / f"{i}.txt"), env) for i in range(RACERS)], start="forkserver", preload=("headwater.storage", "s3fs"), timeout_s=240)
     results = _results(out)
     assert len(results) == RACERS
     winners = [mine for won, mine, _ in results if won]

@@ -6,6 +6,8 @@ Real servers, no mocks: ``moto_server`` and ``at_once`` from tests/conftest.py.
 
 from __future__ import annotations
 
+import os
+
 import uuid
 from pathlib import Path
 
@@ -34,8 +36,12 @@ def s3_data_dir(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return f"s3://{bucket}/headwater"
 
 
-def _worker(home: str, data_dir: str, out: str, barrier) -> None:
-    """One cleaning worker starting on the root: its digest key, written as hex to ``out``."""
+def _worker(home: str, data_dir: str, out: str, env: dict[str, str], barrier) -> None:
+    """One cleaning worker starting on the root: its digest key, written as hex to ``out``. ``env``: the test's
+    ``AWS_*``/``HEADWATER_*`` variables (a fork server started before the test set them does not pass them on)."""
+    for name in [n for n in os.environ if n.startswith(("AWS_", "HEADWATER_"))]:
+        del os.environ[name]
+    os.environ.update(env)
     # an object-storage root needs a server state URL to validate; digest_key never connects to it
     remote = {"state_url": STATE_URL} if data_dir.startswith("s3://") else {}
     settings = Settings(home=home, data_dir=data_dir, landing_uri=Path(home).as_uri(), config_dir=Path(home) / "none", **remote)
@@ -51,7 +57,9 @@ def test_workers_starting_together_on_a_fresh_root_use_one_stored_key(
     data_dir = str(tmp_path / "data") if where == "local" else request.getfixturevalue("s3_data_dir")
     out = tmp_path / "out"
     out.mkdir()
-    at_once(_worker, [(str(tmp_path / f"home{i}"), data_dir, str(out / f"{i}.txt")) for i in range(WORKERS)])
+    env = {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "HEADWATER_"))}
+    at_once(_worker, [(str(tmp_path / f"home{i}"), data_dir, str(out / f"{i}.txt"), env) for i in range(WORKERS)],
+            start="forkserver", preload=("headwater.clean.stage", "s3fs"), timeout_s=240)
     keys = {path.read_text(encoding="utf-8") for path in out.glob("*.txt")}
     stored = Layout(data_dir).pii_digest_key.read_bytes()
     assert len(list(out.glob("*.txt"))) == WORKERS
