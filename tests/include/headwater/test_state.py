@@ -103,15 +103,15 @@ def test_upsert_inserts_then_replaces_every_other_column(state_where: Path | str
         assert db.execute(select(table).order_by(table.c.k)).all() == [("a", 3, "z"), ("b", 2, "y")]
 
 
-def _engines_in_child(result) -> None:  # noqa: ANN001 - a multiprocessing queue
-    result.put(len(state._ENGINES))
+def _engines_in_child(result) -> None:  # noqa: ANN001 - the sending end of a multiprocessing pipe
+    result.send(len(state._ENGINES))  # a pipe, not a Queue: no feeder thread started in the forked child
 
 
 def test_a_forked_process_opens_its_own_connections(tmp_path: Path) -> None:
     state.engine(tmp_path / "s.sqlite")
     context = multiprocessing.get_context("fork")
-    result = context.Queue()
-    child = context.Process(target=_engines_in_child, args=(result,))
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_engines_in_child, args=(send,))
     child.start()
     child.join(60)
-    assert child.exitcode == 0 and result.get(timeout=5) == 0 and len(state._ENGINES) >= 1
+    assert child.exitcode == 0 and receive.poll(5) and receive.recv() == 0 and len(state._ENGINES) >= 1
