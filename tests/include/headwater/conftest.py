@@ -15,6 +15,23 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path, landing_uri=(SAMPLE.parent).as_uri())
 
 
+@pytest.fixture
+def bucket(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh bucket on the session's moto server; the AWS variables point every client (s3fs, Lance) at it."""
+    import uuid
+
+    import boto3
+
+    for name, value in {
+        "AWS_ENDPOINT_URL": moto_server, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    name = f"hw-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3").create_bucket(Bucket=name)
+    return name
+
+
 # ------------------------------------------------------------------ both read engines, every read compared
 
 import io  # noqa: E402

@@ -5,7 +5,6 @@ Real servers, no mocks: ``moto_server`` (S3) and ``postgres_database`` from test
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -25,21 +24,6 @@ from headwater.storage import read_json, read_jsonl
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_data" / "landing" / "2026-11-20"
 DATE = "2026-11-20"
 NAMES = sorted(p.name for p in SAMPLE.iterdir())
-
-
-@pytest.fixture
-def bucket(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh bucket on the session's moto server; the AWS variables point every client (s3fs, Lance) at it."""
-    import boto3
-
-    for name, value in {
-        "AWS_ENDPOINT_URL": moto_server, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    name = f"hw-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3").create_bucket(Bucket=name)
-    return name
 
 
 def run_file(name: str, settings: Settings) -> dict:

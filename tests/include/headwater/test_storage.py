@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import stat
-import uuid
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,8 @@ RACERS = 8
 
 
 @pytest.fixture
-def s3_root(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """``s3://<fresh bucket>/root`` on the session's moto server; the AWS variables point s3fs at it (children inherit them)."""
-    import boto3
-
-    for name, value in {
-        "AWS_ENDPOINT_URL": moto_server, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    bucket = f"hw-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3").create_bucket(Bucket=bucket)
+def s3_root(bucket: str) -> str:
+    """``s3://<fresh bucket>/root`` on the session's moto server (the ``bucket`` fixture sets the AWS variables)."""
     return f"s3://{bucket}/root"
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -22,17 +21,8 @@ STATE_URL = "postgresql+psycopg://headwater@127.0.0.1:9/unused"
 
 
 @pytest.fixture
-def s3_data_dir(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """``s3://<fresh bucket>/headwater`` on the session's moto server; the AWS variables (inherited by the workers) point s3fs at it."""
-    import boto3
-
-    for name, value in {
-        "AWS_ENDPOINT_URL": moto_server, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    bucket = f"hw-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3").create_bucket(Bucket=bucket)
+def s3_data_dir(bucket: str) -> str:
+    """``s3://<fresh bucket>/headwater`` on the session's moto server (the ``bucket`` fixture sets the AWS variables)."""
     return f"s3://{bucket}/headwater"
 
 
