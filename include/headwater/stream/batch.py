@@ -142,20 +142,31 @@ def stream_steps(config: SourceConfig) -> list[Any]:
 
 def versions_kept(result: CleanResult, id_field: str | None) -> CleanResult:
     """``result`` with the batch's near-text duplicates of a record of the same ``id_field`` value put back among the
-    curated rows (in entry order, their dedup columns dropped): a later event of one id with other content is a new
-    version of the record (an update that adds text), never a duplicate. Exact copies stay duplicates."""
+    curated rows (in entry order, their dedup columns dropped): a later event of one id whose values differ after
+    cleaning is a new version of the record (an update that adds text), never a duplicate. Copies equal after
+    cleaning (whitespace, markup) stay duplicates."""
     dups = result.duplicates
     if id_field is None or not len(dups) or id_field not in dups or not len(result.curated):
         return result
-    ids = dict(zip(result.curated[ROW_ID], result.curated[id_field]))
-    same = [(job == "near_text" and of in ids and ids[of] == own and not pd.isna(own))
-            for job, of, own in zip(dups[DEDUP_JOB], dups[DUPLICATE_OF], dups[id_field])]
+    values = [c for c in result.curated.columns if is_value_column(c) and c in dups]
+    at = values.index(id_field)
+    leaders = {rid: (row[at], row) for rid, row in zip(result.curated[ROW_ID], result.curated[values].itertuples(index=False))}
+    same = []
+    for job, of, row in zip(dups[DEDUP_JOB], dups[DUPLICATE_OF], dups[values].itertuples(index=False)):
+        leader = leaders.get(of)
+        own = row[at]
+        same.append(job == "near_text" and leader is not None and not pd.isna(own) and leader[0] == own and _content(row) != _content(leader[1]))
     if not any(same):
         return result
     back = np.asarray(same, dtype=bool)
     updates = dups[back].drop(columns=[c for c in DEDUP_COLUMNS if c in dups])
     curated = pd.concat([result.curated, updates], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
     return CleanResult(curated, dups[~back].reset_index(drop=True), result.quarantined, result.steps)
+
+
+def _content(values: Any) -> tuple[object, ...]:
+    """Curated values as comparable JSON values (missing: None)."""
+    return tuple(_json_value(v) for v in values)
 
 
 def missing_required(config: SourceConfig, record: dict[str, object]) -> list[str]:
@@ -334,11 +345,14 @@ def cross_batch_near(
     sig8, bands, has_text = text_signatures(cols, text, t)
     later = np.arange(len(frame)) >= m
     id_field = config.stream.id_field if config.stream is not None else None
-    own_id = np.array([None if r.get(id_field) is None else str(r.get(id_field)) for r in old + records] if id_field else [None] * len(frame), dtype=object)
+    both = old + records
+    own_id = [None if not id_field or r.get(id_field) is None else str(r.get(id_field)) for r in both]
+    content = [tuple(r.get(c) for c in columns if is_value_column(c)) for r in both]
 
-    def allow(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # an earlier record of the same id is an older version, not a copy
-        same = np.array([x is not None and x == y for x, y in zip(own_id[a], own_id[b])], dtype=bool)
-        return (a < m) & (b >= m) & ~same
+    def allow(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # an earlier record of the same id and other values is an older version
+        version = np.array([own_id[x] is not None and own_id[x] == own_id[y] and content[x] != content[y] for x, y in zip(a.tolist(), b.tolist())],
+                           dtype=bool)
+        return (a < m) & (b >= m) & ~version
 
     matches = near_text(sig8, bands, has_text, vetoes, t, text, allow=allow, later=later)
     return {int(row) - m: str(old[int(matches.partner[row])]["row_id"]) for row in matches.duplicates.tolist()}, keys

@@ -189,8 +189,7 @@ def test_a_blank_optional_string_is_missing_with_its_spaces_kept(client: Any, pu
     schema = {"type": "object", "required": ["ticket_id", "body"],
               "properties": {"ticket_id": {"type": "string"}, "body": {"type": "string", "minLength": 1}, "owner": {"type": "string"}}}
     entry = publish({"ticket_id": "T-1", "body": "Disk full", "owner": "  "})
-    other = publish({"ticket_id": "T-2", "body": "Disk full again", "owner": "null",
-                      "owner__raw": None, "owner__reason": None})
+    other = publish({"ticket_id": "T-2", "body": "Disk full again", "owner": "null"})
     assert _drain(consumer(config=tickets(schema=schema))) == Counts(received=2, processed=2, duplicate=0, dead_lettered=0)
     cached = json.loads(client.get(record_key("tickets", "T-1")))
     assert cached == {"row_id": cached["row_id"], "entry_id": entry, "ticket_id": "T-1", "body": "Disk full",
