@@ -193,7 +193,9 @@ def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: 
     if opts.linkage.fields and n:
         fields = set(opts.linkage.fields)
         vetoes = Vetoes.build(columns, [c for c in vetoing if c not in fields], set(roles.numeric), opts.linkage.numeric_tolerance)
-        found = link(columns, n, opts.linkage, vetoes, allow, kept, later=is_current)
+        ids = sorted(c for c in config.identifiers & set(opts.may_differ) if c in columns and c not in fields)
+        found = link(columns, n, opts.linkage, vetoes, allow, kept, later=is_current,
+                     identifiers=Vetoes.build(columns, ids, set(roles.numeric)))
         results.append(found)
     else:
         results.append(None)

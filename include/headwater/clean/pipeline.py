@@ -44,7 +44,7 @@ def build_steps(config: SourceConfig | None = None, delimiter: str | None = None
         DropEmptyRows(),  # blank records are counted but not curated
         ExactDuplicates(config.dedup, totals),  # same normalized values in every column twice is one record (unless a total counts them)
         NearDuplicateText(config.dedup, config.declared_types),  # a re-exported document with whitespace or a word changed is one document (MinHash LSH)
-        RecordLinkage(config.dedup, config.declared_types),  # one entity under two spellings is one record, on evidence only (Fellegi-Sunter; off until configured)
+        RecordLinkage(config.dedup, config.declared_types, config.identifiers),  # one entity under two spellings is one record, on evidence only (Fellegi-Sunter; off until configured)
         Impute(config.impute, config.declared_types, config.identifiers),  # fill gaps per column strategy, flagged in <col>__imputed
         ValidateSchema(config.schema),  # a row breaking a rule of the canonical schema is quarantined with the rule
     ]

@@ -2,8 +2,8 @@
 
 The records of a batch become one staging table (``headwater.clean.frame.build_frame``: one
 text value per column, like a CSV file's fields) and run through the source's cleaning steps
-(``headwater.clean.pipeline.build_steps``/``run_steps``: text normalization, missing-value
-spellings, types, exact and near-duplicate text within the batch, validation), then the chunker
+(``stream_steps``, the source's ``headwater.clean.pipeline.build_steps`` with JSON's missing values:
+``null`` or an absent key, never a string; ``run_steps``: text normalization, types, exact and near-duplicate text within the batch, validation), then the chunker
 (``headwater.chunk.table.chunk_source``), the embedding cache (``headwater.embed.cache.embed_cached``)
 and the vector store (``headwater.embed.store.VectorStore.upsert``).
 
@@ -19,7 +19,8 @@ batch (``run_steps`` on one table); duplicates of records of earlier batches (wi
 ``dedup_window_seconds``) are found by row id (the source's ``seen``: the same values) and by
 near-duplicate text (``cross_batch_near``: the CSV path's MinHash LSH signatures and bands, the
 same Jaccard threshold and vetoes, against the source's ``recent`` index). Imputation that learns from a whole column (mean, median, mode, KNN, MissForest) is
-refused for a stream: no whole column ever exists.
+refused for a stream: no whole column ever exists. A record whose ``required`` (JSON Schema) or
+``id_field`` value is missing after cleaning is a dead letter, never processed.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ from headwater.clean.dedup.columns import Vetoes, decide_roles
 from headwater.clean.dedup.fuzzy import NearDuplicateText
 from headwater.clean.dedup.matching import near_text, text_signatures
 from headwater.clean.frame import build_frame
-from headwater.clean.pipeline import build_steps, run_steps
+from headwater.clean.pipeline import CleanResult, build_steps, run_steps
+from headwater.clean.steps.base import DEDUP_COLUMNS, DEDUP_JOB, DUPLICATE_OF, LINE, REASON, ROW_ID, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.steps.impute import Impute
-from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, ROW_ID, data_columns
+from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.config.base import ConfigError
 from headwater.config.schema import SchemaSpec
 from headwater.config.settings import Settings
@@ -57,6 +59,7 @@ from headwater.stream.validate import Parsed
 
 # JSON Schema type -> canonical column type (headwater.config.schema.ColumnType)
 JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+BLANK_STRING_REASON = "normalized: blank string"  # <col>__reason of a JSON string of only whitespace, made missing
 KEEP_VERSIONS = dt.timedelta(minutes=10)  # compaction keeps the table versions of the last 10 minutes: a search opened on one finishes long before
 LINE_SEQ = 1_000_000  # entry "<ms>-<seq>" -> line ms * LINE_SEQ + seq (int64 up to year 2262 at seq < 10**6)
 LINE_PARTITION = 10**12  # Kafka "<topic>:<partition>:<offset>" -> line partition * LINE_PARTITION + offset (offsets < 10**12)
@@ -109,6 +112,72 @@ def cleaning_config(config: SourceConfig) -> SourceConfig:
     return config
 
 
+class BlankStrings:
+    """Stream step: a JSON string of nothing but whitespace (``"   "``) becomes missing, its text kept in
+    ``<col>__raw`` with the reason ``BLANK_STRING_REASON``.
+
+    It stands in for the CSV path's NullSpellings (``stream_steps``): in JSON a missing value is
+    ``null`` or an absent key (RFC 8259), so a string such as ``"None"``, ``"NA"`` or ``"null"`` is
+    data and stays as written; only a blank string holds no text, and its spaces are kept.
+    """
+
+    name = "blank_strings"
+
+    def apply(self, df: pd.DataFrame) -> StepOutput:
+        out = df.copy()
+        for col in [c for c in df.columns if is_value_column(c)]:
+            s = out[col].astype("string")
+            blank = s.str.fullmatch(r"\s+").fillna(False).to_numpy(dtype=bool)
+            if blank.any():
+                keep_original(out, col, blank, s, BLANK_STRING_REASON)
+                out[col] = s.mask(blank)
+        return StepOutput(out)
+
+
+def stream_steps(config: SourceConfig) -> list[Any]:
+    """The source's cleaning steps (``build_steps``) for JSON values: NullSpellings (CSV missing-value
+    spellings) replaced by ``BlankStrings`` before the other steps."""
+    return [BlankStrings(), *(s for s in build_steps(config) if not isinstance(s, NullSpellings))]
+
+
+def versions_kept(result: CleanResult, id_field: str | None) -> CleanResult:
+    """``result`` with the batch's near-text duplicates of a record of the same ``id_field`` value put back among the
+    curated rows (in entry order, their dedup columns dropped): a later event of one id whose values differ after
+    cleaning is a new version of the record (an update that adds text), never a duplicate. Copies equal after
+    cleaning (whitespace, markup) stay duplicates."""
+    dups = result.duplicates
+    if id_field is None or not len(dups) or id_field not in dups or not len(result.curated):
+        return result
+    values = [c for c in result.curated.columns if is_value_column(c) and c in dups]
+    at = values.index(id_field)
+    leaders = {rid: (row[at], row) for rid, row in zip(result.curated[ROW_ID], result.curated[values].itertuples(index=False))}
+    same = []
+    for job, of, row in zip(dups[DEDUP_JOB], dups[DUPLICATE_OF], dups[values].itertuples(index=False)):
+        leader = leaders.get(of)
+        own = row[at]
+        same.append(job == "near_text" and leader is not None and not pd.isna(own) and leader[0] == own and _content(row) != _content(leader[1]))
+    if not any(same):
+        return result
+    back = np.asarray(same, dtype=bool)
+    updates = dups[back].drop(columns=[c for c in DEDUP_COLUMNS if c in dups])
+    curated = pd.concat([result.curated, updates], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
+    return CleanResult(curated, dups[~back].reset_index(drop=True), result.quarantined, result.steps)
+
+
+def _content(values: Any) -> tuple[object, ...]:
+    """Curated values as comparable JSON values (missing: None)."""
+    return tuple(_json_value(v) for v in values)
+
+
+def missing_required(config: SourceConfig, record: dict[str, object]) -> list[str]:
+    """The fields of ``record`` (a curated record as JSON values) that the stream's JSON Schema lists
+    as ``required``, or that are its ``id_field``, and that hold no value after cleaning (None or '')."""
+    options = config.stream
+    assert options is not None
+    names = list(dict.fromkeys([*(options.schema.get("required") or []), *([options.id_field] if options.id_field else [])]))
+    return [n for n in names if n in record and record[n] in (None, "")]
+
+
 def _json_value(value: Any) -> Any:
     """A curated value as JSON: None for missing, numbers and booleans as such, dates as ISO text."""
     if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
@@ -155,7 +224,7 @@ class Processor:
         frame, _ = build_frame(
             options.fields, [p.values for p in parsed], [entry_line(p.message.id) for p in parsed], source_of(self.stream), self.config
         )
-        result = run_steps(frame, build_steps(self.config))
+        result = versions_kept(run_steps(frame, stream_steps(self.config)), options.id_field)
         by_line = {entry_line(p.message.id): p.message for p in parsed}
         outcomes: dict[str, Outcome] = {}
         for line, reason in zip(result.quarantined.get(LINE, []), result.quarantined.get(REASON, [])):
@@ -178,6 +247,13 @@ class Processor:
                 outcomes[message.id] = Outcome(message, "duplicate", row_id=row_id, duplicate_of=row_id)
                 continue
             record = {c: _json_value(v[i]) for c, v in zip(columns, values)}
+            empty = missing_required(self.config, record)
+            if empty:
+                written = ", ".join(f"{n} (written {record.get(n + '__raw')!r})" if record.get(n + "__raw") is not None else n for n in empty)
+                outcomes[message.id] = Outcome(
+                    message, "dead_lettered", reason=f"cleaning: entry {message.id}: no value left in required field {written} — send the text itself"
+                )
+                continue
             key = str(record.get(options.id_field)) if options.id_field and record.get(options.id_field) is not None else row_id
             records.append((message, {"row_id": row_id, "entry_id": message.id, **record}, key))
             fresh.append(i)
@@ -240,7 +316,8 @@ def cross_batch_near(
     whose other columns agree (``Vetoes``) makes the new record a duplicate (``near_text``, the
     leader rule). Returns (index in ``records`` -> row id of the earlier record it duplicates,
     band keys ``"<band>:<key>"`` of every record: empty for a record without text or when the job
-    is off). A record never matches itself (a redelivered message).
+    is off). A record never matches itself (a redelivered message), nor an earlier record of its own
+    ``id_field`` value: a later event of one id with other content is a new version (an update), not a copy.
     """
     finder = NearDuplicateText(config.dedup, config.declared_types)
     nothing: tuple[dict[int, str], list[list[str]]] = ({}, [[] for _ in records])
@@ -267,7 +344,17 @@ def cross_batch_near(
     vetoes = Vetoes.build(cols, roles.vetoing(set(finder.options.may_differ)), set(roles.numeric), finder.options.linkage.numeric_tolerance)
     sig8, bands, has_text = text_signatures(cols, text, t)
     later = np.arange(len(frame)) >= m
-    matches = near_text(sig8, bands, has_text, vetoes, t, text, allow=lambda a, b: (a < m) & (b >= m), later=later)
+    id_field = config.stream.id_field if config.stream is not None else None
+    both = old + records
+    own_id = [None if not id_field or r.get(id_field) is None else str(r.get(id_field)) for r in both]
+    content = [tuple(r.get(c) for c in columns if is_value_column(c)) for r in both]
+
+    def allow(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # an earlier record of the same id and other values is an older version
+        version = np.array([own_id[x] is not None and own_id[x] == own_id[y] and content[x] != content[y] for x, y in zip(a.tolist(), b.tolist())],
+                           dtype=bool)
+        return (a < m) & (b >= m) & ~version
+
+    matches = near_text(sig8, bands, has_text, vetoes, t, text, allow=allow, later=later)
     return {int(row) - m: str(old[int(matches.partner[row])]["row_id"]) for row in matches.duplicates.tolist()}, keys
 
 

@@ -14,7 +14,7 @@ representative), ``_similarity``, ``_dedup_job``, ``_match_weight`` (linkage), `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from abc import ABC, abstractmethod
 
@@ -187,6 +187,13 @@ class RecordLinkage(_WholeFileStep):
     name = "record_linkage"
     job = "linkage"
 
+    def __init__(self, options: DedupOptions | None = None, declared: Mapping[str, str] | None = None,
+                 identifiers: Iterable[str] = ()) -> None:
+        """``identifiers``: the declared identifier columns (``identifier: true``); those in ``dedup.may_differ``
+        may differ between two records of one entity only with an identifying field agreeing (matching.link)."""
+        super().__init__(options, declared)
+        self.identifiers = sorted(set(identifiers) & set(self.options.may_differ))
+
     @property
     def enabled(self) -> bool:
         return bool(self.options.linkage.fields)
@@ -196,4 +203,5 @@ class RecordLinkage(_WholeFileStep):
         lk = self.options.linkage
         exclude = set(self.options.may_differ) | set(lk.fields)
         vetoes = Vetoes.build(columns, roles.vetoing(exclude), set(roles.numeric), lk.numeric_tolerance)
-        return link(columns, n, lk, vetoes)
+        ids = [c for c in self.identifiers if c in columns and c not in lk.fields]
+        return link(columns, n, lk, vetoes, identifiers=Vetoes.build(columns, ids, set(roles.numeric)))

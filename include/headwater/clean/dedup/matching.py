@@ -237,6 +237,20 @@ def _mostly_disagree(gamma: np.ndarray, else_level: list[int]) -> np.ndarray:
     return 2 * agree.sum(axis=1) <= filled.sum(axis=1)
 
 
+def _unsupported_new_id(gamma: np.ndarray, else_level: list[int], identifying: list[bool], ids_differ: np.ndarray) -> np.ndarray:
+    """Per pair: its declared identifiers differ (``ids_differ``; they may, ``dedup.may_differ``), and no
+    ``identifying`` linkage field (one that is neither a name nor a date) agrees. bool array. Called only
+    when the linkage has an identifying field: one on names and dates alone says those identify.
+
+    A record re-registered under a new id is the same entity only on evidence that names one entity:
+    an e-mail, a phone number, an account. A name and a date are shared by many (a common name, a
+    busy signup day) and two different ids are evidence against; a field missing on both sides is no
+    evidence either way (Fellegi & Sunter 1969: weight 0), so it cannot make up for them.
+    """
+    agree = (gamma >= 0) & (gamma < np.asarray(else_level, dtype=np.int8)[None, :])
+    return ids_differ & ~agree[:, np.asarray(identifying, dtype=bool)].any(axis=1)
+
+
 def name_fields(options: LinkageOptions) -> set[str]:
     """The linkage fields compared as person names (headwater.clean.dedup.verify.name_changed): ``options.names``,
     or by default the fields whose column name contains ``name`` (``full_name``, ``first_name``, ``Name``)."""
@@ -248,6 +262,7 @@ def name_fields(options: LinkageOptions) -> set[str]:
 def link(
     frame: Mapping[str, pd.Series], n: int, options: LinkageOptions, vetoes: Vetoes,
     allow: Allow | None = None, kept_before: np.ndarray | None = None, later: np.ndarray | None = None,
+    identifiers: Vetoes | None = None,
 ) -> Matches:
     """Record linkage over ``options.fields``: blocking rules give candidate pairs, a Fellegi-Sunter
     model fitted on this table (u from random pairs and term frequencies, m by EM) scores them,
@@ -259,6 +274,10 @@ def link(
     ``Maria``/``Mario`` are Jaro-Winkler 0.93 and 0.92 apart).
     Vetoed pairs are counted by reason in ``Matches.vetoed_by``.
 
+    ``identifiers``: the declared identifier columns (``identifier: true``) that ``dedup.may_differ`` lets
+    differ; a pair whose identifiers differ must also agree on a field that is neither a name nor a date
+    (``_unsupported_new_id``, counted as ``disagreement``) when ``options.fields`` has one: two customers ``Wei Zhang`` signed up the same
+    day under two ids, without an e-mail, stay two.
     ``later`` (bool per row): only pairs whose later row is marked are made (see ``block_pairs``).
     Raises ValueError naming fields (or blocking columns) that are not in the table.
     """
@@ -298,7 +317,12 @@ def link(
                 codes = f.codes[rows]
                 reasons = (*LINKAGE_REASONS, *NAME_REASONS) if f.kind == "string" and f.name in names else LINKAGE_REASONS
                 checks.append(({r: (f.values[c] if c >= 0 else None) for r, c in zip(rows.tolist(), codes.tolist())}, reasons))
-        disagreement = _mostly_disagree(gamma[above], [len(f.levels) - 1 for f in prepared])
+        else_level = [len(f.levels) - 1 for f in prepared]
+        disagreement = _mostly_disagree(gamma[above], else_level)
+        if identifiers is not None and identifiers.columns:
+            identifying = [f.kind != "date" and f.name not in names for f in prepared]
+            if any(identifying):  # a linkage on names and dates only says those identify (a birth date, not a signup day)
+                disagreement |= _unsupported_new_id(gamma[above], else_level, identifying, identifiers.check(a[above], b[above]))
     vetoed = _veto(found, vetoes, a[above], b[above], checks, disagreement)
     ok = above[~vetoed]
     rule = leaders(n, a[ok], b[ok], prob[ok], kept_before)

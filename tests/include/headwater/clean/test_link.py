@@ -174,3 +174,39 @@ def test_an_empty_file_cleaned_by_the_run_goes_on_to_chunk_and_embed_but_takes_n
     assert _run(settings, D1, files, "run-1") == [f"{D1}/people_a.csv", f"{D1}/people_e.csv"]  # embed records both in the ledger
     assert read_json(Layout(settings.data_dir, D1).manifest("people_e.csv"))["status"] == "empty"
     assert link_date(D1, settings) == {"people_a.csv": 0}
+
+
+CUSTOMERS = """\
+files: ["cust_*.csv"]
+schema:
+  name: customer
+  columns:
+    customer_id: {identifier: true}
+    full_name: {}
+    email: {}
+    signup_date: {type: date}
+dedup:
+  scope: history
+  may_differ: [customer_id]
+  linkage: {fields: [full_name, email, signup_date], threshold: 0.9, names: [full_name]}
+"""
+
+
+def test_across_files_two_ids_merge_only_on_an_identifying_field(tmp_path: Path) -> None:
+    """breaker3 #10 across files: the same common name and signup day under two ids, no e-mail, stay two;
+    the same with one e-mail on both sides is a re-registration and merges."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / "customers.yaml").write_text(CUSTOMERS, encoding="utf-8")
+    settings = _settings(tmp_path / "h", folder)
+    first, last = ["Alice", "Bruno", "Chen", "Dana", "Emil", "Farah"], ["Nguyen", "Lopez", "Petrov", "Okafor", "Khan"]
+    fillers = "".join(f"C-{i:04d},{first[i % 6]} {last[i // 6]},{first[i % 6].lower()}{i}@mail.example,2025-{i % 9 + 1:02d}-{i % 27 + 1:02d}\n"
+                      for i in range(30))
+    files = {
+        "cust_a.csv": "customer_id,full_name,email,signup_date\n" + fillers + "C-0913,Wei Zhang,,2025-02-03\nC-0915,Maria Garcia,mg@example.com,2025-03-04\n",
+        "cust_b.csv": "customer_id,full_name,email,signup_date\nC-0914,Wei Zhang,,2025-02-03\nC-0916,Maria Garcia,mg@example.com,2025-03-04\n",
+    }
+    assert _day(settings, sorted(files), files=files) == {"cust_a.csv": 0, "cust_b.csv": 1}
+    dups = pd.read_parquet(Layout(settings.data_dir, D1).duplicates("cust_b.csv"))
+    assert dups["customer_id"].tolist() == ["C-0916"] and dups["_dedup_job"].tolist() == ["cross_file_linkage"]
+    assert pd.read_parquet(Layout(settings.data_dir, D1).curated("cust_b.csv"))["customer_id"].tolist() == ["C-0914"]

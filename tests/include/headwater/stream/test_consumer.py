@@ -151,3 +151,92 @@ def test_a_repeated_name_at_any_depth_is_dead_lettered_and_the_counts_add_up(cli
     assert [(fields["entry_id"], fields["reason"]) for _, fields in client.xrange("tickets:dead")] == [
         (top, f'bad JSON: duplicate key "body": {tail}'), (nested, f'bad JSON: duplicate key "a": {tail}')]
     assert client.xlen("tickets:out") == 1 and vectors().count() == 1
+
+
+def test_json_strings_that_spell_na_are_data_and_a_blank_required_field_is_a_dead_letter(client: Any, publish, consumer) -> None:
+    """breaker3 #15: in JSON a missing value is null or an absent key, so "None", "NA", "null", "NULL", "N/A" are text;
+    a blank string is made missing with its spaces kept in __raw, and a required field or the id field left
+    without a value is a dead letter."""
+    entries = {body: publish({"ticket_id": f"NA-{i}", "body": body}) for i, body in enumerate(["None", "NA", "null", "NULL", "N/A", "-"])}
+    blank = publish({"ticket_id": "NA-9", "body": "   "})
+    na_id = publish({"ticket_id": "NA", "body": "Printer jams on tray 2"})
+    none_id = publish({"ticket_id": "None", "body": "Scanner offline"})
+    blank_id = publish({"ticket_id": " \t ", "body": "Router reboots"})
+    c = consumer()
+    got = _drain(c)
+    assert got == Counts(received=10, processed=8, duplicate=0, dead_lettered=2) and got.balanced
+    kept = {"ticket_id__raw": None, "ticket_id__reason": None}  # the batch's columns: another record's blank id kept its spaces
+    kept_body = {"body__raw": None, "body__reason": None}
+    for i, body in enumerate(["None", "NA", "null", "NULL", "N/A", "-"]):
+        cached = json.loads(client.get(record_key("tickets", f"NA-{i}")))
+        assert cached == {"row_id": cached["row_id"], "entry_id": entries[body], "ticket_id": f"NA-{i}", **kept, "body": body, **kept_body,
+                          "priority": None}
+    cached = json.loads(client.get(record_key("tickets", "NA")))
+    assert cached == {"row_id": cached["row_id"], "entry_id": na_id, "ticket_id": "NA", **kept, "body": "Printer jams on tray 2", **kept_body,
+                      "priority": None}
+    cached = json.loads(client.get(record_key("tickets", "None")))
+    assert cached == {"row_id": cached["row_id"], "entry_id": none_id, "ticket_id": "None", **kept, "body": "Scanner offline", **kept_body,
+                      "priority": None}
+    dead = {fields["entry_id"]: fields["reason"] for _, fields in client.xrange("tickets:dead")}
+    assert dead == {
+        blank: f"cleaning: entry {blank}: no value left in required field body (written '   ') — send the text itself",
+        blank_id: f"cleaning: entry {blank_id}: no value left in required field ticket_id (written ' \\t ') — send the text itself",
+    }
+    assert client.xlen("tickets:out") == 8 and not client.exists(record_key("tickets", "NA-9"))
+
+
+def test_a_blank_optional_string_is_missing_with_its_spaces_kept(client: Any, publish, consumer, tickets) -> None:
+    schema = {"type": "object", "required": ["ticket_id", "body"],
+              "properties": {"ticket_id": {"type": "string"}, "body": {"type": "string", "minLength": 1}, "owner": {"type": "string"}}}
+    entry = publish({"ticket_id": "T-1", "body": "Disk full", "owner": "  "})
+    other = publish({"ticket_id": "T-2", "body": "Disk full again", "owner": "null"})
+    assert _drain(consumer(config=tickets(schema=schema))) == Counts(received=2, processed=2, duplicate=0, dead_lettered=0)
+    cached = json.loads(client.get(record_key("tickets", "T-1")))
+    assert cached == {"row_id": cached["row_id"], "entry_id": entry, "ticket_id": "T-1", "body": "Disk full",
+                      "owner": None, "owner__raw": "  ", "owner__reason": "normalized: blank string"}
+    cached = json.loads(client.get(record_key("tickets", "T-2")))
+    assert cached == {"row_id": cached["row_id"], "entry_id": other, "ticket_id": "T-2", "body": "Disk full again", "owner": "null",
+                      "owner__raw": None, "owner__reason": None}
+
+
+BODY = ("Customer reports the pump at the Leeds site leaks oil from the main seal after the last maintenance visit. Technician "
+        "visited on Monday, replaced the gasket and tested the unit for two hours without issues. Customer asked for a written report "
+        "and a follow-up call next week to confirm the fix holds.")  # breaker3 in8/events5.txt
+UPDATE = BODY + " UPDATE: the leak is back and oil reached the river, escalate to environmental team."
+YORK = BODY.replace("Leeds", "York") + " Closed."
+
+
+def _cached(client: Any, key: str) -> dict[str, Any]:
+    return json.loads(client.get(record_key("tickets", key)))
+
+
+def test_a_later_event_of_the_same_id_with_more_text_is_a_new_version_across_batches(client: Any, publish, consumer, vectors) -> None:
+    """breaker3 #22: an update that appends text to a ticket replaces the cached record and is published and embedded;
+    the same event again is still a duplicate."""
+    c = consumer()
+    publish({"ticket_id": "U-1", "body": BODY})
+    assert _drain(c) == Counts(received=1, processed=1, duplicate=0, dead_lettered=0)
+    update = publish({"ticket_id": "U-1", "body": UPDATE})
+    publish({"ticket_id": "U-2", "body": YORK})
+    assert _drain(c) == Counts(received=2, processed=2, duplicate=0, dead_lettered=0)
+    cached = _cached(client, "U-1")
+    assert (cached["entry_id"], cached["body"]) == (update, UPDATE)
+    assert [json.loads(f["record"])["body"] for _, f in client.xrange("tickets:out")][:2] == [BODY, UPDATE]
+    assert vectors().count() == 3  # both versions of U-1 stay searchable, each under its row id
+    publish({"ticket_id": "U-1", "body": UPDATE})  # a redelivered update: the same values, a duplicate
+    assert _drain(c) == Counts(received=1, processed=0, duplicate=1, dead_lettered=0)
+    assert c.source.counts() == Counts(received=4, processed=3, duplicate=1, dead_lettered=0)
+    assert _cached(client, "U-1")["entry_id"] == update and client.xlen("tickets:out") == 3
+
+
+def test_a_later_event_of_the_same_id_with_more_text_is_a_new_version_within_a_batch(client: Any, publish, consumer, vectors) -> None:
+    first = publish({"ticket_id": "U-1", "body": BODY})
+    update = publish({"ticket_id": "U-1", "body": UPDATE})
+    publish({"ticket_id": "U-2", "body": YORK})
+    c = consumer()
+    assert _drain(c) == Counts(received=3, processed=3, duplicate=0, dead_lettered=0)
+    cached = _cached(client, "U-1")
+    assert (cached["entry_id"], cached["body"]) == (update, UPDATE)
+    out = [(f["entry_id"], json.loads(f["record"])["body"]) for _, f in client.xrange("tickets:out")]
+    assert out[:2] == [(first, BODY), (update, UPDATE)]
+    assert vectors().count() == 3

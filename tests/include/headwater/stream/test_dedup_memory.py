@@ -37,8 +37,8 @@ def test_an_exact_duplicate_of_an_earlier_batch_names_the_first_record(client: A
     assert _rows(settings) == 1 and client.xlen("tickets:out") == 1
 
 
-def test_a_near_duplicate_of_an_earlier_batch_is_a_duplicate_of_it(client: Any, publish, consumer, settings: Settings) -> None:
-    c = consumer()
+def test_a_near_duplicate_of_an_earlier_batch_is_a_duplicate_of_it(client: Any, publish, consumer, settings: Settings, tickets) -> None:
+    c = consumer(config=tickets(id_field=None))  # with ticket_id as the id_field, T-1 edited is a new version (test_consumer)
     publish({"ticket_id": "T-1", "body": FIRE, "priority": 1})
     (first,), _ = _commit(c)
     publish({"ticket_id": "T-1", "body": FIRE_EDITED, "priority": 1})
@@ -83,7 +83,7 @@ def test_a_redelivered_message_changes_nothing(client: Any, publish, consumer, s
 
 
 def test_the_memory_forgets_after_the_window(client: Any, publish, consumer, tickets) -> None:
-    c = consumer(config=tickets(dedup_window_seconds=1))
+    c = consumer(config=tickets(dedup_window_seconds=1, id_field=None))  # no id_field: T-1 edited is a near copy, not a version
     publish({"ticket_id": "T-1", "body": FIRE})
     (first,), _ = _commit(c)
     assert client.ttl(f"headwater:stream:tickets:seen:{first.row_id}") == 1

@@ -198,3 +198,38 @@ def test_shipped_customers_config_keeps_a_father_and_son_apart() -> None:
     result = _customers(rows)
     assert _dups(result) == [(6, "linkage")] and len(result.curated) == 4
     assert result.steps["record_linkage"]["vetoed_name"] == 3
+
+
+FIRST = ["Alice", "Bruno", "Chen", "Dana", "Emil", "Farah", "Goran", "Hana", "Ivan", "Jana"]
+LAST = ["Nguyen", "Lopez", "Petrov", "Okafor", "Khan", "Tanaka"]
+FILLERS = [[f"C-{i + 1:04d}", f"{FIRST[i % 10]} {LAST[i // 10]}", f"{FIRST[i % 10].lower()}.{LAST[i // 10].lower()}{i + 1}@mail.example",
+            f"2025-{i % 9 + 1:02d}-{i % 27 + 1:02d}", "", ""] for i in range(60)]  # in7/customers_noemail.csv's 60 customers
+
+
+def _same_name_and_day(email_a: str, email_b: str) -> list[list[str]]:
+    return [*FILLERS,
+            ["C-0913", "Wei Zhang", email_a, "2025-02-03", "", ""],
+            ["C-0914", "Wei Zhang", email_b, "2025-02-03", "", ""],
+            ["C-0915", "Maria Garcia", email_a.replace("wei", "maria"), "2025-03-04", "50", ""],
+            ["C-0916", "Maria Garcia", email_b.replace("wei", "maria"), "2025-03-04", "50", ""]]
+
+
+@pytest.mark.parametrize(
+    ("email_a", "email_b", "dups"),
+    [("", "", []),  # breaker3 #10: no e-mail on either side; name + date alone, two ids
+     ("wei.zhang@example.com", "", []),  # an e-mail on one side only is no evidence either
+     ("wei.zhang@example.com", "wei.zhang@example.com", [(63, "linkage"), (65, "linkage")])],  # a re-registration: same e-mail
+)
+def test_shipped_customers_config_merges_two_ids_only_on_an_identifying_field(email_a: str, email_b: str, dups: list) -> None:
+    result = _customers(_same_name_and_day(email_a, email_b))
+    assert _dups(result) == dups and len(result.curated) == 64 - len(dups)
+    assert result.steps["record_linkage"]["vetoed_disagreement"] == 2 - len(dups)
+
+
+def test_different_ids_never_merge_when_may_differ_does_not_list_them() -> None:
+    mapping = yaml.safe_load((ROOT / "config" / "sources" / "customers.yaml").read_text())
+    mapping["dedup"]["may_differ"] = []
+    header = ["customer_id", "full_name", "email", "signup_date", "lifetime_value", "notes"]
+    result = _clean(header, _same_name_and_day("wei.zhang@example.com", "wei.zhang@example.com"), mapping)
+    assert _dups(result) == [] and len(result.curated) == 64
+    assert result.steps["record_linkage"]["vetoed_columns"] == 2
