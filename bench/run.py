@@ -108,14 +108,17 @@ def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> d
                     setattr(step, method, _timed(getattr(step, method), step.name, step_seconds))
         return steps
 
-    clean_stage.build_steps = timed_steps
+    clean_stage.build_steps = timed_steps  # put back below: a caller in the same process (a test) must not keep it
     ref = FileRef("2026-11-20", csv_path.name)
-    t0, c0 = time.perf_counter(), time.process_time()
-    with open(csv_path, "rb") as source:  # read block by block, never loaded whole
-        info = ingest(source, ref, settings)
-    t_ingest = time.perf_counter() - t0
-    result = clean_stage.clean(ref, settings)
-    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
+    try:
+        t0, c0 = time.perf_counter(), time.process_time()
+        with open(csv_path, "rb") as source:  # read block by block, never loaded whole
+            info = ingest(source, ref, settings)
+        t_ingest = time.perf_counter() - t0
+        result = clean_stage.clean(ref, settings)
+        seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        clean_stage.build_steps = build
     step_seconds["clean stage outside the steps"] = seconds - t_ingest - sum(step_seconds.values())
     step_seconds["ingest (read + staging Parquet)"] = t_ingest
     lay = layout(settings, ref.date)

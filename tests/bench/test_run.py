@@ -128,3 +128,6 @@ def test_the_naive_ingest_and_headwater_phases_report_their_cpu_seconds(tmp_path
     assert naive["rows_out"] == 20 and ingest["rows_read"] == 20 and both["accounted"]
     for result in (naive, ingest, both):
         assert 0 < result["cpu_seconds"] and result["seconds"] > 0
+    import headwater.clean.stage as clean_stage
+
+    assert clean_stage.build_steps.__name__ == "build_steps"  # the timing wrapper is put back: later cleans in this process are the real ones
