@@ -35,11 +35,13 @@ Phases:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,27 +100,14 @@ def phase_headwater(csv_path: Path, work: Path, batch_size: int, rows: int) -> d
     shutil.rmtree(home, ignore_errors=True)  # no index from earlier bench runs: one file, compared with itself
     settings = Settings(home=home, landing_uri=home.as_uri(), batch_rows=batch_size)
     step_seconds: dict[str, float] = {}
-    build = clean_stage.build_steps
-
-    def timed_steps(*args, **kwargs):  # type: ignore[no-untyped-def]
-        steps = build(*args, **kwargs)
-        for step in steps:
-            for method in ("apply", "fit"):
-                if hasattr(step, method):
-                    setattr(step, method, _timed(getattr(step, method), step.name, step_seconds))
-        return steps
-
-    clean_stage.build_steps = timed_steps  # put back below: a caller in the same process (a test) must not keep it
     ref = FileRef("2026-11-20", csv_path.name)
-    try:
+    with _timed_steps(step_seconds):
         t0, c0 = time.perf_counter(), time.process_time()
         with open(csv_path, "rb") as source:  # read block by block, never loaded whole
             info = ingest(source, ref, settings)
         t_ingest = time.perf_counter() - t0
         result = clean_stage.clean(ref, settings)
         seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
-    finally:
-        clean_stage.build_steps = build
     step_seconds["clean stage outside the steps"] = seconds - t_ingest - sum(step_seconds.values())
     step_seconds["ingest (read + staging Parquet)"] = t_ingest
     lay = layout(settings, ref.date)
@@ -171,25 +160,12 @@ def phase_wide(csv_path: Path, work: Path) -> dict:
     settings = Settings(home=home, landing_uri=home.as_uri())
     ref = FileRef("2026-11-20", csv_path.name)
     step_cpu: dict[str, float] = {}  # CPU seconds of each step's apply/fit (all batches): where a column's fixed cost is
-    build = clean_stage.build_steps
-
-    def timed_steps(*args, **kwargs):  # type: ignore[no-untyped-def]
-        steps = build(*args, **kwargs)
-        for step in steps:
-            for method in ("apply", "fit"):
-                if hasattr(step, method):
-                    setattr(step, method, _timed(getattr(step, method), step.name, step_cpu, clock=time.process_time))
-        return steps
-
-    clean_stage.build_steps = timed_steps
     load = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), time.process_time()
-    try:
+    with _timed_steps(step_cpu, clock=time.process_time):
         with open(csv_path, "rb") as source:
             info = ingest(source, ref, settings)
         result = clean_stage.clean(ref, settings)
-    finally:
-        clean_stage.build_steps = build
     return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0, "peak_mb": peak_mb(),
             "rows_read": info["rows_read"], "curated": result.get("curated", 0), "status": result.get("status"),
             "step_cpu_seconds": dict(sorted(step_cpu.items(), key=lambda kv: -kv[1])),
@@ -231,6 +207,30 @@ def _timed(fn, name: str, seconds: dict[str, float], clock=time.perf_counter):  
         finally:
             seconds[name] = seconds.get(name, 0.0) + clock() - t
     return call
+
+
+@contextlib.contextmanager
+def _timed_steps(seconds: dict[str, float], clock=time.perf_counter) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """While open, the clean stage builds its steps (``headwater.clean.stage.build_steps``) with each step's ``apply`` and
+    ``fit`` timed into ``seconds[step name]`` (``_timed``); the real ``build_steps`` is put back on exit, so a caller in
+    the same process (a test) never keeps the wrapper."""
+    import headwater.clean.stage as clean_stage
+
+    build = clean_stage.build_steps
+
+    def timed_steps(*args, **kwargs):  # type: ignore[no-untyped-def]
+        steps = build(*args, **kwargs)
+        for step in steps:
+            for method in ("apply", "fit"):
+                if hasattr(step, method):
+                    setattr(step, method, _timed(getattr(step, method), step.name, seconds, clock=clock))
+        return steps
+
+    clean_stage.build_steps = timed_steps
+    try:
+        yield
+    finally:
+        clean_stage.build_steps = build
 
 
 def phase_read(csv_path: Path, engine: str, batch_size: int) -> dict:
