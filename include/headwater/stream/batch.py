@@ -43,6 +43,7 @@ from headwater.clean.dedup.fuzzy import NearDuplicateText
 from headwater.clean.dedup.matching import near_text, text_signatures
 from headwater.clean.frame import build_frame
 from headwater.clean.pipeline import CleanResult, build_steps, run_steps
+from headwater.clean.stage import digest_key
 from headwater.clean.steps.base import DEDUP_COLUMNS, DEDUP_JOB, DUPLICATE_OF, LINE, REASON, ROW_ID, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.steps.impute import Impute
 from headwater.clean.steps.null_spellings import NullSpellings
@@ -134,10 +135,15 @@ class BlankStrings:
         return StepOutput(out)
 
 
-def stream_steps(config: SourceConfig) -> list[Any]:
+def stream_steps(config: SourceConfig, digest_key: bytes | None = None) -> list[Any]:
     """The source's cleaning steps (``build_steps``) for JSON values: NullSpellings (CSV missing-value
-    spellings) replaced by ``BlankStrings`` before the other steps."""
-    return [BlankStrings(), *(s for s in build_steps(config) if not isinstance(s, NullSpellings))]
+    spellings) replaced by ``BlankStrings`` before the other steps.
+
+    ``digest_key``: the data root's key of masked values' digests (``headwater.clean.stage.digest_key``), so a
+    record holding a masked e-mail or phone gets the same row id in every batch, as in the CSV path; None: a
+    masked record equals no other record.
+    """
+    return [BlankStrings(), *(s for s in build_steps(config, digest_key=digest_key) if not isinstance(s, NullSpellings))]
 
 
 def versions_kept(result: CleanResult, id_field: str | None) -> CleanResult:
@@ -203,6 +209,14 @@ class Processor:
     writes: int = 0  # micro-batches that wrote vectors (every ``stream.compact_every`` of them, the table is compacted)
     _tokenizer: Any = field(default=None, repr=False)
     _store_: VectorStore | None = field(default=None, repr=False)
+    _key: bytes | None = field(default=None, repr=False)
+
+    def _digest_key(self) -> bytes:
+        """The data root's key of masked values' digests (``headwater.clean.stage.digest_key``), read once."""
+        if self._key is None:
+            assert self.settings.data_dir is not None
+            self._key = digest_key(self.settings, Layout(self.settings.data_dir))
+        return self._key
 
     @property
     def stream(self) -> str:
@@ -224,7 +238,7 @@ class Processor:
         frame, _ = build_frame(
             options.fields, [p.values for p in parsed], [entry_line(p.message.id) for p in parsed], source_of(self.stream), self.config
         )
-        result = versions_kept(run_steps(frame, stream_steps(self.config)), options.id_field)
+        result = versions_kept(run_steps(frame, stream_steps(self.config, self._digest_key())), options.id_field)
         by_line = {entry_line(p.message.id): p.message for p in parsed}
         outcomes: dict[str, Outcome] = {}
         for line, reason in zip(result.quarantined.get(LINE, []), result.quarantined.get(REASON, [])):
