@@ -41,9 +41,11 @@ def code_version() -> str:
 
 
 def config_hash(settings: Settings, folder: Path | None = None) -> str:
-    """Hash of the output-shaping settings and every source config file."""
+    """Hash of the output-shaping settings (``_OUTPUT_SETTINGS``, plus ``key_digest`` of the masked-value digest
+    key) and every source config file: 16 hex digits of a sha256."""
     h = hashlib.sha256()
-    h.update(json.dumps({k: str(getattr(settings, k)) for k in _OUTPUT_SETTINGS}, sort_keys=True).encode())
+    shaping = {k: str(getattr(settings, k)) for k in _OUTPUT_SETTINGS} | {"pii_digest_key": key_digest(settings)}
+    h.update(json.dumps(shaping, sort_keys=True).encode())
     if folder is None:
         folder = settings.config_dir  # the folder load_sources() reads
     if folder.is_dir():
@@ -51,6 +53,22 @@ def config_hash(settings: Settings, folder: Path | None = None) -> str:
             h.update(path.relative_to(folder).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def key_digest(settings: Settings) -> str:
+    """What the config hash holds of ``settings.pii_digest_key``: a sha256 of a BLAKE2b digest of the key (hex), never the
+    key; ``"data root key"`` when it is unset.
+
+    Masked rows' ids and exact-duplicate keys are keyed digests of what the mask hid (headwater.clean.stage.digest_key),
+    so a new key gives them new ids: files must be processed again. Unset, the key is the data root's own
+    (``Layout.pii_digest_key``), made once on the first clean and never replaced by Headwater; it is not read here (the
+    first run would hash "no key yet" and the next the key, reprocessing every file once), so replacing that file by
+    hand is not detected: force a run after doing so.
+    """
+    if settings.pii_digest_key is None:
+        return "data root key"
+    key = settings.pii_digest_key.get_secret_value().encode("utf-8")
+    return hashlib.sha256(hashlib.blake2b(key, digest_size=32).digest()).hexdigest()
 
 
 @dataclass(frozen=True)
