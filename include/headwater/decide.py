@@ -20,10 +20,13 @@ from typing import Any
 from headwater.claims import CLEANED, Claims
 from headwater.clean.link import files_to_index
 from headwater.config.settings import Settings
+from headwater.config.source import load_sources
 from headwater.ingest.compression import open_member
-from headwater.ingest.streams import stream_sha256
+from headwater.ingest.csv_file import CsvFile, ReadAgain
+from headwater.ingest.sniff import UnreadableFile
+from headwater.ingest.streams import LandingStream, stream_sha256
 from headwater.ledger import Ledger, fingerprint
-from headwater.manifest import FileRef, check_owner, layout, summary
+from headwater.manifest import OK, FileRef, check_owner, layout, summary
 from headwater.storage import read_json, write_json
 
 
@@ -39,8 +42,11 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     A forced run, a new file, an unfinished last attempt or a config/code change is processed
     without reading a byte here; ingest then hashes the bytes while it parses them.
 
-    A 0-byte file whose last run had records is not processed unless forced (``empty_redelivery``):
-    its previous outputs are kept and the decision carries a ``warning`` for the run report.
+    A re-delivery the last run of which had records is not processed unless forced, when it is 0 bytes
+    (``empty_redelivery``) or, its content changed, it would be quarantined whole
+    (``unreadable_redelivery``: an HTML error page, JSON, XML or Markdown under a ``.csv`` name,
+    undecodable bytes): its previous outputs are kept and the decision carries a ``warning`` for the
+    run report.
 
     Returns ``{"source", "process", "reason", "sha256", "bytes"}`` (and ``warning`` when the file is
     kept back that way): ``sha256`` (hex) and ``bytes`` (size) of the content when it was hashed,
@@ -58,6 +64,10 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
         sha256, size = _hash(source, ref.member)
         decision = ledger.decide(ref.source, replace(unhashed, sha256=sha256), force)
         assert decision is not None  # the content was given
+        # hashed and to be processed: the content changed under the same config and code (never forced here)
+        kept = unreadable_redelivery(source, ref, settings) if decision.process else None
+        if kept:
+            return {"source": ref.source, "process": False, "reason": kept, "sha256": sha256, "bytes": size, "warning": kept}
     return {"source": ref.source, "process": decision.process, "reason": decision.reason, "sha256": sha256, "bytes": size}
 
 
@@ -79,6 +89,67 @@ def empty_redelivery(source: Any, ref: FileRef, settings: Settings) -> str | Non
     return (f"0-byte re-delivery of a file that had {rows} data record(s) (run {previous.get('run_id') or 'unknown'}): "
             "not processed, its previous outputs are kept — deliver the file again (a header-only file for a day "
             "without rows), or force the run to empty it")
+
+
+def _had_records(ref: FileRef, settings: Settings) -> dict[str, Any] | None:
+    """The file's manifest when its last processing run read data records from it (status ok), else None."""
+    previous = read_json(layout(settings, ref.date).manifest(ref.key)) or {}
+    if previous.get("file") != ref.name or previous.get("status") != OK or not int(previous.get("rows_read") or 0):
+        return None
+    return previous
+
+
+def unreadable_redelivery(source: Any, ref: FileRef, settings: Settings) -> str | None:
+    """Why a changed re-delivery that would be quarantined whole is not processed over a previous run that had
+    records, else None.
+
+    An error page saved under the table's name, a JSON/XML/Markdown export, bytes no text encoding
+    fits: processing it would quarantine the file and delete its curated rows and vectors, and the
+    good data of the date would be gone until the exporter runs again. So the previous outputs are
+    kept and the reason (with the reader's own, ``UnreadableFile``) says so; a forced run
+    (``force``) processes it and quarantines it.
+
+    The check is the ingest stage's own reader run over the whole file (``unreadable``): a second
+    read of it, made only for a file whose content changed since a run that had records. ``source``
+    as for ``decide``.
+    """
+    previous = _had_records(ref, settings)
+    if previous is None:
+        return None
+    problem = unreadable(source, ref, settings)
+    if problem is None:
+        return None
+    return (f"re-delivery quarantined whole ({problem}) over a file that had {int(previous['rows_read'])} data record(s) "
+            f"(run {previous.get('run_id') or 'unknown'}): not processed, its previous outputs are kept — deliver the file "
+            "again, or force the run to quarantine it and empty its outputs")
+
+
+def unreadable(source: Any, ref: FileRef, settings: Settings) -> str | None:
+    """The reason the ingest stage would quarantine ``source`` whole (``UnreadableFile``'s message), or None when it reads.
+
+    Reads the file as ``headwater.ingest.stage.ingest`` does (the source's read options, decompression, the CSV
+    reader over every batch, starting over when the reader asks to: ``ReadAgain``), writing nothing.
+    ``source``: bytes, a binary file object (read from its position) or a path opened here; for a zip member the archive.
+    """
+    if hasattr(source, "open") and not hasattr(source, "read"):
+        with source.open("rb") as stream:
+            return unreadable(stream, ref, settings)
+    options = load_sources(settings.config_dir).for_file(ref.table_name).read
+    member = None
+    if ref.member is not None:
+        source, member = open_member(source, ref.member)
+    with LandingStream.for_options(source, options, member) as landing:
+        try:
+            reader = CsvFile(landing, ref.name, options)
+            while True:
+                try:
+                    for _ in reader.batches(settings.batch_rows):
+                        pass
+                    return None
+                except ReadAgain:
+                    reader.restart()
+        except UnreadableFile as exc:
+            return str(exc)
 
 
 def _size(source: Any) -> int | None:
