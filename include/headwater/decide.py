@@ -12,13 +12,14 @@ report. ``holding``/``cleaned``/``release`` keep the claim through the file's ta
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 from headwater.claims import CLEANED, Claims
-from headwater.clean.link import files_to_index
+from headwater.clean.link import date_manifests, files_to_index
+from headwater.clean.steps.base import ROW_ID, SOURCE
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.ingest.compression import open_member
@@ -27,7 +28,7 @@ from headwater.ingest.sniff import UnreadableFile
 from headwater.ingest.streams import LandingStream, stream_sha256
 from headwater.ledger import Ledger, fingerprint
 from headwater.manifest import OK, FileRef, check_owner, layout, summary
-from headwater.storage import read_json, write_json
+from headwater.storage import read_json, read_parquet, write_json
 
 
 def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -> dict[str, Any]:
@@ -266,7 +267,9 @@ def link_claimed(files: list[dict[str, Any]], settings: Settings, run_key: str, 
     2. Links (``headwater.clean.link.files_to_index``), rewriting a changed file only when this run
        holds its claim or can take it (a file another run holds is rewritten by that run's link
        step, to the same outcome: both saw every file cleaned).
-    3. Renews this run's claims on the files it hands on to chunk and embed.
+    3. Names, in each manifest of those dates, the other files with the same content (``same_content``),
+       rewriting only the manifests this run holds or can claim.
+    4. Renews this run's claims on the files it hands on to chunk and embed.
 
     Returns files_to_index's answer.
     """
@@ -274,9 +277,117 @@ def link_claimed(files: list[dict[str, Any]], settings: Settings, run_key: str, 
     dates = {f["date"] for f in files}
     for waited in claims.wait_cleaned(dates, owner, sleep=sleep):
         print(f"{waited.date}/{waited.file}: waited for run {waited.run_id} to finish cleaning it (the link step reads it)")
-    out = files_to_index(files, settings, run_key, may_write=lambda date, name: claims.claim(date, name, owner, task).won)
+
+    def may_write(date: str, name: str) -> bool:
+        return claims.claim(date, name, owner, task).won
+
+    out = files_to_index(files, settings, run_key, may_write=may_write)
+    for source in same_content(dates, settings, may_write):
+        print(f"{source}: its copies under other names changed (same_content_as in its manifest)")
     claims.extend([(f["date"], f["file"]) for f in out], owner)
     return out
+
+
+SAME_CONTENT = "same_content_as"  # the manifest key: the other landing files (sources) holding this file's content
+
+
+def same_content(dates: Iterable[str], settings: Settings, may_write: Callable[[str, str], bool] = lambda date, name: True) -> list[str]:
+    """Name, in each manifest of ``dates``, the other landing files with the same content (``same_content_as``:
+    their sources, sorted; the run report warns, headwater.report.same_content_warning). Returns the sources
+    whose manifest was rewritten.
+
+    Two files with the same sha256 are almost surely one delivery twice: a browser's re-download
+    name (``orders (1).csv``), a copy in another source's folder, or a plain file and its gzip copy.
+    Both stay processed (when unsure, keep the data and say so): under ``dedup.scope: file`` (the
+    default) their rows are curated twice, under ``run``/``history`` the later copy's rows are
+    exact duplicates of the first (headwater.clean.link). Compared: files whose last run read records
+    (status ok); on one date, every two of them with the same ``sha256``, and a plain and a compressed
+    file (``orders.csv``, ``orders.csv.gz``: the same table name, another compression, the same
+    header and counts) whose curated rows are equal but for their ids and source; across dates,
+    through the ledger (finished runs, ``Ledger.with_content``), two files with the same ``sha256``
+    under different table names (the same name on two dates is a daily snapshot, not a copy).
+    A file of another date is named here but its own manifest is rewritten when its date runs.
+
+    ``may_write(date, name)`` is asked before a changed manifest is written (the link step's claim:
+    headwater.decide.link_claimed); a manifest whose content changed since it was read is left alone.
+    """
+    days = sorted(set(dates))
+    manifests = {f"{day}/{name}": m for day in days for name, m in date_manifests(layout(settings, day)).items()
+                 if m.get("source") == f"{day}/{name}"}
+    read = {source: m for source, m in manifests.items() if m.get("status") == OK and int(m.get("rows_read") or 0) and m.get("sha256")}
+    same: dict[str, set[str]] = {source: set() for source in manifests}
+    by_sha: dict[str, list[str]] = {}
+    for source, m in read.items():
+        by_sha.setdefault(str(m["sha256"]), []).append(source)
+    for entry in Ledger.for_settings(settings).with_content(by_sha) if by_sha else []:
+        if entry.source.split("/", 1)[0] not in days and entry.fingerprint.sha256:
+            by_sha[entry.fingerprint.sha256].append(entry.source)
+    copies = {source: {source} for source in read}  # one date's copies of one content: the same sha256, or decompressed alike
+    for a, b in [*((a, b) for group in by_sha.values() for a in group for b in group if a in read and b in read and _day(a) == _day(b)),
+                 *_decompressed_pairs(read, settings)]:
+        if copies[a] is not copies[b]:
+            merged = copies[a] | copies[b]
+            for source in merged:
+                copies[source] = merged
+    for source, group in copies.items():
+        same[source] |= group - {source}
+    for group in by_sha.values():  # across dates: the same bytes under another table name
+        for a in group:
+            if a in same:
+                same[a] |= {b for b in group if _day(b) != _day(a) and _table(b) != _table(a)}
+    written = []
+    for source, others in sorted(same.items()):
+        day, name = source.split("/", 1)
+        if sorted(others) == sorted(manifests[source].get(SAME_CONTENT) or []) or not may_write(day, name):
+            continue
+        path = layout(settings, day).manifest(FileRef(day, name).key)
+        manifest = read_json(path) or {}
+        if manifest.get("source") != source or manifest.get("sha256") != manifests[source].get("sha256"):
+            continue  # rewritten since it was read: by another run, which names its copies itself
+        if others:
+            manifest[SAME_CONTENT] = sorted(others)
+        else:
+            manifest.pop(SAME_CONTENT, None)
+        write_json(path, manifest)
+        written.append(source)
+    return written
+
+
+def _day(source: str) -> str:
+    return source.split("/", 1)[0]
+
+
+def _table(source: str) -> str:
+    day, name = source.split("/", 1)
+    return FileRef(day, name).table_name
+
+
+def _decompressed_pairs(read: dict[str, dict[str, Any]], settings: Settings) -> list[tuple[str, str]]:
+    """Pairs of ``read``'s sources of one date, one stored compressed and one not (or compressed otherwise), with the
+    same table name, header and counts, whose curated tables are equal but for ``_row_id`` and ``_source`` (read only
+    for such pairs)."""
+    counts = ("rows_read", "records", "curated", "duplicates", "quarantined")
+    groups: dict[tuple[str, str], list[str]] = {}
+    for source in sorted(read):
+        groups.setdefault((_day(source), _table(source)), []).append(source)
+    pairs = [(a, b) for group in groups.values() for i, a in enumerate(group) for b in group[i + 1 :]]
+    found = []
+    for a, b in pairs:
+        ma, mb = read[a], read[b]
+        if ma.get("compression") == mb.get("compression") or ma.get("header") != mb.get("header") \
+                or any(ma.get(k) != mb.get(k) for k in counts) or "clean" not in ma.get("stages", {}) or "clean" not in mb.get("stages", {}):
+            continue
+        ta, tb = (_rows(settings, source) for source in (a, b))
+        if list(ta.columns) == list(tb.columns) and ta.equals(tb):
+            found.append((a, b))
+    return found
+
+
+def _rows(settings: Settings, source: str) -> Any:
+    """The curated table of ``source`` without the columns its name goes into (``_row_id``, ``_source``)."""
+    day, name = source.split("/", 1)
+    table = read_parquet(layout(settings, day).curated(FileRef(day, name).key))
+    return table.drop(columns=[c for c in (ROW_ID, SOURCE) if c in table.columns]).reset_index(drop=True)
 
 
 def held_elsewhere(checked: Any) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +21,7 @@ from sqlalchemy import Column, MetaData, Table, Text, select
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config.settings import Settings
 from headwater.layout import Layout
-from headwater.manifest import FINISHED
+from headwater.manifest import FINISHED, OK
 from headwater.state import create_tables, engine, location, upsert
 
 # The ledger's one table; the columns of the SQLite files written before headwater.state existed.
@@ -157,6 +158,19 @@ class Ledger:
         row = {"source": source, **asdict(fingerprint), "outcome": outcome, "updated_at": now, "counts": json.dumps(counts or {})}
         with self.engine.begin() as db:
             db.execute(upsert(self.engine, FILES, ["source"]), [row])
+
+    def with_content(self, sha256s: Iterable[str], outcome: str = OK) -> list[Entry]:
+        """The entries whose content hash is one of ``sha256s`` and whose last run ended ``outcome``, by source.
+
+        One query per 500 hashes (an ``IN`` list; the table has no index on ``sha256``, so each is a scan of it).
+        """
+        wanted = sorted(set(sha256s))
+        rows = []
+        with self.engine.connect() as db:
+            for at in range(0, len(wanted), 500):
+                query = select(*_ENTRY).where(FILES.c.sha256.in_(wanted[at : at + 500]), FILES.c.outcome == outcome)
+                rows += db.execute(query).all()
+        return sorted((Entry(r[0], Fingerprint(*r[1:4]), r[4], r[5]) for r in rows), key=lambda e: e.source)
 
     def entries(self) -> list[Entry]:
         with self.engine.connect() as db:

@@ -237,3 +237,95 @@ def test_a_readable_change_a_forced_run_or_a_first_error_page_is_processed(setti
                                                        "sha256": None, "bytes": None}
     assert decide(GOOD, REF, settings)["process"] is False  # the good file back: unchanged, no warning
     assert "warning" not in decide(GOOD, REF, settings)
+
+
+ORDERS = b"order_id,customer,amount\nO-1,Ann,10.50\nO-2,Bob,7.25\nO-3,Cy,3.00\n"  # breaker3 in4: 3 records
+D1, D2 = "2026-03-01", "2026-03-02"
+
+
+def _landed(settings: Settings, date: str, files: dict[str, bytes], finished: bool = True) -> None:
+    """``files`` ingested and cleaned on ``date`` by run A#0, chunk and embed marked done; with ``finished``, the ledger
+    entries ended ok as the embed stage records them."""
+    from headwater.clean.stage import clean
+    from headwater.ingest.stage import ingest
+    from headwater.manifest import layout
+    from headwater.storage import read_json, write_json
+
+    for name, data in files.items():
+        ref = FileRef(date, name, "A#0")
+        ingest(data, ref, settings)
+        clean(ref, settings)
+        path = layout(settings, date).manifest(ref.key)
+        manifest = read_json(path)
+        write_json(path, manifest | {"stages": manifest["stages"] | {"chunk": {"seconds": 0.0}, "embed": {"seconds": 0.0}}})
+        if finished:
+            Ledger.for_settings(settings).record(ref.source, Fingerprint(**manifest["fingerprint"]), "ok")
+
+
+def _same(settings: Settings, date: str) -> dict[str, list[str]]:
+    from headwater.clean.link import date_manifests
+    from headwater.manifest import layout
+
+    return {name: m.get("same_content_as", []) for name, m in sorted(date_manifests(layout(settings, date)).items())}
+
+
+def _same_warning(*others: str) -> str:
+    return (f"same content as {', '.join(others)}: one delivery under two names? Both are processed, so their rows are curated "
+            "twice unless dedup.scope (run, history) makes the later copy's rows duplicates — if it is a copy, remove it from "
+            "the landing folder and delete its outputs (curated table, manifest, vectors)")
+
+
+def test_the_same_file_under_two_names_is_named_in_both_manifests_and_the_run_report(settings: Settings) -> None:
+    """breaker3 #14: ``orders.csv`` and its browser re-download ``orders (1).csv`` were curated twice with 0 warnings."""
+    from headwater.decide import same_content
+    from headwater.report import report
+
+    _landed(settings, D1, {"orders.csv": ORDERS, "orders (1).csv": ORDERS, "other.csv": b"a,b\n1,2\n"}, finished=False)
+    assert same_content([D1], settings) == [f"{D1}/orders (1).csv", f"{D1}/orders.csv"]
+    assert _same(settings, D1) == {"orders (1).csv": [f"{D1}/orders.csv"], "orders.csv": [f"{D1}/orders (1).csv"], "other.csv": []}
+    assert same_content([D1], settings) == []  # nothing changed: nothing rewritten
+    result = report(D1, ["orders (1).csv", "orders.csv", "other.csv"], settings, run_id="A#0")
+    assert result["warned_files"] == [f"{D1}/orders (1).csv", f"{D1}/orders.csv"] and result["failed"] == []
+    assert [f["warnings"] for f in result["files"]] == [[_same_warning(f"{D1}/orders.csv")], [_same_warning(f"{D1}/orders (1).csv")], []]
+    assert result["totals"]["curated"] == 7  # both copies stay curated (when unsure, keep the data and say so)
+
+
+def test_a_gzip_copy_of_a_plain_file_is_the_same_content_a_changed_one_is_not(settings: Settings) -> None:
+    import gzip
+
+    from headwater.decide import same_content
+
+    other = ORDERS.replace(b"7.25", b"7.26")
+    _landed(settings, D1, {"orders.csv": ORDERS, "orders.csv.gz": gzip.compress(ORDERS, mtime=0),
+                           "items.csv": other, "items.csv.gz": gzip.compress(ORDERS, mtime=1)}, finished=False)
+    assert same_content([D1], settings) == [f"{D1}/orders.csv", f"{D1}/orders.csv.gz"]
+    assert _same(settings, D1) == {"items.csv": [], "items.csv.gz": [], "orders.csv": [f"{D1}/orders.csv.gz"],
+                                   "orders.csv.gz": [f"{D1}/orders.csv"]}
+
+
+def test_the_same_bytes_under_a_new_name_on_a_later_date_name_the_earlier_file_a_daily_snapshot_does_not(settings: Settings) -> None:
+    from headwater.decide import same_content
+
+    _landed(settings, D1, {"orders.csv": ORDERS})
+    _landed(settings, D2, {"orders_resend.csv": ORDERS, "orders.csv": ORDERS}, finished=False)
+    assert same_content([D2], settings) == [f"{D2}/orders.csv", f"{D2}/orders_resend.csv"]
+    # the re-send names the earlier date's file too; the same name on the next day (a snapshot) names only the same date's copy
+    assert _same(settings, D2) == {"orders.csv": [f"{D2}/orders_resend.csv"], "orders_resend.csv": [f"{D1}/orders.csv", f"{D2}/orders.csv"]}
+    assert _same(settings, D1) == {"orders.csv": []}  # another date's manifest is named, not rewritten (its date's run does that)
+
+
+def test_identical_files_of_two_sources_are_named_and_a_changed_copy_is_cleared(settings: Settings, tmp_path: Path) -> None:
+    """Two sources' files (eu, us) with the same bytes; the us file re-delivered with other content clears both names."""
+    from headwater.decide import same_content
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "eu.yaml").write_text('files: ["*_eu.csv"]\n', encoding="utf-8")
+    (config / "us.yaml").write_text('files: ["*_us.csv"]\n', encoding="utf-8")
+    settings = Settings(home=settings.home, landing_uri=settings.landing_uri, config_dir=config)
+    _landed(settings, D1, {"orders_eu.csv": ORDERS, "orders_us.csv": ORDERS}, finished=False)
+    assert same_content([D1], settings) == [f"{D1}/orders_eu.csv", f"{D1}/orders_us.csv"]
+    _landed(settings, D1, {"orders_us.csv": ORDERS.replace(b"Cy", b"Di")}, finished=False)
+    assert same_content([D1], settings, may_write=lambda date, name: name != "orders_eu.csv") == []  # eu held by another run
+    assert same_content([D1], settings) == [f"{D1}/orders_eu.csv"]
+    assert _same(settings, D1) == {"orders_eu.csv": [], "orders_us.csv": []}
