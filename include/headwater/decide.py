@@ -12,19 +12,23 @@ report. ``holding``/``cleaned``/``release`` keep the claim through the file's ta
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 from headwater.claims import CLEANED, Claims
-from headwater.clean.link import files_to_index
+from headwater.clean.link import date_manifests, files_to_index
+from headwater.clean.steps.base import ROW_ID, SOURCE
 from headwater.config.settings import Settings
+from headwater.config.source import load_sources
 from headwater.ingest.compression import open_member
-from headwater.ingest.streams import stream_sha256
+from headwater.ingest.csv_file import CsvFile, ReadAgain
+from headwater.ingest.sniff import UnreadableFile
+from headwater.ingest.streams import LandingStream, stream_sha256
 from headwater.ledger import Ledger, fingerprint
-from headwater.manifest import FileRef, check_owner, layout, summary
-from headwater.storage import read_json, write_json
+from headwater.manifest import OK, FileRef, check_owner, layout, summary
+from headwater.storage import read_json, read_parquet, write_json
 
 
 def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -> dict[str, Any]:
@@ -39,8 +43,11 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     A forced run, a new file, an unfinished last attempt or a config/code change is processed
     without reading a byte here; ingest then hashes the bytes while it parses them.
 
-    A 0-byte file whose last run had records is not processed unless forced (``empty_redelivery``):
-    its previous outputs are kept and the decision carries a ``warning`` for the run report.
+    A re-delivery the last run of which had records is not processed unless forced, when it is 0 bytes
+    (``empty_redelivery``) or, its content changed, it would be quarantined whole
+    (``unreadable_redelivery``: an HTML error page, JSON, XML or Markdown under a ``.csv`` name,
+    undecodable bytes): its previous outputs are kept and the decision carries a ``warning`` for the
+    run report.
 
     Returns ``{"source", "process", "reason", "sha256", "bytes"}`` (and ``warning`` when the file is
     kept back that way): ``sha256`` (hex) and ``bytes`` (size) of the content when it was hashed,
@@ -58,6 +65,10 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
         sha256, size = _hash(source, ref.member)
         decision = ledger.decide(ref.source, replace(unhashed, sha256=sha256), force)
         assert decision is not None  # the content was given
+        # hashed and to be processed: the content changed under the same config and code (never forced here)
+        kept = unreadable_redelivery(source, ref, settings) if decision.process else None
+        if kept:
+            return {"source": ref.source, "process": False, "reason": kept, "sha256": sha256, "bytes": size, "warning": kept}
     return {"source": ref.source, "process": decision.process, "reason": decision.reason, "sha256": sha256, "bytes": size}
 
 
@@ -79,6 +90,67 @@ def empty_redelivery(source: Any, ref: FileRef, settings: Settings) -> str | Non
     return (f"0-byte re-delivery of a file that had {rows} data record(s) (run {previous.get('run_id') or 'unknown'}): "
             "not processed, its previous outputs are kept — deliver the file again (a header-only file for a day "
             "without rows), or force the run to empty it")
+
+
+def _had_records(ref: FileRef, settings: Settings) -> dict[str, Any] | None:
+    """The file's manifest when its last processing run read data records from it (status ok), else None."""
+    previous = read_json(layout(settings, ref.date).manifest(ref.key)) or {}
+    if previous.get("file") != ref.name or previous.get("status") != OK or not int(previous.get("rows_read") or 0):
+        return None
+    return previous
+
+
+def unreadable_redelivery(source: Any, ref: FileRef, settings: Settings) -> str | None:
+    """Why a changed re-delivery that would be quarantined whole is not processed over a previous run that had
+    records, else None.
+
+    An error page saved under the table's name, a JSON/XML/Markdown export, bytes no text encoding
+    fits: processing it would quarantine the file and delete its curated rows and vectors, and the
+    good data of the date would be gone until the exporter runs again. So the previous outputs are
+    kept and the reason (with the reader's own, ``UnreadableFile``) says so; a forced run
+    (``force``) processes it and quarantines it.
+
+    The check is the ingest stage's own reader run over the whole file (``unreadable``): a second
+    read of it, made only for a file whose content changed since a run that had records. ``source``
+    as for ``decide``.
+    """
+    previous = _had_records(ref, settings)
+    if previous is None:
+        return None
+    problem = unreadable(source, ref, settings)
+    if problem is None:
+        return None
+    return (f"re-delivery quarantined whole ({problem}) over a file that had {int(previous['rows_read'])} data record(s) "
+            f"(run {previous.get('run_id') or 'unknown'}): not processed, its previous outputs are kept — deliver the file "
+            "again, or force the run to quarantine it and empty its outputs")
+
+
+def unreadable(source: Any, ref: FileRef, settings: Settings) -> str | None:
+    """The reason the ingest stage would quarantine ``source`` whole (``UnreadableFile``'s message), or None when it reads.
+
+    Reads the file as ``headwater.ingest.stage.ingest`` does (the source's read options, decompression, the CSV
+    reader over every batch, starting over when the reader asks to: ``ReadAgain``), writing nothing.
+    ``source``: bytes, a binary file object (read from its position) or a path opened here; for a zip member the archive.
+    """
+    if hasattr(source, "open") and not hasattr(source, "read"):
+        with source.open("rb") as stream:
+            return unreadable(stream, ref, settings)
+    options = load_sources(settings.config_dir).for_file(ref.table_name).read
+    member = None
+    if ref.member is not None:
+        source, member = open_member(source, ref.member)
+    with LandingStream.for_options(source, options, member) as landing:
+        try:
+            reader = CsvFile(landing, ref.name, options)
+            while True:
+                try:
+                    for _ in reader.batches(settings.batch_rows):
+                        pass
+                    return None
+                except ReadAgain:
+                    reader.restart()
+        except UnreadableFile as exc:
+            return str(exc)
 
 
 def _size(source: Any) -> int | None:
@@ -195,7 +267,9 @@ def link_claimed(files: list[dict[str, Any]], settings: Settings, run_key: str, 
     2. Links (``headwater.clean.link.files_to_index``), rewriting a changed file only when this run
        holds its claim or can take it (a file another run holds is rewritten by that run's link
        step, to the same outcome: both saw every file cleaned).
-    3. Renews this run's claims on the files it hands on to chunk and embed.
+    3. Names, in each manifest of those dates, the other files with the same content (``same_content``),
+       rewriting only the manifests this run holds or can claim.
+    4. Renews this run's claims on the files it hands on to chunk and embed.
 
     Returns files_to_index's answer.
     """
@@ -203,9 +277,117 @@ def link_claimed(files: list[dict[str, Any]], settings: Settings, run_key: str, 
     dates = {f["date"] for f in files}
     for waited in claims.wait_cleaned(dates, owner, sleep=sleep):
         print(f"{waited.date}/{waited.file}: waited for run {waited.run_id} to finish cleaning it (the link step reads it)")
-    out = files_to_index(files, settings, run_key, may_write=lambda date, name: claims.claim(date, name, owner, task).won)
+
+    def may_write(date: str, name: str) -> bool:
+        return claims.claim(date, name, owner, task).won
+
+    out = files_to_index(files, settings, run_key, may_write=may_write)
+    for source in same_content(dates, settings, may_write):
+        print(f"{source}: its copies under other names changed (same_content_as in its manifest)")
     claims.extend([(f["date"], f["file"]) for f in out], owner)
     return out
+
+
+SAME_CONTENT = "same_content_as"  # the manifest key: the other landing files (sources) holding this file's content
+
+
+def same_content(dates: Iterable[str], settings: Settings, may_write: Callable[[str, str], bool] = lambda date, name: True) -> list[str]:
+    """Name, in each manifest of ``dates``, the other landing files with the same content (``same_content_as``:
+    their sources, sorted; the run report warns, headwater.report.same_content_warning). Returns the sources
+    whose manifest was rewritten.
+
+    Two files with the same sha256 are almost surely one delivery twice: a browser's re-download
+    name (``orders (1).csv``), a copy in another source's folder, or a plain file and its gzip copy.
+    Both stay processed (when unsure, keep the data and say so): under ``dedup.scope: file`` (the
+    default) their rows are curated twice, under ``run``/``history`` the later copy's rows are
+    exact duplicates of the first (headwater.clean.link). Compared: files whose last run read records
+    (status ok); on one date, every two of them with the same ``sha256``, and a plain and a compressed
+    file (``orders.csv``, ``orders.csv.gz``: the same table name, another compression, the same
+    header and counts) whose curated rows are equal but for their ids and source; across dates,
+    through the ledger (finished runs, ``Ledger.with_content``), two files with the same ``sha256``
+    under different table names (the same name on two dates is a daily snapshot, not a copy).
+    A file of another date is named here but its own manifest is rewritten when its date runs.
+
+    ``may_write(date, name)`` is asked before a changed manifest is written (the link step's claim:
+    headwater.decide.link_claimed); a manifest whose content changed since it was read is left alone.
+    """
+    days = sorted(set(dates))
+    manifests = {f"{day}/{name}": m for day in days for name, m in date_manifests(layout(settings, day)).items()
+                 if m.get("source") == f"{day}/{name}"}
+    read = {source: m for source, m in manifests.items() if m.get("status") == OK and int(m.get("rows_read") or 0) and m.get("sha256")}
+    same: dict[str, set[str]] = {source: set() for source in manifests}
+    by_sha: dict[str, list[str]] = {}
+    for source, m in read.items():
+        by_sha.setdefault(str(m["sha256"]), []).append(source)
+    for entry in Ledger.for_settings(settings).with_content(by_sha) if by_sha else []:
+        if entry.source.split("/", 1)[0] not in days and entry.fingerprint.sha256:
+            by_sha[entry.fingerprint.sha256].append(entry.source)
+    copies = {source: {source} for source in read}  # one date's copies of one content: the same sha256, or decompressed alike
+    for a, b in [*((a, b) for group in by_sha.values() for a in group for b in group if a in read and b in read and _day(a) == _day(b)),
+                 *_decompressed_pairs(read, settings)]:
+        if copies[a] is not copies[b]:
+            merged = copies[a] | copies[b]
+            for source in merged:
+                copies[source] = merged
+    for source, group in copies.items():
+        same[source] |= group - {source}
+    for group in by_sha.values():  # across dates: the same bytes under another table name
+        for a in group:
+            if a in same:
+                same[a] |= {b for b in group if _day(b) != _day(a) and _table(b) != _table(a)}
+    written = []
+    for source, others in sorted(same.items()):
+        day, name = source.split("/", 1)
+        if sorted(others) == sorted(manifests[source].get(SAME_CONTENT) or []) or not may_write(day, name):
+            continue
+        path = layout(settings, day).manifest(FileRef(day, name).key)
+        manifest = read_json(path) or {}
+        if manifest.get("source") != source or manifest.get("sha256") != manifests[source].get("sha256"):
+            continue  # rewritten since it was read: by another run, which names its copies itself
+        if others:
+            manifest[SAME_CONTENT] = sorted(others)
+        else:
+            manifest.pop(SAME_CONTENT, None)
+        write_json(path, manifest)
+        written.append(source)
+    return written
+
+
+def _day(source: str) -> str:
+    return source.split("/", 1)[0]
+
+
+def _table(source: str) -> str:
+    day, name = source.split("/", 1)
+    return FileRef(day, name).table_name
+
+
+def _decompressed_pairs(read: dict[str, dict[str, Any]], settings: Settings) -> list[tuple[str, str]]:
+    """Pairs of ``read``'s sources of one date, one stored compressed and one not (or compressed otherwise), with the
+    same table name, header and counts, whose curated tables are equal but for ``_row_id`` and ``_source`` (read only
+    for such pairs)."""
+    counts = ("rows_read", "records", "curated", "duplicates", "quarantined")
+    groups: dict[tuple[str, str], list[str]] = {}
+    for source in sorted(read):
+        groups.setdefault((_day(source), _table(source)), []).append(source)
+    pairs = [(a, b) for group in groups.values() for i, a in enumerate(group) for b in group[i + 1 :]]
+    found = []
+    for a, b in pairs:
+        ma, mb = read[a], read[b]
+        if ma.get("compression") == mb.get("compression") or ma.get("header") != mb.get("header") \
+                or any(ma.get(k) != mb.get(k) for k in counts) or "clean" not in ma.get("stages", {}) or "clean" not in mb.get("stages", {}):
+            continue
+        ta, tb = (_rows(settings, source) for source in (a, b))
+        if list(ta.columns) == list(tb.columns) and ta.equals(tb):
+            found.append((a, b))
+    return found
+
+
+def _rows(settings: Settings, source: str) -> Any:
+    """The curated table of ``source`` without the columns its name goes into (``_row_id``, ``_source``)."""
+    day, name = source.split("/", 1)
+    table = read_parquet(layout(settings, day).curated(FileRef(day, name).key))
+    return table.drop(columns=[c for c in (ROW_ID, SOURCE) if c in table.columns]).reset_index(drop=True)
 
 
 def held_elsewhere(checked: Any) -> list[dict[str, Any]]:

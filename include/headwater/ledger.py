@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +21,7 @@ from sqlalchemy import Column, MetaData, Table, Text, select
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config.settings import Settings
 from headwater.layout import Layout
-from headwater.manifest import FINISHED
+from headwater.manifest import FINISHED, OK
 from headwater.state import create_tables, engine, location, upsert
 
 # The ledger's one table; the columns of the SQLite files written before headwater.state existed.
@@ -41,9 +42,11 @@ def code_version() -> str:
 
 
 def config_hash(settings: Settings, folder: Path | None = None) -> str:
-    """Hash of the output-shaping settings and every source config file."""
+    """Hash of the output-shaping settings (``_OUTPUT_SETTINGS``, plus ``key_digest`` of the masked-value digest
+    key) and every source config file: 16 hex digits of a sha256."""
     h = hashlib.sha256()
-    h.update(json.dumps({k: str(getattr(settings, k)) for k in _OUTPUT_SETTINGS}, sort_keys=True).encode())
+    shaping = {k: str(getattr(settings, k)) for k in _OUTPUT_SETTINGS} | {"pii_digest_key": key_digest(settings)}
+    h.update(json.dumps(shaping, sort_keys=True).encode())
     if folder is None:
         folder = settings.config_dir  # the folder load_sources() reads
     if folder.is_dir():
@@ -51,6 +54,22 @@ def config_hash(settings: Settings, folder: Path | None = None) -> str:
             h.update(path.relative_to(folder).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def key_digest(settings: Settings) -> str:
+    """What the config hash holds of ``settings.pii_digest_key``: a sha256 of a BLAKE2b digest of the key (hex), never the
+    key; ``"data root key"`` when it is unset.
+
+    Masked rows' ids and exact-duplicate keys are keyed digests of what the mask hid (headwater.clean.stage.digest_key),
+    so a new key gives them new ids: files must be processed again. Unset, the key is the data root's own
+    (``Layout.pii_digest_key``), made once on the first clean and never replaced by Headwater; it is not read here (the
+    first run would hash "no key yet" and the next the key, reprocessing every file once), so replacing that file by
+    hand is not detected: force a run after doing so.
+    """
+    if settings.pii_digest_key is None:
+        return "data root key"
+    key = settings.pii_digest_key.get_secret_value().encode("utf-8")
+    return hashlib.sha256(hashlib.blake2b(key, digest_size=32).digest()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -139,6 +158,19 @@ class Ledger:
         row = {"source": source, **asdict(fingerprint), "outcome": outcome, "updated_at": now, "counts": json.dumps(counts or {})}
         with self.engine.begin() as db:
             db.execute(upsert(self.engine, FILES, ["source"]), [row])
+
+    def with_content(self, sha256s: Iterable[str], outcome: str = OK) -> list[Entry]:
+        """The entries whose content hash is one of ``sha256s`` and whose last run ended ``outcome``, by source.
+
+        One query per 500 hashes (an ``IN`` list; the table has no index on ``sha256``, so each is a scan of it).
+        """
+        wanted = sorted(set(sha256s))
+        rows = []
+        with self.engine.connect() as db:
+            for at in range(0, len(wanted), 500):
+                query = select(*_ENTRY).where(FILES.c.sha256.in_(wanted[at : at + 500]), FILES.c.outcome == outcome)
+                rows += db.execute(query).all()
+        return sorted((Entry(r[0], Fingerprint(*r[1:4]), r[4], r[5]) for r in rows), key=lambda e: e.source)
 
     def entries(self) -> list[Entry]:
         with self.engine.connect() as db:

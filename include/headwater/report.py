@@ -157,9 +157,20 @@ def _date_manifests(lay: Layout) -> dict[str, dict[str, Any]]:
 def file_warnings(manifest: dict[str, Any]) -> list[str]:
     """What a file's run left to look at: the read's warnings (``read_warnings``: an encoding read again,
     a header taken without evidence, NUL bytes), the clean stage's (``clean_warnings``), the check's
-    (``check_warnings``: a 0-byte re-delivery kept back, headwater.decide.empty_redelivery), then the
-    report's own (``landing_warnings``: the file is no longer in the landing folder)."""
-    return [w for k in ("read_warnings", "clean_warnings", "check_warnings", "landing_warnings") for w in manifest.get(k) or []]
+    (``check_warnings``: a 0-byte or unreadable re-delivery kept back, headwater.decide.empty_redelivery and
+    unreadable_redelivery), the report's own (``landing_warnings``: the file is no longer in the landing folder),
+    then the other landing files with its content (``same_content_as``, headwater.decide.same_content)."""
+    same = [same_content_warning(manifest)] if manifest.get("same_content_as") else []
+    return [w for k in ("read_warnings", "clean_warnings", "check_warnings", "landing_warnings") for w in manifest.get(k) or []] + same
+
+
+def same_content_warning(manifest: dict[str, Any]) -> str:
+    """The warning of a file whose content other landing files hold too (its manifest's ``same_content_as``)."""
+    return (
+        f"same content as {', '.join(manifest['same_content_as'])}: one delivery under two names? Both are processed, so "
+        "their rows are curated twice unless dedup.scope (run, history) makes the later copy's rows duplicates — if it is "
+        "a copy, remove it from the landing folder and delete its outputs (curated table, manifest, vectors)"
+    )
 
 
 def absent_warning(manifest: dict[str, Any]) -> str:

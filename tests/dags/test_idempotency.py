@@ -166,8 +166,11 @@ def test_e_a_file_re_delivered_under_another_name_is_reported_absent_not_process
     assert [(name, f["action"], f["curated"]) for name, f in sorted(by_file.items())] == [
         ("customers.csv", "unchanged", 0), ("tickets.csv", "absent", 3), ("tickets_v2.csv", "processed", 3),
     ]
-    assert rep["absent_files"] == [f"{day}/tickets.csv"] and rep["warned_files"] == [f"{day}/tickets.csv"]
+    # the new name holds the old one's bytes: both name each other (breaker3 #14), so the re-delivery is warned about too
+    assert rep["absent_files"] == [f"{day}/tickets.csv"] and rep["warned_files"] == [f"{day}/tickets.csv", f"{day}/tickets_v2.csv"]
     assert by_file["tickets.csv"]["warnings"][0].startswith("no longer in the landing folder: its outputs (3 curated rows, 3 vectors) from run ")
+    assert by_file["tickets.csv"]["warnings"][1].startswith(f"same content as {day}/tickets_v2.csv: one delivery under two names? ")
+    assert [w.split(": one delivery under two names? ")[0] for w in by_file["tickets_v2.csv"]["warnings"]] == [f"same content as {day}/tickets.csv"]
     # the same texts under the new name: their embeddings are reused, none is sent to the model again
     assert rep["this_run"] == {"files_processed": 1, "files_unchanged": 1, "rows_recomputed": 3, "embedding_calls": 0}
     assert rep["failed"] == [] and rep["totals"]["curated"] == 6  # the customers' ids (C-40) fail the shipped pattern: quarantined

@@ -46,8 +46,9 @@ from headwater.clean.dedup.exact import exact_keys
 from headwater.clean.dedup.matching import Matches, link, near_text, text_signatures
 from headwater.clean.dedup.minhash import as_string
 from headwater.clean.dedup.pairs import block_pairs, cluster_roots, leaders, unique_pairs
+from headwater.clean.pipeline import MASKED_KEY
 from headwater.clean.steps.base import (
-    AGREED, CLUSTER_ID, DEDUP_COLUMNS, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY,
+    AGREED, CLUSTER_ID, DEDUP_COLUMNS, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MASKED_DIGEST, MATCH_WEIGHT, ROW_ID, SIMILARITY,
 )
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig, load_sources
@@ -166,7 +167,10 @@ def cross_file_matches(tables: list[pd.DataFrame], current: list[bool], config: 
     results: list[Matches | None] = []
     # exact: the same content key
     if opts.exact and n:
-        codes = pd.factorize(pd.Series(exact_keys(combined)))[0].astype(np.int64)
+        # a masked row compares by its curated MASKED_KEY (its within-file key, keyed digest included), as the
+        # within-file step compares it by the digest; a row without one (written before it existed) equals no other row
+        keyed = combined.assign(**{MASKED_DIGEST: combined[MASKED_KEY]}) if MASKED_KEY in combined.columns else combined
+        codes = pd.factorize(pd.Series(exact_keys(keyed)))[0].astype(np.int64)
         a, b, _ = block_pairs(codes, EXACT_BLOCK_CAP, big="leaders", later=is_current)
         a, b = unique_pairs(a, b)
         ok = allow(a, b)

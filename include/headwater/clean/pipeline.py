@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from headwater.clean.dedup.exact import ExactDuplicates
+from headwater.clean.dedup.exact import ExactDuplicates, exact_keys
 from headwater.clean.dedup.fuzzy import NearDuplicateText, RecordLinkage
 from headwater.clean.frame import assign_row_ids
-from headwater.clean.steps.base import LINE, MASKED_DIGEST, ROW_ID, SOURCE, Step, data_columns
+from headwater.clean.steps.base import LINE, MASKED_DIGEST, ROW_ID, SOURCE, Step, data_columns, masked_rows
 from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.steps.drop_empty_rows import DropEmptyRows
 from headwater.clean.steps.impute import Impute
@@ -25,6 +26,12 @@ from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.clean.steps.validate import ValidateSchema
 from headwater.config.source import SourceConfig
+
+# The curated column that lets the date's link step compare masked rows across files (headwater.clean.link): the
+# row's exact-duplicate key (headwater.clean.dedup.exact.exact_keys, which hashes in the keyed digest of what a mask
+# hid) as 16 hex digits, on the rows with a masked value and a digest; missing elsewhere. The digest itself is never
+# written out: this key only tells which rows are exact copies of each other, which the duplicates table says anyway.
+MASKED_KEY = "_masked_key"
 
 
 def build_steps(config: SourceConfig | None = None, delimiter: str | None = None, digest_key: bytes | None = None) -> list[Step]:
@@ -141,10 +148,28 @@ def _apply(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
         stats[step.name] = {"in": before, "kept": len(df), "quarantined": len(out.quarantined), "duplicates": len(out.duplicates), **out.counts}
     if ROW_ID not in df.columns:
         df = assign_row_ids(df)
-    df = df[[ROW_ID, SOURCE, LINE, *data_columns(df)]]
+    keep = [ROW_ID, SOURCE, LINE, *data_columns(df)]
+    if MASKED_DIGEST in df.columns and len(df):
+        df = df.assign(**{MASKED_KEY: masked_keys(df)})
+    if MASKED_KEY in df.columns:  # made now, or by an earlier pass of the file (headwater.clean.runner)
+        keep.append(MASKED_KEY)
+    df = df[keep]
     return CleanResult(
         curated=df.reset_index(drop=True),
         duplicates=pd.concat(duplicates, ignore_index=True) if duplicates else pd.DataFrame(),
         quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(),
         steps=stats,
     )
+
+
+def masked_keys(df: pd.DataFrame) -> pd.Series:
+    """``MASKED_KEY`` of each row of ``df`` (a batch holding ``MASKED_DIGEST``): its ``exact_keys`` as 16 hex
+    digits where a value was masked and a digest was made (pandas ``string``), missing elsewhere.
+
+    The key of a row does not depend on its batch (exact_keys), so the masked rows alone are hashed.
+    """
+    at = np.flatnonzero(masked_rows(df) & df[MASKED_DIGEST].notna().to_numpy(dtype=bool))
+    out = pd.Series(pd.NA, index=df.index, dtype="string")
+    if len(at):
+        out.iloc[at] = [f"{int(k):016x}" for k in exact_keys(df.iloc[at])]
+    return out

@@ -6,6 +6,8 @@ import hashlib
 from pathlib import Path
 from typing import BinaryIO
 
+import pytest
+
 from headwater.config.settings import Settings
 from headwater.decide import decide
 from headwater.ledger import Fingerprint, Ledger, fingerprint
@@ -113,14 +115,14 @@ def test_a_headwater_run_beside_the_scheduled_run_of_its_date_never_shares_its_c
     assert release_run(settings, scheduled) == 0 and release_run(settings, first) == 1
 
 
-def _processed(settings: Settings, data: bytes, run_id: str = "A#0") -> None:
+def _processed(settings: Settings, data: bytes, run_id: str = "A#0", name: str = REF.name) -> None:
     from headwater.clean.stage import clean
     from headwater.ingest.stage import ingest
 
     from headwater.manifest import layout
     from headwater.storage import read_json, write_json
 
-    ref = FileRef(REF.date, REF.name, run_id)
+    ref = FileRef(REF.date, name, run_id)
     ingest(data, ref, settings)
     clean(ref, settings)
     path = layout(settings, REF.date).manifest(ref.key)  # chunk and embed done, as the index tasks would mark them
@@ -159,3 +161,171 @@ def test_a_forced_run_a_header_only_file_or_a_first_delivery_of_0_bytes_is_proce
     assert decide(b"", REF, settings, force=True)["process"] is True
     assert decide(b"a,b\n", REF, settings)["process"] is True  # "no rows today": a header, so a table
     assert "warning" not in decide(b"a,b\n", REF, settings)
+
+
+GOOD = b"a,b\n1,2\n3,4\n5,6\n"
+HTML = b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>\n"
+QUARANTINED_WHOLE = {  # a re-delivery the ingest stage quarantines whole, and the reader's reason
+    "html": (HTML, "an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again"),
+    "json": (b'[{"a": 1, "b": 2}, {"a": 3, "b": 4}]\n',
+             "JSON content with a CSV name, not a CSV table — file quarantined; export it as CSV and drop it again"),
+    "xml": (b'<?xml version="1.0"?>\n<rows><row a="1" b="2"/></rows>\n',
+            "XML content with a CSV name, not a CSV table — file quarantined; export it as CSV and drop it again"),
+    "markdown": (b"| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n",
+                 "Markdown table content with a CSV name, not a CSV table — file quarantined; export it as CSV and drop it again"),
+    "binary": (bytes(range(256)) * 4, "108 control bytes in the first 1024 bytes: binary, not CSV — file quarantined"),
+}
+
+
+def _finished(settings: Settings, data: bytes, name: str = REF.name) -> FileRef:
+    """``data`` processed as ``name`` by run A#0 (``_processed``), and its ledger entry finished (as the embed stage records it)."""
+    from headwater.manifest import layout
+    from headwater.storage import read_json
+
+    ref = FileRef(REF.date, name)
+    _processed(settings, data, name=name)
+    manifest = read_json(layout(settings, REF.date).manifest(ref.key))
+    Ledger.for_settings(settings).record(ref.source, Fingerprint(**manifest["fingerprint"]), "ok")
+    return ref
+
+
+def _kept(problem: str) -> str:
+    return (f"re-delivery quarantined whole ({problem}) over a file that had 3 data record(s) (run A#0): not processed, "
+            "its previous outputs are kept — deliver the file again, or force the run to quarantine it and empty its outputs")
+
+
+@pytest.mark.parametrize("kind", sorted(QUARANTINED_WHOLE))
+def test_a_re_delivery_quarantined_whole_keeps_the_previous_outputs_and_says_so(kind: str, settings: Settings, tmp_path: Path) -> None:
+    """breaker3 #16 (rest): an error page (or JSON/XML/Markdown/binary) over a good file used to delete its curated rows."""
+    from headwater.decide import mark_unchanged
+    from headwater.manifest import layout
+    from headwater.report import report
+    from headwater.storage import parquet_rows
+
+    data, problem = QUARANTINED_WHOLE[kind]
+    _finished(settings, GOOD)
+    landing = _landing(tmp_path, data)
+    expected = {"source": REF.source, "process": False, "reason": _kept(problem), "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data), "warning": _kept(problem)}
+    assert decide(landing, REF, settings) == expected
+    assert landing.opens == 2  # hashed, then read by the ingest stage's reader: the content changed since a run with records
+    mark_unchanged(FileRef(REF.date, REF.name, "B#0"), settings, expected["reason"], expected["warning"])
+    result = report(REF.date, [REF.name], settings, run_id="B#0")
+    (f,) = result["files"]
+    assert (f["status"], f["action"], f["curated"], f["warnings"]) == ("ok", "unchanged", 3, [_kept(problem)])
+    assert result["warned_files"] == [REF.source] and result["failed"] == [] and result["quarantined_files"] == []
+    assert parquet_rows(layout(settings, REF.date).curated(REF.key)) == 3
+
+
+def test_a_truncated_gzip_re_delivery_is_kept_back_too(settings: Settings, tmp_path: Path) -> None:
+    """A compressed export cut short (the upload died) reads as damaged gzip data: quarantined whole, so kept back."""
+    import gzip
+
+    ref = _finished(settings, gzip.compress(GOOD, mtime=0), "people.csv.gz")
+    cut = gzip.compress(b"a,b\n" + b"7,8\n" * 5000, mtime=0)[:-12]
+    decision = decide(cut, ref, settings)
+    assert decision["process"] is False and decision["sha256"] == hashlib.sha256(cut).hexdigest()
+    assert decision["reason"].startswith("re-delivery quarantined whole (gzip data is damaged (") and decision["warning"] == decision["reason"]
+
+
+def test_a_readable_change_a_forced_run_or_a_first_error_page_is_processed(settings: Settings, tmp_path: Path) -> None:
+    assert decide(HTML, REF, settings)["process"] is True  # new file: no earlier outputs to keep
+    _finished(settings, GOOD)
+    changed = decide(b"a,b\n1,2\n3,4\n5,7\n", REF, settings)
+    assert changed["process"] is True and changed["reason"].endswith(": content") and "warning" not in changed
+    assert decide(HTML, REF, settings, force=True) == {"source": REF.source, "process": True, "reason": "forced by the run's `force` param",
+                                                       "sha256": None, "bytes": None}
+    assert decide(GOOD, REF, settings)["process"] is False  # the good file back: unchanged, no warning
+    assert "warning" not in decide(GOOD, REF, settings)
+
+
+ORDERS = b"order_id,customer,amount\nO-1,Ann,10.50\nO-2,Bob,7.25\nO-3,Cy,3.00\n"  # breaker3 in4: 3 records
+D1, D2 = "2026-03-01", "2026-03-02"
+
+
+def _landed(settings: Settings, date: str, files: dict[str, bytes], finished: bool = True) -> None:
+    """``files`` ingested and cleaned on ``date`` by run A#0, chunk and embed marked done; with ``finished``, the ledger
+    entries ended ok as the embed stage records them."""
+    from headwater.clean.stage import clean
+    from headwater.ingest.stage import ingest
+    from headwater.manifest import layout
+    from headwater.storage import read_json, write_json
+
+    for name, data in files.items():
+        ref = FileRef(date, name, "A#0")
+        ingest(data, ref, settings)
+        clean(ref, settings)
+        path = layout(settings, date).manifest(ref.key)
+        manifest = read_json(path)
+        write_json(path, manifest | {"stages": manifest["stages"] | {"chunk": {"seconds": 0.0}, "embed": {"seconds": 0.0}}})
+        if finished:
+            Ledger.for_settings(settings).record(ref.source, Fingerprint(**manifest["fingerprint"]), "ok")
+
+
+def _same(settings: Settings, date: str) -> dict[str, list[str]]:
+    from headwater.clean.link import date_manifests
+    from headwater.manifest import layout
+
+    return {name: m.get("same_content_as", []) for name, m in sorted(date_manifests(layout(settings, date)).items())}
+
+
+def _same_warning(*others: str) -> str:
+    return (f"same content as {', '.join(others)}: one delivery under two names? Both are processed, so their rows are curated "
+            "twice unless dedup.scope (run, history) makes the later copy's rows duplicates — if it is a copy, remove it from "
+            "the landing folder and delete its outputs (curated table, manifest, vectors)")
+
+
+def test_the_same_file_under_two_names_is_named_in_both_manifests_and_the_run_report(settings: Settings) -> None:
+    """breaker3 #14: ``orders.csv`` and its browser re-download ``orders (1).csv`` were curated twice with 0 warnings."""
+    from headwater.decide import same_content
+    from headwater.report import report
+
+    _landed(settings, D1, {"orders.csv": ORDERS, "orders (1).csv": ORDERS, "other.csv": b"a,b\n1,2\n"}, finished=False)
+    assert same_content([D1], settings) == [f"{D1}/orders (1).csv", f"{D1}/orders.csv"]
+    assert _same(settings, D1) == {"orders (1).csv": [f"{D1}/orders.csv"], "orders.csv": [f"{D1}/orders (1).csv"], "other.csv": []}
+    assert same_content([D1], settings) == []  # nothing changed: nothing rewritten
+    result = report(D1, ["orders (1).csv", "orders.csv", "other.csv"], settings, run_id="A#0")
+    assert result["warned_files"] == [f"{D1}/orders (1).csv", f"{D1}/orders.csv"] and result["failed"] == []
+    assert [f["warnings"] for f in result["files"]] == [[_same_warning(f"{D1}/orders.csv")], [_same_warning(f"{D1}/orders (1).csv")], []]
+    assert result["totals"]["curated"] == 7  # both copies stay curated (when unsure, keep the data and say so)
+
+
+def test_a_gzip_copy_of_a_plain_file_is_the_same_content_a_changed_one_is_not(settings: Settings) -> None:
+    import gzip
+
+    from headwater.decide import same_content
+
+    other = ORDERS.replace(b"7.25", b"7.26")
+    _landed(settings, D1, {"orders.csv": ORDERS, "orders.csv.gz": gzip.compress(ORDERS, mtime=0),
+                           "items.csv": other, "items.csv.gz": gzip.compress(ORDERS, mtime=1)}, finished=False)
+    assert same_content([D1], settings) == [f"{D1}/orders.csv", f"{D1}/orders.csv.gz"]
+    assert _same(settings, D1) == {"items.csv": [], "items.csv.gz": [], "orders.csv": [f"{D1}/orders.csv.gz"],
+                                   "orders.csv.gz": [f"{D1}/orders.csv"]}
+
+
+def test_the_same_bytes_under_a_new_name_on_a_later_date_name_the_earlier_file_a_daily_snapshot_does_not(settings: Settings) -> None:
+    from headwater.decide import same_content
+
+    _landed(settings, D1, {"orders.csv": ORDERS})
+    _landed(settings, D2, {"orders_resend.csv": ORDERS, "orders.csv": ORDERS}, finished=False)
+    assert same_content([D2], settings) == [f"{D2}/orders.csv", f"{D2}/orders_resend.csv"]
+    # the re-send names the earlier date's file too; the same name on the next day (a snapshot) names only the same date's copy
+    assert _same(settings, D2) == {"orders.csv": [f"{D2}/orders_resend.csv"], "orders_resend.csv": [f"{D1}/orders.csv", f"{D2}/orders.csv"]}
+    assert _same(settings, D1) == {"orders.csv": []}  # another date's manifest is named, not rewritten (its date's run does that)
+
+
+def test_identical_files_of_two_sources_are_named_and_a_changed_copy_is_cleared(settings: Settings, tmp_path: Path) -> None:
+    """Two sources' files (eu, us) with the same bytes; the us file re-delivered with other content clears both names."""
+    from headwater.decide import same_content
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "eu.yaml").write_text('files: ["*_eu.csv"]\n', encoding="utf-8")
+    (config / "us.yaml").write_text('files: ["*_us.csv"]\n', encoding="utf-8")
+    settings = Settings(home=settings.home, landing_uri=settings.landing_uri, config_dir=config)
+    _landed(settings, D1, {"orders_eu.csv": ORDERS, "orders_us.csv": ORDERS}, finished=False)
+    assert same_content([D1], settings) == [f"{D1}/orders_eu.csv", f"{D1}/orders_us.csv"]
+    _landed(settings, D1, {"orders_us.csv": ORDERS.replace(b"Cy", b"Di")}, finished=False)
+    assert same_content([D1], settings, may_write=lambda date, name: name != "orders_eu.csv") == []  # eu held by another run
+    assert same_content([D1], settings) == [f"{D1}/orders_eu.csv"]
+    assert _same(settings, D1) == {"orders_eu.csv": [], "orders_us.csv": []}

@@ -55,3 +55,28 @@ def test_many_writer_processes_lose_no_row_and_tear_none(state_where: Path | str
         written = json.loads(counts)
         assert sha256 == f"{written['writer']}:{written['op']}" and source == f"shared/{written['op']:02d}"
     assert len(entries) == WRITERS * OPS + OPS
+
+
+def test_a_new_pii_digest_key_changes_the_config_hash_without_holding_the_key(tmp_path: Path) -> None:
+    """Masked rows' ids depend on the key (breaker3 #13): a changed key reprocesses files; the hash input is a digest of it."""
+    import hashlib
+
+    from headwater.config.settings import Settings
+    from headwater.ledger import config_hash, fingerprint, key_digest
+
+    config = tmp_path / "config"
+    config.mkdir()
+
+    def settings(key: str | None) -> Settings:
+        return Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=config, pii_digest_key=key)
+
+    one, two, unset = settings("key-one"), settings("key-two"), settings(None)
+    assert config_hash(one) == config_hash(settings("key-one"))
+    assert len({config_hash(one), config_hash(two), config_hash(unset)}) == 3
+    assert key_digest(one) == hashlib.sha256(hashlib.blake2b(b"key-one", digest_size=32).digest()).hexdigest()
+    assert "key-one" not in key_digest(one) and key_digest(unset) == "data root key"
+    ledger = Ledger(tmp_path / "ledger.db")
+    ledger.record("d/a.csv", fingerprint("1" * 64, one), "ok")
+    assert ledger.decide("d/a.csv", fingerprint(None, one)) is None  # only the content can decide: hash it
+    changed = ledger.decide("d/a.csv", fingerprint(None, two))
+    assert changed is not None and changed.process and changed.reason.endswith(": config")
