@@ -285,3 +285,23 @@ def test_a_header_met_again_mid_run_is_the_careful_readers_whatever_its_spelling
     repeated = parsed.structure.counts.get("repeated_header", 0)
     assert (repeated, len(parsed.records)) == ((0, 81) if ",x," in again else (1, 80))
     assert parsed.structure.lines.get("repeated_header", [42])[0] == 42 and arrow_lines["lines"] == 80
+
+
+@pytest.mark.parametrize("region", ["g1,only\n", "g2,a,b,c\n", 'q1,"two\nlines",z\n'])
+def test_a_run_arrow_does_not_read_as_one_record_per_line_goes_to_the_careful_reader(region, monkeypatch, arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    """Should the classification ever call a ragged row or a quoted newline plain, Arrow's own parse refuses the run
+    (ArrowInvalid, or another number of rows than lines) and the careful reader reads it, the same. (Not a blank line:
+    Arrow reads one as a row of empty values, so only the classification keeps it out: it has one field.)"""
+    classify = bulk.LineBlocks._classify
+
+    def all_plain(self):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        real = classify(self)
+        n = self._n
+        return np.append(np.where(np.arange(n) == n - 1, real[n - 1], n), n) if n else real  # every line but a cut last one
+
+    monkeypatch.setattr(bulk.LineBlocks, "_classify", all_plain)
+    parsed = _both(_around(region))
+    assert len(parsed.records) + len(parsed.issues) + parsed.structure.counts.get("blank", 0) >= 80
+    assert arrow_lines["lines"] < 80 + region.count("\n")  # the run holding the region was not Arrow's
