@@ -351,6 +351,38 @@ def normalize_whitespace(value: str) -> str:
     return value
 
 
+# Candidates verified so far: (region, leniency, candidate, character before it, character after it) -> the parsed
+# number, or None when it is not one. Bounded: cleared when it reaches _VERIFIED_MAX entries.
+_VERIFIED: dict[tuple[str, int, str, str, str], phonenumbers.PhoneNumber | None] = {}
+_VERIFIED_MAX = 200_000
+
+
+class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
+    """``phonenumbers.PhoneNumberMatcher`` with each candidate's verdict remembered across values.
+
+    The matcher parses and verifies every candidate run it finds (``_parse_and_verify``; for a
+    ``+1`` number with an invalid area code, ``is_valid_number`` tries every NANP region's
+    metadata), and the same runs come back value after value (``+1``, ``20``, a date written
+    ``15.08.2021``). In phonenumbers 9.0.x (``phonenumbermatcher.py``) that verdict depends
+    only on the candidate text, the region, the leniency, and the characters right before and
+    after the candidate in the text (a Latin letter or an invalid punctuation symbol there rejects
+    it; none at the start or end of the text): that is the key, so the matches are the library's own.
+    """
+
+    def _parse_and_verify(self, candidate, offset):  # type: ignore[no-untyped-def]
+        end = offset + len(candidate)
+        key = (self.preferred_region, int(self.leniency), candidate,
+               self.text[offset - 1] if offset > 0 else "", self.text[end] if end < len(self.text) else "")
+        if key in _VERIFIED:
+            number = _VERIFIED[key]
+            return None if number is None else phonenumbers.PhoneNumberMatch(offset, candidate, number)
+        match = super()._parse_and_verify(candidate, offset)
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            _VERIFIED.clear()
+        _VERIFIED[key] = None if match is None else match.number
+        return match
+
+
 def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     """The (start, end) offsets of the phone numbers in ``value`` (UTF-16-free Python offsets).
 
@@ -363,7 +395,7 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     strings and ``serial 415 555 2671`` are not phone numbers.
     """
     spans = []
-    for m in phonenumbers.PhoneNumberMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
+    for m in _CachedMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
         if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
             continue
