@@ -702,12 +702,39 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
         note(masked, kind, _differs(arr, after))
         arr = after
     if options.whitespace:
-        for kind, steps in _WS_STAGES:
-            hits = pc.fill_null(pc.match_substring_regex(arr, _WS_NEEDED[kind]), False)
-            after = _replace_where(arr, hits, list(steps))
-            note(changed, kind, _differs(arr, after))
-            arr = after
+        arr = _whitespace_stages(arr, lambda kind, where: note(changed, kind, where))
     return NormalizedColumn(arr, changed, masked)
+
+
+_WS_ANY = "|".join(f"(?:{_WS_NEEDED[kind]})" for kind, _ in _WS_STAGES)  # a value some whitespace stage may change
+
+
+def _whitespace_stages(arr: pa.Array, note) -> pa.Array:  # type: ignore[no-untyped-def]
+    """The whitespace stages (``_WS_STAGES``, in order) over the non-empty string array ``arr``; ``note(kind, where)``
+    gets each stage's bool array (one per value of ``arr``: that stage changed it).
+
+    A value that no stage's check (``_WS_NEEDED``) matches is changed by none of them (each stage
+    rewrites only the values its check matches, so the next stage sees it unchanged), so when one
+    RE2 pass (``_WS_ANY``) finds at most ``_SUBSET_SHARE`` of the values, the stages run on those
+    alone and the results are scattered back: a long text column pays one pass, not one per stage.
+    """
+    hits = pc.fill_null(pc.match_substring_regex(arr, _WS_ANY), False)
+    count = pc.sum(hits).as_py() or 0
+    if count == 0:
+        return arr
+    subset = count <= len(arr) * _SUBSET_SHARE
+    part = pc.filter(arr, hits) if subset else arr
+    at = np.flatnonzero(hits.to_numpy(zero_copy_only=False)) if subset else None
+    for kind, steps in _WS_STAGES:
+        stage = pc.fill_null(pc.match_substring_regex(part, _WS_NEEDED[kind]), False)
+        after = _replace_where(part, stage, list(steps))
+        where = _differs(part, after)
+        if at is not None:
+            where, short = np.zeros(len(arr), dtype=bool), where
+            where[at] = short
+        note(kind, where)
+        part = after
+    return pc.replace_with_mask(arr, hits, part.cast(arr.type)) if subset else part
 
 
 def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> pa.Array:
