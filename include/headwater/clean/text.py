@@ -351,6 +351,38 @@ def normalize_whitespace(value: str) -> str:
     return value
 
 
+# Candidates verified so far: (region, leniency, candidate, character before it, character after it) -> the parsed
+# number, or None when it is not one. Bounded: cleared when it reaches _VERIFIED_MAX entries.
+_VERIFIED: dict[tuple[str, int, str, str, str], phonenumbers.PhoneNumber | None] = {}
+_VERIFIED_MAX = 200_000
+
+
+class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
+    """``phonenumbers.PhoneNumberMatcher`` with each candidate's verdict remembered across values.
+
+    The matcher parses and verifies every candidate run it finds (``_parse_and_verify``; for a
+    ``+1`` number with an invalid area code, ``is_valid_number`` tries every NANP region's
+    metadata), and the same runs come back value after value (``+1``, ``20``, a date written
+    ``15.08.2021``). In phonenumbers 9.0.x (``phonenumbermatcher.py``) that verdict depends
+    only on the candidate text, the region, the leniency, and the characters right before and
+    after the candidate in the text (a Latin letter or an invalid punctuation symbol there rejects
+    it; none at the start or end of the text): that is the key, so the matches are the library's own.
+    """
+
+    def _parse_and_verify(self, candidate, offset):  # type: ignore[no-untyped-def]
+        end = offset + len(candidate)
+        key = (self.preferred_region, int(self.leniency), candidate,
+               self.text[offset - 1] if offset > 0 else "", self.text[end] if end < len(self.text) else "")
+        if key in _VERIFIED:
+            number = _VERIFIED[key]
+            return None if number is None else phonenumbers.PhoneNumberMatch(offset, candidate, number)
+        match = super()._parse_and_verify(candidate, offset)
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            _VERIFIED.clear()
+        _VERIFIED[key] = None if match is None else match.number
+        return match
+
+
 def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     """The (start, end) offsets of the phone numbers in ``value`` (UTF-16-free Python offsets).
 
@@ -363,7 +395,7 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     strings and ``serial 415 555 2671`` are not phone numbers.
     """
     spans = []
-    for m in phonenumbers.PhoneNumberMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
+    for m in _CachedMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
         if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
             continue
@@ -670,12 +702,39 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
         note(masked, kind, _differs(arr, after))
         arr = after
     if options.whitespace:
-        for kind, steps in _WS_STAGES:
-            hits = pc.fill_null(pc.match_substring_regex(arr, _WS_NEEDED[kind]), False)
-            after = _replace_where(arr, hits, list(steps))
-            note(changed, kind, _differs(arr, after))
-            arr = after
+        arr = _whitespace_stages(arr, lambda kind, where: note(changed, kind, where))
     return NormalizedColumn(arr, changed, masked)
+
+
+_WS_ANY = "|".join(f"(?:{_WS_NEEDED[kind]})" for kind, _ in _WS_STAGES)  # a value some whitespace stage may change
+
+
+def _whitespace_stages(arr: pa.Array, note) -> pa.Array:  # type: ignore[no-untyped-def]
+    """The whitespace stages (``_WS_STAGES``, in order) over the non-empty string array ``arr``; ``note(kind, where)``
+    gets each stage's bool array (one per value of ``arr``: that stage changed it).
+
+    A value that no stage's check (``_WS_NEEDED``) matches is changed by none of them (each stage
+    rewrites only the values its check matches, so the next stage sees it unchanged), so when one
+    RE2 pass (``_WS_ANY``) finds at most ``_SUBSET_SHARE`` of the values, the stages run on those
+    alone and the results are scattered back: a long text column pays one pass, not one per stage.
+    """
+    hits = pc.fill_null(pc.match_substring_regex(arr, _WS_ANY), False)
+    count = pc.sum(hits).as_py() or 0
+    if count == 0:
+        return arr
+    subset = count <= len(arr) * _SUBSET_SHARE
+    part = pc.filter(arr, hits) if subset else arr
+    at = np.flatnonzero(hits.to_numpy(zero_copy_only=False)) if subset else None
+    for kind, steps in _WS_STAGES:
+        stage = pc.fill_null(pc.match_substring_regex(part, _WS_NEEDED[kind]), False)
+        after = _replace_where(part, stage, list(steps))
+        where = _differs(part, after)
+        if at is not None:
+            where, short = np.zeros(len(arr), dtype=bool), where
+            where[at] = short
+        note(kind, where)
+        part = after
+    return pc.replace_with_mask(arr, hits, part.cast(arr.type)) if subset else part
 
 
 def normalize_array(array: pa.Array | pa.ChunkedArray, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> pa.Array:

@@ -51,11 +51,12 @@ def _keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
                 spelled = spelled + np.where(spelled_missing(df, col[: -len(RAW_SUFFIX)]), part, np.uint64(0))
         masked = masked_rows(df)
         if masked.any() and LINE in df.columns:
-            digest = df[MASKED_DIGEST].astype("string").tolist() if MASKED_DIGEST in df.columns else [None] * len(df)
-            sources = df[SOURCE] if SOURCE in df.columns else [""] * len(df)
-            where = pa.array([f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{s}\x1f{int(n)}" for s, n, d in zip(sources, df[LINE], digest)],
-                             pa.large_string())
-            keys = keys + np.where(masked, hash_strings(where), np.uint64(0))
+            at = np.flatnonzero(masked)  # only the masked rows' keys change: their tags alone are built and hashed
+            digest = df[MASKED_DIGEST].iloc[at].astype("string").tolist() if MASKED_DIGEST in df.columns else [None] * len(at)
+            sources = df[SOURCE].iloc[at].tolist() if SOURCE in df.columns else [""] * len(at)
+            where = pa.array([f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{s}\x1f{int(n)}"
+                              for s, n, d in zip(sources, df[LINE].iloc[at].tolist(), digest)], pa.large_string())
+            keys[at] = keys[at] + hash_strings(where)
     return keys, spelled
 
 

@@ -148,8 +148,13 @@ def _decimals(value: float | int) -> int:
 def _labels(column: pd.Series) -> np.ndarray:
     """Bool per value: it is a total label (``TOTAL_LABEL.fullmatch``); missing values are not labels.
 
-    RE2 finds the candidates (``_LABEL_CANDIDATE``) and Python's ``re`` decides on them alone.
+    RE2 finds the candidates (``_LABEL_CANDIDATE``) and Python's ``re`` decides on them alone. A date or
+    timestamp column (numpy ``datetime64`` or an Arrow date/timestamp type) holds no label: the text of
+    such a value (ISO 8601: digits, ``-``, ``:``, ``.``, ``+``, ``T``, spaces) has no letter where
+    TOTAL_LABEL needs its label word, so its values are not written out as text at all.
     """
+    if _temporal(column.dtype):
+        return np.zeros(len(column), dtype=bool)
     text = pa.array(column.astype("string").array, pa.large_string()) if len(column) else pa.array([], pa.large_string())
     candidates = pc.fill_null(pc.match_substring_regex(text, _LABEL_CANDIDATE), False)
     out = np.zeros(len(column), dtype=bool)
@@ -158,6 +163,14 @@ def _labels(column: pd.Series) -> np.ndarray:
         match = TOTAL_LABEL.fullmatch
         out[at] = [match(v) is not None for v in pc.filter(text, candidates).to_pylist()]
     return out
+
+
+def _temporal(dtype: object) -> bool:
+    """True for a numpy ``datetime64`` dtype (tz-aware too) or a ``pd.ArrowDtype`` of an Arrow date or timestamp type."""
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return True
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    return isinstance(dtype, pd.ArrowDtype) and arrow is not None and (pa.types.is_date(arrow) or pa.types.is_timestamp(arrow))
 
 
 def _in_order(held: list[pd.DataFrame], kept: pd.DataFrame) -> pd.DataFrame:
