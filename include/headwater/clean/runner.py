@@ -363,15 +363,52 @@ class _Columns(Mapping[str, pd.Series]):
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._names:
             raise KeyError(name)
-        pieces = []
+        return pd.concat(list(self._batches(name)))
+
+    @property
+    def num_rows(self) -> int:
+        """Rows of the spilled batches together (from the Parquet footers; nothing is read)."""
+        return sum(pq.ParquetFile(part).metadata.num_rows for part in self._parts)
+
+    def pieces(self, name: str) -> Iterator[pd.Series]:
+        """The column ``name`` one spilled batch at a time, in file order: ``pd.concat`` of them is ``self[name]``,
+        and each has its dtype.
+
+        Only one batch's values are read at a time, so what reads a column this way holds one batch of it,
+        not the whole file's. That needs every batch to hold the column with one Arrow type and one pandas
+        dtype entry (Parquet's pandas metadata), not dictionary-encoded (categories could differ); otherwise
+        concatenating could change the dtype (``int64`` with ``float64`` is ``float64``), so the whole column
+        is the one piece. Raises KeyError when no batch has the column.
+        """
+        if name not in self._names:
+            raise KeyError(name)
+        if self._uniform(name):
+            yield from self._batches(name)
+        else:
+            yield self[name]
+
+    def _batches(self, name: str) -> Iterator[pd.Series]:
+        """The column ``name`` of each spilled batch as read (``<NA>`` strings for a batch without it)."""
         for k, (part, schema) in enumerate(zip(self._parts, self._schemas)):
             if name in schema.names:
-                pieces.append(self._frames[k][name] if self._frames is not None else pd.read_parquet(part, columns=[name])[name])
+                yield self._frames[k][name] if self._frames is not None else pd.read_parquet(part, columns=[name])[name]
             else:
                 rows = pq.ParquetFile(part).metadata.num_rows
                 index = self._frames[k].index if self._frames is not None else pd.read_parquet(part, columns=[schema.names[0]]).index
-                pieces.append(pd.Series(pd.NA, index=index, dtype="string", name=name) if rows else pd.Series([], dtype="string", name=name))
-        return pd.concat(pieces)
+                yield pd.Series(pd.NA, index=index, dtype="string", name=name) if rows else pd.Series([], dtype="string", name=name)
+
+    def _uniform(self, name: str) -> bool:
+        """Every batch holds ``name`` with the same Arrow type (not a dictionary) and the same pandas metadata entry."""
+        kinds = set()
+        for schema in self._schemas:
+            if name not in schema.names:
+                return False
+            kind = schema.field(name).type
+            if pa.types.is_dictionary(kind):
+                return False
+            meta = next((c for c in (schema.pandas_metadata or {}).get("columns", []) if c.get("name") == name), None)
+            kinds.add((str(kind), repr(meta)))
+        return len(kinds) <= 1
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)

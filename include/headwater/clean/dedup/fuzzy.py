@@ -14,14 +14,14 @@ representative), ``_similarity``, ``_dedup_job``, ``_match_weight`` (linkage), `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from abc import ABC, abstractmethod
 
 import numpy as np
 import pandas as pd
 
-from headwater.clean.dedup.columns import ColumnRoles, Vetoes, decide_roles
+from headwater.clean.dedup.columns import ColumnRoles, Vetoes, decide_roles, pieces_of, row_count, rows_of
 from headwater.clean.dedup.matching import VETO_REASONS, Matches, link, near_text, text_signatures
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY, StepOutput,
@@ -62,7 +62,7 @@ class _WholeFileStep(ABC):
         Raises ValueError when a configured column is not in the data.
         """
         t = self.options.text
-        columns = _Recent(columns)  # whole columns, a few at a time: memory does not hold the whole file
+        columns = _Recent.of(columns)  # whole columns, a few at a time, or pieces of them: memory does not hold the whole file
         self.roles = decide_roles(columns, self.declared, t.columns, t.min_chars, t.min_words)
         found = self.matches(columns, self.roles)
         self.stats = {"candidate_pairs": found.candidates, **{f"vetoed_{reason}": n for reason, n in found.vetoed_by.items()}}
@@ -71,8 +71,10 @@ class _WholeFileStep(ABC):
         rows = found.duplicates
         if not len(rows):
             return
-        lines = pd.Series(columns[LINE]).to_numpy(dtype=np.int64)[rows]
-        row_ids = pd.Series(columns[ROW_ID]).astype(str).to_numpy(dtype=object)[found.partner[rows]]
+        # the line of each duplicate and the id of its partner, read for those rows only (rows_of: piece by piece)
+        lines = rows_of(columns, LINE, rows).to_numpy(dtype=np.int64)
+        partners, at = np.unique(found.partner[rows], return_inverse=True)
+        row_ids = rows_of(columns, ROW_ID, partners).astype(str).to_numpy(dtype=object)[at]
         for k, row in enumerate(rows.tolist()):
             self.found[int(lines[k])] = (row_ids[k], float(found.similarity[row]), float(found.weight[row]), found.evidence[row], found.agreed[row])
 
@@ -124,6 +126,11 @@ class _Recent(Mapping[str, pd.Series]):
         self._columns = columns
         self._recent: dict[str, pd.Series] = {}
 
+    @staticmethod
+    def of(columns: Mapping[str, pd.Series]) -> _Recent:
+        """The view for ``columns``: ``_RecentPieces`` when they can be read piece by piece (a ``pieces`` method)."""
+        return _RecentPieces(columns) if hasattr(columns, "pieces") else _Recent(columns)
+
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._recent:
             series = pd.Series(self._columns[name]).reset_index(drop=True)
@@ -140,6 +147,28 @@ class _Recent(Mapping[str, pd.Series]):
 
     def __len__(self) -> int:
         return len(self._columns)
+
+
+class _RecentPieces(_Recent):
+    """``_Recent`` over columns that are read piece by piece (the runner's spilled batches): what reads
+    them so (``pieces``: the signatures, the vetoes of the pairs above the threshold, the texts of
+    candidate pairs, the fit's lines and ids; headwater.clean.dedup.columns.pieces_of) first drops the
+    whole columns kept for the roles, so from then on no whole column is held."""
+
+    @property
+    def num_rows(self) -> int:
+        """Rows of the table (headwater.clean.dedup.columns.row_count: from the source, nothing read)."""
+        return row_count(self._columns, next(iter(self._columns)))
+
+    def pieces(self, name: str) -> Iterator[pd.Series]:
+        """Column ``name`` piece by piece, in row order, each indexed by its rows' positions in the table."""
+        self._recent.clear()
+        at = 0
+        for piece in pieces_of(self._columns, name):
+            piece = pd.Series(piece)
+            piece.index = pd.RangeIndex(at, at + len(piece))
+            at += len(piece)
+            yield piece
 
 
 class NearDuplicateText(_WholeFileStep):
@@ -165,12 +194,14 @@ class NearDuplicateText(_WholeFileStep):
         return not self.declared or "text" in self.declared.values()
 
     def matches(self, columns: Mapping[str, pd.Series], roles: ColumnRoles) -> Matches:
-        n = len(columns[LINE])
+        n = row_count(columns, LINE)
         text = list(roles.text)
         if not text:
             return Matches.none(n)
         exclude = set(self.options.may_differ)
-        vetoes = Vetoes.build(columns, roles.vetoing(exclude), set(roles.numeric), self.options.linkage.numeric_tolerance)
+        # read piece by piece: built in near_text for the rows of the pairs above the threshold only; else from the held columns
+        make = Vetoes.deferred if hasattr(columns, "pieces") else Vetoes.build
+        vetoes = make(columns, roles.vetoing(exclude), set(roles.numeric), self.options.linkage.numeric_tolerance)
         sig8, bands, valid = text_signatures(columns, text, self.options.text)
         return near_text(sig8, bands, valid, vetoes, self.options.text, text)
 
