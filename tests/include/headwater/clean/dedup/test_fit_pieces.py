@@ -159,3 +159,21 @@ def test_signatures_read_in_pieces_equal_those_of_whole_columns(monkeypatch: pyt
     sig8_p, bands_p, valid_p = matching.text_signatures(columns, ["notes", "city"], options)
     assert np.array_equal(sig8_p, sig8) and np.array_equal(bands_p, bands) and np.array_equal(valid_p, valid)
     assert columns.whole["notes"] == columns.whole["city"] == 0
+
+
+def test_decisions_are_found_by_line_in_any_order() -> None:
+    from headwater.clean.dedup.fuzzy import Decisions
+
+    found = Decisions(np.array([40, 7, 19]), ["c", "a", "b"], np.array([0.9, 0.8, 0.85]), np.array([np.nan, 2.5, np.nan]),
+                      ["notes: x", "notes: y", "notes: x"], [None, "city", "city"])
+    assert list(found) == [7, 19, 40] and len(found) == 3
+    assert found[40] == ("c", 0.9, found[40][2], "notes: x", None) and np.isnan(found[40][2])
+    assert found[7] == ("a", 0.8, 2.5, "notes: y", "city")
+    at = found.positions(np.array([19, 8, 40, 7, 100, 0]))
+    assert at.tolist() == [1, -1, 2, 0, -1, -1]
+    assert found.columns(at[at >= 0]) == (["b", "c", "a"], [0.85, 0.9, 0.8], found.columns(at[at >= 0])[2], ["notes: x", "notes: x", "notes: y"],
+                                          ["city", None, "city"])
+    with pytest.raises(KeyError):
+        found[8]
+    empty = Decisions(np.zeros(0, np.int64), [], np.zeros(0), np.zeros(0), [], [])
+    assert len(empty) == 0 and empty.positions(np.array([1, 2])).tolist() == [-1, -1]
