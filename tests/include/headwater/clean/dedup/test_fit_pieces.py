@@ -167,12 +167,14 @@ def test_decisions_are_found_by_line_in_any_order() -> None:
     found = Decisions(np.array([40, 7, 19]), ["c", "a", "b"], np.array([0.9, 0.8, 0.85]), np.array([np.nan, 2.5, np.nan]),
                       ["notes: x", "notes: y", "notes: x"], [None, "city", "city"])
     assert list(found) == [7, 19, 40] and len(found) == 3
-    assert found[40] == ("c", 0.9, found[40][2], "notes: x", None) and np.isnan(found[40][2])
+    last = found[40]
+    assert last[:2] == ("c", 0.9) and np.isnan(last[2]) and last[3:] == ("notes: x", None)
     assert found[7] == ("a", 0.8, 2.5, "notes: y", "city")
     at = found.positions(np.array([19, 8, 40, 7, 100, 0]))
     assert at.tolist() == [1, -1, 2, 0, -1, -1]
-    assert found.columns(at[at >= 0]) == (["b", "c", "a"], [0.85, 0.9, 0.8], found.columns(at[at >= 0])[2], ["notes: x", "notes: x", "notes: y"],
-                                          ["city", None, "city"])
+    ids, similarity, weight, evidence, agreed = found.columns(at[at >= 0])
+    assert (ids, similarity, evidence, agreed) == (["b", "c", "a"], [0.85, 0.9, 0.8], ["notes: x", "notes: x", "notes: y"], ["city", None, "city"])
+    assert np.isnan(weight[:2]).all() and weight[2] == 2.5
     with pytest.raises(KeyError):
         found[8]
     empty = Decisions(np.zeros(0, np.int64), [], np.zeros(0), np.zeros(0), [], [])
