@@ -7,7 +7,9 @@ Ingest runs first (once per CSV: its staging table is kept under ``--work``), th
 fresh process, so its peak RSS (``VmHWM``, bench/memory.py) is its own. Each step of
 ``build_steps`` is wrapped to time its ``apply`` (all batches) and its ``fit`` (whole-file dedup),
 and the frame building and row ids are timed the same way, in wall seconds (``per_100k``) and in
-CPU seconds of the process (``cpu_per_100k``: what to compare on a shared, loaded machine). Prints one JSON line. ``--include``: the
+CPU seconds of the process (``cpu_per_100k``: what to compare on a shared, loaded machine); a thread
+samples the resident set (``VmRSS``) every 10 ms and keeps the highest sample seen while each step
+ran (``peak_mb_by_step``: where the stage's peak comes from). Prints one JSON line. ``--include``: the
 library to measure (default: this checkout's ``include``; another checkout's, for a before/after).
 """
 
@@ -24,26 +26,64 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from memory import peak_mb  # noqa: E402
+from memory import peak_mb, rss_mb  # noqa: E402
 
 DATE = "2026-11-20"
 
 
+class RssByLabel:
+    """Peak resident set (``VmRSS``, MB) per label: a daemon thread samples every ``interval`` seconds and
+    credits the sample to the label set last (``label``); samples taken with no label go to ``"other"``.
+
+    A sampled peak can miss a spike shorter than the interval; ``VmHWM`` (``peak_mb``) does not.
+    """
+
+    def __init__(self, interval: float = 0.01) -> None:
+        import threading
+
+        self.peaks: dict[str, float] = {}
+        self.label = "other"
+        self._stop = threading.Event()
+        self._interval = interval
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.sample()
+
+    def sample(self) -> None:
+        label, now = self.label, rss_mb()
+        if now > self.peaks.get(label, 0.0):
+            self.peaks[label] = now
+
+    def stop(self) -> dict[str, float]:
+        """Stop sampling; the peaks, MB rounded to 1, highest first."""
+        self._stop.set()
+        self._thread.join()
+        return {k: round(v, 1) for k, v in sorted(self.peaks.items(), key=lambda kv: -kv[1])}
+
+
 class _Timed:
     """A step whose ``apply`` and ``fit`` add their wall seconds to ``seconds`` and their CPU seconds
-    (``time.process_time``) to ``cpu``; everything else is the step's."""
+    (``time.process_time``) to ``cpu``, and set ``rss.label`` while they run; everything else is the step's."""
 
-    def __init__(self, step, seconds: dict[str, float], cpu: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
-        self._step, self._seconds, self._cpu, self.name = step, seconds, cpu, step.name
+    def __init__(self, step, seconds: dict[str, float], cpu: dict[str, float], rss: RssByLabel | None = None) -> None:  # type: ignore[no-untyped-def]
+        self._step, self._seconds, self._cpu, self._rss, self.name = step, seconds, cpu, rss, step.name
 
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
         return getattr(self._step, name)
 
     def _timed(self, key: str, call, *args):  # type: ignore[no-untyped-def]
         t, c = time.perf_counter(), time.process_time()
+        if self._rss is not None:
+            self._rss.label = key
         try:
             return call(*args)
         finally:
+            if self._rss is not None:
+                self._rss.sample()
+                self._rss.label = "other"
             self._seconds[key] = self._seconds.get(key, 0.0) + time.perf_counter() - t
             self._cpu[key] = self._cpu.get(key, 0.0) + time.process_time() - c
 
@@ -90,8 +130,9 @@ def phase_clean(csv: Path, work: Path, batch: int, profile: Path | None) -> dict
                 cpu[key] = cpu.get(key, 0.0) + time.process_time() - c
         return call
 
+    rss = RssByLabel()
     build = stage.build_steps
-    stage.build_steps = lambda *a, **k: [_Timed(s, seconds, cpu) for s in build(*a, **k)]
+    stage.build_steps = lambda *a, **k: [_Timed(s, seconds, cpu, rss) for s in build(*a, **k)]
     pipeline.assign_row_ids = timed("row ids", pipeline.assign_row_ids)
     runner.frame_from_staging = timed("frame", runner.frame_from_staging)
     settings = _settings(work, batch)
@@ -105,9 +146,11 @@ def phase_clean(csv: Path, work: Path, batch: int, profile: Path | None) -> dict
     else:
         info = stage.clean(FileRef(DATE, csv.name), settings)
     total, total_cpu = time.perf_counter() - t0, time.process_time() - c0
+    by_step = rss.stop()
     rows = info.get("rows_read") or 1
     return {
         "seconds": total, "cpu_seconds": total_cpu, "peak_mb": peak_mb(), "rows": rows, "status": info.get("status"),
+        "peak_mb_by_step": by_step,
         "per_100k": {k: round(v * 100_000 / rows, 3) for k, v in sorted(seconds.items(), key=lambda kv: -kv[1])},
         "total_per_100k": round(total * 100_000 / rows, 3),
         # CPU seconds: on a shared machine the wall clock above is mostly waiting for a core

@@ -1,6 +1,7 @@
 """bench/run.py's LSH phase runs the library's near-duplicate text job as the clean step does."""
 
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -131,3 +132,23 @@ def test_the_naive_ingest_and_headwater_phases_report_their_cpu_seconds(tmp_path
     import headwater.clean.stage as clean_stage
 
     assert clean_stage.build_steps.__name__ == "build_steps"  # the timing wrapper is put back: later cleans in this process are the real ones
+
+
+def test_clean_profile_credits_the_peak_resident_set_to_the_step_that_made_it() -> None:
+    import clean_profile
+
+    class Big:
+        name = "big"
+
+        def apply(self, df):  # type: ignore[no-untyped-def]
+            ballast = bytearray(300 << 20)  # 300 MB, touched (zeroed pages are resident once written)
+            ballast[:: 4096] = b"x" * len(range(0, len(ballast), 4096))
+            time.sleep(0.05)  # the sampler runs while the step holds its memory
+            return len(ballast) + df
+
+    rss = clean_profile.RssByLabel(interval=0.001)
+    step = clean_profile._Timed(Big(), {}, {}, rss)
+    assert step.apply(1) == (300 << 20) + 1
+    assert rss.label == "other"
+    peaks = rss.stop()
+    assert peaks["big"] - peaks.get("other", 0.0) >= 250  # the 300 MB show while "big" ran, not after it

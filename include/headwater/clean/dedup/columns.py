@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -206,6 +206,45 @@ def _typed_or_raw(typed: pd.Series, raw: pd.Series) -> np.ndarray:
     return codes
 
 
+def pieces_of(frame: Mapping[str, pd.Series], name: str) -> Iterator[pd.Series]:
+    """The column ``name`` of ``frame`` in consecutive pieces, in row order, each with the whole column's dtype.
+
+    A frame that reads its columns from disk batch by batch (the clean runner's spilled batches,
+    headwater.clean.runner) gives them through its ``pieces`` method, one batch in memory at a time;
+    any other mapping gives the whole column as one piece. Raises KeyError when ``name`` is not in ``frame``.
+    """
+    pieces = getattr(frame, "pieces", None)
+    if pieces is None:
+        yield pd.Series(frame[name]).reset_index(drop=True)
+        return
+    yield from pieces(name)
+
+
+def row_count(frame: Mapping[str, pd.Series], name: str) -> int:
+    """Rows of ``frame``: its ``num_rows`` when it has one (nothing read), else the length of its column ``name``."""
+    rows = getattr(frame, "num_rows", None)
+    return int(rows) if rows is not None else len(frame[name])
+
+
+def rows_of(frame: Mapping[str, pd.Series], name: str, rows: np.ndarray) -> pd.Series:
+    """The values of column ``name`` at the positions ``rows`` (sorted, no repeats), index 0..len(rows)-1.
+
+    Read piece by piece (``pieces_of``): only one piece of the column and the values asked for are in
+    memory at once. The dtype is the whole column's: every piece contributes its (possibly empty) slice
+    to the concatenation, so the result equals ``frame[name].iloc[rows]`` values and dtype alike.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    taken, lo = [], 0
+    for piece in pieces_of(frame, name):
+        hi = lo + len(piece)
+        first, last = np.searchsorted(rows, [lo, hi])
+        taken.append(piece.iloc[rows[first:last] - lo])
+        lo = hi
+    if not taken:
+        return pd.Series([], dtype=object, name=name)
+    return pd.concat(taken, ignore_index=True) if len(taken) > 1 else taken[0].reset_index(drop=True)
+
+
 def numbers(series: pd.Series) -> np.ndarray:
     """A numeric column as float64 (missing: NaN)."""
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
@@ -217,6 +256,12 @@ class Vetoes:
 
     ``frame`` keeps the table's columns (as given to ``build``) so that the near-duplicate job can
     read the free text of its candidate pairs for token verification (headwater.clean.dedup.verify).
+
+    Built for every row (``build``), or for some rows only (``build(..., rows=...)``; ``deferred`` then
+    ``for_rows``): the near-duplicate job checks only the rows of its pairs above the threshold, so it
+    holds their codes (a few percent of the table) instead of 8 bytes a row a column. A value's code is
+    only ever compared with another code of the same build, so the checks and the agreed columns of any
+    pair are the same either way.
     """
 
     columns: list[str]
@@ -224,21 +269,56 @@ class Vetoes:
     values: dict[str, np.ndarray]  # numeric columns: float64 per row (NaN: missing)
     tolerance: float = 0.0
     frame: Mapping[str, pd.Series] | None = None  # the table the checks were built from (the texts verification reads)
+    rows: np.ndarray | None = None  # the table positions ``codes``/``values`` hold (sorted int64); None: every row
+    numeric: frozenset[str] = frozenset()  # numeric columns, kept for ``for_rows``
+    pending: bool = False  # made by ``deferred``: nothing built until ``for_rows``
 
     @classmethod
-    def build(cls, frame: Mapping[str, pd.Series], columns: list[str], numeric: set[str], tolerance: float = 0.0) -> Vetoes:
+    def build(cls, frame: Mapping[str, pd.Series], columns: list[str], numeric: set[str], tolerance: float = 0.0,
+              rows: np.ndarray | None = None) -> Vetoes:
+        """The checks of ``columns`` over ``frame``; ``rows`` (sorted positions, no repeats): for those rows only,
+        read piece by piece (``rows_of``). Raises KeyError for a column not in ``frame``."""
         codes, values = {}, {}
         for c in columns:
-            raw = frame.get(c + RAW_SUFFIX)
-            if raw is not None and raw.notna().any():  # a value kept raw (failed its type) is a value too
-                codes[c] = _typed_or_raw(frame[c], raw)
+            raw_name = c + RAW_SUFFIX
+            # a value kept raw (failed its type) is a value too; decided on the whole column, whichever rows are built
+            if raw_name in frame and any(bool(piece.notna().any()) for piece in pieces_of(frame, raw_name)):
+                if rows is None:
+                    codes[c] = _typed_or_raw(frame[c], frame[raw_name])
+                else:
+                    codes[c] = _typed_or_raw(rows_of(frame, c, rows), rows_of(frame, raw_name, rows))
             elif c in numeric:
-                values[c] = numbers(frame[c])
+                values[c] = numbers(frame[c] if rows is None else rows_of(frame, c, rows))
             else:
-                codes[c] = factorized(frame[c])[0]
-        return cls(list(columns), codes, values, tolerance, frame)
+                codes[c] = factorized(frame[c] if rows is None else rows_of(frame, c, rows))[0]
+        kept = None if rows is None else np.asarray(rows, dtype=np.int64)
+        return cls(list(columns), codes, values, tolerance, frame, kept, frozenset(numeric))
+
+    @classmethod
+    def deferred(cls, frame: Mapping[str, pd.Series], columns: list[str], numeric: set[str], tolerance: float = 0.0) -> Vetoes:
+        """The checks of ``columns`` over ``frame``, built later by ``for_rows`` for the rows that need them."""
+        return cls(list(columns), {}, {}, tolerance, frame, None, frozenset(numeric), pending=True)
+
+    def for_rows(self, rows: np.ndarray) -> Vetoes:
+        """Checks able to compare any two of ``rows`` (positions, sorted, no repeats): ``self`` unless deferred."""
+        if not self.pending:
+            return self
+        assert self.frame is not None
+        return Vetoes.build(self.frame, self.columns, set(self.numeric), self.tolerance, rows=rows)
+
+    def _at(self, rows: np.ndarray) -> np.ndarray:
+        """Positions of table rows ``rows`` in the built arrays. Raises IndexError for a row not built."""
+        if self.pending:
+            raise IndexError("Vetoes.deferred: call for_rows first")
+        if self.rows is None:
+            return rows
+        at = np.searchsorted(self.rows, rows)
+        if len(rows) and (int(at.max()) >= len(self.rows) or not np.array_equal(self.rows[at], rows)):
+            raise IndexError("Vetoes: a row outside those it was built for")
+        return at
 
     def _filled_and_differ(self, c: str, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair: whether both rows fill ``c`` in, and whether they differ there (``a``, ``b``: positions already ``_at``)."""
         if c in self.values:
             x, y = self.values[c][a], self.values[c][b]
             both = ~np.isnan(x) & ~np.isnan(y)
@@ -251,6 +331,8 @@ class Vetoes:
     def check(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Vetoed per pair (rows a[k], b[k]): bool array of len(a)."""
         vetoed = np.zeros(len(a), dtype=bool)
+        if self.columns:
+            a, b = self._at(np.asarray(a, dtype=np.int64)), self._at(np.asarray(b, dtype=np.int64))
         for c in self.columns:
             vetoed |= self._filled_and_differ(c, a, b)[1]
         return vetoed
@@ -258,6 +340,8 @@ class Vetoes:
     def agreed(self, a: np.ndarray, b: np.ndarray) -> list[list[str]]:
         """Per pair: the vetoing columns both rows fill in (so, for a pair that passed the check, with the same value)."""
         out: list[list[str]] = [[] for _ in range(len(a))]
+        if self.columns:
+            a, b = self._at(np.asarray(a, dtype=np.int64)), self._at(np.asarray(b, dtype=np.int64))
         for c in self.columns:
             both, differ = self._filled_and_differ(c, a, b)
             for k in np.nonzero(both & ~differ)[0].tolist():

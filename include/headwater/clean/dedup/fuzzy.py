@@ -14,14 +14,15 @@ representative), ``_similarity``, ``_dedup_job``, ``_match_weight`` (linkage), `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from abc import ABC, abstractmethod
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from headwater.clean.dedup.columns import ColumnRoles, Vetoes, decide_roles
+from headwater.clean.dedup.columns import ColumnRoles, Vetoes, decide_roles, pieces_of, row_count, rows_of
 from headwater.clean.dedup.matching import VETO_REASONS, Matches, link, near_text, text_signatures
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, LINE, MATCH_WEIGHT, ROW_ID, SIMILARITY, StepOutput,
@@ -39,7 +40,7 @@ class _WholeFileStep(ABC):
         self.options = options if isinstance(options, DedupOptions) else DedupOptions()
         self.declared = dict(declared or {})
         self.roles: ColumnRoles | None = None
-        self.found: dict[int, tuple[str, float, float, str | None, str | None]] | None = None  # line -> decision
+        self.found: Decisions | None = None  # line -> decision, for ``apply``
         self.stats: dict[str, int] = {}  # the last fit's candidate pairs and vetoed pairs by reason
         self._unreported = False  # the fit's counts are not yet in a batch's StepOutput.counts
 
@@ -62,19 +63,18 @@ class _WholeFileStep(ABC):
         Raises ValueError when a configured column is not in the data.
         """
         t = self.options.text
-        columns = _Recent(columns)  # whole columns, a few at a time: memory does not hold the whole file
+        columns = _Recent.of(columns)  # whole columns, a few at a time, or pieces of them: memory does not hold the whole file
         self.roles = decide_roles(columns, self.declared, t.columns, t.min_chars, t.min_words)
         found = self.matches(columns, self.roles)
         self.stats = {"candidate_pairs": found.candidates, **{f"vetoed_{reason}": n for reason, n in found.vetoed_by.items()}}
         self._unreported = True
-        self.found = {}
         rows = found.duplicates
-        if not len(rows):
-            return
-        lines = pd.Series(columns[LINE]).to_numpy(dtype=np.int64)[rows]
-        row_ids = pd.Series(columns[ROW_ID]).astype(str).to_numpy(dtype=object)[found.partner[rows]]
-        for k, row in enumerate(rows.tolist()):
-            self.found[int(lines[k])] = (row_ids[k], float(found.similarity[row]), float(found.weight[row]), found.evidence[row], found.agreed[row])
+        # the line of each duplicate and the id of its partner, read for those rows only (rows_of: piece by piece)
+        lines = rows_of(columns, LINE, rows).to_numpy(dtype=np.int64) if len(rows) else np.zeros(0, np.int64)
+        partners, at = np.unique(found.partner[rows], return_inverse=True)
+        row_ids = rows_of(columns, ROW_ID, partners).astype(str).to_numpy(dtype=object)[at] if len(rows) else []
+        self.found = Decisions(lines, row_ids, found.similarity[rows], found.weight[rows],
+                               [found.evidence[r] for r in rows.tolist()], [found.agreed[r] for r in rows.tolist()])
 
     def _counts(self) -> dict[str, int]:
         """The fit's pair counts (``stats``) for the first batch applied after it, zeros for the others:
@@ -95,19 +95,68 @@ class _WholeFileStep(ABC):
             self.fit({c: df[c].reset_index(drop=True) for c in df.columns})
         assert self.found is not None
         counts = self._counts()
-        dup = df[LINE].astype("int64").isin(list(self.found)).to_numpy()
+        at = self.found.positions(df[LINE].to_numpy(dtype=np.int64))
+        dup = at >= 0
         if not dup.any():
             return StepOutput(df, counts=counts)
         dups = df[dup].copy()
-        decided = [self.found[int(line)] for line in dups[LINE]]
-        dups[DUPLICATE_OF] = [d[0] for d in decided]
-        dups[CLUSTER_ID] = [d[0] for d in decided]
-        dups[SIMILARITY] = [d[1] for d in decided]
+        decided = self.found.columns(at[dup])
+        dups[DUPLICATE_OF] = decided[0]
+        dups[CLUSTER_ID] = decided[0]
+        dups[SIMILARITY] = decided[1]
         dups[DEDUP_JOB] = self.job
-        dups[MATCH_WEIGHT] = [d[2] for d in decided]
-        dups[EVIDENCE] = [d[3] for d in decided]
-        dups[AGREED] = [d[4] for d in decided]
+        dups[MATCH_WEIGHT] = decided[2]
+        dups[EVIDENCE] = decided[3]
+        dups[AGREED] = decided[4]
         return StepOutput(df[~dup], duplicates=dups, counts=counts)
+
+
+class Decisions(Mapping[int, tuple]):
+    """A fit's duplicates: line -> (partner row id, similarity, match weight, evidence, agreed columns), as arrays.
+
+    Sorted by line: NumPy arrays for the lines and scores, an Arrow string array for the partner ids,
+    and the evidence and agreed texts as codes into their distinct values (a few hundred: the scores
+    are printed to two decimals). A dict of tuples cost about 300 bytes a duplicate in Python objects,
+    which also pin the allocator's arenas; this costs about 40 (at a 32-character id) and no object per row.
+    """
+
+    def __init__(self, lines: np.ndarray, row_ids: Iterable[str], similarity: np.ndarray, weight: np.ndarray,
+                 evidence: list[str | None], agreed: list[str | None]) -> None:
+        """Per duplicate, in any order (``lines`` distinct): its line, its partner's id, its scores and texts."""
+        order = np.argsort(np.asarray(lines, dtype=np.int64), kind="stable")
+        self._lines = np.asarray(lines, dtype=np.int64)[order]
+        self._ids = pa.array(list(row_ids), pa.string()).take(pa.array(order, pa.int64()))
+        self._similarity = np.asarray(similarity, dtype=np.float64)[order]
+        self._weight = np.asarray(weight, dtype=np.float64)[order]
+        self._texts: list[tuple[np.ndarray, list[str | None]]] = []
+        for values in (evidence, agreed):
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+            self._texts.append((np.asarray(codes, dtype=np.int32)[order], list(uniques)))
+
+    def positions(self, lines: np.ndarray) -> np.ndarray:
+        """Per line of ``lines``: its index among the decisions, -1 when it is no duplicate (int64 array)."""
+        at = np.searchsorted(self._lines, lines)
+        found = at < len(self._lines)
+        found[found] = self._lines[at[found]] == lines[found]
+        return np.where(found, at, -1)
+
+    def columns(self, at: np.ndarray) -> tuple[list[str], list[float], list[float], list[str | None], list[str | None]]:
+        """The decisions at indices ``at`` (``positions``) as lists: partner ids, similarities, weights, evidence, agreed."""
+        texts = [[uniques[c] if c >= 0 else None for c in codes[at].tolist()] for codes, uniques in self._texts]
+        return (self._ids.take(pa.array(at, pa.int64())).to_pylist(), self._similarity[at].tolist(), self._weight[at].tolist(),
+                texts[0], texts[1])
+
+    def __getitem__(self, line: int) -> tuple[str, float, float, str | None, str | None]:
+        at = self.positions(np.array([line], dtype=np.int64))
+        if at[0] < 0:
+            raise KeyError(line)
+        return tuple(column[0] for column in self.columns(at))  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._lines.tolist())
+
+    def __len__(self) -> int:
+        return len(self._lines)
 
 
 class _Recent(Mapping[str, pd.Series]):
@@ -123,6 +172,11 @@ class _Recent(Mapping[str, pd.Series]):
     def __init__(self, columns: Mapping[str, pd.Series]) -> None:
         self._columns = columns
         self._recent: dict[str, pd.Series] = {}
+
+    @staticmethod
+    def of(columns: Mapping[str, pd.Series]) -> _Recent:
+        """The view for ``columns``: ``_RecentPieces`` when they can be read piece by piece (a ``pieces`` method)."""
+        return _RecentPieces(columns) if hasattr(columns, "pieces") else _Recent(columns)
 
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._recent:
@@ -140,6 +194,32 @@ class _Recent(Mapping[str, pd.Series]):
 
     def __len__(self) -> int:
         return len(self._columns)
+
+
+class _RecentPieces(_Recent):
+    """``_Recent`` over columns that are read piece by piece (the runner's spilled batches), keeping none:
+    the roles read each value column whole once (headwater.clean.dedup.columns.decide_roles), and
+    everything after them reads pieces (``pieces``: the signatures, the vetoes of the pairs above the
+    threshold, the texts of candidate pairs, the fit's lines and ids; headwater.clean.dedup.columns.pieces_of),
+    so at most one whole column is held, while the roles look at it."""
+
+    def __getitem__(self, name: str) -> pd.Series:
+        """The whole column, index reset, not kept: after the roles nothing asks for it again."""
+        return pd.Series(self._columns[name]).reset_index(drop=True)
+
+    @property
+    def num_rows(self) -> int:
+        """Rows of the table (headwater.clean.dedup.columns.row_count: from the source, nothing read)."""
+        return row_count(self._columns, next(iter(self._columns)))
+
+    def pieces(self, name: str) -> Iterator[pd.Series]:
+        """Column ``name`` piece by piece, in row order, each indexed by its rows' positions in the table."""
+        at = 0
+        for piece in pieces_of(self._columns, name):
+            piece = pd.Series(piece)
+            piece.index = pd.RangeIndex(at, at + len(piece))
+            at += len(piece)
+            yield piece
 
 
 class NearDuplicateText(_WholeFileStep):
@@ -165,12 +245,14 @@ class NearDuplicateText(_WholeFileStep):
         return not self.declared or "text" in self.declared.values()
 
     def matches(self, columns: Mapping[str, pd.Series], roles: ColumnRoles) -> Matches:
-        n = len(columns[LINE])
+        n = row_count(columns, LINE)
         text = list(roles.text)
         if not text:
             return Matches.none(n)
         exclude = set(self.options.may_differ)
-        vetoes = Vetoes.build(columns, roles.vetoing(exclude), set(roles.numeric), self.options.linkage.numeric_tolerance)
+        # read piece by piece: built in near_text for the rows of the pairs above the threshold only; else from the held columns
+        make = Vetoes.deferred if hasattr(columns, "pieces") else Vetoes.build
+        vetoes = make(columns, roles.vetoing(exclude), set(roles.numeric), self.options.linkage.numeric_tolerance)
         sig8, bands, valid = text_signatures(columns, text, self.options.text)
         return near_text(sig8, bands, valid, vetoes, self.options.text, text)
 

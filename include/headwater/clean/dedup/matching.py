@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from headwater.clean.dedup.columns import Vetoes, factorized
+from headwater.clean.dedup.columns import Vetoes, factorized, pieces_of, row_count, rows_of
 from headwater.clean.dedup.fellegi_sunter import Model, fit, prepare, probability
 from headwater.clean.dedup.minhash import EMPTY, band_keys, estimate_similarity, minhash_signatures, record_text, signature_store
 from headwater.clean.dedup.pairs import block_pairs, count_pairs, leaders, unique_pairs
@@ -86,7 +86,7 @@ def _row_texts(frame: Mapping[str, pd.Series] | None, columns: list[str], rows: 
     """{row: the values of ``columns`` joined by newlines (missing values left out)} for ``rows`` of ``frame`` (positions)."""
     if frame is None or not len(rows):
         return {}
-    parts = [pd.Series(frame[c]).iloc[rows].tolist() for c in columns]
+    parts = [rows_of(frame, c, rows).tolist() for c in columns]  # read piece by piece: the column is never whole in memory
     return {row: "\n".join(str(v) for v in values if v is not None and v is not pd.NA and not (isinstance(v, float) and v != v))
             for row, *values in zip(rows.tolist(), *parts)}
 
@@ -107,20 +107,28 @@ SIGNATURE_BLOCK = 65_536  # rows whose full 32-bit signatures exist at once
 def text_signatures(frame: Mapping[str, pd.Series], columns: list[str], options: TextDedupOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(8-bit signatures n x num_perm uint8, band keys n x bands uint64, has text: bool n) of the rows' joined free text.
 
-    Computed SIGNATURE_BLOCK rows at a time (record text, 32-bit signatures, then their low bytes and
-    band keys), so the n x num_perm uint32 matrix (4 bytes a bin) and the joined text never exist
-    for the whole table: each row's outputs depend on that row alone.
+    The text columns are read piece by piece (``columns.pieces_of``: one spilled batch at a time when
+    ``frame`` reads from disk), and each piece SIGNATURE_BLOCK rows at a time (record text, 32-bit
+    signatures, then their low bytes and band keys), so neither the text columns, nor the joined text,
+    nor the n x num_perm uint32 matrix (4 bytes a bin) exist for the whole table: each row's outputs
+    depend on that row alone.
     """
-    df = pd.DataFrame({c: frame[c] for c in columns})
-    n = len(df)
+    n = row_count(frame, columns[0]) if columns else 0
     sig8, bands = signature_store(n, options.num_perm, options.bands)  # in temporary files above minhash.SPILL_ROWS rows
     valid = np.zeros(n, dtype=bool)
-    for lo in range(0, n, SIGNATURE_BLOCK):
-        hi = min(n, lo + SIGNATURE_BLOCK)
-        sig = minhash_signatures(record_text(df.iloc[lo:hi], columns), options.num_perm, options.shingle_size, options.seed)
-        valid[lo:hi] = sig[:, 0] != EMPTY
-        sig8[lo:hi] = sig & np.uint32(0xFF)
-        bands[lo:hi] = band_keys(sig, options.bands, options.seed)
+    at = 0
+    for piece in zip(*(pieces_of(frame, c) for c in columns)):
+        df = pd.DataFrame({c: p.reset_index(drop=True) for c, p in zip(columns, piece)})
+        for lo in range(0, len(df), SIGNATURE_BLOCK):
+            hi = min(len(df), lo + SIGNATURE_BLOCK)
+            sig = minhash_signatures(record_text(df.iloc[lo:hi], columns), options.num_perm, options.shingle_size, options.seed)
+            valid[at + lo : at + hi] = sig[:, 0] != EMPTY
+            sig8[at + lo : at + hi] = sig & np.uint32(0xFF)
+            bands[at + lo : at + hi] = band_keys(sig, options.bands, options.seed)
+        at += len(df)
+        del df, piece
+    if at != n:
+        raise ValueError(f"text_signatures: the text columns hold {at} rows, the table {n}")
     return sig8, bands, valid
 
 
@@ -171,6 +179,7 @@ def near_text(
         return found
     jaccard = pair_similarity(sig8, a, b)
     above = jaccard >= options.threshold
+    vetoes = vetoes.for_rows(np.unique(np.concatenate([a[above], b[above]])))  # a deferred one: built for these rows only
     checks: list[Check] = []
     if options.verify and vetoes.frame is not None:
         context = np.nonzero(valid)[0]  # rows whose texts show the column's boilerplate (verify.Boilerplate): an even sample
@@ -307,6 +316,7 @@ def link(
     weight = model.weights(gamma, a)
     prob = probability(weight)
     above = np.nonzero(prob >= options.threshold)[0]
+    vetoes = vetoes.for_rows(np.unique(np.concatenate([a[above], b[above]])))  # a deferred one: built for these rows only
     checks: list[Check] = []
     disagreement = None
     if options.verify:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from headwater.clean.runner import Staging, passes, run_file
@@ -198,6 +199,30 @@ def test_spilled_columns_read_whole_or_column_by_column_are_identical(tmp_path: 
         pd.testing.assert_series_equal(small[name], large[name])
     assert small["amount__raw"].tolist() == [pd.NA, pd.NA, pd.NA, "1,5"]
     assert small["n"].dtype == "Int64" and str(small["at"].dtype) == "datetime64[us, UTC]"
+
+
+def test_spilled_columns_come_batch_by_batch_with_the_whole_columns_dtype(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import headwater.clean.runner as runner
+
+    parts = _spill_parts(tmp_path)
+    third = tmp_path / "part-2.parquet"
+    pd.DataFrame({LINE: pd.Series([6], dtype="int64"), "name": pd.Series(["bo"], dtype="string"), "amount": [2.0], "n": pd.Series([7], dtype="int64"),
+                  "ok": [False], "at": pd.to_datetime(["2026-01-03"], utc=True)}).to_parquet(third, index=False)
+    monkeypatch.setattr(runner, "SMALL_SPILL_BYTES", 0)
+    for columns in (runner._Columns(parts), runner._Columns([*parts, third])):
+        assert columns.num_rows == sum(pq.ParquetFile(p).metadata.num_rows for p in columns._parts)
+        for name in columns:
+            pieces = list(columns.pieces(name))
+            pd.testing.assert_series_equal(pd.concat(pieces), columns[name])
+            assert all(p.dtype == columns[name].dtype for p in pieces)  # a piece is never typed unlike its column
+    two = runner._Columns(parts)
+    assert [len(p) for p in two.pieces("name")] == [2, 2]  # one batch at a time
+    assert [len(p) for p in two.pieces("amount__raw")] == [4]  # only the second batch has it: the whole column
+    three = runner._Columns([*parts, third])
+    assert [len(p) for p in three.pieces("name")] == [2, 2, 1]
+    assert [len(p) for p in three.pieces("n")] == [5]  # Int64, Int64, int64: concatenated it is one dtype, so it is one piece
+    with pytest.raises(KeyError):
+        next(two.pieces("missing"))
 
 
 def test_a_small_spill_is_read_once_not_once_per_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
