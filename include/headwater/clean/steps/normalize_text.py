@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.steps.base import MASKED_DIGEST, StepOutput, is_value_column, keep_original
-from headwater.clean.text import CHANGE_KINDS, normalize_column
+from headwater.clean.text import CHANGE_KINDS, column_codes, normalize_column, stack_strings, string_series
 from headwater.config.text import TextOptions
 
 _BLANK_KINDS = frozenset({"whitespace", "trim", "zero_width", "line_breaks"})  # what turns a blank value into ''
@@ -51,17 +51,52 @@ class NormalizeText:
         self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
+        """Every text column at once: their values stacked into one Arrow array (headwater.clean.text.stack_strings),
+        ``normalize_column`` run once over the stack (it works value by value), the values and the change flags cut
+        back per column; only a column with a changed or masked value is recorded (``_record``) on its own.
+
+        Equal to ``apply_by_column`` (a test checks it).
+        """
+        cols = self._text_columns(df)
+        stack, offsets = stack_strings([pa.Array.from_pandas(df[c]) for c in cols])
+        result = normalize_column(stack, self.options)
+        flagged = np.zeros(len(cols), dtype=bool)
+        codes = column_codes(offsets)
+        for flags in (*result.changed.values(), *result.masked.values()):
+            flagged[codes[flags]] = True
+        chosen = set(cols)
+        data: dict[str, pd.Series] = {}
+        at = {c: k for k, c in enumerate(cols)}
+        for name in df.columns:
+            if name in chosen:
+                lo, hi = int(offsets[at[name]]), int(offsets[at[name] + 1])
+                data[name] = string_series(result.values.slice(lo, hi - lo), df.index)
+            else:
+                data[name] = df[name]
+        out = pd.DataFrame(data, index=df.index)
+        out.columns = pd.Index(list(data), dtype=df.columns.dtype)
+        for k in np.flatnonzero(flagged).tolist():
+            lo, hi = int(offsets[k]), int(offsets[k + 1])
+            changed = {kind: f[lo:hi] for kind, f in result.changed.items() if f[lo:hi].any()}
+            masked = {kind: f[lo:hi] for kind, f in result.masked.items() if f[lo:hi].any()}
+            self._record(out, cols[k], df[cols[k]], result.values.slice(lo, hi - lo), changed, masked)
+        return StepOutput(out)
+
+    def apply_by_column(self, df: pd.DataFrame) -> StepOutput:
+        """``apply`` one column at a time (``normalize_column`` per column): the reference the stacked path is tested against."""
         out = df.copy(deep=False)  # copy-on-write (pandas 3): the columns set below never reach ``df``
-        wanted = self.options.columns
-        for col in [c for c in df.columns if is_value_column(c)]:
-            if (wanted is not None and col not in wanted) or not _is_text(out[col]):
-                continue
+        for col in self._text_columns(df):
             written = out[col]
             result = normalize_column(pa.Array.from_pandas(written), self.options)
             out[col] = pd.Series(pd.arrays.ArrowStringArray(result.values.cast(pa.large_string())), index=out.index).astype("string")
             if result.changed or result.masked:
                 self._record(out, col, written, result.values, result.changed, result.masked)
         return StepOutput(out)
+
+    def _text_columns(self, df: pd.DataFrame) -> list[str]:
+        """The value columns this step normalizes: text (string or object dtype), among ``options.columns`` when set."""
+        wanted = self.options.columns
+        return [c for c in df.columns if is_value_column(c) and (wanted is None or c in wanted) and _is_text(df[c])]
 
     def _record(
         self, out: pd.DataFrame, col: str, written: pd.Series, values: pa.Array, changed: dict[str, np.ndarray], masked: dict[str, np.ndarray]
