@@ -854,8 +854,9 @@ def counts_by_code(values: pa.Array, codes: np.ndarray) -> dict[int, dict[str, i
     """
     if not len(values):
         return {}
-    ids, uniques = pd.factorize(np.asarray(values.to_numpy(zero_copy_only=False), dtype=object))
-    key = codes.astype(np.int64) * len(uniques) + ids
+    encoded = pc.dictionary_encode(values)  # Arrow's hash kernel: the dictionary in order of first occurrence
+    uniques = encoded.dictionary.to_pylist()
+    key = codes.astype(np.int64) * len(uniques) + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
     order = np.lexsort((first, pairs // len(uniques)))
     out: dict[int, dict[str, int]] = {}

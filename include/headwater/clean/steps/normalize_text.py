@@ -73,7 +73,7 @@ class NormalizeText:
                 data[name] = string_series(result.values.slice(lo, hi - lo), df.index)
             else:
                 data[name] = df[name]
-        out = pd.DataFrame(data, index=df.index)
+        out = pd.DataFrame(data, index=df.index, copy=False)  # copy-on-write (pandas 3): ``df`` never sees a change
         out.columns = pd.Index(list(data), dtype=df.columns.dtype)
         for k in np.flatnonzero(flagged).tolist():
             lo, hi = int(offsets[k]), int(offsets[k + 1])

@@ -140,8 +140,9 @@ def _decide(written: pd.Series, codes: np.ndarray, others: np.ndarray, n: int, c
     by_numbers = (count > 0) & (np.bincount(codes[hit], minlength=n) >= CODE_MIN_SHARE * count)
     # each column's distinct others in order of first occurrence, the first CODE_SAMPLE of them, blanks left out
     at = np.flatnonzero(others)
-    first = ~pd.DataFrame({"c": codes[at], "v": written.iloc[at].to_numpy()}).duplicated().to_numpy()
-    at = at[first]
+    encoded = pc.dictionary_encode(_arrow(written).take(pa.array(at)))
+    key = codes[at] * max(len(encoded.dictionary), 1) + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    at = at[~pd.Series(key).duplicated().to_numpy()]
     starts = np.searchsorted(codes[at], np.arange(n))
     rank = np.arange(len(at)) - starts[codes[at]]
     at = at[rank < CODE_SAMPLE]
@@ -175,7 +176,7 @@ class _Plan:
 
     values: pd.Series
     raw: pd.Series | None
-    reason: np.ndarray | None
+    reason: pd.Series | None
     decided: tuple[str | None, bool] | None  # (shape, numbers or dates) decided on this batch; None: decided before
     ambiguous: dict[str, int] | None  # ``-``/``--``/``?`` as written -> cells (nulled or kept, by ``numeric``)
     nulled: dict[str, int] | None  # spelling, lower-cased -> cells made missing
@@ -247,8 +248,8 @@ class NullSpellings:
                     later.append(name)
                 else:
                     data[name + RAW_SUFFIX] = plan.raw
-                    data[name + REASON_SUFFIX] = pd.Series(plan.reason, index=df.index, dtype="string")
-        out = pd.DataFrame(data, index=df.index)
+                    data[name + REASON_SUFFIX] = plan.reason
+        out = pd.DataFrame(data, index=df.index, copy=False)  # copy-on-write (pandas 3): ``df`` never sees a change
         out.columns = pd.Index(list(data), dtype=df.columns.dtype)
         for name in later:
             plan = plans[name]
@@ -369,7 +370,7 @@ class NullSpellings:
         word_counts = counts_by_code(texts.filter(pa.array(words)), codes[words])
         values = pc.if_else(pa.array(mask), pa.scalar(None, pa.large_string()), stack)
         raw = pc.if_else(pa.array(spelled), stack, pa.scalar(None, pa.large_string()))
-        reasons = np.where(spelled, NA_SPELLING_REASON, None)
+        reasons = pc.if_else(pa.array(spelled), pa.scalar(NA_SPELLING_REASON, pa.large_string()), pa.scalar(None, pa.large_string()))
         has_mask = np.bincount(codes[mask], minlength=n) > 0
         has_raw = np.bincount(codes[spelled], minlength=n) > 0
         plans: dict[str, _Plan | None] = {}
@@ -383,7 +384,7 @@ class NullSpellings:
             plans[col] = _Plan(
                 values=string_series((values if has_mask[k] else stack).slice(lo, hi - lo), df.index),
                 raw=string_series(raw.slice(lo, hi - lo), df.index) if has_raw[k] else None,
-                reason=reasons[lo:hi] if has_raw[k] else None,
+                reason=string_series(reasons.slice(lo, hi - lo), df.index) if has_raw[k] else None,
                 decided=(shapes[k], numeric[k]) if undecided[k] else None,
                 ambiguous=ambiguous_counts.get(k), nulled=nulled_counts.get(k), words=word_counts.get(k), numeric=numeric[k],
             )
