@@ -815,6 +815,26 @@ _DERIVED = ("__raw", "__reason", "__imputed")  # headwater.clean.steps.base.DERI
 # (headwater.clean.steps.null_spellings, headwater.clean.steps.normalize_text).
 
 
+# Most values one stack holds: a column at least this long goes alone (its own calls cost it < 1 %), shorter ones
+# are stacked up to it. It bounds the extra memory of a stack (a copy of its values and the step's arrays over
+# them) and keeps a long column's own decisions (normalize_column's subset-or-all choice) its own.
+STACK_VALUES = 65_536
+
+
+def stack_groups(lengths: list[int], limit: int = STACK_VALUES) -> list[list[int]]:
+    """The positions ``0..len(lengths)-1`` cut, in order, into runs whose ``lengths`` add up to at most ``limit``
+    (a length of ``limit`` or more makes a run of its own): the columns ``stack_strings`` stacks together."""
+    groups: list[list[int]] = []
+    total = limit + 1
+    for i, n in enumerate(lengths):
+        if total + n > limit:
+            groups.append([])
+            total = 0
+        groups[-1].append(i)
+        total += n
+    return groups
+
+
 def stack_strings(arrays: list[pa.Array | pa.ChunkedArray]) -> tuple[pa.Array, np.ndarray]:
     """(``arrays``' values one after the other as one ``large_string`` Arrow array; ``offsets``: int64, one more than
     ``arrays``, array k's values at ``[offsets[k], offsets[k + 1])``).

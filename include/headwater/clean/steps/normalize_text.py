@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.steps.base import MASKED_DIGEST, StepOutput, is_value_column, keep_original
-from headwater.clean.text import CHANGE_KINDS, column_codes, normalize_column, stack_strings, string_series
+from headwater.clean.text import CHANGE_KINDS, column_codes, normalize_column, stack_groups, stack_strings, string_series
 from headwater.config.text import TextOptions
 
 _BLANK_KINDS = frozenset({"whitespace", "trim", "zero_width", "line_breaks"})  # what turns a blank value into ''
@@ -51,35 +51,39 @@ class NormalizeText:
         self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
-        """Every text column at once: their values stacked into one Arrow array (headwater.clean.text.stack_strings),
-        ``normalize_column`` run once over the stack (it works value by value), the values and the change flags cut
-        back per column; only a column with a changed or masked value is recorded (``_record``) on its own.
+        """Every text column at once: their values stacked into one Arrow array (headwater.clean.text.stack_strings; one
+        stack per headwater.clean.text.STACK_VALUES values, so a long batch goes column by column), ``normalize_column``
+        run once over the stack (it works value by value), the values and the change flags cut back per column; only
+        a column with a changed or masked value is recorded (``_record``) on its own.
 
         Equal to ``apply_by_column`` (a test checks it).
         """
         cols = self._text_columns(df)
-        stack, offsets = stack_strings([pa.Array.from_pandas(df[c]) for c in cols])
-        result = normalize_column(stack, self.options)
-        flagged = np.zeros(len(cols), dtype=bool)
-        codes = column_codes(offsets)
-        for flags in (*result.changed.values(), *result.masked.values()):
-            flagged[codes[flags]] = True
-        chosen = set(cols)
-        data: dict[str, pd.Series] = {}
-        at = {c: k for k, c in enumerate(cols)}
-        for name in df.columns:
-            if name in chosen:
-                lo, hi = int(offsets[at[name]]), int(offsets[at[name] + 1])
-                data[name] = string_series(result.values.slice(lo, hi - lo), df.index)
-            else:
-                data[name] = df[name]
+        results = {}
+        for run in stack_groups([len(df)] * len(cols)):
+            names = [cols[i] for i in run]
+            stack, offsets = stack_strings([pa.Array.from_pandas(df[c]) for c in names])
+            result = normalize_column(stack, self.options)
+            flagged = np.zeros(len(names), dtype=bool)
+            codes = column_codes(offsets)
+            for flags in (*result.changed.values(), *result.masked.values()):
+                flagged[codes[flags]] = True
+            for k, name in enumerate(names):
+                lo, hi = int(offsets[k]), int(offsets[k + 1])
+                values = result.values.slice(lo, hi - lo)
+                if flagged[k]:
+                    changed = {kind: f[lo:hi] for kind, f in result.changed.items() if f[lo:hi].any()}
+                    masked = {kind: f[lo:hi] for kind, f in result.masked.items() if f[lo:hi].any()}
+                    results[name] = (values, changed, masked)
+                else:
+                    results[name] = (values, {}, {})
+        data = {name: string_series(results[name][0], df.index) if name in results else df[name] for name in df.columns}
         out = pd.DataFrame(data, index=df.index, copy=False)  # copy-on-write (pandas 3): ``df`` never sees a change
         out.columns = pd.Index(list(data), dtype=df.columns.dtype)
-        for k in np.flatnonzero(flagged).tolist():
-            lo, hi = int(offsets[k]), int(offsets[k + 1])
-            changed = {kind: f[lo:hi] for kind, f in result.changed.items() if f[lo:hi].any()}
-            masked = {kind: f[lo:hi] for kind, f in result.masked.items() if f[lo:hi].any()}
-            self._record(out, cols[k], df[cols[k]], result.values.slice(lo, hi - lo), changed, masked)
+        for name in cols:
+            values, changed, masked = results[name]
+            if changed or masked:
+                self._record(out, name, df[name], values, changed, masked)
         return StepOutput(out)
 
     def apply_by_column(self, df: pd.DataFrame) -> StepOutput:

@@ -45,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.steps.base import RAW_SUFFIX, REASON_SUFFIX, StepOutput, is_value_column, keep_original
-from headwater.clean.text import column_codes, counts_by_code, stack_strings, string_series
+from headwater.clean.text import column_codes, counts_by_code, stack_groups, stack_strings, string_series
 from headwater.config.schema import DATE_TYPES, NUMERIC_TYPES, ColumnSpec
 from headwater.config.types import NA_SPELLINGS, TypeOptions, spelling
 
@@ -223,8 +223,9 @@ class NullSpellings:
         return frozenset(s for s in NA_SPELLINGS if spelling(s) not in removed), explicit
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
-        """Every value column at once (``_stacked``), one stacked pass per set of spellings; a column whose code or
-        title shape may keep a default word as data goes through the column-by-column path (``apply_column``).
+        """Every value column at once (``_stacked``), one stacked pass per set of spellings (and per
+        headwater.clean.text.STACK_VALUES values: a long batch goes column by column through the same code); a column
+        whose code or title shape may keep a default word as data goes through the column-by-column path (``apply_column``).
 
         Values, ``__raw``/``__reason`` columns, decisions and counts equal ``apply_by_column``'s (a test checks it).
         """
@@ -234,7 +235,8 @@ class NullSpellings:
             groups.setdefault(self.column_spellings(col), []).append(col)
         plans: dict[str, _Plan | None] = {}
         for (defaults, explicit), members in groups.items():
-            plans.update(self._stacked(df, members, defaults, explicit))
+            for run in stack_groups([len(df)] * len(members)):
+                plans.update(self._stacked(df, [members[i] for i in run], defaults, explicit))
         data: dict[str, pd.Series] = {}
         later: list[str] = []  # columns that keep_original must merge into an earlier step's __raw/__reason
         for name in df.columns:

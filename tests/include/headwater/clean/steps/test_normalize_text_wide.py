@@ -126,3 +126,16 @@ def test_one_normalize_column_runs_over_all_text_columns(monkeypatch: pytest.Mon
     monkeypatch.setattr(normalize_text, "normalize_column", lambda array, options: (sizes.append(len(array)), normalize_column(array, options))[1])
     NormalizeText().apply(_frame(header, rows))
     assert sizes == [len(header) * 4]
+
+
+def test_a_long_batch_goes_column_by_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a column of STACK_VALUES values or more is normalized alone: its own subset-or-all choice, no stacked copy
+    rows = [[" a ", "b"] for _ in range(70_000)]
+    frame = _frame(["x", "y"], rows)
+    sizes: list[int] = []
+    normalize_column = normalize_text.normalize_column
+    monkeypatch.setattr(normalize_text, "normalize_column", lambda array, options: (sizes.append(len(array)), normalize_column(array, options))[1])
+    step = NormalizeText()
+    out = step.apply(frame).kept
+    assert sizes == [70_000, 70_000]
+    assert out["x"].iloc[0] == "a" and step.summary()["text_normalized"] == {"x": {"trim": 70_000}}
