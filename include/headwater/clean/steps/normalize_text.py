@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.steps.base import MASKED_DIGEST, StepOutput, is_value_column, keep_original
+from headwater.clean.steps.base import DERIVED_SUFFIXES, MASKED_DIGEST, StepOutput, is_value_column, keep_original
 from headwater.clean.text import CHANGE_KINDS, column_codes, normalize_column, stack_groups, stack_strings, string_series
 from headwater.config.text import TextOptions
 
@@ -77,13 +77,33 @@ class NormalizeText:
                     results[name] = (values, changed, masked)
                 else:
                     results[name] = (values, {}, {})
-        data = {name: string_series(results[name][0], df.index) if name in results else df[name] for name in df.columns}
-        out = pd.DataFrame(data, index=df.index, copy=False)  # copy-on-write (pandas 3): ``df`` never sees a change
-        out.columns = pd.Index(list(data), dtype=df.columns.dtype)
+        if any(c + suffix in df.columns for c in cols for suffix in DERIVED_SUFFIXES):
+            return self.apply_by_column(df)  # an earlier step kept texts: merged into them column by column (not in a pipeline)
+        # each changed column recorded in a frame of its own (its value, then what _record adds after it): inserting
+        # derived columns into the whole frame costs a rebuild of its column index per insert, quadratic in the columns
+        digest = df[MASKED_DIGEST] if MASKED_DIGEST in df.columns else None
+        pieces: dict[str, pd.DataFrame] = {}
         for name in cols:
             values, changed, masked = results[name]
             if changed or masked:
-                self._record(out, name, df[name], values, changed, masked)
+                piece = pd.DataFrame({name: string_series(values, df.index)}, index=df.index, copy=False)
+                if digest is not None:
+                    piece[MASKED_DIGEST] = digest
+                self._record(piece, name, df[name], values, changed, masked)
+                digest = piece[MASKED_DIGEST] if MASKED_DIGEST in piece.columns else None
+                pieces[name] = piece.drop(columns=[MASKED_DIGEST]) if digest is not None else piece
+        data: dict[str, pd.Series] = {}
+        for name in df.columns:
+            if name in pieces:
+                data.update({c: pieces[name][c] for c in pieces[name].columns})
+            elif name == MASKED_DIGEST:
+                data[name] = digest
+            else:
+                data[name] = string_series(results[name][0], df.index) if name in results else df[name]
+        if digest is not None and MASKED_DIGEST not in df.columns:
+            data[MASKED_DIGEST] = digest  # created by this step: last, as a column set on the whole frame would be
+        out = pd.DataFrame(data, index=df.index, copy=False)  # copy-on-write (pandas 3): ``df`` never sees a change
+        out.columns = pd.Index(list(data), dtype=df.columns.dtype)
         return StepOutput(out)
 
     def apply_by_column(self, df: pd.DataFrame) -> StepOutput:

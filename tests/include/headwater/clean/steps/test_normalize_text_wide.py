@@ -139,3 +139,28 @@ def test_a_long_batch_goes_column_by_column(monkeypatch: pytest.MonkeyPatch) -> 
     out = step.apply(frame).kept
     assert sizes == [70_000, 70_000]
     assert out["x"].iloc[0] == "a" and step.summary()["text_normalized"] == {"x": {"trim": 70_000}}
+
+
+def test_a_wide_file_where_every_column_changes_and_digests_pile_up() -> None:
+    # a space after each delimiter: every column trimmed; e-mails in many columns: one digest column, "a; b" in column order
+    rng = random.Random(13)
+    header = [f"c{i}" for i in range(80)]
+    rows = [[" " + rng.choice(["x", "mail ann@x.org now", "write to bob@y.com", "  ", "y"]) for _ in header] for _ in range(5)]
+    frame = _frame(header, rows)
+    for key in (None, b"k" * 16):
+        wide = _run(NormalizeText(digest_key=key), [frame], by_column=False)
+        _same(wide, _run(NormalizeText(digest_key=key), [frame], by_column=True))
+        assert ("_masked_digest" in wide[0].columns) == (key is not None)
+    assert list(wide[0].columns[-1:]) == ["_masked_digest"] and "; " in "".join(wide[0]["_masked_digest"].dropna())
+
+
+def test_a_frame_with_texts_kept_already_or_a_digest_column_matches_column_by_column() -> None:
+    header, rows = _wide(20, seed=17)
+    frame = _frame(header, rows)
+    frame.insert(frame.columns.get_loc("padded") + 1, "padded__raw", pd.Series(["p", None, None, None], dtype="string"))
+    frame["_masked_digest"] = pd.Series(["mail=00", None, None, None], dtype="string")
+    key = b"k" * 16
+    _same(_run(NormalizeText(digest_key=key), [frame], by_column=False), _run(NormalizeText(digest_key=key), [frame], by_column=True))
+    plain = _frame(header, rows)
+    plain["_masked_digest"] = pd.Series(["mail=00", None, None, None], dtype="string")
+    _same(_run(NormalizeText(digest_key=key), [plain], by_column=False), _run(NormalizeText(digest_key=key), [plain], by_column=True))
