@@ -82,6 +82,20 @@ def test_the_wide_phase_ingests_and_cleans_every_row(tmp_path: Path) -> None:
     assert sum(result["step_cpu_seconds"].values()) <= result["cpu_seconds"] and len(result["load_average"]) == 2
 
 
+def test_the_wide_phase_times_the_parts_around_the_steps_and_puts_them_back(tmp_path: Path) -> None:
+    import headwater.clean.outputs as outputs
+    import headwater.clean.pipeline as pipeline
+    import headwater.clean.runner as runner
+
+    before = (runner.frame_from_staging, pipeline.assign_row_ids, outputs.CleanOutputs.add_curated, outputs.CleanOutputs.commit)
+    result = run.phase_wide(run.wide_csv(12, 3, tmp_path), tmp_path)
+    parts = result["part_cpu_seconds"]
+    assert {"ingest", "clean stage", "frame", "row ids", "outputs"} == set(parts)
+    assert list(parts.values()) == sorted(parts.values(), reverse=True) and all(v >= 0 for v in parts.values())
+    assert parts["frame"] + parts["row ids"] + parts["outputs"] <= parts["clean stage"] <= result["cpu_seconds"]
+    assert (runner.frame_from_staging, pipeline.assign_row_ids, outputs.CleanOutputs.add_curated, outputs.CleanOutputs.commit) == before
+
+
 def test_the_read_phase_reads_every_row_by_each_engine_and_reports_its_cpu_time(tmp_path: Path) -> None:
     csv = tmp_path / "r.csv"
     csv.write_text("id,name\n" + "".join(f'{i},"n, {i}"\n' for i in range(500)), encoding="utf-8")

@@ -863,3 +863,82 @@ def detect_text_columns(df: pd.DataFrame, rule: TextColumnRule = TextColumnRule(
 
 
 _DERIVED = ("__raw", "__reason", "__imputed")  # headwater.clean.steps.base.DERIVED_SUFFIXES (a layer above this module)
+
+
+# ------------------------------------------------------------------ columns at once (wide files)
+#
+# A step that does a few string operations per column costs ~0.1 ms of pandas/Arrow call overhead per operation
+# and column, whatever the column's length: on a file of thousands of short columns that overhead is the whole
+# cost. These helpers put every column's values in one Arrow array (each value's column number kept apart), so
+# that each operation runs once over all columns and the per-column answers are counted with NumPy
+# (headwater.clean.steps.null_spellings, headwater.clean.steps.normalize_text).
+
+
+# Most values one stack holds: a column at least this long goes alone (its own calls cost it < 1 %), shorter ones
+# are stacked up to it. It bounds the extra memory of a stack (a copy of its values and the step's arrays over
+# them) and keeps a long column's own decisions (normalize_column's subset-or-all choice) its own.
+STACK_VALUES = 65_536
+
+
+def stack_groups(lengths: list[int], limit: int = STACK_VALUES) -> list[list[int]]:
+    """The positions ``0..len(lengths)-1`` cut, in order, into runs whose ``lengths`` add up to at most ``limit``
+    (a length of ``limit`` or more makes a run of its own): the columns ``stack_strings`` stacks together."""
+    groups: list[list[int]] = []
+    total = limit + 1
+    for i, n in enumerate(lengths):
+        if total + n > limit:
+            groups.append([])
+            total = 0
+        groups[-1].append(i)
+        total += n
+    return groups
+
+
+def stack_strings(arrays: list[pa.Array | pa.ChunkedArray]) -> tuple[pa.Array, np.ndarray]:
+    """(``arrays``' values one after the other as one ``large_string`` Arrow array; ``offsets``: int64, one more than
+    ``arrays``, array k's values at ``[offsets[k], offsets[k + 1])``).
+
+    Each array is cast to ``large_string`` (``pyarrow.compute.cast``: a string array as is, numbers as Arrow spells
+    them); nulls stay null. An empty list gives an empty array and ``offsets == [0]``.
+    """
+    chunks: list[pa.Array] = []
+    for a in arrays:
+        parts = a.chunks if isinstance(a, pa.ChunkedArray) else [a]
+        chunks += [p if pa.types.is_large_string(p.type) else pc.cast(p, pa.large_string()) for p in parts]
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in arrays], out=offsets[1:])
+    if not chunks:
+        return pa.array([], type=pa.large_string()), offsets
+    return pa.chunked_array(chunks, type=pa.large_string()).combine_chunks(), offsets
+
+
+def column_codes(offsets: np.ndarray) -> np.ndarray:
+    """The column number (int64) of each value of a ``stack_strings`` stack, from its ``offsets``."""
+    return np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+
+
+def string_series(array: pa.Array, index: pd.Index | None = None) -> pd.Series:
+    """``array`` (Arrow strings) as a pandas ``string`` Series (Arrow-backed, ``pd.NA`` for nulls), as
+    ``Series.astype("string")`` gives one; ``index``: the Series' index (default: a fresh RangeIndex)."""
+    out = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array.cast(pa.large_string())])), index=index)
+    return out if out.dtype == pd.StringDtype() else out.astype("string")
+
+
+def counts_by_code(values: pa.Array, codes: np.ndarray) -> dict[int, dict[str, int]]:
+    """How often each value of ``values`` (Arrow strings, no nulls) occurs per code (``codes``: int64, one per value):
+    code -> value -> count, codes ascending, values in order of first occurrence within the code.
+
+    Equal to ``pd.Series(values[codes == k]).value_counts().to_dict()`` for each code k, up to the order of the
+    keys (a Counter updated from either holds the same counts).
+    """
+    if not len(values):
+        return {}
+    encoded = pc.dictionary_encode(values)  # Arrow's hash kernel: the dictionary in order of first occurrence
+    uniques = encoded.dictionary.to_pylist()
+    key = codes.astype(np.int64) * len(uniques) + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
+    order = np.lexsort((first, pairs // len(uniques)))
+    out: dict[int, dict[str, int]] = {}
+    for pair, count in zip(pairs[order].tolist(), counts[order].tolist()):
+        out.setdefault(pair // len(uniques), {})[uniques[pair % len(uniques)]] = count
+    return out

@@ -22,6 +22,11 @@ class DropEmptyRows:
     def apply(self, df: pd.DataFrame) -> StepOutput:
         cols = [c for c in df.columns if is_value_column(c)]
         empty = df[cols].isna().all(axis=1) if cols else pd.Series(True, index=df.index)
+        if not empty.any():
+            # the usual batch: nothing to take out, so no row selection over every column (on a wide file, thousands)
+            rejected = df.iloc[:0].copy()
+            rejected[REASON] = rejected[LINE].map(lambda n: f"line {n}: every value is empty — row quarantined")
+            return StepOutput(df, quarantined=rejected)
         rejected = df[empty].copy()
         rejected[REASON] = rejected[LINE].map(lambda n: f"line {n}: every value is empty — row quarantined")
         return StepOutput(df[~empty], quarantined=rejected)

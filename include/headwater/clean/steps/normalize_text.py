@@ -27,8 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.steps.base import MASKED_DIGEST, StepOutput, is_value_column, keep_original
-from headwater.clean.text import CHANGE_KINDS, normalize_column
+from headwater.clean.steps.base import DERIVED_SUFFIXES, MASKED_DIGEST, StepOutput, is_value_column, keep_original
+from headwater.clean.text import CHANGE_KINDS, column_codes, normalize_column, stack_groups, stack_strings, string_series
 from headwater.config.text import TextOptions
 
 _BLANK_KINDS = frozenset({"whitespace", "trim", "zero_width", "line_breaks"})  # what turns a blank value into ''
@@ -51,17 +51,76 @@ class NormalizeText:
         self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
+        """Every text column at once: their values stacked into one Arrow array (headwater.clean.text.stack_strings; one
+        stack per headwater.clean.text.STACK_VALUES values, so a long batch goes column by column), ``normalize_column``
+        run once over the stack (it works value by value), the values and the change flags cut back per column; only
+        a column with a changed or masked value is recorded (``_record``) on its own.
+
+        Equal to ``apply_by_column`` (a test checks it).
+        """
+        cols = self._text_columns(df)
+        results = {}
+        for run in stack_groups([len(df)] * len(cols)):
+            names = [cols[i] for i in run]
+            stack, offsets = stack_strings([pa.Array.from_pandas(df[c]) for c in names])
+            result = normalize_column(stack, self.options)
+            flagged = np.zeros(len(names), dtype=bool)
+            codes = column_codes(offsets)
+            for flags in (*result.changed.values(), *result.masked.values()):
+                flagged[codes[flags]] = True
+            for k, name in enumerate(names):
+                lo, hi = int(offsets[k]), int(offsets[k + 1])
+                values = result.values.slice(lo, hi - lo)
+                if flagged[k]:
+                    changed = {kind: f[lo:hi] for kind, f in result.changed.items() if f[lo:hi].any()}
+                    masked = {kind: f[lo:hi] for kind, f in result.masked.items() if f[lo:hi].any()}
+                    results[name] = (values, changed, masked)
+                else:
+                    results[name] = (values, {}, {})
+        if any(c + suffix in df.columns for c in cols for suffix in DERIVED_SUFFIXES):
+            return self.apply_by_column(df)  # an earlier step kept texts: merged into them column by column (not in a pipeline)
+        # each changed column recorded in a frame of its own (its value, then what _record adds after it): inserting
+        # derived columns into the whole frame costs a rebuild of its column index per insert, quadratic in the columns
+        digest = df[MASKED_DIGEST] if MASKED_DIGEST in df.columns else None
+        pieces: dict[str, pd.DataFrame] = {}
+        for name in cols:
+            values, changed, masked = results[name]
+            if changed or masked:
+                piece = pd.DataFrame({name: string_series(values, df.index)}, index=df.index, copy=False)
+                if digest is not None:
+                    piece[MASKED_DIGEST] = digest
+                self._record(piece, name, df[name], values, changed, masked)
+                digest = piece[MASKED_DIGEST] if MASKED_DIGEST in piece.columns else None
+                pieces[name] = piece.drop(columns=[MASKED_DIGEST]) if digest is not None else piece
+        data: dict[str, pd.Series] = {}
+        for name in df.columns:
+            if name in pieces:
+                data.update({c: pieces[name][c] for c in pieces[name].columns})
+            elif name == MASKED_DIGEST:
+                data[name] = digest
+            else:
+                data[name] = string_series(results[name][0], df.index) if name in results else df[name]
+        if digest is not None and MASKED_DIGEST not in df.columns:
+            data[MASKED_DIGEST] = digest  # created by this step: last, as a column set on the whole frame would be
+        out = pd.DataFrame(data, index=df.index, copy=False)  # copy-on-write (pandas 3): ``df`` never sees a change
+        out.columns = pd.Index(list(data), dtype=df.columns.dtype)
+        return StepOutput(out)
+
+    def apply_by_column(self, df: pd.DataFrame) -> StepOutput:
+        """``apply`` one column at a time (``normalize_column`` per column): the reference the stacked path is tested against."""
         out = df.copy(deep=False)  # copy-on-write (pandas 3): the columns set below never reach ``df``
-        wanted = self.options.columns
-        for col in [c for c in df.columns if is_value_column(c)]:
-            if (wanted is not None and col not in wanted) or not _is_text(out[col]):
-                continue
+        for col in self._text_columns(df):
             written = out[col]
             result = normalize_column(pa.Array.from_pandas(written), self.options)
             out[col] = pd.Series(pd.arrays.ArrowStringArray(result.values.cast(pa.large_string())), index=out.index).astype("string")
             if result.changed or result.masked:
                 self._record(out, col, written, result.values, result.changed, result.masked)
         return StepOutput(out)
+
+    def _text_columns(self, df: pd.DataFrame) -> list[str]:
+        """The value columns this step normalizes: text (string or object dtype), among ``options.columns`` when set."""
+        wanted = self.options.columns
+        return [c for c in df.columns if is_value_column(c) and (wanted is None or c in wanted) and _is_text(df[c])]
 
     def _record(
         self, out: pd.DataFrame, col: str, written: pd.Series, values: pa.Array, changed: dict[str, np.ndarray], masked: dict[str, np.ndarray]

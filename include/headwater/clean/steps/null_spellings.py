@@ -37,11 +37,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from headwater.clean.steps.base import StepOutput, is_value_column, keep_original
+from headwater.clean.steps.base import RAW_SUFFIX, REASON_SUFFIX, StepOutput, is_value_column, keep_original
+from headwater.clean.text import column_codes, counts_by_code, stack_groups, stack_strings, string_series
 from headwater.config.schema import DATE_TYPES, NUMERIC_TYPES, ColumnSpec
 from headwater.config.types import NA_SPELLINGS, TypeOptions, spelling
 
@@ -104,6 +108,82 @@ def _fullmatch_where(written: pd.Series, pattern: str, where: np.ndarray) -> np.
     return out
 
 
+def _arrow_strings(column: pd.Series) -> bool:
+    """True for a column of pandas strings held in Arrow: its Arrow data is what ``astype("string")`` would give."""
+    return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    """The Arrow array of a pandas ``string`` Series (chunks combined)."""
+    arr = pa.array(series.array)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _decide(written: pd.Series, codes: np.ndarray, others: np.ndarray, n: int, codes_are_data: bool) -> tuple[list[str | None], np.ndarray]:
+    """``code_shape``, ``title_words`` and ``numbers_or_dates`` of many columns at once.
+
+    ``written``: the stacked, trimmed values (fresh RangeIndex), ``codes`` their column numbers (0..n-1, in
+    blocks), ``others``: the values each column decides on (present, not a spelling). Returns (per column:
+    its code shape, else ``TITLE_WORDS`` when ``title_words``, else None; code shapes only when
+    ``codes_are_data``), bool per column: ``numbers_or_dates`` of its others).
+
+    Equal to the per-column functions: a code shape needs ``CODE_MIN_SHARE`` of the distinct values to share
+    one letter case and one length, more than half of them, so the most common length is the only one that
+    can pass and ties between lengths never decide.
+    """
+    filled = others & (written != "").fillna(False).to_numpy(dtype=bool)
+    count = np.bincount(codes[filled], minlength=n)
+    hit = np.zeros(len(written), dtype=bool)
+    at = np.flatnonzero(filled)
+    if len(at):
+        hit[at] = written.iloc[at].str.fullmatch(NUMBER_OR_DATE_RE).fillna(False).to_numpy(dtype=bool)
+    by_numbers = (count > 0) & (np.bincount(codes[hit], minlength=n) >= CODE_MIN_SHARE * count)
+    # each column's distinct others in order of first occurrence, the first CODE_SAMPLE of them, blanks left out
+    at = np.flatnonzero(others)
+    encoded = pc.dictionary_encode(_arrow(written).take(pa.array(at)))
+    key = codes[at] * max(len(encoded.dictionary), 1) + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    at = at[~pd.Series(key).duplicated().to_numpy()]
+    starts = np.searchsorted(codes[at], np.arange(n))
+    rank = np.arange(len(at)) - starts[codes[at]]
+    at = at[rank < CODE_SAMPLE]
+    distinct = written.iloc[at].reset_index(drop=True)
+    at = at[(distinct != "").fillna(False).to_numpy(dtype=bool)]
+    distinct, c = written.iloc[at].reset_index(drop=True), codes[at]
+    size = np.bincount(c, minlength=n)
+    enough = size >= CODE_MIN_VALUES
+    shapes: list[str | None] = [None] * n
+    if codes_are_data:
+        lengths = distinct.str.len().to_numpy(dtype=np.int64, na_value=0)
+        best = np.zeros(n, dtype=np.int64)
+        for letters in ("[A-Z]", "[a-z]"):
+            match = distinct.str.fullmatch(f"{letters}+").fillna(False).to_numpy(dtype=bool)
+            if not match.any():
+                continue
+            pairs, tally = np.unique(np.stack([c[match], lengths[match]]), axis=1, return_counts=True)
+            for k, length, m in zip(pairs[0].tolist(), pairs[1].tolist(), tally.tolist()):
+                if enough[k] and m >= CODE_MIN_VALUES and m >= CODE_MIN_SHARE * size[k] and m > best[k]:
+                    best[k], shapes[k] = m, f"{letters}{{{length}}}"
+    words = distinct.str.fullmatch(r"[^\W\d_]+(?:[ '’.-][^\W\d_]+)*").fillna(False).to_numpy(dtype=bool)
+    titled = np.fromiter((v.istitle() for v in distinct.tolist()), dtype=bool, count=len(distinct))
+    title = enough & (np.bincount(c[words & titled], minlength=n) >= CODE_MIN_SHARE * size)
+    return [shapes[k] or (TITLE_WORDS if title[k] else None) for k in range(n)], by_numbers
+
+
+@dataclass
+class _Plan:
+    """What the stacked path does to one column (``NullSpellings._stacked``): its new values, ``__raw`` text and
+    reasons (None: none kept), its decisions when they were made in this batch, and its counts."""
+
+    values: pd.Series
+    raw: pd.Series | None
+    reason: pd.Series | None
+    decided: tuple[str | None, bool] | None  # (shape, numbers or dates) decided on this batch; None: decided before
+    ambiguous: dict[str, int] | None  # ``-``/``--``/``?`` as written -> cells (nulled or kept, by ``numeric``)
+    nulled: dict[str, int] | None  # spelling, lower-cased -> cells made missing
+    words: dict[str, int] | None  # default word spellings as written -> cells made missing
+    numeric: bool
+
+
 class NullSpellings:
     """Turn NA spellings (NA, N/A, null, none, blank) into real missing values; a spelling that is a column's code stays,
     and ``-``/``--``/``?`` are missing only in a column of numbers or dates (their text kept in ``__raw``)."""
@@ -143,58 +223,188 @@ class NullSpellings:
         return frozenset(s for s in NA_SPELLINGS if spelling(s) not in removed), explicit
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
+        """Every value column at once (``_stacked``), one stacked pass per set of spellings (and per
+        headwater.clean.text.STACK_VALUES values: a long batch goes column by column through the same code); a column
+        whose code or title shape may keep a default word as data goes through the column-by-column path (``apply_column``).
+
+        Values, ``__raw``/``__reason`` columns, decisions and counts equal ``apply_by_column``'s (a test checks it).
+        """
+        cols = [c for c in df.columns if is_value_column(c)]
+        groups: dict[tuple[frozenset[str], frozenset[str]], list[str]] = {}
+        for col in cols:
+            groups.setdefault(self.column_spellings(col), []).append(col)
+        plans: dict[str, _Plan | None] = {}
+        for (defaults, explicit), members in groups.items():
+            for run in stack_groups([len(df)] * len(members)):
+                plans.update(self._stacked(df, [members[i] for i in run], defaults, explicit))
+        data: dict[str, pd.Series] = {}
+        later: list[str] = []  # columns that keep_original must merge into an earlier step's __raw/__reason
+        for name in df.columns:
+            plan = plans.get(name)
+            if plan is None:
+                data[name] = df[name]
+                continue
+            data[name] = plan.values
+            if plan.raw is not None:
+                if name + RAW_SUFFIX in df.columns or name + REASON_SUFFIX in df.columns:
+                    later.append(name)
+                else:
+                    data[name + RAW_SUFFIX] = plan.raw
+                    data[name + REASON_SUFFIX] = plan.reason
+        out = pd.DataFrame(data, index=df.index, copy=False)  # copy-on-write (pandas 3): ``df`` never sees a change
+        out.columns = pd.Index(list(data), dtype=df.columns.dtype)
+        for name in later:
+            plan = plans[name]
+            keep_original(out, name, plan.raw.notna().to_numpy(dtype=bool), plan.raw, NA_SPELLING_REASON)
+        for col in cols:  # table order: the manifest's columns, as the column-by-column path records them
+            plan = plans[col]
+            if plan is None:
+                self.apply_column(out, col)
+            else:
+                self._record(col, plan)
+        return StepOutput(out)
+
+    def apply_by_column(self, df: pd.DataFrame) -> StepOutput:
+        """``apply`` one column at a time (``apply_column``): the reference the stacked path is tested against."""
         out = df.copy()
         for col in [c for c in df.columns if is_value_column(c)]:
-            s = out[col].astype("string")
-            defaults, explicit = self.column_spellings(col)
-            written = s.str.strip()
-            # pandas 3 string dtype keeps NA as NA: compare only present values.
-            if explicit:
-                named = written.str.lower().isin(explicit).fillna(False).to_numpy(dtype=bool, copy=True)
-            else:
-                named = np.zeros(len(written), dtype=bool)
-            mask = named | written.isin(defaults).fillna(False).to_numpy(dtype=bool)
-            if col not in self.shapes:
-                others = written[~mask]
-                code = code_shape(others) if self.codes_are_data else None
-                self.shapes[col] = code or (TITLE_WORDS if title_words(others) else None)
-                spec = self.columns.get(col)
-                declared = spec.type if spec is not None else None
-                self.numeric[col] = declared in NUMERIC_TYPES + DATE_TYPES or (declared is None and numbers_or_dates(others))
-            shape = self.shapes[col]
-            guessed = frozenset(d for d in defaults & WORD_SPELLINGS if spelling(d) not in explicit)
-            if shape == TITLE_WORDS:
-                guessed = frozenset(d for d in guessed if d.istitle())
-                shape = r"[^\W\d_]+"
-            if shape and guessed:
-                data = mask & ~named & written.isin(guessed).fillna(False).to_numpy(dtype=bool)
-                data &= _fullmatch_where(written, shape, data)
-                if data.any():
-                    self.kept.setdefault(col, Counter()).update(written[data].value_counts().to_dict())
-                    mask &= ~data
-            ambiguous = mask & ~named & written.isin(defaults & AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
-            if ambiguous.any():
-                fate = "nulled" if self.numeric[col] else "kept"
-                self.ambiguous.setdefault(col, {}).setdefault(fate, Counter()).update(written[ambiguous].value_counts().to_dict())
-                if fate == "kept":
-                    self.kept.setdefault(col, Counter()).update(written[ambiguous].value_counts().to_dict())
-                    mask &= ~ambiguous
-                else:
-                    keep_original(out, col, ambiguous, out[col], NA_SPELLING_REASON)
-            if mask.any():
-                self.nulled.setdefault(col, Counter()).update(written[mask].str.lower().value_counts().to_dict())
-                # ``NA``, ``null``, ``N/A`` were written: kept, so that rows differing only in the spelling stay apart
-                # (exact duplicates compare __raw texts) and ``NA`` as Namibia can still be read; an empty cell wrote nothing
-                spelled = mask & ~ambiguous & (written != "").fillna(False).to_numpy(dtype=bool)
-                keep_original(out, col, spelled, s, NA_SPELLING_REASON)
-                words = mask & ~named
-                words &= _fullmatch_where(written, r"[A-Za-z]+", words)
-                if words.any():
-                    self.defaulted.setdefault(col, Counter()).update(written[words].value_counts().to_dict())
-                out[col] = s.mask(mask)
-            else:
-                out[col] = s
+            self.apply_column(out, col)
         return StepOutput(out)
+
+    def apply_column(self, out: pd.DataFrame, col: str) -> None:
+        """Clean ``col`` of ``out`` in place: its spellings made missing, ``__raw``/``__reason`` kept, decisions and counts recorded."""
+        s = out[col].astype("string")
+        defaults, explicit = self.column_spellings(col)
+        written = s.str.strip()
+        # pandas 3 string dtype keeps NA as NA: compare only present values.
+        if explicit:
+            named = written.str.lower().isin(explicit).fillna(False).to_numpy(dtype=bool, copy=True)
+        else:
+            named = np.zeros(len(written), dtype=bool)
+        mask = named | written.isin(defaults).fillna(False).to_numpy(dtype=bool)
+        if col not in self.shapes:
+            others = written[~mask]
+            code = code_shape(others) if self.codes_are_data else None
+            self.shapes[col] = code or (TITLE_WORDS if title_words(others) else None)
+            self.numeric[col] = self._declared_numeric(col, others)
+        shape = self.shapes[col]
+        guessed = frozenset(d for d in defaults & WORD_SPELLINGS if spelling(d) not in explicit)
+        if shape == TITLE_WORDS:
+            guessed = frozenset(d for d in guessed if d.istitle())
+            shape = r"[^\W\d_]+"
+        if shape and guessed:
+            data = mask & ~named & written.isin(guessed).fillna(False).to_numpy(dtype=bool)
+            data &= _fullmatch_where(written, shape, data)
+            if data.any():
+                self.kept.setdefault(col, Counter()).update(written[data].value_counts().to_dict())
+                mask &= ~data
+        ambiguous = mask & ~named & written.isin(defaults & AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
+        if ambiguous.any():
+            fate = "nulled" if self.numeric[col] else "kept"
+            self.ambiguous.setdefault(col, {}).setdefault(fate, Counter()).update(written[ambiguous].value_counts().to_dict())
+            if fate == "kept":
+                self.kept.setdefault(col, Counter()).update(written[ambiguous].value_counts().to_dict())
+                mask &= ~ambiguous
+            else:
+                keep_original(out, col, ambiguous, out[col], NA_SPELLING_REASON)
+        if mask.any():
+            self.nulled.setdefault(col, Counter()).update(written[mask].str.lower().value_counts().to_dict())
+            # ``NA``, ``null``, ``N/A`` were written: kept, so that rows differing only in the spelling stay apart
+            # (exact duplicates compare __raw texts) and ``NA`` as Namibia can still be read; an empty cell wrote nothing
+            spelled = mask & ~ambiguous & (written != "").fillna(False).to_numpy(dtype=bool)
+            keep_original(out, col, spelled, s, NA_SPELLING_REASON)
+            words = mask & ~named
+            words &= _fullmatch_where(written, r"[A-Za-z]+", words)
+            if words.any():
+                self.defaulted.setdefault(col, Counter()).update(written[words].value_counts().to_dict())
+            out[col] = s.mask(mask)
+        else:
+            out[col] = s
+
+    def _declared_numeric(self, col: str, others: pd.Series | None) -> bool:
+        """Whether ``col`` holds numbers or dates: its schema type says so, or (no type) ``numbers_or_dates(others)``;
+        ``others`` None: the caller counted that already and the answer for an undeclared column is False."""
+        spec = self.columns.get(col)
+        declared = spec.type if spec is not None else None
+        return declared in NUMERIC_TYPES + DATE_TYPES or (declared is None and others is not None and numbers_or_dates(others))
+
+    def _stacked(self, df: pd.DataFrame, cols: list[str], defaults: frozenset[str], explicit: frozenset[str]) -> dict[str, _Plan | None]:
+        """What ``apply_column`` would do to each of ``cols`` (one set of spellings), found in one pass over all their
+        values stacked (headwater.clean.text.stack_strings). None for a column the stacked path leaves to
+        ``apply_column``: one whose code or title shape (``shapes``) is met by a default word it holds."""
+        n = len(cols)
+        stack, offsets = stack_strings([pa.array((c if _arrow_strings(c) else c.astype("string")).array) for c in (df[x] for x in cols)])
+        codes = column_codes(offsets)
+        s = string_series(stack)
+        written = s.str.strip()
+        present = written.notna().to_numpy(dtype=bool)
+        if explicit:
+            named = written.str.lower().isin(explicit).fillna(False).to_numpy(dtype=bool, copy=True)
+        else:
+            named = np.zeros(len(written), dtype=bool)
+        mask = named | written.isin(defaults).fillna(False).to_numpy(dtype=bool)
+        undecided = np.array([c not in self.shapes for c in cols], dtype=bool)
+        shapes: list[str | None] = [self.shapes.get(c) for c in cols]
+        numeric = [self.numeric.get(c, False) for c in cols]
+        if undecided.any():
+            others = ~mask & present & undecided[codes]
+            found, by_numbers = _decide(written, codes, others, n, self.codes_are_data)
+            for k in np.flatnonzero(undecided).tolist():
+                shapes[k] = found[k]
+                numeric[k] = self._declared_numeric(cols[k], None) or (self.columns.get(cols[k]) is None and bool(by_numbers[k]))
+        guessed = frozenset(d for d in defaults & WORD_SPELLINGS if spelling(d) not in explicit)
+        shaped = np.array([sh is not None for sh in shapes], dtype=bool)
+        rare = np.zeros(n, dtype=bool)
+        if guessed and shaped.any():
+            candidate = mask & ~named & shaped[codes] & written.isin(guessed).fillna(False).to_numpy(dtype=bool)
+            rare[codes[candidate]] = True
+        ambiguous = mask & ~named & written.isin(defaults & AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
+        kept_ambiguous = ambiguous & ~np.asarray(numeric, dtype=bool)[codes] if n else ambiguous
+        mask &= ~kept_ambiguous
+        spelled = mask & (written != "").fillna(False).to_numpy(dtype=bool)
+        words = mask & ~named
+        at = np.flatnonzero(words)
+        if len(at):
+            words[at] = written.iloc[at].str.fullmatch(r"[A-Za-z]+").fillna(False).to_numpy(dtype=bool)
+        texts = _arrow(written)
+        ambiguous_counts = counts_by_code(texts.filter(pa.array(ambiguous)), codes[ambiguous])
+        nulled_counts = counts_by_code(pc.utf8_lower(texts.filter(pa.array(mask))), codes[mask])
+        word_counts = counts_by_code(texts.filter(pa.array(words)), codes[words])
+        values = pc.if_else(pa.array(mask), pa.scalar(None, pa.large_string()), stack)
+        raw = pc.if_else(pa.array(spelled), stack, pa.scalar(None, pa.large_string()))
+        reasons = pc.if_else(pa.array(spelled), pa.scalar(NA_SPELLING_REASON, pa.large_string()), pa.scalar(None, pa.large_string()))
+        has_mask = np.bincount(codes[mask], minlength=n) > 0
+        has_raw = np.bincount(codes[spelled], minlength=n) > 0
+        plans: dict[str, _Plan | None] = {}
+        for k, col in enumerate(cols):
+            if rare[k]:
+                if undecided[k]:
+                    self.shapes[col], self.numeric[col] = shapes[k], numeric[k]
+                plans[col] = None
+                continue
+            lo, hi = int(offsets[k]), int(offsets[k + 1])
+            plans[col] = _Plan(
+                values=string_series((values if has_mask[k] else stack).slice(lo, hi - lo), df.index),
+                raw=string_series(raw.slice(lo, hi - lo), df.index) if has_raw[k] else None,
+                reason=string_series(reasons.slice(lo, hi - lo), df.index) if has_raw[k] else None,
+                decided=(shapes[k], numeric[k]) if undecided[k] else None,
+                ambiguous=ambiguous_counts.get(k), nulled=nulled_counts.get(k), words=word_counts.get(k), numeric=numeric[k],
+            )
+        return plans
+
+    def _record(self, col: str, plan: _Plan) -> None:
+        """The decisions and counts of a column the stacked path cleaned, as ``apply_column`` records them."""
+        if plan.decided is not None:
+            self.shapes[col], self.numeric[col] = plan.decided
+        if plan.ambiguous:
+            fate = "nulled" if plan.numeric else "kept"
+            self.ambiguous.setdefault(col, {}).setdefault(fate, Counter()).update(plan.ambiguous)
+            if fate == "kept":
+                self.kept.setdefault(col, Counter()).update(plan.ambiguous)
+        if plan.nulled:
+            self.nulled.setdefault(col, Counter()).update(plan.nulled)
+            if plan.words:
+                self.defaulted.setdefault(col, Counter()).update(plan.words)
 
     def warnings(self, types: Mapping[str, str]) -> list[str]:
         """One line per text column (``types``: column -> its type) where default word spellings (``null``, ``None``) emptied cells.

@@ -34,3 +34,13 @@ def test_an_imputed_flag_or_a_reason_alone_does_not_make_a_row_non_empty() -> No
     })
     out = DropEmptyRows().apply(df)
     assert (out.kept[LINE].tolist(), out.quarantined[LINE].tolist()) == ([3], [2])
+
+
+def test_a_batch_without_an_empty_row_is_kept_whole_and_quarantines_nothing() -> None:
+    df = NullSpellings().apply(_frame([["1", "NA"], ["", "x"], ["3", "y"]])).kept
+    out = DropEmptyRows().apply(df)
+    pd.testing.assert_frame_equal(out.kept, df[pd.Series(True, index=df.index)])
+    empty = df[pd.Series(False, index=df.index)].copy()
+    empty[REASON] = empty[LINE].map(str)
+    pd.testing.assert_frame_equal(out.quarantined, empty)
+    assert list(out.quarantined.columns) == [*df.columns, REASON] and len(out.quarantined) == 0
