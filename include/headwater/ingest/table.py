@@ -533,7 +533,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         while pos > 0 and _fits(filled[pos - 1][1], columns, table.width):
             pos -= 1
         table.skip = filled[pos][0]
-    if table.header_rows and len(filled[pos + table.header_rows - 1][1]) == table.width:
+    # A row of names under a header found by its votes: a units row or the header under a title (names_below, the
+    # doubt below); it stays a record, so is no description line either.
+    doubted = rival is None and not forced and table.header_rows == 1 and names_below(filled, pos, table.width, blocks)
+    if table.header_rows and not doubted and len(filled[pos + table.header_rows - 1][1]) == table.width:
         names = column_names([r for _, r in filled[pos : pos + table.header_rows]])
         table.descriptions, possible = header_descriptions(filled, pos + table.header_rows, names, table.width, blocks)
         if possible is not None:
@@ -551,7 +554,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
             _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
         )
-    if rival is None and not forced and table.header_rows == 1 and not table.descriptions and names_below(filled, pos, table.width, blocks):
+    if doubted:
         line, below = filled[pos][0] + 1 + offset, filled[pos + 1][0] + 1 + offset
         table.header_unconfirmed = True
         table.doubt = (
@@ -939,6 +942,9 @@ def _json_row(row: list[str]) -> bool:
     Qualtrics' third header line (``{"ImportId":"QID1"}``, ``{"ImportId":"startDate","timeZone":"America/Denver"}`` in one
     export: the same keys in each column); objects with other keys per column are values (a table of JSON payloads).
     """
+    first = next((c for c in row if c.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return False  # the common case, told by one cell
     filled = [c for c in row if c.strip()]
     if len(filled) < min(2, len(row)) or not all(map(_json_object, filled)):
         return False
@@ -959,33 +965,36 @@ def _repeats_name(cell: str, name: str) -> bool:
     return any(c == n or c.startswith(n) for c in cells for n in names)
 
 
-@dataclass
 class _Kinds:
-    """The kinds of a description line's columns, profiled on the records below it."""
+    """The kinds of a description line's columns, profiled on the records below it, each column when first asked
+    (a data row is told by its first value of its column's kind, without profiling a wide table's every column)."""
 
-    columns: list[Column]
-    booleans: list[bool]  # every non-empty value of the column is a boolean spelling (_BOOLEAN)
+    def __init__(self, rows: list[list[str]], width: int) -> None:
+        self.rows, self.width = rows, width
+        self._columns: dict[int, tuple[Column, bool]] = {}
 
-    @classmethod
-    def of(cls, rows: list[list[str]], width: int) -> _Kinds:
-        booleans = []
-        for c in range(width):
-            values = [r[c].strip().casefold() for r in rows if r[c].strip()]
-            booleans.append(bool(values) and all(v in _BOOLEAN for v in values))
-        return cls(_profile(rows, width), booleans)
+    def column(self, c: int) -> tuple[Column, bool]:
+        """(the column's profile, whether every non-empty value of it is a boolean spelling: _BOOLEAN)."""
+        if c not in self._columns:
+            values = [r[c] for r in self.rows]
+            spelled = [v.strip().casefold() for v in values if v.strip()]
+            self._columns[c] = (Column.of(values), bool(spelled) and all(v in _BOOLEAN for v in spelled))
+        return self._columns[c]
 
     def typed(self, c: int) -> bool:
-        return self.columns[c].kind in TYPED or self.booleans[c]
+        column, boolean = self.column(c)
+        return column.kind in TYPED or boolean
 
     def text_over(self, cell: str, c: int) -> int:
         """+1: ``cell`` is text over a typed column, -1: it is a value of its kind (data), 0: it says nothing."""
         kind = value_kind(cell)
         if kind == EMPTY:
             return 0
-        if self.booleans[c]:
+        column, boolean = self.column(c)
+        if boolean:
             return -1 if cell.strip().casefold() in _BOOLEAN else 1 if kind == TEXT else 0
-        if self.columns[c].kind in TYPED:
-            return 1 if kind == TEXT else -1 if kind == self.columns[c].kind else 0
+        if column.kind in TYPED:
+            return 1 if kind == TEXT else -1 if kind == column.kind else 0
         return 0
 
 
@@ -1034,16 +1043,23 @@ def header_descriptions(
                 return out, None  # JSON objects are values of these columns
             out.append("a JSON object with the same keys in every filled cell (Qualtrics' ImportId line)")
             continue
-        texts = all(value_kind(c) == TEXT for c in filled_cells)
+        kinds_of = [value_kind(c) for c in filled_cells]
+        if TEXT not in kinds_of:
+            return out, None  # numbers, dates and codes only: a record
+        texts = all(k == TEXT for k in kinds_of)
         if texts and k + 1 < len(rows) and _json_row(rows[k + 1]):
             out.append("column texts above a line of JSON objects (Qualtrics' question-text line)")
             continue
         after = [r for r in rows[k + 1 :] if not _json_row(r)]
         window = after[1:] if len(after) > 2 and k + 1 < MAX_DESCRIPTION_ROWS else after
-        kinds = _Kinds.of(window, width)
-        votes = [kinds.text_over(c, i) for i, c in enumerate(cells)]
-        if any(v < 0 for v in votes):
-            return out, None
+        kinds = _Kinds(window, width)
+        # Values first: a data row is told by its first number or date over a column of them.
+        order = sorted(range(width), key=lambda i: value_kind(cells[i]) in (TEXT, EMPTY))
+        votes = [0] * width
+        for i in order:
+            votes[i] = kinds.text_over(cells[i], i)
+            if votes[i] < 0:
+                return out, None
         repeats = [i for i, c in enumerate(cells) if c and _repeats_name(c, names[i] if i < len(names) else "")]
         if texts and any(c.casefold() in _SURVEY_OPTIONS for c in filled_cells):
             out.append("answer-option labels under the questions (SurveyMonkey's Response / Open-Ended Response line)")
