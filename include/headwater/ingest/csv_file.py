@@ -868,8 +868,8 @@ class CsvFile:
             return False
         self._src.cut = None
         number = self._consumed + 1
-        headers = self.structure.lines.get("header", [])
-        above = headers[-1] if headers else self.table.skip
+        headers = self.structure.lines.get("header", []) + self.structure.lines.get("header_description", [])
+        above = max(headers) if headers else self.table.skip
         if line.strip() and self._consumed > above:
             self.cut_lines.append(number)
             self.warnings.append(

@@ -175,6 +175,22 @@ def test_units_line_then_descriptions_line() -> None:
     ]
 
 
+def test_descriptions_line_then_units_line() -> None:
+    # Under a descriptions line the units line is one more description (its units stay out of the names).
+    f, records, lines = read(b"name,weight,height\nFull name,Body weight,Body height\n,kg,cm\nAnn,60,170\nBob,82,181\nCy,75,176\n")
+    assert (f.header, lines) == (["name", "weight", "height"], [4, 5, 6])
+    assert f.structure.lines == {"header": [1], "header_description": [2, 3]}
+    assert [[(c["name"], c["description"]) for c in d["columns"]] for d in f.describe()["header_descriptions"]] == [
+        [("name", "Full name"), ("weight", "Body weight"), ("height", "Body height")], [("weight", "kg"), ("height", "cm")],
+    ]
+
+
+def test_a_last_record_without_a_line_end_right_under_a_description_is_not_warned() -> None:
+    f, records, lines = read(b"id,amount,placed\nIdentifier,Amount in USD,Order date\nO-1,10.5,2025-01-02")
+    assert (records, lines) == ([["O-1", "10.5", "2025-01-02"]], [3])
+    assert f.warnings == [single("text over columns of numbers, dates, codes or booleans below it (id, amount, placed)")]
+
+
 def test_all_text_table_keeps_a_description_like_first_record_and_warns() -> None:
     f, records, lines = read(ALL_TEXT)
     assert (records[0], lines) == (["Which question is it?", "The answer to it"], [2, 3, 4])
