@@ -919,8 +919,8 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
 MAX_DESCRIPTION_ROWS = 2
 # Spellings of a boolean value: a column of them is typed, and a description over it is text that is none of them.
 _BOOLEAN = frozenset({"true", "false", "yes", "no", "y", "n", "t", "f"})
-# The answer-option labels SurveyMonkey writes on its second header line over single-answer and open questions
-# (SurveyMonkey help, "Understanding exports": the "Response" / "Open-Ended Response" sub-header).
+# The labels SurveyMonkey's CSV export writes on its second header line under single-answer questions, open
+# questions and an "other" option (the sub-header row of its expanded export).
 _SURVEY_OPTIONS = frozenset({"response", "open-ended response", "other (please specify)"})
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")  # the words of a name: ``StartDate`` -> Start, Date; ``order_id`` -> order, id
 
@@ -969,8 +969,8 @@ class _Kinds:
     """The kinds of a description line's columns, profiled on the records below it, each column when first asked
     (a data row is told by its first value of its column's kind, without profiling a wide table's every column)."""
 
-    def __init__(self, rows: list[list[str]], width: int) -> None:
-        self.rows, self.width = rows, width
+    def __init__(self, rows: list[list[str]]) -> None:
+        self.rows = rows
         self._columns: dict[int, tuple[Column, bool]] = {}
 
     def column(self, c: int) -> tuple[Column, bool]:
@@ -1043,16 +1043,16 @@ def header_descriptions(
                 return out, None  # JSON objects are values of these columns
             out.append("a JSON object with the same keys in every filled cell (Qualtrics' ImportId line)")
             continue
-        kinds_of = [value_kind(c) for c in filled_cells]
-        if TEXT not in kinds_of:
+        cell_kinds = [value_kind(c) for c in filled_cells]
+        if TEXT not in cell_kinds:
             return out, None  # numbers, dates and codes only: a record
-        texts = all(k == TEXT for k in kinds_of)
+        texts = all(kind == TEXT for kind in cell_kinds)
         if texts and k + 1 < len(rows) and _json_row(rows[k + 1]):
             out.append("column texts above a line of JSON objects (Qualtrics' question-text line)")
             continue
         after = [r for r in rows[k + 1 :] if not _json_row(r)]
         window = after[1:] if len(after) > 2 and k + 1 < MAX_DESCRIPTION_ROWS else after
-        kinds = _Kinds(window, width)
+        kinds = _Kinds(window)
         # Values first: a data row is told by its first number or date over a column of them.
         order = sorted(range(width), key=lambda i: value_kind(cells[i]) in (TEXT, EMPTY))
         votes = [0] * width
