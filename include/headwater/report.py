@@ -2,7 +2,7 @@
 
 Every physical record of a file must be accounted for (see ``accounting_error``): its data records
 as ``rows_read = curated + duplicates + quarantined`` and all of them as ``records = rows_read +
-structural lines`` (header, preamble, blank, repeated header, sep line). A file that breaks either,
+structural lines`` (header, header description, preamble, blank, repeated header, sep line). A file that breaks either,
 whose output key holds another file's manifest (or whose curated table another file overwrote),
 that failed, or that never finished ingest is listed in ``failed`` and fails the run. A file whose
 read or clean left warnings (the manifest's ``read_warnings`` and ``clean_warnings``, e.g. a header
@@ -184,7 +184,7 @@ def absent_warning(manifest: dict[str, Any]) -> str:
 
 
 def structural_total(manifest: dict[str, Any]) -> int:
-    """The file's structural lines (header, preamble, blank, repeated header, sep line), all kinds."""
+    """The file's structural lines (header, header description, preamble, blank, repeated header, sep line), all kinds."""
     return sum(int(n) for n in (manifest.get("structural") or {}).values())
 
 

@@ -53,6 +53,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     manifest.update(
         run.mapping.to_manifest(),
         source_config=config.describe(),
+        column_descriptions=column_descriptions(manifest, [m.output for m in run.mapping.matches] if run.mapping else []),
         column_types=dict(coercer.decided) if coercer else {},
         value_formats=coercer.file_formats if coercer else None,
         **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}, "na_ambiguous": {}}),
@@ -68,6 +69,22 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         duplicate_of=run.duplicate_of,
     )
     return save_stage(settings, ref, manifest, "clean", started)
+
+
+def column_descriptions(manifest: dict[str, Any], names: list[str]) -> dict[str, list[str]]:
+    """Each curated column's texts from the description lines under the header (ingest's ``table.header_descriptions``).
+
+    ``names``: the curated column names in header order. Returns ``{name: [text of each description
+    line that fills the column, top down]}`` (``{"q1": ["How satisfied are you?", '{"ImportId":"QID1"}']}``);
+    ``{}`` when the file has no such line.
+    """
+    out: dict[str, list[str]] = {}
+    for line in (manifest.get("table") or {}).get("header_descriptions") or []:
+        for cell in line["columns"]:
+            at = int(cell["column"]) - 1
+            if at < len(names):
+                out.setdefault(names[at], []).append(cell["description"])
+    return out
 
 
 def digest_key(settings: Settings, lay: Layout) -> bytes:

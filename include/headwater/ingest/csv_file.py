@@ -18,7 +18,7 @@ the broken record and resynchronizes on the next line.
 
 Where the table is (dialect, lines above it, header rows or none, widths) is decided from the
 head by headwater.ingest.table before any record is read; the lines that are not data (sep line,
-preamble, blank lines, header rows, repeated headers) are counted by kind in ``Structure``, so
+preamble, blank lines, header rows, header description lines, repeated headers) are counted by kind in ``Structure``, so
 that every physical record is data, quarantined, or a named structural line.
 """
 
@@ -152,7 +152,8 @@ class Structure:
 
     Kinds: ``sep`` (Excel's ``sep=X`` line), ``preamble`` (lines above the table), ``blank``,
     ``header`` (each header row), ``repeated_header`` (a header row met again among the records, as
-    written or with its names in another order: the records below such a one are read by name).
+    written or with its names in another order: the records below such a one are read by name),
+    ``header_description`` (a line right under the header that describes its columns: table.header_descriptions).
     ``records`` counts every physical record the reader met, whatever became of it, so that
     ``records == data records + quarantined records + sum(counts)`` checks that none was dropped
     unaccounted.
@@ -444,6 +445,7 @@ class CsvFile:
         rows = self._read_header(table.header_rows)
         self.header_rows = rows
         self.warnings.extend(table.notes)
+        self.descriptions = self._read_descriptions(table.descriptions, column_names(rows))
         if table.header_unconfirmed and rows:
             self.warnings.append(
                 table.doubt or f"line {self.structure.lines['header'][0]} taken as the header without evidence: every column holds text and "
@@ -649,6 +651,42 @@ class CsvFile:
             rows.append(row)
         return rows
 
+    def _read_descriptions(self, reasons: list[str], names: list[str]) -> list[dict[str, object]]:
+        """Read the description lines right under the header (table.header_descriptions), one per reason in ``reasons``.
+
+        Each becomes a ``header_description`` structural line, kept in the manifest as
+        ``{"line", "reason", "columns": [{"column" (1-based), "name" (the header's), "description"}]}`` (its
+        filled cells), and the file's warning names them. A row that does not read as the sample read it
+        (a blank line, a broken record) is put back to be read as a record, and the lines after it too.
+        """
+        out: list[dict[str, object]] = []
+        for reason in reasons:
+            start = self._consumed
+            item = self._next()
+            if item is None:
+                break
+            line, row, _ = item
+            if row is None or is_blank(row) or len(row) != self.table.width:
+                self._src.restart_after(start, True)
+                self._consumed = self._base = start
+                self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
+                break
+            self.structure.records += 1
+            self.structure.add("header_description", line)
+            columns = [
+                {"column": c + 1, "name": names[c] if c < len(names) else "", "description": cell.strip()[:TEXT_CHARS]}
+                for c, cell in enumerate(row) if cell.strip()
+            ]
+            out.append({"line": line, "reason": reason, "columns": columns})
+        if out:
+            where = f"line {out[0]['line']}" if len(out) == 1 else "lines " + ", ".join(str(d["line"]) for d in out)
+            why = "; ".join(f"line {d['line']}: {d['reason']}" for d in out)
+            self.warnings.append(
+                f"{where} under the header describe{'s' * (len(out) == 1)} its columns, not records (header_description — {why}): "
+                "counted as structural lines, their text kept per column in the manifest (table.header_descriptions, column_descriptions)"
+            )
+        return out
+
     @property
     def lines_read(self) -> int:
         """Physical lines read so far (all of the file's once the batches are done)."""
@@ -681,6 +719,8 @@ class CsvFile:
             "width_note": self.shape.note,
             **{k: v for k, v in self.fixed.items() if v},
         }
+        if self.descriptions:
+            out["header_descriptions"] = self.descriptions
         if self._second:
             out["second_table"] = {"line": self._second[0], "header": self._second[1]}
         if self._sections:
@@ -828,8 +868,8 @@ class CsvFile:
             return False
         self._src.cut = None
         number = self._consumed + 1
-        headers = self.structure.lines.get("header", [])
-        above = headers[-1] if headers else self.table.skip
+        headers = self.structure.lines.get("header", []) + self.structure.lines.get("header_description", [])
+        above = max(headers) if headers else self.table.skip
         if line.strip() and self._consumed > above:
             self.cut_lines.append(number)
             self.warnings.append(

@@ -4,7 +4,8 @@
 characters, decoded) before any record is read, and returns a ``Table``: the csv dialect
 (delimiter, quote character, spaces after the delimiter), how many physical lines come before
 the table (an Excel ``sep=;`` line, a report title, ``Period: ...``, ``NOTE,,,,`` padding, blank
-lines), how many header rows it has (0: no header; 2-3: a multi-row header) and a profile of
+lines), how many header rows it has (0: no header; 2-3: a multi-row header), the lines under them
+that describe the columns (Qualtrics, SurveyMonkey, data dictionaries) and a profile of
 each column's values (what a header or a data row looks like in it). The reader
 (csv_file.CsvFile) then skips those lines, reads the header rows and the records, and accounts
 for every skipped line by kind.
@@ -34,6 +35,7 @@ kinds instead of Python types).
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -182,6 +184,8 @@ class Table:
     # a detected one-row header with no evidence: no cell reads as a name over typed values, none is written as a name
     header_unconfirmed: bool = False
     doubt: str | None = None  # why the header is unconfirmed when another row could be it (a title above it); None: no rival
+    # reason of each description line right under the header rows (header_descriptions): structural lines, not records
+    descriptions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # decisions a reader of the manifest should check (read warnings)
     complete: bool = True  # the sample it was found in is the whole file (else its head: decisions are a sample's)
 
@@ -349,6 +353,9 @@ def find_table(sample: str, options: ReadOptions | None = None, complete: bool =
        evidence either way, a header, the common case). With no row below it, a first row of
        numbers and dates only is data. Up to two more rows that continue it (continues_header():
        names only, under merged cells) are more header rows (a multi-row header).
+    6. Up to two lines right under the header that describe its columns (header_descriptions: Qualtrics'
+       question texts and ImportId line, SurveyMonkey's option labels, a data dictionary's descriptions)
+       are ``descriptions``; a line that only may be one stays a record, and a note says so.
 
     read.header (``none`` or a line number) and read.skip_lines override steps 4-5.
     """
@@ -526,14 +533,28 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         while pos > 0 and _fits(filled[pos - 1][1], columns, table.width):
             pos -= 1
         table.skip = filled[pos][0]
-    table.rows = _first_block(rows, filled[pos + table.header_rows][0] if pos + table.header_rows < len(filled) else None, table.width)
+    # A row of names under a header found by its votes: a units row or the header under a title (names_below, the
+    # doubt below); it stays a record, so is no description line either.
+    doubted = rival is None and not forced and table.header_rows == 1 and names_below(filled, pos, table.width, blocks)
+    if table.header_rows and not doubted and len(filled[pos + table.header_rows - 1][1]) == table.width:
+        names = column_names([r for _, r in filled[pos : pos + table.header_rows]])
+        table.descriptions, possible = header_descriptions(filled, pos + table.header_rows, names, table.width, blocks)
+        if possible is not None:
+            at, why = possible
+            line = filled[at][0] + 1 + offset
+            table.notes.append(
+                f"line {line} ({_shown(filled[at][1])}) may describe the columns rather than be a record (possible_header_description: "
+                f"{why}): kept as a record — if it is a description line, drop it from the export (its values stay in the columns)"
+            )
+    body = pos + table.header_rows + len(table.descriptions)
+    table.rows = _first_block(rows, filled[body][0] if body < len(filled) else None, table.width)
     table.columns = _profile(table.rows, table.width)
     if table.how == "detected" and table.header_rows == 1 and table.rows:
         head = filled[pos][1]
         table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
             _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
         )
-    if rival is None and not forced and table.header_rows == 1 and names_below(filled, pos, table.width, blocks):
+    if doubted:
         line, below = filled[pos][0] + 1 + offset, filled[pos + 1][0] + 1 + offset
         table.header_unconfirmed = True
         table.doubt = (
@@ -824,7 +845,8 @@ def _profile(rows: list[list[str]], width: int) -> list[Column]:
 def _profile_below(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> list[Column]:
     """The columns of the records of ``width`` fields below row ``pos``, past the rows that may still be header rows.
 
-    Up to MAX_HEADER_ROWS - 1 rows right below ``pos`` are left out while at least one row remains,
+    A line of JSON objects among the MAX_HEADER_ROWS rows right below (_json_row: Qualtrics' ImportId line) is left
+    out: it describes the columns (header_descriptions). Up to MAX_HEADER_ROWS - 1 rows right below ``pos`` are left out while at least one row remains,
     so that a second header row does not blur the profile the header rows are judged against; and
     only rows of the block right below (up to a blank line: a second table does not blur it either).
     ``blocks``: line index -> number of blank lines above it.
@@ -833,8 +855,9 @@ def _profile_below(filled: list[tuple[int, list[str]]], pos: int, width: int, bl
     nxt = filled[pos + 1 : pos + 2]
     block = blocks.get(nxt[0][0]) if nxt else None
     below = [
-        r for i, r in filled[pos + 1 : pos + 1 + MAX_HEADER_ROWS + PROFILE_ROWS]
+        r for k, (i, r) in enumerate(filled[pos + 1 : pos + 1 + MAX_HEADER_ROWS + PROFILE_ROWS])
         if len(r) == width and header_key(r) != key and blocks.get(i) == block
+        and not (k < MAX_HEADER_ROWS and _json_row(r))  # Qualtrics' ImportId line under the header describes the columns
     ]
     return _profile(below[min(MAX_HEADER_ROWS - 1, max(0, len(below) - 1)) :][:PROFILE_ROWS], width)
 
@@ -890,6 +913,172 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     if not below:
         return None
     return f"{cells[at[0]]}..{cells[at[-1]]}"
+
+
+# Lines under a header that describe its columns (header_descriptions): at most this many, directly below it.
+MAX_DESCRIPTION_ROWS = 2
+# Spellings of a boolean value: a column of them is typed, and a description over it is text that is none of them.
+_BOOLEAN = frozenset({"true", "false", "yes", "no", "y", "n", "t", "f"})
+# The labels SurveyMonkey's CSV export writes on its second header line under single-answer questions, open
+# questions and an "other" option (the sub-header row of its expanded export).
+_SURVEY_OPTIONS = frozenset({"response", "open-ended response", "other (please specify)"})
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")  # the words of a name: ``StartDate`` -> Start, Date; ``order_id`` -> order, id
+
+
+def _json_object(cell: str) -> bool:
+    """Whether ``cell`` is one JSON object (Qualtrics' ``{"ImportId":"QID1"}``)."""
+    s = cell.strip()
+    if not (s.startswith("{") and s.endswith("}")):
+        return False
+    try:
+        return isinstance(json.loads(s), dict)
+    except ValueError:
+        return False
+
+
+def _json_row(row: list[str]) -> bool:
+    """Whether every filled cell of ``row`` is a JSON object, at least two are (or the row's one cell), all with the same keys.
+
+    Qualtrics' third header line (``{"ImportId":"QID1"}``, ``{"ImportId":"startDate","timeZone":"America/Denver"}`` in one
+    export: the same keys in each column); objects with other keys per column are values (a table of JSON payloads).
+    """
+    first = next((c for c in row if c.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return False  # the common case, told by one cell
+    filled = [c for c in row if c.strip()]
+    if len(filled) < min(2, len(row)) or not all(map(_json_object, filled)):
+        return False
+    return len({tuple(sorted(json.loads(c))) for c in filled}) == 1
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text`` of two or more characters, case-folded, digits alone left out (``StartDate`` -> {start, date})."""
+    return {w.casefold() for w in _WORD.findall(text) if len(w) > 1 and not w.isdigit()}
+
+
+def _repeats_name(cell: str, name: str) -> bool:
+    """Whether ``cell`` repeats a word of the column name ``name``: the same word, or one the name's word starts (``id`` ->
+    ``Identifier``); a cell equal to the name is not a description of it (a repeated header is found elsewhere)."""
+    if header_key([cell]) == header_key([name]):
+        return False
+    cells, names = _words(cell), _words(name)
+    return any(c == n or c.startswith(n) for c in cells for n in names)
+
+
+class _Kinds:
+    """The kinds of a description line's columns, profiled on the records below it, each column when first asked
+    (a data row is told by its first value of its column's kind, without profiling a wide table's every column)."""
+
+    def __init__(self, rows: list[list[str]]) -> None:
+        self.rows = rows
+        self._columns: dict[int, tuple[Column, bool]] = {}
+
+    def column(self, c: int) -> tuple[Column, bool]:
+        """(the column's profile, whether every non-empty value of it is a boolean spelling: _BOOLEAN)."""
+        if c not in self._columns:
+            values = [r[c] for r in self.rows]
+            spelled = [v.strip().casefold() for v in values if v.strip()]
+            self._columns[c] = (Column.of(values), bool(spelled) and all(v in _BOOLEAN for v in spelled))
+        return self._columns[c]
+
+    def typed(self, c: int) -> bool:
+        column, boolean = self.column(c)
+        return column.kind in TYPED or boolean
+
+    def text_over(self, cell: str, c: int) -> int:
+        """+1: ``cell`` is text over a typed column, -1: it is a value of its kind (data), 0: it says nothing."""
+        kind = value_kind(cell)
+        if kind == EMPTY:
+            return 0
+        column, boolean = self.column(c)
+        if boolean:
+            return -1 if cell.strip().casefold() in _BOOLEAN else 1 if kind == TEXT else 0
+        if column.kind in TYPED:
+            return 1 if kind == TEXT else -1 if kind == column.kind else 0
+        return 0
+
+
+def header_descriptions(
+    filled: list[tuple[int, list[str]]], first: int, names: list[str], width: int, blocks: dict[int, int]
+) -> tuple[list[str], tuple[int, str] | None]:
+    """(reason for each description line from row ``first`` on, the row index and reason of a possible one kept as a record).
+
+    Row ``first`` is the row right under the header (whose column names are ``names``). Exports put
+    lines there that describe the columns: Qualtrics the question texts and a line of
+    ``{"ImportId":...}`` objects, a data dictionary ``Identifier,Amount in USD,Order date`` under
+    ``id,amount,placed``, SurveyMonkey ``Response``/``Open-Ended Response`` under each question. Read
+    as records they put text into every typed column (which then stays text). Up to
+    MAX_DESCRIPTION_ROWS rows, each in the header's block and of ``width`` fields, are description
+    lines while one of these holds:
+
+    * every filled cell is a JSON object (_json_row: Qualtrics' ImportId line);
+    * the row right below is such a line and every filled cell of this one is text (the question texts);
+    * no cell reads as a value over its column, at least one is SurveyMonkey's ``Response``, ``Open-Ended
+      Response`` or ``Other (please specify)`` and every filled cell is text;
+    * over the columns of the records below (profiled without the next candidate row while two records
+      remain), the columns of numbers, dates, codes or booleans the row fills hold text and none a value of
+      their kind, those are at least half of the typed columns, the text cells plus the cells repeating a
+      word of their column's name (_repeats_name: ``Amount in USD`` under ``amount``) are two or more, and
+      no record below holds text in those same columns (else the text is one of the records' kinds of value).
+
+    The first row that fails ends them. It is a *possible* description, kept as a record (a wrong
+    structural line loses a record; DESIGN.md, trust rules) and named in a warning, when it fails
+    only the last condition, or when no column is typed (a table of text, or no record below) and two
+    or more of its cells, at least half of those filled, repeat their column's name.
+    """
+    out: list[str] = []
+    block = blocks.get(filled[first - 1][0]) if first > 0 else None
+    rows = [r for i, r in filled[first : first + MAX_DESCRIPTION_ROWS + PROFILE_ROWS] if len(r) == width and blocks.get(i) == block]
+    for k in range(MAX_DESCRIPTION_ROWS):
+        if first + k >= len(filled) or len(filled[first + k][1]) != width or blocks.get(filled[first + k][0]) != block:
+            return out, None
+        row = rows[k]
+        cells = [c.strip() for c in row]
+        filled_cells = [c for c in cells if c]
+        if not filled_cells:
+            return out, None
+        if _json_row(row):
+            below = [r for r in rows[k + 1 :] if any(_json_object(r[i]) for i, c in enumerate(cells) if c)]
+            if below:
+                return out, None  # JSON objects are values of these columns
+            out.append("a JSON object with the same keys in every filled cell (Qualtrics' ImportId line)")
+            continue
+        cell_kinds = [value_kind(c) for c in filled_cells]
+        if TEXT not in cell_kinds:
+            return out, None  # numbers, dates and codes only: a record
+        texts = all(kind == TEXT for kind in cell_kinds)
+        if texts and k + 1 < len(rows) and _json_row(rows[k + 1]):
+            out.append("column texts above a line of JSON objects (Qualtrics' question-text line)")
+            continue
+        after = [r for r in rows[k + 1 :] if not _json_row(r)]
+        window = after[1:] if len(after) > 2 and k + 1 < MAX_DESCRIPTION_ROWS else after
+        kinds = _Kinds(window)
+        # Values first: a data row is told by its first number or date over a column of them.
+        order = sorted(range(width), key=lambda i: value_kind(cells[i]) in (TEXT, EMPTY))
+        votes = [0] * width
+        for i in order:
+            votes[i] = kinds.text_over(cells[i], i)
+            if votes[i] < 0:
+                return out, None
+        repeats = [i for i, c in enumerate(cells) if c and _repeats_name(c, names[i] if i < len(names) else "")]
+        if texts and any(c.casefold() in _SURVEY_OPTIONS for c in filled_cells):
+            out.append("answer-option labels under the questions (SurveyMonkey's Response / Open-Ended Response line)")
+            continue
+        typed = [i for i in range(width) if kinds.typed(i)]
+        text_cols = [i for i in typed if votes[i] > 0]
+        strong = len(text_cols) + sum(1 for i in repeats if i not in text_cols)
+        if typed and text_cols and 2 * len(text_cols) >= len(typed) and strong >= 2:
+            alike = any(all(value_kind(r[i]) == TEXT and kinds.text_over(r[i], i) > 0 for i in text_cols) for r in window)
+            shown = ", ".join(names[i] if i < len(names) and names[i].strip() else f"column {i + 1}" for i in text_cols)
+            if not alike:
+                out.append(f"text over columns of numbers, dates, codes or booleans below it ({shown})")
+                continue
+            return out, (first + k, f"text over columns of numbers, dates, codes or booleans ({shown}), but a record below holds text there too")
+        if not any(kinds.typed(i) for i in range(width)) and len(repeats) >= 2 and 2 * len(repeats) >= len(filled_cells):
+            shown = ", ".join(f"{cells[i]!r} under {names[i]!r}" for i in repeats[:4])
+            return out, (first + k, f"its cells repeat their column names' words ({shown}) in a table with no typed column to tell")
+        return out, None
+    return out, None
 
 
 def continues_header(above: list[list[str]], row: list[str], columns: list[Column], width: int) -> bool:
