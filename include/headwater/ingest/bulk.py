@@ -257,7 +257,12 @@ class LineBlocks:
                     newlines_in_values=False, ignore_empty_lines=False,
                     invalid_row_handler=lambda row: ragged.append(row.actual_columns) or "skip",
                 ),
-                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False),
+                # an empty unquoted field wrote nothing (null), a quoted one an empty string (""): PostgreSQL COPY ... CSV
+                # writes NULL and '' so (csv_file.absent_empties reads the careful reader's records the same way)
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True, null_values=[""],
+                    quoted_strings_can_be_null=False,
+                ),
             )
         except (pa.ArrowInvalid, ValueError):
             table = None
