@@ -148,13 +148,22 @@ class CoerceTypes:
         mark while one fits both (``1,234``). Conservative (a True may turn out False once decided), one vote pass."""
         columns = [c for c in data_columns(df) if is_value_column(c)]
         voters, on_decimal, on_day = self._voters(columns)
-        decimal_by, day_by = votes_by_column([df[c] for c in voters], on_decimal, on_day)
-        distinct = {c: df[c].dropna().astype("string").str.strip().drop_duplicates() for c in voters}
-        if self.options.dayfirst == "auto" and not any(sum(v.values()) for v in day_by):
-            if any(date_assumptions(distinct[c], True)["day_order"].any() for c, on in zip(voters, on_day) if on):
+        day_open = self.options.dayfirst == "auto" and any(on_day)
+        mark_open = self.options.decimal == "auto" and any(on_decimal)
+        if not (day_open or mark_open):
+            return False
+        decimal_by, day_by = votes_by_column([df[c] for c in voters], on_decimal if mark_open else [False] * len(voters),
+                                             on_day if day_open else [False] * len(voters))
+        day_open = day_open and not any(sum(v.values()) for v in day_by)
+        mark_open = mark_open and not any(sum(v.values()) for v in decimal_by)
+        for col, by_day, by_mark in zip(voters, on_day, on_decimal):
+            if not ((day_open and by_day) or (mark_open and by_mark)):
+                continue
+            distinct = df[col].dropna().astype("string").drop_duplicates()
+            marked = distinct[distinct.str.contains(r"\d[./,-]\d", regex=True).fillna(False).to_numpy(dtype=bool)].str.strip()
+            if day_open and by_day and date_assumptions(marked, True)["day_order"].any():
                 return True
-        if self.options.decimal == "auto" and not any(sum(v.values()) for v in decimal_by):
-            if any(both.any() for both in fits_both_marks([distinct[c] for c, on in zip(voters, on_decimal) if on])):
+            if mark_open and by_mark and fits_both_marks([marked])[0].any():
                 return True
         return False
 
