@@ -24,6 +24,12 @@ What spans batches lives here, not in the stage and not in the steps:
   of the steps up to the last deciding one over them as one table, and hands each step its copy's
   decisions before the first batch. Rows after the sample follow them (a value that contradicts a
   decision keeps its text in ``<col>__raw``, and the step warns).
+* **Assumed decisions are not final.** A decision the sample held no evidence for, while values of the
+  sample were read by it (a day order no date showed, ``03/04/2025`` read month first; a decimal mark no
+  number decided, ``2,125``), is an assumption: a step says so with ``assumed()`` (and ``may_assume(frame)``
+  on a first batch, before it runs). The copies then read ahead, batch by batch, until their decisions rest
+  on evidence (``13/04/2025``) or the file ends; the batches read ahead wait in a spill folder and every
+  batch, the sample's included, goes through the steps under the final decisions: one meaning per column.
 * **Bookkeeping**: per-step counts, the duplicate -> kept row map, the batch count, and the
   header-only file (one empty batch, so the outputs still carry the file's columns).
 
@@ -177,9 +183,9 @@ class _Run:
         plan = passes(steps)
         whole = any(getattr(step, "needs_whole_table", False) for step in steps)
         feed: Iterable[tuple[pd.DataFrame, Table]] = self._staging_frames(whole)
-        if plan[0]:
-            feed = _decide_on_sample(plan[0], feed)
         spills: list[ParquetParts] = []
+        if plan[0]:
+            feed = _decide_on_sample(plan[0], feed, spill.with_suffix(".ahead.parquet"), spills)
         try:
             for i, part in enumerate(plan):
                 if i:
@@ -264,7 +270,9 @@ class _Run:
                 total[k] = total.get(k, 0) + v  # a count a step gives only when not 0 (kept_by_total) may first come in a later batch
 
 
-def _decide_on_sample(steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Table]]) -> Iterator[tuple[pd.DataFrame, Table]]:
+def _decide_on_sample(
+    steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Table]], ahead_path: Path, spills: list[ParquetParts]
+) -> Iterator[tuple[pd.DataFrame, Table]]:
     """``feed`` unchanged, after the steps that ``adopt`` decisions got those of the file's first ``DECISION_ROWS`` rows.
 
     Batches are read ahead until they hold ``DECISION_ROWS`` rows (or the file ends); deep copies of
@@ -272,8 +280,16 @@ def _decide_on_sample(steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Tabl
     step adopts its copy's decisions (``step.adopt(copy, last_line)``, ``last_line``: the sample's
     last ``_line``; rows after it, if any, follow the decisions). When the first batch is the whole
     sample (the default batch size, or a smaller file) no copy runs: the steps decide on that batch
-    and adopt their own decisions once it went through. Memory: the sample's frames are held until
-    the steps take them, about one default batch.
+    and adopt their own decisions once it went through, unless the file goes on and a step's
+    ``may_assume(frame)`` says the decisions may rest on an assumption.
+
+    While a copy's decisions are ``assumed()`` after the sample, the copies go on over the rest of the
+    file, batch by batch (the steps' own rule: the first batch that shows the day order or decimal mark
+    decides it), until none is assumed or the file ends; those batches are kept in ``_SpillParts`` at
+    ``ahead_path`` (appended to ``spills``, which the caller removes) and fed after the sample's. So a
+    date-sorted ``dd/mm/yyyy`` log whose first 100,000 rows fall on days 1-12 is read day first from its
+    first row (breaker3 #6). Memory: the sample's frames are held until the steps take them, about one
+    default batch (two when a first batch of ``DECISION_ROWS`` rows may assume); batches read ahead are on disk.
     """
     deciding = [i for i, step in enumerate(steps) if hasattr(step, "adopt")]
     if not deciding:
@@ -287,6 +303,10 @@ def _decide_on_sample(steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Tabl
         rows += len(item[0])
         if rows >= DECISION_ROWS:
             break
+    if len(head) == 1 and rows == DECISION_ROWS and _may_assume(steps[: deciding[-1] + 1], head[0][0]):
+        following = next(feed, None)  # the file goes on: its rows may show what the sample assumed
+        if following is not None:
+            head.append(following)
     if len(head) == 1 and rows <= DECISION_ROWS:
         # the first batch is the whole sample: the steps decide on it as their copies would; they then keep those decisions
         yield head[0]  # resumed once the runner has taken this batch through the steps
@@ -296,16 +316,57 @@ def _decide_on_sample(steps: list[Step], feed: Iterable[tuple[pd.DataFrame, Tabl
                 step.adopt(step, int(frame[LINE].max()) if len(frame) else 0)
         yield from feed
         return
+    ahead: _SpillParts | None = None
     if head:
-        sample = pd.concat([frame for frame, _ in head], ignore_index=True).iloc[:DECISION_ROWS]  # it may end inside the last batch read
+        frames = pd.concat([frame for frame, _ in head], ignore_index=True)
+        sample = frames.iloc[:DECISION_ROWS]  # it may end inside the last batch read
         last_line = int(sample[LINE].max()) if len(sample) else 0
         twins = copy.deepcopy(steps[: deciding[-1] + 1])
-        df = sample
+        _run_copies(twins, sample)
+        read_ahead = _assumed(twins)
+        if read_ahead and len(frames) > DECISION_ROWS:
+            _run_copies(twins, frames.iloc[DECISION_ROWS:].reset_index(drop=True))
+        del frames
+        while _assumed(twins):
+            item = next(feed, None)
+            if item is None:
+                break
+            if ahead is None:
+                ahead = _SpillParts(ahead_path)
+                spills.append(ahead)
+            _spill(ahead, *item)
+            _run_copies(twins, item[0])
+        if read_ahead and not _assumed(twins):
+            # rows after the sample showed what it assumed: fresh copies decide on the sample again, counting that evidence
+            # (a type inferred under an assumed decimal mark changes with it)
+            fresh = copy.deepcopy(steps[: deciding[-1] + 1])
+            for new, twin in zip(fresh, twins):
+                if hasattr(new, "take_evidence"):
+                    new.take_evidence(twin)
+            _run_copies(fresh, sample)
+            twins = fresh
+        del sample
         for step, twin in zip(steps, twins):
-            df = twin.apply(df).kept
             if hasattr(step, "adopt"):
                 step.adopt(twin, last_line)
-    yield from itertools.chain(head, feed)
+    yield from itertools.chain(head, _spilled(ahead) if ahead is not None else (), feed)
+
+
+def _run_copies(twins: list[Step], df: pd.DataFrame) -> None:
+    """The copies of the deciding steps over ``df`` in order, each on what the one before kept (their decisions only)."""
+    for twin in twins:
+        df = twin.apply(df).kept
+
+
+def _assumed(twins: list[Step]) -> bool:
+    """Whether a copy's decisions rest on an assumption values were read by (``assumed()``, e.g. CoerceTypes)."""
+    return any(getattr(twin, "assumed", lambda: False)() for twin in twins)
+
+
+def _may_assume(steps: list[Step], frame: pd.DataFrame) -> bool:
+    """Whether a deciding step says deciding on ``frame`` may leave an assumed decision (``may_assume``); the frame is
+    as the runner reads it, before the steps in front of that one (they trim and empty values, never add votes)."""
+    return any(getattr(step, "may_assume", lambda _: False)(frame) for step in steps)
 
 
 def _joined(carried: Table | None, raw: Table) -> Table:

@@ -273,7 +273,12 @@ class LineBlocks:
                     delimiter=self.delimiter, quote_char=self.quote, double_quote=True, escape_char=False,
                     newlines_in_values=False, ignore_empty_lines=False,
                 ),
-                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False),
+                # an empty unquoted field wrote nothing (null), a quoted one an empty string (""): PostgreSQL COPY ... CSV
+                # writes NULL and '' so (csv_file.absent_empties reads the careful reader's records the same way)
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True, null_values=[""],
+                    quoted_strings_can_be_null=False,
+                ),
             )
         except (pa.ArrowInvalid, ValueError):
             table = None

@@ -99,12 +99,67 @@ class RowIssue:
     raw: str
 
 
+def absent_empties(row: list[str], text: str, dialect: dict[str, object], exact: bool = True) -> list[str | None]:
+    """``row`` (csv.reader's fields of the record written as ``text``) with each empty field that was not quoted as None.
+
+    An empty unquoted field wrote nothing (a missing value: PostgreSQL ``COPY ... CSV`` writes NULL so), a quoted one
+    (``""``) an empty string; csv.reader returns ``""`` for both (Python 3.11; ``csv.QUOTE_NOTNULL`` reading came in
+    3.12), so the fields of ``text`` are scanned again (``dialect``: csv.reader's keywords) for which ones opened with the
+    quote character. When the scan does not find ``len(row)`` fields, or ``exact`` is False (the row was cut or reordered
+    from the fields as written), every empty field is None, as an unquoted one. Arrow reads the plain lines the same way
+    (headwater.ingest.bulk: ``quoted_strings_can_be_null=False``).
+    """
+    if "" not in row:
+        return list(row)
+    quote = str(dialect.get("quotechar") or '"')
+    if not exact or quote not in text:
+        return [None if v == "" else v for v in row]
+    quoted = _quoted_fields(text, str(dialect.get("delimiter", ",")), quote, dialect.get("escapechar"), bool(dialect.get("skipinitialspace")))
+    if len(quoted) != len(row):
+        return [None if v == "" else v for v in row]
+    return [None if v == "" and not q else v for v, q in zip(row, quoted)]
+
+
+def _quoted_fields(text: str, delimiter: str, quote: str, escape: object, skip_space: bool) -> list[bool]:
+    """For each field of the record ``text`` (line ends included), whether it opened with ``quote`` (csv.reader's rules:
+    a doubled quote inside a quoted field, ``escape`` escaping the next character, spaces skipped after a delimiter)."""
+    flags: list[bool] = []
+    i, n = 0, len(text.rstrip("\r\n"))
+    while True:
+        if skip_space:
+            while i < n and text[i] == " ":
+                i += 1
+        opened = i < n and text[i] == quote
+        flags.append(opened)
+        if opened:
+            i += 1
+            while i < n:
+                c = text[i]
+                if escape and c == escape:
+                    i += 2
+                    continue
+                if c == quote:
+                    if i + 1 < len(text) and text[i + 1] == quote:
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                i += 1
+        while i < n and text[i] != delimiter:  # the rest of the field (after a closing quote: nothing, in a strict read)
+            if escape and text[i] == escape:
+                i += 1
+            i += 1
+        if i >= n:
+            return flags
+        i += 1  # the delimiter
+
+
 def staging_schema(width: int) -> pa.Schema:
     """The staging table's columns: ``_line`` (int64, the record's first physical line) and ``c0``..``c{width-1}`` (string)."""
     return pa.schema([("_line", pa.int64())] + [(f"c{i}", pa.string()) for i in range(width)])
 
 
-def _records_table(records: list[list[str]], lines: list[int], width: int) -> pa.Table:
+def _records_table(records: list[list[str | None]], lines: list[int], width: int) -> pa.Table:
     """Records read by the careful reader as a staging table (staging_schema)."""
     columns = list(zip(*records)) if records else [()] * width
     arrays = [pa.array(lines, pa.int64())] + [pa.array(col, pa.string()) for col in columns]
@@ -831,7 +886,7 @@ class CsvFile:
                     joins = src.joins
                     row = [f.replace(CR_IN_FIELD, "\r") for f in row]
                 if len(row) == width and not brk and remap is None and row[0] not in firsts and max(map(len, row)) <= limit:
-                    records.append(row)
+                    records.append(self._absent_empties(row, line, last) if "" in row else row)
                     lines.append(line)
                 else:
                     self._odd_row(row, line, last, records, lines, issues)
@@ -926,10 +981,13 @@ class CsvFile:
             issues.append(RowIssue(line, reason, self._src.span(line, last)))
             return
         self._brk = False
+        as_written = True  # the row's fields are the record's fields as written, in order (absent_empties)
         if len(row) > width and not any(c.strip() for c in row[width:]):
             row = row[:width]  # trailing delimiters only
             self.fixed["trailing_fields_dropped"] += 1
+            as_written = False
         if self._remap is not None and len(row) == width:
+            as_written = False
             mapped = [row[k] for k in self._remap]
             if self._misfits(mapped) > self._misfits(row):
                 at = self._sections[-1]["line"] if self._sections else "?"
@@ -951,8 +1009,15 @@ class CsvFile:
             )
             issues.append(RowIssue(line, reason, self._src.span(line, last)))
         else:
-            records.append(row)
+            records.append(self._absent_empties(row, line, last, as_written))
             lines.append(line)
+
+    def _absent_empties(self, row: list[str], line: int, last: int, exact: bool = True) -> list[str | None]:
+        """``row``, read from lines ``line``..``last`` (still kept by the line source), with its unquoted empty fields None
+        (``absent_empties``)."""
+        src = self._src
+        text = "".join(src.kept[line - src.first : last - src.first + 1]) if exact else ""
+        return absent_empties(row, text, self._dialect, exact and bool(text))
 
     def _misfits(self, row: list[str]) -> int:
         """How many values of ``row`` are not of their column's kind where the column has a typed kind (number, date, code)."""

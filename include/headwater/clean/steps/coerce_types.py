@@ -40,8 +40,8 @@ import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    BATCHED_KINDS, Coerced, coerce, coerce_columns, column_unit, decimal_votes, fits_both_marks, infer_type, infer_types,
-    number_texts, unit_marked, unit_of, votes_by_column,
+    BATCHED_KINDS, Coerced, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
+    fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -99,6 +99,12 @@ class CoerceTypes:
         self.zones: dict[str, str] = {}  # date-time column -> "local" or "utc" (headwater.clean.values._local_zone), sticky
         self.unread: dict[str, Counter[str]] = {}  # column -> cause (values.Coerced.unread: a zone abbreviation, a DST gap...) -> values
         self.sample_end: int | None = None  # last line of the decision sample once decisions were adopted (then they hold)
+        # "dayfirst"/"decimal" -> {line, column, value}: the first value that decided the file's day order or decimal mark,
+        # where a batch after the first (a row read ahead of the decision sample, headwater.clean.runner) decided it
+        self.decided_later: dict[str, dict[str, Any]] = {}
+        # the first values read ahead of the decision sample that showed what it assumed (``take_evidence``): each one
+        # vote in the first batch's decisions
+        self.evidence: dict[str, dict[str, Any]] = {}
         self.late_failed: Counter[str] = Counter()  # column -> values after the sample that failed its type
 
     def adopt(self, twin: CoerceTypes, last_line: int) -> None:
@@ -112,7 +118,54 @@ class CoerceTypes:
         self.file_formats = copy.deepcopy(twin.file_formats)
         if self.file_formats is not None:
             self.file_formats.update(units=self.units, kept_as_text=self.kept_as_text)
+        self.decided_later = {k: v for k, v in twin.decided_later.items() if v["line"] > last_line}
+        if self.decided_later and self.file_formats is not None:
+            self.file_formats["decided_after_sample"] = copy.deepcopy(self.decided_later)
         self.sample_end = last_line
+
+    def assumed(self) -> bool:
+        """True while the file's day order or decimal mark is a default that no value showed (no option, no vote:
+        ``dayfirst_decided``/``decimal_decided_by`` ``delimiter``/``default``) and values seen so far were read by it
+        (``03/04/2025`` read month first, ``2,125`` read with the delimiter's mark; their text kept): a later row may show
+        the other order or mark. The runner (headwater.clean.runner) then reads ahead of the decision sample until no
+        decision is assumed, so that every row of the file is read under one decision."""
+        day = self._day_order_open() and any(seen.get("day_order") for seen in self.interpreted.values())
+        mark = (self.file_formats or {}).get("decimal_decided_by") in ("delimiter", "default") and self.options.decimal == "auto"
+        return day or (mark and any(self.provisional.values()))
+
+    def take_evidence(self, twin: CoerceTypes) -> None:
+        """Count the first value that decided the day order or decimal mark after ``twin``'s first batch (rows read ahead of
+        the decision sample, headwater.clean.runner; ``decided_later``) as one vote of this step's first batch, so that its
+        decisions on the sample (the decimal mark and day order, and the column types inferred under them: ``1,234`` is an
+        integer under ``.``, a number under ``,``) rest on that evidence. One vote, the first in file order, so the
+        decisions never depend on how many rows the batch read ahead held. Call before the first ``apply``."""
+        self.evidence = copy.deepcopy(twin.decided_later)
+        self.decided_later = copy.deepcopy(twin.decided_later)
+
+    def may_assume(self, df: pd.DataFrame) -> bool:
+        """Whether deciding on ``df`` (a batch as the steps before this one get it) may leave ``assumed`` true: no value of
+        the voting columns shows the day order while one reads both ways (``03/04/2025``), or none decides the decimal
+        mark while one fits both (``1,234``). Conservative (a True may turn out False once decided), one vote pass."""
+        columns = [c for c in data_columns(df) if is_value_column(c)]
+        voters, on_decimal, on_day = self._voters(columns)
+        day_open = self.options.dayfirst == "auto" and any(on_day)
+        mark_open = self.options.decimal == "auto" and any(on_decimal)
+        if not (day_open or mark_open):
+            return False
+        decimal_by, day_by = votes_by_column([df[c] for c in voters], on_decimal if mark_open else [False] * len(voters),
+                                             on_day if day_open else [False] * len(voters))
+        day_open = day_open and not any(sum(v.values()) for v in day_by)
+        mark_open = mark_open and not any(sum(v.values()) for v in decimal_by)
+        for col, by_day, by_mark in zip(voters, on_day, on_decimal):
+            if not ((day_open and by_day) or (mark_open and by_mark)):
+                continue
+            distinct = df[col].dropna().astype("string").drop_duplicates()
+            marked = distinct[distinct.str.contains(r"\d[./,-]\d", regex=True).fillna(False).to_numpy(dtype=bool)].str.strip()
+            if day_open and by_day and date_assumptions(marked, True)["day_order"].any():
+                return True
+            if mark_open and by_mark and fits_both_marks([marked])[0].any():
+                return True
+        return False
 
     def _day_order_open(self) -> bool:
         """True while no value of the file has shown its day order (``13/04/2025``) and no option fixed it."""
@@ -314,21 +367,21 @@ class CoerceTypes:
         old = (before or {}).get("decimal_votes", {})
         decimals: Counter[str] = Counter({".": old.get(".", 0), ",": old.get(",", 0)})
         days: Counter[bool] = Counter({True: 0, False: 0})
-        voters = [
-            c for c in columns
-            if not (self.declared.get(c) is None and (c in self.identifiers or looks_like_identifier(c) or not self.options.infer))
-        ]
-        on_decimal = [self.declared.get(c) in (None, *NUMBER_TYPES) and "decimal" not in self.overrides.get(c, {}) for c in voters]
-        on_day = [self.declared.get(c) in (None, *DATE_TYPES) and "dayfirst" not in self.overrides.get(c, {}) for c in voters]
+        voters, on_decimal, on_day = self._voters(columns)
         # every column's votes in one pass (values.votes_by_column: what decimal_votes/dayfirst_votes give each column)
         decimal_by, day_by = votes_by_column([df[c] for c in voters], on_decimal, on_day)
+        ahead = self.evidence if before is None else {}  # the first batch counts the first value read ahead that decided
         for col, votes_on, votes, day_votes in zip(voters, on_decimal, decimal_by, day_by):
             if votes_on:
+                if ahead.get("decimal", {}).get("column") == col:
+                    votes = votes + Counter({ahead["decimal"]["decided"]: 1})
                 own = self.column_votes.setdefault(col, Counter({".": 0, ",": 0}))
                 if own["."] == own[","]:  # a column's own decision is sticky, as the file's is
                     own.update(votes)
                 decimals.update(votes)
             days.update(day_votes)
+        if "dayfirst" in ahead:
+            days.update({ahead["dayfirst"]["decided"]: 1})
         if self.options.decimal != "auto":
             decimal, decided_by = self.options.decimal, "option"
         elif decimals[","] != decimals["."]:
@@ -342,9 +395,14 @@ class CoerceTypes:
             decided = dict(before)
             if before["decimal_decided_by"] in ("delimiter", "default"):  # a decided mark stays (only the day order was open)
                 decided |= {"decimal": decimal, "decimal_decided_by": decided_by, "decimal_votes": {".": decimals["."], ",": decimals[","]}}
+                if decided_by == "votes":
+                    shown = [c for c, on, v in zip(voters, on_decimal, decimal_by) if on and sum(v.values())]
+                    self.decided_later["decimal"] = _first_vote(df, shown, decimal_vote)
             if self._day_order_open() and (days[True] or days[False]):
                 # the first batch that shows the day order decides it; earlier batches kept their ambiguous dates' text
                 decided |= {"dayfirst": dayfirst, "dayfirst_votes": {"day_first": days[True], "month_first": days[False]}}
+                shown = [c for c, on, v in zip(voters, on_day, day_by) if on and sum(v.values())]
+                self.decided_later["dayfirst"] = _first_vote(df, shown, dayfirst_vote)
             return decided
         return {
             "decimal": decimal,
@@ -356,6 +414,20 @@ class CoerceTypes:
             "units": self.units,
             "kept_as_text": self.kept_as_text,
         }
+
+    def _voters(self, columns: list[str]) -> tuple[list[str], list[bool], list[bool]]:
+        """The columns that vote on the file's formats, and for each whether it votes on the decimal mark and on the day order.
+
+        Columns declared string/text/boolean, identifiers, and (without inference) undeclared columns
+        do not vote; a column with its own override does not vote on what it overrides.
+        """
+        voters = [
+            c for c in columns
+            if not (self.declared.get(c) is None and (c in self.identifiers or looks_like_identifier(c) or not self.options.infer))
+        ]
+        on_decimal = [self.declared.get(c) in (None, *NUMBER_TYPES) and "decimal" not in self.overrides.get(c, {}) for c in voters]
+        on_day = [self.declared.get(c) in (None, *DATE_TYPES) and "dayfirst" not in self.overrides.get(c, {}) for c in voters]
+        return voters, on_decimal, on_day
 
     def _assumption(self, col: str, why: str) -> str:
         """How the values counted under ``why`` (headwater.clean.values.Coerced.interpreted) were read, for a warning."""
@@ -405,6 +477,17 @@ class CoerceTypes:
             f"set schema.columns.{col}.decimal to read them"
             for col, why in self.kept_as_text.items() if why == MARK_DIFFERS_TEXT
         ]
+        for what, first in self.decided_later.items():
+            if what == "dayfirst":
+                decision = f"the day order ({'day' if first['decided'] else 'month'} first)"
+                reads = f"every date of the file is read {'day' if first['decided'] else 'month'} first"
+            else:
+                decision, reads = f"the decimal mark ({first['decided']!r})", f"every number of the file is read with {first['decided']!r}"
+            lines.append(
+                f"{first['column']}: {decision} was decided by line {first['line']} ({first['value']}), after the decision sample "
+                f"(to line {self.sample_end}), which held values that read two ways and none that showed it: the file was read ahead "
+                f"to that line and {reads}"
+            )
         for col, tally in self.tally.items():
             if self.provisional[col]:
                 file = self.file_formats or {}
@@ -450,3 +533,22 @@ class CoerceTypes:
                     f"{col}: {failed} of {values} values ({failed / values:.0%}) are not a valid {self.decided[col]} ({how} type) — {where}"
                 )
         return lines
+
+
+def _first_vote(df: pd.DataFrame, columns: list[str], vote: Any) -> dict[str, Any]:
+    """The first row of ``df`` (lowest ``_line``) whose value in one of ``columns`` votes (``vote``: values.dayfirst_vote
+    or values.decimal_vote, not None): ``{"line", "column", "value", "decided": its vote}``; each distinct value is voted once.
+    Raises ValueError when no value votes (the caller passes the columns whose votes showed one)."""
+    best: dict[str, Any] | None = None
+    for col in columns:
+        written = df[col].dropna().astype("string").str.strip().drop_duplicates()  # first occurrence of each value kept
+        for i, v in zip(written.index.tolist(), written.tolist()):
+            decided = vote(v)
+            if decided is not None:
+                line = int(df.at[i, LINE])
+                if best is None or line < best["line"]:
+                    best = {"line": line, "column": col, "value": v, "decided": decided}
+                break  # later distinct values of this column first occur further down
+    if best is None:
+        raise ValueError("no value of the columns votes")
+    return best

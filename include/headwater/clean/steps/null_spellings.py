@@ -2,7 +2,8 @@
 
 Which spellings mean "missing" (after trimming):
 
-* the defaults (headwater.config.types.NA_SPELLINGS), matched as written: ``NULL``, ``null``, ``NaN``
+* the defaults (headwater.config.types.NA_SPELLINGS, and ``\\N``, the NULL of MySQL and PostgreSQL text exports:
+  ``DATABASE_NULL_SPELLINGS``), matched as written: ``NULL``, ``null``, ``NaN``
   and ``None`` are missing, ``Null``, ``Nan`` and ``Nil`` are names; less ``types.not_na_values``
   (case-insensitive), plus ``types.na_values`` (case-insensitive);
 * for one canonical column, also ``schema.columns.<c>.na_values``, less ``.not_na_values``.
@@ -24,7 +25,11 @@ The punctuation spellings ``-``, ``--`` and ``?`` (``AMBIGUOUS``) are also a sig
 date, datetime): there the cell is emptied, ``<col>__raw`` keeps what was written and
 ``<col>__reason`` says ``na_spelling``; elsewhere the value is kept as text. Every other spelling
 made missing keeps what was written in ``<col>__raw`` with the reason ``na_spelling`` too (an
-empty cell wrote nothing and keeps none): rows that differ only in how they wrote "missing"
+empty cell wrote nothing and keeps none). A quoted empty field (``""``: PostgreSQL ``COPY ... CSV`` writes an empty
+string so and NULL as an unquoted empty field; staging keeps them apart, headwater.ingest.csv_file.absent_empties) is
+not a spelling: it is an empty string, kept as the value, except in a column of numbers or dates (``numbers_or_dates``
+or a schema type), which cannot hold it: there it is missing, ``""`` kept in ``<col>__raw`` with the reason
+``empty_string`` and counted in ``nulled`` as ``""``: rows that differ only in how they wrote "missing"
 (``NA``, ``null``, blank) are not exact duplicates, since those compare ``__raw``. Either way the manifest
 warns (``warnings``) and counts them (``na_ambiguous``: column -> ``nulled``/``kept`` -> spelling -> cells).
 
@@ -49,6 +54,11 @@ from headwater.clean.text import column_codes, counts_by_code, stack_groups, sta
 from headwater.config.schema import DATE_TYPES, NUMERIC_TYPES, ColumnSpec
 from headwater.config.types import NA_SPELLINGS, TypeOptions, spelling
 
+# The NULL of database exports: MySQL ``SELECT ... INTO OUTFILE`` and ``LOAD DATA`` write a NULL as ``\N``, as does
+# PostgreSQL ``COPY`` in its text format (MySQL 8.4 Reference Manual, "LOAD DATA Statement"; PostgreSQL docs, "COPY").
+# Never data in a CSV value (a two-character escape), so missing in every column, its text kept like NULL's.
+DATABASE_NULL_SPELLINGS = frozenset({"\\N"})
+DEFAULT_SPELLINGS = NA_SPELLINGS | DATABASE_NULL_SPELLINGS  # headwater.config.types.NA_SPELLINGS and the exports' NULL
 WORD_SPELLINGS = frozenset(s for s in NA_SPELLINGS if s.isalpha())  # the defaults a code or a word can also be
 TITLE_WORDS = "Title"  # the shape of a column of capitalised words (names, places)
 CODE_SAMPLE = 5_000  # distinct values looked at to decide a column's code shape
@@ -56,6 +66,11 @@ CODE_MIN_VALUES = 2  # distinct other values a column needs before its shape cou
 CODE_MIN_SHARE = 0.9  # share of those values that must have the shape
 AMBIGUOUS = frozenset({"-", "--", "?"})  # default spellings that are also data (a sign, a score, an answer)
 NA_SPELLING_REASON = "na_spelling"  # <col>__reason of a cell emptied because it was an ambiguous spelling
+# <col>__reason of a quoted empty field ("", an empty string: staging keeps it apart from an unquoted empty field, which
+# wrote nothing and is null; headwater.ingest.csv_file.absent_empties) made missing in a column of numbers or dates,
+# which cannot hold it; its text "" kept in <col>__raw. In any other column it is the value, an empty string.
+EMPTY_STRING_REASON = "empty_string"
+EMPTY_STRING = '""'  # how a quoted empty field is counted in ``nulled`` (na_spellings)
 # A number (sign, digits with grouping and a decimal part, an optional currency/percent/unit sign)
 # or a date/time written with digits and separators: what a column of measurements or dates holds.
 NUMBER_OR_DATE_RE = r"[-+(]?[$€£¥]?[0-9][0-9 .,'’:/T-]*[%)]?|[-+]?[.,][0-9]+"
@@ -184,6 +199,15 @@ class _Plan:
     numeric: bool
 
 
+def _with_absent(nulled: dict[str, int] | None, absent: int) -> dict[str, int] | None:
+    """A column's stacked ``nulled`` counts with its empty unquoted fields counted as the blank spelling ``""``."""
+    if not absent:
+        return nulled
+    out = dict(nulled or {})
+    out[""] = out.get("", 0) + absent
+    return out
+
+
 class NullSpellings:
     """Turn NA spellings (NA, N/A, null, none, blank) into real missing values; a spelling that is a column's code stays,
     and ``-``/``--``/``?`` are missing only in a column of numbers or dates (their text kept in ``__raw``)."""
@@ -220,7 +244,7 @@ class NullSpellings:
         if spec is not None:
             removed = removed | {spelling(s) for s in spec.not_na_values}
             explicit = (explicit | {spelling(s) for s in spec.na_values}) - removed
-        return frozenset(s for s in NA_SPELLINGS if spelling(s) not in removed), explicit
+        return frozenset(s for s in DEFAULT_SPELLINGS if spelling(s) not in removed), explicit
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         """Every value column at once (``_stacked``), one stacked pass per set of spellings (and per
@@ -281,7 +305,15 @@ class NullSpellings:
             named = written.str.lower().isin(explicit).fillna(False).to_numpy(dtype=bool, copy=True)
         else:
             named = np.zeros(len(written), dtype=bool)
-        mask = named | written.isin(defaults).fillna(False).to_numpy(dtype=bool)
+        # a quoted empty field (exactly "" as read: an unquoted one is null in staging) is an empty string, not a spelling;
+        # a value an earlier step emptied (spaces tidied to "", their text in __raw, reason blank) is not one
+        quoted_empty = (s == "").fillna(False).to_numpy(dtype=bool)
+        absent = int(s.isna().sum())  # empty unquoted fields (nothing written): counted as the blank spelling ""
+        if absent:
+            self.nulled.setdefault(col, Counter()).update({"": absent})
+        if quoted_empty.any() and col + RAW_SUFFIX in out.columns:
+            quoted_empty &= out[col + RAW_SUFFIX].isna().to_numpy(dtype=bool)
+        mask = (named | written.isin(defaults).fillna(False).to_numpy(dtype=bool)) & ~quoted_empty
         if col not in self.shapes:
             others = written[~mask]
             code = code_shape(others) if self.codes_are_data else None
@@ -307,11 +339,17 @@ class NullSpellings:
                 mask &= ~ambiguous
             else:
                 keep_original(out, col, ambiguous, out[col], NA_SPELLING_REASON)
+        if quoted_empty.any() and self.numeric[col]:
+            # a number or date column cannot hold an empty string: missing, with what was written and why
+            keep_original(out, col, quoted_empty, s, EMPTY_STRING_REASON)
+            self.nulled.setdefault(col, Counter()).update({EMPTY_STRING: int(quoted_empty.sum())})
+            mask |= quoted_empty
+            s = s.mask(quoted_empty)
         if mask.any():
-            self.nulled.setdefault(col, Counter()).update(written[mask].str.lower().value_counts().to_dict())
+            self.nulled.setdefault(col, Counter()).update(written[mask & ~quoted_empty].str.lower().value_counts().to_dict())
             # ``NA``, ``null``, ``N/A`` were written: kept, so that rows differing only in the spelling stay apart
             # (exact duplicates compare __raw texts) and ``NA`` as Namibia can still be read; an empty cell wrote nothing
-            spelled = mask & ~ambiguous & (written != "").fillna(False).to_numpy(dtype=bool)
+            spelled = mask & ~ambiguous & ~quoted_empty & (written != "").fillna(False).to_numpy(dtype=bool)
             keep_original(out, col, spelled, s, NA_SPELLING_REASON)
             words = mask & ~named
             words &= _fullmatch_where(written, r"[A-Za-z]+", words)
@@ -355,6 +393,10 @@ class NullSpellings:
         guessed = frozenset(d for d in defaults & WORD_SPELLINGS if spelling(d) not in explicit)
         shaped = np.array([sh is not None for sh in shapes], dtype=bool)
         rare = np.zeros(n, dtype=bool)
+        # a column holding a quoted empty field ("": an empty string, not a spelling; headwater.ingest.csv_file.absent_empties)
+        # goes column by column (``apply_column``), which tells it from a value an earlier step emptied
+        rare[codes[(s == "").fillna(False).to_numpy(dtype=bool)]] = True
+        absent = np.bincount(codes[~s.notna().to_numpy(dtype=bool)], minlength=n)  # empty unquoted fields: the blank spelling ""
         if guessed and shaped.any():
             candidate = mask & ~named & shaped[codes] & written.isin(guessed).fillna(False).to_numpy(dtype=bool)
             rare[codes[candidate]] = True
@@ -388,7 +430,8 @@ class NullSpellings:
                 raw=string_series(raw.slice(lo, hi - lo), df.index) if has_raw[k] else None,
                 reason=string_series(reasons.slice(lo, hi - lo), df.index) if has_raw[k] else None,
                 decided=(shapes[k], numeric[k]) if undecided[k] else None,
-                ambiguous=ambiguous_counts.get(k), nulled=nulled_counts.get(k), words=word_counts.get(k), numeric=numeric[k],
+                ambiguous=ambiguous_counts.get(k), nulled=_with_absent(nulled_counts.get(k), int(absent[k])), words=word_counts.get(k),
+                numeric=numeric[k],
             )
         return plans
 

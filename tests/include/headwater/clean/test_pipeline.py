@@ -21,8 +21,9 @@ def test_pipeline_accounts_for_every_row() -> None:
         ["Ann", "hello world"],  # the same text once normalized, but not as written: not an exact duplicate
         ["N/A", "-"],  # '-' in a text column is kept (ambiguous spelling), so the row is not empty
         ["Bob", "null"],
-        ["Bob", ""],  # differs from the row above only in how "missing" was written: kept apart, and counted
-        ["", "  "],  # all NA (spaces are the blank spelling, kept in note__raw) -> quarantined
+        ["Bob", None],  # differs from the row above only in how "missing" was written: kept apart, and counted (None: an empty
+        # unquoted field, as staging holds it; a quoted "" is an empty string)
+        [None, "  "],  # all NA (spaces are the blank spelling, kept in note__raw) -> quarantined
     ]
     df, _ = _frame(["name", "note"], rows)
     result = run_steps(df, default_steps())

@@ -114,7 +114,8 @@ def test_batches_give_the_outputs_of_one_batch_with_whole_column_fits(tmp_path: 
         "raw": {"id": "S-4", "name": "Barbara Liskov", "score": "250", "age": "50", "city": "Madrid"},
     }
     assert rows[3]["raw"] == {"id": "S-7", "name": "Edsger Dijkstra", "score": "-5", "age": "20", "city": "Zurich"}
-    assert rows[1]["raw"] == {"id": "", "name": "", "score": "", "age": "", "city": ""}
+    # the line wrote nothing in any field (,,,,): null as read (a quoted "" would be an empty string)
+    assert rows[1]["raw"] == {"id": None, "name": None, "score": None, "age": None, "city": None}
 
 
 def test_the_curated_summary_is_what_the_committed_file_holds(tmp_path: Path) -> None:

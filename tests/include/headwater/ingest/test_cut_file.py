@@ -25,7 +25,7 @@ CUT = "line {n}, the last line, has no line terminator while every line above it
         # the report's example
         (b"order_id,customer,amount\nO-1,Ann,10.50\nO-2,Bob,20.00\nO-3,Cy,3", [["O-1", "Ann", "10.50"], ["O-2", "Bob", "20.00"], ["O-3", "Cy", "3"]]),
         # cut between fields, with \r\n line ends, with \r line ends, inside a text value
-        (b"id,name,amount\r\n1,Ann,10\r\n2,Bob,", [["1", "Ann", "10"], ["2", "Bob", ""]]),
+        (b"id,name,amount\r\n1,Ann,10\r\n2,Bob,", [["1", "Ann", "10"], ["2", "Bob", None]]),  # None: nothing written after the comma
         (b"id,amount\r1,10\r2,20\r3,3", [["1", "10"], ["2", "20"], ["3", "3"]]),
         (b"id,city\n1,Oslo\n2,Lima\n3,Quit", [["1", "Oslo"], ["2", "Lima"], ["3", "Quit"]]),
         # a header and two records: the first record ends with a line end

@@ -156,7 +156,7 @@ def test_text_formats_under_a_csv_name_are_quarantined_naming_the_format(data: b
         (b"[1,2],x\n[3,4],y\n", [["[3", "4]", "y"]]),  # brackets in a CSV, not one JSON value per line
         (b"{a},b\n{c},d\n", [["{c}", "d"]]),
         (b'id,payload\n1,"{""a"": 1}"\n', [["1", '{"a": 1}']]),  # JSON inside a CSV field
-        (b"|a|b|\n|x|y|\n", [["", "x", "y"]]),  # pipes without a Markdown delimiter row: a '|' file
+        (b"|a|b|\n|x|y|\n", [[None, "x", "y"]]),  # None: nothing before the first "|"; pipes without a Markdown delimiter row: a '|' file
     ],
 )
 def test_csv_that_only_looks_like_another_format_is_read(data: bytes, records: list[list[str]]) -> None:

@@ -337,7 +337,7 @@ def test_bare_cr_decisions_do_not_depend_on_read_blocks(monkeypatch: pytest.Monk
         # a value with a double space over a column of codes
         (b"code,label\nAB  12,first\nX1,second\nY2,third\n", ["code", "label"], ["AB  12", "first"]),
         # a missing value does not make a record a header row of merged cells
-        (b"id,amount,day\nA,,TBD\nB,100,2024-01-02\nC,200,2024-01-03\n", ["id", "amount", "day"], ["A", "", "TBD"]),
+        (b"id,amount,day\nA,,TBD\nB,100,2024-01-02\nC,200,2024-01-03\n", ["id", "amount", "day"], ["A", None, "TBD"]),  # None: an empty unquoted field
     ],
 )
 def test_a_first_record_that_reads_like_names_is_never_joined_to_the_header(data: bytes, header: list[str], first: list[str]) -> None:
@@ -539,7 +539,7 @@ def test_a_delimiter_ending_every_line_the_header_too_adds_no_empty_column() -> 
     assert read(data) == (["id", "name", "city"], [["1", "Alice", "Paris"], ["2", "Bob", "Berlin"]], [2, 3], [], {"header": 1})
     assert described(data)["width_note"] == "every line, the header's too, ends with a delimiter: the empty last field dropped"
     # a value in that last column somewhere: it stays a column (unnamed), nothing dropped
-    assert read(b"id,name,\n1,Ann,\n2,Bo,x\n")[:2] == (["id", "name", ""], [["1", "Ann", ""], ["2", "Bo", "x"]])
+    assert read(b"id,name,\n1,Ann,\n2,Bo,x\n")[:2] == (["id", "name", ""], [["1", "Ann", None], ["2", "Bo", "x"]])  # None: nothing written
 
 
 def test_records_that_fit_the_first_order_under_a_reordered_header_are_quarantined_not_swapped() -> None:

@@ -189,7 +189,7 @@ def test_rows_quarantined_while_cleaning_keep_their_values_as_read(settings, mon
     _, lay, ref = _process("all_empty_rows.csv", settings, monkeypatch)
     rows = [json.loads(line) for line in lay.quarantine_rows(ref.key).read_text(encoding="utf-8").splitlines()]
     assert [(r["line"], r["stage"], r["raw"]) for r in rows] == [
-        (2, "clean", {"id": "", "name": ""}),
+        (2, "clean", {"id": None, "name": None}),  # ",": nothing written in either field
         (3, "clean", {"id": " ", "name": " "}),
         (4, "clean", {"id": "NA", "name": "null"}),
     ]

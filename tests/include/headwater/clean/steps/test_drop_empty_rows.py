@@ -17,7 +17,7 @@ def _frame(rows: list[list[str]]) -> pd.DataFrame:
 
 def test_a_row_whose_values_are_all_missing_is_empty_even_with_raw_spellings() -> None:
     # breaker2 #14/#15: NA, null and spaces keep their text in __raw; the row still carries no value
-    df = NullSpellings().apply(NormalizeText().apply(_frame([["NA", "null"], ["", "   "], ["", ""], ["1", "NA"], ["N/A", "x"]])).kept).kept
+    df = NullSpellings().apply(NormalizeText().apply(_frame([["NA", "null"], [None, "   "], [None, None], ["1", "NA"], ["N/A", "x"]])).kept).kept
     assert df["v__raw"].tolist()[:2] == ["null", "   "]
     out = DropEmptyRows().apply(df)
     assert out.kept[LINE].tolist() == [5, 6]

@@ -24,7 +24,7 @@ CODES = [
     ["NA", "NA", "NA"],
     ["EU", "FR", "3"],
     ["AS", "JP", "n/a"],
-    ["OC", "AU", ""],
+    ["OC", "AU", None],  # None: an empty unquoted field as staging holds it
     ["NA", "US", "4"],
 ]
 
@@ -155,7 +155,7 @@ def test_na_values_name_a_spelling_in_any_case_and_are_not_warned_about() -> Non
 
 # breaker2 #14: a spelling made missing keeps what was written (an empty cell wrote nothing and keeps nothing).
 def test_a_spelling_made_missing_keeps_its_text_with_reason_na_spelling() -> None:
-    out = NullSpellings().apply(_frame(["id", "v"], [["1", "NA"], ["2", ""], ["3", "null"], ["4", "N/A"], ["5", "x"]])).kept
+    out = NullSpellings().apply(_frame(["id", "v"], [["1", "NA"], ["2", None], ["3", "null"], ["4", "N/A"], ["5", "x"]])).kept
     assert _values(out["v"]) == [None, None, None, None, "x"]
     assert _values(out["v__raw"]) == ["NA", None, "null", "N/A", None]
     assert _values(out["v__reason"]) == ["na_spelling", None, "na_spelling", "na_spelling", None]

@@ -60,7 +60,7 @@ def test_ambiguous_spellings_are_missing_only_among_numbers_and_dates() -> None:
 
 def test_unambiguous_spellings_stay_missing_and_counted_with_their_text_kept() -> None:
     step = NullSpellings()
-    out = step.apply(_frame(["a", "b"], [["NA", "x"], ["N/A", "NULL"], ["", "None"], ["1", "nan"]])).kept
+    out = step.apply(_frame(["a", "b"], [["NA", "x"], ["N/A", "NULL"], [None, "None"], ["1", "nan"]])).kept
     assert _values(out["a"]) == [None, None, None, "1"]
     assert _values(out["b"]) == ["x", None, None, None]
     # breaker2 #14: what was written stays in __raw (an empty cell wrote nothing)

@@ -27,11 +27,11 @@ EDGE = [
     ("surname", ["Goldin", "None", "Austin", "Smith", "None", "Ng"]),  # None is a surname (title words: rare branch)
     ("score", ["1", "-", "3", "?", "4", "5"]),  # numbers: - and ? are missing, their text kept
     ("answer", ["yes", "-", "no", "?", "--", "maybe"]),  # text: - and ? are data
-    ("city", ["Paris", "NULL", "", "null", "N/A", "  "]),  # spellings and blanks made missing
+    ("city", ["Paris", "NULL", None, "null", "N/A", "  "]),  # spellings and blanks made missing (None: an empty field)
     ("note", ["NA", "none", "NONE", "nil", "NaN", "#N/A"]),  # nothing but spellings
     ("empty", [None, None, None, None, None, None]),
-    ("blank", ["", "", "", "", "", ""]),
-    ("mixed", ["12", "NA", "alpha", "", "2026-01-02", None]),
+    ("blank", [None, None, None, None, None, None]),
+    ("mixed", ["12", "NA", "alpha", None, "2026-01-02", None]),
     ("padded", [" NA ", "x", " null", "y", "None ", "z"]),
     ("declared", ["1", "2", "-", "3", "x", "NA"]),  # schema type integer: - is missing
     ("named", ["unknown", "a", "n/a", "b", "UNKNOWN", "c"]),  # column na_values: unknown
@@ -50,7 +50,7 @@ def _frame(header: list[str], rows: list[list[str | None]], first_line: int = 2)
 def _wide(columns: int, seed: int) -> tuple[list[str], list[list[str | None]]]:
     """The EDGE columns, then ``columns`` generated ones drawn from a pool of values and spellings, 6 rows."""
     rng = random.Random(seed)
-    pool = ["NA", "na", "N/A", "", "  ", " null ", "None", "Null", "-", "--", "?", "EU", "AS", "OC", "Goldin", "Austin",
+    pool = ["NA", "na", "N/A", None, "  ", " null ", "None", "Null", "-", "--", "?", "EU", "AS", "OC", "Goldin", "Austin",
             "New York", "12", "3.5", "2026-01-02", "abc", None, "NaN", "nil", "O'Brien", "1,5", "-5", "eu", "x y"]
     header = [name for name, _ in EDGE] + [f"c{i}" for i in range(columns)]
     draws = [rng.sample(pool, rng.randint(1, 6)) for _ in range(columns)]
@@ -162,7 +162,8 @@ def test_the_edge_columns_get_these_values_and_counts() -> None:
                                        "declared": {"nulled": {"-": 1}}, "dates": {"nulled": {"-": 1}}}
     assert summary["na_spellings"]["note"] == {"#n/a": 1, "na": 1, "nan": 1, "nil": 1, "none": 2}
     assert summary["na_spellings"]["named"] == {"n/a": 1, "unknown": 2}
-    assert list(summary["na_spellings"]) == ["score", "city", "note", "blank", "mixed", "padded", "declared", "named", "kept",
+    # an empty field (None in staging: nothing written) is counted as the blank spelling "" (values5), "empty" too
+    assert list(summary["na_spellings"]) == ["score", "city", "note", "empty", "blank", "mixed", "padded", "declared", "named", "kept",
                                              "unicode", "dates"]
 
 
@@ -182,3 +183,18 @@ def test_only_columns_whose_shape_meets_a_default_word_go_column_by_column(monke
     # a column with a shape and a default word in it (``padded``: x, y, z and None, null: the words are not its shape)
     words = {i for i, c in enumerate(header) if any(r[i] is not None and r[i].strip() in null_spellings.WORD_SPELLINGS for r in rows)}
     assert seen == [c for i, c in enumerate(header) if step.shapes[c] is not None and i in words]
+
+
+def test_a_column_holding_a_quoted_empty_field_goes_column_by_column() -> None:
+    # values5: a quoted "" is an empty string (an unquoted empty field is None in staging); a column of numbers cannot
+    # hold it (missing, "" in __raw, reason empty_string), a text column keeps it
+    header, rows = ["score", "note", "city"], [["1", "", "Paris"], ["", "a", None], ["3", "NA", "null"]]
+    wide = _run(NullSpellings(None, COLUMNS), [_frame(header, rows)], by_column=False)
+    alone = _run(NullSpellings(None, COLUMNS), [_frame(header, rows)], by_column=True)
+    _same(wide, alone)
+    out = wide[0]
+    assert [None if pd.isna(v) else v for v in out["score"]] == ["1", None, "3"]
+    assert [None if pd.isna(v) else v for v in out["score__raw"]] == [None, "", None]
+    assert [None if pd.isna(v) else v for v in out["score__reason"]] == [None, "empty_string", None]
+    assert [None if pd.isna(v) else v for v in out["note"]] == ["", "a", None]
+    assert wide[1]["na_spellings"] == {"score": {'""': 1}, "note": {"na": 1}, "city": {"": 1, "null": 1}}

@@ -1,0 +1,119 @@
+"""Database-export NULL conventions (breaker3 #20).
+
+PostgreSQL ``COPY ... CSV`` writes NULL as an empty unquoted field and an empty string as ``""``;
+MySQL ``SELECT ... INTO OUTFILE`` writes NULL as ``\\N``. The reader keeps a quoted empty field
+(``""``) apart from an unquoted one (null in staging; headwater.ingest.csv_file.absent_empties and
+Arrow's ``quoted_strings_can_be_null=False``), so an empty string lands as an empty string, and
+``\\N`` is a missing-value spelling with its text kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from headwater.clean.frame import build_frame
+from headwater.clean.stage import clean as clean_file
+from headwater.clean.steps.null_spellings import NullSpellings
+from headwater.config.settings import Settings
+from headwater.config.types import TypeOptions
+from headwater.ingest.stage import ingest as ingest_file
+from headwater.layout import Layout
+from headwater.manifest import FileRef
+from headwater.storage import read_json
+
+DATE = "2026-11-23"
+BREAKER = Path("/work/notes/breaker3")
+# breaker3 in39/pg_export.csv
+PG_EXPORT = (
+    'id,nickname,note\n1,"",quoted empty string (postgres: empty text)\n2,,unquoted empty (postgres: NULL)\n'
+    '3,\\N,mysql NULL\n4,"NULL",quoted NULL string\n5,Bob,plain\n'
+)
+
+
+def _clean(tmp_path: Path, text: str, name: str = "export.csv") -> tuple[list[dict], dict]:
+    """(curated rows, manifest); the fast and the careful reader both read ``text`` (tests/include/headwater/conftest.py)."""
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none")
+    ref = FileRef(DATE, name)
+    ingest_file(text.encode("utf-8"), ref, settings)
+    clean_file(ref, settings)
+    lay = Layout(settings.data_dir, DATE)
+    rows = [{k: v for k, v in r.items() if k not in ("_source", "_row_id", "_line")} for r in pq.read_table(lay.curated(ref.key)).to_pylist()]
+    return rows, read_json(lay.manifest(ref.key))
+
+
+def test_a_postgres_export_keeps_its_empty_string_and_its_nulls_apart(tmp_path: Path) -> None:
+    rows, manifest = _clean(tmp_path, PG_EXPORT)
+    assert [(r["nickname"], r["nickname__raw"], r["nickname__reason"]) for r in rows] == [
+        ("", None, None),  # "": an empty string, as written
+        (None, None, None),  # nothing written: missing
+        (None, "\\N", "na_spelling"),  # MySQL's NULL
+        (None, "NULL", "na_spelling"),
+        ("Bob", None, None),
+    ]
+    assert manifest["na_spellings"] == {"nickname": {"": 1, "\\n": 1, "null": 1}}  # "": the empty unquoted field
+    assert manifest["column_types"]["nickname"] == "string"
+
+
+def test_the_breaker_file(tmp_path: Path) -> None:
+    source = BREAKER / "in39" / "pg_export.csv"
+    if not source.exists():
+        pytest.skip("breaker3 inputs not on this machine")
+    rows, _ = _clean(tmp_path, source.read_text(), "pg_export.csv")
+    assert [r["nickname"] for r in rows] == ["", None, None, None, "Bob"]
+
+
+def test_a_quoted_empty_field_in_a_number_or_date_column_is_missing_with_its_text_and_reason(tmp_path: Path) -> None:
+    text = 'id,qty,seen,name\n1,"",2025-01-02,""\n2,,"",Bo\n3,5,,\n4,7,2025-01-03,Al\n'
+    rows, manifest = _clean(tmp_path, text)
+    assert [(r["qty"], r["qty__raw"], r["qty__reason"]) for r in rows] == [(None, "", "empty_string"), (None, None, None), (5, None, None), (7, None, None)]
+    assert [(r["seen"] and r["seen"].isoformat(), r["seen__raw"], r["seen__reason"]) for r in rows] == [
+        ("2025-01-02", None, None), (None, "", "empty_string"), (None, None, None), ("2025-01-03", None, None),
+    ]
+    assert [r["name"] for r in rows] == ["", "Bo", None, "Al"]
+    assert manifest["column_types"] == {"id": "string", "qty": "integer", "seen": "date", "name": "string"}
+    assert manifest["na_spellings"] == {"qty": {"": 1, '""': 1}, "seen": {"": 1, '""': 1}, "name": {"": 1}}
+
+
+def test_a_mysql_export_whose_only_missing_spelling_is_backslash_n(tmp_path: Path) -> None:
+    text = "id,qty,city\n1,3,Oslo\n2,\\N,\\N\n3,4,Rome\n4,\\N,Lima\n"
+    rows, manifest = _clean(tmp_path, text)
+    assert [(r["qty"], r.get("qty__raw"), r.get("qty__reason")) for r in rows] == [
+        (3, None, None), (None, "\\N", "na_spelling"), (4, None, None), (None, "\\N", "na_spelling"),
+    ]
+    assert [(r["city"], r.get("city__raw")) for r in rows] == [("Oslo", None), (None, "\\N"), ("Rome", None), ("Lima", None)]
+    assert manifest["column_types"]["qty"] == "integer"
+    assert manifest["na_spellings"] == {"qty": {"\\n": 2}, "city": {"\\n": 1}}
+
+
+def test_a_quoted_empty_field_with_quotes_and_delimiters_around_it(tmp_path: Path) -> None:
+    # a quoted field holding a doubled quote and the delimiter, then "", then an unquoted empty last field
+    text = 'a,b,c,d\n"x ""y"", z","",q,\n"",,"",""\n'
+    rows, _ = _clean(tmp_path, text)
+    assert rows == [
+        {"a": 'x "y", z', "b": "", "c": "q", "d": None},
+        {"a": "", "b": None, "c": "", "d": ""},
+    ]
+
+
+def test_a_quoted_empty_field_after_a_value_that_spans_lines(tmp_path: Path) -> None:
+    # the careful reader reads the record from its kept lines (a quoted line break: no plain line for Arrow)
+    rows, _ = _clean(tmp_path, 'id,text,note\n1,"one\ntwo",""\n2,three,""\n3,four,x\n')
+    assert rows == [{"id": "1", "text": "one\ntwo", "note": ""}, {"id": "2", "text": "three", "note": ""}, {"id": "3", "text": "four", "note": "x"}]
+    rows, _ = _clean(tmp_path / "b", 'id,text,note\n1,"one\ntwo",\n2,three,""\n3,four,x\n')
+    assert [r["note"] for r in rows] == [None, "", "x"]
+
+
+def _frame(header: list[str], rows: list[list[str | None]]) -> pd.DataFrame:
+    return build_frame(header, rows, list(range(2, 2 + len(rows))), "d/x.csv")[0]
+
+
+def test_backslash_n_is_a_default_spelling_and_not_na_values_keeps_it() -> None:
+    frame = _frame(["v"], [["\\N"], ["a"], ["\\n"]])
+    out = NullSpellings().apply(frame).kept
+    assert [None if pd.isna(v) else v for v in out["v"]] == [None, "a", "\\n"]  # matched as written: \n is no NULL
+    kept = NullSpellings(TypeOptions(not_na_values=["\\N"])).apply(frame).kept
+    assert kept["v"].tolist() == ["\\N", "a", "\\n"]
