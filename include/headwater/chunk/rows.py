@@ -11,7 +11,8 @@ chunks. Its text is, by default, one ``Label: value`` line per shown column that
     Passed: yes
 
 Labels and values are written for reading (headwater.chunk.readable, the only ways a value may
-read differently from the curated table); an imputed value is followed by ``(imputed)``; empty
+read differently from the curated table); a value's line breaks are folded (``folded``: each
+further line indented), so every unindented line is a field; an imputed value is followed by ``(imputed)``; empty
 values are left out, and a row with nothing to show gets no document; a value a type step could not
 read shows its text as written, and a float whose written digits a double cannot keep shows them
 (``shown_value``). With ``text_chunks: N``
@@ -139,7 +140,7 @@ class RowWriter:
                 fields.append((column, self.label(column), shown[column] + (IMPUTED_MARK if imputed else "")))
         context = [(column, self.label(column), text) for column in self.plan.context for text in chunks.get(column, [])]
         if self.template is None:
-            text = "\n".join(f"{label}: {value}" for _, label, value in [*fields, *context])
+            text = "\n".join(f"{label}: {folded(value)}" for _, label, value in [*fields, *context])
             columns = list(dict.fromkeys(c for c, _, _ in [*fields, *context]))
         else:
             text = self._render(shown, fields, chunks, source_file, line)
@@ -159,6 +160,19 @@ class RowWriter:
             return self.template.render(**variables)  # type: ignore[union-attr]
         except TemplateError as exc:
             raise ValueError(f"{source_file} line {line}: {SECTION}.template: {exc.message or exc} — fix the template in the source config") from None
+
+
+FOLD_INDENT = "  "  # what starts every continuation line of a value in a row document
+
+
+def folded(value: str) -> str:
+    """``value`` for one ``Label: value`` field of a row document: each line break in it (``str.splitlines``:
+    ``\\n``, ``\\r\\n``, ``\\r``, U+2028, ...) is a ``\\n`` followed by ``FOLD_INDENT``, so the document's
+    only unindented lines are its fields, and a value holding ``\\nFee: 0`` cannot pass for a field of its
+    own (breaker4 #4). The folding of long header fields in RFC 5322 §2.2.3 (a line break followed by
+    whitespace continues the field above); the words and their order are unchanged."""
+    lines = value.splitlines()
+    return value if len(lines) <= 1 and not value.endswith(("\n", "\r")) else ("\n" + FOLD_INDENT).join(lines)
 
 
 def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "") -> str | None:

@@ -115,7 +115,8 @@ class ColumnMapping:
 
     def warnings(self) -> list[str]:
         """One line per column renamed beyond standardizing (renamed()), per fuzzy mapping (original -> canonical, the
-        score, the name it resembled) and per fuzzy match refused for a differing token, in header order."""
+        score, the name it resembled) and per fuzzy match refused for a differing token, in header order; then one per
+        schema column the file lacks (``missing``, in schema order), naming the columns left unmapped."""
         lines = self.renamed() + [
             f"column {m.original!r} mapped to {m.canonical!r} by a fuzzy match (score {m.score}, resembles {m.matched!r}) "
             "— check it, or add the header as an alias"
@@ -126,6 +127,12 @@ class ColumnMapping:
             f"{r.conflict} — kept under its own name"
             for r in self.refused
         ]
+        unmapped = ", ".join(repr(c) for c in self.unmapped)
+        lines += [
+            f"column {c!r} of schema {self.schema!r} is not in the file: no column maps to it, so it is empty in every row"
+            + (f" (columns left unmapped: {unmapped}; add the one that holds it as an alias)" if unmapped else "")
+            for c in self.missing
+        ]  # schema drift (breaker4 #6): a renamed export column leaves the declared one all null
         return lines
 
     def renamed(self) -> list[str]:

@@ -34,6 +34,7 @@ and ``config/source.schema.json`` are generated from it (headwater.config.refere
 from __future__ import annotations
 
 import fnmatch
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,11 +182,48 @@ with warnings.catch_warnings():
 # ------------------------------------------------------------------ building from YAML
 
 
+class SourceYamlLoader(yaml.SafeLoader):
+    """PyYAML's ``SafeLoader`` made strict for config files (breaker4 #18, #19):
+
+    * a mapping key written twice is an error (``duplicate key 'weight' (first at line 6)``): PyYAML keeps
+      the last silently, which drops the first rule (a merge conflict resolved by keeping both hunks);
+    * booleans are YAML 1.2's core schema (``true``/``false`` in three cases, YAML 1.2.2 §10.3.2), not
+      YAML 1.1's ``yes``/``no``/``on``/``off``/``y``/``n``: ``allowed: [GB, NO, SE]`` lists three country
+      codes (the "Norway problem"), never ``False``. A boolean option written ``yes`` still reads as
+      true: pydantic accepts ``yes``/``no``/``on``/``off`` for a ``bool`` field.
+
+    Raises yaml.constructor.ConstructorError (a ``yaml.YAMLError``) on a duplicate key.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the base constructor reports it
+                break
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"duplicate key {key!r} (first at line {first.start_mark.line + 1})", key_node.start_mark)
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+SourceYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+SourceYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 def load_source(path: Path) -> SourceConfig:
     """Read and validate one source YAML; raise ConfigError ``<path>: <dotted.key>: <problem>`` on any problem."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SourceYamlLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if raw is None:

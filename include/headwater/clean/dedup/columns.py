@@ -151,23 +151,51 @@ def decide_roles(
     )
 
 
-def comparable(series: pd.Series) -> list[str | None]:
-    """Values as the comparisons see them: lower-cased trimmed text, ISO dates, whole numbers without ".0"; missing -> None."""
-    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-        text = series.str.strip().str.lower()
-        present = (text.notna() & (text != "")).fillna(False).to_numpy(dtype=bool)  # "" is missing too
-        return text.astype(object).where(present, None).tolist()
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+CASE_FOLD_MIN_LETTERS = 4  # a value with fewer letters is a code or a symbol, compared as written (mW/MW, Co/CO)
+
+
+def folds_case(text: str) -> bool:
+    """Whether a veto may compare ``text`` without its case: it holds no digit, at least
+    ``CASE_FOLD_MIN_LETTERS`` letters, and each run of letters is lower-case, upper-case or capitalized
+    (``Active``/``ACTIVE``, ``Ann.Lee@Example.com``/``ann.lee@example.com``).
+
+    Any other value is compared as written (breaker4 #16): case-sensitive ids (Salesforce's 15-character
+    ``500xx000001AbCdAAA``/``500xx000001abcdAAA``, base62 keys, YouTube ids), codes and unit symbols
+    (``mW``/``MW``: milliwatt and megawatt; ``Co``/``CO``) are different values when only their case
+    differs. A value read as written where case did not matter (``McDonald``/``MCDONALD``) is a veto: a
+    missed duplicate, never a false merge.
+    """
+    if any(ch.isdigit() for ch in text):
+        return False
+    runs = _LETTER_RUNS.findall(text)
+    return sum(map(len, runs)) >= CASE_FOLD_MIN_LETTERS and all(r.islower() or r.isupper() or r.istitle() for r in runs)
+
+
+def _as_compared(text: str, fold_case: bool) -> str:
+    text = text.strip()
+    return text.lower() if fold_case or folds_case(text) else text
+
+
+def comparable(series: pd.Series, fold_case: bool = False) -> list[str | None]:
+    """Values as the comparisons see them: trimmed text (lower-cased when ``fold_case``, else where
+    ``folds_case`` allows it), ISO dates, whole numbers without ".0"; missing -> None.
+
+    ``fold_case``: True for evidence (record linkage's field comparisons, blocking), where a case
+    difference is a spelling; False for vetoes, where it may be another value (``folds_case``).
+    """
     out: list[str | None] = []
     for v in series.tolist():
         if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
             out.append(None)
+        elif isinstance(v, str):
+            out.append(_as_compared(v, fold_case) or None)  # "" is missing too
         elif hasattr(v, "isoformat"):
             out.append(v.isoformat())
         elif isinstance(v, float) and v == math.floor(v) and abs(v) < 2**53:
             out.append(str(int(v)))
         else:
-            text = str(v).strip().lower()
-            out.append(text or None)
+            out.append(_as_compared(str(v), fold_case) or None)
     return out
 
 
@@ -176,14 +204,14 @@ def codes_of(values: list[str | None]) -> np.ndarray:
     return pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)[0].astype(np.int64)
 
 
-def factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def factorized(series: pd.Series, fold_case: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(int64 code per row, -1 where missing; the distinct comparable values as an object array, index = code).
 
-    The same codes as ``codes_of(comparable(series))`` (numbered by first appearance), but only the
+    The same codes as ``codes_of(comparable(series, fold_case))`` (numbered by first appearance), but only the
     distinct raw values go through ``comparable``: a column of 100k rows and 300 names normalizes 300.
     """
     raw_codes, uniques = pd.factorize(series.reset_index(drop=True), use_na_sentinel=True)
-    texts = comparable(pd.Series(uniques, dtype=series.dtype if len(uniques) else object))
+    texts = comparable(pd.Series(uniques, dtype=series.dtype if len(uniques) else object), fold_case)
     text_codes, values = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
     raw_codes = np.asarray(raw_codes, dtype=np.int64)
     codes = np.where(raw_codes >= 0, np.asarray(text_codes, dtype=np.int64)[np.maximum(raw_codes, 0)] if len(text_codes) else -1, -1)

@@ -79,7 +79,7 @@ class Field:
 
 def _field(name: str, series: pd.Series) -> Field:
     kind = kind_of(series)
-    codes, values = factorized(series)
+    codes, values = factorized(series, fold_case=True)  # evidence: a case difference is a spelling
     counts = np.bincount(codes[codes >= 0], minlength=len(values)).astype(np.int64)
     number = None
     if kind == "date":

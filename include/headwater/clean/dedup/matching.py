@@ -299,7 +299,7 @@ def link(
         return Matches.none(n)
     prepared = prepare(frame, fields)
     codes = {f.name: f.codes for f in prepared}
-    codes.update({c: factorized(frame[c])[0] for r in explicit or [] for c in r if c not in codes})
+    codes.update({c: factorized(frame[c], fold_case=True)[0] for r in explicit or [] for c in r if c not in codes})  # blocking: candidates only
     rules = explicit if explicit is not None else affordable_rules(codes, fields, n, options, later)
     parts_a, parts_b = [], []
     for rule in rules:

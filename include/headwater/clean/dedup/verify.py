@@ -21,11 +21,14 @@ for the first class, in ``REASONS`` order, where the texts differ:
 * ``identifier``: each text has an e-mail address, URL or @handle the other lacks, or both hold a
   mask (``[EMAIL]``, ``[PHONE]``, ``[URL]``: headwater.config.text.MASKS) whose hidden values
   cannot be compared (two auto-replies to two masked addresses read alike);
-* ``number``: each text has a token with a digit the other lacks (a ticket or order number, an
-  amount, a date, a version, a dose: ``TCK-10443``/``TCK-10444``, ``$10``/``$100``, ``2.3.1``/``2.3.2``,
-  ``2 tablets``/``20 tablets``). Tokens are the letter-and-digit runs (``[^\\W_]+``), so a
-  whitespace or punctuation variant (``Ref:TCK-1``/``Ref: TCK-1``) is no difference, and
-  thousands separators (``1,000``/``1 000``/``1000``) are removed first;
+* ``number``: each text has a number the other lacks (a ticket or order number, an amount, a date,
+  a version, a dose, a code: ``TCK-10443``/``TCK-10444``, ``$10``/``$100``, ``2.3.1``/``2.3.2``,
+  ``2 tablets``/``20 tablets``). A number is read as written (``_NUMBER``), one token with its sign,
+  its currency symbol and its parts joined by ``. , : / -``, letters kept with their case, so a
+  reordered or extended number is another one (``2025-03-04``/``2025-04-03``, ``0.5``/``5``,
+  ``-1,250.00``/``1,250.00``, ``v1.2.3``/``v1.3.2``, ``$100``/``£100``, ``Xy7Kp2Qa``/``xY7kP2qA``:
+  breaker4 #1, #16); a leading ``+``, thousands separators (``1,000``/``1 000``/``1000``), spaces
+  after a list's commas and the punctuation around a number (``Ref:TCK-1``/``Ref: TCK-1``) are no difference;
 * ``addressee``: each text greets a different name (``Dear Anna``/``Dear Omar``; the word after
   *dear*, *hi*, *hello*, *hey* or *attn*, past a title such as *Mr.*);
 * ``unit``: a unit word is substituted, added or removed (``5 mg``/``5 g``; ``UNITS``);
@@ -150,8 +153,13 @@ SALUTATIONS = ("dear", "hi", "hello", "hey", "attn", "attention")
 TITLES = ("mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam")
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")  # letters, with inner apostrophes (don't, o'neil)
-_ALNUM = re.compile(r"[^\W_]+")  # letter-and-digit runs
 _THOUSANDS = re.compile(r"(?<=\d)[,'\u00a0\u202f ](?=\d{3}(?!\d))")  # 1,000 / 1'000 / 1 000 -> 1000
+# a number as written, one token (breaker4 #1): its sign (a minus that follows no letter, digit or full stop:
+# not the hyphen of TCK-10443), its currency symbol, and its parts joined by . , : / - (0.5, -1250.00, 2025-03-04,
+# 10:30, v1.2.3, $100): 0.5/5, 2025-03-04/2025-04-03, -2/+2, v1.2.3/v1.3.2 and $100/£100 are different numbers
+_SIGN = r"(?:(?<![\w.])[-+\u2212])?"
+_NUMBER = re.compile(_SIGN + r"(?:[$£€¥₹]\s?)?" + _SIGN + r"[^\W_]*\d[^\W_]*(?:[.,:/-][^\W_]*\d[^\W_]*)*")
+_LIST_SPACE = re.compile(r"(?<=\d)([,;:/])\s+(?=\d)")  # "1, 2, 3" reads as "1,2,3": a spacing variant is no difference
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"']+")
 _HANDLE = re.compile(r"(?<![\w.@])@\w+")
@@ -207,6 +215,21 @@ def _words(low: str) -> tuple[str, ...]:
     return tuple(w for w in map(_word, _WORD.findall(low)) if w)
 
 
+def _number(token: str) -> str:
+    """A ``_NUMBER`` match as compared: a leading ``+`` dropped (``+2`` is ``2``), U+2212 read as ``-``, no spaces."""
+    token = token.replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
+    return token.replace("+", "", 1) if token.startswith(("+", "$+", "£+", "€+", "¥+", "₹+")) else token
+
+
+def _numbers(text: str) -> Counter[str]:
+    """The numbers of ``text`` as written (``_NUMBER``), thousands separators removed, case kept: a token with a
+    digit is a code (``Xy7Kp2Qa``/``xY7kP2qA`` are two vouchers), a number, a date or a version."""
+    if not any(ch.isdigit() for ch in text):
+        return Counter()
+    plain = _LIST_SPACE.sub(r"\1", _THOUSANDS.sub("", text.replace("\u2019", "'")))
+    return Counter(map(_number, _NUMBER.findall(plain)))
+
+
 def tokens_of(text: str | None) -> Tokens:
     """The verification tokens of ``text`` (None or "" has none). Case, whitespace and punctuation
     between tokens do not matter; ``\u2019`` counts as an apostrophe."""
@@ -218,8 +241,7 @@ def tokens_of(text: str | None) -> Tokens:
     at = "@" in low
     urls = _URL.findall(low) if "://" in low or "www." in low else []
     identifiers = Counter(m.rstrip(_TRAILING) for m in [*(_EMAIL.findall(low) if at else []), *urls, *(_HANDLE.findall(low) if at else [])])
-    # a run of letters only (isalpha: most tokens) holds no digit; the others are read character by character
-    numbers = Counter(t for t in _ALNUM.findall(_THOUSANDS.sub("", low)) if not t.isalpha() and any(ch.isdigit() for ch in t))
+    numbers = _numbers(text or "")
     addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES)
     masks = sum((text or "").count(m) for m in MASKS.values())
     for mask in MASKS.values():  # a mask is compared as an identifier, not as a word

@@ -187,3 +187,21 @@ def test_written_texts_reach_the_documents_from_the_curated_table(tokenizer) -> 
     out, summary = _rows_of(frame, RowDocumentOptions(), tokenizer)
     assert (summary.documents, summary.blank) == (3, 0)
     assert [r["text"].splitlines()[-1] for r in out] == ["Fine: 123456789012345678", "Fine: 0.5", "Score: ninety (as written, not read)"]
+
+
+@pytest.mark.parametrize(("owner", "shown"), [
+    ("Ann\nFee: 0\nPaid: yes", "Owner: Ann\n  Fee: 0\n  Paid: yes"),  # breaker4 #4: the value cannot forge the Fee and Paid fields
+    ("Ann\r\nFee: 0", "Owner: Ann\n  Fee: 0"),
+    ("Ann\rFee: 0", "Owner: Ann\n  Fee: 0"),
+    ("Ann\u2028Fee: 0", "Owner: Ann\n  Fee: 0"),  # a Unicode line separator
+    ("Ann\n\nnotes", "Owner: Ann\n  \n  notes"),
+    ("Ann Lee", "Owner: Ann Lee"),
+])
+def test_a_value_holding_line_breaks_is_folded_so_every_unindented_line_is_a_field(owner: str, shown: str) -> None:
+    columns = ["_row_id", "_source", "_line", "owner", "fee", "paid"]
+    values = ["owner", "fee", "paid"]
+    writer = RowWriter(plan_rows(RowDocumentOptions(), columns, []), RowDocumentOptions(), {}, "licences.csv", values)
+    row = {"_row_id": "r1", "_source": "x", "_line": 2, "owner": owner, "fee": 25.0, "paid": False}
+    text = writer.document(row, {}, "2026-11-20/licences.csv", 2).text
+    assert text == shown + "\nFee: 25\nPaid: no"
+    assert [line.split(":")[0] for line in text.split("\n") if not line.startswith(" ")] == ["Owner", "Fee", "Paid"]

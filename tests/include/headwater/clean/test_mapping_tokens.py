@@ -53,6 +53,11 @@ def test_the_breakers_header_maps_no_ip_into_the_customer_id() -> None:
     assert mapping.warnings() == [
         "column 'E-mail' mapped to 'email' by a fuzzy match (score 90.9, resembles 'email') — check it, or add the header as an alias",
         "column 'Customer IP' not mapped to 'customer_id' although its fuzzy score is 90.9: the names differ in ip vs id — kept under its own name",
+        # schema drift (breaker4 #6): the declared columns no file column fills, naming what was left unmapped
+        "column 'customer_id' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
+        "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
+        "column 'ship_date' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
+        "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
     ]
 
 
@@ -83,6 +88,26 @@ def test_the_clean_stage_writes_the_mapping_warnings_into_the_manifest(tmp_path:
     assert [w for w in manifest["clean_warnings"] if w.startswith("column ")] == [
         "column 'E-mail' mapped to 'email' by a fuzzy match (score 90.9, resembles 'email') — check it, or add the header as an alias",
         "column 'Customer IP' not mapped to 'customer_id' although its fuzzy score is 90.9: the names differ in ip vs id — kept under its own name",
+        # schema drift (breaker4 #6): the declared columns no file column fills, naming what was left unmapped
+        "column 'customer_id' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
+        "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
+        "column 'ship_date' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
+        "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
     ]
     curated = pd.read_parquet(lay.curated(ref.key))
     assert curated["customer_id"].isna().all() and curated["customer_ip"].tolist() == ["10.0.0.1"]
+
+
+def test_schema_drift_warns_per_declared_column_the_file_lacks() -> None:
+    """breaker4 #6: an export whose columns were renamed (order_date for placed, buyer_email for customer_email) landed with
+    the declared columns all null and 0 warnings; every declared column no file column fills is now a warning."""
+    orders = SchemaSpec("orders", [ColumnSpec("order_id", identifier=True), ColumnSpec("amount", type="number"),
+                                   ColumnSpec("placed", type="date"), ColumnSpec("customer_email")])
+    mapping = map_columns(["order_id", "amount", "order_date", "buyer_email"], orders)
+    assert mapping.missing == ["placed", "customer_email"] and mapping.unmapped == ["order_date", "buyer_email"]
+    tail = " is not in the file: no column maps to it, so it is empty in every row (columns left unmapped: 'order_date', " \
+           "'buyer_email'; add the one that holds it as an alias)"
+    assert mapping.warnings() == [f"column 'placed' of schema 'orders'{tail}", f"column 'customer_email' of schema 'orders'{tail}"]
+    absent = map_columns(["order_id", "amount", "placed"], orders)  # simply absent: nothing left unmapped to point at
+    assert absent.warnings() == ["column 'customer_email' of schema 'orders' is not in the file: no column maps to it, so it is empty in every row"]
+    assert map_columns(["order_id", "amount", "placed", "customer_email"], orders).warnings() == []
