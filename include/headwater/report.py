@@ -159,9 +159,13 @@ def file_warnings(manifest: dict[str, Any]) -> list[str]:
     a header taken without evidence, NUL bytes), the clean stage's (``clean_warnings``), the check's
     (``check_warnings``: a 0-byte or unreadable re-delivery kept back, headwater.decide.empty_redelivery and
     unreadable_redelivery), the report's own (``landing_warnings``: the file is no longer in the landing folder),
-    then the other landing files with its content (``same_content_as``, headwater.decide.same_content)."""
+    then the other landing files with its content (``same_content_as``, headwater.decide.same_content), then the chunk
+    stage's (``chunking.warnings``: a text column the embedding model barely knows, row documents longer than the model
+    reads, a rows option naming no column; breaker4 #7: they were in the manifest only)."""
     same = [same_content_warning(manifest)] if manifest.get("same_content_as") else []
-    return [w for k in ("read_warnings", "clean_warnings", "check_warnings", "landing_warnings") for w in manifest.get(k) or []] + same
+    chunking = (manifest.get("chunking") or {}).get("warnings") or []
+    return [w for k in ("read_warnings", "clean_warnings", "check_warnings", "landing_warnings") for w in manifest.get(k) or []] + same + [
+        f"chunk: {w}" for w in chunking]
 
 
 def same_content_warning(manifest: dict[str, Any]) -> str:

@@ -162,3 +162,18 @@ def test_a_file_still_in_landing_or_an_unlisted_folder_is_not_absent(settings: S
     result = report(DATE, ["b.csv"], settings, run_id="B", skipped=[_claimed("a.csv", "A")], landing=landing)
     assert [f["action"] for f in result["files"]] == ["processed", "processed"]
     assert result["absent_files"] == [] and result["warned_files"] == []
+
+
+def test_the_chunk_stages_warnings_reach_the_run_report(settings: Settings) -> None:
+    """breaker4 #7: a text the model barely knows, or row documents longer than it reads, were in the manifest only."""
+    _process(settings, "a.csv", "A")
+    path = layout(settings, DATE).manifest(FileRef(DATE, "a.csv", "A").key)
+    manifest = read_json(path)
+    manifest["chunking"] = {"warnings": ["body: 22% of its tokens are unknown to the embedding model ([UNK])"]}
+    write_json(path, manifest)
+    _process(settings, "b.csv", "A")
+    result = report(DATE, ["a.csv", "b.csv"], settings, run_id="A")
+    assert result["warned_files"] == [f"{DATE}/a.csv"]
+    by_file = {f["file"]: f for f in result["files"]}
+    assert by_file["a.csv"]["warnings"] == ["chunk: body: 22% of its tokens are unknown to the embedding model ([UNK])"]
+    assert "  ~ chunk: body: 22% of its tokens" in format_report(result)
