@@ -171,7 +171,7 @@ def test_e_a_file_re_delivered_under_another_name_is_reported_absent_not_process
     assert rep["absent_files"] == [f"{day}/tickets.csv"]
     assert rep["warned_files"] == [f"{day}/customers.csv", f"{day}/tickets.csv", f"{day}/tickets_v2.csv"]
     assert [w.split(" is not in the file")[0] for w in by_file["customers.csv"]["warnings"] if " is not in the file" in w] == [
-        f"column {c!r} of schema 'customers'" for c in ("email", "signup_date", "lifetime_value", "notes")]
+        f"column {c!r} of schema 'customer'" for c in ("email", "signup_date", "lifetime_value", "notes")]
     assert by_file["tickets.csv"]["warnings"][0].startswith("no longer in the landing folder: its outputs (3 curated rows, 3 vectors) from run ")
     assert by_file["tickets.csv"]["warnings"][1].startswith(f"same content as {day}/tickets_v2.csv: one delivery under two names? ")
     assert [w.split(": one delivery under two names? ")[0] for w in by_file["tickets_v2.csv"]["warnings"]] == [f"same content as {day}/tickets.csv"]
