@@ -21,11 +21,11 @@ from headwater.claims import CLEANED, Claims
 from headwater.clean.link import date_manifests, files_to_index
 from headwater.clean.steps.base import ROW_ID, SOURCE
 from headwater.config.settings import Settings
-from headwater.config.source import load_sources
 from headwater.ingest.compression import open_member
 from headwater.ingest.csv_file import CsvFile, ReadAgain
 from headwater.ingest.sniff import UnreadableFile
-from headwater.ingest.streams import LandingStream, stream_sha256
+from headwater.ingest.stage import open_landing
+from headwater.ingest.streams import stream_sha256
 from headwater.ledger import Ledger, fingerprint
 from headwater.manifest import OK, FileRef, check_owner, layout, summary
 from headwater.storage import read_json, read_parquet, write_json
@@ -135,11 +135,8 @@ def unreadable(source: Any, ref: FileRef, settings: Settings) -> str | None:
     if hasattr(source, "open") and not hasattr(source, "read"):
         with source.open("rb") as stream:
             return unreadable(stream, ref, settings)
-    options = load_sources(settings.config_dir).for_file(ref.table_name).read
-    member = None
-    if ref.member is not None:
-        source, member = open_member(source, ref.member)
-    with LandingStream.for_options(source, options, member) as landing:
+    landing, options = open_landing(source, ref, settings)
+    with landing:
         try:
             reader = CsvFile(landing, ref.name, options)
             while True:

@@ -28,6 +28,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from headwater import SCHEMA_VERSION, __version__
+from headwater.config.read import ReadOptions
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.discovery import compression_of
@@ -109,11 +110,8 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     # A re-run replaces everything this file produced before.
     for path in lay.outputs(ref.key):
         path.unlink(missing_ok=True)
-    options = load_sources(settings.config_dir).for_file(ref.table_name).read
-    member = None
-    if ref.member is not None:
-        source, member = open_member(source, ref.member)
-    with LandingStream.for_options(source, options, member) as landing:
+    landing, options = open_landing(source, ref, settings)
+    with landing:
         try:
             reader = CsvFile(landing, ref.name, options)
             rows_read, issues, batches = _stage(reader, ref, lay, settings.batch_rows)
@@ -155,6 +153,17 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
         status=OK if rows_read else EMPTY,
     )
     return save_stage(settings, ref, manifest, "ingest", started)
+
+
+def open_landing(source: Any, ref: FileRef, settings: Settings) -> tuple[LandingStream, ReadOptions]:
+    """(the landing file ``ref`` as the ingest reader reads it, the read options of the source config that claims it):
+    ``source`` (bytes or a binary file object; for a zip member the archive) decompressed under those options. The
+    stream is a context manager the caller closes. Raises what ``open_member`` raises for a zip without the member."""
+    options = load_sources(settings.config_dir).for_file(ref.table_name).read
+    member = None
+    if ref.member is not None:
+        source, member = open_member(source, ref.member)
+    return LandingStream.for_options(source, options, member), options
 
 
 def _compression_warnings(ref: FileRef, found: str | None) -> list[str]:
