@@ -14,17 +14,11 @@ import json
 import pandas as pd
 import pytest
 
-from headwater.clean.stage import clean as clean_file
 from headwater.config.read import ReadOptions
 from headwater.config.settings import Settings
 from headwater.ingest.csv_file import CsvFile, parse_csv
-from headwater.ingest.stage import ingest as ingest_file
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.report import report as run_report
-from headwater.storage import read_json
+from test_table_stage import run  # ingest + clean of one file, its manifest, curated values and report entry
 
-DATE = "2026-03-01"
 
 QUALTRICS = (
     b"StartDate,EndDate,Q1,Q2\n"
@@ -115,7 +109,7 @@ def test_qualtrics_three_line_header(engine: str) -> None:
     assert records == [
         ["2025-01-02 10:00:00", "2025-01-02 10:05:00", "4", "Great service"],
         ["2025-01-03 11:00:00", "2025-01-03 11:02:00", "2", "Slow delivery"],
-        ["2025-01-04 09:00:00", "2025-01-04 09:09:00", "5", ""],
+        ["2025-01-04 09:00:00", "2025-01-04 09:09:00", "5", None],  # an empty unquoted field: nothing written (values5)
     ]
     assert lines == [4, 5, 6]
     assert (f.structure.records, f.structure.counts) == (6, {"header": 1, "header_description": 2})
@@ -137,7 +131,7 @@ def test_qualtrics_two_line_header_with_a_boolean_column() -> None:
 def test_surveymonkey_answer_option_line() -> None:
     f, records, lines = read(SURVEYMONKEY)
     assert f.header == ["Respondent ID", "Start Date", "End Date", "How satisfied are you?", "Any comments?"]
-    assert (lines, records[2]) == ([3, 4, 5], ["114003", "01/04/2025 09:00:00", "01/04/2025 09:09:00", "5", ""])
+    assert (lines, records[2]) == ([3, 4, 5], ["114003", "01/04/2025 09:00:00", "01/04/2025 09:09:00", "5", None])
     assert (f.structure.records, f.structure.counts) == (5, {"header": 1, "header_description": 1})
     assert f.describe()["header_descriptions"] == [{
         "line": 2,
@@ -242,19 +236,6 @@ def test_records_that_merely_hold_text_or_json_stay_records_without_a_warning(da
     f, records, lines = read(data)
     assert lines == list(range(2, data.count(b"\n") + 1))
     assert records == expected.records and f.warnings == [] and f.structure.counts == {"header": 1}
-
-
-def run(settings: Settings, name: str, data: bytes) -> tuple[dict, pd.DataFrame, dict]:
-    """(manifest, curated values without bookkeeping columns but _line, report entry) of one file through ingest and clean."""
-    ref = FileRef(DATE, name)
-    ingest_file(data, ref, settings)
-    clean_file(ref, settings)
-    lay = Layout(settings.data_dir, DATE)
-    manifest = read_json(lay.manifest(ref.key))
-    curated = pd.read_parquet(lay.curated(ref.key)).drop(columns=["_row_id", "_source"])
-    entry = next(f for f in run_report(DATE, [name], settings)["files"] if f["file"] == name)
-    assert entry["accounted"] and entry["records"] == entry["curated"] + entry["duplicates"] + entry["quarantined"] + entry["structural_lines"]
-    return manifest, curated, entry
 
 
 def test_qualtrics_columns_are_typed_and_the_report_counts_the_lines(settings: Settings) -> None:
