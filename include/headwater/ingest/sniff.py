@@ -458,7 +458,7 @@ def ebcdic_choice(head: bytes) -> tuple[str, str | None, list[str]]:
     if not any(b in sample for b in (0x25, 0x15, 0x0D)):
         raise UnreadableFile(
             f"EBCDIC text (mainframe code page {EBCDIC[0]}?) with no line end in its first {len(sample):,} bytes: fixed-length "
-            "records that cannot be split into rows — file quarantined; convert it to CSV with line ends (or to UTF-8) and drop it again"
+            "records, which cannot decode into rows — file quarantined; convert it to CSV with line ends (or to UTF-8) and drop it again"
         )
     texts = [sample.decode(e) for e in EBCDIC]
     at = next((i for i, (a, b) in enumerate(zip(*texts)) if a != b), None)

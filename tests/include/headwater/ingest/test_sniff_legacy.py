@@ -122,8 +122,8 @@ def test_ebcdic_that_cp037_and_cp500_read_differently_is_warned_naming_both() ->
 def test_ebcdic_without_line_ends_is_quarantined_naming_the_encoding() -> None:
     data = "".join(f"{v:<12}" for v in ["ID", "NAME", "1", "SMITH", "2", "JONES"]).encode("cp037")  # fixed-length records
     reason = (
-        f"EBCDIC text (mainframe code page cp037?) with no line end in its first {len(data)} bytes: fixed-length records that "
-        "cannot be split into rows — file quarantined; convert it to CSV with line ends (or to UTF-8) and drop it again"
+        f"EBCDIC text (mainframe code page cp037?) with no line end in its first {len(data)} bytes: fixed-length records, which "
+        "cannot decode into rows — file quarantined; convert it to CSV with line ends (or to UTF-8) and drop it again"
     )
     with pytest.raises(UnreadableFile, match=re.escape(reason)):
         parse_csv(data, "x.csv")
