@@ -201,6 +201,9 @@ class ParsedFile:
         return len(self.records) + len(self.issues)
 
 
+EOF_MARKER = "\x1a"  # Ctrl-Z (SUB): the end-of-file marker DOS/CP/M text tools append (Microsoft's "copy /a" docs)
+
+
 @dataclass
 class Structure:
     """The physical records of a file that are not data, by kind, and the count of all its records.
@@ -208,7 +211,8 @@ class Structure:
     Kinds: ``sep`` (Excel's ``sep=X`` line), ``preamble`` (lines above the table), ``blank``,
     ``header`` (each header row), ``repeated_header`` (a header row met again among the records, as
     written or with its names in another order: the records below such a one are read by name),
-    ``header_description`` (a line right under the header that describes its columns: table.header_descriptions).
+    ``header_description`` (a line right under the header that describes its columns: table.header_descriptions),
+    ``end_of_file_marker`` (a line holding only DOS's Ctrl-Z, EOF_MARKER).
     ``records`` counts every physical record the reader met, whatever became of it, so that
     ``records == data records + quarantined records + sum(counts)`` checks that none was dropped
     unaccounted.
@@ -916,6 +920,9 @@ class CsvFile:
         about (``no_line_terminator``): when unsure, keep the data and say so. No such warning when no data
         line stands between the header and it (a header and one record: nothing to compare with), or when it
         is blank (spaces after the last line end). A file of one line has no line end to compare with: never held back.
+        A last line ending in DOS's end-of-file marker (Ctrl-Z, 0x1A, EOF_MARKER) is complete: a marker alone is the
+        structural line ``end_of_file_marker``; after values (``2,Bob,20<Ctrl-Z>``) the marker is dropped from the line,
+        which is read as a record, its number kept in the table's ``end_of_file_marker_removed``.
         ``issues`` is unused (the signature of the reader's other end-of-file decisions).
         """
         line = self._src.cut
@@ -923,6 +930,19 @@ class CsvFile:
             return False
         self._src.cut = None
         number = self._consumed + 1
+        if line.endswith(EOF_MARKER):  # DOS's end-of-file marker ends the file: not a cut, and no character of a value
+            line = line.rstrip(EOF_MARKER)
+            if not line:
+                self._consumed = number
+                self.structure.records += 1
+                self.structure.add("end_of_file_marker", number)
+                return False
+            self.fixed["end_of_file_marker_removed"] = number
+            self._src.restart_after(self._consumed, False)
+            self._src._pending.append(line)
+            self._base = self._consumed
+            self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
+            return True
         headers = self.structure.lines.get("header", []) + self.structure.lines.get("header_description", [])
         above = max(headers) if headers else self.table.skip
         if line.strip() and self._consumed > above:
@@ -944,6 +964,9 @@ class CsvFile:
         if is_blank(row):
             self.structure.add("blank", line)
             self._brk = True
+            return
+        if len(row) == 1 and row[0] and not row[0].strip(EOF_MARKER):  # DOS's Ctrl-Z on a line of its own (with a line end)
+            self.structure.add("end_of_file_marker", line)
             return
         key = header_key(row)
         if key in self._header_keys or (len(row) > 1 and tuple(f.casefold() for f in key) in self._folded_keys):

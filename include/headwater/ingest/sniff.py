@@ -19,7 +19,7 @@ import unicodedata
 import charset_normalizer
 
 from headwater.config.read import DELIMITERS
-from headwater.ingest.streams import UnreadableFile
+from headwater.ingest.streams import EBCDIC_NEL, UnreadableFile
 
 SNIFF_BYTES = 64 * 1024  # characters that decide the delimiter; bytes checked for control characters
 HEAD_BYTES = SNIFF_BYTES * 4  # the first bytes of a file, which decide its encoding
@@ -48,6 +48,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "ELF executable"),
 )
 _HTML_STARTS = (b"<!doctype html", b"<html")
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)  # FF FE 00 00, 00 00 FE FF
 
 
 def utf16_without_bom(data: bytes) -> str | None:
@@ -87,10 +88,11 @@ def check_not_binary(data: bytes, max_control_share: float = 0.05) -> None:
     if kind:
         raise UnreadableFile(f"{kind} content with a CSV name, not a CSV table — file quarantined; export it as CSV and drop it again")
     head = data[:SNIFF_BYTES]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
+    if head.startswith((*_UTF32_BOMS, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         return
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    if controls > max(16, len(head) * max_control_share):  # a few stray NULs are repairable; many mean binary
+    # a few stray NULs are repairable; many mean binary (EBCDIC's line end NL is 0x15: text, see ebcdic)
+    if controls > max(16, len(head) * max_control_share) and not ebcdic(head):
         raise UnreadableFile(f"{controls} control bytes in the first {len(head)} bytes: binary, not CSV — file quarantined")
 
 
@@ -171,10 +173,11 @@ _MARKDOWN_RULE = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?")  # a Markd
 
 
 def other_format(data: bytes) -> str | None:
-    """The text format, other than CSV, that the head ``data`` of a file is written in: ``JSON``, ``JSON Lines``, ``XML``, ``Markdown table``; else None.
+    """The text format, other than CSV, that the head ``data`` of a file is written in: ``JSON``, ``JSON Lines``, ``XML``, ``Markdown table``, ``RTF``; else None.
 
     Only positive evidence counts (UTF-8 text, a UTF-8 BOM skipped): an XML declaration (``<?xml``,
-    XML 1.0 section 2.8); a first line that is one whole JSON object or array (RFC 8259; JSON Lines
+    XML 1.0 section 2.8); an RTF header (``{\\rtf``, Microsoft's RTF 1.9.1 specification: every RTF
+    document starts with it; Word, WordPad and TextEdit save a table so); a first line that is one whole JSON object or array (RFC 8259; JSON Lines
     when the next non-blank line is one too); a JSON array whose first element is an object
     followed by ``,`` or ``]`` (a long array cut by the head), or a ``[``/``{`` line alone followed
     by a line starting with ``{``, ``[`` or ``"`` (pretty-printed JSON); a first row between pipes
@@ -184,6 +187,8 @@ def other_format(data: bytes) -> str | None:
     text = data.removeprefix(codecs.BOM_UTF8)[:SNIFF_BYTES].decode("utf-8", errors="replace").lstrip()
     if text[:5].lower() == "<?xml":
         return "XML"
+    if text.startswith("{\\rtf"):
+        return "RTF"
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:3]
     if not lines:
         return None
@@ -219,8 +224,9 @@ def _json_or_none(decoder: json.JSONDecoder, line: str) -> object:
 def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
     """(encoding, provisional) decided from ``head``, the first HEAD_BYTES bytes of a file.
 
-    In order: a UTF-8 or UTF-16 BOM, BOM-less UTF-16, strict UTF-8 over the head, then
-    fallback_encoding (the most plausible of the encodings real files use). ``complete``
+    In order: a UTF-8, UTF-32 or UTF-16 BOM (UTF-32 first: the UTF-32-LE BOM ``FF FE 00 00`` starts
+    with the UTF-16-LE one, Unicode 15 section 23.8), BOM-less UTF-16, strict UTF-8 over the head, then
+    fallback_encoding (the most plausible of the encodings real files use, EBCDIC included). ``complete``
     says that ``head`` is the whole file. ``provisional`` is True when UTF-8 was chosen from a head
     that is not the whole file: a later byte may still disprove it, and the file is then read with
     ``fallback_encoding(head)``, the encoding a whole-file UTF-8 check would have led to.
@@ -228,6 +234,8 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", False
+    if head.startswith(_UTF32_BOMS):
+        return "utf-32", False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", False
     utf16 = utf16_without_bom(head)
@@ -274,11 +282,13 @@ def mostly_utf8(head: bytes, complete: bool = False) -> bool:
 
 # The encodings non-UTF-8 CSV files are written in, most used first (the WHATWG Encoding Standard's legacy
 # single-byte and multi-byte encodings, less the rare ones, plus Mac OS Roman, which Excel for Mac still writes as
-# "CSV (Macintosh)" and the WHATWG list names ``macintosh``; DOS code pages like cp775 are never guessed). Mac Roman
-# decodes every byte, so it is last: it wins only on plausibility (``Café`` where cp1252 reads ``CafŽ``), never a tie.
+# "CSV (Macintosh)" and the WHATWG list names ``macintosh``, and the OEM code pages Excel's "CSV (MS-DOS)" writes:
+# cp850 (Western Europe), cp437 (US) and cp866 (Cyrillic), Microsoft's "Code Page Identifiers"; other DOS code pages
+# like cp775 are never guessed). The OEM pages and Mac Roman decode every byte, so they come last: they win on
+# plausibility (``José`` where Mac Roman reads ``JosÇ`` and cp1252 ``Jos‚``), never a tie.
 SINGLE_BYTE = (
     "cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "iso-8859-15", "cp1253",
-    "cp1254", "cp1257", "cp1256", "cp1255", "cp874", "mac_roman",
+    "cp1254", "cp1257", "cp1256", "cp1255", "cp874", "cp850", "cp437", "cp866", "mac_roman",
 )
 MULTI_BYTE = ("cp932", "euc-jp", "gb18030", "big5", "euc-kr")
 TOKEN_SAMPLE = 5_000  # words with a non-ASCII character looked at per candidate
@@ -308,7 +318,8 @@ def implausibility(text: str) -> int:
     letters, more than 80% of them accented (Cyrillic read as Latin-1, ``Ïðèâåò``); 1 per half-width
     katakana; 2 per capital
     after a small letter where one is non-ASCII (KOI8-R read as cp1251 flips case, ``пРИВЕТ``);
-    3 for one CJK character between ASCII letters (single-byte text read as a CJK encoding);
+    3 for one CJK character between ASCII letters (single-byte text read as a CJK encoding); 2 per
+    non-ASCII capital between a letter and a small letter (``JÅrgen``, ``MÅnchen``: DOS ü read as Mac Roman);
     3 per combining mark after a Latin letter that is not a Latin combining mark (``Kِln``: Latin-1
     ö read as cp1256's Arabic kasra); 1 per word of a two-case script (Cyrillic, Greek) when the
     text holds three or more such words and all of them in one case only (Hebrew read as cp1251
@@ -339,6 +350,9 @@ def implausibility(text: str) -> int:
             points += 2
         for a, b in zip(letters, letters[1:]):
             if a.islower() and b.isupper() and not (a.isascii() and b.isascii()):
+                points += 2
+        for a, b, c in zip(token, token[1:], token[2:]):  # ``JÅrgen``, ``MÅnchen``: Mac Roman's reading of DOS ü
+            if a.isalpha() and b.isupper() and not b.isascii() and c.islower():
                 points += 2
         points += 3 * len(re.findall(r"(?<=[A-Za-z])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])", token))
     if words >= 3 and all(cases == {"lower"} for cases in cased.values()):
@@ -404,6 +418,59 @@ def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
     return [(points, encoding, text) for points, _, encoding, text in found]
 
 
+# IBM EBCDIC code pages of mainframe exports (streams.EBCDIC_NEL): US/Canada (CCSID 37) first, then International
+# (CCSID 500). Python's codecs give the EBCDIC line end NL (0x15) as U+0085 (NEL), LF (0x25) as "\n"; streams.text_chunks
+# reads NEL as "\n".
+EBCDIC = EBCDIC_NEL
+EBCDIC_MIN_BYTES = 16  # a shorter head is never taken for EBCDIC
+_EBCDIC_SEPARATORS = frozenset(" ,;|\t")
+_ASCII_BUT_AT = bytes(b for b in range(0x80) if b != 0x40)  # deleted by bytes.translate: what is left is 0x40 and 0x80-0xFF
+
+
+def ebcdic(head: bytes) -> bool:
+    """Whether ``head`` (the first bytes of a file) is EBCDIC text, e.g. a mainframe export.
+
+    Evidence (IBM CCSID 37 and 500 code charts): read as cp037, at least 95% of the characters of
+    the first SNIFF_BYTES bytes are printable ASCII, Latin-1 letters or line ends (letters are
+    0x81-0xE9, digits 0xF0-0xF9, space 0x40, comma 0x6B, line ends 0x25/0x15/0x0D), at least 40%
+    of the bytes are 0x80 or above or the EBCDIC space 0x40 (ASCII text has few of them; text in a
+    Windows or ISO code page keeps its spaces, commas and line ends below 0x80, which cp037 reads as
+    C1 controls), and the text holds a letter and a separator (space, comma, semicolon, pipe or tab).
+    """
+    sample = head[:SNIFF_BYTES]
+    if len(sample) < EBCDIC_MIN_BYTES or len(sample.translate(None, _ASCII_BUT_AT)) * 5 < len(sample) * 2:
+        return False
+    text = sample.decode("cp037")
+    plain = sum(1 for c in text if (" " <= c <= "~") or c in "\n\r\t\x85" or (c.isalpha() and c <= "\xff"))
+    return plain * 20 >= len(text) * 19 and any(c.isalpha() for c in text) and not _EBCDIC_SEPARATORS.isdisjoint(text)
+
+
+def ebcdic_choice(head: bytes) -> tuple[str, str | None, list[str]]:
+    """(encoding, doubt, runners-up) of an EBCDIC head (``ebcdic(head)`` is True), as encoding_choice gives them.
+
+    Both code pages decode every byte and read letters, digits, space and comma alike: cp037 (the
+    commoner), with ``doubt`` naming cp500 and showing the first place the two read differently
+    when they do (``|`` in cp037 is ``!`` in cp500, ``!`` is ``]``). Raises UnreadableFile when
+    the head holds no line end (0x25, 0x15 or 0x0D): fixed-length mainframe records, which cannot
+    be split into rows without their record length.
+    """
+    sample = head[:SNIFF_BYTES]
+    if not any(b in sample for b in (0x25, 0x15, 0x0D)):
+        raise UnreadableFile(
+            f"EBCDIC text (mainframe code page {EBCDIC[0]}?) with no line end in its first {len(sample):,} bytes: fixed-length "
+            "records, which cannot decode into rows — file quarantined; convert it to CSV with line ends (or to UTF-8) and drop it again"
+        )
+    texts = [sample.decode(e) for e in EBCDIC]
+    at = next((i for i, (a, b) in enumerate(zip(*texts)) if a != b), None)
+    if at is None:
+        return EBCDIC[0], None, []
+    mine, theirs = (t[max(0, at - 10) : at + 10] for t in texts)
+    return EBCDIC[0], (
+        f"encoding uncertain: read as {EBCDIC[0]} (EBCDIC); {EBCDIC[1]} reads the bytes as plausibly ({mine!r} vs {theirs!r}) "
+        "— set read.encoding if that is wrong"
+    ), [EBCDIC[1]]
+
+
 def encoding_choice(head: bytes) -> tuple[str, str | None, list[str]]:
     """(encoding, doubt, runners-up) of a file that is not UTF-8, from its head; ``doubt`` is a read warning or None.
 
@@ -412,8 +479,11 @@ def encoding_choice(head: bytes) -> tuple[str, str | None, list[str]]:
     different text, ``doubt`` says which and shows the first word they read differently, e.g.
     ``encoding uncertain: read as cp1251; koi8-r reads the bytes as plausibly (ПРИВЕТ vs привет)
     — set read.encoding if that is wrong``; ``runners-up`` names those encodings, best first (the
-    manifest's ``encoding_ambiguous``). Raises UnreadableFile when no candidate decodes the bytes.
+    manifest's ``encoding_ambiguous``). EBCDIC text (``ebcdic``) is read as ``ebcdic_choice`` says.
+    Raises UnreadableFile when no candidate decodes the bytes, or EBCDIC text has no line end.
     """
+    if ebcdic(head):
+        return ebcdic_choice(head)
     found = encoding_candidates(head)
     if not found:
         raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")

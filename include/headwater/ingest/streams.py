@@ -326,6 +326,7 @@ def _decode_error(exc: UnicodeDecodeError, shift: int) -> DecodeFailed:
     return DecodeFailed(f"'{exc.encoding}' codec can't decode {where}: {exc.reason}", start)
 
 
+EBCDIC_NEL = ("cp037", "cp500")  # EBCDIC codecs whose NL (0x15) is U+0085 (NEL): a line end in that file (IBM CCSID 37/500 charts)
 CARRY_CHARS = 1 << 20  # with on_invalid: the longest unfinished line held back to be handed over whole
 
 
@@ -336,6 +337,8 @@ def text_chunks(
 
     NULs stay in the text so that the values holding them keep their original: the clean stage removes them
     (a control character) with the value as written in ``<col>__raw`` (reason ``normalized: control``).
+
+    In an EBCDIC file (``EBCDIC_NEL``) the line end NL (0x15, decoded as U+0085) is read as ``\n``.
 
     Decoding is strict: the first byte that does not decode raises DecodeFailed, with its position
     counted from the first byte read from ``stream``.
@@ -356,6 +359,7 @@ def text_chunks(
     """
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     utf8 = raw is not None and codecs.lookup(encoding).name == "utf-8"
+    nel = codecs.lookup(encoding).name in EBCDIC_NEL
     at_start, nuls, fed, newlines = True, 0, 0, 0
     carry, carry_bad = "", False
     carry_data: bytes | None = b""  # the bytes of ``carry`` (None: not its bytes as read)
@@ -383,6 +387,8 @@ def text_chunks(
             stripped = text.lstrip("\ufeff")
             data = data if len(stripped) == len(text) else None
             text, at_start = stripped, not stripped
+        if nel and "\x85" in text:
+            text = text.replace("\x85", "\n")
         if "\x00" in text:
             nuls += text.count("\x00")
         if on_invalid is not None:

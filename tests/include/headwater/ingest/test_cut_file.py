@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from headwater.config.read import ReadOptions
-from headwater.ingest.csv_file import iter_batches, parse_csv
+from headwater.ingest.csv_file import CsvFile, iter_batches, parse_csv
 
 CUT = "line {n}, the last line, has no line terminator while every line above it ends with one (no_line_terminator): " \
     "read as a record, but the file may be incomplete (still being written, or cut in transfer) — check that line's last " \
@@ -80,3 +80,42 @@ def test_no_evidence_of_a_cut_reads_as_before(data: bytes, records: list[list[st
 def test_a_one_line_file_is_its_header() -> None:
     parsed = parse_csv(b"a,b", "x.csv")
     assert parsed.header == ["a", "b"] and parsed.rows_read == 0 and parsed.issues == []
+
+
+# --- breaker4 #21: DOS's end-of-file marker (Ctrl-Z, 0x1A) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "marker_line"),
+    ids=["report-crlf", "marker-with-line-end", "lf-two-markers", "cp850"],
+    argvalues=[
+        (b"id,name,amount\r\n1,Ann,10\r\n2,Bob,20\r\n\x1a", 4),  # the report's file
+        (b"id,name,amount\r\n1,Ann,10\r\n2,Bob,20\r\n\x1a\r\n", 4),
+        (b"id,name,amount\n1,Ann,10\n2,Bob,20\n\x1a\x1a", 4),
+        ("id,name,amount\r\n1,José,10\r\n2,Bob,20\r\n\x1a".encode("cp850"), 4),
+    ],
+)
+def test_a_ctrl_z_line_at_the_end_is_a_structural_end_of_file_marker(data: bytes, marker_line: int) -> None:
+    for engine in ("arrow", "python"):
+        f = CsvFile(data, "x.csv", ReadOptions(engine=engine))
+        batches = list(f.batches())
+        first = "José" if b"\x82" in data else "Ann"
+        assert [r for b in batches for r in b.records] == [["1", first, "10"], ["2", "Bob", "20"]]
+        assert [i for b in batches for i in b.issues] == [] and f.warnings == []
+        assert (f.structure.records, f.structure.counts) == (4, {"header": 1, "end_of_file_marker": 1})
+        assert f.structure.lines["end_of_file_marker"] == [marker_line] and f.lines_read == 4
+
+
+def test_a_ctrl_z_right_after_the_last_value_is_no_part_of_it_and_no_cut() -> None:
+    for engine in ("arrow", "python"):
+        f = CsvFile(b"id,name,amount\r\n1,Ann,10\r\n2,Bob,20\x1a", "x.csv", ReadOptions(engine=engine))
+        batches = list(f.batches())
+        assert [r for b in batches for r in b.records] == [["1", "Ann", "10"], ["2", "Bob", "20"]]
+        assert [i for b in batches for i in b.issues] == [] and f.warnings == [] and f.cut_lines == []
+        assert (f.structure.records, f.structure.counts) == (3, {"header": 1})
+        assert f.describe()["end_of_file_marker_removed"] == 3
+
+
+def test_a_ctrl_z_inside_a_value_stays_in_it() -> None:
+    parsed = parse_csv(b"id,note\n1,a\x1ab\n2,c\n", "x.csv")
+    assert parsed.records == [["1", "a\x1ab"], ["2", "c"]] and parsed.structure.counts == {"header": 1}

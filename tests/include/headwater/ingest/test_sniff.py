@@ -11,7 +11,7 @@ from headwater.ingest import sniff
 from headwater.ingest.csv_file import CsvFile, parse_csv
 from headwater.ingest.streams import UnreadableFile
 from headwater.ingest.sniff import (
-    HEAD_BYTES, check_not_binary, SINGLE_BYTE, detect_encoding, encoding_candidates, fallback_choice, foreign_letters, implausibility, utf16_without_bom,
+    HEAD_BYTES, check_not_binary, SINGLE_BYTE, detect_encoding, fallback_choice, foreign_letters, implausibility, utf16_without_bom,
 )
 
 CENTRAL = "meno,mesto\nŁukasz,Łódź\nŠtefan,Žilina\nŐrs,Győr\n"
@@ -65,9 +65,10 @@ def test_an_ascii_head_is_cp1252_without_a_warning() -> None:
     assert fallback_choice(b"a,b\n1,2\n") == ("cp1252", None)
 
 
-def test_no_dos_code_page_is_a_candidate() -> None:
-    assert [e for _, e, _ in encoding_candidates(CENTRAL.encode("cp1250"))][:2] == ["cp1250", "cp1252"]
-    assert not any(e.startswith(("cp4", "cp7", "cp8")) for e in SINGLE_BYTE if e != "cp874")  # cp874 is Windows Thai
+def test_the_only_dos_code_pages_are_excels_csv_ms_dos_ones() -> None:
+    assert fallback_choice(CENTRAL.encode("cp1250")) == ("cp1250", None)  # not cp775 (Żukasz) nor cp852
+    # cp874 is Windows Thai; cp850/cp437 (Western, US) and cp866 (Cyrillic) are what Excel's "CSV (MS-DOS)" writes (breaker4 #12)
+    assert [e for e in SINGLE_BYTE if e.startswith(("cp4", "cp7", "cp8"))] == ["cp874", "cp850", "cp437", "cp866"]
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,7 @@ def test_quoted_break(sample: str, found: tuple[int, str] | None) -> None:
 @pytest.mark.parametrize(
     ("data", "kind"),
     ids=["jsonl", "jsonl-bom-crlf", "jsonl-arrays", "json-array", "json-indented", "json-object", "json-array-cut", "json-spaces",
-         "xml", "xml-bom", "markdown", "markdown-aligned"],
+         "xml", "xml-bom", "markdown", "markdown-aligned", "rtf-wordpad", "rtf-bom-textedit", "rtf-spaces"],
     argvalues=[
         (b'{"id": 1, "name": "Ann", "amount": 10.5}\n{"id": 2, "name": "Bob", "amount": 20}\n', "JSON Lines"),
         (b'\xef\xbb\xbf{"id": 1}\r\n{"id": 2}\r\n', "JSON Lines"),  # BOM, CRLF
@@ -139,6 +139,10 @@ def test_quoted_break(sample: str, found: tuple[int, str] | None) -> None:
         (b'\xef\xbb\xbf<?XML version="1.0" encoding="utf-8"?><a/>', "XML"),
         (b"| id | name | amount |\n|----|------|--------|\n| 1  | Ann  | 10.5   |\n", "Markdown table"),
         (b"|id|name|\n|:--|--:|\n|1|Ann|\n", "Markdown table"),
+        # breaker4 #23: a table saved as RTF (curated as columns pard_id, amount_par before)
+        (b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}\r\n\\pard id,name,amount\\par\r\n1,Ann,10\\par\r\n2,Bob,20\\par\r\n}\r\n", "RTF"),
+        (b"\xef\xbb\xbf{\\rtf1\\ansi\\ansicpg1252\\cocoartf2761\nid;name\\\n1;Ann\\\n}", "RTF"),
+        (b"  {\\rtf1 id,name\\par 1,Ann}", "RTF"),
     ],
 )
 def test_text_formats_under_a_csv_name_are_quarantined_naming_the_format(data: bytes, kind: str) -> None:
@@ -157,6 +161,7 @@ def test_text_formats_under_a_csv_name_are_quarantined_naming_the_format(data: b
         (b"{a},b\n{c},d\n", [["{c}", "d"]]),
         (b'id,payload\n1,"{""a"": 1}"\n', [["1", '{"a": 1}']]),  # JSON inside a CSV field
         (b"|a|b|\n|x|y|\n", [[None, "x", "y"]]),  # None: nothing before the first "|"; pipes without a Markdown delimiter row: a '|' file
+        (b"{rtf},b\n{x},y\n", [["{x}", "y"]]),  # braces, no RTF control word
     ],
 )
 def test_csv_that_only_looks_like_another_format_is_read(data: bytes, records: list[list[str]]) -> None:
