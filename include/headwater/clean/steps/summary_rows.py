@@ -16,6 +16,17 @@ evidence that leaves no doubt:
   column's mean (a table's "average price" next to its total), at the precision the value is
   written in; at least one non-zero number must be a sum, and at least two rows are summed.
 
+The label may also be missing or be a trailer marker (``TRAILER_MARKER``): a row whose every text
+cell is empty, a marker (``TRL``, ``TRAILER``, ``T``, ``EOF``, ``END``, ``Page 1 of 2``) or a whole
+number, is a summary row on the same evidence — an unlabelled total under a column (``,,60.00``,
+Excel's and Salesforce's report exports), a bank/ACH/SAP trailer record with its record count and
+control total (``TRL,3,60.00``: every count must equal the number of rows summed; a marker with a
+matching count and no amount, ``TRL,3,``, is one too). An end marker alone (``EOF,,``, ``*** END OF
+REPORT ***``) is quarantined as a structural line that ends the file, a padded page footer alone
+(``"Page 1 of 2",,``) as a structural line wherever it stands (outside the sums). A marked row that
+does not reconcile stays a record with a ``possible_summary_row`` warning; an unlabelled row that
+does not reconcile (``,,61.00``) is a record.
+
 A row with a total label whose numbers do not add up (an average, a count, a label that is a
 name) stays data. So does one that adds up but has data rows after it with no later summary row
 (a brand called ``Total`` in ``Shell,10 / BP,20 / Total,30 / Esso,5``): a total ends its table or
@@ -228,7 +239,7 @@ def _page_footers(df: pd.DataFrame) -> np.ndarray:
 
 
 class SummaryRows:
-    """Quarantine a row labelled as a total whose every number is the sum of the rows above it (module docstring)."""
+    """Quarantine a row labelled as a total (or unlabelled, or a trailer) whose every number is the sum of the rows above it (module docstring)."""
 
     name = "summary_rows"
 
@@ -270,10 +281,8 @@ class SummaryRows:
         (row, reason, label), doubtful = self.pending, self.doubtful
         self.pending, self.alt, self.doubtful = None, None, []
         if self.data_after_pending:
-            self.kept_as_data.append(
-                f"{reason.split(' — ')[0].replace('summary row', 'row')}, but data rows follow it — kept as data: a name like "
-                f"{label.strip()!r} may be a record"
-            )
+            why = f"a name like {label.strip()!r} may be a record" if label.strip() else "a row with no label may be a record"
+            self.kept_as_data.append(f"{reason.split(' — ')[0].replace('summary row', 'row')}, but data rows follow it — kept as data: {why}")
             quarantined = [r.assign(**{REASON: why}) for r, why in doubtful]
             return StepOutput(row, quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame())
         return StepOutput(_in_order([r for r, _ in doubtful], row.iloc[:0]), quarantined=row.assign(**{REASON: reason}))
@@ -393,7 +402,8 @@ class SummaryRows:
         return summary, reasons
 
     def warnings(self) -> list[str]:
-        """One line per row that summed the rows above it under a total label but was kept as data, because data rows follow it."""
+        """One line per row that summed the rows above it but was kept as data, because data rows follow it, then one per
+        trailer-marked row that did not reconcile (``possible_summary_row: line N: ...``)."""
         return [*self.kept_as_data, *self.possible]
 
     def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str], state: dict,
