@@ -554,6 +554,8 @@ class CsvFile:
             self.structure.add("sep", n)
         elif not text.strip(" \t" + self.table.delimiter):
             self.structure.add("blank", n)
+        elif n == self.table.file_header_record:
+            self.structure.add("file_header_record", n, text)
         else:
             self.structure.add("preamble", n, text)
 

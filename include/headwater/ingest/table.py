@@ -188,6 +188,7 @@ class Table:
     descriptions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # decisions a reader of the manifest should check (read warnings)
     complete: bool = True  # the sample it was found in is the whole file (else its head: decisions are a sample's)
+    file_header_record: int = 0  # physical line (1-based) of a record-type header line above the header (``HDR,...``); 0: none
 
     def dialect(self) -> dict[str, object]:
         """Keyword arguments for csv.reader."""
@@ -554,7 +555,14 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
             _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
         )
-    if doubted:
+    if doubted and filled[pos][1][0].strip().upper() in RECORD_TYPE_HEADERS:
+        # a bank/ACH file's header record (``HDR,20260301,ACME BANK``) above the column names: the names are the header
+        table.file_header_record, pos = filled[pos][0] + 1 + offset, pos + 1
+        table.skip = filled[pos][0]
+        table.rows = _first_block(rows, filled[pos + 1][0] if pos + 1 < len(filled) else None, table.width)
+        table.columns = _profile(table.rows, table.width)
+        table.header_unconfirmed = False
+    elif doubted:
         line, below = filled[pos][0] + 1 + offset, filled[pos + 1][0] + 1 + offset
         table.header_unconfirmed = True
         table.doubt = (
@@ -742,6 +750,9 @@ def _records_above(filled: list[tuple[int, list[str]]], first: int, k: int, widt
     return any(
         len(r) == width and all(c.strip() for c in r) and _fits(r, columns, width) for _, r in filled[first + 1 : k]
     )
+
+
+RECORD_TYPE_HEADERS = frozenset({"HDR", "H", "HEADER"})  # the record type of a fixed-layout file's header record (bank, ACH, SAP)
 
 
 def names_below(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> bool:

@@ -16,6 +16,17 @@ evidence that leaves no doubt:
   column's mean (a table's "average price" next to its total), at the precision the value is
   written in; at least one non-zero number must be a sum, and at least two rows are summed.
 
+The label may also be missing or be a trailer marker (``TRAILER_MARKER``): a row whose every text
+cell is empty, a marker (``TRL``, ``TRAILER``, ``T``, ``EOF``, ``END``, ``Page 1 of 2``) or a whole
+number, is a summary row on the same evidence — an unlabelled total under a column (``,,60.00``,
+Excel's and Salesforce's report exports), a bank/ACH/SAP trailer record with its record count and
+control total (``TRL,3,60.00``: every count must equal the number of rows summed; a marker with a
+matching count and no amount, ``TRL,3,``, is one too). An end marker alone (``EOF,,``, ``*** END OF
+REPORT ***``) is quarantined as a structural line that ends the file, a padded page footer alone
+(``"Page 1 of 2",,``) as a structural line wherever it stands (outside the sums). A marked row that
+does not reconcile stays a record with a ``possible_summary_row`` warning; an unlabelled row that
+does not reconcile (``,,61.00``) is a record.
+
 A row with a total label whose numbers do not add up (an average, a count, a label that is a
 name) stays data. So does one that adds up but has data rows after it with no later summary row
 (a brand called ``Total`` in ``Shell,10 / BP,20 / Total,30 / Esso,5``): a total ends its table or
@@ -51,6 +62,17 @@ TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then onl
     r"(?:[\W\d_]|\([^)]*\))*",
     re.IGNORECASE,
 )
+# A trailer or footer marker standing alone in its cell (fullmatch, case-insensitive): the record type of a bank/ACH/SAP
+# trailer record (``TRL,3,60.00``), an end-of-file line (``EOF``, ``END``, ``*** END OF REPORT ***``) or a report's page
+# footer (``Page 1 of 2``). Only in a row whose every other text cell is empty or a record count.
+TRAILER_MARKER = re.compile(
+    r"\s*(?:trl|trailer|t|eof|end|end\s+of\s+(?:file|report|data)|\*+\s*end\s+of\s+(?:file|report|data)\s*\*+|page\s+\d+\s+of\s+\d+)"
+    r"\s*[.:]?\s*",
+    re.IGNORECASE,
+)
+END_MARKER = re.compile(r"\s*(?:eof|end|end\s+of\s+(?:file|report|data)|\*+\s*end\s+of\s+(?:file|report|data)\s*\*+)\s*[.:]?\s*", re.IGNORECASE)
+PAGE_FOOTER = re.compile(r"\s*page\s+\d+\s+of\s+\d+\s*", re.IGNORECASE)
+COUNT = re.compile(r"\s*\d+\s*")  # a record count in a trailer's text cell (``TRL,3,60.00``)
 MIN_ROWS = 2  # a "total" of one row is that row
 # Values TOTAL_LABEL may match, found by Arrow's RE2 kernel over a whole column: an ASCII value matches only if it holds
 # one of these (every label word holds one, in any case), and any value with a non-ASCII character is a candidate
@@ -181,13 +203,56 @@ def _in_order(held: list[pd.DataFrame], kept: pd.DataFrame) -> pd.DataFrame:
 def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     for col in label_cols:
         value = row[col]
-        if isinstance(value, str) and TOTAL_LABEL.fullmatch(value):
+        if isinstance(value, str) and (TOTAL_LABEL.fullmatch(value) or TRAILER_MARKER.fullmatch(value)):
             return value
     return None
 
 
+def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """Rows that may be an unlabelled total or a trailer record, and the record counts in their text cells.
+
+    A row qualifies when every text cell (``label_cols``) is empty, a total label, a trailer marker
+    (``TRAILER_MARKER``) or a whole number (a record count), and at least one is empty or a marker:
+    ``,,60.00``, ``TRL,3,60.00``, ``EOF,,``, ``"Page 1 of 2",,``. Returns (bool per row, {position:
+    [counts]}); the counts are read for the qualifying rows only. RE2 (Arrow's ``match_substring_regex``)
+    matches whole columns; ``labelled`` are the rows with a total label (``_labels``).
+    """
+    n = len(df)
+    ok, loose = np.ones(n, dtype=bool), labelled.copy()
+    counts_in: dict[str, np.ndarray] = {}
+    marker = "(?i)^" + TRAILER_MARKER.pattern + "$"
+    for col in label_cols:
+        text = pa.array(df[col].astype("string").array, pa.large_string())
+        empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(zero_copy_only=False)
+        marked = pc.fill_null(pc.match_substring_regex(text, marker), False).to_numpy(zero_copy_only=False)
+        count = pc.fill_null(pc.match_substring_regex(text, "^" + COUNT.pattern + "$"), False).to_numpy(zero_copy_only=False)
+        ok &= empty | marked | count | _labels(df[col])
+        loose |= empty | marked
+        counts_in[col] = count
+    qualifies = ok & loose
+    counts = {int(i): [int(df[col].iloc[i]) for col in label_cols if counts_in[col][i]] for i in np.flatnonzero(qualifies)}
+    return qualifies, counts
+
+
+def _page_footers(df: pd.DataFrame) -> np.ndarray:
+    """Bool per row: a page footer (``PAGE_FOOTER``, e.g. ``Page 1 of 2``) alone in the row, every other value cell empty."""
+    cols = [c for c in df.columns if is_value_column(c) or c.endswith(RAW_SUFFIX)]
+    if not len(df) or not cols:
+        return np.zeros(len(df), dtype=bool)
+    alone, footer = np.ones(len(df), dtype=bool), np.zeros(len(df), dtype=bool)
+    pattern = "(?i)^" + PAGE_FOOTER.pattern + "$"
+    # a number column's cell read from the footer is null and its text is in ``<col>__raw``: that value cell counts as empty
+    for col in cols:
+        text = pa.array(df[col].astype("string").array, pa.large_string())
+        empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(zero_copy_only=False)
+        page = pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False)
+        footer |= page
+        alone &= empty | page
+    return footer & alone
+
+
 class SummaryRows:
-    """Quarantine a row labelled as a total whose every number is the sum of the rows above it (module docstring)."""
+    """Quarantine a row labelled as a total (or unlabelled, or a trailer) whose every number is the sum of the rows above it (module docstring)."""
 
     name = "summary_rows"
 
@@ -206,6 +271,10 @@ class SummaryRows:
         # the summary rows found in the batch just applied (confirmed or held), their summed rows in it or in earlier batches
         self.reconciled: list[Reconciled] = []
         self._match: tuple[_Sums, list[str]] | None = None  # the sums and the columns the last row ``_summary`` accepted matched
+        self.possible: list[str] = []  # trailer-marked rows that did not reconcile, kept as records (``possible_summary_row`` warnings)
+        # the batch's rows that may be an unlabelled total or a trailer (``_trailers``) and the record counts in their text cells
+        self._trailer: np.ndarray = np.zeros(0, dtype=bool)
+        self._counts: dict[int, list[int]] = {}
 
     def held_lines(self) -> list[int]:
         """Physical lines (``_line``) of the rows held back from the output so far: the last summary row and the doubtful rows."""
@@ -225,10 +294,8 @@ class SummaryRows:
         (row, reason, label), doubtful = self.pending, self.doubtful
         self.pending, self.alt, self.doubtful = None, None, []
         if self.data_after_pending:
-            self.kept_as_data.append(
-                f"{reason.split(' — ')[0].replace('summary row', 'row')}, but data rows follow it — kept as data: a name like "
-                f"{label.strip()!r} may be a record"
-            )
+            why = f"a name like {label.strip()!r} may be a record" if label.strip() else "a row with no label may be a record"
+            self.kept_as_data.append(f"{reason.split(' — ')[0].replace('summary row', 'row')}, but data rows follow it — kept as data: {why}")
             quarantined = [r.assign(**{REASON: why}) for r, why in doubtful]
             return StepOutput(row, quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame())
         return StepOutput(_in_order([r for r, _ in doubtful], row.iloc[:0]), quarantined=row.assign(**{REASON: reason}))
@@ -238,7 +305,23 @@ class SummaryRows:
 
         A row held from an earlier batch comes out with the batch that decides it: the last summary
         row quarantined when this batch holds a later one (the doubtful rows held with it then come out as data).
+        A report's page footer padded to the table's width (``"Page 1 of 2",,``: the footer alone, every
+        other cell empty) is a structural line wherever it stands: quarantined with its reason, outside the sums.
         """
+        footers = _page_footers(df)
+        if not footers.any():
+            return self._apply(df)
+        out = self._apply(df[~footers])
+        rows = df[footers].copy()
+        rows[REASON] = [
+            f"line {int(line)}: page footer {next(v for v in row if isinstance(v, str) and PAGE_FOOTER.fullmatch(v)).strip()!r}: "
+            "a structural line of the report, not a record — kept in quarantine"
+            for line, row in zip(rows[LINE], rows.drop(columns=[LINE]).itertuples(index=False))
+        ]
+        quarantined = pd.concat([out.quarantined, rows]) if len(out.quarantined) else rows
+        return StepOutput(out.kept, quarantined=quarantined, duplicates=out.duplicates, counts=out.counts)
+
+    def _apply(self, df: pd.DataFrame) -> StepOutput:
         self.reconciled = []
         values = [c for c in df.columns if is_value_column(c)]
         ints = [c for c in values if pd.api.types.is_integer_dtype(df[c].dtype)]
@@ -254,6 +337,8 @@ class SummaryRows:
         labelled = np.zeros(len(df), dtype=bool)
         for col in labels:
             labelled |= _labels(df[col])
+        self._trailer, self._counts = _trailers(df, labels, labelled)
+        labelled |= self._trailer
         before = copy.deepcopy(self.state)
         summary, reasons = self._scan(df, labels, labelled, ints, floats, self.state)
         found = np.flatnonzero(summary)
@@ -301,7 +386,14 @@ class SummaryRows:
             whole.add(above, ints, floats)
             start = i + 1
             row = df.iloc[i]
-            reason = None if i == as_data else self._summary(row, _label_of(row, labels) or "", ints, floats, state)
+            label = _label_of(row, labels) or ""
+            counts = self._counts.get(int(i), []) if self._trailer[i] else []
+            reason = None if i == as_data else self._summary(row, label, ints, floats, state, counts, bool(self._trailer[i]))
+            if reason is None and record and self._trailer[i] and TRAILER_MARKER.fullmatch(label):
+                self.possible.append(
+                    f"possible_summary_row: line {int(row[LINE])}: {label.strip()!r} reads as a trailer or end marker, but its "
+                    "numbers and counts do not equal the sums or the count of the rows above it — kept as a record"
+                )
             if reason is None:
                 block.add(df.iloc[i : i + 1], ints, floats)
                 whole.add(df.iloc[i : i + 1], ints, floats)
@@ -323,27 +415,44 @@ class SummaryRows:
         return summary, reasons
 
     def warnings(self) -> list[str]:
-        """One line per row that summed the rows above it under a total label but was kept as data, because data rows follow it."""
-        return list(self.kept_as_data)
+        """One line per row that summed the rows above it but was kept as data, because data rows follow it, then one per
+        trailer-marked row that did not reconcile (``possible_summary_row: line N: ...``)."""
+        return [*self.kept_as_data, *self.possible]
 
-    def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str], state: dict) -> str | None:
-        """The quarantine reason when ``row`` sums its block or the whole file so far (the sums of ``state``), else None."""
+    def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str], state: dict,
+                 counts: list[int] = (), trailer: bool = False) -> str | None:
+        """The quarantine reason when ``row`` sums its block or the whole file so far (the sums of ``state``), else None.
+
+        ``trailer``: the row qualified by ``_trailers`` (its text cells empty, markers or ``counts``); every
+        count must then equal the number of rows summed. A trailer with no number: an end marker alone
+        (``EOF``) is a structural line; a marker with counts only (``TRL,3,``) is a summary row if they match.
+        """
         self._match = None
         filled = [(c, row[c], c in ints) for c in (*ints, *floats) if not pd.isna(row[c])]
-        if not filled:
+        name = repr(label.strip()) if label.strip() else "(unlabelled)"
+        if not filled and not counts:
+            if trailer and END_MARKER.fullmatch(label):
+                return (f"line {int(row[LINE])}: end marker {label.strip()!r}: a structural line that ends the file, not a record "
+                        "— kept in quarantine")
             return None
+        if not filled and not (trailer and TRAILER_MARKER.fullmatch(label)):
+            return None  # a bare count with no marker and no amount is no evidence
         since = "since the previous summary row" if state["summaries"] else "above it"
         for sums, what in ((state["block"], since), (state["file"], "above it")):
-            if sums.rows < MIN_ROWS:
+            if sums.rows < MIN_ROWS or any(n != sums.rows for n in counts):
                 continue
+            if not filled:
+                return (f"line {int(row[LINE])}: summary row {name}: record count {counts[0]} equals the {sums.rows} rows {what} "
+                        "— kept in quarantine, not curated as a record")
             summed = [c for c, v, is_int in filled if v != 0 and sums.sums(c, v, is_int)]
             averaged = [c for c, v, is_int in filled if c not in summed and sums.averages(c, v, is_int)]
             if summed and len(summed) + len(averaged) == len(filled):
                 self._match = (sums, summed)
                 named = ", ".join(f"{c}={row[c]}" for c in summed)
                 means = f"; {', '.join(f'{c}={row[c]}' for c in averaged)} their mean" if averaged else ""
+                counted = f"; record count {counts[0]}" if counts else ""
                 return (
-                    f"line {int(row[LINE])}: summary row {label.strip()!r}: {named} equal the column sums{means} "
+                    f"line {int(row[LINE])}: summary row {name}: {named} equal the column sums{means}{counted} "
                     f"over the {sums.rows} rows {what} — kept in quarantine, not curated as a record"
                 )
         return None
