@@ -159,6 +159,8 @@ _THOUSANDS = re.compile(r"(?<=\d)[,'\u00a0\u202f ](?=\d{3}(?!\d))")  # 1,000 / 1
 # 10:30, v1.2.3, $100): 0.5/5, 2025-03-04/2025-04-03, -2/+2, v1.2.3/v1.3.2 and $100/£100 are different numbers
 _SIGN = r"(?:(?<![\w.])[-+\u2212])?"
 _NUMBER = re.compile(_SIGN + r"(?:[$£€¥₹]\s?)?" + _SIGN + r"[^\W_]*\d[^\W_]*(?:[.,:/-][^\W_]*\d[^\W_]*)*")
+# a short capital-letter code with a sign (blood groups A+/A-/AB+, grades B+/B-, ratings AA-): the sign is its meaning
+_SIGNED_CODE = re.compile(r"(?<![\w+\-\u2212])[A-Z]{1,3}[+\-\u2212](?![\w+\-\u2212])")
 _LIST_SPACE = re.compile(r"(?<=\d)([,;:/])\s+(?=\d)")  # "1, 2, 3" reads as "1,2,3": a spacing variant is no difference
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"']+")
@@ -223,11 +225,13 @@ def _number(token: str) -> str:
 
 def _numbers(text: str) -> Counter[str]:
     """The numbers of ``text`` as written (``_NUMBER``), thousands separators removed, case kept: a token with a
-    digit is a code (``Xy7Kp2Qa``/``xY7kP2qA`` are two vouchers), a number, a date or a version."""
+    digit is a code (``Xy7Kp2Qa``/``xY7kP2qA`` are two vouchers), a number, a date or a version; and the short
+    letter codes with a sign (``_SIGNED_CODE``: blood group ``A+``/``A-``, grade ``B+``)."""
+    signed = [t.replace("\u2212", "-") for t in _SIGNED_CODE.findall(text)] if "+" in text or "-" in text or "\u2212" in text else []
     if not any(ch.isdigit() for ch in text):
-        return Counter()
+        return Counter(signed)
     plain = _LIST_SPACE.sub(r"\1", _THOUSANDS.sub("", text.replace("\u2019", "'")))
-    return Counter(map(_number, _NUMBER.findall(plain)))
+    return Counter([*map(_number, _NUMBER.findall(plain)), *signed])
 
 
 def tokens_of(text: str | None) -> Tokens:

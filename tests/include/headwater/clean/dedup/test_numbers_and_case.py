@@ -39,6 +39,9 @@ FILLER = [
         ("Meet at 10:30 on 3/4/2025", "Meet at 10:30 on 4/3/2025"),  # day and month swapped
         ("Voucher Xy7Kp2Qa sent by SMS", "Voucher xY7kP2qA sent by SMS"),  # case-sensitive codes
         ("Lot 1.5 shipped", "Lot 15 shipped"),
+        ("Blood type A+ confirmed by the lab", "Blood type A- confirmed by the lab"),  # a sign is a letter code's meaning
+        ("Grade B+ awarded for the essay", "Grade B- awarded for the essay"),
+        ("Rating AA- affirmed", "Rating AA+ affirmed"),
     ],
 )
 def test_a_number_written_otherwise_is_another_number(a: str, b: str) -> None:
@@ -55,6 +58,7 @@ def test_a_number_written_otherwise_is_another_number(a: str, b: str) -> None:
         ("Ticket TCK-10443 closed", "Ticket TCK-10443, closed"),  # punctuation after it
         ("refund of 1,250.00 EUR", "refund of 1250.00 EUR"),  # thousands separator
         ("ORDER AB12 SHIPPED", "order AB12 shipped"),  # case of the words around a code
+        ("Pre- and post-op care as agreed", "pre- and post-op care, as agreed"),  # a hyphen left hanging is no sign
     ],
 )
 def test_spelling_variants_of_one_number_are_no_difference(a: str, b: str) -> None:
