@@ -55,6 +55,11 @@ AMBIGUOUS_DECIMAL_MARK = "ambiguous_decimal_mark"
 MARK_DIFFERS = "decimal_mark_differs_from_file"
 # kept_as_text: an undeclared such column (a quoted "10,20" page range in a file of 1.50 prices) stays text.
 MARK_DIFFERS_TEXT = "decimal mark differs from the file's"
+# The reasons kept in a number column that mixes values written with ``%`` (12.5% is stored as the fraction 0.125) and
+# bare numbers (0.5 is stored as 0.5: half a percent or half of one?) (breaker4 #14): two scales the stored numbers cannot
+# tell apart, so each value keeps its text and says which scale it was stored on.
+PERCENT_SCALED = "percent_stored_as_fraction"
+BARE_IN_PERCENT_COLUMN = "no_percent_sign_in_percent_column"
 DATE_TYPES = ("date", "datetime")
 
 
@@ -94,6 +99,7 @@ class CoerceTypes:
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
         self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
+        self.bare_lines: dict[str, list[int]] = {}  # number column with % values -> lines of its bare numbers (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
         self.interpreted: dict[str, Counter[str]] = {}  # column -> assumption (values.Coerced.interpreted) -> values read by it, text kept
         self.zones: dict[str, str] = {}  # date-time column -> "local" or "utc" (headwater.clean.values._local_zone), sticky
@@ -260,8 +266,10 @@ class CoerceTypes:
             if kind in NUMBER_TYPES:
                 # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
                 # lose what it means once stored as a bare number: its text is kept, and counted.
-                if marked[col]:
+                if marked[col] or self.first_unit.get(col) == "%":
                     keep = keep | self._other_unit(col, df[col], result.values.notna()).to_numpy(dtype=bool)
+                if self.first_unit.get(col) == "%":
+                    self._percent_scales(out, col, df, result.values.notna())
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
                 keep_original(out, col, keep, df[col])
@@ -302,21 +310,43 @@ class CoerceTypes:
         The first unit in file order (not the first batch's), so the answer never depends on the batch
         size; a bare number carries no unit and keeps no text. Tallied in ``other_units``.
         """
-        text = written.astype("string").str.strip()
-        # only values with a character a bare number never has can carry a unit
-        marked = (parsed & text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False)).to_numpy(dtype=bool)
-        if not marked.any():
-            return pd.Series(False, index=written.index)
-        units = pd.Series("", index=written.index, dtype=object)
-        written_units = {v: unit_of(v) for v in text[marked].unique().tolist()}  # each distinct value once
-        units[marked] = [written_units[v] for v in text[marked].tolist()]
+        units = self._units_written(written, parsed)
         carried = units[units != ""]
         if col not in self.first_unit and len(carried):
             self.first_unit[col] = carried.iloc[0]
+        # a bare number is scaled unlike a % value: it is told apart by _percent_scales, not counted here
         differs = (units != "") & (units != self.first_unit.get(col, ""))
         if differs.any():
             self.other_units.setdefault(col, Counter()).update(units[differs].tolist())
         return differs
+
+    @staticmethod
+    def _units_written(written: pd.Series, parsed: pd.Series) -> pd.Series:
+        """The unit (``unit_of``) each parsed value of ``written`` is written with, ``""`` for none (same index)."""
+        text = written.astype("string").str.strip()
+        # only values with a character a bare number never has can carry a unit
+        marked = (parsed & text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False)).to_numpy(dtype=bool)
+        units = pd.Series("", index=written.index, dtype=object)
+        if marked.any():
+            written_units = {v: unit_of(v) for v in text[marked].unique().tolist()}  # each distinct value once
+            units[marked] = [written_units[v] for v in text[marked].tolist()]
+        return units
+
+    def _percent_scales(self, out: pd.DataFrame, col: str, df: pd.DataFrame, parsed: pd.Series) -> None:
+        """In ``out`` (in place): a number column whose first unit is ``%`` and that holds bare numbers (``12.5%``, ``0.5``)
+        keeps the text of every bare number (stored as written: reason ``BARE_IN_PERCENT_COLUMN``) and of every ``%``
+        value stored as a fraction from then on (``PERCENT_SCALED``), so no value's scale is silently one of two
+        (breaker4 #14). The bare numbers' lines are collected in ``bare_lines`` for the warning. A bare number in a
+        batch before the column's first ``%`` value is not seen (batches are written in order)."""
+        units = self._units_written(df[col], parsed)
+        present = parsed.to_numpy(dtype=bool)
+        bare = present & (units == "").to_numpy(dtype=bool)
+        if bare.any():
+            self.bare_lines.setdefault(col, []).extend(int(n) for n in df.loc[bare, LINE].tolist())
+        if col not in self.bare_lines:
+            return
+        keep_original(out, col, bare, df[col], BARE_IN_PERCENT_COLUMN)
+        keep_original(out, col, present & (units == "%").to_numpy(dtype=bool), df[col], PERCENT_SCALED)
 
     def _formats_of(self, col: str) -> dict[str, Any]:
         """The column's decimal mark and day order: its override, else the file's (with ``decimal_provisional`` while no value decided the mark)."""
@@ -514,6 +544,14 @@ class CoerceTypes:
                 lines.append(
                     f"{col}: {sum(self.other_units[col].values())} value(s) written in another unit than the column's first "
                     f"({self.first_unit[col]}; {seen}) — the number is stored, the text kept in {col}{RAW_SUFFIX}"
+                )
+            if col in self.bare_lines:
+                lines_ = self.bare_lines[col]
+                shown = ", ".join(map(str, lines_[:10])) + (f" and {len(lines_) - 10} more" if len(lines_) > 10 else "")
+                lines.append(
+                    f"{col}: {len(lines_)} value(s) written without % in a column of % values (line(s) {shown}): stored as "
+                    f"written (0.5 stays 0.5) while 12.5% is stored as 0.125 — two scales; the text of both kinds kept in "
+                    f"{col}{RAW_SUFFIX} ({BARE_IN_PERCENT_COLUMN}, {PERCENT_SCALED})"
                 )
             for why, count in sorted(self.interpreted.get(col, {}).items()):
                 lines.append(f"{col}: {count} value(s) {self._assumption(col, why)} — the value is stored, its text kept in {col}{RAW_SUFFIX}")

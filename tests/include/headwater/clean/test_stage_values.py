@@ -465,3 +465,48 @@ def test_page_ranges_beside_decimal_point_prices_stay_text_and_currency_headers_
         "pages: kept as text: its values write the decimal mark ',' where the file's other columns decided '.' "
         "(decimal_mark_differs_from_file) — not read as numbers; set schema.columns.pages.decimal to read them"
     ]
+
+
+GL = """\
+files: ["gl*.csv"]
+schema:
+  columns:
+    entry: {type: string, identifier: true}
+    pct: {type: number}
+"""
+
+
+def test_a_declared_number_column_mixing_percent_and_bare_values_keeps_every_value_s_text(settings: Settings) -> None:
+    # breaker4 #14: 12.5% is stored as 0.125, the bare 0.5 and 1 as written: two scales, so every value keeps its text
+    (settings.config_dir / "gl.yaml").write_text(GL, encoding="utf-8")
+    curated, manifest = _clean(settings, "gl.csv", "entry,pct\nG1,12.5%\nG2,7%\nG3,0.5\nG4,1\n")
+    assert curated["pct"] == [0.125, 0.07, 0.5, 1.0]
+    assert curated["pct__raw"] == ["12.5%", "7%", "0.5", "1"]
+    assert curated["pct__reason"] == ["percent_stored_as_fraction"] * 2 + ["no_percent_sign_in_percent_column"] * 2
+    assert manifest["clean_warnings"] == [
+        "pct: 2 value(s) written without % in a column of % values (line(s) 4, 5): stored as written (0.5 stays 0.5) while "
+        "12.5% is stored as 0.125 — two scales; the text of both kinds kept in pct__raw "
+        "(no_percent_sign_in_percent_column, percent_stored_as_fraction)"
+    ]
+
+
+def test_a_bare_value_before_the_first_percent_value_is_told_apart_too(settings: Settings) -> None:
+    (settings.config_dir / "gl.yaml").write_text(GL, encoding="utf-8")
+    curated, manifest = _clean(settings, "gl2.csv", "entry,pct\nG1,3\nG2,7%\nG3,\nG4,12.5 %\n")
+    assert curated["pct"] == [3.0, 0.07, None, 0.125]
+    assert curated["pct__raw"] == ["3", "7%", None, "12.5 %"]
+    assert curated["pct__reason"] == ["no_percent_sign_in_percent_column", "percent_stored_as_fraction", None, "percent_stored_as_fraction"]
+    assert [w for w in manifest["clean_warnings"] if w.startswith("pct:")] == [
+        "pct: 1 value(s) written without % in a column of % values (line(s) 2): stored as written (0.5 stays 0.5) while "
+        "12.5% is stored as 0.125 — two scales; the text of both kinds kept in pct__raw "
+        "(no_percent_sign_in_percent_column, percent_stored_as_fraction)"
+    ]
+
+
+def test_a_column_of_percent_values_only_keeps_no_text(settings: Settings) -> None:
+    (settings.config_dir / "gl.yaml").write_text(GL, encoding="utf-8")
+    curated, manifest = _clean(settings, "gl3.csv", "entry,pct\nG1,12.5%\nG2,7%\n")
+    assert curated["pct"] == [0.125, 0.07]
+    assert "pct__raw" not in curated
+    assert manifest["value_formats"]["units"] == {"pct": "%"}
+    assert manifest["clean_warnings"] == []
