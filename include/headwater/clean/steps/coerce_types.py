@@ -33,20 +33,24 @@ unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
+from datetime import datetime, timezone
 from typing import Any
 
 import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    BATCHED_KINDS, Coerced, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
+    BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
     fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
 NUMBER_TYPES = ("integer", "number")
+# A column named like a birth date (birth_date, dob, born, DateOfBirth): none of its dates may be after today.
+BIRTH_NAME = re.compile(r"(?i)birth|(?:^|[^a-z])dob(?:[^a-z]|$)|born")
 # The reason kept with a value like 1,234 in a column none of whose values decided the decimal mark (the file's mark
 # came from other columns): 1.234 or 1234, the column cannot tell.
 AMBIGUOUS_DECIMAL_MARK = "ambiguous_decimal_mark"
@@ -99,6 +103,8 @@ class CoerceTypes:
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
         self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
+        self.odd_years: dict[str, dict[str, Any]] = {}  # date column -> {"years": Counter, "example": text} of implausible years
+        self.future_births: dict[str, dict[str, Any]] = {}  # birth-date column -> {"count", "example", "stored"} of dates after today
         self.bare_lines: dict[str, list[int]] = {}  # number column with % values -> lines of its bare numbers (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
         self.interpreted: dict[str, Counter[str]] = {}  # column -> assumption (values.Coerced.interpreted) -> values read by it, text kept
@@ -276,6 +282,8 @@ class CoerceTypes:
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
                     keep_original(out, col, keep & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+            if kind in DATE_TYPES:
+                self._odd_dates(col, df[col], result)
             if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
                 keep_original(out, col, result.reasons.notna().to_numpy(dtype=bool), df[col], result.reasons.to_numpy())
             if self.options.on_error == "quarantine" and result.failed.any():
@@ -347,6 +355,26 @@ class CoerceTypes:
             return
         keep_original(out, col, bare, df[col], BARE_IN_PERCENT_COLUMN)
         keep_original(out, col, present & (units == "%").to_numpy(dtype=bool), df[col], PERCENT_SCALED)
+
+    def _odd_dates(self, col: str, written: pd.Series, result: Coerced) -> None:
+        """Tally, for the warnings, the dates of ``col`` read with an implausible year (values.implausible_years: which
+        years, one text) and, in a column named like a birth date (BIRTH_NAME), the dates after today (the clock's
+        date: a birth date cannot be in the future; a two-digit year read 2045 is the usual cause, breaker4 #8)."""
+        stored = pd.to_datetime(result.values, errors="coerce")
+        if getattr(stored.dt, "tz", None) is not None:
+            stored = stored.dt.tz_localize(None)
+        if result.interpreted.get("implausible_year") and result.reasons is not None:
+            odd = (result.reasons == "implausible_year").to_numpy(dtype=bool)
+            seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
+            seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
+        if BIRTH_NAME.search(col):
+            today = pd.Timestamp(datetime.now(timezone.utc).date())
+            future = (stored >= today + pd.Timedelta(days=1)).fillna(False).to_numpy(dtype=bool)
+            if future.any():
+                seen = self.future_births.setdefault(
+                    col, {"count": 0, "example": str(written[future].iloc[0]), "stored": str(stored[future].iloc[0].date()), "today": str(today.date())}
+                )
+                seen["count"] += int(future.sum())
 
     def _formats_of(self, col: str) -> dict[str, Any]:
         """The column's decimal mark and day order: its override, else the file's (with ``decimal_provisional`` while no value decided the mark)."""
@@ -469,7 +497,17 @@ class CoerceTypes:
             mapping = ", ".join(f"{k}: {v}" for k, v in sorted(self.options.tz_abbreviations.items()))
             return f"with a time zone abbreviation, like 10:00 EST, read in the zone types.tz_abbreviations maps it to ({mapping})"
         if why == "two_digit_year":
-            return "with a two-digit year, like 01/02/50, read in the years 1970-2069"
+            return "with a two-digit year, like 01/02/50, read in the years 1970-2069 (two_digit_year)"
+        if why == "implausible_year":
+            seen = self.odd_years[col]
+            years = sorted(seen["years"])
+            span = str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+            hint = calendar_hint(years)
+            likely = f"; their years read like {hint}, not converted" if hint else ""
+            return (
+                f"with an implausible year ({span}, before {FIRST_PLAUSIBLE_YEAR} or more than {YEARS_AHEAD} years ahead), "
+                f"like {seen['example']}, read as Gregorian years as written (implausible_year){likely}"
+            )
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         order = "day first" if self._formats_of(col).get("dayfirst") else "month first"
@@ -555,6 +593,13 @@ class CoerceTypes:
                 )
             for why, count in sorted(self.interpreted.get(col, {}).items()):
                 lines.append(f"{col}: {count} value(s) {self._assumption(col, why)} — the value is stored, its text kept in {col}{RAW_SUFFIX}")
+            if col in self.future_births:
+                seen = self.future_births[col]
+                lines.append(
+                    f"{col}: {seen['count']} date(s) after the run's date ({seen['today']}) in a birth-date column, like "
+                    f"{seen['example']} read as {seen['stored']} — a birth date cannot be in the future; check the century "
+                    "or set the column's type to string"
+                )
             where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"
             for why, count in sorted(self.unread.get(col, {}).items()):
                 lines.append(f"{col}: {count} value(s) {self._unread(col, why)} — not read, {where}")
