@@ -274,14 +274,14 @@ class CoerceTypes:
                 # lose what it means once stored as a bare number: its text is kept, and counted.
                 if marked[col] or self.first_unit.get(col) == "%":
                     keep = keep | self._other_unit(col, df[col], result.values.notna()).to_numpy(dtype=bool)
-                if self.first_unit.get(col) == "%":
-                    self._percent_scales(out, col, df, result.values.notna())
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
                 keep_original(out, col, keep, df[col])
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
                     keep_original(out, col, keep & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+            if kind in NUMBER_TYPES and (marked[col] or self.first_unit.get(col) == "%"):
+                self._percent_scales(out, col, df, result.values.notna())  # after the keep above: its own reason only
             if kind in DATE_TYPES:
                 self._odd_dates(col, df[col], result)
             if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
@@ -341,20 +341,21 @@ class CoerceTypes:
         return units
 
     def _percent_scales(self, out: pd.DataFrame, col: str, df: pd.DataFrame, parsed: pd.Series) -> None:
-        """In ``out`` (in place): a number column whose first unit is ``%`` and that holds bare numbers (``12.5%``, ``0.5``)
-        keeps the text of every bare number (stored as written: reason ``BARE_IN_PERCENT_COLUMN``) and of every ``%``
-        value stored as a fraction from then on (``PERCENT_SCALED``), so no value's scale is silently one of two
-        (breaker4 #14). The bare numbers' lines are collected in ``bare_lines`` for the warning. A bare number in a
-        batch before the column's first ``%`` value is not seen (batches are written in order)."""
+        """In ``out`` (in place): every ``%`` value of a number column, stored as a fraction (``10%`` -> 0.1), keeps its
+        text with reason ``PERCENT_SCALED``, so a row document shows ``10%``, not ``0.1`` or ``0.1%`` (breaker4 #2, #3).
+        In a column whose first unit is ``%``, a bare number (``0.5``, stored as written) keeps its text too, with
+        reason ``BARE_IN_PERCENT_COLUMN``: no value's scale is silently one of two (breaker4 #14); their lines are
+        collected in ``bare_lines`` for the warning. A bare number in a batch before the column's first ``%`` value
+        is not seen (batches are written in order)."""
         units = self._units_written(df[col], parsed)
         present = parsed.to_numpy(dtype=bool)
+        keep_original(out, col, present & (units == "%").to_numpy(dtype=bool), df[col], PERCENT_SCALED)
+        if self.first_unit.get(col) != "%":
+            return
         bare = present & (units == "").to_numpy(dtype=bool)
         if bare.any():
             self.bare_lines.setdefault(col, []).extend(int(n) for n in df.loc[bare, LINE].tolist())
-        if col not in self.bare_lines:
-            return
         keep_original(out, col, bare, df[col], BARE_IN_PERCENT_COLUMN)
-        keep_original(out, col, present & (units == "%").to_numpy(dtype=bool), df[col], PERCENT_SCALED)
 
     def _odd_dates(self, col: str, written: pd.Series, result: Coerced) -> None:
         """Tally, for the warnings, the dates of ``col`` read with an implausible year (values.implausible_years: which

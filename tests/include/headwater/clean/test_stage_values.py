@@ -503,11 +503,13 @@ def test_a_bare_value_before_the_first_percent_value_is_told_apart_too(settings:
     ]
 
 
-def test_a_column_of_percent_values_only_keeps_no_text(settings: Settings) -> None:
+def test_a_column_of_percent_values_only_keeps_their_text_and_no_warning(settings: Settings) -> None:
+    # breaker4 #2/#3: 12.5% is stored as 0.125; its text is kept so that a row document shows 12.5%, not 0.125
     (settings.config_dir / "gl.yaml").write_text(GL, encoding="utf-8")
     curated, manifest = _clean(settings, "gl3.csv", "entry,pct\nG1,12.5%\nG2,7%\n")
     assert curated["pct"] == [0.125, 0.07]
-    assert "pct__raw" not in curated
+    assert curated["pct__raw"] == ["12.5%", "7%"]
+    assert curated["pct__reason"] == ["percent_stored_as_fraction"] * 2
     assert manifest["value_formats"]["units"] == {"pct": "%"}
     assert manifest["clean_warnings"] == []
 
