@@ -185,7 +185,9 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
       value written as an NA spelling stays left out);
     * a float whose written number has more than 15 significant digits (``DBL_DIG``, IEEE 754
       binary64: past it a double does not keep every digit): ``123456789012345678``, not the double's
-      ``123456789012345680``.
+      ``123456789012345680``;
+    * a ``%`` value stored as a fraction (reason ``percent_stored_as_fraction``): ``10%``, not ``0.1`` (or, with a
+      declared unit ``%``, ``0.1%``).
 
     Returns None when nothing is to be shown (missing, no text kept).
     """
@@ -197,9 +199,12 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
         return f"{written} (as written, not read)"
     if isinstance(current, float) and written is not None and significant_digits(written) > DBL_DIG:
         return with_unit(written.strip(), unit)
+    if current is not None and written is not None and why is not None and PERCENT_SCALED in str(why).split("; "):
+        return written.strip()  # 10% stored as 0.1: the text as written, never 0.1 or 0.1% (breaker4 #2, #3)
     return format_value(value, unit)
 
 
+PERCENT_SCALED = "percent_stored_as_fraction"  # a % value stored as a fraction (headwater.clean.steps.coerce_types)
 TYPE_REASON = "type"  # the reason coerce_types appends when it keeps a text another step kept too (headwater.clean.outputs)
 DBL_DIG = 15  # decimal digits a binary64 double always keeps (C's DBL_DIG, IEEE 754)
 

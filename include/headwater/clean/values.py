@@ -371,7 +371,35 @@ class Coerced:
     reasons: pd.Series | None = None
 
 
-REASONED = ("weekday_mismatch", "date_only")  # causes whose rows keep the cause's name in ``<col>__reason`` too
+# causes whose rows keep the cause's name in ``<col>__reason`` too
+REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year")
+# A date whose year is before FIRST_PLAUSIBLE_YEAR or more than YEARS_AHEAD after the current year is read as written
+# (proleptic Gregorian) but is more likely another calendar's year (Solar Hijri 1403 is 2024/25, Thai Buddhist-era 2567
+# is 2024: breaker4 #24) or a typo: its text is kept with the reason "implausible_year" and counted, never converted.
+FIRST_PLAUSIBLE_YEAR = 1600
+YEARS_AHEAD = 100
+# Calendars a column's implausible years may be written in, by their year range when read as Gregorian years, with the
+# offset to Gregorian (Solar Hijri: year + 621 from Farvardin 1 to Dey 10, + 622 after; Thai solar calendar: year - 543).
+CALENDAR_HINTS = (
+    (1300, 1500, "the Solar Hijri (Persian) calendar, about 621 years behind the Gregorian"),
+    (2400, 2700, "the Thai Buddhist era, 543 years ahead of the Gregorian"),
+)
+
+
+def implausible_years(years: np.ndarray, this_year: int | None = None) -> np.ndarray:
+    """Bool per year (float array, NaN for none): before FIRST_PLAUSIBLE_YEAR or after ``this_year`` (default: the
+    clock's) + YEARS_AHEAD."""
+    this_year = datetime.now(timezone.utc).year if this_year is None else this_year
+    with np.errstate(invalid="ignore"):
+        return (years < FIRST_PLAUSIBLE_YEAR) | (years > this_year + YEARS_AHEAD)
+
+
+def calendar_hint(years: list[int]) -> str | None:
+    """The calendar (CALENDAR_HINTS) every one of ``years`` (implausible Gregorian years) falls in the range of, or None."""
+    for low, high, name in CALENDAR_HINTS:
+        if years and all(low <= y <= high for y in years):
+            return name
+    return None
 
 
 VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal mark, day order or type
@@ -632,6 +660,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             typed = stored.array
             # a fraction of a second beyond microseconds (``.123456789``): the cell holds the microseconds, the text is kept
             inexact = distinct.str.contains(r"\d[.,]\d{6}\d*[1-9]", regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy()
+        # a year no modern record holds (1403, 2567): another calendar's, or a typo; read as written, the text kept
+        interpreted["implausible_year"] = implausible_years(stamps.dt.year.to_numpy(dtype=float, na_value=np.nan)) & stamps.notna().to_numpy()
         for assumed in interpreted.values():
             inexact = inexact | (assumed & stamps.notna().to_numpy())
     else:

@@ -33,20 +33,24 @@ unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
+from datetime import datetime, timezone
 from typing import Any
 
 import pandas as pd
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    BATCHED_KINDS, Coerced, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
+    BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
     fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
 NUMBER_TYPES = ("integer", "number")
+# A column named like a birth date (birth_date, dob, born, DateOfBirth): none of its dates may be after today.
+BIRTH_NAME = re.compile(r"(?i)birth|(?:^|[^a-z])dob(?:[^a-z]|$)|born")
 # The reason kept with a value like 1,234 in a column none of whose values decided the decimal mark (the file's mark
 # came from other columns): 1.234 or 1234, the column cannot tell.
 AMBIGUOUS_DECIMAL_MARK = "ambiguous_decimal_mark"
@@ -55,6 +59,11 @@ AMBIGUOUS_DECIMAL_MARK = "ambiguous_decimal_mark"
 MARK_DIFFERS = "decimal_mark_differs_from_file"
 # kept_as_text: an undeclared such column (a quoted "10,20" page range in a file of 1.50 prices) stays text.
 MARK_DIFFERS_TEXT = "decimal mark differs from the file's"
+# The reasons kept in a number column that mixes values written with ``%`` (12.5% is stored as the fraction 0.125) and
+# bare numbers (0.5 is stored as 0.5: half a percent or half of one?) (breaker4 #14): two scales the stored numbers cannot
+# tell apart, so each value keeps its text and says which scale it was stored on.
+PERCENT_SCALED = "percent_stored_as_fraction"
+BARE_IN_PERCENT_COLUMN = "no_percent_sign_in_percent_column"
 DATE_TYPES = ("date", "datetime")
 
 
@@ -94,6 +103,9 @@ class CoerceTypes:
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
         self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
+        self.odd_years: dict[str, dict[str, Any]] = {}  # date column -> {"years": Counter, "example": text} of implausible years
+        self.future_births: dict[str, dict[str, Any]] = {}  # birth-date column -> {"count", "example", "stored"} of dates after today
+        self.bare_lines: dict[str, list[int]] = {}  # number column with % values -> lines of its bare numbers (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
         self.interpreted: dict[str, Counter[str]] = {}  # column -> assumption (values.Coerced.interpreted) -> values read by it, text kept
         self.zones: dict[str, str] = {}  # date-time column -> "local" or "utc" (headwater.clean.values._local_zone), sticky
@@ -260,7 +272,7 @@ class CoerceTypes:
             if kind in NUMBER_TYPES:
                 # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
                 # lose what it means once stored as a bare number: its text is kept, and counted.
-                if marked[col]:
+                if marked[col] or self.first_unit.get(col) == "%":
                     keep = keep | self._other_unit(col, df[col], result.values.notna()).to_numpy(dtype=bool)
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
@@ -268,6 +280,10 @@ class CoerceTypes:
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
                     keep_original(out, col, keep & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+            if kind in NUMBER_TYPES and (marked[col] or self.first_unit.get(col) == "%"):
+                self._percent_scales(out, col, df, result.values.notna())  # after the keep above: its own reason only
+            if kind in DATE_TYPES:
+                self._odd_dates(col, df[col], result)
             if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
                 keep_original(out, col, result.reasons.notna().to_numpy(dtype=bool), df[col], result.reasons.to_numpy())
             if self.options.on_error == "quarantine" and result.failed.any():
@@ -302,21 +318,64 @@ class CoerceTypes:
         The first unit in file order (not the first batch's), so the answer never depends on the batch
         size; a bare number carries no unit and keeps no text. Tallied in ``other_units``.
         """
-        text = written.astype("string").str.strip()
-        # only values with a character a bare number never has can carry a unit
-        marked = (parsed & text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False)).to_numpy(dtype=bool)
-        if not marked.any():
-            return pd.Series(False, index=written.index)
-        units = pd.Series("", index=written.index, dtype=object)
-        written_units = {v: unit_of(v) for v in text[marked].unique().tolist()}  # each distinct value once
-        units[marked] = [written_units[v] for v in text[marked].tolist()]
+        units = self._units_written(written, parsed)
         carried = units[units != ""]
         if col not in self.first_unit and len(carried):
             self.first_unit[col] = carried.iloc[0]
+        # a bare number is scaled unlike a % value: it is told apart by _percent_scales, not counted here
         differs = (units != "") & (units != self.first_unit.get(col, ""))
         if differs.any():
             self.other_units.setdefault(col, Counter()).update(units[differs].tolist())
         return differs
+
+    @staticmethod
+    def _units_written(written: pd.Series, parsed: pd.Series) -> pd.Series:
+        """The unit (``unit_of``) each parsed value of ``written`` is written with, ``""`` for none (same index)."""
+        text = written.astype("string").str.strip()
+        # only values with a character a bare number never has can carry a unit
+        marked = (parsed & text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False)).to_numpy(dtype=bool)
+        units = pd.Series("", index=written.index, dtype=object)
+        if marked.any():
+            written_units = {v: unit_of(v) for v in text[marked].unique().tolist()}  # each distinct value once
+            units[marked] = [written_units[v] for v in text[marked].tolist()]
+        return units
+
+    def _percent_scales(self, out: pd.DataFrame, col: str, df: pd.DataFrame, parsed: pd.Series) -> None:
+        """In ``out`` (in place): every ``%`` value of a number column, stored as a fraction (``10%`` -> 0.1), keeps its
+        text with reason ``PERCENT_SCALED``, so a row document shows ``10%``, not ``0.1`` or ``0.1%`` (breaker4 #2, #3).
+        In a column whose first unit is ``%``, a bare number (``0.5``, stored as written) keeps its text too, with
+        reason ``BARE_IN_PERCENT_COLUMN``: no value's scale is silently one of two (breaker4 #14); their lines are
+        collected in ``bare_lines`` for the warning. A bare number in a batch before the column's first ``%`` value
+        is not seen (batches are written in order)."""
+        units = self._units_written(df[col], parsed)
+        present = parsed.to_numpy(dtype=bool)
+        keep_original(out, col, present & (units == "%").to_numpy(dtype=bool), df[col], PERCENT_SCALED)
+        if self.first_unit.get(col) != "%":
+            return
+        bare = present & (units == "").to_numpy(dtype=bool)
+        if bare.any():
+            self.bare_lines.setdefault(col, []).extend(int(n) for n in df.loc[bare, LINE].tolist())
+        keep_original(out, col, bare, df[col], BARE_IN_PERCENT_COLUMN)
+
+    def _odd_dates(self, col: str, written: pd.Series, result: Coerced) -> None:
+        """Tally, for the warnings, the dates of ``col`` read with an implausible year (values.implausible_years: which
+        years, one text) and, in a column named like a birth date (BIRTH_NAME), the dates after today (the clock's
+        date: a birth date cannot be in the future; a two-digit year read 2045 is the usual cause, breaker4 #8)."""
+        stored = pd.to_datetime(result.values, errors="coerce")
+        if getattr(stored.dt, "tz", None) is not None:
+            stored = stored.dt.tz_localize(None)
+        if result.interpreted.get("implausible_year") and result.reasons is not None:
+            odd = (result.reasons == "implausible_year").to_numpy(dtype=bool)
+            seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
+            seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
+        if BIRTH_NAME.search(col):
+            today = pd.Timestamp(datetime.now(timezone.utc).date())
+            future = (stored >= today + pd.Timedelta(days=1)).fillna(False).to_numpy(dtype=bool)
+            if future.any():
+                seen = self.future_births.setdefault(
+                    col, {"count": 0, "example": str(written[future].iloc[0]), "stored": str(stored[future].iloc[0].date()), "today": str(today.date())}
+                )
+                seen["count"] += int(future.sum())
 
     def _formats_of(self, col: str) -> dict[str, Any]:
         """The column's decimal mark and day order: its override, else the file's (with ``decimal_provisional`` while no value decided the mark)."""
@@ -439,7 +498,17 @@ class CoerceTypes:
             mapping = ", ".join(f"{k}: {v}" for k, v in sorted(self.options.tz_abbreviations.items()))
             return f"with a time zone abbreviation, like 10:00 EST, read in the zone types.tz_abbreviations maps it to ({mapping})"
         if why == "two_digit_year":
-            return "with a two-digit year, like 01/02/50, read in the years 1970-2069"
+            return "with a two-digit year, like 01/02/50, read in the years 1970-2069 (two_digit_year)"
+        if why == "implausible_year":
+            seen = self.odd_years[col]
+            years = sorted(seen["years"])
+            span = str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+            hint = calendar_hint(years)
+            likely = f"; their years read like {hint}, not converted" if hint else ""
+            return (
+                f"with an implausible year ({span}, before {FIRST_PLAUSIBLE_YEAR} or more than {YEARS_AHEAD} years ahead), "
+                f"like {seen['example']}, read as Gregorian years as written (implausible_year){likely}"
+            )
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         order = "day first" if self._formats_of(col).get("dayfirst") else "month first"
@@ -515,8 +584,23 @@ class CoerceTypes:
                     f"{col}: {sum(self.other_units[col].values())} value(s) written in another unit than the column's first "
                     f"({self.first_unit[col]}; {seen}) — the number is stored, the text kept in {col}{RAW_SUFFIX}"
                 )
+            if col in self.bare_lines:
+                lines_ = self.bare_lines[col]
+                shown = ", ".join(map(str, lines_[:10])) + (f" and {len(lines_) - 10} more" if len(lines_) > 10 else "")
+                lines.append(
+                    f"{col}: {len(lines_)} value(s) written without % in a column of % values (line(s) {shown}): stored as "
+                    f"written (0.5 stays 0.5) while 12.5% is stored as 0.125 — two scales; the text of both kinds kept in "
+                    f"{col}{RAW_SUFFIX} ({BARE_IN_PERCENT_COLUMN}, {PERCENT_SCALED})"
+                )
             for why, count in sorted(self.interpreted.get(col, {}).items()):
                 lines.append(f"{col}: {count} value(s) {self._assumption(col, why)} — the value is stored, its text kept in {col}{RAW_SUFFIX}")
+            if col in self.future_births:
+                seen = self.future_births[col]
+                lines.append(
+                    f"{col}: {seen['count']} date(s) after the run's date ({seen['today']}) in a birth-date column, like "
+                    f"{seen['example']} read as {seen['stored']} — a birth date cannot be in the future; check the century "
+                    "or set the column's type to string"
+                )
             where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"
             for why, count in sorted(self.unread.get(col, {}).items()):
                 lines.append(f"{col}: {count} value(s) {self._unread(col, why)} — not read, {where}")

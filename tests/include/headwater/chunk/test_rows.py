@@ -205,3 +205,16 @@ def test_a_value_holding_line_breaks_is_folded_so_every_unindented_line_is_a_fie
     text = writer.document(row, {}, "2026-11-20/licences.csv", 2).text
     assert text == shown + "\nFee: 25\nPaid: no"
     assert [line.split(":")[0] for line in text.split("\n") if not line.startswith(" ")] == ["Owner", "Fee", "Paid"]
+
+
+@pytest.mark.parametrize(("value", "raw", "reason", "unit", "shown"), [
+    (0.1, "10%", "percent_stored_as_fraction", "%", "10%"),  # breaker4 #2: never 0.1%
+    (0.125, "12.5%", "percent_stored_as_fraction", "", "12.5%"),  # breaker4 #3: never 0.125
+    (0.005, " 0.5 % ", "normalize; percent_stored_as_fraction", "", "0.5 %"),
+    (10.0, None, None, "%", "10%"),  # written 10 in a column declared %: the points as written
+    (0.5, "0.5", "no_percent_sign_in_percent_column", "", "0.5"),
+])
+def test_a_percent_value_stored_as_a_fraction_shows_as_written(value, raw, reason, unit, shown) -> None:
+    from headwater.chunk.rows import shown_value
+
+    assert shown_value(value, raw, reason, unit) == shown

@@ -6,7 +6,7 @@ most values warn, and non-Latin headers keep their letters (issue 9, items 11-15
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -465,3 +465,112 @@ def test_page_ranges_beside_decimal_point_prices_stay_text_and_currency_headers_
         "pages: kept as text: its values write the decimal mark ',' where the file's other columns decided '.' "
         "(decimal_mark_differs_from_file) — not read as numbers; set schema.columns.pages.decimal to read them"
     ]
+
+
+GL = """\
+files: ["gl*.csv"]
+schema:
+  columns:
+    entry: {type: string, identifier: true}
+    pct: {type: number}
+"""
+
+
+def test_a_declared_number_column_mixing_percent_and_bare_values_keeps_every_value_s_text(settings: Settings) -> None:
+    # breaker4 #14: 12.5% is stored as 0.125, the bare 0.5 and 1 as written: two scales, so every value keeps its text
+    (settings.config_dir / "gl.yaml").write_text(GL, encoding="utf-8")
+    curated, manifest = _clean(settings, "gl.csv", "entry,pct\nG1,12.5%\nG2,7%\nG3,0.5\nG4,1\n")
+    assert curated["pct"] == [0.125, 0.07, 0.5, 1.0]
+    assert curated["pct__raw"] == ["12.5%", "7%", "0.5", "1"]
+    assert curated["pct__reason"] == ["percent_stored_as_fraction"] * 2 + ["no_percent_sign_in_percent_column"] * 2
+    assert manifest["clean_warnings"] == [
+        "pct: 2 value(s) written without % in a column of % values (line(s) 4, 5): stored as written (0.5 stays 0.5) while "
+        "12.5% is stored as 0.125 — two scales; the text of both kinds kept in pct__raw "
+        "(no_percent_sign_in_percent_column, percent_stored_as_fraction)"
+    ]
+
+
+def test_a_bare_value_before_the_first_percent_value_is_told_apart_too(settings: Settings) -> None:
+    (settings.config_dir / "gl.yaml").write_text(GL, encoding="utf-8")
+    curated, manifest = _clean(settings, "gl2.csv", "entry,pct\nG1,3\nG2,7%\nG3,\nG4,12.5 %\n")
+    assert curated["pct"] == [3.0, 0.07, None, 0.125]
+    assert curated["pct__raw"] == ["3", "7%", None, "12.5 %"]
+    assert curated["pct__reason"] == ["no_percent_sign_in_percent_column", "percent_stored_as_fraction", None, "percent_stored_as_fraction"]
+    assert [w for w in manifest["clean_warnings"] if w.startswith("pct:")] == [
+        "pct: 1 value(s) written without % in a column of % values (line(s) 2): stored as written (0.5 stays 0.5) while "
+        "12.5% is stored as 0.125 — two scales; the text of both kinds kept in pct__raw "
+        "(no_percent_sign_in_percent_column, percent_stored_as_fraction)"
+    ]
+
+
+def test_a_column_of_percent_values_only_keeps_their_text_and_no_warning(settings: Settings) -> None:
+    # breaker4 #2/#3: 12.5% is stored as 0.125; its text is kept so that a row document shows 12.5%, not 0.125
+    (settings.config_dir / "gl.yaml").write_text(GL, encoding="utf-8")
+    curated, manifest = _clean(settings, "gl3.csv", "entry,pct\nG1,12.5%\nG2,7%\n")
+    assert curated["pct"] == [0.125, 0.07]
+    assert curated["pct__raw"] == ["12.5%", "7%"]
+    assert curated["pct__reason"] == ["percent_stored_as_fraction"] * 2
+    assert manifest["value_formats"]["units"] == {"pct": "%"}
+    assert manifest["clean_warnings"] == []
+
+
+def test_solar_hijri_dates_keep_their_text_and_the_warning_names_the_calendar(settings: Settings) -> None:
+    # breaker4 #24: 1403/10/15 is 15 Dey 1403 (2025-01-04), not a date of the Middle Ages; never converted silently
+    curated, manifest = _clean(settings, "persian_cal.csv", "id,d\n1,1403/10/15\n2,1402/01/01\n3,1403/12/29\n")
+    assert [str(d) for d in curated["d"]] == ["1403-10-15", "1402-01-01", "1403-12-29"]
+    assert curated["d__raw"] == ["1403/10/15", "1402/01/01", "1403/12/29"]
+    assert curated["d__reason"] == ["implausible_year"] * 3
+    assert manifest["clean_warnings"] == [
+        "d: 3 value(s) with an implausible year (1402-1403, before 1600 or more than 100 years ahead), like 1403/10/15, read as "
+        "Gregorian years as written (implausible_year); their years read like the Solar Hijri (Persian) calendar, about 621 "
+        "years behind the Gregorian, not converted — the value is stored, its text kept in d__raw"
+    ]
+
+
+@pytest.mark.parametrize("rows", ["1,05/01/2567\n2,25/12/2567\n3,01/07/2566\n", "1,2567-01-05\n2,2567-12-25\n3,2566-07-01\n"])
+def test_thai_buddhist_era_dates_keep_their_text_and_the_warning_names_the_calendar(settings: Settings, rows: str) -> None:
+    curated, manifest = _clean(settings, "thai_be.csv", "id,d\n" + rows)
+    assert [str(d) for d in curated["d"]] == ["2567-01-05", "2567-12-25", "2566-07-01"]
+    assert curated["d__reason"] == ["implausible_year"] * 3
+    assert curated["d__raw"] == [r.split(",")[1] for r in rows.splitlines()]
+    assert [w for w in manifest["clean_warnings"] if "implausible" in w] == [
+        f"d: 3 value(s) with an implausible year (2566-2567, before 1600 or more than 100 years ahead), like {rows.split(',')[1].split()[0]}, "
+        "read as Gregorian years as written (implausible_year); their years read like the Thai Buddhist era, 543 years ahead of "
+        "the Gregorian, not converted — the value is stored, its text kept in d__raw"
+    ]
+
+
+def test_one_implausible_year_among_modern_dates_keeps_its_text_without_a_calendar(settings: Settings) -> None:
+    # a typo (1024 for 2024) names no calendar; the modern dates keep no text
+    curated, manifest = _clean(settings, "typo.csv", "id,d\n1,2024-03-01\n2,1024-03-02\n3,2024-03-03\n4,1600-01-01\n")
+    assert [str(d) for d in curated["d"]] == ["2024-03-01", "1024-03-02", "2024-03-03", "1600-01-01"]
+    assert curated["d__raw"] == [None, "1024-03-02", None, None]
+    assert curated["d__reason"] == [None, "implausible_year", None, None]
+    assert manifest["clean_warnings"] == [
+        "d: 1 value(s) with an implausible year (1024, before 1600 or more than 100 years ahead), like 1024-03-02, read as "
+        "Gregorian years as written (implausible_year) — the value is stored, its text kept in d__raw"
+    ]
+
+
+def test_two_digit_year_birth_dates_keep_a_reason_and_future_ones_are_warned_about(settings: Settings) -> None:
+    # breaker4 #8: 12/05/45 reads 2045-05-12 (pivot 1970-2069), a birth after the file was delivered
+    curated, manifest = _clean(settings, "dob2y.csv", (
+        "patient,dob,visit\nP1,12/05/45,03/01/2024\nP2,03/11/62,04/01/2024\nP3,07/08/99,05/01/2024\nP4,25/12/30,06/01/2024\n"
+    ))
+    assert [str(d) for d in curated["dob"]] == ["2045-05-12", "2062-11-03", "1999-08-07", "2030-12-25"]
+    assert curated["dob__raw"] == ["12/05/45", "03/11/62", "07/08/99", "25/12/30"]
+    assert curated["dob__reason"] == ["two_digit_year"] * 4
+    today = datetime.now(timezone.utc).date()
+    assert [w for w in manifest["clean_warnings"] if w.startswith("dob:")] == [
+        "dob: 4 value(s) with a two-digit year, like 01/02/50, read in the years 1970-2069 (two_digit_year) — the value is "
+        "stored, its text kept in dob__raw",
+        f"dob: 3 date(s) after the run's date ({today}) in a birth-date column, like 12/05/45 read as 2045-05-12 — a birth "
+        "date cannot be in the future; check the century or set the column's type to string",
+    ]
+
+
+def test_a_future_date_outside_a_birth_date_column_is_not_warned_about(settings: Settings) -> None:
+    curated, manifest = _clean(settings, "due.csv", "id,due,birthday\n1,2045-05-12,1990-01-02\n2,2030-01-01,1985-07-08\n")
+    assert [str(d) for d in curated["due"]] == ["2045-05-12", "2030-01-01"]
+    assert "due__raw" not in curated and "birthday__raw" not in curated
+    assert manifest["clean_warnings"] == []

@@ -109,8 +109,12 @@ def test_two_digit_years_keep_their_text(settings: Settings) -> None:
     curated, manifest = _clean(settings, "born.csv", "who,born\nann,13/02/50\nbob,25/12/1988\n")
     assert curated["born"] == [date(2050, 2, 13), date(1988, 12, 25)]
     assert curated["born__raw"] == ["13/02/50", None]
+    assert curated["born__reason"] == ["two_digit_year", None]
     assert manifest["clean_warnings"] == [
-        "born: 1 value(s) with a two-digit year, like 01/02/50, read in the years 1970-2069 — the value is stored, its text kept in born__raw"
+        "born: 1 value(s) with a two-digit year, like 01/02/50, read in the years 1970-2069 (two_digit_year) — the value is "
+        "stored, its text kept in born__raw",
+        f"born: 1 date(s) after the run's date ({datetime.now(UTC).date()}) in a birth-date column, like 13/02/50 read as "
+        "2050-02-13 — a birth date cannot be in the future; check the century or set the column's type to string",
     ]
 
 
