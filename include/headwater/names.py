@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from headwater.invisible import remove_invisible
+
 # Currency signs in a header name the column's currency (``Amount (€)``, breaker3 #11): the ISO 4217 code of the one
 # currency a sign writes (€ EUR, £ GBP, ₹ INR...), or, for a sign several currencies write, the word of its Unicode
 # name ($ DOLLAR SIGN: US, Canadian, Australian dollars and pesos; ¥ YEN SIGN: yen and yuan; ¢ CENT SIGN). Fullwidth
@@ -59,11 +61,12 @@ def standardize_name(name: str, position: int, transliterate: bool = False, curr
     -> ``discount_pct``), currency signs their currency (``_CURRENCY_WORDS``: ``Amount ($)`` -> ``amount_dollar``,
     ``Amount (€)`` -> ``amount_eur``), other punctuation and symbols separate words. ``transliterate`` turns
     every letter into ASCII first (text-unidecode: ``Имя`` -> ``imia``, ``名前`` -> ``ming_qian``).
-    Blank names become ``column_<position>`` (1-based) and names starting with a digit get a
+    Invisible format characters go first (headwater.invisible: ``\u200bemail``, ``e\u200bmail``, ``E\u00admail``
+    -> ``email``; a ZWNJ separates words like other format characters). Blank names become ``column_<position>`` (1-based) and names starting with a digit get a
     ``col_`` prefix so they stay valid identifiers. ``currency=False``: currency signs separate words
     like other symbols (``Amount ($)`` -> ``amount``, the name before breaker3 #11; column mapping matches it too).
     """
-    text = str(name).translate(_TRANSLITERATE if currency else _TRANSLITERATE_NO_CURRENCY)
+    text = remove_invisible(str(name)).translate(_TRANSLITERATE if currency else _TRANSLITERATE_NO_CURRENCY)
     if transliterate:
         from text_unidecode import unidecode
 

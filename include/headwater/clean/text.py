@@ -42,6 +42,9 @@ import pyarrow.compute as pc
 
 from headwater.config.text import MASKS, TextColumnRule, TextOptions
 from headwater.config.types import NA_SPELLINGS
+from headwater.invisible import NEEDED as INVISIBLE_NEEDED
+from headwater.invisible import STEPS as INVISIBLE_STEPS
+from headwater.invisible import remove_invisible
 
 
 # Horizontal whitespace: ASCII tab/VT/FF, the C0 separators Python calls whitespace, NEL, NBSP,
@@ -92,25 +95,23 @@ _PII_WHOLE = {
 
 # Whitespace normalization, as stages of (pattern, replacement) shared by both engines, each stage
 # one kind of change (``CHANGE_KINDS``): line breaks written as CRLF, CR, NEL, U+2028/U+2029 become
-# "\n"; zero-width spaces and a byte-order mark inside a value are removed (they have no width: a
-# space in their place would split 'AB\u200b123' into two words); whitespace and line breaks at
-# either end are trimmed; then runs of horizontal whitespace inside (tab, NBSP, the Unicode spaces)
-# become one space, spaces around a line break go, and blank lines go.
+# "\n"; whitespace and line breaks at either end are trimmed; then runs of horizontal whitespace
+# inside (tab, NBSP, the Unicode spaces) become one space, spaces around a line break go, and blank
+# lines go. Invisible format characters (zero-width space, BOM, soft hyphen, bidi marks: headwater.invisible)
+# are removed before, ahead of the e-mail and phone masks, by the ``invisible_characters`` step.
 _EDGE_SPACE = "[" + _HSPACE + "\n]+"
 _WS_STAGES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("line_breaks", (("\r\n|[\r\x85\u2028\u2029]", "\n"),)),
-    ("zero_width", (("[\u200b\ufeff]", ""),)),
     ("trim", (("^" + _EDGE_SPACE + "|" + _EDGE_SPACE + "$", ""),)),
     ("whitespace", (("[" + _HSPACE + "]+", " "), (" ?\n ?", "\n"), ("\n\n+", "\n"))),
 )
 _WS_NEEDED = {  # the values a stage can change (RE2), so the others are not rewritten
     "line_breaks": "[\r\x85\u2028\u2029]",
-    "zero_width": "[\u200b\ufeff]",
     "trim": "^" + _EDGE_SPACE + "|" + _EDGE_SPACE + "$",
     "whitespace": "[^\x20-\x7e]|  ",  # anything but single spaces between printable ASCII
 }
 # The kinds of change normalization records (``<col>__reason``, the manifest's ``text_normalized``), in reason order.
-CHANGE_KINDS = ("html", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "zero_width", "trim", "whitespace")
+CHANGE_KINDS = ("html", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "invisible_characters", "trim", "whitespace")
 # Which of them are encoding artefacts, not content (exact duplicates, row ids): headwater.clean.steps.base.ARTEFACT_KINDS.
 _FTFY_NEEDED = "[^\t\n\x20-\x7e]"  # ftfy leaves printable ASCII (plus tab/LF) alone (its HTML unescaping is off)
 
@@ -344,7 +345,8 @@ def strip_html(value: str, keep_links: bool = True) -> str:
 
 
 def normalize_whitespace(value: str) -> str:
-    """Line breaks as ``\\n``, zero-width spaces removed, trimmed, runs of spaces collapsed, single line breaks between paragraphs."""
+    """Line breaks as ``\\n``, trimmed, runs of spaces collapsed, single line breaks between paragraphs (invisible format
+    characters are removed before, by ``remove_invisible``)."""
     for _, steps in _WS_COMPILED:
         for pattern, repl in steps:
             value = pattern.sub(repl, value)
@@ -486,8 +488,10 @@ _FTFY_CHARS = {fold: _ftfy_chars(fold) for fold in (False, True)}
 _ASCII_CONTROL = re.compile("[^\t\n\x20-\x7e]")
 # What each enabled ftfy fixer rewrites, to name the kind of a change (``_unicode_kinds``).
 _LIGATURE_CHARS = re.compile("[" + "".join(re.escape(chr(c) if isinstance(c, int) else c) for c in ftfy.chardata.LIGATURES) + "]")
+# The byte-order mark ftfy removes with the controls is named ``invisible_characters``, as the step after ftfy names
+# it when ftfy is off (headwater.invisible): two values that differ by one read the same.
 _CONTROL_CHARS = re.compile(
-    "[" + "".join(re.escape(chr(c) if isinstance(c, int) else c) for c in ftfy.chardata.CONTROL_CHARS) + "\x1b]"
+    "[" + "".join(re.escape(chr(c) if isinstance(c, int) else c) for c in ftfy.chardata.CONTROL_CHARS if c not in (0xFEFF, "\ufeff")) + "\x1b]"
 )
 _QUOTE_CHARS = re.compile("[" + "".join(sorted(_QUOTES)) + "]")
 _BREAK_CHARS = re.compile("[\r\x85\u2028\u2029]")
@@ -544,6 +548,8 @@ def _unicode_kinds(before: str, options: TextOptions) -> tuple[str, ...]:
         kinds.append("quotes")
     if _CONTROL_CHARS.search(before):
         kinds.append("control")
+    if "\ufeff" in before:
+        kinds.append("invisible_characters")
     if _BREAK_CHARS.search(before):
         kinds.append("line_breaks")
     if not unicodedata.is_normalized("NFC", before):
@@ -554,12 +560,15 @@ def _unicode_kinds(before: str, options: TextOptions) -> tuple[str, ...]:
 
 
 def normalize_text(value: str, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> str:
-    """Decode HTML (strip markup where the value is HTML), repair Unicode (ftfy), remove/mask URLs,
-    e-mails and phones, tidy whitespace."""
+    """Decode HTML (strip markup where the value is HTML), repair Unicode (ftfy), remove invisible format characters
+    (headwater.invisible: before the masks, so ``ann\u200b@x.org`` is an address), remove/mask URLs, e-mails and
+    phones, tidy whitespace."""
     if options.strip_html:
         value = _html(value, options)
     if options.repair_unicode:
         value = _unicode(value, options)
+    if options.whitespace:
+        value = remove_invisible(value)
     for kind, action in options.pii_actions().items():
         value = replace_pii(value, kind, action, options.mask_field_values, options.phone_region)
     if options.whitespace:
@@ -596,8 +605,8 @@ def _any_step_pattern(options: TextOptions) -> str | None:
 
     The union (each alternative in its own non-capturing group, so an inline ``(?i)`` stays inside
     it: RE2's ``(?flags)`` sets flags within the current group) of every step's own check: the HTML
-    step's ``&`` or element start, ftfy's non-printable-ASCII check, the URL and e-mail shapes, each
-    whitespace stage's ``_WS_NEEDED``.
+    step's ``&`` or element start, ftfy's non-printable-ASCII check, the invisible characters
+    (headwater.invisible.NEEDED), the URL and e-mail shapes, each whitespace stage's ``_WS_NEEDED``.
     """
     checks = []
     if options.strip_html:
@@ -606,7 +615,7 @@ def _any_step_pattern(options: TextOptions) -> str | None:
         checks.append(_FTFY_NEEDED)
     checks += [_PII_PATTERNS[kind] for kind in options.pii_actions() if kind != "phones"]
     if options.whitespace:
-        checks += [_WS_NEEDED[kind] for kind, _ in _WS_STAGES]
+        checks += [INVISIBLE_NEEDED] + [_WS_NEEDED[kind] for kind, _ in _WS_STAGES]
     return "|".join(f"(?:{check})" for check in checks) if checks else None
 
 
@@ -682,6 +691,11 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
             for i, before in zip(at, pc.take(arr, pa.array(at)).to_pylist()):
                 for kind in _unicode_kinds(before, options):
                     changed.setdefault(kind, np.zeros(len(arr), dtype=bool))[i] = True
+        arr = after
+    if options.whitespace:
+        # before the masks: 'ann\u200b@x.org' is an address, '\u200e+1 415 555 2671\u200f' one phone number (a field)
+        after = _replace_where(arr, pc.fill_null(pc.match_substring_regex(arr, INVISIBLE_NEEDED), False), list(INVISIBLE_STEPS))
+        note(changed, "invisible_characters", _differs(arr, after))
         arr = after
     for kind, action in options.pii_actions().items():
         hits = pc.fill_null(pc.match_substring_regex(arr, _PII_PATTERNS[kind]), False)

@@ -63,7 +63,11 @@ class TextOptions(ConfigModel):
         default=False,
         description="Also remove/mask a value that is nothing but one URL, e-mail or phone number (off: contact columns stay usable).",
     )
-    whitespace: bool = Field(default=True, description="Line breaks as \\n, zero-width spaces removed, runs of spaces collapsed, blank lines dropped, trimmed.")
+    whitespace: bool = Field(
+        default=True,
+        description="Line breaks as \\n, invisible format characters removed (zero-width space, word joiner, BOM, soft hyphen, "
+        "bidi marks; never ZWJ/ZWNJ), runs of spaces collapsed, blank lines dropped, trimmed.",
+    )
     columns: ColumnNames | None = Field(
         default=None, description="Columns to normalize (standardized names).", json_schema_extra={"shown_default": "every text column"}
     )

@@ -41,10 +41,12 @@ IMPUTED_SUFFIX = "__imputed"
 DERIVED_SUFFIXES = (RAW_SUFFIX, REASON_SUFFIX, IMPUTED_SUFFIX)
 # Changes that alter how a value is encoded or padded, never what it says: NFC recomposition (the
 # same characters, canonically equivalent: Unicode UAX #15), the line-ending convention of the
-# exporting system (CRLF, CR), and padding around a value (fixed-width and CHAR(n) exports, a space
-# after the delimiter). Two rows that differ only by these are still exact duplicates; a change
+# exporting system (CRLF, CR), padding around a value (fixed-width and CHAR(n) exports, a space
+# after the delimiter), and invisible format characters left by copy-paste (zero-width space, BOM,
+# soft hyphen, bidi marks: Default_Ignorable_Code_Point, which NFKC_Casefold maps to nothing;
+# headwater.invisible). Two rows that differ only by these are still exact duplicates; a change
 # inside a value ('AB  12' vs 'AB 12') is not one.
-ARTEFACT_KINDS = frozenset({"nfc", "line_breaks", "trim"})
+ARTEFACT_KINDS = frozenset({"nfc", "line_breaks", "trim", "invisible_characters"})
 _ARTEFACT = "(?:" + "|".join(sorted(ARTEFACT_KINDS)) + ")"
 ARTEFACT_ONLY_RE = "^normalized: " + _ARTEFACT + "(?:, " + _ARTEFACT + ")*$"  # a <col>__reason naming artefacts only
 

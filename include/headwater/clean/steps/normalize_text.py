@@ -31,7 +31,7 @@ from headwater.clean.steps.base import DERIVED_SUFFIXES, MASKED_DIGEST, StepOutp
 from headwater.clean.text import CHANGE_KINDS, column_codes, normalize_column, stack_groups, stack_strings, string_series
 from headwater.config.text import TextOptions
 
-_BLANK_KINDS = frozenset({"whitespace", "trim", "zero_width", "line_breaks"})  # what turns a blank value into ''
+_BLANK_KINDS = frozenset({"whitespace", "trim", "invisible_characters", "line_breaks"})  # what turns a blank value into ''
 BLANK_REASON = "blank"  # <col>__reason of a value written as whitespace only, tidied to the empty (missing) value
 
 

@@ -82,6 +82,9 @@ def test_column_version_equals_the_value_version() -> None:
         "這款鞋子的鞋底在三週後開始脫落了，客服也不回覆。", "この靴は三週間で底が剥がれました。", "รองเท้าคู่นี้พื้นหลุด",
         "<p>caf&Atilde;&copy; &amp;amp;</p>", "AT&amp;T\r\n<b>x</b>", "a <!x> b", "<p>a</p><script>alert(1)",
         "a@x.org.bob@y.org", "..ann@x.org z.ann@x.org", "x@y.org..b@c.org,d@e.org-f@g.org",
+        # invisible format characters (headwater.invisible): removed before the masks; joiners and Mongolian kept
+        "\u200e+1 415 555 2671\u200f", "mail ann\u200b@x.org now", "Donau\u00addampf", "\u2066x\u2069 \u202ey",
+        "\u200b", "A\u180eB", "\u1820\u200b\u180e\u1821", "\U0001f468\u200d\U0001f469", "\u0645\u06cc\u200c\u062e",
     ]
     for opts in (
         TextOptions(),
@@ -90,6 +93,7 @@ def test_column_version_equals_the_value_version() -> None:
         TextOptions(fold_quotes=True),
         TextOptions(strip_html=False),
         TextOptions(repair_unicode=False),
+        TextOptions(whitespace=False),
     ):
         got = normalize_array(pa.array(values, pa.string()), opts).to_pylist()
         assert got == [None if v is None else normalize_text(v, opts) for v in values]

@@ -22,7 +22,7 @@ def _kinds(values: list[str | None], options: TextOptions = TextOptions()) -> tu
         ("10\u00a0kg", "10 kg", ["whitespace"]),
         (" padded ", "padded", ["trim"]),
         (" a  b\t", "a b", ["trim", "whitespace"]),
-        ("AB\u200b123", "AB123", ["zero_width"]),  # removed, not a space: 'AB 123' would be two words
+        ("AB\u200b123", "AB123", ["invisible_characters"]),  # removed, not a space: 'AB 123' would be two words
         ("a\r\nb", "a\nb", ["line_breaks"]),
         ("c\rd", "c\nd", ["line_breaks"]),
         ("1\u20282", "1\n2", ["line_breaks"]),

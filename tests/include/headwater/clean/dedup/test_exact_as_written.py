@@ -20,8 +20,8 @@ def test_two_spaces_and_one_space_are_not_exact_duplicates() -> None:
 
 
 def test_whitespace_variants_are_not_exact_duplicates() -> None:
-    rows = [["AB 12", "first"], ["AB\t12", "first"], ["AB\u00a012", "first"], ["AB\u200b 12", "first"], ["ab 12", "first"]]
-    assert _dups(["code", "desc"], rows) == []
+    rows = [["AB 12", "first"], ["AB\t12", "first"], ["AB\u00a012", "first"], ["AB\u200b  12", "first"], ["ab 12", "first"]]
+    assert _dups(["code", "desc"], rows) == []  # a zero-width space is an artefact, the two spaces after it are not
 
 
 def test_the_same_writing_twice_is_an_exact_duplicate() -> None:

@@ -22,12 +22,12 @@ def test_a_changed_value_keeps_what_was_written_and_why() -> None:
     assert list(out.columns) == ["_source", "_line", "code", "code__raw", "code__reason", "desc", "desc__raw", "desc__reason"]
     assert _values(out["code"]) == ["AB 12", "AB 12", "AB123", "a\nb"]
     assert _values(out["code__raw"]) == ["AB  12", None, "AB\u200b123", "a\r\nb"]
-    assert _values(out["code__reason"]) == ["normalized: whitespace", None, "normalized: zero_width", "normalized: line_breaks"]
+    assert _values(out["code__reason"]) == ["normalized: whitespace", None, "normalized: invisible_characters", "normalized: line_breaks"]
     assert _values(out["desc"]) == ["bold move", "plain", "Jos\u00e9", "\ufb01ne x\u00b2"]
     assert _values(out["desc__raw"]) == ["<b>bold</b>  move", None, "Jose\u0301", None]
     assert _values(out["desc__reason"]) == ["normalized: html, whitespace", None, "normalized: nfc", None]
     assert step.summary() == {
-        "text_normalized": {"code": {"line_breaks": 1, "whitespace": 1, "zero_width": 1}, "desc": {"html": 1, "nfc": 1, "whitespace": 1}},
+        "text_normalized": {"code": {"line_breaks": 1, "whitespace": 1, "invisible_characters": 1}, "desc": {"html": 1, "nfc": 1, "whitespace": 1}},
         "text_masked": {},
     }
 
