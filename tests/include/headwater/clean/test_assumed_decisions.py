@@ -11,16 +11,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from headwater.clean import runner
-from headwater.clean.stage import clean as clean_file
 from headwater.config.settings import Settings
-from headwater.ingest.stage import ingest as ingest_file
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.storage import read_json
+from landed_files import clean_landed
 
 DATE = "2026-11-22"
 BREAKER = Path("/work/notes/breaker3")
@@ -33,12 +28,8 @@ SORTED_DAYS = [date(2025, 1, d) for d in (1, 2, 5, 12, 13, 25)]
 def _clean(home: Path, text: str, batch_rows: int, name: str = "late.csv") -> tuple[list[dict], dict]:
     """(curated rows without _source/_row_id, the manifest) of ``text`` cleaned in batches of ``batch_rows``."""
     settings = Settings(home=home, landing_uri=home.as_uri(), config_dir=home / "none", batch_rows=batch_rows)
-    ref = FileRef(DATE, name)
-    ingest_file(text.encode("utf-8"), ref, settings)
-    clean_file(ref, settings)
-    lay = Layout(settings.data_dir, DATE)
-    rows = [{k: v for k, v in r.items() if k not in ("_source", "_row_id")} for r in pq.read_table(lay.curated(ref.key)).to_pylist()]
-    return rows, read_json(lay.manifest(ref.key))
+    table, manifest = clean_landed(settings, DATE, name, text)
+    return [{k: v for k, v in r.items() if k not in ("_source", "_row_id")} for r in table.to_pylist()], manifest
 
 
 def _spill_left(home: Path) -> list[str]:

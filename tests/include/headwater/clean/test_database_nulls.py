@@ -12,18 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
 from headwater.clean.frame import build_frame
-from headwater.clean.stage import clean as clean_file
 from headwater.clean.steps.null_spellings import NullSpellings
-from headwater.config.settings import Settings
 from headwater.config.types import TypeOptions
-from headwater.ingest.stage import ingest as ingest_file
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.storage import read_json
+from landed_files import clean_landed, settings_without_sources
 
 DATE = "2026-11-23"
 BREAKER = Path("/work/notes/breaker3")
@@ -36,13 +30,8 @@ PG_EXPORT = (
 
 def _clean(tmp_path: Path, text: str, name: str = "export.csv") -> tuple[list[dict], dict]:
     """(curated rows, manifest); the fast and the careful reader both read ``text`` (tests/include/headwater/conftest.py)."""
-    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none")
-    ref = FileRef(DATE, name)
-    ingest_file(text.encode("utf-8"), ref, settings)
-    clean_file(ref, settings)
-    lay = Layout(settings.data_dir, DATE)
-    rows = [{k: v for k, v in r.items() if k not in ("_source", "_row_id", "_line")} for r in pq.read_table(lay.curated(ref.key)).to_pylist()]
-    return rows, read_json(lay.manifest(ref.key))
+    table, manifest = clean_landed(settings_without_sources(tmp_path), DATE, name, text)
+    return [{k: v for k, v in r.items() if k not in ("_source", "_row_id", "_line")} for r in table.to_pylist()], manifest
 
 
 def test_a_postgres_export_keeps_its_empty_string_and_its_nulls_apart(tmp_path: Path) -> None:

@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from headwater.clean import runner
-from headwater.clean.stage import clean as clean_file
 from headwater.config.settings import Settings
-from headwater.ingest.stage import ingest as ingest_file
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.storage import read_json
+from landed_files import clean_landed
 
 DATE = "2026-11-21"
 
@@ -27,12 +22,8 @@ def _clean(tmp_path: Path, text: str, batch_rows: int) -> tuple[list[dict], dict
     """(curated rows without bookkeeping columns, the manifest's decision fields) of ``text`` cleaned in batches of ``batch_rows``."""
     settings = Settings(home=tmp_path / f"home{batch_rows}", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none",
                         batch_rows=batch_rows)
-    ref = FileRef(DATE, "late.csv")
-    ingest_file(text.encode("utf-8"), ref, settings)
-    clean_file(ref, settings)
-    lay = Layout(settings.data_dir, DATE)
-    rows = [{k: v for k, v in row.items() if k != "_source"} for row in pq.read_table(lay.curated(ref.key)).to_pylist()]
-    manifest = read_json(lay.manifest(ref.key))
+    table, manifest = clean_landed(settings, DATE, "late.csv", text)
+    rows = [{k: v for k, v in row.items() if k != "_source"} for row in table.to_pylist()]
     keys = ("column_types", "value_formats", "na_spellings", "na_kept_as_data", "na_ambiguous", "clean_warnings", "curated")
     return rows, {k: manifest[k] for k in keys}
 

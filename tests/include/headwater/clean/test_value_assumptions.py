@@ -12,32 +12,24 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
-from headwater.clean.stage import clean as clean_file
 from headwater.clean.values import coerce, date_assumptions, parse_date
 from headwater.config.settings import Settings
-from headwater.ingest.stage import ingest as ingest_file
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.storage import read_json
+from landed_files import clean_landed, settings_without_sources
 
 DATE = "2026-11-20"
 UTC = timezone.utc
 
 
 def _clean(settings: Settings, name: str, text: str) -> tuple[dict, dict]:
-    ref = FileRef(DATE, name)
-    ingest_file(text.encode("utf-8"), ref, settings)
-    clean_file(ref, settings)
-    lay = Layout(settings.data_dir, DATE)
-    return pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    table, manifest = clean_landed(settings, DATE, name, text)
+    return table.to_pydict(), manifest
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none")
+    return settings_without_sources(tmp_path)
 
 
 def test_a_column_of_parenthesised_numbers_stays_text(settings: Settings) -> None:
@@ -105,16 +97,34 @@ def test_a_day_order_shown_only_after_the_decision_sample_decides_the_whole_file
     assert manifest["value_formats"]["dayfirst"] is True
 
 
-def test_two_digit_years_keep_their_text(settings: Settings) -> None:
-    curated, manifest = _clean(settings, "born.csv", "who,born\nann,13/02/50\nbob,25/12/1988\n")
-    assert curated["born"] == [date(2050, 2, 13), date(1988, 12, 25)]
-    assert curated["born__raw"] == ["13/02/50", None]
-    assert curated["born__reason"] == ["two_digit_year", None]
+@pytest.mark.parametrize(
+    ("name", "text", "col", "values", "raw", "future"),
+    [
+        ("born.csv", "who,born\nann,13/02/50\nbob,25/12/1988\n", "born", [date(2050, 2, 13), date(1988, 12, 25)], ["13/02/50", None],
+         "1 date(s) after the run's date ({today}) in a birth-date column, like 13/02/50 read as 2050-02-13"),
+        # breaker4 #8: 12/05/45 reads 2045-05-12 (pivot 1970-2069), a birth after the file was delivered
+        (
+            "dob2y.csv",
+            "patient,dob,visit\nP1,12/05/45,03/01/2024\nP2,03/11/62,04/01/2024\nP3,07/08/99,05/01/2024\nP4,25/12/30,06/01/2024\n",
+            "dob",
+            [date(2045, 5, 12), date(2062, 11, 3), date(1999, 8, 7), date(2030, 12, 25)],
+            ["12/05/45", "03/11/62", "07/08/99", "25/12/30"],
+            "3 date(s) after the run's date ({today}) in a birth-date column, like 12/05/45 read as 2045-05-12",
+        ),
+    ],
+)
+def test_two_digit_years_keep_their_text_and_future_birth_dates_are_warned_about(
+    settings: Settings, name: str, text: str, col: str, values: list, raw: list, future: str
+) -> None:
+    curated, manifest = _clean(settings, name, text)
+    assert curated[col] == values
+    assert curated[col + "__raw"] == raw
+    assert curated[col + "__reason"] == [None if r is None else "two_digit_year" for r in raw]
     assert manifest["clean_warnings"] == [
-        "born: 1 value(s) with a two-digit year, like 01/02/50, read in the years 1970-2069 (two_digit_year) — the value is "
-        "stored, its text kept in born__raw",
-        f"born: 1 date(s) after the run's date ({datetime.now(UTC).date()}) in a birth-date column, like 13/02/50 read as "
-        "2050-02-13 — a birth date cannot be in the future; check the century or set the column's type to string",
+        f"{col}: {len([r for r in raw if r])} value(s) with a two-digit year, like 01/02/50, read in the years 1970-2069 "
+        f"(two_digit_year) — the value is stored, its text kept in {col}__raw",
+        f"{col}: {future.format(today=datetime.now(UTC).date())} — a birth date cannot be in the future; check the century or "
+        "set the column's type to string",
     ]
 
 

@@ -13,20 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from headwater.chunk.readable import format_value
-from headwater.clean.stage import clean as clean_file
 from headwater.clean.values import coerce, parse_date
 from headwater.config.base import ConfigError
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig
 from headwater.config.types import TypeOptions
-from headwater.ingest.stage import ingest as ingest_file
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.storage import read_json
+from landed_files import clean_landed
 
 DATE = "2026-11-21"
 UTC = timezone.utc
@@ -166,11 +161,7 @@ def _clean_with(tmp_path: Path, name: str, text: str, yaml: str | None, batch_ro
     if yaml is not None:
         (config / "src.yaml").write_text(f'files: ["{name}"]\n{yaml}', encoding="utf-8")
     settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=config, batch_rows=batch_rows)
-    ref = FileRef(DATE, name)
-    ingest_file(text.encode("utf-8"), ref, settings)
-    clean_file(ref, settings)
-    lay = Layout(settings.data_dir, DATE)
-    return pq.read_table(lay.curated(ref.key)), read_json(lay.manifest(ref.key))
+    return clean_landed(settings, DATE, name, text)
 
 
 TWO_ZONES = "ev,local_at,logged_at\nopen,2025-03-04 10:00,2025-03-04 15:00\nclose,2025-07-04 10:00,2025-07-04 14:00\n"

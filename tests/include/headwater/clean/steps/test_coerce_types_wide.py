@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 
 import headwater.clean.steps.coerce_types as coerce_types
-from headwater.clean.frame import build_frame
 from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.values import dayfirst_votes, decimal_votes, infer_type
 from headwater.config.types import TypeOptions
+from wide_files import assert_same, each_column_alone, edge_frame
+from wide_files import frame as _frame
 
 # Columns that take every branch of inference and coercion: (name, values of rows 1..4).
 EDGE = [
@@ -60,10 +61,6 @@ EDGE = [
     ("weekday", ["Tuesday, March 3, 2025", "Monday, March 3, 2025", "March 4 2025", "Wed, March 5, 2025"]),
     ("worded", ["March 12 2024", "Apr 1 2023", "May 2 2022", "Jun 3 2021"]),
 ]
-
-
-def _frame(header: list[str], rows: list[list[str | None]], first_line: int = 2) -> pd.DataFrame:
-    return build_frame(header, rows, list(range(first_line, first_line + len(rows))), "d/wide.csv")[0]
 
 
 def _wide(columns: int, seed: int) -> tuple[list[str], list[list[str | None]]]:
@@ -115,12 +112,7 @@ def test_a_wide_file_is_typed_exactly_as_column_by_column(monkeypatch: pytest.Mo
     wide = _run(CoerceTypes(options=options, delimiter=","), header, rows)
     _one_by_one(monkeypatch)
     alone = _run(CoerceTypes(options=options, delimiter=","), header, rows)
-    for got, expected in zip(wide[:4], alone[:4]):
-        if expected is None:
-            assert got is None
-        else:
-            pd.testing.assert_frame_equal(got, expected)
-    assert wide[4] == alone[4]
+    assert_same(wide, alone)
     assert list(wide[4][1]) == list(alone[4][1])  # kept_as_text: same columns, same order
 
 
@@ -131,33 +123,24 @@ def test_a_wide_file_with_declared_types_and_overrides_matches_column_by_column(
     wide = _run(make(), header, rows)
     _one_by_one(monkeypatch)
     alone = _run(make(), header, rows)
-    for got, expected in zip(wide[:2], alone[:2]):
-        pd.testing.assert_frame_equal(got, expected)
-    assert wide[4] == alone[4]
+    assert_same(wide, alone)
 
 
 def test_each_column_of_a_wide_file_is_what_it_is_in_a_file_of_its_own() -> None:
     # the decimal mark and day order fixed by the source: nothing a column gets depends on the other columns
     options = TypeOptions(decimal=".", dayfirst=True)
     header, rows = _wide(120, seed=11)
-    wide_step = CoerceTypes(options=options)
-    wide = wide_step.apply(_frame(header, rows)).kept
-    for i, name in enumerate(header):
-        step = CoerceTypes(options=options)
-        own = step.apply(_frame([name], [[row[i]] for row in rows])).kept
+    for name, step, wide_step in each_column_alone(lambda: CoerceTypes(options=options), header, rows):
         assert step.decided[name] == wide_step.decided[name], name
         assert wide_step.kept_as_text.get(name) == step.kept_as_text.get(name), name
         assert step.units.get(name) == wide_step.units.get(name), name
-        derived = [c for c in own.columns if c == name or c.startswith(name + "__")]
-        assert derived == [c for c in wide.columns if c == name or c.startswith(name + "__")], name
-        pd.testing.assert_frame_equal(own[derived], wide[derived])
 
 
 def test_the_edge_columns_get_these_types() -> None:
     # what the comparisons above rest on: the wide path takes each branch (exact expected types and reasons); with the
     # decimal mark "." and month first, 2,125 and 13/04/2025 are no numbers or dates, and ratio has 3 numbers of 4 (< 90 %)
     step = CoerceTypes(options=TypeOptions(decimal=".", dayfirst=False))
-    step.apply(_frame([name for name, _ in EDGE], [[values[r] for _, values in EDGE] for r in range(4)]))
+    step.apply(edge_frame(EDGE))
     assert step.decided == {
         "count": "integer", "ratio": "string", "measure": "number", "tenths": "number", "zip": "string", "active": "boolean", "power": "boolean", "price": "number",
         "mixed_units": "string", "amount": "string", "part": "string", "phone": "string", "ratio2": "string",

@@ -14,9 +14,12 @@ import pandas as pd
 import pytest
 
 import headwater.clean.steps.normalize_text as normalize_text
-from headwater.clean.frame import build_frame
 from headwater.clean.steps.normalize_text import NormalizeText
 from headwater.config.text import TextOptions
+from wide_files import assert_same as _same
+from wide_files import each_column_alone, edge_frame
+from wide_files import frame as _frame
+from wide_files import plain as _plain
 
 # Columns that take every branch: (name, values of rows 1..4).
 EDGE = [
@@ -34,10 +37,6 @@ EDGE = [
 ]
 
 
-def _frame(header: list[str], rows: list[list[str | None]], first_line: int = 2) -> pd.DataFrame:
-    return build_frame(header, rows, list(range(first_line, first_line + len(rows))), "d/wide.csv")[0]
-
-
 def _wide(columns: int, seed: int) -> tuple[list[str], list[list[str | None]]]:
     """The EDGE columns, then ``columns`` generated ones drawn from the EDGE values, 4 rows."""
     rng = random.Random(seed)
@@ -51,14 +50,6 @@ def _run(step: NormalizeText, frames: list[pd.DataFrame], by_column: bool) -> li
     kept = [(step.apply_by_column(f) if by_column else step.apply(f)).kept for f in frames]
     summary = step.summary()
     return kept + [summary, [list(summary[k]) for k in ("text_normalized", "text_masked")]]
-
-
-def _same(wide: list, alone: list) -> None:
-    for got, expected in zip(wide, alone):
-        if isinstance(got, pd.DataFrame):
-            pd.testing.assert_frame_equal(got, expected)
-        else:
-            assert got == expected
 
 
 @pytest.mark.parametrize(("options", "key"), [
@@ -87,25 +78,17 @@ def test_columns_that_are_not_text_are_left_alone_and_objects_are_text() -> None
 
 def test_each_column_of_a_wide_file_is_what_it_is_in_a_file_of_its_own() -> None:
     header, rows = _wide(40, seed=11)
-    wide_step = NormalizeText(digest_key=b"k" * 16)
-    wide = wide_step.apply(_frame(header, rows)).kept
-    summary = wide_step.summary()
-    for i, name in enumerate(header):
-        step = NormalizeText(digest_key=b"k" * 16)
-        own = step.apply(_frame([name], [[row[i]] for row in rows])).kept
-        derived = [c for c in own.columns if c == name or c.startswith(name + "__")]
-        assert derived == [c for c in wide.columns if c == name or c.startswith(name + "__")], name
-        pd.testing.assert_frame_equal(own[derived], wide[derived])
+    for name, step, wide_step in each_column_alone(lambda: NormalizeText(digest_key=b"k" * 16), header, rows):
         for kind, counts in step.summary().items():
-            assert counts.get(name) == summary[kind].get(name), (name, kind)
+            assert counts.get(name) == wide_step.summary()[kind].get(name), (name, kind)
 
 
 def test_the_edge_columns_get_these_values_and_reasons() -> None:
     step = NormalizeText()
-    out = step.apply(_frame([name for name, _ in EDGE], [[values[r] for _, values in EDGE] for r in range(4)])).kept
+    out = step.apply(edge_frame(EDGE)).kept
 
     def values(col: str) -> list:
-        return [None if pd.isna(v) else v for v in out[col]]
+        return _plain(out[col])
 
     assert "plain__raw" not in out.columns and values("plain") == ["alpha", "beta gamma", "NA", ""]
     assert values("padded") == ["a", "b", "c", "d"] and values("padded__raw") == ["  a  ", None, " c", "d "]

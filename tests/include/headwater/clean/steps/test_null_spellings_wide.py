@@ -14,11 +14,14 @@ import pandas as pd
 import pytest
 
 import headwater.clean.steps.null_spellings as null_spellings
-from headwater.clean.frame import build_frame
 from headwater.clean.steps.normalize_text import NormalizeText
 from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.config.schema import ColumnSpec
 from headwater.config.types import TypeOptions
+from wide_files import assert_same as _same
+from wide_files import each_column_alone, edge_frame
+from wide_files import frame as _frame
+from wide_files import plain as _plain
 
 # Columns that take every branch: (name, values of rows 1..6).
 EDGE = [
@@ -43,10 +46,6 @@ COLUMNS = {"declared": ColumnSpec(name="declared", type="integer"), "named": Col
            "kept": ColumnSpec(name="kept", not_na_values=["N/A"])}
 
 
-def _frame(header: list[str], rows: list[list[str | None]], first_line: int = 2) -> pd.DataFrame:
-    return build_frame(header, rows, list(range(first_line, first_line + len(rows))), "d/wide.csv")[0]
-
-
 def _wide(columns: int, seed: int) -> tuple[list[str], list[list[str | None]]]:
     """The EDGE columns, then ``columns`` generated ones drawn from a pool of values and spellings, 6 rows."""
     rng = random.Random(seed)
@@ -66,14 +65,6 @@ def _run(step: NullSpellings, frames: list[pd.DataFrame], by_column: bool) -> li
     summary = step.summary()
     order = [list(summary[k]) for k in ("na_spellings", "na_kept_as_data", "na_ambiguous")]
     return kept + [summary, order, step.shapes, step.numeric, step.warnings({"score": "integer"})]
-
-
-def _same(wide: list, alone: list) -> None:
-    for got, expected in zip(wide, alone):
-        if isinstance(got, pd.DataFrame):
-            pd.testing.assert_frame_equal(got, expected)
-        else:
-            assert got == expected
 
 
 @pytest.mark.parametrize("options", [TypeOptions(), TypeOptions(na_values=["x y", "alpha"], not_na_values=["None"]),
@@ -108,33 +99,25 @@ def test_an_earlier_steps_raw_text_and_reason_are_kept_first() -> None:
     alone = _run(NullSpellings(None, COLUMNS), [frame], by_column=True)
     _same(wide, alone)
     out = wide[0]
-    assert [None if pd.isna(v) else v for v in out["padded__raw"]] == [" NA ", None, " null", None, "None ", None]
-    assert [None if pd.isna(v) else v for v in out["padded__reason"]] == [
+    assert _plain(out["padded__raw"]) == [" NA ", None, " null", None, "None ", None]
+    assert _plain(out["padded__reason"]) == [
         "normalized: trim; na_spelling", None, "normalized: trim; na_spelling", None, "normalized: trim; na_spelling", None]
 
 
 def test_each_column_of_a_wide_file_is_what_it_is_in_a_file_of_its_own() -> None:
     header, rows = _wide(30, seed=11)
-    wide_step = NullSpellings(None, COLUMNS)
-    wide = wide_step.apply(_frame(header, rows)).kept
-    summary = wide_step.summary()
-    for i, name in enumerate(header):
-        step = NullSpellings(None, COLUMNS)
-        own = step.apply(_frame([name], [[row[i]] for row in rows])).kept
-        derived = [c for c in own.columns if c == name or c.startswith(name + "__")]
-        assert derived == [c for c in wide.columns if c == name or c.startswith(name + "__")], name
-        pd.testing.assert_frame_equal(own[derived], wide[derived])
+    for name, step, wide_step in each_column_alone(lambda: NullSpellings(None, COLUMNS), header, rows):
         assert (step.shapes[name], step.numeric[name]) == (wide_step.shapes[name], wide_step.numeric[name]), name
         for key, counts in step.summary().items():
-            assert counts.get(name) == summary[key].get(name), (name, key)
+            assert counts.get(name) == wide_step.summary()[key].get(name), (name, key)
 
 
 def test_the_edge_columns_get_these_values_and_counts() -> None:
     step = NullSpellings(None, COLUMNS)
-    out = step.apply(_frame([name for name, _ in EDGE], [[values[r] for _, values in EDGE] for r in range(6)])).kept
+    out = step.apply(edge_frame(EDGE)).kept
 
     def values(col: str) -> list:
-        return [None if pd.isna(v) else v for v in out[col]]
+        return _plain(out[col])
 
     assert values("continent") == ["NA", "EU", "AS", "OC", "NA", "EU"]
     assert values("country") == ["na", "fr", "jp", "au", "us", "na"]
