@@ -133,21 +133,31 @@ def before_start(day: str, start: date_cls) -> str | None:
             f"successful without running a task. Nothing was started; set HEADWATER_START_DATE={day} (or earlier) to run it.")
 
 
+def _settings_for(day: str):  # type: ignore[no-untyped-def]
+    """The environment's Settings (``Settings.from_env``) for a run of ``day``, or None after printing ``before_start``'s
+    error to stderr when ``day`` is before the DAGs' start date (the caller exits 2)."""
+    from headwater.config.settings import Settings
+
+    settings = Settings.from_env()
+    early = before_start(day, settings.start_date)
+    if early:
+        print(early, file=sys.stderr)
+        return None
+    return settings
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     env = localenv.local_env()
     if args.landing:
         env[env_name("landing_uri")] = args.landing
     localenv.apply(env)
-    from headwater.config.settings import Settings
     from headwater.discovery import list_local
     from headwater.manifest import layout
     from headwater.report import format_report
     from headwater.storage import read_json
 
-    settings = Settings.from_env()
-    early = before_start(args.date, settings.start_date)
-    if early:
-        print(early, file=sys.stderr)
+    settings = _settings_for(args.date)
+    if settings is None:
         return 2
     # a run of the date already going writes run-<date>.log: this one gets its own file, not a truncated copy of that one
     busy = localenv.run_held(env["AIRFLOW_HOME"], "headwater_ingest", args.date)
@@ -184,14 +194,11 @@ def cmd_finetune(args: argparse.Namespace) -> int:
     """Run headwater_finetune locally (headwater_local.run_date, like airflow dags test) and print the latest model's eval table."""
     env = localenv.local_env()
     localenv.apply(env)
-    from headwater.config.settings import Settings
     from headwater.finetune.registry import ModelRegistry
     from headwater.finetune.report import format_eval_table
 
-    settings = Settings.from_env()
-    early = before_start(args.date, settings.start_date)
-    if early:
-        print(early, file=sys.stderr)
+    settings = _settings_for(args.date)
+    if settings is None:
         return 2
     registry = ModelRegistry(settings.data_dir)
     before = registry.latest()

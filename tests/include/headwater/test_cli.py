@@ -4,6 +4,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from headwater.cli import before_start, embedding_progress
 from headwater.storage import write_json
 
@@ -18,14 +20,15 @@ def test_the_embedding_bar_sums_this_runs_progress_files(tmp_path: Path) -> None
     assert embedding_progress(tmp_path / "missing", since=0) == (0, 0, 0.0)
 
 
-def test_a_date_before_the_start_date_is_refused_with_the_reason(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("command", ["run", "finetune"])
+def test_a_date_before_the_start_date_is_refused_with_the_reason(tmp_path: Path, monkeypatch, capsys, command: str) -> None:  # noqa: ANN001
     """Airflow marks a run before the DAG's start_date successful without running a task: say so, start nothing."""
     from headwater.cli import main
 
     monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("HEADWATER_START_DATE", "2026-11-01")
     monkeypatch.setattr(os, "environ", dict(os.environ))  # localenv.apply writes the environment: keep the test's own
-    assert main(["run", "--date", "2026-03-02"]) == 2
+    assert main([command, "--date", "2026-03-02"]) == 2
     assert capsys.readouterr().err.strip() == (
         "2026-03-02 is before the DAGs' start date 2026-11-01 (HEADWATER_START_DATE): Airflow would mark the run successful "
         "without running a task. Nothing was started; set HEADWATER_START_DATE=2026-03-02 (or earlier) to run it."
