@@ -46,26 +46,23 @@ DICTIONARY = b"id,amount,placed\nIdentifier,Amount in USD,Order date\nO-1,10.5,2
 UNITS_AND_DESCRIPTIONS = b"name,weight,height\n,kg,cm\nFull name,Body weight,Body height\nAnn,60,170\nBob,82,181\nCy,75,176\n"
 ALL_TEXT = b"question,answer\nWhich question is it?,The answer to it\nWhere is Oslo?,In Norway\nWho wrote Hamlet?,Shakespeare\n"
 
+
+def described(names: list[str], texts: list[str], first: int = 1) -> list[dict]:
+    """A description line's ``columns`` in the file's description (``CsvFile.describe``): column numbers from ``first``."""
+    return [{"column": i, "name": n, "description": t} for i, (n, t) in enumerate(zip(names, texts), start=first)]
+
+
+QUALTRICS_NAMES = ["StartDate", "EndDate", "Q1", "Q2"]
 QUALTRICS_DESCRIPTIONS = [
     {
         "line": 2,
         "reason": "column texts above a line of JSON objects (Qualtrics' question-text line)",
-        "columns": [
-            {"column": 1, "name": "StartDate", "description": "Start Date"},
-            {"column": 2, "name": "EndDate", "description": "End Date"},
-            {"column": 3, "name": "Q1", "description": "How satisfied are you?"},
-            {"column": 4, "name": "Q2", "description": "Any comments?"},
-        ],
+        "columns": described(QUALTRICS_NAMES, ["Start Date", "End Date", "How satisfied are you?", "Any comments?"]),
     },
     {
         "line": 3,
         "reason": "a JSON object with the same keys in every filled cell (Qualtrics' ImportId line)",
-        "columns": [
-            {"column": 1, "name": "StartDate", "description": '{"ImportId":"startDate"}'},
-            {"column": 2, "name": "EndDate", "description": '{"ImportId":"endDate"}'},
-            {"column": 3, "name": "Q1", "description": '{"ImportId":"QID1"}'},
-            {"column": 4, "name": "Q2", "description": '{"ImportId":"QID2_TEXT"}'},
-        ],
+        "columns": described(QUALTRICS_NAMES, [f'{{"ImportId":"{i}"}}' for i in ("startDate", "endDate", "QID1", "QID2_TEXT")]),
     },
 ]
 QUALTRICS_WARNING = (
@@ -136,10 +133,7 @@ def test_surveymonkey_answer_option_line() -> None:
     assert f.describe()["header_descriptions"] == [{
         "line": 2,
         "reason": "answer-option labels under the questions (SurveyMonkey's Response / Open-Ended Response line)",
-        "columns": [
-            {"column": 4, "name": "How satisfied are you?", "description": "Response"},
-            {"column": 5, "name": "Any comments?", "description": "Open-Ended Response"},
-        ],
+        "columns": described(["How satisfied are you?", "Any comments?"], ["Response", "Open-Ended Response"], first=4),
     }]
     assert f.warnings == [single("answer-option labels under the questions (SurveyMonkey's Response / Open-Ended Response line)")]
 
@@ -148,11 +142,7 @@ def test_data_dictionary_descriptions_line() -> None:
     f, records, lines = read(DICTIONARY)
     assert (records, lines) == ([["O-1", "10.5", "2025-01-02"], ["O-2", "20.25", "2025-01-03"], ["O-3", "7.0", "2025-01-04"]], [3, 4, 5])
     assert f.structure.lines == {"header": [1], "header_description": [2]}
-    assert f.describe()["header_descriptions"][0]["columns"] == [
-        {"column": 1, "name": "id", "description": "Identifier"},
-        {"column": 2, "name": "amount", "description": "Amount in USD"},
-        {"column": 3, "name": "placed", "description": "Order date"},
-    ]
+    assert f.describe()["header_descriptions"][0]["columns"] == described(["id", "amount", "placed"], ["Identifier", "Amount in USD", "Order date"])
     assert f.warnings == [single("text over columns of numbers, dates, codes or booleans below it (id, amount, placed)")]
 
 
