@@ -43,6 +43,18 @@ def test_abbreviations_typos_and_separators_do_not(name: str, other: str) -> Non
     assert token_conflict(name, other) is None
 
 
+# The mapping warnings of the breaker's CRM header (config_fuzzy/crm.yaml), from map_columns and in the clean manifest alike.
+BREAKER_WARNINGS = [
+    "column 'E-mail' mapped to 'email' by a fuzzy match (score 90.9, resembles 'email') — check it, or add the header as an alias",
+    "column 'Customer IP' not mapped to 'customer_id' although its fuzzy score is 90.9: the names differ in ip vs id — kept under its own name",
+    # schema drift (breaker4 #6): the declared columns no file column fills, naming what was left unmapped
+    "column 'customer_id' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
+    "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
+    "column 'ship_date' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
+    "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
+]
+
+
 def test_the_breakers_header_maps_no_ip_into_the_customer_id() -> None:
     mapping = map_columns(["Customer IP", "E-mail", "Phone", "Phone 2", "Bill Date", "Amount", "Comment"], CRM)
     assert [(m.original, m.canonical, m.method, m.score) for m in mapping.matches] == [
@@ -50,15 +62,7 @@ def test_the_breakers_header_maps_no_ip_into_the_customer_id() -> None:
         ("Phone 2", None, "unmapped", 0.0), ("Bill Date", None, "unmapped", 0.0), ("Amount", "amount", "exact", 100.0),
         ("Comment", None, "unmapped", 0.0),
     ]
-    assert mapping.warnings() == [
-        "column 'E-mail' mapped to 'email' by a fuzzy match (score 90.9, resembles 'email') — check it, or add the header as an alias",
-        "column 'Customer IP' not mapped to 'customer_id' although its fuzzy score is 90.9: the names differ in ip vs id — kept under its own name",
-        # schema drift (breaker4 #6): the declared columns no file column fills, naming what was left unmapped
-        "column 'customer_id' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
-        "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
-        "column 'ship_date' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
-        "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
-    ]
+    assert mapping.warnings() == BREAKER_WARNINGS
 
 
 def test_a_refusal_is_silent_when_the_column_landed_there_anyway_and_other_scorers_are_vetoed_too() -> None:
@@ -85,15 +89,7 @@ def test_the_clean_stage_writes_the_mapping_warnings_into_the_manifest(tmp_path:
     clean_file(ref, settings)
     lay = Layout(settings.data_dir, ref.date)
     manifest = read_json(lay.manifest(ref.key))
-    assert [w for w in manifest["clean_warnings"] if w.startswith("column ")] == [
-        "column 'E-mail' mapped to 'email' by a fuzzy match (score 90.9, resembles 'email') — check it, or add the header as an alias",
-        "column 'Customer IP' not mapped to 'customer_id' although its fuzzy score is 90.9: the names differ in ip vs id — kept under its own name",
-        # schema drift (breaker4 #6): the declared columns no file column fills, naming what was left unmapped
-        "column 'customer_id' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
-        "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
-        "column 'ship_date' of schema 'crm' is not in the file: no column maps to it, so it is empty in every row (columns left "
-        "unmapped: 'Customer IP', 'Phone 2', 'Bill Date', 'Comment'; add the one that holds it as an alias)",
-    ]
+    assert [w for w in manifest["clean_warnings"] if w.startswith("column ")] == BREAKER_WARNINGS
     curated = pd.read_parquet(lay.curated(ref.key))
     assert curated["customer_id"].isna().all() and curated["customer_ip"].tolist() == ["10.0.0.1"]
 
