@@ -61,7 +61,7 @@ def standardize_name(name: str, position: int, transliterate: bool = False, curr
     -> ``discount_pct``), currency signs their currency (``_CURRENCY_WORDS``: ``Amount ($)`` -> ``amount_dollar``,
     ``Amount (€)`` -> ``amount_eur``), other punctuation and symbols separate words. ``transliterate`` turns
     every letter into ASCII first (text-unidecode: ``Имя`` -> ``imia``, ``名前`` -> ``ming_qian``).
-    Invisible format characters go first (headwater.invisible: ``\u200bemail``, ``e\u200bmail``, ``E\u00admail``
+    Invisible format characters go first (headwater.invisible: ``\\u200bemail``, ``e\\u200bmail``, ``E\\u00admail``
     -> ``email``; a ZWNJ separates words like other format characters). Blank names become ``column_<position>`` (1-based) and names starting with a digit get a
     ``col_`` prefix so they stay valid identifiers. ``currency=False``: currency signs separate words
     like other symbols (``Amount ($)`` -> ``amount``, the name before breaker3 #11; column mapping matches it too).

@@ -561,7 +561,7 @@ def _unicode_kinds(before: str, options: TextOptions) -> tuple[str, ...]:
 
 def normalize_text(value: str, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> str:
     """Decode HTML (strip markup where the value is HTML), repair Unicode (ftfy), remove invisible format characters
-    (headwater.invisible: before the masks, so ``ann\u200b@x.org`` is an address), remove/mask URLs, e-mails and
+    (headwater.invisible: before the masks, so ``ann\\u200b@x.org`` is an address), remove/mask URLs, e-mails and
     phones, tidy whitespace."""
     if options.strip_html:
         value = _html(value, options)
