@@ -164,10 +164,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     log_path = _log_path(env, f"run-{args.date}.{os.getpid()}.log" if busy else f"run-{args.date}.log")
     with open(log_path, "w") as log:
         ensure_airflow_db(env, log)
-        files = list_local(settings.landing_uri, args.date).files
-        print(f"{len(files)} file(s) in {settings.landing_uri}/{args.date}; Airflow log: {log_path}", flush=True)
+        try:
+            count = len(list_local(settings.landing_uri, args.date).files)
+            print(f"{count} file(s) in {settings.landing_uri}/{args.date}; Airflow log: {log_path}", flush=True)
+        except Exception as exc:  # only the progress bar's total: the DAG lists the landing zone itself, through its Airflow connection
+            count = 0
+            print(f"could not count the files in {settings.landing_uri}/{args.date} here ({type(exc).__name__}: {exc}); "
+                  f"the DAG lists them itself; Airflow log: {log_path}", flush=True)
         stop = threading.Event()
-        bar = threading.Thread(target=_progress, args=(settings, args.date, len(files), stop), daemon=True)
+        bar = threading.Thread(target=_progress, args=(settings, args.date, count, stop), daemon=True)
         if not args.verbose:
             bar.start()
         conf = json.dumps({"force": bool(getattr(args, "force", False)), "dry_run": bool(getattr(args, "dry_run", False))})

@@ -250,11 +250,28 @@ def dates_between(date_from: str | None, date_to: str | None, default: str) -> l
     return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
 
 
+def without_conn_id(uri: str) -> str:
+    """``s3://conn_id@bucket/prefix`` -> ``s3://bucket/prefix`` (Airflow's ObjectStoragePath form); other URIs unchanged."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep or scheme in ("file", "local"):
+        return uri
+    authority, slash, path = rest.partition("/")
+    if "@" in authority and ":" not in authority.partition("@")[0]:
+        authority = authority.partition("@")[2]
+    return f"{scheme}://{authority}{slash}{path}"
+
+
 def list_local(landing_uri: str, date: str) -> Scan:
-    """Scan a date's landing folder through fsspec (used by the CLI; the DAG uses ObjectStoragePath)."""
+    """Scan a date's landing folder through fsspec (used by the CLI; the DAG uses ObjectStoragePath).
+
+    ``landing_uri`` may name an Airflow connection the way ``ObjectStoragePath`` does
+    (``s3://conn_id@bucket/prefix``): fsspec does not know that form, so the connection id is dropped
+    and the bucket is listed with the environment's credentials (``AWS_*``). Raises what fsspec raises
+    when the folder cannot be listed.
+    """
     import fsspec
 
-    fs, root = fsspec.core.url_to_fs(landing_uri)
+    fs, root = fsspec.core.url_to_fs(without_conn_id(landing_uri))
     folder = f"{root.rstrip('/')}/{partition(date)}"
     if not fs.exists(folder):
         return Scan()

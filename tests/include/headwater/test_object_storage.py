@@ -219,3 +219,20 @@ def test_the_local_fine_tune_runner_writes_its_run_to_local_disk_under_an_s3_roo
     from headwater.finetune.local_runner import run_dir
 
     assert run_dir("s3://bucket/root", "manual__2026-11-20") == Path(tempfile.gettempdir()) / "headwater" / "finetune" / "runs" / "manual__2026-11-20"
+
+
+def test_the_cli_lists_a_landing_zone_named_with_an_airflow_connection_id(bucket: str) -> None:
+    """breaker5 #25: ``s3://conn_id@bucket/prefix`` (the README's form) crashed the CLI's listing (fsspec: invalid bucket name)."""
+    import boto3
+
+    from headwater.discovery import list_local, without_conn_id
+
+    s3 = boto3.client("s3")
+    for key in ("land/2026-11-24/orders.csv", "land/2026-11-24/a b.csv", "land/2026-11-25/other.csv"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"id,name\n1,Ann\n")
+    assert list_local(f"s3://aws_default@{bucket}/land", "2026-11-24").files == ["a b.csv", "orders.csv"]
+    assert list_local(f"s3://{bucket}/land", "2026-11-24").files == ["a b.csv", "orders.csv"]
+    assert without_conn_id("s3://my_conn@my-bucket/a/b") == "s3://my-bucket/a/b"
+    assert without_conn_id("s3://user:secret@host/x") == "s3://user:secret@host/x"  # credentials in a URL stay
+    assert without_conn_id("file:///tmp/a@b/c") == "file:///tmp/a@b/c"
+    assert without_conn_id("/tmp/a@b") == "/tmp/a@b"
