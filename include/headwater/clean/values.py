@@ -47,6 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from headwater.clean.number_spellings import CANDIDATE, NOT_READ, READ, digit_scripts, respell
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
@@ -84,6 +85,8 @@ def parse_decimal(value: str, decimal: str = ".") -> Decimal | None:
     exponent is beyond ±``MAX_EXPONENT`` is not a number.
     """
     s = value.strip()
+    if not s.isascii() and len(digit_scripts(s)) > 1:
+        return None  # ``1٢3``: digits of two scripts in one number (headwater.clean.number_spellings), not guessed
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
@@ -201,6 +204,32 @@ def number_texts(values: pd.Series, decimal: str) -> pd.Series:
     if len(rest):
         parsed = [parse_decimal(v, decimal) for v in s.iloc[rest]]
         out.iloc[rest] = [pd.NA if d is None else format(d, "f") for d in parsed]
+        respelled = out.isna().to_numpy() & s.str.contains(CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)
+        if respelled.any():
+            out[respelled] = [_respelled_text(v, decimal) for v in s[respelled].tolist()]
+    return out
+
+
+def _respelled_text(value: str, decimal: str) -> str | pd.NA:
+    """``value`` in another spelling of a number (headwater.clean.number_spellings.respell: ``−12.00``, ``100.00-``,
+    ``١٢٫٥``) as ``number_texts`` writes it (``-12.00``), <NA> when it is none or not read."""
+    text, _ = respell(value, decimal)
+    number = None if text is None else parse_decimal(text, decimal)
+    return pd.NA if number is None else format(number, "f")
+
+
+def number_spellings(values: pd.Series, decimal: str) -> np.ndarray:
+    """Per value of ``values`` (strings), the reason codes of its spelling (headwater.clean.number_spellings), joined
+    with ``"; "`` (``"other_script_digits; unicode_minus"``), None for a plain spelling. A value in a spelling that is read
+    (``READ``) has its codes only when ``number_texts`` reads it; one in a spelling that is not (``NOT_READ``:
+    ``100.00 CR``, ``1٢3``) has that code."""
+    out = np.full(len(values), None, dtype=object)
+    s = values.astype("string").str.strip()
+    at = np.flatnonzero(s.str.contains(CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool))
+    for i, v in zip(at.tolist(), s.iloc[at].tolist()):
+        text, reasons = respell(v, decimal)
+        if reasons and (reasons[0] in NOT_READ or (text is not None and parse_decimal(text, decimal) is not None)):
+            out[i] = "; ".join(reasons)
     return out
 
 
@@ -372,7 +401,7 @@ class Coerced:
 
 
 # causes whose rows keep the cause's name in ``<col>__reason`` too
-REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year")
+REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses")
 # A date whose year is before FIRST_PLAUSIBLE_YEAR or more than YEARS_AHEAD after the current year is read as written
 # (proleptic Gregorian) but is more likely another calendar's year (Solar Hijri 1403 is 2024/25, Thai Buddhist-era 2567
 # is 2024: breaker4 #24) or a typo: its text is kept with the reason "implausible_year" and counted, never converted.
@@ -605,6 +634,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
     inexact = np.zeros(len(distinct), dtype=bool)
     interpreted: dict[str, np.ndarray] = {}  # assumption -> which distinct values were read by it
+    spelled: np.ndarray | None = None  # per distinct value: the reason codes of its spelling (number_spellings), None
     unread: dict[str, np.ndarray] = {}  # cause -> which distinct values were not read for it
     if kind in ("integer", "number"):
         if "decimal" not in formats:
@@ -619,9 +649,19 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         # ``(415)`` is -415 in accounting, an area code or a footnote elsewhere: the number is read, the text kept
         interpreted["parentheses"] = distinct.str.fullmatch(r"\s*\(.+\)\s*").fillna(False).to_numpy(dtype=bool) & ok
         inexact = inexact | interpreted["parentheses"]
-        # a number written in another script's digits (``١٢٣`` -> 123): the cell is not the text written, which is kept
-        interpreted["other_script_digits"] = other_script_digits(distinct) & ok
-        inexact = inexact | interpreted["other_script_digits"]
+        # another spelling of a number (headwater.clean.number_spellings): ``−12.00``, ``100.00-``, ``١٢٫٥`` read as the number
+        # they write, ``100.00 CR`` and ``1٢3`` not read; the text is kept with the spelling's reason code
+        spelled = number_spellings(distinct, str(formats["decimal"]))
+        named = np.flatnonzero(pd.notna(spelled))
+        for code in (*READ, *NOT_READ):
+            which = np.zeros(len(distinct), dtype=bool)
+            which[named] = [code in v.split("; ") for v in spelled[named].tolist()]
+            if which.any():
+                if code in READ:
+                    interpreted[code] = which & ok
+                    inexact = inexact | interpreted[code]
+                else:
+                    unread[code] = which
         if formats.get("decimal_provisional"):
             # read with a mark no value of the file has decided yet: the original text is kept too
             marked = distinct.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
@@ -634,6 +674,17 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             formats["dayfirst"] = _decide_dayfirst(distinct, options.dayfirst)
         stamps, zoned = zoned_datetimes(distinct, bool(formats["dayfirst"]))
         interpreted.update(date_assumptions(distinct, bool(formats.get("dayfirst_provisional"))))
+        foreign = other_script_digits(distinct)
+        if foreign.any():
+            # ``٢٠٢٥-٠٣-٠٤`` is read (Python's int() reads every Nd digit), its text kept; ``2025-٠3-04`` mixes scripts: not read
+            mixed = foreign.copy()
+            mixed[foreign] = [len(digit_scripts(v)) > 1 for v in distinct[foreign].tolist()]
+            stamps = stamps.where(~mixed)
+            unread["mixed_digit_scripts"] = mixed
+            interpreted["other_script_digits"] = foreign & ~mixed & stamps.notna().to_numpy()
+            spelled = np.full(len(distinct), None, dtype=object)
+            spelled[mixed] = "mixed_digit_scripts"
+            spelled[interpreted["other_script_digits"]] = "other_script_digits"
         if kind == "datetime" and options.tz_abbreviations:
             # an abbreviation the source maps to a zone (EST: America/New_York): read in that zone, the text kept
             named, read, refused = abbreviated_times(distinct, bool(formats["dayfirst"]), options.tz_abbreviations)
@@ -680,6 +731,13 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             rows = present & which[codes]
             reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
             reasons[rows] = why
+    if spelled is not None and pd.notna(spelled).any():
+        # the spelling's reason codes (``unicode_minus``, ``trailing_minus``...) after the others (``parentheses``)
+        rows = present & pd.notna(spelled)[codes]
+        reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
+        codes_of = spelled[codes[rows]]
+        before = reasons[rows].to_numpy(dtype=object)
+        reasons[rows] = [c if pd.isna(b) else f"{b}; {c}" for b, c in zip(before, codes_of)]
     return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index), +notes, +causes, reasons)
 
 
