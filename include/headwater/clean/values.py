@@ -653,6 +653,10 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         # they write, ``100.00 CR`` and ``1٢3`` not read; the text is kept with the spelling's reason code
         spelled = number_spellings(distinct, str(formats["decimal"]))
         named = np.flatnonzero(pd.notna(spelled))
+        for i in named[~ok[named]].tolist():  # read spellings only where the value was read (1٢3 and CR/DR name why it was not)
+            if spelled[i].split("; ")[0] not in NOT_READ:
+                spelled[i] = None
+        named = np.flatnonzero(pd.notna(spelled))
         for code in (*READ, *NOT_READ):
             which = np.zeros(len(distinct), dtype=bool)
             which[named] = [code in v.split("; ") for v in spelled[named].tolist()]
