@@ -389,11 +389,13 @@ class Coerced:
     inexact: pd.Series  # bool: parsed, but the cell is not the value written (nearest float64, microseconds, a provisional decimal mark)
     # why values were read by an assumption (their text is kept: they are in ``inexact`` too) -> how many rows:
     # "parentheses" ``(415)`` read as -415; "other_script_digits" ``١٢٣`` read as 123; "two_digit_year" ``01/02/50``; "day_order" ``03/04/2025`` while no value
-    # of the file decided the day order
+    # of the file decided the day order; "unicode_minus" ``−12``, "trailing_minus" ``12-``, "other_script_separator" ``12٫5``
+    # (headwater.clean.number_spellings; each value's codes in ``reasons``)
     interpreted: Counter[str] = field(default_factory=Counter)
     # why failed values were not read, for those with a known cause (their text is kept: they are in ``failed``) -> rows:
     # "zone_abbreviation" ``10:00 EST``; "dst_gap"/"dst_fold" a wall time types.timezone skips/repeats; "no_zone" no offset
-    # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone)
+    # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone); "credit_debit_suffix"
+    # ``100.00 CR``, "mixed_digit_scripts" ``1٢3`` (headwater.clean.number_spellings)
     unread: Counter[str] = field(default_factory=Counter)
     # the reason kept in ``<col>__reason`` per row (None: none) for the causes in REASONED: "weekday_mismatch" (not read),
     # "date_only" (a date in a date-time column, stored at a midnight nobody wrote)
