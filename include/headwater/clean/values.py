@@ -204,9 +204,10 @@ def number_texts(values: pd.Series, decimal: str) -> pd.Series:
     if len(rest):
         parsed = [parse_decimal(v, decimal) for v in s.iloc[rest]]
         out.iloc[rest] = [pd.NA if d is None else format(d, "f") for d in parsed]
-        respelled = out.isna().to_numpy() & s.str.contains(CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)
-        if respelled.any():
-            out[respelled] = [_respelled_text(v, decimal) for v in s[respelled].tolist()]
+        unread = rest[out.iloc[rest].isna().to_numpy()]  # another spelling (``−12``, ``12-``, ``١٢٫٥``) only among these
+        respelled = unread[s.iloc[unread].str.contains(CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)]
+        if len(respelled):
+            out.iloc[respelled] = [_respelled_text(v, decimal) for v in s.iloc[respelled].tolist()]
     return out
 
 

@@ -20,6 +20,7 @@ from headwater.config.types import TypeOptions
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.layout import Layout
 from headwater.manifest import FileRef
+from headwater.report import format_report, report as run_report
 from headwater.storage import read_json
 
 
@@ -233,3 +234,8 @@ def test_the_clean_stage_reads_every_spelling_and_the_accounting_adds_up(tmp_pat
         "amount: 1 of 6 values (17%) are not a valid number (declared type), line(s) 4 — missing in the column, their text kept in amount__raw",
         "units: 1 of 6 values (17%) are not a valid integer (declared type), line(s) 5 — missing in the column, their text kept in units__raw",
     ]
+    # the run report carries them: the file is listed as warned, each line as written in the manifest
+    report = run_report("2026-11-30", ["ledger.csv"], settings)
+    assert report["warned_files"] == ["2026-11-30/ledger.csv"]
+    text = format_report(report)
+    assert all(w in text for w in warnings)
