@@ -90,6 +90,8 @@ def parse_decimal(value: str, decimal: str = ".") -> Decimal | None:
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
+        if s[:1] in "+-" or s[-1:] == "-":
+            return None  # ``(-12.00)``: a sign inside an accounting negative is no convention (not read as +12)
     for _ in range(2):  # currency and sign in either order: -$5, $-5
         s = _CURRENCY.sub("", s).strip()
         if s[:1] in "+-" and s:

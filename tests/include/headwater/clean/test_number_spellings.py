@@ -142,6 +142,19 @@ def test_arabic_persian_and_full_width_numbers_are_read_and_mixed_scripts_are_no
     ]
 
 
+def test_a_sign_inside_parentheses_is_not_read() -> None:
+    columns, step = _column(["(12.00)", "(-12.00)", "(\u221212.00)", "(12.00-)", "-(12.00)", "($12.00)"])
+    assert columns == {
+        "amount": [-12.0, None, None, None, None, -12.0],
+        "amount__raw": ["(12.00)", "(-12.00)", "(\u221212.00)", "(12.00-)", "-(12.00)", "($12.00)"],
+        "amount__reason": ["parentheses", None, None, None, None, "parentheses"],
+    }
+    assert step.warnings()[-1] == (
+        "amount: 4 of 6 values (67%) are not a valid number (declared type), line(s) 3, 4, 5, 6 — missing in the column, "
+        "their text kept in amount__raw"
+    )
+
+
 def test_big_values_in_other_spellings_stay_exact() -> None:
     columns, _ = _column(["\u22129223372036854775808", "9223372036854775807-", "9223372036854775808-", "\u0669" * 19], "integer")
     assert columns["amount"] == [-(2**63), -(2**63 - 1), -(2**63), None]
