@@ -797,6 +797,7 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
 
     * exponent notation (``1e5``: a part number, a code, not 100000);
     * a leading ``+`` (``+14155552671``: a phone number; the ``+`` is lost);
+    * a trailing minus (``100.00-`` is SAP's -100, ``2-`` a school grade): read only where a number is declared;
     * version-like values: a version-like column name (``version``, ``release``, ``build``...)
       with dotted values, or a fraction with a trailing zero (``1.10``) next to a shorter one of
       the same whole part (``1.2``): numbers are written with a fixed count of decimals or
@@ -813,6 +814,8 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
         return "exponent notation"
     if s.str.contains(r"^[^\d]*\+", regex=True).any():
         return "a leading +"
+    if s.str.endswith("-").any():
+        return "a trailing minus"  # 100.00- is SAP's -100, but 2- is a school grade: read only in a declared number column
     dotted = s.str.extract(r"^(\d+)\.(\d+)$").dropna()
     if _VERSION_NAME.search(name) and len(dotted):
         return "version numbers"
@@ -1126,6 +1129,7 @@ def infer_types(
     numeric = undecided & (per_column(parsed) >= need)
     # a parsed value written with more than digits, marks and '-' may carry a unit, a '+', an exponent...: number_text_reason decides
     unusual = parsed & ~values.str.fullmatch(_BARE_NUMBER).fillna(False).to_numpy(dtype=bool)
+    unusual |= parsed & values.str.endswith("-").fillna(False).to_numpy(dtype=bool)  # a trailing minus (``2-``)
     rare = numeric & (per_column(unusual) > 0)
     rare |= numeric & np.array([bool(_VERSION_NAME.search(name)) for name in batch], dtype=bool)
     for k in np.flatnonzero(rare):

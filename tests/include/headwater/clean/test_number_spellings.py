@@ -169,10 +169,15 @@ def test_big_values_in_other_spellings_stay_exact() -> None:
 
 
 def test_inferred_columns_read_minus_signs_and_keep_other_scripts_and_cr_dr_as_text() -> None:
-    columns, step = _column(["1.00", "\u221212.00", "3.50", "100.00-"], declared=None)
+    columns, step = _column(["1.00", "\u221212.00", "3.50", "\u20134"], declared=None)
     assert step.decided == {"amount": "number"}
-    assert columns == {"amount": [1.0, -12.0, 3.5, -100.0], "amount__raw": [None, "\u221212.00", None, "100.00-"],
-                       "amount__reason": [None, "unicode_minus", None, "trailing_minus"]}
+    assert columns == {"amount": [1.0, -12.0, 3.5, -4.0], "amount__raw": [None, "\u221212.00", None, "\u20134"],
+                       "amount__reason": [None, "unicode_minus", None, "unicode_minus"]}
+    # a trailing minus is SAP's negative or a school grade (2-, 3): only a declared number column reads it
+    for written in (["1.00", "100.00-", "3.50"], ["2-", "3", "1", "2"]):
+        columns, step = _column(written, declared=None)
+        assert step.decided == {"amount": "string"} and columns == {"amount": written}
+        assert step.kept_as_text == {"amount": "a trailing minus"}
     reasons: dict[str, str] = {}
     assert infer_type("n", pd.Series(["\u0661\u0662\u066b\u0665", "\u0663"], dtype="string"), reasons=reasons) == "string"
     assert reasons == {"n": "digits of another script"}
