@@ -180,7 +180,8 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
     reading it would hide or change what was written, and the text as written (``<col>__raw``) is shown:
 
     * the value is missing because a type step could not read its text (an invalid date, a time in a
-      DST gap: ``<col>__raw`` kept with no reason, or ``type`` last in ``<col>__reason``):
+      DST gap: ``<col>__raw`` kept with no reason, or ``type`` last in ``<col>__reason``, or a reason of
+      ``NOT_READ_REASONS``: ``100.00 CR``, ``1٢3``, a weekday that is not the date's):
       ``2025-03-09 02:30 (as written, not read)`` — never left out like an empty value (a missing
       value written as an NA spelling stays left out);
     * a float whose written number has more than 15 significant digits (``DBL_DIG``, IEEE 754
@@ -195,7 +196,8 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
     written = str(written) if written is not None and str(written).strip() else None
     current = python_value(value)
     why = python_value(reason)
-    if current is None and written is not None and (why is None or str(why).split("; ")[-1] == TYPE_REASON):
+    parts = set() if why is None else set(str(why).split("; "))
+    if current is None and written is not None and (why is None or str(why).split("; ")[-1] == TYPE_REASON or parts & NOT_READ_REASONS):
         return f"{written} (as written, not read)"
     if isinstance(current, float) and written is not None and significant_digits(written) > DBL_DIG:
         return with_unit(written.strip(), unit)
@@ -205,6 +207,9 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
 
 
 PERCENT_SCALED = "percent_stored_as_fraction"  # a % value stored as a fraction (headwater.clean.steps.coerce_types)
+# reasons a type step gives a value it did not read (headwater.clean.number_spellings.NOT_READ; values.REASONED's
+# weekday_mismatch): the value is missing, its text shown as written
+NOT_READ_REASONS = frozenset({"credit_debit_suffix", "mixed_digit_scripts", "weekday_mismatch"})
 TYPE_REASON = "type"  # the reason coerce_types appends when it keeps a text another step kept too (headwater.clean.outputs)
 DBL_DIG = 15  # decimal digits a binary64 double always keeps (C's DBL_DIG, IEEE 754)
 

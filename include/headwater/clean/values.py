@@ -47,6 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from headwater.clean.number_spellings import CANDIDATE, NOT_READ, READ, digit_scripts, respell
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
@@ -84,9 +85,13 @@ def parse_decimal(value: str, decimal: str = ".") -> Decimal | None:
     exponent is beyond ±``MAX_EXPONENT`` is not a number.
     """
     s = value.strip()
+    if not s.isascii() and len(digit_scripts(s)) > 1:
+        return None  # ``1٢3``: digits of two scripts in one number (headwater.clean.number_spellings), not guessed
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
+        if s[:1] in "+-" or s[-1:] == "-":
+            return None  # ``(-12.00)``: a sign inside an accounting negative is no convention (not read as +12)
     for _ in range(2):  # currency and sign in either order: -$5, $-5
         s = _CURRENCY.sub("", s).strip()
         if s[:1] in "+-" and s:
@@ -201,6 +206,33 @@ def number_texts(values: pd.Series, decimal: str) -> pd.Series:
     if len(rest):
         parsed = [parse_decimal(v, decimal) for v in s.iloc[rest]]
         out.iloc[rest] = [pd.NA if d is None else format(d, "f") for d in parsed]
+        unread = rest[out.iloc[rest].isna().to_numpy()]  # another spelling (``−12``, ``12-``, ``١٢٫٥``) only among these
+        respelled = unread[s.iloc[unread].str.contains(CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)]
+        if len(respelled):
+            out.iloc[respelled] = [_respelled_text(v, decimal) for v in s.iloc[respelled].tolist()]
+    return out
+
+
+def _respelled_text(value: str, decimal: str) -> str | pd.NA:
+    """``value`` in another spelling of a number (headwater.clean.number_spellings.respell: ``−12.00``, ``100.00-``,
+    ``١٢٫٥``) as ``number_texts`` writes it (``-12.00``), <NA> when it is none or not read."""
+    text, _ = respell(value, decimal)
+    number = None if text is None else parse_decimal(text, decimal)
+    return pd.NA if number is None else format(number, "f")
+
+
+def number_spellings(values: pd.Series, decimal: str) -> np.ndarray:
+    """Per value of ``values`` (strings), the reason codes of its spelling (headwater.clean.number_spellings), joined
+    with ``"; "`` (``"other_script_digits; unicode_minus"``), None for a plain spelling. A value in a spelling that is read
+    (``READ``) has its codes only when ``number_texts`` reads it; one in a spelling that is not (``NOT_READ``:
+    ``100.00 CR``, ``1٢3``) has that code."""
+    out = np.full(len(values), None, dtype=object)
+    s = values.astype("string").str.strip()
+    at = np.flatnonzero(s.str.contains(CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool))
+    for i, v in zip(at.tolist(), s.iloc[at].tolist()):
+        text, reasons = respell(v, decimal)
+        if reasons and (reasons[0] in NOT_READ or (text is not None and parse_decimal(text, decimal) is not None)):
+            out[i] = "; ".join(reasons)
     return out
 
 
@@ -360,11 +392,13 @@ class Coerced:
     inexact: pd.Series  # bool: parsed, but the cell is not the value written (nearest float64, microseconds, a provisional decimal mark)
     # why values were read by an assumption (their text is kept: they are in ``inexact`` too) -> how many rows:
     # "parentheses" ``(415)`` read as -415; "other_script_digits" ``١٢٣`` read as 123; "two_digit_year" ``01/02/50``; "day_order" ``03/04/2025`` while no value
-    # of the file decided the day order
+    # of the file decided the day order; "unicode_minus" ``−12``, "trailing_minus" ``12-``, "other_script_separator" ``12٫5``
+    # (headwater.clean.number_spellings; each value's codes in ``reasons``)
     interpreted: Counter[str] = field(default_factory=Counter)
     # why failed values were not read, for those with a known cause (their text is kept: they are in ``failed``) -> rows:
     # "zone_abbreviation" ``10:00 EST``; "dst_gap"/"dst_fold" a wall time types.timezone skips/repeats; "no_zone" no offset
-    # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone)
+    # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone); "credit_debit_suffix"
+    # ``100.00 CR``, "mixed_digit_scripts" ``1٢3`` (headwater.clean.number_spellings)
     unread: Counter[str] = field(default_factory=Counter)
     # the reason kept in ``<col>__reason`` per row (None: none) for the causes in REASONED: "weekday_mismatch" (not read),
     # "date_only" (a date in a date-time column, stored at a midnight nobody wrote)
@@ -372,7 +406,7 @@ class Coerced:
 
 
 # causes whose rows keep the cause's name in ``<col>__reason`` too
-REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year")
+REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses")
 # A date whose year is before FIRST_PLAUSIBLE_YEAR or more than YEARS_AHEAD after the current year is read as written
 # (proleptic Gregorian) but is more likely another calendar's year (Solar Hijri 1403 is 2024/25, Thai Buddhist-era 2567
 # is 2024: breaker4 #24) or a typo: its text is kept with the reason "implausible_year" and counted, never converted.
@@ -605,6 +639,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
     inexact = np.zeros(len(distinct), dtype=bool)
     interpreted: dict[str, np.ndarray] = {}  # assumption -> which distinct values were read by it
+    spelled: np.ndarray | None = None  # per distinct value: the reason codes of its spelling (number_spellings), None
     unread: dict[str, np.ndarray] = {}  # cause -> which distinct values were not read for it
     if kind in ("integer", "number"):
         if "decimal" not in formats:
@@ -619,9 +654,23 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         # ``(415)`` is -415 in accounting, an area code or a footnote elsewhere: the number is read, the text kept
         interpreted["parentheses"] = distinct.str.fullmatch(r"\s*\(.+\)\s*").fillna(False).to_numpy(dtype=bool) & ok
         inexact = inexact | interpreted["parentheses"]
-        # a number written in another script's digits (``١٢٣`` -> 123): the cell is not the text written, which is kept
-        interpreted["other_script_digits"] = other_script_digits(distinct) & ok
-        inexact = inexact | interpreted["other_script_digits"]
+        # another spelling of a number (headwater.clean.number_spellings): ``−12.00``, ``100.00-``, ``١٢٫٥`` read as the number
+        # they write, ``100.00 CR`` and ``1٢3`` not read; the text is kept with the spelling's reason code
+        spelled = number_spellings(distinct, str(formats["decimal"]))
+        named = np.flatnonzero(pd.notna(spelled))
+        for i in named[~ok[named]].tolist():  # read spellings only where the value was read (1٢3 and CR/DR name why it was not)
+            if spelled[i].split("; ")[0] not in NOT_READ:
+                spelled[i] = None
+        named = np.flatnonzero(pd.notna(spelled))
+        for code in (*READ, *NOT_READ):
+            which = np.zeros(len(distinct), dtype=bool)
+            which[named] = [code in v.split("; ") for v in spelled[named].tolist()]
+            if which.any():
+                if code in READ:
+                    interpreted[code] = which & ok
+                    inexact = inexact | interpreted[code]
+                else:
+                    unread[code] = which
         if formats.get("decimal_provisional"):
             # read with a mark no value of the file has decided yet: the original text is kept too
             marked = distinct.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
@@ -634,6 +683,17 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             formats["dayfirst"] = _decide_dayfirst(distinct, options.dayfirst)
         stamps, zoned = zoned_datetimes(distinct, bool(formats["dayfirst"]))
         interpreted.update(date_assumptions(distinct, bool(formats.get("dayfirst_provisional"))))
+        foreign = other_script_digits(distinct)
+        if foreign.any():
+            # ``٢٠٢٥-٠٣-٠٤`` is read (Python's int() reads every Nd digit), its text kept; ``2025-٠3-04`` mixes scripts: not read
+            mixed = foreign.copy()
+            mixed[foreign] = [len(digit_scripts(v)) > 1 for v in distinct[foreign].tolist()]
+            stamps = stamps.where(~mixed)
+            unread["mixed_digit_scripts"] = mixed
+            interpreted["other_script_digits"] = foreign & ~mixed & stamps.notna().to_numpy()
+            spelled = np.full(len(distinct), None, dtype=object)
+            spelled[mixed] = "mixed_digit_scripts"
+            spelled[interpreted["other_script_digits"]] = "other_script_digits"
         if kind == "datetime" and options.tz_abbreviations:
             # an abbreviation the source maps to a zone (EST: America/New_York): read in that zone, the text kept
             named, read, refused = abbreviated_times(distinct, bool(formats["dayfirst"]), options.tz_abbreviations)
@@ -680,6 +740,13 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             rows = present & which[codes]
             reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
             reasons[rows] = why
+    if spelled is not None and pd.notna(spelled).any():
+        # the spelling's reason codes (``unicode_minus``, ``trailing_minus``...) after the others (``parentheses``)
+        rows = present & pd.notna(spelled)[codes]
+        reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
+        codes_of = spelled[codes[rows]]
+        before = reasons[rows].to_numpy(dtype=object)
+        reasons[rows] = [c if pd.isna(b) else f"{b}; {c}" for b, c in zip(before, codes_of)]
     return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index), +notes, +causes, reasons)
 
 
@@ -730,6 +797,7 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
 
     * exponent notation (``1e5``: a part number, a code, not 100000);
     * a leading ``+`` (``+14155552671``: a phone number; the ``+`` is lost);
+    * a trailing minus (``100.00-`` is SAP's -100, ``2-`` a school grade): read only where a number is declared;
     * version-like values: a version-like column name (``version``, ``release``, ``build``...)
       with dotted values, or a fraction with a trailing zero (``1.10``) next to a shorter one of
       the same whole part (``1.2``): numbers are written with a fixed count of decimals or
@@ -746,6 +814,8 @@ def number_text_reason(name: str, written: pd.Series) -> str | None:
         return "exponent notation"
     if s.str.contains(r"^[^\d]*\+", regex=True).any():
         return "a leading +"
+    if s.str.endswith("-").any():
+        return "a trailing minus"  # 100.00- is SAP's -100, but 2- is a school grade: read only in a declared number column
     dotted = s.str.extract(r"^(\d+)\.(\d+)$").dropna()
     if _VERSION_NAME.search(name) and len(dotted):
         return "version numbers"
@@ -1059,6 +1129,7 @@ def infer_types(
     numeric = undecided & (per_column(parsed) >= need)
     # a parsed value written with more than digits, marks and '-' may carry a unit, a '+', an exponent...: number_text_reason decides
     unusual = parsed & ~values.str.fullmatch(_BARE_NUMBER).fillna(False).to_numpy(dtype=bool)
+    unusual |= parsed & values.str.endswith("-").fillna(False).to_numpy(dtype=bool)  # a trailing minus (``2-``)
     rare = numeric & (per_column(unusual) > 0)
     rare |= numeric & np.array([bool(_VERSION_NAME.search(name)) for name in batch], dtype=bool)
     for k in np.flatnonzero(rare):

@@ -65,6 +65,7 @@ MARK_DIFFERS_TEXT = "decimal mark differs from the file's"
 PERCENT_SCALED = "percent_stored_as_fraction"
 BARE_IN_PERCENT_COLUMN = "no_percent_sign_in_percent_column"
 DATE_TYPES = ("date", "datetime")
+FAILED_LINES_SHOWN = 10  # lines of a number column's failed values named in its warning
 
 
 class CoerceTypes:
@@ -118,6 +119,9 @@ class CoerceTypes:
         # vote in the first batch's decisions
         self.evidence: dict[str, dict[str, Any]] = {}
         self.late_failed: Counter[str] = Counter()  # column -> values after the sample that failed its type
+        # number column -> the lines of its first values that failed its type (missing in the column, text kept): every
+        # such column is warned about, whatever its share of failures (breaker4 #15)
+        self.failed_lines: dict[str, list[int]] = {}
 
     def adopt(self, twin: CoerceTypes, last_line: int) -> None:
         """Take the decisions ``twin`` made on the file's decision sample (headwater.clean.runner), whose last line is
@@ -248,6 +252,9 @@ class CoerceTypes:
                 self.zones[col] = str(formats["zone"])  # local date-times or instants: the first batch with one decides, for good
             if self.sample_end is not None and result.failed.any():
                 self.late_failed[col] += int((result.failed & (df[LINE] > self.sample_end)).sum())
+            if kind in NUMBER_TYPES and self.options.on_error == "keep_raw" and result.failed.any():
+                seen = self.failed_lines.setdefault(col, [])
+                seen.extend(int(n) for n in df.loc[result.failed.to_numpy(dtype=bool), LINE].iloc[:FAILED_LINES_SHOWN - len(seen)].tolist())
             tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
             tally.update(values=int(present[col]), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
             if provisional:
@@ -493,7 +500,13 @@ class CoerceTypes:
         if why == "parentheses":
             return "written in parentheses, like (415), read as negative numbers (the accounting convention)"
         if why == "other_script_digits":
-            return "written in another script's digits, like ١٢٣, read as the number they write (123)"
+            return "written in another script's digits, like ١٢٣, ١٢٫٥ or ٢٠٢٥-٠٣-٠٤, read as what they write (123, 12.5, 2025-03-04) (other_script_digits)"
+        if why == "other_script_separator":
+            return "written with another script's separator, like 12٫5 (U+066B) or 1，234 (full width), read as the number they write (other_script_separator)"
+        if why == "unicode_minus":
+            return "written with a minus sign other than '-', like −12.00 (U+2212) or –12 (en dash), read as negative numbers (unicode_minus)"
+        if why == "trailing_minus":
+            return "written with a trailing minus, like 100.00- (SAP, mainframe exports), read as negative numbers (trailing_minus)"
         if why == "zone_abbreviation":
             mapping = ", ".join(f"{k}: {v}" for k, v in sorted(self.options.tz_abbreviations.items()))
             return f"with a time zone abbreviation, like 10:00 EST, read in the zone types.tz_abbreviations maps it to ({mapping})"
@@ -530,6 +543,9 @@ class CoerceTypes:
             "day is wrong, which is not guessed (weekday_mismatch)",
             "offset": "carry an offset in a column of local date-times (no offset, no types.timezone); set types.timezone "
             "to store the column as instants",
+            "credit_debit_suffix": "carry an accounting CR/DR suffix, like 100.00 CR: whether a credit is negative depends on the "
+            "ledger (money in on a bank statement), which is not guessed (credit_debit_suffix)",
+            "mixed_digit_scripts": "mix digits of two scripts in one number, like 1٢3, which is not guessed (mixed_digit_scripts)",
         }[why]
 
     def warnings(self) -> list[str]:
@@ -610,7 +626,14 @@ class CoerceTypes:
                     f"{self.decided[col]}) are not a valid {self.decided[col]} — {where}"
                 )
             values, failed = tally["values"], tally["failed"]
-            if values and failed / values > self.options.warn_failed_share:
+            if failed and col in self.failed_lines:
+                how = "declared" if col in self.declared else "inferred"
+                shown = ", ".join(map(str, self.failed_lines[col])) + (" and more" if failed > len(self.failed_lines[col]) else "")
+                lines.append(
+                    f"{col}: {failed} of {values} values ({failed / values:.0%}) are not a valid {self.decided[col]} ({how} type), "
+                    f"line(s) {shown} — missing in the column, their text kept in {col}{RAW_SUFFIX}"
+                )
+            elif values and failed / values > self.options.warn_failed_share:
                 how = "declared" if col in self.declared else "inferred"
                 where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"
                 lines.append(

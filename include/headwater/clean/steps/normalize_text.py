@@ -33,6 +33,11 @@ from headwater.config.text import TextOptions
 
 _BLANK_KINDS = frozenset({"whitespace", "trim", "invisible_characters", "line_breaks"})  # what turns a blank value into ''
 BLANK_REASON = "blank"  # <col>__reason of a value written as whitespace only, tidied to the empty (missing) value
+# <col>__reason of a value written as Excel's text formula ``="00123"`` (exports write it so that Excel keeps leading
+# zeros), unwrapped to ``00123``: only that exact shape, the whole field (``=SUM(A1:A3)`` stays as written); a quote
+# inside is doubled, as in an Excel string literal (``="a""b"`` is ``a"b``). Breaker4 #17.
+EXCEL_TEXT_REASON = "excel_text_formula"
+EXCEL_TEXT = r'^="((?:[^"]|"")*)"$'
 
 
 class NormalizeText:
@@ -104,6 +109,7 @@ class NormalizeText:
             data[MASKED_DIGEST] = digest  # created by this step: last, as a column set on the whole frame would be
         out = pd.DataFrame(data, index=df.index, copy=False)  # copy-on-write (pandas 3): ``df`` never sees a change
         out.columns = pd.Index(list(data), dtype=df.columns.dtype)
+        self._unwrap_excel_text(out, df, cols)
         return StepOutput(out)
 
     def apply_by_column(self, df: pd.DataFrame) -> StepOutput:
@@ -115,7 +121,29 @@ class NormalizeText:
             out[col] = pd.Series(pd.arrays.ArrowStringArray(result.values.cast(pa.large_string())), index=out.index).astype("string")
             if result.changed or result.masked:
                 self._record(out, col, written, result.values, result.changed, result.masked)
+        self._unwrap_excel_text(out, df, self._text_columns(df))
         return StepOutput(out)
+
+    def _unwrap_excel_text(self, out: pd.DataFrame, df: pd.DataFrame, cols: list[str]) -> None:
+        """In ``out`` (in place): every value of ``cols`` that is Excel's text formula (``EXCEL_TEXT``: ``="00123"``) becomes
+        the text inside (``00123``); what was written (``df``, as this step received it) is kept in ``<col>__raw`` with the
+        reason ``excel_text_formula``, counted in ``changed`` (the manifest's ``text_normalized``)."""
+        for col in cols:
+            values = out[col].astype("string")
+            wrapped = values.str.startswith('="').fillna(False).to_numpy(dtype=bool)
+            if not wrapped.any():
+                continue
+            inner = values[wrapped].str.extract(EXCEL_TEXT, expand=False)
+            at = np.flatnonzero(wrapped)[inner.notna().to_numpy(dtype=bool)]
+            if not len(at):
+                continue
+            where = np.zeros(len(out), dtype=bool)
+            where[at] = True
+            unwrapped = values.copy()
+            unwrapped.iloc[at] = inner.dropna().str.replace('""', '"', regex=False).to_numpy()
+            out[col] = unwrapped
+            keep_original(out, col, where, df[col], EXCEL_TEXT_REASON)
+            self.changed.setdefault(col, Counter())[EXCEL_TEXT_REASON] += len(at)
 
     def _text_columns(self, df: pd.DataFrame) -> list[str]:
         """The value columns this step normalizes: text (string or object dtype), among ``options.columns`` when set."""

@@ -88,6 +88,9 @@ def test_the_document_text_is_exact_and_leaves_out_empty_values() -> None:
     (None, "2025-03-09 02:30", None, "2025-03-09 02:30 (as written, not read)"),  # a time in a DST gap
     (None, "2024-02-30", "normalized: whitespace; type", "2024-02-30 (as written, not read)"),  # normalized, then not a date
     (None, "NA", "na_spelling", None),  # a missing value written as an NA spelling: still missing, left out
+    (None, "100.00 CR", "credit_debit_suffix", "100.00 CR (as written, not read)"),  # breaker4 #15: the sign not guessed
+    (None, "1\u06623", "normalized: trim; type; mixed_digit_scripts", "1\u06623 (as written, not read)"),
+    (None, "Tuesday, March 3, 2025", "weekday_mismatch", "Tuesday, March 3, 2025 (as written, not read)"),
     (None, "   ", None, None),
     (1.2345678901234568e17, "123456789012345678", None, "123456789012345678 points"),  # 18 digits: the double's ...680 never shown
     (1.2345678901234568e17, "1.23456789012345678e17", None, "1.23456789012345678e17 points"),

@@ -85,5 +85,6 @@ def test_rows_after_the_decision_sample_that_contradict_it_keep_their_text_and_a
         assert [(r["n"], r.get("n__raw")) for r in rows] == [(1, None), (2, None), (3, None), (None, "four"), (5, None)]
         assert manifest["column_types"]["n"] == "integer"
         assert [w for w in manifest["clean_warnings"] if w.startswith("n:")] == [
-            "n: 1 value(s) after line 4 (the rows that decided the column's type, integer) are not a valid integer — kept in n__raw"
+            "n: 1 value(s) after line 4 (the rows that decided the column's type, integer) are not a valid integer — kept in n__raw",
+            "n: 1 of 5 values (20%) are not a valid integer (inferred type), line(s) 5 — missing in the column, their text kept in n__raw",
         ]
