@@ -406,7 +406,7 @@ class Coerced:
 
 
 # causes whose rows keep the cause's name in ``<col>__reason`` too
-REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses")
+REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent")
 # A date whose year is before FIRST_PLAUSIBLE_YEAR or more than YEARS_AHEAD after the current year is read as written
 # (proleptic Gregorian) but is more likely another calendar's year (Solar Hijri 1403 is 2024/25, Thai Buddhist-era 2567
 # is 2024: breaker4 #24) or a typo: its text is kept with the reason "implausible_year" and counted, never converted.
@@ -651,6 +651,13 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         else:
             floats, ok, inexact = floats_of(texts)
             typed = pd.arrays.FloatingArray(floats, ~ok)
+        # ``02134``, ``007``: leading zeros a zip code or an account number needs, which no number keeps; ``1e3`` in an
+        # integer column: an exponent (Excel's spelling of a long id, ``1.23457E+11``); both read, the text kept (breaker5 #20)
+        interpreted["leading_zeros"] = distinct.str.contains(r"^[^0-9]*0[0-9]", regex=True).fillna(False).to_numpy(dtype=bool) & ok
+        if kind == "integer":
+            interpreted["exponent"] = distinct.str.contains(r"\d[eE][+-]?\d", regex=True).fillna(False).to_numpy(dtype=bool) & ok
+            inexact = inexact | interpreted["exponent"]
+        inexact = inexact | interpreted["leading_zeros"]
         # ``(415)`` is -415 in accounting, an area code or a footnote elsewhere: the number is read, the text kept
         interpreted["parentheses"] = distinct.str.fullmatch(r"\s*\(.+\)\s*").fillna(False).to_numpy(dtype=bool) & ok
         inexact = inexact | interpreted["parentheses"]

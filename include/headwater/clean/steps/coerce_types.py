@@ -499,6 +499,12 @@ class CoerceTypes:
         """How the values counted under ``why`` (headwater.clean.values.Coerced.interpreted) were read, for a warning."""
         if why == "parentheses":
             return "written in parentheses, like (415), read as negative numbers (the accounting convention)"
+        if why == "leading_zeros":
+            return ("written with leading zeros, like 02134 or 007, read as numbers, which keep no leading zeros (leading_zeros); "
+                    f"declare {col} a string if it is a code (a zip code, an account number)")
+        if why == "exponent":
+            return ("written with an exponent, like 1e3 or 1.23457E+11, in an integer column, read as the number they write "
+                    "(exponent); a count or an id Excel wrote this way may have lost digits before the file arrived")
         if why == "other_script_digits":
             return "written in another script's digits, like ١٢٣, ١٢٫٥ or ٢٠٢٥-٠٣-٠٤, read as what they write (123, 12.5, 2025-03-04) (other_script_digits)"
         if why == "other_script_separator":
