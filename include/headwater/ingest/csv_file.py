@@ -986,7 +986,7 @@ class CsvFile:
             return True
         headers = self.structure.lines.get("header", []) + self.structure.lines.get("header_description", [])
         above = max(headers) if headers else self.table.skip
-        if line.strip() and self._consumed > above:
+        if line.strip() and self._consumed > above and not self._footer_text(line):
             self.cut_lines.append(number)
             self.warnings.append(
                 f"line {number}, the last line, has no line terminator while every line above it ends with one "
@@ -1111,6 +1111,15 @@ class CsvFile:
         if REPORT_FOOTER.fullmatch(text) or (not split and _FOOTER_TEXT.fullmatch(text) and "\n" not in text):
             return "report_footer", text.strip()
         return None
+
+    def _footer_text(self, line: str) -> bool:
+        """Whether ``line`` (one physical line) reads as a footer line narrower than the table (``_footer``): a report's last
+        line often has no line end, and is no cut record for that (``_cut_line`` gives it no ``no_line_terminator`` warning)."""
+        try:
+            row = next(csv.reader([line], **self._dialect), [])  # type: ignore[arg-type]
+        except csv.Error:
+            return False
+        return 0 < len(row) < self.shape.width and self._footer(row) is not None
 
     def _settle_footers(self, last: int, issues: list[RowIssue], end: bool) -> None:
         """Decide the held footer lines (``_held``): those above ``last`` (the batch's last record or quarantined row) were no

@@ -101,6 +101,10 @@ def test_a_footer_with_no_line_end_is_no_cut_record() -> None:
     header, records, issues, lines, table = _read(data)
     assert [n for n, _ in records] == [6, 7] and issues == []
     assert lines["report_footer"] == [9]
+    for engine in ("arrow", "python"):  # a report's last line often has no line end: no no_line_terminator warning for it
+        f = CsvFile(data, "r.csv", ReadOptions(engine=engine))
+        list(f.batches())
+        assert (f.warnings, f.cut_lines) == ([], [])
 
 
 PNL = ('"Acme Widgets LLC"\n"Profit and Loss"\n"January - March, 2025"\n\n"","Total"\n"Income",""\n"   Sales","5,380.00"\n'
