@@ -26,7 +26,9 @@ sums: it may be a size or a grade). An end marker alone (``EOF,,``, ``*** END OF
 END_ALONE) with no row after it is a structural line ``end_marker`` (``StepOutput.structural``: counted
 as a structural line of the file, its text in the manifest's ``clean_structural``; headwater.clean.stage);
 with a row after it, it only may be one and is quarantined. A padded page footer alone (``"Page 1 of
-2",,``, ``"- 3 -",,``) is a structural line ``page_footer`` wherever it stands (outside the sums). A
+2",,``, ``"- 3 -",,``) is a structural line ``page_footer`` wherever it stands (outside the sums), and
+QuickBooks' footer padded to the table's width (``"Accrual Basis Monday, April 7, 2025 ...",,``) a
+``report_footer`` like an end marker (no row after it; else quarantined). A
 marked row that does not reconcile stays a record with a ``possible_summary_row`` warning; an
 unlabelled row that does not reconcile (``,,61.00``) is a record.
 
@@ -77,6 +79,9 @@ END_MARKER = re.compile(r"\s*(?:eof|end|end\s+of\s+(?:file|report|data)|\*+\s*en
 # An end marker alone in its row (every other value cell empty): END_MARKER, or a trailer record type with no number
 # (``TRL``, ``TRAILER``; not ``T``, a one-letter value as likely: a size, a grade). A structural line when no record follows it.
 END_ALONE = re.compile(r"\s*(?:trl|trailer)\s*[.:]?\s*|" + END_MARKER.pattern, re.IGNORECASE)
+# QuickBooks' report footer (``Accrual Basis Monday, April 7, 2025 09:14 AM GMT-04:00``), padded to the table's width:
+# like an end marker, a structural line when no row follows it (headwater.ingest.csv_file.REPORT_FOOTER when not padded)
+REPORT_FOOTER = re.compile(r"\s*(?:accrual|cash|modified\s+cash)\s+basis\b.*", re.IGNORECASE)
 PAGE_FOOTER = re.compile(r"\s*(?:page\s+\d+\s*(?:of|/)\s*\d+|-\s*\d+\s*-)\s*", re.IGNORECASE)  # ``Page 3 of 7``, ``Page 3/7``, ``- 3 -``
 COUNT = re.compile(r"\s*\d+\s*")  # a record count in a trailer's text cell (``TRL,3,60.00``)
 MIN_ROWS = 2  # a "total" of one row is that row
@@ -273,10 +278,22 @@ def _alone_text(row: tuple, marker: re.Pattern) -> str:
     return next(v for v in row if isinstance(v, str) and marker.fullmatch(v)).strip()
 
 
-def _structural(rows: pd.DataFrame, kind: str, marker: re.Pattern) -> pd.DataFrame:
-    """StepOutput.structural for ``rows``: their ``_line``, the ``kind`` and the cell ``marker`` matches (the line's text)."""
-    texts = [_alone_text(row, marker) for row in rows.drop(columns=[LINE]).itertuples(index=False)]
-    return pd.DataFrame({LINE: rows[LINE].to_numpy(), STRUCTURAL: kind, REASON: texts})
+_END_KINDS = {"end_marker": END_ALONE, "report_footer": REPORT_FOOTER}
+
+
+def _end_kind(row: tuple) -> str:
+    """``end_marker`` or ``report_footer``: which of them the row held back at the end of the file (``SummaryRows.ends``) is."""
+    return "end_marker" if any(isinstance(v, str) and END_ALONE.fullmatch(v) for v in row) else "report_footer"
+
+
+def _structural(rows: pd.DataFrame, kind: str | None) -> pd.DataFrame:
+    """StepOutput.structural for ``rows``: their ``_line``, the ``kind`` (None: each row's ``_end_kind``) and the cell its
+    pattern matches (the line's text)."""
+    values = list(rows.drop(columns=[LINE]).itertuples(index=False))
+    kinds = [kind or _end_kind(row) for row in values]
+    patterns = {"page_footer": PAGE_FOOTER, **_END_KINDS}
+    texts = [_alone_text(row, patterns[k]) for row, k in zip(values, kinds)]
+    return pd.DataFrame({LINE: rows[LINE].to_numpy(), STRUCTURAL: kinds, REASON: texts})
 
 
 class SummaryRows:
@@ -322,7 +339,7 @@ class SummaryRows:
         """
         self.reconciled = []
         ends, self.ends = self.ends, []
-        structural = _structural(pd.concat(ends, ignore_index=True), "end_marker", END_ALONE) if ends else pd.DataFrame()
+        structural = _structural(pd.concat(ends, ignore_index=True), None) if ends else pd.DataFrame()
         if self.pending is None:
             return StepOutput(pd.DataFrame(), structural=structural)
         (row, reason, label), doubtful = self.pending, self.doubtful
@@ -348,7 +365,7 @@ class SummaryRows:
         it: then it may be a record, and it is quarantined with its reason.
         """
         footers = _page_footers(df)
-        ends = _page_footers(df, END_ALONE) & ~footers
+        ends = (_page_footers(df, END_ALONE) | _page_footers(df, REPORT_FOOTER)) & ~footers
         if not (footers.any() or ends.any() or self.ends):
             return self._apply(df)
         out = self._apply(df[~(footers | ends)])
@@ -366,12 +383,12 @@ class SummaryRows:
         if doubtful:
             rows = pd.concat(doubtful, ignore_index=True)
             rows[REASON] = [
-                f"line {int(line)}: end marker {_alone_text(row, END_ALONE)!r} alone in its row, but rows follow it: it may be a "
-                "record — kept in quarantine"
+                f"line {int(line)}: {_end_kind(row).replace('_', ' ')} {_alone_text(row, _END_KINDS[_end_kind(row)])!r} alone in "
+                "its row, but rows follow it: it may be a record — kept in quarantine"
                 for line, row in zip(rows[LINE], rows.drop(columns=[LINE]).itertuples(index=False))
             ]
             quarantined.append(rows)
-        structural = _structural(df[footers], "page_footer", PAGE_FOOTER) if footers.any() else pd.DataFrame()
+        structural = _structural(df[footers], "page_footer") if footers.any() else pd.DataFrame()
         return StepOutput(out.kept, quarantined=pd.concat(quarantined) if len(quarantined) > 1 else (quarantined or [pd.DataFrame()])[0],
                           duplicates=out.duplicates, counts=out.counts, structural=structural)
 

@@ -210,3 +210,30 @@ def test_parse_csv_of_a_report_accounts_for_every_line() -> None:
     assert parsed.structure.counts == {"preamble": 3, "blank": 2, "header": 1, "report_footer": 1}
     assert parsed.structure.records == 10 == parsed.rows_read + parsed.structure.total
     assert values is not None  # the stage helpers are shared with test_table_stage
+
+
+NETSUITE = ('Acme Widgets LLC,,,,\nTransaction Detail,,,,\n"Jan 1, 2025 - Mar 31, 2025",,,,\n,,,,\nDate,Type,Num,Name,Amount\n'
+            '01/03/2025,Invoice,1001,Blue Co,"1,250.00"\n01/09/2025,Payment,,Blue Co,"4,130.00"\nTotal,,,,"5,380.00"\n,,,,\n'
+            f'"{FOOTER_TEXT}",,,,\n')
+
+
+def test_a_report_padded_to_the_tables_width_title_block_total_and_footer(settings: Settings) -> None:
+    # title and footer lines padded with commas (NetSuite, QuickBooks Desktop): the footer reaches the clean stage as a
+    # row; it is a report_footer there, so the Total above it is the last summary row, not data followed by a record
+    manifest, curated, entry = run(settings, "ns.csv", NETSUITE.encode())
+    assert manifest["structural_lines"] == {"preamble": [1, 2, 3], "blank": [4], "header": [5], "report_footer": [10]}
+    assert manifest["clean_structural"] == [{"line": 10, "kind": "report_footer", "text": FOOTER_TEXT}]
+    assert list(curated["_line"]) == [6, 7] and list(curated["amount"]) == [1250.0, 4130.0]
+    assert [(r["line"], r["reason"].split(f"line {r['line']}: ", 1)[1]) for r in _quarantine(settings, "ns.csv")] == [
+        (8, TOTAL_REASON), (9, "every value is empty — row quarantined")]
+    assert manifest["clean_warnings"] == []
+    assert (entry["records"], entry["rows_read"], entry["curated"], entry["quarantined"], entry["structural_lines"]) == (10, 4, 2, 2, 6)
+
+
+def test_a_padded_report_footer_with_a_record_after_it_is_quarantined(settings: Settings) -> None:
+    text = NETSUITE + '02/01/2025,Invoice,1002,Red Co,"10.00"\n'
+    manifest, curated, entry = run(settings, "ns2.csv", text.encode())
+    assert "clean_structural" not in manifest
+    got = {r["line"]: r["reason"].split(f"line {r['line']}: ", 1)[1] for r in _quarantine(settings, "ns2.csv")}
+    assert got[10] == f"report footer {FOOTER_TEXT!r} alone in its row, but rows follow it: it may be a record — kept in quarantine"
+    assert list(curated["_line"])[-1] == 11
