@@ -9,7 +9,7 @@ date and earlier dates are the date's link step: headwater.clean.link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,8 @@ class CleanResult:
     duplicates: pd.DataFrame
     quarantined: pd.DataFrame
     steps: dict[str, dict[str, int]]
+    # rows that are structural lines of the file (StepOutput.structural: LINE, STRUCTURAL, REASON), not records
+    structural: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def run_steps(df: pd.DataFrame, steps: list[Step], last: bool = True) -> CleanResult:
@@ -84,7 +86,7 @@ def run_steps(df: pd.DataFrame, steps: list[Step], last: bool = True) -> CleanRe
 def merge_results(a: CleanResult, b: CleanResult) -> CleanResult:
     """Two results of one file as one: curated, duplicate and quarantined rows each in file order (``_line``), counts added."""
     return CleanResult(_in_order(a.curated, b.curated), _in_order(a.duplicates, b.duplicates), _in_order(a.quarantined, b.quarantined),
-                       _add(a.steps, b.steps))
+                       _add(a.steps, b.steps), _in_order(a.structural, b.structural))
 
 
 def _in_order(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -106,15 +108,17 @@ def finish_steps(steps: list[Step]) -> CleanResult | None:
         if finish is None:
             continue
         done = finish()
-        if not (len(done.kept) or len(done.quarantined) or len(done.duplicates)):
+        if not (len(done.kept) or len(done.quarantined) or len(done.duplicates) or len(done.structural)):
             continue
         rest = _apply(done.kept, steps[j + 1 :]) if len(done.kept) else CleanResult(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {})
         counts = {step.name: {"in": 0, "kept": len(done.kept), "quarantined": len(done.quarantined), "duplicates": len(done.duplicates)}}
+        if len(done.structural):
+            counts[step.name]["structural"] = len(done.structural)
         part = CleanResult(rest.curated, _concat(done.duplicates, rest.duplicates), _concat(done.quarantined, rest.quarantined),
-                           _add(counts, rest.steps))
+                           _add(counts, rest.steps), _concat(done.structural, rest.structural))
         out = part if out is None else CleanResult(
             _concat(out.curated, part.curated), _concat(out.duplicates, part.duplicates), _concat(out.quarantined, part.quarantined),
-            _add(out.steps, part.steps),
+            _add(out.steps, part.steps), _concat(out.structural, part.structural),
         )
     return out
 
@@ -134,7 +138,7 @@ def _add(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str
 
 
 def _apply(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
-    quarantined, duplicates, stats = [], [], {}
+    quarantined, duplicates, structural, stats = [], [], [], {}
     for step in steps:
         before = len(df)
         if step.name == "exact_duplicates":
@@ -146,6 +150,9 @@ def _apply(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
         if len(out.duplicates):
             duplicates.append(out.duplicates.drop(columns=[MASKED_DIGEST], errors="ignore"))  # the digest is never written out
         stats[step.name] = {"in": before, "kept": len(df), "quarantined": len(out.quarantined), "duplicates": len(out.duplicates), **out.counts}
+        if len(out.structural):
+            structural.append(out.structural)
+            stats[step.name]["structural"] = len(out.structural)  # only when some: the manifest's clean_steps as they were
     if ROW_ID not in df.columns:
         df = assign_row_ids(df)
     keep = [ROW_ID, SOURCE, LINE, *data_columns(df)]
@@ -159,6 +166,7 @@ def _apply(df: pd.DataFrame, steps: list[Step]) -> CleanResult:
         duplicates=pd.concat(duplicates, ignore_index=True) if duplicates else pd.DataFrame(),
         quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(),
         steps=stats,
+        structural=pd.concat(structural, ignore_index=True) if structural else pd.DataFrame(),
     )
 
 

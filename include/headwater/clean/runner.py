@@ -54,7 +54,7 @@ import pyarrow.parquet as pq
 
 from headwater.clean.frame import frame_from_staging
 from headwater.clean.pipeline import CleanResult, finish_steps, merge_results, run_steps
-from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, Step
+from headwater.clean.steps.base import DUPLICATE_OF, LINE, REASON, STRUCTURAL, Step
 from headwater.layout import Layout
 from headwater.storage import ParquetParts
 
@@ -102,6 +102,9 @@ class RunResult:
     steps: dict[str, dict[str, int]] = field(default_factory=dict)  # step -> {in, kept, quarantined, duplicates}, all batches
     duplicate_of: dict[str, str] = field(default_factory=dict)  # line of each duplicate (as text) -> row id it matched
     batches: int = 0  # staging batches the steps ran on (1 for a whole-table run, 0 for a header-only file)
+    # rows a step found to be structural lines of the file, not records (a report's page footer or end marker): file order,
+    # {"line", "kind", "text"} each; headwater.clean.stage moves them from the file's data records to its structural lines
+    structural: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def duplicates(self) -> int:
@@ -260,6 +263,10 @@ class _Run:
             self.result.duplicate_of.update(
                 {str(k): v for k, v in zip(result.duplicates.get(LINE, []), result.duplicates.get(DUPLICATE_OF, []))}
             )
+        if len(result.structural):
+            found = [{"line": int(n), "kind": str(k), "text": str(t)}
+                     for n, k, t in zip(result.structural[LINE], result.structural[STRUCTURAL], result.structural[REASON])]
+            self.result.structural = sorted([*self.result.structural, *found], key=lambda s: s["line"])
         if len(result.quarantined):
             lines = [int(n) for n in result.quarantined[LINE]]
             as_read = _as_read(raw, lines, self.staging.header)

@@ -50,6 +50,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     exact = next((st for st in steps if isinstance(st, ExactDuplicates)), None)
     normalizer = next((st for st in steps if isinstance(st, NormalizeText)), None)
     manifest.pop("cross_file", None)  # the date's link step (headwater.clean.link) decides again on this result
+    manifest.update(structural_found(manifest, run.structural))
     manifest.update(
         run.mapping.to_manifest(),
         source_config=config.describe(),
@@ -69,6 +70,41 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         duplicate_of=run.duplicate_of,
     )
     return save_stage(settings, ref, manifest, "clean", started)
+
+
+KEPT_LINES = 100  # line numbers kept per kind of structural line (ingest's: headwater.ingest.csv_file.KEPT_LINES)
+KEPT_TEXTS = 50  # structural lines kept with their text
+
+
+def structural_found(manifest: dict[str, Any], found: list[dict[str, object]]) -> dict[str, Any]:
+    """The manifest's counts once the lines the clean steps found to be structural (``found``: {"line", "kind", "text"}
+    each, file order; a report's page footer or end marker padded to the table's width: headwater.clean.steps.summary_rows)
+    move from the file's data records to its structural lines: ``rows_read`` less them, ``structural`` and
+    ``structural_lines`` with them (by kind), ``clean_structural`` the first KEPT_TEXTS with their text. So
+    ``records = rows_read + structural`` and ``rows_read = curated + duplicates + quarantined`` still hold
+    (headwater.report.accounting_error). Ingest's counts are kept in ``ingest_counts`` the first time, so a clean
+    run again on the same staging starts from them. ``{}`` when no line was found and none ever was.
+    """
+    base = manifest.get("ingest_counts")
+    if base is None and not found:
+        return {}
+    if base is None:
+        base = {k: manifest.get(k) for k in ("rows_read", "structural", "structural_lines")}
+    counts = {k: int(v) for k, v in (base.get("structural") or {}).items()}
+    lines = {k: list(v) for k, v in (base.get("structural_lines") or {}).items()}
+    for item in found:
+        kind = str(item["kind"])
+        counts[kind] = counts.get(kind, 0) + 1
+        kept = lines.setdefault(kind, [])
+        if len(kept) < KEPT_LINES:
+            kept.append(int(item["line"]))  # type: ignore[arg-type]
+    return {
+        "ingest_counts": base,
+        "rows_read": int(base.get("rows_read") or 0) - len(found),
+        "structural": counts,
+        "structural_lines": lines,
+        "clean_structural": found[:KEPT_TEXTS],
+    }
 
 
 def column_descriptions(manifest: dict[str, Any], names: list[str]) -> dict[str, list[str]]:

@@ -30,6 +30,7 @@ import contextlib
 import csv
 import gc
 import itertools
+import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -203,6 +204,21 @@ class ParsedFile:
 
 EOF_MARKER = "\x1a"  # Ctrl-Z (SUB): the end-of-file marker DOS/CP/M text tools append (Microsoft's "copy /a" docs)
 
+# Lines narrower than the table below its last record (CsvFile._footer): a report's page footer (``Page 3 of 7``, ``Page 3/7``,
+# ``- 3 -``), wherever it stands; an end marker (``EOF``, ``END``, ``END OF REPORT``, ``*** END OF REPORT ***``, a trailer
+# record type with no numbers, ``TRL``) and a report's footer (QuickBooks' ``Accrual Basis Monday, April 7, 2025 09:14 AM
+# GMT-04:00``, or any text of two words or more) only after the last record, held until the end of the file shows it is.
+PAGE_FOOTER = re.compile(r"\s*(?:page\s+\d+\s*(?:of|/)\s*\d+|-\s*\d+\s*-)\s*", re.IGNORECASE)
+END_MARKER = re.compile(
+    r"\s*(?:eof|end|trl|trailer|end\s+of\s+(?:file|report|data)|\*+\s*end\s+of\s+(?:file|report|data)\s*\*+)\s*[.:]?\s*", re.IGNORECASE
+)
+REPORT_FOOTER = re.compile(r"\s*(?:accrual|cash|modified\s+cash)\s+basis\b.*", re.IGNORECASE | re.DOTALL)
+_FOOTER_TEXT = re.compile(r"\s*\S*[^\W\d_]\S*(?:\s+\S+)+\s*")  # two words or more, one with a letter
+MAX_FOOTER_LINES = 5  # more trailing lines than this are no footer: each is quarantined (a one-column table after the records?)
+
+
+FOOTER_KINDS = ("page_footer", "end_marker", "report_footer")
+
 
 @dataclass
 class Structure:
@@ -212,7 +228,9 @@ class Structure:
     ``header`` (each header row), ``repeated_header`` (a header row met again among the records, as
     written or with its names in another order: the records below such a one are read by name),
     ``header_description`` (a line right under the header that describes its columns: table.header_descriptions),
-    ``end_of_file_marker`` (a line holding only DOS's Ctrl-Z, EOF_MARKER).
+    ``end_of_file_marker`` (a line holding only DOS's Ctrl-Z, EOF_MARKER, or the Ctrl-Z right after the last value:
+    CsvFile._cut_line), ``page_footer``, ``end_marker`` and ``report_footer`` (a line narrower than the table below
+    its records: CsvFile._footer; their text in ``footers``).
     ``records`` counts every physical record the reader met, whatever became of it, so that
     ``records == data records + quarantined records + sum(counts)`` checks that none was dropped
     unaccounted.
@@ -222,13 +240,19 @@ class Structure:
     counts: dict[str, int] = field(default_factory=dict)
     lines: dict[str, list[int]] = field(default_factory=dict)  # the first KEPT_LINES line numbers of each kind
     texts: list[dict[str, object]] = field(default_factory=list)  # preamble lines: {"line", "text"} (first KEPT_TEXTS)
+    footers: list[dict[str, object]] = field(default_factory=list)  # footer lines: {"line", "kind", "text"} (first KEPT_TEXTS)
 
     def add(self, kind: str, line: int, text: str | None = None) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
         kept = self.lines.setdefault(kind, [])
         if len(kept) < KEPT_LINES:
             kept.append(line)
-        if text is not None and len(self.texts) < KEPT_TEXTS:
+        if text is None:
+            return
+        if kind in FOOTER_KINDS:
+            if len(self.footers) < KEPT_TEXTS:
+                self.footers.append({"line": line, "kind": kind, "text": text[:TEXT_CHARS]})
+        elif len(self.texts) < KEPT_TEXTS:
             self.texts.append({"line": line, "text": text[:TEXT_CHARS]})
 
     @property
@@ -539,6 +563,8 @@ class CsvFile:
         self._brk = False  # the last record was a blank line: a second table may start
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
         self.fixed = {"trailing_fields_dropped": 0, "header_like_values_kept": 0}
+        # footer lines met after the records so far (_footer): (line, kind, text, the issue it is if a record follows)
+        self._held: list[tuple[int, str, str, RowIssue]] = []
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
         if self._blocks is not None:
@@ -776,6 +802,7 @@ class CsvFile:
             **({"escapechar": self.escapechar} if self.escapechar else {}),
             "sep_line": t.sep_line,
             "preamble": st.texts,
+            **({"footer": st.footers} if st.footers else {}),
             "width": {"header": len(self.header_rows[-1]) if self.header_rows else None, "data": t.width, "loaded": self.shape.width},
             "width_note": self.shape.note,
             **{k: v for k, v in self.fixed.items() if v},
@@ -814,10 +841,13 @@ class CsvFile:
         records: list[list[str]] = []
         lines: list[int] = []
         issues: list[RowIssue] = []
+        end = False
         while len(records) < size:
             if self._read_rows(records, lines, issues, size) is None:
                 if not self._cut_line(issues):
+                    end = True
                     break
+        self._settle_footers(max(lines[-1] if lines else 0, max((i.line for i in issues), default=0)), issues, end)
         if not records and not issues:
             return None
         table = _records_table(records, lines, self.shape.width)
@@ -831,6 +861,7 @@ class CsvFile:
         lines: list[int] = []
         issues: list[RowIssue] = []
         done = 0  # records in ``parts``
+        end = False
         while done + len(records) < size:
             table = self._take_plain(size - done - len(records)) if self._at_plain_run() else None
             if table is not None:
@@ -843,9 +874,12 @@ class CsvFile:
                 continue
             if self._read_rows(records, lines, issues, size - done, self._at_plain_run) is None:
                 if not self._cut_line(issues):
+                    end = True
                     break
         if records:
             parts.append(_records_table(records, lines, width))
+        last = parts[-1].column("_line")[-1].as_py() if parts and parts[-1].num_rows else 0
+        self._settle_footers(max(last, max((i.line for i in issues), default=0)), issues, end)
         if not parts and not issues:
             return None
         table = pa.concat_tables(parts) if parts else _records_table([], [], width)
@@ -923,8 +957,11 @@ class CsvFile:
         line stands between the header and it (a header and one record: nothing to compare with), or when it
         is blank (spaces after the last line end). A file of one line has no line end to compare with: never held back.
         A last line ending in DOS's end-of-file marker (Ctrl-Z, 0x1A, EOF_MARKER) is complete: a marker alone is the
-        structural line ``end_of_file_marker``; after values (``2,Bob,20<Ctrl-Z>``) the marker is dropped from the line,
-        which is read as a record, its number kept in the table's ``end_of_file_marker_removed``.
+        structural line ``end_of_file_marker``; after values (``2,Bob,20<Ctrl-Z>``) the marker is taken off the line, which
+        is read as a record, and counted as a structural ``end_of_file_marker`` piece of its own on that line (one more
+        physical record than lines: the Ctrl-Z is DOS's end of the text, no character of the last value, which is read
+        as written before it; the line's number also in the table's ``end_of_file_marker_removed``). Nothing written
+        is dropped unaccounted: the marker is in the manifest's ``structural``/``structural_lines``.
         ``issues`` is unused (the signature of the reader's other end-of-file decisions).
         """
         line = self._src.cut
@@ -940,6 +977,8 @@ class CsvFile:
                 self.structure.add("end_of_file_marker", number)
                 return False
             self.fixed["end_of_file_marker_removed"] = number
+            self.structure.records += 1  # the marker, a structural piece of its own on the record's line
+            self.structure.add("end_of_file_marker", number)
             self._src.restart_after(self._consumed, False)
             self._src._pending.append(line)
             self._base = self._consumed
@@ -947,7 +986,7 @@ class CsvFile:
             return True
         headers = self.structure.lines.get("header", []) + self.structure.lines.get("header_description", [])
         above = max(headers) if headers else self.table.skip
-        if line.strip() and self._consumed > above:
+        if line.strip() and self._consumed > above and not self._footer_text(line):
             self.cut_lines.append(number)
             self.warnings.append(
                 f"line {number}, the last line, has no line terminator while every line above it ends with one "
@@ -969,6 +1008,16 @@ class CsvFile:
             return
         if len(row) == 1 and row[0] and not row[0].strip(EOF_MARKER):  # DOS's Ctrl-Z on a line of its own (with a line end)
             self.structure.add("end_of_file_marker", line)
+            return
+        footer = self._footer(row) if self._second is None and len(row) < width else None
+        if footer is not None:
+            kind, text = footer
+            if kind == "page_footer":
+                self.structure.add(kind, line, text)
+            else:
+                has = f"{len(self.header_rows[-1])} names and data lines {width} fields" if self.shape.mismatch else str(width)
+                self._held.append((line, kind, text, RowIssue(
+                    line, f"{name} line {line}: {len(row)} fields, header has {has} — row quarantined", self._src.span(line, last))))
             return
         key = header_key(row)
         if key in self._header_keys or (len(row) > 1 and tuple(f.casefold() for f in key) in self._folded_keys):
@@ -1036,6 +1085,61 @@ class CsvFile:
         else:
             records.append(self._absent_empties(row, line, last, as_written))
             lines.append(line)
+
+    def _footer(self, row: list[str]) -> tuple[str, str] | None:
+        """(kind, text) when ``row``, narrower than the table, may be a footer line of a report; else None.
+
+        Its text is its one filled field, or the row joined at the delimiter when every field after the first
+        starts with a space (a footer split at its prose commas: ``Accrual Basis Monday, April 7, 2025 ...``). A page
+        footer (PAGE_FOOTER) is one wherever it stands; an end marker (END_MARKER), a QuickBooks basis line
+        (REPORT_FOOTER) or split at prose commas, and one filled field of two words or more (_FOOTER_TEXT) only after
+        the last record (``_held`` until ``_settle_footers`` knows). A number or one word (``1003``, ``Comments``) is
+        no footer: it may be a cut record or a one-column table, and stays quarantined for its width.
+        """
+        cells = [c for c in row if c.strip()]
+        if len(cells) == 1:
+            text, split = cells[0], False
+        elif len(row) > 1 and all(c.startswith(" ") for c in row[1:]) and row[0].strip():
+            text, split = str(self._dialect.get("delimiter", ",")).join(row), True
+        else:
+            return None
+        text = text.replace(CR_IN_FIELD, "\r")
+        if PAGE_FOOTER.fullmatch(text):
+            return "page_footer", text.strip()
+        if END_MARKER.fullmatch(text):
+            return "end_marker", text.strip()
+        if REPORT_FOOTER.fullmatch(text) or (not split and _FOOTER_TEXT.fullmatch(text) and "\n" not in text):
+            return "report_footer", text.strip()
+        return None
+
+    def _footer_text(self, line: str) -> bool:
+        """Whether ``line`` (one physical line) reads as a footer line narrower than the table (``_footer``): a report's last
+        line often has no line end, and is no cut record for that (``_cut_line`` gives it no ``no_line_terminator`` warning)."""
+        try:
+            row = next(csv.reader([line], **self._dialect), [])  # type: ignore[arg-type]
+        except csv.Error:
+            return False
+        return 0 < len(row) < self.shape.width and self._footer(row) is not None
+
+    def _settle_footers(self, last: int, issues: list[RowIssue], end: bool) -> None:
+        """Decide the held footer lines (``_held``): those above ``last`` (the batch's last record or quarantined row) were no
+        footer, and go to ``issues`` as the rows of the wrong width they are; at the ``end`` of the file the rest are
+        structural lines of their kind (``end_marker``, ``report_footer``), their text kept (manifest ``table.footer``), unless
+        more than MAX_FOOTER_LINES are left: then every one is quarantined."""
+        held = self._held
+        if not held:
+            return
+        if last > held[0][0]:
+            issues.extend(issue for line, _, _, issue in held if line < last)
+            issues.sort(key=lambda i: i.line)
+            self._held = held = [h for h in held if h[0] > last]
+        if end and held:
+            if len(held) > MAX_FOOTER_LINES:
+                issues.extend(issue for _, _, _, issue in held)
+            else:
+                for line, kind, text, _ in held:
+                    self.structure.add(kind, line, text)
+            self._held = []
 
     def _absent_empties(self, row: list[str], line: int, last: int, exact: bool = True) -> list[str | None]:
         """``row``, read from lines ``line``..``last`` (still kept by the line source), with its unquoted empty fields None

@@ -325,6 +325,8 @@ def _header_like(row: list[str], width: int) -> bool:
     if width <= 1:
         return True
     filled = sum(1 for f in row if f.strip())
+    if len(row) == width and not row[0].strip() and all(f.strip() for f in row[1:]):
+        return True  # a report's header over its unnamed row-label column (QuickBooks' P&L: ``"","Total"``)
     wide = abs(_filled_width(row) - width) <= 1 or abs(len(row) - width) <= 1
     return wide and filled >= 2 and (filled >= width / 2 or not row[0].strip())
 
@@ -514,7 +516,9 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         pos, rival = _start(filled, table.width, blocks)
         if pos > 0 and len(filled[0][1]) == 1 and table.width > 1 and free:
             confirmed = sum(header_votes(filled[pos][1], _profile_below(filled, pos, table.width, blocks))) > 0
-            widths_vary = sum(1 for _, r in filled[pos:] if len(r) != table.width) > 0
+            # a report's footer below the table (QuickBooks' ``"Accrual Basis Monday, April 7, 2025 ..."``) is no width of it
+            end = _footer_start(filled, table.width) if table.complete else len(filled)
+            widths_vary = sum(1 for _, r in filled[pos:end] if len(r) != table.width) > 0
             if not confirmed and (widths_vary or _prose_commas([r for _, r in filled[pos:]])):
                 return False
         skip = filled[pos][0]
@@ -665,6 +669,16 @@ def _name_styled(cell: str, values: list[str]) -> bool:
     if name == name.upper():
         return any(v != v.upper() for v in letters)
     return False
+
+
+def _footer_start(filled: list[tuple[int, list[str]]], width: int) -> int:
+    """Index in ``filled`` of the first of the narrower rows (fewer than ``width`` fields, one filled) that end the
+    sample after its last row of ``width`` fields: a report's footer lines (``len(filled)`` when there are none).
+    Called on a whole file only (find_table's ``complete``): in a head, the rows after it are not known."""
+    end = len(filled)
+    while end > 0 and len(filled[end - 1][1]) < width and sum(1 for f in filled[end - 1][1] if f.strip()) == 1:
+        end -= 1
+    return end if end > 0 else len(filled)
 
 
 def _first_block(rows: list[tuple[int, list[str] | None]], start: int | None, width: int) -> list[list[str]]:

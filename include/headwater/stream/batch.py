@@ -167,7 +167,7 @@ def versions_kept(result: CleanResult, id_field: str | None) -> CleanResult:
     back = np.asarray(same, dtype=bool)
     updates = dups[back].drop(columns=[c for c in DEDUP_COLUMNS if c in dups])
     curated = pd.concat([result.curated, updates], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
-    return CleanResult(curated, dups[~back].reset_index(drop=True), result.quarantined, result.steps)
+    return CleanResult(curated, dups[~back].reset_index(drop=True), result.quarantined, result.steps, result.structural)
 
 
 def _content(values: Any) -> tuple[object, ...]:
@@ -245,6 +245,11 @@ class Processor:
             message = by_line[int(line)]
             reason = str(reason).replace(f"line {int(line)}", f"entry {message.id}", 1)  # a stream entry has no line
             outcomes[message.id] = Outcome(message, "dead_lettered", reason=f"cleaning: {reason}")
+        for line, text in zip(result.structural.get(LINE, []), result.structural.get(REASON, [])):
+            # a report's page footer or end marker sent as an entry: no record, and a stream has no structural lines
+            message = by_line[int(line)]
+            outcomes[message.id] = Outcome(message, "dead_lettered", reason=f"cleaning: entry {message.id}: {text!r} is a "
+                                           "structural line of a report (a page footer or end marker), not a record")
         for line, row_id, of in zip(result.duplicates.get(LINE, []), result.duplicates.get(ROW_ID, []), result.duplicates.get(DUPLICATE_OF, [])):
             message = by_line[int(line)]
             outcomes[message.id] = Outcome(message, "duplicate", row_id=str(row_id), duplicate_of=str(of))

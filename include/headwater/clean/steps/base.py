@@ -20,6 +20,7 @@ LINE = "_line"  # physical line of the record in the landing file (its first lin
 ROW_ID = "_row_id"  # hash of schema version, source and normalized content
 SOURCE = "_source"  # landing-relative path: <date>/<file name>
 REASON = "_reason"  # why a row was quarantined
+STRUCTURAL = "_structural"  # the kind of a structural line a step found among the records (StepOutput.structural)
 DUPLICATE_OF = "_duplicate_of"  # row id of the record a duplicate matched best
 CLUSTER_ID = "_cluster_id"  # row id of the duplicate cluster's representative (the kept record)
 SIMILARITY = "_similarity"  # the match's score in [0, 1]: 1.0 exact, Jaccard estimate (near text), match probability (linkage)
@@ -141,12 +142,15 @@ def content_raw(df: pd.DataFrame, raw_col: str) -> pd.Series:
 
 @dataclass
 class StepOutput:
-    """What one step did to a batch: rows kept, rows quarantined (+ ``_reason``), duplicates (+ match columns)."""
+    """What one step did to a batch: rows kept, rows quarantined (+ ``_reason``), duplicates (+ match columns), and
+    rows that are structural lines of the file, not records (``LINE``, ``STRUCTURAL``: the kind, ``REASON``: the
+    line's text; e.g. a report's page footer padded to the table's width: headwater.clean.steps.summary_rows)."""
 
     kept: pd.DataFrame
     quarantined: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + REASON
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows + DEDUP_COLUMNS
     counts: dict[str, int] = field(default_factory=dict)  # added to the step's manifest entry (summed over batches; same keys each batch)
+    structural: pd.DataFrame = field(default_factory=pd.DataFrame)  # LINE, STRUCTURAL (kind), REASON (text)
 
 
 class Step(Protocol):

@@ -21,11 +21,16 @@ cell is empty, a marker (``TRL``, ``TRAILER``, ``T``, ``EOF``, ``END``, ``Page 1
 number, is a summary row on the same evidence — an unlabelled total under a column (``,,60.00``,
 Excel's and Salesforce's report exports), a bank/ACH/SAP trailer record with its record count and
 control total (``TRL,3,60.00``: every count must equal the number of rows summed; a marker with a
-matching count and no amount, ``TRL,3,``, is one too). An end marker alone (``EOF,,``, ``*** END OF
-REPORT ***``) is quarantined as a structural line that ends the file, a padded page footer alone
-(``"Page 1 of 2",,``) as a structural line wherever it stands (outside the sums). A marked row that
-does not reconcile stays a record with a ``possible_summary_row`` warning; an unlabelled row that
-does not reconcile (``,,61.00``) is a record.
+matching count and no amount, ``TRL,3,``, is one too; a one-letter ``T`` needs a count and a sum, or two
+sums: it may be a size or a grade). An end marker alone (``EOF,,``, ``*** END OF REPORT ***``, ``TRL,,``:
+END_ALONE) with no row after it is a structural line ``end_marker`` (``StepOutput.structural``: counted
+as a structural line of the file, its text in the manifest's ``clean_structural``; headwater.clean.stage);
+with a row after it, it only may be one and is quarantined. A padded page footer alone (``"Page 1 of
+2",,``, ``"- 3 -",,``) is a structural line ``page_footer`` wherever it stands (outside the sums), and
+QuickBooks' footer padded to the table's width (``"Accrual Basis Monday, April 7, 2025 ...",,``) a
+``report_footer`` like an end marker (no row after it; else quarantined). A
+marked row that does not reconcile stays a record with a ``possible_summary_row`` warning; an
+unlabelled row that does not reconcile (``,,61.00``) is a record.
 
 A row with a total label whose numbers do not add up (an average, a count, a label that is a
 name) stays data. So does one that adds up but has data rows after it with no later summary row
@@ -55,7 +60,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, StepOutput, is_value_column
+from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, STRUCTURAL, StepOutput, is_value_column
 
 TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then only digits, punctuation or a note in brackets
     r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:totals?|sum|summe|gesamt|insgesamt|totale|totaal|totalt|suma|somme|итого|合计|合計)"
@@ -71,7 +76,13 @@ TRAILER_MARKER = re.compile(
     re.IGNORECASE,
 )
 END_MARKER = re.compile(r"\s*(?:eof|end|end\s+of\s+(?:file|report|data)|\*+\s*end\s+of\s+(?:file|report|data)\s*\*+)\s*[.:]?\s*", re.IGNORECASE)
-PAGE_FOOTER = re.compile(r"\s*page\s+\d+\s+of\s+\d+\s*", re.IGNORECASE)
+# An end marker alone in its row (every other value cell empty): END_MARKER, or a trailer record type with no number
+# (``TRL``, ``TRAILER``; not ``T``, a one-letter value as likely: a size, a grade). A structural line when no record follows it.
+END_ALONE = re.compile(r"\s*(?:trl|trailer)\s*[.:]?\s*|" + END_MARKER.pattern, re.IGNORECASE)
+# QuickBooks' report footer (``Accrual Basis Monday, April 7, 2025 09:14 AM GMT-04:00``), padded to the table's width:
+# like an end marker, a structural line when no row follows it (headwater.ingest.csv_file.REPORT_FOOTER when not padded)
+REPORT_FOOTER = re.compile(r"\s*(?:accrual|cash|modified\s+cash)\s+basis\b.*", re.IGNORECASE)
+PAGE_FOOTER = re.compile(r"\s*(?:page\s+\d+\s*(?:of|/)\s*\d+|-\s*\d+\s*-)\s*", re.IGNORECASE)  # ``Page 3 of 7``, ``Page 3/7``, ``- 3 -``
 COUNT = re.compile(r"\s*\d+\s*")  # a record count in a trailer's text cell (``TRL,3,60.00``)
 MIN_ROWS = 2  # a "total" of one row is that row
 # Values TOTAL_LABEL may match, found by Arrow's RE2 kernel over a whole column: an ASCII value matches only if it holds
@@ -234,13 +245,14 @@ def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray) -> 
     return qualifies, counts
 
 
-def _page_footers(df: pd.DataFrame) -> np.ndarray:
-    """Bool per row: a page footer (``PAGE_FOOTER``, e.g. ``Page 1 of 2``) alone in the row, every other value cell empty."""
+def _page_footers(df: pd.DataFrame, marker: re.Pattern = PAGE_FOOTER) -> np.ndarray:
+    """Bool per row: a page footer (``PAGE_FOOTER``, e.g. ``Page 1 of 2``; or what ``marker`` matches) alone in the row,
+    every other value cell empty."""
     cols = [c for c in df.columns if is_value_column(c) or c.endswith(RAW_SUFFIX)]
     if not len(df) or not cols:
         return np.zeros(len(df), dtype=bool)
     alone, footer = np.ones(len(df), dtype=bool), np.zeros(len(df), dtype=bool)
-    pattern = "(?i)^" + PAGE_FOOTER.pattern + "$"
+    pattern = "(?i)^(?:" + marker.pattern + ")$"
     # a number column's cell read from the footer is null and its text is in ``<col>__raw``: that value cell counts as empty
     for col in cols:
         text = pa.array(df[col].astype("string").array, pa.large_string())
@@ -251,8 +263,42 @@ def _page_footers(df: pd.DataFrame) -> np.ndarray:
     return footer & alone
 
 
+def _filled(df: pd.DataFrame) -> np.ndarray:
+    """Bool per row: some value cell (or the ``<col>__raw`` text of one) is filled: the row is not blank."""
+    cols = [c for c in df.columns if is_value_column(c) or c.endswith(RAW_SUFFIX)]
+    out = np.zeros(len(df), dtype=bool)
+    for col in cols:
+        text = df[col].astype("string").str.strip()
+        out |= (text.notna() & (text != "")).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
+def _alone_text(row: tuple, marker: re.Pattern) -> str:
+    """The cell of ``row`` (its values) that ``marker`` matches, stripped."""
+    return next(v for v in row if isinstance(v, str) and marker.fullmatch(v)).strip()
+
+
+_END_KINDS = {"end_marker": END_ALONE, "report_footer": REPORT_FOOTER}
+
+
+def _end_kind(row: tuple) -> str:
+    """``end_marker`` or ``report_footer``: which of them the row held back at the end of the file (``SummaryRows.ends``) is."""
+    return "end_marker" if any(isinstance(v, str) and END_ALONE.fullmatch(v) for v in row) else "report_footer"
+
+
+def _structural(rows: pd.DataFrame, kind: str | None) -> pd.DataFrame:
+    """StepOutput.structural for ``rows``: their ``_line``, the ``kind`` (None: each row's ``_end_kind``) and the cell its
+    pattern matches (the line's text)."""
+    values = list(rows.drop(columns=[LINE]).itertuples(index=False))
+    kinds = [kind or _end_kind(row) for row in values]
+    patterns = {"page_footer": PAGE_FOOTER, **_END_KINDS}
+    texts = [_alone_text(row, patterns[k]) for row, k in zip(values, kinds)]
+    return pd.DataFrame({LINE: rows[LINE].to_numpy(), STRUCTURAL: kinds, REASON: texts})
+
+
 class SummaryRows:
-    """Quarantine a row labelled as a total (or unlabelled, or a trailer) whose every number is the sum of the rows above it (module docstring)."""
+    """Quarantine a row labelled as a total (or unlabelled, or a trailer) whose every number is the sum of the rows above it;
+    an end marker or page footer alone in its row is a structural line (module docstring)."""
 
     name = "summary_rows"
 
@@ -275,11 +321,14 @@ class SummaryRows:
         # the batch's rows that may be an unlabelled total or a trailer (``_trailers``) and the record counts in their text cells
         self._trailer: np.ndarray = np.zeros(0, dtype=bool)
         self._counts: dict[int, list[int]] = {}
+        # end markers alone in their row (END_ALONE) with no row after them so far: structural lines if the file ends so
+        self.ends: list[pd.DataFrame] = []
 
     def held_lines(self) -> list[int]:
-        """Physical lines (``_line``) of the rows held back from the output so far: the last summary row and the doubtful rows."""
+        """Physical lines (``_line``) of the rows held back from the output so far: the last summary row, the doubtful
+        rows and the end markers no row has followed yet."""
         rows = ([self.pending[0]] if self.pending is not None else []) + [row for row, _ in self.doubtful]
-        return [int(row[LINE].iloc[0]) for row in rows]
+        return [int(row[LINE].iloc[0]) for row in rows] + [int(n) for row in self.ends for n in row[LINE]]
 
     def finish(self) -> StepOutput:
         """The held rows, now that the file has ended.
@@ -289,37 +338,59 @@ class SummaryRows:
         it counted as data are the summary rows (quarantined), as if the file had been one batch.
         """
         self.reconciled = []
+        ends, self.ends = self.ends, []
+        structural = _structural(pd.concat(ends, ignore_index=True), None) if ends else pd.DataFrame()
         if self.pending is None:
-            return StepOutput(pd.DataFrame())
+            return StepOutput(pd.DataFrame(), structural=structural)
         (row, reason, label), doubtful = self.pending, self.doubtful
         self.pending, self.alt, self.doubtful = None, None, []
         if self.data_after_pending:
             why = f"a name like {label.strip()!r} may be a record" if label.strip() else "a row with no label may be a record"
             self.kept_as_data.append(f"{reason.split(' — ')[0].replace('summary row', 'row')}, but data rows follow it — kept as data: {why}")
             quarantined = [r.assign(**{REASON: why}) for r, why in doubtful]
-            return StepOutput(row, quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame())
-        return StepOutput(_in_order([r for r, _ in doubtful], row.iloc[:0]), quarantined=row.assign(**{REASON: reason}))
+            return StepOutput(row, quarantined=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(),
+                              structural=structural)
+        return StepOutput(_in_order([r for r, _ in doubtful], row.iloc[:0]), quarantined=row.assign(**{REASON: reason}),
+                          structural=structural)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         """The batch's rows less its summary rows (quarantined with a reason) and less the rows held back (``finish``).
 
         A row held from an earlier batch comes out with the batch that decides it: the last summary
         row quarantined when this batch holds a later one (the doubtful rows held with it then come out as data).
-        A report's page footer padded to the table's width (``"Page 1 of 2",,``: the footer alone, every
-        other cell empty) is a structural line wherever it stands: quarantined with its reason, outside the sums.
+        A report's page footer padded to the table's width (``"Page 1 of 2",,``, ``"- 3 -",,``: the footer alone,
+        every other cell empty) is a structural line ``page_footer`` wherever it stands (StepOutput.structural: not a
+        record, outside the sums). An end marker alone (END_ALONE: ``EOF,,``, ``"*** END OF REPORT ***",,``, ``TRL,,``)
+        is held until the file ends (a structural line ``end_marker``, ``finish``) or a row that is not blank follows
+        it: then it may be a record, and it is quarantined with its reason.
         """
         footers = _page_footers(df)
-        if not footers.any():
+        ends = (_page_footers(df, END_ALONE) | _page_footers(df, REPORT_FOOTER)) & ~footers
+        if not (footers.any() or ends.any() or self.ends):
             return self._apply(df)
-        out = self._apply(df[~footers])
-        rows = df[footers].copy()
-        rows[REASON] = [
-            f"line {int(line)}: page footer {next(v for v in row if isinstance(v, str) and PAGE_FOOTER.fullmatch(v)).strip()!r}: "
-            "a structural line of the report, not a record — kept in quarantine"
-            for line, row in zip(rows[LINE], rows.drop(columns=[LINE]).itertuples(index=False))
-        ]
-        quarantined = pd.concat([out.quarantined, rows]) if len(out.quarantined) else rows
-        return StepOutput(out.kept, quarantined=quarantined, duplicates=out.duplicates, counts=out.counts)
+        out = self._apply(df[~(footers | ends)])
+        rest = ~(footers | ends) & _filled(df)  # the rows after which an end marker was no end
+        after = np.flatnonzero(rest)
+        last = int(after[-1]) if len(after) else -1
+        doubtful = [*self.ends] if len(after) else []
+        if len(after):
+            self.ends = []
+        at = np.flatnonzero(ends)
+        doubtful += [df.iloc[at[at < last]]] if (at < last).any() else []
+        if (at > last).any():
+            self.ends.append(df.iloc[at[at > last]])
+        quarantined = [out.quarantined] if len(out.quarantined) else []
+        if doubtful:
+            rows = pd.concat(doubtful, ignore_index=True)
+            rows[REASON] = [
+                f"line {int(line)}: {_end_kind(row).replace('_', ' ')} {_alone_text(row, _END_KINDS[_end_kind(row)])!r} alone in "
+                "its row, but rows follow it: it may be a record — kept in quarantine"
+                for line, row in zip(rows[LINE], rows.drop(columns=[LINE]).itertuples(index=False))
+            ]
+            quarantined.append(rows)
+        structural = _structural(df[footers], "page_footer") if footers.any() else pd.DataFrame()
+        return StepOutput(out.kept, quarantined=pd.concat(quarantined) if len(quarantined) > 1 else (quarantined or [pd.DataFrame()])[0],
+                          duplicates=out.duplicates, counts=out.counts, structural=structural)
 
     def _apply(self, df: pd.DataFrame) -> StepOutput:
         self.reconciled = []
@@ -425,7 +496,11 @@ class SummaryRows:
 
         ``trailer``: the row qualified by ``_trailers`` (its text cells empty, markers or ``counts``); every
         count must then equal the number of rows summed. A trailer with no number: an end marker alone
-        (``EOF``) is a structural line; a marker with counts only (``TRL,3,``) is a summary row if they match.
+        (``EOF``) is a structural line (taken out before, ``apply``); a marker with counts only (``TRL,3,``) is a
+        summary row if they match, unless the marker is one letter: ``T`` may be a value (a size, a grade), so a
+        ``T`` row is a trailer only when its numbers are the column sums and they are two pieces of evidence, a
+        matching record count and a sum (``T,3,60.00``) or two column sums; one alone (``T,3,``, ``T,,60.00``, a size
+        ``T`` whose quantity 3 happens to be 1 + 2) stays a record with a ``possible_summary_row`` warning.
         """
         self._match = None
         filled = [(c, row[c], c in ints) for c in (*ints, *floats) if not pd.isna(row[c])]
@@ -437,6 +512,9 @@ class SummaryRows:
             return None
         if not filled and not (trailer and TRAILER_MARKER.fullmatch(label)):
             return None  # a bare count with no marker and no amount is no evidence
+        letter = len(label.strip().rstrip(".:")) == 1  # ``T``: may be a value (a size, a grade), see the docstring
+        if not filled and letter:
+            return None
         since = "since the previous summary row" if state["summaries"] else "above it"
         for sums, what in ((state["block"], since), (state["file"], "above it")):
             if sums.rows < MIN_ROWS or any(n != sums.rows for n in counts):
@@ -446,6 +524,8 @@ class SummaryRows:
                         "— kept in quarantine, not curated as a record")
             summed = [c for c, v, is_int in filled if v != 0 and sums.sums(c, v, is_int)]
             averaged = [c for c, v, is_int in filled if c not in summed and sums.averages(c, v, is_int)]
+            if letter and len(summed) + bool(counts) < 2:
+                continue  # ``S,1 / M,2 / T,3``: one sum can be chance; a ``T`` trailer shows two (a count and a sum, two sums)
             if summed and len(summed) + len(averaged) == len(filled):
                 self._match = (sums, summed)
                 named = ", ".join(f"{c}={row[c]}" for c in summed)

@@ -112,7 +112,9 @@ def test_a_ctrl_z_right_after_the_last_value_is_no_part_of_it_and_no_cut() -> No
         batches = list(f.batches())
         assert [r for b in batches for r in b.records] == [["1", "Ann", "10"], ["2", "Bob", "20"]]
         assert [i for b in batches for i in b.issues] == [] and f.warnings == [] and f.cut_lines == []
-        assert (f.structure.records, f.structure.counts) == (3, {"header": 1})
+        # layout6: the marker is a structural piece of its own on line 3 (4 records on 3 lines), not dropped silently
+        assert (f.structure.records, f.structure.counts) == (4, {"header": 1, "end_of_file_marker": 1})
+        assert f.structure.lines["end_of_file_marker"] == [3] and f.lines_read == 3
         assert f.describe()["end_of_file_marker_removed"] == 3
 
 

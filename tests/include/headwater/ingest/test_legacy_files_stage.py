@@ -41,6 +41,20 @@ def test_a_dos_file_with_its_ctrl_z_is_curated_with_the_marker_a_structural_line
     assert (entry["curated"], entry["quarantined"], entry["structural_lines"]) == (2, 0, 2)
 
 
+def test_a_ctrl_z_after_the_last_value_is_a_structural_piece_and_the_value_is_as_written(settings: Settings) -> None:
+    # layout6 (breaker4 #21's remaining case): the Ctrl-Z glued to 60.00 is no character of the value; it is counted as a
+    # structural end_of_file_marker on line 4, so nothing written is dropped unaccounted
+    data = b"id,name,amount\r\n1,Ann,10.00\r\n2,Bob,20.00\r\n3,Cy,60.00\x1a"
+    manifest, rows, entry = run(settings, "glued.csv", data)
+    assert [r["amount"] for r in rows] == [10.0, 20.0, 60.0] and "amount__raw" not in rows[0]
+    assert (manifest["records"], manifest["lines"], manifest["rows_read"], manifest["structural"]) == (
+        5, 4, 3, {"header": 1, "end_of_file_marker": 1}
+    )
+    assert manifest["structural_lines"]["end_of_file_marker"] == [4] and manifest["table"]["end_of_file_marker_removed"] == 4
+    assert manifest["read_warnings"] == []
+    assert (entry["records"], entry["curated"], entry["quarantined"], entry["structural_lines"]) == (5, 3, 0, 2)
+
+
 def test_an_ebcdic_export_is_curated_not_empty(settings: Settings) -> None:
     data = "ID,NAME,CITY,AMOUNT\nC1,SMITH,LONDON,100\nC2,JONES,LEEDS,200\n".encode("cp037")
     manifest, rows, entry = run(settings, "ebcdic_cp037.csv", data)

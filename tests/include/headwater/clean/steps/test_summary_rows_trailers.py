@@ -53,12 +53,9 @@ ACCOUNTING = {"records": 5, "rows_read": 4, "curated": 3, "quarantined": 1}
         ("TRAILER,,60.00", "line 5: summary row 'TRAILER': amount=60.0 equal the column sums over the 3 rows above it — kept in "
                            "quarantine, not curated as a record"),
         ("TRL,3,", "line 5: summary row 'TRL': record count 3 equals the 3 rows above it — kept in quarantine, not curated as a record"),
-        ("EOF,,", "line 5: end marker 'EOF': a structural line that ends the file, not a record — kept in quarantine"),
-        ("*** END OF REPORT ***,,", "line 5: end marker '*** END OF REPORT ***': a structural line that ends the file, not a record — "
-                                    "kept in quarantine"),
     ],
 )
-def test_a_bank_trailer_total_or_end_marker_is_quarantined(tmp_path: Path, last: str, reason: str) -> None:
+def test_a_bank_trailer_total_is_quarantined(tmp_path: Path, last: str, reason: str) -> None:
     curated, quarantined, warnings, counts = _run(tmp_path, BANK + last + "\n")
     assert curated == TRANSACTIONS
     assert quarantined == [(5, reason)]
@@ -93,14 +90,14 @@ def test_a_row_that_does_not_reconcile_stays_a_record(tmp_path: Path, last: str,
 
 
 def test_padded_page_footers_are_structural_lines(tmp_path: Path) -> None:
-    # the breaker's in36/paged_wide.csv: a report's page footer padded to the table's width after each page
+    # the breaker's in36/paged_wide.csv: a report's page footer padded to the table's width after each page; structural
+    # lines since layout6 (tests/include/headwater/clean/steps/test_summary_rows_structural.py has their manifest)
     text = 'id,name,amount\n1,Ann,10\n2,Bob,20\n"Page 1 of 2",,\nid,name,amount\n3,Cy,30\n"Page 2 of 2",,\n'
     curated, quarantined, warnings, counts = _run(tmp_path, text)
     assert curated == [{"id": "1", "name": "Ann", "amount": 10}, {"id": "2", "name": "Bob", "amount": 20},
                        {"id": "3", "name": "Cy", "amount": 30}]
-    assert quarantined == [(4, "line 4: page footer 'Page 1 of 2': a structural line of the report, not a record — kept in quarantine"),
-                           (7, "line 7: page footer 'Page 2 of 2': a structural line of the report, not a record — kept in quarantine")]
-    assert (warnings, counts) == ([], {"records": 7, "rows_read": 5, "curated": 3, "quarantined": 2})
+    assert quarantined == []
+    assert (warnings, counts) == ([], {"records": 7, "rows_read": 3, "curated": 3, "quarantined": 0})
 
 
 def test_a_salesforce_report_grand_total_is_not_an_opportunity(tmp_path: Path) -> None:
@@ -114,15 +111,17 @@ def test_a_salesforce_report_grand_total_is_not_an_opportunity(tmp_path: Path) -
     assert [row["amount"] for row in curated] == [5000.0, 12500.0, 750.0]
     assert (7, "line 7: summary row (unlabelled): amount=18250.0 equal the column sums over the 3 rows above it — kept in quarantine, "
                "not curated as a record") in quarantined
-    assert [line for line, _ in quarantined] == [6, 7, 10, 11, 12, 13]
-    assert counts == {"records": 13, "rows_read": 9, "curated": 3, "quarantined": 6}
+    # line 6 is followed by a record (line 7): quarantined for its width; lines 10-13, the report's footer after the last
+    # record, are structural report_footer lines (layout6)
+    assert [line for line, _ in quarantined] == [6, 7]
+    assert counts == {"records": 13, "rows_read": 5, "curated": 3, "quarantined": 2}
 
 
-@pytest.mark.parametrize("last", ["TRL,3,60.00", ",,60.00", "EOF,,", "TRL,3,"])
-def test_a_trailer_in_a_later_batch(tmp_path: Path, last: str) -> None:
+@pytest.mark.parametrize(("last", "lines"), [("TRL,3,60.00", [5]), (",,60.00", [5]), ("EOF,,", []), ("TRL,3,", [5])])
+def test_a_trailer_in_a_later_batch(tmp_path: Path, last: str, lines: list[int]) -> None:
     text = BANK + last + "\n"
     results = [_run(tmp_path, text, size) for size in (1, 2, 3, 4, 50_000)]
-    assert results[-1][0] == TRANSACTIONS and [line for line, _ in results[-1][1]] == [5]
+    assert results[-1][0] == TRANSACTIONS and [line for line, _ in results[-1][1]] == lines
     for size, result in zip((1, 2, 3, 4), results):
         assert result == results[-1], f"batch size {size}"
 
