@@ -38,8 +38,10 @@ from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from headwater.clean.currency import currencies_of, currency_differs, written_currency
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
@@ -65,6 +67,16 @@ MARK_DIFFERS_TEXT = "decimal mark differs from the file's"
 PERCENT_SCALED = "percent_stored_as_fraction"
 BARE_IN_PERCENT_COLUMN = "no_percent_sign_in_percent_column"
 DATE_TYPES = ("date", "datetime")
+# The reason kept with a value of a column declared with a unit (schema.columns.<c>.unit) whose written currency is not
+# that unit (``€12.50`` under USD, ``US$5`` under CAD; headwater.clean.currency): it is no amount in the column's unit, so
+# it is stored as missing, never as a number in the wrong currency (breaker4 #2/#3). A ``%`` value under a unit other than
+# ``%`` (``12%`` under USD) likewise, with PERCENT_DIFFERS.
+CURRENCY_DIFFERS = "currency_differs_from_unit"
+PERCENT_DIFFERS = "percent_differs_from_unit"
+# The reason kept with each value written with a currency (``€12.50``, ``12.50 EUR``) in a number column that declares no
+# unit: the amount is stored (12.5), the text keeps the currency, which the number alone lost (breaker4 #3); a row
+# document shows the text as written.
+CURRENCY_STORED = "currency_stored_as_amount"
 
 
 class CoerceTypes:
@@ -83,8 +95,15 @@ class CoerceTypes:
         identifiers: set[str] | None = None,
         formats: dict[str, dict[str, Any]] | None = None,
         delimiter: str | None = None,
+        units: dict[str, str] | None = None,
+        landing_date: str | None = None,
     ) -> None:
         self.declared = declared or {}
+        # column -> its declared unit (schema.columns.<c>.unit: USD, $, %, kg): a value written in another currency is not read
+        self.declared_units = {c: u.strip() for c, u in (units or {}).items() if u and u.strip()}
+        # the run's landing date (YYYY-MM-DD, the logical date of the run): what "today" is for a birth date (a backfill of
+        # 2024 data is judged against 2024); None: the clock's date
+        self.landing_date = landing_date
         self.options = options or TypeOptions()
         self.identifiers = identifiers or set()
         self.overrides = formats or {}
@@ -105,8 +124,12 @@ class CoerceTypes:
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
         self.odd_years: dict[str, dict[str, Any]] = {}  # date column -> {"years": Counter, "example": text} of implausible years
         self.future_births: dict[str, dict[str, Any]] = {}  # birth-date column -> {"count", "example", "stored"} of dates after today
+        # column with a declared unit -> {"count", "lines", "marks": Counter} of values written in another currency (or %)
+        self.unit_conflicts: dict[str, dict[str, Any]] = {}
+        self.day_order_read: dict[str, bool] = {}  # date column -> the day order its ambiguous values were read in (True: day first)
         self.bare_lines: dict[str, list[int]] = {}  # number column with % values -> lines of its bare numbers (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
+        self.text_units: dict[str, list[str]] = {}  # column kept as text for differing units -> the units seen (€, $, none)
         self.interpreted: dict[str, Counter[str]] = {}  # column -> assumption (values.Coerced.interpreted) -> values read by it, text kept
         self.zones: dict[str, str] = {}  # date-time column -> "local" or "utc" (headwater.clean.values._local_zone), sticky
         self.unread: dict[str, Counter[str]] = {}  # column -> cause (values.Coerced.unread: a zone abbreviation, a DST gap...) -> values
@@ -127,6 +150,7 @@ class CoerceTypes:
         self.zones = dict(twin.zones)
         self.units = dict(twin.units)
         self.kept_as_text = dict(twin.kept_as_text)
+        self.text_units = dict(twin.text_units)
         self.file_formats = copy.deepcopy(twin.file_formats)
         if self.file_formats is not None:
             self.file_formats.update(units=self.units, kept_as_text=self.kept_as_text)
@@ -220,6 +244,12 @@ class CoerceTypes:
                 # its own values write the other mark than the file's other columns decided: not read by a per-column guess
                 self.decided[col] = "string"
                 self.kept_as_text[col] = MARK_DIFFERS_TEXT
+        for col in fresh:
+            if self.kept_as_text.get(col) == "differing units" and col not in self.text_units:
+                # the units its numbers are written with, for the warning (_differing_currencies)
+                distinct = df[col].dropna().astype("string").str.strip().drop_duplicates()
+                numbers = distinct[number_texts(distinct, str(self._formats_of(col)["decimal"])).notna().to_numpy(dtype=bool)]
+                self.text_units[col] = sorted({unit_of(v) or "none" for v in numbers.tolist()})
         typed = [c for c in columns if self.decided[c] not in ("string", "text")]
         numeric = [c for c in typed if self.decided[c] in NUMBER_TYPES]
         # columns no value of which holds a character a unit needs: no unit to find, no other unit to keep
@@ -233,7 +263,7 @@ class CoerceTypes:
             first = col in fresh
             kind = self.decided[col]
             formats = self._formats_of(col)
-            if first and kind in NUMBER_TYPES and marked[col]:
+            if first and kind in NUMBER_TYPES and marked[col] and not currencies_of(self.declared_units.get(col, "")):
                 distinct = df[col].astype("string").drop_duplicates()  # each value once: the unit is that of the distinct numbers
                 unit = column_unit(distinct[number_texts(distinct, str(formats["decimal"])).notna().to_numpy(dtype=bool)])
                 if unit:
@@ -254,6 +284,8 @@ class CoerceTypes:
                 self.provisional[col] += int(result.inexact.sum()) - sum(result.interpreted.values())
             if result.interpreted:
                 self.interpreted.setdefault(col, Counter()).update(result.interpreted)
+                if result.interpreted.get("day_order"):
+                    self.day_order_read.setdefault(col, bool(formats.get("dayfirst")))  # the order they were read in, for the warning
             if result.unread:
                 self.unread.setdefault(col, Counter()).update(result.unread)
             out[col] = result.values
@@ -269,19 +301,35 @@ class CoerceTypes:
                 self.differing_marks[col] += int(read.sum())
                 keep_original(out, col, read, df[col], MARK_DIFFERS)
             keep = result.inexact.to_numpy(dtype=bool) | (result.failed.to_numpy(dtype=bool) if self.options.on_error == "keep_raw" else False)
-            if kind in NUMBER_TYPES:
+            # values written in another currency (or %) than the column's declared unit: no amount in that unit
+            conflict, conflict_why = (
+                self._unit_conflicts(col, df) if kind in NUMBER_TYPES and col in self.declared_units and marked[col] else (None, None)
+            )
+            parsed = result.values.notna() if conflict is None else result.values.notna() & ~conflict
+            if kind in NUMBER_TYPES and not currencies_of(self.declared_units.get(col, "")):
                 # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
-                # lose what it means once stored as a bare number: its text is kept, and counted.
+                # lose what it means once stored as a bare number: its text is kept, and counted. (Under a declared
+                # currency unit every currency either is the unit's or is not read: _unit_conflicts.)
                 if marked[col] or self.first_unit.get(col) == "%":
-                    keep = keep | self._other_unit(col, df[col], result.values.notna()).to_numpy(dtype=bool)
+                    keep = keep | self._other_unit(col, df[col], parsed).to_numpy(dtype=bool)
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
                 keep_original(out, col, keep, df[col])
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
                     keep_original(out, col, keep & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+            if conflict is not None and conflict.any():
+                out[col] = out[col].mask(conflict)  # never a number in the wrong currency
+                if self.options.on_error == "quarantine":
+                    at = conflict & ~result.failed.to_numpy(dtype=bool)  # a failed value says so already
+                    unit = self.declared_units[col]
+                    reasons[at] += [f"; {col}={v!r} is not in the column's unit {unit} ({w})" for v, w in zip(df.loc[at, col].astype(str), conflict_why[at])]
+                else:
+                    keep_original(out, col, conflict, df[col], conflict_why)
             if kind in NUMBER_TYPES and (marked[col] or self.first_unit.get(col) == "%"):
-                self._percent_scales(out, col, df, result.values.notna())  # after the keep above: its own reason only
+                self._percent_scales(out, col, df, parsed)  # after the keep above: its own reason only
+            if kind in NUMBER_TYPES and marked[col] and col not in self.declared_units:
+                self._currency_texts(out, col, df, parsed)
             if kind in DATE_TYPES:
                 self._odd_dates(col, df[col], result)
             if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
@@ -340,6 +388,39 @@ class CoerceTypes:
             units[marked] = [written_units[v] for v in text[marked].tolist()]
         return units
 
+    def _unit_conflicts(self, col: str, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Which values of ``col`` (declared with a unit, ``declared_units``) are written in another currency than the unit
+        (headwater.clean.currency.currency_differs: ``€12.50`` under USD, ``US$5`` under CAD, any currency under ``kg``) or
+        with ``%`` under a unit other than ``%``, whether they parse or not. Returns (bool per row, the reason per row:
+        CURRENCY_DIFFERS or PERCENT_DIFFERS, None elsewhere); tallied in ``unit_conflicts`` (count, first lines, marks)."""
+        unit = self.declared_units[col]
+        text = df[col].astype("string").str.strip()
+        # only values with a character a bare number never has can carry a currency or %
+        candidate = text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False).to_numpy(dtype=bool)
+        marks = np.full(len(text), "", dtype=object)
+        if candidate.any():
+            seen: dict[str, str] = {}
+            for v in text[candidate].unique().tolist():  # each distinct value once
+                mark = written_currency(v)
+                seen[v] = mark if mark and currency_differs(mark, unit) else "%" if not mark and unit != "%" and unit_of(v) == "%" else ""
+            marks[candidate] = [seen[v] for v in text[candidate].tolist()]
+        conflict = marks != ""
+        why = np.where(conflict, np.where(marks == "%", PERCENT_DIFFERS, CURRENCY_DIFFERS), None)
+        if conflict.any():
+            seen_ = self.unit_conflicts.setdefault(col, {"count": 0, "lines": [], "marks": Counter()})
+            seen_["count"] += int(conflict.sum())
+            seen_["lines"].extend(int(n) for n in df.loc[conflict, LINE].tolist()[: 10 - len(seen_["lines"])])
+            seen_["marks"].update(marks[conflict].tolist())
+        return conflict, why
+
+    def _currency_texts(self, out: pd.DataFrame, col: str, df: pd.DataFrame, parsed: pd.Series) -> None:
+        """In ``out`` (in place): every value of a number column with no declared unit that is written with a currency
+        (``unit_of``: ``€12.50``, ``12.50 EUR``; not ``%``) keeps its text with reason CURRENCY_STORED: the amount stored
+        (12.5) lost the currency, so the text keeps it and a row document shows ``€12.50``, not ``12.5``."""
+        units = self._units_written(df[col], parsed)
+        currency = parsed.to_numpy(dtype=bool) & ~units.isin(["", "%"]).to_numpy(dtype=bool)
+        keep_original(out, col, currency, df[col], CURRENCY_STORED)
+
     def _percent_scales(self, out: pd.DataFrame, col: str, df: pd.DataFrame, parsed: pd.Series) -> None:
         """In ``out`` (in place): every ``%`` value of a number column, stored as a fraction (``10%`` -> 0.1), keeps its
         text with reason ``PERCENT_SCALED``, so a row document shows ``10%``, not ``0.1`` or ``0.1%`` (breaker4 #2, #3).
@@ -359,8 +440,10 @@ class CoerceTypes:
 
     def _odd_dates(self, col: str, written: pd.Series, result: Coerced) -> None:
         """Tally, for the warnings, the dates of ``col`` read with an implausible year (values.implausible_years: which
-        years, one text) and, in a column named like a birth date (BIRTH_NAME), the dates after today (the clock's
-        date: a birth date cannot be in the future; a two-digit year read 2045 is the usual cause, breaker4 #8)."""
+        years, one text) and, in a column named like a birth date (BIRTH_NAME), the dates after the run's landing date
+        (``landing_date``, the logical date of the run, so a backfill of 2024 data is judged against 2024; the clock's
+        date when none was given): a birth date cannot be in the future; a two-digit year read 2045 is the usual cause,
+        breaker4 #8."""
         stored = pd.to_datetime(result.values, errors="coerce")
         if getattr(stored.dt, "tz", None) is not None:
             stored = stored.dt.tz_localize(None)
@@ -369,7 +452,7 @@ class CoerceTypes:
             seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
             seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
         if BIRTH_NAME.search(col):
-            today = pd.Timestamp(datetime.now(timezone.utc).date())
+            today = pd.Timestamp(self.landing_date or datetime.now(timezone.utc).date())
             future = (stored >= today + pd.Timedelta(days=1)).fillna(False).to_numpy(dtype=bool)
             if future.any():
                 seen = self.future_births.setdefault(
@@ -488,6 +571,12 @@ class CoerceTypes:
         on_day = [self.declared.get(c) in (None, *DATE_TYPES) and "dayfirst" not in self.overrides.get(c, {}) for c in voters]
         return voters, on_decimal, on_day
 
+    def _differing_currencies(self) -> dict[str, list[str]]:
+        """Columns kept as text for differing units (values.number_text_reason) where a currency is among them, with the
+        units seen (``€``, ``$``, none), for the warning: mixed currencies never become one plain number column silently."""
+        return {col: units for col, units in self.text_units.items() if self.kept_as_text.get(col) == "differing units"
+                and any(u not in ("none", "%") for u in units)}
+
     def _assumption(self, col: str, why: str) -> str:
         """How the values counted under ``why`` (headwater.clean.values.Coerced.interpreted) were read, for a warning."""
         if why == "parentheses":
@@ -509,11 +598,17 @@ class CoerceTypes:
                 f"with an implausible year ({span}, before {FIRST_PLAUSIBLE_YEAR} or more than {YEARS_AHEAD} years ahead), "
                 f"like {seen['example']}, read as Gregorian years as written (implausible_year){likely}"
             )
+        if why == "dotted_day_order":
+            return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of "
+                    "most of Europe), while no value of the file had shown the day order; types.dayfirst does not change them")
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
-        order = "day first" if self._formats_of(col).get("dayfirst") else "month first"
-        return (f"like 03/04/2025 read {order} while no value of the file had shown the day order (as 13/04/2025 does); "
-                "set types.dayfirst if that is wrong")
+        # the order the values were read in (day_order_read), not the one decided since: the warning says what was stored
+        if self.day_order_read.get(col, bool(self._formats_of(col).get("dayfirst"))):
+            return ("like 03/04/2025 read day first (3 April 2025) while no value of the file had shown the day order "
+                    "(as 13/04/2025 does); set types.dayfirst if that is wrong")
+        return ("like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order "
+                "(as 13/04/2025 does); set types.dayfirst if that is wrong")
 
     def _unread(self, col: str, why: str) -> str:
         """Why the values of ``col`` counted under ``why`` (headwater.clean.values.Coerced.unread) were not read, for a warning."""
@@ -540,6 +635,10 @@ class CoerceTypes:
         """
         lines = [
             f"{col}: kept as text: {why} — not guessed" for col, why in self.kept_as_text.items() if "time zone abbreviation" in why
+        ] + [
+            f"{col}: kept as text: its numbers are written in differing units ({', '.join(units)}) — not read as one number "
+            f"column; declare the column's unit (schema.columns.{col}.unit) to read the values in it"
+            for col, units in self._differing_currencies().items()
         ] + [
             f"{col}: kept as text: its values write the decimal mark {self._own_mark(col)!r} "
             f"where the file's other columns decided {(self.file_formats or {}).get('decimal')!r} ({MARK_DIFFERS}) — not read as numbers; "
@@ -583,6 +682,17 @@ class CoerceTypes:
                 lines.append(
                     f"{col}: {sum(self.other_units[col].values())} value(s) written in another unit than the column's first "
                     f"({self.first_unit[col]}; {seen}) — the number is stored, the text kept in {col}{RAW_SUFFIX}"
+                )
+            if col in self.unit_conflicts:
+                seen = self.unit_conflicts[col]
+                marks = ", ".join(f"{m}: {n}" for m, n in sorted(seen["marks"].items()))
+                shown = ", ".join(map(str, seen["lines"])) + (" ..." if seen["count"] > len(seen["lines"]) else "")
+                unit = self.declared_units[col]
+                fate = ("their rows quarantined" if self.options.on_error == "quarantine"
+                        else f"stored as missing, the text kept in {col}{RAW_SUFFIX} ({CURRENCY_DIFFERS})")
+                lines.append(
+                    f"{col}: {seen['count']} value(s) written in another currency than the column's unit {unit} ({marks}; "
+                    f"line(s) {shown}) — not read as {unit}: {fate}"
                 )
             if col in self.bare_lines:
                 lines_ = self.bare_lines[col]

@@ -6,7 +6,7 @@ most values warn, and non-Latin headers keep their letters (issue 9, items 11-15
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -207,7 +207,11 @@ def test_a_declared_number_column_keeps_the_text_of_values_in_another_unit(setti
         "e,3%,5\n"
     ))
     assert curated["price"] == [10.0, 12.5, 5.0, 7.25, 0.03]
-    assert curated["price__raw"] == [None, "€12.50", None, "7.25 USD", "3%"]
+    # a currency the schema does not declare keeps its text: the stored number alone lost it (currency_stored_as_amount)
+    assert curated["price__raw"] == ["$10.00", "€12.50", None, "7.25 USD", "3%"]
+    assert curated["price__reason"] == [
+        "currency_stored_as_amount", "currency_stored_as_amount", None, "currency_stored_as_amount", "percent_stored_as_fraction"
+    ]
     assert manifest["value_formats"]["units"] == {}
     assert manifest["clean_warnings"] == [
         "price: 3 value(s) written in another unit than the column's first ($; %: 1, USD: 1, €: 1) — the number is stored, the text kept in price__raw"
@@ -231,7 +235,8 @@ def test_a_value_in_another_unit_after_the_decision_sample_keeps_its_text(settin
     rows = "".join(f"r{i},${i}.00\n" for i in range(1, 7)) + "r7,€9.00\nr8,$8.00\n"
     curated, manifest = _fees_in_batches_of_3(settings, rows)
     assert curated["fee"] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 9.0, 8.0]
-    assert curated["fee__raw"] == [None] * 6 + ["€9.00", None]
+    assert curated["fee__raw"] == [f"${i}.00" for i in range(1, 7)] + ["€9.00", "$8.00"]  # each currency as written
+    assert curated["fee__reason"] == ["currency_stored_as_amount"] * 8
     assert manifest["value_formats"]["units"] == {"fee": "$"}
     assert manifest["clean_warnings"] == [
         "fee: 1 value(s) written in another unit than the column's first ($; €: 1) — the number is stored, the text kept in fee__raw"
@@ -255,7 +260,7 @@ def test_which_values_keep_their_unit_text_does_not_depend_on_the_batch_size(set
     clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=batch_rows))
     curated = pq.read_table(Layout(settings.data_dir, DATE).curated(ref.key)).to_pydict()
     assert curated["price"] == [12.0, 3.0, 4.0, 5.0, 6.0, 0.07]
-    assert curated["price__raw"] == [None, None, None, "€5.00", None, "7%"]
+    assert curated["price__raw"] == [None, "$3.00", None, "€5.00", "$6.00", "7%"]
 
 
 def test_datetimes_beyond_microseconds_keep_their_text(settings: Settings) -> None:
@@ -560,7 +565,7 @@ def test_two_digit_year_birth_dates_keep_a_reason_and_future_ones_are_warned_abo
     assert [str(d) for d in curated["dob"]] == ["2045-05-12", "2062-11-03", "1999-08-07", "2030-12-25"]
     assert curated["dob__raw"] == ["12/05/45", "03/11/62", "07/08/99", "25/12/30"]
     assert curated["dob__reason"] == ["two_digit_year"] * 4
-    today = datetime.now(timezone.utc).date()
+    today = DATE  # the run's landing date, not the clock's
     assert [w for w in manifest["clean_warnings"] if w.startswith("dob:")] == [
         "dob: 4 value(s) with a two-digit year, like 01/02/50, read in the years 1970-2069 (two_digit_year) — the value is "
         "stored, its text kept in dob__raw",
