@@ -69,7 +69,12 @@ class ColumnSpec(ConfigModel):
     not_na_values: Strings = Field(
         default_factory=list, description="Missing-value spellings that are data in this column only (case-insensitive), e.g. N/A as an answer."
     )
-    unit: str = Field(default="", description="Unit of the values (integer/number columns), written after them in row documents: USD, kg, %.")
+    unit: str = Field(
+        default="",
+        description="Unit of the values (integer/number columns), written after them in row documents: USD, kg, %. A value written "
+        "in another currency (€12.50 under USD; $ matches any dollar) is not read: stored as missing, its text kept "
+        "(reason currency_differs_from_unit).",
+    )
     description: str = Field(default="", description="What the column holds (documentation only).")
 
     @classmethod
