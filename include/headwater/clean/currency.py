@@ -105,6 +105,30 @@ def written_currency(value: str) -> str:
     return _as_mark(m.group(2)) if m else ""
 
 
+def amount_text(value: str) -> str:
+    """``value`` without its currency mark (``written_currency``), for the number parser: ``US$12.50`` -> ``12.50``,
+    ``-R$ 5`` -> ``-5``, ``(₺1.234,50)`` -> ``(1.234,50)``, ``12.50 SEK`` -> ``12.50``; a value with no mark as it is.
+
+    Used only where the mark is the column's declared unit (headwater.clean.steps.coerce_types), so the marks the
+    number parser does not know (``US$``, ``R$``, ``₺``) are read there as ``$`` and ``€`` are everywhere.
+    """
+    s = value.strip()
+    close = s.startswith("(") and s.endswith(")")
+    inner = s[1:-1].strip() if close else s
+    body = inner.lstrip("+-\u2212 ")
+    sign = inner[: len(inner) - len(body)].replace(" ", "")
+    m = _BEFORE.match(body)
+    if m and _as_mark(m.group(1)):
+        number = m.group(2)
+    else:
+        m = _AFTER.match(body)
+        if not (m and _as_mark(m.group(2))):
+            return value
+        number = m.group(1)
+    number = sign + number.strip()
+    return f"({number})" if close else number
+
+
 def currencies_of(mark: str) -> frozenset[str]:
     """The ISO 4217 currencies a mark (``written_currency``'s answer, or a declared unit) may name: ``$`` -> the
     dollars of ``DOLLARS``; ``EUR`` or ``eur`` -> {EUR}; empty for what is no currency here (``kg``, ``%``, ``""``)."""

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from headwater.clean.currency import currencies_of, currency_differs, written_currency
+from headwater.clean.currency import amount_text, currencies_of, currency_differs, written_currency
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
@@ -254,7 +254,9 @@ class CoerceTypes:
         numeric = [c for c in typed if self.decided[c] in NUMBER_TYPES]
         # columns no value of which holds a character a unit needs: no unit to find, no other unit to keep
         marked = dict(zip(numeric, unit_marked([df[c] for c in numeric]).tolist()))
-        coerced = self._coerce_together(df, typed)
+        # values written in the column's declared currency (US$5, R$5, ₺5 under USD, BRL, TRY) are read without the mark
+        read = self._without_unit_marks(df, [c for c in numeric if c in self.declared_units and marked[c]])
+        coerced = self._coerce_together(read, typed)
         # values like 1,234 in the columns no value of which decided the mark (values.fits_both_marks, all columns at once)
         ambiguous_cols = [c for c in numeric if self._formats_of(c).get("decimal_ambiguous")]
         fits_both = dict(zip(ambiguous_cols, fits_both_marks([df[c] for c in ambiguous_cols])))
@@ -273,7 +275,7 @@ class CoerceTypes:
             differs = bool(formats.get("decimal_differs")) and kind in NUMBER_TYPES
             if col in self.zones:
                 formats["zone"] = self.zones[col]
-            result = coerced[col] if col in coerced else coerce(df[col], kind, self.options, formats)
+            result = coerced[col] if col in coerced else coerce(read[col], kind, self.options, formats)
             if "zone" in formats:
                 self.zones[col] = str(formats["zone"])  # local date-times or instants: the first batch with one decides, for good
             if self.sample_end is not None and result.failed.any():
@@ -387,6 +389,30 @@ class CoerceTypes:
             written_units = {v: unit_of(v) for v in text[marked].unique().tolist()}  # each distinct value once
             units[marked] = [written_units[v] for v in text[marked].tolist()]
         return units
+
+    def _without_unit_marks(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """``df`` with each value of ``columns`` (declared with a currency unit) that is written with a mark of that currency
+        (headwater.clean.currency: ``$`` or ``US$`` under USD, ``R$`` under BRL) rewritten as its amount
+        (``currency.amount_text``), for the number parser, which knows only a few marks; ``df`` itself when none is.
+        What was written stays in ``df`` (a ``__raw`` keeps it where one is kept)."""
+        out = df
+        for col in columns:
+            unit = self.declared_units[col]
+            if not currencies_of(unit):
+                continue
+            text = df[col].astype("string")
+            candidate = text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False).to_numpy(dtype=bool)
+            if not candidate.any():
+                continue
+            amounts = {}
+            for v in text[candidate].unique().tolist():  # each distinct value once
+                mark = written_currency(v)
+                if mark and not currency_differs(mark, unit):
+                    amounts[v] = amount_text(v)
+            if amounts:
+                out = out.copy() if out is df else out
+                out[col] = text.where(~text.isin(list(amounts)), text.map(amounts))
+        return out
 
     def _unit_conflicts(self, col: str, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Which values of ``col`` (declared with a unit, ``declared_units``) are written in another currency than the unit

@@ -111,6 +111,24 @@ def test_a_dollar_sign_matches_any_dollar_unit_but_us_dollars_do_not_match_cad(t
     ]
 
 
+@pytest.mark.parametrize(("unit", "values", "amounts"), [
+    ("USD", ["US$5", "-US$ 2.50", "(US$1,200.00)"], [5.0, -2.5, -1200.0]),
+    ("BRL", ["R$5", "R$ 12.50", "12.50 BRL"], [5.0, 12.5, 12.5]),
+    ("TRY", ["₺5", "12.50 TRY", "₺ 3"], [5.0, 12.5, 3.0]),
+    ("CAD", ["C$5", "CA$2", "$3"], [5.0, 2.0, 3.0]),
+    ("SEK", ["12.50 SEK", "3 kr", "kr 4"], [12.5, 3.0, 4.0]),
+])
+def test_a_mark_of_the_declared_currency_the_number_parser_does_not_know_is_read(
+    tmp_path: Path, unit: str, values: list[str], amounts: list[float]
+) -> None:
+    text = "k,amount\n" + "".join(f'r{i},"{v}"\n' for i, v in enumerate(values))
+    curated, manifest = _clean(tmp_path, "t.csv", text, f"    amount: {{type: number, unit: {unit}}}\n")
+    assert curated["amount"] == amounts
+    # the parentheses are read by the accounting convention, which keeps the text as before; nothing else keeps any
+    assert curated.get("amount__raw", [None] * 3) == [None, None, "(US$1,200.00)" if unit == "USD" else None]
+    assert [w for w in manifest["clean_warnings"] if "currency" in w] == []
+
+
 def test_the_yen_sign_matches_yen_and_yuan(tmp_path: Path) -> None:
     for unit in ("JPY", "CNY"):
         curated, _ = _clean(tmp_path / unit, "t.csv", "k,amount\na,¥500\nb,₩500\n", f"    amount: {{type: integer, unit: {unit}}}\n")
