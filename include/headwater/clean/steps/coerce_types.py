@@ -255,8 +255,8 @@ class CoerceTypes:
         # columns no value of which holds a character a unit needs: no unit to find, no other unit to keep
         marked = dict(zip(numeric, unit_marked([df[c] for c in numeric]).tolist()))
         # values written in the column's declared currency (US$5, R$5, ₺5 under USD, BRL, TRY) are read without the mark
-        read = self._without_unit_marks(df, [c for c in numeric if c in self.declared_units and marked[c]])
-        coerced = self._coerce_together(read, typed)
+        amounts = self._without_unit_marks(df, [c for c in numeric if c in self.declared_units and marked[c]])
+        coerced = self._coerce_together(amounts, typed)
         # values like 1,234 in the columns no value of which decided the mark (values.fits_both_marks, all columns at once)
         ambiguous_cols = [c for c in numeric if self._formats_of(c).get("decimal_ambiguous")]
         fits_both = dict(zip(ambiguous_cols, fits_both_marks([df[c] for c in ambiguous_cols])))
@@ -275,7 +275,7 @@ class CoerceTypes:
             differs = bool(formats.get("decimal_differs")) and kind in NUMBER_TYPES
             if col in self.zones:
                 formats["zone"] = self.zones[col]
-            result = coerced[col] if col in coerced else coerce(read[col], kind, self.options, formats)
+            result = coerced[col] if col in coerced else coerce(amounts[col], kind, self.options, formats)
             if "zone" in formats:
                 self.zones[col] = str(formats["zone"])  # local date-times or instants: the first batch with one decides, for good
             if self.sample_end is not None and result.failed.any():
