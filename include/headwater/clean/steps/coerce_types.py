@@ -28,6 +28,12 @@ how the mark was decided: ``option``, ``votes``, ``delimiter`` (the convention, 
 Inferred number columns carry one unit or none (headwater.clean.values.number_text_reason); the
 unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount is stored) is in
 ``value_formats.units``, and why a column of numbers stayed text in ``value_formats.kept_as_text``.
+A column declared with a unit (``schema.columns.<c>.unit``, ``units``) holds amounts in it: a value
+written in another currency (``€12.50`` under USD; headwater.clean.currency says which marks match)
+is stored as missing with its text (CURRENCY_DIFFERS), and one written with a mark of the unit's
+currency is read (``US$5`` under USD); in a number column that declares no unit, a value written
+with a currency keeps its text (CURRENCY_STORED). A birth date is judged against the run's landing
+date (``landing_date``), not the clock's.
 """
 
 from __future__ import annotations
