@@ -71,9 +71,8 @@ class ColumnSpec(ConfigModel):
     )
     unit: str = Field(
         default="",
-        description="Unit of the values (integer/number columns), written after them in row documents: USD, kg, %. A value written "
-        "in another currency (€12.50 under USD; $ matches any dollar) is not read: stored as missing, its text kept "
-        "(reason currency_differs_from_unit).",
+        description="Unit of the values (integer/number columns), shown after them in row documents: USD, kg, %. "
+        "A value in another currency (€5 under USD) is not read (currency_differs_from_unit).",
     )
     description: str = Field(default="", description="What the column holds (documentation only).")
 
