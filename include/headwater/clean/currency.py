@@ -60,6 +60,12 @@ SYMBOLS: dict[str, frozenset[str]] = {
     "kr": frozenset({"SEK", "NOK", "DKK", "ISK"}),
 }
 
+# A declared unit written as an English currency name (``unit: dollars``) -> the currencies it may name, as its symbol.
+NAMES: dict[str, frozenset[str]] = {
+    "dollar": DOLLARS, "dollars": DOLLARS, "euro": frozenset({"EUR"}), "euros": frozenset({"EUR"}),
+    "pound": POUNDS, "pounds": POUNDS, "yen": frozenset({"JPY"}), "yuan": frozenset({"CNY"}),
+}
+
 # ISO 4217 codes recognised next to a number (active codes of the currencies above and other widely traded ones).
 CODES = frozenset({
     "USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "NZD", "HKD", "SGD", "TWD", "KRW", "KPW", "INR", "PKR",
@@ -131,10 +137,13 @@ def amount_text(value: str) -> str:
 
 def currencies_of(mark: str) -> frozenset[str]:
     """The ISO 4217 currencies a mark (``written_currency``'s answer, or a declared unit) may name: ``$`` -> the
-    dollars of ``DOLLARS``; ``EUR`` or ``eur`` -> {EUR}; empty for what is no currency here (``kg``, ``%``, ``""``)."""
+    dollars of ``DOLLARS``; ``EUR`` or ``eur`` -> {EUR}; a declared name (``NAMES``: ``dollars``, ``euros``) as its
+    symbol; empty for what is no currency here (``kg``, ``%``, ``""``)."""
     mark = mark.strip()
     if mark in SYMBOLS:
         return SYMBOLS[mark]
+    if mark.lower() in NAMES:
+        return NAMES[mark.lower()]
     return frozenset({mark.upper()}) if mark.upper() in CODES else frozenset()
 
 

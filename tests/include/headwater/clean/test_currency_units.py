@@ -62,6 +62,7 @@ def test_the_written_currency_of_a_number(value: str, mark: str) -> None:
     ("US$", "CAD", True), ("US$", "USD", False), ("C$", "CAD", False), ("$", "EUR", True),
     ("¥", "JPY", False), ("¥", "CNY", False), ("¥", "KRW", True), ("£", "GBP", False), ("£", "EGP", False),
     ("USD", "$", False), ("€", "$", True),  # a symbol declared as the unit
+    ("$", "dollars", False), ("US$", "Dollars", False), ("€", "dollars", True), ("€", "euros", False), ("£", "pounds", False),
     ("€", "kg", True), ("€", "%", True),  # a currency in a column of another unit
     ("", "USD", False),  # a bare number is in the declared unit
 ])
