@@ -188,7 +188,11 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
       binary64: past it a double does not keep every digit): ``123456789012345678``, not the double's
       ``123456789012345680``;
     * a ``%`` value stored as a fraction (reason ``percent_stored_as_fraction``): ``10%``, not ``0.1`` (or, with a
-      declared unit ``%``, ``0.1%``).
+      declared unit ``%``, ``0.1%``);
+    * an amount whose currency the column's schema does not declare (reason ``currency_stored_as_amount``):
+      ``€12.50`` (or ``12.50 EUR``) as written, not ``12.5``;
+    * a value not read because its currency (or ``%``) is not the column's declared unit (reasons
+      ``currency_differs_from_unit``, ``percent_differs_from_unit``): ``€12.50 (as written, not read)``.
 
     Returns None when nothing is to be shown (missing, no text kept).
     """
@@ -197,12 +201,13 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
     current = python_value(value)
     why = python_value(reason)
     parts = set() if why is None else set(str(why).split("; "))
-    if current is None and written is not None and (why is None or str(why).split("; ")[-1] == TYPE_REASON or parts & NOT_READ_REASONS):
+    if current is None and written is not None and (why is None or str(why).split("; ")[-1] in NOT_READ or parts & NOT_READ_REASONS):
         return f"{written} (as written, not read)"
     if isinstance(current, float) and written is not None and significant_digits(written) > DBL_DIG:
         return with_unit(written.strip(), unit)
-    if current is not None and written is not None and why is not None and PERCENT_SCALED in str(why).split("; "):
-        return written.strip()  # 10% stored as 0.1: the text as written, never 0.1 or 0.1% (breaker4 #2, #3)
+    if current is not None and written is not None and why is not None and {PERCENT_SCALED, CURRENCY_STORED} & set(str(why).split("; ")):
+        # 10% stored as 0.1, €12.50 stored as 12.5: the text as written, never 0.1, 0.1% or a bare 12.5 (breaker4 #2, #3)
+        return written.strip()
     return format_value(value, unit)
 
 
@@ -211,6 +216,10 @@ PERCENT_SCALED = "percent_stored_as_fraction"  # a % value stored as a fraction 
 # weekday_mismatch): the value is missing, its text shown as written
 NOT_READ_REASONS = frozenset({"credit_debit_suffix", "mixed_digit_scripts", "weekday_mismatch"})
 TYPE_REASON = "type"  # the reason coerce_types appends when it keeps a text another step kept too (headwater.clean.outputs)
+CURRENCY_STORED = "currency_stored_as_amount"  # an amount stored without the currency it was written with (coerce_types)
+# the last reasons of a value a type step did not read (its text shown as written): the type's, or a currency (or %) that
+# is not the column's declared unit (headwater.clean.steps.coerce_types.CURRENCY_DIFFERS, PERCENT_DIFFERS)
+NOT_READ = (TYPE_REASON, "currency_differs_from_unit", "percent_differs_from_unit")
 DBL_DIG = 15  # decimal digits a binary64 double always keeps (C's DBL_DIG, IEEE 754)
 
 

@@ -34,19 +34,25 @@ from headwater.config.source import SourceConfig
 MASKED_KEY = "_masked_key"
 
 
-def build_steps(config: SourceConfig | None = None, delimiter: str | None = None, digest_key: bytes | None = None) -> list[Step]:
+def build_steps(
+    config: SourceConfig | None = None, delimiter: str | None = None, digest_key: bytes | None = None, landing_date: str | None = None
+) -> list[Step]:
     """The cleaning pipeline for one source (``config``: headwater.config.source; None = defaults, no config).
 
     ``delimiter``: the file's (its convention is the decimal mark until a value decides it; CoerceTypes).
     ``digest_key``: the key of masked values' digests (NormalizeText; the data root's, headwater.clean.stage); None:
-    a masked row equals no other row.
+    a masked row equals no other row. ``landing_date``: the run's logical date (``YYYY-MM-DD``, FileRef.date), the
+    "today" of date checks (a birth date after it; CoerceTypes); None: the clock's date.
     """
     config = config or SourceConfig()
     totals = SummaryRows()
     return [
         NormalizeText(config.text, digest_key),  # so that values differing only in markup/whitespace compare equal
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
-        CoerceTypes(config.declared_types, config.types, config.identifiers, config.column_formats, delimiter),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
+        CoerceTypes(
+            config.declared_types, config.types, config.identifiers, config.column_formats, delimiter,
+            {c.name: c.unit for c in config.columns.values() if c.unit}, landing_date,
+        ),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
         totals,  # a "Total" row whose numbers sum the rows above is a summary, not a record (quarantined, kept)
         DropEmptyRows(),  # blank records are counted but not curated
         ExactDuplicates(config.dedup, totals),  # same normalized values in every column twice is one record (unless a total counts them)

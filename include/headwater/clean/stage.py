@@ -40,7 +40,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
-    steps = build_steps(config, manifest.get("delimiter"), digest_key(settings, lay))
+    steps = build_steps(config, manifest.get("delimiter"), digest_key(settings, lay), ref.date)
     batches = parquet_batches(lay.staging(ref.key), None, settings.batch_rows)  # the one read of staging
     outputs = CleanOutputs(lay, ref, ingest_quarantine(manifest, lay.quarantine_rows(ref.key)))
     run = run_file(Staging(batches, manifest["header"], ref.source, config), steps, outputs, lay, spill=lay.staging(ref.key))

@@ -604,9 +604,11 @@ def date_assumptions(values: pd.Series, dayfirst_provisional: bool) -> dict[str,
     """Which numeric dates among ``values`` (distinct strings) are read by an assumption rather than as written.
 
     ``two_digit_year``: ``01/02/50`` names no century (read 1970-2069, as ``parse_date`` pivots);
-    ``day_order``: ``03/04/2025`` or ``01.02.03`` reads as two different dates, and while
+    ``day_order``: ``03/04/2025`` reads as two different dates, and while
     ``dayfirst_provisional`` (no value of the file showed its order, e.g. ``13/04/2025``) the order
-    used is a default, not the file's. Returns ``{assumption: bool array over values}``.
+    used is a default, not the file's; ``dotted_day_order``: the same for a date written with dots (``03.04.2025``),
+    which ``parse_date`` reads day first whatever the file's order (the dotted convention), so it is counted apart:
+    its warning says day first. Returns ``{assumption: bool array over values}``.
     """
     parts = values.str.strip().str.extract(_NUMERIC_DATE.pattern)
     numeric = parts[0].notna().to_numpy(dtype=bool) & (parts[0].str.len() != 4).fillna(False).to_numpy(dtype=bool)
@@ -615,7 +617,12 @@ def date_assumptions(values: pd.Series, dayfirst_provisional: bool) -> dict[str,
     second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
     with np.errstate(invalid="ignore"):
         both_months = numeric & (first <= 12) & (second <= 12) & (first != second)
-    return {"two_digit_year": two_digit, "day_order": both_months & dayfirst_provisional}
+    dotted = (parts[1] == ".").fillna(False).to_numpy(dtype=bool)
+    return {
+        "two_digit_year": two_digit,
+        "day_order": both_months & dayfirst_provisional & ~dotted,
+        "dotted_day_order": both_months & dayfirst_provisional & dotted,
+    }
 
 
 def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, formats: dict[str, object] | None = None) -> Coerced:

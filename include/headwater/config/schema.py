@@ -69,7 +69,11 @@ class ColumnSpec(ConfigModel):
     not_na_values: Strings = Field(
         default_factory=list, description="Missing-value spellings that are data in this column only (case-insensitive), e.g. N/A as an answer."
     )
-    unit: str = Field(default="", description="Unit of the values (integer/number columns), written after them in row documents: USD, kg, %.")
+    unit: str = Field(
+        default="",
+        description="Unit of the values (integer/number columns), shown after them in row documents: USD, kg, %. "
+        "A value in another currency (€5 under USD) is not read (currency_differs_from_unit).",
+    )
     description: str = Field(default="", description="What the column holds (documentation only).")
 
     @classmethod

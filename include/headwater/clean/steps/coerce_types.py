@@ -28,6 +28,12 @@ how the mark was decided: ``option``, ``votes``, ``delimiter`` (the convention, 
 Inferred number columns carry one unit or none (headwater.clean.values.number_text_reason); the
 unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount is stored) is in
 ``value_formats.units``, and why a column of numbers stayed text in ``value_formats.kept_as_text``.
+A column declared with a unit (``schema.columns.<c>.unit``, ``units``) holds amounts in it: a value
+written in another currency (``€12.50`` under USD; headwater.clean.currency says which marks match)
+is stored as missing with its text (CURRENCY_DIFFERS), and one written with a mark of the unit's
+currency is read (``US$5`` under USD); in a number column that declares no unit, a value written
+with a currency keeps its text (CURRENCY_STORED). A birth date is judged against the run's landing
+date (``landing_date``), not the clock's.
 """
 
 from __future__ import annotations
@@ -38,8 +44,10 @@ from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from headwater.clean.currency import amount_text, currencies_of, currency_differs, written_currency
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
@@ -66,6 +74,16 @@ PERCENT_SCALED = "percent_stored_as_fraction"
 BARE_IN_PERCENT_COLUMN = "no_percent_sign_in_percent_column"
 DATE_TYPES = ("date", "datetime")
 FAILED_LINES_SHOWN = 10  # lines of a number column's failed values named in its warning
+# The reason kept with a value of a column declared with a unit (schema.columns.<c>.unit) whose written currency is not
+# that unit (``€12.50`` under USD, ``US$5`` under CAD; headwater.clean.currency): it is no amount in the column's unit, so
+# it is stored as missing, never as a number in the wrong currency (breaker4 #2/#3). A ``%`` value under a unit other than
+# ``%`` (``12%`` under USD) likewise, with PERCENT_DIFFERS.
+CURRENCY_DIFFERS = "currency_differs_from_unit"
+PERCENT_DIFFERS = "percent_differs_from_unit"
+# The reason kept with each value written with a currency (``€12.50``, ``12.50 EUR``) in a number column that declares no
+# unit: the amount is stored (12.5), the text keeps the currency, which the number alone lost (breaker4 #3); a row
+# document shows the text as written.
+CURRENCY_STORED = "currency_stored_as_amount"
 
 
 class CoerceTypes:
@@ -84,8 +102,15 @@ class CoerceTypes:
         identifiers: set[str] | None = None,
         formats: dict[str, dict[str, Any]] | None = None,
         delimiter: str | None = None,
+        units: dict[str, str] | None = None,
+        landing_date: str | None = None,
     ) -> None:
         self.declared = declared or {}
+        # column -> its declared unit (schema.columns.<c>.unit: USD, $, %, kg): a value written in another currency is not read
+        self.declared_units = {c: u.strip() for c, u in (units or {}).items() if u and u.strip()}
+        # the run's landing date (YYYY-MM-DD, the logical date of the run): what "today" is for a birth date (a backfill of
+        # 2024 data is judged against 2024); None: the clock's date
+        self.landing_date = landing_date
         self.options = options or TypeOptions()
         self.identifiers = identifiers or set()
         self.overrides = formats or {}
@@ -106,8 +131,12 @@ class CoerceTypes:
         self.other_units: dict[str, Counter[str]] = {}  # number column -> units of values written unlike the first (text kept)
         self.odd_years: dict[str, dict[str, Any]] = {}  # date column -> {"years": Counter, "example": text} of implausible years
         self.future_births: dict[str, dict[str, Any]] = {}  # birth-date column -> {"count", "example", "stored"} of dates after today
+        # column with a declared unit -> {"count", "lines", "marks": Counter} of values written in another currency (or %)
+        self.unit_conflicts: dict[str, dict[str, Any]] = {}
+        self.day_order_read: dict[str, bool] = {}  # date column -> the day order its ambiguous values were read in (True: day first)
         self.bare_lines: dict[str, list[int]] = {}  # number column with % values -> lines of its bare numbers (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
+        self.text_units: dict[str, list[str]] = {}  # column kept as text for differing units -> the units seen (€, $, none)
         self.interpreted: dict[str, Counter[str]] = {}  # column -> assumption (values.Coerced.interpreted) -> values read by it, text kept
         self.zones: dict[str, str] = {}  # date-time column -> "local" or "utc" (headwater.clean.values._local_zone), sticky
         self.unread: dict[str, Counter[str]] = {}  # column -> cause (values.Coerced.unread: a zone abbreviation, a DST gap...) -> values
@@ -131,6 +160,7 @@ class CoerceTypes:
         self.zones = dict(twin.zones)
         self.units = dict(twin.units)
         self.kept_as_text = dict(twin.kept_as_text)
+        self.text_units = dict(twin.text_units)
         self.file_formats = copy.deepcopy(twin.file_formats)
         if self.file_formats is not None:
             self.file_formats.update(units=self.units, kept_as_text=self.kept_as_text)
@@ -224,11 +254,19 @@ class CoerceTypes:
                 # its own values write the other mark than the file's other columns decided: not read by a per-column guess
                 self.decided[col] = "string"
                 self.kept_as_text[col] = MARK_DIFFERS_TEXT
+        for col in fresh:
+            if self.kept_as_text.get(col) == "differing units" and col not in self.text_units:
+                # the units its numbers are written with, for the warning (_differing_currencies)
+                distinct = df[col].dropna().astype("string").str.strip().drop_duplicates()
+                numbers = distinct[number_texts(distinct, str(self._formats_of(col)["decimal"])).notna().to_numpy(dtype=bool)]
+                self.text_units[col] = sorted({unit_of(v) or "none" for v in numbers.tolist()})
         typed = [c for c in columns if self.decided[c] not in ("string", "text")]
         numeric = [c for c in typed if self.decided[c] in NUMBER_TYPES]
         # columns no value of which holds a character a unit needs: no unit to find, no other unit to keep
         marked = dict(zip(numeric, unit_marked([df[c] for c in numeric]).tolist()))
-        coerced = self._coerce_together(df, typed)
+        # values written in the column's declared currency (US$5, R$5, ₺5 under USD, BRL, TRY) are read without the mark
+        amounts = self._without_unit_marks(df, [c for c in numeric if c in self.declared_units and marked[c]])
+        coerced = self._coerce_together(amounts, typed)
         # values like 1,234 in the columns no value of which decided the mark (values.fits_both_marks, all columns at once)
         ambiguous_cols = [c for c in numeric if self._formats_of(c).get("decimal_ambiguous")]
         fits_both = dict(zip(ambiguous_cols, fits_both_marks([df[c] for c in ambiguous_cols])))
@@ -237,7 +275,7 @@ class CoerceTypes:
             first = col in fresh
             kind = self.decided[col]
             formats = self._formats_of(col)
-            if first and kind in NUMBER_TYPES and marked[col]:
+            if first and kind in NUMBER_TYPES and marked[col] and not currencies_of(self.declared_units.get(col, "")):
                 distinct = df[col].astype("string").drop_duplicates()  # each value once: the unit is that of the distinct numbers
                 unit = column_unit(distinct[number_texts(distinct, str(formats["decimal"])).notna().to_numpy(dtype=bool)])
                 if unit:
@@ -247,20 +285,28 @@ class CoerceTypes:
             differs = bool(formats.get("decimal_differs")) and kind in NUMBER_TYPES
             if col in self.zones:
                 formats["zone"] = self.zones[col]
-            result = coerced[col] if col in coerced else coerce(df[col], kind, self.options, formats)
+            result = coerced[col] if col in coerced else coerce(amounts[col], kind, self.options, formats)
             if "zone" in formats:
                 self.zones[col] = str(formats["zone"])  # local date-times or instants: the first batch with one decides, for good
             if self.sample_end is not None and result.failed.any():
                 self.late_failed[col] += int((result.failed & (df[LINE] > self.sample_end)).sum())
-            if kind in NUMBER_TYPES and self.options.on_error == "keep_raw" and result.failed.any():
+            # values written in another currency (or %) than the column's declared unit: no amount in that unit
+            conflict, conflict_why = (
+                self._unit_conflicts(col, df) if kind in NUMBER_TYPES and col in self.declared_units and marked[col] else (None, None)
+            )
+            # failed for no named reason (a currency other than the unit is warned about on its own)
+            unnamed = result.failed.to_numpy(dtype=bool) if conflict is None else result.failed.to_numpy(dtype=bool) & ~conflict
+            if kind in NUMBER_TYPES and self.options.on_error == "keep_raw" and unnamed.any():
                 seen = self.failed_lines.setdefault(col, [])
-                seen.extend(int(n) for n in df.loc[result.failed.to_numpy(dtype=bool), LINE].iloc[:FAILED_LINES_SHOWN - len(seen)].tolist())
+                seen.extend(int(n) for n in df.loc[unnamed, LINE].iloc[:FAILED_LINES_SHOWN - len(seen)].tolist())
             tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
-            tally.update(values=int(present[col]), failed=int(result.failed.sum()), inexact=int(result.inexact.sum()))
+            tally.update(values=int(present[col]), failed=int(unnamed.sum()), inexact=int(result.inexact.sum()))
             if provisional:
                 self.provisional[col] += int(result.inexact.sum()) - sum(result.interpreted.values())
             if result.interpreted:
                 self.interpreted.setdefault(col, Counter()).update(result.interpreted)
+                if result.interpreted.get("day_order"):
+                    self.day_order_read.setdefault(col, bool(formats.get("dayfirst")))  # the order they were read in, for the warning
             if result.unread:
                 self.unread.setdefault(col, Counter()).update(result.unread)
             out[col] = result.values
@@ -276,19 +322,31 @@ class CoerceTypes:
                 self.differing_marks[col] += int(read.sum())
                 keep_original(out, col, read, df[col], MARK_DIFFERS)
             keep = result.inexact.to_numpy(dtype=bool) | (result.failed.to_numpy(dtype=bool) if self.options.on_error == "keep_raw" else False)
-            if kind in NUMBER_TYPES:
+            parsed = result.values.notna() if conflict is None else result.values.notna() & ~conflict
+            if kind in NUMBER_TYPES and not currencies_of(self.declared_units.get(col, "")):
                 # A value written in another unit than the column's first (€5 after $3, 12% after $3) would
-                # lose what it means once stored as a bare number: its text is kept, and counted.
+                # lose what it means once stored as a bare number: its text is kept, and counted. (Under a declared
+                # currency unit every currency either is the unit's or is not read: _unit_conflicts.)
                 if marked[col] or self.first_unit.get(col) == "%":
-                    keep = keep | self._other_unit(col, df[col], result.values.notna()).to_numpy(dtype=bool)
+                    keep = keep | self._other_unit(col, df[col], parsed).to_numpy(dtype=bool)
             if keep.any():
                 # Keep the original text next to the typed column: nothing is silently lost or rounded.
                 keep_original(out, col, keep, df[col])
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
                     keep_original(out, col, keep & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+            if conflict is not None and conflict.any():
+                out[col] = out[col].mask(conflict)  # never a number in the wrong currency
+                if self.options.on_error == "quarantine":
+                    at = conflict & ~result.failed.to_numpy(dtype=bool)  # a failed value says so already
+                    unit = self.declared_units[col]
+                    reasons[at] += [f"; {col}={v!r} is not in the column's unit {unit} ({w})" for v, w in zip(df.loc[at, col].astype(str), conflict_why[at])]
+                else:
+                    keep_original(out, col, conflict, df[col], conflict_why)
             if kind in NUMBER_TYPES and (marked[col] or self.first_unit.get(col) == "%"):
-                self._percent_scales(out, col, df, result.values.notna())  # after the keep above: its own reason only
+                self._percent_scales(out, col, df, parsed)  # after the keep above: its own reason only
+            if kind in NUMBER_TYPES and marked[col] and col not in self.declared_units:
+                self._currency_texts(out, col, df, parsed)
             if kind in DATE_TYPES:
                 self._odd_dates(col, df[col], result)
             if result.reasons is not None:  # a weekday that is not the date's, a date among date-times: said per value
@@ -347,6 +405,63 @@ class CoerceTypes:
             units[marked] = [written_units[v] for v in text[marked].tolist()]
         return units
 
+    def _without_unit_marks(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """``df`` with each value of ``columns`` (declared with a currency unit) that is written with a mark of that currency
+        (headwater.clean.currency: ``$`` or ``US$`` under USD, ``R$`` under BRL) rewritten as its amount
+        (``currency.amount_text``), for the number parser, which knows only a few marks; ``df`` itself when none is.
+        What was written stays in ``df`` (a ``__raw`` keeps it where one is kept)."""
+        out = df
+        for col in columns:
+            unit = self.declared_units[col]
+            if not currencies_of(unit):
+                continue
+            text = df[col].astype("string")
+            candidate = text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False).to_numpy(dtype=bool)
+            if not candidate.any():
+                continue
+            amounts = {}
+            for v in text[candidate].unique().tolist():  # each distinct value once
+                mark = written_currency(v)
+                if mark and not currency_differs(mark, unit):
+                    amounts[v] = amount_text(v)
+            if amounts:
+                out = out.copy() if out is df else out
+                out[col] = text.where(~text.isin(list(amounts)), text.map(amounts))
+        return out
+
+    def _unit_conflicts(self, col: str, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Which values of ``col`` (declared with a unit, ``declared_units``) are written in another currency than the unit
+        (headwater.clean.currency.currency_differs: ``€12.50`` under USD, ``US$5`` under CAD, any currency under ``kg``) or
+        with ``%`` under a unit other than ``%``, whether they parse or not. Returns (bool per row, the reason per row:
+        CURRENCY_DIFFERS or PERCENT_DIFFERS, None elsewhere); tallied in ``unit_conflicts`` (count, first lines, marks)."""
+        unit = self.declared_units[col]
+        text = df[col].astype("string").str.strip()
+        # only values with a character a bare number never has can carry a currency or %
+        candidate = text.str.contains(r"[^\d\s.,'+\-()]", regex=True).fillna(False).to_numpy(dtype=bool)
+        marks = np.full(len(text), "", dtype=object)
+        if candidate.any():
+            seen: dict[str, str] = {}
+            for v in text[candidate].unique().tolist():  # each distinct value once
+                mark = written_currency(v)
+                seen[v] = mark if mark and currency_differs(mark, unit) else "%" if not mark and unit != "%" and unit_of(v) == "%" else ""
+            marks[candidate] = [seen[v] for v in text[candidate].tolist()]
+        conflict = marks != ""
+        why = np.where(conflict, np.where(marks == "%", PERCENT_DIFFERS, CURRENCY_DIFFERS), None)
+        if conflict.any():
+            seen_ = self.unit_conflicts.setdefault(col, {"count": 0, "lines": [], "marks": Counter()})
+            seen_["count"] += int(conflict.sum())
+            seen_["lines"].extend(int(n) for n in df.loc[conflict, LINE].tolist()[: 10 - len(seen_["lines"])])
+            seen_["marks"].update(marks[conflict].tolist())
+        return conflict, why
+
+    def _currency_texts(self, out: pd.DataFrame, col: str, df: pd.DataFrame, parsed: pd.Series) -> None:
+        """In ``out`` (in place): every value of a number column with no declared unit that is written with a currency
+        (``unit_of``: ``€12.50``, ``12.50 EUR``; not ``%``) keeps its text with reason CURRENCY_STORED: the amount stored
+        (12.5) lost the currency, so the text keeps it and a row document shows ``€12.50``, not ``12.5``."""
+        units = self._units_written(df[col], parsed)
+        currency = parsed.to_numpy(dtype=bool) & ~units.isin(["", "%"]).to_numpy(dtype=bool)
+        keep_original(out, col, currency, df[col], CURRENCY_STORED)
+
     def _percent_scales(self, out: pd.DataFrame, col: str, df: pd.DataFrame, parsed: pd.Series) -> None:
         """In ``out`` (in place): every ``%`` value of a number column, stored as a fraction (``10%`` -> 0.1), keeps its
         text with reason ``PERCENT_SCALED``, so a row document shows ``10%``, not ``0.1`` or ``0.1%`` (breaker4 #2, #3).
@@ -366,8 +481,10 @@ class CoerceTypes:
 
     def _odd_dates(self, col: str, written: pd.Series, result: Coerced) -> None:
         """Tally, for the warnings, the dates of ``col`` read with an implausible year (values.implausible_years: which
-        years, one text) and, in a column named like a birth date (BIRTH_NAME), the dates after today (the clock's
-        date: a birth date cannot be in the future; a two-digit year read 2045 is the usual cause, breaker4 #8)."""
+        years, one text) and, in a column named like a birth date (BIRTH_NAME), the dates after the run's landing date
+        (``landing_date``, the logical date of the run, so a backfill of 2024 data is judged against 2024; the clock's
+        date when none was given): a birth date cannot be in the future; a two-digit year read 2045 is the usual cause,
+        breaker4 #8."""
         stored = pd.to_datetime(result.values, errors="coerce")
         if getattr(stored.dt, "tz", None) is not None:
             stored = stored.dt.tz_localize(None)
@@ -376,7 +493,7 @@ class CoerceTypes:
             seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
             seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
         if BIRTH_NAME.search(col):
-            today = pd.Timestamp(datetime.now(timezone.utc).date())
+            today = pd.Timestamp(self.landing_date or datetime.now(timezone.utc).date())
             future = (stored >= today + pd.Timedelta(days=1)).fillna(False).to_numpy(dtype=bool)
             if future.any():
                 seen = self.future_births.setdefault(
@@ -495,6 +612,12 @@ class CoerceTypes:
         on_day = [self.declared.get(c) in (None, *DATE_TYPES) and "dayfirst" not in self.overrides.get(c, {}) for c in voters]
         return voters, on_decimal, on_day
 
+    def _differing_currencies(self) -> dict[str, list[str]]:
+        """Columns kept as text for differing units (values.number_text_reason) where a currency is among them, with the
+        units seen (``€``, ``$``, none), for the warning: mixed currencies never become one plain number column silently."""
+        return {col: units for col, units in self.text_units.items() if self.kept_as_text.get(col) == "differing units"
+                and any(u not in ("none", "%") for u in units)}
+
     def _assumption(self, col: str, why: str) -> str:
         """How the values counted under ``why`` (headwater.clean.values.Coerced.interpreted) were read, for a warning."""
         if why == "parentheses":
@@ -528,11 +651,17 @@ class CoerceTypes:
                 f"with an implausible year ({span}, before {FIRST_PLAUSIBLE_YEAR} or more than {YEARS_AHEAD} years ahead), "
                 f"like {seen['example']}, read as Gregorian years as written (implausible_year){likely}"
             )
+        if why == "dotted_day_order":
+            return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of "
+                    "most of Europe), while no value of the file had shown the day order; types.dayfirst does not change them")
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
-        order = "day first" if self._formats_of(col).get("dayfirst") else "month first"
-        return (f"like 03/04/2025 read {order} while no value of the file had shown the day order (as 13/04/2025 does); "
-                "set types.dayfirst if that is wrong")
+        # the order the values were read in (day_order_read), not the one decided since: the warning says what was stored
+        if self.day_order_read.get(col, bool(self._formats_of(col).get("dayfirst"))):
+            return ("like 03/04/2025 read day first (3 April 2025) while no value of the file had shown the day order "
+                    "(as 13/04/2025 does); set types.dayfirst if that is wrong")
+        return ("like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order "
+                "(as 13/04/2025 does); set types.dayfirst if that is wrong")
 
     def _unread(self, col: str, why: str) -> str:
         """Why the values of ``col`` counted under ``why`` (headwater.clean.values.Coerced.unread) were not read, for a warning."""
@@ -562,6 +691,10 @@ class CoerceTypes:
         """
         lines = [
             f"{col}: kept as text: {why} — not guessed" for col, why in self.kept_as_text.items() if "time zone abbreviation" in why
+        ] + [
+            f"{col}: kept as text: its numbers are written in differing units ({', '.join(units)}) — not read as one number "
+            f"column; declare the column's unit (schema.columns.{col}.unit) to read the values in it"
+            for col, units in self._differing_currencies().items()
         ] + [
             f"{col}: kept as text: its values write the decimal mark {self._own_mark(col)!r} "
             f"where the file's other columns decided {(self.file_formats or {}).get('decimal')!r} ({MARK_DIFFERS}) — not read as numbers; "
@@ -605,6 +738,17 @@ class CoerceTypes:
                 lines.append(
                     f"{col}: {sum(self.other_units[col].values())} value(s) written in another unit than the column's first "
                     f"({self.first_unit[col]}; {seen}) — the number is stored, the text kept in {col}{RAW_SUFFIX}"
+                )
+            if col in self.unit_conflicts:
+                seen = self.unit_conflicts[col]
+                marks = ", ".join(f"{m}: {n}" for m, n in sorted(seen["marks"].items()))
+                shown = ", ".join(map(str, seen["lines"])) + (" ..." if seen["count"] > len(seen["lines"]) else "")
+                unit = self.declared_units[col]
+                fate = ("their rows quarantined" if self.options.on_error == "quarantine"
+                        else f"stored as missing, the text kept in {col}{RAW_SUFFIX} ({CURRENCY_DIFFERS})")
+                lines.append(
+                    f"{col}: {seen['count']} value(s) written in another currency than the column's unit {unit} ({marks}; "
+                    f"line(s) {shown}) — not read as {unit}: {fate}"
                 )
             if col in self.bare_lines:
                 lines_ = self.bare_lines[col]

@@ -94,7 +94,7 @@ def test_a_file_that_never_shows_the_day_order_keeps_the_assumption_and_every_te
     ]
     assert "decided_after_sample" not in manifest["value_formats"]
     assert manifest["clean_warnings"] == [
-        "d: 3 value(s) like 03/04/2025 read month first while no value of the file had shown the day order (as 13/04/2025 "
+        "d: 3 value(s) like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order (as 13/04/2025 "
         "does); set types.dayfirst if that is wrong — the value is stored, its text kept in d__raw"
     ]
 

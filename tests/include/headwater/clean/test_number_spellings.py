@@ -147,7 +147,7 @@ def test_a_sign_inside_parentheses_is_not_read() -> None:
     assert columns == {
         "amount": [-12.0, None, None, None, None, -12.0],
         "amount__raw": ["(12.00)", "(-12.00)", "(\u221212.00)", "(12.00-)", "-(12.00)", "($12.00)"],
-        "amount__reason": ["parentheses", None, None, None, None, "parentheses"],
+        "amount__reason": ["parentheses", None, None, None, None, "currency_stored_as_amount; parentheses"],
     }
     assert step.warnings()[-1] == (
         "amount: 4 of 6 values (67%) are not a valid number (declared type), line(s) 3, 4, 5, 6 — missing in the column, "

@@ -205,7 +205,11 @@ def test_a_declared_number_column_keeps_the_text_of_values_in_another_unit(setti
         "e,3%,5\n"
     ))
     assert curated["price"] == [10.0, 12.5, 5.0, 7.25, 0.03]
-    assert curated["price__raw"] == [None, "€12.50", None, "7.25 USD", "3%"]
+    # a currency the schema does not declare keeps its text: the stored number alone lost it (currency_stored_as_amount)
+    assert curated["price__raw"] == ["$10.00", "€12.50", None, "7.25 USD", "3%"]
+    assert curated["price__reason"] == [
+        "currency_stored_as_amount", "currency_stored_as_amount", None, "currency_stored_as_amount", "percent_stored_as_fraction"
+    ]
     assert manifest["value_formats"]["units"] == {}
     assert manifest["clean_warnings"] == [
         "price: 3 value(s) written in another unit than the column's first ($; %: 1, USD: 1, €: 1) — the number is stored, the text kept in price__raw"
@@ -229,7 +233,8 @@ def test_a_value_in_another_unit_after_the_decision_sample_keeps_its_text(settin
     rows = "".join(f"r{i},${i}.00\n" for i in range(1, 7)) + "r7,€9.00\nr8,$8.00\n"
     curated, manifest = _fees_in_batches_of_3(settings, rows)
     assert curated["fee"] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 9.0, 8.0]
-    assert curated["fee__raw"] == [None] * 6 + ["€9.00", None]
+    assert curated["fee__raw"] == [f"${i}.00" for i in range(1, 7)] + ["€9.00", "$8.00"]  # each currency as written
+    assert curated["fee__reason"] == ["currency_stored_as_amount"] * 8
     assert manifest["value_formats"]["units"] == {"fee": "$"}
     assert manifest["clean_warnings"] == [
         "fee: 1 value(s) written in another unit than the column's first ($; €: 1) — the number is stored, the text kept in fee__raw"
@@ -253,7 +258,7 @@ def test_which_values_keep_their_unit_text_does_not_depend_on_the_batch_size(set
     clean_file(ref, Settings(**settings.model_dump(exclude={"batch_rows"}), batch_rows=batch_rows))
     curated = pq.read_table(Layout(settings.data_dir, DATE).curated(ref.key)).to_pydict()
     assert curated["price"] == [12.0, 3.0, 4.0, 5.0, 6.0, 0.07]
-    assert curated["price__raw"] == [None, None, None, "€5.00", None, "7%"]
+    assert curated["price__raw"] == [None, "$3.00", None, "€5.00", "$6.00", "7%"]
 
 
 def test_datetimes_beyond_microseconds_keep_their_text(settings: Settings) -> None:

@@ -63,7 +63,7 @@ def test_ambiguous_day_order_keeps_its_text_until_a_value_decides_it(settings: S
     assert curated["d"] == [date(2025, 3, 4), date(2025, 5, 6), date(2025, 12, 12), date(2025, 7, 1)]
     assert curated["d__raw"] == ["03/04/2025", "05/06/2025", None, None]  # 12/12 and ISO read one way only
     assert manifest["clean_warnings"] == [
-        "d: 2 value(s) like 03/04/2025 read month first while no value of the file had shown the day order (as 13/04/2025 does); "
+        "d: 2 value(s) like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order (as 13/04/2025 does); "
         "set types.dayfirst if that is wrong — the value is stored, its text kept in d__raw"
     ]
 
@@ -123,7 +123,7 @@ def test_two_digit_years_keep_their_text_and_future_birth_dates_are_warned_about
     assert manifest["clean_warnings"] == [
         f"{col}: {len([r for r in raw if r])} value(s) with a two-digit year, like 01/02/50, read in the years 1970-2069 "
         f"(two_digit_year) — the value is stored, its text kept in {col}__raw",
-        f"{col}: {future.format(today=datetime.now(UTC).date())} — a birth date cannot be in the future; check the century or "
+        f"{col}: {future.format(today=DATE)} — a birth date cannot be in the future; check the century or "
         "set the column's type to string",
     ]
 
@@ -154,9 +154,11 @@ def test_time_zone_abbreviations_keep_their_text_in_a_datetime_column(settings: 
 def test_date_assumptions_name_each_kind() -> None:
     values = pd.Series(["03/04/2025", "13/04/2025", "01.02.03", "2025-03-04", "12/12/25", "1/1/2025"], dtype="string")
     found = date_assumptions(values, dayfirst_provisional=True)
-    assert found["day_order"].tolist() == [True, False, True, False, False, False]
+    assert found["day_order"].tolist() == [True, False, False, False, False, False]
+    assert found["dotted_day_order"].tolist() == [False, False, True, False, False, False]  # 01.02.03 is read day first
     assert found["two_digit_year"].tolist() == [False, False, True, False, True, False]
     assert not date_assumptions(values, dayfirst_provisional=False)["day_order"].any()
+    assert not date_assumptions(values, dayfirst_provisional=False)["dotted_day_order"].any()
 
 
 def test_coerce_counts_interpretations_per_row() -> None:
