@@ -47,7 +47,9 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     (``empty_redelivery``) or, its content changed, it would be quarantined whole
     (``unreadable_redelivery``: an HTML error page, JSON, XML or Markdown under a ``.csv`` name,
     undecodable bytes): its previous outputs are kept and the decision carries a ``warning`` for the
-    run report.
+    run report. Reads: a file whose size (``stat()``, or the length of bytes) differs from its previous
+    manifest's ``bytes`` is hashed and read by the ingest stage's reader in one pass; one of unknown or
+    equal size is hashed, then, only when the hash shows a change, read by the reader in a second pass.
 
     Returns ``{"source", "process", "reason", "sha256", "bytes"}`` (and ``warning`` when the file is
     kept back that way): ``sha256`` (hex) and ``bytes`` (size) of the content when it was hashed,
