@@ -6,7 +6,8 @@ Ingest runs first (once per CSV: its staging table is kept under ``--work``), th
 (headwater.clean.stage.clean, the production entry point with the bench source config) runs in a
 fresh process, so its peak RSS (``VmHWM``, bench/memory.py) is its own. Each step of
 ``build_steps`` is wrapped to time its ``apply`` (all batches) and its ``fit`` (whole-file dedup),
-and the frame building and row ids are timed the same way, in wall seconds (``per_100k``) and in
+and the frame building, row ids, the outputs' writes (``curated parts``, ``commit``) and the spill between
+passes (``spill write``, ``spill read``) are timed the same way, in wall seconds (``per_100k``) and in
 CPU seconds of the process (``cpu_per_100k``: what to compare on a shared, loaded machine); a thread
 samples the resident set (``VmRSS``) every 10 ms and keeps the highest sample seen while each step
 ran (``peak_mb_by_step``: where the stage's peak comes from). Prints one JSON line. ``--include``: the
@@ -135,6 +136,24 @@ def phase_clean(csv: Path, work: Path, batch: int, profile: Path | None) -> dict
     stage.build_steps = lambda *a, **k: [_Timed(s, seconds, cpu, rss) for s in build(*a, **k)]
     pipeline.assign_row_ids = timed("row ids", pipeline.assign_row_ids)
     runner.frame_from_staging = timed("frame", runner.frame_from_staging)
+    import headwater.clean.outputs as outputs
+
+    # the outputs' writes: each batch's part, and the commit that makes the parts one file (curated, duplicates)
+    outputs.CleanOutputs.add_curated = timed("curated parts", outputs.CleanOutputs.add_curated)
+    outputs.CleanOutputs.commit = timed("commit", outputs.CleanOutputs.commit)
+    # the kept rows between passes (a step that needs_fit): written after one pass, read back by the next
+    runner._spill = timed("spill write", runner._spill)
+    spilled = runner._spilled
+
+    def spilled_timed(out):  # type: ignore[no-untyped-def]
+        batches = spilled(out)
+        while True:
+            item = timed("spill read", next)(batches, None)
+            if item is None:
+                return
+            yield item
+
+    runner._spilled = spilled_timed
     settings = _settings(work, batch)
     t0, c0 = time.perf_counter(), time.process_time()
     if profile:

@@ -47,7 +47,9 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     (``empty_redelivery``) or, its content changed, it would be quarantined whole
     (``unreadable_redelivery``: an HTML error page, JSON, XML or Markdown under a ``.csv`` name,
     undecodable bytes): its previous outputs are kept and the decision carries a ``warning`` for the
-    run report.
+    run report. Reads: a file whose size (``stat()``, or the length of bytes) differs from its previous
+    manifest's ``bytes`` is hashed and read by the ingest stage's reader in one pass; one of unknown or
+    equal size is hashed, then, only when the hash shows a change, read by the reader in a second pass.
 
     Returns ``{"source", "process", "reason", "sha256", "bytes"}`` (and ``warning`` when the file is
     kept back that way): ``sha256`` (hex) and ``bytes`` (size) of the content when it was hashed,
@@ -62,14 +64,33 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     decision = ledger.decide(ref.source, unhashed, force)
     sha256 = size = None
     if decision is None:
-        sha256, size = _hash(source, ref.member)
+        previous = _had_records(ref, settings)
+        if previous is not None and _size_changed(source, ref, previous):
+            # its size changed, so its content did: hashed and read by the ingest stage's reader in one pass
+            problem, (sha256, size) = _read_as_ingest(source, ref, settings, digest=True)
+        else:
+            problem, (sha256, size) = _NOT_READ, _hash(source, ref.member)
         decision = ledger.decide(ref.source, replace(unhashed, sha256=sha256), force)
         assert decision is not None  # the content was given
         # hashed and to be processed: the content changed under the same config and code (never forced here)
-        kept = unreadable_redelivery(source, ref, settings) if decision.process else None
+        kept = None
+        if decision.process and previous is not None:
+            if problem is _NOT_READ:  # the same size: changed after all, so a second pass reads it as ingest would
+                problem = unreadable(source, ref, settings)
+            kept = _kept_back(previous, problem) if problem else None
         if kept:
             return {"source": ref.source, "process": False, "reason": kept, "sha256": sha256, "bytes": size, "warning": kept}
     return {"source": ref.source, "process": decision.process, "reason": decision.reason, "sha256": sha256, "bytes": size}
+
+
+_NOT_READ = "not read"  # the file was hashed, not read by the ingest stage's reader (decide)
+
+
+def _size_changed(source: Any, ref: FileRef, previous: dict[str, Any]) -> bool:
+    """Whether ``source`` (not a zip member) has a known size other than the ``bytes`` its previous manifest recorded:
+    then its content changed, whatever its hash (the manifest's ``bytes`` and ``sha256`` are those of the same read)."""
+    size = _size(source) if ref.member is None else None
+    return size is not None and previous.get("bytes") is not None and size != int(previous["bytes"])
 
 
 def empty_redelivery(source: Any, ref: FileRef, settings: Settings) -> str | None:
@@ -110,16 +131,21 @@ def unreadable_redelivery(source: Any, ref: FileRef, settings: Settings) -> str 
     kept and the reason (with the reader's own, ``UnreadableFile``) says so; a forced run
     (``force``) processes it and quarantines it.
 
-    The check is the ingest stage's own reader run over the whole file (``unreadable``): a second
-    read of it, made only for a file whose content changed since a run that had records. ``source``
-    as for ``decide``.
+    The check is the ingest stage's own reader run over the whole file (``unreadable``), made only for
+    a file whose content changed since a run that had records. ``decide`` makes it in the pass that
+    hashes the file when the file's size differs from the ``bytes`` of its previous manifest (the
+    content changed, whatever the hash); a change that keeps the size is found by the hash, and the
+    file is then read a second time here. ``source`` as for ``decide``.
     """
     previous = _had_records(ref, settings)
     if previous is None:
         return None
     problem = unreadable(source, ref, settings)
-    if problem is None:
-        return None
+    return _kept_back(previous, problem) if problem else None
+
+
+def _kept_back(previous: dict[str, Any], problem: str) -> str:
+    """``unreadable_redelivery``'s reason: the file would be quarantined whole for ``problem`` over ``previous`` (its manifest)."""
     return (f"re-delivery quarantined whole ({problem}) over a file that had {int(previous['rows_read'])} data record(s) "
             f"(run {previous.get('run_id') or 'unknown'}): not processed, its previous outputs are kept — deliver the file "
             "again, or force the run to quarantine it and empty its outputs")
@@ -132,22 +158,34 @@ def unreadable(source: Any, ref: FileRef, settings: Settings) -> str | None:
     reader over every batch, starting over when the reader asks to: ``ReadAgain``), writing nothing.
     ``source``: bytes, a binary file object (read from its position) or a path opened here; for a zip member the archive.
     """
+    return _read_as_ingest(source, ref, settings)[0]
+
+
+def _read_as_ingest(source: Any, ref: FileRef, settings: Settings, digest: bool = False) -> tuple[str | None, tuple[str, int] | None]:
+    """(``unreadable``'s answer, with ``digest`` the (sha256 hex, size in bytes) of the file as stored, else None).
+
+    With ``digest`` the hash is that of the pass the reader made (``LandingStream.digest``, read on to the end when
+    the reader stopped early, e.g. at an HTML page's first line): the file is read once for both, as ingest hashes
+    the bytes it parses. ``source`` as for ``unreadable``.
+    """
     if hasattr(source, "open") and not hasattr(source, "read"):
         with source.open("rb") as stream:
-            return unreadable(stream, ref, settings)
+            return _read_as_ingest(stream, ref, settings, digest)
     landing, options = open_landing(source, ref, settings)
     with landing:
+        problem = None
         try:
             reader = CsvFile(landing, ref.name, options)
             while True:
                 try:
                     for _ in reader.batches(settings.batch_rows):
                         pass
-                    return None
+                    break
                 except ReadAgain:
                     reader.restart()
         except UnreadableFile as exc:
-            return str(exc)
+            problem = str(exc)
+        return problem, landing.digest() if digest else None
 
 
 def _size(source: Any) -> int | None:

@@ -226,16 +226,46 @@ def _pandas_metadata(schemas: list[Any]) -> dict[bytes, bytes] | None:
     return meta
 
 
+def arrow_table(df: "Any") -> "Any":
+    """The ``pyarrow.Table`` that ``DataFrame.to_parquet(path, index=False)`` (pandas' pyarrow engine) writes for ``df``.
+
+    ``pyarrow.Table.from_pandas(df, preserve_index=False)``, its schema metadata holding pandas'
+    (column dtypes), plus ``PANDAS_ATTRS`` when ``df.attrs`` is set: what pandas' ``PyArrowImpl.write``
+    builds before it calls ``pyarrow.parquet.write_table`` (pandas 3.1, ``pandas/io/parquet.py``).
+    """
+    import warnings
+
+    import pyarrow as pa
+
+    with warnings.catch_warnings():  # as pandas' suppress_pyarrow_values_warning (tz-aware values through .values)
+        warnings.filterwarnings("ignore", r"(Series|DatetimeIndex)\.values returning an ndarray that drops", Warning)
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    if df.attrs:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"PANDAS_ATTRS": json.dumps(df.attrs).encode()})
+    return table
+
+
 class ParquetParts:
     """Write one Parquet file from DataFrame batches, committed atomically at the end.
 
-    Batches may differ in columns (a ``<col>__raw`` column appears only in the batch that
-    needed it), so each batch is written as a part and the parts are streamed into the
-    target under their unified schema. Memory stays at one batch; a single batch is
-    simply renamed, so small files come out exactly as ``write_parquet`` writes them.
+    While the batches share the first batch's Arrow schema (the usual case) they go, as they come,
+    into one file through one ``pyarrow.parquet.ParquetWriter``, each batch one row group (more
+    when it has over ``row_group_size`` rows), with pandas' ``to_parquet`` defaults (snappy,
+    dictionary encoding) or the ``write_options`` given; the commit then renames that file: the
+    rows are encoded once. Batches may differ in columns (a ``<col>__raw`` column appears only in
+    the batch that needed it): from the first batch whose schema differs, that file is the first
+    part and each batch is a part of its own, and the commit streams the parts' row groups into the
+    target under their unified schema (column order ``_merged_order``, pandas metadata
+    ``_pandas_metadata``). Either way the target holds the same rows, columns, types, row groups
+    and metadata (the schema metadata is the first batch's, or the widest batch's when they differ;
+    a test compares both ways). Memory stays at one batch.
+
+    A first schema with a dictionary column (a pandas categorical) takes the parts path from the
+    start: Parquet reads dictionaries back with int32 indices, so the first batch's own schema
+    would not be the one the parts path writes.
     """
 
-    def __init__(self, target: Any) -> None:
+    def __init__(self, target: Any, **write_options: Any) -> None:
         self.target = as_path(target)
         if is_remote(self.target):  # the parts stay local; only the committed file is uploaded
             import tempfile
@@ -249,21 +279,42 @@ class ParquetParts:
                 shutil.rmtree(stale, ignore_errors=True)
             self._dir = self.target.with_name(f".{self.target.name}.parts-{uuid.uuid4().hex[:8]}")
             self._dir.mkdir()
-        self.parts: list[Path] = []
+        self.parts: list[Path] = []  # files; the first one holds every batch written under the first batch's schema
         self.rows = 0
         self.schema: Any = None  # the committed file's Arrow schema (pandas metadata included), set by commit()
+        self._options = {"compression": "snappy", **write_options}  # DataFrame.to_parquet's default compression
+        self._writer: Any = None  # the ParquetWriter of parts[0] while the batches share its schema
+        self._first: Any = None  # the first batch's Arrow schema (its metadata included)
 
     def add(self, df: "Any") -> None:
         if len(df) == 0 and self.parts:
             return  # an empty batch adds nothing; the first one is kept for its columns
-        part = self._dir / f"part-{len(self.parts):05d}.parquet"
-        df.to_parquet(part, index=False)
-        self.parts.append(part)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = arrow_table(df)
+        if self._writer is not None and table.schema.equals(self._first, check_metadata=False):
+            self._writer.write_table(table)
+        else:
+            self._close()
+            part = self._dir / f"part-{len(self.parts):05d}.parquet"
+            if not self.parts and not any(pa.types.is_dictionary(f.type) for f in table.schema):
+                self._first = table.schema
+                self._writer = pq.ParquetWriter(part, table.schema, **self._options)
+                self._writer.write_table(table)
+            else:
+                pq.write_table(table, part, **self._options)  # what df.to_parquet(part, index=False) writes
+            self.parts.append(part)
         self.rows += len(df)
+
+    def _close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def commit(self, transform: Callable[[Any], Any] | None = None) -> None:
         """Write the target from the parts. ``transform`` (a ``pyarrow.Table`` -> ``pyarrow.Table`` that
-        keeps the schema) rewrites each part on the way, e.g. a column whose values are known only
+        keeps the schema) rewrites each batch's rows on the way, e.g. a column whose values are known only
         once every batch is in."""
         import shutil
 
@@ -271,6 +322,7 @@ class ParquetParts:
         import pyarrow.parquet as pq
 
         try:
+            self._close()
             if len(self.parts) == 1 and transform is None:
                 self.schema = pq.read_schema(self.parts[0])  # the footer only
                 with atomic_path(self.target) as tmp:
@@ -285,8 +337,7 @@ class ParquetParts:
             self.schema = schema
             with atomic_path(self.target) as tmp:
                 with pq.ParquetWriter(tmp, schema) as writer:
-                    for part in self.parts:
-                        table = pq.read_table(part)
+                    for table in _row_groups(self.parts):
                         if not same:
                             for name in schema.names:
                                 if name not in table.column_names:
@@ -301,7 +352,20 @@ class ParquetParts:
     def abort(self) -> None:
         import shutil
 
+        self._close()
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _row_groups(parts: list[Path]) -> "Iterator[Any]":
+    """Each part's rows as ``pyarrow.Table``s, one per row group (a part without row groups: its empty table)."""
+    import pyarrow.parquet as pq
+
+    for part in parts:
+        with pq.ParquetFile(part) as parquet:
+            if parquet.num_row_groups == 0:
+                yield parquet.read()
+            for i in range(parquet.num_row_groups):
+                yield parquet.read_row_group(i)
 
 
 def parquet_batches(path: Path, columns: "list[str] | None" = None, batch_rows: int = 100_000) -> "Iterator[Any]":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,6 +28,9 @@ class _Path:
     def open(self, mode: str) -> BinaryIO:
         self.opens += 1
         return self.path.open(mode)
+
+    def stat(self) -> os.stat_result:  # the size, as ObjectStoragePath.stat() gives it: no byte of content read
+        return self.path.stat()
 
 
 def _landing(tmp_path: Path, data: bytes = DATA) -> _Path:
@@ -208,13 +212,34 @@ def test_a_re_delivery_quarantined_whole_keeps_the_previous_outputs_and_says_so(
     expected = {"source": REF.source, "process": False, "reason": _kept(problem), "sha256": hashlib.sha256(data).hexdigest(),
                 "bytes": len(data), "warning": _kept(problem)}
     assert decide(landing, REF, settings) == expected
-    assert landing.opens == 2  # hashed, then read by the ingest stage's reader: the content changed since a run with records
+    assert landing.opens == 1  # hashed and read by the ingest stage's reader in one pass: its size changed since a run with records
     mark_unchanged(FileRef(REF.date, REF.name, "B#0"), settings, expected["reason"], expected["warning"])
     result = report(REF.date, [REF.name], settings, run_id="B#0")
     (f,) = result["files"]
     assert (f["status"], f["action"], f["curated"], f["warnings"]) == ("ok", "unchanged", 3, [_kept(problem)])
     assert result["warned_files"] == [REF.source] and result["failed"] == [] and result["quarantined_files"] == []
     assert parquet_rows(layout(settings, REF.date).curated(REF.key)) == 3
+
+
+def test_a_re_delivery_of_the_same_size_is_hashed_then_read_as_ingest_would(settings: Settings, tmp_path: Path) -> None:
+    """Same size as the file that had records: only the hash shows the change, so the ingest stage's reader reads it in a
+    second pass; kept back all the same. A new size reads it once (hash and reader together); an unchanged file once."""
+    page = b"<html>502</html>"  # 16 bytes, as GOOD
+    assert len(page) == len(GOOD)
+    _finished(settings, GOOD)
+    landing = _landing(tmp_path, page)
+    problem = "an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again"
+    assert decide(landing, REF, settings) == {"source": REF.source, "process": False, "reason": _kept(problem),
+                                              "sha256": hashlib.sha256(page).hexdigest(), "bytes": 16, "warning": _kept(problem)}
+    assert landing.opens == 2
+    longer = _landing(tmp_path, page + b"\n")
+    assert decide(longer, REF, settings)["reason"] == _kept(problem) and longer.opens == 1
+    same = _landing(tmp_path, GOOD)
+    assert decide(same, REF, settings)["process"] is False and "warning" not in decide(same, REF, settings) and same.opens == 2
+    changed = _landing(tmp_path, b"a,b\n1,2\n3,4\n5,7\n")  # readable, same size: hashed, read as ingest would, processed
+    decision = decide(changed, REF, settings)
+    assert (decision["process"], "warning" in decision, changed.opens) == (True, False, 2)
+    assert decide(changed, REF, settings, force=True)["sha256"] is None and changed.opens == 2  # forced: not read
 
 
 def test_a_truncated_gzip_re_delivery_is_kept_back_too(settings: Settings, tmp_path: Path) -> None:
