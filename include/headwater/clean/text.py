@@ -470,19 +470,42 @@ def _ftfy_config(fold_quotes: bool, fold_ligatures: bool = False) -> ftfy.TextFi
     )
 
 
-def _ftfy_chars(fold_quotes: bool) -> re.Pattern[str]:
+def _ftfy_char_set(fold_quotes: bool) -> set[str]:
     """Characters some enabled ftfy fixer rewrites, read from ftfy's own tables so the check follows ftfy."""
     chars = set(ftfy.chardata.LIGATURES) | set(ftfy.chardata.CONTROL_CHARS)
     chars = {chr(c) if isinstance(c, int) else c for c in chars}
     chars |= {chr(c) for c in range(0x80, 0xA0)} | {"\x1b", "\r", "\u2028", "\u2029"}
     if fold_quotes:  # ftfy.chardata.SINGLE_QUOTE_RE and DOUBLE_QUOTE_RE
         chars |= _QUOTES
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "\ud800-\udfff]")
+    return chars
+
+
+def _ftfy_chars(fold_quotes: bool) -> re.Pattern[str]:
+    """``_ftfy_char_set`` (and lone surrogates) as a Python character class."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_ftfy_char_set(fold_quotes))) + "\ud800-\udfff]")
+
+
+def _re2_class(chars: set[str]) -> str:
+    """``chars`` as an RE2 character class (each code point written ``\\x{hex}``)."""
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(chars)) + "]"
 
 
 _QUOTES = {"\u02bc"} | {chr(c) for c in range(0x2018, 0x2020)}
 _FTFY_CONFIGS = {(q, lig): _ftfy_config(q, lig) for q in (False, True) for lig in (False, True)}
 _FTFY_CHARS = {fold: _ftfy_chars(fold) for fold in (False, True)}
+_FTFY_CHARS_RE2 = {fold: _re2_class(_ftfy_char_set(fold)) for fold in (False, True)}  # the same, for Arrow (no surrogates there)
+# A value ftfy's mojibake heuristic (``ftfy.badness.is_bad``: a search of ``ftfy.badness.BADNESS_RE``) can fire on holds
+# two non-ASCII characters in a row, or one of: a C1 control (U+0080-U+009F), Œ/œ, Â/Ã. Read off BADNESS_RE (ftfy
+# 6.3.1): each of its alternatives needs two adjacent characters from classes of non-ASCII characters only, except
+# ``[c1]``, ``[Œœ][^A-Za-z]``, ``[a-z]\s?[ÃÂ][ ]``, ``^[ÃÂ][ ]`` and ``[a-z.,?!...]Â[ ...]``, whose one non-ASCII
+# character is listed. So a value this does not match is not bad, and ``is_bad`` is asked only of the others
+# (``café``, ``naïve``, ``O’Keeffe`` are not asked; ``cafÃ©`` is). A test checks the reading against BADNESS_RE.
+MAY_BE_BAD_RE = "[\\x{80}-\\x{9f}\\x{152}\\x{153}\\x{c2}\\x{c3}]|[^\\x{0}-\\x{7f}][^\\x{0}-\\x{7f}]"
+_MAY_BE_BAD = re.compile("[\x80-\x9f\u0152\u0153\xc2\xc3]|[^\x00-\x7f][^\x00-\x7f]")
+# A value of characters below U+0300 only is in NFC: none of them has a non-zero canonical combining class, none is
+# changed by NFC alone, and none is the second character of a canonical composition (all of those are U+0300 or above),
+# so nothing in such a value reorders or composes. A test checks it against Python's Unicode tables.
+NFC_UNSAFE_RE = "[^\\x{0}-\\x{2ff}]"
 _ASCII_CONTROL = re.compile("[^\t\n\x20-\x7e]")
 # What each enabled ftfy fixer rewrites, to name the kind of a change (``_unicode_kinds``).
 _LIGATURE_CHARS = re.compile("[" + "".join(re.escape(chr(c) if isinstance(c, int) else c) for c in ftfy.chardata.LIGATURES) + "]")
@@ -509,10 +532,15 @@ def repair_unicode(value: str, fold_quotes: bool = False, fold_ligatures: bool =
     if (
         _FTFY_CHARS[fold_quotes].search(value) is None
         and unicodedata.is_normalized("NFC", value)
-        and not ftfy.badness.is_bad(value)
+        and not _is_bad(value)
     ):
         return value
     return ftfy.fix_text(value, _FTFY_CONFIGS[fold_quotes, fold_ligatures])
+
+
+def _is_bad(value: str) -> bool:
+    """``ftfy.badness.is_bad(value)``, asked only where ``_MAY_BE_BAD`` finds the characters it needs."""
+    return _MAY_BE_BAD.search(value) is not None and ftfy.badness.is_bad(value)
 
 
 def _html(value: str, options: TextOptions) -> str:
@@ -548,7 +576,7 @@ def _unicode_kinds(before: str, options: TextOptions) -> tuple[str, ...]:
         kinds.append("line_breaks")
     if not unicodedata.is_normalized("NFC", before):
         kinds.append("nfc")
-    if not kinds or ftfy.badness.is_bad(before):
+    if not kinds or _is_bad(before):
         kinds.append("mojibake")
     return tuple(kinds)
 
@@ -660,6 +688,22 @@ def normalize_column(array: pa.Array | pa.ChunkedArray, options: TextOptions = D
     return NormalizedColumn(pc.replace_with_mask(arr, touched, part.values.cast(arr.type)), spread(part.changed), spread(part.masked))
 
 
+def _unicode_candidates(arr: pa.Array, options: TextOptions) -> pa.Array:
+    """Bool per value (null for null): the values the ftfy step (``_unicode``) may change, in one RE2 pass.
+
+    ``repair_unicode`` leaves a value unchanged (without calling ftfy) when it holds no character an
+    enabled fixer rewrites (``_FTFY_CHARS``), is in NFC and is not ``is_bad``; so without width folding
+    a value that holds none of those characters (``_FTFY_CHARS_RE2``), no character at or above U+0300
+    (``NFC_UNSAFE_RE``: below it a value is in NFC) and none of the characters ``is_bad`` needs
+    (``MAY_BE_BAD_RE``) is left as it is, and only the others are handed to Python (``café``: no;
+    ``cafÃ©``, ``“quoted”``, ``Ａ``: yes). With ``fold_width`` every value ``_FTFY_NEEDED`` finds is.
+    """
+    if options.fold_width:
+        return pc.match_substring_regex(arr, _FTFY_NEEDED)
+    checks = (_FTFY_CHARS_RE2[options.fold_quotes], NFC_UNSAFE_RE, MAY_BE_BAD_RE)
+    return pc.match_substring_regex(arr, "|".join(f"(?:{check})" for check in checks))
+
+
 def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
     """Every step of ``normalize_column`` over every value of the non-empty string array ``arr``."""
     changed: dict[str, np.ndarray] = {}
@@ -675,7 +719,7 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
         note(changed, "html", _differs(arr, after))
         arr = after
     if options.repair_unicode:
-        after = _map_where(arr, pc.match_substring_regex(arr, _FTFY_NEEDED), lambda v: _unicode(v, options))
+        after = _map_where(arr, _unicode_candidates(arr, options), lambda v: _unicode(v, options))
         where = _differs(arr, after)
         if where.any():
             at = np.flatnonzero(where)
