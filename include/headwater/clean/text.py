@@ -137,7 +137,11 @@ _BLOCK_TAGS = {
 # HTML parser is asked about (a tag name ends at whitespace, '/' or '>': WHATWG HTML 13.2.5.8).
 HTML_CANDIDATE_RE = "(?i:<(?:!|/?(?:" + "|".join(sorted(HTML_ELEMENTS)) + ")[\t\n\x0c\r />]))"
 # A complete character reference: a named one with its ';' (checked against the HTML5 table), or a numeric one.
-_COMPLETE_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+COMPLETE_REFERENCE_RE = "&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
+_COMPLETE_REFERENCE = re.compile(COMPLETE_REFERENCE_RE)
+# The values the HTML step (``strip_html``) may change (RE2): one with an HTML element start, or one with a complete
+# reference (``decode_references``); the rest (``R&D``, ``a < b``) come out as written.
+HTML_STEP_RE = COMPLETE_REFERENCE_RE + "|" + HTML_CANDIDATE_RE
 # A reference as the HTML tokenizer reads one (WHATWG HTML 13.2.5.72-13.2.5.75), ';' optional.
 _ANY_REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _LEGACY_NAMES = frozenset(k for k in html.entities.html5 if not k.endswith(";"))  # 'amp', 'para', 'copy' ...
@@ -337,9 +341,59 @@ def strip_html(value: str, keep_links: bool = True) -> str:
     kept, references decoded once); any other value with only its complete references decoded
     (``decode_references``), every '<' as written."""
     if "<" in value and _HTML_CANDIDATE.search(value):
+        simple = _simple_html(value)
+        if simple is not None:
+            return simple
         markup = _Markup(value)
         if markup.is_html():
             return markup.text(keep_links)
+    return decode_references(value)
+
+
+# A tag written with nothing but its name (``<p>``, ``</B>``): no attribute, space or '/'.
+_SIMPLE_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)>")
+# The elements whose bare tags ``_simple_html`` reads itself: those html.parser treats as any other tag, in every
+# Python version (script and style hold raw text; textarea, title and the rest are raw or escapable raw text in
+# WHATWG HTML 13.1.2 and may be read so by a later html.parser; svg and math hold foreign content).
+_SIMPLE_ELEMENTS = HTML_ELEMENTS - {
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "listing",
+    "svg", "math", "template",
+}  # fmt: skip
+
+
+def _simple_html(value: str) -> str | None:
+    """``strip_html(value)`` for a value whose every '<' opens a bare tag (``_SIMPLE_TAG``) of an element in
+    ``_SIMPLE_ELEMENTS`` (``<p>a &amp; <b>b</b></p>``), read without ``html.parser``; None for any other value.
+
+    What ``_Markup`` makes of such a value: html.parser (convert_charrefs) hands each run of text between two tags
+    to ``handle_data`` decoded by ``html.unescape``, and the tags, their names lower-cased, as start and end tags
+    with no attributes; ``_Markup.is_html`` then holds when an element is both opened and closed, a line-break or
+    document element is there, or a tag and a complete character reference are; ``_Markup.text`` writes a line
+    break for each tag of a block element, nothing for the other tags (an ``a`` without ``href`` names no link)
+    and the decoded text. A test compares the two on generated tag soup.
+    """
+    parts: list[str] = []
+    opened: set[str] = set()
+    closed: set[str] = set()
+    pos = 0
+    for m in _SIMPLE_TAG.finditer(value):
+        data = value[pos : m.start()]
+        name = m.group(2).lower()
+        if "<" in data or name not in _SIMPLE_ELEMENTS:
+            return None
+        if data:
+            parts.append(html.unescape(data))
+        (closed if m.group(1) else opened).add(name)
+        if name in _BLOCK_TAGS:
+            parts.append("\n")
+        pos = m.end()
+    data = value[pos:]
+    if "<" in data:
+        return None
+    parts.append(html.unescape(data))
+    tags = opened | closed
+    if (opened & closed) or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS) or (tags and _COMPLETE_REFERENCE.search(value)):
+        return "".join(parts)
     return decode_references(value)
 
 
@@ -629,7 +683,7 @@ def _any_step_pattern(options: TextOptions) -> str | None:
     """
     checks = []
     if options.strip_html:
-        checks.append("&|" + HTML_CANDIDATE_RE)
+        checks.append(HTML_STEP_RE)
     if options.repair_unicode:
         checks.append(_FTFY_NEEDED)
     checks += [_PII_PATTERNS[kind] for kind in options.pii_actions() if kind != "phones"]
@@ -715,7 +769,7 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
 
     if options.strip_html:
         # a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged
-        after = _map_where(arr, pc.match_substring_regex(arr, "&|" + HTML_CANDIDATE_RE), lambda v: _html(v, options))
+        after = _map_where(arr, pc.match_substring_regex(arr, HTML_STEP_RE), lambda v: _html(v, options))
         note(changed, "html", _differs(arr, after))
         arr = after
     if options.repair_unicode:
