@@ -12,9 +12,11 @@ Character references are decoded exactly once (``&amp;lt;`` -> ``&lt;``): by the
 parser's text rule in HTML, by the attribute rule in a link target, and only complete
 references (``&name;``, ``&#n;``) in plain text.
 
-The column version is fast because most values need nothing: a value of printable ASCII
-without ``&`` and without a ``<`` that opens a known HTML element cannot change under the
-HTML step or ftfy, so only the others are sent to them, and the regex steps run in Arrow's
+The column version is fast because most values need nothing: a value without a complete
+character reference and without a ``<`` that opens a known HTML element cannot change under the
+HTML step, one without a character ftfy rewrites, at or above U+0300, or needed by its mojibake
+check cannot change under ftfy (``_unicode_candidates``), so only the others are sent to them
+(bare-tag HTML read without the parser, ``_simple_html``), and the regex steps run in Arrow's
 RE2 kernels on the rows that match. The regexes are written in the common subset of Python
 ``re`` and RE2 (explicit character classes, no lookaround, no ``\\s``/``\\d``) so both engines
 agree; the one Python-only addition (a lookbehind on e-mail starts, for speed) changes no match.
@@ -698,7 +700,29 @@ def _touched(arr: pa.Array, options: TextOptions) -> pa.Array:
     A value that no step's own check matches (``_any_step_pattern``; phone masking: ``PHONE_RE`` and
     ``_PHONE_START`` both, as the step asks) is left alone by every step, since each step rewrites
     only the values its check matches, and so it matches none of the checks after them either.
+
+    With phone masking on that is ``U | (P & S)`` (U the steps' union, P ``PHONE_RE``, S ``_PHONE_START``),
+    computed as ``(U | P) & (S | U)``, the same set: one RE2 pass of ``U|P`` and one of the cheap ``S``
+    over every value, and ``U`` alone only over the few values ``U|P`` finds that ``S`` does not (a single
+    word such as ``C-0114346``), not three full passes. ``_touched_by_parts`` is the three-pass reference.
     """
+    pattern = _any_step_pattern(options)
+    if "phones" not in options.pii_actions():
+        return pc.fill_null(pc.match_substring_regex(arr, pattern), False) if pattern else pa.array(np.zeros(len(arr), dtype=bool))
+    either = f"(?:{pattern})|(?:{PHONE_RE})" if pattern else PHONE_RE
+    found = pc.fill_null(pc.match_substring_regex(arr, either), False)
+    start = pc.fill_null(pc.match_substring_regex(arr, _PHONE_START), False)
+    touched = pc.and_(found, start)
+    if pattern:
+        rest = pc.and_(found, pc.invert(start))  # found, but no number can start there: touched only if U matches
+        if pc.any(rest).as_py():
+            steps = pc.fill_null(pc.match_substring_regex(pc.filter(arr, rest), pattern), False)
+            touched = pc.replace_with_mask(touched, rest, steps)
+    return touched
+
+
+def _touched_by_parts(arr: pa.Array, options: TextOptions) -> pa.Array:
+    """``_touched`` as ``U | (P & S)``, each part a pass over every value (the reference a test compares with)."""
     pattern = _any_step_pattern(options)
     touched = pc.fill_null(pc.match_substring_regex(arr, pattern), False) if pattern else pa.array(np.zeros(len(arr), dtype=bool))
     if "phones" in options.pii_actions():
