@@ -12,9 +12,11 @@ Character references are decoded exactly once (``&amp;lt;`` -> ``&lt;``): by the
 parser's text rule in HTML, by the attribute rule in a link target, and only complete
 references (``&name;``, ``&#n;``) in plain text.
 
-The column version is fast because most values need nothing: a value of printable ASCII
-without ``&`` and without a ``<`` that opens a known HTML element cannot change under the
-HTML step or ftfy, so only the others are sent to them, and the regex steps run in Arrow's
+The column version is fast because most values need nothing: a value without a complete
+character reference and without a ``<`` that opens a known HTML element cannot change under the
+HTML step, one without a character ftfy rewrites, at or above U+0300, or needed by its mojibake
+check cannot change under ftfy (``_unicode_candidates``), so only the others are sent to them
+(bare-tag HTML read without the parser, ``_simple_html``), and the regex steps run in Arrow's
 RE2 kernels on the rows that match. The regexes are written in the common subset of Python
 ``re`` and RE2 (explicit character classes, no lookaround, no ``\\s``/``\\d``) so both engines
 agree; the one Python-only addition (a lookbehind on e-mail starts, for speed) changes no match.
@@ -138,7 +140,11 @@ _BLOCK_TAGS = {
 # HTML parser is asked about (a tag name ends at whitespace, '/' or '>': WHATWG HTML 13.2.5.8).
 HTML_CANDIDATE_RE = "(?i:<(?:!|/?(?:" + "|".join(sorted(HTML_ELEMENTS)) + ")[\t\n\x0c\r />]))"
 # A complete character reference: a named one with its ';' (checked against the HTML5 table), or a numeric one.
-_COMPLETE_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+COMPLETE_REFERENCE_RE = "&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
+_COMPLETE_REFERENCE = re.compile(COMPLETE_REFERENCE_RE)
+# The values the HTML step (``strip_html``) may change (RE2): one with an HTML element start, or one with a complete
+# reference (``decode_references``); the rest (``R&D``, ``a < b``) come out as written.
+HTML_STEP_RE = COMPLETE_REFERENCE_RE + "|" + HTML_CANDIDATE_RE
 # A reference as the HTML tokenizer reads one (WHATWG HTML 13.2.5.72-13.2.5.75), ';' optional.
 _ANY_REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _LEGACY_NAMES = frozenset(k for k in html.entities.html5 if not k.endswith(";"))  # 'amp', 'para', 'copy' ...
@@ -338,9 +344,59 @@ def strip_html(value: str, keep_links: bool = True) -> str:
     kept, references decoded once); any other value with only its complete references decoded
     (``decode_references``), every '<' as written."""
     if "<" in value and _HTML_CANDIDATE.search(value):
+        simple = _simple_html(value)
+        if simple is not None:
+            return simple
         markup = _Markup(value)
         if markup.is_html():
             return markup.text(keep_links)
+    return decode_references(value)
+
+
+# A tag written with nothing but its name (``<p>``, ``</B>``): no attribute, space or '/'.
+_SIMPLE_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)>")
+# The elements whose bare tags ``_simple_html`` reads itself: those html.parser treats as any other tag, in every
+# Python version (script and style hold raw text; textarea, title and the rest are raw or escapable raw text in
+# WHATWG HTML 13.1.2 and may be read so by a later html.parser; svg and math hold foreign content).
+_SIMPLE_ELEMENTS = HTML_ELEMENTS - {
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "listing",
+    "svg", "math", "template",
+}  # fmt: skip
+
+
+def _simple_html(value: str) -> str | None:
+    """``strip_html(value)`` for a value whose every '<' opens a bare tag (``_SIMPLE_TAG``) of an element in
+    ``_SIMPLE_ELEMENTS`` (``<p>a &amp; <b>b</b></p>``), read without ``html.parser``; None for any other value.
+
+    What ``_Markup`` makes of such a value: html.parser (convert_charrefs) hands each run of text between two tags
+    to ``handle_data`` decoded by ``html.unescape``, and the tags, their names lower-cased, as start and end tags
+    with no attributes; ``_Markup.is_html`` then holds when an element is both opened and closed, a line-break or
+    document element is there, or a tag and a complete character reference are; ``_Markup.text`` writes a line
+    break for each tag of a block element, nothing for the other tags (an ``a`` without ``href`` names no link)
+    and the decoded text. A test compares the two on generated tag soup.
+    """
+    parts: list[str] = []
+    opened: set[str] = set()
+    closed: set[str] = set()
+    pos = 0
+    for m in _SIMPLE_TAG.finditer(value):
+        data = value[pos : m.start()]
+        name = m.group(2).lower()
+        if "<" in data or name not in _SIMPLE_ELEMENTS:
+            return None
+        if data:
+            parts.append(html.unescape(data))
+        (closed if m.group(1) else opened).add(name)
+        if name in _BLOCK_TAGS:
+            parts.append("\n")
+        pos = m.end()
+    data = value[pos:]
+    if "<" in data:
+        return None
+    parts.append(html.unescape(data))
+    tags = opened | closed
+    if (opened & closed) or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS) or (tags and _COMPLETE_REFERENCE.search(value)):
+        return "".join(parts)
     return decode_references(value)
 
 
@@ -472,19 +528,42 @@ def _ftfy_config(fold_quotes: bool, fold_ligatures: bool = False) -> ftfy.TextFi
     )
 
 
-def _ftfy_chars(fold_quotes: bool) -> re.Pattern[str]:
+def _ftfy_char_set(fold_quotes: bool) -> set[str]:
     """Characters some enabled ftfy fixer rewrites, read from ftfy's own tables so the check follows ftfy."""
     chars = set(ftfy.chardata.LIGATURES) | set(ftfy.chardata.CONTROL_CHARS)
     chars = {chr(c) if isinstance(c, int) else c for c in chars}
     chars |= {chr(c) for c in range(0x80, 0xA0)} | {"\x1b", "\r", "\u2028", "\u2029"}
     if fold_quotes:  # ftfy.chardata.SINGLE_QUOTE_RE and DOUBLE_QUOTE_RE
         chars |= _QUOTES
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "\ud800-\udfff]")
+    return chars
+
+
+def _ftfy_chars(fold_quotes: bool) -> re.Pattern[str]:
+    """``_ftfy_char_set`` (and lone surrogates) as a Python character class."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_ftfy_char_set(fold_quotes))) + "\ud800-\udfff]")
+
+
+def _re2_class(chars: set[str]) -> str:
+    """``chars`` as an RE2 character class (each code point written ``\\x{hex}``)."""
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(chars)) + "]"
 
 
 _QUOTES = {"\u02bc"} | {chr(c) for c in range(0x2018, 0x2020)}
 _FTFY_CONFIGS = {(q, lig): _ftfy_config(q, lig) for q in (False, True) for lig in (False, True)}
 _FTFY_CHARS = {fold: _ftfy_chars(fold) for fold in (False, True)}
+_FTFY_CHARS_RE2 = {fold: _re2_class(_ftfy_char_set(fold)) for fold in (False, True)}  # the same, for Arrow (no surrogates there)
+# A value ftfy's mojibake heuristic (``ftfy.badness.is_bad``: a search of ``ftfy.badness.BADNESS_RE``) can fire on holds
+# two non-ASCII characters in a row, or one of: a C1 control (U+0080-U+009F), Œ/œ, Â/Ã. Read off BADNESS_RE (ftfy
+# 6.3.1): each of its alternatives needs two adjacent characters from classes of non-ASCII characters only, except
+# ``[c1]``, ``[Œœ][^A-Za-z]``, ``[a-z]\s?[ÃÂ][ ]``, ``^[ÃÂ][ ]`` and ``[a-z.,?!...]Â[ ...]``, whose one non-ASCII
+# character is listed. So a value this does not match is not bad, and ``is_bad`` is asked only of the others
+# (``café``, ``naïve``, ``O’Keeffe`` are not asked; ``cafÃ©`` is). A test checks the reading against BADNESS_RE.
+MAY_BE_BAD_RE = "[\\x{80}-\\x{9f}\\x{152}\\x{153}\\x{c2}\\x{c3}]|[^\\x{0}-\\x{7f}][^\\x{0}-\\x{7f}]"
+_MAY_BE_BAD = re.compile("[\x80-\x9f\u0152\u0153\xc2\xc3]|[^\x00-\x7f][^\x00-\x7f]")
+# A value of characters below U+0300 only is in NFC: none of them has a non-zero canonical combining class, none is
+# changed by NFC alone, and none is the second character of a canonical composition (all of those are U+0300 or above),
+# so nothing in such a value reorders or composes. A test checks it against Python's Unicode tables.
+NFC_UNSAFE_RE = "[^\\x{0}-\\x{2ff}]"
 _ASCII_CONTROL = re.compile("[^\t\n\x20-\x7e]")
 # What each enabled ftfy fixer rewrites, to name the kind of a change (``_unicode_kinds``).
 _LIGATURE_CHARS = re.compile("[" + "".join(re.escape(chr(c) if isinstance(c, int) else c) for c in ftfy.chardata.LIGATURES) + "]")
@@ -513,10 +592,15 @@ def repair_unicode(value: str, fold_quotes: bool = False, fold_ligatures: bool =
     if (
         _FTFY_CHARS[fold_quotes].search(value) is None
         and unicodedata.is_normalized("NFC", value)
-        and not ftfy.badness.is_bad(value)
+        and not _is_bad(value)
     ):
         return value
     return ftfy.fix_text(value, _FTFY_CONFIGS[fold_quotes, fold_ligatures])
+
+
+def _is_bad(value: str) -> bool:
+    """``ftfy.badness.is_bad(value)``, asked only where ``_MAY_BE_BAD`` finds the characters it needs."""
+    return _MAY_BE_BAD.search(value) is not None and ftfy.badness.is_bad(value)
 
 
 def _html(value: str, options: TextOptions) -> str:
@@ -554,7 +638,7 @@ def _unicode_kinds(before: str, options: TextOptions) -> tuple[str, ...]:
         kinds.append("line_breaks")
     if not unicodedata.is_normalized("NFC", before):
         kinds.append("nfc")
-    if not kinds or ftfy.badness.is_bad(before):
+    if not kinds or _is_bad(before):
         kinds.append("mojibake")
     return tuple(kinds)
 
@@ -610,7 +694,7 @@ def _any_step_pattern(options: TextOptions) -> str | None:
     """
     checks = []
     if options.strip_html:
-        checks.append("&|" + HTML_CANDIDATE_RE)
+        checks.append(HTML_STEP_RE)
     if options.repair_unicode:
         checks.append(_FTFY_NEEDED)
     checks += [_PII_PATTERNS[kind] for kind in options.pii_actions() if kind != "phones"]
@@ -625,7 +709,29 @@ def _touched(arr: pa.Array, options: TextOptions) -> pa.Array:
     A value that no step's own check matches (``_any_step_pattern``; phone masking: ``PHONE_RE`` and
     ``_PHONE_START`` both, as the step asks) is left alone by every step, since each step rewrites
     only the values its check matches, and so it matches none of the checks after them either.
+
+    With phone masking on that is ``U | (P & S)`` (U the steps' union, P ``PHONE_RE``, S ``_PHONE_START``),
+    computed as ``(U | P) & (S | U)``, the same set: one RE2 pass of ``U|P`` and one of the cheap ``S``
+    over every value, and ``U`` alone only over the few values ``U|P`` finds that ``S`` does not (a single
+    word such as ``C-0114346``), not three full passes. ``_touched_by_parts`` is the three-pass reference.
     """
+    pattern = _any_step_pattern(options)
+    if "phones" not in options.pii_actions():
+        return pc.fill_null(pc.match_substring_regex(arr, pattern), False) if pattern else pa.array(np.zeros(len(arr), dtype=bool))
+    either = f"(?:{pattern})|(?:{PHONE_RE})" if pattern else PHONE_RE
+    found = pc.fill_null(pc.match_substring_regex(arr, either), False)
+    start = pc.fill_null(pc.match_substring_regex(arr, _PHONE_START), False)
+    touched = pc.and_(found, start)
+    if pattern:
+        rest = pc.and_(found, pc.invert(start))  # found, but no number can start there: touched only if U matches
+        if pc.any(rest).as_py():
+            steps = pc.fill_null(pc.match_substring_regex(pc.filter(arr, rest), pattern), False)
+            touched = pc.replace_with_mask(touched, rest, steps)
+    return touched
+
+
+def _touched_by_parts(arr: pa.Array, options: TextOptions) -> pa.Array:
+    """``_touched`` as ``U | (P & S)``, each part a pass over every value (the reference a test compares with)."""
     pattern = _any_step_pattern(options)
     touched = pc.fill_null(pc.match_substring_regex(arr, pattern), False) if pattern else pa.array(np.zeros(len(arr), dtype=bool))
     if "phones" in options.pii_actions():
@@ -669,6 +775,22 @@ def normalize_column(array: pa.Array | pa.ChunkedArray, options: TextOptions = D
     return NormalizedColumn(pc.replace_with_mask(arr, touched, part.values.cast(arr.type)), spread(part.changed), spread(part.masked))
 
 
+def _unicode_candidates(arr: pa.Array, options: TextOptions) -> pa.Array:
+    """Bool per value (null for null): the values the ftfy step (``_unicode``) may change, in one RE2 pass.
+
+    ``repair_unicode`` leaves a value unchanged (without calling ftfy) when it holds no character an
+    enabled fixer rewrites (``_FTFY_CHARS``), is in NFC and is not ``is_bad``; so without width folding
+    a value that holds none of those characters (``_FTFY_CHARS_RE2``), no character at or above U+0300
+    (``NFC_UNSAFE_RE``: below it a value is in NFC) and none of the characters ``is_bad`` needs
+    (``MAY_BE_BAD_RE``) is left as it is, and only the others are handed to Python (``café``: no;
+    ``cafÃ©``, ``“quoted”``, ``Ａ``: yes). With ``fold_width`` every value ``_FTFY_NEEDED`` finds is.
+    """
+    if options.fold_width:
+        return pc.match_substring_regex(arr, _FTFY_NEEDED)
+    checks = (_FTFY_CHARS_RE2[options.fold_quotes], NFC_UNSAFE_RE, MAY_BE_BAD_RE)
+    return pc.match_substring_regex(arr, "|".join(f"(?:{check})" for check in checks))
+
+
 def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
     """Every step of ``normalize_column`` over every value of the non-empty string array ``arr``."""
     changed: dict[str, np.ndarray] = {}
@@ -680,11 +802,11 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
 
     if options.strip_html:
         # a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged
-        after = _map_where(arr, pc.match_substring_regex(arr, "&|" + HTML_CANDIDATE_RE), lambda v: _html(v, options))
+        after = _map_where(arr, pc.match_substring_regex(arr, HTML_STEP_RE), lambda v: _html(v, options))
         note(changed, "html", _differs(arr, after))
         arr = after
     if options.repair_unicode:
-        after = _map_where(arr, pc.match_substring_regex(arr, _FTFY_NEEDED), lambda v: _unicode(v, options))
+        after = _map_where(arr, _unicode_candidates(arr, options), lambda v: _unicode(v, options))
         where = _differs(arr, after)
         if where.any():
             at = np.flatnonzero(where)
