@@ -214,3 +214,21 @@ def test_a_naive_utc_offset_is_two_hours_ahead() -> None:
     """breaker5 #24: ``GMT+2`` is UTC+02:00 (what exports and Outlook's ``(GMT+02:00)`` mean), never POSIX's inverse."""
     got = parse_date("05.03.2024 10.00 UTC+2")
     assert got == datetime(2024, 3, 5, 10, 0, tzinfo=timezone(timedelta(hours=2))).astimezone(UTC)
+
+
+def test_day_order_auto_is_per_column_when_the_columns_disagree(settings: Settings) -> None:
+    """breaker5 #23 (in/dayorder2/twocols.csv): the file's votes tie (month first); column ``a`` showed day first
+    itself and was silently kept as text. Now each column is read on its own evidence, with a warning."""
+    cols, manifest = _clean(settings, "orders.csv", "id,a,b\n1,03/04/2024,03/04/2024\n2,25/03/2024,03/25/2024\n")
+    assert manifest["column_types"] == {"id": "string", "a": "date", "b": "date"}
+    assert cols["a"] == [date(2024, 4, 3), date(2024, 3, 25)]
+    assert cols["b"] == [date(2024, 3, 4), date(2024, 3, 25)]
+    assert manifest["value_formats"]["dayfirst"] is False
+    assert manifest["clean_warnings"] == [
+        "a: read day first on its own evidence (1 value(s) that only read day first, like 25/03/2024) where the file's day order "
+        "is month first (other columns' votes or a tie); set schema.columns.a.dayfirst if that is wrong"
+    ]
+    # a column whose own values show both orders is not a date column (nothing is guessed)
+    cols, manifest = _clean(settings, "conflict.csv", "id,when\n1,03/04/2024\n2,25/03/2024\n3,03/25/2024\n")
+    assert manifest["column_types"]["when"] == "string"
+    assert cols["when"] == ["03/04/2024", "25/03/2024", "03/25/2024"]
