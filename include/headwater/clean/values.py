@@ -364,6 +364,21 @@ def _has_time(value: str) -> bool:
     return _TIME_IN_TEXT.search(s) is not None
 
 
+# A numeric date with text after it (what ``text_after_dates`` looks at): (the date, the text after it).
+_DATE_THEN_TEXT = re.compile(r"^(\d{1,4}([./-])\d{1,2}\2\d{1,4})(?!\d)(.+)$")
+
+
+def text_after_dates(values: pd.Series, where: np.ndarray, dayfirst: bool) -> np.ndarray:
+    """Bool per value of ``values`` (strings), looked at only ``where``: a numeric date (it parses alone) followed by text
+    ``parse_date`` does not read as a time, so the value is not a date (``2024-03-05 - 2024-03-09``,
+    ``2024-03-05/2024-03-09``, ``2024-01-05 1000``): the reason ``text_after_date`` says why its text was kept."""
+    out = np.zeros(len(values), dtype=bool)
+    for i in np.flatnonzero(where):
+        m = _DATE_THEN_TEXT.match(_date_first(str(values.iloc[i]).strip()))
+        out[i] = m is not None and parse_date(m.group(1), dayfirst) is not None
+    return out
+
+
 def written_times(values: pd.Series) -> np.ndarray:
     """Bool per value of ``values`` (strings; meant for those ``parse_date`` reads): it writes a time of day
     (``2024-03-05 14.30``, ``5 Mar 2024 2pm``); ISO 8601 values vectorized, the others by ``_has_time``."""
@@ -490,7 +505,8 @@ class Coerced:
     interpreted: Counter[str] = field(default_factory=Counter)
     # why failed values were not read, for those with a known cause (their text is kept: they are in ``failed``) -> rows:
     # "zone_abbreviation" ``10:00 EST``; "dst_gap"/"dst_fold" a wall time types.timezone skips/repeats; "no_zone" no offset
-    # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone)
+    # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone); "text_after_date"
+    # a date followed by text that is no time (``2024-03-05 - 2024-03-09``, ``2024-01-05 1000``: text_after_dates)
     unread: Counter[str] = field(default_factory=Counter)
     # the reason kept in ``<col>__reason`` per row (None: none) for the causes in REASONED: "weekday_mismatch" (not read),
     # "date_only" (a date in a date-time column, stored at a midnight nobody wrote)
@@ -498,7 +514,7 @@ class Coerced:
 
 
 # causes whose rows keep the cause's name in ``<col>__reason`` too
-REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year")
+REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "text_after_date")
 # A date whose year is before FIRST_PLAUSIBLE_YEAR or more than YEARS_AHEAD after the current year is read as written
 # (proleptic Gregorian) but is more likely another calendar's year (Solar Hijri 1403 is 2024/25, Thai Buddhist-era 2567
 # is 2024: breaker4 #24) or a typo: its text is kept with the reason "implausible_year" and counted, never converted.
@@ -783,6 +799,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         unread["zone_abbreviation"] = zone_abbreviations(distinct) & stamps.isna().to_numpy()
         if "zone_abbreviation_unused" in unread:
             unread["zone_abbreviation"] &= ~unread["zone_abbreviation_unused"]
+        named = unread["zone_abbreviation"] | unread.get("zone_abbreviation_unused", np.zeros(len(distinct), dtype=bool))
+        unread["text_after_date"] = text_after_dates(distinct, stamps.isna().to_numpy() & ~named, bool(formats["dayfirst"]))
         if kind == "date":
             days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)

@@ -543,6 +543,8 @@ class CoerceTypes:
             "day is wrong, which is not guessed (weekday_mismatch)",
             "offset": "carry an offset in a column of local date-times (no offset, no types.timezone); set types.timezone "
             "to store the column as instants",
+            "text_after_date": "write a date followed by text that is not a time of day, like 2024-03-05 - 2024-03-09 (a range) or "
+            "2024-01-05 1000 (a bare number): no date is taken from them (text_after_date)",
         }[why]
 
     def warnings(self) -> list[str]:

@@ -139,8 +139,9 @@ def test_a_datetime_column_of_dotted_times_holds_the_times_and_no_date_only_reas
     ]
     assert result.values.isna().tolist() == [False, False, False, False, True]
     assert result.failed.tolist() == [False, False, False, False, True]  # the range: not read, its text kept
-    assert [r if isinstance(r, str) else None for r in result.reasons] == [None, None, None, "date_only", None]  # only the value written without a time
-    assert result.interpreted == {"date_only": 1}
+    assert [r if isinstance(r, str) else None for r in result.reasons] == [None, None, None, "date_only", "text_after_date"]
+    assert result.interpreted == {"date_only": 1}  # only the value written without a time
+    assert result.unread == {"text_after_date": 1}
 
 
 @pytest.mark.parametrize(
@@ -232,3 +233,18 @@ def test_day_order_auto_is_per_column_when_the_columns_disagree(settings: Settin
     cols, manifest = _clean(settings, "conflict.csv", "id,when\n1,03/04/2024\n2,25/03/2024\n3,03/25/2024\n")
     assert manifest["column_types"]["when"] == "string"
     assert cols["when"] == ["03/04/2024", "25/03/2024", "03/25/2024"]
+
+
+def test_a_date_followed_by_other_text_fails_with_a_reason_and_a_warning(settings: Settings) -> None:
+    """A declared datetime: the range, the bare number and the interval are not read, their text kept with the reason."""
+    cols, manifest = _clean(
+        settings, "t3.csv",
+        "id,seen\n1,2024-03-05 14:30\n2,2024-03-05 - 2024-03-09\n3,2024-01-05 1000\n4,2024-03-05/2024-03-09\n5,2024-03-06 09.15\n6,2024-03-05 10:00 EST\n",
+    )
+    assert cols["seen"] == [datetime(2024, 3, 5, 14, 30), None, None, None, datetime(2024, 3, 6, 9, 15), None]
+    assert cols["seen__raw"] == [None, "2024-03-05 - 2024-03-09", "2024-01-05 1000", "2024-03-05/2024-03-09", None, "2024-03-05 10:00 EST"]
+    assert cols["seen__reason"] == [None, "text_after_date", "text_after_date", "text_after_date", None, None]
+    assert (
+        "seen: 3 value(s) write a date followed by text that is not a time of day, like 2024-03-05 - 2024-03-09 (a range) or "
+        "2024-01-05 1000 (a bare number): no date is taken from them (text_after_date) — not read, kept in seen__raw"
+    ) in manifest["clean_warnings"]
