@@ -47,7 +47,7 @@ def build_steps(
     config = config or SourceConfig()
     totals = SummaryRows()
     return [
-        NormalizeText(config.text, digest_key),  # so that values differing only in markup/whitespace compare equal
+        NormalizeText(config.text, digest_key, config.declared_types),  # so that values differing only in markup/whitespace compare equal
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
         CoerceTypes(
             config.declared_types, config.types, config.identifiers, config.column_formats, delimiter,

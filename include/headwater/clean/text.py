@@ -441,6 +441,24 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
         return match
 
 
+# A date in a shape no phone number is written in: ISO 8601 ``2024-03-05`` (also ``2024/03/05``, ``2024.03.05``), a
+# day-month-year or month-day-year with a four-digit year (``05/03/2024``, ``05.03.2024``, ``05-03-2024``), and a basic
+# ISO 8601 date followed by a time (``20240305 14``, ``20240305T1430``); years 1900-2099. libphonenumber takes
+# ``2024-03-05 14`` of ``2024-03-05 14.30`` for a US number (breaker5 #10): a match touching such a date is no phone number.
+_DATE_SHAPE = re.compile(
+    r"(?<![0-9])(?:(?:19|20)[0-9]{2}([./-])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])"
+    r"|[0-9]{1,2}([./-])[0-9]{1,2}\2(?:19|20)[0-9]{2}"
+    r"|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?=[ T][0-9]))(?![0-9])"
+)
+
+
+def _whole_date(value: str) -> bool:
+    """Whether ``value`` is nothing but a date or date-time (headwater.clean.values.parse_date, either day order)."""
+    from headwater.clean.values import parse_date
+
+    return parse_date(value) is not None or parse_date(value, True) is not None
+
+
 def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     """The (start, end) offsets of the phone numbers in ``value`` (UTF-16-free Python offsets).
 
@@ -450,10 +468,16 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it) and not
     labelled as another identifier (``order``, ``serial``, ``invoice``, ``ISBN``, ``ref``,
     ``#``...: ``_PHONE_LABEL``). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
-    strings and ``serial 415 555 2671`` are not phone numbers.
+    strings and ``serial 415 555 2671`` are not phone numbers; nor is a match that touches a date
+    (``_DATE_SHAPE``: ``2024-03-05 14`` in ``2024-03-05 14.30``), and a value that is a whole date or date-time holds none.
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
+    dates = [m.span() for m in _DATE_SHAPE.finditer(value)]
+    if dates and _whole_date(value):
+        return spans
     for m in _CachedMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
+        if any(start < m.end and m.start < end for start, end in dates):
+            continue
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
         if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
             continue

@@ -309,17 +309,123 @@ def parse_bool(value: str) -> bool | None:
 
 # ------------------------------------------------------------------ dates
 
-_NUMERIC_DATE = re.compile(r"^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?:[ T](.+))?$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?:(?:,?\s+|T)(.+))?$")
 # ISO 8601 basic format: 19760607, 19760607T1015, 19760607T101530.25Z, 19760607T101530+0200
 _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?:\d{2})?)?)?$")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.I)
-_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|\d{8}T\d{4}")
 _YEAR = re.compile(r"(?<![\d:.])\d{4}(?![\d:])")  # a four-digit year in a worded date (not a time or a fraction)
+# A time of day as written after (or before) a date: the only text ``parse_date`` reads besides the date itself.
+# ``14:30``, ``14:30:15.25`` (ISO 8601 extended); ``14.30``, ``14.30.15`` (the dotted clock of Danish, Finnish, German,
+# Italian and Norwegian exports: CLDR's ``HH.mm`` time patterns); ``14h30``, ``14h`` (French); ``2pm``, ``2:30 p.m.``
+# (12-hour clock); ``noon``, ``12 noon``; ``Uhr`` or ``h`` after a 24-hour time (German, French); then an optional zone:
+# ``Z``, ``+02:00``, ``+0200``, ``+02``, ``UTC``, ``GMT``, ``UT``, or one of those three with an offset (``GMT+2``,
+# ``UTC+05:30``), read as ISO 8601 reads it: UTC+2 is two hours ahead of UTC (as e-mail clients and Outlook's
+# ``(GMT+02:00)`` mean it), not POSIX's inverted ``GMT+2`` that dateutil applies. A bare number after a date (``14``,
+# ``1000``, ``0900``) is no time (an hour, a year, a count?), nor is a second date (a range): such a value is not a date.
+_TIME = re.compile(
+    r"(?i:T?(?:"
+    r"(?P<h>\d{1,2})(?P<sep>[:.])(?P<m>\d{2})(?:(?P=sep)(?P<s>\d{2})(?:[.,](?P<f>\d+))?)?"
+    r"(?:\s*(?P<ampm>[ap])\.?m\.?|\s*(?:uhr|h))?"
+    r"|(?P<fh>\d{1,2})h(?P<fm>\d{2})?(?:\s*uhr)?"
+    r"|(?P<ah>\d{1,2})\s*(?P<aampm>[ap])\.?m\.?"
+    r"|(?P<uh>\d{1,2})\s*uhr"
+    r"|(?:12\s*)?(?P<noon>noon)"
+    r")(?:\s*(?P<zone>Z|(?P<name>UTC|GMT|UT)?\s*(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?|UTC|GMT|UT))?)"
+)
+# A time inside a worded date (``5 Mar 2024 14.30``, ``12:30 March 5 2024``): not glued to other digits or words.
+_TIME_IN_TEXT = re.compile(r"(?<![\w.:/+-])" + _TIME.pattern + r"(?![\w.:/])")
+# A date written after its time (``14:30 05/03/2024``) or its weekday (``Tue 05/03/2024``): read as the date, then the time.
+_DATE_LAST = re.compile(r"^(?P<first>.+?)\s*,?\s+(?P<date>\d{1,4}([./-])\d{1,2}\3\d{1,4})$")
+_WEEKDAY_NAME = re.compile(r"(?i)(?:mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rs|rsday|r|urday)?\.?")
+
+
+def _time_of(text: str) -> tuple[int, int, int, int, timezone | None] | None:
+    """``text`` (what follows a date) read as a time of day and zone (``_TIME``): (hour, minute, second, microsecond,
+    the zone or None), or None when it is anything else (a number, a second date, words) or out of range (``25:00``)."""
+    m = _TIME.fullmatch(text.strip())
+    if not m:
+        return None
+    g = m.groupdict()
+    hour_text = g["h"] or g["fh"] or g["ah"] or g["uh"]
+    hour = 12 if g["noon"] else int(hour_text)
+    minute = int(g["m"] or g["fm"] or 0)
+    second = int(g["s"] or 0)
+    micro = int((g["f"] or "0")[:6].ljust(6, "0"))
+    ampm = (g["ampm"] or g["aampm"] or "").lower()
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "p" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    zone = None
+    if g["zone"]:
+        if g["sign"]:
+            oh, om = int(g["oh"]), int(g["om"] or 0)
+            if (not g["name"] and len(g["oh"]) != 2) or oh > 14 or om > 59:
+                return None  # ``14:30-2024``: no offset; a bare one is written with two digits (ISO 8601)
+            zone = timezone(timedelta(hours=oh, minutes=om) * (1 if g["sign"] == "+" else -1))
+        else:
+            zone = timezone.utc
+    return hour, minute, second, micro, zone
+
+
+def _date_first(value: str) -> str:
+    """``value`` (stripped) with a numeric date written last moved first: ``14:30 05/03/2024`` -> ``05/03/2024 14:30``
+    (so it is read, and votes on the day order, as the date it is); a weekday before it is dropped (``Tue 05/03/2024``:
+    weekday_mismatches checks it against the value as written). Any other value is returned unchanged."""
+    m = _DATE_LAST.match(value)
+    if not m:
+        return value
+    first = m.group("first")
+    if _WEEKDAY_NAME.fullmatch(first.rstrip(",")):
+        return m.group("date")
+    if _time_of(first) is not None:
+        return m.group("date") + " " + first
+    return value
+
+
+def _has_time(value: str) -> bool:
+    """Whether ``value``, a date ``parse_date`` reads, writes a time of day (so it is a date-time, not a date)."""
+    s = _date_first(value.strip())
+    m = _NUMERIC_DATE.match(s)
+    if m:
+        return m.group(5) is not None
+    if _BASIC_DATE.match(s):
+        return "T" in s
+    return _TIME_IN_TEXT.search(s) is not None
+
+
+# A numeric date with text after it (what ``text_after_dates`` looks at): (the date, the text after it).
+_DATE_THEN_TEXT = re.compile(r"^(\d{1,4}([./-])\d{1,2}\2\d{1,4})(?!\d)(.+)$")
+
+
+def text_after_dates(values: pd.Series, where: np.ndarray, dayfirst: bool) -> np.ndarray:
+    """Bool per value of ``values`` (strings), looked at only ``where``: a numeric date (it parses alone) followed by text
+    ``parse_date`` does not read as a time, so the value is not a date (``2024-03-05 - 2024-03-09``,
+    ``2024-03-05/2024-03-09``, ``2024-01-05 1000``): the reason ``text_after_date`` says why its text was kept."""
+    out = np.zeros(len(values), dtype=bool)
+    for i in np.flatnonzero(where):
+        m = _DATE_THEN_TEXT.match(_date_first(str(values.iloc[i]).strip()))
+        out[i] = m is not None and parse_date(m.group(1), dayfirst) is not None
+    return out
+
+
+def written_times(values: pd.Series) -> np.ndarray:
+    """Bool per value of ``values`` (strings; meant for those ``parse_date`` reads): it writes a time of day
+    (``2024-03-05 14.30``, ``5 Mar 2024 2pm``); ISO 8601 values vectorized, the others by ``_has_time``."""
+    s = values.str.strip()
+    out = s.str.contains(r"^\d{4}-\d{2}-\d{2}[T ]\d|^\d{8}T\d", regex=True).fillna(False).to_numpy(dtype=bool)
+    plain = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{8}").fillna(False).to_numpy(dtype=bool) | s.isna().to_numpy()
+    other = np.flatnonzero(~out & ~plain)
+    out[other] = [_has_time(v) for v in s.iloc[other].tolist()]
+    return out
 
 
 def dayfirst_vote(value: str) -> bool | None:
-    """True/False when a numeric date shows its order (``15/02/2024`` / ``02/15/2024``), else None."""
-    m = _NUMERIC_DATE.match(value.strip())
+    """True/False when a numeric date shows its order (``15/02/2024`` / ``02/15/2024``, also after its time:
+    ``14:30 15/02/2024``), else None."""
+    m = _NUMERIC_DATE.match(_date_first(value.strip()))
     if not m or len(m.group(1)) == 4 or m.group(2) == ".":
         return None
     a, b = int(m.group(1)), int(m.group(3))
@@ -345,10 +451,14 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
     must name a year, a month and a day: ``May``, ``2024`` or ``Nov 29 20:31:04`` (no year) is
     not a date; a time zone named by an abbreviation dateutil does not know (``EST``, ``CET``:
     dateutil's ``UnknownTimezoneWarning``) is not guessed, so the value is not a date either.
+    Besides the date, a value may write one time of day (``_TIME``: ``14:30``, ``14.30``, ``14h30``,
+    ``2pm``, with a zone), after the date or before a numeric one (``14:30 05/03/2024``); anything
+    else (a second date ``2024-03-05 - 2024-03-09``, a bare number ``2024-01-05 1000``, ``+1``)
+    makes it no date: the text after a date never changes the date read.
     """
     from dateutil import parser as du
 
-    s = value.strip()
+    s = _date_first(value.strip())
     m = _NUMERIC_DATE.match(s)
     basic = _BASIC_DATE.match(s)
     try:
@@ -366,20 +476,51 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
                 d, mo = (int(first), int(mid)) if day_first else (int(mid), int(first))
             out = datetime(y, mo, d)
             if rest:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("error", du.UnknownTimezoneWarning)
-                    out = du.parse(rest, default=out)
+                time = _time_of(rest)
+                if time is None:
+                    return None  # ``2024/01/01 10.00`` is read by _TIME; ``2024-03-05 - 2024-03-09``, ``2024-01-05 1000`` are not dates
+                hour, minute, second, micro, zone = time
+                out = out.replace(hour=hour, minute=minute, second=second, microsecond=micro, tzinfo=zone)
         else:
-            if len(re.findall(r"\d+", s)) < 2 or (not _MONTH.search(s) and len(re.findall(r"\d+", s)) < 3):
+            out = _worded_date(s, dayfirst)
+            if out is None:
                 return None
-            if not _YEAR.search(s):
-                return None  # ``Nov 29 20:31:04`` (syslog): a year would be invented
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", du.UnknownTimezoneWarning)
-                out = du.parse(s, dayfirst=dayfirst, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError, du.ParserError, du.UnknownTimezoneWarning):
         return None  # UnknownTimezoneWarning: ``10:00 EST`` would be read as 10:00 UTC
     return out if out.tzinfo is None else out.astimezone(timezone.utc)
+
+
+def _worded_date(s: str, dayfirst: bool) -> datetime | None:
+    """A date written with an English month name (``March 5, 2024``, ``5 Mar 2024 14.30``, ``05-Mar-2024``), read by
+    dateutil's parser, or None. The value holds one month name, one day (1-2 digits, ``5th``) and one four-digit
+    year, and at most one time of day (``_TIME``, read here, not by dateutil: ``GMT+2`` keeps its ISO sign); any other
+    number (``Mar 5 - 9, 2024``, ``March 5 2024 10``) makes it no date. Raises what dateutil's ``parse`` raises."""
+    from dateutil import parser as du
+
+    times = list(_TIME_IN_TEXT.finditer(s))
+    if len(times) > 1 or len(_MONTH.findall(s)) != 1:
+        return None  # ``Mar 5 2024 14:30 - 16:00``; no month name: ``3 5 2024`` (order unknown), ``2024-03-05/2024-03-09``
+    time = None
+    if times:
+        time = _time_of(times[0].group(0))
+        if time is None:
+            return None
+        s = s[: times[0].start()] + " " + s[times[0].end() :]
+        s = re.sub(r"\s@(?=\s|$)", " ", " " + s).strip()  # ``Mar 5, 2024 @ 14:30``
+    numbers = re.findall(r"\d+", s)
+    years = [n for n in numbers if len(n) == 4]
+    days = [n for n in numbers if len(n) <= 2]
+    if len(numbers) != 2 or len(years) != 1 or len(days) != 1:
+        return None  # ``Nov 29 20:31:04`` (syslog): a year would be invented; ``5 Mar 2024 2024``
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", du.UnknownTimezoneWarning)
+        out = du.parse(s, dayfirst=dayfirst, default=datetime(2000, 1, 1))
+    if (out.year, out.day) != (int(years[0]), int(days[0])) or out.time() != datetime.min.time() or out.tzinfo is not None:
+        return None  # dateutil took a number for something else
+    if time is not None:
+        hour, minute, second, micro, zone = time
+        out = out.replace(hour=hour, minute=minute, second=second, microsecond=micro, tzinfo=zone)
+    return out
 
 
 # ------------------------------------------------------------------ column coercion
@@ -398,7 +539,8 @@ class Coerced:
     # why failed values were not read, for those with a known cause (their text is kept: they are in ``failed``) -> rows:
     # "zone_abbreviation" ``10:00 EST``; "dst_gap"/"dst_fold" a wall time types.timezone skips/repeats; "no_zone" no offset
     # in a column of instants; "offset" an offset in a column of local date-times (see _local_zone); "credit_debit_suffix"
-    # ``100.00 CR``, "mixed_digit_scripts" ``1٢3`` (headwater.clean.number_spellings)
+    # ``100.00 CR``, "mixed_digit_scripts" ``1٢3`` (headwater.clean.number_spellings); "text_after_date" a date followed by
+    # text that is no time (``2024-03-05 - 2024-03-09``, ``2024-01-05 1000``: text_after_dates)
     unread: Counter[str] = field(default_factory=Counter)
     # the reason kept in ``<col>__reason`` per row (None: none) for the causes in REASONED: "weekday_mismatch" (not read),
     # "date_only" (a date in a date-time column, stored at a midnight nobody wrote)
@@ -406,7 +548,9 @@ class Coerced:
 
 
 # causes whose rows keep the cause's name in ``<col>__reason`` too
-REASONED = ("weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent")
+REASONED = (
+    "weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent", "text_after_date",
+)
 # A date whose year is before FIRST_PLAUSIBLE_YEAR or more than YEARS_AHEAD after the current year is read as written
 # (proleptic Gregorian) but is more likely another calendar's year (Solar Hijri 1403 is 2024/25, Thai Buddhist-era 2567
 # is 2024: breaker4 #24) or a typo: its text is kept with the reason "implausible_year" and counted, never converted.
@@ -610,7 +754,12 @@ def date_assumptions(values: pd.Series, dayfirst_provisional: bool) -> dict[str,
     which ``parse_date`` reads day first whatever the file's order (the dotted convention), so it is counted apart:
     its warning says day first. Returns ``{assumption: bool array over values}``.
     """
-    parts = values.str.strip().str.extract(_NUMERIC_DATE.pattern)
+    s = values.str.strip()
+    late = s.str.contains(r"\s\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$", regex=True).fillna(False).to_numpy(dtype=bool)
+    if late.any():  # ``14:30 05/03/2024``: its date, first
+        s = s.copy()
+        s[late] = [_date_first(v) for v in s[late].tolist()]
+    parts = s.str.extract(_NUMERIC_DATE.pattern)
     numeric = parts[0].notna().to_numpy(dtype=bool) & (parts[0].str.len() != 4).fillna(False).to_numpy(dtype=bool)
     two_digit = numeric & (parts[3].str.len() == 2).fillna(False).to_numpy(dtype=bool)
     first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
@@ -720,10 +869,12 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         stamps = stamps.where(~unread["weekday_mismatch"])
         if kind == "datetime":
             # ``2025-03-01`` among date-times: stored at midnight, a time nobody wrote; its text is kept
-            interpreted["date_only"] = stamps.notna().to_numpy() & ~distinct.str.contains(_TIME_PART, regex=True).fillna(False).to_numpy(dtype=bool)
+            interpreted["date_only"] = stamps.notna().to_numpy() & ~written_times(distinct)
         unread["zone_abbreviation"] = zone_abbreviations(distinct) & stamps.isna().to_numpy()
         if "zone_abbreviation_unused" in unread:
             unread["zone_abbreviation"] &= ~unread["zone_abbreviation_unused"]
+        named = unread["zone_abbreviation"] | unread.get("zone_abbreviation_unused", np.zeros(len(distinct), dtype=bool))
+        unread["text_after_date"] = text_after_dates(distinct, stamps.isna().to_numpy() & ~named, bool(formats["dayfirst"]))
         if kind == "date":
             days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
@@ -764,8 +915,6 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     return Coerced(pd.Series(values, index=index), pd.Series(failed, index=index), pd.Series(rounded, index=index), +notes, +causes, reasons)
 
 
-# A time of day in a date-time value: ``10:00``, ``T10``, ``10 pm`` (a value without one is a date).
-_TIME_PART = r"\d:\d|T\d{2}|\d\s*[AaPp]\.?[Mm]\b"
 # An English weekday name or abbreviation (dateutil's parser reads them and ignores them: it never checks one).
 _WEEKDAY = re.compile(r"(?i)\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rs|rsday|r|urday)?\b\.?")
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -902,7 +1051,7 @@ def infer_type(
         dates = parse_datetimes(values, dayfirst)
         ok = values[dates.notna().to_numpy()]
         if len(ok) >= need:
-            timed = bool(ok.str.contains(_HAS_TIME.pattern, regex=True).any())
+            timed = bool(written_times(ok).any())
             return "datetime" if timed else "date"
         named = zone_abbreviations(values) & dates.isna().to_numpy()
         if named.any() and options.tz_abbreviations:
@@ -1191,7 +1340,9 @@ def infer_types(
         ok, settled = _dates_until_settled(s, c, day_first, need, n)
         hits = np.bincount(c[ok], minlength=n)
         dated = group & ~settled & (hits >= need)
-        timed = np.bincount(c[ok & s.str.contains(_HAS_TIME.pattern, regex=True).fillna(False).to_numpy(dtype=bool)], minlength=n) > 0
+        written = np.zeros(len(s), dtype=bool)
+        written[ok] = written_times(s[ok])
+        timed = np.bincount(c[written], minlength=n) > 0
         kinds[dated & timed] = "datetime"
         kinds[dated & ~timed] = "date"
         # a zone abbreviation among the values that are no dates (among all values, where parsing stopped early)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,6 +62,7 @@ from headwater.stream.validate import Parsed
 # JSON Schema type -> canonical column type (headwater.config.schema.ColumnType)
 JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 BLANK_STRING_REASON = "normalized: blank string"  # <col>__reason of a JSON string of only whitespace, made missing
+NUMBER_TEXT_REASON = "number_text"  # <col>__reason of a JSON number whose stored number shows another text (1.10: 1.1)
 KEEP_VERSIONS = dt.timedelta(minutes=10)  # compaction keeps the table versions of the last 10 minutes: a search opened on one finishes long before
 LINE_SEQ = 1_000_000  # entry "<ms>-<seq>" -> line ms * LINE_SEQ + seq (int64 up to year 2262 at seq < 10**6)
 LINE_PARTITION = 10**12  # Kafka "<topic>:<partition>:<offset>" -> line partition * LINE_PARTITION + offset (offsets < 10**12)
@@ -135,15 +137,56 @@ class BlankStrings:
         return StepOutput(out)
 
 
+class NumberTexts:
+    """Stream step: a JSON number whose text the stored number does not show keeps that text in ``<col>__raw``,
+    reason ``NUMBER_TEXT_REASON`` (README "Streams": numbers keep their JSON text, ``1.10`` stays ``1.10``).
+
+    In a column declared (or derived from the JSON Schema as) ``number``, a value written with a fraction or an
+    exponent whose float64's shortest repr (Python's ``repr``, what the record's JSON shows) is another text:
+    ``1.10`` (1.1), ``2.50``, ``1e2`` (100.0), ``1E-3``; a JSON integer (``5``, stored 5.0) is that number as
+    written. In an ``integer`` column, a text that is not the integer's own (``-0``). The number is read by
+    CoerceTypes as always; a value it cannot read keeps its text there anyway.
+    """
+
+    name = "number_texts"
+
+    def __init__(self, declared: dict[str, str]) -> None:
+        self.columns = {c: kind for c, kind in declared.items() if kind in ("number", "integer")}
+
+    def apply(self, df: pd.DataFrame) -> StepOutput:
+        out = df.copy()
+        for col, kind in self.columns.items():
+            if col not in out.columns:
+                continue
+            s = out[col].astype("string")
+            changed = np.fromiter((v is not None and _number_text_changes(v, kind) for v in s.tolist()), dtype=bool, count=len(s))
+            if changed.any():
+                keep_original(out, col, changed, s, NUMBER_TEXT_REASON)
+        return StepOutput(out)
+
+
+def _number_text_changes(text: Any, kind: str) -> bool:
+    """Whether the stored number of ``text`` (a JSON number's text) in a ``kind`` column shows another text."""
+    if not isinstance(text, str):
+        return False
+    try:
+        if re.fullmatch(r"-?[0-9]+", text):
+            return kind == "integer" and str(int(text)) != text
+        return kind == "number" and repr(float(text)) != text
+    except (ValueError, OverflowError):
+        return False
+
+
 def stream_steps(config: SourceConfig, digest_key: bytes | None = None) -> list[Any]:
     """The source's cleaning steps (``build_steps``) for JSON values: NullSpellings (CSV missing-value
-    spellings) replaced by ``BlankStrings`` before the other steps.
+    spellings) replaced by ``BlankStrings`` and ``NumberTexts`` before the other steps.
 
     ``digest_key``: the data root's key of masked values' digests (``headwater.clean.stage.digest_key``), so a
     record holding a masked e-mail or phone gets the same row id in every batch, as in the CSV path; None: a
     masked record equals no other record.
     """
-    return [BlankStrings(), *(s for s in build_steps(config, digest_key=digest_key) if not isinstance(s, NullSpellings))]
+    steps = [s for s in build_steps(config, digest_key=digest_key) if not isinstance(s, NullSpellings)]
+    return [BlankStrings(), NumberTexts(config.declared_types), *steps]
 
 
 def versions_kept(result: CleanResult, id_field: str | None) -> CleanResult:

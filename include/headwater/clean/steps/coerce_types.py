@@ -124,6 +124,10 @@ class CoerceTypes:
         self.provisional: Counter[str] = Counter()  # column -> values read with a provisional decimal mark, text kept
         # column -> its own decimal votes (values.decimal_votes): a column decides its own mark when they do
         self.column_votes: dict[str, Counter[str]] = {}
+        # column -> its own day-order votes (True: day first), sticky once it has some; a column whose own values show one
+        # order only, the other than the file's, is read in its own (``own_day_order``, warned: breaker5 #23)
+        self.column_days: dict[str, Counter[bool]] = {}
+        self.own_day_order: dict[str, dict[str, Any]] = {}
         self.ambiguous_marks: Counter[str] = Counter()  # column -> values like 1,234 read with the file's mark only, text kept
         self.differing_marks: Counter[str] = Counter()  # number column -> values read with the file's mark, not its own, text kept
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
@@ -524,6 +528,13 @@ class CoerceTypes:
                     provisional = False
                 else:
                     ambiguous = file.get("decimal_decided_by") == "votes"
+            days = self.column_days.get(col)
+            if "dayfirst" not in own and self.options.dayfirst == "auto" and days and "dayfirst" in file \
+                    and (days[True] > 0) != (days[False] > 0) and (days[True] > 0) != bool(file["dayfirst"]):
+                # every value of the column that shows the day order shows the other than the file's (``25/03/2024`` among
+                # other columns' ``03/25/2024``): the column is read in its own order, not made text by the file's
+                own = own | {"dayfirst": days[True] > 0}
+                self.own_day_order[col] = {"dayfirst": days[True] > 0, "votes": days[True] + days[False]}
             day_order_open = self._day_order_open() and "dayfirst" not in own
             self.formats[col] = (
                 {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own
@@ -555,6 +566,8 @@ class CoerceTypes:
         decimal_by, day_by = votes_by_column([df[c] for c in voters], on_decimal, on_day)
         ahead = self.evidence if before is None else {}  # the first batch counts the first value read ahead that decided
         for col, votes_on, votes, day_votes in zip(voters, on_decimal, decimal_by, day_by):
+            if day_votes and not self.column_days.get(col):
+                self.column_days[col] = Counter(day_votes)
             if votes_on:
                 if ahead.get("decimal", {}).get("column") == col:
                     votes = votes + Counter({ahead["decimal"]["decided"]: 1})
@@ -681,6 +694,8 @@ class CoerceTypes:
             "credit_debit_suffix": "carry an accounting CR/DR suffix, like 100.00 CR: whether a credit is negative depends on the "
             "ledger (money in on a bank statement), which is not guessed (credit_debit_suffix)",
             "mixed_digit_scripts": "mix digits of two scripts in one number, like 1٢3, which is not guessed (mixed_digit_scripts)",
+            "text_after_date": "write a date followed by text that is not a time of day, like 2024-03-05 - 2024-03-09 (a range) or "
+            "2024-01-05 1000 (a bare number): no date is taken from them (text_after_date)",
         }[why]
 
     def warnings(self) -> list[str]:
@@ -701,6 +716,13 @@ class CoerceTypes:
             f"set schema.columns.{col}.decimal to read them"
             for col, why in self.kept_as_text.items() if why == MARK_DIFFERS_TEXT
         ]
+        for col, seen in self.own_day_order.items():
+            order, other = ("day", "month") if seen["dayfirst"] else ("month", "day")
+            lines.append(
+                f"{col}: read {order} first on its own evidence ({seen['votes']} value(s) that only read {order} first, like "
+                f"{'25/03/2024' if seen['dayfirst'] else '03/25/2024'}) where the file's day order is {other} first "
+                f"(other columns' votes or a tie); set schema.columns.{col}.dayfirst if that is wrong"
+            )
         for what, first in self.decided_later.items():
             if what == "dayfirst":
                 decision = f"the day order ({'day' if first['decided'] else 'month'} first)"

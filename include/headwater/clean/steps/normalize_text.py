@@ -31,6 +31,9 @@ from headwater.clean.steps.base import DERIVED_SUFFIXES, MASKED_DIGEST, StepOutp
 from headwater.clean.text import CHANGE_KINDS, column_codes, normalize_column, stack_groups, stack_strings, string_series
 from headwater.config.text import TextOptions
 
+# Declared types whose columns are never searched for phone numbers: a date, a date-time or a number is not prose,
+# and a mask keeps no ``__raw`` (``2024-03-05 14.30`` masked as ``[PHONE].30`` would be lost: breaker5 #10).
+UNMASKED_TYPES = frozenset({"date", "datetime", "integer", "number", "boolean"})
 _BLANK_KINDS = frozenset({"whitespace", "trim", "invisible_characters", "line_breaks"})  # what turns a blank value into ''
 BLANK_REASON = "blank"  # <col>__reason of a value written as whitespace only, tidied to the empty (missing) value
 # <col>__reason of a value written as Excel's text formula ``="00123"`` (exports write it so that Excel keeps leading
@@ -49,8 +52,11 @@ class NormalizeText:
 
     name = "normalize_text"
 
-    def __init__(self, options: TextOptions | None = None, digest_key: bytes | None = None) -> None:
+    def __init__(self, options: TextOptions | None = None, digest_key: bytes | None = None, declared: dict[str, str] | None = None) -> None:
         self.options = options if isinstance(options, TextOptions) else TextOptions()
+        # columns declared a date, date-time, number or boolean (``declared``: column -> type): no phone is masked there
+        self.typed = frozenset(c for c, kind in (declared or {}).items() if kind in UNMASKED_TYPES)
+        self.typed_options = self.options.model_copy(update={"phones": "keep"})
         self.digest_key = digest_key  # key of the masked values' digests (at most 64 bytes: BLAKE2b's limit); None: no digest
         self.changed: dict[str, Counter[str]] = {}  # column -> kind -> values changed that way (kept in __raw)
         self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
@@ -65,10 +71,10 @@ class NormalizeText:
         """
         cols = self._text_columns(df)
         results = {}
-        for run in stack_groups([len(df)] * len(cols)):
-            names = [cols[i] for i in run]
+        groups = [([c for c in cols if c not in self.typed], self.options), ([c for c in cols if c in self.typed], self.typed_options)]
+        for names, options in ((names, options) for group, options in groups for names in self._runs(group, len(df))):
             stack, offsets = stack_strings([pa.Array.from_pandas(df[c]) for c in names])
-            result = normalize_column(stack, self.options)
+            result = normalize_column(stack, options)
             flagged = np.zeros(len(names), dtype=bool)
             codes = column_codes(offsets)
             for flags in (*result.changed.values(), *result.masked.values()):
@@ -117,7 +123,7 @@ class NormalizeText:
         out = df.copy(deep=False)  # copy-on-write (pandas 3): the columns set below never reach ``df``
         for col in self._text_columns(df):
             written = out[col]
-            result = normalize_column(pa.Array.from_pandas(written), self.options)
+            result = normalize_column(pa.Array.from_pandas(written), self.typed_options if col in self.typed else self.options)
             out[col] = pd.Series(pd.arrays.ArrowStringArray(result.values.cast(pa.large_string())), index=out.index).astype("string")
             if result.changed or result.masked:
                 self._record(out, col, written, result.values, result.changed, result.masked)
@@ -144,6 +150,11 @@ class NormalizeText:
             out[col] = unwrapped
             keep_original(out, col, where, df[col], EXCEL_TEXT_REASON)
             self.changed.setdefault(col, Counter())[EXCEL_TEXT_REASON] += len(at)
+
+    @staticmethod
+    def _runs(cols: list[str], rows: int) -> list[list[str]]:
+        """``cols`` cut into the runs stacked together (headwater.clean.text.stack_groups)."""
+        return [[cols[i] for i in run] for run in stack_groups([rows] * len(cols))]
 
     def _text_columns(self, df: pd.DataFrame) -> list[str]:
         """The value columns this step normalizes: text (string or object dtype), among ``options.columns`` when set."""
