@@ -7,10 +7,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.dedup.minhash import as_string, content_keys, hash_strings
+from headwater.clean.dedup.minhash import content_keys, hash_strings
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, MATCH_WEIGHT, RAW_SUFFIX, ROW_ID, SIMILARITY, StepOutput,
-    LINE, MASKED_DIGEST, SOURCE, content_raw, is_value_column, masked_rows, spelled_missing,
+    LINE, MASKED_DIGEST, SOURCE, content_raws, is_value_column, masked_rows, spelled_missings,
 )
 from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.dedup import DedupOptions
@@ -40,15 +40,20 @@ def _keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     whitespace added: ``keys - part`` (mod 2**64) is the key the row would have with those cells written empty)."""
     keys = content_keys(df, [c for c in df.columns if is_value_column(c)])
     spelled = np.zeros(len(df), dtype=np.uint64)
+    n = len(df)
+    raws = sorted(c for c in df.columns if not c.startswith("_") and c.endswith(RAW_SUFFIX))
     with np.errstate(over="ignore"):
-        for col in sorted(c for c in df.columns if not c.startswith("_") and c.endswith(RAW_SUFFIX)):
-            arr = as_string(content_raw(df, col))
-            present = pc.is_valid(arr).to_numpy(zero_copy_only=False)
-            if present.any():
-                named = pc.binary_join_element_wise(pa.scalar(col + "=", pa.large_string()), pc.fill_null(arr, ""), pa.scalar("", pa.large_string()))
-                part = np.where(present, hash_strings(named), np.uint64(0))
-                keys = keys + part
-                spelled = spelled + np.where(spelled_missing(df, col[: -len(RAW_SUFFIX)]), part, np.uint64(0))
+        if raws and n:
+            # every __raw column at once: "col__raw=text" stacked column after column, hashed in one call; a row's
+            # key adds the parts of the values it has (addition mod 2**64: the order of the columns does not matter)
+            texts = content_raws(df, raws)
+            stacked = pa.concat_arrays([texts[c] for c in raws])
+            present = pc.is_valid(stacked).to_numpy(zero_copy_only=False).reshape(len(raws), n)
+            names = pa.array([c + "=" for c in raws], pa.large_string()).take(pa.array(np.repeat(np.arange(len(raws)), n)))
+            named = pc.binary_join_element_wise(names, pc.fill_null(stacked, ""), pa.scalar("", pa.large_string()))
+            part = np.where(present, hash_strings(named).reshape(len(raws), n), np.uint64(0))
+            keys = keys + part.sum(axis=0, dtype=np.uint64)
+            spelled = spelled + np.where(spelled_missings(df, [c[: -len(RAW_SUFFIX)] for c in raws]), part, np.uint64(0)).sum(axis=0, dtype=np.uint64)
         masked = masked_rows(df)
         if masked.any() and LINE in df.columns:
             at = np.flatnonzero(masked)  # only the masked rows' keys change: their tags alone are built and hashed

@@ -270,7 +270,10 @@ def content_keys(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """A 64-bit key of each row's normalized content over ``columns`` (names included, the source not)."""
     if not columns or not len(df):
         return np.zeros(len(df), dtype=np.uint64)
-    parts = [pc.fill_null(as_string(df[c]), "") for c in columns]
+    from headwater.clean.steps.base import texts_by_dtype  # a 600-column file: one cast per dtype, not per column
+
+    texts = texts_by_dtype(df, columns, as_string)
+    parts = [pc.fill_null(texts[c], "") for c in columns]
     joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
     names = hash_strings(pa.array(["\x1f".join(columns)], pa.large_string()))[0]
     return hash_strings(joined) ^ names
