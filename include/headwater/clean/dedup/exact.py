@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -109,8 +111,9 @@ class ExactDuplicates:
         self.kept_by_total: list[str] = []  # one warning per summary row whose counted copies were kept
         self.not_held = 0  # copies given up as duplicates beyond HELD_COPIES_MAX
         self._keys = np.zeros(0, dtype=np.uint64)  # sorted keys of the rows kept so far
-        # their row ids in key order, UTF-8 bytes of a fixed width (a 32-hex id: 32 bytes, not a 90-byte str object)
-        self._ids: np.ndarray = np.zeros(0, dtype="S1")
+        # their row ids in key order: 16 raw bytes each while every id is 32 lowercase hex digits (as assign_row_ids
+        # makes them: 24 bytes a kept row with its key, not 40), else UTF-8 bytes of a fixed width (``_pack_ids``)
+        self._ids: np.ndarray = np.zeros(0, dtype="V16")
         # copies held for a later summary row: the rows and their partners' row ids, in file order
         self._held = pd.DataFrame()
         self._held_partners: list[str] = []
@@ -140,7 +143,7 @@ class ExactDuplicates:
             earlier = self._keys[at] == keys
             if earlier.any():
                 partner = partner.copy()
-                partner[earlier] = np.char.decode(self._ids[at[earlier]], "utf-8").astype(object)
+                partner[earlier] = _unpack_ids(self._ids[at[earlier]])
         dup = (first_pos != np.arange(len(df))) | earlier
         apart = self._apart(df, keys, spelled, ~dup)
         kept_by_total, released = self._counted(df, dup)
@@ -151,9 +154,7 @@ class ExactDuplicates:
         order = np.argsort(keys[kept], kind="stable")
         at = np.searchsorted(self._keys, keys[kept][order])
         self._keys = np.insert(self._keys, at, keys[kept][order])
-        new_ids = np.char.encode(row_ids[kept][order].astype(str), "utf-8") if kept.any() else np.zeros(0, dtype="S1")
-        width = max(self._ids.dtype.itemsize, new_ids.dtype.itemsize)  # never narrower than an id: no id is cut
-        self._ids = np.insert(self._ids.astype(f"S{width}"), at, new_ids.astype(f"S{width}"))
+        self._ids = _insert_ids(self._ids, at, row_ids[kept][order])
         given_up = self._hold(df[hold], partner[hold].tolist())
         dups = _as_duplicates(pd.concat([df[dup], given_up[0]], ignore_index=True) if len(given_up[0]) else df[dup],
                               partner[dup].tolist() + given_up[1])
@@ -271,6 +272,32 @@ class ExactDuplicates:
                 "reason na_spelling or blank): kept as curated records, not exact duplicates"
             )
         return list(self.kept_by_total) + given_up + apart
+
+
+_HEX_ID = re.compile(r"[0-9a-f]*")
+
+
+def _insert_ids(store: np.ndarray, at: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``ids`` (str objects) inserted into ``store`` before positions ``at`` (``np.insert``). The store holds 16 raw bytes
+    an id (dtype ``V16``) while every id is 32 lowercase hex digits; the first other id turns it, and it stays, into
+    UTF-8 bytes of a fixed width (``S<n>``, never narrower than an id: no id is cut). Either way ``_unpack_ids``
+    gives back the ids as written."""
+    if store.dtype == np.dtype("V16"):
+        joined = "".join(ids.tolist())
+        if len(joined) == 32 * len(ids) and all(len(i) == 32 for i in ids.tolist()) and _HEX_ID.fullmatch(joined):
+            return np.insert(store, at, np.frombuffer(bytes.fromhex(joined), dtype="V16"))
+        store = np.array([v.tobytes().hex() for v in store], dtype=object)
+        store = np.char.encode(store.astype(str), "utf-8") if len(store) else np.zeros(0, dtype="S1")
+    new_ids = np.char.encode(ids.astype(str), "utf-8") if len(ids) else np.zeros(0, dtype="S1")
+    width = max(store.dtype.itemsize, new_ids.dtype.itemsize)
+    return np.insert(store.astype(f"S{width}"), at, new_ids.astype(f"S{width}"))
+
+
+def _unpack_ids(packed: np.ndarray) -> np.ndarray:
+    """The row ids (str objects) of entries of an ``_insert_ids`` store."""
+    if packed.dtype == np.dtype("V16"):
+        return np.array([v.tobytes().hex() for v in packed], dtype=object)
+    return np.char.decode(packed, "utf-8").astype(object)
 
 
 def _as_duplicates(rows: pd.DataFrame, partners: list[str]) -> pd.DataFrame:
