@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from headwater import SCHEMA_VERSION
 
 from headwater.clean.mapping import ColumnMapping, map_columns
-from headwater.clean.steps.base import DERIVED_SUFFIXES, LINE, MASKED_DIGEST, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, content_raw, data_columns, masked_rows
+from headwater.clean.steps.base import DERIVED_SUFFIXES, LINE, MASKED_DIGEST, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, content_raws, data_columns, masked_rows, texts_by_dtype
 from headwater.ids import SEPARATOR
 
 if TYPE_CHECKING:
@@ -65,14 +65,17 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     # Columns derived by later steps (<col>__raw, <col>__imputed) exist only in the batches that
     # needed them; a row's id must not depend on its batch, so they join the payload separately.
     derived = [c for c in data_columns(out) if c.endswith(DERIVED_SUFFIXES)]
-    for col in [SOURCE, *(c for c in data_columns(out) if c not in derived)]:
-        parts.append(pc.fill_null(value_texts(out[col]), ""))
+    values = [SOURCE, *(c for c in data_columns(out) if c not in derived)]
+    texts = texts_by_dtype(out, values, value_texts)  # a 600-column file: str once per dtype's distinct values, not per column
+    for col in values:
+        parts.append(pc.fill_null(texts[col], ""))
     sep = pa.scalar(SEPARATOR, pa.large_string())
     payloads = pc.binary_join_element_wise(*parts, sep)
     if derived:
         # only the values actually present, named: "lifetime_value__raw=unknown"
         # a value's reason is not content, nor a __raw that differs from the value by encoding artefacts only (content_raw)
-        named = [pc.binary_join_element_wise(pa.scalar(f"{c}=", pa.large_string()), value_texts(content_raw(out, c) if c.endswith(RAW_SUFFIX) else out[c]), pa.scalar("", pa.large_string()))
+        raws = content_raws(out, [c for c in derived if c.endswith(RAW_SUFFIX)])  # every __raw's reason tested at once
+        named = [pc.binary_join_element_wise(pa.scalar(f"{c}=", pa.large_string()), raws[c] if c in raws else value_texts(out[c]), pa.scalar("", pa.large_string()))
                  for c in derived if not c.endswith(REASON_SUFFIX)]
         # "" first: each present value then follows a separator, and a row with none keeps a value
         # (Arrow 26 drops the rows whose inputs are all null under null_handling="skip")

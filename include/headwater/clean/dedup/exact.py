@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.dedup.minhash import as_string, content_keys, hash_strings
+from headwater.clean.dedup.minhash import content_keys, hash_strings
 from headwater.clean.steps.base import (
     AGREED, CLUSTER_ID, DEDUP_JOB, DUPLICATE_OF, EVIDENCE, MATCH_WEIGHT, RAW_SUFFIX, ROW_ID, SIMILARITY, StepOutput,
-    LINE, MASKED_DIGEST, SOURCE, content_raw, is_value_column, masked_rows, spelled_missing,
+    LINE, MASKED_DIGEST, SOURCE, content_raws, is_value_column, masked_rows, spelled_missings,
 )
 from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.dedup import DedupOptions
@@ -40,15 +42,20 @@ def _keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     whitespace added: ``keys - part`` (mod 2**64) is the key the row would have with those cells written empty)."""
     keys = content_keys(df, [c for c in df.columns if is_value_column(c)])
     spelled = np.zeros(len(df), dtype=np.uint64)
+    n = len(df)
+    raws = sorted(c for c in df.columns if not c.startswith("_") and c.endswith(RAW_SUFFIX))
     with np.errstate(over="ignore"):
-        for col in sorted(c for c in df.columns if not c.startswith("_") and c.endswith(RAW_SUFFIX)):
-            arr = as_string(content_raw(df, col))
-            present = pc.is_valid(arr).to_numpy(zero_copy_only=False)
-            if present.any():
-                named = pc.binary_join_element_wise(pa.scalar(col + "=", pa.large_string()), pc.fill_null(arr, ""), pa.scalar("", pa.large_string()))
-                part = np.where(present, hash_strings(named), np.uint64(0))
-                keys = keys + part
-                spelled = spelled + np.where(spelled_missing(df, col[: -len(RAW_SUFFIX)]), part, np.uint64(0))
+        if raws and n:
+            # every __raw column at once: "col__raw=text" stacked column after column, hashed in one call; a row's
+            # key adds the parts of the values it has (addition mod 2**64: the order of the columns does not matter)
+            texts = content_raws(df, raws)
+            stacked = pa.concat_arrays([texts[c] for c in raws])
+            present = pc.is_valid(stacked).to_numpy(zero_copy_only=False).reshape(len(raws), n)
+            names = pa.array([c + "=" for c in raws], pa.large_string()).take(pa.array(np.repeat(np.arange(len(raws)), n)))
+            named = pc.binary_join_element_wise(names, pc.fill_null(stacked, ""), pa.scalar("", pa.large_string()))
+            part = np.where(present, hash_strings(named).reshape(len(raws), n), np.uint64(0))
+            keys = keys + part.sum(axis=0, dtype=np.uint64)
+            spelled = spelled + np.where(spelled_missings(df, [c[: -len(RAW_SUFFIX)] for c in raws]), part, np.uint64(0)).sum(axis=0, dtype=np.uint64)
         masked = masked_rows(df)
         if masked.any() and LINE in df.columns:
             at = np.flatnonzero(masked)  # only the masked rows' keys change: their tags alone are built and hashed
@@ -104,8 +111,9 @@ class ExactDuplicates:
         self.kept_by_total: list[str] = []  # one warning per summary row whose counted copies were kept
         self.not_held = 0  # copies given up as duplicates beyond HELD_COPIES_MAX
         self._keys = np.zeros(0, dtype=np.uint64)  # sorted keys of the rows kept so far
-        # their row ids in key order, UTF-8 bytes of a fixed width (a 32-hex id: 32 bytes, not a 90-byte str object)
-        self._ids: np.ndarray = np.zeros(0, dtype="S1")
+        # their row ids in key order: 16 raw bytes each while every id is 32 lowercase hex digits (as assign_row_ids
+        # makes them: 24 bytes a kept row with its key, not 40), else UTF-8 bytes of a fixed width (``_pack_ids``)
+        self._ids: np.ndarray = np.zeros(0, dtype="V16")
         # copies held for a later summary row: the rows and their partners' row ids, in file order
         self._held = pd.DataFrame()
         self._held_partners: list[str] = []
@@ -135,7 +143,7 @@ class ExactDuplicates:
             earlier = self._keys[at] == keys
             if earlier.any():
                 partner = partner.copy()
-                partner[earlier] = np.char.decode(self._ids[at[earlier]], "utf-8").astype(object)
+                partner[earlier] = _unpack_ids(self._ids[at[earlier]])
         dup = (first_pos != np.arange(len(df))) | earlier
         apart = self._apart(df, keys, spelled, ~dup)
         kept_by_total, released = self._counted(df, dup)
@@ -146,9 +154,7 @@ class ExactDuplicates:
         order = np.argsort(keys[kept], kind="stable")
         at = np.searchsorted(self._keys, keys[kept][order])
         self._keys = np.insert(self._keys, at, keys[kept][order])
-        new_ids = np.char.encode(row_ids[kept][order].astype(str), "utf-8") if kept.any() else np.zeros(0, dtype="S1")
-        width = max(self._ids.dtype.itemsize, new_ids.dtype.itemsize)  # never narrower than an id: no id is cut
-        self._ids = np.insert(self._ids.astype(f"S{width}"), at, new_ids.astype(f"S{width}"))
+        self._ids = _insert_ids(self._ids, at, row_ids[kept][order])
         given_up = self._hold(df[hold], partner[hold].tolist())
         dups = _as_duplicates(pd.concat([df[dup], given_up[0]], ignore_index=True) if len(given_up[0]) else df[dup],
                               partner[dup].tolist() + given_up[1])
@@ -266,6 +272,32 @@ class ExactDuplicates:
                 "reason na_spelling or blank): kept as curated records, not exact duplicates"
             )
         return list(self.kept_by_total) + given_up + apart
+
+
+_HEX_ID = re.compile(r"[0-9a-f]*")
+
+
+def _insert_ids(store: np.ndarray, at: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``ids`` (str objects) inserted into ``store`` before positions ``at`` (``np.insert``). The store holds 16 raw bytes
+    an id (dtype ``V16``) while every id is 32 lowercase hex digits; the first other id turns it, and it stays, into
+    UTF-8 bytes of a fixed width (``S<n>``, never narrower than an id: no id is cut). Either way ``_unpack_ids``
+    gives back the ids as written."""
+    if store.dtype == np.dtype("V16"):
+        joined = "".join(ids.tolist())
+        if len(joined) == 32 * len(ids) and all(len(i) == 32 for i in ids.tolist()) and _HEX_ID.fullmatch(joined):
+            return np.insert(store, at, np.frombuffer(bytes.fromhex(joined), dtype="V16"))
+        store = np.array([v.tobytes().hex() for v in store], dtype=object)
+        store = np.char.encode(store.astype(str), "utf-8") if len(store) else np.zeros(0, dtype="S1")
+    new_ids = np.char.encode(ids.astype(str), "utf-8") if len(ids) else np.zeros(0, dtype="S1")
+    width = max(store.dtype.itemsize, new_ids.dtype.itemsize)
+    return np.insert(store.astype(f"S{width}"), at, new_ids.astype(f"S{width}"))
+
+
+def _unpack_ids(packed: np.ndarray) -> np.ndarray:
+    """The row ids (str objects) of entries of an ``_insert_ids`` store."""
+    if packed.dtype == np.dtype("V16"):
+        return np.array([v.tobytes().hex() for v in packed], dtype=object)
+    return np.char.decode(packed, "utf-8").astype(object)
 
 
 def _as_duplicates(rows: pd.DataFrame, partners: list[str]) -> pd.DataFrame:

@@ -213,28 +213,56 @@ def as_string(series: pd.Series) -> pa.Array:
     return arr.cast(pa.large_string())
 
 
-def hash_strings(arr: pa.Array, seed: int = 0, block: int = 4096) -> np.ndarray:
-    """A 64-bit hash of each string (null hashes like ""): a polynomial over its bytes, then mixed."""
+_POLY_BASE = 0x100000001B3  # FNV prime: hash_strings' polynomial base (odd, so invertible mod 2**64)
+_POLY_BASE_INV = pow(_POLY_BASE, -1, 1 << 64)
+HASH_BLOCK_BYTES = 1 << 16  # hash_strings works on runs of whole strings of about this many bytes (a longer string alone; 64 KiB: its 512 KiB of terms stay in cache)
+_POWERS: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]  # base**k, base**-k (k < len)
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(base**k, base**-k) mod 2**64 for k in [0, n), uint64; kept for n up to HASH_BLOCK_BYTES + 1."""
+    if len(_POWERS[0]) >= n:
+        return _POWERS[0][:n], _POWERS[1][:n]
+    size = max(n, min(2 * len(_POWERS[0]), HASH_BLOCK_BYTES + 1))
+    with np.errstate(over="ignore"):
+        up, down = np.full(size, _POLY_BASE, dtype=np.uint64), np.full(size, _POLY_BASE_INV, dtype=np.uint64)
+        up[0] = down[0] = 1
+        up, down = np.cumprod(up, dtype=np.uint64), np.cumprod(down, dtype=np.uint64)
+    if size <= HASH_BLOCK_BYTES + 1:
+        _POWERS[:] = [up, down]
+    return up[:n], down[:n]
+
+
+def hash_strings(arr: pa.Array, seed: int = 0, block_bytes: int = HASH_BLOCK_BYTES) -> np.ndarray:
+    """A 64-bit hash of each string (null hashes like ""): a polynomial over its bytes, then mixed.
+
+    The polynomial of a string of bytes ``b_0 .. b_{L-1}`` is ``sum((b_i + 1) * base**(L-1-i))`` mod 2**64
+    (``base`` the 64-bit FNV prime), so equal strings hash equal wherever they sit; the result is
+    ``mix64(poly ^ L << 48 ^ seed64(seed))``. These keys are persisted (``_masked_key``) and compared across runs:
+    the function must not change. Computed over runs of whole strings of about ``block_bytes``: byte ``p`` of
+    the run, in a string ending at ``e``, weighs ``base**(e-1) * base**-p`` (the base is odd, so invertible), so
+    one multiply by a contiguous slice of powers and one ``np.add.reduceat`` per run, then one multiply per string.
+    Shape: one uint64 per element of ``arr``.
+    """
     offsets_all, data_all = string_buffers(arr)
     lengths_all = np.diff(offsets_all)
-    out = np.zeros(len(lengths_all), dtype=np.uint64)
-    if not len(lengths_all) or not lengths_all.max():
-        return mix64(out ^ np.uint64(seed64(seed)))
-    with np.errstate(over="ignore"):
-        powers = np.full(int(lengths_all.max()) + 1, 0x100000001B3, dtype=np.uint64)  # FNV prime as the base
-        powers[0] = 1
-        powers = np.cumprod(powers, dtype=np.uint64)
-        for lo in range(0, len(lengths_all), block):
-            offsets = offsets_all[lo : lo + block + 1]
-            data, offsets = data_all[offsets[0] : offsets[-1]], offsets - offsets[0]
-            lengths = np.diff(offsets)
-            if not len(data):
-                continue
-            # byte i weighs base**(bytes after it in its string): equal strings hash equal wherever they sit
-            weight = powers[np.repeat(offsets[1:], lengths) - np.arange(len(data), dtype=np.int64) - 1]
-            terms = (data.astype(np.uint64) + np.uint64(1)) * weight
-            filled = np.nonzero(lengths)[0]
-            out[lo + filled] = np.add.reduceat(terms, offsets[:-1][filled])
+    n = len(lengths_all)
+    out = np.zeros(n, dtype=np.uint64)
+    if n and lengths_all.max():
+        with np.errstate(over="ignore"):
+            lo = 0
+            while lo < n:
+                base = offsets_all[lo]
+                hi = max(int(np.searchsorted(offsets_all, base + block_bytes, side="right")) - 1, lo + 1)
+                offsets = offsets_all[lo : hi + 1] - base
+                size = int(offsets[-1])
+                if size:
+                    up, down = _powers(size + 1)
+                    terms = np.add(data_all[base : base + size], np.uint64(1), dtype=np.uint64)
+                    terms *= down[:size]
+                    filled = np.flatnonzero(offsets[1:] != offsets[:-1])
+                    out[lo + filled] = np.add.reduceat(terms, offsets[:-1][filled]) * up[offsets[1:][filled] - 1]
+                lo = hi
     return mix64(out ^ (lengths_all.astype(np.uint64) << np.uint64(48)) ^ np.uint64(seed64(seed)))
 
 
@@ -242,7 +270,10 @@ def content_keys(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """A 64-bit key of each row's normalized content over ``columns`` (names included, the source not)."""
     if not columns or not len(df):
         return np.zeros(len(df), dtype=np.uint64)
-    parts = [pc.fill_null(as_string(df[c]), "") for c in columns]
+    from headwater.clean.steps.base import texts_by_dtype  # a 600-column file: one cast per dtype, not per column
+
+    texts = texts_by_dtype(df, columns, as_string)
+    parts = [pc.fill_null(texts[c], "") for c in columns]
     joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
     names = hash_strings(pa.array(["\x1f".join(columns)], pa.large_string()))[0]
     return hash_strings(joined) ^ names

@@ -10,10 +10,12 @@ Pattern: datatrove's ``PipelineStep``/``BaseFilter`` (https://github.com/hugging
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # Bookkeeping columns carried next to the data; they start with "_" so data columns never clash.
 LINE = "_line"  # physical line of the record in the landing file (its first line)
@@ -107,11 +109,10 @@ def masked_rows(df: pd.DataFrame) -> np.ndarray:
     by file and line (headwater.clean.dedup.exact, headwater.clean.frame); near-duplicate verification
     treats them as unique.
     """
-    out = np.zeros(len(df), dtype=bool)
-    for col in df.columns:
-        if col.endswith(REASON_SUFFIX):
-            out |= df[col].astype("string").str.startswith(MASKED_REASON).fillna(False).to_numpy(dtype=bool)
-    return out
+    reasons = [c for c in df.columns if c.endswith(REASON_SUFFIX)]
+    if not reasons:
+        return np.zeros(len(df), dtype=bool)
+    return reason_flags(df, reasons, lambda text: text.startswith(MASKED_REASON)).any(axis=0)
 
 
 # A <col>__reason saying a missing value was written as something other than the empty string: an NA
@@ -138,6 +139,84 @@ def content_raw(df: pd.DataFrame, raw_col: str) -> pd.Series:
     if reason is None:
         return raw
     return raw.mask(reason.astype("string").str.fullmatch(ARTEFACT_ONLY_RE).fillna(False).to_numpy(dtype=bool))
+
+
+def _text_array(series: pd.Series) -> pa.Array:
+    """``series`` as one Arrow large-string array, as ``series.astype("string")`` reads it (null where missing)."""
+    if not (pd.api.types.is_string_dtype(series.dtype) and series.dtype != object):
+        series = series.astype("string")
+    arr = pa.Array.from_pandas(series)
+    return (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).cast(pa.large_string())
+
+
+def reason_flags(df: pd.DataFrame, reasons: list[str], test: Callable[[str], bool]) -> np.ndarray:
+    """Bool (len(reasons), len(df)): ``test(text)`` of each value of each column named in ``reasons`` (``<col>__reason``
+    columns; a name not in ``df`` is all false), false where the value is missing.
+
+    Every column at once: the columns are stacked into one Arrow array and dictionary-encoded, so ``test`` runs
+    once per distinct text, not once per cell and column (a 600-column file pays no per-column string pass).
+    """
+    n = len(df)
+    out = np.zeros((len(reasons), n), dtype=bool)
+    present = [i for i, c in enumerate(reasons) if c in df.columns]
+    if not present or not n:
+        return out
+    stacked = pa.concat_arrays([_text_array(df[reasons[i]]) for i in present]).dictionary_encode()
+    verdict = np.array([test(t) for t in stacked.dictionary.to_pylist()] + [False], dtype=bool)
+    codes = stacked.indices.fill_null(len(stacked.dictionary)).to_numpy(zero_copy_only=False)
+    out[present] = verdict[codes].reshape(len(present), n)
+    return out
+
+
+def content_raws(df: pd.DataFrame, raw_cols: list[str]) -> dict[str, pa.Array]:
+    """``content_raw`` of each of ``raw_cols`` as Arrow large strings (null where missing or encoding artefacts only),
+    the reasons of all of them tested at once (``reason_flags``). Same values as ``content_raw`` column by column."""
+    import re
+
+    artefact = re.compile(ARTEFACT_ONLY_RE)
+    flags = reason_flags(df, [c[: -len(RAW_SUFFIX)] + REASON_SUFFIX for c in raw_cols], lambda t: artefact.fullmatch(t) is not None)
+    out = {}
+    for col, hidden in zip(raw_cols, flags):
+        arr = _text_array(df[col])
+        out[col] = pc.if_else(pa.array(hidden), pa.nulls(len(arr), pa.large_string()), arr) if hidden.any() else arr
+    return out
+
+
+def spelled_missings(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """``spelled_missing`` of each of ``cols``: bool (len(cols), len(df)), the reasons of all of them tested at once."""
+    import re
+
+    spelling = re.compile(MISSING_SPELLING_RE)
+    written = reason_flags(df, [c + REASON_SUFFIX if c in df.columns else "" for c in cols],
+                           lambda t: spelling.fullmatch(t) is not None)
+    for i, col in enumerate(cols):
+        if written[i].any():
+            written[i] &= df[col].isna().to_numpy(dtype=bool)
+    return written
+
+
+def texts_by_dtype(df: pd.DataFrame, columns: list[str], convert: Callable[[pd.Series], pa.Array]) -> dict[str, pa.Array]:
+    """``convert(df[c])`` for each of ``columns``, where ``convert`` works value by value (a value's text depends on
+    the value and its dtype only): columns of one non-string dtype are converted once, stacked (``pd.concat``), and
+    sliced back (zero-copy), so a 600-column file pays one conversion per dtype, not per column. String columns
+    (already Arrow text) are converted one by one."""
+    n = len(df)
+    out: dict[str, pa.Array] = {}
+    groups: dict[object, list[str]] = {}
+    for c in columns:
+        dtype = df[c].dtype
+        if n and dtype != object and not pd.api.types.is_string_dtype(dtype):
+            groups.setdefault(dtype, []).append(c)
+        else:
+            out[c] = convert(df[c])
+    for cols in groups.values():
+        if len(cols) == 1:
+            out[cols[0]] = convert(df[cols[0]])
+            continue
+        arr = convert(pd.concat([df[c] for c in cols], ignore_index=True))
+        for i, c in enumerate(cols):
+            out[c] = arr.slice(i * n, n)
+    return {c: out[c] for c in columns}
 
 
 @dataclass

@@ -88,7 +88,7 @@ def test_exact_ids_are_kept_as_bytes_and_come_back_as_text() -> None:
     second, _ = build_frame(["a", "b"], [["y", "2"], ["z", "3"]], [4, 5], "2026-11-20/x.csv")
     step.apply(assign_row_ids(first))
     out = step.apply(assign_row_ids(second))
-    assert step._ids.dtype == np.dtype("S32") and len(step._ids) == 3
+    assert step._ids.dtype == np.dtype("V16") and len(step._ids) == 3  # 16 raw bytes an id (keys6; was S32 text)
     assert out.duplicates[LINE].tolist() == [4]
     assert out.duplicates[DUPLICATE_OF].tolist() == assign_row_ids(first)["_row_id"].tolist()[1:]
     assert isinstance(out.duplicates[DUPLICATE_OF].iloc[0], str)
