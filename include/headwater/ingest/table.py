@@ -525,6 +525,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows, table.how = 0, "read.header: none"
     else:
         table.header_rows = _header_rows(filled, pos, table.width, blocks)
+        if table.header_rows == 1 and pos > 0 and _group_row_above(filled, pos, table.width, blocks):
+            # group names over merged cells, too sparse to start the table (``Customer,,Order,,``): the header's upper row
+            pos, rival, table.header_rows = pos - 1, None, 2
+            table.skip = filled[pos][0]
         if table.header_rows == 1 and table.complete and len(filled) == pos + 1:
             values, names = lone_line_cells(filled[pos][1])
             if len(values) > len(names):
@@ -1263,19 +1267,53 @@ def continues_header(above: list[list[str]], row: list[str], columns: list[Colum
     * it reads as names only (names_only: some cell reads as a name, none as a value);
     * each of its cells that says nothing (over a text column) sits under a column that has no name
       yet (``Region`` under the empty cell of ``,Sales,,Returns,``): a value under a named text
-      column is data (``A`` under ``ref``);
+      column is data (``A`` under ``ref``) — unless the row is a full row of sub-names under merged
+      group names (_sub_names: ``Name,Email,Id,Total`` under ``Customer,,Order,``, breaker5 #3);
     * the rows show a merged cell: an empty cell (``,Sales,,Returns,``; a units row ``,kg,cm``) or
       a name repeated along a row above (``Population,Population``).
     """
     if not names_only(row, columns):
         return False
     named = [any(c < len(r) and r[c].strip() for r in above) for c in range(width)]
+    grouped = _sub_names(above, row, width)
     for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):
-        if cell.strip() and v <= 0 and c < width and named[c]:
+        if cell.strip() and v <= 0 and c < width and named[c] and not grouped:
             return False
     empty = any(not cell.strip() for r in [*above, row] for cell in r[:width])
     repeated = any(a.strip() and a.strip() == b.strip() for r in above for a, b in zip(r, r[1:]))
     return empty or repeated
+
+
+def _group_row_above(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> bool:
+    """Whether the row right above the header row ``pos`` (no blank line between) holds group names over merged
+    cells whose sub-names the header row writes (_sub_names): the upper row of a two-row header (breaker5 #3)."""
+    i, r = filled[pos - 1]
+    return blocks.get(i) == blocks.get(filled[pos][0]) and i + 1 == filled[pos][0] and _sub_names([r], filled[pos][1], width)
+
+
+def _sub_names(above: list[list[str]], row: list[str], width: int) -> bool:
+    """Whether ``row`` is a full row of sub-names under group names that span merged cells in the rows ``above``.
+
+    A spreadsheet exports a merged header cell as its name followed by empty cells (``Customer,,Order,``);
+    the row below names each column of a group (``Name,Email,Id,Total``). It is one when the last row above
+    has two group names or more, each spanning two columns or more (empty cells right of it), the first
+    over the first column, and ``row`` fills all ``width`` cells with distinct short names (text of at most three
+    words, no digits alone). A record under such a row has values (a number, an e-mail address) that
+    names_only refuses first; a placeholder record (``A,TBD,TBD,TBD``) is neither distinct nor text.
+    """
+    if not above or len(row) != width or width < 2:
+        return False
+    upper = [c.strip() for c in above[-1][:width]] + [""] * max(0, width - len(above[-1]))
+    if not upper[0]:
+        return False
+    starts = [c for c in range(width) if upper[c]]
+    spans = [(b - a) for a, b in zip(starts, starts[1:] + [width])]
+    if len(starts) < 2 or any(n < 2 for n in spans):
+        return False  # one name over empty cells is a title (``Sales report,,,``), not groups
+    cells = [c.strip() for c in row]
+    if not all(cells) or len({c.casefold() for c in cells}) < width:
+        return False
+    return all(value_kind(c) == TEXT and len(c.split()) <= 3 for c in cells)
 
 
 def column_names(header_rows: list[list[str]]) -> list[str]:

@@ -241,3 +241,51 @@ def test_a_headerless_file_under_a_schema_gets_one_warning_saying_the_header_is_
     )
     # one column found by name: the usual per-column warnings
     assert len(map_columns(["column_1", "email"], SCHEMA).warnings()) == 2
+
+
+# ------------------------------------------------------------------ #3: a two-row header of merged group cells
+
+
+@pytest.mark.parametrize(
+    ("data", "header", "lines"),
+    [
+        (b"Customer,,Order,\nName,Email,Id,Total\nAnn,a@x.com,1,5\nBob,b@x.com,2,6\n",
+         ["Customer Name", "Customer Email", "Order Id", "Order Total"], [1, 2]),
+        # a group of three: the upper row too sparse to start the table on its own
+        (b"Customer,,Order,,\nName,Email,Id,Total,Note\nAnn,a@x.com,1,5,x\nBob,b@x.com,2,6,y\n",
+         ["Customer Name", "Customer Email", "Order Id", "Order Total", "Order Note"], [1, 2]),
+        # under a title line
+        (b"Orders export\nCustomer,,Order,,\nName,Email,Id,Total,Note\nAnn,a@x.com,1,5,x\nBob,b@x.com,2,6,y\n",
+         ["Customer Name", "Customer Email", "Order Id", "Order Total", "Order Note"], [2, 3]),
+    ],
+)
+def test_group_names_over_merged_cells_and_their_sub_names_are_one_header(data: bytes, header: list[str], lines: list[int]) -> None:
+    parsed = parse_csv(data, "x.csv")
+    width = len(header)
+    assert (parsed.header, parsed.records[0][:2], parsed.lines) == (header, ["Ann", "a@x.com"], [lines[-1] + 1, lines[-1] + 2])
+    assert parsed.structure is not None and parsed.structure.lines["header"] == lines
+    assert len(parsed.records[1]) == width
+
+
+@pytest.mark.parametrize(
+    ("data", "header"),
+    [
+        # one name over empty cells is a title: the names below are the header
+        (b"Sales report,,,,\nName,Email,Id,Total,Note\nAnn,a@x.com,1,5,x\nBob,b@x.com,2,6,y\n", ["Name", "Email", "Id", "Total", "Note"]),
+        # a placeholder record under the group names stays a record
+        (b"Product,,Price,\nWidget,TBD,TBD,TBD\nGadget,A-1,3,5\nGizmo,B-2,4,6\n", ["Product", "", "Price", ""]),
+        # a row of names that repeat one another is no row of sub-names
+        (b"Customer,,Order,\nName,Name,Id,Id\nAnn,a@x.com,1,5\nBob,b@x.com,2,6\n", ["Customer", "", "Order", ""]),
+    ],
+)
+def test_rows_that_are_not_sub_names_under_groups(data: bytes, header: list[str]) -> None:
+    assert parse_csv(data, "x.csv").header == header
+
+
+def test_a_two_row_header_names_the_curated_columns(settings: Settings) -> None:
+    manifest, curated, entry = run(settings, "m.csv", b"Customer,,Order,\nName,Email,Id,Total\nAnn,a@x.com,1,5\nBob,b@x.com,2,6\n")
+    assert values(curated) == [
+        {"_line": 3, "customer_name": "Ann", "customer_email": "a@x.com", "order_id": "1", "order_total": 5},
+        {"_line": 4, "customer_name": "Bob", "customer_email": "b@x.com", "order_id": "2", "order_total": 6},
+    ]
+    assert (manifest["table"]["header"], manifest["structural"], entry["structural_lines"]) == ("lines 1-2 (2 header rows, names joined)", {"header": 2}, 2)
