@@ -622,7 +622,54 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                     f"column names over the first {len(table.rows)} records only, a sample of the file — if it is a record, "
                     "set read.skip_lines for this source"
                 )
+    if table.how == "detected":
+        table.notes.extend(filter(None, [_not_a_table(table, filled, pos, offset)]))
     return True
+
+
+def _not_a_table(table: Table, filled: list[tuple[int, list[str]]], pos: int, offset: int) -> str | None:
+    """A read warning for a layout that is not a table although it was read as one (breaker5 #21), or None.
+
+    * A one-column file whose every line, two or more, holds a run of two or more spaces, with some character
+      position blank on every line between text on both sides (``ID   NAME          AMOUNT`` over
+      ``001  Alice Smith   12.50``): fixed-width text, its columns loaded as one value per line.
+    * A two-column file whose first column holds distinct short labels, the header's first cell written like
+      them (``Name`` over ``Email``, ``Phone``), whose second column holds values of two kinds or more and
+      whose header's second cell is not written as a name (``Jane Doe``): a record written down the page as
+      key/value pairs, its first pair taken as the header.
+    """
+    rows = [r for _, r in filled[pos : pos + PROFILE_ROWS]]
+    first = filled[pos][0] + 1 + offset if pos < len(filled) else 0
+    if table.single_column:
+        lines = [r[0].rstrip() for r in rows if r and r[0].strip()]
+        if len(lines) < 2 or not all("  " in ln.strip() for ln in lines):
+            return None
+        short = min(map(len, lines))
+        gaps = [p for p in range(short) if all(ln[p] == " " for ln in lines) and all(ln[:p].strip() for ln in lines)]
+        if not gaps:
+            return None
+        at = sorted({g + 2 for g, h in zip(gaps, gaps[1:] + [-1]) if h != g + 1})
+        return (
+            f"lines {first}-{first + len(lines) - 1} read as one column, but every line holds runs of spaces and characters "
+            f"{', '.join(map(str, at))} start text on every line after a blank column ({_shown([lines[0]])}): fixed-width text, "
+            "not a delimited file — each line is loaded as one value; convert the file to a delimited one for its columns"
+        )
+    if table.width != 2 or table.header_rows != 1 or table.header_unconfirmed or not table.rows:
+        return None
+    head = filled[pos][1]
+    keys = [head[0].strip()] + [r[0].strip() for r in table.rows]
+    if len({k.casefold() for k in keys}) < len(keys) or not all(value_kind(k) == TEXT and len(k.split()) <= 3 for k in keys):
+        return None
+    if _name_styled(keys[0], keys[1:]) or _IDENTIFIER.fullmatch(head[1].strip()):
+        return None
+    kinds = {value_kind(v) for v in [head[1]] + [r[1] for r in table.rows]}
+    if len(kinds) < 2:
+        return None
+    pairs = ", ".join(f"{r[0].strip()!r}: {r[1].strip()!r}" for r in [head, *table.rows[:3]])
+    return (
+        f"lines {first}-{first + len(table.rows)} read as key/value pairs ({pairs}): a record written down the page, not a table — "
+        f"line {first} taken as the header, so its pair became the column names; if it is a pair too, set read.header: none for this source"
+    )
 
 
 def section_names(row: list[str]) -> list[str] | None:

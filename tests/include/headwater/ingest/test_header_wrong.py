@@ -289,3 +289,53 @@ def test_a_two_row_header_names_the_curated_columns(settings: Settings) -> None:
         {"_line": 4, "customer_name": "Bob", "customer_email": "b@x.com", "order_id": "2", "order_total": 6},
     ]
     assert (manifest["table"]["header"], manifest["structural"], entry["structural_lines"]) == ("lines 1-2 (2 header rows, names joined)", {"header": 2}, 2)
+
+
+# ------------------------------------------------------------------ #21: layouts that are not a table
+
+
+FIXED = b"ID   NAME          AMOUNT\n001  Alice Smith   12.50\n002  Bob Jones     7.00\n003  Carol King    100.25\n"
+
+
+def test_fixed_width_text_read_as_one_column_is_warned() -> None:
+    parsed = parse_csv(FIXED, "x.csv")
+    assert (parsed.header, parsed.records[0], parsed.lines) == (["ID   NAME          AMOUNT"], ["001  Alice Smith   12.50"], [2, 3, 4])
+    assert parsed.warnings == [
+        "lines 1-4 read as one column, but every line holds runs of spaces and characters 6, 20 start text on every line after a "
+        "blank column (['ID   NAME          AMOUNT']): fixed-width text, not a delimited file — each line is loaded as one value; "
+        "convert the file to a delimited one for its columns"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"review\nNice fit, runs large\nColour faded, sent back\n",  # prose
+        b"note\nTwo  spaces here\nand  there  too\n",  # runs of spaces, no blank column shared by every line
+        b"note\nTwo  spaces\nno runs\n",  # a line without a run of spaces
+    ],
+)
+def test_one_column_text_is_not_called_fixed_width(data: bytes) -> None:
+    assert parse_csv(data, "x.csv").warnings == []
+
+
+def test_key_value_pairs_read_as_a_table_are_warned() -> None:
+    parsed = parse_csv(b"Name,Jane Doe\nEmail,jane@example.com\nPhone,n/a\n", "x.csv")
+    assert (parsed.header, parsed.records) == (["Name", "Jane Doe"], [["Email", "jane@example.com"], ["Phone", "n/a"]])
+    assert parsed.warnings == [
+        "lines 1-3 read as key/value pairs ('Name': 'Jane Doe', 'Email': 'jane@example.com', 'Phone': 'n/a'): a record written "
+        "down the page, not a table — line 1 taken as the header, so its pair became the column names; if it is a pair too, set "
+        "read.header: none for this source"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"setting,value\ntimeout,30\nmode,fast\n",  # a key/value table with its header (a name over the values)
+        b"name,city\nAnn Lee,Oslo\nBo Kim,Rome\n",  # a two-column table: one kind of value
+        b"Key,Value\nName,Jane Doe\nEmail,jane@example.com\n",  # headed pairs
+    ],
+)
+def test_two_column_tables_are_not_called_key_value(data: bytes) -> None:
+    assert not any("key/value" in w for w in parse_csv(data, "x.csv").warnings)
