@@ -535,7 +535,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                 table.header_rows = 0  # the file's only row holds an id, an e-mail address, a date...: a record (breaker5 #1)
         numbered = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else None
         table.header_rows = table.header_rows or int(numbered is not None)
-    if not forced and table.complete and len(filled) == pos + 1:
+    if table.how == "detected" and table.complete and len(filled) == pos + 1:
         lone = lone_line_note(filled[pos][1], table.header_rows, filled[pos][0] + 1 + offset)
         table.notes.extend(filter(None, [lone]))
     if not forced and table.header_rows == 0:
@@ -545,7 +545,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         while pos > 0 and _fits(filled[pos - 1][1], columns, table.width):
             pos -= 1
         table.skip = filled[pos][0]
-        doubt = _record_doubt(filled, pos, table.width, blocks)
+        doubt = _record_doubt(filled, pos, table.width, blocks) if table.how == "detected" else None
         if doubt is not None:
             line = filled[pos][0] + 1 + offset
             table.notes.append(f"line {line} " + doubt.replace("{line}", str(line)))

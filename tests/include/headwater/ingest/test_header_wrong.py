@@ -16,6 +16,7 @@ import datetime as dt
 import pytest
 
 from headwater.clean.mapping import map_columns
+from headwater.config.read import ReadOptions
 from headwater.config.settings import Settings
 from headwater.config.schema import SchemaSpec
 from headwater.ingest.csv_file import parse_csv
@@ -339,3 +340,16 @@ def test_key_value_pairs_read_as_a_table_are_warned() -> None:
 )
 def test_two_column_tables_are_not_called_key_value(data: bytes) -> None:
     assert not any("key/value" in w for w in parse_csv(data, "x.csv").warnings)
+
+
+@pytest.mark.parametrize(
+    "data", [b"C-1001,Jane Doe,jane@example.com,2024-01-05\n", b"code,10,20,5\nA-1,3,4,5\nB-2,6,7,8\n"]
+)
+def test_read_header_none_reads_records_without_a_warning(data: bytes) -> None:
+    parsed = parse_csv(data, "x.csv", ReadOptions(header="none"))
+    assert (parsed.header[0], parsed.lines[0], parsed.warnings) == ("column_1", 1, [])
+
+
+def test_read_header_1_keeps_a_lone_line_of_values_as_the_header() -> None:
+    parsed = parse_csv(b"C-1001,Jane Doe,jane@example.com,2024-01-05\n", "x.csv", ReadOptions(header=1))
+    assert (parsed.header, parsed.records, parsed.warnings) == (["C-1001", "Jane Doe", "jane@example.com", "2024-01-05"], [], [])
