@@ -1326,9 +1326,33 @@ def continues_header(above: list[list[str]], row: list[str], columns: list[Colum
     for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):
         if cell.strip() and v <= 0 and c < width and named[c] and not grouped:
             return False
+    if _placeholder_repeated(above, row, width):
+        return False
     empty = any(not cell.strip() for r in [*above, row] for cell in r[:width])
     repeated = any(a.strip() and a.strip() == b.strip() for r in above for a, b in zip(r, r[1:]))
     return empty or repeated
+
+
+def _placeholder_repeated(above: list[list[str]], row: list[str], width: int) -> bool:
+    """Whether ``row`` holds the same word (four characters or more) under two columns that each have a name of their own above.
+
+    ``,pending,pending`` under ``ref,start,salary`` is a record whose values are still to come, not a units row: a
+    merged header repeats sub-names only under different groups (``Q1,Q2,Q1,Q2`` under ``Sales,,Returns,``), and a
+    units row repeats short units (``kg``, ``USD``). Taken as a header row, the record would be lost (breaker5 #2).
+    """
+    if not above:
+        return False
+    upper = [c.strip() for c in above[-1][:width]] + [""] * max(0, width - len(above[-1]))
+    single = [bool(upper[c]) and (c + 1 == width or bool(upper[c + 1])) for c in range(width)]
+    seen: dict[str, int] = {}
+    for c, cell in enumerate(row[:width]):
+        text = cell.strip().casefold()
+        if len(text) < 4 or not single[c]:
+            continue
+        if text in seen:
+            return True
+        seen[text] = c
+    return False
 
 
 def _group_row_above(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> bool:

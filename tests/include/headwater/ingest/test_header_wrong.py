@@ -353,3 +353,29 @@ def test_read_header_none_reads_records_without_a_warning(data: bytes) -> None:
 def test_read_header_1_keeps_a_lone_line_of_values_as_the_header() -> None:
     parsed = parse_csv(b"C-1001,Jane Doe,jane@example.com,2024-01-05\n", "x.csv", ReadOptions(header=1))
     assert (parsed.header, parsed.records, parsed.warnings) == (["C-1001", "Jane Doe", "jane@example.com", "2024-01-05"], [], [])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"ref,start,salary\n,pending,pending\n,2024-01-02,50000\n,2023-05-06,60000\n",
+        b"ref,start,salary,bonus\n,to come,to come,5\n,2024-01-02,50000,6\n,2023-05-06,60000,7\n",
+    ],
+)
+def test_a_record_of_a_repeated_placeholder_under_an_empty_cell_is_no_header_row(data: bytes) -> None:
+    parsed = parse_csv(data, "x.csv")
+    assert (len(parsed.header), parsed.header[:2], parsed.lines[0]) == (data.count(b",", 0, data.index(b"\n")) + 1, ["ref", "start"], 2)
+    assert parsed.records[0][1] in ("pending", "to come")
+
+
+@pytest.mark.parametrize(
+    ("data", "header"),
+    [
+        (b"name,weight,height\n,kg,cm\nAnn,60,170\nBob,82,181\n", ["name", "weight kg", "height cm"]),
+        (b"name,before,after\n,kg,kg\nAnn,60,70\nBob,82,81\n", ["name", "before kg", "after kg"]),  # a short unit repeated
+        (b",Sales,,Returns,\nRegion,Q1,Q2,Q1,Q2\nEU,1,2,3,4\nUS,5,6,7,8\n", ["Region", "Sales Q1", "Sales Q2", "Returns Q1", "Returns Q2"]),
+    ],
+)
+def test_units_rows_and_sub_names_under_groups_stay_header_rows(data: bytes, header: list[str]) -> None:
+    parsed = parse_csv(data, "x.csv")
+    assert (parsed.header, parsed.lines[0], parsed.warnings) == (header, 3, [])
