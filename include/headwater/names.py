@@ -82,18 +82,31 @@ def standardize_name(name: str, position: int, transliterate: bool = False, curr
 
 
 def standardize_columns(names: list[str], transliterate: bool = False) -> list[str]:
-    """Standardize every name; later collisions get ``_2``, ``_3``... in header order."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for i, raw in enumerate(names, start=1):
-        base = standardize_name(raw, i, transliterate)
-        candidate, n = base, 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{base}_{n}"
-        seen.add(candidate)
-        out.append(candidate)
-    return out
+    """Standardize every name; a column whose standardized name is free keeps it, the others get ``_2``, ``_3``...
+
+    Each name standardized (standardize_name) is kept by the first column that has it, written names before the
+    generated ``column_<position>`` of a blank one (no letter or digit in it). The later columns with that name take the first
+    ``<name>_2``, ``<name>_3``... that no column of the header has as its own name (breaker5 #4: in
+    ``Name,name,name_2`` the file's ``name_2`` keeps its name and its ``name`` is loaded as ``name_3``; in
+    ``,column_1`` the blank column is ``column_1_2``), in header order.
+    """
+    bases = [standardize_name(raw, i, transliterate) for i, raw in enumerate(names, start=1)]
+    out: list[str | None] = [None] * len(bases)
+    taken: set[str] = set()
+    for generated in (False, True):  # written names claim theirs first, then the generated names of blank ones
+        for i, (raw, base) in enumerate(zip(names, bases)):
+            if (not any(ch.isalnum() for ch in str(raw))) == generated and base not in taken:
+                out[i] = base
+                taken.add(base)
+    reserved = taken | set(bases)
+    for i, base in enumerate(bases):
+        if out[i] is None:
+            n = 2
+            while f"{base}_{n}" in reserved:
+                n += 1
+            out[i] = f"{base}_{n}"
+            reserved.add(out[i])
+    return [name for name in out if name is not None]
 
 
 _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key|sku|code)$")

@@ -128,12 +128,31 @@ class ColumnMapping:
             for r in self.refused
         ]
         unmapped = ", ".join(repr(c) for c in self.unmapped)
+        headerless = self.headerless()
+        if headerless:
+            return lines + [headerless]
         lines += [
             f"column {c!r} of schema {self.schema!r} is not in the file: no column maps to it, so it is empty in every row"
             + (f" (columns left unmapped: {unmapped}; add the one that holds it as an alias)" if unmapped else "")
             for c in self.missing
         ]  # schema drift (breaker4 #6): a renamed export column leaves the declared one all null
         return lines
+
+    def headerless(self) -> str | None:
+        """The one warning for a file read without a header (every name generic: ``column_1``, ``column_2``... in order)
+        under a schema none of whose columns it could fill by name (breaker5 #6), or None. Columns are matched by name
+        only, so such a file needs its header row; the warning says so instead of one warning per schema column."""
+        if not self.missing or not self.matches or any(m.canonical for m in self.matches):
+            return None
+        if [m.original for m in self.matches] != [f"column_{i}" for i in range(1, len(self.matches) + 1)]:
+            return None
+        n, wanted = len(self.matches), len(self.missing)
+        same = ", as many as the schema's columns" if n == wanted else f" for the schema's {wanted} columns"
+        return (
+            f"the file has no header row (read as column_1..column_{n}, {n} field{'s' * (n > 1)}{same}): schema {self.schema!r} "
+            f"matches columns by name, so none of its columns ({', '.join(self.missing)}) is filled: each stays empty, and a row missing a required one is quarantined — "
+            "add the header row to the export, or, if the file has one that was not found, set read.header to its line for this source"
+        )
 
     def renamed(self) -> list[str]:
         """One line per column whose name the curated table does not keep recognisably, in header order.

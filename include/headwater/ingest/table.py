@@ -529,8 +529,19 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows, table.how = 0, "read.header: none"
     else:
         table.header_rows = _header_rows(filled, pos, table.width, blocks)
+        if table.header_rows == 1 and pos > 0 and _group_row_above(filled, pos, table.width, blocks):
+            # group names over merged cells, too sparse to start the table (``Customer,,Order,,``): the header's upper row
+            pos, rival, table.header_rows = pos - 1, None, 2
+            table.skip = filled[pos][0]
+        if table.header_rows == 1 and table.complete and len(filled) == pos + 1:
+            values, names = lone_line_cells(filled[pos][1])
+            if len(values) > len(names):
+                table.header_rows = 0  # the file's only row holds an id, an e-mail address, a date...: a record (breaker5 #1)
         numbered = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else None
         table.header_rows = table.header_rows or int(numbered is not None)
+    if table.how == "detected" and table.complete and len(filled) == pos + 1:
+        lone = lone_line_note(filled[pos][1], table.header_rows, filled[pos][0] + 1 + offset)
+        table.notes.extend(filter(None, [lone]))
     if not forced and table.header_rows == 0:
         # No header: the rows above the first one that could start the table are its records when they fit its
         # columns (``1001,,`` above ``1002,2024-01-06,5.00``), not preamble.
@@ -538,6 +549,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         while pos > 0 and _fits(filled[pos - 1][1], columns, table.width):
             pos -= 1
         table.skip = filled[pos][0]
+        doubt = _record_doubt(filled, pos, table.width, blocks) if table.how == "detected" else None
+        if doubt is not None:
+            line = filled[pos][0] + 1 + offset
+            table.notes.append(f"line {line} " + doubt.replace("{line}", str(line)))
     # A row of names under a header found by its votes: a units row or the header under a title (names_below, the
     # doubt below); it stays a record, so is no description line either.
     doubted = rival is None and not forced and table.header_rows == 1 and names_below(filled, pos, table.width, blocks)
@@ -586,7 +601,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         line = filled[pos][0] + 1 + offset
         table.header_unconfirmed = True
         table.doubt = (
-            f"line {line} ({_shown(filled[pos][1])}) taken as the header: its numbers count up ({numbered}) over numbers that "
+            f"line {line} ({_shown(filled[pos][1])}) taken as the header: its numbers {numbered} over numbers that "
             f"do not (scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
             f"(read.header: {line} confirms it and silences this warning)"
         )
@@ -611,7 +626,54 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                     f"column names over the first {len(table.rows)} records only, a sample of the file — if it is a record, "
                     "set read.skip_lines for this source"
                 )
+    if table.how == "detected":
+        table.notes.extend(filter(None, [_not_a_table(table, filled, pos, offset)]))
     return True
+
+
+def _not_a_table(table: Table, filled: list[tuple[int, list[str]]], pos: int, offset: int) -> str | None:
+    """A read warning for a layout that is not a table although it was read as one (breaker5 #21), or None.
+
+    * A one-column file whose every line, two or more, holds a run of two or more spaces, with some character
+      position blank on every line between text on both sides (``ID   NAME          AMOUNT`` over
+      ``001  Alice Smith   12.50``): fixed-width text, its columns loaded as one value per line.
+    * A two-column file whose first column holds distinct short labels, the header's first cell written like
+      them (``Name`` over ``Email``, ``Phone``), whose second column holds values of two kinds or more and
+      whose header's second cell is not written as a name (``Jane Doe``): a record written down the page as
+      key/value pairs, its first pair taken as the header.
+    """
+    rows = [r for _, r in filled[pos : pos + PROFILE_ROWS]]
+    first = filled[pos][0] + 1 + offset if pos < len(filled) else 0
+    if table.single_column:
+        lines = [r[0].rstrip() for r in rows if r and r[0].strip()]
+        if len(lines) < 2 or not all("  " in ln.strip() for ln in lines):
+            return None
+        short = min(map(len, lines))
+        gaps = [p for p in range(short) if all(ln[p] == " " for ln in lines) and all(ln[:p].strip() for ln in lines)]
+        if not gaps:
+            return None
+        at = sorted({g + 2 for g, h in zip(gaps, gaps[1:] + [-1]) if h != g + 1})
+        return (
+            f"lines {first}-{first + len(lines) - 1} read as one column, but every line holds runs of spaces and characters "
+            f"{', '.join(map(str, at))} start text on every line after a blank column ({_shown([lines[0]])}): fixed-width text, "
+            "not a delimited file — each line is loaded as one value; convert the file to a delimited one for its columns"
+        )
+    if table.width != 2 or table.header_rows != 1 or table.header_unconfirmed or not table.rows:
+        return None
+    head = filled[pos][1]
+    keys = [head[0].strip()] + [r[0].strip() for r in table.rows]
+    if len({k.casefold() for k in keys}) < len(keys) or not all(value_kind(k) == TEXT and len(k.split()) <= 3 for k in keys):
+        return None
+    if _name_styled(keys[0], keys[1:]) or _IDENTIFIER.fullmatch(head[1].strip()):
+        return None
+    kinds = {value_kind(v) for v in [head[1]] + [r[1] for r in table.rows]}
+    if len(kinds) < 2:
+        return None
+    pairs = ", ".join(f"{r[0].strip()!r}: {r[1].strip()!r}" for r in [head, *table.rows[:3]])
+    return (
+        f"lines {first}-{first + len(table.rows)} read as key/value pairs ({pairs}): a record written down the page, not a table — "
+        f"line {first} taken as the header, so its pair became the column names; if it is a pair too, set read.header: none for this source"
+    )
 
 
 def section_names(row: list[str]) -> list[str] | None:
@@ -905,6 +967,75 @@ def _header_rows(filled: list[tuple[int, list[str]]], pos: int, width: int, bloc
     return n
 
 
+_ID_VALUE = re.compile(r"[^\W\d_]+[-/#.]\d{3,}(?:[-/#.]\w+)*|[^\W\d_]*\d{5,}")  # ``C-1001``, ``INV-2024-001``, ``AB12345``
+
+
+def lone_line_cells(row: list[str]) -> tuple[list[str], list[str]]:
+    """(cells of ``row`` written as values, cells written as column names), to read a file's only line (breaker5 #1).
+
+    A value: an e-mail address or URL, a date or a number (not a year, and not one of two or more integers
+    rising left to right: sizes or scale points as column names), an id (_ID_VALUE: letters, a separator and
+    three or more digits, ``C-1001``; or five or more digits after letters, ``AB12345``; not ``Q1``, ``FY2024``).
+    A name: an identifier (letters, digits, ``_``) with an underscore, or a lower-case word (``id``, ``email``).
+    Other cells (``Jane Doe``, ``Deposit``) say nothing.
+    """
+    cells = [c.strip() for c in row if c.strip()]
+    ints = [c for c in cells if c.isdigit()]
+    rising = len(ints) >= 2 and all(int(a) < int(b) for a, b in zip(ints, ints[1:]))
+    values, names = [], []
+    for c in cells:
+        kind = value_kind(c)
+        if kind in (NUMBER, DATE):
+            if not _year(c) and not (rising and c in ints):
+                values.append(c)
+        elif kind == CODE and (("@" in c and "." in c) or "://" in c or _ID_VALUE.fullmatch(c)):
+            values.append(c)
+        elif _IDENTIFIER.fullmatch(c) and ("_" in c or c == c.lower()):
+            names.append(c)
+    return values, names
+
+
+def lone_line_note(row: list[str], header_rows: int, line: int) -> str | None:
+    """The read warning for a file whose only line is ``row`` (physical ``line``), read as a record (``header_rows``
+    0) or as the header, when some of its cells are written as values (lone_line_cells); None when none is."""
+    values, names = lone_line_cells(row)
+    if not values or header_rows == 0 and all(value_kind(c) in (NUMBER, DATE, EMPTY) and not _year(c) for c in row):
+        return None  # nothing written as a value, or numbers and dates only (a record beyond doubt)
+    shown = ", ".join(map(repr, values[:4]))
+    if header_rows == 0:
+        return (
+            f"line {line} ({_shown(row)}), the file's only line, read as a record, not as the header: its cells {shown} are written as "
+            f"values, not column names — if it is the header, set read.header: {line} for this source"
+        )
+    return (
+        f"line {line} ({_shown(row)}), the file's only line, was taken as the header although its cells {shown} are written as "
+        f"values: the file has no record — if it is a record, set read.header: none for this source (read.header: {line} "
+        "confirms it and silences this warning)"
+    )
+
+
+def _record_doubt(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> str | None:
+    """Why row ``pos``, read as the first record of a file with no header, may be its header after all, or None.
+
+    Its first cell is a word (an identifier: ``code``, ``sku``) over a column of codes, numbers or dates below it
+    (``A-1``, ``B-2``): the first column's name, while the other cells voted the row into the data (column names
+    that are numbers, breaker5 #22). The row stays a record (a header taken as a record keeps every value); the
+    warning (after the line number) says how to read it as the header.
+    """
+    row = filled[pos][1]
+    if pos + 1 >= len(filled) or not row or len(row) != width or width < 2:
+        return None
+    cell = row[0].strip()
+    column = _profile_below(filled, pos, width, blocks)[0]
+    if not _IDENTIFIER.fullmatch(cell) or value_kind(cell) != TEXT or column.kind not in TYPED:
+        return None
+    below = [r[0].strip() for _, r in filled[pos + 1 : pos + 4] if r and r[0].strip()]
+    return (
+        f"({_shown(row)}) read as the first record of a file with no header, but its first cell {cell!r} is a word over a column of "
+        f"{column.kind}s ({', '.join(map(repr, below))}), like a column name — if it is the header, set read.header: {{line}} for this source"
+    )
+
+
 def _counting(cells: list[str]) -> bool:
     """Whether ``cells`` (two or more) are distinct integers written as digits that count up by one (``1,2,3``, ``38,39,40``)."""
     s = [c.strip() for c in cells]
@@ -915,7 +1046,7 @@ def _counting(cells: list[str]) -> bool:
 
 
 def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> str | None:
-    """The counting run (``1..5``) of row ``pos`` when it is a header whose names are numbers, else None.
+    """How the numbers of row ``pos`` run (``count up (1..5)``, ``rise (36..42)``) when it is a header whose names are numbers, else None.
 
     Such a header (Likert points ``question,1,2,3,4,5``, shoe sizes ``model,38,39,40``) votes as
     data over columns of numbers, so _header_rows finds no header. Row ``pos`` is one when all its
@@ -923,7 +1054,8 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     up by one (_counting) and every other cell is text. Rows below that count up too (``x,5,6,7``
     under ``id,1,2,3``) leave it unsure: the first line is still taken as the header (a header
     taken as a record puts its names into values) and find_table flags it unconfirmed, so the
-    warning says that a record taken as header would be one row lost.
+    warning says that a record taken as header would be one row lost. Numbers that rise by other
+    steps (sizes ``36,38,40``, tiers ``128,256,512``) need more evidence (_rising_header).
     """
     row = filled[pos][1]
     cells = [c.strip() for c in row]
@@ -932,12 +1064,57 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     columns = _profile_below(filled, pos, width, blocks)
     at = [c for c, col in enumerate(columns) if col.kind == NUMBER]
     rest = [c for c in range(width) if c not in at]
-    if len(at) < 2 or not _counting([cells[c] for c in at]) or not all(value_kind(cells[c]) == TEXT for c in rest):
+    if len(at) < 2 or not all(value_kind(cells[c]) == TEXT for c in rest):
         return None
     below = [r for _, r in filled[pos + 1 : pos + 1 + PROFILE_ROWS] if len(r) == width]
     if not below:
         return None
-    return f"{cells[at[0]]}..{cells[at[-1]]}"
+    if _counting([cells[c] for c in at]):
+        return f"count up ({cells[at[0]]}..{cells[at[-1]]})"
+    return _rising_header(cells, at, rest, below)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _rising(cells: list[str]) -> bool:
+    """Whether ``cells`` (two or more) are integers written as digits that rise left to right (``36,38,40``, ``128,256,512``)."""
+    s = [c.strip() for c in cells]
+    if len(s) < 2 or not all(c.isdigit() and len(c) < 7 for c in s):
+        return False
+    nums = list(map(int, s))
+    return all(a < b for a, b in zip(nums, nums[1:]))
+
+
+def _rising_header(cells: list[str], at: list[int], rest: list[int], below: list[list[str]]) -> str | None:
+    """``rise (first..last)`` when a first row whose numbers rise by other steps than one is a header of numbers, else None.
+
+    Sizes, tiers and denominations (``product,36,38,40,42``, ``model,128,256,512``, ``code,10,20,50``;
+    breaker5 #22) are column names that vote as data over columns of numbers. The row is one when its
+    numbers (over the number columns ``at``) rise (_rising), it has a label (a text cell over another
+    column, ``rest``) written as one word (_IDENTIFIER), and either the label reads as a column name
+    over its column (_name_styled: ``product`` over ``Shirt``; or a word over codes, numbers or dates:
+    ``code`` over ``A-1``), or no row below rises in those columns, two rows at least, and each of its
+    numbers lies outside the values below it (``36`` over ``3``, ``6``, ``1``). A record that merely
+    rises (``A,1,3,5`` over ``B,4,5,6``) is neither.
+    """
+    nums = [cells[c] for c in at]
+    if not rest or not _rising(nums):
+        return None
+    label = rest[0]
+    if not _IDENTIFIER.fullmatch(cells[label]):
+        return None
+    values = [r[label] for r in below]
+    column = Column.of(values)
+    named = _name_styled(cells[label], values) or column.kind in TYPED
+    if not named:
+        if len(below) < 2 or any(_rising([r[c] for c in at]) for r in below):
+            return None
+        for c in at:
+            column_values = [float(v) for v in (r[c].strip() for r in below) if _PLAIN_NUMBER.fullmatch(v)]
+            if column_values and min(column_values) <= int(cells[c]) <= max(column_values):
+                return None
+    return f"rise ({nums[0]}..{nums[-1]})"
 
 
 # Lines under a header that describe its columns (header_descriptions): at most this many, directly below it.
@@ -1023,6 +1200,38 @@ class _Kinds:
         return 0
 
 
+def _reads_as_record(cells: list[str], names: list[str], kinds: _Kinds, text_cols: list[int]) -> str | None:
+    """Why a line of text over typed columns reads as a record after all (kept, with a warning), or None.
+
+    A description line describes every column in words; a record whose typed values are missing or
+    placeholders (``Widget,call us,unknown``, ``Alex,Prefer not to say,Prefer not to say``, breaker5 #2) is
+    text over typed columns too, and taken for a description it is lost from the table. It reads as a
+    record when:
+
+    * a cell is a number or a date (not a year): a value, never the description of a column (``1.5,keep me,why``);
+    * its first cell is text over a column of text that it does not describe: it neither repeats a word of
+      the column's name (_repeats_name: ``Full name`` under ``name`` describes it) nor asks a question
+      (``What is your name?``) — ``Widget`` over ``Gadget``, ``Gizmo`` is one more value of that column;
+    * two of its text cells over typed columns are the same text (``pending,pending``): a placeholder
+      repeated, where descriptions of two columns differ.
+    """
+    for i, c in enumerate(cells):
+        if value_kind(c) in (NUMBER, DATE) and not _year(c):
+            name = names[i] if i < len(names) and names[i].strip() else f"column {i + 1}"
+            return f"it holds the {value_kind(c)} {c!r} (under {name!r}), a value rather than a description"
+    if cells and cells[0] and value_kind(cells[0]) == TEXT and kinds.column(0)[0].kind == TEXT:
+        name = names[0] if names else ""
+        if not _repeats_name(cells[0], name) and not cells[0].endswith("?"):
+            shown = ", ".join(repr(r[0].strip()) for r in kinds.rows[:3] if r[0].strip())
+            return f"its first cell {cells[0]!r} reads as one more value of the text column below it ({name!r}: {shown})"
+    texts = [cells[i].casefold() for i in text_cols if cells[i]]
+    repeated = next((t for t in texts if texts.count(t) > 1), None)
+    if repeated is not None:
+        cols = ", ".join(names[i] if i < len(names) and names[i].strip() else f"column {i + 1}" for i in text_cols if cells[i].casefold() == repeated)
+        return f"the same text {repeated!r} stands in {cols}: a placeholder value repeated, where descriptions of two columns differ"
+    return None
+
+
 def header_descriptions(
     filled: list[tuple[int, list[str]]], first: int, names: list[str], width: int, blocks: dict[int, int]
 ) -> tuple[list[str], tuple[int, str] | None]:
@@ -1095,10 +1304,12 @@ def header_descriptions(
         if typed and text_cols and 2 * len(text_cols) >= len(typed) and strong >= 2:
             alike = any(all(value_kind(r[i]) == TEXT and kinds.text_over(r[i], i) > 0 for i in text_cols) for r in window)
             shown = ", ".join(names[i] if i < len(names) and names[i].strip() else f"column {i + 1}" for i in text_cols)
-            if not alike:
+            record = _reads_as_record(cells, names, kinds, text_cols)
+            if not alike and record is None:
                 out.append(f"text over columns of numbers, dates, codes or booleans below it ({shown})")
                 continue
-            return out, (first + k, f"text over columns of numbers, dates, codes or booleans ({shown}), but a record below holds text there too")
+            why = "a record below holds text there too" if alike else record
+            return out, (first + k, f"text over columns of numbers, dates, codes or booleans ({shown}), but {why}")
         if not any(kinds.typed(i) for i in range(width)) and len(repeats) >= 2 and 2 * len(repeats) >= len(filled_cells):
             shown = ", ".join(f"{cells[i]!r} under {names[i]!r}" for i in repeats[:4])
             return out, (first + k, f"its cells repeat their column names' words ({shown}) in a table with no typed column to tell")
@@ -1117,19 +1328,77 @@ def continues_header(above: list[list[str]], row: list[str], columns: list[Colum
     * it reads as names only (names_only: some cell reads as a name, none as a value);
     * each of its cells that says nothing (over a text column) sits under a column that has no name
       yet (``Region`` under the empty cell of ``,Sales,,Returns,``): a value under a named text
-      column is data (``A`` under ``ref``);
+      column is data (``A`` under ``ref``) — unless the row is a full row of sub-names under merged
+      group names (_sub_names: ``Name,Email,Id,Total`` under ``Customer,,Order,``, breaker5 #3);
     * the rows show a merged cell: an empty cell (``,Sales,,Returns,``; a units row ``,kg,cm``) or
       a name repeated along a row above (``Population,Population``).
     """
     if not names_only(row, columns):
         return False
     named = [any(c < len(r) and r[c].strip() for r in above) for c in range(width)]
+    grouped = _sub_names(above, row, width)
     for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):
-        if cell.strip() and v <= 0 and c < width and named[c]:
+        if cell.strip() and v <= 0 and c < width and named[c] and not grouped:
             return False
+    if _placeholder_repeated(above, row, width):
+        return False
     empty = any(not cell.strip() for r in [*above, row] for cell in r[:width])
     repeated = any(a.strip() and a.strip() == b.strip() for r in above for a, b in zip(r, r[1:]))
     return empty or repeated
+
+
+def _placeholder_repeated(above: list[list[str]], row: list[str], width: int) -> bool:
+    """Whether ``row`` holds the same word (four characters or more) under two columns that each have a name of their own above.
+
+    ``,pending,pending`` under ``ref,start,salary`` is a record whose values are still to come, not a units row: a
+    merged header repeats sub-names only under different groups (``Q1,Q2,Q1,Q2`` under ``Sales,,Returns,``), and a
+    units row repeats short units (``kg``, ``USD``). Taken as a header row, the record would be lost (breaker5 #2).
+    """
+    if not above:
+        return False
+    upper = [c.strip() for c in above[-1][:width]] + [""] * max(0, width - len(above[-1]))
+    single = [bool(upper[c]) and (c + 1 == width or bool(upper[c + 1])) for c in range(width)]
+    seen: dict[str, int] = {}
+    for c, cell in enumerate(row[:width]):
+        text = cell.strip().casefold()
+        if len(text) < 4 or not single[c]:
+            continue
+        if text in seen:
+            return True
+        seen[text] = c
+    return False
+
+
+def _group_row_above(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> bool:
+    """Whether the row right above the header row ``pos`` (no blank line between) holds group names over merged
+    cells whose sub-names the header row writes (_sub_names): the upper row of a two-row header (breaker5 #3)."""
+    i, r = filled[pos - 1]
+    return blocks.get(i) == blocks.get(filled[pos][0]) and i + 1 == filled[pos][0] and _sub_names([r], filled[pos][1], width)
+
+
+def _sub_names(above: list[list[str]], row: list[str], width: int) -> bool:
+    """Whether ``row`` is a full row of sub-names under group names that span merged cells in the rows ``above``.
+
+    A spreadsheet exports a merged header cell as its name followed by empty cells (``Customer,,Order,``);
+    the row below names each column of a group (``Name,Email,Id,Total``). It is one when the last row above
+    has two group names or more, each spanning two columns or more (empty cells right of it), the first
+    over the first column, and ``row`` fills all ``width`` cells with distinct short names (text of at most three
+    words, no digits alone). A record under such a row has values (a number, an e-mail address) that
+    names_only refuses first; a placeholder record (``A,TBD,TBD,TBD``) is neither distinct nor text.
+    """
+    if not above or len(row) != width or width < 2:
+        return False
+    upper = [c.strip() for c in above[-1][:width]] + [""] * max(0, width - len(above[-1]))
+    if not upper[0]:
+        return False
+    starts = [c for c in range(width) if upper[c]]
+    spans = [(b - a) for a, b in zip(starts, starts[1:] + [width])]
+    if len(starts) < 2 or any(n < 2 for n in spans):
+        return False  # one name over empty cells is a title (``Sales report,,,``), not groups
+    cells = [c.strip() for c in row]
+    if not all(cells) or len({c.casefold() for c in cells}) < width:
+        return False
+    return all(value_kind(c) == TEXT and len(c.split()) <= 3 for c in cells)
 
 
 def column_names(header_rows: list[list[str]]) -> list[str]:

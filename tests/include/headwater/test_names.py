@@ -90,3 +90,18 @@ def test_kebab_and_title_case_land_on_the_same_names() -> None:
 
 def test_blank_names_use_their_position() -> None:
     assert standardize_columns(["a", "", " ", "a"]) == ["a", "column_2", "column_3", "a_2"]
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["Name", "name", "name_2"], ["name", "name_3", "name_2"]),  # breaker5 #4: the file's name_2 keeps its name
+        (["name_2", "Name", "name"], ["name_2", "name", "name_3"]),
+        (["a", "a", "a_2", "a_3"], ["a", "a_4", "a_2", "a_3"]),
+        (["column_2", "", "x"], ["column_2", "column_2_2", "x"]),  # a generated name gives way to a written one
+        (["", "column_1"], ["column_1_2", "column_1"]),  # ... in either order
+        (["***", "column_1"], ["column_1_2", "column_1"]),  # a name of symbols only is generated too
+    ],
+)
+def test_a_column_whose_own_name_is_free_keeps_it(names: list[str], expected: list[str]) -> None:
+    assert standardize_columns(names) == expected

@@ -157,6 +157,12 @@ def test_non_latin_headers_match_canonical_names_and_aliases() -> None:
             "apart by position only; rename one in the export",
         ]),
         (["a", " "], ["column 2 has no name: loaded as 'column_2'"]),
+        # breaker5 #4: a column whose own name is free keeps it; only the suffixed one moves, and it is said
+        (["Name", "name", "name_2"], [
+            "column 2 ('name') loaded as 'name_3': its name standardized is 'name', as column 1 ('Name')'s — the two are told "
+            "apart by position only; rename one in the export",
+        ]),
+        (["", "column_1"], ["column 1 has no name: loaded as 'column_1_2'"]),
         (["_line", "price__raw", "ok"], [
             "column 1 ('_line') loaded as 'line': '_' first or '__' inside are Headwater's own column names (_line, <col>__raw)",
             "column 2 ('price__raw') loaded as 'price_raw': '_' first or '__' inside are Headwater's own column names (_line, <col>__raw)",
