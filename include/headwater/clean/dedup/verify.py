@@ -16,8 +16,12 @@ addresses and names that templated messages substitute.
 Each text is read once into a few token classes (``tokens_of``); a pair is vetoed (``difference``)
 for the first class, in ``REASONS`` order, where the texts differ:
 
-* ``negation``: the texts hold different numbers of negators (``NEGATORS``, or a word ending in
-  ``n't``); ``don't`` and ``do not`` count alike, so a contraction is no difference;
+* ``negation``: the texts hold different numbers of negators (``NEGATORS``: English, and the
+  separate-word negation cues of 35 other languages, ``NEGATORS_BY_LANGUAGE``; or a word ending in
+  ``n't``); ``don't`` and ``do not`` count alike, so a contraction is no difference. A text in no
+  listed language (``listed_language``: its function words or its script) whose only difference is
+  one or two short words added or removed (``unlisted_negation``) is a ``negation`` too: the word may
+  be a negator no list holds (breaker5 #9);
 * ``identifier``: each text has an e-mail address, URL or @handle the other lacks, or both hold a
   mask (``[EMAIL]``, ``[PHONE]``, ``[URL]``: headwater.config.text.MASKS) whose hidden values
   cannot be compared (two auto-replies to two masked addresses read alike);
@@ -74,12 +78,15 @@ letters that keeps the first and last letters (``Jonathon``/``Jonathan``, ``Smyt
 the last letter is where given names mark gender and diminutives (``Maria``/``Mario``,
 ``Daniel``/``Daniela``), and a short name has no room for a typo (``Jon``/``Joan``). A name only
 added (a middle name) is no difference; two different generational suffixes (``GENERATIONS``:
-``Robert Brown II``/``III``, ``Jr.``/``Sr.``) are two people, though ``ii``/``iii`` is one doubled letter (breaker3 #17).
+``Robert Brown II``/``III``, ``Jr.``/``Sr.``) are two people, though ``ii``/``iii`` is one doubled letter (breaker3 #17),
+and so is a suffix on one name only (``Jane Doe``/``Jane Doe Jr.``, breaker5 #14).
 
 Limits: a boilerplate needs three different texts of the column holding it (two rows alone that share
 a footer look like one message re-sent), and an addition outside it vetoes however long the message
 (a re-sent long mail with a signature line under a shared footer stays two records: a missed duplicate);
-English negators, number words, units and function words only; a substituted word's synonym
+negators written as separate words only (a negating prefix or suffix, Czech ``neschválil``, Turkish
+``onaylamadı``, is a changed word: ``substitution``), and a negator of an unlisted language missed when the
+text reads as a listed one; English number words, units and function words only; a substituted word's synonym
 (``big``/``large``) vetoes too (a missed duplicate, never a false merge); two long words one edit
 apart that are different words (``Maria``/``Mario`` inside free text) pass as a spelling variant;
 an identifier without a digit that is not an address (``TCK-A``/``TCK-B``) is a substitution only
