@@ -306,6 +306,9 @@ class Tokens:
     addressees: Counter[str]
     masks: int = 0  # mask placeholders ([EMAIL], [PHONE], [URL]) in the text
     words: tuple[str, ...] = ()  # the words in order: letters only, no accents or apostrophes, negators and masks left out (stems kept)
+    # every word in order, no accents or apostrophes, negators kept: what the ``name`` check compares (a name may be
+    # spelt like a negator of some language: Emme / Finnish "emme", Inga / Swedish "inga", Nada / Spanish "nada")
+    spelled: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -336,10 +339,6 @@ def _word(w: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _is_negator(w: str) -> bool:
     return w in NEGATORS or w.endswith("n't") or (not w.isascii() and _plain(w) in NEGATORS)
-
-
-def _words(low: str) -> tuple[str, ...]:
-    return tuple(w for w in map(_word, _WORD.findall(low)) if w)
 
 
 def _number(token: str) -> str:
@@ -375,7 +374,8 @@ def tokens_of(text: str | None) -> Tokens:
     masks = sum((text or "").count(m) for m in MASKS.values())
     for mask in MASKS.values():  # a mask is compared as an identifier, not as a word
         low = low.replace(mask.lower(), " ")
-    return Tokens(negators, identifiers, numbers, addressees, masks, _words(low))
+    found = _WORD.findall(low)
+    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, found)))
 
 
 def spelling_variant(a: str, b: str) -> bool:
@@ -657,7 +657,7 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
             return reason
         if reason == "addition" and outside is not None and added_words(*outside):
             return reason
-        if reason == "name" and name_changed(x.words, y.words):
+        if reason == "name" and name_changed(x.spelled, y.spelled):
             return reason
     return None
 
