@@ -126,7 +126,8 @@ NEGATOR_STEMS = {"cannot": "can", "can't": "can", "cant": "can", "won't": "will"
 # all of them (its language is not needed for that); a word counts lower-cased, and also without accents
 # (``_plain``: "nao" is "não"). Left out where the word is a common other word in a language listed here
 # (Finnish "en"/"et": French "et" = and; Romanian "mai"; Basque "ez": Hungarian "ez" = this; Swahili "si":
-# Spanish/Italian "si"; Irish "níl": English "nil"); negation written into the verb (Czech "neschválil",
+# Spanish/Italian "si"; Irish "níl": English "nil"; Latvian "nav", Estonian "pole"/"mitte": English "nav", "pole",
+# German "Mitte": a text of those languages is unlisted, so ``unlisted_negation`` sees them added); negation written into the verb (Czech "neschválil",
 # Turkish "onaylamadı", Japanese "しませんでした") changes a word, which the ``substitution`` check sees.
 NEGATORS_BY_LANGUAGE = {
     "de": "nicht nichts nie niemals niemand kein keine keinen keinem keiner keines weder",
@@ -145,9 +146,8 @@ NEGATORS_BY_LANGUAGE = {
     "hu": "nem ne sem soha semmi senki nincs nincsen",
     "tr": "değil yok hiç asla",
     "is": "ekki aldrei enginn engin ekkert",
-    "lv": "nav nekad nekas neviens",
+    "lv": "nekad nekas neviens",
     "lt": "nėra niekada niekas",
-    "et": "mitte pole",
     "sq": "nuk mos",
     "cy": "ddim nid",
     "af": "nooit geen niks",
