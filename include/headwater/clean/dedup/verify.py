@@ -17,7 +17,7 @@ Each text is read once into a few token classes (``tokens_of``); a pair is vetoe
 for the first class, in ``REASONS`` order, where the texts differ:
 
 * ``negation``: the texts hold different numbers of negators (``NEGATORS``: English, and the
-  separate-word negation cues of 35 other languages, ``NEGATORS_BY_LANGUAGE``; or a word ending in
+  separate-word negation cues of 43 other languages, ``NEGATORS_BY_LANGUAGE``; or a word ending in
   ``n't``); ``don't`` and ``do not`` count alike, so a contraction is no difference. A text in no
   listed language (``listed_language``: its function words or its script) whose only difference is
   one or two short words added or removed (``unlisted_negation``) is a ``negation`` too: the word may
