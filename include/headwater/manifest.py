@@ -28,6 +28,11 @@ STAGES = ("ingest", "clean", "chunk", "embed")
 OK, QUARANTINED, EMPTY = "ok", "quarantined", "empty"
 FINISHED = (OK, EMPTY, QUARANTINED)
 IN_PROGRESS = "in_progress"  # the ledger's outcome while a file is being processed
+# The action of a file this run did not process (its check found it unchanged) but whose curated rows it rewrote:
+# the date's cross-file duplicates changed (another file of its group was processed: headwater.clean.link)
+RELINKED = "relinked"
+RELINKED_REASON = "unchanged, but its cross-file duplicates were decided again: another file of its group changed"
+
 SUMMARY_KEYS = (
     "source", "file", "date", "run_id", "status", "error", "action", "reason",
     "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors", "embedded", "records", "structural",

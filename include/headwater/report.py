@@ -15,7 +15,9 @@ holding some files' claims, headwater.claims) each write the date's report, and 
 is complete. A file another run is still processing (its stages not all done and its claim live) is
 ``in_progress`` with that run named, never ``failed``. ``skipped`` stays the writing run's (a file
 another run held is listed there with the claim, and reported from its manifest when it has one);
-``this_run`` still counts only the writing run's work.
+``this_run`` still counts only the writing run's work: ``files_processed``, ``files_relinked`` (a file the run
+found unchanged but whose curated rows its link step rewrote, action ``relinked``: another file of its group
+changed the cross-file duplicates) and ``files_unchanged``, each file under one of them.
 
 **Cost.** The report lists the date's manifests once and reads each of them once (the writing run's
 own files included), and reads the curated tables' Parquet footers (``accounting_error``), all
@@ -37,7 +39,7 @@ from headwater.claims import Claims
 from headwater.clean.link import READERS
 from headwater.config.settings import Settings
 from headwater.layout import Layout
-from headwater.manifest import OK, QUARANTINED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
+from headwater.manifest import OK, QUARANTINED, RELINKED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import each_at_once, parquet_rows, read_json, write_json
 
 ABSENT = "absent"  # the report's action for a file with outputs on the date that is no longer in its landing folder
@@ -115,6 +117,9 @@ def report(
     totals = {k: sum(int(f.get(k) or 0) for f in files) for k in ("records", "rows_read", "curated", "duplicates", "quarantined", "chunks", "vectors")}
     totals["structural"] = sum(structural_total(f) for f in files)
     mine = [f for f in files if f["this_run"]] if run_id else files
+    # a file this run did not process but re-linked (its cross-file duplicates changed) is this run's work, counted apart
+    relinked = [f for f in mine if f.get("action") == RELINKED]
+    processed = [f for f in mine if f.get("action") != RELINKED]
     result = {
         "date": date,
         "run_id": run_id,
@@ -126,9 +131,10 @@ def report(
         ],
         "totals": totals,
         "this_run": {
-            "files_processed": len(mine),
+            "files_processed": len(processed),
+            "files_relinked": len(relinked),
             "files_unchanged": sum(1 for f in files if f.get("action") == "unchanged" and f.get("checked_by") == run_id),
-            "rows_recomputed": sum(int(f.get("rows_read") or 0) for f in mine),
+            "rows_recomputed": sum(int(f.get("rows_read") or 0) for f in processed),
             "embedding_calls": sum(int(f.get("embedded") or 0) for f in mine),
         },
         "failed": [f["source"] for f in files if f.get("status") in ("failed", "missing") or not f["accounted"]],
@@ -255,7 +261,9 @@ def format_report(report: dict[str, Any]) -> str:
     if report.get("this_run") is not None:
         r = report["this_run"]
         lines.append(
-            f"this run: {r['files_processed']} file(s) processed, {r['files_unchanged']} unchanged, "
+            f"this run: {r['files_processed']} file(s) processed, "
+            + (f"{r['files_relinked']} relinked, " if r.get("files_relinked") else "")
+            + f"{r['files_unchanged']} unchanged, "
             f"{r['rows_recomputed']} rows recomputed, {r['embedding_calls']} texts sent to the embedding model"
         )
     for s in report.get("skipped", []):

@@ -97,7 +97,7 @@ def test_a_second_run_skips_the_file_another_run_holds_writes_nothing_of_it_and_
     assert [f["file"] for f in second["files"]] == ["customers.csv", "tickets.csv"]
     assert second["skipped"] == [{"file": "tickets.csv", "reason": reason}]
     assert second["failed"] == [] and all(f["accounted"] for f in second["files"])
-    assert second["this_run"] == {"files_processed": 1, "files_unchanged": 0, "rows_recomputed": 3, "embedding_calls": 0}
+    assert second["this_run"] == {"files_processed": 1, "files_relinked": 0, "files_unchanged": 0, "rows_recomputed": 3, "embedding_calls": 0}
     assert second["totals"]["rows_read"] == 5 and second["totals"]["curated"] + second["totals"]["duplicates"] + second["totals"]["quarantined"] == 5
     # the other run's claim is untouched; this run released its own
     claims = _claims()

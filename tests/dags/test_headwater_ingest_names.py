@@ -137,7 +137,7 @@ def test_awkward_names_and_compressed_drops_end_to_end(dag, zone, capsys) -> Non
 
     run2, report2 = _run(dag)  # nothing changed: every record is unchanged, compressed and zipped ones included
     assert run2.state == "success"
-    assert report2["this_run"] == {"files_processed": 0, "files_unchanged": len(EXPECTED), "rows_recomputed": 0, "embedding_calls": 0}
+    assert report2["this_run"] == {"files_processed": 0, "files_relinked": 0, "files_unchanged": len(EXPECTED), "rows_recomputed": 0, "embedding_calls": 0}
     assert report2["skipped"] == SKIPPED
     assert {ti.task_id: ti.state for ti in run2.get_task_instances()}["report"] == "skipped"
 

@@ -123,7 +123,7 @@ def test_a_same_date_three_times_gives_identical_outputs(dag, zone) -> None:
     states = _states(run2)  # read now: dag.test of the same date replaces the previous run
     _, third = _run(dag, day, force=True)  # recomputing everything must give the same bytes
     assert _curated_hashes(day) == hashes and _vector_count() == vectors
-    assert second["this_run"] == {"files_processed": 0, "files_unchanged": 2, "rows_recomputed": 0, "embedding_calls": 0}
+    assert second["this_run"] == {"files_processed": 0, "files_relinked": 0, "files_unchanged": 2, "rows_recomputed": 0, "embedding_calls": 0}
     assert third["this_run"]["files_processed"] == 2 and third["this_run"]["embedding_calls"] == 0, third  # cache
     assert states[("unchanged", "tickets.csv")] == "success", states
     assert states[("ingest", "tickets.csv")] == "skipped" and ("embed", "tickets.csv") not in states  # nothing to index again
@@ -136,7 +136,7 @@ def test_c_backfill_then_rerun_recomputes_nothing(dag, zone) -> None:
     assert _vector_count() == 3 * len(DAYS)
     for day in DAYS:
         _, rep = _run(dag, day)
-        assert rep["this_run"] == {"files_processed": 0, "files_unchanged": 2, "rows_recomputed": 0, "embedding_calls": 0}
+        assert rep["this_run"] == {"files_processed": 0, "files_relinked": 0, "files_unchanged": 2, "rows_recomputed": 0, "embedding_calls": 0}
     assert _vector_count() == 3 * len(DAYS)
 
 
@@ -149,7 +149,7 @@ def test_d_one_changed_file_is_the_only_one_reprocessed(dag, zone) -> None:
     states = _states(run)
     assert states[("ingest", "tickets.csv")] == "success" and states[("unchanged", "tickets.csv")] == "skipped"
     assert states[("ingest", "customers.csv")] == "skipped" and states[("unchanged", "customers.csv")] == "success"
-    assert rep["this_run"] == {"files_processed": 1, "files_unchanged": 1, "rows_recomputed": 4, "embedding_calls": 1}
+    assert rep["this_run"] == {"files_processed": 1, "files_relinked": 0, "files_unchanged": 1, "rows_recomputed": 4, "embedding_calls": 1}
     after = _curated_hashes(day)
     assert after["customers.csv.parquet"] == before["customers.csv.parquet"]
     assert after["tickets.csv.parquet"] != before["tickets.csv.parquet"]
@@ -176,7 +176,7 @@ def test_e_a_file_re_delivered_under_another_name_is_reported_absent_not_process
     assert by_file["tickets.csv"]["warnings"][1].startswith(f"same content as {day}/tickets_v2.csv: one delivery under two names? ")
     assert [w.split(": one delivery under two names? ")[0] for w in by_file["tickets_v2.csv"]["warnings"]] == [f"same content as {day}/tickets.csv"]
     # the same texts under the new name: their embeddings are reused, none is sent to the model again
-    assert rep["this_run"] == {"files_processed": 1, "files_unchanged": 1, "rows_recomputed": 3, "embedding_calls": 0}
+    assert rep["this_run"] == {"files_processed": 1, "files_relinked": 0, "files_unchanged": 1, "rows_recomputed": 3, "embedding_calls": 0}
     assert rep["failed"] == [] and rep["totals"]["curated"] == 6  # the customers' ids (C-40) fail the shipped pattern: quarantined
 
 

@@ -47,6 +47,7 @@ from headwater.config.schema import ColumnSpec
 from headwater.names import looks_like_identifier
 
 IMPUTED_MARK = " (imputed)"
+FEW_FIELDS = 1  # row documents showing this many fields or fewer, because the identifier columns are left out, are warned about
 
 
 def is_identifier(column: str, declared: dict[str, ColumnSpec]) -> bool:
@@ -72,7 +73,8 @@ def plan_rows(
 
     ``table_columns``: every column of the curated table, in order; ``text_columns``: those the
     chunk stage chunks; ``declared``: the schema's columns by name. Listed columns the table
-    lacks are left out with a warning.
+    lacks are left out with a warning, and so is a default plan left with ``FEW_FIELDS`` field or fewer
+    because the identifier columns are left out (the ids are what a search for a row names).
     """
     text = [c for c in table_columns if c in set(text_columns)]
     if options.mode == "off" or (options.mode == "auto" and text):
@@ -88,6 +90,14 @@ def plan_rows(
         shown = [c for c in options.columns if c in values]
     shown = [c for c in shown if c not in options.exclude]
     context = text if options.text_chunks else []
+    ids = [c for c in values if c not in text and c not in options.exclude and is_identifier(c, declared)]
+    if options.columns is None and options.template is None and ids and len(shown) + len(context) <= FEW_FIELDS:
+        # breaker5 #18: an orders table's documents read "Status: shipped" only; no search finds order 1001
+        what = f"only {', '.join(repr(c) for c in [*shown, *context])}" if shown or context else "no field"
+        warnings.append(
+            f"{SECTION}: the row documents show {what}: every identifier column ({', '.join(ids)}) is left out of them "
+            f"by default — a search for an id cannot find its row; add the columns to show with {SECTION}.columns"
+        )
     reason = "mode: on" if options.mode == "on" else "auto: no free-text column"
     return RowPlan(shown, context, reason, warnings)
 

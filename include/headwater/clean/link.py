@@ -53,7 +53,7 @@ from headwater.clean.steps.base import (
 from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig, load_sources
 from headwater.layout import Layout
-from headwater.manifest import EMPTY, OK, STAGE_ERROR_CHARS, FileRef, check_owner, layout
+from headwater.manifest import EMPTY, OK, RELINKED, RELINKED_REASON, STAGE_ERROR_CHARS, FileRef, check_owner, layout
 from headwater.storage import atomic_path, each_at_once, read_json, read_parquet, write_json
 
 CROSS = "cross_file_"
@@ -358,7 +358,8 @@ def link_date(date: str, settings: Settings, sources: Any = None, run_id: str = 
     each file's curated table to its duplicates; returns {file name: its cross-file duplicates}
     for every cleaned file of the date (``cleaned_files``: quarantined, empty and failed files take
     no part). A file whose outcome changed is rewritten (curated, duplicates, manifest) and its
-    manifest's ``run_id`` set to ``run_id`` (when given): this run changed its curated rows.
+    manifest's ``run_id`` set to ``run_id`` (when given): this run changed its curated rows; a file this
+    run did not process gets the action ``relinked`` (headwater.manifest.RELINKED).
 
     ``sources`` (headwater.config.source.Sources) defaults to the YAML files of ``settings.config_dir``.
     ``may_write(date, name)``, when given, is asked (only) before a changed file is rewritten: False
@@ -536,6 +537,8 @@ def _write(lay: Layout, ref: FileRef, manifest: dict[str, Any], own: tuple[pd.Da
                     "seconds": round(time.monotonic() - started, 3)},
     )
     if ref.run_id:
+        if manifest.get("run_id") != ref.run_id:  # not processed by this run, only its cross-file duplicates rewritten
+            manifest.update(action=RELINKED, reason=RELINKED_REASON)
         manifest["run_id"] = ref.run_id
     write_json(lay.manifest(ref.key), manifest)
     return len(lines)

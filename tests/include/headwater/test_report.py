@@ -56,7 +56,8 @@ def test_the_report_written_last_covers_both_runs_files(settings: Settings, last
     }
     assert result["failed"] == []  # the file the writing run skipped is reported from its manifest, and why it skipped it
     assert result["skipped"] == [runs[last][1][0]]
-    assert result["this_run"] == {"files_processed": 1, "files_unchanged": 0, "rows_recomputed": 3 if last == "A" else 2, "embedding_calls": 0}
+    assert result["this_run"] == {"files_processed": 1, "files_relinked": 0, "files_unchanged": 0, "rows_recomputed": 3 if last == "A" else 2,
+                                  "embedding_calls": 0}
 
 
 def test_a_file_another_run_is_still_processing_is_in_progress_not_failed(settings: Settings) -> None:

@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.steps.base import RAW_SUFFIX, is_value_column
+from headwater.clean.steps.base import EXCEL_MANGLED, RAW_SUFFIX, REASON_SUFFIX, is_value_column
 from headwater.clean.text import SPLIT_SPACE
 
 _WORD_RE = "[^" + SPLIT_SPACE + "]+"  # a word of str.split(): a run of characters that are not str.isspace()
@@ -273,6 +273,27 @@ def rows_of(frame: Mapping[str, pd.Series], name: str, rows: np.ndarray) -> pd.S
     return pd.concat(taken, ignore_index=True) if len(taken) > 1 else taken[0].reset_index(drop=True)
 
 
+def mangled_rows(frame: Mapping[str, pd.Series], col: str, rows: np.ndarray | None = None) -> np.ndarray | None:
+    """Bool per row (or per position of ``rows``, read piece by piece: ``rows_of``): ``<col>__reason`` says the
+    value of ``col`` is an identifier Excel wrote in scientific notation (``EXCEL_MANGLED``: ``1.23457E+11``, its
+    digits after the sixth lost; headwater.clean.steps.coerce_types). None when no row says so."""
+    name = col + REASON_SUFFIX
+    if name not in frame:
+        return None
+    reason = pd.Series(frame[name]) if rows is None else rows_of(frame, name, rows)
+    out = reason.astype("string").str.contains(EXCEL_MANGLED, regex=False).fillna(False).to_numpy(dtype=bool)
+    return out if out.any() else None
+
+
+def _apart(codes: np.ndarray, mangled: np.ndarray | None) -> np.ndarray:
+    """``codes`` with each ``mangled`` row given a code of its own: two such values never compare equal."""
+    if mangled is None:
+        return codes
+    codes = codes.copy()
+    codes[mangled] = int(codes.max(initial=-1)) + 1 + np.arange(int(mangled.sum()))
+    return codes
+
+
 def numbers(series: pd.Series) -> np.ndarray:
     """A numeric column as float64 (missing: NaN)."""
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
@@ -319,6 +340,8 @@ class Vetoes:
                 values[c] = numbers(frame[c] if rows is None else rows_of(frame, c, rows))
             else:
                 codes[c] = factorized(frame[c] if rows is None else rows_of(frame, c, rows))[0]
+            if c in codes:  # an id Excel wrote in scientific notation lost digits: equal to no other value
+                codes[c] = _apart(codes[c], mangled_rows(frame, c, rows))
         kept = None if rows is None else np.asarray(rows, dtype=np.int64)
         return cls(list(columns), codes, values, tolerance, frame, kept, frozenset(numeric))
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from headwater.clean.dedup.columns import factorized, kind_of
+from headwater.clean.dedup.columns import factorized, kind_of, mangled_rows
 
 PRIOR_PAIRS = 20.0  # weight of the m priors in EM, in pseudo-pairs
 PRIOR_LAMBDA = 0.1  # prior share of matches among blocked pairs
@@ -77,9 +77,13 @@ class Field:
         return LEVELS[self.kind]
 
 
-def _field(name: str, series: pd.Series) -> Field:
+def _field(name: str, series: pd.Series, mangled: np.ndarray | None = None) -> Field:
+    """``mangled`` (bool per row, or None): values compared as missing (an id Excel wrote in scientific notation,
+    headwater.clean.dedup.columns.mangled_rows: no evidence either way)."""
     kind = kind_of(series)
     codes, values = factorized(series, fold_case=True)  # evidence: a case difference is a spelling
+    if mangled is not None:
+        codes = np.where(mangled, -1, codes)
     counts = np.bincount(codes[codes >= 0], minlength=len(values)).astype(np.int64)
     number = None
     if kind == "date":
@@ -102,8 +106,9 @@ def _field(name: str, series: pd.Series) -> Field:
 
 
 def prepare(frame: dict[str, pd.Series] | pd.DataFrame, names: list[str]) -> list[Field]:
-    """The fields ``names`` of a table (whole columns), ready to compare. Raises KeyError for a missing column."""
-    return [_field(n, frame[n]) for n in names]
+    """The fields ``names`` of a table (whole columns), ready to compare; an id Excel wrote in scientific notation
+    (``<col>__reason`` ``excel_scientific_notation``) is compared as missing. Raises KeyError for a missing column."""
+    return [_field(n, frame[n], mangled_rows(frame, n)) for n in names]
 
 
 def _levels_of_values(f: Field, x: np.ndarray, y: np.ndarray, date_tolerance: int, numeric_tolerance: float) -> np.ndarray:

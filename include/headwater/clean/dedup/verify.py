@@ -16,8 +16,12 @@ addresses and names that templated messages substitute.
 Each text is read once into a few token classes (``tokens_of``); a pair is vetoed (``difference``)
 for the first class, in ``REASONS`` order, where the texts differ:
 
-* ``negation``: the texts hold different numbers of negators (``NEGATORS``, or a word ending in
-  ``n't``); ``don't`` and ``do not`` count alike, so a contraction is no difference;
+* ``negation``: the texts hold different numbers of negators (``NEGATORS``: English, and the
+  separate-word negation cues of 43 other languages, ``NEGATORS_BY_LANGUAGE``; or a word ending in
+  ``n't``); ``don't`` and ``do not`` count alike, so a contraction is no difference. A text in no
+  listed language (``listed_language``: its function words or its script) whose only difference is
+  one or two short words added or removed (``unlisted_negation``) is a ``negation`` too: the word may
+  be a negator no list holds (breaker5 #9);
 * ``identifier``: each text has an e-mail address, URL or @handle the other lacks, or both hold a
   mask (``[EMAIL]``, ``[PHONE]``, ``[URL]``: headwater.config.text.MASKS) whose hidden values
   cannot be compared (two auto-replies to two masked addresses read alike);
@@ -74,12 +78,15 @@ letters that keeps the first and last letters (``Jonathon``/``Jonathan``, ``Smyt
 the last letter is where given names mark gender and diminutives (``Maria``/``Mario``,
 ``Daniel``/``Daniela``), and a short name has no room for a typo (``Jon``/``Joan``). A name only
 added (a middle name) is no difference; two different generational suffixes (``GENERATIONS``:
-``Robert Brown II``/``III``, ``Jr.``/``Sr.``) are two people, though ``ii``/``iii`` is one doubled letter (breaker3 #17).
+``Robert Brown II``/``III``, ``Jr.``/``Sr.``) are two people, though ``ii``/``iii`` is one doubled letter (breaker3 #17),
+and so is a suffix on one name only (``Jane Doe``/``Jane Doe Jr.``, breaker5 #14).
 
 Limits: a boilerplate needs three different texts of the column holding it (two rows alone that share
 a footer look like one message re-sent), and an addition outside it vetoes however long the message
 (a re-sent long mail with a signature line under a shared footer stays two records: a missed duplicate);
-English negators, number words, units and function words only; a substituted word's synonym
+negators written as separate words only (a negating prefix or suffix, Czech ``neschválil``, Turkish
+``onaylamadı``, is a changed word: ``substitution``), and a negator of an unlisted language missed when the
+text reads as a listed one; English number words, units and function words only; a substituted word's synonym
 (``big``/``large``) vetoes too (a missed duplicate, never a false merge); two long words one edit
 apart that are different words (``Maria``/``Mario`` inside free text) pass as a spelling variant;
 an identifier without a digit that is not an address (``TCK-A``/``TCK-B``) is a substitution only
@@ -103,7 +110,7 @@ REASONS = ("negation", "identifier", "number", "addressee", "unit", "substitutio
 NAME_REASONS = ("name",)  # record linkage's check on name fields
 WORD_REASONS = ("negation", "number", "unit", "substitution")  # what the word alignment can find, in that order
 # English negators (Wiegand et al. 2010's lexical negation cues), plus common spellings without the apostrophe.
-NEGATORS = frozenset(
+ENGLISH_NEGATORS = frozenset(
     "not no never none nobody nothing nowhere neither nor without cannot nope "
     "dont doesnt didnt isnt arent wasnt werent cant couldnt wont wouldnt shouldnt havent hasnt hadnt aint mustnt neednt".split()
 )
@@ -112,6 +119,102 @@ NEGATOR_STEMS = {"cannot": "can", "can't": "can", "cant": "can", "won't": "will"
                  "dont": "do", "doesnt": "does", "didnt": "did", "isnt": "is", "arent": "are", "wasnt": "was", "werent": "were",
                  "couldnt": "could", "wouldnt": "would", "shouldnt": "should", "havent": "have", "hasnt": "has", "hadnt": "had",
                  "mustnt": "must", "neednt": "need"}
+# Negators of other languages, written as separate words: the negative particles, adverbs, pronouns and
+# determiners that Universal Dependencies v2 annotates with the feature Polarity=Neg (Nivre et al. 2020,
+# "Universal Dependencies v2", LREC; universaldependencies.org, feature Polarity: German "nicht", Czech "ne",
+# ...), compiled per language (ISO 639-1) from the language's negation cues. Every text is checked against
+# all of them (its language is not needed for that); a word counts lower-cased, and also without accents
+# (``_plain``: "nao" is "não"). Left out where the word is a common other word in a language listed here
+# (Finnish "en"/"et": French "et" = and; Romanian "mai"; Basque "ez": Hungarian "ez" = this; Swahili "si":
+# Spanish/Italian "si"; Irish "níl": English "nil"; Latvian "nav", Estonian "pole"/"mitte": English "nav", "pole",
+# German "Mitte": a text of those languages is unlisted, so ``unlisted_negation`` sees them added); negation written into the verb (Czech "neschválil",
+# Turkish "onaylamadı", Japanese "しませんでした") changes a word, which the ``substitution`` check sees.
+NEGATORS_BY_LANGUAGE = {
+    "de": "nicht nichts nie niemals niemand kein keine keinen keinem keiner keines weder",
+    "nl": "niet niets nooit niemand geen",
+    "fr": "ne pas jamais rien aucun aucune ni",
+    "es": "no nunca jamás nada nadie ningún ninguno ninguna ni tampoco",
+    "it": "non niente nulla nessuno nessuna né neanche nemmeno neppure",
+    "pt": "não nunca nada nenhum nenhuma ninguém nem jamais",
+    "ro": "nu nici niciodată nimic nimeni niciun nicio",
+    "pl": "nie nigdy nic nikt żaden żadna żadne ani",
+    "cs": "ne nie nikdy nic nikdo nikto žádný žádná žádné žiadny ani",
+    "sv": "inte icke ej aldrig ingen inget inga ingenting",
+    "da": "ikke aldrig ingen intet ingenting",
+    "no": "ikke ikkje aldri ingen intet ingenting",
+    "fi": "ei eivät emme ette eikä",
+    "hu": "nem ne sem soha semmi senki nincs nincsen",
+    "tr": "değil yok hiç asla",
+    "is": "ekki aldrei enginn engin ekkert",
+    "lv": "nekad nekas neviens",
+    "lt": "nėra niekada niekas",
+    "sq": "nuk mos",
+    "cy": "ddim nid",
+    "af": "nooit geen niks",
+    "id": "tidak bukan belum jangan tiada",  # and Malay
+    "tl": "hindi wala huwag",
+    "vi": "không chẳng chưa đừng",
+    "ru": "не нет ни никогда ничего никто нельзя",
+    "uk": "ні ніколи нічого ніхто немає",
+    "bg": "няма никога нищо никой",
+    "sr": "није нису нема ништа никад nije nisu nema ništa nikad nikada nitko niko",  # and Croatian, Bosnian (Latin script)
+    "el": "δεν μην μη όχι ποτέ τίποτα κανείς κανένας",
+    "he": "לא ולא שלא אין ואין אינו אינה אינם אינן",
+    "yi": "נישט ניט קיין",
+    "ar": "لا لم لن ليس ليست غير ولا ولم ولن",
+    "fa": "نه نیست هرگز",
+    "ur": "نہیں نہ مت",
+    "hi": "नहीं न ना मत",
+    "mr": "नाही नको",
+    "ne": "छैन होइन",
+    "bn": "না নয় নি",
+    "ko": "안 못 아니",
+    "ka": "არ ვერ",
+    "hy": "ոչ չէ",
+    "ta": "இல்லை",
+    "th": "ไม่",
+}
+# Every negator the ``negation`` check counts: English and ``NEGATORS_BY_LANGUAGE``, each also without its accents.
+NEGATORS = ENGLISH_NEGATORS | {
+    form for words in NEGATORS_BY_LANGUAGE.values() for w in words.split()
+    for form in (w, "".join(ch for ch in unicodedata.normalize("NFKD", w) if not unicodedata.combining(ch)))
+}
+# The languages whose negators are listed, told by frequent function words of theirs (a subset of each
+# language's Snowball stop word list, snowballstem.org, or for the languages Snowball lacks its most frequent
+# function words), accents dropped as ``_plain`` drops them; words shared with an unlisted language's frequent
+# words ("de", "la", "na", "in", one-letter words) are left out. A text is in a listed language
+# (``listed_language``) when at least ``LANGUAGE_MIN_WORDS`` of its words, and at least one in
+# ``LANGUAGE_MIN_SHARE``, are function words of one of them, or when its letters are of a script whose
+# languages' negators are all listed (``LISTED_SCRIPTS``).
+LANGUAGE_WORDS = {
+    "en": "the and of to is was with for that this are were have has from by",
+    "de": "der die das und ist mit auf fur dem den des ein eine einen wurde hat sich auch im zu von",
+    "nl": "het een van en zijn werd wordt met voor op dat door bij naar ook",
+    "fr": "le les des une du et est dans pour que qui avec sur au aux ete",
+    "es": "el los las del una es por con para que se fue al esta",
+    "it": "il gli della del di che una per con sono stato anche nel alla",
+    "pt": "os um uma do da dos das em com para que foi pelo pela ao",
+    "ro": "si sa cu pe este din care un fost",
+    "pl": "sie jest oraz przez dla od ze do po zostal",
+    "cs": "je se ze do od pro jako byl bylo jsou sa aby",
+    "sv": "och att det som en ett av for med till pa ar var har den",
+    "da": "og at det som en et af til med pa er var har den blev",
+    "no": "og at det som en et av til med pa er var har den ble",
+    "fi": "ja on oli se etta kun tai mutta han ovat myos",
+    "hu": "az es hogy egy van volt ez mint meg is",
+    "tr": "ve bir bu da de ile icin cok gibi olarak",
+    "id": "dan yang di ke dari ini itu untuk dengan adalah",
+    "tl": "ang ng sa mga ay at",
+    "vi": "va cua la co cac nhung duoc cho trong nay",
+}
+LANGUAGE_MIN_WORDS = 2
+LANGUAGE_MIN_SHARE = 0.1
+# scripts (the first word of a letter's Unicode name) whose common languages' negators are listed above
+LISTED_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "HEBREW", "ARABIC", "DEVANAGARI", "HANGUL"})
+# An unlisted language's negator is one short word: one or two words of at most this many letters, only added
+# or removed in an otherwise equal text, veto a pair whose language has no negator list (``unlisted_negation``)
+SHORT_WORD_LETTERS = 5
+SHORT_WORD_MIN_LETTERS = 2  # ... and at least this many: a lone letter is an initial or a code's letter part ("w12")
 NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "a")  # able/unable, legal/illegal, typical/atypical
 NEGATING_WORDS = frozenset({"non", "un"})  # a negating prefix written apart ("non compliant")
 NUMBER_WORDS = frozenset(
@@ -133,8 +236,13 @@ UNITS = frozenset(
 # units only counted when substituted: as an added word they are too often plain English
 AMBIGUOUS_UNITS = frozenset("t l m in s h w v second seconds".split())
 VARIANT_MIN_LETTERS = 5  # both words this long or longer for a one-edit spelling variant
-# generational suffixes of personal names (the Jr./Sr. and Roman-numeral forms, e.g. Chicago Manual of Style 6.43)
-GENERATIONS = frozenset({"jr", "junior", "sr", "senior", "ii", "iii", "iv", "v", "vi"})
+# generational suffixes of personal names, each read as its generation: the Jr./Sr. and Roman-numeral forms
+# (e.g. Chicago Manual of Style 6.43), French "fils"/"père" (Alexandre Dumas fils/père) and the Portuguese
+# agnomes "Filho" (son), "Neto" (grandson), "Sobrinho" (nephew), "Júnior" (Portuguese name: agnome)
+GENERATIONS = {"jr": "jr", "junior": "jr", "fils": "jr", "filho": "jr", "sr": "sr", "senior": "sr", "pere": "sr",
+               "neto": "neto", "sobrinho": "sobrinho", "ii": "ii", "iii": "iii", "iv": "iv", "v": "v", "vi": "vi"}
+# suffixes that are also a middle or last initial ("Anna V"): a generation only when both names hold one
+INITIAL_GENERATIONS = frozenset({"v"})
 SILENT_LETTERS = "hw"  # Soundex disregards h and w (Russell 1918)
 BOILERPLATE_MIN_WORDS = 8  # a shared run of words this long or longer can be boilerplate
 BOILERPLATE_MIN_TEXTS = 3  # ... when at least this many different texts hold it
@@ -152,7 +260,24 @@ STOP_WORDS = frozenset(
 SALUTATIONS = ("dear", "hi", "hello", "hey", "attn", "attention")
 TITLES = ("mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam")
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")  # letters, with inner apostrophes (don't, o'neil)
+
+
+def _mark_ranges() -> str:
+    """A regex character-class body of the Basic Multilingual Plane's combining marks (Unicode categories
+    Mn, Mc, Me): the vowel signs of Devanagari, Bengali, Tamil, Thai, ... that ``\\w`` does not match."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x0300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+
+
+# letters (and the combining marks after them: "नहीं" is one word, not "नह"), with inner apostrophes (don't, o'neil)
+_LETTER = rf"(?:[^\W\d_]|[{_mark_ranges()}])"
+_WORD = re.compile(rf"[^\W\d_]{_LETTER}*(?:'{_LETTER}+)*")
 _THOUSANDS = re.compile(r"(?<=\d)[,'\u00a0\u202f ](?=\d{3}(?!\d))")  # 1,000 / 1'000 / 1 000 -> 1000
 # a number as written, one token (breaker4 #1): its sign (a minus that follows no letter, digit or full stop:
 # not the hyphen of TCK-10443), its currency symbol, and its parts joined by . , : / - (0.5, -1250.00, 2025-03-04,
@@ -181,6 +306,9 @@ class Tokens:
     addressees: Counter[str]
     masks: int = 0  # mask placeholders ([EMAIL], [PHONE], [URL]) in the text
     words: tuple[str, ...] = ()  # the words in order: letters only, no accents or apostrophes, negators and masks left out (stems kept)
+    # every word in order, no accents or apostrophes, negators kept: what the ``name`` check compares (a name may be
+    # spelt like a negator of some language: Emme / Finnish "emme", Inga / Swedish "inga", Nada / Spanish "nada")
+    spelled: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -205,16 +333,12 @@ def _word(w: str) -> str:
         return NEGATOR_STEMS[w]
     if w.endswith("n't"):
         return _plain(w[:-3])
-    return "" if w in NEGATORS else _plain(w)
+    return "" if _is_negator(w) else _plain(w)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _is_negator(w: str) -> bool:
-    return w in NEGATORS or w.endswith("n't")
-
-
-def _words(low: str) -> tuple[str, ...]:
-    return tuple(w for w in map(_word, _WORD.findall(low)) if w)
+    return w in NEGATORS or w.endswith("n't") or (not w.isascii() and _plain(w) in NEGATORS)
 
 
 def _number(token: str) -> str:
@@ -250,7 +374,8 @@ def tokens_of(text: str | None) -> Tokens:
     masks = sum((text or "").count(m) for m in MASKS.values())
     for mask in MASKS.values():  # a mask is compared as an identifier, not as a word
         low = low.replace(mask.lower(), " ")
-    return Tokens(negators, identifiers, numbers, addressees, masks, _words(low))
+    found = _WORD.findall(low)
+    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, found)))
 
 
 def spelling_variant(a: str, b: str) -> bool:
@@ -332,6 +457,51 @@ def _block(left: tuple[str, ...], right: tuple[str, ...]) -> set[str]:
     """The reasons one differing block of words gives (``_align``): each replacement's, and each addition's."""
     replaced, added = _align(left, right)
     return {_replaced(a, b) for a, b in replaced} | {r for r in map(_added, added) if r}
+
+
+def _script(ch: str) -> str:
+    """The script of a letter: the first word of its Unicode name (``LATIN``, ``CYRILLIC``, ``HEBREW``, ...)."""
+    return unicodedata.name(ch, "").split(" ", 1)[0]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def listed_language(words: tuple[str, ...]) -> bool:
+    """Whether a text (its ``Tokens.words``) is in a language whose negators ``NEGATORS`` lists: at least
+    ``LANGUAGE_MIN_WORDS`` of its words, and at least ``LANGUAGE_MIN_SHARE`` of them, are function words of
+    one language of ``LANGUAGE_WORDS`` (distinct words counted; English: those and ``STOP_WORDS``,
+    ``SALUTATIONS``, ``TITLES``), or most of its words are written in a script of ``LISTED_SCRIPTS``.
+    A text with no words is listed (there is no word to judge)."""
+    if not words:
+        return True
+    hits = Counter(lang for w in set(words) for lang in _LANGUAGES_OF.get(w, ()))
+    if hits and (n := hits.most_common(1)[0][1]) >= LANGUAGE_MIN_WORDS and n >= LANGUAGE_MIN_SHARE * len(words):
+        return True
+    return Counter(_script(w[0]) for w in words).most_common(1)[0][0] in LISTED_SCRIPTS
+
+
+_LANGUAGES_OF: dict[str, list[str]] = {}
+for _lang, _words_of in LANGUAGE_WORDS.items():
+    for _w in _words_of.split():
+        _LANGUAGES_OF.setdefault(_w, []).append(_lang)
+for _w in STOP_WORDS | set(SALUTATIONS) | set(TITLES):  # English: every function word the checks know, past one letter
+    if len(_w) > 1 and "en" not in _LANGUAGES_OF.get(_w, []):
+        _LANGUAGES_OF.setdefault(_w, []).append("en")
+
+
+def unlisted_negation(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Whether two texts' words (``Tokens.words``) may differ by a negator no list holds: neither text is
+    in a listed language (``listed_language``), and their only difference is one or two short words
+    (``SHORT_WORD_MIN_LETTERS`` to ``SHORT_WORD_LETTERS`` letters) that one text holds and the other lacks, no word replaced
+    (``_align``: a spelling variant is no replacement), so a typo or a changed word is not this veto's."""
+    if x == y or listed_language(x) or listed_language(y):
+        return False
+    added: list[str] = []
+    for left, right in _blocks(x, y):
+        replaced, more = _align(left, right)
+        added += more
+        if replaced or len(added) > 2:
+            return False
+    return bool(added) and all(SHORT_WORD_MIN_LETTERS <= len(w) <= SHORT_WORD_LETTERS for w in added)
 
 
 def _blocks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -430,19 +600,25 @@ class Boilerplate:
 
 
 def _generation(name: tuple[str, ...]) -> str | None:
-    """A name's generational suffix (``GENERATIONS``: its last word, after at least one other), or None."""
-    return name[-1] if len(name) > 1 and name[-1] in GENERATIONS else None
+    """A name's generation (``GENERATIONS``: one of its words after the first, ``Smith Jr, John`` too, read as
+    its generation: ``Junior`` is ``Jr``), or None."""
+    return next((GENERATIONS[w] for w in name[1:] if w in GENERATIONS), None)
 
 
 def name_changed(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-    """Whether two names' words differ by a substituted name: both end in a generational suffix and the
-    suffixes differ (``Robert Brown II``/``Robert Brown III``: one letter apart, two people), or some
+    """Whether two names' words differ by a substituted name: their generational suffixes differ
+    (``Robert Brown II``/``Robert Brown III``: one letter apart, two people), or one name holds a suffix
+    the other lacks (``Jane Doe``/``Jane Doe Jr.``: a parent and child at one address, breaker5 #14; a
+    suffix that is also an initial, ``INITIAL_GENERATIONS``, only counts when both hold one), or some
     word of the one with fewer words pairs with no word of the other (order free, each used once) as a
     ``name_variant``, nor do its letters equal the other's once spaces are dropped (``Mary Ann``/``Maryann``)."""
     if x == y or "".join(x) == "".join(y):
         return False
-    if (gx := _generation(x)) and (gy := _generation(y)) and gx != gy:
+    gx, gy = _generation(x), _generation(y)
+    if gx != gy and (gx and gy or (gx or gy) not in INITIAL_GENERATIONS):
         return True
+    if gx and gx == gy:  # one generation, maybe spelt two ways (Jr/Junior): the other words decide
+        x, y = (tuple(w for i, w in enumerate(n) if not (i and w in GENERATIONS)) for n in (x, y))
     short, long = (x, y) if len(x) <= len(y) else (y, x)
     free = list(long)
     for word in short:
@@ -469,7 +645,7 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
     for reason in reasons:
         if reason in WORD_REASONS and words is None:
             words = word_changes(x.words, y.words)
-        if reason == "negation" and (x.negators != y.negators or "negation" in words):
+        if reason == "negation" and (x.negators != y.negators or "negation" in words or unlisted_negation(x.words, y.words)):
             return reason
         if reason == "identifier" and (_changed(x.identifiers, y.identifiers) or (x.masks and y.masks)):
             return reason
@@ -481,7 +657,7 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
             return reason
         if reason == "addition" and outside is not None and added_words(*outside):
             return reason
-        if reason == "name" and name_changed(x.words, y.words):
+        if reason == "name" and name_changed(x.spelled, y.spelled):
             return reason
     return None
 

@@ -97,6 +97,11 @@ def keep_original(
             out.insert(at, name, new)
 
 
+# The reason kept with an identifier written in Excel's scientific notation (``1.23457E+11``: digits lost before the
+# file reached us; headwater.clean.steps.coerce_types): kept as written, never taken for one id with another.
+EXCEL_MANGLED = "excel_scientific_notation"
+
+
 MASKED_REASON = "masked:"  # how normalize_text's reason starts when it hid a URL, e-mail address or phone number
 
 

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from headwater.clean.currency import amount_text, currencies_of, currency_differs, written_currency
-from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
+from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
     fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
@@ -84,6 +84,16 @@ PERCENT_DIFFERS = "percent_differs_from_unit"
 # unit: the amount is stored (12.5), the text keeps the currency, which the number alone lost (breaker4 #3); a row
 # document shows the text as written.
 CURRENCY_STORED = "currency_stored_as_amount"
+# An identifier written in Excel's scientific notation (1.23457E+11: breaker5 #5) keeps the reason EXCEL_MANGLED
+# (headwater.clean.steps.base) in <col>__reason, and each column holding some is warned about. Excel shows a
+# number of more than 11 digits in its General format as mantissa and exponent with at most 6 significant digits and
+# saves it so to CSV (Microsoft: "Excel shows long numbers in scientific notation"; its number precision is 15
+# digits): the digits after the sixth were lost before the file reached us, so 123456500000 ... 123457499999 all
+# read 1.23457E+11. The value is kept as written; record linkage and the near-duplicate vetoes never take two such
+# values for one identifier (headwater.clean.dedup.columns.mangled_rows). Checked in identifier columns (declared
+# ``identifier: true``, or named like one: headwater.names.looks_like_identifier) typed string or text:
+# a number in Excel's scientific notation as it writes it: one digit, a decimal mark and up to 14 digits, E+ and an exponent
+EXCEL_SCIENTIFIC = re.compile(r"^\s*[+-]?\d[.,]\d{1,14}[eE]\+\d{1,3}\s*$")
 
 
 class CoerceTypes:
@@ -138,6 +148,8 @@ class CoerceTypes:
         # column with a declared unit -> {"count", "lines", "marks": Counter} of values written in another currency (or %)
         self.unit_conflicts: dict[str, dict[str, Any]] = {}
         self.day_order_read: dict[str, bool] = {}  # date column -> the day order its ambiguous values were read in (True: day first)
+        self.excel_lines: dict[str, list[int]] = {}  # identifier column -> lines of its values in Excel's scientific notation
+        self.excel_examples: dict[str, str] = {}  # ... and the first such value
         self.bare_lines: dict[str, list[int]] = {}  # number column with % values -> lines of its bare numbers (text kept)
         self.kept_as_text: dict[str, str] = {}  # column of numbers kept as text -> why (exponent notation, a leading +...)
         self.text_units: dict[str, list[str]] = {}  # column kept as text for differing units -> the units seen (€, $, none)
@@ -358,6 +370,9 @@ class CoerceTypes:
             if self.options.on_error == "quarantine" and result.failed.any():
                 bad = df.loc[result.failed, col].astype(str)
                 reasons[result.failed] += [f"; {col}={v!r} is not a valid {kind}" for v in bad]
+        for col in columns:
+            if self.decided[col] in ("string", "text") and (col in self.identifiers or looks_like_identifier(col)):
+                self._excel_mangled(out, col)
         if self.options.on_error == "quarantine" and (reasons != "").any():
             rejected = out[reasons != ""].copy()
             rejected[REASON] = [f"line {n}: {r[2:]} — row quarantined" for n, r in zip(rejected[LINE], reasons[reasons != ""])]
@@ -482,6 +497,19 @@ class CoerceTypes:
         if bare.any():
             self.bare_lines.setdefault(col, []).extend(int(n) for n in df.loc[bare, LINE].tolist())
         keep_original(out, col, bare, df[col], BARE_IN_PERCENT_COLUMN)
+
+    def _excel_mangled(self, out: pd.DataFrame, col: str) -> None:
+        """Mark, in ``out`` in place, the values of identifier column ``col`` written in Excel's scientific notation
+        (``EXCEL_SCIENTIFIC``): kept as written, with the reason ``EXCEL_MANGLED`` in ``<col>__reason``; their lines
+        are collected in ``excel_lines`` for the warning."""
+        text = out[col].astype("string")
+        if not text.str.contains("E+", regex=False, case=False).fillna(False).any():
+            return
+        mangled = text.str.fullmatch(EXCEL_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
+        if mangled.any():
+            self.excel_lines.setdefault(col, []).extend(int(n) for n in out.loc[mangled, LINE].tolist())
+            self.excel_examples.setdefault(col, str(text[mangled].iloc[0]).strip())
+            keep_original(out, col, mangled, None, EXCEL_MANGLED)
 
     def _odd_dates(self, col: str, written: pd.Series, result: Coerced) -> None:
         """Tally, for the warnings, the dates of ``col`` read with an implausible year (values.implausible_years: which
@@ -733,6 +761,14 @@ class CoerceTypes:
                 f"{first['column']}: {decision} was decided by line {first['line']} ({first['value']}), after the decision sample "
                 f"(to line {self.sample_end}), which held values that read two ways and none that showed it: the file was read ahead "
                 f"to that line and {reads}"
+            )
+        for col, lines_ in self.excel_lines.items():
+            shown = ", ".join(map(str, lines_[:10])) + (f" and {len(lines_) - 10} more" if len(lines_) > 10 else "")
+            lines.append(
+                f"{col}: {len(lines_)} identifier(s) written in Excel's scientific notation, like {self.excel_examples[col]} "
+                f"(line(s) {shown}): digits were lost before the file reached us (Excel keeps 6 significant digits in "
+                f"this form), so two different ids can read alike — kept as written with reason {EXCEL_MANGLED}, never taken "
+                "for one id by record linkage or the duplicate vetoes; re-export the column formatted as text"
             )
         for col, tally in self.tally.items():
             if self.provisional[col]:

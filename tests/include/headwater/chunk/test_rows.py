@@ -221,3 +221,27 @@ def test_a_percent_value_stored_as_a_fraction_shows_as_written(value, raw, reaso
     from headwater.chunk.rows import shown_value
 
     assert shown_value(value, raw, reason, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("columns", "text", "options", "warning"),
+    [  # breaker5 #18: in/rowdoc/orders.csv and skus.csv, documents "Status: shipped" and "Price: 9.99 | In stock: yes"
+     (["_line", "order_id", "customer_id", "status"], [], RowDocumentOptions(),
+      "rows: the row documents show only 'status': every identifier column (order_id, customer_id) is left out of them by "
+      "default — a search for an id cannot find its row; add the columns to show with rows.columns"),
+     (["order_id", "customer_id"], [], RowDocumentOptions(),
+      "rows: the row documents show no field: every identifier column (order_id, customer_id) is left out of them by "
+      "default — a search for an id cannot find its row; add the columns to show with rows.columns"),
+     (["order_id", "status", "status__raw", "status__reason"], [], RowDocumentOptions(),
+      "rows: the row documents show only 'status': every identifier column (order_id) is left out of them by "
+      "default — a search for an id cannot find its row; add the columns to show with rows.columns"),
+     (["sku", "price", "in_stock"], [], RowDocumentOptions(), None),  # two fields: enough to tell rows apart by
+     (["status", "colour"], [], RowDocumentOptions(exclude=["colour"]), None),  # no identifier left out: the user's choice
+     (["order_id", "status"], [], RowDocumentOptions(columns=["status"]), None),  # listed by the user
+     (["order_id", "status", "notes"], ["notes"], RowDocumentOptions(mode="on", text_chunks=1), None)],  # status + a chunk of notes
+)
+def test_a_default_plan_left_with_one_field_by_its_identifiers_warns(
+    columns: list[str], text: list[str], options: RowDocumentOptions, warning: str | None
+) -> None:
+    plan = plan_rows(options, columns, text)
+    assert plan is not None and plan.warnings == ([warning] if warning else [])

@@ -210,3 +210,29 @@ def test_across_files_two_ids_merge_only_on_an_identifying_field(tmp_path: Path)
     dups = pd.read_parquet(Layout(settings.data_dir, D1).duplicates("cust_b.csv"))
     assert dups["customer_id"].tolist() == ["C-0916"] and dups["_dedup_job"].tolist() == ["cross_file_linkage"]
     assert pd.read_parquet(Layout(settings.data_dir, D1).curated("cust_b.csv"))["customer_id"].tolist() == ["C-0914"]
+
+
+def test_a_file_found_unchanged_whose_duplicates_came_back_is_reported_relinked(tmp_path: Path) -> None:
+    # breaker5 #13: b's rows came back when a was re-delivered header-only, and the report said b was both
+    # processed and unchanged ("2 file(s) processed, 1 unchanged" for a date of 2 files)
+    from headwater.decide import mark_unchanged
+    from headwater.report import format_report, report
+
+    settings = _settings(tmp_path / "a", _config(tmp_path))
+    _run(settings, D1, {n: FILES[n] for n in ("people_a.csv", "people_b.csv")}, "run-1")
+    first = read_json(Layout(settings.data_dir, D1).manifest(FileRef(D1, "people_b.csv").key))
+    assert (first["curated"], first["duplicates"], first["action"]) == (1, 2, "processed")
+    mark_unchanged(FileRef(D1, "people_b.csv", "run-2"), settings, "unchanged since run-1")
+    _run(settings, D1, {"people_a.csv": "id,name,dob,note\n"}, "run-2")  # a re-delivered with its header only
+    b = read_json(Layout(settings.data_dir, D1).manifest(FileRef(D1, "people_b.csv").key))
+    assert (b["curated"], b["duplicates"], b["action"], b["run_id"]) == (3, 0, "relinked", "run-2")
+    result = report(D1, ["people_a.csv", "people_b.csv"], settings, run_id="run-2")
+    assert [(f["file"], f["action"]) for f in result["files"]] == [("people_a.csv", "processed"), ("people_b.csv", "relinked")]
+    assert result["this_run"] == {"files_processed": 1, "files_relinked": 1, "files_unchanged": 0, "rows_recomputed": 0, "embedding_calls": 0}
+    assert "this run: 1 file(s) processed, 1 relinked, 0 unchanged, 0 rows recomputed" in format_report(result)
+    # a later run that finds both unchanged and rewrites nothing: both unchanged again
+    for name in ("people_a.csv", "people_b.csv"):
+        mark_unchanged(FileRef(D1, name, "run-3"), settings, "unchanged since run-2")
+    link_date(D1, settings, run_id="run-3")
+    again = report(D1, ["people_a.csv", "people_b.csv"], settings, run_id="run-3")["this_run"]
+    assert (again["files_processed"], again["files_relinked"], again["files_unchanged"]) == (0, 0, 2)

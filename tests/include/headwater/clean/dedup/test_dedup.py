@@ -177,7 +177,8 @@ def test_duplicates_do_not_depend_on_the_batch_size() -> None:
     base = [" ".join(rng.choice(words, 14)) for _ in range(6)]
     rows = []
     for i in range(30):
-        text = base[i % 6] if i % 4 else base[i % 6] + " extra"
+        # a near copy: a word of 6 letters added (a shorter one, in a text of no listed language, may be a negator: breaker5 #9)
+        text = base[i % 6] if i % 4 else base[i % 6] + " extras"
         rows.append([str(i + 1), ["red", "blue"][i % 2 if i < 20 else 0], text, "12.5" if i != 13 else "twelve"])
     config = {"schema": {"columns": {"rownames": "integer", "colour": "string", "note": "text", "size": "number"}}}
     one = _batched(["rownames", "colour", "note", "size"], rows, 30, config)

@@ -182,7 +182,7 @@ def test_shipped_customers_config_still_merges_a_re_registration_under_a_name_va
      (("john", "smith", "sr"), ("john", "smith", "ii"), True),
      (("john", "smith", "jr"), ("jon", "smith", "jr"), False),  # the same suffix: the name variant decides
      (("john", "smith", "jr"), ("john", "smith", "ii"), True),  # II is often not the son: named after an uncle
-     (("john", "smith"), ("john", "smith", "iii"), False),  # a suffix only added stays an addition
+     (("john", "smith"), ("john", "smith", "iii"), True),  # a suffix on one name only: two people too (breaker5 #14)
      (("v",), ("vi",), True)],  # no suffix alone: the words differ
 )
 def test_differing_generational_suffixes_are_two_people(a: tuple[str, ...], b: tuple[str, ...], changed: bool) -> None:
