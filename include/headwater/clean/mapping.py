@@ -17,11 +17,13 @@ naming the original header, the canonical column and the score.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from headwater.clean.currency import currencies_of
 from headwater.config.schema import MappingOptions, SchemaSpec
 from headwater.names import standardize_columns, standardize_name
 
@@ -32,6 +34,51 @@ SCORERS = {
     "partial_ratio": fuzz.partial_ratio,
     "WRatio": fuzz.WRatio,
 }
+
+
+# A unit or zone in parentheses or brackets after a header name (``LTV (USD)``, ``Signup Date (UTC)``, ``Weight [kg]``):
+# group 1 the name, group 2 the unit. The name alone matches the schema too (breaker5 #8), ranked below the full name.
+_UNIT_SUFFIX = re.compile(r"^(.*?\S)\s*[(\[]\s*([^()\[\]]*?\S)\s*[)\]]\s*$")
+
+
+# What may stand in the parentheses: a unit of measure (SI and common US units, their usual symbols, per-units like
+# km/h, mg/L), a time zone (UTC, GMT, an offset like UTC+2 or +05:30, an IANA name like Europe/Berlin, ``local``), a
+# currency (headwater.clean.currency.currencies_of: USD, $, €, euros). Anything else (``Full Name (Kana)``, ``Phone
+# (mobile)``) says which of several columns it is, not in what unit: the name with it must match, as before.
+_UNIT_WORDS = frozenset(
+    "% ‰ pct percent ppm ppb bp bps "
+    "mm cm m km in inch inches ft feet yd mi mile miles nm "
+    "mg g kg t lb lbs oz ton tons tonnes "
+    "ml l cl dl m3 m² m2 m³ ft2 ft² sqft sq ft gal gallons "
+    "s sec secs seconds ms us µs ns min mins minutes h hr hrs hours d day days wk weeks yr yrs years "
+    "°c °f c f k degc degf celsius fahrenheit kelvin "
+    "w kw mw kwh mwh wh j kj cal kcal v mv a ma hz khz mhz ghz pa kpa hpa bar psi atm mmhg "
+    "b kb mb gb tb kib mib gib bytes bits "
+    "mmol/l mg/dl mg/l µg/l ug/l ng/ml iu iu/l u/l g/l g/dl km/h mph m/s kph rpm "
+    "utc gmt z local localtime".split()
+)
+_ZONE = re.compile(r"(?i)^(?:(?:utc|gmt)\s*)?[+-]\d{1,2}(?::?\d{2})?$|^[A-Z][A-Za-z_]+/[A-Za-z_/+-]+$")
+
+
+def _is_unit(text: str) -> bool:
+    """True for what ``_UNIT_WORDS`` and ``_ZONE`` describe, or a currency (currencies_of)."""
+    return text.casefold() in _UNIT_WORDS or bool(_ZONE.match(text)) or bool(currencies_of(text))
+
+
+def header_unit(header: str) -> tuple[str, str] | None:
+    """``"LTV (USD)"`` -> ``("LTV", "USD")``; ``"Weight [kg]"`` -> ``("Weight", "kg")``; ``"Signup Date (UTC)"`` ->
+    ``("Signup Date", "UTC")``; None without a unit, zone or currency (``_is_unit``) in parentheses or brackets at the
+    end (``"Full Name (Kana)"``, ``"(USD)"`` alone, ``"Amount"``)."""
+    m = _UNIT_SUFFIX.match(header)
+    return (m[1], m[2]) if m and _is_unit(m[2]) else None
+
+
+def units_differ(written: str, declared: str) -> bool:
+    """True when a header's unit (``USD``) is not a schema column's declared unit (``EUR``, ``kg``): equal ignoring case,
+    or currencies one of which the other may name (``$`` and ``USD``, headwater.clean.currency.currencies_of), are the same."""
+    if written.strip().casefold() == declared.strip().casefold():
+        return False
+    return not (currencies_of(written) & currencies_of(declared))
 
 
 TYPO_RATIO = 80.0  # rapidfuzz.fuzz.ratio from which two tokens with the same first letter are one word misspelt (custmer, customer)
@@ -103,6 +150,11 @@ class ColumnMapping:
     missing: list[str]  # canonical columns absent from the file (added empty)
     order: list[str]  # output columns: canonical order, then unmapped in file order
     refused: list[Refused] = field(default_factory=list)  # fuzzy matches a differing token refused
+    # (original, canonical, the alias or name it matched, the original of the column that took the canonical first):
+    # a column whose name or alias is a canonical column another column of the file already fills (breaker5 #7)
+    shadowed: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # (original, canonical, unit in the header, unit the schema declares): mapped by its name without the unit
+    unit_conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def rename(self) -> dict[str, str]:
@@ -121,6 +173,16 @@ class ColumnMapping:
             f"column {m.original!r} mapped to {m.canonical!r} by a fuzzy match (score {m.score}, resembles {m.matched!r}) "
             "— check it, or add the header as an alias"
             for m in self.matches if m.method == "fuzzy"
+        ]
+        lines += [
+            f"column {original!r} matches {canonical!r}" + (f" (by its alias {key!r})" if key != canonical else "")
+            + f", which column {by!r} already fills — kept under its own name"
+            for original, canonical, key, by in self.shadowed
+        ]
+        lines += [
+            f"column {original!r} mapped to {canonical!r} by its name without the unit ({written}), but the schema declares "
+            f"the unit {declared!r} — its values are not converted; check the unit"
+            for original, canonical, written, declared in self.unit_conflicts
         ]
         lines += [
             f"column {r.original!r} not mapped to {r.canonical!r} although its fuzzy score is {r.score}: the names differ in "
@@ -218,10 +280,13 @@ def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOp
         # the name without its currency spelled (Amount ($) -> amount): a schema or alias written before currency signs
         # were spelled (breaker3 #11) still matches, ranked below a match of the full name (amount_dollar)
         bare = standardize_name(header[pos], pos + 1, options.transliterate, currency=False)
+        # the name without a unit or zone in parentheses (LTV (USD) -> ltv, Signup Date (UTC) -> signup_date), ranked so too
+        unit = header_unit(header[pos])
+        stem = standardize_name(unit[0], pos + 1, options.transliterate) if unit else None
         for key, canonical, method in keys:
             if std == key:
                 score, how = 100.0, method
-            elif bare == key:
+            elif bare == key or stem == key:
                 score, how = 100.0, method
             else:
                 score, how = round(float(scorer(std, key)), 1), "fuzzy"
@@ -232,22 +297,38 @@ def map_columns(header: list[str], schema: SchemaSpec | None, options: MappingOp
                     refused.setdefault((pos, canonical), Refused(header[pos], canonical, score, conflict))
                     continue
             cur = best.get(canonical)
-            ranked = rank[how] - (0.5 if std != key and bare == key else 0.0)
+            ranked = rank[how] - (0.5 if std != key and (bare == key or stem == key) else 0.0)
             if cur is None or (score, ranked) > (cur[0], cur[1]):
                 best[canonical] = (score, ranked, how, key)
         for canonical, (score, r, how, key) in best.items():
             candidates.append((-score, -r, pos, order[canonical], canonical, how, key))
     candidates.sort()
     taken_cols: dict[int, ColumnMatch] = {}
-    taken_canon: set[str] = set()
-    for neg_score, _, pos, _, canonical, how, key in candidates:
+    taken_canon: dict[str, int] = {}  # canonical -> the header position that took it
+    named: dict[int, tuple[str, str]] = {}  # header position -> its first name or alias match (canonical, key) not taken
+    for neg_score, rank_, pos, _, canonical, how, key in candidates:
         if pos in taken_cols or canonical in taken_canon:
+            if pos not in taken_cols and how in ("exact", "alias") and canonical in taken_canon:
+                named.setdefault(pos, (canonical, key))
             continue
         taken_cols[pos] = ColumnMatch(header[pos], standardized[pos], canonical, -neg_score, how, key)
-        taken_canon.add(canonical)
+        taken_canon[canonical] = pos
     matches = [taken_cols.get(i) or ColumnMatch(o, s, None, 0.0, "unmapped") for i, (o, s) in enumerate(zip(header, standardized))]
     missing = [c.name for c in schema.columns if c.name not in taken_canon]
     out_order = schema.names + [m.standardized for m in matches if m.canonical is None]
     # a refusal matters only where the column did not land on that canonical column some other way
-    said = [r for (pos, canonical), r in sorted(refused.items()) if matches[pos].canonical != canonical]
-    return ColumnMapping(schema.name, matches, missing, out_order, said)
+    # a column left unmapped whose name or alias names a canonical column another column took: said so (breaker5 #7),
+    # and no fuzzy refusal of it is said (customer_name, an alias of full_name, is no fuzzy miss of customer_id)
+    shadowed = [
+        (header[pos], canonical, key, header[taken_canon[canonical]])
+        for pos, (canonical, key) in sorted(named.items()) if pos not in taken_cols
+    ]
+    said = [r for (pos, canonical), r in sorted(refused.items()) if matches[pos].canonical != canonical and pos not in named]
+    declared = {c.name: c.unit for c in schema.columns if getattr(c, "unit", "")}
+    conflicts = []
+    for pos, m in sorted(taken_cols.items()):
+        unit = header_unit(header[pos])
+        if unit and m.canonical in declared and standardize_name(unit[0], pos + 1, options.transliterate) in (m.matched,) \
+                and m.standardized != m.matched and units_differ(unit[1], declared[m.canonical]):
+            conflicts.append((header[pos], m.canonical, unit[1], declared[m.canonical]))
+    return ColumnMapping(schema.name, matches, missing, out_order, said, shadowed, conflicts)

@@ -22,10 +22,15 @@ from typing import Any
 import pandas as pd
 
 from headwater.clean.dedup.pairs import cluster_roots
+from headwater.clean.failures import COUNTED
 from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, IMPUTED_SUFFIX, RAW_SUFFIX, REASON_SUFFIX, ROW_ID
 from headwater.layout import Layout
 from headwater.manifest import FileRef
 from headwater.storage import ParquetParts, as_path, atomic_path, is_remote
+
+# a ``<col>__reason`` that says the value failed its column's type (headwater.clean.failures.COUNTED): counted in
+# ``coercion_failures``; a text another step kept (an NA spelling, normalization) is counted by that step
+FAILED_TYPE = r"(?:^|; )(?:" + "|".join(COUNTED) + r")(?:;|$)"
 
 
 def ingest_quarantine(manifest: dict[str, Any], path: Path) -> tuple[int, int]:
@@ -155,7 +160,7 @@ class CleanOutputs:
                 raw, typed = df[col].notna(), df[col[: -len(RAW_SUFFIX)]].notna()
                 reason = df.get(col[: -len(RAW_SUFFIX)] + REASON_SUFFIX)
                 if reason is not None:  # a text kept by normalization or an NA spelling is counted by its step, unless typing kept it too
-                    raw &= reason.isna() | reason.astype("string").str.contains(r"(?:^|; )type$", regex=True).fillna(False)
+                    raw &= reason.isna() | reason.astype("string").str.contains(FAILED_TYPE, regex=True).fillna(False)
                 self._failures[col] += int((raw & ~typed).sum())
                 self._inexact[col] += int((raw & typed).sum())
             elif col.endswith(IMPUTED_SUFFIX):

@@ -547,9 +547,12 @@ class Coerced:
     reasons: pd.Series | None = None
 
 
-# causes whose rows keep the cause's name in ``<col>__reason`` too
+# causes whose rows keep the cause's name in ``<col>__reason`` too (every cause of ``unread``: a value not read says why,
+# breaker5 #19; headwater.clean.failures names the rest)
 REASONED = (
-    "weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent", "text_after_date",
+    "weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent",
+    "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset",
+    "text_after_date",
 )
 # A date whose year is before FIRST_PLAUSIBLE_YEAR or more than YEARS_AHEAD after the current year is read as written
 # (proleptic Gregorian) but is more likely another calendar's year (Solar Hijri 1403 is 2024/25, Thai Buddhist-era 2567

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from headwater.clean.currency import amount_text, currencies_of, currency_differs, written_currency
+from headwater.clean.failures import CENSORED, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, UNCERTAINTY, failure_reasons
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
@@ -80,6 +81,8 @@ FAILED_LINES_SHOWN = 10  # lines of a number column's failed values named in its
 # ``%`` (``12%`` under USD) likewise, with PERCENT_DIFFERS.
 CURRENCY_DIFFERS = "currency_differs_from_unit"
 PERCENT_DIFFERS = "percent_differs_from_unit"
+# kept_as_text: an undeclared column of numbers and censored values (<0.01, >100: headwater.clean.failures) stays text
+CENSORED_TEXT = "censored values among numbers"
 # The reason kept with each value written with a currency (``€12.50``, ``12.50 EUR``) in a number column that declares no
 # unit: the amount is stored (12.5), the text keeps the currency, which the number alone lost (breaker4 #3); a row
 # document shows the text as written.
@@ -167,6 +170,11 @@ class CoerceTypes:
         # number column -> the lines of its first values that failed its type (missing in the column, text kept): every
         # such column is warned about, whatever its share of failures (breaker4 #15)
         self.failed_lines: dict[str, list[int]] = {}
+        # column -> specific cause (headwater.clean.failures.SPECIFIC: censored_value, leap_second...) -> {"count", "lines"}
+        # of its values not read for it: every such column is warned about, whatever its share of failures (breaker5 #19)
+        self.failure_causes: dict[str, dict[str, dict[str, Any]]] = {}
+        # undeclared column of numbers and censored values (<0.01) kept as text -> {"count", "lines", "example"} (first batch)
+        self.censored_text: dict[str, dict[str, Any]] = {}
 
     def adopt(self, twin: CoerceTypes, last_line: int) -> None:
         """Take the decisions ``twin`` made on the file's decision sample (headwater.clean.runner), whose last line is
@@ -176,6 +184,7 @@ class CoerceTypes:
         self.zones = dict(twin.zones)
         self.units = dict(twin.units)
         self.kept_as_text = dict(twin.kept_as_text)
+        self.censored_text = copy.deepcopy(twin.censored_text)
         self.text_units = dict(twin.text_units)
         self.file_formats = copy.deepcopy(twin.file_formats)
         if self.file_formats is not None:
@@ -271,6 +280,9 @@ class CoerceTypes:
                 self.decided[col] = "string"
                 self.kept_as_text[col] = MARK_DIFFERS_TEXT
         for col in fresh:
+            if self.options.infer and col not in self.declared and self.decided[col] == "string" and col not in self.kept_as_text and col not in self.identifiers:
+                self._censored_text(col, df)  # numbers and <0.01: stays text, said (breaker5 #19)
+        for col in fresh:
             if self.kept_as_text.get(col) == "differing units" and col not in self.text_units:
                 # the units its numbers are written with, for the warning (_differing_currencies)
                 distinct = df[col].dropna().astype("string").str.strip().drop_duplicates()
@@ -312,6 +324,10 @@ class CoerceTypes:
             )
             # failed for no named reason (a currency other than the unit is warned about on its own)
             unnamed = result.failed.to_numpy(dtype=bool) if conflict is None else result.failed.to_numpy(dtype=bool) & ~conflict
+            # why each failed value no cause above names was not read (headwater.clean.failures): a specific cause
+            # (censored_value, leap_second...) is warned about on its own, a generic one (not_a_number) as before
+            why_failed, unexplained = self._why_failed(col, kind, df, result, unnamed)
+            unnamed = unnamed & ~np.isin(why_failed, SPECIFIC)
             if kind in NUMBER_TYPES and self.options.on_error == "keep_raw" and unnamed.any():
                 seen = self.failed_lines.setdefault(col, [])
                 seen.extend(int(n) for n in df.loc[unnamed, LINE].iloc[:FAILED_LINES_SHOWN - len(seen)].tolist())
@@ -351,6 +367,8 @@ class CoerceTypes:
                 if col + REASON_SUFFIX in out.columns:
                     # a value an earlier step changed (its reason set) and this one kept: say so too
                     keep_original(out, col, keep & out[col + REASON_SUFFIX].notna().to_numpy(), None, "type")
+            if self.options.on_error == "keep_raw":
+                keep_original(out, col, unexplained, None, why_failed)  # every value not read says why (breaker5 #19)
             if conflict is not None and conflict.any():
                 out[col] = out[col].mask(conflict)  # never a number in the wrong currency
                 if self.options.on_error == "quarantine":
@@ -369,7 +387,8 @@ class CoerceTypes:
                 keep_original(out, col, result.reasons.notna().to_numpy(dtype=bool), df[col], result.reasons.to_numpy())
             if self.options.on_error == "quarantine" and result.failed.any():
                 bad = df.loc[result.failed, col].astype(str)
-                reasons[result.failed] += [f"; {col}={v!r} is not a valid {kind}" for v in bad]
+                why = why_failed[result.failed.to_numpy(dtype=bool)]
+                reasons[result.failed] += [f"; {col}={v!r} is not a valid {kind}" + (f" ({w})" if w else "") for v, w in zip(bad, why)]
         for col in columns:
             if self.decided[col] in ("string", "text") and (col in self.identifiers or looks_like_identifier(col)):
                 self._excel_mangled(out, col)
@@ -379,6 +398,59 @@ class CoerceTypes:
             rejected = df.loc[rejected.index].assign(**{REASON: rejected[REASON]})
             return StepOutput(out[reasons == ""], quarantined=rejected)
         return StepOutput(out)
+
+    def _why_failed(self, col: str, kind: str, df: pd.DataFrame, result: Coerced, unnamed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The reason (headwater.clean.failures.failure_reasons) of each value of ``col`` that failed its ``kind`` for no
+        cause the parser named (``result.reasons``) nor a declared unit's conflict (not in ``unnamed``): a specific one
+        (``censored_value``, ``invalid_calendar_date``, ``leap_second``...) or the generic ``not_a_<kind>``. Returns (the
+        reason per row, None elsewhere; bool per row: has one). Specific causes are tallied in ``failure_causes`` (count,
+        first lines) for the warnings."""
+        named = result.reasons.notna().to_numpy(dtype=bool) if result.reasons is not None else np.zeros(len(df), dtype=bool)
+        at = unnamed & ~named
+        why = np.full(len(df), None, dtype=object)
+        if not at.any():
+            return why, at
+        why[at] = failure_reasons(df.loc[at, col], kind, bool(self._formats_of(col).get("dayfirst")))
+        lines = df[LINE].to_numpy()
+        for cause in SPECIFIC:
+            which = at & (why == cause)
+            if which.any():
+                seen = self.failure_causes.setdefault(col, {}).setdefault(cause, {"count": 0, "lines": []})
+                seen["count"] += int(which.sum())
+                seen["lines"].extend(int(n) for n in lines[which][: FAILED_LINES_SHOWN - len(seen["lines"])].tolist())
+        return why, at
+
+    def _censored_text(self, col: str, df: pd.DataFrame) -> None:
+        """When every value of ``col`` (an undeclared column inferred string, in the batch that typed it) is a number or a
+        censored value (``<0.01``, ``>100``: headwater.clean.failures.CENSORED) and both kinds occur, record it in
+        ``kept_as_text`` (CENSORED_TEXT) and ``censored_text`` (count, first lines, an example) for the warning: the column
+        stays text, every value as written, and the user is told that declaring it a number reads the numbers."""
+        text = df[col].dropna().astype("string").str.strip()
+        distinct = text.drop_duplicates()
+        if not len(distinct) or not distinct.str.contains(r"[<>≤≥⩽⩾＜＞]|&[lg]t;", regex=True).fillna(False).any():
+            return
+        numbers = number_texts(distinct, str(self._formats_of(col).get("decimal", "."))).notna().to_numpy(dtype=bool)
+        censored = failure_reasons(distinct, "number") == CENSORED
+        if not (numbers.any() and censored.any() and (numbers | censored).all()):
+            return
+        which = text.isin(distinct[censored].tolist()).to_numpy(dtype=bool)
+        self.kept_as_text[col] = CENSORED_TEXT
+        self.censored_text[col] = {
+            "count": int(which.sum()), "lines": [int(n) for n in df.loc[text.index[which], LINE].iloc[:FAILED_LINES_SHOWN].tolist()],
+            "example": str(text[which].iloc[0]),
+        }
+
+    def _failure_cause(self, cause: str) -> str:
+        """What the values counted under ``cause`` (headwater.clean.failures.SPECIFIC) are, for a warning."""
+        return {
+            CENSORED: "are censored values, written with a comparison like <0.01, >100, ≤0.05 or <LOD (a bound, not a "
+            "measured number; never stored as the number it names)",
+            UNCERTAINTY: "are written with an uncertainty, like 12 ± 2: which number to store is not guessed",
+            INVALID_CALENDAR_DATE: "are dates their month does not have, like 2025-02-29 (no leap year) or April 31",
+            LEAP_SECOND: "are at a leap second (23:59:60), which a date-time value cannot hold",
+            HOUR_24: "are at hour 24, like 2025-03-10 24:00: the end of that day in ISO 8601 but its start in Java's 1-24 "
+            "hours (kk), a day apart, which is not guessed",
+        }[cause]
 
     def _coerce_together(self, df: pd.DataFrame, typed: list[str]) -> dict[str, Coerced]:
         """``coerce`` of the columns of ``typed`` that share a kind (values.BATCHED_KINDS) and formats, in one call per
@@ -751,6 +823,13 @@ class CoerceTypes:
                 f"{'25/03/2024' if seen['dayfirst'] else '03/25/2024'}) where the file's day order is {other} first "
                 f"(other columns' votes or a tie); set schema.columns.{col}.dayfirst if that is wrong"
             )
+        for col, seen in self.censored_text.items():
+            shown = ", ".join(map(str, seen["lines"])) + (" ..." if seen["count"] > len(seen["lines"]) else "")
+            lines.append(
+                f"{col}: kept as text: {seen['count']} value(s) among its numbers are censored values, like {seen['example']} "
+                f"(line(s) {shown}): a bound, not a measured number — every value kept as written; declare "
+                f"schema.columns.{col}.type: number to read the numbers (each censored value then keeps its text, {CENSORED})"
+            )
         for what, first in self.decided_later.items():
             if what == "dayfirst":
                 decision = f"the day order ({'day' if first['decided'] else 'month'} first)"
@@ -828,6 +907,9 @@ class CoerceTypes:
             where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"
             for why, count in sorted(self.unread.get(col, {}).items()):
                 lines.append(f"{col}: {count} value(s) {self._unread(col, why)} — not read, {where}")
+            for cause, seen in self.failure_causes.get(col, {}).items():
+                shown = ", ".join(map(str, seen["lines"])) + (" ..." if seen["count"] > len(seen["lines"]) else "")
+                lines.append(f"{col}: {seen['count']} value(s) {self._failure_cause(cause)} (line(s) {shown}) — not read, {where} ({cause})")
             if self.late_failed[col]:
                 lines.append(
                     f"{col}: {self.late_failed[col]} value(s) after line {self.sample_end} (the rows that decided the column's type, "

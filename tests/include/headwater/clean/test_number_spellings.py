@@ -147,7 +147,7 @@ def test_a_sign_inside_parentheses_is_not_read() -> None:
     assert columns == {
         "amount": [-12.0, None, None, None, None, -12.0],
         "amount__raw": ["(12.00)", "(-12.00)", "(\u221212.00)", "(12.00-)", "-(12.00)", "($12.00)"],
-        "amount__reason": ["parentheses", None, None, None, None, "currency_stored_as_amount; parentheses"],
+        "amount__reason": ["parentheses", "not_a_number", "not_a_number", "not_a_number", "not_a_number", "currency_stored_as_amount; parentheses"],
     }
     assert step.warnings()[-1] == (
         "amount: 4 of 6 values (67%) are not a valid number (declared type), line(s) 3, 4, 5, 6 — missing in the column, "
@@ -159,7 +159,7 @@ def test_big_values_in_other_spellings_stay_exact() -> None:
     columns, _ = _column(["\u22129223372036854775808", "9223372036854775807-", "9223372036854775808-", "\u0669" * 19], "integer")
     assert columns["amount"] == [-(2**63), -(2**63 - 1), -(2**63), None]
     assert columns["amount__raw"][3] == "\u0669" * 19  # 9999999999999999999: beyond Int64, not read, no spelling reason
-    assert columns["amount__reason"] == ["unicode_minus", "trailing_minus", "trailing_minus", None]
+    assert columns["amount__reason"] == ["unicode_minus", "trailing_minus", "trailing_minus", "not_an_integer"]
     number, _ = _column(["\u22120.12345678901234567890", "0.5"])
     assert number == {"amount": [-0.12345678901234568, 0.5], "amount__raw": ["\u22120.12345678901234567890", None],
                       "amount__reason": ["unicode_minus", None]}

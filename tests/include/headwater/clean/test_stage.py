@@ -96,13 +96,14 @@ def test_batches_give_the_outputs_of_one_batch_with_whole_column_fits(tmp_path: 
     assert [None if pd.isna(v) else v for v in cur2["score"]] == [10.0, 395 / 6, 30.0, 50.0, 395 / 6, None, 60.0]
     assert cur2["score__imputed"].tolist() == [False, True, False, False, True, False, False]
     assert [None if pd.isna(v) else v for v in cur2["score__raw"]] == [None] * 5 + ["twelve", None]
+    assert [None if pd.isna(v) else v for v in cur2["score__reason"]] == [None] * 5 + ["not_a_number", None]
     assert cur2["age"].tolist() == [30, 40, 50, 50, 70, 60, 80]
     assert cur2["age__imputed"].tolist() == [False, False, True, True, False, False, False]
     assert dup2["_line"].tolist() == [7] and dup2["_duplicate_of"].tolist() == cur2["_row_id"].tolist()[:1]
     assert m2["coercion_failures"] == {"score": 1} and m2["imputed"] == {"score": 2, "age": 2}
     assert m2["dtypes"] == {
         "_row_id": "str", "_source": "str", "_line": "int64", "id": "string", "name": "string", "score": "Float64",
-        "score__raw": "string", "score__imputed": "boolean", "age": "Int64", "age__imputed": "boolean", "city": "string",
+        "score__raw": "string", "score__reason": "string", "score__imputed": "boolean", "age": "Int64", "age__imputed": "boolean", "city": "string",
     }
     assert m2["clean_steps"]["validate_schema"] == {"in": 9, "kept": 7, "quarantined": 2, "duplicates": 0}
 

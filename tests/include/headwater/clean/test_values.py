@@ -148,7 +148,8 @@ def test_failed_values_are_kept_in_raw_columns_never_silently_lost() -> None:
     df = _frame(["amount", "note"], [["10", "a"], ["twelve", "b"], ["3.5", "c"], [None, "d"]])
     out = CoerceTypes({"amount": "number"}).apply(NullSpellings().apply(df).kept)
     kept = out.kept
-    assert list(kept.columns) == ["_source", LINE, "amount", "amount__raw", "note"]
+    assert list(kept.columns) == ["_source", LINE, "amount", "amount__raw", "amount__reason", "note"]
+    assert kept["amount__reason"].tolist()[1] == "not_a_number" and kept["amount__reason"].isna().tolist() == [True, False, True, True]
     assert kept["amount"].tolist()[::2] == [10.0, 3.5]
     assert kept["amount__raw"].tolist()[1] == "twelve" and kept["amount__raw"].isna().tolist() == [True, False, True, True]
     assert len(out.quarantined) == 0
@@ -160,8 +161,8 @@ def test_failed_values_quarantine_the_row_when_configured() -> None:
     out = CoerceTypes({"amount": "number", "when": "date"}, opts).apply(df)
     assert out.kept[LINE].tolist() == [2, 5, 6]
     assert out.quarantined[REASON].tolist() == [
-        "line 3: amount='twelve' is not a valid number — row quarantined",
-        "line 4: when='soon' is not a valid date — row quarantined",
+        "line 3: amount='twelve' is not a valid number (not_a_number) — row quarantined",
+        "line 4: when='soon' is not a valid date (not_a_date) — row quarantined",
     ]
     assert out.quarantined["amount"].tolist() == ["twelve", "3"]  # quarantined rows keep the text as read
 

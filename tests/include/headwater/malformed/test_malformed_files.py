@@ -65,8 +65,8 @@ EXPECTED: dict[str, tuple[str, int, int, int, int, list[str] | str]] = {
         "line 1: the header row is not valid CSV (unexpected end of data) — file quarantined; fix the header and drop it again"),
     "bad_number_kept_raw.csv": ("ok", 10, 10, 0, 0, []),
     "strict_bad_values.csv": ("ok", 4, 2, 0, 2, [
-        "strict_bad_values.csv line 3: amount='twelve' is not a valid number — row quarantined",
-        "strict_bad_values.csv line 4: when='soon' is not a valid date — row quarantined",
+        "strict_bad_values.csv line 3: amount='twelve' is not a valid number (not_a_number) — row quarantined",
+        "strict_bad_values.csv line 4: when='soon' is not a valid date (not_a_date) — row quarantined",
     ]),
     "strict_schema_violations.csv": ("ok", 4, 1, 0, 3, [
         "strict_schema_violations.csv line 3: fails schema strict — id='B2' breaks pattern ^[A-Z]-\\d+$|^\\d+$ — row quarantined",

@@ -90,7 +90,7 @@ def test_inexact_numbers_keep_their_text_next_to_the_nearest_double_in_both_mode
     assert _values(kept["ratio__raw"]) == ["0.12345678901234567890", None, "4611686018427387905"]
     out = CoerceTypes({"ratio": "number", "n": "integer"}, TypeOptions(on_error="quarantine")).apply(_frame(["ratio", "n"], rows))
     assert out.kept[LINE].tolist() == [2, 3] and _values(out.kept["ratio__raw"]) == ["0.12345678901234567890", None]
-    assert out.quarantined[REASON].tolist() == ["line 4: n='x' is not a valid integer — row quarantined"]
+    assert out.quarantined[REASON].tolist() == ["line 4: n='x' is not a valid integer (not_an_integer) — row quarantined"]
 
 
 def test_a_declared_type_that_fails_most_values_is_a_warning() -> None:
@@ -193,7 +193,7 @@ def test_a_declared_number_column_writing_the_other_mark_keeps_every_value_it_re
     out = step.apply(_frame(["price", "pages"], rows)).kept
     assert _values(out["pages"]) == [None, 1500.0, 7.0]
     assert _values(out["pages__raw"]) == ["10,20", "1,500", None]  # 7 reads alike under both marks
-    assert _values(out["pages__reason"]) == [None, "decimal_mark_differs_from_file", None]
+    assert _values(out["pages__reason"]) == ["not_a_number", "decimal_mark_differs_from_file", None]  # 10,20 not read: says why
     assert step.warnings()[0] == (
         "pages: 1 value(s) read with the file's decimal mark '.', which other columns decided, while the column's own "
         "values write the other mark — their text kept in pages__raw (decimal_mark_differs_from_file); set "

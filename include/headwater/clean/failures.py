@@ -1,0 +1,124 @@
+"""Why a value the type step could not read was not read: the reason kept in ``<col>__reason`` (breaker5 #19).
+
+Every value headwater.clean.steps.coerce_types could not read keeps its text in ``<col>__raw`` and a reason in
+``<col>__reason``. A cause the parser names itself (``dst_gap``, ``weekday_mismatch``, ``credit_debit_suffix``...,
+headwater.clean.values.REASONED) is that reason; otherwise ``failure_reasons`` gives one of the specific causes below
+where the text shows it for certain, else the generic ``not_a_<type>`` (GENERIC).
+
+Specific causes:
+
+- ``censored_value``: a number written with a comparison, ``<0.01``, ``>100``, ``≤0.05``, ``≥5``, ``< 0.5``, ``<LOD``
+  (a laboratory result below or above what the method measures). A different fact from a missing value and from the
+  number it names: never stored as 0.01; the type step warns about every such column (count, first lines).
+- ``uncertainty_not_read``: a number with an uncertainty, ``12 ± 2``, ``12 +/- 2``: which number to store is not guessed.
+- ``invalid_calendar_date``: a date no calendar has, ``2025-02-29`` (2025 is no leap year), ``2025-04-31``,
+  ``31/04/2025`` (read in the column's day order; dotted dates day first, as headwater.clean.values.parse_date reads them).
+- ``leap_second``: a time at ``23:59:60`` (any minute 59 with second 60: a leap second in a local zone), which a
+  date-time value cannot hold (Python's datetime, numpy and Arrow have no second 60).
+- ``hour_24``: a time at hour 24, ``2025-03-10 24:00``. Not read: ISO 8601 allows ``24:00`` as the end of a day
+  (the next day's 00:00), but Java's ``kk`` hour pattern (1-24) writes the midnight that *starts* a day as ``24:00`` of
+  that day, so the two readings are a day apart and the text cannot tell which was meant.
+
+No ``ND`` or ``n.d.`` (not detected, or no data?): those get the generic reason.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+import numpy as np
+import pandas as pd
+
+CENSORED = "censored_value"
+UNCERTAINTY = "uncertainty_not_read"
+INVALID_CALENDAR_DATE = "invalid_calendar_date"
+LEAP_SECOND = "leap_second"
+HOUR_24 = "hour_24"
+# the reason of a failed value no more specific cause explains, by the column's type
+GENERIC = {
+    "number": "not_a_number", "integer": "not_an_integer", "date": "not_a_date", "datetime": "not_a_datetime", "boolean": "not_a_boolean",
+}
+# the causes failure_reasons names from the text (each warned about, with its count and first lines, by the type step)
+SPECIFIC = (CENSORED, UNCERTAINTY, INVALID_CALENDAR_DATE, LEAP_SECOND, HOUR_24)
+
+# the reasons that say a value failed its column's type (headwater.clean.outputs counts those in ``coercion_failures``):
+# these and the causes headwater.clean.values names for date-times it did not read (its REASONED), a step's ``type``
+COUNTED = (
+    *GENERIC.values(), *SPECIFIC, "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset", "type",
+)
+
+_NUMBER = r"[-+]?(?:\d[\d.,' ]*\d|\d)(?:[eE][-+]?\d+)?"
+# a comparison sign (ASCII, mathematical, full width, HTML-escaped), a number or a named limit, an optional unit after it
+_CENSORED = re.compile(
+    r"\s*(?:<=?|>=?|=<|=>|≤|≥|⩽|⩾|＜|＞|&lt;|&gt;)\s*"
+    r"(?:" + _NUMBER + r"|(?i:LOD|LOQ|LLOQ|ULOQ|MDL|MRL|PQL|DL|RL|QL|LOR))"
+    r"\s*[^\d\s<>=≤≥]{0,12}\s*"
+)
+_UNCERTAINTY = re.compile(r"\s*" + _NUMBER + r"\s*(?:±|\+/-|\+/−|\+-|-/\+)\s*" + _NUMBER + r"\s*[^\d\s]{0,12}\s*")
+_ISO_DATE = re.compile(r"\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:$|[T\s,])")
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?:$|[T\s,])")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTH_DAY = re.compile(r"(?i)\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_DAY_MONTH = re.compile(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b")
+_LEAP_SECOND = re.compile(r"(?<!\d)\d{1,2}:59:60(?:[.,]\d+)?(?!\d)")
+_HOUR_24 = re.compile(r"(?:^|[T\s])24:[0-5]\d(?!\d)")
+
+
+def _no_such_day(year: int, month: int, day: int) -> bool:
+    """True for a day number 1-31 in a month 1-12 that the month lacks in ``year`` (proleptic Gregorian: ``calendar``)."""
+    return 1 <= month <= 12 and 1 <= day <= 31 and year >= 1 and day > calendar.monthrange(year, month)[1]
+
+
+def invalid_calendar_date(text: str, dayfirst: bool = False) -> bool:
+    """True when ``text`` starts with (ISO, numeric) or holds (month name) a date whose day its month lacks:
+    ``2025-02-29``, ``2025/04/31 10:00``, ``04/31/2025`` (``dayfirst`` False), ``31.04.2025`` (dotted: day first),
+    ``Feb 29, 2025``, ``31 April 2025``. A month above 12 or a day above 31 is no calendar date at all: False."""
+    m = _ISO_DATE.match(text)
+    if m:
+        return _no_such_day(int(m[1]), int(m[3]), int(m[4]))
+    m = _NUMERIC_DATE.match(text)
+    if m:
+        first, second = int(m[1]), int(m[3])
+        day, month = (first, second) if dayfirst or m[2] == "." else (second, first)
+        return _no_such_day(int(m[4]), month, day)
+    m = _MONTH_DAY.search(text)
+    if m:
+        return _no_such_day(int(m[3]), _MONTHS.index(m[1].lower()) + 1, int(m[2]))
+    m = _DAY_MONTH.search(text)
+    if m:
+        return _no_such_day(int(m[3]), _MONTHS.index(m[2].lower()) + 1, int(m[1]))
+    return False
+
+
+def failure_reason(text: str, kind: str, dayfirst: bool = False) -> str:
+    """The reason for ``text``, a value of a ``kind`` column (``number``, ``integer``, ``date``, ``datetime``,
+    ``boolean``) that did not parse: a SPECIFIC cause the text shows, else GENERIC[kind].
+    ``dayfirst``: the column's day order (for ``31/04/2025``). Raises KeyError for another kind."""
+    generic = GENERIC[kind]
+    if kind in ("number", "integer"):
+        if _CENSORED.fullmatch(text):
+            return CENSORED
+        if _UNCERTAINTY.fullmatch(text):
+            return UNCERTAINTY
+    elif kind in ("date", "datetime"):
+        if invalid_calendar_date(text, dayfirst):
+            return INVALID_CALENDAR_DATE
+        if _LEAP_SECOND.search(text):
+            return LEAP_SECOND
+        if _HOUR_24.search(text):
+            return HOUR_24
+    return generic
+
+
+def failure_reasons(written: pd.Series, kind: str, dayfirst: bool = False) -> np.ndarray:
+    """``failure_reason`` of each value of ``written`` (values that failed a ``kind`` column; missing values get None),
+    each distinct value judged once. Returns an object array, one reason per row."""
+    text = written.astype("string").str.strip()
+    out = np.full(len(text), None, dtype=object)
+    present = text.notna().to_numpy(dtype=bool)
+    if present.any():
+        seen = {v: failure_reason(v, kind, dayfirst) for v in text[present].unique().tolist()}
+        out[present] = [seen[v] for v in text[present].tolist()]
+    return out
