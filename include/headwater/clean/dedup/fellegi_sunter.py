@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -71,6 +73,7 @@ class Field:
     tf_u: np.ndarray
     m: np.ndarray = field(default_factory=lambda: np.zeros(0))
     u: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    mangled: np.ndarray | None = None  # bool per row: an id Excel wrote in scientific notation (compare: _mangled_levels)
 
     @property
     def levels(self) -> tuple[tuple[str, float, float], ...]:
@@ -78,12 +81,10 @@ class Field:
 
 
 def _field(name: str, series: pd.Series, mangled: np.ndarray | None = None) -> Field:
-    """``mangled`` (bool per row, or None): values compared as missing (an id Excel wrote in scientific notation,
-    headwater.clean.dedup.columns.mangled_rows: no evidence either way)."""
+    """``mangled`` (bool per row, or None): ids Excel wrote in scientific notation (headwater.clean.dedup.columns.mangled_rows),
+    compared by the ranges they stand for (``_mangled_levels``), never as equal values."""
     kind = kind_of(series)
     codes, values = factorized(series, fold_case=True)  # evidence: a case difference is a spelling
-    if mangled is not None:
-        codes = np.where(mangled, -1, codes)
     counts = np.bincount(codes[codes >= 0], minlength=len(values)).astype(np.int64)
     number = None
     if kind == "date":
@@ -102,12 +103,53 @@ def _field(name: str, series: pd.Series, mangled: np.ndarray | None = None) -> F
     filled_rows = int(counts.sum())
     prior = LEVELS[kind][0][2]
     tf = (counts - 1 + PRIOR_PAIRS * prior) / (max(filled_rows - 1, 0) + PRIOR_PAIRS)
-    return Field(name, kind, values, codes, number, tf.astype(np.float64))
+    return Field(name, kind, values, codes, number, tf.astype(np.float64), mangled=mangled)
+
+
+# ``1.23457E+11``: the mantissa's digits and the exponent of an id Excel wrote in scientific notation
+_SCIENTIFIC = re.compile(r"^\s*([+-]?)(\d)[.,](\d+)[eE]\+(\d+)\s*$")
+
+
+def excel_range(text: str) -> tuple[int, int] | None:
+    """The integers an id Excel wrote in scientific notation may stand for: ``1.23457E+11`` -> (123456500000, 123457499999),
+    the values that round to its six significant digits (Excel's General format keeps a mantissa and drops the rest:
+    Microsoft, "Display numbers in scientific (exponential) notation"). None when ``text`` is not such a number."""
+    m = _SCIENTIFIC.match(text)
+    if not m or int(m[4]) < len(m[3]):
+        return None
+    digits, exponent = m[2] + m[3], int(m[4]) - len(m[3])
+    unit = 10**exponent
+    middle = int(digits) * unit
+    low, high = middle - unit // 2, middle + (unit - 1) // 2 if unit > 1 else middle
+    return (-high, -low) if m[1] == "-" else (low, high)
+
+
+def _mangled_levels(f: Field, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """In ``out`` (levels per pair, in place), the pairs where a side is an Excel-mangled id (``f.mangled``): two ids
+    whose ranges cannot meet (``1.23457E+11`` and ``1.23458E+11``, or ``123999999999`` beside ``1.23457E+11``) disagree
+    (the field's last level, ``else``); ids that may be one (the same mangled text, or a full id inside its range) are no
+    evidence (-1): the lost digits are not guessed, and a merge never rests on them (breaker6 #3)."""
+    if f.mangled is None:
+        return
+    either = np.flatnonzero((f.mangled[a] | f.mangled[b]) & (f.codes[a] >= 0) & (f.codes[b] >= 0))
+    last = len(f.levels) - 1
+    for k in either.tolist():
+        x, y = str(f.values[f.codes[a[k]]]), str(f.values[f.codes[b[k]]])
+        rx, ry = excel_range(x), excel_range(y)
+        if rx is None and x.strip().isdigit():
+            rx = (int(x), int(x))
+        if ry is None and y.strip().isdigit():
+            ry = (int(y), int(y))
+        if rx is None or ry is None:
+            out[k] = -1  # a side that is no number: nothing to compare the lost digits with
+        else:
+            out[k] = -1 if rx[0] <= ry[1] and ry[0] <= rx[1] else last
 
 
 def prepare(frame: dict[str, pd.Series] | pd.DataFrame, names: list[str]) -> list[Field]:
     """The fields ``names`` of a table (whole columns), ready to compare; an id Excel wrote in scientific notation
-    (``<col>__reason`` ``excel_scientific_notation``) is compared as missing. Raises KeyError for a missing column."""
+    (``<col>__reason`` ``excel_scientific_notation``) is compared by the range it stands for (``_mangled_levels``).
+    Raises KeyError for a missing column."""
     return [_field(n, frame[n], mangled_rows(frame, n)) for n in names]
 
 
@@ -162,6 +204,7 @@ def compare(f: Field, a: np.ndarray, b: np.ndarray, date_tolerance: int = 0, num
             distinct, inverse = key, np.arange(len(key))
         out[todo] = _levels_of_values(f, distinct // k, distinct % k, date_tolerance, numeric_tolerance)[inverse]
     out[missing] = -1
+    _mangled_levels(f, a, b, out)
     return out
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from headwater.clean.dedup.columns import Vetoes, mangled_rows
-from headwater.clean.dedup.fellegi_sunter import prepare
+from headwater.clean.dedup.fellegi_sunter import compare, excel_range, prepare
 from headwater.clean.frame import assign_row_ids, build_frame
 from headwater.clean.pipeline import build_steps, run_steps
 from headwater.clean.steps.base import DEDUP_JOB, LINE
@@ -90,4 +90,34 @@ def test_vetoes_and_linkage_fields_never_take_two_mangled_ids_for_one() -> None:
     some = Vetoes.build(frame, ["account_id"], set(), rows=np.array([0, 1, 2, 3]))  # built for some rows only: the same
     assert some.check(a[:3], b[:3]).tolist() == [True, False, True]
     (field,) = prepare(frame, ["account_id"])
-    assert field.codes.tolist()[:2] == [-1, -1] and field.codes[2] == field.codes[3] >= 0  # compared as missing
+    # the same mangled text: no evidence either way (-1); a full id inside its range likewise; the two full ids agree
+    assert compare(field, a, b).tolist() == [-1, 0, -1, -1]
+
+
+def test_excel_ranges() -> None:
+    assert excel_range("1.23457E+11") == (123456500000, 123457499999)
+    assert excel_range("1,23457E+11") == (123456500000, 123457499999)
+    assert excel_range("-1.5E+3") == (-1549, -1450)
+    assert excel_range("9.9E+15") == (9850000000000000, 9949999999999999)
+    assert excel_range("1.23457E+3") is None  # 1234.57: no integer id
+    assert excel_range("123456789012") is None
+
+
+def test_record_linkage_keeps_mangled_ids_that_cannot_be_one_id_apart() -> None:
+    """breaker6 #3: 1.23457E+11 and 1.23458E+11 stand for disjoint ranges: certainly two accounts. Compared as missing,
+    they let record linkage merge the two rows on name and e-mail alone (match weight 6.03)."""
+    ids = ["1.23457E+11", "1.23458E+11", "1.23457E+11", "123456789012", "123999999999"]
+    frame = {"sample_id": pd.Series(ids, dtype="string"),
+             "sample_id__reason": pd.Series(["excel_scientific_notation"] * 3 + [None, None], dtype="string")}
+    (field,) = prepare(frame, ["sample_id"])
+    a, b = np.array([0, 0, 0, 0, 3]), np.array([1, 2, 3, 4, 4])
+    # disjoint ranges: the field's last level (else); the same text or a full id inside the range: no evidence;
+    # a full id outside the range: else; two different full ids: compared as ever (digits: levenshtein<=2 for one digit apart? no: 5 differ)
+    assert compare(field, a, b).tolist() == [3, -1, -1, 3, 3]
+    rows = [["1.23457E+11", "Dana Fox", "dana@x.com"], ["1.23458E+11", "Dana Fox", "dana@x.com"],
+            ["123456789012", "Eli Roe", "eli@x.com"], ["123456789013", "Eli Roe", "eli@x.com"]]
+    config = {"schema": {"columns": {"sample_id": {"type": "string", "identifier": True}, "name": "string", "email": "string"}},
+              "dedup": {"linkage": {"fields": ["sample_id", "name", "email"], "threshold": 0.9}}}
+    result, _ = _clean(["sample_id", "name", "email"], rows, config)
+    assert result.curated[LINE].tolist() == [2, 3, 4, 5]
+    assert len(result.duplicates) == 0
