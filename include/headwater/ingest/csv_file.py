@@ -946,7 +946,9 @@ class CsvFile:
                 if src.joins != joins:  # a line of this record kept a bare \r in a field
                     joins = src.joins
                     row = [f.replace(CR_IN_FIELD, "\r") for f in row]
-                if len(row) == width and not brk and remap is None and row[0] not in firsts and max(map(len, row)) <= limit:
+                if len(row) == width and not brk and remap is None and row[0] not in firsts and max(map(len, row)) <= limit and (
+                    row[0] or any(row)  # a row of empty fields only: _odd_row (a line of delimiters only is blank)
+                ):
                     records.append(self._absent_empties(row, line, last) if "" in row else row)
                     lines.append(line)
                 else:
@@ -1023,7 +1025,7 @@ class CsvFile:
     def _odd_row(self, row: list[str], line: int, last: int, records: list[list[str]], lines: list[int], issues: list[RowIssue]) -> None:
         """Every record the hot path does not simply keep: blank, repeated header, second table, width fixes, too long."""
         width, limit, name = self.shape.width, self.options.max_field_chars, self.name
-        if is_blank(row):
+        if is_blank(row) or (not any(row) and self._delimiters_only(line, last)):
             self.structure.add("blank", line)
             self._brk = True
             return
@@ -1106,6 +1108,18 @@ class CsvFile:
         else:
             records.append(self._absent_empties(row, line, last, as_written))
             lines.append(line)
+
+    def _delimiters_only(self, line: int, last: int) -> bool:
+        """Whether the record on lines ``line``..``last`` is one physical line of delimiters only (``,,,,``): it holds no
+        value, whatever its width, and is a ``blank`` line as it is above the table (``_skipped``). A quoted empty field
+        (``"",""``) is written: such a line stays a record (empty strings, then quarantined by the clean step
+        drop_empty_rows with what it wrote); so does a line of spaces between the delimiters (``  ,  ``: its spaces kept)."""
+        src = self._src
+        if line != last or not src.first <= line <= src.last:
+            return False
+        text = src.kept[line - src.first].rstrip("\r\n")
+        delimiter = str(self._dialect.get("delimiter", ","))
+        return bool(text) and not text.replace(delimiter, "")
 
     def _footer(self, row: list[str]) -> tuple[str, str, bool] | None:
         """(kind, text, known) when ``row``, narrower than the table, may be a footer line of a report; else None.
