@@ -31,6 +31,7 @@ freshness check can tell "checked, nothing came" from "not checked yet".
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -233,8 +234,57 @@ def accounting_error(manifest: dict[str, Any], ref: FileRef, curated: Path) -> s
     return None
 
 
+NAME_WIDTH = 26  # terminal columns of the file-name column of format_report
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: 0 for a combining mark or a format character (``unicodedata.combining``, category
+    Mn/Me/Cf: the accent of an NFD ``é``, a zero-width joiner), 2 for a wide or full-width character
+    (``unicodedata.east_asian_width`` W/F: CJK), 1 for any other (Unicode Standard Annex #11)."""
+    return sum(
+        0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        for c in text
+    )
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` terminal columns (display_width; a combining mark stays with its letter) and padded
+    with spaces to exactly ``width``."""
+    out, used = [], 0
+    for c in text:
+        w = display_width(c)
+        if used + w > width:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
+def escaped(name: str) -> str:
+    """``name`` with every character that is not printable ASCII written as a Python escape: ``cafe\\u0301.csv`` (NFD),
+    ``caf\\u00e9.csv`` (NFC)."""
+    return "".join(
+        c if c.isascii() and c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in name
+    )
+
+
+def shown_names(names: list[str]) -> list[str]:
+    """How format_report names each of ``names``: as written, or escaped (``escaped``) when another name of the run looks
+    alike — the same once NFKC-normalized and case-folded (NFC and NFD ``café.csv``; ``Orders.csv`` and ``orders.csv``
+    differ in their case, and a name escaped changes nothing there) — so two rows never read the same (breaker5 #26)."""
+    keys = [unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", n).casefold()) for n in names]
+    seen: dict[str, int] = {}
+    for k in keys:
+        seen[k] = seen.get(k, 0) + 1
+    return [escaped(n) if seen[k] > 1 else n for n, k in zip(names, keys)]
+
+
 def format_report(report: dict[str, Any]) -> str:
-    """A fixed-width summary table for terminals and task logs; each file's error (``!``) and warnings (``~``) below its row."""
+    """A fixed-width summary table for terminals and task logs; each file's error (``!``) and warnings (``~``) below its row.
+
+    File names are cut and padded by the columns they take on a terminal (display_width: an NFD name's accents take none, CJK
+    two), and a name with a look-alike in the run (NFC and NFD ``café.csv``) is shown escaped (shown_names)."""
     head = (
         f"{'file':<26} {'status':<11} {'action':<9} {'records':>7} {'struct':>6} {'read':>6} {'curated':>7} {'dups':>5} "
         f"{'quar':>5} {'chunks':>6} {'vectors':>7} {'warn':>4}"
@@ -242,9 +292,9 @@ def format_report(report: dict[str, Any]) -> str:
     lines = [f"Headwater run {report['date']}", head, "-" * len(head)]
     if report.get("no_landing_files"):
         lines.insert(1, f"NO LANDING FILES for {report['date']}: nothing was ingested")
-    for f in report["files"]:
+    for f, name in zip(report["files"], shown_names([str(f["file"]) for f in report["files"]])):
         lines.append(
-            f"{f['file'][:26]:<26} {f['status']:<11} {(f.get('action') or '-'):<9} {f.get('records') or 0:>7} "
+            f"{fit(name, NAME_WIDTH)} {f['status']:<11} {(f.get('action') or '-'):<9} {f.get('records') or 0:>7} "
             f"{f.get('structural_lines') or 0:>6} {f['rows_read'] or 0:>6} {f['curated'] or 0:>7} {f['duplicates'] or 0:>5} "
             f"{f['quarantined'] or 0:>5} {f['chunks'] or 0:>6} {f['vectors'] or 0:>7} {len(f.get('warnings') or []):>4}"
         )

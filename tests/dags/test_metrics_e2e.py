@@ -87,12 +87,12 @@ def _counts(prometheus: str) -> dict[str, float]:
     return counts
 
 
-SAMPLE_DAY = {"curated": 31, "duplicate": 8, "quarantined": 4, "structural": 6, "records": 49}
+SAMPLE_DAY = {"curated": 31, "duplicate": 8, "quarantined": 3, "structural": 7, "records": 49}
 
 
 def test_promql_reads_the_exact_row_counts_per_outcome(stack) -> None:
     counts = _counts(stack["prometheus"])
-    # the sample day: 49 physical records = 43 data records (31 curated + 8 duplicates + 4 quarantined) + 6 structural lines
+    # the sample day: 49 physical records = 42 data records (31 curated + 8 duplicates + 3 quarantined) + 7 structural lines
     assert {k: counts[k] for k in SAMPLE_DAY} == SAMPLE_DAY
     totals = _report()["totals"]  # ... and the same numbers as the run report the manifests add up to
     assert SAMPLE_DAY == {
@@ -100,7 +100,7 @@ def test_promql_reads_the_exact_row_counts_per_outcome(stack) -> None:
         "structural": totals["structural"], "records": totals["records"],
     }  # fmt: skip
     prom = stack["prometheus"]
-    assert _by(prom, f'sum by (reason) (headwater_quarantined_rows{{date="{DATE}"}})', "reason") == {"field_count": 2, "empty_row": 1, "schema": 1}
+    assert _by(prom, f'sum by (reason) (headwater_quarantined_rows{{date="{DATE}"}})', "reason") == {"field_count": 2, "schema": 1}
     assert _by(prom, f'sum by (status) (headwater_files{{date="{DATE}"}})', "status") == {"ok": 6, "quarantined": 1}
     assert _by(prom, f'sum by (source) (headwater_rows{{date="{DATE}",outcome="curated"}})', "source") == {"customers": 15, "default": 16}
     # every file's four stages were timed (the whole-file quarantine only ingested)

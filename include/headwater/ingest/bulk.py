@@ -12,7 +12,8 @@ same fields, and those fields are one record that the careful reader keeps as it
   and no ``\\r`` in it; the line ends with ``\\n``, ``\\r\\n``, a lone ``\\r`` at the end of the
   file, or nothing (the last line). Both parsers unquote such fields identically (RFC 4180; the
   csv module docs; Arrow's ``ParseOptions``: ``double_quote``, no ``escape_char``);
-* it has exactly the table's number of fields (delimiters outside quoted fields + 1);
+* it has exactly the table's number of fields (delimiters outside quoted fields + 1), and is not delimiters only (``,,,,``:
+  no value, a blank line for the careful reader);
 * it does not start with a byte-order mark (Arrow drops one at the start of its input);
 * it is at most ``read.max_field_chars`` bytes long (so every field is at most that many characters).
 
@@ -222,6 +223,9 @@ class LineBlocks:
                 inside = np.diff(np.searchsorted(dp, np.append(qp, size)))  # delimiters from each quote to the next
                 fields -= np.bincount(ql[opening], weights=inside[opening], minlength=n).astype(np.int64)
             plain &= fields == self.width
+            # a line of delimiters only (``,,,,``, width - 1 bytes and its line end) holds no value: the careful reader counts it
+            # as a blank line (csv_file.CsvFile._delimiters_only); with the table's width it is width bytes, or width + 1 with \r\n
+            plain &= ~((lengths == self.width) | ((lengths == self.width + 1) & (at(starts[1:] - 2) == 13))) | (fields != self.width)
             if self._firsts:  # a header met again (set_firsts): its lines go to the careful reader
                 first_byte = arr[heads]
                 maybe = np.flatnonzero(plain & self._first_bytes[first_byte])  # only lines starting with a spelling's first byte

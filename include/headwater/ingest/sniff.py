@@ -90,9 +90,10 @@ def check_not_binary(data: bytes, max_control_share: float = 0.05) -> None:
     head = data[:SNIFF_BYTES]
     if head.startswith((*_UTF32_BOMS, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         return
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    # a few stray NULs are repairable; many mean binary (EBCDIC's line end NL is 0x15: text, see ebcdic)
-    if controls > max(16, len(head) * max_control_share) and not ebcdic(head):
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32) - (len(data) <= len(head) and head.endswith(b"\x1a"))
+    # a few stray NULs are repairable; many mean binary (EBCDIC's line end NL is 0x15: text, see ebcdic). A tiny file never
+    # holds 16: there a quarter of its bytes or more decides (16 bytes 0x00-0x0f; DOS's Ctrl-Z ending the file not counted)
+    if controls and (controls > max(16, len(head) * max_control_share) or 4 * controls >= len(head)) and not ebcdic(head):
         raise UnreadableFile(f"{controls} control bytes in the first {len(head)} bytes: binary, not CSV — file quarantined")
 
 

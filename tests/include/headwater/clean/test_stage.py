@@ -46,7 +46,7 @@ PEOPLE = [
     "S-8,Alan Turing,twelve,60,London",  # kept in score__raw, not imputed
     "S-9,John",  # 2 fields: quarantined by ingest
     "S-10,Donald Knuth,60,80,Bergen",
-    ",,,,",  # every value empty: quarantined in the first pass
+    ",,,,",  # a line of delimiters only: a structural blank line (struct6; before: quarantined as every value empty)
 ]
 
 
@@ -75,12 +75,12 @@ def _outputs(lay: Layout, ref: FileRef) -> tuple[pd.DataFrame, pd.DataFrame, byt
     )
 
 
-@pytest.mark.parametrize(("batch_rows", "batches"), [(2, 6), (3, 4), (5, 3)])
+@pytest.mark.parametrize(("batch_rows", "batches"), [(2, 5), (3, 4), (5, 2)])
 def test_batches_give_the_outputs_of_one_batch_with_whole_column_fits(tmp_path: Path, batch_rows: int, batches: int) -> None:
     one, lay1, ref = _run(tmp_path, 100_000)
     many, lay2, _ = _run(tmp_path, batch_rows)
     assert one == many
-    assert (many["rows_read"], many["curated"], many["duplicates"], many["quarantined"]) == (12, 7, 1, 4)
+    assert (many["rows_read"], many["curated"], many["duplicates"], many["quarantined"]) == (11, 7, 1, 3)
     (cur1, dup1, q1, m1), (cur2, dup2, q2, m2) = _outputs(lay1, ref), _outputs(lay2, ref)
     pd.testing.assert_frame_equal(cur1, cur2)
     # a duplicate carries score__raw only when its batch had a failure (as before the runner): compare values
@@ -108,15 +108,13 @@ def test_batches_give_the_outputs_of_one_batch_with_whole_column_fits(tmp_path: 
     assert m2["clean_steps"]["validate_schema"] == {"in": 9, "kept": 7, "quarantined": 2, "duplicates": 0}
 
     rows = [json.loads(line) for line in q2.decode("utf-8").splitlines()]
-    assert [(r["line"], r["stage"]) for r in rows] == [(11, "ingest"), (13, "clean"), (5, "clean"), (9, "clean")]
-    assert rows[2] == {
+    assert [(r["line"], r["stage"]) for r in rows] == [(11, "ingest"), (5, "clean"), (9, "clean")]  # line 13 (,,,,): blank
+    assert rows[1] == {
         "source": f"{DATE}/people_a.csv", "line": 5, "stage": "clean",
         "reason": "people_a.csv line 5: fails schema people — score=250.0 breaks max 100 — row quarantined",
         "raw": {"id": "S-4", "name": "Barbara Liskov", "score": "250", "age": "50", "city": "Madrid"},
     }
-    assert rows[3]["raw"] == {"id": "S-7", "name": "Edsger Dijkstra", "score": "-5", "age": "20", "city": "Zurich"}
-    # the line wrote nothing in any field (,,,,): null as read (a quoted "" would be an empty string)
-    assert rows[1]["raw"] == {"id": None, "name": None, "score": None, "age": None, "city": None}
+    assert rows[2]["raw"] == {"id": "S-7", "name": "Edsger Dijkstra", "score": "-5", "age": "20", "city": "Zurich"}
 
 
 def test_the_curated_summary_is_what_the_committed_file_holds(tmp_path: Path) -> None:
@@ -137,7 +135,7 @@ def test_a_retried_clean_leaves_the_quarantine_file_unchanged(tmp_path: Path) ->
     first, curated = path.read_bytes(), lay.curated(ref.key).read_bytes()
     again = clean_file(ref, settings)
     assert path.read_bytes() == first and lay.curated(ref.key).read_bytes() == curated
-    assert again["quarantined"] == 4 and len(first.splitlines()) == 4
+    assert again["quarantined"] == 3 and len(first.splitlines()) == 3
     # an attempt killed after appending (a torn last line included) is cut back by the next one
     with open(path, "ab") as fh:
         fh.write(b'{"source": "x", "line": 99, "stage": "clean"}\n{"source": "x", "li')
@@ -192,7 +190,7 @@ def test_staging_is_read_once_and_no_output_is_read_back(tmp_path: Path, monkeyp
     monkeypatch.setattr(pd, "read_parquet", spy("read_parquet", pd.read_parquet))
     monkeypatch.setattr(builtins, "open", spy("open", builtins.open))
     info = clean_file(ref, settings)
-    assert info["curated"] == 7 and info["quarantined"] == 4
+    assert info["curated"] == 7 and info["quarantined"] == 3
     assert seen == ["staging: ParquetFile", "staging: iter_batches"]
 
 
@@ -225,7 +223,7 @@ def test_a_manifest_from_before_the_ingest_byte_count_still_appends_once(tmp_pat
     for key in ("ingest_quarantined", "ingest_quarantine_bytes"):
         del manifest[key]
     lay.manifest(ref.key).write_text(json.dumps(manifest), encoding="utf-8")
-    assert clean_file(ref, _settings(tmp_path, 2))["quarantined"] == 4
+    assert clean_file(ref, _settings(tmp_path, 2))["quarantined"] == 3
     assert lay.quarantine_rows(ref.key).read_bytes() == first
 
 

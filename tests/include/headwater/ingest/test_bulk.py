@@ -200,6 +200,8 @@ def _plain_reference(line: bytes, width: int, quote: int, delim: int, max_chars:
         body = body[:-1]  # the \r of \r\n
     if b"\r" in body:
         return False
+    if body and not body.replace(bytes([delim]), b""):
+        return False  # delimiters only: no value, a blank line for the careful reader (struct6)
     fields, i, n = 1, 0, len(body)
     while i <= n:  # at the start of a field
         if i < n and body[i] == quote:

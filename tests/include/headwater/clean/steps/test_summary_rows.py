@@ -182,7 +182,8 @@ BOUNDARY_FILES = {
     "grand_total_after_a_name": "name,n\na,10\nb,20\nTotal,30\nc,7\nGrand total,67\n",  # Total is data, Grand total sums it
     "subtotals": "region,units\nNorth,10\nSouth,20\nSubtotal,30\nEast,5\nWest,1\nSub-total:,6\nGRAND TOTAL,36\n",
     "total_last": "region,units,revenue\nNorth,10,1.50\nSouth,20,2.25\nEast,5,3.00\nTotal,35,6.75\n",
-    "total_then_blank": "region,units\nNorth,10\nSouth,20\nTotal,30\n,\n",  # a blank row after a total is no data
+    # a blank row after a total is no data (a space: a line of delimiters only, ",", is a blank line at ingest since struct6)
+    "total_then_blank": "region,units\nNorth,10\nSouth,20\nTotal,30\n ,\n",
     "total_then_subtotal": "name,n\na,1\nb,2\nTotal,3\nc,4\nd,5\nSubtotal,9\ne,6\n",  # Subtotal confirms Total; e follows it
 }
 
@@ -239,7 +240,7 @@ def test_a_held_total_keeps_its_values_as_read_in_quarantine(tmp_path: Path) -> 
     # Total (line 5) ends the first batch of 4 rows; the file ends in the next batch with a blank row: a summary after all
     settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), batch_rows=4)
     ref = FileRef("2026-11-21", "held.csv")
-    ingest_file(b"region,units\nNorth,10\nSouth,20\nEast,5\nTotal,35\n,\n", ref, settings)
+    ingest_file(b"region,units\nNorth,10\nSouth,20\nEast,5\nTotal,35\n ,\n", ref, settings)  # " ,": a record (",": blank line)
     clean_file(ref, settings)
     rows = read_jsonl(Layout(settings.data_dir, ref.date).quarantine_rows(ref.key))
     assert [r["line"] for r in rows] == [5, 6]  # line 6: the blank record

@@ -78,9 +78,10 @@ def test_end_markers_are_decided_the_same_in_any_batch_size(tmp_path: Path, size
     text = BANK + "EOF,,\nT4,Di,5.00\n,,\nEND,,\n"
     assert _run(tmp_path, text, size)[:2] == _run(tmp_path, text)[:2]
     curated, quarantined, manifest, entry = _run(tmp_path, text, size)
-    assert [line for line, _ in quarantined] == [5, 7]  # the blank record (line 7) is quarantined by drop_empty_rows
+    assert [line for line, _ in quarantined] == [5]  # line 7 (,,) is a blank line at ingest (struct6; before: quarantined)
+    assert manifest["structural_lines"] == {"header": [1], "blank": [7], "end_marker": [8]}
     assert manifest["clean_structural"] == [{"line": 8, "kind": "end_marker", "text": "END"}]
-    assert _counts(entry) == (8, 6, 4, 2, 2)
+    assert _counts(entry) == (8, 5, 4, 1, 3)
 
 
 def test_padded_page_footers_are_structural_with_their_text(tmp_path: Path) -> None:
