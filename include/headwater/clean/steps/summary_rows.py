@@ -376,12 +376,17 @@ class SummaryRows:
 
         A row held from an earlier batch comes out with the batch that decides it: the last summary
         row quarantined when this batch holds a later one (the doubtful rows held with it then come out as data).
-        A report's page footer padded to the table's width (``"Page 1 of 2",,``, ``"- 3 -",,``: the footer alone,
+        In a table of one value column nothing is a footer or an end marker (every value is alone in its row). A report's
+        page footer padded to the table's width (``"Page 1 of 2",,``, ``"- 3 -",,``: the footer alone,
         every other cell empty) is a structural line ``page_footer`` wherever it stands (StepOutput.structural: not a
         record, outside the sums). An end marker alone (END_ALONE: ``EOF,,``, ``"*** END OF REPORT ***",,``, ``TRL,,``)
         is held until the file ends (a structural line ``end_marker``, ``finish``) or a row that is not blank follows
         it: then it may be a record, and it is quarantined with its reason.
         """
+        if sum(1 for c in df.columns if is_value_column(c)) < 2:
+            # a one-column table: every value stands "alone in its row", which is then no evidence of a footer or an end
+            # marker (a song called EOF, a word list ending in ``end``, a status ``Cash Basis only``: breaker6 #2)
+            return self._apply(df)
         footers = _page_footers(df)
         ends = (_page_footers(df, END_ALONE) | _page_footers(df, REPORT_FOOTER)) & ~footers
         if not (footers.any() or ends.any() or self.ends):
