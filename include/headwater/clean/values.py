@@ -398,6 +398,9 @@ def _has_time(value: str) -> bool:
 
 # A numeric date with text after it (what ``text_after_dates`` looks at): (the date, the text after it).
 _DATE_THEN_TEXT = re.compile(r"^(\d{1,4}([./-])\d{1,2}\2\d{1,4})(?!\d)(.+)$")
+# a remainder written as a clock time, even one no clock shows (``24:00``, ``23:59:60``): the value is a date-time that failed
+# for that time (headwater.clean.failures names why: hour_24, leap_second), not a date followed by other text
+_CLOCK_SHAPE = re.compile(r"\s*[T ]?\s*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?\s*")
 
 
 def text_after_dates(values: pd.Series, where: np.ndarray, dayfirst: bool) -> np.ndarray:
@@ -407,7 +410,7 @@ def text_after_dates(values: pd.Series, where: np.ndarray, dayfirst: bool) -> np
     out = np.zeros(len(values), dtype=bool)
     for i in np.flatnonzero(where):
         m = _DATE_THEN_TEXT.match(_date_first(str(values.iloc[i]).strip()))
-        out[i] = m is not None and parse_date(m.group(1), dayfirst) is not None
+        out[i] = m is not None and not _CLOCK_SHAPE.fullmatch(m.group(3)) and parse_date(m.group(1), dayfirst) is not None
     return out
 
 

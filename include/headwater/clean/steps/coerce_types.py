@@ -328,6 +328,8 @@ class CoerceTypes:
             # (censored_value, leap_second...) is warned about on its own, a generic one (not_a_number) as before
             why_failed, unexplained = self._why_failed(col, kind, df, result, unnamed)
             unnamed = unnamed & ~np.isin(why_failed, SPECIFIC)
+            if result.reasons is not None:  # a cause the parser named (100.00 CR, 1٢3) is warned about on its own (breaker6 #9)
+                unnamed = unnamed & result.reasons.isna().to_numpy(dtype=bool)
             if kind in NUMBER_TYPES and self.options.on_error == "keep_raw" and unnamed.any():
                 seen = self.failed_lines.setdefault(col, [])
                 seen.extend(int(n) for n in df.loc[unnamed, LINE].iloc[:FAILED_LINES_SHOWN - len(seen)].tolist())
