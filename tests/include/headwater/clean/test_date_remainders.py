@@ -12,17 +12,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
-from headwater.clean.stage import clean as clean_file
 from headwater.clean.values import coerce, date_assumptions, dayfirst_vote, infer_type, parse_date
 from headwater.config.settings import Settings
 from headwater.config.types import TypeOptions
-from headwater.ingest.stage import ingest as ingest_file
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.storage import read_json
+from landed_files import clean_landed
 
 UTC = timezone.utc
 DATE = "2026-11-20"
@@ -169,11 +164,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def _clean(settings: Settings, name: str, text: str) -> tuple[dict, dict]:
-    ref = FileRef(DATE, name)
-    ingest_file(text.encode("utf-8"), ref, settings)
-    clean_file(ref, settings)
-    lay = Layout(settings.data_dir, DATE)
-    return pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    table, manifest = clean_landed(settings, DATE, name, text)
+    return table.to_pydict(), manifest
 
 
 def test_no_config_dotted_date_times_land_as_written(settings: Settings) -> None:

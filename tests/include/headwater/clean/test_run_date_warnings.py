@@ -7,25 +7,15 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from headwater.clean.frame import build_frame
-from headwater.clean.stage import clean as clean_file
 from headwater.clean.steps.coerce_types import CoerceTypes
-from headwater.config.settings import Settings
-from headwater.ingest.stage import ingest as ingest_file
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.storage import read_json
+from landed_files import clean_landed, settings_without_sources
 
 
 def _clean(tmp_path: Path, name: str, text: str, landing: str = "2026-11-20") -> tuple[dict, dict]:
-    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none")
-    ref = FileRef(landing, name)
-    ingest_file(text.encode("utf-8"), ref, settings)
-    clean_file(ref, settings)
-    lay = Layout(settings.data_dir, landing)
-    return pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
+    table, manifest = clean_landed(settings_without_sources(tmp_path), landing, name, text)
+    return table.to_pydict(), manifest
 
 
 def test_slashed_dates_that_read_two_ways_say_they_were_read_month_first(tmp_path: Path) -> None:
