@@ -70,7 +70,7 @@ EMAIL_CORE = _LOCAL_ATOM + "(?:\\." + _LOCAL_ATOM + ")*@(?:" + _DNS_LABEL + "\\.
 EMAIL_RE = "(" + EMAIL_CORE + ")([^A-Za-z0-9_.@-]|[.-][^A-Za-z0-9_]|[.-]$|$)"
 _PHONE_CORE = (
     "(?:\\+?1[ .-]?)?(?:\\([0-9]{3}\\)|[0-9]{3})[ .-]?[0-9]{3}[ .-][0-9]{4}"  # North American
-    "|\\+[1-9][0-9]{0,2}(?:[ .-]?[0-9]{2,4}){2,5}"  # international, written with a leading +
+    "|\\+[1-9][0-9]{0,2}(?:[ .-]?[0-9]{1,4}){2,6}"  # international, written with a leading + (``+33 6 12 34 56 78``: a 1-digit group)
     "|0[0-9]{1,4}(?:[ .-]?[0-9]{2,4}){2,3}"  # national, with the trunk prefix 0 most numbering plans outside NANP use
 )
 # These shapes only pick the values worth asking libphonenumber about (``phone_spans`` decides what

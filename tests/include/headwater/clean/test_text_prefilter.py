@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -65,3 +67,22 @@ def test_a_column_mostly_needing_work_runs_every_step_on_every_value(monkeypatch
     out = normalize_column(pa.array(values, pa.large_string()))
     assert sizes == [len(values)]
     assert out.values.to_pylist() == [normalize_text(v) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("phone +33 6 12 34 56 78", "phone [PHONE]"),  # a French mobile: its one-digit group failed the pre-filter (breaker6 #8)
+        ("+33 6 12 34 56 78", "+33 6 12 34 56 78"),  # a field that is a phone number is a value, not prose (mask_field_values)
+        ("call +44 20 7946 0958 today", "call [PHONE] today"),
+        ("tel. +49 30 123456", "tel. [PHONE]"),
+        ("appel au +33 1 23 45 67 89.", "appel au [PHONE]."),
+    ],
+)
+def test_the_pre_filter_never_drops_a_number_phone_spans_finds(value: str, masked: str) -> None:
+    """Whatever libphonenumber reads as a number (text.phone_spans) must reach it: masking is a privacy promise."""
+    assert text.phone_spans(value)
+    assert re.search(text.PHONE_RE, value)
+    assert normalize_text(value, TextOptions()) == masked
+    result = normalize_column(pa.array(["plain"] * 5 + [value], pa.large_string()), TextOptions())
+    assert result.values.to_pylist()[-1] == masked
