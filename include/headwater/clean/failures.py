@@ -74,6 +74,7 @@ def _no_such_day(year: int, month: int, day: int) -> bool:
 def invalid_calendar_date(text: str, dayfirst: bool = False) -> bool:
     """True when ``text`` starts with (ISO, numeric) or holds (month name) a date whose day its month lacks:
     ``2025-02-29``, ``2025/04/31 10:00``, ``04/31/2025`` (``dayfirst`` False), ``31.04.2025`` (dotted: day first),
+    ``29/02/1900`` (a part above 12 is the day in either order),
     ``Feb 29, 2025``, ``31 April 2025``. A month above 12 or a day above 31 is no calendar date at all: False."""
     m = _ISO_DATE.match(text)
     if m:
@@ -81,7 +82,9 @@ def invalid_calendar_date(text: str, dayfirst: bool = False) -> bool:
     m = _NUMERIC_DATE.match(text)
     if m:
         first, second = int(m[1]), int(m[3])
-        day, month = (first, second) if dayfirst or m[2] == "." else (second, first)
+        # a part above 12 is the day whatever the column's order (29/02/1900 is 29 February: breaker6 #13)
+        day_first = first > 12 >= second or (not second > 12 >= first and (dayfirst or m[2] == "."))
+        day, month = (first, second) if day_first else (second, first)
         return _no_such_day(int(m[4]), month, day)
     m = _MONTH_DAY.search(text)
     if m:

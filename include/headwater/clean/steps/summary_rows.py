@@ -61,6 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, STRUCTURAL, StepOutput, is_value_column
+from headwater.names import looks_like_identifier
 
 TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then only digits, punctuation or a note in brackets
     r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:totals?|sum|summe|gesamt|insgesamt|totale|totaal|totalt|suma|somme|итого|合计|合計)"
@@ -418,9 +419,11 @@ class SummaryRows:
     def _apply(self, df: pd.DataFrame) -> StepOutput:
         self.reconciled = []
         values = [c for c in df.columns if is_value_column(c)]
-        ints = [c for c in values if pd.api.types.is_integer_dtype(df[c].dtype)]
-        floats = [c for c in values if pd.api.types.is_float_dtype(df[c].dtype)]
-        labels = [c for c in df.columns if (is_value_column(c) or c.endswith(RAW_SUFFIX)) and not (c in ints or c in floats)]
+        # a number column named like an identifier (``id``, ``customer_id``: names.looks_like_identifier) is no amount: ids 1 + 2 = 3 is no sum (breaker6 #10)
+        ids = {c for c in values if looks_like_identifier(c) and pd.api.types.is_numeric_dtype(df[c].dtype)}
+        ints = [c for c in values if pd.api.types.is_integer_dtype(df[c].dtype) and c not in ids]
+        floats = [c for c in values if pd.api.types.is_float_dtype(df[c].dtype) and c not in ids]
+        labels = [c for c in df.columns if (is_value_column(c) or c.endswith(RAW_SUFFIX)) and not (c in ints or c in floats or c in ids)]
         data = ~df[values].isna().all(axis=1).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)  # blank rows are not data
         if not (ints or floats) or not labels or len(df) == 0:
             for state in filter(None, (self.state, self.alt)):

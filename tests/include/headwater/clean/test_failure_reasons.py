@@ -47,7 +47,10 @@ def test_failure_reason(text: str, kind: str, reason: str) -> None:
 
 def test_invalid_calendar_date_reads_numeric_dates_in_the_columns_day_order() -> None:
     assert invalid_calendar_date("04/31/2025") and not invalid_calendar_date("04/30/2025")
-    assert invalid_calendar_date("31/04/2025", dayfirst=True) and not invalid_calendar_date("31/04/2025")  # month 31: no date
+    # a part above 12 is the day in either order: 31/04 is 31 April, 29/02/1900 is 29 February (1900: no leap year; breaker6 #13)
+    assert invalid_calendar_date("31/04/2025", dayfirst=True) and invalid_calendar_date("31/04/2025")
+    assert invalid_calendar_date("29/02/1900") and invalid_calendar_date("02/29/1900", dayfirst=True)
+    assert not invalid_calendar_date("29/02/2000") and not invalid_calendar_date("13/13/2025")
     assert invalid_calendar_date("31.04.2025")  # dotted: day first, as parse_date reads it
     assert not invalid_calendar_date("2024-02-29") and not invalid_calendar_date("2000-02-29") and invalid_calendar_date("1900-02-29")
 

@@ -171,3 +171,26 @@ def test_in_a_one_column_table_no_value_is_an_end_marker_or_a_footer(tmp_path: P
     assert manifest["structural"] == {"header": 1}
     assert "clean_structural" not in manifest or manifest["clean_structural"] == []
     assert _counts(entry) == (len(values) + 1, len(values), len(values), 0, 1)
+
+
+def test_a_row_whose_id_is_the_sum_of_the_ids_above_is_no_summary_row() -> None:
+    """breaker6 #10: ids 1 + 2 = 3 and three equal prices made line 4 "equal the column sums ... their mean" (a warning on a
+    plain table). A number column named like an identifier is no amount."""
+    from headwater.clean.steps.summary_rows import SummaryRows
+    from headwater.clean.frame import build_frame
+
+    def summary(header: list[str], rows: list[list[str]]) -> tuple[list[int], list[str]]:
+        df = build_frame(header, rows, list(range(2, 2 + len(rows))), "d/x.csv")[0]
+        df[header[0]] = df[header[0]].astype("Int64")  # declared integer
+        df[header[1]] = df[header[1]].astype("Float64")
+        step = SummaryRows()
+        kept = step.apply(df).kept["_line"].tolist()
+        last = step.finish().kept
+        return sorted(kept + (last["_line"].tolist() if len(last) else [])), step.warnings()
+
+    rows = [["1", "5.00", "a"], ["2", "5.00", "b"], ["3", "5.00", None], ["4", "6.00", "d"]]
+    kept, warnings = summary(["id", "price", "note"], rows)
+    assert kept == [2, 3, 4, 5] and warnings == []
+    # the same rows under a name that is no identifier: line 4 is a total kept as data (rows follow it), warned
+    kept, warnings = summary(["qty", "price", "note"], rows)
+    assert kept == [2, 3, 4, 5] and len(warnings) == 1 and warnings[0].startswith("line 4: row (unlabelled): qty=3")
