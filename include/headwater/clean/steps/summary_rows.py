@@ -349,7 +349,7 @@ def _labels(column: pd.Series) -> np.ndarray:
     return _label_masks(_Cells(column.to_frame("value")), ["value"])["value"]
 
 
-def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray,
+def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray, labels_of: dict[str, np.ndarray] | None = None,
               cells: _Cells | None = None) -> tuple[np.ndarray, dict[int, list[int]]]:
     """Rows that may be an unlabelled total or a trailer record, and the record counts in their text cells.
 
@@ -358,9 +358,11 @@ def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray,
     ``labelled``, the rows with a total label, ``_label_masks``): ``,,60.00``, ``TRL,3,60.00``, ``EOF,,``,
     ``"Page 1 of 2",,``. Returns (bool per row, {position: [counts]}); the counts are read for the qualifying rows only.
     RE2 (Arrow's ``match_substring_regex``) matches the cells; a column is looked at only for the rows every column
-    before it left qualifying (``_Cells``).
+    before it left qualifying (``_Cells``). ``labels_of``: each column's ``_labels`` when the caller has them (else
+    ``cells.labels``, else computed here).
     """
     cells = cells if cells is not None else _Cells(df)
+    cells.labels.update(labels_of or {})
     if any(col not in cells.labels for col in label_cols):
         _label_masks(cells, [col for col in label_cols if col not in cells.labels])
     n = len(df)
@@ -575,7 +577,7 @@ class SummaryRows:
         labelled = np.zeros(len(df), dtype=bool)
         for mask in _label_masks(cells, labels).values():
             labelled |= mask
-        self._trailer, self._counts = _trailers(df, labels, labelled, cells)
+        self._trailer, self._counts = _trailers(df, labels, labelled, cells=cells)
         labelled |= self._trailer
         before = copy.deepcopy(self.state)
         summary, reasons = self._scan(df, labels, labelled, ints, floats, self.state)
