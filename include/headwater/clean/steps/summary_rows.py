@@ -526,8 +526,13 @@ class SummaryRows:
         every other cell empty) is a structural line ``page_footer`` wherever it stands (StepOutput.structural: not a
         record, outside the sums). An end marker alone (END_ALONE: ``EOF,,``, ``"*** END OF REPORT ***",,``, ``TRL,,``)
         is held until the file ends (a structural line ``end_marker``, ``finish``) or a row that is not blank follows
-        it: then it may be a record, and it is quarantined with its reason.
+        it: then it may be a record, and it is quarantined with its reason. In a table of one value column nothing is a
+        footer or an end marker (every value is alone in its row).
         """
+        if sum(1 for c in df.columns if is_value_column(c)) < 2:
+            # a one-column table: every value stands "alone in its row", which is then no evidence of a footer or an end
+            # marker (a song called EOF, a word list ending in ``end``, a status ``Cash Basis only``: breaker6 #2)
+            return self._apply(df)
         cells, cols = _Cells(df), _footer_cols(df)
         maybe = np.flatnonzero(_alone(cells, cols, _ALONE))  # the rows any of the three below may be
         footers = _alone(cells, cols, _whole(PAGE_FOOTER), maybe)

@@ -219,30 +219,45 @@ def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     return None
 
 
-def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
+def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray,
+              labels_of: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, dict[int, list[int]]]:
     """Rows that may be an unlabelled total or a trailer record, and the record counts in their text cells.
 
     A row qualifies when every text cell (``label_cols``) is empty, a total label, a trailer marker
     (``TRAILER_MARKER``) or a whole number (a record count), and at least one is empty or a marker:
     ``,,60.00``, ``TRL,3,60.00``, ``EOF,,``, ``"Page 1 of 2",,``. Returns (bool per row, {position:
     [counts]}); the counts are read for the qualifying rows only. RE2 (Arrow's ``match_substring_regex``)
-    matches whole columns; ``labelled`` are the rows with a total label (``_labels``).
+    matches whole columns; ``labelled`` are the rows with a total label (``_labels``), ``labels_of`` each column's
+    ``_labels`` when the caller has them (else computed here).
     """
     n = len(df)
     ok, loose = np.ones(n, dtype=bool), labelled.copy()
     counts_in: dict[str, np.ndarray] = {}
     marker = "(?i)^" + TRAILER_MARKER.pattern + "$"
     for col in label_cols:
+        if _typed(df[col].dtype):  # a date or boolean column: no marker, count or label; empty when missing (``_typed``)
+            empty = df[col].isna().to_numpy(dtype=bool)
+            ok &= empty
+            loose |= empty
+            counts_in[col] = np.zeros(n, dtype=bool)
+            continue
         text = pa.array(df[col].astype("string").array, pa.large_string())
         empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(zero_copy_only=False)
         marked = pc.fill_null(pc.match_substring_regex(text, marker), False).to_numpy(zero_copy_only=False)
         count = pc.fill_null(pc.match_substring_regex(text, "^" + COUNT.pattern + "$"), False).to_numpy(zero_copy_only=False)
-        ok &= empty | marked | count | _labels(df[col])
+        ok &= empty | marked | count | (labels_of[col] if labels_of is not None else _labels(df[col]))
         loose |= empty | marked
         counts_in[col] = count
     qualifies = ok & loose
     counts = {int(i): [int(df[col].iloc[i]) for col in label_cols if counts_in[col][i]] for i in np.flatnonzero(qualifies)}
     return qualifies, counts
+
+
+def _typed(dtype: object) -> bool:
+    """A number, boolean, date or timestamp dtype: a value's text (``1.5``, ``True``, ``2026-01-05``) is never empty, never a
+    page footer, trailer marker, record count (a number column is not a label column) or total label, so such a column's
+    cells need not be written out as text: a cell is empty exactly when it is missing."""
+    return (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype) or _temporal(dtype)) and dtype != object
 
 
 def _page_footers(df: pd.DataFrame, marker: re.Pattern = PAGE_FOOTER) -> np.ndarray:
@@ -255,6 +270,9 @@ def _page_footers(df: pd.DataFrame, marker: re.Pattern = PAGE_FOOTER) -> np.ndar
     pattern = "(?i)^(?:" + marker.pattern + ")$"
     # a number column's cell read from the footer is null and its text is in ``<col>__raw``: that value cell counts as empty
     for col in cols:
+        if _typed(df[col].dtype):  # a wide file's number and date columns: no text pass (``_typed``)
+            alone &= df[col].isna().to_numpy(dtype=bool)
+            continue
         text = pa.array(df[col].astype("string").array, pa.large_string())
         empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(zero_copy_only=False)
         page = pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False)
@@ -358,12 +376,17 @@ class SummaryRows:
 
         A row held from an earlier batch comes out with the batch that decides it: the last summary
         row quarantined when this batch holds a later one (the doubtful rows held with it then come out as data).
-        A report's page footer padded to the table's width (``"Page 1 of 2",,``, ``"- 3 -",,``: the footer alone,
+        In a table of one value column nothing is a footer or an end marker (every value is alone in its row). A report's
+        page footer padded to the table's width (``"Page 1 of 2",,``, ``"- 3 -",,``: the footer alone,
         every other cell empty) is a structural line ``page_footer`` wherever it stands (StepOutput.structural: not a
         record, outside the sums). An end marker alone (END_ALONE: ``EOF,,``, ``"*** END OF REPORT ***",,``, ``TRL,,``)
         is held until the file ends (a structural line ``end_marker``, ``finish``) or a row that is not blank follows
         it: then it may be a record, and it is quarantined with its reason.
         """
+        if sum(1 for c in df.columns if is_value_column(c)) < 2:
+            # a one-column table: every value stands "alone in its row", which is then no evidence of a footer or an end
+            # marker (a song called EOF, a word list ending in ``end``, a status ``Cash Basis only``: breaker6 #2)
+            return self._apply(df)
         footers = _page_footers(df)
         ends = (_page_footers(df, END_ALONE) | _page_footers(df, REPORT_FOOTER)) & ~footers
         if not (footers.any() or ends.any() or self.ends):
@@ -406,9 +429,10 @@ class SummaryRows:
             self.data_after_pending |= self.pending is not None and bool(data.any())
             return StepOutput(df)
         labelled = np.zeros(len(df), dtype=bool)
+        labels_of = {col: _labels(df[col]) for col in labels}
         for col in labels:
-            labelled |= _labels(df[col])
-        self._trailer, self._counts = _trailers(df, labels, labelled)
+            labelled |= labels_of[col]
+        self._trailer, self._counts = _trailers(df, labels, labelled, labels_of)
         labelled |= self._trailer
         before = copy.deepcopy(self.state)
         summary, reasons = self._scan(df, labels, labelled, ints, floats, self.state)

@@ -4,7 +4,7 @@ The step used to write every value column out as text four times per batch (page
 trailers) and run each pattern over every cell; it now writes each column once (``_Cells``), looks at a column only
 for the rows every earlier column left in question (``_alone``, ``_trailers``), finds label candidates in all columns
 in one RE2 pass with a tighter prefilter (``_LABEL_CANDIDATE``) and decides each distinct candidate once. The code as it
-was is kept verbatim in ``summary_rows_reference.py`` (main at e6c1340); these tests run both on the same generated
+was is kept verbatim in ``summary_rows_reference.py`` (main at 3b208f7: keys6's typed columns and breaker6 #2's one-column rule in); these tests run both on the same generated
 batches (long tables with planted totals, subtotals, trailers, markers and footers; noisy frames whose cells are mostly
 markers, counts, labels and blanks; 600-column files) and compare every output, warning and reconciled total.
 """

@@ -151,3 +151,22 @@ def test_a_t_trailer_with_two_sums_is_a_summary_row(tmp_path: Path) -> None:
     assert [row["sku"] for row in curated] == ["A", "B"]
     assert quarantined == [(4, "line 4: summary row 'T': units=30, revenue=3.75 equal the column sums over the 2 rows above it — "
                                "kept in quarantine, not curated as a record")]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("song\nHello\nEOF\n", ["Hello", "EOF"]),  # a song called EOF (breaker6 #2)
+        ("word\nalpha\nbeta\nend\n", ["alpha", "beta", "end"]),
+        ("step\nstart\nmiddle\nEnd\n", ["start", "middle", "End"]),
+        ("status\nactive\npaused\nCash Basis only\n", ["active", "paused", "Cash Basis only"]),
+        ("note\nsee index\nPage 1 of 2\n", ["see index", "Page 1 of 2"]),
+    ],
+)
+def test_in_a_one_column_table_no_value_is_an_end_marker_or_a_footer(tmp_path: Path, text: str, values: list[str]) -> None:
+    """Every value of a one-column table stands alone in its row, which is then no evidence: all stay records."""
+    curated, quarantined, manifest, entry = _run(tmp_path, text)
+    assert [next(iter(row.values())) for row in curated] == values and quarantined == []
+    assert manifest["structural"] == {"header": 1}
+    assert "clean_structural" not in manifest or manifest["clean_structural"] == []
+    assert _counts(entry) == (len(values) + 1, len(values), len(values), 0, 1)
