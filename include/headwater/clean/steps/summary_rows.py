@@ -86,11 +86,20 @@ REPORT_FOOTER = re.compile(r"\s*(?:accrual|cash|modified\s+cash)\s+basis\b.*", r
 PAGE_FOOTER = re.compile(r"\s*(?:page\s+\d+\s*(?:of|/)\s*\d+|-\s*\d+\s*-)\s*", re.IGNORECASE)  # ``Page 3 of 7``, ``Page 3/7``, ``- 3 -``
 COUNT = re.compile(r"\s*\d+\s*")  # a record count in a trailer's text cell (``TRL,3,60.00``)
 MIN_ROWS = 2  # a "total" of one row is that row
-# Values TOTAL_LABEL may match, found by Arrow's RE2 kernel over a whole column: an ASCII value matches only if it holds
-# one of these (every label word holds one, in any case), and any value with a non-ASCII character is a candidate
-# (Python's case-insensitive, Unicode-aware match folds ``ſ`` to ``s``, ``İ`` to ``i``). TOTAL_LABEL itself has a
-# lookahead RE2 lacks, so it runs in Python, on the candidates only.
-_LABEL_CANDIDATE = "(?i)tota|sum|gesamt|somme|[^\x00-\x7f]"
+# Values TOTAL_LABEL may match (a superset), found by Arrow's RE2 kernel over whole columns; Python's ``re`` decides on
+# them alone (its case folding and ``\s`` are Unicode-aware: ``ſ`` matches ``s``, ``İ`` ``i``, U+00A0 is a space, which RE2's
+# are not). A label fullmatches from the value's start: ``\s*``, ``grand``/``sub`` and ``[\s-]*``, then the label word. If
+# every character up to the end of the word is ASCII, the value starts as the first alternative says (Python's ASCII
+# whitespace, ``\t\n\v\f\r\x1c-\x1f`` and space, lies in ``\x00-\x20``; every label word in ASCII starts with ``tota``,
+# ``sum``, ``gesamt``, ``insgesamt`` or ``somme``); if one of them is not, a run of ASCII letters, whitespace and hyphens
+# (the only ASCII characters before the word's end) leads to a non-ASCII character: the second alternative.
+_LABEL_CANDIDATE = (
+    "(?i)^[\x00-\x20-]*(?:(?:grand|sub)[\x00-\x20-]*)?(?:tota|sum|gesamt|insgesamt|somme)"
+    "|^[\x00-\x20A-Za-z-]*[^\x00-\x7f]"
+)
+# A row that may be a page footer, an end marker or a report footer alone in its row (``SummaryRows.apply``): every
+# filled cell matches one of the three; each is then looked for on these rows only.
+_ALONE = "(?i)^(?:(?:" + PAGE_FOOTER.pattern + ")|(?:" + END_ALONE.pattern + ")|(?:" + REPORT_FOOTER.pattern + "))$"
 
 
 @dataclass
@@ -103,20 +112,20 @@ class _Sums:
     counts: dict[str, int] = field(default_factory=dict)  # non-missing values per column (for means)
 
     def add(self, df: pd.DataFrame, ints: list[str], floats: list[str]) -> None:
-        if len(df) == 0:
+        self.take(_column_sums(df, ints, floats))
+
+    def take(self, sums: tuple[int, dict[str, int], dict[str, int], dict[str, float]]) -> None:
+        """Add a block's ``_column_sums`` (the same block may go to several running sums: its columns are summed once)."""
+        rows, counts, ints, floats = sums
+        if not rows:
             return
-        self.rows += len(df)
-        for col in (*ints, *floats):
-            self.counts[col] = self.counts.get(col, 0) + int(df[col].notna().sum())
-        for col in ints:
-            values = df[col].dropna().to_numpy(dtype=np.int64)
-            # numpy's int64 sum wraps on overflow: exact only while every partial fits, else Python ints
-            bound = float(np.abs(values).max()) * len(values) if len(values) else 0.0
-            total = int(values.sum()) if bound < 2.0**62 else sum(int(v) for v in values)
+        self.rows += rows
+        for col, n in counts.items():
+            self.counts[col] = self.counts.get(col, 0) + n
+        for col, total in ints.items():
             self.ints[col] = self.ints.get(col, 0) + total
-        for col in floats:
-            values = df[col].dropna().to_numpy(dtype=np.float64)
-            self.floats.setdefault(col, []).append(math.fsum(values))
+        for col, total in floats.items():
+            self.floats.setdefault(col, []).append(total)
 
     def total(self, col: str, is_int: bool) -> float | int:
         return self.ints.get(col, 0) if is_int else math.fsum(self.floats.get(col, []))
@@ -173,30 +182,32 @@ class Reconciled:
         return True
 
 
+def _column_sums(df: pd.DataFrame, ints: list[str], floats: list[str]) -> tuple[int, dict[str, int], dict[str, int], dict[str, float]]:
+    """(rows, non-missing values per column, exact sum per integer column, ``math.fsum`` per float column) of ``df``."""
+    counts: dict[str, int] = {}
+    int_sums: dict[str, int] = {}
+    float_sums: dict[str, float] = {}
+    if len(df) == 0:
+        return 0, counts, int_sums, float_sums
+    for col in ints:
+        array = df[col].array
+        values = array[~np.asarray(array.isna(), dtype=bool)].to_numpy(dtype=np.int64)
+        counts[col] = len(values)
+        # numpy's int64 sum wraps on overflow: exact only while every partial fits, else Python ints
+        bound = float(np.abs(values).max()) * len(values) if len(values) else 0.0
+        int_sums[col] = int(values.sum()) if bound < 2.0**62 else sum(int(v) for v in values)
+    for col in floats:
+        array = df[col].array
+        values = array[~np.asarray(array.isna(), dtype=bool)].to_numpy(dtype=np.float64)
+        counts[col] = len(values)
+        float_sums[col] = math.fsum(values)
+    return len(df), counts, int_sums, float_sums
+
+
 def _decimals(value: float | int) -> int:
     """Digits after the decimal point in Python's shortest repr of ``value`` (``6.75`` -> 2, ``35`` -> 0)."""
     text = repr(float(value)) if not isinstance(value, (int, np.integer)) else "0"
     return len(text.split(".", 1)[1].rstrip("0")) if "." in text and "e" not in text.lower() else 0
-
-
-def _labels(column: pd.Series) -> np.ndarray:
-    """Bool per value: it is a total label (``TOTAL_LABEL.fullmatch``); missing values are not labels.
-
-    RE2 finds the candidates (``_LABEL_CANDIDATE``) and Python's ``re`` decides on them alone. A date or
-    timestamp column (numpy ``datetime64`` or an Arrow date/timestamp type) holds no label: the text of
-    such a value (ISO 8601: digits, ``-``, ``:``, ``.``, ``+``, ``T``, spaces) has no letter where
-    TOTAL_LABEL needs its label word, so its values are not written out as text at all.
-    """
-    if _temporal(column.dtype):
-        return np.zeros(len(column), dtype=bool)
-    text = pa.array(column.astype("string").array, pa.large_string()) if len(column) else pa.array([], pa.large_string())
-    candidates = pc.fill_null(pc.match_substring_regex(text, _LABEL_CANDIDATE), False)
-    out = np.zeros(len(column), dtype=bool)
-    at = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
-    if len(at):
-        match = TOTAL_LABEL.fullmatch
-        out[at] = [match(v) is not None for v in pc.filter(text, candidates).to_pylist()]
-    return out
 
 
 def _temporal(dtype: object) -> bool:
@@ -220,66 +231,201 @@ def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     return None
 
 
-def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray,
-              labels_of: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, dict[int, list[int]]]:
+def _text(column: pd.Series) -> pa.Array:
+    """The values of ``column`` as Arrow ``large_string``, as ``Series.astype("string")`` writes them (missing: null)."""
+    return pa.array(column.astype("string").array, pa.large_string()) if len(column) else pa.array([], pa.large_string())
+
+
+def _textless(dtype: object) -> bool:
+    """True for a dtype whose values no pattern of this module can match written out as text, so they are not written
+    out: booleans (``True``), floats (``3.0``, ``1e+16``, ``inf``: never digits alone, never a word) and dates and
+    timestamps (``_temporal``). Such a cell is empty (``_Cells.empty``) when missing. Integers are text: a record count."""
+    return pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_float_dtype(dtype) or _temporal(dtype)
+
+
+class _Cells:
+    """One batch's value cells as text, each column written out (``_text``) at most once and, while few rows are still
+    in question, for those rows only; shared by the tests of one batch (page footers, end markers, labels, trailers).
+
+    The tests that ask "is every cell of the row empty or a marker" (``_alone``, ``_trailers``) look at the columns one
+    by one and only at the rows every earlier column left in question: the rows of a data table leave after a column
+    or two (a name, an amount), so the regular expressions run on one column, not on every column of every row.
+    """
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.df, self.n = df, len(df)
+        self._textless = {col: _textless(dtype) for col, dtype in df.dtypes.items()}
+        self._full: dict[str, pa.Array | None] = {}
+        self._null: dict[str, np.ndarray] = {}
+        self.labels: dict[str, np.ndarray] = {}  # column -> bool per row: a total label (``_label_masks``)
+
+    def textless(self, col: str) -> bool:
+        return self._textless[col]
+
+    def text(self, col: str, at: np.ndarray | None = None) -> pa.Array | None:
+        """The text of ``col`` at the positions ``at`` (sorted; None: every row); None for a ``_textless`` column."""
+        if self.textless(col):
+            return None
+        if col not in self._full and (at is None or len(at) * 4 >= self.n):
+            self._full[col] = _text(self.df[col])
+        if col in self._full:
+            full = self._full[col]
+            return full if at is None or len(at) == self.n else full.take(at)
+        return _text(self.df[col].iloc[at])
+
+    def null(self, col: str) -> np.ndarray:
+        if col not in self._null:
+            self._null[col] = self.df[col].isna().to_numpy(dtype=bool)
+        return self._null[col]
+
+    def order(self, cols: list[str]) -> list[str]:
+        """``cols``, the ``_textless`` ones first (their test is a missing-value mask, no text)."""
+        return sorted(cols, key=lambda c: not self.textless(c))
+
+
+def _empty(text: pa.Array) -> np.ndarray:
+    """Bool per value: missing, or only whitespace (Arrow's ``utf8_trim_whitespace``)."""
+    return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(zero_copy_only=False)
+
+
+def _matches(text: pa.Array, pattern: str) -> np.ndarray:
+    """Bool per value: RE2 (Arrow's ``match_substring_regex``) finds ``pattern``; missing values do not match."""
+    return pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False)
+
+
+def _whole(marker: re.Pattern) -> str:
+    """``marker`` (a case-insensitive ``re`` pattern) as an RE2 pattern that must match a whole value."""
+    return "(?i)^(?:" + marker.pattern + ")$"
+
+
+def _label_masks(cells: _Cells, cols: list[str]) -> dict[str, np.ndarray]:
+    """Column -> bool per row: the value is a total label (``TOTAL_LABEL.fullmatch``); missing values are not labels.
+
+    RE2 finds the candidates (``_LABEL_CANDIDATE``) in every column at once (one pass over the columns' text, chunk by
+    chunk) and Python's ``re`` decides on them alone. A ``_textless`` column (numbers, booleans, dates, timestamps) holds
+    no label: the text of such a value has no letter where TOTAL_LABEL needs its label word. Kept in ``cells.labels``.
+    """
+    out = {col: np.zeros(cells.n, dtype=bool) for col in cols}
+    chunks, where = [], []  # each column's filled values, and (column, their positions)
+    for col in cols:
+        text = cells.text(col) if cells.n else None
+        if text is None:
+            continue
+        if text.null_count:
+            where.append((col, np.flatnonzero(text.is_valid().to_numpy(zero_copy_only=False))))
+            text = text.drop_null()
+        else:
+            where.append((col, None))
+        chunks.append(text)
+    if not chunks:
+        cells.labels.update(out)
+        return out
+    values = pa.chunked_array(chunks, pa.large_string())
+    candidates = pc.match_substring_regex(values, _LABEL_CANDIDATE)
+    at = np.flatnonzero(candidates.to_numpy())
+    if len(at):
+        # decided once per distinct candidate (a column repeats its values: a city, a product)
+        some = values.filter(candidates)
+        distinct = pc.unique(some)
+        match = TOTAL_LABEL.fullmatch
+        labels = distinct.filter(pa.array([match(v) is not None for v in distinct.to_pylist()], pa.bool_()))
+        if len(labels):
+            found = at[pc.is_in(some, value_set=labels).to_numpy()]
+            start = 0
+            for (col, rows), chunk in zip(where, chunks):
+                here = found[(found >= start) & (found < start + len(chunk))] - start
+                out[col][here if rows is None else rows[here]] = True
+                start += len(chunk)
+    cells.labels.update(out)
+    return out
+
+
+def _labels(column: pd.Series) -> np.ndarray:
+    """Bool per value: it is a total label (``TOTAL_LABEL.fullmatch``); missing values are not labels (``_label_masks``).
+
+    A date or timestamp column (numpy ``datetime64`` or an Arrow date/timestamp type) holds no label: the text of
+    such a value (ISO 8601: digits, ``-``, ``:``, ``.``, ``+``, ``T``, spaces) has no letter where
+    TOTAL_LABEL needs its label word, so its values are not written out as text at all.
+    """
+    return _label_masks(_Cells(column.to_frame("value")), ["value"])["value"]
+
+
+def _trailers(df: pd.DataFrame, label_cols: list[str], labelled: np.ndarray, labels_of: dict[str, np.ndarray] | None = None,
+              cells: _Cells | None = None) -> tuple[np.ndarray, dict[int, list[int]]]:
     """Rows that may be an unlabelled total or a trailer record, and the record counts in their text cells.
 
     A row qualifies when every text cell (``label_cols``) is empty, a total label, a trailer marker
-    (``TRAILER_MARKER``) or a whole number (a record count), and at least one is empty or a marker:
-    ``,,60.00``, ``TRL,3,60.00``, ``EOF,,``, ``"Page 1 of 2",,``. Returns (bool per row, {position:
-    [counts]}); the counts are read for the qualifying rows only. RE2 (Arrow's ``match_substring_regex``)
-    matches whole columns; ``labelled`` are the rows with a total label (``_labels``), ``labels_of`` each column's
-    ``_labels`` when the caller has them (else computed here).
+    (``TRAILER_MARKER``) or a whole number (a record count), and at least one is empty or a marker (or a label:
+    ``labelled``, the rows with a total label, ``_label_masks``): ``,,60.00``, ``TRL,3,60.00``, ``EOF,,``,
+    ``"Page 1 of 2",,``. Returns (bool per row, {position: [counts]}); the counts are read for the qualifying rows only.
+    RE2 (Arrow's ``match_substring_regex``) matches the cells; a column is looked at only for the rows every column
+    before it left qualifying (``_Cells``). ``labels_of``: each column's ``_labels`` when the caller has them (else
+    ``cells.labels``, else computed here).
     """
+    cells = cells if cells is not None else _Cells(df)
+    cells.labels.update(labels_of or {})
+    if any(col not in cells.labels for col in label_cols):
+        _label_masks(cells, [col for col in label_cols if col not in cells.labels])
     n = len(df)
-    ok, loose = np.ones(n, dtype=bool), labelled.copy()
-    counts_in: dict[str, np.ndarray] = {}
-    marker = "(?i)^" + TRAILER_MARKER.pattern + "$"
-    for col in label_cols:
-        if _typed(df[col].dtype):  # a date or boolean column: no marker, count or label; empty when missing (``_typed``)
-            empty = df[col].isna().to_numpy(dtype=bool)
-            ok &= empty
-            loose |= empty
-            counts_in[col] = np.zeros(n, dtype=bool)
-            continue
-        text = pa.array(df[col].astype("string").array, pa.large_string())
-        empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(zero_copy_only=False)
-        marked = pc.fill_null(pc.match_substring_regex(text, marker), False).to_numpy(zero_copy_only=False)
-        count = pc.fill_null(pc.match_substring_regex(text, "^" + COUNT.pattern + "$"), False).to_numpy(zero_copy_only=False)
-        ok &= empty | marked | count | (labels_of[col] if labels_of is not None else _labels(df[col]))
-        loose |= empty | marked
-        counts_in[col] = count
-    qualifies = ok & loose
+    at, loose = np.arange(n), labelled.copy()
+    counts_in: dict[str, np.ndarray] = {col: np.zeros(n, dtype=bool) for col in label_cols}
+    marker, count = _whole(TRAILER_MARKER), "^" + COUNT.pattern + "$"
+    for col in cells.order(label_cols):
+        if not len(at):
+            break
+        text = cells.text(col, at)
+        empty = cells.null(col)[at] if text is None else _empty(text)
+        marked, counted = np.zeros(len(at), dtype=bool), np.zeros(len(at), dtype=bool)
+        filled = np.flatnonzero(~empty)
+        if text is not None and len(filled):  # neither a marker nor a count is blank
+            some = text.take(filled)
+            marked[filled], counted[filled] = _matches(some, marker), _matches(some, count)
+        loose[at[empty | marked]] = True
+        counts_in[col][at[counted]] = True
+        at = at[empty | marked | counted | cells.labels[col][at]]
+    qualifies = np.zeros(n, dtype=bool)
+    qualifies[at[loose[at]]] = True
     counts = {int(i): [int(df[col].iloc[i]) for col in label_cols if counts_in[col][i]] for i in np.flatnonzero(qualifies)}
     return qualifies, counts
 
 
-def _typed(dtype: object) -> bool:
-    """A number, boolean, date or timestamp dtype: a value's text (``1.5``, ``True``, ``2026-01-05``) is never empty, never a
-    page footer, trailer marker, record count (a number column is not a label column) or total label, so such a column's
-    cells need not be written out as text: a cell is empty exactly when it is missing."""
-    return (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype) or _temporal(dtype)) and dtype != object
+def _alone(cells: _Cells, cols: list[str], pattern: str, at: np.ndarray | None = None) -> np.ndarray:
+    """Bool per row: one cell of ``cols`` at least matches ``pattern`` (RE2, ``_whole``) and every other is empty (missing
+    or whitespace); only the rows at the positions ``at`` (None: all) are looked at, the others are False. The patterns
+    given here (page footers, end markers, report footers) match no blank value."""
+    out = np.zeros(cells.n, dtype=bool)
+    if not cells.n or not cols:
+        return out
+    at = np.arange(cells.n) if at is None else at
+    hit = np.zeros(cells.n, dtype=bool)
+    # a number column's cell read from the footer is null and its text is in ``<col>__raw``: that value cell counts as empty
+    for col in cells.order(cols):
+        if not len(at):
+            break
+        text = cells.text(col, at)
+        if text is None:
+            at = at[cells.null(col)[at]]
+            continue
+        keep = _empty(text)
+        filled = np.flatnonzero(~keep)
+        if len(filled):
+            match = _matches(text.take(filled), pattern)
+            keep[filled] = match
+            hit[at[filled[match]]] = True
+        at = at[keep]
+    out[at[hit[at]]] = True
+    return out
+
+
+def _footer_cols(df: pd.DataFrame) -> list[str]:
+    """The value columns and their ``<col>__raw`` texts: the cells a page footer or end marker must have to itself."""
+    return [c for c in df.columns if is_value_column(c) or c.endswith(RAW_SUFFIX)]
 
 
 def _page_footers(df: pd.DataFrame, marker: re.Pattern = PAGE_FOOTER) -> np.ndarray:
     """Bool per row: a page footer (``PAGE_FOOTER``, e.g. ``Page 1 of 2``; or what ``marker`` matches) alone in the row,
-    every other value cell empty."""
-    cols = [c for c in df.columns if is_value_column(c) or c.endswith(RAW_SUFFIX)]
-    if not len(df) or not cols:
-        return np.zeros(len(df), dtype=bool)
-    alone, footer = np.ones(len(df), dtype=bool), np.zeros(len(df), dtype=bool)
-    pattern = "(?i)^(?:" + marker.pattern + ")$"
-    # a number column's cell read from the footer is null and its text is in ``<col>__raw``: that value cell counts as empty
-    for col in cols:
-        if _typed(df[col].dtype):  # a wide file's number and date columns: no text pass (``_typed``)
-            alone &= df[col].isna().to_numpy(dtype=bool)
-            continue
-        text = pa.array(df[col].astype("string").array, pa.large_string())
-        empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(zero_copy_only=False)
-        page = pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False)
-        footer |= page
-        alone &= empty | page
-    return footer & alone
+    every other value cell empty (``_alone``)."""
+    return _alone(_Cells(df), _footer_cols(df), _whole(marker))
 
 
 def _filled(df: pd.DataFrame) -> np.ndarray:
@@ -377,21 +523,23 @@ class SummaryRows:
 
         A row held from an earlier batch comes out with the batch that decides it: the last summary
         row quarantined when this batch holds a later one (the doubtful rows held with it then come out as data).
-        In a table of one value column nothing is a footer or an end marker (every value is alone in its row). A report's
-        page footer padded to the table's width (``"Page 1 of 2",,``, ``"- 3 -",,``: the footer alone,
+        A report's page footer padded to the table's width (``"Page 1 of 2",,``, ``"- 3 -",,``: the footer alone,
         every other cell empty) is a structural line ``page_footer`` wherever it stands (StepOutput.structural: not a
         record, outside the sums). An end marker alone (END_ALONE: ``EOF,,``, ``"*** END OF REPORT ***",,``, ``TRL,,``)
         is held until the file ends (a structural line ``end_marker``, ``finish``) or a row that is not blank follows
-        it: then it may be a record, and it is quarantined with its reason.
+        it: then it may be a record, and it is quarantined with its reason. In a table of one value column nothing is a
+        footer or an end marker (every value is alone in its row).
         """
         if sum(1 for c in df.columns if is_value_column(c)) < 2:
             # a one-column table: every value stands "alone in its row", which is then no evidence of a footer or an end
             # marker (a song called EOF, a word list ending in ``end``, a status ``Cash Basis only``: breaker6 #2)
             return self._apply(df)
-        footers = _page_footers(df)
-        ends = (_page_footers(df, END_ALONE) | _page_footers(df, REPORT_FOOTER)) & ~footers
+        cells, cols = _Cells(df), _footer_cols(df)
+        maybe = np.flatnonzero(_alone(cells, cols, _ALONE))  # the rows any of the three below may be
+        footers = _alone(cells, cols, _whole(PAGE_FOOTER), maybe)
+        ends = (_alone(cells, cols, _whole(END_ALONE), maybe) | _alone(cells, cols, _whole(REPORT_FOOTER), maybe)) & ~footers
         if not (footers.any() or ends.any() or self.ends):
-            return self._apply(df)
+            return self._apply(df, cells)
         out = self._apply(df[~(footers | ends)])
         rest = ~(footers | ends) & _filled(df)  # the rows after which an end marker was no end
         after = np.flatnonzero(rest)
@@ -416,26 +564,29 @@ class SummaryRows:
         return StepOutput(out.kept, quarantined=pd.concat(quarantined) if len(quarantined) > 1 else (quarantined or [pd.DataFrame()])[0],
                           duplicates=out.duplicates, counts=out.counts, structural=structural)
 
-    def _apply(self, df: pd.DataFrame) -> StepOutput:
+    def _apply(self, df: pd.DataFrame, cells: _Cells | None = None) -> StepOutput:
         self.reconciled = []
         values = [c for c in df.columns if is_value_column(c)]
-        # a number column named like an identifier (``id``, ``customer_id``: names.looks_like_identifier) is no amount: ids 1 + 2 = 3 is no sum (breaker6 #10)
-        ids = {c for c in values if looks_like_identifier(c) and pd.api.types.is_numeric_dtype(df[c].dtype)}
-        ints = [c for c in values if pd.api.types.is_integer_dtype(df[c].dtype) and c not in ids]
-        floats = [c for c in values if pd.api.types.is_float_dtype(df[c].dtype) and c not in ids]
+        dtypes = dict(df.dtypes.items())
+        # a number column named like an identifier (``id``, ``customer_id``: names.looks_like_identifier) is no amount: ids
+        # 1 + 2 = 3 is no sum (breaker6 #10)
+        ids = {c for c in values if looks_like_identifier(c) and pd.api.types.is_numeric_dtype(dtypes[c])}
+        ints = [c for c in values if pd.api.types.is_integer_dtype(dtypes[c]) and c not in ids]
+        floats = [c for c in values if pd.api.types.is_float_dtype(dtypes[c]) and c not in ids]
         labels = [c for c in df.columns if (is_value_column(c) or c.endswith(RAW_SUFFIX)) and not (c in ints or c in floats or c in ids)]
         data = ~df[values].isna().all(axis=1).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)  # blank rows are not data
         if not (ints or floats) or not labels or len(df) == 0:
+            sums = _column_sums(df, ints, floats)
             for state in filter(None, (self.state, self.alt)):
-                state["block"].add(df, ints, floats)
-                state["file"].add(df, ints, floats)
+                state["block"].take(sums)
+                state["file"].take(sums)
             self.data_after_pending |= self.pending is not None and bool(data.any())
             return StepOutput(df)
+        cells = cells if cells is not None else _Cells(df)
         labelled = np.zeros(len(df), dtype=bool)
-        labels_of = {col: _labels(df[col]) for col in labels}
-        for col in labels:
-            labelled |= labels_of[col]
-        self._trailer, self._counts = _trailers(df, labels, labelled, labels_of)
+        for mask in _label_masks(cells, labels).values():
+            labelled |= mask
+        self._trailer, self._counts = _trailers(df, labels, labelled, cells=cells)
         labelled |= self._trailer
         before = copy.deepcopy(self.state)
         summary, reasons = self._scan(df, labels, labelled, ints, floats, self.state)
@@ -479,9 +630,9 @@ class SummaryRows:
         start = 0
         record = state is self.state and as_data is None  # the batch's own reading: what it finds is reconciled
         for i in np.flatnonzero(labelled):
-            above = df.iloc[start:i]
-            block.add(above, ints, floats)
-            whole.add(above, ints, floats)
+            above = _column_sums(df.iloc[start:i], ints, floats)
+            block.take(above)
+            whole.take(above)
             start = i + 1
             row = df.iloc[i]
             label = _label_of(row, labels) or ""
@@ -493,8 +644,9 @@ class SummaryRows:
                     "numbers and counts do not equal the sums or the count of the rows above it — kept as a record"
                 )
             if reason is None:
-                block.add(df.iloc[i : i + 1], ints, floats)
-                whole.add(df.iloc[i : i + 1], ints, floats)
+                this = _column_sums(df.iloc[i : i + 1], ints, floats)
+                block.take(this)
+                whole.take(this)
                 continue
             summary[i] = True
             reasons[int(i)] = reason
@@ -507,9 +659,9 @@ class SummaryRows:
             state["block_after"] = int(row[LINE])
             block.clear()
             state["summaries"] += 1
-        rest = df.iloc[start:]
-        block.add(rest, ints, floats)
-        whole.add(rest, ints, floats)
+        rest = _column_sums(df.iloc[start:], ints, floats)
+        block.take(rest)
+        whole.take(rest)
         return summary, reasons
 
     def warnings(self) -> list[str]:
