@@ -61,6 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, STRUCTURAL, StepOutput, is_value_column
+from headwater.clean.values import number_texts, other_script_digits
 
 TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then only digits, punctuation or a note in brackets
     r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:totals?|sum|summe|gesamt|insgesamt|totale|totaal|totalt|suma|somme|итого|合计|合計)"
@@ -105,7 +106,7 @@ class _Sums:
         if len(df) == 0:
             return
         self.rows += len(df)
-        for col in (*ints, *floats):
+        for col in ints:
             self.counts[col] = self.counts.get(col, 0) + int(df[col].notna().sum())
         for col in ints:
             values = df[col].dropna().to_numpy(dtype=np.int64)
@@ -114,7 +115,8 @@ class _Sums:
             total = int(values.sum()) if bound < 2.0**62 else sum(int(v) for v in values)
             self.ints[col] = self.ints.get(col, 0) + total
         for col in floats:
-            values = df[col].dropna().to_numpy(dtype=np.float64)
+            values = _floats(df[col])
+            self.counts[col] = self.counts.get(col, 0) + len(values)
             self.floats.setdefault(col, []).append(math.fsum(values))
 
     def total(self, col: str, is_int: bool) -> float | int:
@@ -166,10 +168,35 @@ class Reconciled:
                 if int(self.sums[col]) - taken != int(value):
                     return False
             else:
-                left = math.fsum([float(self.sums[col]), *(-rows[col].dropna().to_numpy(dtype=np.float64))])
+                left = math.fsum([float(self.sums[col]), *(-_floats(rows[col]))])
                 if round(left, _decimals(value)) != float(value):
                     return False
         return True
+
+
+def _text_numbers(values: pd.Series) -> pd.Series:
+    """Each text value as a float (NaN when empty or not a number): digits of any script, separators of any width
+    (``١٬٢٥٠٫٠٠``, ``１,２５０.００``, ``5,380.00`` -> 1250.0, 1250.0, 5380.0), read by headwater.clean.values.number_texts
+    (headwater.clean.number_spellings.respell) under each decimal mark: a value read under one mark only, or to the same
+    number under both, is that number; one read to two numbers (``1,250``: 1250 or 1.25) is NaN (not guessed)."""
+    point, comma = number_texts(values, "."), number_texts(values, ",")
+    same = point.notna() & (comma.isna() | (point.astype("Float64") == comma.astype("Float64")).fillna(False))
+    out = point.where(same, comma.where(point.isna()))
+    return out.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """The non-missing numbers of a float column, or of a text column of numbers (``_text_numbers``), as float64."""
+    values = column.dropna().to_numpy(dtype=np.float64) if pd.api.types.is_float_dtype(column.dtype) else _text_numbers(column)
+    return values[~np.isnan(values)] if values.dtype.kind == "f" else values
+
+
+def _number(value: object) -> float | int | None:
+    """One cell as ``_floats`` reads it: the value of a typed cell, the number a text cell writes, None if missing or none."""
+    if isinstance(value, str):
+        number = _text_numbers(pd.Series([value], dtype="string"))[0]
+        return None if np.isnan(number) else float(number)
+    return None if pd.isna(value) else value
 
 
 def _decimals(value: float | int) -> int:
@@ -341,6 +368,8 @@ class SummaryRows:
         self._counts: dict[int, list[int]] = {}
         # end markers alone in their row (END_ALONE) with no row after them so far: structural lines if the file ends so
         self.ends: list[pd.DataFrame] = []
+        # text columns of numbers in other scripts' digits, summed as float columns (``_number_columns``)
+        self.number_columns: set[str] = set()
 
     def held_lines(self) -> list[int]:
         """Physical lines (``_line``) of the rows held back from the output so far: the last summary row, the doubtful
@@ -420,6 +449,7 @@ class SummaryRows:
         values = [c for c in df.columns if is_value_column(c)]
         ints = [c for c in values if pd.api.types.is_integer_dtype(df[c].dtype)]
         floats = [c for c in values if pd.api.types.is_float_dtype(df[c].dtype)]
+        floats += self._number_columns(df, [c for c in values if c not in ints and c not in floats])
         labels = [c for c in df.columns if (is_value_column(c) or c.endswith(RAW_SUFFIX)) and not (c in ints or c in floats)]
         data = ~df[values].isna().all(axis=1).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)  # blank rows are not data
         if not (ints or floats) or not labels or len(df) == 0:
@@ -499,7 +529,7 @@ class SummaryRows:
                 sums, summed = self._match
                 after = state.get("block_after", 0) if sums is block else 0
                 self.reconciled.append(Reconciled(int(row[LINE]), _label_of(row, labels) or "", after,
-                                                  {c: (row[c], c in ints) for c in summed},
+                                                  {c: (_number(row[c]), c in ints) for c in summed},
                                                   {c: sums.total(c, c in ints) for c in summed}))
             state["block_after"] = int(row[LINE])
             block.clear()
@@ -508,6 +538,28 @@ class SummaryRows:
         block.add(rest, ints, floats)
         whole.add(rest, ints, floats)
         return summary, reasons
+
+    def _number_columns(self, df: pd.DataFrame, texts: list[str]) -> list[str]:
+        """The text columns of ``texts`` whose values are numbers written in another script's digits (``١٬٢٥٠٫٠٠``,
+        ``１,２５０.００``: the type step keeps such a column as text when no config declares it), summed as float columns.
+
+        A column is one when, in this batch, some value has digits of another script (headwater.clean.values.
+        other_script_digits) and every non-empty value reads as a number (``_text_numbers``); once one, it stays one for
+        the rest of the file (its sums run across batches). A column of ASCII text is never one: the step is unchanged
+        on a file without such digits."""
+        out = []
+        for col in texts:
+            if col in self.number_columns:
+                out.append(col)
+                continue
+            text = df[col].astype("string")
+            filled = (text.str.strip().fillna("") != "").to_numpy(dtype=bool)
+            if not filled.any() or not other_script_digits(text[filled]).any():
+                continue
+            if not np.isnan(_text_numbers(text[filled])).any():
+                self.number_columns.add(col)
+                out.append(col)
+        return out
 
     def warnings(self) -> list[str]:
         """One line per row that summed the rows above it but was kept as data, because data rows follow it, then one per
@@ -527,7 +579,7 @@ class SummaryRows:
         ``T`` whose quantity 3 happens to be 1 + 2) stays a record with a ``possible_summary_row`` warning.
         """
         self._match = None
-        filled = [(c, row[c], c in ints) for c in (*ints, *floats) if not pd.isna(row[c])]
+        filled = [(c, _number(row[c]), c in ints) for c in (*ints, *floats) if _number(row[c]) is not None]
         name = repr(label.strip()) if label.strip() else "(unlabelled)"
         if not filled and not counts:
             if trailer and END_MARKER.fullmatch(label):
