@@ -14,7 +14,9 @@ evidence that leaves no doubt:
 * every number it has equals the sum of that column over the rows above it — the rows since the
   previous summary row (a subtotal) or since the start of the file (a grand total) — or that
   column's mean (a table's "average price" next to its total), at the precision the value is
-  written in; at least one non-zero number must be a sum, and at least two rows are summed.
+  written in; at least one non-zero number must be a sum, and at least two rows are summed. A text
+  column of numbers in another script's digits (``١٬٢٥٠٫٠٠``, ``１,２５０.００``: kept as text by the type step
+  when no config declares it) is summed as a float column (``SummaryRows._number_columns``).
 
 The label may also be missing or be a trailer marker (``TRAILER_MARKER``): a row whose every text
 cell is empty, a marker (``TRL``, ``TRAILER``, ``T``, ``EOF``, ``END``, ``Page 1 of 2``) or a whole
