@@ -737,10 +737,15 @@ class CsvFile:
         return end
 
     def _read_header(self, count: int) -> list[list[str]]:
-        """The ``count`` header rows (blank lines between them are skipped); fewer when the file ends first."""
+        """The ``count`` header rows (blank lines between them are skipped); fewer when the file ends first.
+
+        A header row that is the file's last line with no line end (``Region,,Rep,\\nName,Email,Id,Total``) is read as one
+        (``_cut_line``: no record above it to compare with, so no warning)."""
         rows: list[list[str]] = []
         while len(rows) < count:
             item = self._next()
+            if item is None and self._src.cut is not None and self._cut_line([]):
+                item = self._next()  # a header's last row as the file's last line, with no line end (no record below it)
             if item is None:
                 break
             self.structure.records += 1

@@ -533,6 +533,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             # group names over merged cells, too sparse to start the table (``Customer,,Order,,``): the header's upper row
             pos, rival, table.header_rows = pos - 1, None, 2
             table.skip = filled[pos][0]
+        elif table.header_rows == 1 and table.complete and len(filled) == pos + 2 and _group_row_above(filled, pos + 1, table.width, blocks):
+            # the same two rows with no record below them (an export with no rows): the sub-names are the file's last
+            # line, so no vote starts the table there; they are the header's lower row, not a record (breaker6 #4)
+            rival, table.header_rows = None, 2
         if table.header_rows == 1 and table.complete and len(filled) == pos + 1:
             values, names = lone_line_cells(filled[pos][1])
             if len(values) > len(names):

@@ -292,6 +292,46 @@ def test_a_two_row_header_names_the_curated_columns(settings: Settings) -> None:
     assert (manifest["table"]["header"], manifest["structural"], entry["structural_lines"]) == ("lines 1-2 (2 header rows, names joined)", {"header": 2}, 2)
 
 
+@pytest.mark.parametrize(
+    ("data", "header", "lines"),
+    [
+        (b"Region,,Rep,\nName,Email,Id,Total\n", ["Region Name", "Region Email", "Rep Id", "Rep Total"], [1, 2]),  # breaker6 #4
+        (b"Region,,Rep,\r\nName,Email,Id,Total", ["Region Name", "Region Email", "Rep Id", "Rep Total"], [1, 2]),  # CRLF, no last EOL
+        (b"Orders export\nCustomer,,Order,,\nName,Email,Id,Total,Note\n",
+         ["Customer Name", "Customer Email", "Order Id", "Order Total", "Order Note"], [2, 3]),  # under a title, a group of three
+    ],
+)
+def test_a_two_row_header_with_no_record_below_it(data: bytes, header: list[str], lines: list[int]) -> None:
+    parsed = parse_csv(data, "x.csv")
+    assert (parsed.header, parsed.records, parsed.lines) == (header, [], [])
+    assert parsed.structure is not None and parsed.structure.lines["header"] == lines
+
+
+def test_a_two_row_header_alone_lands_empty(settings: Settings) -> None:
+    manifest, curated, entry = run(settings, "m.csv", b"Region,,Rep,\nName,Email,Id,Total\n")
+    assert values(curated) == []
+    assert list(curated.columns) == ["_line", "region_name", "region_email", "rep_id", "rep_total"]
+    assert (manifest["status"], manifest["table"]["header"], manifest["structural"], entry["structural_lines"]) == (
+        "empty", "lines 1-2 (2 header rows, names joined)", {"header": 2}, 2)
+    assert manifest["read_warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("data", "header", "records"),
+    [
+        # one name over empty cells is a title: the names below it are the header, with no record
+        (b"Sales report,,,\nName,Email,Id,Total\n", ["Name", "Email", "Id", "Total"], []),
+        # a placeholder record under group names as the last line stays a record
+        (b"Product,,Price,\nWidget,TBD,TBD,TBD\n", ["Product", "", "Price", ""], [["Widget", "TBD", "TBD", "TBD"]]),
+        # names that repeat one another are no sub-names
+        (b"Customer,,Order,\nName,Name,Id,Id\n", ["Customer", "", "Order", ""], [["Name", "Name", "Id", "Id"]]),
+    ],
+)
+def test_a_last_row_under_group_names_that_is_no_row_of_sub_names(data: bytes, header: list[str], records: list[list[str]]) -> None:
+    parsed = parse_csv(data, "x.csv")
+    assert (parsed.header, [list(r) for r in parsed.records]) == (header, records)
+
+
 # ------------------------------------------------------------------ #21: layouts that are not a table
 
 
