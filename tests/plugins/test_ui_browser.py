@@ -219,7 +219,7 @@ def test_log_in_and_open_the_data_quality_view(local_airflow, browser, tmp_path:
     }
     assert shown == _expected(data)
     totals = {c.get_attribute("data-col"): int(c.text) for c in browser.find_elements(By.CSS_SELECTOR, "#totals td[data-col]")}
-    assert totals == {"rows_read": 43, "curated": 31, "duplicates": 8, "quarantined": 4}
+    assert totals == {"rows_read": 42, "curated": 31, "duplicates": 8, "quarantined": 3}
     # the plot rendered: plotly drew its SVG with one trace per source and outcome
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#history-plot .main-svg")))
     traces = browser.execute_script("return document.getElementById('history-plot').data.length")
