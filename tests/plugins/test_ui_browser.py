@@ -127,7 +127,7 @@ def test_task_logs_of_the_cli_run_are_in_the_ui(local_airflow) -> None:
     assert status == 200
     events = [e.get("event") for e in json.loads(body)["content"]]
     assert f"Headwater run {DATE}" in events  # the report table, line by line, outside any group
-    assert any(str(e).startswith("total ") and " 43 " in str(e) for e in events)
+    assert any(str(e).startswith("total ") and " 42 " in str(e) for e in events)
 
 
 def test_tasks_skipped_before_they_start_show_file_names(local_airflow) -> None:
