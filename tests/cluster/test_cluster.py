@@ -238,6 +238,6 @@ def test_a_rerun_is_a_noop(cluster, reference) -> None:
     assert cluster.wait_run(DAG, "first")["state"] == "success"
     report = _report(cluster.data_dir)
     assert report["run_id"] == "first#1"
-    assert report["this_run"] == {"embedding_calls": 0, "files_processed": 0, "files_unchanged": FILES, "rows_recomputed": 0}
+    assert report["this_run"] == {"embedding_calls": 0, "files_processed": 0, "files_relinked": 0, "files_unchanged": FILES, "rows_recomputed": 0}
     assert_same_outputs(cluster, reference)
     print(json.dumps({"first_run_s": round(_STATE.get("first_s", 0.0)), "files_per_run_at_once": _STATE.get("split")}))
