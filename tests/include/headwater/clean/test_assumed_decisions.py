@@ -18,7 +18,6 @@ from headwater.config.settings import Settings
 from landed_files import clean_landed
 
 DATE = "2026-11-22"
-BREAKER = Path("/work/notes/breaker3")
 
 # breaker3 in9/dayorder_sorted.csv: lines 2-5 fall on days 1-12, lines 6-7 show the day comes first
 SORTED = "ref,visit_date,amount\nR1,01/01/2025,1.5\nR2,02/01/2025,2.5\nR3,05/01/2025,3.5\nR4,12/01/2025,4.5\nR5,13/01/2025,5.5\nR6,25/01/2025,6.5\n"
@@ -55,15 +54,6 @@ def test_a_date_sorted_log_is_read_day_first_from_its_first_row(tmp_path: Path, 
     ]
     assert manifest["curated"] == 6
     assert _spill_left(tmp_path) == []
-
-
-def test_the_breaker_file_is_read_day_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    source = BREAKER / "in9" / "dayorder_sorted.csv"
-    if not source.exists():
-        pytest.skip("breaker3 inputs not on this machine")
-    monkeypatch.setattr(runner, "DECISION_ROWS", 4)
-    rows, _ = _clean(tmp_path, source.read_text(), 2, "dayorder_sorted.csv")  # the harness's HEADWATER_BATCH_ROWS=2
-    assert [r["visit_date"] for r in rows] == SORTED_DAYS
 
 
 def test_a_month_first_date_read_ahead_decides_month_first_and_no_text_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from headwater.clean.frame import build_frame
 from headwater.clean.steps.null_spellings import NullSpellings
@@ -20,7 +19,6 @@ from headwater.config.types import TypeOptions
 from landed_files import clean_landed, settings_without_sources
 
 DATE = "2026-11-23"
-BREAKER = Path("/work/notes/breaker3")
 # breaker3 in39/pg_export.csv
 PG_EXPORT = (
     'id,nickname,note\n1,"",quoted empty string (postgres: empty text)\n2,,unquoted empty (postgres: NULL)\n'
@@ -45,14 +43,6 @@ def test_a_postgres_export_keeps_its_empty_string_and_its_nulls_apart(tmp_path: 
     ]
     assert manifest["na_spellings"] == {"nickname": {"": 1, "\\n": 1, "null": 1}}  # "": the empty unquoted field
     assert manifest["column_types"]["nickname"] == "string"
-
-
-def test_the_breaker_file(tmp_path: Path) -> None:
-    source = BREAKER / "in39" / "pg_export.csv"
-    if not source.exists():
-        pytest.skip("breaker3 inputs not on this machine")
-    rows, _ = _clean(tmp_path, source.read_text(), "pg_export.csv")
-    assert [r["nickname"] for r in rows] == ["", None, None, None, "Bob"]
 
 
 def test_a_quoted_empty_field_in_a_number_or_date_column_is_missing_with_its_text_and_reason(tmp_path: Path) -> None:
