@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from headwater.clean.dedup.pairs import cluster_roots
-from headwater.clean.failures import COUNTED
+from headwater.clean.failures import COUNTED, NEAREST_FLOAT64
 from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, IMPUTED_SUFFIX, RAW_SUFFIX, REASON_SUFFIX, ROW_ID
 from headwater.layout import Layout
 from headwater.manifest import FileRef
@@ -159,10 +159,13 @@ class CleanOutputs:
             if col.endswith(RAW_SUFFIX):
                 raw, typed = df[col].notna(), df[col[: -len(RAW_SUFFIX)]].notna()
                 reason = df.get(col[: -len(RAW_SUFFIX)] + REASON_SUFFIX)
+                rounded = raw & False
                 if reason is not None:  # a text kept by normalization or an NA spelling is counted by its step, unless typing kept it too
-                    raw &= reason.isna() | reason.astype("string").str.contains(FAILED_TYPE, regex=True).fillna(False)
+                    text = reason.astype("string")
+                    rounded = raw & typed & text.str.contains(NEAREST_FLOAT64, regex=False).fillna(False)
+                    raw &= reason.isna() | text.str.contains(FAILED_TYPE, regex=True).fillna(False)
                 self._failures[col] += int((raw & ~typed).sum())
-                self._inexact[col] += int((raw & typed).sum())
+                self._inexact[col] += int(rounded.sum())
             elif col.endswith(IMPUTED_SUFFIX):
                 self._imputed[col] += int(df[col].sum())
 
@@ -223,7 +226,7 @@ class CleanOutputs:
 
         ``coercion_failures``: per column with a ``__raw`` column, the values that failed its type (cell
         empty); ``inexact_numbers``: per column, the numbers float64 cannot hold (nearest double in the
-        cell, the text in ``__raw``), only columns that have some.
+        cell, the text in ``__raw``, reason ``nearest_float64``), only columns that have some.
         """
         schema = self.curated.schema
         names = schema.names
