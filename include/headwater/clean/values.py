@@ -459,8 +459,9 @@ def text_after_dates(values: pd.Series, where: np.ndarray, dayfirst: bool) -> np
 
 # a value ending with an IANA-shaped zone name (an area, a slash, a location) right after a time: (the rest, the name)
 _ZONE_NAME_LAST = re.compile(r"(?i)^(?P<rest>.*\d(?:\s*(?:[ap]\.?m\.?|uhr|hrs?\.?|h)(?![a-z]))?)\s*(?P<iana>[A-Z][A-Z_]*(?:/[A-Z0-9_+-]+)+)$")
-# a value ending like an IANA zone name (``.../Berlin``): those ``zone_name_causes`` looks at (vectorized, no groups)
-_ZONE_NAME_END = r"[A-Za-z_]/[A-Za-z0-9_+\-/]+$"
+# a value ending like an IANA zone name after a time (``14:30 Europe/Berlin``): those ``zone_name_causes`` may name a cause
+# for (a vectorized filter, no groups; ``_ZONE_NAME_LAST`` decides)
+_ZONE_NAME_END = r"(?i)\d\s*(?:[ap]\.?m\.?|uhr|hrs?\.?|h)?\s*[a-z][a-z_]*(?:/[a-z0-9_+\-]+)+$"
 # why a date-time naming its zone (``_ZONE_NAME_LAST``) was not read, when the rest of it reads as a date-time without one
 ZONE_NAME_CAUSES = ("zone_name_unknown", "zone_name_posix_sign", "zone_name_dst_gap", "zone_name_dst_fold")
 
