@@ -253,6 +253,39 @@ def test_breaker6_forms_counts_agree(settings: Settings) -> None:
     assert len(manifest["clean_warnings"]) == 2  # and the abbreviation's: 3 + 1 = 4, no line for none named
 
 
+# breaker6's in/dates1/forms.csv (declared ``seen: datetime``), embedded: 37 spellings of 2024-03-05 14:30
+FORMS = [
+    "2024-03-05T14:30:00Z", "2024-03-05 14:30:00.123456", "2024-03-05 14:30:00 +02:00", "2024-03-05 2:30 PM", "2024-03-05 2:30 p.m.",
+    "2024-03-05 14:30 CET", "2024-03-05 14:30 Europe/Berlin", "2024-03-05 14:30:00,123", "03/05/2024 14:30:00 UTC", "2024-03-05 14:30Z",
+    "2024-03-05 midnight", "2024-03-05, 14:30", "2024-03-05 at 14:30", "2024-03-05 14:30:00.000000000", "2024-03-05T14:30:00-05:00",
+    "2024-03-05 10:00 Etc/GMT+2", "2024-03-05 10:00 GMT+2", "2024-03-05 10:00 -0500", "2024-03-05 14h", "2024-03-05 14.30",
+    "2024-03-05 14:30 (local)", "2024-03-05 Tue", "Tue 2024-03-05 14:30", "2024-03-05 14:30:00 PST", "2024-03-05 14:30 EST",
+    "2024-03-05T14:30+0530", "2024-03-05 14:30 UTC+05:30", "2024-03-05 14:30:00 GMT", "2024-03-05 12:00 noon", "2024-03-05 14:30 hrs",
+    "2024-03-05 1430", "2024-03-05 14:30:00.5 +00:00", "5.3.2024 14:30", "2024-03-05 14:30 Uhr", "2024-03-05 T14:30",
+    "2024-03-05 14:30:00 Z", "2024-03-05 - 14:30",
+]
+
+
+def test_breaker6_forms_file(settings: Settings) -> None:
+    """breaker6 #6, #11, #12 on the whole file: Europe/Berlin read (was text_after_date), Etc/GMT+2 with its reason; the
+    warnings add up to coercion_failures (was 25 of 37 warned against 15 counted); no inexact number (was {"seen": 1})."""
+    cols, manifest = _clean(settings, "t_forms_all.csv", "id,seen\n" + "".join(f'{i},"{v}"\n' for i, v in enumerate(FORMS, 1)))
+    reasons = cols["seen__reason"]
+    assert cols["seen"][6] == datetime(2024, 3, 5, 13, 30, tzinfo=UTC) and reasons[6] is None  # Europe/Berlin: CET
+    assert reasons[15] == "zone_name_posix_sign" and reasons[29] == "no_zone"  # 14:30 hrs: a time without a zone among instants
+    counts = {r: reasons.count(r) for r in sorted(set(reasons) - {None})}
+    assert counts == {"no_zone": 12, "not_a_datetime": 1, "text_after_date": 7, "zone_abbreviation": 3, "zone_name_posix_sign": 1}
+    assert sum(v is None for v in cols["seen"]) == 24
+    assert manifest["coercion_failures"] == {"seen": 24}
+    assert manifest["inexact_numbers"] == {}
+    warned = [w for w in manifest["clean_warnings"] if "not read" in w]
+    assert [int(w.split(": ", 1)[1].split(" ", 1)[0]) for w in warned] == [12, 7, 3, 1]
+    assert manifest["clean_warnings"][-1] == (
+        "seen: 24 of 37 values (65%) are not a valid datetime (declared type): 23 for the causes above, 1 for none named "
+        "(not_a_datetime) — kept in seen__raw"
+    )
+
+
 def test_inexact_numbers_never_count_dates(tmp_path: Path) -> None:
     """breaker6 #11 (in/qb/b_memo_last_noeol.csv: ``inexact_numbers {"date": 3}``): a date read by an assumed day order, a
     two-digit year or leading zeros keeps its text, but it is no number float64 cannot hold."""
