@@ -51,9 +51,14 @@ GENERIC = {
 SPECIFIC = (CENSORED, UNCERTAINTY, INVALID_CALENDAR_DATE, LEAP_SECOND, HOUR_24)
 
 # the reasons that say a value failed its column's type (headwater.clean.outputs counts those in ``coercion_failures``):
-# these and the causes headwater.clean.values names for date-times it did not read (its REASONED), a step's ``type``
+# these, every cause headwater.clean.values names for a value it did not read (the causes of its Coerced.unread, all in
+# its REASONED: zones, daylight-saving changes, text after a date, a wrong weekday; headwater.clean.number_spellings'
+# NOT_READ: CR/DR suffixes, mixed digit scripts) and a step's ``type``. A value in another currency than the column's
+# declared unit (``currency_differs_from_unit``) is counted by its own warning, not here.
 COUNTED = (
-    *GENERIC.values(), *SPECIFIC, "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset", "type",
+    *GENERIC.values(), *SPECIFIC, "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset",
+    "text_after_date", "weekday_mismatch", "zone_name_unknown", "zone_name_posix_sign", "zone_name_dst_gap", "zone_name_dst_fold",
+    "credit_debit_suffix", "mixed_digit_scripts", "type",
 )
 
 _NUMBER = r"[-+]?(?:\d[\d.,' ]*\d|\d)(?:[eE][-+]?\d+)?"

@@ -33,13 +33,14 @@ Exactness (the trust rule "a value is loaded exactly as written, or kept in ``<c
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import warnings
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
@@ -318,20 +319,25 @@ _YEAR = re.compile(r"(?<![\d:.])\d{4}(?![\d:])")  # a four-digit year in a worde
 # A time of day as written after (or before) a date: the only text ``parse_date`` reads besides the date itself.
 # ``14:30``, ``14:30:15.25`` (ISO 8601 extended); ``14.30``, ``14.30.15`` (the dotted clock of Danish, Finnish, German,
 # Italian and Norwegian exports: CLDR's ``HH.mm`` time patterns); ``14h30``, ``14h`` (French); ``2pm``, ``2:30 p.m.``
-# (12-hour clock); ``noon``, ``12 noon``; ``Uhr`` or ``h`` after a 24-hour time (German, French); then an optional zone:
+# (12-hour clock); ``noon``, ``12 noon``; ``Uhr``, ``h`` or ``hrs`` after a 24-hour time (German, French, English;
+# ``1430 hrs``, the military clock, too); then an optional zone:
 # ``Z``, ``+02:00``, ``+0200``, ``+02``, ``UTC``, ``GMT``, ``UT``, or one of those three with an offset (``GMT+2``,
 # ``UTC+05:30``), read as ISO 8601 reads it: UTC+2 is two hours ahead of UTC (as e-mail clients and Outlook's
-# ``(GMT+02:00)`` mean it), not POSIX's inverted ``GMT+2`` that dateutil applies. A bare number after a date (``14``,
-# ``1000``, ``0900``) is no time (an hour, a year, a count?), nor is a second date (a range): such a value is not a date.
+# ``(GMT+02:00)`` mean it), not POSIX's inverted ``GMT+2`` that dateutil applies; or an IANA time zone name with an area
+# (``Europe/Berlin``, ``America/Argentina/Buenos_Aires``: ``zone_named``), the wall time read in that zone. A bare number
+# after a date (``14``, ``1000``, ``0900``) is no time (an hour, a year, a count?), nor is a second date (a range), nor a
+# word around the time (``at 14:30``, ``12:00 noon``, ``14:30 (local)``): such a value is not a date.
 _TIME = re.compile(
     r"(?i:T?(?:"
     r"(?P<h>\d{1,2})(?P<sep>[:.])(?P<m>\d{2})(?:(?P=sep)(?P<s>\d{2})(?:[.,](?P<f>\d+))?)?"
-    r"(?:\s*(?P<ampm>[ap])\.?m\.?|\s*(?:uhr|h))?"
+    r"(?:\s*(?P<ampm>[ap])\.?m\.?(?![a-z])|\s*(?:uhr|hrs?\.?|h)(?![a-z]))?"
     r"|(?P<fh>\d{1,2})h(?P<fm>\d{2})?(?:\s*uhr)?"
-    r"|(?P<ah>\d{1,2})\s*(?P<aampm>[ap])\.?m\.?"
+    r"|(?P<ah>\d{1,2})\s*(?P<aampm>[ap])\.?m\.?(?![a-z])"
     r"|(?P<uh>\d{1,2})\s*uhr"
+    r"|(?P<mh>\d{2})(?P<mm>\d{2})\s*hrs\.?"
     r"|(?:12\s*)?(?P<noon>noon)"
-    r")(?:\s*(?P<zone>Z|(?P<name>UTC|GMT|UT)?\s*(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?|UTC|GMT|UT))?)"
+    r")(?:\s*(?P<zone>Z|(?P<name>UTC|GMT|UT)?\s*(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?|UTC|GMT|UT"
+    r"|(?P<iana>[A-Z][A-Z_]*(?:/[A-Z0-9_+-]+)+)))?)"
 )
 # A time inside a worded date (``5 Mar 2024 14.30``, ``12:30 March 5 2024``): not glued to other digits or words.
 _TIME_IN_TEXT = re.compile(r"(?<![\w.:/+-])" + _TIME.pattern + r"(?![\w.:/])")
@@ -340,16 +346,49 @@ _DATE_LAST = re.compile(r"^(?P<first>.+?)\s*,?\s+(?P<date>\d{1,4}([./-])\d{1,2}\
 _WEEKDAY_NAME = re.compile(r"(?i)(?:mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rs|rsday|r|urday)?\.?")
 
 
-def _time_of(text: str) -> tuple[int, int, int, int, timezone | None] | None:
+# ``Etc/GMT+2`` and its kin: POSIX signs (Etc/GMT+2 is two hours *behind* UTC, the opposite of ``GMT+2``)
+_POSIX_SIGNED = re.compile(r"(?i)Etc/GMT[+-]0*[1-9]\d*")
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    """The IANA time zone names of the tz database Python's zoneinfo reads (``zoneinfo.available_timezones``: the
+    system's, else the ``tzdata`` package), by their lower-cased spelling -> the name as the database writes it."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def zone_named(name: str) -> zoneinfo.ZoneInfo | None:
+    """The IANA time zone ``name`` (an area and a location, ``Europe/Berlin``, ``America/Argentina/Buenos_Aires``; any
+    case) names in the tz database (``_zone_names``), or None: a name it does not hold (``Europe/Berln``), one with no
+    area (``Japan``, ``EST``: abbreviations are not guessed), or an ``Etc/GMT±N`` zone, whose sign is POSIX's
+    (``Etc/GMT+2`` is UTC-02:00: the opposite of ``GMT+2``, which is read as the ISO offset +02:00), so not guessed."""
+    if "/" not in name or _POSIX_SIGNED.fullmatch(name):
+        return None
+    found = _zone_names().get(name.lower())
+    return zoneinfo.ZoneInfo(found) if found else None
+
+
+def _wall_in_zone(wall: datetime, zone: zoneinfo.ZoneInfo) -> datetime | None:
+    """The naive ``wall`` time read in ``zone`` -> an aware datetime in UTC, or None when a daylight-saving change skips
+    it (a gap: ``2024-03-31 02:30`` in Europe/Berlin) or repeats it (a fold: ``2024-10-27 02:30``): never guessed."""
+    early, late = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    if early.utcoffset() != late.utcoffset():
+        return None
+    return early.astimezone(timezone.utc)
+
+
+def _time_of(text: str) -> tuple[int, int, int, int, tzinfo | None] | None:
     """``text`` (what follows a date) read as a time of day and zone (``_TIME``): (hour, minute, second, microsecond,
-    the zone or None), or None when it is anything else (a number, a second date, words) or out of range (``25:00``)."""
+    the zone or None: a fixed offset, or an IANA zone (``zoneinfo.ZoneInfo``) whose offset depends on the date), or
+    None when it is anything else (a number, a second date, words, a zone name ``zone_named`` refuses) or out of range
+    (``25:00``)."""
     m = _TIME.fullmatch(text.strip())
     if not m:
         return None
     g = m.groupdict()
-    hour_text = g["h"] or g["fh"] or g["ah"] or g["uh"]
+    hour_text = g["h"] or g["fh"] or g["ah"] or g["uh"] or g["mh"]
     hour = 12 if g["noon"] else int(hour_text)
-    minute = int(g["m"] or g["fm"] or 0)
+    minute = int(g["m"] or g["fm"] or g["mm"] or 0)
     second = int(g["s"] or 0)
     micro = int((g["f"] or "0")[:6].ljust(6, "0"))
     ampm = (g["ampm"] or g["aampm"] or "").lower()
@@ -359,8 +398,12 @@ def _time_of(text: str) -> tuple[int, int, int, int, timezone | None] | None:
         hour = hour % 12 + (12 if ampm == "p" else 0)
     if hour > 23 or minute > 59 or second > 59:
         return None
-    zone = None
-    if g["zone"]:
+    zone: tzinfo | None = None
+    if g["iana"]:
+        zone = zone_named(g["iana"])
+        if zone is None:
+            return None
+    elif g["zone"]:
         if g["sign"]:
             oh, om = int(g["oh"]), int(g["om"] or 0)
             if (not g["name"] and len(g["oh"]) != 2) or oh > 14 or om > 59:
@@ -412,6 +455,41 @@ def text_after_dates(values: pd.Series, where: np.ndarray, dayfirst: bool) -> np
     for i in np.flatnonzero(where):
         m = _DATE_THEN_TEXT.match(_date_first(str(values.iloc[i]).strip()))
         out[i] = m is not None and not _CLOCK_SHAPE.fullmatch(m.group(3)) and parse_date(m.group(1), dayfirst) is not None
+    return out
+
+
+# a value ending with an IANA-shaped zone name (an area, a slash, a location) right after a time: (the rest, the name)
+_ZONE_NAME_LAST = re.compile(r"(?i)^(?P<rest>.*\d(?:\s*(?:[ap]\.?m\.?|uhr|hrs?\.?|h)(?![a-z]))?)\s*(?P<iana>[A-Z][A-Z_]*(?:/[A-Z0-9_+-]+)+)$")
+# a value ending like an IANA zone name after a time (``14:30 Europe/Berlin``): those ``zone_name_causes`` may name a cause
+# for (a vectorized filter, no groups; ``_ZONE_NAME_LAST`` decides)
+_ZONE_NAME_END = r"(?i)\d\s*(?:[ap]\.?m\.?|uhr|hrs?\.?|h)?\s*[a-z][a-z_]*(?:/[a-z0-9_+\-]+)+$"
+# why a date-time naming its zone (``_ZONE_NAME_LAST``) was not read, when the rest of it reads as a date-time without one
+ZONE_NAME_CAUSES = ("zone_name_unknown", "zone_name_posix_sign", "zone_name_dst_gap", "zone_name_dst_fold")
+
+
+def zone_name_causes(values: pd.Series, where: np.ndarray, dayfirst: bool) -> dict[str, np.ndarray]:
+    """Why values (strings) that end with an IANA time zone name after a time were not read, looked at only ``where``
+    (those not read): ``{cause: bool per value}`` for ZONE_NAME_CAUSES. ``zone_name_unknown``: the tz database holds no
+    such name (``Europe/Berln``; ``zone_named``); ``zone_name_posix_sign``: an ``Etc/GMT±N`` zone (POSIX sign:
+    ``Etc/GMT+2`` is UTC-02:00); ``zone_name_dst_gap`` / ``zone_name_dst_fold``: a wall time the named zone skips
+    (``2024-03-31 02:30 Europe/Berlin``) or repeats (``2024-10-27 02:30 Europe/Berlin``) at a daylight-saving change.
+    A value whose text before the name is no date-time, or already names an offset, has none of these causes."""
+    out = {cause: np.zeros(len(values), dtype=bool) for cause in ZONE_NAME_CAUSES}
+    for i in np.flatnonzero(where):
+        m = _ZONE_NAME_LAST.match(str(values.iloc[i]).strip())
+        if not m:
+            continue
+        wall = parse_date(m.group("rest"), dayfirst)
+        if wall is None or wall.tzinfo is not None or not _has_time(m.group("rest")):
+            continue
+        name = m.group("iana")
+        if _POSIX_SIGNED.fullmatch(name):
+            out["zone_name_posix_sign"][i] = True
+        elif (zone := zone_named(name)) is None:
+            out["zone_name_unknown"][i] = True
+        elif _wall_in_zone(wall, zone) is None:
+            exists = wall.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == wall
+            out["zone_name_dst_fold" if exists else "zone_name_dst_gap"][i] = True
     return out
 
 
@@ -484,7 +562,9 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
                 if time is None:
                     return None  # ``2024/01/01 10.00`` is read by _TIME; ``2024-03-05 - 2024-03-09``, ``2024-01-05 1000`` are not dates
                 hour, minute, second, micro, zone = time
-                out = out.replace(hour=hour, minute=minute, second=second, microsecond=micro, tzinfo=zone)
+                out = _zoned(out.replace(hour=hour, minute=minute, second=second, microsecond=micro), zone)
+                if out is None:
+                    return None  # a wall time its named zone skips or repeats (a daylight-saving change): not guessed
         else:
             out = _worded_date(s, dayfirst)
             if out is None:
@@ -523,11 +603,23 @@ def _worded_date(s: str, dayfirst: bool) -> datetime | None:
         return None  # dateutil took a number for something else
     if time is not None:
         hour, minute, second, micro, zone = time
-        out = out.replace(hour=hour, minute=minute, second=second, microsecond=micro, tzinfo=zone)
+        return _zoned(out.replace(hour=hour, minute=minute, second=second, microsecond=micro), zone)
     return out
 
 
+def _zoned(wall: datetime, zone: tzinfo | None) -> datetime | None:
+    """The naive ``wall`` time with the zone written after it (``_time_of``): a fixed offset attached, an IANA zone read
+    by ``_wall_in_zone`` (None for a wall time a daylight-saving change skips or repeats), None: ``wall`` as it is."""
+    if isinstance(zone, zoneinfo.ZoneInfo):
+        return _wall_in_zone(wall, zone)
+    return wall.replace(tzinfo=zone)
+
+
 # ------------------------------------------------------------------ column coercion
+
+# a fraction of a second with a non-zero digit beyond microseconds (``10:00:00.123456789``): a date-time column holds the
+# microseconds (Arrow's timestamp[us]), so the value is inexact and keeps its text
+BEYOND_MICROSECONDS = r"\d[.,]\d{6}\d*[1-9]"
 
 
 @dataclass
@@ -556,7 +648,7 @@ class Coerced:
 REASONED = (
     "weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent",
     "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset",
-    "text_after_date", "day_order", "dotted_day_order",
+    "text_after_date", *ZONE_NAME_CAUSES, "day_order", "dotted_day_order",
 )
 # The reason of a value read with the decimal mark assumed while no value of the file had decided it (``2,125``: 2125
 # under ``.``, 2.125 under ``,``); the same code headwater.clean.steps.coerce_types gives a value that fits both marks.
@@ -890,6 +982,10 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         if "zone_abbreviation_unused" in unread:
             unread["zone_abbreviation"] &= ~unread["zone_abbreviation_unused"]
         named = unread["zone_abbreviation"] | unread.get("zone_abbreviation_unused", np.zeros(len(distinct), dtype=bool))
+        # an IANA zone name after a time (``14:30 Europe/Berlin``) that was not read says why (ZONE_NAME_CAUSES)
+        for cause, which in zone_name_causes(distinct, stamps.isna().to_numpy() & ~named, bool(formats["dayfirst"])).items():
+            unread[cause] = which
+            named = named | which
         unread["text_after_date"] = text_after_dates(distinct, stamps.isna().to_numpy() & ~named, bool(formats["dayfirst"]))
         if kind == "date":
             days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
@@ -900,7 +996,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             stamps = stored
             typed = stored.array
             # a fraction of a second beyond microseconds (``.123456789``): the cell holds the microseconds, the text is kept
-            inexact = distinct.str.contains(r"\d[.,]\d{6}\d*[1-9]", regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy()
+            inexact = distinct.str.contains(BEYOND_MICROSECONDS, regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy()
             explained[SUB_MICROSECOND] = inexact
         # a year no modern record holds (1403, 2567): another calendar's, or a typo; read as written, the text kept
         interpreted["implausible_year"] = implausible_years(stamps.dt.year.to_numpy(dtype=float, na_value=np.nan)) & stamps.notna().to_numpy()
@@ -1083,7 +1179,23 @@ def infer_type(
             bare = values[named].str.replace(r"\s*\(?[A-Z]{2,5}\)?\s*$", "", regex=True)
             if len(ok) + int(parse_datetimes(bare, dayfirst).notna().sum()) >= need:
                 reasons[name] = "date-times with a time zone abbreviation (like EST or CET), which is ambiguous (IST, CST)"
+        zone_named_values = values.str.contains(_ZONE_NAME_END, regex=True).fillna(False).to_numpy(dtype=bool) & dates.isna().to_numpy()
+        if zone_named_values.any() and reasons is not None and name not in reasons:
+            # date-times whose zone name is not read (10:00 Etc/GMT+2, 02:30 Europe/Berlin in a gap): a date-time column without them
+            causes = zone_name_causes(values, zone_named_values, dayfirst)
+            found = [cause for cause in ZONE_NAME_CAUSES if causes[cause].any()]
+            if found and len(ok) + int(np.logical_or.reduce([causes[c] for c in found]).sum()) >= need:
+                reasons[name] = "date-times with a time zone name that is not read (" + "; ".join(_ZONE_NAME_TEXT[c] for c in found) + ")"
     return "string"
+
+
+# why date-times naming their zone are not read (ZONE_NAME_CAUSES), for the reason an undeclared column of them stays text
+_ZONE_NAME_TEXT = {
+    "zone_name_unknown": "a name the tz database does not hold",
+    "zone_name_posix_sign": "an Etc/GMT zone, whose sign is POSIX's: Etc/GMT+2 is UTC-02:00, the opposite of GMT+2",
+    "zone_name_dst_gap": "a local time the zone skips at a daylight-saving change",
+    "zone_name_dst_fold": "a local time the zone repeats at a daylight-saving change",
+}
 
 
 # ------------------------------------------------------------------ many columns at once
@@ -1363,7 +1475,9 @@ def infer_types(
         kinds[dated & timed] = "datetime"
         kinds[dated & ~timed] = "date"
         # a zone abbreviation among the values that are no dates (among all values, where parsing stopped early)
-        named_zone = np.bincount(c[zone_abbreviations(s) & (~ok | settled[c])], minlength=n) > 0
+        # or an IANA zone name: why it was not read is said by infer_type
+        zone_written = zone_abbreviations(s) | s.str.contains(_ZONE_NAME_END, regex=True).fillna(False).to_numpy(dtype=bool)
+        named_zone = np.bincount(c[zone_written & (~ok | settled[c])], minlength=n) > 0
         for k in np.flatnonzero(group & ~dated & named_zone):
             alone.add(batch[k])
     decided = dict(zip(batch, kinds.tolist()))

@@ -500,7 +500,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     filled = [(i, _trim(r, table.width)) for i, r in filled]
     rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
     free = options.delimiter is None and not table.single_column
-    rival = numbered = None
+    rival = numbered = kept = None
     if forced:
         skip = options.header - 1 if isinstance(options.header, int) else options.skip_lines or 0
         skip = max(0, skip - offset)
@@ -541,7 +541,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             values, names = lone_line_cells(filled[pos][1])
             if len(values) > len(names):
                 table.header_rows = 0  # the file's only row holds an id, an e-mail address, a date...: a record (breaker5 #1)
-        numbered = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else None
+        numbered, kept = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else (None, None)
         table.header_rows = table.header_rows or int(numbered is not None)
     if table.how == "detected" and table.complete and len(filled) == pos + 1:
         lone = lone_line_note(filled[pos][1], table.header_rows, filled[pos][0] + 1 + offset)
@@ -550,10 +550,13 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         # No header: the rows above the first one that could start the table are its records when they fit its
         # columns (``1001,,`` above ``1002,2024-01-06,5.00``), not preamble.
         columns = _profile(_first_block(rows, filled[pos][0], table.width), table.width)
+        first = pos
         while pos > 0 and _fits(filled[pos - 1][1], columns, table.width):
             pos -= 1
         table.skip = filled[pos][0]
-        doubt = _record_doubt(filled, pos, table.width, blocks) if table.how == "detected" else None
+        # a first record that may be a header of numbers (_numbered_header: ``Widget,1,2,3``), unless records stand above it
+        doubt = kept if pos == first else None
+        doubt = doubt or (_record_doubt(filled, pos, table.width, blocks) if table.how == "detected" else None)
         if doubt is not None:
             line = filled[pos][0] + 1 + offset
             table.notes.append(f"line {line} " + doubt.replace("{line}", str(line)))
@@ -850,8 +853,8 @@ def names_below(filled: list[tuple[int, list[str]]], pos: int, width: int, block
         return False
     row = filled[k][1]
     below = [r for _, r in filled[k + 1 : k + 1 + PROFILE_ROWS] if len(r) == width]
-    if not below:
-        return False
+    if not below or type_row(row, filled[pos][1]):
+        return False  # a types line (``string,number,date``) is a description line or a record: header_descriptions says
     header = tuple(f.casefold() for f in header_key(filled[pos][1]))
     if any(tuple(f.casefold() for f in header_key(r)) == header for _, r in filled[k + 1 :]):
         return False  # the header met again below (a repeated header): it is the header
@@ -1049,33 +1052,150 @@ def _counting(cells: list[str]) -> bool:
     return all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
-def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> str | None:
-    """How the numbers of row ``pos`` run (``count up (1..5)``, ``rise (36..42)``) when it is a header whose names are numbers, else None.
+# Words that name a column of row labels (the first column of a pivoted table: a row per product, question, person,
+# week...), in any case and in the plural: evidence that a first row of numbers is a header (``product,36,38,40``,
+# ``name,1,2,3``), not a record (``Widget,1,2,3``). Chosen from the row-label columns of the exports this module
+# reads (survey scale tables, size runs, weekly rosters, sensor and test-run tables); a column name of a source's
+# schema is not known here (ingest reads before the schema maps the columns).
+LABEL_WORDS = frozenset({
+    "id", "number", "name", "item", "product", "article", "model", "size", "sku", "code", "ref", "reference",
+    "question", "statement", "label", "description", "title", "category", "type", "kind", "class", "group", "team",
+    "region", "country", "city", "store", "location", "site", "week", "month", "year", "day", "date", "period", "quarter",
+    "metric", "measure", "variable", "key", "field", "attribute", "grade", "level", "subject", "course", "student",
+    "player", "employee", "customer", "department", "brand", "color", "colour", "style", "variant", "part", "sample",
+    "respondent", "participant", "rating", "option", "answer", "series", "segment", "channel", "source", "account",
+    "project", "task", "user", "person", "member",
+})
+_LABEL_TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")  # ``ProductName`` -> Product, Name; ``sensor-A`` -> sensor, A
+HEADER, RECORD = "header", "record"  # what a piece of evidence says about a first row
 
-    Such a header (Likert points ``question,1,2,3,4,5``, shoe sizes ``model,38,39,40``) votes as
-    data over columns of numbers, so _header_rows finds no header. Row ``pos`` is one when all its
-    ``width`` cells are filled and distinct, the cells over number columns are integers counting
-    up by one (_counting) and every other cell is text. Rows below that count up too (``x,5,6,7``
-    under ``id,1,2,3``) leave it unsure: the first line is still taken as the header (a header
-    taken as a record puts its names into values) and find_table flags it unconfirmed, so the
-    warning says that a record taken as header would be one row lost. Numbers that rise by other
-    steps (sizes ``36,38,40``, tiers ``128,256,512``) need more evidence (_rising_header).
+
+def label_word(cell: str) -> bool:
+    """Whether ``cell`` is a generic row-label column name: every one of its words (``Product name``, ``product_id``,
+    ``ProductName``), letters and digits alike (``sensor-A`` is not: ``a``), is one of LABEL_WORDS, in the singular or the
+    plural (``products``, ``sizes``, ``categories``)."""
+    words = [w.casefold() for w in _LABEL_TOKEN.findall(cell)]
+    return bool(words) and all(
+        w in LABEL_WORDS or w.endswith("s") and w[:-1] in LABEL_WORDS or w.endswith("es") and w[:-2] in LABEL_WORDS
+        or w.endswith("ies") and w[:-3] + "y" in LABEL_WORDS
+        for w in words
+    )
+
+
+def _case_form(text: str) -> str | None:
+    """How ``text``'s letters are written: ``upper``, ``lower``, ``capitalised`` (the first upper, not all), ``mixed``;
+    None when it has no cased letter (digits only, or a script without case)."""
+    letters = [c for c in text if c.isalpha() and (c.isupper() or c.islower())]
+    if not letters:
+        return None
+    if all(c.isupper() for c in letters):
+        return "upper" if len(letters) > 1 else "capitalised"
+    if all(c.islower() for c in letters):
+        return "lower"
+    return "capitalised" if letters[0].isupper() else "mixed"
+
+
+def _written_like(cell: str, values: list[str]) -> bool:
+    """Whether ``cell`` is written like the values under it: one of them (case-folded), or in the same case form
+    (_case_form) as every one of them that has letters (``Widget`` over ``Gadget``, ``Gizmo``; ``red`` over ``blue``)."""
+    name = cell.strip()
+    texts = [v.strip() for v in values if _case_form(v.strip()) is not None]
+    if not name or not texts:
+        return False
+    if name.casefold() in {v.casefold() for v in texts}:
+        return True
+    form = _case_form(name)
+    return form is not None and all(_case_form(v) == form for v in texts)
+
+
+def _label_says(cell: str, values: list[str]) -> str | None:
+    """What a text cell of a first row of numbers says about the row over the ``values`` of its column below.
+
+    HEADER when it is a column name: a generic row-label word (label_word: ``product``, ``Name``, ``sizes``), or an
+    identifier written as a name over its values (_name_styled: ``question`` over ``Ease of use``) or over a column of
+    codes, numbers or dates (``code`` over ``A-1``). RECORD when it is written like those values (_written_like:
+    ``Widget`` over ``Gadget``, ``Gizmo``). None when it says neither.
+    """
+    name = cell.strip()
+    if label_word(name):
+        return HEADER
+    if _IDENTIFIER.fullmatch(name) and (_name_styled(name, values) or Column.of(values).kind in TYPED):
+        return HEADER
+    return RECORD if _written_like(name, values) else None
+
+
+def _span(numbers: list[float]) -> str:
+    """``min..max`` of ``numbers`` as written short (``0..9``, ``1.5..12``)."""
+    return f"{min(numbers):g}..{max(numbers):g}"
+
+
+def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> tuple[str | None, str | None]:
+    """(how the numbers of row ``pos`` run when it is a header whose names are numbers, why it may be one when it is kept
+    as a record) — the first is ``count up (1..5)`` or ``rise (36..42)``, the second the read warning's text after
+    ``line N ``; (None, None) when the row does not read as such a header at all.
+
+    Such a header (Likert points ``question,1,2,3,4,5``, shoe sizes ``product,36,38,40``, weeks ``name,1,2,3``) votes as
+    data over columns of numbers, so _header_rows finds no header. A record can hold the same pattern (``Widget,1,2,3``
+    over ``Gadget,5,4,1``, breaker6 #7), and taking it for the header drops it from the table, so the row is a header
+    only on evidence. It is a candidate when all its ``width`` cells are filled and distinct, the cells over the number
+    columns are integers that count up by one (_counting) or rise by other steps (_rising), and every other cell (its
+    labels) is text. Two pieces of evidence are weighed:
+
+    * its labels (_label_says): HEADER when one is a column name (``product``, ``name``, ``question`` over
+      ``Ease of use``), RECORD when each is written like the values below it (``Widget`` over ``Gadget``, ``Gizmo``);
+    * its numbers: HEADER when each lies outside the range of every plain number below in those columns, pooled
+      (``36,38,40`` over counts 0-6; ``1,2,3`` over ``10..70``), RECORD when one lies within it (``1,2,3`` over
+      ``5,4,1`` / ``9,9,0``: the same small counts). For numbers that rise by other steps than one, a row below that
+      rises too, or a single row below, gives no HEADER evidence either.
+
+    The row is the header when its labels say HEADER, or when its numbers do and its labels say nothing (no label, or
+    one written neither way): flagged unconfirmed and warned by find_table (a header taken as a record keeps every value,
+    but puts its names into a record). Otherwise it stays a record: with a warning when its numbers count up by one
+    or the evidence is split (labels RECORD, numbers HEADER), silently when numbers that merely rise have no HEADER
+    evidence (``A,1,3,5`` over ``B,4,5,6``: three rising numbers are common in data). Numbers that rise by other steps
+    need a one-word label (_IDENTIFIER), as before.
     """
     row = filled[pos][1]
     cells = [c.strip() for c in row]
     if len(row) != width or width < 2 or not all(cells) or len(set(cells)) < width:
-        return None
+        return None, None
     columns = _profile_below(filled, pos, width, blocks)
     at = [c for c, col in enumerate(columns) if col.kind == NUMBER]
     rest = [c for c in range(width) if c not in at]
     if len(at) < 2 or not all(value_kind(cells[c]) == TEXT for c in rest):
-        return None
+        return None, None
     below = [r for _, r in filled[pos + 1 : pos + 1 + PROFILE_ROWS] if len(r) == width]
     if not below:
-        return None
-    if _counting([cells[c] for c in at]):
-        return f"count up ({cells[at[0]]}..{cells[at[-1]]})"
-    return _rising_header(cells, at, rest, below)
+        return None, None
+    nums = [cells[c] for c in at]
+    counting = _counting(nums)
+    if not counting and not (_rising(nums) and rest and _IDENTIFIER.fullmatch(cells[rest[0]])):
+        return None, None
+    run = f"count up ({nums[0]}..{nums[-1]})" if counting else f"rise ({nums[0]}..{nums[-1]})"
+    says = {c: _label_says(cells[c], [r[c] for r in below]) for c in rest}
+    label = HEADER if HEADER in says.values() else RECORD if says and all(v == RECORD for v in says.values()) else None
+    if label == HEADER:
+        return run, None
+    pooled = [float(v) for v in (r[c].strip() for r in below for c in at) if _PLAIN_NUMBER.fullmatch(v)]
+    outside = bool(pooled) and all(not min(pooled) <= int(n) <= max(pooled) for n in nums)
+    if not counting and (len(below) < 2 or any(_rising([r[c] for c in at]) for r in below)):
+        outside = False
+    if outside and label is None:
+        return run, None
+    if not counting and not outside:
+        return None, None
+    if label == RECORD:
+        c = next(iter(says))
+        shown = ", ".join(repr(r[c].strip()) for r in below[:3])
+        why = f"{cells[c]!r} is written like the values below it ({shown})"
+        why += f", though its numbers lie outside theirs ({_span(pooled)})" if outside else f" and its numbers lie among theirs ({_span(pooled)})"
+    else:
+        why = f"its numbers lie among the values below them ({_span(pooled)})" if pooled else "no value below tells"
+    how = "count up" if counting else "rise"
+    return None, (
+        f"({_shown(row)}) read as the first record of a file with no header, although its numbers {how} ({nums[0]}..{nums[-1]}) "
+        f"as column names can (scale points, sizes or weeks): {why} — if it is the header, set read.header: {{line}} for this source"
+    )
 
 
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
@@ -1088,37 +1208,6 @@ def _rising(cells: list[str]) -> bool:
         return False
     nums = list(map(int, s))
     return all(a < b for a, b in zip(nums, nums[1:]))
-
-
-def _rising_header(cells: list[str], at: list[int], rest: list[int], below: list[list[str]]) -> str | None:
-    """``rise (first..last)`` when a first row whose numbers rise by other steps than one is a header of numbers, else None.
-
-    Sizes, tiers and denominations (``product,36,38,40,42``, ``model,128,256,512``, ``code,10,20,50``;
-    breaker5 #22) are column names that vote as data over columns of numbers. The row is one when its
-    numbers (over the number columns ``at``) rise (_rising), it has a label (a text cell over another
-    column, ``rest``) written as one word (_IDENTIFIER), and either the label reads as a column name
-    over its column (_name_styled: ``product`` over ``Shirt``; or a word over codes, numbers or dates:
-    ``code`` over ``A-1``), or no row below rises in those columns, two rows at least, and each of its
-    numbers lies outside the values below it (``36`` over ``3``, ``6``, ``1``). A record that merely
-    rises (``A,1,3,5`` over ``B,4,5,6``) is neither.
-    """
-    nums = [cells[c] for c in at]
-    if not rest or not _rising(nums):
-        return None
-    label = rest[0]
-    if not _IDENTIFIER.fullmatch(cells[label]):
-        return None
-    values = [r[label] for r in below]
-    column = Column.of(values)
-    named = _name_styled(cells[label], values) or column.kind in TYPED
-    if not named:
-        if len(below) < 2 or any(_rising([r[c] for c in at]) for r in below):
-            return None
-        for c in at:
-            column_values = [float(v) for v in (r[c].strip() for r in below) if _PLAIN_NUMBER.fullmatch(v)]
-            if column_values and min(column_values) <= int(cells[c]) <= max(column_values):
-                return None
-    return f"rise ({nums[0]}..{nums[-1]})"
 
 
 # Lines under a header that describe its columns (header_descriptions): at most this many, directly below it.
@@ -1155,6 +1244,51 @@ def _json_row(row: list[str]) -> bool:
     if len(filled) < min(2, len(row)) or not all(map(_json_object, filled)):
         return False
     return len({tuple(sorted(json.loads(c))) for c in filled}) == 1
+
+
+# The type names of common schemas (ANSI SQL, PostgreSQL, MySQL, SQL Server, Oracle, SQLite, BigQuery, Snowflake,
+# Arrow/pandas/numpy dtypes, JSON Schema, Avro), case-folded: a row of them under the header is a types line of a
+# schema export, not a record (breaker6 #16). Parameters (``varchar(20)``, ``decimal(10,2)``, ``datetime64[ns]``) and
+# MySQL's ``unsigned`` are allowed after the name (_TYPE_NAME).
+TYPE_NAMES = frozenset({
+    "string", "str", "text", "varchar", "varchar2", "nvarchar", "nvarchar2", "char", "nchar", "character",
+    "character varying", "clob", "number", "numeric", "decimal", "dec", "int", "integer", "bigint", "smallint", "tinyint",
+    "mediumint", "int2", "int4", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "long", "float",
+    "float4", "float8", "float16", "float32", "float64", "double", "double precision", "real", "bool", "boolean", "bit",
+    "date", "datetime", "datetime2", "datetime64", "smalldatetime", "datetimeoffset", "timestamp", "timestamptz",
+    "timestamp with time zone", "timestamp without time zone", "timestamp_ntz", "timestamp_tz", "timestamp_ltz", "time",
+    "timetz", "interval", "uuid", "uniqueidentifier", "json", "jsonb", "blob", "binary", "varbinary", "bytea", "bytes",
+    "money", "serial", "bigserial", "object", "category", "enum",
+})
+# Type names that are also everyday words (``date``, ``time``, ``text``): a row of only these over columns of text may
+# be a record (a glossary's ``date,time``); one over a typed column, or beside a name only a schema writes, is not.
+_WORD_TYPES = frozenset({
+    "text", "number", "date", "time", "real", "long", "double", "money", "object", "category", "character", "bit", "char",
+    "binary", "interval", "float", "enum", "serial", "dec",
+})
+_TYPE_NAME = re.compile(r"([a-z][a-z0-9_]*(?: [a-z][a-z0-9_]*)*?)\s*(?:\(\s*\d+\s*(?:,\s*\d+\s*)?\)|\[\s*\w*\s*\])?(?:\s+unsigned)?")
+
+
+def type_name(cell: str) -> bool:
+    """Whether ``cell`` is a schema's type name (TYPE_NAMES), in any case, with its parameters (``VARCHAR(20)``)."""
+    m = _TYPE_NAME.fullmatch(" ".join(cell.strip().casefold().split()))
+    return m is not None and m.group(1) in TYPE_NAMES
+
+
+def type_row(row: list[str], names: list[str] | None = None) -> bool:
+    """Whether ``row`` is a types line under a header of ``names``: two or more filled cells, each a type name (type_name:
+    ``string,number,date``, ``INT,VARCHAR(20),DECIMAL(10,2)``), an empty cell only under an unnamed column (when ``names``
+    is given), and not the header itself written again."""
+    cells = [c.strip() for c in row]
+    filled = [c for c in cells if c]
+    if len(filled) < 2 or not all(map(type_name, filled)):
+        return False
+    if names is None:
+        return True
+    named = [n.strip() for n in names] + [""] * max(0, len(cells) - len(names))
+    if any(not c and named[i] for i, c in enumerate(cells)):
+        return False
+    return [c.casefold() for c in cells] != [n.casefold() for n in named[: len(cells)]]
 
 
 def _words(text: str) -> set[str]:
@@ -1250,6 +1384,10 @@ def header_descriptions(
     lines while one of these holds:
 
     * every filled cell is a JSON object (_json_row: Qualtrics' ImportId line);
+    * it is a types line (type_row: ``string,number,date``, ``INT,VARCHAR(20)`` — a schema export's second line,
+      breaker6 #16), one of its type names over a typed column below or written only as a type (not one of
+      _WORD_TYPES: ``string``, ``int``, ``varchar(20)``), and no record below holds a type name in a column
+      it fills (else, or with no record below, a possible description);
     * the row right below is such a line and every filled cell of this one is text (the question texts);
     * no cell reads as a value over its column, at least one is SurveyMonkey's ``Response``, ``Open-Ended
       Response`` or ``Other (please specify)`` and every filled cell is text;
@@ -1275,6 +1413,21 @@ def header_descriptions(
         filled_cells = [c for c in cells if c]
         if not filled_cells:
             return out, None
+        typed_below = _Kinds(rows[k + 1 :])
+        if type_row(row, names) and any(
+            c.casefold() not in _WORD_TYPES or typed_below.typed(i) for i, c in enumerate(cells) if c
+        ):
+            shown = ", ".join(c for c in cells if c)
+            held = [
+                names[i] if i < len(names) and names[i].strip() else f"column {i + 1}"
+                for i, c in enumerate(cells) if c and any(type_name(r[i]) for r in rows[k + 1 :])
+            ]
+            if not rows[k + 1 :]:
+                return out, (first + k, f"a line of type names ({shown}), but no record below to compare it with")
+            if held:
+                return out, (first + k, f"a line of type names ({shown}), but a record below holds a type name too ({', '.join(held)})")
+            out.append(f"type names ({shown}): each column's type as a schema writes it, not a record")
+            continue
         if _json_row(row):
             below = [r for r in rows[k + 1 :] if any(_json_object(r[i]) for i, c in enumerate(cells) if c)]
             if below:
@@ -1337,8 +1490,8 @@ def continues_header(above: list[list[str]], row: list[str], columns: list[Colum
     * the rows show a merged cell: an empty cell (``,Sales,,Returns,``; a units row ``,kg,cm``) or
       a name repeated along a row above (``Population,Population``).
     """
-    if not names_only(row, columns):
-        return False
+    if not names_only(row, columns) or type_row(row):
+        return False  # a types line (``string,number,date``) describes the columns, it names none (header_descriptions)
     named = [any(c < len(r) and r[c].strip() for r in above) for c in range(width)]
     grouped = _sub_names(above, row, width)
     for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):

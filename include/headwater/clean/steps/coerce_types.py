@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from headwater.clean.currency import amount_text, currencies_of, currency_differs, written_currency
-from headwater.clean.failures import CENSORED, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, UNCERTAINTY, failure_reasons
+from headwater.clean.failures import CENSORED, GENERIC, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, UNCERTAINTY, failure_reasons
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
@@ -333,8 +333,12 @@ class CoerceTypes:
             if kind in NUMBER_TYPES and self.options.on_error == "keep_raw" and unnamed.any():
                 seen = self.failed_lines.setdefault(col, [])
                 seen.extend(int(n) for n in df.loc[unnamed, LINE].iloc[:FAILED_LINES_SHOWN - len(seen)].tolist())
-            tally = self.tally.setdefault(col, Counter(values=0, failed=0, inexact=0))
-            tally.update(values=int(present[col]), failed=int(unnamed.sum()), inexact=int(result.inexact.sum()))
+            tally = self.tally.setdefault(col, Counter(values=0, failed=0, named=0, inexact=0))
+            # named: values not read for a cause warned about on its own (the parser's, a specific one), as
+            # coercion_failures counts them (a value in another currency than the declared unit has its own count)
+            not_read = result.failed.to_numpy(dtype=bool) if conflict is None else result.failed.to_numpy(dtype=bool) & ~conflict
+            tally.update(values=int(present[col]), failed=int(unnamed.sum()), named=int((not_read & ~unnamed).sum()),
+                         inexact=int(result.inexact.sum()))
             if provisional:
                 self.provisional[col] += int(result.inexact.sum()) - sum(result.interpreted.values())
             if result.interpreted:
@@ -791,13 +795,21 @@ class CoerceTypes:
             "use it at that time (EST in July: New York writes EDT), or the time before it does not parse",
             "weekday_mismatch": "name a weekday that is not their date's, like Tuesday, March 3, 2025 (a Monday): the weekday or the "
             "day is wrong, which is not guessed (weekday_mismatch)",
-            "offset": "carry an offset in a column of local date-times (no offset, no types.timezone); set types.timezone "
-            "to store the column as instants",
+            "offset": "carry an offset or a time zone name (+02:00, Europe/Berlin) in a column of local date-times (no offset, "
+            "no types.timezone); set types.timezone to store the column as instants",
             "credit_debit_suffix": "carry an accounting CR/DR suffix, like 100.00 CR: whether a credit is negative depends on the "
             "ledger (money in on a bank statement), which is not guessed (credit_debit_suffix)",
             "mixed_digit_scripts": "mix digits of two scripts in one number, like 1٢3, which is not guessed (mixed_digit_scripts)",
-            "text_after_date": "write a date followed by text that is not a time of day, like 2024-03-05 - 2024-03-09 (a range) or "
-            "2024-01-05 1000 (a bare number): no date is taken from them (text_after_date)",
+            "text_after_date": "write a date followed by text that is not just a time of day and its zone, like 2024-03-05 - "
+            "2024-03-09 (a range), 2024-01-05 1000 (a bare number) or 2024-03-05 at 14:30 (a word with the time): no date is "
+            "taken from them (text_after_date)",
+            "zone_name_unknown": "name a time zone the tz database does not hold, like 14:30 Europe/Berln (zone_name_unknown)",
+            "zone_name_posix_sign": "name an Etc/GMT zone, like 10:00 Etc/GMT+2, whose sign is POSIX's: Etc/GMT+2 is two hours "
+            "behind UTC (-02:00), the opposite of GMT+2, which is not guessed; write the offset instead (zone_name_posix_sign)",
+            "zone_name_dst_gap": "are a local time that does not exist in the time zone they name (skipped by a daylight-saving "
+            "change), like 2024-03-31 02:30 Europe/Berlin (zone_name_dst_gap)",
+            "zone_name_dst_fold": "are a local time that happens twice in the time zone they name (a daylight-saving change), "
+            "like 2024-10-27 02:30 Europe/Berlin: which one is not guessed (zone_name_dst_fold)",
         }[why]
 
     def warnings(self) -> list[str]:
@@ -807,7 +819,8 @@ class CoerceTypes:
         E.g. ``born: 3 of 4 values (75%) are not a valid date (declared type) — kept in born__raw``.
         """
         lines = [
-            f"{col}: kept as text: {why} — not guessed" for col, why in self.kept_as_text.items() if "time zone abbreviation" in why
+            f"{col}: kept as text: {why} — not guessed" for col, why in self.kept_as_text.items()
+            if "time zone abbreviation" in why or "time zone name" in why
         ] + [
             f"{col}: kept as text: its numbers are written in differing units ({', '.join(units)}) — not read as one number "
             f"column; declare the column's unit (schema.columns.{col}.unit) to read the values in it"
@@ -917,14 +930,23 @@ class CoerceTypes:
                     f"{col}: {self.late_failed[col]} value(s) after line {self.sample_end} (the rows that decided the column's type, "
                     f"{self.decided[col]}) are not a valid {self.decided[col]} — {where}"
                 )
-            values, failed = tally["values"], tally["failed"]
+            values, failed, named = tally["values"], tally["failed"], tally["named"]
+            # the values not read for a cause named above too: the count agrees with coercion_failures (breaker6 #12)
+            of = (
+                f"{failed + named} of {values} values ({(failed + named) / values:.0%}) are not a valid {self.decided[col]} "
+                f"({'declared' if col in self.declared else 'inferred'} type): {named} for the causes above, {failed} for none "
+                f"named ({GENERIC.get(self.decided[col], 'type')})" if named and failed else ""
+            )
             if failed and col in self.failed_lines:
                 how = "declared" if col in self.declared else "inferred"
                 shown = ", ".join(map(str, self.failed_lines[col])) + (" and more" if failed > len(self.failed_lines[col]) else "")
                 lines.append(
-                    f"{col}: {failed} of {values} values ({failed / values:.0%}) are not a valid {self.decided[col]} ({how} type), "
+                    f"{col}: {of or f'{failed} of {values} values ({failed / values:.0%}) are not a valid {self.decided[col]} ({how} type)'}, "
                     f"line(s) {shown} — missing in the column, their text kept in {col}{RAW_SUFFIX}"
                 )
+            elif of:
+                where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"
+                lines.append(f"{col}: {of} — {where}")
             elif values and failed / values > self.options.warn_failed_share:
                 how = "declared" if col in self.declared else "inferred"
                 where = f"kept in {col}{RAW_SUFFIX}" if self.options.on_error == "keep_raw" else "their rows quarantined"

@@ -238,6 +238,7 @@ def test_a_date_followed_by_other_text_fails_with_a_reason_and_a_warning(setting
     assert cols["seen__raw"] == [None, "2024-03-05 - 2024-03-09", "2024-01-05 1000", "2024-03-05/2024-03-09", None, "2024-03-05 10:00 EST"]
     assert cols["seen__reason"] == [None, "text_after_date", "text_after_date", "text_after_date", None, "zone_abbreviation"]
     assert (
-        "seen: 3 value(s) write a date followed by text that is not a time of day, like 2024-03-05 - 2024-03-09 (a range) or "
-        "2024-01-05 1000 (a bare number): no date is taken from them (text_after_date) — not read, kept in seen__raw"
+        "seen: 3 value(s) write a date followed by text that is not just a time of day and its zone, like 2024-03-05 - "
+        "2024-03-09 (a range), 2024-01-05 1000 (a bare number) or 2024-03-05 at 14:30 (a word with the time): no date is "
+        "taken from them (text_after_date) — not read, kept in seen__raw"
     ) in manifest["clean_warnings"]

@@ -97,7 +97,7 @@ def test_a_declared_type_that_fails_most_values_is_a_warning() -> None:
     step = CoerceTypes({"born": "date", "visited": "date"})
     step.apply(_frame(["born", "visited"], [["19760607", "soon"], ["2024-13-45", "later"]]))
     step.apply(_frame(["born", "visited"], [["20240230", "2024-01-02"], ["1990-01-02", "never"]]))
-    assert step.tally["born"] == {"values": 4, "failed": 2, "inexact": 0}
+    assert step.tally["born"] == {"values": 4, "failed": 2, "named": 0, "inexact": 0}
     assert step.warnings() == ["visited: 3 of 4 values (75%) are not a valid date (declared type) — kept in visited__raw"]
     quarantine = CoerceTypes({"visited": "date"}, TypeOptions(on_error="quarantine", warn_failed_share=0.2))
     quarantine.apply(_frame(["visited"], [["soon"], ["2024-01-02"], ["2024-01-03"]]))
