@@ -30,6 +30,14 @@ import re
 import numpy as np
 import pandas as pd
 
+# Reasons of values that WERE read, stored otherwise than written (their text kept in ``<col>__raw``;
+# headwater.clean.values.coerce): ``nearest_float64``, a number float64 cannot hold (``9007199254740993`` stored as
+# the nearest double, 9007199254740992.0; IEEE 754 round-to-nearest, Arrow's cast); ``sub_microsecond_digits``, a
+# fraction of a second beyond microseconds (``10:00:00.123456789``: the cell holds 10:00:00.123456, the resolution
+# of Python's datetime and Arrow's ``timestamp[us]``).
+NEAREST_FLOAT64 = "nearest_float64"
+SUB_MICROSECOND = "sub_microsecond_digits"
+
 CENSORED = "censored_value"
 UNCERTAINTY = "uncertainty_not_read"
 INVALID_CALENDAR_DATE = "invalid_calendar_date"

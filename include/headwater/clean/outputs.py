@@ -22,8 +22,7 @@ from typing import Any
 import pandas as pd
 
 from headwater.clean.dedup.pairs import cluster_roots
-from headwater.clean.failures import COUNTED
-from headwater.clean.values import BEYOND_DBL_DIG, BEYOND_MICROSECONDS
+from headwater.clean.failures import COUNTED, NEAREST_FLOAT64
 from headwater.clean.steps.base import CLUSTER_ID, DUPLICATE_OF, IMPUTED_SUFFIX, RAW_SUFFIX, REASON_SUFFIX, ROW_ID
 from headwater.layout import Layout
 from headwater.manifest import FileRef
@@ -32,22 +31,6 @@ from headwater.storage import ParquetParts, as_path, atomic_path, is_remote
 # a ``<col>__reason`` that says the value failed its column's type (headwater.clean.failures.COUNTED): counted in
 # ``coercion_failures``; a text another step kept (an NA spelling, normalization) is counted by that step
 FAILED_TYPE = r"(?:^|; )(?:" + "|".join(COUNTED) + r")(?:;|$)"
-
-
-def _imprecise(raw: pd.Series, typed: pd.Series) -> pd.Series:
-    """Bool per row: the text kept in ``raw`` (a ``<col>__raw`` column) may be a value ``typed``'s dtype cannot hold
-    exactly: a number of more than 15 digits in a float column (headwater.clean.values.BEYOND_DBL_DIG; the type step keeps
-    the text of such a number only when float64 does not read back as it, or for a reason another count names), a fraction
-    of a second beyond microseconds in a date-time column (values.BEYOND_MICROSECONDS). A date, an integer, a boolean or
-    a string holds what it holds exactly: a text kept beside one (a day order assumed, leading zeros) is no inexact number
-    (breaker6 #11)."""
-    if pd.api.types.is_float_dtype(typed.dtype):
-        pattern = BEYOND_DBL_DIG
-    elif pd.api.types.is_datetime64_any_dtype(typed.dtype):
-        pattern = BEYOND_MICROSECONDS
-    else:
-        return pd.Series(False, index=raw.index)
-    return raw.astype("string").str.contains(pattern, regex=True).fillna(False)
 
 
 def ingest_quarantine(manifest: dict[str, Any], path: Path) -> tuple[int, int]:
@@ -176,10 +159,13 @@ class CleanOutputs:
             if col.endswith(RAW_SUFFIX):
                 raw, typed = df[col].notna(), df[col[: -len(RAW_SUFFIX)]].notna()
                 reason = df.get(col[: -len(RAW_SUFFIX)] + REASON_SUFFIX)
+                rounded = raw & False
                 if reason is not None:  # a text kept by normalization or an NA spelling is counted by its step, unless typing kept it too
-                    raw &= reason.isna() | reason.astype("string").str.contains(FAILED_TYPE, regex=True).fillna(False)
+                    text = reason.astype("string")
+                    rounded = raw & typed & text.str.contains(NEAREST_FLOAT64, regex=False).fillna(False)
+                    raw &= reason.isna() | text.str.contains(FAILED_TYPE, regex=True).fillna(False)
                 self._failures[col] += int((raw & ~typed).sum())
-                self._inexact[col] += int((raw & typed & _imprecise(df[col], df[col[: -len(RAW_SUFFIX)]])).sum())
+                self._inexact[col] += int(rounded.sum())
             elif col.endswith(IMPUTED_SUFFIX):
                 self._imputed[col] += int(df[col].sum())
 
@@ -239,9 +225,8 @@ class CleanOutputs:
         """After ``commit``: curated rows, dtypes, values kept in ``<col>__raw`` and imputed cells per column.
 
         ``coercion_failures``: per column with a ``__raw`` column, the values that failed its type (cell
-        empty, for any cause: headwater.clean.failures.COUNTED); ``inexact_numbers``: per column, the numbers float64
-        cannot hold (nearest double in the cell, the text in ``__raw``) and the date-times written beyond microseconds
-        (``_imprecise``), only columns that have some: never a value read by an assumption (a day order, a two-digit year).
+        empty); ``inexact_numbers``: per column, the numbers float64 cannot hold (nearest double in the
+        cell, the text in ``__raw``, reason ``nearest_float64``), only columns that have some.
         """
         schema = self.curated.schema
         names = schema.names

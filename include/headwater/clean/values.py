@@ -48,6 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from headwater.clean.failures import NEAREST_FLOAT64, SUB_MICROSECOND
 from headwater.clean.number_spellings import CANDIDATE, NOT_READ, READ, digit_scripts, respell
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -619,9 +620,6 @@ def _zoned(wall: datetime, zone: tzinfo | None) -> datetime | None:
 # a fraction of a second with a non-zero digit beyond microseconds (``10:00:00.123456789``): a date-time column holds the
 # microseconds (Arrow's timestamp[us]), so the value is inexact and keeps its text
 BEYOND_MICROSECONDS = r"\d[.,]\d{6}\d*[1-9]"
-# more digits than float64 holds for certain (IEEE 754 binary64: 15 decimal digits, ``DBL_DIG``): only a number written
-# with more can be one float64 cannot hold (``floats_of``)
-BEYOND_DBL_DIG = r"(?:[^0-9]*[0-9]){16}"
 
 
 @dataclass
@@ -650,8 +648,11 @@ class Coerced:
 REASONED = (
     "weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent",
     "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset",
-    "text_after_date", *ZONE_NAME_CAUSES,
+    "text_after_date", *ZONE_NAME_CAUSES, "day_order", "dotted_day_order",
 )
+# The reason of a value read with the decimal mark assumed while no value of the file had decided it (``2,125``: 2125
+# under ``.``, 2.125 under ``,``); the same code headwater.clean.steps.coerce_types gives a value that fits both marks.
+PROVISIONAL_DECIMAL_MARK = "ambiguous_decimal_mark"
 # A date whose year is before FIRST_PLAUSIBLE_YEAR or more than YEARS_AHEAD after the current year is read as written
 # (proleptic Gregorian) but is more likely another calendar's year (Solar Hijri 1403 is 2024/25, Thai Buddhist-era 2567
 # is 2024: breaker4 #24) or a typo: its text is kept with the reason "implausible_year" and counted, never converted.
@@ -898,6 +899,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     interpreted: dict[str, np.ndarray] = {}  # assumption -> which distinct values were read by it
     spelled: np.ndarray | None = None  # per distinct value: the reason codes of its spelling (number_spellings), None
     unread: dict[str, np.ndarray] = {}  # cause -> which distinct values were not read for it
+    # inexact values read as written but stored differently, not counted as assumptions: their reason code only
+    explained: dict[str, np.ndarray] = {}
     if kind in ("integer", "number"):
         if "decimal" not in formats:
             formats["decimal"] = _decide_decimal(distinct, options.decimal)
@@ -908,6 +911,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         else:
             floats, ok, inexact = floats_of(texts)
             typed = pd.arrays.FloatingArray(floats, ~ok)
+            explained[NEAREST_FLOAT64] = inexact & ok  # 9007199254740993 stored as 9007199254740992.0
         # ``02134``, ``007``: leading zeros a zip code or an account number needs, which no number keeps; ``1e3`` in an
         # integer column: an exponent (Excel's spelling of a long id, ``1.23457E+11``); both read, the text kept (breaker5 #20)
         interpreted["leading_zeros"] = distinct.str.contains(r"^[^0-9]*0[0-9]", regex=True).fillna(False).to_numpy(dtype=bool) & ok
@@ -939,7 +943,10 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             # read with a mark no value of the file has decided yet: the original text is kept too
             marked = distinct.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)
             inexact = inexact.copy()
-            inexact[marked] |= np.fromiter((ambiguous_decimal(v) for v in distinct[marked]), dtype=bool, count=int(marked.sum()))
+            two_ways = np.zeros(len(distinct), dtype=bool)
+            two_ways[marked] = np.fromiter((ambiguous_decimal(v) for v in distinct[marked]), dtype=bool, count=int(marked.sum()))
+            inexact |= two_ways
+            explained[PROVISIONAL_DECIMAL_MARK] = two_ways & ok
     elif kind == "boolean":
         typed = pd.array(distinct.map(parse_bool).tolist(), dtype="boolean")
     elif kind in ("date", "datetime"):
@@ -990,6 +997,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             typed = stored.array
             # a fraction of a second beyond microseconds (``.123456789``): the cell holds the microseconds, the text is kept
             inexact = distinct.str.contains(BEYOND_MICROSECONDS, regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy()
+            explained[SUB_MICROSECOND] = inexact
         # a year no modern record holds (1403, 2567): another calendar's, or a typo; read as written, the text kept
         interpreted["implausible_year"] = implausible_years(stamps.dt.year.to_numpy(dtype=float, na_value=np.nan)) & stamps.notna().to_numpy()
         for assumed in interpreted.values():
@@ -1005,8 +1013,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     notes = Counter({why: int((present & ~failed & which[codes]).sum()) for why, which in interpreted.items() if len(which) and which.any()})
     causes = Counter({why: int((present & which[codes]).sum()) for why, which in unread.items() if len(which) and which.any()})
     reasons = None
-    for why, which in {**interpreted, **unread}.items():
-        if why in REASONED and len(which) and which.any():
+    for why, which in {**interpreted, **unread, **explained}.items():
+        if (why in REASONED or why in explained) and len(which) and which.any():
             rows = present & which[codes]
             reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
             reasons[rows] = why
@@ -1493,22 +1501,25 @@ def coerce_columns(columns: list[pd.Series], kind: str, options: TypeOptions | N
 
     Returns one Coerced per column, each equal to ``coerce(column, kind, options, formats)`` (every
     value is parsed alone), or None when a value was read by an assumption or not read for a known
-    cause (``interpreted``, ``unread``, ``reasons``: counted per column, so the caller coerces those
-    columns one by one). Raises ValueError for another kind or formats that leave a decision open.
+    cause (``interpreted``, ``unread``: counted per column, so the caller coerces those columns one
+    by one); the per-value reasons of the rest (``nearest_float64``...) are split per column. Raises ValueError for another kind or formats that leave a decision open.
     """
     formats = dict(formats or {})
     if kind not in BATCHED_KINDS or (kind in NUMBER_KINDS and "decimal" not in formats) or (kind == "date" and "dayfirst" not in formats):
         raise ValueError(f"coerce_columns: {kind!r} with formats {formats!r} decides from the values; coerce each column")
     values, _ = _stack(columns)
     result = coerce(values, kind, options, formats)
-    if result.interpreted or result.unread or result.reasons is not None:
+    if result.interpreted or result.unread:
         return None
     typed, failed, inexact = result.values.array, result.failed.to_numpy(dtype=bool), result.inexact.to_numpy(dtype=bool)
+    # reasons with no count (nearest_float64, ambiguous_decimal_mark...) are per value: each column gets its slice
+    why = None if result.reasons is None else result.reasons.to_numpy(dtype=object)
     out, start = [], 0
     for column in columns:
         end, index = start + len(column), column.index
+        reasons = None if why is None or pd.isna(why[start:end]).all() else pd.Series(why[start:end], index=index, dtype=object)
         out.append(Coerced(pd.Series(typed[start:end], index=index), pd.Series(failed[start:end], index=index),
-                           pd.Series(inexact[start:end], index=index)))
+                           pd.Series(inexact[start:end], index=index), reasons=reasons))
         start = end
     return out
 

@@ -91,6 +91,9 @@ def keep_original(
         if name in out.columns:
             old = out[name].astype("string")
             both = old.notna() & new.notna()
+            if both.any():  # a reason the row has already (two steps saying the same thing) is not repeated
+                said = pd.Series([n in o.split("; ") for o, n in zip(old[both].tolist(), new[both].tolist())], index=old.index[both.to_numpy()], dtype=bool)
+                both = both & ~said.reindex(old.index, fill_value=False)
             out[name] = old.fillna(new).mask(both, old + "; " + new)
         else:
             at = out.columns.get_loc(col) + 1 + int(col + RAW_SUFFIX in out.columns)

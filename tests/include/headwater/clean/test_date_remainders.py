@@ -198,7 +198,7 @@ def test_declared_datetime_dotted_times(settings: Settings) -> None:
     assert cols["seen"] == [
         datetime(2024, 1, 1, 10, 0), datetime(2024, 3, 5, 14, 30), datetime(2024, 1, 1, 10, 0), datetime(2024, 3, 5, 14, 30), datetime(2024, 3, 5),
     ]
-    assert cols["seen__reason"] == [None, None, None, None, "date_only"]
+    assert cols["seen__reason"] == [None, "dotted_day_order", None, None, "date_only"]  # read day first by the dotted convention: said
     # 05.03.2024 reads day first (the dotted convention) while no value showed the file's order: its text is kept too
     assert cols["seen__raw"] == [None, "05.03.2024 14.30", None, None, "2024-03-05"]
     assert not manifest.get("text_masked")

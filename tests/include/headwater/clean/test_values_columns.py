@@ -82,7 +82,18 @@ def test_coerce_columns_is_coerce_of_each_column(kind: str, formats: dict, value
         pd.testing.assert_series_equal(got.values, expected.values)
         pd.testing.assert_series_equal(got.failed, expected.failed)
         pd.testing.assert_series_equal(got.inexact, expected.inexact)
-        assert not expected.interpreted and not expected.unread and expected.reasons is None
+        assert not expected.interpreted and not expected.unread
+        if expected.reasons is None:
+            assert got.reasons is None
+        else:  # reasons with no count (nearest_float64, ambiguous_decimal_mark) come per column
+            assert [None if pd.isna(v) else v for v in got.reasons] == [None if pd.isna(v) else v for v in expected.reasons]
+
+
+def test_coerce_columns_splits_the_per_value_reasons_by_column() -> None:
+    columns = [pd.Series(["1,5", "0,12345678901234567890"], dtype="str"), pd.Series(["2", "3,5"], dtype="str")]
+    first, second = coerce_columns(columns, "number", TypeOptions(), {"decimal": ","})
+    assert [None if pd.isna(v) else v for v in first.reasons.tolist()] == [None, "nearest_float64"]
+    assert second.reasons is None
 
 
 def test_coerce_columns_leaves_a_value_read_by_an_assumption_to_its_column() -> None:

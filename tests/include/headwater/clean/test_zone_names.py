@@ -217,7 +217,7 @@ def test_declared_datetimes_with_zone_names_offsets_and_words(settings: Settings
     assert cols["seen"] == at + [None] * 9 + [datetime(2024, 3, 5, 14, 30, tzinfo=UTC)]
     assert cols["seen__reason"] == [
         None, None, None, None, "zone_name_dst_gap", "zone_name_dst_fold", "zone_name_posix_sign", "zone_name_unknown",
-        "text_after_date", "text_after_date", "no_zone", "zone_abbreviation", "not_a_datetime", None,
+        "text_after_date", "text_after_date", "no_zone", "zone_abbreviation", "not_a_datetime", "day_order",
     ]
     assert cols["seen__raw"] == [None] * 4 + rows[4:]  # 03/05/2024: read month first, by an assumption: its text kept
     assert manifest["clean_warnings"] == [
@@ -274,7 +274,9 @@ def test_breaker6_forms_file(settings: Settings) -> None:
     assert cols["seen"][6] == datetime(2024, 3, 5, 13, 30, tzinfo=UTC) and reasons[6] is None  # Europe/Berlin: CET
     assert reasons[15] == "zone_name_posix_sign" and reasons[29] == "no_zone"  # 14:30 hrs: a time without a zone among instants
     counts = {r: reasons.count(r) for r in sorted(set(reasons) - {None})}
-    assert counts == {"no_zone": 12, "not_a_datetime": 1, "text_after_date": 7, "zone_abbreviation": 3, "zone_name_posix_sign": 1}
+    assert counts == {
+        "day_order": 1, "no_zone": 12, "not_a_datetime": 1, "text_after_date": 7, "zone_abbreviation": 3, "zone_name_posix_sign": 1,
+    }
     assert sum(v is None for v in cols["seen"]) == 24
     assert manifest["coercion_failures"] == {"seen": 24}
     assert manifest["inexact_numbers"] == {}
@@ -299,7 +301,10 @@ def test_inexact_numbers_never_count_dates(tmp_path: Path) -> None:
     assert cols["date__raw"] == ["01/03/2025", "01/09/2025", "01/10/2025"]  # month first assumed: text kept
     assert cols["amount__raw"] == [None, None, "0.12345678901234567890"]
     assert cols["seen__raw"] == ["2024-01-15T10:00:00.123456789Z", None, None]
-    assert manifest["inexact_numbers"] == {"amount": 1, "seen": 1}  # was {"date": 3, "amount": 1, "seen": 1}
+    assert (cols["date__reason"], cols["amount__reason"], cols["seen__reason"]) == (
+        ["day_order"] * 3, [None, None, "nearest_float64"], ["sub_microsecond_digits", None, None],
+    )
+    assert manifest["inexact_numbers"] == {"amount": 1}  # was {"date": 3, "amount": 1, "seen": 1}: numbers only
     assert manifest["coercion_failures"] == {"date": 0, "amount": 0, "seen": 0}
 
 
