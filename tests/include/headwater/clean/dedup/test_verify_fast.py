@@ -6,6 +6,8 @@ scripts with numbers, signs, currencies, e-mails, URLs, handles, masks, salutati
 character soup; ``pair_reasons`` (a pair row tokenized in full, the other rows read for their words alone) on
 texts with a shared footer, near copies and changed tokens, under every reason tuple the pipeline passes;
 ``columns.folds_case`` (the veto's case rule). The digit shortcuts are also checked on every code point.
+``minhash_reference.py`` keeps the MinHash signatures as they were (``_densify`` on int64 positions); the
+signatures of generated texts must be bit-identical.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import random
 import re
 import sys
 
+import numpy as np
+import pyarrow as pa
 import pytest
 
+import minhash_reference
 import verify_reference as old
-from headwater.clean.dedup import columns, verify
+from headwater.clean.dedup import columns, minhash, verify
 from headwater.clean.dedup.matching import LINKAGE_REASONS
 from headwater.clean.dedup.verify import NAME_REASONS, REASONS
 
@@ -210,3 +215,27 @@ def test_folds_case_equals_the_reference(seed: int) -> None:
               "٣abcd", "abcd ３", "", " ", "İstanbul", "ǅemal"]
     values += [soup_text(rng) for _ in range(2000)] + [t or "" for t in _texts(seed, 500)]
     assert [columns.folds_case(v) for v in values] == [old.folds_case(v) for v in values]
+
+
+@pytest.mark.parametrize(("num_perm", "k", "block"), [(128, 5, 1024), (64, 3, 100), (100, 5, 37), (128, 8, 4096), (16, 2, 1)])
+def test_minhash_signatures_equal_the_reference(num_perm: int, k: int, block: int) -> None:
+    rng = random.Random(num_perm + k)
+    texts = [t.lower() if t and rng.random() < 0.8 else t for t in _texts(k, 2500)]
+    texts += ["", "a", "ab", "abcd", "é", "日本", None, "x" * 5000, "[email]", " "]  # empty, shorter than k, one long
+    arr = pa.array(texts, pa.large_string())
+    for seed in (1, 7):
+        got = minhash.minhash_signatures(arr, num_perm, k, seed, block)
+        want = minhash_reference.minhash_signatures(arr, num_perm, k, seed, block)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    assert (got == minhash.EMPTY).all(axis=1).sum() >= 3  # empty texts keep empty rows
+    assert (got != minhash.EMPTY).all(axis=1).sum() > 2000  # and the others are dense
+
+
+@pytest.mark.parametrize("empty_share", [0.0, 0.3, 0.9, 0.999, 1.0])
+def test_densify_equals_the_reference(empty_share: float) -> None:
+    rng = np.random.default_rng(int(empty_share * 1000))
+    sig = rng.integers(0, 2**32 - 1, size=(700, 128), dtype=np.uint32)
+    sig[rng.random(sig.shape) < empty_share] = minhash.EMPTY
+    sig[::50] = minhash.EMPTY  # blank rows
+    for attempts in (1, 3, 64):
+        assert np.array_equal(minhash._densify(sig.copy(), 3, attempts), minhash_reference._densify(sig.copy(), 3, attempts))
