@@ -152,6 +152,7 @@ def decide_roles(
 
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 CASE_FOLD_MIN_LETTERS = 4  # a value with fewer letters is a code or a symbol, compared as written (mW/MW, Co/CO)
 
 
@@ -166,10 +167,16 @@ def folds_case(text: str) -> bool:
     differs. A value read as written where case did not matter (``McDonald``/``MCDONALD``) is a veto: a
     missed duplicate, never a false merge.
     """
-    if any(ch.isdigit() for ch in text):
+    if _has_digit(text):
         return False
     runs = _LETTER_RUNS.findall(text)
     return sum(map(len, runs)) >= CASE_FOLD_MIN_LETTERS and all(r.islower() or r.isupper() or r.istitle() for r in runs)
+
+
+def _has_digit(text: str) -> bool:
+    """``any(ch.isdigit() for ch in text)``: on an ASCII text a regex scan for ``0-9`` (the only ASCII digits), on
+    another each character's ``str.isdigit`` (superscripts and circled digits too, which ``\\d`` does not match)."""
+    return _ASCII_DIGIT.search(text) is not None if text.isascii() else any(map(str.isdigit, text))
 
 
 def _as_compared(text: str, fold_case: bool) -> str:

@@ -63,7 +63,7 @@ def _pack_shingles(data: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.nd
     has_run = (lengths > 0) & (run_start < ends)
     np.add.at(mark, run_start[has_run], 1)
     np.add.at(mark, ends[has_run], -1)
-    return packed, np.cumsum(mark[:-1], dtype=np.int8).astype(bool)
+    return packed, np.cumsum(mark[:-1], dtype=np.int8).view(bool)  # 0 or 1: the runs of different texts never overlap
 
 
 def _hash_shingles(packed: np.ndarray, seed: int) -> np.ndarray:
@@ -115,7 +115,7 @@ def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block:
             h = np.multiply(packed, multiplier, out=packed)
         h ^= h >> np.uint64(32)
         if power_of_two:
-            flat = (h >> shift).astype(np.int64)
+            flat = (h >> shift).view(np.int64)  # below num_perm: the same values, no copy
         else:
             flat = (((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.int64)
         flat += np.repeat(np.arange(hi - lo, dtype=np.int64) * num_perm, np.diff(offsets))
@@ -134,13 +134,20 @@ def _probe_table(num_perm: int, seed: int, attempts: int) -> np.ndarray:
     return (mix64(cols ^ tries ^ np.uint64(seed64(seed + 1))) % np.uint64(num_perm)).astype(np.int64)
 
 
+@functools.lru_cache(maxsize=8)
+def _probe_rows(num_perm: int, seed: int, attempts: int) -> np.ndarray:
+    """``_probe_table`` transposed (row = attempt, column = bin), int32, C-contiguous: one attempt's probes are one row."""
+    return np.ascontiguousarray(_probe_table(num_perm, seed, attempts).T).astype(np.int32)
+
+
 def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     """Optimal densification: an empty bin copies the bin a fixed hash sequence (bin, attempt) finds first non-empty.
 
     The sequence is the same for every record, so equal shingle sets still get equal signatures.
     ``sig`` (n x num_perm, C-contiguous) is filled in place and returned: only bins empty on entry are
     written, and only bins non-empty on entry are read, so the order of the writes does not matter.
-    Positions are flat indices into ``sig`` (one gather per attempt instead of a 2-D fancy index).
+    Positions are flat indices into ``sig``, int32 when they fit (a block of ``minhash_signatures``: half
+    the bytes to move), and one attempt's probes are one row of ``_probe_rows`` (a 1-D ``take``).
     """
     n, num_perm = sig.shape
     flat = sig.reshape(-1)
@@ -148,20 +155,20 @@ def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     at = np.flatnonzero(empty)
     if not len(at):
         return sig
-    rows = at // num_perm
-    blank = np.flatnonzero(np.bincount(rows, minlength=n) == num_perm)  # empty texts: their rows stay all EMPTY
-    if len(blank):
-        at = at[~np.isin(rows, blank)]
-        rows = at // num_perm
-    base = rows * num_perm
-    cols = at - base
-    probes = _probe_table(num_perm, seed, attempts)
+    blank = empty.reshape(n, num_perm).all(axis=1)  # empty texts: their rows stay all EMPTY
+    if blank.any():
+        at = at[~blank[at // num_perm]]
+    if len(flat) < 2**31:
+        at = at.astype(np.int32)
+    cols = at % at.dtype.type(num_perm)
+    base = at - cols
+    probes = _probe_rows(num_perm, seed, attempts)
     for attempt in range(attempts):
         if not len(at):
             return sig
-        src = base + probes[cols, attempt]
-        got = ~empty[src]
-        flat[at[got]] = flat[src[got]]
+        src = base + probes[attempt].take(cols)
+        got = ~empty.take(src)
+        flat[at[got]] = flat.take(src[got])
         keep = ~got
         at, base, cols = at[keep], base[keep], cols[keep]
     if len(at):  # practically unreachable: the first non-empty bin of the row

@@ -1,0 +1,241 @@
+"""nd7 (issue 15 speed): the token reading of near-duplicate verification, made faster, decides exactly as before.
+
+``verify_reference.py`` keeps the code as it was (main at 2361372). These tests run both on the same inputs and
+compare every output: ``tokens_of`` (every field of ``Tokens``) and ``words_of`` on generated texts in many
+scripts with numbers, signs, currencies, e-mails, URLs, handles, masks, salutations and negators, and on random
+character soup; ``pair_reasons`` (a pair row tokenized in full, the other rows read for their words alone) on
+texts with a shared footer, near copies and changed tokens, under every reason tuple the pipeline passes;
+``columns.folds_case`` (the veto's case rule). The digit shortcuts are also checked on every code point.
+``minhash_reference.py`` keeps the MinHash signatures as they were (``_densify`` on int64 positions); the
+signatures of generated texts must be bit-identical.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import minhash_reference
+import verify_reference as old
+from headwater.clean.dedup import columns, minhash, verify
+from headwater.clean.dedup.matching import LINKAGE_REASONS
+from headwater.clean.dedup.verify import NAME_REASONS, REASONS
+
+WORDS = {
+    "latin": "the order was shipped late please refund my card thanks for help with this invoice".split(),
+    "caps": "The ORDER Was Shipped LATE Please REFUND McDonald O'Neil".split(),
+    "accented": "zoë crème café naïve größe señor ação niño être über".split(),
+    "cyrillic": "заказ был доставлен вовремя спасибо Ольга".split(),
+    "greek": "η παραγγελία έφτασε ευχαριστώ Νίκος".split(),
+    "hebrew": "ההזמנה הגיעה בזמן תודה".split(),
+    "arabic": "الطلب وصل في الوقت شكرا".split(),
+    "devanagari": "मंजूरी दी गई आदेश धन्यवाद".split(),
+    "thai": "ได้ รับ สินค้า ขอบคุณ".split(),
+    "cjk": "訂單 送達 客服 謝謝 注文".split(),
+    "hangul": "주문이 도착했습니다 감사합니다".split(),
+    "turkish": "İstanbul sipariş ıslak Iğdır".split(),
+}
+NEGATORS = ["not", "no", "never", "don't", "don\u2019t", "can't", "cannot", "wont", "without", "non", "un", "NOT", "Never",
+            "nicht", "nie", "não", "nao", "ne", "не", "нет", "δεν", "όχι", "לא", "لا", "लم", "नहीं", "ไม่", "안", "inte", "ei", "n't"]
+NUMBERS = ["10", "100", "1,000", "1 000", "1'000", "1\u00a0000", "1\u202f000", "1\u2019000", "-2", "+2", "\u22122", "$10", "$ 10", "£100",
+           "€5", "¥300", "₹20", "$+5", "$-5", "-1,250.00", "2025-03-04", "04/03/2025", "10:30", "v1.2.3", "0.5", ".5", "5.",
+           "TCK-10443", "tck-10444", "Xy7Kp2Qa", "xY7kP2qA", "1, 2, 3", "1; 2", "1 :2", "²", "x²", "٣٤", "३", "１２", "①", "ⅷ",
+           "Ref:TCK-1", "Ref: TCK-1", "A+", "AB-", "B\u2212", "O+", "a+", "ABCD+", "C++", "5mg", "5 mg", "2 tablets", "20 tablets", "1e5",
+           "12_34", "#42", "No. 7", "3rd", "1,2", "1,23", "12,345,678", "007"]
+IDENTIFIERS = ["ada@x.org", "a.b+c@mail.example.com", "https://x.org/o?i=1.", "www.example.com/p", "@handle", "ftp://h.net/x",
+               "@ada,", "x@y", "mailto:ann@ex.co", "(www.x.org)", "http://x.org/a'b", "user@@x.org", "@@twice"]
+MASKS = ["[EMAIL]", "[PHONE]", "[URL]", "[email]", "[Phone]", "[url]", "not[EMAIL]n't", "[EMAIL]'t", "x[PHONE]y", "[[EMAIL]]", "[EMAIL"]
+SALUTATIONS = ["Dear Anna,", "Hi Omar", "hello Mr. Smith", "Dear Dr. Ada", "attn: Ms Lee", "Hey   Bob", "dear mr", "HI 12",
+               "Attention:Ölaf", "hi, dr.", "Dear Mrs.\nJones", "this hi there"]
+SEPARATORS = [" ", " ", " ", ", ", ". ", "! ", "? ", "; ", ":", " (", ") ", "'", "\u2019", "-", "/", "\n", "  ", "\t", '"', "…", "\u00a0", ""]
+FOOTERS = [
+    " -- This e-mail and any attachments are confidential and may be privileged; if you are not the intended recipient delete it.",
+    " Sent from my phone. Please consider the environment before printing this e-mail, thank you very much indeed.",
+]
+SOUP = ("abcxyzABCXYZ éüßçñ İı ΩΣωσ жЖя שלום مرحبا नहीं ि ् ไม่ 한국 中文 0123456789 ²³¹ ① ٣ ३ １ ⅷ "
+        "'\u2019 @ . , : ; / - + \u2212 $ £ € ¥ ₹ [ ] ( ) _ # ! ? \n \t \u00a0 \u202f \u0301 \u0308 EMAIL PHONE URL www. :// n't")
+
+
+def _piece(rng: random.Random) -> str:
+    kind = rng.choices(["word", "negator", "number", "identifier", "mask", "salutation"], [12, 2, 3, 1, 1, 1])[0]
+    if kind == "word":
+        return rng.choice(WORDS[rng.choice(list(WORDS))])
+    return rng.choice({"negator": NEGATORS, "number": NUMBERS, "identifier": IDENTIFIERS, "mask": MASKS, "salutation": SALUTATIONS}[kind])
+
+
+def generated_text(rng: random.Random) -> str | None:
+    """A text of 0-40 pieces joined by spaces and punctuation; sometimes upper- or title-cased, with a footer, None or blank."""
+    roll = rng.random()
+    if roll < 0.02:
+        return None
+    if roll < 0.04:
+        return rng.choice(["", " ", "\n", "...", "[EMAIL]"])
+    text = "".join(_piece(rng) + rng.choice(SEPARATORS) for _ in range(rng.randint(1, 40)))
+    if rng.random() < 0.1:
+        text = text.upper()
+    elif rng.random() < 0.1:
+        text = text.title()
+    if rng.random() < 0.15:
+        text += rng.choice(FOOTERS)
+    return text
+
+
+def soup_text(rng: random.Random) -> str:
+    """Random characters and character runs of ``SOUP`` (letters of many scripts, combining marks, digits that
+    are and are not decimal, apostrophes, address and mask parts, signs, currencies, spaces)."""
+    parts = SOUP.split(" ") + [" "] * 10
+    return "".join(rng.choice(parts) for _ in range(rng.randint(0, 60)))
+
+
+def _texts(seed: int, n: int) -> list[str | None]:
+    rng = random.Random(seed)
+    return [generated_text(rng) if k % 4 else soup_text(rng) for k in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tokens_of_equals_the_reference(seed: int) -> None:
+    texts = _texts(seed, 1500)
+    for text in texts:
+        assert verify.tokens_of(text) == old.tokens_of(text), text
+        assert verify.words_of(text) == old.tokens_of(text).words, text
+    # the inputs are varied: each token class is read from some of them
+    tokens = [old.tokens_of(t) for t in texts]
+    assert all(sum(bool(getattr(t, field)) for t in tokens) >= 20
+               for field in ("negators", "identifiers", "numbers", "addressees", "masks", "words", "spelled"))
+
+
+@pytest.mark.parametrize("text", [
+    None, "", "[EMAIL]", "not[EMAIL]n't", "[EMAIL]'t is", "do[email]n't", "Dear Dr. Ada, we can't ship order A-12 (1,200 units) to ada@x.org",
+    "x² and ①", "order ٣٤ ３", "AB- and O+ donors", "B\u2212 only", "$+5 vs $5 vs +5", "1 000 000 and 1\u202f000", "Zoë's crème",
+    "İSTANBUL ıslak", "ǅemal ﬁne", "मंजूरी नहीं दी", "ไม่ ได้", "\u2212\u2212 5", "email me at [EMAIL] or [PHONE] please",
+    "[PHONE] [phone] [Phone]", "no\u0301t a negator", "n't", "'tis o'neil's", "www.x.org/o?i=1. https://a.b/c), @h!",
+])
+def test_tokens_of_equals_the_reference_on_edge_texts(text: str | None) -> None:
+    assert verify.tokens_of(text) == old.tokens_of(text)
+    assert verify.words_of(text) == old.tokens_of(text).words
+
+
+def test_the_digit_test_of_numbers_on_every_digit_that_is_not_decimal() -> None:
+    # ``_numbers`` now tests ``\d`` (decimal digits) where it tested ``str.isdigit`` (also superscripts, circled
+    # digits, ...): a text whose only digits are such characters has no number either way
+    others = [chr(cp) for cp in range(sys.maxunicode + 1) if chr(cp).isdigit() and not re.match(r"\d", chr(cp))]
+    assert len(others) > 100 and "²" in others and "①" in others
+    for ch in others:
+        for text in (ch, f"order {ch}", f"A+ {ch}{ch},{ch} -{ch} ${ch}", f"x{ch}y 1{ch}"):
+            assert verify._numbers(text) == old._numbers(text), text
+
+
+def test_has_digit_is_isdigit_on_every_code_point() -> None:
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        assert columns._has_digit(ch) == ch.isdigit(), hex(cp)
+        assert columns._has_digit("abc" + ch + "é") == ch.isdigit(), hex(cp)
+
+
+def test_ascii_words_equal_the_unicode_pattern_on_every_ascii_character() -> None:
+    rng = random.Random(5)
+    alphabet = [chr(cp) for cp in range(128)]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert verify._found(text) == verify._WORD.findall(text), text
+
+
+def _pairs(seed: int) -> tuple[dict[int, str | None], list[int], list[int]]:
+    """Texts (some sharing a footer, near copies of each other) and candidate pairs over part of them."""
+    rng = random.Random(seed)
+    base = _texts(seed + 100, 300)
+    texts: dict[int, str | None] = {}
+    for k, text in enumerate(base):
+        texts[2 * k] = text
+        variant = text or ""
+        edit = rng.randrange(6)
+        words = variant.split(" ")
+        if edit == 0 and words:  # a word substituted
+            words[rng.randrange(len(words))] = rng.choice(WORDS["latin"])
+        elif edit == 1:  # a negator added
+            words.insert(rng.randint(0, len(words)), rng.choice(NEGATORS))
+        elif edit == 2:  # a number changed or added
+            words.append(rng.choice(NUMBERS))
+        elif edit == 3:  # a content word added before a footer
+            words.insert(0, rng.choice(["damaged", "urgently", "twice"]))
+        elif edit == 4:  # case and spacing only
+            words = [w.upper() for w in words]
+        texts[2 * k + 1] = " ".join(words)
+    rows = list(texts)
+    a, b = [], []
+    for k in range(len(base)):
+        if rng.random() < 0.6:
+            a.append(2 * k)
+            b.append(2 * k + 1)
+    for _ in range(100):  # other pairs, some repeated, some of a row with itself
+        i, j = rng.choice(rows), rng.choice(rows)
+        a.append(i)
+        b.append(j)
+    for k in range(40):  # the context rows: in no pair, read for the boilerplate alone
+        texts[10_000 + k] = "Note " + rng.choice(WORDS["latin"]) + rng.choice(FOOTERS)
+    return texts, a, b
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("reasons", [REASONS, REASONS[:-1], LINKAGE_REASONS, (*LINKAGE_REASONS, *NAME_REASONS), ("addition",)])
+def test_pair_reasons_equals_the_reference(seed: int, reasons: tuple[str, ...]) -> None:
+    texts, a, b = _pairs(seed)
+    got = verify.pair_reasons(texts, a, b, reasons)
+    assert got == old.pair_reasons(texts, a, b, reasons)
+    if reasons == REASONS:  # the pairs are varied: kept pairs and several veto reasons
+        assert None in got and len(set(got) - {None}) >= 4, set(got)
+
+
+def test_pair_reasons_boilerplate_comes_from_the_rows_in_no_pair_too() -> None:
+    # three other texts under one footer make it boilerplate: the pair's added word outside it vetoes
+    footer = FOOTERS[0]
+    texts = {0: "Shipment arrived." + footer, 1: "Shipment arrived damaged." + footer,
+             2: "Invoice paid." + footer, 3: "Meeting moved to the large room." + footer, 4: "Please send the price list." + footer}
+    assert verify.pair_reasons(texts, [0], [1]) == old.pair_reasons(texts, [0], [1]) == ["addition"]
+    alone = {0: texts[0], 1: texts[1]}
+    assert verify.pair_reasons(alone, [0], [1]) == old.pair_reasons(alone, [0], [1]) == [None]
+
+
+def test_pair_reasons_missing_row_raises_like_the_reference() -> None:
+    for fn in (verify.pair_reasons, old.pair_reasons):
+        with pytest.raises(KeyError):
+            fn({0: "a text"}, [0], [1])
+    assert verify.pair_reasons({}, [], []) == old.pair_reasons({}, [], []) == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_folds_case_equals_the_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    values = ["Active", "ACTIVE", "active", "McDonald", "mW", "Co", "abc1", "x²", "Straße", "ÉCOLE", "abcd①", "Ann.Lee@Example.com",
+              "٣abcd", "abcd ３", "", " ", "İstanbul", "ǅemal"]
+    values += [soup_text(rng) for _ in range(2000)] + [t or "" for t in _texts(seed, 500)]
+    assert [columns.folds_case(v) for v in values] == [old.folds_case(v) for v in values]
+
+
+@pytest.mark.parametrize(("num_perm", "k", "block"), [(128, 5, 1024), (64, 3, 100), (100, 5, 37), (128, 8, 4096), (16, 2, 1)])
+def test_minhash_signatures_equal_the_reference(num_perm: int, k: int, block: int) -> None:
+    rng = random.Random(num_perm + k)
+    texts = [t.lower() if t and rng.random() < 0.8 else t for t in _texts(k, 2500)]
+    texts += ["", "a", "ab", "abcd", "é", "日本", None, "x" * 5000, "[email]", " "]  # empty, shorter than k, one long
+    arr = pa.array(texts, pa.large_string())
+    for seed in (1, 7):
+        got = minhash.minhash_signatures(arr, num_perm, k, seed, block)
+        want = minhash_reference.minhash_signatures(arr, num_perm, k, seed, block)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    assert (got == minhash.EMPTY).all(axis=1).sum() >= 3  # empty texts keep empty rows
+    assert (got != minhash.EMPTY).all(axis=1).sum() > 2000  # and the others are dense
+
+
+@pytest.mark.parametrize("empty_share", [0.0, 0.3, 0.9, 0.999, 1.0])
+def test_densify_equals_the_reference(empty_share: float) -> None:
+    rng = np.random.default_rng(int(empty_share * 1000))
+    sig = rng.integers(0, 2**32 - 1, size=(700, 128), dtype=np.uint32)
+    sig[rng.random(sig.shape) < empty_share] = minhash.EMPTY
+    sig[::50] = minhash.EMPTY  # blank rows
+    for attempts in (1, 3, 64):
+        assert np.array_equal(minhash._densify(sig.copy(), 3, attempts), minhash_reference._densify(sig.copy(), 3, attempts))
