@@ -96,10 +96,11 @@ _PII_WHOLE = {
     "urls": "(?i)^" + _EDGE + "(?:" + URL_RE.removeprefix("(?i)") + ")" + _EDGE + "$",
     # one mailbox: an address, or a display name and the address in angle brackets (RFC 5322 3.4 name-addr)
     "emails": "^" + _EDGE + "(?:[^<>@\r\n]*<" + EMAIL_CORE + ">|" + EMAIL_CORE + ")" + _EDGE + "$",
-    # one number in a common shape, or ASCII digits with single hyphens (``4155552671``, ``2024-01-15``, ``+14155552671``):
-    # libphonenumber reads such a run as one candidate with no inner match (no space, '.', '/' or bracket to split
-    # at), so ``phone_spans`` finds it whole or not at all, and a whole one is a field (``_whole_number``)
-    "phones": "^" + _EDGE + "(?:" + _PHONE_CORE + "|\\+?[0-9]+(?:-[0-9]+)*)" + _EDGE + "$",
+    # one number in a common shape, or ASCII digits joined by single hyphens or full stops, maybe signed (``4155552671``,
+    # ``2024-01-15``, ``15.08.2021``, ``-1234567.89``, ``+14155552671``): libphonenumber reads such a run as one
+    # candidate, split only at a full stop (``_INNER_MATCHES``), and ``phone_spans`` drops a piece after a '-' or '.'
+    # and one before a '.' and a digit, so it finds the run whole (a field: ``_whole_number``) or nothing
+    "phones": "^" + _EDGE + "(?:" + _PHONE_CORE + "|[+-]?[0-9]+(?:[.-][0-9]+)*)" + _EDGE + "$",
 }
 
 # Whitespace normalization, as stages of (pattern, replacement) shared by both engines, each stage
@@ -490,7 +491,8 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     A number is one libphonenumber (``phonenumbers.PhoneNumberMatcher``, ``Leniency.VALID``:
     a number valid for its region's numbering plan, https://github.com/daviddrysdale/python-phonenumbers)
     finds, read in ``region`` when written without ``+``, that is not glued to a code
-    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it) and not
+    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it; after it a
+    ``.`` only with a digit next, a decimal fraction: ``415-555-2671.50`` is an amount) and not
     labelled as another identifier (``order``, ``serial``, ``invoice``, ``ISBN``, ``ref``,
     ``#``...: ``_PHONE_LABEL``). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
     strings and ``serial 415 555 2671`` are not phone numbers; nor is a match that touches a date
@@ -505,6 +507,8 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
             continue
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
         if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
+            continue
+        if after == "." and value[m.end + 1 : m.end + 2].isdecimal():  # '415-555-2671.50': a number with a fraction
             continue
         if _PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
             continue
