@@ -26,6 +26,7 @@ in Arrow only.
 
 from __future__ import annotations
 
+import functools
 import html
 import html.entities
 import re
@@ -73,8 +74,11 @@ _PHONE_CORE = (
     "|\\+[1-9][0-9]{0,2}(?:[ .-]?[0-9]{1,4}){2,6}"  # international, written with a leading + (``+33 6 12 34 56 78``: a 1-digit group)
     "|0[0-9]{1,4}(?:[ .-]?[0-9]{2,4}){2,3}"  # national, with the trunk prefix 0 most numbering plans outside NANP use
 )
-# These shapes only pick the values worth asking libphonenumber about (``phone_spans`` decides what
-# is a number); RE2 has no lookaround, so the boundaries are consumed as groups 1 and 3.
+# The shapes of a value that is one phone number and nothing else (``_PII_WHOLE``: a contact field, left alone unless
+# ``mask_field_values``; RE2, before libphonenumber: ``_whole_number`` then catches the other spellings). PHONE_RE
+# was the pre-filter of phone masking until phone7 found numbers it missed (``(030) 123456``, ``4155552671``,
+# ``+44 (0) 20 7946 0958``, full-width digits): that is ``phone_candidate_re`` now. RE2 has no lookaround, so the
+# boundaries are consumed as groups 1 and 3.
 PHONE_RE = "(^|[^0-9A-Za-z+])(" + _PHONE_CORE + ")([^0-9]|$)"
 # Where a number ``phone_spans`` keeps can start. libphonenumber's matcher (phonenumbers.phonenumbermatcher:
 # ``_PATTERN``, ``_INNER_MATCHES``) starts a match at the start of a candidate (an opening bracket, a
@@ -92,7 +96,11 @@ _PII_WHOLE = {
     "urls": "(?i)^" + _EDGE + "(?:" + URL_RE.removeprefix("(?i)") + ")" + _EDGE + "$",
     # one mailbox: an address, or a display name and the address in angle brackets (RFC 5322 3.4 name-addr)
     "emails": "^" + _EDGE + "(?:[^<>@\r\n]*<" + EMAIL_CORE + ">|" + EMAIL_CORE + ")" + _EDGE + "$",
-    "phones": "^" + _EDGE + "(?:" + _PHONE_CORE + ")" + _EDGE + "$",
+    # one number in a common shape, or ASCII digits joined by single hyphens or full stops, maybe signed (``4155552671``,
+    # ``2024-01-15``, ``15.08.2021``, ``-1234567.89``, ``+14155552671``): libphonenumber reads such a run as one
+    # candidate, split only at a full stop (``_INNER_MATCHES``), and ``phone_spans`` drops a piece after a '-' or '.'
+    # and one before a '.' and a digit, so it finds the run whole (a field: ``_whole_number``) or nothing
+    "phones": "^" + _EDGE + "(?:" + _PHONE_CORE + "|[+-]?[0-9]+(?:[.-][0-9]+)*)" + _EDGE + "$",
 }
 
 # Whitespace normalization, as stages of (pattern, replacement) shared by both engines, each stage
@@ -409,6 +417,14 @@ def normalize_whitespace(value: str) -> str:
     return value
 
 
+# libphonenumber compiles its metadata's patterns through ``re_util.re_compile``, which by default calls
+# ``re.compile`` each time: a lookup in ``re``'s own cache of 512 patterns, shared with every other caller in the
+# process (and a recompile once that cache has cycled). ``phonenumbers.enable_pattern_cache`` (public: in the
+# package's ``__all__``, 9.0.43; the Java library's RegexCache) keeps each compiled pattern instead: the same
+# patterns, so the same verdicts, and phone_spans costs ~12 % less CPU on the bench's note texts. A process-wide
+# setting of the library; it only caches (one compiled pattern per metadata pattern used).
+phonenumbers.enable_pattern_cache()
+
 # Candidates verified so far: (region, leniency, candidate, character before it, character after it) -> the parsed
 # number, or None when it is not one. Bounded: cleared when it reaches _VERIFIED_MAX entries.
 _VERIFIED: dict[tuple[str, int, str, str, str], phonenumbers.PhoneNumber | None] = {}
@@ -452,6 +468,16 @@ _DATE_SHAPE = re.compile(
 )
 
 
+# Every ``_DATE_SHAPE`` match holds a four-digit year 1900-2099 (its first, second and third alternatives begin, end and
+# begin with one), so a value without this run has no date shape and the (slower, lookbehind) search is not run.
+_DATE_YEAR = re.compile("(?:19|20)[0-9][0-9]")
+
+
+def _date_spans(value: str) -> list[tuple[int, int]]:
+    """The (start, end) of each ``_DATE_SHAPE`` match in ``value`` (``[]`` at once when it holds no ``_DATE_YEAR``)."""
+    return [m.span() for m in _DATE_SHAPE.finditer(value)] if _DATE_YEAR.search(value) else []
+
+
 def _whole_date(value: str) -> bool:
     """Whether ``value`` is nothing but a date or date-time (headwater.clean.values.parse_date, either day order)."""
     from headwater.clean.values import parse_date
@@ -465,14 +491,15 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     A number is one libphonenumber (``phonenumbers.PhoneNumberMatcher``, ``Leniency.VALID``:
     a number valid for its region's numbering plan, https://github.com/daviddrysdale/python-phonenumbers)
     finds, read in ``region`` when written without ``+``, that is not glued to a code
-    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it) and not
+    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it; after it a
+    ``.`` only with a digit next, a decimal fraction: ``415-555-2671.50`` is an amount) and not
     labelled as another identifier (``order``, ``serial``, ``invoice``, ``ISBN``, ``ref``,
     ``#``...: ``_PHONE_LABEL``). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
     strings and ``serial 415 555 2671`` are not phone numbers; nor is a match that touches a date
     (``_DATE_SHAPE``: ``2024-03-05 14`` in ``2024-03-05 14.30``), and a value that is a whole date or date-time holds none.
     """
     spans: list[tuple[int, int]] = []
-    dates = [m.span() for m in _DATE_SHAPE.finditer(value)]
+    dates = _date_spans(value)
     if dates and _whole_date(value):
         return spans
     for m in _CachedMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
@@ -481,10 +508,129 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
         if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
             continue
+        if after == "." and value[m.end + 1 : m.end + 2].isdecimal():  # '415-555-2671.50': a number with a fraction
+            continue
         if _PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
             continue
         spans.append((m.start, m.end))
     return spans
+
+
+# What a number ``phone_spans`` keeps looks like in the text, read off libphonenumber's matcher (phonenumbers 9.0.43,
+# ``phonenumbermatcher._PATTERN``, compiled ``re.UNICODE | re.IGNORECASE``): a span starts with up to two opening
+# brackets or plus signs and punctuation (``_LEAD_CLASS``, ``_VALID_PUNCTUATION``), then digit blocks (``\d``: any
+# Unicode decimal digit) separated by at most four punctuation characters (dashes, spaces, dots, slashes, brackets,
+# ``x``...), then maybe an extension; an inner match (``_INNER_MATCHES``) is a piece of such a run. ``parse`` reads the
+# national number from those digit blocks (after the country code, IDD or national prefix, before the extension), and
+# ``is_valid_number`` needs its length to be one the numbering plan allows. ``phone_spans`` then drops a span whose
+# previous character is a letter, a digit or one of ``-_/.``. The characters are taken from the library's own
+# constants, the digits from this interpreter's Unicode tables (the ones the matcher's ``\d`` uses), written out, so
+# RE2 and Python read the pattern alike whatever Unicode version either follows.
+_PN_PUNCTUATION = phonenumbers.phonenumberutil._VALID_PUNCTUATION + "X"  # 'x' is punctuation, matched ignoring case
+_PN_LEAD = phonenumbers.phonenumbermatcher._OPENING_PARENS + phonenumbers.phonenumberutil._PLUS_CHARS
+
+
+@functools.lru_cache(maxsize=1)
+def _decimal_ranges() -> str:
+    """Every non-ASCII Unicode decimal digit (``str.isdecimal``, category Nd: what ``re``'s ``\\d`` matches) as
+    literal ``a-b`` ranges of a character class."""
+    digits = [c for c in range(0x80, 0x110000) if chr(c).isdecimal()]
+    ranges: list[list[int]] = []
+    for c in digits:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
+
+
+_TYPE_DESCS = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail", "fixed_line", "mobile")
+
+
+def _shortest_valid(metadata) -> int:  # type: ignore[no-untyped-def]
+    """The fewest digits a national significant number valid under ``metadata`` has (``_number_type_helper``: the
+    general description's lengths, then a number type's; 2, libphonenumber's ``_MIN_LENGTH_FOR_NSN``, when no length
+    is listed)."""
+    general = set(metadata.general_desc.possible_length) if metadata.general_desc is not None else set()
+    best: int | None = None
+    for name in _TYPE_DESCS:
+        desc = getattr(metadata, name)
+        if desc is None or not desc.national_number_pattern:
+            continue
+        lengths = set(desc.possible_length) or general
+        if not lengths:
+            return phonenumbers.phonenumberutil._MIN_LENGTH_FOR_NSN
+        lengths = lengths & general if general else lengths
+        if lengths:
+            best = min(lengths) if best is None else min(best, min(lengths))
+    return best if best is not None else 10**6  # no number is valid there
+
+
+def _digits_added(metadata) -> int:  # type: ignore[no-untyped-def]
+    """Digits ``parse`` may write into a national number that were not in the text: the literal digits of the
+    region's ``national_prefix_transform_rule`` (``1481\\1`` for Guernsey, ``0549\\1`` for San Marino)."""
+    rule = metadata.national_prefix_transform_rule if metadata is not None else None
+    return len(re.findall("[0-9]", re.sub(r"\\[0-9]", "", rule))) if rule else 0
+
+
+def _shortest_for_code(code: int) -> int:
+    """The fewest digits of a valid national number of any region sharing the calling code ``code``."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code
+    return min(_shortest_valid(meta(code, region)) for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code])
+
+
+@functools.lru_cache(maxsize=None)
+def phone_min_digits(region: str) -> int:
+    """The fewest digits (``\\d`` or ``x``) any span ``phone_spans(value, region)`` returns holds: at least 1.
+
+    A number written with ``+`` or an international prefix holds its country code and a national number valid
+    in a region of that code, less what the code's main region's transform rule adds (``_digits_added``); one
+    written nationally holds a national number valid in a region sharing ``region``'s code, less what
+    ``region``'s rule adds. From libphonenumber's metadata: 6 for ``US``, ``GB`` or ``FR`` (``+43``/``+49``
+    numbers can be that short), 4 for ``DE``, 3 for ``GG``.
+    """
+    meta = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code
+    main = phonenumbers.region_code_for_country_code
+    international = min(
+        len(str(code)) + _shortest_for_code(code) - _digits_added(meta(code, main(code)))
+        for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+    )
+    own = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+    national = _shortest_for_code(own.country_code) - _digits_added(own) if own is not None else international
+    return max(1, min(international, national))
+
+
+@functools.lru_cache(maxsize=None)
+def phone_candidate_re(region: str) -> str:
+    """The pre-filter of phone masking (RE2 and Python ``re`` alike): a value it does not match holds no number
+    ``phone_spans(value, region)`` returns, so only the others are handed to libphonenumber.
+
+    A start that ``phone_spans`` accepts (the value's start, or a character that is not an ASCII letter or digit
+    nor ``-_/.``), leading brackets, plus signs or punctuation, then ``phone_min_digits(region)`` digits each at
+    most four punctuation characters after the one before (libphonenumber's ``_PATTERN``; see ``_PN_PUNCTUATION``).
+    """
+    punct = "[" + _PN_PUNCTUATION + "]"
+    digit = "[0-9xX" + _decimal_ranges() + "]"  # x too: in a number with three letters 'x' is read as 9 (``_normalize``)
+    return (
+        "(?:^|[^A-Za-z0-9_/.-])[" + _PN_PUNCTUATION + _PN_LEAD + "]*" + digit
+        + "(?:" + punct + "{0,4}" + digit + "){" + str(phone_min_digits(region) - 1) + "}"
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=None)
+def _phone_candidate(region: str) -> re.Pattern[str]:
+    return re.compile(phone_candidate_re(region))
+
+
+_EDGE_ONLY = re.compile(_EDGE)
+
+
+def _whole_number(value: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``spans`` (``phone_spans(value)``) is one number that is all of ``value`` but whitespace at its ends."""
+    if len(spans) != 1:
+        return False
+    start, end = spans[0]
+    return _EDGE_ONLY.fullmatch(value, 0, start) is not None and _EDGE_ONLY.fullmatch(value, end) is not None
 
 
 def replace_pii(value: str, kind: str, action: str, whole_values_too: bool = False, region: str = "US") -> str:
@@ -492,17 +638,21 @@ def replace_pii(value: str, kind: str, action: str, whole_values_too: bool = Fal
 
     A value that is nothing but one address (for e-mails also ``Ann <ann@x.org>``, one RFC 5322
     mailbox) is a contact field, left alone unless ``whole_values_too``. Phone numbers: only a
-    value the ``PHONE_RE`` prefilter matches is read, and only ``phone_spans(value, region)``
-    are replaced.
+    value the ``phone_candidate_re(region)`` pre-filter matches is read, and only
+    ``phone_spans(value, region)`` are replaced; a value whose one number is all of it (``_whole_number``:
+    ``(030) 123456``, ``+44 (0) 20 7946 0958``) is a contact field too.
     """
     if action == "keep" or (not whole_values_too and _PII_WHOLE_COMPILED[kind].search(value)):
         return value
     token = "" if action == "remove" else MASKS[kind]
     pattern = _PII_COMPILED[kind]
     if kind == "phones":
-        if not pattern.search(value):
+        if not _phone_candidate(region).search(value):
             return value
-        for start, end in reversed(phone_spans(value, region)):
+        spans = phone_spans(value, region)
+        if not whole_values_too and _whole_number(value, spans):
+            return value
+        for start, end in reversed(spans):
             value = value[:start] + token + value[end:]
         return value
     if kind == "emails":
@@ -730,19 +880,22 @@ def _any_step_pattern(options: TextOptions) -> str | None:
 def _touched(arr: pa.Array, options: TextOptions) -> pa.Array:
     """Bool per value (never null): some step of ``normalize_column`` may change it.
 
-    A value that no step's own check matches (``_any_step_pattern``; phone masking: ``PHONE_RE`` and
+    A value that no step's own check matches (``_any_step_pattern``; phone masking: ``phone_candidate_re`` and
     ``_PHONE_START`` both, as the step asks) is left alone by every step, since each step rewrites
     only the values its check matches, and so it matches none of the checks after them either.
 
-    With phone masking on that is ``U | (P & S)`` (U the steps' union, P ``PHONE_RE``, S ``_PHONE_START``),
+    With phone masking on that is ``U | (P & S)`` (U the steps' union, P ``phone_candidate_re``, S ``_PHONE_START``),
     computed as ``(U | P) & (S | U)``, the same set: one RE2 pass of ``U|P`` and one of the cheap ``S``
     over every value, and ``U`` alone only over the few values ``U|P`` finds that ``S`` does not (a single
     word such as ``C-0114346``), not three full passes. ``_touched_by_parts`` is the three-pass reference.
+    Unless ``mask_field_values``, a value that is one phone number (``_PII_WHOLE``: W) is no phone step's either,
+    so the set is ``U | (P & S & ~W)``: of the values found, those W matches are touched only if U matches.
     """
     pattern = _any_step_pattern(options)
     if "phones" not in options.pii_actions():
         return pc.fill_null(pc.match_substring_regex(arr, pattern), False) if pattern else pa.array(np.zeros(len(arr), dtype=bool))
-    either = f"(?:{pattern})|(?:{PHONE_RE})" if pattern else PHONE_RE
+    phones = phone_candidate_re(options.phone_region)
+    either = f"(?:{pattern})|(?:{phones})" if pattern else phones
     found = pc.fill_null(pc.match_substring_regex(arr, either), False)
     start = pc.fill_null(pc.match_substring_regex(arr, _PHONE_START), False)
     touched = pc.and_(found, start)
@@ -751,6 +904,12 @@ def _touched(arr: pa.Array, options: TextOptions) -> pa.Array:
         if pc.any(rest).as_py():
             steps = pc.fill_null(pc.match_substring_regex(pc.filter(arr, rest), pattern), False)
             touched = pc.replace_with_mask(touched, rest, steps)
+    if not options.mask_field_values and pc.any(touched).as_py():
+        field = pc.fill_null(pc.match_substring_regex(pc.filter(arr, touched), _PII_WHOLE["phones"]), False)
+        if pc.any(field).as_py():
+            where = pc.replace_with_mask(touched, touched, field)  # touched and one whole number
+            steps = pc.fill_null(pc.match_substring_regex(pc.filter(arr, where), pattern), False) if pattern else None
+            touched = pc.replace_with_mask(touched, where, steps if steps is not None else pa.array(np.zeros(pc.sum(where).as_py(), dtype=bool)))
     return touched
 
 
@@ -759,7 +918,9 @@ def _touched_by_parts(arr: pa.Array, options: TextOptions) -> pa.Array:
     pattern = _any_step_pattern(options)
     touched = pc.fill_null(pc.match_substring_regex(arr, pattern), False) if pattern else pa.array(np.zeros(len(arr), dtype=bool))
     if "phones" in options.pii_actions():
-        phones = pc.and_(pc.match_substring_regex(arr, _PII_PATTERNS["phones"]), pc.match_substring_regex(arr, _PHONE_START))
+        phones = pc.and_(pc.match_substring_regex(arr, phone_candidate_re(options.phone_region)), pc.match_substring_regex(arr, _PHONE_START))
+        if not options.mask_field_values:
+            phones = pc.and_(phones, pc.invert(pc.match_substring_regex(arr, _PII_WHOLE["phones"])))
         touched = pc.or_(touched, pc.fill_null(phones, False))
     return touched
 
@@ -844,7 +1005,7 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
         note(changed, "invisible_characters", _differs(arr, after))
         arr = after
     for kind, action in options.pii_actions().items():
-        hits = pc.fill_null(pc.match_substring_regex(arr, _PII_PATTERNS[kind]), False)
+        hits = pc.fill_null(pc.match_substring_regex(arr, phone_candidate_re(options.phone_region) if kind == "phones" else _PII_PATTERNS[kind]), False)
         if kind == "phones" and pc.any(hits).as_py():
             hits = pc.and_(hits, pc.match_substring_regex(arr, _PHONE_START))  # _PHONE_START: the rest hold no number
         if not options.mask_field_values and pc.any(hits).as_py():
@@ -853,7 +1014,8 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
             hits = pc.replace_with_mask(hits, hits, pc.invert(whole))
         token = "" if action == "remove" else MASKS[kind]
         if kind == "phones":
-            after = _map_where(arr, hits, lambda v: replace_pii(v, "phones", action, True, options.phone_region))
+            # a value whose one number is all of it stays a contact field (``_whole_number``), as in ``replace_pii``
+            after = _map_where(arr, hits, lambda v: replace_pii(v, "phones", action, options.mask_field_values, options.phone_region))
         elif kind == "emails":
             # RE2 finds the candidates; ``is_address`` (a file name, a git remote?) decides each match
             after = _map_where(arr, hits, lambda v: replace_pii(v, "emails", action, True))
