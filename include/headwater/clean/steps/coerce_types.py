@@ -591,14 +591,18 @@ class CoerceTypes:
         (``landing_date``, the logical date of the run, so a backfill of 2024 data is judged against 2024; the clock's
         date when none was given): a birth date cannot be in the future; a two-digit year read 2045 is the usual cause,
         breaker4 #8."""
+        odd_years = bool(result.interpreted.get("implausible_year")) and result.reasons is not None
+        birth = BIRTH_NAME.search(col) is not None
+        if not (odd_years or birth):
+            return  # nothing to tally: the dates are not converted (a column of Arrow dates goes through Python objects)
         stored = pd.to_datetime(result.values, errors="coerce")
         if getattr(stored.dt, "tz", None) is not None:
             stored = stored.dt.tz_localize(None)
-        if result.interpreted.get("implausible_year") and result.reasons is not None:
+        if odd_years:
             odd = (result.reasons == "implausible_year").to_numpy(dtype=bool)
             seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
             seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
-        if BIRTH_NAME.search(col):
+        if birth:
             today = pd.Timestamp(self.landing_date or datetime.now(timezone.utc).date())
             future = (stored >= today + pd.Timedelta(days=1)).fillna(False).to_numpy(dtype=bool)
             if future.any():
