@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from headwater.clean.dedup.pairs import cluster_roots
@@ -157,10 +158,13 @@ class CleanOutputs:
         self.curated.add(df)
         for col in df.columns:
             if col.endswith(RAW_SUFFIX):
-                raw, typed = df[col].notna(), df[col[: -len(RAW_SUFFIX)]].notna()
+                raw = df[col].notna().to_numpy(dtype=bool, copy=True)
+                typed = df[col[: -len(RAW_SUFFIX)]].notna().to_numpy(dtype=bool)
                 reason = df.get(col[: -len(RAW_SUFFIX)] + REASON_SUFFIX)
                 if reason is not None:  # a text kept by normalization or an NA spelling is counted by its step, unless typing kept it too
-                    raw &= reason.isna() | reason.astype("string").str.contains(FAILED_TYPE, regex=True).fillna(False)
+                    at = np.flatnonzero(raw & reason.notna().to_numpy(dtype=bool))  # only kept texts with a reason are looked at
+                    if len(at):
+                        raw[at] = reason.iloc[at].astype("string").str.contains(FAILED_TYPE, regex=True).fillna(False).to_numpy(dtype=bool)
                 self._failures[col] += int((raw & ~typed).sum())
                 self._inexact[col] += int((raw & typed).sum())
             elif col.endswith(IMPUTED_SUFFIX):

@@ -232,6 +232,16 @@ def _contains_where(values: pd.Series, pattern: str, prefilter: str, regex: bool
     return hit
 
 
+def _fullmatch_holding(values: pd.Series, pattern: str, needed: str) -> np.ndarray:
+    """``values.str.fullmatch(pattern)`` as a bool array (missing: False), ``pattern`` tried only on the values that hold
+    ``needed``, a text every full match of ``pattern`` holds (``(`` for a number in parentheses): a pattern with ``\\s``
+    runs in Python's ``re``, one value at a time, so the few values holding it are all it sees."""
+    hit = values.str.contains(needed, regex=False).fillna(False).to_numpy(dtype=bool)
+    if hit.any():
+        hit[hit] = values[hit].str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+    return hit
+
+
 def number_spellings(values: pd.Series, decimal: str) -> np.ndarray:
     """Per value of ``values`` (strings), the reason codes of its spelling (headwater.clean.number_spellings), joined
     with ``"; "`` (``"other_script_digits; unicode_minus"``), None for a plain spelling. A value in a spelling that is read
@@ -832,11 +842,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             inexact = inexact | interpreted["exponent"]
         inexact = inexact | interpreted["leading_zeros"]
         # ``(415)`` is -415 in accounting, an area code or a footnote elsewhere: the number is read, the text kept
-        # (Python's ``re`` for ``\s``: only on the values holding a "(")
-        opened = distinct.str.contains("(", regex=False).fillna(False).to_numpy(dtype=bool)
-        if opened.any():
-            opened[opened] = distinct[opened].str.fullmatch(r"\s*\(.+\)\s*").fillna(False).to_numpy(dtype=bool)
-        interpreted["parentheses"] = opened & ok
+        interpreted["parentheses"] = _fullmatch_holding(distinct, r"\s*\(.+\)\s*", "(") & ok
         inexact = inexact | interpreted["parentheses"]
         # another spelling of a number (headwater.clean.number_spellings): ``−12.00``, ``100.00-``, ``١٢٫٥`` read as the number
         # they write, ``100.00 CR`` and ``1٢3`` not read; the text is kept with the spelling's reason code
