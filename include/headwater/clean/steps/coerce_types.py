@@ -327,7 +327,7 @@ class CoerceTypes:
             # why each failed value no cause above names was not read (headwater.clean.failures): a specific cause
             # (censored_value, leap_second...) is warned about on its own, a generic one (not_a_number) as before
             why_failed, unexplained = self._why_failed(col, kind, df, result, unnamed)
-            unnamed = unnamed & ~np.isin(why_failed, SPECIFIC)
+            unnamed = unnamed & ~_specific(why_failed, unexplained)
             if result.reasons is not None:  # a cause the parser named (100.00 CR, 1٢3) is warned about on its own (breaker6 #9)
                 unnamed = unnamed & result.reasons.isna().to_numpy(dtype=bool)
             if kind in NUMBER_TYPES and self.options.on_error == "keep_raw" and unnamed.any():
@@ -936,6 +936,16 @@ class CoerceTypes:
                     f"{col}: {failed} of {values} values ({failed / values:.0%}) are not a valid {self.decided[col]} ({how} type) — {where}"
                 )
         return lines
+
+
+def _specific(why: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Bool per row: ``why`` (a reason per row, None elsewhere: ``CoerceTypes._why_failed``) is a specific cause
+    (headwater.clean.failures.SPECIFIC). Only the rows of ``where`` (the rows with a reason) are looked at: ``np.isin``
+    over every row's object compared 100,000 Nones a column."""
+    out = np.zeros(len(why), dtype=bool)
+    at = np.flatnonzero(where)
+    out[at] = [w in SPECIFIC for w in why[at].tolist()]
+    return out
 
 
 def _first_vote(df: pd.DataFrame, columns: list[str], vote: Any) -> dict[str, Any]:

@@ -107,6 +107,12 @@ def _old_odd_dates(self, col, written, result):  # type: ignore[no-untyped-def]
             seen["count"] += int(future.sum())
 
 
+def _old_specific(why, where):  # type: ignore[no-untyped-def]
+    from headwater.clean.failures import SPECIFIC
+
+    return np.isin(why, SPECIFIC)  # every row's reason or None
+
+
 def _old_decide(written, codes, others, n, codes_are_data, numbers_for=None):  # type: ignore[no-untyped-def]
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -170,10 +176,10 @@ def _old_tallies(df: pd.DataFrame) -> tuple[Counter[str], Counter[str]]:
 
 NUMBERS = ["12", "12.5", "1,234.50", "1.234,50", "(415)", " (12.00) ", "−12.00", "–12", "12-", "100.00-", "100.00 CR", "5 dr",
            "12 Cr.", "١٢٫٥", "۱۲٫۵", "１，２３４．５", "1٢3", "$5", "€12.50", "12%", "007", "02134", "1e3", "12\u00a0", "\u200912",
-           "12-\u3000", "12-\x0b", "abc", "", "  ", "NA", "-", "2,125", "0,125", "3.14", "1,234", "1.5E+11", "(x)", "( )", "cr", "DR"]
+           "12-\u3000", "12-\x0b", "<0.01", "≥5", "12 ± 2", "abc", "", "  ", "NA", "-", "2,125", "0,125", "3.14", "1,234", "1.5E+11", "(x)", "( )", "cr", "DR"]
 DATES = ["2025-03-04", "2025-03-04 10:00", "04/03/2025", "13/04/2025", "03.04.2025", "01/02/50", "1403-01-02", "2090-05-06",
          "2567-01-01", "Tuesday, March 3, 2025", "2024-03-05 - 2024-03-09", "20250304", "x", "", "2025-02-29", "14:30 05/03/2024",
-         "2025-03-04T10:00:00Z", "٢٠٢٥-٠٣-٠٤", "2025-٠3-04", "12/25/2024"]
+         "2025-03-04T10:00:00Z", "2025-03-10 24:00", "2025-06-30 23:59:60", "٢٠٢٥-٠٣-٠٤", "2025-٠3-04", "12/25/2024"]
 TEXTS = ["Ana Lopez", "None", "null", "N/A", "Goldin", "EU", "NA", "note (see 12)", "pay 12- now", "CR 5", "café", "x\u00a0y", None]
 
 
@@ -216,6 +222,7 @@ def test_coerce_types_equals_the_code_it_replaced(seed: int, monkeypatch: pytest
     monkeypatch.setattr(values, "_contains_where", _old_contains_where)
     monkeypatch.setattr(values, "_fullmatch_holding", _old_fullmatch_holding)
     monkeypatch.setattr(CoerceTypes, "_odd_dates", _old_odd_dates)
+    monkeypatch.setattr(coerce_types, "_specific", _old_specific)
     old = _run_coerce(batches)
     for got, expected in zip(new[0], old[0]):
         pd.testing.assert_frame_equal(got, expected)
@@ -224,6 +231,8 @@ def test_coerce_types_equals_the_code_it_replaced(seed: int, monkeypatch: pytest
     # the batches exercise what changed: spellings read and not read, parentheses, odd and future dates
     assert {"unicode_minus", "trailing_minus", "parentheses"} <= set(old[1]["interpreted"]["amount"])
     assert "credit_debit_suffix" in old[1]["unread"]["amount"]
+    assert {"censored_value", "uncertainty_not_read"} <= set(old[1]["failure_causes"]["amount"])
+    assert "invalid_calendar_date" in old[1]["failure_causes"]["signup_date"]
     assert old[1]["future_births"]["birth_date"]["count"] > 0 and "signup_date" in old[1]["odd_years"]
 
 
