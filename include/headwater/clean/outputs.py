@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from headwater.clean.dedup.pairs import cluster_roots
@@ -157,13 +158,16 @@ class CleanOutputs:
         self.curated.add(df)
         for col in df.columns:
             if col.endswith(RAW_SUFFIX):
-                raw, typed = df[col].notna(), df[col[: -len(RAW_SUFFIX)]].notna()
+                raw = df[col].notna().to_numpy(dtype=bool, copy=True)
+                typed = df[col[: -len(RAW_SUFFIX)]].notna().to_numpy(dtype=bool)
                 reason = df.get(col[: -len(RAW_SUFFIX)] + REASON_SUFFIX)
-                rounded = raw & False
+                rounded = np.zeros(len(raw), dtype=bool)
                 if reason is not None:  # a text kept by normalization or an NA spelling is counted by its step, unless typing kept it too
-                    text = reason.astype("string")
-                    rounded = raw & typed & text.str.contains(NEAREST_FLOAT64, regex=False).fillna(False)
-                    raw &= reason.isna() | text.str.contains(FAILED_TYPE, regex=True).fillna(False)
+                    at = np.flatnonzero(raw & reason.notna().to_numpy(dtype=bool))  # only kept texts with a reason are looked at
+                    if len(at):
+                        text = reason.iloc[at].astype("string")
+                        rounded[at] = typed[at] & text.str.contains(NEAREST_FLOAT64, regex=False).fillna(False).to_numpy(dtype=bool)
+                        raw[at] = text.str.contains(FAILED_TYPE, regex=True).fillna(False).to_numpy(dtype=bool)
                 self._failures[col] += int((raw & ~typed).sum())
                 self._inexact[col] += int(rounded.sum())
             elif col.endswith(IMPUTED_SUFFIX):

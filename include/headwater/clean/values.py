@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.failures import NEAREST_FLOAT64, SUB_MICROSECOND
-from headwater.clean.number_spellings import CANDIDATE, NOT_READ, READ, digit_scripts, respell
+from headwater.clean.number_spellings import CANDIDATE, CANDIDATE_PREFILTER, NOT_READ, READ, digit_scripts, respell
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
 
@@ -223,6 +223,27 @@ def _respelled_text(value: str, decimal: str) -> str | pd.NA:
     return pd.NA if number is None else format(number, "f")
 
 
+def _contains_where(values: pd.Series, pattern: str, prefilter: str, regex: bool = True) -> np.ndarray:
+    """``values.str.contains(pattern)`` as a bool array (missing: False), ``pattern`` tried only on the values that
+    ``prefilter`` matches: a pattern every match of ``pattern`` also matches (a superset) that pandas runs in RE2
+    (no ``\\s``, ``$`` or lookaround, which send every value through Python's ``re``), or a plain substring when
+    ``regex`` is False. Same answer as ``pattern`` alone, whatever ``prefilter`` lets through."""
+    hit = values.str.contains(prefilter, regex=regex).fillna(False).to_numpy(dtype=bool)
+    if hit.any():
+        hit[hit] = values[hit].str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    return hit
+
+
+def _fullmatch_holding(values: pd.Series, pattern: str, needed: str) -> np.ndarray:
+    """``values.str.fullmatch(pattern)`` as a bool array (missing: False), ``pattern`` tried only on the values that hold
+    ``needed``, a text every full match of ``pattern`` holds (``(`` for a number in parentheses): a pattern with ``\\s``
+    runs in Python's ``re``, one value at a time, so the few values holding it are all it sees."""
+    hit = values.str.contains(needed, regex=False).fillna(False).to_numpy(dtype=bool)
+    if hit.any():
+        hit[hit] = values[hit].str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+    return hit
+
+
 def number_spellings(values: pd.Series, decimal: str) -> np.ndarray:
     """Per value of ``values`` (strings), the reason codes of its spelling (headwater.clean.number_spellings), joined
     with ``"; "`` (``"other_script_digits; unicode_minus"``), None for a plain spelling. A value in a spelling that is read
@@ -230,7 +251,7 @@ def number_spellings(values: pd.Series, decimal: str) -> np.ndarray:
     ``100.00 CR``, ``1٢3``) has that code."""
     out = np.full(len(values), None, dtype=object)
     s = values.astype("string").str.strip()
-    at = np.flatnonzero(s.str.contains(CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool))
+    at = np.flatnonzero(_contains_where(s, CANDIDATE, CANDIDATE_PREFILTER))
     for i, v in zip(at.tolist(), s.iloc[at].tolist()):
         text, reasons = respell(v, decimal)
         if reasons and (reasons[0] in NOT_READ or (text is not None and parse_decimal(text, decimal) is not None)):
@@ -920,7 +941,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             inexact = inexact | interpreted["exponent"]
         inexact = inexact | interpreted["leading_zeros"]
         # ``(415)`` is -415 in accounting, an area code or a footnote elsewhere: the number is read, the text kept
-        interpreted["parentheses"] = distinct.str.fullmatch(r"\s*\(.+\)\s*").fillna(False).to_numpy(dtype=bool) & ok
+        interpreted["parentheses"] = _fullmatch_holding(distinct, r"\s*\(.+\)\s*", "(") & ok
         inexact = inexact | interpreted["parentheses"]
         # another spelling of a number (headwater.clean.number_spellings): ``−12.00``, ``100.00-``, ``١٢٫٥`` read as the number
         # they write, ``100.00 CR`` and ``1٢3`` not read; the text is kept with the spelling's reason code
@@ -1257,7 +1278,11 @@ def votes_by_column(columns: list[pd.Series], decimal: list[bool], dayfirst: lis
     ``decimal_votes(values)`` / ``dayfirst_votes(values)`` of the column alone.
     """
     n = len(columns)
-    values, codes = _distinct_stripped(columns)
+    # only the columns that vote on something are looked at: a column's votes are its own values' (codes run in
+    # blocks, one per column), so leaving the others out (declared strings, notes) changes no column's Counter
+    on = [k for k in range(n) if decimal[k] or dayfirst[k]]
+    values, codes = _distinct_stripped([columns[k] for k in on])
+    codes = np.asarray(on, dtype=np.int64)[codes] if len(on) else codes
     sample = _first_per_code(codes, VOTE_SAMPLE)
     point, comma = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     voting = sample & np.asarray(decimal, dtype=bool)[codes] if n else sample

@@ -327,7 +327,7 @@ class CoerceTypes:
             # why each failed value no cause above names was not read (headwater.clean.failures): a specific cause
             # (censored_value, leap_second...) is warned about on its own, a generic one (not_a_number) as before
             why_failed, unexplained = self._why_failed(col, kind, df, result, unnamed)
-            unnamed = unnamed & ~np.isin(why_failed, SPECIFIC)
+            unnamed = unnamed & ~_specific(why_failed, unexplained)
             if result.reasons is not None:  # a cause the parser named (100.00 CR, 1٢3) is warned about on its own (breaker6 #9)
                 unnamed = unnamed & result.reasons.isna().to_numpy(dtype=bool)
             if kind in NUMBER_TYPES and self.options.on_error == "keep_raw" and unnamed.any():
@@ -595,14 +595,18 @@ class CoerceTypes:
         (``landing_date``, the logical date of the run, so a backfill of 2024 data is judged against 2024; the clock's
         date when none was given): a birth date cannot be in the future; a two-digit year read 2045 is the usual cause,
         breaker4 #8."""
+        odd_years = bool(result.interpreted.get("implausible_year")) and result.reasons is not None
+        birth = BIRTH_NAME.search(col) is not None
+        if not (odd_years or birth):
+            return  # nothing to tally: the dates are not converted (a column of Arrow dates goes through Python objects)
         stored = pd.to_datetime(result.values, errors="coerce")
         if getattr(stored.dt, "tz", None) is not None:
             stored = stored.dt.tz_localize(None)
-        if result.interpreted.get("implausible_year") and result.reasons is not None:
+        if odd_years:
             odd = (result.reasons == "implausible_year").to_numpy(dtype=bool)
             seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
             seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
-        if BIRTH_NAME.search(col):
+        if birth:
             today = pd.Timestamp(self.landing_date or datetime.now(timezone.utc).date())
             future = (stored >= today + pd.Timedelta(days=1)).fillna(False).to_numpy(dtype=bool)
             if future.any():
@@ -954,6 +958,16 @@ class CoerceTypes:
                     f"{col}: {failed} of {values} values ({failed / values:.0%}) are not a valid {self.decided[col]} ({how} type) — {where}"
                 )
         return lines
+
+
+def _specific(why: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Bool per row: ``why`` (a reason per row, None elsewhere: ``CoerceTypes._why_failed``) is a specific cause
+    (headwater.clean.failures.SPECIFIC). Only the rows of ``where`` (the rows with a reason) are looked at: ``np.isin``
+    over every row's object compared 100,000 Nones a column."""
+    out = np.zeros(len(why), dtype=bool)
+    at = np.flatnonzero(where)
+    out[at] = [w in SPECIFIC for w in why[at].tolist()]
+    return out
 
 
 def _first_vote(df: pd.DataFrame, columns: list[str], vote: Any) -> dict[str, Any]:

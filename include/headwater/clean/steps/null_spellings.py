@@ -123,6 +123,15 @@ def _fullmatch_where(written: pd.Series, pattern: str, where: np.ndarray) -> np.
     return out
 
 
+def _isin_where(written: pd.Series, spellings: frozenset[str] | set[str], where: np.ndarray) -> np.ndarray:
+    """Bool per value: ``where`` is true and the value is one of ``spellings`` (only those values are looked up)."""
+    out = np.zeros(len(written), dtype=bool)
+    at = np.flatnonzero(where)
+    if len(at) and spellings:
+        out[at] = written.iloc[at].isin(spellings).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
 def _arrow_strings(column: pd.Series) -> bool:
     """True for a column of pandas strings held in Arrow: its Arrow data is what ``astype("string")`` would give."""
     return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
@@ -134,33 +143,60 @@ def _arrow(series: pd.Series) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-def _decide(written: pd.Series, codes: np.ndarray, others: np.ndarray, n: int, codes_are_data: bool) -> tuple[list[str | None], np.ndarray]:
+# The others of a column looked at first when its distinct values are sampled (``_first_distinct``): a column with
+# CODE_SAMPLE distinct values among its first DISTINCT_PREFIX has its sample there (a column of free text, ids, e-mails);
+# only a column with fewer is looked at whole.
+DISTINCT_PREFIX = 4 * CODE_SAMPLE
+
+
+def _first_distinct(texts: pa.Array, codes: np.ndarray, at: np.ndarray, n: int, limit: int) -> np.ndarray:
+    """Positions (ascending) of the first ``limit`` distinct values of each column among ``texts[at]`` (``at``
+    ascending; ``codes``: the column number of every position of ``texts``, in blocks), in order of first occurrence."""
+    if not len(at):
+        return at
+    encoded = pc.dictionary_encode(texts.take(pa.array(at)))
+    key = codes[at] * max(len(encoded.dictionary), 1) + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    at = at[~pd.Series(key).duplicated().to_numpy()]
+    starts = np.searchsorted(codes[at], np.arange(n))
+    rank = np.arange(len(at)) - starts[codes[at]]
+    return at[rank < limit]
+
+
+def _decide(
+    written: pd.Series, codes: np.ndarray, others: np.ndarray, n: int, codes_are_data: bool, numbers_for: np.ndarray | None = None,
+) -> tuple[list[str | None], np.ndarray]:
     """``code_shape``, ``title_words`` and ``numbers_or_dates`` of many columns at once.
 
     ``written``: the stacked, trimmed values (fresh RangeIndex), ``codes`` their column numbers (0..n-1, in
-    blocks), ``others``: the values each column decides on (present, not a spelling). Returns (per column:
-    its code shape, else ``TITLE_WORDS`` when ``title_words``, else None; code shapes only when
-    ``codes_are_data``), bool per column: ``numbers_or_dates`` of its others).
+    blocks), ``others``: the values each column decides on (present, not a spelling); ``numbers_for``: bool per
+    column, the columns whose ``numbers_or_dates`` is wanted (None: all; the others get False, unlooked at).
+    Returns (per column: its code shape, else ``TITLE_WORDS`` when ``title_words``, else None; code shapes only
+    when ``codes_are_data``), bool per column: ``numbers_or_dates`` of its others).
 
     Equal to the per-column functions: a code shape needs ``CODE_MIN_SHARE`` of the distinct values to share
     one letter case and one length, more than half of them, so the most common length is the only one that
     can pass and ties between lengths never decide.
     """
     filled = others & (written != "").fillna(False).to_numpy(dtype=bool)
+    if numbers_for is not None and n:
+        filled &= np.asarray(numbers_for, dtype=bool)[codes]
     count = np.bincount(codes[filled], minlength=n)
     hit = np.zeros(len(written), dtype=bool)
     at = np.flatnonzero(filled)
     if len(at):
         hit[at] = written.iloc[at].str.fullmatch(NUMBER_OR_DATE_RE).fillna(False).to_numpy(dtype=bool)
     by_numbers = (count > 0) & (np.bincount(codes[hit], minlength=n) >= CODE_MIN_SHARE * count)
-    # each column's distinct others in order of first occurrence, the first CODE_SAMPLE of them, blanks left out
+    # each column's distinct others in order of first occurrence, the first CODE_SAMPLE of them, blanks left out;
+    # looked for among each column's first DISTINCT_PREFIX others, then whole for a column that has fewer there
+    # (the first CODE_SAMPLE distinct values of a prefix holding that many are the column's first CODE_SAMPLE)
+    texts = _arrow(written)
     at = np.flatnonzero(others)
-    encoded = pc.dictionary_encode(_arrow(written).take(pa.array(at)))
-    key = codes[at] * max(len(encoded.dictionary), 1) + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    at = at[~pd.Series(key).duplicated().to_numpy()]
-    starts = np.searchsorted(codes[at], np.arange(n))
-    rank = np.arange(len(at)) - starts[codes[at]]
-    at = at[rank < CODE_SAMPLE]
+    rank = np.arange(len(at)) - np.searchsorted(codes[at], np.arange(n))[codes[at]]
+    found = _first_distinct(texts, codes, at[rank < DISTINCT_PREFIX], n, CODE_SAMPLE)
+    again = (np.bincount(codes[at], minlength=n) > DISTINCT_PREFIX) & (np.bincount(codes[found], minlength=n) < CODE_SAMPLE)
+    if again.any():
+        found = np.sort(np.concatenate([found[~again[codes[found]]], _first_distinct(texts, codes, at[again[codes[at]]], n, CODE_SAMPLE)]))
+    at = found
     distinct = written.iloc[at].reset_index(drop=True)
     at = at[(distinct != "").fillna(False).to_numpy(dtype=bool)]
     distinct, c = written.iloc[at].reset_index(drop=True), codes[at]
@@ -386,7 +422,9 @@ class NullSpellings:
         numeric = [self.numeric.get(c, False) for c in cols]
         if undecided.any():
             others = ~mask & present & undecided[codes]
-            found, by_numbers = _decide(written, codes, others, n, self.codes_are_data)
+            # numbers_or_dates only where no schema type answers (_declared_numeric)
+            found, by_numbers = _decide(written, codes, others, n, self.codes_are_data,
+                                        np.array([self.columns.get(c) is None for c in cols], dtype=bool))
             for k in np.flatnonzero(undecided).tolist():
                 shapes[k] = found[k]
                 numeric[k] = self._declared_numeric(cols[k], None) or (self.columns.get(cols[k]) is None and bool(by_numbers[k]))
@@ -397,13 +435,16 @@ class NullSpellings:
         # goes column by column (``apply_column``), which tells it from a value an earlier step emptied
         rare[codes[(s == "").fillna(False).to_numpy(dtype=bool)]] = True
         absent = np.bincount(codes[~s.notna().to_numpy(dtype=bool)], minlength=n)  # empty unquoted fields: the blank spelling ""
+        # (only the few values ``mask`` holds are matched below: every spelling is among them)
         if guessed and shaped.any():
-            candidate = mask & ~named & shaped[codes] & written.isin(guessed).fillna(False).to_numpy(dtype=bool)
+            candidate = mask & ~named & shaped[codes]
+            candidate &= _isin_where(written, guessed, candidate)
             rare[codes[candidate]] = True
-        ambiguous = mask & ~named & written.isin(defaults & AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
+        ambiguous = mask & ~named
+        ambiguous &= _isin_where(written, defaults & AMBIGUOUS, ambiguous)
         kept_ambiguous = ambiguous & ~np.asarray(numeric, dtype=bool)[codes] if n else ambiguous
         mask &= ~kept_ambiguous
-        spelled = mask & (written != "").fillna(False).to_numpy(dtype=bool)
+        spelled = mask & ~_isin_where(written, {""}, mask)
         words = mask & ~named
         at = np.flatnonzero(words)
         if len(at):
@@ -412,11 +453,13 @@ class NullSpellings:
         ambiguous_counts = counts_by_code(texts.filter(pa.array(ambiguous)), codes[ambiguous])
         nulled_counts = counts_by_code(pc.utf8_lower(texts.filter(pa.array(mask))), codes[mask])
         word_counts = counts_by_code(texts.filter(pa.array(words)), codes[words])
-        values = pc.if_else(pa.array(mask), pa.scalar(None, pa.large_string()), stack)
-        raw = pc.if_else(pa.array(spelled), stack, pa.scalar(None, pa.large_string()))
-        reasons = pc.if_else(pa.array(spelled), pa.scalar(NA_SPELLING_REASON, pa.large_string()), pa.scalar(None, pa.large_string()))
         has_mask = np.bincount(codes[mask], minlength=n) > 0
         has_raw = np.bincount(codes[spelled], minlength=n) > 0
+        # the new values, __raw and __reason texts, made only when some column has them
+        values = pc.if_else(pa.array(mask), pa.scalar(None, pa.large_string()), stack) if has_mask.any() else stack
+        raw = pc.if_else(pa.array(spelled), stack, pa.scalar(None, pa.large_string())) if has_raw.any() else None
+        reasons = pc.if_else(pa.array(spelled), pa.scalar(NA_SPELLING_REASON, pa.large_string()), pa.scalar(None, pa.large_string())) \
+            if has_raw.any() else None
         plans: dict[str, _Plan | None] = {}
         for k, col in enumerate(cols):
             if rare[k]:
@@ -427,8 +470,8 @@ class NullSpellings:
             lo, hi = int(offsets[k]), int(offsets[k + 1])
             plans[col] = _Plan(
                 values=string_series((values if has_mask[k] else stack).slice(lo, hi - lo), df.index),
-                raw=string_series(raw.slice(lo, hi - lo), df.index) if has_raw[k] else None,
-                reason=string_series(reasons.slice(lo, hi - lo), df.index) if has_raw[k] else None,
+                raw=string_series(raw.slice(lo, hi - lo), df.index) if has_raw[k] and raw is not None else None,
+                reason=string_series(reasons.slice(lo, hi - lo), df.index) if has_raw[k] and reasons is not None else None,
                 decided=(shapes[k], numeric[k]) if undecided[k] else None,
                 ambiguous=ambiguous_counts.get(k), nulled=_with_absent(nulled_counts.get(k), int(absent[k])), words=word_counts.get(k),
                 numeric=numeric[k],
