@@ -21,6 +21,8 @@ from headwater.claims import CLEANED, Claims
 from headwater.clean.link import date_manifests, files_to_index
 from headwater.clean.steps.base import ROW_ID, SOURCE
 from headwater.config.settings import Settings
+from headwater.config.source import load_sources
+from headwater.day_orders import DayOrders, source_key
 from headwater.ingest.compression import open_member
 from headwater.ingest.csv_file import CsvFile, ReadAgain
 from headwater.ingest.sniff import UnreadableFile
@@ -80,7 +82,37 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
             kept = _kept_back(previous, problem) if problem else None
         if kept:
             return {"source": ref.source, "process": False, "reason": kept, "sha256": sha256, "bytes": size, "warning": kept}
+    if not decision.process:
+        carried = carried_day_order_changed(ref, settings)
+        if carried:
+            return {"source": ref.source, "process": True, "reason": carried, "sha256": sha256, "bytes": size}
     return {"source": ref.source, "process": decision.process, "reason": decision.reason, "sha256": sha256, "bytes": size}
+
+
+def carried_day_order_changed(ref: FileRef, settings: Settings) -> str | None:
+    """Why a file the ledger finds unchanged must be processed again because of another date (breaker6 #15), or None.
+
+    A column whose file showed no day order was read in the order the source's column proved on the latest earlier
+    landing date, or month first when none had (the manifest's ``value_formats.dayfirst_from``, headwater.day_orders).
+    When the earlier dates now give another order (an earlier date run since, out of order or in parallel, or
+    re-delivered), the file is processed again so it reads as a run in date order would; when they give the same one it
+    stays skipped (a rerun is a no-op). Reads the file's manifest, and the state database only for a file with such columns.
+    """
+    carried = ((read_json(layout(settings, ref.date).manifest(ref.key)) or {}).get("value_formats") or {}).get("dayfirst_from")
+    if not carried:
+        return None
+    config = load_sources(settings.config_dir).for_file(ref.table_name)
+    now = DayOrders.for_settings(settings).earlier(source_key(config, ref.table_name), ref.date)
+    for col, was in sorted(carried.items()):
+        before = None if was is None else bool(was["dayfirst"])
+        after = now[col]["dayfirst"] if col in now else None
+        if before != after:
+            def said(order: bool | None) -> str:
+                return "month first, the default (no earlier date had shown it)" if order is None else ("day first" if order else "month first")
+            shown = f" ({now[col]['date']}, {now[col]['file']} line {now[col]['line']}: {now[col]['value']})" if col in now else ""
+            return (f"the day order earlier dates showed for {col} changed since its last run: read {said(before)} then, "
+                    f"{said(after)} now{shown}")
+    return None
 
 
 _NOT_READ = "not read"  # the file was hashed, not read by the ingest stage's reader (decide)
