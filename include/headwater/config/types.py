@@ -58,7 +58,8 @@ class TypeOptions(ConfigModel):
     dayfirst: Literal["auto", True, False] = Field(
         default="auto",
         description="Numeric dates like 03/04/2024: true (3 April), false (4 March) or auto (per file; a column showing only "
-        "the other order keeps it; no vote: month first, text kept in <col>__raw); 01.03.2024: day first.",
+        "the other order keeps it; no vote: the order the source's column showed on the latest earlier landing date, else "
+        "month first, text kept in <col>__raw); 01.03.2024: day first.",
     )
     decimal: Literal["auto", ".", ","] = Field(
         default="auto",
