@@ -53,6 +53,9 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     manifest's ``bytes`` is hashed and read by the ingest stage's reader in one pass; one of unknown or
     equal size is hashed, then, only when the hash shows a change, read by the reader in a second pass.
 
+    A file unchanged since its last finished run is processed anyway when the day order earlier landing dates carry for
+    one of its columns changed since that run (``carried_day_order_changed``, headwater.day_orders).
+
     Returns ``{"source", "process", "reason", "sha256", "bytes"}`` (and ``warning`` when the file is
     kept back that way): ``sha256`` (hex) and ``bytes`` (size) of the content when it was hashed,
     else None; ingest takes ``sha256`` as the hash to verify (``ingest(...,
@@ -65,6 +68,7 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     unhashed = fingerprint(None, settings)
     decision = ledger.decide(ref.source, unhashed, force)
     sha256 = size = None
+    previous = None
     if decision is None:
         previous = _had_records(ref, settings)
         if previous is not None and _size_changed(source, ref, previous):
@@ -82,23 +86,24 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
             kept = _kept_back(previous, problem) if problem else None
         if kept:
             return {"source": ref.source, "process": False, "reason": kept, "sha256": sha256, "bytes": size, "warning": kept}
-    if not decision.process:
-        carried = carried_day_order_changed(ref, settings)
+    if not decision.process and previous is not None:
+        carried = carried_day_order_changed(ref, settings, previous)
         if carried:
             return {"source": ref.source, "process": True, "reason": carried, "sha256": sha256, "bytes": size}
     return {"source": ref.source, "process": decision.process, "reason": decision.reason, "sha256": sha256, "bytes": size}
 
 
-def carried_day_order_changed(ref: FileRef, settings: Settings) -> str | None:
+def carried_day_order_changed(ref: FileRef, settings: Settings, manifest: dict[str, Any]) -> str | None:
     """Why a file the ledger finds unchanged must be processed again because of another date (breaker6 #15), or None.
 
     A column whose file showed no day order was read in the order the source's column proved on the latest earlier
     landing date, or month first when none had (the manifest's ``value_formats.dayfirst_from``, headwater.day_orders).
     When the earlier dates now give another order (an earlier date run since, out of order or in parallel, or
     re-delivered), the file is processed again so it reads as a run in date order would; when they give the same one it
-    stays skipped (a rerun is a no-op). Reads the file's manifest, and the state database only for a file with such columns.
+    stays skipped (a rerun is a no-op). ``manifest``: the file's (its last run read records: ``_had_records``); the state
+    database and the source config are read only for a file with such columns.
     """
-    carried = ((read_json(layout(settings, ref.date).manifest(ref.key)) or {}).get("value_formats") or {}).get("dayfirst_from")
+    carried = (manifest.get("value_formats") or {}).get("dayfirst_from")
     if not carried:
         return None
     config = load_sources(settings.config_dir).for_file(ref.table_name)
