@@ -23,7 +23,7 @@ from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
-from headwater.day_orders import DayOrders, source_key
+from headwater.day_orders import DayOrders, order_warnings, source_key
 from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
 from headwater.layout import Layout
 from headwater.storage import create_once, parquet_batches
@@ -54,7 +54,10 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     totals = next((st for st in steps if isinstance(st, SummaryRows)), None)
     exact = next((st for st in steps if isinstance(st, ExactDuplicates)), None)
     normalizer = next((st for st in steps if isinstance(st, NormalizeText)), None)
-    day_orders.record(source, ref.date, ref.name, coercer.proven() if coercer else {})  # what later dates carry
+    formats = coercer.value_formats() if coercer else None
+    proven = coercer.proven() if coercer else {}
+    reads = {c: (p["dayfirst"] if p else None) for c, p in ((formats or {}).get("dayfirst_from") or {}).items()}
+    day_orders.record(source, ref.date, ref.name, proven, reads)  # what later dates carry, and what this file read by
     manifest.pop("cross_file", None)  # the date's link step (headwater.clean.link) decides again on this result
     manifest.update(structural_found(manifest, run.structural))
     manifest.update(
@@ -62,13 +65,13 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         source_config=config.describe(),
         column_descriptions=column_descriptions(manifest, [m.output for m in run.mapping.matches] if run.mapping else []),
         column_types=dict(coercer.decided) if coercer else {},
-        value_formats=coercer.value_formats() if coercer else None,
+        value_formats=formats,
         **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}, "na_ambiguous": {}}),
         **(normalizer.summary() if normalizer else {"text_normalized": {}, "text_masked": {}}),
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
         + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else [])
-        + (exact.warnings() if exact else []),
+        + (exact.warnings() if exact else []) + order_warnings(day_orders, source, ref.date, proven, reads),
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
         clean_steps=run.steps,

@@ -15,7 +15,7 @@ import pytest
 
 from headwater.clean.stage import clean as clean_file
 from headwater.config.settings import Settings
-from headwater.day_orders import DayOrders
+from headwater.day_orders import DayOrders, order_warnings
 from headwater.decide import decide
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.layout import Layout
@@ -119,7 +119,12 @@ def test_a_date_run_before_its_proof_is_reprocessed_by_its_next_run(tmp_path: Pa
     assert manifest["value_formats"]["dayfirst_from"] == {"dob": None}
     assert manifest["clean_warnings"] == [MONTH_FIRST_DEFAULT]
     assert decide(SHOWS_NOTHING.encode(), ref, settings)["process"] is False  # nothing changed yet: a no-op
-    _clean(settings, "2026-11-25", PROVES_DAY_FIRST)
+    _, proving = _clean(settings, "2026-11-25", PROVES_DAY_FIRST)
+    assert proving["clean_warnings"] == [
+        "dob: this file shows day first (line 2: 25/12/1958), while later dates of this source that ran before it read dob "
+        "otherwise: 2026-11-26 patients.csv (month first by default) — run those dates again (their check reprocesses the "
+        "files) to read them as in date order"
+    ]
     decision = decide(SHOWS_NOTHING.encode(), ref, settings)
     assert decision["process"] is True
     assert decision["reason"] == (
@@ -130,6 +135,28 @@ def test_a_date_run_before_its_proof_is_reprocessed_by_its_next_run(tmp_path: Pa
     assert again["dob"] == [date(1990, 4, 3), date(1970, 6, 5)]  # as in date order
     assert manifest["value_formats"]["dayfirst_from"] == {"dob": CARRIED}
     assert decide(SHOWS_NOTHING.encode(), ref, settings)["process"] is False  # and now a no-op again
+    _, proving = _clean(settings, "2026-11-25", PROVES_DAY_FIRST)  # the later date agrees now: nothing to say
+    assert proving["clean_warnings"] == []
+
+
+def test_of_two_dates_run_at_once_the_one_whose_proof_came_while_it_ran_says_so(state_where: Path | str) -> None:
+    store = DayOrders(state_where)
+    # 2026-11-26 started with no earlier proof (reads dob month first); 2026-11-25 recorded its proof meanwhile
+    assert store.earlier("patients", "2026-11-26") == {}
+    store.record("patients", "2026-11-25", "patients.csv", {"dob": {"line": 2, "value": "25/12/1958", "dayfirst": True}})
+    store.record("patients", "2026-11-26", "patients.csv", {}, {"dob": None})
+    assert order_warnings(store, "patients", "2026-11-26", {}, {"dob": None}) == [
+        "dob: read month first by default while no value of the file showed the day order, but earlier dates now give "
+        "day first (2026-11-25, patients.csv line 2: 25/12/1958), recorded while this file ran — run this date again to "
+        "read it as in date order"
+    ]
+    # and the other order of commits: 2026-11-25 sees the read 2026-11-26 recorded first
+    assert store.stale_later("patients", "2026-11-25", ["dob"]) == [
+        {"date": "2026-11-26", "file": "patients.csv", "column": "dob", "read": None, "now": True}
+    ]
+    store.record("patients", "2026-11-26", "patients.csv", {}, {"dob": True})  # its rerun read day first
+    assert store.stale_later("patients", "2026-11-25", ["dob"]) == []
+    assert order_warnings(store, "patients", "2026-11-26", {}, {"dob": True}) == []
 
 
 def test_of_three_dates_the_latest_earlier_proof_is_carried(tmp_path: Path) -> None:
