@@ -838,12 +838,26 @@ class CoerceTypes:
         return {c: dict(p) for c, p in sorted(self.column_proof.items()) if self.decided.get(c) in DATE_TYPES}
 
     def differing(self) -> dict[str, dict[str, Any]]:
-        """The date columns whose own values showed the other day order than the one the source's column showed on the
-        latest earlier date that showed it: ``{column: {"earlier": that proof, "here": this file's (proven)}}``. Such a
-        column is read as its own values say (the file's evidence wins), and warned about: the source changed its export?"""
+        """The date columns read in the other day order than the one the source's column showed on the latest earlier
+        date that showed it: ``{column: {"earlier": that proof, "here": this file's}}``, ``here`` being the column's own
+        proof (``proven``) or, for a column with values but no proof of its own read in the order the file's other columns
+        decided, the first of their proofs in that order with its ``column``. Such a column is read as the file's values
+        say (the file's evidence wins), and warned about: the source changed its export?"""
         here = self.proven()
-        return {c: {"earlier": dict(self.earlier[c]), "here": p} for c, p in here.items()
-                if c in self.earlier and bool(self.earlier[c]["dayfirst"]) != bool(p["dayfirst"])}
+        out = {c: {"earlier": dict(self.earlier[c]), "here": p} for c, p in here.items()
+               if c in self.earlier and bool(self.earlier[c]["dayfirst"]) != bool(p["dayfirst"])}
+        file = self.file_formats or {}
+        if self._day_order_open() or self.options.dayfirst != "auto":
+            return out
+        for col, was in self.earlier.items():
+            if col in here or col in out or self.decided.get(col) not in DATE_TYPES or not self.tally.get(col, {}).get("values") \
+                    or "dayfirst" in self.overrides.get(col, {}) or bool(self._formats_of(col).get("dayfirst")) == bool(was["dayfirst"]):
+                continue
+            others = sorted((p["line"], c) for c, p in here.items() if bool(p["dayfirst"]) == bool(file.get("dayfirst")))
+            if others:
+                line, other = others[0]
+                out[col] = {"earlier": dict(was), "here": here[other] | {"column": other}}
+        return dict(sorted(out.items()))
 
     def value_formats(self) -> dict[str, Any] | None:
         """The manifest's ``value_formats``: ``file_formats`` plus, when there are any, ``dayfirst_from`` (each date column
@@ -890,8 +904,9 @@ class CoerceTypes:
         for col, seen in self.differing().items():
             was, now = seen["earlier"], seen["here"]
             order, other = ("day", "month") if now["dayfirst"] else ("month", "day")
+            whose = f"{now['column']}'s values" if "column" in now else "values"
             lines.append(
-                f"{col}: DAY ORDER CHANGED: this file's values show {order} first (line {now['line']}: {now['value']}) where "
+                f"{col}: DAY ORDER CHANGED: this file's {whose} show {order} first (line {now['line']}: {now['value']}) where "
                 f"this source's {col} showed {other} first on {was['date']} ({was['file']} line {was['line']}: {was['value']}) — "
                 f"did the source change its export? This file is read {order} first, as its values say, while values like 03/04/2025 "
                 f"of that date were read {other} first; set schema.columns.{col}.dayfirst if one of them is wrong"

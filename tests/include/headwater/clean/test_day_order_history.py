@@ -250,3 +250,21 @@ def test_a_file_no_source_claims_shares_day_orders_with_its_table_name_only(tmp_
     curated, manifest = _clean(settings, "2026-11-26", "who,born\nbob,03/04/1990\n", name="others.csv")
     assert curated["born"] == [date(1990, 3, 4)]
     assert manifest["value_formats"]["dayfirst_from"] == {"born": None}
+
+
+def test_a_column_read_in_the_order_other_columns_decided_against_its_earlier_proof_is_warned(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, visit=True)
+    _clean(settings, "2026-11-25", PROVES_DAY_FIRST)
+    # visit proves month first for the file; dob shows nothing of its own and follows the file (as before), warned
+    curated, manifest = _clean(settings, "2026-11-26", "patient_id,dob,visit\nP2,03/04/1990,12/25/2026\n")
+    assert curated["dob"] == [date(1990, 3, 4)]
+    assert curated["visit"] == [date(2026, 12, 25)]
+    assert manifest["value_formats"]["dayfirst_differs_from"] == {"dob": {
+        "earlier": CARRIED, "here": {"line": 2, "value": "12/25/2026", "dayfirst": False, "column": "visit"},
+    }}
+    assert manifest["clean_warnings"] == [
+        "dob: DAY ORDER CHANGED: this file's visit's values show month first (line 2: 12/25/2026) where this source's dob "
+        "showed day first on 2026-11-25 (patients.csv line 2: 25/12/1958) — did the source change its export? This file is "
+        "read month first, as its values say, while values like 03/04/2025 of that date were read day first; set "
+        "schema.columns.dob.dayfirst if one of them is wrong"
+    ]
