@@ -90,6 +90,7 @@ def test_the_next_date_reads_a_birth_date_as_the_source_proved_the_day_before(tm
     # before: 1990-03-04 and 1970-05-06 (month first, the default)
     assert second == {
         "patient_id": ["P2", "P3"], "dob": [date(1990, 4, 3), date(1970, 6, 5)], "dob__raw": ["03/04/1990", "05/06/1970"],
+        "dob__reason": ["day_order", "day_order"],  # read by an order this file did not show (carried from 2026-11-25)
     }
     assert manifest["value_formats"]["dayfirst_from"] == {"dob": CARRIED}
     assert manifest["value_formats"]["dayfirst"] is False  # the file's own decision: nothing voted
