@@ -21,6 +21,8 @@ from headwater.claims import CLEANED, Claims
 from headwater.clean.link import date_manifests, files_to_index
 from headwater.clean.steps.base import ROW_ID, SOURCE
 from headwater.config.settings import Settings
+from headwater.config.source import load_sources
+from headwater.day_orders import DayOrders, source_key
 from headwater.ingest.compression import open_member
 from headwater.ingest.csv_file import CsvFile, ReadAgain
 from headwater.ingest.sniff import UnreadableFile
@@ -51,6 +53,9 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     manifest's ``bytes`` is hashed and read by the ingest stage's reader in one pass; one of unknown or
     equal size is hashed, then, only when the hash shows a change, read by the reader in a second pass.
 
+    A file unchanged since its last finished run is processed anyway when the day order earlier landing dates carry for
+    one of its columns changed since that run (``carried_day_order_changed``, headwater.day_orders).
+
     Returns ``{"source", "process", "reason", "sha256", "bytes"}`` (and ``warning`` when the file is
     kept back that way): ``sha256`` (hex) and ``bytes`` (size) of the content when it was hashed,
     else None; ingest takes ``sha256`` as the hash to verify (``ingest(...,
@@ -63,6 +68,7 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
     unhashed = fingerprint(None, settings)
     decision = ledger.decide(ref.source, unhashed, force)
     sha256 = size = None
+    previous = None
     if decision is None:
         previous = _had_records(ref, settings)
         if previous is not None and _size_changed(source, ref, previous):
@@ -80,7 +86,38 @@ def decide(source: Any, ref: FileRef, settings: Settings, force: bool = False) -
             kept = _kept_back(previous, problem) if problem else None
         if kept:
             return {"source": ref.source, "process": False, "reason": kept, "sha256": sha256, "bytes": size, "warning": kept}
+    if not decision.process and previous is not None:
+        carried = carried_day_order_changed(ref, settings, previous)
+        if carried:
+            return {"source": ref.source, "process": True, "reason": carried, "sha256": sha256, "bytes": size}
     return {"source": ref.source, "process": decision.process, "reason": decision.reason, "sha256": sha256, "bytes": size}
+
+
+def carried_day_order_changed(ref: FileRef, settings: Settings, manifest: dict[str, Any]) -> str | None:
+    """Why a file the ledger finds unchanged must be processed again because of another date (breaker6 #15), or None.
+
+    A column whose file showed no day order was read in the order the source's column proved on the latest earlier
+    landing date, or month first when none had (the manifest's ``value_formats.dayfirst_from``, headwater.day_orders).
+    When the earlier dates now give another order (an earlier date run since, out of order or in parallel, or
+    re-delivered), the file is processed again so it reads as a run in date order would; when they give the same one it
+    stays skipped (a rerun is a no-op). ``manifest``: the file's (its last run read records: ``_had_records``); the state
+    database and the source config are read only for a file with such columns.
+    """
+    carried = (manifest.get("value_formats") or {}).get("dayfirst_from")
+    if not carried:
+        return None
+    config = load_sources(settings.config_dir).for_file(ref.table_name)
+    now = DayOrders.for_settings(settings).earlier(source_key(config, ref.table_name), ref.date)
+    for col, was in sorted(carried.items()):
+        before = None if was is None else bool(was["dayfirst"])
+        after = now[col]["dayfirst"] if col in now else None
+        if before != after:
+            def said(order: bool | None) -> str:
+                return "month first, the default (no earlier date had shown it)" if order is None else ("day first" if order else "month first")
+            shown = f" ({now[col]['date']}, {now[col]['file']} line {now[col]['line']}: {now[col]['value']})" if col in now else ""
+            return (f"the day order earlier dates showed for {col} changed since its last run: read {said(before)} then, "
+                    f"{said(after)} now{shown}")
+    return None
 
 
 _NOT_READ = "not read"  # the file was hashed, not read by the ingest stage's reader (decide)

@@ -10,6 +10,7 @@ date and earlier dates are the date's link step: headwater.clean.link.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,14 +36,17 @@ MASKED_KEY = "_masked_key"
 
 
 def build_steps(
-    config: SourceConfig | None = None, delimiter: str | None = None, digest_key: bytes | None = None, landing_date: str | None = None
+    config: SourceConfig | None = None, delimiter: str | None = None, digest_key: bytes | None = None, landing_date: str | None = None,
+    earlier_day_orders: dict[str, dict[str, Any]] | None = None,
 ) -> list[Step]:
     """The cleaning pipeline for one source (``config``: headwater.config.source; None = defaults, no config).
 
     ``delimiter``: the file's (its convention is the decimal mark until a value decides it; CoerceTypes).
     ``digest_key``: the key of masked values' digests (NormalizeText; the data root's, headwater.clean.stage); None:
     a masked row equals no other row. ``landing_date``: the run's logical date (``YYYY-MM-DD``, FileRef.date), the
-    "today" of date checks (a birth date after it; CoerceTypes); None: the clock's date.
+    "today" of date checks (a birth date after it; CoerceTypes); None: the clock's date. ``earlier_day_orders``: per
+    column, the day order the source's column proved on the latest earlier landing date (headwater.day_orders), which a
+    column no value of the file decides is read in (CoerceTypes); None: none.
     """
     config = config or SourceConfig()
     totals = SummaryRows()
@@ -51,7 +55,7 @@ def build_steps(
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
         CoerceTypes(
             config.declared_types, config.types, config.identifiers, config.column_formats, delimiter,
-            {c.name: c.unit for c in config.columns.values() if c.unit}, landing_date,
+            {c.name: c.unit for c in config.columns.values() if c.unit}, landing_date, earlier_day_orders,
         ),  # exact numbers/booleans/dates; failures kept in <col>__raw or quarantined
         totals,  # a "Total" row whose numbers sum the rows above is a summary, not a record (quarantined, kept)
         DropEmptyRows(),  # blank records are counted but not curated

@@ -2,7 +2,8 @@
 
 Reads the source's config and the staging table (once), lets the runner (headwater.clean.runner)
 take the batches through the cleaning pipeline (headwater.clean.pipeline: normalize, type, dedup,
-impute, validate) into the file's outputs (headwater.clean.outputs), and records the manifest.
+impute, validate) into the file's outputs (headwater.clean.outputs), and records the manifest and the day order
+each column proved (headwater.day_orders), which later dates of the source read by when their files show none.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
+from headwater.day_orders import DayOrders, order_warnings, source_key
 from headwater.manifest import FileRef, layout, load_manifest, records_failure, save_stage
 from headwater.layout import Layout
 from headwater.storage import create_once, parquet_batches
@@ -40,7 +42,10 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     lay = layout(settings, ref.date)
     manifest = load_manifest(settings, ref)
     config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
-    steps = build_steps(config, manifest.get("delimiter"), digest_key(settings, lay), ref.date)
+    # the day order each column of the source proved on earlier landing dates (breaker6 #15): read in it when this file shows none
+    day_orders = DayOrders.for_settings(settings)
+    source = source_key(config, ref.table_name)
+    steps = build_steps(config, manifest.get("delimiter"), digest_key(settings, lay), ref.date, day_orders.earlier(source, ref.date))
     batches = parquet_batches(lay.staging(ref.key), None, settings.batch_rows)  # the one read of staging
     outputs = CleanOutputs(lay, ref, ingest_quarantine(manifest, lay.quarantine_rows(ref.key)))
     run = run_file(Staging(batches, manifest["header"], ref.source, config), steps, outputs, lay, spill=lay.staging(ref.key))
@@ -49,6 +54,10 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     totals = next((st for st in steps if isinstance(st, SummaryRows)), None)
     exact = next((st for st in steps if isinstance(st, ExactDuplicates)), None)
     normalizer = next((st for st in steps if isinstance(st, NormalizeText)), None)
+    formats = coercer.value_formats() if coercer else None
+    proven = coercer.proven() if coercer else {}
+    reads = {c: (p["dayfirst"] if p else None) for c, p in ((formats or {}).get("dayfirst_from") or {}).items()}
+    day_orders.record(source, ref.date, ref.name, proven, reads)  # what later dates carry, and what this file read by
     manifest.pop("cross_file", None)  # the date's link step (headwater.clean.link) decides again on this result
     manifest.update(structural_found(manifest, run.structural))
     manifest.update(
@@ -56,13 +65,13 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         source_config=config.describe(),
         column_descriptions=column_descriptions(manifest, [m.output for m in run.mapping.matches] if run.mapping else []),
         column_types=dict(coercer.decided) if coercer else {},
-        value_formats=coercer.file_formats if coercer else None,
+        value_formats=formats,
         **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}, "na_ambiguous": {}}),
         **(normalizer.summary() if normalizer else {"text_normalized": {}, "text_masked": {}}),
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
         + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else [])
-        + (exact.warnings() if exact else []),
+        + (exact.warnings() if exact else []) + order_warnings(day_orders, source, ref.date, proven, reads),
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
         clean_steps=run.steps,

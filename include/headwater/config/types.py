@@ -57,8 +57,8 @@ class TypeOptions(ConfigModel):
     infer_min_share: float = Field(default=0.9, ge=0.5, le=1.0, description="Share of non-missing values that must parse for a type to be inferred.")
     dayfirst: Literal["auto", True, False] = Field(
         default="auto",
-        description="Numeric dates like 03/04/2024: true (3 April), false (4 March) or auto (per file; a column showing only "
-        "the other order keeps it; no vote: month first, text kept in <col>__raw); 01.03.2024: day first.",
+        description="Numeric dates like 03/04/2024: true (3 April), false (4 March) or auto (per file, per column; none shown: "
+        "an earlier date's, else month first, text kept in <col>__raw); 01.03.2024: day first.",
     )
     decimal: Literal["auto", ".", ","] = Field(
         default="auto",

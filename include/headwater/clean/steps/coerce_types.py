@@ -117,6 +117,7 @@ class CoerceTypes:
         delimiter: str | None = None,
         units: dict[str, str] | None = None,
         landing_date: str | None = None,
+        earlier: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.declared = declared or {}
         # column -> its declared unit (schema.columns.<c>.unit: USD, $, %, kg): a value written in another currency is not read
@@ -124,6 +125,14 @@ class CoerceTypes:
         # the run's landing date (YYYY-MM-DD, the logical date of the run): what "today" is for a birth date (a backfill of
         # 2024 data is judged against 2024); None: the clock's date
         self.landing_date = landing_date
+        # column -> the day order the same source's same column proved on the latest earlier landing date
+        # ({"date", "file", "line", "value", "dayfirst"}: headwater.day_orders.DayOrders.earlier); a column no value of
+        # this file decides is read in it (``carried``), before the month-first default (breaker6 #15)
+        self.earlier = earlier or {}
+        self.carried: dict[str, dict[str, Any]] = {}  # column -> the earlier proof it was read by
+        # date column -> {"line", "value", "dayfirst"}: the first value of its own that showed the day order, when its own
+        # values show one order only (what later dates of the source carry: headwater.day_orders)
+        self.column_proof: dict[str, dict[str, Any]] = {}
         self.options = options or TypeOptions()
         self.identifiers = identifiers or set()
         self.overrides = formats or {}
@@ -190,6 +199,8 @@ class CoerceTypes:
         if self.file_formats is not None:
             self.file_formats.update(units=self.units, kept_as_text=self.kept_as_text)
         self.decided_later = {k: v for k, v in twin.decided_later.items() if v["line"] > last_line}
+        self.carried = copy.deepcopy(twin.carried)
+        self.column_proof = copy.deepcopy(twin.column_proof)
         if self.decided_later and self.file_formats is not None:
             self.file_formats["decided_after_sample"] = copy.deepcopy(self.decided_later)
         self.sample_end = last_line
@@ -645,7 +656,14 @@ class CoerceTypes:
                 # other columns' ``03/25/2024``): the column is read in its own order, not made text by the file's
                 own = own | {"dayfirst": days[True] > 0}
                 self.own_day_order[col] = {"dayfirst": days[True] > 0, "votes": days[True] + days[False]}
-            day_order_open = self._day_order_open() and "dayfirst" not in own
+            carried = self.earlier.get(col)
+            if carried is not None and "dayfirst" not in own and self._day_order_open() \
+                    and self.declared.get(col) in (None, *DATE_TYPES) and not self.column_days.get(col):
+                # no value of the file showed the day order: the order this source's column proved on an earlier date,
+                # not the month-first default; each value that reads two ways still keeps its text (dayfirst_provisional)
+                own = own | {"dayfirst": bool(carried["dayfirst"])}
+                self.carried[col] = carried
+            day_order_open = self._day_order_open() and ("dayfirst" not in own or col in self.carried)
             self.formats[col] = (
                 {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own
                 | ({"decimal_provisional": True} if provisional else {}) | ({"dayfirst_provisional": True} if day_order_open else {})
@@ -678,6 +696,9 @@ class CoerceTypes:
         for col, votes_on, votes, day_votes in zip(voters, on_decimal, decimal_by, day_by):
             if day_votes and not self.column_days.get(col):
                 self.column_days[col] = Counter(day_votes)
+                if (day_votes[True] > 0) != (day_votes[False] > 0):  # one order only: the column proved it
+                    first = _first_vote(df, [col], dayfirst_vote)
+                    self.column_proof[col] = {"line": first["line"], "value": first["value"], "dayfirst": bool(first["decided"])}
             if votes_on:
                 if ahead.get("decimal", {}).get("column") == col:
                     votes = votes + Counter({ahead["decimal"]["decided"]: 1})
@@ -688,6 +709,10 @@ class CoerceTypes:
             days.update(day_votes)
         if "dayfirst" in ahead:
             days.update({ahead["dayfirst"]["decided"]: 1})
+            shown = ahead["dayfirst"]
+            if not self.column_days.get(shown["column"]):  # the value read ahead is the column's proof
+                self.column_days[shown["column"]] = Counter({shown["decided"]: 1})
+                self.column_proof[shown["column"]] = {"line": shown["line"], "value": shown["value"], "dayfirst": bool(shown["decided"])}
         if self.options.decimal != "auto":
             decimal, decided_by = self.options.decimal, "option"
         elif decimals[","] != decimals["."]:
@@ -784,6 +809,13 @@ class CoerceTypes:
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         # the order the values were read in (day_order_read), not the one decided since: the warning says what was stored
+        if col in self.carried:
+            proof = self.carried[col]
+            order, example = ("day", "3 April 2025") if proof["dayfirst"] else ("month", "4 March 2025")
+            return (f"like 03/04/2025 read {order} first ({example}) while no value of the file had shown the day order "
+                    f"(as 13/04/2025 does): the order this source's {col} showed on {proof['date']} ({proof['file']} line "
+                    f"{proof['line']}: {proof['value']}), the latest earlier date that showed it; set "
+                    f"schema.columns.{col}.dayfirst if that is wrong")
         if self.day_order_read.get(col, bool(self._formats_of(col).get("dayfirst"))):
             return ("like 03/04/2025 read day first (3 April 2025) while no value of the file had shown the day order "
                     "(as 13/04/2025 does); set types.dayfirst if that is wrong")
@@ -820,6 +852,50 @@ class CoerceTypes:
             "like 2024-10-27 02:30 Europe/Berlin: which one is not guessed (zone_name_dst_fold)",
         }[why]
 
+    def proven(self) -> dict[str, dict[str, Any]]:
+        """The day order each date/datetime column's own values showed, one order only: ``{column: {"line", "value",
+        "dayfirst"}}`` (the first such value), what headwater.day_orders records for the source's later dates."""
+        return {c: dict(p) for c, p in sorted(self.column_proof.items()) if self.decided.get(c) in DATE_TYPES}
+
+    def differing(self) -> dict[str, dict[str, Any]]:
+        """The date columns read in the other day order than the one the source's column showed on the latest earlier
+        date that showed it: ``{column: {"earlier": that proof, "here": this file's}}``, ``here`` being the column's own
+        proof (``proven``) or, for a column with values but no proof of its own read in the order the file's other columns
+        decided, the first of their proofs in that order with its ``column``. Such a column is read as the file's values
+        say (the file's evidence wins), and warned about: the source changed its export?"""
+        here = self.proven()
+        out = {c: {"earlier": dict(self.earlier[c]), "here": p} for c, p in here.items()
+               if c in self.earlier and bool(self.earlier[c]["dayfirst"]) != bool(p["dayfirst"])}
+        file = self.file_formats or {}
+        if self._day_order_open() or self.options.dayfirst != "auto":
+            return out
+        for col, was in self.earlier.items():
+            if col in here or col in out or self.decided.get(col) not in DATE_TYPES or not self.tally.get(col, {}).get("values") \
+                    or "dayfirst" in self.overrides.get(col, {}) or bool(self._formats_of(col).get("dayfirst")) == bool(was["dayfirst"]):
+                continue
+            others = sorted((p["line"], c) for c, p in here.items() if bool(p["dayfirst"]) == bool(file.get("dayfirst")))
+            if others:
+                line, other = others[0]
+                out[col] = {"earlier": dict(was), "here": here[other] | {"column": other}}
+        return dict(sorted(out.items()))
+
+    def value_formats(self) -> dict[str, Any] | None:
+        """The manifest's ``value_formats``: ``file_formats`` plus, when there are any, ``dayfirst_from`` (each date column
+        with values read by an unproven day order: the earlier date's proof it was read by, ``{"date", "file", "line",
+        "value", "dayfirst"}``, or None for the month-first default), ``dayfirst_proven`` (``proven``) and
+        ``dayfirst_differs_from`` (``differing``). None when the step never ran."""
+        if self.file_formats is None:
+            return None
+        out = dict(self.file_formats)
+        assumed = sorted(c for c, seen in self.interpreted.items() if seen.get("day_order") and self.decided.get(c) in DATE_TYPES)
+        if assumed:
+            out["dayfirst_from"] = {c: (dict(self.carried[c]) if c in self.carried else None) for c in assumed}
+        if self.proven():
+            out["dayfirst_proven"] = self.proven()
+        if self.differing():
+            out["dayfirst_differs_from"] = self.differing()
+        return out
+
     def warnings(self) -> list[str]:
         """One line per column where more than ``options.warn_failed_share`` of the values failed the column's type,
         and one per column with values read with a provisional decimal mark.
@@ -845,6 +921,16 @@ class CoerceTypes:
                 f"{col}: read {order} first on its own evidence ({seen['votes']} value(s) that only read {order} first, like "
                 f"{'25/03/2024' if seen['dayfirst'] else '03/25/2024'}) where the file's day order is {other} first "
                 f"(other columns' votes or a tie); set schema.columns.{col}.dayfirst if that is wrong"
+            )
+        for col, seen in self.differing().items():
+            was, now = seen["earlier"], seen["here"]
+            order, other = ("day", "month") if now["dayfirst"] else ("month", "day")
+            whose = f"{now['column']}'s values" if "column" in now else "values"
+            lines.append(
+                f"{col}: DAY ORDER CHANGED: this file's {whose} show {order} first (line {now['line']}: {now['value']}) where "
+                f"this source's {col} showed {other} first on {was['date']} ({was['file']} line {was['line']}: {was['value']}) — "
+                f"did the source change its export? This file is read {order} first, as its values say, while values like 03/04/2025 "
+                f"of that date were read {other} first; set schema.columns.{col}.dayfirst if one of them is wrong"
             )
         for col, seen in self.censored_text.items():
             shown = ", ".join(map(str, seen["lines"])) + (" ..." if seen["count"] > len(seen["lines"]) else "")
