@@ -1049,6 +1049,8 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     for why, which in {**interpreted, **unread, **explained}.items():
         if (why in REASONED or why in explained) and len(which) and which.any():
             rows = present & which[codes]
+            if why in interpreted:
+                rows = rows & ~failed  # an assumption a value was read by: said only of a value read
             reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
             before = reasons[rows].to_numpy(dtype=object)
             reasons[rows] = [why if pd.isna(b) else f"{b}; {why}" for b in before]  # two causes of one value: both said

@@ -614,7 +614,7 @@ class CoerceTypes:
         if getattr(stored.dt, "tz", None) is not None:
             stored = stored.dt.tz_localize(None)
         if odd_years:
-            odd = (result.reasons == "implausible_year").to_numpy(dtype=bool)
+            odd = np.array([isinstance(r, str) and "implausible_year" in r.split("; ") for r in result.reasons.tolist()], dtype=bool)
             seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
             seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
         if birth:
