@@ -37,6 +37,10 @@ import pandas as pd
 # of Python's datetime and Arrow's ``timestamp[us]``).
 NEAREST_FLOAT64 = "nearest_float64"
 SUB_MICROSECOND = "sub_microsecond_digits"
+# ``time_dropped``: a date-time in a ``date`` column (``2024-03-05 14:30``, ``2024-03-05 00:30 +01:00``): the date as
+# written is stored (in the offset written, never converted to UTC), the time is not; a naive midnight
+# (``2024-03-05 00:00:00``, Excel's way of writing a date) loses nothing and has no reason.
+TIME_DROPPED = "time_dropped"
 
 CENSORED = "censored_value"
 UNCERTAINTY = "uncertainty_not_read"

@@ -48,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.failures import NEAREST_FLOAT64, SUB_MICROSECOND
+from headwater.clean.failures import NEAREST_FLOAT64, SUB_MICROSECOND, TIME_DROPPED
 from headwater.clean.number_spellings import CANDIDATE, CANDIDATE_PREFILTER, NOT_READ, READ, digit_scripts, respell
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -390,12 +390,12 @@ def zone_named(name: str) -> zoneinfo.ZoneInfo | None:
 
 
 def _wall_in_zone(wall: datetime, zone: zoneinfo.ZoneInfo) -> datetime | None:
-    """The naive ``wall`` time read in ``zone`` -> an aware datetime in UTC, or None when a daylight-saving change skips
+    """The naive ``wall`` time read in ``zone`` -> an aware datetime (in ``zone``), or None when a daylight-saving change skips
     it (a gap: ``2024-03-31 02:30`` in Europe/Berlin) or repeats it (a fold: ``2024-10-27 02:30``): never guessed."""
     early, late = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
     if early.utcoffset() != late.utcoffset():
         return None
-    return early.astimezone(timezone.utc)
+    return early  # parse_date converts it to UTC (unless ``local``)
 
 
 def _time_of(text: str) -> tuple[int, int, int, int, tzinfo | None] | None:
@@ -545,11 +545,11 @@ def _basic_date(m: re.Match[str]) -> datetime:
     return out
 
 
-def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
+def parse_date(value: str, dayfirst: bool = False, local: bool = False) -> datetime | None:
     """One date or date-time in ISO 8601 (extended ``2024-01-15`` or basic ``20240115``), numeric (``15/02/2024``,
     ``01.03.2024``) or worded (``March 12 2024``) form.
 
-    Returns a datetime: aware (in UTC) when the value names its offset (``Z``, ``+02:00``, ``GMT``),
+    Returns a datetime: aware (in UTC; ``local``: in the offset or zone written) when the value names its offset (``Z``, ``+02:00``, ``GMT``),
     naive (the wall time as written) when it does not — never a guessed zone — or None. A value
     must name a year, a month and a day: ``May``, ``2024`` or ``Nov 29 20:31:04`` (no year) is
     not a date; a time zone named by an abbreviation dateutil does not know (``EST``, ``CET``:
@@ -592,7 +592,7 @@ def parse_date(value: str, dayfirst: bool = False) -> datetime | None:
                 return None
     except (ValueError, OverflowError, du.ParserError, du.UnknownTimezoneWarning):
         return None  # UnknownTimezoneWarning: ``10:00 EST`` would be read as 10:00 UTC
-    return out if out.tzinfo is None else out.astimezone(timezone.utc)
+    return out if out.tzinfo is None or local else out.astimezone(timezone.utc)
 
 
 def _worded_date(s: str, dayfirst: bool) -> datetime | None:
@@ -669,7 +669,7 @@ class Coerced:
 REASONED = (
     "weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent",
     "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset",
-    "text_after_date", *ZONE_NAME_CAUSES, "day_order", "dotted_day_order",
+    "text_after_date", *ZONE_NAME_CAUSES, "day_order", "dotted_day_order", TIME_DROPPED,
 )
 # The reason of a value read with the decimal mark assumed while no value of the file had decided it (``2,125``: 2125
 # under ``.``, 2.125 under ``,``); the same code headwater.clean.steps.coerce_types gives a value that fits both marks.
@@ -1009,7 +1009,19 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             named = named | which
         unread["text_after_date"] = text_after_dates(distinct, stamps.isna().to_numpy() & ~named, bool(formats["dayfirst"]))
         if kind == "date":
-            days = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
+            wall = stamps.dt.tz_localize(None)
+            timed = written_times(distinct) & stamps.notna().to_numpy()
+            local = np.flatnonzero(timed)
+            if len(local):
+                # a value with a time and a zone (``2024-03-05 00:30 +01:00``, ``... Europe/Berlin``): the date written,
+                # never the UTC one (03-04)
+                written = [parse_date(v, bool(formats["dayfirst"]), local=True) for v in distinct.iloc[local].tolist()]
+                keep = [i for i, d in zip(local.tolist(), written) if d is not None]
+                wall.iloc[keep] = [pd.Timestamp(d.replace(tzinfo=None)) for d in written if d is not None]
+            # a time of day in a date column is not stored: the text keeps it (a naive midnight, 2024-03-05 00:00, loses nothing)
+            midnight = distinct.str.contains(r"[T ]00:00(?::00(?:[.,]0+)?)?$", regex=True).fillna(False).to_numpy(dtype=bool)
+            interpreted[TIME_DROPPED] = timed & ~(midnight & ~zoned)
+            days = wall.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
         else:
             stored, why = _local_zone(stamps, zoned, formats, options)
@@ -1037,8 +1049,11 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     for why, which in {**interpreted, **unread, **explained}.items():
         if (why in REASONED or why in explained) and len(which) and which.any():
             rows = present & which[codes]
+            if why in interpreted:
+                rows = rows & ~failed  # an assumption a value was read by: said only of a value read
             reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
-            reasons[rows] = why
+            before = reasons[rows].to_numpy(dtype=object)
+            reasons[rows] = [why if pd.isna(b) else f"{b}; {why}" for b in before]  # two causes of one value: both said
     if spelled is not None and pd.notna(spelled).any():
         # the spelling's reason codes (``unicode_minus``, ``trailing_minus``...) after the others (``parentheses``)
         rows = present & pd.notna(spelled)[codes]

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from headwater.clean.currency import amount_text, currencies_of, currency_differs, written_currency
-from headwater.clean.failures import CENSORED, GENERIC, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, UNCERTAINTY, failure_reasons
+from headwater.clean.failures import CENSORED, GENERIC, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, TIME_DROPPED, UNCERTAINTY, failure_reasons
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
@@ -614,7 +614,7 @@ class CoerceTypes:
         if getattr(stored.dt, "tz", None) is not None:
             stored = stored.dt.tz_localize(None)
         if odd_years:
-            odd = (result.reasons == "implausible_year").to_numpy(dtype=bool)
+            odd = np.array([isinstance(r, str) and "implausible_year" in r.split("; ") for r in result.reasons.tolist()], dtype=bool)
             seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
             seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
         if birth:
@@ -802,6 +802,10 @@ class CoerceTypes:
         if why == "dotted_day_order":
             return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of "
                     "most of Europe), while no value of the file had shown the day order; types.dayfirst does not change them")
+        if why == TIME_DROPPED:
+            return (f"holding a time of day, like 2024-03-05 14:30 or 2024-03-05 00:30 +01:00, in a date column: the date "
+                    f"written is stored (in the offset written, never converted to UTC), the time is not (time_dropped); "
+                    f"declare {col} a datetime to keep it")
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         # the order the values were read in (day_order_read), not the one decided since: the warning says what was stored

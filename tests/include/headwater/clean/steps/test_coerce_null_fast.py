@@ -94,7 +94,7 @@ def _old_odd_dates(self, col, written, result):  # type: ignore[no-untyped-def]
     if getattr(stored.dt, "tz", None) is not None:
         stored = stored.dt.tz_localize(None)
     if result.interpreted.get("implausible_year") and result.reasons is not None:
-        odd = (result.reasons == "implausible_year").to_numpy(dtype=bool)
+        odd = np.array([isinstance(r, str) and "implausible_year" in r.split("; ") for r in result.reasons.tolist()], dtype=bool)  # date7: reasons join
         seen = self.odd_years.setdefault(col, {"years": Counter(), "example": str(written[odd].iloc[0])})
         seen["years"].update(int(y) for y in stored[odd].dt.year.tolist())
     if BIRTH_NAME.search(col):
