@@ -201,6 +201,7 @@ class CoerceTypes:
         self.decided_later = {k: v for k, v in twin.decided_later.items() if v["line"] > last_line}
         self.carried = copy.deepcopy(twin.carried)
         self.column_proof = copy.deepcopy(twin.column_proof)
+        self.own_day_order = copy.deepcopy(twin.own_day_order)  # a column read in its own order: warned once the file ends
         if self.decided_later and self.file_formats is not None:
             self.file_formats["decided_after_sample"] = copy.deepcopy(self.decided_later)
         self.sample_end = last_line

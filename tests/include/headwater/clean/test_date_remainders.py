@@ -228,6 +228,27 @@ def test_day_order_auto_is_per_column_when_the_columns_disagree(settings: Settin
     assert cols["when"] == ["03/04/2024", "25/03/2024", "03/25/2024"]
 
 
+@pytest.mark.parametrize("batch_rows", [100_000, 2])
+def test_a_column_read_in_its_own_order_is_warned_however_the_file_is_batched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    """bf7's finding: the batches after the decision sample (CoerceTypes.adopt) did not take the sample's
+    ``own_day_order``, so a file of several batches read ``a`` day first on its own evidence without the warning."""
+    from headwater.clean import runner
+
+    monkeypatch.setattr(runner, "DECISION_ROWS", 4)
+    rows = "1,03/04/2024,03/04/2024\n9,25/03/2024,03/25/2024\n" + "".join(f"{i},03/04/2024,03/04/2024\n" for i in range(10, 16))
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none", batch_rows=batch_rows)
+    table, manifest = clean_landed(settings, DATE, "orders.csv", "id,a,b\n" + rows)
+    cols = table.to_pydict()
+    assert cols["a"] == [date(2024, 4, 3), date(2024, 3, 25)] + [date(2024, 4, 3)] * 6
+    assert cols["b"] == [date(2024, 3, 4), date(2024, 3, 25)] + [date(2024, 3, 4)] * 6
+    assert manifest["clean_warnings"] == [
+        "a: read day first on its own evidence (1 value(s) that only read day first, like 25/03/2024) where the file's day order "
+        "is month first (other columns' votes or a tie); set schema.columns.a.dayfirst if that is wrong"
+    ]
+
+
 def test_a_date_followed_by_other_text_fails_with_a_reason_and_a_warning(settings: Settings) -> None:
     """A declared datetime: the range, the bare number and the interval are not read, their text kept with the reason."""
     cols, manifest = _clean(
