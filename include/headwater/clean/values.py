@@ -867,7 +867,7 @@ def _local_zone(stamps: pd.Series, zoned: np.ndarray, formats: dict[str, object]
     return stamps.where(~why["offset"]).dt.tz_localize(None).astype(LOCAL_DATETIME_DTYPE), why
 
 
-def date_assumptions(values: pd.Series, dayfirst_provisional: bool) -> dict[str, np.ndarray]:
+def date_assumptions(values: pd.Series, dayfirst_provisional: bool, dayfirst: bool = True) -> dict[str, np.ndarray]:
     """Which numeric dates among ``values`` (distinct strings) are read by an assumption rather than as written.
 
     ``two_digit_year``: ``01/02/50`` names no century (read 1970-2069, as ``parse_date`` pivots);
@@ -875,7 +875,9 @@ def date_assumptions(values: pd.Series, dayfirst_provisional: bool) -> dict[str,
     ``dayfirst_provisional`` (no value of the file showed its order, e.g. ``13/04/2025``) the order
     used is a default, not the file's; ``dotted_day_order``: the same for a date written with dots (``03.04.2025``),
     which ``parse_date`` reads day first whatever the file's order (the dotted convention), so it is counted apart:
-    its warning says day first. Returns ``{assumption: bool array over values}``.
+    its warning says day first; also when the column's order is month first (``dayfirst`` False: declared, or shown by
+    the file), which a dotted date does not follow (breaker7 #22: ``03.04.1990`` under ``dayfirst: false`` was stored as
+    3 April with no text kept). Returns ``{assumption: bool array over values}``.
     """
     s = values.str.strip()
     late = s.str.contains(r"\s\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$", regex=True).fillna(False).to_numpy(dtype=bool)
@@ -893,7 +895,7 @@ def date_assumptions(values: pd.Series, dayfirst_provisional: bool) -> dict[str,
     return {
         "two_digit_year": two_digit,
         "day_order": both_months & dayfirst_provisional & ~dotted,
-        "dotted_day_order": both_months & dayfirst_provisional & dotted,
+        "dotted_day_order": both_months & (dayfirst_provisional or not dayfirst) & dotted,
     }
 
 
@@ -974,7 +976,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         if "dayfirst" not in formats:
             formats["dayfirst"] = _decide_dayfirst(distinct, options.dayfirst)
         stamps, zoned = zoned_datetimes(distinct, bool(formats["dayfirst"]))
-        interpreted.update(date_assumptions(distinct, bool(formats.get("dayfirst_provisional"))))
+        interpreted.update(date_assumptions(distinct, bool(formats.get("dayfirst_provisional")), bool(formats["dayfirst"])))
         foreign = other_script_digits(distinct)
         if foreign.any():
             # ``٢٠٢٥-٠٣-٠٤`` is read (Python's int() reads every Nd digit), its text kept; ``2025-٠3-04`` mixes scripts: not read

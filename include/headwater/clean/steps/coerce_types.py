@@ -800,6 +800,10 @@ class CoerceTypes:
                 f"with an implausible year ({span}, before {FIRST_PLAUSIBLE_YEAR} or more than {YEARS_AHEAD} years ahead), "
                 f"like {seen['example']}, read as Gregorian years as written (implausible_year){likely}"
             )
+        if why == "dotted_day_order" and not self._formats_of(col).get("dayfirst_provisional") and not self._formats_of(col).get("dayfirst"):
+            return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of most "
+                    "of Europe), although the column's day order is month first (declared, or shown by the file); types.dayfirst "
+                    "does not change them (dotted_day_order)")
         if why == "dotted_day_order":
             return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of "
                     "most of Europe), while no value of the file had shown the day order; types.dayfirst does not change them")

@@ -134,8 +134,9 @@ def test_a_datetime_column_of_dotted_times_holds_the_times_and_no_date_only_reas
     ]
     assert result.values.isna().tolist() == [False, False, False, False, True]
     assert result.failed.tolist() == [False, False, False, False, True]  # the range: not read, its text kept
-    assert [r if isinstance(r, str) else None for r in result.reasons] == [None, None, None, "date_only", "text_after_date"]
-    assert result.interpreted == {"date_only": 1}  # only the value written without a time
+    # 05.03.2024 is read day first (dotted) in a month-first column: said (breaker7 #22)
+    assert [r if isinstance(r, str) else None for r in result.reasons] == [None, "dotted_day_order", None, "date_only", "text_after_date"]
+    assert result.interpreted == {"date_only": 1, "dotted_day_order": 1}  # and the value written without a time
     assert result.unread == {"text_after_date": 1}
 
 
@@ -263,3 +264,30 @@ def test_a_date_followed_by_other_text_fails_with_a_reason_and_a_warning(setting
         "2024-03-09 (a range), 2024-01-05 1000 (a bare number) or 2024-03-05 at 14:30 (a word with the time): no date is "
         "taken from them (text_after_date) — not read, kept in seen__raw"
     ) in manifest["clean_warnings"]
+
+
+def test_a_dotted_date_under_a_declared_month_first_order_keeps_its_text_and_says_why() -> None:
+    """breaker7 #22: with ``dayfirst: false`` declared, ``03.04.1990`` was stored as 3 April (dotted dates are always read
+    day first) with no text kept, no reason and no warning. Now its text and the reason ``dotted_day_order`` are kept and
+    warned; under ``dayfirst: true`` nothing is assumed."""
+    from headwater.clean.frame import build_frame
+    from headwater.clean.steps.coerce_types import CoerceTypes
+
+    def run(dayfirst: bool) -> tuple[list, list[str]]:
+        values = ["03.04.1990", "04/05/1990", "25.12.1960"]
+        frame = build_frame(["d"], [[v] for v in values], [2, 3, 4], "d/x.csv")[0]
+        step = CoerceTypes({"d": "date"}, TypeOptions(dayfirst=dayfirst))
+        out = step.apply(frame).kept
+        cols = [c for c in ("d", "d__raw", "d__reason") if c in out.columns]
+        return [tuple(None if pd.isna(v) else v for v in row) for row in out[cols].itertuples(index=False)], step.warnings()
+
+    rows, warnings = run(False)
+    assert rows == [(date(1990, 4, 3), "03.04.1990", "dotted_day_order"), (date(1990, 4, 5), None, None), (date(1960, 12, 25), None, None)]
+    assert warnings == [
+        "d: 1 value(s) like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of "
+        "most of Europe), although the column's day order is month first (declared, or shown by the file); types.dayfirst does "
+        "not change them (dotted_day_order) — the value is stored, its text kept in d__raw"
+    ]
+    rows, warnings = run(True)
+    assert rows == [(date(1990, 4, 3),), (date(1990, 5, 4),), (date(1960, 12, 25),)]
+    assert warnings == []
