@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 from headwater.config.settings import Settings
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.clean.stage import clean as clean_file
+from headwater.clean.steps.summary_rows import SummaryRows
 from headwater.layout import Layout
 from headwater.manifest import FileRef
 from headwater.storage import read_json, read_jsonl
@@ -125,3 +128,20 @@ def test_identical_rows_the_total_counts_stay_records(tmp_path: Path) -> None:
         "duplicates_kept_by_total: line 8: summary row 'Total' (amount=2500.0) counts 1 identical row(s) (lines 7) as "
         "records: kept as curated, not merged"
     ]
+
+
+def _step_rows(column: str) -> pd.DataFrame:
+    return pd.DataFrame({"_source": ["d/t.csv"] * 3, "_line": np.arange(2, 5, dtype=np.int64),
+                         "name": pd.Series(["Ann", "Bob", "Total"], dtype="string"),
+                         column: pd.Series(["١٢", "٣٠", "٤٢"], dtype="string")})
+
+
+@pytest.mark.parametrize(("column", "summary"), [("amount", True), ("invoice_id", False), ("customer_id", False)])
+def test_a_column_named_like_an_identifier_is_not_summed(column: str, summary: bool) -> None:
+    # (tail7) as a typed id column is not (breaker6 #10): ids 12 + 30 = 42 is no sum
+    step = SummaryRows()
+    out = step.apply(_step_rows(column))
+    done = step.finish()
+    quarantined = [*out.quarantined.get("_line", []), *done.quarantined.get("_line", [])]
+    assert quarantined == ([4] if summary else [])
+    assert step.number_columns == ({column} if summary else set())
