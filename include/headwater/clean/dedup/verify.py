@@ -21,7 +21,8 @@ for the first class, in ``REASONS`` order, where the texts differ:
   ``n't``); ``don't`` and ``do not`` count alike, so a contraction is no difference. A text in no
   listed language (``listed_language``: its function words or its script) whose only difference is
   one or two short words added or removed (``unlisted_negation``) is a ``negation`` too: the word may
-  be a negator no list holds (breaker5 #9);
+  be a negator no list holds (breaker5 #9). ``NE`` in capitals in a street address (``5 Main Street NE``,
+  ``1200 NE 45th St``: ``_COMPASS_NE``) is the compass point, read as the word ``northeast``, not French "ne";
 * ``identifier``: each text has an e-mail address, URL or @handle the other lacks, or both hold a
   mask (``[EMAIL]``, ``[PHONE]``, ``[URL]``: headwater.config.text.MASKS) whose hidden values
   cannot be compared (two auto-replies to two masked addresses read alike);
@@ -79,7 +80,9 @@ the last letter is where given names mark gender and diminutives (``Maria``/``Ma
 ``Daniel``/``Daniela``), and a short name has no room for a typo (``Jon``/``Joan``). A name only
 added (a middle name) is no difference; two different generational suffixes (``GENERATIONS``:
 ``Robert Brown II``/``III``, ``Jr.``/``Sr.``) are two people, though ``ii``/``iii`` is one doubled letter (breaker3 #17),
-and so is a suffix on one name only (``Jane Doe``/``Jane Doe Jr.``, breaker5 #14).
+and so is a suffix on one name only (``Jane Doe``/``Jane Doe Jr.``, breaker5 #14). The suffixes are compared as
+a multiset of generations: ``II``/``2nd`` and ``Jr``/``Junior`` are one, a surname ``Senior`` on both names is no
+difference, a son's ``Jr.`` after it is (``Peter Senior``/``Peter Senior Jr.``; breaker6 #14).
 
 Limits: a boilerplate needs three different texts of the column holding it (two rows alone that share
 a footer look like one message re-sent), and an addition outside it vetoes however long the message
