@@ -406,7 +406,8 @@ def tokens_of(text: str | None) -> Tokens:
     for mask in MASKS.values():  # a mask is compared as an identifier, not as a word
         low = low.replace(mask.lower(), " ")
     found = _WORD.findall(low)
-    names = _NAME_WORD.findall(low) if _ORDINAL.search(low) else found  # ``Mary Major 2nd``: the ordinal is a name word
+    # ``Mary Major 2nd``: the ordinal is a name word (looked for only in a text with a number)
+    names = _NAME_WORD.findall(low) if numbers and _ORDINAL.search(low) else found
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)))
 
 
