@@ -207,6 +207,13 @@ def _column_sums(df: pd.DataFrame, ints: list[str], floats: list[str]) -> tuple[
     return len(df), counts, int_sums, float_sums
 
 
+# What Python's ``str.strip`` strips (``str.isspace``: Unicode White_Space and the separators \x1c-\x1f), for Arrow's
+# ``utf8_trim``: a value blank to one is blank to the other
+_PY_SPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+# A decimal digit (Unicode Nd, Python's ``str.isdecimal``) that is not ASCII, as an RE2 class (Arrow's regex kernels)
+_OTHER_DIGIT = r"[^\P{Nd}0-9]"
+
+
 def _text_numbers(values: pd.Series) -> np.ndarray:
     """Each text value as a float (NaN when empty or not a number): digits of any script, separators of any width
     (``١٬٢٥٠٫٠٠``, ``１,２５０.００``, ``5,380.00`` -> 1250.0, 1250.0, 5380.0), read by headwater.clean.values.number_texts
@@ -708,7 +715,7 @@ class SummaryRows:
         becomes one: its sums would miss the rows before. A column named like an identifier (``invoice_id``:
         headwater.names.looks_like_identifier) is none (its numbers are no amounts). Cheap on a table without such
         digits: a column whose text is all ASCII (Arrow's ``string_is_ascii``, on the text ``_Cells`` writes once for the
-        label tests too) is decided by that alone, and each column is decided once per file.
+        label tests too) or holds no such digit (``_OTHER_DIGIT``, RE2) is decided by that alone, once per file.
         """
         out = []
         for col in texts:
@@ -723,15 +730,13 @@ class SummaryRows:
             text = cells.text(col) if cells.n else None
             if text is None or text.null_count == len(text):
                 continue
-            if pc.all(pc.string_is_ascii(text)).as_py():  # blank as Python's str.strip sees it: ASCII whitespace and \x1c-\x1f
-                if not pc.fill_null(pc.equal(pc.ascii_trim(text, " \t\n\v\f\r\x1c\x1d\x1e\x1f"), ""), True).to_numpy(
-                        zero_copy_only=False).all():
-                    self.text_columns.add(col)
+            if pc.all(pc.fill_null(pc.equal(pc.utf8_trim(text, _PY_SPACE), ""), True)).as_py():
+                continue  # blank so far
+            if pc.all(pc.string_is_ascii(text)).as_py() or not pc.any(pc.match_substring_regex(text, _OTHER_DIGIT)).as_py():
+                self.text_columns.add(col)
                 continue
-            values = pd.Series(text.to_pandas(), dtype="string")
-            values = values[(values.str.strip().fillna("") != "").to_numpy(dtype=bool)]  # as Python strips (rare: non-ASCII)
-            if not len(values):
-                continue
+            values = pd.Series(text.to_pandas(), dtype="string")  # rare: a column with another script's digits
+            values = values[(values.str.strip().fillna("") != "").to_numpy(dtype=bool)]
             if other_script_digits(values).any() and not np.isnan(_text_numbers(values)).any():
                 self.number_columns.add(col)
                 out.append(col)
