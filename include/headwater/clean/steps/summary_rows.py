@@ -207,11 +207,25 @@ def _column_sums(df: pd.DataFrame, ints: list[str], floats: list[str]) -> tuple[
     return len(df), counts, int_sums, float_sums
 
 
-# What Python's ``str.strip`` strips (``str.isspace``: Unicode White_Space and the separators \x1c-\x1f), for Arrow's
-# ``utf8_trim``: a value blank to one is blank to the other
-_PY_SPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+# A value that is not blank as Python's ``str.strip`` sees it (``str.isspace``: Unicode White_Space and the separators
+# \x1c-\x1f): one character that is none of them, as an RE2 class (Arrow's regex kernels stop at the first)
+_FILLED = "[^" + "".join(f"\\x{{{ord(ch):04x}}}" for ch in map(chr, range(0x3001)) if ch.isspace()) + "]"
 # A decimal digit (Unicode Nd, Python's ``str.isdecimal``) that is not ASCII, as an RE2 class (Arrow's regex kernels)
 _OTHER_DIGIT = r"[^\P{Nd}0-9]"
+_HEAD = 8  # a text column's first non-blank values read before its whole text is searched for such digits
+
+
+def _first_filled(text: pa.Array, n: int) -> list[str]:
+    """The first ``n`` values of ``text`` (Arrow strings) that are not blank (``_FILLED``), in order; fewer if the column
+    has fewer. Looks at 1,024 values, then eight times more each round: a column's first values are read, not all of it."""
+    out: list[str] = []
+    start, size = 0, 1024
+    while start < len(text) and len(out) < n:
+        part = text.slice(start, size)
+        at = np.flatnonzero(pc.fill_null(pc.match_substring_regex(part, _FILLED), False).to_numpy(zero_copy_only=False))
+        out += part.take(at[: n - len(out)]).to_pylist()
+        start, size = start + size, size * 8
+    return out
 
 
 def _text_numbers(values: pd.Series) -> np.ndarray:
@@ -715,7 +729,8 @@ class SummaryRows:
         becomes one: its sums would miss the rows before. A column named like an identifier (``invoice_id``:
         headwater.names.looks_like_identifier) is none (its numbers are no amounts). Cheap on a table without such
         digits: a column whose text is all ASCII (Arrow's ``string_is_ascii``, on the text ``_Cells`` writes once for the
-        label tests too) or holds no such digit (``_OTHER_DIGIT``, RE2) is decided by that alone, once per file.
+        label tests too), or whose first non-blank values (``_HEAD``) are not all numbers, or that holds no such digit
+        (``_OTHER_DIGIT``, RE2) is decided by that alone, once per file.
         """
         out = []
         for col in texts:
@@ -730,9 +745,13 @@ class SummaryRows:
             text = cells.text(col) if cells.n else None
             if text is None or text.null_count == len(text):
                 continue
-            if pc.all(pc.fill_null(pc.equal(pc.utf8_trim(text, _PY_SPACE), ""), True)).as_py():
+            head = _first_filled(text, _HEAD)
+            if not head:
                 continue  # blank so far
-            if pc.all(pc.string_is_ascii(text)).as_py() or not pc.any(pc.match_substring_regex(text, _OTHER_DIGIT)).as_py():
+            # ASCII only; or its first values are no numbers (free text, names: decided on a few values); or no digit of
+            # another script (RE2 over the column)
+            if (pc.all(pc.string_is_ascii(text)).as_py() or np.isnan(_text_numbers(pd.Series(head, dtype="string"))).any()
+                    or not pc.any(pc.match_substring_regex(text, _OTHER_DIGIT)).as_py()):
                 self.text_columns.add(col)
                 continue
             values = pd.Series(text.to_pandas(), dtype="string")  # rare: a column with another script's digits
