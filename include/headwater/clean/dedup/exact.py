@@ -199,14 +199,15 @@ class ExactDuplicates:
         return StepOutput(held.iloc[:0], duplicates=_as_duplicates(held, partners).drop(columns=[MASKED_DIGEST], errors="ignore"))
 
     def _countable(self, df: pd.DataFrame) -> np.ndarray:
-        """Bool per row: a summary row may count it (a summary-row step runs, and the row has a non-zero number)."""
+        """Bool per row: a summary row may count it (a summary-row step runs, and the row has a non-zero number: in a
+        number column, or in a text column of other-script numbers it sums, SummaryRows.text_numbers)."""
         if self.totals is None or LINE not in df.columns:
             return np.zeros(len(df), dtype=bool)
         out = np.zeros(len(df), dtype=bool)
         for col in df.columns:
             if is_value_column(col) and (pd.api.types.is_integer_dtype(df[col].dtype) or pd.api.types.is_float_dtype(df[col].dtype)):
                 out |= (df[col].fillna(0) != 0).to_numpy(dtype=bool)
-        return out
+        return out | self.totals.text_numbers(df)  # a text column of other-script numbers the step sums (breaker6 #5)
 
     def _hold(self, rows: pd.DataFrame, partners: list[str]) -> tuple[pd.DataFrame, list[str]]:
         """Add ``rows`` to the held copies; the oldest beyond ``HELD_COPIES_MAX`` come back (rows, partners) to be duplicates."""

@@ -21,7 +21,8 @@ for the first class, in ``REASONS`` order, where the texts differ:
   ``n't``); ``don't`` and ``do not`` count alike, so a contraction is no difference. A text in no
   listed language (``listed_language``: its function words or its script) whose only difference is
   one or two short words added or removed (``unlisted_negation``) is a ``negation`` too: the word may
-  be a negator no list holds (breaker5 #9);
+  be a negator no list holds (breaker5 #9). ``NE`` in capitals in a street address (``5 Main Street NE``,
+  ``1200 NE 45th St``: ``_COMPASS_NE``) is the compass point, read as the word ``northeast``, not French "ne";
 * ``identifier``: each text has an e-mail address, URL or @handle the other lacks, or both hold a
   mask (``[EMAIL]``, ``[PHONE]``, ``[URL]``: headwater.config.text.MASKS) whose hidden values
   cannot be compared (two auto-replies to two masked addresses read alike);
@@ -79,7 +80,9 @@ the last letter is where given names mark gender and diminutives (``Maria``/``Ma
 ``Daniel``/``Daniela``), and a short name has no room for a typo (``Jon``/``Joan``). A name only
 added (a middle name) is no difference; two different generational suffixes (``GENERATIONS``:
 ``Robert Brown II``/``III``, ``Jr.``/``Sr.``) are two people, though ``ii``/``iii`` is one doubled letter (breaker3 #17),
-and so is a suffix on one name only (``Jane Doe``/``Jane Doe Jr.``, breaker5 #14).
+and so is a suffix on one name only (``Jane Doe``/``Jane Doe Jr.``, breaker5 #14). The suffixes are compared as
+a multiset of generations: ``II``/``2nd`` and ``Jr``/``Junior`` are one, a surname ``Senior`` on both names is no
+difference, a son's ``Jr.`` after it is (``Peter Senior``/``Peter Senior Jr.``; breaker6 #14).
 
 Limits: a boilerplate needs three different texts of the column holding it (two rows alone that share
 a footer look like one message re-sent), and an addition outside it vetoes however long the message
@@ -239,8 +242,10 @@ VARIANT_MIN_LETTERS = 5  # both words this long or longer for a one-edit spellin
 # generational suffixes of personal names, each read as its generation: the Jr./Sr. and Roman-numeral forms
 # (e.g. Chicago Manual of Style 6.43), French "fils"/"père" (Alexandre Dumas fils/père) and the Portuguese
 # agnomes "Filho" (son), "Neto" (grandson), "Sobrinho" (nephew), "Júnior" (Portuguese name: agnome)
+# and the ordinals written for the Roman numerals (``Mary Major 2nd`` is ``Mary Major II``)
 GENERATIONS = {"jr": "jr", "junior": "jr", "fils": "jr", "filho": "jr", "sr": "sr", "senior": "sr", "pere": "sr",
-               "neto": "neto", "sobrinho": "sobrinho", "ii": "ii", "iii": "iii", "iv": "iv", "v": "v", "vi": "vi"}
+               "neto": "neto", "sobrinho": "sobrinho", "ii": "ii", "iii": "iii", "iv": "iv", "v": "v", "vi": "vi",
+               "2nd": "ii", "3rd": "iii", "4th": "iv", "5th": "v", "6th": "vi"}
 # suffixes that are also a middle or last initial ("Anna V"): a generation only when both names hold one
 INITIAL_GENERATIONS = frozenset({"v"})
 SILENT_LETTERS = "hw"  # Soundex disregards h and w (Russell 1918)
@@ -282,6 +287,24 @@ _WORD = re.compile(rf"[^\W\d_]{_LETTER}*(?:'{_LETTER}+)*")
 # U+02FF), so the same matches; a plain character class is scanned about 3x faster than ``_WORD``'s Unicode ones
 _ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 _DIGIT = re.compile(r"\d")  # a decimal digit: every ``_NUMBER``, ``_THOUSANDS`` and ``_LIST_SPACE`` match holds one
+# a name word: an ordinal (``2nd``, ``3rd``: a generation, ``GENERATIONS``) or a word (``_WORD``); only looked for in a
+# text with an ordinal in it (``_ORDINAL``)
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)(?![^\W_])")
+_NAME_WORD = re.compile(r"\d+(?:st|nd|rd|th)(?![^\W_])|" + _WORD.pattern)
+# An English street word (USPS Publication 28, appendix C1's common street suffixes and their abbreviations)
+STREET_WORDS = ("street st avenue ave road rd boulevard blvd drive dr lane ln way court ct place pl terrace ter parkway pkwy "
+                "highway hwy circle cir square sq plaza").split()
+# ``NE`` in capitals as the compass point of a street address, not French/Czech/Hungarian "ne" (breaker6 #14): right after a
+# street word (``5 Main Street NE``), or after a house number with a street word in the three words after it
+# (``1200 NE 45th St``). Read as the word ``northeast`` (``_compass``): no negator, and ``NE``/``NW`` still a substitution.
+# Not when a French negation's second word follows within four words (``L'AVENUE NE SERA PLUS FERMÉE``: "avenue",
+# "place", "court" are French words too; ``plus`` is no negator), nor after an elided article (``L'AVENUE``).
+_STREET = r"(?i:" + "|".join(STREET_WORDS) + r")"
+_NOT_FRENCH = r"(?!(?:[ \t]+\S+){0,3}?[ \t]+(?i:pas|plus|jamais|rien|personne|guère|guere|point|aucun|aucune|nul|nulle|ni|que)(?![^\W_]))"
+_COMPASS_NE = re.compile(
+    rf"(?P<street>(?<![^\W\d_'\u2019]){_STREET}\.?,?[ \t]+)NE(?![^\W_]){_NOT_FRENCH}"
+    rf"|(?P<number>(?<![\w.,])\d+[A-Za-z]?[ \t]+)NE{_NOT_FRENCH}(?P<after>[ \t]+(?:\S+[ \t]+){{0,2}}{_STREET}(?![^\W_]))"
+)
 _THOUSANDS = re.compile(r"(?<=\d)[,'\u00a0\u202f ](?=\d{3}(?!\d))")  # 1,000 / 1'000 / 1 000 -> 1000
 # a number as written, one token (breaker4 #1): its sign (a minus that follows no letter, digit or full stop:
 # not the hyphen of TCK-10443), its currency symbol, and its parts joined by . , : / - (0.5, -1250.00, 2025-03-04,
@@ -378,9 +401,17 @@ def _unmasked(low: str) -> str:
     return low
 
 
+def _compass(m: re.Match[str]) -> str:
+    """A ``_COMPASS_NE`` match with its ``NE`` written ``northeast``."""
+    return (m["street"] or m["number"]) + "northeast" + (m["after"] or "")
+
+
 def tokens_of(text: str | None) -> Tokens:
     """The verification tokens of ``text`` (None or "" has none). Case, whitespace and punctuation
-    between tokens do not matter; ``\u2019`` counts as an apostrophe."""
+    between tokens do not matter; ``\u2019`` counts as an apostrophe; ``NE`` in capitals in a street address is the
+    word ``northeast`` (``_COMPASS_NE``), not the negator "ne"."""
+    if text and "NE" in text:
+        text = _COMPASS_NE.sub(_compass, text)
     low = (text or "").lower().replace("\u2019", "'")
     found = _found(low)
     negators = sum(map(_is_negator, found))
@@ -395,11 +426,15 @@ def tokens_of(text: str | None) -> Tokens:
     unmasked = _unmasked(low)
     if unmasked is not low:  # the words are read again without the masks (a text without one: the same words)
         found = _found(unmasked)
-    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(filter(None, map(_word, found))), tuple(map(_plain, found)))
+    # ``Mary Major 2nd``: the ordinal is a name word (looked for only in a text with a number)
+    names = _NAME_WORD.findall(unmasked) if numbers and _ORDINAL.search(unmasked) else found
+    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(filter(None, map(_word, found))), tuple(map(_plain, names)))
 
 
 def words_of(text: str | None) -> tuple[str, ...]:
     """``tokens_of(text).words`` alone: what a text only read for the column's boilerplate needs (``pair_reasons``)."""
+    if text and "NE" in text:
+        text = _COMPASS_NE.sub(_compass, text)
     return tuple(filter(None, map(_word, _found(_unmasked((text or "").lower().replace("\u2019", "'"))))))
 
 
@@ -624,25 +659,29 @@ class Boilerplate:
         return x[head : len(x) - tail], y[head : len(y) - tail]
 
 
-def _generation(name: tuple[str, ...]) -> str | None:
-    """A name's generation (``GENERATIONS``: one of its words after the first, ``Smith Jr, John`` too, read as
-    its generation: ``Junior`` is ``Jr``), or None."""
-    return next((GENERATIONS[w] for w in name[1:] if w in GENERATIONS), None)
+def _generations(name: tuple[str, ...]) -> list[tuple[str, str]]:
+    """A name's generational suffixes: (word, generation) for each of its words after the first that ``GENERATIONS``
+    holds (``Smith Jr, John`` too), read as its generation: ``Junior`` is ``Jr``, ``2nd`` is ``II``."""
+    return [(w, GENERATIONS[w]) for w in name[1:] if w in GENERATIONS]
 
 
 def name_changed(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     """Whether two names' words differ by a substituted name: their generational suffixes differ
     (``Robert Brown II``/``Robert Brown III``: one letter apart, two people), or one name holds a suffix
     the other lacks (``Jane Doe``/``Jane Doe Jr.``: a parent and child at one address, breaker5 #14; a
-    suffix that is also an initial, ``INITIAL_GENERATIONS``, only counts when both hold one), or some
+    suffix that is also an initial, ``INITIAL_GENERATIONS``, only counts when both hold one), compared as the
+    multisets of their generations (``Peter Senior``/``Peter Senior Jr.``: a surname Senior, and a son; ``II`` is
+    ``2nd``, ``Jr`` is ``Junior``), or some
     word of the one with fewer words pairs with no word of the other (order free, each used once) as a
     ``name_variant``, nor do its letters equal the other's once spaces are dropped (``Mary Ann``/``Maryann``)."""
     if x == y or "".join(x) == "".join(y):
         return False
-    gx, gy = _generation(x), _generation(y)
-    if gx != gy and (gx and gy or (gx or gy) not in INITIAL_GENERATIONS):
+    gx, gy = _generations(x), _generations(y)
+    if not (gx and gy):  # a suffix that is also an initial (``Anna V``) counts only when both names hold one
+        gx, gy = ([(w, g) for w, g in gs if w not in INITIAL_GENERATIONS] for gs in (gx, gy))
+    if Counter(g for _, g in gx) != Counter(g for _, g in gy):  # every suffix each name holds, as a multiset
         return True
-    if gx and gx == gy:  # one generation, maybe spelt two ways (Jr/Junior): the other words decide
+    if gx:  # the same generations, maybe spelt two ways (Jr/Junior, II/2nd; ``Senior`` a surname on both): the rest decides
         x, y = (tuple(w for i, w in enumerate(n) if not (i and w in GENERATIONS)) for n in (x, y))
     short, long = (x, y) if len(x) <= len(y) else (y, x)
     free = list(long)

@@ -14,7 +14,9 @@ evidence that leaves no doubt:
 * every number it has equals the sum of that column over the rows above it — the rows since the
   previous summary row (a subtotal) or since the start of the file (a grand total) — or that
   column's mean (a table's "average price" next to its total), at the precision the value is
-  written in; at least one non-zero number must be a sum, and at least two rows are summed.
+  written in; at least one non-zero number must be a sum, and at least two rows are summed. A text
+  column of numbers in another script's digits (``١٬٢٥٠٫٠٠``, ``１,２５０.００``: kept as text by the type step
+  when no config declares it) is summed as a float column (``SummaryRows._number_columns``).
 
 The label may also be missing or be a trailer marker (``TRAILER_MARKER``): a row whose every text
 cell is empty, a marker (``TRL``, ``TRAILER``, ``T``, ``EOF``, ``END``, ``Page 1 of 2``) or a whole
@@ -61,6 +63,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, STRUCTURAL, StepOutput, is_value_column
+from headwater.clean.values import number_texts, other_script_digits
 from headwater.names import looks_like_identifier
 
 TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then only digits, punctuation or a note in brackets
@@ -176,7 +179,7 @@ class Reconciled:
                 if int(self.sums[col]) - taken != int(value):
                     return False
             else:
-                left = math.fsum([float(self.sums[col]), *(-rows[col].dropna().to_numpy(dtype=np.float64))])
+                left = math.fsum([float(self.sums[col]), *(-_floats(rows[col]))])
                 if round(left, _decimals(value)) != float(value):
                     return False
         return True
@@ -202,6 +205,44 @@ def _column_sums(df: pd.DataFrame, ints: list[str], floats: list[str]) -> tuple[
         counts[col] = len(values)
         float_sums[col] = math.fsum(values)
     return len(df), counts, int_sums, float_sums
+
+
+# A value that is not blank as Python's ``str.strip`` sees it (``str.isspace``: Unicode White_Space and the separators
+# \x1c-\x1f): one character that is none of them, as an RE2 class (Arrow's regex kernels stop at the first)
+_FILLED = "[^" + "".join(f"\\x{{{ord(ch):04x}}}" for ch in map(chr, range(0x3001)) if ch.isspace()) + "]"
+# A decimal digit (Unicode Nd, Python's ``str.isdecimal``) that is not ASCII, as an RE2 class (Arrow's regex kernels)
+_OTHER_DIGIT = r"[^\P{Nd}0-9]"
+_HEAD = 8  # a text column's first non-blank values read before its whole text is searched for such digits
+
+
+def _first_filled(text: pa.Array, n: int) -> list[str]:
+    """The first ``n`` values of ``text`` (Arrow strings) that are not blank (``_FILLED``), in order; fewer if the column
+    has fewer. Looks at 1,024 values, then eight times more each round: a column's first values are read, not all of it."""
+    out: list[str] = []
+    start, size = 0, 1024
+    while start < len(text) and len(out) < n:
+        part = text.slice(start, size)
+        at = np.flatnonzero(pc.fill_null(pc.match_substring_regex(part, _FILLED), False).to_numpy(zero_copy_only=False))
+        out += part.take(at[: n - len(out)]).to_pylist()
+        start, size = start + size, size * 8
+    return out
+
+
+def _text_numbers(values: pd.Series) -> np.ndarray:
+    """Each text value as a float (NaN when empty or not a number): digits of any script, separators of any width
+    (``١٬٢٥٠٫٠٠``, ``１,２５０.００``, ``5,380.00`` -> 1250.0, 1250.0, 5380.0), read by headwater.clean.values.number_texts
+    (headwater.clean.number_spellings.respell) under each decimal mark: a value read under one mark only, or to the same
+    number under both, is that number; one read to two numbers (``1,250``: 1250 or 1.25) is NaN (not guessed)."""
+    point, comma = number_texts(values, "."), number_texts(values, ",")
+    same = point.notna() & (comma.isna() | (point.astype("Float64") == comma.astype("Float64")).fillna(False))
+    out = point.where(same, comma.where(point.isna()))
+    return out.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """The non-missing numbers of a float column, or of a text column of numbers (``_text_numbers``), as float64."""
+    values = column.dropna().to_numpy(dtype=np.float64) if pd.api.types.is_float_dtype(column.dtype) else _text_numbers(column)
+    return values[~np.isnan(values)]
 
 
 def _decimals(value: float | int) -> int:
@@ -488,6 +529,10 @@ class SummaryRows:
         self._counts: dict[int, list[int]] = {}
         # end markers alone in their row (END_ALONE) with no row after them so far: structural lines if the file ends so
         self.ends: list[pd.DataFrame] = []
+        # text columns of numbers in other scripts' digits, summed as float columns, and the text columns found to be
+        # none in an earlier batch, which never become one (``_number_columns``)
+        self.number_columns: set[str] = set()
+        self.text_columns: set[str] = set()
 
     def held_lines(self) -> list[int]:
         """Physical lines (``_line``) of the rows held back from the output so far: the last summary row, the doubtful
@@ -573,23 +618,30 @@ class SummaryRows:
         ids = {c for c in values if looks_like_identifier(c) and pd.api.types.is_numeric_dtype(dtypes[c])}
         ints = [c for c in values if pd.api.types.is_integer_dtype(dtypes[c]) and c not in ids]
         floats = [c for c in values if pd.api.types.is_float_dtype(dtypes[c]) and c not in ids]
+        cells = cells if cells is not None else _Cells(df)
+        number = self._number_columns(cells, [c for c in values if c not in ints and c not in floats and c not in ids])
+        floats += number
+        read = df  # the frame the numbers are summed from: each text column of numbers read once (``_text_numbers``)
+        if number:
+            read = df.copy(deep=False)
+            for col in number:
+                read[col] = pd.array(_text_numbers(df[col]), dtype="Float64")
         labels = [c for c in df.columns if (is_value_column(c) or c.endswith(RAW_SUFFIX)) and not (c in ints or c in floats or c in ids)]
         data = ~df[values].isna().all(axis=1).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)  # blank rows are not data
         if not (ints or floats) or not labels or len(df) == 0:
-            sums = _column_sums(df, ints, floats)
+            sums = _column_sums(read, ints, floats)
             for state in filter(None, (self.state, self.alt)):
                 state["block"].take(sums)
                 state["file"].take(sums)
             self.data_after_pending |= self.pending is not None and bool(data.any())
             return StepOutput(df)
-        cells = cells if cells is not None else _Cells(df)
         labelled = np.zeros(len(df), dtype=bool)
         for mask in _label_masks(cells, labels).values():
             labelled |= mask
         self._trailer, self._counts = _trailers(df, labels, labelled, cells=cells)
         labelled |= self._trailer
         before = copy.deepcopy(self.state)
-        summary, reasons = self._scan(df, labels, labelled, ints, floats, self.state)
+        summary, reasons = self._scan(df, read, labels, labelled, ints, floats, self.state)
         found = np.flatnonzero(summary)
         held = np.zeros(len(df), dtype=bool)
         confirmed, released = [], []
@@ -600,7 +652,7 @@ class SummaryRows:
             self.pending, self.alt, self.doubtful = None, None, []
         elif self.pending is not None and self.alt is not None:
             self.data_after_pending |= bool(data.any())
-            doubtful, why = self._scan(df, labels, labelled, ints, floats, self.alt)
+            doubtful, why = self._scan(df, read, labels, labelled, ints, floats, self.alt)
             held |= doubtful
             self.doubtful += [(df.iloc[[i]], why[i]) for i in np.flatnonzero(doubtful)]
         if len(found):
@@ -610,7 +662,7 @@ class SummaryRows:
             self.data_after_pending = bool((data[last + 1 :] & ~summary[last + 1 :]).any())
             # the other reading: the row is data; the rows after it that then sum their block are held as doubtful
             self.alt = before
-            doubtful, why = self._scan(df, labels, labelled, ints, floats, self.alt, as_data=last)
+            doubtful, why = self._scan(df, read, labels, labelled, ints, floats, self.alt, as_data=last)
             after = np.arange(len(df)) > last
             held |= doubtful & after
             self.doubtful = [(df.iloc[[i]], why[i]) for i in np.flatnonzero(doubtful & after)]
@@ -620,31 +672,33 @@ class SummaryRows:
         kept = df[~summary & ~held]
         return StepOutput(_in_order(released, kept) if released else kept, quarantined=quarantined)
 
-    def _scan(self, df: pd.DataFrame, labels: list[str], labelled: np.ndarray, ints: list[str], floats: list[str],
-              state: dict, as_data: int | None = None) -> tuple[np.ndarray, dict[int, str]]:
+    def _scan(self, df: pd.DataFrame, read: pd.DataFrame, labels: list[str], labelled: np.ndarray, ints: list[str],
+              floats: list[str], state: dict, as_data: int | None = None) -> tuple[np.ndarray, dict[int, str]]:
         """One pass over the batch: (mask of summary rows, their reasons by position); the running sums of ``state``
-        take in every other row. The row at position ``as_data`` is data whatever it sums."""
+        take in every other row. The row at position ``as_data`` is data whatever it sums. ``read``: ``df`` with its text
+        columns of numbers read as floats (``_apply``), the frame summed."""
         block, whole = state["block"], state["file"]
         summary = np.zeros(len(df), dtype=bool)
         reasons: dict[int, str] = {}
         start = 0
         record = state is self.state and as_data is None  # the batch's own reading: what it finds is reconciled
         for i in np.flatnonzero(labelled):
-            above = _column_sums(df.iloc[start:i], ints, floats)
+            above = _column_sums(read.iloc[start:i], ints, floats)
             block.take(above)
             whole.take(above)
             start = i + 1
             row = df.iloc[i]
             label = _label_of(row, labels) or ""
             counts = self._counts.get(int(i), []) if self._trailer[i] else []
-            reason = None if i == as_data else self._summary(row, label, ints, floats, state, counts, bool(self._trailer[i]))
+            numbers = row if read is df else read.iloc[i]
+            reason = None if i == as_data else self._summary(row, label, ints, floats, state, counts, bool(self._trailer[i]), numbers)
             if reason is None and record and self._trailer[i] and TRAILER_MARKER.fullmatch(label):
                 self.possible.append(
                     f"possible_summary_row: line {int(row[LINE])}: {label.strip()!r} reads as a trailer or end marker, but its "
                     "numbers and counts do not equal the sums or the count of the rows above it — kept as a record"
                 )
             if reason is None:
-                this = _column_sums(df.iloc[i : i + 1], ints, floats)
+                this = _column_sums(read.iloc[i : i + 1], ints, floats)
                 block.take(this)
                 whole.take(this)
                 continue
@@ -654,15 +708,71 @@ class SummaryRows:
                 sums, summed = self._match
                 after = state.get("block_after", 0) if sums is block else 0
                 self.reconciled.append(Reconciled(int(row[LINE]), _label_of(row, labels) or "", after,
-                                                  {c: (row[c], c in ints) for c in summed},
+                                                  {c: (numbers[c], c in ints) for c in summed},
                                                   {c: sums.total(c, c in ints) for c in summed}))
             state["block_after"] = int(row[LINE])
             block.clear()
             state["summaries"] += 1
-        rest = _column_sums(df.iloc[start:], ints, floats)
+        rest = _column_sums(read.iloc[start:], ints, floats)
         block.take(rest)
         whole.take(rest)
         return summary, reasons
+
+    def _number_columns(self, cells: _Cells, texts: list[str]) -> list[str]:
+        """The text columns of ``texts`` whose values are numbers written in another script's digits (``١٬٢٥٠٫٠٠``,
+        ``１,２５０.００``: the type step keeps such a column as text when no config declares it), summed as float columns.
+
+        A column is one when, in the first batch in which it holds a value that is not blank, some value has digits of
+        another script (headwater.clean.values.other_script_digits) and every non-blank value reads as a number
+        (``_text_numbers``); it then stays one for the rest of the file (its sums run across batches; a later value that
+        is no number is left out of them). A column that held a value in an earlier batch without being one never
+        becomes one: its sums would miss the rows before. A column named like an identifier (``invoice_id``:
+        headwater.names.looks_like_identifier) is none (its numbers are no amounts). Cheap on a table without such
+        digits: a column whose text is all ASCII (Arrow's ``string_is_ascii``, on the text ``_Cells`` writes once for the
+        label tests too), or whose first non-blank values (``_HEAD``) are not all numbers, or that holds no such digit
+        (``_OTHER_DIGIT``, RE2) is decided by that alone, once per file.
+        """
+        out = []
+        for col in texts:
+            if col in self.number_columns:
+                out.append(col)
+                continue
+            if col in self.text_columns:
+                continue
+            if looks_like_identifier(col):
+                self.text_columns.add(col)
+                continue
+            text = cells.text(col) if cells.n else None
+            if text is None or text.null_count == len(text):
+                continue
+            head = _first_filled(text, _HEAD)
+            if not head:
+                continue  # blank so far
+            # ASCII only; or its first values are no numbers (free text, names: decided on a few values); or no digit of
+            # another script (RE2 over the column)
+            if (pc.all(pc.string_is_ascii(text)).as_py() or np.isnan(_text_numbers(pd.Series(head, dtype="string"))).any()
+                    or not pc.any(pc.match_substring_regex(text, _OTHER_DIGIT)).as_py()):
+                self.text_columns.add(col)
+                continue
+            values = pd.Series(text.to_pandas(), dtype="string")  # rare: a column with another script's digits
+            values = values[(values.str.strip().fillna("") != "").to_numpy(dtype=bool)]
+            if other_script_digits(values).any() and not np.isnan(_text_numbers(values)).any():
+                self.number_columns.add(col)
+                out.append(col)
+            else:
+                self.text_columns.add(col)
+        return out
+
+    def text_numbers(self, df: pd.DataFrame) -> np.ndarray:
+        """Bool per row of ``df``: a non-zero number in one of the text columns of numbers this step sums so far
+        (``_number_columns``), read as ``_text_numbers`` reads it; all False in a file with none. For
+        headwater.clean.dedup.exact: such a row is one a summary row may count, as a row with a typed number is."""
+        out = np.zeros(len(df), dtype=bool)
+        for col in sorted(self.number_columns):
+            if col in df.columns:
+                read = _text_numbers(df[col])
+                out |= ~np.isnan(read) & (read != 0)
+        return out
 
     def warnings(self) -> list[str]:
         """One line per row that summed the rows above it but was kept as data, because data rows follow it, then one per
@@ -670,7 +780,7 @@ class SummaryRows:
         return [*self.kept_as_data, *self.possible]
 
     def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str], state: dict,
-                 counts: list[int] = (), trailer: bool = False) -> str | None:
+                 counts: list[int] = (), trailer: bool = False, numbers: pd.Series | None = None) -> str | None:
         """The quarantine reason when ``row`` sums its block or the whole file so far (the sums of ``state``), else None.
 
         ``trailer``: the row qualified by ``_trailers`` (its text cells empty, markers or ``counts``); every
@@ -680,9 +790,12 @@ class SummaryRows:
         ``T`` row is a trailer only when its numbers are the column sums and they are two pieces of evidence, a
         matching record count and a sum (``T,3,60.00``) or two column sums; one alone (``T,3,``, ``T,,60.00``, a size
         ``T`` whose quantity 3 happens to be 1 + 2) stays a record with a ``possible_summary_row`` warning.
+        ``numbers``: the row's numbers, its text columns of numbers read (``_scan``; default ``row``); the reason quotes
+        the values as written (``amount=٥٬٣٨٠٫٠٠``).
         """
         self._match = None
-        filled = [(c, row[c], c in ints) for c in (*ints, *floats) if not pd.isna(row[c])]
+        numbers = row if numbers is None else numbers  # the row's numbers: a text column of numbers read (``_scan``)
+        filled = [(c, numbers[c], c in ints) for c in (*ints, *floats) if not pd.isna(numbers[c])]
         name = repr(label.strip()) if label.strip() else "(unlabelled)"
         if not filled and not counts:
             if trailer and END_MARKER.fullmatch(label):

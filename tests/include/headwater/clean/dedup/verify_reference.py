@@ -10,6 +10,10 @@ from collections import Counter
 
 from headwater.clean.dedup.columns import _LETTER_RUNS, CASE_FOLD_MIN_LETTERS
 from headwater.clean.dedup.verify import (
+    _COMPASS_NE,
+    _NAME_WORD,
+    _ORDINAL,
+    _compass,
     _ADDRESSEE, _EMAIL, _HANDLE, _LIST_SPACE, _NUMBER, _SIGNED_CODE, _THOUSANDS, _TRAILING, _URL, _WORD, MASKS, REASONS, TITLES,
     Boilerplate, Tokens, _is_negator, _number, _plain, _word, difference,
 )
@@ -24,6 +28,8 @@ def _numbers(text: str) -> Counter[str]:
 
 
 def tokens_of(text: str | None) -> Tokens:
+    if text and "NE" in text:  # tail7 (breaker6 #14): the compass point, as in the module
+        text = _COMPASS_NE.sub(_compass, text)
     low = (text or "").lower().replace("\u2019", "'")
     found = _WORD.findall(low)
     negators = sum(map(_is_negator, found))
@@ -36,7 +42,8 @@ def tokens_of(text: str | None) -> Tokens:
     for mask in MASKS.values():
         low = low.replace(mask.lower(), " ")
     found = _WORD.findall(low)
-    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, found)))
+    names = _NAME_WORD.findall(low) if numbers and _ORDINAL.search(low) else found  # tail7: ordinals are name words
+    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)))
 
 
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:

@@ -61,6 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, STRUCTURAL, StepOutput, is_value_column
+from headwater.clean.values import number_texts, other_script_digits
 from headwater.names import looks_like_identifier
 
 TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then only digits, punctuation or a note in brackets
@@ -106,7 +107,7 @@ class _Sums:
         if len(df) == 0:
             return
         self.rows += len(df)
-        for col in (*ints, *floats):
+        for col in ints:
             self.counts[col] = self.counts.get(col, 0) + int(df[col].notna().sum())
         for col in ints:
             values = df[col].dropna().to_numpy(dtype=np.int64)
@@ -115,7 +116,8 @@ class _Sums:
             total = int(values.sum()) if bound < 2.0**62 else sum(int(v) for v in values)
             self.ints[col] = self.ints.get(col, 0) + total
         for col in floats:
-            values = df[col].dropna().to_numpy(dtype=np.float64)
+            values = _floats(df[col])
+            self.counts[col] = self.counts.get(col, 0) + len(values)
             self.floats.setdefault(col, []).append(math.fsum(values))
 
     def total(self, col: str, is_int: bool) -> float | int:
@@ -167,10 +169,29 @@ class Reconciled:
                 if int(self.sums[col]) - taken != int(value):
                     return False
             else:
-                left = math.fsum([float(self.sums[col]), *(-rows[col].dropna().to_numpy(dtype=np.float64))])
+                left = math.fsum([float(self.sums[col]), *(-_floats(rows[col]))])
                 if round(left, _decimals(value)) != float(value):
                     return False
         return True
+
+
+def _text_numbers(values: pd.Series) -> pd.Series:
+    point, comma = number_texts(values, "."), number_texts(values, ",")
+    same = point.notna() & (comma.isna() | (point.astype("Float64") == comma.astype("Float64")).fillna(False))
+    out = point.where(same, comma.where(point.isna()))
+    return out.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    values = column.dropna().to_numpy(dtype=np.float64) if pd.api.types.is_float_dtype(column.dtype) else _text_numbers(column)
+    return values[~np.isnan(values)] if values.dtype.kind == "f" else values
+
+
+def _number(value: object) -> float | int | None:
+    if isinstance(value, str):
+        number = _text_numbers(pd.Series([value], dtype="string"))[0]
+        return None if np.isnan(number) else float(number)
+    return None if pd.isna(value) else value
 
 
 def _decimals(value: float | int) -> int:
@@ -342,6 +363,8 @@ class SummaryRows:
         self._counts: dict[int, list[int]] = {}
         # end markers alone in their row (END_ALONE) with no row after them so far: structural lines if the file ends so
         self.ends: list[pd.DataFrame] = []
+        self.number_columns: set[str] = set()
+        self.text_columns: set[str] = set()
 
     def held_lines(self) -> list[int]:
         """Physical lines (``_line``) of the rows held back from the output so far: the last summary row, the doubtful
@@ -422,6 +445,7 @@ class SummaryRows:
         ids = {c for c in values if looks_like_identifier(c) and pd.api.types.is_numeric_dtype(df[c].dtype)}  # breaker6 #10
         ints = [c for c in values if pd.api.types.is_integer_dtype(df[c].dtype) and c not in ids]
         floats = [c for c in values if pd.api.types.is_float_dtype(df[c].dtype) and c not in ids]
+        floats += self._number_columns(df, [c for c in values if c not in ints and c not in floats and c not in ids])
         labels = [c for c in df.columns if (is_value_column(c) or c.endswith(RAW_SUFFIX)) and not (c in ints or c in floats or c in ids)]
         data = ~df[values].isna().all(axis=1).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)  # blank rows are not data
         if not (ints or floats) or not labels or len(df) == 0:
@@ -501,7 +525,7 @@ class SummaryRows:
                 sums, summed = self._match
                 after = state.get("block_after", 0) if sums is block else 0
                 self.reconciled.append(Reconciled(int(row[LINE]), _label_of(row, labels) or "", after,
-                                                  {c: (row[c], c in ints) for c in summed},
+                                                  {c: (_number(row[c]), c in ints) for c in summed},
                                                   {c: sums.total(c, c in ints) for c in summed}))
             state["block_after"] = int(row[LINE])
             block.clear()
@@ -510,6 +534,33 @@ class SummaryRows:
         block.add(rest, ints, floats)
         whole.add(rest, ints, floats)
         return summary, reasons
+
+    def _number_columns(self, df: pd.DataFrame, texts: list[str]) -> list[str]:
+        # tail6's per-column reading (a9256b7), with the rule that a column that held a value in an earlier batch
+        # without being one never becomes one
+        out = []
+        for col in texts:
+            if col in self.number_columns:
+                out.append(col)
+                continue
+            if col in self.text_columns:
+                continue
+            if looks_like_identifier(col):
+                self.text_columns.add(col)
+                continue
+            if len(df) == 0 or pd.api.types.is_bool_dtype(df[col].dtype) or pd.api.types.is_float_dtype(df[col].dtype) \
+                    or _temporal(df[col].dtype):
+                continue
+            text = df[col].astype("string")
+            filled = (text.str.strip().fillna("") != "").to_numpy(dtype=bool)
+            if not filled.any():
+                continue
+            if other_script_digits(text[filled]).any() and not np.isnan(_text_numbers(text[filled])).any():
+                self.number_columns.add(col)
+                out.append(col)
+            else:
+                self.text_columns.add(col)
+        return out
 
     def warnings(self) -> list[str]:
         """One line per row that summed the rows above it but was kept as data, because data rows follow it, then one per
@@ -529,7 +580,7 @@ class SummaryRows:
         ``T`` whose quantity 3 happens to be 1 + 2) stays a record with a ``possible_summary_row`` warning.
         """
         self._match = None
-        filled = [(c, row[c], c in ints) for c in (*ints, *floats) if not pd.isna(row[c])]
+        filled = [(c, _number(row[c]), c in ints) for c in (*ints, *floats) if _number(row[c]) is not None]
         name = repr(label.strip()) if label.strip() else "(unlabelled)"
         if not filled and not counts:
             if trailer and END_MARKER.fullmatch(label):

@@ -7,6 +7,8 @@ in one RE2 pass with a tighter prefilter (``_LABEL_CANDIDATE``) and decides each
 was is kept verbatim in ``summary_rows_reference.py`` (main at 3b208f7: keys6's typed columns and breaker6 #2's one-column rule in); these tests run both on the same generated
 batches (long tables with planted totals, subtotals, trailers, markers and footers; noisy frames whose cells are mostly
 markers, counts, labels and blanks; 600-column files) and compare every output, warning and reconciled total.
+Both read a text column of numbers in another script's digits as tail6's a9256b7 did (breaker6 #5, ported by tail7, with
+its rule that a column ASCII-only in an earlier batch is never summed): ledgers with such amounts are compared too.
 """
 
 from __future__ import annotations
@@ -159,6 +161,55 @@ def test_the_ledgers_take_every_kind_of_row() -> None:
             found[key] += n
     print(found)
     assert min(found.values()) >= 10, found
+
+
+SCRIPTS = {  # ASCII digits and separators -> Arabic-Indic, Persian, full-width (tail7: breaker6 #5 on the fast module)
+    "arabic": str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬"),
+    "persian": str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬"),
+    "fullwidth": str.maketrans("0123456789.,", "０１２３４５６７８９．，"),
+}
+
+
+def _scripted(df: pd.DataFrame, rng: random.Random) -> pd.DataFrame:
+    """The ledger with its amounts written as text in another script's digits (a column the type step keeps as text when
+    no config declares it), some maybe in ASCII, some maybe not numbers (``n/a``) or ambiguous (``1,250``)."""
+    table = SCRIPTS[rng.choice(sorted(SCRIPTS))]
+    ascii_share, junk = rng.choice([0.0, 0.3]), rng.choice([0.0, 0.0, 0.05])
+
+    def write(value: object) -> str | None:
+        if pd.isna(value):
+            return rng.choice([None, None, "", " "])
+        if rng.random() < junk:
+            return rng.choice(["n/a", "1,250", "١,٢٥٠"])
+        text = f"{value:,.2f}" if rng.random() < 0.7 else f"{value:.2f}"
+        return text if rng.random() < ascii_share else text.translate(table)
+
+    out = df.copy()
+    out["amount"] = pd.Series([write(v) for v in df["amount"]], dtype="string")
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_ledger_in_other_script_digits_is_decided_as_before(seed: int) -> None:
+    """The per-row reference reads a text column of other-script numbers as tail6 did (a9256b7); so does the fast module."""
+    rng = random.Random(3000 + seed)
+    _run_both(_split(_scripted(_ledger(rng, rng.choice([8, 30, 120])), rng), rng))
+
+
+def test_the_scripted_ledgers_find_summary_rows() -> None:
+    """The other-script ledgers are not all data: their totals are found as summary rows, on the text amounts too."""
+    found = {"summary": 0, "quarantined": 0, "warnings": 0, "structural": 0}
+    amounts = 0
+    for seed in range(30):
+        rng = random.Random(3000 + seed)
+        df = _scripted(_ledger(rng, rng.choice([8, 30, 120])), rng)
+        for key, n in _run_both(_split(df, rng)).items():
+            found[key] += n
+        step = new.SummaryRows()
+        step.apply(df.copy())
+        step.finish()
+        amounts += "amount" in step.number_columns
+    assert found["summary"] >= 20 and amounts >= 15, (found, amounts)
 
 
 def _noisy(rng: random.Random, rows: int, columns: int) -> pd.DataFrame:
