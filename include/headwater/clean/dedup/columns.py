@@ -342,6 +342,43 @@ def written_times_of(frame: Mapping[str, pd.Series], col: str, rows: np.ndarray 
     return codes_of(texts)
 
 
+# reasons of a date read in a day order no value of the file had shown (headwater.clean.values: ``03/04/2025`` read
+# day first, or month first; ``03.04.2025`` read day first as dotted dates are): the other order was possible
+ASSUMED_DAY_ORDER = ("day_order", "dotted_day_order")
+
+
+def day_orders_of(frame: Mapping[str, pd.Series], col: str, rows: np.ndarray | None = None) -> np.ndarray | None:
+    """An int64 code per row (or per position of ``rows``, read piece by piece: ``rows_of``) of the dates a value of the
+    date column ``col`` may be: both readings (the stored date and its day and month swapped) where ``<col>__reason``
+    says the day order was assumed (``ASSUMED_DAY_ORDER``), the stored date alone elsewhere; -1 where none is stored.
+    None when no row assumed the order. ``03/04/2025`` (stored 3 April, perhaps 4 March) and ``2025-04-03`` differ;
+    ``03/04/2025`` and ``3/4/2025`` do not, in either order."""
+    reason_name = col + REASON_SUFFIX
+    if reason_name not in frame:
+        return None
+    reason = pd.Series(frame[reason_name]) if rows is None else rows_of(frame, reason_name, rows)
+    text = reason.astype("string")
+    assumed = np.zeros(len(text), dtype=bool)
+    for why in ASSUMED_DAY_ORDER:
+        assumed |= text.str.contains(rf"(?:^|; ){why}(?:;|$)", regex=True).fillna(False).to_numpy(dtype=bool)
+    if not assumed.any():
+        return None
+    day = pd.Series(frame[col]) if rows is None else rows_of(frame, col, rows)
+    keys: list[str | None] = []
+    for d, guessed in zip(day.tolist(), assumed.tolist()):
+        if d is None or d is pd.NaT or d is pd.NA or not hasattr(d, "year"):
+            keys.append(None)
+            continue
+        other = d
+        if guessed and d.day <= 12:
+            try:
+                other = d.replace(month=d.day, day=d.month)
+            except ValueError:
+                other = d
+        keys.append(" | ".join(sorted({d.isoformat()[:10], other.isoformat()[:10]})))
+    return codes_of(keys)
+
+
 def numbers(series: pd.Series) -> np.ndarray:
     """A numeric column as float64 (missing: NaN)."""
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
@@ -369,9 +406,10 @@ class Vetoes:
     rows: np.ndarray | None = None  # the table positions ``codes``/``values`` hold (sorted int64); None: every row
     numeric: frozenset[str] = frozenset()  # numeric columns, kept for ``for_rows``
     pending: bool = False  # made by ``deferred``: nothing built until ``for_rows``
-    # date columns whose values dropped a written time (``written_times_of``): a code per row, -1 where none; two rows
-    # with a time each that differ there differ in the column, though their stored dates are equal
-    times: dict[str, np.ndarray] = field(default_factory=dict)
+    # date columns whose values dropped a written time (``written_times_of``) or assumed a day order (``day_orders_of``):
+    # code arrays per row, -1 where none; two rows with a code each that differ there differ in the column, though their
+    # stored dates are equal
+    times: dict[str, list[np.ndarray]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, frame: Mapping[str, pd.Series], columns: list[str], numeric: set[str], tolerance: float = 0.0,
@@ -393,9 +431,10 @@ class Vetoes:
                 codes[c] = factorized(frame[c] if rows is None else rows_of(frame, c, rows))[0]
             if c in codes:  # an id Excel wrote in scientific notation lost digits: equal to no other value
                 codes[c] = _apart(codes[c], mangled_rows(frame, c, rows))
-            written = written_times_of(frame, c, rows) if c not in numeric else None
-            if written is not None:
-                times[c] = written
+            if c not in numeric:  # a date column: the time it dropped, the day order it assumed
+                times[c] = [w for w in (written_times_of(frame, c, rows), day_orders_of(frame, c, rows)) if w is not None]
+                if not times[c]:
+                    del times[c]
         kept = None if rows is None else np.asarray(rows, dtype=np.int64)
         return cls(list(columns), codes, values, tolerance, frame, kept, frozenset(numeric), times=times)
 
@@ -432,8 +471,8 @@ class Vetoes:
         x, y = self.codes[c][a], self.codes[c][b]
         both = (x >= 0) & (y >= 0)
         differ = both & (x != y)
-        if c in self.times:  # one stored date, two times written (both written): two values
-            tx, ty = self.times[c][a], self.times[c][b]
+        for written in self.times.get(c, ()):  # one stored date, two times written or two possible days: two values
+            tx, ty = written[a], written[b]
             differ |= both & (tx >= 0) & (ty >= 0) & (tx != ty)
         return both, differ
 

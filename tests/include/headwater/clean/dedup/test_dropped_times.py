@@ -95,5 +95,26 @@ def test_written_times_of_codes_each_time_and_leaves_rows_without_one_out() -> N
     assert written_times_of({**frame, "day__reason": pd.Series([None] * 5, dtype=object)}, "day") is None
     vetoes = Vetoes.build(frame, ["day"], set())
     a, b = np.array([0, 0, 0, 1]), np.array([2, 3, 1, 3])
-    assert vetoes.check(a, b).tolist() == [False, True, False, False]
+    # row 3 also assumed the day order (05/03 or 03/05): it differs from row 1's plain 5 March
+    assert vetoes.check(a, b).tolist() == [False, True, False, True]
     assert Vetoes.deferred(frame, ["day"], set()).for_rows(np.array([0, 3])).check(np.array([0]), np.array([3])).tolist() == [True]
+
+
+def test_a_date_read_in_an_assumed_day_order_differs_from_the_other_reading_written_plainly() -> None:
+    # no value shows the day order: 03/04/2025 is stored month first (4 March; its text kept, reason day_order) and may be
+    # 3 April; 2025-03-04 and 2025-04-03 are one date each, and each differs from it. 3/4/2025 is 03/04/2025 in either
+    # order; 04/04/2025 reads the same in both (no reason) and is an exact duplicate of 2025-04-04
+    rows = [
+        ["Ann", "03/04/2025", NOTE],
+        ["Ann", "2025-04-03", NOTE],
+        ["Ann", "2025-03-04", NOTE],
+        ["Ann", "3/4/2025", NOTE],
+        ["Bob", "04/04/2025", NOTE],
+        ["Bob", "2025-04-04", NOTE],
+    ]
+    assert _run(rows) == ([2, 3, 4, 6], [(7, "exact", 6, None), (5, "near_text", 2, "day, name")])
+
+
+def test_a_dotted_date_read_day_first_differs_from_the_month_first_reading_written_plainly() -> None:
+    rows = [["Ann", "03.04.2025", NOTE], ["Ann", "2025-04-03", NOTE], ["Ann", "03.04.2025 ", NOTE + "."]]
+    assert _run(rows) == ([2, 3], [(4, "near_text", 2, "day, name")])
