@@ -337,8 +337,12 @@ def written_times_of(frame: Mapping[str, pd.Series], col: str, rows: np.ndarray 
     day = pd.Series(frame[col]) if rows is None else rows_of(frame, col, rows)
     at = np.flatnonzero(dropped & raw.notna().to_numpy(dtype=bool))
     texts: list[str | None] = [None] * len(dropped)
+    seen: dict[tuple[str, object], str] = {}  # each distinct (text, date) read once
     for k, r, d in zip(at.tolist(), raw.iloc[at].tolist(), day.iloc[at].tolist()):
-        texts[k] = _written_time(str(r), d)
+        key = (str(r), d)
+        if key not in seen:
+            seen[key] = _written_time(key[0], d)
+        texts[k] = seen[key]
     return codes_of(texts)
 
 
