@@ -20,14 +20,17 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timezone
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from headwater.clean.failures import TIME_DROPPED
 from headwater.clean.steps.base import EXCEL_MANGLED, RAW_SUFFIX, REASON_SUFFIX, is_value_column
 from headwater.clean.text import SPLIT_SPACE
+from headwater.clean.values import parse_date
 
 _WORD_RE = "[^" + SPLIT_SPACE + "]+"  # a word of str.split(): a run of characters that are not str.isspace()
 COUNTER_NAMES = frozenset({"rownames", "row_names", "index", "unnamed_0", "rowid", "row_id", "row_number", "rownum", "row_num", "row"})
@@ -301,6 +304,85 @@ def _apart(codes: np.ndarray, mangled: np.ndarray | None) -> np.ndarray:
     return codes
 
 
+def _written_time(raw: str, day: object) -> str:
+    """The time a ``time_dropped`` value writes, as a comparable text: ``instant:`` and the UTC instant for a value that
+    names its offset or zone (``2024-03-05 09:00 Europe/Berlin`` and ``2024-03-05 08:00 +00:00`` are one instant),
+    ``wall:`` and the wall time for one that does not (``2024-03-05 09:00``), ``text:`` and the text as written for one
+    ``parse_date`` does not read. The date is the stored one (``day``: the date written, read in the file's day order),
+    so only the time and its zone decide; ``raw`` is read month first, else day first, for its time alone."""
+    text = raw.strip()
+    written = parse_date(text, False, local=True) or parse_date(text, True, local=True)
+    if written is None or not hasattr(day, "year"):
+        return "text:" + text
+    at = written.replace(year=day.year, month=day.month, day=day.day)  # type: ignore[attr-defined]
+    if at.tzinfo is None:
+        return "wall:" + at.isoformat()
+    return "instant:" + at.astimezone(timezone.utc).isoformat()
+
+
+def written_times_of(frame: Mapping[str, pd.Series], col: str, rows: np.ndarray | None = None) -> np.ndarray | None:
+    """An int64 code per row (or per position of ``rows``, read piece by piece: ``rows_of``) for the time of day a value
+    of the date column ``col`` wrote and did not store (``<col>__reason`` names ``time_dropped``, the text kept in
+    ``<col>__raw``; headwater.clean.values.coerce): equal codes, one written time (``_written_time``: one instant, or
+    one wall time); -1 where no time was dropped. None when no row dropped one (breaker7 #21: ``2024-03-05 09:00`` and
+    ``2024-03-05 17:00`` store one date and are two visits)."""
+    reason_name, raw_name = col + REASON_SUFFIX, col + RAW_SUFFIX
+    if reason_name not in frame or raw_name not in frame:
+        return None
+    reason = pd.Series(frame[reason_name]) if rows is None else rows_of(frame, reason_name, rows)
+    dropped = reason.astype("string").str.contains(TIME_DROPPED, regex=False).fillna(False).to_numpy(dtype=bool)
+    if not dropped.any():
+        return None
+    raw = pd.Series(frame[raw_name]) if rows is None else rows_of(frame, raw_name, rows)
+    day = pd.Series(frame[col]) if rows is None else rows_of(frame, col, rows)
+    at = np.flatnonzero(dropped & raw.notna().to_numpy(dtype=bool))
+    texts: list[str | None] = [None] * len(dropped)
+    seen: dict[tuple[str, object], str] = {}  # each distinct (text, date) read once
+    for k, r, d in zip(at.tolist(), raw.iloc[at].tolist(), day.iloc[at].tolist()):
+        key = (str(r), d)
+        if key not in seen:
+            seen[key] = _written_time(key[0], d)
+        texts[k] = seen[key]
+    return codes_of(texts)
+
+
+# reasons of a date read in a day order no value of the file had shown (headwater.clean.values: ``03/04/2025`` read
+# day first, or month first; ``03.04.2025`` read day first as dotted dates are): the other order was possible
+ASSUMED_DAY_ORDER = ("day_order", "dotted_day_order")
+
+
+def day_orders_of(frame: Mapping[str, pd.Series], col: str, rows: np.ndarray | None = None) -> np.ndarray | None:
+    """An int64 code per row (or per position of ``rows``, read piece by piece: ``rows_of``) of the dates a value of the
+    date column ``col`` may be: both readings (the stored date and its day and month swapped) where ``<col>__reason``
+    says the day order was assumed (``ASSUMED_DAY_ORDER``), the stored date alone elsewhere; -1 where none is stored.
+    None when no row assumed the order. ``03/04/2025`` (stored 3 April, perhaps 4 March) and ``2025-04-03`` differ;
+    ``03/04/2025`` and ``3/4/2025`` do not, in either order."""
+    reason_name = col + REASON_SUFFIX
+    if reason_name not in frame:
+        return None
+    reason = pd.Series(frame[reason_name]) if rows is None else rows_of(frame, reason_name, rows)
+    text = reason.astype("string")
+    assumed = np.zeros(len(text), dtype=bool)
+    for why in ASSUMED_DAY_ORDER:
+        assumed |= text.str.contains(rf"(?:^|; ){why}(?:;|$)", regex=True).fillna(False).to_numpy(dtype=bool)
+    if not assumed.any():
+        return None
+    day = pd.Series(frame[col]) if rows is None else rows_of(frame, col, rows)
+    keys: list[str | None] = []
+    for d, guessed in zip(day.tolist(), assumed.tolist()):
+        if d is None or d is pd.NaT or d is pd.NA or not hasattr(d, "year"):
+            keys.append(None)
+            continue
+        other = d
+        if guessed and d.day <= 12:
+            try:
+                other = d.replace(month=d.day, day=d.month)
+            except ValueError:
+                other = d
+        keys.append(" | ".join(sorted({d.isoformat()[:10], other.isoformat()[:10]})))
+    return codes_of(keys)
+
+
 def numbers(series: pd.Series) -> np.ndarray:
     """A numeric column as float64 (missing: NaN)."""
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
@@ -328,13 +410,17 @@ class Vetoes:
     rows: np.ndarray | None = None  # the table positions ``codes``/``values`` hold (sorted int64); None: every row
     numeric: frozenset[str] = frozenset()  # numeric columns, kept for ``for_rows``
     pending: bool = False  # made by ``deferred``: nothing built until ``for_rows``
+    # date columns whose values dropped a written time (``written_times_of``) or assumed a day order (``day_orders_of``):
+    # code arrays per row, -1 where none; two rows with a code each that differ there differ in the column, though their
+    # stored dates are equal
+    times: dict[str, list[np.ndarray]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, frame: Mapping[str, pd.Series], columns: list[str], numeric: set[str], tolerance: float = 0.0,
               rows: np.ndarray | None = None) -> Vetoes:
         """The checks of ``columns`` over ``frame``; ``rows`` (sorted positions, no repeats): for those rows only,
         read piece by piece (``rows_of``). Raises KeyError for a column not in ``frame``."""
-        codes, values = {}, {}
+        codes, values, times = {}, {}, {}
         for c in columns:
             raw_name = c + RAW_SUFFIX
             # a value kept raw (failed its type) is a value too; decided on the whole column, whichever rows are built
@@ -349,8 +435,12 @@ class Vetoes:
                 codes[c] = factorized(frame[c] if rows is None else rows_of(frame, c, rows))[0]
             if c in codes:  # an id Excel wrote in scientific notation lost digits: equal to no other value
                 codes[c] = _apart(codes[c], mangled_rows(frame, c, rows))
+            if c not in numeric:  # a date column: the time it dropped, the day order it assumed
+                times[c] = [w for w in (written_times_of(frame, c, rows), day_orders_of(frame, c, rows)) if w is not None]
+                if not times[c]:
+                    del times[c]
         kept = None if rows is None else np.asarray(rows, dtype=np.int64)
-        return cls(list(columns), codes, values, tolerance, frame, kept, frozenset(numeric))
+        return cls(list(columns), codes, values, tolerance, frame, kept, frozenset(numeric), times=times)
 
     @classmethod
     def deferred(cls, frame: Mapping[str, pd.Series], columns: list[str], numeric: set[str], tolerance: float = 0.0) -> Vetoes:
@@ -384,7 +474,11 @@ class Vetoes:
             return both, both & (np.abs(x - y) > self.tolerance * np.where(scale > 0, scale, 1.0))
         x, y = self.codes[c][a], self.codes[c][b]
         both = (x >= 0) & (y >= 0)
-        return both, both & (x != y)
+        differ = both & (x != y)
+        for written in self.times.get(c, ()):  # one stored date, two times written or two possible days: two values
+            tx, ty = written[a], written[b]
+            differ |= both & (tx >= 0) & (ty >= 0) & (tx != ty)
+        return both, differ
 
     def check(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Vetoed per pair (rows a[k], b[k]): bool array of len(a)."""
