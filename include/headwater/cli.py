@@ -247,6 +247,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     """Run every date of a range, oldest first, like `airflow backfill create` does on a scheduler."""
     from headwater.discovery import dates_between
 
+    if args.date_to is not None and args.date_to < args.date_from:
+        print(f"--to {args.date_to} is before --from {args.date_from}: give the first date with --from", file=sys.stderr)
+        return 2
     failed = []
     for day in dates_between(args.date_from, args.date_to, default=args.date_from):
         print(f"\n=== {day} ===", flush=True)

@@ -35,3 +35,14 @@ def test_a_date_before_the_start_date_is_refused_with_the_reason(tmp_path: Path,
     )
     assert not (tmp_path / "home" / "airflow" / "airflow.db").exists()  # nothing was started
     assert before_start("2026-11-01", date(2026, 11, 1)) is None and before_start("2026-10-31", date(2026, 11, 1))
+
+
+def test_a_backfill_whose_end_is_before_its_start_is_refused_in_one_line(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    """breaker7 #18: ``backfill --from 2026-11-27 --to 2026-11-25`` ended in a traceback from discovery.dates_between."""
+    from headwater.cli import main
+
+    monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    assert main(["backfill", "--from", "2026-11-27", "--to", "2026-11-25", "--landing", tmp_path.as_uri()]) == 2
+    assert capsys.readouterr().err.strip() == "--to 2026-11-25 is before --from 2026-11-27: give the first date with --from"
+    assert not (tmp_path / "home" / "airflow" / "airflow.db").exists()  # nothing was started
