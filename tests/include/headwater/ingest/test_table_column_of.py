@@ -47,3 +47,40 @@ def test_of_exact_values() -> None:
     assert Column.of(["", "NA"]) == Column(kind=None, years=False)
     assert Column.of(["K-17", "K-18", "K-17", "K-19", "free text"]) == Column(kind="code", years=False)
     assert [value_kind(v) for v in ["K-17", "free text", "1999"]] == ["code", "text", "number"]
+
+
+def _folded_key_reference(row: list[str], key: tuple[str, ...]) -> bool:
+    """The expression folded_key_is replaced (table._names_row before read7)."""
+    from headwater.ingest.table import header_key
+
+    return tuple(f.casefold() for f in header_key(row)) == key
+
+
+def test_folded_key_is_matches_reference() -> None:
+    from headwater.ingest.table import folded_key_is
+
+    cells = ["", " ", "Name", "name", "NAME ", "\ufeffname", "\ufeff Name", "city", "Straße", "STRASSE", "ǅ", "dž", "a,b", "\ufeff"]
+    rng = random.Random(11)
+    for _ in range(5000):
+        row = [rng.choice(cells) for _ in range(rng.randint(0, 3))]
+        other = [rng.choice(cells) for _ in range(rng.randint(0, 3))]
+        key = tuple(f.lstrip("\ufeff").strip().casefold() for f in other)
+        assert folded_key_is(row, key) == _folded_key_reference(row, key), (row, key)
+    assert folded_key_is(["\ufeff Name", "CITY"], ("name", "city")) is True
+    assert folded_key_is(["Straße", "x"], ("strasse", "x")) is True  # casefold: ß is ss
+    assert folded_key_is(["name"], ("name", "city")) is False
+    assert folded_key_is([], ()) is True
+
+
+def test_value_kind_cache_matches_uncached() -> None:
+    """value_kind (cached for short values) answers as value_kind_uncached, asked twice, short and long, in any order."""
+    from headwater.ingest.table import KIND_CACHE_CHARS, value_kind_uncached
+
+    pool = ["", "NA", "1", "1,234", "(5)", "$3", "inf", "2024-01-02", "12:30", "K-17", "a@b.c", "http://x", "text", "a b", " 7 ", "\x00", "1e309"]
+    pool += ["x" * KIND_CACHE_CHARS, "1" * KIND_CACHE_CHARS, "1" * (KIND_CACHE_CHARS + 1), "word " * 40]
+    rng = random.Random(3)
+    for _ in range(3000):
+        v = rng.choice(pool) + rng.choice(["", "", "1", "a", " "])
+        assert value_kind(v) == value_kind_uncached(v), v
+    assert value_kind("1" * (KIND_CACHE_CHARS + 1)) == "number"
+    assert value_kind("K-17") == value_kind("K-17") == "code"
