@@ -35,6 +35,7 @@ kinds instead of Python types).
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections import Counter
@@ -79,7 +80,22 @@ _GROUPED = re.compile(r"[+-]?[$€£¥₹]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?")
 CR_IN_FIELD = "\ud800"
 
 
+KIND_CACHE_CHARS = 64  # values up to this long keep their kind in a cache of KIND_CACHE_SIZE (bounded: 4096 x 64 characters)
+KIND_CACHE_SIZE = 4096
+
+
 def value_kind(value: str) -> str:
+    """value_kind_uncached(value), remembered for short values (KIND_CACHE_CHARS; functools.lru_cache, KIND_CACHE_SIZE).
+
+    The sniff profiles the same sample rows several times (each candidate header is judged against the rows
+    below it), so a cell's kind is asked again and again; value_kind_uncached is a pure function of its text.
+    """
+    if len(value) <= KIND_CACHE_CHARS:
+        return _value_kind_cached(value)
+    return value_kind_uncached(value)
+
+
+def value_kind_uncached(value: str) -> str:
     """The kind of one value: ``empty`` (blank or a missing-value spelling), ``number``, ``date``, ``code``, ``text``.
 
     A *code* is one token (no space) mixing letters and digits (``K-17``, ``SKU123``), or an
@@ -107,6 +123,9 @@ def value_kind(value: str) -> str:
     return TEXT
 
 
+_value_kind_cached = functools.lru_cache(maxsize=KIND_CACHE_SIZE)(value_kind_uncached)
+
+
 def _year(value: str) -> bool:
     s = value.strip()
     return len(s) == 4 and s.isdigit() and 1800 <= int(s) <= 2100
@@ -121,6 +140,27 @@ class Column:
 
     @classmethod
     def of(cls, values: list[str]) -> Column:
+        """The column of ``values`` (the sample's cells, in row order); the same as ``of_reference``.
+
+        value_kind is a pure function of its text, so each distinct value is classified once (a column of a
+        sample repeats its categories and codes) and the kinds are counted in row order, as the reference
+        counts them (Counter.most_common keeps first-seen order among equal counts).
+        """
+        memo: dict[str, str] = {}
+        per_value = [memo[v] if v in memo else memo.setdefault(v, value_kind(v)) for v in values]
+        kinds = Counter(per_value)
+        kinds.pop(EMPTY, None)
+        total = sum(kinds.values())
+        kind = None
+        if total:
+            top, count = kinds.most_common(1)[0]
+            kind = top if count >= KIND_SHARE * total else None
+        numbers = [v for v, k in zip(values, per_value) if k == NUMBER]
+        return cls(kind, bool(numbers) and all(map(_year, numbers)))
+
+    @classmethod
+    def of_reference(cls, values: list[str]) -> Column:
+        """``of`` as written before read7 (value_kind twice per value): kept for the differential test (test_table_column_of)."""
         kinds = Counter(value_kind(v) for v in values)
         kinds.pop(EMPTY, None)
         total = sum(kinds.values())
@@ -153,6 +193,19 @@ def vote(cell: str, column: Column) -> int:
 def header_key(row: list[str]) -> tuple[str, ...]:
     """A row as compared to find a header repeated: each field without a byte-order mark and surrounding spaces."""
     return tuple(f.lstrip("\ufeff").strip() for f in row)
+
+
+def folded_key_is(row: list[str], key: tuple[str, ...]) -> bool:
+    """Whether ``tuple(f.casefold() for f in header_key(row)) == key``, its first field compared first (read7).
+
+    The same answer as that expression (kept in test_table_column_of as the reference): tuples of another length,
+    or whose first names differ, are unequal, so most rows are settled without building their whole key.
+    """
+    if len(row) != len(key):
+        return False
+    if key and row[0].lstrip("\ufeff").strip().casefold() != key[0]:
+        return False
+    return tuple(f.casefold() for f in header_key(row)) == key
 
 
 def header_votes(row: list[str], columns: list[Column]) -> list[int]:
@@ -856,7 +909,7 @@ def names_below(filled: list[tuple[int, list[str]]], pos: int, width: int, block
     if not below or type_row(row, filled[pos][1]):
         return False  # a types line (``string,number,date``) is a description line or a record: header_descriptions says
     header = tuple(f.casefold() for f in header_key(filled[pos][1]))
-    if any(tuple(f.casefold() for f in header_key(r)) == header for _, r in filled[k + 1 :]):
+    if any(folded_key_is(r, header) for _, r in filled[k + 1 :]):
         return False  # the header met again below (a repeated header): it is the header
     columns = _profile_below(filled, k, width, blocks)
     for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):
