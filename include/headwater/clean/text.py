@@ -491,10 +491,14 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     A number is one libphonenumber (``phonenumbers.PhoneNumberMatcher``, ``Leniency.VALID``:
     a number valid for its region's numbering plan, https://github.com/daviddrysdale/python-phonenumbers)
     finds, read in ``region`` when written without ``+``, that is not glued to a code
-    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it; after it a
-    ``.`` only with a digit next, a decimal fraction: ``415-555-2671.50`` is an amount) and not
-    labelled as another identifier (``order``, ``serial``, ``invoice``, ``ISBN``, ``ref``,
-    ``#``...: ``_PHONE_LABEL``). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
+    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it), not an
+    amount (a number with no bracket and no ``+`` followed by a fraction of one or two digits that
+    no letter or digit follows, ``_AMOUNT_FRACTION``: ``415-555-2671.50 USD``; but ``415-555-2671.5pm``
+    and ``(415) 555-2671.00`` are numbers), not labelled as another identifier (``order``, ``serial``,
+    ``invoice``, ``ISBN``, ``ref``, ``#``...: ``_PHONE_LABEL``), and, when it is a run of bare digits
+    (no separator, ``+`` or bracket: ``4155552671``), with a phone word at most three words before it
+    (``call``, ``tel``, ``mobile``...: ``_PHONE_CUE``; ``2147483648 bytes``, ``id=4155552671`` are no
+    phone numbers). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
     strings and ``serial 415 555 2671`` are not phone numbers; nor is a match that touches a date
     (``_DATE_SHAPE``: ``2024-03-05 14`` in ``2024-03-05 14.30``), and a value that is a whole date or date-time holds none.
     """
@@ -508,10 +512,12 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
         if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
             continue
-        if after == "." and value[m.end + 1 : m.end + 2].isdecimal():  # '415-555-2671.50': a number with a fraction
-            continue
+        if _AMOUNT_FRACTION.match(value, m.end) and not any(c in m.raw_string for c in "(\uff08+\uff0b"):
+            continue  # '415-555-2671.50': an amount; never '415-555-2671.5pm', '(415) 555-2671.00'
         if _PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
             continue
+        if m.raw_string.isdecimal() and not _PHONE_CUE.search(value[max(0, m.start - 40) : m.start]):
+            continue  # '2147483648 bytes', 'id=4155552671': a bare digit run is a phone only after a phone word
         spans.append((m.start, m.end))
     return spans
 
@@ -1103,6 +1109,20 @@ _PII_COMPILED["emails"] = re.compile("(?<![A-Za-z0-9_])(?<![A-Za-z0-9_][.])" + E
 _PHONE_LABEL = re.compile(
     r"(?i)(?:\b(?:order|invoice|serial|sku|isbn|issn|ean|upc|ref|reference|account|acct|tracking|ticket|case|part|model"
     r"|version|build|batch|lot|po|id)\b|#)[\s:#.-]*(?:no\.?|nr\.?|number|#)?[\s:#.-]*$"
+)
+# A decimal fraction right after a number (breaker7 #19): '.' and one or two digits, then the end of the value, a space or
+# punctuation, never a letter or a third digit ('2671.50 USD', '2671.5.' are amounts; '2671.5pm', '2671.2nd' a full stop
+# typed without its space). Only a number with no brackets and no '+' can be an amount (``phone_spans``).
+_AMOUNT_FRACTION = re.compile(r"\.[0-9]{1,2}(?![^\W_])(?![0-9])")
+# Words that say a phone number follows (breaker7 #9): a run of bare digits (no separator, no '+', no brackets:
+# '2147483648 bytes', 'Paid 4155552671 USD', 'user_id: 4155552671') is a phone number only with one of these at most
+# three words before it. English (call, phone, tel, mobile, cell, fax, SMS, text me, ring, contact), WhatsApp, French
+# (tél, téléphone, portable), German (Telefon, Handy, Mobil), Spanish (teléfono, móvil, celular), and the telephone
+# signs U+260E, U+260F, U+1F4DE, U+1F4F1 (Unicode's "telephone" characters).
+_PHONE_CUE = re.compile(
+    r"(?i)(?:\b(?:call(?:ed|ing)?|phone|ph|t[ée]l|mobile?|mob|cell|fax|whatsapp|sms|text\s+me|ring|contact|t[ée]l[ée]phone|portable"
+    r"|telefon|handy|tel[ée]fono|m[óo]vil|celular)\b|[\u260e\u260f\U0001f4de\U0001f4f1])"
+    r"[^\w\n]*(?:\w+[^\w\n]+){0,3}$"
 )
 _PII_WHOLE_COMPILED = {k: re.compile(p) for k, p in _PII_WHOLE.items()}
 _FTFY_COMPILED = re.compile(_FTFY_NEEDED)
