@@ -31,6 +31,7 @@ import html
 import html.entities
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 
@@ -102,6 +103,55 @@ _PII_WHOLE = {
     # and one before a '.' and a digit, so it finds the run whole (a field: ``_whole_number``) or nothing
     "phones": "^" + _EDGE + "(?:" + _PHONE_CORE + "|[+-]?[0-9]+(?:[.-][0-9]+)*)" + _EDGE + "$",
 }
+
+# A column whose values are contact fields (breaker7 #5): its name says so (a word of it: phone, telephone, tel, mobile,
+# cell, fax, contact, e-mail, mail, WhatsApp, SMS), or more than half of its filled values are one whole phone number or
+# e-mail address (``_PII_WHOLE``). Only there is a value that is one number or address left unmasked as a contact field
+# (``contact_column``); in a prose column a commenter who writes only their number is masked like any other.
+CONTACT_NAME_RE = "(?i)phone|(?:^|[^a-z])(?:tel|mobile|mob|cell|fax|contacts?|e-?mail|mail|whatsapp|sms)(?:[^a-z]|$)"
+CONTACT_SHARE = 0.5
+# What a contact column's warning counts as left unmasked, by shape (RE2; libphonenumber is not asked, so a date
+# written ``2024-03-05`` counts too): a value that is one e-mail mailbox, or seven or more digits with a '+' or an
+# opening bracket before them or a separator (space, brackets, '.', '-', '/') among them, maybe an extension
+# (a run of bare digits is no phone number without a phone word: ``_PHONE_CUE``).
+_PHONE_WRITTEN = "[+(\uff0b\uff08]?(?:[ ().\\-/]{0,3}[0-9]){7,}(?:[ ]*(?:(?i:ext)\\.?|[xX#])[ ]*[0-9]{1,6})?"
+CONTACT_WHOLE = {
+    "phones": "^" + _EDGE + "(?:" + _PHONE_WRITTEN + ")" + _EDGE + "$",
+    "emails": _PII_WHOLE["emails"],
+}
+_BARE_DIGITS = "^" + _EDGE + "[0-9]+" + _EDGE + "$"
+
+
+def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
+    """Whether the string column ``name`` holds contact fields (``CONTACT_NAME_RE`` on its name, or more than
+    ``CONTACT_SHARE`` of its filled values, non-null and not blank, match ``_PII_WHOLE`` phones or e-mails); None
+    when the name does not say and no value is filled (undecided). breaker7 #5."""
+    if re.search(CONTACT_NAME_RE, name):
+        return True
+    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.large_string())
+    filled = pc.fill_null(pc.match_substring_regex(arr, "[^" + _HSPACE + "\n\r]"), False)
+    count = pc.sum(filled).as_py() or 0
+    if count == 0:
+        return None
+    whole = pc.fill_null(pc.match_substring_regex(arr, "(?:" + _PII_WHOLE["phones"] + ")|(?:" + _PII_WHOLE["emails"] + ")"), False)
+    return (pc.sum(pc.and_(whole, filled)).as_py() or 0) > count * CONTACT_SHARE
+
+
+def contact_values(array: pa.Array | pa.ChunkedArray, kinds: Iterable[str]) -> int:
+    """How many values of ``array`` are one whole phone number or e-mail address (``CONTACT_WHOLE``, for the PII
+    ``kinds`` given): the values a contact column leaves unmasked."""
+    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.large_string())
+    patterns = [CONTACT_WHOLE[k] for k in kinds if k in CONTACT_WHOLE]
+    if not patterns or len(arr) == 0:
+        return 0
+    found = pc.fill_null(pc.match_substring_regex(arr, "|".join(f"(?:{p})" for p in patterns)), False)
+    bare = pc.fill_null(pc.match_substring_regex(arr, _BARE_DIGITS), False)
+    return pc.sum(pc.and_(found, pc.invert(bare))).as_py() or 0
+
 
 # Whitespace normalization, as stages of (pattern, replacement) shared by both engines, each stage
 # one kind of change (``CHANGE_KINDS``): line breaks written as CRLF, CR, NEL, U+2028/U+2029 become
