@@ -113,7 +113,7 @@ CONTACT_SHARE = 0.5
 # What a contact column's warning counts as left unmasked, by shape (RE2; libphonenumber is not asked, so a date
 # written ``2024-03-05`` counts too): a value that is one e-mail mailbox, or seven or more digits with a '+' or an
 # opening bracket before them or a separator (space, brackets, '.', '-', '/') among them, maybe an extension
-# (a run of bare digits is no phone number without a phone word: ``_PHONE_CUE``).
+# (a run of bare digits is no phone number without a phone word: ``_phone_cue``).
 _PHONE_WRITTEN = "[+(\uff0b\uff08]?(?:[ ().\\-/]{0,3}[0-9]){7,}(?:[ ]*(?:(?i:ext)\\.?|[xX#])[ ]*[0-9]{1,6})?"
 CONTACT_WHOLE = {
     "phones": "^" + _EDGE + "(?:" + _PHONE_WRITTEN + ")" + _EDGE + "$",
@@ -546,8 +546,8 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     no letter or digit follows, ``_AMOUNT_FRACTION``: ``415-555-2671.50 USD``; but ``415-555-2671.5pm``
     and ``(415) 555-2671.00`` are numbers), not labelled as another identifier (``order``, ``serial``,
     ``invoice``, ``ISBN``, ``ref``, ``#``...: ``_PHONE_LABEL``), and, when it is a run of bare digits
-    (no separator, ``+`` or bracket: ``4155552671``), with a phone word at most three words before it
-    (``call``, ``tel``, ``mobile``...: ``_PHONE_CUE``; ``2147483648 bytes``, ``id=4155552671`` are no
+    (no separator, ``+`` or bracket: ``4155552671``), with a phone word at most three words before it or two
+    after it (``call``, ``tel``, ``mobile``...: ``_phone_cue``; ``2147483648 bytes``, ``id=4155552671`` are no
     phone numbers). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
     strings and ``serial 415 555 2671`` are not phone numbers; nor is a match that touches a date
     (``_DATE_SHAPE``: ``2024-03-05 14`` in ``2024-03-05 14.30``), and a value that is a whole date or date-time holds none.
@@ -566,10 +566,15 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
             continue  # '415-555-2671.50': an amount; never '415-555-2671.5pm', '(415) 555-2671.00'
         if _PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
             continue
-        if m.raw_string.isdecimal() and not _PHONE_CUE.search(value[max(0, m.start - 40) : m.start]):
+        if m.raw_string.isdecimal() and not _phone_cue(value, m.start, m.end):
             continue  # '2147483648 bytes', 'id=4155552671': a bare digit run is a phone only after a phone word
         spans.append((m.start, m.end))
     return spans
+
+
+def _phone_cue(value: str, start: int, end: int) -> bool:
+    """Whether a phone word (``_CUE_WORDS``) is at most three words before ``value[start:end]`` or two after it."""
+    return bool(_PHONE_CUE.search(value[max(0, start - 40) : start]) or _PHONE_CUE_AFTER.search(value[end : end + 40]))
 
 
 # What a number ``phone_spans`` keeps looks like in the text, read off libphonenumber's matcher (phonenumbers 9.0.43,
@@ -1164,16 +1169,17 @@ _PHONE_LABEL = re.compile(
 # punctuation, never a letter or a third digit ('2671.50 USD', '2671.5.' are amounts; '2671.5pm', '2671.2nd' a full stop
 # typed without its space). Only a number with no brackets and no '+' can be an amount (``phone_spans``).
 _AMOUNT_FRACTION = re.compile(r"\.[0-9]{1,2}(?![^\W_])(?![0-9])")
-# Words that say a phone number follows (breaker7 #9): a run of bare digits (no separator, no '+', no brackets:
+# Words that say a phone number is meant (breaker7 #9): a run of bare digits (no separator, no '+', no brackets:
 # '2147483648 bytes', 'Paid 4155552671 USD', 'user_id: 4155552671') is a phone number only with one of these at most
-# three words before it. English (call, phone, tel, mobile, cell, fax, SMS, text me, ring, contact), WhatsApp, French
-# (tél, téléphone, portable), German (Telefon, Handy, Mobil), Spanish (teléfono, móvil, celular), and the telephone
-# signs U+260E, U+260F, U+1F4DE, U+1F4F1 (Unicode's "telephone" characters).
-_PHONE_CUE = re.compile(
-    r"(?i)(?:\b(?:call(?:ed|ing)?|phone|ph|t[ée]l|mobile?|mob|cell|fax|whatsapp|sms|text\s+me|ring|contact|t[ée]l[ée]phone|portable"
-    r"|telefon|handy|tel[ée]fono|m[óo]vil|celular)\b|[\u260e\u260f\U0001f4de\U0001f4f1])"
-    r"[^\w\n]*(?:\w+[^\w\n]+){0,3}$"
+# three words before it, or two words after it. English (call, phone, ph, tel, mobile, cell, fax, SMS, text me, ring,
+# contact), WhatsApp, French (tél, téléphone, portable), German (Telefon, Handy), Spanish (teléfono, móvil, celular),
+# Arabic (اتصل call, هاتف phone, جوال mobile), and the telephone signs U+260E, U+260F, U+1F4DE, U+1F4F1.
+_CUE_WORDS = (
+    r"(?:\b(?:call(?:ed|ing)?|phone|ph|t[ée]l|mobile?|mob|cell|fax|whatsapp|sms|text\s+me|ring|contact|t[ée]l[ée]phone"
+    r"|portable|telefon|handy|tel[ée]fono|m[óo]vil|celular|اتصل|هاتف|جوال)\b|[\u260e\u260f\U0001f4de\U0001f4f1])"
 )
+_PHONE_CUE = re.compile(r"(?i)" + _CUE_WORDS + r"[^\w\n]*(?:\w+[^\w\n]+){0,3}$")
+_PHONE_CUE_AFTER = re.compile(r"(?i)^[^\w\n]*(?:\w+[^\w\n]+){0,2}" + _CUE_WORDS)
 _PII_WHOLE_COMPILED = {k: re.compile(p) for k, p in _PII_WHOLE.items()}
 _FTFY_COMPILED = re.compile(_FTFY_NEEDED)
 _HTML_COMPILED = re.compile("[<&]")

@@ -108,7 +108,7 @@ def _reference_spans(value: str, region: str) -> list[tuple[int, int]]:
             continue
         if text._PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
             continue
-        if m.raw_string.isdecimal() and not text._PHONE_CUE.search(value[max(0, m.start - 40) : m.start]):
+        if m.raw_string.isdecimal() and not text._phone_cue(value, m.start, m.end):
             continue
         spans.append((m.start, m.end))
     return spans

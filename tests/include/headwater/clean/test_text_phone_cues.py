@@ -75,6 +75,9 @@ def test_a_bare_digit_run_without_a_phone_word_stays_as_written(value: str) -> N
         ("\U0001f4de 4155552671", "\U0001f4de [PHONE]"),
         ("call \uff14\uff11\uff15\uff15\uff15\uff15\uff12\uff16\uff17\uff11", "call [PHONE]"),
         ("call 4155552671 or 2065550123", "call [PHONE] or [PHONE]"),
+        ("\u0664\u0661\u0665\u0665\u0665\u0665\u0662\u0666\u0667\u0661 \u0627\u062a\u0635\u0644", "[PHONE] \u0627\u062a\u0635\u0644"),  # 'call' after it
+        ("4155552671 is my cell", "[PHONE] is my cell"),
+        ("4155552671 (mobile)", "[PHONE] (mobile)"),
     ],
 )
 def test_a_bare_digit_run_after_a_phone_word_is_masked(value: str, masked: str) -> None:
