@@ -71,7 +71,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
         + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else [])
-        + (exact.warnings() if exact else []) + order_warnings(day_orders, source, ref.date, proven, reads),
+        + (exact.warnings() if exact else []) + (normalizer.warnings() if normalizer else []) + order_warnings(day_orders, source, ref.date, proven, reads),
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
         clean_steps=run.steps,

@@ -31,6 +31,7 @@ import html
 import html.entities
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 
@@ -102,6 +103,55 @@ _PII_WHOLE = {
     # and one before a '.' and a digit, so it finds the run whole (a field: ``_whole_number``) or nothing
     "phones": "^" + _EDGE + "(?:" + _PHONE_CORE + "|[+-]?[0-9]+(?:[.-][0-9]+)*)" + _EDGE + "$",
 }
+
+# A column whose values are contact fields (breaker7 #5): its name says so (a word of it: phone, telephone, tel, mobile,
+# cell, fax, contact, e-mail, mail, WhatsApp, SMS), or more than half of its filled values are one whole phone number or
+# e-mail address (``_PII_WHOLE``). Only there is a value that is one number or address left unmasked as a contact field
+# (``contact_column``); in a prose column a commenter who writes only their number is masked like any other.
+CONTACT_NAME_RE = "(?i)phone|(?:^|[^a-z])(?:tel|mobile|mob|cell|fax|contacts?|e-?mail|mail|whatsapp|sms)(?:[^a-z]|$)"
+CONTACT_SHARE = 0.5
+# What a contact column's warning counts as left unmasked, by shape (RE2; libphonenumber is not asked, so a date
+# written ``2024-03-05`` counts too): a value that is one e-mail mailbox, or seven or more digits with a '+' or an
+# opening bracket before them or a separator (space, brackets, '.', '-', '/') among them, maybe an extension
+# (a run of bare digits is no phone number without a phone word: ``_phone_cue``).
+_PHONE_WRITTEN = "[+(\uff0b\uff08]?(?:[ ().\\-/]{0,3}[0-9]){7,}(?:[ ]*(?:(?i:ext)\\.?|[xX#])[ ]*[0-9]{1,6})?"
+CONTACT_WHOLE = {
+    "phones": "^" + _EDGE + "(?:" + _PHONE_WRITTEN + ")" + _EDGE + "$",
+    "emails": _PII_WHOLE["emails"],
+}
+_BARE_DIGITS = "^" + _EDGE + "[0-9]+" + _EDGE + "$"
+
+
+def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
+    """Whether the string column ``name`` holds contact fields (``CONTACT_NAME_RE`` on its name, or more than
+    ``CONTACT_SHARE`` of its filled values, non-null and not blank, match ``_PII_WHOLE`` phones or e-mails); None
+    when the name does not say and no value is filled (undecided). breaker7 #5."""
+    if re.search(CONTACT_NAME_RE, name):
+        return True
+    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.large_string())
+    filled = pc.fill_null(pc.match_substring_regex(arr, "[^" + _HSPACE + "\n\r]"), False)
+    count = pc.sum(filled).as_py() or 0
+    if count == 0:
+        return None
+    whole = pc.fill_null(pc.match_substring_regex(arr, "(?:" + _PII_WHOLE["phones"] + ")|(?:" + _PII_WHOLE["emails"] + ")"), False)
+    return (pc.sum(pc.and_(whole, filled)).as_py() or 0) > count * CONTACT_SHARE
+
+
+def contact_values(array: pa.Array | pa.ChunkedArray, kinds: Iterable[str]) -> int:
+    """How many values of ``array`` are one whole phone number or e-mail address (``CONTACT_WHOLE``, for the PII
+    ``kinds`` given): the values a contact column leaves unmasked."""
+    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.large_string())
+    patterns = [CONTACT_WHOLE[k] for k in kinds if k in CONTACT_WHOLE]
+    if not patterns or len(arr) == 0:
+        return 0
+    found = pc.fill_null(pc.match_substring_regex(arr, "|".join(f"(?:{p})" for p in patterns)), False)
+    bare = pc.fill_null(pc.match_substring_regex(arr, _BARE_DIGITS), False)
+    return pc.sum(pc.and_(found, pc.invert(bare))).as_py() or 0
+
 
 # Whitespace normalization, as stages of (pattern, replacement) shared by both engines, each stage
 # one kind of change (``CHANGE_KINDS``): line breaks written as CRLF, CR, NEL, U+2028/U+2029 become
@@ -491,10 +541,14 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     A number is one libphonenumber (``phonenumbers.PhoneNumberMatcher``, ``Leniency.VALID``:
     a number valid for its region's numbering plan, https://github.com/daviddrysdale/python-phonenumbers)
     finds, read in ``region`` when written without ``+``, that is not glued to a code
-    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it; after it a
-    ``.`` only with a digit next, a decimal fraction: ``415-555-2671.50`` is an amount) and not
-    labelled as another identifier (``order``, ``serial``, ``invoice``, ``ISBN``, ``ref``,
-    ``#``...: ``_PHONE_LABEL``). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
+    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it), not an
+    amount (a number with no bracket and no ``+`` followed by a fraction of one or two digits that
+    no letter or digit follows, ``_AMOUNT_FRACTION``: ``415-555-2671.50 USD``; but ``415-555-2671.5pm``
+    and ``(415) 555-2671.00`` are numbers), not labelled as another identifier (``order``, ``serial``,
+    ``invoice``, ``ISBN``, ``ref``, ``#``...: ``_PHONE_LABEL``), and, when it is a run of bare digits
+    (no separator, ``+`` or bracket: ``4155552671``), with a phone word at most three words before it or two
+    after it (``call``, ``tel``, ``mobile``...: ``_phone_cue``; ``2147483648 bytes``, ``id=4155552671`` are no
+    phone numbers). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
     strings and ``serial 415 555 2671`` are not phone numbers; nor is a match that touches a date
     (``_DATE_SHAPE``: ``2024-03-05 14`` in ``2024-03-05 14.30``), and a value that is a whole date or date-time holds none.
     """
@@ -508,12 +562,19 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
         if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
             continue
-        if after == "." and value[m.end + 1 : m.end + 2].isdecimal():  # '415-555-2671.50': a number with a fraction
-            continue
+        if _AMOUNT_FRACTION.match(value, m.end) and not any(c in m.raw_string for c in "(\uff08+\uff0b"):
+            continue  # '415-555-2671.50': an amount; never '415-555-2671.5pm', '(415) 555-2671.00'
         if _PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
             continue
+        if m.raw_string.isdecimal() and not _phone_cue(value, m.start, m.end):
+            continue  # '2147483648 bytes', 'id=4155552671': a bare digit run is a phone only after a phone word
         spans.append((m.start, m.end))
     return spans
+
+
+def _phone_cue(value: str, start: int, end: int) -> bool:
+    """Whether a phone word (``_CUE_WORDS``) is at most three words before ``value[start:end]`` or two after it."""
+    return bool(_PHONE_CUE.search(value[max(0, start - 40) : start]) or _PHONE_CUE_AFTER.search(value[end : end + 40]))
 
 
 # What a number ``phone_spans`` keeps looks like in the text, read off libphonenumber's matcher (phonenumbers 9.0.43,
@@ -1104,6 +1165,21 @@ _PHONE_LABEL = re.compile(
     r"(?i)(?:\b(?:order|invoice|serial|sku|isbn|issn|ean|upc|ref|reference|account|acct|tracking|ticket|case|part|model"
     r"|version|build|batch|lot|po|id)\b|#)[\s:#.-]*(?:no\.?|nr\.?|number|#)?[\s:#.-]*$"
 )
+# A decimal fraction right after a number (breaker7 #19): '.' and one or two digits, then the end of the value, a space or
+# punctuation, never a letter or a third digit ('2671.50 USD', '2671.5.' are amounts; '2671.5pm', '2671.2nd' a full stop
+# typed without its space). Only a number with no brackets and no '+' can be an amount (``phone_spans``).
+_AMOUNT_FRACTION = re.compile(r"\.[0-9]{1,2}(?![^\W_])(?![0-9])")
+# Words that say a phone number is meant (breaker7 #9): a run of bare digits (no separator, no '+', no brackets:
+# '2147483648 bytes', 'Paid 4155552671 USD', 'user_id: 4155552671') is a phone number only with one of these at most
+# three words before it, or two words after it. English (call, phone, ph, tel, mobile, cell, fax, SMS, text me, ring,
+# contact), WhatsApp, French (tél, téléphone, portable), German (Telefon, Handy), Spanish (teléfono, móvil, celular),
+# Arabic (اتصل call, هاتف phone, جوال mobile), and the telephone signs U+260E, U+260F, U+1F4DE, U+1F4F1.
+_CUE_WORDS = (
+    r"(?:\b(?:call(?:ed|ing)?|phone|ph|t[ée]l|mobile?|mob|cell|fax|whatsapp|sms|text\s+me|ring|contact|t[ée]l[ée]phone"
+    r"|portable|telefon|handy|tel[ée]fono|m[óo]vil|celular|اتصل|هاتف|جوال)\b|[\u260e\u260f\U0001f4de\U0001f4f1])"
+)
+_PHONE_CUE = re.compile(r"(?i)" + _CUE_WORDS + r"[^\w\n]*(?:\w+[^\w\n]+){0,3}$")
+_PHONE_CUE_AFTER = re.compile(r"(?i)^[^\w\n]*(?:\w+[^\w\n]+){0,2}" + _CUE_WORDS)
 _PII_WHOLE_COMPILED = {k: re.compile(p) for k, p in _PII_WHOLE.items()}
 _FTFY_COMPILED = re.compile(_FTFY_NEEDED)
 _HTML_COMPILED = re.compile("[<&]")

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.clean.steps.base import DERIVED_SUFFIXES, MASKED_DIGEST, StepOutput, is_value_column, keep_original
-from headwater.clean.text import CHANGE_KINDS, column_codes, normalize_column, stack_groups, stack_strings, string_series
+from headwater.clean.text import CHANGE_KINDS, column_codes, contact_column, contact_values, normalize_column, stack_groups, stack_strings, string_series
 from headwater.config.text import TextOptions
 
 # Declared types whose columns are never searched for phone numbers: a date, a date-time or a number is not prose,
@@ -57,6 +57,11 @@ class NormalizeText:
         # columns declared a date, date-time, number or boolean (``declared``: column -> type): no phone is masked there
         self.typed = frozenset(c for c, kind in (declared or {}).items() if kind in UNMASKED_TYPES)
         self.typed_options = self.options.model_copy(update={"phones": "keep"})
+        # a column that is not a contact column (headwater.clean.text.contact_column) masks a value that is one phone
+        # number or e-mail address like any other (breaker7 #5): decided per column, on the first batch where it is filled
+        self.prose_options = self.options.model_copy(update={"mask_field_values": True})
+        self.contact: dict[str, bool] = {}  # column -> holds contact fields (decided)
+        self.contact_kept: Counter[str] = Counter()  # contact column -> values left unmasked as one phone number or e-mail
         self.digest_key = digest_key  # key of the masked values' digests (at most 64 bytes: BLAKE2b's limit); None: no digest
         self.changed: dict[str, Counter[str]] = {}  # column -> kind -> values changed that way (kept in __raw)
         self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
@@ -71,7 +76,13 @@ class NormalizeText:
         """
         cols = self._text_columns(df)
         results = {}
-        groups = [([c for c in cols if c not in self.typed], self.options), ([c for c in cols if c in self.typed], self.typed_options)]
+        self._decide_contact(df, cols)
+        untyped = [c for c in cols if c not in self.typed]
+        groups = [
+            ([c for c in untyped if self.contact.get(c)], self.options),
+            ([c for c in untyped if not self.contact.get(c)], self.prose_options),
+            ([c for c in cols if c in self.typed], self.typed_options),
+        ]
         for names, options in ((names, options) for group, options in groups for names in self._runs(group, len(df))):
             stack, offsets = stack_strings([pa.Array.from_pandas(df[c]) for c in names])
             result = normalize_column(stack, options)
@@ -121,14 +132,51 @@ class NormalizeText:
     def apply_by_column(self, df: pd.DataFrame) -> StepOutput:
         """``apply`` one column at a time (``normalize_column`` per column): the reference the stacked path is tested against."""
         out = df.copy(deep=False)  # copy-on-write (pandas 3): the columns set below never reach ``df``
+        self._decide_contact(df, self._text_columns(df))
         for col in self._text_columns(df):
             written = out[col]
-            result = normalize_column(pa.Array.from_pandas(written), self.typed_options if col in self.typed else self.options)
+            result = normalize_column(pa.Array.from_pandas(written), self._options_for(col))
             out[col] = pd.Series(pd.arrays.ArrowStringArray(result.values.cast(pa.large_string())), index=out.index).astype("string")
             if result.changed or result.masked:
                 self._record(out, col, written, result.values, result.changed, result.masked)
         self._unwrap_excel_text(out, df, self._text_columns(df))
         return StepOutput(out)
+
+    def _options_for(self, col: str) -> TextOptions:
+        """The options ``col`` is normalized with: no phone masking in a typed column, the contact-field exemption only
+        in a contact column (``_decide_contact``)."""
+        if col in self.typed:
+            return self.typed_options
+        return self.options if self.contact.get(col) else self.prose_options
+
+    def _decide_contact(self, df: pd.DataFrame, cols: list[str]) -> None:
+        """Decide, once per column (the first batch where it has a filled value, or its name says so), whether each
+        untyped column of ``cols`` holds contact fields (headwater.clean.text.contact_column), unless
+        ``mask_field_values`` masks them everywhere; count in ``contact_kept`` the values of this batch that a contact
+        column leaves unmasked (headwater.clean.text.contact_values)."""
+        if self.options.mask_field_values:
+            return
+        kinds = [k for k in self.options.pii_actions() if k in ("phones", "emails")]
+        for col in cols:
+            if col in self.typed or not kinds:
+                continue
+            if col not in self.contact:
+                decided = contact_column(col, pa.Array.from_pandas(df[col].astype("string")))
+                if decided is None:
+                    continue
+                self.contact[col] = decided
+            if self.contact[col]:
+                self.contact_kept[col] += contact_values(pa.Array.from_pandas(df[col].astype("string")), kinds)
+
+    def warnings(self) -> list[str]:
+        """One line per contact column that left values unmasked because each is one whole phone number or e-mail
+        address (breaker7 #5), with the count."""
+        return [
+            f"{col}: {n} value(s) that are one whole phone number or e-mail address were left unmasked as contact fields "
+            f"({col} is a contact column: its name says so or most of its values are one); set text.mask_field_values to mask them"
+            for col, n in sorted(self.contact_kept.items())
+            if n
+        ]
 
     def _unwrap_excel_text(self, out: pd.DataFrame, df: pd.DataFrame, cols: list[str]) -> None:
         """In ``out`` (in place): every value of ``cols`` that is Excel's text formula (``EXCEL_TEXT``: ``="00123"``) becomes

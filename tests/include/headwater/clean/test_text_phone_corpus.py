@@ -91,7 +91,9 @@ def corpus(size: int, seed: int = 7) -> list[str]:
 
 def _reference_spans(value: str, region: str) -> list[tuple[int, int]]:
     """phone_spans as it was before phone7 (the date search on every value; libphonenumber without its pattern cache),
-    with the one rule phone7 added on purpose: a number followed by '.' and a digit is a decimal amount."""
+    with the rules added on purpose since: a number with no bracket and no '+' followed by '.' and one or two digits, then
+    no letter or digit, is a decimal amount (phone7, narrowed by phone8: breaker7 #19); a run of bare digits is a phone
+    number only after a phone word (phone8: breaker7 #9)."""
     spans: list[tuple[int, int]] = []
     dates = [m.span() for m in text._DATE_SHAPE.finditer(value)]
     if dates and text._whole_date(value):
@@ -102,9 +104,11 @@ def _reference_spans(value: str, region: str) -> list[tuple[int, int]]:
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
         if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
             continue
-        if after == "." and value[m.end + 1 : m.end + 2].isdecimal():
+        if re.match(r"\.[0-9]{1,2}(?:[^0-9A-Za-z\u00c0-\U0010ffff]|$)", value[m.end : m.end + 4]) and not set("(\uff08+\uff0b") & set(m.raw_string):
             continue
         if text._PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
+            continue
+        if m.raw_string.isdecimal() and not text._phone_cue(value, m.start, m.end):
             continue
         spans.append((m.start, m.end))
     return spans
@@ -211,7 +215,7 @@ def test_how_many_digits_a_number_needs() -> None:
     ("value", "region"),
     [
         ("(030) 123456", "DE"),
-        ("4155552671", "US"),
+        ("415-555-2671", "US"),
         ("+44 (0) 20 7946 0958", "US"),
         (" +1 415 555 2671 ext. 12 ", "US"),
         ("\uff14\uff11\uff15-\uff15\uff15\uff15-\uff12\uff16\uff17\uff11", "US"),
@@ -228,8 +232,9 @@ def test_a_value_that_is_one_number_stays_a_contact_field(value: str, region: st
 
 
 def test_two_numbers_are_no_contact_field() -> None:
-    value = "4155552671 / 2065550123"
+    value = "415-555-2671 / 206-555-0123"
     assert _masked_by_column([value], "US", field_values=False) == ["[PHONE] / [PHONE]"]
+    assert _masked_by_column(["call 4155552671 / 2065550123"], "US", field_values=False) == ["call [PHONE] / [PHONE]"]
 
 
 # The whole-value shapes before phone7: the digit runs phone7 added to text._PII_WHOLE must change no output.
