@@ -1167,7 +1167,8 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     labels) is text. Two pieces of evidence are weighed:
 
     * its labels (_label_says): HEADER when one is a column name (``product``, ``name``, ``question`` over
-      ``Ease of use``), RECORD when each is written like the values below it (``Widget`` over ``Gadget``, ``Gizmo``);
+      ``Ease of use``), RECORD when each is written like the values below it (``Widget`` over ``Gadget``, ``Gizmo``) —
+      always when it is one of them (``Item`` over ``Item``, ``Gizmo``: no column word outweighs that);
     * its numbers: HEADER when each lies outside the range of every plain number below in those columns, pooled
       (``36,38,40`` over counts 0-6; ``1,2,3`` over ``10..70``), RECORD when one lies within it (``1,2,3`` over
       ``5,4,1`` / ``9,9,0``: the same small counts). For numbers that rise by other steps than one, a row below that
@@ -1197,7 +1198,13 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     if not counting and not (_rising(nums) and rest and _IDENTIFIER.fullmatch(cells[rest[0]])):
         return None, None
     run = f"count up ({nums[0]}..{nums[-1]})" if counting else f"rise ({nums[0]}..{nums[-1]})"
-    says = {c: _label_says(cells[c], [r[c] for r in below]) for c in rest}
+    # a label that is one of the values below it (``Item`` over ``Item``, ``Gizmo``; a row repeating the whole line aside:
+    # a header met again) is written like them, whatever word it is (breaker7 #2)
+    again = [r for r in below if [x.strip() for x in r] != cells]
+    says = {
+        c: RECORD if cells[c].casefold() in {r[c].strip().casefold() for r in again} else _label_says(cells[c], [r[c] for r in below])
+        for c in rest
+    }
     label = HEADER if HEADER in says.values() else RECORD if says and all(v == RECORD for v in says.values()) else None
     if label == HEADER:
         return run, None
