@@ -598,7 +598,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows = table.header_rows or int(numbered is not None)
     if table.how == "detected" and table.complete and len(filled) == pos + 1:
         lone = lone_line_note(filled[pos][1], table.header_rows, filled[pos][0] + 1 + offset)
-        table.notes.extend(filter(None, [lone]))
+        if lone is not None and table.header_rows:
+            table.header_unconfirmed, table.doubt = True, lone  # a header in doubt over no record (breaker7 #1)
+        else:
+            table.notes.extend(filter(None, [lone]))
     if not forced and table.header_rows == 0:
         # No header: the rows above the first one that could start the table are its records when they fit its
         # columns (``1001,,`` above ``1002,2024-01-06,5.00``), not preamble.
@@ -1030,23 +1033,34 @@ def _header_rows(filled: list[tuple[int, list[str]]], pos: int, width: int, bloc
 _ID_VALUE = re.compile(r"[^\W\d_]+[-/#.]\d{3,}(?:[-/#.]\w+)*|[^\W\d_]*\d{5,}")  # ``C-1001``, ``INV-2024-001``, ``AB12345``
 
 
+def _lone_run(cells: list[str]) -> tuple[list[str], str | None]:
+    """(the cells of a file's only line that are integers rising left to right, not years — ``1,2,3``, ``36,38,40`` —
+    when two or more rise, else []; the first of its other cells that is a column word (label_word: ``name``,
+    ``Size``), or None). ``cells``: the line's filled cells, stripped."""
+    ints = [c for c in cells if c.isdigit()]
+    if len(ints) < 2 or not all(int(a) < int(b) for a, b in zip(ints, ints[1:])):
+        return [], None
+    return [c for c in ints if not _year(c)], next((c for c in cells if c not in ints and label_word(c)), None)
+
+
 def lone_line_cells(row: list[str]) -> tuple[list[str], list[str]]:
     """(cells of ``row`` written as values, cells written as column names), to read a file's only line (breaker5 #1).
 
     A value: an e-mail address or URL, a date or a number (not a year, and not one of two or more integers
-    rising left to right: sizes or scale points as column names), an id (_ID_VALUE: letters, a separator and
-    three or more digits, ``C-1001``; or five or more digits after letters, ``AB12345``; not ``Q1``, ``FY2024``).
-    A name: an identifier (letters, digits, ``_``) with an underscore, or a lower-case word (``id``, ``email``).
-    Other cells (``Jane Doe``, ``Deposit``) say nothing.
+    rising left to right beside a column word, _lone_run: sizes or scale points as column names, ``size,36,38,40``,
+    ``name,1,2,3``; beside no column word they are values, ``Gadget,10,20,30``, breaker7 #1), an id (_ID_VALUE:
+    letters, a separator and three or more digits, ``C-1001``; or five or more digits after letters, ``AB12345``;
+    not ``Q1``, ``FY2024``). A name: an identifier (letters, digits, ``_``) with an underscore, or a lower-case
+    word (``id``, ``email``). Other cells (``Jane Doe``, ``Deposit``) say nothing.
     """
     cells = [c.strip() for c in row if c.strip()]
-    ints = [c for c in cells if c.isdigit()]
-    rising = len(ints) >= 2 and all(int(a) < int(b) for a, b in zip(ints, ints[1:]))
+    run, word = _lone_run(cells)
+    names_run = set(run) if word is not None else set()
     values, names = [], []
     for c in cells:
         kind = value_kind(c)
         if kind in (NUMBER, DATE):
-            if not _year(c) and not (rising and c in ints):
+            if not _year(c) and c not in names_run:
                 values.append(c)
         elif kind == CODE and (("@" in c and "." in c) or "://" in c or _ID_VALUE.fullmatch(c)):
             values.append(c)
@@ -1057,8 +1071,19 @@ def lone_line_cells(row: list[str]) -> tuple[list[str], list[str]]:
 
 def lone_line_note(row: list[str], header_rows: int, line: int) -> str | None:
     """The read warning for a file whose only line is ``row`` (physical ``line``), read as a record (``header_rows``
-    0) or as the header, when some of its cells are written as values (lone_line_cells); None when none is."""
+    0) or as the header, when some of its cells are written as values (lone_line_cells), or when, read as the header,
+    its numbers rise beside a column word (_lone_run: ``name,1,2,3``); None when neither."""
     values, names = lone_line_cells(row)
+    if header_rows and not values:
+        run, word = _lone_run([c.strip() for c in row if c.strip()])
+        if len(run) < 2 or word is None:
+            return None  # names only: a header-only export
+        how = "count up" if _counting(run) else "rise"
+        return (
+            f"line {line} ({_shown(row)}), the file's only line, was taken as the header: its numbers {how} ({run[0]}..{run[-1]}) "
+            f"beside the column word {word!r} (scale points, sizes or weeks as column names), so the file has no record — if it is "
+            f"a record, set read.header: none for this source (read.header: {line} confirms it and silences this warning)"
+        )
     if not values or header_rows == 0 and all(value_kind(c) in (NUMBER, DATE, EMPTY) and not _year(c) for c in row):
         return None  # nothing written as a value, or numbers and dates only (a record beyond doubt)
     shown = ", ".join(map(repr, values[:4]))
@@ -1195,7 +1220,8 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     labels) is text. Two pieces of evidence are weighed:
 
     * its labels (_label_says): HEADER when one is a column name (``product``, ``name``, ``question`` over
-      ``Ease of use``), RECORD when each is written like the values below it (``Widget`` over ``Gadget``, ``Gizmo``);
+      ``Ease of use``), RECORD when each is written like the values below it (``Widget`` over ``Gadget``, ``Gizmo``) —
+      always when it is one of them (``Item`` over ``Item``, ``Gizmo``: no column word outweighs that);
     * its numbers: HEADER when each lies outside the range of every plain number below in those columns, pooled
       (``36,38,40`` over counts 0-6; ``1,2,3`` over ``10..70``), RECORD when one lies within it (``1,2,3`` over
       ``5,4,1`` / ``9,9,0``: the same small counts). For numbers that rise by other steps than one, a row below that
@@ -1225,7 +1251,13 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     if not counting and not (_rising(nums) and rest and _IDENTIFIER.fullmatch(cells[rest[0]])):
         return None, None
     run = f"count up ({nums[0]}..{nums[-1]})" if counting else f"rise ({nums[0]}..{nums[-1]})"
-    says = {c: _label_says(cells[c], [r[c] for r in below]) for c in rest}
+    # a label that is one of the values below it (``Item`` over ``Item``, ``Gizmo``; a row repeating the whole line aside:
+    # a header met again) is written like them, whatever word it is (breaker7 #2)
+    again = [r for r in below if [x.strip() for x in r] != cells]
+    says = {
+        c: RECORD if cells[c].casefold() in {r[c].strip().casefold() for r in again} else _label_says(cells[c], [r[c] for r in below])
+        for c in rest
+    }
     label = HEADER if HEADER in says.values() else RECORD if says and all(v == RECORD for v in says.values()) else None
     if label == HEADER:
         return run, None

@@ -272,3 +272,30 @@ def test_the_types_line_no_longer_untypes_the_columns(settings: Settings) -> Non
     assert manifest["column_descriptions"] == {"id": ["string"], "amount": ["number"], "created": ["date"]}
     assert manifest["read_warnings"] == [single(types_reason("string, number, date"))]
     assert (entry["records"], entry["curated"], entry["structural_lines"]) == (4, 2, 2)
+
+
+# ------------------------------------------------------------------ breaker7 #2: a label that is one of the values below
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"Item,1,2,3\nItem,5,4,1\nGizmo,9,9,0\n",  # breaker7 in/hdr/d_item_record.csv: the column word is a value below
+         "'Item' is written like the values below it ('Item', 'Gizmo') and its numbers lie among theirs (0..9)"),
+        (b"Name,1,2,3\nname,5,4,1\n", "'Name' is written like the values below it ('name') and its numbers lie among theirs (1..5)"),
+        (b"size,1,2,3\nsmall,5,4,1\nSIZE,9,9,0\n",  # in another case, lower in the column
+         "'size' is written like the values below it ('small', 'SIZE') and its numbers lie among theirs (0..9)"),
+    ],
+)
+def test_a_column_word_that_is_a_value_below_is_a_record(data: bytes, why: str) -> None:
+    parsed = parse_csv(data, "x.csv")
+    rows = [line.split(",") for line in data.decode().splitlines()]
+    assert (parsed.header, parsed.records, parsed.lines) == (["column_1", "column_2", "column_3", "column_4"], rows, [1, 2, 3][: len(rows)])
+    assert parsed.warnings == [kept(repr(rows[0]), "count up (1..3)", why)]
+
+
+def test_a_header_met_again_below_is_no_value_of_its_column() -> None:
+    # the whole line repeated below (concatenated exports) is the header met again, not a record that names the label
+    parsed = parse_csv(b"item,1,2,3\nitem,1,2,3\nWidget,5,4,1\nGizmo,9,9,0\n", "x.csv")
+    assert (parsed.header, parsed.records, parsed.lines) == (["item", "1", "2", "3"], [["Widget", "5", "4", "1"], ["Gizmo", "9", "9", "0"]], [3, 4])
+    assert parsed.structure is not None and parsed.structure.counts == {"header": 1, "repeated_header": 1}

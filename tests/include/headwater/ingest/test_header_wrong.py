@@ -143,8 +143,18 @@ def test_a_lone_line_of_values_is_a_record_and_said(data: bytes, record: list[st
         (b"customer_id,full_name,email,signup_date\n", []),  # a header-only export: names, nothing written as a value
         (b"Name,Email,Phone\n", []),
         (b"id,Q1,Q2,FY2024\n", []),  # codes of a header (not ids: too few digits)
-        (b"item,1,2,3,4,5\n", []),  # scale points as names
-        (b"product,36,38,40\n", []),  # sizes as names
+        (  # scale points as names beside a column word: the header, but unconfirmed and said (breaker7 #1)
+            b"item,1,2,3,4,5\n",
+            ["line 1 (['item', '1', '2', '3', '4', '5']), the file's only line, was taken as the header: its numbers count up (1..5) "
+             "beside the column word 'item' (scale points, sizes or weeks as column names), so the file has no record — if it is a "
+             "record, set read.header: none for this source (read.header: 1 confirms it and silences this warning)"],
+        ),
+        (  # sizes as names beside a column word
+            b"product,36,38,40\n",
+            ["line 1 (['product', '36', '38', '40']), the file's only line, was taken as the header: its numbers rise (36..40) "
+             "beside the column word 'product' (scale points, sizes or weeks as column names), so the file has no record — if it is "
+             "a record, set read.header: none for this source (read.header: 1 confirms it and silences this warning)"],
+        ),
         (b"42,17,99\n", None),  # numbers only: a record beyond doubt, as before (no warning)
         (  # a name and two values: the names do not win — the header, said
             b"id,amount,2024-01-05\n",
