@@ -110,8 +110,8 @@ _PII_WHOLE = {
 # (``contact_column``); in a prose column a commenter who writes only their number is masked like any other.
 CONTACT_NAME_RE = "(?i)phone|(?:^|[^a-z])(?:tel|mobile|mob|cell|fax|contacts?|e-?mail|mail|whatsapp|sms)(?:[^a-z]|$)"
 CONTACT_SHARE = 0.5
-# What a contact column's warning counts as left unmasked, by shape (RE2; libphonenumber is not asked, so a date
-# written ``2024-03-05`` counts too): a value that is one e-mail mailbox, or seven or more digits with a '+' or an
+# What a contact column's warning counts as left unmasked, by shape (RE2; libphonenumber is not asked; a numeric date,
+# ``_WHOLE_DATE``, is left out): a value that is one e-mail mailbox, or seven or more digits with a '+' or an
 # opening bracket before them or a separator (space, brackets, '.', '-', '/') among them, maybe an extension
 # (a run of bare digits is no phone number without a phone word: ``_phone_cue``).
 _PHONE_WRITTEN = "[+(\uff0b\uff08]?(?:[ ().\\-/]{0,3}[0-9]){7,}(?:[ ]*(?:(?i:ext)\\.?|[xX#])[ ]*[0-9]{1,6})?"
@@ -120,6 +120,9 @@ CONTACT_WHOLE = {
     "emails": _PII_WHOLE["emails"],
 }
 _BARE_DIGITS = "^" + _EDGE + "[0-9]+" + _EDGE + "$"
+# A value that is a numeric date, maybe with a time after it (``2024-01-05``, ``05/01/2024``, ``2024-01-05 10:00``): no
+# phone number, so it neither makes a column a contact column nor counts as a contact value left unmasked
+_WHOLE_DATE = "^" + _EDGE + "(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:[T ].*)?$"
 
 
 def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
@@ -136,6 +139,7 @@ def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
     if count == 0:
         return None
     whole = pc.fill_null(pc.match_substring_regex(arr, "(?:" + _PII_WHOLE["phones"] + ")|(?:" + _PII_WHOLE["emails"] + ")"), False)
+    whole = pc.and_(whole, pc.invert(pc.fill_null(pc.match_substring_regex(arr, _WHOLE_DATE), False)))  # a date column is none
     return (pc.sum(pc.and_(whole, filled)).as_py() or 0) > count * CONTACT_SHARE
 
 
@@ -150,7 +154,8 @@ def contact_values(array: pa.Array | pa.ChunkedArray, kinds: Iterable[str]) -> i
         return 0
     found = pc.fill_null(pc.match_substring_regex(arr, "|".join(f"(?:{p})" for p in patterns)), False)
     bare = pc.fill_null(pc.match_substring_regex(arr, _BARE_DIGITS), False)
-    return pc.sum(pc.and_(found, pc.invert(bare))).as_py() or 0
+    dated = pc.fill_null(pc.match_substring_regex(arr, _WHOLE_DATE), False)
+    return pc.sum(pc.and_(found, pc.invert(pc.or_(bare, dated)))).as_py() or 0
 
 
 # Whitespace normalization, as stages of (pattern, replacement) shared by both engines, each stage

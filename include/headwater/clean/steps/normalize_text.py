@@ -20,6 +20,7 @@ addresses two records. The digest is never written out; without the key nothing 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 
 import numpy as np
@@ -27,8 +28,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.steps.base import DERIVED_SUFFIXES, MASKED_DIGEST, StepOutput, is_value_column, keep_original
-from headwater.clean.text import CHANGE_KINDS, column_codes, contact_column, contact_values, normalize_column, stack_groups, stack_strings, string_series
+from headwater.clean.steps.base import (
+    DERIVED_SUFFIXES,
+    MASKED_DIGEST,
+    StepOutput,
+    is_value_column,
+    keep_original,
+)
+from headwater.clean.text import (
+    CHANGE_KINDS,
+    CONTACT_NAME_RE,
+    column_codes,
+    contact_column,
+    contact_values,
+    normalize_column,
+    stack_groups,
+    stack_strings,
+    string_series,
+)
 from headwater.config.text import TextOptions
 
 # Declared types whose columns are never searched for phone numbers: a date, a date-time or a number is not prose,
@@ -170,12 +187,13 @@ class NormalizeText:
 
     def warnings(self) -> list[str]:
         """One line per contact column that left values unmasked because each is one whole phone number or e-mail
-        address (breaker7 #5), with the count."""
+        address (breaker7 #5), with the count; not for a column whose name says it is one (``email``, ``phone``: no
+        news to the user, every day)."""
         return [
             f"{col}: {n} value(s) that are one whole phone number or e-mail address were left unmasked as contact fields "
-            f"({col} is a contact column: its name says so or most of its values are one); set text.mask_field_values to mask them"
+            f"(most of {col}'s values are one); set text.mask_field_values to mask them"
             for col, n in sorted(self.contact_kept.items())
-            if n
+            if n and not re.search(CONTACT_NAME_RE, col)
         ]
 
     def _unwrap_excel_text(self, out: pd.DataFrame, df: pd.DataFrame, cols: list[str]) -> None:
