@@ -123,6 +123,8 @@ _BARE_DIGITS = "^" + _EDGE + "[0-9]+" + _EDGE + "$"
 # A value that is a numeric date, maybe with a time after it (``2024-01-05``, ``05/01/2024``, ``2024-01-05 10:00``): no
 # phone number, so it neither makes a column a contact column nor counts as a contact value left unmasked
 _WHOLE_DATE = "^" + _EDGE + "(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:[T ].*)?$"
+# ... nor is a negative number or a number with one decimal mark (``-4611686018427387905``, ``0.12345678901234567890``)
+_NO_PHONE = "(?:" + _WHOLE_DATE + ")|(?:^" + _EDGE + "(?:-[0-9]+(?:[.,][0-9]+)?|[0-9]+[.,][0-9]+)" + _EDGE + "$)"
 
 
 def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
@@ -139,7 +141,7 @@ def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
     if count == 0:
         return None
     whole = pc.fill_null(pc.match_substring_regex(arr, "(?:" + _PII_WHOLE["phones"] + ")|(?:" + _PII_WHOLE["emails"] + ")"), False)
-    whole = pc.and_(whole, pc.invert(pc.fill_null(pc.match_substring_regex(arr, _WHOLE_DATE), False)))  # a date column is none
+    whole = pc.and_(whole, pc.invert(pc.fill_null(pc.match_substring_regex(arr, _NO_PHONE), False)))  # dates, numbers: none
     return (pc.sum(pc.and_(whole, filled)).as_py() or 0) > count * CONTACT_SHARE
 
 
@@ -154,7 +156,7 @@ def contact_values(array: pa.Array | pa.ChunkedArray, kinds: Iterable[str]) -> i
         return 0
     found = pc.fill_null(pc.match_substring_regex(arr, "|".join(f"(?:{p})" for p in patterns)), False)
     bare = pc.fill_null(pc.match_substring_regex(arr, _BARE_DIGITS), False)
-    dated = pc.fill_null(pc.match_substring_regex(arr, _WHOLE_DATE), False)
+    dated = pc.fill_null(pc.match_substring_regex(arr, _NO_PHONE), False)
     return pc.sum(pc.and_(found, pc.invert(pc.or_(bare, dated)))).as_py() or 0
 
 

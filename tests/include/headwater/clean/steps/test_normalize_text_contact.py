@@ -150,3 +150,12 @@ def test_a_column_of_numeric_dates_is_no_contact_column_and_counts_nothing() -> 
     assert _values(out["when"]) == ["2024-01-05", "05/01/2024", "2024-01-05 10:00", "2024.01.05"]
     assert step.contact == {"when": False}
     assert step.warnings() == []
+
+
+def test_a_column_of_signed_or_decimal_numbers_is_no_contact_column() -> None:
+    # a tweet id written negative, a score with 20 decimals: numbers, not phone numbers (the fresh clone's test_stage_values)
+    rows = [["-4611686018427387905", "0.12345678901234567890"], ["-1234567890", "1.5"], ["42", "2.25"]]
+    step = NormalizeText()
+    step.apply(_frame(["status", "score"], rows))
+    assert step.contact == {"status": False, "score": False}
+    assert step.warnings() == []
