@@ -145,6 +145,28 @@ def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
     return (pc.sum(pc.and_(whole, filled)).as_py() or 0) > count * CONTACT_SHARE
 
 
+# A value written as prose: two words of two letters or more, or one and no digit or '@' (``fine``, ``Loved it, call
+# me``), and not one whole phone number, e-mail address or URL; a code (``ZZ-9``), an address, a number is not.
+_PROSE = r"(?:\pL{2,}[^\pL]+\pL{2,})|(?:^[^0-9@]*\pL{2,}[^0-9@]*$)"
+
+
+def prose_column(array: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether at least half the filled values of the string column ``array`` are prose (``_PROSE``): a free-text
+    column (a comment, a review, a body), where a commenter who writes only their number or address is masked like
+    every other one (breaker7 #5). A column of short values (``account``: ``ann@example.org``, ``ZZ-9``) is none: a
+    value there that is one phone number or e-mail address is a field, left as written (and compared by record
+    linkage: masked, two different addresses would read the same)."""
+    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.large_string())
+    filled = pc.fill_null(pc.match_substring_regex(arr, "[^" + _HSPACE + "\n\r]"), False)
+    count = pc.sum(filled).as_py() or 0
+    prose = pc.fill_null(pc.match_substring_regex(arr, _PROSE), False)
+    whole = "|".join(f"(?:{p})" for p in _PII_WHOLE.values())
+    prose = pc.and_(prose, pc.invert(pc.fill_null(pc.match_substring_regex(arr, whole), False)))
+    return (pc.sum(pc.and_(prose, filled)).as_py() or 0) * 2 >= count
+
+
 def contact_values(array: pa.Array | pa.ChunkedArray, kinds: Iterable[str]) -> int:
     """How many values of ``array`` are one whole phone number or e-mail address (``CONTACT_WHOLE``, for the PII
     ``kinds`` given): the values a contact column leaves unmasked."""

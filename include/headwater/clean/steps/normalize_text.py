@@ -41,6 +41,7 @@ from headwater.clean.text import (
     column_codes,
     contact_column,
     contact_values,
+    prose_column,
     normalize_column,
     stack_groups,
     stack_strings,
@@ -78,6 +79,10 @@ class NormalizeText:
         # number or e-mail address like any other (breaker7 #5): decided per column, on the first batch where it is filled
         self.prose_options = self.options.model_copy(update={"mask_field_values": True})
         self.contact: dict[str, bool] = {}  # column -> holds contact fields (decided)
+        # a column of short values, no contact column, not declared text: a value that is one phone number or e-mail is a
+        # field there, left as written (headwater.clean.text.prose_column; linkage would merge two masked addresses)
+        self.short: set[str] = set()
+        self.declared_text = frozenset(c for c, kind in (declared or {}).items() if kind == "text")
         self.contact_kept: Counter[str] = Counter()  # contact column -> values left unmasked as one phone number or e-mail
         self.digest_key = digest_key  # key of the masked values' digests (at most 64 bytes: BLAKE2b's limit); None: no digest
         self.changed: dict[str, Counter[str]] = {}  # column -> kind -> values changed that way (kept in __raw)
@@ -96,8 +101,8 @@ class NormalizeText:
         self._decide_contact(df, cols)
         untyped = [c for c in cols if c not in self.typed]
         groups = [
-            ([c for c in untyped if self.contact.get(c)], self.options),
-            ([c for c in untyped if not self.contact.get(c)], self.prose_options),
+            ([c for c in untyped if self.contact.get(c) or c in self.short], self.options),
+            ([c for c in untyped if not (self.contact.get(c) or c in self.short)], self.prose_options),
             ([c for c in cols if c in self.typed], self.typed_options),
         ]
         for names, options in ((names, options) for group, options in groups for names in self._runs(group, len(df))):
@@ -164,7 +169,7 @@ class NormalizeText:
         in a contact column (``_decide_contact``)."""
         if col in self.typed:
             return self.typed_options
-        return self.options if self.contact.get(col) else self.prose_options
+        return self.options if self.contact.get(col) or col in self.short else self.prose_options
 
     def _decide_contact(self, df: pd.DataFrame, cols: list[str]) -> None:
         """Decide, once per column (the first batch where it has a filled value, or its name says so), whether each
@@ -178,10 +183,13 @@ class NormalizeText:
             if col in self.typed or not kinds:
                 continue
             if col not in self.contact:
-                decided = contact_column(col, pa.Array.from_pandas(df[col].astype("string")))
+                array = pa.Array.from_pandas(df[col].astype("string"))
+                decided = contact_column(col, array)
                 if decided is None:
                     continue
                 self.contact[col] = decided
+                if not decided and col not in self.declared_text and not prose_column(array):
+                    self.short.add(col)
             if self.contact[col]:
                 self.contact_kept[col] += contact_values(pa.Array.from_pandas(df[col].astype("string")), kinds)
 
