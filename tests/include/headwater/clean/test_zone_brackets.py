@@ -306,3 +306,21 @@ def test_inferred_columns_of_rfc_9557_stamps() -> None:
     assert infer_types({"seen": mismatched}, formats={"seen": formats}, reasons=reasons) == {"seen": "string"}
     assert reasons == {"seen": "date-times with a time zone name that is not read (an offset the RFC 9557 zone in brackets does "
                                "not have then)"}
+
+
+def test_a_cause_both_read_and_not_read_in_one_column_says_each() -> None:
+    """coerce's reasons took a cause that is both an assumption (values read by it) and a cause of values not read from
+    one merged dict: neither kind said it. ``zone_abbreviation``: EST read by types.tz_abbreviations and PST (not mapped)
+    not read had no reason; ``zone_name_unknown`` in a date column (brackets read, after a space not) needs both."""
+    from headwater.config.types import TypeOptions
+
+    values = pd.Series(["2025-03-01 10:00 EST", "2025-03-01 10:00 PST", "2025-07-01 10:00 EST", "2025-03-01 10:00 -05:00"], dtype="string")
+    out = coerce(values, "datetime", TypeOptions(tz_abbreviations={"EST": "America/New_York"}))
+    assert out.values.isna().tolist() == [False, True, True, False]
+    assert [None if pd.isna(r) else r for r in out.reasons.tolist()] == [
+        "zone_abbreviation", "zone_abbreviation", "zone_abbreviation_unused", None,
+    ]
+    days = coerce(pd.Series(["2024-03-05T14:30[Mars/Olympus]", "2024-03-05 14:30 Mars/Olympus"], dtype="string"), "date")
+    assert days.values.isna().tolist() == [False, True]
+    assert days.reasons.tolist() == ["time_dropped; zone_name_unknown", "zone_name_unknown"]
+    assert (dict(days.interpreted), dict(days.unread)) == ({"time_dropped": 1, "zone_name_unknown": 1}, {"zone_name_unknown": 1})
