@@ -1305,6 +1305,8 @@ def _date_lengths(values: pd.Series) -> np.ndarray:
     ``ZonedDateTime.toString()``, is 50 characters), any other value whole."""
     out = values.str.len().fillna(0).to_numpy(dtype=np.int64)
     long = np.flatnonzero(out > DATE_LENGTH)
+    if len(long):  # only those ending with a bracket (a column of prose is not searched)
+        long = long[values.iloc[long].str.endswith("]").fillna(False).to_numpy(dtype=bool)]
     if len(long):
         out[long] = values.iloc[long].str.replace(_SUFFIXES, "", regex=True).str.len().fillna(0).to_numpy(dtype=np.int64)
     return out
