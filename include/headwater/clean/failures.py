@@ -62,7 +62,7 @@ SPECIFIC = (CENSORED, UNCERTAINTY, INVALID_CALENDAR_DATE, LEAP_SECOND, HOUR_24)
 COUNTED = (
     *GENERIC.values(), *SPECIFIC, "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset",
     "text_after_date", "weekday_mismatch", "zone_name_unknown", "zone_name_posix_sign", "zone_name_dst_gap", "zone_name_dst_fold",
-    "credit_debit_suffix", "mixed_digit_scripts", "type",
+    "zone_offset_mismatch", "critical_suffix_tag", "credit_debit_suffix", "mixed_digit_scripts", "type",
 )
 
 _NUMBER = r"[-+]?(?:\d[\d.,' ]*\d|\d)(?:[eE][-+]?\d+)?"

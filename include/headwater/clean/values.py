@@ -452,7 +452,8 @@ def _date_first(value: str) -> str:
 
 def _has_time(value: str) -> bool:
     """Whether ``value``, a date ``parse_date`` reads, writes a time of day (so it is a date-time, not a date)."""
-    s = _date_first(value.strip())
+    suffixed = _IXDTF.match(value.strip())
+    s = _date_first((suffixed.group("stamp") if suffixed else value).strip())
     m = _NUMERIC_DATE.match(s)
     if m:
         return m.group(5) is not None
@@ -479,13 +480,102 @@ def text_after_dates(values: pd.Series, where: np.ndarray, dayfirst: bool) -> np
     return out
 
 
+# RFC 9557 (IXDTF, "Internet Extended Date/Time Format"; Java's ``ZonedDateTime.toString()``, JavaScript's Temporal): an
+# RFC 3339 date-time followed by suffixes in brackets, ``2024-03-05T14:30+01:00[Europe/Berlin][u-ca=gregory]``: at most one
+# time zone (an IANA name or an offset), first, then ``key=value`` tags; ``!`` after the bracket marks a suffix critical.
+_IXDTF = re.compile(r"^(?P<stamp>[^\[\]]*?\d(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?)(?P<suffix>(?:\[[^\[\]]*\])+)$", re.I)
+_IXDTF_SUFFIX = re.compile(r"\[(?P<critical>!?)(?P<body>[^\[\]]*)\]")
+_IXDTF_TAG = re.compile(r"(?P<key>[a-z_][a-z0-9_-]*)=(?P<value>[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)")
+_IXDTF_OFFSET = re.compile(r"(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})")
+# an offset that asserts no local time (RFC 9557 §2 updates RFC 3339: ``Z`` says the UTC time is known and the local
+# offset is not, as ``-00:00`` does), so it never disagrees with a zone
+_NO_LOCAL_OFFSET = re.compile(r"(?i)(?:Z|-00:?00)$")
+# the calendars (``u-ca``, RFC 9557 §5; Unicode calendar identifiers, UTS #35) a date is read in here: the Gregorian
+_GREGORIAN = ("gregory", "iso8601")
+# the names a one-part zone suffix is read by (``[UTC]``); other one-part tz database names (``Japan``, ``EST``) are not
+_ONE_PART_ZONES = ("UTC", "GMT", "Etc/UTC")
+
+
+def _ixdtf(value: str, dayfirst: bool) -> tuple[datetime | None, str | None, datetime | None] | None:
+    """``value`` (stripped) read as an RFC 9557 (IXDTF) stamp: a date-time ``parse_date`` reads, then bracketed
+    suffixes. None when ``value`` has no such suffixes (or they break RFC 9557 §4.1's grammar: a zone after a tag, an
+    empty suffix); else (the datetime read, aware: in the offset or zone written, or None when not read; the cause it
+    was not read for, or None; the date-time written before the suffixes, in its offset when it writes one, else naive,
+    or None when that is no date-time ``parse_date`` reads).
+
+    Follows RFC 9557 (https://www.rfc-editor.org/rfc/rfc9557): a zone suffix alone (``2024-03-05T14:30[Europe/Berlin]``)
+    reads the wall time in that zone, as ``2024-03-05 14:30 Europe/Berlin`` is read (a time a daylight-saving change
+    skips or repeats is not guessed: ``zone_name_dst_gap``/``zone_name_dst_fold``; ``Etc/GMT+2`` alone:
+    ``zone_name_posix_sign``; a name the tz database does not hold: ``zone_name_unknown``, which §4.1 says to treat as
+    any other inconsistency). With an offset, the offset and the zone must agree (``+01:00[Europe/Berlin]`` in March:
+    that instant); ``Z`` or ``-00:00`` asserts no local offset and agrees with any zone (§2, §3.4). An offset the zone
+    does not have then (``+02:00[Europe/Berlin]`` in March) is ``zone_offset_mismatch``, not read: §3.4 says an
+    application "MUST act on the inconsistency" when the zone is critical (``[!Europe/Berlin]``) and "MAY act on" it
+    when not; it is acted on (refused) in both cases, as Temporal's ``ZonedDateTime.from`` does by default
+    (``offset: "reject"``), since which of the two is wrong is not known (a future time written before its zone's rules
+    changed keeps a stale offset). ``key=value`` tags (§3.3): an elective one (``[u-ca=gregory]``) is ignored, as the
+    RFC allows; a critical one (``[!u-ca=hebrew]``, ``[!x-key=v]``) is processed only when it is ``u-ca=gregory`` or
+    ``u-ca=iso8601`` (the date is read in the Gregorian calendar): any other makes the value not read
+    (``critical_suffix_tag``: the recipient "MUST NOT act on the IXDTF string unless it can process the suffix tag").
+    A zone suffix needs a time before it."""
+    m = _IXDTF.match(value)
+    if not m:
+        return None
+    stamp = m.group("stamp").strip()
+    zone_text, cause = None, None
+    for k, part in enumerate(_IXDTF_SUFFIX.finditer(m.group("suffix"))):
+        body = part.group("body")
+        if _IXDTF_TAG.fullmatch(body):
+            key, tag = body.split("=", 1)
+            if part.group("critical") and not (key == "u-ca" and tag.lower() in _GREGORIAN):
+                cause = cause or "critical_suffix_tag"
+            continue
+        if k > 0 or not body or "=" in body:
+            return None  # not RFC 9557's grammar: the zone comes first, a tag is key=value
+        zone_text = body
+    written = parse_date(stamp, dayfirst, local=True)
+    if written is None or (zone_text is not None and not _has_time(stamp)):
+        return None, None, None
+    if zone_text is None:
+        return (None if cause else written), cause, written
+    offset = _IXDTF_OFFSET.fullmatch(zone_text)
+    posix = bool(_POSIX_SIGNED.fullmatch(zone_text))
+    zone: tzinfo | None
+    if offset:
+        zone = timezone(timedelta(hours=int(offset["h"]), minutes=int(offset["m"])) * (1 if offset["sign"] == "+" else -1))
+    elif "/" in zone_text or zone_text.upper() in _ONE_PART_ZONES:
+        found = _zone_names().get(zone_text.lower())
+        zone = zoneinfo.ZoneInfo(found) if found else None
+    else:
+        zone = None
+    if zone is None:
+        return None, cause or "zone_name_unknown", written
+    if written.tzinfo is not None:
+        if not _NO_LOCAL_OFFSET.search(stamp) and written.astimezone(zone).utcoffset() != written.utcoffset():
+            cause = cause or "zone_offset_mismatch"
+        return (None if cause else written), cause, written
+    if posix:
+        return None, cause or "zone_name_posix_sign", written
+    read = _zoned(written, zone)
+    if read is None:
+        exists = written.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == written
+        cause = cause or ("zone_name_dst_fold" if exists else "zone_name_dst_gap")
+    return (None if cause else read), cause, written
+
+
 # a value ending with an IANA-shaped zone name (an area, a slash, a location) right after a time: (the rest, the name)
 _ZONE_NAME_LAST = re.compile(r"(?i)^(?P<rest>.*\d(?:\s*(?:[ap]\.?m\.?|uhr|hrs?\.?|h)(?![a-z]))?)\s*(?P<iana>[A-Z][A-Z_]*(?:/[A-Z0-9_+-]+)+)$")
 # a value ending like an IANA zone name after a time (``14:30 Europe/Berlin``): those ``zone_name_causes`` may name a cause
 # for (a vectorized filter, no groups; ``_ZONE_NAME_LAST`` decides)
-_ZONE_NAME_END = r"(?i)\d\s*(?:[ap]\.?m\.?|uhr|hrs?\.?|h)?\s*[a-z][a-z_]*(?:/[a-z0-9_+\-]+)+$"
-# why a date-time naming its zone (``_ZONE_NAME_LAST``) was not read, when the rest of it reads as a date-time without one
-ZONE_NAME_CAUSES = ("zone_name_unknown", "zone_name_posix_sign", "zone_name_dst_gap", "zone_name_dst_fold")
+# (or ending with RFC 9557 suffixes: ``14:30[Europe/Berlin]``, ``_ixdtf``)
+_ZONE_NAME_END = r"(?i)\d\s*(?:[ap]\.?m\.?|uhr|hrs?\.?|h)?\s*[a-z][a-z_]*(?:/[a-z0-9_+\-]+)+$|\d(?:\s*(?:z|[+-]\d{2}(?::?\d{2})?))?(?:\[[^\[\]]*\])+$"
+# why a date-time naming its zone (``_ZONE_NAME_LAST``, or an RFC 9557 stamp: ``_ixdtf``) was not read, when the rest of
+# it reads as a date-time without one; the last two are RFC 9557's: an offset its zone does not have then, a critical tag
+ZONE_NAME_CAUSES = (
+    "zone_name_unknown", "zone_name_posix_sign", "zone_name_dst_gap", "zone_name_dst_fold", "zone_offset_mismatch", "critical_suffix_tag",
+)
+# the causes whose value still writes a certain date: a ``date`` column stores it (``written_before_zone``)
+DATE_CERTAIN_CAUSES = ZONE_NAME_CAUSES[:5]
 
 
 def zone_name_causes(values: pd.Series, where: np.ndarray, dayfirst: bool) -> dict[str, np.ndarray]:
@@ -497,6 +587,11 @@ def zone_name_causes(values: pd.Series, where: np.ndarray, dayfirst: bool) -> di
     A value whose text before the name is no date-time, or already names an offset, has none of these causes."""
     out = {cause: np.zeros(len(values), dtype=bool) for cause in ZONE_NAME_CAUSES}
     for i in np.flatnonzero(where):
+        suffixed = _ixdtf(str(values.iloc[i]).strip(), dayfirst)
+        if suffixed is not None:  # an RFC 9557 stamp: _ixdtf names its cause
+            if suffixed[1]:
+                out[suffixed[1]][i] = True
+            continue
         m = _ZONE_NAME_LAST.match(str(values.iloc[i]).strip())
         if not m:
             continue
@@ -511,6 +606,32 @@ def zone_name_causes(values: pd.Series, where: np.ndarray, dayfirst: bool) -> di
         elif _wall_in_zone(wall, zone) is None:
             exists = wall.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == wall
             out["zone_name_dst_fold" if exists else "zone_name_dst_gap"][i] = True
+    return out
+
+
+def written_before_zone(values: pd.Series, where: np.ndarray, dayfirst: bool) -> dict[int, datetime]:
+    """The date-time written before the zone of values (strings) not read for a zone cause (``zone_name_causes``),
+    looked at only ``where``: ``{position: datetime}`` (in the offset written when it writes one, else naive), for those
+    whose date is certain whatever their time's zone problem, what a ``date`` column stores: a zone that skips or
+    repeats the time, an ``Etc/GMT±N`` zone, an offset the zone disagrees with (``zone_offset_mismatch``), and a name the
+    tz database does not hold in an RFC 9557 bracket (``2024-03-05T14:30[Mars/Olympus]``: the brackets say it is a zone).
+    Not: an unknown name after a space (``2024-03-05 14:30 Mars/Olympus``: a trailing word that may be no zone at all,
+    so the value may be no single date-time; kept as text) or a critical RFC 9557 tag (``critical_suffix_tag``: the
+    RFC forbids acting on the value)."""
+    out: dict[int, datetime] = {}
+    for i in np.flatnonzero(where):
+        v = str(values.iloc[i]).strip()
+        suffixed = _ixdtf(v, dayfirst)
+        if suffixed is not None:
+            if suffixed[1] in DATE_CERTAIN_CAUSES and suffixed[2] is not None:
+                out[int(i)] = suffixed[2]
+            continue
+        m = _ZONE_NAME_LAST.match(v)
+        if not m or zone_named(m.group("iana")) is None and not _POSIX_SIGNED.fullmatch(m.group("iana")):
+            continue
+        wall = parse_date(m.group("rest"), dayfirst)
+        if wall is not None and wall.tzinfo is None and _has_time(m.group("rest")):
+            out[int(i)] = wall
     return out
 
 
@@ -557,10 +678,16 @@ def parse_date(value: str, dayfirst: bool = False, local: bool = False) -> datet
     Besides the date, a value may write one time of day (``_TIME``: ``14:30``, ``14.30``, ``14h30``,
     ``2pm``, with a zone), after the date or before a numeric one (``14:30 05/03/2024``); anything
     else (a second date ``2024-03-05 - 2024-03-09``, a bare number ``2024-01-05 1000``, ``+1``)
-    makes it no date: the text after a date never changes the date read.
+    makes it no date: the text after a date never changes the date read. An RFC 9557 (IXDTF) stamp, a date-time
+    followed by bracketed suffixes (``2024-03-05T14:30+01:00[Europe/Berlin]``, Java's ``ZonedDateTime.toString()``),
+    is read by ``_ixdtf``.
     """
     from dateutil import parser as du
 
+    suffixed = _ixdtf(value.strip(), dayfirst) if "[" in value else None
+    if suffixed is not None:  # an RFC 9557 stamp (``2024-03-05T14:30+01:00[Europe/Berlin]``): _ixdtf reads it
+        out = suffixed[0]
+        return None if out is None else out if out.tzinfo is None or local else out.astimezone(timezone.utc)
     s = _date_first(value.strip())
     m = _NUMERIC_DATE.match(s)
     basic = _BASIC_DATE.match(s)
@@ -1022,7 +1149,19 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
                 wall.iloc[keep] = [pd.Timestamp(d.replace(tzinfo=None)) for d in written if d is not None]
             # a time of day in a date column is not stored: the text keeps it (a naive midnight, 2024-03-05 00:00, loses nothing)
             midnight = distinct.str.contains(r"[T ]00:00(?::00(?:[.,]0+)?)?$", regex=True).fillna(False).to_numpy(dtype=bool)
-            interpreted[TIME_DROPPED] = timed & ~(midnight & ~zoned)
+            # a value whose time's zone is not read (a daylight-saving gap, Etc/GMT+2, an offset its RFC 9557 zone
+            # disagrees with) still writes its date: stored, with both reasons (``time_dropped; zone_name_dst_gap``)
+            problem = np.logical_or.reduce([unread[c] for c in DATE_CERTAIN_CAUSES])
+            rescued = np.zeros(len(distinct), dtype=bool)
+            for i, d in written_before_zone(distinct, problem, bool(formats["dayfirst"])).items():
+                wall.iloc[i] = pd.Timestamp(d.replace(tzinfo=None))
+                stamps.iloc[i] = pd.Timestamp(d.replace(tzinfo=None), tz="UTC")
+                rescued[i] = True
+            interpreted[TIME_DROPPED] = (timed & ~(midnight & ~zoned)) | rescued
+            for cause in DATE_CERTAIN_CAUSES:
+                if (unread[cause] & rescued).any():
+                    interpreted[cause] = unread[cause] & rescued
+                    unread[cause] = unread[cause] & ~rescued
             days = wall.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
         else:
@@ -1048,10 +1187,13 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
     notes = Counter({why: int((present & ~failed & which[codes]).sum()) for why, which in interpreted.items() if len(which) and which.any()})
     causes = Counter({why: int((present & which[codes]).sum()) for why, which in unread.items() if len(which) and which.any()})
     reasons = None
-    for why, which in {**interpreted, **unread, **explained}.items():
+    # a cause may be both an assumption some values were read by and the cause others were not read for (a zone a date
+    # column's date survives: zone_name_unknown in brackets read, after a space not): each list says its own
+    causes_of = [(why, which, True) for why, which in interpreted.items()] + [(why, which, False) for why, which in unread.items()]
+    for why, which, assumed in causes_of + [(why, which, why in interpreted) for why, which in explained.items()]:
         if (why in REASONED or why in explained) and len(which) and which.any():
             rows = present & which[codes]
-            if why in interpreted:
+            if assumed:
                 rows = rows & ~failed  # an assumption a value was read by: said only of a value read
             reasons = pd.Series(None, index=index, dtype=object) if reasons is None else reasons
             before = reasons[rows].to_numpy(dtype=object)
@@ -1152,6 +1294,24 @@ def column_unit(written: pd.Series) -> str | None:
     return units.pop() if len(units) == 1 and "" not in units else None
 
 
+# the longest value a column inferred as dates may hold, not counting RFC 9557 suffixes (``_date_lengths``)
+DATE_LENGTH = 40
+_SUFFIXES = r"(?:\[[^\[\]]*\])+$"
+
+
+def _date_lengths(values: pd.Series) -> np.ndarray:
+    """The length of each of ``values`` (strings; 0 for a missing one) as the date length limit (DATE_LENGTH) counts it: an
+    RFC 9557 stamp without its bracketed suffixes (``2024-03-05T14:30:00.123456789+01:00[Europe/Berlin]``, Java's
+    ``ZonedDateTime.toString()``, is 50 characters), any other value whole."""
+    out = values.str.len().fillna(0).to_numpy(dtype=np.int64)
+    long = np.flatnonzero(out > DATE_LENGTH)
+    if len(long):  # only those ending with a bracket (a column of prose is not searched)
+        long = long[values.iloc[long].str.endswith("]").fillna(False).to_numpy(dtype=bool)]
+    if len(long):
+        out[long] = values.iloc[long].str.replace(_SUFFIXES, "", regex=True).str.len().fillna(0).to_numpy(dtype=np.int64)
+    return out
+
+
 def infer_type(
     name: str,
     series: pd.Series,
@@ -1197,7 +1357,7 @@ def infer_type(
             _, fits = integers_of(numbers)
             return "integer" if fits.all() else "string"
         return "number"
-    if values.str.len().max() <= 40:
+    if _date_lengths(values).max() <= DATE_LENGTH:
         dayfirst = bool(formats["dayfirst"]) if "dayfirst" in formats else _decide_dayfirst(values, options.dayfirst)
         dates = parse_datetimes(values, dayfirst)
         ok = values[dates.notna().to_numpy()]
@@ -1232,6 +1392,8 @@ _ZONE_NAME_TEXT = {
     "zone_name_unknown": "a name the tz database does not hold",
     "zone_name_posix_sign": "an Etc/GMT zone, whose sign is POSIX's: Etc/GMT+2 is UTC-02:00, the opposite of GMT+2",
     "zone_name_dst_gap": "a local time the zone skips at a daylight-saving change",
+    "zone_offset_mismatch": "an offset the RFC 9557 zone in brackets does not have then",
+    "critical_suffix_tag": "a critical RFC 9557 tag that is not processed",
     "zone_name_dst_fold": "a local time the zone repeats at a daylight-saving change",
 }
 
@@ -1500,8 +1662,8 @@ def infer_types(
 
     # dates: columns whose values are at most 40 characters long
     longest = np.zeros(n, dtype=np.int64)
-    np.maximum.at(longest, codes, values.str.len().fillna(0).to_numpy(dtype=np.int64))
-    dating = undecided & (longest <= 40)
+    np.maximum.at(longest, codes, _date_lengths(values))
+    dating = undecided & (longest <= DATE_LENGTH)
     for day_first in (False, True):
         group = dating & np.array([bool(formats[name]["dayfirst"]) == day_first for name in batch], dtype=bool)
         at = group[codes] if n else np.zeros(0, dtype=bool)

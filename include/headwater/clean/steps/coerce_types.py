@@ -51,7 +51,7 @@ from headwater.clean.currency import amount_text, currencies_of, currency_differ
 from headwater.clean.failures import CENSORED, GENERIC, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, TIME_DROPPED, UNCERTAINTY, failure_reasons
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    BATCHED_KINDS, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
+    BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
     fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
@@ -811,6 +811,19 @@ class CoerceTypes:
             return (f"holding a time of day, like 2024-03-05 14:30 or 2024-03-05 00:30 +01:00, in a date column: the date "
                     f"written is stored (in the offset written, never converted to UTC), the time is not (time_dropped); "
                     f"declare {col} a datetime to keep it")
+        if why in DATE_CERTAIN_CAUSES:  # a date column's value whose time's zone is not read: its date is
+            return {
+                "zone_name_dst_gap": "whose time the zone they name skips (a daylight-saving change), like 2024-03-31 02:30 "
+                "Europe/Berlin",
+                "zone_name_dst_fold": "whose time the zone they name repeats (a daylight-saving change), like 2024-10-27 02:30 "
+                "Europe/Berlin",
+                "zone_name_posix_sign": "whose time names an Etc/GMT zone, like 10:00 Etc/GMT+2, whose sign is POSIX's (UTC-02:00, "
+                "the opposite of GMT+2)",
+                "zone_offset_mismatch": "whose offset the RFC 9557 zone in brackets does not have then, like "
+                "2024-03-05T14:30+02:00[Europe/Berlin] (Berlin is +01:00 in March)",
+                "zone_name_unknown": "whose RFC 9557 zone in brackets the tz database does not hold, like "
+                "2024-03-05T14:30[Europe/Berln]",
+            }[why] + f", in a date column: the date written is stored, the time is not (a datetime column could not read it: time_dropped; {why})"
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         # the order the values were read in (day_order_read), not the one decided since: the warning says what was stored
@@ -855,6 +868,11 @@ class CoerceTypes:
             "change), like 2024-03-31 02:30 Europe/Berlin (zone_name_dst_gap)",
             "zone_name_dst_fold": "are a local time that happens twice in the time zone they name (a daylight-saving change), "
             "like 2024-10-27 02:30 Europe/Berlin: which one is not guessed (zone_name_dst_fold)",
+            "zone_offset_mismatch": "write an offset the RFC 9557 zone in brackets does not have then, like "
+            "2024-03-05T14:30+02:00[Europe/Berlin] (Berlin is +01:00 in March): which of the two is wrong is not guessed "
+            "(RFC 9557 §3.4; zone_offset_mismatch)",
+            "critical_suffix_tag": "carry a critical RFC 9557 tag that is not processed, like [!u-ca=hebrew] or [!x-key=v]: "
+            "RFC 9557 §3.3 forbids acting on such a value (critical_suffix_tag)",
         }[why]
 
     def proven(self) -> dict[str, dict[str, Any]]:

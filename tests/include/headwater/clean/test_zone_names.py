@@ -109,6 +109,9 @@ def test_zone_name_causes_say_why_a_named_zone_was_not_read() -> None:
         "zone_name_posix_sign": [False, False, True, False, False, False, False, False],
         "zone_name_dst_gap": [True, False, False, False, False, False, False, False],
         "zone_name_dst_fold": [False, True, False, False, False, False, True, False],
+        # RFC 9557's causes (tz9): no bracketed stamp here
+        "zone_offset_mismatch": [False] * 8,
+        "critical_suffix_tag": [False] * 8,
     }
     # only where asked
     assert not any(w.any() for w in zone_name_causes(values, np.zeros(len(values), dtype=bool), False).values())
