@@ -1134,8 +1134,13 @@ def _counting(cells: list[str]) -> bool:
 # week...), in any case and in the plural: evidence that a first row of numbers is a header (``product,36,38,40``,
 # ``name,1,2,3``), not a record (``Widget,1,2,3``). Chosen from the row-label columns of the exports this module
 # reads (survey scale tables, size runs, weekly rosters, sensor and test-run tables); a column name of a source's
-# schema is not known here (ingest reads before the schema maps the columns).
+# schema is not known here (ingest reads before the schema maps the columns). Besides English, the same row-label
+# words in the languages whose summary labels the clean step knows (headwater.clean.steps.summary_rows.TOTAL_LABEL:
+# German, French, Italian, Dutch, Swedish/Norwegian/Danish, Spanish, Polish, Russian, Chinese; breaker7 #17), as the
+# column headings of those languages' spreadsheet templates write them (the CLDR display names of the calendar fields
+# for ``day``/``week``/``month``/``year``), case-folded; their plurals are listed where they are not the English ``s``.
 LABEL_WORDS = frozenset({
+    # English
     "id", "number", "name", "item", "product", "article", "model", "size", "sku", "code", "ref", "reference",
     "question", "statement", "label", "description", "title", "category", "type", "kind", "class", "group", "team",
     "region", "country", "city", "store", "location", "site", "week", "month", "year", "day", "date", "period", "quarter",
@@ -1143,21 +1148,81 @@ LABEL_WORDS = frozenset({
     "player", "employee", "customer", "department", "brand", "color", "colour", "style", "variant", "part", "sample",
     "respondent", "participant", "rating", "option", "answer", "series", "segment", "channel", "source", "account",
     "project", "task", "user", "person", "member",
+    # German
+    "artikel", "artikelnummer", "produkt", "produkte", "bezeichnung", "beschreibung", "mitarbeiter", "mitarbeiterin",
+    "kunde", "kunden", "frage", "fragen", "kategorie", "kategorien", "gruppe", "größe", "groesse", "filiale", "standort",
+    "stadt", "land", "woche", "monat", "jahr", "datum", "nummer", "schüler", "teilnehmer", "abteilung", "marke", "farbe",
+    "typ", "bereich", "kennzahl", "merkmal", "projekt", "aufgabe", "benutzer", "person",
+    # French
+    "nom", "prénom", "article", "produit", "désignation", "libellé", "employé", "employée", "salarié", "client",
+    "cliente", "élève", "étudiant", "catégorie", "groupe", "équipe", "taille", "magasin", "ville", "pays", "semaine",
+    "mois", "année", "jour", "numéro", "référence", "département", "marque", "couleur", "modèle", "projet", "tâche",
+    "utilisateur", "personne", "participant", "répondant",
+    # Italian
+    "nome", "articolo", "articoli", "prodotto", "prodotti", "dipendente", "dipendenti", "cliente", "clienti",
+    "domanda", "domande", "categoria", "categorie", "gruppo", "squadra", "taglia", "negozio", "città", "paese",
+    "settimana", "mese", "anno", "giorno", "numero", "codice", "marca", "colore", "modello", "progetto", "utente",
+    # Dutch
+    "naam", "artikel", "product", "producten", "medewerker", "medewerkers", "klant", "klanten", "vraag", "vragen",
+    "categorie", "groep", "maat", "winkel", "stad", "week", "maand", "jaar", "dag", "datum", "nummer", "merk", "kleur",
+    # Swedish, Norwegian, Danish
+    "namn", "navn", "artikel", "artikkel", "produkt", "anställd", "ansatt", "ansat", "medarbetare", "medarbeider",
+    "kund", "kunde", "fråga", "spørsmål", "kategori", "grupp", "gruppe", "storlek", "størrelse", "butik", "butikk",
+    "stad", "vecka", "uke", "uge", "månad", "måned", "år", "dag", "datum", "dato", "nummer",
+    # Spanish
+    "nombre", "artículo", "articulo", "producto", "empleado", "empleada", "cliente", "alumno", "estudiante",
+    "pregunta", "categoría", "grupo", "equipo", "talla", "tienda", "ciudad", "país", "semana", "mes", "año", "día",
+    "fecha", "número", "código", "marca", "modelo", "proyecto", "usuario", "persona", "participante",
+    # Polish
+    "nazwa", "imię", "nazwisko", "artykuł", "produkt", "pracownik", "pracownicy", "klient", "pytanie", "kategoria",
+    "grupa", "rozmiar", "sklep", "miasto", "tydzień", "miesiąc", "rok", "dzień", "numer", "kod",
+    # Russian
+    "имя", "фио", "название", "наименование", "товар", "товары", "артикул", "продукт", "сотрудник", "сотрудники",
+    "клиент", "клиенты", "вопрос", "категория", "группа", "размер", "магазин", "город", "страна", "неделя", "месяц",
+    "год", "день", "дата", "номер", "код",
+    # Chinese (simplified and traditional)
+    "名称", "名稱", "姓名", "产品", "產品", "商品", "物品", "员工", "員工", "客户", "客戶", "问题", "問題", "类别", "類別",
+    "组", "組", "尺码", "尺碼", "门店", "門市", "城市", "周", "週", "月份", "年份", "日期", "编号", "編號", "代码", "代碼",
 })
 _LABEL_TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")  # ``ProductName`` -> Product, Name; ``sensor-A`` -> sensor, A
+_LABEL_PART = re.compile(r"[^\W_]+")  # the parts of a cell between spaces, punctuation and ``_`` (``Größe``, ``product_id`` -> product, id)
 HEADER, RECORD = "header", "record"  # what a piece of evidence says about a first row
+WEAK = "weak"  # a label that reads as a column name only by a sign a record's label can share (_label_says)
+
+
+def _label_form(word: str) -> str | None:
+    """``singular`` when ``word`` (case-folded) is one of LABEL_WORDS, ``plural`` when it is one with an English plural
+    ending (``products``, ``sizes``, ``categories``, ``articles``), else None."""
+    if word in LABEL_WORDS:
+        return "singular"
+    if word.endswith("s") and word[:-1] in LABEL_WORDS or word.endswith("es") and word[:-2] in LABEL_WORDS:
+        return "plural"
+    return "plural" if word.endswith("ies") and word[:-3] + "y" in LABEL_WORDS else None
+
+
+def _label_forms(cell: str) -> list[str | None]:
+    """_label_form of each word of ``cell``: each part between spaces, punctuation and ``_`` that is a label word as a
+    whole (``Größe``, ``名称``), else each of its camel-case words (``ProductName`` -> Product, Name). Empty when no word."""
+    forms: list[str | None] = []
+    for part in _LABEL_PART.findall(cell):
+        form = _label_form(part.casefold())
+        forms.extend([form] if form is not None else [_label_form(w.casefold()) for w in _LABEL_TOKEN.findall(part)])
+    return forms
 
 
 def label_word(cell: str) -> bool:
     """Whether ``cell`` is a generic row-label column name: every one of its words (``Product name``, ``product_id``,
-    ``ProductName``), letters and digits alike (``sensor-A`` is not: ``a``), is one of LABEL_WORDS, in the singular or the
-    plural (``products``, ``sizes``, ``categories``)."""
-    words = [w.casefold() for w in _LABEL_TOKEN.findall(cell)]
-    return bool(words) and all(
-        w in LABEL_WORDS or w.endswith("s") and w[:-1] in LABEL_WORDS or w.endswith("es") and w[:-2] in LABEL_WORDS
-        or w.endswith("ies") and w[:-3] + "y" in LABEL_WORDS
-        for w in words
-    )
+    ``ProductName``, ``Größe``), letters and digits alike (``sensor-A`` is not: ``a``), is one of LABEL_WORDS, in the
+    singular or the plural (``products``, ``sizes``, ``categories``)."""
+    forms = _label_forms(cell)
+    return bool(forms) and all(forms)
+
+
+def _plural_label(cell: str) -> bool:
+    """Whether ``cell`` is a row-label word (label_word) with a word in the plural (``Products``, ``Days``): a name for
+    the rows as a set, which one row's label is not."""
+    forms = _label_forms(cell)
+    return bool(forms) and all(forms) and "plural" in forms
 
 
 def _case_form(text: str) -> str | None:
@@ -1189,17 +1254,31 @@ def _written_like(cell: str, values: list[str]) -> bool:
 def _label_says(cell: str, values: list[str]) -> str | None:
     """What a text cell of a first row of numbers says about the row over the ``values`` of its column below.
 
-    HEADER when it is a column name: a generic row-label word (label_word: ``product``, ``Name``, ``sizes``), or an
-    identifier written as a name over its values (_name_styled: ``question`` over ``Ease of use``) or over a column of
-    codes, numbers or dates (``code`` over ``A-1``). RECORD when it is written like those values (_written_like:
-    ``Widget`` over ``Gadget``, ``Gizmo``). None when it says neither.
+    HEADER when it is a column name: a generic row-label word (label_word: ``product``, ``Name``, ``sizes``) not written
+    like the values (_written_like, in as many words: ``Product Name`` over ``Gadget`` is not), or in lower case (the
+    style schemas and code write column names in: ``team`` over ``red``, ``blue``), or in the plural (``Products``: the
+    rows as a set), or an identifier with an underscore over values without one (``first_name``), or
+    over a column of codes, numbers or dates (``code`` over ``A-1``). WEAK when it reads as a name only by a sign a
+    record's label shares: a row-label word written like the values below it (``Day`` over ``Night``, ``Swing``: a shift
+    is a day; ``Sample`` over ``Control``), or an identifier written as a name by its case alone (``widget`` over
+    ``Gadget``, ``Gizmo``: exports mix cases; breaker7 #13, #17). RECORD when it is written like those values
+    (``Widget`` over ``Gadget``, ``Gizmo``). None when it says neither.
     """
     name = cell.strip()
+    like = _written_like(name, values) and _as_many_words(name, values) and _case_form(name) != "lower"
     if label_word(name):
+        return WEAK if like and not _plural_label(name) else HEADER
+    if _IDENTIFIER.fullmatch(name) and Column.of(values).kind in TYPED:
         return HEADER
-    if _IDENTIFIER.fullmatch(name) and (_name_styled(name, values) or Column.of(values).kind in TYPED):
-        return HEADER
+    if _IDENTIFIER.fullmatch(name) and _name_styled(name, values):
+        return HEADER if "_" in name else WEAK
     return RECORD if _written_like(name, values) else None
+
+
+def _as_many_words(cell: str, values: list[str]) -> bool:
+    """Whether ``cell`` has as many words (split at spaces) as some value of ``values`` that has letters."""
+    n = len(cell.split())
+    return any(len(v.split()) == n for v in values if _case_form(v.strip()) is not None)
 
 
 def _span(numbers: list[float]) -> str:
@@ -1255,21 +1334,34 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     # a header met again) is written like them, whatever word it is (breaker7 #2)
     again = [r for r in below if [x.strip() for x in r] != cells]
     says = {
-        c: RECORD if cells[c].casefold() in {r[c].strip().casefold() for r in again} else _label_says(cells[c], [r[c] for r in below])
+        c: RECORD if cells[c].casefold() in {r[c].strip().casefold() for r in again} else _label_says(cells[c], [r[c] for r in again or below])
         for c in rest
     }
-    label = HEADER if HEADER in says.values() else RECORD if says and all(v == RECORD for v in says.values()) else None
+    values = set(says.values())
+    label = HEADER if HEADER in values else WEAK if WEAK in values else RECORD if says and values == {RECORD} else None
     if label == HEADER:
         return run, None
     pooled = [float(v) for v in (r[c].strip() for r in below for c in at) if _PLAIN_NUMBER.fullmatch(v)]
+    among = bool(pooled) and any(min(pooled) <= int(n) <= max(pooled) for n in nums)
+    if label == WEAK and not among:
+        return run, None  # nothing below says record: the label's sign is enough, as a column word's
     outside = bool(pooled) and all(not min(pooled) <= int(n) <= max(pooled) for n in nums)
     if not counting and (len(below) < 2 or any(_rising([r[c] for c in at]) for r in below)):
         outside = False
     if outside and label is None:
         return run, None
-    if not counting and not outside:
+    if not counting and not outside and label != WEAK:
         return None, None
-    if label == RECORD:
+    if label == WEAK:
+        # split evidence: the label reads as a name only by a sign a record's label shares, the numbers as a record's
+        c = next(c for c, v in says.items() if v == WEAK)
+        shown = ", ".join(repr(r[c].strip()) for r in below[:3])
+        sign = (
+            f"{cells[c]!r} is a column word but is written like the values below it ({shown})" if label_word(cells[c])
+            else f"{cells[c]!r} differs from the values below it ({shown}) only in its letter case"
+        )
+        why = f"{sign} and its numbers lie among theirs ({_span(pooled)})"
+    elif label == RECORD:
         c = next(iter(says))
         shown = ", ".join(repr(r[c].strip()) for r in below[:3])
         why = f"{cells[c]!r} is written like the values below it ({shown})"
