@@ -239,6 +239,9 @@ class Table:
     doubt: str | None = None  # why the header is unconfirmed when another row could be it (a title above it); None: no rival
     # reason of each description line right under the header rows (header_descriptions): structural lines, not records
     descriptions: list[str] = field(default_factory=list)
+    # the description lines that are types lines (type_row), as read: met again below (two exports concatenated, a types
+    # footer), the reader counts them as header_description lines too (breaker7 #14)
+    type_lines: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # decisions a reader of the manifest should check (read warnings)
     complete: bool = True  # the sample it was found in is the whole file (else its head: decisions are a sample's)
     file_header_record: int = 0  # physical line (1-based) of a record-type header line above the header (``HDR,...``); 0: none
@@ -554,6 +557,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
     free = options.delimiter is None and not table.single_column
     rival = numbered = kept = None
+    typed_by = False  # the header was found by the types line under it (_types_line_under)
     if forced:
         skip = options.header - 1 if isinstance(options.header, int) else options.skip_lines or 0
         skip = max(0, skip - offset)
@@ -596,6 +600,12 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                 table.header_rows = 0  # the file's only row holds an id, an e-mail address, a date...: a record (breaker5 #1)
         numbered, kept = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else (None, None)
         table.header_rows = table.header_rows or int(numbered is not None)
+        candidate = numbered is not None or kept is not None
+        if (table.header_rows == 0 or numbered is not None) and _described_under(filled, pos, table.width, blocks, not candidate):
+            # a types line right under the first row is what a schema export writes under its header: the first row is
+            # the header, whatever its cells vote (``Widget,1,2,3`` over ``string,int,int,int``, breaker7 #20); so is
+            # any description line under a first row of numbers that may be names (Likert points over their labels)
+            table.header_rows, numbered, kept, typed_by = 1, None, None, True
     if table.how == "detected" and table.complete and len(filled) == pos + 1:
         lone = lone_line_note(filled[pos][1], table.header_rows, filled[pos][0] + 1 + offset)
         if lone is not None and table.header_rows:
@@ -631,8 +641,14 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             )
     body = pos + table.header_rows + len(table.descriptions)
     table.rows = _first_block(rows, filled[body][0] if body < len(filled) else None, table.width)
+    if table.descriptions:
+        names_row = filled[pos + table.header_rows - 1][1]
+        described = [r for _, r in filled[pos + table.header_rows : body]]
+        table.type_lines = [r for r in described if type_row(r, names_row)]
+        # the types line and the header met again below are no records: they do not blur the columns' profile
+        table.rows = [r for r in table.rows if not any(repeats_schema(r, t, names_row) for t in table.type_lines)]
     table.columns = _profile(table.rows, table.width)
-    if table.how == "detected" and table.header_rows == 1 and table.rows:
+    if table.how == "detected" and table.header_rows == 1 and table.rows and not typed_by:
         head = filled[pos][1]
         table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
             _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
@@ -855,6 +871,8 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
     for k in candidates[: MAX_HEADER_ROWS + 2]:
         if k + 1 < len(filled) and _prose_commas([filled[k][1]]) and not _prose_commas([r for _, r in filled[k + 1 : k + 4]]):
             continue  # a title split at its prose comma (``Quarterly report, 2024``): preamble
+        if untitled and k == untitled[-1] + 1 and _types_under_names(filled[k - 1][1], filled[k][1], width):
+            continue  # a types line under a line of names describes them, it is never the header (breaker7 #14)
         untitled.append(k)
         votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
         if votes > 0:
@@ -880,6 +898,33 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
             # header would lose a record if the first is the header, taking the first keeps every line as data.
             return nxt, first
     return first, None
+
+
+def _types_under_names(above: list[str], row: list[str], width: int) -> bool:
+    """Whether ``row`` is a types line (type_row: ``string,number,date``) right under ``above``, a line of names: ``width``
+    fields, every one filled with text (value_kind) and not all of them type names. Such a line describes the names
+    above it (a schema export's second line), so it is no header, however often it is met again below (two exports
+    concatenated, a types footer: the repeats are its header_description lines, breaker7 #14)."""
+    cells = [c.strip() for c in above]
+    return (
+        len(above) == width == len(row)
+        and all(c and value_kind(c) == TEXT for c in cells)
+        and not type_row(above)
+        and type_row(row, above)
+    )
+
+
+def _described_under(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int], types_only: bool) -> bool:
+    """Whether row ``pos`` (``width`` fields, all filled but a label column's, not a types line itself) has a line right
+    under it that header_descriptions takes for its description line: a types line (type_row, with records below it that
+    hold no type name), or with ``types_only`` False any description line (``,Strongly disagree,Disagree,...``)."""
+    row = filled[pos][1]
+    if pos + 1 >= len(filled) or len(row) != width or sum(1 for c in row if c.strip()) < 2 or type_row(row):
+        return False
+    if types_only and not type_row(filled[pos + 1][1], row):
+        return False
+    found, _ = header_descriptions(filled, pos + 1, row, width, blocks)
+    return bool(found) and (not types_only or found[0].startswith("type names"))
 
 
 def _records_above(filled: list[tuple[int, list[str]]], first: int, k: int, width: int, blocks: dict[int, int]) -> bool:
@@ -1468,6 +1513,13 @@ def type_row(row: list[str], names: list[str] | None = None) -> bool:
     return [c.casefold() for c in cells] != [n.casefold() for n in named[: len(cells)]]
 
 
+def repeats_schema(row: list[str], types: list[str], names: list[str]) -> bool:
+    """Whether ``row`` is the types line ``types`` or the header ``names`` written again (case-folded, spaces around
+    the fields aside): a line of a second export appended, or a types footer, not a record."""
+    key = [c.strip().casefold() for c in row]
+    return key in ([c.strip().casefold() for c in types], [n.strip().casefold() for n in names])
+
+
 def _words(text: str) -> set[str]:
     """The words of ``text`` of two or more characters, case-folded, digits alone left out (``StartDate`` -> {start, date})."""
     return {w.casefold() for w in _WORD.findall(text) if len(w) > 1 and not w.isdigit()}
@@ -1590,16 +1642,19 @@ def header_descriptions(
         filled_cells = [c for c in cells if c]
         if not filled_cells:
             return out, None
-        typed_below = _Kinds(rows[k + 1 :])
+        # the records below, without the types line and the header met again (two exports concatenated, a types
+        # footer: breaker7 #14) — those repeat the schema, they hold no value
+        later = [r for r in rows[k + 1 :] if not repeats_schema(r, row, names)]
+        typed_below = _Kinds(later)
         if type_row(row, names) and any(
             c.casefold() not in _WORD_TYPES or typed_below.typed(i) for i, c in enumerate(cells) if c
         ):
             shown = ", ".join(c for c in cells if c)
             held = [
                 names[i] if i < len(names) and names[i].strip() else f"column {i + 1}"
-                for i, c in enumerate(cells) if c and any(type_name(r[i]) for r in rows[k + 1 :])
+                for i, c in enumerate(cells) if c and any(type_name(r[i]) for r in later)
             ]
-            if not rows[k + 1 :]:
+            if not later:
                 return out, (first + k, f"a line of type names ({shown}), but no record below to compare it with")
             if held:
                 return out, (first + k, f"a line of type names ({shown}), but a record below holds a type name too ({', '.join(held)})")
