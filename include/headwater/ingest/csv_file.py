@@ -1057,8 +1057,9 @@ class CsvFile:
             self._repeated_types.append(line)
             if len(self._repeated_types) == 1:
                 self.warnings.append(
-                    f"line {line} repeats the type names under the header ({_cells(row)}): a second export appended or a types "
-                    "footer — counted as a structural line (header_description), not a record, as is every later repeat"
+                    f"line {line} is a line of type names among the records ({_cells(row)}), the schema's types again: a second "
+                    "export appended or a types footer — counted as a structural line (header_description), not a record, as is "
+                    "every later one"
                 )
             return
         key = header_key(row)

@@ -641,10 +641,12 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             )
     body = pos + table.header_rows + len(table.descriptions)
     table.rows = _first_block(rows, filled[body][0] if body < len(filled) else None, table.width)
-    if table.descriptions:
+    if table.header_rows and (table.descriptions or table.complete) and len(filled[pos + table.header_rows - 1][1]) == table.width:
         names_row = filled[pos + table.header_rows - 1][1]
         described = [r for _, r in filled[pos + table.header_rows : body]]
         table.type_lines = [r for r in described if type_row(r, names_row)]
+        footer = _types_footer(filled, body, names_row, table.width) if table.complete and not table.type_lines else None
+        table.type_lines += [footer] if footer is not None else []
         # the types line and the header met again below are no records: they do not blur the columns' profile
         table.rows = [r for r in table.rows if not any(repeats_schema(r, t, names_row) for t in table.type_lines)]
     table.columns = _profile(table.rows, table.width)
@@ -1511,6 +1513,22 @@ def type_row(row: list[str], names: list[str] | None = None) -> bool:
     if any(not c and named[i] for i, c in enumerate(cells)):
         return False
     return [c.casefold() for c in cells] != [n.casefold() for n in named[: len(cells)]]
+
+
+def _types_footer(filled: list[tuple[int, list[str]]], body: int, names: list[str], width: int) -> list[str] | None:
+    """The file's last row when it is a types line (type_row) under records that hold no type name in its columns,
+    with one of its type names over a typed column or written only as a type (as header_descriptions asks of a types
+    line under the header): a schema export's types footer (breaker7 #14), else None. ``filled`` is the whole file,
+    ``body`` the index of its first record, ``names`` the header's last row."""
+    last = filled[-1][1]
+    if len(filled) - 1 <= body or len(last) != width or not type_row(last, names):
+        return None
+    records = [r for _, r in filled[body:-1] if len(r) == width and not repeats_schema(r, last, names)]
+    cells = [c.strip() for c in last]
+    kinds = _Kinds(records)
+    if not records or any(type_name(r[i]) for r in records for i, c in enumerate(cells) if c):
+        return None
+    return last if any(c.casefold() not in _WORD_TYPES or kinds.typed(i) for i, c in enumerate(cells) if c) else None
 
 
 def repeats_schema(row: list[str], types: list[str], names: list[str]) -> bool:
