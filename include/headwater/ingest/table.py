@@ -1186,7 +1186,7 @@ def _counting(cells: list[str]) -> bool:
 # German, French, Italian, Dutch, Swedish/Norwegian/Danish, Spanish, Polish, Russian, Chinese; breaker7 #17), as the
 # column headings of those languages' spreadsheet templates write them (the CLDR display names of the calendar fields
 # for ``day``/``week``/``month``/``year``), case-folded; their plurals are listed where they are not the English ``s``.
-LABEL_WORDS = frozenset({
+LABEL_WORDS = frozenset(map(str.casefold, {  # case-folded as label_word folds a cell (``Größe`` -> ``grösse``)
     # English
     "id", "number", "name", "item", "product", "article", "model", "size", "sku", "code", "ref", "reference",
     "question", "statement", "label", "description", "title", "category", "type", "kind", "class", "group", "team",
@@ -1230,7 +1230,7 @@ LABEL_WORDS = frozenset({
     # Chinese (simplified and traditional)
     "名称", "名稱", "姓名", "产品", "產品", "商品", "物品", "员工", "員工", "客户", "客戶", "问题", "問題", "类别", "類別",
     "组", "組", "尺码", "尺碼", "门店", "門市", "城市", "周", "週", "月份", "年份", "日期", "编号", "編號", "代码", "代碼",
-})
+}))
 _LABEL_TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")  # ``ProductName`` -> Product, Name; ``sensor-A`` -> sensor, A
 _LABEL_PART = re.compile(r"[^\W_]+")  # the parts of a cell between spaces, punctuation and ``_`` (``Größe``, ``product_id`` -> product, id)
 HEADER, RECORD = "header", "record"  # what a piece of evidence says about a first row
