@@ -1302,7 +1302,7 @@ def _label_says(cell: str, values: list[str]) -> str | None:
     """What a text cell of a first row of numbers says about the row over the ``values`` of its column below.
 
     HEADER when it is a column name: a generic row-label word (label_word: ``product``, ``Name``, ``sizes``) not written
-    like the values (_written_like, in as many words: ``Product Name`` over ``Gadget`` is not), or in lower case (the
+    like the values (_written_like, in as many words as each: ``Product Name`` over ``Gadget`` is not), or in lower case (the
     style schemas and code write column names in: ``team`` over ``red``, ``blue``), or in the plural (``Products``: the
     rows as a set), or an identifier with an underscore over values without one (``first_name``), or
     over a column of codes, numbers or dates (``code`` over ``A-1``). WEAK when it reads as a name only by a sign a
@@ -1323,9 +1323,10 @@ def _label_says(cell: str, values: list[str]) -> str | None:
 
 
 def _as_many_words(cell: str, values: list[str]) -> bool:
-    """Whether ``cell`` has as many words (split at spaces) as some value of ``values`` that has letters."""
+    """Whether ``cell`` has as many words (split at spaces) as every value of ``values`` that has letters (``Question``
+    over ``Ease of use``, ``Price`` has not: question texts, not one more question)."""
     n = len(cell.split())
-    return any(len(v.split()) == n for v in values if _case_form(v.strip()) is not None)
+    return all(len(v.split()) == n for v in values if _case_form(v.strip()) is not None)
 
 
 def _span(numbers: list[float]) -> str:

@@ -41,6 +41,7 @@ def word(cell: str, shown: str, span: str) -> str:
         (b"Sample,1,2,3\nControl,5,4,1\nBlank,0,0,0\n", word("Sample", "'Control', 'Blank'", "0..5")),  # hdr3/b_sample.csv
         (b"Member,1,2,3\nGuest,5,4,1\nStaff,9,9,0\n", word("Member", "'Guest', 'Staff'", "0..9")),  # hdr3/c_member.csv
         (b"Student,1,2,3\nAnn,3,5,2\nBob,1,4,4\n", word("Student", "'Ann', 'Bob'", "1..5")),  # hdr2/a_student_among.csv
+        (b"Employee,1,2,3\nAnn,5,4,1\nBob,2,0,3\n", word("Employee", "'Ann', 'Bob'", "0..5")),  # hdr/a_employee_hdr.csv
         # German nouns are all capitalised: the column word is written like the values, the numbers among them
         (b"Artikel,1,2,3\nStift,5,4,1\nHeft,9,9,0\n", word("Artikel", "'Stift', 'Heft'", "0..9")),  # hdr3/d_artikel_hdr.csv
         (b"Mitarbeiter,1,2,3,4,5\nAnna,3,4,2,5,1\nBen,2,2,3,1,4\n", word("Mitarbeiter", "'Anna', 'Ben'", "1..5")),
@@ -81,6 +82,8 @@ def test_a_weak_label_over_numbers_among_the_values_is_a_record(data: bytes, why
         (b"Days,1,2,3\nNight,5,4,1\nSwing,2,2,0\n", "count up (1..3)"),  # hdr3/f_products.csv's pattern
         (b"Products,1,2,3\nWidget,5,4,1\nGizmo,9,9,0\n", "count up (1..3)"),
         (b"Product Name,1,2,3\nGadget,5,4,1\nGizmo,9,9,0\n", "count up (1..3)"),
+        # not in as many words as each value: question texts under 'Question' (breaker7 in/hdr/j_likert_counts.csv)
+        (b"Question,1,2,3,4,5\nEase of use,3,10,20,5,1\nPrice,1,2,30,10,4\n", "count up (1..5)"),
         # in lower case, the style schemas write column names in, over lower-case values
         (b"1;2;3;team\n4;0;7;red\n2;9;1;blue\n", "count up (1..3)"),
         # an underscore is no weak sign
