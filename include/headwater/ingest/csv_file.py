@@ -572,6 +572,11 @@ class CsvFile:
         self._header_keys = {header_key(r) for r in rows}
         self._folded_keys = {tuple(f.casefold() for f in key) for key in self._header_keys}
         self._firsts = {f for r in rows if r for v in _case_variants(r[0]) for f in (v, "\ufeff" + v)}
+        # A types line under the header met again below (two exports concatenated, a types footer): a header_description
+        # line, not a record (breaker7 #14); compared case-folded, its first field's case variants off the hot path.
+        self._type_keys = {tuple(f.strip().casefold() for f in r) for r in table.type_lines}
+        self._repeated_types: list[int] = []
+        self._firsts |= {v for r in table.type_lines if r and r[0] for v in _case_variants(r[0])}
         # The header's names, case-folded, to know a later header line that starts another section (table.another_section):
         # every name's case variants go off the hot path too (its names in another order start with any of them).
         named = bool(rows) and not table.single_column and not self.shape.mismatch and len(rows[-1]) == self.shape.width
@@ -1046,6 +1051,16 @@ class CsvFile:
                 has = f"{len(self.header_rows[-1])} names and data lines {width} fields" if self.shape.mismatch else str(width)
                 self._held.append((line, kind, text, RowIssue(
                     line, f"{name} line {line}: {len(row)} fields, header has {has} — row quarantined", self._src.span(line, last)), known))
+            return
+        if self._type_keys and self._second is None and tuple(f.strip().casefold() for f in row) in self._type_keys:
+            self.structure.add("header_description", line)
+            self._repeated_types.append(line)
+            if len(self._repeated_types) == 1:
+                self.warnings.append(
+                    f"line {line} is a line of type names among the records ({_cells(row)}), the schema's types again: a second "
+                    "export appended or a types footer — counted as a structural line (header_description), not a record, as is "
+                    "every later one"
+                )
             return
         key = header_key(row)
         if key in self._header_keys or (len(row) > 1 and tuple(f.casefold() for f in key) in self._folded_keys):

@@ -239,6 +239,9 @@ class Table:
     doubt: str | None = None  # why the header is unconfirmed when another row could be it (a title above it); None: no rival
     # reason of each description line right under the header rows (header_descriptions): structural lines, not records
     descriptions: list[str] = field(default_factory=list)
+    # the description lines that are types lines (type_row), as read: met again below (two exports concatenated, a types
+    # footer), the reader counts them as header_description lines too (breaker7 #14)
+    type_lines: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # decisions a reader of the manifest should check (read warnings)
     complete: bool = True  # the sample it was found in is the whole file (else its head: decisions are a sample's)
     file_header_record: int = 0  # physical line (1-based) of a record-type header line above the header (``HDR,...``); 0: none
@@ -554,6 +557,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
     free = options.delimiter is None and not table.single_column
     rival = numbered = kept = None
+    typed_by = False  # the header was found by the types line under it (_types_line_under)
     if forced:
         skip = options.header - 1 if isinstance(options.header, int) else options.skip_lines or 0
         skip = max(0, skip - offset)
@@ -596,6 +600,12 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                 table.header_rows = 0  # the file's only row holds an id, an e-mail address, a date...: a record (breaker5 #1)
         numbered, kept = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else (None, None)
         table.header_rows = table.header_rows or int(numbered is not None)
+        candidate = numbered is not None or kept is not None
+        if (table.header_rows == 0 or numbered is not None) and _described_under(filled, pos, table.width, blocks, not candidate):
+            # a types line right under the first row is what a schema export writes under its header: the first row is
+            # the header, whatever its cells vote (``Widget,1,2,3`` over ``string,int,int,int``, breaker7 #20); so is
+            # any description line under a first row of numbers that may be names (Likert points over their labels)
+            table.header_rows, numbered, kept, typed_by = 1, None, None, True
     if table.how == "detected" and table.complete and len(filled) == pos + 1:
         lone = lone_line_note(filled[pos][1], table.header_rows, filled[pos][0] + 1 + offset)
         if lone is not None and table.header_rows:
@@ -631,8 +641,16 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             )
     body = pos + table.header_rows + len(table.descriptions)
     table.rows = _first_block(rows, filled[body][0] if body < len(filled) else None, table.width)
+    if table.header_rows and (table.descriptions or table.complete) and len(filled[pos + table.header_rows - 1][1]) == table.width:
+        names_row = filled[pos + table.header_rows - 1][1]
+        described = [r for _, r in filled[pos + table.header_rows : body]]
+        table.type_lines = [r for r in described if type_row(r, names_row)]
+        footer = _types_footer(filled, body, names_row, table.width) if table.complete and not table.type_lines else None
+        table.type_lines += [footer] if footer is not None else []
+        # the types line and the header met again below are no records: they do not blur the columns' profile
+        table.rows = [r for r in table.rows if not any(repeats_schema(r, t, names_row) for t in table.type_lines)]
     table.columns = _profile(table.rows, table.width)
-    if table.how == "detected" and table.header_rows == 1 and table.rows:
+    if table.how == "detected" and table.header_rows == 1 and table.rows and not typed_by:
         head = filled[pos][1]
         table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
             _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
@@ -855,6 +873,8 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
     for k in candidates[: MAX_HEADER_ROWS + 2]:
         if k + 1 < len(filled) and _prose_commas([filled[k][1]]) and not _prose_commas([r for _, r in filled[k + 1 : k + 4]]):
             continue  # a title split at its prose comma (``Quarterly report, 2024``): preamble
+        if untitled and k == untitled[-1] + 1 and _types_under_names(filled[k - 1][1], filled[k][1], width):
+            continue  # a types line under a line of names describes them, it is never the header (breaker7 #14)
         untitled.append(k)
         votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
         if votes > 0:
@@ -880,6 +900,33 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
             # header would lose a record if the first is the header, taking the first keeps every line as data.
             return nxt, first
     return first, None
+
+
+def _types_under_names(above: list[str], row: list[str], width: int) -> bool:
+    """Whether ``row`` is a types line (type_row: ``string,number,date``) right under ``above``, a line of names: ``width``
+    fields, every one filled with text (value_kind) and not all of them type names. Such a line describes the names
+    above it (a schema export's second line), so it is no header, however often it is met again below (two exports
+    concatenated, a types footer: the repeats are its header_description lines, breaker7 #14)."""
+    cells = [c.strip() for c in above]
+    return (
+        len(above) == width == len(row)
+        and all(c and value_kind(c) == TEXT for c in cells)
+        and not type_row(above)
+        and type_row(row, above)
+    )
+
+
+def _described_under(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int], types_only: bool) -> bool:
+    """Whether row ``pos`` (``width`` fields, all filled but a label column's, not a types line itself) has a line right
+    under it that header_descriptions takes for its description line: a types line (type_row, with records below it that
+    hold no type name), or with ``types_only`` False any description line (``,Strongly disagree,Disagree,...``)."""
+    row = filled[pos][1]
+    if pos + 1 >= len(filled) or len(row) != width or sum(1 for c in row if c.strip()) < 2 or type_row(row):
+        return False
+    if types_only and not type_row(filled[pos + 1][1], row):
+        return False
+    found, _ = header_descriptions(filled, pos + 1, row, width, blocks)
+    return bool(found) and (not types_only or found[0].startswith("type names"))
 
 
 def _records_above(filled: list[tuple[int, list[str]]], first: int, k: int, width: int, blocks: dict[int, int]) -> bool:
@@ -1134,8 +1181,13 @@ def _counting(cells: list[str]) -> bool:
 # week...), in any case and in the plural: evidence that a first row of numbers is a header (``product,36,38,40``,
 # ``name,1,2,3``), not a record (``Widget,1,2,3``). Chosen from the row-label columns of the exports this module
 # reads (survey scale tables, size runs, weekly rosters, sensor and test-run tables); a column name of a source's
-# schema is not known here (ingest reads before the schema maps the columns).
-LABEL_WORDS = frozenset({
+# schema is not known here (ingest reads before the schema maps the columns). Besides English, the same row-label
+# words in the languages whose summary labels the clean step knows (headwater.clean.steps.summary_rows.TOTAL_LABEL:
+# German, French, Italian, Dutch, Swedish/Norwegian/Danish, Spanish, Polish, Russian, Chinese; breaker7 #17), as the
+# column headings of those languages' spreadsheet templates write them (the CLDR display names of the calendar fields
+# for ``day``/``week``/``month``/``year``), case-folded; their plurals are listed where they are not the English ``s``.
+LABEL_WORDS = frozenset(map(str.casefold, {  # case-folded as label_word folds a cell (``Größe`` -> ``grösse``)
+    # English
     "id", "number", "name", "item", "product", "article", "model", "size", "sku", "code", "ref", "reference",
     "question", "statement", "label", "description", "title", "category", "type", "kind", "class", "group", "team",
     "region", "country", "city", "store", "location", "site", "week", "month", "year", "day", "date", "period", "quarter",
@@ -1143,21 +1195,81 @@ LABEL_WORDS = frozenset({
     "player", "employee", "customer", "department", "brand", "color", "colour", "style", "variant", "part", "sample",
     "respondent", "participant", "rating", "option", "answer", "series", "segment", "channel", "source", "account",
     "project", "task", "user", "person", "member",
-})
+    # German
+    "artikel", "artikelnummer", "produkt", "produkte", "bezeichnung", "beschreibung", "mitarbeiter", "mitarbeiterin",
+    "kunde", "kunden", "frage", "fragen", "kategorie", "kategorien", "gruppe", "größe", "groesse", "filiale", "standort",
+    "stadt", "land", "woche", "monat", "jahr", "datum", "nummer", "schüler", "teilnehmer", "abteilung", "marke", "farbe",
+    "typ", "bereich", "kennzahl", "merkmal", "projekt", "aufgabe", "benutzer", "person",
+    # French
+    "nom", "prénom", "article", "produit", "désignation", "libellé", "employé", "employée", "salarié", "client",
+    "cliente", "élève", "étudiant", "catégorie", "groupe", "équipe", "taille", "magasin", "ville", "pays", "semaine",
+    "mois", "année", "jour", "numéro", "référence", "département", "marque", "couleur", "modèle", "projet", "tâche",
+    "utilisateur", "personne", "participant", "répondant",
+    # Italian
+    "nome", "articolo", "articoli", "prodotto", "prodotti", "dipendente", "dipendenti", "cliente", "clienti",
+    "domanda", "domande", "categoria", "categorie", "gruppo", "squadra", "taglia", "negozio", "città", "paese",
+    "settimana", "mese", "anno", "giorno", "numero", "codice", "marca", "colore", "modello", "progetto", "utente",
+    # Dutch
+    "naam", "artikel", "product", "producten", "medewerker", "medewerkers", "klant", "klanten", "vraag", "vragen",
+    "categorie", "groep", "maat", "winkel", "stad", "week", "maand", "jaar", "dag", "datum", "nummer", "merk", "kleur",
+    # Swedish, Norwegian, Danish
+    "namn", "navn", "artikel", "artikkel", "produkt", "anställd", "ansatt", "ansat", "medarbetare", "medarbeider",
+    "kund", "kunde", "fråga", "spørsmål", "kategori", "grupp", "gruppe", "storlek", "størrelse", "butik", "butikk",
+    "stad", "vecka", "uke", "uge", "månad", "måned", "år", "dag", "datum", "dato", "nummer",
+    # Spanish
+    "nombre", "artículo", "articulo", "producto", "empleado", "empleada", "cliente", "alumno", "estudiante",
+    "pregunta", "categoría", "grupo", "equipo", "talla", "tienda", "ciudad", "país", "semana", "mes", "año", "día",
+    "fecha", "número", "código", "marca", "modelo", "proyecto", "usuario", "persona", "participante",
+    # Polish
+    "nazwa", "imię", "nazwisko", "artykuł", "produkt", "pracownik", "pracownicy", "klient", "pytanie", "kategoria",
+    "grupa", "rozmiar", "sklep", "miasto", "tydzień", "miesiąc", "rok", "dzień", "numer", "kod",
+    # Russian
+    "имя", "фио", "название", "наименование", "товар", "товары", "артикул", "продукт", "сотрудник", "сотрудники",
+    "клиент", "клиенты", "вопрос", "категория", "группа", "размер", "магазин", "город", "страна", "неделя", "месяц",
+    "год", "день", "дата", "номер", "код",
+    # Chinese (simplified and traditional)
+    "名称", "名稱", "姓名", "产品", "產品", "商品", "物品", "员工", "員工", "客户", "客戶", "问题", "問題", "类别", "類別",
+    "组", "組", "尺码", "尺碼", "门店", "門市", "城市", "周", "週", "月份", "年份", "日期", "编号", "編號", "代码", "代碼",
+}))
 _LABEL_TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")  # ``ProductName`` -> Product, Name; ``sensor-A`` -> sensor, A
+_LABEL_PART = re.compile(r"[^\W_]+")  # the parts of a cell between spaces, punctuation and ``_`` (``Größe``, ``product_id`` -> product, id)
 HEADER, RECORD = "header", "record"  # what a piece of evidence says about a first row
+WEAK = "weak"  # a label that reads as a column name only by a sign a record's label can share (_label_says)
+
+
+def _label_form(word: str) -> str | None:
+    """``singular`` when ``word`` (case-folded) is one of LABEL_WORDS, ``plural`` when it is one with an English plural
+    ending (``products``, ``sizes``, ``categories``, ``articles``), else None."""
+    if word in LABEL_WORDS:
+        return "singular"
+    if word.endswith("s") and word[:-1] in LABEL_WORDS or word.endswith("es") and word[:-2] in LABEL_WORDS:
+        return "plural"
+    return "plural" if word.endswith("ies") and word[:-3] + "y" in LABEL_WORDS else None
+
+
+def _label_forms(cell: str) -> list[str | None]:
+    """_label_form of each word of ``cell``: each part between spaces, punctuation and ``_`` that is a label word as a
+    whole (``Größe``, ``名称``), else each of its camel-case words (``ProductName`` -> Product, Name). Empty when no word."""
+    forms: list[str | None] = []
+    for part in _LABEL_PART.findall(cell):
+        form = _label_form(part.casefold())
+        forms.extend([form] if form is not None else [_label_form(w.casefold()) for w in _LABEL_TOKEN.findall(part)])
+    return forms
 
 
 def label_word(cell: str) -> bool:
     """Whether ``cell`` is a generic row-label column name: every one of its words (``Product name``, ``product_id``,
-    ``ProductName``), letters and digits alike (``sensor-A`` is not: ``a``), is one of LABEL_WORDS, in the singular or the
-    plural (``products``, ``sizes``, ``categories``)."""
-    words = [w.casefold() for w in _LABEL_TOKEN.findall(cell)]
-    return bool(words) and all(
-        w in LABEL_WORDS or w.endswith("s") and w[:-1] in LABEL_WORDS or w.endswith("es") and w[:-2] in LABEL_WORDS
-        or w.endswith("ies") and w[:-3] + "y" in LABEL_WORDS
-        for w in words
-    )
+    ``ProductName``, ``Größe``), letters and digits alike (``sensor-A`` is not: ``a``), is one of LABEL_WORDS, in the
+    singular or the plural (``products``, ``sizes``, ``categories``)."""
+    forms = _label_forms(cell)
+    return bool(forms) and all(forms)
+
+
+def _plural_label(cell: str) -> bool:
+    """Whether ``cell`` is a row-label word (label_word) with a word in the plural (``Products``, ``Days``): a name for
+    the rows as a set, which one row's label is not."""
+    forms = _label_forms(cell)
+    return bool(forms) and all(forms) and "plural" in forms
 
 
 def _case_form(text: str) -> str | None:
@@ -1189,17 +1301,32 @@ def _written_like(cell: str, values: list[str]) -> bool:
 def _label_says(cell: str, values: list[str]) -> str | None:
     """What a text cell of a first row of numbers says about the row over the ``values`` of its column below.
 
-    HEADER when it is a column name: a generic row-label word (label_word: ``product``, ``Name``, ``sizes``), or an
-    identifier written as a name over its values (_name_styled: ``question`` over ``Ease of use``) or over a column of
-    codes, numbers or dates (``code`` over ``A-1``). RECORD when it is written like those values (_written_like:
-    ``Widget`` over ``Gadget``, ``Gizmo``). None when it says neither.
+    HEADER when it is a column name: a generic row-label word (label_word: ``product``, ``Name``, ``sizes``) not written
+    like the values (_written_like, in as many words as each: ``Product Name`` over ``Gadget`` is not), or in lower case (the
+    style schemas and code write column names in: ``team`` over ``red``, ``blue``), or in the plural (``Products``: the
+    rows as a set), or an identifier with an underscore over values without one (``first_name``), or
+    over a column of codes, numbers or dates (``code`` over ``A-1``). WEAK when it reads as a name only by a sign a
+    record's label shares: a row-label word written like the values below it (``Day`` over ``Night``, ``Swing``: a shift
+    is a day; ``Sample`` over ``Control``), or an identifier written as a name by its case alone (``widget`` over
+    ``Gadget``, ``Gizmo``: exports mix cases; breaker7 #13, #17). RECORD when it is written like those values
+    (``Widget`` over ``Gadget``, ``Gizmo``). None when it says neither.
     """
     name = cell.strip()
+    like = _written_like(name, values) and _as_many_words(name, values) and _case_form(name) != "lower"
     if label_word(name):
+        return WEAK if like and not _plural_label(name) else HEADER
+    if _IDENTIFIER.fullmatch(name) and Column.of(values).kind in TYPED:
         return HEADER
-    if _IDENTIFIER.fullmatch(name) and (_name_styled(name, values) or Column.of(values).kind in TYPED):
-        return HEADER
+    if _IDENTIFIER.fullmatch(name) and _name_styled(name, values):
+        return HEADER if "_" in name else WEAK
     return RECORD if _written_like(name, values) else None
+
+
+def _as_many_words(cell: str, values: list[str]) -> bool:
+    """Whether ``cell`` has as many words (split at spaces) as every value of ``values`` that has letters (``Question``
+    over ``Ease of use``, ``Price`` has not: question texts, not one more question)."""
+    n = len(cell.split())
+    return all(len(v.split()) == n for v in values if _case_form(v.strip()) is not None)
 
 
 def _span(numbers: list[float]) -> str:
@@ -1255,21 +1382,34 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     # a header met again) is written like them, whatever word it is (breaker7 #2)
     again = [r for r in below if [x.strip() for x in r] != cells]
     says = {
-        c: RECORD if cells[c].casefold() in {r[c].strip().casefold() for r in again} else _label_says(cells[c], [r[c] for r in below])
+        c: RECORD if cells[c].casefold() in {r[c].strip().casefold() for r in again} else _label_says(cells[c], [r[c] for r in again or below])
         for c in rest
     }
-    label = HEADER if HEADER in says.values() else RECORD if says and all(v == RECORD for v in says.values()) else None
+    values = set(says.values())
+    label = HEADER if HEADER in values else WEAK if WEAK in values else RECORD if says and values == {RECORD} else None
     if label == HEADER:
         return run, None
     pooled = [float(v) for v in (r[c].strip() for r in below for c in at) if _PLAIN_NUMBER.fullmatch(v)]
+    among = bool(pooled) and any(min(pooled) <= int(n) <= max(pooled) for n in nums)
+    if label == WEAK and not among:
+        return run, None  # nothing below says record: the label's sign is enough, as a column word's
     outside = bool(pooled) and all(not min(pooled) <= int(n) <= max(pooled) for n in nums)
     if not counting and (len(below) < 2 or any(_rising([r[c] for c in at]) for r in below)):
         outside = False
     if outside and label is None:
         return run, None
-    if not counting and not outside:
+    if not counting and not outside and label != WEAK:
         return None, None
-    if label == RECORD:
+    if label == WEAK:
+        # split evidence: the label reads as a name only by a sign a record's label shares, the numbers as a record's
+        c = next(c for c, v in says.items() if v == WEAK)
+        shown = ", ".join(repr(r[c].strip()) for r in below[:3])
+        sign = (
+            f"{cells[c]!r} is a column word but is written like the values below it ({shown})" if label_word(cells[c])
+            else f"{cells[c]!r} differs from the values below it ({shown}) only in its letter case"
+        )
+        why = f"{sign} and its numbers lie among theirs ({_span(pooled)})"
+    elif label == RECORD:
         c = next(iter(says))
         shown = ", ".join(repr(r[c].strip()) for r in below[:3])
         why = f"{cells[c]!r} is written like the values below it ({shown})"
@@ -1374,6 +1514,29 @@ def type_row(row: list[str], names: list[str] | None = None) -> bool:
     if any(not c and named[i] for i, c in enumerate(cells)):
         return False
     return [c.casefold() for c in cells] != [n.casefold() for n in named[: len(cells)]]
+
+
+def _types_footer(filled: list[tuple[int, list[str]]], body: int, names: list[str], width: int) -> list[str] | None:
+    """The file's last row when it is a types line (type_row) under records that hold no type name in its columns,
+    with one of its type names over a typed column or written only as a type (as header_descriptions asks of a types
+    line under the header): a schema export's types footer (breaker7 #14), else None. ``filled`` is the whole file,
+    ``body`` the index of its first record, ``names`` the header's last row."""
+    last = filled[-1][1]
+    if len(filled) - 1 <= body or len(last) != width or not type_row(last, names):
+        return None
+    records = [r for _, r in filled[body:-1] if len(r) == width and not repeats_schema(r, last, names)]
+    cells = [c.strip() for c in last]
+    kinds = _Kinds(records)
+    if not records or any(type_name(r[i]) for r in records for i, c in enumerate(cells) if c):
+        return None
+    return last if any(c.casefold() not in _WORD_TYPES or kinds.typed(i) for i, c in enumerate(cells) if c) else None
+
+
+def repeats_schema(row: list[str], types: list[str], names: list[str]) -> bool:
+    """Whether ``row`` is the types line ``types`` or the header ``names`` written again (case-folded, spaces around
+    the fields aside): a line of a second export appended, or a types footer, not a record."""
+    key = [c.strip().casefold() for c in row]
+    return key in ([c.strip().casefold() for c in types], [n.strip().casefold() for n in names])
 
 
 def _words(text: str) -> set[str]:
@@ -1498,16 +1661,19 @@ def header_descriptions(
         filled_cells = [c for c in cells if c]
         if not filled_cells:
             return out, None
-        typed_below = _Kinds(rows[k + 1 :])
+        # the records below, without the types line and the header met again (two exports concatenated, a types
+        # footer: breaker7 #14) — those repeat the schema, they hold no value
+        later = [r for r in rows[k + 1 :] if not repeats_schema(r, row, names)]
+        typed_below = _Kinds(later)
         if type_row(row, names) and any(
             c.casefold() not in _WORD_TYPES or typed_below.typed(i) for i, c in enumerate(cells) if c
         ):
             shown = ", ".join(c for c in cells if c)
             held = [
                 names[i] if i < len(names) and names[i].strip() else f"column {i + 1}"
-                for i, c in enumerate(cells) if c and any(type_name(r[i]) for r in rows[k + 1 :])
+                for i, c in enumerate(cells) if c and any(type_name(r[i]) for r in later)
             ]
-            if not rows[k + 1 :]:
+            if not later:
                 return out, (first + k, f"a line of type names ({shown}), but no record below to compare it with")
             if held:
                 return out, (first + k, f"a line of type names ({shown}), but a record below holds a type name too ({', '.join(held)})")
