@@ -93,7 +93,9 @@ def test_the_next_date_reads_a_birth_date_as_the_source_proved_the_day_before(tm
         "dob__reason": ["day_order", "day_order"],  # read by an order this file did not show (carried from 2026-11-25)
     }
     assert manifest["value_formats"]["dayfirst_from"] == {"dob": CARRIED}
-    assert manifest["value_formats"]["dayfirst"] is False  # the file's own decision: nothing voted
+    # nothing voted: the file-level order is the one its date column carried (breaker7 #11c: it said false)
+    assert manifest["value_formats"]["dayfirst"] is True
+    assert manifest["value_formats"]["dayfirst_decided_by"] == "carried"
     assert "dayfirst_proven" not in manifest["value_formats"]
     assert manifest["clean_warnings"] == [_carried_warning(2)]
 
