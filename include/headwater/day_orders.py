@@ -183,6 +183,15 @@ class DayOrders:
                 out[col] = {k: out[col][k] for k in ("date", "file", "line", "value", "dayfirst")}
         return out, both
 
+    def compared(self, source: str, date: str, file: str) -> dict[str, bool | None]:
+        """Per column ``file`` of ``date`` proved: the earlier order its DAY ORDER CHANGED verdict was decided against
+        when it ran (None: no earlier date had proved the column), as ``record`` stored it."""
+        c = DAY_ORDER_COMPARED.c
+        query = select(c.column_name, c.earlier).where(c.source == source, c.date == date, c.file == file)
+        with self.engine.connect() as db:
+            rows = db.execute(query).all()
+        return {col: (None if earlier is None else bool(earlier)) for col, earlier in rows}
+
     def changed_later(self, source: str, date: str, columns: list[str]) -> list[dict[str, Any]]:
         """The files of landing dates after ``date`` whose own values proved one of ``columns`` and whose DAY ORDER CHANGED
         verdict (their proof against the latest earlier date's) differs now from when they ran: a later date run before
@@ -225,6 +234,8 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
     * per column this file proved (``proven``), the later dates' files that read it in another order (``stale_later``;
       a read in the same order is not named), and those whose own values prove it and whose DAY ORDER CHANGED verdict
       changed with this date's proof (``changed_later``: the alarm they did not raise, or one that no longer holds);
+    * per column this file proved, when its own DAY ORDER CHANGED verdict differs now from the one it ran with
+      (``compared``: an earlier date run since proved the other order, or the same one): due, or no longer holding;
     * per column this file proved, the other files of the same date that proved the other order (``on_date``): the
       source's files disagree, so later dates carry neither;
     * per column this file read without a proof (``reads``: the order used, None for the default), when the earlier
@@ -280,6 +291,30 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
                 f"later dates carry neither order (the month-first default) — set schema.columns.{col}.dayfirst if one of "
                 "them is wrong"
             )
+    if proven and file is not None:
+        then_by_col = store.compared(source, date, file)
+        now = store.earlier(source, date)
+        for col, proof in sorted(proven.items()):
+            if col not in then_by_col:
+                continue
+            then, was = then_by_col[col], now.get(col)
+            order = None if was is None else bool(was["dayfirst"])
+            own = bool(proof["dayfirst"])
+            alarm_then, alarm_now = then is not None and then != own, order is not None and order != own
+            if alarm_now and not alarm_then:
+                lines.append(
+                    f"{col}: DAY ORDER CHANGED since this file ran: its values show {_said(own)} (line {proof['line']}: "
+                    f"{proof['value']}) where this source's {col} showed {_said(order)} on {was['date']} ({was['file']} line "
+                    f"{was['line']}: {was['value']}), a date run after it — did the source change its export? Its values are "
+                    "read as they say; run this date again (its check reprocesses the file) to record it"
+                )
+            elif alarm_then and not alarm_now:
+                where = f" ({was['date']}, {was['file']} line {was['line']}: {was['value']})" if was else ""
+                lines.append(
+                    f"{col}: the DAY ORDER CHANGED warning of this file no longer holds: earlier dates now give "
+                    f"{_said(order) if order is not None else 'no order'} for {col}{where}, recorded since this file ran — "
+                    "run this date again (its check reprocesses the file) to drop it"
+                )
     if reads:
         now = store.earlier(source, date)
         both = store.both_orders(source, date)
@@ -290,7 +325,7 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
                 where = f" ({proof['date']}, {proof['file']} line {proof['line']}: {proof['value']})" if proof else ""
                 lines.append(
                     f"{col}: read {_said(read)} while no value of the file showed the day order, but earlier dates now give "
-                    f"{_said(order)}{where}, recorded while this file ran — run this date again to read it as in date order"
+                    f"{_said(order)}{where}, recorded while or since this file ran — run this date again to read it as in date order"
                 )
             elif read is None and col in both:
                 shown = ", ".join(f"{p['file']} {_said(p['dayfirst'])}" for p in both[col]["files"])

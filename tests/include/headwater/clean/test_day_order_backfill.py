@@ -23,7 +23,7 @@ from headwater.ingest.stage import ingest as ingest_file
 from headwater.layout import Layout
 from headwater.ledger import Ledger, fingerprint
 from headwater.manifest import OK, FileRef
-from headwater.report import current_day_orders, report
+from headwater.report import report
 from headwater.storage import read_json
 
 CONFIG = """files: ["%s*.csv"]
@@ -127,6 +127,13 @@ def test_a_later_date_run_first_gets_its_day_order_changed_alarm_once_run_again(
     # before: only STALE_26; 11-27's own proof, which disagrees with 11-25's, went unnamed
     assert third["clean_warnings"] == [STALE_26, DUE_27]
     assert third["day_order_warnings"] == [STALE_26, DUE_27]
+    # the report of 11-27 (its own day, before it runs again) says it too
+    assert report("2026-11-27", ["patients.csv"], settings)["files"][0]["warnings"] == [
+        "dob: DAY ORDER CHANGED since this file ran: its values show month first (line 2: 12/31/1980) where this "
+        "source's dob showed day first on 2026-11-25 (patients.csv line 2: 25/12/1958), a date run after it — did the "
+        "source change its export? Its values are read as they say; run this date again (its check reprocesses the "
+        "file) to record it"
+    ]
     ref27 = FileRef("2026-11-27", "patients.csv")
     decision = decide(FILES["2026-11-27"].encode(), ref27, settings)
     # before: process False, "unchanged"
@@ -163,12 +170,12 @@ def test_three_dates_in_any_run_order_end_as_in_date_order_after_a_backfill(tmp_
     for day in order:
         _run(settings, day, FILES[day])
     backfill = {day: _run(settings, day, FILES[day]) for day in sorted(FILES)}
-    for day, expected in IN_ORDER.items():
-        assert _days(backfill[day]) == expected["formats"], day
-        assert _dob(settings, day) == expected["dob"], day
-    assert report("2026-11-25", ["patients.csv"], settings)["files"][0]["warnings"] == []
     assert backfill["2026-11-27"]["clean_warnings"] == [CHANGED_27]
     assert backfill["2026-11-26"]["clean_warnings"] == [CARRIED_26]
+    assert report("2026-11-25", ["patients.csv"], settings)["files"][0]["warnings"] == []
+    for day, expected in IN_ORDER.items():
+        assert _dob(settings, day) == expected["dob"], day
+        assert _days(backfill[day]) == expected["formats"], day
     again = {day: _run(settings, day, FILES[day]) for day in sorted(FILES)}
     assert [again[d]["processed"] for d in sorted(FILES)] == [False, False, False]
     assert {d: again[d]["clean_warnings"] for d in again} == {d: IN_ORDER[d]["warnings"] for d in IN_ORDER}
@@ -176,6 +183,8 @@ def test_three_dates_in_any_run_order_end_as_in_date_order_after_a_backfill(tmp_
 
 def test_the_stored_report_of_an_earlier_date_shows_what_holds_now(tmp_path: Path) -> None:
     """breaker7 #11b: `headwater report --date 2026-11-25` after the backfill reprocessed 11-26."""
+    from headwater.report import current_day_orders  # what `headwater report` shows (imported here: new in bf9)
+
     settings = _settings(tmp_path)
     _run(settings, "2026-11-26", FILES["2026-11-26"])
     _run(settings, "2026-11-25", FILES["2026-11-25"])
@@ -185,6 +194,20 @@ def test_the_stored_report_of_an_earlier_date_shows_what_holds_now(tmp_path: Pat
     now = current_day_orders(stored, settings)
     assert now["files"][0]["warnings"] == [] and now["warned_files"] == []
     assert stored["files"][0]["warnings"] == [STALE_26]  # the stored one is not changed
+
+
+def test_the_stored_report_of_a_date_run_first_says_a_proof_came_since(tmp_path: Path) -> None:
+    from headwater.report import current_day_orders  # new in bf9
+
+    settings = _settings(tmp_path)
+    _run(settings, "2026-11-26", FILES["2026-11-26"])
+    stored = report("2026-11-26", ["patients.csv"], settings)
+    assert stored["files"][0]["warnings"] == [DEFAULT_26]
+    _run(settings, "2026-11-25", FILES["2026-11-25"])
+    assert current_day_orders(stored, settings)["files"][0]["warnings"] == [DEFAULT_26, (
+        "dob: read month first by default while no value of the file showed the day order, but earlier dates now give "
+        "day first (2026-11-25, patients.csv line 2: 25/12/1958), recorded while or since this file ran — run this date "
+        "again to read it as in date order")]
 
 
 def test_a_later_date_that_read_the_same_order_is_not_named(tmp_path: Path) -> None:
@@ -259,6 +282,12 @@ def test_an_alarm_that_no_longer_holds_is_dropped_by_the_next_run(tmp_path: Path
         "dob: this file shows month first (line 2: 12/30/1975), as later dates of this source that ran before it do by "
         "their own values: 2026-11-26 patients.csv (line 2: 12/31/1980), whose DAY ORDER CHANGED warning no longer holds "
         "— run those dates again (their check reprocesses the files) to drop it"
+    ]
+    assert report("2026-11-26", ["patients.csv"], settings)["files"][0]["warnings"] == [
+        CHANGED_27.replace("on 2026-11-25", "on 2026-11-24"),
+        "dob: the DAY ORDER CHANGED warning of this file no longer holds: earlier dates now give month first for dob "
+        "(2026-11-25, patients.csv line 2: 12/30/1975), recorded since this file ran — run this date again (its check "
+        "reprocesses the file) to drop it",
     ]
     rerun = _run(settings, "2026-11-26", FILES["2026-11-27"])
     assert rerun["processed"] is True

@@ -150,8 +150,8 @@ def test_of_two_dates_run_at_once_the_one_whose_proof_came_while_it_ran_says_so(
     store.record("patients", "2026-11-26", "patients.csv", {}, {"dob": None})
     assert order_warnings(store, "patients", "2026-11-26", {}, {"dob": None}) == [
         "dob: read month first by default while no value of the file showed the day order, but earlier dates now give "
-        "day first (2026-11-25, patients.csv line 2: 25/12/1958), recorded while this file ran — run this date again to "
-        "read it as in date order"
+        "day first (2026-11-25, patients.csv line 2: 25/12/1958), recorded while or since this file ran — run this date "
+        "again to read it as in date order"
     ]
     # and the other order of commits: 2026-11-25 sees the read 2026-11-26 recorded first
     assert store.stale_later("patients", "2026-11-25", ["dob"]) == [
