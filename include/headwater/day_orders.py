@@ -20,9 +20,16 @@ Rules (the README's "Backfilling a date range" section):
   that date reprocesses the file once the carried order would differ (headwater.decide), so a rerun after the earlier
   date gives the in-order answer, and an unchanged rerun stays a no-op. Which dates to run again is said: each file's
   unproven reads are recorded too (``day_order_reads``), and ``order_warnings`` warns on the proving date (later dates
-  read otherwise) or on the reading date (a proof came while it ran).
+  read another order) or on the reading date (a proof came while or since it ran);
+* a file whose own values prove its order keeps its data whatever the run order, but its DAY ORDER CHANGED verdict
+  is against the latest earlier proof: what it was compared with is recorded (``day_order_compared``), the earlier
+  date names the later files whose verdict changed, their own report says so, and their ``check`` reprocesses them
+  (breaker7 #10);
+* these warnings depend on other dates, so they are kept apart (the manifest's ``day_order_warnings``) and computed
+  again by a run that skips the file and by the run report (``current_warnings``, breaker7 #11b); files of one date
+  proving both orders are warned, and the next date says why nothing was carried (breaker7 #15).
 
-The tables ``day_orders`` and ``day_order_reads`` live in Headwater's state database (headwater.state): the ledger's SQLite file by default,
+The tables ``day_orders``, ``day_order_reads`` and ``day_order_compared`` live in Headwater's state database (headwater.state): the ledger's SQLite file by default,
 PostgreSQL when ``HEADWATER_STATE_URL`` names one.
 """
 
@@ -355,6 +362,18 @@ def current_warnings(settings: Settings, table_name: str, date: str, file: str, 
 def refreshed(manifest: dict[str, Any], now: list[str]) -> dict[str, Any]:
     """``manifest`` with its day-order warnings (``day_order_warnings``, also in ``clean_warnings``) replaced by ``now``;
     ``clean_warnings`` keeps its other lines in their order, the new day-order lines after them."""
-    old = set(manifest.get("day_order_warnings") or [])
+    old = set(stored_warnings(manifest))
     kept = [w for w in manifest.get("clean_warnings") or [] if w not in old]
     return manifest | {"clean_warnings": kept + list(now), "day_order_warnings": list(now)}
+
+
+# what the day-order warnings of a manifest written before ``day_order_warnings`` existed say (order_warnings' texts then)
+_OLD_MARKS = ("later dates of this source that ran before it read", "recorded while this file ran — run this date again")
+
+
+def stored_warnings(manifest: dict[str, Any]) -> list[str]:
+    """The day-order warnings a manifest holds in ``clean_warnings``: its ``day_order_warnings``, or, in a manifest written
+    before that field, the lines ``order_warnings`` wrote then (recognized by their text)."""
+    if "day_order_warnings" in manifest:
+        return list(manifest["day_order_warnings"] or [])
+    return [w for w in manifest.get("clean_warnings") or [] if any(m in w for m in _OLD_MARKS)]

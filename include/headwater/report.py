@@ -40,7 +40,7 @@ from headwater.claims import Claims
 from headwater.clean.link import READERS
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
-from headwater.day_orders import current_warnings, refreshed
+from headwater.day_orders import current_warnings, refreshed, stored_warnings
 from headwater.layout import Layout
 from headwater.manifest import OK, QUARANTINED, RELINKED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import each_at_once, parquet_rows, read_json, write_json
@@ -186,7 +186,7 @@ def current_day_orders(report: dict[str, Any], settings: Settings) -> dict[str, 
         if manifest and _has_day_orders(manifest):
             sources = sources or load_sources(settings.config_dir)
             now = current_warnings(settings, ref.table_name, report["date"], ref.name, manifest, sources)
-            old = set(manifest.get("day_order_warnings") or [])
+            old = set(stored_warnings(manifest))
             entry = dict(entry, warnings=[w for w in entry.get("warnings") or [] if w not in old] + now)
         out["files"].append(entry)
     out["warned_files"] = [f["source"] for f in out["files"] if f.get("warnings")]

@@ -353,3 +353,20 @@ def test_one_date_whose_files_prove_both_orders_is_warned_and_the_next_date_says
         {"file": "patients_a.csv", "line": 2, "value": "25/12/1958", "dayfirst": True},
         {"file": "patients_b.csv", "line": 2, "value": "12/25/1960", "dayfirst": False},
     ]}}
+
+
+def test_a_manifest_written_before_day_order_warnings_existed_is_refreshed_too(tmp_path: Path) -> None:
+    from headwater.storage import write_json
+
+    settings = _settings(tmp_path)
+    _run(settings, "2026-11-26", FILES["2026-11-26"])
+    _run(settings, "2026-11-25", FILES["2026-11-25"])
+    path = Layout(settings.data_dir, "2026-11-25").manifest(FileRef("2026-11-25", "patients.csv").key)
+    old = read_json(path)
+    del old["day_order_warnings"]  # as main's clean stage wrote it
+    assert old["clean_warnings"] == [STALE_26]
+    write_json(path, old)
+    assert _run(settings, "2026-11-26", FILES["2026-11-26"])["processed"] is True
+    skipped = _run(settings, "2026-11-25", FILES["2026-11-25"])
+    assert skipped["processed"] is False
+    assert skipped["clean_warnings"] == [] and skipped["day_order_warnings"] == []
