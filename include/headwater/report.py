@@ -135,6 +135,7 @@ def report(
         "no_landing_files": not names and not skipped,
         "files": [
             summary(f) | {"accounted": f["accounted"], "structural_lines": structural_total(f), "warnings": file_warnings(f)}
+            | ({"day_order_warnings": f["day_order_warnings"]} if f.get("day_order_warnings") else {})
             for f in files
         ],
         "totals": totals,
@@ -176,7 +177,8 @@ def _has_day_orders(manifest: dict[str, Any]) -> bool:
 def current_day_orders(report: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """A stored run ``report`` whose files' day-order warnings are computed again from their manifests and the state
     database (headwater.day_orders.current_warnings): a date run after it (a backfill reprocessing later dates) may have
-    made one untrue or due, and ``headwater report`` shows what holds now (breaker7 #11b). ``warned_files`` follows."""
+    made one untrue or due, and ``headwater report`` shows what holds now (breaker7 #11b): the lines the manifest or the
+    report held as day-order warnings (each file's ``day_order_warnings``) are replaced. ``warned_files`` follows."""
     lay = layout(settings, report["date"])
     sources = None
     out = dict(report, files=[])
@@ -186,8 +188,8 @@ def current_day_orders(report: dict[str, Any], settings: Settings) -> dict[str, 
         if manifest and _has_day_orders(manifest):
             sources = sources or load_sources(settings.config_dir)
             now = current_warnings(settings, ref.table_name, report["date"], ref.name, manifest, sources)
-            old = set(stored_warnings(manifest))
-            entry = dict(entry, warnings=[w for w in entry.get("warnings") or [] if w not in old] + now)
+            old = set(stored_warnings(manifest)) | set(entry.get("day_order_warnings") or [])  # the manifest's, the report's
+            entry = dict(entry, warnings=[w for w in entry.get("warnings") or [] if w not in old] + now, day_order_warnings=now)
         out["files"].append(entry)
     out["warned_files"] = [f["source"] for f in out["files"] if f.get("warnings")]
     return out

@@ -196,6 +196,24 @@ def test_the_stored_report_of_an_earlier_date_shows_what_holds_now(tmp_path: Pat
     assert stored["files"][0]["warnings"] == [STALE_26]  # the stored one is not changed
 
 
+def test_a_report_whose_own_lines_differ_from_the_manifests_has_them_replaced(tmp_path: Path) -> None:
+    from headwater.report import current_day_orders  # new in bf9
+
+    settings = _settings(tmp_path)
+    _run(settings, "2026-11-26", FILES["2026-11-26"])
+    _run(settings, "2026-11-27", FILES["2026-11-26"])
+    manifest = _run(settings, "2026-11-25", FILES["2026-11-25"])
+    assert manifest["day_order_warnings"] == [STALE_26.replace(
+        "2026-11-26 patients.csv (month first by default)",
+        "2026-11-26 patients.csv (month first by default), 2026-11-27 patients.csv (month first by default)")]
+    assert _run(settings, "2026-11-27", FILES["2026-11-26"])["processed"] is True
+    written = report("2026-11-25", ["patients.csv"], settings)  # as the date's report task writes it: 11-26 only
+    assert written["files"][0]["warnings"] == [STALE_26] and written["files"][0]["day_order_warnings"] == [STALE_26]
+    assert _run(settings, "2026-11-26", FILES["2026-11-26"])["processed"] is True
+    shown = current_day_orders(written, settings)["files"][0]
+    assert shown["warnings"] == [] and shown["day_order_warnings"] == []
+
+
 def test_the_stored_report_of_a_date_run_first_says_a_proof_came_since(tmp_path: Path) -> None:
     from headwater.report import current_day_orders  # new in bf9
 
