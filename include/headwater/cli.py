@@ -300,14 +300,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     localenv.apply(localenv.local_env())
     from headwater.config.settings import Settings
     from headwater.manifest import layout
-    from headwater.report import format_report
+    from headwater.report import current_day_orders, format_report
     from headwater.storage import read_json
 
-    report = read_json(layout(Settings.from_env(), args.date).report())
+    settings = Settings.from_env()
+    report = read_json(layout(settings, args.date).report())
     if report is None:
         print(f"no report for {args.date}", file=sys.stderr)
         return 1
-    print(format_report(report))
+    print(format_report(current_day_orders(report, settings)))
     return 0
 
 

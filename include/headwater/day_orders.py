@@ -20,9 +20,16 @@ Rules (the README's "Backfilling a date range" section):
   that date reprocesses the file once the carried order would differ (headwater.decide), so a rerun after the earlier
   date gives the in-order answer, and an unchanged rerun stays a no-op. Which dates to run again is said: each file's
   unproven reads are recorded too (``day_order_reads``), and ``order_warnings`` warns on the proving date (later dates
-  read otherwise) or on the reading date (a proof came while it ran).
+  read another order) or on the reading date (a proof came while or since it ran);
+* a file whose own values prove its order keeps its data whatever the run order, but its DAY ORDER CHANGED verdict
+  is against the latest earlier proof: what it was compared with is recorded (``day_order_compared``), the earlier
+  date names the later files whose verdict changed, their own report says so, and their ``check`` reprocesses them
+  (breaker7 #10);
+* these warnings depend on other dates, so they are kept apart (the manifest's ``day_order_warnings``) and computed
+  again by a run that skips the file and by the run report (``current_warnings``, breaker7 #11b); files of one date
+  proving both orders are warned, and the next date says why nothing was carried (breaker7 #15).
 
-The tables ``day_orders`` and ``day_order_reads`` live in Headwater's state database (headwater.state): the ledger's SQLite file by default,
+The tables ``day_orders``, ``day_order_reads`` and ``day_order_compared`` live in Headwater's state database (headwater.state): the ledger's SQLite file by default,
 PostgreSQL when ``HEADWATER_STATE_URL`` names one.
 """
 
@@ -35,6 +42,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Integer, MetaData, Table, Text, and_, delete, select
 
 from headwater.config.settings import Settings
+from headwater.config.source import load_sources
 from headwater.layout import Layout
 from headwater.state import create_tables, engine, location
 
@@ -53,7 +61,22 @@ DAY_ORDER_READS = Table(
     Column("date", Text, primary_key=True), Column("file", Text, primary_key=True),
     Column("dayfirst", Boolean, nullable=True), Column("recorded_at", Text),
 )
+# per (source, column, landing date, landing file) for each column the file's own values proved: the order the latest
+# earlier date proved when the file ran (None: none had, or its files showed both), the one its DAY ORDER CHANGED
+# warning (``value_formats.dayfirst_differs_from``) was decided against; what a date proved later is compared with
+# (``changed_later``, bf9)
+DAY_ORDER_COMPARED = Table(
+    "day_order_compared", _METADATA,
+    Column("source", Text, primary_key=True), Column("column_name", Text, primary_key=True),
+    Column("date", Text, primary_key=True), Column("file", Text, primary_key=True),
+    Column("own", Boolean, nullable=False), Column("earlier", Boolean, nullable=True), Column("recorded_at", Text),
+)
 SHOWN_STALE = 10  # later files named in a warning
+
+
+def effective(order: bool | None) -> bool:
+    """The order a column was read in: None (the month-first default) reads as month first (False)."""
+    return bool(order)
 
 
 def source_key(config: Any, table_name: str) -> str:
@@ -78,11 +101,12 @@ class DayOrders:
         return cls(location(settings, Layout(settings.data_dir).ledger))
 
     def record(self, source: str, date: str, file: str, proofs: dict[str, dict[str, Any]],
-               reads: dict[str, bool | None] | None = None) -> None:
+               reads: dict[str, bool | None] | None = None, compared: dict[str, bool | None] | None = None) -> None:
         """Replace what ``file`` of ``date`` proved (``proofs``: ``{column: {"dayfirst": bool, "line": int, "value": str}}``,
-        possibly empty) and the orders its unproven columns were read in (``reads``: ``{column: the carried order, or None
-        for the month-first default}``) in one transaction: a rerun that proves the same writes the same rows, one that
-        proves less leaves none behind."""
+        possibly empty), the orders its unproven columns were read in (``reads``: ``{column: the carried order, or None
+        for the month-first default}``) and, per proved column, the order earlier dates gave it when it ran
+        (``compared``: ``{column: the latest earlier proof's order, or None}``; a proved column not in it: None) in one
+        transaction: a rerun that proves the same writes the same rows, one that proves less leaves none behind."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         rows = [
             {"source": source, "column_name": col, "date": date, "file": file, "dayfirst": bool(p["dayfirst"]),
@@ -93,8 +117,13 @@ class DayOrders:
             {"source": source, "column_name": col, "date": date, "file": file, "dayfirst": order, "recorded_at": now}
             for col, order in sorted((reads or {}).items())
         ]
+        compared_rows = [
+            {"source": source, "column_name": col, "date": date, "file": file, "own": bool(p["dayfirst"]),
+             "earlier": (compared or {}).get(col), "recorded_at": now}
+            for col, p in sorted(proofs.items())
+        ]
         with self.engine.begin() as db:
-            for table, written in ((DAY_ORDERS, rows), (DAY_ORDER_READS, read_rows)):
+            for table, written in ((DAY_ORDERS, rows), (DAY_ORDER_READS, read_rows), (DAY_ORDER_COMPARED, compared_rows)):
                 t = table.c
                 db.execute(delete(table).where(and_(t.source == source, t.date == date, t.file == file)))
                 if written:
@@ -102,8 +131,8 @@ class DayOrders:
 
     def stale_later(self, source: str, date: str, columns: list[str]) -> list[dict[str, Any]]:
         """The files of landing dates after ``date`` that read one of ``columns`` (no value of theirs showed its day order)
-        in another order than the earlier dates give them now (``earlier``): a later date run before this one (out of
-        order, in parallel). Each ``{"date", "file", "column", "read": the order used (None: the default), "now"}``, by
+        in another order than the earlier dates give them now (``earlier``; the month-first default and a carried month
+        first are one order): a later date run before this one (out of order, in parallel). Each ``{"date", "file", "column", "read": the order used (None: the default), "now"}``, by
         date, file and column; call after ``record``. Running those dates again reads them as in date order."""
         if not columns:
             return []
@@ -116,27 +145,83 @@ class DayOrders:
         for day, file, col, read in rows:
             now = now_by_date.setdefault(day, self.earlier(source, day)).get(col)
             order = None if now is None else now["dayfirst"]
-            if order != (None if read is None else bool(read)):
+            if effective(order) != effective(read):  # the default and a carried month first read alike (breaker7 #11a)
                 out.append({"date": day, "file": file, "column": col, "read": None if read is None else bool(read), "now": order})
         return out
 
     def earlier(self, source: str, date: str) -> dict[str, dict[str, Any]]:
         """For each column of ``source`` proved on a landing date before ``date`` (``YYYY-MM-DD``): the proof of the latest
         such date, ``{"date", "file", "line", "value", "dayfirst"}`` (of its files, the first by name). A column whose
-        latest proving date proved both orders (two files disagree) is left out: nothing is carried for it."""
+        latest proving date proved both orders (two files disagree) is left out: nothing is carried for it
+        (``both_orders`` says which)."""
+        return self._latest(source, date)[0]
+
+    def both_orders(self, source: str, date: str) -> dict[str, dict[str, Any]]:
+        """The columns ``earlier`` leaves out: those whose latest proving date before ``date`` proved both orders,
+        ``{column: {"date", "files": [{"file", "line", "value", "dayfirst"}, ...]}}`` (files by name)."""
+        return self._latest(source, date)[1]
+
+    def on_date(self, source: str, date: str, column: str) -> list[dict[str, Any]]:
+        """The proofs of ``column`` the files of ``source`` recorded on ``date`` itself: ``[{"file", "line", "value",
+        "dayfirst"}]`` by file name."""
+        t = DAY_ORDERS.c
+        query = select(t.file, t.line, t.value, t.dayfirst).where(t.source == source, t.date == date, t.column_name == column)
+        with self.engine.connect() as db:
+            rows = db.execute(query.order_by(t.file)).all()
+        return [{"file": f, "line": line, "value": v, "dayfirst": bool(d)} for f, line, v, d in rows]
+
+    def _latest(self, source: str, date: str) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
         t = DAY_ORDERS.c
         query = select(t.column_name, t.date, t.file, t.line, t.value, t.dayfirst).where(t.source == source, t.date < date)
         with self.engine.connect() as db:
             rows = db.execute(query.order_by(t.column_name, t.date.desc(), t.file)).all()
-        out: dict[str, dict[str, Any]] = {}
-        conflicting: set[str] = set()
+        latest: dict[str, str] = {}
+        files: dict[str, list[dict[str, Any]]] = {}
         for col, day, file, line, value, dayfirst in rows:
-            seen = out.get(col)
-            if seen is None and col not in conflicting:
-                out[col] = {"date": day, "file": file, "line": line, "value": value, "dayfirst": bool(dayfirst)}
-            elif seen is not None and seen["date"] == day and seen["dayfirst"] != bool(dayfirst):
-                conflicting.add(col)
-                del out[col]
+            if latest.setdefault(col, day) == day:
+                files.setdefault(col, []).append({"file": file, "line": line, "value": value, "dayfirst": bool(dayfirst)})
+        out: dict[str, dict[str, Any]] = {}
+        both: dict[str, dict[str, Any]] = {}
+        for col, proofs in files.items():
+            if len({p["dayfirst"] for p in proofs}) > 1:
+                both[col] = {"date": latest[col], "files": proofs}
+            else:
+                out[col] = {"date": latest[col]} | proofs[0]
+                out[col] = {k: out[col][k] for k in ("date", "file", "line", "value", "dayfirst")}
+        return out, both
+
+    def compared(self, source: str, date: str, file: str) -> dict[str, bool | None]:
+        """Per column ``file`` of ``date`` proved: the earlier order its DAY ORDER CHANGED verdict was decided against
+        when it ran (None: no earlier date had proved the column), as ``record`` stored it."""
+        c = DAY_ORDER_COMPARED.c
+        query = select(c.column_name, c.earlier).where(c.source == source, c.date == date, c.file == file)
+        with self.engine.connect() as db:
+            rows = db.execute(query).all()
+        return {col: (None if earlier is None else bool(earlier)) for col, earlier in rows}
+
+    def changed_later(self, source: str, date: str, columns: list[str]) -> list[dict[str, Any]]:
+        """The files of landing dates after ``date`` whose own values proved one of ``columns`` and whose DAY ORDER CHANGED
+        verdict (their proof against the latest earlier date's) differs now from when they ran: a later date run before
+        this one, whose alarm was decided without this date's proof (breaker7 #10). Each ``{"date", "file", "column",
+        "own": their proof {"line", "value", "dayfirst"}, "then": the earlier order they were compared with (None: none),
+        "now": the one earlier dates give now (None: none)}``, by date, file and column; call after ``record``."""
+        if not columns:
+            return []
+        c, t = DAY_ORDER_COMPARED.c, DAY_ORDERS.c
+        query = (select(c.date, c.file, c.column_name, c.own, c.earlier, t.line, t.value)
+                 .join(DAY_ORDERS, and_(t.source == c.source, t.column_name == c.column_name, t.date == c.date, t.file == c.file))
+                 .where(c.source == source, c.date > date, c.column_name.in_(columns)))
+        with self.engine.connect() as db:
+            rows = db.execute(query.order_by(c.date, c.file, c.column_name)).all()
+        now_by_date: dict[str, dict[str, dict[str, Any]]] = {}
+        out = []
+        for day, file, col, own, then, line, value in rows:
+            proof = now_by_date.setdefault(day, self.earlier(source, day)).get(col)
+            now = None if proof is None else bool(proof["dayfirst"])
+            then = None if then is None else bool(then)
+            if (then is not None and then != bool(own)) != (now is not None and now != bool(own)):
+                out.append({"date": day, "file": file, "column": col, "own": {"line": line, "value": value, "dayfirst": bool(own)},
+                            "then": then, "now": now})
         return out
 
 
@@ -144,16 +229,29 @@ def _said(order: bool | None) -> str:
     return "month first by default" if order is None else ("day first" if order else "month first")
 
 
+def _files(proofs: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{p['file']} {_said(p['dayfirst'])} (line {p['line']}: {p['value']})" for p in proofs)
+
+
 def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, dict[str, Any]],
-                   reads: dict[str, bool | None]) -> list[str]:
-    """Clean warnings for dates run out of order or in parallel, after ``store.record`` of this file (of ``date``):
+                   reads: dict[str, bool | None], file: str | None = None) -> list[str]:
+    """Clean warnings for dates run out of order or in parallel, and for one date whose files disagree, after
+    ``store.record`` of this file (``file`` of ``date``):
 
-    * per column this file proved (``proven``), the later dates' files that read it in another order (``stale_later``);
+    * per column this file proved (``proven``), the later dates' files that read it in another order (``stale_later``;
+      a read in the same order is not named), and those whose own values prove it and whose DAY ORDER CHANGED verdict
+      changed with this date's proof (``changed_later``: the alarm they did not raise, or one that no longer holds);
+    * per column this file proved, when its own DAY ORDER CHANGED verdict differs now from the one it ran with
+      (``compared``: an earlier date run since proved the other order, or the same one): due, or no longer holding;
+    * per column this file proved, the other files of the same date that proved the other order (``on_date``): the
+      source's files disagree, so later dates carry neither;
     * per column this file read without a proof (``reads``: the order used, None for the default), when the earlier
-      dates give another order now than when the file was read (an earlier date recorded its proof meanwhile).
+      dates give another order now than when the file was read (an earlier date recorded its proof meanwhile), and
+      when nothing was carried because the latest earlier date's files showed both orders (``both_orders``).
 
-    Each ends by saying which date to run again. Both sides record before they compare, so of two dates run at once at
-    least one of them warns. ``[]`` when every date agrees.
+    Each stale one ends by saying which date to run again. Both sides record before they compare, so of two dates run
+    at once at least one of them warns. ``[]`` when every date agrees. The warnings are computed from the state
+    database, so a run that skips the file computes them again (``current_warnings``).
     """
     lines = []
     stale = store.stale_later(source, date, sorted(proven))
@@ -167,15 +265,115 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
             f"of this source that ran before it read {col} otherwise: {shown}{more} — run those dates again (their check "
             "reprocesses the files) to read them as in date order"
         )
+    changed = store.changed_later(source, date, sorted(proven))
+    for col in sorted({s["column"] for s in changed}):
+        proof = proven[col]
+        for alarm in (True, False):
+            mine = [s for s in changed if s["column"] == col and (s["now"] is not None and s["now"] != s["own"]["dayfirst"]) == alarm]
+            if not mine:
+                continue
+            shown = ", ".join(f"{s['date']} {s['file']} (line {s['own']['line']}: {s['own']['value']})" for s in mine[:SHOWN_STALE])
+            more = f" and {len(mine) - SHOWN_STALE} more" if len(mine) > SHOWN_STALE else ""
+            if alarm:
+                lines.append(
+                    f"{col}: DAY ORDER CHANGED after this date: this file shows {_said(proof['dayfirst'])} (line "
+                    f"{proof['line']}: {proof['value']}), while later dates of this source that ran before it show "
+                    f"{_said(not proof['dayfirst'])} by their own values: {shown}{more} — did the source change its export? "
+                    "Their values are read as they say; run those dates again (their check reprocesses the files) to have "
+                    "it warned in their reports"
+                )
+            else:
+                lines.append(
+                    f"{col}: this file shows {_said(proof['dayfirst'])} (line {proof['line']}: {proof['value']}), as later "
+                    f"dates of this source that ran before it do by their own values: {shown}{more}, whose DAY ORDER "
+                    "CHANGED warning no longer holds — run those dates again (their check reprocesses the files) to drop it"
+                )
+    for col, proof in sorted(proven.items()):
+        others = [p for p in store.on_date(source, date, col) if p["file"] != file and p["dayfirst"] != bool(proof["dayfirst"])]
+        if others and file is not None:
+            mine = [{"file": file} | proof]
+            lines.append(
+                f"{col}: this source's files of {date} show both day orders ({_files(sorted(mine + others, key=lambda p: p['file']))}): "
+                f"each is read as its own values say, so one written date like 03/04/2025 is two dates across them, and "
+                f"later dates carry neither order (the month-first default) — set schema.columns.{col}.dayfirst if one of "
+                "them is wrong"
+            )
+    if proven and file is not None:
+        then_by_col = store.compared(source, date, file)
+        now = store.earlier(source, date)
+        for col, proof in sorted(proven.items()):
+            if col not in then_by_col:
+                continue
+            then, was = then_by_col[col], now.get(col)
+            order = None if was is None else bool(was["dayfirst"])
+            own = bool(proof["dayfirst"])
+            alarm_then, alarm_now = then is not None and then != own, order is not None and order != own
+            if alarm_now and not alarm_then:
+                lines.append(
+                    f"{col}: DAY ORDER CHANGED since this file ran: its values show {_said(own)} (line {proof['line']}: "
+                    f"{proof['value']}) where this source's {col} showed {_said(order)} on {was['date']} ({was['file']} line "
+                    f"{was['line']}: {was['value']}), a date run after it — did the source change its export? Its values are "
+                    "read as they say; run this date again (its check reprocesses the file) to record it"
+                )
+            elif alarm_then and not alarm_now:
+                where = f" ({was['date']}, {was['file']} line {was['line']}: {was['value']})" if was else ""
+                lines.append(
+                    f"{col}: the DAY ORDER CHANGED warning of this file no longer holds: earlier dates now give "
+                    f"{_said(order) if order is not None else 'no order'} for {col}{where}, recorded since this file ran — "
+                    "run this date again (its check reprocesses the file) to drop it"
+                )
     if reads:
         now = store.earlier(source, date)
+        both = store.both_orders(source, date)
         for col, read in sorted(reads.items()):
             proof = now.get(col)
             order = None if proof is None else bool(proof["dayfirst"])
-            if order != read:
+            if effective(order) != effective(read):
                 where = f" ({proof['date']}, {proof['file']} line {proof['line']}: {proof['value']})" if proof else ""
                 lines.append(
                     f"{col}: read {_said(read)} while no value of the file showed the day order, but earlier dates now give "
-                    f"{_said(order)}{where}, recorded while this file ran — run this date again to read it as in date order"
+                    f"{_said(order)}{where}, recorded while or since this file ran — run this date again to read it as in date order"
+                )
+            elif read is None and col in both:
+                shown = ", ".join(f"{p['file']} {_said(p['dayfirst'])}" for p in both[col]["files"])
+                lines.append(
+                    f"{col}: this source's files of {both[col]['date']} showed both orders ({shown}): the month-first "
+                    f"default applied — set schema.columns.{col}.dayfirst if that is wrong"
                 )
     return lines
+
+
+def current_warnings(settings: Settings, table_name: str, date: str, file: str, manifest: dict[str, Any],
+                     sources: Any = None) -> list[str]:
+    """``order_warnings`` of a file as the state database gives them now, from its manifest (``value_formats``'s
+    ``dayfirst_proven`` and ``dayfirst_from``): what a run that skips the file writes in place of its
+    ``day_order_warnings`` (headwater.decide.mark_unchanged), so a warning that no longer holds does not stay (breaker7
+    #11b). ``sources``: headwater.config.source.Sources (default: ``settings.config_dir``'s). ``[]`` for a file without
+    date columns read by a day order."""
+    formats = manifest.get("value_formats") or {}
+    proven = formats.get("dayfirst_proven") or {}
+    reads = {c: (None if p is None else bool(p["dayfirst"])) for c, p in (formats.get("dayfirst_from") or {}).items()}
+    if not proven and not reads:
+        return []
+    config = (sources or load_sources(settings.config_dir)).for_file(table_name)
+    return order_warnings(DayOrders.for_settings(settings), source_key(config, table_name), date, proven, reads, file)
+
+
+def refreshed(manifest: dict[str, Any], now: list[str]) -> dict[str, Any]:
+    """``manifest`` with its day-order warnings (``day_order_warnings``, also in ``clean_warnings``) replaced by ``now``;
+    ``clean_warnings`` keeps its other lines in their order, the new day-order lines after them."""
+    old = set(stored_warnings(manifest))
+    kept = [w for w in manifest.get("clean_warnings") or [] if w not in old]
+    return manifest | {"clean_warnings": kept + list(now), "day_order_warnings": list(now)}
+
+
+# what the day-order warnings of a manifest written before ``day_order_warnings`` existed say (order_warnings' texts then)
+_OLD_MARKS = ("later dates of this source that ran before it read", "recorded while this file ran — run this date again")
+
+
+def stored_warnings(manifest: dict[str, Any]) -> list[str]:
+    """The day-order warnings a manifest holds in ``clean_warnings``: its ``day_order_warnings``, or, in a manifest written
+    before that field, the lines ``order_warnings`` wrote then (recognized by their text)."""
+    if "day_order_warnings" in manifest:
+        return list(manifest["day_order_warnings"] or [])
+    return [w for w in manifest.get("clean_warnings") or [] if any(m in w for m in _OLD_MARKS)]

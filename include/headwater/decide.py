@@ -22,7 +22,7 @@ from headwater.clean.link import date_manifests, files_to_index
 from headwater.clean.steps.base import ROW_ID, SOURCE
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
-from headwater.day_orders import DayOrders, source_key
+from headwater.day_orders import DayOrders, current_warnings, refreshed, source_key
 from headwater.ingest.compression import open_member
 from headwater.ingest.csv_file import CsvFile, ReadAgain
 from headwater.ingest.sniff import UnreadableFile
@@ -100,23 +100,48 @@ def carried_day_order_changed(ref: FileRef, settings: Settings, manifest: dict[s
     landing date, or month first when none had (the manifest's ``value_formats.dayfirst_from``, headwater.day_orders).
     When the earlier dates now give another order (an earlier date run since, out of order or in parallel, or
     re-delivered), the file is processed again so it reads as a run in date order would; when they give the same one it
-    stays skipped (a rerun is a no-op). ``manifest``: the file's (its last run read records: ``_had_records``); the state
+    stays skipped (a rerun is a no-op). A column its own values proved (``dayfirst_proven``) is read as they say, but
+    its DAY ORDER CHANGED verdict (``dayfirst_differs_from``) is against the latest earlier proof: when that verdict
+    would differ now (an earlier date that proved the other order ran after it), the file is processed again too, its
+    data the same, its warning and ``dayfirst_differs_from`` as a run in date order writes them (breaker7 #10).
+    ``manifest``: the file's (its last run read records: ``_had_records``); the state
     database and the source config are read only for a file with such columns.
     """
-    carried = (manifest.get("value_formats") or {}).get("dayfirst_from")
-    if not carried:
+    formats = manifest.get("value_formats") or {}
+    carried = formats.get("dayfirst_from") or {}
+    proven = formats.get("dayfirst_proven") or {}
+    if not carried and not proven:
         return None
     config = load_sources(settings.config_dir).for_file(ref.table_name)
     now = DayOrders.for_settings(settings).earlier(source_key(config, ref.table_name), ref.date)
+
+    def said(order: bool | None) -> str:
+        return "month first, the default (no earlier date had shown it)" if order is None else ("day first" if order else "month first")
+
+    def shown(col: str) -> str:
+        return f" ({now[col]['date']}, {now[col]['file']} line {now[col]['line']}: {now[col]['value']})" if col in now else ""
+
     for col, was in sorted(carried.items()):
         before = None if was is None else bool(was["dayfirst"])
         after = now[col]["dayfirst"] if col in now else None
         if before != after:
-            def said(order: bool | None) -> str:
-                return "month first, the default (no earlier date had shown it)" if order is None else ("day first" if order else "month first")
-            shown = f" ({now[col]['date']}, {now[col]['file']} line {now[col]['line']}: {now[col]['value']})" if col in now else ""
             return (f"the day order earlier dates showed for {col} changed since its last run: read {said(before)} then, "
-                    f"{said(after)} now{shown}")
+                    f"{said(after)} now{shown(col)}")
+    differs = formats.get("dayfirst_differs_from") or {}
+    for col, own in sorted(proven.items()):
+        # its own values decide its data; its DAY ORDER CHANGED verdict depends on the earlier dates (breaker7 #10)
+        then = differs.get(col, {}).get("earlier")
+        alarm_now = col in now and bool(now[col]["dayfirst"]) != bool(own["dayfirst"])
+        same = (then is None and not alarm_now) or (then is not None and alarm_now and then["date"] == now[col]["date"]
+                                                     and then["file"] == now[col]["file"])
+        if not same:
+            mine = "day first" if own["dayfirst"] else "month first"
+            verdict = "no longer holds" if then is not None and not alarm_now else "is due"
+            before = f"{'day first' if then['dayfirst'] else 'month first'} ({then['date']}, {then['file']})" if then else "none differing"
+            return (f"the day order earlier dates showed for {col} changed since its last run: {before} then, "
+                    f"{said(now[col]['dayfirst']) if col in now else 'none'} now{shown(col)}, where this file's own values show "
+                    f"{mine} (line {own['line']}: {own['value']}): its DAY ORDER CHANGED warning {verdict} (its values are "
+                    "read as they say)")
     return None
 
 
@@ -250,7 +275,9 @@ def _hash(source: Any, member: str | None) -> tuple[str, int]:
 
 
 def mark_unchanged(ref: FileRef, settings: Settings, reason: str, warning: str | None = None) -> dict[str, Any]:
-    """Record on the existing manifest that this run skipped the file; nothing else is touched.
+    """Record on the existing manifest that this run skipped the file; nothing else is touched but its day-order
+    warnings (``day_order_warnings``), computed again from the state database (headwater.day_orders.current_warnings):
+    another date run since may have made one untrue or due.
 
     ``warning`` (e.g. ``empty_redelivery``'s reason) is kept as the manifest's ``check_warnings`` until the
     next run that processes or skips the file without one; the run report lists it with the file's warnings.
@@ -261,6 +288,8 @@ def mark_unchanged(ref: FileRef, settings: Settings, reason: str, warning: str |
     manifest = read_json(lay.manifest(ref.key)) or {"source": ref.source, "file": ref.name, "date": ref.date, "status": "missing"}
     check_owner(manifest, ref, lay.manifest(ref.key))  # another file's outputs under this key: fail, never report them as this file's
     manifest.update(action="unchanged", reason=reason, checked_by=ref.run_id, check_warnings=[warning] if warning else [])
+    if "clean" in manifest.get("stages", {}):  # the day-order warnings as the state database gives them now (breaker7 #11b)
+        manifest = refreshed(manifest, current_warnings(settings, ref.table_name, ref.date, ref.name, manifest))
     write_json(lay.manifest(ref.key), manifest)
     return summary(manifest)
 

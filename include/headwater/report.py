@@ -39,6 +39,8 @@ from typing import Any, Iterable
 from headwater.claims import Claims
 from headwater.clean.link import READERS
 from headwater.config.settings import Settings
+from headwater.config.source import load_sources
+from headwater.day_orders import current_warnings, refreshed, stored_warnings
 from headwater.layout import Layout
 from headwater.manifest import OK, QUARANTINED, RELINKED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import each_at_once, parquet_rows, read_json, write_json
@@ -111,6 +113,11 @@ def report(
             manifest["error"] = f"{manifest['error']}; {problem}" if manifest.get("error") else problem
         manifest["this_run"] = bool(run_id) and manifest.get("run_id") == run_id
     present = None if landing is None else set(landing)
+    sources = None
+    for i, manifest in enumerate(files):
+        if _has_day_orders(manifest):  # as the state database gives them now: another file or date may have run since
+            sources = sources or load_sources(settings.config_dir)
+            files[i] = manifest = refreshed(manifest, current_warnings(settings, refs[i].table_name, date, manifest["file"], manifest, sources))
     for manifest in files:
         if present is not None and manifest["file"] not in present and manifest["file"] in others:
             manifest["action"] = ABSENT
@@ -128,6 +135,7 @@ def report(
         "no_landing_files": not names and not skipped,
         "files": [
             summary(f) | {"accounted": f["accounted"], "structural_lines": structural_total(f), "warnings": file_warnings(f)}
+            | ({"day_order_warnings": f["day_order_warnings"]} if f.get("day_order_warnings") else {})
             for f in files
         ],
         "totals": totals,
@@ -159,6 +167,32 @@ def _date_manifests(lay: Layout) -> dict[str, dict[str, Any]]:
     folder = lay.manifests_dir()
     paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
     return {p.name: m for p, m in zip(paths, each_at_once(read_json, paths, READERS)) if m}
+
+
+def _has_day_orders(manifest: dict[str, Any]) -> bool:
+    formats = manifest.get("value_formats") or {}
+    return "clean" in (manifest.get("stages") or {}) and bool(formats.get("dayfirst_proven") or formats.get("dayfirst_from"))
+
+
+def current_day_orders(report: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """A stored run ``report`` whose files' day-order warnings are computed again from their manifests and the state
+    database (headwater.day_orders.current_warnings): a date run after it (a backfill reprocessing later dates) may have
+    made one untrue or due, and ``headwater report`` shows what holds now (breaker7 #11b): the lines the manifest or the
+    report held as day-order warnings (each file's ``day_order_warnings``) are replaced. ``warned_files`` follows."""
+    lay = layout(settings, report["date"])
+    sources = None
+    out = dict(report, files=[])
+    for entry in report.get("files") or []:
+        ref = FileRef(report["date"], entry["file"]) if entry.get("file") else None
+        manifest = read_json(lay.manifest(ref.key)) if ref is not None else None
+        if manifest and _has_day_orders(manifest):
+            sources = sources or load_sources(settings.config_dir)
+            now = current_warnings(settings, ref.table_name, report["date"], ref.name, manifest, sources)
+            old = set(stored_warnings(manifest)) | set(entry.get("day_order_warnings") or [])  # the manifest's, the report's
+            entry = dict(entry, warnings=[w for w in entry.get("warnings") or [] if w not in old] + now, day_order_warnings=now)
+        out["files"].append(entry)
+    out["warned_files"] = [f["source"] for f in out["files"] if f.get("warnings")]
+    return out
 
 
 def file_warnings(manifest: dict[str, Any]) -> list[str]:

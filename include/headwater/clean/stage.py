@@ -45,7 +45,8 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     # the day order each column of the source proved on earlier landing dates (breaker6 #15): read in it when this file shows none
     day_orders = DayOrders.for_settings(settings)
     source = source_key(config, ref.table_name)
-    steps = build_steps(config, manifest.get("delimiter"), digest_key(settings, lay), ref.date, day_orders.earlier(source, ref.date))
+    earlier = day_orders.earlier(source, ref.date)
+    steps = build_steps(config, manifest.get("delimiter"), digest_key(settings, lay), ref.date, earlier)
     batches = parquet_batches(lay.staging(ref.key), None, settings.batch_rows)  # the one read of staging
     outputs = CleanOutputs(lay, ref, ingest_quarantine(manifest, lay.quarantine_rows(ref.key)))
     run = run_file(Staging(batches, manifest["header"], ref.source, config), steps, outputs, lay, spill=lay.staging(ref.key))
@@ -57,7 +58,9 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     formats = coercer.value_formats() if coercer else None
     proven = coercer.proven() if coercer else {}
     reads = {c: (p["dayfirst"] if p else None) for c, p in ((formats or {}).get("dayfirst_from") or {}).items()}
-    day_orders.record(source, ref.date, ref.name, proven, reads)  # what later dates carry, and what this file read by
+    compared = {c: (bool(earlier[c]["dayfirst"]) if c in earlier else None) for c in proven}  # its DAY ORDER CHANGED verdict
+    day_orders.record(source, ref.date, ref.name, proven, reads, compared)  # what later dates carry, and what this file read by
+    ordering = order_warnings(day_orders, source, ref.date, proven, reads, ref.name)
     manifest.pop("cross_file", None)  # the date's link step (headwater.clean.link) decides again on this result
     manifest.update(structural_found(manifest, run.structural))
     manifest.update(
@@ -71,7 +74,8 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
         + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else [])
-        + (exact.warnings() if exact else []) + (normalizer.warnings() if normalizer else []) + order_warnings(day_orders, source, ref.date, proven, reads),
+        + (exact.warnings() if exact else []) + (normalizer.warnings() if normalizer else []) + ordering,
+        day_order_warnings=ordering,  # recomputed by a run that skips the file (headwater.day_orders.current_warnings)
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
         clean_steps=run.steps,

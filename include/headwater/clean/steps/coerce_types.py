@@ -906,13 +906,22 @@ class CoerceTypes:
         """The manifest's ``value_formats``: ``file_formats`` plus, when there are any, ``dayfirst_from`` (each date column
         with values read by an unproven day order: the earlier date's proof it was read by, ``{"date", "file", "line",
         "value", "dayfirst"}``, or None for the month-first default), ``dayfirst_proven`` (``proven``) and
-        ``dayfirst_differs_from`` (``differing``). None when the step never ran."""
+        ``dayfirst_differs_from`` (``differing``). When no value of the file voted on the day order and a column carried an
+        earlier date's, the file-level ``dayfirst`` is the order its date columns were read in (``dayfirst_decided_by``
+        ``carried``), or None when they differ (``per column (dayfirst_from)``). None when the step never ran."""
         if self.file_formats is None:
             return None
         out = dict(self.file_formats)
         assumed = sorted(c for c, seen in self.interpreted.items() if seen.get("day_order") and self.decided.get(c) in DATE_TYPES)
         if assumed:
             out["dayfirst_from"] = {c: (dict(self.carried[c]) if c in self.carried else None) for c in assumed}
+            votes = out.get("dayfirst_votes") or {}
+            if self.options.dayfirst == "auto" and not votes.get("day_first") and not votes.get("month_first") and self.carried:
+                # no value of the file voted: its date columns were read each in its carried order (or the default), so
+                # the file-level order is theirs when they agree, else None: per column (breaker7 #11c)
+                orders = {bool(self.carried[c]["dayfirst"]) if c in self.carried else False for c in assumed}
+                out["dayfirst"] = orders.pop() if len(orders) == 1 else None
+                out["dayfirst_decided_by"] = "carried" if out["dayfirst"] is not None else "per column (dayfirst_from)"
         if self.proven():
             out["dayfirst_proven"] = self.proven()
         if self.differing():

@@ -93,7 +93,9 @@ def test_the_next_date_reads_a_birth_date_as_the_source_proved_the_day_before(tm
         "dob__reason": ["day_order", "day_order"],  # read by an order this file did not show (carried from 2026-11-25)
     }
     assert manifest["value_formats"]["dayfirst_from"] == {"dob": CARRIED}
-    assert manifest["value_formats"]["dayfirst"] is False  # the file's own decision: nothing voted
+    # nothing voted: the file-level order is the one its date column carried (breaker7 #11c: it said false)
+    assert manifest["value_formats"]["dayfirst"] is True
+    assert manifest["value_formats"]["dayfirst_decided_by"] == "carried"
     assert "dayfirst_proven" not in manifest["value_formats"]
     assert manifest["clean_warnings"] == [_carried_warning(2)]
 
@@ -148,8 +150,8 @@ def test_of_two_dates_run_at_once_the_one_whose_proof_came_while_it_ran_says_so(
     store.record("patients", "2026-11-26", "patients.csv", {}, {"dob": None})
     assert order_warnings(store, "patients", "2026-11-26", {}, {"dob": None}) == [
         "dob: read month first by default while no value of the file showed the day order, but earlier dates now give "
-        "day first (2026-11-25, patients.csv line 2: 25/12/1958), recorded while this file ran — run this date again to "
-        "read it as in date order"
+        "day first (2026-11-25, patients.csv line 2: 25/12/1958), recorded while or since this file ran — run this date "
+        "again to read it as in date order"
     ]
     # and the other order of commits: 2026-11-25 sees the read 2026-11-26 recorded first
     assert store.stale_later("patients", "2026-11-25", ["dob"]) == [
