@@ -57,34 +57,14 @@ class Matches:
         return np.nonzero(self.partner >= 0)[0]
 
 
-Check = tuple["dict[int, str | None] | RowTexts", tuple[str, ...]]  # (text per row, the token checks to run on it)
-
-
-@dataclass
-class RowTexts:
-    """The texts of ``rows`` (positions, sorted, no repeats) of ``frame``'s ``columns`` (``_row_texts``), read
-    when asked for: ``_veto`` reads the rows of the pairs it checks, and the others (the boilerplate's: rows of
-    pairs a column vetoed, the even sample) only when a pair's words differ (headwater.clean.dedup.verify.pair_reasons)."""
-
-    frame: Mapping[str, pd.Series] | None
-    columns: list[str]
-    rows: np.ndarray
-
-    def read(self, rows: np.ndarray) -> dict[int, str | None]:
-        """{row: text} for ``rows`` (sorted, no repeats, all among ``self.rows``)."""
-        return _row_texts(self.frame, self.columns, rows)
-
-    def split(self, rows: np.ndarray) -> tuple[dict[int, str | None], Callable[[], dict[int, str | None]]]:
-        """(the texts of ``rows``, a call that reads the texts of the other rows of ``self.rows``)."""
-        rows = np.unique(rows)
-        return self.read(rows), lambda: self.read(np.setdiff1d(self.rows, rows, assume_unique=True))
+Check = tuple[dict[int, str | None], tuple[str, ...]]  # (text per row, the token checks to run on it)
 
 
 def _veto(found: Matches, vetoes: Vetoes, a: np.ndarray, b: np.ndarray, checks: list[Check],
           disagreement: np.ndarray | None = None) -> np.ndarray:
     """Vetoed per pair (rows a[k], b[k]), a bool array: a vetoing column differs (``Vetoes.check``), else
     ``disagreement[k]`` (bool per pair, linkage: most compared fields disagree), else one of ``checks`` finds the pair's two texts differ (headwater.clean.dedup.verify.pair_reasons:
-    ``texts``, a dict or a ``RowTexts``, must hold every row of a and b). Counts the vetoed pairs in ``found.vetoed`` and each
+    ``texts`` must hold every row of a and b). Counts the vetoed pairs in ``found.vetoed`` and each
     under its first reason (``VETO_REASONS``) in ``found.vetoed_by``.
     """
     vetoed = vetoes.check(a, b)
@@ -94,10 +74,7 @@ def _veto(found: Matches, vetoes: Vetoes, a: np.ndarray, b: np.ndarray, checks: 
         vetoed |= disagreement
     for texts, reasons in checks:
         rest = np.nonzero(~vetoed)[0]
-        context = None
-        if isinstance(texts, RowTexts):  # read the checked pairs' rows now, the others only if the boilerplate is needed
-            texts, context = texts.split(np.concatenate([a[rest], b[rest]]))
-        for k, reason in zip(rest.tolist(), pair_reasons(texts, a[rest].tolist(), b[rest].tolist(), reasons, context)):
+        for k, reason in zip(rest.tolist(), pair_reasons(texts, a[rest].tolist(), b[rest].tolist(), reasons)):
             if reason is not None:
                 vetoed[k] = True
                 found.vetoed_by[reason] += 1
@@ -231,7 +208,7 @@ def near_text(
     if options.verify and vetoes.frame is not None:
         context = np.nonzero(valid)[0]  # rows whose texts show the column's boilerplate (verify.Boilerplate): an even sample
         context = context[np.linspace(0, len(context) - 1, min(len(context), BOILERPLATE_SAMPLE)).astype(np.int64)] if len(context) else context
-        checks.append((RowTexts(vetoes.frame, text_columns, np.unique(np.concatenate([a[above], b[above], context]))), REASONS))
+        checks.append((_row_texts(vetoes.frame, text_columns, np.unique(np.concatenate([a[above], b[above], context]))), REASONS))
     vetoed = _veto(found, vetoes, a[above], b[above], checks)
     ok = np.nonzero(above)[0][~vetoed]
     a, b, jaccard = a[ok], b[ok], jaccard[ok]

@@ -102,7 +102,6 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -727,16 +726,14 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
     return None
 
 
-def pair_reasons(texts: Mapping[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS,
-                 context: Callable[[], Mapping[int, str | None]] | None = None) -> list[str | None]:
+def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
     """Per pair (rows a[k], b[k]; ``texts`` holds every row named): the veto reason, or None when the pair stands.
 
-    Each distinct text of a pair's rows is tokenized once (``tokens_of``; rows holding one text share its
-    ``Tokens``). With ``addition`` among ``reasons``, the boilerplate of all of ``texts`` and of ``context()``
-    (the texts of more rows, read only when called: ``Boilerplate.of``) decides which words of a pair are
-    compared for additions, and the rows in no pair are read for their words alone (``words_of``). The
-    boilerplate is only built when some pair's two texts differ in their words: two equal word sequences
-    add no word whatever boilerplate they share (``added_words``), so such a pair is decided without it.
+    Each distinct text of a pair's rows is tokenized once (``tokens_of``: rows holding one text share its
+    ``Tokens``). With ``addition`` among ``reasons``, the boilerplate of all of ``texts`` (``Boilerplate.of``)
+    decides which words of a pair are compared for additions, and the rows in no pair are read for their words
+    alone (``words_of``); it is only built when some pair's two texts differ in their words: two equal word
+    sequences add no word whatever boilerplate they share (``added_words``), so such a pair is decided without it.
     Raises KeyError for a row of a pair not in ``texts``.
     """
     by_text: dict[str | None, Tokens] = {}
@@ -749,7 +746,6 @@ def pair_reasons(texts: Mapping[int, str | None], a: list[int], b: list[int], re
         tokens[row] = got
     if "addition" not in reasons or all(tokens[i].words == tokens[j].words for i, j in zip(a, b)):
         return [difference(tokens[i], tokens[j], reasons) for i, j in zip(a, b)]
-    others = {**texts, **(context() if context is not None else {})}
-    shared = Boilerplate.of([tokens[row].words if row in tokens else words_of(text) for row, text in others.items()])
+    shared = Boilerplate.of([tokens[row].words if row in tokens else words_of(text) for row, text in texts.items()])
     return [difference(tokens[i], tokens[j], reasons, shared.outside(tokens[i].words, tokens[j].words)
                        if tokens[i].words != tokens[j].words else None) for i, j in zip(a, b)]
