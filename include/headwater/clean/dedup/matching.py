@@ -123,7 +123,7 @@ def text_signatures(frame: Mapping[str, pd.Series], columns: list[str], options:
             hi = min(len(df), lo + SIGNATURE_BLOCK)
             sig = minhash_signatures(record_text(df.iloc[lo:hi], columns), options.num_perm, options.shingle_size, options.seed)
             valid[at + lo : at + hi] = sig[:, 0] != EMPTY
-            sig8[at + lo : at + hi] = sig & np.uint32(0xFF)
+            sig8[at + lo : at + hi] = sig.astype(np.uint8)  # the low byte of each bin (an unsigned cast wraps): one pass, no uint32 temporary
             bands[at + lo : at + hi] = band_keys(sig, options.bands, options.seed)
         at += len(df)
         del df, piece
