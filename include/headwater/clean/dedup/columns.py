@@ -278,6 +278,47 @@ def rows_of(frame: Mapping[str, pd.Series], name: str, rows: np.ndarray) -> pd.S
         first, last = np.searchsorted(rows, [lo, hi])
         taken.append(piece.iloc[rows[first:last] - lo])
         lo = hi
+    return _concatenated(taken, name)
+
+
+class _RowsRead(Mapping[str, pd.Series]):
+    """The values of some rows (``rows``: positions, sorted, no repeats) of ``frame``'s columns, index 0..len(rows)-1:
+    ``rows_of``, read once per column when first asked for and kept (``Vetoes.build`` for some rows reads a
+    column's ``__reason`` for three checks, and its ``__raw`` for the check that any row holds one and for its codes)."""
+
+    def __init__(self, frame: Mapping[str, pd.Series], rows: np.ndarray) -> None:
+        self._frame, self._rows, self._read = frame, rows, {}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._read:
+            self._read[name] = rows_of(self._frame, name, self._rows)
+        return self._read[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frame)
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def filled(self, name: str) -> bool:
+        """Whether any row of the whole column ``name`` holds a value; its values at ``rows`` are kept on the way
+        (one pass over its pieces: ``rows_of``'s, and ``any(piece.notna().any())`` over the same pieces)."""
+        taken, lo, filled = [], 0, False
+        for piece in pieces_of(self._frame, name):
+            hi = lo + len(piece)
+            filled = filled or bool(piece.notna().any())
+            first, last = np.searchsorted(self._rows, [lo, hi])
+            taken.append(piece.iloc[self._rows[first:last] - lo])
+            lo = hi
+        self._read[name] = _concatenated(taken, name)
+        return filled
+
+
+def _concatenated(taken: list[pd.Series], name: str) -> pd.Series:
+    """``rows_of``'s answer from the values it took of each piece."""
     if not taken:
         return pd.Series([], dtype=object, name=name)
     return pd.concat(taken, ignore_index=True) if len(taken) > 1 else taken[0].reset_index(drop=True)
@@ -421,22 +462,22 @@ class Vetoes:
         """The checks of ``columns`` over ``frame``; ``rows`` (sorted positions, no repeats): for those rows only,
         read piece by piece (``rows_of``). Raises KeyError for a column not in ``frame``."""
         codes, values, times = {}, {}, {}
+        # for some rows: each column's values at those rows, read once however many checks read them (``_RowsRead``)
+        source = frame if rows is None else _RowsRead(frame, np.asarray(rows, dtype=np.int64))
         for c in columns:
             raw_name = c + RAW_SUFFIX
             # a value kept raw (failed its type) is a value too; decided on the whole column, whichever rows are built
-            if raw_name in frame and any(bool(piece.notna().any()) for piece in pieces_of(frame, raw_name)):
-                if rows is None:
-                    codes[c] = _typed_or_raw(frame[c], frame[raw_name])
-                else:
-                    codes[c] = _typed_or_raw(rows_of(frame, c, rows), rows_of(frame, raw_name, rows))
+            if raw_name in frame and (source.filled(raw_name) if isinstance(source, _RowsRead)
+                                      else any(bool(piece.notna().any()) for piece in pieces_of(frame, raw_name))):
+                codes[c] = _typed_or_raw(source[c], source[raw_name])
             elif c in numeric:
-                values[c] = numbers(frame[c] if rows is None else rows_of(frame, c, rows))
+                values[c] = numbers(source[c])
             else:
-                codes[c] = factorized(frame[c] if rows is None else rows_of(frame, c, rows))[0]
+                codes[c] = factorized(source[c])[0]
             if c in codes:  # an id Excel wrote in scientific notation lost digits: equal to no other value
-                codes[c] = _apart(codes[c], mangled_rows(frame, c, rows))
+                codes[c] = _apart(codes[c], mangled_rows(source, c))
             if c not in numeric:  # a date column: the time it dropped, the day order it assumed
-                times[c] = [w for w in (written_times_of(frame, c, rows), day_orders_of(frame, c, rows)) if w is not None]
+                times[c] = [w for w in (written_times_of(source, c), day_orders_of(source, c)) if w is not None]
                 if not times[c]:
                     del times[c]
         kept = None if rows is None else np.asarray(rows, dtype=np.int64)

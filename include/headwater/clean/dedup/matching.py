@@ -123,13 +123,39 @@ def text_signatures(frame: Mapping[str, pd.Series], columns: list[str], options:
             hi = min(len(df), lo + SIGNATURE_BLOCK)
             sig = minhash_signatures(record_text(df.iloc[lo:hi], columns), options.num_perm, options.shingle_size, options.seed)
             valid[at + lo : at + hi] = sig[:, 0] != EMPTY
-            sig8[at + lo : at + hi] = sig & np.uint32(0xFF)
+            sig8[at + lo : at + hi] = sig.astype(np.uint8)  # the low byte of each bin (an unsigned cast wraps): one pass, no uint32 temporary
             bands[at + lo : at + hi] = band_keys(sig, options.bands, options.seed)
         at += len(df)
         del df, piece
     if at != n:
         raise ValueError(f"text_signatures: the text columns hold {at} rows, the table {n}")
     return sig8, bands, valid
+
+
+def band_codes(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """One LSH bucket code per row of one band (``keys``: its uint64 band keys, ``valid``: bool per row, has text):
+    rows of ``valid`` sharing their key with another such row get the index of that key among the shared keys
+    (int64 >= 0), every other row -1, so ``block_pairs`` sees the band's buckets of two rows or more, each in row order.
+
+    Most keys are held by one row: one sort of the valid keys finds the shared ones, a bit table on their low
+    bits picks the rows that may hold one, and a search among the shared keys decides those rows. A bucket of
+    one row makes no pair, so the pairs are those of codes that number every bucket (``pd.factorize``).
+    """
+    codes = np.full(len(keys), -1, dtype=np.int64)
+    ordered = np.sort(keys[valid])
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return codes
+    shared = ordered[1:][same]
+    shared = shared[np.concatenate([[True], shared[1:] != shared[:-1]])]  # sorted, distinct
+    mask = max(1 << 16, 1 << (4 * len(shared)).bit_length()) - 1  # a table of at least 4 slots a shared key
+    table = np.zeros(mask + 1, dtype=bool)
+    table[shared.view(np.int64) & mask] = True
+    maybe = np.flatnonzero(valid & table[keys.view(np.int64) & mask])
+    at = np.minimum(np.searchsorted(shared, keys[maybe]), len(shared) - 1)
+    hit = shared[at] == keys[maybe]
+    codes[maybe[hit]] = at[hit]
+    return codes
 
 
 PAIR_BLOCK = 65_536  # candidate pairs whose signature rows are gathered at once
@@ -164,9 +190,7 @@ def near_text(
     n = len(sig8)
     parts_a, parts_b = [], []
     for k in range(bands.shape[1] if n else 0):
-        codes = pd.factorize(pd.Series(bands[:, k]))[0].astype(np.int64)
-        codes[~valid] = -1
-        i, j, _ = block_pairs(codes, TEXT_BUCKET_CAP, big="leaders", later=later)
+        i, j, _ = block_pairs(band_codes(bands[:, k], valid), TEXT_BUCKET_CAP, big="leaders", later=later)
         parts_a.append(i)
         parts_b.append(j)
     if not parts_a:

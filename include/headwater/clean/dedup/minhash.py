@@ -13,6 +13,7 @@ borrow a deterministic non-empty bin. Banding and bucket lookups are numpy sorts
 from __future__ import annotations
 
 import functools
+import sys
 
 import numpy as np
 import pandas as pd
@@ -44,26 +45,32 @@ def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
-def _pack_shingles(data: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def _pack_shingles(data: np.ndarray, offsets: np.ndarray, k: int, padded: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """For every byte position: the k bytes from there packed into an integer (exact for k <= 8),
     and whether the position starts no shingle (the last k-1 bytes of a text). A text shorter
-    than k bytes is one shingle, at its first byte."""
+    than k bytes is one shingle, at its first byte.
+
+    ``padded``: ``data`` followed by at least 8 more bytes (any values: a window's bytes past the k it keeps
+    are masked off), so that ``data`` need not be copied to read the 8-byte windows of its last bytes.
+    """
     nb = len(data)
     lengths = np.diff(offsets)
     starts, ends = offsets[:-1], offsets[1:]
-    padded = np.zeros(nb + 8, dtype=np.uint8)
-    padded[:nb] = data
+    if padded is None or len(padded) < nb + 8:
+        padded = np.zeros(nb + 8, dtype=np.uint8)
+        padded[:nb] = data
     window = np.ndarray((nb,), dtype="<u8", buffer=padded, strides=(1,))  # 8 bytes from every position
     packed = window & np.uint64((1 << (8 * k)) - 1 if k < 8 else 0xFFFFFFFFFFFFFFFF)
     short = np.nonzero((lengths > 0) & (lengths < k))[0]
     if len(short):
         packed[starts[short]] &= (np.uint64(1) << (lengths[short].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
-    mark = np.zeros(nb + 1, dtype=np.int8)  # +1 where a no-shingle run starts, -1 where it ends
-    run_start = np.where(lengths >= k, ends - (k - 1), starts + 1)
-    has_run = (lengths > 0) & (run_start < ends)
-    np.add.at(mark, run_start[has_run], 1)
-    np.add.at(mark, ends[has_run], -1)
-    return packed, np.cumsum(mark[:-1], dtype=np.int8).view(bool)  # 0 or 1: the runs of different texts never overlap
+    # a text's no-shingle positions: from max(start + 1, end - (k - 1)) to its end; at most the k - 1 before its end
+    invalid = np.zeros(nb, dtype=bool)
+    run_start = np.maximum(starts + 1, ends - (k - 1))
+    for back in range(1, k):
+        at = ends - back
+        invalid[at[at >= run_start]] = True
+    return packed, invalid
 
 
 def _hash_shingles(packed: np.ndarray, seed: int) -> np.ndarray:
@@ -101,27 +108,39 @@ def minhash_signatures(texts: pa.Array, num_perm: int, k: int, seed: int, block:
     n = len(texts)
     sig = np.full((n, num_perm), EMPTY, dtype=np.uint32)
     offsets_all, data_all = string_buffers(texts)
+    padded_all = np.zeros(len(data_all) + 8, dtype=np.uint8)  # one copy with 8 spare bytes: every block's windows read from it
+    padded_all[: len(data_all)] = data_all
     multiplier = np.uint64(seed64(seed) | 1)
     power_of_two = num_perm & (num_perm - 1) == 0
-    shift = np.uint64(64 - (num_perm.bit_length() - 1))
+    bits = num_perm.bit_length() - 1
     for lo in range(0, n, block):
         hi = min(n, lo + block)
         offsets = offsets_all[lo : hi + 1]
-        data, offsets = data_all[offsets[0] : offsets[-1]], offsets - offsets[0]
+        first = int(offsets[0])
+        data, offsets = data_all[first : offsets[-1]], offsets - first
         if not len(data):
             continue
-        packed, invalid = _pack_shingles(data, offsets, k)
+        packed, invalid = _pack_shingles(data, offsets, k, padded_all[first:])
         with np.errstate(over="ignore"):  # _hash_shingles, in place
             h = np.multiply(packed, multiplier, out=packed)
-        h ^= h >> np.uint64(32)
-        if power_of_two:
-            flat = (h >> shift).view(np.int64)  # below num_perm: the same values, no copy
+        if power_of_two and sys.byteorder == "little" and (hi - lo) * num_perm < 2**31:
+            # the 32-bit halves of h: its folded value ``h ^ h >> 32`` keeps h's high half, so the bin
+            # (``(h ^ h >> 32) >> (64 - bits)``) is the high half's top bits and the value (low 32 bits) is low ^ high
+            halves = h.view(np.uint32).reshape(-1, 2)  # (low, high)
+            value = halves[:, 0] ^ halves[:, 1]
+            flat = (halves[:, 1] >> np.uint32(32 - bits)).view(np.int32)
+            flat += np.repeat(np.arange(hi - lo, dtype=np.int32) * np.int32(num_perm), np.diff(offsets))
         else:
-            flat = (((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.int64)
-        flat += np.repeat(np.arange(hi - lo, dtype=np.int64) * num_perm, np.diff(offsets))
+            h ^= h >> np.uint64(32)
+            if power_of_two:
+                flat = (h >> np.uint64(64 - bits)).view(np.int64)  # below num_perm: the same values, no copy
+            else:
+                flat = (((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.int64)
+            flat += np.repeat(np.arange(hi - lo, dtype=np.int64) * num_perm, np.diff(offsets))
+            value = h.astype(np.uint32)  # the low 32 bits
         flat[invalid] = (hi - lo) * num_perm  # a spare slot past the end collects the non-shingles
         block_sig = np.full((hi - lo) * num_perm + 1, EMPTY, dtype=np.uint32)
-        np.minimum.at(block_sig, flat, h.astype(np.uint32))  # the low 32 bits
+        np.minimum.at(block_sig, flat, value)
         sig[lo:hi] = _densify(block_sig[:-1].reshape(hi - lo, num_perm), seed)
     return sig
 
@@ -140,14 +159,22 @@ def _probe_rows(num_perm: int, seed: int, attempts: int) -> np.ndarray:
     return np.ascontiguousarray(_probe_table(num_perm, seed, attempts).T).astype(np.int32)
 
 
+@functools.lru_cache(maxsize=8)
+def _probe_steps(num_perm: int, seed: int, attempts: int) -> np.ndarray:
+    """``_probe_rows`` less each bin's own index (row = attempt, column = bin), int32: a position plus its step is the probed position."""
+    return (_probe_rows(num_perm, seed, attempts) - np.arange(num_perm, dtype=np.int32)[None, :]).astype(np.int32)
+
+
 def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     """Optimal densification: an empty bin copies the bin a fixed hash sequence (bin, attempt) finds first non-empty.
 
     The sequence is the same for every record, so equal shingle sets still get equal signatures.
     ``sig`` (n x num_perm, C-contiguous) is filled in place and returned: only bins empty on entry are
-    written, and only bins non-empty on entry are read, so the order of the writes does not matter.
+    written, and only bins non-empty on entry are read (from a copy of ``sig`` as it came: ``before``).
     Positions are flat indices into ``sig``, int32 when they fit (a block of ``minhash_signatures``: half
-    the bytes to move), and one attempt's probes are one row of ``_probe_rows`` (a 1-D ``take``).
+    the bytes to move), and one attempt's probes are one row of ``_probe_steps`` (a 1-D ``take``). Each
+    attempt writes what it read to every bin still empty: EMPTY where it probed an empty bin, which leaves
+    that bin as it was, so no attempt selects the bins it found first.
     """
     n, num_perm = sig.shape
     flat = sig.reshape(-1)
@@ -160,20 +187,20 @@ def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
         at = at[~blank[at // num_perm]]
     if len(flat) < 2**31:
         at = at.astype(np.int32)
-    cols = at % at.dtype.type(num_perm)
-    base = at - cols
-    probes = _probe_rows(num_perm, seed, attempts)
+    before = flat.copy()
+    steps = _probe_steps(num_perm, seed, attempts)
+    width = at.dtype.type(num_perm)
+    mask = at.dtype.type(num_perm - 1) if num_perm & (num_perm - 1) == 0 else None
     for attempt in range(attempts):
         if not len(at):
             return sig
-        src = base + probes[attempt].take(cols)
-        got = ~empty.take(src)
-        flat[at[got]] = flat.take(src[got])
-        keep = ~got
-        at, base, cols = at[keep], base[keep], cols[keep]
+        got = before.take(at + steps[attempt].take(at & mask if mask is not None else at % width))
+        flat[at] = got
+        at = at[got == EMPTY]
     if len(at):  # practically unreachable: the first non-empty bin of the row
         first = np.argmax(~empty.reshape(n, num_perm), axis=1)
-        flat[at] = flat[base + first[base // num_perm]]
+        base = at - at % width
+        flat[at] = before[base + first[base // num_perm]]
     return sig
 
 

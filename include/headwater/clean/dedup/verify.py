@@ -729,12 +729,23 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
     """Per pair (rows a[k], b[k]; ``texts`` holds every row named): the veto reason, or None when the pair stands.
 
-    Each row of a pair is tokenized once (``tokens_of``); with ``addition`` among ``reasons``, the boilerplate
-    of all of ``texts`` (``Boilerplate.of``) decides which words of a pair are compared for additions, and
-    the rows in no pair are read for their words alone (``words_of``). Raises KeyError for a row of a pair not in ``texts``.
+    Each distinct text of a pair's rows is tokenized once (``tokens_of``: rows holding one text share its
+    ``Tokens``). With ``addition`` among ``reasons``, the boilerplate of all of ``texts`` (``Boilerplate.of``)
+    decides which words of a pair are compared for additions, and the rows in no pair are read for their words
+    alone (``words_of``); it is only built when some pair's two texts differ in their words: two equal word
+    sequences add no word whatever boilerplate they share (``added_words``), so such a pair is decided without it.
+    Raises KeyError for a row of a pair not in ``texts``.
     """
-    tokens = {row: tokens_of(texts[row]) for row in dict.fromkeys([*a, *b])}
-    if "addition" not in reasons:
+    by_text: dict[str | None, Tokens] = {}
+    tokens: dict[int, Tokens] = {}
+    for row in dict.fromkeys([*a, *b]):
+        text = texts[row]
+        got = by_text.get(text)
+        if got is None:
+            got = by_text[text] = tokens_of(text)
+        tokens[row] = got
+    if "addition" not in reasons or all(tokens[i].words == tokens[j].words for i, j in zip(a, b)):
         return [difference(tokens[i], tokens[j], reasons) for i, j in zip(a, b)]
     shared = Boilerplate.of([tokens[row].words if row in tokens else words_of(text) for row, text in texts.items()])
-    return [difference(tokens[i], tokens[j], reasons, shared.outside(tokens[i].words, tokens[j].words)) for i, j in zip(a, b)]
+    return [difference(tokens[i], tokens[j], reasons, shared.outside(tokens[i].words, tokens[j].words)
+                       if tokens[i].words != tokens[j].words else None) for i, j in zip(a, b)]
