@@ -46,7 +46,7 @@ class TextDedupOptions(ConfigModel):
     seed: int = Field(default=1, description="Hash seed; changing it invalidates the persistent index.")
     verify: bool = Field(
         default=True,
-        description="Veto a near copy whose texts differ in a negation, or change a number, an identifier (e-mail, URL), the name after a greeting, a unit or any word (not a one-letter typo in a long word).",
+        description="Veto a near copy whose texts differ in a negation, an emoji or a street quadrant, or change a number, an identifier, the name after a greeting, a unit or a word (not a one-letter typo in a long word).",
     )
 
     @model_validator(mode="after")

@@ -57,15 +57,22 @@ FOOTERS = [
     " -- This e-mail and any attachments are confidential and may be privileged; if you are not the intended recipient delete it.",
     " Sent from my phone. Please consider the environment before printing this e-mail, thank you very much indeed.",
 ]
+EMOJI = ["👍", "👍🏽", "👍🏿", "👨\u200d👩\u200d👧", "👨\u200d👩\u200d👦", "🇩🇪", "🇦🇹", "1️⃣", "2\ufe0f\u20e3", "❤", "❤️", "©", "™",
+         "🙏🙏", "😡", "🏳️\u200d🌈", "👍\u200d", "\U0001f3fd", "🇩", "x\u20e3"]  # nd9: emoji sequences, and broken pieces of them
+ADDRESSES = ["100 Main Street SE", "100 Main Street", "1200 K Street NW", "1200 SW 45th St", "5 Main St. S.E.", "9 Elm Road Southeast",
+             "9 Elm Rd south-east", "9 ELM ROAD NORTH WEST", "5 Main Street NE", "1200 NE 45th St", "L'AVENUE NE SERA PLUS",
+             "LA PLACE SE TROUVE", "Street NW", "12 SE", "street sw", "St.,SE", "the north east"]
 SOUP = ("abcxyzABCXYZ éüßçñ İı ΩΣωσ жЖя שלום مرحبا नहीं ि ् ไม่ 한국 中文 0123456789 ²³¹ ① ٣ ३ １ ⅷ "
-        "'\u2019 @ . , : ; / - + \u2212 $ £ € ¥ ₹ [ ] ( ) _ # ! ? \n \t \u00a0 \u202f \u0301 \u0308 EMAIL PHONE URL www. :// n't")
+        "'\u2019 @ . , : ; / - + \u2212 $ £ € ¥ ₹ [ ] ( ) _ # ! ? \n \t \u00a0 \u202f \u0301 \u0308 EMAIL PHONE URL www. :// n't "
+        "👍 \U0001f3fd \u200d 👨 👩 🇩 🇪 \ufe0f \u20e3 ❤ © Street St. SE NW S.E. N. Southeast north EAST NE")
 
 
 def _piece(rng: random.Random) -> str:
-    kind = rng.choices(["word", "negator", "number", "identifier", "mask", "salutation"], [12, 2, 3, 1, 1, 1])[0]
+    kind = rng.choices(["word", "negator", "number", "identifier", "mask", "salutation", "emoji", "address"], [12, 2, 3, 1, 1, 1, 1, 1])[0]
     if kind == "word":
         return rng.choice(WORDS[rng.choice(list(WORDS))])
-    return rng.choice({"negator": NEGATORS, "number": NUMBERS, "identifier": IDENTIFIERS, "mask": MASKS, "salutation": SALUTATIONS}[kind])
+    return rng.choice({"negator": NEGATORS, "number": NUMBERS, "identifier": IDENTIFIERS, "mask": MASKS, "salutation": SALUTATIONS,
+                       "emoji": EMOJI, "address": ADDRESSES}[kind])
 
 
 def generated_text(rng: random.Random) -> str | None:
@@ -106,7 +113,7 @@ def test_tokens_of_equals_the_reference(seed: int) -> None:
     # the inputs are varied: each token class is read from some of them
     tokens = [old.tokens_of(t) for t in texts]
     assert all(sum(bool(getattr(t, field)) for t in tokens) >= 20
-               for field in ("negators", "identifiers", "numbers", "addressees", "masks", "words", "spelled"))
+               for field in ("negators", "identifiers", "numbers", "addressees", "masks", "words", "spelled", "emoji", "quadrants"))
 
 
 @pytest.mark.parametrize("text", [
@@ -114,6 +121,8 @@ def test_tokens_of_equals_the_reference(seed: int) -> None:
     "x² and ①", "order ٣٤ ３", "AB- and O+ donors", "B\u2212 only", "$+5 vs $5 vs +5", "1 000 000 and 1\u202f000", "Zoë's crème",
     "İSTANBUL ıslak", "ǅemal ﬁne", "मंजूरी नहीं दी", "ไม่ ได้", "\u2212\u2212 5", "email me at [EMAIL] or [PHONE] please",
     "[PHONE] [phone] [Phone]", "no\u0301t a negator", "n't", "'tis o'neil's", "www.x.org/o?i=1. https://a.b/c), @h!",
+    "Family trip 👨\u200d👩\u200d👦", "👍🏽👍🏿", "🇩🇪🇦🇹🇩", "1️⃣ 2\u20e3 ❤️ ❤", "at 100 Main Street SE", "1200 NE 45th St and 1200 SW 45th St",
+    "5 Main St. S.E., Springfield", "9 Elm Road Northwest", "LA GRANDE AVENUE NE SERA PLUS FERMÉE", "MAIN STREET SOUTHEAST",
 ])
 def test_tokens_of_equals_the_reference_on_edge_texts(text: str | None) -> None:
     assert verify.tokens_of(text) == old.tokens_of(text)
@@ -153,7 +162,7 @@ def _pairs(seed: int) -> tuple[dict[int, str | None], list[int], list[int]]:
     for k, text in enumerate(base):
         texts[2 * k] = text
         variant = text or ""
-        edit = rng.randrange(6)
+        edit = rng.randrange(8)
         words = variant.split(" ")
         if edit == 0 and words:  # a word substituted
             words[rng.randrange(len(words))] = rng.choice(WORDS["latin"])
@@ -165,6 +174,10 @@ def _pairs(seed: int) -> tuple[dict[int, str | None], list[int], list[int]]:
             words.insert(0, rng.choice(["damaged", "urgently", "twice"]))
         elif edit == 4:  # case and spacing only
             words = [w.upper() for w in words]
+        elif edit == 6:  # an emoji added (nd9)
+            words.append(rng.choice(EMOJI))
+        elif edit == 7:  # a street address (with or without its quadrant) added (nd9)
+            words.append(rng.choice(ADDRESSES))
         texts[2 * k + 1] = " ".join(words)
     rows = list(texts)
     a, b = [], []

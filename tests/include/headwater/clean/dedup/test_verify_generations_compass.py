@@ -73,13 +73,14 @@ NOTE = "Deliver the replacement parcel for order 12345 to the customer at {} bef
 
 @pytest.mark.parametrize(
     ("a", "b", "reason"),
-    [(NOTE.format("5 Main Street Springfield"), NOTE.format("5 Main Street NE Springfield"), None),  # breaker6 #14
-     (NOTE.format("5 Main St. Springfield"), NOTE.format("5 Main St. NE, Springfield"), None),
-     (NOTE.format("1200 45th St"), NOTE.format("1200 NE 45th St"), None),  # a prefix compass point
-     (NOTE.format("1200 Main Street"), NOTE.format("1200 NE Main Street"), None),
-     (NOTE.format("5 MAIN STREET SPRINGFIELD"), NOTE.format("5 MAIN STREET NE SPRINGFIELD"), None),
+    # breaker6 #14 merged these (NE no negator); nd9 (breaker7 #16): a quadrant on one address only is another place
+    [(NOTE.format("5 Main Street Springfield"), NOTE.format("5 Main Street NE Springfield"), "quadrant"),
+     (NOTE.format("5 Main St. Springfield"), NOTE.format("5 Main St. NE, Springfield"), "quadrant"),
+     (NOTE.format("1200 45th St"), NOTE.format("1200 NE 45th St"), "quadrant"),  # a prefix compass point
+     (NOTE.format("1200 Main Street"), NOTE.format("1200 NE Main Street"), "quadrant"),
+     (NOTE.format("5 MAIN STREET SPRINGFIELD"), NOTE.format("5 MAIN STREET NE SPRINGFIELD"), "quadrant"),
      (NOTE.format("5 Main Street NE Springfield"), NOTE.format("5 Main Street Northeast Springfield"), None),
-     (NOTE.format("5 Main Street NE Springfield"), NOTE.format("5 Main Street NW Springfield"), "substitution"),  # two addresses
+     (NOTE.format("5 Main Street NE Springfield"), NOTE.format("5 Main Street NW Springfield"), "quadrant"),  # two addresses
      (NOTE.format("5 Main Street Springfield"), NOTE.format("5 Main Street ne Springfield"), "negation"),  # not in capitals
      (NOTE.format("5 Main Street Springfield"), NOTE.format("5 Main NE Street Springfield"), "negation"),  # not next to it
      ("Je sais pas ce qui se passe avec la commande.", "Je ne sais pas ce qui se passe avec la commande.", "negation"),
@@ -100,13 +101,16 @@ def test_a_compass_point_reads_as_northeast() -> None:
     assert tokens_of("Je ne sais pas").negators == 2
 
 
-def test_the_clean_stage_merges_the_delivery_note_with_ne_added() -> None:
+def test_the_clean_stage_keeps_the_delivery_note_with_ne_added_apart_as_a_quadrant() -> None:
+    # breaker6 #14 merged the first two (NE was read as a negator before that); nd9 (breaker7 #16): a quadrant on one
+    # address only is another place, vetoed as a quadrant, not a negation
     rows = [[NOTE.format("5 Main Street Springfield")], [NOTE.format("5 Main Street NE Springfield")],  # tickets.csv 22-23
-            [NOTE.format("9 Elm Road NE Springfield")], [NOTE.format("9 Elm Road NW Springfield")]]  # two addresses
+            [NOTE.format("9 Elm Road NE Springfield")], [NOTE.format("9 Elm Road NW Springfield")],  # two addresses
+            [NOTE.format("9 Elm Road Northeast Springfield")]]  # NE written out: one address, merged
     result = _clean(["body"], rows, {"schema": {"columns": {"body": {"type": "text"}}}})
-    assert _dups(result) == [(3, "near_text")] and len(result.curated) == 3
+    assert _dups(result) == [(6, "near_text")] and len(result.curated) == 4
     vetoes = _vetoes(result)
-    assert (vetoes["vetoed_negation"], vetoes["vetoed_substitution"]) == (0, 1)
+    assert (vetoes["vetoed_negation"], vetoes["vetoed_quadrant"], vetoes["vetoed_substitution"]) == (0, 3, 0)
 
 
 def test_the_clean_stage_keeps_a_lower_case_ne_a_negator() -> None:

@@ -1,7 +1,8 @@
 """The token reading of near-duplicate verification as it was before nd7 (main at 2361372), kept verbatim as the
 reference that ``test_verify_fast.py`` compares the module with: ``tokens_of`` (every text read twice by ``_WORD``,
 the digit test a Python loop per character), ``_numbers``, ``pair_reasons`` (every text of the dict tokenized in
-full) and ``headwater.clean.dedup.columns.folds_case``. The patterns, word lists and caches are the module's own,
+full) and ``headwater.clean.dedup.columns.folds_case``; nd9 (breaker7 #7, #16) added the emoji and the street
+quadrants, read here on every text (no ASCII or hint shortcut) with the module's patterns. The patterns, word lists and caches are the module's own,
 so a change to them changes both sides; what is compared is the order and shortcuts of the reading."""
 
 from __future__ import annotations
@@ -11,6 +12,12 @@ from collections import Counter
 from headwater.clean.dedup.columns import _LETTER_RUNS, CASE_FOLD_MIN_LETTERS
 from headwater.clean.dedup.verify import (
     _COMPASS_NE,
+    _EMOJI_CHAR,
+    _GRAPHEME,
+    _NOT_LETTER,
+    _PRESENTATION,
+    _QUADRANT,
+    QUADRANTS,
     _NAME_WORD,
     _ORDINAL,
     _compass,
@@ -43,7 +50,10 @@ def tokens_of(text: str | None) -> Tokens:
         low = low.replace(mask.lower(), " ")
     found = _WORD.findall(low)
     names = _NAME_WORD.findall(low) if numbers and _ORDINAL.search(low) else found  # tail7: ordinals are name words
-    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)))
+    emoji = frozenset(g.translate(_PRESENTATION) for g in _GRAPHEME.findall(text or "") if _EMOJI_CHAR.search(g))  # nd9
+    quadrants = tuple(sorted(QUADRANTS[_NOT_LETTER.sub("", (m["q"] or m["p"]).lower())] for m in _QUADRANT.finditer(text or "")))  # nd9
+    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)),
+                  emoji, quadrants)
 
 
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
