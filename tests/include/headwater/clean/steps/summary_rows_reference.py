@@ -97,30 +97,35 @@ TOTAL_WORDS = (
     # Chinese, Japanese, Korean
     "总计", "總計", "小计", "小計", "総計", "합계", "총계", "총합계", "소계",
 )
-# Combining marks (Unicode M: Mn, Mc, Me), which Python's ``\W`` holds: after a label word none may follow (``योगा``, yoga,
-# is ``योग`` and the vowel sign U+093E; ``कुली`` is ``कुल`` and U+0940)
-_MARKS = "".join(chr(c) for c in range(0x300, 0x110000) if unicodedata.category(chr(c)).startswith("M"))
 TOTAL_LABEL = re.compile(  # a whole value (fullmatch) as label_text writes it: the label word, then only digits, punctuation or a note in brackets
-    r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:" + "|".join(TOTAL_WORDS) + r")(?:[^\w" + _MARKS + r"]|[\d_]|\([^)]*\))*",
+    r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:" + "|".join(TOTAL_WORDS) + r")(?P<tail>(?:[\W\d_]|\([^)]*\))*)",
     re.IGNORECASE,
 )
-# Characters a label is compared without (``label_text``): the Arabic tatweel (kashida, U+0640: ``المجـموع``), the
-# Arabic vowel and Quranic marks (harakat U+064B-U+065F, U+0670, U+0610-U+061A, U+06D6-U+06ED), and format
-# characters (Unicode Cf: bidi marks such as U+200F and U+061C, zero-width joiners and spaces, U+FEFF, soft hyphens)
-_LABEL_DROP = re.compile("[\u0640\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed"
-                         + "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf" and c > 0x7f) + "]")
+# Characters a label is compared without (``label_text``): the Arabic tatweel (kashida, U+0640: ``المجـموع``) and the
+# Arabic vowel and Quranic marks (harakat U+064B-U+065F, U+0670, U+0610-U+061A, U+06D6-U+06DC, U+06DF-U+06E4, U+06E7-U+06E8,
+# U+06EA-U+06ED); format characters (Unicode Cf: bidi marks such as U+200F and U+061C, zero-width joiners and spaces,
+# U+FEFF, soft hyphens) too, looked up per character
+_LABEL_DROP = dict.fromkeys([0x0640, *range(0x064B, 0x0660), 0x0670, *range(0x0610, 0x061B), *range(0x06D6, 0x06DD),
+                             *range(0x06DF, 0x06E5), 0x06E7, 0x06E8, *range(0x06EA, 0x06EE)])
 
 
 def label_text(value: str) -> str:
     """``value`` as a total label is compared (``TOTAL_LABEL``): Unicode NFKC (``Ｔｏｔａｌ`` -> ``Total``, ``ſum`` -> ``sum``;
-    Unicode Standard Annex #15), less the characters of ``_LABEL_DROP`` (tatweel, Arabic vowel marks, format
-    characters). A str in, a str out; the value as written is what a reason quotes."""
-    return _LABEL_DROP.sub("", unicodedata.normalize("NFKC", value))
+    Unicode Standard Annex #15), less the tatweel and Arabic vowel marks (``_LABEL_DROP``) and the format characters
+    (category Cf). A str in, a str out; an ASCII value is its own. The value as written is what a reason quotes."""
+    text = unicodedata.normalize("NFKC", value)
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text.translate(_LABEL_DROP) if unicodedata.category(ch) != "Cf")
 
 
 def is_total_label(value: str) -> bool:
-    """Whether ``value`` (a str) is a total label: ``TOTAL_LABEL`` fullmatches its ``label_text``."""
-    return TOTAL_LABEL.fullmatch(label_text(value)) is not None
+    """Whether ``value`` (a str) is a total label: ``TOTAL_LABEL`` fullmatches its ``label_text`` and no combining mark
+    (Unicode M: Mn, Mc, Me, which Python's ``\W`` holds) follows the word: ``योगा`` (yoga) is ``योग`` and the vowel sign
+    U+093E, ``कुली`` is ``कुल`` and U+0940, no label. (No label word ends in a mark, so the word never leaves one to the
+    tail.)"""
+    match = TOTAL_LABEL.fullmatch(label_text(value))
+    return match is not None and not any(unicodedata.category(ch)[0] == "M" for ch in match.group("tail"))
 
 
 # A trailer or footer marker standing alone in its cell (fullmatch, case-insensitive): the record type of a bank/ACH/SAP
