@@ -229,7 +229,8 @@ class CleanOutputs:
         """After ``commit``: curated rows, dtypes, values kept in ``<col>__raw`` and imputed cells per column.
 
         ``coercion_failures``: per column with a ``__raw`` column, the values that failed its type (cell
-        empty); ``inexact_numbers``: per column, the numbers float64 cannot hold (nearest double in the
+        empty), only columns that have some (a column whose ``__raw`` holds only texts of values read, ``(415)``, has
+        none: breaker7 #12); ``inexact_numbers``: per column, the numbers float64 cannot hold (nearest double in the
         cell, the text in ``__raw``, reason ``nearest_float64``), only columns that have some.
         """
         schema = self.curated.schema
@@ -239,7 +240,7 @@ class CleanOutputs:
         return {
             "curated": self.curated.rows,
             "dtypes": dtypes(schema),
-            "coercion_failures": {k: self._failures[c] for k, c in raw.items()},
+            "coercion_failures": {k: self._failures[c] for k, c in raw.items() if self._failures[c]},
             "inexact_numbers": {k: self._inexact[c] for k, c in raw.items() if self._inexact[c]},
             "imputed": {k: self._imputed[c] for k, c in flags.items()},
         }

@@ -144,6 +144,9 @@ class CoerceTypes:
         self.file_formats: dict[str, Any] | None = None  # the file's decimal mark and day order, with the votes
         self.tally: dict[str, Counter[str]] = {}  # column -> values present, failed, inexact (every batch)
         self.provisional: Counter[str] = Counter()  # column -> values read with a provisional decimal mark, text kept
+        # column -> the first such value, as written, and the first value of ``ambiguous_marks``: what the warning quotes
+        self.provisional_example: dict[str, str] = {}
+        self.ambiguous_example: dict[str, str] = {}
         # column -> its own decimal votes (values.decimal_votes): a column decides its own mark when they do
         self.column_votes: dict[str, Counter[str]] = {}
         # column -> its own day-order votes (True: day first), sticky once it has some; a column whose own values show one
@@ -352,7 +355,12 @@ class CoerceTypes:
             tally.update(values=int(present[col]), failed=int(unnamed.sum()), named=int((not_read & ~unnamed).sum()),
                          inexact=int(result.inexact.sum()))
             if provisional:
-                self.provisional[col] += int(result.inexact.sum()) - sum(result.interpreted.values())
+                # every value whose reasons name the provisional mark, one read by another assumption too (``(1.234)``:
+                # parentheses; ambiguous_decimal_mark) included (breaker7 #12: it was counted once, under parentheses)
+                assumed = _with_reason(result.reasons, AMBIGUOUS_DECIMAL_MARK)
+                self.provisional[col] += int(assumed.sum())
+                if assumed.any() and col not in self.provisional_example:
+                    self.provisional_example[col] = str(df[col].iloc[int(np.flatnonzero(assumed)[0])]).strip()
             if result.interpreted:
                 self.interpreted.setdefault(col, Counter()).update(result.interpreted)
                 if result.interpreted.get("day_order"):
@@ -364,6 +372,8 @@ class CoerceTypes:
                 # every value of this column so far fits both marks (1,234): the file's mark came from other columns
                 both = fits_both[col] & result.values.notna().to_numpy(dtype=bool)
                 self.ambiguous_marks[col] += int(both.sum())
+                if both.any() and col not in self.ambiguous_example:
+                    self.ambiguous_example[col] = str(df[col].iloc[int(np.flatnonzero(both)[0])]).strip()
                 keep_original(out, col, both, df[col], AMBIGUOUS_DECIMAL_MARK)
             if differs:
                 # a declared number column whose own values write the other mark: read with the file's, the text of every
@@ -994,7 +1004,8 @@ class CoerceTypes:
             if self.provisional[col]:
                 file = self.file_formats or {}
                 lines.append(
-                    f"{col}: {self.provisional[col]} value(s) like 2,125 read with the decimal mark {self._formats_of(col)['decimal']!r} "
+                    f"{col}: {self.provisional[col]} value(s) like {self.provisional_example[col]} read with the decimal mark "
+                    f"{self._formats_of(col)['decimal']!r} "
                     f"while no value of the file decided it ({file.get('decimal_decided_by')}) — their text kept in {col}{RAW_SUFFIX}; "
                     "set types.decimal if that is wrong"
                 )
@@ -1007,7 +1018,8 @@ class CoerceTypes:
             if self.ambiguous_marks[col]:
                 mark = self._formats_of(col)["decimal"]
                 lines.append(
-                    f"{col}: {self.ambiguous_marks[col]} value(s) like 1,234 fit both decimal marks and no value of the column "
+                    f"{col}: {self.ambiguous_marks[col]} value(s) like {self.ambiguous_example[col]} fit both decimal marks and no "
+                    "value of the column "
                     f"decided it: read with the file's mark {mark!r}, which other columns decided — their text kept in "
                     f"{col}{RAW_SUFFIX} ({AMBIGUOUS_DECIMAL_MARK}); set schema.columns.{col}.decimal if that is wrong"
                 )
@@ -1089,6 +1101,18 @@ def _specific(why: np.ndarray, where: np.ndarray) -> np.ndarray:
     out = np.zeros(len(why), dtype=bool)
     at = np.flatnonzero(where)
     out[at] = [w in SPECIFIC for w in why[at].tolist()]
+    return out
+
+
+def _with_reason(reasons: pd.Series | None, code: str) -> np.ndarray:
+    """Bool per row: ``code`` is one of the row's reason codes (headwater.clean.values.Coerced.reasons: ``"; "`` between
+    two causes of one value, ``parentheses; ambiguous_decimal_mark``); all False when ``reasons`` is None."""
+    if reasons is None:
+        return np.zeros(0, dtype=bool)
+    out = np.zeros(len(reasons), dtype=bool)
+    text = reasons.to_numpy(dtype=object)
+    at = np.flatnonzero(pd.notna(text))
+    out[at] = [code in str(r).split("; ") for r in text[at].tolist()]
     return out
 
 

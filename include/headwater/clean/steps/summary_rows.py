@@ -7,7 +7,10 @@ evidence that leaves no doubt:
 
 * one of its text values is a total label (``Total``, ``Grand total``, ``Subtotal``, ``Sum``,
   ``Totals:``, ``Gesamt``, ``Summe``, ``Insgesamt``, ``Totale``, ``Totaal``, ``Totalt``,
-  ``Suma``, ``Somme``, ``Итого``, ``合计``/``合計``; case-insensitive) standing alone in its cell: only
+  ``Suma``, ``Somme``, ``Итого``, ``合计``/``合計``, ``Total general``, ``المجموع``, ``الإجمالي``, ``جمع کل``,
+  ``कुल``, ``합계``, ``Toplam``, ``Razem``...: ``TOTAL_WORDS``, with its sources; case-insensitive, compared after
+  Unicode NFKC, so a full-width ``Ｔｏｔａｌ`` is one, and without tatweel, Arabic vowel marks and format characters:
+  ``label_text``) standing alone in its cell: only
   digits, punctuation or a note in brackets may follow (``Totals:``, ``Total 2024``, ``Total (EUR)``),
   so a name that starts with a label word (a product ``Total Gym XLS``, a brand ``Sum Kitchen``) is no
   label; in a text column or in the ``<col>__raw`` text of a number column the label failed to fill; and
@@ -55,6 +58,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,11 +70,68 @@ from headwater.clean.steps.base import LINE, RAW_SUFFIX, REASON, STRUCTURAL, Ste
 from headwater.clean.values import number_texts, other_script_digits
 from headwater.names import looks_like_identifier
 
-TOTAL_LABEL = re.compile(  # a whole value (fullmatch): the label word, then only digits, punctuation or a note in brackets
-    r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:totals?|sum|summe|gesamt|insgesamt|totale|totaal|totalt|suma|somme|итого|合计|合計)"
-    r"(?:[\W\d_]|\([^)]*\))*",
+# The words of a total label, by language (regular expressions, matched case-insensitively on the value's
+# ``label_text``: NFKC, no tatweel, no Arabic vowel marks, no format characters). Sources: the caption each language
+# version of Microsoft Excel gives a PivotTable's grand total (English "Grand Total": es "Total general", pt "Total
+# geral", fr "Total général", it "Totale complessivo", de "Gesamtergebnis", nl "Eindtotaal", sv "Totalsumma", da
+# "Hovedtotal", nb "Totalsum", fi "Kokonaissumma", pl "Suma końcowa", cs "Celkový součet", hu "Végösszeg", tr "Genel
+# Toplam", ru "Общий итог", uk "Загальний підсумок", el "Γενικό σύνολο", ar "الإجمالي الكلي", he "סכום כולל", zh "总计"/"總計",
+# ja "総計", ko "총합계") and each language's word for a total or sum line in a ledger or an invoice (de "Summe",
+# "Zwischensumme"; pl "Razem"; cs "Celkem"; tr "Toplam"; ru "Итого", "Всего"; ar "المجموع", "الإجمالي"; fa "جمع", "جمع کل";
+# hi "कुल", "योग"; id/ms "Jumlah"; vi "Tổng cộng"; th "รวม"; ko "합계", "소계"; zh/ja "合计"/"合計", "小计"/"小計").
+# Every word that starts with an ASCII letter starts as ``_LABEL_CANDIDATE``'s first alternative says.
+TOTAL_WORDS = (
+    # English, German, Italian, Dutch, Nordic, Spanish/Polish, French, Russian, Chinese/Japanese
+    r"totals?", "sum", "summe", "gesamt", "insgesamt", "totale", "totaal", "totalt", "suma", "somme", "итого", "合计", "合計",
+    # Spanish, Portuguese, French, Italian
+    r"totales", r"total\s+general", r"total\s+geral", r"total\s+g[ée]n[ée]ral", r"sous[\s-]*total", r"totale\s+complessivo",
+    r"suma\s+total",
+    # German, Dutch, Nordic, Finnish
+    "gesamtsumme", "gesamtergebnis", "zwischensumme", "eindtotaal", "summa", "totalsumma", "totalsum", "hovedtotal",
+    r"i\s+alt", "yhteensä", "kokonaissumma",
+    # Polish, Czech, Hungarian, Turkish
+    "razem", r"suma\s+końcowa", "celkem", r"celkový\s+součet", "összesen", "végösszeg", "toplam", r"genel\s+toplam",
+    # Russian, Ukrainian, Greek
+    "всего", r"общий\s+итог", "разом", "усього", "всього", r"загальний\s+підсумок", "σ[υύ]νολο", r"γενικό\s+σ[υύ]νολο",
+    # Arabic (with or without the hamza, ي or ى), Persian (ک or the Arabic ك), Hebrew (״ or ")
+    r"المجموع(?:\s+الكلي)?", r"ال[إا]جمال[يى](?:\s+الكل[يى])?", r"[إا]جمال[يى]", r"جمع(?:\s+[کك]ل)?", "مجموع",
+    r"סה[\"״]כ", r"סך\s+הכל", r"סכום\s+כולל",
+    # Hindi, Indonesian/Malay, Vietnamese, Thai
+    r"कुल(?:\s+योग)?", "योग", "jumlah", r"tổng(?:\s+cộng)?", "รวม", "ยอดรวม", "รวมทั้งหมด",
+    # Chinese, Japanese, Korean
+    "总计", "總計", "小计", "小計", "総計", "합계", "총계", "총합계", "소계",
+)
+TOTAL_LABEL = re.compile(  # a whole value (fullmatch) as label_text writes it: the label word, then only digits, punctuation or a note in brackets
+    r"\s*(?:grand[\s-]*|sub[\s-]*)?(?:" + "|".join(TOTAL_WORDS) + r")(?P<tail>(?:[\W\d_]|\([^)]*\))*)",
     re.IGNORECASE,
 )
+# Characters a label is compared without (``label_text``): the Arabic tatweel (kashida, U+0640: ``المجـموع``) and the
+# Arabic vowel and Quranic marks (harakat U+064B-U+065F, U+0670, U+0610-U+061A, U+06D6-U+06DC, U+06DF-U+06E4, U+06E7-U+06E8,
+# U+06EA-U+06ED); format characters (Unicode Cf: bidi marks such as U+200F and U+061C, zero-width joiners and spaces,
+# U+FEFF, soft hyphens) too, looked up per character
+_LABEL_DROP = dict.fromkeys([0x0640, *range(0x064B, 0x0660), 0x0670, *range(0x0610, 0x061B), *range(0x06D6, 0x06DD),
+                             *range(0x06DF, 0x06E5), 0x06E7, 0x06E8, *range(0x06EA, 0x06EE)])
+
+
+def label_text(value: str) -> str:
+    """``value`` as a total label is compared (``TOTAL_LABEL``): Unicode NFKC (``Ｔｏｔａｌ`` -> ``Total``, ``ſum`` -> ``sum``;
+    Unicode Standard Annex #15), less the tatweel and Arabic vowel marks (``_LABEL_DROP``) and the format characters
+    (category Cf). A str in, a str out; an ASCII value is its own. The value as written is what a reason quotes."""
+    text = unicodedata.normalize("NFKC", value)
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text.translate(_LABEL_DROP) if unicodedata.category(ch) != "Cf")
+
+
+def is_total_label(value: str) -> bool:
+    """Whether ``value`` (a str) is a total label: ``TOTAL_LABEL`` fullmatches its ``label_text`` and no combining mark
+    (Unicode M: Mn, Mc, Me, which Python's ``\W`` holds) follows the word: ``योगा`` (yoga) is ``योग`` and the vowel sign
+    U+093E, ``कुली`` is ``कुल`` and U+0940, no label. (No label word ends in a mark, so the word never leaves one to the
+    tail.)"""
+    match = TOTAL_LABEL.fullmatch(label_text(value))
+    return match is not None and not any(unicodedata.category(ch)[0] == "M" for ch in match.group("tail"))
+
+
 # A trailer or footer marker standing alone in its cell (fullmatch, case-insensitive): the record type of a bank/ACH/SAP
 # trailer record (``TRL,3,60.00``), an end-of-file line (``EOF``, ``END``, ``*** END OF REPORT ***``) or a report's page
 # footer (``Page 1 of 2``). Only in a row whose every other text cell is empty or a record count.
@@ -90,14 +151,21 @@ PAGE_FOOTER = re.compile(r"\s*(?:page\s+\d+\s*(?:of|/)\s*\d+|-\s*\d+\s*-)\s*", r
 COUNT = re.compile(r"\s*\d+\s*")  # a record count in a trailer's text cell (``TRL,3,60.00``)
 MIN_ROWS = 2  # a "total" of one row is that row
 # Values TOTAL_LABEL may match (a superset), found by Arrow's RE2 kernel over whole columns; Python's ``re`` decides on
-# them alone (its case folding and ``\s`` are Unicode-aware: ``ſ`` matches ``s``, ``İ`` ``i``, U+00A0 is a space, which RE2's
-# are not). A label fullmatches from the value's start: ``\s*``, ``grand``/``sub`` and ``[\s-]*``, then the label word. If
-# every character up to the end of the word is ASCII, the value starts as the first alternative says (Python's ASCII
-# whitespace, ``\t\n\v\f\r\x1c-\x1f`` and space, lies in ``\x00-\x20``; every label word in ASCII starts with ``tota``,
-# ``sum``, ``gesamt``, ``insgesamt`` or ``somme``); if one of them is not, a run of ASCII letters, whitespace and hyphens
-# (the only ASCII characters before the word's end) leads to a non-ASCII character: the second alternative.
+# them alone (``is_total_label``: its case folding and ``\s`` are Unicode-aware: ``ſ`` matches ``s``, ``İ`` ``i``, U+00A0 is
+# a space, which RE2's are not). A label fullmatches from the value's start: ``\s*``, ``grand``/``sub`` and ``[\s-]*``,
+# then the label word. An ASCII value is its own ``label_text`` (NFKC leaves ASCII as it is, ``_LABEL_DROP`` holds no ASCII
+# character). If every character up to the end of the word is ASCII, the value starts as the first alternative says
+# (Python's ASCII whitespace, ``\t\n\v\f\r\x1c-\x1f`` and space, lies in ``\x00-\x20``; every word of TOTAL_WORDS
+# written in ASCII starts with ``tota``, ``sum``, ``gesamt``, ``insgesamt``, ``somme``, ``sous``, ``zwischensumme``,
+# ``eindtotaal``, ``hovedtotal``, ``kokonaissumma``, ``i`` and a space, ``razem``, ``celkem``, ``toplam``, ``genel`` or
+# ``jumlah``); if one of them is not (a letter of another script, a full-width letter, a format character, a combining
+# mark), a run of ASCII letters, whitespace and hyphens (the only ASCII characters before the word's end) leads to a
+# non-ASCII character: the second alternative (right-to-left text is stored in logical order: its first character is
+# the word's first).
 _LABEL_CANDIDATE = (
-    "(?i)^[\x00-\x20-]*(?:(?:grand|sub)[\x00-\x20-]*)?(?:tota|sum|gesamt|insgesamt|somme)"
+    "(?i)^[\x00-\x20-]*(?:(?:grand|sub)[\x00-\x20-]*)?"
+    "(?:tota|sum|gesamt|insgesamt|somme|sous|zwischensumme|eindtotaal|hovedtotal|kokonaissumma|i[\x00-\x20]|razem|celkem"
+    "|toplam|genel|jumlah)"
     "|^[\x00-\x20A-Za-z-]*[^\x00-\x7f]"
 )
 # A row that may be a page footer, an end marker or a report footer alone in its row (``SummaryRows.apply``): every
@@ -267,7 +335,7 @@ def _in_order(held: list[pd.DataFrame], kept: pd.DataFrame) -> pd.DataFrame:
 def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     for col in label_cols:
         value = row[col]
-        if isinstance(value, str) and (TOTAL_LABEL.fullmatch(value) or TRAILER_MARKER.fullmatch(value)):
+        if isinstance(value, str) and (is_total_label(value) or TRAILER_MARKER.fullmatch(value)):
             return value
     return None
 
@@ -368,8 +436,7 @@ def _label_masks(cells: _Cells, cols: list[str]) -> dict[str, np.ndarray]:
         # decided once per distinct candidate (a column repeats its values: a city, a product)
         some = values.filter(candidates)
         distinct = pc.unique(some)
-        match = TOTAL_LABEL.fullmatch
-        labels = distinct.filter(pa.array([match(v) is not None for v in distinct.to_pylist()], pa.bool_()))
+        labels = distinct.filter(pa.array([is_total_label(v) for v in distinct.to_pylist()], pa.bool_()))
         if len(labels):
             found = at[pc.is_in(some, value_set=labels).to_numpy()]
             start = 0

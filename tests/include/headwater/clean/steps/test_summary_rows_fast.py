@@ -9,6 +9,7 @@ batches (long tables with planted totals, subtotals, trailers, markers and foote
 markers, counts, labels and blanks; 600-column files) and compare every output, warning and reconciled total.
 Both read a text column of numbers in another script's digits as tail6's a9256b7 did (breaker6 #5, ported by tail7, with
 its rule that a column ASCII-only in an earlier batch is never summed): ledgers with such amounts are compared too.
+Both take sum9's label words of other languages, compared after NFKC (breaker7 #6), with the fast prefilter's new words.
 """
 
 from __future__ import annotations
@@ -32,9 +33,13 @@ MARKERS = ["TRL", "trl.", "T", "t:", "TRAILER", "EOF", "END", "end of file", "**
 COUNTS = ["3", " 12 ", "0", "7"]
 LABELS = ["Total", "Grand total", "Subtotal", "Sub-total", "Totals:", "Total 2024", "Total (EUR)", "Sum", "Summe", "Gesamt",
           "Insgesamt", "Totale", "Totaal", "Totalt", "Suma", "Somme", "Итого", "合计", "合計", "\u00a0Total", "ſum", "İnsgesamt",
-          "grand\u00a0total", "\x1ctotal", "\x0bTOTAL", "TOTAL€", "Sum\u2003(EUR)", "Total (Zürich)"]
+          "grand\u00a0total", "\x1ctotal", "\x0bTOTAL", "TOTAL€", "Sum\u2003(EUR)", "Total (Zürich)",
+          # sum9 (breaker7 #6): other languages' labels, full-width, tatweel, vowel marks, a bidi mark
+          "المجموع", "المجموع الكلي", "الإجمالي:", "جمع کل", "कुल", "योग", "Total general", "Suma total", "Ｔｏｔａｌ", "TOPLAM",
+          "합계", "Razem", "I alt", "المجـموع", "المَجموع", "\u200fالإجمالي", "Genel Toplam", "Sous-total", "總計"]
 OTHERS = ["Ann", "Bob", "São Paulo", "Zürich", "Kraków", "Total Gym XLS", "Sum Kitchen", "summer", "consumer", "Σum", "ẞumme",
-          "totaℓ", "-total", "3.5", "x", "Page one", "Endeavour", "Trailer park", "Tom", "1-2", "合并", "Ünal"]
+          "totaℓ", "-total", "3.5", "x", "Page one", "Endeavour", "Trailer park", "Tom", "1-2", "合并", "Ünal",
+          "جمعية", "कुलदीप", "योगा", "Toplama", "Razem z", "I", "Italia", "Genel", "Total Gym", "Isla"]
 POOL = BLANKS + MARKERS + COUNTS + LABELS + OTHERS
 
 
