@@ -1422,6 +1422,8 @@ def stack_strings(arrays: list[pa.Array | pa.ChunkedArray]) -> tuple[pa.Array, n
     np.cumsum([len(a) for a in arrays], out=offsets[1:])
     if not chunks:
         return pa.array([], type=pa.large_string()), offsets
+    if len(chunks) == 1:
+        return chunks[0], offsets  # one column in one chunk (a long column goes alone): no copy
     return pa.chunked_array(chunks, type=pa.large_string()).combine_chunks(), offsets
 
 
