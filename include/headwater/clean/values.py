@@ -36,6 +36,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 import warnings
 import zoneinfo
 from collections import Counter
@@ -71,10 +72,16 @@ BOOLEAN_PAIRS = (frozenset({"true", "false"}), frozenset({"yes", "no"}), frozens
 _CODES = "USD|EUR|GBP|CHF|JPY|CAD|AUD"
 _CURRENCY = re.compile(rf"^(?:[$€£¥₹₩₽]|{_CODES})\s*|\s*(?:[$€£¥₹₩₽]|{_CODES})$", re.I)
 # Thousands groups: a first group of 1-3 digits that does not start with 0 (``0,125`` is never 125),
-# then groups of exactly three, all with one separator; a fractional part uses the decimal mark.
+# then groups of exactly three, all with one separator; a fractional part uses the decimal mark. Digits of
+# any script (``١.٢٣٤`` is 1.234 or 1234 as ``1.234`` is); the first digit's zero test is ``_leading_zero``.
 _GROUPED = {
-    mark: re.compile(rf"^[1-9]\d{{0,2}}([,.' \u00a0\u202f])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(mark)}\d+)?$") for mark in ".,"
+    mark: re.compile(rf"^\d{{1,3}}([,.' \u00a0\u202f])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(mark)}\d+)?$") for mark in ".,"
 }
+
+
+def _leading_zero(s: str) -> bool:
+    """True when ``s`` starts with a zero digit of any script (``0``, Arabic-Indic ``٠``, full-width ``０``)."""
+    return bool(s) and s[0].isdecimal() and unicodedata.digit(s[0], 1) == 0
 _PLAIN = re.compile(r"^(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 MAX_EXPONENT = 1000  # |decimal exponent| beyond which a value is not read as a number (1e5000)
 
@@ -106,6 +113,8 @@ def parse_decimal(value: str, decimal: str = ".") -> Decimal | None:
         return None
     thousands = "," if decimal == "." else "."
     grouped = _GROUPED[decimal].match(s)
+    if grouped and _leading_zero(s):
+        grouped = None
     if grouped and grouped.group(1) != decimal:
         s = s.replace(grouped.group(1), "")
     elif not _PLAIN.match(s) or thousands in s:
@@ -834,7 +843,9 @@ VOTE_SAMPLE = 5_000  # distinct values looked at to decide a column's decimal ma
 INFER_ROWS = 100_000  # rows looked at to infer a column's type
 
 
-_ONE_MARK = re.compile(r"^[+-]?(\d+)([.,])(\d+)$")
+# ASCII digits only: a value in another script's digits is voted by ``decimal_vote`` (``parse_decimal`` reads
+# its thousands groups: ``١.٢٣٤`` votes nothing, as ``1.234``).
+_ONE_MARK = re.compile(r"^[+-]?([0-9]+)([.,])([0-9]+)$")
 
 
 def decimal_votes(values: pd.Series) -> Counter[str]:
