@@ -76,6 +76,7 @@ class LineBlocks:
         # (see _classify), so a clean file skips the delimiter scan; from the first refusal on, every block is counted.
         self.count_fields = False
         self._firsts: dict[int, np.ndarray] = {}  # see set_firsts
+        self._first_lengths = np.zeros(0, np.int64)
         self._first_bytes = np.zeros(256, bool)  # first bytes of those spellings
         self._data = b""
         self._starts = np.zeros(1, np.int64)  # byte offset of each line of the block, and the block's end
@@ -159,6 +160,7 @@ class LineBlocks:
                 b = form.encode("utf-8", "surrogatepass")
                 spellings.setdefault(len(b), set()).add(b)
         self._firsts = {k: np.array(sorted(v), dtype=f"S{k}") for k, v in spellings.items()}
+        self._first_lengths = np.array(list(self._firsts), np.int64)  # the keys of ``_firsts``, in its order
         self._first_bytes = np.zeros(256, bool)
         self._first_bytes[[b[0] for v in spellings.values() for b in v]] = True
 
@@ -249,12 +251,21 @@ class LineBlocks:
             if self._firsts:  # a header met again (set_firsts): its lines go to the careful reader
                 first_byte = arr[heads]
                 maybe = np.flatnonzero(plain & self._first_bytes[first_byte])  # only lines starting with a spelling's first byte
-                for k, spelled in self._firsts.items() if len(maybe) else ():
+                if len(maybe):
                     # every spelling ends with the delimiter: only a line whose k-th byte is one may start with a spelling of k bytes
-                    sel = maybe[at(heads[maybe] + k - 1) == delim]
+                    ends_at = at(heads[maybe, None] + (self._first_lengths - 1)) == delim  # per candidate line, per length
+                for j, (k, spelled) in enumerate(self._firsts.items()) if len(maybe) else ():
+                    sel = maybe[ends_at[:, j]]
                     if len(sel):
                         heads_k = np.minimum(heads[sel, None] + np.arange(k), size - 1)
-                        plain[sel[np.isin(np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel(), spelled)]] = False
+                        starts_k = np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel()
+                        if len(spelled) <= 8:  # a few spellings: compared one by one (np.isin sorts)
+                            hit = starts_k == spelled[0]
+                            for one in spelled[1:]:
+                                hit |= starts_k == one
+                        else:
+                            hit = np.isin(starts_k, spelled)
+                        plain[sel[hit]] = False
         idx = np.where(plain, n, np.arange(n))
         nxt_odd = np.minimum.accumulate(idx[::-1])[::-1] if n else idx
         return np.append(nxt_odd, n)

@@ -447,22 +447,28 @@ def _utf8_whole_lines(stream: BinaryIO | LandingStream, on_end, raw: list | None
     at_start, rest = True, b""  # ``rest``: bytes after the last line end handed out, not decoded yet
     while True:
         block = stream.read(READ_BLOCK)
-        data = rest + block if rest else block
+        eof = not block
         if at_start:
+            data = rest + block if rest else block
             while data.startswith(_BOM_UTF8):
                 data = data[3:]
-            if block and (not data or _BOM_UTF8.startswith(data)):  # nothing but (the start of) a byte-order mark yet
+            if not eof and (not data or _BOM_UTF8.startswith(data)):  # nothing but (the start of) a byte-order mark yet
                 rest = data
                 continue
-            at_start = False
-        cut = data.rfind(b"\n") + 1 if block else len(data)
-        if cut or not block:
-            piece, rest = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
+            at_start, rest, block = False, b"", data
+        cut = len(block) if eof else block.rfind(b"\n") + 1  # ``rest`` holds no line end
+        if cut or eof:  # one copy: the bytes held and the block's up to its last line end
+            if rest:
+                piece = b"".join((rest, memoryview(block)[:cut]))
+            else:
+                piece = block if cut == len(block) else block[:cut]
+            rest = block[cut:]
             try:
                 text, bad = piece.decode("utf-8"), False
             except UnicodeDecodeError:
                 text, bad = piece.decode("utf-8", "surrogateescape"), True
         else:  # no line end in the bytes held: its complete characters, handed out only past CARRY_CHARS
+            data = rest + block
             try:
                 text, used = codecs.utf_8_decode(data, "strict", False)
                 bad = False
@@ -483,7 +489,7 @@ def _utf8_whole_lines(stream: BinaryIO | LandingStream, on_end, raw: list | None
             if raw is not None:
                 raw[:] = [text, piece]
             yield text
-        if not block:
+        if eof:
             on_end(nuls)
             return
 
