@@ -24,7 +24,9 @@ repeated headers, bare carriage returns, broken quotes, over-long fields) is rea
 reader, which decides the reasons, line numbers and structural lines as it always did.
 
 Lines are classified per block with NumPy over the UTF-8 bytes (LineBlocks._classify), and a run
-is parsed by ``pyarrow.csv.read_csv`` with every column a string, so no value is altered. Engines
+is parsed by ``pyarrow.csv.read_csv`` with every column a string, so no value is altered. The field
+count is Arrow's own check (it refuses a run holding a row of another width) until Arrow first
+refuses a run; from then on the classification counts fields too (LineBlocks.count_fields). Engines
 measured on the bench file before this choice (bench/run.py's ``read`` phases print them each run):
 pyarrow's ``read_csv`` and ``open_csv`` streaming reader, and DuckDB 2.0.1's
 ``read_csv(all_varchar=true, store_rejects=true)``. Arrow is the one already in the environment,
