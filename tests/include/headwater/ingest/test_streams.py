@@ -134,3 +134,43 @@ def test_whole_lines_mode_hands_over_the_bytes_of_each_chunk_and_none_for_a_line
     assert all(t.endswith("\n") for t, _ in out)  # whole lines
     assert [b is None for t, b in out if "José" in t] == [True] and bad_lines and bad_lines[0] <= 4
     assert any(b is not None for t, b in out if "ü\n" in t or "日本" in t) or block == 1 << 20
+
+
+@pytest.mark.parametrize("carry", [4, 1 << 20])
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 7, 64])
+def test_whole_lines_mode_on_random_utf8_bytes_gives_the_file_text_in_whole_lines(monkeypatch: pytest.MonkeyPatch, block: int, carry: int) -> None:
+    """Random UTF-8 files with bad bytes, cut characters, byte-order marks (leading and inside), NULs, \r and long lines
+    (CARRY_CHARS small): the texts joined are the file's text after its leading BOMs (bytes that do not decode as
+    ``on_invalid`` rewrote them), each text but the last is whole lines (or at least CARRY_CHARS characters of one line
+    with no end yet), ``on_invalid`` gets the line each text starts on, the bytes handed over are the text's, NULs counted."""
+    import random
+
+    monkeypatch.setattr(streams, "READ_BLOCK", block)
+    monkeypatch.setattr(streams, "CARRY_CHARS", carry)
+    rng = random.Random(block * 31 + carry)
+    pieces = [b"a", b",", b"\n", b"\n", b"\r", "é".encode(), "😀".encode(), "日".encode(), b"\xff", b"\xe2\x82", b"\xef\xbb\xbf", b"\x00", b"\xbf"]
+    for _ in range(300):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        if rng.random() < 0.3:
+            data = b"\xef\xbb\xbf" * rng.randint(1, 2) + data
+        calls: list[tuple[int, int]] = []  # (texts handed out before, line)
+
+        def on_invalid(text: str, line: int) -> str:
+            calls.append((len(out), line))
+            return streams._SURROGATE.sub("?", text)
+
+        raw: list = [None, None]
+        ended: list[int] = []
+        out = []
+        for text in text_chunks(LandingStream(data), "utf-8", ended.append, raw, on_invalid):
+            assert raw[0] is text and (raw[1] is None or raw[1] == text.encode())
+            out.append(text)
+        body = data
+        while body.startswith(b"\xef\xbb\xbf"):
+            body = body[3:]
+        assert "".join(out) == streams._SURROGATE.sub("?", body.decode("utf-8", "surrogateescape")), data
+        assert all(t.endswith("\n") or len(t) >= carry for t in out[:-1]), (data, out)
+        assert ended == [body.count(b"\x00")]
+        for k, line in calls:
+            assert line == "".join(out[:k]).count("\n") + 1, (data, k, line)
+        assert calls or "?" not in "".join(out)
