@@ -36,15 +36,13 @@ PostgreSQL when ``HEADWATER_STATE_URL`` names one.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Integer, MetaData, Table, Text, and_, delete, select
 
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
-from headwater.layout import Layout
-from headwater.state import create_tables, engine, location
+from headwater.state import Store
 
 _METADATA = MetaData()
 DAY_ORDERS = Table(
@@ -86,19 +84,12 @@ def source_key(config: Any, table_name: str) -> str:
     return str(config.name) if getattr(config, "files", None) else f"table:{table_name}"
 
 
-class DayOrders:
+class DayOrders(Store):
     """Per (source, column, landing date, landing file): the day order the column's own values proved, with the first
-    value that proved it. ``where``: a SQLite file (``Path``) or a database URL (``str``), see headwater.state.engine."""
+    value that proved it. ``where``: a SQLite file (``Path``) or a database URL (``str``), see headwater.state.engine;
+    ``for_settings``: the settings' state database (headwater.state.Store)."""
 
-    def __init__(self, where: Path | str) -> None:
-        self.engine = engine(where)
-        create_tables(self.engine, _METADATA)
-
-    @classmethod
-    def for_settings(cls, settings: Settings) -> DayOrders:
-        """The store in the settings' state database (the ledger's SQLite file unless ``state_url`` is set)."""
-        assert settings.data_dir is not None
-        return cls(location(settings, Layout(settings.data_dir).ledger))
+    METADATA = _METADATA
 
     def record(self, source: str, date: str, file: str, proofs: dict[str, dict[str, Any]],
                reads: dict[str, bool | None] | None = None, compared: dict[str, bool | None] | None = None) -> None:

@@ -20,9 +20,8 @@ from sqlalchemy import Column, MetaData, Table, Text, select
 
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config.settings import Settings
-from headwater.layout import Layout
 from headwater.manifest import FINISHED, OK
-from headwater.state import create_tables, engine, location, upsert
+from headwater.state import Store, upsert
 
 # The ledger's one table; the columns of the SQLite files written before headwater.state existed.
 _METADATA = MetaData()
@@ -107,7 +106,7 @@ class Decision:
     reason: str
 
 
-class Ledger:
+class Ledger(Store):
     """Which landing file was processed with which fingerprint, and how it ended.
 
     ``where``: a SQLite file (``Path``) or a database URL (``str``), see ``headwater.state.engine``;
@@ -115,14 +114,7 @@ class Ledger:
     tasks (processes, or workers on several machines with PostgreSQL) never lose each other's rows.
     """
 
-    def __init__(self, where: Path | str) -> None:
-        self.engine = engine(where)
-        create_tables(self.engine, _METADATA)
-
-    @classmethod
-    def for_settings(cls, settings: Settings) -> Ledger:
-        assert settings.data_dir is not None
-        return cls(location(settings, Layout(settings.data_dir).ledger))
+    METADATA = _METADATA
 
     def get(self, source: str) -> Entry | None:
         with self.engine.connect() as db:

@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar, Self
 
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -37,6 +38,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from headwater.config.settings import Settings
+from headwater.layout import Layout
 
 # The INSERT construct with ON CONFLICT support, per dialect name.
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -118,6 +120,26 @@ def _sqlite_wal(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI conn
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01 + random.random() * 0.04)
+
+
+class Store:
+    """A set of tables in the state database, made on first use: subclasses name them in ``METADATA``.
+
+    ``where``: a SQLite file (``Path``) or a database URL (``str``), see ``engine``; ``for_settings``
+    picks the settings' state database (the ledger's SQLite file unless ``state_url`` is set).
+    """
+
+    METADATA: ClassVar[MetaData]
+
+    def __init__(self, where: Path | str) -> None:
+        self.engine = engine(where)
+        create_tables(self.engine, self.METADATA)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Self:
+        """The store in the settings' state database; ``settings.data_dir`` must be set (AssertionError otherwise)."""
+        assert settings.data_dir is not None
+        return cls(location(settings, Layout(settings.data_dir).ledger))
 
 
 def create_tables(bind: Engine, metadata: MetaData) -> None:
