@@ -5,6 +5,7 @@ numbers are not the column sums stays a record, and a word that only starts like
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ import pytest
 from headwater.clean.pipeline import build_steps, run_steps
 from headwater.clean.stage import clean as clean_file
 from headwater.clean.steps.base import LINE, REASON, SOURCE
-from headwater.clean.steps.summary_rows import _LABEL_CANDIDATE, _labels, is_total_label, label_text
+from headwater.clean.steps.summary_rows import _LABEL_CANDIDATE, _LABEL_DROP, FORMAT_CHARACTERS, _labels, is_total_label, label_text
 from headwater.config.settings import Settings
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.layout import Layout
@@ -143,3 +144,24 @@ def test_breaker7_files_end_to_end(tmp_path: Path, name: str, text: str, label: 
     assert row["line"] == 4 and row["raw"] == {"item": label, "amount": total}
     assert row["reason"] == f"{name} " + _reason(4, label, f"amount={total}")
     assert (manifest["records"], manifest["rows_read"], manifest["curated"], manifest["quarantined"]) == (4, 3, 2, 1)
+
+
+def test_format_characters_are_every_cf_code_point_of_the_running_unicode_database() -> None:
+    """``label_text`` drops category Cf by a fixed table (one ``str.translate``): the table is the running database's Cf."""
+    assert set(FORMAT_CHARACTERS) == {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
+    assert len(FORMAT_CHARACTERS) == len(set(FORMAT_CHARACTERS)) == 163
+
+
+def test_label_text_equals_the_per_character_category_filter() -> None:
+    def per_character(value: str) -> str:  # the code before the table, as sum9 wrote it
+        text = unicodedata.normalize("NFKC", value)
+        if text.isascii():
+            return text
+        arabic = dict(_LABEL_DROP)
+        for c in range(0x110000):
+            if unicodedata.category(chr(c)) == "Cf":
+                arabic.pop(c, None)
+        return "".join(ch for ch in text.translate(arabic) if unicodedata.category(ch) != "Cf")
+
+    values = ["Total", "المجـموع\u200f", "\ufeffＴｏｔａｌ：", "जमा\u200d", "Sum\u00ad", "كل\u061c", "café — total", "\U000e0041x"]
+    assert [label_text(v) for v in values] == [per_character(v) for v in values]
