@@ -77,9 +77,12 @@ from headwater.names import looks_like_identifier
 # "Hovedtotal", nb "Totalsum", fi "Kokonaissumma", pl "Suma końcowa", cs "Celkový součet", hu "Végösszeg", tr "Genel
 # Toplam", ru "Общий итог", uk "Загальний підсумок", el "Γενικό σύνολο", ar "الإجمالي الكلي", he "סכום כולל", zh "总计"/"總計",
 # ja "総計", ko "총합계") and each language's word for a total or sum line in a ledger or an invoice (de "Summe",
-# "Zwischensumme"; pl "Razem"; cs "Celkem"; tr "Toplam"; ru "Итого", "Всего"; ar "المجموع", "الإجمالي"; fa "جمع", "جمع کل";
-# hi "कुल", "योग"; id/ms "Jumlah"; vi "Tổng cộng"; th "รวม"; ko "합계", "소계"; zh/ja "合计"/"合計", "小计"/"小計").
-# Every word that starts with an ASCII letter starts as ``_LABEL_CANDIDATE``'s first alternative says.
+# "Zwischensumme"; ru "Итого", "Всего"; ar "المجموع", "الإجمالي"; fa "جمع کل"; hi "कुल", "कुल योग"; vi "Tổng cộng"; th
+# "ยอดรวม"; ko "합계", "소계"; zh/ja "合计"/"合計", "小计"/"小計"). Left out: a ledger's total word that is as often an
+# ordinary word or a name alone in a cell (pl "Razem", cs "Celkem", tr "Toplam", it/sv "Summa", fa "جمع", hi "योग" (also
+# yoga), th "รวม", id/ms "Jumlah"): a record so named whose amount happened to equal the rows above was quarantined
+# (breaker8 #1); their two-word forms (Genel Toplam, جمع کل, कुल योग, ยอดรวม) stay. Every word that starts with an ASCII
+# letter starts as ``_LABEL_CANDIDATE``'s first alternative says.
 TOTAL_WORDS = (
     # English, German, Italian, Dutch, Nordic, Spanish/Polish, French, Russian, Chinese/Japanese
     r"totals?", "sum", "summe", "gesamt", "insgesamt", "totale", "totaal", "totalt", "suma", "somme", "итого", "合计", "合計",
@@ -87,17 +90,17 @@ TOTAL_WORDS = (
     r"totales", r"total\s+general", r"total\s+geral", r"total\s+g[ée]n[ée]ral", r"sous[\s-]*total", r"totale\s+complessivo",
     r"suma\s+total",
     # German, Dutch, Nordic, Finnish
-    "gesamtsumme", "gesamtergebnis", "zwischensumme", "eindtotaal", "summa", "totalsumma", "totalsum", "hovedtotal",
+    "gesamtsumme", "gesamtergebnis", "zwischensumme", "eindtotaal", "totalsumma", "totalsum", "hovedtotal",
     r"i\s+alt", "yhteensä", "kokonaissumma",
     # Polish, Czech, Hungarian, Turkish
-    "razem", r"suma\s+końcowa", "celkem", r"celkový\s+součet", "összesen", "végösszeg", "toplam", r"genel\s+toplam",
+    r"suma\s+końcowa", r"celkový\s+součet", "összesen", "végösszeg", r"genel\s+toplam",
     # Russian, Ukrainian, Greek
     "всего", r"общий\s+итог", "разом", "усього", "всього", r"загальний\s+підсумок", "σ[υύ]νολο", r"γενικό\s+σ[υύ]νολο",
     # Arabic (with or without the hamza, ي or ى), Persian (ک or the Arabic ك), Hebrew (״ or ")
-    r"المجموع(?:\s+الكلي)?", r"ال[إا]جمال[يى](?:\s+الكل[يى])?", r"[إا]جمال[يى]", r"جمع(?:\s+[کك]ل)?", "مجموع",
+    r"المجموع(?:\s+الكلي)?", r"ال[إا]جمال[يى](?:\s+الكل[يى])?", r"[إا]جمال[يى]", r"جمع\s+[کك]ل", "مجموع",
     r"סה[\"״]כ", r"סך\s+הכל", r"סכום\s+כולל",
     # Hindi, Indonesian/Malay, Vietnamese, Thai
-    r"कुल(?:\s+योग)?", "योग", "jumlah", r"tổng(?:\s+cộng)?", "รวม", "ยอดรวม", "รวมทั้งหมด",
+    r"कुल(?:\s+योग)?", r"tổng(?:\s+cộng)?", "ยอดรวม", "รวมทั้งหมด",
     # Chinese, Japanese, Korean
     "总计", "總計", "小计", "小計", "総計", "합계", "총계", "총합계", "소계",
 )
@@ -171,8 +174,8 @@ MIN_ROWS = 2  # a "total" of one row is that row
 # the word's first).
 _LABEL_CANDIDATE = (
     "(?i)^[\x00-\x20-]*(?:(?:grand|sub)[\x00-\x20-]*)?"
-    "(?:tota|sum|gesamt|insgesamt|somme|sous|zwischensumme|eindtotaal|hovedtotal|kokonaissumma|i[\x00-\x20]+alt|razem|celkem"
-    "|toplam|genel|jumlah)"
+    "(?:tota|sum|gesamt|insgesamt|somme|sous|zwischensumme|eindtotaal|hovedtotal|kokonaissumma|i[\x00-\x20]+alt"
+    "|genel)"
     "|^[\x00-\x20A-Za-z-]*[^\x00-\x7f]"
 )
 # A row that may be a page footer, an end marker or a report footer alone in its row (``SummaryRows.apply``): every

@@ -24,16 +24,22 @@ from headwater.layout import Layout
 from headwater.manifest import FileRef
 from headwater.storage import read_json, read_jsonl
 
-BREAKER7 = ["المجموع", "المجموع الكلي", "الإجمالي", "جمع", "جمع کل", "कुल", "योग", "Total general", "Suma total", "Ｔｏｔａｌ"]
+# breaker7 #6 named جمع and योग alone too: breaker8 #1 found them (and Summa, Razem, Toplam, Celkem, Jumlah, รวม) as names and
+# ordinary words of real records, so they are ORDINARY_WORDS below
+BREAKER7 = ["المجموع", "المجموع الكلي", "الإجمالي", "جمع کل", "कुल", "Total general", "Suma total", "Ｔｏｔａｌ"]
 OTHER_LANGUAGES = ["Total geral", "Total général", "Totale complessivo", "Gesamtergebnis", "Zwischensumme", "Eindtotaal",
-                   "Totalsumma", "Hovedtotal", "I alt", "Yhteensä", "Razem", "Suma końcowa", "Celkem", "Összesen", "Toplam",
-                   "Genel Toplam", "Всего", "Общий итог", "Усього", "Σύνολο", "סה\"כ", "סך הכל", "कुल योग", "Jumlah",
-                   "Tổng cộng", "รวม", "总计", "總計", "総計", "小計", "합계", "총합계", "소계", "Sous-total", "إجمالي", "جمع كل"]
+                   "Totalsumma", "Hovedtotal", "I alt", "Yhteensä", "Suma końcowa", "Összesen",
+                   "Genel Toplam", "Всего", "Общий итог", "Усього", "Σύνολο", "סה\"כ", "סך הכל", "कुल योग",
+                   "Tổng cộng", "ยอดรวม", "总计", "總計", "総計", "小計", "합계", "총합계", "소계", "Sous-total", "إجمالي", "جمع كل"]
 VARIANTS = ["المجموع:", "المجموع :", "TOTAL GENERAL", "total General:", "ＴＯＴＡＬ：", "Ｔｏｔａｌ (EUR)", "المجـموع", "المجــموع الكلي",
-            "المَجْمُوع", "\u200fالمجموع", "الاجمالي", "الإجمالى", "جمع كل:", "\u200eकुल:", "TOPLAM:",
-            "GENEL TOPLAM", "RAZEM", "합계:", "  جمع کل  "]
+            "المَجْمُوع", "\u200fالمجموع", "الاجمالي", "الإجمالى", "جمع كل:", "\u200eकुल:",
+            "GENEL TOPLAM", "합계:", "  جمع کل  "]
 NOT_LABELS = ["جمعية", "المجموعة", "कुलदीप", "कुली", "योगा", "Toplama", "Razem z Tobą", "Totalitarian", "Italia", "I", "Genel",
               "Summer", "الإجمالي المبيعات", "Total Gym XLS", "合并", "합계표"]
+# Total words of a ledger that are as often a name or an ordinary word alone in a cell (breaker8 #1: Summa an Italian
+# surname, Toplam a brand, Razem a band, جمع a name, योग yoga, รวม a menu item): never a label by themselves
+ORDINARY_WORDS = ["Summa", "SUMMA.", "Ｓｕｍｍａ", "Toplam", "TOPLAM:", "Razem", "RAZEM", "Celkem", "Jumlah", "jumlah", "جمع", "योग",
+                  "รวม"]
 
 
 def _clean(columns: list[str], rows: list[list[str | None]]) -> tuple[list[list], list[tuple[int, str]]]:
@@ -65,7 +71,7 @@ def test_the_same_label_over_numbers_that_are_not_the_sums_stays_a_record(label:
     assert curated == [["pen", 100], ["book", 200], [label.strip().strip("\u200e\u200f"), 301]] and quarantined == []
 
 
-@pytest.mark.parametrize("word", NOT_LABELS)
+@pytest.mark.parametrize("word", NOT_LABELS + ORDINARY_WORDS)
 def test_a_word_that_only_starts_like_a_label_is_no_label(word: str) -> None:
     curated, quarantined = _clean(["item", "amount"], [["pen", "100"], ["book", "200"], [word, "300"]])
     assert curated == [["pen", 100], ["book", 200], [word, 300]] and quarantined == []
@@ -90,7 +96,7 @@ def test_label_text() -> None:
     assert label_text("المَجْمُوع") == "المجموع"  # harakat
     assert label_text("\u200fالمجموع\u200e") == "المجموع"  # bidi marks
     assert label_text("कुल") == "कुल"  # a Devanagari vowel sign is kept
-    assert [is_total_label(v) for v in ("Ｔｏｔａｌ", "योग", "योगा", "कुल", "कुली", "totaℓ")] == [True, True, False, True, False, True]
+    assert [is_total_label(v) for v in ("Ｔｏｔａｌ", "योग", "योगा", "कुल", "कुली", "totaℓ", "कुल योग")] == [True, False, False, True, False, True, True]
 
 
 def test_arabic_indic_amounts_under_an_arabic_label() -> None:
@@ -102,7 +108,7 @@ def test_arabic_indic_amounts_under_an_arabic_label() -> None:
     assert curated == [["قلم", "١٠٠"], ["دفتر", "٢٠٠"], ["المجموع", "٣٠١"]] and quarantined == []
 
 
-@pytest.mark.parametrize(("sub", "grand"), [("جمع", "جمع کل"), ("المجموع", "المجموع الكلي"), ("소계", "총합계"), ("Subtotal", "Grand total")])
+@pytest.mark.parametrize(("sub", "grand"), [("المجموع", "جمع کل"), ("المجموع", "المجموع الكلي"), ("소계", "총합계"), ("Subtotal", "Grand total")])
 def test_subtotals_and_a_grand_total(sub: str, grand: str) -> None:
     """Subtotals then a grand total, as in English (the last pair): the same rows, the same reasons."""
     curated, quarantined = _clean(
@@ -165,3 +171,20 @@ def test_label_text_equals_the_per_character_category_filter() -> None:
 
     values = ["Total", "المجـموع\u200f", "\ufeffＴｏｔａｌ：", "जमा\u200d", "Sum\u00ad", "كل\u061c", "café — total", "\U000e0041x"]
     assert [label_text(v) for v in values] == [per_character(v) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("columns", "rows"),
+    [  # breaker8 #1: the third row's amount equals the two above it, and its name is a ledger's total word elsewhere
+        (["first", "last", "amount"], [["Anna", "Rossi", "10"], ["Marco", "Bianchi", "20"], ["Lucia", "Summa", "30"]]),
+        (["name", "amount"], [["Pilates", "10"], ["Barre", "20"], ["योग", "30"]]),
+        (["customer", "amount"], [["علي", "100"], ["سارة", "200"], ["جمع", "300"]]),
+        (["date", "payee", "amount"], [["2024-01-01", "Ann", "10"], ["2024-01-02", "Ben", "20"], ["2024-01-03", "Summa", "30"]]),
+        (["band", "fee"], [["Kult", "10"], ["Lady Pank", "20"], ["Razem", "30"]]),
+        (["brand", "qty"], [["Arçelik", "1"], ["Vestel", "2"], ["Toplam", "3"]]),
+        (["item", "amount"], [["ข้าว", "40"], ["ชา", "60"], ["รวม", "100"]]),
+    ],
+)
+def test_a_record_named_by_an_ordinary_total_word_stays_a_record(columns: list[str], rows: list[list[str]]) -> None:
+    curated, quarantined = _clean(columns, rows)
+    assert quarantined == [] and len(curated) == 3 and curated[2][-2] == rows[2][-2]
