@@ -34,7 +34,10 @@ for the first class, in ``REASONS`` order, where the texts differ:
   reordered or extended number is another one (``2025-03-04``/``2025-04-03``, ``0.5``/``5``,
   ``-1,250.00``/``1,250.00``, ``v1.2.3``/``v1.3.2``, ``$100``/``£100``, ``Xy7Kp2Qa``/``xY7kP2qA``:
   breaker4 #1, #16); a leading ``+``, thousands separators (``1,000``/``1 000``/``1000``), spaces
-  after a list's commas and the punctuation around a number (``Ref:TCK-1``/``Ref: TCK-1``) are no difference;
+  after a list's commas and the punctuation around a number (``Ref:TCK-1``/``Ref: TCK-1``) are no difference.
+  A comparison sign right before a number is part of it (``_COMPARE``: ``> 5.0``/``< 5.0``, ``≥ 7.0``/``≤ 7.0``,
+  ``5.0``/``= 5.0``; breaker8 #13). The numbers both texts hold are compared in order too (``_reordered``): a swap
+  (``2 weeks late, not 3``/``3 weeks late, not 2``, ``Lions 3 Tigers 1``/``Lions 1 Tigers 3``; breaker8 #5) vetoes;
 * ``emoji``: the texts hold different sets of emoji (``_emoji``: a grapheme cluster with an emoji character, so a
   ZWJ sequence, a skin tone, a flag, a keycap is one emoji): ``Family trip 👨‍👩‍👧``/``Family trip 👨‍👩‍👦``,
   ``👍🏽``/``👍🏿``, ``🇩🇪``/``🇦🇹`` (breaker7 #7). A changed emoji is a changed text, like a changed number; the byte
@@ -43,7 +46,8 @@ for the first class, in ``REASONS`` order, where the texts differ:
   apart by the threshold alone, so both are now kept apart by this one rule). An emoji only added or removed
   vetoes too (``Order arrived``/``Order arrived 😡``: an emoji can say what a negator says, and a false merge
   costs more than a missed duplicate: ``Great service!``/``Great service! 👍`` stay two records); a repeated emoji
-  (``🙏``/``🙏🙏``) and the presentation selector (``❤``/``❤️``) are no difference;
+  (``🙏``/``🙏🙏``) and the presentation selector (``❤``/``❤️``) are no difference; the same emoji in another order
+  (``support 👍 armrests 👎``/``support 👎 armrests 👍``, flags swapped: ``_reordered``, breaker8 #5) veto;
 * ``quadrant``: the texts' street quadrants differ as multisets (``_quadrants``: ``SE``, ``NW``, ``SW``, ``NE`` as
   ``_COMPASS_NE`` reads it, ``S.E.``, ``Southeast`` after a street word or between a house number and one), one held
   by one text only too (``100 Main Street SE``/``100 Main Street``: in a quadrant city, Washington DC or Atlanta,
@@ -52,7 +56,8 @@ for the first class, in ``REASONS`` order, where the texts differ:
   *dear*, *hi*, *hello*, *hey* or *attn*, past a title such as *Mr.*);
 * ``unit``: a unit word is substituted, added or removed (``5 mg``/``5 g``; ``UNITS``);
 * ``substitution``: a word is replaced by another that is not a spelling variant of it (``left``/``right``
-  knee, ``increased``/``decreased``, ``Jon``/``Joan``, ``penicillin``/``amoxicillin``, ``Monday``/``Tuesday``).
+  knee, ``increased``/``decreased``, ``Jon``/``Joan``, ``penicillin``/``amoxicillin``, ``Monday``/``Tuesday``), or the
+  weekday names (``WEEKDAYS``) both texts hold are in another order (``from Monday to Tuesday``/``from Tuesday to Monday``).
 * ``addition``: outside a **boilerplate** both texts share, one holds a content word the other lacks
   (``Shipment arrived.``/``Shipment arrived damaged.``, ``Please call me back.``/``Please call me back about
   the broken pump ...``, each above the same 480-character e-mail footer: breaker3 #4). A boilerplate
@@ -110,7 +115,11 @@ an identifier without a digit that is not an address (``TCK-A``/``TCK-B``) is a 
 when its letters change; a typo inside a number or an address is a different value; a quadrant written two ways
 (``SE``/``Southeast``) is a substituted word, and a lone direction (``100 N Main St``/``100 Main St``), a quadrant in
 lower case (``se`` is a Spanish, Portuguese and Czech word) or away from a street word is not read as a quadrant; a
-symbol that is Extended_Pictographic though seldom drawn as an emoji (``©``, ``™``) added to one text vetoes (missed duplicates).
+symbol that is Extended_Pictographic though seldom drawn as an emoji (``©``, ``™``) added to one text vetoes (missed duplicates);
+a comparison written in words (``above 5.0``/``below 5.0`` is a substitution) or as an HTML entity (``&gt;``) is not a sign, and
+``=``, ``~`` before a number are read as signs wherever they stand (``x=5``/``x 5`` vetoes); two sentences of one text moved
+about (``Monday: call; Tuesday: ship`` / ``Tuesday: ship; Monday: call``) veto as a reordering, and a swap of other words
+than numbers, emoji and weekdays (``from Paris to Rome``/``from Rome to Paris``) is still merged (breaker8 #5, left open).
 """
 
 from __future__ import annotations
@@ -280,6 +289,9 @@ STOP_WORDS = frozenset(
     "also just too very there here what which who whom whose when where why how all any some each both such "
     "again once only own same other more most per via".split()
 )
+# the English weekday names: two texts that name the same days in another order (``from Monday to Tuesday``/``from
+# Tuesday to Monday``) differ by a ``substitution`` (``_reordered``; breaker8 #5), though no word is replaced
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 SALUTATIONS = ("dear", "hi", "hello", "hey", "attn", "attention")
 TITLES = ("mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam")
 
@@ -362,12 +374,17 @@ _GRAPHEME = regex.compile(r"\X")
 _PRESENTATION = str.maketrans("", "", "\ufe0e\ufe0f")
 
 
-def _emoji(text: str) -> frozenset[str]:
-    """The distinct emoji of a text (``_EMOJI_CHAR`` clusters, presentation selectors dropped). Every such character
+def _emoji_order(text: str) -> tuple[str, ...]:
+    """The emoji of a text in its order (``_EMOJI_CHAR`` clusters, presentation selectors dropped). Every such character
     is outside ASCII: an ASCII text has none, and one without an emoji character is not segmented."""
     if text.isascii() or not _EMOJI_CHAR.search(text):
-        return frozenset()
-    return frozenset(g.translate(_PRESENTATION) for g in _GRAPHEME.findall(text) if _EMOJI_CHAR.search(g))
+        return ()
+    return tuple(g.translate(_PRESENTATION) for g in _GRAPHEME.findall(text) if _EMOJI_CHAR.search(g))
+
+
+def _emoji(text: str) -> frozenset[str]:
+    """The distinct emoji of a text (``_emoji_order``)."""
+    return frozenset(_emoji_order(text))
 
 
 _THOUSANDS = re.compile(r"(?<=\d)[,'\u00a0\u202f ](?=\d{3}(?!\d))")  # 1,000 / 1'000 / 1 000 -> 1000
@@ -375,7 +392,12 @@ _THOUSANDS = re.compile(r"(?<=\d)[,'\u00a0\u202f ](?=\d{3}(?!\d))")  # 1,000 / 1
 # not the hyphen of TCK-10443), its currency symbol, and its parts joined by . , : / - (0.5, -1250.00, 2025-03-04,
 # 10:30, v1.2.3, $100): 0.5/5, 2025-03-04/2025-04-03, -2/+2, v1.2.3/v1.3.2 and $100/£100 are different numbers
 _SIGN = r"(?:(?<![\w.])[-+\u2212])?"
-_NUMBER = re.compile(_SIGN + r"(?:[$£€¥₹]\s?)?" + _SIGN + r"[^\W_]*\d[^\W_]*(?:[.,:/-][^\W_]*\d[^\W_]*)*")
+# a comparison sign right before a number is part of it (breaker8 #13): ``> 5.0``/``< 5.0``, ``≥ 7.0``/``≤ 7.0``, ``= 5``/``5``
+# are different values; ``<=``, ``>=``, ``!=`` are read as ``≤``, ``≥``, ``≠`` (``_COMPARISONS``), a space after the sign dropped
+_COMPARE = r"(?:(?:<=|>=|!=|[<>\u2264\u2265=\u2260~\u2248])[ \t\u00a0]?)?"
+_COMPARISONS = {"<=": "\u2264", ">=": "\u2265", "!=": "\u2260"}
+_COMPARE_SIGNS = "<>\u2264\u2265=\u2260~\u2248"
+_NUMBER = re.compile(_COMPARE + _SIGN + r"(?:[$£€¥₹]\s?)?" + _SIGN + r"[^\W_]*\d[^\W_]*(?:[.,:/-][^\W_]*\d[^\W_]*)*")
 # a short capital-letter code with a sign (blood groups A+/A-/AB+, grades B+/B-, ratings AA-): the sign is its meaning
 _SIGNED_CODE = re.compile(r"(?<![\w+\-\u2212])[A-Z]{1,3}[+\-\u2212](?![\w+\-\u2212])")
 _LIST_SPACE = re.compile(r"(?<=\d)([,;:/])\s+(?=\d)")  # "1, 2, 3" reads as "1,2,3": a spacing variant is no difference
@@ -403,6 +425,8 @@ class Tokens:
     spelled: tuple[str, ...] = ()
     emoji: frozenset[str] = frozenset()  # the distinct emoji (``_emoji``)
     quadrants: tuple[str, ...] = ()  # the street quadrants, sorted (``_quadrants``)
+    number_order: tuple[str, ...] = ()  # ``numbers`` in the text's order (``_number_order``): what ``_reordered`` compares
+    emoji_order: tuple[str, ...] = ()  # every emoji in the text's order, presentation selectors dropped (``_emoji_order``)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -436,20 +460,32 @@ def _is_negator(w: str) -> bool:
 
 
 def _number(token: str) -> str:
-    """A ``_NUMBER`` match as compared: a leading ``+`` dropped (``+2`` is ``2``), U+2212 read as ``-``, no spaces."""
-    token = token.replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
-    return token.replace("+", "", 1) if token.startswith(("+", "$+", "£+", "€+", "¥+", "₹+")) else token
+    """A ``_NUMBER`` match as compared: a leading ``+`` dropped (``+2`` is ``2``), U+2212 read as ``-``, no spaces or tabs,
+    a comparison sign written in ASCII read as its symbol (``<=5`` is ``≤5``: ``_COMPARISONS``)."""
+    token = token.replace("\u2212", "-").replace(" ", "").replace("\u00a0", "").replace("\t", "")
+    compare = ""
+    if token[:2] in _COMPARISONS:
+        compare, token = _COMPARISONS[token[:2]], token[2:]
+    elif token[0] in _COMPARE_SIGNS:
+        compare, token = token[0], token[1:]
+    return compare + (token.replace("+", "", 1) if token.startswith(("+", "$+", "£+", "€+", "¥+", "₹+")) else token)
+
+
+def _number_order(text: str) -> tuple[str, ...]:
+    """The numbers of ``text`` as written (``_NUMBER``, with a comparison sign before one: ``_COMPARE``), in the text's
+    order, thousands separators removed, case kept: a token with a digit is a code (``Xy7Kp2Qa``/``xY7kP2qA`` are two
+    vouchers), a number, a date or a version; then the short letter codes with a sign (``_SIGNED_CODE``: blood group
+    ``A+``/``A-``, grade ``B+``), in order."""
+    signed = [t.replace("\u2212", "-") for t in _SIGNED_CODE.findall(text)] if "+" in text or "-" in text or "\u2212" in text else []
+    if not _DIGIT.search(text):  # no number can match (``_NUMBER`` needs a ``\d``): the signed codes alone
+        return tuple(signed)
+    plain = _LIST_SPACE.sub(r"\1", _THOUSANDS.sub("", text.replace("\u2019", "'")))
+    return (*map(_number, _NUMBER.findall(plain)), *signed)
 
 
 def _numbers(text: str) -> Counter[str]:
-    """The numbers of ``text`` as written (``_NUMBER``), thousands separators removed, case kept: a token with a
-    digit is a code (``Xy7Kp2Qa``/``xY7kP2qA`` are two vouchers), a number, a date or a version; and the short
-    letter codes with a sign (``_SIGNED_CODE``: blood group ``A+``/``A-``, grade ``B+``)."""
-    signed = [t.replace("\u2212", "-") for t in _SIGNED_CODE.findall(text)] if "+" in text or "-" in text or "\u2212" in text else []
-    if not _DIGIT.search(text):  # no number can match (``_NUMBER`` needs a ``\d``): the signed codes alone
-        return Counter(signed)
-    plain = _LIST_SPACE.sub(r"\1", _THOUSANDS.sub("", text.replace("\u2019", "'")))
-    return Counter([*map(_number, _NUMBER.findall(plain)), *signed])
+    """The numbers of ``text`` (``_number_order``) as a multiset."""
+    return Counter(_number_order(text))
 
 
 _MASKS_LOW = tuple(mask.lower() for mask in MASKS.values())
@@ -487,7 +523,8 @@ def tokens_of(text: str | None) -> Tokens:
     at = "@" in low
     urls = _URL.findall(low) if "://" in low or "www." in low else []
     identifiers = Counter(m.rstrip(_TRAILING) for m in [*(_EMAIL.findall(low) if at else []), *urls, *(_HANDLE.findall(low) if at else [])])
-    numbers = _numbers(text or "")
+    number_order = _number_order(text or "")
+    numbers = Counter(number_order)
     addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES)
     masks = sum((text or "").count(m) for m in MASKS.values())
     unmasked = _unmasked(low)
@@ -495,8 +532,9 @@ def tokens_of(text: str | None) -> Tokens:
         found = _found(unmasked)
     # ``Mary Major 2nd``: the ordinal is a name word (looked for only in a text with a number)
     names = _NAME_WORD.findall(unmasked) if numbers and _ORDINAL.search(unmasked) else found
+    emoji = _emoji_order(text or "")
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(filter(None, map(_word, found))), tuple(map(_plain, names)),
-                  _emoji(text or ""), _quadrants(text or ""))
+                  frozenset(emoji), _quadrants(text or ""), number_order, emoji)
 
 
 def words_of(text: str | None) -> tuple[str, ...]:
@@ -766,6 +804,35 @@ def _changed(x: Counter[str], y: Counter[str]) -> bool:
     return bool(x - y) and bool(y - x)
 
 
+REORDER_MAX_TOKENS = 400  # ``_reordered``: past this many shared tokens a side, a changed order of them vetoes unaligned
+
+
+def _reordered(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Whether the tokens two sequences share (as multisets: ``Counter(x) & Counter(y)``) cannot be read in one order in
+    both (breaker8 #5): their longest common subsequence is shorter than the shared multiset, so two of them are swapped
+    (``2 weeks late, not 3``/``3 weeks late, not 2``; ``👍 ... 👎``/``👎 ... 👍``). Tokens only one side holds are
+    left out (an added phone number is an addition), and so is a repeat: ``🙏 ... 🙏``/``🙏`` is no reordering.
+    O(n·m) on the shared tokens; past ``REORDER_MAX_TOKENS`` a side, any difference in their filtered order counts
+    (a missed duplicate at worst)."""
+    if x == y:
+        return False
+    shared = Counter(x) & Counter(y)
+    if sum(shared.values()) < 2:
+        return False
+    xs = [t for t in x if t in shared]
+    ys = [t for t in y if t in shared]
+    if xs == ys:
+        return False
+    if len(xs) > REORDER_MAX_TOKENS or len(ys) > REORDER_MAX_TOKENS:
+        return True
+    row = [0] * (len(ys) + 1)  # longest common subsequence, one row at a time (Wagner & Fischer 1974)
+    for t in xs:
+        diag = 0
+        for j, u in enumerate(ys):
+            diag, row[j + 1] = row[j + 1], diag + 1 if t == u else max(row[j + 1], row[j])
+    return row[-1] < sum(shared.values())
+
+
 def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
                outside: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> str | None:
     """The first reason of ``reasons`` (names from ``REASONS`` and ``NAME_REASONS``) on which two texts differ, or None.
@@ -781,15 +848,17 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
             return reason
         if reason == "identifier" and (_changed(x.identifiers, y.identifiers) or (x.masks and y.masks)):
             return reason
-        if reason == "number" and (_changed(x.numbers, y.numbers) or "number" in words):
+        if reason == "number" and (_changed(x.numbers, y.numbers) or "number" in words or _reordered(x.number_order, y.number_order)):
             return reason
-        if reason == "emoji" and x.emoji != y.emoji:
+        if reason == "emoji" and (x.emoji != y.emoji or _reordered(x.emoji_order, y.emoji_order)):
             return reason
         if reason == "quadrant" and x.quadrants != y.quadrants:
             return reason
         if reason == "addressee" and _changed(x.addressees, y.addressees):
             return reason
         if reason in ("unit", "substitution") and reason in words:
+            return reason
+        if reason == "substitution" and x.words != y.words and _reordered(*(tuple(w for w in t.words if w in WEEKDAYS) for t in (x, y))):
             return reason
         if reason == "addition" and outside is not None and added_words(*outside):
             return reason

@@ -93,7 +93,7 @@ def test_tokens_of_reads_each_class() -> None:
     t = tokens_of("Dear Dr. Ada, we can't ship order A-12 (1,200 units) to ada@x.org or www.x.org/o?i=1. Never.")
     assert t.negators == 2
     assert dict(t.identifiers) == {"ada@x.org": 1, "www.x.org/o?i=1": 1}
-    assert dict(t.numbers) == {"12": 1, "1200": 1, "1": 1}
+    assert dict(t.numbers) == {"12": 1, "1200": 1, "=1": 1}  # nd10 (breaker8 #13): a comparison sign before a number is part of it
     assert dict(t.addressees) == {"ada": 1}
 
 

@@ -2,7 +2,8 @@
 reference that ``test_verify_fast.py`` compares the module with: ``tokens_of`` (every text read twice by ``_WORD``,
 the digit test a Python loop per character), ``_numbers``, ``pair_reasons`` (every text of the dict tokenized in
 full) and ``headwater.clean.dedup.columns.folds_case``; nd9 (breaker7 #7, #16) added the emoji and the street
-quadrants, read here on every text (no ASCII or hint shortcut) with the module's patterns. The patterns, word lists and caches are the module's own,
+quadrants, read here on every text (no ASCII or hint shortcut) with the module's patterns; nd10 (breaker8 #5) the
+numbers and emoji in their order (``Tokens.number_order``, ``Tokens.emoji_order``). The patterns, word lists and caches are the module's own,
 so a change to them changes both sides; what is compared is the order and shortcuts of the reading."""
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ from headwater.clean.dedup.verify import (
 )
 
 
-def _numbers(text: str) -> Counter[str]:
+def _number_order(text: str) -> tuple[str, ...]:  # nd10 (breaker8 #5): the numbers in order, as the module reads them
     signed = [t.replace("\u2212", "-") for t in _SIGNED_CODE.findall(text)] if "+" in text or "-" in text or "\u2212" in text else []
     if not any(ch.isdigit() for ch in text):
-        return Counter(signed)
+        return tuple(signed)
     plain = _LIST_SPACE.sub(r"\1", _THOUSANDS.sub("", text.replace("\u2019", "'")))
-    return Counter([*map(_number, _NUMBER.findall(plain)), *signed])
+    return (*map(_number, _NUMBER.findall(plain)), *signed)
+
+
+def _numbers(text: str) -> Counter[str]:
+    return Counter(_number_order(text))
 
 
 def tokens_of(text: str | None) -> Tokens:
@@ -43,17 +48,18 @@ def tokens_of(text: str | None) -> Tokens:
     at = "@" in low
     urls = _URL.findall(low) if "://" in low or "www." in low else []
     identifiers = Counter(m.rstrip(_TRAILING) for m in [*(_EMAIL.findall(low) if at else []), *urls, *(_HANDLE.findall(low) if at else [])])
-    numbers = _numbers(text or "")
+    number_order = _number_order(text or "")
+    numbers = Counter(number_order)
     addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES)
     masks = sum((text or "").count(m) for m in MASKS.values())
     for mask in MASKS.values():
         low = low.replace(mask.lower(), " ")
     found = _WORD.findall(low)
     names = _NAME_WORD.findall(low) if numbers and _ORDINAL.search(low) else found  # tail7: ordinals are name words
-    emoji = frozenset(g.translate(_PRESENTATION) for g in _GRAPHEME.findall(text or "") if _EMOJI_CHAR.search(g))  # nd9
+    emoji = tuple(g.translate(_PRESENTATION) for g in _GRAPHEME.findall(text or "") if _EMOJI_CHAR.search(g))  # nd9; nd10: in order
     quadrants = tuple(sorted(QUADRANTS[_NOT_LETTER.sub("", (m["q"] or m["p"]).lower())] for m in _QUADRANT.finditer(text or "")))  # nd9
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)),
-                  emoji, quadrants)
+                  frozenset(emoji), quadrants, number_order, emoji)
 
 
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
