@@ -585,6 +585,7 @@ class CsvFile:
             self._firsts |= {v for name in header_key(rows[-1]) for v in _case_variants(name)}
         self._remap: list[int] | None = None  # field positions of the header's columns while a reordered header is in force
         self._sections: list[dict[str, object]] = []  # reordered header lines met: {"line", "header"}
+        self._reorders_kept = 0  # lines of the header's names in another order kept as records (header unconfirmed)
         self._brk = False  # the last record was a blank line: a second table may start
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
         self.fixed = {"trailing_fields_dropped": 0, "header_like_values_kept": 0}
@@ -1075,7 +1076,21 @@ class CsvFile:
             self._second = (line, row)
         names = section_names(row) if self._second is None and self._names is not None else None
         if names is not None and another_section(names, self._names):  # type: ignore[arg-type]
-            if len(row) == width and sorted(names) == sorted(self._names):  # type: ignore[type-var]
+            if len(row) == width and sorted(names) == sorted(self._names) and self.table.header_unconfirmed:  # type: ignore[type-var]
+                # The header's names in another order under a header taken without evidence (a headerless file of
+                # names: int,float / float,int): the header may be a record itself, so its names read back in another
+                # order prove no second export; loaded by name, the records below would be swapped (breaker8 #4).
+                # Kept as a record as written, warned once.
+                self._reorders_kept += 1
+                if self._reorders_kept == 1:
+                    at = self.structure.lines["header"][0]
+                    self.warnings.append(
+                        f"line {line} holds the header's names in another order ({_cells(row)}), but the header (line {at}) was "
+                        "taken without evidence: no proof of a second export — kept as a record as written, and the records below "
+                        f"it by position, not by name; if line {at} is the header and line {line} starts a second export, set "
+                        f"read.header: {at} for this source (the records below it are then loaded by name)"
+                    )
+            elif len(row) == width and sorted(names) == sorted(self._names):  # type: ignore[type-var]
                 # The header's names in another order (a second export appended): the records below are read by name.
                 self._remap = [names.index(n) for n in self._names]  # type: ignore[union-attr]
                 self.structure.add("repeated_header", line)
@@ -1087,7 +1102,8 @@ class CsvFile:
                         "the records below it are loaded by name into the header's columns (manifest table.reordered_headers)"
                     )
                 return
-            self._second = (line, row)  # the header's names with more or fewer: another table
+            else:
+                self._second = (line, row)  # the header's names with more or fewer: another table
         if self._second is not None:
             self._brk = True  # every record from here on takes this path
             at, head = self._second
