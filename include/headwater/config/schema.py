@@ -181,6 +181,11 @@ class SchemaSpec(ConfigModel):
         return [c.name for c in self.columns]
 
     @property
+    def known_names(self) -> frozenset[str]:
+        """Every column's name and its aliases, standardized as a file's header names are (headwater.names.standardize_name)."""
+        return frozenset(c.name for c in self.columns) | {standardize_name(a, 0) for c in self.columns for a in c.aliases}
+
+    @property
     def types(self) -> dict[str, str]:
         return {c.name: c.type for c in self.columns}
 

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from headwater.config.read import ReadOptions
 from headwater.ingest.sniff import quoted_break, sniff_delimiter
 from headwater.ingest.streams import UnreadableFile, newline_lines, physical_lines
+from headwater.names import standardize_name
 
 # A single-column file is parsed with a delimiter its text does not use: the first of these control
 # characters absent from the sample (a later line holding it is quarantined for its width, never split silently).
@@ -393,7 +394,7 @@ def _prose_commas(rows: list[list[str]]) -> bool:
     return bool(inner) and all(f.startswith(" ") and not f.startswith(' "') for f in inner)
 
 
-def find_table(sample: str, options: ReadOptions | None = None, complete: bool = True) -> Table:
+def find_table(sample: str, options: ReadOptions | None = None, complete: bool = True, names: frozenset[str] = frozenset()) -> Table:
     """Find the table in ``sample``, the head of a decoded file (all of it when ``complete``).
 
     In order:
@@ -416,17 +417,19 @@ def find_table(sample: str, options: ReadOptions | None = None, complete: bool =
        question texts and ImportId line, SurveyMonkey's option labels, a data dictionary's descriptions)
        are ``descriptions``; a line that only may be one stays a record, and a note says so.
 
-    read.header (``none`` or a line number) and read.skip_lines override steps 4-5.
+    read.header (``none`` or a line number) and read.skip_lines override steps 4-5. ``names``: the standardized
+    column names the source's schema declares, with their aliases (headwater.config.schema.SchemaSpec.known_names):
+    a first row of numbers whose label is one of them is the header (_numbered_header), whatever its shape.
     """
     options = options or ReadOptions()
     lines = sample_lines(sample, complete)
     if by_newline(sample) and any(map(has_bare_cr, lines)):
         # Each bare \r kept, or each one a line end: the width that reads the lines more consistently decides them.
-        joined = _find(lines, options, [cr_parts(ln, None, {})[0] for ln in lines], sample, complete)
+        joined = _find(lines, options, [cr_parts(ln, None, {})[0] for ln in lines], sample, complete, names)
         split = [p for ln in lines for p in (cr_parts(ln, set(), {}) if has_bare_cr(ln) else [ln])]
-        readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample, complete))]
+        readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample, complete, names))]
         lines = max(readings, key=lambda ls: _consistency(r for _, r in parse_rows(_kept(ls), joined.dialect()))[0])
-    table = _find(lines, options, _kept(lines), sample, complete)
+    table = _find(lines, options, _kept(lines), sample, complete, names)
     split = quoted_break(sample, table.quotechar) if table.single_column and not options.delimiter else None
     if split:
         line, delimiter = split
@@ -443,7 +446,8 @@ def _kept(lines: list[str]) -> list[str]:
     return [cr_parts(ln, None, {})[0] for ln in lines]
 
 
-def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, complete: bool = True) -> Table:
+def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, complete: bool = True,
+          names: frozenset[str] = frozenset()) -> Table:
     """find_table over ``lines`` (each bare \r kept as CR_IN_FIELD; ``raw``: the same lines as read; ``complete``: all of the file)."""
     sep_line = bool(raw) and options.delimiter is None and bool(_SEP_LINE.fullmatch(raw[0].rstrip("\r\n")))
     body = lines[1:] if sep_line else lines
@@ -458,21 +462,21 @@ def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, c
     if not options.delimiter and delimiter == "," and _thousands_only(body):
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
-        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
+        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line), declared=names)
         table.notes.append(
             "commas only inside digit groups (1,234) and lines without one: read as one column of numbers with "
             "thousands separators, not split at the commas — set read.delimiter: ',' for this source if they are fields"
         )
-    elif not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line)):
+    elif not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line), declared=names):
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
-        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
+        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line), declared=names)
     elif not options.delimiter and not sep_line and options.header == "auto" and options.skip_lines is None and _name_over_split(body, table):
         line = next(i for i, ln in enumerate(body) if ln.strip())
         split = table
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
-        _locate(parse_rows(body, table.dialect()), table, options, offset=0)
+        _locate(parse_rows(body, table.dialect()), table, options, offset=0, declared=names)
         table.notes.append(
             f"line {line + 1} ({body[line].strip()[:80]!r}) has no {split.delimiter!r} and every line below splits at {split.delimiter!r} "
             f"into {split.width} fields: read as one column named by line {line + 1}, the {split.delimiter!r} inside its values kept as "
@@ -530,7 +534,8 @@ def _thousands_only(lines: list[str]) -> bool:
     return bool(grouped) and len(grouped) < len(filled) and all(_GROUPED.fullmatch(ln) for ln in grouped)
 
 
-def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: ReadOptions, offset: int) -> bool:
+def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: ReadOptions, offset: int,
+            declared: frozenset[str] = frozenset()) -> bool:
     """Fill in ``table``'s skip, header_rows, width and columns from ``rows``; False when the file reads better as one column.
 
     ``offset``: physical lines above the first of ``rows`` (the sep line), for read.header/skip_lines.
@@ -598,7 +603,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             values, names = lone_line_cells(filled[pos][1])
             if len(values) > len(names):
                 table.header_rows = 0  # the file's only row holds an id, an e-mail address, a date...: a record (breaker5 #1)
-        numbered, kept = _numbered_header(filled, pos, table.width, blocks) if table.header_rows == 0 and not forced else (None, None)
+        numbered, kept = _numbered_header(filled, pos, table.width, blocks, declared) if table.header_rows == 0 and not forced else (None, None)
         table.header_rows = table.header_rows or int(numbered is not None)
         candidate = numbered is not None or kept is not None
         if (table.header_rows == 0 or numbered is not None) and _described_under(filled, pos, table.width, blocks, not candidate):
@@ -1334,7 +1339,9 @@ def _span(numbers: list[float]) -> str:
     return f"{min(numbers):g}..{max(numbers):g}"
 
 
-def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int]) -> tuple[str | None, str | None]:
+def _numbered_header(
+    filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int], names: frozenset[str] = frozenset()
+) -> tuple[str | None, str | None]:
     """(how the numbers of row ``pos`` run when it is a header whose names are numbers, why it may be one when it is kept
     as a record) — the first is ``count up (1..5)`` or ``rise (36..42)``, the second the read warning's text after
     ``line N ``; (None, None) when the row does not read as such a header at all.
@@ -1378,6 +1385,8 @@ def _numbered_header(filled: list[tuple[int, list[str]]], pos: int, width: int, 
     if not counting and not (_rising(nums) and rest and _IDENTIFIER.fullmatch(cells[rest[0]])):
         return None, None
     run = f"count up ({nums[0]}..{nums[-1]})" if counting else f"rise ({nums[0]}..{nums[-1]})"
+    if names and any(standardize_name(cells[c], c) in names for c in rest):
+        return run, None  # a label the source's schema declares (``Name`` for a ``name`` column): its header (breaker8 #2)
     # a label that is one of the values below it (``Item`` over ``Item``, ``Gizmo``; a row repeating the whole line aside:
     # a header met again) is written like them, whatever word it is (breaker7 #2)
     again = [r for r in below if [x.strip() for x in r] != cells]
