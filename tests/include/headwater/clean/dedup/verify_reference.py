@@ -14,6 +14,7 @@ from headwater.clean.dedup.columns import _LETTER_RUNS, CASE_FOLD_MIN_LETTERS
 from headwater.clean.dedup.verify import (
     _COMPASS_NE,
     _EMOJI_CHAR,
+    _EMOTICON,
     _GRAPHEME,
     _NOT_LETTER,
     _PRESENTATION,
@@ -56,7 +57,13 @@ def tokens_of(text: str | None) -> Tokens:
         low = low.replace(mask.lower(), " ")
     found = _WORD.findall(low)
     names = _NAME_WORD.findall(low) if numbers and _ORDINAL.search(low) else found  # tail7: ordinals are name words
-    emoji = tuple(g.translate(_PRESENTATION) for g in _GRAPHEME.findall(text or "") if _EMOJI_CHAR.search(g))  # nd9; nd10: in order
+    # nd9; nd10: in order; late10 (breaker8 #6): ASCII emoticons (the module's _EMOTICON) among them, by position
+    graphemes, at = [], 0
+    for g in _GRAPHEME.findall(text or ""):
+        if _EMOJI_CHAR.search(g):
+            graphemes.append((at, g.translate(_PRESENTATION)))
+        at += len(g)
+    emoji = tuple(g for _, g in sorted(graphemes + [(m.start(), m.group()) for m in _EMOTICON.finditer(text or "")]))
     quadrants = tuple(sorted(QUADRANTS[_NOT_LETTER.sub("", (m["q"] or m["p"]).lower())] for m in _QUADRANT.finditer(text or "")))  # nd9
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)),
                   frozenset(emoji), quadrants, number_order, emoji)
