@@ -14,15 +14,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from headwater.clean.pipeline import build_steps, run_steps
 from headwater.clean.stage import clean as clean_file
-from headwater.clean.steps.base import LINE, REASON, SOURCE
 from headwater.clean.steps.summary_rows import _LABEL_CANDIDATE, _LABEL_DROP, FORMAT_CHARACTERS, _labels, is_total_label, label_text
 from headwater.config.settings import Settings
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.layout import Layout
 from headwater.manifest import FileRef
 from headwater.storage import read_json, read_jsonl
+from test_summary_rows import _clean
 
 # breaker7 #6 named جمع and योग alone too: breaker8 #1 found them (and Summa, Razem, Toplam, Celkem, Jumlah, รวม) as names and
 # ordinary words of real records, so they are ORDINARY_WORDS below
@@ -40,16 +39,6 @@ NOT_LABELS = ["جمعية", "المجموعة", "कुलदीप", "कुल
 # surname, Toplam a brand, Razem a band, جمع a name, योग yoga, รวม a menu item): never a label by themselves
 ORDINARY_WORDS = ["Summa", "SUMMA.", "Ｓｕｍｍａ", "Toplam", "TOPLAM:", "Razem", "RAZEM", "Celkem", "Jumlah", "jumlah", "جمع", "योग",
                   "รวม"]
-
-
-def _clean(columns: list[str], rows: list[list[str | None]]) -> tuple[list[list], list[tuple[int, str]]]:
-    """Run the default pipeline on string rows: (curated value rows, [(line, reason)] quarantined)."""
-    df = pd.DataFrame(rows, columns=columns, dtype="string")
-    df[LINE] = range(2, 2 + len(df))
-    df[SOURCE] = "2026-11-20/t.csv"
-    result = run_steps(df, build_steps(None))
-    curated = result.curated[columns].astype(object).where(result.curated[columns].notna(), None).values.tolist()
-    return curated, list(zip(result.quarantined[LINE].tolist(), result.quarantined[REASON].tolist())) if len(result.quarantined) else []
 
 
 def _reason(line: int, label: str, named: str, rows: int = 2) -> str:
