@@ -12,7 +12,9 @@ PYTEST_ARGS ?=
 export HEADWATER_PROJECT_DIR := $(CURDIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
-export ARROW_DEFAULT_MEMORY_POOL := jemalloc  # freed batch memory goes back to the system (Dockerfile, headwater.clean.runner)
+# freed batch memory goes back to the system (Dockerfile, headwater.clean.runner); no comment on the line itself:
+# make keeps the spaces before it in the value, and Arrow rejects 'jemalloc  ' and falls back to mimalloc
+export ARROW_DEFAULT_MEMORY_POOL := jemalloc
 
 .PHONY: help install run airflow compile-pipeline docs test test-all test-cluster cluster cluster-down cluster-status search bench bench-gpu bench-cluster clean distclean
 
