@@ -41,6 +41,13 @@ SUB_MICROSECOND = "sub_microsecond_digits"
 # written is stored (in the offset written, never converted to UTC), the time is not; a naive midnight
 # (``2024-03-05 00:00:00``, Excel's way of writing a date) loses nothing and has no reason.
 TIME_DROPPED = "time_dropped"
+# ``zone_dropped``: an RFC 9557 date with a zone and no time (``2024-03-05[Europe/Berlin]``, Temporal's ``PlainDate`` /
+# ``ZonedDateTime`` string) in a ``date`` column: the date written is stored, the zone is not (a date holds none).
+ZONE_DROPPED = "zone_dropped"
+# ``start_of_day``: the same value in a ``datetime`` column: stored at the first instant of that day in that zone (its
+# midnight, or the end of a daylight-saving gap at midnight: Temporal's ``startOfDay``, Java's
+# ``LocalDate.atStartOfDay(ZoneId)``), a time nobody wrote.
+START_OF_DAY = "start_of_day"
 
 CENSORED = "censored_value"
 UNCERTAINTY = "uncertainty_not_read"

@@ -49,7 +49,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.failures import NEAREST_FLOAT64, SUB_MICROSECOND, TIME_DROPPED
+from headwater.clean.failures import NEAREST_FLOAT64, START_OF_DAY, SUB_MICROSECOND, TIME_DROPPED, ZONE_DROPPED
 from headwater.clean.number_spellings import CANDIDATE, CANDIDATE_PREFILTER, NOT_READ, READ, digit_scripts, respell
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -526,7 +526,14 @@ def _ixdtf(value: str, dayfirst: bool) -> tuple[datetime | None, str | None, dat
     RFC allows; a critical one (``[!u-ca=hebrew]``, ``[!x-key=v]``) is processed only when it is ``u-ca=gregory`` or
     ``u-ca=iso8601`` (the date is read in the Gregorian calendar): any other makes the value not read
     (``critical_suffix_tag``: the recipient "MUST NOT act on the IXDTF string unless it can process the suffix tag").
-    A zone suffix needs a time before it."""
+    ``Z`` (or ``-00:00``) with a zone reads the instant, returned in that zone: §2 says the UTC time is known and the
+    bracket gives the local zone, so ``2024-03-05T23:30Z[Asia/Tokyo]`` is 2024-03-06 08:30 in Tokyo (Temporal's reading;
+    a ``date`` column stores 2024-03-06); with a zone the tz database does not hold its local date is not known (the
+    third item is None then). A date with a zone and no time (``2024-03-05[Europe/Berlin]``: RFC 9557's ABNF wants a
+    time, Temporal's ``ZonedDateTime.from`` and ``PlainDate.from`` accept it) is read as the first instant of that day
+    in that zone (``_start_of_day``: midnight, or the end of a daylight-saving gap at midnight); the third item is its
+    naive midnight. Such a day in an ``Etc/GMT±N`` zone is ``zone_name_posix_sign``, as a time is; a day the zone skips
+    whole (``2011-12-30[Pacific/Apia]``, when Samoa crossed the date line) is ``zone_name_dst_gap``."""
     m = _IXDTF.match(value)
     if not m:
         return None
@@ -543,7 +550,8 @@ def _ixdtf(value: str, dayfirst: bool) -> tuple[datetime | None, str | None, dat
             return None  # not RFC 9557's grammar: the zone comes first, a tag is key=value
         zone_text = body
     written = parse_date(stamp, dayfirst, local=True)
-    if written is None or (zone_text is not None and not _has_time(stamp)):
+    dated = zone_text is not None and written is not None and not _has_time(stamp)  # a date and its zone, no time
+    if written is None or (dated and written.tzinfo is not None):
         return None, None, None
     if zone_text is None:
         return (None if cause else written), cause, written
@@ -557,19 +565,61 @@ def _ixdtf(value: str, dayfirst: bool) -> tuple[datetime | None, str | None, dat
         zone = zoneinfo.ZoneInfo(found) if found else None
     else:
         zone = None
-    if zone is None:
-        return None, cause or "zone_name_unknown", written
+    no_local = written.tzinfo is not None and bool(_NO_LOCAL_OFFSET.search(stamp))
+    if zone is None:  # with Z the date written is UTC's, and the local one is not known
+        return None, cause or "zone_name_unknown", None if no_local else written
+    if no_local:  # the instant, in the bracket's zone: its local date is that zone's (§2)
+        return (None if cause else written.astimezone(zone)), cause, written
     if written.tzinfo is not None:
-        if not _NO_LOCAL_OFFSET.search(stamp) and written.astimezone(zone).utcoffset() != written.utcoffset():
+        if written.astimezone(zone).utcoffset() != written.utcoffset():
             cause = cause or "zone_offset_mismatch"
         return (None if cause else written), cause, written
     if posix:
         return None, cause or "zone_name_posix_sign", written
+    if dated:
+        start = _start_of_day(written, zone)
+        if start.date() != written.date():  # a day the zone skips whole (Pacific/Apia, 2011-12-30): no instant is that day's
+            cause = cause or "zone_name_dst_gap"
+        return (None if cause else start), cause, written
     read = _zoned(written, zone)
     if read is None:
         exists = written.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == written
         cause = cause or ("zone_name_dst_fold" if exists else "zone_name_dst_gap")
     return (None if cause else read), cause, written
+
+
+def _start_of_day(day: datetime, zone: tzinfo) -> datetime:
+    """The first instant of the naive date ``day`` (a midnight) in ``zone``, aware (in ``zone``): its midnight, the
+    earlier one when a daylight-saving change repeats it, or, when a change skips it (``America/Santiago`` on
+    2024-09-08, ``America/Havana`` on 2024-03-10: 00:00 -> 01:00), the end of that gap (01:00). The rule of Temporal's
+    ``ZonedDateTime.startOfDay`` and ``PlainDate.toZonedDateTime`` and of Java's ``LocalDate.atStartOfDay(ZoneId)``."""
+    early = day.replace(tzinfo=zone, fold=0)
+    if early.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == day:
+        return early  # fold=0: the earlier of two (PEP 495)
+    ends = sorted(day.replace(tzinfo=zone, fold=f).astimezone(timezone.utc) for f in (0, 1))
+    low, high = ends[0], ends[1]  # the gap's transition lies between (local: before the day, then after midnight)
+    while high - low > timedelta(seconds=1):  # the tz database's transitions fall on whole seconds
+        mid = low + (high - low) / 2
+        low, high = (low, mid) if mid.astimezone(zone).replace(tzinfo=None) >= day else (mid, high)
+    if low.astimezone(zone).replace(tzinfo=None) >= day:
+        high = low
+    return high.astimezone(zone)
+
+
+def zone_dates(values: pd.Series, dayfirst: bool) -> np.ndarray:
+    """Bool per value of ``values`` (strings): an RFC 9557 date with a zone and no time (``2024-03-05[Europe/Berlin]``,
+    ``2024-03-05[Mars/Olympus][u-ca=gregory]``: ``_ixdtf``), whether or not its zone is read. A ``date`` column stores
+    its date (``zone_dropped``), a ``datetime`` column the start of that day in that zone (``start_of_day``)."""
+    out = np.zeros(len(values), dtype=bool)
+    near = values.str.contains(r"\d\s*\[", regex=True).fillna(False).to_numpy(dtype=bool)
+    for i in np.flatnonzero(near):
+        v = str(values.iloc[i]).strip()
+        m = _IXDTF.match(v)
+        if not m or _ixdtf(v, dayfirst) is None or _IXDTF_TAG.fullmatch(_IXDTF_SUFFIX.match(m.group("suffix")).group("body")):
+            continue
+        written = parse_date(m.group("stamp").strip(), dayfirst, local=True)
+        out[i] = written is not None and written.tzinfo is None and not _has_time(m.group("stamp"))
+    return out
 
 
 # a value ending with an IANA-shaped zone name (an area, a slash, a location) right after a time: (the rest, the name)
@@ -625,8 +675,10 @@ def written_before_zone(values: pd.Series, where: np.ndarray, dayfirst: bool) ->
     repeats the time, an ``Etc/GMT±N`` zone, an offset the zone disagrees with (``zone_offset_mismatch``), and a name the
     tz database does not hold in an RFC 9557 bracket (``2024-03-05T14:30[Mars/Olympus]``: the brackets say it is a zone).
     Not: an unknown name after a space (``2024-03-05 14:30 Mars/Olympus``: a trailing word that may be no zone at all,
-    so the value may be no single date-time; kept as text) or a critical RFC 9557 tag (``critical_suffix_tag``: the
-    RFC forbids acting on the value)."""
+    so the value may be no single date-time; kept as text), an unknown name in brackets after ``Z``
+    (``2024-03-05T23:30Z[Mars/Olympus]``: the date written is UTC's, the local one is not known) or a critical RFC 9557
+    tag (``critical_suffix_tag``: the RFC forbids acting on the value). A date with a zone and no time
+    (``2024-03-05[Mars/Olympus]``) is its naive midnight."""
     out: dict[int, datetime] = {}
     for i in np.flatnonzero(where):
         v = str(values.iloc[i]).strip()
@@ -805,7 +857,7 @@ class Coerced:
 REASONED = (
     "weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent",
     "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset",
-    "text_after_date", *ZONE_NAME_CAUSES, "day_order", "dotted_day_order", TIME_DROPPED,
+    "text_after_date", *ZONE_NAME_CAUSES, "day_order", "dotted_day_order", TIME_DROPPED, ZONE_DROPPED, START_OF_DAY,
 )
 # The reason of a value read with the decimal mark assumed while no value of the file had decided it (``2,125``: 2125
 # under ``.``, 2.125 under ``,``); the same code headwater.clean.steps.coerce_types gives a value that fits both marks.
@@ -1136,9 +1188,13 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         # ``Tuesday, March 3, 2025`` (a Monday): the weekday or the day number is wrong, which is not guessed
         unread["weekday_mismatch"] = weekday_mismatches(distinct, stamps, zoned)
         stamps = stamps.where(~unread["weekday_mismatch"])
+        # ``2024-03-05[Europe/Berlin]``: an RFC 9557 date and its zone, no time (read by _ixdtf at the start of that day)
+        dated = zone_dates(distinct, bool(formats["dayfirst"]))
         if kind == "datetime":
             # ``2025-03-01`` among date-times: stored at midnight, a time nobody wrote; its text is kept
-            interpreted["date_only"] = stamps.notna().to_numpy() & ~written_times(distinct)
+            interpreted["date_only"] = stamps.notna().to_numpy() & ~written_times(distinct) & ~dated
+            # ``2024-03-05[Europe/Berlin]``: stored at the first instant of that day in that zone (_start_of_day)
+            interpreted[START_OF_DAY] = stamps.notna().to_numpy() & dated
         unread["zone_abbreviation"] = zone_abbreviations(distinct) & stamps.isna().to_numpy()
         if "zone_abbreviation_unused" in unread:
             unread["zone_abbreviation"] &= ~unread["zone_abbreviation_unused"]
@@ -1154,10 +1210,14 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
             local = np.flatnonzero(timed)
             if len(local):
                 # a value with a time and a zone (``2024-03-05 00:30 +01:00``, ``... Europe/Berlin``): the date written,
-                # never the UTC one (03-04)
+                # never the UTC one (03-04); ``Z`` with a zone (``2024-03-05T23:30Z[Asia/Tokyo]``): that zone's date
+                # (03-06, RFC 9557 §2: _ixdtf)
                 written = [parse_date(v, bool(formats["dayfirst"]), local=True) for v in distinct.iloc[local].tolist()]
                 keep = [i for i, d in zip(local.tolist(), written) if d is not None]
                 wall.iloc[keep] = [pd.Timestamp(d.replace(tzinfo=None)) for d in written if d is not None]
+            for i in np.flatnonzero(dated & stamps.notna().to_numpy()).tolist():
+                # a date and its zone (``2024-03-05[Europe/Berlin]``, read at the start of that day): the date written
+                wall.iloc[i] = pd.Timestamp(_ixdtf(str(distinct.iloc[i]).strip(), bool(formats["dayfirst"]))[2])
             # a time of day in a date column is not stored: the text keeps it (a naive midnight, 2024-03-05 00:00, loses nothing)
             midnight = distinct.str.contains(r"[T ]00:00(?::00(?:[.,]0+)?)?$", regex=True).fillna(False).to_numpy(dtype=bool)
             # a value whose time's zone is not read (a daylight-saving gap, Etc/GMT+2, an offset its RFC 9557 zone
@@ -1168,7 +1228,9 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
                 wall.iloc[i] = pd.Timestamp(d.replace(tzinfo=None))
                 stamps.iloc[i] = pd.Timestamp(d.replace(tzinfo=None), tz="UTC")
                 rescued[i] = True
-            interpreted[TIME_DROPPED] = (timed & ~(midnight & ~zoned)) | rescued
+            interpreted[TIME_DROPPED] = (timed & ~(midnight & ~zoned)) | (rescued & ~dated)
+            # a date and its zone (``2024-03-05[Europe/Berlin]``): the date stored, the zone kept in the text only
+            interpreted[ZONE_DROPPED] = dated & stamps.notna().to_numpy()
             for cause in DATE_CERTAIN_CAUSES:
                 if (unread[cause] & rescued).any():
                     interpreted[cause] = unread[cause] & rescued

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.failures import TIME_DROPPED
+from headwater.clean.failures import TIME_DROPPED, ZONE_DROPPED
 from headwater.clean.steps.base import EXCEL_MANGLED, RAW_SUFFIX, REASON_SUFFIX, is_value_column
 from headwater.clean.text import SPLIT_SPACE
 from headwater.clean.values import parse_date
@@ -366,12 +366,14 @@ def written_times_of(frame: Mapping[str, pd.Series], col: str, rows: np.ndarray 
     of the date column ``col`` wrote and did not store (``<col>__reason`` names ``time_dropped``, the text kept in
     ``<col>__raw``; headwater.clean.values.coerce): equal codes, one written time (``_written_time``: one instant, or
     one wall time); -1 where no time was dropped. None when no row dropped one (breaker7 #21: ``2024-03-05 09:00`` and
-    ``2024-03-05 17:00`` store one date and are two visits)."""
+    ``2024-03-05 17:00`` store one date and are two visits). A date whose RFC 9557 zone was dropped (``zone_dropped``:
+    ``2024-03-05[Europe/Berlin]``) compares as the first instant of that day in that zone: Berlin's 5 March and Tokyo's
+    are two days; Berlin's and Paris's one."""
     reason_name, raw_name = col + REASON_SUFFIX, col + RAW_SUFFIX
     if reason_name not in frame or raw_name not in frame:
         return None
     reason = pd.Series(frame[reason_name]) if rows is None else rows_of(frame, reason_name, rows)
-    dropped = reason.astype("string").str.contains(TIME_DROPPED, regex=False).fillna(False).to_numpy(dtype=bool)
+    dropped = reason.astype("string").str.contains(f"{TIME_DROPPED}|{ZONE_DROPPED}", regex=True).fillna(False).to_numpy(dtype=bool)
     if not dropped.any():
         return None
     raw = pd.Series(frame[raw_name]) if rows is None else rows_of(frame, raw_name, rows)

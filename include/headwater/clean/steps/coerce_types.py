@@ -48,7 +48,10 @@ import numpy as np
 import pandas as pd
 
 from headwater.clean.currency import amount_text, currencies_of, currency_differs, written_currency
-from headwater.clean.failures import CENSORED, GENERIC, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, TIME_DROPPED, UNCERTAINTY, failure_reasons
+from headwater.clean.failures import (
+    CENSORED, GENERIC, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, START_OF_DAY, TIME_DROPPED, UNCERTAINTY, ZONE_DROPPED,
+    failure_reasons,
+)
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
@@ -833,7 +836,14 @@ class CoerceTypes:
                 "2024-03-05T14:30+02:00[Europe/Berlin] (Berlin is +01:00 in March)",
                 "zone_name_unknown": "whose RFC 9557 zone in brackets the tz database does not hold, like "
                 "2024-03-05T14:30[Europe/Berln]",
-            }[why] + f", in a date column: the date written is stored, the time is not (a datetime column could not read it: time_dropped; {why})"
+            }[why] + f", in a date column: the date written is stored, not its time or zone (a datetime column could not read it: {why})"
+        if why == ZONE_DROPPED:
+            return ("written as a date with an RFC 9557 time zone and no time, like 2024-03-05[Europe/Berlin], in a date "
+                    "column: the date written is stored, the zone is not (zone_dropped)")
+        if why == START_OF_DAY:
+            return ("written as a date with an RFC 9557 time zone and no time, like 2024-03-05[Europe/Berlin], among "
+                    "date-times: stored at the first instant of that day in that zone (its midnight, or the end of a "
+                    "daylight-saving gap at midnight, as JavaScript's Temporal and Java read it), a time not written (start_of_day)")
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         # the order the values were read in (day_order_read), not the one decided since: the warning says what was stored

@@ -10,6 +10,12 @@ breaker7 #4: RFC 9557 / Java ``ZonedDateTime.toString()`` stamps (``2024-03-05T1
 after the date". Now read: a zone alone as ``... 14:30 Europe/Berlin`` is, an offset with its zone when they agree; an
 offset the zone does not have then is ``zone_offset_mismatch`` (RFC 9557 §3.4), a critical tag not processed
 ``critical_suffix_tag`` (§3.3); in a ``date`` column the date written.
+breaker8 #7 (tz11): a date with a zone and no time (``2024-03-05[Europe/Berlin]``, which Temporal's ``PlainDate.from`` and
+``ZonedDateTime.from`` accept) was ``text_after_date`` in both kinds of column. Now a ``date`` column stores the date, its
+text kept (``zone_dropped``); a ``datetime`` column the first instant of that day in that zone (``start_of_day``: midnight,
+or the end of a daylight-saving gap at midnight), its text kept. An unknown zone is still ``zone_name_unknown``.
+breaker8 #8 (tz11): ``2024-03-05T23:30Z[Asia/Tokyo]`` in a ``date`` column stored the UTC date (03-05); RFC 9557 §2 says the
+UTC instant is known and the local zone is the bracket's: Tokyo's date, 2024-03-06, is stored.
 """
 
 from __future__ import annotations
@@ -54,6 +60,24 @@ BERLIN_MARCH = datetime(2024, 3, 5, 13, 30, tzinfo=UTC)  # 14:30 CET (+01:00)
         ("2024-03-05T14:30[europe/berlin]", BERLIN_MARCH),  # the name in any case
         ("2024-03-05T14:30[America/Argentina/Buenos_Aires]", datetime(2024, 3, 5, 17, 30, tzinfo=UTC)),
         ("2024-03-05[u-ca=gregory]", datetime(2024, 3, 5)),  # a date with a tag: the date
+        ("2024-03-05[u-ca=hebrew]", datetime(2024, 3, 5)),  # an elective tag, ignored
+        # a date and its zone, no time (breaker8 #7): the first instant of that day in that zone (Temporal's startOfDay)
+        ("2024-03-05[Europe/Berlin]", datetime(2024, 3, 4, 23, 0, tzinfo=UTC)),
+        ("2024-03-05[europe/berlin]", datetime(2024, 3, 4, 23, 0, tzinfo=UTC)),
+        ("2024-03-05[!Europe/Berlin]", datetime(2024, 3, 4, 23, 0, tzinfo=UTC)),
+        ("2024-03-05[Europe/Berlin][u-ca=hebrew]", datetime(2024, 3, 4, 23, 0, tzinfo=UTC)),
+        ("2024-07-05[Europe/Berlin]", datetime(2024, 7, 4, 22, 0, tzinfo=UTC)),  # CEST
+        ("2024-03-05[+01:00]", datetime(2024, 3, 4, 23, 0, tzinfo=UTC)),
+        ("2024-03-05[UTC]", datetime(2024, 3, 5, tzinfo=UTC)),
+        ("05/03/2024[Europe/Berlin]", datetime(2024, 5, 2, 22, 0, tzinfo=UTC)),  # month first (dayfirst=False)
+        ("2024-09-08[America/Santiago]", datetime(2024, 9, 8, 4, 0, tzinfo=UTC)),  # 00:00 skipped: the day starts 01:00 -03
+        ("2024-03-10[America/Havana]", datetime(2024, 3, 10, 5, 0, tzinfo=UTC)),  # 00:00 skipped: 01:00 CDT (-04)
+        ("2024-11-03[America/Havana]", datetime(2024, 11, 3, 4, 0, tzinfo=UTC)),  # 00:00 twice: the first, CDT (-04)
+        ("2024-03-31[Europe/Berlin]", datetime(2024, 3, 30, 23, 0, tzinfo=UTC)),  # a gap at 02:00, not at midnight
+        ("2011-12-31[Pacific/Apia]", datetime(2011, 12, 30, 10, 0, tzinfo=UTC)),  # +14:00 from that day
+        ("2011-12-29[Pacific/Apia]", datetime(2011, 12, 29, 10, 0, tzinfo=UTC)),  # -10:00 until then
+        # Z with a zone (breaker8 #8): the instant (a date column stores the zone's date: below)
+        ("2024-03-05T23:30Z[Asia/Tokyo]", datetime(2024, 3, 5, 23, 30, tzinfo=UTC)),
         # not read
         ("2024-03-05T14:30+02:00[Europe/Berlin]", None),  # Berlin is +01:00 in March: zone_offset_mismatch
         ("2024-03-05T14:30+02:00[!Europe/Berlin]", None),
@@ -68,7 +92,13 @@ BERLIN_MARCH = datetime(2024, 3, 5, 13, 30, tzinfo=UTC)  # 14:30 CET (+01:00)
         ("2024-03-05T14:30+01:00[!u-ca=hebrew]", None),  # a critical tag not processed
         ("2024-03-05T14:30+01:00[Europe/Berlin][!x-foo=bar]", None),
         ("2024-03-05T14:30+01:00[u-ca=gregory][Europe/Berlin]", None),  # the zone comes first (§4.1)
-        ("2024-03-05[Europe/Berlin]", None),  # a zone needs a time
+        ("2024-03-05[Mars/Olympus]", None),  # zone_name_unknown
+        ("2024-03-05[Etc/GMT+2]", None),  # zone_name_posix_sign: which day's start is not guessed
+        ("2011-12-30[Pacific/Apia]", None),  # a day Samoa skipped whole (it crossed the date line): zone_name_dst_gap
+        ("2024-03-05[Europe/Berlin][!u-ca=hebrew]", None),  # critical_suffix_tag
+        ("2024-03-05[u-ca=gregory][Europe/Berlin]", None),  # the zone comes first (§4.1)
+        ("2024-03-05Z[Europe/Berlin]", None),
+        ("2024-03-05 [Europe/Berlin]", None),  # no space before a suffix (§4.1)
         ("2024-03-05T14:30[Europe/Berlin", None),
         ("2024-03-05T14:30[]", None),
         ("2024-03-05 - 2024-03-09[Europe/Berlin]", None),
@@ -83,6 +113,16 @@ def test_parse_date_local_keeps_the_offset_or_zone_written() -> None:
     assert (berlin.replace(tzinfo=None), berlin.utcoffset()) == (datetime(2024, 3, 5, 14, 30), timedelta(hours=1))
     offset = parse_date("2024-03-05T23:30+01:00[Europe/Berlin]", local=True)
     assert (offset.replace(tzinfo=None), offset.utcoffset()) == (datetime(2024, 3, 5, 23, 30), timedelta(hours=1))
+    # Z: the instant in the bracket's zone (RFC 9557 §2), the local date-time a date column takes its date from
+    tokyo = parse_date("2024-03-05T23:30Z[Asia/Tokyo]", local=True)
+    assert (tokyo.replace(tzinfo=None), tokyo.utcoffset()) == (datetime(2024, 3, 6, 8, 30), timedelta(hours=9))
+    angeles = parse_date("2024-03-05T03:30-00:00[America/Los_Angeles]", local=True)
+    assert (angeles.replace(tzinfo=None), angeles.utcoffset()) == (datetime(2024, 3, 4, 19, 30), timedelta(hours=-8))
+    # a date and its zone: the start of that day, in that zone
+    santiago = parse_date("2024-09-08[America/Santiago]", local=True)
+    assert (santiago.replace(tzinfo=None), santiago.utcoffset()) == (datetime(2024, 9, 8, 1, 0), timedelta(hours=-3))
+    berlin_day = parse_date("2024-03-05[Europe/Berlin]", local=True)
+    assert (berlin_day.replace(tzinfo=None), berlin_day.utcoffset()) == (datetime(2024, 3, 5), timedelta(hours=1))
 
 
 def test_zone_name_causes_of_rfc_9557_stamps() -> None:
@@ -90,11 +130,13 @@ def test_zone_name_causes_of_rfc_9557_stamps() -> None:
         "2024-03-05T14:30+02:00[Europe/Berlin]", "2024-03-05T14:30+02:00[!Europe/Berlin]", "2024-03-31T02:30[Europe/Berlin]",
         "2024-10-27T02:30[Europe/Berlin]", "2024-03-05T14:30[Etc/GMT+2]", "2024-03-05T14:30[Mars/Olympus]",
         "2024-03-05T14:30+01:00[!u-ca=hebrew]", "2024-03-05T14:30+01:00[Europe/Berlin]", "2024-03-05[Europe/Berlin]",
+        "2024-03-05[Mars/Olympus]", "2024-03-05[Etc/GMT+2]", "2024-03-05[Europe/Berlin][!u-ca=hebrew]", "2024-09-08[America/Santiago]",
+        "2024-03-05T23:30Z[Mars/Olympus]",
     ], dtype="string")
     causes = zone_name_causes(values, np.ones(len(values), dtype=bool), False)
     assert {c: np.flatnonzero(w).tolist() for c, w in causes.items()} == {
-        "zone_name_unknown": [5], "zone_name_posix_sign": [4], "zone_name_dst_gap": [2], "zone_name_dst_fold": [3],
-        "zone_offset_mismatch": [0, 1], "critical_suffix_tag": [6],
+        "zone_name_unknown": [5, 9, 13], "zone_name_posix_sign": [4, 10], "zone_name_dst_gap": [2], "zone_name_dst_fold": [3],
+        "zone_offset_mismatch": [0, 1], "critical_suffix_tag": [6, 11],
     }
     # every cause is a reason, and a coercion failure where the value is not read
     assert {"zone_offset_mismatch", "critical_suffix_tag"} <= set(ZONE_NAME_CAUSES) & set(REASONED) & set(COUNTED)
@@ -129,56 +171,77 @@ def _date_column(values: list[str]) -> tuple[list[tuple], list[str]]:
     return rows, step.warnings()
 
 
-STORED = "in a date column: the date written is stored, the time is not (a datetime column could not read it: time_dropped; {}) — the value is stored, its text kept in d__raw"
+STORED = "in a date column: the date written is stored, not its time or zone (a datetime column could not read it: {}) — the value is stored, its text kept in d__raw"
 TIME_DROPPED_WARNING = (
     "d: {} value(s) holding a time of day, like 2024-03-05 14:30 or 2024-03-05 00:30 +01:00, in a date column: the date written is "
     "stored (in the offset written, never converted to UTC), the time is not (time_dropped); declare d a datetime to keep it — "
     "the value is stored, its text kept in d__raw"
 )
+ZONE_DROPPED_WARNING = (
+    "d: 1 value(s) written as a date with an RFC 9557 time zone and no time, like 2024-03-05[Europe/Berlin], in a date column: "
+    "the date written is stored, the zone is not (zone_dropped) — the value is stored, its text kept in d__raw"
+)
+# a date column's warning per cause of a value whose date is stored although a datetime column would not read it
+CERTAIN = {
+    "zone_name_dst_gap": "whose time the zone they name skips (a daylight-saving change), like 2024-03-31 02:30 Europe/Berlin",
+    "zone_name_dst_fold": "whose time the zone they name repeats (a daylight-saving change), like 2024-10-27 02:30 Europe/Berlin",
+    "zone_name_posix_sign": "whose time names an Etc/GMT zone, like 10:00 Etc/GMT+2, whose sign is POSIX's (UTC-02:00, the "
+    "opposite of GMT+2)",
+    "zone_offset_mismatch": "whose offset the RFC 9557 zone in brackets does not have then, like "
+    "2024-03-05T14:30+02:00[Europe/Berlin] (Berlin is +01:00 in March)",
+    "zone_name_unknown": "whose RFC 9557 zone in brackets the tz database does not hold, like 2024-03-05T14:30[Europe/Berln]",
+}
 
 
-@pytest.mark.parametrize(("written", "stored", "cause", "warning"), [
-    ("2024-03-31 02:30 Europe/Berlin", date(2024, 3, 31), "zone_name_dst_gap",
-     "whose time the zone they name skips (a daylight-saving change), like 2024-03-31 02:30 Europe/Berlin"),
-    ("2024-10-27 02:30 Europe/Berlin", date(2024, 10, 27), "zone_name_dst_fold",
-     "whose time the zone they name repeats (a daylight-saving change), like 2024-10-27 02:30 Europe/Berlin"),
-    ("2024-03-05 14:30 Etc/GMT+2", date(2024, 3, 5), "zone_name_posix_sign",
-     "whose time names an Etc/GMT zone, like 10:00 Etc/GMT+2, whose sign is POSIX's (UTC-02:00, the opposite of GMT+2)"),
-    ("2024-03-05 23:30 Etc/GMT-14", date(2024, 3, 5), "zone_name_posix_sign",
-     "whose time names an Etc/GMT zone, like 10:00 Etc/GMT+2, whose sign is POSIX's (UTC-02:00, the opposite of GMT+2)"),
-    ("31/03/2024 02:30 Europe/Berlin", date(2024, 3, 31), "zone_name_dst_gap",
-     "whose time the zone they name skips (a daylight-saving change), like 2024-03-31 02:30 Europe/Berlin"),
-    ("2024-03-31T02:30[Europe/Berlin]", date(2024, 3, 31), "zone_name_dst_gap",
-     "whose time the zone they name skips (a daylight-saving change), like 2024-03-31 02:30 Europe/Berlin"),
-    ("2024-03-05T23:30+02:00[Europe/Berlin]", date(2024, 3, 5), "zone_offset_mismatch",
-     "whose offset the RFC 9557 zone in brackets does not have then, like 2024-03-05T14:30+02:00[Europe/Berlin] (Berlin is "
-     "+01:00 in March)"),
-    ("2024-03-05T00:30+02:00[!Europe/Berlin]", date(2024, 3, 5), "zone_offset_mismatch",  # the date written, not the UTC one
-     "whose offset the RFC 9557 zone in brackets does not have then, like 2024-03-05T14:30+02:00[Europe/Berlin] (Berlin is "
-     "+01:00 in March)"),
-    ("2024-03-05T14:30[Mars/Olympus]", date(2024, 3, 5), "zone_name_unknown",
-     "whose RFC 9557 zone in brackets the tz database does not hold, like 2024-03-05T14:30[Europe/Berln]"),
+@pytest.mark.parametrize(("written", "stored", "reason"), [
+    # a date-time with a zone: the date written, in the offset or zone written (never the UTC date)
+    ("2024-03-05T14:30[Europe/Berlin]", date(2024, 3, 5), "time_dropped"),
+    ("2024-03-05T23:30+01:00[Europe/Berlin]", date(2024, 3, 5), "time_dropped"),  # the date written (UTC: 22:30, the same day)
+    ("2024-03-05T00:30+01:00[Europe/Berlin]", date(2024, 3, 5), "time_dropped"),  # the date written, not the UTC one (03-04)
+    ("2024-03-05T14:30:00Z[UTC]", date(2024, 3, 5), "time_dropped"),
+    ("2024-03-05T14:30-02:00[Etc/GMT+2]", date(2024, 3, 5), "time_dropped"),
+    ("2024-03-05T14:30+01:00[Europe/Berlin][u-ca=gregory]", date(2024, 3, 5), "time_dropped"),
+    # Z with a zone (breaker8 #8): the UTC instant is known, the local zone is the bracket's (RFC 9557 §2): its date
+    ("2024-03-05T23:30Z[Asia/Tokyo]", date(2024, 3, 6), "time_dropped"),  # 08:30 on 03-06 in Tokyo (was 03-05, UTC's)
+    ("2024-03-05T23:30:00-00:00[Asia/Tokyo]", date(2024, 3, 6), "time_dropped"),  # -00:00 says what Z says
+    ("2024-03-05T03:30Z[America/Los_Angeles]", date(2024, 3, 4), "time_dropped"),  # 19:30 on 03-04 in Los Angeles
+    ("2024-03-05T23:30:00Z[Europe/Berlin]", date(2024, 3, 6), "time_dropped"),  # 00:30 in Berlin
+    ("2024-03-05T14:30Z[asia/tokyo]", date(2024, 3, 5), "time_dropped"),  # 23:30 in Tokyo, the same day
+    ("2024-03-05T20:00Z[+05:00]", date(2024, 3, 6), "time_dropped"),  # an offset zone: 01:00 on 03-06
+    ("2024-03-05T01:00Z[Etc/GMT+2]", date(2024, 3, 4), "time_dropped"),  # the tz database's zone (-02:00): 23:00 on 03-04
+    # an offset its zone does not have: the date written, both reasons (+00:00 is an offset, unlike Z: RFC 9557 §2)
+    ("2024-03-05T23:30+00:00[Asia/Tokyo]", date(2024, 3, 5), "time_dropped; zone_offset_mismatch"),
+    ("2024-03-05T23:30+02:00[Europe/Berlin]", date(2024, 3, 5), "time_dropped; zone_offset_mismatch"),
+    ("2024-03-05T00:30+02:00[!Europe/Berlin]", date(2024, 3, 5), "time_dropped; zone_offset_mismatch"),
+    # other zone problems (breaker7 #3): the date written, both reasons
+    ("2024-03-31 02:30 Europe/Berlin", date(2024, 3, 31), "time_dropped; zone_name_dst_gap"),
+    ("2024-10-27 02:30 Europe/Berlin", date(2024, 10, 27), "time_dropped; zone_name_dst_fold"),
+    ("2024-03-05 14:30 Etc/GMT+2", date(2024, 3, 5), "time_dropped; zone_name_posix_sign"),
+    ("2024-03-05 23:30 Etc/GMT-14", date(2024, 3, 5), "time_dropped; zone_name_posix_sign"),
+    ("31/03/2024 02:30 Europe/Berlin", date(2024, 3, 31), "time_dropped; zone_name_dst_gap"),
+    ("2024-03-31T02:30[Europe/Berlin]", date(2024, 3, 31), "time_dropped; zone_name_dst_gap"),
+    ("2024-03-05T14:30[Mars/Olympus]", date(2024, 3, 5), "time_dropped; zone_name_unknown"),
+    # a date and its zone, no time (breaker8 #7): the date, the zone kept in the text
+    ("2024-03-05[Europe/Berlin]", date(2024, 3, 5), "zone_dropped"),
+    ("2024-03-05[europe/berlin]", date(2024, 3, 5), "zone_dropped"),
+    ("2024-03-05[!Europe/Berlin]", date(2024, 3, 5), "zone_dropped"),
+    ("2024-03-05[Europe/Berlin][u-ca=hebrew]", date(2024, 3, 5), "zone_dropped"),  # an elective tag: ignored
+    ("2024-03-05[Europe/Berlin][!u-ca=gregory]", date(2024, 3, 5), "zone_dropped"),
+    ("2024-03-05[Pacific/Kiritimati]", date(2024, 3, 5), "zone_dropped"),  # the date written, whatever the zone's offset (+14)
+    ("2024-09-08[America/Santiago]", date(2024, 9, 8), "zone_dropped"),  # its midnight skipped: the date all the same
+    ("2024-03-05[+01:00]", date(2024, 3, 5), "zone_dropped"),
+    ("2024-03-05[Mars/Olympus]", date(2024, 3, 5), "zone_dropped; zone_name_unknown"),  # the brackets say it is a zone
+    ("2024-03-05[Etc/GMT+2]", date(2024, 3, 5), "zone_dropped; zone_name_posix_sign"),
+    ("2011-12-30[Pacific/Apia]", date(2011, 12, 30), "zone_dropped; zone_name_dst_gap"),  # a day the zone skipped: as written
 ])
-def test_a_date_column_stores_the_date_whatever_the_zone_problem(written: str, stored: date, cause: str, warning: str) -> None:
-    """breaker7 #3: the date written is certain; both reasons, two warnings (the time dropped, the zone's problem)."""
+def test_a_date_column_stores_the_date_written(written: str, stored: date, reason: str) -> None:
+    """breaker7 #3, #4, breaker8 #7, #8: the date stored, the text kept; a zone problem a datetime column would not read
+    the value for is a second reason and a second warning (the date is certain all the same)."""
     rows, warnings = _date_column([written, "2024-03-06"])
-    assert rows == [(stored, written, f"time_dropped; {cause}"), (date(2024, 3, 6), None, None)]
-    assert warnings == [TIME_DROPPED_WARNING.format(1), f"d: 1 value(s) {warning}, {STORED.format(cause)}"]
-
-
-@pytest.mark.parametrize(("written", "stored"), [
-    ("2024-03-05T14:30[Europe/Berlin]", date(2024, 3, 5)),
-    ("2024-03-05T23:30+01:00[Europe/Berlin]", date(2024, 3, 5)),  # the date written (UTC: 22:30, the same day)
-    ("2024-03-05T00:30+01:00[Europe/Berlin]", date(2024, 3, 5)),  # the date written, not the UTC one (03-04)
-    ("2024-03-05T23:30:00Z[Europe/Berlin]", date(2024, 3, 5)),  # the date written, in the offset written (Z)
-    ("2024-03-05T14:30:00Z[UTC]", date(2024, 3, 5)),
-    ("2024-03-05T14:30-02:00[Etc/GMT+2]", date(2024, 3, 5)),
-    ("2024-03-05T14:30+01:00[Europe/Berlin][u-ca=gregory]", date(2024, 3, 5)),
-])
-def test_a_date_column_reads_rfc_9557_stamps_as_their_date(written: str, stored: date) -> None:
-    rows, warnings = _date_column([written, "2024-03-06"])
-    assert rows == [(stored, written, "time_dropped"), (date(2024, 3, 6), None, None)]
-    assert warnings == [TIME_DROPPED_WARNING.format(1)]
+    assert rows == [(stored, written, reason), (date(2024, 3, 6), None, None)]
+    dropped, *cause = reason.split("; ")
+    expected = [TIME_DROPPED_WARNING.format(1) if dropped == "time_dropped" else ZONE_DROPPED_WARNING]
+    assert warnings == expected + [f"d: 1 value(s) {CERTAIN[c]}, {STORED.format(c)}" for c in cause]
 
 
 @pytest.mark.parametrize(("written", "cause", "warning"), [
@@ -191,6 +254,12 @@ def test_a_date_column_reads_rfc_9557_stamps_as_their_date(written: str, stored:
     ("2024-03-05T14:30+01:00[!u-ca=hebrew]", "critical_suffix_tag",
      "carry a critical RFC 9557 tag that is not processed, like [!u-ca=hebrew] or [!x-key=v]: RFC 9557 §3.3 forbids acting on "
      "such a value (critical_suffix_tag)"),
+    ("2024-03-05[Europe/Berlin][!u-ca=hebrew]", "critical_suffix_tag",
+     "carry a critical RFC 9557 tag that is not processed, like [!u-ca=hebrew] or [!x-key=v]: RFC 9557 §3.3 forbids acting on "
+     "such a value (critical_suffix_tag)"),
+    # Z with a zone the tz database does not hold: the date written is UTC's and the local one is not known (RFC 9557 §2)
+    ("2024-03-05T23:30Z[Mars/Olympus]", "zone_name_unknown",
+     "name a time zone the tz database does not hold, like 14:30 Europe/Berln (zone_name_unknown)"),
 ])
 def test_a_date_column_does_not_read_a_value_whose_date_is_not_certain(written: str, cause: str, warning: str) -> None:
     rows, warnings = _date_column([written, "2024-03-06"])
@@ -204,6 +273,9 @@ def settings(tmp_path: Path) -> Settings:
     config.mkdir()
     (config / "t.yaml").write_text('files: ["t*.csv"]\nschema:\n  columns:\n    id: string\n    seen: datetime\n', encoding="utf-8")
     (config / "d.yaml").write_text('files: ["d*.csv"]\nschema:\n  columns:\n    id: string\n    day: date\n', encoding="utf-8")
+    (config / "b.yaml").write_text(
+        'files: ["b*.csv"]\nschema:\n  columns:\n    id: string\n    seen: datetime\n    day: date\n', encoding="utf-8"
+    )
     return Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=config)
 
 
@@ -256,7 +328,7 @@ def test_declared_date_column_with_zone_problems(settings: Settings) -> None:
         "critical_suffix_tag", None,
     ]
     assert manifest["coercion_failures"] == {"day": 2}  # was 3 of the first 3 (and the brackets were text_after_date)
-    stored = "in a date column: the date written is stored, the time is not (a datetime column could not read it: time_dropped; {}) — the value is stored, its text kept in day__raw"
+    stored = "in a date column: the date written is stored, not its time or zone (a datetime column could not read it: {}) — the value is stored, its text kept in day__raw"
     assert manifest["clean_warnings"] == [
         "day: 6 value(s) holding a time of day, like 2024-03-05 14:30 or 2024-03-05 00:30 +01:00, in a date column: the date "
         "written is stored (in the offset written, never converted to UTC), the time is not (time_dropped); declare day a "
@@ -324,3 +396,92 @@ def test_a_cause_both_read_and_not_read_in_one_column_says_each() -> None:
     assert days.values.isna().tolist() == [False, True]
     assert days.reasons.tolist() == ["time_dropped; zone_name_unknown", "zone_name_unknown"]
     assert (dict(days.interpreted), dict(days.unread)) == ({"time_dropped": 1, "zone_name_unknown": 1}, {"zone_name_unknown": 1})
+
+
+DAYS = [
+    "2024-03-05[Europe/Berlin]", "2024-03-05[europe/berlin]", "2024-03-05[!Europe/Berlin][u-ca=hebrew]", "2024-07-05[Europe/Berlin]",
+    "2024-09-08[America/Santiago]", "2024-03-10[America/Havana]", "2024-11-03[America/Havana]", "2024-03-05[+05:30]",
+    "2024-03-05[Mars/Olympus]", "2024-03-05[Etc/GMT+2]", "2024-03-05[Europe/Berlin][!u-ca=hebrew]", "2024-03-05T10:00Z",
+]
+
+
+def test_a_datetime_column_reads_a_date_and_its_zone_at_the_start_of_that_day() -> None:
+    """breaker8 #7: ``2024-03-05[Europe/Berlin]`` (Temporal's ``ZonedDateTime.from`` reads it, start of day) was
+    text_after_date; now the first instant of that day in that zone, its text kept with ``start_of_day`` (a time nobody
+    wrote, as ``date_only`` says of a date without a zone). A day whose midnight a daylight-saving change skips starts at
+    the end of the gap (01:00), one whose midnight is repeated at the first (Temporal's ``startOfDay``, Java's
+    ``atStartOfDay``)."""
+    out = coerce(pd.Series(DAYS, dtype="string"), "datetime")
+    ts = [None if pd.isna(v) else v for v in out.values.tolist()]
+    assert ts == [
+        pd.Timestamp("2024-03-04 23:00", tz="UTC"), pd.Timestamp("2024-03-04 23:00", tz="UTC"), pd.Timestamp("2024-03-04 23:00", tz="UTC"),
+        pd.Timestamp("2024-07-04 22:00", tz="UTC"),  # CEST
+        pd.Timestamp("2024-09-08 04:00", tz="UTC"),  # Santiago: 00:00 -04 skipped to 01:00 -03
+        pd.Timestamp("2024-03-10 05:00", tz="UTC"),  # Havana: 00:00 CST skipped to 01:00 CDT
+        pd.Timestamp("2024-11-03 04:00", tz="UTC"),  # Havana: 00:00 twice (01:00 CDT back to 00:00 CST): the first
+        pd.Timestamp("2024-03-04 18:30", tz="UTC"), None, None, None, pd.Timestamp("2024-03-05 10:00", tz="UTC"),
+    ]
+    assert [None if pd.isna(r) else r for r in out.reasons.tolist()] == ["start_of_day"] * 8 + [
+        "zone_name_unknown", "zone_name_posix_sign", "critical_suffix_tag", None,
+    ]
+    assert out.failed.tolist() == [False] * 8 + [True] * 3 + [False]
+    assert out.inexact.tolist() == [True] * 8 + [False] * 4  # the text kept
+    assert dict(out.interpreted) == {"start_of_day": 8}
+    assert dict(out.unread) == {"zone_name_unknown": 1, "zone_name_posix_sign": 1, "critical_suffix_tag": 1}
+
+
+def test_a_date_and_its_zone_in_a_date_column_is_no_time_dropped() -> None:
+    out = coerce(pd.Series(DAYS, dtype="string"), "date")
+    assert [None if pd.isna(v) else v for v in out.values.tolist()] == [
+        date(2024, 3, 5), date(2024, 3, 5), date(2024, 3, 5), date(2024, 7, 5), date(2024, 9, 8), date(2024, 3, 10),
+        date(2024, 11, 3), date(2024, 3, 5), date(2024, 3, 5), date(2024, 3, 5), None, date(2024, 3, 5),
+    ]
+    assert [None if pd.isna(r) else r for r in out.reasons.tolist()] == ["zone_dropped"] * 8 + [
+        "zone_dropped; zone_name_unknown", "zone_dropped; zone_name_posix_sign", "critical_suffix_tag", "time_dropped",
+    ]
+    assert dict(out.interpreted) == {"time_dropped": 1, "zone_dropped": 10, "zone_name_unknown": 1, "zone_name_posix_sign": 1}
+    assert dict(out.unread) == {"critical_suffix_tag": 1}
+
+
+def test_breaker8_date_only_stamp_and_z_with_a_zone(settings: Settings) -> None:
+    """breaker8 #7 and #8 (in/tz/a.csv rows 4, 5, 18 with variants), through ingest and clean: a datetime column and a date
+    column side by side. Before: row 18 was NaT/<NA> with text_after_date in both; row 4's day 2024-03-05 (UTC's date)."""
+    rows = [
+        "2024-03-05T23:30Z[Asia/Tokyo]", "2024-03-05T23:30+00:00[Asia/Tokyo]", "2024-03-05[Europe/Berlin]",
+        "2024-03-05T03:30Z[America/Los_Angeles]", "2024-09-08[America/Santiago]", "2024-03-05[Mars/Olympus]",
+        "2024-03-05T23:30Z[Mars/Olympus]",
+    ]
+    text = "id,seen,day\n" + "".join(f"{i},{v},{v}\n" for i, v in enumerate(rows, 1))
+    table, manifest = clean_landed(settings, DATE, "b_tz.csv", text)
+    cols = table.to_pydict()
+    assert cols["seen"] == [
+        datetime(2024, 3, 5, 23, 30, tzinfo=UTC), None, datetime(2024, 3, 4, 23, 0, tzinfo=UTC), datetime(2024, 3, 5, 3, 30, tzinfo=UTC),
+        datetime(2024, 9, 8, 4, 0, tzinfo=UTC), None, None,
+    ]
+    assert cols["seen__raw"] == [None, rows[1], rows[2], None, rows[4], rows[5], rows[6]]
+    assert cols["seen__reason"] == [
+        None, "zone_offset_mismatch", "start_of_day", None, "start_of_day", "zone_name_unknown", "zone_name_unknown",
+    ]
+    assert cols["day"] == [date(2024, 3, 6), date(2024, 3, 5), date(2024, 3, 5), date(2024, 3, 4), date(2024, 9, 8), date(2024, 3, 5), None]
+    assert cols["day__raw"] == rows
+    assert cols["day__reason"] == [
+        "time_dropped", "time_dropped; zone_offset_mismatch", "zone_dropped", "time_dropped", "zone_dropped",
+        "zone_dropped; zone_name_unknown", "zone_name_unknown",
+    ]
+    assert manifest["coercion_failures"] == {"seen": 3, "day": 1}
+    warnings = [w for w in manifest["clean_warnings"] if "start_of_day" in w or "zone_dropped" in w]
+    assert warnings == [
+        "seen: 2 value(s) written as a date with an RFC 9557 time zone and no time, like 2024-03-05[Europe/Berlin], among "
+        "date-times: stored at the first instant of that day in that zone (its midnight, or the end of a daylight-saving gap "
+        "at midnight, as JavaScript's Temporal and Java read it), a time not written (start_of_day) — the value is stored, its "
+        "text kept in seen__raw",
+        "day: 3 value(s) written as a date with an RFC 9557 time zone and no time, like 2024-03-05[Europe/Berlin], in a date "
+        "column: the date written is stored, the zone is not (zone_dropped) — the value is stored, its text kept in day__raw",
+    ]
+
+
+def test_inferred_column_of_dates_and_their_zones_is_a_date_column() -> None:
+    """A date and its zone writes no time: undeclared, such a column is a date column (its dates stored, zone_dropped)."""
+    days = pd.Series(["2024-03-05[Europe/Berlin]", "2024-03-06[Europe/Berlin]", "2024-03-07[Europe/Berlin]"])
+    assert infer_type("day", days) == "date"
+    assert infer_type("seen", pd.Series(["2024-03-05[Europe/Berlin]", "2024-03-06T10:00[Europe/Berlin]"])) == "datetime"

@@ -118,3 +118,17 @@ def test_a_date_read_in_an_assumed_day_order_differs_from_the_other_reading_writ
 def test_a_dotted_date_read_day_first_differs_from_the_month_first_reading_written_plainly() -> None:
     rows = [["Ann", "03.04.2025", NOTE], ["Ann", "2025-04-03", NOTE], ["Ann", "03.04.2025 ", NOTE + "."]]
     assert _run(rows) == ([2, 3], [(4, "near_text", 2, "day, name")])
+
+
+def test_dates_of_two_zones_are_two_days() -> None:
+    """tz11: a date and its RFC 9557 zone (``zone_dropped``) stores the date; the day it names is that zone's. Berlin's
+    5 March and Tokyo's are two days (kept apart); Berlin's and Paris's start at one instant (merged). A row without a
+    zone is not told apart by the zone alone (as a row without a time)."""
+    rows = [
+        ["Ann", "2024-03-05[Europe/Berlin]", NOTE],
+        ["Ann", "2024-03-05[Asia/Tokyo]", NOTE],
+        ["Ann", "2024-03-05[Europe/Paris]", NOTE],
+        ["Bob", "2024-03-05[Europe/Berlin]", "x"],
+        ["Bob", "2024-03-05", "x"],
+    ]
+    assert _run(rows) == ([2, 3, 5], [(4, "near_text", 2, "day, name"), (6, "near_text", 5, "day, name")])
