@@ -654,6 +654,21 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.type_lines += [footer] if footer is not None else []
         # the types line and the header met again below are no records: they do not blur the columns' profile
         table.rows = [r for r in table.rows if not any(repeats_schema(r, t, names_row) for t in table.type_lines)]
+    if table.header_rows and table.width > 1:
+        # the header met again (in any letter case) is a repeated_header line, no record: it does not blur the profile
+        at, head = filled[pos + table.header_rows - 1]
+        head_key = tuple(f.casefold() for f in header_key(head))
+        table.rows = [r for r in table.rows if not folded_key_is(r, head_key)]
+        again = filled[pos + table.header_rows] if pos + table.header_rows < len(filled) else None
+        if again is not None and folded_key_is(again[1], head_key) and header_key(again[1]) != header_key(head):
+            # right under it in another letter case (``Day,Night`` under ``day,night``): both name the columns alike, so
+            # no title-or-header doubt; the warning says what the reader does with it (breaker8 #12)
+            line = at + 1 + offset
+            table.notes.append(
+                f"line {again[0] + 1 + offset} ({_shown(again[1])}) right under the header (line {line}, {_shown(head)}) "
+                f"repeats its names in another letter case: counted as a repeated_header line, not a record — the columns "
+                f"are named as line {line} writes them"
+            )
     table.columns = _profile(table.rows, table.width)
     if table.how == "detected" and table.header_rows == 1 and table.rows and not typed_by:
         head = filled[pos][1]
@@ -964,8 +979,10 @@ def names_below(filled: list[tuple[int, list[str]]], pos: int, width: int, block
     if not below or type_row(row, filled[pos][1]):
         return False  # a types line (``string,number,date``) is a description line or a record: header_descriptions says
     header = tuple(f.casefold() for f in header_key(filled[pos][1]))
-    if any(folded_key_is(r, header) for _, r in filled[k + 1 :]):
-        return False  # the header met again below (a repeated header): it is the header
+    if any(folded_key_is(r, header) for _, r in filled[k:]):
+        # the header met again below, also right under it in another letter case (``Day,Night`` under ``day,night``:
+        # a repeated_header line, breaker8 #12): it is the header
+        return False
     columns = _profile_below(filled, k, width, blocks)
     for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):
         name, values = cell.strip(), [r[c] for r in below]
@@ -1668,8 +1685,8 @@ def header_descriptions(
         row = rows[k]
         cells = [c.strip() for c in row]
         filled_cells = [c for c in cells if c]
-        if not filled_cells:
-            return out, None
+        if not filled_cells or [c.casefold() for c in cells] == [n.strip().casefold() for n in names]:
+            return out, None  # the header written again (``Day,Night`` under ``day,night``): a repeated_header line, no description
         # the records below, without the types line and the header met again (two exports concatenated, a types
         # footer: breaker7 #14) — those repeat the schema, they hold no value
         later = [r for r in rows[k + 1 :] if not repeats_schema(r, row, names)]
