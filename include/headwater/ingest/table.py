@@ -651,7 +651,20 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         described = [r for _, r in filled[pos + table.header_rows : body]]
         table.type_lines = [r for r in described if type_row(r, names_row)]
         footer = _types_footer(filled, body, names_row, table.width) if table.complete and not table.type_lines else None
-        table.type_lines += [footer] if footer is not None else []
+        key = [c.strip().casefold() for c in footer] if footer is not None else None
+        if footer is not None and any([c.strip().casefold() for c in r] == key for _, r in filled[body:-1]):
+            table.type_lines.append(footer)  # the same types line met again among the records: the schema's, each time
+        elif footer is not None:
+            # a types footer alone (none under the header, no repeat) may be a record of type words (a column of
+            # answers, a cast table): a record kept wrongly keeps its values, a structural one loses them (breaker8 #3)
+            shown = ", ".join(c.strip() for c in footer if c.strip())
+            table.rows = [r for r in table.rows if [c.strip().casefold() for c in r] != key]  # nor does it blur the profile
+            table.notes.append(
+                f"line {filled[-1][0] + 1 + offset} ({_shown(footer)}) may describe the columns rather than be a record "
+                f"(possible_header_description: a line of type names ({shown}) as the file's last line, with no types line "
+                "under the header and no repeat of it): kept as a record — if it is a types footer, drop it from the export "
+                "(its values stay in the columns)"
+            )
         # the types line and the header met again below are no records: they do not blur the columns' profile
         table.rows = [r for r in table.rows if not any(repeats_schema(r, t, names_row) for t in table.type_lines)]
     if table.header_rows and table.width > 1:
@@ -1543,10 +1556,14 @@ def type_row(row: list[str], names: list[str] | None = None) -> bool:
 
 
 def _types_footer(filled: list[tuple[int, list[str]]], body: int, names: list[str], width: int) -> list[str] | None:
-    """The file's last row when it is a types line (type_row) under records that hold no type name in its columns,
-    with one of its type names over a typed column or written only as a type (as header_descriptions asks of a types
-    line under the header): a schema export's types footer (breaker7 #14), else None. ``filled`` is the whole file,
-    ``body`` the index of its first record, ``names`` the header's last row."""
+    """The file's last row when it is a types line (type_row) under records that hold no type name in its columns
+    (the same line met again aside), with one of its type names over a typed column or written only as a type (as
+    header_descriptions asks of a types line under the header): a schema export's types footer (breaker7 #14), else
+    None. ``filled`` is the whole file, ``body`` the index of its first record, ``names`` the header's last row.
+
+    Alone, it is a candidate only: a record of type words reads the same (a column of answers, a cast table;
+    breaker8 #3), so find_table makes it structural only when the same line is met again among the records, and
+    otherwise keeps it a record, warned (possible_header_description)."""
     last = filled[-1][1]
     if len(filled) - 1 <= body or len(last) != width or not type_row(last, names):
         return None
