@@ -651,9 +651,37 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         described = [r for _, r in filled[pos + table.header_rows : body]]
         table.type_lines = [r for r in described if type_row(r, names_row)]
         footer = _types_footer(filled, body, names_row, table.width) if table.complete and not table.type_lines else None
-        table.type_lines += [footer] if footer is not None else []
+        key = [c.strip().casefold() for c in footer] if footer is not None else None
+        if footer is not None and any([c.strip().casefold() for c in r] == key for _, r in filled[body:-1]):
+            table.type_lines.append(footer)  # the same types line met again among the records: the schema's, each time
+        elif footer is not None:
+            # a types footer alone (none under the header, no repeat) may be a record of type words (a column of
+            # answers, a cast table): a record kept wrongly keeps its values, a structural one loses them (breaker8 #3)
+            shown = ", ".join(c.strip() for c in footer if c.strip())
+            table.rows = [r for r in table.rows if [c.strip().casefold() for c in r] != key]  # nor does it blur the profile
+            table.notes.append(
+                f"line {filled[-1][0] + 1 + offset} ({_shown(footer)}) may describe the columns rather than be a record "
+                f"(possible_header_description: a line of type names ({shown}) as the file's last line, with no types line "
+                "under the header and no repeat of it): kept as a record — if it is a types footer, drop it from the export "
+                "(its values stay in the columns)"
+            )
         # the types line and the header met again below are no records: they do not blur the columns' profile
         table.rows = [r for r in table.rows if not any(repeats_schema(r, t, names_row) for t in table.type_lines)]
+    if table.header_rows and table.width > 1:
+        # the header met again (in any letter case) is a repeated_header line, no record: it does not blur the profile
+        at, head = filled[pos + table.header_rows - 1]
+        head_key = tuple(f.casefold() for f in header_key(head))
+        table.rows = [r for r in table.rows if not folded_key_is(r, head_key)]
+        again = filled[pos + table.header_rows] if pos + table.header_rows < len(filled) else None
+        if again is not None and folded_key_is(again[1], head_key) and header_key(again[1]) != header_key(head):
+            # right under it in another letter case (``Day,Night`` under ``day,night``): both name the columns alike, so
+            # no title-or-header doubt; the warning says what the reader does with it (breaker8 #12)
+            line = at + 1 + offset
+            table.notes.append(
+                f"line {again[0] + 1 + offset} ({_shown(again[1])}) right under the header (line {line}, {_shown(head)}) "
+                f"repeats its names in another letter case: counted as a repeated_header line, not a record — the columns "
+                f"are named as line {line} writes them"
+            )
     table.columns = _profile(table.rows, table.width)
     if table.how == "detected" and table.header_rows == 1 and table.rows and not typed_by:
         head = filled[pos][1]
@@ -964,8 +992,10 @@ def names_below(filled: list[tuple[int, list[str]]], pos: int, width: int, block
     if not below or type_row(row, filled[pos][1]):
         return False  # a types line (``string,number,date``) is a description line or a record: header_descriptions says
     header = tuple(f.casefold() for f in header_key(filled[pos][1]))
-    if any(folded_key_is(r, header) for _, r in filled[k + 1 :]):
-        return False  # the header met again below (a repeated header): it is the header
+    if any(folded_key_is(r, header) for _, r in filled[k:]):
+        # the header met again below, also right under it in another letter case (``Day,Night`` under ``day,night``:
+        # a repeated_header line, breaker8 #12): it is the header
+        return False
     columns = _profile_below(filled, k, width, blocks)
     for c, (cell, v) in enumerate(zip(row, header_votes(row, columns))):
         name, values = cell.strip(), [r[c] for r in below]
@@ -1191,75 +1221,148 @@ def _counting(cells: list[str]) -> bool:
 # German, French, Italian, Dutch, Swedish/Norwegian/Danish, Spanish, Polish, Russian, Chinese; breaker7 #17), as the
 # column headings of those languages' spreadsheet templates write them (the CLDR display names of the calendar fields
 # for ``day``/``week``/``month``/``year``), case-folded; their plurals are listed where they are not the English ``s``.
-LABEL_WORDS = frozenset(map(str.casefold, {  # case-folded as label_word folds a cell (``Größe`` -> ``grösse``)
-    # English
-    "id", "number", "name", "item", "product", "article", "model", "size", "sku", "code", "ref", "reference",
-    "question", "statement", "label", "description", "title", "category", "type", "kind", "class", "group", "team",
-    "region", "country", "city", "store", "location", "site", "week", "month", "year", "day", "date", "period", "quarter",
-    "metric", "measure", "variable", "key", "field", "attribute", "grade", "level", "subject", "course", "student",
-    "player", "employee", "customer", "department", "brand", "color", "colour", "style", "variant", "part", "sample",
-    "respondent", "participant", "rating", "option", "answer", "series", "segment", "channel", "source", "account",
-    "project", "task", "user", "person", "member",
-    # German
-    "artikel", "artikelnummer", "produkt", "produkte", "bezeichnung", "beschreibung", "mitarbeiter", "mitarbeiterin",
-    "kunde", "kunden", "frage", "fragen", "kategorie", "kategorien", "gruppe", "größe", "groesse", "filiale", "standort",
-    "stadt", "land", "woche", "monat", "jahr", "datum", "nummer", "schüler", "teilnehmer", "abteilung", "marke", "farbe",
-    "typ", "bereich", "kennzahl", "merkmal", "projekt", "aufgabe", "benutzer", "person",
-    # French
-    "nom", "prénom", "article", "produit", "désignation", "libellé", "employé", "employée", "salarié", "client",
-    "cliente", "élève", "étudiant", "catégorie", "groupe", "équipe", "taille", "magasin", "ville", "pays", "semaine",
-    "mois", "année", "jour", "numéro", "référence", "département", "marque", "couleur", "modèle", "projet", "tâche",
-    "utilisateur", "personne", "participant", "répondant",
-    # Italian
-    "nome", "articolo", "articoli", "prodotto", "prodotti", "dipendente", "dipendenti", "cliente", "clienti",
-    "domanda", "domande", "categoria", "categorie", "gruppo", "squadra", "taglia", "negozio", "città", "paese",
-    "settimana", "mese", "anno", "giorno", "numero", "codice", "marca", "colore", "modello", "progetto", "utente",
-    # Dutch
-    "naam", "artikel", "product", "producten", "medewerker", "medewerkers", "klant", "klanten", "vraag", "vragen",
-    "categorie", "groep", "maat", "winkel", "stad", "week", "maand", "jaar", "dag", "datum", "nummer", "merk", "kleur",
-    # Swedish, Norwegian, Danish
-    "namn", "navn", "artikel", "artikkel", "produkt", "anställd", "ansatt", "ansat", "medarbetare", "medarbeider",
-    "kund", "kunde", "fråga", "spørsmål", "kategori", "grupp", "gruppe", "storlek", "størrelse", "butik", "butikk",
-    "stad", "vecka", "uke", "uge", "månad", "måned", "år", "dag", "datum", "dato", "nummer",
-    # Spanish
-    "nombre", "artículo", "articulo", "producto", "empleado", "empleada", "cliente", "alumno", "estudiante",
-    "pregunta", "categoría", "grupo", "equipo", "talla", "tienda", "ciudad", "país", "semana", "mes", "año", "día",
-    "fecha", "número", "código", "marca", "modelo", "proyecto", "usuario", "persona", "participante",
-    # Polish
-    "nazwa", "imię", "nazwisko", "artykuł", "produkt", "pracownik", "pracownicy", "klient", "pytanie", "kategoria",
-    "grupa", "rozmiar", "sklep", "miasto", "tydzień", "miesiąc", "rok", "dzień", "numer", "kod",
-    # Russian
-    "имя", "фио", "название", "наименование", "товар", "товары", "артикул", "продукт", "сотрудник", "сотрудники",
-    "клиент", "клиенты", "вопрос", "категория", "группа", "размер", "магазин", "город", "страна", "неделя", "месяц",
-    "год", "день", "дата", "номер", "код",
-    # Chinese (simplified and traditional)
-    "名称", "名稱", "姓名", "产品", "產品", "商品", "物品", "员工", "員工", "客户", "客戶", "问题", "問題", "类别", "類別",
-    "组", "組", "尺码", "尺碼", "门店", "門市", "城市", "周", "週", "月份", "年份", "日期", "编号", "編號", "代码", "代碼",
-}))
+# Kept by language: a word of another language than English only, written like the values below it, counts only
+# where the file's other words show that language (_label_says, breaker8 #11: ``Nome``, Alaska, is no Italian heading).
+LABEL_WORDS_BY_LANGUAGE: dict[str, frozenset[str]] = {  # case-folded as label_word folds a cell (``Größe`` -> ``grösse``)
+    "English": frozenset(map(str.casefold, {
+        "id", "number", "name", "item", "product", "article", "model", "size", "sku", "code", "ref", "reference",
+        "question", "statement", "label", "description", "title", "category", "type", "kind", "class", "group", "team",
+        "region", "country", "city", "store", "location", "site", "week", "month", "year", "day", "date", "period", "quarter",
+        "metric", "measure", "variable", "key", "field", "attribute", "grade", "level", "subject", "course", "student",
+        "player", "employee", "customer", "department", "brand", "color", "colour", "style", "variant", "part", "sample",
+        "respondent", "participant", "rating", "option", "answer", "series", "segment", "channel", "source", "account",
+        "project", "task", "user", "person", "member",
+    })),
+    "German": frozenset(map(str.casefold, {
+        "artikel", "artikelnummer", "produkt", "produkte", "bezeichnung", "beschreibung", "mitarbeiter", "mitarbeiterin",
+        "kunde", "kunden", "frage", "fragen", "kategorie", "kategorien", "gruppe", "größe", "groesse", "filiale", "standort",
+        "stadt", "land", "woche", "monat", "jahr", "datum", "nummer", "schüler", "teilnehmer", "abteilung", "marke", "farbe",
+        "typ", "bereich", "kennzahl", "merkmal", "projekt", "aufgabe", "benutzer", "person",
+    })),
+    "French": frozenset(map(str.casefold, {
+        "nom", "prénom", "article", "produit", "désignation", "libellé", "employé", "employée", "salarié", "client",
+        "cliente", "élève", "étudiant", "catégorie", "groupe", "équipe", "taille", "magasin", "ville", "pays", "semaine",
+        "mois", "année", "jour", "numéro", "référence", "département", "marque", "couleur", "modèle", "projet", "tâche",
+        "utilisateur", "personne", "participant", "répondant",
+    })),
+    "Italian": frozenset(map(str.casefold, {
+        "nome", "articolo", "articoli", "prodotto", "prodotti", "dipendente", "dipendenti", "cliente", "clienti",
+        "domanda", "domande", "categoria", "categorie", "gruppo", "squadra", "taglia", "negozio", "città", "paese",
+        "settimana", "mese", "anno", "giorno", "numero", "codice", "marca", "colore", "modello", "progetto", "utente",
+    })),
+    "Dutch": frozenset(map(str.casefold, {
+        "naam", "artikel", "product", "producten", "medewerker", "medewerkers", "klant", "klanten", "vraag", "vragen",
+        "categorie", "groep", "maat", "winkel", "stad", "week", "maand", "jaar", "dag", "datum", "nummer", "merk", "kleur",
+    })),
+    "Scandinavian": frozenset(map(str.casefold, {  # Swedish, Norwegian, Danish
+        "namn", "navn", "artikel", "artikkel", "produkt", "anställd", "ansatt", "ansat", "medarbetare", "medarbeider",
+        "kund", "kunde", "fråga", "spørsmål", "kategori", "grupp", "gruppe", "storlek", "størrelse", "butik", "butikk",
+        "stad", "vecka", "uke", "uge", "månad", "måned", "år", "dag", "datum", "dato", "nummer",
+    })),
+    "Spanish": frozenset(map(str.casefold, {
+        "nombre", "artículo", "articulo", "producto", "empleado", "empleada", "cliente", "alumno", "estudiante",
+        "pregunta", "categoría", "grupo", "equipo", "talla", "tienda", "ciudad", "país", "semana", "mes", "año", "día",
+        "fecha", "número", "código", "marca", "modelo", "proyecto", "usuario", "persona", "participante",
+    })),
+    "Polish": frozenset(map(str.casefold, {
+        "nazwa", "imię", "nazwisko", "artykuł", "produkt", "pracownik", "pracownicy", "klient", "pytanie", "kategoria",
+        "grupa", "rozmiar", "sklep", "miasto", "tydzień", "miesiąc", "rok", "dzień", "numer", "kod",
+    })),
+    "Russian": frozenset(map(str.casefold, {
+        "имя", "фио", "название", "наименование", "товар", "товары", "артикул", "продукт", "сотрудник", "сотрудники",
+        "клиент", "клиенты", "вопрос", "категория", "группа", "размер", "магазин", "город", "страна", "неделя", "месяц",
+        "год", "день", "дата", "номер", "код",
+    })),
+    "Chinese": frozenset(map(str.casefold, {
+        "名称", "名稱", "姓名", "产品", "產品", "商品", "物品", "员工", "員工", "客户", "客戶", "问题", "問題", "类别", "類別",
+        "组", "組", "尺码", "尺碼", "门店", "門市", "城市", "周", "週", "月份", "年份", "日期", "编号", "編號", "代码", "代碼",
+    })),
+}
+LABEL_WORDS = frozenset().union(*LABEL_WORDS_BY_LANGUAGE.values())
+# the languages of each label word (``marca``: Italian and Spanish)
+_WORD_LANGUAGES: dict[str, frozenset[str]] = {
+    w: frozenset(lang for lang, words in LABEL_WORDS_BY_LANGUAGE.items() if w in words) for w in LABEL_WORDS
+}
 _LABEL_TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")  # ``ProductName`` -> Product, Name; ``sensor-A`` -> sensor, A
 _LABEL_PART = re.compile(r"[^\W_]+")  # the parts of a cell between spaces, punctuation and ``_`` (``Größe``, ``product_id`` -> product, id)
 HEADER, RECORD = "header", "record"  # what a piece of evidence says about a first row
 WEAK = "weak"  # a label that reads as a column name only by a sign a record's label can share (_label_says)
+# a label word of another language written like the values below it in a file with no other word of that language
+# (``Nome`` over ``Juneau``, ``Sitka``: a city): no evidence, written like the values as a record's label (_label_says)
+FOREIGN = "foreign"
+
+
+def _label_base(word: str) -> tuple[str, str] | None:
+    """(the LABEL_WORDS entry ``word`` (case-folded) is, ``singular``), or (the entry, ``plural``) when it is one with an
+    English plural ending (``products``, ``sizes``, ``categories``, ``articles``); None when it is none."""
+    if word in LABEL_WORDS:
+        return word, "singular"
+    for base in (word[:-1] if word.endswith("s") else None, word[:-2] if word.endswith("es") else None,
+                 word[:-3] + "y" if word.endswith("ies") else None):
+        if base in LABEL_WORDS:
+            return base, "plural"
+    return None
 
 
 def _label_form(word: str) -> str | None:
     """``singular`` when ``word`` (case-folded) is one of LABEL_WORDS, ``plural`` when it is one with an English plural
     ending (``products``, ``sizes``, ``categories``, ``articles``), else None."""
-    if word in LABEL_WORDS:
-        return "singular"
-    if word.endswith("s") and word[:-1] in LABEL_WORDS or word.endswith("es") and word[:-2] in LABEL_WORDS:
-        return "plural"
-    return "plural" if word.endswith("ies") and word[:-3] + "y" in LABEL_WORDS else None
+    base = _label_base(word)
+    return base[1] if base is not None else None
+
+
+def _label_bases(cell: str) -> list[tuple[str, str] | None]:
+    """_label_base of each word of ``cell``: each part between spaces, punctuation and ``_`` that is a label word as a
+    whole (``Größe``, ``名称``), else each of its camel-case words (``ProductName`` -> Product, Name). Empty when no word."""
+    bases: list[tuple[str, str] | None] = []
+    for part in _LABEL_PART.findall(cell):
+        base = _label_base(part.casefold())
+        bases.extend([base] if base is not None else [_label_base(w.casefold()) for w in _LABEL_TOKEN.findall(part)])
+    return bases
 
 
 def _label_forms(cell: str) -> list[str | None]:
-    """_label_form of each word of ``cell``: each part between spaces, punctuation and ``_`` that is a label word as a
-    whole (``Größe``, ``名称``), else each of its camel-case words (``ProductName`` -> Product, Name). Empty when no word."""
-    forms: list[str | None] = []
-    for part in _LABEL_PART.findall(cell):
-        form = _label_form(part.casefold())
-        forms.extend([form] if form is not None else [_label_form(w.casefold()) for w in _LABEL_TOKEN.findall(part)])
-    return forms
+    """_label_form of each word of ``cell`` (the words of _label_bases). Empty when no word."""
+    return [b[1] if b is not None else None for b in _label_bases(cell)]
+
+
+def _foreign_languages(cell: str) -> frozenset[str]:
+    """The languages (LABEL_WORDS_BY_LANGUAGE's keys) of the words of ``cell`` that are label words of other languages
+    only, not English ones (``Nome``: Italian; ``Marca``: Italian, Spanish; ``Name``, ``Person``: none)."""
+    words = [b[0] for b in _label_bases(cell) if b is not None and "English" not in _WORD_LANGUAGES[b[0]]]
+    return frozenset().union(*(_WORD_LANGUAGES[w] for w in words))
+
+
+# Letters that only some of LABEL_WORDS_BY_LANGUAGE's languages write, lower case: a word holding one is evidence
+# that the file is written in one of them (from those languages' alphabets); Russian and Chinese are told by their
+# scripts (Cyrillic, the CJK ideographs). English writes none.
+_LANGUAGE_LETTERS = {
+    "German": "äöüß",
+    "French": "àâæçéèêëîïôœùûüÿ",
+    "Italian": "àèéìíîòóù",
+    "Dutch": "áéèëíïóöúü",
+    "Scandinavian": "åäöæøé",
+    "Spanish": "áéíñóúü",
+    "Polish": "ąćęłńóśźż",
+}
+
+
+def _file_languages(texts: Iterable[str]) -> frozenset[str]:
+    """The languages of LABEL_WORDS_BY_LANGUAGE that ``texts`` (a file's words) show: by a letter only some of them
+    write (_LANGUAGE_LETTERS: ``Città``, ``Pantalón``), by their script (Cyrillic: Russian; CJK ideographs: Chinese),
+    or by a label word of that language among them (_foreign_languages: ``Cliente`` beside ``Nome``). Empty when none does."""
+    found: set[str] = set()
+    for text in texts:
+        for ch in set(text.casefold()):
+            if "\u0400" <= ch <= "\u04ff":
+                found.add("Russian")
+            elif "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+                found.add("Chinese")
+            elif ch.isalpha() and not ch.isascii():
+                found.update(lang for lang, letters in _LANGUAGE_LETTERS.items() if ch in letters)
+        if label_word(text):
+            found.update(_foreign_languages(text))
+    return frozenset(found)
 
 
 def label_word(cell: str) -> bool:
@@ -1303,7 +1406,7 @@ def _written_like(cell: str, values: list[str]) -> bool:
     return form is not None and all(_case_form(v) == form for v in texts)
 
 
-def _label_says(cell: str, values: list[str]) -> str | None:
+def _label_says(cell: str, values: list[str], languages: frozenset[str] | None = None) -> str | None:
     """What a text cell of a first row of numbers says about the row over the ``values`` of its column below.
 
     HEADER when it is a column name: a generic row-label word (label_word: ``product``, ``Name``, ``sizes``) not written
@@ -1315,11 +1418,20 @@ def _label_says(cell: str, values: list[str]) -> str | None:
     is a day; ``Sample`` over ``Control``), or an identifier written as a name by its case alone (``widget`` over
     ``Gadget``, ``Gizmo``: exports mix cases; breaker7 #13, #17). RECORD when it is written like those values
     (``Widget`` over ``Gadget``, ``Gizmo``). None when it says neither.
+
+    FOREIGN (no evidence: written like the values, as RECORD) for a label word of another language than English only
+    (_foreign_languages: ``Nome``, ``Marca``, ``Rok``) written like the values below it, when ``languages`` (those the
+    file's other words show, _file_languages; None: not known, every one) holds none of its languages: a city or a
+    given name that is a column word somewhere (``Nome`` over ``Juneau``, ``Sitka``: Nome, Alaska; ``Rok`` over ``Anna``),
+    not a column name of a file in English (breaker8 #11).
     """
     name = cell.strip()
     like = _written_like(name, values) and _as_many_words(name, values) and _case_form(name) != "lower"
     if label_word(name):
-        return WEAK if like and not _plural_label(name) else HEADER
+        if not like or _plural_label(name):
+            return HEADER
+        foreign = _foreign_languages(name)
+        return FOREIGN if foreign and languages is not None and not foreign & languages else WEAK
     if _IDENTIFIER.fullmatch(name) and Column.of(values).kind in TYPED:
         return HEADER
     if _IDENTIFIER.fullmatch(name) and _name_styled(name, values):
@@ -1367,6 +1479,11 @@ def _numbered_header(
     or the evidence is split (labels RECORD, numbers HEADER), silently when numbers that merely rise have no HEADER
     evidence (``A,1,3,5`` over ``B,4,5,6``: three rising numbers are common in data). Numbers that rise by other steps
     need a one-word label (_IDENTIFIER), as before.
+
+    A label word of another language than English only, written like the values below it, is a weak sign only when
+    the file's other words (the row's other labels, the rows below) show that language (_file_languages); else it
+    says nothing for the header (FOREIGN, as RECORD: ``Nome,10,20,30`` over ``Juneau``, ``Sitka``), and where a weak
+    sign would have made the row the header it stays a record, warned (breaker8 #11).
     """
     row = filled[pos][1]
     cells = [c.strip() for c in row]
@@ -1390,12 +1507,15 @@ def _numbered_header(
     # a label that is one of the values below it (``Item`` over ``Item``, ``Gizmo``; a row repeating the whole line aside:
     # a header met again) is written like them, whatever word it is (breaker7 #2)
     again = [r for r in below if [x.strip() for x in r] != cells]
+    # the languages the file's other words show, for a label word of another language than English (_label_says)
+    shown_below = _file_languages(v for r in below for v in r)
     says = {
-        c: RECORD if cells[c].casefold() in {r[c].strip().casefold() for r in again} else _label_says(cells[c], [r[c] for r in again or below])
+        c: RECORD if cells[c].casefold() in {r[c].strip().casefold() for r in again} else _label_says(
+            cells[c], [r[c] for r in again or below], shown_below | _file_languages(cells[k] for k in rest if k != c))
         for c in rest
     }
     values = set(says.values())
-    label = HEADER if HEADER in values else WEAK if WEAK in values else RECORD if says and values == {RECORD} else None
+    label = HEADER if HEADER in values else WEAK if WEAK in values else RECORD if says and values <= {RECORD, FOREIGN} else None
     if label == HEADER:
         return run, None
     pooled = [float(v) for v in (r[c].strip() for r in below for c in at) if _PLAIN_NUMBER.fullmatch(v)]
@@ -1407,7 +1527,10 @@ def _numbered_header(
         outside = False
     if outside and label is None:
         return run, None
-    if not counting and not outside and label != WEAK:
+    # a label word of another language that is no evidence here (FOREIGN) where a weak sign would have made the row
+    # the header: the row stays a record, warned (breaker8 #11)
+    foreign = label == RECORD and FOREIGN in values and not among
+    if not counting and not outside and label != WEAK and not foreign:
         return None, None
     if label == WEAK:
         # split evidence: the label reads as a name only by a sign a record's label shares, the numbers as a record's
@@ -1419,10 +1542,21 @@ def _numbered_header(
         )
         why = f"{sign} and its numbers lie among theirs ({_span(pooled)})"
     elif label == RECORD:
-        c = next(iter(says))
+        c = next((c for c, v in says.items() if v == FOREIGN), next(iter(says)))
         shown = ", ".join(repr(r[c].strip()) for r in below[:3])
-        why = f"{cells[c]!r} is written like the values below it ({shown})"
-        why += f", though its numbers lie outside theirs ({_span(pooled)})" if outside else f" and its numbers lie among theirs ({_span(pooled)})"
+        if says[c] == FOREIGN and not among:
+            # the label word would have been the header's evidence, as an English one is: say why it is none
+            names_ = sorted(_foreign_languages(cells[c]))
+            languages = " or ".join([", ".join(names_[:-1]), names_[-1]] if len(names_) > 1 else names_)
+            why = (
+                f"{cells[c]!r} is a column word only in {languages}, but is written like the values below it ({shown}) and no "
+                f"other word of the file is in {languages}, though its numbers lie outside theirs ({_span(pooled)})"
+            )
+        elif says[c] == FOREIGN:
+            why = f"{cells[c]!r} is a column word but is written like the values below it ({shown}) and its numbers lie among theirs ({_span(pooled)})"
+        else:
+            why = f"{cells[c]!r} is written like the values below it ({shown})"
+            why += f", though its numbers lie outside theirs ({_span(pooled)})" if outside else f" and its numbers lie among theirs ({_span(pooled)})"
     else:
         why = f"its numbers lie among the values below them ({_span(pooled)})" if pooled else "no value below tells"
     how = "count up" if counting else "rise"
@@ -1526,10 +1660,14 @@ def type_row(row: list[str], names: list[str] | None = None) -> bool:
 
 
 def _types_footer(filled: list[tuple[int, list[str]]], body: int, names: list[str], width: int) -> list[str] | None:
-    """The file's last row when it is a types line (type_row) under records that hold no type name in its columns,
-    with one of its type names over a typed column or written only as a type (as header_descriptions asks of a types
-    line under the header): a schema export's types footer (breaker7 #14), else None. ``filled`` is the whole file,
-    ``body`` the index of its first record, ``names`` the header's last row."""
+    """The file's last row when it is a types line (type_row) under records that hold no type name in its columns
+    (the same line met again aside), with one of its type names over a typed column or written only as a type (as
+    header_descriptions asks of a types line under the header): a schema export's types footer (breaker7 #14), else
+    None. ``filled`` is the whole file, ``body`` the index of its first record, ``names`` the header's last row.
+
+    Alone, it is a candidate only: a record of type words reads the same (a column of answers, a cast table;
+    breaker8 #3), so find_table makes it structural only when the same line is met again among the records, and
+    otherwise keeps it a record, warned (possible_header_description)."""
     last = filled[-1][1]
     if len(filled) - 1 <= body or len(last) != width or not type_row(last, names):
         return None
@@ -1668,8 +1806,8 @@ def header_descriptions(
         row = rows[k]
         cells = [c.strip() for c in row]
         filled_cells = [c for c in cells if c]
-        if not filled_cells:
-            return out, None
+        if not filled_cells or [c.casefold() for c in cells] == [n.strip().casefold() for n in names]:
+            return out, None  # the header written again (``Day,Night`` under ``day,night``): a repeated_header line, no description
         # the records below, without the types line and the header met again (two exports concatenated, a types
         # footer: breaker7 #14) — those repeat the schema, they hold no value
         later = [r for r in rows[k + 1 :] if not repeats_schema(r, row, names)]

@@ -4,7 +4,8 @@ makes that row the header.
 #14: two schema exports concatenated (``id,amount,created`` / ``string,number,date`` / a record, the same two lines,
 a record) or a types footer made the types line the header: line 1 was preamble, the header's repeat a curated record,
 every column text. Line 1 is the header now, the types line and each of its repeats ``header_description`` lines, the
-header's repeat a ``repeated_header``; a types line met only as the file's last line is a ``header_description`` too.
+header's repeat a ``repeated_header``. A types line met only as the file's last line (none under the header, no repeat)
+stays a record, warned (breaker8 #3: test_header_types_footer.py).
 
 #20: ``Widget,1,2,3`` over ``string,int,int,int`` over ``Gadget,5,4,1`` kept line 1 and the types line as records
 (every column text): a types line under a first row is what a schema export writes under its header, so line 1 is the
@@ -96,9 +97,8 @@ def test_a_types_line_met_again_is_no_header(engine: str, data: bytes, lines: li
         (b"id,amount,created\nstring,number,date\n1,5.5,2024-01-02\nSTRING,NUMBER,DATE\n2,6.5,2024-01-03\n",
          ["id", "amount", "created"], RECORDS, [3, 5], {"header": [1], "header_description": [2, 4]},
          [single(types_reason("string, number, date")), again(4, "['STRING', 'NUMBER', 'DATE']")]),
-        # a types footer only (none under the header): the footer is the description line
-        (b"id,amount,created\n1,5.5,2024-01-02\n2,6.5,2024-01-03\nstring,number,date\n",
-         ["id", "amount", "created"], RECORDS, [2, 3], {"header": [1], "header_description": [4]}, [again(4, SND)]),
+        # (a types footer alone, none under the header and no repeat, stays a record since breaker8 #3:
+        # test_header_types_footer.py)
     ],
 )
 def test_types_line_variants(data: bytes, header: list[str], records: list[list[str]], lines: list[int], structure: dict,
