@@ -113,11 +113,12 @@ def report(
             manifest["error"] = f"{manifest['error']}; {problem}" if manifest.get("error") else problem
         manifest["this_run"] = bool(run_id) and manifest.get("run_id") == run_id
     present = None if landing is None else set(landing)
-    sources = None
+    sources, histories = None, {}  # the source configs and each source's day-order rows: read once per report (bf11)
     for i, manifest in enumerate(files):
         if _has_day_orders(manifest):  # as the state database gives them now: another file or date may have run since
             sources = sources or load_sources(settings.config_dir)
-            files[i] = manifest = refreshed(manifest, current_warnings(settings, refs[i].table_name, date, manifest["file"], manifest, sources))
+            now = current_warnings(settings, refs[i].table_name, date, manifest["file"], manifest, sources, histories)
+            files[i] = manifest = refreshed(manifest, now)
     for manifest in files:
         if present is not None and manifest["file"] not in present and manifest["file"] in others:
             manifest["action"] = ABSENT
@@ -180,14 +181,14 @@ def current_day_orders(report: dict[str, Any], settings: Settings) -> dict[str, 
     made one untrue or due, and ``headwater report`` shows what holds now (breaker7 #11b): the lines the manifest or the
     report held as day-order warnings (each file's ``day_order_warnings``) are replaced. ``warned_files`` follows."""
     lay = layout(settings, report["date"])
-    sources = None
+    sources, histories = None, {}  # read once per report, each source's day-order rows once (bf11)
     out = dict(report, files=[])
     for entry in report.get("files") or []:
         ref = FileRef(report["date"], entry["file"]) if entry.get("file") else None
         manifest = read_json(lay.manifest(ref.key)) if ref is not None else None
         if manifest and _has_day_orders(manifest):
             sources = sources or load_sources(settings.config_dir)
-            now = current_warnings(settings, ref.table_name, report["date"], ref.name, manifest, sources)
+            now = current_warnings(settings, ref.table_name, report["date"], ref.name, manifest, sources, histories)
             old = set(stored_warnings(manifest)) | set(entry.get("day_order_warnings") or [])  # the manifest's, the report's
             entry = dict(entry, warnings=[w for w in entry.get("warnings") or [] if w not in old] + now, day_order_warnings=now)
         out["files"].append(entry)
