@@ -169,6 +169,7 @@ class CoerceTypes:
         # date column -> the first value read by an unproven day order (``day_order``), as written, and the date stored for
         # it: what its warning quotes (breaker8 #10: it quoted a fixed 03/04/2025)
         self.day_order_example: dict[str, tuple[str, Any]] = {}
+        self.dotted_example: dict[str, tuple[str, Any]] = {}  # ... and of ``dotted_day_order`` (03.04.1990)
         # date column with an earlier date's proof -> the first value that reads two ways (03/04/1990, not dotted), as
         # written, and the date stored for it: what a DAY ORDER CHANGED warning quotes
         self.two_way_example: dict[str, tuple[str, Any]] = {}
@@ -377,6 +378,9 @@ class CoerceTypes:
                     if col not in self.day_order_example:
                         self._first_example(self.day_order_example, col, df[col], result.values,
                                             _with_reason(result.reasons, "day_order"))
+                if result.interpreted.get("dotted_day_order") and col not in self.dotted_example:
+                    self._first_example(self.dotted_example, col, df[col], result.values,
+                                        _with_reason(result.reasons, "dotted_day_order"))
             if kind in DATE_TYPES and col in self.earlier and col not in self.two_way_example:
                 written = df[col].astype("string")
                 self._first_example(self.two_way_example, col, df[col], result.values,
@@ -826,12 +830,13 @@ class CoerceTypes:
                 f"with an implausible year ({span}, before {FIRST_PLAUSIBLE_YEAR} or more than {YEARS_AHEAD} years ahead), "
                 f"like {seen['example']}, read as Gregorian years as written (implausible_year){likely}"
             )
-        if why == "dotted_day_order" and not self._formats_of(col).get("dayfirst_provisional") and not self._formats_of(col).get("dayfirst"):
-            return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of most "
-                    "of Europe), although the column's day order is month first (declared, or shown by the file); types.dayfirst "
-                    "does not change them (dotted_day_order)")
-        if why == "dotted_day_order":
-            return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of "
+        if why == "dotted_day_order":  # the file's first such value and its reading (breaker8 #10)
+            written, day = (self._example(self.dotted_example, col) or ("03.04.2025", "3 April 2025"))[:2]
+            if not self._formats_of(col).get("dayfirst_provisional") and not self._formats_of(col).get("dayfirst"):
+                return (f"like {written} read day first ({day}), as dates written with dots always are (the convention of most "
+                        "of Europe), although the column's day order is month first (declared, or shown by the file); "
+                        "types.dayfirst does not change them (dotted_day_order)")
+            return (f"like {written} read day first ({day}), as dates written with dots always are (the convention of "
                     "most of Europe), while no value of the file had shown the day order; types.dayfirst does not change them")
         if why == TIME_DROPPED:
             return (f"holding a time of day, like 2024-03-05 14:30 or 2024-03-05 00:30 +01:00, in a date column: the date "
@@ -882,12 +887,13 @@ class CoerceTypes:
         in words (English month names); None when none was kept."""
         if col not in into:
             return None
-        written, _stored = into[col]
+        written, stored = into[col]
         found = _TWO_WAY.search(written)
         if found is None:
             return None
-        a, sep, b, year = found.group(1), found.group(2), found.group(3), found.group(4)
-        full = int(year) if len(year) == 4 else int(pd.Timestamp(_stored).year) if pd.notna(_stored) else None
+        a, b, year = found.group(1), found.group(3), found.group(4)
+        # a two-digit year is the century the value was stored in (two_digit_year: 1970-2069)
+        full = int(year) if len(year) == 4 else int(pd.Timestamp(stored).year) if pd.notna(stored) else None
         if full is None:
             return None
 
