@@ -38,7 +38,7 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   (the file's claim, whether embed succeeded or not).
 * **report** writes one run report per date (the run's dates and the later dates the link step
   rewrote); a run over several dates first computes the day-order warnings of its dates' manifests again, once
-  every date ran (headwater.decide.refresh_day_orders_claimed: a date skipped before a later one was reprocessed
+  every date ran (headwater.report.refresh_day_orders_claimed: a date skipped before a later one was reprocessed
   named it still). Each report is whole: every file with a manifest on the date, so when two runs processed files of one
   date the report written last covers both (headwater.report); it pushes each date's metrics to the Pushgateway (`HEADWATER_PUSHGATEWAY_URL`; the
   date's group is replaced, see `headwater.metrics`), checks `read = curated + duplicates + quarantined`
@@ -325,10 +325,10 @@ def headwater_ingest():
         """Run report per date (with the skipped files, and the later dates the link step rewrote);
         the totals and changed files go on the `headwater-curated` event."""
         from headwater.clean.link import report_dates
-        from headwater.decide import held_elsewhere, refresh_day_orders_claimed, release_run, reported_elsewhere
+        from headwater.decide import held_elsewhere, release_run, reported_elsewhere
         from headwater.events import curated_extra, run_of
         from headwater.metrics import push_date
-        from headwater.report import format_report, report as run_report
+        from headwater.report import format_report, refresh_day_orders_claimed, report as run_report
 
         files = _flat(files)
         skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []

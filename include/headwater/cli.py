@@ -268,12 +268,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def _refresh_day_orders(days: list[str]) -> list[str]:
     """The day-order warnings of the backfilled ``days`` as the state database gives them once every date ran
-    (headwater.decide.refresh_day_orders_claimed, breaker8 #9): an earlier date skipped before the later dates of the
+    (headwater.report.refresh_day_orders_claimed, breaker8 #9): an earlier date skipped before the later dates of the
     range ran again no longer tells to run them again. Returns the sources rewritten."""
     import uuid
 
     from headwater.config.settings import Settings
-    from headwater.decide import refresh_day_orders_claimed
+    from headwater.report import refresh_day_orders_claimed
 
     return refresh_day_orders_claimed(days, Settings.from_env(), f"headwater-backfill+{uuid.uuid4().hex}", "backfill.refresh_day_orders")
 

@@ -30,7 +30,6 @@ from headwater.ingest.stage import open_landing
 from headwater.ingest.streams import stream_sha256
 from headwater.ledger import Ledger, fingerprint
 from headwater.manifest import OK, FileRef, check_owner, layout, summary
-from headwater.report import refresh_day_orders
 from headwater.storage import read_json, read_parquet, write_json
 
 
@@ -293,27 +292,6 @@ def mark_unchanged(ref: FileRef, settings: Settings, reason: str, warning: str |
         manifest = refreshed(manifest, current_warnings(settings, ref.table_name, ref.date, ref.name, manifest))
     write_json(lay.manifest(ref.key), manifest)
     return summary(manifest)
-
-
-def refresh_day_orders_claimed(dates: Iterable[str], settings: Settings, owner: str, task: str) -> list[str]:
-    """headwater.report.refresh_day_orders over ``dates`` under claims: a manifest is rewritten only when run ``owner``
-    holds its file or can claim it (``task``: who asks), and the claims this takes are released at the end (a claim
-    the run held before is released too: call it when the run's files are done, as its report task does). A file
-    another live run holds is left to that run. Returns the sources rewritten.
-
-    The end of a run over several dates (a manual run's ``date_from``..``date_to``, ``headwater backfill``): the check
-    of one date may skip its file and compute its day-order warnings before a later date of the same run is processed
-    again, so the lines it wrote ("run those dates again") may no longer hold once the run ends (breaker8 #9).
-    """
-    claims = Claims.for_settings(settings)
-
-    def may_write(date: str, name: str) -> bool:
-        return claims.claim(date, name, owner, task).won
-
-    try:
-        return refresh_day_orders(dates, settings, may_write)
-    finally:
-        claims.release_run(owner)
 
 
 LOCAL_RUN = "headwater_local_run"  # the run conf key headwater_local.run_date sets: one token per `headwater run`

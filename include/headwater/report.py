@@ -237,6 +237,27 @@ def refresh_day_orders(dates: Iterable[str], settings: Settings,
     return out
 
 
+def refresh_day_orders_claimed(dates: Iterable[str], settings: Settings, owner: str, task: str) -> list[str]:
+    """headwater.report.refresh_day_orders over ``dates`` under claims: a manifest is rewritten only when run ``owner``
+    holds its file or can claim it (``task``: who asks), and the claims this takes are released at the end (a claim
+    the run held before is released too: call it when the run's files are done, as its report task does). A file
+    another live run holds is left to that run. Returns the sources rewritten.
+
+    The end of a run over several dates (a manual run's ``date_from``..``date_to``, ``headwater backfill``): the check
+    of one date may skip its file and compute its day-order warnings before a later date of the same run is processed
+    again, so the lines it wrote ("run those dates again") may no longer hold once the run ends (breaker8 #9).
+    """
+    claims = Claims.for_settings(settings)
+
+    def may_write(date: str, name: str) -> bool:
+        return claims.claim(date, name, owner, task).won
+
+    try:
+        return refresh_day_orders(dates, settings, may_write)
+    finally:
+        claims.release_run(owner)
+
+
 def file_warnings(manifest: dict[str, Any]) -> list[str]:
     """What a file's run left to look at: the read's warnings (``read_warnings``: an encoding read again,
     a header taken without evidence, NUL bytes), the clean stage's (``clean_warnings``), the check's

@@ -8,7 +8,7 @@ held their old reads, so it wrote "run those dates again" for the very dates the
 afterwards. It is not timing: the CLI runs the dates one after another, oldest first, so it happens on every such
 backfill (breaker8's second try, bf2.sh, did not show it because another process wrote the same home meanwhile: its
 ledger says 11-27 and 11-28 were processed while the backfill's runs of 11-25 and 11-26 only skipped). Both ends of a
-run over several dates now compute the lines again once every date ran (headwater.decide.refresh_day_orders_claimed:
+run over several dates now compute the lines again once every date ran (headwater.report.refresh_day_orders_claimed:
 the CLI backfill, and the DAG's report task of a run whose files span several dates)."""
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def _stored_report(settings: Settings, day: str) -> dict:
 
 
 def _backfill_end(settings: Settings, days: list[str]) -> list[str]:
-    from headwater.decide import refresh_day_orders_claimed  # new in bf11
+    from headwater.report import refresh_day_orders_claimed  # new in bf11
 
     return refresh_day_orders_claimed(days, settings, "backfill-test", "backfill.refresh_day_orders")
 
