@@ -382,9 +382,12 @@ class CoerceTypes:
                     self._first_example(self.dotted_example, col, df[col], result.values,
                                         _with_reason(result.reasons, "dotted_day_order"))
             if kind in DATE_TYPES and col in self.earlier and col not in self.two_way_example:
-                written = df[col].astype("string")
-                self._first_example(self.two_way_example, col, df[col], result.values,
-                                    date_assumptions(written.fillna(""), True)["day_order"] & result.values.notna().to_numpy(dtype=bool))
+                # each distinct value looked at once (values.date_assumptions), in the order of first appearance
+                read = df[col].astype("string").where(result.values.notna().to_numpy(dtype=bool))
+                distinct = pd.Series(read.dropna().unique(), dtype="string")
+                two_way = distinct[date_assumptions(distinct, True)["day_order"]] if len(distinct) else distinct
+                if len(two_way):
+                    self._first_example(self.two_way_example, col, df[col], result.values, (read == two_way.iloc[0]).fillna(False).to_numpy(dtype=bool))
             if result.unread:
                 self.unread.setdefault(col, Counter()).update(result.unread)
             out[col] = result.values
