@@ -37,7 +37,9 @@ Daily ingestion of the CSV files that landed for the run's logical date.
   (all-MiniLM-L6-v2, cached by text hash, upserted into LanceDB by deterministic id) → `release`
   (the file's claim, whether embed succeeded or not).
 * **report** writes one run report per date (the run's dates and the later dates the link step
-  rewrote), whole: every file with a manifest on the date, so when two runs processed files of one
+  rewrote); a run over several dates first computes the day-order warnings of its dates' manifests again, once
+  every date ran (headwater.report.refresh_day_orders_claimed: a date skipped before a later one was reprocessed
+  named it still). Each report is whole: every file with a manifest on the date, so when two runs processed files of one
   date the report written last covers both (headwater.report); it pushes each date's metrics to the Pushgateway (`HEADWATER_PUSHGATEWAY_URL`; the
   date's group is replaced, see `headwater.metrics`), checks `read = curated + duplicates + quarantined`
   for every file and fails the run if a file of this run failed. Otherwise it updates the **`headwater-curated`**
@@ -326,7 +328,7 @@ def headwater_ingest():
         from headwater.decide import held_elsewhere, release_run, reported_elsewhere
         from headwater.events import curated_extra, run_of
         from headwater.metrics import push_date
-        from headwater.report import format_report, report as run_report
+        from headwater.report import format_report, refresh_day_orders_claimed, report as run_report
 
         files = _flat(files)
         skipped = ti.xcom_pull(task_ids="discover", key="skipped") or []
@@ -339,6 +341,10 @@ def headwater_ingest():
         files = [f for f in files if (f["date"], f["file"]) not in held]
         skipped = skipped + [{"date": d["date"], "file": d["file"], "reason": d["reason"]} for d in claimed]
         print(f"released {release_run(_settings(), _owner()[0])} claim(s) this run still held")
+        run_dates = sorted({f["date"] for f in files})
+        if len(run_dates) > 1:  # a date skipped before a later date of the run was processed again (breaker8 #9)
+            for source in refresh_day_orders_claimed(run_dates, _settings(), *_owner()):
+                print(f"{source}: day-order warnings computed again once the run's dates ran")
         by_date = report_dates(files, _flat(linked), skipped, _settings())
         failed, reports = [], []
         for date in sorted(by_date) or [ds]:

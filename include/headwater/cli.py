@@ -251,14 +251,31 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         print(f"--to {args.date_to} is before --from {args.date_from}: give the first date with --from", file=sys.stderr)
         return 2
     failed = []
-    for day in dates_between(args.date_from, args.date_to, default=args.date_from):
+    days = list(dates_between(args.date_from, args.date_to, default=args.date_from))
+    for day in days:
         print(f"\n=== {day} ===", flush=True)
         if cmd_run(argparse.Namespace(date=day, landing=args.landing, verbose=args.verbose, force=args.force, dry_run=False, wait=args.wait)):
             failed.append(day)
+    refreshed = _refresh_day_orders(days)
+    if refreshed:
+        print(f"\nday-order warnings computed again once the range ran (a date run before the later dates it named): "
+              f"{', '.join(refreshed)}", flush=True)
     if failed:
         print(f"\nbackfill finished with failed dates: {failed}", file=sys.stderr)
         return 1
     return 0
+
+
+def _refresh_day_orders(days: list[str]) -> list[str]:
+    """The day-order warnings of the backfilled ``days`` as the state database gives them once every date ran
+    (headwater.report.refresh_day_orders_claimed, breaker8 #9): an earlier date skipped before the later dates of the
+    range ran again no longer tells to run them again. Returns the sources rewritten."""
+    import uuid
+
+    from headwater.config.settings import Settings
+    from headwater.report import refresh_day_orders_claimed
+
+    return refresh_day_orders_claimed(days, Settings.from_env(), f"headwater-backfill+{uuid.uuid4().hex}", "backfill.refresh_day_orders")
 
 
 def cmd_search(args: argparse.Namespace) -> int:

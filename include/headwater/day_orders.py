@@ -120,56 +120,96 @@ class DayOrders(Store):
                 if written:
                     db.execute(table.insert(), written)
 
+    def history(self, source: str) -> DayOrderHistory:
+        """Every row of ``source`` in the three tables, read once (three SELECTs): ``DayOrderHistory`` answers the questions
+        below in memory. A report computing the day-order warnings of many files of one source reads them once
+        (``current_warnings``' ``histories``), not several queries per file and per later date."""
+        d, r, c = DAY_ORDERS.c, DAY_ORDER_READS.c, DAY_ORDER_COMPARED.c
+        with self.engine.connect() as db:
+            proofs = db.execute(select(d.column_name, d.date, d.file, d.line, d.value, d.dayfirst).where(d.source == source)).all()
+            reads = db.execute(select(r.column_name, r.date, r.file, r.dayfirst).where(r.source == source)).all()
+            compared = db.execute(select(c.column_name, c.date, c.file, c.own, c.earlier).where(c.source == source)).all()
+        return DayOrderHistory(proofs, reads, compared)
+
     def stale_later(self, source: str, date: str, columns: list[str]) -> list[dict[str, Any]]:
+        """``DayOrderHistory.stale_later`` of ``source`` as the database holds it now."""
+        return self.history(source).stale_later(date, columns) if columns else []
+
+    def earlier(self, source: str, date: str) -> dict[str, dict[str, Any]]:
+        """``DayOrderHistory.earlier`` of ``source`` as the database holds it now."""
+        return self.history(source).earlier(date)
+
+    def both_orders(self, source: str, date: str) -> dict[str, dict[str, Any]]:
+        """``DayOrderHistory.both_orders`` of ``source`` as the database holds it now."""
+        return self.history(source).both_orders(date)
+
+    def on_date(self, source: str, date: str, column: str) -> list[dict[str, Any]]:
+        """``DayOrderHistory.on_date`` of ``source`` as the database holds it now."""
+        return self.history(source).on_date(date, column)
+
+    def compared(self, source: str, date: str, file: str) -> dict[str, bool | None]:
+        """``DayOrderHistory.compared`` of ``source`` as the database holds it now."""
+        return self.history(source).compared(date, file)
+
+    def changed_later(self, source: str, date: str, columns: list[str]) -> list[dict[str, Any]]:
+        """``DayOrderHistory.changed_later`` of ``source`` as the database holds it now."""
+        return self.history(source).changed_later(date, columns) if columns else []
+
+
+class DayOrderHistory:
+    """One source's rows of ``day_orders``, ``day_order_reads`` and ``day_order_compared`` (``DayOrders.history``), and
+    the questions the day-order warnings ask of them, answered in memory. ``proofs``: ``(column, date, file, line,
+    value, dayfirst)``; ``reads``: ``(column, date, file, dayfirst or None)``; ``compared``: ``(column, date, file, own,
+    earlier or None)``, as the tables hold them (any order)."""
+
+    def __init__(self, proofs: Any, reads: Any, compared: Any) -> None:
+        # by column, newest date first, then file: the order ``_latest`` walks
+        self.proofs = sorted((tuple(p) for p in proofs), key=lambda p: (p[0], _desc(p[1]), p[2]))
+        self.reads = sorted(tuple(r) for r in reads)
+        self.compared_rows = sorted(tuple(c) for c in compared)
+        self._cache: dict[str, tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]] = {}
+
+    def stale_later(self, date: str, columns: list[str]) -> list[dict[str, Any]]:
         """The files of landing dates after ``date`` that read one of ``columns`` (no value of theirs showed its day order)
         in another order than the earlier dates give them now (``earlier``; the month-first default and a carried month
-        first are one order): a later date run before this one (out of order, in parallel). Each ``{"date", "file", "column", "read": the order used (None: the default), "now"}``, by
-        date, file and column; call after ``record``. Running those dates again reads them as in date order."""
-        if not columns:
-            return []
-        t = DAY_ORDER_READS.c
-        query = select(t.date, t.file, t.column_name, t.dayfirst).where(t.source == source, t.date > date, t.column_name.in_(columns))
-        with self.engine.connect() as db:
-            rows = db.execute(query.order_by(t.date, t.file, t.column_name)).all()
-        now_by_date: dict[str, dict[str, dict[str, Any]]] = {}
+        first are one order): a later date run before this one (out of order, in parallel). Each ``{"date", "file",
+        "column", "read": the order used (None: the default), "now"}``, by date, file and column. Running those dates
+        again reads them as in date order."""
+        wanted = set(columns)
         out = []
-        for day, file, col, read in rows:
-            now = now_by_date.setdefault(day, self.earlier(source, day)).get(col)
+        for col, day, file, read in sorted(self.reads, key=lambda r: (r[1], r[2], r[0])):
+            if day <= date or col not in wanted:
+                continue
+            now = self.earlier(day).get(col)
             order = None if now is None else now["dayfirst"]
             if effective(order) != effective(read):  # the default and a carried month first read alike (breaker7 #11a)
                 out.append({"date": day, "file": file, "column": col, "read": None if read is None else bool(read), "now": order})
         return out
 
-    def earlier(self, source: str, date: str) -> dict[str, dict[str, Any]]:
-        """For each column of ``source`` proved on a landing date before ``date`` (``YYYY-MM-DD``): the proof of the latest
-        such date, ``{"date", "file", "line", "value", "dayfirst"}`` (of its files, the first by name). A column whose
-        latest proving date proved both orders (two files disagree) is left out: nothing is carried for it
-        (``both_orders`` says which)."""
-        return self._latest(source, date)[0]
+    def earlier(self, date: str) -> dict[str, dict[str, Any]]:
+        """For each column proved on a landing date before ``date`` (``YYYY-MM-DD``): the proof of the latest such date,
+        ``{"date", "file", "line", "value", "dayfirst"}`` (of its files, the first by name). A column whose latest proving
+        date proved both orders (two files disagree) is left out: nothing is carried for it (``both_orders`` says which)."""
+        return self._latest(date)[0]
 
-    def both_orders(self, source: str, date: str) -> dict[str, dict[str, Any]]:
+    def both_orders(self, date: str) -> dict[str, dict[str, Any]]:
         """The columns ``earlier`` leaves out: those whose latest proving date before ``date`` proved both orders,
         ``{column: {"date", "files": [{"file", "line", "value", "dayfirst"}, ...]}}`` (files by name)."""
-        return self._latest(source, date)[1]
+        return self._latest(date)[1]
 
-    def on_date(self, source: str, date: str, column: str) -> list[dict[str, Any]]:
-        """The proofs of ``column`` the files of ``source`` recorded on ``date`` itself: ``[{"file", "line", "value",
-        "dayfirst"}]`` by file name."""
-        t = DAY_ORDERS.c
-        query = select(t.file, t.line, t.value, t.dayfirst).where(t.source == source, t.date == date, t.column_name == column)
-        with self.engine.connect() as db:
-            rows = db.execute(query.order_by(t.file)).all()
-        return [{"file": f, "line": line, "value": v, "dayfirst": bool(d)} for f, line, v, d in rows]
+    def on_date(self, date: str, column: str) -> list[dict[str, Any]]:
+        """The proofs of ``column`` the files recorded on ``date`` itself: ``[{"file", "line", "value", "dayfirst"}]`` by
+        file name."""
+        return [{"file": f, "line": line, "value": v, "dayfirst": bool(d)}
+                for col, day, f, line, v, d in sorted(self.proofs, key=lambda p: p[2]) if col == column and day == date]
 
-    def _latest(self, source: str, date: str) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-        t = DAY_ORDERS.c
-        query = select(t.column_name, t.date, t.file, t.line, t.value, t.dayfirst).where(t.source == source, t.date < date)
-        with self.engine.connect() as db:
-            rows = db.execute(query.order_by(t.column_name, t.date.desc(), t.file)).all()
+    def _latest(self, date: str) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        if date in self._cache:
+            return self._cache[date]
         latest: dict[str, str] = {}
         files: dict[str, list[dict[str, Any]]] = {}
-        for col, day, file, line, value, dayfirst in rows:
-            if latest.setdefault(col, day) == day:
+        for col, day, file, line, value, dayfirst in self.proofs:
+            if day < date and latest.setdefault(col, day) == day:
                 files.setdefault(col, []).append({"file": file, "line": line, "value": value, "dayfirst": bool(dayfirst)})
         out: dict[str, dict[str, Any]] = {}
         both: dict[str, dict[str, Any]] = {}
@@ -179,41 +219,40 @@ class DayOrders(Store):
             else:
                 out[col] = {"date": latest[col]} | proofs[0]
                 out[col] = {k: out[col][k] for k in ("date", "file", "line", "value", "dayfirst")}
+        self._cache[date] = (out, both)
         return out, both
 
-    def compared(self, source: str, date: str, file: str) -> dict[str, bool | None]:
+    def compared(self, date: str, file: str) -> dict[str, bool | None]:
         """Per column ``file`` of ``date`` proved: the earlier order its DAY ORDER CHANGED verdict was decided against
-        when it ran (None: no earlier date had proved the column), as ``record`` stored it."""
-        c = DAY_ORDER_COMPARED.c
-        query = select(c.column_name, c.earlier).where(c.source == source, c.date == date, c.file == file)
-        with self.engine.connect() as db:
-            rows = db.execute(query).all()
-        return {col: (None if earlier is None else bool(earlier)) for col, earlier in rows}
+        when it ran (None: no earlier date had proved the column), as ``DayOrders.record`` stored it."""
+        return {col: (None if earlier is None else bool(earlier))
+                for col, day, f, _own, earlier in self.compared_rows if day == date and f == file}
 
-    def changed_later(self, source: str, date: str, columns: list[str]) -> list[dict[str, Any]]:
+    def changed_later(self, date: str, columns: list[str]) -> list[dict[str, Any]]:
         """The files of landing dates after ``date`` whose own values proved one of ``columns`` and whose DAY ORDER CHANGED
         verdict (their proof against the latest earlier date's) differs now from when they ran: a later date run before
         this one, whose alarm was decided without this date's proof (breaker7 #10). Each ``{"date", "file", "column",
         "own": their proof {"line", "value", "dayfirst"}, "then": the earlier order they were compared with (None: none),
-        "now": the one earlier dates give now (None: none)}``, by date, file and column; call after ``record``."""
-        if not columns:
-            return []
-        c, t = DAY_ORDER_COMPARED.c, DAY_ORDERS.c
-        query = (select(c.date, c.file, c.column_name, c.own, c.earlier, t.line, t.value)
-                 .join(DAY_ORDERS, and_(t.source == c.source, t.column_name == c.column_name, t.date == c.date, t.file == c.file))
-                 .where(c.source == source, c.date > date, c.column_name.in_(columns)))
-        with self.engine.connect() as db:
-            rows = db.execute(query.order_by(c.date, c.file, c.column_name)).all()
-        now_by_date: dict[str, dict[str, dict[str, Any]]] = {}
+        "now": the one earlier dates give now (None: none)}``, by date, file and column."""
+        wanted = set(columns)
+        proof_of = {(col, day, f): (line, value) for col, day, f, line, value, _d in self.proofs}
         out = []
-        for day, file, col, own, then, line, value in rows:
-            proof = now_by_date.setdefault(day, self.earlier(source, day)).get(col)
+        for col, day, file, own, then in sorted(self.compared_rows, key=lambda c: (c[1], c[2], c[0])):
+            if day <= date or col not in wanted or (col, day, file) not in proof_of:
+                continue
+            line, value = proof_of[(col, day, file)]
+            proof = self.earlier(day).get(col)
             now = None if proof is None else bool(proof["dayfirst"])
             then = None if then is None else bool(then)
             if (then is not None and then != bool(own)) != (now is not None and now != bool(own)):
                 out.append({"date": day, "file": file, "column": col, "own": {"line": line, "value": value, "dayfirst": bool(own)},
                             "then": then, "now": now})
         return out
+
+
+def _desc(day: str) -> tuple[int, ...]:
+    """A sort key that orders ``YYYY-MM-DD`` texts newest first."""
+    return tuple(-ord(ch) for ch in day)
 
 
 def _said(order: bool | None) -> str:
@@ -224,7 +263,7 @@ def _files(proofs: list[dict[str, Any]]) -> str:
     return ", ".join(f"{p['file']} {_said(p['dayfirst'])} (line {p['line']}: {p['value']})" for p in proofs)
 
 
-def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, dict[str, Any]],
+def order_warnings(store: DayOrders | DayOrderHistory, source: str, date: str, proven: dict[str, dict[str, Any]],
                    reads: dict[str, bool | None], file: str | None = None) -> list[str]:
     """Clean warnings for dates run out of order or in parallel, and for one date whose files disagree, after
     ``store.record`` of this file (``file`` of ``date``):
@@ -242,10 +281,12 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
 
     Each stale one ends by saying which date to run again. Both sides record before they compare, so of two dates run
     at once at least one of them warns. ``[]`` when every date agrees. The warnings are computed from the state
-    database, so a run that skips the file computes them again (``current_warnings``).
+    database, so a run that skips the file computes them again (``current_warnings``). ``store``: the state database,
+    read once here (``DayOrders.history``), or ``source``'s history already read (``DayOrderHistory``).
     """
+    history = store.history(source) if isinstance(store, DayOrders) else store
     lines = []
-    stale = store.stale_later(source, date, sorted(proven))
+    stale = history.stale_later(date, sorted(proven))
     for col in sorted({s["column"] for s in stale}):
         mine = [s for s in stale if s["column"] == col]
         shown = ", ".join(f"{s['date']} {s['file']} ({_said(s['read'])})" for s in mine[:SHOWN_STALE])
@@ -256,7 +297,7 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
             f"of this source that ran before it read {col} otherwise: {shown}{more} — run those dates again (their check "
             "reprocesses the files) to read them as in date order"
         )
-    changed = store.changed_later(source, date, sorted(proven))
+    changed = history.changed_later(date, sorted(proven))
     for col in sorted({s["column"] for s in changed}):
         proof = proven[col]
         for alarm in (True, False):
@@ -280,7 +321,7 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
                     "CHANGED warning no longer holds — run those dates again (their check reprocesses the files) to drop it"
                 )
     for col, proof in sorted(proven.items()):
-        others = [p for p in store.on_date(source, date, col) if p["file"] != file and p["dayfirst"] != bool(proof["dayfirst"])]
+        others = [p for p in history.on_date(date, col) if p["file"] != file and p["dayfirst"] != bool(proof["dayfirst"])]
         if others and file is not None:
             mine = [{"file": file} | proof]
             lines.append(
@@ -290,8 +331,8 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
                 "them is wrong"
             )
     if proven and file is not None:
-        then_by_col = store.compared(source, date, file)
-        now = store.earlier(source, date)
+        then_by_col = history.compared(date, file)
+        now = history.earlier(date)
         for col, proof in sorted(proven.items()):
             if col not in then_by_col:
                 continue
@@ -314,8 +355,8 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
                     "run this date again (its check reprocesses the file) to drop it"
                 )
     if reads:
-        now = store.earlier(source, date)
-        both = store.both_orders(source, date)
+        now = history.earlier(date)
+        both = history.both_orders(date)
         for col, read in sorted(reads.items()):
             proof = now.get(col)
             order = None if proof is None else bool(proof["dayfirst"])
@@ -335,19 +376,25 @@ def order_warnings(store: DayOrders, source: str, date: str, proven: dict[str, d
 
 
 def current_warnings(settings: Settings, table_name: str, date: str, file: str, manifest: dict[str, Any],
-                     sources: Any = None) -> list[str]:
+                     sources: Any = None, histories: dict[str, DayOrderHistory] | None = None) -> list[str]:
     """``order_warnings`` of a file as the state database gives them now, from its manifest (``value_formats``'s
     ``dayfirst_proven`` and ``dayfirst_from``): what a run that skips the file writes in place of its
     ``day_order_warnings`` (headwater.decide.mark_unchanged), so a warning that no longer holds does not stay (breaker7
-    #11b). ``sources``: headwater.config.source.Sources (default: ``settings.config_dir``'s). ``[]`` for a file without
-    date columns read by a day order."""
+    #11b). ``sources``: headwater.config.source.Sources (default: ``settings.config_dir``'s). ``histories``: a dict the
+    caller keeps across the files it asks about (a report: every file of a date), ``{source: DayOrderHistory}``, filled
+    here: each source's rows are read from the state database once, not several queries per file (bf11). ``[]`` for a
+    file without date columns read by a day order."""
     formats = manifest.get("value_formats") or {}
     proven = formats.get("dayfirst_proven") or {}
     reads = {c: (None if p is None else bool(p["dayfirst"])) for c, p in (formats.get("dayfirst_from") or {}).items()}
     if not proven and not reads:
         return []
     config = (sources or load_sources(settings.config_dir)).for_file(table_name)
-    return order_warnings(DayOrders.for_settings(settings), source_key(config, table_name), date, proven, reads, file)
+    source = source_key(config, table_name)
+    histories = {} if histories is None else histories
+    if source not in histories:
+        histories[source] = DayOrders.for_settings(settings).history(source)
+    return order_warnings(histories[source], source, date, proven, reads, file)
 
 
 def refreshed(manifest: dict[str, Any], now: list[str]) -> dict[str, Any]:

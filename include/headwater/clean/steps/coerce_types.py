@@ -77,6 +77,9 @@ MARK_DIFFERS_TEXT = "decimal mark differs from the file's"
 PERCENT_SCALED = "percent_stored_as_fraction"
 BARE_IN_PERCENT_COLUMN = "no_percent_sign_in_percent_column"
 DATE_TYPES = ("date", "datetime")
+# the numeric date in a value read by a day order (``03/04/1990``, ``14:30 03-04-90``): first number, separator, second, year
+_TWO_WAY = re.compile(r"(?<!\d)(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 FAILED_LINES_SHOWN = 10  # lines of a number column's failed values named in its warning
 # The reason kept with a value of a column declared with a unit (schema.columns.<c>.unit) whose written currency is not
 # that unit (``€12.50`` under USD, ``US$5`` under CAD; headwater.clean.currency): it is no amount in the column's unit, so
@@ -166,6 +169,13 @@ class CoerceTypes:
         # column with a declared unit -> {"count", "lines", "marks": Counter} of values written in another currency (or %)
         self.unit_conflicts: dict[str, dict[str, Any]] = {}
         self.day_order_read: dict[str, bool] = {}  # date column -> the day order its ambiguous values were read in (True: day first)
+        # date column -> the first value read by an unproven day order (``day_order``), as written, and the date stored for
+        # it: what its warning quotes (breaker8 #10: it quoted a fixed 03/04/2025)
+        self.day_order_example: dict[str, tuple[str, Any]] = {}
+        self.dotted_example: dict[str, tuple[str, Any]] = {}  # ... and of ``dotted_day_order`` (03.04.1990)
+        # date column with an earlier date's proof -> the first value that reads two ways (03/04/1990, not dotted), as
+        # written, and the date stored for it: what a DAY ORDER CHANGED warning quotes
+        self.two_way_example: dict[str, tuple[str, Any]] = {}
         self.excel_lines: dict[str, list[int]] = {}  # identifier column -> lines of its values in Excel's scientific notation
         self.excel_examples: dict[str, str] = {}  # ... and the first such value
         self.bare_lines: dict[str, list[int]] = {}  # number column with % values -> lines of its bare numbers (text kept)
@@ -368,6 +378,19 @@ class CoerceTypes:
                 self.interpreted.setdefault(col, Counter()).update(result.interpreted)
                 if result.interpreted.get("day_order"):
                     self.day_order_read.setdefault(col, bool(formats.get("dayfirst")))  # the order they were read in, for the warning
+                    if col not in self.day_order_example:
+                        self._first_example(self.day_order_example, col, df[col], result.values,
+                                            _with_reason(result.reasons, "day_order"))
+                if result.interpreted.get("dotted_day_order") and col not in self.dotted_example:
+                    self._first_example(self.dotted_example, col, df[col], result.values,
+                                        _with_reason(result.reasons, "dotted_day_order"))
+            if kind in DATE_TYPES and col in self.earlier and col not in self.two_way_example:
+                # each distinct value looked at once (values.date_assumptions), in the order of first appearance
+                read = df[col].astype("string").where(result.values.notna().to_numpy(dtype=bool))
+                distinct = pd.Series(read.dropna().unique(), dtype="string")
+                two_way = distinct[date_assumptions(distinct, True)["day_order"]] if len(distinct) else distinct
+                if len(two_way):
+                    self._first_example(self.two_way_example, col, df[col], result.values, (read == two_way.iloc[0]).fillna(False).to_numpy(dtype=bool))
             if result.unread:
                 self.unread.setdefault(col, Counter()).update(result.unread)
             out[col] = result.values
@@ -813,12 +836,13 @@ class CoerceTypes:
                 f"with an implausible year ({span}, before {FIRST_PLAUSIBLE_YEAR} or more than {YEARS_AHEAD} years ahead), "
                 f"like {seen['example']}, read as Gregorian years as written (implausible_year){likely}"
             )
-        if why == "dotted_day_order" and not self._formats_of(col).get("dayfirst_provisional") and not self._formats_of(col).get("dayfirst"):
-            return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of most "
-                    "of Europe), although the column's day order is month first (declared, or shown by the file); types.dayfirst "
-                    "does not change them (dotted_day_order)")
-        if why == "dotted_day_order":
-            return ("like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of "
+        if why == "dotted_day_order":  # the file's first such value and its reading (breaker8 #10)
+            written, day = (self._example(self.dotted_example, col) or ("03.04.2025", "3 April 2025"))[:2]
+            if not self._formats_of(col).get("dayfirst_provisional") and not self._formats_of(col).get("dayfirst"):
+                return (f"like {written} read day first ({day}), as dates written with dots always are (the convention of most "
+                        "of Europe), although the column's day order is month first (declared, or shown by the file); "
+                        "types.dayfirst does not change them (dotted_day_order)")
+            return (f"like {written} read day first ({day}), as dates written with dots always are (the convention of "
                     "most of Europe), while no value of the file had shown the day order; types.dayfirst does not change them")
         if why == TIME_DROPPED:
             return (f"holding a time of day, like 2024-03-05 14:30 or 2024-03-05 00:30 +01:00, in a date column: the date "
@@ -847,18 +871,50 @@ class CoerceTypes:
         if why == "date_only":
             return "written as a date without a time, like 2025-03-01, among date-times: stored at midnight, a time not written (date_only)"
         # the order the values were read in (day_order_read), not the one decided since: the warning says what was stored
+        # the file's first such value and its reading (breaker8 #10: a fixed 03/04/2025 was quoted)
+        written, day, month, shows = self._example(self.day_order_example, col) or ("03/04/2025", "3 April 2025", "4 March 2025", "13/04/2025")
         if col in self.carried:
             proof = self.carried[col]
-            order, example = ("day", "3 April 2025") if proof["dayfirst"] else ("month", "4 March 2025")
-            return (f"like 03/04/2025 read {order} first ({example}) while no value of the file had shown the day order "
-                    f"(as 13/04/2025 does): the order this source's {col} showed on {proof['date']} ({proof['file']} line "
+            order, example = ("day", day) if proof["dayfirst"] else ("month", month)
+            return (f"like {written} read {order} first ({example}) while no value of the file had shown the day order "
+                    f"(as {shows} does): the order this source's {col} showed on {proof['date']} ({proof['file']} line "
                     f"{proof['line']}: {proof['value']}), the latest earlier date that showed it; set "
                     f"schema.columns.{col}.dayfirst if that is wrong")
         if self.day_order_read.get(col, bool(self._formats_of(col).get("dayfirst"))):
-            return ("like 03/04/2025 read day first (3 April 2025) while no value of the file had shown the day order "
-                    "(as 13/04/2025 does); set types.dayfirst if that is wrong")
-        return ("like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order "
-                "(as 13/04/2025 does); set types.dayfirst if that is wrong")
+            return (f"like {written} read day first ({day}) while no value of the file had shown the day order "
+                    f"(as {shows} does); set types.dayfirst if that is wrong")
+        return (f"like {written} read month first ({month}) while no value of the file had shown the day order "
+                f"(as {shows} does); set types.dayfirst if that is wrong")
+
+    @staticmethod
+    def _first_example(into: dict[str, tuple[str, Any]], col: str, written: pd.Series, stored: pd.Series, which: np.ndarray) -> None:
+        """Keep in ``into[col]`` the first value of ``written`` where ``which`` (bool per row) holds, stripped, with the
+        value ``stored`` for it; nothing when none does (or ``which`` is empty: no reasons)."""
+        at = np.flatnonzero(which) if len(which) == len(written) else []
+        if len(at):
+            into[col] = (str(written.iloc[int(at[0])]).strip(), stored.iloc[int(at[0])])
+
+    def _example(self, into: dict[str, tuple[str, Any]], col: str) -> tuple[str, str, str, str] | None:
+        """The value ``into`` keeps for ``col`` as ``(written, read day first, read month first, a value like it that
+        shows the order)``: ``03/04/1990`` -> ``("03/04/1990", "3 April 1990", "4 March 1990", "13/04/1990")``, the readings
+        in words (English month names); None when none was kept."""
+        if col not in into:
+            return None
+        written, stored = into[col]
+        found = _TWO_WAY.search(written)
+        if found is None:
+            return None
+        a, b, year = found.group(1), found.group(3), found.group(4)
+        # a two-digit year is the century the value was stored in (two_digit_year: 1970-2069)
+        full = int(year) if len(year) == 4 else int(pd.Timestamp(stored).year) if pd.notna(stored) else None
+        if full is None:
+            return None
+
+        def words(day: int, month: int) -> str:
+            return f"{day} {_MONTHS[month - 1]} {full}"
+
+        shows = written[:found.start(1)] + "13" + written[found.end(1):]
+        return written, words(int(a), int(b)), words(int(b), int(a)), shows
 
     def _unread(self, col: str, why: str) -> str:
         """Why the values of ``col`` counted under ``why`` (headwater.clean.values.Coerced.unread) were not read, for a warning."""
@@ -978,11 +1034,18 @@ class CoerceTypes:
             was, now = seen["earlier"], seen["here"]
             order, other = ("day", "month") if now["dayfirst"] else ("month", "day")
             whose = f"{now['column']}'s values" if "column" in now else "values"
+            example = self._example(self.two_way_example, col)  # this file's first value that reads two ways (breaker8 #10)
+            if example is None:
+                reads = f"while that date's values that read two ways were read {other} first"
+            else:
+                written, day, month = example[:3]
+                here, there = (day, month) if now["dayfirst"] else (month, day)
+                reads = f"so {written} here is {here}, where that date read such values {other} first ({there})"
             lines.append(
                 f"{col}: DAY ORDER CHANGED: this file's {whose} show {order} first (line {now['line']}: {now['value']}) where "
                 f"this source's {col} showed {other} first on {was['date']} ({was['file']} line {was['line']}: {was['value']}) — "
-                f"did the source change its export? This file is read {order} first, as its values say, while values like 03/04/2025 "
-                f"of that date were read {other} first; set schema.columns.{col}.dayfirst if one of them is wrong"
+                f"did the source change its export? This file is read {order} first, as its values say, {reads}; "
+                f"set schema.columns.{col}.dayfirst if one of them is wrong"
             )
         for col, seen in self.censored_text.items():
             shown = ", ".join(map(str, seen["lines"])) + (" ..." if seen["count"] > len(seen["lines"]) else "")

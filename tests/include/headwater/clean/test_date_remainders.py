@@ -284,7 +284,7 @@ def test_a_dotted_date_under_a_declared_month_first_order_keeps_its_text_and_say
     rows, warnings = run(False)
     assert rows == [(date(1990, 4, 3), "03.04.1990", "dotted_day_order"), (date(1990, 4, 5), None, None), (date(1960, 12, 25), None, None)]
     assert warnings == [
-        "d: 1 value(s) like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention of "
+        "d: 1 value(s) like 03.04.1990 read day first (3 April 1990), as dates written with dots always are (the convention of "
         "most of Europe), although the column's day order is month first (declared, or shown by the file); types.dayfirst does "
         "not change them (dotted_day_order) — the value is stored, its text kept in d__raw"
     ]

@@ -46,18 +46,18 @@ OWN_27 = {"line": 2, "value": "12/31/1980", "dayfirst": False}
 CHANGED_27 = (
     "dob: DAY ORDER CHANGED: this file's values show month first (line 2: 12/31/1980) where this source's dob showed day "
     "first on 2026-11-25 (patients.csv line 2: 25/12/1958) — did the source change its export? This file is read month "
-    "first, as its values say, while values like 03/04/2025 of that date were read day first; set "
-    "schema.columns.dob.dayfirst if one of them is wrong"
+    "first, as its values say, so 03/04/1990 here is 4 March 1990, where that date read such values day first (3 April "
+    "1990); set schema.columns.dob.dayfirst if one of them is wrong"
 )
 CARRIED_26 = (
-    "dob: 2 value(s) like 03/04/2025 read day first (3 April 2025) while no value of the file had shown the day order (as "
-    "13/04/2025 does): the order this source's dob showed on 2026-11-25 (patients.csv line 2: 25/12/1958), the latest "
+    "dob: 2 value(s) like 03/04/1990 read day first (3 April 1990) while no value of the file had shown the day order (as "
+    "13/04/1990 does): the order this source's dob showed on 2026-11-25 (patients.csv line 2: 25/12/1958), the latest "
     "earlier date that showed it; set schema.columns.dob.dayfirst if that is wrong — the value is stored, its text kept "
     "in dob__raw"
 )
 DEFAULT_26 = (
-    "dob: 2 value(s) like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order "
-    "(as 13/04/2025 does); set types.dayfirst if that is wrong — the value is stored, its text kept in dob__raw"
+    "dob: 2 value(s) like 03/04/1990 read month first (4 March 1990) while no value of the file had shown the day order "
+    "(as 13/04/1990 does); set types.dayfirst if that is wrong — the value is stored, its text kept in dob__raw"
 )
 STALE_26 = (
     "dob: this file shows day first (line 2: 25/12/1958), while later dates of this source that ran before it read dob "
@@ -249,7 +249,7 @@ def test_of_two_later_dates_only_the_one_that_read_otherwise_is_named(tmp_path: 
     assert proving["clean_warnings"] == [
         "dob: DAY ORDER CHANGED: this file's values show month first (line 2: 12/25/1950) where this source's dob showed "
         "day first on 2026-11-24 (patients.csv line 2: 25/12/1950) — did the source change its export? This file is read "
-        "month first, as its values say, while values like 03/04/2025 of that date were read day first; set "
+        "month first, as its values say, while that date's values that read two ways were read day first; set "
         "schema.columns.dob.dayfirst if one of them is wrong",
         "dob: this file shows month first (line 2: 12/25/1950), while later dates of this source that ran before it read "
         "dob otherwise: 2026-11-26 patients.csv (day first), 2026-11-27 patients.csv (day first) — run those dates again "
@@ -281,7 +281,7 @@ def test_a_source_whose_order_flips_back_keeps_each_alarm_where_it_belongs(tmp_p
     assert backfill["2026-11-27"]["clean_warnings"] == [
         "dob: DAY ORDER CHANGED: this file's values show day first (line 2: 13/01/1985) where this source's dob showed "
         "month first on 2026-11-26 (patients.csv line 2: 12/31/1980) — did the source change its export? This file is read "
-        "day first, as its values say, while values like 03/04/2025 of that date were read month first; set "
+        "day first, as its values say, while that date's values that read two ways were read month first; set "
         "schema.columns.dob.dayfirst if one of them is wrong"
     ]
     assert report("2026-11-25", ["patients.csv"], settings)["files"][0]["warnings"] == []

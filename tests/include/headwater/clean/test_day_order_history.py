@@ -64,18 +64,19 @@ def _curated_bytes(settings: Settings, day: str, name: str = "patients.csv") -> 
     return Layout(settings.data_dir, day).curated(FileRef(day, name).key).read_bytes()
 
 
-def _carried_warning(n: int, order: str = "day", example: str = "3 April 2025", proof: dict = CARRIED) -> str:
+def _carried_warning(n: int, order: str = "day", example: str = "3 April 1990", proof: dict = CARRIED) -> str:
+    # the file's first such value and its reading (bf11, breaker8 #10: a fixed 03/04/2025 was quoted)
     return (
-        f"dob: {n} value(s) like 03/04/2025 read {order} first ({example}) while no value of the file had shown the day order "
-        f"(as 13/04/2025 does): the order this source's dob showed on {proof['date']} ({proof['file']} line {proof['line']}: "
+        f"dob: {n} value(s) like 03/04/1990 read {order} first ({example}) while no value of the file had shown the day order "
+        f"(as 13/04/1990 does): the order this source's dob showed on {proof['date']} ({proof['file']} line {proof['line']}: "
         f"{proof['value']}), the latest earlier date that showed it; set schema.columns.dob.dayfirst if that is wrong — "
         "the value is stored, its text kept in dob__raw"
     )
 
 
 MONTH_FIRST_DEFAULT = (
-    "dob: 2 value(s) like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order "
-    "(as 13/04/2025 does); set types.dayfirst if that is wrong — the value is stored, its text kept in dob__raw"
+    "dob: 2 value(s) like 03/04/1990 read month first (4 March 1990) while no value of the file had shown the day order "
+    "(as 13/04/1990 does); set types.dayfirst if that is wrong — the value is stored, its text kept in dob__raw"
 )
 
 
@@ -188,8 +189,8 @@ def test_a_file_that_proves_the_other_order_is_read_as_its_values_say_and_warned
     assert manifest["clean_warnings"] == [
         "dob: DAY ORDER CHANGED: this file's values show month first (line 2: 12/25/1960) where this source's dob showed "
         "day first on 2026-11-25 (patients.csv line 2: 25/12/1958) — did the source change its export? This file is read "
-        "month first, as its values say, while values like 03/04/2025 of that date were read day first; set "
-        "schema.columns.dob.dayfirst if one of them is wrong"
+        "month first, as its values say, so 03/04/1990 here is 4 March 1990, where that date read such values day first "
+        "(3 April 1990); set schema.columns.dob.dayfirst if one of them is wrong"
     ]
     assert manifest["value_formats"]["dayfirst_differs_from"] == {"dob": {
         "earlier": CARRIED, "here": {"line": 2, "value": "12/25/1960", "dayfirst": False},
@@ -198,7 +199,7 @@ def test_a_file_that_proves_the_other_order_is_read_as_its_values_say_and_warned
     assert third["dob"] == [date(1990, 3, 4), date(1970, 5, 6)]
     proof = {"date": "2026-11-26", "file": "patients.csv", "line": 2, "value": "12/25/1960", "dayfirst": False}
     assert manifest["value_formats"]["dayfirst_from"] == {"dob": proof}
-    assert manifest["clean_warnings"] == [_carried_warning(2, "month", "4 March 2025", proof)]
+    assert manifest["clean_warnings"] == [_carried_warning(2, "month", "4 March 1990", proof)]
 
 
 def test_the_decision_is_per_column_a_column_no_earlier_date_had_reads_month_first(tmp_path: Path) -> None:
@@ -268,6 +269,6 @@ def test_a_column_read_in_the_order_other_columns_decided_against_its_earlier_pr
     assert manifest["clean_warnings"] == [
         "dob: DAY ORDER CHANGED: this file's visit's values show month first (line 2: 12/25/2026) where this source's dob "
         "showed day first on 2026-11-25 (patients.csv line 2: 25/12/1958) — did the source change its export? This file is "
-        "read month first, as its values say, while values like 03/04/2025 of that date were read day first; set "
-        "schema.columns.dob.dayfirst if one of them is wrong"
+        "read month first, as its values say, so 03/04/1990 here is 4 March 1990, where that date read such values day "
+        "first (3 April 1990); set schema.columns.dob.dayfirst if one of them is wrong"
     ]

@@ -43,8 +43,9 @@ def test_dotted_and_slashed_dates_in_one_column_are_counted_apart(tmp_path: Path
     curated, manifest = _clean(tmp_path, "v.csv", "who,d\nann,03.04.2025\nbob,05/06/2025\n")
     assert curated["d"] == [date(2025, 4, 3), date(2025, 5, 6)]
     assert manifest["clean_warnings"] == [
-        "d: 1 value(s) like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order "
-        "(as 13/04/2025 does); set types.dayfirst if that is wrong — the value is stored, its text kept in d__raw",
+        # the file's own slashed value (bf11, breaker8 #10: a fixed 03/04/2025 was quoted)
+        "d: 1 value(s) like 05/06/2025 read month first (6 May 2025) while no value of the file had shown the day order "
+        "(as 13/06/2025 does); set types.dayfirst if that is wrong — the value is stored, its text kept in d__raw",
         "d: 1 value(s) like 03.04.2025 read day first (3 April 2025), as dates written with dots always are (the convention "
         "of most of Europe), while no value of the file had shown the day order; types.dayfirst does not change them — the "
         "value is stored, its text kept in d__raw",

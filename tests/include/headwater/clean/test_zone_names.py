@@ -224,8 +224,9 @@ def test_declared_datetimes_with_zone_names_offsets_and_words(settings: Settings
     ]
     assert cols["seen__raw"] == [None] * 4 + rows[4:]  # 03/05/2024: read month first, by an assumption: its text kept
     assert manifest["clean_warnings"] == [
-        "seen: 1 value(s) like 03/04/2025 read month first (4 March 2025) while no value of the file had shown the day order "
-        "(as 13/04/2025 does); set types.dayfirst if that is wrong — the value is stored, its text kept in seen__raw",
+        "seen: 1 value(s) like 03/05/2024 14:30 UTC read month first (5 March 2024) while no value of the file had shown the "
+        "day order (as 13/05/2024 14:30 UTC does); set types.dayfirst if that is wrong — the value is stored, its text kept "
+        "in seen__raw",
         "seen: 1 value(s) have no time zone in a column of values written with an offset; set types.timezone to read them in one "
         "— not read, kept in seen__raw",
         f"seen: 2 value(s) {TEXT_AFTER} — not read, kept in seen__raw",
