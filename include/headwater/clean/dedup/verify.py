@@ -48,6 +48,10 @@ for the first class, in ``REASONS`` order, where the texts differ:
   costs more than a missed duplicate: ``Great service!``/``Great service! 👍`` stay two records); a repeated emoji
   (``🙏``/``🙏🙏``) and the presentation selector (``❤``/``❤️``) are no difference; the same emoji in another order
   (``support 👍 armrests 👎``/``support 👎 armrests 👍``, flags swapped: ``_reordered``, breaker8 #5) veto;
+* ``question``: of two texts of at most ``QUESTION_MAX_WORDS`` words each, one ends in a question mark and the other
+  does not (``_question``: ``has been approved.``/``has been approved?``, breaker8 #6; a closing quote, bracket or emoji
+  after the mark counts as its end): a statement and a question say two things. ``!``/``.`` (both statements), ``?!``/``?``
+  and a changed mark in a longer text are no difference;
 * ``quadrant``: the texts' street quadrants differ as multisets (``_quadrants``: ``SE``, ``NW``, ``SW``, ``NE`` as
   ``_COMPASS_NE`` reads it, ``S.E.``, ``Southeast`` after a street word or between a house number and one), one held
   by one text only too (``100 Main Street SE``/``100 Main Street``: in a quadrant city, Washington DC or Atlanta,
@@ -57,7 +61,10 @@ for the first class, in ``REASONS`` order, where the texts differ:
 * ``unit``: a unit word is substituted, added or removed (``5 mg``/``5 g``; ``UNITS``);
 * ``substitution``: a word is replaced by another that is not a spelling variant of it (``left``/``right``
   knee, ``increased``/``decreased``, ``Jon``/``Joan``, ``penicillin``/``amoxicillin``, ``Monday``/``Tuesday``), or the
-  weekday names (``WEEKDAYS``) both texts hold are in another order (``from Monday to Tuesday``/``from Tuesday to Monday``).
+  weekday names (``WEEKDAYS``) both texts hold are in another order (``from Monday to Tuesday``/``from Tuesday to Monday``),
+  or the words both texts hold are (``_moved``: ``flight from Paris to Rome``/``flight from Rome to Paris``, ``Alice paid
+  Bob``/``Bob paid Alice``, ``from savings to checking``/``from checking to savings``; nd11, breaker8 #5): a swap changes
+  who did what to whom, and a re-export does not reorder a text's words.
 * ``addition``: outside a **boilerplate** both texts share, one holds a content word the other lacks
   (``Shipment arrived.``/``Shipment arrived damaged.``, ``Please call me back.``/``Please call me back about
   the broken pump ...``, each above the same 480-character e-mail footer: breaker3 #4). A boilerplate
@@ -118,8 +125,10 @@ lower case (``se`` is a Spanish, Portuguese and Czech word) or away from a stree
 symbol that is Extended_Pictographic though seldom drawn as an emoji (``©``, ``™``) added to one text vetoes (missed duplicates);
 a comparison written in words (``above 5.0``/``below 5.0`` is a substitution) or as an HTML entity (``&gt;``) is not a sign, and
 ``=``, ``~`` before a number are read as signs wherever they stand (``x=5``/``x 5`` vetoes); two sentences of one text moved
-about (``Monday: call; Tuesday: ship`` / ``Tuesday: ship; Monday: call``) veto as a reordering, and a swap of other words
-than numbers, emoji and weekdays (``from Paris to Rome``/``from Rome to Paris``) is still merged (breaker8 #5, left open).
+about (``Monday: call; Tuesday: ship`` / ``Tuesday: ship; Monday: call``) veto as a reordering, and so does any reordering of
+the words two texts share (``Thanks, Bob. The invoice is attached.``/``The invoice is attached. Thanks, Bob.``, ``from Rome to
+Paris``/``to Paris from Rome``: a missed duplicate); a final question mark is read in texts of at most ``QUESTION_MAX_WORDS``
+words only, so a long text's changed closing question still merges.
 """
 
 from __future__ import annotations
@@ -136,7 +145,7 @@ from rapidfuzz.distance import OSA
 
 from headwater.config.text import MASKS
 
-REASONS = ("negation", "identifier", "number", "emoji", "quadrant", "addressee", "unit", "substitution", "addition")  # the order the checks run in; a pair counts under its first
+REASONS = ("negation", "identifier", "number", "emoji", "question", "quadrant", "addressee", "unit", "substitution", "addition")  # the order the checks run in; a pair counts under its first
 NAME_REASONS = ("name",)  # record linkage's check on name fields
 WORD_REASONS = ("negation", "number", "unit", "substitution")  # what the word alignment can find, in that order
 # English negators (Wiegand et al. 2010's lexical negation cues), plus common spellings without the apostrophe.
@@ -442,6 +451,7 @@ class Tokens:
     quadrants: tuple[str, ...] = ()  # the street quadrants, sorted (``_quadrants``)
     number_order: tuple[str, ...] = ()  # ``numbers`` in the text's order (``_number_order``): what ``_reordered`` compares
     emoji_order: tuple[str, ...] = ()  # every emoji in the text's order, presentation selectors dropped (``_emoji_order``)
+    question: bool = False  # the text ends in a question mark (``_question``)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -549,7 +559,33 @@ def tokens_of(text: str | None) -> Tokens:
     names = _NAME_WORD.findall(unmasked) if numbers and _ORDINAL.search(unmasked) else found
     emoji = _emoji_order(text or "")
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(filter(None, map(_word, found))), tuple(map(_plain, names)),
-                  frozenset(emoji), _quadrants(text or ""), number_order, emoji)
+                  frozenset(emoji), _quadrants(text or ""), number_order, emoji, _question(text or ""))
+
+
+# A question mark (nd11, breaker8 #6): ASCII, full-width (U+FF1F), Arabic (U+061F), Greek (U+037E), Armenian (U+055E),
+# Ethiopic (U+1367), the interrobang (U+203D) and the double and mixed marks (U+2047-U+2049)
+QUESTION_MARKS = "?\uff1f\u061f\u037e\u055e\u1367\u203d\u2047\u2048\u2049"
+# A changed final question mark vetoes a pair only when both texts hold at most this many words (``difference``): a short
+# text of one sentence (the Plain English Campaign's "How to write in plain English" puts an average sentence at 15-20
+# words): a status, a title, a one-line answer, whose mark says whether the whole text states or asks (``has been
+# approved.``/``has been approved?``). In a longer text the mark ends only its last sentence, and a re-sent message whose
+# closing ``Any update?`` lost its mark is more often one record than two
+QUESTION_MAX_WORDS = 15
+
+
+def _question(text: str) -> bool:
+    """Whether ``text`` ends in a question: its final run of punctuation (what follows its last letter, digit or mark:
+    the final punctuation with the closing quotes, brackets, spaces and emoji after it) holds a question mark
+    (``QUESTION_MARKS``): ``has been approved?``, ``approved?!``, ``approved?)``, ``approved? 🙂``. A text that ends in
+    ``.``, ``!``, a word or nothing is no question."""
+    if not any(mark in text for mark in QUESTION_MARKS):
+        return False
+    for ch in reversed(text):  # the end's run, read back to the last letter, digit or mark (Unicode L, N, M)
+        if ch in QUESTION_MARKS:
+            return True
+        if unicodedata.category(ch)[0] in "LNM":
+            return False
+    return False
 
 
 def words_of(text: str | None) -> tuple[str, ...]:
@@ -696,11 +732,30 @@ def _blocks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[tuple[str, ...
 
 def word_changes(x: tuple[str, ...], y: tuple[str, ...]) -> set[str]:
     """The reasons (of ``WORD_REASONS``) two word sequences differ for: their differing blocks (``_blocks``)
-    read by ``_block``. Empty: the texts say the same words."""
+    read by ``_block``, and ``substitution`` when the words both hold are in another order (``_moved``). Empty: the
+    texts say the same words in one order."""
     found: set[str] = set()
-    for left, right in _blocks(x, y):
+    blocks = _blocks(x, y)
+    for left, right in blocks:
         found |= _block(left, right)
+    if "substitution" not in found and _moved(blocks, x, y):
+        found.add("substitution")
     return found
+
+
+def _moved(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]], x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Whether two word sequences hold words they share in another order (nd11, breaker8 #5: ``flight from Paris to
+    Rome``/``flight from Rome to Paris``, ``Alice paid Bob``/``Bob paid Alice``): some word is in a block only ``x``
+    holds and in another only ``y`` holds (their alignment's differing ``blocks``, ``_blocks``: difflib matched one of
+    two swapped words and left the others as added on one side and removed on the other), and the shared words cannot be
+    read in one order in both (``_reordered``, the longest common subsequence: difflib's greedy alignment is not one).
+    A word only added, also one the text holds elsewhere (``call me back``/``call me back, call me``), is no move."""
+    removed: Counter[str] = Counter()
+    added: Counter[str] = Counter()
+    for left, right in blocks:
+        removed.update(left)
+        added.update(right)
+    return bool(removed & added) and _reordered(x, y)
 
 
 def added_words(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
@@ -866,6 +921,9 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
         if reason == "number" and (_changed(x.numbers, y.numbers) or "number" in words or _reordered(x.number_order, y.number_order)):
             return reason
         if reason == "emoji" and (x.emoji != y.emoji or _reordered(x.emoji_order, y.emoji_order)):
+            return reason
+        if (reason == "question" and x.question != y.question
+                and len(x.spelled) <= QUESTION_MAX_WORDS and len(y.spelled) <= QUESTION_MAX_WORDS):
             return reason
         if reason == "quadrant" and x.quadrants != y.quadrants:
             return reason

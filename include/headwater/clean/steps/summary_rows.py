@@ -13,7 +13,10 @@ evidence that leaves no doubt:
   ``label_text``) standing alone in its cell: only
   digits, punctuation or a note in brackets may follow (``Totals:``, ``Total 2024``, ``Total (EUR)``),
   so a name that starts with a label word (a product ``Total Gym XLS``, a brand ``Sum Kitchen``) is no
-  label; in a text column or in the ``<col>__raw`` text of a number column the label failed to fill; and
+  label; in a text column or in the ``<col>__raw`` text of a number column the label failed to fill; not in a name
+  column beside another text cell that is filled with a value the row above does not hold there (``_beside``:
+  ``Lucia,Sum,30`` under ``first,last,amount`` is a person, kept as a record with a ``possible_summary_row`` warning;
+  a total row leaves such cells empty or repeats its group's key: ``,Sum,30``, ``Sales,Total,30``); and
 * every number it has equals the sum of that column over the rows above it — the rows since the
   previous summary row (a subtotal) or since the start of the file (a grand total) — or that
   column's mean (a table's "average price" next to its total), at the precision the value is
@@ -342,6 +345,46 @@ def _in_order(held: list[pd.DataFrame], kept: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([*held, kept], ignore_index=True).sort_values(LINE, kind="stable").reset_index(drop=True)
 
 
+# A person's name column (nd11): its standardized name holds ``name`` (``name``, ``last_name``, ``surname``, ``full_name``,
+# ``nachname``: the rule of record linkage's default ``linkage.names``), or is ``first`` or ``last``
+NAME_COLUMNS = ("first", "last")
+
+
+def _name_column(col: str) -> bool:
+    """Whether ``col`` (a standardized column name) names a person's name (``NAME_COLUMNS``)."""
+    return "name" in col.lower() or col.lower() in NAME_COLUMNS
+
+
+def _filled_text(value: object) -> str | None:
+    """``value`` stripped when it is a str that is not blank, else None."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _beside(row: pd.Series, label_cols: list[str], above: pd.Series | None) -> tuple[str, str, str] | None:
+    """(label column, other column, its value) when the row's total label stands in a name column (``_name_column``) and
+    another text cell of the row holds a value beside it, so the label is a name (nd11, breaker8 #1: ``Lucia,Sum,30`` under
+    ``first,last,amount`` is Lucia Sum, whose amount happened to equal the rows above); else None.
+
+    The other cell is a value column of ``label_cols`` (not a ``<col>__raw`` text) other than the label's, not blank, not
+    a total label or trailer marker itself, and not the value that column holds in the row above (``above``: the row
+    before it in the file; None for the file's first row): a total row leaves the other text cells empty (``,Sum,30``,
+    ``Sum,,30``) or, in a table of groups, repeats the group's key in them (``Fruit,Total,30`` under ``Fruit,Pears,20``).
+    """
+    at = next((c for c in label_cols if isinstance(row[c], str) and (is_total_label(row[c]) or TRAILER_MARKER.fullmatch(row[c]))), None)
+    if at is None or not _name_column(at):
+        return None
+    for col in label_cols:
+        if col == at or not is_value_column(col):
+            continue
+        value = _filled_text(row[col])
+        if value is None or is_total_label(value) or TRAILER_MARKER.fullmatch(value):
+            continue
+        if above is not None and col in above.index and _filled_text(above[col]) == value:
+            continue
+        return at, col, row[col]
+    return None
+
+
 def _label_of(row: pd.Series, label_cols: list[str]) -> str | None:
     for col in label_cols:
         value = row[col]
@@ -600,7 +643,9 @@ class SummaryRows:
         # the summary rows found in the batch just applied (confirmed or held), their summed rows in it or in earlier batches
         self.reconciled: list[Reconciled] = []
         self._match: tuple[_Sums, list[str]] | None = None  # the sums and the columns the last row ``_summary`` accepted matched
-        self.possible: list[str] = []  # trailer-marked rows that did not reconcile, kept as records (``possible_summary_row`` warnings)
+        # trailer-marked rows that did not reconcile and labels beside a name (``_beside``), kept as records (``possible_summary_row`` warnings)
+        self.possible: list[str] = []
+        self._above: pd.Series | None = None  # the last row of the batch before (``_apply``): the row above the next batch's first
         # the batch's rows that may be an unlabelled total or a trailer (``_trailers``) and the record counts in their text cells
         self._trailer: np.ndarray = np.zeros(0, dtype=bool)
         self._counts: dict[int, list[int]] = {}
@@ -687,6 +732,13 @@ class SummaryRows:
                           duplicates=out.duplicates, counts=out.counts, structural=structural)
 
     def _apply(self, df: pd.DataFrame, cells: _Cells | None = None) -> StepOutput:
+        """``_apply_batch``; then the batch's last row is the row above the next batch's first (``_beside``)."""
+        out = self._apply_batch(df, cells)
+        if len(df):
+            self._above = df.iloc[-1]
+        return out
+
+    def _apply_batch(self, df: pd.DataFrame, cells: _Cells | None = None) -> StepOutput:
         self.reconciled = []
         values = [c for c in df.columns if is_value_column(c)]
         dtypes = dict(df.dtypes.items())
@@ -769,6 +821,15 @@ class SummaryRows:
             counts = self._counts.get(int(i), []) if self._trailer[i] else []
             numbers = row if read is df else read.iloc[i]
             reason = None if i == as_data else self._summary(row, label, ints, floats, state, counts, bool(self._trailer[i]), numbers)
+            beside = _beside(row, labels, df.iloc[i - 1] if i else self._above) if reason is not None else None
+            if beside is not None:  # a name beside the label: a record (nd11), named in a warning when this is the batch's reading
+                if record:
+                    col, other, value = beside
+                    self.possible.append(
+                        f"possible_summary_row: {reason.split(' — ')[0]}, but its {col!r} is a name column and {other!r} holds "
+                        f"{value!r} beside it, which a total row leaves empty — kept as a record"
+                    )
+                reason = None
             if reason is None and record and self._trailer[i] and TRAILER_MARKER.fullmatch(label):
                 self.possible.append(
                     f"possible_summary_row: line {int(row[LINE])}: {label.strip()!r} reads as a trailer or end marker, but its "
@@ -853,7 +914,8 @@ class SummaryRows:
 
     def warnings(self) -> list[str]:
         """One line per row that summed the rows above it but was kept as data, because data rows follow it, then one per
-        trailer-marked row that did not reconcile (``possible_summary_row: line N: ...``)."""
+        trailer-marked row that did not reconcile, or labelled row that did but whose label is a name (``_beside``), in
+        the order met (``possible_summary_row: line N: ...``)."""
         return [*self.kept_as_data, *self.possible]
 
     def _summary(self, row: pd.Series, label: str, ints: list[str], floats: list[str], state: dict,

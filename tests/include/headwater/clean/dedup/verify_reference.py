@@ -3,7 +3,8 @@ reference that ``test_verify_fast.py`` compares the module with: ``tokens_of`` (
 the digit test a Python loop per character), ``_numbers``, ``pair_reasons`` (every text of the dict tokenized in
 full) and ``headwater.clean.dedup.columns.folds_case``; nd9 (breaker7 #7, #16) added the emoji and the street
 quadrants, read here on every text (no ASCII or hint shortcut) with the module's patterns; nd10 (breaker8 #5) the
-numbers and emoji in their order (``Tokens.number_order``, ``Tokens.emoji_order``). The patterns, word lists and caches are the module's own,
+numbers and emoji in their order (``Tokens.number_order``, ``Tokens.emoji_order``); nd11 a final question mark
+(``Tokens.question``, read by the module's ``_question``). The patterns, word lists and caches are the module's own,
 so a change to them changes both sides; what is compared is the order and shortcuts of the reading."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from headwater.clean.dedup.verify import (
     _ORDINAL,
     _compass,
     _ADDRESSEE, _EMAIL, _HANDLE, _LIST_SPACE, _NUMBER, _SIGNED_CODE, _THOUSANDS, _TRAILING, _URL, _WORD, MASKS, REASONS, TITLES,
-    Boilerplate, Tokens, _is_negator, _number, _plain, _word, difference,
+    Boilerplate, Tokens, _is_negator, _number, _plain, _question, _word, difference,
 )
 
 
@@ -66,7 +67,7 @@ def tokens_of(text: str | None) -> Tokens:
     emoji = tuple(g for _, g in sorted(graphemes + [(m.start(), m.group()) for m in _EMOTICON.finditer(text or "")]))
     quadrants = tuple(sorted(QUADRANTS[_NOT_LETTER.sub("", (m["q"] or m["p"]).lower())] for m in _QUADRANT.finditer(text or "")))  # nd9
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)),
-                  frozenset(emoji), quadrants, number_order, emoji)
+                  frozenset(emoji), quadrants, number_order, emoji, _question(text or ""))  # nd11: the module's reader
 
 
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:

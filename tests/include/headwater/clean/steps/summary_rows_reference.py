@@ -68,6 +68,9 @@ from headwater.names import looks_like_identifier
 # vowel marks or format characters) are the library's data, shared here so that the differential test compares the
 # algorithm: what the old code did with a label it knew.
 from headwater.clean.steps.summary_rows import TOTAL_LABEL, is_total_label, label_text  # noqa: F401 - used below and by the tests
+# nd11 (breaker8 #1, a surname Sum): a total label in a name column beside another name is a record; the rule is the
+# library's (``_beside``), applied here where the library applies it, the row above a batch's first kept as it keeps it.
+from headwater.clean.steps.summary_rows import _beside  # noqa: E402
 
 
 # A trailer or footer marker standing alone in its cell (fullmatch, case-insensitive): the record type of a bank/ACH/SAP
@@ -358,6 +361,7 @@ class SummaryRows:
         self.reconciled: list[Reconciled] = []
         self._match: tuple[_Sums, list[str]] | None = None  # the sums and the columns the last row ``_summary`` accepted matched
         self.possible: list[str] = []  # trailer-marked rows that did not reconcile, kept as records (``possible_summary_row`` warnings)
+        self._above: pd.Series | None = None  # nd11: the last row of the batch before
         # the batch's rows that may be an unlabelled total or a trailer (``_trailers``) and the record counts in their text cells
         self._trailer: np.ndarray = np.zeros(0, dtype=bool)
         self._counts: dict[int, list[int]] = {}
@@ -440,6 +444,12 @@ class SummaryRows:
                           duplicates=out.duplicates, counts=out.counts, structural=structural)
 
     def _apply(self, df: pd.DataFrame) -> StepOutput:
+        out = self._apply_batch(df)  # nd11: the batch's last row is the row above the next batch's first
+        if len(df):
+            self._above = df.iloc[-1]
+        return out
+
+    def _apply_batch(self, df: pd.DataFrame) -> StepOutput:
         self.reconciled = []
         values = [c for c in df.columns if is_value_column(c)]
         ids = {c for c in values if looks_like_identifier(c) and pd.api.types.is_numeric_dtype(df[c].dtype)}  # breaker6 #10
@@ -510,6 +520,15 @@ class SummaryRows:
             label = _label_of(row, labels) or ""
             counts = self._counts.get(int(i), []) if self._trailer[i] else []
             reason = None if i == as_data else self._summary(row, label, ints, floats, state, counts, bool(self._trailer[i]))
+            beside = _beside(row, labels, df.iloc[i - 1] if i else self._above) if reason is not None else None  # nd11
+            if beside is not None:
+                if record:
+                    col, other, value = beside
+                    self.possible.append(
+                        f"possible_summary_row: {reason.split(' — ')[0]}, but its {col!r} is a name column and {other!r} holds "
+                        f"{value!r} beside it, which a total row leaves empty — kept as a record"
+                    )
+                reason = None
             if reason is None and record and self._trailer[i] and TRAILER_MARKER.fullmatch(label):
                 self.possible.append(
                     f"possible_summary_row: line {int(row[LINE])}: {label.strip()!r} reads as a trailer or end marker, but its "
