@@ -1,10 +1,15 @@
-"""The token reading of near-duplicate verification as it was before nd7 (main at 2361372), kept verbatim as the
-reference that ``test_verify_fast.py`` compares the module with: ``tokens_of`` (every text read twice by ``_WORD``,
-the digit test a Python loop per character), ``_numbers``, ``pair_reasons`` (every text of the dict tokenized in
-full) and ``headwater.clean.dedup.columns.folds_case``; nd9 (breaker7 #7, #16) added the emoji and the street
-quadrants, read here on every text (no ASCII or hint shortcut) with the module's patterns; nd10 (breaker8 #5) the
-numbers and emoji in their order (``Tokens.number_order``, ``Tokens.emoji_order``). The patterns, word lists and caches are the module's own,
-so a change to them changes both sides; what is compared is the order and shortcuts of the reading."""
+"""The reading order of near-duplicate verification as it was before nd7 (main at 2361372), kept as the reference that
+``test_verify_fast.py`` (and ``test_fit_fast.py``) compare the module with: ``tokens_of`` reads every text in full (its
+words twice by ``_WORD``: no ASCII pattern, no test for a mask before reading them again), ``pair_reasons`` tokenizes
+every text of the dict in full (no ``Tokens`` shared by rows of one text, the boilerplate always built), and
+``folds_case`` (``headwater.clean.dedup.columns.folds_case``) tests for a digit with a Python loop per character.
+
+The token readers that later vetoes added (the numbers in order ``_number_order``, the emoji and ASCII emoticons in
+order ``_emoji_order``, the street quadrants ``_quadrants``, the compass point ``NE`` ``_compass``), the patterns, the
+word lists and the caches are the module's own, imported as ``summary_rows_reference`` imports the label data: a change
+to them changes both sides, and what is compared is the reading order, the shortcuts and the decisions built on them.
+The readers themselves are checked with exact values in test_verify_emoji_quadrant.py, test_verify_emoticons.py,
+test_verify_order_compare.py and test_verify_fast.py (their digit test)."""
 
 from __future__ import annotations
 
@@ -12,32 +17,9 @@ from collections import Counter
 
 from headwater.clean.dedup.columns import _LETTER_RUNS, CASE_FOLD_MIN_LETTERS
 from headwater.clean.dedup.verify import (
-    _COMPASS_NE,
-    _EMOJI_CHAR,
-    _EMOTICON,
-    _GRAPHEME,
-    _NOT_LETTER,
-    _PRESENTATION,
-    _QUADRANT,
-    QUADRANTS,
-    _NAME_WORD,
-    _ORDINAL,
-    _compass,
-    _ADDRESSEE, _EMAIL, _HANDLE, _LIST_SPACE, _NUMBER, _SIGNED_CODE, _THOUSANDS, _TRAILING, _URL, _WORD, MASKS, REASONS, TITLES,
-    Boilerplate, Tokens, _is_negator, _number, _plain, _word, difference,
+    _ADDRESSEE, _COMPASS_NE, _EMAIL, _HANDLE, _NAME_WORD, _ORDINAL, _TRAILING, _URL, _WORD, MASKS, REASONS, TITLES,
+    Boilerplate, Tokens, _compass, _emoji_order, _is_negator, _number_order, _plain, _quadrants, _word, difference,
 )
-
-
-def _number_order(text: str) -> tuple[str, ...]:  # nd10 (breaker8 #5): the numbers in order, as the module reads them
-    signed = [t.replace("\u2212", "-") for t in _SIGNED_CODE.findall(text)] if "+" in text or "-" in text or "\u2212" in text else []
-    if not any(ch.isdigit() for ch in text):
-        return tuple(signed)
-    plain = _LIST_SPACE.sub(r"\1", _THOUSANDS.sub("", text.replace("\u2019", "'")))
-    return (*map(_number, _NUMBER.findall(plain)), *signed)
-
-
-def _numbers(text: str) -> Counter[str]:
-    return Counter(_number_order(text))
 
 
 def tokens_of(text: str | None) -> Tokens:
@@ -57,16 +39,9 @@ def tokens_of(text: str | None) -> Tokens:
         low = low.replace(mask.lower(), " ")
     found = _WORD.findall(low)
     names = _NAME_WORD.findall(low) if numbers and _ORDINAL.search(low) else found  # tail7: ordinals are name words
-    # nd9; nd10: in order; late10 (breaker8 #6): ASCII emoticons (the module's _EMOTICON) among them, by position
-    graphemes, at = [], 0
-    for g in _GRAPHEME.findall(text or ""):
-        if _EMOJI_CHAR.search(g):
-            graphemes.append((at, g.translate(_PRESENTATION)))
-        at += len(g)
-    emoji = tuple(g for _, g in sorted(graphemes + [(m.start(), m.group()) for m in _EMOTICON.finditer(text or "")]))
-    quadrants = tuple(sorted(QUADRANTS[_NOT_LETTER.sub("", (m["q"] or m["p"]).lower())] for m in _QUADRANT.finditer(text or "")))  # nd9
+    emoji = _emoji_order(text or "")
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)),
-                  frozenset(emoji), quadrants, number_order, emoji)
+                  frozenset(emoji), _quadrants(text or ""), number_order, emoji)
 
 
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
