@@ -233,11 +233,11 @@ def _read_as_ingest(source: Any, ref: FileRef, settings: Settings, digest: bool 
     if hasattr(source, "open") and not hasattr(source, "read"):
         with source.open("rb") as stream:
             return _read_as_ingest(stream, ref, settings, digest)
-    landing, options, names = open_landing(source, ref, settings)
+    landing, options = open_landing(source, ref, settings)
     with landing:
         problem = None
         try:
-            reader = CsvFile(landing, ref.name, options, names)
+            reader = CsvFile(landing, ref.name, options)
             while True:
                 try:
                     for _ in reader.batches(settings.batch_rows):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from headwater.config.base import ConfigModel
 
@@ -16,7 +17,8 @@ DELIMITERS = (",", ";", "\t", "|")  # what the sniffer tries, and what a forced 
 class ReadOptions(ConfigModel):
     """How a landing file is read.
 
-    ``delimiter: tab`` (or ``'\\t'``) is stored as a tab character.
+    ``delimiter: tab`` (or ``'\\t'``) is stored as a tab character. ``known_names`` is no YAML key: the source's
+    schema sets it (``declaring``).
     """
 
     max_field_chars: int = Field(default=1_048_576, ge=1, description="A row with a longer field is quarantined (the file goes on).")
@@ -44,6 +46,23 @@ class ReadOptions(ConfigModel):
         default=200, gt=1,
         description="A compressed file that expands more than this many times (checked past its first 16 MiB) is quarantined as a decompression bomb.",
     )
+
+    # The standardized column names and aliases the source's schema declares (SchemaSpec.known_names), header evidence
+    # for table.find_table; empty without a schema. A private attribute (https://docs.pydantic.dev/latest/concepts/models/#private-model-attributes):
+    # not a field, so not a key of the YAML, the configuration reference or model_dump; model_copy keeps it.
+    _known_names: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @property
+    def known_names(self) -> frozenset[str]:
+        """The standardized column names and aliases the source's schema declares (``declaring``); empty by default."""
+        return self._known_names
+
+    def declaring(self, names: Iterable[str]) -> ReadOptions:
+        """A copy of these options whose ``known_names`` are ``names`` (SchemaSpec.known_names: standardized by
+        headwater.names.standardize_name), every field as it is here."""
+        copy = self.model_copy()
+        copy._known_names = frozenset(names)
+        return copy
 
     @field_validator("encoding")
     @classmethod

@@ -443,11 +443,9 @@ class CsvFile:
     Raises UnreadableFile when the file as a whole cannot be read.
     """
 
-    def __init__(self, source: bytes | BinaryIO | LandingStream, name: str, options: ReadOptions | None = None,
-                 names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, source: bytes | BinaryIO | LandingStream, name: str, options: ReadOptions | None = None) -> None:
         self.name = name
         self.options = options or ReadOptions()
-        self.names = names  # the source schema's column names and aliases, standardized: header evidence (table.find_table)
         self.stream = source if isinstance(source, LandingStream) else LandingStream.for_options(source, self.options)
         self._restart_with: tuple[str, str] | None = None
         self.encoding_ambiguous: list[str] = []  # the encodings that read the head as plausibly as the one chosen (manifest)
@@ -518,7 +516,7 @@ class CsvFile:
                     complete = False
                     break
         head = "".join(sample)[:end]
-        self.table = table = find_table(head, self.options, complete, self.names)
+        self.table = table = find_table(head, self.options, complete)
         self.delimiter = None if table.single_column else table.delimiter
         dialect = table.dialect()
         records = head.splitlines(keepends=True)[table.skip :]

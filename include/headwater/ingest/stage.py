@@ -110,10 +110,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     # A re-run replaces everything this file produced before.
     for path in lay.outputs(ref.key):
         path.unlink(missing_ok=True)
-    landing, options, names = open_landing(source, ref, settings)
+    landing, options = open_landing(source, ref, settings)
     with landing:
         try:
-            reader = CsvFile(landing, ref.name, options, names)
+            reader = CsvFile(landing, ref.name, options)
             rows_read, issues, batches = _stage(reader, ref, lay, settings.batch_rows)
         except UnreadableFile as exc:
             manifest.update(status=QUARANTINED, error=f"{ref.name}: {exc}", compression=landing.compression)
@@ -155,17 +155,18 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     return save_stage(settings, ref, manifest, "ingest", started)
 
 
-def open_landing(source: Any, ref: FileRef, settings: Settings) -> tuple[LandingStream, ReadOptions, frozenset[str]]:
-    """(the landing file ``ref`` as the ingest reader reads it, the read options of the source config that claims it, the
-    standardized column names and aliases its schema declares — empty without one — which CsvFile takes as header evidence):
+def open_landing(source: Any, ref: FileRef, settings: Settings) -> tuple[LandingStream, ReadOptions]:
+    """(the landing file ``ref`` as the ingest reader reads it, the read options of the source config that claims it):
     ``source`` (bytes or a binary file object; for a zip member the archive) decompressed under those options. The
-    stream is a context manager the caller closes. Raises what ``open_member`` raises for a zip without the member."""
+    options carry the standardized column names and aliases the source's schema declares (ReadOptions.known_names;
+    empty without a schema), which CsvFile takes as header evidence. The stream is a context manager the caller
+    closes. Raises what ``open_member`` raises for a zip without the member."""
     config = load_sources(settings.config_dir).for_file(ref.table_name)
     member = None
     if ref.member is not None:
         source, member = open_member(source, ref.member)
-    names = config.schema.known_names if config.schema is not None else frozenset()
-    return LandingStream.for_options(source, config.read, member), config.read, names
+    options = config.read.declaring(config.schema.known_names if config.schema is not None else ())
+    return LandingStream.for_options(source, options, member), options
 
 
 def _compression_warnings(ref: FileRef, found: str | None) -> list[str]:

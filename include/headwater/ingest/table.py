@@ -394,7 +394,7 @@ def _prose_commas(rows: list[list[str]]) -> bool:
     return bool(inner) and all(f.startswith(" ") and not f.startswith(' "') for f in inner)
 
 
-def find_table(sample: str, options: ReadOptions | None = None, complete: bool = True, names: frozenset[str] = frozenset()) -> Table:
+def find_table(sample: str, options: ReadOptions | None = None, complete: bool = True) -> Table:
     """Find the table in ``sample``, the head of a decoded file (all of it when ``complete``).
 
     In order:
@@ -417,19 +417,19 @@ def find_table(sample: str, options: ReadOptions | None = None, complete: bool =
        question texts and ImportId line, SurveyMonkey's option labels, a data dictionary's descriptions)
        are ``descriptions``; a line that only may be one stays a record, and a note says so.
 
-    read.header (``none`` or a line number) and read.skip_lines override steps 4-5. ``names``: the standardized
-    column names the source's schema declares, with their aliases (headwater.config.schema.SchemaSpec.known_names):
+    read.header (``none`` or a line number) and read.skip_lines override steps 4-5. ``options.known_names``: the
+    standardized column names the source's schema declares, with their aliases (headwater.config.schema.SchemaSpec.known_names):
     a first row of numbers whose label is one of them is the header (_numbered_header), whatever its shape.
     """
     options = options or ReadOptions()
     lines = sample_lines(sample, complete)
     if by_newline(sample) and any(map(has_bare_cr, lines)):
         # Each bare \r kept, or each one a line end: the width that reads the lines more consistently decides them.
-        joined = _find(lines, options, [cr_parts(ln, None, {})[0] for ln in lines], sample, complete, names)
+        joined = _find(lines, options, [cr_parts(ln, None, {})[0] for ln in lines], sample, complete)
         split = [p for ln in lines for p in (cr_parts(ln, set(), {}) if has_bare_cr(ln) else [ln])]
-        readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample, complete, names))]
+        readings = [_resplit(lines, t.width, t.dialect()) for t in (joined, _find(split, options, split, sample, complete))]
         lines = max(readings, key=lambda ls: _consistency(r for _, r in parse_rows(_kept(ls), joined.dialect()))[0])
-    table = _find(lines, options, _kept(lines), sample, complete, names)
+    table = _find(lines, options, _kept(lines), sample, complete)
     split = quoted_break(sample, table.quotechar) if table.single_column and not options.delimiter else None
     if split:
         line, delimiter = split
@@ -446,8 +446,7 @@ def _kept(lines: list[str]) -> list[str]:
     return [cr_parts(ln, None, {})[0] for ln in lines]
 
 
-def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, complete: bool = True,
-          names: frozenset[str] = frozenset()) -> Table:
+def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, complete: bool = True) -> Table:
     """find_table over ``lines`` (each bare \r kept as CR_IN_FIELD; ``raw``: the same lines as read; ``complete``: all of the file)."""
     sep_line = bool(raw) and options.delimiter is None and bool(_SEP_LINE.fullmatch(raw[0].rstrip("\r\n")))
     body = lines[1:] if sep_line else lines
@@ -462,21 +461,21 @@ def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, c
     if not options.delimiter and delimiter == "," and _thousands_only(body):
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
-        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line), declared=names)
+        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
         table.notes.append(
             "commas only inside digit groups (1,234) and lines without one: read as one column of numbers with "
             "thousands separators, not split at the commas — set read.delimiter: ',' for this source if they are fields"
         )
-    elif not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line), declared=names):
+    elif not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line)):
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
-        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line), declared=names)
+        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
     elif not options.delimiter and not sep_line and options.header == "auto" and options.skip_lines is None and _name_over_split(body, table):
         line = next(i for i, ln in enumerate(body) if ln.strip())
         split = table
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
-        _locate(parse_rows(body, table.dialect()), table, options, offset=0, declared=names)
+        _locate(parse_rows(body, table.dialect()), table, options, offset=0)
         table.notes.append(
             f"line {line + 1} ({body[line].strip()[:80]!r}) has no {split.delimiter!r} and every line below splits at {split.delimiter!r} "
             f"into {split.width} fields: read as one column named by line {line + 1}, the {split.delimiter!r} inside its values kept as "
@@ -534,8 +533,7 @@ def _thousands_only(lines: list[str]) -> bool:
     return bool(grouped) and len(grouped) < len(filled) and all(_GROUPED.fullmatch(ln) for ln in grouped)
 
 
-def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: ReadOptions, offset: int,
-            declared: frozenset[str] = frozenset()) -> bool:
+def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: ReadOptions, offset: int) -> bool:
     """Fill in ``table``'s skip, header_rows, width and columns from ``rows``; False when the file reads better as one column.
 
     ``offset``: physical lines above the first of ``rows`` (the sep line), for read.header/skip_lines.
@@ -603,7 +601,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             values, names = lone_line_cells(filled[pos][1])
             if len(values) > len(names):
                 table.header_rows = 0  # the file's only row holds an id, an e-mail address, a date...: a record (breaker5 #1)
-        numbered, kept = _numbered_header(filled, pos, table.width, blocks, declared) if table.header_rows == 0 and not forced else (None, None)
+        numbered, kept = _numbered_header(filled, pos, table.width, blocks, options.known_names) if table.header_rows == 0 and not forced else (None, None)
         table.header_rows = table.header_rows or int(numbered is not None)
         candidate = numbered is not None or kept is not None
         if (table.header_rows == 0 or numbered is not None) and _described_under(filled, pos, table.width, blocks, not candidate):

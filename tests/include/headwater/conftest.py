@@ -60,11 +60,11 @@ def _replayable(source: object) -> tuple[bytes, object, object, object] | None:
     return None
 
 
-def careful_read(data: bytes, name: str, options: object, size: int, member: object = None, limits: tuple = (None, None),  # noqa: ANN201
-                 names: frozenset[str] = frozenset()):
+def careful_read(data: bytes, name: str, options: object, size: int, member: object = None, limits: tuple = (None, None)):  # noqa: ANN201
     """The careful reader alone (read.engine: python) over ``data``: (the opened file, its batches), read again when it says so."""
+    # model_copy keeps the schema's known names (ReadOptions.known_names, a private attribute): both engines read alike
     careful = options.model_copy(update={"engine": "python"})  # type: ignore[attr-defined]
-    f = csv_file.CsvFile(LandingStream(io.BytesIO(data), member, *limits), name, careful, names)  # type: ignore[arg-type]
+    f = csv_file.CsvFile(LandingStream(io.BytesIO(data), member, *limits), name, careful)  # type: ignore[arg-type]
     while True:
         try:
             return f, list(f.batches(size))
@@ -93,9 +93,9 @@ def both_read_engines(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "MIN_RUN", 1)
     init, batches = csv_file.CsvFile.__init__, csv_file.CsvFile.batches
 
-    def checked_init(self, source, name, options=None, names=frozenset()):  # type: ignore[no-untyped-def]
+    def checked_init(self, source, name, options=None):  # type: ignore[no-untyped-def]
         self._replay = _replayable(source)
-        init(self, source, name, options, names)
+        init(self, source, name, options)
 
     def checked_batches(self, size=50_000):  # type: ignore[no-untyped-def]
         got = []
@@ -104,7 +104,7 @@ def both_read_engines(monkeypatch: pytest.MonkeyPatch) -> None:
             yield batch
         if self._replay is not None and self.options.engine == "arrow":
             data, member, max_bytes, max_ratio = self._replay
-            careful, want = careful_read(data, self.name, self.options, size, member, (max_bytes, max_ratio), self.names)
+            careful, want = careful_read(data, self.name, self.options, size, member, (max_bytes, max_ratio))
             assert_same_read(self, got, careful, want)
 
     monkeypatch.setattr(csv_file.CsvFile, "__init__", checked_init)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from header_cases import source_settings
 
-from headwater.config.settings import Settings
 from headwater.ingest.stage import ingest as ingest_file
 from headwater.layout import Layout
 from headwater.manifest import FileRef
@@ -24,11 +24,7 @@ LIKERT = "Name,1,2,3,4,5\nAnn,4,5,3,2,1\nBen,2,2,3,4,5\nCid,5,4,3,2,1\n"
 
 
 def _ingest(tmp_path: Path, text: str, config: str | None) -> tuple[dict, dict]:
-    folder = tmp_path / "config"
-    folder.mkdir()
-    if config is not None:
-        (folder / "s.yaml").write_text(config)
-    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=folder)
+    settings = source_settings(tmp_path, config)
     ref = FileRef(DATE, "a.csv")
     ingest_file(text.encode(), ref, settings)
     lay = Layout(settings.data_dir, DATE)

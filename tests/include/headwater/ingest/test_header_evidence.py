@@ -22,6 +22,7 @@ from headwater.config.read import ReadOptions
 from headwater.config.settings import Settings
 from headwater.ingest.csv_file import parse_csv
 from headwater.ingest import table
+from header_cases import TYPES_DESCRIBED, accounted, headerless, kept, rows, taken, types_reason
 from test_header_descriptions import possible, read, single
 from test_table_stage import run, values
 
@@ -30,27 +31,6 @@ SENSORS = b"sensor-A,10,20,30\nsensor-B,12,11,9\nsensor-C,7,7,8\n"
 WIDGETS = b"Widget,1,2,3\nGadget,5,4,1\nGizmo,9,9,0\n"
 RUNS = b"run1,100,200,300,400\nrun2,150,120,90,80\n"
 TYPES = b"id,amount,created\nstring,number,date\n1,5.5,2024-01-02\n2,6.5,2024-01-03\n"
-
-
-def kept(row: str, how: str, why: str) -> str:
-    """The warning for line 1 kept as a record although its numbers read like column names."""
-    return (
-        f"line 1 ({row}) read as the first record of a file with no header, although its numbers {how} as column names can "
-        f"(scale points, sizes or weeks): {why} — if it is the header, set read.header: 1 for this source"
-    )
-
-
-def taken(row: str, run_: str) -> str:
-    """The warning for line 1 taken as a header of numbers."""
-    return (
-        f"line 1 ({row}) taken as the header: its numbers {run_} over numbers that do not (scale points, sizes or weeks as "
-        "column names) — if it is a record, set read.header: none for this source (read.header: 1 confirms it and silences "
-        "this warning)"
-    )
-
-
-def rows(data: bytes, delimiter: str = ",") -> list[list[str]]:
-    return [line.split(delimiter) for line in data.decode().splitlines()]
 
 
 # ------------------------------------------------------------------ #7: the breaker's three inputs
@@ -76,18 +56,14 @@ def test_the_breakers_first_rows_of_rising_numbers_stay_records(data: bytes, war
 
 def test_the_widget_record_is_curated_through_ingest_and_clean(settings: Settings) -> None:
     manifest, curated, entry = run(settings, "b_widgets.csv", WIDGETS)
-    assert values(curated) == [
-        {"_line": 1, "column_1": "Widget", "column_2": 1, "column_3": 2, "column_4": 3},
-        {"_line": 2, "column_1": "Gadget", "column_2": 5, "column_3": 4, "column_4": 1},
-        {"_line": 3, "column_1": "Gizmo", "column_2": 9, "column_3": 9, "column_4": 0},
-    ]
+    assert values(curated) == [headerless(1, "Widget", 1, 2, 3), headerless(2, "Gadget", 5, 4, 1), headerless(3, "Gizmo", 9, 9, 0)]
     assert (manifest["table"]["header"], manifest["table"]["header_unconfirmed"], manifest["structural"]) == ("none found", False, {})
     assert manifest["column_types"] == {"column_1": "string", "column_2": "integer", "column_3": "integer", "column_4": "integer"}
     assert manifest["read_warnings"] == [kept(
         "['Widget', '1', '2', '3']", "count up (1..3)",
         "'Widget' is written like the values below it ('Gadget', 'Gizmo') and its numbers lie among theirs (0..9)",
     )]
-    assert (entry["records"], entry["curated"], entry["structural_lines"]) == (3, 3, 0)
+    assert accounted(entry) == (3, 3, 0)
 
 
 def test_read_header_1_makes_the_widget_row_the_header_as_the_warning_says() -> None:
@@ -166,7 +142,7 @@ def test_the_sizes_table_is_curated_under_its_header(settings: Settings) -> None
         {"_line": 3, "product": "Pants", "col_36": 6, "col_38": 2, "col_40": 1},
     ]
     assert (manifest["table"]["header"], manifest["table"]["header_unconfirmed"], manifest["structural"]) == ("line 1", True, {"header": 1})
-    assert (entry["records"], entry["curated"], entry["structural_lines"]) == (3, 2, 1)
+    assert accounted(entry) == (3, 2, 1)
 
 
 @pytest.mark.parametrize(
@@ -181,24 +157,12 @@ def test_label_word(cell: str, word: bool) -> None:
 # ------------------------------------------------------------------ #16: a row of type names under the header
 
 
-def types_reason(shown: str) -> str:
-    return f"type names ({shown}): each column's type as a schema writes it, not a record"
-
-
 @pytest.mark.parametrize("engine", ["arrow", "python"])
 def test_a_types_line_is_a_header_description(engine: str) -> None:
     f, records, lines = read(TYPES, ReadOptions(engine=engine))
     assert (f.header, records, lines) == (["id", "amount", "created"], [["1", "5.5", "2024-01-02"], ["2", "6.5", "2024-01-03"]], [3, 4])
     assert (f.structure.records, f.structure.lines) == (4, {"header": [1], "header_description": [2]})
-    assert f.describe()["header_descriptions"] == [{
-        "line": 2,
-        "reason": types_reason("string, number, date"),
-        "columns": [
-            {"column": 1, "name": "id", "description": "string"},
-            {"column": 2, "name": "amount", "description": "number"},
-            {"column": 3, "name": "created", "description": "date"},
-        ],
-    }]
+    assert f.describe()["header_descriptions"] == TYPES_DESCRIBED
     assert f.warnings == [single(types_reason("string, number, date"))]
     assert "read.header: 2" not in " ".join(f.warnings)
 
@@ -271,7 +235,7 @@ def test_the_types_line_no_longer_untypes_the_columns(settings: Settings) -> Non
     assert (manifest["structural"], manifest["structural_lines"]) == ({"header": 1, "header_description": 1}, {"header": [1], "header_description": [2]})
     assert manifest["column_descriptions"] == {"id": ["string"], "amount": ["number"], "created": ["date"]}
     assert manifest["read_warnings"] == [single(types_reason("string, number, date"))]
-    assert (entry["records"], entry["curated"], entry["structural_lines"]) == (4, 2, 2)
+    assert accounted(entry) == (4, 2, 2)
 
 
 # ------------------------------------------------------------------ breaker7 #2: a label that is one of the values below
@@ -289,9 +253,9 @@ def test_the_types_line_no_longer_untypes_the_columns(settings: Settings) -> Non
 )
 def test_a_column_word_that_is_a_value_below_is_a_record(data: bytes, why: str) -> None:
     parsed = parse_csv(data, "x.csv")
-    rows = [line.split(",") for line in data.decode().splitlines()]
-    assert (parsed.header, parsed.records, parsed.lines) == (["column_1", "column_2", "column_3", "column_4"], rows, [1, 2, 3][: len(rows)])
-    assert parsed.warnings == [kept(repr(rows[0]), "count up (1..3)", why)]
+    records = rows(data)
+    assert (parsed.header, parsed.records, parsed.lines) == (["column_1", "column_2", "column_3", "column_4"], records, [1, 2, 3][: len(records)])
+    assert parsed.warnings == [kept(repr(records[0]), "count up (1..3)", why)]
 
 
 def test_a_header_met_again_below_is_no_value_of_its_column() -> None:

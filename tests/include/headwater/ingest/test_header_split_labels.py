@@ -23,12 +23,8 @@ import pytest
 from headwater.config.settings import Settings
 from headwater.ingest import table
 from headwater.ingest.csv_file import parse_csv
-from test_header_evidence import kept, taken
+from header_cases import accounted, headerless, kept, rows, taken
 from test_table_stage import run, values
-
-
-def rows(data: bytes) -> list[list[str]]:
-    return [line.split(",") for line in data.decode().splitlines()]
 
 
 def word(cell: str, shown: str, span: str) -> str:
@@ -95,7 +91,7 @@ def test_a_weak_label_over_numbers_among_the_values_is_a_record(data: bytes, why
 )
 def test_a_label_with_evidence_keeps_the_header(data: bytes, run_: str) -> None:
     delimiter = ";" if b";" in data else ","
-    first, *below = [line.split(delimiter) for line in data.decode().splitlines()]
+    first, *below = rows(data, delimiter)
     parsed = parse_csv(data, "x.csv")
     assert (parsed.header, parsed.records, parsed.lines) == (first, below, list(range(2, len(below) + 2)))
     assert parsed.warnings == [taken(repr(first), run_)]
@@ -114,11 +110,7 @@ def test_label_word_in_other_languages(cell: str, word_: bool) -> None:
 def test_the_shift_record_is_curated_through_ingest_and_clean(settings: Settings) -> None:
     data = b"Day,1,2,3\nNight,5,4,1\nSwing,2,2,0\n"
     manifest, curated, entry = run(settings, "a_shift.csv", data)
-    assert values(curated) == [
-        {"_line": 1, "column_1": "Day", "column_2": 1, "column_3": 2, "column_4": 3},
-        {"_line": 2, "column_1": "Night", "column_2": 5, "column_3": 4, "column_4": 1},
-        {"_line": 3, "column_1": "Swing", "column_2": 2, "column_3": 2, "column_4": 0},
-    ]
+    assert values(curated) == [headerless(1, "Day", 1, 2, 3), headerless(2, "Night", 5, 4, 1), headerless(3, "Swing", 2, 2, 0)]
     assert (manifest["table"]["header"], manifest["table"]["header_unconfirmed"], manifest["structural"]) == ("none found", False, {})
     assert manifest["read_warnings"] == [kept("['Day', '1', '2', '3']", "count up (1..3)", word("Day", "'Night', 'Swing'", "0..5"))]
-    assert (entry["records"], entry["curated"], entry["structural_lines"]) == (3, 3, 0)
+    assert accounted(entry) == (3, 3, 0)

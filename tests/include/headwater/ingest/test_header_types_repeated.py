@@ -23,6 +23,7 @@ import pytest
 
 from headwater.config.read import ReadOptions
 from headwater.config.settings import Settings
+from header_cases import TYPES_DESCRIBED, accounted, rows, types_reason
 from test_header_descriptions import read, single
 from test_table_stage import run, values
 
@@ -31,10 +32,6 @@ FOOTER = b"id,amount,created\nstring,number,date\n1,5.5,2024-01-02\n2,6.5,2024-0
 REPEATED = b"id,amount,created\nstring,number,date\n1,5.5,2024-01-02\nstring,number,date\n2,6.5,2024-01-03\n"  # desc3/d
 RISING = b"Widget,1,2,3\nstring,int,int,int\nGadget,5,4,1\nGizmo,9,9,0\n"  # hdr4/c, desc3/a
 RECORDS = [["1", "5.5", "2024-01-02"], ["2", "6.5", "2024-01-03"]]
-
-
-def types_reason(shown: str) -> str:
-    return f"type names ({shown}): each column's type as a schema writes it, not a record"
 
 
 def again(line: int, cells: str) -> str:
@@ -61,15 +58,7 @@ def test_a_types_line_met_again_is_no_header(engine: str, data: bytes, lines: li
     f, records, got_lines = read(data, ReadOptions(engine=engine))
     assert (f.header, records, got_lines) == (["id", "amount", "created"], RECORDS, lines)
     assert (f.structure.records, f.structure.lines) == (len(data.splitlines()), structure)
-    assert f.describe()["header_descriptions"] == [{
-        "line": 2,
-        "reason": types_reason("string, number, date"),
-        "columns": [
-            {"column": 1, "name": "id", "description": "string"},
-            {"column": 2, "name": "amount", "description": "number"},
-            {"column": 3, "name": "created", "description": "date"},
-        ],
-    }]
+    assert f.describe()["header_descriptions"] == TYPES_DESCRIBED
     assert f.warnings == [single(types_reason("string, number, date")), again(repeat, SND)]
     assert f.describe()["header_unconfirmed"] is False
 
@@ -112,8 +101,7 @@ def test_a_types_footer_over_a_table_of_types_stays_a_record() -> None:
     # a table listing columns and their types: its last record is all type names, but records above hold them too
     data = b"field,kind\nsku,string\nqty,integer\nstring,text\n"
     f, records, lines = read(data)
-    assert (f.header, records, lines, f.structure.lines) == (["field", "kind"], [r.split(",") for r in data.decode().splitlines()[1:]],
-                                                             [2, 3, 4], {"header": [1]})
+    assert (f.header, records, lines, f.structure.lines) == (["field", "kind"], rows(data)[1:], [2, 3, 4], {"header": [1]})
 
 
 def test_a_record_of_type_names_is_no_repeat_of_another_types_line() -> None:
@@ -135,7 +123,7 @@ def test_concatenated_exports_are_typed_through_ingest_and_clean(settings: Setti
     assert (manifest["table"]["header"], manifest["table"]["header_unconfirmed"], manifest["table"]["preamble"]) == ("line 1", False, [])
     assert manifest["structural_lines"] == {"header": [1], "header_description": [2, 5], "repeated_header": [4]}
     assert manifest["read_warnings"] == [single(types_reason("string, number, date")), again(5, SND)]
-    assert (entry["records"], entry["curated"], entry["structural_lines"]) == (6, 2, 4)
+    assert accounted(entry) == (6, 2, 4)
 
 
 # ------------------------------------------------------------------ #20: a types line under a first row of numbers
@@ -164,7 +152,7 @@ def test_a_types_line_under_a_rising_first_row_makes_it_the_header(engine: str) 
 )
 def test_types_line_under_a_first_row_variants(data: bytes, header: list[str], shown: str) -> None:
     f, records, lines = read(data)
-    assert (f.header, records, lines) == (header, [r.split(",") for r in data.decode().splitlines()[2:]], [3, 4])
+    assert (f.header, records, lines) == (header, rows(data)[2:], [3, 4])
     assert (f.structure.lines, f.warnings) == ({"header": [1], "header_description": [2]}, [single(types_reason(shown))])
 
 
@@ -172,7 +160,7 @@ def test_a_types_line_that_a_record_below_shares_leaves_the_first_row_a_record()
     # a type name below in a column the line fills: the line may be a record, so it is no evidence either
     data = b"Widget,1,2,3\nstring,int,int,int\nGadget,5,4,1\nint,9,9,0\n"
     f, records, lines = read(data)
-    assert (f.header[0], records, lines) == ("column_1", [r.split(",") for r in data.decode().splitlines()], [1, 2, 3, 4])
+    assert (f.header[0], records, lines) == ("column_1", rows(data), [1, 2, 3, 4])
 
 
 def test_the_rising_types_file_is_typed_through_ingest_and_clean(settings: Settings) -> None:
@@ -185,4 +173,4 @@ def test_the_rising_types_file_is_typed_through_ingest_and_clean(settings: Setti
     assert (manifest["table"]["header"], manifest["table"]["header_unconfirmed"]) == ("line 1", False)
     assert manifest["structural_lines"] == {"header": [1], "header_description": [2]}
     assert manifest["read_warnings"] == [single(types_reason("string, int, int, int"))]
-    assert (entry["records"], entry["curated"], entry["structural_lines"]) == (4, 2, 2)
+    assert accounted(entry) == (4, 2, 2)

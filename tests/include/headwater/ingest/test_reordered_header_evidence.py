@@ -10,6 +10,7 @@ and the records below it are loaded by name, as before.
 from __future__ import annotations
 
 import pytest
+from header_cases import source_settings
 from test_table_reading import described, read
 from test_table_stage import run
 
@@ -87,7 +88,7 @@ def test_a_header_proven_by_its_values_still_reads_a_reordered_second_export_by_
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:  # noqa: ANN001
-    return Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "none")
+    return source_settings(tmp_path)
 
 
 def test_the_cast_file_lands_every_record_as_written(settings: Settings) -> None:

@@ -1,73 +1,39 @@
-"""The token reading of near-duplicate verification as it was before nd7 (main at 2361372), kept verbatim as the
-reference that ``test_verify_fast.py`` compares the module with: ``tokens_of`` (every text read twice by ``_WORD``,
-the digit test a Python loop per character), ``_numbers``, ``pair_reasons`` (every text of the dict tokenized in
-full) and ``headwater.clean.dedup.columns.folds_case``; nd9 (breaker7 #7, #16) added the emoji and the street
-quadrants, read here on every text (no ASCII or hint shortcut) with the module's patterns; nd10 (breaker8 #5) the
-numbers and emoji in their order (``Tokens.number_order``, ``Tokens.emoji_order``); nd11 a final question mark
-(``Tokens.question``, read by the module's ``_question``). The patterns, word lists and caches are the module's own,
-so a change to them changes both sides; what is compared is the order and shortcuts of the reading."""
+"""The reading order of near-duplicate verification as it was before nd7 (main at 2361372), kept as the reference that
+``test_verify_fast.py`` (and ``test_fit_fast.py``) compare the module with: ``tokens_of`` reads the words of every text
+in full (twice by ``_WORD``: no ASCII pattern, the masks replaced without testing for one first), ``pair_reasons``
+tokenizes every text of the dict in full (no ``Tokens`` shared by rows of one text, the boilerplate always built), and
+``folds_case`` (``headwater.clean.dedup.columns.folds_case``) tests for a digit with a Python loop per character.
+
+Every other token is the module's own (``verify.tokens_of``, bound at import: the identifiers, the numbers in order, the salutations,
+the masks, the emoji and ASCII emoticons, the street quadrants), as are the patterns, the word lists and the caches,
+imported as ``summary_rows_reference`` imports the label data: a change to them changes both sides, and what is
+compared is the reading of the words, the shortcuts and the decisions built on them. Those readers are checked with
+exact values in test_verify.py, test_verify_emoji_quadrant.py, test_verify_emoticons.py, test_verify_order_compare.py
+and test_verify_fast.py (the digit test of the numbers)."""
 
 from __future__ import annotations
 
-from collections import Counter
+import dataclasses
 
 from headwater.clean.dedup.columns import _LETTER_RUNS, CASE_FOLD_MIN_LETTERS
 from headwater.clean.dedup.verify import (
-    _COMPASS_NE,
-    _EMOJI_CHAR,
-    _EMOTICON,
-    _GRAPHEME,
-    _NOT_LETTER,
-    _PRESENTATION,
-    _QUADRANT,
-    QUADRANTS,
-    _NAME_WORD,
-    _ORDINAL,
-    _compass,
-    _ADDRESSEE, _EMAIL, _HANDLE, _LIST_SPACE, _NUMBER, _SIGNED_CODE, _THOUSANDS, _TRAILING, _URL, _WORD, MASKS, REASONS, TITLES,
-    Boilerplate, Tokens, _is_negator, _number, _plain, _question, _word, difference,
+    _COMPASS_NE, _NAME_WORD, _ORDINAL, _WORD, MASKS, REASONS, Boilerplate, Tokens, _compass, _is_negator, _plain, _word, difference,
 )
-
-
-def _number_order(text: str) -> tuple[str, ...]:  # nd10 (breaker8 #5): the numbers in order, as the module reads them
-    signed = [t.replace("\u2212", "-") for t in _SIGNED_CODE.findall(text)] if "+" in text or "-" in text or "\u2212" in text else []
-    if not any(ch.isdigit() for ch in text):
-        return tuple(signed)
-    plain = _LIST_SPACE.sub(r"\1", _THOUSANDS.sub("", text.replace("\u2019", "'")))
-    return (*map(_number, _NUMBER.findall(plain)), *signed)
-
-
-def _numbers(text: str) -> Counter[str]:
-    return Counter(_number_order(text))
+# bound here: a test that counts the module's calls of ``verify.tokens_of`` (by monkeypatching it) does not count these
+from headwater.clean.dedup.verify import tokens_of as module_tokens_of
 
 
 def tokens_of(text: str | None) -> Tokens:
+    tokens = module_tokens_of(text)
     if text and "NE" in text:  # tail7 (breaker6 #14): the compass point, as in the module
         text = _COMPASS_NE.sub(_compass, text)
     low = (text or "").lower().replace("\u2019", "'")
-    found = _WORD.findall(low)
-    negators = sum(map(_is_negator, found))
-    at = "@" in low
-    urls = _URL.findall(low) if "://" in low or "www." in low else []
-    identifiers = Counter(m.rstrip(_TRAILING) for m in [*(_EMAIL.findall(low) if at else []), *urls, *(_HANDLE.findall(low) if at else [])])
-    number_order = _number_order(text or "")
-    numbers = Counter(number_order)
-    addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES)
-    masks = sum((text or "").count(m) for m in MASKS.values())
+    negators = sum(map(_is_negator, _WORD.findall(low)))
     for mask in MASKS.values():
         low = low.replace(mask.lower(), " ")
     found = _WORD.findall(low)
-    names = _NAME_WORD.findall(low) if numbers and _ORDINAL.search(low) else found  # tail7: ordinals are name words
-    # nd9; nd10: in order; late10 (breaker8 #6): ASCII emoticons (the module's _EMOTICON) among them, by position
-    graphemes, at = [], 0
-    for g in _GRAPHEME.findall(text or ""):
-        if _EMOJI_CHAR.search(g):
-            graphemes.append((at, g.translate(_PRESENTATION)))
-        at += len(g)
-    emoji = tuple(g for _, g in sorted(graphemes + [(m.start(), m.group()) for m in _EMOTICON.finditer(text or "")]))
-    quadrants = tuple(sorted(QUADRANTS[_NOT_LETTER.sub("", (m["q"] or m["p"]).lower())] for m in _QUADRANT.finditer(text or "")))  # nd9
-    return Tokens(negators, identifiers, numbers, addressees, masks, tuple(w for w in map(_word, found) if w), tuple(map(_plain, names)),
-                  frozenset(emoji), quadrants, number_order, emoji, _question(text or ""))  # nd11: the module's reader
+    names = _NAME_WORD.findall(low) if tokens.numbers and _ORDINAL.search(low) else found  # tail7: ordinals are name words
+    return dataclasses.replace(tokens, negators=negators, words=tuple(w for w in map(_word, found) if w), spelled=tuple(map(_plain, names)))
 
 
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
