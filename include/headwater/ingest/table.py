@@ -681,7 +681,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                 f"are named as line {line} writes them"
             )
     table.columns = _profile(table.rows, table.width)
-    if table.how == "detected" and table.header_rows == 1 and table.rows and not typed_by:
+    if table.how == "detected" and table.header_rows == 1 and table.rows and not typed_by and numbered != DECLARED:
         head = filled[pos][1]
         table.header_unconfirmed = sum(header_votes(head, table.columns)) <= 0 and not any(
             _name_styled(cell, [r[c] for r in table.rows]) for c, cell in enumerate(head[: table.width])
@@ -709,12 +709,12 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"as a title: both could be the header — if line {head} is, set read.header: {head} for this source "
             f"(read.header: {line} confirms this reading and silences this warning)"
         )
-    if numbered is not None:
+    if numbered is not None and numbered != DECLARED:
         line = filled[pos][0] + 1 + offset
         table.header_unconfirmed = True
         table.doubt = (
-            f"line {line} ({_shown(filled[pos][1])}) taken as the header: its numbers {numbered} over numbers that "
-            f"do not (scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
+            f"line {line} ({_shown(filled[pos][1])}) taken as the header: its numbers {numbered} "
+            f"(scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
             f"(read.header: {line} confirms it and silences this warning)"
         )
     if not forced:
@@ -1449,12 +1449,20 @@ def _span(numbers: list[float]) -> str:
     return f"{min(numbers):g}..{max(numbers):g}"
 
 
+# _numbered_header's verdict on a row whose label is a column the source's schema declares: the header, confirmed by the
+# schema as ``read.header: 1`` would confirm it (no doubt, no warning)
+DECLARED = "declared by the source's schema"
+
+
 def _numbered_header(
     filled: list[tuple[int, list[str]]], pos: int, width: int, blocks: dict[int, int], names: frozenset[str] = frozenset()
 ) -> tuple[str | None, str | None]:
     """(how the numbers of row ``pos`` run when it is a header whose names are numbers, why it may be one when it is kept
-    as a record) — the first is ``count up (1..5)`` or ``rise (36..42)``, the second the read warning's text after
-    ``line N ``; (None, None) when the row does not read as such a header at all.
+    as a record) — the first is the taken-header warning's evidence (``count up (1..5) over numbers that do not``,
+    ``rise (36..42) over numbers that do not``, or ``count up (1..5) and its label 'name' is a column word, though they
+    lie among the values below (1..5)``), or DECLARED when a label is a column the source's schema declares (the header,
+    confirmed: no warning); the second the read warning's text after ``line N ``; (None, None) when the row does not read
+    as such a header at all.
 
     Such a header (Likert points ``question,1,2,3,4,5``, shoe sizes ``product,36,38,40``, weeks ``name,1,2,3``) votes as
     data over columns of numbers, so _header_rows finds no header. A record can hold the same pattern (``Widget,1,2,3``
@@ -1501,7 +1509,7 @@ def _numbered_header(
         return None, None
     run = f"count up ({nums[0]}..{nums[-1]})" if counting else f"rise ({nums[0]}..{nums[-1]})"
     if names and any(standardize_name(cells[c], c) in names for c in rest):
-        return run, None  # a label the source's schema declares (``Name`` for a ``name`` column): its header (breaker8 #2)
+        return DECLARED, None  # a label the source's schema declares (``Name`` for a ``name`` column): its header, confirmed (breaker8 #2)
     # a label that is one of the values below it (``Item`` over ``Item``, ``Gizmo``; a row repeating the whole line aside:
     # a header met again) is written like them, whatever word it is (breaker7 #2)
     again = [r for r in below if [x.strip() for x in r] != cells]
@@ -1514,17 +1522,20 @@ def _numbered_header(
     }
     values = set(says.values())
     label = HEADER if HEADER in values else WEAK if WEAK in values else RECORD if says and values <= {RECORD, FOREIGN} else None
-    if label == HEADER:
-        return run, None
     pooled = [float(v) for v in (r[c].strip() for r in below for c in at) if _PLAIN_NUMBER.fullmatch(v)]
     among = bool(pooled) and any(min(pooled) <= int(n) <= max(pooled) for n in nums)
+    if label == HEADER:
+        if not among:
+            return f"{run} over numbers that do not", None
+        word = next(cells[c] for c, v in says.items() if v == HEADER)
+        return f"{run} and its label {word!r} is a column word, though they lie among the values below ({_span(pooled)})", None
     if label == WEAK and not among:
-        return run, None  # nothing below says record: the label's sign is enough, as a column word's
+        return f"{run} over numbers that do not", None  # nothing below says record: the label's sign is enough, as a column word's
     outside = bool(pooled) and all(not min(pooled) <= int(n) <= max(pooled) for n in nums)
     if not counting and (len(below) < 2 or any(_rising([r[c] for c in at]) for r in below)):
         outside = False
     if outside and label is None:
-        return run, None
+        return f"{run} over numbers that do not", None
     # a label word of another language that is no evidence here (FOREIGN) where a weak sign would have made the row
     # the header: the row stays a record, warned (breaker8 #11)
     foreign = label == RECORD and FOREIGN in values and not among

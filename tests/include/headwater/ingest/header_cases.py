@@ -24,9 +24,12 @@ def kept(row: str, how: str, why: str) -> str:
 
 
 def taken(row: str, run_: str) -> str:
-    """The warning for line 1 taken as a header of numbers."""
+    """The warning for line 1 taken as a header of numbers; ``run_``: how they run (``count up (1..3)``), with the
+    evidence when it is the label (``… and its label 'name' is a column word, though they lie among the values below
+    (0..9)``), else the numbers stand apart from the values below (``over numbers that do not``)."""
+    evidence = run_ if " and its label " in run_ else f"{run_} over numbers that do not"
     return (
-        f"line 1 ({row}) taken as the header: its numbers {run_} over numbers that do not (scale points, sizes or weeks as "
+        f"line 1 ({row}) taken as the header: its numbers {evidence} (scale points, sizes or weeks as "
         "column names) — if it is a record, set read.header: none for this source (read.header: 1 confirms it and silences "
         "this warning)"
     )

@@ -66,3 +66,32 @@ def test_a_label_the_schema_does_not_declare_is_weighed_as_before(tmp_path: Path
     assert manifest["header"] == ["column_1", "column_2", "column_3", "column_4"]
     assert manifest["rows_read"] == 3
     assert [w for w in manifest["read_warnings"] if "read as the first record" in w]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        'files: ["*.csv"]\nschema:\n  name: s\n  columns:\n    name: {type: string}\n',
+        'files: ["*.csv"]\nschema:\n  name: s\n  columns:\n    respondent: {type: string, aliases: [Name]}\n',
+    ],
+)
+def test_a_declared_label_confirms_the_header_no_warning(tmp_path: Path, config: str) -> None:
+    """The schema confirms the header as ``read.header: 1`` would: no "taken as the header" doubt, no advice to set
+    read.header (mend11 saw the warning claim numbers "over numbers that do not" where 1..5 lie among the values)."""
+    manifest, staging = _ingest(tmp_path, LIKERT, config)
+    assert [w for w in manifest["read_warnings"] if "taken as the header" in w or "read.header" in w] == []
+    assert staging["c0"] == ["Ann", "Ben", "Cid"]  # staging columns are positional: the header row is not a record
+
+
+def test_an_undeclared_column_word_label_says_the_numbers_lie_among_the_values() -> None:
+    """``name`` (a column word, lower case: not written like ``Ann``) over scores 1-5 is the header, warned; the warning
+    says what the evidence is (the label), not that the numbers stand apart from the values (they do not)."""
+    from headwater.ingest.csv_file import parse_csv
+
+    parsed = parse_csv(b"name,1,2,3,4,5\nAnn,4,5,3,2,1\nBen,2,2,3,4,5\n", "x.csv")
+    assert parsed.header == ["name", "1", "2", "3", "4", "5"]
+    assert parsed.warnings == [
+        "line 1 (['name', '1', '2', '3', '4', '5']) taken as the header: its numbers count up (1..5) and its label 'name' is "
+        "a column word, though they lie among the values below (1..5) (scale points, sizes or weeks as column names) — if it "
+        "is a record, set read.header: none for this source (read.header: 1 confirms it and silences this warning)"
+    ]

@@ -83,10 +83,10 @@ def test_read_header_1_makes_the_widget_row_the_header_as_the_warning_says() -> 
         (b"sizes,36,38,40\nShirt,3,4,1\nPants,6,2,1\n", "rise (36..40)"),  # in the plural
         (b"product,36,38,40\nShirt,3,4,1\n", "rise (36..40)"),  # one data row: the word is enough
         # weeks with a name column: the numbers lie among the values below, the word decides
-        (b"name,1,2,3\nAnn,5,4,1\nBob,9,9,0\n", "count up (1..3)"),
-        (b"Name,1,2,3\nann,5,4,1\nbob,9,9,0\n", "count up (1..3)"),
-        (b"Product Name,1,2,3\nGadget,5,4,1\nGizmo,9,9,0\n", "count up (1..3)"),  # every word a column word
-        (b"question,1,2,3,4,5\nEase of use,3,5,10,20,12\nSupport,1,2,8,25,14\n", "count up (1..5)"),  # Likert
+        (b"name,1,2,3\nAnn,5,4,1\nBob,9,9,0\n", "count up (1..3) and its label 'name' is a column word, though they lie among the values below (0..9)"),
+        (b"Name,1,2,3\nann,5,4,1\nbob,9,9,0\n", "count up (1..3) and its label 'Name' is a column word, though they lie among the values below (0..9)"),
+        (b"Product Name,1,2,3\nGadget,5,4,1\nGizmo,9,9,0\n", "count up (1..3) and its label 'Product Name' is a column word, though they lie among the values below (0..9)"),  # every word a column word
+        (b"question,1,2,3,4,5\nEase of use,3,5,10,20,12\nSupport,1,2,8,25,14\n", "count up (1..5) and its label 'question' is a column word, though they lie among the values below (1..25)"),  # Likert
         # no label, the numbers below all larger: nothing says record
         (b"1,2,3\n10,20,30\n40,50,70\n", "count up (1..3)"),
     ],

@@ -73,20 +73,20 @@ def test_a_weak_label_over_numbers_among_the_values_is_a_record(data: bytes, why
         (b"Producto,36,38,40\nCamisa,3,4,1\nPantal\xc3\xb3n,6,2,1\n", "rise (36..40)"),
         (b"widget,1,2,3\nGadget,15,14,11\nGizmo,19,19,10\n", "count up (1..3)"),
         # a column word not written like the values: the header whatever the numbers
-        (b"name,1,2,3\nAnn,5,4,1\nBob,9,9,0\n", "count up (1..3)"),
-        (b"nom,1,2,3\nAnne,5,4,1\nBruno,9,9,0\n", "count up (1..3)"),  # French, lower case over capitalised names
-        ("Имя,1,2,3\nанна,5,4,1\nборис,9,9,0\n".encode(), "count up (1..3)"),  # Russian, capitalised over lower case
-        ("名称,1,2,3\n苹果,5,4,1\n香蕉,9,9,0\n".encode(), "count up (1..3)"),  # Chinese: no letter case to share
+        (b"name,1,2,3\nAnn,5,4,1\nBob,9,9,0\n", "count up (1..3) and its label 'name' is a column word, though they lie among the values below (0..9)"),
+        (b"nom,1,2,3\nAnne,5,4,1\nBruno,9,9,0\n", "count up (1..3) and its label 'nom' is a column word, though they lie among the values below (0..9)"),  # French, lower case over capitalised names
+        ("Имя,1,2,3\nанна,5,4,1\nборис,9,9,0\n".encode(), "count up (1..3) and its label 'Имя' is a column word, though they lie among the values below (0..9)"),  # Russian, capitalised over lower case
+        ("名称,1,2,3\n苹果,5,4,1\n香蕉,9,9,0\n".encode(), "count up (1..3) and its label '名称' is a column word, though they lie among the values below (0..9)"),  # Chinese: no letter case to share
         # in the plural (the rows as a set), or in more words than the values
-        (b"Days,1,2,3\nNight,5,4,1\nSwing,2,2,0\n", "count up (1..3)"),  # hdr3/f_products.csv's pattern
-        (b"Products,1,2,3\nWidget,5,4,1\nGizmo,9,9,0\n", "count up (1..3)"),
-        (b"Product Name,1,2,3\nGadget,5,4,1\nGizmo,9,9,0\n", "count up (1..3)"),
+        (b"Days,1,2,3\nNight,5,4,1\nSwing,2,2,0\n", "count up (1..3) and its label 'Days' is a column word, though they lie among the values below (0..5)"),  # hdr3/f_products.csv's pattern
+        (b"Products,1,2,3\nWidget,5,4,1\nGizmo,9,9,0\n", "count up (1..3) and its label 'Products' is a column word, though they lie among the values below (0..9)"),
+        (b"Product Name,1,2,3\nGadget,5,4,1\nGizmo,9,9,0\n", "count up (1..3) and its label 'Product Name' is a column word, though they lie among the values below (0..9)"),
         # not in as many words as each value: question texts under 'Question' (breaker7 in/hdr/j_likert_counts.csv)
-        (b"Question,1,2,3,4,5\nEase of use,3,10,20,5,1\nPrice,1,2,30,10,4\n", "count up (1..5)"),
+        (b"Question,1,2,3,4,5\nEase of use,3,10,20,5,1\nPrice,1,2,30,10,4\n", "count up (1..5) and its label 'Question' is a column word, though they lie among the values below (1..30)"),
         # in lower case, the style schemas write column names in, over lower-case values
-        (b"1;2;3;team\n4;0;7;red\n2;9;1;blue\n", "count up (1..3)"),
+        (b"1;2;3;team\n4;0;7;red\n2;9;1;blue\n", "count up (1..3) and its label 'team' is a column word, though they lie among the values below (0..9)"),
         # an underscore is no weak sign
-        (b"first_name,1,2,3\nAnn,5,4,1\nBob,9,9,0\n", "count up (1..3)"),
+        (b"first_name,1,2,3\nAnn,5,4,1\nBob,9,9,0\n", "count up (1..3) and its label 'first_name' is a column word, though they lie among the values below (0..9)"),
     ],
 )
 def test_a_label_with_evidence_keeps_the_header(data: bytes, run_: str) -> None:

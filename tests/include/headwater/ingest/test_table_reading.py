@@ -404,13 +404,15 @@ def test_a_one_column_value_equal_to_the_header_is_a_record_unless_a_bom_starts_
     ("data", "header", "records", "run"),
     [
         (b"question,1,2,3,4,5\nEase of use,3,5,10,20,12\nSupport,1,2,8,25,14\n", ["question", "1", "2", "3", "4", "5"],
-         [["Ease of use", "3", "5", "10", "20", "12"], ["Support", "1", "2", "8", "25", "14"]], "1..5"),
+         [["Ease of use", "3", "5", "10", "20", "12"], ["Support", "1", "2", "8", "25", "14"]],
+         "1..5) and its label 'question' is a column word, though they lie among the values below (1..25"),
         (b"model,38,39,40,41,42\nRunner X,4,6,8,5,2\nTrail Y,1,3,5,7,9\n", ["model", "38", "39", "40", "41", "42"],
          [["Runner X", "4", "6", "8", "5", "2"], ["Trail Y", "1", "3", "5", "7", "9"]], "38..42"),
         # the rows below count up too: unsure, still the header (and said)
         (b"id,1,2,3\nx,5,6,7\ny,8,9,10\n", ["id", "1", "2", "3"], [["x", "5", "6", "7"], ["y", "8", "9", "10"]], "1..3"),
         # weeks, the label last, semicolons
-        (b"1;2;3;team\n4;0;7;red\n2;9;1;blue\n", ["1", "2", "3", "team"], [["4", "0", "7", "red"], ["2", "9", "1", "blue"]], "1..3"),
+        (b"1;2;3;team\n4;0;7;red\n2;9;1;blue\n", ["1", "2", "3", "team"], [["4", "0", "7", "red"], ["2", "9", "1", "blue"]],
+         "1..3) and its label 'team' is a column word, though they lie among the values below (0..9"),
         # no label at all: the counting run over counts is still read as names (unsure: said)
         (b"1,2,3\n10,20,30\n40,50,70\n", ["1", "2", "3"], [["10", "20", "30"], ["40", "50", "70"]], "1..3"),
     ],
@@ -420,8 +422,8 @@ def test_a_header_of_counting_numbers_is_the_header_and_said(data: bytes, header
     d = described(data)
     assert (d["header"], d["header_unconfirmed"]) == ("line 1", True)
     assert parse_csv(data, "x.csv").warnings == [
-        f"line 1 ({', '.join(map(repr, header)).join('[]')}) taken as the header: its numbers count up ({run}) over numbers that do not "
-        "(scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
+        f"line 1 ({', '.join(map(repr, header)).join('[]')}) taken as the header: its numbers count up ({run})"
+        f"{'' if ' and its label ' in run else ' over numbers that do not'} (scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
         "(read.header: 1 confirms it and silences this warning)"
     ]
 
