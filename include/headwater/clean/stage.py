@@ -18,6 +18,7 @@ from headwater.clean.outputs import CleanOutputs, ingest_quarantine
 from headwater.clean.pipeline import build_steps
 from headwater.clean.runner import Staging, run_file
 from headwater.clean.steps.coerce_types import CoerceTypes
+from headwater.clean.steps.impute import Impute
 from headwater.clean.steps.normalize_text import NormalizeText
 from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.steps.summary_rows import SummaryRows
@@ -55,6 +56,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     totals = next((st for st in steps if isinstance(st, SummaryRows)), None)
     exact = next((st for st in steps if isinstance(st, ExactDuplicates)), None)
     normalizer = next((st for st in steps if isinstance(st, NormalizeText)), None)
+    imputer = next((st for st in steps if isinstance(st, Impute)), None)
     formats = coercer.value_formats() if coercer else None
     proven = coercer.proven() if coercer else {}
     reads = {c: (p["dayfirst"] if p else None) for c, p in ((formats or {}).get("dayfirst_from") or {}).items()}
@@ -74,7 +76,8 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
         + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else [])
-        + (exact.warnings() if exact else []) + (normalizer.warnings() if normalizer else []) + ordering,
+        + (exact.warnings() if exact else []) + (normalizer.warnings() if normalizer else []) + (imputer.warnings() if imputer else [])
+        + ordering,
         day_order_warnings=ordering,  # recomputed by a run that skips the file (headwater.day_orders.current_warnings)
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,
