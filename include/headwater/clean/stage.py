@@ -2,7 +2,7 @@
 
 Reads the source's config and the staging table (once), lets the runner (headwater.clean.runner)
 take the batches through the cleaning pipeline (headwater.clean.pipeline: normalize, type, dedup,
-impute, validate) into the file's outputs (headwater.clean.outputs), and records the manifest and the day order
+validate, impute) into the file's outputs (headwater.clean.outputs), and records the manifest and the day order
 each column proved (headwater.day_orders), which later dates of the source read by when their files show none.
 """
 
@@ -32,7 +32,7 @@ from headwater.storage import create_once, parquet_batches
 
 @records_failure("clean")
 def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, Any]:
-    """Map columns to the source's canonical schema, normalize, type, dedup, impute, validate -> curated Parquet.
+    """Map columns to the source's canonical schema, normalize, type, dedup, validate, impute -> curated Parquet.
 
     ``sources`` (headwater.config.source.Sources) defaults to the YAML files of
     ``settings.config_dir``; no config at all works. Outputs: the curated and duplicates Parquet,
