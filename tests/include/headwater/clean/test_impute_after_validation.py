@@ -23,6 +23,7 @@ from headwater.config.settings import Settings
 from headwater.config.source import SourceConfig
 from headwater.layout import Layout
 from headwater.manifest import FileRef
+from headwater.metrics import _quarantine_reasons
 from landed_files import clean_landed
 
 DATE = "2026-11-30"
@@ -140,6 +141,7 @@ def test_nullable_false_gap_imputation_cannot_fill_is_quarantined_for_what_the_f
     assert sorted(quarantined) == [2, 3, 4]
     assert manifest["clean_steps"]["validate_filled"]["quarantined"] == 1
     assert manifest["imputed"] == {"score": 0}
+    assert _quarantine_reasons(manifest, tmp_path / "none.jsonl") == {"schema": 3}  # the metric's class, not "validate_filled"
 
 
 def test_a_fill_that_breaks_the_columns_rule_is_not_written_and_is_warned(tmp_path: Path) -> None:
