@@ -284,7 +284,7 @@ class CoerceTypes:
             votes = self.column_votes.get(col)
             if col not in voted and votes is not None and votes["."] == votes[","] and self.decided.get(col) in NUMBER_TYPES:
                 distinct = df[col].dropna().astype("string").str.strip().drop_duplicates()
-                refused = refused_votes(distinct, self.decided.get(col))  # a value the column's type refuses votes nothing
+                refused = refused_votes(distinct, self._kind(col))  # a value the column's declared type refuses votes nothing
                 votes.update(decimal_votes(distinct) - refused)
                 if votes["."] != votes[","]:
                     self.formats.pop(col, None)
@@ -779,9 +779,10 @@ class CoerceTypes:
         return voters, on_decimal, on_day
 
     def _kind(self, col: str) -> str | None:
-        """The type that judges ``col``'s decimal votes: its declared type, else the one decided for it (a later batch's
-        undeclared column), else None (an undeclared column in the batch that infers its type: nothing refuses)."""
-        return self.declared.get(col) or self.decided.get(col)
+        """The type that judges ``col``'s decimal votes: its declared type; None for an undeclared column, whose type is
+        inferred under the mark the votes decide and changes with it (a value read ahead of the decision sample that shows
+        the other mark makes ``1,234`` a number, not an integer: headwater.clean.runner), so nothing refuses its votes."""
+        return self.declared.get(col)
 
     def _unrefused(self, df: pd.DataFrame, voters: list[str], decimal_by: list[Counter[str]]) -> list[Counter[str]]:
         """``decimal_by`` (votes_by_column's decimal votes of ``voters``) less the votes of values their column's type
