@@ -75,7 +75,7 @@ _REASON_CLASSES = (
     ("damaged", re.compile(r"is damaged|truncated|corrupt", re.IGNORECASE)),
 )
 # Clean steps that quarantine rows, by the class their reasons fall in (manifest ``clean_steps``).
-_STEP_CLASSES = {"drop_empty_rows": "empty_row", "validate_schema": "schema", "coerce_types": "type"}
+_STEP_CLASSES = {"drop_empty_rows": "empty_row", "validate_schema": "schema", "validate_filled": "schema", "coerce_types": "type"}
 
 
 def quarantine_class(reason: str) -> str:

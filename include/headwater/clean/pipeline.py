@@ -25,7 +25,7 @@ from headwater.clean.steps.impute import Impute
 from headwater.clean.steps.normalize_text import NormalizeText
 from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.steps.summary_rows import SummaryRows
-from headwater.clean.steps.validate import ValidateSchema
+from headwater.clean.steps.validate import ValidateFilled, ValidateSchema
 from headwater.config.source import SourceConfig
 
 # The curated column that lets the date's link step compare masked rows across files (headwater.clean.link): the
@@ -50,6 +50,9 @@ def build_steps(
     """
     config = config or SourceConfig()
     totals = SummaryRows()
+    filled = {col for col, spec in config.impute.items() if spec.strategy != "none"}  # the columns imputation fills
+    after = [ValidateFilled(config.schema, filled)] if config.schema is not None and any(
+        not c.nullable and c.name in filled for c in config.schema.columns) else []
     return [
         NormalizeText(config.text, digest_key, config.declared_types),  # so that values differing only in markup/whitespace compare equal
         NullSpellings(config.types, config.columns),  # so missing values are missing, whatever the exporter wrote (and codes like NA stay)
@@ -62,8 +65,9 @@ def build_steps(
         ExactDuplicates(config.dedup, totals),  # same normalized values in every column twice is one record (unless a total counts them)
         NearDuplicateText(config.dedup, config.declared_types),  # a re-exported document with whitespace or a word changed is one document (MinHash LSH)
         RecordLinkage(config.dedup, config.declared_types, config.identifiers),  # one entity under two spellings is one record, on evidence only (Fellegi-Sunter; off until configured)
-        Impute(config.impute, config.declared_types, config.identifiers),  # fill gaps per column strategy, flagged in <col>__imputed
-        ValidateSchema(config.schema),  # a row breaking a rule of the canonical schema is quarantined with the rule
+        ValidateSchema(config.schema, filled),  # a row whose written value breaks a rule of the canonical schema is quarantined with the rule
+        Impute(config.impute, config.declared_types, config.identifiers, config.schema),  # fill gaps from validated rows only, flagged in <col>__imputed
+        *after,  # a nullable: false column imputation was asked to fill and did not: the row breaks the rule
     ]
 
 

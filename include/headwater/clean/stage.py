@@ -2,7 +2,7 @@
 
 Reads the source's config and the staging table (once), lets the runner (headwater.clean.runner)
 take the batches through the cleaning pipeline (headwater.clean.pipeline: normalize, type, dedup,
-impute, validate) into the file's outputs (headwater.clean.outputs), and records the manifest and the day order
+validate, impute) into the file's outputs (headwater.clean.outputs), and records the manifest and the day order
 each column proved (headwater.day_orders), which later dates of the source read by when their files show none.
 """
 
@@ -18,6 +18,7 @@ from headwater.clean.outputs import CleanOutputs, ingest_quarantine
 from headwater.clean.pipeline import build_steps
 from headwater.clean.runner import Staging, run_file
 from headwater.clean.steps.coerce_types import CoerceTypes
+from headwater.clean.steps.impute import Impute
 from headwater.clean.steps.normalize_text import NormalizeText
 from headwater.clean.steps.null_spellings import NullSpellings
 from headwater.clean.steps.summary_rows import SummaryRows
@@ -31,7 +32,7 @@ from headwater.storage import create_once, parquet_batches
 
 @records_failure("clean")
 def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, Any]:
-    """Map columns to the source's canonical schema, normalize, type, dedup, impute, validate -> curated Parquet.
+    """Map columns to the source's canonical schema, normalize, type, dedup, validate, impute -> curated Parquet.
 
     ``sources`` (headwater.config.source.Sources) defaults to the YAML files of
     ``settings.config_dir``; no config at all works. Outputs: the curated and duplicates Parquet,
@@ -55,6 +56,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     totals = next((st for st in steps if isinstance(st, SummaryRows)), None)
     exact = next((st for st in steps if isinstance(st, ExactDuplicates)), None)
     normalizer = next((st for st in steps if isinstance(st, NormalizeText)), None)
+    imputer = next((st for st in steps if isinstance(st, Impute)), None)
     formats = coercer.value_formats() if coercer else None
     proven = coercer.proven() if coercer else {}
     reads = {c: (p["dayfirst"] if p else None) for c, p in ((formats or {}).get("dayfirst_from") or {}).items()}
@@ -74,7 +76,8 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
         + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else [])
-        + (exact.warnings() if exact else []) + (normalizer.warnings() if normalizer else []) + ordering,
+        + (exact.warnings() if exact else []) + (normalizer.warnings() if normalizer else []) + (imputer.warnings() if imputer else [])
+        + ordering,
         day_order_warnings=ordering,  # recomputed by a run that skips the file (headwater.day_orders.current_warnings)
         duplicates=run.duplicates,
         quarantined=outputs.quarantined,

@@ -5,6 +5,12 @@ the table's numeric columns, z-scored) and missforest (sklearn IterativeImputer 
 a RandomForestRegressor, the MissForest algorithm). Identifiers and free text are
 never imputed: asking for it is a config error, because an invented key or
 sentence is worse than a missing one.
+
+The step runs after schema validation (headwater.clean.pipeline): mean, median and mode learn from
+the rows that passed it, never from rows it quarantined (breaker9 #7: a median pulled to 1000 by
+out-of-range scores). A fill that would break a rule of the column's schema (a mean 2 between
+``allowed: [1, 3]``, a constant above ``max``) is not written: the cell stays missing, unflagged, and
+``warnings`` says so; a value Headwater filled in never quarantines its row.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ import numpy as np
 import pandas as pd
 
 from headwater.clean.steps.base import IMPUTED_SUFFIX, RAW_SUFFIX, StepOutput, spelled_missing
+from headwater.clean.steps.validate import rule_broken
 from headwater.clean.text import looks_like_free_text
 from headwater.config.impute import NUMERIC_ONLY, ImputeConfigError, ImputeSpec, refuse_reason
+from headwater.config.schema import ColumnSpec, SchemaSpec
 from headwater.names import looks_like_identifier
 
 LEARNED = ("mean", "median", "mode")  # strategies whose fill is learned from the column's values
@@ -38,11 +46,22 @@ class Impute:
 
     name = "impute"
 
-    def __init__(self, specs: dict[str, ImputeSpec] | None = None, types: dict[str, str] | None = None, identifiers: set[str] | None = None) -> None:
+    def __init__(
+        self, specs: dict[str, ImputeSpec] | None = None, types: dict[str, str] | None = None, identifiers: set[str] | None = None,
+        schema: SchemaSpec | None = None,
+    ) -> None:
         self.specs = {c: s for c, s in (specs or {}).items() if s.strategy != "none"}
         self.types = types or {}
         self.identifiers = identifiers or set()
         self.fills: dict[str, Any] | None = None  # set by fit(): batches then share one fill per column
+        # column -> its schema spec, where it has a rule a fill could break (min/max, pattern, allowed, max_length)
+        self.rules: dict[str, ColumnSpec] = {}
+        for col in self.specs:
+            spec = schema.column(col) if schema is not None else None
+            if spec is not None and any(r is not None for r in (spec.min, spec.max, spec.pattern, spec.allowed, spec.max_length)):
+                self.rules[col] = spec
+        # column -> {"fill": the first fill refused, "rule": the rule it breaks, "cells": cells left missing} (every batch)
+        self.refused: dict[str, dict[str, Any]] = {}
 
     @property
     def needs_whole_table(self) -> bool:
@@ -93,7 +112,7 @@ class Impute:
         for col, spec in todo.items():
             if spec.strategy in ("constant", "mean", "median", "mode"):
                 fill = self.fills.get(col) if self.fills is not None else _simple_fill(out[col], spec)
-                if fill is not None:
+                if fill is not None and self._allowed(col, fill, int(masks[col].sum())):
                     out.loc[masks[col], col] = fill
         model_cols = {c: s for c, s in todo.items() if s.strategy in ("knn", "missforest")}
         for strategy in ("knn", "missforest"):
@@ -101,11 +120,38 @@ class Impute:
             if targets:
                 filled = _model_fill(out, targets, model_cols[targets[0]], masks)
                 for col in targets:
-                    out.loc[masks[col], col] = filled[col][masks[col]]
+                    at = masks[col] & filled[col].notna()
+                    if col in self.rules and at.any():  # each filled value checked once
+                        ok = {v: self._allowed(col, v, int((filled[col][at] == v).sum())) for v in filled[col][at].unique().tolist()}
+                        at = at & filled[col].map(lambda v, ok=ok: ok.get(v, False)).astype(bool)
+                    out.loc[at, col] = filled[col][at]
         for col in todo:
             flag = masks[col] & out[col].notna()
             out.insert(out.columns.get_loc(col) + 1 + int(col + RAW_SUFFIX in out.columns), col + IMPUTED_SUFFIX, flag.astype("boolean"))
         return StepOutput(out)
+
+    def _allowed(self, col: str, fill: Any, cells: int) -> bool:
+        """Whether ``fill`` passes the rules of ``col``'s schema spec; a refused fill is counted (``cells`` left missing)."""
+        spec = self.rules.get(col)
+        broken = rule_broken(spec, fill) if spec is not None else None
+        if broken is None:
+            return True
+        seen = self.refused.setdefault(col, {"fill": fill, "rule": broken, "cells": 0})
+        seen["cells"] += cells
+        return False
+
+    def warnings(self) -> list[str]:
+        """One line per column where a fill was refused because it breaks the column's rule (``refused``)."""
+        return [
+            f"{col}: {seen['cells']} missing value(s) not imputed — the {self.specs[col].strategy} fill {_shown(seen['fill'])} "
+            f"breaks {seen['rule']} of the schema, and a value Headwater fills in must pass the rules its row is validated by; "
+            f"left missing (no {col}{IMPUTED_SUFFIX})"
+            for col, seen in self.refused.items() if seen["cells"]
+        ]
+
+
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _simple_fill(s: pd.Series, spec: ImputeSpec) -> Any:

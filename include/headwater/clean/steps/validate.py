@@ -3,22 +3,32 @@
 The schema's rules (nullable, min/max, pattern, allowed values, max length) become
 a pandera ``DataFrameSchema``; ``validate(lazy=True)`` reports every failing cell,
 and each failing row is quarantined with the column, the rule and the value.
+
+Validation runs before imputation (headwater.clean.pipeline), so a quarantine reason quotes a value
+the file wrote, never one Headwater filled in, and imputation learns from rows that passed (breaker9
+#7). A column with an impute strategy is checked for its ``nullable: false`` rule after imputation
+instead (``ValidateFilled``): the user asked for its gaps to be filled, and only a gap left unfilled
+breaks the rule.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from headwater.clean.steps.base import LINE, REASON, StepOutput
-from headwater.config.schema import SchemaSpec
+from headwater.config.schema import ColumnSpec, SchemaSpec
 
 
-def to_pandera(schema: SchemaSpec, present: list[str]):
+def to_pandera(schema: SchemaSpec, present: list[str], filled: frozenset[str] = frozenset()):
     """A pandera DataFrameSchema for the columns of ``schema`` found in ``present``.
 
     Types are not checked here (CoerceTypes already enforced them); extra columns are allowed.
+    ``filled``: columns imputation fills after this check, whose ``nullable: false`` is left to ``ValidateFilled``.
     """
     import pandera.pandas as pa
 
@@ -37,24 +47,29 @@ def to_pandera(schema: SchemaSpec, present: list[str]):
             checks.append(pa.Check.isin(col.allowed, error=f"allowed {col.allowed}"))
         if col.max_length is not None:
             checks.append(pa.Check.str_length(max_value=col.max_length, error=f"max_length {col.max_length}"))
-        columns[col.name] = pa.Column(None, checks=checks, nullable=col.nullable, required=True)
+        columns[col.name] = pa.Column(None, checks=checks, nullable=col.nullable or col.name in filled, required=True)
     return pa.DataFrameSchema(columns, name=schema.name, strict=False, coerce=False)
 
 
 class ValidateSchema:
-    """Quarantine rows whose values break a rule of the canonical schema (reason names column and rule)."""
+    """Quarantine rows whose values break a rule of the canonical schema (reason names column and rule).
+
+    ``filled``: the columns imputation fills after this step (an impute strategy other than none): their
+    missing values break no ``nullable: false`` here; ``ValidateFilled`` checks what imputation left missing.
+    """
 
     name = "validate_schema"
 
-    def __init__(self, schema: SchemaSpec | None) -> None:
+    def __init__(self, schema: SchemaSpec | None, filled: set[str] | frozenset[str] = frozenset()) -> None:
         self.schema = schema
+        self.filled = frozenset(filled)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         if self.schema is None or df.empty:
             return StepOutput(df)
         import pandera.errors as pe
 
-        pandera_schema = to_pandera(self.schema, list(df.columns))
+        pandera_schema = to_pandera(self.schema, list(df.columns), self.filled)
         frame = df.reset_index(drop=True)
         try:
             pandera_schema.validate(frame, lazy=True)
@@ -77,3 +92,59 @@ class ValidateSchema:
         kept = frame.drop(index=bad)
         kept.index = df.index[kept.index]
         return StepOutput(kept, quarantined=rejected)
+
+
+def rule_broken(column: ColumnSpec, value: Any) -> str | None:
+    """The rule of ``column`` that the single value ``value`` breaks, as ``ValidateSchema`` names it (``max 10``,
+    ``allowed [1, 3]``, ``pattern ^[A-Z]$``, ``max_length 12``), or None when it breaks none (a missing value breaks none).
+
+    What headwater.clean.steps.impute checks a fill against before writing it: a value Headwater filled in never
+    quarantines its row. Numbers are compared with min/max, text with pattern (``re.match``, as pandera's
+    ``str_matches``) and max_length, anything with allowed.
+    """
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return None
+    number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    if number and column.min is not None and value < column.min:
+        return f"min {column.min:g}"
+    if number and column.max is not None and value > column.max:
+        return f"max {column.max:g}"
+    if isinstance(value, str) and column.pattern is not None and re.match(column.pattern, value) is None:
+        return f"pattern {column.pattern}"
+    if column.allowed is not None and value not in column.allowed:
+        return f"allowed {column.allowed}"
+    if isinstance(value, str) and column.max_length is not None and len(value) > column.max_length:
+        return f"max_length {column.max_length}"
+    return None
+
+
+class ValidateFilled:
+    """After imputation: quarantine rows where a ``nullable: false`` column that imputation fills is still missing.
+
+    ``ValidateSchema`` leaves the null rule of such columns to this step (imputation was asked to fill them);
+    a cell imputation could not fill (no value to learn from, or a fill that would break the column's rules:
+    headwater.clean.steps.impute) is what the file wrote, a missing value, and the row breaks the rule.
+    """
+
+    name = "validate_filled"
+
+    def __init__(self, schema: SchemaSpec, filled: set[str] | frozenset[str]) -> None:
+        self.schema = schema
+        self.columns = [c.name for c in schema.columns if not c.nullable and c.name in filled]
+
+    def apply(self, df: pd.DataFrame) -> StepOutput:
+        present = [c for c in self.columns if c in df.columns]
+        if not present or df.empty:
+            return StepOutput(df)
+        missing = {c: df[c].isna().to_numpy(dtype=bool) for c in present}
+        bad = np.logical_or.reduce(list(missing.values()))
+        if not bad.any():
+            return StepOutput(df)
+        rejected = df[bad].copy()
+        rejected[REASON] = [
+            f"line {line}: fails schema {self.schema.name} — "
+            + "; ".join(f"{c} is missing (nullable: false) and impute.{c} did not fill it" for c in present if missing[c][i])
+            + " — row quarantined"
+            for i, line in zip(np.flatnonzero(bad), rejected[LINE].tolist())
+        ]
+        return StepOutput(df[~bad], quarantined=rejected)

@@ -36,9 +36,9 @@ impute:
 PEOPLE = [
     "id,name,score,age,city",
     "S-1,Ada Lovelace,10,30,Oslo",
-    "S-2,Grace Hopper,,40,Paris",  # score imputed: the mean of the whole column, 395 / 6
-    "S-3,Linus Torvalds,30,,Berlin",  # age imputed: the median of the whole column, 50
-    "S-4,Barbara Liskov,250,50,Madrid",  # breaks max 100 (after imputation): quarantined in the second pass
+    "S-2,Grace Hopper,,40,Paris",  # score imputed: the mean of the rows validation keeps, 150 / 4 (breaker9 #7: was 395 / 6, with 250 and -5)
+    "S-3,Linus Torvalds,30,,Berlin",  # age imputed: the median of the rows validation keeps, 60 (was 50, with S-4's and S-7's)
+    "S-4,Barbara Liskov,250,50,Madrid",  # breaks max 100: quarantined in the first pass, before imputation learns
     "S-5,Ken Thompson,50,,Lisbon",
     "S-1,Ada Lovelace,10,30,Oslo",  # line 2 again, in a later batch: a duplicate
     "S-6,Margaret Hamilton,,70,Rome",
@@ -93,11 +93,11 @@ def test_batches_give_the_outputs_of_one_batch_with_whole_column_fits(tmp_path: 
     assert (read_json(lay1.manifest(ref.key))["clean_batches"], read_json(lay2.manifest(ref.key))["clean_batches"]) == (1, batches)
 
     assert cur2["_line"].tolist() == [2, 3, 4, 6, 8, 10, 12]
-    assert [None if pd.isna(v) else v for v in cur2["score"]] == [10.0, 395 / 6, 30.0, 50.0, 395 / 6, None, 60.0]
+    assert [None if pd.isna(v) else v for v in cur2["score"]] == [10.0, 37.5, 30.0, 50.0, 37.5, None, 60.0]
     assert cur2["score__imputed"].tolist() == [False, True, False, False, True, False, False]
     assert [None if pd.isna(v) else v for v in cur2["score__raw"]] == [None] * 5 + ["twelve", None]
     assert [None if pd.isna(v) else v for v in cur2["score__reason"]] == [None] * 5 + ["not_a_number", None]
-    assert cur2["age"].tolist() == [30, 40, 50, 50, 70, 60, 80]
+    assert cur2["age"].tolist() == [30, 40, 60, 60, 70, 60, 80]
     assert cur2["age__imputed"].tolist() == [False, False, True, True, False, False, False]
     assert dup2["_line"].tolist() == [7] and dup2["_duplicate_of"].tolist() == cur2["_row_id"].tolist()[:1]
     assert m2["coercion_failures"] == {"score": 1} and m2["imputed"] == {"score": 2, "age": 2}
