@@ -906,57 +906,13 @@ def decimal_votes(values: pd.Series) -> Counter[str]:
     Values of one mark between digits (``0,125``, ``3.14``) are voted vectorized: they vote their
     mark unless they could be one thousands group (``1,204``); the rest go through ``decimal_vote``.
     """
-    sample, marks = _marks_voted(values)
-    return Counter({".": 0, ",": 0}) + Counter(m for m in marks.tolist() if m)
-
-
-def _marks_voted(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """The values of ``values`` (distinct strings) ``decimal_votes`` looks at that hold a mark, stripped, and the mark
-    each votes ('.', ',' or '' for none), as ``decimal_votes`` counts them."""
-    sample = values.dropna().astype("string").str.strip().iloc[:VOTE_SAMPLE]
+    sample = values.dropna().str.strip().iloc[:VOTE_SAMPLE]
     sample = sample[sample.str.contains(r"\d[.,]|[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)]
     parts = sample.str.extract(_ONE_MARK.pattern)
     simple = parts[1].notna().to_numpy(dtype=bool)
     group = (parts[0].str.fullmatch(r"[1-9]\d{0,2}") & (parts[2].str.len() == 3)).fillna(False).to_numpy(dtype=bool)
-    marks = np.where(simple & ~group, parts[1].fillna("").to_numpy(dtype=object), "").astype(object)
-    rest = np.flatnonzero(~simple)
-    marks[rest] = [decimal_vote(v) or "" for v in sample.iloc[rest].tolist()]
-    return sample, marks
-
-
-def refused_by(kind: str | None, values: pd.Series, mark: str) -> np.ndarray:
-    """Bool mask: each of ``values`` (strings) is refused by a column of type ``kind`` when read with the decimal mark
-    ``mark``: an ``integer`` column refuses what is no whole number in Int64's range under it (``12.5``; ``12.0`` and
-    ``1,234.00`` are whole), a ``number`` column what is no finite number under it. Other kinds (and None: an undeclared
-    column, whose type is inferred under the mark the votes decide) refuse nothing. As ``coerce`` reads them
-    (``number_texts`` then ``integers_of``/``floats_of``)."""
-    if kind not in ("integer", "number") or not len(values):
-        return np.zeros(len(values), dtype=bool)
-    texts = number_texts(values.astype("string").reset_index(drop=True), mark)
-    ok = integers_of(texts)[1] if kind == "integer" else floats_of(texts)[1]
-    return ~np.asarray(ok, dtype=bool)
-
-
-def refused_votes(values: pd.Series, kind: str | None) -> Counter[str]:
-    """The decimal votes (``decimal_votes`` of the same ``values``: distinct strings) cast by values a column of type
-    ``kind`` refuses when read with the mark they vote for (``refused_by``): ``12.5`` in an integer column votes '.',
-    and under '.' it is no integer, so that vote is refused (breaker9 #4: it decided that ``1.000`` in the same column is
-    1). ``decimal_votes(values) - refused_votes(values, kind)`` is what the column's values vote once the column's type
-    has its say. ``{'.': 0, ',': 0}`` for a kind that refuses nothing."""
-    out = Counter({".": 0, ",": 0})
-    if kind not in ("integer", "number"):
-        return out
-    sample, marks = _marks_voted(values)
-    for mark in ".,":
-        at = np.flatnonzero(marks == mark)
-        if len(at):
-            out[mark] = int(refused_by(kind, sample.iloc[at], mark).sum())
-    return out
-
-
-def vote_refused(value: str, mark: str, kind: str | None) -> bool:
-    """``refused_by`` for one value: ``value`` votes ``mark`` and a column of type ``kind`` refuses it read so."""
-    return bool(refused_by(kind, pd.Series([value], dtype="string"), mark)[0])
+    votes = Counter({".": 0, ",": 0}) + Counter(parts[1][simple & ~group].tolist())
+    return votes + Counter(v for v in map(decimal_vote, sample[~simple]) if v)
 
 
 def dayfirst_votes(values: pd.Series) -> Counter[bool]:

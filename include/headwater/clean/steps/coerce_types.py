@@ -55,7 +55,7 @@ from headwater.clean.failures import (
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
-    fits_both_marks, infer_type, infer_types, number_texts, refused_votes, unit_marked, unit_of, vote_refused, votes_by_column,
+    fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -253,7 +253,6 @@ class CoerceTypes:
             return False
         decimal_by, day_by = votes_by_column([df[c] for c in voters], on_decimal if mark_open else [False] * len(voters),
                                              on_day if day_open else [False] * len(voters))
-        decimal_by = self._unrefused(df, voters, decimal_by)
         day_open = day_open and not any(sum(v.values()) for v in day_by)
         mark_open = mark_open and not any(sum(v.values()) for v in decimal_by)
         for col, by_day, by_mark in zip(voters, on_day, on_decimal):
@@ -293,9 +292,7 @@ class CoerceTypes:
         for col in columns:  # a column no value of which has decided its mark yet may decide it in this batch
             votes = self.column_votes.get(col)
             if col not in voted and votes is not None and votes["."] == votes[","] and self.decided.get(col) in NUMBER_TYPES:
-                distinct = df[col].dropna().astype("string").str.strip().drop_duplicates()
-                refused = refused_votes(distinct, self._kind(col))  # a value the column's declared type refuses votes nothing
-                votes.update(decimal_votes(distinct) - refused)
+                votes.update(decimal_votes(df[col].dropna().astype("string").str.strip().drop_duplicates()))
                 if votes["."] != votes[","]:
                     self.formats.pop(col, None)
         fresh = [c for c in columns if c not in self.decided]
@@ -732,7 +729,6 @@ class CoerceTypes:
         voters, on_decimal, on_day = self._voters(columns)
         # every column's votes in one pass (values.votes_by_column: what decimal_votes/dayfirst_votes give each column)
         decimal_by, day_by = votes_by_column([df[c] for c in voters], on_decimal, on_day)
-        decimal_by = self._unrefused(df, voters, decimal_by)
         ahead = self.evidence if before is None else {}  # the first batch counts the first value read ahead that decided
         for col, votes_on, votes, day_votes in zip(voters, on_decimal, decimal_by, day_by):
             if day_votes and not self.column_days.get(col):
@@ -769,7 +765,7 @@ class CoerceTypes:
                 decided |= {"decimal": decimal, "decimal_decided_by": decided_by, "decimal_votes": {".": decimals["."], ",": decimals[","]}}
                 if decided_by == "votes":
                     shown = [c for c, on, v in zip(voters, on_decimal, decimal_by) if on and sum(v.values())]
-                    self.decided_later["decimal"] = _first_vote(df, shown, decimal_vote, self._kind)
+                    self.decided_later["decimal"] = _first_vote(df, shown, decimal_vote)
             if self._day_order_open() and (days[True] or days[False]):
                 # the first batch that shows the day order decides it; earlier batches kept their ambiguous dates' text
                 decided |= {"dayfirst": dayfirst, "dayfirst_votes": {"day_first": days[True], "month_first": days[False]}}
@@ -800,24 +796,6 @@ class CoerceTypes:
         on_decimal = [self.declared.get(c) in (None, *NUMBER_TYPES) and "decimal" not in self.overrides.get(c, {}) for c in voters]
         on_day = [self.declared.get(c) in (None, *DATE_TYPES) and "dayfirst" not in self.overrides.get(c, {}) for c in voters]
         return voters, on_decimal, on_day
-
-    def _kind(self, col: str) -> str | None:
-        """The type that judges ``col``'s decimal votes: its declared type; None for an undeclared column, whose type is
-        inferred under the mark the votes decide and changes with it (a value read ahead of the decision sample that shows
-        the other mark makes ``1,234`` a number, not an integer: headwater.clean.runner), so nothing refuses its votes."""
-        return self.declared.get(col)
-
-    def _unrefused(self, df: pd.DataFrame, voters: list[str], decimal_by: list[Counter[str]]) -> list[Counter[str]]:
-        """``decimal_by`` (votes_by_column's decimal votes of ``voters``) less the votes of values their column's type
-        refuses read with the mark they vote for (values.refused_votes; ``_kind``): ``12.5`` in a declared integer column
-        is no integer under '.', so it decides no mark, for the file nor for the column (breaker9 #4)."""
-        out = []
-        for col, votes in zip(voters, decimal_by):
-            if sum(votes.values()) and self._kind(col) in NUMBER_TYPES:
-                refused = refused_votes(df[col].dropna().astype("string").str.strip().drop_duplicates(), self._kind(col))
-                votes = Counter({m: votes[m] - refused[m] for m in votes})
-            out.append(votes)
-        return out
 
     def _differing_currencies(self) -> dict[str, list[str]]:
         """Columns kept as text for differing units (values.number_text_reason) where a currency is among them, with the
@@ -1211,19 +1189,15 @@ def _with_reason(reasons: pd.Series | None, code: str) -> np.ndarray:
     return out
 
 
-def _first_vote(df: pd.DataFrame, columns: list[str], vote: Any, kind: Any = None) -> dict[str, Any]:
+def _first_vote(df: pd.DataFrame, columns: list[str], vote: Any) -> dict[str, Any]:
     """The first row of ``df`` (lowest ``_line``) whose value in one of ``columns`` votes (``vote``: values.dayfirst_vote
     or values.decimal_vote, not None): ``{"line", "column", "value", "decided": its vote}``; each distinct value is voted once.
-    ``kind``: for decimal votes, column -> the type that judges them (CoerceTypes._kind): a value it refuses under the mark
-    it votes for votes nothing (values.vote_refused). Raises ValueError when no value votes (the caller passes the columns
-    whose votes showed one)."""
+    Raises ValueError when no value votes (the caller passes the columns whose votes showed one)."""
     best: dict[str, Any] | None = None
     for col in columns:
         written = df[col].dropna().astype("string").str.strip().drop_duplicates()  # first occurrence of each value kept
         for i, v in zip(written.index.tolist(), written.tolist()):
             decided = vote(v)
-            if decided is not None and kind is not None and vote_refused(v, decided, kind(col)):
-                continue
             if decided is not None:
                 line = int(df.at[i, LINE])
                 if best is None or line < best["line"]:
