@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config.read import ReadOptions
 from headwater.config.settings import Settings
-from headwater.config.source import load_sources
+from headwater.config.source import Sources, load_sources
 from headwater.discovery import compression_of
 from headwater.ingest.compression import open_member
 from headwater.ingest.csv_file import CsvFile, ReadAgain, staging_schema
@@ -110,7 +110,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     # A re-run replaces everything this file produced before.
     for path in lay.outputs(ref.key):
         path.unlink(missing_ok=True)
-    landing, options, names = open_landing(source, ref, settings)
+    sources = load_sources(settings.config_dir)
+    unclaimed = sources.unclaimed_warning(ref.table_name, ref.name)  # read with the defaults while sources exist (breaker9 #5)
+    manifest["config_warnings"] = [unclaimed] if unclaimed else []
+    landing, options, names = open_landing(source, ref, settings, sources)
     with landing:
         try:
             reader = CsvFile(landing, ref.name, options, names)
@@ -155,12 +158,13 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     return save_stage(settings, ref, manifest, "ingest", started)
 
 
-def open_landing(source: Any, ref: FileRef, settings: Settings) -> tuple[LandingStream, ReadOptions, frozenset[str]]:
+def open_landing(source: Any, ref: FileRef, settings: Settings, sources: Sources | None = None) -> tuple[LandingStream, ReadOptions, frozenset[str]]:
     """(the landing file ``ref`` as the ingest reader reads it, the read options of the source config that claims it, the
     standardized column names and aliases its schema declares — empty without one — which CsvFile takes as header evidence):
     ``source`` (bytes or a binary file object; for a zip member the archive) decompressed under those options. The
-    stream is a context manager the caller closes. Raises what ``open_member`` raises for a zip without the member."""
-    config = load_sources(settings.config_dir).for_file(ref.table_name)
+    stream is a context manager the caller closes. Raises what ``open_member`` raises for a zip without the member.
+    ``sources``: the config folder's sources when the caller loaded them (else loaded here)."""
+    config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
     member = None
     if ref.member is not None:
         source, member = open_member(source, ref.member)
