@@ -111,8 +111,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     for path in lay.outputs(ref.key):
         path.unlink(missing_ok=True)
     sources = load_sources(settings.config_dir)
-    unclaimed = sources.unclaimed_warning(ref.table_name, ref.name)  # read with the defaults while sources exist (breaker9 #5)
-    manifest["config_warnings"] = [unclaimed] if unclaimed else []
+    # read with the defaults while sources exist (breaker9 #5): a warning when a glob is close (a typo), else a note
+    unclaimed, close = sources.unclaimed(ref.table_name, ref.name)
+    manifest["config_warnings"] = [unclaimed] if unclaimed and close else []
+    manifest["config_notes"] = [unclaimed] if unclaimed and not close else []
     landing, options, names = open_landing(source, ref, settings, sources)
     with landing:
         try:
