@@ -7,7 +7,8 @@ whose output key holds another file's manifest (or whose curated table another f
 that failed, or that never finished ingest is listed in ``failed`` and fails the run. A file whose
 read or clean left warnings (the manifest's ``read_warnings`` and ``clean_warnings``, e.g. a header
 taken without evidence, a declared type most values fail) keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
-landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons.
+landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons, and the config
+folder's sources that claimed none of the date's files in ``sources_without_files`` (a note: sources_without_files).
 
 **Whole whichever run writes it.** The report covers every file with a manifest on the date, not only
 the ones the writing run processed: two runs of one date (a scheduled run and a backfill, each

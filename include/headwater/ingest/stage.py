@@ -65,6 +65,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     again; nothing is ever skipped against a hash whose bytes were not processed, and a retry of
     this task (same ``expected_sha256``) again records what it reads.
 
+    A file no source claims while the config folder has file sources is read with the defaults: the manifest's
+    ``config_warnings`` says so when a source's glob is close to its name (a typo), ``config_notes`` otherwise
+    (headwater.config.source.Sources.unclaimed).
+
     Returns ``summary(manifest)``. Raises what reading ``source`` or writing the outputs raises
     (OSError); KeyCollision, before anything is written, when another landing file of the date owns
     this file's output key; FileNotFoundError when the zip archive has no such member any more. A
