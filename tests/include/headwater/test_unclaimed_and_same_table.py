@@ -246,3 +246,26 @@ def test_a_rerun_without_the_other_file_clears_the_names(settings: Settings) -> 
     layout(settings, D).manifest(FileRef(D, "orders.csv.gz").key).unlink()  # its outputs deleted, as the warning says
     assert same_table([D], settings) == [f"{D}/orders.csv"]
     assert "same_table_as" not in _manifest(settings, "orders.csv")
+
+
+def test_on_a_case_insensitive_disk_the_second_name_is_refused_and_says_why(settings: Settings) -> None:
+    """Orders.csv and orders.csv share a key claim on a case-insensitive disk (macOS, Windows): the second is refused before
+    it writes anything, and the message says the names differ only in case. Linux here has no such disk: the claim path
+    of orders.csv is made a hard link of Orders.csv's claim, the one file both names open on such a disk."""
+    import os
+
+    from headwater.ingest.stage import ingest
+    from headwater.manifest import KeyCollision
+
+    lay = layout(settings, D)
+    ingest(OTHER, FileRef(D, "Orders.csv", "R#1"), settings)
+    os.link(lay.key_claim("Orders.csv"), lay.key_claim("orders.csv"))
+    before = {p: p.read_bytes() for p in lay.root.rglob("*") if p.is_file() and "date=" in str(p)}
+    with pytest.raises(KeyCollision) as caught:
+        ingest(PLAIN, FileRef(D, "orders.csv", "R#1"), settings)
+    assert str(caught.value) == (
+        f"{D}/orders.csv: its output key 'orders.csv' belongs to {D}/Orders.csv ({lay.key_claim('orders.csv')}) (the two names "
+        "differ only in letter case, which the data folder's filesystem does not tell apart: a case-insensitive disk, as "
+        "macOS's and Windows' are by default) — two landing files would write the same outputs, so this one is not "
+        "processed; rename one of them")
+    assert {p: p.read_bytes() for p in lay.root.rglob("*") if p.is_file() and "date=" in str(p)} == before
