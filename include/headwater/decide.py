@@ -12,6 +12,7 @@ report. ``holding``/``cleaned``/``release`` keep the claim through the file's ta
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -29,7 +30,7 @@ from headwater.ingest.sniff import UnreadableFile
 from headwater.ingest.stage import open_landing
 from headwater.ingest.streams import stream_sha256
 from headwater.ledger import Ledger, fingerprint
-from headwater.manifest import OK, FileRef, check_owner, layout, summary
+from headwater.manifest import EMPTY, OK, FileRef, check_owner, layout, summary
 from headwater.storage import read_json, read_parquet, write_json
 
 
@@ -385,6 +386,8 @@ def link_claimed(files: list[dict[str, Any]], settings: Settings, run_key: str, 
     out = files_to_index(files, settings, run_key, may_write=may_write)
     for source in same_content(dates, settings, may_write):
         print(f"{source}: its copies under other names changed (same_content_as in its manifest)")
+    for source in same_table(dates, settings, may_write):
+        print(f"{source}: the other files of its table name changed (same_table_as in its manifest)")
     claims.extend([(f["date"], f["file"]) for f in out], owner)
     return out
 
@@ -489,6 +492,96 @@ def _rows(settings: Settings, source: str) -> Any:
     day, name = source.split("/", 1)
     table = read_parquet(layout(settings, day).curated(FileRef(day, name).key))
     return table.drop(columns=[c for c in (ROW_ID, SOURCE) if c in table.columns]).reset_index(drop=True)
+
+
+SAME_TABLE = "same_table_as"  # the manifest key: the date's other landing files of this file's table name, and whether their rows agree
+
+
+def table_folded(name: str) -> str:
+    """A landing record's table name up to letter case (``Orders.csv.gz`` -> ``orders.csv``): two records of one date
+    with the same folded name are two versions of one table (breaker9 #2)."""
+    return FileRef("", name).table_name.casefold()
+
+
+def same_table(dates: Iterable[str], settings: Settings, may_write: Callable[[str, str], bool] = lambda date, name: True) -> list[str]:
+    """Name, in each manifest of ``dates``, the other landing files of its date with its table name up to compression
+    suffix or letter case (``orders.csv``, ``orders.csv.gz``, ``Orders.csv``: ``table_folded``), and whether their rows
+    agree (``same_table_as``: a list of ``{"source", "rows_agree", "rows_only_here", "rows_only_there", "why"}`` sorted by
+    source; the run report warns, headwater.report.same_table_warnings). Returns the sources whose manifest was rewritten.
+
+    Both files stay processed (when unsure, keep the data and say so): the user must say which is the delivery.
+    ``rows_agree`` (``compare_rows``): True when their data rows, curated and duplicates together, are the same multiset
+    (ids, source and line numbers aside) and as many rows were quarantined; False with the counts of rows each holds that
+    the other does not; None with ``why`` when a file has no rows to compare (not cleaned, quarantined whole, failed).
+    ``may_write`` as ``same_content``.
+    """
+    written = []
+    for day in sorted(set(dates)):
+        lay = layout(settings, day)
+        manifests = {name: m for name, m in date_manifests(lay).items() if m.get("source") == f"{day}/{name}"}
+        groups: dict[str, list[str]] = {}
+        for name in sorted(manifests):
+            groups.setdefault(table_folded(name), []).append(name)
+        found: dict[str, list[dict[str, Any]]] = {name: [] for name in manifests}
+        for group in groups.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    agree, only_a, only_b, why = compare_rows(settings, day, a, manifests[a], b, manifests[b])
+                    found[a].append({"source": f"{day}/{b}", "rows_agree": agree, "rows_only_here": only_a, "rows_only_there": only_b, "why": why})
+                    found[b].append({"source": f"{day}/{a}", "rows_agree": agree, "rows_only_here": only_b, "rows_only_there": only_a, "why": why})
+        for name, entries in sorted(found.items()):
+            entries.sort(key=lambda e: e["source"])
+            if entries == (manifests[name].get(SAME_TABLE) or []) or not may_write(day, name):
+                continue
+            path = lay.manifest(FileRef(day, name).key)
+            manifest = read_json(path) or {}
+            if manifest.get("source") != f"{day}/{name}" or manifest.get("sha256") != manifests[name].get("sha256"):
+                continue  # rewritten since it was read: by another run, which names them itself
+            if entries:
+                manifest[SAME_TABLE] = entries
+            else:
+                manifest.pop(SAME_TABLE, None)
+            write_json(path, manifest)
+            written.append(f"{day}/{name}")
+    return written
+
+
+def compare_rows(settings: Settings, day: str, a: str, ma: dict[str, Any], b: str, mb: dict[str, Any]) -> tuple[bool | None, int, int, str | None]:
+    """(rows agree, rows of ``a`` not in ``b``, rows of ``b`` not in ``a``, why not compared) for two cleaned files of ``day``.
+
+    A file's rows: its curated table and its duplicates table (a row the link step made a cross-file duplicate of
+    the other is still one of its rows), the columns not starting with ``_`` (data, ``<col>__raw``, ``<col>__reason``),
+    every value as text, compared as multisets. Rows agree when those multisets are equal and both files quarantined
+    as many rows; other column names make every row differ. A file that is not ``ok`` or ``empty`` with its clean
+    stage done is not compared: (None, 0, 0, "<source>: <status>")."""
+    rows = []
+    for name, m in ((a, ma), (b, mb)):
+        if m.get("status") not in (OK, EMPTY) or "clean" not in (m.get("stages") or {}):
+            return None, 0, 0, f"{day}/{name}: {m.get('status') or 'missing'}{'' if 'clean' in (m.get('stages') or {}) else ', not cleaned'}"
+        rows.append(_data_rows(settings, day, name, m))
+    (cols_a, count_a), (cols_b, count_b) = rows
+    if cols_a != cols_b:
+        return False, sum(count_a.values()), sum(count_b.values()), None
+    only_a, only_b = count_a - count_b, count_b - count_a
+    agree = not only_a and not only_b and int(ma.get("quarantined") or 0) == int(mb.get("quarantined") or 0)
+    return agree, sum(only_a.values()), sum(only_b.values()), None
+
+
+def _data_rows(settings: Settings, day: str, name: str, manifest: dict[str, Any]) -> tuple[list[str], Any]:
+    """(sorted data column names, Counter of rows as tuples of text) of a cleaned file: curated and duplicate rows."""
+    lay = layout(settings, day)
+    key = FileRef(day, name).key
+    if manifest.get("status") != OK:
+        return [], Counter()
+    frames = [read_parquet(lay.curated(key))]
+    if int(manifest.get("duplicates") or 0):
+        frames.append(read_parquet(lay.duplicates(key)))
+    columns = sorted(c for c in frames[0].columns if not str(c).startswith("_"))
+    counts: Counter = Counter()
+    for frame in frames:
+        part = frame.reindex(columns=columns).astype("string").fillna("\x00missing")
+        counts.update(map(tuple, part.itertuples(index=False, name=None)))
+    return columns, counts
 
 
 def held_elsewhere(checked: Any) -> list[dict[str, Any]]:

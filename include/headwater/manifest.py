@@ -132,8 +132,12 @@ def _create_once(path: Path, text: str) -> None:
 
 
 def _collision(ref: FileRef, owner: str, path: Path) -> str:
+    """The KeyCollision message; for two names differing only in letter case (``Orders.csv``, ``orders.csv``: their keys
+    meet only on a filesystem that folds case) it says so (breaker9 #2)."""
+    case = (" (the two names differ only in letter case, which the data folder's filesystem does not tell apart: a "
+            "case-insensitive disk, as macOS's and Windows' are by default)") if owner != ref.source and owner.casefold() == ref.source.casefold() else ""
     return (
-        f"{ref.source}: its output key {ref.key!r} belongs to {owner} ({path}) — two landing files would write the "
+        f"{ref.source}: its output key {ref.key!r} belongs to {owner} ({path}){case} — two landing files would write the "
         "same outputs, so this one is not processed; rename one of them"
     )
 

@@ -7,7 +7,8 @@ whose output key holds another file's manifest (or whose curated table another f
 that failed, or that never finished ingest is listed in ``failed`` and fails the run. A file whose
 read or clean left warnings (the manifest's ``read_warnings`` and ``clean_warnings``, e.g. a header
 taken without evidence, a declared type most values fail) keeps its status but carries them in ``warnings`` and is listed in ``warned_files``. Files of the
-landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons.
+landing folder that are not processed (discovery.scan) are listed in ``skipped`` with their reasons, and the config
+folder's sources that claimed none of the date's files in ``sources_without_files`` (a note: sources_without_files).
 
 **Whole whichever run writes it.** The report covers every file with a manifest on the date, not only
 the ones the writing run processed: two runs of one date (a scheduled run and a backfill, each
@@ -43,7 +44,7 @@ from headwater.clean.link import READERS
 from headwater.config.settings import Settings
 from headwater.config.source import load_sources
 from headwater.day_orders import current_warnings, refreshed, stored_warnings
-from headwater.layout import Layout
+from headwater.layout import Layout, file_key
 from headwater.manifest import OK, QUARANTINED, RELINKED, STAGES, FileRef, KeyCollision, check_owner, layout, summary
 from headwater.storage import each_at_once, parquet_rows, read_json, write_json
 
@@ -154,6 +155,7 @@ def report(
         "warned_files": [f["source"] for f in files if file_warnings(f)],
         "absent_files": [f["source"] for f in files if f.get("action") == ABSENT],
         "skipped": [{"file": s["file"], "reason": s["reason"]} for s in sorted(skipped or [], key=lambda s: s["file"])],
+        "sources_without_files": sources_without_files(settings, [f["file"] for f in files if f.get("action") != ABSENT]),
         "outputs": {
             "curated": str(lay.curated_dir),
             "quarantine": str(lay.quarantine_dir),
@@ -259,16 +261,19 @@ def refresh_day_orders_claimed(dates: Iterable[str], settings: Settings, owner: 
 
 
 def file_warnings(manifest: dict[str, Any]) -> list[str]:
-    """What a file's run left to look at: the read's warnings (``read_warnings``: an encoding read again,
+    """What a file's run left to look at: the ingest's config warning (``config_warnings``: no source claims the
+    file while the config folder has sources, headwater.config.source.Sources.unclaimed_warning), the read's warnings (``read_warnings``: an encoding read again,
     a header taken without evidence, NUL bytes), the clean stage's (``clean_warnings``), the check's
     (``check_warnings``: a 0-byte or unreadable re-delivery kept back, headwater.decide.empty_redelivery and
     unreadable_redelivery), the report's own (``landing_warnings``: the file is no longer in the landing folder),
-    then the other landing files with its content (``same_content_as``, headwater.decide.same_content), then the chunk
+    then the other landing files with its content (``same_content_as``, headwater.decide.same_content) and the other
+    files of the date with its table name (``same_table_as``, headwater.decide.same_table; same_table_warnings), then the chunk
     stage's (``chunking.warnings``: a text column the embedding model barely knows, row documents longer than the model
     reads, a rows option naming no column; breaker4 #7: they were in the manifest only)."""
     same = [same_content_warning(manifest)] if manifest.get("same_content_as") else []
     chunking = (manifest.get("chunking") or {}).get("warnings") or []
-    return [w for k in ("read_warnings", "clean_warnings", "check_warnings", "landing_warnings") for w in manifest.get(k) or []] + same + [
+    keys = ("config_warnings", "read_warnings", "clean_warnings", "check_warnings", "landing_warnings")
+    return [w for k in keys for w in manifest.get(k) or []] + same + same_table_warnings(manifest) + [
         f"chunk: {w}" for w in chunking]
 
 
@@ -279,6 +284,56 @@ def same_content_warning(manifest: dict[str, Any]) -> str:
         "their rows are curated twice unless dedup.scope (run, history) makes the later copy's rows duplicates — if it is "
         "a copy, remove it from the landing folder and delete its outputs (curated table, manifest, vectors)"
     )
+
+
+def same_table_warnings(manifest: dict[str, Any]) -> list[str]:
+    """One warning per other landing file of the date with this file's table name up to compression suffix or letter
+    case (the manifest's ``same_table_as``, headwater.decide.same_table), saying whether their rows agree; none for a
+    file already named in ``same_content_as`` (same_content_warning says it). Two names whose output keys differ only in
+    letter case (``Orders.csv``, ``orders.csv``) are told they cannot both be written on a case-insensitive disk."""
+    out = []
+    copies = set(manifest.get("same_content_as") or [])
+    for entry in manifest.get("same_table_as") or []:
+        other = entry["source"]
+        if other in copies:
+            continue
+        if entry.get("rows_agree") is True:
+            rows = "with the same rows: one delivery twice?"
+        elif entry.get("rows_agree") is False:
+            rows = (f"with other rows ({entry['rows_only_there']} of its rows not in this file, "
+                    f"{entry['rows_only_here']} of this file's not in it):")
+        else:
+            rows = f"rows not compared ({entry.get('why')}):"
+        folded = file_key(other.split("/", 1)[1]).casefold() == file_key(str(manifest.get("file"))).casefold()
+        disk = (" On a case-insensitive disk (macOS, Windows) the two cannot both be written: their output keys differ only in "
+                "letter case, so the second is refused (its output key belongs to the first) and the run fails.") if folded else ""
+        out.append(
+            f"one table, two files: {other} has this file's table name up to compression suffix or letter case, {rows} "
+            "both are processed and curated (one record may land twice, with other values) — keep the right delivery in the "
+            f"landing folder, remove the other and delete its outputs (curated table, manifest, vectors).{disk}"
+        )
+    return out
+
+
+def sources_without_files(settings: Settings, names: Iterable[str]) -> list[dict[str, Any]]:
+    """The config folder's file sources that claim none of ``names`` (the date's landing records), as
+    ``{"source", "config", "files"}`` (name, YAML file name, globs), in source order; [] without sources or when the
+    config folder cannot be loaded (its error fails the files' tasks, and the report still gets written).
+
+    A note, not a warning (it names no file and marks no file warned): Headwater does not know a source's
+    cadence, and a weekly or monthly source claims nothing on most dates. A daily source listed here, or a
+    file warned that no source claims it (``config_warnings``), is the sign of a glob that does not match."""
+    from headwater.config.base import ConfigError
+
+    try:
+        sources = load_sources(settings.config_dir).file_sources
+    except ConfigError:
+        return []
+    tables = [FileRef("", n).table_name for n in names]
+    return [
+        {"source": c.name, "config": c.path.name if c.path else None, "files": list(c.files)}
+        for c in sources if not any(c.matches(t) for t in tables)
+    ]
 
 
 def absent_warning(manifest: dict[str, Any]) -> str:
@@ -415,6 +470,8 @@ def format_report(report: dict[str, Any]) -> str:
         )
     for s in report.get("skipped", []):
         lines.append(f"skipped: {s['file']} — {s['reason']}")
+    for s in report.get("sources_without_files") or []:
+        lines.append(f"note: source {s['source']} ({s['config']}) claimed no file of this date (files: {', '.join(s['files'])})")
     lines.append("")
     for name, path in report["outputs"].items():
         lines.append(f"{name + ':':<12} {path}")

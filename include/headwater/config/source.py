@@ -33,6 +33,7 @@ and ``config/source.schema.json`` are generated from it (headwater.config.refere
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 import warnings
@@ -240,6 +241,12 @@ def load_source(path: Path) -> SourceConfig:
     return config
 
 
+# A source glob's wildcards (fnmatch: *, ?, [seq]), removed to compare its literal part with a file name (Sources.closest_glob).
+_GLOB_WILDCARDS = re.compile(r"\[[^\]]*\]|[*?]")
+_TABLE_EXTENSION = re.compile(r"(?:\.(?:csv|tsv|txt))?(?:\.(?:gz|bz2|zst|xz))?$")
+CLOSE_GLOB_RATIO = 0.6  # difflib.get_close_matches' default cutoff (https://docs.python.org/3/library/difflib.html)
+
+
 @dataclass
 class Sources:
     """All source configs of a config folder, and the fallback for files none of them matches."""
@@ -253,6 +260,71 @@ class Sources:
             listed = ", ".join(f"{c.name} ({c.path})" for c in hits)
             raise ConfigError(f"{file_name} matches several sources: {listed} — make their files globs disjoint")
         return hits[0] if hits else self.fallback
+
+    @property
+    def file_sources(self) -> list[SourceConfig]:
+        """The sources that claim landing files (a ``files`` glob; a stream-only source claims none)."""
+        return [c for c in self.configs if c.files]
+
+    def closest_glob(self, table_name: str) -> tuple[SourceConfig, str] | None:
+        """(source, glob) whose glob reads most like ``table_name``, or None when none is close.
+
+        A glob's literal part (its wildcards ``*``, ``?`` and ``[...]`` removed; of a glob with a folder,
+        its last part) is compared with the table name, both lower-cased and without their table extension
+        and compression suffix (``.csv``, ``.csv.gz``: a shared ``.csv`` would make ``customers`` read like
+        ``orders``), by ``difflib.SequenceMatcher.ratio``; close means a ratio of at least CLOSE_GLOB_RATIO
+        (0.6, ``difflib.get_close_matches``' default cutoff): ``oders*.csv`` ~ ``orders.csv`` 0.91,
+        ``customers*.csv`` ~ ``orders.csv`` 0.53 is not close. The first of equal ratios (sources in file order) wins.
+        """
+        name = _TABLE_EXTENSION.sub("", table_name.lower())
+        best: tuple[float, SourceConfig, str] | None = None
+        for config in self.file_sources:
+            for glob in config.files:
+                literal = _TABLE_EXTENSION.sub("", _GLOB_WILDCARDS.sub("", glob.rsplit("/", 1)[-1].lower()))
+                ratio = difflib.SequenceMatcher(None, name, literal).ratio()
+                if ratio >= CLOSE_GLOB_RATIO and (best is None or ratio > best[0]):
+                    best = (ratio, config, glob)
+        return None if best is None else (best[1], best[2])
+
+    def unclaimed_warning(self, table_name: str, record_name: str | None = None) -> str | None:
+        """The warning of a landing file no source claims while a source's glob is close to its name (breaker9 #5:
+        ``oders*.csv`` left ``orders.csv`` to the defaults, silently), else None. See ``unclaimed``."""
+        line, close = self.unclaimed(table_name, record_name)
+        return line if close else None
+
+    def unclaimed(self, table_name: str, record_name: str | None = None) -> tuple[str | None, bool]:
+        """(what to say of a landing file no source claims while the config folder has file sources, whether a glob is close);
+        (None, False) when a source claims it or there is none.
+
+        ``table_name``: what the globs are matched against (``FileRef.table_name``); ``record_name``: the landing
+        name (``orders.csv.gz``), to tell a glob that holds the compression suffix. The file is read with
+        the defaults (``default.yaml`` or none), so no declared schema, identifier, unit, dedup or chunking
+        applies: the line says so, names the closest glob (``closest_glob``) and why it does not match
+        when that is the cause (a folder in the glob, a compression suffix), or lists the globs when none is
+        close. A close glob is most likely a typo (a warning); with none close the file is most likely
+        meant for the defaults, which the README documents as normal (a note, not a warning).
+        """
+        sources = self.file_sources
+        if not sources or any(c.matches(table_name) for c in sources):
+            return None, False
+        head = (
+            f"no source claims this file: its table name {table_name} matches no files glob of the "
+            f"{len(sources)} source(s) of the config folder, so it is read with the defaults ({DEFAULT_NAME}.yaml or none): "
+            "no source's schema, identifiers, units, dedup or chunking apply"
+        )
+        close = self.closest_glob(table_name)
+        if close is None:
+            listed = "; ".join(f"{c.name}: {', '.join(c.files)}" for c in sources[:5]) + ("; ..." if len(sources) > 5 else "")
+            return f"{head}; no glob is close to its name ({listed}) — add a source for it if it needs one", False
+        config, glob = close
+        why = ""
+        if "/" in glob:
+            why = ": a glob is matched against the file's name alone, so one with a folder never matches — drop the folder"
+        elif record_name and fnmatch.fnmatchcase(record_name.rsplit("/", 1)[-1].lower(), glob.lower()):
+            why = (f": a glob is matched against the name without its compression suffix ({table_name}), so one "
+                   "with the suffix never matches — drop the suffix")
+        where = f" ({config.path.name})" if config.path else ""
+        return f"{head}; the closest glob is {glob!r} of source {config.name}{where}{why or ' — correct it if the file belongs to that source'}", True
 
     def for_stream(self, name: str) -> SourceConfig:
         """The source whose ``stream.name`` is ``name``; raise ConfigError listing the streams configured when none is."""

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from headwater import SCHEMA_VERSION, __version__
 from headwater.config.read import ReadOptions
 from headwater.config.settings import Settings
-from headwater.config.source import load_sources
+from headwater.config.source import Sources, load_sources
 from headwater.discovery import compression_of
 from headwater.ingest.compression import open_member
 from headwater.ingest.csv_file import CsvFile, ReadAgain, staging_schema
@@ -64,6 +64,10 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     run's check skips the file if it still has those bytes and reprocesses it if it changed
     again; nothing is ever skipped against a hash whose bytes were not processed, and a retry of
     this task (same ``expected_sha256``) again records what it reads.
+
+    A file no source claims while the config folder has file sources is read with the defaults: the manifest's
+    ``config_warnings`` says so when a source's glob is close to its name (a typo), ``config_notes`` otherwise
+    (headwater.config.source.Sources.unclaimed).
 
     Returns ``summary(manifest)``. Raises what reading ``source`` or writing the outputs raises
     (OSError); KeyCollision, before anything is written, when another landing file of the date owns
@@ -110,7 +114,12 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     # A re-run replaces everything this file produced before.
     for path in lay.outputs(ref.key):
         path.unlink(missing_ok=True)
-    landing, options = open_landing(source, ref, settings)
+    sources = load_sources(settings.config_dir)
+    # read with the defaults while sources exist (breaker9 #5): a warning when a glob is close (a typo), else a note
+    unclaimed, close = sources.unclaimed(ref.table_name, ref.name)
+    manifest["config_warnings"] = [unclaimed] if unclaimed and close else []
+    manifest["config_notes"] = [unclaimed] if unclaimed and not close else []
+    landing, options = open_landing(source, ref, settings, sources)
     with landing:
         try:
             reader = CsvFile(landing, ref.name, options)
@@ -155,13 +164,14 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
     return save_stage(settings, ref, manifest, "ingest", started)
 
 
-def open_landing(source: Any, ref: FileRef, settings: Settings) -> tuple[LandingStream, ReadOptions]:
+def open_landing(source: Any, ref: FileRef, settings: Settings, sources: Sources | None = None) -> tuple[LandingStream, ReadOptions]:
     """(the landing file ``ref`` as the ingest reader reads it, the read options of the source config that claims it):
     ``source`` (bytes or a binary file object; for a zip member the archive) decompressed under those options. The
     options carry the standardized column names and aliases the source's schema declares (ReadOptions.known_names;
     empty without a schema), which CsvFile takes as header evidence. The stream is a context manager the caller
-    closes. Raises what ``open_member`` raises for a zip without the member."""
-    config = load_sources(settings.config_dir).for_file(ref.table_name)
+    closes. Raises what ``open_member`` raises for a zip without the member. ``sources``: the config folder's sources
+    when the caller loaded them (else loaded here)."""
+    config = (sources or load_sources(settings.config_dir)).for_file(ref.table_name)
     member = None
     if ref.member is not None:
         source, member = open_member(source, ref.member)
