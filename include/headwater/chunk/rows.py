@@ -64,21 +64,30 @@ class RowPlan:
     context: list[str]  # free-text columns whose first ``text_chunks`` chunks are added
     reason: str  # why the table has row documents (for the manifest)
     warnings: list[str] = field(default_factory=list)
+    # ``auto`` in a table with free text: only the rows whose free-text columns (these) are all empty get a document;
+    # the others are found through their chunks (empty: every row gets one)
+    textless_only: list[str] = field(default_factory=list)
 
 
 def plan_rows(
     options: RowDocumentOptions, table_columns: list[str], text_columns: Iterable[str], declared: dict[str, ColumnSpec] | None = None
 ) -> RowPlan | None:
-    """The plan of a table's row documents, or None when it gets none (``mode: off``, or ``auto`` with a text column).
+    """The plan of a table's row documents, or None when it gets none (``mode: off``).
 
     ``table_columns``: every column of the curated table, in order; ``text_columns``: those the
     chunk stage chunks; ``declared``: the schema's columns by name. Listed columns the table
     lacks are left out with a warning, and so is a default plan left with ``FEW_FIELDS`` field or fewer
     because the identifier columns are left out (the ids are what a search for a row names).
+
+    ``auto`` gives a table with no free-text column a document per row; a table with one, a document per row whose
+    free-text columns are all empty (``RowPlan.textless_only``): those rows have no chunk, and without a document they
+    would never reach the vector store (breaker9 #15: ``notes`` filled in 2 of 10 customers hid the other 8). The rows
+    with text keep their chunks only, as before; no chunk context is added (the rows documented have none).
     """
     text = [c for c in table_columns if c in set(text_columns)]
-    if options.mode == "off" or (options.mode == "auto" and text):
+    if options.mode == "off":
         return None
+    textless_only = text if options.mode == "auto" else []
     declared = declared or {}
     values = [c for c in table_columns if is_value_column(c)]
     warnings = []
@@ -89,7 +98,7 @@ def plan_rows(
         warnings += [f"{SECTION}.columns.{c}: no such column in this file — not shown" for c in missing]
         shown = [c for c in options.columns if c in values]
     shown = [c for c in shown if c not in options.exclude]
-    context = text if options.text_chunks else []
+    context = text if options.text_chunks and not textless_only else []
     ids = [c for c in values if c not in text and c not in options.exclude and is_identifier(c, declared)]
     if options.columns is None and options.template is None and ids and len(shown) + len(context) <= FEW_FIELDS:
         # breaker5 #18: an orders table's documents read "Status: shipped" only; no search finds order 1001
@@ -98,8 +107,11 @@ def plan_rows(
             f"{SECTION}: the row documents show {what}: every identifier column ({', '.join(ids)}) is left out of them "
             f"by default — a search for an id cannot find its row; add the columns to show with {SECTION}.columns"
         )
-    reason = "mode: on" if options.mode == "on" else "auto: no free-text column"
-    return RowPlan(shown, context, reason, warnings)
+    reason = "mode: on" if options.mode == "on" else AUTO_TEXTLESS if textless_only else "auto: no free-text column"
+    return RowPlan(shown, context, reason, warnings, textless_only)
+
+
+AUTO_TEXTLESS = "auto: rows whose free-text columns are empty"  # RowPlan.reason of a table with free text under auto
 
 
 @dataclass
@@ -251,6 +263,12 @@ def significant_digits(text: str) -> int:
 class RowSummary:
     documents: int = 0  # row documents written
     blank: int = 0  # rows with nothing to show: no document
+    with_text: int = 0  # rows left to their chunks (``RowPlan.textless_only``: a free-text value): no document
+
+    @property
+    def rows(self) -> int:
+        """Every row read: ``documents + blank + with_text``."""
+        return self.documents + self.blank + self.with_text
     over_limit: int = 0  # documents longer than ``max_tokens``
 
 
@@ -267,12 +285,13 @@ def write_row_documents(
 
     ``chunkers``: the fitted chunker of each context column (``ChunkSummary.chunkers``), so a
     document's chunks are the chunk table's. ``tokenizer`` and ``max_tokens`` (the model's window)
-    count the documents the model would truncate; every row carries ``source_name``. Reads the source once. Raises ValueError as
-    ``RowWriter.document``.
+    count the documents the model would truncate; every row carries ``source_name``. Rows are documents, ``blank``
+    (nothing to show) or ``with_text`` (``plan.textless_only``), so their counts add up to the table's rows. Reads the
+    source once. Raises ValueError as ``RowWriter.document``.
     """
     summary = RowSummary()
     plan = writer.plan
-    values = list(dict.fromkeys([*writer.value_columns, *plan.context]))
+    values = list(dict.fromkeys([*writer.value_columns, *plan.context, *plan.textless_only]))
     flags = [c + suffix for c in plan.columns for suffix in (IMPUTED_SUFFIX, RAW_SUFFIX, REASON_SUFFIX) if c + suffix in source.columns]
     for batch in source.batches([SOURCE, ROW_ID, LINE, *values, *flags]):
         contexts: dict[str, list[list[str]]] = {}
@@ -287,6 +306,9 @@ def write_row_documents(
         rows = []
         for i, record in enumerate(batch[[SOURCE, ROW_ID, LINE, *values, *flags]].to_dict("records")):
             source_file, row_id, line = record[SOURCE], record[ROW_ID], int(record[LINE])
+            if any(not pd.isna(record[c]) and str(record[c]).strip() for c in plan.textless_only):
+                summary.with_text += 1  # found through its chunks (or counted in values_without_chunks)
+                continue
             chunks = {c: contexts[c][i] for c in plan.context}
             doc = writer.document(record, chunks, source_file, line)
             if doc is None:
