@@ -82,7 +82,8 @@ def plan_rows(
     ``auto`` gives a table with no free-text column a document per row; a table with one, a document per row whose
     free-text columns are all empty (``RowPlan.textless_only``): those rows have no chunk, and without a document they
     would never reach the vector store (breaker9 #15: ``notes`` filled in 2 of 10 customers hid the other 8). The rows
-    with text keep their chunks only, as before; no chunk context is added (the rows documented have none).
+    with text keep their chunks only, as before; a template's ``chunks`` has each text column, with no chunk (the rows
+    documented have none).
     """
     text = [c for c in table_columns if c in set(text_columns)]
     if options.mode == "off":
@@ -98,7 +99,7 @@ def plan_rows(
         warnings += [f"{SECTION}.columns.{c}: no such column in this file — not shown" for c in missing]
         shown = [c for c in options.columns if c in values]
     shown = [c for c in shown if c not in options.exclude]
-    context = text if options.text_chunks and not textless_only else []
+    context = text if options.text_chunks else []
     ids = [c for c in values if c not in text and c not in options.exclude and is_identifier(c, declared)]
     if options.columns is None and options.template is None and ids and len(shown) + len(context) <= FEW_FIELDS:
         # breaker5 #18: an orders table's documents read "Status: shipped" only; no search finds order 1001
@@ -297,7 +298,8 @@ def write_row_documents(
         contexts: dict[str, list[list[str]]] = {}
         for column in plan.context:
             texts = ["" if pd.isna(v) else str(v) for v in batch[column]]
-            present = [i for i, t in enumerate(texts) if t.strip()]
+            # under textless_only the rows with text get no document: nothing of theirs to chunk
+            present = [i for i, t in enumerate(texts) if t.strip()] if not plan.textless_only else []
             spans = chunkers[column].chunk_values([texts[i] for i in present]) if present else []
             per_row: list[list[str]] = [[] for _ in texts]
             for i, value_spans in zip(present, spans):

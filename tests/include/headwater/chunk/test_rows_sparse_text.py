@@ -107,6 +107,14 @@ def test_a_table_whose_every_row_has_text_keeps_its_chunks_only(tmp_path: Path) 
     assert manifest["chunking"]["warnings"] == []
 
 
+def test_a_template_reading_the_chunks_renders_the_textless_rows_with_none(tmp_path: Path) -> None:
+    """A template written for text_chunks renders under auto too: the rows documented have no chunk, never an error."""
+    yaml = 'files: ["a_*.csv"]\nrows: {text_chunks: 1, template: "{{ name }}: {{ chunks.notes | join(\' \') or \'no notes\' }}"}\n'
+    chunks, manifest, _, _ = run(tmp_path, customers({2: NOTE, 7: NOTE}), yaml)
+    assert chunks.loc[chunks["column"] == "_row", "text"].tolist() == [f"{PEOPLE[i][0]}: no notes" for i in (0, 1, 3, 4, 5, 6, 8, 9)]
+    assert manifest["chunking"]["rows"] == {**rows_info(8, 2), "context": ["notes"], "template": True}
+
+
 def test_mode_on_still_documents_every_row_and_off_none(tmp_path: Path) -> None:
     chunks, manifest, _, _ = run(tmp_path / "on", customers({2: NOTE, 7: NOTE}), 'files: ["a_*.csv"]\nrows: {mode: on}\n')
     assert chunks.loc[chunks["column"] == "_row", "text"].tolist() == [document(i) for i in range(10)]
