@@ -64,21 +64,31 @@ class RowPlan:
     context: list[str]  # free-text columns whose first ``text_chunks`` chunks are added
     reason: str  # why the table has row documents (for the manifest)
     warnings: list[str] = field(default_factory=list)
+    # ``auto`` in a table with free text: only the rows whose free-text columns (these) are all empty get a document;
+    # the others are found through their chunks (empty: every row gets one)
+    textless_only: list[str] = field(default_factory=list)
 
 
 def plan_rows(
     options: RowDocumentOptions, table_columns: list[str], text_columns: Iterable[str], declared: dict[str, ColumnSpec] | None = None
 ) -> RowPlan | None:
-    """The plan of a table's row documents, or None when it gets none (``mode: off``, or ``auto`` with a text column).
+    """The plan of a table's row documents, or None when it gets none (``mode: off``).
 
     ``table_columns``: every column of the curated table, in order; ``text_columns``: those the
     chunk stage chunks; ``declared``: the schema's columns by name. Listed columns the table
     lacks are left out with a warning, and so is a default plan left with ``FEW_FIELDS`` field or fewer
     because the identifier columns are left out (the ids are what a search for a row names).
+
+    ``auto`` gives a table with no free-text column a document per row; a table with one, a document per row whose
+    free-text columns are all empty (``RowPlan.textless_only``): those rows have no chunk, and without a document they
+    would never reach the vector store (breaker9 #15: ``notes`` filled in 2 of 10 customers hid the other 8). The rows
+    with text keep their chunks only, as before; a template's ``chunks`` has each text column, with no chunk (the rows
+    documented have none).
     """
     text = [c for c in table_columns if c in set(text_columns)]
-    if options.mode == "off" or (options.mode == "auto" and text):
+    if options.mode == "off":
         return None
+    textless_only = text if options.mode == "auto" else []
     declared = declared or {}
     values = [c for c in table_columns if is_value_column(c)]
     warnings = []
@@ -98,8 +108,11 @@ def plan_rows(
             f"{SECTION}: the row documents show {what}: every identifier column ({', '.join(ids)}) is left out of them "
             f"by default — a search for an id cannot find its row; add the columns to show with {SECTION}.columns"
         )
-    reason = "mode: on" if options.mode == "on" else "auto: no free-text column"
-    return RowPlan(shown, context, reason, warnings)
+    reason = "mode: on" if options.mode == "on" else AUTO_TEXTLESS if textless_only else "auto: no free-text column"
+    return RowPlan(shown, context, reason, warnings, textless_only)
+
+
+AUTO_TEXTLESS = "auto: rows whose free-text columns are empty"  # RowPlan.reason of a table with free text under auto
 
 
 @dataclass
@@ -189,20 +202,22 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
     """A row document's text for one cell: the curated value for reading (``format_value``), except where
     reading it would hide or change what was written, and the text as written (``<col>__raw``) is shown:
 
-    * the value is missing because a type step could not read its text (an invalid date, a time in a
-      DST gap: ``<col>__raw`` kept with no reason, or ``type`` last in ``<col>__reason``, or a reason of
-      ``NOT_READ_REASONS``: ``100.00 CR``, ``1٢3``, a weekday that is not the date's):
-      ``2025-03-09 02:30 (as written, not read)`` — never left out like an empty value (a missing
-      value written as an NA spelling stays left out);
+    * the value is missing while ``<col>__raw`` holds text, whatever the reason (``not_a_number``: ``abc``, ``1/2``;
+      ``not_an_integer``: ``12%``, ``0x1F``, a 20-digit number; ``invalid_calendar_date``: ``2024-02-30``;
+      ``not_a_boolean``: ``maybe``; a time in a DST gap, ``100.00 CR``, ``1٢3``, a weekday that is not the date's;
+      a currency or ``%`` that is not the column's declared unit; none kept): ``2024-02-30 (as written, not read)``
+      — never left out like an empty value (breaker9 #8). Left out only where the text was read as "missing"
+      (``READ_AS_MISSING``: an NA spelling, ``""``, whitespace) or where only text tidying emptied it (``TIDIED``:
+      ``normalized: html`` of a value that was markup only, ``<br>``);
     * a float whose written number has more than 15 significant digits (``DBL_DIG``, IEEE 754
       binary64: past it a double does not keep every digit): ``123456789012345678``, not the double's
       ``123456789012345680``;
-    * a ``%`` value stored as a fraction (reason ``percent_stored_as_fraction``): ``10%``, not ``0.1`` (or, with a
-      declared unit ``%``, ``0.1%``);
-    * an amount whose currency the column's schema does not declare (reason ``currency_stored_as_amount``):
-      ``€12.50`` (or ``12.50 EUR``) as written, not ``12.5``;
-    * a value not read because its currency (or ``%``) is not the column's declared unit (reasons
-      ``currency_differs_from_unit``, ``percent_differs_from_unit``): ``€12.50 (as written, not read)``.
+    * a value read, but stored in a form that hides what was written (``SHOWN_AS_WRITTEN``): a ``%`` value stored as
+      a fraction (``percent_stored_as_fraction``): ``10%``, not ``0.1`` (or, with a declared unit ``%``, ``0.1%``);
+      an amount whose currency the column's schema does not declare (``currency_stored_as_amount``): ``€12.50``
+      (or ``12.50 EUR``) as written, not ``12.5``; a number written with leading zeros (``leading_zeros``): ``007``,
+      not ``7`` (a code's zeros are part of it); a date in a date-time column (``date_only``, ``start_of_day``):
+      ``2024-03-05``, not a midnight nobody wrote (in UTC, possibly the day before).
 
     Returns None when nothing is to be shown (missing, no text kept).
     """
@@ -210,26 +225,32 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
     written = str(written) if written is not None and str(written).strip() else None
     current = python_value(value)
     why = python_value(reason)
-    parts = set() if why is None else set(str(why).split("; "))
-    if current is None and written is not None and (why is None or str(why).split("; ")[-1] in NOT_READ or parts & NOT_READ_REASONS):
-        return f"{written} (as written, not read)"
+    parts = [] if why is None else str(why).split("; ")
+    if current is None and written is not None:
+        if set(parts) & READ_AS_MISSING or (parts and all(p.startswith(TIDIED) for p in parts)):
+            return None  # the text says "missing" (NA, ""), or tidying left nothing (markup only)
+        return f"{written.strip()} (as written, not read)"  # the text, less the spaces around it
     if isinstance(current, float) and written is not None and significant_digits(written) > DBL_DIG:
         return with_unit(written.strip(), unit)
-    if current is not None and written is not None and why is not None and {PERCENT_SCALED, CURRENCY_STORED} & set(str(why).split("; ")):
-        # 10% stored as 0.1, €12.50 stored as 12.5: the text as written, never 0.1, 0.1% or a bare 12.5 (breaker4 #2, #3)
-        return written.strip()
+    if current is not None and written is not None and set(parts) & SHOWN_AS_WRITTEN:
+        # 10% stored as 0.1, €12.50 stored as 12.5 (breaker4 #2, #3), 007 stored as 7 (breaker9 #8): the text as written
+        return written.strip() if set(parts) & {PERCENT_SCALED, CURRENCY_STORED} else with_unit(written.strip(), unit)
     return format_value(value, unit)
 
 
 PERCENT_SCALED = "percent_stored_as_fraction"  # a % value stored as a fraction (headwater.clean.steps.coerce_types)
-# reasons a type step gives a value it did not read (headwater.clean.number_spellings.NOT_READ; values.REASONED's
-# weekday_mismatch): the value is missing, its text shown as written
-NOT_READ_REASONS = frozenset({"credit_debit_suffix", "mixed_digit_scripts", "weekday_mismatch"})
-TYPE_REASON = "type"  # the reason coerce_types appends when it keeps a text another step kept too (headwater.clean.outputs)
 CURRENCY_STORED = "currency_stored_as_amount"  # an amount stored without the currency it was written with (coerce_types)
-# the last reasons of a value a type step did not read (its text shown as written): the type's, or a currency (or %) that
-# is not the column's declared unit (headwater.clean.steps.coerce_types.CURRENCY_DIFFERS, PERCENT_DIFFERS)
-NOT_READ = (TYPE_REASON, "currency_differs_from_unit", "percent_differs_from_unit")
+# reasons of a value read and stored, whose reading would hide what was written: shown as written (a % or a currency
+# sign, a code's leading zeros, a date shown as a midnight; headwater.clean.values.REASONED, headwater.clean.failures).
+# Every other reason of a value read shows the value read: the same number or date written otherwise (parentheses,
+# trailing_minus, unicode_minus, exponent, other_script_digits, other_script_separator, decimal marks, day_order,
+# two_digit_year, time_dropped, zone_dropped, sub_microsecond_digits, excel_text_formula: the text inside =\"...\").
+SHOWN_AS_WRITTEN = frozenset({PERCENT_SCALED, CURRENCY_STORED, "leading_zeros", "date_only", "start_of_day"})
+# reasons of a missing value whose text means "missing": an NA spelling, a quoted empty string, whitespace only
+# (headwater.clean.steps.null_spellings NA_SPELLING_REASON, EMPTY_STRING_REASON; normalize_text BLANK_REASON)
+READ_AS_MISSING = frozenset({"na_spelling", "empty_string", "blank"})
+# the reasons of text tidying (headwater.clean.steps.normalize_text): a value they alone emptied held no text to read
+TIDIED = ("normalized: ", "masked: ")
 DBL_DIG = 15  # decimal digits a binary64 double always keeps (C's DBL_DIG, IEEE 754)
 
 
@@ -243,6 +264,12 @@ def significant_digits(text: str) -> int:
 class RowSummary:
     documents: int = 0  # row documents written
     blank: int = 0  # rows with nothing to show: no document
+    with_text: int = 0  # rows left to their chunks (``RowPlan.textless_only``: a free-text value): no document
+
+    @property
+    def rows(self) -> int:
+        """Every row read: ``documents + blank + with_text``."""
+        return self.documents + self.blank + self.with_text
     over_limit: int = 0  # documents longer than ``max_tokens``
 
 
@@ -259,18 +286,20 @@ def write_row_documents(
 
     ``chunkers``: the fitted chunker of each context column (``ChunkSummary.chunkers``), so a
     document's chunks are the chunk table's. ``tokenizer`` and ``max_tokens`` (the model's window)
-    count the documents the model would truncate; every row carries ``source_name``. Reads the source once. Raises ValueError as
-    ``RowWriter.document``.
+    count the documents the model would truncate; every row carries ``source_name``. Rows are documents, ``blank``
+    (nothing to show) or ``with_text`` (``plan.textless_only``), so their counts add up to the table's rows. Reads the
+    source once. Raises ValueError as ``RowWriter.document``.
     """
     summary = RowSummary()
     plan = writer.plan
-    values = list(dict.fromkeys([*writer.value_columns, *plan.context]))
+    values = list(dict.fromkeys([*writer.value_columns, *plan.context, *plan.textless_only]))
     flags = [c + suffix for c in plan.columns for suffix in (IMPUTED_SUFFIX, RAW_SUFFIX, REASON_SUFFIX) if c + suffix in source.columns]
     for batch in source.batches([SOURCE, ROW_ID, LINE, *values, *flags]):
         contexts: dict[str, list[list[str]]] = {}
         for column in plan.context:
             texts = ["" if pd.isna(v) else str(v) for v in batch[column]]
-            present = [i for i, t in enumerate(texts) if t.strip()]
+            # under textless_only the rows with text get no document: nothing of theirs to chunk
+            present = [i for i, t in enumerate(texts) if t.strip()] if not plan.textless_only else []
             spans = chunkers[column].chunk_values([texts[i] for i in present]) if present else []
             per_row: list[list[str]] = [[] for _ in texts]
             for i, value_spans in zip(present, spans):
@@ -279,6 +308,9 @@ def write_row_documents(
         rows = []
         for i, record in enumerate(batch[[SOURCE, ROW_ID, LINE, *values, *flags]].to_dict("records")):
             source_file, row_id, line = record[SOURCE], record[ROW_ID], int(record[LINE])
+            if any(not pd.isna(record[c]) and str(record[c]).strip() for c in plan.textless_only):
+                summary.with_text += 1  # found through its chunks (or counted in values_without_chunks)
+                continue
             chunks = {c: contexts[c][i] for c in plan.context}
             doc = writer.document(record, chunks, source_file, line)
             if doc is None:

@@ -28,12 +28,14 @@ from headwater.storage import parquet_stream
 @records_failure("chunk")
 def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, Any]:
     """Chunk the text columns of the curated table, each with the strategy its source config picks (default: raw),
-    then write its row documents (source config ``rows``; default: when it has no text column).
+    then write its row documents (source config ``rows``; default: for every row when it has no text column, else for
+    the rows whose text columns are all empty).
 
     Writes ``Layout.chunks`` (columns ``headwater.chunk.windows.CHUNK_COLUMNS``: chunks, then row
     documents) and the manifest's ``text_columns``, ``chunks`` (every row of the chunk table),
-    ``row_documents`` and ``chunking`` (with ``rows``: why, which columns, how many; None without
-    row documents); returns the manifest summary. Raises FileNotFoundError when the file's ingest
+    ``row_documents`` and ``chunking`` (with ``rows``: why, which columns, how many documents, ``blank_rows``
+    with nothing to show, ``rows_with_text`` left to their chunks: the three add up to the curated rows; None under
+    ``mode: off``, or ``auto`` where every row has text); returns the manifest summary. Raises FileNotFoundError when the file's ingest
     or clean stage has not run, ValueError when the rows template fails on a row.
     """
     started = time.monotonic()
@@ -71,6 +73,9 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
             row_writer = RowWriter(plan, config.rows, units, ref.table_name, values)
             made = write_row_documents(source, write, row_writer, result.chunkers, tokenizer, limit, config.name)
             documents = made.documents
+            if plan.textless_only and made.with_text == made.rows:
+                plan = None  # auto, and every row has text: no row documents, as ever (its chunks are its rows')
+        if plan is not None:
             result.warnings.extend(plan.warnings)
             if made.over_limit:
                 result.warnings.append(
@@ -79,7 +84,8 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
                 )
             rows_info = {
                 "reason": plan.reason, "columns": plan.columns, "context": plan.context, "template": config.rows.template is not None,
-                "documents": documents, "blank_rows": made.blank, "over_token_limit": made.over_limit,
+                "documents": documents, "blank_rows": made.blank, "rows_with_text": made.with_text,
+                "over_token_limit": made.over_limit,
             }
     manifest.update(
         text_columns=list(result.strategies),

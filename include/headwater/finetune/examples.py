@@ -4,7 +4,9 @@ An example is one line of the export, ``{"id", "text", "source", "column"}``: ev
 every row document (column ``_row``: a whole record written for reading, headwater.chunk.rows),
 plus (``fields``) the curated values of the columns that were not chunked, so short structured
 fields (names, subjects, dates) teach the model too. A file with row documents exports no loose
-field values: its records are already there, whole. Ids carry their landing file (chunk ids hash the
+field values: its records are already there, whole; except, under ``rows: {mode: auto}`` in a table with free text,
+the rows that have chunks and no document (their records are not there whole: the rows whose text is empty got the
+documents), which export their fields as a file without row documents does. Ids carry their landing file (chunk ids hash the
 source, field ids are ``stable_id("finetune-field", source, row_id, column)``), so two landing
 files never share an id and one file's examples never depend on another file's tables: that is
 what lets the export be assembled from per-file parts (headwater.finetune.parts).
@@ -25,7 +27,8 @@ from headwater.ids import stable_id
 from headwater.layout import Layout, data_root
 from headwater.storage import readable
 
-CHUNK_COLUMNS = ["id", "source_file", "column", "text"]
+CHUNK_COLUMNS = ["id", "source_file", "row_id", "column", "text"]
+TEXT_CHUNK = ""  # (source file, TEXT_CHUNK, row id) in the chunked set: the row has a chunk of a text column
 
 
 @dataclass(frozen=True)
@@ -87,14 +90,17 @@ def _read(path: Path, columns: list[str] | None = None) -> Any:
         return file.read(columns=None if columns is None else [c for c in columns if c in names])
 
 
-def _chunk_rows(path: Path, table: Any) -> tuple[list[Example], set[tuple[str, str]]]:
-    """A chunk table's examples and its (source file, column) pairs; ValueError if it lacks a needed column."""
+def _chunk_rows(path: Path, table: Any) -> tuple[list[Example], set[tuple[str, ...]]]:
+    """A chunk table's examples and its chunked set: (source file, column) pairs, and (source file, ``ROW_COLUMN``,
+    row id) for each row document, (source file, ``TEXT_CHUNK``, row id) for each row with a text chunk; ValueError
+    if it lacks a needed column."""
     missing = set(CHUNK_COLUMNS) - set(table.column_names)
     if missing:
         raise ValueError(f"{path}: chunk table lacks {sorted(missing)} — re-run the chunk stage for that date")
     examples, chunked = [], set()
     for row in table.to_pylist():
         chunked.add((row["source_file"], row["column"]))
+        chunked.add((row["source_file"], ROW_COLUMN if row["column"] == ROW_COLUMN else TEXT_CHUNK, row["row_id"]))
         if row["text"] and row["text"].strip():
             examples.append(Example(row["id"], row["text"], source_name(row["source_file"]), row["column"]))
     return examples, chunked
@@ -107,9 +113,9 @@ def _value_text(value: Any) -> str | None:
     return text or None
 
 
-def _field_rows(path: Path, table: Any, options: ExportOptions, chunked: set[tuple[str, str]]) -> list[Example]:
-    """A curated table's values of the columns that were not chunked, none of a file with row documents;
-    ValueError if it lacks _source/_row_id."""
+def _field_rows(path: Path, table: Any, options: ExportOptions, chunked: set[tuple[str, ...]]) -> list[Example]:
+    """A curated table's values of the columns that were not chunked, in a file with row documents only those of the
+    rows with a text chunk and no document (module docstring); ValueError if it lacks _source/_row_id."""
     import pyarrow as pa
 
     if not {SOURCE, ROW_ID} <= set(table.column_names):
@@ -122,7 +128,9 @@ def _field_rows(path: Path, table: Any, options: ExportOptions, chunked: set[tup
             continue
         for source, row_id, value in zip(sources, row_ids, column.to_pylist()):
             text = _value_text(value)
-            if text is None or (source, name) in chunked or (source, ROW_COLUMN) in chunked:
+            if text is None or (source, name) in chunked:
+                continue
+            if (source, ROW_COLUMN) in chunked and ((source, ROW_COLUMN, row_id) in chunked or (source, TEXT_CHUNK, row_id) not in chunked):
                 continue
             if options.fields == "text" and len(text.split()) < options.min_words:
                 continue
@@ -136,7 +144,7 @@ def unique_by_id(chunks: Iterable[Example], fields: Iterable[Example]) -> list[E
     return [unique[k] for k in sorted(unique)]
 
 
-def chunk_examples(data_dir: Path) -> tuple[list[Example], set[tuple[str, str]]]:
+def chunk_examples(data_dir: Path) -> tuple[list[Example], set[tuple[str, ...]]]:
     """Every chunk of every date, and the (source file, column) pairs that were chunked (reads every chunk table)."""
     examples, chunked = [], set()
     for path in Layout(data_dir).tables("chunks"):
@@ -146,7 +154,7 @@ def chunk_examples(data_dir: Path) -> tuple[list[Example], set[tuple[str, str]]]
     return examples, chunked
 
 
-def field_examples(data_dir: Path, options: ExportOptions, chunked: set[tuple[str, str]]) -> list[Example]:
+def field_examples(data_dir: Path, options: ExportOptions, chunked: set[tuple[str, ...]]) -> list[Example]:
     """Curated values of the columns that were not chunked (a chunked column is exported as its chunks)."""
     if options.fields == "none":
         return []
@@ -170,7 +178,7 @@ def file_examples(layout: Layout, key: str, options: ExportOptions) -> FileExamp
     """The examples of one landing file (``layout`` on its date, ``key`` its file key): its chunk table,
     and its curated table unless ``fields`` is ``none``. A missing table contributes nothing."""
     chunks: list[Example] = []
-    chunked: set[tuple[str, str]] = set()
+    chunked: set[tuple[str, ...]] = set()
     fields: list[Example] = []
     read = []
     path = layout.chunks(key)

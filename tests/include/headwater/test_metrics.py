@@ -94,7 +94,8 @@ def test_stage_durations_embedding_and_freshness_come_from_the_manifests_and_led
     })
     counts = {dict(k)["stage"]: v for k, v in _gauges(reg, "headwater_stage_duration_seconds_count").items() if dict(k)["source"] == "default"}
     assert counts == {"ingest": 2, "clean": 1, "chunk": 1, "embed": 1}
-    assert _gauges(reg, "headwater_embedding_texts") == {(("source", "customers"),): 5, (("source", "default"),): 5}
+    # customers: Customers Export.csv's 5 notes chunks and the row documents of its 2 customers with no notes (breaker9 #15)
+    assert _gauges(reg, "headwater_embedding_texts") == {(("source", "customers"),): 7, (("source", "default"),): 5}
     assert _gauges(reg, "headwater_embedding_cache_hits") == {(("source", "customers"),): 0, (("source", "default"),): 0}
     speed = _gauges(reg, "headwater_embedding_texts_per_second")[(("source", "default"),)]
     assert speed == pytest.approx(5 / tickets["stages"]["embed"]["seconds"])

@@ -88,7 +88,7 @@ def test_every_row_of_a_record_table_becomes_a_document(home: Path) -> None:
     assert (manifest["text_columns"], manifest["chunks"], manifest["row_documents"], manifest["vectors"]) == ([], 5, 5, 5)
     assert manifest["chunking"]["rows"] == {
         "reason": "auto: no free-text column", "columns": ["pet_name", "species", "breed", "colour", "owner_neighbourhood", "issued"],
-        "context": [], "template": False, "documents": 5, "blank_rows": 0, "over_token_limit": 0,
+        "context": [], "template": False, "documents": 5, "blank_rows": 0, "rows_with_text": 0, "over_token_limit": 0,
     }  # licence_id is an identifier: left out
     chunks = pd.read_parquet(lay.chunks("pet_licences.csv"))
     assert chunks["text"].iloc[1] == (

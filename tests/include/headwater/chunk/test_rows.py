@@ -53,8 +53,12 @@ def test_the_default_plan_shows_every_value_column_but_identifiers_and_text() ->
     assert plan == RowPlan(["business_name", "inspection_date", "score", "passed", "violations"], [], "auto: no free-text column")
 
 
-def test_auto_gives_no_documents_to_a_table_with_text_on_forces_them_off_never() -> None:
-    assert plan_rows(RowDocumentOptions(), [*COLUMNS, "notes"], ["notes"]) is None
+def test_auto_documents_only_the_textless_rows_of_a_table_with_text_on_forces_them_off_never() -> None:
+    auto = plan_rows(RowDocumentOptions(text_chunks=1), [*COLUMNS, "notes"], ["notes"])
+    assert auto == RowPlan(
+        ["business_name", "inspection_date", "score", "passed", "violations"], ["notes"], "auto: rows whose free-text columns are empty",
+        [], ["notes"],
+    )  # breaker9 #15: only the rows with no notes get a document (their context chunks: none)
     on = plan_rows(RowDocumentOptions(mode="on"), [*COLUMNS, "notes"], ["notes"])
     assert (on.columns, on.context, on.reason) == (["business_name", "inspection_date", "score", "passed", "violations"], [], "mode: on")
     with_chunks = plan_rows(RowDocumentOptions(mode="on", text_chunks=1), [*COLUMNS, "notes"], ["notes"])
