@@ -596,7 +596,7 @@ class CsvFile:
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
         self.fixed = {"trailing_fields_dropped": 0, "header_like_values_kept": 0}
         # footer lines met after the records so far (_footer): (line, kind, text, the issue it is if a record follows, known:
-        # a known footer pattern, not just text, weak: one word or a ``Key:,value`` pair, a footer only among others, sep:
+        # a known footer pattern, not just text, weak: one word after a blank line, a footer only among others, sep:
         # a blank line stands between it and the last record)
         self._held: list[tuple[int, str, str, RowIssue, bool, bool, bool]] = []
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
@@ -1177,19 +1177,19 @@ class CsvFile:
         ``known`` footers — and one filled field of two words or more (_FOOTER_TEXT, not known) only after the last
         record (``_held`` until ``_settle_footers`` knows; the text alone only in a report). A number or one word
         (``1003``, ``Comments``) is no footer: it may be a cut record or a one-column table, and stays quarantined for its
-        width — except ``after_blank`` (a blank line between it and the last record): there one word with a letter
-        (``Notes``, ``Filtered:``) and a ``Key:,value`` pair (``Total rows:,2``) are ``weak`` footer lines, held like text
-        alone and a footer only in a block of footer lines (``_settle_footers``, breaker9 #1).
+        width — except ``after_blank`` (a blank line between it and the last record): there a ``Key:,value`` pair
+        (``Total rows:,2``) is held like text alone, and one word with a letter (``Notes``, ``Filtered:``) is a ``weak``
+        footer line, a footer only in a block with other footer lines (``_settle_footers``, breaker9 #1).
         """
         cells = [c for c in row if c.strip()]
         delimiter = str(self._dialect.get("delimiter", ","))
-        weak = False
+        pair = False
         if len(cells) == 1:
             text, split = cells[0], False
         elif len(row) > 1 and all(c.startswith(" ") for c in row[1:]) and row[0].strip():
             text, split = delimiter.join(row), True
         elif after_blank and label_pair(row):
-            text, split, weak = delimiter.join(cells), True, True
+            text, split, pair = delimiter.join(cells), True, True
         else:
             return None
         text = text.replace(CR_IN_FIELD, "\r")
@@ -1201,8 +1201,8 @@ class CsvFile:
             return "report_footer", text.strip(), True, False
         if "\n" in text:
             return None
-        if weak or (not split and _FOOTER_TEXT.fullmatch(text)):
-            return "report_footer", text.strip(), False, weak
+        if pair or (not split and _FOOTER_TEXT.fullmatch(text)):
+            return "report_footer", text.strip(), False, False
         if after_blank and not split and any(ch.isalpha() for ch in text):
             return "report_footer", text.strip(), False, True
         return None
@@ -1252,7 +1252,7 @@ class CsvFile:
             else:
                 guessed = []
                 for line, kind, text, issue, known, weak, _ in held:
-                    if known or (report and not weak) or (report and separated) or block:
+                    if known or (not weak and report) or block or (weak and known_any):
                         self.structure.add(kind, line, text)
                         if not (known or report):
                             guessed.append((line, text))

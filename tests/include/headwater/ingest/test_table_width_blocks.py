@@ -284,3 +284,34 @@ def test_find_table_width_of_a_report_and_a_statement() -> None:
     assert (t.delimiter, t.width, t.skip, t.header_rows, t.single_column) == (",", 3, 0, 1, False)
     t = find_table(BANK_PREAMBLE + "\n" + "".join(BANK_TABLE.splitlines(keepends=True)[:2]))
     assert (t.delimiter, t.width, t.skip, t.header_rows, t.single_column) == (",", 5, 7, 1, False)
+
+
+def test_key_value_lines_with_no_known_phrase_after_a_blank_line_are_a_footer_warned(settings: Settings) -> None:
+    manifest, curated, entry = run(settings, "kvonly.csv", b"id,name,amount\n1,Ann,10\n\nTotal rows:,2\nCurrency:,EUR\n")
+    assert list(curated["_line"]) == [2]
+    assert manifest["structural_lines"] == {"blank": [3], "header": [1], "report_footer": [4, 5]}
+    assert manifest["table"]["footer"] == _footer([4, 5], ["Total rows:,2", "Currency:,EUR"])
+    assert manifest["read_warnings"] == [
+        "lines 4-5 (2 lines narrower than the table after a blank line below its last record: 'Total rows:,2', 'Currency:,EUR') read "
+        "as the report's footer (report_footer structural lines, their text in manifest table.footer), not as records, although none "
+        "is a known footer line — if they hold data, move them into a file of their own"
+    ]
+
+
+def test_single_letters_after_a_titled_table_stay_quarantined(settings: Settings) -> None:
+    # a title above the table makes it a report, but a block of single words alone is no footer for that
+    manifest, curated, entry = run(settings, "semi.csv", b"title\n\nid;x\n1;2\n3;4\n\na\nb\nc\nd\ne\nf\n")
+    assert (manifest["header"], manifest["delimiter"]) == (["id", "x"], ";")
+    assert list(curated["_line"]) == [4, 5]
+    assert manifest["structural_lines"] == {"blank": [2, 6], "header": [3], "preamble": [1]}
+    assert [n for n, _ in _quarantined(settings, "semi.csv")] == [7, 8, 9, 10, 11, 12]
+
+
+def test_a_titled_table_with_a_notes_footer(settings: Settings) -> None:
+    # was one column: the 3 notes lines and 2 titles outvoted the table's 2 lines
+    data = b"Acme report\nGenerated today\n\nname,city\nAnn,Oslo\n\nEnd of file notes here\nMore notes here\nAnd more\n"
+    manifest, curated, entry = run(settings, "mix.csv", data)
+    assert manifest["header"] == ["name", "city"]
+    assert values(curated) == [{"_line": 5, "name": "Ann", "city": "Oslo"}]
+    assert manifest["structural_lines"] == {"blank": [3, 6], "header": [4], "preamble": [1, 2], "report_footer": [7, 8, 9]}
+    assert manifest["read_warnings"] == []
