@@ -1142,15 +1142,19 @@ def _short_line(row: list[str], width: int, lead: bool) -> bool:
     return label_pair(row) or (bool(row[0].strip()) and _prose_commas([row]))  # or text split at its commas (``..., inc.``)
 
 
+MAX_SET_APART = 8  # blocks of short lines left out at each end of the file at most (_core_width: Salesforce's footer has 3)
+
+
 def _core_width(filled: list[tuple[int, list[str]]], blocks: dict[int, int], complete: bool) -> int:
     """The width of the table when blocks of short lines (_short_line) above or below it, each set apart by a blank line,
     are left out; 0 when no such reading is wider than one column (breaker9 #1).
 
     The rows are cut into blocks at blank lines. Every way of leaving out the first ``a`` and the last ``b`` blocks is
-    tried (``a + b`` at least 1, the last ones only when ``complete``): the rest, the core, must hold two rows or more of
-    its commonest count (a header and a record), and every left-out line must be a short line narrower than that count.
-    The widest such core wins. A table whose records are one or two values wide has no wider core, so its blocks stay
-    its records; nor does a table of two-value records under a wider title block (its records are no ``Key:`` pairs).
+    tried (``a + b`` at least 1, each at most MAX_SET_APART, the last ones only when ``complete``): the rest, the core,
+    must hold two rows or more of its commonest count (a header and a record), and every left-out line must be a short
+    line narrower than that count. The widest such core wins. A table whose records are one or two values wide has no
+    wider core, so its blocks stay its records; nor does a table of two-value records under a wider title block (its
+    records are no ``Key:`` pairs).
     """
     groups: list[list[list[str]]] = []
     last = None
@@ -1161,9 +1165,14 @@ def _core_width(filled: list[tuple[int, list[str]]], blocks: dict[int, int], com
             last = b
         groups[-1].append(r)
     n = len(groups)
+    if n < 2:
+        return 0
+    wide = len(max((r for _, r in filled), key=len)) + 1  # wider than any line: _short_line's shape alone
+    heads = next((k for k, g in enumerate(groups) if not all(_short_line(r, wide, True) for r in g)), n)
+    tails = next((k for k, g in enumerate(reversed(groups)) if not all(_short_line(r, wide, False) for r in g)), n) if complete else 0
     best = 0
-    for a in range(n):
-        for b in range(n - a if complete else 1):
+    for a in range(min(heads, MAX_SET_APART) + 1):
+        for b in range(min(tails, MAX_SET_APART) + 1):
             if a + b == 0 or a + b >= n:
                 continue
             core = [(0, r) for g in groups[a : n - b] for r in g]
