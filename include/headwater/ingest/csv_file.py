@@ -77,6 +77,10 @@ from headwater.ingest.table import (
     header_key,
     header_votes,
     is_blank,
+    label_pair,
+    RULE_REASON,
+    ROW_COUNT,
+    rule_line,
     names_only,
     another_section,
     section_names,
@@ -590,8 +594,9 @@ class CsvFile:
         self._second: tuple[int, list[str]] | None = None  # (line, header) of a second table in the file
         self.fixed = {"trailing_fields_dropped": 0, "header_like_values_kept": 0}
         # footer lines met after the records so far (_footer): (line, kind, text, the issue it is if a record follows, known:
-        # a known footer pattern, not just text)
-        self._held: list[tuple[int, str, str, RowIssue, bool]] = []
+        # a known footer pattern, not just text, weak: one word after a blank line, a footer only among others, sep:
+        # a blank line stands between it and the last record)
+        self._held: list[tuple[int, str, str, RowIssue, bool, bool, bool]] = []
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
         if self._blocks is not None:
@@ -785,7 +790,7 @@ class CsvFile:
             if item is None:
                 break
             line, row, _ = item
-            if row is None or is_blank(row) or len(row) != self.table.width:
+            if row is None or is_blank(row) or (len(row) != self.table.width and not (reason == RULE_REASON and rule_line(row))):
                 self._src.restart_after(start, True)
                 self._consumed = self._base = start
                 self._reader = csv.reader(self._src.feed(), **self._dialect)  # type: ignore[arg-type]
@@ -1043,15 +1048,17 @@ class CsvFile:
         if len(row) == 1 and row[0] and not row[0].strip(EOF_MARKER):  # DOS's Ctrl-Z on a line of its own (with a line end)
             self.structure.add("end_of_file_marker", line)
             return
-        footer = self._footer(row) if self._second is None and len(row) < width else None
+        count = self.table.single_column and len(row) == 1 and bool(ROW_COUNT.fullmatch(row[0]))  # a spool's ``2 rows selected.``
+        footer = self._footer(row, self._brk) if self._second is None and (len(row) < width or count) else None
         if footer is not None:
-            kind, text, known = footer
+            kind, text, known, weak = footer
             if kind == "page_footer":
                 self.structure.add(kind, line, text)
             else:
                 has = f"{len(self.header_rows[-1])} names and data lines {width} fields" if self.shape.mismatch else str(width)
-                self._held.append((line, kind, text, RowIssue(
-                    line, f"{name} line {line}: {len(row)} fields, header has {has} — row quarantined", self._src.span(line, last)), known))
+                why = f"a row count ({text!r}) among the records" if count else f"{len(row)} fields, header has {has}"
+                self._held.append((line, kind, text, RowIssue(line, f"{name} line {line}: {why} — row quarantined", self._src.span(line, last)),
+                                   known, weak, self._brk))
             return
         if self._type_keys and self._second is None and tuple(f.strip().casefold() for f in row) in self._type_keys:
             self.structure.add("header_description", line)
@@ -1157,8 +1164,8 @@ class CsvFile:
         delimiter = str(self._dialect.get("delimiter", ","))
         return bool(text) and not text.replace(delimiter, "")
 
-    def _footer(self, row: list[str]) -> tuple[str, str, bool] | None:
-        """(kind, text, known) when ``row``, narrower than the table, may be a footer line of a report; else None.
+    def _footer(self, row: list[str], after_blank: bool = False) -> tuple[str, str, bool, bool] | None:
+        """(kind, text, known, weak) when ``row``, narrower than the table, may be a footer line of a report; else None.
 
         Its text is its one filled field, or the row joined at the delimiter when every field after the first
         starts with a space (a footer split at its prose commas: ``Accrual Basis Monday, April 7, 2025 ...``). A page
@@ -1168,24 +1175,34 @@ class CsvFile:
         ``known`` footers — and one filled field of two words or more (_FOOTER_TEXT, not known) only after the last
         record (``_held`` until ``_settle_footers`` knows; the text alone only in a report). A number or one word
         (``1003``, ``Comments``) is no footer: it may be a cut record or a one-column table, and stays quarantined for its
-        width.
+        width — except ``after_blank`` (a blank line between it and the last record): there a ``Key:,value`` pair
+        (``Total rows:,2``) is held like text alone, and one word with a letter (``Notes``, ``Filtered:``) is a ``weak``
+        footer line, a footer only in a block with other footer lines (``_settle_footers``, breaker9 #1).
         """
         cells = [c for c in row if c.strip()]
+        delimiter = str(self._dialect.get("delimiter", ","))
+        pair = False
         if len(cells) == 1:
             text, split = cells[0], False
         elif len(row) > 1 and all(c.startswith(" ") for c in row[1:]) and row[0].strip():
-            text, split = str(self._dialect.get("delimiter", ",")).join(row), True
+            text, split = delimiter.join(row), True
+        elif after_blank and label_pair(row):
+            text, split, pair = delimiter.join(cells), True, True
         else:
             return None
         text = text.replace(CR_IN_FIELD, "\r")
         if PAGE_FOOTER.fullmatch(text):
-            return "page_footer", text.strip(), True
+            return "page_footer", text.strip(), True, False
         if END_MARKER.fullmatch(text):
-            return "end_marker", text.strip(), True
-        if REPORT_FOOTER.fullmatch(text) or FOOTER_PHRASE.fullmatch(text) or self._stamp(text):
-            return "report_footer", text.strip(), True
-        if not split and _FOOTER_TEXT.fullmatch(text) and "\n" not in text:
-            return "report_footer", text.strip(), False
+            return "end_marker", text.strip(), True, False
+        if REPORT_FOOTER.fullmatch(text) or FOOTER_PHRASE.fullmatch(text) or ROW_COUNT.fullmatch(text) or self._stamp(text):
+            return "report_footer", text.strip(), True, False
+        if "\n" in text:
+            return None
+        if pair or (not split and _FOOTER_TEXT.fullmatch(text)):
+            return "report_footer", text.strip(), False, False
+        if after_blank and not split and any(ch.isalpha() for ch in text):
+            return "report_footer", text.strip(), False, True
         return None
 
     def _stamp(self, text: str) -> bool:
@@ -1209,27 +1226,44 @@ class CsvFile:
         """Decide the held footer lines (``_held``): those above ``last`` (the batch's last record or quarantined row) were no
         footer, and go to ``issues`` as the rows of the wrong width they are; at the ``end`` of the file the rest are
         structural lines of their kind (``end_marker``, ``report_footer``), their text kept (manifest ``table.footer``), unless
-        more than MAX_FOOTER_LINES are left: then every one is quarantined. A line of text alone (not ``known``) is a footer
-        only in a report: title lines above the table (``preamble``), a page footer met, or a known footer line among the
-        last ones; else it is quarantined for its width (a record cut short, ``Jane Doe`` of ``Jane Doe,...``)."""
+        more than MAX_FOOTER_LINES are left right under the records: then every one is quarantined. A line of text alone (not
+        ``known``) is a footer only in a report: title lines above the table (``preamble``), a page footer met, or a known
+        footer line among the last ones; else it is quarantined for its width (a record cut short, ``Jane Doe`` of
+        ``Jane Doe,...``). Lines set apart from the records by a blank line are a footer block whatever its length
+        (Salesforce's six lines, breaker9 #1, #11); two of them or more, one not ``weak``, are a footer on that evidence
+        alone, and a warning says so when no line is a known footer line."""
         held = self._held
         if not held:
             return
         if last > held[0][0]:
-            issues.extend(issue for line, _, _, issue, _ in held if line < last)
+            issues.extend(h[3] for h in held if h[0] < last)
             issues.sort(key=lambda i: i.line)
             self._held = held = [h for h in held if h[0] > last]
         if end and held:
             counts = self.structure.counts
-            report = bool(counts.get("preamble") or counts.get("page_footer")) or any(known for *_, known in held)
-            if len(held) > MAX_FOOTER_LINES:
-                issues.extend(issue for _, _, _, issue, _ in held)
+            known_any = any(h[4] for h in held)
+            report = bool(counts.get("preamble") or counts.get("page_footer")) or known_any
+            separated = held[0][6]
+            block = separated and len(held) >= 2 and any(not h[5] for h in held)
+            if len(held) > MAX_FOOTER_LINES and not separated:
+                issues.extend(h[3] for h in held)
             else:
-                for line, kind, text, issue, known in held:
-                    if known or report:
+                guessed = []
+                for line, kind, text, issue, known, weak, _ in held:
+                    if known or (not weak and report) or block or (weak and known_any):
                         self.structure.add(kind, line, text)
+                        if not (known or report):
+                            guessed.append((line, text))
                     else:
                         issues.append(issue)
+                if guessed:
+                    shown = ", ".join(repr(t[:60]) for _, t in guessed[:4]) + (", ..." if len(guessed) > 4 else "")
+                    self.warnings.append(
+                        f"lines {guessed[0][0]}-{guessed[-1][0]} ({len(guessed)} lines narrower than the table after a blank line "
+                        f"below its last record: {shown}) read as the report's footer (report_footer structural lines, their text "
+                        "in manifest table.footer), not as records, although none is a known footer line — if they hold data, "
+                        "move them into a file of their own"
+                    )
             issues.sort(key=lambda i: i.line)
             self._held = []
 

@@ -73,6 +73,22 @@ _DATE = re.compile(
     r"|\d{1,2}[- ][A-Za-z]{3,9}[- ]\d{2,4}"
 )
 _SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+# A database client's footer that counts the rows it printed: SQL*Plus ``2 rows selected.``, ``no rows selected``, psql
+# ``(2 rows)``, MySQL ``2 rows in set (0.00 sec)`` (breaker9 #3). A structural line under the records, not a record.
+ROW_COUNT = re.compile(
+    r"\s*(?:\(\s*\d[\d,]*\s+rows?\s*\)|\d[\d,]*\s+rows?\s+(?:selected|affected|returned|in\s+set)\b[^\n]*|no\s+rows\s+selected)\s*\.?\s*",
+    re.IGNORECASE,
+)
+RULE_REASON = "a rule of dashes under the header (a database client's underline: SQL*Plus, psql, MySQL)"
+
+
+def rule_line(row: list[str]) -> bool:
+    """Whether ``row`` is a rule line: its fields hold only dashes or equals signs, with ``+``, ``|`` and spaces between them
+    (SQL*Plus' ``--- ---------- ------`` under a spool's header, psql's ``----+------``), three dashes at least."""
+    text = "".join(row)
+    return sum(text.count(c) for c in "-=") >= 3 and not text.strip(" \t-=+|:")
+
+
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")  # a column name written as an identifier: a letter or _, then letters, digits, _
 # A number with comma thousands separators (``1,234``, ``-12,500.75``, ``$1,234,567``): its commas are not delimiters.
 _GROUPED = re.compile(r"[+-]?[$€£¥₹]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?")
@@ -467,9 +483,25 @@ def _find(raw: list[str], options: ReadOptions, lines: list[str], sample: str, c
             "thousands separators, not split at the commas — set read.delimiter: ',' for this source if they are fields"
         )
     elif not _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line)):
+        split = table
         table = _one_column(sample, options, quote, sep_line)
         table.complete = complete
-        _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line))
+        rows = parse_rows(body, table.dialect())
+        _locate(rows, table, options, offset=int(sep_line))
+        head = next(((i, r) for i, r in rows if not is_blank(r)), None)
+        fields = next((r for i, r in parse_rows(body, split.dialect()) if head is not None and i == head[0]), None)
+        if head is not None and head[1] is None and fields is not None and len(fields) >= 2:
+            # Read as one column, the first line is no valid CSV (``"id","name"``): the file would be quarantined whole for a
+            # header that splits at the sniffed delimiter. It is read as a table of that line's width instead, the lines of
+            # other widths quarantined one by one, and a warning says so (breaker9 #1).
+            table = Table(split.delimiter, split.quotechar, split.skipinitialspace, sep_line, complete=complete)
+            _locate(parse_rows(body, table.dialect()), table, options, offset=int(sep_line), width=len(fields))
+            line = head[0] + 1 + int(sep_line)
+            table.notes.append(
+                f"most lines hold one value, but line {line} ({_shown(fields)}) is no valid CSV as one value and splits at "
+                f"{split.delimiter!r} into {len(fields)} fields: read as a table of {len(fields)} fields, its lines of another width "
+                f"quarantined — if the file is one column, set read.delimiter for this source to a character it does not hold"
+            )
     elif not options.delimiter and not sep_line and options.header == "auto" and options.skip_lines is None and _name_over_split(body, table):
         line = next(i for i, ln in enumerate(body) if ln.strip())
         split = table
@@ -533,10 +565,11 @@ def _thousands_only(lines: list[str]) -> bool:
     return bool(grouped) and len(grouped) < len(filled) and all(_GROUPED.fullmatch(ln) for ln in grouped)
 
 
-def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: ReadOptions, offset: int) -> bool:
+def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: ReadOptions, offset: int, width: int = 0) -> bool:
     """Fill in ``table``'s skip, header_rows, width and columns from ``rows``; False when the file reads better as one column.
 
-    ``offset``: physical lines above the first of ``rows`` (the sep line), for read.header/skip_lines.
+    ``offset``: physical lines above the first of ``rows`` (the sep line), for read.header/skip_lines. ``width``: the
+    table's width when known (the header line's, _find), else found (_width).
     """
     filled = [(i, r) for i, r in rows if r is not None and not is_blank(r)]
     forced = isinstance(options.header, int) or options.skip_lines is not None
@@ -551,11 +584,13 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     if cut is not None:  # the first table only decides the width, the header and the profile; the reader meets the next section
         filled = [(i, r) for i, r in filled if i < cut]
         rows = [(i, r) for i, r in rows if i < cut]
-    table.width = _width(filled)
     blocks, blank = {}, 0
     for i, r in rows:
         blank += is_blank(r)
         blocks[i] = blank
+    table.width = width or _width(filled, blocks, table.complete)
+    # the first row past a block of short lines set aside for the width (_core_width): the table starts no higher
+    lead = _core_start(filled, blocks, table.width)
     filled = [(i, _trim(r, table.width)) for i, r in filled]
     rows = [(i, _trim(r, table.width) if r is not None else r) for i, r in rows]
     free = options.delimiter is None and not table.single_column
@@ -573,7 +608,8 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     else:
         if table.width == 1 and free:
             return False
-        pos, rival = _start(filled, table.width, blocks)
+        pos, rival = _start(filled[lead:], table.width, blocks)
+        pos, rival = pos + lead, rival if rival is None else rival + lead
         if pos > 0 and len(filled[0][1]) == 1 and table.width > 1 and free:
             confirmed = sum(header_votes(filled[pos][1], _profile_below(filled, pos, table.width, blocks))) > 0
             # a report's footer below the table (QuickBooks' ``"Accrual Basis Monday, April 7, 2025 ..."``) is no width of it
@@ -634,7 +670,11 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     doubted = rival is None and not forced and table.header_rows == 1 and names_below(filled, pos, table.width, blocks)
     if table.header_rows and not doubted and len(filled[pos + table.header_rows - 1][1]) == table.width:
         names = column_names([r for _, r in filled[pos : pos + table.header_rows]])
-        table.descriptions, possible = header_descriptions(filled, pos + table.header_rows, names, table.width, blocks)
+        under = pos + table.header_rows
+        # a rule of dashes right under the header (a database spool's underline) describes it: a structural line (breaker9 #3)
+        rule = under < len(filled) and blocks.get(filled[under][0]) == blocks.get(filled[under - 1][0]) and rule_line(filled[under][1])
+        table.descriptions, possible = header_descriptions(filled, under + int(rule), names, table.width, blocks)
+        table.descriptions = [RULE_REASON] * int(rule) + table.descriptions
         if possible is not None:
             at, why = possible
             line = filled[at][0] + 1 + offset
@@ -739,25 +779,28 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                     "set read.skip_lines for this source"
                 )
     if table.how == "detected":
-        table.notes.extend(filter(None, [_not_a_table(table, filled, pos, offset)]))
+        table.notes.extend(filter(None, [_not_a_table(table, filled, pos, offset, blocks)]))
     return True
 
 
-def _not_a_table(table: Table, filled: list[tuple[int, list[str]]], pos: int, offset: int) -> str | None:
+def _not_a_table(table: Table, filled: list[tuple[int, list[str]]], pos: int, offset: int, blocks: dict[int, int]) -> str | None:
     """A read warning for a layout that is not a table although it was read as one (breaker5 #21), or None.
 
     * A one-column file whose every line, two or more, holds a run of two or more spaces, with some character
       position blank on every line between text on both sides (``ID   NAME          AMOUNT`` over
-      ``001  Alice Smith   12.50``): fixed-width text, its columns loaded as one value per line.
+      ``001  Alice Smith   12.50``): fixed-width text, its columns loaded as one value per line. A rule line (a spool's
+      ``--- ------`` underline), a row count (ROW_COUNT: ``2 rows selected.``) and lines after a blank line are left out.
     * A two-column file whose first column holds distinct short labels, the header's first cell written like
       them (``Name`` over ``Email``, ``Phone``), whose second column holds values of two kinds or more and
       whose header's second cell is not written as a name (``Jane Doe``): a record written down the page as
       key/value pairs, its first pair taken as the header.
     """
-    rows = [r for _, r in filled[pos : pos + PROFILE_ROWS]]
     first = filled[pos][0] + 1 + offset if pos < len(filled) else 0
     if table.single_column:
-        lines = [r[0].rstrip() for r in rows if r and r[0].strip()]
+        # a spool's underline and its row count (``2 rows selected.``), and lines after a blank line, are no columns' text
+        block = blocks.get(filled[pos][0]) if pos < len(filled) else None
+        kept = [(i, r) for i, r in filled[pos : pos + PROFILE_ROWS] if blocks.get(i) == block and not rule_line(r) and not ROW_COUNT.fullmatch(r[0])]
+        lines = [r[0].rstrip() for _, r in kept if r and r[0].strip()]
         if len(lines) < 2 or not all("  " in ln.strip() for ln in lines):
             return None
         short = min(map(len, lines))
@@ -766,7 +809,7 @@ def _not_a_table(table: Table, filled: list[tuple[int, list[str]]], pos: int, of
             return None
         at = sorted({g + 2 for g, h in zip(gaps, gaps[1:] + [-1]) if h != g + 1})
         return (
-            f"lines {first}-{first + len(lines) - 1} read as one column, but every line holds runs of spaces and characters "
+            f"lines {first}-{kept[-1][0] + 1 + offset} read as one column, but every line holds runs of spaces and characters "
             f"{', '.join(map(str, at))} start text on every line after a blank column ({_shown([lines[0]])}): fixed-width text, "
             "not a delimited file — each line is loaded as one value; convert the file to a delimited one for its columns"
         )
@@ -1031,23 +1074,114 @@ def _fits(row: list[str], columns: list[Column], width: int) -> bool:
     )
 
 
-def _width(filled: list[tuple[int, list[str]]]) -> int:
+def _width(filled: list[tuple[int, list[str]]], blocks: dict[int, int] | None = None, complete: bool = True) -> int:
     """The table's field count: the commonest count of the records, or of their filled fields when more records agree on that.
 
     Counting filled fields (up to the last non-empty one) lets trailing delimiters not decide the
     width (``1,Ann,,`` under ``id,name``). Ties go to the wider. When the answer is 1, the
     commonest count of the second half is taken if wider (preamble lines above a short table).
+
+    A block of short lines set apart from the table by a blank line does not vote (_core_width, breaker9 #1): a report's
+    footer (Salesforce's ``Generated By:`` ... ``Copyright`` lines) or a statement's ``Account Name:,John Smith`` lines
+    outnumbering a table of one or two records would else decide its width. ``blocks``: line index -> blank lines above it;
+    ``complete``: the lines are the whole file (a trailing block of a head is not known to end it).
     """
-    raw = Counter(len(r) for _, r in filled)
-    trimmed = Counter(_filled_width(r) for _, r in filled)
-    width, support = _mode(raw)
-    width_t, support_t = _mode(trimmed)
-    if support_t > support:
-        width = width_t
+    width = _commonest(filled)
+    core = _core_width(filled, blocks, complete) if blocks else 0
+    if core > width:
+        return core
     if width == 1:
         tail = Counter(len(r) for _, r in filled[len(filled) // 2 :])
         width = _mode(tail)[0]
     return width
+
+
+def _core_start(filled: list[tuple[int, list[str]]], blocks: dict[int, int], width: int) -> int:
+    """Index in ``filled`` of the first row after the leading blocks of short lines (_short_line) of a table ``width``
+    fields wide, each set apart by a blank line, when a row of that width stands after them; else 0. A ``Key:,value``
+    line over a table of three columns looks like its header (two fields of three filled): it is preamble here."""
+    k = 0
+    while k < len(filled):
+        block = blocks.get(filled[k][0])
+        end = k
+        while end < len(filled) and blocks.get(filled[end][0]) == block:
+            end += 1
+        if end == len(filled) or not all(_short_line(r, width, True) for _, r in filled[k:end]):
+            break
+        k = end
+    return k if any(len(r) == width or _filled_width(r) == width for _, r in filled[k:]) else 0
+
+
+def _commonest(filled: list[tuple[int, list[str]]]) -> int:
+    """The commonest field count of ``filled``, or of their filled fields when more rows agree on that (ties: the wider)."""
+    raw = Counter(len(r) for _, r in filled)
+    trimmed = Counter(_filled_width(r) for _, r in filled)
+    width, support = _mode(raw)
+    width_t, support_t = _mode(trimmed)
+    return width_t if support_t > support else width
+
+
+def label_pair(row: list[str]) -> bool:
+    """``Key:,value`` (or ``Key:`` alone): two fields at most filled, the first a label ending in a colon (a bank
+    statement's ``"Account Name:","John Smith"``, an export's ``Total rows:,2``)."""
+    cells = row[: _filled_width(row)]
+    return 1 <= len(cells) <= 2 and cells[0].strip().endswith(":") and any(ch.isalpha() for ch in cells[0])
+
+
+def _short_line(row: list[str], width: int, lead: bool) -> bool:
+    """Whether ``row`` is a line of a preamble (``lead``) or footer block of a table ``width`` fields wide: narrower than it
+    and one filled field (a title, a note, ``Generated By: ...``; in a footer one with a letter), a ``Key:,value`` pair, or
+    a line of text split at its commas (``Copyright ... salesforce.com, inc. All rights reserved.``)."""
+    if _filled_width(row) >= width:
+        return False
+    cells = [c for c in row if c.strip()]
+    if len(cells) == 1:
+        return lead or any(ch.isalpha() for ch in cells[0])
+    return label_pair(row) or (bool(row[0].strip()) and _prose_commas([row]))  # or text split at its commas (``..., inc.``)
+
+
+MAX_SET_APART = 8  # blocks of short lines left out at each end of the file at most (_core_width: Salesforce's footer has 3)
+
+
+def _core_width(filled: list[tuple[int, list[str]]], blocks: dict[int, int], complete: bool) -> int:
+    """The width of the table when blocks of short lines (_short_line) above or below it, each set apart by a blank line,
+    are left out; 0 when no such reading is wider than one column (breaker9 #1).
+
+    The rows are cut into blocks at blank lines. Every way of leaving out the first ``a`` and the last ``b`` blocks is
+    tried (``a + b`` at least 1, each at most MAX_SET_APART, the last ones only when ``complete``): the rest, the core,
+    must hold two rows or more of its commonest count (a header and a record), and every left-out line must be a short
+    line narrower than that count. The widest such core wins. A table whose records are one or two values wide has no
+    wider core, so its blocks stay its records; nor does a table of two-value records under a wider title block (its
+    records are no ``Key:`` pairs).
+    """
+    groups: list[list[list[str]]] = []
+    last = None
+    for i, r in filled:
+        b = blocks.get(i)
+        if not groups or b != last:
+            groups.append([])
+            last = b
+        groups[-1].append(r)
+    n = len(groups)
+    if n < 2:
+        return 0
+    wide = len(max((r for _, r in filled), key=len)) + 1  # wider than any line: _short_line's shape alone
+    heads = next((k for k, g in enumerate(groups) if not all(_short_line(r, wide, True) for r in g)), n)
+    tails = next((k for k, g in enumerate(reversed(groups)) if not all(_short_line(r, wide, False) for r in g)), n) if complete else 0
+    best = 0
+    for a in range(min(heads, MAX_SET_APART) + 1):
+        for b in range(min(tails, MAX_SET_APART) + 1):
+            if a + b == 0 or a + b >= n:
+                continue
+            core = [(0, r) for g in groups[a : n - b] for r in g]
+            w = _commonest(core)
+            if w < 2 or w <= best or sum(1 for _, r in core if len(r) == w or _filled_width(r) == w) < 2:
+                continue
+            lead = all(_short_line(r, w, True) for g in groups[:a] for r in g)
+            tail = all(_short_line(r, w, False) for g in groups[n - b :] for r in g)
+            if lead and tail:
+                best = w
+    return best
 
 
 def _mode(counts: Counter[int]) -> tuple[int, int]:
