@@ -115,3 +115,20 @@ _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key|sku|code)$")
 def looks_like_identifier(name: str) -> bool:
     """``customer_id``, ``order_uuid``, ``sku``: names that identify rather than describe."""
     return bool(_ID_NAME.search(name))
+
+
+# Names of columns of long digit strings that number something without being an id by name: article numbers (EAN, GTIN,
+# UPC, ISBN), barcodes, bank accounts (IBAN) and phone numbers. Excel writes such a value of 12 or more digits in
+# scientific notation just as it does an id (breaker9 #14: ``4.00638E+12`` in a column ``ean``).
+_LONG_NUMBER_NAME = re.compile(
+    r"(^|_)(ean(_?(8|13))?|gtin(_?(8|12|13|14))?|upc(_?a)?|isbn(_?(10|13))?|sku|barcode|bar_code|iban|"
+    r"account_(number|no|num)|phone(_(number|no|num))?|telephone|mobile(_(number|no|num))?)$"
+)
+
+
+def looks_like_long_number(name: str) -> bool:
+    """``looks_like_identifier``, or a name of long digit strings (``_LONG_NUMBER_NAME``): ``ean``, ``product_gtin``,
+    ``upc``, ``isbn_13``, ``barcode``, ``iban``, ``account_number``, ``phone``, ``mobile_number``. Used where Excel's
+    scientific notation of such a value is looked for (headwater.clean.steps.coerce_types.EXCEL_SCIENTIFIC), not where
+    an identifier's other rules apply (type inference, imputation, row documents)."""
+    return looks_like_identifier(name) or bool(_LONG_NUMBER_NAME.search(name))
