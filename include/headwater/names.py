@@ -24,6 +24,10 @@ _LETTERS_AND_SYMBOLS = {
 _TRANSLITERATE = str.maketrans(_LETTERS_AND_SYMBOLS | {sign: f" {word} " for sign, word in _CURRENCY_WORDS.items()})
 _TRANSLITERATE_NO_CURRENCY = str.maketrans(_LETTERS_AND_SYMBOLS)
 _WORD = ("L", "N", "M")  # Unicode general categories kept in a name: letters, digits and numbers, marks
+# The numero sign written with a degree sign (``N°``, U+00B0, its look-alike on keyboards without ``º`` U+00BA, which NFKD
+# reads as ``o``; breaker9 #10): an N that starts a word, then ``°`` (not a temperature's ``°C``, ``°F``), is ``No`` like
+# ``Nº`` and ``№``, not ``n``.
+_NUMERO_DEGREE = re.compile(r"(?<![^\W_])([Nn])°(?![CF](?![^\W\d_]))")
 
 
 def _is_latin(ch: str) -> bool:
@@ -62,11 +66,12 @@ def standardize_name(name: str, position: int, transliterate: bool = False, curr
     ``Amount (€)`` -> ``amount_eur``), other punctuation and symbols separate words. ``transliterate`` turns
     every letter into ASCII first (text-unidecode: ``Имя`` -> ``imia``, ``名前`` -> ``ming_qian``).
     Invisible format characters go first (headwater.invisible: ``\\u200bemail``, ``e\\u200bmail``, ``E\\u00admail``
-    -> ``email``; a ZWNJ separates words like other format characters). Blank names become ``column_<position>`` (1-based) and names starting with a digit get a
+    -> ``email``; a ZWNJ separates words like other format characters). ``N°`` (a degree sign) is ``no`` like ``Nº`` and
+    ``№`` (``_NUMERO_DEGREE``). Blank names become ``column_<position>`` (1-based) and names starting with a digit get a
     ``col_`` prefix so they stay valid identifiers. ``currency=False``: currency signs separate words
     like other symbols (``Amount ($)`` -> ``amount``, the name before breaker3 #11; column mapping matches it too).
     """
-    text = remove_invisible(str(name)).translate(_TRANSLITERATE if currency else _TRANSLITERATE_NO_CURRENCY)
+    text = _NUMERO_DEGREE.sub(r"\1o", remove_invisible(str(name))).translate(_TRANSLITERATE if currency else _TRANSLITERATE_NO_CURRENCY)
     if transliterate:
         from text_unidecode import unidecode
 
@@ -115,3 +120,20 @@ _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key|sku|code)$")
 def looks_like_identifier(name: str) -> bool:
     """``customer_id``, ``order_uuid``, ``sku``: names that identify rather than describe."""
     return bool(_ID_NAME.search(name))
+
+
+# Names of columns of long digit strings that number something without being an id by name: article numbers (EAN, GTIN,
+# UPC, ISBN), barcodes, bank accounts (IBAN) and phone numbers. Excel writes such a value of 12 or more digits in
+# scientific notation just as it does an id (breaker9 #14: ``4.00638E+12`` in a column ``ean``).
+_LONG_NUMBER_NAME = re.compile(
+    r"(^|_)(ean(_?(8|13))?|gtin(_?(8|12|13|14))?|upc(_?a)?|isbn(_?(10|13))?|sku|barcode|bar_code|iban|"
+    r"account_(number|no|num)|phone(_(number|no|num))?|telephone|mobile(_(number|no|num))?)$"
+)
+
+
+def looks_like_long_number(name: str) -> bool:
+    """``looks_like_identifier``, or a name of long digit strings (``_LONG_NUMBER_NAME``): ``ean``, ``product_gtin``,
+    ``upc``, ``isbn_13``, ``barcode``, ``iban``, ``account_number``, ``phone``, ``mobile_number``. Used where Excel's
+    scientific notation of such a value is looked for (headwater.clean.steps.coerce_types.EXCEL_SCIENTIFIC), not where
+    an identifier's other rules apply (type inference, imputation, row documents)."""
+    return looks_like_identifier(name) or bool(_LONG_NUMBER_NAME.search(name))

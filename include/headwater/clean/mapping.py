@@ -222,7 +222,8 @@ class ColumnMapping:
         * A name that repeats an earlier one once standardized (``Name``, ``name ``, ``NAME``; ``name,name``):
           told apart by position only, ``_2``, ``_3``... (standardize_columns) — a later file with them in
           another order puts other values under each name.
-        * A blank name (``column_<position>``), when the header names other columns.
+        * A blank name (``column_<position>``), when the header names other columns; a name of signs or emoji only
+          (``+``, ``👍``), which standardizes to ``column_<position>`` too, always, quoting it.
         * A name written like Headwater's own columns (``_line``, ``_source``; ``price__raw``, ``note__reason``):
           its leading or doubled underscores dropped so it cannot be taken for one.
         """
@@ -235,6 +236,12 @@ class ColumnMapping:
             if not original:
                 if named:
                     lines.append(f"column {pos} has no name: loaded as {m.standardized!r}")
+            elif not any(ch.isalnum() for ch in original) and base == f"column_{pos}":
+                # a name of signs or emoji only (``+``, ``👍``: breaker9 #10) standardizes to nothing, like a blank one
+                lines.append(
+                    f"column {pos} ({m.original!r}) has no letter or digit in its name: loaded as {m.standardized!r} (the name as "
+                    "written kept in the manifest's columns); rename it in the export"
+                )
             elif base != m.standardized and base in seen:
                 lines.append(
                     f"column {pos} ({m.original!r}) loaded as {m.standardized!r}: its name standardized is {base!r}, as column "

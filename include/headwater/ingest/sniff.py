@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 import json
+import math
 import re
 import unicodedata
 
@@ -22,6 +23,8 @@ from headwater.config.read import DELIMITERS
 from headwater.ingest.streams import EBCDIC_NEL, UnreadableFile
 
 SNIFF_BYTES = 64 * 1024  # characters that decide the delimiter; bytes checked for control characters
+# below this read.max_nul_share, a quarter of a tiny head in control bytes is binary too (check_not_binary)
+TINY_CONTROL_SHARE = 0.25
 HEAD_BYTES = SNIFF_BYTES * 4  # the first bytes of a file, which decide its encoding
 
 # Magic numbers of formats that are sometimes dropped with a .csv name. gzip, zip, bzip2, zstd and xz are
@@ -92,9 +95,17 @@ def check_not_binary(data: bytes, max_control_share: float = 0.05) -> None:
         return
     controls = sum(1 for b in head if b < 9 or 13 < b < 32) - (len(data) <= len(head) and head.endswith(b"\x1a"))
     # a few stray NULs are repairable; many mean binary (EBCDIC's line end NL is 0x15: text, see ebcdic). A tiny file never
-    # holds 16: there a quarter of its bytes or more decides (16 bytes 0x00-0x0f; DOS's Ctrl-Z ending the file not counted)
-    if controls and (controls > max(16, len(head) * max_control_share) or 4 * controls >= len(head)) and not ebcdic(head):
-        raise UnreadableFile(f"{controls} control bytes in the first {len(head)} bytes: binary, not CSV — file quarantined")
+    # holds 16: there a quarter of its bytes or more decides (16 bytes 0x00-0x0f; DOS's Ctrl-Z ending the file not counted),
+    # unless read.max_nul_share was raised to a quarter or more: then that share alone decides
+    tiny_rule = max_control_share < TINY_CONTROL_SHARE
+    if controls and (controls > max(16, len(head) * max_control_share) or (tiny_rule and 4 * controls >= len(head))) and not ebcdic(head):
+        # the share that would let it through (fields padded with NULs by a C or mainframe writer are text)
+        needed = max(math.ceil(100 * controls / len(head)) / 100, TINY_CONTROL_SHARE if 4 * controls >= len(head) else 0.0)
+        raise UnreadableFile(
+            f"{controls} control bytes in the first {len(head)} bytes: binary, not CSV — file quarantined; if it is text "
+            f"(e.g. fields padded with NUL bytes), set read.max_nul_share to {needed:g} or more for its source "
+            f"(now {max_control_share:g})"
+        )
 
 
 def sniff_delimiter(sample: str) -> str:

@@ -177,7 +177,7 @@ QUARANTINED_WHOLE = {  # a re-delivery the ingest stage quarantines whole, and t
             "XML content with a CSV name, not a CSV table — file quarantined; export it as CSV and drop it again"),
     "markdown": (b"| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n",
                  "Markdown table content with a CSV name, not a CSV table — file quarantined; export it as CSV and drop it again"),
-    "binary": (bytes(range(256)) * 4, "108 control bytes in the first 1024 bytes: binary, not CSV — file quarantined"),
+    "binary": (bytes(range(256)) * 4, "108 control bytes in the first 1024 bytes: binary, not CSV — file quarantined; if it is text (e.g. fields padded with NUL bytes), set read.max_nul_share to 0.11 or more for its source (now 0.05)"),
 }
 
 

@@ -51,6 +51,21 @@ from headwater.names import standardize_columns, standardize_name
         ("Kırmızı", "kırmızı"),  # a Latin letter with no ASCII decomposition is kept, not dropped
         ("Café №", "cafe_no"),
         ("★", "column_3"),
+        # breaker9 #10: the numero sign written with a degree sign is No, like Nº and №; a temperature's °C is not
+        ("N°", "no"),
+        ("Nº", "no"),
+        ("№", "no"),
+        ("n°", "no"),
+        ("N° client", "no_client"),
+        ("N°Facture", "no_facture"),
+        ("N°.", "no"),
+        ("N°C", "n_c"),
+        ("Temp N°F", "temp_n_f"),
+        ("Min°", "min"),
+        ("IN°", "in"),
+        ("Temp °C", "temp_c"),
+        ("👍", "column_3"),
+        ("+", "column_3"),
     ],
 )
 def test_standardize_name(raw: str, expected: str) -> None:

@@ -58,7 +58,7 @@ from headwater.clean.values import (
     fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
-from headwater.names import looks_like_identifier
+from headwater.names import looks_like_identifier, looks_like_long_number
 
 NUMBER_TYPES = ("integer", "number")
 # A column named like a birth date (birth_date, dob, born, DateOfBirth): none of its dates may be after today.
@@ -100,7 +100,8 @@ CURRENCY_STORED = "currency_stored_as_amount"
 # digits): the digits after the sixth were lost before the file reached us, so 123456500000 ... 123457499999 all
 # read 1.23457E+11. The value is kept as written; record linkage and the near-duplicate vetoes never take two such
 # values for one identifier (headwater.clean.dedup.columns.mangled_rows). Checked in identifier columns (declared
-# ``identifier: true``, or named like one: headwater.names.looks_like_identifier) typed string or text:
+# ``identifier: true``, or named like one or like a column of long numbers, ``ean``, ``iban``, ``phone``:
+# headwater.names.looks_like_long_number) typed string or text:
 # a number in Excel's scientific notation as it writes it: one digit, a decimal mark and up to 14 digits, E+ and an exponent
 EXCEL_SCIENTIFIC = re.compile(r"^\s*[+-]?\d[.,]\d{1,14}[eE]\+\d{1,3}\s*$")
 
@@ -444,7 +445,7 @@ class CoerceTypes:
                 why = why_failed[result.failed.to_numpy(dtype=bool)]
                 reasons[result.failed] += [f"; {col}={v!r} is not a valid {kind}" + (f" ({w})" if w else "") for v, w in zip(bad, why)]
         for col in columns:
-            if self.decided[col] in ("string", "text") and (col in self.identifiers or looks_like_identifier(col)):
+            if self.decided[col] in ("string", "text") and (col in self.identifiers or looks_like_long_number(col)):
                 self._excel_mangled(out, col)
         if self.options.on_error == "quarantine" and (reasons != "").any():
             rejected = out[reasons != ""].copy()

@@ -33,7 +33,8 @@ or a schema type), which cannot hold it: there it is missing, ``""`` kept in ``<
 (``NA``, ``null``, blank) are not exact duplicates, since those compare ``__raw``. Either way the manifest
 warns (``warnings``) and counts them (``na_ambiguous``: column -> ``nulled``/``kept`` -> spelling -> cells).
 
-Counts for the manifest: ``nulled`` (column -> spelling, lower-cased -> cells made missing) and
+Counts for the manifest: ``nulled`` (column -> spelling, lower-cased but for a database NULL ``\\N``, kept as
+written -> cells made missing) and
 ``kept`` (column -> spelling as written -> cells kept as data); ``warnings`` names the word
 spellings that emptied cells of a text column, and every ambiguous spelling met.
 """
@@ -112,6 +113,18 @@ def title_words(values: pd.Series) -> bool:
     words = distinct.str.fullmatch(r"[^\W\d_]+(?:[ '’.-][^\W\d_]+)*").fillna(False).to_numpy(dtype=bool)
     titled = np.fromiter((v.istitle() for v in distinct.tolist()), dtype=bool, count=len(distinct))
     return int((words & titled).sum()) >= CODE_MIN_SHARE * len(distinct)
+
+
+def _counted(written: pd.Series) -> pd.Series:
+    """How each spelling made missing is counted in ``nulled`` (na_spellings): lower-cased, except a database NULL
+    (``DATABASE_NULL_SPELLINGS``: ``\\N``), kept as written, since ``\\n`` reads as a newline escape."""
+    return written.where(written.isin(DATABASE_NULL_SPELLINGS), written.str.lower())
+
+
+def _counted_arrow(texts: pa.Array) -> pa.Array:
+    """``_counted`` over Arrow strings."""
+    database = pc.is_in(texts, value_set=pa.array(sorted(DATABASE_NULL_SPELLINGS), texts.type))
+    return pc.if_else(database, texts, pc.utf8_lower(texts))
 
 
 def _fullmatch_where(written: pd.Series, pattern: str, where: np.ndarray) -> np.ndarray:
@@ -230,7 +243,7 @@ class _Plan:
     reason: pd.Series | None
     decided: tuple[str | None, bool] | None  # (shape, numbers or dates) decided on this batch; None: decided before
     ambiguous: dict[str, int] | None  # ``-``/``--``/``?`` as written -> cells (nulled or kept, by ``numeric``)
-    nulled: dict[str, int] | None  # spelling, lower-cased -> cells made missing
+    nulled: dict[str, int] | None  # spelling, lower-cased (``\\N`` as written: ``_counted``) -> cells made missing
     words: dict[str, int] | None  # default word spellings as written -> cells made missing
     numeric: bool
 
@@ -382,7 +395,7 @@ class NullSpellings:
             mask |= quoted_empty
             s = s.mask(quoted_empty)
         if mask.any():
-            self.nulled.setdefault(col, Counter()).update(written[mask & ~quoted_empty].str.lower().value_counts().to_dict())
+            self.nulled.setdefault(col, Counter()).update(_counted(written[mask & ~quoted_empty]).value_counts().to_dict())
             # ``NA``, ``null``, ``N/A`` were written: kept, so that rows differing only in the spelling stay apart
             # (exact duplicates compare __raw texts) and ``NA`` as Namibia can still be read; an empty cell wrote nothing
             spelled = mask & ~ambiguous & ~quoted_empty & (written != "").fillna(False).to_numpy(dtype=bool)
@@ -451,7 +464,7 @@ class NullSpellings:
             words[at] = written.iloc[at].str.fullmatch(r"[A-Za-z]+").fillna(False).to_numpy(dtype=bool)
         texts = _arrow(written)
         ambiguous_counts = counts_by_code(texts.filter(pa.array(ambiguous)), codes[ambiguous])
-        nulled_counts = counts_by_code(pc.utf8_lower(texts.filter(pa.array(mask))), codes[mask])
+        nulled_counts = counts_by_code(_counted_arrow(texts.filter(pa.array(mask))), codes[mask])
         word_counts = counts_by_code(texts.filter(pa.array(words)), codes[words])
         has_mask = np.bincount(codes[mask], minlength=n) > 0
         has_raw = np.bincount(codes[spelled], minlength=n) > 0

@@ -41,7 +41,7 @@ def test_a_postgres_export_keeps_its_empty_string_and_its_nulls_apart(tmp_path: 
         (None, "NULL", "na_spelling"),
         ("Bob", None, None),
     ]
-    assert manifest["na_spellings"] == {"nickname": {"": 1, "\\n": 1, "null": 1}}  # "": the empty unquoted field
+    assert manifest["na_spellings"] == {"nickname": {"": 1, "\\N": 1, "null": 1}}  # "": the empty unquoted field
     assert manifest["column_types"]["nickname"] == "string"
 
 
@@ -65,7 +65,7 @@ def test_a_mysql_export_whose_only_missing_spelling_is_backslash_n(tmp_path: Pat
     ]
     assert [(r["city"], r.get("city__raw")) for r in rows] == [("Oslo", None), (None, "\\N"), ("Rome", None), ("Lima", None)]
     assert manifest["column_types"]["qty"] == "integer"
-    assert manifest["na_spellings"] == {"qty": {"\\n": 2}, "city": {"\\n": 1}}
+    assert manifest["na_spellings"] == {"qty": {"\\N": 2}, "city": {"\\N": 1}}  # as written: "\\n" reads as a newline escape
 
 
 def test_a_quoted_empty_field_with_quotes_and_delimiters_around_it(tmp_path: Path) -> None:
@@ -96,3 +96,13 @@ def test_backslash_n_is_a_default_spelling_and_not_na_values_keeps_it() -> None:
     assert [None if pd.isna(v) else v for v in out["v"]] == [None, "a", "\\n"]  # matched as written: \n is no NULL
     kept = NullSpellings(TypeOptions(not_na_values=["\\N"])).apply(frame).kept
     assert kept["v"].tolist() == ["\\N", "a", "\\n"]
+
+
+def test_backslash_n_is_counted_as_written_in_every_column_and_path() -> None:
+    # breaker9 #13: the manifest listed MySQL's NULL as "\\n"; the other spellings are still counted lower-cased
+    frame = _frame(["a", "b", "c"], [["\\N", "NULL", "x"], ["\\N", "\\N", "N/A"], ["1", "null", "\\n"]])
+    for by_column in (False, True):  # the stacked path and the column-by-column one
+        step = NullSpellings()
+        out = (step.apply_by_column(frame) if by_column else step.apply(frame)).kept
+        assert [None if pd.isna(v) else v for v in out["c"]] == ["x", None, "\\n"]
+        assert step.summary()["na_spellings"] == {"a": {"\\N": 2}, "b": {"\\N": 1, "null": 2}, "c": {"n/a": 1}}

@@ -169,10 +169,39 @@ def test_non_latin_headers_match_canonical_names_and_aliases() -> None:
         ]),
         (["Customer ID", "e-mail"], []),  # standardizing alone (customer_id, e_mail) is no renaming to warn about
         (["", "", ""], []),  # generic names of a file without usable names: said by ingest
+        # breaker9 #10: a name of signs or emoji only standardizes to column_<position> like a blank one, and is said so
+        (["item", "👍", "👎"], [
+            "column 2 ('👍') has no letter or digit in its name: loaded as 'column_2' (the name as written kept in the "
+            "manifest's columns); rename it in the export",
+            "column 3 ('👎') has no letter or digit in its name: loaded as 'column_3' (the name as written kept in the "
+            "manifest's columns); rename it in the export",
+        ]),
+        (["+", "-", "=", " "], [  # said even where no column has a word for a name; the blank one beside them too
+            *(f"column {i} ({n!r}) has no letter or digit in its name: loaded as 'column_{i}' (the name as written kept in the "
+              "manifest's columns); rename it in the export" for i, n in ((1, "+"), (2, "-"), (3, "="))),
+            "column 4 has no name: loaded as 'column_4'",
+        ]),
+        (["id", "★", "column_2"], [  # the sign's generated name is taken: the file's own column_2 keeps its name
+            "column 2 ('★') has no letter or digit in its name: loaded as 'column_2_2' (the name as written kept in the "
+            "manifest's columns); rename it in the export",
+        ]),
+        (["item", "%", "#", "$", "N°"], []),  # signs that spell a word (pct, num, dollar, no) name their column
+        # N° (a degree sign) standardizes like Nº and No: the clash with No is said for both
+        (["Nr.", "#", "No", "N°", "Nº"], [
+            "column 4 ('N°') loaded as 'no_2': its name standardized is 'no', as column 3 ('No')'s — the two are told apart "
+            "by position only; rename one in the export",
+            "column 5 ('Nº') loaded as 'no_3': its name standardized is 'no', as column 3 ('No')'s — the two are told apart "
+            "by position only; rename one in the export",
+        ]),
     ],
 )
 def test_renamed_columns_are_warned(header: list[str], warnings: list[str]) -> None:
     assert map_columns(header, None).warnings() == warnings
+
+
+def test_a_sign_only_name_keeps_its_text_in_the_manifest() -> None:
+    columns = map_columns(["item", "👍", "+"], None).to_manifest()["columns"]
+    assert [(c["original"], c["standardized"]) for c in columns] == [("item", "item"), ("👍", "column_2"), ("+", "column_3")]
 
 
 # breaker3 #11: a currency sign is spelled in the name (Amount ($) -> amount_dollar); a schema or alias written for the

@@ -89,7 +89,7 @@ EXPECTED: dict[str, tuple[str, int, int, int, int, list[str] | str]] = {
     "sqlite_disguised.csv": ("quarantined", 0, 0, 0, 0, f"SQLite database {BINARY}"),
     "html_error_page.csv": ("quarantined", 0, 0, 0, 0,
         "an HTML page with a CSV name (an error page saved by the exporter?) — file quarantined; export the CSV again"),
-    "binary_garbage.csv": ("quarantined", 0, 0, 0, 0, "432 control bytes in the first 4096 bytes: binary, not CSV — file quarantined"),
+    "binary_garbage.csv": ("quarantined", 0, 0, 0, 0, "432 control bytes in the first 4096 bytes: binary, not CSV — file quarantined; if it is text (e.g. fields padded with NUL bytes), set read.max_nul_share to 0.11 or more for its source (now 0.05)"),
 }
 
 

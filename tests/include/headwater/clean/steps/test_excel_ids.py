@@ -121,3 +121,27 @@ def test_record_linkage_keeps_mangled_ids_that_cannot_be_one_id_apart() -> None:
     result, _ = _clean(["sample_id", "name", "email"], rows, config)
     assert result.curated[LINE].tolist() == [2, 3, 4, 5]
     assert len(result.duplicates) == 0
+
+
+@pytest.mark.parametrize("header", [
+    "ean", "EAN", "EAN-13", "product_ean", "gtin", "GTIN 14", "upc", "isbn", "ISBN-13", "barcode", "Bar Code", "iban",
+    "account_number", "Account No", "phone", "Phone Number", "mobile", "telephone", "sku",
+])  # fmt: skip
+def test_article_bank_and_phone_numbers_written_so_are_warned_like_ids(header: str) -> None:
+    # breaker9 #14 (in/sci/b_mangled_ean.csv): an EAN column got no warning where an order_id column did
+    result, coerce = _clean([header, "product"], [["4.00638E+12", "Chair"], ["5.90123E+12", "Table"], ["4006381333931", "Lamp"]])
+    col = next(c for c in result.curated.columns if not c.startswith("_"))
+    assert result.curated[col].tolist() == ["4.00638E+12", "5.90123E+12", "4006381333931"]
+    assert result.curated[col + "__reason"].tolist() == ["excel_scientific_notation", "excel_scientific_notation", pd.NA]
+    assert [w.split(" (line(s) ")[0] for w in coerce.warnings() if w.startswith(col)] == [
+        f"{col}: 2 identifier(s) written in Excel's scientific notation, like 4.00638E+12"]
+    assert [w.split("(line(s) ")[1][:5] for w in coerce.warnings() if w.startswith(col)] == ["2, 3)"]
+
+
+@pytest.mark.parametrize("header", ["measurement", "population", "mean", "phoneme", "upcoming", "clean", "cleaning_cost", "ibans_seen"])
+def test_other_names_holding_the_notation_stay_unwarned(header: str) -> None:
+    result, coerce = _clean([header, "product"], [["4.00638E+12", "Chair"], ["5.90123E+12", "Table"]])
+    col = next(c for c in result.curated.columns if not c.startswith("_"))
+    assert result.curated[col].tolist() == ["4.00638E+12", "5.90123E+12"]
+    assert col + "__reason" not in result.curated.columns
+    assert not [w for w in coerce.warnings() if "Excel" in w]
