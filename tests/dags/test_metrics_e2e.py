@@ -107,9 +107,10 @@ def test_promql_reads_the_exact_row_counts_per_outcome(stack) -> None:
     assert _by(prom, f'sum by (stage) (headwater_stage_duration_seconds_count{{date="{DATE}"}})', "stage") == {
         "ingest": 7, "clean": 6, "chunk": 6, "embed": 6,
     }
-    # a fresh cache: 27 texts sent to the model (the run report's count), 3 repeated texts found in the cache
-    assert _report()["this_run"]["embedding_calls"] == 27
-    assert _by(prom, f'sum(headwater_embedding_texts{{date="{DATE}"}})', "") == {"": 27}
+    # a fresh cache: 31 texts sent to the model (the run report's count), 3 repeated texts found in the cache (34 vectors:
+    # the 4 customers with no note are row documents, rd12)
+    assert _report()["this_run"]["embedding_calls"] == 31
+    assert _by(prom, f'sum(headwater_embedding_texts{{date="{DATE}"}})', "") == {"": 31}
     assert _by(prom, f'sum(headwater_embedding_cache_hits{{date="{DATE}"}})', "") == {"": 3}
     assert set(_by(prom, "headwater_last_success_timestamp_seconds", "source")) == {"customers", "default"}
 
@@ -182,7 +183,7 @@ def test_a_forced_rerun_of_the_day_replaces_its_numbers(stack) -> None:
     assert after == before and {k: after[k] for k in SAMPLE_DAY} == SAMPLE_DAY
     # the re-run's embeddings all came from the cache: the date's numbers were replaced, not added to
     assert _by(prom, f'sum(headwater_embedding_texts{{date="{DATE}"}})', "") == {"": 0}
-    assert _by(prom, f'sum(headwater_embedding_cache_hits{{date="{DATE}"}})', "") == {"": 30}
+    assert _by(prom, f'sum(headwater_embedding_cache_hits{{date="{DATE}"}})', "") == {"": 34}
     assert _by(prom, f'sum by (stage) (headwater_stage_duration_seconds_count{{date="{DATE}"}})', "stage")["embed"] == 6
     # bounded labels only: never a run id or a file name
     labels = {k for r in _query(prom, '{__name__=~"headwater_.+"}') for k in r["metric"]}
