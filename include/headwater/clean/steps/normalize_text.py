@@ -10,6 +10,11 @@ it); what was written stays in ``__raw`` with the reason ``blank`` (in a fixed l
 not an empty cell), counted as ``blank`` in ``text_normalized``.
 ``changed``/``masked`` count the values per column and kind for the manifest (``summary``).
 
+Payment card numbers and IBANs (headwater.clean.sensitive) are masked the same way (``masked: cards``/``ibans``)
+only when ``text.cards``/``text.ibans`` say ``mask``/``remove``; by default (``warn``) the values are kept as written
+and counted per column (``sensitive`` / the manifest's ``sensitive_numbers``) with a warning (``warnings``). A column
+declared a date, number or boolean is never masked for them, only counted.
+
 Given a ``digest_key``, the step also puts a keyed digest of each masked value as written
 (BLAKE2b with that key, 16 bytes: RFC 7693 keyed mode, Python's hashlib) into the transient
 ``_masked_digest`` column (headwater.clean.steps.base.MASKED_DIGEST), so that exact duplicates and
