@@ -239,11 +239,11 @@ class NormalizeText:
             if n and not re.search(CONTACT_NAME_RE, col)
         ]
         for col, counts in sorted(self.sensitive.items()):
-            held = [f"{counts[k]} {'a payment card number' if k == 'cards' else 'an IBAN'}" for k in SENSITIVE_KINDS if counts.get(k)]
+            held = [f"{counts[k]} value(s) holding {'a payment card number' if k == 'cards' else 'an IBAN'}" for k in SENSITIVE_KINDS if counts.get(k)]
             keys = " / ".join(f"text.{k}: mask" for k in SENSITIVE_KINDS if counts.get(k))
             lines.append(
-                f"{col}: value(s) holding {' and '.join(held)} (check digit valid) were kept as written, unmasked (they go to "
-                f"chunks and vectors); set {keys} to mask them"
+                f"{col}: {' and '.join(held)} (check digit valid) kept as written, unmasked (they go to chunks and vectors); "
+                f"set {keys} to mask them"
             )
         return lines
 

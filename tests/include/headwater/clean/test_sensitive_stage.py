@@ -49,8 +49,8 @@ def test_the_manifest_counts_and_warns_and_the_values_land_as_written(tmp_path: 
     assert manifest["sensitive_numbers"] == {"note": {"iban": 2, "payment_card": 1}}
     assert manifest["text_masked"] == {}
     assert [w for w in manifest["clean_warnings"] if "IBAN" in w] == [
-        "note: value(s) holding 1 a payment card number and 2 an IBAN (check digit valid) were kept as written, unmasked "
-        "(they go to chunks and vectors); set text.cards: mask / text.ibans: mask to mask them"
+        "note: 1 value(s) holding a payment card number and 2 value(s) holding an IBAN (check digit valid) kept as written, "
+        "unmasked (they go to chunks and vectors); set text.cards: mask / text.ibans: mask to mask them"
     ]
     assert curated["note"].tolist() == NOTES and "note__reason" not in curated.columns
 

@@ -26,8 +26,8 @@ NOTES = [
     "Serial 415 555 2671 printed on the device label matches the order.",
 ]
 WARNING = (
-    "note: value(s) holding 1 a payment card number and 2 an IBAN (check digit valid) were kept as written, unmasked (they "
-    "go to chunks and vectors); set text.cards: mask / text.ibans: mask to mask them"
+    "note: 1 value(s) holding a payment card number and 2 value(s) holding an IBAN (check digit valid) kept as written, "
+    "unmasked (they go to chunks and vectors); set text.cards: mask / text.ibans: mask to mask them"
 )
 
 
@@ -133,8 +133,8 @@ def test_a_string_id_column_is_counted_and_masked_a_declared_number_only_counted
     assert step.summary()["text_masked"] == {"card_id": {"cards": 2}}
     assert step.sensitive_numbers() == {"amount": {"payment_card": 1}, "card_id": {"payment_card": 2}}
     assert step.warnings() == [
-        "amount: value(s) holding 1 a payment card number (check digit valid) were kept as written, unmasked (they go to "
-        "chunks and vectors); set text.cards: mask to mask them"
+        "amount: 1 value(s) holding a payment card number (check digit valid) kept as written, unmasked (they go to chunks "
+        "and vectors); set text.cards: mask to mask them"
     ]
 
 
