@@ -108,6 +108,8 @@ class NormalizeText:
         Equal to ``apply_by_column`` (a test checks it).
         """
         cols = self._text_columns(df)
+        if any(c + suffix in df.columns for c in cols for suffix in DERIVED_SUFFIXES):
+            return self.apply_by_column(df)  # an earlier step kept texts: merged into them column by column (not in a pipeline)
         results = {}
         self._decide_contact(df, cols)
         untyped = [c for c in cols if c not in self.typed]
@@ -133,8 +135,6 @@ class NormalizeText:
                     results[name] = (values, changed, masked)
                 else:
                     results[name] = (values, {}, {})
-        if any(c + suffix in df.columns for c in cols for suffix in DERIVED_SUFFIXES):
-            return self.apply_by_column(df)  # an earlier step kept texts: merged into them column by column (not in a pipeline)
         # each changed column recorded in a frame of its own (its value, then what _record adds after it): inserting
         # derived columns into the whole frame costs a rebuild of its column index per insert, quadratic in the columns
         digest = df[MASKED_DIGEST] if MASKED_DIGEST in df.columns else None

@@ -144,3 +144,12 @@ def test_counts_add_up_over_batches() -> None:
     step.apply(_frame(["note"], [[NOTES[5]], [NOTES[1]], [None]]))
     assert step.sensitive_numbers() == {"note": {"iban": 2, "payment_card": 1}}
     assert step.warnings() == [WARNING]
+
+
+def test_counted_once_when_an_earlier_step_kept_texts() -> None:
+    """A frame with a ``<col>__raw`` already (an earlier step kept texts) goes column by column: counted once, not twice."""
+    frame = _frame(["note"], [[v] for v in NOTES])
+    frame.insert(frame.columns.get_loc("note") + 1, "note__raw", pd.Series([None] * len(NOTES), dtype="string", index=frame.index))
+    step = NormalizeText()
+    step.apply(frame)
+    assert step.sensitive_numbers() == {"note": {"iban": 2, "payment_card": 1}}
