@@ -150,3 +150,11 @@ def test_the_column_version_masks_and_flags_like_the_value_version() -> None:
     assert np.flatnonzero(result.masked["emails"]).tolist() == [9]
     # by default nothing is masked: the values are as written
     assert normalize_column(pa.array(values)).masked.keys() == {"emails"}
+
+
+def test_the_shortest_values_that_can_hold_one_are_read() -> None:
+    # 4222222222222: Visa's 13-digit test number (Luhn-valid); NO9386011117947: the shortest IBAN (15); a value shorter
+    # than 13 bytes is skipped by the length check
+    arr = pa.array(["4222222222222", "422222222222", "NO9386011117947", "x", None, ""])
+    found = find_sensitive(arr, ("cards", "ibans"))
+    assert np.flatnonzero(found["cards"]).tolist() == [0] and np.flatnonzero(found["ibans"]).tolist() == [2]
