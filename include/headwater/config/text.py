@@ -59,8 +59,8 @@ class TextOptions(ConfigModel):
     phones: PiiAction = Field(default="mask", description="Phone numbers inside text: keep, remove, or mask as [PHONE].")
     cards: SensitiveAction = Field(
         default="warn",
-        description="Payment card numbers inside text (13-19 digits, a card network's prefix, a valid Luhn check digit): keep, "
-        "warn (counted in the manifest's sensitive_numbers and a warning, kept as written), remove, or mask as [CARD].",
+        description="Payment card numbers in text (a card network's prefix, valid Luhn digit): keep, warn (counted in "
+        "sensitive_numbers, warned of, kept as written), remove, or mask as [CARD].",
     )
     ibans: SensitiveAction = Field(
         default="warn",
