@@ -73,6 +73,7 @@ def clean(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         value_formats=formats,
         **(nulls.summary() if nulls else {"na_spellings": {}, "na_kept_as_data": {}, "na_ambiguous": {}}),
         **(normalizer.summary() if normalizer else {"text_normalized": {}, "text_masked": {}}),
+        sensitive_numbers=normalizer.sensitive_numbers() if normalizer else {},
         **outputs.summary(),
         clean_warnings=(run.mapping.warnings() if run.mapping else []) + (coercer.warnings() if coercer else [])
         + (nulls.warnings(coercer.decided if coercer else {}) if nulls else []) + (totals.warnings() if totals else [])

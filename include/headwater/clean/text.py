@@ -45,6 +45,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.config.text import MASKS, TextColumnRule, TextOptions
+from headwater.clean.sensitive import CANDIDATE_RE as SENSITIVE_CANDIDATE_RE
+from headwater.clean.sensitive import mask_sensitive
 from headwater.config.types import NA_SPELLINGS
 from headwater.invisible import NEEDED as INVISIBLE_NEEDED
 from headwater.invisible import STEPS as INVISIBLE_STEPS
@@ -920,10 +922,14 @@ def normalize_text(value: str, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> s
         value = _unicode(value, options)
     if options.whitespace:
         value = remove_invisible(value)
+    for kind, action in options.sensitive_masks().items():
+        value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind])
     for kind, action in options.pii_actions().items():
         value = replace_pii(value, kind, action, options.mask_field_values, options.phone_region)
     if options.whitespace:
         value = normalize_whitespace(value)
+        for kind, action in options.sensitive_masks().items():  # as tidied (``_mask_sensitive``)
+            value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind])
     return value
 
 
@@ -1118,6 +1124,9 @@ def _normalize_distinct(arr: pa.Array, options: TextOptions) -> NormalizedColumn
 def _normalize_values(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
     """``normalize_column`` over the non-empty string array ``arr``, value by value (no distinct-value pass)."""
     touched = _touched(arr, options)
+    if options.sensitive_masks():  # card numbers / IBANs: their pre-filters (headwater.clean.sensitive)
+        either = "|".join(f"(?:{SENSITIVE_CANDIDATE_RE[k]})" for k in options.sensitive_masks())
+        touched = pc.or_(touched, pc.fill_null(pc.match_substring_regex(arr, either), False))
     count = pc.sum(touched).as_py() or 0
     if count == 0:
         return NormalizedColumn(arr, {}, {})
@@ -1180,6 +1189,7 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
         after = _replace_where(arr, pc.fill_null(pc.match_substring_regex(arr, INVISIBLE_NEEDED), False), list(INVISIBLE_STEPS))
         note(changed, "invisible_characters", _differs(arr, after))
         arr = after
+    arr = _mask_sensitive(arr, options, lambda kind, where: note(masked, kind, where))
     for kind, action in options.pii_actions().items():
         hits = pc.fill_null(pc.match_substring_regex(arr, phone_candidate_re(options.phone_region) if kind == "phones" else _PII_PATTERNS[kind]), False)
         if kind == "phones" and pc.any(hits).as_py():
@@ -1201,7 +1211,22 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
         arr = after
     if options.whitespace:
         arr = _whitespace_stages(arr, lambda kind, where: note(changed, kind, where))
+        arr = _mask_sensitive(arr, options, lambda kind, where: note(masked, kind, where))  # '4111  1111 ...' tidied
     return NormalizedColumn(arr, changed, masked)
+
+
+def _mask_sensitive(arr: pa.Array, options: TextOptions, note) -> pa.Array:  # type: ignore[no-untyped-def]
+    """Card numbers and IBANs masked or removed as ``options`` asks (headwater.clean.sensitive.mask_sensitive) in the
+    values their RE2 pre-filter finds; ``note(kind, where)`` gets the values changed. Run before the phone mask (a card
+    number or IBAN is masked whole, never in part as a phone number) and again after the whitespace stages (a number
+    written with two spaces between groups is one once tidied: what lands never holds one unmasked)."""
+    for kind, action in options.sensitive_masks().items():
+        token = "" if action == "remove" else MASKS[kind]
+        hits = pc.fill_null(pc.match_substring_regex(arr, SENSITIVE_CANDIDATE_RE[kind]), False)
+        after = _map_where(arr, hits, lambda v, kind=kind, token=token: mask_sensitive(v, kind, token))
+        note(kind, _differs(arr, after))
+        arr = after
+    return arr
 
 
 _WS_ANY = "|".join(f"(?:{_WS_NEEDED[kind]})" for kind, _ in _WS_STAGES)  # a value some whitespace stage may change

@@ -11,7 +11,10 @@ from headwater.config.base import ColumnNames, ConfigModel
 
 PiiAction = Literal["keep", "remove", "mask"]
 PII_ACTIONS: tuple[str, ...] = typing.get_args(PiiAction)
-MASKS = {"urls": "[URL]", "emails": "[EMAIL]", "phones": "[PHONE]"}
+MASKS = {"urls": "[URL]", "emails": "[EMAIL]", "phones": "[PHONE]", "cards": "[CARD]", "ibans": "[IBAN]"}
+# Payment card numbers and IBANs (headwater.clean.sensitive): keep (not looked for), warn (counted in the manifest's
+# ``sensitive_numbers`` and a warning, values kept as written), remove, or mask.
+SensitiveAction = Literal["keep", "warn", "remove", "mask"]
 
 
 class TextColumnRule(ConfigModel):
@@ -54,6 +57,16 @@ class TextOptions(ConfigModel):
     urls: PiiAction = Field(default="keep", description="URLs inside text: keep, remove, or mask as [URL].")
     emails: PiiAction = Field(default="mask", description="E-mail addresses inside text: keep, remove, or mask as [EMAIL].")
     phones: PiiAction = Field(default="mask", description="Phone numbers inside text: keep, remove, or mask as [PHONE].")
+    cards: SensitiveAction = Field(
+        default="warn",
+        description="Payment card numbers in text (a card network's prefix, valid Luhn digit): keep, warn (counted in "
+        "sensitive_numbers, warned of, kept as written), remove, or mask as [CARD].",
+    )
+    ibans: SensitiveAction = Field(
+        default="warn",
+        description="IBANs inside text (ISO 13616: the country's length, mod-97 check): keep, warn (counted, kept as written), "
+        "remove, or mask as [IBAN].",
+    )
     phone_region: str = Field(
         default="US",
         pattern="^[A-Z]{2}$",
@@ -75,3 +88,11 @@ class TextOptions(ConfigModel):
     def pii_actions(self) -> dict[str, str]:
         """The categories that change text, in the order they are applied (URLs first: they may hold '@' or digits)."""
         return {k: getattr(self, k) for k in ("urls", "emails", "phones") if getattr(self, k) != "keep"}
+
+    def sensitive_masks(self) -> dict[str, str]:
+        """Card numbers / IBANs removed or masked (``remove``/``mask``), applied before the URL, e-mail and phone masks."""
+        return {k: getattr(self, k) for k in ("cards", "ibans") if getattr(self, k) in ("remove", "mask")}
+
+    def sensitive_warned(self) -> tuple[str, ...]:
+        """Card numbers / IBANs looked for and counted but kept as written (``warn``)."""
+        return tuple(k for k in ("cards", "ibans") if getattr(self, k) == "warn")

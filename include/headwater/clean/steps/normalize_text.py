@@ -10,6 +10,11 @@ it); what was written stays in ``__raw`` with the reason ``blank`` (in a fixed l
 not an empty cell), counted as ``blank`` in ``text_normalized``.
 ``changed``/``masked`` count the values per column and kind for the manifest (``summary``).
 
+Payment card numbers and IBANs (headwater.clean.sensitive) are masked the same way (``masked: cards``/``ibans``)
+only when ``text.cards``/``text.ibans`` say ``mask``/``remove``; by default (``warn``) the values are kept as written
+and counted per column (``sensitive`` / the manifest's ``sensitive_numbers``) with a warning (``warnings``). A column
+declared a date, number or boolean is never masked for them, only counted.
+
 Given a ``digest_key``, the step also puts a keyed digest of each masked value as written
 (BLAKE2b with that key, 16 bytes: RFC 7693 keyed mode, Python's hashlib) into the transient
 ``_masked_digest`` column (headwater.clean.steps.base.MASKED_DIGEST), so that exact duplicates and
@@ -47,6 +52,7 @@ from headwater.clean.text import (
     stack_strings,
     string_series,
 )
+from headwater.clean.sensitive import SENSITIVE_KINDS, SENSITIVE_NAMES, find_sensitive
 from headwater.config.text import TextOptions
 
 # Declared types whose columns are never searched for phone numbers: a date, a date-time or a number is not prose,
@@ -74,7 +80,11 @@ class NormalizeText:
         self.options = options if isinstance(options, TextOptions) else TextOptions()
         # columns declared a date, date-time, number or boolean (``declared``: column -> type): no phone is masked there
         self.typed = frozenset(c for c, kind in (declared or {}).items() if kind in UNMASKED_TYPES)
-        self.typed_options = self.options.model_copy(update={"phones": "keep"})
+        # nor is a card number or IBAN masked there (a mask keeps no ``__raw``; a declared number would fail its type):
+        # counted and warned of instead
+        self.typed_options = self.options.model_copy(
+            update={"phones": "keep", **{k: "warn" for k in self.options.sensitive_masks()}}
+        )
         # a column that is not a contact column (headwater.clean.text.contact_column) masks a value that is one phone
         # number or e-mail address like any other (breaker7 #5): decided per column, on the first batch where it is filled
         self.prose_options = self.options.model_copy(update={"mask_field_values": True})
@@ -86,7 +96,8 @@ class NormalizeText:
         self.contact_kept: Counter[str] = Counter()  # contact column -> values left unmasked as one phone number or e-mail
         self.digest_key = digest_key  # key of the masked values' digests (at most 64 bytes: BLAKE2b's limit); None: no digest
         self.changed: dict[str, Counter[str]] = {}  # column -> kind -> values changed that way (kept in __raw)
-        self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones -> values masked (no __raw)
+        self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones/cards/ibans -> values masked (no __raw)
+        self.sensitive: dict[str, Counter[str]] = {}  # column -> cards/ibans -> values holding one kept as written (warn)
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         """Every text column at once: their values stacked into one Arrow array (headwater.clean.text.stack_strings; one
@@ -97,6 +108,8 @@ class NormalizeText:
         Equal to ``apply_by_column`` (a test checks it).
         """
         cols = self._text_columns(df)
+        if any(c + suffix in df.columns for c in cols for suffix in DERIVED_SUFFIXES):
+            return self.apply_by_column(df)  # an earlier step kept texts: merged into them column by column (not in a pipeline)
         results = {}
         self._decide_contact(df, cols)
         untyped = [c for c in cols if c not in self.typed]
@@ -108,6 +121,7 @@ class NormalizeText:
         for names, options in ((names, options) for group, options in groups for names in self._runs(group, len(df))):
             stack, offsets = stack_strings([pa.Array.from_pandas(df[c]) for c in names])
             result = normalize_column(stack, options)
+            self._count_sensitive(names, result.values, offsets, options)
             flagged = np.zeros(len(names), dtype=bool)
             codes = column_codes(offsets)
             for flags in (*result.changed.values(), *result.masked.values()):
@@ -121,8 +135,6 @@ class NormalizeText:
                     results[name] = (values, changed, masked)
                 else:
                     results[name] = (values, {}, {})
-        if any(c + suffix in df.columns for c in cols for suffix in DERIVED_SUFFIXES):
-            return self.apply_by_column(df)  # an earlier step kept texts: merged into them column by column (not in a pipeline)
         # each changed column recorded in a frame of its own (its value, then what _record adds after it): inserting
         # derived columns into the whole frame costs a rebuild of its column index per insert, quadratic in the columns
         digest = df[MASKED_DIGEST] if MASKED_DIGEST in df.columns else None
@@ -158,6 +170,7 @@ class NormalizeText:
         for col in self._text_columns(df):
             written = out[col]
             result = normalize_column(pa.Array.from_pandas(written), self._options_for(col))
+            self._count_sensitive([col], result.values, np.array([0, len(result.values)]), self._options_for(col))
             out[col] = pd.Series(pd.arrays.ArrowStringArray(result.values.cast(pa.large_string())), index=out.index).astype("string")
             if result.changed or result.masked:
                 self._record(out, col, written, result.values, result.changed, result.masked)
@@ -193,16 +206,46 @@ class NormalizeText:
             if self.contact[col]:
                 self.contact_kept[col] += contact_values(pa.Array.from_pandas(df[col].astype("string")), kinds)
 
+    def _count_sensitive(self, names: list[str], values: pa.Array, offsets: np.ndarray, options: TextOptions) -> None:
+        """Count in ``sensitive`` the values of each column of ``names`` (``values`` stacked, column k at
+        ``offsets[k]:offsets[k+1]``) that hold a card number or IBAN ``options`` warns of (headwater.clean.sensitive)."""
+        found = find_sensitive(values, options.sensitive_warned())
+        for kind, where in found.items():
+            counts = np.add.reduceat(where.astype(np.int64), np.asarray(offsets[:-1], dtype=np.int64)) if len(where) else []
+            for k, name in enumerate(names):
+                n = int(counts[k]) if int(offsets[k + 1]) > int(offsets[k]) else 0
+                if n:
+                    self.sensitive.setdefault(name, Counter())[kind] += n
+
+    def sensitive_numbers(self) -> dict[str, dict[str, int]]:
+        """The manifest's ``sensitive_numbers``: column -> ``payment_card``/``iban`` -> values holding one, kept as
+        written (``warn``) or masked (``text_masked``'s ``cards``/``ibans``)."""
+        out: dict[str, Counter[str]] = {}
+        for source in (self.sensitive, self.masked):
+            for col, counts in source.items():
+                for kind in SENSITIVE_KINDS:
+                    if counts.get(kind):
+                        out.setdefault(col, Counter())[SENSITIVE_NAMES[kind]] += counts[kind]
+        return {c: dict(sorted(n.items())) for c, n in sorted(out.items())}
+
     def warnings(self) -> list[str]:
         """One line per contact column that left values unmasked because each is one whole phone number or e-mail
         address (breaker7 #5), with the count; not for a column whose name says it is one (``email``, ``phone``: no
         news to the user, every day)."""
-        return [
+        lines = [
             f"{col}: {n} value(s) that are one whole phone number or e-mail address were left unmasked as contact fields "
             f"(most of {col}'s values are one); set text.mask_field_values to mask them"
             for col, n in sorted(self.contact_kept.items())
             if n and not re.search(CONTACT_NAME_RE, col)
         ]
+        for col, counts in sorted(self.sensitive.items()):
+            held = [f"{counts[k]} value(s) holding {'a payment card number' if k == 'cards' else 'an IBAN'}" for k in SENSITIVE_KINDS if counts.get(k)]
+            keys = " / ".join(f"text.{k}: mask" for k in SENSITIVE_KINDS if counts.get(k))
+            lines.append(
+                f"{col}: {' and '.join(held)} (check digit valid) kept as written, unmasked (they go to chunks and vectors); "
+                f"set {keys} to mask them"
+            )
+        return lines
 
     def _unwrap_excel_text(self, out: pd.DataFrame, df: pd.DataFrame, cols: list[str]) -> None:
         """In ``out`` (in place): every value of ``cols`` that is Excel's text formula (``EXCEL_TEXT``: ``="00123"``) becomes
@@ -297,8 +340,9 @@ class NormalizeText:
             out[MASKED_DIGEST] = new
 
     def summary(self) -> dict[str, dict[str, dict[str, int]]]:
-        """The manifest's ``text_normalized`` (column -> kind or ``blank`` -> values changed, their text in ``__raw``) and
-        ``text_masked`` (column -> urls/emails/phones -> values masked, no ``__raw``), kinds sorted."""
+        """The manifest's ``text_normalized`` (column -> kind or ``blank`` -> values changed, their text in ``__raw``),
+        ``text_masked`` (column -> urls/emails/phones/cards/ibans -> values masked, no ``__raw``), kinds sorted (the
+        manifest's ``sensitive_numbers`` is ``sensitive_numbers``)."""
         return {
             "text_normalized": {c: dict(sorted((k, v) for k, v in n.items() if v)) for c, n in self.changed.items()},
             "text_masked": {c: dict(sorted(n.items())) for c, n in self.masked.items()},

@@ -1,0 +1,155 @@
+"""NormalizeText and payment card numbers / IBANs (breaker9 #9): by default counted per column and warned of, values
+kept as written; ``text.cards``/``text.ibans: mask`` masks them as the e-mail and phone masks do (no ``__raw``, reason
+``masked: cards``, the keyed digest of the value as written)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from headwater.clean.frame import build_frame
+from headwater.clean.steps.base import MASKED_DIGEST
+from headwater.clean.steps.normalize_text import NormalizeText
+from headwater.config.text import TextOptions
+
+KEY = b"k" * 16
+NOTES = [
+    "Please refund to IBAN DE89 3704 0044 0532 0130 00 by Friday, thanks.",
+    "Card ending 4111 1111 1111 1111 was charged twice for the same order.",
+    "Tracking number 1Z 999 AA1 01 2345 6784 shows it is still in transit.",
+    "EAN 4006381333931 is out of stock at the main warehouse this week.",
+    "Reference 2026 1120 0042 quoted on the invoice, customer waiting.",
+    "GB29 NWBK 6016 1331 9268 19 is the account for the UK branch refunds.",
+    "Coordinates 52.5200 13.4050 mark the pickup point near the station.",
+    "Batch 0151 2345 6789 failed quality control at the second stage.",
+    "Serial 415 555 2671 printed on the device label matches the order.",
+]
+WARNING = (
+    "note: 1 value(s) holding a payment card number and 2 value(s) holding an IBAN (check digit valid) kept as written, "
+    "unmasked (they go to chunks and vectors); set text.cards: mask / text.ibans: mask to mask them"
+)
+
+
+def _frame(header: list[str], rows: list[list[str | None]]) -> pd.DataFrame:
+    return build_frame(header, rows, list(range(2, 2 + len(rows))), "d/x.csv")[0]
+
+
+def _values(series: pd.Series) -> list:
+    return [None if pd.isna(v) else v for v in series.tolist()]
+
+
+def _digest(col: str, written: str) -> str:
+    return f"{col}={hashlib.blake2b(written.encode('utf-8'), key=KEY, digest_size=16).hexdigest()}"
+
+
+def test_by_default_cards_and_ibans_are_counted_and_warned_of_never_changed() -> None:
+    for by_column in (False, True):
+        step = NormalizeText(digest_key=KEY, declared={"id": "string", "note": "text"})
+        frame = _frame(["id", "note"], [[str(i), v] for i, v in enumerate(NOTES, 1)])
+        out = (step.apply_by_column if by_column else step.apply)(frame).kept
+        assert list(out.columns) == ["_source", "_line", "id", "note"]  # no __raw, no __reason, no digest
+        assert _values(out["note"]) == NOTES
+        assert step.summary() == {"text_normalized": {}, "text_masked": {}}
+        assert step.sensitive_numbers() == {"note": {"iban": 2, "payment_card": 1}}
+        assert step.warnings() == [WARNING]
+
+
+def test_masked_when_asked_like_the_other_masks() -> None:
+    options = TextOptions(cards="mask", ibans="mask")
+    for by_column in (False, True):
+        step = NormalizeText(options, digest_key=KEY)
+        frame = _frame(["note"], [[v] for v in NOTES] + [["card 5555-5555-5555-4444  and ann@x.org"]])
+        out = (step.apply_by_column if by_column else step.apply)(frame).kept
+        assert "note__raw" not in out.columns  # what a mask hides never survives next to it
+        assert _values(out["note"]) == [
+            "Please refund to IBAN [IBAN] by Friday, thanks.",
+            "Card ending [CARD] was charged twice for the same order.",
+            *NOTES[2:5],
+            "[IBAN] is the account for the UK branch refunds.",
+            *NOTES[6:],
+            "card [CARD] and [EMAIL]",
+        ]
+        assert _values(out["note__reason"]) == [
+            "masked: ibans", "masked: cards", None, None, None, "masked: ibans", None, None, None,
+            "masked: cards, emails; normalized: whitespace",
+        ]  # fmt: skip
+        assert _values(out[MASKED_DIGEST]) == [
+            _digest("note", NOTES[0]), _digest("note", NOTES[1]), None, None, None, _digest("note", NOTES[5]), None, None, None,
+            _digest("note", "card 5555-5555-5555-4444  and ann@x.org"),
+        ]  # fmt: skip
+        assert step.summary() == {
+            "text_normalized": {"note": {"whitespace": 1}},
+            "text_masked": {"note": {"cards": 2, "emails": 1, "ibans": 2}},
+        }
+        assert step.sensitive_numbers() == {"note": {"iban": 2, "payment_card": 2}}
+        assert step.warnings() == []  # masked: nothing to warn of
+
+
+def test_removed_when_asked() -> None:
+    step = NormalizeText(TextOptions(cards="remove", ibans="keep"))
+    out = step.apply(_frame(["note"], [[NOTES[0]], [NOTES[1]]])).kept
+    assert _values(out["note"]) == [NOTES[0], "Card ending was charged twice for the same order."]
+    assert _values(out["note__reason"]) == [None, "masked: cards; normalized: whitespace"]  # the two spaces left tidied
+    assert step.sensitive_numbers() == {"note": {"payment_card": 1}}  # ibans: keep, not looked for
+    assert step.warnings() == []
+
+
+def test_luhn_invalid_numbers_order_ids_and_codes_are_neither_counted_nor_changed() -> None:
+    rows = [
+        ["Order 4111111111111112 shipped"],  # Luhn fails
+        ["Order 1234567812345670 shipped"],  # Luhn-valid, no network's prefix
+        ["USPS 9400 1118 9922 3197 4284 90 in transit"],
+        ["UPS 1Z999AA10123456784 in transit"],
+        ["EAN 4000000000006 restocked"],  # EAN-13 passing Luhn with a 4: labelled a product code
+        ["call 0151 2345 6789 after 5"],
+        ["IBAN GB29 NWBK 6016 1331 9268 18 (a wrong check)"],
+    ]
+    for options in (TextOptions(), TextOptions(cards="mask", ibans="mask", phones="keep")):
+        step = NormalizeText(options)
+        out = step.apply(_frame(["note"], rows)).kept
+        assert _values(out["note"]) == [r[0] for r in rows]
+        assert step.sensitive_numbers() == {} and step.warnings() == []
+
+
+def test_a_string_id_column_is_counted_and_masked_a_declared_number_only_counted() -> None:
+    """A card number in a declared ``string`` column (a card-number or account id column) is a PAN all the same (PCI
+    DSS: unreadable wherever stored): counted and warned of by default, masked when asked, the digest keeping two
+    masked ids apart. A declared integer/number column is never masked (a mask keeps no ``__raw``): counted, warned of."""
+    rows = [["4111111111111111", "5555555555554444", "a"], ["4012888888881881", "12", "b"], ["77", "3", "c"]]
+    header = ["card_id", "amount", "note"]
+    declared = {"card_id": "string", "amount": "integer", "note": "text"}
+    step = NormalizeText(digest_key=KEY, declared=declared)
+    out = step.apply(_frame(header, rows)).kept
+    assert _values(out["card_id"]) == ["4111111111111111", "4012888888881881", "77"]
+    assert step.sensitive_numbers() == {"amount": {"payment_card": 1}, "card_id": {"payment_card": 2}}
+    assert [w.split(":")[0] for w in step.warnings()] == ["amount", "card_id"]
+    step = NormalizeText(TextOptions(cards="mask"), digest_key=KEY, declared=declared)
+    out = step.apply(_frame(header, rows)).kept
+    assert _values(out["card_id"]) == ["[CARD]", "[CARD]", "77"]
+    assert _values(out["card_id__reason"]) == ["masked: cards", "masked: cards", None]
+    assert _values(out["amount"]) == ["5555555555554444", "12", "3"] and "amount__reason" not in out.columns
+    assert _values(out[MASKED_DIGEST]) == [_digest("card_id", "4111111111111111"), _digest("card_id", "4012888888881881"), None]
+    assert step.summary()["text_masked"] == {"card_id": {"cards": 2}}
+    assert step.sensitive_numbers() == {"amount": {"payment_card": 1}, "card_id": {"payment_card": 2}}
+    assert step.warnings() == [
+        "amount: 1 value(s) holding a payment card number (check digit valid) kept as written, unmasked (they go to chunks "
+        "and vectors); set text.cards: mask to mask them"
+    ]
+
+
+def test_counts_add_up_over_batches() -> None:
+    step = NormalizeText()
+    step.apply(_frame(["note"], [[NOTES[0]], [NOTES[2]]]))
+    step.apply(_frame(["note"], [[NOTES[5]], [NOTES[1]], [None]]))
+    assert step.sensitive_numbers() == {"note": {"iban": 2, "payment_card": 1}}
+    assert step.warnings() == [WARNING]
+
+
+def test_counted_once_when_an_earlier_step_kept_texts() -> None:
+    """A frame with a ``<col>__raw`` already (an earlier step kept texts) goes column by column: counted once, not twice."""
+    frame = _frame(["note"], [[v] for v in NOTES])
+    frame.insert(frame.columns.get_loc("note") + 1, "note__raw", pd.Series([None] * len(NOTES), dtype="string", index=frame.index))
+    step = NormalizeText()
+    step.apply(frame)
+    assert step.sensitive_numbers() == {"note": {"iban": 2, "payment_card": 1}}
