@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
+from test_day_order_backfill import CONFIG  # the patients source of the day-order tests
+
 from headwater.clean.stage import clean as clean_file
 from headwater.config.settings import Settings
 from headwater.decide import decide, mark_unchanged
@@ -29,15 +31,6 @@ from headwater.manifest import OK, FileRef
 from headwater.report import report
 from headwater.storage import read_json
 
-CONFIG = """files: ["%s*.csv"]
-schema:
-  name: %s
-  columns:
-    patient_id: {type: string, identifier: true}
-    dob: {type: date}
-types:
-  dayfirst: auto
-"""
 # breaker8's in/landing_bf patients.csv
 FILES = {
     "2026-11-25": "patient_id,dob\nP1,25/12/1958\nP2,03/04/1990\n",  # proves day first
