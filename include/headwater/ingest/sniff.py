@@ -358,6 +358,9 @@ def implausibility(text: str) -> int:
         for a, b, c in zip(token, token[1:], token[2:]):  # ``JÅrgen``, ``MÅnchen``: Mac Roman's reading of DOS ü
             if a.isalpha() and b.isupper() and not b.isascii() and c.islower():
                 points += 2
+            if a.isupper() and b.islower() and not b.isascii() and c.isupper():  # ``AòB``: cp850's reading of cp1252's A•B
+                points += 2
+        points += 2 * len(_SIGN_AFTER_VOWEL.findall(token))
         points += 3 * len(re.findall(r"(?<=[A-Za-z])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])", token))
         points += 3 * len(_LONE_CJK.findall(token))
         points += 3 * len(_BARE_MARK.findall(token))
@@ -372,6 +375,7 @@ def implausibility(text: str) -> int:
 
 _LONE_CJK = re.compile(r"(?<=[A-Za-z])[\u3400-\u9fff\uac00-\ud7af](?![\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f])"
                        r"|(?<![\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f0-9])[\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])")
+_SIGN_AFTER_VOWEL = re.compile(r"(?<=[АЕЁИОУЫЭЮЯаеёиоуыэюя])[ЪЬъь]|(?<=[АЕЁИОУЭЮЯаеёиоуэюя])[Ыы]")  # no Russian word writes them so
 _CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2}")  # two full-width kana, Han or Hangul characters in a row
 _BARE_MARK = re.compile(r"(?<![^\W\d_]|[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # a mark on no letter
 _HEBREW_FINAL_INSIDE = re.compile(r"[\u05da\u05dd\u05df\u05e3\u05e5](?=[\u05d0-\u05ea])")  # ך ם ן ף ץ end a word (Unicode 15, 9.1)
