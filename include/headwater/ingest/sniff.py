@@ -327,7 +327,16 @@ def implausibility(text: str) -> int:
     text holds three or more such words and all of them in one case only (Hebrew read as cp1251
     is small letters only, as cp1253 Greek small letters only; real names and places start with a
     capital); 2 per Cyrillic word that starts with ъ, ь or ы, which no Russian, Ukrainian or
-    Belarusian word does (Hebrew ש and ר read as koi8-r's Ы and Ь).
+    Belarusian word does (Hebrew ש and ר read as koi8-r's Ы and Ь), and 2 per ъ/ь after a vowel or
+    ы after one other than ы (``ИЬЕЫЛИМ``); 2 per non-ASCII small letter between capitals (``AòB``);
+    3 per Han or Hangul character alone next to a Latin letter (``A稗``: cp1252 ``A•B`` read as cp932,
+    a letter eaten); 3 per Hebrew, Arabic or Thai mark on no letter (``ּמסך``, ``๋ษงื``: cp1251 or
+    KOI8-U read as cp1255 or cp874); 2 per Hebrew final letter inside a word (``ך`` in ``ּמסךגא``);
+    2 per box-drawing character in a word that is not a rule of one character (``╢└╢┼``). Half-width
+    katakana cost nothing in a word of them alone when the text also writes two full-width kana,
+    Han or Hangul characters in a row (``ｶﾀｶﾅ`` next to ``東京``). Capitals after small letters are
+    counted between adjacent characters (``Санкт-Петербург`` costs nothing). Score the text as
+    ``typography`` leaves it, so that typographic signs in their places cost nothing.
     """
     points = 0
     cased: dict[str, set[str]] = {}  # two-case script -> the cases its words are written in ("lower", "upper", "mixed")
@@ -345,8 +354,9 @@ def implausibility(text: str) -> int:
         points += 5 * sum(1 for c in token if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn"))
         if letters:
             points += 3 * sum(1 for c in token if ord(c) > 127 and not c.isalpha() and unicodedata.category(c)[0] in "SPN")
-        if not japanese:  # half-width katakana: what cp932 makes of Cyrillic capitals, unless the text writes Japanese words too
-            points += sum(1 for c in token if 0xFF61 <= ord(c) <= 0xFF9F)
+        kana = sum(1 for c in token if 0xFF61 <= ord(c) <= 0xFF9F)  # half-width katakana: what cp932 makes of Cyrillic capitals,
+        if not (japanese and kana == sum(1 for c in token if not c.isascii())):  # unless a word of them alone in Japanese text
+            points += kana
         scripts = {_script(c) for c in letters}
         if len(scripts) > 1 and not (scripts == {"latin", "cjk"} and all(c.isascii() for c in letters if _script(c) == "latin")):
             points += 4
