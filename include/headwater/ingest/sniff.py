@@ -342,7 +342,12 @@ def implausibility(text: str) -> int:
     cased: dict[str, set[str]] = {}  # two-case script -> the cases its words are written in ("lower", "upper", "mixed")
     words = 0
     japanese = _CJK_WORD.search(text) is not None
-    for token in _TOKEN.findall(text)[:TOKEN_SAMPLE]:
+    tokens = _TOKEN.findall(text)[:TOKEN_SAMPLE]
+    sample = " ".join(tokens)  # signs read within a word, counted over all words at once (a space stands for a word's edge)
+    points += 3 * len(_LONE_CJK.findall(sample)) + 3 * len(_BARE_MARK.findall(sample))
+    points += 2 * len(_HEBREW_FINAL_INSIDE.findall(sample)) + 2 * len(_SIGN_AFTER_VOWEL.findall(sample))
+    boxes = _BOX.search(sample) is not None
+    for token in tokens:
         letters = [c for c in token if c.isalpha()]
         points += 3 * len(_FOREIGN_MARK.findall(token))
         two_case = {_script(c) for c in letters} & {"cyrillic", "greek"}
@@ -370,14 +375,11 @@ def implausibility(text: str) -> int:
                 points += 2
             if a.isupper() and b.islower() and not b.isascii() and c.isupper():  # ``AòB``: cp850's reading of cp1252's A•B
                 points += 2
-        points += 2 * len(_SIGN_AFTER_VOWEL.findall(token))
         points += 3 * len(re.findall(r"(?<=[A-Za-z])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])", token))
-        points += 3 * len(_LONE_CJK.findall(token))
-        points += 3 * len(_BARE_MARK.findall(token))
-        points += 2 * len(_HEBREW_FINAL_INSIDE.findall(token))
-        boxes = _BOX.findall(token)
-        if boxes and len(set(token)) > 1:  # a rule of one character (``═════``) is a drawing; ``╢└╢┼`` in a word is not
-            points += 2 * len(boxes)
+        if boxes:
+            drawn = _BOX.findall(token)
+            if drawn and len(set(token)) > 1:  # a rule of one character (``═════``) is a drawing; ``╢└╢┼`` in a word is not
+                points += 2 * len(drawn)
     if words >= 3 and all(cases == {"lower"} for cases in cased.values()):
         points += words
     return points
@@ -442,16 +444,18 @@ _LETTER = r"[^\W\d_]"
 _TYPOGRAPHY = re.compile(
     "|".join((
         rf"(?<={_LETTER})’(?=(?:s|t|d|m|ll|re|ve|S|T|D|M|LL|RE|VE)(?!{_LETTER}))",
-        rf"(?<!{_LETTER})(?:[ldjmnstcLDJMNSTCO]|qu|Qu|QU|dell|all|nell|dall|sull|un)’(?={_LETTER})",
+        rf"(?:(?<=(?<!{_LETTER})[ldjmnstcLDJMNSTCO])|(?<=(?<!{_LETTER})(?:qu|Qu|QU|un|Un))|(?<=(?<!{_LETTER})all|(?<!{_LETTER})All)"
+        rf"|(?<=(?<!{_LETTER})(?:dell|Dell|nell|dall|sull)))’(?={_LETTER})",
         r"(?<![^\W_])“[^“”\n]{1,200}?”(?![^\W_])",
         r"(?<![^\W_])‘[^‘’\n]{1,200}?’(?![^\W_])",
         r"(?<![^\W_])«[^«»\n]{1,200}?»(?![^\W_])",
         r"(?<![^\W_])„[^„“\n]{1,200}?“(?![^\W_])",
         r"(?<= )[–—](?= )", r"(?<=\d)–(?=\d)", r"(?<=[a-z])—(?=[a-z])", r"(?<=[a-z])…",
-        r"(?<=\d)°", r"±(?=\d)", r"[€£¥] ?(?=\d)", r"(?<=\d) ?€", rf"(?<={_LETTER})™",
+        r"(?<=\d)°", r"±(?=\d)", r"[€£¥] ?(?=\d)", r"(?<=\d)€", r"(?<=\d )€", rf"(?<={_LETTER})™",
     ))
 )
 _TYPOGRAPHIC_SIGNS = frozenset("’‘“”«»„–—…°±€£¥™")
+_SIGN = re.compile("[’‘“”«»„–—…°±€£¥™]")
 _NEUTRAL = str.maketrans(dict.fromkeys("’‘“”«»„–—…°±€£¥™", " "))  # what a sign in its place weighs in implausibility: a space
 
 
@@ -461,12 +465,17 @@ def typography(text: str) -> tuple[int, str]:
     A pair of quotes counts as two signs; the second element is what implausibility scores, so that
     ``Don’t`` costs nothing while ``Gy’r`` (a sign inside a word, not where English puts one) still does.
     """
-    if _TYPOGRAPHIC_SIGNS.isdisjoint(text):
+    if not _SIGN.search(text):
         return 0, text
     signs = 0
     parts = []
     at = 0
-    for match in _TYPOGRAPHY.finditer(text):
+    for sign in _SIGN.finditer(text):  # every alternative of _TYPOGRAPHY starts at a sign: try it there only (fast on long text)
+        if sign.start() < at:
+            continue
+        match = _TYPOGRAPHY.match(text, sign.start())
+        if match is None:
+            continue
         found = match.group()
         signs += sum(1 for c in found if c in _TYPOGRAPHIC_SIGNS and (len(found) < 3 or c in found[0] + found[-1]))
         parts.append(text[at : match.start()])
@@ -499,7 +508,10 @@ def _scored(head: bytes) -> list[tuple[int, int, int, str, str]]:
             text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        signs, plain = typography(text)
+        signs, plain = 0, text
+        if _SIGN.search(text):
+            end = next(itertools.islice(_TOKEN.finditer(text), TOKEN_SAMPLE - 1, None), None)
+            signs, plain = typography(text if end is None else text[: end.end()])  # the words implausibility looks at
         penalty = implausibility(plain) + foreign_letters(text)
         found.append((penalty - TYPOGRAPHY_WEIGHT * signs - (mac_lines and encoding == "mac_roman"), rank, penalty, encoding, text))
     found.sort()
@@ -643,7 +655,7 @@ def _reason(found: list[tuple[int, int, int, str, str]], encoding: str, text: st
     runner = next(((p, e) for p, _, _, e, t in found if t != text), None)
     why = f"most plausible reading of {len(found)} candidate encodings ({points} points"
     if signs:
-        used = sorted({c for c in text if c in _TYPOGRAPHIC_SIGNS and c in "".join(m.group() for m in _TYPOGRAPHY.finditer(text))})
+        used = sorted(_TYPOGRAPHIC_SIGNS.intersection("".join(m.group()[0] + m.group()[-1] for m in _TYPOGRAPHY.finditer(text[:65536]))))
         why += f", {signs} typographic sign{'s' if signs != 1 else ''} ({' '.join(used)}) in their usual places counted for it"
     why += ")"
     if runner:
