@@ -484,7 +484,7 @@ class CsvFile:
         else:
             self.encoding, self._provisional = head_encoding(self._head, complete=len(self._head) < HEAD_BYTES)
             if not self.encoding.startswith("utf-"):
-                _, doubt, self.encoding_ambiguous, self.encoding_reason = encoding_decision(self._head)
+                _, doubt, self.encoding_ambiguous, self.encoding_reason = encoding_decision(self._head, len(self._head) < HEAD_BYTES)
                 self.warnings.extend(filter(None, [doubt]))
             else:
                 self.encoding_reason = "byte-order mark" if self._head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) else (

@@ -249,7 +249,7 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
     except UnicodeDecodeError:
         if mostly_utf8(head, complete):
             return "utf-8", not complete
-        return fallback_encoding(head), False
+        return encoding_decision(head, complete).encoding, False
 
 
 SURROGATES = re.compile("[\udc80-\udcff]+")  # bytes that did not decode, as the surrogateescape handler writes them (PEP 383)
@@ -499,13 +499,13 @@ def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
     return [(points, encoding, text) for points, _, _, encoding, text in _scored(head)]
 
 
-def _scored(head: bytes) -> list[tuple[int, int, int, str, str]]:
+def _scored(head: bytes, complete: bool = False) -> list[tuple[int, int, int, str, str]]:
     """(points, rank, penalty (points before evidence), encoding, text) of each candidate, best first (encoding_candidates)."""
     found = []
     mac_lines = b"\r" in head and b"\n" not in head
     for rank, encoding in enumerate(SINGLE_BYTE + MULTI_BYTE):
         try:
-            text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
+            text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=complete)
         except UnicodeDecodeError:
             continue
         signs, plain = 0, text
@@ -585,7 +585,7 @@ def encoding_choice(head: bytes) -> tuple[str, str | None, list[str]]:
     return encoding_decision(head)[:3]
 
 
-def encoding_decision(head: bytes) -> EncodingDecision:
+def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     """The encoding of a file that is not UTF-8, from its head, with a read warning (``doubt``) or None and the reason.
 
     The encoding is the candidate (``encoding_candidates``) with the fewest points: the most
@@ -603,7 +603,7 @@ def encoding_decision(head: bytes) -> EncodingDecision:
     if ebcdic(head):
         encoding, doubt, rivals = ebcdic_choice(head)
         return EncodingDecision(encoding, doubt, rivals, "EBCDIC: letters above 0x80, space 0x40 (mainframe export); cp037 the commoner code page")
-    found = _scored(head)
+    found = _scored(head, complete)  # a character cut at the end of a head that is the whole file is no character
     if not found:
         raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
     best = found[0][0]
