@@ -50,7 +50,7 @@ from headwater.ingest.sniff import (
     UnreadableFile,
     check_not_binary,
     SURROGATES,
-    encoding_choice,
+    encoding_decision,
     fallback_choice,
     head_encoding,
     sample_end,
@@ -453,6 +453,7 @@ class CsvFile:
         self.stream = source if isinstance(source, LandingStream) else LandingStream.for_options(source, self.options)
         self._restart_with: tuple[str, str] | None = None
         self.encoding_ambiguous: list[str] = []  # the encodings that read the head as plausibly as the one chosen (manifest)
+        self.encoding_reason = ""  # why the encoding was chosen, in words (manifest)
         try:
             self._open(None, None)
         except DecodeFailed as exc:
@@ -481,11 +482,16 @@ class CsvFile:
             self.encoding = encoding
         elif self.options.encoding:
             self.encoding = self.options.encoding
+            self.encoding_reason = "read.encoding"
         else:
             self.encoding, self._provisional = head_encoding(self._head, complete=len(self._head) < HEAD_BYTES)
             if not self.encoding.startswith("utf-"):
-                _, doubt, self.encoding_ambiguous = encoding_choice(self._head)
+                _, doubt, self.encoding_ambiguous, self.encoding_reason = encoding_decision(self._head, len(self._head) < HEAD_BYTES)
                 self.warnings.extend(filter(None, [doubt]))
+            else:
+                self.encoding_reason = "byte-order mark" if self._head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) else (
+                    "UTF-16 without a byte-order mark (every other byte NUL)" if self.encoding.startswith("utf-16-") else "valid UTF-8"
+                )
         if self.encoding.startswith("utf-16-"):
             self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
         try:
@@ -621,7 +627,8 @@ class CsvFile:
         """After a byte did not decode: (fallback encoding, warning) when UTF-8 came from the head only; else raise UnreadableFile."""
         if not self._provisional:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
-        fallback, doubt, self.encoding_ambiguous = encoding_choice(self._head)
+        fallback, doubt, self.encoding_ambiguous, reason = encoding_decision(self._head)
+        self.encoding_reason = f"not UTF-8 after the head: {reason}"
         return fallback, (
             f"not UTF-8 after its first {len(self._head):,} bytes ({exc}): read again as {fallback} (a second read of the file)"
             + (f"; {doubt}" if doubt else "")

@@ -16,6 +16,7 @@ import json
 import math
 import re
 import unicodedata
+from typing import NamedTuple
 
 import charset_normalizer
 
@@ -286,7 +287,7 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
     except UnicodeDecodeError:
         if mostly_utf8(head, complete):
             return "utf-8", not complete
-        return fallback_encoding(head), False
+        return encoding_decision(head, complete).encoding, False
 
 
 SURROGATES = re.compile("[\udc80-\udcff]+")  # bytes that did not decode, as the surrogateescape handler writes them (PEP 383)
@@ -326,7 +327,7 @@ def mostly_utf8(head: bytes, complete: bool = False) -> bool:
 # like cp775 are never guessed). The OEM pages and Mac Roman decode every byte, so they come last: they win on
 # plausibility (``José`` where Mac Roman reads ``JosÇ`` and cp1252 ``Jos‚``), never a tie.
 SINGLE_BYTE = (
-    "cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "iso-8859-15", "cp1253",
+    "cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "koi8-u", "iso-8859-15", "cp1253",
     "cp1254", "cp1257", "cp1256", "cp1255", "cp874", "cp850", "cp437", "cp866", "mac_roman",
 )
 MULTI_BYTE = ("cp932", "euc-jp", "gb18030", "big5", "euc-kr")
@@ -364,12 +365,27 @@ def implausibility(text: str) -> int:
     text holds three or more such words and all of them in one case only (Hebrew read as cp1251
     is small letters only, as cp1253 Greek small letters only; real names and places start with a
     capital); 2 per Cyrillic word that starts with ъ, ь or ы, which no Russian, Ukrainian or
-    Belarusian word does (Hebrew ש and ר read as koi8-r's Ы and Ь).
+    Belarusian word does (Hebrew ש and ר read as koi8-r's Ы and Ь), and 2 per ъ/ь after a vowel or
+    ы after one other than ы (``ИЬЕЫЛИМ``); 2 per non-ASCII small letter between capitals (``AòB``);
+    3 per Han or Hangul character alone next to a Latin letter (``A稗``: cp1252 ``A•B`` read as cp932,
+    a letter eaten); 3 per Hebrew, Arabic or Thai mark on no letter (``ּמסך``, ``๋ษงื``: cp1251 or
+    KOI8-U read as cp1255 or cp874); 2 per Hebrew final letter inside a word (``ך`` in ``ּמסךגא``);
+    2 per box-drawing character in a word that is not a rule of one character (``╢└╢┼``). Half-width
+    katakana cost nothing in a word of them alone when the text also writes two full-width kana,
+    Han or Hangul characters in a row (``ｶﾀｶﾅ`` next to ``東京``). Capitals after small letters are
+    counted between adjacent characters (``Санкт-Петербург`` costs nothing). Score the text as
+    ``typography`` leaves it, so that typographic signs in their places cost nothing.
     """
     points = 0
     cased: dict[str, set[str]] = {}  # two-case script -> the cases its words are written in ("lower", "upper", "mixed")
     words = 0
-    for token in _TOKEN.findall(text)[:TOKEN_SAMPLE]:
+    japanese = _CJK_WORD.search(text) is not None
+    tokens = _TOKEN.findall(text)[:TOKEN_SAMPLE]
+    sample = " ".join(tokens)  # signs read within a word, counted over all words at once (a space stands for a word's edge)
+    points += 3 * len(_LONE_CJK.findall(sample)) + 3 * len(_BARE_MARK.findall(sample))
+    points += 2 * len(_HEBREW_FINAL_INSIDE.findall(sample)) + 2 * len(_SIGN_AFTER_VOWEL.findall(sample))
+    boxes = _BOX.search(sample) is not None
+    for token in tokens:
         letters = [c for c in token if c.isalpha()]
         points += 3 * len(_FOREIGN_MARK.findall(token))
         two_case = {_script(c) for c in letters} & {"cyrillic", "greek"}
@@ -381,24 +397,39 @@ def implausibility(text: str) -> int:
         points += 5 * sum(1 for c in token if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn"))
         if letters:
             points += 3 * sum(1 for c in token if ord(c) > 127 and not c.isalpha() and unicodedata.category(c)[0] in "SPN")
-        points += sum(1 for c in token if 0xFF61 <= ord(c) <= 0xFF9F)  # half-width katakana: what cp932 makes of Cyrillic capitals
+        kana = sum(1 for c in token if 0xFF61 <= ord(c) <= 0xFF9F)  # half-width katakana: what cp932 makes of Cyrillic capitals,
+        if not (japanese and kana == sum(1 for c in token if not c.isascii())):  # unless a word of them alone in Japanese text
+            points += kana
         scripts = {_script(c) for c in letters}
         if len(scripts) > 1 and not (scripts == {"latin", "cjk"} and all(c.isascii() for c in letters if _script(c) == "latin")):
             points += 4
         if scripts == {"latin"} and len(letters) >= 3 and sum(1 for c in letters if not c.isascii()) * 5 > len(letters) * 4:
             points += 2
-        for a, b in zip(letters, letters[1:]):
+        for a, b in zip(token, token[1:]):  # adjacent letters only: ``Санкт-Петербург`` has no capital after a small letter
             if a.islower() and b.isupper() and not (a.isascii() and b.isascii()):
                 points += 2
         for a, b, c in zip(token, token[1:], token[2:]):  # ``JÅrgen``, ``MÅnchen``: Mac Roman's reading of DOS ü
             if a.isalpha() and b.isupper() and not b.isascii() and c.islower():
                 points += 2
+            if a.isupper() and b.islower() and not b.isascii() and c.isupper():  # ``AòB``: cp850's reading of cp1252's A•B
+                points += 2
         points += 3 * len(re.findall(r"(?<=[A-Za-z])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])", token))
+        if boxes:
+            drawn = _BOX.findall(token)
+            if drawn and len(set(token)) > 1:  # a rule of one character (``═════``) is a drawing; ``╢└╢┼`` in a word is not
+                points += 2 * len(drawn)
     if words >= 3 and all(cases == {"lower"} for cases in cased.values()):
         points += words
     return points
 
 
+_LONE_CJK = re.compile(r"(?<=[A-Za-z])[\u3400-\u9fff\uac00-\ud7af](?![\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f])"
+                       r"|(?<![\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f0-9])[\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])")
+_SIGN_AFTER_VOWEL = re.compile(r"(?<=[АЕЁИОУЫЭЮЯаеёиоуыэюя])[ЪЬъь]|(?<=[АЕЁИОУЭЮЯаеёиоуэюя])[Ыы]")  # no Russian word writes them so
+_CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2}")  # two full-width kana, Han or Hangul characters in a row
+_BARE_MARK = re.compile(r"(?<![^\W\d_]|[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # a mark on no letter
+_HEBREW_FINAL_INSIDE = re.compile(r"[\u05da\u05dd\u05df\u05e3\u05e5](?=[\u05d0-\u05ea])")  # ך ם ן ף ץ end a word (Unicode 15, 9.1)
+_BOX = re.compile(r"[\u2500-\u259f]")  # box drawing and block elements: cp437/cp850/koi8-r's readings of letters of other code pages
 _FOREIGN_MARK = re.compile(r"(?<=[A-Za-z\u00c0-\u024f])[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
@@ -440,21 +471,89 @@ def foreign_letters(text: str) -> int:
     return min(len(letters - alphabet) for alphabet in _ALPHABETS) if letters else 0
 
 
-def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
-    """(implausibility plus foreign letters, encoding, text) of every candidate that decodes ``head`` strictly, best first.
+# Typographic signs in the places typists put them (The Chicago Manual of Style, 17th ed., 6.9-6.11 quotation marks and
+# apostrophes, 6.75-6.85 dashes, 13.50 ellipses; ISO 80000-1 for ``20 °C``, ``€5``). Windows code pages put them at
+# 0x80-0x9F (``’`` 0x92, ``“”`` 0x93/0x94, ``–—`` 0x96/0x97, ``…`` 0x85, ``€`` 0x80; ``°`` 0xB0 as in Latin-1), Mac Roman
+# at 0xD0-0xD5, 0xC9, 0xDB, 0xA1, where the others read letters (``Donít``, ``ìFragileî``, ``20ĄC``): the reading that
+# yields them so is evidence for its encoding. The apostrophe counts in an English contraction or possessive (``Don’t``,
+# ``she’s``, ``we’ll``) or after an elided French/Italian/Irish article (``L’Haÿ``, ``d’Artagnan``, ``O’Neil``, ``dell’``):
+# Mac Roman ``í`` read as cp1252 is a ``’`` too, but inside words (``Mart’nez``). Quotes count in pairs on one line.
+_LETTER = r"[^\W\d_]"
+_TYPOGRAPHY = re.compile(
+    "|".join((
+        rf"(?<={_LETTER})’(?=(?:s|t|d|m|ll|re|ve|S|T|D|M|LL|RE|VE)(?!{_LETTER}))",
+        rf"(?:(?<=(?<!{_LETTER})[ldjmnstcLDJMNSTCO])|(?<=(?<!{_LETTER})(?:qu|Qu|QU|un|Un))|(?<=(?<!{_LETTER})all|(?<!{_LETTER})All)"
+        rf"|(?<=(?<!{_LETTER})(?:dell|Dell|nell|dall|sull)))’(?={_LETTER})",
+        r"(?<![^\W_])“[^“”\n]{1,200}?”(?![^\W_])",
+        r"(?<![^\W_])‘[^‘’\n]{1,200}?’(?![^\W_])",
+        r"(?<![^\W_])«[^«»\n]{1,200}?»(?![^\W_])",
+        r"(?<![^\W_])„[^„“\n]{1,200}?“(?![^\W_])",
+        r"(?<= )[–—](?= )", r"(?<=\d)–(?=\d)", r"(?<=[a-z])—(?=[a-z])", r"(?<=[a-z])…",
+        r"(?<=\d)°", r"±(?=\d)", r"[€£¥] ?(?=\d)", r"(?<=\d)€", r"(?<=\d )€", rf"(?<={_LETTER})™",
+    ))
+)
+_TYPOGRAPHIC_SIGNS = frozenset("’‘“”«»„–—…°±€£¥™")
+_SIGN = re.compile("[’‘“”«»„–—…°±€£¥™]")
+_NEUTRAL = str.maketrans(dict.fromkeys("’‘“”«»„–—…°±€£¥™", " "))  # what a sign in its place weighs in implausibility: a space
 
-    Candidates are SINGLE_BYTE and MULTI_BYTE; a character cut at the end of ``head`` is fine. Ties
-    keep the order of the lists (the commoner encoding first).
+
+def typography(text: str) -> tuple[int, str]:
+    """(typographic signs in their usual places in ``text`` (_TYPOGRAPHY), ``text`` with those signs made spaces).
+
+    A pair of quotes counts as two signs; the second element is what implausibility scores, so that
+    ``Don’t`` costs nothing while ``Gy’r`` (a sign inside a word, not where English puts one) still does.
     """
+    if not _SIGN.search(text):
+        return 0, text
+    signs = 0
+    parts = []
+    at = 0
+    for sign in _SIGN.finditer(text):  # every alternative of _TYPOGRAPHY starts at a sign: try it there only (fast on long text)
+        if sign.start() < at:
+            continue
+        match = _TYPOGRAPHY.match(text, sign.start())
+        if match is None:
+            continue
+        found = match.group()
+        signs += sum(1 for c in found if c in _TYPOGRAPHIC_SIGNS and (len(found) < 3 or c in found[0] + found[-1]))
+        parts.append(text[at : match.start()])
+        parts.append(found[0].translate(_NEUTRAL) + found[1:-1] + found[-1].translate(_NEUTRAL) if len(found) > 2 else found.translate(_NEUTRAL))
+        at = match.end()
+    parts.append(text[at:])
+    return signs, "".join(parts)
+
+
+TYPOGRAPHY_WEIGHT = 3  # points one typographic sign in its place takes off a reading (a sign among letters costs 3)
+
+
+def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
+    """(points, encoding, text) of every candidate that decodes ``head`` strictly, best (fewest points) first.
+
+    Points are implausibility plus foreign letters, less TYPOGRAPHY_WEIGHT per typographic sign in
+    its usual place (``typography``), less 1 for Mac Roman when the head's lines end in CR alone
+    (Excel for Mac's "CSV (Macintosh)"). Candidates are SINGLE_BYTE and MULTI_BYTE; a character cut
+    at the end of ``head`` is fine. Ties keep the order of the lists (the commoner encoding first).
+    """
+    return [(points, encoding, text) for points, _, _, encoding, text in _scored(head)]
+
+
+def _scored(head: bytes, complete: bool = False) -> list[tuple[int, int, int, str, str]]:
+    """(points, rank, penalty (points before evidence), encoding, text) of each candidate, best first (encoding_candidates)."""
     found = []
+    mac_lines = b"\r" in head and b"\n" not in head
     for rank, encoding in enumerate(SINGLE_BYTE + MULTI_BYTE):
         try:
-            text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
+            text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=complete)
         except UnicodeDecodeError:
             continue
-        found.append((implausibility(text) + foreign_letters(text), rank, encoding, text))
+        signs, plain = 0, text
+        if _SIGN.search(text):
+            end = next(itertools.islice(_TOKEN.finditer(text), TOKEN_SAMPLE - 1, None), None)
+            signs, plain = typography(text if end is None else text[: end.end()])  # the words implausibility looks at
+        penalty = implausibility(plain) + foreign_letters(text)
+        found.append((penalty - TYPOGRAPHY_WEIGHT * signs - (mac_lines and encoding == "mac_roman"), rank, penalty, encoding, text))
     found.sort()
-    return [(points, encoding, text) for points, _, encoding, text in found]
+    return found
 
 
 # IBM EBCDIC code pages of mainframe exports (streams.EBCDIC_NEL): US/Canada (CCSID 37) first, then International
@@ -510,39 +609,98 @@ def ebcdic_choice(head: bytes) -> tuple[str, str | None, list[str]]:
     ), [EBCDIC[1]]
 
 
-def encoding_choice(head: bytes) -> tuple[str, str | None, list[str]]:
-    """(encoding, doubt, runners-up) of a file that is not UTF-8, from its head; ``doubt`` is a read warning or None.
+class EncodingDecision(NamedTuple):
+    """What encoding_decision found: the encoding, the read warning or None, the runners-up (best first) and why."""
 
-    The encoding is the candidate (``encoding_candidates``) whose text is most plausible; on a
-    tie the least chaotic by charset-normalizer's measure, then the commoner one; when another candidate is as plausible and reads the bytes as
-    different text, ``doubt`` says which and shows the first word they read differently, e.g.
-    ``encoding uncertain: read as cp1251; koi8-r reads the bytes as plausibly (ПРИВЕТ vs привет)
-    — set read.encoding if that is wrong``; ``runners-up`` names those encodings, best first (the
-    manifest's ``encoding_ambiguous``). EBCDIC text (``ebcdic``) is read as ``ebcdic_choice`` says.
+    encoding: str
+    doubt: str | None
+    rivals: list[str]
+    reason: str
+
+
+def encoding_choice(head: bytes) -> tuple[str, str | None, list[str]]:
+    """(encoding, doubt, runners-up) of ``encoding_decision(head)``."""
+    return encoding_decision(head)[:3]
+
+
+def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
+    """The encoding of a file that is not UTF-8, from its head, with a read warning (``doubt``) or None and the reason.
+
+    The encoding is the candidate (``encoding_candidates``) with the fewest points: the most
+    plausible text, typographic signs in their places counted for it; on a tie the least chaotic
+    by charset-normalizer's measure, then the commoner one. ``doubt`` names every candidate that
+    reads the bytes as different text and is not less plausible, on a tie (``encoding uncertain:
+    read as cp1251; koi8-r reads the bytes as plausibly (line 2: ПРИВЕТ vs привет) — set
+    read.encoding if that is wrong``) or when it lost on typographic signs alone (its own text
+    has no implausible word: ``Donít`` for ``Don’t``); ``line N`` is the first line of the head
+    they read differently, with its first word read differently. ``rivals`` names them, best first
+    (the manifest's ``encoding_ambiguous``); ``reason`` says in words why the encoding was chosen
+    (the manifest's ``encoding_reason``). EBCDIC text (``ebcdic``) is read as ``ebcdic_choice`` says.
     Raises UnreadableFile when no candidate decodes the bytes, or EBCDIC text has no line end.
     """
     if ebcdic(head):
-        return ebcdic_choice(head)
-    found = encoding_candidates(head)
+        encoding, doubt, rivals = ebcdic_choice(head)
+        return EncodingDecision(encoding, doubt, rivals, "EBCDIC: letters above 0x80, space 0x40 (mainframe export); cp037 the commoner code page")
+    found = _scored(head, complete)  # a character cut at the end of a head that is the whole file is no character
     if not found:
         raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
+    best = found[0][0]
     tied: list[tuple[str, str]] = []
-    for p, e, t in found:  # the most plausible, one per text read (the commoner encoding of those reading it alike)
-        if p == found[0][0] and all(t != other for _, other in tied):
+    for p, _, _, e, t in found:  # the most plausible, one per text read (the commoner encoding of those reading it alike)
+        if p == best and all(t != other for _, other in tied):
             tied.append((e, t))
     ranked = _by_chaos(head, tied) if len(tied) > 1 else [(0.0, *tied[0])]
     chaos, encoding, text = ranked[0]
     rivals = [(e, t) for c, e, t in ranked[1:] if c == chaos]
-    if not rivals:
-        return encoding, None, []
-    mine, theirs = next(
-        ((a, b) for a, b in zip(_TOKEN.findall(text), _TOKEN.findall(rivals[0][1])) if a != b), (text[:20], rivals[0][1][:20])
+    signs = typography(text)[0]
+    # a reading that lost on typographic signs alone is still plausible text: say so (``Donít`` where the file says ``Don’t``)
+    plausible = []
+    for p, _, penalty, e, t in found:
+        if p > best and penalty == 0 and t != text and all(t != other for _, other in rivals + plausible):
+            plausible.append((e, t))
+    reason = _reason(found, encoding, text, signs, len(tied) > 1)
+    if not rivals and not plausible:
+        return EncodingDecision(encoding, None, [], reason)
+    line, mine, theirs = _first_difference(text, (rivals or plausible)[0][1])
+    if rivals:
+        names = ", ".join(e for e, _ in rivals)
+        doubt = f"{names} read{'s' if len(rivals) == 1 else ''} the bytes as plausibly"
+    else:
+        names = ", ".join(e for e, _ in plausible)
+        doubt = f"{names} read{'s' if len(plausible) == 1 else ''} the bytes as plausible text too, only without its typographic signs"
+    return EncodingDecision(
+        encoding,
+        f"encoding uncertain: read as {encoding}; {doubt} (line {line}: {mine} vs {theirs}) — set read.encoding if that is wrong",
+        [e for e, _ in rivals + plausible],
+        reason,
     )
-    names = ", ".join(e for e, _ in rivals)
-    return encoding, (
-        f"encoding uncertain: read as {encoding}; {names} read{'s' if len(rivals) == 1 else ''} the bytes as plausibly "
-        f"({mine} vs {theirs}) — set read.encoding if that is wrong"
-    ), [e for e, _ in rivals]
+
+
+def _first_difference(text: str, other: str) -> tuple[int, str, str]:
+    """(line number, word in ``text``, word in ``other``) of the first line of the head the two read differently."""
+    for n, (a, b) in enumerate(zip(_LINE_BREAK.split(text), _LINE_BREAK.split(other)), start=1):
+        if a != b:
+            mine, theirs = next(((x, y) for x, y in zip(_TOKEN.findall(a), _TOKEN.findall(b)) if x != y), (a[:20], b[:20]))
+            return n, mine, theirs
+    return 1, text[:20], other[:20]
+
+
+def _reason(found: list[tuple[int, int, int, str, str]], encoding: str, text: str, signs: int, tie: bool) -> str:
+    """Why ``encoding`` was chosen, in words (the manifest's ``encoding_reason``)."""
+    if all(t == text for *_, t in found):
+        return f"every candidate encoding reads the head alike; {encoding}, the commonest"
+    points = found[0][0]
+    runner = next(((p, e) for p, _, _, e, t in found if t != text), None)
+    why = f"most plausible reading of {len(found)} candidate encodings ({points} points"
+    if signs:
+        used = sorted(_TYPOGRAPHIC_SIGNS.intersection("".join(m.group()[0] + m.group()[-1] for m in _TYPOGRAPHY.finditer(text[:65536]))))
+        why += f", {signs} typographic sign{'s' if signs != 1 else ''} ({' '.join(used)}) in their usual places counted for it"
+    why += ")"
+    if runner:
+        why += f"; next {runner[1]} ({runner[0]} points)"
+    if tie:
+        why += "; tie broken by charset-normalizer's chaos measure, then the commoner encoding"
+    return why
 
 
 def fallback_choice(head: bytes) -> tuple[str, str | None]:

@@ -147,6 +147,7 @@ def ingest(source: Any, ref: FileRef, settings: Settings, expected_sha256: str |
         read_warnings=_compression_warnings(ref, landing.compression) + reader.warnings,
         **({"invalid_utf8_lines": reader.invalid_utf8_lines} if reader.invalid_utf8_lines else {}),
         **({"encoding_ambiguous": reader.encoding_ambiguous} if reader.encoding_ambiguous else {}),
+        **({"encoding_reason": reader.encoding_reason} if reader.encoding_reason else {}),
         header=reader.header,
         table=reader.describe(),
         rows_read=rows_read,

@@ -377,7 +377,7 @@ def test_an_uncertain_encoding_is_a_read_warning_and_in_the_run_report(settings:
     lay = Layout(settings.data_dir, DATE)
     curated, manifest = pq.read_table(lay.curated(ref.key)).to_pydict(), read_json(lay.manifest(ref.key))
     assert curated["ville"] == ["Genève", "Lyon"]
-    warning = "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (Genève vs Genčve) — set read.encoding if that is wrong"
+    warning = "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (line 2: Genève vs Genčve) — set read.encoding if that is wrong"
     assert (manifest["encoding"], manifest["read_warnings"]) == ("cp1252", [warning])
     report = run_report(DATE, ["villes.csv"], settings)
     assert report["files"][0]["warnings"] == [warning] and report["warned_files"] == [f"{DATE}/villes.csv"]

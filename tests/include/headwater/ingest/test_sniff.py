@@ -48,16 +48,16 @@ def test_text_that_reads_as_plausibly_in_two_encodings_is_a_warning() -> None:
     # è (cp1252) and č (cp1250) are the same byte: nothing in the bytes tells Genève from Genčve
     assert fallback_choice("name,stadt\nRené,Genève\n".encode("cp1252")) == (
         "cp1252",
-        "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (Genève vs Genčve) — set read.encoding if that is wrong",
+        "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (line 2: Genève vs Genčve) — set read.encoding if that is wrong",
     )
     # ő (Hungarian) and õ (Portuguese) are the same byte
     assert fallback_choice("varos\nGyőr\nSzékesfehérvár\n".encode("cp1250"))[1] == (
-        "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (Gyõr vs Győr) — set read.encoding if that is wrong"
+        "encoding uncertain: read as cp1252; cp1250 reads the bytes as plausibly (line 2: Gyõr vs Győr) — set read.encoding if that is wrong"
     )
     # all-capitals Russian words read as Arabic letters in cp1256 (and as small letters only in koi8-r, less plausible)
     assert fallback_choice("ИМЯ,ГОРОД\nИВАН,МОСКВА\n".encode("cp1251")) == (
         "cp1251",
-        "encoding uncertain: read as cp1251; cp1256 reads the bytes as plausibly (ИМЯ vs بجك) — set read.encoding if that is wrong",
+        "encoding uncertain: read as cp1251; cp1256 reads the bytes as plausibly (line 1: ИМЯ vs بجك) — set read.encoding if that is wrong",
     )
 
 
@@ -187,8 +187,8 @@ def test_latin1_with_o_umlaut_is_not_read_as_arabic_marks() -> None:
 @pytest.mark.parametrize(
     ("text", "example"),
     [
-        ("id,vārds,pilsēta\n1,Jānis,Rīga\n2,Ūla,Kaunas\n", "vârds vs vārds"),  # the breaker's cp1257.csv (was cp1252, no warning)
-        ("pilsēta\nRīga\nLiepāja\n", "pilsçta vs pilsēta"),
+        ("id,vārds,pilsēta\n1,Jānis,Rīga\n2,Ūla,Kaunas\n", "line 1: vârds vs vārds"),  # the breaker's cp1257.csv (was cp1252, no warning)
+        ("pilsēta\nRīga\nLiepāja\n", "line 1: pilsçta vs pilsēta"),
     ],
 )
 def test_baltic_text_that_reads_as_plausibly_in_cp1252_is_ambiguous_with_cp1257_named(text: str, example: str) -> None:

@@ -70,7 +70,7 @@ def test_an_oem_file_that_mac_roman_reads_as_plausibly_is_kept_and_warned_naming
     parsed = parse_csv("stadt\nKöln\n".encode("cp850"), "x.csv")
     assert (parsed.encoding, parsed.records) == ("cp850", [["Köln"]])
     assert parsed.warnings == [
-        "encoding uncertain: read as cp850; mac_roman reads the bytes as plausibly (Köln vs Kîln) — set read.encoding if that is wrong"
+        "encoding uncertain: read as cp850; mac_roman reads the bytes as plausibly (line 2: Köln vs Kîln) — set read.encoding if that is wrong"
     ]
 
 

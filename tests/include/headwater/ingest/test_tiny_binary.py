@@ -64,4 +64,6 @@ def test_random_small_files_never_crash_and_add_up() -> None:
         for _ in range(4):
             outcome = _outcome(bytes(rng.randrange(256) for _ in range(n)))
             kinds[outcome[0]] = kinds.get(outcome[0], 0) + 1
-    assert kinds == {"read": 238, "binary": 18}  # random high bytes read as legacy text (cp1252...) are text, not binary
+    # random high bytes read as legacy text (cp1252...) are text, not binary; a file ending in half a CJK character is not
+    # read in that CJK encoding (it was, and then quarantined: "cannot decode as cp932: incomplete multibyte sequence")
+    assert kinds == {"read": 245, "binary": 11}
