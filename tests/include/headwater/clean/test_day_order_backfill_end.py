@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from test_day_order_backfill import CONFIG  # the patients source of the day-order tests
+from test_day_order_backfill import CONFIG, DUE_27, STALE_26  # the patients source and the warnings of the day-order tests
 
 from headwater.clean.stage import clean as clean_file
 from headwater.config.settings import Settings
@@ -39,17 +39,6 @@ FILES = {
     "2026-11-28": "patient_id,dob\nP5,01/02/2000\nP6,07/08/1965\n",  # shows nothing
 }
 DAYS = sorted(FILES)
-STALE_26 = (
-    "dob: this file shows day first (line 2: 25/12/1958), while later dates of this source that ran before it read dob "
-    "otherwise: 2026-11-26 patients.csv (month first by default) — run those dates again (their check reprocesses the "
-    "files) to read them as in date order"
-)
-DUE_27 = (
-    "dob: DAY ORDER CHANGED after this date: this file shows day first (line 2: 25/12/1958), while later dates of this "
-    "source that ran before it show month first by their own values: 2026-11-27 patients.csv (line 2: 12/31/1980) — did "
-    "the source change its export? Their values are read as they say; run those dates again (their check reprocesses "
-    "the files) to have it warned in their reports"
-)
 # what a run in date order writes, each quoting the file's own values (breaker8 #10: 03/04/2025 and 13/04/2025 were fixed)
 IN_ORDER = {
     "2026-11-25": [],
