@@ -115,6 +115,13 @@ def title_words(values: pd.Series) -> bool:
     return int((words & titled).sum()) >= CODE_MIN_SHARE * len(distinct)
 
 
+def _named(na_values: list[str]) -> frozenset[str]:
+    """The spellings ``na_values`` names, as compared (``headwater.config.types.spelling``: trimmed, lower-cased), less a
+    database NULL (``DATABASE_NULL_SPELLINGS``: ``\\N``): that is a default, matched as written, and lower-cased it
+    would make the literal two characters ``\\n`` missing too."""
+    return frozenset(spelling(s) for s in na_values if s.strip() not in DATABASE_NULL_SPELLINGS)
+
+
 def _counted(written: pd.Series) -> pd.Series:
     """How each spelling made missing is counted in ``nulled`` (na_spellings): lower-cased, except a database NULL
     (``DATABASE_NULL_SPELLINGS``: ``\\N``), kept as written, since ``\\n`` reads as a newline escape."""
@@ -266,7 +273,7 @@ class NullSpellings:
     def __init__(self, options: TypeOptions | None = None, columns: Mapping[str, ColumnSpec] | None = None) -> None:
         options = options or TypeOptions()
         self.removed = frozenset(spelling(s) for s in options.not_na_values)
-        self.explicit = frozenset(spelling(s) for s in options.na_values) - self.removed
+        self.explicit = _named(options.na_values) - self.removed
         self.codes_are_data = options.na_codes_are_data
         self.columns = dict(columns or {})
         self.shapes: dict[str, str | None] = {}  # column -> its code shape or TITLE_WORDS, decided on its first batch
@@ -292,7 +299,7 @@ class NullSpellings:
         removed, explicit = self.removed, self.explicit
         if spec is not None:
             removed = removed | {spelling(s) for s in spec.not_na_values}
-            explicit = (explicit | {spelling(s) for s in spec.na_values}) - removed
+            explicit = (explicit | _named(spec.na_values)) - removed
         return frozenset(s for s in DEFAULT_SPELLINGS if spelling(s) not in removed), explicit
 
     def apply(self, df: pd.DataFrame) -> StepOutput:

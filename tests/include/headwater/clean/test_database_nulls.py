@@ -12,9 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from headwater.clean.frame import build_frame
 from headwater.clean.steps.null_spellings import NullSpellings
+from headwater.config.schema import ColumnSpec
 from headwater.config.types import TypeOptions
 from landed_files import clean_landed, settings_without_sources
 
@@ -106,3 +108,19 @@ def test_backslash_n_is_counted_as_written_in_every_column_and_path() -> None:
         out = (step.apply_by_column(frame) if by_column else step.apply(frame)).kept
         assert [None if pd.isna(v) else v for v in out["c"]] == ["x", None, "\\n"]
         assert step.summary()["na_spellings"] == {"a": {"\\N": 2}, "b": {"\\N": 1, "null": 2}, "c": {"n/a": 1}}
+
+
+@pytest.mark.parametrize("where", ["types", "column"])
+@pytest.mark.parametrize("listed", ["\\N", " \\N "])
+def test_listing_the_database_null_in_na_values_does_not_empty_a_literal_backslash_n(where: str, listed: str) -> None:
+    """``\\N`` listed in na_values (types or the column) is MySQL's NULL, matched as written like the default; the
+    case-blind comparison of na_values must not make the two characters ``\\n`` (a literal text) missing too."""
+    rows = [["1", "\\N"], ["2", "\\n"], ["3", "a\\nb"], ["4", "n/a"], ["5", "x"]]
+    df = build_frame(["id", "note"], rows, list(range(2, 7)), "d/x.csv")[0]
+    if where == "types":
+        step = NullSpellings(TypeOptions(na_values=[listed]))
+    else:
+        step = NullSpellings(columns={"note": ColumnSpec(name="note", na_values=[listed])})
+    out = step.apply(df).kept
+    assert [None if pd.isna(v) else v for v in out["note"].tolist()] == [None, "\\n", "a\\nb", None, "x"]
+    assert step.summary()["na_spellings"] == {"note": {"\\N": 1, "n/a": 1}}
