@@ -20,6 +20,7 @@ _CURRENCY_WORDS = {
 _LETTERS_AND_SYMBOLS = {
     "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
     "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "%": " pct ", "#": " num ",
+    "№": "No",  # NFKD's own reading; text-unidecode drops the sign, so under transliterate ``№`` became ``column_N``
 }
 _TRANSLITERATE = str.maketrans(_LETTERS_AND_SYMBOLS | {sign: f" {word} " for sign, word in _CURRENCY_WORDS.items()})
 _TRANSLITERATE_NO_CURRENCY = str.maketrans(_LETTERS_AND_SYMBOLS)

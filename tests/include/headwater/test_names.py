@@ -120,3 +120,16 @@ def test_blank_names_use_their_position() -> None:
 )
 def test_a_column_whose_own_name_is_free_keeps_it(names: list[str], expected: list[str]) -> None:
     assert standardize_columns(names) == expected
+
+
+@pytest.mark.parametrize("transliterate", [False, True])
+@pytest.mark.parametrize(("raw", "plain", "ascii_"), [
+    ("№", "no", "no"),
+    ("№ заказа", "no_заказа", "no_zakaza"),
+    ("№ order", "no_order", "no_order"),
+    ("Order №", "order_no", "order_no"),
+    ("Nº", "no", "no"),
+])
+def test_the_numero_sign_is_no_with_and_without_transliteration(transliterate: bool, raw: str, plain: str, ascii_: str) -> None:
+    """``№`` reads ``No`` as NFKD reads it; text-unidecode alone dropped it (``№`` -> ``column_3`` under transliterate)."""
+    assert standardize_name(raw, 3, transliterate) == (ascii_ if transliterate else plain)
