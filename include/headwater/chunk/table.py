@@ -225,10 +225,10 @@ def chunk_source(
         tokens = unknown_tokens = 0
         at = 0
         for batch in source.batches([SOURCE, ROW_ID, LINE, col]):
-            present = [(s, r, ln, str(v)) for i, (s, r, ln, v) in enumerate(zip(batch[SOURCE], batch[ROW_ID], batch[LINE], batch[col]), at)
-                       if not pd.isna(v) and str(v).strip() and not (to_rows is not None and to_rows(i) and not has_words(str(v)))]
-            if to_rows is not None:
-                summary.values_without_words[col] += sum(1 for v in batch[col] if not pd.isna(v) and str(v).strip()) - len(present)
+            values = [(s, r, ln, str(v), i) for i, (s, r, ln, v) in enumerate(zip(batch[SOURCE], batch[ROW_ID], batch[LINE], batch[col]), at)
+                      if not pd.isna(v) and str(v).strip()]
+            present = [(s, r, ln, v) for s, r, ln, v, i in values if to_rows is None or not to_rows(i) or has_words(v)]
+            summary.values_without_words[col] += len(values) - len(present)  # shown in their rows' documents instead
             at += len(batch)
             if not present:
                 continue
