@@ -39,7 +39,7 @@ from tokenizers import Tokenizer
 
 from headwater.chunk.readable import column_label, format_value, python_value, with_unit
 from headwater.chunk.strategies import Chunker
-from headwater.chunk.table import Record, TableSource
+from headwater.chunk.table import Record, TableSource, has_words
 from headwater.chunk.windows import chunk_record
 from headwater.clean.steps.base import IMPUTED_SUFFIX, LINE, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, is_value_column
 from headwater.config.rows import ROW_COLUMN, ROW_STRATEGY, SECTION, TEMPLATE_VARIABLES, RowDocumentOptions, template_names
@@ -64,9 +64,12 @@ class RowPlan:
     context: list[str]  # free-text columns whose first ``text_chunks`` chunks are added
     reason: str  # why the table has row documents (for the manifest)
     warnings: list[str] = field(default_factory=list)
-    # ``auto`` in a table with free text: only the rows whose free-text columns (these) are all empty get a document;
-    # the others are found through their chunks (empty: every row gets one)
+    # ``auto`` in a table with free text: only the rows whose free-text columns (these) are all empty or without words
+    # (``has_words``) get a document; the others are found through their chunks (empty: every row gets one)
     textless_only: list[str] = field(default_factory=list)
+    # the free-text columns whose values without words (``.``, ``👍``, ``[EMAIL]``) a document shows as ``Label: value``
+    # lines, since they get no chunk (headwater.chunk.table.chunk_source ``rows_mode``)
+    wordless: list[str] = field(default_factory=list)
 
 
 def plan_rows(
@@ -80,10 +83,12 @@ def plan_rows(
     because the identifier columns are left out (the ids are what a search for a row names).
 
     ``auto`` gives a table with no free-text column a document per row; a table with one, a document per row whose
-    free-text columns are all empty (``RowPlan.textless_only``): those rows have no chunk, and without a document they
-    would never reach the vector store (breaker9 #15: ``notes`` filled in 2 of 10 customers hid the other 8). The rows
-    with text keep their chunks only, as before; a template's ``chunks`` has each text column, with no chunk (the rows
-    documented have none).
+    free-text columns are all empty or hold no words (``RowPlan.textless_only``; ``has_words``: ``.``, ``-``, ``👍``,
+    ``[EMAIL]``): those rows have no chunk, and without a document they would never reach the vector store (breaker9
+    #15: ``notes`` filled in 2 of 10 customers hid the other 8; breaker10 F13: a note ``.`` hid its row the same way).
+    The rows with text keep their chunks only, as before; a template's ``chunks`` has each text column, with no chunk
+    (the rows documented have none). Under ``auto`` and ``on`` a documented row's free-text values without words
+    (``RowPlan.wordless``) are not chunked: its document shows them, one ``Label: value`` line each, after its fields.
     """
     text = [c for c in table_columns if c in set(text_columns)]
     if options.mode == "off":
@@ -109,10 +114,11 @@ def plan_rows(
             f"by default — a search for an id cannot find its row; add the columns to show with {SECTION}.columns"
         )
     reason = "mode: on" if options.mode == "on" else AUTO_TEXTLESS if textless_only else "auto: no free-text column"
-    return RowPlan(shown, context, reason, warnings, textless_only)
+    return RowPlan(shown, context, reason, warnings, textless_only, text)
 
 
-AUTO_TEXTLESS = "auto: rows whose free-text columns are empty"  # RowPlan.reason of a table with free text under auto
+# RowPlan.reason of a table with free text under auto ("empty": missing, blank, or holding no words: ``has_words``)
+AUTO_TEXTLESS = "auto: rows whose free-text columns are empty"
 
 
 @dataclass
@@ -148,9 +154,12 @@ class RowWriter:
     def label(self, column: str) -> str:
         return self.options.labels.get(column) or column_label(column)
 
-    def document(self, values: dict[str, Any], chunks: dict[str, list[str]], source_file: str, line: int) -> RowDocument | None:
+    def document(
+        self, values: dict[str, Any], chunks: dict[str, list[str]], source_file: str, line: int, wordless: dict[str, str] | None = None
+    ) -> RowDocument | None:
         """The document of one row: ``values`` column -> curated value (value columns and their
-        ``__imputed`` flags), ``chunks`` context column -> its first chunk texts. None when it would be blank."""
+        ``__imputed`` flags), ``chunks`` context column -> its first chunk texts, ``wordless`` free-text column -> its
+        value without words (``has_words``: not chunked, shown here). None when it would be blank."""
         shown = {}
         for column in self.value_columns:
             text = shown_value(values.get(column), values.get(column + RAW_SUFFIX), values.get(column + REASON_SUFFIX), self.units.get(column, ""))
@@ -161,7 +170,12 @@ class RowWriter:
             if column in shown:
                 imputed = python_value(values.get(column + IMPUTED_SUFFIX)) is True
                 fields.append((column, self.label(column), shown[column] + (IMPUTED_MARK if imputed else "")))
-        context = [(column, self.label(column), text) for column in self.plan.context for text in chunks.get(column, [])]
+        wordless = wordless or {}
+        context = [
+            (column, self.label(column), text)
+            for column in dict.fromkeys([*self.plan.wordless, *self.plan.context])
+            for text in ([wordless[column]] if column in wordless else chunks.get(column, []))
+        ]
         if self.template is None:
             text = "\n".join(f"{label}: {folded(value)}" for _, label, value in [*fields, *context])
             columns = list(dict.fromkeys(c for c, _, _ in [*fields, *context]))
@@ -264,7 +278,7 @@ def significant_digits(text: str) -> int:
 class RowSummary:
     documents: int = 0  # row documents written
     blank: int = 0  # rows with nothing to show: no document
-    with_text: int = 0  # rows left to their chunks (``RowPlan.textless_only``: a free-text value): no document
+    with_text: int = 0  # rows left to their chunks (``RowPlan.textless_only``: a free-text value with words): no document
 
     @property
     def rows(self) -> int:
@@ -292,14 +306,15 @@ def write_row_documents(
     """
     summary = RowSummary()
     plan = writer.plan
-    values = list(dict.fromkeys([*writer.value_columns, *plan.context, *plan.textless_only]))
+    values = list(dict.fromkeys([*writer.value_columns, *plan.context, *plan.textless_only, *plan.wordless]))
     flags = [c + suffix for c in plan.columns for suffix in (IMPUTED_SUFFIX, RAW_SUFFIX, REASON_SUFFIX) if c + suffix in source.columns]
     for batch in source.batches([SOURCE, ROW_ID, LINE, *values, *flags]):
         contexts: dict[str, list[list[str]]] = {}
         for column in plan.context:
             texts = ["" if pd.isna(v) else str(v) for v in batch[column]]
-            # under textless_only the rows with text get no document: nothing of theirs to chunk
-            present = [i for i, t in enumerate(texts) if t.strip()] if not plan.textless_only else []
+            # under textless_only the rows with text get no document: nothing of theirs to chunk; a value without words is
+            # shown as it is (``wordless``), not chunked
+            present = [i for i, t in enumerate(texts) if t.strip() and has_words(t)] if not plan.textless_only else []
             spans = chunkers[column].chunk_values([texts[i] for i in present]) if present else []
             per_row: list[list[str]] = [[] for _ in texts]
             for i, value_spans in zip(present, spans):
@@ -308,11 +323,12 @@ def write_row_documents(
         rows = []
         for i, record in enumerate(batch[[SOURCE, ROW_ID, LINE, *values, *flags]].to_dict("records")):
             source_file, row_id, line = record[SOURCE], record[ROW_ID], int(record[LINE])
-            if any(not pd.isna(record[c]) and str(record[c]).strip() for c in plan.textless_only):
+            if any(not pd.isna(record[c]) and has_words(str(record[c])) for c in plan.textless_only):
                 summary.with_text += 1  # found through its chunks (or counted in values_without_chunks)
                 continue
             chunks = {c: contexts[c][i] for c in plan.context}
-            doc = writer.document(record, chunks, source_file, line)
+            wordless = {c: str(record[c]) for c in plan.wordless if not pd.isna(record[c]) and str(record[c]).strip() and not has_words(str(record[c]))}
+            doc = writer.document(record, chunks, source_file, line, wordless)
             if doc is None:
                 summary.blank += 1
                 continue

@@ -35,7 +35,9 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
     documents) and the manifest's ``text_columns``, ``chunks`` (every row of the chunk table),
     ``row_documents`` and ``chunking`` (with ``rows``: why, which columns, how many documents, ``blank_rows``
     with nothing to show, ``rows_with_text`` left to their chunks: the three add up to the curated rows; None under
-    ``mode: off``, or ``auto`` where every row has text); returns the manifest summary. Raises FileNotFoundError when the file's ingest
+    ``mode: off``, or ``auto`` where every row has text with words; ``values_without_words``: per text column, the
+    values without words, ``.``, ``👍``, ``[EMAIL]``, shown in their rows' documents instead of chunked:
+    headwater.chunk.table.chunk_source); returns the manifest summary. Raises FileNotFoundError when the file's ingest
     or clean stage has not run, ValueError when the rows template fails on a row.
     """
     started = time.monotonic()
@@ -61,7 +63,8 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
             writer.write_table(chunk_arrow_table(chunk_table_frame(rows)))
 
         result = chunk_source(
-            source, write, tokenizer, config.chunking, settings.chunk_tokens, settings.chunk_overlap, embed, declared_text, config.name
+            source, write, tokenizer, config.chunking, settings.chunk_tokens, settings.chunk_overlap, embed, declared_text, config.name,
+            config.rows.mode,
         )
         plan = plan_rows(config.rows, source.columns, result.strategies, config.columns)
         rows_info = None
@@ -94,6 +97,7 @@ def chunk(ref: FileRef, settings: Settings, sources: Any = None) -> dict[str, An
         chunking={
             "strategies": result.strategies,
             "values_without_chunks": result.values_without_chunks,
+            "values_without_words": result.values_without_words,
             "warnings": result.warnings,
             "embedded": sent,
             "rows": rows_info,

@@ -12,15 +12,22 @@ on the batch size:
   value of it first (``Chunker.fit``, streaming), then the column is chunked batch by batch;
 * chunks come out column by column, rows in table order within a column: the order of the
   whole-table loop.
+
+A value with nothing to search for (``has_words``: no letter or digit outside the mask placeholders, such as
+``.``, ``-``, ``👍`` or ``[EMAIL]``) is not chunked when its row gets a row document, which shows it instead
+(``rows_mode``, F13): a chunk of ``.`` alone says nothing a search can find, and the row it belongs to
+would otherwise be findable by none of its fields.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from tokenizers import Tokenizer
@@ -30,10 +37,24 @@ from headwater.chunk.windows import chunk_record, chunk_table_frame
 from headwater.clean.steps.base import LINE, ROW_ID, SOURCE, is_value_column
 from headwater.clean.text import TextStats
 from headwater.config.chunking import SECTION, ChunkingOptions, ColumnChunking
-from headwater.config.text import TextColumnRule
+from headwater.config.text import MASKS, TextColumnRule
 from headwater.storage import parquet_batches, parquet_schema
 
 Record = dict[str, object]  # one chunk row (headwater.chunk.windows.chunk_record)
+
+_ALNUM = re.compile(r"[^\W_]")  # a letter or a digit (``str.isalnum``: Unicode letters and numbers, any script)
+_MASK_TOKENS = tuple(MASKS.values())  # what text normalization writes for a masked value (headwater.config.text.MASKS)
+
+
+def has_words(value: str) -> bool:
+    """Whether a free-text value holds something a search can find: a letter or a digit (``str.isalnum``, any script)
+    outside the mask placeholders text normalization writes (``[EMAIL]``, ``[PHONE]``, ``[URL]``, ``[CARD]``, ``[IBAN]``:
+    headwater.config.text.MASKS). ``.``, ``-``, ``...``, ``👍``, ``:)``, ``#️⃣``, ``[EMAIL]``, ``[EMAIL] [PHONE]`` hold
+    none; ``ok``, ``5``, ``1️⃣``, ``👍 ok``, ``Ответ``, ``好`` do."""
+    if "[" in value:
+        for mask in _MASK_TOKENS:
+            value = value.replace(mask, " ")
+    return _ALNUM.search(value) is not None
 
 
 class TableSource(Protocol):
@@ -93,10 +114,17 @@ class ColumnTexts:
 
     source: TableSource
     column: str
+    # rows (by position in the table) whose values without words are left out (``has_words``): the rows that get a row
+    # document showing them (``chunk_source``); None: none are left out
+    to_rows: Callable[[int], bool] | None = None
 
     def __iter__(self) -> Iterator[str]:
+        at = 0
         for batch in self.source.batches([self.column]):
-            yield from (str(v) for v in batch[self.column] if not pd.isna(v) and str(v).strip())
+            for v in batch[self.column]:
+                if not pd.isna(v) and str(v).strip() and not (self.to_rows is not None and self.to_rows(at) and not has_words(str(v))):
+                    yield str(v)
+                at += 1
 
 
 def plan_source(
@@ -148,6 +176,8 @@ class ChunkSummary:
     values_without_chunks: dict[str, int]  # column -> non-empty values that produced no chunk (query filtering)
     warnings: list[str]
     chunks: int = 0  # rows written
+    # column -> non-empty values without words (``has_words``) not chunked: their rows' documents show them (``rows_mode``)
+    values_without_words: dict[str, int] = field(default_factory=dict)
     chunkers: dict[str, Chunker] = field(default_factory=dict, repr=False)  # column -> its fitted chunker (row documents reuse them)
 
 
@@ -161,6 +191,7 @@ def chunk_source(
     embed: Embedder | None = None,
     declared_text: Iterable[str] = (),
     source_name: str | None = None,
+    rows_mode: str = "off",
 ) -> ChunkSummary:
     """Chunk every planned text column of ``source`` with its strategy, handing the chunk rows to ``write``.
 
@@ -172,20 +203,33 @@ def chunk_source(
     A column of which ``UNKNOWN_TOKEN_WARNING`` or more of the tokens are the model's unknown
     token (all-MiniLM-L6-v2 knows few Han and almost no Thai characters) is chunked all the
     same, with a warning naming the share: its vectors say little, whatever the windows.
+
+    ``rows_mode``, the row documents' mode (headwater.config.rows), decides where a value without words
+    (``has_words``: ``.``, ``👍``, ``[EMAIL]``) goes: ``off``, chunked like any value; ``on``, not chunked (every row
+    gets a document, which shows it); ``auto``, not chunked when no free-text column of its row has words (the row
+    gets a document: ``headwater.chunk.rows.plan_rows``), else chunked (the row has no document). Each one not
+    chunked is counted in ``values_without_words``.
     """
     options = options or ChunkingOptions()
     chosen, warnings = plan_source(options, source, declared_text)
     summary = ChunkSummary({c: o.strategy for c, o in chosen.items()}, {}, warnings)
     unknown = unknown_token(tokenizer)
+    to_rows = _documented_rows(source, list(chosen), rows_mode)
     for col, opts in chosen.items():
         chunker = build_chunker(opts, tokenizer, default_tokens, default_overlap, embed)
         if chunker.column_wide:
-            chunker.fit(ColumnTexts(source, col))
+            chunker.fit(ColumnTexts(source, col, to_rows))
         summary.chunkers[col] = chunker
         summary.values_without_chunks[col] = 0
+        summary.values_without_words[col] = 0
         tokens = unknown_tokens = 0
+        at = 0
         for batch in source.batches([SOURCE, ROW_ID, LINE, col]):
-            present = [(s, r, ln, str(v)) for s, r, ln, v in zip(batch[SOURCE], batch[ROW_ID], batch[LINE], batch[col]) if not pd.isna(v) and str(v).strip()]
+            values = [(s, r, ln, str(v), i) for i, (s, r, ln, v) in enumerate(zip(batch[SOURCE], batch[ROW_ID], batch[LINE], batch[col]), at)
+                      if not pd.isna(v) and str(v).strip()]
+            present = [(s, r, ln, v) for s, r, ln, v, i in values if to_rows is None or not to_rows(i) or has_words(v)]
+            summary.values_without_words[col] += len(values) - len(present)  # shown in their rows' documents instead
+            at += len(batch)
             if not present:
                 continue
             if unknown is not None:
@@ -211,6 +255,23 @@ def chunk_source(
     return summary
 
 
+def _documented_rows(source: TableSource, text: list[str], rows_mode: str) -> Callable[[int], bool] | None:
+    """Which rows (by position) get a row document whatever their values without words (``chunk_source``): None under
+    ``off`` (none); under ``on`` every row; under ``auto`` each row none of whose ``text`` columns has words
+    (``has_words``), read in one pass over those columns when there are two or more (with one, a value without words
+    is itself the row's only text)."""
+    if rows_mode == "off" or not text:
+        return None
+    if rows_mode == "on" or len(text) == 1:
+        return lambda at: True
+    worded = [
+        np.array([any(not pd.isna(v) and has_words(str(v)) for v in values) for values in zip(*(batch[c] for c in text))], dtype=bool)
+        for batch in source.batches(text)
+    ]
+    textless = ~np.concatenate(worded) if worded else np.zeros(0, dtype=bool)
+    return lambda at: bool(textless[at])
+
+
 @dataclass
 class ChunkResult:
     chunks: pd.DataFrame  # headwater.chunk.windows.CHUNK_COLUMNS
@@ -229,10 +290,12 @@ def chunk_table(
     declared_text: Iterable[str] = (),
     batch_rows: int | None = None,
     source_name: str | None = None,
+    rows_mode: str = "off",
 ) -> ChunkResult:
     """Chunk every planned text column of a table in memory (see ``chunk_source``); ``batch_rows`` None: one batch."""
     rows: list[Record] = []
     summary = chunk_source(
-        FrameSource(df, batch_rows), rows.extend, tokenizer, options, default_tokens, default_overlap, embed, declared_text, source_name
+        FrameSource(df, batch_rows), rows.extend, tokenizer, options, default_tokens, default_overlap, embed, declared_text, source_name,
+        rows_mode,
     )
     return ChunkResult(chunk_table_frame(rows), summary.strategies, summary.values_without_chunks, summary.warnings)

@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
+from urllib.parse import urlsplit
 
 import ftfy
 import ftfy.badness
@@ -304,6 +305,36 @@ class _Markup(HTMLParser):
         self.events: list[tuple[str, str, list[tuple[str, str | None]], int, int]] = []
         self.feed(value)
         self.close()
+        self._read_again()
+
+    def _read_again(self) -> None:
+        """Read the text after a '<' again where html.parser took a tag that names no HTML element, and holds the start
+        of one in its name or an attribute's name, for one tag (``x<y</code>``: the tag ``y<`` with an attribute
+        ``code``; ``x<y </code>``: the tag ``y`` with attributes ``<`` and ``code``; WHATWG HTML 13.2.5.8, 13.2.5.32):
+        such a '<' is text (``text`` keeps a tag that names no element as written), so what follows it is read as if
+        it stood alone, and ``</code>`` closes the ``code`` it closes (breaker9 #12). A tag inside an attribute's
+        quoted value (``<y a="</b>">``) is the value's, and stays. The '<' becomes a data event; the events after it
+        are a new parser's, their offsets moved to this value's. Iterative: one parse per such tag."""
+        at = 0  # the first event not yet checked
+        while True:
+            for i in range(at, len(self.events)):
+                kind, name, attrs, start, end = self.events[i]
+                if (kind in ("start", "startend", "end") and name not in HTML_ELEMENTS
+                        and ("<" in name or any("<" in a for a, _ in attrs)) and _HTML_CANDIDATE.search(self.value, start + 1, end)):
+                    break
+            else:
+                return
+            rest = _Markup.__new__(_Markup)
+            HTMLParser.__init__(rest, convert_charrefs=True)
+            rest.value = self.value[start + 1 :]
+            rest._line_starts = [0, *(m.end() for m in re.finditer("\n", rest.value))]
+            rest.events = []
+            rest.feed(rest.value)
+            rest.close()
+            shift = start + 1
+            moved = [(k, n, a, s + shift if s >= 0 else s, e + shift if e >= 0 else e) for k, n, a, s, e in rest.events]
+            self.events[i:] = [("data", "<", [], -1, -1), *moved]
+            at = i + 1
 
     def _at(self) -> int:
         line, column = self.getpos()  # the start of the construct being handled
@@ -371,7 +402,8 @@ class _Markup(HTMLParser):
 
     def text(self, keep_links: bool = True) -> str:
         """The text of an HTML value: block elements become line breaks, scripts and styles go,
-        ``http(s)`` link targets follow their link text as `` (url)``, and a tag that names no
+        ``http(s)`` link targets follow their link text as `` (url)`` (``link_target``: scheme, host and path;
+        no query, fragment or user name), and a tag that names no
         HTML element (``<ann@x.org>``, ``<y and y>``) stays as written, since a browser would hide
         it but the writer meant it as text."""
         parts: list[str] = []
@@ -395,12 +427,32 @@ class _Markup(HTMLParser):
                 if name == "a" and kind == "start" and keep_links:
                     target = _raw_attributes(self.value[start:end]).get("href")
                     target = decode_attribute(target) if target else None
-                    href = target if target and target.startswith(("http://", "https://")) else None
+                    href = link_target(target) if target and target.startswith(("http://", "https://")) else None
                 elif name == "a" and kind == "end" and href:
                     # Keep link targets: a URL is information, the tag around it is not.
                     parts.append(f" ({href})")
                     href = None
         return "".join(parts)
+
+
+def link_target(url: str) -> str | None:
+    """The part of a link's ``http(s)`` target that ``strip_html`` writes after the link text: scheme, host (port kept)
+    and path, as written; the query string, the fragment and a user name or password left out (``urllib.parse.urlsplit``,
+    RFC 3986 section 3). None when the target does not parse (``ValueError``: a bad IPv6 host or port) or has no host.
+
+    The target was markup, never shown to a reader; its query string is where a link carries what is not the page's
+    address: session and access tokens, signatures (``X-Amz-Signature``, ``sig``), one-time codes, tracking ids
+    (breaker9 #12: ``<a href='https://evil.example/?token=SECRET'>click</a>`` gave ``click
+    (https://evil.example/?token=SECRET)``, a secret moved into searchable text). No list of key names can be
+    complete, so the whole query goes; the value as written stays in ``<col>__raw``.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError:
+        return None
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}" if host else None
 
 
 def _raw_attributes(tag_text: str) -> dict[str, str | None]:

@@ -4,7 +4,7 @@ A row document is one curated row written for reading (headwater.chunk.rows): on
 ``Label: value`` line per shown column, or a Jinja2 template. By default (``mode: auto``) a
 table gets row documents when it has no free-text column, so a table of records is
 searchable and reaches the fine-tune as whole records; in a table with one, the rows whose
-free-text columns are all empty get them (they have no chunk), the others keep their chunks. The template is checked here, when the
+free-text columns are all empty or hold no words get them (they have no chunk), the others keep their chunks. The template is checked here, when the
 config loads: its syntax, and (with a schema) every name it uses (``template_names``); the
 rendering itself is sandboxed with undefined names as errors (headwater.chunk.rows).
 """
@@ -51,7 +51,8 @@ class RowDocumentOptions(ConfigModel):
         default="auto",
         description=(
             "auto: a document per row when the table has no free-text column, else per row whose free-text columns are "
-            "all empty; on (true): every row; off (false): none."
+            "all empty or hold no words (., -, 👍, [EMAIL]: shown in the document, not chunked); on (true): every row; "
+            "off (false): none."
         ),
     )
     columns: ColumnNames | None = Field(

@@ -60,11 +60,19 @@ for the first class, in ``REASONS`` order, where the texts differ:
   *dear*, *hi*, *hello*, *hey* or *attn*, past a title such as *Mr.*);
 * ``unit``: a unit word is substituted, added or removed (``5 mg``/``5 g``; ``UNITS``);
 * ``substitution``: a word is replaced by another that is not a spelling variant of it (``left``/``right``
-  knee, ``increased``/``decreased``, ``Jon``/``Joan``, ``penicillin``/``amoxicillin``, ``Monday``/``Tuesday``), or the
-  weekday names (``WEEKDAYS``) both texts hold are in another order (``from Monday to Tuesday``/``from Tuesday to Monday``),
-  or the words both texts hold are (``_moved``: ``flight from Paris to Rome``/``flight from Rome to Paris``, ``Alice paid
-  Bob``/``Bob paid Alice``, ``from savings to checking``/``from checking to savings``; nd11, breaker8 #5): a swap changes
-  who did what to whom, and a re-export does not reorder a text's words.
+  knee, ``increased``/``decreased``, ``Jon``/``Joan``, ``penicillin``/``amoxicillin``, ``Monday``/``Tuesday``), also
+  where one text drops a content word and the other adds another one elsewhere (``_exchanged``: ``moved to Monday, room
+  4``/``moved to room 4, Tuesday``, which difflib aligns as two additions);
+* ``word_order``: the words both texts hold are in another order (``_moved``: ``flight from Paris to Rome``/``flight
+  from Rome to Paris``, ``Alice paid Bob``/``Bob paid Alice``, ``from savings to checking``/``from checking to savings``;
+  nd11, breaker8 #5), two texts of the same words in another order whatever difflib pairs (``Bob was paid by
+  Alice``/``Alice was paid by Bob``), or the weekday names (``WEEKDAYS``) both hold are (``from Monday to Tuesday``/``from
+  Tuesday to Monday``): a swap changes who did what to whom, and a re-export does not reorder a text's words. A moved
+  phrase or time word (``Meeting moved to Monday, room 4.``/``Meeting moved to room 4, Monday.``, ``Please call me back
+  tomorrow``/``Tomorrow please call me back``: breaker10 F14, counted as ``negation`` and ``substitution`` before) may
+  say the same, but no rule here tells it from a swap that does not, so it vetoes too (a missed duplicate). A negator
+  moved among the same words (``is not allergic to penicillin but to aspirin``/``is allergic to penicillin but not to
+  aspirin``) is a ``negation`` (``_negator_moved``).
 * ``addition``: outside a **boilerplate** both texts share, one holds a content word the other lacks
   (``Shipment arrived.``/``Shipment arrived damaged.``, ``Please call me back.``/``Please call me back about
   the broken pump ...``, each above the same 480-character e-mail footer: breaker3 #4). A boilerplate
@@ -76,7 +84,7 @@ for the first class, in ``REASONS`` order, where the texts differ:
   copies that differ in case, spacing, punctuation, an article or a typo still merge. The column's
   texts are the candidates' plus an even sample (headwater.clean.dedup.matching.BOILERPLATE_SAMPLE).
 
-The word checks (``negation`` by prefix, ``number`` by number word, ``unit``, ``substitution``) align
+The word checks (``negation`` by prefix, ``number`` by number word, ``unit``, ``substitution``, ``word_order``) align
 the two texts' word sequences (letters only, lower-cased, accents and apostrophes removed, negators
 left out: they are counted) with difflib's ``SequenceMatcher`` (Ratcliff/Obershelp longest matching
 blocks) and read each differing block: a block whose letters are equal once spaces are dropped
@@ -125,7 +133,7 @@ lower case (``se`` is a Spanish, Portuguese and Czech word) or away from a stree
 symbol that is Extended_Pictographic though seldom drawn as an emoji (``©``, ``™``) added to one text vetoes (missed duplicates);
 a comparison written in words (``above 5.0``/``below 5.0`` is a substitution) or as an HTML entity (``&gt;``) is not a sign, and
 ``=``, ``~`` before a number are read as signs wherever they stand (``x=5``/``x 5`` vetoes); two sentences of one text moved
-about (``Monday: call; Tuesday: ship`` / ``Tuesday: ship; Monday: call``) veto as a reordering, and so does any reordering of
+about (``Monday: call; Tuesday: ship`` / ``Tuesday: ship; Monday: call``) veto as a reordering (``word_order``), and so does any reordering of
 the words two texts share (``Thanks, Bob. The invoice is attached.``/``The invoice is attached. Thanks, Bob.``, ``from Rome to
 Paris``/``to Paris from Rome``: a missed duplicate); a final question mark is read in texts of at most ``QUESTION_MAX_WORDS``
 words only, so a long text's changed closing question still merges.
@@ -145,9 +153,9 @@ from rapidfuzz.distance import OSA
 
 from headwater.config.text import MASKS
 
-REASONS = ("negation", "identifier", "number", "emoji", "question", "quadrant", "addressee", "unit", "substitution", "addition")  # the order the checks run in; a pair counts under its first
+REASONS = ("negation", "identifier", "number", "emoji", "question", "quadrant", "addressee", "unit", "substitution", "word_order", "addition")  # the order the checks run in; a pair counts under its first
 NAME_REASONS = ("name",)  # record linkage's check on name fields
-WORD_REASONS = ("negation", "number", "unit", "substitution")  # what the word alignment can find, in that order
+WORD_REASONS = ("negation", "number", "unit", "substitution", "word_order")  # what the word alignment can find, in that order
 # English negators (Wiegand et al. 2010's lexical negation cues), plus common spellings without the apostrophe.
 ENGLISH_NEGATORS = frozenset(
     "not no never none nobody nothing nowhere neither nor without cannot nope "
@@ -299,7 +307,7 @@ STOP_WORDS = frozenset(
     "again once only own same other more most per via".split()
 )
 # the English weekday names: two texts that name the same days in another order (``from Monday to Tuesday``/``from
-# Tuesday to Monday``) differ by a ``substitution`` (``_reordered``; breaker8 #5), though no word is replaced
+# Tuesday to Monday``) differ by ``word_order`` (``_reordered``; breaker8 #5), though no word is replaced
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 SALUTATIONS = ("dear", "hi", "hello", "hey", "attn", "attention")
 TITLES = ("mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam")
@@ -709,16 +717,21 @@ def unlisted_negation(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     """Whether two texts' words (``Tokens.words``) may differ by a negator no list holds: neither text is
     in a listed language (``listed_language``), and their only difference is one or two short words
     (``SHORT_WORD_MIN_LETTERS`` to ``SHORT_WORD_LETTERS`` letters) that one text holds and the other lacks, no word replaced
-    (``_align``: a spelling variant is no replacement), so a typo or a changed word is not this veto's."""
+    (``_align``: a spelling variant is no replacement), so a typo or a changed word is not this veto's. A word one
+    block removes and another adds is moved, not added (breaker10 F14: ``Meeting moved to Monday, room 4.``/``Meeting
+    moved to room 4, Monday.`` aligns ``room`` as removed and added): that is ``word_order``'s."""
     if x == y or listed_language(x) or listed_language(y):
         return False
-    added: list[str] = []
+    gained: Counter[str] = Counter()  # words only y's side of a block holds
+    lost: Counter[str] = Counter()  # ... only x's
     for left, right in _blocks(x, y):
         replaced, more = _align(left, right)
-        added += more
-        if replaced or len(added) > 2:
+        if replaced:
             return False
-    return bool(added) and all(SHORT_WORD_MIN_LETTERS <= len(w) <= SHORT_WORD_LETTERS for w in added)
+        (gained if len(left) <= len(right) else lost).update(more)  # ``_align``'s additions are the longer side's words
+    moved = gained & lost
+    added = list(((gained - moved) + (lost - moved)).elements())
+    return 0 < len(added) <= 2 and all(SHORT_WORD_MIN_LETTERS <= len(w) <= SHORT_WORD_LETTERS for w in added)
 
 
 def _blocks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -732,15 +745,38 @@ def _blocks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[tuple[str, ...
 
 def word_changes(x: tuple[str, ...], y: tuple[str, ...]) -> set[str]:
     """The reasons (of ``WORD_REASONS``) two word sequences differ for: their differing blocks (``_blocks``)
-    read by ``_block``, and ``substitution`` when the words both hold are in another order (``_moved``). Empty: the
-    texts say the same words in one order."""
+    read by ``_block``, and ``word_order`` when the words both hold are in another order (``_moved``). Empty: the
+    texts say the same words in one order. Two sequences of the same words (as multisets) in another order differ by
+    ``word_order`` alone: no word is added or replaced, whatever pairs difflib's alignment makes of a swap (``Bob was
+    paid by Alice``/``Alice was paid by Bob`` aligns as two replacements; breaker10 F14)."""
+    if x != y and Counter(x) == Counter(y):
+        return {"word_order"}
     found: set[str] = set()
     blocks = _blocks(x, y)
     for left, right in blocks:
         found |= _block(left, right)
-    if "substitution" not in found and _moved(blocks, x, y):
+    if "substitution" not in found and _exchanged(blocks):
         found.add("substitution")
+    if _moved(blocks, x, y):
+        found.add("word_order")
     return found
+
+
+def _exchanged(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> bool:
+    """Whether one text drops a content word in one block and the other adds another content word in another block, no
+    spelling variant of it (``Meeting moved to Monday, room 4.``/``Meeting moved to room 4, Tuesday.``: difflib aligns
+    ``monday`` as removed and ``tuesday`` as added, each an addition alone, so the pair merged; breaker10 F14's check):
+    a word replaced, written elsewhere. A word one block removes and another adds is moved (``word_order``'s), and a
+    function word (``STOP_WORDS``) changes nothing."""
+    removed: Counter[str] = Counter()
+    added: Counter[str] = Counter()
+    for left, right in blocks:
+        _, more = _align(left, right)
+        (added if len(left) <= len(right) else removed).update(w for w in more if w not in STOP_WORDS)
+    moved = removed & added
+    removed, added = removed - moved, added - moved
+    return any(not any(spelling_variant(r, a) for a in added) for r in removed) and any(
+        not any(spelling_variant(a, r) for r in removed) for a in added)
 
 
 def _moved(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]], x: tuple[str, ...], y: tuple[str, ...]) -> bool:
@@ -903,6 +939,13 @@ def _reordered(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     return row[-1] < sum(shared.values())
 
 
+def _negator_moved(x: Tokens, y: Tokens) -> bool:
+    """Whether a negator stands elsewhere among the same words (``Tokens.words``, which leave negators out, are equal; all
+    the words, ``Tokens.spelled``, are the same multiset in another order): ``is not allergic to penicillin but to
+    aspirin``/``is allergic to penicillin but not to aspirin`` negate two different things (breaker10 F14's check)."""
+    return x.words == y.words and x.spelled != y.spelled and Counter(x.spelled) == Counter(y.spelled)
+
+
 def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
                outside: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> str | None:
     """The first reason of ``reasons`` (names from ``REASONS`` and ``NAME_REASONS``) on which two texts differ, or None.
@@ -914,7 +957,8 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
     for reason in reasons:
         if reason in WORD_REASONS and words is None:
             words = word_changes(x.words, y.words)
-        if reason == "negation" and (x.negators != y.negators or "negation" in words or unlisted_negation(x.words, y.words)):
+        if reason == "negation" and (x.negators != y.negators or "negation" in words or unlisted_negation(x.words, y.words)
+                                     or _negator_moved(x, y)):
             return reason
         if reason == "identifier" and (_changed(x.identifiers, y.identifiers) or (x.masks and y.masks)):
             return reason
@@ -929,9 +973,9 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
             return reason
         if reason == "addressee" and _changed(x.addressees, y.addressees):
             return reason
-        if reason in ("unit", "substitution") and reason in words:
+        if reason in ("unit", "substitution", "word_order") and reason in words:
             return reason
-        if reason == "substitution" and x.words != y.words and _reordered(*(tuple(w for w in t.words if w in WEEKDAYS) for t in (x, y))):
+        if reason == "word_order" and x.words != y.words and _reordered(*(tuple(w for w in t.words if w in WEEKDAYS) for t in (x, y))):
             return reason
         if reason == "addition" and outside is not None and added_words(*outside):
             return reason

@@ -57,10 +57,11 @@ def test_auto_documents_only_the_textless_rows_of_a_table_with_text_on_forces_th
     auto = plan_rows(RowDocumentOptions(text_chunks=1), [*COLUMNS, "notes"], ["notes"])
     assert auto == RowPlan(
         ["business_name", "inspection_date", "score", "passed", "violations"], ["notes"], "auto: rows whose free-text columns are empty",
-        [], ["notes"],
-    )  # breaker9 #15: only the rows with no notes get a document (their context chunks: none)
+        [], ["notes"], ["notes"],
+    )  # breaker9 #15: only the rows with no notes get a document (their context chunks: none); F13: a note without words is shown
     on = plan_rows(RowDocumentOptions(mode="on"), [*COLUMNS, "notes"], ["notes"])
     assert (on.columns, on.context, on.reason) == (["business_name", "inspection_date", "score", "passed", "violations"], [], "mode: on")
+    assert (on.textless_only, on.wordless) == ([], ["notes"])
     with_chunks = plan_rows(RowDocumentOptions(mode="on", text_chunks=1), [*COLUMNS, "notes"], ["notes"])
     assert with_chunks.context == ["notes"]
     assert plan_rows(RowDocumentOptions(mode="off"), COLUMNS, []) is None

@@ -283,7 +283,8 @@ def test_the_chunk_stage_takes_strategies_from_the_source_yaml(tmp_path, setting
     assert chunks[["column", "strategy", "label"]].values.tolist() == [["body", "heading", "Guide > Fit"], ["body", "heading", "Care"]]
     manifest = read_json(lay.manifest(ref.key))
     assert manifest["chunking"] == {
-        "strategies": {"body": "heading"}, "values_without_chunks": {"body": 0}, "warnings": [], "embedded": 0, "rows": None,
+        "strategies": {"body": "heading"}, "values_without_chunks": {"body": 0}, "values_without_words": {"body": 0}, "warnings": [],
+        "embedded": 0, "rows": None,
     }  # a text column: no row documents by default
     # a file no source matches gets the defaults: raw windows
     other = FileRef("2026-11-20", "notes.csv")

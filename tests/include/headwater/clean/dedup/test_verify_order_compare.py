@@ -99,9 +99,9 @@ def test_swapped_emoji_veto(a: str, b: str, reason: str | None) -> None:
 @pytest.mark.parametrize(
     ("a", "b", "reason"),
     [("Please move the meeting with the external auditors from Monday to Tuesday",
-      "Please move the meeting with the external auditors from Tuesday to Monday", "substitution"),  # in/nd2 lines 12-13
+      "Please move the meeting with the external auditors from Tuesday to Monday", "word_order"),  # in/nd2 lines 12-13
      ("The shift rota for the warehouse team: Friday early, Sunday late, Monday off",
-      "The shift rota for the warehouse team: Monday early, Friday late, Sunday off", "substitution"),
+      "The shift rota for the warehouse team: Monday early, Friday late, Sunday off", "word_order"),
      ("Please move the meeting with the external auditors from Monday to Tuesday",
       "please move the meeting with the external auditers from monday to tuesday.", None)],  # case and a typo
 )
@@ -151,4 +151,4 @@ def test_the_clean_stage_keeps_breaker8_swaps_apart() -> None:
     result = _clean(["id", "body"], [[str(k), t] for k, t in enumerate(texts, 1)], TEXT)
     assert _dups(result) == [(16, "near_text")] and len(result.curated) == 14
     vetoes = _vetoes(result)
-    assert (vetoes["vetoed_number"], vetoes["vetoed_emoji"], vetoes["vetoed_substitution"]) == (4, 2, 1)
+    assert (vetoes["vetoed_number"], vetoes["vetoed_emoji"], vetoes["vetoed_word_order"]) == (4, 2, 1)

@@ -4,7 +4,7 @@ records (nd11; breaker8 #5, #6, left open by nd10).
 breaker8 #5: ``flight from Paris to Rome``/``flight from Rome to Paris`` and ``Alice paid Bob``/``Bob paid Alice`` were merged:
 difflib's alignment matched one of the two swapped words and left the others as words added on one side and removed on the
 other, and an added word is no difference. Now a word that one side removes and the other adds elsewhere, with the shared
-words in no common order (``_moved``: the longest common subsequence, ``_reordered``), is a ``substitution``. Invented
+words in no common order (``_moved``: the longest common subsequence, ``_reordered``), is a ``word_order`` (a ``substitution`` until breaker10 F14). Invented
 variants: lower-case words (``from savings to checking``), a swap with a word added, three words rotated, a swap of two
 function words (``it is``/``is it``); near copies that keep their order (a typo, case, a repeated phrase, an added
 signature or word) still merge.
@@ -29,15 +29,15 @@ PAID = "According to the shared expense sheet for the long ski weekend in the mo
 
 @pytest.mark.parametrize(
     ("a", "b", "reason"),
-    [(FLIGHT.format("Paris", "Rome"), FLIGHT.format("Rome", "Paris"), "substitution"),  # breaker8 #5
-     (PAID.format("Alice", "Bob"), PAID.format("Bob", "Alice"), "substitution"),
-     ("Alice paid Bob", "Bob paid Alice", "substitution"),
-     ("Please move the printer from table A to table B", "Please move the printer from table B to table A", "substitution"),
-     ("Transfer the balance from savings to checking today", "Transfer the balance from checking to savings today", "substitution"),
-     (PAID.format("Alice", "Bob"), PAID.format("Bob", "Alice") + " yesterday", "substitution"),  # a swap and an added word
-     ("The route goes from Oslo via Bergen to Tromso", "The route goes from Bergen via Tromso to Oslo", "substitution"),  # rotated
-     ("Tell me when it is ready for pickup", "Tell me when is it ready for pickup", "substitution"),  # two function words
-     ("Price of the red model is higher than the blue model", "Price of the blue model is higher than the red model", "substitution"),
+    [(FLIGHT.format("Paris", "Rome"), FLIGHT.format("Rome", "Paris"), "word_order"),  # breaker8 #5
+     (PAID.format("Alice", "Bob"), PAID.format("Bob", "Alice"), "word_order"),
+     ("Alice paid Bob", "Bob paid Alice", "word_order"),
+     ("Please move the printer from table A to table B", "Please move the printer from table B to table A", "word_order"),
+     ("Transfer the balance from savings to checking today", "Transfer the balance from checking to savings today", "word_order"),
+     (PAID.format("Alice", "Bob"), PAID.format("Bob", "Alice") + " yesterday", "word_order"),  # a swap and an added word
+     ("The route goes from Oslo via Bergen to Tromso", "The route goes from Bergen via Tromso to Oslo", "word_order"),  # rotated
+     ("Tell me when it is ready for pickup", "Tell me when is it ready for pickup", "word_order"),  # two function words
+     ("Price of the red model is higher than the blue model", "Price of the blue model is higher than the red model", "word_order"),
      # near copies in one order: merged
      (FLIGHT.format("Paris", "Rome"), "booking confirmed by the travel desk for the annual sales conference trip next month - flight from paris to rome!", None),
      (PAID.format("Alice", "Bob"), PAID.format("Alice", "Bob").replace("expense", "expnse"), None),  # a typo
@@ -54,7 +54,7 @@ def test_moved_words() -> None:
     x, y = ("alice", "paid", "bob"), ("bob", "paid", "alice")
     blocks = _blocks(x, y)
     assert blocks == [((), ("bob", "paid")), (("paid", "bob"), ())]  # difflib matched alice and left the rest as additions
-    assert _moved(blocks, x, y) is True and word_changes(x, y) == {"substitution"}
+    assert _moved(blocks, x, y) is True and word_changes(x, y) == {"word_order"}
     x, y = ("call", "me", "back"), ("call", "me", "back", "call", "me")
     assert _moved(_blocks(x, y), x, y) is False and word_changes(x, y) == set()
     x, y = ("the", "red", "car"), ("the", "car", "red", "car")  # red moved past an added car: the shared words in one order
@@ -123,5 +123,5 @@ def test_the_clean_stage_keeps_breaker8_nd_question_and_swaps_apart() -> None:
     assert _dups(result) == [(10, "near_text")] and len(result.curated) == 8
     assert result.curated["id"].tolist() == [1, 2, 3, 4, 5, 6, 7, 8]
     vetoes = _vetoes(result)
-    assert (vetoes["vetoed_question"], vetoes["vetoed_substitution"]) == (1, 3)
+    assert (vetoes["vetoed_question"], vetoes["vetoed_word_order"]) == (1, 3)
     assert sum(v for k, v in vetoes.items() if k.startswith("vetoed_")) == 4
