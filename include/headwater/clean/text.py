@@ -41,12 +41,14 @@ import ftfy.chardata
 import numpy as np
 import pandas as pd
 import phonenumbers
+import phonenumbers.phonenumbermatcher as _pnm
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.config.text import MASKS, TextColumnRule, TextOptions
 from headwater.clean.sensitive import CANDIDATE_RE as SENSITIVE_CANDIDATE_RE
 from headwater.clean.sensitive import mask_sensitive
+from headwater.clean.phone_valid import valid_number
 from headwater.config.types import NA_SPELLINGS
 from headwater.invisible import NEEDED as INVISIBLE_NEEDED
 from headwater.invisible import STEPS as INVISIBLE_STEPS
@@ -513,7 +515,8 @@ _VERIFIED_MAX = 200_000
 
 
 class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
-    """``phonenumbers.PhoneNumberMatcher`` with each candidate's verdict remembered across values.
+    """``phonenumbers.PhoneNumberMatcher`` with each candidate's verdict remembered across values, and reached
+    with fewer regex calls.
 
     The matcher parses and verifies every candidate run it finds (``_parse_and_verify``; for a
     ``+1`` number with an invalid area code, ``is_valid_number`` tries every NANP region's
@@ -522,6 +525,13 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
     only on the candidate text, the region, the leniency, and the characters right before and
     after the candidate in the text (a Latin letter or an invalid punctuation symbol there rejects
     it; none at the start or end of the text): that is the key, so the matches are the library's own.
+
+    A verdict not remembered is the library's ``_parse_and_verify`` as phonenumbers 9.0.43 writes it
+    (``_verify_valid``), with two changes that give the same answer (issue 15): a candidate without letters
+    (``x`` aside) that holds fewer digits than ``phone_min_digits`` is rejected before ``parse`` (no number
+    that short is valid: the bound the phone pre-filter rests on), and ``is_valid_number`` is
+    headwater.clean.phone_valid.valid_number. Under any other phonenumbers release, or another leniency,
+    the library's own method answers.
     """
 
     def _parse_and_verify(self, candidate, offset):  # type: ignore[no-untyped-def]
@@ -531,11 +541,51 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
         if key in _VERIFIED:
             number = _VERIFIED[key]
             return None if number is None else phonenumbers.PhoneNumberMatch(offset, candidate, number)
-        match = super()._parse_and_verify(candidate, offset)
+        if _FAST_VERIFY and self.leniency == phonenumbers.Leniency.VALID:
+            match = self._verify_valid(candidate, offset)
+        else:
+            match = super()._parse_and_verify(candidate, offset)
         if len(_VERIFIED) >= _VERIFIED_MAX:
             _VERIFIED.clear()
         _VERIFIED[key] = None if match is None else match.number
         return match
+
+    def _verify_valid(self, candidate, offset):  # type: ignore[no-untyped-def]
+        """``PhoneNumberMatcher._parse_and_verify(candidate, offset)`` under ``Leniency.VALID``, phonenumbers 9.0.43
+        (its lines, in its order), with the short-candidate rejection and ``valid_number`` (class docstring)."""
+        if len(_PN_DIGIT.findall(candidate)) < phone_min_digits(self.preferred_region) and not _PN_LETTER.search(candidate):
+            return None
+        try:
+            if not _pnm.fullmatch(_pnm._MATCHING_BRACKETS, candidate) or _pnm._PUB_PAGES.search(candidate):
+                return None
+            if offset > 0 and not _pnm._LEAD_PATTERN.match(candidate):
+                previous_char = self.text[offset - 1]
+                if self._is_invalid_punctuation_symbol(previous_char) or self._is_latin_letter(previous_char):
+                    return None
+            last_char_index = offset + len(candidate)
+            if last_char_index < len(self.text):
+                next_char = self.text[last_char_index]
+                if self._is_invalid_punctuation_symbol(next_char) or self._is_latin_letter(next_char):
+                    return None
+            numobj = phonenumbers.parse(candidate, self.preferred_region, keep_raw_input=True)
+            if (
+                valid_number(numobj)
+                and _pnm._contains_only_valid_x_chars(numobj, candidate)
+                and _pnm._is_national_prefix_present_if_required(numobj)
+            ):
+                numobj.country_code_source = phonenumbers.CountryCodeSource.UNSPECIFIED
+                numobj.raw_input = None
+                numobj.preferred_domestic_carrier_code = None
+                return phonenumbers.PhoneNumberMatch(offset, candidate, numobj)
+        except phonenumbers.NumberParseException:
+            pass
+        return None
+
+
+# ``_CachedMatcher._verify_valid`` is read from this release's matcher; under another the library's method answers.
+_FAST_VERIFY = phonenumbers.__version__ == "9.0.43"
+_PN_DIGIT = re.compile("[0-9xX\\d]")  # what phone_min_digits counts: a decimal digit (``\\d``, any script) or an x
+_PN_LETTER = re.compile("[^\\W\\dxX_]")  # a letter but x (an extension word, a vanity number: parse may read it as a digit)
 
 
 # A date in a shape no phone number is written in: ISO 8601 ``2024-03-05`` (also ``2024/03/05``, ``2024.03.05``), a
