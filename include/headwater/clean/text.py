@@ -675,7 +675,27 @@ _PN_LEAD = phonenumbers.phonenumbermatcher._OPENING_PARENS + phonenumbers.phonen
 @functools.lru_cache(maxsize=1)
 def _decimal_ranges() -> str:
     """Every non-ASCII Unicode decimal digit (``str.isdecimal``, category Nd: what ``re``'s ``\\d`` matches) as
-    literal ``a-b`` ranges of a character class."""
+    literal ``a-b`` ranges of a character class.
+
+    Read with one ``re`` search over every code point from U+0080 (``re``'s ``\\d`` on a str pattern is
+    ``Py_UNICODE_ISDECIMAL``, the test ``str.isdecimal`` makes; the surrogates, none of them a digit, left out so the
+    text can be built by decoding UTF-32): 0.03 CPU s once per process, where testing each code point took 0.065.
+    ``_decimal_ranges_by_code_point`` is that reference (a test compares them).
+    """
+    points = np.arange(0x80, 0x110000, dtype="<u4")
+    points = points[(points < 0xD800) | (points > 0xDFFF)]
+    runs = [(ord(m.group()[0]), ord(m.group()[-1])) for m in re.finditer(r"\d+", points.tobytes().decode("utf-32-le"))]
+    ranges: list[list[int]] = []
+    for a, b in runs:  # a run cut by the surrogate gap would be joined again (there is none: no digit borders it)
+        if ranges and ranges[-1][1] == a - 1:
+            ranges[-1][1] = b
+        else:
+            ranges.append([a, b])
+    return "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
+
+
+def _decimal_ranges_by_code_point() -> str:
+    """``_decimal_ranges`` as it was written first: ``str.isdecimal`` of each code point (the reference of a test)."""
     digits = [c for c in range(0x80, 0x110000) if chr(c).isdecimal()]
     ranges: list[list[int]] = []
     for c in digits:
