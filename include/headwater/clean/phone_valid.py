@@ -181,3 +181,10 @@ def valid_number(numobj: phonenumbers.PhoneNumber) -> bool:
     if plan is None:
         return phonenumbers.is_valid_number(numobj)
     return _valid_nsn(plan, phonenumbers.national_significant_number(numobj))
+
+
+def valid_national(country_code: int, nsn: str) -> bool | None:
+    """``is_valid_number`` of a number with ``country_code`` and the national significant number ``nsn`` (ASCII digits,
+    no leading zero); None when the plan of ``country_code`` cannot be read (ask the library with a parsed number)."""
+    plan = _plan(country_code)
+    return None if plan is None else _valid_nsn(plan, nsn)

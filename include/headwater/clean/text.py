@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 from headwater.config.text import MASKS, TextColumnRule, TextOptions
 from headwater.clean.sensitive import CANDIDATE_RE as SENSITIVE_CANDIDATE_RE
 from headwater.clean.sensitive import mask_sensitive
-from headwater.clean.phone_valid import valid_number
+from headwater.clean.phone_valid import valid_national, valid_number
 from headwater.config.types import NA_SPELLINGS
 from headwater.invisible import NEEDED as INVISIBLE_NEEDED
 from headwater.invisible import STEPS as INVISIBLE_STEPS
@@ -555,6 +555,9 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
         (its lines, in its order), with the short-candidate rejection and ``valid_number`` (class docstring)."""
         if len(_PN_DIGIT.findall(candidate)) < phone_min_digits(self.preferred_region) and not _PN_LETTER.search(candidate):
             return None
+        known = _known_parse(candidate, self.preferred_region)
+        if known is not None and valid_national(*known) is False:
+            return None  # parse would give this number (or raise), and it is not valid: rejected either way
         try:
             if not _pnm.fullmatch(_pnm._MATCHING_BRACKETS, candidate) or _pnm._PUB_PAGES.search(candidate):
                 return None
@@ -580,6 +583,30 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
         except phonenumbers.NumberParseException:
             pass
         return None
+
+
+# Candidates whose parse is known without running it (phonenumbers 9.0.43 ``parse``: ``_build_national_number_for_parsing``
+# starts at the first digit or '+'; no letter, '#', ';', ',' or '~', so no extension is stripped; ``_normalize`` keeps the
+# digits): a number written nationally in the US shape (``(415) 555-2671``, ``415.555.2671``, ``555-2671``), read in
+# ``US``, has no IDD (``011``) and does not start with the country code 1 nor the national prefix 1 (its first digit is
+# 2-9), so it is country code 1 and its digits; one written ``+1`` or ``+44`` and ASCII digits, spaces, dots, dashes and
+# brackets, its first digit after the code 2-9, is that country code and the digits after it (no national prefix of the
+# US, ``1``, or of Great Britain, ``0|180020``, is stripped), whatever the region it is read in. So when that number is
+# not valid (``valid_national``), ``parse`` need not run: the candidate is rejected whether parse raises or not.
+_US_NATIONAL = re.compile(r"\(?[2-9][0-9]{2}\)?[ .-]?[0-9]{3}[ .-]?[0-9]{4}|[2-9][0-9]{2}[ .-]?[0-9]{4}")
+_PLUS_1_44 = re.compile(r"\+(1|44)[ ().-]*[2-9][0-9 ().-]*[0-9]")
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def _known_parse(candidate: str, region: str) -> tuple[int, str] | None:
+    """(country code, national significant number) that ``phonenumbers.parse(candidate, region)`` gives when it does not
+    raise, for the shapes above; None for any other candidate (``parse`` decides)."""
+    if region == "US" and _US_NATIONAL.fullmatch(candidate):
+        return 1, "".join(_ASCII_DIGIT.findall(candidate))
+    m = _PLUS_1_44.fullmatch(candidate)
+    if m is not None:
+        return int(m.group(1)), "".join(_ASCII_DIGIT.findall(candidate, m.end(1)))
+    return None
 
 
 # ``_CachedMatcher._verify_valid`` is read from this release's matcher; under another the library's method answers.

@@ -208,3 +208,39 @@ def test_decimal_ranges_read_with_one_search_equal_the_code_point_test() -> None
     fast = text._decimal_ranges()
     assert fast == text._decimal_ranges_by_code_point()
     assert "\uff10-\uff19" in fast and "\u0660-\u0669" in fast and "\U0001d7ce-\U0001d7ff" in fast
+
+
+def _shaped(rng: random.Random) -> str:
+    """A candidate in one of text._known_parse's shapes (or near one): random digits and separators."""
+    d = lambda n, first="0123456789": rng.choice(first) + "".join(rng.choice("0123456789") for _ in range(n - 1))  # noqa: E731
+    sep = lambda: rng.choice(["", " ", ".", "-", "  ", " - ", ") ", "("])  # noqa: E731
+    kind = rng.randrange(5)
+    if kind == 0:
+        return rng.choice(["(", ""]) + d(3, "0123456789") + rng.choice([")", ""]) + sep() + d(3) + sep() + d(4)
+    if kind == 1:
+        return d(3, "0123456789") + sep() + d(4)
+    if kind == 2:
+        return "+1" + rng.choice(["", " ", "   ", " (", "("]) + d(3, "0123456789") + sep() + d(3) + sep() + d(4)
+    if kind == 3:
+        return "+44" + rng.choice(["", " ", "  ", " (0) "]) + d(2, "0123456789") + sep() + d(4) + sep() + d(4)
+    return rng.choice(["+1", "+44", "+4", "+14", "+441"]) + sep() + "".join(rng.choice("0123456789 .-()") for _ in range(rng.randrange(1, 16)))
+
+
+@pytest.mark.parametrize("region", ["US", "GB", "DE"])
+def test_known_parse_is_what_parse_gives(region: str) -> None:
+    # the candidates whose parse the matcher does not run when the number is invalid: parse gives exactly that number
+    rng = random.Random(ord(region[0]))
+    known = 0
+    for _ in range(20000):
+        candidate = _shaped(rng)
+        claim = text._known_parse(candidate, region)
+        if claim is None:
+            continue
+        known += 1
+        try:
+            number = phonenumbers.parse(candidate, region, keep_raw_input=True)
+        except phonenumbers.NumberParseException:
+            continue
+        assert (number.country_code, phonenumbers.national_significant_number(number)) == claim, candidate
+        assert phone_valid.valid_national(*claim) == phonenumbers.is_valid_number(number), candidate
+    assert known > 5000
