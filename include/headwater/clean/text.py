@@ -42,12 +42,14 @@ import ftfy.chardata
 import numpy as np
 import pandas as pd
 import phonenumbers
+import phonenumbers.phonenumbermatcher as _pnm
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from headwater.config.text import MASKS, TextColumnRule, TextOptions
 from headwater.clean.sensitive import CANDIDATE_RE as SENSITIVE_CANDIDATE_RE
 from headwater.clean.sensitive import mask_sensitive
+from headwater.clean.phone_valid import valid_national, valid_number
 from headwater.config.types import NA_SPELLINGS
 from headwater.invisible import NEEDED as INVISIBLE_NEEDED
 from headwater.invisible import STEPS as INVISIBLE_STEPS
@@ -565,7 +567,8 @@ _VERIFIED_MAX = 200_000
 
 
 class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
-    """``phonenumbers.PhoneNumberMatcher`` with each candidate's verdict remembered across values.
+    """``phonenumbers.PhoneNumberMatcher`` with each candidate's verdict remembered across values, and reached
+    with fewer regex calls.
 
     The matcher parses and verifies every candidate run it finds (``_parse_and_verify``; for a
     ``+1`` number with an invalid area code, ``is_valid_number`` tries every NANP region's
@@ -574,6 +577,13 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
     only on the candidate text, the region, the leniency, and the characters right before and
     after the candidate in the text (a Latin letter or an invalid punctuation symbol there rejects
     it; none at the start or end of the text): that is the key, so the matches are the library's own.
+
+    A verdict not remembered is the library's ``_parse_and_verify`` as phonenumbers 9.0.43 writes it
+    (``_verify_valid``), with two changes that give the same answer (issue 15): a candidate without letters
+    (``x`` aside) that holds fewer digits than ``phone_min_digits`` is rejected before ``parse`` (no number
+    that short is valid: the bound the phone pre-filter rests on), and ``is_valid_number`` is
+    headwater.clean.phone_valid.valid_number. Under any other phonenumbers release, or another leniency,
+    the library's own method answers.
     """
 
     def _parse_and_verify(self, candidate, offset):  # type: ignore[no-untyped-def]
@@ -583,11 +593,78 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
         if key in _VERIFIED:
             number = _VERIFIED[key]
             return None if number is None else phonenumbers.PhoneNumberMatch(offset, candidate, number)
-        match = super()._parse_and_verify(candidate, offset)
+        if _FAST_VERIFY and self.leniency == phonenumbers.Leniency.VALID:
+            match = self._verify_valid(candidate, offset)
+        else:
+            match = super()._parse_and_verify(candidate, offset)
         if len(_VERIFIED) >= _VERIFIED_MAX:
             _VERIFIED.clear()
         _VERIFIED[key] = None if match is None else match.number
         return match
+
+    def _verify_valid(self, candidate, offset):  # type: ignore[no-untyped-def]
+        """``PhoneNumberMatcher._parse_and_verify(candidate, offset)`` under ``Leniency.VALID``, phonenumbers 9.0.43
+        (its lines, in its order), with the short-candidate rejection and ``valid_number`` (class docstring)."""
+        if len(_PN_DIGIT.findall(candidate)) < phone_min_digits(self.preferred_region) and not _PN_LETTER.search(candidate):
+            return None
+        known = _known_parse(candidate, self.preferred_region)
+        if known is not None and valid_national(*known) is False:
+            return None  # parse would give this number (or raise), and it is not valid: rejected either way
+        try:
+            if not _pnm.fullmatch(_pnm._MATCHING_BRACKETS, candidate) or _pnm._PUB_PAGES.search(candidate):
+                return None
+            if offset > 0 and not _pnm._LEAD_PATTERN.match(candidate):
+                previous_char = self.text[offset - 1]
+                if self._is_invalid_punctuation_symbol(previous_char) or self._is_latin_letter(previous_char):
+                    return None
+            last_char_index = offset + len(candidate)
+            if last_char_index < len(self.text):
+                next_char = self.text[last_char_index]
+                if self._is_invalid_punctuation_symbol(next_char) or self._is_latin_letter(next_char):
+                    return None
+            numobj = phonenumbers.parse(candidate, self.preferred_region, keep_raw_input=True)
+            if (
+                valid_number(numobj)
+                and _pnm._contains_only_valid_x_chars(numobj, candidate)
+                and _pnm._is_national_prefix_present_if_required(numobj)
+            ):
+                numobj.country_code_source = phonenumbers.CountryCodeSource.UNSPECIFIED
+                numobj.raw_input = None
+                numobj.preferred_domestic_carrier_code = None
+                return phonenumbers.PhoneNumberMatch(offset, candidate, numobj)
+        except phonenumbers.NumberParseException:
+            pass
+        return None
+
+
+# Candidates whose parse is known without running it (phonenumbers 9.0.43 ``parse``: ``_build_national_number_for_parsing``
+# starts at the first digit or '+'; no letter, '#', ';', ',' or '~', so no extension is stripped; ``_normalize`` keeps the
+# digits): a number written nationally in the US shape (``(415) 555-2671``, ``415.555.2671``, ``555-2671``), read in
+# ``US``, has no IDD (``011``) and does not start with the country code 1 nor the national prefix 1 (its first digit is
+# 2-9), so it is country code 1 and its digits; one written ``+1`` or ``+44`` and ASCII digits, spaces, dots, dashes and
+# brackets, its first digit after the code 2-9, is that country code and the digits after it (no national prefix of the
+# US, ``1``, or of Great Britain, ``0|180020``, is stripped), whatever the region it is read in. So when that number is
+# not valid (``valid_national``), ``parse`` need not run: the candidate is rejected whether parse raises or not.
+_US_NATIONAL = re.compile(r"\(?[2-9][0-9]{2}\)?[ .-]?[0-9]{3}[ .-]?[0-9]{4}|[2-9][0-9]{2}[ .-]?[0-9]{4}")
+_PLUS_1_44 = re.compile(r"\+(1|44)[ ().-]*[2-9][0-9 ().-]*[0-9]")
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def _known_parse(candidate: str, region: str) -> tuple[int, str] | None:
+    """(country code, national significant number) that ``phonenumbers.parse(candidate, region)`` gives when it does not
+    raise, for the shapes above; None for any other candidate (``parse`` decides)."""
+    if region == "US" and _US_NATIONAL.fullmatch(candidate):
+        return 1, "".join(_ASCII_DIGIT.findall(candidate))
+    m = _PLUS_1_44.fullmatch(candidate)
+    if m is not None:
+        return int(m.group(1)), "".join(_ASCII_DIGIT.findall(candidate, m.end(1)))
+    return None
+
+
+# ``_CachedMatcher._verify_valid`` is read from this release's matcher; under another the library's method answers.
+_FAST_VERIFY = phonenumbers.__version__ == "9.0.43"
+_PN_DIGIT = re.compile("[0-9xX\\d]")  # what phone_min_digits counts: a decimal digit (``\\d``, any script) or an x
+_PN_LETTER = re.compile("[^\\W\\dxX_]")  # a letter but x (an extension word, a vanity number: parse may read it as a digit)
 
 
 # A date in a shape no phone number is written in: ISO 8601 ``2024-03-05`` (also ``2024/03/05``, ``2024.03.05``), a
@@ -677,7 +754,27 @@ _PN_LEAD = phonenumbers.phonenumbermatcher._OPENING_PARENS + phonenumbers.phonen
 @functools.lru_cache(maxsize=1)
 def _decimal_ranges() -> str:
     """Every non-ASCII Unicode decimal digit (``str.isdecimal``, category Nd: what ``re``'s ``\\d`` matches) as
-    literal ``a-b`` ranges of a character class."""
+    literal ``a-b`` ranges of a character class.
+
+    Read with one ``re`` search over every code point from U+0080 (``re``'s ``\\d`` on a str pattern is
+    ``Py_UNICODE_ISDECIMAL``, the test ``str.isdecimal`` makes; the surrogates, none of them a digit, left out so the
+    text can be built by decoding UTF-32): 0.03 CPU s once per process, where testing each code point took 0.065.
+    ``_decimal_ranges_by_code_point`` is that reference (a test compares them).
+    """
+    points = np.arange(0x80, 0x110000, dtype="<u4")
+    points = points[(points < 0xD800) | (points > 0xDFFF)]
+    runs = [(ord(m.group()[0]), ord(m.group()[-1])) for m in re.finditer(r"\d+", points.tobytes().decode("utf-32-le"))]
+    ranges: list[list[int]] = []
+    for a, b in runs:  # a run cut by the surrogate gap would be joined again (there is none: no digit borders it)
+        if ranges and ranges[-1][1] == a - 1:
+            ranges[-1][1] = b
+        else:
+            ranges.append([a, b])
+    return "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
+
+
+def _decimal_ranges_by_code_point() -> str:
+    """``_decimal_ranges`` as it was written first: ``str.isdecimal`` of each code point (the reference of a test)."""
     digits = [c for c in range(0x80, 0x110000) if chr(c).isdecimal()]
     ranges: list[list[int]] = []
     for c in digits:
