@@ -61,7 +61,7 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     if not len(out):
         out[ROW_ID] = pd.Series(dtype="string")
         return out
-    parts = [pa.array([SCHEMA_VERSION] * len(out), pa.large_string())]
+    parts: list[pa.Array | pa.Scalar] = [pa.scalar(SCHEMA_VERSION, pa.large_string())]  # a scalar joins every row alike
     # Columns derived by later steps (<col>__raw, <col>__imputed) exist only in the batches that
     # needed them; a row's id must not depend on its batch, so they join the payload separately.
     derived = [c for c in data_columns(out) if c.endswith(DERIVED_SUFFIXES)]

@@ -199,26 +199,33 @@ class _Run:
                     spills.append(out)
                 carried: Table | None = None  # staging strings of rows a step holds back (headwater.clean.steps.base.Step)
                 waiting: tuple[CleanResult, Table] | None = None  # the batch before rows held back come out: they join it in order
+                empty: Table | None = None  # no staging rows, with the staging columns (for rows held without their lines)
                 for frame, raw in feed:
                     raw = _joined(carried, raw)
                     result = run_steps(frame, part, last=False)
+                    del frame  # the steps are done with it: not held while the next batch is read
                     if waiting is not None:
                         self._keep(*waiting, out)
                         waiting = None
                     held = [line for step in part for line in getattr(step, "held_lines", list)()]
                     carried = _lines(raw, held) if held else None
+                    empty = _lines(raw, [])
                     if held:
                         waiting = (result, raw)
                     else:
                         self._keep(result, raw, out)
+                    # the batch's frames and staging strings go before the next batch is read (the clean stage's peak RSS
+                    # was one batch's read on top of the one before it; ``waiting`` keeps what must wait)
+                    del result, raw
                 tail = finish_steps(part)  # the rows steps held back until the end of the file
                 if waiting is not None:
                     self._keep(merge_results(waiting[0], tail) if tail is not None else waiting[0], waiting[1], out)
                 elif tail is not None:  # a step that holds rows without naming their lines (no staging strings for them)
                     if len(tail.curated):
-                        self._keep(tail, _lines(raw, []), out)
+                        self._keep(tail, empty, out)
                     else:
-                        self._collect(tail, _lines(raw, []))
+                        self._collect(tail, empty)
+                waiting = carried = empty = None
                 if out is not None:
                     feed = _spilled(out)
         finally:
@@ -242,6 +249,7 @@ class _Run:
         for batch in batches:
             self.result.batches += 1
             yield self._frame(batch), batch
+            del batch  # not held while the next batch is read
         if not self.result.batches:  # a header-only file: one empty batch with the file's columns
             empty = pa.record_batch(
                 [pa.array([], pa.int64())] + [pa.array([], pa.string()) for _ in self.staging.header],
@@ -314,26 +322,28 @@ def _decide_on_sample(
         following = next(feed, None)  # the file goes on: its rows may show what the sample assumed
         if following is not None:
             head.append(following)
+    item = following = None  # what the loops above held is in ``head``: each batch is let go once the runner took it
     if len(head) == 1 and rows <= DECISION_ROWS:
         # the first batch is the whole sample: the steps decide on it as their copies would; they then keep those decisions
-        yield head[0]  # resumed once the runner has taken this batch through the steps
         frame = head[0][0]
+        last_line = int(frame[LINE].max()) if len(frame) else 0
+        del frame
+        yield head.pop()  # resumed once the runner has taken this batch through the steps
         for step in steps[: deciding[-1] + 1]:
             if hasattr(step, "adopt"):
-                step.adopt(step, int(frame[LINE].max()) if len(frame) else 0)
+                step.adopt(step, last_line)
         yield from feed
         return
     ahead: _SpillParts | None = None
     if head:
-        frames = pd.concat([frame for frame, _ in head], ignore_index=True)
-        sample = frames.iloc[:DECISION_ROWS]  # it may end inside the last batch read
+        sample, rest = _sample_and_rest([frame for frame, _ in head])
         last_line = int(sample[LINE].max()) if len(sample) else 0
         twins = copy.deepcopy(steps[: deciding[-1] + 1])
         _run_copies(twins, sample)
         read_ahead = _assumed(twins)
-        if read_ahead and len(frames) > DECISION_ROWS:
-            _run_copies(twins, frames.iloc[DECISION_ROWS:].reset_index(drop=True))
-        del frames
+        if read_ahead and rest is not None:
+            _run_copies(twins, rest)
+        del rest
         while _assumed(twins):
             item = next(feed, None)
             if item is None:
@@ -343,6 +353,7 @@ def _decide_on_sample(
                 spills.append(ahead)
             _spill(ahead, *item)
             _run_copies(twins, item[0])
+        item = None
         if read_ahead and not _assumed(twins):
             # rows after the sample showed what it assumed: fresh copies decide on the sample again, counting that evidence
             # (a type inferred under an assumed decimal mark changes with it)
@@ -356,7 +367,29 @@ def _decide_on_sample(
         for step, twin in zip(steps, twins):
             if hasattr(step, "adopt"):
                 step.adopt(twin, last_line)
-    yield from itertools.chain(head, _spilled(ahead) if ahead is not None else (), feed)
+    while head:
+        yield head.pop(0)
+    yield from itertools.chain(_spilled(ahead) if ahead is not None else (), feed)
+
+
+def _sample_and_rest(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The batches read ahead as (the file's first ``DECISION_ROWS`` rows, the rows after them or None), each one frame
+    with a fresh ``RangeIndex``: ``pd.concat`` of all of them, cut at ``DECISION_ROWS``.
+
+    When the first batch is exactly the sample (the default batch size: ``Settings.batch_rows == DECISION_ROWS``) the
+    batches are not concatenated: the sample is the first frame and the rest the others, as shallow copies (pandas'
+    copy-on-write: what the copies' steps assign never reaches the frames the runner feeds later). The same rows,
+    values, dtypes and index as cut from the concatenation, without copying the sample and holding it twice.
+    """
+    if len(frames[0]) == DECISION_ROWS and all(isinstance(f.index, pd.RangeIndex) and f.index.start == 0 and f.index.step == 1
+                                                for f in frames):
+        rest = frames[1:]
+        if not rest:
+            return frames[0].copy(deep=False), None
+        return frames[0].copy(deep=False), (rest[0].copy(deep=False) if len(rest) == 1 else pd.concat(rest, ignore_index=True))
+    joined = pd.concat(frames, ignore_index=True)
+    rest_rows = joined.iloc[DECISION_ROWS:].reset_index(drop=True) if len(joined) > DECISION_ROWS else None
+    return joined.iloc[:DECISION_ROWS], rest_rows
 
 
 def _run_copies(twins: list[Step], df: pd.DataFrame) -> None:
@@ -434,6 +467,7 @@ def _spilled(out: ParquetParts) -> Iterator[tuple[pd.DataFrame, Table]]:
         with pa.OSFile(str(_staging_part(part))) as source:
             staging = pa.ipc.open_file(source).read_all()
         yield pd.read_parquet(part), staging
+        del staging  # not held while the next part is read
 
 
 def _staging_part(part: Path) -> Path:
