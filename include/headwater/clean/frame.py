@@ -67,10 +67,10 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     derived = [c for c in data_columns(out) if c.endswith(DERIVED_SUFFIXES)]
     values = [SOURCE, *(c for c in data_columns(out) if c not in derived)]
     texts = texts_by_dtype(out, values, value_texts)  # a 600-column file: str once per dtype's distinct values, not per column
-    for col in values:
-        parts.append(pc.fill_null(texts[col], ""))
+    parts += [texts[col] for col in values]
     sep = pa.scalar(SEPARATOR, pa.large_string())
-    payloads = pc.binary_join_element_wise(*parts, sep)
+    # a missing value joins as "" (null_handling="replace": no filled copy of each column is made first)
+    payloads = pc.binary_join_element_wise(*parts, sep, null_handling="replace", null_replacement="")
     if derived:
         # only the values actually present, named: "lifetime_value__raw=unknown"
         # a value's reason is not content, nor a __raw that differs from the value by encoding artefacts only (content_raw)
