@@ -61,16 +61,16 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     if not len(out):
         out[ROW_ID] = pd.Series(dtype="string")
         return out
-    parts = [pa.array([SCHEMA_VERSION] * len(out), pa.large_string())]
+    parts: list[pa.Array | pa.Scalar] = [pa.scalar(SCHEMA_VERSION, pa.large_string())]  # a scalar joins every row alike
     # Columns derived by later steps (<col>__raw, <col>__imputed) exist only in the batches that
     # needed them; a row's id must not depend on its batch, so they join the payload separately.
     derived = [c for c in data_columns(out) if c.endswith(DERIVED_SUFFIXES)]
     values = [SOURCE, *(c for c in data_columns(out) if c not in derived)]
     texts = texts_by_dtype(out, values, value_texts)  # a 600-column file: str once per dtype's distinct values, not per column
-    for col in values:
-        parts.append(pc.fill_null(texts[col], ""))
+    parts += [texts[col] for col in values]
     sep = pa.scalar(SEPARATOR, pa.large_string())
-    payloads = pc.binary_join_element_wise(*parts, sep)
+    # a missing value joins as "" (null_handling="replace": no filled copy of each column is made first)
+    payloads = pc.binary_join_element_wise(*parts, sep, null_handling="replace", null_replacement="")
     if derived:
         # only the values actually present, named: "lifetime_value__raw=unknown"
         # a value's reason is not content, nor a __raw that differs from the value by encoding artefacts only (content_raw)

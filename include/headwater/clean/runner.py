@@ -6,9 +6,9 @@ What spans batches lives here, not in the stage and not in the steps:
   ``needs_whole_table`` (KNN, MissForest imputation) they get the whole file as one batch.
 * **The two-pass fit.** A step that ``needs_fit`` (mean, median, mode imputation) learns from whole
   columns. The steps before it run over every batch first, and what they keep waits in a spill
-  folder (one Parquet file per batch, next to an Arrow IPC file of the batch's staging strings). The step is fitted on
-  whole columns read from there, one column at a time; then it and the steps after it run over the
-  spilled batches.
+  folder (one Arrow IPC file per batch, read back as its Parquet would be, next to an Arrow IPC file of
+  the batch's staging strings). The step is fitted on whole columns read from there, one column at a
+  time; then it and the steps after it run over the spilled batches.
 * **Raw values.** A rejected row goes to quarantine with its values as read ({original header: text})
   in the pass that rejected it: a batch's staging strings are kept until its rejected rows are written.
 * **Batch boundaries.** A step may hold rows back until the file ends (SummaryRows: a "Total"
@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,26 +200,33 @@ class _Run:
                     spills.append(out)
                 carried: Table | None = None  # staging strings of rows a step holds back (headwater.clean.steps.base.Step)
                 waiting: tuple[CleanResult, Table] | None = None  # the batch before rows held back come out: they join it in order
+                empty: Table | None = None  # no staging rows, with the staging columns (for rows held without their lines)
                 for frame, raw in feed:
                     raw = _joined(carried, raw)
                     result = run_steps(frame, part, last=False)
+                    del frame  # the steps are done with it: not held while the next batch is read
                     if waiting is not None:
                         self._keep(*waiting, out)
                         waiting = None
                     held = [line for step in part for line in getattr(step, "held_lines", list)()]
                     carried = _lines(raw, held) if held else None
+                    empty = _lines(raw, [])
                     if held:
                         waiting = (result, raw)
                     else:
                         self._keep(result, raw, out)
+                    # the batch's frames and staging strings go before the next batch is read (the clean stage's peak RSS
+                    # was one batch's read on top of the one before it; ``waiting`` keeps what must wait)
+                    del result, raw
                 tail = finish_steps(part)  # the rows steps held back until the end of the file
                 if waiting is not None:
                     self._keep(merge_results(waiting[0], tail) if tail is not None else waiting[0], waiting[1], out)
                 elif tail is not None:  # a step that holds rows without naming their lines (no staging strings for them)
                     if len(tail.curated):
-                        self._keep(tail, _lines(raw, []), out)
+                        self._keep(tail, empty, out)
                     else:
-                        self._collect(tail, _lines(raw, []))
+                        self._collect(tail, empty)
+                waiting = carried = empty = None
                 if out is not None:
                     feed = _spilled(out)
         finally:
@@ -242,6 +250,7 @@ class _Run:
         for batch in batches:
             self.result.batches += 1
             yield self._frame(batch), batch
+            del batch  # not held while the next batch is read
         if not self.result.batches:  # a header-only file: one empty batch with the file's columns
             empty = pa.record_batch(
                 [pa.array([], pa.int64())] + [pa.array([], pa.string()) for _ in self.staging.header],
@@ -314,26 +323,28 @@ def _decide_on_sample(
         following = next(feed, None)  # the file goes on: its rows may show what the sample assumed
         if following is not None:
             head.append(following)
+    item = following = None  # what the loops above held is in ``head``: each batch is let go once the runner took it
     if len(head) == 1 and rows <= DECISION_ROWS:
         # the first batch is the whole sample: the steps decide on it as their copies would; they then keep those decisions
-        yield head[0]  # resumed once the runner has taken this batch through the steps
         frame = head[0][0]
+        last_line = int(frame[LINE].max()) if len(frame) else 0
+        del frame
+        yield head.pop()  # resumed once the runner has taken this batch through the steps
         for step in steps[: deciding[-1] + 1]:
             if hasattr(step, "adopt"):
-                step.adopt(step, int(frame[LINE].max()) if len(frame) else 0)
+                step.adopt(step, last_line)
         yield from feed
         return
     ahead: _SpillParts | None = None
     if head:
-        frames = pd.concat([frame for frame, _ in head], ignore_index=True)
-        sample = frames.iloc[:DECISION_ROWS]  # it may end inside the last batch read
+        sample, rest = _sample_and_rest([frame for frame, _ in head])
         last_line = int(sample[LINE].max()) if len(sample) else 0
         twins = copy.deepcopy(steps[: deciding[-1] + 1])
         _run_copies(twins, sample)
         read_ahead = _assumed(twins)
-        if read_ahead and len(frames) > DECISION_ROWS:
-            _run_copies(twins, frames.iloc[DECISION_ROWS:].reset_index(drop=True))
-        del frames
+        if read_ahead and rest is not None:
+            _run_copies(twins, rest)
+        del rest
         while _assumed(twins):
             item = next(feed, None)
             if item is None:
@@ -343,6 +354,7 @@ def _decide_on_sample(
                 spills.append(ahead)
             _spill(ahead, *item)
             _run_copies(twins, item[0])
+        item = None
         if read_ahead and not _assumed(twins):
             # rows after the sample showed what it assumed: fresh copies decide on the sample again, counting that evidence
             # (a type inferred under an assumed decimal mark changes with it)
@@ -356,7 +368,29 @@ def _decide_on_sample(
         for step, twin in zip(steps, twins):
             if hasattr(step, "adopt"):
                 step.adopt(twin, last_line)
-    yield from itertools.chain(head, _spilled(ahead) if ahead is not None else (), feed)
+    while head:
+        yield head.pop(0)
+    yield from itertools.chain(_spilled(ahead) if ahead is not None else (), feed)
+
+
+def _sample_and_rest(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The batches read ahead as (the file's first ``DECISION_ROWS`` rows, the rows after them or None), each one frame
+    with a fresh ``RangeIndex``: ``pd.concat`` of all of them, cut at ``DECISION_ROWS``.
+
+    When the first batch is exactly the sample (the default batch size: ``Settings.batch_rows == DECISION_ROWS``) the
+    batches are not concatenated: the sample is the first frame and the rest the others, as shallow copies (pandas'
+    copy-on-write: what the copies' steps assign never reaches the frames the runner feeds later). The same rows,
+    values, dtypes and index as cut from the concatenation, without copying the sample and holding it twice.
+    """
+    if len(frames[0]) == DECISION_ROWS and all(isinstance(f.index, pd.RangeIndex) and f.index.start == 0 and f.index.step == 1
+                                                for f in frames):
+        rest = frames[1:]
+        if not rest:
+            return frames[0].copy(deep=False), None
+        return frames[0].copy(deep=False), (rest[0].copy(deep=False) if len(rest) == 1 else pd.concat(rest, ignore_index=True))
+    joined = pd.concat(frames, ignore_index=True)
+    rest_rows = joined.iloc[DECISION_ROWS:].reset_index(drop=True) if len(joined) > DECISION_ROWS else None
+    return joined.iloc[:DECISION_ROWS], rest_rows
 
 
 def _run_copies(twins: list[Step], df: pd.DataFrame) -> None:
@@ -397,25 +431,96 @@ def _as_read(raw: Table, lines: list[int], header: list[str]) -> dict[int, dict[
 
 
 class _SpillParts(ParquetParts):
-    """The kept rows between passes: parts written with neither compression nor dictionary encoding.
+    """The kept rows between passes: one file per batch, in Arrow's IPC file format (no encoding), read back as
+    ``pd.read_parquet`` would read the batch written with ``to_parquet``: the same values, dtypes and pandas metadata.
 
-    A spilled part is written once and read back once, soon, on the same disk, so the encodings
-    only cost CPU: on a 100,000-row batch of the bench file, ``to_parquet`` 0.046 s and
-    ``read_parquet`` 0.077 s of CPU without them, 0.121 s and 0.162 s with pandas' defaults
-    (snappy + dictionary), for 35 MB of disk instead of 18 MB. The values and dtypes read back are
-    the same (Parquet's plain encoding stores the same values; pandas' metadata is written either way).
-    Nor are column statistics (min/max per page and row group) written: nothing reads a spilled part by
-    them, and computing them over the batch's text columns cost 0.058 -> 0.045 s of CPU to write the
-    same 100,000-row batch (best of 5, load average 1-3); the values and dtypes read back are equal.
+    A spilled part is written once and read back once, soon, on the same disk, so any encoding only costs CPU. As
+    uncompressed Parquet without dictionaries or statistics (what this class wrote before), a 100,000-row batch of
+    the bench file took 0.093 s of CPU to write and 0.110 s to read; as Arrow IPC 0.030 s and 0.027 s (51 MB of
+    disk instead of 35 MB; bench/clean_profile.py's batch, second of two runs each, load average 2-9). Reading one
+    column of a part (``_Columns``) no longer decodes a Parquet footer.
+
+    What a Parquet round trip changes is kept: the table (``pa.Table.from_pandas(df, preserve_index=False)``, as
+    ``DataFrame.to_parquet(index=False)`` makes it, ``df.attrs`` in its metadata as pandas writes them) is cast to
+    the schema Parquet reads it back with (``_parquet_schema``: a ``timestamp[s]`` is read back ``timestamp[ms]``),
+    and read with ``pd.read_feather`` (pandas' same Arrow-to-pandas conversion as ``read_parquet``). A table with
+    a dictionary column (a pandas categorical: Parquet rebuilds its dictionary from the values) is written as
+    Parquet, as before; ``_read_part`` reads either by its suffix.
     """
+
+    def __init__(self, target: Path) -> None:
+        super().__init__(target)
+        self._schemas: dict[tuple, pa.Schema] = {}  # a batch's Arrow schema and metadata -> the one Parquet reads it back with
 
     def add(self, df: pd.DataFrame) -> None:
         if len(df) == 0 and self.parts:
             return  # an empty batch adds nothing; the first one is kept for its columns
-        part = self._dir / f"part-{len(self.parts):05d}.parquet"
-        df.to_parquet(part, index=False, compression=None, use_dictionary=False, write_statistics=False)
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if df.attrs:  # as pandas' to_parquet stores them (read back by _read_part)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"PANDAS_ATTRS": json.dumps(df.attrs).encode()})
+        if any(pa.types.is_dictionary(f.type) for f in table.schema):
+            part = self._dir / f"part-{len(self.parts):05d}.parquet"
+            df.to_parquet(part, index=False, compression=None, use_dictionary=False, write_statistics=False)
+        else:
+            key = (table.schema, tuple(sorted((table.schema.metadata or {}).items())))  # Schema == ignores metadata
+            target = self._schemas.get(key)
+            if target is None:
+                target = self._schemas[key] = _parquet_schema(table)
+            if not table.schema.equals(target, check_metadata=True):
+                table = table.cast(target)
+            part = self._dir / f"part-{len(self.parts):05d}.arrow"
+            with pa.OSFile(str(part), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+        del table
         self.parts.append(part)
         self.rows += len(df)
+
+
+def _parquet_schema(table: pa.Table) -> pa.Schema:
+    """The Arrow schema (metadata included) that ``pq.read_table`` gives for ``table`` written to Parquet: ``table``'s
+    columns none of its rows, written to memory and read back (a few hundred microseconds)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table.slice(0, 0), sink)
+    return pq.read_schema(pa.BufferReader(sink.getvalue()))
+
+
+def _read_part(part: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A spilled part (``_SpillParts``) as a DataFrame, all its columns or ``columns``: as ``pd.read_parquet`` reads
+    the batch written with ``to_parquet(index=False)``."""
+    if part.suffix == ".parquet":
+        return pd.read_parquet(part, columns=columns)
+    df = pd.read_feather(part, columns=columns)
+    if columns is not None and list(df.columns) != list(columns):
+        df = df[list(columns)]  # in the order asked for, as read_parquet gives them (read_feather: the file's order)
+    attrs = (_part_schema(part).metadata or {}).get(b"PANDAS_ATTRS")
+    if attrs is not None:
+        df.attrs = json.loads(attrs)
+    return df
+
+
+def _part_schema(part: Path) -> pa.Schema:
+    """A spilled part's Arrow schema, its pandas metadata included; nothing but the footer is read."""
+    if part.suffix == ".parquet":
+        return pq.read_schema(part)
+    with pa.memory_map(str(part)) as source:
+        return pa.ipc.open_file(source).schema
+
+
+def _part_rows(part: Path) -> int:
+    """Rows of a spilled part (from the Parquet footer, or the IPC file's record batches, memory-mapped: no copy)."""
+    if part.suffix == ".parquet":
+        return pq.ParquetFile(part).metadata.num_rows
+    with pa.memory_map(str(part)) as source:
+        reader = pa.ipc.open_file(source)
+        return sum(reader.get_batch(i).num_rows for i in range(reader.num_record_batches))
+
+
+def _part_bytes(part: Path) -> int:
+    """Uncompressed bytes of a spilled part's data: from the Parquet footer, or the IPC file's size (no encoding)."""
+    if part.suffix == ".parquet":
+        meta = pq.ParquetFile(part).metadata
+        return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return part.stat().st_size
 
 
 def _spill(out: ParquetParts, kept: pd.DataFrame, raw: Table) -> None:
@@ -433,7 +538,8 @@ def _spilled(out: ParquetParts) -> Iterator[tuple[pd.DataFrame, Table]]:
     for part in out.parts:
         with pa.OSFile(str(_staging_part(part))) as source:
             staging = pa.ipc.open_file(source).read_all()
-        yield pd.read_parquet(part), staging
+        yield _read_part(part), staging
+        del staging  # not held while the next part is read
 
 
 def _staging_part(part: Path) -> Path:
@@ -444,7 +550,7 @@ def _staging_part(part: Path) -> Path:
     bench file's staging table (28 MB) took 0.010 s of CPU to write and 0.013 s to read this way,
     0.033 s and 0.023 s as uncompressed Parquet without dictionary (best of 5, load average 8).
     """
-    return part.with_suffix(".staging.arrow")
+    return part.with_suffix(".staging.arrow")  # part-00000.arrow: part-00000.staging.arrow
 
 
 SMALL_SPILL_BYTES = 64 << 20  # spilled batches of at most this much uncompressed Parquet data are read once, whole
@@ -463,13 +569,10 @@ class _Columns(Mapping[str, pd.Series]):
 
     def __init__(self, parts: list[Path]) -> None:
         self._parts = list(parts)
-        self._schemas = [pq.read_schema(part) for part in self._parts]
+        self._schemas = [_part_schema(part) for part in self._parts]
         self._names = list(dict.fromkeys(name for schema in self._schemas for name in schema.names))
-        size = 0
-        for part in self._parts:
-            meta = pq.ParquetFile(part).metadata
-            size += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        self._frames = [pd.read_parquet(part) for part in self._parts] if size <= SMALL_SPILL_BYTES else None
+        size = sum(_part_bytes(part) for part in self._parts)
+        self._frames = [_read_part(part) for part in self._parts] if size <= SMALL_SPILL_BYTES else None
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
@@ -482,7 +585,7 @@ class _Columns(Mapping[str, pd.Series]):
     @property
     def num_rows(self) -> int:
         """Rows of the spilled batches together (from the Parquet footers; nothing is read)."""
-        return sum(pq.ParquetFile(part).metadata.num_rows for part in self._parts)
+        return sum(_part_rows(part) for part in self._parts)
 
     def pieces(self, name: str) -> Iterator[pd.Series]:
         """The column ``name`` one spilled batch at a time, in file order: ``pd.concat`` of them is ``self[name]``,
@@ -505,10 +608,10 @@ class _Columns(Mapping[str, pd.Series]):
         """The column ``name`` of each spilled batch as read (``<NA>`` strings for a batch without it)."""
         for k, (part, schema) in enumerate(zip(self._parts, self._schemas)):
             if name in schema.names:
-                yield self._frames[k][name] if self._frames is not None else pd.read_parquet(part, columns=[name])[name]
+                yield self._frames[k][name] if self._frames is not None else _read_part(part, columns=[name])[name]
             else:
-                rows = pq.ParquetFile(part).metadata.num_rows
-                index = self._frames[k].index if self._frames is not None else pd.read_parquet(part, columns=[schema.names[0]]).index
+                rows = _part_rows(part)
+                index = self._frames[k].index if self._frames is not None else _read_part(part, columns=[schema.names[0]]).index
                 yield pd.Series(pd.NA, index=index, dtype="string", name=name) if rows else pd.Series([], dtype="string", name=name)
 
     def _uniform(self, name: str) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -275,18 +273,24 @@ class ExactDuplicates:
         return list(self.kept_by_total) + given_up + apart
 
 
-_HEX_ID = re.compile(r"[0-9a-f]*")
-
-
 def _insert_ids(store: np.ndarray, at: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """``ids`` (str objects) inserted into ``store`` before positions ``at`` (``np.insert``). The store holds 16 raw bytes
     an id (dtype ``V16``) while every id is 32 lowercase hex digits; the first other id turns it, and it stays, into
     UTF-8 bytes of a fixed width (``S<n>``, never narrower than an id: no id is cut). Either way ``_unpack_ids``
     gives back the ids as written."""
     if store.dtype == np.dtype("V16"):
-        joined = "".join(ids.tolist())
-        if len(joined) == 32 * len(ids) and all(len(i) == 32 for i in ids.tolist()) and _HEX_ID.fullmatch(joined):
-            return np.insert(store, at, np.frombuffer(bytes.fromhex(joined), dtype="V16"))
+        if not len(ids):
+            return store.copy()
+        listed = ids.tolist()
+        joined = "".join(listed)
+        if len(joined) == 32 * len(listed) and set(map(len, listed)) == {32}:
+            try:
+                packed = bytes.fromhex(joined)
+            except ValueError:  # not hex digits
+                packed = None
+            # lowercase hex digits only: what .hex() gives back (fromhex also takes uppercase and skips spaces)
+            if packed is not None and packed.hex() == joined:
+                return np.insert(store, at, np.frombuffer(packed, dtype="V16"))
         store = np.array([v.tobytes().hex() for v in store], dtype=object)
         store = np.char.encode(store.astype(str), "utf-8") if len(store) else np.zeros(0, dtype="S1")
     new_ids = np.char.encode(ids.astype(str), "utf-8") if len(ids) else np.zeros(0, dtype="S1")

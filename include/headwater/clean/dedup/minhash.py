@@ -307,8 +307,9 @@ def content_keys(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
     from headwater.clean.steps.base import texts_by_dtype  # a 600-column file: one cast per dtype, not per column
 
     texts = texts_by_dtype(df, columns, as_string)
-    parts = [pc.fill_null(texts[c], "") for c in columns]
-    joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
+    # a missing value joins as "" (null_handling="replace": the same texts as filling each column first, without the copies)
+    joined = pc.binary_join_element_wise(*(texts[c] for c in columns), pa.scalar("\x1f", pa.large_string()),
+                                         null_handling="replace", null_replacement="")
     names = hash_strings(pa.array(["\x1f".join(columns)], pa.large_string()))[0]
     return hash_strings(joined) ^ names
 

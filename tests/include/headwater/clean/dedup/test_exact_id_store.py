@@ -45,3 +45,21 @@ def test_uppercase_hex_is_not_lowered():
     upper = HEX[0].upper()
     found, _ = _partners([(["a"], [upper]), (["a"], [HEX[1]])])
     assert found == [(3, upper)]
+
+
+def test_ids_that_only_look_like_hex_switch_to_text_and_stay_exact():
+    """The store packs ids only when ``bytes.fromhex(...).hex()`` gives them back: fromhex also reads uppercase digits
+    and skips spaces, so those (and 32 characters that are not 32 bytes) must not be packed."""
+    import pytest
+
+    from headwater.clean.dedup.exact import _insert_ids, _unpack_ids
+
+    for other in ["0" * 30 + " 1", "0" * 30 + "zz", "é" * 32, "0" * 33, "abc", HEX[0].upper()]:
+        store = _insert_ids(np.zeros(0, dtype="V16"), np.zeros(2, dtype=np.int64), np.array(HEX[:2], dtype=object))
+        assert store.dtype == np.dtype("V16")
+        store = _insert_ids(store, np.array([1]), np.array([other], dtype=object))
+        assert store.dtype.kind == "S", other
+        assert list(_unpack_ids(store)) == [HEX[0], other, HEX[1]]
+    assert _insert_ids(np.zeros(0, dtype="V16"), np.zeros(0, dtype=np.int64), np.array([], dtype=object)).dtype == np.dtype("V16")
+    with pytest.raises(ValueError):
+        bytes.fromhex("zz")  # what the store catches
