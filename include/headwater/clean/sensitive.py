@@ -83,9 +83,12 @@ IBAN_LENGTHS = {
 
 # RE2 pre-filters (headwater.clean.text and ``find_sensitive`` run them with Arrow's RE2 kernel; ``_PY_CANDIDATE`` are the
 # same in Python's ``re``, whose ``\d`` is RE2's ``\p{Nd}``): a value holding a card number matches the first (13 digits
-# of any script with at most a grouping separator, ``CARD_SEPARATORS``, between them), one holding an IBAN the second.
+# of any script with at most a grouping separator, ``CARD_SEPARATORS``, between them), one holding an IBAN the second
+# (either case).
 CARD_CANDIDATE_RE = r"\p{Nd}(?:(?: - |[ ._-])?\p{Nd}){12}"
-IBAN_CANDIDATE_RE = "[A-Za-z]{2}[0-9]{2}"
+# an IBAN's start (two letters, two digits) that no letter or digit precedes, and 11 more letters or digits (Norway's
+# 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further
+IBAN_CANDIDATE_RE = "(?:^|[^0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ -]?[0-9A-Za-z]){11}"
 CANDIDATE_RE = {"cards": CARD_CANDIDATE_RE, "ibans": IBAN_CANDIDATE_RE, "card_ids": CARD_CANDIDATE_RE}
 _PY_CANDIDATE = {"cards": r"\d(?:(?: - |[ ._-])?\d){12}", "ibans": IBAN_CANDIDATE_RE, "card_ids": r"\d(?:(?: - |[ ._-])?\d){12}"}
 SHORTEST = 13  # bytes of the shortest value that can hold either (13 digits; the shortest IBAN, Norway's, has 15)
