@@ -89,8 +89,9 @@ CARD_CANDIDATE_RE = r"\p{Nd}(?:(?: - |[ ._-])?\p{Nd}){12}"
 # an IBAN's start (two letters, two digits) that no letter or digit precedes, and 11 more letters or digits (Norway's
 # 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further
 IBAN_CANDIDATE_RE = "(?:^|[^0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ -]?[0-9A-Za-z]){11}"
-CANDIDATE_RE = {"cards": CARD_CANDIDATE_RE, "ibans": IBAN_CANDIDATE_RE, "card_ids": CARD_CANDIDATE_RE}
-_PY_CANDIDATE = {"cards": r"\d(?:(?: - |[ ._-])?\d){12}", "ibans": IBAN_CANDIDATE_RE, "card_ids": r"\d(?:(?: - |[ ._-])?\d){12}"}
+CANDIDATE_RE = {"cards": CARD_CANDIDATE_RE, "ibans": IBAN_CANDIDATE_RE, "card_ids": CARD_CANDIDATE_RE, "cards_and_ids": CARD_CANDIDATE_RE}
+_PY_CARD = r"\d(?:(?: - |[ ._-])?\d){12}"
+_PY_CANDIDATE = {"cards": _PY_CARD, "ibans": IBAN_CANDIDATE_RE, "card_ids": _PY_CARD, "cards_and_ids": _PY_CARD}
 SHORTEST = 13  # bytes of the shortest value that can hold either (13 digits; the shortest IBAN, Norway's, has 15)
 
 # How the groups of a card number are separated when it is written grouped: one of these, the same throughout (a space,
@@ -276,12 +277,13 @@ def id_column(name: str, arr: pa.Array) -> bool:
     return max(ints) - min(ints) < 10 ** (len(next(iter(numbers))) - ID_SPREAD_DIGITS)
 
 
-SPANS = {"cards": card_spans, "ibans": iban_spans, "card_ids": card_id_spans}
+SPANS = {"cards": card_spans, "ibans": iban_spans, "card_ids": card_id_spans, "cards_and_ids": lambda v: [m[:2] for m in card_matches(v)]}
 
 
-def mask_sensitive(value: str, kind: str, token: str) -> str:
-    """``value`` with every ``kind`` (cards, ibans) replaced by ``token``."""
-    for start, end in reversed(SPANS[kind](value)):
+def mask_sensitive(value: str, kind: str, token: str, ids: bool = False) -> str:
+    """``value`` with every ``kind`` (cards, ibans) replaced by ``token``; ``ids``: the card-like numbers written as ids
+    too (``card_id_spans``; text.card_ids: mask)."""
+    for start, end in reversed(SPANS["cards_and_ids" if ids and kind == "cards" else kind](value)):
         value = value[:start] + token + value[end:]
     return value
 

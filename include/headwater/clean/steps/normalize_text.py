@@ -220,7 +220,7 @@ class NormalizeText:
         every value that is one card-like id (``ID_VALUE_RE`` and a card number by ``card_matches``) made null, so that
         no mask touches it, the values as written, and where those are; they are counted as ``card_ids``."""
         out: dict[str, tuple[pa.Array, pa.Array, np.ndarray]] = {}
-        if self.options.cards == "keep":
+        if self.options.cards == "keep" or self.options.card_ids == "mask":
             return out
         for col in cols:
             if col in self.typed:
@@ -246,7 +246,14 @@ class NormalizeText:
     def _count_sensitive(self, names: list[str], values: pa.Array, offsets: np.ndarray, options: TextOptions) -> None:
         """Count in ``sensitive`` the values of each column of ``names`` (``values`` stacked, column k at
         ``offsets[k]:offsets[k+1]``) that hold a card number or IBAN ``options`` warns of (headwater.clean.sensitive)."""
-        found = find_sensitive(values, options.sensitive_warned() + ((CARD_IDS,) if options.cards != "keep" else ()))
+        kinds = list(options.sensitive_warned())
+        if options.card_ids == "mask" and "cards" in kinds:
+            kinds[kinds.index("cards")] = "cards_and_ids"  # text.card_ids: mask: an id-like card number is one
+        elif options.cards != "keep" and options.card_ids == "warn":
+            kinds.append(CARD_IDS)
+        found = find_sensitive(values, kinds)
+        if "cards_and_ids" in found:
+            found["cards"] = found.pop("cards_and_ids")
         for kind, where in found.items():
             counts = np.add.reduceat(where.astype(np.int64), np.asarray(offsets[:-1], dtype=np.int64)) if len(where) else []
             for k, name in enumerate(names):
@@ -281,7 +288,7 @@ class NormalizeText:
                        else "an id's letter code and a hyphen glued to each, as in SO-4000000000000002")  # fmt: skip
                 lines.append(
                     f"{col}: {counts[CARD_IDS]} value(s) holding a card-like number (a card network's prefix, Luhn valid) read as "
-                    f"an id ({why}), kept as written, never masked; check that they are not card numbers"
+                    f"an id ({why}), kept as written, unmasked; set text.card_ids: mask if they may be card numbers"
                 )
             if not any(counts.get(k) for k in SENSITIVE_KINDS):
                 continue

@@ -167,3 +167,11 @@ def test_find_sensitive_and_the_column_version_agree() -> None:
 )
 def test_id_column(name: str, values: list, expected: bool) -> None:
     assert id_column(name, pa.array(values, pa.string())) is expected
+
+
+def test_card_ids_mask_masks_an_id_codes_number_too() -> None:
+    options = MASK.model_copy(update={"card_ids": "mask"})
+    assert normalize_text("Order SO-4000000000000002 shipped", options) == "Order SO-[CARD] shipped"
+    result = normalize_column(pa.array(["INV-4000000000000002", "ratio 0.5555555555554444"]), options)
+    assert result.values.to_pylist() == ["INV-[CARD]", "ratio 0.5555555555554444"]
+    assert {k: np.flatnonzero(v).tolist() for k, v in result.masked.items()} == {"cards": [0]}

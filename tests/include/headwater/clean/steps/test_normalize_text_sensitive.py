@@ -166,13 +166,13 @@ def test_an_id_column_of_card_like_ids_is_kept_and_warned_of_never_masked() -> N
     rows = [[i, n] for i, n in zip(IDS, ["Charge 4111 1111 1111 1111 12/26 123 please", "Order SO-4000000000000002 shipped", "ok", None])]
     warning_ids = (
         "order_no: 4 value(s) holding a card-like number (a card network's prefix, Luhn valid) read as an id (the column's "
-        "name says id and its values are sequential ids of one length), kept as written, never masked; check that they are "
-        "not card numbers"
+        "name says id and its values are sequential ids of one length), kept as written, unmasked; set text.card_ids: mask if "
+        "they may be card numbers"
     )
     warning_note = (
         "note: 1 value(s) holding a card-like number (a card network's prefix, Luhn valid) read as an id (an id's letter "
-        "code and a hyphen glued to each, as in SO-4000000000000002), kept as written, never masked; check that they are "
-        "not card numbers"
+        "code and a hyphen glued to each, as in SO-4000000000000002), kept as written, unmasked; set text.card_ids: mask if "
+        "they may be card numbers"
     )
     for by_column in (False, True):
         step = NormalizeText(TextOptions(cards="mask"), digest_key=KEY)
@@ -225,3 +225,21 @@ def test_columns_that_are_not_id_columns_are_masked() -> None:
         assert _values(out[col]) == [v.replace("4000000000000028", "[CARD]") if " " in v else "[CARD]" for v in values]
     assert step.id_columns == {"card_no": False, "order_no": False, "invoice_id": False, "ref": False}
     assert step.sensitive_numbers() == {c: {"payment_card": 4} for c in sorted(cases)}
+
+
+def test_card_ids_mask_takes_the_ids_for_card_numbers() -> None:
+    """``text.card_ids: mask``: an id column's card-like ids and an id code's number are masked (or counted as card
+    numbers under ``warn``) like any card number."""
+    header = ["order_no", "note"]
+    rows = [[i, n] for i, n in zip(IDS, ["Order SO-4000000000000002 shipped", "ok", None, "Charge 4111 1111 1111 1111 12/26"])]
+    step = NormalizeText(TextOptions(cards="mask", card_ids="mask"))
+    out = step.apply(_frame(header, rows)).kept
+    assert _values(out["order_no"]) == ["[CARD]"] * 4
+    assert _values(out["note"]) == ["Order SO-[CARD] shipped", "ok", None, "Charge [CARD] 12/26"]
+    assert step.id_columns == {} and step.warnings() == []
+    assert step.sensitive_numbers() == {"note": {"payment_card": 2}, "order_no": {"payment_card": 4}}
+    step = NormalizeText(TextOptions(card_ids="mask"))  # cards: warn
+    out = step.apply(_frame(header, rows)).kept
+    assert _values(out["order_no"]) == IDS
+    assert step.sensitive_numbers() == {"note": {"payment_card": 2}, "order_no": {"payment_card": 4}}
+    assert [w.split(":")[0] for w in step.warnings()] == ["note", "order_no"]
