@@ -13,7 +13,10 @@ not an empty cell), counted as ``blank`` in ``text_normalized``.
 Payment card numbers and IBANs (headwater.clean.sensitive) are masked the same way (``masked: cards``/``ibans``)
 only when ``text.cards``/``text.ibans`` say ``mask``/``remove``; by default (``warn``) the values are kept as written
 and counted per column (``sensitive`` / the manifest's ``sensitive_numbers``) with a warning (``warnings``). A column
-declared a date, number or boolean is never masked for them, only counted.
+declared a date, number or boolean is never masked for them, only counted. A card-like number written as an id (an
+id code glued to it, ``SO-4000000000000002``, or every value of a column of sequential ids whose name says id:
+headwater.clean.sensitive.id_column) is kept as written, counted as ``card_like_id`` and warned of, unless
+``text.card_ids: mask``.
 
 Given a ``digest_key``, the step also puts a keyed digest of each masked value as written
 (BLAKE2b with that key, 16 bytes: RFC 7693 keyed mode, Python's hashlib) into the transient
