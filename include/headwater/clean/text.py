@@ -1072,13 +1072,13 @@ def normalize_text(value: str, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> s
     if options.whitespace:
         value = remove_invisible(value)
     for kind, action in options.sensitive_masks().items():
-        value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind])
+        value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind], options.card_ids == "mask")
     for kind, action in options.pii_actions().items():
         value = replace_pii(value, kind, action, options.mask_field_values, options.phone_region)
     if options.whitespace:
         value = normalize_whitespace(value)
         for kind, action in options.sensitive_masks().items():  # as tidied (``_mask_sensitive``)
-            value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind])
+            value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind], options.card_ids == "mask")
     return value
 
 
@@ -1372,7 +1372,8 @@ def _mask_sensitive(arr: pa.Array, options: TextOptions, note) -> pa.Array:  # t
     for kind, action in options.sensitive_masks().items():
         token = "" if action == "remove" else MASKS[kind]
         hits = pc.fill_null(pc.match_substring_regex(arr, SENSITIVE_CANDIDATE_RE[kind]), False)
-        after = _map_where(arr, hits, lambda v, kind=kind, token=token: mask_sensitive(v, kind, token))
+        ids = options.card_ids == "mask"
+        after = _map_where(arr, hits, lambda v, kind=kind, token=token, ids=ids: mask_sensitive(v, kind, token, ids))
         note(kind, _differs(arr, after))
         arr = after
     return arr

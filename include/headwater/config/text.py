@@ -15,6 +15,9 @@ MASKS = {"urls": "[URL]", "emails": "[EMAIL]", "phones": "[PHONE]", "cards": "[C
 # Payment card numbers and IBANs (headwater.clean.sensitive): keep (not looked for), warn (counted in the manifest's
 # ``sensitive_numbers`` and a warning, values kept as written), remove, or mask.
 SensitiveAction = Literal["keep", "warn", "remove", "mask"]
+# A card-like number written as an id (headwater.clean.sensitive: ``SO-4000000000000002``, an id column's sequential ids):
+# warn (counted as card_like_id, kept as written) or mask (taken for a card number like any other: text.cards says how).
+CardIdAction = Literal["warn", "mask"]
 
 
 class TextColumnRule(ConfigModel):
@@ -66,6 +69,11 @@ class TextOptions(ConfigModel):
         default="warn",
         description="IBANs inside text (ISO 13616: the country's length, mod-97 check): keep, warn (counted, kept as written), "
         "remove, or mask as [IBAN].",
+    )
+    card_ids: CardIdAction = Field(
+        default="warn",
+        description="Card-like numbers written as ids (SO-4000..., sequential ids of an id-named column): warn (counted as "
+        "card_like_id, kept as written) or mask (handled as text.cards says).",
     )
     phone_region: str = Field(
         default="US",

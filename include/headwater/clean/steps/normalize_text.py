@@ -13,7 +13,10 @@ not an empty cell), counted as ``blank`` in ``text_normalized``.
 Payment card numbers and IBANs (headwater.clean.sensitive) are masked the same way (``masked: cards``/``ibans``)
 only when ``text.cards``/``text.ibans`` say ``mask``/``remove``; by default (``warn``) the values are kept as written
 and counted per column (``sensitive`` / the manifest's ``sensitive_numbers``) with a warning (``warnings``). A column
-declared a date, number or boolean is never masked for them, only counted.
+declared a date, number or boolean is never masked for them, only counted. A card-like number written as an id (an
+id code glued to it, ``SO-4000000000000002``, or every value of a column of sequential ids whose name says id:
+headwater.clean.sensitive.id_column) is kept as written, counted as ``card_like_id`` and warned of, unless
+``text.card_ids: mask``.
 
 Given a ``digest_key``, the step also puts a keyed digest of each masked value as written
 (BLAKE2b with that key, 16 bytes: RFC 7693 keyed mode, Python's hashlib) into the transient
@@ -52,7 +55,7 @@ from headwater.clean.text import (
     stack_strings,
     string_series,
 )
-from headwater.clean.sensitive import SENSITIVE_KINDS, SENSITIVE_NAMES, find_sensitive
+from headwater.clean.sensitive import CARD_IDS, ID_VALUE_RE, SENSITIVE_KINDS, SENSITIVE_NAMES, card_matches, find_sensitive, id_column
 from headwater.config.text import TextOptions
 
 # Declared types whose columns are never searched for phone numbers: a date, a date-time or a number is not prose,
@@ -98,6 +101,9 @@ class NormalizeText:
         self.changed: dict[str, Counter[str]] = {}  # column -> kind -> values changed that way (kept in __raw)
         self.masked: dict[str, Counter[str]] = {}  # column -> urls/emails/phones/cards/ibans -> values masked (no __raw)
         self.sensitive: dict[str, Counter[str]] = {}  # column -> cards/ibans -> values holding one kept as written (warn)
+        # column -> holds ids, not card numbers (headwater.clean.sensitive.id_column; decided on its first filled batch):
+        # its values that are one card-like id each are kept as written, counted as card_ids
+        self.id_columns: dict[str, bool] = {}
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         """Every text column at once: their values stacked into one Arrow array (headwater.clean.text.stack_strings; one
@@ -112,6 +118,7 @@ class NormalizeText:
             return self.apply_by_column(df)  # an earlier step kept texts: merged into them column by column (not in a pipeline)
         results = {}
         self._decide_contact(df, cols)
+        aside = self._set_aside(df, cols)
         untyped = [c for c in cols if c not in self.typed]
         groups = [
             ([c for c in untyped if self.contact.get(c) or c in self.short], self.options),
@@ -119,7 +126,7 @@ class NormalizeText:
             ([c for c in cols if c in self.typed], self.typed_options),
         ]
         for names, options in ((names, options) for group, options in groups for names in self._runs(group, len(df))):
-            stack, offsets = stack_strings([pa.Array.from_pandas(df[c]) for c in names])
+            stack, offsets = stack_strings([aside[c][0] if c in aside else pa.Array.from_pandas(df[c]) for c in names])
             result = normalize_column(stack, options)
             self._count_sensitive(names, result.values, offsets, options)
             flagged = np.zeros(len(names), dtype=bool)
@@ -129,6 +136,8 @@ class NormalizeText:
             for k, name in enumerate(names):
                 lo, hi = int(offsets[k]), int(offsets[k + 1])
                 values = result.values.slice(lo, hi - lo)
+                if name in aside:
+                    values = _put_back(values, *aside[name][1:])
                 if flagged[k]:
                     changed = {kind: f[lo:hi] for kind, f in result.changed.items() if f[lo:hi].any()}
                     masked = {kind: f[lo:hi] for kind, f in result.masked.items() if f[lo:hi].any()}
@@ -167,13 +176,15 @@ class NormalizeText:
         """``apply`` one column at a time (``normalize_column`` per column): the reference the stacked path is tested against."""
         out = df.copy(deep=False)  # copy-on-write (pandas 3): the columns set below never reach ``df``
         self._decide_contact(df, self._text_columns(df))
+        aside = self._set_aside(df, self._text_columns(df))
         for col in self._text_columns(df):
             written = out[col]
-            result = normalize_column(pa.Array.from_pandas(written), self._options_for(col))
+            result = normalize_column(aside[col][0] if col in aside else pa.Array.from_pandas(written), self._options_for(col))
             self._count_sensitive([col], result.values, np.array([0, len(result.values)]), self._options_for(col))
-            out[col] = pd.Series(pd.arrays.ArrowStringArray(result.values.cast(pa.large_string())), index=out.index).astype("string")
+            values = _put_back(result.values, *aside[col][1:]) if col in aside else result.values
+            out[col] = pd.Series(pd.arrays.ArrowStringArray(values.cast(pa.large_string())), index=out.index).astype("string")
             if result.changed or result.masked:
-                self._record(out, col, written, result.values, result.changed, result.masked)
+                self._record(out, col, written, values, result.changed, result.masked)
         self._unwrap_excel_text(out, df, self._text_columns(df))
         return StepOutput(out)
 
@@ -206,10 +217,46 @@ class NormalizeText:
             if self.contact[col]:
                 self.contact_kept[col] += contact_values(pa.Array.from_pandas(df[col].astype("string")), kinds)
 
+    def _set_aside(self, df: pd.DataFrame, cols: list[str]) -> dict[str, tuple[pa.Array, pa.Array, np.ndarray]]:
+        """Per untyped column of ``cols`` that holds ids (``id_columns``, decided here on its first batch with a filled
+        value: headwater.clean.sensitive.id_column), when card numbers are looked for: its values as an Arrow array with
+        every value that is one card-like id (``ID_VALUE_RE`` and a card number by ``card_matches``) made null, so that
+        no mask touches it, the values as written, and where those are; they are counted as ``card_ids``."""
+        out: dict[str, tuple[pa.Array, pa.Array, np.ndarray]] = {}
+        if self.options.cards == "keep" or self.options.card_ids == "mask":
+            return out
+        for col in cols:
+            if col in self.typed:
+                continue
+            if col not in self.id_columns:
+                written = pa.Array.from_pandas(df[col].astype("string"))
+                if not pc.any(pc.is_valid(written)).as_py():
+                    continue
+                self.id_columns[col] = id_column(col, written)
+            if not self.id_columns[col]:
+                continue
+            written = pa.Array.from_pandas(df[col])
+            bare = pc.fill_null(pc.match_substring_regex(written, ID_VALUE_RE), False).to_numpy(zero_copy_only=False).copy()
+            at = np.flatnonzero(bare)
+            if not len(at):
+                continue
+            bare[at] = [bool(card_matches(v)) for v in pc.take(written, pa.array(at)).to_pylist()]
+            if bare.any():
+                self.sensitive.setdefault(col, Counter())[CARD_IDS] += int(bare.sum())
+                out[col] = (pc.if_else(pa.array(bare), pa.scalar(None, written.type), written), written, bare)
+        return out
+
     def _count_sensitive(self, names: list[str], values: pa.Array, offsets: np.ndarray, options: TextOptions) -> None:
         """Count in ``sensitive`` the values of each column of ``names`` (``values`` stacked, column k at
         ``offsets[k]:offsets[k+1]``) that hold a card number or IBAN ``options`` warns of (headwater.clean.sensitive)."""
-        found = find_sensitive(values, options.sensitive_warned())
+        kinds = list(options.sensitive_warned())
+        if options.card_ids == "mask" and "cards" in kinds:
+            kinds[kinds.index("cards")] = "cards_and_ids"  # text.card_ids: mask: an id-like card number is one
+        elif options.cards != "keep" and options.card_ids == "warn":
+            kinds.append(CARD_IDS)
+        found = find_sensitive(values, kinds)
+        if "cards_and_ids" in found:
+            found["cards"] = found.pop("cards_and_ids")
         for kind, where in found.items():
             counts = np.add.reduceat(where.astype(np.int64), np.asarray(offsets[:-1], dtype=np.int64)) if len(where) else []
             for k, name in enumerate(names):
@@ -223,7 +270,7 @@ class NormalizeText:
         out: dict[str, Counter[str]] = {}
         for source in (self.sensitive, self.masked):
             for col, counts in source.items():
-                for kind in SENSITIVE_KINDS:
+                for kind in (*SENSITIVE_KINDS, CARD_IDS):
                     if counts.get(kind):
                         out.setdefault(col, Counter())[SENSITIVE_NAMES[kind]] += counts[kind]
         return {c: dict(sorted(n.items())) for c, n in sorted(out.items())}
@@ -239,6 +286,15 @@ class NormalizeText:
             if n and not re.search(CONTACT_NAME_RE, col)
         ]
         for col, counts in sorted(self.sensitive.items()):
+            if counts.get(CARD_IDS):
+                why = ("the column's name says id and its values are sequential ids of one length" if self.id_columns.get(col)
+                       else "an id's letter code and a hyphen glued to each, as in SO-4000000000000002")  # fmt: skip
+                lines.append(
+                    f"{col}: {counts[CARD_IDS]} value(s) holding a card-like number (a card network's prefix, Luhn valid) read as "
+                    f"an id ({why}), kept as written, unmasked; set text.card_ids: mask if they may be card numbers"
+                )
+            if not any(counts.get(k) for k in SENSITIVE_KINDS):
+                continue
             held = [f"{counts[k]} value(s) holding {'a payment card number' if k == 'cards' else 'an IBAN'}" for k in SENSITIVE_KINDS if counts.get(k)]
             keys = " / ".join(f"text.{k}: mask" for k in SENSITIVE_KINDS if counts.get(k))
             lines.append(
@@ -347,6 +403,11 @@ class NormalizeText:
             "text_normalized": {c: dict(sorted((k, v) for k, v in n.items() if v)) for c, n in self.changed.items()},
             "text_masked": {c: dict(sorted(n.items())) for c, n in self.masked.items()},
         }
+
+
+def _put_back(values: pa.Array, written: pa.Array, where: np.ndarray) -> pa.Array:
+    """``values`` with the values as ``written`` where ``where`` (the card-like ids ``NormalizeText._set_aside`` set aside)."""
+    return pc.if_else(pa.array(where), written.cast(values.type), values)
 
 
 def _is_text(series: pd.Series) -> bool:

@@ -70,3 +70,50 @@ def test_masked_when_the_source_asks(tmp_path: Path) -> None:
     assert curated["note__reason"].fillna("-").tolist()[:3] == ["masked: ibans", "masked: cards", "-"]
     assert "note__raw" not in curated.columns
     assert curated["_masked_key"].notna().tolist() == [True, True, False, False, False, True, False, False, False]
+
+
+# breaker10's in/mask/a.csv (F6-F9): cards followed by their expiry/CVV, other layouts, a decimal, an id column
+B10_NOTES = [
+    "Charge 4111 1111 1111 1111 12/26 123 please", "card 5555 5555 5555 4444 exp 0926 cvv 737", "Amex 3782 822463 10005 1234 on file",
+    "pan 4111 1111 1111 1111 copied from the portal", "ｃａｒｄ ４１１１１１１１１１１１１１１１", "iban de89 3704 0044 0532 0130 00 lower case",
+    "iban DE89-3704-0044-0532-0130-00 hyphens", "Order SO-4000000000000002 shipped", "ratio 0.5555555555554444 computed",
+    "card 4111.1111.1111.1111 dots",
+]  # fmt: skip
+
+
+def test_breaker10_cards_after_their_expiry_layouts_decimals_and_ids(tmp_path: Path) -> None:
+    landing, config = tmp_path / "landing", tmp_path / "config"
+    landing.mkdir()
+    config.mkdir()
+    (config / "s.yaml").write_text(CONFIG + "text: {cards: mask, ibans: mask}\n", encoding="utf-8")
+    orders, cards = ["4000000000000002", "4000000000000010"], ["5555555555554444", "4111111111111111"]
+    body = "id,note,order_no,card_number\n" + "".join(
+        f'{i},"{v}",{orders[(i - 1) % 2]},{cards[(i - 1) % 2]}\n' for i, v in enumerate(B10_NOTES, 1)
+    )
+    (landing / "a.csv").write_text(body, encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", landing_uri=landing.as_uri(), config_dir=config, pii_digest_key="test-key")
+    ref = FileRef(DATE, "a.csv")
+    ingest_file((landing / "a.csv").read_bytes(), ref, settings)
+    assert clean_file(ref, settings)["curated"] == 10
+    layout = Layout(settings.data_dir, DATE)
+    manifest, curated = read_json(layout.manifest(ref.key)), pd.read_parquet(layout.curated(ref.key))
+    assert curated["note"].tolist() == [
+        "Charge [CARD] 12/26 123 please", "card [CARD] exp 0926 cvv 737", "Amex [CARD] 1234 on file",
+        "pan [CARD] copied from the portal", "ｃａｒｄ [CARD]", "iban [IBAN] lower case", "iban [IBAN] hyphens",
+        "Order SO-4000000000000002 shipped", "ratio 0.5555555555554444 computed", "card [CARD] dots",
+    ]  # fmt: skip
+    assert curated["note__reason"].fillna("-").tolist() == [
+        "masked: cards", "masked: cards", "masked: cards", "masked: cards", "masked: cards",
+        "masked: ibans", "masked: ibans", "-", "-", "masked: cards",
+    ]  # fmt: skip
+    # the sequential ids of order_no land as written (read as integers: every value is one), the card numbers masked
+    assert curated["order_no"].tolist() == [int(orders[i % 2]) for i in range(10)] and "order_no__reason" not in curated
+    assert curated["card_number"].tolist() == ["[CARD]"] * 10 and "card_number__raw" not in curated
+    assert manifest["column_types"]["order_no"] == "integer"
+    assert manifest["sensitive_numbers"] == {
+        "card_number": {"payment_card": 10},
+        "note": {"card_like_id": 1, "iban": 2, "payment_card": 6},
+        "order_no": {"card_like_id": 10},
+    }
+    assert manifest["text_masked"] == {"card_number": {"cards": 10}, "note": {"cards": 6, "ibans": 2}}
+    assert [w.split(":")[0] for w in manifest["clean_warnings"] if "card-like" in w] == ["note", "order_no"]

@@ -121,7 +121,7 @@ def test_models_built_in_python_word_errors_the_same_way() -> None:
     with pytest.raises(ConfigError) as err:
         TextOptions(url="keep")
     assert str(err.value) == (
-        "url: unknown key (did you mean urls?); expected one of repair_unicode, fold_quotes, fold_ligatures, fold_width, strip_html, urls, emails, phones, cards, ibans, phone_region, mask_field_values, whitespace, columns"
+        "url: unknown key (did you mean urls?); expected one of repair_unicode, fold_quotes, fold_ligatures, fold_width, strip_html, urls, emails, phones, cards, ibans, card_ids, phone_region, mask_field_values, whitespace, columns"
     )
     with pytest.raises(TypeError, match="ImputeSpec takes at most 1 positional arguments \\(2 given\\)"):
         ImputeSpec("mean", 3)

@@ -153,3 +153,93 @@ def test_counted_once_when_an_earlier_step_kept_texts() -> None:
     step = NormalizeText()
     step.apply(frame)
     assert step.sensitive_numbers() == {"note": {"iban": 2, "payment_card": 1}}
+
+
+IDS = ["4000000000000002", "4000000000000010", "4000000000000002", "4000000000000028"]  # sequential, Luhn valid, Visa's 4
+
+
+def test_an_id_column_of_card_like_ids_is_kept_and_warned_of_never_masked() -> None:
+    """breaker10 F9: an ``order_no`` column whose values are sequential 16-digit ids with Visa's prefix and a valid Luhn
+    digit is an id column (headwater.clean.sensitive.id_column): its ids land as written, counted as ``card_like_id``
+    and warned of, under ``mask`` too; a card number in a note next to them is masked."""
+    header = ["order_no", "note"]
+    rows = [[i, n] for i, n in zip(IDS, ["Charge 4111 1111 1111 1111 12/26 123 please", "Order SO-4000000000000002 shipped", "ok", None])]
+    warning_ids = (
+        "order_no: 4 value(s) holding a card-like number (a card network's prefix, Luhn valid) read as an id (the column's "
+        "name says id and its values are sequential ids of one length), kept as written, unmasked; set text.card_ids: mask if "
+        "they may be card numbers"
+    )
+    warning_note = (
+        "note: 1 value(s) holding a card-like number (a card network's prefix, Luhn valid) read as an id (an id's letter "
+        "code and a hyphen glued to each, as in SO-4000000000000002), kept as written, unmasked; set text.card_ids: mask if "
+        "they may be card numbers"
+    )
+    for by_column in (False, True):
+        step = NormalizeText(TextOptions(cards="mask"), digest_key=KEY)
+        out = (step.apply_by_column if by_column else step.apply)(_frame(header, rows)).kept
+        assert _values(out["order_no"]) == IDS and "order_no__reason" not in out.columns
+        assert _values(out["note"]) == ["Charge [CARD] 12/26 123 please", "Order SO-4000000000000002 shipped", "ok", None]
+        assert _values(out["note__reason"]) == ["masked: cards", None, None, None]
+        assert _values(out[MASKED_DIGEST]) == [_digest("note", rows[0][1]), None, None, None]
+        assert step.summary()["text_masked"] == {"note": {"cards": 1}}
+        assert step.sensitive_numbers() == {"note": {"card_like_id": 1, "payment_card": 1}, "order_no": {"card_like_id": 4}}
+        assert step.warnings() == [warning_note, warning_ids]
+        # by default (warn) the same count, and the note's card is warned of as a card
+        step = NormalizeText()
+        out = (step.apply_by_column if by_column else step.apply)(_frame(header, rows)).kept
+        assert _values(out["order_no"]) == IDS and _values(out["note"]) == [r[1] for r in rows]
+        assert step.sensitive_numbers() == {"note": {"card_like_id": 1, "payment_card": 1}, "order_no": {"card_like_id": 4}}
+        assert step.warnings()[1:] == [
+            "note: 1 value(s) holding a payment card number (check digit valid) kept as written, unmasked (they go to chunks "
+            "and vectors); set text.cards: mask to mask them",
+            warning_ids,
+        ]
+
+
+def test_an_id_column_is_decided_once_and_a_text_in_it_is_still_masked() -> None:
+    """Decided on the column's first filled batch; a later value that is not one id (a note typed into the column) is
+    masked as anywhere else."""
+    step = NormalizeText(TextOptions(cards="mask"))
+    step.apply(_frame(["order_no"], [[None]]))
+    assert step.id_columns == {}  # nothing filled: not decided yet
+    step.apply(_frame(["order_no"], [[v] for v in IDS[:2]]))
+    out = step.apply(_frame(["order_no"], [["4000000000000036"], ["card 4111 1111 1111 1111"], ["5555555555554444"]])).kept
+    assert step.id_columns == {"order_no": True}
+    # one id of the column's shape is an id even when it is far from the first batch's: the column is decided
+    assert _values(out["order_no"]) == ["4000000000000036", "card [CARD]", "5555555555554444"]
+    assert _values(out["order_no__reason"]) == [None, "masked: cards", None]
+    assert step.sensitive_numbers() == {"order_no": {"card_like_id": 4, "payment_card": 1}}
+
+
+def test_columns_that_are_not_id_columns_are_masked() -> None:
+    """A card-named column, ids that are not sequential, a single id repeated, or a column of mixed values: masked."""
+    cases = {
+        "card_no": IDS,
+        "order_no": ["4111111111111111", "5555555555554444", "4012888888881881", "4111111111111111"],
+        "invoice_id": ["4000000000000002"] * 4,
+        "ref": [*IDS[:3], "paid 4000000000000028"],
+    }
+    step = NormalizeText(TextOptions(cards="mask"))
+    out = step.apply(_frame(list(cases), [list(r) for r in zip(*cases.values())])).kept
+    for col, values in cases.items():
+        assert _values(out[col]) == [v.replace("4000000000000028", "[CARD]") if " " in v else "[CARD]" for v in values]
+    assert step.id_columns == {"card_no": False, "order_no": False, "invoice_id": False, "ref": False}
+    assert step.sensitive_numbers() == {c: {"payment_card": 4} for c in sorted(cases)}
+
+
+def test_card_ids_mask_takes_the_ids_for_card_numbers() -> None:
+    """``text.card_ids: mask``: an id column's card-like ids and an id code's number are masked (or counted as card
+    numbers under ``warn``) like any card number."""
+    header = ["order_no", "note"]
+    rows = [[i, n] for i, n in zip(IDS, ["Order SO-4000000000000002 shipped", "ok", None, "Charge 4111 1111 1111 1111 12/26"])]
+    step = NormalizeText(TextOptions(cards="mask", card_ids="mask"))
+    out = step.apply(_frame(header, rows)).kept
+    assert _values(out["order_no"]) == ["[CARD]"] * 4
+    assert _values(out["note"]) == ["Order SO-[CARD] shipped", "ok", None, "Charge [CARD] 12/26"]
+    assert step.id_columns == {} and step.warnings() == []
+    assert step.sensitive_numbers() == {"note": {"payment_card": 2}, "order_no": {"payment_card": 4}}
+    step = NormalizeText(TextOptions(card_ids="mask"))  # cards: warn
+    out = step.apply(_frame(header, rows)).kept
+    assert _values(out["order_no"]) == IDS
+    assert step.sensitive_numbers() == {"note": {"payment_card": 2}, "order_no": {"payment_card": 4}}
+    assert [w.split(":")[0] for w in step.warnings()] == ["note", "order_no"]
