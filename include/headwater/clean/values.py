@@ -915,6 +915,43 @@ def decimal_votes(values: pd.Series) -> Counter[str]:
     return votes + Counter(v for v in map(decimal_vote, sample[~simple]) if v)
 
 
+def refused_votes(values: pd.Series, kind: str | None) -> tuple[Counter[str], dict[str, str]]:
+    """The decimal votes of ``values`` (distinct strings, as ``decimal_votes`` counts them) cast by values a column of
+    type ``kind`` refuses read with the mark they vote for, and per mark the first such value (stripped).
+
+    An ``integer`` column refuses what is no whole number in Int64's range under the mark (``12.5`` votes '.', and under
+    '.' it is no integer; ``12.0`` and ``1,234.00`` are whole), a ``number`` column what is no finite number under it; as
+    ``coerce`` reads them (``number_texts``, then ``integers_of``/``floats_of``). Other kinds (and None: an undeclared
+    column, whose type is inferred under the mark the votes decide) refuse nothing: ``({'.': 0, ',': 0}, {})``.
+    headwater.clean.steps.coerce_types lets such a vote add doubt (its column reads another mark than the file's) but
+    never settle a reading: a mark only refused values voted for leaves ``1.000`` its text (breaker9 #4)."""
+    out: Counter[str] = Counter({".": 0, ",": 0})
+    first: dict[str, str] = {}
+    if kind not in ("integer", "number") or not len(values):
+        return out, first
+    sample = values.dropna().astype("string").str.strip().iloc[:VOTE_SAMPLE]
+    sample = sample[sample.str.contains(r"\d[.,]|[.,]\d", regex=True).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+    if not len(sample):
+        return out, first
+    parts = sample.str.extract(_ONE_MARK.pattern)
+    simple = parts[1].notna().to_numpy(dtype=bool)
+    group = (parts[0].str.fullmatch(r"[1-9]\d{0,2}") & (parts[2].str.len() == 3)).fillna(False).to_numpy(dtype=bool)
+    marks = np.where(simple & ~group, parts[1].fillna("").to_numpy(dtype=object), "").astype(object)
+    rest = np.flatnonzero(~simple)
+    marks[rest] = [decimal_vote(v) or "" for v in sample.iloc[rest].tolist()]
+    for mark in ".,":
+        at = np.flatnonzero(marks == mark)
+        if not len(at):
+            continue
+        texts = number_texts(sample.iloc[at].reset_index(drop=True), mark)
+        ok = integers_of(texts)[1] if kind == "integer" else floats_of(texts)[1]
+        refused = np.flatnonzero(~np.asarray(ok, dtype=bool))
+        out[mark] = len(refused)
+        if len(refused):
+            first[mark] = str(sample.iloc[at[refused[0]]])
+    return out, first
+
+
 def dayfirst_votes(values: pd.Series) -> Counter[bool]:
     """How many of ``values`` (distinct strings) show day first (True) and month first (False); the first VOTE_SAMPLE looked at."""
     return Counter(v for v in map(dayfirst_vote, values.dropna().iloc[:VOTE_SAMPLE]) if v is not None)

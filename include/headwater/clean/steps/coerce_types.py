@@ -55,7 +55,7 @@ from headwater.clean.failures import (
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
-    fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
+    fits_both_marks, infer_type, infer_types, number_texts, refused_votes, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier, looks_like_long_number
@@ -156,11 +156,19 @@ class CoerceTypes:
         self.ambiguous_example: dict[str, str] = {}
         # column -> its own decimal votes (values.decimal_votes): a column decides its own mark when they do
         self.column_votes: dict[str, Counter[str]] = {}
+        # declared number column -> how many of ``column_votes`` its type refuses read with the mark they vote for
+        # (values.refused_votes: 12.5 in an integer column votes '.'), and per mark the first such value: a mark only
+        # refused values voted for adds doubt, never settles a reading (breaker9 #4; ``_formats_of``)
+        self.column_refused: dict[str, Counter[str]] = {}
+        self.refused_example: dict[str, dict[str, str]] = {}
         # column -> its own day-order votes (True: day first), sticky once it has some; a column whose own values show one
         # order only, the other than the file's, is read in its own (``own_day_order``, warned: breaker5 #23)
         self.column_days: dict[str, Counter[bool]] = {}
         self.own_day_order: dict[str, dict[str, Any]] = {}
         self.ambiguous_marks: Counter[str] = Counter()  # column -> values like 1,234 read with the file's mark only, text kept
+        # column -> values like 1.000 read with the mark only values its type refuses voted for (12.5), text kept; the first
+        self.unsettled_marks: Counter[str] = Counter()
+        self.unsettled_example: dict[str, str] = {}
         self.differing_marks: Counter[str] = Counter()  # number column -> values read with the file's mark, not its own, text kept
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
         self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
@@ -293,7 +301,9 @@ class CoerceTypes:
         for col in columns:  # a column no value of which has decided its mark yet may decide it in this batch
             votes = self.column_votes.get(col)
             if col not in voted and votes is not None and votes["."] == votes[","] and self.decided.get(col) in NUMBER_TYPES:
-                votes.update(decimal_votes(df[col].dropna().astype("string").str.strip().drop_duplicates()))
+                distinct = df[col].dropna().astype("string").str.strip().drop_duplicates()
+                votes.update(decimal_votes(distinct))
+                self._count_refused(col, distinct)
                 if votes["."] != votes[","]:
                     self.formats.pop(col, None)
         fresh = [c for c in columns if c not in self.decided]
@@ -398,9 +408,13 @@ class CoerceTypes:
             if ambiguous:
                 # every value of this column so far fits both marks (1,234): the file's mark came from other columns
                 both = fits_both[col] & result.values.notna().to_numpy(dtype=bool)
-                self.ambiguous_marks[col] += int(both.sum())
-                if both.any() and col not in self.ambiguous_example:
-                    self.ambiguous_example[col] = str(df[col].iloc[int(np.flatnonzero(both)[0])]).strip()
+                # ... or only values the column's type refuses voted for its mark (decimal_unsettled: _formats_of)
+                counts, examples = (
+                    (self.unsettled_marks, self.unsettled_example) if "decimal_unsettled" in formats else (self.ambiguous_marks, self.ambiguous_example)
+                )
+                counts[col] += int(both.sum())
+                if both.any() and col not in examples:
+                    examples[col] = str(df[col].iloc[int(np.flatnonzero(both)[0])]).strip()
                 keep_original(out, col, both, df[col], AMBIGUOUS_DECIMAL_MARK)
             if differs:
                 # a declared number column whose own values write the other mark: read with the file's, the text of every
@@ -672,6 +686,7 @@ class CoerceTypes:
             provisional = file.get("decimal_decided_by") in ("delimiter", "default") and "decimal" not in own
             votes = self.column_votes.get(col)
             ambiguous = differs = False
+            unsettled: str | None = None
             if "decimal" not in own and votes is not None and self.options.decimal == "auto":
                 mark = "," if votes[","] > votes["."] else "."
                 told = file.get("decimal_votes", {})
@@ -685,6 +700,11 @@ class CoerceTypes:
                 elif votes["."] != votes[","]:  # the column's own values decide its mark (breaker2 #17), the file's agree or tie
                     own = own | {"decimal": mark}
                     provisional = False
+                    refused = self.column_refused.get(col, Counter())
+                    if refused[mark] >= votes[mark]:
+                        # only values its type refuses voted for the mark (12.5 in an integer column): they add doubt,
+                        # they settle nothing; values that fit both marks (1.000) keep their text (breaker9 #4)
+                        ambiguous, unsettled = True, self.refused_example.get(col, {}).get(mark, "")
                 else:
                     ambiguous = file.get("decimal_decided_by") == "votes"
             days = self.column_days.get(col)
@@ -706,6 +726,7 @@ class CoerceTypes:
                 {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own
                 | ({"decimal_provisional": True} if provisional else {}) | ({"dayfirst_provisional": True} if day_order_open else {})
                 | ({"decimal_ambiguous": True} if ambiguous else {}) | ({"decimal_differs": True} if differs else {})
+                | ({"decimal_unsettled": unsettled} if unsettled is not None else {})
             )
         return self.formats[col]
 
@@ -713,6 +734,19 @@ class CoerceTypes:
         """The decimal mark the column's own values vote for (``column_votes``): ``','`` or ``'.'``."""
         votes = self.column_votes.get(col, Counter())
         return "," if votes[","] > votes["."] else "."
+
+    def _count_refused(self, col: str, distinct: pd.Series) -> None:
+        """Add to ``column_refused`` (and ``refused_example``) the decimal votes of ``distinct`` (a batch's distinct
+        stripped values of ``col``, the ones its ``column_votes`` were just counted from) that ``col``'s declared type
+        refuses (values.refused_votes); nothing for an undeclared or non-number column, whose type refuses nothing."""
+        kind = self.declared.get(col)
+        if kind not in NUMBER_TYPES:
+            return
+        refused, first = refused_votes(distinct, kind)
+        self.column_refused.setdefault(col, Counter({".": 0, ",": 0})).update(refused)
+        seen = self.refused_example.setdefault(col, {})
+        for mark, value in first.items():
+            seen.setdefault(mark, value)
 
     def _decide_file_formats(self, df: pd.DataFrame, columns: list[str], before: dict[str, Any] | None) -> dict[str, Any]:
         """The file's decimal mark and day order from the votes of every column that may hold numbers or dates.
@@ -743,6 +777,10 @@ class CoerceTypes:
                 own = self.column_votes.setdefault(col, Counter({".": 0, ",": 0}))
                 if own["."] == own[","]:  # a column's own decision is sticky, as the file's is
                     own.update(votes)
+                    if sum(votes.values()):
+                        self._count_refused(col, df[col].dropna().astype("string").str.strip().drop_duplicates())
+                        if ahead.get("decimal", {}).get("column") == col:
+                            self._count_refused(col, pd.Series([ahead["decimal"]["value"]], dtype="string"))
                 decimals.update(votes)
             days.update(day_votes)
         if "dayfirst" in ahead:
@@ -1096,6 +1134,15 @@ class CoerceTypes:
                     "value of the column "
                     f"decided it: read with the file's mark {mark!r}, which other columns decided — their text kept in "
                     f"{col}{RAW_SUFFIX} ({AMBIGUOUS_DECIMAL_MARK}); set schema.columns.{col}.decimal if that is wrong"
+                )
+            if self.unsettled_marks[col]:
+                mark = self._formats_of(col)["decimal"]
+                refused = self._formats_of(col).get("decimal_unsettled") or ""
+                lines.append(
+                    f"{col}: {self.unsettled_marks[col]} value(s) like {self.unsettled_example[col]} fit both decimal marks, and the "
+                    f"only values of the column that voted for its mark {mark!r} are values its type refuses (like {refused}: not a "
+                    f"valid {self.decided.get(col)} under {mark!r}): read with {mark!r} unproven — their text kept in {col}{RAW_SUFFIX} "
+                    f"({AMBIGUOUS_DECIMAL_MARK}); set schema.columns.{col}.decimal if that is wrong"
                 )
             if col in self.other_units:
                 seen = ", ".join(f"{u or 'none'}: {n}" for u, n in sorted(self.other_units[col].items()))
