@@ -162,9 +162,11 @@ def rule_broken(column: ColumnSpec, value: Any) -> str | None:
 class ValidateFilled:
     """After imputation: quarantine rows where a ``nullable: false`` column that imputation fills is still missing.
 
-    ``ValidateSchema`` leaves the null rule of such columns to this step (imputation was asked to fill them);
-    a cell imputation could not fill (no value to learn from, or a fill that would break the column's rules:
-    headwater.clean.steps.impute) is what the file wrote, a missing value, and the row breaks the rule.
+    ``ValidateSchema`` leaves the null rule of such columns to this step (imputation was asked to fill them),
+    for their gaps only: a value not read (``not_read``) cannot be filled, so its row was quarantined there, before
+    any fit. A gap imputation could not fill (no value to learn from, or a fill that would break the column's rules:
+    headwater.clean.steps.impute) is what the file wrote, a missing value, and the row breaks the rule. Such a row's
+    other values may have been learned from (whether it breaks the rule depends on the fit itself).
     """
 
     name = "validate_filled"
