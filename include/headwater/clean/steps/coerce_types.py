@@ -55,7 +55,7 @@ from headwater.clean.failures import (
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
     BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
-    fits_both_marks, infer_type, infer_types, number_texts, refused_votes, unit_marked, unit_of, votes_by_column,
+    fits_both_marks, infer_type, infer_types, number_texts, accepted_marks, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier, looks_like_long_number
@@ -156,10 +156,11 @@ class CoerceTypes:
         self.ambiguous_example: dict[str, str] = {}
         # column -> its own decimal votes (values.decimal_votes): a column decides its own mark when they do
         self.column_votes: dict[str, Counter[str]] = {}
-        # declared number column -> how many of ``column_votes`` its type refuses read with the mark they vote for
-        # (values.refused_votes: 12.5 in an integer column votes '.'), and per mark the first such value: a mark only
-        # refused values voted for adds doubt, never settles a reading (breaker9 #4; ``_formats_of``)
-        self.column_refused: dict[str, Counter[str]] = {}
+        # declared number column -> the marks of its ``column_votes`` some value its type takes read with them voted for
+        # (values.accepted_marks: 12.5 in an integer column votes '.' and is refused), and per other voted mark the
+        # first value that voted for it: a mark only refused values voted for adds doubt, never settles a reading
+        # (breaker9 #4; ``_formats_of``)
+        self.accepted_marks: dict[str, set[str]] = {}
         self.refused_example: dict[str, dict[str, str]] = {}
         # column -> its own day-order votes (True: day first), sticky once it has some; a column whose own values show one
         # order only, the other than the file's, is read in its own (``own_day_order``, warned: breaker5 #23)
@@ -302,8 +303,9 @@ class CoerceTypes:
             votes = self.column_votes.get(col)
             if col not in voted and votes is not None and votes["."] == votes[","] and self.decided.get(col) in NUMBER_TYPES:
                 distinct = df[col].dropna().astype("string").str.strip().drop_duplicates()
-                votes.update(decimal_votes(distinct))
-                self._count_refused(col, distinct)
+                found = decimal_votes(distinct)
+                votes.update(found)
+                self._count_refused(col, distinct, found)
                 if votes["."] != votes[","]:
                     self.formats.pop(col, None)
         fresh = [c for c in columns if c not in self.decided]
@@ -700,8 +702,7 @@ class CoerceTypes:
                 elif votes["."] != votes[","]:  # the column's own values decide its mark (breaker2 #17), the file's agree or tie
                     own = own | {"decimal": mark}
                     provisional = False
-                    refused = self.column_refused.get(col, Counter())
-                    if refused[mark] >= votes[mark]:
+                    if col in self.accepted_marks and mark not in self.accepted_marks[col]:
                         # only values its type refuses voted for the mark (12.5 in an integer column): they add doubt,
                         # they settle nothing; values that fit both marks (1.000) keep their text (breaker9 #4)
                         ambiguous, unsettled = True, self.refused_example.get(col, {}).get(mark, "")
@@ -735,15 +736,20 @@ class CoerceTypes:
         votes = self.column_votes.get(col, Counter())
         return "," if votes[","] > votes["."] else "."
 
-    def _count_refused(self, col: str, distinct: pd.Series) -> None:
-        """Add to ``column_refused`` (and ``refused_example``) the decimal votes of ``distinct`` (a batch's distinct
-        stripped values of ``col``, the ones its ``column_votes`` were just counted from) that ``col``'s declared type
-        refuses (values.refused_votes); nothing for an undeclared or non-number column, whose type refuses nothing."""
+    def _count_refused(self, col: str, values: pd.Series, votes: Counter[str]) -> None:
+        """Add to ``accepted_marks`` the marks of ``votes`` (the decimal votes just counted into ``column_votes`` from
+        ``values``, a batch's values of ``col``) that a value ``col``'s declared type takes voted
+        for (values.accepted_marks), and to ``refused_example`` the first refused voter of each other one; nothing for
+        an undeclared or non-number column, whose type refuses nothing."""
         kind = self.declared.get(col)
         if kind not in NUMBER_TYPES:
             return
-        refused, first = refused_votes(distinct, kind)
-        self.column_refused.setdefault(col, Counter({".": 0, ",": 0})).update(refused)
+        taken = self.accepted_marks.setdefault(col, set())
+        wanted = "".join(m for m in ".," if votes[m] and m not in taken)
+        if not wanted:
+            return
+        found, first = accepted_marks(values, kind, wanted)
+        taken |= found
         seen = self.refused_example.setdefault(col, {})
         for mark, value in first.items():
             seen.setdefault(mark, value)
@@ -778,9 +784,9 @@ class CoerceTypes:
                 if own["."] == own[","]:  # a column's own decision is sticky, as the file's is
                     own.update(votes)
                     if sum(votes.values()):
-                        self._count_refused(col, df[col].dropna().astype("string").str.strip().drop_duplicates())
+                        self._count_refused(col, df[col], votes)
                         if ahead.get("decimal", {}).get("column") == col:
-                            self._count_refused(col, pd.Series([ahead["decimal"]["value"]], dtype="string"))
+                            self._count_refused(col, pd.Series([ahead["decimal"]["value"]], dtype="string"), votes)
                 decimals.update(votes)
             days.update(day_votes)
         if "dayfirst" in ahead:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from headwater.clean.frame import build_frame
 from headwater.clean.steps.coerce_types import CoerceTypes
-from headwater.clean.values import refused_votes
+from headwater.clean.values import accepted_marks
 from headwater.config.settings import Settings
 from landed_files import clean_landed
 
@@ -109,8 +109,16 @@ def test_a_later_batch_whose_only_vote_is_refused_settles_nothing() -> None:
     assert _unsettled(1, "1.000", "12.5", ".") in step.warnings()
 
 
-def test_refused_votes_counts_the_votes_a_type_refuses() -> None:
+def test_accepted_marks_names_the_marks_a_taken_value_voted_for() -> None:
     values = pd.Series(["1.000", "12.5", "750", "0,125", "4,5", "1,000.00", "12.0", "5."], dtype="string")
-    assert refused_votes(values, "integer") == ({".": 1, ",": 2}, {".": "12.5", ",": "0,125"})
-    assert refused_votes(values, "number") == ({".": 0, ",": 0}, {})
-    assert refused_votes(values, None) == ({".": 0, ",": 0}, {})
+    assert accepted_marks(values, "integer") == ({"."}, {",": "0,125"})  # 1,000.00, 12.0 and 5. are integers under '.'
+    assert accepted_marks(values.iloc[:5], "integer") == (set(), {".": "12.5", ",": "0,125"})
+    assert accepted_marks(values, "number") == ({".", ","}, {})
+    assert accepted_marks(values.iloc[:5], None, ",") == ({","}, {})
+
+
+def test_accepted_marks_looks_past_the_first_chunk() -> None:
+    """300 refused voters (x.5) before the one integer that votes '.' (7.0): the mark is taken, found in the second chunk."""
+    values = pd.Series([f"{i}.5" for i in range(300)] + ["7.0"], dtype="string")
+    assert accepted_marks(values, "integer", ".") == ({"."}, {})
+    assert accepted_marks(values.iloc[:300], "integer", ".") == (set(), {".": "0.5"})
