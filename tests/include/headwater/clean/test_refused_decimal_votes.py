@@ -11,13 +11,14 @@ every value with a separator keeps its text), and a mark any accepted value vote
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from headwater.clean.frame import build_frame
 from headwater.clean.steps.coerce_types import CoerceTypes
-from headwater.clean.values import accepted_marks
+from headwater.clean.values import accepted_marks, ambiguous_decimal, fits_both_marks
 from headwater.config.settings import Settings
 from landed_files import clean_landed
 
@@ -122,3 +123,15 @@ def test_accepted_marks_looks_past_the_first_chunk() -> None:
     values = pd.Series([f"{i}.5" for i in range(300)] + ["7.0"], dtype="string")
     assert accepted_marks(values, "integer", ".") == ({"."}, {})
     assert accepted_marks(values.iloc[:300], "integer", ".") == (set(), {".": "0.5"})
+
+
+def test_fits_both_marks_gives_the_per_value_answer_for_every_shape() -> None:
+    """fits_both_marks answers one mark between digits that cannot be a thousands group (12.5, 0,125) without parsing it
+    (the values a column whose mark is unsettled now looks at); every shape gets ambiguous_decimal's answer."""
+    shapes = {f"{pad}{a}{m}{b}{pad}" for a in ("0", "1", "12", "123", "1234", "01", "+1", "-12", "+123", "-0")
+              for m in ".," for b in ("0", "5", "00", "12", "125", "000", "1234", "12345") for pad in ("", " ")}
+    shapes |= {"1,234.5", "1.234,5", "1,234,567", "$1,234", "1 234", "(1,234)", "1,234%", "\u0661\u066c\u0662\u0663\u0664", "1.2.3"}
+    values = sorted(shapes)
+    got = fits_both_marks([pd.Series(values, dtype="string")])[0].tolist()
+    assert got == [bool(re.search(r"\d[.,]\d", v)) and ambiguous_decimal(v.strip()) for v in values]
+    assert sum(got) > 20  # 1,234, -1.000, +123,000 ... are among them
