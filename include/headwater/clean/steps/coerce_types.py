@@ -23,7 +23,10 @@ an assumption are stored, kept as written, and counted in a warning. The decimal
 the two marks (``2,125``) is read with it *and* keeps its text in ``<col>__raw``, so no value is
 silently read with a mark the rest of the file contradicts. ``value_formats.decimal_decided_by`` says
 how the mark was decided: ``option``, ``votes``, ``delimiter`` (the convention, no value decided) or
-``default``.
+``default``. A vote cast by a value the column's declared type refuses read with that mark (``12.5`` in an
+integer column) counts, but adds doubt only: when only such values voted for a column's mark, its values
+that fit both marks (``1.000``) are read with it *and* keep their text (``ambiguous_decimal_mark``, warned),
+as with no vote (breaker9 #4; values.accepted_marks).
 
 Inferred number columns carry one unit or none (headwater.clean.values.number_text_reason); the
 unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount is stored) is in
@@ -54,8 +57,8 @@ from headwater.clean.failures import (
 )
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
-    fits_both_marks, infer_type, infer_types, number_texts, accepted_marks, unit_marked, unit_of, votes_by_column,
+    BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, accepted_marks, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
+    fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier, looks_like_long_number
@@ -1143,10 +1146,11 @@ class CoerceTypes:
                 )
             if self.unsettled_marks[col]:
                 mark = self._formats_of(col)["decimal"]
-                refused = self._formats_of(col).get("decimal_unsettled") or ""
+                refused = self._formats_of(col).get("decimal_unsettled")
+                like = f"like {refused}: " if refused else ""
                 lines.append(
                     f"{col}: {self.unsettled_marks[col]} value(s) like {self.unsettled_example[col]} fit both decimal marks, and the "
-                    f"only values of the column that voted for its mark {mark!r} are values its type refuses (like {refused}: not a "
+                    f"only values of the column that voted for its mark {mark!r} are values its type refuses ({like}not a "
                     f"valid {self.decided.get(col)} under {mark!r}): read with {mark!r} unproven — their text kept in {col}{RAW_SUFFIX} "
                     f"({AMBIGUOUS_DECIMAL_MARK}); set schema.columns.{col}.decimal if that is wrong"
                 )
