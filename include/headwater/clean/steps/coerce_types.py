@@ -23,7 +23,10 @@ an assumption are stored, kept as written, and counted in a warning. The decimal
 the two marks (``2,125``) is read with it *and* keeps its text in ``<col>__raw``, so no value is
 silently read with a mark the rest of the file contradicts. ``value_formats.decimal_decided_by`` says
 how the mark was decided: ``option``, ``votes``, ``delimiter`` (the convention, no value decided) or
-``default``.
+``default``. A vote cast by a value the column's declared type refuses read with that mark (``12.5`` in an
+integer column) counts, but adds doubt only: when only such values voted for a column's mark, its values
+that fit both marks (``1.000``) are read with it *and* keep their text (``ambiguous_decimal_mark``, warned),
+as with no vote (breaker9 #4; values.accepted_marks).
 
 Inferred number columns carry one unit or none (headwater.clean.values.number_text_reason); the
 unit of a typed column (``%``: ``12%`` is stored as 0.12; a currency: the amount is stored) is in
@@ -54,7 +57,7 @@ from headwater.clean.failures import (
 )
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
+    BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, accepted_marks, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
     fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
@@ -156,11 +159,20 @@ class CoerceTypes:
         self.ambiguous_example: dict[str, str] = {}
         # column -> its own decimal votes (values.decimal_votes): a column decides its own mark when they do
         self.column_votes: dict[str, Counter[str]] = {}
+        # declared number column -> the marks of its ``column_votes`` some value its type takes read with them voted for
+        # (values.accepted_marks: 12.5 in an integer column votes '.' and is refused), and per other voted mark the
+        # first value that voted for it: a mark only refused values voted for adds doubt, never settles a reading
+        # (breaker9 #4; ``_formats_of``)
+        self.accepted_marks: dict[str, set[str]] = {}
+        self.refused_example: dict[str, dict[str, str]] = {}
         # column -> its own day-order votes (True: day first), sticky once it has some; a column whose own values show one
         # order only, the other than the file's, is read in its own (``own_day_order``, warned: breaker5 #23)
         self.column_days: dict[str, Counter[bool]] = {}
         self.own_day_order: dict[str, dict[str, Any]] = {}
         self.ambiguous_marks: Counter[str] = Counter()  # column -> values like 1,234 read with the file's mark only, text kept
+        # column -> values like 1.000 read with the mark only values its type refuses voted for (12.5), text kept; the first
+        self.unsettled_marks: Counter[str] = Counter()
+        self.unsettled_example: dict[str, str] = {}
         self.differing_marks: Counter[str] = Counter()  # number column -> values read with the file's mark, not its own, text kept
         self.units: dict[str, str] = {}  # number column -> the unit all its values carry (%, €, USD)
         self.first_unit: dict[str, str] = {}  # number column -> the first unit written in it (file order)
@@ -293,7 +305,10 @@ class CoerceTypes:
         for col in columns:  # a column no value of which has decided its mark yet may decide it in this batch
             votes = self.column_votes.get(col)
             if col not in voted and votes is not None and votes["."] == votes[","] and self.decided.get(col) in NUMBER_TYPES:
-                votes.update(decimal_votes(df[col].dropna().astype("string").str.strip().drop_duplicates()))
+                distinct = df[col].dropna().astype("string").str.strip().drop_duplicates()
+                found = decimal_votes(distinct)
+                votes.update(found)
+                self._count_refused(col, distinct, found)
                 if votes["."] != votes[","]:
                     self.formats.pop(col, None)
         fresh = [c for c in columns if c not in self.decided]
@@ -398,9 +413,13 @@ class CoerceTypes:
             if ambiguous:
                 # every value of this column so far fits both marks (1,234): the file's mark came from other columns
                 both = fits_both[col] & result.values.notna().to_numpy(dtype=bool)
-                self.ambiguous_marks[col] += int(both.sum())
-                if both.any() and col not in self.ambiguous_example:
-                    self.ambiguous_example[col] = str(df[col].iloc[int(np.flatnonzero(both)[0])]).strip()
+                # ... or only values the column's type refuses voted for its mark (decimal_unsettled: _formats_of)
+                counts, examples = (
+                    (self.unsettled_marks, self.unsettled_example) if "decimal_unsettled" in formats else (self.ambiguous_marks, self.ambiguous_example)
+                )
+                counts[col] += int(both.sum())
+                if both.any() and col not in examples:
+                    examples[col] = str(df[col].iloc[int(np.flatnonzero(both)[0])]).strip()
                 keep_original(out, col, both, df[col], AMBIGUOUS_DECIMAL_MARK)
             if differs:
                 # a declared number column whose own values write the other mark: read with the file's, the text of every
@@ -672,6 +691,7 @@ class CoerceTypes:
             provisional = file.get("decimal_decided_by") in ("delimiter", "default") and "decimal" not in own
             votes = self.column_votes.get(col)
             ambiguous = differs = False
+            unsettled: str | None = None
             if "decimal" not in own and votes is not None and self.options.decimal == "auto":
                 mark = "," if votes[","] > votes["."] else "."
                 told = file.get("decimal_votes", {})
@@ -685,6 +705,10 @@ class CoerceTypes:
                 elif votes["."] != votes[","]:  # the column's own values decide its mark (breaker2 #17), the file's agree or tie
                     own = own | {"decimal": mark}
                     provisional = False
+                    if col in self.accepted_marks and mark not in self.accepted_marks[col]:
+                        # only values its type refuses voted for the mark (12.5 in an integer column): they add doubt,
+                        # they settle nothing; values that fit both marks (1.000) keep their text (breaker9 #4)
+                        ambiguous, unsettled = True, self.refused_example.get(col, {}).get(mark, "")
                 else:
                     ambiguous = file.get("decimal_decided_by") == "votes"
             days = self.column_days.get(col)
@@ -706,6 +730,7 @@ class CoerceTypes:
                 {k: file[k] for k in ("decimal", "dayfirst") if k in file} | own
                 | ({"decimal_provisional": True} if provisional else {}) | ({"dayfirst_provisional": True} if day_order_open else {})
                 | ({"decimal_ambiguous": True} if ambiguous else {}) | ({"decimal_differs": True} if differs else {})
+                | ({"decimal_unsettled": unsettled} if unsettled is not None else {})
             )
         return self.formats[col]
 
@@ -713,6 +738,24 @@ class CoerceTypes:
         """The decimal mark the column's own values vote for (``column_votes``): ``','`` or ``'.'``."""
         votes = self.column_votes.get(col, Counter())
         return "," if votes[","] > votes["."] else "."
+
+    def _count_refused(self, col: str, values: pd.Series, votes: Counter[str]) -> None:
+        """Add to ``accepted_marks`` the marks of ``votes`` (the decimal votes just counted into ``column_votes`` from
+        ``values``, a batch's values of ``col``) that a value ``col``'s declared type takes voted
+        for (values.accepted_marks), and to ``refused_example`` the first refused voter of each other one; nothing for
+        an undeclared or non-number column, whose type refuses nothing."""
+        kind = self.declared.get(col)
+        if kind not in NUMBER_TYPES:
+            return
+        taken = self.accepted_marks.setdefault(col, set())
+        wanted = "".join(m for m in ".," if votes[m] and m not in taken)
+        if not wanted:
+            return
+        found, first = accepted_marks(values, kind, wanted)
+        taken |= found
+        seen = self.refused_example.setdefault(col, {})
+        for mark, value in first.items():
+            seen.setdefault(mark, value)
 
     def _decide_file_formats(self, df: pd.DataFrame, columns: list[str], before: dict[str, Any] | None) -> dict[str, Any]:
         """The file's decimal mark and day order from the votes of every column that may hold numbers or dates.
@@ -743,6 +786,10 @@ class CoerceTypes:
                 own = self.column_votes.setdefault(col, Counter({".": 0, ",": 0}))
                 if own["."] == own[","]:  # a column's own decision is sticky, as the file's is
                     own.update(votes)
+                    if sum(votes.values()):
+                        self._count_refused(col, df[col], votes)
+                        if ahead.get("decimal", {}).get("column") == col:
+                            self._count_refused(col, pd.Series([ahead["decimal"]["value"]], dtype="string"), votes)
                 decimals.update(votes)
             days.update(day_votes)
         if "dayfirst" in ahead:
@@ -1096,6 +1143,16 @@ class CoerceTypes:
                     "value of the column "
                     f"decided it: read with the file's mark {mark!r}, which other columns decided — their text kept in "
                     f"{col}{RAW_SUFFIX} ({AMBIGUOUS_DECIMAL_MARK}); set schema.columns.{col}.decimal if that is wrong"
+                )
+            if self.unsettled_marks[col]:
+                mark = self._formats_of(col)["decimal"]
+                refused = self._formats_of(col).get("decimal_unsettled")
+                like = f"like {refused}: " if refused else ""
+                lines.append(
+                    f"{col}: {self.unsettled_marks[col]} value(s) like {self.unsettled_example[col]} fit both decimal marks, and the "
+                    f"only values of the column that voted for its mark {mark!r} are values its type refuses ({like}not a "
+                    f"valid {self.decided.get(col)} under {mark!r}): read with {mark!r} unproven — their text kept in {col}{RAW_SUFFIX} "
+                    f"({AMBIGUOUS_DECIMAL_MARK}); set schema.columns.{col}.decimal if that is wrong"
                 )
             if col in self.other_units:
                 seen = ", ".join(f"{u or 'none'}: {n}" for u, n in sorted(self.other_units[col].items()))

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from headwater.clean.steps.base import IMPUTED_SUFFIX, RAW_SUFFIX, StepOutput, spelled_missing
-from headwater.clean.steps.validate import rule_broken
+from headwater.clean.steps.base import IMPUTED_SUFFIX, RAW_SUFFIX, StepOutput
+from headwater.clean.steps.validate import not_read, rule_broken
 from headwater.clean.text import looks_like_free_text
 from headwater.config.impute import NUMERIC_ONLY, ImputeConfigError, ImputeSpec, refuse_reason
 from headwater.config.schema import ColumnSpec, SchemaSpec
@@ -104,11 +104,8 @@ class Impute:
         for col, spec in todo.items():
             self._check(out, col, spec)
         masks = {}
-        for col in todo:
-            missing = out[col].isna()
-            if col + RAW_SUFFIX in out.columns:
-                missing &= out[col + RAW_SUFFIX].isna() | spelled_missing(out, col)
-            masks[col] = missing
+        for col in todo:  # a value the file wrote and that was not read is no gap (validate.not_read)
+            masks[col] = out[col].isna() & ~not_read(out, col)
         for col, spec in todo.items():
             if spec.strategy in ("constant", "mean", "median", "mode"):
                 fill = self.fills.get(col) if self.fills is not None else _simple_fill(out[col], spec)
