@@ -624,7 +624,7 @@ def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
     """(points, encoding, text) of every candidate that decodes ``head`` strictly, best (fewest points) first.
 
     Points are implausibility plus foreign letters, less TYPOGRAPHY_WEIGHT per typographic sign in
-    its usual place (``typography``), less 1 for Mac Roman when the head's lines end in CR alone
+    its usual place (``typography``) and, for a CJK candidate, per counter after a number (``counters``), less 1 for Mac Roman when the head's lines end in CR alone
     (Excel for Mac's "CSV (Macintosh)"). Candidates are SINGLE_BYTE and MULTI_BYTE; a character cut
     at the end of ``head`` is fine. Ties keep the order of the lists (the commoner encoding first).
     """
@@ -727,8 +727,9 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     by charset-normalizer's measure, then the commoner one. ``doubt`` names every candidate that
     reads the bytes as different text and is not less plausible, on a tie (``encoding uncertain:
     read as cp1251; koi8-r reads the bytes as plausibly (line 2: ПРИВЕТ vs привет) — set
-    read.encoding if that is wrong``) or when it lost on typographic signs alone (its own text
-    has no implausible word: ``Donít`` for ``Don’t``); ``line N`` is the first line of the head
+    read.encoding if that is wrong``) or when it lost on typographic signs or counters alone (its own text
+    has no implausible word: ``Donít`` for ``Don’t``, ``3°³`` for ``3개``; a CJK one only when it is not more chaotic),
+    both kinds named when there are both; ``line N`` is the first line of the head
     they read differently, with its first word read differently. ``rivals`` names them, best first
     (the manifest's ``encoding_ambiguous``); ``reason`` says in words why the encoding was chosen
     (the manifest's ``encoding_reason``). EBCDIC text (``ebcdic``) is read as ``ebcdic_choice`` says.
