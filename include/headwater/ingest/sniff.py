@@ -16,6 +16,7 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import charset_normalizer
@@ -370,7 +371,8 @@ def implausibility(text: str) -> int:
     3 per Han or Hangul character alone next to a Latin letter (``A稗``: cp1252 ``A•B`` read as cp932,
     a letter eaten); 3 per Hebrew, Arabic or Thai mark on no letter (``ּמסך``, ``๋ษงื``: cp1251 or
     KOI8-U read as cp1255 or cp874); 2 per Hebrew final letter inside a word (``ך`` in ``ּמסךגא``);
-    2 per box-drawing character in a word that is not a rule of one character (``╢└╢┼``). Half-width
+    2 per box-drawing character in a word that is not a rule of one character (``╢└╢┼``); 2 per ``ù`` before a letter
+    (``Cantùn``: cp850's reading of Mac Roman ``ó``; French writes ``ù`` only in ``où``, Italian at a word's end). Half-width
     katakana cost nothing in a word of them alone when the text also writes two full-width kana,
     Han or Hangul characters in a row (``ｶﾀｶﾅ`` next to ``東京``). Capitals after small letters are
     counted between adjacent characters (``Санкт-Петербург`` costs nothing). Score the text as
@@ -384,6 +386,7 @@ def implausibility(text: str) -> int:
     sample = " ".join(tokens)  # signs read within a word, counted over all words at once (a space stands for a word's edge)
     points += 3 * len(_LONE_CJK.findall(sample)) + 3 * len(_BARE_MARK.findall(sample))
     points += 2 * len(_HEBREW_FINAL_INSIDE.findall(sample)) + 2 * len(_SIGN_AFTER_VOWEL.findall(sample))
+    points += 2 * len(_GRAVE_U_INSIDE.findall(sample))
     boxes = _BOX.search(sample) is not None
     for token in tokens:
         letters = [c for c in token if c.isalpha()]
@@ -425,6 +428,9 @@ def implausibility(text: str) -> int:
 
 _LONE_CJK = re.compile(r"(?<=[A-Za-z])[\u3400-\u9fff\uac00-\ud7af](?![\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f])"
                        r"|(?<![\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f0-9])[\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])")
+# ``ù`` before a letter: French writes it only in ``où``, Italian only at a word's end (``più``); cp850 reads Mac Roman's ``ó``
+# (0x97) so (``Cantùn`` for ``Cantón``)
+_GRAVE_U_INSIDE = re.compile(r"[ùÙ](?=[^\W\d_])")
 _SIGN_AFTER_VOWEL = re.compile(r"(?<=[АЕЁИОУЫЭЮЯаеёиоуыэюя])[ЪЬъь]|(?<=[АЕЁИОУЭЮЯаеёиоуэюя])[Ыы]")  # no Russian word writes them so
 _CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2}")  # two full-width kana, Han or Hangul characters in a row
 _BARE_MARK = re.compile(r"(?<![^\W\d_]|[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # a mark on no letter
@@ -475,26 +481,96 @@ def foreign_letters(text: str) -> int:
 # apostrophes, 6.75-6.85 dashes, 13.50 ellipses; ISO 80000-1 for ``20 °C``, ``€5``). Windows code pages put them at
 # 0x80-0x9F (``’`` 0x92, ``“”`` 0x93/0x94, ``–—`` 0x96/0x97, ``…`` 0x85, ``€`` 0x80; ``°`` 0xB0 as in Latin-1), Mac Roman
 # at 0xD0-0xD5, 0xC9, 0xDB, 0xA1, where the others read letters (``Donít``, ``ìFragileî``, ``20ĄC``): the reading that
-# yields them so is evidence for its encoding. The apostrophe counts in an English contraction or possessive (``Don’t``,
-# ``she’s``, ``we’ll``) or after an elided French/Italian/Irish article (``L’Haÿ``, ``d’Artagnan``, ``O’Neil``, ``dell’``):
-# Mac Roman ``í`` read as cp1252 is a ``’`` too, but inside words (``Mart’nez``). Quotes count in pairs on one line.
+# yields them so is evidence for its encoding. A sign counts only where it splits no word that a rival reading keeps whole:
+# Mac Roman's ``í`` (0x92) and ``ó`` (0x97) are cp1252's ``’`` and ``—``, so ``Martín``, ``Asunción``, ``día`` read as
+# cp1252 are ``Mart’n``, ``Asunci—n``, ``d’a`` (signs inside words, which cost that reading as any symbol among letters
+# does). The apostrophe counts in an English contraction after a whole word (``n’t``; ``’s``, ``’d``, ``’m``, ``’ll``,
+# ``’re``, ``’ve`` after a word of three letters or more or after ``I``, ``it``, ``he``, ``we``: ``Don’t``, ``she’s``,
+# ``we’ll``, ``Customer’s``, not ``pa’s`` for ``país``) and after an elided French/Italian/Irish article before a whole
+# word, which starts with a vowel, ``h`` or a capital (the elision's rule) and is more than one ASCII letter (``L’Haÿ``,
+# ``d’Artagnan``, ``O’Neil``, ``dell’arte``, ``c’è``; not ``l’mite``, ``d’a`` for ``límite``, ``día``); an em dash
+# between small letters counts when both sides are words (two letters or more, with a vowel: ``plan—if``, not
+# ``Asunci—n``, ``pr—ximo``). Quotes count in pairs on one line; ``°`` after a digit unless a non-ASCII character other
+# than a Cyrillic capital (``20°С``) follows it (``3°³``, ``3°ł`` are cp949's ``3개`` read as cp1252/cp1250); ``™``
+# after a letter and before none (not ``Ant™nio``, Mac Roman's ``Antônio``).
 _LETTER = r"[^\W\d_]"
 _TYPOGRAPHY = re.compile(
     "|".join((
-        rf"(?<={_LETTER})’(?=(?:s|t|d|m|ll|re|ve|S|T|D|M|LL|RE|VE)(?!{_LETTER}))",
-        rf"(?:(?<=(?<!{_LETTER})[ldjmnstcLDJMNSTCO])|(?<=(?<!{_LETTER})(?:qu|Qu|QU|un|Un))|(?<=(?<!{_LETTER})all|(?<!{_LETTER})All)"
-        rf"|(?<=(?<!{_LETTER})(?:dell|Dell|nell|dall|sull)))’(?={_LETTER})",
         r"(?<![^\W_])“[^“”\n]{1,200}?”(?![^\W_])",
         r"(?<![^\W_])‘[^‘’\n]{1,200}?’(?![^\W_])",
         r"(?<![^\W_])«[^«»\n]{1,200}?»(?![^\W_])",
         r"(?<![^\W_])„[^„“\n]{1,200}?“(?![^\W_])",
-        r"(?<= )[–—](?= )", r"(?<=\d)–(?=\d)", r"(?<=[a-z])—(?=[a-z])", r"(?<=[a-z])…",
-        r"(?<=\d)°", r"±(?=\d)", r"[€£¥] ?(?=\d)", r"(?<=\d)€", r"(?<=\d )€", rf"(?<={_LETTER})™",
+        r"(?<= )[–—](?= )", r"(?<=\d)–(?=\d)", r"(?<=[a-z])…",
+        r"(?<=\d)°(?![^\x00-\x7f\u0410-\u042f])", r"±(?=\d)", r"[€£¥] ?(?=\d)", r"(?<=\d)€", r"(?<=\d )€",
+        rf"(?<={_LETTER})™(?!{_LETTER})",
     ))
 )
+_CONTRACTIONS = frozenset(("s", "d", "m", "ll", "re", "ve", "S", "D", "M", "LL", "RE", "VE"))
+_CONTRACTED_SHORT = frozenset(("I", "it", "he", "we", "It", "He", "We", "IT", "HE", "WE"))  # whole words under 3 letters
+_ELIDED = frozenset((
+    *"ldjmnstcLDJMNSTC", "qu", "Qu", "QU", "jusqu", "lorsqu", "puisqu", "un", "Un", "all", "All", "dell", "Dell", "nell",
+    "Nell", "dall", "Dall", "sull", "Sull",
+))
+_ELISION_START = frozenset("aeiouyhàâäáéèêëíìîïóòôöúùûüÿœæ")  # what an elided article stands before: a vowel or (mute) h
+_VOWELS = frozenset("aeiouy")
+
+
+def _letters_before(text: str, at: int) -> str:
+    """The run of letters of ``text`` that ends at index ``at``."""
+    start = at
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    return text[start:at]
+
+
+def _letters_after(text: str, at: int) -> str:
+    """The run of letters of ``text`` that starts at index ``at``."""
+    end = at
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[at:end]
+
+
+def _in_word_place(text: str, at: int) -> bool:
+    """Whether the ``’`` or ``—`` at ``text[at]`` stands where a typist puts it between letters (see _TYPOGRAPHY)."""
+    before, after = _letters_before(text, at), _letters_after(text, at + 1)
+    if not before:
+        return False
+    if text[at] == "—":  # between two words, not inside one
+        return (
+            before[-1] in "abcdefghijklmnopqrstuvwxyz" and after[:1].islower() and after[0].isascii()
+            and min(len(before), len(after)) >= 2 and not _VOWELS.isdisjoint(before) and not _VOWELS.isdisjoint(after)
+        )
+    if after in _CONTRACTIONS:
+        return len(before) >= 3 or before in _CONTRACTED_SHORT
+    if after in ("t", "T"):
+        return len(before) >= 2 and before[-1] in "nN"
+    if not after or not (len(after) >= 2 or not after.isascii()):
+        return False
+    if before == "O":  # O’Neil
+        return after[0].isupper()
+    return before in _ELIDED and (after[0].isupper() or after[0].lower() in _ELISION_START)
+
+
 _TYPOGRAPHIC_SIGNS = frozenset("’‘“”«»„–—…°±€£¥™")
 _SIGN = re.compile("[’‘“”«»„–—…°±€£¥™]")
 _NEUTRAL = str.maketrans(dict.fromkeys("’‘“”«»„–—…°±€£¥™", " "))  # what a sign in its place weighs in implausibility: a space
+
+
+def _sign_matches(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each typographic sign in its usual place in ``text`` (a pair of quotes: from the first to the second)."""
+    at = 0
+    for sign in _SIGN.finditer(text):  # every alternative of _TYPOGRAPHY starts at a sign: try it there only (fast on long text)
+        start = sign.start()
+        if start < at:
+            continue
+        match = _TYPOGRAPHY.match(text, start)
+        if match is not None:
+            at = match.end()
+            yield start, at
+        elif text[start] in "’—" and _in_word_place(text, start):
+            at = start + 1
+            yield start, at
 
 
 def typography(text: str) -> tuple[int, str]:
@@ -508,19 +584,37 @@ def typography(text: str) -> tuple[int, str]:
     signs = 0
     parts = []
     at = 0
-    for sign in _SIGN.finditer(text):  # every alternative of _TYPOGRAPHY starts at a sign: try it there only (fast on long text)
-        if sign.start() < at:
-            continue
-        match = _TYPOGRAPHY.match(text, sign.start())
-        if match is None:
-            continue
-        found = match.group()
+    for start, end in _sign_matches(text):
+        found = text[start:end]
         signs += sum(1 for c in found if c in _TYPOGRAPHIC_SIGNS and (len(found) < 3 or c in found[0] + found[-1]))
-        parts.append(text[at : match.start()])
+        parts.append(text[at:start])
         parts.append(found[0].translate(_NEUTRAL) + found[1:-1] + found[-1].translate(_NEUTRAL) if len(found) > 2 else found.translate(_NEUTRAL))
-        at = match.end()
+        at = end
     parts.append(text[at:])
     return signs, "".join(parts)
+
+
+# Counters and units that Korean, Japanese and Chinese write right after a number (``3개``, ``5個``, ``10件``, ``2本``,
+# ``1200원``, ``120円``, ``12元``; the classifiers of each language's grammar, e.g. Martin, "A Reference Grammar of Japanese"
+# 4.2, Sohn, "The Korean Language" 7.3, Li & Thompson, "Mandarin Chinese" 4.2): evidence for a CJK reading as a typographic
+# sign is for a Windows one. Read in a single-byte code page the same two bytes are signs and letters (``3°³``), and no
+# single-byte reading yields them.
+_COUNTER = re.compile(  # no look-behind for the digit: a pattern that starts with a literal is searched fast
+    "(?:"
+    "개|명|원|번|장|권|대|마리|살|세|시|분|초|년|월|일|주|층|호|회|병|잔|건|곳|점|인|벌|켤레|송이|박스|상자|봉지|위|등|배"  # Korean
+    "|個|本|枚|件|人|名|円|回|台|匹|冊|杯|歳|才|年|月|日|時|分|秒|階|号|番|箱|点|週|泊|軒|粒|足|着|頭|羽|通|部|組|缶|袋|錠|倍|位"
+    "|割|万|億|つ|ヶ月|か月|カ月|種"  # Japanese
+    "|个|张|元|次|只|条|块|瓶|辆|份|套|双|天|岁|小时|公斤|斤|克|亿|家|间|支|根|包|盒|張|隻|條|塊|輛|歲|號|點|間|萬|雙"  # Chinese
+    ")"
+)
+
+
+def counters(text: str) -> int:
+    """How many CJK counters or units stand right after a number in ``text`` (_COUNTER: ``3개``, ``5個``, ``12元``)."""
+    return sum(1 for m in _COUNTER.finditer(text) if m.start() and text[m.start() - 1] in _DIGITS)
+
+
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 TYPOGRAPHY_WEIGHT = 3  # points one typographic sign in its place takes off a reading (a sign among letters costs 3)
@@ -530,7 +624,7 @@ def encoding_candidates(head: bytes) -> list[tuple[int, str, str]]:
     """(points, encoding, text) of every candidate that decodes ``head`` strictly, best (fewest points) first.
 
     Points are implausibility plus foreign letters, less TYPOGRAPHY_WEIGHT per typographic sign in
-    its usual place (``typography``), less 1 for Mac Roman when the head's lines end in CR alone
+    its usual place (``typography``) and, for a CJK candidate, per counter after a number (``counters``), less 1 for Mac Roman when the head's lines end in CR alone
     (Excel for Mac's "CSV (Macintosh)"). Candidates are SINGLE_BYTE and MULTI_BYTE; a character cut
     at the end of ``head`` is fine. Ties keep the order of the lists (the commoner encoding first).
     """
@@ -550,6 +644,8 @@ def _scored(head: bytes, complete: bool = False) -> list[tuple[int, int, int, st
         if _SIGN.search(text):
             end = next(itertools.islice(_TOKEN.finditer(text), TOKEN_SAMPLE - 1, None), None)
             signs, plain = typography(text if end is None else text[: end.end()])  # the words implausibility looks at
+        if encoding in MULTI_BYTE:
+            signs += counters(text)
         penalty = implausibility(plain) + foreign_letters(text)
         found.append((penalty - TYPOGRAPHY_WEIGHT * signs - (mac_lines and encoding == "mac_roman"), rank, penalty, encoding, text))
     found.sort()
@@ -631,8 +727,9 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     by charset-normalizer's measure, then the commoner one. ``doubt`` names every candidate that
     reads the bytes as different text and is not less plausible, on a tie (``encoding uncertain:
     read as cp1251; koi8-r reads the bytes as plausibly (line 2: ПРИВЕТ vs привет) — set
-    read.encoding if that is wrong``) or when it lost on typographic signs alone (its own text
-    has no implausible word: ``Donít`` for ``Don’t``); ``line N`` is the first line of the head
+    read.encoding if that is wrong``) or when it lost on typographic signs or counters alone (its own text
+    has no implausible word: ``Donít`` for ``Don’t``, ``3°³`` for ``3개``; a CJK one only when it is not more chaotic),
+    both kinds named when there are both; ``line N`` is the first line of the head
     they read differently, with its first word read differently. ``rivals`` names them, best first
     (the manifest's ``encoding_ambiguous``); ``reason`` says in words why the encoding was chosen
     (the manifest's ``encoding_reason``). EBCDIC text (``ebcdic``) is read as ``ebcdic_choice`` says.
@@ -653,24 +750,38 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     chaos, encoding, text = ranked[0]
     rivals = [(e, t) for c, e, t in ranked[1:] if c == chaos]
     signs = typography(text)[0]
+    counted = counters(text) if encoding in MULTI_BYTE else 0
     # a reading that lost on typographic signs alone is still plausible text: say so (``Donít`` where the file says ``Don’t``)
     plausible = []
     for p, _, penalty, e, t in found:
         if p > best and penalty == 0 and t != text and all(t != other for _, other in rivals + plausible):
             plausible.append((e, t))
-    reason = _reason(found, encoding, text, signs, len(tied) > 1)
+    if encoding in MULTI_BYTE and any(e in MULTI_BYTE for e, _ in plausible):
+        # between two CJK readings the counters decide only where the chaos measure would have too (as on a tie)
+        chaos_of = {e: c for c, e, _ in _by_chaos(head, [(encoding, text), *((e, t) for e, t in plausible if e in MULTI_BYTE)])}
+        plausible = [(e, t) for e, t in plausible if e not in MULTI_BYTE or chaos_of[e] <= chaos_of[encoding]]
+    reason = _reason(found, encoding, text, signs, len(tied) > 1, counted)
     if not rivals and not plausible:
         return EncodingDecision(encoding, None, [], reason)
-    line, mine, theirs = _first_difference(text, (rivals or plausible)[0][1])
+    doubts = []
     if rivals:
+        line, mine, theirs = _first_difference(text, rivals[0][1])
         names = ", ".join(e for e, _ in rivals)
-        doubt = f"{names} read{'s' if len(rivals) == 1 else ''} the bytes as plausibly"
-    else:
+        doubts.append(f"{names} read{'s' if len(rivals) == 1 else ''} the bytes as plausibly (line {line}: {mine} vs {theirs})")
+    if plausible:
+        # named beside a tie too: cp949 ``3개`` read as cp1252 ``3°³`` ties with cp1250 ``3°ł``, and euc-kr is the rival that matters
+        line, mine, theirs = _first_difference(text, plausible[0][1])
         names = ", ".join(e for e, _ in plausible)
-        doubt = f"{names} read{'s' if len(plausible) == 1 else ''} the bytes as plausible text too, only without its typographic signs"
+        evidence = " and ".join(
+            what for what, n in (("typographic signs", signs), ("counters after numbers", counted)) if n
+        ) or ("line ends in CR alone" if encoding == "mac_roman" else "typographic signs")
+        doubts.append(
+            f"{names} read{'s' if len(plausible) == 1 else ''} {'them' if rivals else 'the bytes'} as plausible text too, "
+            f"only without its {evidence} (line {line}: {mine} vs {theirs})"
+        )
     return EncodingDecision(
         encoding,
-        f"encoding uncertain: read as {encoding}; {doubt} (line {line}: {mine} vs {theirs}) — set read.encoding if that is wrong",
+        f"encoding uncertain: read as {encoding}; {'; '.join(doubts)} — set read.encoding if that is wrong",
         [e for e, _ in rivals + plausible],
         reason,
     )
@@ -685,7 +796,7 @@ def _first_difference(text: str, other: str) -> tuple[int, str, str]:
     return 1, text[:20], other[:20]
 
 
-def _reason(found: list[tuple[int, int, int, str, str]], encoding: str, text: str, signs: int, tie: bool) -> str:
+def _reason(found: list[tuple[int, int, int, str, str]], encoding: str, text: str, signs: int, tie: bool, counted: int = 0) -> str:
     """Why ``encoding`` was chosen, in words (the manifest's ``encoding_reason``)."""
     if all(t == text for *_, t in found):
         return f"every candidate encoding reads the head alike; {encoding}, the commonest"
@@ -693,8 +804,12 @@ def _reason(found: list[tuple[int, int, int, str, str]], encoding: str, text: st
     runner = next(((p, e) for p, _, _, e, t in found if t != text), None)
     why = f"most plausible reading of {len(found)} candidate encodings ({points} points"
     if signs:
-        used = sorted(_TYPOGRAPHIC_SIGNS.intersection("".join(m.group()[0] + m.group()[-1] for m in _TYPOGRAPHY.finditer(text[:65536]))))
+        head = text[:65536]
+        used = sorted(_TYPOGRAPHIC_SIGNS.intersection("".join(head[a] + head[b - 1] for a, b in _sign_matches(head))))
         why += f", {signs} typographic sign{'s' if signs != 1 else ''} ({' '.join(used)}) in their usual places counted for it"
+    if counted:
+        used = sorted({m.group() for m in _COUNTER.finditer(text[:65536]) if m.start() and text[m.start() - 1] in _DIGITS})
+        why += f", {counted} counter{'s' if counted != 1 else ''} after numbers ({' '.join(used)}) counted for it"
     why += ")"
     if runner:
         why += f"; next {runner[1]} ({runner[0]} points)"
