@@ -90,10 +90,18 @@ def _integers(series: pd.Series) -> np.ndarray | None:
         arr = series.to_numpy(dtype=np.float64)
         return arr.astype(np.int64) if np.all(np.isfinite(arr)) and np.all(arr == np.floor(arr)) and np.abs(arr).max() < 2**53 else None
     if pd.api.types.is_string_dtype(series.dtype):
+        # the first INTEGER_PROBE values first: a column of names or e-mails fails there, before the whole column's
+        # cast and match (the answer is the same: every value must match)
+        if not series.iloc[:INTEGER_PROBE].astype(str).str.fullmatch(_INTEGER_TEXT).all():
+            return None
         text = series.astype(str)
-        if text.str.fullmatch(r"-?\d{1,18}").all():
+        if text.str.fullmatch(_INTEGER_TEXT).all():
             return text.astype(np.int64).to_numpy()
     return None
+
+
+INTEGER_PROBE = 1_000  # values ``_integers`` matches before the whole column
+_INTEGER_TEXT = r"-?\d{1,18}"
 
 
 def _rising(values: np.ndarray, n: int) -> bool:
@@ -288,6 +296,34 @@ class _RowsRead(Mapping[str, pd.Series]):
 
     def __init__(self, frame: Mapping[str, pd.Series], rows: np.ndarray) -> None:
         self._frame, self._rows, self._read = frame, rows, {}
+        self._filled: dict[str, bool] = {}  # whole columns read by ``read_together``: whether any row holds a value
+
+    def read_together(self, names: list[str]) -> None:
+        """Read ``names`` (those of ``frame`` not read yet) at ``rows`` in one pass over the pieces, several columns
+        of a piece at once, when ``frame`` can give them so (a ``piece_frames`` method: headwater.clean.runner reads
+        each spilled batch once for all of them instead of once a column); otherwise nothing is read here, and each
+        column is read by ``rows_of`` when asked for. The values kept are ``rows_of``'s, and ``filled``'s answer too.
+        Holds one piece of those columns at a time (not one piece of one column)."""
+        frames = getattr(self._frame, "piece_frames", None)
+        wanted = [n for n in dict.fromkeys(names) if n not in self._read and n in self._frame]
+        pieces = frames(wanted) if frames is not None and len(wanted) > 1 else None
+        if pieces is None:
+            return
+        taken: dict[str, list[pd.Series]] = {n: [] for n in wanted}
+        filled = dict.fromkeys(wanted, False)
+        lo = 0
+        for piece in pieces:
+            hi = lo + len(piece)
+            first, last = np.searchsorted(self._rows, [lo, hi])
+            at = self._rows[first:last] - lo
+            for n in wanted:
+                column = piece[n]
+                filled[n] = filled[n] or bool(column.notna().any())
+                taken[n].append(column.iloc[at])
+            lo = hi
+        for n in wanted:
+            self._read[n] = _concatenated(taken[n], n)
+            self._filled[n] = filled[n]
 
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._read:
@@ -305,7 +341,10 @@ class _RowsRead(Mapping[str, pd.Series]):
 
     def filled(self, name: str) -> bool:
         """Whether any row of the whole column ``name`` holds a value; its values at ``rows`` are kept on the way
-        (one pass over its pieces: ``rows_of``'s, and ``any(piece.notna().any())`` over the same pieces)."""
+        (one pass over its pieces: ``rows_of``'s, and ``any(piece.notna().any())`` over the same pieces), or as
+        ``read_together`` found it."""
+        if name in self._filled:
+            return self._filled[name]
         taken, lo, filled = [], 0, False
         for piece in pieces_of(self._frame, name):
             hi = lo + len(piece)
@@ -466,6 +505,8 @@ class Vetoes:
         codes, values, times = {}, {}, {}
         # for some rows: each column's values at those rows, read once however many checks read them (``_RowsRead``)
         source = frame if rows is None else _RowsRead(frame, np.asarray(rows, dtype=np.int64))
+        if isinstance(source, _RowsRead):  # every column the checks below may read, in one pass over the pieces
+            source.read_together([name for c in columns for name in (c, c + RAW_SUFFIX, c + REASON_SUFFIX)])
         for c in columns:
             raw_name = c + RAW_SUFFIX
             # a value kept raw (failed its type) is a value too; decided on the whole column, whichever rows are built

@@ -87,6 +87,8 @@ def _row_texts(frame: Mapping[str, pd.Series] | None, columns: list[str], rows: 
     if frame is None or not len(rows):
         return {}
     parts = [rows_of(frame, c, rows).tolist() for c in columns]  # read piece by piece: the column is never whole in memory
+    if len(parts) == 1:  # one column: its value as text (the join of one value), no generator a row
+        return {row: "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v) for row, v in zip(rows.tolist(), parts[0])}
     return {row: "\n".join(str(v) for v in values if v is not None and v is not pd.NA and not (isinstance(v, float) and v != v))
             for row, *values in zip(rows.tolist(), *parts)}
 

@@ -179,12 +179,12 @@ def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     n, num_perm = sig.shape
     flat = sig.reshape(-1)
     empty = flat == EMPTY
+    blank = empty.reshape(n, num_perm).all(axis=1)  # empty texts: their rows stay all EMPTY
+    if blank.any():
+        empty.reshape(n, num_perm)[blank] = False  # not a bin to fill (cheaper than dropping them from ``at``)
     at = np.flatnonzero(empty)
     if not len(at):
         return sig
-    blank = empty.reshape(n, num_perm).all(axis=1)  # empty texts: their rows stay all EMPTY
-    if blank.any():
-        at = at[~blank[at // num_perm]]
     if len(flat) < 2**31:
         at = at.astype(np.int32)
     before = flat.copy()
