@@ -202,6 +202,8 @@ def comparable(series: pd.Series, fold_case: bool = False) -> list[str | None]:
     ``fold_case``: True for evidence (record linkage's field comparisons, blocking), where a case
     difference is a spelling; False for vetoes, where it may be another value (``folds_case``).
     """
+    if isinstance(series.dtype, pd.StringDtype) and len(series) >= ARROW_COMPARABLE_MIN:
+        return _comparable_strings(series, fold_case)
     out: list[str | None] = []
     for v in series.tolist():
         if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
@@ -214,6 +216,43 @@ def comparable(series: pd.Series, fold_case: bool = False) -> list[str | None]:
             out.append(str(int(v)))
         else:
             out.append(_as_compared(str(v), fold_case) or None)
+    return out
+
+
+ARROW_COMPARABLE_MIN = 64  # a string column of this many values or more: ``_comparable_strings``
+_ASCII_SPACE = "".join(chr(i) for i in range(128) if chr(i).isspace())  # what str.strip() strips from an ASCII text
+_MIXED_CASE_RUN = "[a-z][A-Z]|[A-Z][A-Z][a-z]"  # in a run of ASCII letters: neither lower, upper nor title case
+
+
+def _comparable_strings(series: pd.Series, fold_case: bool) -> list[str | None]:
+    """``comparable`` of a string column: its ASCII values with Arrow kernels, the others one by one (``_as_compared``).
+
+    On an ASCII text the rules are ASCII ones, so kernels decide them exactly: ``str.strip()`` strips the ASCII
+    characters of ``str.isspace`` (``_ASCII_SPACE``, \\x1c-\\x1f among them); the only digits are 0-9; a run of
+    letters (``[^\\W\\d_]+``) is a run of A-Z and a-z, which is lower, upper or title case unless it holds a lower
+    letter before an upper one or two upper letters before a lower one (``_MIXED_CASE_RUN``); and lower-casing is
+    ASCII's. 61,000 values of the bench file's vetoing columns: about 0.12 s of CPU one by one.
+    """
+    arr = pa.Array.from_pandas(series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    ascii_ = pc.fill_null(pc.string_is_ascii(arr), False)
+    stripped = pc.utf8_trim(arr, _ASCII_SPACE)
+    if fold_case:
+        compared = pc.ascii_lower(stripped)
+    else:
+        folds = pc.and_(pc.invert(pc.match_substring_regex(stripped, "[0-9]")),
+                        pc.greater_equal(pc.count_substring_regex(stripped, "[A-Za-z]"), CASE_FOLD_MIN_LETTERS))
+        folds = pc.and_(folds, pc.invert(pc.match_substring_regex(stripped, _MIXED_CASE_RUN)))
+        compared = pc.if_else(folds, pc.ascii_lower(stripped), stripped)
+    out: list[str | None] = []
+    for v, fast, text in zip(arr.to_pylist(), ascii_.to_pylist(), compared.to_pylist()):
+        if v is None:
+            out.append(None)
+        elif fast:
+            out.append(text or None)
+        else:
+            out.append(_as_compared(v, fold_case) or None)
     return out
 
 

@@ -241,3 +241,39 @@ def test_the_texts_of_one_column_as_the_join_made_them(column: str) -> None:
     assert got == _row_texts_as_it_was(columns, [column], rows)
     assert matching._row_texts(columns, ["notes", column], rows) == _row_texts_as_it_was(columns, ["notes", column], rows)
     assert "" in got.values()
+
+
+def _values(seed: int, n: int = 20_000) -> list[str | None]:
+    """Values of every shape for the comparisons: ASCII letters in every case pattern, digits, the ASCII
+    whitespace str.strip() strips (\\x1c-\\x1f too) and control characters it keeps, underscores, punctuation;
+    non-ASCII letters, digits and spaces (``É``, ``ß``, ``²``, ``١``, no-break and ideographic spaces); missing values."""
+    rng = random.Random(seed)
+    pieces = ["a", "b", "z", "A", "B", "Z", "Mc", "Donald", "mW", "MW", "Co", "CO", "ID", "Id", "iD", "ab", "AB", "Ab", "aB", "ABc",
+              "0", "7", "_", "-", ".", "@", " ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x00", "\x7f", "\x1b",
+              "É", "é", "ß", "ǅ", "²", "١", "\xa0", "\u3000", "\x85", "東", "😀", "ﬁ", "İ", "Σ"]
+    out: list[str | None] = []
+    for _ in range(n):
+        if rng.random() < 0.05:
+            out.append(None)
+            continue
+        count = rng.randint(0, 6)
+        ascii_only = rng.random() < 0.7
+        choice = [p for p in pieces if p.isascii()] if ascii_only else pieces
+        out.append("".join(rng.choice(choice) for _ in range(count)))
+    return out
+
+
+@pytest.mark.parametrize("fold_case", [False, True])
+@pytest.mark.parametrize("dtype", ["string", "str"])
+@pytest.mark.parametrize("seed", range(3))
+def test_comparable_strings_equal_the_values_compared_one_by_one(fold_case: bool, dtype: str, seed: int) -> None:
+    values = _values(seed)
+    series = pd.Series(values, dtype=dtype)
+    got = dedup_columns.comparable(series, fold_case)
+    want = dedup_columns.comparable(pd.Series(values, dtype=object), fold_case)  # one value at a time, as before
+    assert got == want
+    assert len(got) == len(values) and None in got
+    if not fold_case:
+        assert "ab" in got and "AB" in got and "MW" in got and "mW" in got  # folded and kept as written, both seen
+    small = pd.Series(values[: dedup_columns.ARROW_COMPARABLE_MIN - 1], dtype=dtype)  # too few for the kernels
+    assert dedup_columns.comparable(small, fold_case) == want[: len(small)]
