@@ -231,7 +231,7 @@ def _comparable_strings(series: pd.Series, fold_case: bool) -> list[str | None]:
     characters of ``str.isspace`` (``_ASCII_SPACE``, \\x1c-\\x1f among them); the only digits are 0-9; a run of
     letters (``[^\\W\\d_]+``) is a run of A-Z and a-z, which is lower, upper or title case unless it holds a lower
     letter before an upper one or two upper letters before a lower one (``_MIXED_CASE_RUN``); and lower-casing is
-    ASCII's. 61,000 values of the bench file's vetoing columns: about 0.12 s of CPU one by one.
+    ASCII's. 20,000 e-mail addresses: 0.010 s of CPU one by one, 0.0075 s so; 20,000 customer ids 0.0086 -> 0.0047 s.
     """
     arr = pa.Array.from_pandas(series)
     if isinstance(arr, pa.ChunkedArray):
@@ -241,9 +241,10 @@ def _comparable_strings(series: pd.Series, fold_case: bool) -> list[str | None]:
     if fold_case:
         compared = pc.ascii_lower(stripped)
     else:
-        folds = pc.and_(pc.invert(pc.match_substring_regex(stripped, "[0-9]")),
-                        pc.greater_equal(pc.count_substring_regex(stripped, "[A-Za-z]"), CASE_FOLD_MIN_LETTERS))
-        folds = pc.and_(folds, pc.invert(pc.match_substring_regex(stripped, _MIXED_CASE_RUN)))
+        # no digit, no mixed-case run, and CASE_FOLD_MIN_LETTERS letters: searched for, not counted (a count of every
+        # letter cost four times the rest together on e-mail addresses)
+        letters = "[A-Za-z]" + "(?:[^A-Za-z]*[A-Za-z])" * (CASE_FOLD_MIN_LETTERS - 1)
+        folds = pc.and_(pc.invert(pc.match_substring_regex(stripped, "[0-9]|" + _MIXED_CASE_RUN)), pc.match_substring_regex(stripped, letters))
         compared = pc.if_else(folds, pc.ascii_lower(stripped), stripped)
     out: list[str | None] = []
     for v, fast, text in zip(arr.to_pylist(), ascii_.to_pylist(), compared.to_pylist()):
