@@ -140,7 +140,7 @@ def band_codes(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     (int64 >= 0), every other row -1, so ``block_pairs`` sees the band's buckets of two rows or more, each in row order.
 
     Most keys are held by one row: one sort of the valid keys finds the shared ones, a bit table on their low
-    bits picks the rows that may hold one, and a search among the shared keys decides those rows. A bucket of
+    bits picks the rows that may hold one, and a lookup among the shared keys (a hash table) decides those rows. A bucket of
     one row makes no pair, so the pairs are those of codes that number every bucket (``pd.factorize``).
     """
     codes = np.full(len(keys), -1, dtype=np.int64)
@@ -154,8 +154,8 @@ def band_codes(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     table = np.zeros(mask + 1, dtype=bool)
     table[shared.view(np.int64) & mask] = True
     maybe = np.flatnonzero(valid & table[keys.view(np.int64) & mask])
-    at = np.minimum(np.searchsorted(shared, keys[maybe]), len(shared) - 1)
-    hit = shared[at] == keys[maybe]
+    at = pd.Index(shared).get_indexer(keys[maybe])  # a hash lookup: a binary search of every row cost 3-5x more
+    hit = at >= 0
     codes[maybe[hit]] = at[hit]
     return codes
 

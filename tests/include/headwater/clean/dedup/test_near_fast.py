@@ -277,3 +277,67 @@ def test_comparable_strings_equal_the_values_compared_one_by_one(fold_case: bool
         assert "ab" in got and "AB" in got and "MW" in got and "mW" in got  # folded and kept as written, both seen
     small = pd.Series(values[: dedup_columns.ARROW_COMPARABLE_MIN - 1], dtype=dtype)  # too few for the kernels
     assert dedup_columns.comparable(small, fold_case) == want[: len(small)]
+
+
+def _band_keys_as_they_were(sig: np.ndarray, bands: int, seed: int) -> np.ndarray:
+    n, num_perm = sig.shape
+    rows = num_perm // bands
+    if rows % 2 == 0:
+        parts = np.ascontiguousarray(sig).view(np.uint64).reshape(n, bands, rows // 2)
+    else:
+        parts = sig.reshape(n, bands, rows).astype(np.uint64)
+    acc = np.zeros((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(parts.shape[2]):
+            acc += parts[:, :, j] * np.uint64(minhash.seed64(seed * 1000 + j) | 1)
+        acc ^= np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return minhash.mix64(acc)
+
+
+def _band_codes_as_they_were(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    codes = np.full(len(keys), -1, dtype=np.int64)
+    ordered = np.sort(keys[valid])
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return codes
+    shared = ordered[1:][same]
+    shared = shared[np.concatenate([[True], shared[1:] != shared[:-1]])]
+    mask = max(1 << 16, 1 << (4 * len(shared)).bit_length()) - 1
+    table = np.zeros(mask + 1, dtype=bool)
+    table[shared.view(np.int64) & mask] = True
+    maybe = np.flatnonzero(valid & table[keys.view(np.int64) & mask])
+    at = np.minimum(np.searchsorted(shared, keys[maybe]), len(shared) - 1)
+    hit = shared[at] == keys[maybe]
+    codes[maybe[hit]] = at[hit]
+    return codes
+
+
+@pytest.mark.parametrize(("num_perm", "bands"), [(128, 16), (128, 32), (96, 32), (64, 8)])
+def test_band_keys_and_codes_of_the_corpus_equal_the_code_before(num_perm: int, bands: int) -> None:
+    texts = minhash.record_text(pd.DataFrame({"notes": pd.Series(_corpus(), dtype="string")}), ["notes"])
+    sig = minhash.minhash_signatures(texts, num_perm, 5, 1)
+    keys = minhash.band_keys(sig, bands, 1)
+    assert len(sig) > minhash.BAND_BLOCK  # computed by blocks
+    assert np.array_equal(keys, _band_keys_as_they_were(sig, bands, 1))
+    valid = sig[:, 0] != minhash.EMPTY
+    pairs_now, pairs_before = [], []
+    for k in range(bands):
+        now, before = matching.band_codes(keys[:, k], valid), _band_codes_as_they_were(keys[:, k], valid)
+        assert np.array_equal(now, before)
+        for codes, out in ((now, pairs_now), (before, pairs_before)):
+            out.append(matching.block_pairs(codes, matching.TEXT_BUCKET_CAP, big="leaders")[:2])
+    a, b = matching.unique_pairs(*(np.concatenate([p[i] for p in pairs_now]) for i in (0, 1)))
+    assert len(a) > 1_000  # the planted copies (and the empty texts have no key that counts)
+    assert valid[a].all() and valid[b].all()  # pairs of rows with text only
+
+
+def test_band_codes_with_low_bits_shared_by_keys_held_once() -> None:
+    """Keys whose low 16 bits equal a shared key's (the bit table lets their rows through) get no code."""
+    rng = np.random.default_rng(4)
+    base = rng.integers(0, 2**47, 5_000, dtype=np.uint64) << np.uint64(16)
+    keys = np.concatenate([base | np.uint64(7), base[:300] | np.uint64(7), base[300:600] | np.uint64(9)])
+    rng.shuffle(keys)
+    valid = rng.random(len(keys)) > 0.05
+    got = matching.band_codes(keys, valid)
+    assert np.array_equal(got, _band_codes_as_they_were(keys, valid))
+    assert 0 < (got >= 0).sum() < 700
