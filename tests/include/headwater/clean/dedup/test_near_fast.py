@@ -4,9 +4,11 @@
 ``Vetoes.build`` for some rows reads all the columns it checks in one pass over the runner's spilled batches
 (``_RowsRead.read_together``, ``runner._Columns.piece_frames``) instead of one pass a column; ``columns._integers``
 matches the first ``INTEGER_PROBE`` values of a string column before the whole column; ``matching._row_texts``
-takes one text column's values as they are. Each is compared with the reference (``minhash_reference``, the
-whole-column reads, the code as it was) on a generated corpus of 6,000 texts: unicode, empty, missing, one to four
-bytes, up to 20,000 characters, with planted near and exact copies.
+takes one text column's values as they are; ``columns.comparable`` decides a string column's ASCII values with Arrow
+kernels; ``matching.band_codes`` looks the rows up in a hash index of the shared keys; ``minhash.band_keys`` works
+by blocks of rows. Each is compared with the reference (``minhash_reference``, the whole-column reads, the code as it
+was, one value at a time) on a generated corpus of 6,000 texts: unicode, empty, missing, one to four bytes, up to
+20,000 characters, with planted near and exact copies (and 20,000 generated values for ``comparable``).
 """
 
 from __future__ import annotations
