@@ -343,3 +343,25 @@ def test_band_codes_with_low_bits_shared_by_keys_held_once() -> None:
     got = matching.band_codes(keys, valid)
     assert np.array_equal(got, _band_codes_as_they_were(keys, valid))
     assert 0 < (got >= 0).sum() < 700
+
+
+def test_piece_frames_of_the_runners_own_spill_equal_its_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over parts the runner's own spill writes (``_SpillParts``, in whatever format it writes them), read from disk,
+    ``piece_frames`` gives every column as ``pieces`` does: a change of the spill's format must change both reads."""
+    monkeypatch.setattr(runner, "SMALL_SPILL_BYTES", 0)
+    frame = _table(3_000)
+    out = runner._SpillParts(tmp_path / "spill.parquet")
+    for lo in range(0, 3_000, 1_000):
+        out.add(frame.iloc[lo : lo + 1_000].reset_index(drop=True))
+    columns = runner._Columns(out.parts)
+    names = list(frame.columns)
+    frames = columns.piece_frames(names)
+    assert frames is not None
+    frames = list(frames)
+    assert len(frames) == 3
+    for name in names:
+        pieces = list(columns.pieces(name))
+        assert len(pieces) == 3
+        for got, want in zip(frames, pieces):
+            pd.testing.assert_series_equal(got[name], want)
+    assert columns.piece_frames([*names, "not_a_column"]) is None
