@@ -604,6 +604,20 @@ class _Columns(Mapping[str, pd.Series]):
         else:
             yield self[name]
 
+    def piece_frames(self, names: list[str]) -> Iterator[pd.DataFrame] | None:
+        """The columns ``names`` one spilled batch at a time, as one frame a batch (its columns equal to ``pieces``
+        of each name, piece by piece): one Parquet read of each batch for all of them, where reading them name by
+        name parses each batch's footer and pandas metadata once a name (17 columns of a 100,000-row batch of the
+        bench file: 0.21 s -> 0.08 s of CPU). None when a name is not in every batch with one type (``_uniform``:
+        its ``pieces`` would be the whole column, one piece); the caller then reads them by ``pieces``."""
+        if not names or not all(name in self._names and self._uniform(name) for name in names):
+            return None
+        return self._frames_of(list(names))
+
+    def _frames_of(self, names: list[str]) -> Iterator[pd.DataFrame]:
+        for k, part in enumerate(self._parts):
+            yield self._frames[k][names] if self._frames is not None else _read_part(part, columns=names)
+
     def _batches(self, name: str) -> Iterator[pd.Series]:
         """The column ``name`` of each spilled batch as read (``<NA>`` strings for a batch without it)."""
         for k, (part, schema) in enumerate(zip(self._parts, self._schemas)):

@@ -90,10 +90,18 @@ def _integers(series: pd.Series) -> np.ndarray | None:
         arr = series.to_numpy(dtype=np.float64)
         return arr.astype(np.int64) if np.all(np.isfinite(arr)) and np.all(arr == np.floor(arr)) and np.abs(arr).max() < 2**53 else None
     if pd.api.types.is_string_dtype(series.dtype):
+        # the first INTEGER_PROBE values first: a column of names or e-mails fails there, before the whole column's
+        # cast and match (the answer is the same: every value must match)
+        if not series.iloc[:INTEGER_PROBE].astype(str).str.fullmatch(_INTEGER_TEXT).all():
+            return None
         text = series.astype(str)
-        if text.str.fullmatch(r"-?\d{1,18}").all():
+        if text.str.fullmatch(_INTEGER_TEXT).all():
             return text.astype(np.int64).to_numpy()
     return None
+
+
+INTEGER_PROBE = 1_000  # values ``_integers`` matches before the whole column
+_INTEGER_TEXT = r"-?\d{1,18}"
 
 
 def _rising(values: np.ndarray, n: int) -> bool:
@@ -194,6 +202,8 @@ def comparable(series: pd.Series, fold_case: bool = False) -> list[str | None]:
     ``fold_case``: True for evidence (record linkage's field comparisons, blocking), where a case
     difference is a spelling; False for vetoes, where it may be another value (``folds_case``).
     """
+    if isinstance(series.dtype, pd.StringDtype) and len(series) >= ARROW_COMPARABLE_MIN:
+        return _comparable_strings(series, fold_case)
     out: list[str | None] = []
     for v in series.tolist():
         if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
@@ -206,6 +216,44 @@ def comparable(series: pd.Series, fold_case: bool = False) -> list[str | None]:
             out.append(str(int(v)))
         else:
             out.append(_as_compared(str(v), fold_case) or None)
+    return out
+
+
+ARROW_COMPARABLE_MIN = 64  # a string column of this many values or more: ``_comparable_strings``
+_ASCII_SPACE = "".join(chr(i) for i in range(128) if chr(i).isspace())  # what str.strip() strips from an ASCII text
+_MIXED_CASE_RUN = "[a-z][A-Z]|[A-Z][A-Z][a-z]"  # in a run of ASCII letters: neither lower, upper nor title case
+
+
+def _comparable_strings(series: pd.Series, fold_case: bool) -> list[str | None]:
+    """``comparable`` of a string column: its ASCII values with Arrow kernels, the others one by one (``_as_compared``).
+
+    On an ASCII text the rules are ASCII ones, so kernels decide them exactly: ``str.strip()`` strips the ASCII
+    characters of ``str.isspace`` (``_ASCII_SPACE``, \\x1c-\\x1f among them); the only digits are 0-9; a run of
+    letters (``[^\\W\\d_]+``) is a run of A-Z and a-z, which is lower, upper or title case unless it holds a lower
+    letter before an upper one or two upper letters before a lower one (``_MIXED_CASE_RUN``); and lower-casing is
+    ASCII's. 20,000 e-mail addresses: 0.010 s of CPU one by one, 0.0075 s so; 20,000 customer ids 0.0086 -> 0.0047 s.
+    """
+    arr = pa.Array.from_pandas(series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    ascii_ = pc.fill_null(pc.string_is_ascii(arr), False)
+    stripped = pc.utf8_trim(arr, _ASCII_SPACE)
+    if fold_case:
+        compared = pc.ascii_lower(stripped)
+    else:
+        # no digit, no mixed-case run, and CASE_FOLD_MIN_LETTERS letters: searched for, not counted (a count of every
+        # letter cost four times the rest together on e-mail addresses)
+        letters = "[A-Za-z]" + "(?:[^A-Za-z]*[A-Za-z])" * (CASE_FOLD_MIN_LETTERS - 1)
+        folds = pc.and_(pc.invert(pc.match_substring_regex(stripped, "[0-9]|" + _MIXED_CASE_RUN)), pc.match_substring_regex(stripped, letters))
+        compared = pc.if_else(folds, pc.ascii_lower(stripped), stripped)
+    out: list[str | None] = []
+    for v, fast, text in zip(arr.to_pylist(), ascii_.to_pylist(), compared.to_pylist()):
+        if v is None:
+            out.append(None)
+        elif fast:
+            out.append(text or None)
+        else:
+            out.append(_as_compared(v, fold_case) or None)
     return out
 
 
@@ -288,6 +336,34 @@ class _RowsRead(Mapping[str, pd.Series]):
 
     def __init__(self, frame: Mapping[str, pd.Series], rows: np.ndarray) -> None:
         self._frame, self._rows, self._read = frame, rows, {}
+        self._filled: dict[str, bool] = {}  # whole columns read by ``read_together``: whether any row holds a value
+
+    def read_together(self, names: list[str]) -> None:
+        """Read ``names`` (those of ``frame`` not read yet) at ``rows`` in one pass over the pieces, several columns
+        of a piece at once, when ``frame`` can give them so (a ``piece_frames`` method: headwater.clean.runner reads
+        each spilled batch once for all of them instead of once a column); otherwise nothing is read here, and each
+        column is read by ``rows_of`` when asked for. The values kept are ``rows_of``'s, and ``filled``'s answer too.
+        Holds one piece of those columns at a time (not one piece of one column)."""
+        frames = getattr(self._frame, "piece_frames", None)
+        wanted = [n for n in dict.fromkeys(names) if n not in self._read and n in self._frame]
+        pieces = frames(wanted) if frames is not None and len(wanted) > 1 else None
+        if pieces is None:
+            return
+        taken: dict[str, list[pd.Series]] = {n: [] for n in wanted}
+        filled = dict.fromkeys(wanted, False)
+        lo = 0
+        for piece in pieces:
+            hi = lo + len(piece)
+            first, last = np.searchsorted(self._rows, [lo, hi])
+            at = self._rows[first:last] - lo
+            for n in wanted:
+                column = piece[n]
+                filled[n] = filled[n] or bool(column.notna().any())
+                taken[n].append(column.iloc[at])
+            lo = hi
+        for n in wanted:
+            self._read[n] = _concatenated(taken[n], n)
+            self._filled[n] = filled[n]
 
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._read:
@@ -305,7 +381,10 @@ class _RowsRead(Mapping[str, pd.Series]):
 
     def filled(self, name: str) -> bool:
         """Whether any row of the whole column ``name`` holds a value; its values at ``rows`` are kept on the way
-        (one pass over its pieces: ``rows_of``'s, and ``any(piece.notna().any())`` over the same pieces)."""
+        (one pass over its pieces: ``rows_of``'s, and ``any(piece.notna().any())`` over the same pieces), or as
+        ``read_together`` found it."""
+        if name in self._filled:
+            return self._filled[name]
         taken, lo, filled = [], 0, False
         for piece in pieces_of(self._frame, name):
             hi = lo + len(piece)
@@ -466,6 +545,8 @@ class Vetoes:
         codes, values, times = {}, {}, {}
         # for some rows: each column's values at those rows, read once however many checks read them (``_RowsRead``)
         source = frame if rows is None else _RowsRead(frame, np.asarray(rows, dtype=np.int64))
+        if isinstance(source, _RowsRead):  # every column the checks below may read, in one pass over the pieces
+            source.read_together([name for c in columns for name in (c, c + RAW_SUFFIX, c + REASON_SUFFIX)])
         for c in columns:
             raw_name = c + RAW_SUFFIX
             # a value kept raw (failed its type) is a value too; decided on the whole column, whichever rows are built

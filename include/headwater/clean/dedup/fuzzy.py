@@ -221,6 +221,21 @@ class _RecentPieces(_Recent):
             at += len(piece)
             yield piece
 
+    def piece_frames(self, names: list[str]) -> Iterator[pd.DataFrame] | None:
+        """Columns ``names`` piece by piece as frames (headwater.clean.runner: one read a piece for all of them),
+        indexed like ``pieces``; None when the columns cannot be read so (then read them by ``pieces``)."""
+        frames = getattr(self._columns, "piece_frames", None)
+        got = frames(names) if frames is not None else None
+        return None if got is None else self._indexed(got)
+
+    @staticmethod
+    def _indexed(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        at = 0
+        for frame in frames:
+            frame.index = pd.RangeIndex(at, at + len(frame))
+            at += len(frame)
+            yield frame
+
 
 class NearDuplicateText(_WholeFileStep):
     """Near-duplicate text: rows whose free text is a near copy (MinHash LSH, Jaccard estimate) of

@@ -87,6 +87,8 @@ def _row_texts(frame: Mapping[str, pd.Series] | None, columns: list[str], rows: 
     if frame is None or not len(rows):
         return {}
     parts = [rows_of(frame, c, rows).tolist() for c in columns]  # read piece by piece: the column is never whole in memory
+    if len(parts) == 1:  # one column: its value as text (the join of one value), no generator a row
+        return {row: "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v) for row, v in zip(rows.tolist(), parts[0])}
     return {row: "\n".join(str(v) for v in values if v is not None and v is not pd.NA and not (isinstance(v, float) and v != v))
             for row, *values in zip(rows.tolist(), *parts)}
 
@@ -138,7 +140,7 @@ def band_codes(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     (int64 >= 0), every other row -1, so ``block_pairs`` sees the band's buckets of two rows or more, each in row order.
 
     Most keys are held by one row: one sort of the valid keys finds the shared ones, a bit table on their low
-    bits picks the rows that may hold one, and a search among the shared keys decides those rows. A bucket of
+    bits picks the rows that may hold one, and a lookup among the shared keys (a hash table) decides those rows. A bucket of
     one row makes no pair, so the pairs are those of codes that number every bucket (``pd.factorize``).
     """
     codes = np.full(len(keys), -1, dtype=np.int64)
@@ -152,8 +154,8 @@ def band_codes(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     table = np.zeros(mask + 1, dtype=bool)
     table[shared.view(np.int64) & mask] = True
     maybe = np.flatnonzero(valid & table[keys.view(np.int64) & mask])
-    at = np.minimum(np.searchsorted(shared, keys[maybe]), len(shared) - 1)
-    hit = shared[at] == keys[maybe]
+    at = pd.Index(shared).get_indexer(keys[maybe])  # a hash lookup: a binary search of every row cost 3-5x more
+    hit = at >= 0
     codes[maybe[hit]] = at[hit]
     return codes
 

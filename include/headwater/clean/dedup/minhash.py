@@ -179,12 +179,12 @@ def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     n, num_perm = sig.shape
     flat = sig.reshape(-1)
     empty = flat == EMPTY
+    blank = empty.reshape(n, num_perm).all(axis=1)  # empty texts: their rows stay all EMPTY
+    if blank.any():
+        empty.reshape(n, num_perm)[blank] = False  # not a bin to fill (cheaper than dropping them from ``at``)
     at = np.flatnonzero(empty)
     if not len(at):
         return sig
-    blank = empty.reshape(n, num_perm).all(axis=1)  # empty texts: their rows stay all EMPTY
-    if blank.any():
-        at = at[~blank[at // num_perm]]
     if len(flat) < 2**31:
         at = at.astype(np.int32)
     before = flat.copy()
@@ -204,10 +204,22 @@ def _densify(sig: np.ndarray, seed: int, attempts: int = 64) -> np.ndarray:
     return sig
 
 
+BAND_BLOCK = 2_048  # rows whose band keys are computed at once: the temporaries (16 bytes a row a band) stay in cache
+
+
 def band_keys(sig: np.ndarray, bands: int, seed: int) -> np.ndarray:
     """One 64-bit key per (record, band): a multilinear hash of the band's values (odd seeded
-    multipliers, wrapping sums), then mixed with the band number so bands never collide."""
+    multipliers, wrapping sums), then mixed with the band number so bands never collide.
+
+    BAND_BLOCK rows at a time (each row's keys depend on that row alone): 65,536 rows of 128 bins took
+    0.024 s of CPU at once, 0.014 s by blocks of 1,024-4,096 rows.
+    """
     n, num_perm = sig.shape
+    if n > BAND_BLOCK:
+        out = np.empty((n, bands), dtype=np.uint64)
+        for lo in range(0, n, BAND_BLOCK):
+            out[lo : lo + BAND_BLOCK] = band_keys(sig[lo : lo + BAND_BLOCK], bands, seed)
+        return out
     rows = num_perm // bands
     if rows % 2 == 0:  # two 32-bit values per 64-bit word: half the passes
         parts = np.ascontiguousarray(sig).view(np.uint64).reshape(n, bands, rows // 2)
