@@ -757,6 +757,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"(scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
             f"(read.header: {line} confirms it and silences this warning)"
         )
+    keyed = [i for i, r in filled[:lead] if _key_line(r, table.width)] if not forced else []  # _named_after_keys: one note below
     if not forced:
         # The columns were profiled on the first PROFILE_ROWS records of the head: when the file holds more, a verdict
         # on a preamble line of the table's width is a sample's, and the warning says so.
@@ -765,7 +766,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         for i, r in filled:
             if i >= table.skip:
                 break
-            if rival is not None and i == filled[rival][0]:
+            if (rival is not None and i == filled[rival][0]) or i in keyed:
                 continue
             if _fits(r, table.columns, table.width):
                 table.notes.append(
@@ -778,6 +779,14 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                     f"column names over the first {len(table.rows)} records only, a sample of the file — if it is a record, "
                     "set read.skip_lines for this source"
                 )
+    if keyed and not forced:
+        at = filled[pos][0] + 1 + offset
+        table.notes.append(
+            f"lines {keyed[0] + 1 + offset}-{keyed[-1] + 1 + offset} ({_shown(dict(filled)[keyed[0]])}, ...) are 'Key:,value' pairs as wide as "
+            f"the table, set apart from it by a blank line above line {at}, which reads as column names over the records below "
+            f"it: taken as preamble (their text in manifest table.preamble) — if line {keyed[0] + 1 + offset} is the header and "
+            f"they are records, set read.header: {keyed[0] + 1 + offset} for this source"
+        )
     if table.how == "detected":
         table.notes.extend(filter(None, [_not_a_table(table, filled, pos, offset, blocks)]))
     return True
@@ -1106,10 +1115,44 @@ def _core_start(filled: list[tuple[int, list[str]]], blocks: dict[int, int], wid
         end = k
         while end < len(filled) and blocks.get(filled[end][0]) == block:
             end += 1
-        if end == len(filled) or not all(_short_line(r, width, True) for _, r in filled[k:end]):
+        if end == len(filled) or not all(_short_line(r, width, True) or _key_line(r, width) for _, r in filled[k:end]):
+            break
+        if not all(_short_line(r, width, True) for _, r in filled[k:end]) and not _named_after_keys(filled, k, end, width, blocks):
             break
         k = end
     return k if any(len(r) == width or _filled_width(r) == width for _, r in filled[k:]) else 0
+
+
+def _key_line(row: list[str], width: int) -> bool:
+    """Whether ``row`` is a ``Key:,value`` pair (label_pair) as wide as a two-column table (``Account:,12345`` over
+    ``name,city``): _short_line's shape, but of the table's own width, so it needs the evidence of _named_after_keys."""
+    return width == 2 and _filled_width(row) == 2 and label_pair(row)
+
+
+def _named_after_keys(filled: list[tuple[int, list[str]]], k: int, end: int, width: int, blocks: dict[int, int]) -> bool:
+    """Whether the block ``filled[k:end]`` of ``Key:,value`` lines (_key_line) is a preamble above a two-column table that
+    starts at ``end``, after a blank line (tab13, breaker10 F2: ``Account:,12345`` / ``Owner:,Ann Lee`` / blank / ``name,city``).
+
+    Evidence, all of it: the row at ``end`` has the table's width, every cell filled with text and none a label
+    (no trailing colon), and reads as names over the rows of its block below it (header_votes sum > 0, or a cell
+    written as a name, _name_styled: ``name`` over ``Bob Ray``); those rows are two fields wide, at least one, none a
+    ``Key:`` label (the table is no key/value file itself), and no key of the block is met again in the first column
+    below (``Owner:`` over an ``Owner`` column's values). Without it the block stays in the table (when unsure, the
+    first line is the header and every line a record)."""
+    head = filled[end][1]
+    block = blocks.get(filled[end][0])
+    below = [r for i, r in filled[end + 1 : end + 1 + PROFILE_ROWS] if blocks.get(i) == block]
+    cells = [c.strip() for c in head]
+    if len(head) != width or not all(c and value_kind(c) == TEXT and not c.endswith(":") for c in cells):
+        return False
+    if not below or not all(_filled_width(r) == width for r in below) or any(label_pair(r) for r in below):
+        return False
+    keys = {r[0].strip().rstrip(":").strip().casefold() for _, r in filled[k:end]}
+    if any(r[0].strip().rstrip(":").strip().casefold() in keys for r in below):
+        return False
+    columns = _profile(below, width)
+    styled = any(_name_styled(cell, [r[c] for r in below]) for c, cell in enumerate(cells))
+    return sum(header_votes(head, columns)) > 0 or styled
 
 
 def _commonest(filled: list[tuple[int, list[str]]]) -> int:
