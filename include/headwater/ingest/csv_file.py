@@ -65,6 +65,7 @@ from headwater.ingest.streams import (
 )
 from headwater.ingest.table import (
     CR_IN_FIELD,
+    another_pair,
     DATE,
     TEXT,
     TYPED,
@@ -1300,6 +1301,8 @@ class CsvFile:
         if len(filled) < 2 or len(set(filled)) < len(filled) or not self.header_rows:
             return False
         if len(row) == self.shape.width:
+            if another_pair(row, self.header_rows[-1], self.table.rows):
+                return False  # one more key/value pair after a blank line (a config export's sections), not a second header
             typed = sum(1 for c in self.table.columns if c.kind in TYPED)
             names = sum(1 for v in header_votes(row, self.table.columns) if v > 0)
             return names_only(row, self.table.columns) and names * 2 >= typed

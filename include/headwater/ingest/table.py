@@ -1164,6 +1164,30 @@ def _commonest(filled: list[tuple[int, list[str]]]) -> int:
     return width_t if support_t > support else width
 
 
+# The second name of a key/value table's header (``key,value``, ``setting,value``, ``Parameter,Wert``): its records are pairs.
+VALUE_NAMES = frozenset({"value", "values", "val", "setting", "wert", "valeur", "valor", "valore", "waarde", "verdi", "värde", "arvo"})
+_NAME_CELL = re.compile(r"[^\W\d_][\w \-]*")  # a value written as a name could be: a letter, then letters, digits, _, - or spaces
+
+
+def another_pair(row: list[str], header: list[str], rows: list[list[str]]) -> bool:
+    """Whether ``row``, after a blank line in a two-column table of header ``header`` and first records ``rows``, is one more
+    key/value pair of it rather than the header of a second table (tab13, breaker10 F3: ``host,db.example.com`` under
+    ``key,value`` / ``timeout,30`` / ``retries,5``): its first cell is text written like the keys above it (not as a
+    name over them, _name_styled: ``region`` over ``A``), names no column of the header, and either the header names
+    a key/value table (its second name in VALUE_NAMES) or its second cell could not be a column name (``db.example.com``,
+    ``30 s``). The block then has the shape of the one above it: records. A row whose names differ in style from the
+    keys (``Region,Returns`` under ``Region,Sales``, ``country,capital`` over ``Ann Lee``) still starts a second table."""
+    if len(row) != 2 or len(header) != 2 or not rows:
+        return False
+    first, names = row[0].strip(), {h.strip().casefold() for h in header}
+    keys = [r[0] for r in rows if len(r) == 2]
+    if not keys or value_kind(first) != TEXT or first.casefold() in names or row[1].strip().casefold() in names:
+        return False
+    if any(value_kind(k) != TEXT for k in keys) or _name_styled(first, keys) or first.casefold() in {k.strip().casefold() for k in keys}:
+        return False
+    return header[1].strip().casefold() in VALUE_NAMES or not _NAME_CELL.fullmatch(row[1].strip())
+
+
 def label_pair(row: list[str]) -> bool:
     """``Key:,value`` (or ``Key:`` alone): two fields at most filled, the first a label ending in a colon (a bank
     statement's ``"Account Name:","John Smith"``, an export's ``Total rows:,2``)."""
