@@ -960,6 +960,12 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
             continue  # a types line under a line of names describes them, it is never the header (breaker7 #14)
         untitled.append(k)
         votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
+        same = blocks.get(filled[k][0]) == blocks.get(filled[untitled[0]][0])
+        if votes > 0 and k > untitled[0] and ((same and _last_of_block(filled, k, blocks)) or (not same and label_pair(filled[k][1]))):
+            # the last row of the first candidate's block, judged against the lines after a blank line only (a footer's
+            # ``Total rows:,2`` under ``name,city`` / ``Bob Ray,Rome``), or a ``Key:,value`` pair after a blank line below
+            # the first candidate (``Owner:,jdoe``): no evidence that it is the header (tab13)
+            votes = 0
         if votes > 0:
             if k > untitled[0] and _records_above(filled, untitled[0], k, width, blocks):
                 break  # rows between the first candidate and this one read as its records: no evidence it is the header
@@ -983,6 +989,11 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
             # header would lose a record if the first is the header, taking the first keeps every line as data.
             return nxt, first
     return first, None
+
+
+def _last_of_block(filled: list[tuple[int, list[str]]], k: int, blocks: dict[int, int]) -> bool:
+    """Whether row ``k`` is the last row of its block: the file ends or a blank line comes right after it."""
+    return k + 1 >= len(filled) or blocks.get(filled[k + 1][0]) != blocks.get(filled[k][0])
 
 
 def _types_under_names(above: list[str], row: list[str], width: int) -> bool:
