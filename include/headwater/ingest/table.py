@@ -1858,6 +1858,30 @@ _WORD_TYPES = frozenset({
 _TYPE_NAME = re.compile(r"([a-z][a-z0-9_]*(?: [a-z][a-z0-9_]*)*?)\s*(?:\(\s*\d+\s*(?:,\s*\d+\s*)?\)|\[\s*\w*\s*\])?(?:\s+unsigned)?")
 
 
+# Type names of numbers: a column so named that holds no number under the
+# line (``number`` over ``no``) is no column of that type, and the line no types line (tab13, breaker10 F15).
+_NUMERIC_TYPES = frozenset({
+    "number", "numeric", "decimal", "dec", "int", "integer", "bigint", "smallint", "tinyint", "mediumint", "int2", "int4",
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float", "float4", "float8", "float16",
+    "float32", "float64", "double", "double precision", "real", "money", "serial", "bigserial",
+})
+
+
+def types_contradicted(types: list[str], records: list[list[str]], names: list[str]) -> list[str]:
+    """The columns (their names, or ``column N``) whose type in the types line ``types`` is a number's (_NUMERIC_TYPES)
+    while none of the filled values of ``records`` in that column is a number (value_kind): ``answer2`` for
+    ``text,number`` over ``yes,no``. Such a line names no column's type: it is a record of type words (a survey's
+    answers), not a schema's types line. One number is enough (an NA spelling aside). Dates are not asked: an export
+    may write them as numbers (epoch seconds, ``20250101``) under ``date``."""
+    out = []
+    for i, cell in enumerate(types):
+        m = _TYPE_NAME.fullmatch(" ".join(cell.strip().casefold().split()))
+        values = [r[i] for r in records if i < len(r) and r[i].strip()]
+        if m and m.group(1) in _NUMERIC_TYPES and values and not any(value_kind(v) == NUMBER for v in values):
+            out.append(names[i] if i < len(names) and names[i].strip() else f"column {i + 1}")
+    return out
+
+
 def type_name(cell: str) -> bool:
     """Whether ``cell`` is a schema's type name (TYPE_NAMES), in any case, with its parameters (``VARCHAR(20)``)."""
     m = _TYPE_NAME.fullmatch(" ".join(cell.strip().casefold().split()))
@@ -1895,7 +1919,7 @@ def _types_footer(filled: list[tuple[int, list[str]]], body: int, names: list[st
     records = [r for _, r in filled[body:-1] if len(r) == width and not repeats_schema(r, last, names)]
     cells = [c.strip() for c in last]
     kinds = _Kinds(records)
-    if not records or any(type_name(r[i]) for r in records for i, c in enumerate(cells) if c):
+    if not records or any(type_name(r[i]) for r in records for i, c in enumerate(cells) if c) or types_contradicted(cells, records, names):
         return None
     return last if any(c.casefold() not in _WORD_TYPES or kinds.typed(i) for i, c in enumerate(cells) if c) else None
 
@@ -2045,6 +2069,10 @@ def header_descriptions(
                 return out, (first + k, f"a line of type names ({shown}), but no record below to compare it with")
             if held:
                 return out, (first + k, f"a line of type names ({shown}), but a record below holds a type name too ({', '.join(held)})")
+            wrong = types_contradicted(cells, later, names)
+            if wrong:
+                return out, (first + k, f"a line of type names ({shown}), but no record below holds a value of the type it names in "
+                                        f"{', '.join(wrong)}")
             out.append(f"type names ({shown}): each column's type as a schema writes it, not a record")
             continue
         if _json_row(row):
