@@ -757,7 +757,9 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"(scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
             f"(read.header: {line} confirms it and silences this warning)"
         )
-    keyed = [i for i, r in filled[:lead] if _key_line(r, table.width)] if not forced else []  # _named_after_keys: one note below
+    # the lines of the leading blocks set apart on _named_after_keys' evidence: one note each kind below
+    keyed = [i for i, r in filled[:lead] if _key_line(r, table.width)] if not forced else []
+    wider = [i for i, r in filled[:lead] if _filled_width(r) > table.width] if not forced else []
     if not forced:
         # The columns were profiled on the first PROFILE_ROWS records of the head: when the file holds more, a verdict
         # on a preamble line of the table's width is a sample's, and the warning says so.
@@ -766,7 +768,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         for i, r in filled:
             if i >= table.skip:
                 break
-            if (rival is not None and i == filled[rival][0]) or i in keyed:
+            if (rival is not None and i == filled[rival][0]) or i in keyed or i in wider:
                 continue
             if _fits(r, table.columns, table.width):
                 table.notes.append(
@@ -786,6 +788,14 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"the table, set apart from it by a blank line above line {at}, which reads as column names over the records below "
             f"it: taken as preamble (their text in manifest table.preamble) — if line {keyed[0] + 1 + offset} is the header and "
             f"they are records, set read.header: {keyed[0] + 1 + offset} for this source"
+        )
+    if wider:
+        at, rows = filled[pos][0] + 1 + offset, dict(filled)
+        table.notes.append(
+            f"lines {wider[0] + 1 + offset}-{wider[-1] + 1 + offset} ({_shown(rows[wider[0]])}, ...) are wider than the table's "
+            f"{table.width} fields and set apart from it by a blank line above line {at}, which reads as column names over the "
+            f"records below it: taken as preamble (their text in manifest table.preamble) — if they are a table of their own, "
+            "split the file"
         )
     if table.how == "detected":
         table.notes.extend(filter(None, [_not_a_table(table, filled, pos, offset, blocks)]))
@@ -1119,19 +1129,35 @@ def _width(filled: list[tuple[int, list[str]]], blocks: dict[int, int] | None = 
 def _core_start(filled: list[tuple[int, list[str]]], blocks: dict[int, int], width: int) -> int:
     """Index in ``filled`` of the first row after the leading blocks of short lines (_short_line) of a table ``width``
     fields wide, each set apart by a blank line, when a row of that width stands after them; else 0. A ``Key:,value``
-    line over a table of three columns looks like its header (two fields of three filled): it is preamble here."""
+    line over a table of three columns looks like its header (two fields of three filled): it is preamble here. A block
+    of ``Key:,value`` lines as wide as a two-column table (_key_line), or of lines wider than the table (``Report,Acme,2024``
+    / ``From,Jan,Mar`` over ``name,city``), is preamble too when the row after it reads as names over its records
+    (_named_after_keys, tab13)."""
     k = 0
     while k < len(filled):
         block = blocks.get(filled[k][0])
         end = k
         while end < len(filled) and blocks.get(filled[end][0]) == block:
             end += 1
-        if end == len(filled) or not all(_short_line(r, width, True) or _key_line(r, width) for _, r in filled[k:end]):
+        if end == len(filled) or not all(_short_line(r, width, True) or _key_line(r, width) or _filled_width(r) > width for _, r in filled[k:end]):
             break
-        if not all(_short_line(r, width, True) for _, r in filled[k:end]) and not _named_after_keys(filled, k, end, width, blocks):
+        if not all(_short_line(r, width, True) for _, r in filled[k:end]) and (
+            not _named_after_keys(filled, k, end, width, blocks)
+            or (not all(_key_line(r, width) for _, r in filled[k:end]) and _table_shaped([r for _, r in filled[k:end]]))
+        ):
             break
         k = end
     return k if any(len(r) == width or _filled_width(r) == width for _, r in filled[k:]) else 0
+
+
+def _table_shaped(rows: list[list[str]]) -> bool:
+    """Whether ``rows`` (a block above the table) read as a small table of their own: a later row as wide as the first
+    holds a number, date or code under a text cell of it (``1,2,3`` under ``a,b,c``). Such lines may be records, and
+    stay out of the preamble (they are quarantined for their width as before, tab13)."""
+    head = [value_kind(c) for c in rows[0]]
+    return any(
+        len(r) == len(rows[0]) and any(h == TEXT and value_kind(c) in TYPED for h, c in zip(head, r)) for r in rows[1:]
+    )
 
 
 def _key_line(row: list[str], width: int) -> bool:
