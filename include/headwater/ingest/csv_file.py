@@ -1278,8 +1278,11 @@ class CsvFile:
         ``known``) is a footer only in a report: title lines above the table (``preamble``), a page footer met, or a known
         footer line among the last ones; else it is quarantined for its width (a record cut short, ``Jane Doe`` of
         ``Jane Doe,...``). Lines set apart from the records by a blank line are a footer block whatever its length
-        (Salesforce's six lines, breaker9 #1, #11); two of them or more, one not ``weak``, are a footer on that evidence
-        alone, and a warning says so when no line is a known footer line."""
+        (Salesforce's six lines, breaker9 #1, #11); two of them or more, half of them at least clear footer lines
+        (_clear_footer: known, a label, a total or count, a sentence), are a footer on that evidence alone, and a warning
+        says so when no line is a known footer line; names or single words alone (``Ann Lee``, ``Notes``) may be records
+        cut short, and stay quarantined (tab13). A ``Key:,value`` pair as wide as a two-column table (_pair_footer) held
+        above a later record is quarantined with its own reason."""
         held = self._held
         if not held:
             return
