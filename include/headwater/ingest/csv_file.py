@@ -65,6 +65,7 @@ from headwater.ingest.streams import (
 )
 from headwater.ingest.table import (
     CR_IN_FIELD,
+    another_pair,
     DATE,
     TEXT,
     TYPED,
@@ -236,6 +237,12 @@ FOOTER_STAMP = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _FOOTER_TEXT = re.compile(r"\s*\S*[^\W\d_]\S*(?:\s+\S+)+\s*")  # two words or more, one with a letter: a footer in a report only
+# A footer line after a blank line that no record cut short reads like (_clear_footer, tab13): a label (``Filtered By:``,
+# ``Total rows:,2``, ``Compte :``), a total (``Total 30``, ``Grand total: 1,200``), a count (``Rows: 2``, ``Number of records``).
+_LABEL_TEXT = re.compile(r"\s*[^\W\d_][^:\n]{0,40}?\s?:(?:\s|$)")
+_TOTAL_TEXT = re.compile(r"\s*(?:(?:grand|sub)[\s-]?)?totals?\b|\s*(?:number\s+of\s+|count\s+of\s+)?(?:rows|records|lines|entries)\b"
+                         r"|\s*(?:row|record|line)\s+count\b|\s*count\s*:", re.IGNORECASE)
+_SENTENCE_WORDS = 4  # words of a footer's sentence at least (``Scores are from 1 to 10``); fewer with . ! or ? at the end: 3
 MAX_FOOTER_LINES = 5  # more trailing lines than this are no footer: each is quarantined (a one-column table after the records?)
 
 
@@ -601,8 +608,8 @@ class CsvFile:
         self.fixed = {"trailing_fields_dropped": 0, "header_like_values_kept": 0}
         # footer lines met after the records so far (_footer): (line, kind, text, the issue it is if a record follows, known:
         # a known footer pattern, not just text, weak: one word after a blank line, a footer only among others, sep:
-        # a blank line stands between it and the last record)
-        self._held: list[tuple[int, str, str, RowIssue, bool, bool, bool]] = []
+        # a blank line stands between it and the last record, full: a ``Key:,value`` pair as wide as the table, _pair_footer)
+        self._held: list[tuple[int, str, str, RowIssue, bool, bool, bool, bool]] = []
         # Past this, a record necessarily holds a field over max_field_chars (quotes doubled): quarantined anyway.
         self._src.cap = max(MIN_RECORD_CAP_CHARS, 2 * (len(self.header) + 1) * (self.options.max_field_chars + 1))
         if self._blocks is not None:
@@ -1055,6 +1062,17 @@ class CsvFile:
         if len(row) == 1 and row[0] and not row[0].strip(EOF_MARKER):  # DOS's Ctrl-Z on a line of its own (with a line end)
             self.structure.add("end_of_file_marker", line)
             return
+        pair = self._pair_footer(row) if self._brk and self._second is None and width == 2 and len(row) == 2 else None
+        if pair is not None:
+            # A ``Key:,value`` footer pair as wide as a two-column table (``Total rows:,2`` / ``Exported by:,jdoe``): held like
+            # a narrower footer line; records after it make it a quarantined row (not a record: it may be either), and the
+            # next line is still read as part of the block after the blank line (tab13, breaker10 F5).
+            text = str(self._dialect.get("delimiter", ",")).join(c for c in row if c.strip()).replace(CR_IN_FIELD, "\r")
+            reason = (f"{name} line {line}: a 'Key:,value' line after a blank line that reads as a report's footer ({text!r}), "
+                      "but records follow it — row quarantined")
+            self._held.append((line, "report_footer", text.strip(), RowIssue(line, reason, self._src.span(line, last)),
+                               pair, False, True, True))
+            return
         count = self.table.single_column and len(row) == 1 and bool(ROW_COUNT.fullmatch(row[0]))  # a spool's ``2 rows selected.``
         footer = self._footer(row, self._brk) if self._second is None and (len(row) < width or count) else None
         if footer is not None:
@@ -1065,7 +1083,7 @@ class CsvFile:
                 has = f"{len(self.header_rows[-1])} names and data lines {width} fields" if self.shape.mismatch else str(width)
                 why = f"a row count ({text!r}) among the records" if count else f"{len(row)} fields, header has {has}"
                 self._held.append((line, kind, text, RowIssue(line, f"{name} line {line}: {why} — row quarantined", self._src.span(line, last)),
-                                   known, weak, self._brk))
+                                   known, weak, self._brk, False))
             return
         if self._type_keys and self._second is None and tuple(f.strip().casefold() for f in row) in self._type_keys:
             self.structure.add("header_description", line)
@@ -1212,6 +1230,29 @@ class CsvFile:
             return "report_footer", text.strip(), False, True
         return None
 
+    def _pair_footer(self, row: list[str]) -> bool | None:
+        """Whether ``row``, two fields after a blank line in a two-column table, is a ``Key:,value`` footer pair (label_pair):
+        True when its label is a known footer's (FOOTER_PHRASE: ``Exported by:``; a total or count, _TOTAL_TEXT:
+        ``Total rows:``), False when it only continues a block of such pairs held since the blank line (``Currency:,EUR``),
+        None when it is neither, or when the table's own first column holds ``Key:`` labels (``Spain:,Madrid`` after a
+        blank line under ``France:,Paris`` is a record)."""
+        if not label_pair(row) or any(r and r[0].strip().endswith(":") for r in self.table.rows):
+            return None
+        label = row[0].strip()
+        if FOOTER_PHRASE.fullmatch(label) or _TOTAL_TEXT.match(label):
+            return True
+        return False if self._held and all(h[7] for h in self._held) else None
+
+    def _clear_footer(self, text: str) -> bool:
+        """Whether ``text``, a held footer line's, reads as a report's footer and not as a record cut short: a label
+        (_LABEL_TEXT: ``Filtered By:``, ``Total rows:,2``, ``Compte :``), a total or count (_TOTAL_TEXT), or a sentence
+        (_SENTENCE_WORDS words or more, or three ending in ``.``, ``!`` or ``?``). ``Ann Lee`` or ``Notes`` is none."""
+        head = text.split(str(self._dialect.get("delimiter", ",")), 1)[0]  # a pair's text is its cells joined at the delimiter
+        if _LABEL_TEXT.match(head) or _TOTAL_TEXT.match(text):
+            return True
+        words = text.split()
+        return len(words) >= _SENTENCE_WORDS or (len(words) >= 3 and text.rstrip()[-1:] in ".!?")
+
     def _stamp(self, text: str) -> bool:
         """Whether ``text`` is a timestamp footer (FOOTER_STAMP) in a table whose first column does not hold dates."""
         if "\n" in text or not FOOTER_STAMP.fullmatch(text):
@@ -1237,8 +1278,11 @@ class CsvFile:
         ``known``) is a footer only in a report: title lines above the table (``preamble``), a page footer met, or a known
         footer line among the last ones; else it is quarantined for its width (a record cut short, ``Jane Doe`` of
         ``Jane Doe,...``). Lines set apart from the records by a blank line are a footer block whatever its length
-        (Salesforce's six lines, breaker9 #1, #11); two of them or more, one not ``weak``, are a footer on that evidence
-        alone, and a warning says so when no line is a known footer line."""
+        (Salesforce's six lines, breaker9 #1, #11); two of them or more, half of them at least clear footer lines
+        (_clear_footer: known, a label, a total or count, a sentence), are a footer on that evidence alone, and a warning
+        says so when no line is a known footer line; names or single words alone (``Ann Lee``, ``Notes``) may be records
+        cut short, and stay quarantined (tab13). A ``Key:,value`` pair as wide as a two-column table (_pair_footer) held
+        above a later record is quarantined with its own reason."""
         held = self._held
         if not held:
             return
@@ -1251,12 +1295,16 @@ class CsvFile:
             known_any = any(h[4] for h in held)
             report = bool(counts.get("preamble") or counts.get("page_footer")) or known_any
             separated = held[0][6]
-            block = separated and len(held) >= 2 and any(not h[5] for h in held)
+            # Set apart by a blank line, two lines or more are a footer block when at least half of them are clear footer
+            # lines (_clear_footer: known, a label, a total or count, a sentence): names (``Ann Lee``) or single words may
+            # be records cut short, and stay quarantined for their width (tab13, breaker10 F4)
+            clear = sum(1 for h in held if h[4] or self._clear_footer(h[2]))
+            block = separated and len(held) >= 2 and clear > 0 and 2 * clear >= len(held)
             if len(held) > MAX_FOOTER_LINES and not separated:
                 issues.extend(h[3] for h in held)
             else:
                 guessed = []
-                for line, kind, text, issue, known, weak, _ in held:
+                for line, kind, text, issue, known, weak, _, _ in held:
                     if known or (not weak and report) or block or (weak and known_any):
                         self.structure.add(kind, line, text)
                         if not (known or report):
@@ -1300,6 +1348,8 @@ class CsvFile:
         if len(filled) < 2 or len(set(filled)) < len(filled) or not self.header_rows:
             return False
         if len(row) == self.shape.width:
+            if another_pair(row, self.header_rows[-1], self.table.rows):
+                return False  # one more key/value pair after a blank line (a config export's sections), not a second header
             typed = sum(1 for c in self.table.columns if c.kind in TYPED)
             names = sum(1 for v in header_votes(row, self.table.columns) if v > 0)
             return names_only(row, self.table.columns) and names * 2 >= typed

@@ -757,6 +757,9 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"(scale points, sizes or weeks as column names) — if it is a record, set read.header: none for this source "
             f"(read.header: {line} confirms it and silences this warning)"
         )
+    # the lines of the leading blocks set apart on _named_after_keys' evidence: one note each kind below
+    keyed = [i for i, r in filled[:lead] if _key_line(r, table.width)] if not forced else []
+    wider = [i for i, r in filled[:lead] if _filled_width(r) > table.width] if not forced else []
     if not forced:
         # The columns were profiled on the first PROFILE_ROWS records of the head: when the file holds more, a verdict
         # on a preamble line of the table's width is a sample's, and the warning says so.
@@ -765,7 +768,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         for i, r in filled:
             if i >= table.skip:
                 break
-            if rival is not None and i == filled[rival][0]:
+            if (rival is not None and i == filled[rival][0]) or i in keyed or i in wider:
                 continue
             if _fits(r, table.columns, table.width):
                 table.notes.append(
@@ -778,6 +781,22 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
                     f"column names over the first {len(table.rows)} records only, a sample of the file — if it is a record, "
                     "set read.skip_lines for this source"
                 )
+    if keyed and not forced:
+        at = filled[pos][0] + 1 + offset
+        table.notes.append(
+            f"lines {keyed[0] + 1 + offset}-{keyed[-1] + 1 + offset} ({_shown(dict(filled)[keyed[0]])}, ...) are 'Key:,value' pairs as wide as "
+            f"the table, set apart from it by a blank line above line {at}, which reads as column names over the records below "
+            f"it: taken as preamble (their text in manifest table.preamble) — if line {keyed[0] + 1 + offset} is the header and "
+            f"they are records, set read.header: {keyed[0] + 1 + offset} for this source"
+        )
+    if wider:
+        at, rows = filled[pos][0] + 1 + offset, dict(filled)
+        table.notes.append(
+            f"lines {wider[0] + 1 + offset}-{wider[-1] + 1 + offset} ({_shown(rows[wider[0]])}, ...) are wider than the table's "
+            f"{table.width} fields and set apart from it by a blank line above line {at}, which reads as column names over the "
+            f"records below it: taken as preamble (their text in manifest table.preamble) — if they are a table of their own, "
+            "split the file"
+        )
     if table.how == "detected":
         table.notes.extend(filter(None, [_not_a_table(table, filled, pos, offset, blocks)]))
     return True
@@ -951,6 +970,12 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
             continue  # a types line under a line of names describes them, it is never the header (breaker7 #14)
         untitled.append(k)
         votes = sum(header_votes(filled[k][1], _profile_below(filled, k, width, blocks)))
+        same = blocks.get(filled[k][0]) == blocks.get(filled[untitled[0]][0])
+        if votes > 0 and k > untitled[0] and ((same and _last_of_block(filled, k, blocks)) or (not same and label_pair(filled[k][1]))):
+            # the last row of the first candidate's block, judged against the lines after a blank line only (a footer's
+            # ``Total rows:,2`` under ``name,city`` / ``Bob Ray,Rome``), or a ``Key:,value`` pair after a blank line below
+            # the first candidate (``Owner:,jdoe``): no evidence that it is the header (tab13)
+            votes = 0
         if votes > 0:
             if k > untitled[0] and _records_above(filled, untitled[0], k, width, blocks):
                 break  # rows between the first candidate and this one read as its records: no evidence it is the header
@@ -974,6 +999,11 @@ def _start(filled: list[tuple[int, list[str]]], width: int, blocks: dict[int, in
             # header would lose a record if the first is the header, taking the first keeps every line as data.
             return nxt, first
     return first, None
+
+
+def _last_of_block(filled: list[tuple[int, list[str]]], k: int, blocks: dict[int, int]) -> bool:
+    """Whether row ``k`` is the last row of its block: the file ends or a blank line comes right after it."""
+    return k + 1 >= len(filled) or blocks.get(filled[k + 1][0]) != blocks.get(filled[k][0])
 
 
 def _types_under_names(above: list[str], row: list[str], width: int) -> bool:
@@ -1099,17 +1129,67 @@ def _width(filled: list[tuple[int, list[str]]], blocks: dict[int, int] | None = 
 def _core_start(filled: list[tuple[int, list[str]]], blocks: dict[int, int], width: int) -> int:
     """Index in ``filled`` of the first row after the leading blocks of short lines (_short_line) of a table ``width``
     fields wide, each set apart by a blank line, when a row of that width stands after them; else 0. A ``Key:,value``
-    line over a table of three columns looks like its header (two fields of three filled): it is preamble here."""
+    line over a table of three columns looks like its header (two fields of three filled): it is preamble here. A block
+    of ``Key:,value`` lines as wide as a two-column table (_key_line), or of lines wider than the table (``Report,Acme,2024``
+    / ``From,Jan,Mar`` over ``name,city``), is preamble too when the row after it reads as names over its records
+    (_named_after_keys, tab13)."""
     k = 0
     while k < len(filled):
         block = blocks.get(filled[k][0])
         end = k
         while end < len(filled) and blocks.get(filled[end][0]) == block:
             end += 1
-        if end == len(filled) or not all(_short_line(r, width, True) for _, r in filled[k:end]):
+        if end == len(filled) or not all(_short_line(r, width, True) or _key_line(r, width) or _filled_width(r) > width for _, r in filled[k:end]):
+            break
+        if not all(_short_line(r, width, True) for _, r in filled[k:end]) and (
+            not _named_after_keys(filled, k, end, width, blocks)
+            or (not all(_key_line(r, width) for _, r in filled[k:end]) and _table_shaped([r for _, r in filled[k:end]]))
+        ):
             break
         k = end
     return k if any(len(r) == width or _filled_width(r) == width for _, r in filled[k:]) else 0
+
+
+def _table_shaped(rows: list[list[str]]) -> bool:
+    """Whether ``rows`` (a block above the table) read as a small table of their own: a later row as wide as the first
+    holds a number, date or code under a text cell of it (``1,2,3`` under ``a,b,c``). Such lines may be records, and
+    stay out of the preamble (they are quarantined for their width as before, tab13)."""
+    head = [value_kind(c) for c in rows[0]]
+    return any(
+        len(r) == len(rows[0]) and any(h == TEXT and value_kind(c) in TYPED for h, c in zip(head, r)) for r in rows[1:]
+    )
+
+
+def _key_line(row: list[str], width: int) -> bool:
+    """Whether ``row`` is a ``Key:,value`` pair (label_pair) as wide as a two-column table (``Account:,12345`` over
+    ``name,city``): _short_line's shape, but of the table's own width, so it needs the evidence of _named_after_keys."""
+    return width == 2 and _filled_width(row) == 2 and label_pair(row)
+
+
+def _named_after_keys(filled: list[tuple[int, list[str]]], k: int, end: int, width: int, blocks: dict[int, int]) -> bool:
+    """Whether the block ``filled[k:end]`` of ``Key:,value`` lines (_key_line) is a preamble above a two-column table that
+    starts at ``end``, after a blank line (tab13, breaker10 F2: ``Account:,12345`` / ``Owner:,Ann Lee`` / blank / ``name,city``).
+
+    Evidence, all of it: the row at ``end`` has the table's width, every cell filled with text and none a label
+    (no trailing colon), and reads as names over the rows of its block below it (header_votes sum > 0, or a cell
+    written as a name, _name_styled: ``name`` over ``Bob Ray``); those rows are two fields wide, at least one, none a
+    ``Key:`` label (the table is no key/value file itself), and no key of the block is met again in the first column
+    below (``Owner:`` over an ``Owner`` column's values). Without it the block stays in the table (when unsure, the
+    first line is the header and every line a record)."""
+    head = filled[end][1]
+    block = blocks.get(filled[end][0])
+    below = [r for i, r in filled[end + 1 : end + 1 + PROFILE_ROWS] if blocks.get(i) == block]
+    cells = [c.strip() for c in head]
+    if len(head) != width or not all(c and value_kind(c) == TEXT and not c.endswith(":") for c in cells):
+        return False
+    if not below or not all(_filled_width(r) == width for r in below) or any(label_pair(r) for r in below):
+        return False
+    keys = {r[0].strip().rstrip(":").strip().casefold() for _, r in filled[k:end]}
+    if any(r[0].strip().rstrip(":").strip().casefold() in keys for r in below):
+        return False
+    columns = _profile(below, width)
+    styled = any(_name_styled(cell, [r[c] for r in below]) for c, cell in enumerate(cells))
+    return sum(header_votes(head, columns)) > 0 or styled
 
 
 def _commonest(filled: list[tuple[int, list[str]]]) -> int:
@@ -1119,6 +1199,30 @@ def _commonest(filled: list[tuple[int, list[str]]]) -> int:
     width, support = _mode(raw)
     width_t, support_t = _mode(trimmed)
     return width_t if support_t > support else width
+
+
+# The second name of a key/value table's header (``key,value``, ``setting,value``, ``Parameter,Wert``): its records are pairs.
+VALUE_NAMES = frozenset({"value", "values", "val", "setting", "wert", "valeur", "valor", "valore", "waarde", "verdi", "värde", "arvo"})
+_NAME_CELL = re.compile(r"[^\W\d_][\w \-]*")  # a value written as a name could be: a letter, then letters, digits, _, - or spaces
+
+
+def another_pair(row: list[str], header: list[str], rows: list[list[str]]) -> bool:
+    """Whether ``row``, after a blank line in a two-column table of header ``header`` and first records ``rows``, is one more
+    key/value pair of it rather than the header of a second table (tab13, breaker10 F3: ``host,db.example.com`` under
+    ``key,value`` / ``timeout,30`` / ``retries,5``): its first cell is text written like the keys above it (not as a
+    name over them, _name_styled: ``region`` over ``A``), names no column of the header, and either the header names
+    a key/value table (its second name in VALUE_NAMES) or its second cell could not be a column name (``db.example.com``,
+    ``30 s``). The block then has the shape of the one above it: records. A row whose names differ in style from the
+    keys (``Region,Returns`` under ``Region,Sales``, ``country,capital`` over ``Ann Lee``) still starts a second table."""
+    if len(row) != 2 or len(header) != 2 or not rows:
+        return False
+    first, names = row[0].strip(), {h.strip().casefold() for h in header}
+    keys = [r[0] for r in rows if len(r) == 2]
+    if not keys or value_kind(first) != TEXT or first.casefold() in names or row[1].strip().casefold() in names:
+        return False
+    if any(value_kind(k) != TEXT for k in keys) or _name_styled(first, keys) or first.casefold() in {k.strip().casefold() for k in keys}:
+        return False
+    return header[1].strip().casefold() in VALUE_NAMES or not _NAME_CELL.fullmatch(row[1].strip())
 
 
 def label_pair(row: list[str]) -> bool:
@@ -1780,6 +1884,30 @@ _WORD_TYPES = frozenset({
 _TYPE_NAME = re.compile(r"([a-z][a-z0-9_]*(?: [a-z][a-z0-9_]*)*?)\s*(?:\(\s*\d+\s*(?:,\s*\d+\s*)?\)|\[\s*\w*\s*\])?(?:\s+unsigned)?")
 
 
+# Type names of numbers: a column so named that holds no number under the
+# line (``number`` over ``no``) is no column of that type, and the line no types line (tab13, breaker10 F15).
+_NUMERIC_TYPES = frozenset({
+    "number", "numeric", "decimal", "dec", "int", "integer", "bigint", "smallint", "tinyint", "mediumint", "int2", "int4",
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float", "float4", "float8", "float16",
+    "float32", "float64", "double", "double precision", "real", "money", "serial", "bigserial",
+})
+
+
+def types_contradicted(types: list[str], records: list[list[str]], names: list[str]) -> list[str]:
+    """The columns (their names, or ``column N``) whose type in the types line ``types`` is a number's (_NUMERIC_TYPES)
+    while none of the filled values of ``records`` in that column is a number (value_kind): ``answer2`` for
+    ``text,number`` over ``yes,no``. Such a line names no column's type: it is a record of type words (a survey's
+    answers), not a schema's types line. One number is enough (an NA spelling aside). Dates are not asked: an export
+    may write them as numbers (epoch seconds, ``20250101``) under ``date``."""
+    out = []
+    for i, cell in enumerate(types):
+        m = _TYPE_NAME.fullmatch(" ".join(cell.strip().casefold().split()))
+        values = [r[i] for r in records if i < len(r) and r[i].strip()]
+        if m and m.group(1) in _NUMERIC_TYPES and values and not any(value_kind(v) == NUMBER for v in values):
+            out.append(names[i] if i < len(names) and names[i].strip() else f"column {i + 1}")
+    return out
+
+
 def type_name(cell: str) -> bool:
     """Whether ``cell`` is a schema's type name (TYPE_NAMES), in any case, with its parameters (``VARCHAR(20)``)."""
     m = _TYPE_NAME.fullmatch(" ".join(cell.strip().casefold().split()))
@@ -1817,7 +1945,7 @@ def _types_footer(filled: list[tuple[int, list[str]]], body: int, names: list[st
     records = [r for _, r in filled[body:-1] if len(r) == width and not repeats_schema(r, last, names)]
     cells = [c.strip() for c in last]
     kinds = _Kinds(records)
-    if not records or any(type_name(r[i]) for r in records for i, c in enumerate(cells) if c):
+    if not records or any(type_name(r[i]) for r in records for i, c in enumerate(cells) if c) or types_contradicted(cells, records, names):
         return None
     return last if any(c.casefold() not in _WORD_TYPES or kinds.typed(i) for i, c in enumerate(cells) if c) else None
 
@@ -1967,6 +2095,10 @@ def header_descriptions(
                 return out, (first + k, f"a line of type names ({shown}), but no record below to compare it with")
             if held:
                 return out, (first + k, f"a line of type names ({shown}), but a record below holds a type name too ({', '.join(held)})")
+            wrong = types_contradicted(cells, later, names)
+            if wrong:
+                return out, (first + k, f"a line of type names ({shown}), but no record below holds a value of the type it names in "
+                                        f"{', '.join(wrong)}")
             out.append(f"type names ({shown}): each column's type as a schema writes it, not a record")
             continue
         if _json_row(row):
