@@ -31,6 +31,7 @@ import html
 import html.entities
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
@@ -205,7 +206,7 @@ _WS_NEEDED = {  # the values a stage can change (RE2), so the others are not rew
     "whitespace": "[^\x20-\x7e]|  ",  # anything but single spaces between printable ASCII
 }
 # The kinds of change normalization records (``<col>__reason``, the manifest's ``text_normalized``), in reason order.
-CHANGE_KINDS = ("html", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "invisible_characters", "trim", "whitespace")
+CHANGE_KINDS = ("html", "html_text_dropped", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "invisible_characters", "trim", "whitespace")
 # Which of them are encoding artefacts, not content (exact duplicates, row ids): headwater.clean.steps.base.ARTEFACT_KINDS.
 _FTFY_NEEDED = "[^\t\n\x20-\x7e]"  # ftfy leaves printable ASCII (plus tab/LF) alone (its HTML unescaping is off)
 
@@ -220,6 +221,36 @@ HTML_ELEMENTS = frozenset(
     svg table tbody td template textarea tfoot th thead time title tr track u ul var video wbr
     acronym applet basefont bgsound big blink center dir font frame frameset image isindex keygen listing
     marquee menuitem multicol nextid nobr noembed noframes param plaintext rb rtc spacer strike tt xmp""".split()
+)
+# The attributes of HTML elements: the WHATWG HTML Living Standard's attribute index (section "Attributes" of the index),
+# the obsolete attributes it still lists (section 16, "Obsolete features"), ``role`` (WAI-ARIA) and XML namespaces; with
+# the names holding a '-' or ':' (``data-*``, ``aria-*``, ``v-cloak``, ``xlink:href``) they are the names a writer gives
+# an attribute without a value on purpose (``_Markup._is_text_tag``).
+HTML_ATTRIBUTES = frozenset(
+    """abbr accept accept-charset accesskey action allow allowfullscreen alt as async autocapitalize autocomplete
+    autofocus autoplay blocking charset checked cite class closedby color cols colspan command commandfor content
+    contenteditable controls coords crossorigin data datetime decoding default defer dir dirname disabled download
+    draggable enctype enterkeyhint fetchpriority for form formaction formenctype formmethod formnovalidate formtarget
+    headers height hidden high href hreflang http-equiv id imagesizes imagesrcset inert inputmode integrity is ismap
+    itemid itemprop itemref itemscope itemtype kind label lang list loading loop low max maxlength media method min
+    minlength multiple muted name nomodule nonce novalidate open optimum pattern ping placeholder playsinline popover
+    popovertarget popovertargetaction poster preload readonly referrerpolicy rel required reversed rows rowspan sandbox
+    scope selected shadowrootclonable shadowrootdelegatesfocus shadowrootmode shadowrootserializable shape size sizes
+    slot span spellcheck src srcdoc srclang srcset start step style tabindex target title translate type usemap value
+    width wrap writingsuggestions
+    align alink archive axis background bgcolor border bordercolor cellpadding cellspacing char charoff classid clear
+    code codebase codetype compact declare event face frame frameborder framespacing hspace language link longdesc
+    lowsrc manifest marginheight marginwidth methods nohref noresize noshade nowrap object profile prompt rev rules
+    scheme scrolling standby summary text urn valign valuetype version vlink vspace datafld dataformatas datapagesize
+    datasrc topmargin leftmargin rightmargin bottommargin
+    role xmlns xml:lang xml:space xml:base""".split()
+)
+# Elements whose end tag may not be omitted: neither void (WHATWG HTML 13.1.2, "Void elements") nor with an optional end
+# tag (13.1.2.4, "Optional tags"); svg and math hold foreign content (13.1.2, "Foreign elements"), script and style raw text.
+_END_TAG_REQUIRED = HTML_ELEMENTS - set(
+    """area base br col embed hr img input link meta source track wbr basefont bgsound frame image isindex keygen param
+    spacer html head body li dt dd p rt rp rb rtc optgroup option colgroup caption thead tbody tfoot tr td th svg math
+    script style""".split()
 )
 _LINE_BREAK_ELEMENTS = {"br", "hr", "wbr"}  # markup on their own: nobody writes <br> for a line break in plain text
 _DOCUMENT_ELEMENTS = {"html", "head", "body"}
@@ -310,22 +341,19 @@ class _Markup(HTMLParser):
         self._read_again()
 
     def _read_again(self) -> None:
-        """Read the text after a '<' again where html.parser took a tag that names no HTML element, and holds the start
-        of one in its name or an attribute's name, for one tag (``x<y</code>``: the tag ``y<`` with an attribute
-        ``code``; ``x<y </code>``: the tag ``y`` with attributes ``<`` and ``code``; WHATWG HTML 13.2.5.8, 13.2.5.32):
-        such a '<' is text (``text`` keeps a tag that names no element as written), so what follows it is read as if
-        it stood alone, and ``</code>`` closes the ``code`` it closes (breaker9 #12). A tag inside an attribute's
-        quoted value (``<y a="</b>">``) is the value's, and stays. The '<' becomes a data event; the events after it
-        are a new parser's, their offsets moved to this value's. Iterative: one parse per such tag."""
+        """Read the text after a '<' again where html.parser took for a tag what is text (``_is_text_tag``): such a '<'
+        becomes a data event, and what follows it is read as if it stood alone, so ``</code>`` closes the ``code`` it
+        closes and the words a browser would hide inside the false tag stay (breaker9 #12, breaker11 H1). A tag inside
+        an attribute's quoted value (``<y a="</b>">``) is the value's, and stays. The events after the '<' are a new
+        parser's, their offsets moved to this value's. Iterative: one parse per such tag."""
         at = 0  # the first event not yet checked
         while True:
             for i in range(at, len(self.events)):
-                kind, name, attrs, start, end = self.events[i]
-                if (kind in ("start", "startend", "end") and name not in HTML_ELEMENTS
-                        and ("<" in name or any("<" in a for a, _ in attrs)) and _HTML_CANDIDATE.search(self.value, start + 1, end)):
+                if self._is_text_tag(i):
                     break
             else:
                 return
+            start = self.events[i][3]
             rest = _Markup.__new__(_Markup)
             HTMLParser.__init__(rest, convert_charrefs=True)
             rest.value = self.value[start + 1 :]
@@ -335,8 +363,39 @@ class _Markup(HTMLParser):
             rest.close()
             shift = start + 1
             moved = [(k, n, a, s + shift if s >= 0 else s, e + shift if e >= 0 else e) for k, n, a, s, e in rest.events]
-            self.events[i:] = [("data", "<", [], -1, -1), *moved]
+            self.events[i:] = [("data", "<", [], start, -1), *moved]
             at = i + 1
+
+    def _is_text_tag(self, i: int) -> bool:
+        """True when event ``i``, a tag to html.parser, is text a writer meant as written: html.parser reads ``<`` and a
+        letter as a tag up to the next ``>`` (WHATWG HTML 13.2.5.6-13.2.5.8), so ``a<b and c</p>`` is the tag ``b``
+        with attributes ``and``, ``c<`` and ``p``, and ``x<y</code>`` the tag ``y<``. Text when
+
+        * it names no HTML element and holds the start of one in its name or an attribute's name (``x<y</code>``;
+          ``x<y </code>``: the tag ``y`` with attributes ``<`` and ``code``);
+        * it names an element (not ``svg``/``math``, whose attributes are foreign) and one of its attributes holds a
+          '<' in its name (it ran into the next tag: ``c</p``) or has no value and a name that is no HTML attribute
+          (``HTML_ATTRIBUTES``) and holds no '-' or ':' (``data-*``, ``aria-*``, ``v-cloak``, ``xml:lang``): ``and``,
+          ``then``, ``&&`` are words, not markup (an attribute with a value, ``ng-if="x"``, is markup on purpose, known
+          or not);
+        * it is a start tag without attributes of an element whose end tag is required (``_END_TAG_REQUIRED``), glued
+          to a letter or digit on both sides and never closed after it: ``a<b>c``, a comparison, not ``a``, bold ``c``.
+        """
+        kind, name, attrs, start, end = self.events[i]
+        if kind not in ("start", "startend", "end"):
+            return False
+        if name not in HTML_ELEMENTS:
+            return ("<" in name or any("<" in a for a, _ in attrs)) and _HTML_CANDIDATE.search(self.value, start + 1, end) is not None
+        if kind == "end" or name in ("svg", "math"):
+            return False
+        for a, v in attrs:
+            if "<" in a or (v is None and a not in HTML_ATTRIBUTES and "-" not in a and ":" not in a):
+                return True
+        if attrs or kind != "start" or name not in _END_TAG_REQUIRED:
+            return False
+        before, after = self.value[start - 1 : start], self.value[end : end + 1]
+        glued = before.isalnum() and after.isalnum()
+        return glued and not any(k == "end" and n == name for k, n, _, _, _ in self.events[i + 1 :])
 
     def _at(self) -> int:
         line, column = self.getpos()  # the start of the construct being handled
@@ -357,7 +416,7 @@ class _Markup(HTMLParser):
         self.events.append(("end", tag, [], start, self.value.index(">", start) + 1))
 
     def handle_data(self, data: str) -> None:
-        self.events.append(("data", data, [], -1, -1))  # text is used decoded, never located
+        self.events.append(("data", data, [], self._at(), -1))  # where the text starts; used decoded
 
     def handle_comment(self, data: str) -> None:
         start = self._at()
@@ -404,57 +463,108 @@ class _Markup(HTMLParser):
 
     def text(self, keep_links: bool = True) -> str:
         """The text of an HTML value: block elements become line breaks, scripts and styles go,
-        ``http(s)`` link targets follow their link text as `` (url)`` (``link_target``: scheme, host and path;
-        no query, fragment or user name), and a tag that names no
-        HTML element (``<ann@x.org>``, ``<y and y>``) stays as written, since a browser would hide
-        it but the writer meant it as text."""
+        ``http(s)`` link targets follow their link text as `` (url)`` (``link_target``: scheme and host only), and a
+        tag that names no HTML element (``<ann@x.org>``, ``<y and y>``) stays as written, since a browser would hide
+        it but the writer meant it as text. Sets ``dropped``: the letters and digits of the value outside markup
+        (``_dropped``) that the text lacks."""
         parts: list[str] = []
+        kept: list[str] = []  # the parts that are the value's text (not the link targets added)
         skip = 0
         href: str | None = None
-        for kind, name, _, start, end in self.events:
+        markup: list[tuple[int, int]] = []  # the spans of the value that are markup: tags, comments, doctypes, scripts
+        for i, (kind, name, _, start, end) in enumerate(self.events):
             if kind == "data":
                 if not skip:
                     parts.append(name)
+                    kept.append(name)
+                else:
+                    markup.append((start, self._next_start(i)))
             elif kind in ("start", "startend", "end") and name not in HTML_ELEMENTS:
                 if not skip:
                     parts.append(html.unescape(self.value[start:end]))
-            elif kind == "start" and name in ("script", "style"):
+                    kept.append(parts[-1])
+                else:
+                    markup.append((start, end))
+            elif kind in ("comment", "decl"):
+                markup.append((start, self._next_start(i)))
+            elif kind == "other":
+                continue  # a bogus comment, processing instruction or CDATA: not markup of an element (``_dropped``)
+            else:
+                markup.append((start, end))
+            if kind not in ("start", "startend", "end") or name not in HTML_ELEMENTS:
+                continue
+            if kind == "start" and name in ("script", "style"):
                 skip += 1
             elif kind == "end" and name in ("script", "style"):
                 skip = max(skip - 1, 0)
-            elif kind in ("start", "startend", "end"):
+            else:
                 if name in _BLOCK_TAGS:
                     # <p/> reaches html.parser's default handler as a start and an end tag: two breaks
                     parts.append("\n\n" if kind == "startend" else "\n")
                 if name == "a" and kind == "start" and keep_links:
                     target = _raw_attributes(self.value[start:end]).get("href")
-                    target = decode_attribute(target) if target else None
-                    href = link_target(target) if target and target.startswith(("http://", "https://")) else None
+                    href = link_target(decode_attribute(target)) if target else None
                 elif name == "a" and kind == "end" and href:
                     # Keep link targets: a URL is information, the tag around it is not.
                     parts.append(f" ({href})")
                     href = None
+        self.dropped = _dropped(self.value, markup, "".join(kept))
         return "".join(parts)
+
+    def _next_start(self, i: int) -> int:
+        """Where the construct after event ``i`` starts in the value (its end when none follows)."""
+        for _, _, _, start, _ in self.events[i + 1 :]:
+            if start >= 0:
+                return start
+        return len(self.value)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _dropped(value: str, markup: list[tuple[int, int]], text: str) -> bool:
+    """True when ``text`` lacks a letter or digit (``\\w``, counted with repeats) of ``value`` outside the ``markup``
+    spans, its character references decoded: words an HTML conversion lost that no element's markup held (a
+    processing instruction ``<?php x ?>``, a bogus comment ``<!x and y>``, a tag that swallowed text and was not found
+    to be text). Tags, attribute values, comments and script and style bodies are dropped on purpose."""
+    pieces, pos = [], 0
+    for start, end in sorted(markup):
+        if start > pos:
+            pieces.append(value[pos:start])
+        pos = max(pos, end)
+    pieces.append(value[pos:])
+    wanted = Counter(_WORD_CHAR.findall(html.unescape("\x00".join(pieces))))
+    return bool(wanted - Counter(_WORD_CHAR.findall(text)))
 
 
 def link_target(url: str) -> str | None:
-    """The part of a link's ``http(s)`` target that ``strip_html`` writes after the link text: scheme, host (port kept)
-    and path, as written; the query string, the fragment and a user name or password left out (``urllib.parse.urlsplit``,
-    RFC 3986 section 3). None when the target does not parse (``ValueError``: a bad IPv6 host or port) or has no host.
+    """The part of a link's target that ``strip_html`` writes after the link text: scheme and host (port kept), as
+    written; None for a target whose scheme is not ``http``/``https`` (in any case: RFC 3986 section 3.1, schemes are
+    case-insensitive, so ``HTTPS://EX.COM/a`` is one), that does not parse (``ValueError``: a bad IPv6 host or port) or
+    has no host (``urllib.parse.urlsplit``, RFC 3986 section 3).
 
-    The target was markup, never shown to a reader; its query string is where a link carries what is not the page's
-    address: session and access tokens, signatures (``X-Amz-Signature``, ``sig``), one-time codes, tracking ids
-    (breaker9 #12: ``<a href='https://evil.example/?token=SECRET'>click</a>`` gave ``click
-    (https://evil.example/?token=SECRET)``, a secret moved into searchable text). No list of key names can be
-    complete, so the whole query goes; the value as written stays in ``<col>__raw``.
+    The target was markup, never shown to a reader, and a link carries what is not the page's address in every part
+    after its host: session and access tokens, signatures (``X-Amz-Signature``), one-time codes and tracking ids in the
+    query (breaker9 #12: ``<a href='https://evil.example/?token=SECRET'>click</a>`` gave ``click
+    (https://evil.example/?token=SECRET)``), and in the path the secret of a capability URL: password resets
+    (``/reset/tok_ABC123``: breaker11 H2), shared documents (``/s/<id>``, ``/d/<id>``), webhooks
+    (``/services/T0/B0/<key>``), invitations. A path segment carries no mark that it is a secret: a test for
+    random-looking ones misses short codes and keys (``/s/x7Ka9pQ2``) and drops real names, so no path moves from markup
+    into searchable text; the user name and password, query and fragment go with it. The value as written stays in
+    ``<col>__raw``.
     """
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(url.strip(" \t\n\x0c\r"))  # a URL's edges lose ASCII whitespace (WHATWG URL, basic parser)
         parts.port  # noqa: B018 - raises ValueError for a port that is no number
     except ValueError:
         return None
+    if parts.scheme not in ("http", "https"):  # urlsplit lower-cases the scheme
+        return None
     host = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{host}{parts.path}" if host else None
+    if not host:
+        return None
+    written = url.strip(" \t\n\x0c\r")[: len(parts.scheme)]
+    return f"{written}://{host}"
 
 
 def _raw_attributes(tag_text: str) -> dict[str, str | None]:
@@ -486,14 +596,21 @@ def strip_html(value: str, keep_links: bool = True) -> str:
     """The text of an HTML value (``html.parser``: tags removed, link targets and paragraph breaks
     kept, references decoded once); any other value with only its complete references decoded
     (``decode_references``), every '<' as written."""
+    return html_text(value, keep_links)[0]
+
+
+def html_text(value: str, keep_links: bool = True) -> tuple[str, bool]:
+    """``strip_html(value, keep_links)``, and whether it dropped words: letters or digits of the value that no
+    element's markup held (``_dropped``; breaker11 H1), which the clean step reports (``html_text_dropped``)."""
     if "<" in value and _HTML_CANDIDATE.search(value):
         simple = _simple_html(value)
         if simple is not None:
-            return simple
+            return simple, False  # bare tags only: every letter outside them is kept
         markup = _Markup(value)
         if markup.is_html():
-            return markup.text(keep_links)
-    return decode_references(value)
+            text = markup.text(keep_links)
+            return text, markup.dropped
+    return decode_references(value), False
 
 
 # A tag written with nothing but its name (``<p>``, ``</B>``): no attribute, space or '/'.
@@ -521,6 +638,7 @@ def _simple_html(value: str) -> str | None:
     parts: list[str] = []
     opened: set[str] = set()
     closed: set[str] = set()
+    glued: set[str] = set()  # glued start tags of elements whose end tag is required, not closed yet
     pos = 0
     for m in _SIMPLE_TAG.finditer(value):
         data = value[pos : m.start()]
@@ -529,12 +647,16 @@ def _simple_html(value: str) -> str | None:
             return None
         if data:
             parts.append(html.unescape(data))
+        if m.group(1):
+            glued.discard(name)
+        elif name in _END_TAG_REQUIRED and value[m.start() - 1 : m.start()].isalnum() and value[m.end() : m.end() + 1].isalnum():
+            glued.add(name)  # ``a<b>c``: text unless closed after (``_Markup._is_text_tag``), the parser's to read
         (closed if m.group(1) else opened).add(name)
         if name in _BLOCK_TAGS:
             parts.append("\n")
         pos = m.end()
     data = value[pos:]
-    if "<" in data:
+    if "<" in data or glued:
         return None
     parts.append(html.unescape(data))
     tags = opened | closed
@@ -1021,10 +1143,14 @@ def _is_bad(value: str) -> bool:
     return _MAY_BE_BAD.search(value) is not None and ftfy.badness.is_bad(value)
 
 
-def _html(value: str, options: TextOptions) -> str:
-    """The per-value HTML step: markup stripped where the value is HTML, references decoded once."""
+def _html(value: str, options: TextOptions, dropped: set[str] | None = None) -> str:
+    """The per-value HTML step: markup stripped where the value is HTML, references decoded once; a value whose
+    conversion dropped words (``html_text``) is added to ``dropped`` when given."""
     if _HTML_COMPILED.search(value):
-        value = strip_html(value, keep_links=options.urls == "keep" or options.urls == "mask")
+        text, lost = html_text(value, keep_links=options.urls == "keep" or options.urls == "mask")
+        if lost and dropped is not None:
+            dropped.add(value)
+        return text
     return value
 
 
@@ -1321,8 +1447,12 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
 
     if options.strip_html:
         # a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged
-        after = _map_where(arr, pc.match_substring_regex(arr, HTML_STEP_RE), lambda v: _html(v, options))
+        dropped: set[str] = set()
+        after = _map_where(arr, pc.match_substring_regex(arr, HTML_STEP_RE), lambda v: _html(v, options, dropped))
         note(changed, "html", _differs(arr, after))
+        if dropped:  # the values whose text lost words no markup held (headwater.clean.text.html_text)
+            lost = pc.is_in(arr, value_set=pa.array(sorted(dropped), type=arr.type))
+            note(changed, "html_text_dropped", pc.fill_null(lost, False).to_numpy(zero_copy_only=False))
         arr = after
     if options.repair_unicode:
         after = _map_where(arr, _unicode_candidates(arr, options), lambda v: _unicode(v, options))

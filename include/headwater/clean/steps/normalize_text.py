@@ -278,13 +278,21 @@ class NormalizeText:
     def warnings(self) -> list[str]:
         """One line per contact column that left values unmasked because each is one whole phone number or e-mail
         address (breaker7 #5), with the count; not for a column whose name says it is one (``email``, ``phone``: no
-        news to the user, every day)."""
+        news to the user, every day). One per column whose HTML lost words no element's markup held
+        (``html_text_dropped``: headwater.clean.text.html_text; breaker11 H1), with the count."""
         lines = [
             f"{col}: {n} value(s) that are one whole phone number or e-mail address were left unmasked as contact fields "
             f"(most of {col}'s values are one); set text.mask_field_values to mask them"
             for col, n in sorted(self.contact_kept.items())
             if n and not re.search(CONTACT_NAME_RE, col)
         ]
+        for col, counts in sorted(self.changed.items()):
+            if counts.get("html_text_dropped"):
+                lines.append(
+                    f"{col}: {counts['html_text_dropped']} value(s) lost words outside any HTML element's markup when their "
+                    f"HTML was converted to text (a processing instruction, a bogus comment or CDATA section, or text read as "
+                    f"a tag); the value as written is in {col}__raw, reason html_text_dropped"
+                )
         for col, counts in sorted(self.sensitive.items()):
             if counts.get(CARD_IDS):
                 why = ("the column's name says id and its values are sequential ids of one length" if self.id_columns.get(col)

@@ -45,6 +45,9 @@ SCHEMA = 'files: ["t*.csv"]\nschema:\n  columns:\n'
     (None, '""', "empty_string", "", None),
     (None, "   ", "blank", "", None),
     (None, "<br>", "normalized: html, trim", "", None),
+    # ... but not where HTML to text lost words no markup held (breaker11 H1): the text as written
+    (None, "<p><?php echo $total ?></p>", "normalized: html, html_text_dropped, trim", "",
+     "<p><?php echo $total ?></p> (as written, not read)"),
     # a value read, stored in a form that hides what was written: as written
     (7, "007", "leading_zeros", "", "007"),
     (12, "+0012", "leading_zeros", "", "+0012"),

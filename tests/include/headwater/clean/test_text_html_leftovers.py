@@ -8,7 +8,7 @@ Before (in/html/a.csv, ``body: text``):
   is kept as written, ``</code>`` with it. Now the ``<`` that opens no element is text and what follows is read again:
   ``Use x<y and boldtext``;
 * ``<a href='https://evil.example/?token=SECRET'>click</a>`` -> ``click (https://evil.example/?token=SECRET)``; now
-  ``click (https://evil.example/)``: the target's scheme, host and path, no query, fragment or user name.
+  ``click (https://evil.example)``: the target's scheme and host, no path (breaker11 H2), query, fragment or user name.
 
 Decided and kept: ``<b>bold</b>text`` -> ``boldtext`` and ``<span>Mr</span><span>Smith</span>`` -> ``MrSmith``: inline
 elements add no space, and a browser shows ``boldtext`` and ``MrSmith``; a space there would be a character nobody saw (a
@@ -51,25 +51,25 @@ def test_html_text_has_no_tag_left_and_inline_elements_join_as_shown(value: str,
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("<a href='https://evil.example/?token=SECRET'>click</a>", "click (https://evil.example/)"),  # breaker9 #12
-     ('<a href="https://shop.example/p/12?id=3&amp;utm_source=mail#reviews">item</a>', "item (https://shop.example/p/12)"),
-     ('<a href="https://user:hunter2@shop.example:8443/p/12">item</a>', "item (https://shop.example:8443/p/12)"),
-     ('<a href="https://b.example/f.pdf?X-Amz-Signature=abc&X-Amz-Credential=k">report</a>', "report (https://b.example/f.pdf)"),
-     ('<a href="https://example.com/ada">profile</a>', "profile (https://example.com/ada)"),  # no query: as before
+    [("<a href='https://evil.example/?token=SECRET'>click</a>", "click (https://evil.example)"),  # breaker9 #12
+     ('<a href="https://shop.example/p/12?id=3&amp;utm_source=mail#reviews">item</a>', "item (https://shop.example)"),
+     ('<a href="https://user:hunter2@shop.example:8443/p/12">item</a>', "item (https://shop.example:8443)"),
+     ('<a href="https://b.example/f.pdf?X-Amz-Signature=abc&X-Amz-Credential=k">report</a>', "report (https://b.example)"),
+     ('<a href="https://example.com/ada">profile</a>', "profile (https://example.com)"),  # breaker11 H2: no path
      ('<a href="https://example.com">home</a>', "home (https://example.com)"),
-     ('<a href="https://x.org/a&amp;b/c">s</a>', "s (https://x.org/a&b/c)"),  # references in the path: decoded once
+     ('<a href="https://x.org/a&amp;b/c">s</a>', "s (https://x.org)"),
      ('<a href="https://[::1/x">bad</a>', "bad"),  # does not parse: no target
      ('<a href="https://shop.example:port/x">bad</a>', "bad"),
      ('<a href="mailto:a@b.org?subject=x">mail</a>', "mail"),  # not http(s): no target, as before
      ('<a href="/local?token=1">rel</a>', "rel")],
 )
-def test_a_link_target_keeps_scheme_host_and_path(value: str, expected: str) -> None:
+def test_a_link_target_keeps_scheme_and_host_only(value: str, expected: str) -> None:
     assert normalize_text(value) == expected
 
 
 def test_link_target_directly() -> None:
-    assert link_target("https://evil.example/?token=SECRET") == "https://evil.example/"
-    assert link_target("http://a.example/b/c?d=e#f") == "http://a.example/b/c"
+    assert link_target("https://evil.example/?token=SECRET") == "https://evil.example"
+    assert link_target("http://a.example/b/c?d=e#f") == "http://a.example"
     assert link_target("https://u@a.example") == "https://a.example"
     assert link_target("https:///path") is None  # no host
     assert link_target("https://[::1") is None
@@ -87,6 +87,6 @@ def test_breaker9_html_rows_through_the_clean_step_keep_their_text_as_written() 
             ["12", "<a href='https://evil.example/?token=SECRET'>click</a>"]]
     frame = build_frame(["id", "body"], rows, [6, 8, 13], "2026-11-20/a.csv")[0]
     out = NormalizeText().apply(frame).kept
-    assert out["body"].tolist() == ["Use x<y and boldtext", "MrSmith", "click (https://evil.example/)"]
+    assert out["body"].tolist() == ["Use x<y and boldtext", "MrSmith", "click (https://evil.example)"]
     assert out["body__raw"].tolist() == [r[1] for r in rows]
     assert out["body__reason"].tolist() == ["normalized: html"] * 3
