@@ -170,13 +170,14 @@ def _ascii_digits(value: str) -> str:
 
 def _decimal_part(groups: list[str], seps: list[str], at: int) -> bool:
     """Whether the single group ``groups[at]`` (13-19 digits) is part of a decimal number, not a card number: its
-    fraction (a group of fewer than 13 digits and a decimal mark, ``.``/``,``, right before it: ``0.5555555555554444``),
+    fraction (a group of fewer than 13 digits and a decimal mark, ``.``/``,``, right before it: ``0.5555555555554444``;
+    not when that group ends a date or time, ``12/26,4111111111111111``, ``2026-11-20,4111...``),
     or its integer part before a money-shaped fraction (a decimal mark and one or two digits that end the run:
     ``4111111111111111.50``). A card's CVV or expiry after a comma or dot (``4111111111111111,123``, ``,1226``,
     ``,12/26``, ``,12,26,123``) is no fraction: three or four digits, or the run goes on; a 13-19 digit integer part
     is no amount anyone writes, so only the shape an amount is written in is excluded."""
     if at and seps[at - 1] in ".," and len(groups[at - 1]) < 13:
-        return True
+        return at < 2 or seps[at - 2] not in ("/", ":", "-", " - ")  # not after a date or time: 12/26,4111...
     return at + 1 == len(groups) - 1 and seps[at] in ".," and len(groups[at + 1]) <= 2
 
 
