@@ -8,17 +8,21 @@ are printed in (``CARD_LAYOUTS``: 4-4-4-4, 4-6-5, 4-4-4-4-3 ...), that
   the IIN ranges and lengths of Wikipedia's "Payment card number" table, which cites each network's own
   published ranges: Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay, Maestro),
 * has a valid Luhn check digit (ISO/IEC 7812-1 Annex B),
-* is not glued to a word (a letter right before or after it), does not start inside a longer number (a digit group
-  and the same separator right before it: ``12 4111 1111 1111 1111``, ``+44 4111 ...``), is not a run of 20 digits or
-  more, nor the integer part or fraction of a decimal number (``0.5555555555554444``), and is not labelled as a
-  product code (``EAN``, ``UPC``, ``GTIN``, ``ISBN``, ``ISSN``: ``_NOT_CARD_LABEL``).
+* is not glued to a word (a letter right before or after it), does not start inside a longer number (a 4-digit group
+  and the same separator right before its first 4-digit group: a run of 20 digits in fours, unless the first is a
+  year, ``Paid 2026 4111 1111 1111 1111``; after any other group, ``12 4111 1111 1111 1111``, ``+44 4111 ...``, it
+  starts: ``_may_start``), is not a run of 20 digits or more, nor the fraction of a decimal number
+  (``0.5555555555554444``) or its integer part before a money-shaped fraction (``4111111111111111.50``; but
+  ``4111111111111111,123`` is a card and its CVV: ``_decimal_part``), and is not labelled as a product code (``EAN``,
+  ``UPC``, ``GTIN``, ``ISBN``, ``ISSN``: ``_NOT_CARD_LABEL``).
 
 What follows a card number stays: its expiry and CVV (``4111 1111 1111 1111 12/26 123``), a year, a second card.
 Where the groups go on (``5555 5555 5555 4444 0926``, ``3782 822463 10005 1234``) the longest layout that is a card
 number is taken (``card_matches``). Digits of other scripts (fullwidth ``４１１１...``, Arabic-Indic) are read as
 the digits they are (Unicode category Nd, ``unicodedata.decimal``) and masked as written. A card-like number glued to
-an id's letter code by a hyphen (``SO-4000000000000002``, ``INV-...``: ``_ID_PREFIX``, no card word) is reported as
-an id (``card_id_spans``), never masked.
+a document code by a hyphen (``SO-4000000000000002``, ``INV-...``: ``ID_CODES``, in capitals), with no card word in
+the 24 characters before the code (``card: SO-4111...`` is a card), is reported as an id (``card_id_spans``), not
+masked; any other code (``Karte-``, ``CCN-``, ``No-``, ``Order-``) is no id's.
 
 An **IBAN** (ISO 13616-1) is a country code, two check digits and the country's BBAN, in capitals or small letters,
 written together or in groups of four separated by single spaces (the paper format, ISO 13616-1 section 5.3.2) or
@@ -106,10 +110,23 @@ _RUN_PARTS = re.compile(r"( - |[ ._/:,-])")
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 _IBAN_START = re.compile(r"(?<![0-9A-Za-z])([A-Za-z]{2})[0-9]{2}")
 _NOT_CARD_LABEL = re.compile(r"(?i)\b(?:ean|upc|gtin|isbn|issn)(?:-?1[03])?[\s:#.-]*(?:no\.?|nr\.?|number|code)?[\s:#.-]*$")
-# An id's code glued to a number by a hyphen (``SO-4000000000000002``, ``INV-...``, ``PO-...``): a code of one to six
-# letters that names no card (``CARD_WORDS``).
-_ID_PREFIX = re.compile(r"(?<![0-9A-Za-z])([A-Za-z]{1,6})-$")
-CARD_WORDS = frozenset({"card", "cc", "pan", "visa", "amex", "mc", "credit", "debit", "acct", "cb", "ec"})
+# An id's code glued to a number by a hyphen (``SO-4000000000000002``, ``INV-...``, ``PO-...``): one of a closed list
+# of document codes (``ID_CODES``), in capitals as the systems that print them write them, and no card word
+# (``CARD_WORDS``, ``CARD_STEMS``) in the ``CARD_WORD_WINDOW`` characters before it (``card: SO-4111...`` is a card).
+_ID_PREFIX = re.compile(r"(?<![0-9A-Za-z])([A-Z]{2,4})-$")
+# The document-type codes ERP, shop and ticketing systems prefix to their own sequence numbers: sales order, purchase
+# order, invoice, order, reference, return merchandise authorisation, ticket, case, service request, work order (the
+# prefixes of Odoo's, NetSuite's and Dynamics' default document sequences and of the usual ticket numbers). A spelled
+# word (``Order-``, ``Karte-``), a number's label (``No-``, ``Nr-``, ``ID-``) or any other code is none: a number glued
+# to it is masked as a card (a masked id stays joinable by its digest; an unmasked card number is a leak).
+ID_CODES = frozenset({"SO", "PO", "INV", "ORD", "REF", "RMA", "TKT", "CASE", "SR", "WO"})
+# Words that say a card or a payment by card (English, German, French, Spanish, Portuguese, Italian): a word equal to
+# one of ``CARD_WORDS`` or holding one of ``CARD_STEMS`` (``Kreditkarte``, ``cardno``, ``creditcard``).
+CARD_WORDS = frozenset({"cc", "ccn", "pan", "kk", "pay", "mc", "acct", "cb", "ec", "cvv", "cvc"})
+CARD_STEMS = ("card", "karte", "carte", "tarjeta", "cartao", "cartão", "carta", "credit", "kredit", "debit", "visa", "amex",
+              "payment", "zahlung")  # fmt: skip
+CARD_WORD_WINDOW = 24
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -151,22 +168,67 @@ def _ascii_digits(value: str) -> str:
     return value if value.isascii() else _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), value)
 
 
-def _short_neighbour(groups: list[str], seps: list[str], at: int, step: int) -> bool:
-    """Whether the group next to ``groups[at]`` (``step`` -1: before, +1: after) is joined to it by a decimal mark
-    (``.``/``,``) and has fewer than 13 digits: ``groups[at]`` is then the integer part or the fraction of a number."""
-    sep_at, other = (at - 1, at - 1) if step < 0 else (at, at + 1)
-    return 0 <= sep_at < len(seps) and seps[sep_at] in ".," and 0 <= other < len(groups) and len(groups[other]) < 13
+def _decimal_part(groups: list[str], seps: list[str], at: int) -> bool:
+    """Whether the single group ``groups[at]`` (13-19 digits) is part of a decimal number, not a card number: its
+    fraction (a group of fewer than 13 digits and a decimal mark, ``.``/``,``, right before it: ``0.5555555555554444``;
+    not when that group ends a date or time, ``12/26,4111111111111111``, ``2026-11-20,4111...``),
+    or its integer part before a money-shaped fraction (a decimal mark and one or two digits that end the run:
+    ``4111111111111111.50``). A card's CVV or expiry after a comma or dot (``4111111111111111,123``, ``,1226``,
+    ``,12/26``, ``,12,26,123``) is no fraction: three or four digits, or the run goes on; a 13-19 digit integer part
+    is no amount anyone writes, so only the shape an amount is written in is excluded."""
+    if at and seps[at - 1] in ".," and len(groups[at - 1]) < 13:
+        return at < 2 or seps[at - 2] not in ("/", ":", "-", " - ")  # not after a date or time: 12/26,4111...
+    return at + 1 == len(groups) - 1 and seps[at] in ".," and len(groups[at + 1]) <= 2
+
+
+def _year(group: str) -> bool:
+    """Whether the digit group ``group`` is a year of four digits, 1900-2099 (``Paid 2026 4111 1111 1111 1111``)."""
+    return len(group) == 4 and group[:2] in ("19", "20")
+
+
+def _may_start(groups: list[str], seps: list[str], i: int, starts: list[bool]) -> bool:
+    """Whether a card number may start at ``groups[i]`` of a run (``card_matches``; ``starts``: the answer for the
+    groups before it): at the run's start, where its separator changes (``2026-11-20 4111 1111 1111 1111``), at a
+    single group of 13-19 digits (the only layout it can be part of is itself: ``12345 4111111111111111 6``), at a
+    4-digit group after a group that no card layout holds right before a 4-digit group (a layout starts with 4
+    digits and has 4 or 6 before a 4-digit group: so after 1-3, 5 or 7 or more digits, ``Room 12 4111 1111 1111
+    1111``, ``+44 4111 ...``, ``cvv 123 4111 ...``, or after 6 not preceded by 4, ``Ref 123456 4111 ...``), or after
+    a year that itself may start a card (``Paid 2026 4111 ...``). A 4-digit group after another 4-digit group that is
+    no year starts none: a run of 20 digits in fours holds no card."""
+    if i == 0 or (i >= 2 and seps[i - 2] != seps[i - 1]) or 13 <= len(groups[i]) <= 19:
+        return True
+    if len(groups[i]) != 4:
+        return False
+    before = len(groups[i - 1])
+    if before == 6:  # the middle of a 4-6-4 layout only after a 4-digit group with the same separator
+        return i < 2 or len(groups[i - 2]) != 4 or seps[i - 2] != seps[i - 1]
+    return before != 4 or _year(groups[i - 1]) and starts[i - 1]
+
+
+def _id_code(text: str, lo: int) -> bool:
+    """Whether the card-like number starting at ``text[lo]`` is glued to an id's code (``_ID_PREFIX``, ``ID_CODES``)
+    with no card word (``CARD_WORDS``, ``CARD_STEMS``) in the ``CARD_WORD_WINDOW`` characters before the code."""
+    glued = _ID_PREFIX.search(text[max(0, lo - 5) : lo])
+    if not glued or glued.group(1) not in ID_CODES:
+        return False
+    code_at = lo - len(glued.group(0))
+    for word in _WORD.findall(text[max(0, code_at - CARD_WORD_WINDOW) : code_at].lower()):
+        if word in CARD_WORDS or any(stem in word for stem in CARD_STEMS):
+            return False
+    return True
 
 
 def card_matches(value: str) -> list[tuple[int, int, bool]]:
     """The (start, end, id_like) of each payment card number in ``value`` (module docstring); ``id_like``: written as
-    an id (a letter code and a hyphen glued to it, ``SO-4000000000000002``: ``_ID_PREFIX``), reported but not masked.
+    an id (a document code and a hyphen glued to it, ``SO-4000000000000002``, no card word before it: ``_id_code``),
+    reported but not masked.
 
-    Read per run of digit groups (``_RUN``): a card starts where the run starts, right after a card found in it, or
-    where the run's separator changes (``2026-11-20 4111 1111 1111 1111``); from there the longest layout of the
-    groups (``CARD_LAYOUTS``, one separator of ``CARD_SEPARATORS``) or a single group of 13-19 digits that is a card
-    number (``is_card_number``) is taken, and what follows stays (its expiry ``12/26``, CVV ``123``, ``2026``). A group
-    of 20 digits or more holds none; nor does the integer part or the fraction of a decimal number (``0.5555...``)."""
+    Read per run of digit groups (``_RUN``): a card starts where ``_may_start`` allows (the run's start, right after
+    a card found in it, where the run's separator changes, at a 13-19 digit group, at a 4-digit group after one that
+    no layout holds before it); from there the longest layout of the groups (``CARD_LAYOUTS``, one separator of
+    ``CARD_SEPARATORS``) or a single group of 13-19 digits that is a card number (``is_card_number``) is taken, and
+    what follows stays (its expiry ``12/26``, CVV ``123``, ``2026``). A group of 20 digits or more holds none; nor
+    does a decimal number's fraction or its integer part before a money-shaped fraction (``_decimal_part``)."""
     text = _ascii_digits(value)
     found: list[tuple[int, int, bool]] = []
     for run in _RUN.finditer(text):
@@ -181,17 +243,18 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
         for g, sep in zip(groups, seps):
             offsets.append(offsets[-1] + len(g) + len(sep))
         i, after_card = 0, False
+        starts = [False] * len(groups)
         while i < len(groups):
-            may_start = i == 0 or after_card or (i >= 2 and seps[i - 2] != seps[i - 1])
+            starts[i] = after_card or _may_start(groups, seps, i, starts)
             after_card = False
             best = 0
-            if may_start:
+            if starts[i]:
                 for k in range(1, len(groups) - i + 1):
                     if k > 1 and (seps[i + k - 2] not in CARD_SEPARATORS or seps[i + k - 2] != seps[i]):
                         break
                     if sum(len(g) for g in groups[i : i + k]) > 19:
                         break
-                    if k == 1 and (len(groups[i]) < 13 or _short_neighbour(groups, seps, i, -1) or _short_neighbour(groups, seps, i, 1)):
+                    if k == 1 and (len(groups[i]) < 13 or _decimal_part(groups, seps, i)):
                         continue
                     if is_card_number(text[offsets[i] : offsets[i + k - 1] + len(groups[i + k - 1])]):
                         best = k
@@ -205,8 +268,7 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
                 continue  # glued to a word: 4111111111111111x
             if _NOT_CARD_LABEL.search(text[max(0, lo - 24) : lo]):
                 continue
-            glued = _ID_PREFIX.search(text[max(0, lo - 8) : lo]) if lo == start and best == 1 else None
-            found.append((lo, hi, bool(glued and glued.group(1).lower() not in CARD_WORDS)))
+            found.append((lo, hi, lo == start and best == 1 and _id_code(text, lo)))
     return found
 
 
