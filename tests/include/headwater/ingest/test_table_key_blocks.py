@@ -19,20 +19,10 @@ Every input goes through ingest and clean (test_table_stage.run: the accounting 
 from __future__ import annotations
 
 import pytest
-from test_table_stage import DATE, run, values
+from test_table_stage import run, values
+from test_table_width_blocks import _quarantined
 
 from headwater.config.settings import Settings
-from headwater.layout import Layout
-from headwater.manifest import FileRef
-from headwater.storage import read_jsonl
-
-
-def _quarantined(settings: Settings, name: str) -> list[tuple[int, str]]:
-    try:
-        rows = read_jsonl(Layout(settings.data_dir, DATE).quarantine_rows(FileRef(DATE, name).key))
-    except FileNotFoundError:
-        return []
-    return [(r["line"], r["reason"]) for r in rows]
 
 
 def _keyed(first: int, last: int, shown: str, header: int) -> str:
