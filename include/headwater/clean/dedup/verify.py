@@ -73,6 +73,12 @@ for the first class, in ``REASONS`` order, where the texts differ:
   say the same, but no rule here tells it from a swap that does not, so it vetoes too (a missed duplicate). A negator
   moved among the same words (``is not allergic to penicillin but to aspirin``/``is allergic to penicillin but not to
   aspirin``) is a ``negation`` (``_negator_moved``).
+* ``voice``: one text says in the passive with its agent what the other says in the active (``_voice``: ``Anna hired
+  Tom``/``Anna was hired by Tom``, ``the customer refunded the store``/``the customer was refunded by the store``; breaker11
+  N1, merged before at Jaccard 0.84-0.87): a participle one text holds after a form of *be* or *get* and before ``by``
+  (French ``été ... par``, Spanish ``sido ... por``: ``_passives``) the other uses in the active (``_active``). The agent and
+  the patient trade places: opposite meanings. A passive without its agent on both sides (``The order was
+  shipped``/``Order was shipped``) or an agent only added (``was shipped by DHL``/``was shipped``) is no difference.
 * ``addition``: outside a **boilerplate** both texts share, one holds a content word the other lacks
   (``Shipment arrived.``/``Shipment arrived damaged.``, ``Please call me back.``/``Please call me back about
   the broken pump ...``, each above the same 480-character e-mail footer: breaker3 #4). A boilerplate
@@ -136,7 +142,9 @@ a comparison written in words (``above 5.0``/``below 5.0`` is a substitution) or
 about (``Monday: call; Tuesday: ship`` / ``Tuesday: ship; Monday: call``) veto as a reordering (``word_order``), and so does any reordering of
 the words two texts share (``Thanks, Bob. The invoice is attached.``/``The invoice is attached. Thanks, Bob.``, ``from Rome to
 Paris``/``to Paris from Rome``: a missed duplicate); a final question mark is read in texts of at most ``QUESTION_MAX_WORDS``
-words only, so a long text's changed closing question still merges.
+words only, so a long text's changed closing question still merges; a passive is read only with its agent right after
+its participle (``was hired last year by Tom`` is none) and its participle right after the auxiliary or one adverb, and an
+active paraphrase of a passive (``Tom hired Anna``/``Anna was hired by Tom``) vetoes (a missed duplicate).
 """
 
 from __future__ import annotations
