@@ -57,6 +57,8 @@ def reason(a: str, b: str) -> str | None:
         ("Anna was hired by Tom", "Anna dismissed Tom", "substitution"),
         # ... but hired/fired are one edit apart (a spelling variant to the word checks): the voice check still sees it
         ("Anna was hired by Tom", "Anna fired Tom", "voice"),
+        # a limit: ``by`` as a deadline after a participle reads as an agent, and the other text drops it (a missed duplicate)
+        ("Payment was received by Friday", "Payment received Friday", "voice"),
     ],
 )
 def test_active_against_passive_with_an_agent_vetoes_as_voice(a: str, b: str, expected: str) -> None:
@@ -74,6 +76,8 @@ def test_active_against_passive_with_an_agent_vetoes_as_voice(a: str, b: str, ex
         ("Anna, hired by Tom, starts Monday", "Anna was hired by Tom, starts Monday"),  # a passive without its auxiliary
         ("The report was ready by Monday", "The report ready by Monday"),  # ``ready``: no participle
         ("The shop is close by the station", "The shop close by the station"),
+        ("Payment was received by Friday.", "Payment received by Friday"),  # ``by`` kept on both sides
+        ("Order was delivered by courier yesterday", "Order delivered by courier yesterday"),
         ("Le colis a été expédié", "Colis a été expédié"),
         ("El pedido fue enviado", "El pedido fue enviado."),
     ],
