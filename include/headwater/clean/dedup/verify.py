@@ -73,6 +73,12 @@ for the first class, in ``REASONS`` order, where the texts differ:
   say the same, but no rule here tells it from a swap that does not, so it vetoes too (a missed duplicate). A negator
   moved among the same words (``is not allergic to penicillin but to aspirin``/``is allergic to penicillin but not to
   aspirin``) is a ``negation`` (``_negator_moved``).
+* ``voice``: one text says in the passive with its agent what the other says in the active (``_voice``: ``Anna hired
+  Tom``/``Anna was hired by Tom``, ``the customer refunded the store``/``the customer was refunded by the store``; breaker11
+  N1, merged before at Jaccard 0.84-0.87): a participle one text holds after a form of *be* or *get* and before ``by``
+  (French ``été ... par``, Spanish ``sido ... por``: ``_passives``) the other uses in the active (``_active``). The agent and
+  the patient trade places: opposite meanings. A passive without its agent on both sides (``The order was
+  shipped``/``Order was shipped``) or an agent only added (``was shipped by DHL``/``was shipped``) is no difference.
 * ``addition``: outside a **boilerplate** both texts share, one holds a content word the other lacks
   (``Shipment arrived.``/``Shipment arrived damaged.``, ``Please call me back.``/``Please call me back about
   the broken pump ...``, each above the same 480-character e-mail footer: breaker3 #4). A boilerplate
@@ -136,7 +142,9 @@ a comparison written in words (``above 5.0``/``below 5.0`` is a substitution) or
 about (``Monday: call; Tuesday: ship`` / ``Tuesday: ship; Monday: call``) veto as a reordering (``word_order``), and so does any reordering of
 the words two texts share (``Thanks, Bob. The invoice is attached.``/``The invoice is attached. Thanks, Bob.``, ``from Rome to
 Paris``/``to Paris from Rome``: a missed duplicate); a final question mark is read in texts of at most ``QUESTION_MAX_WORDS``
-words only, so a long text's changed closing question still merges.
+words only, so a long text's changed closing question still merges; a passive is read only with its agent right after
+its participle (``was hired last year by Tom`` is none) and its participle right after the auxiliary or one adverb, and an
+active paraphrase of a passive (``Tom hired Anna``/``Anna was hired by Tom``) vetoes (a missed duplicate).
 """
 
 from __future__ import annotations
@@ -153,7 +161,7 @@ from rapidfuzz.distance import OSA
 
 from headwater.config.text import MASKS
 
-REASONS = ("negation", "identifier", "number", "emoji", "question", "quadrant", "addressee", "unit", "substitution", "word_order", "addition")  # the order the checks run in; a pair counts under its first
+REASONS = ("negation", "identifier", "number", "emoji", "question", "quadrant", "addressee", "unit", "substitution", "word_order", "voice", "addition")  # the order the checks run in; a pair counts under its first
 NAME_REASONS = ("name",)  # record linkage's check on name fields
 WORD_REASONS = ("negation", "number", "unit", "substitution", "word_order")  # what the word alignment can find, in that order
 # English negators (Wiegand et al. 2010's lexical negation cues), plus common spellings without the apostrophe.
@@ -309,6 +317,31 @@ STOP_WORDS = frozenset(
 # the English weekday names: two texts that name the same days in another order (``from Monday to Tuesday``/``from
 # Tuesday to Monday``) differ by ``word_order`` (``_reordered``; breaker8 #5), though no word is replaced
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# A passive construction with its agent (``_passives``, the ``voice`` check; breaker11 N1): a form of *be* or *get*, a past
+# participle, then the agent's preposition: English ``was hired by``, French ``a été remboursé par``, Spanish ``ha sido
+# contratado por`` (Quirk et al. 1985, "A Comprehensive Grammar of the English Language", 3.63-3.79: the be- and get-passive
+# with a by-agent; the French être-passive with *par*, the Spanish ser-passive with *por*). Words as ``Tokens.words`` holds
+# them (lower case, accents dropped: French ``été`` is ``ete``). German's passive (``wurde … von … bezahlt``) puts its participle
+# last and changes the verb's form against the active (``bezahlte``), which the word checks see already: it is not read here.
+AGENT_WORDS = {"by": "en", "par": "fr", "por": "es"}  # the agent's preposition, and its language
+PASSIVE_AUXILIARIES = {
+    "en": frozenset("be is are was were been being am get gets got gotten getting".split()),
+    "fr": frozenset("ete etre est sont etait etaient fut furent sera seront soit soient".split()),
+    "es": frozenset("ser sido siendo es son era eran fue fueron sera seran sea sean".split()),
+}
+# English words that may stand between the auxiliary and the participle (``was quickly hired by``): an adverb in -ly or one of these
+PASSIVE_ADVERBS = frozenset("already also just still then now soon later even ever again recently since once first".split())
+# English irregular past participles (the common irregular verbs, e.g. Quirk et al. 1985, 3.11-3.16); a regular one ends in -ed
+IRREGULAR_PARTICIPLES = frozenset(
+    "paid made done sent built sold bought told given taken written seen known held kept found left lost brought caught "
+    "taught thought struck hit cut put set shut hurt read led fed met won shot spent lent bent meant dealt felt heard laid "
+    "said stood understood beaten bitten chosen driven eaten fallen forgotten forgiven frozen hidden ridden risen shaken "
+    "spoken stolen sworn torn worn woken broken drawn grown shown thrown flown blown sewn begun run sung drunk rung sunk "
+    "stuck hung dug spun slid bled fled sped bound ground wound sought fought swept wept crept burnt learnt spelt lit bred "
+    "shed quit let upset bet cast forecast cost burst split spread thrust stung strung swung flung wrung overtaken "
+    "overseen undertaken withdrawn withheld overcome become mistaken misled misunderstood rebuilt resold retold rewritten "
+    "repaid overpaid underpaid sent mislaid".split()
+)
 SALUTATIONS = ("dear", "hi", "hello", "hey", "attn", "attention")
 TITLES = ("mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam")
 
@@ -558,7 +591,7 @@ def tokens_of(text: str | None) -> Tokens:
     identifiers = Counter(m.rstrip(_TRAILING) for m in [*(_EMAIL.findall(low) if at else []), *urls, *(_HANDLE.findall(low) if at else [])])
     number_order = _number_order(text or "")
     numbers = Counter(number_order)
-    addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES)
+    addressees = Counter(m for m in _ADDRESSEE.findall(low) if m not in TITLES and m not in SALUTATIONS)
     masks = sum((text or "").count(m) for m in MASKS.values())
     unmasked = _unmasked(low)
     if unmasked is not low:  # the words are read again without the masks (a text without one: the same words)
@@ -719,7 +752,9 @@ def unlisted_negation(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     (``SHORT_WORD_MIN_LETTERS`` to ``SHORT_WORD_LETTERS`` letters) that one text holds and the other lacks, no word replaced
     (``_align``: a spelling variant is no replacement), so a typo or a changed word is not this veto's. A word one
     block removes and another adds is moved, not added (breaker10 F14: ``Meeting moved to Monday, room 4.``/``Meeting
-    moved to room 4, Monday.`` aligns ``room`` as removed and added): that is ``word_order``'s."""
+    moved to room 4, Monday.`` aligns ``room`` as removed and added): that is ``word_order``'s; and so is a word only one
+    text holds with another only the other holds (``Paris to Rome to Paris``/``Rome to Paris to Rome``: breaker11 N3), where
+    no negator was only added or removed."""
     if x == y or listed_language(x) or listed_language(y):
         return False
     gained: Counter[str] = Counter()  # words only y's side of a block holds
@@ -730,7 +765,10 @@ def unlisted_negation(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
             return False
         (gained if len(left) <= len(right) else lost).update(more)  # ``_align``'s additions are the longer side's words
     moved = gained & lost
-    added = list(((gained - moved) + (lost - moved)).elements())
+    gained, lost = gained - moved, lost - moved
+    if gained and lost:  # a word on each side: exchanged (``Paris to Rome to Paris``/``Rome to Paris to Rome``, breaker11 N3), not a negator added
+        return False
+    added = list((gained + lost).elements())
     return 0 < len(added) <= 2 and all(SHORT_WORD_MIN_LETTERS <= len(w) <= SHORT_WORD_LETTERS for w in added)
 
 
@@ -939,6 +977,69 @@ def _reordered(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     return row[-1] < sum(shared.values())
 
 
+_ALL_AUXILIARIES = frozenset().union(*PASSIVE_AUXILIARIES.values())
+
+
+def _adverb(word: str) -> bool:
+    """Whether an English word may stand between a passive's auxiliary and its participle (``PASSIVE_ADVERBS``, or -ly)."""
+    return word in PASSIVE_ADVERBS or (len(word) > 4 and word.endswith("ly"))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _passives(words: tuple[str, ...]) -> Counter[str]:
+    """The participles of a text's passive constructions with an agent (``Tokens.words``; ``AGENT_WORDS``,
+    ``PASSIVE_AUXILIARIES``): a participle right before the agent's preposition, after an auxiliary of that preposition's
+    language (in English also after one adverb: ``was quickly hired by``), as a multiset. An English participle ends in
+    -ed or is an ``IRREGULAR_PARTICIPLES`` word (``is close by``, ``was ready by Monday`` are none); a French or Spanish
+    one is the word after ``été``/``est``/``fue``/``sido``/... (no shape: accents are gone from ``words``), not itself an
+    auxiliary. Empty for a text without an agent's preposition (a tuple scan)."""
+    found: Counter[str] = Counter()
+    if not any(w in AGENT_WORDS for w in words):
+        return found
+    for i in range(2, len(words)):
+        lang = AGENT_WORDS.get(words[i])
+        if lang is None:
+            continue
+        part, auxiliaries = words[i - 1], PASSIVE_AUXILIARIES[lang]
+        if part in auxiliaries or len(part) < 3:
+            continue
+        if lang == "en" and not (part.endswith("ed") or part in IRREGULAR_PARTICIPLES):
+            continue
+        if words[i - 2] in auxiliaries or (lang == "en" and i >= 3 and _adverb(words[i - 2]) and words[i - 3] in auxiliaries):
+            found[part] += 1
+    return found
+
+
+def _active(words: tuple[str, ...], part: str) -> int:
+    """How often a text (``Tokens.words``) uses a participle ``part`` (or a spelling variant of it: ``hires``/``hired``)
+    outside a passive: not right before an agent's preposition (``AGENT_WORDS``: ``Anna, hired by Tom`` is a passive
+    without its auxiliary) and not right after an auxiliary (``PASSIVE_AUXILIARIES``), nor after one and an adverb
+    (``The order was shipped``: a passive without an agent)."""
+    n = 0
+    for j, w in enumerate(words):
+        if not spelling_variant(part, w):
+            continue
+        if j + 1 < len(words) and words[j + 1] in AGENT_WORDS:
+            continue
+        if j >= 1 and (words[j - 1] in _ALL_AUXILIARIES or (j >= 2 and _adverb(words[j - 1]) and words[j - 2] in _ALL_AUXILIARIES)):
+            continue
+        n += 1
+    return n
+
+
+def _voice(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Whether one text (``Tokens.words``) says in the passive with an agent what the other says in the active (breaker11
+    N1): a participle one text holds in more passives with an agent (``_passives``: ``Anna was hired by Tom``) the other
+    uses more often outside a passive (``_active``: ``Anna hired Tom``). The agent and the patient trade places around the
+    same words: opposite meanings. A passive on both sides, or one without its agent (``The order was shipped``/``Order
+    was shipped``, ``was shipped by DHL``/``was shipped``: an agent added), is no difference."""
+    px, py = _passives(x), _passives(y)
+    if px == py:
+        return False
+    return (any(_active(y, p) > _active(x, p) for p in px - py)
+            or any(_active(x, p) > _active(y, p) for p in py - px))
+
+
 def _negator_moved(x: Tokens, y: Tokens) -> bool:
     """Whether a negator stands elsewhere among the same words (``Tokens.words``, which leave negators out, are equal; all
     the words, ``Tokens.spelled``, are the same multiset in another order): ``is not allergic to penicillin but to
@@ -957,8 +1058,8 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
     for reason in reasons:
         if reason in WORD_REASONS and words is None:
             words = word_changes(x.words, y.words)
-        if reason == "negation" and (x.negators != y.negators or "negation" in words or unlisted_negation(x.words, y.words)
-                                     or _negator_moved(x, y)):
+        if reason == "negation" and (x.negators != y.negators or "negation" in words or _negator_moved(x, y)
+                                     or (unlisted_negation(x.words, y.words) and not _voice(x.words, y.words))):
             return reason
         if reason == "identifier" and (_changed(x.identifiers, y.identifiers) or (x.masks and y.masks)):
             return reason
@@ -976,6 +1077,8 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
         if reason in ("unit", "substitution", "word_order") and reason in words:
             return reason
         if reason == "word_order" and x.words != y.words and _reordered(*(tuple(w for w in t.words if w in WEEKDAYS) for t in (x, y))):
+            return reason
+        if reason == "voice" and _voice(x.words, y.words):
             return reason
         if reason == "addition" and outside is not None and added_words(*outside):
             return reason

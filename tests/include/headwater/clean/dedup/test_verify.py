@@ -105,7 +105,7 @@ def test_negation_flip_is_not_merged_and_the_veto_is_counted() -> None:
     assert _dups(result) == [(4, "near_text")]  # the case/punctuation variant merges, the negation does not
     assert result.duplicates["_duplicate_of"].tolist() == [result.curated["_row_id"][0]]
     assert _vetoes(result) == {"candidate_pairs": 3, "vetoed_columns": 0, "vetoed_disagreement": 0, "vetoed_negation": 2, "vetoed_identifier": 0,
-                               "vetoed_number": 0, "vetoed_emoji": 0, "vetoed_question": 0, "vetoed_quadrant": 0, "vetoed_addressee": 0, "vetoed_unit": 0, "vetoed_substitution": 0, "vetoed_word_order": 0,
+                               "vetoed_number": 0, "vetoed_emoji": 0, "vetoed_question": 0, "vetoed_quadrant": 0, "vetoed_addressee": 0, "vetoed_unit": 0, "vetoed_substitution": 0, "vetoed_word_order": 0, "vetoed_voice": 0,
                                "vetoed_addition": 0, "vetoed_name": 0}
 
 
@@ -174,7 +174,7 @@ def test_near_text_verifies_the_text_of_the_table_the_vetoes_were_built_from() -
     found = near_text(sig8, bands, valid, Vetoes.build(frame, [], set()), options, ["text"])
     assert found.partner.tolist() == [-1, -1, 0]
     assert found.vetoed == 2 and found.vetoed_by == {"columns": 0, "disagreement": 0, "negation": 0, "identifier": 0, "number": 2, "emoji": 0, "question": 0, "quadrant": 0, "addressee": 0,
-                                                  "unit": 0, "substitution": 0, "word_order": 0, "addition": 0, "name": 0}  # 0~1, 1~2
+                                                  "unit": 0, "substitution": 0, "word_order": 0, "voice": 0, "addition": 0, "name": 0}  # 0~1, 1~2
     unverified = near_text(sig8, bands, valid, Vetoes([], {}, {}), options, ["text"])  # no table given: similarity alone
     assert unverified.partner.tolist() == [-1, 0, 0]
 

@@ -62,8 +62,8 @@ def test_breaker10_nd_pairs_stay_vetoed_with_their_reason(a: str, b: str, expect
     assert reason(b, a) == expected  # either order
 
 
-def test_word_order_comes_after_substitution_and_before_addition() -> None:
-    assert REASONS.index("substitution") + 1 == REASONS.index("word_order") == REASONS.index("addition") - 1
+def test_word_order_comes_after_substitution_and_before_voice_and_addition() -> None:
+    assert REASONS.index("substitution") + 1 == REASONS.index("word_order") == REASONS.index("voice") - 1 == REASONS.index("addition") - 2
 
 
 @pytest.mark.parametrize(
