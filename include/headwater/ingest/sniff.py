@@ -790,7 +790,10 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     read as cp1251; koi8-r reads the bytes as plausibly (line 2: ПРИВЕТ vs привет) — set
     read.encoding if that is wrong``) or when it lost on typographic signs or counters alone (its own text
     has no implausible word: ``Donít`` for ``Don’t``, ``3°³`` for ``3개``; a CJK one only when it is not more chaotic),
-    both kinds named when there are both; ``line N`` is the first line of the head
+    both kinds named when there are both, and any that reads the bytes as the chosen text but for ``’‘—†‡•`` next to
+    letters where the chosen one reads letters (``_differs_in_signs``: ``z’n`` for ``zín``, ``Mart’n`` for ``Martín``;
+    ``... reads them alike but for typographic signs next to letters (line 2: Martín vs Mart’n)``), so a choice
+    that such signs alone decide is never silent; ``line N`` is the first line of the head
     they read differently, with its first word read differently. ``rivals`` names them, best first
     (the manifest's ``encoding_ambiguous``); ``reason`` says in words why the encoding was chosen
     (the manifest's ``encoding_reason``). EBCDIC text (``ebcdic``) is read as ``ebcdic_choice`` says.
