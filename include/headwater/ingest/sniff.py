@@ -492,7 +492,16 @@ def foreign_letters(text: str) -> int:
 # between small letters counts when both sides are words (two letters or more, with a vowel: ``plan—if``, not
 # ``Asunci—n``, ``pr—ximo``). Quotes count in pairs on one line; ``°`` after a digit unless a non-ASCII character other
 # than a Cyrillic capital (``20°С``) follows it (``3°³``, ``3°ł`` are cp949's ``3개`` read as cp1252/cp1250); ``™``
-# after a letter and before none (not ``Ant™nio``, Mac Roman's ``Antônio``).
+# after a letter and before none (not ``Ant™nio``, Mac Roman's ``Antônio``). The apostrophes of other orthographies count
+# too (_apostrophe_place): Dutch ``’t``, ``’s`` (alone or in ``’s-Hertogenbosch``), ``’n``, ``z’n``, ``m’n``, ``d’r``,
+# ``zo’n`` (Taalunie, Woordenlijst Nederlandse Taal, "Leidraad" 2 and 8: apostrophe for omitted letters); Afrikaans ``’n``
+# (Afrikaanse Woordelys en Spelreëls, 12.4); English ``’n’`` (``rock ’n’ roll``), ``y’all``, ``ma’am``, ``o’clock``,
+# ``’em``, ``’90s``/``’99`` and a plural possessive ``s’`` after a word of four ASCII letters or more (``students’``,
+# ``Joneses’``; Chicago 7.15-7.19, 9.32; not ``as’`` for ``así``); the ʻokina written as ``‘`` inside a word of Hawaiian
+# letters before a vowel (``Hawai‘i``, ``O‘ahu``; Hawaiian orthography, Pukui & Elbert, Hawaiian Dictionary, "Guide to
+# pronunciation"). A bullet ``•`` starting a line or a field before a space (``• item``) and a footnote mark ``†``
+# after a capitalised word of three ASCII letters or more and before no letter or digit (``Price†``), ``‡`` so too in
+# text that holds a ``†`` (``Item‡``; Chicago 14.25: the marks' order *, †, ‡) count as well (_footnote_place).
 _LETTER = r"[^\W\d_]"
 _TYPOGRAPHY = re.compile(
     "|".join((
@@ -503,6 +512,7 @@ _TYPOGRAPHY = re.compile(
         r"(?<= )[–—](?= )", r"(?<=\d)–(?=\d)", r"(?<=[a-z])…",
         r"(?<=\d)°(?![^\x00-\x7f\u0410-\u042f])", r"±(?=\d)", r"[€£¥] ?(?=\d)", r"(?<=\d)€", r"(?<=\d )€",
         rf"(?<={_LETTER})™(?!{_LETTER})",
+        r"(?<![^\n\r,;\t|\"])•(?= )",
     ))
 )
 _CONTRACTIONS = frozenset(("s", "d", "m", "ll", "re", "ve", "S", "D", "M", "LL", "RE", "VE"))
@@ -552,9 +562,54 @@ def _in_word_place(text: str, at: int) -> bool:
     return before in _ELIDED and (after[0].isupper() or after[0].lower() in _ELISION_START)
 
 
-_TYPOGRAPHIC_SIGNS = frozenset("’‘“”«»„–—…°±€£¥™")
-_SIGN = re.compile("[’‘“”«»„–—…°±€£¥™]")
-_NEUTRAL = str.maketrans(dict.fromkeys("’‘“”«»„–—…°±€£¥™", " "))  # what a sign in its place weighs in implausibility: a space
+_WORD_START = frozenset(("t", "s", "n", "em"))  # Dutch ’t, ’s, ’n; Afrikaans ’n; English ’em (lower case; the word after ’)
+_CLITIC_WORDS = frozenset((("z", "n"), ("m", "n"), ("d", "r"), ("zo", "n"), ("y", "all"), ("ma", "am"), ("o", "clock")))
+_HAWAIIAN = frozenset("aehiklmnopuwAEHIKLMNOPUW")  # the letters of Hawaiian orthography (ʻokina and kahakō aside)
+_YEAR = re.compile(r"’\d\d(?:s)?(?![^\W_])")  # ’90s, ’99
+
+
+def _apostrophe_place(text: str, at: int) -> int:
+    """How many characters from ``text[at]`` (a ``’`` or ``‘``) make an apostrophe of Dutch, Afrikaans, English or an
+    ʻokina in its orthography's place (0: none; 3 for ``’n’``); see _TYPOGRAPHY."""
+    sign = text[at]
+    before, after = _letters_before(text, at), _letters_after(text, at + 1)
+    edge_before = at == 0 or not text[at - 1].isalnum()
+    follows = text[at + 1 + len(after) : at + 2 + len(after)]
+    if sign == "‘":  # ʻokina: after a vowel or at a word's start, before a vowel, in a word of Hawaiian letters
+        return int(
+            after[:1].lower() in set("aeiou") and (not before or before[-1].lower() in "aeiou") and len(before + after) >= 3
+            and all(c in _HAWAIIAN for c in before + after) and not follows[:1].isalnum()
+        )
+    if text[at : at + 3] in ("’n’", "’N’") and (at + 3 == len(text) or not text[at + 3].isalnum()) and not text[at - 1 : at].isalnum():
+        return 3  # rock ’n’ roll (the second mark is no plural possessive: it counts here, once)
+    if edge_before and not before:
+        if after.lower() in _WORD_START and not follows[:1].isalnum():
+            return 1
+        return 1 if _YEAR.match(text, at) else 0
+    if not before or (at > len(before) and text[at - len(before) - 1].isdigit()):
+        return 0
+    if (before.lower(), after.lower()) in _CLITIC_WORDS and not follows[:1].isalnum():
+        return 1
+    if not after and not follows[:1].isdigit() and len(before) >= 4 and before[-1] in "sS" and before.isascii():
+        return 1  # students’ union, the Joneses’ car
+    return 0
+
+
+def _footnote_place(text: str, at: int) -> bool:
+    """Whether the ``†`` or ``‡`` at ``text[at]`` marks a footnote: after a capitalised word of three ASCII letters or more
+    (a label: ``Price†``), before no letter or digit (not ``Gr‡nd``), a ``‡`` only where ``text`` holds a ``†`` too (the
+    second mark after the first). cp850's ``å`` is cp1252's ``†`` and Mac Roman's ``á`` its ``‡``: Danish ``også`` and
+    Spanish ``está`` end small words in them (``ogs†``, ``est‡``); see _TYPOGRAPHY."""
+    before = _letters_before(text, at)
+    return (
+        len(before) >= 3 and before.isascii() and before[0].isupper() and not text[at + 1 : at + 2].isalnum()
+        and (text[at] == "†" or "†" in text)
+    )
+
+
+_TYPOGRAPHIC_SIGNS = frozenset("’‘“”«»„–—…°±€£¥™•†‡")
+_SIGN = re.compile("[’‘“”«»„–—…°±€£¥™•†‡]")
+_NEUTRAL = str.maketrans(dict.fromkeys("’‘“”«»„–—…°±€£¥™•†‡", " "))  # what a sign in its place weighs in implausibility: a space
 
 
 def _sign_matches(text: str) -> Iterator[tuple[int, int]]:
@@ -569,6 +624,12 @@ def _sign_matches(text: str) -> Iterator[tuple[int, int]]:
             at = match.end()
             yield start, at
         elif text[start] in "’—" and _in_word_place(text, start):
+            at = start + 1
+            yield start, at
+        elif text[start] in "’‘" and (length := _apostrophe_place(text, start)):
+            at = start + length
+            yield start, at
+        elif text[start] in "†‡" and _footnote_place(text, start):
             at = start + 1
             yield start, at
 
@@ -729,7 +790,10 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     read as cp1251; koi8-r reads the bytes as plausibly (line 2: ПРИВЕТ vs привет) — set
     read.encoding if that is wrong``) or when it lost on typographic signs or counters alone (its own text
     has no implausible word: ``Donít`` for ``Don’t``, ``3°³`` for ``3개``; a CJK one only when it is not more chaotic),
-    both kinds named when there are both; ``line N`` is the first line of the head
+    both kinds named when there are both, and any that reads the bytes as the chosen text but for ``’‘—†‡•`` next to
+    letters where the chosen one reads letters (``_differs_in_signs``: ``z’n`` for ``zín``, ``Mart’n`` for ``Martín``;
+    ``... reads them alike but for typographic signs next to letters (line 2: Martín vs Mart’n)``), so a choice
+    that such signs alone decide is never silent; ``line N`` is the first line of the head
     they read differently, with its first word read differently. ``rivals`` names them, best first
     (the manifest's ``encoding_ambiguous``); ``reason`` says in words why the encoding was chosen
     (the manifest's ``encoding_reason``). EBCDIC text (``ebcdic``) is read as ``ebcdic_choice`` says.
@@ -760,8 +824,14 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
         # between two CJK readings the counters decide only where the chaos measure would have too (as on a tie)
         chaos_of = {e: c for c, e, _ in _by_chaos(head, [(encoding, text), *((e, t) for e, t in plausible if e in MULTI_BYTE)])}
         plausible = [(e, t) for e, t in plausible if e not in MULTI_BYTE or chaos_of[e] <= chaos_of[encoding]]
+    # a reading that lost only on signs next to letters where the winner reads letters (``z’n`` for ``zín``) is named too
+    signed = [
+        (e, t) for p, _, penalty, e, t in found
+        if p > best and penalty > 0 and t != text and all(t != other for _, other in rivals + plausible) and _differs_in_signs(text, t)
+    ]
+    signed = [(e, t) for i, (e, t) in enumerate(signed) if all(t != other for _, other in signed[:i])]
     reason = _reason(found, encoding, text, signs, len(tied) > 1, counted)
-    if not rivals and not plausible:
+    if not rivals and not plausible and not signed:
         return EncodingDecision(encoding, None, [], reason)
     doubts = []
     if rivals:
@@ -779,12 +849,47 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
             f"{names} read{'s' if len(plausible) == 1 else ''} {'them' if rivals else 'the bytes'} as plausible text too, "
             f"only without its {evidence} (line {line}: {mine} vs {theirs})"
         )
+    if signed:
+        line, mine, theirs = _first_difference(text, signed[0][1])
+        names = ", ".join(e for e, _ in signed)
+        doubts.append(
+            f"{names} read{'s' if len(signed) == 1 else ''} {'them' if doubts else 'the bytes'} alike but for typographic signs "
+            f"next to letters (line {line}: {mine} vs {theirs})"
+        )
     return EncodingDecision(
         encoding,
         f"encoding uncertain: read as {encoding}; {'; '.join(doubts)} — set read.encoding if that is wrong",
-        [e for e, _ in rivals + plausible],
+        [e for e, _ in rivals + plausible + signed],
         reason,
     )
+
+
+_LETTER_SIGNS = re.compile("[’‘—†‡•]")  # signs another code page reads as letters (Mac Roman í, ë, ó, Ü, á, ï; cp850 Æ, æ, ù, å, ç, ò)
+
+
+def _differs_in_signs(text: str, other: str) -> bool:
+    """Whether ``other`` reads as ``text`` but for some of _LETTER_SIGNS (one character each) where ``text`` reads letters,
+    at least one of them next to a letter where a typist may put it (``z’n`` for ``zín``, ``Item‡`` for ``Itemç``,
+    ``• item`` for ``ò item``; an em dash at a word's edge or between words of two letters or more, not ``Informaci—n``
+    for ``Información``: no style sets off one letter of a word with an em dash, Chicago 6.85)."""
+    if len(other) != len(text) or not _LETTER_SIGNS.search(other):
+        return False
+    parts, at, beside = [], 0, False
+    for m in _LETTER_SIGNS.finditer(other):
+        i = m.start()
+        if text[i] != other[i] and not text[i].isalpha():
+            return False
+        if text[i] != other[i] and not beside:
+            left, right = len(_letters_before(other, i)), len(_letters_after(other, i + 1))
+            if other[i] == "—":
+                beside = (left > 0) != (right > 0) or min(left, right) >= 2
+            else:
+                beside = left > 0 or right > 0
+        parts.append(other[at:i])
+        parts.append(text[i])
+        at = i + 1
+    parts.append(other[at:])
+    return beside and "".join(parts) == text
 
 
 def _first_difference(text: str, other: str) -> tuple[int, str, str]:

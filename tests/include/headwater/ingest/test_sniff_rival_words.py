@@ -29,6 +29,11 @@ def _signs_only(others: str, line: int, mine: str, theirs: str, evidence: str = 
     return f"{others} {verb} {'them' if them else 'the bytes'} as plausible text too, only without its {evidence} (line {line}: {mine} vs {theirs})"
 
 
+def _signs_at_letters(others: str, line: int, mine: str, theirs: str) -> str:
+    verb = "reads" if "," not in others else "read"
+    return f"{others} {verb} the bytes alike but for typographic signs next to letters (line {line}: {mine} vs {theirs})"
+
+
 def _counters_only(others: str, line: int, mine: str, theirs: str) -> str:
     return _signs_only(others, line, mine, theirs, "counters after numbers")
 
@@ -41,17 +46,25 @@ CASES = {
         "id,nombre,nota\n1,Martín,Información de la canción\n2,Inés,Países del norte\n3,Ramón,Opción de envío\n4,Simón,Acción rápida\n",
         "mac_roman", "mac_roman", [],
     ),  # was cp1257: Inˇs, r‡pida
-    "es_mac_pais": ("id,nota\n1,Es el país\n2,Luís vive aquí\n3,El maíz\n", "mac_roman", "mac_roman", []),  # was cp1252: pa’s, Lu’s
+    "es_mac_pais": (
+        "id,nota\n1,Es el país\n2,Luís vive aquí\n3,El maíz\n", "mac_roman", "mac_roman",
+        [_uncertain("mac_roman", _signs_at_letters("cp1252", 2, "país", "pa’s"))],
+    ),  # was cp1252: pa’s, Lu’s. Warned since enc15 (breaker11 E1): cp1252 differs only in ’ next to letters, as z’n/zín did
     "es_mac_dia": (
-        "fecha,nota\n2025-01-02,Un día de límite mínimo\n2025-01-03,El día tímido\n", "mac_roman", "mac_roman", [],
-    ),  # was cp1252: d’a, l’mite, m’nimo taken for elisions
+        "fecha,nota\n2025-01-02,Un día de límite mínimo\n2025-01-03,El día tímido\n", "mac_roman", "mac_roman",
+        [_uncertain("mac_roman", _signs_at_letters("cp1252", 2, "día", "d’a"))],
+    ),  # was cp1252: d’a, l’mite, m’nimo taken for elisions (warned since enc15, as es_mac_pais)
     "es_mac_cr": ("id,nota\r1,Información\r2,Canción de León\r3,Sesión\r", "mac_roman", "mac_roman", []),  # Excel for Mac; was cp1252
     "es_mac_nr": (
         "id,ciudad,nota\n1,Cantón,Sesión de revisión\n2,León,Opción de compra\n3,Asunción,Misión cumplida\n", "mac_roman", "mac_roman", [],
     ),  # was cp1252 (Cant—n); before enc12 cp850 (Cantùn: ù inside a word)
     # variants: short, CR-only, curly quotes with accented words, Portuguese, Catalan, French, Italian
-    "es_mac_3_lines": ("id,nombre\n1,Martín\n2,Asunción\n", "mac_roman", "mac_roman", []),  # was cp1252, warned
-    "es_mac_cr_3_lines": ("id,nombre\r1,Martín\r2,Asunción\r", "mac_roman", "mac_roman", []),
+    "es_mac_3_lines": (
+        "id,nombre\n1,Martín\n2,Asunción\n", "mac_roman", "mac_roman", [_uncertain("mac_roman", _signs_at_letters("cp1252", 2, "Martín", "Mart’n"))],
+    ),  # was cp1252, warned; warned again since enc15 (Mart’n has E1's shape: z’n)
+    "es_mac_cr_3_lines": (
+        "id,nombre\r1,Martín\r2,Asunción\r", "mac_roman", "mac_roman", [_uncertain("mac_roman", _signs_at_letters("cp1252", 2, "Martín", "Mart’n"))],
+    ),
     "es_mac_curly_cr": ("id,nota\r1,“Información” – León\r2,Don’t ship; said Martín\r3,Canción\r", "mac_roman", "mac_roman", []),
     "es_mac_curly_lf": ("id,nota\n1,“Revisión” de la canción\n2,Martín’s order – Asunción\n3,Opción\n", "mac_roman", "mac_roman", []),
     "pt_mac": ("id,nome,nota\n1,João,Sessão\n2,Antônio,Opção\n3,Simões,Avó\n", "mac_roman", "mac_roman", []),  # Ant™nio is no sign
