@@ -771,7 +771,7 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     return accident if accident is not None and accident.encoding != "utf-8" else legacy_decision(head, complete)
 
 
-def legacy_decision(head: bytes, complete: bool = False) -> EncodingDecision:
+def legacy_decision(head: bytes, complete: bool = False, found: list[tuple[int, int, int, str, str]] | None = None) -> EncodingDecision:
     """The encoding of a file that is not UTF-8, from its head, with a read warning (``doubt``) or None and the reason.
 
     The encoding is the candidate (``encoding_candidates``) with the fewest points: the most
@@ -790,7 +790,8 @@ def legacy_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     if ebcdic(head):
         encoding, doubt, rivals = ebcdic_choice(head)
         return EncodingDecision(encoding, doubt, rivals, "EBCDIC: letters above 0x80, space 0x40 (mainframe export); cp037 the commoner code page")
-    found = _scored(head, complete)  # a character cut at the end of a head that is the whole file is no character
+    if found is None:  # ``found``: _scored(head, complete) when the caller has it
+        found = _scored(head, complete)  # a character cut at the end of a head that is the whole file is no character
     if not found:
         raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
     best = found[0][0]
@@ -935,18 +936,38 @@ def _script_of(c: str) -> str | None:
     return next((name for first, last, name in _SCRIPTS if first <= o <= last), None) if c.isalpha() or unicodedata.category(c)[0] == "M" else None
 
 
-def utf8_oddities(text: str) -> tuple[int, str]:
+def _may_be_odd(c: str) -> bool:
+    """Whether ``c`` can score in utf8_oddities: a letter or mark of a rare block, a combining mark of U+0300-U+07FF, a C1
+    control, a private-use or unassigned character."""
+    category = unicodedata.category(c)
+    return (
+        category in ("Co", "Cn") or "\x80" <= c <= "\x9f" or (category == "Mn" and 0x300 <= ord(c) <= 0x7FF)
+        or (_rare_block(c) is not None and (c.isalpha() or category[0] == "M"))
+    )
+
+
+ODDITY_WORDS = 200  # words around odd-looking characters looked at per head
+
+
+def utf8_oddities(text: str, chars: set[str] | None = None) -> tuple[int, str]:
     """(points, what) of the characters of a UTF-8 reading that no writer puts where they stand, and the first of them.
 
-    Per word holding a non-ASCII character (ending at a space or a delimiter): 3 per letter of a rare block
-    (_RARE_BLOCKS) that is the only letter of its script in the word, when no word of ``text`` writes two letters of that
-    script (``12Ԫ``, ``Ϊ`` alone; not ``Երևան``, ``שלום``, nor ``א`` beside them, nor ``ґанок``: Ukrainian ґ among
-    Cyrillic letters), 3 per combining mark of U+0300-U+07FF after no letter (``1̧``), 5 per C1 control, private-use
-    or unassigned character. ``what`` names the first (``'Ԫ' (Cyrillic Supplement) alone in 12Ԫ``), "" when points is 0.
+    Per word holding such a character (ending at a space or a delimiter; the first ODDITY_WORDS): 3 per letter of a rare
+    block (_RARE_BLOCKS) that is the only letter of its script in the word, when no word looked at writes two letters
+    of that script (``12Ԫ``, ``Ϊ`` alone; not ``Երևան``, nor ``ґанок``: Ukrainian ґ among Cyrillic letters), 3 per
+    combining mark of U+0300-U+07FF after no letter (``1̧``), 5 per C1 control, private-use or unassigned character.
+    ``chars``, the distinct non-ASCII characters of ``text`` when known, spares a pass. ``what`` names the first
+    (``'Ԫ' (Cyrillic Supplement) alone in 12Ԫ``), "" when points is 0.
     """
+    odd = {c for c in (chars if chars is not None else set(_NON_ASCII.findall(text))) if _may_be_odd(c)}
+    if not odd:
+        return 0, ""
+    scripts = {_script_of(c) for c in odd} - {None, "Latin"}
+    # the words holding an odd-looking character or a letter of its script (to see whether some word writes two of them)
+    near = odd | {c for c in (chars if chars is not None else set(_NON_ASCII.findall(text))) if _script_of(c) in scripts}
     words = []
     seen: set[tuple[int, int]] = set()
-    for m in _NON_ASCII.finditer(text):
+    for m in re.finditer("[" + re.escape("".join(sorted(near))) + "]", text):
         start = m.start()
         while start > 0 and not _WORD_EDGE.match(text, start - 1):
             start -= 1
@@ -956,6 +977,8 @@ def utf8_oddities(text: str) -> tuple[int, str]:
         if (start, end) not in seen:
             seen.add((start, end))
             words.append(text[start:end])
+            if len(words) >= ODDITY_WORDS:
+                break
     written: set[str] = set()  # scripts some word writes two letters of
     for word in words:
         counts: dict[str, int] = {}
@@ -967,7 +990,7 @@ def utf8_oddities(text: str) -> tuple[int, str]:
     points, what = 0, ""
     for word in words:
         for i, c in enumerate(word):
-            if c.isascii():
+            if c not in odd:
                 continue
             found = ""
             category = unicodedata.category(c)
@@ -1000,22 +1023,26 @@ def accidental_utf8(head: bytes, complete: bool = False) -> EncodingDecision | N
     decision's encoding is ``utf-8``), the warning naming the legacy readings. A UTF-8 reading without oddities stays
     UTF-8 silently (``Երևան``, ``Москва``, ``א``, emoji), as does one whose legacy readings are implausible too.
     """
-    non_ascii = head.translate(None, _ASCII_BYTES)
-    if not non_ascii or len(non_ascii) > ACCIDENT_MAX_BYTES and len(set(non_ascii)) > 2 * ACCIDENT_MAX_CHARACTERS:
+    if head.isascii():
+        return None
+    non_ascii = head.translate(None, _ASCII_BYTES)  # a UTF-8 sequence is all non-ASCII bytes: these decode alone
+    chars = set(non_ascii[:4096].decode("utf-8", "ignore"))  # a long head of many characters is told by its first ones
+    if len(non_ascii) > ACCIDENT_MAX_BYTES and len(chars) > ACCIDENT_MAX_CHARACTERS:
+        return None
+    chars = set(non_ascii.decode("utf-8", "ignore")) if len(non_ascii) > 4096 else chars
+    if len(non_ascii) > ACCIDENT_MAX_BYTES and len(chars) > ACCIDENT_MAX_CHARACTERS or not any(map(_may_be_odd, chars)):
         return None
     try:
         text = codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=complete)
     except UnicodeDecodeError:
         return None
-    if len(non_ascii) > ACCIDENT_MAX_BYTES and len(set(_NON_ASCII.findall(text))) > ACCIDENT_MAX_CHARACTERS:
-        return None
-    odd, what = utf8_oddities(text)
+    odd, what = utf8_oddities(text, chars)
     if not odd:
         return None
     found = _scored(head, complete)
     if not found:
         return None
-    decision = legacy_decision(head, complete)
+    decision = legacy_decision(head, complete, found)
     points, penalty, legacy = next((p, penalty, t) for p, _, penalty, e, t in found if e == decision.encoding)
     if penalty > 0 or legacy == text:
         return None
