@@ -437,7 +437,7 @@ class CsvFile:
     encoding is decided from the file's first HEAD_BYTES bytes (sniff.head_encoding); a byte that
     does not decode later quarantines the file (UnreadableFile: "cannot decode as <encoding>:
     <position in the file> ..."), except when UTF-8 was only suggested by the head: then the file
-    is read again with the head's fallback encoding (transparently while the header is read,
+    is read again with the head's fallback encoding (and a head in euc-kr is read again as cp949, its superset) (transparently while the header is read,
     through ReadAgain once records were handed out), and ``warnings`` says so.
     After a broken record the reader restarts on the next physical line (or on the line after an
     unclosed quote's first line), so one bad row never costs the rest of the file.
