@@ -50,6 +50,7 @@ from headwater.ingest.sniff import (
     UnreadableFile,
     check_not_binary,
     SURROGATES,
+    accidental_utf8,
     encoding_decision,
     fallback_choice,
     head_encoding,
@@ -443,7 +444,7 @@ class CsvFile:
     encoding is decided from the file's first HEAD_BYTES bytes (sniff.head_encoding); a byte that
     does not decode later quarantines the file (UnreadableFile: "cannot decode as <encoding>:
     <position in the file> ..."), except when UTF-8 was only suggested by the head: then the file
-    is read again with the head's fallback encoding (transparently while the header is read,
+    is read again with the head's fallback encoding (and a head in euc-kr is read again as cp949, its superset) (transparently while the header is read,
     through ReadAgain once records were handed out), and ``warnings`` says so.
     After a broken record the reader restarts on the next physical line (or on the line after an
     unclosed quote's first line), so one bad row never costs the rest of the file.
@@ -495,10 +496,17 @@ class CsvFile:
             if not self.encoding.startswith("utf-"):
                 _, doubt, self.encoding_ambiguous, self.encoding_reason = encoding_decision(self._head, len(self._head) < HEAD_BYTES)
                 self.warnings.extend(filter(None, [doubt]))
+                # a head in euc-kr may be followed by a syllable only cp949 (its superset) encodes: read again so (_decode_failed)
+                self._provisional = self.encoding == "euc-kr" and len(self._head) >= HEAD_BYTES
             else:
                 self.encoding_reason = "byte-order mark" if self._head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) else (
                     "UTF-16 without a byte-order mark (every other byte NUL)" if self.encoding.startswith("utf-16-") else "valid UTF-8"
                 )
+                # valid UTF-8 read as odd text while another reading is plausible: kept, and said (sniff.accidental_utf8)
+                odd = accidental_utf8(self._head, len(self._head) < HEAD_BYTES) if self.encoding == "utf-8" else None
+                if odd is not None:
+                    self.warnings.append(odd.doubt)
+                    self.encoding_ambiguous, self.encoding_reason = odd.rivals, odd.reason
         if self.encoding.startswith("utf-16-"):
             self.warnings.append(f"UTF-16 without BOM detected ({self.encoding})")
         try:
@@ -634,6 +642,12 @@ class CsvFile:
         """After a byte did not decode: (fallback encoding, warning) when UTF-8 came from the head only; else raise UnreadableFile."""
         if not self._provisional:
             raise UnreadableFile(f"cannot decode as {self.encoding}: {exc} — file quarantined; re-export it as UTF-8") from None
+        if self.encoding == "euc-kr":  # cp949 decodes every euc-kr byte pair alike (sniff.MULTI_BYTE) and 8,822 syllables more
+            self.encoding_reason = f"not euc-kr after the head: cp949, its superset (Windows' Unified Hangul Code); {self.encoding_reason}"
+            return "cp949", (
+                f"not euc-kr after its first {len(self._head):,} bytes ({exc}): read again as cp949, which adds the Hangul "
+                "syllables euc-kr lacks (a second read of the file)"
+            )
         fallback, doubt, self.encoding_ambiguous, reason = encoding_decision(self._head)
         self.encoding_reason = f"not UTF-8 after the head: {reason}"
         return fallback, (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import itertools
 import json
@@ -71,7 +72,7 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def detect_encoding(data: bytes) -> str:
-    """The encoding CsvFile ends up reading ``data`` with (head_encoding, then fallback_encoding if UTF-8 fails later)."""
+    """The encoding CsvFile ends up reading ``data`` with (head_encoding, then fallback_encoding if UTF-8 fails later, cp949 if euc-kr does)."""
     head = data[:HEAD_BYTES]
     encoding, provisional = head_encoding(head, complete=len(data) <= HEAD_BYTES)
     if provisional and not utf8_line_counts(head)[0]:  # a head with valid non-ASCII UTF-8 keeps UTF-8 (bad lines aside)
@@ -79,6 +80,11 @@ def detect_encoding(data: bytes) -> str:
             codecs.decode(data, "utf-8")
         except UnicodeDecodeError:
             return fallback_encoding(head)
+    if encoding == "euc-kr" and len(data) > HEAD_BYTES:  # a syllable past the head that only cp949 encodes (CsvFile reads again)
+        try:
+            codecs.decode(data, "euc-kr")
+        except UnicodeDecodeError:
+            return "cp949"
     return encoding
 
 
@@ -267,7 +273,8 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
 
     In order: a UTF-8, UTF-32 or UTF-16 BOM (UTF-32 first: the UTF-32-LE BOM ``FF FE 00 00`` starts
     with the UTF-16-LE one, Unicode 15 section 23.8), BOM-less UTF-16, strict UTF-8 over the head, then
-    fallback_encoding (the most plausible of the encodings real files use, EBCDIC included). ``complete``
+    fallback_encoding (the most plausible of the encodings real files use, EBCDIC included), unless the head is UTF-8 by
+    accident (``accidental_utf8``: a few byte pairs of a legacy encoding that read as odd characters in UTF-8). ``complete``
     says that ``head`` is the whole file. ``provisional`` is True when UTF-8 was chosen from a head
     that is not the whole file: a later byte may still disprove it, and the file is then read with
     ``fallback_encoding(head)``, the encoding a whole-file UTF-8 check would have led to.
@@ -284,6 +291,9 @@ def head_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
         return utf16, False
     try:
         codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=complete)  # a character cut at the end is fine
+        accident = accidental_utf8(head, complete)
+        if accident is not None and accident.encoding != "utf-8":
+            return accident.encoding, False
         return "utf-8", not complete
     except UnicodeDecodeError:
         if mostly_utf8(head, complete):
@@ -331,7 +341,11 @@ SINGLE_BYTE = (
     "cp1252", "cp1250", "cp1251", "iso-8859-2", "koi8-r", "koi8-u", "iso-8859-15", "cp1253",
     "cp1254", "cp1257", "cp1256", "cp1255", "cp874", "cp850", "cp437", "cp866", "mac_roman",
 )
-MULTI_BYTE = ("cp932", "euc-jp", "gb18030", "big5", "euc-kr")
+# Korean: euc-kr (KS X 1001's 2,350 Hangul syllables) and, after it, cp949 (Windows' Unified Hangul Code, what Korean Excel
+# writes as "ks_c_5601-1987"), which adds the other 8,822 syllables (``똠``, ``쌰``, ``햏``) at lead bytes 0x81-0xC6 with trail
+# bytes 0x41-0xFE and decodes every byte pair euc-kr decodes as euc-kr does (checked over all pairs with Python's codecs). A
+# head both read alike is named euc-kr (the tie keeps the first); cp949 only when a byte pair needs the extension.
+MULTI_BYTE = ("cp932", "euc-jp", "gb18030", "big5", "euc-kr", "cp949")
 TOKEN_SAMPLE = 5_000  # words with a non-ASCII character looked at per candidate
 _TOKEN = re.compile(r"[^\s,;|\t\"'()\[\]{}<>=:/\\]*[^\x00-\x7f][^\s,;|\t\"'()\[\]{}<>=:/\\]*")
 
@@ -697,6 +711,8 @@ def _scored(head: bytes, complete: bool = False) -> list[tuple[int, int, int, st
     found = []
     mac_lines = b"\r" in head and b"\n" not in head
     for rank, encoding in enumerate(SINGLE_BYTE + MULTI_BYTE):
+        if encoding == "cp949" and found and found[-1][3] == "euc-kr":
+            continue  # euc-kr decoded the head: cp949 reads it alike (MULTI_BYTE), and the name stays euc-kr
         try:
             text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=complete)
         except UnicodeDecodeError:
@@ -708,9 +724,35 @@ def _scored(head: bytes, complete: bool = False) -> list[tuple[int, int, int, st
         if encoding in MULTI_BYTE:
             signs += counters(text)
         penalty = implausibility(plain) + foreign_letters(text)
+        if encoding == "cp949":  # euc-kr failed: some pair needs the extension
+            penalty += uhc_extension_cost(text)
         found.append((penalty - TYPOGRAPHY_WEIGHT * signs - (mac_lines and encoding == "mac_roman"), rank, penalty, encoding, text))
     found.sort()
     return found
+
+
+_KS_X_1001_HANGUL: frozenset[str] = frozenset()  # the 2,350 syllables euc-kr encodes (filled on first use)
+
+
+def uhc_extension_cost(text: str) -> int:
+    """Points for a cp949 reading whose words are mostly Hangul syllables KS X 1001 (euc-kr) lacks: 2 per such syllable in
+    a run of syllables more than half of which are such.
+
+    KS X 1001's 2,350 syllables were chosen as those in use (KS C 5601-1987): a Korean name writes a rare one beside
+    common ones (``김똠``, ``박쌰``), while Shift JIS or Windows punctuation read as cp949 falls in the extension's area
+    (lead bytes 0x81-0xC6) syllable after syllable: ``東京`` read so is ``뱦떈``, both outside KS X 1001.
+    """
+    global _KS_X_1001_HANGUL
+    if not _KS_X_1001_HANGUL:
+        _KS_X_1001_HANGUL = frozenset(bytes([a, b]).decode("euc-kr") for a in range(0xB0, 0xC9) for b in range(0xA1, 0xFF))
+    points = 0
+    for run in _HANGUL_RUN.findall(text):
+        rare = sum(1 for c in run if c not in _KS_X_1001_HANGUL)
+        points += 2 * rare if rare * 2 > len(run) else 0
+    return points
+
+
+_HANGUL_RUN = re.compile("[\uac00-\ud7a3]+")
 
 
 # IBM EBCDIC code pages of mainframe exports (streams.EBCDIC_NEL): US/Canada (CCSID 37) first, then International
@@ -783,6 +825,16 @@ def encoding_choice(head: bytes) -> tuple[str, str | None, list[str]]:
 def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     """The encoding of a file that is not UTF-8, from its head, with a read warning (``doubt``) or None and the reason.
 
+    As ``legacy_decision``; when ``head`` is valid UTF-8 by accident (``accidental_utf8``), that decision with UTF-8
+    named first among the rivals and in the warning.
+    """
+    accident = accidental_utf8(head, complete)
+    return accident if accident is not None and accident.encoding != "utf-8" else legacy_decision(head, complete)
+
+
+def legacy_decision(head: bytes, complete: bool = False, found: list[tuple[int, int, int, str, str]] | None = None) -> EncodingDecision:
+    """The encoding of a file that is not UTF-8, from its head, with a read warning (``doubt``) or None and the reason.
+
     The encoding is the candidate (``encoding_candidates``) with the fewest points: the most
     plausible text, typographic signs in their places counted for it; on a tie the least chaotic
     by charset-normalizer's measure, then the commoner one. ``doubt`` names every candidate that
@@ -802,7 +854,8 @@ def encoding_decision(head: bytes, complete: bool = False) -> EncodingDecision:
     if ebcdic(head):
         encoding, doubt, rivals = ebcdic_choice(head)
         return EncodingDecision(encoding, doubt, rivals, "EBCDIC: letters above 0x80, space 0x40 (mainframe export); cp037 the commoner code page")
-    found = _scored(head, complete)  # a character cut at the end of a head that is the whole file is no character
+    if found is None:  # ``found``: _scored(head, complete) when the caller has it
+        found = _scored(head, complete)  # a character cut at the end of a head that is the whole file is no character
     if not found:
         raise UnreadableFile("no text encoding fits the bytes (binary file?) — file quarantined; re-export it as CSV")
     best = found[0][0]
@@ -940,3 +993,184 @@ def _by_chaos(head: bytes, tied: list[tuple[str, str]]) -> list[tuple[float, str
 def fallback_encoding(head: bytes) -> str:
     """The encoding of a file that is not UTF-8, from its head (``fallback_choice``). Raises UnreadableFile when none fits."""
     return fallback_choice(head)[0]
+
+
+# UTF-8 by accident. A byte pair of a legacy CJK encoding whose lead byte is 0xC2-0xDF and trail byte 0x80-0xBF is a valid
+# 2-byte UTF-8 sequence (Unicode 15, table 3-7), U+0080-U+07FF: GBK ``元`` (D4 AA) is U+052A ``Ԫ``, ``一`` (D2 BB) ``һ``; a few
+# such pairs in an ASCII file make valid UTF-8, and UTF-8 validity, strong evidence over a long text, is weak over a handful.
+# What such a pair reads as in UTF-8 is a character no writer puts there: a letter of a block few languages write (below),
+# alone among the letters of its word (``12Ԫ``), or a combining mark on no letter (``̧``), a C1 control, a private-use or
+# unassigned code point. Genuine UTF-8 writes words of such a block's letters together (``Երևան``) or none at all.
+ACCIDENT_MAX_BYTES = 256  # non-ASCII bytes in a head up to which its UTF-8 validity is checked for an accident
+ACCIDENT_MAX_CHARACTERS = 16  # or distinct non-ASCII characters (a long price list repeating ``元``); more is proof enough
+_RARE_BLOCKS = (  # (first, last, name): blocks of U+0180-U+07FF whose letters real CSV text seldom writes one of alone
+    (0x0180, 0x024F, "Latin Extended-B"), (0x0250, 0x02AF, "IPA Extensions"), (0x02B0, 0x02FF, "Spacing Modifier Letters"),
+    (0x0370, 0x037F, "Greek (archaic)"), (0x03E2, 0x03EF, "Coptic"), (0x03F3, 0x03FF, "Greek (archaic)"),
+    (0x0460, 0x0489, "Cyrillic (historic)"), (0x048A, 0x04FF, "Cyrillic (non-Russian)"), (0x0500, 0x052F, "Cyrillic Supplement"),
+    (0x0530, 0x058F, "Armenian"), (0x0591, 0x05C7, "Hebrew points"), (0x0610, 0x061A, "Arabic marks"),
+    (0x064B, 0x065F, "Arabic marks"), (0x06D6, 0x06ED, "Arabic marks"), (0x0700, 0x074F, "Syriac"),
+    (0x0750, 0x077F, "Arabic Supplement"), (0x0780, 0x07BF, "Thaana"), (0x07C0, 0x07FF, "NKo"),
+)  # Hebrew and Arabic letters are not rare: a lone ``א`` (a class) or ``12ب`` (a building) is written
+# the scripts those blocks belong to (first, last, script): a letter is alone when its word holds no other letter of its script
+_SCRIPTS = (
+    (0x0000, 0x024F, "Latin"), (0x0250, 0x02FF, "IPA"), (0x0370, 0x03FF, "Greek"), (0x0400, 0x052F, "Cyrillic"),
+    (0x0530, 0x058F, "Armenian"), (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"), (0x0700, 0x074F, "Syriac"),
+    (0x0750, 0x077F, "Arabic"), (0x0780, 0x07BF, "Thaana"), (0x07C0, 0x07FF, "NKo"), (0x1E00, 0x1EFF, "Latin"),
+)
+# letters of those blocks that living languages write in words of Latin or Greek letters: Romanian ș ț, pinyin's ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ,
+# Vietnamese ơ ư, Azerbaijani ə, African ɛ ɔ ƒ (the florin), ʻ ʼ (ʻokina, the Ukrainian apostrophe), ˆ ˇ ˘ ˙ ˚ ˛ ˜ ˝ (accents alone),
+# and the Greek letters written as symbols (ϐ ϑ ϕ ϖ ϰ ϱ ϵ)
+_COMMON_IN_RARE = frozenset(
+    "ȘșȚțǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜƠơƯưƏəɛƐɔƆƒʻʼˆˇ˘˙˚˛˜˝ϐϑϕϖϰϱϵ"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_WORD_EDGE = re.compile(r"[\s,;|\t\"'()\[\]{}<>=:/\\]")
+
+
+def _rare_block(c: str) -> str | None:
+    """The name of the _RARE_BLOCKS block ``c`` is in, or None (``c`` outside them or in _COMMON_IN_RARE)."""
+    o = ord(c)
+    if o < 0x180 or o > 0x7FF or c in _COMMON_IN_RARE:
+        return None
+    return next((name for first, last, name in _RARE_BLOCKS if first <= o <= last), None)
+
+
+def _script_of(c: str) -> str | None:
+    """The script (_SCRIPTS) of the letter or mark ``c``, None for other characters and scripts."""
+    o = ord(c)
+    return next((name for first, last, name in _SCRIPTS if first <= o <= last), None) if c.isalpha() or unicodedata.category(c)[0] == "M" else None
+
+
+def _may_be_odd(c: str) -> bool:
+    """Whether ``c`` can score in utf8_oddities: a letter or mark of a rare block, a combining mark of U+0300-U+07FF, a C1
+    control, a private-use or unassigned character."""
+    category = unicodedata.category(c)
+    return (
+        category in ("Co", "Cn") or "\x80" <= c <= "\x9f" or (category == "Mn" and 0x300 <= ord(c) <= 0x7FF)
+        or (_rare_block(c) is not None and (c.isalpha() or category[0] == "M"))
+    )
+
+
+ODDITY_WORDS = 200  # words around odd-looking characters looked at per head
+
+
+def utf8_oddities(text: str, chars: set[str] | None = None) -> tuple[int, str]:
+    """(points, what) of the characters of a UTF-8 reading that no writer puts where they stand, and the first of them.
+
+    Per word holding such a character (ending at a space or a delimiter; the first ODDITY_WORDS): 3 per letter of a rare
+    block (_RARE_BLOCKS) that is the only letter of its script in the word, when no word looked at writes two letters
+    of that script (``12Ԫ``, ``Ϊ`` alone; not ``Երևան``, nor ``ґанок``: Ukrainian ґ among Cyrillic letters), 3 per
+    combining mark of U+0300-U+07FF after no letter (``1̧``), 5 per C1 control, private-use or unassigned character.
+    ``chars``, the distinct non-ASCII characters of ``text`` when known, spares a pass. ``what`` names the first
+    (``'Ԫ' (Cyrillic Supplement) alone in 12Ԫ``), "" when points is 0.
+    """
+    odd = {c for c in (chars if chars is not None else set(_NON_ASCII.findall(text))) if _may_be_odd(c)}
+    if not odd:
+        return 0, ""
+    scripts = {_script_of(c) for c in odd} - {None, "Latin"}
+    # the words holding an odd-looking character or a letter of its script (to see whether some word writes two of them)
+    near = odd | {c for c in (chars if chars is not None else set(_NON_ASCII.findall(text))) if _script_of(c) in scripts}
+    words = []
+    seen: set[tuple[int, int]] = set()
+    for m in re.finditer("[" + re.escape("".join(sorted(near))) + "]", text):
+        start = m.start()
+        while start > 0 and not _WORD_EDGE.match(text, start - 1):
+            start -= 1
+        end = m.end()
+        while end < len(text) and not _WORD_EDGE.match(text, end):
+            end += 1
+        if (start, end) not in seen:
+            seen.add((start, end))
+            words.append(text[start:end])
+            if len(words) >= ODDITY_WORDS:
+                break
+    written: set[str] = set()  # scripts some word writes two letters of
+    for word in words:
+        counts: dict[str, int] = {}
+        for c in word:
+            script = _script_of(c)
+            if script and script != "Latin":
+                counts[script] = counts.get(script, 0) + 1
+        written.update(s for s, n in counts.items() if n > 1)
+    points, what = 0, ""
+    for word in words:
+        for i, c in enumerate(word):
+            if c not in odd:
+                continue
+            found = ""
+            category = unicodedata.category(c)
+            if category in ("Co", "Cn") or "\x80" <= c <= "\x9f":
+                points += 5
+                found = f"{c!r} ({'a C1 control' if category == 'Cc' else 'private use' if category == 'Co' else 'unassigned'})"
+            elif category == "Mn" and 0x300 <= ord(c) <= 0x7FF and (i == 0 or not word[i - 1].isalpha()):
+                points += 3
+                found = f"{c!r} (a combining mark on no letter)"
+            else:
+                block, script = _rare_block(c), _script_of(c)
+                if block and script and script not in written and sum(1 for x in word if _script_of(x) == script) == 1:
+                    points += 3
+                    found = f"{c!r} ({block}) alone"
+            if found and not what:
+                what = f"{found} in {word}"
+    return points, what
+
+
+@functools.lru_cache(maxsize=8)  # asked by head_encoding, then by CsvFile for the warning: the same head
+def accidental_utf8(head: bytes, complete: bool = False) -> EncodingDecision | None:
+    """What to make of a head that is valid UTF-8 but reads as odd text so (``12Ԫ``), when another reading is plausible; else None.
+
+    Checked only when ``head`` decodes as UTF-8 and its non-ASCII text is short: ACCIDENT_MAX_BYTES non-ASCII bytes or
+    fewer, or ACCIDENT_MAX_CHARACTERS distinct non-ASCII characters or fewer (a price list repeating ``元``); past that,
+    UTF-8 validity is proof (the chance that legacy text is valid UTF-8 falls with each different pair). When the UTF-8
+    reading scores odd characters (``utf8_oddities``) and the most plausible legacy reading (``legacy_decision``) costs
+    nothing before evidence: that reading is taken when it also has evidence of its own (its points below 0: ``12元``,
+    a counter after a number), the warning naming UTF-8 and how it reads the bytes; otherwise UTF-8 is kept (the
+    decision's encoding is ``utf-8``), the warning naming the legacy readings. A UTF-8 reading without oddities stays
+    UTF-8 silently (``Երևան``, ``Москва``, ``א``, emoji), as does one whose legacy readings are implausible too.
+    """
+    if head.isascii():
+        return None
+    non_ascii = head.translate(None, _ASCII_BYTES)  # a UTF-8 sequence is all non-ASCII bytes: these decode alone
+    chars = set(non_ascii[:4096].decode("utf-8", "ignore"))  # a long head of many characters is told by its first ones
+    if len(non_ascii) > ACCIDENT_MAX_BYTES and len(chars) > ACCIDENT_MAX_CHARACTERS:
+        return None
+    if len(non_ascii) > 4096:  # the characters not among the first ones (str.replace runs in C: cheaper than a set of all)
+        rest = non_ascii.decode("utf-8", "ignore")
+        for c in chars:
+            rest = rest.replace(c, "")
+        chars |= set(rest)
+    if len(non_ascii) > ACCIDENT_MAX_BYTES and len(chars) > ACCIDENT_MAX_CHARACTERS or not any(map(_may_be_odd, chars)):
+        return None
+    try:
+        text = codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=complete)
+    except UnicodeDecodeError:
+        return None
+    odd, what = utf8_oddities(text, chars)
+    if not odd:
+        return None
+    found = _scored(head, complete)
+    if not found:
+        return None
+    decision = legacy_decision(head, complete, found)
+    points, penalty, legacy = next((p, penalty, t) for p, _, penalty, e, t in found if e == decision.encoding)
+    if penalty > 0 or legacy == text:
+        return None
+    line, mine, theirs = _first_difference(legacy, text)
+    if points < 0:  # the legacy reading has evidence of its own (a counter after a number, a typographic sign)
+        doubt = f"utf-8 reads the bytes too (valid UTF-8 by accident: a few byte pairs), as odd text: {what} (line {line}: {mine} vs {theirs})"
+        lead = f"encoding uncertain: read as {decision.encoding}; "
+        warning = decision.doubt.replace(lead, f"{lead}{doubt}; ", 1) if decision.doubt else f"{lead}{doubt} — set read.encoding if that is wrong"
+        reason = f"valid UTF-8, but odd text so ({what}, {odd} points) and the legacy reading has evidence: {decision.reason}"
+        return EncodingDecision(decision.encoding, warning, ["utf-8", *decision.rivals], reason)
+    names = [decision.encoding, *decision.rivals]
+    return EncodingDecision(
+        "utf-8",
+        f"encoding uncertain: read as utf-8 (the bytes are valid UTF-8), but as odd text: {what}; {', '.join(names)} "
+        f"read{'s' if len(names) == 1 else ''} them as plausible text (line {line}: {theirs} vs {mine}) — set read.encoding "
+        "if that is wrong",
+        names,
+        f"valid UTF-8, kept though odd text so ({what}, {odd} points): no other reading has evidence of its own; next {decision.encoding}",
+    )
+
+
+_ASCII_BYTES = bytes(range(0x80))  # deleted by bytes.translate: what is left is the non-ASCII bytes

@@ -105,7 +105,7 @@ def test_the_manifest_says_why_the_encoding_was_chosen() -> None:
     )
     f = CsvFile("id,note\r\n1,Don’t\r\n2,It’s ok\r\n".encode("cp1252"), "x.csv")
     assert f.encoding_ambiguous == ["mac_roman"]
-    assert f.encoding_reason.startswith("most plausible reading of 19 candidate encodings (-6 points, 2 typographic signs (’)")
+    assert f.encoding_reason.startswith("most plausible reading of 20 candidate encodings (-6 points, 2 typographic signs (’)")  # cp949 too
     assert CsvFile(b"a,b\n1,2\n", "x.csv").encoding_reason == "valid UTF-8"
     assert encoding_decision(b"a,b\n1,2\n").reason == "every candidate encoding reads the head alike; cp1252, the commonest"
 
