@@ -7,7 +7,8 @@ Before (main at 5425607):
   ``if ad``. The re-read covered only a tag that names no element (``x<y``). Now a tag of an element is text when an
   attribute without a value is no HTML attribute (``and``, ``&&``), or an attribute's name holds a '<' (``c</p``), or
   it is an attribute-less start tag of an element whose end tag is required, glued to letters on both sides and never
-  closed (``a<b>c``: a comparison, decided text). Words a conversion still drops outside any element's markup (a
+  closed (``a<b>c``: a comparison, decided text; since breaker12 H1 only in a value with no other markup, and the
+  bare-word rule only for a tag never closed: ``test_text_html_unclosed.py``). Words a conversion still drops outside any element's markup (a
   processing instruction, a bogus comment, CDATA) are said in ``__reason`` (``html_text_dropped``) and a warning.
 * H2: ``<a href='https://ex.com/reset/tok_ABC123?x=1'>link</a>`` -> ``link (https://ex.com/reset/tok_ABC123)``; now
   ``link (https://ex.com)``: scheme and host only (a path segment carries no mark that it is a secret).
