@@ -259,9 +259,19 @@ _BLOCK_TAGS = {
     "h5", "h6", "section", "article", "header", "footer", "main", "aside", "nav", "blockquote", "pre", "address",
     "figure", "figcaption", "details", "summary",
 }  # fmt: skip
-# A '<' that opens an HTML element, an end tag of one, or '<!' (comment, doctype): the only values the
-# HTML parser is asked about (a tag name ends at whitespace, '/' or '>': WHATWG HTML 13.2.5.8).
-HTML_CANDIDATE_RE = "(?i:<(?:!|/?(?:" + "|".join(sorted(HTML_ELEMENTS)) + ")[\t\n\x0c\r />]))"
+# A custom element's name (WHATWG HTML 4.13.3, "valid custom element name", its ASCII part): a lower-case letter first,
+# then letters, digits, '.', '_' and '-', with a '-' (``sl-button``, ``my-widget``); html.parser lower-cases names.
+CUSTOM_ELEMENT_RE = "[a-z][-.0-9_a-z]*-[-.0-9_a-z]*"
+_CUSTOM_ELEMENT = re.compile(CUSTOM_ELEMENT_RE)
+# Names of that shape the standard reserves (SVG and MathML elements), not custom elements.
+_RESERVED_CUSTOM = frozenset(
+    "annotation-xml color-profile font-face font-face-src font-face-uri font-face-format font-face-name missing-glyph".split()
+)
+# A '<' that opens an HTML element or a custom element, an end tag of one, or '<!' (comment, doctype): the only values
+# the HTML parser is asked about (a tag name ends at whitespace, '/' or '>': WHATWG HTML 13.2.5.8).
+HTML_CANDIDATE_RE = (
+    "(?i:<(?:!|/?(?:" + "|".join(sorted(HTML_ELEMENTS)) + "|" + CUSTOM_ELEMENT_RE + ")[\t\n\x0c\r />]))"
+)
 # A complete character reference: a named one with its ';' (checked against the HTML5 table), or a numeric one.
 COMPLETE_REFERENCE_RE = "&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
 _COMPLETE_REFERENCE = re.compile(COMPLETE_REFERENCE_RE)
@@ -338,7 +348,21 @@ class _Markup(HTMLParser):
         self.events: list[tuple[str, str, list[tuple[str, str | None]], int, int]] = []
         self.feed(value)
         self.close()
+        self._custom = self._closed_custom()
         self._read_again()
+        self._custom = self._closed_custom()
+
+    def _closed_custom(self) -> set[str]:
+        """The custom elements' names (``CUSTOM_ELEMENT_RE``) the value both opens and closes (``<sl-button outline>
+        Save</sl-button>``): elements, as the HTML elements are (breaker12 H2); one never closed (``<file-name>`` in a
+        sentence) stays text as written."""
+        opened = {n for k, n, _, _, _ in self.events if k == "start"}
+        closed = {n for k, n, _, _, _ in self.events if k == "end"}
+        return {n for n in opened & closed if _CUSTOM_ELEMENT.fullmatch(n) and n not in _RESERVED_CUSTOM}
+
+    def _element(self, name: str) -> bool:
+        """True when ``name`` names an element: an HTML element (``HTML_ELEMENTS``) or a custom one opened and closed."""
+        return name in HTML_ELEMENTS or name in self._custom
 
     def _read_again(self) -> None:
         """Read the text after a '<' again where html.parser took for a tag what is text (``_is_text_tag``): such a '<'
@@ -359,6 +383,7 @@ class _Markup(HTMLParser):
             rest.value = self.value[start + 1 :]
             rest._line_starts = [0, *(m.end() for m in re.finditer("\n", rest.value))]
             rest.events = []
+            rest._custom = set()
             rest.feed(rest.value)
             rest.close()
             shift = start + 1
@@ -371,31 +396,71 @@ class _Markup(HTMLParser):
         letter as a tag up to the next ``>`` (WHATWG HTML 13.2.5.6-13.2.5.8), so ``a<b and c</p>`` is the tag ``b``
         with attributes ``and``, ``c<`` and ``p``, and ``x<y</code>`` the tag ``y<``. Text when
 
-        * it names no HTML element and holds the start of one in its name or an attribute's name (``x<y</code>``;
+        * it names no element and holds the start of one in its name or an attribute's name (``x<y</code>``;
           ``x<y </code>``: the tag ``y`` with attributes ``<`` and ``code``);
-        * it names an element (not ``svg``/``math``, whose attributes are foreign) and one of its attributes holds a
-          '<' in its name (it ran into the next tag: ``c</p``) or has no value and a name that is no HTML attribute
-          (``HTML_ATTRIBUTES``) and holds no '-' or ':' (``data-*``, ``aria-*``, ``v-cloak``, ``xml:lang``): ``and``,
-          ``then``, ``&&`` are words, not markup (an attribute with a value, ``ng-if="x"``, is markup on purpose, known
-          or not);
+        * it is a start tag of an HTML element (not ``svg``/``math``, whose attributes are foreign) and one of its
+          attributes holds a '<' in its name (it ran into the next tag: ``c</p``);
+        * it is such a start tag, never closed after it (``_closed_later``), and one of its attributes has no value
+          and a name that is no HTML attribute (``HTML_ATTRIBUTES``) and holds no '-' or ':' (``data-*``, ``aria-*``,
+          ``v-cloak``, ``xml:lang``): ``and``, ``then``, ``&&`` are words, not markup. A tag its end tag closes later
+          (``<div layout flex>Row</div>``, framework attributes) is markup, whatever its attributes (breaker12 H2),
+          and so is an attribute with a value (``ng-if="x"``), known or not;
         * it is a start tag without attributes of an element whose end tag is required (``_END_TAG_REQUIRED``), glued
-          to a letter or digit on both sides and never closed after it: ``a<b>c``, a comparison, not ``a``, bold ``c``.
+          to a letter or digit on both sides, never closed after it, in a value with no other markup
+          (``_other_markup``): ``a<b>c &amp; d``, a comparison. Where other markup is there the value is HTML and the
+          tag an unclosed element (``<p>Note<i>important</p>``: sloppy HTML a browser renders; breaker12 H1).
+
+        A custom element opened and closed (``_closed_custom``) is markup.
         """
         kind, name, attrs, start, end = self.events[i]
-        if kind not in ("start", "startend", "end"):
+        if kind not in ("start", "startend", "end") or name in self._custom:
             return False
         if name not in HTML_ELEMENTS:
             return ("<" in name or any("<" in a for a, _ in attrs)) and _HTML_CANDIDATE.search(self.value, start + 1, end) is not None
         if kind == "end" or name in ("svg", "math"):
             return False
-        for a, v in attrs:
-            if "<" in a or (v is None and a not in HTML_ATTRIBUTES and "-" not in a and ":" not in a):
-                return True
-        if attrs or kind != "start" or name not in _END_TAG_REQUIRED:
+        if any("<" in a for a, _ in attrs):
+            return True
+        if _bare_words(attrs):
+            return not self._closed_later(i)
+        if attrs or kind != "start" or name not in _END_TAG_REQUIRED or not self._glued(i):
             return False
-        before, after = self.value[start - 1 : start], self.value[end : end + 1]
-        glued = before.isalnum() and after.isalnum()
-        return glued and not any(k == "end" and n == name for k, n, _, _, _ in self.events[i + 1 :])
+        return not self._closed_later(i) and not self._other_markup(i)
+
+    def _glued(self, i: int) -> bool:
+        """True when the tag of event ``i`` has a letter or digit right before it and right after it (``a<b>c``)."""
+        start, end = self.events[i][3], self.events[i][4]
+        return self.value[start - 1 : start].isalnum() and self.value[end : end + 1].isalnum()
+
+    def _closed_later(self, i: int) -> bool:
+        """True when an end tag after start tag ``i`` closes it: the first end tag of its name that no start tag of the
+        name after ``i`` takes first (``<b and c <b>x</b>``: the ``</b>`` is the second ``b``'s)."""
+        name, depth = self.events[i][1], 1
+        if self.events[i][0] != "start":
+            return False
+        for k, n, _, _, _ in self.events[i + 1 :]:
+            if n == name and k == "start":
+                depth += 1
+            elif n == name and k == "end":
+                depth -= 1
+                if depth == 0:
+                    return True
+        return False
+
+    def _other_markup(self, i: int) -> bool:
+        """True when the value holds markup besides event ``i``: a comment or doctype, an end tag of an element, or a
+        start tag of one that is neither glued without attributes (``_glued``) nor with a '<' or a bare word among
+        its attribute names (those may be text: not counted)."""
+        for j, (k, n, attrs, _, _) in enumerate(self.events):
+            if j == i or k in ("data", "other"):
+                continue
+            if k in ("comment", "decl") or (k == "end" and self._element(n)):
+                return True
+            if k == "end" or not self._element(n) or any("<" in a for a, _ in attrs) or _bare_words(attrs):
+                continue
+            if attrs or k != "start" or n not in _END_TAG_REQUIRED or not self._glued(j):
+                return True
+        return False
 
     def _at(self) -> int:
         line, column = self.getpos()  # the start of the construct being handled
@@ -446,7 +511,7 @@ class _Markup(HTMLParser):
         for kind, name, attrs, _, _ in self.events:
             if kind in ("comment", "decl"):
                 return True
-            if name not in HTML_ELEMENTS:
+            if not self._element(name):
                 continue
             if kind == "end":
                 closed.add(name)
@@ -479,7 +544,7 @@ class _Markup(HTMLParser):
                     kept.append(name)
                 else:
                     markup.append((start, self._next_start(i)))
-            elif kind in ("start", "startend", "end") and name not in HTML_ELEMENTS:
+            elif kind in ("start", "startend", "end") and not self._element(name):
                 if not skip:
                     parts.append(html.unescape(self.value[start:end]))
                     kept.append(parts[-1])
@@ -491,7 +556,7 @@ class _Markup(HTMLParser):
                 continue  # a bogus comment, processing instruction or CDATA: not markup of an element (``_dropped``)
             else:
                 markup.append((start, end))
-            if kind not in ("start", "startend", "end") or name not in HTML_ELEMENTS:
+            if kind not in ("start", "startend", "end") or not self._element(name):
                 continue
             if kind == "start" and name in ("script", "style"):
                 skip += 1
@@ -535,6 +600,12 @@ def _dropped(value: str, markup: list[tuple[int, int]], text: str) -> bool:
     pieces.append(value[pos:])
     wanted = Counter(_WORD_CHAR.findall(html.unescape("\x00".join(pieces))))
     return bool(wanted - Counter(_WORD_CHAR.findall(text)))
+
+
+def _bare_words(attrs: list[tuple[str, str | None]]) -> bool:
+    """True when an attribute has no value and a name that is no HTML attribute (``HTML_ATTRIBUTES``) and holds no '-'
+    or ':' (``and``, ``then``, ``&&``, or a framework's ``layout``, ``flex``): words, unless the tag is closed later."""
+    return any(v is None and a not in HTML_ATTRIBUTES and "-" not in a and ":" not in a for a, v in attrs)
 
 
 def link_target(url: str) -> str | None:
