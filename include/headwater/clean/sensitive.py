@@ -1,7 +1,7 @@
 """Payment card numbers and IBANs inside text: found on evidence (a check digit), counted, masked only when asked.
 
 A **payment card number** (PAN, ISO/IEC 7812-1) is 13 to 19 digits, written together or grouped by one kind of
-separator throughout (``CARD_SEPARATORS``: a space, a hyphen, a spaced hyphen, a dot, an underscore) in a layout cards
+separator throughout (``CARD_SEPARATORS``: a space, a hyphen or en dash, spaced or not, a slash, a dot, an underscore) in a layout cards
 are printed in (``CARD_LAYOUTS``: 4-4-4-4, 4-6-5, 4-4-4-4-3 ...), that
 
 * starts with the issuer prefix of a major network and has a length that network issues (``CARD_NETWORKS``:
@@ -10,10 +10,12 @@ are printed in (``CARD_LAYOUTS``: 4-4-4-4, 4-6-5, 4-4-4-4-3 ...), that
 * has a valid Luhn check digit (ISO/IEC 7812-1 Annex B),
 * is not glued to a word (a letter right before or after it), does not start inside a longer number (a 4-digit group
   and the same separator right before its first 4-digit group: a run of 20 digits in fours, unless the first is a
-  year, ``Paid 2026 4111 1111 1111 1111``; after any other group, ``12 4111 1111 1111 1111``, ``+44 4111 ...``, it
-  starts: ``_may_start``), is not a run of 20 digits or more, nor the fraction of a decimal number
-  (``0.5555555555554444``) or its integer part before a money-shaped fraction (``4111111111111111.50``; but
-  ``4111111111111111,123`` is a card and its CVV: ``_decimal_part``), and is not labelled as a product code (``EAN``,
+  year, ``Paid 2026 4111 1111 1111 1111``, an expiry MMYY, ``0926 4111 ...``, or a code after a card word, ``cvv
+  1234 4111 ...``; after any other group, ``12 4111 1111 1111 1111``, ``+44 4111 ...``, it starts: ``_may_start``),
+  and when it starts after a group of its run, the groups do not go on after it as an account number's do (``Konto
+  44 6281 5472 3801 1933 1351 2131``, an NRB: ``_goes_on``), is not a run of 20 digits or more, nor the fraction of
+  a decimal number (``0.5555555555554444``; its integer part is a card, ``Visa,4111111111111111,12``,
+  ``4111111111111111.50``: ``_decimal_part``), and is not labelled as a product code (``EAN``,
   ``UPC``, ``GTIN``, ``ISBN``, ``ISSN``: ``_NOT_CARD_LABEL``).
 
 What follows a card number stays: its expiry and CVV (``4111 1111 1111 1111 12/26 123``), a year, a second card.
@@ -89,22 +91,24 @@ IBAN_LENGTHS = {
 # same in Python's ``re``, whose ``\d`` is RE2's ``\p{Nd}``): a value holding a card number matches the first (13 digits
 # of any script with at most a grouping separator, ``CARD_SEPARATORS``, between them), one holding an IBAN the second
 # (either case).
-CARD_CANDIDATE_RE = r"\p{Nd}(?:(?: - |[ ._-])?\p{Nd}){12}"
+CARD_CANDIDATE_RE = r"\p{Nd}(?:(?: [-\x{2013}] |[ ._/\x{2013}-])?\p{Nd}){12}"
 # an IBAN's start (two letters, two digits) that no letter or digit precedes, and 11 more letters or digits (Norway's
 # 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further
 IBAN_CANDIDATE_RE = "(?:^|[^0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ -]?[0-9A-Za-z]){11}"
 CANDIDATE_RE = {"cards": CARD_CANDIDATE_RE, "ibans": IBAN_CANDIDATE_RE, "card_ids": CARD_CANDIDATE_RE, "cards_and_ids": CARD_CANDIDATE_RE}
-_PY_CARD = r"\d(?:(?: - |[ ._-])?\d){12}"
+_PY_CARD = r"\d(?:(?: [-\u2013] |[ ._/\u2013-])?\d){12}"
 _PY_CANDIDATE = {"cards": _PY_CARD, "ibans": IBAN_CANDIDATE_RE, "card_ids": _PY_CARD, "cards_and_ids": _PY_CARD}
 SHORTEST = 13  # bytes of the shortest value that can hold either (13 digits; the shortest IBAN, Norway's, has 15)
 
 # How the groups of a card number are separated when it is written grouped: one of these, the same throughout (a space,
-# a hyphen, a spaced hyphen, a dot, an underscore: 4111 1111 1111 1111, 4111-1111-..., 4111 - 1111 - ..., 4111.1111...).
-CARD_SEPARATORS = (" - ", " ", "-", ".", "_")
+# a hyphen or an en dash, spaced or not, a slash, a dot, an underscore: 4111 1111 1111 1111, 4111-1111-...,
+# 4111 - 1111 - ..., 4111–1111–... (breaker12 C3: word processors turn a hyphen into an en dash), 4111/1111/...,
+# 4111.1111...). A slash joins a date's or an expiry's groups too (12/26), whose groups no card layout holds.
+CARD_SEPARATORS = (" - ", " \u2013 ", " ", "-", "\u2013", "/", ".", "_")
 # A run of digit groups: the groups of a card number and what is written next to it (its expiry, CVV, a date before it);
-# ``/``, ``:`` and ``,`` join groups of a run (12/26, 12:30, 4,111,111) but never group a card number.
-_RUN = re.compile(r"[0-9]+(?:(?: - |[ ._/:,-])[0-9]+)*")
-_RUN_PARTS = re.compile(r"( - |[ ._/:,-])")
+# ``:`` and ``,`` join groups of a run (12:30, 4,111,111) but never group a card number.
+_RUN = re.compile(r"[0-9]+(?:(?: [-\u2013] |[ ._/:,\u2013-])[0-9]+)*")
+_RUN_PARTS = re.compile(r"( [-\u2013] |[ ._/:,\u2013-])")
 # A decimal digit of another script (Unicode category Nd: fullwidth ４, Arabic-Indic ٤, Devanagari ४...): read as its
 # ASCII digit, one character for one, so a span found in the translation is the span of the value as written.
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
@@ -126,6 +130,10 @@ CARD_WORDS = frozenset({"cc", "ccn", "pan", "kk", "pay", "mc", "acct", "cb", "ec
 CARD_STEMS = ("card", "karte", "carte", "tarjeta", "cartao", "cartão", "carta", "credit", "kredit", "debit", "visa", "amex",
               "payment", "zahlung")  # fmt: skip
 CARD_WORD_WINDOW = 24
+# The card's security code or PIN, written before the card number (``cvv 1234 4111 1111 1111 1111``: an Amex CID has
+# four digits): with ``CARD_WORDS`` and ``CARD_STEMS``, the words that let a card start after the run's first 4-digit
+# group (``_may_start``).
+CARD_CODE_WORDS = frozenset({"cvv", "cvc", "cid", "csc", "pin"})
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -169,16 +177,15 @@ def _ascii_digits(value: str) -> str:
 
 
 def _decimal_part(groups: list[str], seps: list[str], at: int) -> bool:
-    """Whether the single group ``groups[at]`` (13-19 digits) is part of a decimal number, not a card number: its
-    fraction (a group of fewer than 13 digits and a decimal mark, ``.``/``,``, right before it: ``0.5555555555554444``;
-    not when that group ends a date or time, ``12/26,4111111111111111``, ``2026-11-20,4111...``),
-    or its integer part before a money-shaped fraction (a decimal mark and one or two digits that end the run:
-    ``4111111111111111.50``). A card's CVV or expiry after a comma or dot (``4111111111111111,123``, ``,1226``,
-    ``,12/26``, ``,12,26,123``) is no fraction: three or four digits, or the run goes on; a 13-19 digit integer part
-    is no amount anyone writes, so only the shape an amount is written in is excluded."""
+    """Whether the single group ``groups[at]`` (13-19 digits) is the fraction of a decimal number, not a card number:
+    a group of fewer than 13 digits and a decimal mark, ``.``/``,``, right before it (``0.5555555555554444``); not when
+    that group ends a date or time (``12/26,4111111111111111``, ``2026-11-20,4111...``). Its integer part never is
+    (breaker12 C1): a 13-19 digit integer part is 10^12 or more of a currency, an amount no one writes, while a card
+    number and a field after a comma (``Visa,4111111111111111,12``, ``4111111111111111.99``) is what a CSV line or
+    a note holds; the CVV or expiry after it (``4111111111111111,123``, ``,12/26``) stays as written."""
     if at and seps[at - 1] in ".," and len(groups[at - 1]) < 13:
-        return at < 2 or seps[at - 2] not in ("/", ":", "-", " - ")  # not after a date or time: 12/26,4111...
-    return at + 1 == len(groups) - 1 and seps[at] in ".," and len(groups[at + 1]) <= 2
+        return at < 2 or seps[at - 2] not in ("/", ":", "-", " - ", "\u2013", " \u2013 ")  # not after a date or time
+    return False
 
 
 def _year(group: str) -> bool:
@@ -186,15 +193,33 @@ def _year(group: str) -> bool:
     return len(group) == 4 and group[:2] in ("19", "20")
 
 
-def _may_start(groups: list[str], seps: list[str], i: int, starts: list[bool]) -> bool:
+def _expiry(group: str) -> bool:
+    """Whether the digit group ``group`` is an expiry date written MMYY, month 01-12 (``0926 4111 1111 1111 1111``)."""
+    return len(group) == 4 and 1 <= int(group[:2]) <= 12
+
+
+def _card_word_before(text: str, start: int) -> bool:
+    """Whether the last word before ``text[start]`` (within ``CARD_WORD_WINDOW`` characters, nothing but spaces and
+    ``:#.=-`` between) is a card word (``CARD_WORDS``, ``CARD_STEMS``) or a card code's (``CARD_CODE_WORDS``)."""
+    words = list(_WORD.finditer(text[max(0, start - CARD_WORD_WINDOW) : start].lower()))
+    if not words or text[max(0, start - CARD_WORD_WINDOW) : start][words[-1].end() :].strip(" :#.=-\t"):
+        return False
+    word = words[-1].group()
+    return word in CARD_WORDS or word in CARD_CODE_WORDS or any(stem in word for stem in CARD_STEMS)
+
+
+def _may_start(groups: list[str], seps: list[str], i: int, starts: list[bool], card_word: bool = False) -> bool:
     """Whether a card number may start at ``groups[i]`` of a run (``card_matches``; ``starts``: the answer for the
     groups before it): at the run's start, where its separator changes (``2026-11-20 4111 1111 1111 1111``), at a
     single group of 13-19 digits (the only layout it can be part of is itself: ``12345 4111111111111111 6``), at a
     4-digit group after a group that no card layout holds right before a 4-digit group (a layout starts with 4
     digits and has 4 or 6 before a 4-digit group: so after 1-3, 5 or 7 or more digits, ``Room 12 4111 1111 1111
     1111``, ``+44 4111 ...``, ``cvv 123 4111 ...``, or after 6 not preceded by 4, ``Ref 123456 4111 ...``), or after
-    a year that itself may start a card (``Paid 2026 4111 ...``). A 4-digit group after another 4-digit group that is
-    no year starts none: a run of 20 digits in fours holds no card."""
+    a year that itself may start a card (``Paid 2026 4111 ...``), or after the run's first 4-digit group when it is an
+    expiry MMYY (``0926 4111 1111 1111 1111``) or a card word (``card_word``: ``_card_word_before``) is written right
+    before the run (``cvv 1234 4111 ...``, ``PIN 0000 4111 ...``: breaker12 C3). A 4-digit group after another
+    4-digit group that is none of these starts none: a run of 20 digits in fours (an ICCID, ``8944 1100 0000 0000
+    0002``) holds no card. A card that starts after a group of its run must also end the run (``card_matches``)."""
     if i == 0 or (i >= 2 and seps[i - 2] != seps[i - 1]) or 13 <= len(groups[i]) <= 19:
         return True
     if len(groups[i]) != 4:
@@ -202,7 +227,31 @@ def _may_start(groups: list[str], seps: list[str], i: int, starts: list[bool]) -
     before = len(groups[i - 1])
     if before == 6:  # the middle of a 4-6-4 layout only after a 4-digit group with the same separator
         return i < 2 or len(groups[i - 2]) != 4 or seps[i - 2] != seps[i - 1]
+    if i == 1 and before == 4 and (card_word or _expiry(groups[0])):
+        return True
     return before != 4 or _year(groups[i - 1]) and starts[i - 1]
+
+
+def _goes_on(groups: list[str], seps: list[str], i: int, j: int) -> bool:
+    """Whether the groups of a run go on after a card number's ``groups[i:j]`` as a longer grouped number's do: a
+    4-digit group with the card's separator (a Polish account number, NRB, 2 digits and six groups of four, ``44 6281
+    5472 3801 1933 1351 2131``; an IBAN's body, ``76 3000 6000 0112 3456 7890 189``), or a last group of 1-2 digits
+    with it (the body of a 22-character IBAN, ``89 3704 0044 0532 0130 00``, or a 21-character one). A card's CVV
+    (``12 4111 1111 1111 1111 123``) or expiry (``... 1111 12/26``) after it is no such group."""
+    if j >= len(groups) or seps[j - 1] != seps[i]:
+        return False
+    return len(groups[j]) == 4 or len(groups[j]) <= 2 and (j + 1 == len(groups) or seps[j] != seps[i] and seps[j] not in "/:,")
+
+
+def _card_at(groups: list[str], seps: list[str], j: int) -> bool:
+    """Whether the groups from ``groups[j]`` on, with ``seps[j]`` between them, start with a card number in a layout
+    (``is_card_number``): a second card after the first (``Room 12 4111 1111 1111 1111 5555 5555 5555 4444``)."""
+    for k in range(2, min(5, len(groups) - j) + 1):
+        if any(sep != seps[j] for sep in seps[j : j + k - 1]):
+            return False
+        if is_card_number("".join(g + (seps[j + n] if n < k - 1 else "") for n, g in enumerate(groups[j : j + k]))):
+            return True
+    return False
 
 
 def _id_code(text: str, lo: int) -> bool:
@@ -227,8 +276,11 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
     a card found in it, where the run's separator changes, at a 13-19 digit group, at a 4-digit group after one that
     no layout holds before it); from there the longest layout of the groups (``CARD_LAYOUTS``, one separator of
     ``CARD_SEPARATORS``) or a single group of 13-19 digits that is a card number (``is_card_number``) is taken, and
-    what follows stays (its expiry ``12/26``, CVV ``123``, ``2026``). A group of 20 digits or more holds none; nor
-    does a decimal number's fraction or its integer part before a money-shaped fraction (``_decimal_part``)."""
+    what follows stays (its expiry ``12/26``, CVV ``123``, ``2026``). A card that starts after a group of its run (not
+    at the run's start nor right after a card) must end the run's groups of four: when another 4-digit group with its
+    separator follows, it is part of a longer grouped number (a Polish account number, NRB, ``44 6281 5472 3801 1933
+    1351 2131``; an IBAN's body), not a card (breaker12 C2). A group of 20 digits or more holds none; nor does a
+    decimal number's fraction (``_decimal_part``)."""
     text = _ascii_digits(value)
     found: list[tuple[int, int, bool]] = []
     for run in _RUN.finditer(text):
@@ -242,10 +294,11 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
         offsets = [start]
         for g, sep in zip(groups, seps):
             offsets.append(offsets[-1] + len(g) + len(sep))
-        i, after_card = 0, False
+        i, after_card, card_word = 0, False, len(groups) > 1 and _card_word_before(text, start)
         starts = [False] * len(groups)
         while i < len(groups):
-            starts[i] = after_card or _may_start(groups, seps, i, starts)
+            mid_run = bool(i) and not after_card
+            starts[i] = after_card or _may_start(groups, seps, i, starts, card_word)
             after_card = False
             best = 0
             if starts[i]:
@@ -256,8 +309,12 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
                         break
                     if k == 1 and (len(groups[i]) < 13 or _decimal_part(groups, seps, i)):
                         continue
+                    if k > 1 and mid_run and len(groups[i + k - 1]) <= 2:
+                        continue  # after another group, 4-4-4-4-2 is an IBAN's body's end (89 3704 0044 0532 0130 00)
                     if is_card_number(text[offsets[i] : offsets[i + k - 1] + len(groups[i + k - 1])]):
                         best = k
+            if best > 1 and mid_run and _goes_on(groups, seps, i, i + best) and not _card_at(groups, seps, i + best):
+                best = 0  # it starts after a group and the groups go on: a longer grouped number (NRB, an IBAN's body)
             if not best:
                 i += 1
                 continue

@@ -70,7 +70,7 @@ def test_card_numbers_are_masked_whole(value: str, expected: str) -> None:
         "call +1 415 555 2671 or 0151 2345 6789",
         "x4111111111111111",  # inside a word
         "4111111111111111x",
-        "1234 4111 1111 1111 1111",  # inside a run of 20 digits in fours (pan14: after 12, a card starts)
+        "9934 4111 1111 1111 1111",  # inside a run of 20 digits in fours (pan14: after 12, a card starts; 9934 is no MMYY)
         "41111111111111113",  # 17 digits: no Visa length
         "4111 1111-1111 1111",  # two separators
         "Visa19 4111 1111 1111 1111 003",  # '19 4111 ...': inside a longer digit run

@@ -57,18 +57,16 @@ def test_card_numbers_found_and_masked(value: str, spans: list[tuple[int, int]],
 @pytest.mark.parametrize(
     "value",
     [
-        # F8: the fraction or integer part of a decimal number
+        # F8: the fraction of a decimal number (its integer part is a card: pan15, test_sensitive_leaks.py)
         "ratio 0.5555555555554444 computed",
         "1.4111111111111111",
-        "4111111111111111.50",
-        "total 4111111111111111.5 EUR",
         "x 1,4111111111111111",
         "p = .4111111111111111",
         # a run of 20 digits or more; a card inside a run of 20 digits in fours (after 12, +44 or 12345 one starts:
         # pan14, test_sensitive_leaks.py)
         "41111111111111111111",
         "ref 411111111111111111110000 ok",
-        "1234 4111 1111 1111 1111",
+        "9934 4111 1111 1111 1111",  # 99 is no month: no expiry MMYY before the card (pan15)
         "Tel 0044 4111 1111 1111 1111",
         # mixed separators, a date and time, thousands separators
         "4111.1111-1111.1111",
