@@ -459,6 +459,7 @@ def _date_first(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _has_time(value: str) -> bool:
     """Whether ``value``, a date ``parse_date`` reads, writes a time of day (so it is a date-time, not a date)."""
     suffixed = _IXDTF.match(value.strip())
@@ -727,6 +728,7 @@ def _basic_date(m: re.Match[str]) -> datetime:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_date(value: str, dayfirst: bool = False, local: bool = False) -> datetime | None:
     """One date or date-time in ISO 8601 (extended ``2024-01-15`` or basic ``20240115``), numeric (``15/02/2024``,
     ``01.03.2024``) or worded (``March 12 2024``) form.
@@ -742,6 +744,9 @@ def parse_date(value: str, dayfirst: bool = False, local: bool = False) -> datet
     makes it no date: the text after a date never changes the date read. An RFC 9557 (IXDTF) stamp, a date-time
     followed by bracketed suffixes (``2024-03-05T14:30+01:00[Europe/Berlin]``, Java's ``ZonedDateTime.toString()``),
     is read by ``_ixdtf``.
+
+    A pure function of its arguments, cached (``functools.lru_cache``, 65,536 calls; a datetime is immutable): the
+    batches of a file repeat their dates, each read once (issue 15). Call it with a str.
     """
     from dateutil import parser as du
 
