@@ -1233,15 +1233,14 @@ class CsvFile:
     def _pair_footer(self, row: list[str]) -> bool | None:
         """Whether ``row``, two fields after a blank line in a two-column table, is a ``Key:,value`` footer pair (label_pair):
         True when its label is a known footer's (FOOTER_PHRASE: ``Exported by:``; a total or count, _TOTAL_TEXT:
-        ``Total rows:``), False when it only continues a block of such pairs held since the blank line (``Currency:,EUR``),
-        None when it is neither, or when the table's own first column holds ``Key:`` labels (``Spain:,Madrid`` after a
-        blank line under ``France:,Paris`` is a record)."""
+        ``Total rows:``), None when it is not, or when the table's own first column holds ``Key:`` labels (``Spain:,Madrid``
+        after a blank line under ``France:,Paris`` is a record). A pair under a footer pair (``Margin:,60%`` under
+        ``Total:,140``) is no footer for following one: it is a record, and the footer pair above it is quarantined
+        (tab15, breaker12 B1)."""
         if not label_pair(row) or any(r and r[0].strip().endswith(":") for r in self.table.rows):
             return None
         label = row[0].strip()
-        if FOOTER_PHRASE.fullmatch(label) or _TOTAL_TEXT.match(label):
-            return True
-        return False if self._held and all(h[7] for h in self._held) else None
+        return True if FOOTER_PHRASE.fullmatch(label) or _TOTAL_TEXT.match(label) else None
 
     def _clear_footer(self, text: str) -> bool:
         """Whether ``text``, a held footer line's, reads as a report's footer and not as a record cut short: a label
@@ -1300,8 +1299,25 @@ class CsvFile:
             # be records cut short, and stay quarantined for their width (tab13, breaker10 F4)
             clear = sum(1 for h in held if h[4] or self._clear_footer(h[2]))
             block = separated and len(held) >= 2 and clear > 0 and 2 * clear >= len(held)
+            pairs = any(h[7] for h in held)
             if len(held) > MAX_FOOTER_LINES and not separated:
                 issues.extend(h[3] for h in held)
+            elif pairs:
+                # A block holding a ``Key:,value`` pair as wide as a two-column table (_pair_footer) is the footer only when
+                # every line of it is a clear footer line (a known footer's label, a total or count, _clear_footer); else each
+                # is quarantined with its reason. Either way never silent: the footer lines are named in a warning (tab15, B1).
+                if all(h[4] or (not h[7] and self._clear_footer(h[2])) for h in held):
+                    for line, kind, text, *_ in held:
+                        self.structure.add(kind, line, text)
+                    shown = ", ".join(repr(h[2][:60]) for h in held[:4]) + (", ..." if len(held) > 4 else "")
+                    self.warnings.append(
+                        f"lines {held[0][0]}-{held[-1][0]} ({len(held)} lines after a blank line below the last record of a two-column "
+                        f"table: {shown}) read as the report's footer (report_footer structural lines, their text in manifest "
+                        "table.footer), not as records: each is a footer's label, a total or a count — if they hold data, remove "
+                        "the blank line above them"
+                    )
+                else:
+                    issues.extend(h[3] for h in held)
             else:
                 guessed = []
                 for line, kind, text, issue, known, weak, _, _ in held:
