@@ -66,6 +66,9 @@ from headwater.ingest.streams import (
 from headwater.ingest.table import (
     CR_IN_FIELD,
     another_pair,
+    names_over_pairs,
+    PROFILE_ROWS,
+    parse_rows,
     DATE,
     TEXT,
     TYPED,
@@ -534,6 +537,8 @@ class CsvFile:
                     break
         head = "".join(sample)[:end]
         self.table = table = find_table(head, self.options, complete)
+        self._sample, self._sample_complete = head, complete  # the rows after a blank line (_rows_below: a pair or a second table?)
+        self._sample_rows: dict[int, list[str] | None] | None = None
         self.delimiter = None if table.single_column else table.delimiter
         dialect = table.dialect()
         records = head.splitlines(keepends=True)[table.skip :]
@@ -1104,7 +1109,7 @@ class CsvFile:
             # One field equal to a one-name header: a value as likely as a repeated header (``tag`` under ``tag``),
             # so it is kept as a record, and counted; with a byte-order mark it starts a concatenated export.
             self.fixed["header_like_values_kept"] += 1
-        if self._second is None and self._brk and self._starts_table(row):
+        if self._second is None and self._brk and self._starts_table(row, line):
             self._second = (line, row)
         names = section_names(row) if self._second is None and self._names is not None else None
         if names is not None and another_section(names, self._names):  # type: ignore[arg-type]
@@ -1352,20 +1357,52 @@ class CsvFile:
             if col.kind in TYPED and value_kind(cell) not in (col.kind, "empty")
         )
 
-    def _starts_table(self, row: list[str]) -> bool:
-        """After a blank line, does ``row`` read as the header of another table?
+    def _rows_below(self, row: list[str], line: int) -> list[list[str]] | None:
+        """The rows right under ``row`` (physical line ``line``) in its block, up to the next blank line, as the sniffed
+        sample holds them (at most PROFILE_ROWS; a cut sample's last line left out); None when the sample does not hold
+        ``row`` at that line (past the sample, or a multi-line record above it)."""
+        if self._sample_rows is None:
+            lines = self._sample.splitlines(keepends=True)
+            parsed = parse_rows(lines if self._sample_complete else lines[:-1], self._dialect)
+            self._sample_rows = {i + 1: r for i, r in parsed}
+        rows = self._sample_rows
+        if [c.strip() for c in rows.get(line) or []] != [c.strip() for c in row]:
+            return None
+        below: list[list[str]] = []
+        at = line + 1
+        while at in rows and rows[at] and any(c.strip() for c in rows[at]) and len(below) < PROFILE_ROWS:  # type: ignore[union-attr]
+            below.append(rows[at])  # type: ignore[arg-type]
+            at += 1
+        return below
+
+    def _starts_table(self, row: list[str], line: int) -> bool:
+        """After a blank line, does ``row`` (physical line ``line``) read as the header of another table?
 
         It does when it is names only (table.names_only) over at least half of this table's typed
         columns, or, of another width, text only. A table of text columns only gives no evidence:
         its second table is found only when its width differs (its rows are then quarantined for it).
         A row holding one value twice (``B,soon,soon``) is a record: a header's names are distinct.
+        One more key/value pair (table.another_pair) is a record unless the rows under it in the sample read
+        as its records (table.names_over_pairs: ``id,name`` over ``1,Ann``); kept as records, the lines are named
+        in a warning: they could start a second table (tab15, breaker12 B2).
         """
         filled = [c.strip() for c in row if c.strip()]
         if len(filled) < 2 or len(set(filled)) < len(filled) or not self.header_rows:
             return False
         if len(row) == self.shape.width:
             if another_pair(row, self.header_rows[-1], self.table.rows):
-                return False  # one more key/value pair after a blank line (a config export's sections), not a second header
+                below = self._rows_below(row, line)
+                if below is not None and names_over_pairs(row, below):
+                    return True  # a second table's header over its records (``id,name`` over ``1,Ann``)
+                # one more key/value pair after a blank line (a config export's sections), not a second header: warned
+                last = line + len(below or [])
+                self.warnings.append(
+                    f"line{'s' if last > line else ''} {line}{f'-{last}' if last > line else ''} ({_cells(row)}"
+                    f"{', ...' if last > line else ''}) after a blank line read as more key/value pairs of the table (the "
+                    "keys written like those above it): kept as records — they could start a second table with the header "
+                    f"{_cells(row)}; if so, split the file"
+                )
+                return False
             typed = sum(1 for c in self.table.columns if c.kind in TYPED)
             names = sum(1 for v in header_votes(row, self.table.columns) if v > 0)
             return names_only(row, self.table.columns) and names * 2 >= typed
