@@ -1228,14 +1228,14 @@ def another_pair(row: list[str], header: list[str], rows: list[list[str]]) -> bo
 
 def names_over_pairs(row: list[str], below: list[list[str]]) -> bool:
     """Whether ``row``, one more key/value pair after a blank line by another_pair's reading, rather reads as the header of a
-    second table over ``below``, the two-field rows right under it in its block (tab15, breaker12 B2): it reads as names
-    over them (header_votes: ``id`` over ``1``, ``2``), a first cell below is no text (``1,Ann`` under keys written as
-    words), or its first cell is a generic column name (label_word: ``user``, ``id``, ``name``) while none of the first
-    cells below is (``ann``, ``bob``). With no row below there is no evidence: a pair (``host,db.example.com``)."""
+    second table over ``below``, the two-field rows right under it in its block (tab15, breaker12 B2): a first cell below
+    is no text (``1,Ann`` under ``id,name``: keys above are words), or its first cell is a generic column name
+    (label_word: ``user``, ``id``, ``name``) while none of the first cells below is (``ann``, ``bob``). The second cells are not asked: a key/value table's values mix kinds (``mode,read
+    only`` over ``port,5432``). With no row below there is no evidence: a pair (``host,db.example.com``)."""
     rows = [r for r in below if len(r) == 2]
     if not rows:
         return False
-    if sum(header_votes(row, _profile(rows, 2))) > 0 or any(value_kind(r[0]) != TEXT for r in rows):
+    if any(value_kind(r[0]) != TEXT for r in rows):
         return True
     return label_word(row[0].strip()) and not any(label_word(r[0].strip()) for r in rows)
 
