@@ -1316,7 +1316,8 @@ class CsvFile:
                         self.structure.add(kind, line, text)
                     shown = ", ".join(repr(h[2][:60]) for h in held[:4]) + (", ..." if len(held) > 4 else "")
                     self.warnings.append(
-                        f"lines {held[0][0]}-{held[-1][0]} ({len(held)} lines after a blank line below the last record of a two-column "
+                        (f"lines {held[0][0]}-{held[-1][0]} ({len(held)} lines" if len(held) > 1 else f"line {held[0][0]} (1 line")
+                        + " after a blank line below the last record of a two-column "
                         f"table: {shown}) read as the report's footer (report_footer structural lines, their text in manifest "
                         "table.footer), not as records: each is a footer's label, a total or a count — if they hold data, remove "
                         "the blank line above them"
