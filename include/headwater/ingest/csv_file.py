@@ -1286,7 +1286,8 @@ class CsvFile:
         (_clear_footer: known, a label, a total or count, a sentence), are a footer on that evidence alone, and a warning
         says so when no line is a known footer line; names or single words alone (``Ann Lee``, ``Notes``) may be records
         cut short, and stay quarantined (tab13). A ``Key:,value`` pair as wide as a two-column table (_pair_footer) held
-        above a later record is quarantined with its own reason."""
+        above a later record is quarantined with its own reason; a block holding one is the footer only when every line
+        of it is a clear footer line, and is then always named in a warning (tab15, breaker12 B1)."""
         held = self._held
         if not held:
             return
