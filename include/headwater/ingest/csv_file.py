@@ -67,6 +67,9 @@ from headwater.ingest.streams import (
 from headwater.ingest.table import (
     CR_IN_FIELD,
     another_pair,
+    names_over_pairs,
+    PROFILE_ROWS,
+    parse_rows,
     DATE,
     TEXT,
     TYPED,
@@ -542,6 +545,8 @@ class CsvFile:
                     break
         head = "".join(sample)[:end]
         self.table = table = find_table(head, self.options, complete)
+        self._sample, self._sample_complete = head, complete  # the rows after a blank line (_rows_below: a pair or a second table?)
+        self._sample_rows: dict[int, list[str] | None] | None = None
         self.delimiter = None if table.single_column else table.delimiter
         dialect = table.dialect()
         records = head.splitlines(keepends=True)[table.skip :]
@@ -1118,7 +1123,7 @@ class CsvFile:
             # One field equal to a one-name header: a value as likely as a repeated header (``tag`` under ``tag``),
             # so it is kept as a record, and counted; with a byte-order mark it starts a concatenated export.
             self.fixed["header_like_values_kept"] += 1
-        if self._second is None and self._brk and self._starts_table(row):
+        if self._second is None and self._brk and self._starts_table(row, line):
             self._second = (line, row)
         names = section_names(row) if self._second is None and self._names is not None else None
         if names is not None and another_section(names, self._names):  # type: ignore[arg-type]
@@ -1247,15 +1252,14 @@ class CsvFile:
     def _pair_footer(self, row: list[str]) -> bool | None:
         """Whether ``row``, two fields after a blank line in a two-column table, is a ``Key:,value`` footer pair (label_pair):
         True when its label is a known footer's (FOOTER_PHRASE: ``Exported by:``; a total or count, _TOTAL_TEXT:
-        ``Total rows:``), False when it only continues a block of such pairs held since the blank line (``Currency:,EUR``),
-        None when it is neither, or when the table's own first column holds ``Key:`` labels (``Spain:,Madrid`` after a
-        blank line under ``France:,Paris`` is a record)."""
+        ``Total rows:``), None when it is not, or when the table's own first column holds ``Key:`` labels (``Spain:,Madrid``
+        after a blank line under ``France:,Paris`` is a record). A pair under a footer pair (``Margin:,60%`` under
+        ``Total:,140``) is no footer for following one: it is a record, and the footer pair above it is quarantined
+        (tab15, breaker12 B1)."""
         if not label_pair(row) or any(r and r[0].strip().endswith(":") for r in self.table.rows):
             return None
         label = row[0].strip()
-        if FOOTER_PHRASE.fullmatch(label) or _TOTAL_TEXT.match(label):
-            return True
-        return False if self._held and all(h[7] for h in self._held) else None
+        return True if FOOTER_PHRASE.fullmatch(label) or _TOTAL_TEXT.match(label) else None
 
     def _clear_footer(self, text: str) -> bool:
         """Whether ``text``, a held footer line's, reads as a report's footer and not as a record cut short: a label
@@ -1296,7 +1300,8 @@ class CsvFile:
         (_clear_footer: known, a label, a total or count, a sentence), are a footer on that evidence alone, and a warning
         says so when no line is a known footer line; names or single words alone (``Ann Lee``, ``Notes``) may be records
         cut short, and stay quarantined (tab13). A ``Key:,value`` pair as wide as a two-column table (_pair_footer) held
-        above a later record is quarantined with its own reason."""
+        above a later record is quarantined with its own reason; a block holding one is the footer only when every line
+        of it is a clear footer line, and is then always named in a warning (tab15, breaker12 B1)."""
         held = self._held
         if not held:
             return
@@ -1314,8 +1319,26 @@ class CsvFile:
             # be records cut short, and stay quarantined for their width (tab13, breaker10 F4)
             clear = sum(1 for h in held if h[4] or self._clear_footer(h[2]))
             block = separated and len(held) >= 2 and clear > 0 and 2 * clear >= len(held)
+            pairs = any(h[7] for h in held)
             if len(held) > MAX_FOOTER_LINES and not separated:
                 issues.extend(h[3] for h in held)
+            elif pairs:
+                # A block holding a ``Key:,value`` pair as wide as a two-column table (_pair_footer) is the footer only when
+                # every line of it is a clear footer line (a known footer's label, a total or count, _clear_footer); else each
+                # is quarantined with its reason. Either way never silent: the footer lines are named in a warning (tab15, B1).
+                if all(h[4] or (not h[7] and self._clear_footer(h[2])) for h in held):
+                    for line, kind, text, *_ in held:
+                        self.structure.add(kind, line, text)
+                    shown = ", ".join(repr(h[2][:60]) for h in held[:4]) + (", ..." if len(held) > 4 else "")
+                    self.warnings.append(
+                        (f"lines {held[0][0]}-{held[-1][0]} ({len(held)} lines" if len(held) > 1 else f"line {held[0][0]} (1 line")
+                        + " after a blank line below the last record of a two-column "
+                        f"table: {shown}) read as the report's footer (report_footer structural lines, their text in manifest "
+                        "table.footer), not as records: each is a footer's label, a total or a count — if they hold data, remove "
+                        "the blank line above them"
+                    )
+                else:
+                    issues.extend(h[3] for h in held)
             else:
                 guessed = []
                 for line, kind, text, issue, known, weak, _, _ in held:
@@ -1350,20 +1373,52 @@ class CsvFile:
             if col.kind in TYPED and value_kind(cell) not in (col.kind, "empty")
         )
 
-    def _starts_table(self, row: list[str]) -> bool:
-        """After a blank line, does ``row`` read as the header of another table?
+    def _rows_below(self, row: list[str], line: int) -> list[list[str]] | None:
+        """The rows right under ``row`` (physical line ``line``) in its block, up to the next blank line, as the sniffed
+        sample holds them (at most PROFILE_ROWS; a cut sample's last line left out); None when the sample does not hold
+        ``row`` at that line (past the sample, or a multi-line record above it)."""
+        if self._sample_rows is None:
+            lines = self._sample.splitlines(keepends=True)
+            parsed = parse_rows(lines if self._sample_complete else lines[:-1], self._dialect)
+            self._sample_rows = {i + 1: r for i, r in parsed}
+        rows = self._sample_rows
+        if [c.strip() for c in rows.get(line) or []] != [c.strip() for c in row]:
+            return None
+        below: list[list[str]] = []
+        at = line + 1
+        while at in rows and rows[at] and any(c.strip() for c in rows[at]) and len(below) < PROFILE_ROWS:  # type: ignore[union-attr]
+            below.append(rows[at])  # type: ignore[arg-type]
+            at += 1
+        return below
+
+    def _starts_table(self, row: list[str], line: int) -> bool:
+        """After a blank line, does ``row`` (physical line ``line``) read as the header of another table?
 
         It does when it is names only (table.names_only) over at least half of this table's typed
         columns, or, of another width, text only. A table of text columns only gives no evidence:
         its second table is found only when its width differs (its rows are then quarantined for it).
         A row holding one value twice (``B,soon,soon``) is a record: a header's names are distinct.
+        One more key/value pair (table.another_pair) is a record unless the rows under it in the sample read
+        as its records (table.names_over_pairs: ``id,name`` over ``1,Ann``); kept as records, the lines are named
+        in a warning: they could start a second table (tab15, breaker12 B2).
         """
         filled = [c.strip() for c in row if c.strip()]
         if len(filled) < 2 or len(set(filled)) < len(filled) or not self.header_rows:
             return False
         if len(row) == self.shape.width:
             if another_pair(row, self.header_rows[-1], self.table.rows):
-                return False  # one more key/value pair after a blank line (a config export's sections), not a second header
+                below = self._rows_below(row, line)
+                if below is not None and names_over_pairs(row, below):
+                    return True  # a second table's header over its records (``id,name`` over ``1,Ann``)
+                # one more key/value pair after a blank line (a config export's sections), not a second header: warned
+                last = line + len(below or [])
+                self.warnings.append(
+                    f"line{'s' if last > line else ''} {line}{f'-{last}' if last > line else ''} ({_cells(row)}"
+                    f"{', ...' if last > line else ''}) after a blank line read as more key/value pairs of the table (the "
+                    "keys written like those above it): kept as records — they could start a second table with the header "
+                    f"{_cells(row)}; if so, split the file"
+                )
+                return False
             typed = sum(1 for c in self.table.columns if c.kind in TYPED)
             names = sum(1 for v in header_votes(row, self.table.columns) if v > 0)
             return names_only(row, self.table.columns) and names * 2 >= typed

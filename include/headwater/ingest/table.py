@@ -43,6 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from headwater.config.read import ReadOptions
+from headwater.config.types import NA_SPELLINGS
 from headwater.ingest.sniff import quoted_break, sniff_delimiter
 from headwater.ingest.streams import UnreadableFile, newline_lines, physical_lines
 from headwater.names import standardize_name
@@ -1225,6 +1226,20 @@ def another_pair(row: list[str], header: list[str], rows: list[list[str]]) -> bo
     return header[1].strip().casefold() in VALUE_NAMES or not _NAME_CELL.fullmatch(row[1].strip())
 
 
+def names_over_pairs(row: list[str], below: list[list[str]]) -> bool:
+    """Whether ``row``, one more key/value pair after a blank line by another_pair's reading, rather reads as the header of a
+    second table over ``below``, the two-field rows right under it in its block (tab15, breaker12 B2): a first cell below
+    is no text (``1,Ann`` under ``id,name``: keys above are words), or its first cell is a generic column name
+    (label_word: ``user``, ``id``, ``name``) while none of the first cells below is (``ann``, ``bob``). The second cells are not asked: a key/value table's values mix kinds (``mode,read
+    only`` over ``port,5432``). With no row below there is no evidence: a pair (``host,db.example.com``)."""
+    rows = [r for r in below if len(r) == 2]
+    if not rows:
+        return False
+    if any(value_kind(r[0]) != TEXT for r in rows):
+        return True
+    return label_word(row[0].strip()) and not any(label_word(r[0].strip()) for r in rows)
+
+
 def label_pair(row: list[str]) -> bool:
     """``Key:,value`` (or ``Key:`` alone): two fields at most filled, the first a label ending in a colon (a bank
     statement's ``"Account Name:","John Smith"``, an export's ``Total rows:,2``)."""
@@ -1893,17 +1908,32 @@ _NUMERIC_TYPES = frozenset({
 })
 
 
+# A unit or currency written before or after a number (``12 kg``, ``USD 12.00``, ``3,5 m²``, ``20 °C``): the number reader
+# takes the number (tab15, breaker12 B3).
+_UNIT_AROUND = re.compile(r"\s*(?:[^\W\d_]{1,4}\.?\s*)?(?P<n>\S+?)\s*(?:°\s?[CFK]|[^\W\d_]{1,8}[²³]?\.?(?:/[^\W\d_]{1,4})?)?\s*")
+
+
+def _number_written(value: str) -> bool:
+    """Whether ``value`` is a number as the number reader takes it (value_kind: a sign, groups, an exponent ``1e6``, a
+    currency symbol, ``%``), or one written with a unit or currency code around it (``12 kg``, ``USD 12.00``, ``20 °C``)."""
+    if value_kind(value) == NUMBER:
+        return True
+    m = _UNIT_AROUND.fullmatch(value)
+    return bool(m) and value_kind(m.group("n")) == NUMBER
+
+
 def types_contradicted(types: list[str], records: list[list[str]], names: list[str]) -> list[str]:
     """The columns (their names, or ``column N``) whose type in the types line ``types`` is a number's (_NUMERIC_TYPES)
     while none of the filled values of ``records`` in that column is a number (value_kind): ``answer2`` for
     ``text,number`` over ``yes,no``. Such a line names no column's type: it is a record of type words (a survey's
-    answers), not a schema's types line. One number is enough (an NA spelling aside). Dates are not asked: an export
-    may write them as numbers (epoch seconds, ``20250101``) under ``date``."""
+    answers), not a schema's types line. One number is enough (_number_written: ``1e6``, ``12 kg``, ``USD 12.00``); an
+    NA spelling (NA_SPELLINGS, value_kind's empty: ``N/A``, ``-``) or an empty cell counts neither way (tab15, breaker12 B3).
+    Dates are not asked: an export may write them as numbers (epoch seconds, ``20250101``) under ``date``."""
     out = []
     for i, cell in enumerate(types):
         m = _TYPE_NAME.fullmatch(" ".join(cell.strip().casefold().split()))
-        values = [r[i] for r in records if i < len(r) and r[i].strip()]
-        if m and m.group(1) in _NUMERIC_TYPES and values and not any(value_kind(v) == NUMBER for v in values):
+        values = [r[i] for r in records if i < len(r) and value_kind(r[i]) != EMPTY and r[i].strip() not in NA_SPELLINGS]
+        if m and m.group(1) in _NUMERIC_TYPES and values and not any(_number_written(v) for v in values):
             out.append(names[i] if i < len(names) and names[i].strip() else f"column {i + 1}")
     return out
 

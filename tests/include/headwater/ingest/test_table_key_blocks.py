@@ -165,7 +165,13 @@ def test_key_value_footer_lines_under_a_two_column_table_are_the_report_footer(s
     assert manifest["structural_lines"] == {"header": [1], "blank": [4], "report_footer": [5, 6]}
     assert manifest["table"]["footer"] == [{"line": 5, "kind": "report_footer", "text": "Total rows:,2"},
                                            {"line": 6, "kind": "report_footer", "text": "Exported by:,jdoe"}]
-    assert (manifest["read_warnings"], _quarantined(settings, "f.csv")) == ([], [])
+    # tab15 (breaker12 B1): a footer pair is never taken silently: the lines are named in a warning (was: no warning)
+    assert manifest["read_warnings"] == [
+        "lines 5-6 (2 lines after a blank line below the last record of a two-column table: 'Total rows:,2', 'Exported by:,jdoe') "
+        "read as the report's footer (report_footer structural lines, their text in manifest table.footer), not as records: each "
+        "is a footer's label, a total or a count — if they hold data, remove the blank line above them"
+    ]
+    assert _quarantined(settings, "f.csv") == []
     assert (entry["records"], entry["curated"], entry["quarantined"], entry["structural_lines"]) == (6, 2, 0, 4)
 
 
