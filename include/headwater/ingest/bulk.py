@@ -79,7 +79,7 @@ class LineBlocks:
         self.count_fields = False
         self._firsts: dict[int, np.ndarray] = {}  # see set_firsts
         self._first_lengths = np.zeros(0, np.int64)
-        self._first_bytes = np.zeros(256, bool)  # first bytes of those spellings
+        self._first_pairs = np.zeros(1 << 16, bool)  # first two bytes of those spellings (first * 256 + second)
         self._data = b""
         self._starts = np.zeros(1, np.int64)  # byte offset of each line of the block, and the block's end
         self._n = 0  # lines in the block
@@ -163,8 +163,12 @@ class LineBlocks:
                 spellings.setdefault(len(b), set()).add(b)
         self._firsts = {k: np.array(sorted(v), dtype=f"S{k}") for k, v in spellings.items()}
         self._first_lengths = np.array(list(self._firsts), np.int64)  # the keys of ``_firsts``, in its order
-        self._first_bytes = np.zeros(256, bool)
-        self._first_bytes[[b[0] for v in spellings.values() for b in v]] = True
+        self._first_pairs = np.zeros(1 << 16, bool)
+        for b in (b for v in spellings.values() for b in v):
+            if len(b) >= 2:
+                self._first_pairs[b[0] << 8 | b[1]] = True
+            else:  # the delimiter alone (an empty first name, unquoted): any second byte
+                self._first_pairs[b[0] << 8 : (b[0] + 1) << 8] = True
 
     def _classify(self) -> np.ndarray:
         """Per line of the block, the index of the first line at or after it that is not plain (``_n`` when none).
@@ -182,7 +186,8 @@ class LineBlocks:
         lists no ``\r`` positions); the byte-order-mark check runs only where a line starts with 0xEF.
         Lines whose first field is a header's first name (set_firsts) are not plain, nor is a last
         line with no ``\n`` (the file's end: csv_file decides whether it is a cut record); a spelling of k
-        bytes is compared only with lines whose k-th byte is the delimiter (every spelling ends with it).
+        bytes is compared only with lines that start with a spelling's first two bytes and whose k-th byte
+        is the delimiter (every spelling ends with it).
 
         Without ``count_fields`` the field count is left to Arrow (the delimiter scan is about a third of
         this method's time): a line that passes every other check here reads alike in both parsers,
@@ -227,8 +232,10 @@ class LineBlocks:
                 fields = np.diff(at_start) + 1  # delimiters per line, + 1
             if data.find(self.quote.encode()) >= 0:
                 qp = np.flatnonzero(arr == quote)
-                ql = np.searchsorted(starts, qp, "right") - 1
-                rank = np.arange(len(qp)) - np.searchsorted(ql, ql, "left")  # the quote's number within its line
+                before = np.searchsorted(qp, starts)  # per line start (and the block's end): the quotes before it
+                per_line = np.diff(before)  # quotes per line
+                ql = np.repeat(np.arange(n), per_line)  # the line of each quote
+                rank = np.arange(len(qp)) - before[ql]  # the quote's number within its line
                 opening = rank % 2 == 0
                 prev, nxt, ends = at(qp - 1), at(qp + 1), starts[ql + 1]
                 opens_field = (qp == starts[ql]) | (prev == delim) | (prev == quote)
@@ -236,7 +243,7 @@ class LineBlocks:
                     (qp + 1 == ends) | (nxt == delim) | (nxt == quote) | (nxt == 10) | ((nxt == 13) & ((qp + 2 == ends) | (at(qp + 2) == 10)))
                 )
                 plain[ql[np.where(opening, ~opens_field, ~closes_field)]] = False
-                plain[np.bincount(ql, minlength=n) % 2 == 1] = False
+                plain[per_line % 2 == 1] = False
                 if count:
                     # delimiters from each opening quote to the next quote: inside the quoted field when that quote is on the line
                     # (when it is not, the line has an odd number of quotes and is not plain whatever its count)
@@ -251,8 +258,10 @@ class LineBlocks:
             else:  # no count: a line shorter than width fields can be (a blank line among them) is not plain either
                 plain &= (lengths > self.width) & ~only_delimiters
             if self._firsts:  # a header met again (set_firsts): its lines go to the careful reader
-                first_byte = arr[heads]
-                maybe = np.flatnonzero(plain & self._first_bytes[first_byte])  # only lines starting with a spelling's first byte
+                # only lines starting with a spelling's first two bytes (a plain line holds more than ``width`` >= 2 bytes;
+                # a 1-byte spelling allows any second): ``C-0570136,...`` is no candidate for ``City,`` or ``CUSTOMER ID,``
+                pair = (arr[heads].astype(np.int64) << 8) | at(heads + 1)
+                maybe = np.flatnonzero(plain & self._first_pairs[pair])
                 if len(maybe):
                     # every spelling ends with the delimiter: only a line whose k-th byte is one may start with a spelling of k bytes
                     ends_at = at(heads[maybe, None] + (self._first_lengths - 1)) == delim  # per candidate line, per length

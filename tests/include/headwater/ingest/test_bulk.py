@@ -379,3 +379,27 @@ def test_a_ragged_row_in_a_run_is_counted_then_arrow_reads_the_lines_around_it(r
     # the first run (lines 2-163) once: the block is counted from then on; a line of at most width bytes (",a\n") is not plain
     # even without the count (too short for width fields), so Arrow never sees it
     assert refused == ([] if len(region) <= 3 else [162])
+
+
+@pytest.mark.parametrize(
+    ("firsts", "not_plain"),
+    [
+        ({"City"}, [1]),  # 'City,': only the line that starts so; 'C-1,' and 'Ci,' share one or two bytes with it
+        ({"Ci"}, [2]),  # two bytes and the delimiter: the 3-byte spelling, not 'City,...' (its 3rd byte is no delimiter)
+        ({""}, [4]),  # an empty first name: the delimiter alone, whatever byte follows it
+        ({"é"}, [3]),  # a 2-byte character: its two bytes are the pair
+        ({"C-1", "Ci"}, [0, 2]),
+        ({"Cx", "Zz", '"C'}, [5]),  # quoted: '"""C",' (a first name holding a quote, quotes doubled)
+    ],
+)
+def test_a_header_first_name_is_found_by_its_first_two_bytes_and_its_whole_spelling(firsts, not_plain) -> None:  # type: ignore[no-untyped-def]
+    """set_firsts' candidates: lines starting with a spelling's first two bytes, then the whole spelling compared."""
+    import numpy as np
+
+    text = 'C-1,a\nCity,b\nCi,c\né,d\n,e\n"""C",f\nCa,g\n'
+    blocks = bulk.LineBlocks(iter([text]), ",", '"', 1000)
+    blocks.width = 2
+    blocks.set_firsts(firsts)
+    assert blocks._load(1 << 20)
+    nxt = blocks._classify()
+    assert [int(i) for i in np.flatnonzero(nxt[:-1] == np.arange(7))] == not_plain
