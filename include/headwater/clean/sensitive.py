@@ -116,7 +116,7 @@ _IBAN_START = re.compile(r"(?<![0-9A-Za-z])([A-Za-z]{2})[0-9]{2}")
 _NOT_CARD_LABEL = re.compile(r"(?i)\b(?:ean|upc|gtin|isbn|issn)(?:-?1[03])?[\s:#.-]*(?:no\.?|nr\.?|number|code)?[\s:#.-]*$")
 # An id's code glued to a number by a hyphen (``SO-4000000000000002``, ``INV-...``, ``PO-...``): one of a closed list
 # of document codes (``ID_CODES``), in capitals as the systems that print them write them, and no card word
-# (``CARD_WORDS``, ``CARD_STEMS``) in the ``CARD_WORD_WINDOW`` characters before it (``card: SO-4111...`` is a card).
+# (``CARD_WORDS``, ``CARD_TERMS``) in the ``CARD_WORD_WINDOW`` characters before it (``card: SO-4111...`` is a card).
 _ID_PREFIX = re.compile(r"(?<![0-9A-Za-z])([A-Z]{2,4})-$")
 # The document-type codes ERP, shop and ticketing systems prefix to their own sequence numbers: sales order, purchase
 # order, invoice, order, reference, return merchandise authorisation, ticket, case, service request, work order (the
@@ -124,17 +124,48 @@ _ID_PREFIX = re.compile(r"(?<![0-9A-Za-z])([A-Z]{2,4})-$")
 # word (``Order-``, ``Karte-``), a number's label (``No-``, ``Nr-``, ``ID-``) or any other code is none: a number glued
 # to it is masked as a card (a masked id stays joinable by its digest; an unmasked card number is a leak).
 ID_CODES = frozenset({"SO", "PO", "INV", "ORD", "REF", "RMA", "TKT", "CASE", "SR", "WO"})
-# Words that say a card or a payment by card (English, German, French, Spanish, Portuguese, Italian): a word equal to
-# one of ``CARD_WORDS`` or holding one of ``CARD_STEMS`` (``Kreditkarte``, ``cardno``, ``creditcard``).
+# Words that say a card or a payment by card (English, German, French, Spanish, Portuguese, Italian, Scandinavian),
+# matched as whole words (no letter right before or after: ``_CARD_TERM``) in any case, with their plurals and
+# possessives: ``CARD_WORDS`` (abbreviations), a card's name and its compounds (``card``, ``cards``, ``card's``,
+# ``creditcard``, ``cardholder``; ``Karte``, ``Kreditkarte``, ``EC-Karte``, ``Kartennummer``; ``carte``, ``carte
+# bancaire``, ``carte de crédit``; ``tarjeta``, ``cartão``, ``carta di credito``; ``kreditkort``), a network's name
+# (``Visa``, ``Amex``, ``Mastercard``, ``Maestro``, ``JCB``, ``UnionPay``), ``credit``, ``debit``, ``kredit`` and the
+# words of a payment (``payment``, ``Zahlung``, ``Kartenzahlung``, ``Zahlungsart``). A word that only holds one is
+# none (``Discredited``, ``creditor``, ``Kreditor``, ``visage``, ``Amexco``, ``cardinal``, ``Cardiff``, ``discard``,
+# ``Mastercardiology``, ``Kartell``, ``Landkarte``): pan16, a break test's ids masked after them.
 CARD_WORDS = frozenset({"cc", "ccn", "pan", "kk", "pay", "mc", "acct", "cb", "ec", "cvv", "cvc"})
-CARD_STEMS = ("card", "karte", "carte", "tarjeta", "cartao", "cartão", "carta", "credit", "kredit", "debit", "visa", "amex",
-              "payment", "zahlung")  # fmt: skip
+CARD_TERMS = (
+    r"(?:credit|debit|bank|pay|charge|master|visa|prepaid)?[ -]?cards?(?:holders?|members?|numbers?|num|no|nr)?",
+    r"(?:kredit|debit|ec|giro|bank|geld|zahlungs|visa|master|maestro|prepaid)?-?karten?"
+    r"(?:nummer|nr|inhaber(?:in)?|zahlung(?:en)?|daten|pr[üu]e?fnummer)?",
+    r"cart[ae]s?(?:\s+(?:bancaires?|bleues?|(?:de|di)\s+(?:cr[ée]dit[oa]?|d[ée]bit[oa]?|paiement)))?",
+    r"tarjetas?(?:\s+de\s+(?:cr[ée]dito|d[ée]bito))?",
+    r"cart(?:ão|ao|ões|oes)(?:\s+de\s+(?:cr[ée]dito|d[ée]bito))?",
+    r"(?:kredit|debit|bank|betal)?kort(?:et|s)?",
+    r"visa|amex|maestro|jcb|unionpay|credit|debit|kredit",
+    r"(?:pre)?payments?|[^\W\d_]*zahlung(?:en|s[^\W\d_]*)?",
+)  # fmt: skip
+# Terms with a card word in them that name no card (``_card_words``): an invoice's credit or debit note or memo
+# (``Credit note INV-4539...``), a bank transfer or direct debit, a shop's or the tax office's credit, a credit union.
+NOT_CARD_TERMS = (
+    r"credit[\s-]*(?:notes?|memos?|memorandum|transfers?|unions?|vouchers?)",
+    r"debit[\s-]*(?:notes?|memos?|memorandum)",
+    r"(?:direct|sepa)[\s-]+debits?",
+    r"(?:store|shop|tax|in-store)[\s-]+credits?",
+)
+_NOT_CARD_TERM = re.compile(r"(?i)(?<![^\W\d_])(?:%s)(?![^\W\d_])" % "|".join(NOT_CARD_TERMS))
 CARD_WORD_WINDOW = 24
 # The card's security code or PIN, written before the card number (``cvv 1234 4111 1111 1111 1111``: an Amex CID has
-# four digits): with ``CARD_WORDS`` and ``CARD_STEMS``, the words that let a card start after the run's first 4-digit
-# group (``_may_start``).
+# four digits): with the card words, the words that let a card start after the run's first 4-digit group
+# (``_may_start``).
 CARD_CODE_WORDS = frozenset({"cvv", "cvc", "cid", "csc", "pin"})
-_WORD = re.compile(r"[^\W\d_]+")
+_TERMS = "|".join([*sorted(CARD_WORDS), *CARD_TERMS])
+# a card word (``CARD_WORDS``, ``CARD_TERMS``) with its possessive (``card's``, ``cards'``): no letter right before or after
+_CARD_TERM = re.compile(r"(?i)(?<![^\W\d_])(?:%s)(?:['\u2019]s?)?(?![^\W\d_])" % _TERMS)
+# the same or a card code's word (``CARD_CODE_WORDS``) ending a text, then nothing but spaces and ``:#.=-``
+_CARD_TERM_LAST = re.compile(
+    r"(?i)(?<![^\W\d_])(?:%s|%s)(?:['\u2019]s?)?(?![^\W\d_])[ :#.=\t-]*$" % (_TERMS, "|".join(sorted(CARD_CODE_WORDS))))
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -198,14 +229,21 @@ def _expiry(group: str) -> bool:
     return len(group) == 4 and 1 <= int(group[:2]) <= 12
 
 
+def _card_words(text: str, at: int) -> str:
+    """The ``CARD_WORD_WINDOW`` characters before ``text[at]``, from the start of the word the window's start cuts
+    (``Mastercardiology`` is read whole, not as ``cardiology``), with the terms that name no card (``NOT_CARD_TERMS``:
+    ``credit note``, ``direct debit``, ``store credit``) blanked: what ``_CARD_TERM`` is looked for in."""
+    lo = max(0, at - CARD_WORD_WINDOW)
+    while lo and _LETTER.match(text, lo - 1):
+        lo -= 1
+    return _NOT_CARD_TERM.sub(lambda m: " " * len(m.group()), text[lo:at])
+
+
 def _card_word_before(text: str, start: int) -> bool:
     """Whether the last word before ``text[start]`` (within ``CARD_WORD_WINDOW`` characters, nothing but spaces and
-    ``:#.=-`` between) is a card word (``CARD_WORDS``, ``CARD_STEMS``) or a card code's (``CARD_CODE_WORDS``)."""
-    words = list(_WORD.finditer(text[max(0, start - CARD_WORD_WINDOW) : start].lower()))
-    if not words or text[max(0, start - CARD_WORD_WINDOW) : start][words[-1].end() :].strip(" :#.=-\t"):
-        return False
-    word = words[-1].group()
-    return word in CARD_WORDS or word in CARD_CODE_WORDS or any(stem in word for stem in CARD_STEMS)
+    ``:#.=-`` between) is a card word (``_CARD_TERM``: ``CARD_WORDS``, ``CARD_TERMS``, whole words, not in a
+    ``NOT_CARD_TERMS``) or a card code's (``CARD_CODE_WORDS``)."""
+    return _CARD_TERM_LAST.search(_card_words(text, start)) is not None
 
 
 def _may_start(groups: list[str], seps: list[str], i: int, starts: list[bool], card_word: bool = False) -> bool:
@@ -256,15 +294,12 @@ def _card_at(groups: list[str], seps: list[str], j: int) -> bool:
 
 def _id_code(text: str, lo: int) -> bool:
     """Whether the card-like number starting at ``text[lo]`` is glued to an id's code (``_ID_PREFIX``, ``ID_CODES``)
-    with no card word (``CARD_WORDS``, ``CARD_STEMS``) in the ``CARD_WORD_WINDOW`` characters before the code."""
+    with no card word (``_CARD_TERM``: whole words, not in a ``NOT_CARD_TERMS``, ``Credit note INV-...``) in the
+    ``CARD_WORD_WINDOW`` characters before the code (``_card_words``)."""
     glued = _ID_PREFIX.search(text[max(0, lo - 5) : lo])
     if not glued or glued.group(1) not in ID_CODES:
         return False
-    code_at = lo - len(glued.group(0))
-    for word in _WORD.findall(text[max(0, code_at - CARD_WORD_WINDOW) : code_at].lower()):
-        if word in CARD_WORDS or any(stem in word for stem in CARD_STEMS):
-            return False
-    return True
+    return _CARD_TERM.search(_card_words(text, lo - len(glued.group(0)))) is None
 
 
 def card_matches(value: str) -> list[tuple[int, int, bool]]:
