@@ -23,13 +23,16 @@ Where the groups go on (``5555 5555 5555 4444 0926``, ``3782 822463 10005 1234``
 number is taken (``card_matches``). Digits of other scripts (fullwidth ``４１１１...``, Arabic-Indic) are read as
 the digits they are (Unicode category Nd, ``unicodedata.decimal``) and masked as written. A card-like number glued to
 a document code by a hyphen (``SO-4000000000000002``, ``INV-...``: ``ID_CODES``, in capitals), with no card word in
-the 24 characters before the code (``card: SO-4111...`` is a card), is reported as an id (``card_id_spans``), not
+the 24 characters before the code (``card: SO-4111...`` is a card; a card word is a whole word, ``_CARD_TERM``:
+``Discredited``, ``Amexco``, ``credit note`` are none), is reported as an id (``card_id_spans``), not
 masked; any other code (``Karte-``, ``CCN-``, ``No-``, ``Order-``) is no id's.
 
 An **IBAN** (ISO 13616-1) is a country code, two check digits and the country's BBAN, in capitals or small letters,
 written together or in groups of four separated by single spaces (the paper format, ISO 13616-1 section 5.3.2) or
 single hyphens, of exactly the length the SWIFT IBAN Registry gives that country (``IBAN_LENGTHS``), whose mod-97
-(ISO 7064 MOD 97-10, the letters read as 10..35) is 1, and that no letter or digit touches.
+(ISO 7064 MOD 97-10, the letters read as 10..35) is 1, and that no letter or digit touches; or, in capitals, with a
+space between the country code and the check digits and a BBAN of digits in groups of four (``AT 13 4469 6291 3702
+8587``). A card's layout inside an IBAN (an Austrian BBAN's 16 digits in fours) is the IBAN's, no card.
 
 So a 16-digit order id that fails Luhn or has no network's prefix, a tracking number (``1Z 999 AA1 01 2345 6784``),
 an EAN-13, a phone number or ``GB29 NWBK 6016 1331 9268 18`` (a wrong check) is none of them.
@@ -93,8 +96,10 @@ IBAN_LENGTHS = {
 # (either case).
 CARD_CANDIDATE_RE = r"\p{Nd}(?:(?: [-\x{2013}] |[ ._/\x{2013}-])?\p{Nd}){12}"
 # an IBAN's start (two letters, two digits) that no letter or digit precedes, and 11 more letters or digits (Norway's
-# 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further
-IBAN_CANDIDATE_RE = "(?:^|[^0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ -]?[0-9A-Za-z]){11}"
+# 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further; or a country code in capitals,
+# a space, the check digits and two groups of four digits after single spaces (``AT 61 1904 3002 3457 3201``)
+IBAN_CANDIDATE_RE = ("(?:^|[^0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ -]?[0-9A-Za-z]){11}"
+                     "|(?:^|[^0-9A-Za-z])[A-Z]{2} [0-9]{2} [0-9]{4} [0-9]{4}")
 CANDIDATE_RE = {"cards": CARD_CANDIDATE_RE, "ibans": IBAN_CANDIDATE_RE, "card_ids": CARD_CANDIDATE_RE, "cards_and_ids": CARD_CANDIDATE_RE}
 _PY_CARD = r"\d(?:(?: [-\u2013] |[ ._/\u2013-])?\d){12}"
 _PY_CANDIDATE = {"cards": _PY_CARD, "ibans": IBAN_CANDIDATE_RE, "card_ids": _PY_CARD, "cards_and_ids": _PY_CARD}
@@ -112,7 +117,11 @@ _RUN_PARTS = re.compile(r"( [-\u2013] |[ ._/:,\u2013-])")
 # A decimal digit of another script (Unicode category Nd: fullwidth ４, Arabic-Indic ٤, Devanagari ४...): read as its
 # ASCII digit, one character for one, so a span found in the translation is the span of the value as written.
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
-_IBAN_START = re.compile(r"(?<![0-9A-Za-z])([A-Za-z]{2})[0-9]{2}")
+# an IBAN's start: its country code and check digits together (``AT61``, ``at61``), or in capitals with a space between
+# them before groups of four digits (``AT 13 4469 ...``, a variant of the paper format:
+# group 2; a BBAN of digits only, as Austria's, Germany's, Estonia's, Lithuania's, Poland's, whose groups of four a
+# card's layout can be)
+_IBAN_START = re.compile(r"(?<![0-9A-Za-z])(?:([A-Za-z]{2})[0-9]{2}|([A-Z]{2}) [0-9]{2}(?= ))")
 _NOT_CARD_LABEL = re.compile(r"(?i)\b(?:ean|upc|gtin|isbn|issn)(?:-?1[03])?[\s:#.-]*(?:no\.?|nr\.?|number|code)?[\s:#.-]*$")
 # An id's code glued to a number by a hyphen (``SO-4000000000000002``, ``INV-...``, ``PO-...``): one of a closed list
 # of document codes (``ID_CODES``), in capitals as the systems that print them write them, and no card word
@@ -315,7 +324,7 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
     at the run's start nor right after a card) must end the run's groups of four: when another 4-digit group with its
     separator follows, it is part of a longer grouped number (a Polish account number, NRB, ``44 6281 5472 3801 1933
     1351 2131``; an IBAN's body), not a card (breaker12 C2). A group of 20 digits or more holds none; nor does a
-    decimal number's fraction (``_decimal_part``)."""
+    decimal number's fraction (``_decimal_part``), nor an IBAN (``iban_spans``: ``AT 13 4469 6291 3702 8587``)."""
     text = _ascii_digits(value)
     found: list[tuple[int, int, bool]] = []
     for run in _RUN.finditer(text):
@@ -329,7 +338,9 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
         offsets = [start]
         for g, sep in zip(groups, seps):
             offsets.append(offsets[-1] + len(g) + len(sep))
-        i, after_card, card_word = 0, False, len(groups) > 1 and _card_word_before(text, start)
+        # a card word right before the run counts only where a card may start after a first 4-digit group (``_may_start``)
+        card_word = len(groups) > 1 and len(groups[0]) == len(groups[1]) == 4 and not _expiry(groups[0]) and _card_word_before(text, start)
+        i, after_card = 0, False
         starts = [False] * len(groups)
         while i < len(groups):
             mid_run = bool(i) and not after_card
@@ -361,6 +372,9 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
             if _NOT_CARD_LABEL.search(text[max(0, lo - 24) : lo]):
                 continue
             found.append((lo, hi, lo == start and best == 1 and _id_code(text, lo)))
+    if found and _IBAN_START.search(value):  # a card's layout inside an IBAN (mod-97 valid) is the IBAN's: AT 13 4469 ...
+        ibans = iban_spans(value)
+        found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b in ibans)]
     return found
 
 
@@ -387,16 +401,20 @@ def iban_valid(compact: str) -> bool:
 
 def iban_spans(value: str) -> list[tuple[int, int]]:
     """The (start, end) of each IBAN in ``value``, written together or in groups of four separated by spaces or by
-    hyphens (one kind throughout), in capitals or in small letters (module docstring)."""
+    hyphens (one kind throughout), in capitals or in small letters (module docstring); or in capitals with a space
+    between the country code and the check digits and the BBAN's digits in groups of four after single spaces (``AT 13
+    4469 6291 3702 8587``: a card's layout after a 2-digit group, 4-4-4-4, that ``card_matches`` leaves to this)."""
     spans = []
     for m in _IBAN_START.finditer(value):
-        length = IBAN_LENGTHS.get(m.group(1).upper())
+        spaced = m.group(2) is not None
+        length = IBAN_LENGTHS.get((m.group(2) if spaced else m.group(1)).upper())
         if length is None:
             continue
         rest = length - 4
-        tail = "(?:\\1[A-Za-z0-9]{%d})" % (rest % 4) if rest % 4 else ""
-        groups = "([ -])[A-Za-z0-9]{4}" + "(?:\\1[A-Za-z0-9]{4}){%d}" % (rest // 4 - 1) + tail
-        for shape in ("[A-Za-z0-9]{%d}" % rest, groups):
+        char = "[0-9]" if spaced else "[A-Za-z0-9]"
+        tail = "(?:\\1%s{%d})" % (char, rest % 4) if rest % 4 else ""
+        groups = ("( )" if spaced else "([ -])") + char + "{4}" + "(?:\\1%s{4}){%d}" % (char, rest // 4 - 1) + tail
+        for shape in (groups,) if spaced else ("[A-Za-z0-9]{%d}" % rest, groups):
             found = re.compile(shape + "(?![0-9A-Za-z])").match(value, m.end())
             if found and iban_valid(re.sub("[ -]", "", value[m.start() : m.end()] + found.group(0))):
                 spans.append((m.start(), found.end()))
