@@ -422,9 +422,11 @@ def iban_spans(value: str) -> list[tuple[int, int]]:
     return spans
 
 
-# A column whose name says id (its last word: ``order_no``, ``invoice_id``, ``ref``) and names no card or account.
+# A column whose name says id (its last word: ``order_no``, ``invoice_id``, ``ref``) and names no card or account; a
+# credit or debit note's or memo's, a credit transfer's name names none (``credit_note_id``: ``NOT_CARD_TERMS``).
 ID_NAME_RE = re.compile(r"(?:^|_)(?:id|no|nr|num|number|ref|reference|key)$")
-CARD_NAME_RE = re.compile(r"(?:^|_)(?:cards?|pan|cc|credit|debit|payment|account|acct|iban|bank|billing)(?:_|$)")
+CARD_NAME_RE = re.compile(r"(?:^|_)(?:cards?|pan|cc|credit(?!_(?:notes?|memos?|transfers?)(?:_|$))|debit(?!_(?:notes?|memos?)(?:_|$))"
+                          r"|payment|account|acct|iban|bank|billing)(?:_|$)")
 # A whole value that is one id: digits only (13-19), an id's letter code and a hyphen before them allowed (``SO-...``).
 ID_VALUE_RE = "^(?:[A-Za-z]{1,6}-)?[0-9]{13,19}$"
 ID_SPREAD_DIGITS = 10  # sequential ids lie within 10**(len - 10) of one another (a million for 16 digits)

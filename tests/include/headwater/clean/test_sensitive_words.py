@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from headwater.clean.sensitive import card_id_spans, card_spans, find_sensitive
+from headwater.clean.sensitive import card_id_spans, card_spans, find_sensitive, id_column
 from headwater.clean.text import normalize_column, normalize_text
 from headwater.config.text import TextOptions
 
@@ -140,3 +140,21 @@ def test_the_column_version_agrees() -> None:
         "Amexco PO-4111111111111111", "carte bancaire PO-[CARD]", None]  # fmt: skip
     assert {k: np.flatnonzero(v).tolist() for k, v in result.masked.items()} == {"cards": [1, 3, 5]}
     assert normalize_column(pa.array(values), WARN).values.to_pylist() == values
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("credit_note_id", True),  # a credit note is an invoice: its sequential numbers are ids
+        ("credit_notes_no", True),
+        ("credit_memo_ref", True),
+        ("debit_note_number", True),
+        ("credit_transfer_id", True),
+        ("credit_card_id", False),  # the name says card
+        ("credit_id", False),
+        ("debit_ref", False),
+        ("card_no", False),
+    ],
+)
+def test_an_id_column_named_after_a_credit_note_is_an_id_column(name: str, expected: bool) -> None:
+    assert id_column(name, pa.array(["4000000000000002", "4000000000000010", "4000000000000028"])) is expected
