@@ -23,13 +23,16 @@ Where the groups go on (``5555 5555 5555 4444 0926``, ``3782 822463 10005 1234``
 number is taken (``card_matches``). Digits of other scripts (fullwidth ``４１１１...``, Arabic-Indic) are read as
 the digits they are (Unicode category Nd, ``unicodedata.decimal``) and masked as written. A card-like number glued to
 a document code by a hyphen (``SO-4000000000000002``, ``INV-...``: ``ID_CODES``, in capitals), with no card word in
-the 24 characters before the code (``card: SO-4111...`` is a card), is reported as an id (``card_id_spans``), not
+the 24 characters before the code (``card: SO-4111...`` is a card; a card word is a whole word, ``_CARD_TERM``:
+``Discredited``, ``Amexco``, ``credit note`` are none), is reported as an id (``card_id_spans``), not
 masked; any other code (``Karte-``, ``CCN-``, ``No-``, ``Order-``) is no id's.
 
 An **IBAN** (ISO 13616-1) is a country code, two check digits and the country's BBAN, in capitals or small letters,
 written together or in groups of four separated by single spaces (the paper format, ISO 13616-1 section 5.3.2) or
 single hyphens, of exactly the length the SWIFT IBAN Registry gives that country (``IBAN_LENGTHS``), whose mod-97
-(ISO 7064 MOD 97-10, the letters read as 10..35) is 1, and that no letter or digit touches.
+(ISO 7064 MOD 97-10, the letters read as 10..35) is 1, and that no letter or digit touches; or, in capitals, with a
+space between the country code and the check digits and a BBAN of digits in groups of four (``AT 13 4469 6291 3702
+8587``). A card's layout inside an IBAN (an Austrian BBAN's 16 digits in fours) is the IBAN's, no card.
 
 So a 16-digit order id that fails Luhn or has no network's prefix, a tracking number (``1Z 999 AA1 01 2345 6784``),
 an EAN-13, a phone number or ``GB29 NWBK 6016 1331 9268 18`` (a wrong check) is none of them.
@@ -93,8 +96,10 @@ IBAN_LENGTHS = {
 # (either case).
 CARD_CANDIDATE_RE = r"\p{Nd}(?:(?: [-\x{2013}] |[ ._/\x{2013}-])?\p{Nd}){12}"
 # an IBAN's start (two letters, two digits) that no letter or digit precedes, and 11 more letters or digits (Norway's
-# 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further
-IBAN_CANDIDATE_RE = "(?:^|[^0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ -]?[0-9A-Za-z]){11}"
+# 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further; or a country code in capitals,
+# a space, the check digits and two groups of four digits after single spaces (``AT 61 1904 3002 3457 3201``)
+IBAN_CANDIDATE_RE = ("(?:^|[^0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ -]?[0-9A-Za-z]){11}"
+                     "|(?:^|[^0-9A-Za-z])[A-Z]{2} [0-9]{2} [0-9]{4} [0-9]{4}")
 CANDIDATE_RE = {"cards": CARD_CANDIDATE_RE, "ibans": IBAN_CANDIDATE_RE, "card_ids": CARD_CANDIDATE_RE, "cards_and_ids": CARD_CANDIDATE_RE}
 _PY_CARD = r"\d(?:(?: [-\u2013] |[ ._/\u2013-])?\d){12}"
 _PY_CANDIDATE = {"cards": _PY_CARD, "ibans": IBAN_CANDIDATE_RE, "card_ids": _PY_CARD, "cards_and_ids": _PY_CARD}
@@ -112,11 +117,15 @@ _RUN_PARTS = re.compile(r"( [-\u2013] |[ ._/:,\u2013-])")
 # A decimal digit of another script (Unicode category Nd: fullwidth ４, Arabic-Indic ٤, Devanagari ४...): read as its
 # ASCII digit, one character for one, so a span found in the translation is the span of the value as written.
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
-_IBAN_START = re.compile(r"(?<![0-9A-Za-z])([A-Za-z]{2})[0-9]{2}")
+# an IBAN's start: its country code and check digits together (``AT61``, ``at61``), or in capitals with a space between
+# them before groups of four digits (``AT 13 4469 ...``, a variant of the paper format:
+# group 2; a BBAN of digits only, as Austria's, Germany's, Estonia's, Lithuania's, Poland's, whose groups of four a
+# card's layout can be)
+_IBAN_START = re.compile(r"(?<![0-9A-Za-z])(?:([A-Za-z]{2})[0-9]{2}|([A-Z]{2}) [0-9]{2}(?= ))")
 _NOT_CARD_LABEL = re.compile(r"(?i)\b(?:ean|upc|gtin|isbn|issn)(?:-?1[03])?[\s:#.-]*(?:no\.?|nr\.?|number|code)?[\s:#.-]*$")
 # An id's code glued to a number by a hyphen (``SO-4000000000000002``, ``INV-...``, ``PO-...``): one of a closed list
 # of document codes (``ID_CODES``), in capitals as the systems that print them write them, and no card word
-# (``CARD_WORDS``, ``CARD_STEMS``) in the ``CARD_WORD_WINDOW`` characters before it (``card: SO-4111...`` is a card).
+# (``CARD_WORDS``, ``CARD_TERMS``) in the ``CARD_WORD_WINDOW`` characters before it (``card: SO-4111...`` is a card).
 _ID_PREFIX = re.compile(r"(?<![0-9A-Za-z])([A-Z]{2,4})-$")
 # The document-type codes ERP, shop and ticketing systems prefix to their own sequence numbers: sales order, purchase
 # order, invoice, order, reference, return merchandise authorisation, ticket, case, service request, work order (the
@@ -124,17 +133,48 @@ _ID_PREFIX = re.compile(r"(?<![0-9A-Za-z])([A-Z]{2,4})-$")
 # word (``Order-``, ``Karte-``), a number's label (``No-``, ``Nr-``, ``ID-``) or any other code is none: a number glued
 # to it is masked as a card (a masked id stays joinable by its digest; an unmasked card number is a leak).
 ID_CODES = frozenset({"SO", "PO", "INV", "ORD", "REF", "RMA", "TKT", "CASE", "SR", "WO"})
-# Words that say a card or a payment by card (English, German, French, Spanish, Portuguese, Italian): a word equal to
-# one of ``CARD_WORDS`` or holding one of ``CARD_STEMS`` (``Kreditkarte``, ``cardno``, ``creditcard``).
+# Words that say a card or a payment by card (English, German, French, Spanish, Portuguese, Italian, Scandinavian),
+# matched as whole words (no letter right before or after: ``_CARD_TERM``) in any case, with their plurals and
+# possessives: ``CARD_WORDS`` (abbreviations), a card's name and its compounds (``card``, ``cards``, ``card's``,
+# ``creditcard``, ``cardholder``; ``Karte``, ``Kreditkarte``, ``EC-Karte``, ``Kartennummer``; ``carte``, ``carte
+# bancaire``, ``carte de crédit``; ``tarjeta``, ``cartão``, ``carta di credito``; ``kreditkort``), a network's name
+# (``Visa``, ``Amex``, ``Mastercard``, ``Maestro``, ``JCB``, ``UnionPay``), ``credit``, ``debit``, ``kredit`` and the
+# words of a payment (``payment``, ``Zahlung``, ``Kartenzahlung``, ``Zahlungsart``). A word that only holds one is
+# none (``Discredited``, ``creditor``, ``Kreditor``, ``visage``, ``Amexco``, ``cardinal``, ``Cardiff``, ``discard``,
+# ``Mastercardiology``, ``Kartell``, ``Landkarte``): pan16, a break test's ids masked after them.
 CARD_WORDS = frozenset({"cc", "ccn", "pan", "kk", "pay", "mc", "acct", "cb", "ec", "cvv", "cvc"})
-CARD_STEMS = ("card", "karte", "carte", "tarjeta", "cartao", "cartão", "carta", "credit", "kredit", "debit", "visa", "amex",
-              "payment", "zahlung")  # fmt: skip
+CARD_TERMS = (
+    r"(?:credit|debit|bank|pay|charge|master|visa|prepaid)?[ -]?cards?(?:holders?|members?|numbers?|num|no|nr)?",
+    r"(?:kredit|debit|ec|giro|bank|geld|zahlungs|visa|master|maestro|prepaid)?-?karten?"
+    r"(?:nummer|nr|inhaber(?:in)?|zahlung(?:en)?|daten|pr[üu]e?fnummer)?",
+    r"cart[ae]s?(?:\s+(?:bancaires?|bleues?|(?:de|di)\s+(?:cr[ée]dit[oa]?|d[ée]bit[oa]?|paiement)))?",
+    r"tarjetas?(?:\s+de\s+(?:cr[ée]dito|d[ée]bito))?",
+    r"cart(?:ão|ao|ões|oes)(?:\s+de\s+(?:cr[ée]dito|d[ée]bito))?",
+    r"(?:kredit|debit|bank|betal)?kort(?:et|s)?",
+    r"visa|amex|maestro|jcb|unionpay|credit|debit|kredit",
+    r"(?:pre)?payments?|[^\W\d_]*zahlung(?:en|s[^\W\d_]*)?",
+)  # fmt: skip
+# Terms with a card word in them that name no card (``_card_words``): an invoice's credit or debit note or memo
+# (``Credit note INV-4539...``), a bank transfer or direct debit, a shop's or the tax office's credit, a credit union.
+NOT_CARD_TERMS = (
+    r"credit[\s-]*(?:notes?|memos?|memorandum|transfers?|unions?|vouchers?)",
+    r"debit[\s-]*(?:notes?|memos?|memorandum)",
+    r"(?:direct|sepa)[\s-]+debits?",
+    r"(?:store|shop|tax|in-store)[\s-]+credits?",
+)
+_NOT_CARD_TERM = re.compile(r"(?i)(?<![^\W\d_])(?:%s)(?![^\W\d_])" % "|".join(NOT_CARD_TERMS))
 CARD_WORD_WINDOW = 24
 # The card's security code or PIN, written before the card number (``cvv 1234 4111 1111 1111 1111``: an Amex CID has
-# four digits): with ``CARD_WORDS`` and ``CARD_STEMS``, the words that let a card start after the run's first 4-digit
-# group (``_may_start``).
+# four digits): with the card words, the words that let a card start after the run's first 4-digit group
+# (``_may_start``).
 CARD_CODE_WORDS = frozenset({"cvv", "cvc", "cid", "csc", "pin"})
-_WORD = re.compile(r"[^\W\d_]+")
+_TERMS = "|".join([*sorted(CARD_WORDS), *CARD_TERMS])
+# a card word (``CARD_WORDS``, ``CARD_TERMS``) with its possessive (``card's``, ``cards'``): no letter right before or after
+_CARD_TERM = re.compile(r"(?i)(?<![^\W\d_])(?:%s)(?:['\u2019]s?)?(?![^\W\d_])" % _TERMS)
+# the same or a card code's word (``CARD_CODE_WORDS``) ending a text, then nothing but spaces and ``:#.=-``
+_CARD_TERM_LAST = re.compile(
+    r"(?i)(?<![^\W\d_])(?:%s|%s)(?:['\u2019]s?)?(?![^\W\d_])[ :#.=\t-]*$" % (_TERMS, "|".join(sorted(CARD_CODE_WORDS))))
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -198,14 +238,21 @@ def _expiry(group: str) -> bool:
     return len(group) == 4 and 1 <= int(group[:2]) <= 12
 
 
+def _card_words(text: str, at: int) -> str:
+    """The ``CARD_WORD_WINDOW`` characters before ``text[at]``, from the start of the word the window's start cuts
+    (``Mastercardiology`` is read whole, not as ``cardiology``), with the terms that name no card (``NOT_CARD_TERMS``:
+    ``credit note``, ``direct debit``, ``store credit``) blanked: what ``_CARD_TERM`` is looked for in."""
+    lo = max(0, at - CARD_WORD_WINDOW)
+    while lo and _LETTER.match(text, lo - 1):
+        lo -= 1
+    return _NOT_CARD_TERM.sub(lambda m: " " * len(m.group()), text[lo:at])
+
+
 def _card_word_before(text: str, start: int) -> bool:
     """Whether the last word before ``text[start]`` (within ``CARD_WORD_WINDOW`` characters, nothing but spaces and
-    ``:#.=-`` between) is a card word (``CARD_WORDS``, ``CARD_STEMS``) or a card code's (``CARD_CODE_WORDS``)."""
-    words = list(_WORD.finditer(text[max(0, start - CARD_WORD_WINDOW) : start].lower()))
-    if not words or text[max(0, start - CARD_WORD_WINDOW) : start][words[-1].end() :].strip(" :#.=-\t"):
-        return False
-    word = words[-1].group()
-    return word in CARD_WORDS or word in CARD_CODE_WORDS or any(stem in word for stem in CARD_STEMS)
+    ``:#.=-`` between) is a card word (``_CARD_TERM``: ``CARD_WORDS``, ``CARD_TERMS``, whole words, not in a
+    ``NOT_CARD_TERMS``) or a card code's (``CARD_CODE_WORDS``)."""
+    return _CARD_TERM_LAST.search(_card_words(text, start)) is not None
 
 
 def _may_start(groups: list[str], seps: list[str], i: int, starts: list[bool], card_word: bool = False) -> bool:
@@ -256,15 +303,12 @@ def _card_at(groups: list[str], seps: list[str], j: int) -> bool:
 
 def _id_code(text: str, lo: int) -> bool:
     """Whether the card-like number starting at ``text[lo]`` is glued to an id's code (``_ID_PREFIX``, ``ID_CODES``)
-    with no card word (``CARD_WORDS``, ``CARD_STEMS``) in the ``CARD_WORD_WINDOW`` characters before the code."""
+    with no card word (``_CARD_TERM``: whole words, not in a ``NOT_CARD_TERMS``, ``Credit note INV-...``) in the
+    ``CARD_WORD_WINDOW`` characters before the code (``_card_words``)."""
     glued = _ID_PREFIX.search(text[max(0, lo - 5) : lo])
     if not glued or glued.group(1) not in ID_CODES:
         return False
-    code_at = lo - len(glued.group(0))
-    for word in _WORD.findall(text[max(0, code_at - CARD_WORD_WINDOW) : code_at].lower()):
-        if word in CARD_WORDS or any(stem in word for stem in CARD_STEMS):
-            return False
-    return True
+    return _CARD_TERM.search(_card_words(text, lo - len(glued.group(0)))) is None
 
 
 def card_matches(value: str) -> list[tuple[int, int, bool]]:
@@ -280,7 +324,7 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
     at the run's start nor right after a card) must end the run's groups of four: when another 4-digit group with its
     separator follows, it is part of a longer grouped number (a Polish account number, NRB, ``44 6281 5472 3801 1933
     1351 2131``; an IBAN's body), not a card (breaker12 C2). A group of 20 digits or more holds none; nor does a
-    decimal number's fraction (``_decimal_part``)."""
+    decimal number's fraction (``_decimal_part``), nor an IBAN (``iban_spans``: ``AT 13 4469 6291 3702 8587``)."""
     text = _ascii_digits(value)
     found: list[tuple[int, int, bool]] = []
     for run in _RUN.finditer(text):
@@ -294,7 +338,9 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
         offsets = [start]
         for g, sep in zip(groups, seps):
             offsets.append(offsets[-1] + len(g) + len(sep))
-        i, after_card, card_word = 0, False, len(groups) > 1 and _card_word_before(text, start)
+        # a card word right before the run counts only where a card may start after a first 4-digit group (``_may_start``)
+        card_word = len(groups) > 1 and len(groups[0]) == len(groups[1]) == 4 and not _expiry(groups[0]) and _card_word_before(text, start)
+        i, after_card = 0, False
         starts = [False] * len(groups)
         while i < len(groups):
             mid_run = bool(i) and not after_card
@@ -326,6 +372,9 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
             if _NOT_CARD_LABEL.search(text[max(0, lo - 24) : lo]):
                 continue
             found.append((lo, hi, lo == start and best == 1 and _id_code(text, lo)))
+    if found and _IBAN_START.search(value):  # a card's layout inside an IBAN (mod-97 valid) is the IBAN's: AT 13 4469 ...
+        ibans = iban_spans(value)
+        found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b in ibans)]
     return found
 
 
@@ -352,16 +401,20 @@ def iban_valid(compact: str) -> bool:
 
 def iban_spans(value: str) -> list[tuple[int, int]]:
     """The (start, end) of each IBAN in ``value``, written together or in groups of four separated by spaces or by
-    hyphens (one kind throughout), in capitals or in small letters (module docstring)."""
+    hyphens (one kind throughout), in capitals or in small letters (module docstring); or in capitals with a space
+    between the country code and the check digits and the BBAN's digits in groups of four after single spaces (``AT 13
+    4469 6291 3702 8587``: a card's layout after a 2-digit group, 4-4-4-4, that ``card_matches`` leaves to this)."""
     spans = []
     for m in _IBAN_START.finditer(value):
-        length = IBAN_LENGTHS.get(m.group(1).upper())
+        spaced = m.group(2) is not None
+        length = IBAN_LENGTHS.get((m.group(2) if spaced else m.group(1)).upper())
         if length is None:
             continue
         rest = length - 4
-        tail = "(?:\\1[A-Za-z0-9]{%d})" % (rest % 4) if rest % 4 else ""
-        groups = "([ -])[A-Za-z0-9]{4}" + "(?:\\1[A-Za-z0-9]{4}){%d}" % (rest // 4 - 1) + tail
-        for shape in ("[A-Za-z0-9]{%d}" % rest, groups):
+        char = "[0-9]" if spaced else "[A-Za-z0-9]"
+        tail = "(?:\\1%s{%d})" % (char, rest % 4) if rest % 4 else ""
+        groups = ("( )" if spaced else "([ -])") + char + "{4}" + "(?:\\1%s{4}){%d}" % (char, rest // 4 - 1) + tail
+        for shape in (groups,) if spaced else ("[A-Za-z0-9]{%d}" % rest, groups):
             found = re.compile(shape + "(?![0-9A-Za-z])").match(value, m.end())
             if found and iban_valid(re.sub("[ -]", "", value[m.start() : m.end()] + found.group(0))):
                 spans.append((m.start(), found.end()))
@@ -369,9 +422,11 @@ def iban_spans(value: str) -> list[tuple[int, int]]:
     return spans
 
 
-# A column whose name says id (its last word: ``order_no``, ``invoice_id``, ``ref``) and names no card or account.
+# A column whose name says id (its last word: ``order_no``, ``invoice_id``, ``ref``) and names no card or account; a
+# credit or debit note's or memo's, a credit transfer's name names none (``credit_note_id``: ``NOT_CARD_TERMS``).
 ID_NAME_RE = re.compile(r"(?:^|_)(?:id|no|nr|num|number|ref|reference|key)$")
-CARD_NAME_RE = re.compile(r"(?:^|_)(?:cards?|pan|cc|credit|debit|payment|account|acct|iban|bank|billing)(?:_|$)")
+CARD_NAME_RE = re.compile(r"(?:^|_)(?:cards?|pan|cc|credit(?!_(?:notes?|memos?|transfers?)(?:_|$))|debit(?!_(?:notes?|memos?)(?:_|$))"
+                          r"|payment|account|acct|iban|bank|billing)(?:_|$)")
 # A whole value that is one id: digits only (13-19), an id's letter code and a hyphen before them allowed (``SO-...``).
 ID_VALUE_RE = "^(?:[A-Za-z]{1,6}-)?[0-9]{13,19}$"
 ID_SPREAD_DIGITS = 10  # sequential ids lie within 10**(len - 10) of one another (a million for 16 digits)
