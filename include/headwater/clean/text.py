@@ -504,10 +504,13 @@ class _Markup(HTMLParser):
         enough (``a <b> c``, ``<title> of the book``): the value needs an element opened and
         closed (``<b>x</b>``, in either order for a cut-off fragment), an element with an
         attribute value (``<a href="...">``), a line-break element (``<br>``, ``<hr>``, ``<wbr>``),
-        a document element (``<html>``, ``<body>``), a doctype or comment, or an element tag next
-        to a complete character reference (``&amp;``, ``&#39;``: the text was HTML-escaped).
+        a document element (``<html>``, ``<body>``), a doctype or comment, or a complete character reference
+        (``&amp;``, ``&#39;``: the text was HTML-escaped) next to an element tag that is more than a placeholder's
+        shape (``_marked``: an end tag, a tag with attributes, a start tag of ``_UNCLOSED_BLOCKS``). A value whose
+        element tags are all attribute-less start tags (``Dear <name>,``, ``ls <dir>/x``, ``a <b> c &amp; d``) is
+        prose with placeholders: its tags stay as written (html16).
         """
-        opened, closed, valued = set(), set(), False
+        opened, closed, valued, marked = set(), set(), False, False
         for kind, name, attrs, _, _ in self.events:
             if kind in ("comment", "decl"):
                 return True
@@ -518,12 +521,13 @@ class _Markup(HTMLParser):
             elif kind in ("start", "startend"):
                 opened.add(name)
                 valued = valued or any(v is not None for _, v in attrs)
+            marked = marked or _marked(kind, name, bool(attrs))
         tags = opened | closed
         return bool(
             (opened & closed)
             or valued
             or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS)
-            or (tags and _COMPLETE_REFERENCE.search(self.value))
+            or (marked and _COMPLETE_REFERENCE.search(self.value))
         )
 
     def text(self, keep_links: bool = True) -> str:
@@ -585,6 +589,20 @@ class _Markup(HTMLParser):
 
 
 _WORD_CHAR = re.compile(r"\w")
+
+
+# Block elements whose end tag may be omitted (WHATWG HTML 13.1.2.4, "Optional tags"): sloppy HTML leaves them open
+# (``<p>Tom &amp; Jerry``, ``<li>one<li>two``), and nobody writes them as a placeholder in prose.
+_UNCLOSED_BLOCKS = frozenset({"p", "li", "dt", "dd", "tr", "td", "th"})
+
+
+def _marked(kind: str, name: str, attributes: bool) -> bool:
+    """True when an element's tag (``kind`` start, startend or end; ``name`` lower-cased) is markup beside a character
+    reference: an end tag, a tag with attributes, or a start tag of ``_UNCLOSED_BLOCKS``. An attribute-less start tag of
+    any other element (``<dir>``, ``<name/>``, ``<code>``, ``<b>``, ``<source>``) has a placeholder's shape: in a value
+    with no other markup it is text as written (``Run ls <dir> &amp;&amp; cd <dir>/x``: html16), whatever the value's
+    references."""
+    return kind == "end" or attributes or name in _UNCLOSED_BLOCKS
 
 
 def _dropped(value: str, markup: list[tuple[int, int]], text: str) -> bool:
@@ -702,7 +720,8 @@ def _simple_html(value: str) -> str | None:
     What ``_Markup`` makes of such a value: html.parser (convert_charrefs) hands each run of text between two tags
     to ``handle_data`` decoded by ``html.unescape``, and the tags, their names lower-cased, as start and end tags
     with no attributes; ``_Markup.is_html`` then holds when an element is both opened and closed, a line-break or
-    document element is there, or a tag and a complete character reference are; ``_Markup.text`` writes a line
+    document element is there, or a complete character reference and a tag that ``_marked`` calls markup (an end tag,
+    a start tag of ``_UNCLOSED_BLOCKS``) are; ``_Markup.text`` writes a line
     break for each tag of a block element, nothing for the other tags (an ``a`` without ``href`` names no link)
     and the decoded text. A test compares the two on generated tag soup.
     """
@@ -731,7 +750,8 @@ def _simple_html(value: str) -> str | None:
         return None
     parts.append(html.unescape(data))
     tags = opened | closed
-    if (opened & closed) or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS) or (tags and _COMPLETE_REFERENCE.search(value)):
+    marked = bool(closed) or bool(opened & _UNCLOSED_BLOCKS)  # ``_marked``: bare tags have no attributes
+    if (opened & closed) or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS) or (marked and _COMPLETE_REFERENCE.search(value)):
         return "".join(parts)
     return decode_references(value)
 
