@@ -206,7 +206,7 @@ _WS_NEEDED = {  # the values a stage can change (RE2), so the others are not rew
     "whitespace": "[^\x20-\x7e]|  ",  # anything but single spaces between printable ASCII
 }
 # The kinds of change normalization records (``<col>__reason``, the manifest's ``text_normalized``), in reason order.
-CHANGE_KINDS = ("html", "html_text_dropped", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "invisible_characters", "trim", "whitespace")
+CHANGE_KINDS = ("html", "html_text_dropped", "html_unclosed_tag", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "invisible_characters", "trim", "whitespace")
 # Which of them are encoding artefacts, not content (exact duplicates, row ids): headwater.clean.steps.base.ARTEFACT_KINDS.
 _FTFY_NEEDED = "[^\t\n\x20-\x7e]"  # ftfy leaves printable ASCII (plus tab/LF) alone (its HTML unescaping is off)
 
@@ -535,7 +535,8 @@ class _Markup(HTMLParser):
         ``http(s)`` link targets follow their link text as `` (url)`` (``link_target``: scheme and host only), and a
         tag that names no HTML element (``<ann@x.org>``, ``<y and y>``) stays as written, since a browser would hide
         it but the writer meant it as text. Sets ``dropped``: the letters and digits of the value outside markup
-        (``_dropped``) that the text lacks."""
+        (``_dropped``) that the text lacks; and ``unclosed``: a tag never closed went that may have been a placeholder
+        (``_unclosed``)."""
         parts: list[str] = []
         kept: list[str] = []  # the parts that are the value's text (not the link targets added)
         skip = 0
@@ -578,7 +579,22 @@ class _Markup(HTMLParser):
                     parts.append(f" ({href})")
                     href = None
         self.dropped = _dropped(self.value, markup, "".join(kept))
+        self.unclosed = self._unclosed()
         return "".join(parts)
+
+    def _unclosed(self) -> bool:
+        """True when the value holds a start tag with no attributes of an element whose end tag is required
+        (``_END_TAG_REQUIRED``) that no end tag closes (stack order per name, as ``_closed_later``) and that is not
+        glued to a letter or digit on both sides (``_glued``: ``<p>Note<i>important</p>`` is sloppy inline markup):
+        ``<p>Run ls <dir> then</p>``. ``text`` removes it as markup (the value is HTML), but in prose it may have been a
+        placeholder, so the clean step says so (``html_unclosed_tag``; html16)."""
+        open_: dict[str, list[int]] = {}
+        for i, (kind, name, attrs, _, _) in enumerate(self.events):
+            if kind == "start" and self._element(name):
+                open_.setdefault(name, []).append(i if not attrs and name in _END_TAG_REQUIRED else -1)
+            elif kind == "end" and open_.get(name):
+                open_[name].pop()
+        return any(i >= 0 and not self._glued(i) for left in open_.values() for i in left)
 
     def _next_start(self, i: int) -> int:
         """Where the construct after event ``i`` starts in the value (its end when none follows)."""
@@ -691,15 +707,22 @@ def strip_html(value: str, keep_links: bool = True) -> str:
 def html_text(value: str, keep_links: bool = True) -> tuple[str, bool]:
     """``strip_html(value, keep_links)``, and whether it dropped words: letters or digits of the value that no
     element's markup held (``_dropped``; breaker11 H1), which the clean step reports (``html_text_dropped``)."""
+    return html_text_changes(value, keep_links)[:2]
+
+
+def html_text_changes(value: str, keep_links: bool = True) -> tuple[str, bool, bool]:
+    """``(text, dropped, unclosed)``: ``html_text(value, keep_links)`` and whether an HTML value lost a start tag never
+    closed that may have been a placeholder (``_Markup._unclosed``, ``_simple_unclosed``: ``<p>Run ls <dir> then</p>``),
+    which the clean step reports (``html_unclosed_tag``; html16). Never raises for a ``str``."""
     if "<" in value and _HTML_CANDIDATE.search(value):
         simple = _simple_html(value)
-        if simple is not None:
-            return simple, False  # bare tags only: every letter outside them is kept
+        if simple is not None:  # bare tags only: every letter outside them is kept
+            return simple, False, _simple_unclosed(value, simple)
         markup = _Markup(value)
         if markup.is_html():
             text = markup.text(keep_links)
-            return text, markup.dropped
-    return decode_references(value), False
+            return text, markup.dropped, markup.unclosed
+    return decode_references(value), False, False
 
 
 # A tag written with nothing but its name (``<p>``, ``</B>``): no attribute, space or '/'.
@@ -754,6 +777,33 @@ def _simple_html(value: str) -> str | None:
     if (opened & closed) or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS) or (marked and _COMPLETE_REFERENCE.search(value)):
         return "".join(parts)
     return decode_references(value)
+
+
+def _simple_unclosed(value: str, text: str) -> bool:
+    """``_Markup._unclosed`` for a value ``_simple_html`` read as ``text``: False where it was not HTML (``text`` is
+    ``decode_references(value)``: an HTML reading drops each bare tag, 3 or more characters, for at most one line
+    break, so the two differ whenever a tag went); else whether a start tag of an element whose end tag is required
+    is never closed (stack order per name) and not glued to a letter or digit on both sides."""
+    left: Counter[str] = Counter()  # a first pass without positions: most HTML closes what it opens
+    for slash, name in _SIMPLE_TAG.findall(value):
+        name = name.lower()
+        if slash:
+            if left[name] > 0:
+                left[name] -= 1
+        elif name in _END_TAG_REQUIRED:
+            left[name] += 1
+    if not +left or text == decode_references(value):
+        return False
+    open_: dict[str, list[bool]] = {}  # name -> its start tags not closed yet: spaced (True) or glued
+    for m in _SIMPLE_TAG.finditer(value):
+        name = m.group(2).lower()
+        if m.group(1):
+            if open_.get(name):
+                open_[name].pop()
+        else:
+            both = value[m.start() - 1 : m.start()].isalnum() and value[m.end() : m.end() + 1].isalnum()
+            open_.setdefault(name, []).append(name in _END_TAG_REQUIRED and not both)
+    return any(any(left) for left in open_.values())
 
 
 def normalize_whitespace(value: str) -> str:
@@ -1234,13 +1284,16 @@ def _is_bad(value: str) -> bool:
     return _MAY_BE_BAD.search(value) is not None and ftfy.badness.is_bad(value)
 
 
-def _html(value: str, options: TextOptions, dropped: set[str] | None = None) -> str:
-    """The per-value HTML step: markup stripped where the value is HTML, references decoded once; a value whose
-    conversion dropped words (``html_text``) is added to ``dropped`` when given."""
+def _html(value: str, options: TextOptions, found: dict[str, set[str]] | None = None) -> str:
+    """The per-value HTML step: markup stripped where the value is HTML, references decoded once; when ``found`` is
+    given, a value whose conversion dropped words (``html_text_changes``) is added to its ``html_text_dropped`` set,
+    one that lost a tag never closed to its ``html_unclosed_tag`` set."""
     if _HTML_COMPILED.search(value):
-        text, lost = html_text(value, keep_links=options.urls == "keep" or options.urls == "mask")
-        if lost and dropped is not None:
-            dropped.add(value)
+        text, lost, gone = html_text_changes(value, keep_links=options.urls == "keep" or options.urls == "mask")
+        if found is not None:
+            for kind, yes in (("html_text_dropped", lost), ("html_unclosed_tag", gone)):
+                if yes:
+                    found.setdefault(kind, set()).add(value)
         return text
     return value
 
@@ -1538,12 +1591,14 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
 
     if options.strip_html:
         # a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged
-        dropped: set[str] = set()
-        after = _map_where(arr, pc.match_substring_regex(arr, HTML_STEP_RE), lambda v: _html(v, options, dropped))
+        found: dict[str, set[str]] = {}
+        after = _map_where(arr, pc.match_substring_regex(arr, HTML_STEP_RE), lambda v: _html(v, options, found))
         note(changed, "html", _differs(arr, after))
-        if dropped:  # the values whose text lost words no markup held (headwater.clean.text.html_text)
-            lost = pc.is_in(arr, value_set=pa.array(sorted(dropped), type=arr.type))
-            note(changed, "html_text_dropped", pc.fill_null(lost, False).to_numpy(zero_copy_only=False))
+        # the values whose text lost words no markup held, or a tag never closed that may have been a placeholder
+        for kind in ("html_text_dropped", "html_unclosed_tag"):
+            if found.get(kind):
+                lost = pc.is_in(arr, value_set=pa.array(sorted(found[kind]), type=arr.type))
+                note(changed, kind, pc.fill_null(lost, False).to_numpy(zero_copy_only=False))
         arr = after
     if options.repair_unicode:
         after = _map_where(arr, _unicode_candidates(arr, options), lambda v: _unicode(v, options))

@@ -126,13 +126,13 @@ def test_real_markup_still_goes(value: str, expected: str) -> None:
 
 def test_a_placeholder_inside_html_goes_with_its_original_kept() -> None:
     """Inside a value that is HTML, an unclosed ``<dir>`` is an element (a browser hides it): removed, and the value as
-    written kept in ``__raw`` with ``normalized: html, ...`` (when unsure the text is kept; here the value is HTML)."""
+    written kept in ``__raw`` with ``normalized: html, html_unclosed_tag, ...`` (when unsure the text is kept; here the value is HTML)."""
     value = "<p>Run ls <dir> then copy <dir>/config.yaml</p>"
     assert normalize_text(value) == "Run ls then copy /config.yaml"
     out = NormalizeText().apply(pd.DataFrame({"note": pd.Series([value], dtype="string")})).kept
     assert out["note__raw"].tolist() == [value]
     # ``dir`` is a block element: its tags became line breaks, tidied back to single spaces
-    assert out["note__reason"].tolist() == ["normalized: html, trim, whitespace"]
+    assert out["note__reason"].tolist() == ["normalized: html, html_unclosed_tag, trim, whitespace"]
 
 
 FRAME = [
@@ -158,7 +158,7 @@ FRAME_VALUES = [
 FRAME_RAW = [None, FRAME[1], FRAME[2], None, FRAME[4], FRAME[5], FRAME[6], None]
 FRAME_REASON = [
     None, "normalized: html", "normalized: html, trim", None, "normalized: html", "normalized: html",
-    "normalized: html, whitespace", None,
+    "normalized: html, html_unclosed_tag, whitespace", None,
 ]  # fmt: skip
 
 
@@ -170,7 +170,7 @@ def test_the_step_keeps_placeholders_and_names_every_change(by_column: bool) -> 
     assert [None if pd.isna(v) else v for v in out["note"]] == FRAME_VALUES
     assert [None if pd.isna(v) else v for v in out["note__raw"]] == FRAME_RAW
     assert [None if pd.isna(v) else v for v in out["note__reason"]] == FRAME_REASON
-    assert step.summary() == {"text_normalized": {"note": {"html": 5, "trim": 1, "whitespace": 1}}, "text_masked": {}}
+    assert step.summary() == {"text_normalized": {"note": {"html": 5, "html_unclosed_tag": 1, "trim": 1, "whitespace": 1}}, "text_masked": {}}
     assert "id__raw" not in out.columns
 
 
@@ -283,3 +283,99 @@ def test_placeholders_beside_markup_are_never_changed_silently() -> None:
     assert (raw | masked).all()
     assert (out.loc[~masked, "note__raw"] == df.loc[~masked, "note"]).all()
     assert int(masked.sum()) == len(NAMES)  # the phone and e-mail template: no __raw (it would keep what the mask hides)
+
+
+# --- html_unclosed_tag: an HTML value that lost an unclosed tag which may have been a placeholder ---
+
+UNCLOSED_GONE = [
+    ("<p>Run ls <dir> then copy <dir>/config.yaml</p>", "Run ls then copy /config.yaml"),
+    ("<p>Dear <time>,</p>", "Dear ,"),
+    ("Hello <b>Tom</b>, see <code> here", "Hello Tom, see here"),
+    ("<i>Note</i> <var>", "Note"),
+    ('<a href="https://x.org/">x</a> <label>: y', "x (https://x.org) : y"),
+    ("<code>a</code> <code> b", "a b"),  # the second <code> is never closed
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), UNCLOSED_GONE)
+def test_an_unclosed_tag_removed_from_html_is_said(value: str, expected: str) -> None:
+    from headwater.clean.text import html_text_changes
+
+    assert normalize_text(value) == expected
+    assert html_text_changes(value)[2] is True
+    assert html_text(value)[1] is False  # no word outside markup was lost: the tag itself was markup
+
+
+NOT_UNCLOSED = [
+    "<p>Note<i>important</p>",  # glued on both sides: sloppy inline markup (breaker12 H1)
+    "<p>Hello <b>Tom</b></p>",
+    "<ul><li>one<li>two</ul>",  # li's end tag may be omitted
+    "a<br>b",
+    '<img src="a.png"> <b class="x">Hi',  # tags with attributes
+    "<p>a<b>c <b>d</b></p>",  # the glued b is never closed, the spaced one is
+    "Tom &amp; Jerry at <time>",  # not HTML: the tag stays
+    "<p>x</p><div>y",  # div never closed, but it starts the value's block: spaced (no letter before)
+]
+
+
+@pytest.mark.parametrize("value", NOT_UNCLOSED[:-1])
+def test_closed_glued_or_optional_tags_are_not_said(value: str) -> None:
+    from headwater.clean.text import html_text_changes
+
+    assert html_text_changes(value)[2] is False
+
+
+def test_an_unclosed_block_after_markup_is_said() -> None:
+    from headwater.clean.text import html_text_changes
+
+    assert html_text_changes(NOT_UNCLOSED[-1]) == ("\nx\n\ny", False, True)
+
+
+def test_the_unclosed_flag_reads_the_same_by_the_parser_and_without_it() -> None:
+    """``_simple_unclosed`` (bare tags, no parser) and ``_Markup._unclosed`` agree on generated tag soup."""
+    import random
+
+    from headwater.clean.text import _Markup, _simple_html, _simple_unclosed
+
+    names = ["p", "b", "i", "dir", "code", "time", "li", "td", "br", "div", "span", "var", "html"]
+    texts = ["word", " ", "two words", ",", "/x", "&amp;", "\n", "x"]
+    rng = random.Random(16)
+    agreed = said = 0
+    for _ in range(4000):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            if rng.random() < 0.5:
+                parts.append(f"<{'/' if rng.random() < 0.4 else ''}{rng.choice(names)}>")
+            else:
+                parts.append(rng.choice(texts))
+        value = "".join(parts)
+        simple = _simple_html(value)
+        if simple is None:
+            continue
+        markup = _Markup(value)
+        if not markup.is_html():
+            assert (simple, _simple_unclosed(value, simple)) == (html_text(value)[0], False), value
+            continue
+        assert (simple, _simple_unclosed(value, simple)) == (markup.text(), markup.unclosed), value
+        agreed += 1
+        said += markup.unclosed
+    assert agreed > 1000 and said > 200
+
+
+def test_the_step_counts_and_warns_of_unclosed_tags() -> None:
+    rows = ["<p>Run ls <dir> then copy <dir>/config.yaml</p>", "<p>Note<i>important</p>", "ls <dir> &amp;&amp; make", "<p>Dear <time>,</p>"]
+    step = NormalizeText()
+    out = step.apply(pd.DataFrame({"note": pd.Series(rows, dtype="string")})).kept
+    assert out["note"].tolist() == ["Run ls then copy /config.yaml", "Noteimportant", "ls <dir> && make", "Dear ,"]
+    assert out["note__raw"].tolist() == rows
+    assert out["note__reason"].tolist() == [
+        "normalized: html, html_unclosed_tag, trim, whitespace",
+        "normalized: html, trim",
+        "normalized: html",
+        "normalized: html, html_unclosed_tag, trim",
+    ]
+    assert step.summary()["text_normalized"] == {"note": {"html": 4, "html_unclosed_tag": 2, "trim": 3, "whitespace": 1}}
+    assert step.warnings() == [
+        "note: 2 HTML value(s) lost a tag never closed and written with no attributes (<dir>, <time>, <b> in prose may be "
+        "a placeholder, not markup); the value as written is in note__raw, reason html_unclosed_tag"
+    ]
