@@ -379,3 +379,21 @@ def test_the_step_counts_and_warns_of_unclosed_tags() -> None:
         "note: 2 HTML value(s) lost a tag never closed and written with no attributes (<dir>, <time>, <b> in prose may be "
         "a placeholder, not markup); the value as written is in note__raw, reason html_unclosed_tag"
     ]
+
+
+def test_through_ingest_and_clean_the_manifest_counts_and_warns(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from landed_files import clean_landed, settings_without_sources
+
+    rows = ["run ls <dir> then copy <dir>/config.yaml", "Dear <name>, thanks", "Tom &amp; Jerry at <time>",
+            "<p>Run ls <dir> then copy <dir>/config.yaml</p>"]  # fmt: skip
+    text = "id,note\n" + "".join(f'{i},"{r}"\n' for i, r in enumerate(rows))
+    table, manifest = clean_landed(settings_without_sources(tmp_path), "2026-12-01", "notes.csv", text)
+    got = table.to_pydict()
+    assert got["note"] == ["run ls <dir> then copy <dir>/config.yaml", "Dear <name>, thanks", "Tom & Jerry at <time>", "Run ls then copy /config.yaml"]
+    assert got["note__raw"] == [None, None, rows[2], rows[3]]
+    assert got["note__reason"] == [None, None, "normalized: html", "normalized: html, html_unclosed_tag, trim, whitespace"]
+    assert manifest["text_normalized"] == {"note": {"html": 2, "html_unclosed_tag": 1, "trim": 1, "whitespace": 1}}
+    assert [w for w in manifest["clean_warnings"] if "html_unclosed_tag" in w] == [
+        "note: 1 HTML value(s) lost a tag never closed and written with no attributes (<dir>, <time>, <b> in prose may be "
+        "a placeholder, not markup); the value as written is in note__raw, reason html_unclosed_tag"
+    ]
