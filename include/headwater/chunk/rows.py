@@ -223,7 +223,7 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
       — never left out like an empty value (breaker9 #8). Left out only where the text was read as "missing"
       (``READ_AS_MISSING``: an NA spelling, ``""``, whitespace) or where only text tidying emptied it (``TIDIED``:
       ``normalized: html`` of a value that was markup only, ``<br>``; not where HTML to text lost words no markup
-      held, ``html_text_dropped``: breaker11 H1);
+      held, ``html_text_dropped``: breaker11 H1, or a tag never closed, ``html_unclosed_tag``: html16);
     * a float whose written number has more than 15 significant digits (``DBL_DIG``, IEEE 754
       binary64: past it a double does not keep every digit): ``123456789012345678``, not the double's
       ``123456789012345680``;
@@ -242,7 +242,7 @@ def shown_value(value: Any, raw: Any = None, reason: Any = None, unit: str = "")
     why = python_value(reason)
     parts = [] if why is None else str(why).split("; ")
     if current is None and written is not None:
-        if set(parts) & READ_AS_MISSING or (parts and all(p.startswith(TIDIED) and HTML_LOST not in p for p in parts)):
+        if set(parts) & READ_AS_MISSING or (parts and all(p.startswith(TIDIED) and not any(k in p for k in HTML_LOST) for p in parts)):
             return None  # the text says "missing" (NA, ""), or tidying left nothing (markup only)
         return f"{written.strip()} (as written, not read)"  # the text, less the spaces around it
     if isinstance(current, float) and written is not None and significant_digits(written) > DBL_DIG:
@@ -266,8 +266,9 @@ SHOWN_AS_WRITTEN = frozenset({PERCENT_SCALED, CURRENCY_STORED, "leading_zeros", 
 READ_AS_MISSING = frozenset({"na_spelling", "empty_string", "blank"})
 # the reasons of text tidying (headwater.clean.steps.normalize_text): a value they alone emptied held no text to read
 TIDIED = ("normalized: ", "masked: ")
-# the kind of a tidying that lost words outside any element's markup (headwater.clean.text.html_text): not "nothing to read"
-HTML_LOST = "html_text_dropped"
+# the kinds of a tidying that lost words outside any element's markup (headwater.clean.text.html_text), or a tag never
+# closed that may have been a placeholder (``<p><dir></p>``: html_text_changes; html16): not "nothing to read"
+HTML_LOST = ("html_text_dropped", "html_unclosed_tag")
 DBL_DIG = 15  # decimal digits a binary64 double always keeps (C's DBL_DIG, IEEE 754)
 
 

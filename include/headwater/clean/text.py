@@ -206,7 +206,7 @@ _WS_NEEDED = {  # the values a stage can change (RE2), so the others are not rew
     "whitespace": "[^\x20-\x7e]|  ",  # anything but single spaces between printable ASCII
 }
 # The kinds of change normalization records (``<col>__reason``, the manifest's ``text_normalized``), in reason order.
-CHANGE_KINDS = ("html", "html_text_dropped", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "invisible_characters", "trim", "whitespace")
+CHANGE_KINDS = ("html", "html_text_dropped", "html_unclosed_tag", "mojibake", "control", "nfc", "ligatures", "width", "quotes", "line_breaks", "invisible_characters", "trim", "whitespace")
 # Which of them are encoding artefacts, not content (exact duplicates, row ids): headwater.clean.steps.base.ARTEFACT_KINDS.
 _FTFY_NEEDED = "[^\t\n\x20-\x7e]"  # ftfy leaves printable ASCII (plus tab/LF) alone (its HTML unescaping is off)
 
@@ -504,10 +504,13 @@ class _Markup(HTMLParser):
         enough (``a <b> c``, ``<title> of the book``): the value needs an element opened and
         closed (``<b>x</b>``, in either order for a cut-off fragment), an element with an
         attribute value (``<a href="...">``), a line-break element (``<br>``, ``<hr>``, ``<wbr>``),
-        a document element (``<html>``, ``<body>``), a doctype or comment, or an element tag next
-        to a complete character reference (``&amp;``, ``&#39;``: the text was HTML-escaped).
+        a document element (``<html>``, ``<body>``), a doctype or comment, or a complete character reference
+        (``&amp;``, ``&#39;``: the text was HTML-escaped) next to an element tag that is more than a placeholder's
+        shape (``_marked``: an end tag, a tag with attributes, a start tag of ``_UNCLOSED_BLOCKS``). A value whose
+        element tags are all attribute-less start tags (``Dear <name>,``, ``ls <dir>/x``, ``a <b> c &amp; d``) is
+        prose with placeholders: its tags stay as written (html16).
         """
-        opened, closed, valued = set(), set(), False
+        opened, closed, valued, marked = set(), set(), False, False
         for kind, name, attrs, _, _ in self.events:
             if kind in ("comment", "decl"):
                 return True
@@ -518,12 +521,13 @@ class _Markup(HTMLParser):
             elif kind in ("start", "startend"):
                 opened.add(name)
                 valued = valued or any(v is not None for _, v in attrs)
+            marked = marked or _marked(kind, name, bool(attrs))
         tags = opened | closed
         return bool(
             (opened & closed)
             or valued
             or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS)
-            or (tags and _COMPLETE_REFERENCE.search(self.value))
+            or (marked and _COMPLETE_REFERENCE.search(self.value))
         )
 
     def text(self, keep_links: bool = True) -> str:
@@ -531,7 +535,8 @@ class _Markup(HTMLParser):
         ``http(s)`` link targets follow their link text as `` (url)`` (``link_target``: scheme and host only), and a
         tag that names no HTML element (``<ann@x.org>``, ``<y and y>``) stays as written, since a browser would hide
         it but the writer meant it as text. Sets ``dropped``: the letters and digits of the value outside markup
-        (``_dropped``) that the text lacks."""
+        (``_dropped``) that the text lacks; and ``unclosed``: a tag never closed went that may have been a placeholder
+        (``_unclosed``)."""
         parts: list[str] = []
         kept: list[str] = []  # the parts that are the value's text (not the link targets added)
         skip = 0
@@ -574,7 +579,22 @@ class _Markup(HTMLParser):
                     parts.append(f" ({href})")
                     href = None
         self.dropped = _dropped(self.value, markup, "".join(kept))
+        self.unclosed = self._unclosed()
         return "".join(parts)
+
+    def _unclosed(self) -> bool:
+        """True when the value holds a start tag with no attributes of an element whose end tag is required
+        (``_END_TAG_REQUIRED``) that no end tag closes (stack order per name, as ``_closed_later``) and that is not
+        glued to a letter or digit on both sides (``_glued``: ``<p>Note<i>important</p>`` is sloppy inline markup):
+        ``<p>Run ls <dir> then</p>``. ``text`` removes it as markup (the value is HTML), but in prose it may have been a
+        placeholder, so the clean step says so (``html_unclosed_tag``; html16)."""
+        open_: dict[str, list[int]] = {}
+        for i, (kind, name, attrs, _, _) in enumerate(self.events):
+            if kind == "start" and self._element(name):
+                open_.setdefault(name, []).append(i if not attrs and name in _END_TAG_REQUIRED else -1)
+            elif kind == "end" and open_.get(name):
+                open_[name].pop()
+        return any(i >= 0 and not self._glued(i) for left in open_.values() for i in left)
 
     def _next_start(self, i: int) -> int:
         """Where the construct after event ``i`` starts in the value (its end when none follows)."""
@@ -585,6 +605,20 @@ class _Markup(HTMLParser):
 
 
 _WORD_CHAR = re.compile(r"\w")
+
+
+# Block elements whose end tag may be omitted (WHATWG HTML 13.1.2.4, "Optional tags"): sloppy HTML leaves them open
+# (``<p>Tom &amp; Jerry``, ``<li>one<li>two``), and nobody writes them as a placeholder in prose.
+_UNCLOSED_BLOCKS = frozenset({"p", "li", "dt", "dd", "tr", "td", "th"})
+
+
+def _marked(kind: str, name: str, attributes: bool) -> bool:
+    """True when an element's tag (``kind`` start, startend or end; ``name`` lower-cased) is markup beside a character
+    reference: an end tag, a tag with attributes, or a start tag of ``_UNCLOSED_BLOCKS``. An attribute-less start tag of
+    any other element (``<dir>``, ``<name/>``, ``<code>``, ``<b>``, ``<source>``) has a placeholder's shape: in a value
+    with no other markup it is text as written (``Run ls <dir> &amp;&amp; cd <dir>/x``: html16), whatever the value's
+    references."""
+    return kind == "end" or attributes or name in _UNCLOSED_BLOCKS
 
 
 def _dropped(value: str, markup: list[tuple[int, int]], text: str) -> bool:
@@ -673,15 +707,22 @@ def strip_html(value: str, keep_links: bool = True) -> str:
 def html_text(value: str, keep_links: bool = True) -> tuple[str, bool]:
     """``strip_html(value, keep_links)``, and whether it dropped words: letters or digits of the value that no
     element's markup held (``_dropped``; breaker11 H1), which the clean step reports (``html_text_dropped``)."""
+    return html_text_changes(value, keep_links)[:2]
+
+
+def html_text_changes(value: str, keep_links: bool = True) -> tuple[str, bool, bool]:
+    """``(text, dropped, unclosed)``: ``html_text(value, keep_links)`` and whether an HTML value lost a start tag never
+    closed that may have been a placeholder (``_Markup._unclosed``, ``_simple_unclosed``: ``<p>Run ls <dir> then</p>``),
+    which the clean step reports (``html_unclosed_tag``; html16). Never raises for a ``str``."""
     if "<" in value and _HTML_CANDIDATE.search(value):
         simple = _simple_html(value)
-        if simple is not None:
-            return simple, False  # bare tags only: every letter outside them is kept
+        if simple is not None:  # bare tags only: every letter outside them is kept
+            return simple, False, _simple_unclosed(value, simple)
         markup = _Markup(value)
         if markup.is_html():
             text = markup.text(keep_links)
-            return text, markup.dropped
-    return decode_references(value), False
+            return text, markup.dropped, markup.unclosed
+    return decode_references(value), False, False
 
 
 # A tag written with nothing but its name (``<p>``, ``</B>``): no attribute, space or '/'.
@@ -702,7 +743,8 @@ def _simple_html(value: str) -> str | None:
     What ``_Markup`` makes of such a value: html.parser (convert_charrefs) hands each run of text between two tags
     to ``handle_data`` decoded by ``html.unescape``, and the tags, their names lower-cased, as start and end tags
     with no attributes; ``_Markup.is_html`` then holds when an element is both opened and closed, a line-break or
-    document element is there, or a tag and a complete character reference are; ``_Markup.text`` writes a line
+    document element is there, or a complete character reference and a tag that ``_marked`` calls markup (an end tag,
+    a start tag of ``_UNCLOSED_BLOCKS``) are; ``_Markup.text`` writes a line
     break for each tag of a block element, nothing for the other tags (an ``a`` without ``href`` names no link)
     and the decoded text. A test compares the two on generated tag soup.
     """
@@ -731,9 +773,37 @@ def _simple_html(value: str) -> str | None:
         return None
     parts.append(html.unescape(data))
     tags = opened | closed
-    if (opened & closed) or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS) or (tags and _COMPLETE_REFERENCE.search(value)):
+    marked = bool(closed) or bool(opened & _UNCLOSED_BLOCKS)  # ``_marked``: bare tags have no attributes
+    if (opened & closed) or tags & (_LINE_BREAK_ELEMENTS | _DOCUMENT_ELEMENTS) or (marked and _COMPLETE_REFERENCE.search(value)):
         return "".join(parts)
     return decode_references(value)
+
+
+def _simple_unclosed(value: str, text: str) -> bool:
+    """``_Markup._unclosed`` for a value ``_simple_html`` read as ``text``: False where it was not HTML (``text`` is
+    ``decode_references(value)``: an HTML reading drops each bare tag, 3 or more characters, for at most one line
+    break, so the two differ whenever a tag went); else whether a start tag of an element whose end tag is required
+    is never closed (stack order per name) and not glued to a letter or digit on both sides."""
+    left: Counter[str] = Counter()  # a first pass without positions: most HTML closes what it opens
+    for slash, name in _SIMPLE_TAG.findall(value):
+        name = name.lower()
+        if slash:
+            if left[name] > 0:
+                left[name] -= 1
+        elif name in _END_TAG_REQUIRED:
+            left[name] += 1
+    if not +left or text == decode_references(value):
+        return False
+    open_: dict[str, list[bool]] = {}  # name -> its start tags not closed yet: spaced (True) or glued
+    for m in _SIMPLE_TAG.finditer(value):
+        name = m.group(2).lower()
+        if m.group(1):
+            if open_.get(name):
+                open_[name].pop()
+        else:
+            both = value[m.start() - 1 : m.start()].isalnum() and value[m.end() : m.end() + 1].isalnum()
+            open_.setdefault(name, []).append(name in _END_TAG_REQUIRED and not both)
+    return any(any(left) for left in open_.values())
 
 
 def normalize_whitespace(value: str) -> str:
@@ -1214,13 +1284,16 @@ def _is_bad(value: str) -> bool:
     return _MAY_BE_BAD.search(value) is not None and ftfy.badness.is_bad(value)
 
 
-def _html(value: str, options: TextOptions, dropped: set[str] | None = None) -> str:
-    """The per-value HTML step: markup stripped where the value is HTML, references decoded once; a value whose
-    conversion dropped words (``html_text``) is added to ``dropped`` when given."""
+def _html(value: str, options: TextOptions, found: dict[str, set[str]] | None = None) -> str:
+    """The per-value HTML step: markup stripped where the value is HTML, references decoded once; when ``found`` is
+    given, a value whose conversion dropped words (``html_text_changes``) is added to its ``html_text_dropped`` set,
+    one that lost a tag never closed to its ``html_unclosed_tag`` set."""
     if _HTML_COMPILED.search(value):
-        text, lost = html_text(value, keep_links=options.urls == "keep" or options.urls == "mask")
-        if lost and dropped is not None:
-            dropped.add(value)
+        text, lost, gone = html_text_changes(value, keep_links=options.urls == "keep" or options.urls == "mask")
+        if found is not None:
+            for kind, yes in (("html_text_dropped", lost), ("html_unclosed_tag", gone)):
+                if yes:
+                    found.setdefault(kind, set()).add(value)
         return text
     return value
 
@@ -1518,12 +1591,14 @@ def _normalize_steps(arr: pa.Array, options: TextOptions) -> NormalizedColumn:
 
     if options.strip_html:
         # a '&' or a '<' that opens an HTML element; other values come out of strip_html unchanged
-        dropped: set[str] = set()
-        after = _map_where(arr, pc.match_substring_regex(arr, HTML_STEP_RE), lambda v: _html(v, options, dropped))
+        found: dict[str, set[str]] = {}
+        after = _map_where(arr, pc.match_substring_regex(arr, HTML_STEP_RE), lambda v: _html(v, options, found))
         note(changed, "html", _differs(arr, after))
-        if dropped:  # the values whose text lost words no markup held (headwater.clean.text.html_text)
-            lost = pc.is_in(arr, value_set=pa.array(sorted(dropped), type=arr.type))
-            note(changed, "html_text_dropped", pc.fill_null(lost, False).to_numpy(zero_copy_only=False))
+        # the values whose text lost words no markup held, or a tag never closed that may have been a placeholder
+        for kind in ("html_text_dropped", "html_unclosed_tag"):
+            if found.get(kind):
+                lost = pc.is_in(arr, value_set=pa.array(sorted(found[kind]), type=arr.type))
+                note(changed, kind, pc.fill_null(lost, False).to_numpy(zero_copy_only=False))
         arr = after
     if options.repair_unicode:
         after = _map_where(arr, _unicode_candidates(arr, options), lambda v: _unicode(v, options))

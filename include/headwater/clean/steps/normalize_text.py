@@ -279,7 +279,9 @@ class NormalizeText:
         """One line per contact column that left values unmasked because each is one whole phone number or e-mail
         address (breaker7 #5), with the count; not for a column whose name says it is one (``email``, ``phone``: no
         news to the user, every day). One per column whose HTML lost words no element's markup held
-        (``html_text_dropped``: headwater.clean.text.html_text; breaker11 H1), with the count."""
+        (``html_text_dropped``: headwater.clean.text.html_text; breaker11 H1), with the count; one per column whose HTML
+        lost a start tag never closed, with no attributes, not glued to letters on both sides (``html_unclosed_tag``:
+        headwater.clean.text.html_text_changes; html16: a placeholder such as ``<dir>`` in an HTML value), with the count."""
         lines = [
             f"{col}: {n} value(s) that are one whole phone number or e-mail address were left unmasked as contact fields "
             f"(most of {col}'s values are one); set text.mask_field_values to mask them"
@@ -292,6 +294,12 @@ class NormalizeText:
                     f"{col}: {counts['html_text_dropped']} value(s) lost words outside any HTML element's markup when their "
                     f"HTML was converted to text (a processing instruction, a bogus comment or CDATA section, or text read as "
                     f"a tag); the value as written is in {col}__raw, reason html_text_dropped"
+                )
+            if counts.get("html_unclosed_tag"):
+                lines.append(
+                    f"{col}: {counts['html_unclosed_tag']} HTML value(s) lost a tag never closed and written with no attributes "
+                    f"(<dir>, <time>, <b> in prose may be a placeholder, not markup); the value as written is in {col}__raw, "
+                    f"reason html_unclosed_tag"
                 )
         for col, counts in sorted(self.sensitive.items()):
             if counts.get(CARD_IDS):

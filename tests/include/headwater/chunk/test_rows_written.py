@@ -48,6 +48,8 @@ SCHEMA = 'files: ["t*.csv"]\nschema:\n  columns:\n'
     # ... but not where HTML to text lost words no markup held (breaker11 H1): the text as written
     (None, "<p><?php echo $total ?></p>", "normalized: html, html_text_dropped, trim", "",
      "<p><?php echo $total ?></p> (as written, not read)"),
+    # ... nor where it lost a tag never closed that may have been a placeholder (html16)
+    (None, "<p><dir></p>", "normalized: html, html_unclosed_tag, trim", "", "<p><dir></p> (as written, not read)"),
     # a value read, stored in a form that hides what was written: as written
     (7, "007", "leading_zeros", "", "007"),
     (12, "+0012", "leading_zeros", "", "+0012"),

@@ -168,7 +168,9 @@ HTML_VALUES = [
     ("<!DOCTYPE html><title>Shoes</title>", "Shoes"),
     ("<!-- imported -->Kept", "Kept"),  # a comment
     ("<body>Body text", "Body text"),  # a document element
-    ("Caf&eacute; <b>menu", "Café menu"),  # a tag next to a character reference: escaped HTML
+    ("Caf&eacute; menu</b>", "Café menu"),  # an end tag next to a character reference: escaped HTML
+    ("<p>Caf&eacute; menu", "Café menu"),  # an unclosed paragraph next to one (html16: an attribute-less start tag of
+    # another element there is a placeholder's shape, ``Caf&eacute; <b>menu`` -> ``Café <b>menu``: test_text_placeholders)
     ("Fits well.</p><p>Would buy", "Fits well.\nWould buy"),  # a cut-off fragment: closed before opened
     ("<P>Upper</P>", "Upper"),
     ("<p>if x<y and y>z</p>", "if x<y and y>z"),  # inside HTML, a tag of no HTML element stays text
