@@ -100,7 +100,7 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
         suffix = pc.replace_with_mask(suffix, pa.array(masked), tagged.cast(suffix.type))
     ids = _blake2b_hex(payloads, suffix)
     # pandas' ``str`` dtype is Arrow-backed: the ids go in without a Python string each (the dtype a list of them gets)
-    out[ROW_ID] = pd.Series(pd.array(ids, dtype=_STR), index=out.index) if _STR is not None else ids.to_pylist()
+    out[ROW_ID] = pd.array(ids, dtype=_STR) if _STR is not None else ids.to_pylist()  # by position, as a list was
     return out
 
 

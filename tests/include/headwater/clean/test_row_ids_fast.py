@@ -160,6 +160,8 @@ def test_row_ids_column_dtype_index_and_zero_rows():
     assert out[ROW_ID].tolist() == [ref_row_id(df, i) for i in range(5)]
     assert out[ROW_ID].dtype == pd.Series(["0" * 32]).dtype  # what a list of the hex ids became before
     assert ROW_ID not in df.columns
+    repeated = typed_frame(4, 9, index=[1, 1, 0, 1])  # labels repeat: the ids go in by position
+    assert assign_row_ids(repeated)[ROW_ID].tolist() == [ref_row_id(repeated, i) for i in range(4)]
     empty = assign_row_ids(typed_frame(0))
     assert len(empty) == 0 and str(empty[ROW_ID].dtype) == "string"
 
