@@ -71,6 +71,9 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
     sep = pa.scalar(SEPARATOR, pa.large_string())
     # a missing value joins as "" (null_handling="replace": no filled copy of each column is made first)
     payloads = pc.binary_join_element_wise(*parts, sep, null_handling="replace", null_replacement="")
+    # what follows a row's values in its payload ("" for most rows): built on its own, so the few rows that have one
+    # are joined to it alone, not every payload copied once more (_blake2b_hex: the rows with a suffix hashed apart)
+    suffix: pa.Array | None = None
     if derived:
         # only the values actually present, named: "lifetime_value__raw=unknown"
         # a value's reason is not content, nor a __raw that differs from the value by encoding artefacts only (content_raw)
@@ -80,8 +83,7 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
         # "" first: each present value then follows a separator, and a row with none keeps a value
         # (Arrow 26 drops the rows whose inputs are all null under null_handling="skip")
         empty = pa.array([""] * len(out), pa.large_string())
-        extra = pc.binary_join_element_wise(empty, *named, sep, null_handling="skip")
-        payloads = pc.binary_join_element_wise(payloads, extra, pa.scalar("", pa.large_string()))
+        suffix = pc.binary_join_element_wise(empty, *named, sep, null_handling="skip")
     masked = masked_rows(out)
     if masked.any() and LINE in out.columns:
         # a masked value's original is not kept: the keyed digest of what was hidden (MASKED_DIGEST) keeps two rows that
@@ -91,23 +93,64 @@ def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:
         lines = out[LINE].iloc[at].tolist()
         digest = out[MASKED_DIGEST].iloc[at].astype("string").tolist() if MASKED_DIGEST in out.columns else [None] * len(at)
         tags = [f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{LINE}={int(n)}" for n, d in zip(lines, digest)]
-        tagged = pc.binary_join_element_wise(pc.take(payloads, pa.array(at)), pa.array(tags, pa.large_string()), sep)
-        payloads = pc.replace_with_mask(payloads, pa.array(masked), tagged.cast(payloads.type))
-    out[ROW_ID] = _blake2b_hex(payloads)
+        before = pc.take(suffix, pa.array(at)) if suffix is not None else pa.array([""] * len(at), pa.large_string())
+        tagged = pc.binary_join_element_wise(before, pa.array(tags, pa.large_string()), sep)  # [extra] SEP tag
+        if suffix is None:
+            suffix = pa.array([""] * len(out), pa.large_string())
+        suffix = pc.replace_with_mask(suffix, pa.array(masked), tagged.cast(suffix.type))
+    ids = _blake2b_hex(payloads, suffix)
+    # pandas' ``str`` dtype is Arrow-backed: the ids go in without a Python string each (the dtype a list of them gets)
+    out[ROW_ID] = pd.array(ids, dtype=_STR) if _STR is not None else ids.to_pylist()  # by position, as a list was
     return out
 
 
-def _blake2b_hex(payloads: pa.Array) -> list[str]:
-    """BLAKE2b (16-byte digest, hex) of each string's UTF-8 bytes, hashed straight from the Arrow buffer
-    (zero-copy slices of one memoryview): no Python ``str`` is built and encoded per row. Nulls hash as ""."""
+# the dtype pandas gives a column of Python strings when it is Arrow-backed (pandas 3's ``str``), else None
+_STR = pd.Series(["0"]).dtype if isinstance(pd.Series(["0"]).array, pd.arrays.ArrowStringArray) else None
+
+
+def _blake2b_hex(payloads: pa.Array, suffix: pa.Array | None = None) -> pa.Array:
+    """BLAKE2b (16-byte digest, hex) of each payload's UTF-8 bytes followed by its ``suffix`` (same length; None:
+    no suffix). Nulls hash as "".
+
+    The rows whose suffix is not empty are joined to it and hashed apart, the others hashed straight from
+    ``payloads`` (no copy of every payload made to append mostly empty strings); the digests are put back in row
+    order (numpy, 16 bytes a row). Shape: Arrow large strings, one 32-char lowercase hex id per payload: the
+    digests hexed at once (``bytes.hex``, the same digits as ``hexdigest``), the array built on that buffer.
+    """
+    n = len(payloads)
+    if suffix is None:
+        digests = _blake2b_digests(payloads)
+    else:
+        has = pc.greater(pc.binary_length(pc.fill_null(suffix, "")), 0).to_numpy(zero_copy_only=False)
+        at = np.flatnonzero(has)
+        if not len(at):
+            digests = _blake2b_digests(payloads)
+        else:
+            take = pa.array(at)
+            joined = pc.binary_join_element_wise(pc.fill_null(pc.take(payloads, take), ""), pc.take(suffix, take),
+                                                 pa.scalar("", pa.large_string()))
+            digests = np.empty(n, dtype="V16")
+            digests[at] = _blake2b_digests(joined)
+            digests[~has] = _blake2b_digests(pc.filter(payloads, pa.array(~has)))
+    hexed = digests.tobytes().hex().encode("ascii")
+    bounds = np.arange(0, 32 * n + 1, 32, dtype=np.int64)
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(bounds), pa.py_buffer(hexed)])
+
+
+def _blake2b_digests(payloads: pa.Array) -> np.ndarray:
+    """BLAKE2b (16-byte digest) of each string's UTF-8 bytes, hashed straight from the Arrow buffer (zero-copy
+    slices of one memoryview): no Python ``str`` is built and encoded per row. Nulls hash as "".
+    Shape: numpy ``V16``, one digest per string."""
     arr = pc.fill_null(payloads, "").cast(pa.large_string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1].tolist()
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1].tolist()
     data = arr.buffers()[2]
     view = memoryview(data) if data is not None else memoryview(b"")
     blake2b = hashlib.blake2b
-    return [blake2b(view[a:b], digest_size=16).hexdigest() for a, b in zip(offsets, offsets[1:])]
+    joined = b"".join([blake2b(view[a:b], digest_size=16).digest() for a, b in zip(offsets, offsets[1:])])
+    return np.frombuffer(joined, dtype="V16") if n else np.zeros(0, dtype="V16")
 
 
 def value_texts(series: pd.Series) -> pa.Array:
@@ -135,5 +178,11 @@ def value_texts(series: pd.Series) -> pa.Array:
         return pa.nulls(len(series), pa.large_string())
     distinct, first = np.unique(codes[present], return_index=True)
     texts = np.empty(int(distinct.max()) + 1, dtype=object)
-    texts[distinct] = [str(v) for v in series.iloc[present[first]]]
+    if series.dtype == np.dtype(np.float64) or isinstance(series.dtype, pd.Float64Dtype):
+        # Python floats (``tolist``) format as numpy's float64 scalars do (both the shortest repr that round-trips,
+        # one layout: tests/include/headwater/clean/test_row_ids_fast.py), without a numpy scalar built per value
+        floats = series.to_numpy(dtype=np.float64, na_value=np.nan)[present[first]].tolist()
+        texts[distinct] = [str(v) for v in floats]
+    else:
+        texts[distinct] = [str(v) for v in series.iloc[present[first]]]
     return pa.array(np.where(missing, None, texts[np.maximum(codes, 0)]), pa.large_string())

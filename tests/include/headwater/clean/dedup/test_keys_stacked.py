@@ -4,6 +4,7 @@ frames (typed columns of every kind, __raw/__reason columns of every reason, mas
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 import numpy as np
@@ -15,7 +16,7 @@ import pytest
 from headwater import SCHEMA_VERSION
 from headwater.clean.dedup.exact import _keys
 from headwater.clean.dedup.minhash import as_string, hash_strings
-from headwater.clean.frame import _blake2b_hex, assign_row_ids, value_texts
+from headwater.clean.frame import assign_row_ids, value_texts
 from headwater.clean.steps.base import (
     DERIVED_SUFFIXES, LINE, MASKED_DIGEST, MASKED_REASON, RAW_SUFFIX, REASON_SUFFIX, ROW_ID, SOURCE, content_raw,
     data_columns, is_value_column, masked_rows, spelled_missing,
@@ -87,7 +88,7 @@ def ref_row_ids(df):
         tags = [f"{MASKED_DIGEST}={d}" if isinstance(d, str) else f"{LINE}={int(n)}" for n, d in zip(lines, digest)]
         tagged = pc.binary_join_element_wise(pc.take(payloads, pa.array(at)), pa.array(tags, pa.large_string()), sep)
         payloads = pc.replace_with_mask(payloads, pa.array(masked), tagged.cast(payloads.type))
-    return _blake2b_hex(payloads)
+    return [hashlib.blake2b(p.encode("utf-8"), digest_size=16).hexdigest() for p in pc.fill_null(payloads, "").to_pylist()]
 
 
 # ---------------------------------------------------------------- varied frames
