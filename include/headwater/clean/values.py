@@ -612,7 +612,7 @@ def zone_dates(values: pd.Series, dayfirst: bool) -> np.ndarray:
     ``2024-03-05[Mars/Olympus][u-ca=gregory]``: ``_ixdtf``), whether or not its zone is read. A ``date`` column stores
     its date (``zone_dropped``), a ``datetime`` column the start of that day in that zone (``start_of_day``)."""
     out = np.zeros(len(values), dtype=bool)
-    near = values.str.contains(r"\d\s*\[", regex=True).fillna(False).to_numpy(dtype=bool)
+    near = _contains_where(values, r"\d\s*\[", "[", regex=False)  # Python's ``re`` only on the values holding a ``[``
     for i in np.flatnonzero(near):
         v = str(values.iloc[i]).strip()
         m = _IXDTF.match(v)
@@ -697,12 +697,19 @@ def written_before_zone(values: pd.Series, where: np.ndarray, dayfirst: bool) ->
     return out
 
 
+# ``_NUMERIC_DATE`` with nothing after the date, in ASCII (RE2 has no backreference: one alternative per separator)
+_NUMERIC_DATE_ALONE_ASCII = "^(?:" + "|".join(rf"[0-9]{{1,4}}{sep}[0-9]{{1,2}}{sep}[0-9]{{1,4}}" for sep in (r"\.", "/", "-")) + ")$"
+
+
 def written_times(values: pd.Series) -> np.ndarray:
     """Bool per value of ``values`` (strings; meant for those ``parse_date`` reads): it writes a time of day
     (``2024-03-05 14.30``, ``5 Mar 2024 2pm``); ISO 8601 values vectorized, the others by ``_has_time``."""
     s = values.str.strip()
     out = s.str.contains(r"^\d{4}-\d{2}-\d{2}[T ]\d|^\d{8}T\d", regex=True).fillna(False).to_numpy(dtype=bool)
     plain = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{8}").fillna(False).to_numpy(dtype=bool) | s.isna().to_numpy()
+    # a numeric date alone in ASCII (``08/03/2020``, ``06.05.21``): ``_has_time`` reads no time in it (``_NUMERIC_DATE``
+    # matches it with nothing after the date)
+    plain |= _re2(s, "match_substring_regex", _NUMERIC_DATE_ALONE_ASCII)
     other = np.flatnonzero(~out & ~plain)
     out[other] = [_has_time(v) for v in s.iloc[other].tolist()]
     return out
@@ -1105,7 +1112,8 @@ _ZONE_ABBREVIATION = re.compile(r"\d\s*\(?(?!(?:UTC|GMT|UT|Z|AM|PM)\b)[A-Z]{2,5}
 
 def zone_abbreviations(values: pd.Series) -> np.ndarray:
     """Bool per value of ``values`` (strings): it ends with a time zone abbreviation after a time (``2025-03-01 10:00 EST``)."""
-    return values.str.strip().str.contains(_ZONE_ABBREVIATION.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    # Python's ``re`` (the lookahead) only on the values holding two capitals in a row, which every match holds
+    return _contains_where(values.str.strip(), _ZONE_ABBREVIATION.pattern, "[A-Z][A-Z]")
 
 
 _ABBREVIATED = re.compile(r"^(.*\d)\s*\(?([A-Z]{2,5})\)?$")  # a time, then its zone's abbreviation: (wall time, abbreviation)

@@ -8,7 +8,9 @@ What changed, none of it a decision:
   per value;
 * ``date_assumptions`` matches its two patterns in RE2 for ASCII values without a line break (``_plain_ascii``), Python's
   ``re`` for the rest;
-* ``zoned_datetimes`` reads day-month-year dates in ASCII (``_numeric_days``) with NumPy instead of ``parse_date``.
+* ``zoned_datetimes`` reads day-month-year dates in ASCII (``_numeric_days``) with NumPy instead of ``parse_date``;
+* ``written_times`` skips ``_has_time`` for a numeric date alone in ASCII; ``zone_dates`` and ``zone_abbreviations`` run
+  Python's ``re`` only on the values an RE2 prefilter finds (``_contains_where``: a ``[``, two capitals in a row).
 
 The code as it was is below (``_old_*``, copied from main at babbd89); each test runs both on invented values (every
 separator, both orders, two- and four-digit years, impossible days, other scripts' digits, line breaks and the
@@ -116,6 +118,33 @@ def _old_zoned_datetimes(vals, dayfirst):  # type: ignore[no-untyped-def]
     return out, zoned & out.notna().to_numpy()
 
 
+def _old_written_times(vals):  # type: ignore[no-untyped-def]
+    s = vals.str.strip()
+    out = s.str.contains(r"^\d{4}-\d{2}-\d{2}[T ]\d|^\d{8}T\d", regex=True).fillna(False).to_numpy(dtype=bool)
+    plain = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{8}").fillna(False).to_numpy(dtype=bool) | s.isna().to_numpy()
+    other = np.flatnonzero(~out & ~plain)
+    out[other] = [values._has_time(v) for v in s.iloc[other].tolist()]
+    return out
+
+
+def _old_zone_abbreviations(vals):  # type: ignore[no-untyped-def]
+    return vals.str.strip().str.contains(values._ZONE_ABBREVIATION.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+
+
+def _old_zone_dates(vals, dayfirst):  # type: ignore[no-untyped-def]
+    out = np.zeros(len(vals), dtype=bool)
+    near = vals.str.contains(r"\d\s*\[", regex=True).fillna(False).to_numpy(dtype=bool)
+    for i in np.flatnonzero(near):
+        v = str(vals.iloc[i]).strip()
+        m = values._IXDTF.match(v)
+        if not m or values._ixdtf(v, dayfirst) is None or values._IXDTF_TAG.fullmatch(
+                values._IXDTF_SUFFIX.match(m.group("suffix")).group("body")):
+            continue
+        written = values.parse_date(m.group("stamp").strip(), dayfirst, local=True)
+        out[i] = written is not None and written.tzinfo is None and not values._has_time(m.group("stamp"))
+    return out
+
+
 # ------------------------------------------------------------------ invented values
 
 # whitespace Python's \s holds and RE2's \s lacks (\v, \x1c-\x1f), a line break (Python's $ before it), no-break space
@@ -142,7 +171,12 @@ def _dates(rng: random.Random, count: int) -> list[str]:
             text = "".join(rng.choice(DIGITS) if ch.isdigit() and rng.random() < 0.3 else ch for ch in text)
         elif roll < 0.33:
             text = text + "\n" if rng.random() < 0.5 else text.replace(sep, "\n", 1)
-        elif roll < 0.4:
+        elif roll < 0.45:
+            text = rng.choice(["2024-03-05[Europe/Berlin]", "2024-03-05 [Europe/Berlin]", "2024-03-05\v[Asia/Tokyo]",
+                               "2024-03-05T10:00[Europe/Berlin]", "2024-03-05[u-ca=gregory]", "05/03/2024[Europe/Paris]", "[x]",
+                               "2024-03-05 10:00 EST", "10:00 (IST)", "2024-03-05 10:00 UTC", "10:00 PM", "5 Mar 2024 2pm",
+                               "2024-03-05 10:00 Cet", "2024-03-05 10:00 ÉST", "10:00 ESTX", "1 EST ", "ABC", "10:00 Z"])
+        elif roll < 0.5:
             text = rng.choice(["", " ", "2024-03-05", "20240305", "2024-02-30", "March 5, 2024", "5 Mar 2024", "N/A", "é/1/2024"])
         out.append(rng.choice(["", " "]) + text + rng.choice(["", " ", "\t"]))
     return out
@@ -202,6 +236,19 @@ def test_zoned_datetimes_equal_the_old_ones(seed: int) -> None:
         got = values.zoned_datetimes(s, dayfirst)
         values.parse_date.cache_clear()
         _same_stamps(got, _old_zoned_datetimes(s, dayfirst))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_written_times_zone_dates_and_abbreviations_equal_the_old_ones(seed: int) -> None:
+    s = _series(_dates(random.Random(seed), 3000))
+    assert values.written_times(s).tolist() == _old_written_times(s).tolist()
+    assert values.zone_abbreviations(s).tolist() == _old_zone_abbreviations(s).tolist()
+    for dayfirst in (True, False):
+        assert values.zone_dates(s, dayfirst).tolist() == _old_zone_dates(s, dayfirst).tolist()
+    assert values.zone_abbreviations(s).any() and values.zone_dates(s, True).any() and values.written_times(s).any()
+    for empty in (pd.Series([], dtype="string"), pd.Series([None], dtype="string")):
+        assert values.written_times(empty).tolist() == _old_written_times(empty).tolist()
+        assert values.zone_abbreviations(empty).tolist() == _old_zone_abbreviations(empty).tolist() == [False] * len(empty)
 
 
 def test_numeric_days_read_as_parse_date_reads_each() -> None:
@@ -280,6 +327,9 @@ def test_coerce_types_equals_the_code_it_replaced(seed: int, monkeypatch: pytest
     monkeypatch.setattr(coerce_types, "date_assumptions", _old_date_assumptions)
     monkeypatch.setattr(values, "date_assumptions", _old_date_assumptions)
     monkeypatch.setattr(values, "zoned_datetimes", _old_zoned_datetimes)
+    monkeypatch.setattr(values, "written_times", _old_written_times)
+    monkeypatch.setattr(values, "zone_abbreviations", _old_zone_abbreviations)
+    monkeypatch.setattr(values, "zone_dates", _old_zone_dates)
     values.parse_date.cache_clear()
     old = _run(batches)
     for got, expected in zip(new[0], old[0]):
