@@ -612,7 +612,7 @@ def zone_dates(values: pd.Series, dayfirst: bool) -> np.ndarray:
     ``2024-03-05[Mars/Olympus][u-ca=gregory]``: ``_ixdtf``), whether or not its zone is read. A ``date`` column stores
     its date (``zone_dropped``), a ``datetime`` column the start of that day in that zone (``start_of_day``)."""
     out = np.zeros(len(values), dtype=bool)
-    near = values.str.contains(r"\d\s*\[", regex=True).fillna(False).to_numpy(dtype=bool)
+    near = _contains_where(values, r"\d\s*\[", "[", regex=False)  # Python's ``re`` only on the values holding a ``[``
     for i in np.flatnonzero(near):
         v = str(values.iloc[i]).strip()
         m = _IXDTF.match(v)
@@ -697,12 +697,19 @@ def written_before_zone(values: pd.Series, where: np.ndarray, dayfirst: bool) ->
     return out
 
 
+# ``_NUMERIC_DATE`` with nothing after the date, in ASCII (RE2 has no backreference: one alternative per separator)
+_NUMERIC_DATE_ALONE_ASCII = "^(?:" + "|".join(rf"[0-9]{{1,4}}{sep}[0-9]{{1,2}}{sep}[0-9]{{1,4}}" for sep in (r"\.", "/", "-")) + ")$"
+
+
 def written_times(values: pd.Series) -> np.ndarray:
     """Bool per value of ``values`` (strings; meant for those ``parse_date`` reads): it writes a time of day
     (``2024-03-05 14.30``, ``5 Mar 2024 2pm``); ISO 8601 values vectorized, the others by ``_has_time``."""
     s = values.str.strip()
     out = s.str.contains(r"^\d{4}-\d{2}-\d{2}[T ]\d|^\d{8}T\d", regex=True).fillna(False).to_numpy(dtype=bool)
     plain = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{8}").fillna(False).to_numpy(dtype=bool) | s.isna().to_numpy()
+    # a numeric date alone in ASCII (``08/03/2020``, ``06.05.21``): ``_has_time`` reads no time in it (``_NUMERIC_DATE``
+    # matches it with nothing after the date)
+    plain |= _re2(s, "match_substring_regex", _NUMERIC_DATE_ALONE_ASCII)
     other = np.flatnonzero(~out & ~plain)
     out[other] = [_has_time(v) for v in s.iloc[other].tolist()]
     return out
@@ -1039,6 +1046,37 @@ def parse_datetimes(values: pd.Series, dayfirst: bool) -> pd.Series:
 _ISO_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
 
+# A numeric date as ``parse_date`` reads it with nothing around it: day and month (either order), a four-digit year, one
+# separator twice (compared after the match: RE2 has no backreferences); ASCII only
+_DAY_MONTH_YEAR_ASCII = r"^(?P<a>[0-9]{1,2})(?P<sep>[./-])(?P<b>[0-9]{1,2})(?P<sep2>[./-])(?P<y>[0-9]{4})$"
+
+
+def _numeric_days(values: pd.Series, dayfirst: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(bool per value of ``values`` (stripped strings): read here, a datetime64[D] per value: its date, NaT where it is
+    none) for the values ``_DAY_MONTH_YEAR_ASCII`` matches, exactly as ``parse_date`` reads them: day first when written
+    with dots or when ``dayfirst``, else month first; a day, month or year the calendar lacks (``31/04/2024``,
+    ``29.02.2023``, year 0000) is no date. The other values are False (not read here) and NaT."""
+    days = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
+    if not len(values):
+        return np.zeros(0, dtype=bool), days
+    parts = pc.extract_regex(pa.array(values.array, type=pa.large_string()), _DAY_MONTH_YEAR_ASCII)
+    handled = pc.fill_null(pc.and_(pc.is_valid(parts), pc.equal(parts.field("sep"), parts.field("sep2"))), False)
+    handled = handled.to_numpy(zero_copy_only=False)
+    if not handled.any():
+        return handled, days
+    mask = pa.array(handled)
+    a, b, y = (pc.cast(parts.field(g).filter(mask), pa.int64()).to_numpy(zero_copy_only=False) for g in ("a", "b", "y"))
+    day_first = pc.equal(parts.field("sep").filter(mask), ".").to_numpy(zero_copy_only=False) | dayfirst
+    day, month = np.where(day_first, a, b), np.where(day_first, b, a)
+    ok = (y >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    start = ((y - 1970) * 12 + np.where(ok, month, 1) - 1).astype("datetime64[M]")
+    length = ((start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")).astype(np.int64)
+    ok &= day <= length
+    found = start.astype("datetime64[D]") + np.where(ok, day, 1) - 1
+    days[handled] = np.where(ok, found, np.datetime64("NaT"))
+    return handled, days
+
+
 def zoned_datetimes(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, np.ndarray]:
     """(parse_datetimes of ``values``, bool per value: it named its offset, ``Z`` or ``+02:00`` or ``GMT``)."""
     s = values.str.strip()
@@ -1052,6 +1090,13 @@ def zoned_datetimes(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, np.nd
     if basic.any():
         out[basic] = pd.to_datetime(s[basic], format="%Y%m%d", errors="coerce", utc=True).astype(DATETIME_DTYPE)
     rest = np.flatnonzero((~(iso | basic) | out.isna().to_numpy()) & s.notna().to_numpy())
+    if len(rest):
+        # day, month and four-digit year in ASCII (``08/03/2020``, ``06.05.2021``): read vectorized, as parse_date reads them
+        handled, days = _numeric_days(s.iloc[rest], dayfirst)
+        if handled.any():
+            quick = pd.Series(days[handled].astype("datetime64[us]")).dt.tz_localize("UTC")  # wall times held as UTC
+            out.iloc[rest[handled]] = quick.array
+            rest = rest[~handled]
     if len(rest):
         parsed = [parse_date(v, dayfirst) for v in s.iloc[rest]]
         zoned[rest] = [d is not None and d.tzinfo is not None for d in parsed]
@@ -1067,7 +1112,8 @@ _ZONE_ABBREVIATION = re.compile(r"\d\s*\(?(?!(?:UTC|GMT|UT|Z|AM|PM)\b)[A-Z]{2,5}
 
 def zone_abbreviations(values: pd.Series) -> np.ndarray:
     """Bool per value of ``values`` (strings): it ends with a time zone abbreviation after a time (``2025-03-01 10:00 EST``)."""
-    return values.str.strip().str.contains(_ZONE_ABBREVIATION.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    # Python's ``re`` (the lookahead) only on the values holding two capitals in a row, which every match holds
+    return _contains_where(values.str.strip(), _ZONE_ABBREVIATION.pattern, "[A-Z][A-Z]")
 
 
 _ABBREVIATED = re.compile(r"^(.*\d)\s*\(?([A-Z]{2,5})\)?$")  # a time, then its zone's abbreviation: (wall time, abbreviation)
@@ -1146,6 +1192,35 @@ def _local_zone(stamps: pd.Series, zoned: np.ndarray, formats: dict[str, object]
     return stamps.where(~why["offset"]).dt.tz_localize(None).astype(LOCAL_DATETIME_DTYPE), why
 
 
+# Python's whitespace (``\s``) among ASCII characters: RE2's ``\s`` lacks ``\v`` and the separators \x1c-\x1f
+_ASCII_SPACE = r"[\t\n\v\f\r \x1c-\x1f]"
+# ``date_assumptions``' patterns as Python reads an ASCII value without a line break (``\d`` is [0-9] there, ``$`` the end),
+# for Arrow's RE2: the numeric date written last, after a space; ``_NUMERIC_DATE`` with its groups named and the second
+# separator captured (``sep2``) instead of back-referenced
+_LATE_DATE_ASCII = _ASCII_SPACE + r"[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}$"
+_NUMERIC_DATE_ASCII = (
+    r"^(?P<a>[0-9]{1,4})(?P<sep>[./-])(?P<b>[0-9]{1,2})(?P<sep2>[./-])(?P<c>[0-9]{1,4})(?:(?:,?" + _ASCII_SPACE + r"+|T).+)?$"
+)
+
+
+def _plain_ascii(values: pd.Series) -> np.ndarray:
+    """Bool per value of ``values`` (strings): ASCII without a line break, where Python's ``re`` and RE2 read the patterns
+    above alike; missing: False."""
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    text = pa.array(values.array, type=pa.large_string())
+    plain = pc.and_(pc.string_is_ascii(text), pc.invert(pc.match_substring(text, "\n")))
+    return pc.fill_null(plain, False).to_numpy(zero_copy_only=False)
+
+
+def _re2(values: pd.Series, kernel: str, pattern: str) -> np.ndarray:
+    """Bool per value of ``values`` (strings): Arrow's ``kernel`` (``match_substring_regex``) with ``pattern``; missing: False."""
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    hit = getattr(pc, kernel)(pa.array(values.array, type=pa.large_string()), pattern)
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+
+
 def date_assumptions(values: pd.Series, dayfirst_provisional: bool, dayfirst: bool = True) -> dict[str, np.ndarray]:
     """Which numeric dates among ``values`` (distinct strings) are read by an assumption rather than as written.
 
@@ -1159,18 +1234,40 @@ def date_assumptions(values: pd.Series, dayfirst_provisional: bool, dayfirst: bo
     3 April with no text kept). Returns ``{assumption: bool array over values}``.
     """
     s = values.str.strip()
-    late = s.str.contains(r"\s\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$", regex=True).fillna(False).to_numpy(dtype=bool)
+    # ASCII values without a line break are matched in Arrow's RE2 (``_LATE_DATE_ASCII``, ``_NUMERIC_DATE_ASCII``: Python's
+    # patterns spelled for them), the others (none in most files) by Python's ``re`` as before
+    fast = _plain_ascii(s)
+    late = np.zeros(len(s), dtype=bool)
+    late[fast] = _re2(s[fast], "match_substring_regex", _LATE_DATE_ASCII)
+    late[~fast] = s[~fast].str.contains(r"\s\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$", regex=True).fillna(False).to_numpy(dtype=bool)
     if late.any():  # ``14:30 05/03/2024``: its date, first
         s = s.copy()
         s[late] = [_date_first(v) for v in s[late].tolist()]
-    parts = s.str.extract(_NUMERIC_DATE.pattern)
-    numeric = parts[0].notna().to_numpy(dtype=bool) & (parts[0].str.len() != 4).fillna(False).to_numpy(dtype=bool)
-    two_digit = numeric & (parts[3].str.len() == 2).fillna(False).to_numpy(dtype=bool)
-    first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
-    second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
-    with np.errstate(invalid="ignore"):
-        both_months = numeric & (first <= 12) & (second <= 12) & (first != second)
-    dotted = (parts[1] == ".").fillna(False).to_numpy(dtype=bool)
+        fast = _plain_ascii(s)
+    numeric, two_digit, both_months, dotted = (np.zeros(len(s), dtype=bool) for _ in range(4))
+    if (~fast).any():
+        parts = s[~fast].str.extract(_NUMERIC_DATE.pattern)
+        slow_numeric = parts[0].notna().to_numpy(dtype=bool) & (parts[0].str.len() != 4).fillna(False).to_numpy(dtype=bool)
+        numeric[~fast] = slow_numeric
+        two_digit[~fast] = slow_numeric & (parts[3].str.len() == 2).fillna(False).to_numpy(dtype=bool)
+        first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+        second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
+        with np.errstate(invalid="ignore"):
+            both_months[~fast] = slow_numeric & (first <= 12) & (second <= 12) & (first != second)
+        dotted[~fast] = (parts[1] == ".").fillna(False).to_numpy(dtype=bool)
+    if fast.any():
+        parts = pc.extract_regex(pa.array(s[fast].array, type=pa.large_string()), _NUMERIC_DATE_ASCII)
+        # Python's ``\2`` (the second separator is the first): RE2 has no backreferences, so both are compared here
+        matched = pc.and_(pc.is_valid(parts), pc.equal(parts.field("sep"), parts.field("sep2")))
+        matched = pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
+        a, b, c = (pc.fill_null(parts.field(g), "") for g in ("a", "b", "c"))
+        fast_numeric = matched & (pc.utf8_length(a).to_numpy(zero_copy_only=False) != 4)
+        numeric[fast] = fast_numeric
+        two_digit[fast] = fast_numeric & (pc.utf8_length(c).to_numpy(zero_copy_only=False) == 2)
+        first = np.where(matched, pc.cast(pc.if_else(matched, a, "0"), pa.int64()).to_numpy(zero_copy_only=False), 0)
+        second = np.where(matched, pc.cast(pc.if_else(matched, b, "0"), pa.int64()).to_numpy(zero_copy_only=False), 0)
+        both_months[fast] = fast_numeric & (first <= 12) & (second <= 12) & (first != second)
+        dotted[fast] = matched & pc.fill_null(pc.equal(parts.field("sep"), "."), False).to_numpy(zero_copy_only=False)
     return {
         "two_digit_year": two_digit,
         "day_order": both_months & dayfirst_provisional & ~dotted,
@@ -1611,6 +1708,52 @@ def _distinct_stripped(columns: list[pd.Series]) -> tuple[pd.Series, np.ndarray]
     return values[keep].reset_index(drop=True), codes[keep]
 
 
+# Two marks between ASCII digits that parse_decimal reads under one mark only (decimal_vote's vote): thousands groups of
+# the other mark and a fraction (``4,178.86``, ``-1.234,5``), or two groups or more (``1,234,567``: under ``,`` its second
+# ``,`` is no decimal mark). A first group of 1-3 digits not starting with 0 (``_GROUPED``); at most 300 groups, so the
+# number stays far within MAX_EXPONENT. Anything else (a currency, a space, other digits) goes through decimal_vote.
+_TWO_MARK_VOTE = {
+    ".": r"[+-]?[1-9][0-9]{0,2}(?:(?:,[0-9]{3}){1,300}\.[0-9]+|(?:,[0-9]{3}){2,300})",
+    ",": r"[+-]?[1-9][0-9]{0,2}(?:(?:\.[0-9]{3}){1,300},[0-9]+|(?:\.[0-9]{3}){2,300})",
+}
+
+
+def _grouped_votes(values: pd.Series, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bool per value of ``values`` (stripped strings), looked at only ``where``: it votes '.' / ',' by ``_TWO_MARK_VOTE``,
+    as ``decimal_vote`` does (Arrow's RE2 ``match_substring_regex``, anchored; the rest is False: not decided here)."""
+    point, comma = np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
+    if where.any():
+        text = pa.array(values[where].array, type=pa.large_string())
+        point[where] = pc.fill_null(pc.match_substring_regex(text, "^(?:" + _TWO_MARK_VOTE["."] + ")$"), False).to_numpy(zero_copy_only=False)
+        comma[where] = pc.fill_null(pc.match_substring_regex(text, "^(?:" + _TWO_MARK_VOTE[","] + ")$"), False).to_numpy(zero_copy_only=False)
+    return point, comma
+
+
+# A numeric date in ASCII with no space (so ``_date_first`` leaves it as it is): day and month first, separated by ``/``
+# or ``-`` (``08/03/2020``); or a four-digit first number (``2025-08-21``, ``2025-08-21T10:00Z``), which votes nothing
+_DAY_MONTH = r"^(?P<a>[0-9]{1,2})(?:/[0-9]{1,2}/|-[0-9]{1,2}-)[0-9]{1,4}$"
+_YEAR_FIRST = r"^[0-9]{4}[./-][!-~]*$"
+
+
+def _plain_day_votes(values: pd.Series, where: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(bool per value of ``values`` (stripped strings), looked at only ``where``: voted here; it votes day first; it
+    votes month first), as ``dayfirst_vote`` votes each (``_DAY_MONTH``: True when the first number is above 12 and the
+    second is not, False the other way round, no vote otherwise; ``_YEAR_FIRST``: no vote)."""
+    plain, day, month = (np.zeros(len(values), dtype=bool) for _ in range(3))
+    if where.any():
+        text = pa.array(values[where].array, type=pa.large_string())
+        dm = pc.fill_null(pc.match_substring_regex(text, _DAY_MONTH), False).to_numpy(zero_copy_only=False)
+        year = pc.fill_null(pc.match_substring_regex(text, _YEAR_FIRST), False).to_numpy(zero_copy_only=False)
+        parts = pc.extract_regex(text.filter(pa.array(dm)), r"^(?P<a>[0-9]{1,2})[/-](?P<b>[0-9]{1,2})[/-]")
+        a = pc.cast(parts.field("a"), pa.int64()).to_numpy(zero_copy_only=False)
+        b = pc.cast(parts.field("b"), pa.int64()).to_numpy(zero_copy_only=False)
+        idx = np.flatnonzero(where)
+        plain[idx[dm | year]] = True
+        day[idx[dm][(a > 12) & (b <= 12)]] = True
+        month[idx[dm][(b > 12) & (a <= 12)]] = True
+    return plain, day, month
+
+
 def votes_by_column(columns: list[pd.Series], decimal: list[bool], dayfirst: list[bool]) -> tuple[list[Counter[str]], list[Counter[bool]]]:
     """``decimal_votes`` and ``dayfirst_votes`` of many columns at once: each column's distinct stripped values as
     headwater.clean.steps.coerce_types votes them; ``decimal``/``dayfirst``: which columns vote on each.
@@ -1638,7 +1781,12 @@ def votes_by_column(columns: list[pd.Series], decimal: list[bool], dayfirst: lis
         counted = simple & ~group
         point += np.bincount(c[counted & (mark == ".")], minlength=n)
         comma += np.bincount(c[counted & (mark == ",")], minlength=n)
-        for k, v in zip(c[~simple].tolist(), s[~simple].tolist()):
+        # two marks, both read one way only (``4,178.86``, ``1.234.567``): voted vectorized, as decimal_vote votes them
+        by_point, by_comma = _grouped_votes(s, ~simple)
+        point += np.bincount(c[by_point], minlength=n)
+        comma += np.bincount(c[by_comma], minlength=n)
+        rest = ~simple & ~by_point & ~by_comma
+        for k, v in zip(c[rest].tolist(), s[rest].tolist()):
             vote = decimal_vote(v)
             if vote == ".":
                 point[k] += 1
@@ -1650,6 +1798,11 @@ def votes_by_column(columns: list[pd.Series], decimal: list[bool], dayfirst: lis
         s, c = values[voting], codes[voting]
         # a numeric date (``_NUMERIC_DATE``) that is not ``.``-separated holds a ``/`` or a ``-``
         dated = (s.str.contains("/", regex=False) | s.str.contains("-", regex=False)).fillna(False).to_numpy(dtype=bool)
+        # plain ASCII numeric dates (``08/03/2020``, ``2025-08-21``): voted vectorized, as dayfirst_vote votes them
+        plain, by_day, by_month = _plain_day_votes(s, dated)
+        day += np.bincount(c[by_day], minlength=n)
+        month += np.bincount(c[by_month], minlength=n)
+        dated &= ~plain
         for k, v in zip(c[dated].tolist(), s[dated].tolist()):
             vote = dayfirst_vote(v)
             if vote is True:
