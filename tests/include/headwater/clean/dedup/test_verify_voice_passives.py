@@ -86,6 +86,10 @@ def test_a_moved_adverb_vetoes_first(a: str, b: str, first: str, second: str) ->
         ("Tom picked up Ann from the station", "Tom picked up Ann from the  station."),  # the same voice, spacing
         ("Tom was picked up by Ann from the station", "Tom was picked up by Ann from the statoin"),  # a typo
         ("Tom was picked up by Ann from the station", "tom was picked up by ann from the station"),
+        ("Tom was picked up by Ann from the station", "Tom was pikced up by Ann from the station"),  # a typo in the participle
+        ("Maria was ripped off by the customer", "Maria was riped off by the customer"),
+        ("Jan werd door Piet betaald voor de fiets", "Jan werd door Piet betaalt voor de fiets"),
+        ("Anna wurde von Tom bezahlt", "Anna wurde von Tom bezalt"),
         ("Tom picked up Ann by the station", "Tom picked up Ann by the station."),
         ("Maria was ripped off by the customer", "Maria was ripped off by the customer!"),
         ("Bob was twice paid by Alice for order 55", "Bob was twice paid by Alice for order 55."),
