@@ -76,8 +76,8 @@ for the first class, in ``REASONS`` order, where the texts differ:
 * ``voice``: one text says in the passive with its agent what the other says in the active (``_voice``: ``Anna hired
   Tom``/``Anna was hired by Tom``, ``the customer refunded the store``/``the customer was refunded by the store``; breaker11
   N1, merged before at Jaccard 0.84-0.87): a participle one text holds after a form of *be* or *get* and before ``by``
-  (French ``été ... par``, Spanish ``sido ... por``: ``_passives``) the other uses in the active (``_active``). The agent and
-  the patient trade places: opposite meanings. Up to three adverbs may follow the auxiliary (``was twice paid by``,
+  (French ``été ... par``, Spanish ``sido ... por``, an adverb in -ment/-mente or one word before the agent allowed there:
+  ``_passives``) the other uses in the active (``_active``). The agent and the patient trade places: opposite meanings. Up to three adverbs may follow the auxiliary (``was twice paid by``,
   ``was also quickly hired by``) and up to four words precede ``by`` (a phrasal verb's particle: ``was picked up by``,
   ``got ripped off by``; ``was hired last year by``; nd16); Dutch ``werd door Piet betaald`` and German ``wurde von Tom
   bezahlt`` (the agent, then the participle; or ``werd betaald door Piet``) are read in a text that reads as Dutch or German
@@ -352,6 +352,9 @@ PASSIVE_ADVERBS = frozenset(
     "sometimes seldom finally eventually yet all both each well badly wrongly duly".split()
 )
 ADVERB_GAP = 3
+# French and Spanish adverbs (besides -ment, -mente) that may stand between the auxiliary and the participle (``a ete deja
+# rembourse par``, ``fue ya reembolsado por``)
+ROMANCE_ADVERBS = frozenset("deja bien aussi encore toujours souvent ya tambien siempre bien pronto".split())
 # English phrasal verbs' particles (``was picked up by``, ``was ripped off by``; Quirk et al. 1985, 16.2-16.5): read
 # between a participle and its agent, like ``TIME_WORDS`` and the adverbs (``_filler``)
 PARTICLES = frozenset("up off out down over in back away on through around along about apart aside forward together".split())
@@ -1072,16 +1075,26 @@ def _english_passive(words: tuple[str, ...], i: int) -> int | None:
     return None
 
 
+def _romance_adverb(word: str) -> bool:
+    """Whether a French or Spanish word may stand between a passive's auxiliary and its participle: an adverb in -ment
+    or -mente (``a ete rapidement rembourse``, ``fue rapidamente reembolsado``) or one of ``ROMANCE_ADVERBS``."""
+    return word in ROMANCE_ADVERBS or (len(word) > 6 and word.endswith("ment")) or (len(word) > 7 and word.endswith("mente"))
+
+
 def _romance_passive(words: tuple[str, ...], i: int, auxiliaries: frozenset[str]) -> int | None:
     """The position of the participle of a French or Spanish passive whose agent's ``par``/``por`` is ``words[i]``, or
-    None: the word right before it, after an auxiliary (``a ete rembourse par``, ``fue reembolsado por``), no auxiliary
-    itself and three letters or more (no shape: the words' accents are gone)."""
-    if i < 2:
-        return None
-    part = words[i - 1]
-    if part in auxiliaries or len(part) < 3 or words[i - 2] not in auxiliaries:
-        return None
-    return i - 1
+    None: the word right before it (``a ete rembourse par``, ``fue reembolsado por``), or one word before it
+    (``a ete rembourse hier par``), right after an auxiliary or an adverb after one (``_romance_adverb``: ``a ete
+    rapidement rembourse par``); no auxiliary itself and three letters or more (no shape: the words' accents are gone)."""
+    for k in (i - 1, i - 2):
+        if k < 1:
+            return None
+        part = words[k]
+        if part in auxiliaries or len(part) < 3 or part in AGENT_WORDS:
+            continue
+        if words[k - 1] in auxiliaries or (k >= 2 and _romance_adverb(words[k - 1]) and words[k - 2] in auxiliaries):
+            return k
+    return None
 
 
 def _germanic_passive(words: tuple[str, ...], i: int, auxiliaries: frozenset[str]) -> int | None:

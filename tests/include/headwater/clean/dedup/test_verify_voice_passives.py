@@ -54,6 +54,10 @@ def voice(a: str, b: str) -> bool:
         ("Jan betaalde Piet", "Jan werd betaald door Piet", "voice"),
         ("Jan betaalde Piet", "Jan is betaald door Piet", "voice"),
         ("Anna bezahlte Tom", "Anna wurde bezahlt von Tom", "voice"),
+        # French and Spanish with an adverb after the auxiliary (were None: merged)
+        ("Le client a rapidement remboursé le magasin", "Le client a été rapidement remboursé par le magasin", "voice"),
+        ("Le client a déjà remboursé le magasin", "Le client a déjà été remboursé par le magasin", "voice"),
+        ("El cliente ha reembolsado rápidamente la tienda", "El cliente ha sido rápidamente reembolsado por la tienda", "substitution"),
         # get-passives nd14 read already
         ("Anna paid Tom", "Anna gets paid by Tom", "voice"),
         ("Anna paid Tom", "Anna is getting paid by Tom", "voice"),
@@ -135,6 +139,11 @@ def test_passives_read_particles_adverbs_gaps_and_germanic_agents() -> None:
     assert passives("Die Rechnung von Tom wurde bezahlt") == {}  # ``von`` before the auxiliary: of
     assert passives("The parcel was left at the door behind the bins") == {}  # an English text: ``door`` no agent
     assert passives("Ursula von der Leyen was interviewed by Tom") == {"interviewed": 1}
+    assert passives("Le client a été rapidement remboursé par le magasin") == {"rembourse": 1}
+    assert passives("Le client a été remboursé hier par le magasin") == {"rembourse": 1}  # one word before ``par``
+    assert passives("El cliente fue reembolsado ya por la tienda") == {"reembolsado": 1}
+    assert passives("El cliente ha sido rápidamente reembolsado por la tienda") == {"reembolsado": 1}
+    assert passives("Le client a remboursé le magasin par virement") == {}  # no auxiliary
     assert _passive_positions(tokens_of("Tom was picked up by Ann and Jan werd door Piet betaald").words) == (2,)  # English reads
 
 
