@@ -76,9 +76,15 @@ for the first class, in ``REASONS`` order, where the texts differ:
 * ``voice``: one text says in the passive with its agent what the other says in the active (``_voice``: ``Anna hired
   Tom``/``Anna was hired by Tom``, ``the customer refunded the store``/``the customer was refunded by the store``; breaker11
   N1, merged before at Jaccard 0.84-0.87): a participle one text holds after a form of *be* or *get* and before ``by``
-  (French ``été ... par``, Spanish ``sido ... por``: ``_passives``) the other uses in the active (``_active``). The agent and
-  the patient trade places: opposite meanings. A passive without its agent on both sides (``The order was
-  shipped``/``Order was shipped``) or an agent only added (``was shipped by DHL``/``was shipped``) is no difference.
+  (French ``été ... par``, Spanish ``sido ... por``, an adverb in -ment/-mente or one word before the agent allowed there:
+  ``_passives``) the other uses in the active (``_active``). The agent and the patient trade places: opposite meanings. Up to three adverbs may follow the auxiliary (``was twice paid by``,
+  ``was also quickly hired by``) and up to four words precede ``by`` (a phrasal verb's particle: ``was picked up by``,
+  ``got ripped off by``; ``was hired last year by``; nd16); Dutch ``werd door Piet betaald`` and German ``wurde von Tom
+  bezahlt`` (the agent, then the participle; or ``werd betaald door Piet``) are read in a text that reads as Dutch or German
+  (nd16). A passive without its agent on both sides (``The order was shipped``/``Order was shipped``) or an agent only
+  added (``was shipped by DHL``/``was shipped``, ``wurde bezahlt``/``wurde von Tom bezahlt``) is no difference, and nor is
+  a participle without its auxiliary before ``by`` past particles, adverbs and time words (``Anna, picked up last week by
+  Tom``); past a noun it is an active (``Tom picked up Ann by the station``: ``by`` = near).
 * ``addition``: outside a **boilerplate** both texts share, one holds a content word the other lacks
   (``Shipment arrived.``/``Shipment arrived damaged.``, ``Please call me back.``/``Please call me back about
   the broken pump ...``, each above the same 480-character e-mail footer: breaker3 #4). A boilerplate
@@ -142,9 +148,13 @@ a comparison written in words (``above 5.0``/``below 5.0`` is a substitution) or
 about (``Monday: call; Tuesday: ship`` / ``Tuesday: ship; Monday: call``) veto as a reordering (``word_order``), and so does any reordering of
 the words two texts share (``Thanks, Bob. The invoice is attached.``/``The invoice is attached. Thanks, Bob.``, ``from Rome to
 Paris``/``to Paris from Rome``: a missed duplicate); a final question mark is read in texts of at most ``QUESTION_MAX_WORDS``
-words only, so a long text's changed closing question still merges; a passive is read only with its agent right after
-its participle (``was hired last year by Tom`` is none) and its participle right after the auxiliary or one adverb, and an
-active paraphrase of a passive (``Tom hired Anna``/``Anna was hired by Tom``) vetoes (a missed duplicate).
+words only, so a long text's changed closing question still merges; a passive is read only with its agent at most four
+words after its participle (``was picked up from the old station by Ann`` is none) and its participle at most three
+adverbs after the auxiliary (``was very quickly and quietly hired by`` is none), a German separable verb split in the
+active (``holte Tom ab``/``wurde von Tom abgeholt``) is no use of the participle (the word checks see a substitution), ``by``
+as a deadline four words or less after a passive's participle is read as an agent (``was shipped to the depot by
+Friday``/``shipped to the depot by Friday`` vetoes: a missed duplicate), and an active paraphrase of a passive (``Tom hired
+Anna``/``Anna was hired by Tom``) vetoes (a missed duplicate).
 """
 
 from __future__ import annotations
@@ -317,20 +327,50 @@ STOP_WORDS = frozenset(
 # the English weekday names: two texts that name the same days in another order (``from Monday to Tuesday``/``from
 # Tuesday to Monday``) differ by ``word_order`` (``_reordered``; breaker8 #5), though no word is replaced
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-# A passive construction with its agent (``_passives``, the ``voice`` check; breaker11 N1): a form of *be* or *get*, a past
+# A passive construction with its agent (``_passives``, the ``voice`` check; breaker11 N1, nd16): a form of *be* or *get*, a past
 # participle, then the agent's preposition: English ``was hired by``, French ``a été remboursé par``, Spanish ``ha sido
 # contratado por`` (Quirk et al. 1985, "A Comprehensive Grammar of the English Language", 3.63-3.79: the be- and get-passive
-# with a by-agent; the French être-passive with *par*, the Spanish ser-passive with *por*). Words as ``Tokens.words`` holds
-# them (lower case, accents dropped: French ``été`` is ``ete``). German's passive (``wurde … von … bezahlt``) puts its participle
-# last and changes the verb's form against the active (``bezahlte``), which the word checks see already: it is not read here.
-AGENT_WORDS = {"by": "en", "par": "fr", "por": "es"}  # the agent's preposition, and its language
+# with a by-agent; the French être-passive with *par*, the Spanish ser-passive with *por*); Dutch ``werd door Piet betaald``
+# and German ``wurde von Tom bezahlt``, whose participle closes the clause after the agent (the worden-/werden-passive with
+# *door*/*von*: Haeseryn et al. 1997, "Algemene Nederlandse Spraakkunst", 2.3.2; Duden, "Die Grammatik", 2016, the
+# werden-Passiv). Words as ``Tokens.words`` holds them (lower case, accents dropped: French ``été`` is ``ete``).
+AGENT_WORDS = {"by": "en", "par": "fr", "por": "es", "door": "nl", "von": "de"}  # the agent's preposition, and its language
 PASSIVE_AUXILIARIES = {
     "en": frozenset("be is are was were been being am get gets got gotten getting".split()),
     "fr": frozenset("ete etre est sont etait etaient fut furent sera seront soit soient".split()),
     "es": frozenset("ser sido siendo es son era eran fue fueron sera seran sea sean".split()),
+    "nl": frozenset("werd werden wordt worden geworden is zijn was waren".split()),
+    "de": frozenset("wurde wurden wird werden worden wurdest wirst ist sind war waren".split()),
 }
-# English words that may stand between the auxiliary and the participle (``was quickly hired by``): an adverb in -ly or one of these
-PASSIVE_ADVERBS = frozenset("already also just still then now soon later even ever again recently since once first".split())
+# the Dutch and German auxiliaries no English text writes (``is``, ``was`` are English too): a participle up to
+# ``CLAUSE_WORDS`` words after one of them is read as a passive's, with or without its agent (``_active``)
+GERMANIC_AUXILIARIES = (PASSIVE_AUXILIARIES["nl"] | PASSIVE_AUXILIARIES["de"]) - PASSIVE_AUXILIARIES["en"] - {"was", "war", "zijn"}
+# English words that may stand between the auxiliary and the participle (``was quickly hired by``, ``was twice paid by``):
+# an adverb in -ly or one of these, at most ``ADVERB_GAP`` words of them (``and``, ``or``, ``but`` between two counted)
+PASSIVE_ADVERBS = frozenset(
+    "already also just still then now soon later even ever again recently since once first twice thrice always often never "
+    "sometimes seldom finally eventually yet all both each well badly wrongly duly".split()
+)
+ADVERB_GAP = 3
+# French and Spanish adverbs (besides -ment, -mente) that may stand between the auxiliary and the participle (``a ete deja
+# rembourse par``, ``fue ya reembolsado por``)
+ROMANCE_ADVERBS = frozenset("deja bien aussi encore toujours souvent ya tambien siempre bien pronto".split())
+# English phrasal verbs' particles (``was picked up by``, ``was ripped off by``; Quirk et al. 1985, 16.2-16.5): read
+# between a participle and its agent, like ``TIME_WORDS`` and the adverbs (``_filler``)
+PARTICLES = frozenset("up off out down over in back away on through around along about apart aside forward together".split())
+# English time words that may stand between a participle and its agent (``was hired last year by``, ``was paid on Monday
+# by``): with the particles and the adverbs, the words a participle used without its auxiliary may have before ``by``
+# and still be a passive's (``Anna, hired last year by Tom``: ``_active``)
+TIME_WORDS = frozenset("yesterday today tomorrow tonight last next this year week month day night morning evening afternoon "
+                       "ago weekend at".split()) | WEEKDAYS
+# the most words between an English participle and its agent (``was picked up from the station by``: 4)
+AGENT_GAP = 4
+# words that end a clause's reach: a participle is not looked for across them (``was hired and Tom paid by``)
+CLAUSE_BREAKS = frozenset("and or but that which who whom whose because while when where if although though".split())
+# the most words between a Dutch or German auxiliary and the agent, and between the agent and the participle
+CLAUSE_WORDS = 4
+# Dutch and German words of a participle's shape (``_germanic_participle``) that are none
+GERMANIC_NOT_PARTICIPLES = frozenset("gestern gegen morgen genug gerade genau gern gerne geen gewoon gisteren".split())
 # English irregular past participles (the common irregular verbs, e.g. Quirk et al. 1985, 3.11-3.16); a regular one ends in -ed
 IRREGULAR_PARTICIPLES = frozenset(
     "paid made done sent built sold bought told given taken written seen known held kept found left lost brought caught "
@@ -978,6 +1018,7 @@ def _reordered(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
 
 
 _ALL_AUXILIARIES = frozenset().union(*PASSIVE_AUXILIARIES.values())
+_GERMANIC_PREFIXES = ("ge", "be", "ver", "ent", "ont", "er", "her", "zer", "emp", "miss", "mis")
 
 
 def _adverb(word: str) -> bool:
@@ -985,43 +1026,169 @@ def _adverb(word: str) -> bool:
     return word in PASSIVE_ADVERBS or (len(word) > 4 and word.endswith("ly"))
 
 
+def _filler(word: str) -> bool:
+    """Whether an English word may stand between a participle and its agent's ``by`` in a passive read without its
+    auxiliary (``Anna, picked up last week by Tom``): a particle (``PARTICLES``), an adverb (``_adverb``) or a time word
+    (``TIME_WORDS``): no noun, so ``picked up Ann by the station`` (``by``: near) is an active."""
+    return word in PARTICLES or word in TIME_WORDS or _adverb(word)
+
+
+def _english_participle(word: str) -> bool:
+    """An English past participle's shape: -ed (four letters or more: ``red``, ``bed`` are none) or ``IRREGULAR_PARTICIPLES``."""
+    return (len(word) > 3 and word.endswith("ed")) or word in IRREGULAR_PARTICIPLES
+
+
+def _germanic_participle(word: str) -> bool:
+    """A Dutch or German past participle's shape (accents dropped): at least five letters, ending in -t, -d or -en, with
+    the prefix ``ge-`` (``gemaakt``), ``ge`` after a separable particle (``opgehaald``, ``abgeholt``, ``eingestellt``) or an
+    inseparable prefix (``betaald``, ``bezahlt``, ``verkauft``, ``entlassen``), or ending in -iert/-eerd (``informiert``);
+    not an auxiliary, nor one of ``GERMANIC_NOT_PARTICIPLES`` (``gestern``)."""
+    if len(word) < 5 or not word.endswith(("t", "d", "en")) or word in _ALL_AUXILIARIES or word in GERMANIC_NOT_PARTICIPLES:
+        return False
+    return word.startswith(_GERMANIC_PREFIXES) or "ge" in word[2:6] or word.endswith(("iert", "eerd"))
+
+
+def _after_auxiliary(words: tuple[str, ...], k: int, auxiliaries: frozenset[str]) -> bool:
+    """Whether ``words[k]`` follows one of ``auxiliaries``, right after it or past at most ``ADVERB_GAP`` adverbs
+    (``_adverb``: ``was twice paid``, ``was also quickly paid``), ``and``/``or``/``but`` between two of them counted
+    (``was quickly and quietly paid``)."""
+    for j in range(k - 1, max(-1, k - 2 - ADVERB_GAP), -1):
+        if words[j] in auxiliaries:
+            return True
+        if not (_adverb(words[j]) or (words[j] in ("and", "or", "but") and j + 1 < k and _adverb(words[j + 1]))):
+            return False
+    return False
+
+
+def _english_passive(words: tuple[str, ...], i: int) -> int | None:
+    """The position of the participle of an English passive whose agent's ``by`` is ``words[i]``, or None: the word
+    nearest before it, at most ``AGENT_GAP`` words back and not across an auxiliary or a ``CLAUSE_BREAKS`` word, that
+    has a participle's shape (``_english_participle``) and follows a form of *be* or *get* (``_after_auxiliary``):
+    ``was picked up by``, ``was hired last year by``, ``was twice paid by``, ``got ripped off by``."""
+    auxiliaries = PASSIVE_AUXILIARIES["en"]
+    for k in range(i - 1, max(-1, i - 2 - AGENT_GAP), -1):
+        w = words[k]
+        if w in auxiliaries or w in CLAUSE_BREAKS or w in AGENT_WORDS:
+            return None
+        if _english_participle(w) and _after_auxiliary(words, k, auxiliaries):
+            return k
+    return None
+
+
+def _romance_adverb(word: str) -> bool:
+    """Whether a French or Spanish word may stand between a passive's auxiliary and its participle: an adverb in -ment
+    or -mente (``a ete rapidement rembourse``, ``fue rapidamente reembolsado``) or one of ``ROMANCE_ADVERBS``."""
+    return word in ROMANCE_ADVERBS or (len(word) > 6 and word.endswith("ment")) or (len(word) > 7 and word.endswith("mente"))
+
+
+def _romance_passive(words: tuple[str, ...], i: int, auxiliaries: frozenset[str]) -> int | None:
+    """The position of the participle of a French or Spanish passive whose agent's ``par``/``por`` is ``words[i]``, or
+    None: the word right before it (``a ete rembourse par``, ``fue reembolsado por``), or one word before it
+    (``a ete rembourse hier par``), right after an auxiliary or an adverb after one (``_romance_adverb``: ``a ete
+    rapidement rembourse par``); no auxiliary itself and three letters or more (no shape: the words' accents are gone)."""
+    for k in (i - 1, i - 2):
+        if k < 1:
+            return None
+        part = words[k]
+        if part in auxiliaries or len(part) < 3 or part in AGENT_WORDS:
+            continue
+        if words[k - 1] in auxiliaries or (k >= 2 and _romance_adverb(words[k - 1]) and words[k - 2] in auxiliaries):
+            return k
+    return None
+
+
+def _germanic_passive(words: tuple[str, ...], i: int, auxiliaries: frozenset[str]) -> int | None:
+    """The position of the participle of a Dutch or German passive whose agent's ``door``/``von`` is ``words[i]``, or
+    None. An auxiliary of that language stands at most ``CLAUSE_WORDS`` words before the agent; the participle
+    (``_germanic_participle``) is the first of the ``CLAUSE_WORDS`` words after the agent (``werd door Piet betaald``,
+    ``wurde gestern von der Firma bezahlt``) or, with none there, the word right before it (``werd betaald door Piet``).
+    Only in a text that reads as that language at least as much as English (``_reads_as``: ``the parcel was left at the
+    door behind the bins`` is English, ``door`` no agent)."""
+    if not _reads_as(words, AGENT_WORDS[words[i]]):
+        return None
+    for j in range(i - 1, max(-1, i - 2 - CLAUSE_WORDS), -1):  # the auxiliary, in the agent's clause
+        if words[j] in auxiliaries:
+            break
+        if words[j] in CLAUSE_BREAKS:
+            return None
+    else:
+        return None
+    for k in range(i + 2, min(len(words), i + 2 + CLAUSE_WORDS)):
+        if words[k] in CLAUSE_BREAKS or words[k] in AGENT_WORDS:
+            break
+        if _germanic_participle(words[k]):
+            return k
+    if _germanic_participle(words[i - 1]) and words[i - 1] not in auxiliaries:
+        return i - 1
+    return None
+
+
+def _reads_as(words: tuple[str, ...], lang: str) -> bool:
+    """Whether a text's words hold at least as many distinct function words of ``lang`` (``LANGUAGE_WORDS``) as of
+    English (those and ``STOP_WORDS``: ``_LANGUAGES_OF``)."""
+    hits = Counter(x for w in set(words) for x in _LANGUAGES_OF.get(w, ()) if x in (lang, "en"))
+    return hits[lang] >= hits["en"]
+
+
 @functools.lru_cache(maxsize=1 << 14)
-def _passives(words: tuple[str, ...]) -> Counter[str]:
-    """The participles of a text's passive constructions with an agent (``Tokens.words``; ``AGENT_WORDS``,
-    ``PASSIVE_AUXILIARIES``): a participle right before the agent's preposition, after an auxiliary of that preposition's
-    language (in English also after one adverb: ``was quickly hired by``), as a multiset. An English participle ends in
-    -ed or is an ``IRREGULAR_PARTICIPLES`` word (``is close by``, ``was ready by Monday`` are none); a French or Spanish
-    one is the word after ``été``/``est``/``fue``/``sido``/... (no shape: accents are gone from ``words``), not itself an
-    auxiliary. Empty for a text without an agent's preposition (a tuple scan)."""
-    found: Counter[str] = Counter()
+def _passive_positions(words: tuple[str, ...]) -> tuple[int, ...]:
+    """The positions of the participles of a text's passive constructions with an agent (``Tokens.words``; ``AGENT_WORDS``,
+    ``PASSIVE_AUXILIARIES``), in order: English (``_english_passive``), French and Spanish (``_romance_passive``), Dutch
+    and German (``_germanic_passive``). Empty for a text without an agent's preposition (a tuple scan)."""
     if not any(w in AGENT_WORDS for w in words):
-        return found
-    for i in range(2, len(words)):
-        lang = AGENT_WORDS.get(words[i])
-        if lang is None:
+        return ()
+    found: list[int] = []
+    for i, w in enumerate(words):
+        lang = AGENT_WORDS.get(w)
+        if lang is None or i == 0:
             continue
-        part, auxiliaries = words[i - 1], PASSIVE_AUXILIARIES[lang]
-        if part in auxiliaries or len(part) < 3:
-            continue
-        if lang == "en" and not (part.endswith("ed") or part in IRREGULAR_PARTICIPLES):
-            continue
-        if words[i - 2] in auxiliaries or (lang == "en" and i >= 3 and _adverb(words[i - 2]) and words[i - 3] in auxiliaries):
-            found[part] += 1
-    return found
+        if lang == "en":
+            k = _english_passive(words, i)
+        elif lang in ("fr", "es"):
+            k = _romance_passive(words, i, PASSIVE_AUXILIARIES[lang])
+        else:
+            k = _germanic_passive(words, i, PASSIVE_AUXILIARIES[lang])
+        if k is not None and k not in found:
+            found.append(k)
+    return tuple(found)
+
+
+def _passives(words: tuple[str, ...]) -> Counter[str]:
+    """The participles of a text's passive constructions with an agent (``_passive_positions``), as a multiset: ``was
+    hired by``, ``was quickly hired by``, ``was picked up by``, ``was hired last year by``, ``got paid by``, ``a ete rembourse
+    par``, ``werd door Piet betaald``, ``wurde von Tom bezahlt``. An English participle ends in -ed or is an
+    ``IRREGULAR_PARTICIPLES`` word (``is close by``, ``was ready by Monday`` are none); a French or Spanish one is the word
+    after ``été``/``est``/``fue``/``sido``/... (no shape: accents are gone from ``words``), not itself an auxiliary."""
+    return Counter(words[k] for k in _passive_positions(words))
+
+
+def _before_agent(words: tuple[str, ...], j: int) -> bool:
+    """Whether ``words[j]`` stands before an agent's preposition (``AGENT_WORDS``), right before it or past at most
+    ``AGENT_GAP`` particles, adverbs and time words (``_filler``): a passive without its auxiliary (``Anna, hired by
+    Tom``, ``Tom, picked up last week by Ann``)."""
+    for k in range(j + 1, min(len(words), j + 2 + AGENT_GAP)):
+        if words[k] in AGENT_WORDS:
+            return True
+        if not _filler(words[k]):
+            return False
+    return False
 
 
 def _active(words: tuple[str, ...], part: str) -> int:
-    """How often a text (``Tokens.words``) uses a participle ``part`` (or a spelling variant of it: ``hires``/``hired``)
-    outside a passive: not right before an agent's preposition (``AGENT_WORDS``: ``Anna, hired by Tom`` is a passive
-    without its auxiliary) and not right after an auxiliary (``PASSIVE_AUXILIARIES``), nor after one and an adverb
-    (``The order was shipped``: a passive without an agent)."""
+    """How often a text (``Tokens.words``) uses a participle ``part`` (or a spelling variant of it: ``hires``/``hired``,
+    ``bezahlte``/``bezahlt``) outside a passive: not a participle of its passives (``_passive_positions``), not before an
+    agent's preposition (``_before_agent``: ``Anna, hired by Tom`` is a passive without its auxiliary), not after an
+    auxiliary (``PASSIVE_AUXILIARIES``), also past adverbs (``_after_auxiliary``: ``The order was shipped``, ``was
+    twice paid``: a passive without an agent), and not within ``CLAUSE_WORDS`` words after a Dutch or German one
+    (``GERMANIC_AUXILIARIES``: ``wurde gestern bezahlt``)."""
+    passive = _passive_positions(words)
     n = 0
     for j, w in enumerate(words):
-        if not spelling_variant(part, w):
+        if not spelling_variant(part, w) or j in passive:
             continue
-        if j + 1 < len(words) and words[j + 1] in AGENT_WORDS:
+        if _before_agent(words, j) or _after_auxiliary(words, j, _ALL_AUXILIARIES):
             continue
-        if j >= 1 and (words[j - 1] in _ALL_AUXILIARIES or (j >= 2 and _adverb(words[j - 1]) and words[j - 2] in _ALL_AUXILIARIES)):
+        if any(v in GERMANIC_AUXILIARIES for v in words[max(0, j - CLAUSE_WORDS) : j]):
             continue
         n += 1
     return n
