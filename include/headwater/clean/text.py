@@ -801,7 +801,8 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
         if len(_PN_DIGIT.findall(candidate)) < phone_min_digits(self.preferred_region) and not _PN_LETTER.search(candidate):
             return None
         known = _known_parse(candidate, self.preferred_region)
-        if known is not None and valid_national(*known) is False:
+        verdict = valid_national(*known) if known is not None else None
+        if verdict is False:
             return None  # parse would give this number (or raise), and it is not valid: rejected either way
         try:
             if not _pnm.fullmatch(_pnm._MATCHING_BRACKETS, candidate) or _pnm._PUB_PAGES.search(candidate):
@@ -815,9 +816,10 @@ class _CachedMatcher(phonenumbers.PhoneNumberMatcher):
                 next_char = self.text[last_char_index]
                 if self._is_invalid_punctuation_symbol(next_char) or self._is_latin_letter(next_char):
                     return None
-            numobj = phonenumbers.parse(candidate, self.preferred_region, keep_raw_input=True)
+            # a known shape whose number is valid: parse's number built without running it (``_known_number``)
+            numobj = _known_number(candidate, known) if verdict else phonenumbers.parse(candidate, self.preferred_region, keep_raw_input=True)
             if (
-                valid_number(numobj)
+                (verdict or valid_number(numobj))
                 and _pnm._contains_only_valid_x_chars(numobj, candidate)
                 and _pnm._is_national_prefix_present_if_required(numobj)
             ):
@@ -852,6 +854,19 @@ def _known_parse(candidate: str, region: str) -> tuple[int, str] | None:
     if m is not None:
         return int(m.group(1)), "".join(_ASCII_DIGIT.findall(candidate, m.end(1)))
     return None
+
+
+def _known_number(candidate: str, known: tuple[int, str]) -> phonenumbers.PhoneNumber:
+    """The number ``phonenumbers.parse(candidate, region, keep_raw_input=True)`` returns for a candidate of a shape
+    ``_known_parse`` reads as ``known`` (country code, national significant number) whose number is valid
+    (``valid_national``), built without running ``parse`` (phonenumbers 9.0.43): the code and the digits (the first
+    2-9, so no Italian leading zero), the candidate as its raw input, and where the code came from (a '+' before it,
+    or the default region: the US shape); no extension and no carrier code (no letter, no national prefix). parse
+    does not raise for such a candidate: it is viable (digits and the punctuation libphonenumber allows), its
+    national number's length is one a valid number has (2-17 digits), and its code is a known one. A test compares
+    the two on generated candidates."""
+    source = phonenumbers.CountryCodeSource.FROM_NUMBER_WITH_PLUS_SIGN if candidate.startswith("+") else phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
+    return phonenumbers.PhoneNumber(country_code=known[0], national_number=int(known[1]), raw_input=candidate, country_code_source=source)
 
 
 # ``_CachedMatcher._verify_valid`` is read from this release's matcher; under another the library's method answers.
