@@ -133,22 +133,37 @@ _WHOLE_DATE = "^" + _EDGE + "(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2
 _NO_PHONE = "(?:" + _WHOLE_DATE + ")|(?:^" + _EDGE + "(?:-[0-9]+(?:[.,][0-9]+)?|[0-9]+[.,][0-9]+)" + _EDGE + "$)"
 
 
-def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
+def contact_column(name: str, array: pa.Array | pa.ChunkedArray, filled: pa.Array | None = None) -> bool | None:
     """Whether the string column ``name`` holds contact fields (``CONTACT_NAME_RE`` on its name, or more than
     ``CONTACT_SHARE`` of its filled values, non-null and not blank, match ``_PII_WHOLE`` phones or e-mails); None
-    when the name does not say and no value is filled (undecided). breaker7 #5."""
+    when the name does not say and no value is filled (undecided). breaker7 #5. ``filled``: ``filled_values(array)``
+    when the caller has it (not computed again)."""
     if re.search(CONTACT_NAME_RE, name):
         return True
-    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
-        arr = pc.cast(arr, pa.large_string())
-    filled = pc.fill_null(pc.match_substring_regex(arr, "[^" + _HSPACE + "\n\r]"), False)
+    arr = _large_strings(array)
+    filled = filled_values(arr) if filled is None else filled
     count = pc.sum(filled).as_py() or 0
     if count == 0:
         return None
-    whole = pc.fill_null(pc.match_substring_regex(arr, "(?:" + _PII_WHOLE["phones"] + ")|(?:" + _PII_WHOLE["emails"] + ")"), False)
-    whole = pc.and_(whole, pc.invert(pc.fill_null(pc.match_substring_regex(arr, _NO_PHONE), False)))  # dates, numbers: none
-    return (pc.sum(pc.and_(whole, filled)).as_py() or 0) > count * CONTACT_SHARE
+    whole = pc.and_(pc.fill_null(pc.match_substring_regex(arr, "(?:" + _PII_WHOLE["phones"] + ")|(?:" + _PII_WHOLE["emails"] + ")"), False), filled)
+    found = pc.sum(whole).as_py() or 0
+    if found:  # dates, numbers: none (asked of the whole values only)
+        found -= pc.sum(pc.fill_null(pc.match_substring_regex(pc.filter(arr, whole), _NO_PHONE), False)).as_py() or 0
+    return found > count * CONTACT_SHARE
+
+
+def filled_values(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Bool per value of the string column ``array`` (never null): it is filled, neither null nor blank (a character
+    that is no whitespace or line break)."""
+    return pc.fill_null(pc.match_substring_regex(_large_strings(array), "[^" + _HSPACE + "\n\r]"), False)
+
+
+def _large_strings(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``array`` as one Arrow array of strings (chunks combined; any other type cast to ``large_string``)."""
+    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.large_string())
+    return arr
 
 
 # A value written as prose: two words of two letters or more, or one and no digit or '@' (``fine``, ``Loved it, call
@@ -156,36 +171,37 @@ def contact_column(name: str, array: pa.Array | pa.ChunkedArray) -> bool | None:
 _PROSE = r"(?:\pL{2,}[^\pL]+\pL{2,})|(?:^[^0-9@]*\pL{2,}[^0-9@]*$)"
 
 
-def prose_column(array: pa.Array | pa.ChunkedArray) -> bool:
+def prose_column(array: pa.Array | pa.ChunkedArray, filled: pa.Array | None = None) -> bool:
     """Whether at least half the filled values of the string column ``array`` are prose (``_PROSE``): a free-text
     column (a comment, a review, a body), where a commenter who writes only their number or address is masked like
     every other one (breaker7 #5). A column of short values (``account``: ``ann@example.org``, ``ZZ-9``) is none: a
     value there that is one phone number or e-mail address is a field, left as written (and compared by record
-    linkage: masked, two different addresses would read the same)."""
-    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
-        arr = pc.cast(arr, pa.large_string())
-    filled = pc.fill_null(pc.match_substring_regex(arr, "[^" + _HSPACE + "\n\r]"), False)
+    linkage: masked, two different addresses would read the same). ``filled``: ``filled_values(array)`` when the
+    caller has it."""
+    arr = _large_strings(array)
+    filled = filled_values(arr) if filled is None else filled
     count = pc.sum(filled).as_py() or 0
-    prose = pc.fill_null(pc.match_substring_regex(arr, _PROSE), False)
-    whole = "|".join(f"(?:{p})" for p in _PII_WHOLE.values())
-    prose = pc.and_(prose, pc.invert(pc.fill_null(pc.match_substring_regex(arr, whole), False)))
-    return (pc.sum(pc.and_(prose, filled)).as_py() or 0) * 2 >= count
+    prose = pc.and_(pc.fill_null(pc.match_substring_regex(arr, _PROSE), False), filled)
+    found = pc.sum(prose).as_py() or 0
+    if found:  # less the values that are one whole phone number, e-mail address or URL (asked of the prose only)
+        whole = "|".join(f"(?:{p})" for p in _PII_WHOLE.values())
+        found -= pc.sum(pc.fill_null(pc.match_substring_regex(pc.filter(arr, prose), whole), False)).as_py() or 0
+    return found * 2 >= count
 
 
 def contact_values(array: pa.Array | pa.ChunkedArray, kinds: Iterable[str]) -> int:
     """How many values of ``array`` are one whole phone number or e-mail address (``CONTACT_WHOLE``, for the PII
     ``kinds`` given): the values a contact column leaves unmasked."""
-    arr = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
-        arr = pc.cast(arr, pa.large_string())
+    arr = _large_strings(array)
     patterns = [CONTACT_WHOLE[k] for k in kinds if k in CONTACT_WHOLE]
     if not patterns or len(arr) == 0:
         return 0
     found = pc.fill_null(pc.match_substring_regex(arr, "|".join(f"(?:{p})" for p in patterns)), False)
-    bare = pc.fill_null(pc.match_substring_regex(arr, _BARE_DIGITS), False)
-    dated = pc.fill_null(pc.match_substring_regex(arr, _NO_PHONE), False)
-    return pc.sum(pc.and_(found, pc.invert(pc.or_(bare, dated)))).as_py() or 0
+    count = pc.sum(found).as_py() or 0
+    if not count:
+        return 0
+    # less the bare digit runs and the dates and plain numbers (``_NO_PHONE``), one pass over the values found
+    return count - (pc.sum(pc.fill_null(pc.match_substring_regex(pc.filter(arr, found), f"(?:{_BARE_DIGITS})|(?:{_NO_PHONE})"), False)).as_py() or 0)
 
 
 # Whitespace normalization, as stages of (pattern, replacement) shared by both engines, each stage
