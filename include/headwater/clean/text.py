@@ -975,8 +975,36 @@ _PN_PUNCTUATION = phonenumbers.phonenumberutil._VALID_PUNCTUATION + "X"  # 'x' i
 _PN_LEAD = phonenumbers.phonenumbermatcher._OPENING_PARENS + phonenumbers.phonenumberutil._PLUS_CHARS
 
 
+# ``_decimal_ranges_searched()`` under the Unicode version it was read from (``unicodedata.unidata_version``: the tables
+# ``str.isdecimal`` and ``re``'s ``\d`` use), so a process of that version does not read them again (0.022 CPU s once per
+# process); any other version reads them. A test compares the two.
+_DECIMAL_RANGES = {
+    "14.0.0": (
+        "\u0660-\u0669\u06f0-\u06f9\u07c0-\u07c9\u0966-\u096f\u09e6-\u09ef\u0a66-\u0a6f\u0ae6-\u0aef"
+        "\u0b66-\u0b6f\u0be6-\u0bef\u0c66-\u0c6f\u0ce6-\u0cef\u0d66-\u0d6f\u0de6-\u0def\u0e50-\u0e59"
+        "\u0ed0-\u0ed9\u0f20-\u0f29\u1040-\u1049\u1090-\u1099\u17e0-\u17e9\u1810-\u1819\u1946-\u194f"
+        "\u19d0-\u19d9\u1a80-\u1a89\u1a90-\u1a99\u1b50-\u1b59\u1bb0-\u1bb9\u1c40-\u1c49\u1c50-\u1c59"
+        "\ua620-\ua629\ua8d0-\ua8d9\ua900-\ua909\ua9d0-\ua9d9\ua9f0-\ua9f9\uaa50-\uaa59\uabf0-\uabf9"
+        "\uff10-\uff19\U000104a0-\U000104a9\U00010d30-\U00010d39\U00011066-\U0001106f\U000110f0-\U000110f9"
+        "\U00011136-\U0001113f\U000111d0-\U000111d9\U000112f0-\U000112f9\U00011450-\U00011459"
+        "\U000114d0-\U000114d9\U00011650-\U00011659\U000116c0-\U000116c9\U00011730-\U00011739"
+        "\U000118e0-\U000118e9\U00011950-\U00011959\U00011c50-\U00011c59\U00011d50-\U00011d59"
+        "\U00011da0-\U00011da9\U00016a60-\U00016a69\U00016ac0-\U00016ac9\U00016b50-\U00016b59"
+        "\U0001d7ce-\U0001d7ff\U0001e140-\U0001e149\U0001e2f0-\U0001e2f9\U0001e950-\U0001e959"
+        "\U0001fbf0-\U0001fbf9"
+    ),
+}
+
+
 @functools.lru_cache(maxsize=1)
 def _decimal_ranges() -> str:
+    """Every non-ASCII Unicode decimal digit (category Nd) as literal ``a-b`` ranges of a character class:
+    ``_DECIMAL_RANGES`` for this interpreter's Unicode version, ``_decimal_ranges_searched()`` for any other."""
+    known = _DECIMAL_RANGES.get(unicodedata.unidata_version)
+    return known if known is not None else _decimal_ranges_searched()
+
+
+def _decimal_ranges_searched() -> str:
     """Every non-ASCII Unicode decimal digit (``str.isdecimal``, category Nd: what ``re``'s ``\\d`` matches) as
     literal ``a-b`` ranges of a character class.
 
@@ -998,7 +1026,7 @@ def _decimal_ranges() -> str:
 
 
 def _decimal_ranges_by_code_point() -> str:
-    """``_decimal_ranges`` as it was written first: ``str.isdecimal`` of each code point (the reference of a test)."""
+    """``_decimal_ranges_searched`` as it was written first: ``str.isdecimal`` of each code point (the reference of a test)."""
     digits = [c for c in range(0x80, 0x110000) if chr(c).isdecimal()]
     ranges: list[list[int]] = []
     for c in digits:
@@ -1054,15 +1082,34 @@ def phone_min_digits(region: str) -> int:
     ``region``'s rule adds. From libphonenumber's metadata: 6 for ``US``, ``GB`` or ``FR`` (``+43``/``+49``
     numbers can be that short), 4 for ``DE``, 3 for ``GG``.
     """
-    meta = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code
-    main = phonenumbers.region_code_for_country_code
-    international = min(
-        len(str(code)) + _shortest_for_code(code) - _digits_added(meta(code, main(code)))
-        for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
-    )
+    international = _international_min_digits()
     own = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
     national = _shortest_for_code(own.country_code) - _digits_added(own) if own is not None else international
     return max(1, min(international, national))
+
+
+# ``_international_min_digits_read()`` under the phonenumbers release it was read from (its metadata), so that a process
+# of that release does not walk every calling code's metadata again (0.035 CPU s once per process); any other release
+# reads it. A test compares the two.
+_INTERNATIONAL_MIN_DIGITS = {"9.0.43": 6}
+
+
+def _international_min_digits() -> int:
+    """The fewest digits of a number written with ``+`` or an international prefix (``phone_min_digits``):
+    ``_INTERNATIONAL_MIN_DIGITS`` for this phonenumbers release, ``_international_min_digits_read()`` for any other."""
+    known = _INTERNATIONAL_MIN_DIGITS.get(phonenumbers.__version__)
+    return known if known is not None else _international_min_digits_read()
+
+
+def _international_min_digits_read() -> int:
+    """Its country code and a national number valid in a region of that code, less what the code's main region's
+    transform rule adds (``_digits_added``), fewest over every calling code of libphonenumber's metadata."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code
+    main = phonenumbers.region_code_for_country_code
+    return min(
+        len(str(code)) + _shortest_for_code(code) - _digits_added(meta(code, main(code)))
+        for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+    )
 
 
 @functools.lru_cache(maxsize=None)

@@ -205,7 +205,7 @@ def test_the_short_candidate_bound_holds_for_every_region_example() -> None:
 
 def test_decimal_ranges_read_with_one_search_equal_the_code_point_test() -> None:
     # the pre-filter's digit class (text.phone_candidate_re): every non-ASCII str.isdecimal character, built faster
-    fast = text._decimal_ranges()
+    fast = text._decimal_ranges_searched()
     assert fast == text._decimal_ranges_by_code_point()
     assert "\uff10-\uff19" in fast and "\u0660-\u0669" in fast and "\U0001d7ce-\U0001d7ff" in fast
 
@@ -296,3 +296,25 @@ def test_known_valid_shapes_give_the_library_spans(value: str, spans: list[tuple
     monkeypatch.setattr(text, "_FAST_VERIFY", False)
     text._VERIFIED.clear()
     assert phone_spans(value) == spans
+
+
+def test_the_stored_setup_tables_are_what_is_read() -> None:
+    # spnorm16: the digit class and the international bound are stored for the Unicode version and phonenumbers release
+    # they were read from; under those they equal a fresh reading, and the stored entry is the one used
+    import unicodedata
+
+    assert unicodedata.unidata_version in text._DECIMAL_RANGES and phonenumbers.__version__ in text._INTERNATIONAL_MIN_DIGITS
+    assert text._DECIMAL_RANGES[unicodedata.unidata_version] == text._decimal_ranges_searched() == text._decimal_ranges()
+    assert text._INTERNATIONAL_MIN_DIGITS[phonenumbers.__version__] == text._international_min_digits_read() == text._international_min_digits()
+    assert [text.phone_min_digits(r) for r in ("US", "GB", "FR", "DE", "GG")] == [6, 6, 6, 4, 3]
+
+
+def test_another_release_reads_the_tables_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text, "_DECIMAL_RANGES", {})
+    monkeypatch.setattr(text, "_INTERNATIONAL_MIN_DIGITS", {"0.0.1": 1})
+    text._decimal_ranges.cache_clear()
+    try:
+        assert text._decimal_ranges() == text._decimal_ranges_by_code_point()
+        assert text._international_min_digits() == 6
+    finally:
+        text._decimal_ranges.cache_clear()
