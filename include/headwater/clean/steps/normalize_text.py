@@ -49,6 +49,7 @@ from headwater.clean.text import (
     column_codes,
     contact_column,
     contact_values,
+    filled_values,
     prose_column,
     normalize_column,
     stack_groups,
@@ -208,11 +209,12 @@ class NormalizeText:
                 continue
             if col not in self.contact:
                 array = pa.Array.from_pandas(df[col].astype("string"))
-                decided = contact_column(col, array)
+                filled = None if re.search(CONTACT_NAME_RE, col) else filled_values(array)  # one pass for both decisions
+                decided = contact_column(col, array, filled)
                 if decided is None:
                     continue
                 self.contact[col] = decided
-                if not decided and col not in self.declared_text and not prose_column(array):
+                if not decided and col not in self.declared_text and not prose_column(array, filled):
                     self.short.add(col)
             if self.contact[col]:
                 self.contact_kept[col] += contact_values(pa.Array.from_pandas(df[col].astype("string")), kinds)

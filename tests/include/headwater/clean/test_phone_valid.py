@@ -205,7 +205,7 @@ def test_the_short_candidate_bound_holds_for_every_region_example() -> None:
 
 def test_decimal_ranges_read_with_one_search_equal_the_code_point_test() -> None:
     # the pre-filter's digit class (text.phone_candidate_re): every non-ASCII str.isdecimal character, built faster
-    fast = text._decimal_ranges()
+    fast = text._decimal_ranges_searched()
     assert fast == text._decimal_ranges_by_code_point()
     assert "\uff10-\uff19" in fast and "\u0660-\u0669" in fast and "\U0001d7ce-\U0001d7ff" in fast
 
@@ -244,3 +244,77 @@ def test_known_parse_is_what_parse_gives(region: str) -> None:
         assert (number.country_code, phonenumbers.national_significant_number(number)) == claim, candidate
         assert phone_valid.valid_national(*claim) == phonenumbers.is_valid_number(number), candidate
     assert known > 5000
+
+
+def _valid_known(rng: random.Random) -> str:
+    """A candidate of a text._known_parse shape that is likelier valid: an area or London code people use, random rest."""
+    area, b, c = rng.randrange(200, 1000), rng.randrange(200, 1000), rng.randrange(10000)
+    sep = lambda: rng.choice(["", " ", ".", "-", " - ", "  "])  # noqa: E731
+    return rng.choice([
+        f"({area}) {b}-{c:04d}", f"{area}{sep()}{b}{sep()}{c:04d}", f"+1 ({area}) {b}-{c:04d}", f"+1{sep()}{area}{sep()}{b}{sep()}{c:04d}",
+        f"+1({area}){b}{c:04d}", f"+44 20 {b}{c % 10} {c:04d}", f"+44{sep()}20{sep()}{rng.randrange(3, 9)}{b % 1000:03d}{sep()}{c:04d}",
+        f"+44 ({rng.choice(['1', '2', '7'])}{b}) {c:04d}{rng.randrange(10)}{rng.randrange(10)}", f"+44 7{b}{sep()}{c:04d}{rng.randrange(10)}{rng.randrange(10)}",
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("region", ["US", "GB", "DE", "JP"])
+def test_known_number_is_what_parse_gives_for_a_valid_number(region: str) -> None:
+    # spnorm16: for a known shape whose number is valid the matcher builds parse's number itself (text._known_number);
+    # it equals parse's, field by field (raw input, where the code came from), and parse raises for none of them
+    rng = random.Random(7 + ord(region[1]))
+    valid = 0
+    for k in range(20000):
+        candidate = _valid_known(rng) if k % 2 else _shaped(rng)
+        claim = text._known_parse(candidate, region)
+        if claim is None or not phone_valid.valid_national(*claim):
+            continue
+        valid += 1
+        number = phonenumbers.parse(candidate, region, keep_raw_input=True)  # raises for none
+        assert text._known_number(candidate, claim) == number, candidate
+        assert phonenumbers.is_valid_number(number), candidate
+    assert valid > 3000
+
+
+@pytest.mark.parametrize(
+    ("value", "spans"),
+    [
+        ("call (415) 555-2671 now", [(5, 19)]),  # the US shape, valid: parse not run, the same span
+        ("+1 (415) 555-2671, +44 20 7946 0958", [(0, 17), (19, 35)]),
+        ("tel:+1.415.555.2671.", [(4, 19)]),  # a full stop after: kept (no amount, no glued code)
+        ("x(415) 555-2671", []),  # a Latin letter before it: rejected before the number is built
+        ("(415 555-2671)", [(0, 13)]),  # the closing bracket is left out of the candidate: one opened, allowed
+        ("+1 (415) 555-2671x", []),  # a letter after it: rejected before the number is built
+        ("(415) 555-2671) and (212 555-0100", [(0, 14), (20, 33)]),
+        ("", []),
+        ("\u0664\u0661\u0665-\u0665\u0665\u0665-\u0662\u0666\u0667\u0661 \u0627\u062a\u0635\u0644", [(0, 12)]),  # Arabic-Indic digits: parse runs
+    ],
+)
+def test_known_valid_shapes_give_the_library_spans(value: str, spans: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    ours = [(m.start, m.raw_string, m.number) for m in text._CachedMatcher(value, "US", leniency=phonenumbers.Leniency.VALID)]
+    assert phone_spans(value) == spans
+    assert ours == _library_matches(value, "US")
+    monkeypatch.setattr(text, "_FAST_VERIFY", False)
+    text._VERIFIED.clear()
+    assert phone_spans(value) == spans
+
+
+def test_the_stored_setup_tables_are_what_is_read() -> None:
+    # spnorm16: the digit class and the international bound are stored for the Unicode version and phonenumbers release
+    # they were read from; under those they equal a fresh reading, and the stored entry is the one used
+    import unicodedata
+
+    assert unicodedata.unidata_version in text._DECIMAL_RANGES and phonenumbers.__version__ in text._INTERNATIONAL_MIN_DIGITS
+    assert text._DECIMAL_RANGES[unicodedata.unidata_version] == text._decimal_ranges_searched() == text._decimal_ranges()
+    assert text._INTERNATIONAL_MIN_DIGITS[phonenumbers.__version__] == text._international_min_digits_read() == text._international_min_digits()
+    assert [text.phone_min_digits(r) for r in ("US", "GB", "FR", "DE", "GG")] == [6, 6, 6, 4, 3]
+
+
+def test_another_release_reads_the_tables_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text, "_DECIMAL_RANGES", {})
+    monkeypatch.setattr(text, "_INTERNATIONAL_MIN_DIGITS", {"0.0.1": 1})
+    text._decimal_ranges.cache_clear()
+    try:
+        assert text._decimal_ranges() == text._decimal_ranges_by_code_point()
+        assert text._international_min_digits() == 6
+    finally:
+        text._decimal_ranges.cache_clear()

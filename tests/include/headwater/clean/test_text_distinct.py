@@ -123,3 +123,57 @@ def test_a_phone_candidate_found_by_re2_masks_as_the_python_search_would() -> No
     for value in _values(seed=3, n=1500, repeat=False)[1:]:
         for whole in (False, True):
             assert replace_pii(value, "phones", "mask", whole, candidate=True) == replace_pii(value, "phones", "mask", whole), value
+
+
+def _dates(n: int, distinct: int, seed: int = 3) -> list[str | None]:
+    """``n`` short values drawn from ``distinct`` dates written three ways (one a US phone shape: ``415-555-2671`` style
+    digits would be read as a number, ``05/03/2024`` is not), with nulls, blanks and a few to tidy or mask."""
+    rng = random.Random(seed)
+    pool: list[str | None] = []
+    for k in range(distinct):
+        y, m, d = 2000 + k % 25, 1 + k // 25 % 12, 1 + k // 300 % 28
+        pool.append(rng.choice([f"{y}-{m:02d}-{d:02d}", f"{d:02d}/{m:02d}/{y}", f" {d:02d}.{m:02d}.{y} ", f"{m}-{d}-{y} call 415-555-{k % 10000:04d}"]))
+    pool += [None, "", "  ", "caf\u00c3\u00a9", "Ｎ/Ａ", "\u200e2024-01-05"]
+    return [rng.choice(pool) for _ in range(n)]
+
+
+def test_a_column_of_short_values_repeating_beyond_the_sample_runs_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    # spnorm16: 3000 distinct dates in 20000 rows: ~70 % of the first 2048 are distinct (more than _DISTINCT_SHARE), the
+    # whole column 15 %: the distinct path runs, and gives what every step on every value gives
+    values = _dates(20000, 3000)
+    arr = pa.array(values, pa.large_string())
+    sample = len(set(values[: text._DISTINCT_SAMPLE]))
+    assert text._DISTINCT_SAMPLE * text._DISTINCT_SHARE < sample <= text._DISTINCT_SAMPLE * text._REPEAT_SHARE
+    seen: list[int] = []
+    real = text._normalize_values
+    monkeypatch.setattr(text, "_normalize_values", lambda a, options: seen.append(len(a)) or real(a, options))
+    got = normalize_column(arr)
+    assert seen == [len({v for v in values if v is not None})]
+    monkeypatch.setattr(text, "_normalize_values", real)
+    _same(got, text._normalize_steps(arr, TextOptions()))
+    assert got.values.to_pylist() == [None if v is None else normalize_text(v) for v in values]
+    assert got.masked["phones"].sum() > 1000 and got.changed["trim"].sum() > 1000 and got.changed["mojibake"].sum() > 0
+
+
+def test_a_short_column_mostly_distinct_on_the_whole_takes_the_plain_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # repeats in the sample (its first 2048 drawn from 1500), none after it: the whole column is 90 % distinct, so
+    # _normalize_distinct declines and the plain path gives the same result
+    head = _dates(2048, 1500, seed=5)
+    tail = [f"{i} call 415-555-{i % 10000:04d}" for i in range(18000)]
+    arr = pa.array(head + tail, pa.large_string())
+    calls: list[int] = []
+    real = text._normalize_distinct
+    monkeypatch.setattr(text, "_normalize_distinct", lambda a, options: calls.append(len(a)) or real(a, options))
+    got = normalize_column(arr)
+    assert calls == [20048]
+    _same(got, text._normalize_steps(arr, TextOptions()))
+    assert got.values.to_pylist()[2048 + 2671] == "2671 call [PHONE]"
+
+
+@pytest.mark.parametrize(("rows", "pad"), [(2047, 0), (20000, 70)], ids=["shorter-than-the-sample", "long-values"])
+def test_long_values_or_a_short_column_are_not_hashed_whole(rows: int, pad: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # values longer than _SHORT_BYTES on average (a note column), or fewer rows than the sample: no dictionary encode
+    monkeypatch.setattr(text, "_normalize_distinct", lambda a, options: pytest.fail("not tried"))
+    values = [None if v is None else v + "\u00e9" * pad for v in _dates(rows, 3000, seed=9)]
+    got = normalize_column(pa.array(values, pa.large_string()))
+    assert got.values.to_pylist() == [None if v is None else normalize_text(v) for v in values]
