@@ -489,7 +489,11 @@ def _read_part(part: Path, columns: list[str] | None = None) -> pd.DataFrame:
     the batch written with ``to_parquet(index=False)``."""
     if part.suffix == ".parquet":
         return pd.read_parquet(part, columns=columns)
-    df = pd.read_feather(part, columns=columns)
+    # read_feather given an Arrow file, not a path: pandas opens a path as a Python file object, which Arrow reads
+    # through Python calls; an OSFile is read natively (a 100,000-row part of the bench file: 0.037 s -> 0.010 s of
+    # CPU; one column 0.0048 s -> 0.0033 s). The same pandas conversion, so the same frame.
+    with pa.OSFile(str(part)) as source:
+        df = pd.read_feather(source, columns=columns)
     if columns is not None and list(df.columns) != list(columns):
         df = df[list(columns)]  # in the order asked for, as read_parquet gives them (read_feather: the file's order)
     attrs = (_part_schema(part).metadata or {}).get(b"PANDAS_ATTRS")
@@ -524,12 +528,19 @@ def _part_bytes(part: Path) -> int:
 
 
 def _spill(out: ParquetParts, kept: pd.DataFrame, raw: Table) -> None:
-    """Keep a batch's kept rows for the next pass, and the staging strings of those rows beside them."""
+    """Keep a batch's kept rows for the next pass, and the batch's staging strings beside them.
+
+    The staging strings are the batch's as the pass had them (``raw``), not only the kept rows' of them: the next pass
+    looks staging rows up by their line (``_as_read``, ``_lines``), never by position, and a line's staging strings are
+    the same wherever they are kept, so the rows the pass dropped (duplicates, quarantined rows) only wait on disk.
+    What the next pass finds for each of its rows is what it found when they were cut out (``pc.is_in`` on the kept
+    rows' lines, then ``filter``), without that cut: 0.028 s of CPU per 100,000-row batch of the bench file, a fifth of
+    the spill's write. Disk holds at most the batch (and the rows carried into it) instead of its kept rows.
+    """
     before = len(out.parts)
     out.add(kept)
     if len(out.parts) > before:
-        rows = raw.filter(pc.is_in(raw[LINE], value_set=pa.array(kept[LINE].to_numpy(), pa.int64())))
-        table = rows if isinstance(rows, pa.Table) else pa.Table.from_batches([rows])
+        table = raw if isinstance(raw, pa.Table) else pa.Table.from_batches([raw])
         with pa.OSFile(str(_staging_part(out.parts[-1])), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
 
