@@ -312,3 +312,22 @@ def test_a_part_read_back_stays_whole_after_the_spill_folder_is_removed(tmp_path
     _same(got, want)
     _same(column, want[["name"]])
     assert got["name"].str.len().tolist() == [3, pd.NA, 0, 3, len(HUGE), 3]
+
+
+def test_a_spilled_part_and_its_staging_strings_are_read_without_a_copy(tmp_path: Path) -> None:
+    # 200,000 texts of 40 bytes (8 MB): read back, mapped, they take no memory from Arrow's pool (the old reads copied
+    # every byte into it: pd.read_feather of the path, the staging file through an OSFile, a column's subset reader)
+    texts = pa.array([f"{i:08d} ünïcödé text of forty bytes." for i in range(200_000)], pa.large_string())
+    df = pd.DataFrame({LINE: pd.Series(np.arange(200_000), dtype="int64"), "notes": pd.Series(pd.arrays.ArrowStringArray(texts))})
+    staging = pa.record_batch([pa.array(np.arange(200_000), pa.int64()), texts.cast(pa.string())], names=[LINE, "c0"])
+    out = runner._SpillParts(tmp_path / "x.pass1.parquet")
+    runner._spill(out, df, staging)
+    before = pa.total_allocated_bytes()
+    whole, column = runner._read_part(out.parts[0]), runner._read_part(out.parts[0], columns=["notes"])
+    ((frame, strings),) = list(runner._spilled(out))
+    # what is allocated is the int64 ``_line`` blocks pandas gets (1.6 MB a frame, twice), not the texts (8.8 MB a copy,
+    # 4 copies before: whole, column, frame, staging)
+    assert pa.total_allocated_bytes() - before < 2 * 1_600_000 + 500_000 < texts.nbytes
+    assert whole["notes"].tolist() == column["notes"].tolist() == frame["notes"].tolist() == texts.to_pylist()
+    assert strings.equals(pa.Table.from_batches([staging]))
+    out.abort()
