@@ -443,7 +443,8 @@ class _SpillParts(ParquetParts):
     What a Parquet round trip changes is kept: the table (``pa.Table.from_pandas(df, preserve_index=False)``, as
     ``DataFrame.to_parquet(index=False)`` makes it, ``df.attrs`` in its metadata as pandas writes them) is cast to
     the schema Parquet reads it back with (``_parquet_schema``: a ``timestamp[s]`` is read back ``timestamp[ms]``),
-    and read with ``pd.read_feather`` (pandas' same Arrow-to-pandas conversion as ``read_parquet``). A table with
+    and read as ``pd.read_feather`` reads it (pandas' same Arrow-to-pandas conversion as ``read_parquet``; memory-mapped,
+    no copy: ``_read_part``). A table with
     a dictionary column (a pandas categorical: Parquet rebuilds its dictionary from the values) is written as
     Parquet, as before; ``_read_part`` reads either by its suffix.
     """
