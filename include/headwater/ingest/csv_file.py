@@ -1354,7 +1354,8 @@ class CsvFile:
         of it is a clear footer line, and is then always named in a warning (tab15, breaker12 B1). A line that reads as a
         person's name (name_line: ``Maria de la Cruz``, four words but no sentence) is never a footer unless it is a known
         footer line: it is quarantined for its width whatever stands around it (a title block, a known footer line, a
-        footer block), and a footer block is weighed without it (tab16)."""
+        footer block); in a block it is no clear line and none of the two lines a block needs, but counts against the
+        half (tab16)."""
         held = self._held
         if not held:
             return
@@ -1369,12 +1370,11 @@ class CsvFile:
             separated = held[0][6]
             # Set apart by a blank line, two lines or more are a footer block when at least half of them are clear footer
             # lines (_clear_footer: known, a label, a total or count, a sentence): names (``Ann Lee``) or single words may
-            # be records cut short, and stay quarantined for their width (tab13, breaker10 F4). A name (name_line) is data
-            # and no evidence either way: the block is weighed without it (tab16)
+            # be records cut short, and stay quarantined for their width (tab13, breaker10 F4). A name (name_line) is data:
+            # never clear, and no line of the two a block needs; it still counts against the half (tab16)
             named = [not h[4] and name_line(h[2]) for h in held]
-            others = [h for h, n in zip(held, named) if not n]
-            clear = sum(1 for h in others if h[4] or self._clear_footer(h[2]))
-            block = separated and len(others) >= 2 and clear > 0 and 2 * clear >= len(others)
+            clear = sum(1 for h in held if h[4] or self._clear_footer(h[2]))
+            block = separated and len(held) - sum(named) >= 2 and clear > 0 and 2 * clear >= len(held)
             pairs = any(h[7] for h in held)
             if len(held) > MAX_FOOTER_LINES and not separated:
                 issues.extend(h[3] for h in held)

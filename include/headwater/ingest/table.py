@@ -592,8 +592,8 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     table.width = width or _width(filled, blocks, table.complete)
     # every row a ``Key:,value`` pair: a record written down the page, two columns, no header (pairs_file, tab16 B4); empty
     # fields after the value are trailing delimiters (``Name:,Anna Berg,``)
-    pairs = not forced and options.header == "auto" and table.width >= 2 and pairs_file(filled)
-    table.width = 2 if pairs else table.width
+    pairs = pairs_file(filled) if not forced and options.header == "auto" and table.width >= 2 else None
+    table.width = 2 if pairs is not None else table.width
     # the first row past a block of short lines set aside for the width (_core_width): the table starts no higher
     lead = _core_start(filled, blocks, table.width)
     filled = [(i, _trim(r, table.width)) for i, r in filled]
@@ -610,8 +610,8 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         if not filled:
             table.skip, table.header_rows = skip, int(isinstance(options.header, int))
             return True
-    elif pairs:
-        pos, skip = 0, filled[0][0]
+    elif pairs is not None:
+        pos, skip = pairs, filled[pairs][0]
     else:
         if table.width == 1 and free:
             return False
@@ -630,13 +630,13 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows = 1
     elif options.header == "none":
         table.header_rows, table.how = 0, "read.header: none"
-    elif pairs:
+    elif pairs is not None:
         table.header_rows = 0
         last = filled[-1][0] + 1 + offset
-        shown = ", ".join(f"{r[0].strip()!r}: {r[1].strip() if len(r) > 1 else ''!r}" for _, r in filled[:3])
+        shown = ", ".join(f"{r[0].strip()!r}: {r[1].strip() if len(r) > 1 else ''!r}" for _, r in filled[pos : pos + 3])
         table.notes.append(
             f"lines {skip + 1 + offset}-{last}{'' if table.complete else ' of the sample'} are all 'Key:,value' pairs ({shown}"
-            f"{', ...' if len(filled) > 3 else ''}): "
+            f"{', ...' if len(filled) - pos > 3 else ''}): "
             "a record written down the page, not a table with a header — read with no header, every pair a record (column_1 "
             f"the key, column_2 the value); if line {skip + 1 + offset} names the columns, set read.header: {skip + 1 + offset} "
             "for this source"
@@ -674,7 +674,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         # columns (``1001,,`` above ``1002,2024-01-06,5.00``), not preamble.
         columns = _profile(_first_block(rows, filled[pos][0], table.width), table.width)
         first = pos
-        while pos > 0 and _fits(filled[pos - 1][1], columns, table.width):
+        while pos > 0 and pairs is None and _fits(filled[pos - 1][1], columns, table.width):  # a title over pairs stays one
             pos -= 1
         table.skip = filled[pos][0]
         # a first record that may be a header of numbers (_numbered_header: ``Widget,1,2,3``), unless records stand above it
@@ -778,7 +778,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     # the lines of the leading blocks set apart on _named_after_keys' evidence: one note each kind below
     keyed = [i for i, r in filled[:lead] if _key_line(r, table.width)] if not forced else []
     wider = [i for i, r in filled[:lead] if _filled_width(r) > table.width] if not forced else []
-    if not forced:
+    if not forced and pairs is None:  # above pairs (pairs_file) stand titles only: preamble, no record's shape
         # The columns were profiled on the first PROFILE_ROWS records of the head: when the file holds more, a verdict
         # on a preamble line of the table's width is a sample's, and the warning says so.
         sampled = not table.complete or len(table.rows) >= PROFILE_ROWS
@@ -1278,17 +1278,24 @@ def label_pair(row: list[str]) -> bool:
     return 1 <= len(cells) <= 2 and colon_label(cells[0]) and any(ch.isalpha() for ch in cells[0])
 
 
-def pairs_file(filled: list[tuple[int, list[str]]]) -> bool:
-    """Whether the sample's filled rows ``filled`` are a record written down the page: two or more, every one a ``Key:,value``
-    pair (label_pair; its value may be empty, empty fields after it are trailing delimiters), the first with its value
-    filled and not a label itself (``Field:,Value:`` names two columns). Such a file has no header: its first pair is
-    one of its records (tab16, breaker B4: ``Name:,Anna Berg`` / ``Email:,anna@example.org`` took the first pair as the
-    header). Rows of another shape anywhere (a table under the pairs, ``id,name`` / ``1,Ann``) leave the file to the table
-    rules: the pairs are then a preamble (_named_after_keys) or records of a two-column table."""
-    if len(filled) < 2 or not all(label_pair(r) for _, r in filled):
-        return False
-    first = filled[0][1]
-    return _filled_width(first) == 2 and not colon_label(first[1])
+def pairs_file(filled: list[tuple[int, list[str]]]) -> int | None:
+    """Where in ``filled`` (the sample's filled rows) a record written down the page starts, or None when it is none: from
+    there two or more rows, every one a ``Key:,value`` pair (label_pair; its value may be empty, empty fields after it are
+    trailing delimiters), the first with its value filled, not a label itself (``Field:,Value:`` names two columns) and
+    not a key/value table's second name (VALUE_NAMES: ``Key:,Value`` is a header over pairs); above them only titles
+    (one filled field, no label: ``Customer card``), which are preamble. Such a file has no header: its first pair is
+    one of its records (tab16, break test B4: ``Name:,Anna Berg`` / ``Email:,anna@example.org`` took the first pair as
+    the header). Rows of another shape below (a table under the pairs, ``id,name`` / ``1,Ann``) leave the file to the
+    table rules: the pairs are then a preamble (_named_after_keys) or records of a two-column table."""
+    start = next((k for k, (_, r) in enumerate(filled) if label_pair(r)), None)
+    if start is None or len(filled) - start < 2 or not all(label_pair(r) for _, r in filled[start:]):
+        return None
+    if any(_filled_width(r) != 1 for _, r in filled[:start]):
+        return None
+    first = filled[start][1]
+    if _filled_width(first) != 2 or colon_label(first[1]) or first[1].strip().casefold() in VALUE_NAMES:
+        return None
+    return start
 
 
 def _short_line(row: list[str], width: int, lead: bool) -> bool:

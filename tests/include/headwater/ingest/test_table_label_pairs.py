@@ -106,6 +106,28 @@ def test_key_value_records_after_blank_lines_are_records_of_the_file(settings: S
 
 
 @pytest.mark.parametrize(
+    "data, lines",
+    [
+        (b"Customer card\nName:,Anna Berg\nCity:,Berlin\nCountry:,Germany\n", {"preamble": [1]}),
+        (b"Customer card;;\r\n\r\nName:;Anna Berg;\r\nCity:;Berlin;\r\nCountry:;Germany;\r\n", {"preamble": [1], "blank": [2]}),
+    ],
+)
+def test_a_title_above_the_pairs_is_preamble(settings: Settings, data: bytes, lines: dict[str, list[int]]) -> None:
+    manifest, curated, entry = run(settings, "card.csv", data)
+    first = max(max(v) for v in lines.values()) + 1
+    assert manifest["header"] == ["column_1", "column_2"]
+    assert [(r["_line"], r["column_1"], r["column_2"]) for r in values(curated)] == [
+        (first, "Name:", "Anna Berg"), (first + 1, "City:", "Berlin"), (first + 2, "Country:", "Germany")
+    ]
+    assert manifest["structural_lines"] == lines
+    assert [p["text"].rstrip(";") for p in manifest["table"]["preamble"]] == ["Customer card"]
+    assert manifest["read_warnings"] == [
+        _pairs_note(first, first + 2, "'Name:': 'Anna Berg', 'City:': 'Berlin', 'Country:': 'Germany'", False)
+    ]
+    assert _counts(entry) == (first + 2, 3, 0, 0, first - 1)
+
+
+@pytest.mark.parametrize(
     "data, header, rows",
     [
         # ``Key:,value`` preamble over a blank line and a real table: kept as it was (tab13, _named_after_keys)
@@ -126,6 +148,7 @@ def test_key_value_pairs_above_a_table_stay_its_preamble(settings: Settings, dat
     [
         ("Field:,Value:\nName:,Anna Berg\nCity:,Berlin\n", 1),  # both cells of the first line labels: column names
         ("key,value\nName:,Anna Berg\nCity:,Berlin\n", 1),  # a key/value table's own header over ``Key:`` labels
+        ("Key:,Value\nName:,Anna Berg\nCity:,Berlin\n", 1),  # the same, its first name written as a label
         ("Name:,Anna Berg\nCity:,Berlin\nid,name\n1,Ann\n", 1),  # rows of another shape: the table rules decide, as before
     ],
 )
