@@ -82,6 +82,7 @@ from headwater.ingest.table import (
     header_key,
     header_votes,
     is_blank,
+    colon_label,
     label_pair,
     RULE_REASON,
     ROW_COUNT,
@@ -243,11 +244,58 @@ FOOTER_STAMP = re.compile(
 _FOOTER_TEXT = re.compile(r"\s*\S*[^\W\d_]\S*(?:\s+\S+)+\s*")  # two words or more, one with a letter: a footer in a report only
 # A footer line after a blank line that no record cut short reads like (_clear_footer, tab13): a label (``Filtered By:``,
 # ``Total rows:,2``, ``Compte :``), a total (``Total 30``, ``Grand total: 1,200``), a count (``Rows: 2``, ``Number of records``).
-_LABEL_TEXT = re.compile(r"\s*[^\W\d_][^:\n]{0,40}?\s?:(?:\s|$)")
+_LABEL_TEXT = re.compile(r"\s*[^\W\d_][^:\uff1a\n]{0,40}?\s?(?::(?:\s|$)|\uff1a)")  # full-width ``合計：`` too
 _TOTAL_TEXT = re.compile(r"\s*(?:(?:grand|sub)[\s-]?)?totals?\b|\s*(?:number\s+of\s+|count\s+of\s+)?(?:rows|records|lines|entries)\b"
                          r"|\s*(?:row|record|line)\s+count\b|\s*count\s*:", re.IGNORECASE)
 _SENTENCE_WORDS = 4  # words of a footer's sentence at least (``Scores are from 1 to 10``); fewer with . ! or ? at the end: 3
 MAX_FOOTER_LINES = 5  # more trailing lines than this are no footer: each is quarantined (a one-column table after the records?)
+# A line of text alone that reads as a person's name (name_line, tab16): a record cut short or a one-column record, never a
+# footer of its own. Lower-case particles of names (``Maria de la Cruz``, ``Ludwig van Beethoven``, ``Ahmad bin Ali``,
+# ``João dos Santos``), words a name does not hold (a sentence's or a footer's: ``Prepared For Internal Use Only``, ``See
+# Notes``), and the legal forms of an organisation (``Acme Corp``: a report writer's company line, Salesforce's footer).
+_NAME_PARTICLES = frozenset({
+    "de", "del", "della", "dei", "degli", "der", "den", "des", "di", "da", "das", "do", "dos", "du", "la", "le", "lo", "las",
+    "los", "van", "von", "vom", "zu", "zum", "zur", "ter", "te", "ten", "y", "e", "i", "bin", "binti", "ibn", "bint", "al",
+    "el", "ben", "bat", "af", "av", "st.", "mc", "mac",
+})
+_NOT_NAME_WORDS = frozenset({
+    "a", "an", "the", "of", "for", "and", "or", "in", "on", "at", "by", "to", "from", "with", "without", "only", "all", "no",
+    "not", "per", "is", "are", "was", "were", "be", "been", "this", "that", "these", "those", "as", "see", "use", "end", "total",
+    "totals", "sum", "subtotal", "page", "report", "data", "source", "sources", "note", "notes", "internal", "confidential",
+    "draft", "summary", "count", "rows", "records", "none", "n/a", "und", "oder", "für", "et", "ou", "pour", "sur",
+})
+_ORGANISATION_FORMS = frozenset({
+    "inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "company", "ltd", "ltd.", "limited", "llc", "l.l.c.", "llp", "lp",
+    "plc", "gmbh", "ag", "kg", "ohg", "se", "sa", "s.a.", "sas", "sarl", "s.a.r.l.", "spa", "s.p.a.", "srl", "s.r.l.", "bv",
+    "b.v.", "nv", "n.v.", "oy", "ab", "as", "a/s", "aps", "kk", "pty", "group", "holdings", "&",
+})
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019.-][^\W\d_]+)*\.?")  # ``Anna``, ``O'Brien``, ``Jean-Luc``, ``J.``, ``J.R.``
+_NAME_WORDS = (2, 7)  # words of a name line, particles included (``Maria Fernanda de los Santos Rodríguez``: 6)
+
+
+def name_line(text: str) -> bool:
+    """Whether ``text``, a line of text alone under a table, reads as a person's name (``Maria de la Cruz``, ``Jan van der
+    Berg``, ``ANNA BERG``, ``山田 太郎``): _NAME_WORDS words, letters only (an apostrophe, hyphen or period inside), each
+    capitalised, of a script without case, or a particle (_NAME_PARTICLES), two or more of them no particle, none a word
+    of a sentence or a footer (_NOT_NAME_WORDS) or an organisation's legal form (_ORGANISATION_FORMS: ``Acme Corp``).
+    Such a line is data — a record cut short, or the value of a one-column record — and never a footer by its shape
+    alone: it counts as no clear footer line (CsvFile._clear_footer) and stays a quarantined row of the wrong width
+    (CsvFile._settle_footers; tab16: ``Maria de la Cruz`` / ``Jan van der Berg``, four words each, were a footer block
+    as two sentences)."""
+    words = text.split()
+    if not _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1]:
+        return False
+    named = 0
+    for word in words:
+        folded = word.casefold()
+        if not _NAME_WORD.fullmatch(word) or folded in _NOT_NAME_WORDS or folded in _ORGANISATION_FORMS:
+            return False
+        if folded in _NAME_PARTICLES:
+            continue
+        if word[0].islower():
+            return False
+        named += 1
+    return named >= 2
 
 
 FOOTER_KINDS = ("page_footer", "end_marker", "report_footer")
@@ -1256,7 +1304,7 @@ class CsvFile:
         after a blank line under ``France:,Paris`` is a record). A pair under a footer pair (``Margin:,60%`` under
         ``Total:,140``) is no footer for following one: it is a record, and the footer pair above it is quarantined
         (tab15, breaker12 B1)."""
-        if not label_pair(row) or any(r and r[0].strip().endswith(":") for r in self.table.rows):
+        if not label_pair(row) or any(r and colon_label(r[0]) for r in self.table.rows):
             return None
         label = row[0].strip()
         return True if FOOTER_PHRASE.fullmatch(label) or _TOTAL_TEXT.match(label) else None
@@ -1264,12 +1312,14 @@ class CsvFile:
     def _clear_footer(self, text: str) -> bool:
         """Whether ``text``, a held footer line's, reads as a report's footer and not as a record cut short: a label
         (_LABEL_TEXT: ``Filtered By:``, ``Total rows:,2``, ``Compte :``), a total or count (_TOTAL_TEXT), or a sentence
-        (_SENTENCE_WORDS words or more, or three ending in ``.``, ``!`` or ``?``). ``Ann Lee`` or ``Notes`` is none."""
+        (_SENTENCE_WORDS words or more, or three ending in ``.``, ``!`` or ``?``, that are no name: name_line). ``Ann Lee``,
+        ``Maria de la Cruz`` or ``Notes`` is none."""
         head = text.split(str(self._dialect.get("delimiter", ",")), 1)[0]  # a pair's text is its cells joined at the delimiter
         if _LABEL_TEXT.match(head) or _TOTAL_TEXT.match(text):
             return True
         words = text.split()
-        return len(words) >= _SENTENCE_WORDS or (len(words) >= 3 and text.rstrip()[-1:] in ".!?")
+        sentence = len(words) >= _SENTENCE_WORDS or (len(words) >= 3 and text.rstrip()[-1:] in ".!?")
+        return sentence and not name_line(text)  # ``Maria de la Cruz``: four words, but a name (tab16)
 
     def _stamp(self, text: str) -> bool:
         """Whether ``text`` is a timestamp footer (FOOTER_STAMP) in a table whose first column does not hold dates."""
@@ -1301,7 +1351,11 @@ class CsvFile:
         says so when no line is a known footer line; names or single words alone (``Ann Lee``, ``Notes``) may be records
         cut short, and stay quarantined (tab13). A ``Key:,value`` pair as wide as a two-column table (_pair_footer) held
         above a later record is quarantined with its own reason; a block holding one is the footer only when every line
-        of it is a clear footer line, and is then always named in a warning (tab15, breaker12 B1)."""
+        of it is a clear footer line, and is then always named in a warning (tab15, breaker12 B1). A line that reads as a
+        person's name (name_line: ``Maria de la Cruz``, four words but no sentence) is never a footer unless it is a known
+        footer line: it is quarantined for its width whatever stands around it (a title block, a known footer line, a
+        footer block); in a block it is no clear line and none of the two lines a block needs, but counts against the
+        half (tab16)."""
         held = self._held
         if not held:
             return
@@ -1316,9 +1370,11 @@ class CsvFile:
             separated = held[0][6]
             # Set apart by a blank line, two lines or more are a footer block when at least half of them are clear footer
             # lines (_clear_footer: known, a label, a total or count, a sentence): names (``Ann Lee``) or single words may
-            # be records cut short, and stay quarantined for their width (tab13, breaker10 F4)
+            # be records cut short, and stay quarantined for their width (tab13, breaker10 F4). A name (name_line) is data:
+            # never clear, and no line of the two a block needs; it still counts against the half (tab16)
+            named = [not h[4] and name_line(h[2]) for h in held]
             clear = sum(1 for h in held if h[4] or self._clear_footer(h[2]))
-            block = separated and len(held) >= 2 and clear > 0 and 2 * clear >= len(held)
+            block = separated and len(held) - sum(named) >= 2 and clear > 0 and 2 * clear >= len(held)
             pairs = any(h[7] for h in held)
             if len(held) > MAX_FOOTER_LINES and not separated:
                 issues.extend(h[3] for h in held)
@@ -1341,8 +1397,9 @@ class CsvFile:
                     issues.extend(h[3] for h in held)
             else:
                 guessed = []
-                for line, kind, text, issue, known, weak, _, _ in held:
-                    if known or (not weak and report) or block or (weak and known_any):
+                for (line, kind, text, issue, known, weak, _, _), name in zip(held, named):
+                    # a name (name_line) is data, no footer whatever stands around it: a row of the wrong width (tab16)
+                    if known or (not name and ((not weak and report) or block or (weak and known_any))):
                         self.structure.add(kind, line, text)
                         if not (known or report):
                             guessed.append((line, text))

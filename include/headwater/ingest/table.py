@@ -590,6 +590,10 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         blank += is_blank(r)
         blocks[i] = blank
     table.width = width or _width(filled, blocks, table.complete)
+    # every row a ``Key:,value`` pair: a record written down the page, two columns, no header (pairs_file, tab16 B4); empty
+    # fields after the value are trailing delimiters (``Name:,Anna Berg,``)
+    pairs = pairs_file(filled) if not forced and options.header == "auto" and table.width >= 2 else None
+    table.width = 2 if pairs is not None else table.width
     # the first row past a block of short lines set aside for the width (_core_width): the table starts no higher
     lead = _core_start(filled, blocks, table.width)
     filled = [(i, _trim(r, table.width)) for i, r in filled]
@@ -606,6 +610,8 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         if not filled:
             table.skip, table.header_rows = skip, int(isinstance(options.header, int))
             return True
+    elif pairs is not None:
+        pos, skip = pairs, filled[pairs][0]
     else:
         if table.width == 1 and free:
             return False
@@ -624,6 +630,17 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         table.header_rows = 1
     elif options.header == "none":
         table.header_rows, table.how = 0, "read.header: none"
+    elif pairs is not None:
+        table.header_rows = 0
+        last = filled[-1][0] + 1 + offset
+        shown = ", ".join(f"{r[0].strip()!r}: {r[1].strip() if len(r) > 1 else ''!r}" for _, r in filled[pos : pos + 3])
+        table.notes.append(
+            f"lines {skip + 1 + offset}-{last}{'' if table.complete else ' of the sample'} are all 'Key:,value' pairs ({shown}"
+            f"{', ...' if len(filled) - pos > 3 else ''}): "
+            "a record written down the page, not a table with a header — read with no header, every pair a record (column_1 "
+            f"the key, column_2 the value); if line {skip + 1 + offset} names the columns, set read.header: {skip + 1 + offset} "
+            "for this source"
+        )
     else:
         table.header_rows = _header_rows(filled, pos, table.width, blocks)
         if table.header_rows == 1 and pos > 0 and _group_row_above(filled, pos, table.width, blocks):
@@ -657,7 +674,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         # columns (``1001,,`` above ``1002,2024-01-06,5.00``), not preamble.
         columns = _profile(_first_block(rows, filled[pos][0], table.width), table.width)
         first = pos
-        while pos > 0 and _fits(filled[pos - 1][1], columns, table.width):
+        while pos > 0 and pairs is None and _fits(filled[pos - 1][1], columns, table.width):  # a title over pairs stays one
             pos -= 1
         table.skip = filled[pos][0]
         # a first record that may be a header of numbers (_numbered_header: ``Widget,1,2,3``), unless records stand above it
@@ -761,7 +778,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     # the lines of the leading blocks set apart on _named_after_keys' evidence: one note each kind below
     keyed = [i for i, r in filled[:lead] if _key_line(r, table.width)] if not forced else []
     wider = [i for i, r in filled[:lead] if _filled_width(r) > table.width] if not forced else []
-    if not forced:
+    if not forced and pairs is None:  # above pairs (pairs_file) stand titles only: preamble, no record's shape
         # The columns were profiled on the first PROFILE_ROWS records of the head: when the file holds more, a verdict
         # on a preamble line of the table's width is a sample's, and the warning says so.
         sampled = not table.complete or len(table.rows) >= PROFILE_ROWS
@@ -1181,12 +1198,12 @@ def _named_after_keys(filled: list[tuple[int, list[str]]], k: int, end: int, wid
     block = blocks.get(filled[end][0])
     below = [r for i, r in filled[end + 1 : end + 1 + PROFILE_ROWS] if blocks.get(i) == block]
     cells = [c.strip() for c in head]
-    if len(head) != width or not all(c and value_kind(c) == TEXT and not c.endswith(":") for c in cells):
+    if len(head) != width or not all(c and value_kind(c) == TEXT and not colon_label(c) for c in cells):
         return False
     if not below or not all(_filled_width(r) == width for r in below) or any(label_pair(r) for r in below):
         return False
-    keys = {r[0].strip().rstrip(":").strip().casefold() for _, r in filled[k:end]}
-    if any(r[0].strip().rstrip(":").strip().casefold() in keys for r in below):
+    keys = {label_key(r[0]) for _, r in filled[k:end]}
+    if any(label_key(r[0]) in keys for r in below):
         return False
     columns = _profile(below, width)
     styled = any(_name_styled(cell, [r[c] for r in below]) for c, cell in enumerate(cells))
@@ -1240,11 +1257,45 @@ def names_over_pairs(row: list[str], below: list[list[str]]) -> bool:
     return label_word(row[0].strip()) and not any(label_word(r[0].strip()) for r in rows)
 
 
+# The colons a label ends in: ASCII's and the full-width one of CJK text (U+FF1A, ``名前：``).
+LABEL_COLONS = ":\uff1a"
+
+
+def colon_label(cell: str) -> bool:
+    """Whether ``cell`` ends in a label's colon (LABEL_COLONS), spaces around it allowed (``Name:``, ``E-mail :``, ``名前：``)."""
+    return cell.strip().endswith(tuple(LABEL_COLONS))
+
+
+def label_key(cell: str) -> str:
+    """The key of a ``Key:`` label, its colon and spaces removed, case-folded (``E-mail :`` -> ``e-mail``)."""
+    return cell.strip().rstrip(LABEL_COLONS).strip().casefold()
+
+
 def label_pair(row: list[str]) -> bool:
-    """``Key:,value`` (or ``Key:`` alone): two fields at most filled, the first a label ending in a colon (a bank
-    statement's ``"Account Name:","John Smith"``, an export's ``Total rows:,2``)."""
+    """``Key:,value`` (or ``Key:`` alone): two fields at most filled, the first a label ending in a colon (colon_label: a bank
+    statement's ``"Account Name:","John Smith"``, an export's ``Total rows:,2``, ``名前：,山田``)."""
     cells = row[: _filled_width(row)]
-    return 1 <= len(cells) <= 2 and cells[0].strip().endswith(":") and any(ch.isalpha() for ch in cells[0])
+    return 1 <= len(cells) <= 2 and colon_label(cells[0]) and any(ch.isalpha() for ch in cells[0])
+
+
+def pairs_file(filled: list[tuple[int, list[str]]]) -> int | None:
+    """Where in ``filled`` (the sample's filled rows) a record written down the page starts, or None when it is none: from
+    there two or more rows, every one a ``Key:,value`` pair (label_pair; its value may be empty, empty fields after it are
+    trailing delimiters), the first with its value filled, not a label itself (``Field:,Value:`` names two columns) and
+    not a key/value table's second name (VALUE_NAMES: ``Key:,Value`` is a header over pairs); above them only titles
+    (one filled field, no label: ``Customer card``), which are preamble. Such a file has no header: its first pair is
+    one of its records (tab16, break test B4: ``Name:,Anna Berg`` / ``Email:,anna@example.org`` took the first pair as
+    the header). Rows of another shape below (a table under the pairs, ``id,name`` / ``1,Ann``) leave the file to the
+    table rules: the pairs are then a preamble (_named_after_keys) or records of a two-column table."""
+    start = next((k for k, (_, r) in enumerate(filled) if label_pair(r)), None)
+    if start is None or len(filled) - start < 2 or not all(label_pair(r) for _, r in filled[start:]):
+        return None
+    if any(_filled_width(r) != 1 for _, r in filled[:start]):
+        return None
+    first = filled[start][1]
+    if _filled_width(first) != 2 or colon_label(first[1]) or first[1].strip().casefold() in VALUE_NAMES:
+        return None
+    return start
 
 
 def _short_line(row: list[str], width: int, lead: bool) -> bool:

@@ -291,11 +291,21 @@ def test_a_known_footer_pattern_is_a_footer_in_any_table_with_or_without_a_line_
 
 
 def test_text_alone_in_a_report_with_a_title_block_is_a_footer_and_warned_without_its_line_end() -> None:
-    data = b"Customer Report\n\nname,city,amount\nAnn Lee,Oslo,10\nBob Ray,Rome,20\nJane Doe"
+    data = b"Customer Report\n\nname,city,amount\nAnn Lee,Oslo,10\nBob Ray,Rome,20\nSee attached notes"
     header, records, issues, lines, table = _read(data)
     assert [n for n, _ in records] == [4, 5] and issues == []
     assert lines == {"preamble": [1], "blank": [2], "header": [3], "report_footer": [6]}
     assert _warnings(data) == [CUT_WARNING.replace("line 4,", "line 6,")]  # text alone: still maybe a cut record
+
+
+def test_a_name_alone_in_a_report_with_a_title_block_is_a_cut_record() -> None:
+    # tab16: ``Jane Doe`` was a report_footer line (text alone in a report, the test above). A name is data: with no line
+    # end under a name column it is the first value of a record cut short, quarantined for its width (name_line)
+    data = b"Customer Report\n\nname,city,amount\nAnn Lee,Oslo,10\nBob Ray,Rome,20\nJane Doe"
+    header, records, issues, lines, table = _read(data)
+    assert [n for n, _ in records] == [4, 5] and issues == [6]
+    assert lines == {"preamble": [1], "blank": [2], "header": [3]}
+    assert _warnings(data) == [CUT_WARNING.replace("line 4,", "line 6,")]
 
 
 def test_text_alone_next_to_a_known_footer_line_is_a_footer() -> None:

@@ -232,8 +232,8 @@ def test_names_after_a_blank_line_stay_quarantined_rows(settings: Settings, widt
     [
         ["Notes", "Scores are from 1 to 10", "Missing means not asked"],  # sentences
         ["Filtered By:", "Acme Corp"],  # a label
-        ["Grand total 30", "Ann Lee"],  # a total
-        ["Compte :", "Ann Lee"],
+        ["Grand total 30", "Notes"],  # a total (tab16: was ``Ann Lee`` under it, a name now quarantined: see below)
+        ["Compte :", "Notes"],
     ],
 )
 def test_a_block_with_half_its_lines_clear_footer_lines_is_the_footer_warned(settings: Settings, tail: list[str]) -> None:
@@ -249,6 +249,18 @@ def test_a_block_with_half_its_lines_clear_footer_lines_is_the_footer_warned(set
         "is a known footer line — if they hold data, move them into a file of their own"
     ]
     assert _quarantined(settings, "t.csv") == []
+
+
+@pytest.mark.parametrize("tail", [["Grand total 30", "Ann Lee"], ["Compte :", "Ann Lee"]])
+def test_a_name_does_not_make_a_block_of_one_clear_line(settings: Settings, tail: list[str]) -> None:
+    # tab16: was both lines report_footer, warned (a block of two, one of them clear). ``Ann Lee`` is a name, data that
+    # counts for no block (CsvFile._settle_footers): the total or label alone is no footer block either, as on its own
+    data = "id,name,city\n1,Ann,Oslo\n2,Bob,Rome\n\n" + "".join(t + "\n" for t in tail)
+    manifest, curated, entry = run(settings, "t.csv", data.encode())
+    assert curated["_line"].tolist() == [2, 3]
+    assert manifest["structural_lines"] == {"header": [1], "blank": [4]}
+    assert _quarantined(settings, "t.csv") == [(k, f"t.csv line {k}: 1 fields, header has 3 — row quarantined") for k in (5, 6)]
+    assert manifest["read_warnings"] == []
 
 
 # ------------------------------------------------------------------ F15: type words as answers
