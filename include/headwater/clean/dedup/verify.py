@@ -1254,11 +1254,30 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
     return None
 
 
+def _masks_of(text: str | None) -> int:
+    """``tokens_of(text).masks`` without the rest of its tokens: the mask placeholders of ``text`` once ``NE`` in a street
+    address is read as ``northeast`` (as ``tokens_of`` reads it)."""
+    if text and "NE" in text:
+        text = _COMPASS_NE.sub(_compass, text)
+    return sum((text or "").count(m) for m in MASKS.values())
+
+
+def _same_text_reason(text: str | None, reasons: tuple[str, ...]) -> str | None:
+    """``difference(t, t, reasons)`` for ``t = tokens_of(text)`` (a pair of two rows holding one text), without
+    tokenizing it: every check but ``identifier``'s compares the two sides' tokens, and equal tokens differ in none
+    (``_changed``, ``_reordered``, ``unlisted_negation``, ``_voice``, ``name_changed`` of equal arguments are False,
+    ``word_changes`` is empty, ``addition`` is not checked without ``outside``, which equal words never get); ``identifier``
+    also vetoes two texts that both hold a mask (a hidden address or number: equal placeholders say nothing of equal values)."""
+    return "identifier" if "identifier" in reasons and _masks_of(text) else None
+
+
 def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
     """Per pair (rows a[k], b[k]; ``texts`` holds every row named): the veto reason, or None when the pair stands.
 
     Each distinct text of a pair's rows is tokenized once (``tokens_of``: rows holding one text share its
-    ``Tokens``). With ``addition`` among ``reasons``, the boilerplate of all of ``texts`` (``Boilerplate.of``)
+    ``Tokens``). A pair of two rows holding one text is decided without its tokens (``_same_text_reason``: equal
+    tokens differ only by their masks), so only the texts of pairs whose texts differ are tokenized, unless the
+    boilerplate is needed. With ``addition`` among ``reasons``, the boilerplate of all of ``texts`` (``Boilerplate.of``)
     decides which words of a pair are compared for additions, and the rows in no pair are read for their words
     alone (``words_of``); it is only built when some pair's two texts differ in their words: two equal word
     sequences add no word whatever boilerplate they share (``added_words``), so such a pair is decided without it.
@@ -1266,14 +1285,23 @@ def pair_reasons(texts: dict[int, str | None], a: list[int], b: list[int], reaso
     """
     by_text: dict[str | None, Tokens] = {}
     tokens: dict[int, Tokens] = {}
-    for row in dict.fromkeys([*a, *b]):
-        text = texts[row]
-        got = by_text.get(text)
-        if got is None:
-            got = by_text[text] = tokens_of(text)
-        tokens[row] = got
-    if "addition" not in reasons or all(tokens[i].words == tokens[j].words for i, j in zip(a, b)):
-        return [difference(tokens[i], tokens[j], reasons) for i, j in zip(a, b)]
+
+    def tokenize(rows: list[int]) -> None:
+        for row in dict.fromkeys(rows):
+            if row in tokens:
+                continue
+            text = texts[row]
+            got = by_text.get(text)
+            if got is None:
+                got = by_text[text] = tokens_of(text)
+            tokens[row] = got
+
+    apart = [texts[i] != texts[j] for i, j in zip(a, b)]  # two texts (a row not in ``texts``: KeyError)
+    tokenize([row for i, j, other in zip(a, b, apart) if other for row in (i, j)])
+    if "addition" not in reasons or all(tokens[i].words == tokens[j].words for i, j, other in zip(a, b, apart) if other):
+        return [difference(tokens[i], tokens[j], reasons) if other else _same_text_reason(texts[i], reasons)
+                for i, j, other in zip(a, b, apart)]
+    tokenize([*a, *b])  # the boilerplate reads every pair's row by its tokens (``words_of`` for the others)
     shared = Boilerplate.of([tokens[row].words if row in tokens else words_of(text) for row, text in texts.items()])
     return [difference(tokens[i], tokens[j], reasons, shared.outside(tokens[i].words, tokens[j].words)
                        if tokens[i].words != tokens[j].words else None) for i, j in zip(a, b)]

@@ -365,3 +365,35 @@ def test_piece_frames_of_the_runners_own_spill_equal_its_pieces(tmp_path: Path, 
         for got, want in zip(frames, pieces):
             pd.testing.assert_series_equal(got[name], want)
     assert columns.piece_frames([*names, "not_a_column"]) is None
+
+
+@pytest.mark.parametrize("case", ["empty", "one", "none_valid", "one_shared", "all_low_bits_equal", "high_bits", "no_sharing",
+                                  "over_4m_slots", "all_equal"])
+def test_band_codes_after_the_low_bit_count_equal_the_code_before(case: str) -> None:
+    """The keys counted by their low bits before the sort (only keys whose low bits are held twice are sorted) give the
+    codes the sort of every valid key gave: edge sizes, keys alike in their low bits, keys with the top bit set, and a
+    table at its 22-bit cap (over a million keys)."""
+    rng = np.random.default_rng(len(case))
+    n = {"empty": 0, "one": 1, "over_4m_slots": 1_100_000}.get(case, 20_000)
+    keys = rng.integers(0, 2**63, n, dtype=np.int64).astype(np.uint64)
+    valid = rng.random(n) > 0.1
+    if case == "none_valid":
+        valid[:] = False
+    if case == "one_shared" and n:
+        keys[5], valid[[3, 5]] = keys[3], True
+    if case == "all_low_bits_equal":  # every key passes the count; the sort decides
+        keys = (keys << np.uint64(24)) | np.uint64(0xABCDEF)
+        keys[rng.integers(0, n, 500)] = keys[rng.integers(0, n, 500)]
+    if case in ("high_bits", "over_4m_slots"):
+        keys |= np.uint64(1 << 63)
+        keys[rng.integers(0, n, 3_000)] = keys[rng.integers(0, n, 3_000)]
+    if case == "all_equal":
+        keys[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
+    got = matching.band_codes(keys, valid)
+    assert np.array_equal(got, _band_codes_as_they_were(keys, valid))
+    if case in ("one_shared",):
+        assert got.tolist().count(0) == 2 and (got >= 0).sum() == 2
+    if case in ("all_low_bits_equal", "high_bits", "over_4m_slots"):
+        assert (got >= 0).sum() > 100
+    if case == "all_equal":
+        assert np.array_equal(got >= 0, valid) and set(got[valid].tolist()) == {0}

@@ -225,6 +225,88 @@ def test_pair_reasons_missing_row_raises_like_the_reference() -> None:
     assert verify.pair_reasons({}, [], []) == old.pair_reasons({}, [], []) == []
 
 
+SAME_TEXTS = [
+    None, "", " ", "[EMAIL]", "[PHONE] 5 Main Street NE", "Call [PHONE] at 5 Main Street NE", "5 Main Street NE", "PHONE NE", "[PHONE]NE",
+    "[URL] [URL] not shipped", "email me at [EMAIL] or [PHONE] please", "was hired by Tom", "Anna hired Tom", "Robert Brown II",
+    "Jane Doe Jr.", "2 weeks late, not 3", "👍 then 👎", "Is it approved?", "l'avenue NE sera plus", "заказ не доставлен [EMAIL]",
+    "x" * 100_000 + " [CARD]", "Dear Dr. Ada, we can't ship order A-12 (1,200 units) to ada@x.org",
+]
+
+
+@pytest.mark.parametrize("reasons", [REASONS, REASONS[:-1], LINKAGE_REASONS, (*LINKAGE_REASONS, *NAME_REASONS), ("addition",),
+                                     ("identifier",), ("negation", "voice", "name"), ()])
+def test_a_pair_of_one_text_is_decided_as_its_tokens_compared(reasons: tuple[str, ...]) -> None:
+    """spnd16: two rows holding one text are decided without tokenizing it (``_same_text_reason``): the same reason as
+    ``difference`` of its tokens with themselves, on generated texts and on edge texts (masks, a mask beside ``NE``,
+    None, blank, a 100k-character text)."""
+    texts = [*_texts(7, 800), *SAME_TEXTS]
+    got = [verify._same_text_reason(text, reasons) for text in texts]
+    assert got == [verify.difference(verify.tokens_of(t), verify.tokens_of(t), reasons) for t in texts]
+    assert got == [old.difference(old.tokens_of(t), old.tokens_of(t), reasons) for t in texts]
+    if "identifier" in reasons:  # the masks veto: some do, some do not
+        assert 0 < got.count("identifier") < len(got) and set(got) == {None, "identifier"}
+    else:
+        assert set(got) == {None}
+
+
+def _pair_reasons_before(texts: dict[int, str | None], a: list[int], b: list[int], reasons: tuple[str, ...] = REASONS) -> list[str | None]:
+    """``verify.pair_reasons`` as it was before spnd16: every row of a pair tokenized, each pair compared by its tokens."""
+    by_text: dict[str | None, verify.Tokens] = {}
+    tokens: dict[int, verify.Tokens] = {}
+    for row in dict.fromkeys([*a, *b]):
+        text = texts[row]
+        got = by_text.get(text)
+        if got is None:
+            got = by_text[text] = verify.tokens_of(text)
+        tokens[row] = got
+    if "addition" not in reasons or all(tokens[i].words == tokens[j].words for i, j in zip(a, b)):
+        return [verify.difference(tokens[i], tokens[j], reasons) for i, j in zip(a, b)]
+    shared = verify.Boilerplate.of([tokens[row].words if row in tokens else verify.words_of(text) for row, text in texts.items()])
+    return [verify.difference(tokens[i], tokens[j], reasons, shared.outside(tokens[i].words, tokens[j].words)
+                              if tokens[i].words != tokens[j].words else None) for i, j in zip(a, b)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("mix", ["same_only", "mixed", "same_words_apart"])
+@pytest.mark.parametrize("reasons", [REASONS, REASONS[:-1], LINKAGE_REASONS, (*LINKAGE_REASONS, *NAME_REASONS)])
+def test_pair_reasons_with_pairs_of_one_text_as_before(seed: int, mix: str, reasons: tuple[str, ...]) -> None:
+    """Pairs of two rows holding one text (copies: the bench's near duplicates are all such pairs), alone or among pairs
+    of two texts, those differing in their words (the boilerplate branch) or only in case and spacing (equal words)."""
+    rng = random.Random(seed)
+    base = [*_texts(seed, 300), *SAME_TEXTS]
+    texts: dict[int, str | None] = {}
+    a, b = [], []
+    for k, text in enumerate(base):
+        texts[2 * k] = texts[2 * k + 1] = text
+        a.append(2 * k)
+        b.append(2 * k + 1)
+    if mix == "mixed":
+        texts.update(_pairs(seed)[0])  # rows 0..: near copies and changed tokens replace some copies
+        texts.update({5_000 + k: t for k, t in enumerate(base)})
+        a += [rng.choice(list(texts)) for _ in range(200)]
+        b += [rng.choice(list(texts)) for _ in range(200)]
+    if mix == "same_words_apart":  # two texts, equal words: no boilerplate needed
+        texts.update({5_000 + 2 * k + 1: (t or "").upper() + "  " for k, t in enumerate(base)})
+        a += [2 * k for k in range(len(base))]
+        b += [5_000 + 2 * k + 1 for k in range(len(base))]
+    for k in range(40):  # context rows, in no pair
+        texts[20_000 + k] = "Note " + rng.choice(WORDS["latin"]) + rng.choice(FOOTERS)
+    got = verify.pair_reasons(texts, a, b, reasons)
+    assert got == _pair_reasons_before(texts, a, b, reasons)
+    assert got == old.pair_reasons(texts, a, b, reasons)
+    if "identifier" in reasons:
+        assert "identifier" in got and None in got
+
+
+def test_pair_reasons_of_one_row_with_itself_and_one_pair() -> None:
+    texts = {0: "[EMAIL] was shipped", 1: "[EMAIL] was shipped", 2: "was shipped"}
+    for a, b in (([0], [0]), ([0], [1]), ([2], [2]), ([0, 2], [1, 2]), ([], [])):
+        assert verify.pair_reasons(texts, a, b) == _pair_reasons_before(texts, a, b) == old.pair_reasons(texts, a, b)
+    assert verify.pair_reasons(texts, [0, 2], [1, 2]) == ["identifier", None]
+    with pytest.raises(KeyError):  # a missing row of a pair of one text raises too
+        verify.pair_reasons(texts, [0, 5], [1, 5])
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_folds_case_equals_the_reference(seed: int) -> None:
     rng = random.Random(seed)
