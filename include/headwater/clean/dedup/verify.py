@@ -73,17 +73,23 @@ for the first class, in ``REASONS`` order, where the texts differ:
   say the same, but no rule here tells it from a swap that does not, so it vetoes too (a missed duplicate). A negator
   moved among the same words (``is not allergic to penicillin but to aspirin``/``is allergic to penicillin but not to
   aspirin``) is a ``negation`` (``_negator_moved``).
-* ``voice``: one text says in the passive with its agent what the other says in the active (``_voice``: ``Anna hired
+* ``voice``: one text says in the passive what the other says in the active (``_voice``: ``Anna hired
   Tom``/``Anna was hired by Tom``, ``the customer refunded the store``/``the customer was refunded by the store``; breaker11
-  N1, merged before at Jaccard 0.84-0.87): a participle one text holds after a form of *be* or *get* and before ``by``
-  (French ``été ... par``, Spanish ``sido ... por``, an adverb in -ment/-mente or one word before the agent allowed there:
-  ``_passives``) the other uses in the active (``_active``). The agent and the patient trade places: opposite meanings. Up to three adverbs may follow the auxiliary (``was twice paid by``,
+  N1, merged before at Jaccard 0.84-0.87; and without an agent since nd17: ``Anna paid on Friday``/``Anna was paid on
+  Friday``, ``The supplier called twice``/``The supplier was called twice``): a participle one text holds after a form of
+  *be* or *get* (French ``été``, Spanish ``sido``, ...; Dutch ``werd``, German ``wurde``, ...: ``_passive_forms``) the
+  other uses in the active (``_active``). The agent and the patient trade places, or the subject turns from the doer into
+  the one done to: opposite meanings. With an agent (``_passives``): ``by`` after the participle (French ``été ... par``,
+  Spanish ``sido ... por``, an adverb in -ment/-mente or one word before the agent allowed there). Up to three adverbs may follow the auxiliary (``was twice paid by``,
   ``was also quickly hired by``) and up to four words precede ``by`` (a phrasal verb's particle: ``was picked up by``,
   ``got ripped off by``; ``was hired last year by``; nd16); Dutch ``werd door Piet betaald`` and German ``wurde von Tom
   bezahlt`` (the agent, then the participle; or ``werd betaald door Piet``) are read in a text that reads as Dutch or German
-  (nd16). A passive without its agent on both sides (``The order was shipped``/``Order was shipped``) or an agent only
+  (nd16). ``by`` before a time phrase (``by Friday``, ``by the end of May``, ``by 5pm``: ``_agent_after``) names no agent, so
+  ``Anna paid back by Friday`` is an active (nd17). An ergative verb (``The order shipped on Monday``/``The order was shipped
+  on Monday``) says the same in both voices, but no rule tells it from ``Anna paid``/``Anna was paid``, so it vetoes too (a
+  missed duplicate, nd17). A passive on both sides (``The order was shipped``/``Order was shipped``) or an agent only
   added (``was shipped by DHL``/``was shipped``, ``wurde bezahlt``/``wurde von Tom bezahlt``) is no difference, and nor is
-  a participle without its auxiliary before ``by`` past particles, adverbs and time words (``Anna, picked up last week by
+  a participle without its auxiliary before an agent's ``by`` past particles, adverbs and time words (``Anna, picked up last week by
   Tom``); past a noun it is an active (``Tom picked up Ann by the station``: ``by`` = near).
 * ``addition``: outside a **boilerplate** both texts share, one holds a content word the other lacks
   (``Shipment arrived.``/``Shipment arrived damaged.``, ``Please call me back.``/``Please call me back about
@@ -151,10 +157,12 @@ Paris``/``to Paris from Rome``: a missed duplicate); a final question mark is re
 words only, so a long text's changed closing question still merges; a passive is read only with its agent at most four
 words after its participle (``was picked up from the old station by Ann`` is none) and its participle at most three
 adverbs after the auxiliary (``was very quickly and quietly hired by`` is none), a German separable verb split in the
-active (``holte Tom ab``/``wurde von Tom abgeholt``) is no use of the participle (the word checks see a substitution), ``by``
-as a deadline four words or less after a passive's participle is read as an agent (``was shipped to the depot by
-Friday``/``shipped to the depot by Friday`` vetoes: a missed duplicate), and an active paraphrase of a passive (``Tom hired
-Anna``/``Anna was hired by Tom``) vetoes (a missed duplicate).
+active (``holte Tom ab``/``wurde von Tom abgeholt``) is no use of the participle (the word checks see a substitution), a
+headline's passive without its auxiliary (``Payment received by Friday``/``Payment was received by Friday``, ``Order
+confirmed``/``Order is confirmed``) and an ergative verb (``The order shipped``/``The order was shipped``) read as an
+active against a passive (a missed duplicate), a Dutch passive with ``is``/``was``/``zijn`` and no agent (``Het pakket is
+verzonden``) is not read, and an active paraphrase of a passive (``Tom hired Anna``/``Anna was hired by Tom``) vetoes (a
+missed duplicate).
 """
 
 from __future__ import annotations
@@ -365,6 +373,18 @@ TIME_WORDS = frozenset("yesterday today tomorrow tonight last next this year wee
                        "ago weekend at".split()) | WEEKDAYS
 # the most words between an English participle and its agent (``was picked up from the station by``: 4)
 AGENT_GAP = 4
+# English month names: a date after ``by`` is a deadline, no agent (``_agent_after``)
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+# the words after ``by`` that make it a deadline or a time, no agent (``paid back by Friday``, ``by the end of May``, ``by
+# 5pm``: the digits are gone from ``Tokens.words``, ``pm`` stays; nd17): with the weekdays and the months, the head word of
+# a time phrase
+DEADLINE_WORDS = WEEKDAYS | MONTHS | frozenset(
+    "today tomorrow tonight yesterday noon midnight now end eod eow cob close latest time pm am weekend morning evening "
+    "afternoon night day week month quarter year".split()
+)
+# the words that may open an agent's noun phrase before its head word (``by the store``, ``by his manager``, ``by next
+# Friday``: the head word decides, ``_agent_after``)
+AGENT_DETERMINERS = frozenset("the a an this that these those his her their our my your its next last".split())
 # words that end a clause's reach: a participle is not looked for across them (``was hired and Tom paid by``)
 CLAUSE_BREAKS = frozenset("and or but that which who whom whose because while when where if although though".split())
 # the most words between a Dutch or German auxiliary and the agent, and between the agent and the participle
@@ -1081,18 +1101,24 @@ def _romance_adverb(word: str) -> bool:
     return word in ROMANCE_ADVERBS or (len(word) > 6 and word.endswith("ment")) or (len(word) > 7 and word.endswith("mente"))
 
 
+def _romance_participle(words: tuple[str, ...], k: int, auxiliaries: frozenset[str]) -> bool:
+    """Whether ``words[k]`` (``k`` >= 1) is read as a French or Spanish passive's participle: right after one of
+    ``auxiliaries`` or an adverb after one (``_romance_adverb``: ``a ete rapidement rembourse``), no auxiliary or agent's
+    preposition itself and three letters or more (no shape: the words' accents are gone)."""
+    part = words[k]
+    if part in auxiliaries or len(part) < 3 or part in AGENT_WORDS:
+        return False
+    return words[k - 1] in auxiliaries or (k >= 2 and _romance_adverb(words[k - 1]) and words[k - 2] in auxiliaries)
+
+
 def _romance_passive(words: tuple[str, ...], i: int, auxiliaries: frozenset[str]) -> int | None:
     """The position of the participle of a French or Spanish passive whose agent's ``par``/``por`` is ``words[i]``, or
     None: the word right before it (``a ete rembourse par``, ``fue reembolsado por``), or one word before it
-    (``a ete rembourse hier par``), right after an auxiliary or an adverb after one (``_romance_adverb``: ``a ete
-    rapidement rembourse par``); no auxiliary itself and three letters or more (no shape: the words' accents are gone)."""
+    (``a ete rembourse hier par``), read as a participle (``_romance_participle``: ``a ete rapidement rembourse par``)."""
     for k in (i - 1, i - 2):
         if k < 1:
             return None
-        part = words[k]
-        if part in auxiliaries or len(part) < 3 or part in AGENT_WORDS:
-            continue
-        if words[k - 1] in auxiliaries or (k >= 2 and _romance_adverb(words[k - 1]) and words[k - 2] in auxiliaries):
+        if _romance_participle(words, k, auxiliaries):
             return k
     return None
 
@@ -1143,7 +1169,7 @@ def _passive_positions(words: tuple[str, ...]) -> tuple[int, ...]:
         if lang is None or i == 0:
             continue
         if lang == "en":
-            k = _english_passive(words, i)
+            k = _english_passive(words, i) if _agent_after(words, i) else None
         elif lang in ("fr", "es"):
             k = _romance_passive(words, i, PASSIVE_AUXILIARIES[lang])
         else:
@@ -1151,6 +1177,32 @@ def _passive_positions(words: tuple[str, ...]) -> tuple[int, ...]:
         if k is not None and k not in found:
             found.append(k)
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _passive_forms(words: tuple[str, ...]) -> tuple[int, ...]:
+    """The positions of the participles of a text's passive constructions, with their agent or without (nd17), in order:
+    those of ``_passive_positions``; an English participle (``_english_participle``) after a form of *be* or *get*, past
+    at most ``ADVERB_GAP`` adverbs (``_after_auxiliary``: ``The supplier was called twice``, ``Anna got quickly paid``); in
+    a text that reads as French or Spanish (``_reads_as``), the word after one of that language's auxiliaries
+    (``_romance_participle``: ``a ete rembourse``, ``ha sido reembolsado``); a Dutch or German participle's shape
+    (``_germanic_participle``) within ``CLAUSE_WORDS`` words after a ``GERMANIC_AUXILIARIES`` word (``wurde gestern
+    bezahlt``, ``werd betaald``). Empty for a text without an auxiliary or an agent's preposition (a tuple scan)."""
+    found = set(_passive_positions(words))
+    if not any(w in _ALL_AUXILIARIES for w in words):
+        return tuple(sorted(found))
+    english = PASSIVE_AUXILIARIES["en"]
+    romance = [PASSIVE_AUXILIARIES[lang] for lang in ("fr", "es")
+               if any(w in PASSIVE_AUXILIARIES[lang] for w in words) and _reads_as(words, lang)]
+    germanic = any(w in GERMANIC_AUXILIARIES for w in words)
+    for k in range(1, len(words)):
+        w = words[k]
+        if ((_english_participle(w) and _after_auxiliary(words, k, english))
+                or any(_romance_participle(words, k, auxiliaries) for auxiliaries in romance)
+                or (germanic and _germanic_participle(w)
+                    and any(v in GERMANIC_AUXILIARIES for v in words[max(0, k - CLAUSE_WORDS) : k]))):
+            found.add(k)
+    return tuple(sorted(found))
 
 
 def _passives(words: tuple[str, ...]) -> Counter[str]:
@@ -1162,13 +1214,25 @@ def _passives(words: tuple[str, ...]) -> Counter[str]:
     return Counter(words[k] for k in _passive_positions(words))
 
 
+def _agent_after(words: tuple[str, ...], i: int) -> bool:
+    """Whether the words after an English ``by`` (``words[i]``) can name an agent: past the words that open a noun phrase
+    (``AGENT_DETERMINERS``), a word that is neither a function word (``STOP_WORDS``) nor a time phrase's head
+    (``DEADLINE_WORDS``): ``by the store``, ``by Tom``. ``by Friday``, ``by the end of May``, ``by 5pm`` (``pm``), ``by
+    then``, ``by 2026-03-15 for`` (the digits are gone) and a ``by`` that closes the text are none (nd17)."""
+    for w in words[i + 1 :]:
+        if w not in AGENT_DETERMINERS:
+            return w not in STOP_WORDS and w not in DEADLINE_WORDS
+    return False
+
+
 def _before_agent(words: tuple[str, ...], j: int) -> bool:
     """Whether ``words[j]`` stands before an agent's preposition (``AGENT_WORDS``), right before it or past at most
     ``AGENT_GAP`` particles, adverbs and time words (``_filler``): a passive without its auxiliary (``Anna, hired by
-    Tom``, ``Tom, picked up last week by Ann``)."""
+    Tom``, ``Tom, picked up last week by Ann``). An English ``by`` must name an agent (``_agent_after``): before ``by
+    Friday`` (``Anna paid back by Friday``) a participle is an active's verb (nd17)."""
     for k in range(j + 1, min(len(words), j + 2 + AGENT_GAP)):
         if words[k] in AGENT_WORDS:
-            return True
+            return words[k] != "by" or _agent_after(words, k)
         if not _filler(words[k]):
             return False
     return False
@@ -1176,12 +1240,12 @@ def _before_agent(words: tuple[str, ...], j: int) -> bool:
 
 def _active(words: tuple[str, ...], part: str) -> int:
     """How often a text (``Tokens.words``) uses a participle ``part`` (or a spelling variant of it: ``hires``/``hired``,
-    ``bezahlte``/``bezahlt``) outside a passive: not a participle of its passives (``_passive_positions``), not before an
+    ``bezahlte``/``bezahlt``) outside a passive: not a participle of its passives (``_passive_forms``), not before an
     agent's preposition (``_before_agent``: ``Anna, hired by Tom`` is a passive without its auxiliary), not after an
     auxiliary (``PASSIVE_AUXILIARIES``), also past adverbs (``_after_auxiliary``: ``The order was shipped``, ``was
     twice paid``: a passive without an agent), and not within ``CLAUSE_WORDS`` words after a Dutch or German one
     (``GERMANIC_AUXILIARIES``: ``wurde gestern bezahlt``)."""
-    passive = _passive_positions(words)
+    passive = _passive_forms(words)
     n = 0
     for j, w in enumerate(words):
         if not spelling_variant(part, w) or j in passive:
@@ -1195,16 +1259,30 @@ def _active(words: tuple[str, ...], part: str) -> int:
 
 
 def _voice(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-    """Whether one text (``Tokens.words``) says in the passive with an agent what the other says in the active (breaker11
-    N1): a participle one text holds in more passives with an agent (``_passives``: ``Anna was hired by Tom``) the other
-    uses more often outside a passive (``_active``: ``Anna hired Tom``). The agent and the patient trade places around the
-    same words: opposite meanings. A passive on both sides, or one without its agent (``The order was shipped``/``Order
-    was shipped``, ``was shipped by DHL``/``was shipped``: an agent added), is no difference."""
-    px, py = _passives(x), _passives(y)
-    if px == py:
+    """Whether one text (``Tokens.words``) says in the passive what the other says in the active (breaker11 N1, nd17): a
+    participle one text holds in more passives, with their agent or without (``_passive_forms``: ``Anna was hired by
+    Tom``, ``Anna was paid on Friday``) the other uses more often outside a passive (``_active``: ``Anna hired Tom``,
+    ``Anna paid on Friday``). The agent and the patient trade places, or the subject turns from the doer into the one
+    done to: opposite meanings. An ergative verb (``The order shipped on Monday``/``The order was shipped on Monday``)
+    says the same in both voices, but no rule here tells it from one that does not, so it vetoes too (a missed
+    duplicate). A passive on both sides (``The order was shipped``/``Order was shipped``, ``was shipped by
+    DHL``/``was shipped``: an agent added) is no difference. The passives without an agent are not compared where
+    the texts' words pair up in order as spelling variants (``spelling_variant``): a typo in an adverb between the
+    auxiliary and the participle (``was quickyl paid``/``was quickly paid``: no adverb to ``_after_auxiliary``) reads no
+    passive, but the voice is the same. The passives with an agent (``_passives``) are compared as before nd17, whatever
+    the auxiliaries: ``Anna was paid by Tom``/``Anna was paid, Tom paid`` hold one passive of ``paid`` each, but only the
+    first one's has an agent, which the second uses in the active."""
+    fx, fy = _passive_forms(x), _passive_forms(y)
+    if x == y or not (fx or fy):  # no passive in either text (those with an agent are among ``_passive_forms``)
         return False
-    return (any(_active(y, p) > _active(x, p) for p in px - py)
-            or any(_active(x, p) > _active(y, p) for p in py - px))
+    compared = [(_passives(x), _passives(y))]
+    if len(x) != len(y) or not all(map(spelling_variant, x, y)):
+        compared.append((Counter(x[k] for k in fx), Counter(y[k] for k in fy)))
+    for px, py in compared:
+        if px != py and (any(_active(y, p) > _active(x, p) for p in px - py)
+                         or any(_active(x, p) > _active(y, p) for p in py - px)):
+            return True
+    return False
 
 
 def _negator_moved(x: Tokens, y: Tokens) -> bool:

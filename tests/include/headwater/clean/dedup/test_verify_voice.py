@@ -59,6 +59,11 @@ def reason(a: str, b: str) -> str | None:
         ("Anna was hired by Tom", "Anna fired Tom", "voice"),
         # a limit: ``by`` as a deadline after a participle reads as an agent, and the other text drops it (a missed duplicate)
         ("Payment was received by Friday", "Payment received Friday", "voice"),
+        # merged until nd17 (listed above as a passive without its auxiliary): ``by Friday`` is a deadline, no agent
+        # (``_agent_after``), so ``received`` is an active's verb against the other's agentless passive, as in ``Anna paid
+        # back by Friday``/``Anna was paid back by Friday`` (who paid whom): the two cannot be told apart, and the safe
+        # direction is to keep both records
+        ("Payment was received by Friday.", "Payment received by Friday", "voice"),
     ],
 )
 def test_active_against_passive_with_an_agent_vetoes_as_voice(a: str, b: str, expected: str) -> None:
@@ -76,7 +81,6 @@ def test_active_against_passive_with_an_agent_vetoes_as_voice(a: str, b: str, ex
         ("Anna, hired by Tom, starts Monday", "Anna was hired by Tom, starts Monday"),  # a passive without its auxiliary
         ("The report was ready by Monday", "The report ready by Monday"),  # ``ready``: no participle
         ("The shop is close by the station", "The shop close by the station"),
-        ("Payment was received by Friday.", "Payment received by Friday"),  # ``by`` kept on both sides
         ("Order was delivered by courier yesterday", "Order delivered by courier yesterday"),
         ("Le colis a été expédié", "Colis a été expédié"),
         ("El pedido fue enviado", "El pedido fue enviado."),

@@ -61,6 +61,10 @@ def voice(a: str, b: str) -> bool:
         # get-passives nd14 read already
         ("Anna paid Tom", "Anna gets paid by Tom", "voice"),
         ("Anna paid Tom", "Anna is getting paid by Tom", "voice"),
+        # merged until nd17 (listed as the same voice: ``door`` is no Dutch agent here, which ``_passives`` still checks
+        # below): ``was left`` is a passive without an agent, ``left`` an active (the parcel went away), and an agentless
+        # passive against an active vetoes since nd17
+        ("The parcel was left at the door behind the bins", "The parcel left at the door behind the bins", "voice"),
     ],
 )
 def test_passive_against_active_is_two_records(a: str, b: str, expected: str) -> None:
@@ -101,7 +105,7 @@ def test_a_moved_adverb_vetoes_first(a: str, b: str, first: str, second: str) ->
         ("Anna, picked up last week by Tom, starts Monday", "Anna was picked up last week by Tom, starts Monday"),  # no auxiliary
         ("Anna was picked up", "Anna was picked up by Tom"),  # an agent added
         ("The parcel was left by the door", "The parcel left by the door"),
-        ("The parcel was left at the door behind the bins", "The parcel left at the door behind the bins"),  # English ``door``
+        ("The parcel was left at the door behind the bins", "The parcel was left at the door behind the bins."),  # English ``door``
         ("Ursula von der Leyen was interviewed", "Ursula von der Leyen was interviewed."),
         ("Anna wurde bezahlt", "Anna wurde von Tom bezahlt"),  # an agent added
         ("Anna wurde gestern bezahlt", "Anna wurde gestern von Tom bezahlt"),
