@@ -269,6 +269,22 @@ _END_TAG_REQUIRED = HTML_ELEMENTS - set(
     script style""".split()
 )
 _LINE_BREAK_ELEMENTS = {"br", "hr", "wbr"}  # markup on their own: nobody writes <br> for a line break in plain text
+# The other void elements (WHATWG HTML 13.1.2, "Void elements", and the obsolete ones of section 16 that the tokenizer
+# still reads as void: basefont bgsound frame image isindex keygen param spacer), each with the elements inside which
+# it is markup written bare (its content model's parents: 4.4-4.10; ``<col>`` in a table's implied colgroup, an
+# ``<input>`` in a form or label). Written bare, with no attributes, none of them shows any text (an ``<img>`` with no
+# ``src``, a ``<source>`` with no ``src``, a ``<link>`` with no ``href``), and an element never closes them, so in prose
+# one is a placeholder (``<p>Usage: cp <source> <target></p>``, ``<p>Enter your <input> here</p>``): text as written
+# unless an element of its list is open there or its own end tag closes it later (``_Markup._bare_voids``; html17).
+_BARE_VOID_PARENTS: dict[str, frozenset[str]] = {
+    name: frozenset(parents.split())
+    for name, parents in {
+        "area": "map", "base": "head", "col": "colgroup table", "embed": "", "img": "", "input": "form label",
+        "link": "head", "meta": "head", "source": "audio picture video", "track": "audio video",
+        "basefont": "", "bgsound": "", "frame": "frameset", "image": "", "isindex": "", "keygen": "form label",
+        "param": "applet object", "spacer": "",
+    }.items()
+}  # fmt: skip
 _DOCUMENT_ELEMENTS = {"html", "head", "body"}
 _BLOCK_TAGS = {
     "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "h1", "h2", "h3", "h4",
@@ -367,6 +383,21 @@ class _Markup(HTMLParser):
         self._custom = self._closed_custom()
         self._read_again()
         self._custom = self._closed_custom()
+        self._text_voids = self._bare_voids()
+
+    def _bare_voids(self) -> set[int]:
+        """The events that are a void element's tag written bare in prose, text as written (``_BARE_VOID_PARENTS``;
+        breaker13 F2, html17): a start tag (``<source>``) or self-closing one (``<img/>``) without attributes of a void
+        element other than ``br``/``hr``/``wbr``, with no element of its parents' list open before it (a start tag of
+        the name not yet closed by an end tag of it: ``<colgroup><col>`` is markup) and not closed later by its own
+        end tag (``_closed_later``: ``<input>x</input>`` is markup, as any tag closed later). Its end tags are markup
+        (a browser ignores them)."""
+        events = self.events
+        found = [i for i, (k, n, a, _, _) in enumerate(events) if n in _BARE_VOID_PARENTS and not a and k in ("start", "startend")]
+        if not found:
+            return set()
+        return {i for i in found if not _parents_open(events[i][1], [(k, n) for k, n, _, _, _ in events[:i]])
+                and not self._closed_later(i)}  # fmt: skip
 
     def _closed_custom(self) -> set[str]:
         """The custom elements' names (``CUSTOM_ELEMENT_RE``) the value both opens and closes (``<sl-button outline>
@@ -550,9 +581,10 @@ class _Markup(HTMLParser):
         """The text of an HTML value: block elements become line breaks, scripts and styles go,
         ``http(s)`` link targets follow their link text as `` (url)`` (``link_target``: scheme and host only), and a
         tag that names no HTML element (``<ann@x.org>``, ``<y and y>``) stays as written, since a browser would hide
-        it but the writer meant it as text. Sets ``dropped``: the letters and digits of the value outside markup
-        (``_dropped``) that the text lacks; and ``unclosed``: a tag never closed went that may have been a placeholder
-        (``_unclosed``)."""
+        it but the writer meant it as text, and so does a void element's tag written bare in prose (``_bare_voids``:
+        ``<p>Enter your <input> here</p>`` reads ``Enter your <input> here``; html17). Sets ``dropped``: the letters
+        and digits of the value outside markup (``_dropped``) that the text lacks; and ``unclosed``: a tag never closed
+        went that may have been a placeholder (``_unclosed``)."""
         parts: list[str] = []
         kept: list[str] = []  # the parts that are the value's text (not the link targets added)
         skip = 0
@@ -565,7 +597,7 @@ class _Markup(HTMLParser):
                     kept.append(name)
                 else:
                     markup.append((start, self._next_start(i)))
-            elif kind in ("start", "startend", "end") and not self._element(name):
+            elif kind in ("start", "startend", "end") and (not self._element(name) or i in self._text_voids):
                 if not skip:
                     parts.append(html.unescape(self.value[start:end]))
                     kept.append(parts[-1])
@@ -577,7 +609,7 @@ class _Markup(HTMLParser):
                 continue  # a bogus comment, processing instruction or CDATA: not markup of an element (``_dropped``)
             else:
                 markup.append((start, end))
-            if kind not in ("start", "startend", "end") or not self._element(name):
+            if kind not in ("start", "startend", "end") or not self._element(name) or i in self._text_voids:
                 continue
             if kind == "start" and name in ("script", "style"):
                 skip += 1
@@ -621,6 +653,21 @@ class _Markup(HTMLParser):
 
 
 _WORD_CHAR = re.compile(r"\w")
+
+
+def _parents_open(void: str, before: list[tuple[str, str]]) -> bool:
+    """True when an element of ``_BARE_VOID_PARENTS[void]`` is open after the tags ``before`` (``(kind, name)`` pairs,
+    kind ``start``, ``startend``, ``end``, ``data``...): a start tag of its name that no end tag of it closed yet (an end
+    tag with none open is ignored, as a browser does)."""
+    parents = _BARE_VOID_PARENTS[void]
+    open_ = dict.fromkeys(parents, 0)
+    for kind, name in before:
+        if name in open_:
+            if kind == "start":
+                open_[name] += 1
+            elif kind == "end" and open_[name] > 0:
+                open_[name] -= 1
+    return any(open_.values())
 
 
 # Block elements whose end tag may be omitted (WHATWG HTML 13.1.2.4, "Optional tags"): sloppy HTML leaves them open
@@ -762,12 +809,15 @@ def _simple_html(value: str) -> str | None:
     document element is there, or a complete character reference and a tag that ``_marked`` calls markup (an end tag,
     a start tag of ``_UNCLOSED_BLOCKS``) are; ``_Markup.text`` writes a line
     break for each tag of a block element, nothing for the other tags (an ``a`` without ``href`` names no link)
-    and the decoded text. A test compares the two on generated tag soup.
+    but a void element's start tag in prose (``_Markup._bare_voids``: none of its parents open, not closed later by
+    its own end tag), which it keeps as written, and the decoded text. A test compares the two on generated tag soup.
     """
     parts: list[str] = []
     opened: set[str] = set()
     closed: set[str] = set()
     glued: set[str] = set()  # glued start tags of elements whose end tag is required, not closed yet
+    seen: list[tuple[str, str]] = []  # the tags so far: ("start" or "end", name)
+    voids: dict[str, list[int]] = {}  # a void element's start tags not closed yet: the part holding it as text, or -1
     pos = 0
     for m in _SIMPLE_TAG.finditer(value):
         data = value[pos : m.start()]
@@ -778,8 +828,18 @@ def _simple_html(value: str) -> str | None:
             parts.append(html.unescape(data))
         if m.group(1):
             glued.discard(name)
-        elif name in _END_TAG_REQUIRED and value[m.start() - 1 : m.start()].isalnum() and value[m.end() : m.end() + 1].isalnum():
-            glued.add(name)  # ``a<b>c``: text unless closed after (``_Markup._is_text_tag``), the parser's to read
+            seen.append(("end", name))
+            if voids.get(name) and (at := voids[name].pop()) >= 0:
+                parts[at] = ""  # closed later by its own end tag: markup
+        else:
+            seen.append(("start", name))
+            if name in _END_TAG_REQUIRED and value[m.start() - 1 : m.start()].isalnum() and value[m.end() : m.end() + 1].isalnum():
+                glued.add(name)  # ``a<b>c``: text unless closed after (``_Markup._is_text_tag``), the parser's to read
+            elif name in _BARE_VOID_PARENTS:
+                bare = not _parents_open(name, seen)
+                voids.setdefault(name, []).append(len(parts) if bare else -1)
+                if bare:
+                    parts.append(m.group(0))  # a placeholder in prose (``<source>``): text as written
         (closed if m.group(1) else opened).add(name)
         if name in _BLOCK_TAGS:
             parts.append("\n")
