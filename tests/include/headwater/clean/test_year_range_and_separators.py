@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+
+from headwater.chunk.stage import chunk as chunk_file
 
 from headwater.clean.failures import failure_reason
 from headwater.clean.frame import build_frame
@@ -22,6 +25,8 @@ from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.text import normalize_column, normalize_text
 from headwater.clean.values import coerce
 from headwater.config.types import TypeOptions
+from headwater.layout import Layout
+from headwater.manifest import FileRef
 from landed_files import clean_landed, settings_without_sources
 
 DATE = "2026-11-27"
@@ -164,4 +169,19 @@ def test_a_crlf_file_with_controls_between_words(tmp_path: Path) -> None:
         ("vt here", "vt\x0bhere", "normalized: whitespace"), ("ff here", "ff\x0chere", "normalized: whitespace"),
         ("nel\nhere", "nel\x85here", "normalized: line_breaks"),
         ("ls\nhere", "ls\u2028here", "normalized: line_breaks"), ("rs here", "rs\x1ehere", "normalized: whitespace"),
+    ]
+
+
+def test_the_chunk_stage_reads_every_stored_value(tmp_path: Path) -> None:
+    # the chunk stage formats each date of a row document: year 0 stored raised "year 0 is out of range" there
+    settings = settings_without_sources(tmp_path)
+    text = ("id,d,t\n" + "".join(f"{i},{d},{d} 10:00:00\n" for i, d in enumerate(ISO_DATES, 1))
+            + "25,0000-01-01,0000-01-01 10:00:00\n26,9999-12-31,9999-12-31 23:59:59\n")
+    clean_landed(settings, DATE, "rows.csv", text)
+    summary = chunk_file(FileRef(DATE, "rows.csv"), settings)
+    documents = pq.read_table(Layout(settings.data_dir, DATE).chunks("rows.csv")).column("text").to_pylist()
+    assert summary["status"] == "ok" and summary["chunks"] == len(documents) == 26
+    assert documents[-2:] == [
+        "D: 0000-01-01 (as written, not read)\nT: 0000-01-01 10:00:00 (as written, not read)",
+        "D: 31 December 9999\nT: 31 December 9999, 23:59:59",
     ]
