@@ -24,6 +24,7 @@ from headwater.clean.steps.base import REASON
 from headwater.clean.steps.coerce_types import CoerceTypes
 from headwater.clean.text import normalize_column, normalize_text
 from headwater.clean.values import coerce
+from headwater.config.settings import Settings
 from headwater.config.types import TypeOptions
 from headwater.layout import Layout
 from headwater.manifest import FileRef
@@ -185,3 +186,16 @@ def test_the_chunk_stage_reads_every_stored_value(tmp_path: Path) -> None:
         "D: 0000-01-01 (as written, not read)\nT: 0000-01-01 10:00:00 (as written, not read)",
         "D: 31 December 9999\nT: 31 December 9999, 23:59:59",
     ]
+
+
+def test_the_zero_date_listed_in_na_values_is_missing(tmp_path: Path) -> None:
+    # the fix the zero_date warning names: a source that means "no date" by 0000-00-00 says so
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "mysql.yaml").write_text('name: mysql\nfiles: ["dump.csv"]\ntypes:\n  na_values: ["0000-00-00"]\n')
+    settings = Settings(home=tmp_path / "home", landing_uri=tmp_path.as_uri(), config_dir=tmp_path / "cfg")
+    text = "id,d\n" + "".join(f"{i},{d}\n" for i, d in enumerate(ISO_DATES + ["0000-00-00"], 1))
+    table, manifest = clean_landed(settings, DATE, "dump.csv", text)
+    last = table.to_pylist()[-1]
+    assert (last["d"], last["d__raw"], last["d__reason"]) == (None, "0000-00-00", "na_spelling")
+    assert manifest["na_spellings"] == {"d": {"0000-00-00": 1}} and manifest["coercion_failures"] == {}
+    assert manifest["clean_warnings"] == []
