@@ -19,6 +19,17 @@ Specific causes:
   (the next day's 00:00), but Java's ``kk`` hour pattern (1-24) writes the midnight that *starts* a day as ``24:00`` of
   that day, so the two readings are a day apart and the text cannot tell which was meant.
 
+- ``year_out_of_range``: a date whose year no date value of Python, pandas' object conversion or pyarrow's ``as_py`` can
+  hold (Python's datetime: 1-9999, headwater.clean.values.STORABLE_YEARS): year ``0000`` (``0000-01-01``,
+  ``01.01.0000``), a signed or five-digit ISO 8601 expanded year (``-0001-01-01``, ``+10000-01-01``, ``10000-01-01``).
+  headwater.clean.values.coerce gives the same reason to a value it read whose date or UTC instant falls outside
+  (``0001-01-01T00:30+01:00`` is year 0 in UTC): never stored, since the next stages could not read it (breaker13 F8/F9).
+- ``zero_date``: MySQL's "zero" date, ``0000-00-00`` (``0000-00-00 00:00:00``), which MySQL writes for a date it holds
+  as a dummy (MySQL 8.4 Reference Manual, "The DATE, DATETIME, and TIMESTAMP Types": "the 'zero' value"; Connector/J's
+  ``zeroDateTimeBehavior=CONVERT_TO_NULL`` reads it as NULL). Not read as missing by default: a dump may use it for
+  "unknown" or for "never", which is not guessed; list it in ``types.na_values`` (or the column's ``na_values``) to
+  make it a missing value (``na_spelling``) instead.
+
 No ``ND`` or ``n.d.`` (not detected, or no data?): those get the generic reason.
 """
 
@@ -54,12 +65,14 @@ UNCERTAINTY = "uncertainty_not_read"
 INVALID_CALENDAR_DATE = "invalid_calendar_date"
 LEAP_SECOND = "leap_second"
 HOUR_24 = "hour_24"
+YEAR_OUT_OF_RANGE = "year_out_of_range"
+ZERO_DATE = "zero_date"
 # the reason of a failed value no more specific cause explains, by the column's type
 GENERIC = {
     "number": "not_a_number", "integer": "not_an_integer", "date": "not_a_date", "datetime": "not_a_datetime", "boolean": "not_a_boolean",
 }
 # the causes failure_reasons names from the text (each warned about, with its count and first lines, by the type step)
-SPECIFIC = (CENSORED, UNCERTAINTY, INVALID_CALENDAR_DATE, LEAP_SECOND, HOUR_24)
+SPECIFIC = (CENSORED, UNCERTAINTY, INVALID_CALENDAR_DATE, LEAP_SECOND, HOUR_24, YEAR_OUT_OF_RANGE, ZERO_DATE)
 
 # the reasons that say a value failed its column's type (headwater.clean.outputs counts those in ``coercion_failures``):
 # these, every cause headwater.clean.values names for a value it did not read (the causes of its Coerced.unread, all in
@@ -88,6 +101,12 @@ _MONTH_DAY = re.compile(r"(?i)\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+
 _DAY_MONTH = re.compile(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b")
 _LEAP_SECOND = re.compile(r"(?<!\d)\d{1,2}:59:60(?:[.,]\d+)?(?!\d)")
 _HOUR_24 = re.compile(r"(?:^|[T\s])24:[0-5]\d(?!\d)")
+# MySQL's zero date, alone or with a zero time (``0000-00-00``, ``0000-00-00 00:00:00``, ``0000-00-00T00:00:00.000``)
+_ZERO_DATE = re.compile(r"\s*0000-00-00(?:[T ]00:00(?::00(?:\.0+)?)?)?\s*")
+# a date with a year Python's datetime cannot hold: ISO (``0000-01-01``; ISO 8601 expanded years ``-0001-01-01``,
+# ``+10000-01-01``, ``10000-01-01``) or numeric day/month first (``01.01.0000``, ``01/01/0000``), a time or text after it
+_ISO_YEAR = re.compile(r"\s*([-+\u2212]?)(\d{4,})-(\d{1,2})-(\d{1,2})(?:$|[T\s,])")
+_NUMERIC_YEAR = re.compile(r"\s*\d{1,2}([-/.])\d{1,2}\1(\d{4,})(?:$|[T\s,])")
 
 
 def _no_such_day(year: int, month: int, day: int) -> bool:
@@ -119,6 +138,17 @@ def invalid_calendar_date(text: str, dayfirst: bool = False) -> bool:
     return False
 
 
+def year_out_of_range(text: str) -> bool:
+    """True when ``text`` starts with a date (ISO ``year-month-day`` or numeric ``day/month/year``, any order of day and
+    month) whose year Python's datetime cannot hold (headwater.clean.values.STORABLE_YEARS, 1-9999): year 0, a negative
+    (``-0001``: ISO 8601 expanded, before year 0) or a five-digit year (``10000``, ``+10000``). ``2024-03-05`` and ``0001-01-01``: False."""
+    m = _ISO_YEAR.match(text)
+    if m:
+        return m[1] in ("-", "\u2212") and m[1] != "" or not 1 <= int(m[2]) <= 9999
+    m = _NUMERIC_YEAR.match(text)
+    return bool(m) and not 1 <= int(m[2]) <= 9999
+
+
 def failure_reason(text: str, kind: str, dayfirst: bool = False) -> str:
     """The reason for ``text``, a value of a ``kind`` column (``number``, ``integer``, ``date``, ``datetime``,
     ``boolean``) that did not parse: a SPECIFIC cause the text shows, else GENERIC[kind].
@@ -136,6 +166,10 @@ def failure_reason(text: str, kind: str, dayfirst: bool = False) -> str:
             return LEAP_SECOND
         if _HOUR_24.search(text):
             return HOUR_24
+        if _ZERO_DATE.fullmatch(text):
+            return ZERO_DATE
+        if year_out_of_range(text):
+            return YEAR_OUT_OF_RANGE
     return generic
 
 

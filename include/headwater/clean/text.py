@@ -1436,10 +1436,28 @@ def _html(value: str, options: TextOptions, found: dict[str, set[str]] | None = 
     return value
 
 
+# Controls that separate words (breaker13 F11/F12), which ftfy would remove (``vt\x0bhere`` -> ``vthere``: two words
+# glued) or read as cp1252 (U+0085 NEL -> ``…``): turned, before ftfy, into what the whitespace stages make of them when
+# ftfy is off (``_WS_STAGES``), so the two settings agree. VT (U+000B) and the information separators FS, GS, RS, US
+# (U+001C-U+001F; Python's ``str.isspace``) become a space (reason ``whitespace``; runs of spaces are then tidied); NEL
+# becomes a line break (``line_breaks``: Unicode's NEL, ISO 6429's next line; U+2028/U+2029 ftfy already makes "\n"),
+# unless it follows a character that is a UTF-8 lead or continuation byte read as Latin-1 (U+0080-U+00BF,
+# U+00C2-U+00F4): ``Ã\x85`` is ``Å`` mis-decoded, which ftfy repairs. FF (U+000C) is no ftfy control and never reaches
+# it removed: the whitespace stage makes it a space.
+_SEPARATOR_CONTROLS = str.maketrans({"\x0b": " ", "\x1c": " ", "\x1d": " ", "\x1e": " ", "\x1f": " "})
+_NEL_BREAK = re.compile("(?<![\x80-\xbf\xc2-\xf4])\x85")
+
+
+def _separators(value: str) -> str:
+    """``value`` with its word-separating controls made a space or a line break (``_SEPARATOR_CONTROLS``, ``_NEL_BREAK``)."""
+    value = value.translate(_SEPARATOR_CONTROLS)
+    return _NEL_BREAK.sub("\n", value) if "\x85" in value else value
+
+
 def _unicode(value: str, options: TextOptions) -> str:
-    """The per-value ftfy step."""
+    """The per-value ftfy step (word-separating controls made a space or a line break first: ``_separators``)."""
     if _FTFY_COMPILED.search(value):
-        value = repair_unicode(value, options.fold_quotes, options.fold_ligatures, options.fold_width)
+        value = repair_unicode(_separators(value), options.fold_quotes, options.fold_ligatures, options.fold_width)
     return value
 
 
@@ -1450,6 +1468,11 @@ def _unicode_kinds(before: str, options: TextOptions) -> tuple[str, ...]:
     value ftfy's ``is_bad`` heuristic fires on, is ``mojibake`` (ftfy's ``fix_encoding``).
     """
     kinds = []
+    if _NEL_BREAK.search(before):
+        kinds.append("line_breaks")  # a NEL made "\n" (``_separators``)
+    if before.translate(_SEPARATOR_CONTROLS) != before:
+        kinds.append("whitespace")  # a VT or an information separator made a space
+    before = _separators(before)
     if options.fold_width and before.translate(_WIDTH_FOLD) != before:
         kinds.append("width")
     if options.fold_ligatures and _LIGATURE_CHARS.search(before):

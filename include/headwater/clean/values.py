@@ -49,7 +49,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headwater.clean.failures import NEAREST_FLOAT64, START_OF_DAY, SUB_MICROSECOND, TIME_DROPPED, ZONE_DROPPED
+from headwater.clean.failures import NEAREST_FLOAT64, START_OF_DAY, SUB_MICROSECOND, TIME_DROPPED, YEAR_OUT_OF_RANGE, ZONE_DROPPED
 from headwater.clean.number_spellings import CANDIDATE, CANDIDATE_PREFILTER, NOT_READ, READ, digit_scripts, respell
 from headwater.config.types import TypeOptions
 from headwater.names import looks_like_identifier
@@ -870,6 +870,7 @@ REASONED = (
     "weekday_mismatch", "date_only", "two_digit_year", "implausible_year", "parentheses", "leading_zeros", "exponent",
     "zone_abbreviation", "zone_abbreviation_unused", "dst_gap", "dst_fold", "no_zone", "offset",
     "text_after_date", *ZONE_NAME_CAUSES, "day_order", "dotted_day_order", TIME_DROPPED, ZONE_DROPPED, START_OF_DAY,
+    YEAR_OUT_OF_RANGE,
 )
 # The reason of a value read with the decimal mark assumed while no value of the file had decided it (``2,125``: 2125
 # under ``.``, 2.125 under ``,``); the same code headwater.clean.steps.coerce_types gives a value that fits both marks.
@@ -879,6 +880,13 @@ PROVISIONAL_DECIMAL_MARK = "ambiguous_decimal_mark"
 # is 2024: breaker4 #24) or a typo: its text is kept with the reason "implausible_year" and counted, never converted.
 FIRST_PLAUSIBLE_YEAR = 1600
 YEARS_AHEAD = 100
+# The years a stored date or date-time may have: those of Python's datetime (datetime.MINYEAR-MAXYEAR, 1-9999), which
+# pyarrow's ``as_py``/``to_pylist``, pandas' object conversion and the chunk stage go through (the curated Parquet holds
+# ``date32`` days and ``timestamp[us]`` instants, which reach far wider: year 0 is -62167219200000000 us, and reading it
+# raises ``year 0 is out of range``, breaker13 F8/F9). A value read with a year outside them (``0000-01-01``, or
+# ``0001-01-01T00:30+01:00``, whose UTC instant is in year 0) is not stored: its text is kept with the reason
+# YEAR_OUT_OF_RANGE (headwater.clean.failures) and counted as a failure.
+STORABLE_YEARS = (datetime.min.year, datetime.max.year)
 # Calendars a column's implausible years may be written in, by their year range when read as Gregorian years, with the
 # offset to Gregorian (Solar Hijri: year + 621 from Farvardin 1 to Dey 10, + 622 after; Thai solar calendar: year - 543).
 CALENDAR_HINTS = (
@@ -893,6 +901,14 @@ def implausible_years(years: np.ndarray, this_year: int | None = None) -> np.nda
     this_year = datetime.now(timezone.utc).year if this_year is None else this_year
     with np.errstate(invalid="ignore"):
         return (years < FIRST_PLAUSIBLE_YEAR) | (years > this_year + YEARS_AHEAD)
+
+
+def _outside_years(stamps: pd.Series, margin: int = 0) -> np.ndarray:
+    """Bool per value of ``stamps`` (pandas timestamps, NaT: False): its year is outside STORABLE_YEARS, narrowed by
+    ``margin`` years at each end (1: years 1 and 9999 count too, for a UTC instant whose written date may be beyond)."""
+    years = stamps.dt.year.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        return (years < STORABLE_YEARS[0] + margin) | (years > STORABLE_YEARS[1] - margin)
 
 
 def calendar_hint(years: list[int]) -> str | None:
@@ -1392,6 +1408,7 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
         unread["text_after_date"] = text_after_dates(distinct, stamps.isna().to_numpy() & ~named, bool(formats["dayfirst"]))
         if kind == "date":
             wall = stamps.dt.tz_localize(None)
+            unwritten = np.zeros(len(distinct), dtype=bool)
             timed = written_times(distinct) & stamps.notna().to_numpy()
             local = np.flatnonzero(timed)
             if len(local):
@@ -1401,6 +1418,10 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
                 written = [parse_date(v, bool(formats["dayfirst"]), local=True) for v in distinct.iloc[local].tolist()]
                 keep = [i for i, d in zip(local.tolist(), written) if d is not None]
                 wall.iloc[keep] = [pd.Timestamp(d.replace(tzinfo=None)) for d in written if d is not None]
+                # a date as written that Python's datetime cannot hold (``0000-12-31T23:30-01:00``: year 0) has no wall
+                # date here; its UTC date (0001-01-01) is a date nobody wrote: not stored either (YEAR_OUT_OF_RANGE)
+                lost = [i for i, d in zip(local.tolist(), written) if d is None]
+                unwritten[lost] = _outside_years(wall.iloc[lost], 1)
             for i in np.flatnonzero(dated & stamps.notna().to_numpy()).tolist():
                 # a date and its zone (``2024-03-05[Europe/Berlin]``, read at the start of that day): the date written
                 wall.iloc[i] = pd.Timestamp(_ixdtf(str(distinct.iloc[i]).strip(), bool(formats["dayfirst"]))[2])
@@ -1421,13 +1442,20 @@ def coerce(series: pd.Series, kind: str, options: TypeOptions | None = None, for
                 if (unread[cause] & rescued).any():
                     interpreted[cause] = unread[cause] & rescued
                     unread[cause] = unread[cause] & ~rescued
+            # a date no reader can convert (year 0, 10000: STORABLE_YEARS) is not stored, its text kept
+            unread[YEAR_OUT_OF_RANGE] = (_outside_years(wall) | unwritten) & stamps.notna().to_numpy()
+            wall = wall.where(~unread[YEAR_OUT_OF_RANGE])
+            stamps = stamps.where(~unread[YEAR_OUT_OF_RANGE])
             days = wall.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
             typed = pd.array(pa.array(days, type=pa.date32(), from_pandas=True), dtype=DATE_DTYPE)
         else:
             stored, why = _local_zone(stamps, zoned, formats, options)
             unread.update(why)
-            stamps = stored
-            typed = stored.array
+            # an instant no reader can convert (``0000-01-01 10:00``, or ``0001-01-01T00:30+01:00``, in year 0 in UTC:
+            # STORABLE_YEARS) is not stored, its text kept
+            unread[YEAR_OUT_OF_RANGE] = _outside_years(stored) & stored.notna().to_numpy()
+            stamps = stored.where(~unread[YEAR_OUT_OF_RANGE])
+            typed = stamps.array
             # a fraction of a second beyond microseconds (``.123456789``): the cell holds the microseconds, the text is kept
             inexact = distinct.str.contains(BEYOND_MICROSECONDS, regex=True).fillna(False).to_numpy(dtype=bool) & stamps.notna().to_numpy()
             explained[SUB_MICROSECOND] = inexact

@@ -52,12 +52,12 @@ import pandas as pd
 
 from headwater.clean.currency import amount_text, currencies_of, currency_differs, written_currency
 from headwater.clean.failures import (
-    CENSORED, GENERIC, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, START_OF_DAY, TIME_DROPPED, UNCERTAINTY, ZONE_DROPPED,
-    failure_reasons,
+    CENSORED, GENERIC, HOUR_24, INVALID_CALENDAR_DATE, LEAP_SECOND, SPECIFIC, START_OF_DAY, TIME_DROPPED, UNCERTAINTY, YEAR_OUT_OF_RANGE,
+    ZERO_DATE, ZONE_DROPPED, failure_reasons,
 )
 from headwater.clean.steps.base import EXCEL_MANGLED, LINE, RAW_SUFFIX, REASON, REASON_SUFFIX, StepOutput, data_columns, is_value_column, keep_original
 from headwater.clean.values import (
-    BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD, Coerced, accepted_marks, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
+    BATCHED_KINDS, DATE_CERTAIN_CAUSES, FIRST_PLAUSIBLE_YEAR, STORABLE_YEARS, YEARS_AHEAD, Coerced, accepted_marks, calendar_hint, coerce, coerce_columns, column_unit, date_assumptions, dayfirst_vote, decimal_vote, decimal_votes,
     fits_both_marks, infer_type, infer_types, number_texts, unit_marked, unit_of, votes_by_column,
 )
 from headwater.config.types import TypeOptions
@@ -524,6 +524,9 @@ class CoerceTypes:
             LEAP_SECOND: "are at a leap second (23:59:60), which a date-time value cannot hold",
             HOUR_24: "are at hour 24, like 2025-03-10 24:00: the end of that day in ISO 8601 but its start in Java's 1-24 "
             "hours (kk), a day apart, which is not guessed",
+            YEAR_OUT_OF_RANGE: f"are dates with a year no date value holds, like 0000-01-01, -0001-01-01 or 10000-01-01 (Python, "
+            f"pandas and pyarrow read years {STORABLE_YEARS[0]}-{STORABLE_YEARS[1]}), or whose UTC instant falls outside them",
+            ZERO_DATE: "are MySQL's zero date, 0000-00-00 (a dummy date, not a date); list it in types.na_values to read it as missing",
         }[cause]
 
     def _coerce_together(self, df: pd.DataFrame, typed: list[str]) -> dict[str, Coerced]:
@@ -995,6 +998,9 @@ class CoerceTypes:
             "zone_offset_mismatch": "write an offset the RFC 9557 zone in brackets does not have then, like "
             "2024-03-05T14:30+02:00[Europe/Berlin] (Berlin is +01:00 in March): which of the two is wrong is not guessed "
             "(RFC 9557 §3.4; zone_offset_mismatch)",
+            YEAR_OUT_OF_RANGE: f"are dates with a year no date value holds, like 0000-01-01 (Python, pandas and pyarrow read "
+            f"years {STORABLE_YEARS[0]}-{STORABLE_YEARS[1]}), or whose UTC instant falls outside them, like 0001-01-01T00:30+01:00 "
+            "(year_out_of_range)",
             "critical_suffix_tag": "carry a critical RFC 9557 tag that is not processed, like [!u-ca=hebrew] or [!x-key=v]: "
             "RFC 9557 §3.3 forbids acting on such a value (critical_suffix_tag)",
         }[why]
