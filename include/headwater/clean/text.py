@@ -90,7 +90,8 @@ PHONE_RE = "(^|[^0-9A-Za-z+])(" + _PHONE_CORE + ")([^0-9]|$)"
 # Where a number ``phone_spans`` keeps can start. libphonenumber's matcher (phonenumbers.phonenumbermatcher:
 # ``_PATTERN``, ``_INNER_MATCHES``) starts a match at the start of a candidate (an opening bracket, a
 # plus sign or a digit) or inside one after '/', '(', a dash, a full stop or whitespace; ``phone_spans``
-# drops a match whose previous character is a letter, a digit (``isalnum``) or one of ``-_/.``. So a
+# drops a match whose previous character is a letter, a digit (``isalnum``) or one of ``-_/.`` (but for a '/' right
+# after a number it keeps: '+1 212 555 0100/+1 212 555 0199', which that first number lets through). So a
 # value with no position that is either its first character and such a start, or any character after
 # one that is not an ASCII letter or digit nor ``-_/.``, holds no number to mask (``C-0114346``,
 # ``SKU-800.555.1234``) and is never handed to libphonenumber. Every non-ASCII character counts as a
@@ -1055,35 +1056,113 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     A number is one libphonenumber (``phonenumbers.PhoneNumberMatcher``, ``Leniency.VALID``:
     a number valid for its region's numbering plan, https://github.com/daviddrysdale/python-phonenumbers)
     finds, read in ``region`` when written without ``+``, that is not glued to a code
-    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it), not an
+    (``SKU 800-555-1234-XL``: a letter, digit, ``-``, ``_``, ``/`` or ``.`` touching it; but see the slash below), not an
     amount (a number with no bracket and no ``+`` followed by a fraction of one or two digits that
     no letter or digit follows, ``_AMOUNT_FRACTION``: ``415-555-2671.50 USD``; but ``415-555-2671.5pm``
-    and ``(415) 555-2671.00`` are numbers), not labelled as another identifier (``order``, ``serial``,
-    ``invoice``, ``ISBN``, ``ref``, ``#``...: ``_PHONE_LABEL``), and, when it is a run of bare digits
+    and ``(415) 555-2671.00`` are numbers), not labelled as another identifier when it has no ``+`` and no
+    bracket (``order``, ``serial``, ``invoice``, ``ISBN``, ``ref``, ``#``...: ``_PHONE_LABEL``: ``serial 415 555 2671``
+    stays, ``ref +44 20 7946 0000`` is a phone number: breaker13 F10), and, when it is a run of bare digits
     (no separator, ``+`` or bracket: ``4155552671``), with a phone word at most three words before it or two
     after it (``call``, ``tel``, ``mobile``...: ``_phone_cue``; ``2147483648 bytes``, ``id=4155552671`` are no
     phone numbers). So ``555-123-4567`` (no area code 555), dates, ISBNs, version
     strings and ``serial 415 555 2671`` are not phone numbers; nor is a match that touches a date
     (``_DATE_SHAPE``: ``2024-03-05 14`` in ``2024-03-05 14.30``), and a value that is a whole date or date-time holds none.
+
+    A '/' after a number (breaker13 F10, ``_slash_alternates``): alternate endings after it are part of its span
+    (``+1 212 555 0100/0101`` is one span, both numbers masked); a number right after it and a kept number is one
+    (``212-555-0100/212-555-0199``: two spans); the slash at the end of the text or before whitespace glues nothing;
+    anything else after it glues the number to a path or a code (``415-555-2671/XL``), unless the number has a ``+``
+    or a bracket (``+33 1 23 45 67 89/0101``: the number alone). An opening bracket before a plus sign that the number
+    does not close (libphonenumber's match of ``(+1 212 555 0100)`` starts at the '(') is left out of its span.
     """
     spans: list[tuple[int, int]] = []
     dates = _date_spans(value)
     if dates and _whole_date(value):
         return spans
-    for m in _CachedMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
+    matches = list(_CachedMatcher(value, region, leniency=phonenumbers.Leniency.VALID))
+    for i, m in enumerate(matches):
         if any(start < m.end and m.start < end for start, end in dates):
             continue
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
-        if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
+        if before and (before.isalnum() or before in "-_/.") and not (before == "/" and spans and spans[-1][1] == m.start - 1):
+            continue  # glued to a code; but '+1 212 555 0100/+1 212 555 0199': a second number after a kept one
+        written_as_phone = any(c in m.raw_string for c in "(\uff08+\uff0b")  # a '+' or a bracket: only a phone is written so
+        end = m.end
+        if after == "/":
+            end = _slash_alternates(value, m, matches[i + 1].start if i + 1 < len(matches) else -1)
+            if end is None and not written_as_phone:
+                continue  # '415-555-2671/XL', '.../4155552671/reviews': a path or a code; never '+33 1 23 45 67 89/0101'
+            end = m.end if end is None else end
+        elif after and (after.isalnum() or after in "-_"):
             continue
-        if _AMOUNT_FRACTION.match(value, m.end) and not any(c in m.raw_string for c in "(\uff08+\uff0b"):
+        if not written_as_phone and _AMOUNT_FRACTION.match(value, end):
             continue  # '415-555-2671.50': an amount; never '415-555-2671.5pm', '(415) 555-2671.00'
-        if _PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
-            continue
+        if not written_as_phone and _PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
+            continue  # 'serial 415 555 2671', 'order 212-555-0100'; never 'ref +44 20 7946 0000' (breaker13 F10)
         if m.raw_string.isdecimal() and not _phone_cue(value, m.start, m.end):
             continue  # '2147483648 bytes', 'id=4155552671': a bare digit run is a phone only after a phone word
-        spans.append((m.start, m.end))
+        spans.append((m.start + _unopened_lead(m.raw_string), end))
     return spans
+
+
+# After a number and a '/' (``_slash_alternates``): one to four digits (``\d``: any script, as libphonenumber reads them),
+# maybe another '/' and more, each an alternate ending of the number ('+1 212 555 0100/0101/0102'); after the last one
+# nothing glued (``_GLUED_AFTER``: a letter or digit, '_', '-', '/', or a decimal fraction).
+_ALTERNATE_END = re.compile(r"/(\d{1,4})(?!\d)")
+_GLUED_AFTER = re.compile(r"[\w/-]|\.\d")
+_LAST_DIGITS = re.compile(r"\d+$")
+
+
+def _slash_alternates(value: str, m: phonenumbers.PhoneNumberMatch, next_start: int) -> int | None:
+    """Where the number ``m`` found in ``value``, followed by '/', ends with the alternate endings written after it
+    ('+1 212 555 0100/0101/0102': numbers sharing a prefix, breaker13 F10), or ``m.end`` when the slash ends the text,
+    whitespace follows it, or the next number libphonenumber found (at ``next_start``) starts right after it
+    ('+1 212 555 0100/+1 212 555 0199': ``phone_spans`` keeps that one too unless it drops it on its own); None when
+    something else follows the slash ('415-555-2671/XL', '.../4155552671/reviews': a number glued to a code or a path,
+    which ``phone_spans`` drops).
+
+    An alternate ending is one to four decimal digits (``_ALTERNATE_END``), no more than the number's last digit group as
+    written, that make a valid number (``headwater.clean.phone_valid.valid_number``: libphonenumber's verdict) when they
+    replace as many of its last digits ('0100/0101'), or of its extension's ('x12/13': any digits are an extension);
+    nothing glued (``_GLUED_AFTER``) may follow the last one."""
+    after = value[m.end + 1 : m.end + 2]
+    if not after or after.isspace() or next_start == m.end + 1:
+        return m.end
+    number = m.number
+    last = _LAST_DIGITS.search(m.raw_string)
+    if last is None:
+        return None
+    nsn = phonenumbers.national_significant_number(number)
+    end = m.end
+    while (alt := _ALTERNATE_END.match(value, end)) is not None:
+        digits = alt.group(1)
+        if len(digits) > len(last.group()):
+            break
+        if not number.extension:
+            if len(digits) >= len(nsn):
+                break
+            other = phonenumbers.PhoneNumber(
+                country_code=number.country_code, national_number=int(nsn[: -len(digits)] + str(int(digits)).zfill(len(digits))),
+                italian_leading_zero=number.italian_leading_zero, number_of_leading_zeros=number.number_of_leading_zeros,
+            )
+            if not valid_number(other):
+                break
+        end = alt.end()
+    return None if end == m.end or _GLUED_AFTER.match(value, end) else end
+
+
+def _unopened_lead(raw: str) -> int:
+    """1 when ``raw`` (a number libphonenumber found) starts with an opening bracket and a plus sign and no bracket in it
+    closes that one, else 0: the matcher keeps the '(' of '(+1 212 555 0100)' and leaves its ')'; the span starts after
+    it, so the mask keeps both. A bracket before digits may open an area code ('(415 555-2671)'): left in the span."""
+    if len(raw) < 2 or raw[0] not in _CLOSES or raw[1] not in "+\uff0b":
+        return 0
+    return 1 if raw.count(_CLOSES[raw[0]]) < raw.count(raw[0]) else 0
+
+
+# The brackets of libphonenumber's matcher (phonenumbermatcher._OPENING_PARENS, _CLOSING_PARENS, written there for a
+# character class: the backslash is not one of them): ASCII round and square, full-width round and square.
+_CLOSES = dict(zip("([\uff08\uff3b", ")]\uff09\uff3d"))
 
 
 def _phone_cue(value: str, start: int, end: int) -> bool:

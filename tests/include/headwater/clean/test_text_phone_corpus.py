@@ -93,25 +93,66 @@ def _reference_spans(value: str, region: str) -> list[tuple[int, int]]:
     """phone_spans as it was before phone7 (the date search on every value; libphonenumber without its pattern cache),
     with the rules added on purpose since: a number with no bracket and no '+' followed by '.' and one or two digits, then
     no letter or digit, is a decimal amount (phone7, narrowed by phone8: breaker7 #19); a run of bare digits is a phone
-    number only after a phone word (phone8: breaker7 #9)."""
+    number only after a phone word (phone8: breaker7 #9); a label ('ref', 'order'...) leaves a number as written only
+    when it has no '+' and no bracket, a number followed by '/' is one when it has a '+' or a bracket, the slash ends the
+    text, whitespace or the next number follows it, or alternate endings do (the same written number with its last
+    digits replaced by them, valid per ``phonenumbers.is_valid_number``: the run is masked whole), and a number right
+    after a kept one and a '/' is one; an opening bracket before a '+' that the number does not close is left out of its span (phone17: breaker13 F10)."""
     spans: list[tuple[int, int]] = []
     dates = [m.span() for m in text._DATE_SHAPE.finditer(value)]
     if dates and text._whole_date(value):
         return spans
-    for m in phonenumbers.PhoneNumberMatcher(value, region, leniency=phonenumbers.Leniency.VALID):
+    matches = list(phonenumbers.PhoneNumberMatcher(value, region, leniency=phonenumbers.Leniency.VALID))
+    starts = {m.start for m in matches}
+    for m in matches:
         if any(start < m.end and m.start < end for start, end in dates):
             continue
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
-        if (before and (before.isalnum() or before in "-_/.")) or (after and (after.isalnum() or after in "-_/")):
+        chained = before == "/" and bool(spans) and spans[-1][1] == m.start - 1
+        if before and (before.isalnum() or before in "-_/.") and not chained:
             continue
-        if re.match(r"\.[0-9]{1,2}(?:[^0-9A-Za-z\u00c0-\U0010ffff]|$)", value[m.end : m.end + 4]) and not set("(\uff08+\uff0b") & set(m.raw_string):
+        phone_like = bool(set("(\uff08+\uff0b") & set(m.raw_string))
+        end = m.end
+        if after == "/" and not re.match(r"/(?:\s|$)", value[m.end :]) and m.end + 1 not in starts:
+            end = _reference_alternates(value, m, region)
+            if end is None and not phone_like:
+                continue
+            end = end or m.end
+        elif after and (after.isalnum() or after in "-_"):
             continue
-        if text._PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]):
+        if re.match(r"\.[0-9]{1,2}(?:[^0-9A-Za-z\u00c0-\U0010ffff]|$)", value[end : end + 4]) and not phone_like:
+            continue
+        if text._PHONE_LABEL.search(value[max(0, m.start - 32) : m.start]) and not phone_like:
             continue
         if m.raw_string.isdecimal() and not text._phone_cue(value, m.start, m.end):
             continue
-        spans.append((m.start, m.end))
+        lead = re.match(r"([(\[\uff08\uff3b]?)[+\uff0b]", m.raw_string)
+        closing = {"(": ")", "[": "]", "\uff08": "\uff09", "\uff3b": "\uff3d"}
+        unopened = lead and lead.group(1) and m.raw_string.count(lead.group(1)) > m.raw_string.count(closing[lead.group(1)])
+        spans.append((m.start + (1 if unopened else 0), end))
     return spans
+
+
+def _reference_alternates(value: str, m: phonenumbers.PhoneNumberMatch, region: str) -> int | None:
+    """The end of the run '/d', '/dd'... after ``m`` whose every piece, put in place of as many of the number's last
+    written digits (no more than its last digit group), makes a number libphonenumber calls valid; None if there is no
+    such piece or something glued follows the run."""
+    written, end = m.raw_string, m.end
+    last = re.search(r"\d+$", written)
+    for piece in re.finditer(r"/(\d+)", value[m.end :]):
+        digits = piece.group(1)
+        if m.end + piece.start() != end or len(digits) > 4 or last is None or len(digits) > len(last.group()):
+            break
+        if not m.number.extension:
+            if len(digits) >= len(phonenumbers.national_significant_number(m.number)):
+                break
+            other = phonenumbers.parse(written[: len(written) - len(digits)] + digits, region)
+            if not phonenumbers.is_valid_number(other):
+                break
+        end = m.end + piece.end()
+    if end == m.end or re.match(r"[\w/-]|\.\d", value[end : end + 2]):
+        return None
+    return end
 
 
 def test_the_corpus_holds_what_it_should() -> None:
