@@ -436,10 +436,10 @@ def card_matches(value: str, iban_wins: bool = True) -> list[tuple[int, int, boo
 def cards_in_ibans(value: str, iban_wins: bool = True) -> list[tuple[int, int]]:
     """The (start, end) of each card number of ``card_matches(value, iban_wins)`` that lies inside an IBAN
     (``iban_spans``): a number that is both, read as a card (a card word names it, or ``iban_wins`` is False)."""
-    cards = card_matches(value, iban_wins)
-    if not cards or not _IBAN_START.search(value):
+    if not _IBAN_START.search(value):
         return []
-    ibans = iban_spans(value)
+    cards = card_matches(value, iban_wins)
+    ibans = iban_spans(value) if cards else []
     return [(lo, hi) for lo, hi, _ in cards if any(a <= lo and hi <= b for a, b in ibans)]
 
 
