@@ -8,7 +8,8 @@ are printed in (``CARD_LAYOUTS``: 4-4-4-4, 4-6-5, 4-4-4-4-3 ...), that
   the IIN ranges and lengths of Wikipedia's "Payment card number" table, which cites each network's own
   published ranges: Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay, Maestro),
 * has a valid Luhn check digit (ISO/IEC 7812-1 Annex B),
-* is not glued to a word (a letter right before or after it), does not start inside a longer number (a 4-digit group
+* is not glued to a word (a letter right before or after it; a card word glued before it is none, ``visa4111...``,
+  ``VISA4111 1111 1111 1111``: ``_glued_card_word``), does not start inside a longer number (a 4-digit group
   and the same separator right before its first 4-digit group: a run of 20 digits in fours, unless the first is a
   year, ``Paid 2026 4111 1111 1111 1111``, an expiry MMYY, ``0926 4111 ...``, or a code after a card word, ``cvv
   1234 4111 ...``; after any other group, ``12 4111 1111 1111 1111``, ``+44 4111 ...``, it starts: ``_may_start``),
@@ -27,23 +28,28 @@ the 24 characters before the code (``card: SO-4111...`` is a card; a card word i
 ``Discredited``, ``Amexco``, ``credit note`` are none), is reported as an id (``card_id_spans``), not
 masked; any other code (``Karte-``, ``CCN-``, ``No-``, ``Order-``) is no id's.
 
-An **IBAN** (ISO 13616-1) is a country code, two check digits and the country's BBAN, in capitals or small letters,
-written together or in groups of four separated by single spaces (the paper format, ISO 13616-1 section 5.3.2) or
-single hyphens, of exactly the length the SWIFT IBAN Registry gives that country (``IBAN_LENGTHS``), whose mod-97
-(ISO 7064 MOD 97-10, the letters read as 10..35) is 1, and that no letter or digit touches; or, in capitals, with a
-space between the country code and the check digits and a BBAN of digits in groups of four (``AT 13 4469 6291 3702
-8587``). A card's layout inside an IBAN (an Austrian BBAN's 16 digits in fours) is the IBAN's, no card.
+An **IBAN** (ISO 13616-1) is a country code, two check digits (02-98) and the country's BBAN, in capitals or small
+letters, written together or in groups of four separated by single spaces (the paper format, ISO 13616-1 section
+5.3.2) or single hyphens, the country code apart from the check digits or not (``DE89 3704 ...``, ``NL 91 ABNA 0417
+1643 00``, ``at-13-4469-...``), of exactly the length and the BBAN structure (digits, letters, either, where) the
+SWIFT IBAN Registry gives that country (``IBAN_BBANS``, ``IBAN_LENGTHS``), whose mod-97 (ISO 7064 MOD 97-10, the
+letters read as 10..35) is 1, that no letter or digit touches and whose last group of four no further group of four
+digits follows (``AT 70 4111 1111 1111 1111 0926`` is a longer number: ``iban_spans``). A card's layout inside an
+IBAN (an Austrian BBAN's 16 digits in fours) is both: the IBAN's where IBANs are masked too (or only counted) and no
+card word names it, a card's where a card word names it (``card: AT 70 4111 1111 1111 1111``) or cards are masked and
+IBANs are not, so that masking cards never leaves one in an IBAN kept as written (``card_matches``' ``iban_wins``).
 
 So a 16-digit order id that fails Luhn or has no network's prefix, a tracking number (``1Z 999 AA1 01 2345 6784``),
 an EAN-13, a phone number or ``GB29 NWBK 6016 1331 9268 18`` (a wrong check) is none of them.
 
 Each finder has an RE2 pre-filter (``CARD_CANDIDATE_RE``, ``IBAN_CANDIDATE_RE``: 13 digits with at most a
-separator between them; two letters and two digits) that every value holding one matches, so Arrow's kernel
+separator between them; two letters and two digits, maybe apart) that every value holding one matches, so Arrow's kernel
 sorts out the values that cannot (most prose) and only the rest are read in Python.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -77,32 +83,48 @@ CARD_NETWORKS: dict[str, tuple[tuple[int, int, frozenset[int]], ...]] = {
 CARD_LAYOUTS = frozenset({(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 4, 1), (4, 4, 4, 3),
                           (4, 4, 4, 2), (4, 4, 4, 1), (4, 4, 5)})  # fmt: skip
 
-# SWIFT IBAN Registry: country code -> IBAN length. Checked entry by entry against the registry as python-stdnum 2.1
-# ships it (stdnum/iban.dat, "generated from iban-registry_1.txt", https://www.swift.com/node/11971): 89 countries, equal.
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27, "BR": 29, "BY": 28,
-    "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
-    "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HN": 28, "HR": 21, "HU": 28, "IE": 22,
-    "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
-    "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18,
-    "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31,
-    "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29,
-    "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+# SWIFT IBAN Registry (iban-registry_1.txt, https://www.swift.com/node/11971): country code -> the structure of its
+# BBAN, in the registry's notation: ``n`` digits, ``a`` capital letters, ``c`` letters or digits, ``4!`` that
+# many exactly (``4!a10!n``: a Dutch BBAN is four letters, the bank, and ten digits). Checked entry by entry against the
+# registry as python-stdnum ships it (stdnum/iban.dat, "generated from iban-registry_1.txt"): 89 countries, equal.
+IBAN_BBANS = {
+    "AD": "4!n4!n12!c", "AE": "3!n16!n", "AL": "8!n16!c", "AT": "5!n11!n", "AZ": "4!a20!c", "BA": "3!n3!n8!n2!n",
+    "BE": "3!n7!n2!n", "BG": "4!a4!n2!n8!c", "BH": "4!a14!c", "BI": "5!n5!n11!n2!n", "BR": "8!n5!n10!n1!a1!c",
+    "BY": "4!c4!n16!c", "CH": "5!n12!c", "CR": "4!n14!n", "CY": "3!n5!n16!c", "CZ": "4!n6!n10!n", "DE": "8!n10!n",
+    "DJ": "5!n5!n11!n2!n", "DK": "4!n9!n1!n", "DO": "4!c20!n", "EE": "2!n14!n", "EG": "4!n4!n17!n",
+    "ES": "4!n4!n1!n1!n10!n", "FI": "3!n11!n", "FK": "2!a12!n", "FO": "4!n9!n1!n", "FR": "5!n5!n11!c2!n",
+    "GB": "4!a6!n8!n", "GE": "2!a16!n", "GI": "4!a15!c", "GL": "4!n9!n1!n", "GR": "3!n4!n16!c", "GT": "4!c20!c",
+    "HN": "4!a20!n", "HR": "7!n10!n", "HU": "3!n4!n1!n15!n1!n", "IE": "4!a6!n8!n", "IL": "3!n3!n13!n",
+    "IQ": "4!a3!n12!n", "IS": "4!n2!n6!n10!n", "IT": "1!a5!n5!n12!c", "JO": "4!a4!n18!c", "KW": "4!a22!c",
+    "KZ": "3!n13!c", "LB": "4!n20!c", "LC": "4!a24!c", "LI": "5!n12!c", "LT": "5!n11!n", "LU": "3!n13!c",
+    "LV": "4!a13!c", "LY": "3!n3!n15!n", "MC": "5!n5!n11!c2!n", "MD": "2!c18!c", "ME": "3!n13!n2!n", "MK": "3!n10!c2!n",
+    "MN": "4!n12!n", "MR": "5!n5!n11!n2!n", "MT": "4!a5!n18!c", "MU": "4!a2!n2!n12!n3!n3!a", "NI": "4!a20!n",
+    "NL": "4!a10!n", "NO": "4!n6!n1!n", "OM": "3!n16!c", "PK": "4!a16!c", "PL": "8!n16!n", "PS": "4!a21!c",
+    "PT": "4!n4!n11!n2!n", "QA": "4!a21!c", "RO": "4!a16!c", "RS": "3!n13!n2!n", "RU": "9!n5!n15!c", "SA": "2!n18!c",
+    "SC": "4!a2!n2!n16!n3!a", "SD": "2!n12!n", "SE": "3!n16!n1!n", "SI": "5!n8!n2!n", "SK": "4!n6!n10!n",
+    "SM": "1!a5!n5!n12!c", "SO": "4!n3!n12!n", "ST": "8!n11!n2!n", "SV": "4!a20!n", "TL": "3!n14!n2!n",
+    "TN": "2!n3!n13!n2!n", "TR": "5!n1!n16!c", "UA": "6!n19!c", "VA": "3!n15!n", "VG": "4!a16!n", "XK": "4!n10!n2!n",
+    "YE": "4!a4!n18!c",
 }  # fmt: skip
+_BBAN_PART = re.compile(r"(\d+)!([nac])")
+# country code -> IBAN length (the country code, the two check digits and the BBAN)
+IBAN_LENGTHS = {c: 4 + sum(int(n) for n, _ in _BBAN_PART.findall(f)) for c, f in IBAN_BBANS.items()}
+_BBAN_CLASS = {"n": "[0-9]", "a": "[A-Za-z]", "c": "[0-9A-Za-z]"}  # small letters too: an IBAN may be written in them
+# country code -> the BBAN's shape, one compiled pattern (``iban_valid``)
+_BBAN_RE = {c: re.compile("".join("%s{%s}" % (_BBAN_CLASS[k], n) for n, k in _BBAN_PART.findall(f))) for c, f in IBAN_BBANS.items()}
 
-# RE2 pre-filters (headwater.clean.text and ``find_sensitive`` run them with Arrow's RE2 kernel; ``_PY_CANDIDATE`` are the
-# same in Python's ``re``, whose ``\d`` is RE2's ``\p{Nd}``): a value holding a card number matches the first (13 digits
-# of any script with at most a grouping separator, ``CARD_SEPARATORS``, between them), one holding an IBAN the second
-# (either case).
+# RE2 pre-filters (headwater.clean.text and ``find_sensitive`` run them with Arrow's RE2 kernel): a value holding a card
+# number matches the first (13 digits of any script with at most a grouping separator, ``CARD_SEPARATORS``, between
+# them), one holding an IBAN the second (either case).
 CARD_CANDIDATE_RE = r"\p{Nd}(?:(?: [-\x{2013}] |[ ._/\x{2013}-])?\p{Nd}){12}"
 # an IBAN's start (two letters, two digits) that no letter or digit precedes, and 11 more letters or digits (Norway's
-# 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further; or a country code in capitals,
-# a space, the check digits and two groups of four digits after single spaces (``AT 61 1904 3002 3457 3201``)
+# 15 in all), with spaces or hyphens between: so ``john42@example.com`` goes no further; or a country code, a space or
+# hyphen, the check digits, two groups of exactly four letters or digits and the start of a third, after single spaces
+# or hyphens (``AT 61 1904 3002 3457 3201``, ``NL 91 ABNA 0417 1643 00``, ``AT-13-4469-...``; the shortest BBAN,
+# Norway's, has 11 characters: 4, 4 and 3), in either case: so ``at 10 this morning`` goes no further
 IBAN_CANDIDATE_RE = ("(?:^|[^0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ -]?[0-9A-Za-z]){11}"
-                     "|(?:^|[^0-9A-Za-z])[A-Z]{2} [0-9]{2} [0-9]{4} [0-9]{4}")
+                     "|(?:^|[^0-9A-Za-z])[A-Za-z]{2}[ -][0-9]{2}(?:[ -][0-9A-Za-z]{4}){2}[ -][0-9A-Za-z]")
 CANDIDATE_RE = {"cards": CARD_CANDIDATE_RE, "ibans": IBAN_CANDIDATE_RE, "card_ids": CARD_CANDIDATE_RE, "cards_and_ids": CARD_CANDIDATE_RE}
-_PY_CARD = r"\d(?:(?: [-\u2013] |[ ._/\u2013-])?\d){12}"
-_PY_CANDIDATE = {"cards": _PY_CARD, "ibans": IBAN_CANDIDATE_RE, "card_ids": _PY_CARD, "cards_and_ids": _PY_CARD}
 SHORTEST = 13  # bytes of the shortest value that can hold either (13 digits; the shortest IBAN, Norway's, has 15)
 
 # How the groups of a card number are separated when it is written grouped: one of these, the same throughout (a space,
@@ -117,11 +139,10 @@ _RUN_PARTS = re.compile(r"( [-\u2013] |[ ._/:,\u2013-])")
 # A decimal digit of another script (Unicode category Nd: fullwidth ４, Arabic-Indic ٤, Devanagari ४...): read as its
 # ASCII digit, one character for one, so a span found in the translation is the span of the value as written.
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
-# an IBAN's start: its country code and check digits together (``AT61``, ``at61``), or in capitals with a space between
-# them before groups of four digits (``AT 13 4469 ...``, a variant of the paper format:
-# group 2; a BBAN of digits only, as Austria's, Germany's, Estonia's, Lithuania's, Poland's, whose groups of four a
-# card's layout can be)
-_IBAN_START = re.compile(r"(?<![0-9A-Za-z])(?:([A-Za-z]{2})[0-9]{2}|([A-Z]{2}) [0-9]{2}(?= ))")
+# an IBAN's start: its country code (group 1) and check digits (group 3), together (``AT61``, ``at61``) or with the
+# separator of the BBAN's groups between them (group 2: ``AT 13 4469 ...``, ``nl 91 abna ...``, ``AT-13-4469-...``, a
+# variant of the paper format), that no letter or digit precedes (``iban_spans``)
+_IBAN_START = re.compile(r"(?<![0-9A-Za-z])([A-Za-z]{2})([ -]?)([0-9]{2})")
 _NOT_CARD_LABEL = re.compile(r"(?i)\b(?:ean|upc|gtin|isbn|issn)(?:-?1[03])?[\s:#.-]*(?:no\.?|nr\.?|number|code)?[\s:#.-]*$")
 # An id's code glued to a number by a hyphen (``SO-4000000000000002``, ``INV-...``, ``PO-...``): one of a closed list
 # of document codes (``ID_CODES``), in capitals as the systems that print them write them, and no card word
@@ -175,6 +196,12 @@ _CARD_TERM = re.compile(r"(?i)(?<![^\W\d_])(?:%s)(?:['\u2019]s?)?(?![^\W\d_])" %
 _CARD_TERM_LAST = re.compile(
     r"(?i)(?<![^\W\d_])(?:%s|%s)(?:['\u2019]s?)?(?![^\W\d_])[ :#.=\t-]*$" % (_TERMS, "|".join(sorted(CARD_CODE_WORDS))))
 _LETTER = re.compile(r"[^\W\d_]")
+# the ASCII letters glued right before a run of digits (a ``_`` between allowed), that no other letter precedes
+_GLUED_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)_?$")
+# a card word that names a card (``CARD_WORDS`` but ``pay``, ``CARD_TERMS`` but the payment words: an IBAN is paid to
+# as well) ending a text, then nothing but spaces and ``:#.=-`` (``_card_names``)
+_CARD_NAME_LAST = re.compile(r"(?i)(?<![^\W\d_])(?:%s)(?:['\u2019]s?)?(?![^\W\d_])[ :#.=\t-]*$"
+                             % "|".join([*sorted(CARD_WORDS - {"pay"}), *CARD_TERMS[:-1]]))
 
 
 def luhn_valid(digits: str) -> bool:
@@ -255,6 +282,22 @@ def _card_word_before(text: str, start: int) -> bool:
     return _CARD_TERM_LAST.search(_card_words(text, start)) is not None
 
 
+def _glued_card_word(text: str, start: int) -> bool:
+    """Whether the letters glued right before ``text[start]`` (a ``_`` between allowed) are one whole card word
+    (``_CARD_TERM``: ``visa4111...``, ``VISA4111 1111 ...``, ``Kreditkarte4111...``, ``cc_4111...``; not ``x4111``,
+    ``ABC4111``, ``Japan4111``, nor a card word inside a longer word, ``Cardiff4111``)."""
+    word = _GLUED_WORD.search(text, max(0, start - CARD_WORD_WINDOW), start)
+    return word is not None and _CARD_TERM.fullmatch(word.group(1)) is not None
+
+
+def _card_names(text: str, at: int) -> bool:
+    """Whether the last word before ``text[at]`` (within ``CARD_WORD_WINDOW`` characters, nothing but spaces and
+    ``:#.=-`` between) names a card (``_CARD_NAME_LAST``: a card word, not a payment's nor a card code's), so that the
+    IBAN starting at ``at`` is read as a card where one lies in it (``card_matches``: ``card: AT 70 4111 1111 1111
+    1111``; ``Payment: AT70 ...``, ``IBAN AT70 ...`` stay IBANs)."""
+    return _CARD_NAME_LAST.search(_card_words(text, at)) is not None
+
+
 def _may_start(groups: list[str], seps: list[str], i: int, starts: list[bool], card_word: bool = False) -> bool:
     """Whether a card number may start at ``groups[i]`` of a run (``card_matches``; ``starts``: the answer for the
     groups before it): at the run's start, where its separator changes (``2026-11-20 4111 1111 1111 1111``), at a
@@ -311,7 +354,7 @@ def _id_code(text: str, lo: int) -> bool:
     return _CARD_TERM.search(_card_words(text, lo - len(glued.group(0)))) is None
 
 
-def card_matches(value: str) -> list[tuple[int, int, bool]]:
+def card_matches(value: str, iban_wins: bool = True) -> list[tuple[int, int, bool]]:
     """The (start, end, id_like) of each payment card number in ``value`` (module docstring); ``id_like``: written as
     an id (a document code and a hyphen glued to it, ``SO-4000000000000002``, no card word before it: ``_id_code``),
     reported but not masked.
@@ -324,13 +367,22 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
     at the run's start nor right after a card) must end the run's groups of four: when another 4-digit group with its
     separator follows, it is part of a longer grouped number (a Polish account number, NRB, ``44 6281 5472 3801 1933
     1351 2131``; an IBAN's body), not a card (breaker12 C2). A group of 20 digits or more holds none; nor does a
-    decimal number's fraction (``_decimal_part``), nor an IBAN (``iban_spans``: ``AT 13 4469 6291 3702 8587``)."""
+    decimal number's fraction (``_decimal_part``). A run glued to a word (a letter or ``_`` right before it) starts
+    no card at its first group (``x4111111111111111``, ``ABC4111 1111 ...``) unless that word is a card word
+    (``_glued_card_word``: ``visa4111111111111111``, ``VISA4111 1111 1111 1111``, ``card_4111...``; breaker13 F6); a
+    later group may start one (``AT70 4111 1111 1111 1111``, a card after an IBAN's check digits).
+
+    A card number's layout inside an IBAN (``iban_spans``: ``AT 13 4469 6291 3702 8587``, 16 digits in fours after a
+    2-digit group) is both; ``iban_wins`` (True where IBANs are masked too, or only counted) reads it as the IBAN's,
+    no card, unless a card word names the IBAN (``_card_names``: ``card: AT 70 4111 1111 1111 1111``); False (cards
+    masked, IBANs not: breaker13 F1) reads it as a card, so what is masked never depends on a 1-in-97 chance."""
     text = _ascii_digits(value)
     found: list[tuple[int, int, bool]] = []
     for run in _RUN.finditer(text):
         start = run.start()
-        if start and (text[start - 1].isascii() and text[start - 1].isalpha() or text[start - 1] in "_"):
-            continue  # glued to a word: visa4111..., x4111...
+        glued = bool(start) and (text[start - 1].isascii() and text[start - 1].isalpha() or text[start - 1] == "_")
+        if glued and _glued_card_word(text, start):
+            glued = False  # visa4111..., card_4111...: a card word says what follows
         if start and text[start - 1] in ".," and not (start > 1 and text[start - 2].isalpha()):
             continue  # .4111... a fraction (but No.4111... a label)
         parts = _RUN_PARTS.split(run.group(0))
@@ -344,6 +396,9 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
         starts = [False] * len(groups)
         while i < len(groups):
             mid_run = bool(i) and not after_card
+            if glued and i == 0:  # glued to a word (x4111..., AT70 4111 ...): the next group may start one
+                i += 1
+                continue
             starts[i] = after_card or _may_start(groups, seps, i, starts, card_word)
             after_card = False
             best = 0
@@ -372,10 +427,20 @@ def card_matches(value: str) -> list[tuple[int, int, bool]]:
             if _NOT_CARD_LABEL.search(text[max(0, lo - 24) : lo]):
                 continue
             found.append((lo, hi, lo == start and best == 1 and _id_code(text, lo)))
-    if found and _IBAN_START.search(value):  # a card's layout inside an IBAN (mod-97 valid) is the IBAN's: AT 13 4469 ...
-        ibans = iban_spans(value)
+    if iban_wins and found and _IBAN_START.search(value):  # a card's layout inside an IBAN is the IBAN's: AT 13 4469 ...
+        ibans = [(a, b) for a, b in iban_spans(value) if not _card_names(text, a)]
         found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b in ibans)]
     return found
+
+
+def cards_in_ibans(value: str, iban_wins: bool = True) -> list[tuple[int, int]]:
+    """The (start, end) of each card number of ``card_matches(value, iban_wins)`` that lies inside an IBAN
+    (``iban_spans``): a number that is both, read as a card (a card word names it, or ``iban_wins`` is False)."""
+    if not _IBAN_START.search(value):
+        return []
+    cards = card_matches(value, iban_wins)
+    ibans = iban_spans(value) if cards else []
+    return [(lo, hi) for lo, hi, _ in cards if any(a <= lo and hi <= b for a, b in ibans)]
 
 
 def card_spans(value: str) -> list[tuple[int, int]]:
@@ -390,33 +455,48 @@ def card_id_spans(value: str) -> list[tuple[int, int]]:
 
 
 def iban_valid(compact: str) -> bool:
-    """Whether ``compact`` (letters and digits, no spaces; either case) is an IBAN: its country's length, mod-97 = 1
-    (ISO 13616-1)."""
+    """Whether ``compact`` (letters and digits, no spaces; either case) is an IBAN (ISO 13616-1): a country of the
+    SWIFT IBAN Registry with its length (``IBAN_LENGTHS``) and a BBAN of its structure (``IBAN_BBANS``), check digits
+    02-98 and a mod-97 (ISO 7064 MOD 97-10, the letters read as 10..35) of 1."""
     compact = compact.upper()
-    if IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact[2:4].isdigit():
+    country, check = compact[:2], compact[2:4]
+    if IBAN_LENGTHS.get(country) != len(compact) or not (check.isdigit() and "02" <= check <= "98"):
+        return False
+    if not _BBAN_RE[country].fullmatch(compact, 4):
         return False
     moved = compact[4:] + compact[:4]
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
+@functools.lru_cache(maxsize=None)
+def _iban_body(rest: int, sep: str | None) -> re.Pattern[str]:
+    """The pattern of an IBAN's ``rest`` characters after its check digits (``iban_spans``): together (``sep`` None)
+    or in groups of four with ``sep`` before each, the last group shorter when ``rest`` is no multiple of four; no
+    letter or digit right after it, and, when its last group has four, not ``sep`` and another group of four digits
+    (``AT 70 4111 1111 1111 1111 0926`` is a longer grouped number, no IBAN: breaker13 F13)."""
+    if sep is None:
+        return re.compile("[0-9A-Za-z]{%d}(?![0-9A-Za-z])" % rest)
+    s = re.escape(sep)
+    body = "(?:%s[0-9A-Za-z]{4}){%d}" % (s, rest // 4) + ("%s[0-9A-Za-z]{%d}" % (s, rest % 4) if rest % 4 else "")
+    return re.compile(body + "(?![0-9A-Za-z])" + ("" if rest % 4 else "(?!%s[0-9]{4}(?![0-9A-Za-z]))" % s))
+
+
 def iban_spans(value: str) -> list[tuple[int, int]]:
-    """The (start, end) of each IBAN in ``value``, written together or in groups of four separated by spaces or by
-    hyphens (one kind throughout), in capitals or in small letters (module docstring); or in capitals with a space
-    between the country code and the check digits and the BBAN's digits in groups of four after single spaces (``AT 13
-    4469 6291 3702 8587``: a card's layout after a 2-digit group, 4-4-4-4, that ``card_matches`` leaves to this)."""
-    spans = []
+    """The (start, end) of each IBAN in ``value`` (``iban_valid``), in capitals or small letters, written together
+    (``DE89370400440532013000``), in groups of four after the check digits (the paper format, ISO 13616-1 section
+    5.3.2: ``DE89 3704 0044 0532 0130 00``), or with the country code apart too (``DE 89 3704 0044 0532 0130 00``,
+    ``NL 91 ABNA 0417 1643 00``), the groups separated by single spaces or by single hyphens, one kind throughout
+    (``AT-13-4469-6291-3702-8587``); no letter or digit right before or after it, and no further group of four digits
+    after its last group of four (``_iban_body``)."""
+    spans: list[tuple[int, int]] = []
     for m in _IBAN_START.finditer(value):
-        spaced = m.group(2) is not None
-        length = IBAN_LENGTHS.get((m.group(2) if spaced else m.group(1)).upper())
-        if length is None:
+        country, sep, check = m.groups()
+        length = IBAN_LENGTHS.get(country.upper())
+        if length is None or spans and m.start() < spans[-1][1]:
             continue
-        rest = length - 4
-        char = "[0-9]" if spaced else "[A-Za-z0-9]"
-        tail = "(?:\\1%s{%d})" % (char, rest % 4) if rest % 4 else ""
-        groups = ("( )" if spaced else "([ -])") + char + "{4}" + "(?:\\1%s{4}){%d}" % (char, rest // 4 - 1) + tail
-        for shape in (groups,) if spaced else ("[A-Za-z0-9]{%d}" % rest, groups):
-            found = re.compile(shape + "(?![0-9A-Za-z])").match(value, m.end())
-            if found and iban_valid(re.sub("[ -]", "", value[m.start() : m.end()] + found.group(0))):
+        for body_sep in (sep,) if sep else (None, " ", "-"):
+            found = _iban_body(length - 4, body_sep).match(value, m.end())
+            if found and iban_valid(country + check + found.group(0).replace(body_sep or " ", "")):
                 spans.append((m.start(), found.end()))
                 break
     return spans
@@ -454,10 +534,15 @@ def id_column(name: str, arr: pa.Array) -> bool:
 SPANS = {"cards": card_spans, "ibans": iban_spans, "card_ids": card_id_spans, "cards_and_ids": lambda v: [m[:2] for m in card_matches(v)]}
 
 
-def mask_sensitive(value: str, kind: str, token: str, ids: bool = False) -> str:
+def mask_sensitive(value: str, kind: str, token: str, ids: bool = False, iban_wins: bool = True) -> str:
     """``value`` with every ``kind`` (cards, ibans) replaced by ``token``; ``ids``: the card-like numbers written as ids
-    too (``card_id_spans``; text.card_ids: mask)."""
-    for start, end in reversed(SPANS["cards_and_ids" if ids and kind == "cards" else kind](value)):
+    too (``card_id_spans``; text.card_ids: mask); ``iban_wins``: a card number's layout inside an IBAN is the IBAN's
+    (``card_matches``: pass False where cards are masked and IBANs are not)."""
+    if kind == "cards":
+        spans = [(lo, hi) for lo, hi, id_like in card_matches(value, iban_wins) if ids or not id_like]
+    else:
+        spans = SPANS[kind](value)
+    for start, end in reversed(spans):
         value = value[:start] + token + value[end:]
     return value
 
@@ -465,8 +550,8 @@ def mask_sensitive(value: str, kind: str, token: str, ids: bool = False) -> str:
 def find_sensitive(arr: pa.Array, kinds: tuple[str, ...] | list[str]) -> dict[str, np.ndarray]:
     """Per kind of ``kinds``, a bool per value of the string array ``arr`` (False for null): it holds one.
 
-    One RE2 pass of the kinds' pre-filters over every value; the spans are looked for in Python only in the values
-    it matches."""
+    One RE2 pass of the kinds' pre-filters over every value, then each kind's over the values it matched; the spans are
+    looked for in Python only in the values a kind's pre-filter matches."""
     out: dict[str, np.ndarray] = {}
     if not kinds or len(arr) == 0:
         return out
@@ -481,11 +566,13 @@ def find_sensitive(arr: pa.Array, kinds: tuple[str, ...] | list[str]) -> dict[st
     if not pc.any(either).as_py():
         return out
     at = where[np.flatnonzero(either.to_numpy(zero_copy_only=False))]
-    values = pc.filter(longer, either).to_pylist()
+    matched = pc.filter(longer, either)
+    values = matched.to_pylist()
     for kind in kinds:
-        candidate = re.compile(_PY_CANDIDATE[kind])
+        # the kind's own pre-filter over the values either matched (RE2 again: Python's ``re`` costs more per value)
+        mine = np.flatnonzero(pc.fill_null(pc.match_substring_regex(matched, CANDIDATE_RE[kind]), False).to_numpy(zero_copy_only=False))
         found = np.zeros(len(arr), dtype=bool)
-        found[at] = [bool(candidate.search(v) and SPANS[kind](v)) for v in values]
+        found[at[mine]] = [bool(SPANS[kind](values[i])) for i in mine.tolist()]
         if found.any():
             out[kind] = found
     return out

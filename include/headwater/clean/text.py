@@ -1582,13 +1582,13 @@ def normalize_text(value: str, options: TextOptions = DEFAULT_TEXT_OPTIONS) -> s
     if options.whitespace:
         value = remove_invisible(value)
     for kind, action in options.sensitive_masks().items():
-        value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind], options.card_ids == "mask")
+        value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind], options.card_ids == "mask", "ibans" in options.sensitive_masks())
     for kind, action in options.pii_actions().items():
         value = replace_pii(value, kind, action, options.mask_field_values, options.phone_region)
     if options.whitespace:
         value = normalize_whitespace(value)
         for kind, action in options.sensitive_masks().items():  # as tidied (``_mask_sensitive``)
-            value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind], options.card_ids == "mask")
+            value = mask_sensitive(value, kind, "" if action == "remove" else MASKS[kind], options.card_ids == "mask", "ibans" in options.sensitive_masks())
     return value
 
 
@@ -1898,12 +1898,15 @@ def _mask_sensitive(arr: pa.Array, options: TextOptions, note) -> pa.Array:  # t
     """Card numbers and IBANs masked or removed as ``options`` asks (headwater.clean.sensitive.mask_sensitive) in the
     values their RE2 pre-filter finds; ``note(kind, where)`` gets the values changed. Run before the phone mask (a card
     number or IBAN is masked whole, never in part as a phone number) and again after the whitespace stages (a number
-    written with two spaces between groups is one once tidied: what lands never holds one unmasked)."""
+    written with two spaces between groups is one once tidied: what lands never holds one unmasked). A card number's
+    layout inside an IBAN is masked as a card unless IBANs are masked too (``card_matches``' ``iban_wins``: breaker13
+    F1, an IBAN kept as written must not keep a card number that lies in it)."""
+    ibans = "ibans" in options.sensitive_masks()
     for kind, action in options.sensitive_masks().items():
         token = "" if action == "remove" else MASKS[kind]
         hits = pc.fill_null(pc.match_substring_regex(arr, SENSITIVE_CANDIDATE_RE[kind]), False)
         ids = options.card_ids == "mask"
-        after = _map_where(arr, hits, lambda v, kind=kind, token=token, ids=ids: mask_sensitive(v, kind, token, ids))
+        after = _map_where(arr, hits, lambda v, kind=kind, token=token, ids=ids: mask_sensitive(v, kind, token, ids, ibans))
         note(kind, _differs(arr, after))
         arr = after
     return arr

@@ -62,13 +62,13 @@ class TextOptions(ConfigModel):
     phones: PiiAction = Field(default="mask", description="Phone numbers inside text: keep, remove, or mask as [PHONE].")
     cards: SensitiveAction = Field(
         default="warn",
-        description="Payment card numbers in text (a card network's prefix, valid Luhn digit): keep, warn (counted in "
-        "sensitive_numbers, warned of, kept as written), remove, or mask as [CARD].",
+        description="Payment card numbers in text (network prefix, Luhn digit): keep, warn (counted, kept as written), remove, "
+        "or mask as [CARD] (one in an IBAN too, unless ibans: mask and no card word names it).",
     )
     ibans: SensitiveAction = Field(
         default="warn",
-        description="IBANs inside text (ISO 13616: the country's length, mod-97 check): keep, warn (counted, kept as written), "
-        "remove, or mask as [IBAN].",
+        description="IBANs in text (ISO 13616: the country's length and BBAN structure, mod-97; together, in fours, spaced "
+        "or hyphenated, either case): keep, warn (counted, kept as written), remove, or mask as [IBAN].",
     )
     card_ids: CardIdAction = Field(
         default="warn",

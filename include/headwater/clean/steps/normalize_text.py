@@ -56,7 +56,16 @@ from headwater.clean.text import (
     stack_strings,
     string_series,
 )
-from headwater.clean.sensitive import CARD_IDS, ID_VALUE_RE, SENSITIVE_KINDS, SENSITIVE_NAMES, card_matches, find_sensitive, id_column
+from headwater.clean.sensitive import (
+    CARD_IDS,
+    ID_VALUE_RE,
+    SENSITIVE_KINDS,
+    SENSITIVE_NAMES,
+    card_matches,
+    cards_in_ibans,
+    find_sensitive,
+    id_column,
+)
 from headwater.config.text import TextOptions
 
 # Declared types whose columns are never searched for phone numbers: a date, a date-time or a number is not prose,
@@ -105,6 +114,9 @@ class NormalizeText:
         # column -> holds ids, not card numbers (headwater.clean.sensitive.id_column; decided on its first filled batch):
         # its values that are one card-like id each are kept as written, counted as card_ids
         self.id_columns: dict[str, bool] = {}
+        # column -> values whose card number masked as one lies in an IBAN (headwater.clean.sensitive.cards_in_ibans: a
+        # card word names it, or text.ibans does not mask; breaker13 F1): warned of (``warnings``)
+        self.cards_in_ibans: Counter[str] = Counter()
 
     def apply(self, df: pd.DataFrame) -> StepOutput:
         """Every text column at once: their values stacked into one Arrow array (headwater.clean.text.stack_strings; one
@@ -283,7 +295,9 @@ class NormalizeText:
         news to the user, every day). One per column whose HTML lost words no element's markup held
         (``html_text_dropped``: headwater.clean.text.html_text; breaker11 H1), with the count; one per column whose HTML
         lost a start tag never closed, with no attributes, not glued to letters on both sides (``html_unclosed_tag``:
-        headwater.clean.text.html_text_changes; html16: a placeholder such as ``<dir>`` in an HTML value), with the count."""
+        headwater.clean.text.html_text_changes; html16: a placeholder such as ``<dir>`` in an HTML value), with the count.
+        One per column where a number that is both an IBAN and, in its account number, a card number was masked as a
+        card (``cards_in_ibans``: a card word names it, or IBANs are not masked; breaker13 F1), with the count."""
         lines = [
             f"{col}: {n} value(s) that are one whole phone number or e-mail address were left unmasked as contact fields "
             f"(most of {col}'s values are one); set text.mask_field_values to mask them"
@@ -303,6 +317,13 @@ class NormalizeText:
                     f"(<dir>, <time>, <b> in prose may be a placeholder, not markup); the value as written is in {col}__raw, "
                     f"reason html_unclosed_tag"
                 )
+        for col, n in sorted(self.cards_in_ibans.items()):
+            lines.append(
+                f"{col}: {n} value(s) holding an IBAN (check digits valid) whose account number is also a payment card "
+                f"number (a card network's prefix, Luhn valid) had that number masked as a card, [CARD], the country code "
+                f"and check digits kept: a card word names it, or text.ibans does not mask IBANs (set text.ibans: mask to "
+                f"mask such a number whole as [IBAN] where no card word names it)"
+            )
         for col, counts in sorted(self.sensitive.items()):
             if counts.get(CARD_IDS):
                 why = ("the column's name says id and its values are sequential ids of one length" if self.id_columns.get(col)
@@ -397,8 +418,20 @@ class NormalizeText:
             counts[k] += int(changed[k].sum())
         for k in pii:
             self.masked.setdefault(col, Counter())[k] += int(masked[k].sum())
+        if "cards" in masked:
+            self._count_cards_in_ibans(col, written, masked["cards"])
         if not +counts:
             self.changed.pop(col)
+
+    def _count_cards_in_ibans(self, col: str, written: pd.Series, where: np.ndarray) -> None:
+        """Count in ``cards_in_ibans`` the values of ``col`` at ``where`` (a card number masked in them) whose card
+        number, as written (``written``), lies in an IBAN and was read as a card (headwater.clean.sensitive.cards_in_ibans,
+        with IBANs masked or not as ``col``'s options say)."""
+        iban_wins = "ibans" in self._options_for(col).sensitive_masks()
+        texts = written[where].astype("string").dropna().tolist()
+        n = sum(1 for t in texts if cards_in_ibans(t, iban_wins))
+        if n:
+            self.cards_in_ibans[col] += n
 
     def _digest(self, out: pd.DataFrame, col: str, written: pd.Series, hid: np.ndarray) -> None:
         """Add ``col=<keyed BLAKE2b of the value as written>`` to ``out[MASKED_DIGEST]`` at the rows ``hid`` (in place)."""
