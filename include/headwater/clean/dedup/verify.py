@@ -169,6 +169,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -539,9 +540,14 @@ class Tokens:
     number_order: tuple[str, ...] = ()  # ``numbers`` in the text's order (``_number_order``): what ``_reordered`` compares
     emoji_order: tuple[str, ...] = ()  # every emoji in the text's order, presentation selectors dropped (``_emoji_order``)
     question: bool = False  # the text ends in a question mark (``_question``)
-    # the words (as in ``words``) the text writes with a capital first letter somewhere: a name's spelling is compared more
-    # strictly (``capitalised_variant``)
-    capitals: frozenset[str] = frozenset()
+    text: str = ""  # the text as given ("" for None): its capitalised words are read from it when a pair asks (``capitals``)
+
+    @property
+    def capitals(self) -> frozenset[str]:
+        """The words (as ``words`` holds them) the text writes with a capital first letter somewhere (``_capitals``): a
+        name's spelling is compared more strictly (``capitalised_variant``). Read on each call: a pair reads them once,
+        and only when it needs them (``_Capitalised``)."""
+        return _capitals(self.text)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -649,7 +655,7 @@ def tokens_of(text: str | None) -> Tokens:
     names = _NAME_WORD.findall(unmasked) if numbers and _ORDINAL.search(unmasked) else found
     emoji = _emoji_order(text or "")
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(filter(None, map(_word, found))), tuple(map(_plain, names)),
-                  frozenset(emoji), _quadrants(text or ""), number_order, emoji, _question(text or ""), _capitals(text or ""))
+                  frozenset(emoji), _quadrants(text or ""), number_order, emoji, _question(text or ""), text or "")
 
 
 _ASCII_CAPITAL = re.compile(r"(?<![A-Za-z'])[A-Z][A-Za-z]*(?:'[A-Za-z]+)*")  # an ``_ASCII_WORD`` match with a capital first letter
@@ -663,6 +669,23 @@ def _capitals(text: str) -> frozenset[str]:
     else:
         found = [w for w in _WORD.findall(text.replace("\u2019", "'")) if w[0].isupper()]
     return frozenset(_plain(w.lower()) for w in found)
+
+
+class _Capitalised:
+    """The words either of two texts writes with a capital (``_capitals``), as a container: the texts are read at the
+    first question (``in``), which only a pair of words one edit apart asks (``spelling_variant``), so most pairs of
+    texts are never read for it (reading every text cost about 6 microseconds, some 9% of ``tokens_of``)."""
+
+    __slots__ = ("_read", "_texts")
+
+    def __init__(self, *texts: str) -> None:
+        self._texts = texts
+        self._read: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._read is None:
+            self._read = frozenset().union(*map(_capitals, self._texts))
+        return word in self._read
 
 
 # A question mark (nd11, breaker8 #6): ASCII, full-width (U+FF1F), Arabic (U+061F), Greek (U+037E), Armenian (U+055E),
@@ -698,7 +721,7 @@ def words_of(text: str | None) -> tuple[str, ...]:
     return tuple(filter(None, map(_word, _found(_unmasked((text or "").lower().replace("\u2019", "'"))))))
 
 
-def spelling_variant(a: str, b: str, capitals: frozenset[str] = frozenset()) -> bool:
+def spelling_variant(a: str, b: str, capitals: Container[str] = frozenset()) -> bool:
     """Whether two lower-case words are one spelling: equal, or both at least ``VARIANT_MIN_LETTERS``
     letters and Damerau-Levenshtein (optimal string alignment) distance 1 apart (Damerau 1964); when either is one of
     ``capitals`` (a word a text writes with a capital: ``Tokens.capitals``), a ``capitalised_variant`` too."""
@@ -775,7 +798,7 @@ def _added(word: str) -> str | None:
 
 
 def _align(left: tuple[str, ...], right: tuple[str, ...],
-           capitals: frozenset[str] = frozenset()) -> tuple[list[tuple[str, str]], list[str]]:
+           capitals: Container[str] = frozenset()) -> tuple[list[tuple[str, str]], list[str]]:
     """One differing block of words (``left`` in one text where ``right`` is in the other) read as
     (words replaced: pairs that are not spelling variants, words only one side holds). ``capitals``: the words either text
     writes with a capital (``Tokens.capitals``), whose variants are ``capitalised_variant`` ones.
@@ -801,7 +824,7 @@ def _align(left: tuple[str, ...], right: tuple[str, ...],
     return replaced, added
 
 
-def _block(left: tuple[str, ...], right: tuple[str, ...], capitals: frozenset[str] = frozenset()) -> set[str]:
+def _block(left: tuple[str, ...], right: tuple[str, ...], capitals: Container[str] = frozenset()) -> set[str]:
     """The reasons one differing block of words gives (``_align``): each replacement's, and each addition's."""
     replaced, added = _align(left, right, capitals)
     return {_replaced(a, b) for a, b in replaced} | {r for r in map(_added, added) if r}
@@ -871,7 +894,7 @@ def _blocks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[tuple[str, ...
             if tag != "equal" and "".join(x[i1:i2]) != "".join(y[j1:j2])]
 
 
-def word_changes(x: tuple[str, ...], y: tuple[str, ...], capitals: frozenset[str] = frozenset()) -> set[str]:
+def word_changes(x: tuple[str, ...], y: tuple[str, ...], capitals: Container[str] = frozenset()) -> set[str]:
     """The reasons (of ``WORD_REASONS``) two word sequences differ for: their differing blocks (``_blocks``)
     read by ``_block``, and ``word_order`` when the words both hold are in another order (``_moved``). ``capitals``: the
     words either text writes with a capital (``Tokens.capitals``): two of them one edit apart are one spelling only as a
@@ -892,7 +915,7 @@ def word_changes(x: tuple[str, ...], y: tuple[str, ...], capitals: frozenset[str
     return found
 
 
-def _exchanged(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]], capitals: frozenset[str] = frozenset()) -> bool:
+def _exchanged(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]], capitals: Container[str] = frozenset()) -> bool:
     """Whether one text drops a content word in one block and the other adds another content word in another block, no
     spelling variant of it (``Meeting moved to Monday, room 4.``/``Meeting moved to room 4, Tuesday.``: difflib aligns
     ``monday`` as removed and ``tuesday`` as added, each an addition alone, so the pair merged; breaker10 F14's check):
@@ -1276,7 +1299,7 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
     words: set[str] | None = None
     for reason in reasons:
         if reason in WORD_REASONS and words is None:
-            words = word_changes(x.words, y.words, x.capitals | y.capitals)
+            words = word_changes(x.words, y.words, _Capitalised(x.text, y.text))
         if reason == "negation" and (x.negators != y.negators or "negation" in words or _negator_moved(x, y)
                                      or (unlisted_negation(x.words, y.words) and not _voice(x.words, y.words))):
             return reason

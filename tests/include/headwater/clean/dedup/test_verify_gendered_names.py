@@ -195,3 +195,17 @@ def test_clean_step_one_pair(a: str, b: str, vetoed: int) -> None:
     assert vetoes["candidate_pairs"] == 1 and vetoes["vetoed_substitution"] == vetoed
     assert _dups(result) == ([] if vetoed else [(3, "near_text")])
     assert len(result.curated) == 3 - (1 - vetoed)
+
+
+def test_capitals_are_read_only_for_two_words_one_edit_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    from headwater.clean.dedup import verify
+
+    read: list[str] = []
+    real = verify._capitals
+    monkeypatch.setattr(verify, "_capitals", lambda text: read.append(text) or real(text))
+    assert reason(SIGNED.format("Maria"), SIGNED.format("Maria").upper()) is None  # the same words: nothing asked
+    assert reason(SIGNED.format("Maria"), SIGNED.format("Maria").replace("March", "April")) == "substitution"  # no variant
+    assert read == []
+    assert reason(SIGNED.format("Maria"), SIGNED.format("Mario")) == "substitution"  # maria/mario: both texts read once
+    assert read == [SIGNED.format("Maria"), SIGNED.format("Mario")]
+    assert "anna" in verify._Capitalised("Anna met Bob", "then left") and "then" not in verify._Capitalised("Anna", "then")
