@@ -110,7 +110,11 @@ blocks) and read each differing block: a block whose letters are equal once spac
 variant** (``spelling_variant``: Damerau-Levenshtein distance 1, i.e. one insertion, deletion,
 substitution or transposition of adjacent letters, on two words of at least ``VARIANT_MIN_LETTERS``
 letters: ``recieve``/``receive``, ``colour``/``color``; Damerau 1964, "A technique for computer
-detection and correction of spelling errors", CACM 7(3); Levenshtein 1966), and counts as
+detection and correction of spelling errors", CACM 7(3); Levenshtein 1966), and, for a word either text writes
+with a capital (``Tokens.capitals``: a given name, a surname, a place), only when that one edit keeps its first and
+last letters and substitutes no letter (``capitalised_variant``: ``Micheal``/``Michael``, ``Philip``/``Phillip`` are
+one name; ``Maria``/``Mario``, ``Daniel``/``Daniela``, ``Andrea``/``Andreas``, ``Marco``/``Marko`` two people:
+breaker13 F7, merged before). A replaced word counts as
 ``negation`` when one word is the other with a negating prefix (``able``/``unable``,
 ``possible``/``impossible``, ``agree``/``disagree``: ``NEGATING_PREFIXES``), as ``number`` when
 either is a number word (``NUMBER_WORDS``), as ``unit`` when either is a unit. A word only added or
@@ -142,8 +146,10 @@ a footer look like one message re-sent), and an addition outside it vetoes howev
 negators written as separate words only (a negating prefix or suffix, Czech ``neschválil``, Turkish
 ``onaylamadı``, is a changed word: ``substitution``), and a negator of an unlisted language missed when the
 text reads as a listed one; English number words, units and function words only; a substituted word's synonym
-(``big``/``large``) vetoes too (a missed duplicate, never a false merge); two long words one edit
-apart that are different words (``Maria``/``Mario`` inside free text) pass as a spelling variant;
+(``big``/``large``) vetoes too (a missed duplicate, never a false merge); two long lower-case words one edit
+apart that are different words (``maria``/``mario`` in a text written without capitals) pass as a spelling variant,
+and a substituted letter or a changed last letter in a capitalised word vetoes also where it is a typo or an ordinary
+word opening a sentence (``Licence``/``License``, ``Items``/``Item``: a missed duplicate);
 an identifier without a digit that is not an address (``TCK-A``/``TCK-B``) is a substitution only
 when its letters change; a typo inside a number or an address is a different value; a quadrant written two ways
 (``SE``/``Southeast``) is a substituted word, and a lone direction (``100 N Main St``/``100 Main St``), a quadrant in
@@ -171,6 +177,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -553,6 +560,14 @@ class Tokens:
     number_order: tuple[str, ...] = ()  # ``numbers`` in the text's order (``_number_order``): what ``_reordered`` compares
     emoji_order: tuple[str, ...] = ()  # every emoji in the text's order, presentation selectors dropped (``_emoji_order``)
     question: bool = False  # the text ends in a question mark (``_question``)
+    text: str = ""  # the text as given ("" for None): its capitalised words are read from it when a pair asks (``capitals``)
+
+    @property
+    def capitals(self) -> frozenset[str]:
+        """The words (as ``words`` holds them) the text writes with a capital first letter somewhere (``_capitals``): a
+        name's spelling is compared more strictly (``capitalised_variant``). Read on each call: a pair reads them once,
+        and only when it needs them (``_Capitalised``)."""
+        return _capitals(self.text)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -660,7 +675,37 @@ def tokens_of(text: str | None) -> Tokens:
     names = _NAME_WORD.findall(unmasked) if numbers and _ORDINAL.search(unmasked) else found
     emoji = _emoji_order(text or "")
     return Tokens(negators, identifiers, numbers, addressees, masks, tuple(filter(None, map(_word, found))), tuple(map(_plain, names)),
-                  frozenset(emoji), _quadrants(text or ""), number_order, emoji, _question(text or ""))
+                  frozenset(emoji), _quadrants(text or ""), number_order, emoji, _question(text or ""), text or "")
+
+
+_ASCII_CAPITAL = re.compile(r"(?<![A-Za-z'])[A-Z][A-Za-z]*(?:'[A-Za-z]+)*")  # an ``_ASCII_WORD`` match with a capital first letter
+
+
+def _capitals(text: str) -> frozenset[str]:
+    """The words ``text`` writes with an upper-case first letter (``Maria``, ``MARIO``, ``O'Brien``, ``Žaneta``), each as
+    ``Tokens.words`` holds it (lower-cased, ``_plain``): a sentence's first word too, and every word of a text in capitals."""
+    if text.isascii():
+        found = _ASCII_CAPITAL.findall(text)
+    else:
+        found = [w for w in _WORD.findall(text.replace("\u2019", "'")) if w[0].isupper()]
+    return frozenset(_plain(w.lower()) for w in found)
+
+
+class _Capitalised:
+    """The words either of two texts writes with a capital (``_capitals``), as a container: the texts are read at the
+    first question (``in``), which only a pair of words one edit apart asks (``spelling_variant``), so most pairs of
+    texts are never read for it (reading every text cost about 6 microseconds, some 9% of ``tokens_of``)."""
+
+    __slots__ = ("_read", "_texts")
+
+    def __init__(self, *texts: str) -> None:
+        self._texts = texts
+        self._read: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._read is None:
+            self._read = frozenset().union(*map(_capitals, self._texts))
+        return word in self._read
 
 
 # A question mark (nd11, breaker8 #6): ASCII, full-width (U+FF1F), Arabic (U+061F), Greek (U+037E), Armenian (U+055E),
@@ -696,10 +741,36 @@ def words_of(text: str | None) -> tuple[str, ...]:
     return tuple(filter(None, map(_word, _found(_unmasked((text or "").lower().replace("\u2019", "'"))))))
 
 
-def spelling_variant(a: str, b: str) -> bool:
+def spelling_variant(a: str, b: str, capitals: Container[str] = frozenset()) -> bool:
     """Whether two lower-case words are one spelling: equal, or both at least ``VARIANT_MIN_LETTERS``
-    letters and Damerau-Levenshtein (optimal string alignment) distance 1 apart (Damerau 1964)."""
-    return a == b or (min(len(a), len(b)) >= VARIANT_MIN_LETTERS and OSA.distance(a, b) == 1)
+    letters and Damerau-Levenshtein (optimal string alignment) distance 1 apart (Damerau 1964); when either is one of
+    ``capitals`` (a word a text writes with a capital: ``Tokens.capitals``), a ``capitalised_variant`` too."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < VARIANT_MIN_LETTERS or OSA.distance(a, b) != 1:
+        return False
+    return not (a in capitals or b in capitals) or _name_edit(a, b)
+
+
+def capitalised_variant(a: str, b: str) -> bool:
+    """Whether two lower-cased words that a text writes with a capital (a given name, a surname, a place) are one
+    spelling: equal, or a ``spelling_variant`` whose one edit keeps the first and the last letters and substitutes no
+    letter: a transposition (``Micheal``/``Michael``) or a letter added or removed inside (``Philip``/``Phillip``,
+    ``Mathew``/``Matthew``).
+
+    The last letter is where given names mark gender (breaker13 F7: ``Maria``/``Mario``, ``Carlo``/``Carla``,
+    ``Simone``/``Simona``, ``Daniel``/``Daniela``, ``Julian``/``Juliana``, ``Andrea``/``Andreas``, ``Nikola``/``Nikolai``:
+    an ending swapped or a final ``-a``, ``-e``, ``-i``, ``-o``, ``-s`` added) and a letter substituted inside makes
+    another name (``Marco``/``Marko``, ``Karin``/``Karen``): two people, where a false merge loses one of them. No list
+    of given names decides it (none is installed: nltk's ``names`` corpus is not downloaded), so every capitalised word
+    is read so, a sentence's first word too (``Items``/``Item`` then veto: a missed duplicate, the safe direction)."""
+    return a == b or (spelling_variant(a, b) and _name_edit(a, b))
+
+
+def _name_edit(a: str, b: str) -> bool:
+    """For two words one edit apart (``spelling_variant``): the edit keeps the first and the last letters and is no
+    substituted letter (equal lengths differ in two places for a transposition, in one for a substitution)."""
+    return a[0] == b[0] and a[-1] == b[-1] and (len(a) != len(b) or sum(u != v for u, v in zip(a, b)) == 2)
 
 
 def _one_silent_letter(a: str, b: str) -> bool:
@@ -746,9 +817,11 @@ def _added(word: str) -> str | None:
     return None
 
 
-def _align(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[list[tuple[str, str]], list[str]]:
+def _align(left: tuple[str, ...], right: tuple[str, ...],
+           capitals: Container[str] = frozenset()) -> tuple[list[tuple[str, str]], list[str]]:
     """One differing block of words (``left`` in one text where ``right`` is in the other) read as
-    (words replaced: pairs that are not spelling variants, words only one side holds).
+    (words replaced: pairs that are not spelling variants, words only one side holds). ``capitals``: the words either text
+    writes with a capital (``Tokens.capitals``), whose variants are ``capitalised_variant`` ones.
 
     The shorter side's words are paired in order with the longer side's: with the next spelling
     variant when there is one (the words skipped are additions), else with the next word (a
@@ -759,7 +832,7 @@ def _align(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[list[tuple[st
     added: list[str] = []
     k = 0
     for word in short:
-        hit = next((j for j in range(k, len(long)) if spelling_variant(word, long[j])), None)
+        hit = next((j for j in range(k, len(long)) if spelling_variant(word, long[j], capitals)), None)
         if hit is None:
             if k < len(long):
                 replaced.append((word, long[k]))
@@ -771,9 +844,9 @@ def _align(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[list[tuple[st
     return replaced, added
 
 
-def _block(left: tuple[str, ...], right: tuple[str, ...]) -> set[str]:
+def _block(left: tuple[str, ...], right: tuple[str, ...], capitals: Container[str] = frozenset()) -> set[str]:
     """The reasons one differing block of words gives (``_align``): each replacement's, and each addition's."""
-    replaced, added = _align(left, right)
+    replaced, added = _align(left, right, capitals)
     return {_replaced(a, b) for a, b in replaced} | {r for r in map(_added, added) if r}
 
 
@@ -841,9 +914,11 @@ def _blocks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[tuple[str, ...
             if tag != "equal" and "".join(x[i1:i2]) != "".join(y[j1:j2])]
 
 
-def word_changes(x: tuple[str, ...], y: tuple[str, ...]) -> set[str]:
+def word_changes(x: tuple[str, ...], y: tuple[str, ...], capitals: Container[str] = frozenset()) -> set[str]:
     """The reasons (of ``WORD_REASONS``) two word sequences differ for: their differing blocks (``_blocks``)
-    read by ``_block``, and ``word_order`` when the words both hold are in another order (``_moved``). Empty: the
+    read by ``_block``, and ``word_order`` when the words both hold are in another order (``_moved``). ``capitals``: the
+    words either text writes with a capital (``Tokens.capitals``): two of them one edit apart are one spelling only as a
+    ``capitalised_variant`` (``Maria``/``Mario`` is a ``substitution``; breaker13 F7). Empty: the
     texts say the same words in one order. Two sequences of the same words (as multisets) in another order differ by
     ``word_order`` alone: no word is added or replaced, whatever pairs difflib's alignment makes of a swap (``Bob was
     paid by Alice``/``Alice was paid by Bob`` aligns as two replacements; breaker10 F14)."""
@@ -852,15 +927,15 @@ def word_changes(x: tuple[str, ...], y: tuple[str, ...]) -> set[str]:
     found: set[str] = set()
     blocks = _blocks(x, y)
     for left, right in blocks:
-        found |= _block(left, right)
-    if "substitution" not in found and _exchanged(blocks):
+        found |= _block(left, right, capitals)
+    if "substitution" not in found and _exchanged(blocks, capitals):
         found.add("substitution")
     if _moved(blocks, x, y):
         found.add("word_order")
     return found
 
 
-def _exchanged(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> bool:
+def _exchanged(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]], capitals: Container[str] = frozenset()) -> bool:
     """Whether one text drops a content word in one block and the other adds another content word in another block, no
     spelling variant of it (``Meeting moved to Monday, room 4.``/``Meeting moved to room 4, Tuesday.``: difflib aligns
     ``monday`` as removed and ``tuesday`` as added, each an addition alone, so the pair merged; breaker10 F14's check):
@@ -869,12 +944,12 @@ def _exchanged(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> bool:
     removed: Counter[str] = Counter()
     added: Counter[str] = Counter()
     for left, right in blocks:
-        _, more = _align(left, right)
+        _, more = _align(left, right, capitals)
         (added if len(left) <= len(right) else removed).update(w for w in more if w not in STOP_WORDS)
     moved = removed & added
     removed, added = removed - moved, added - moved
-    return any(not any(spelling_variant(r, a) for a in added) for r in removed) and any(
-        not any(spelling_variant(a, r) for r in removed) for a in added)
+    return any(not any(spelling_variant(r, a, capitals) for a in added) for r in removed) and any(
+        not any(spelling_variant(a, r, capitals) for r in removed) for a in added)
 
 
 def _moved(blocks: list[tuple[tuple[str, ...], tuple[str, ...]]], x: tuple[str, ...], y: tuple[str, ...]) -> bool:
@@ -1302,7 +1377,7 @@ def difference(x: Tokens, y: Tokens, reasons: tuple[str, ...] = REASONS,
     words: set[str] | None = None
     for reason in reasons:
         if reason in WORD_REASONS and words is None:
-            words = word_changes(x.words, y.words)
+            words = word_changes(x.words, y.words, _Capitalised(x.text, y.text))
         if reason == "negation" and (x.negators != y.negators or "negation" in words or _negator_moved(x, y)
                                      or (unlisted_negation(x.words, y.words) and not _voice(x.words, y.words))):
             return reason
