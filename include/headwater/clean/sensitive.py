@@ -370,7 +370,10 @@ def card_matches(value: str, iban_wins: bool = True) -> list[tuple[int, int, boo
     decimal number's fraction (``_decimal_part``). A run glued to a word (a letter or ``_`` right before it) starts
     no card at its first group (``x4111111111111111``, ``ABC4111 1111 ...``) unless that word is a card word
     (``_glued_card_word``: ``visa4111111111111111``, ``VISA4111 1111 1111 1111``, ``card_4111...``; breaker13 F6); a
-    later group may start one (``AT70 4111 1111 1111 1111``, a card after an IBAN's check digits).
+    later group may start one (``AT70 4111 1111 1111 1111``, a card after an IBAN's check digits). A card glued to a
+    word after it (``4111111111111111x``) is none, unless a card word glued before it names it: then a letter right
+    after its last digit ends it (``visa4111111111111111exp0926``, ``visa4111111111111111visa5500000000000004``:
+    breaker14 G1); a digit never does (``visa41111111111111112`` is 17 digits, no card).
 
     A card number's layout inside an IBAN (``iban_spans``: ``AT 13 4469 6291 3702 8587``, 16 digits in fours after a
     2-digit group) is both; ``iban_wins`` (True where IBANs are masked too, or only counted) reads it as the IBAN's,
@@ -381,7 +384,8 @@ def card_matches(value: str, iban_wins: bool = True) -> list[tuple[int, int, boo
     for run in _RUN.finditer(text):
         start = run.start()
         glued = bool(start) and (text[start - 1].isascii() and text[start - 1].isalpha() or text[start - 1] == "_")
-        if glued and _glued_card_word(text, start):
+        word_glued = glued and _glued_card_word(text, start)
+        if word_glued:
             glued = False  # visa4111..., card_4111...: a card word says what follows
         if start and text[start - 1] in ".," and not (start > 1 and text[start - 2].isalpha()):
             continue  # .4111... a fraction (but No.4111... a label)
@@ -422,8 +426,8 @@ def card_matches(value: str, iban_wins: bool = True) -> list[tuple[int, int, boo
             lo, hi = offsets[i], offsets[i + best - 1] + len(groups[i + best - 1])
             i += best
             after_card = True
-            if hi == run.end() and hi < len(text) and text[hi].isascii() and text[hi].isalpha():
-                continue  # glued to a word: 4111111111111111x
+            if hi == run.end() and hi < len(text) and text[hi].isascii() and text[hi].isalpha() and not (word_glued and lo == start):
+                continue  # glued to a word: 4111111111111111x; but visa4111111111111111exp0926 (a card word before it)
             if _NOT_CARD_LABEL.search(text[max(0, lo - 24) : lo]):
                 continue
             found.append((lo, hi, lo == start and best == 1 and _id_code(text, lo)))

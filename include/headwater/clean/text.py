@@ -91,13 +91,14 @@ PHONE_RE = "(^|[^0-9A-Za-z+])(" + _PHONE_CORE + ")([^0-9]|$)"
 # ``_PATTERN``, ``_INNER_MATCHES``) starts a match at the start of a candidate (an opening bracket, a
 # plus sign or a digit) or inside one after '/', '(', a dash, a full stop or whitespace; ``phone_spans``
 # drops a match whose previous character is a letter, a digit (``isalnum``) or one of ``-_/.`` (but for a '/' right
-# after a number it keeps: '+1 212 555 0100/+1 212 555 0199', which that first number lets through). So a
-# value with no position that is either its first character and such a start, or any character after
-# one that is not an ASCII letter or digit nor ``-_/.``, holds no number to mask (``C-0114346``,
+# after a number it keeps: '+1 212 555 0100/+1 212 555 0199', which that first number lets through, and for a letter
+# or '.' right before a '+': 'Tel.+44 20 7946 0958', breaker14 G2). So a value with no position that is either its
+# first character and such a start, any character after one that is not an ASCII letter or digit nor ``-_/.``, or a
+# '+' after an ASCII letter or '.', holds no number to mask (``C-0114346``,
 # ``SKU-800.555.1234``) and is never handed to libphonenumber. Every non-ASCII character counts as a
 # possible start and a possible separator, so the check does not depend on which Unicode version
 # RE2's and Python's character tables follow (it only lets more values through).
-_PHONE_START = "(?s)^[(\\[\uff08\uff3b+\uff0b0-9\\x{80}-\\x{10ffff}]|[^A-Za-z0-9_/.-]."
+_PHONE_START = "(?s)^[(\\[\uff08\uff3b+\uff0b0-9\\x{80}-\\x{10ffff}]|[^A-Za-z0-9_/.-].|[A-Za-z.][+\uff0b]"
 _PII_PATTERNS = {"urls": URL_RE, "emails": EMAIL_RE, "phones": PHONE_RE}
 _EDGE = "[" + _HSPACE + "\n\r]*"
 _PII_WHOLE = {
@@ -1074,6 +1075,11 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
     anything else after it glues the number to a path or a code (``415-555-2671/XL``), unless the number has a ``+``
     or a bracket (``+33 1 23 45 67 89/0101``: the number alone). An opening bracket before a plus sign that the number
     does not close (libphonenumber's match of ``(+1 212 555 0100)`` starts at the '(') is left out of its span.
+
+    A number written with a ``+`` may be glued to a letter or a ``.`` before that ``+``: a label written without a space
+    (``Tel.+44 20 7946 0958``, ``mobile+49 151 23456789``, ``WhatsApp+447700900123``: breaker14 G2) is a phone number
+    when libphonenumber finds a valid one there (``ABC+12345`` is none); a digit, ``-``, ``_`` or ``/`` before it
+    still glues it to a code.
     """
     spans: list[tuple[int, int]] = []
     dates = _date_spans(value)
@@ -1084,7 +1090,8 @@ def phone_spans(value: str, region: str = "US") -> list[tuple[int, int]]:
         if any(start < m.end and m.start < end for start, end in dates):
             continue
         before, after = value[m.start - 1 : m.start], value[m.end : m.end + 1]
-        if before and (before.isalnum() or before in "-_/.") and not (before == "/" and spans and spans[-1][1] == m.start - 1):
+        plus_label = m.raw_string[:1] in "+\uff0b" and (before.isalpha() or before == ".")
+        if before and (before.isalnum() or before in "-_/.") and not (before == "/" and spans and spans[-1][1] == m.start - 1) and not plus_label:
             continue  # glued to a code; but '+1 212 555 0100/+1 212 555 0199': a second number after a kept one
         written_as_phone = any(c in m.raw_string for c in "(\uff08+\uff0b")  # a '+' or a bracket: only a phone is written so
         end = m.end
