@@ -593,8 +593,6 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
     # every row a ``Key:,value`` pair: a record written down the page, two columns, no header (pairs_file, tab16 B4); empty
     # fields after the value are trailing delimiters (``Name:,Anna Berg,``)
     pairs = pairs_file(filled) if not forced and options.header == "auto" and table.width >= 2 else None
-    plain = pairs is None and not forced and options.header == "auto" and table.width == 2 and plain_pairs_file(filled)
-    pairs = 0 if plain else pairs
     table.width = 2 if pairs is not None else table.width
     # the first row past a block of short lines set aside for the width (_core_width): the table starts no higher
     lead = _core_start(filled, blocks, table.width)
@@ -637,8 +635,7 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
         last = filled[-1][0] + 1 + offset
         shown = ", ".join(f"{r[0].strip()!r}: {r[1].strip() if len(r) > 1 else ''!r}" for _, r in filled[pos : pos + 3])
         table.notes.append(
-            f"lines {skip + 1 + offset}-{last}{'' if table.complete else ' of the sample'} are all "
-            f"{'key,value pairs whose values mix e-mail addresses, telephone numbers, dates or URLs' if plain else repr('Key:,value') + ' pairs'} ({shown}"
+            f"lines {skip + 1 + offset}-{last}{'' if table.complete else ' of the sample'} are all 'Key:,value' pairs ({shown}"
             f"{', ...' if len(filled) - pos > 3 else ''}): "
             "a record written down the page, not a table with a header — read with no header, every pair a record (column_1 "
             f"the key, column_2 the value); if line {skip + 1 + offset} names the columns, set read.header: {skip + 1 + offset} "
@@ -809,15 +806,6 @@ def _locate(rows: list[tuple[int, list[str] | None]], table: Table, options: Rea
             f"the table, set apart from it by a blank line above line {at}, which reads as column names over the records below "
             f"it: taken as preamble (their text in manifest table.preamble) — if line {keyed[0] + 1 + offset} is the header and "
             f"they are records, set read.header: {keyed[0] + 1 + offset} for this source"
-        )
-    # keys with no label's colon right above the header (_pairs_over_header): their shape is weaker evidence, so a note
-    bare = [i for i, r in filled[:lead] if blocks.get(i) == blocks.get(filled[lead][0]) and not label_pair(r)] if not forced and pairs is None else []
-    if bare:
-        at, rows = filled[lead][0] + 1 + offset, dict(filled)
-        table.notes.append(
-            f"lines {bare[0] + 1 + offset}-{bare[-1] + 1 + offset} ({_shown(rows[bare[0]])}, ...) are key,value pairs narrower than the "
-            f"table, right above line {at}, which reads as column names over the records below it: taken as preamble (their text "
-            f"in manifest table.preamble) — if they are records of another table, split the file"
         )
     if wider:
         at, rows = filled[pos][0] + 1 + offset, dict(filled)
@@ -1147,9 +1135,6 @@ def _width(filled: list[tuple[int, list[str]]], blocks: dict[int, int] | None = 
     ``complete``: the lines are the whole file (a trailing block of a head is not known to end it).
     """
     width = _commonest(filled)
-    pairs = _pairs_over_header(filled, 0, blocks or {})
-    if pairs:
-        return max(width, _filled_width(filled[pairs][1]))  # 3-4 pairs over a header and one record outnumber the table
     core = _core_width(filled, blocks, complete) if blocks else 0
     if core > width:
         return core
@@ -1180,40 +1165,7 @@ def _core_start(filled: list[tuple[int, list[str]]], blocks: dict[int, int], wid
         ):
             break
         k = end
-    k += _pairs_over_header(filled, k, blocks, width)
     return k if any(len(r) == width or _filled_width(r) == width for _, r in filled[k:]) else 0
-
-
-MAX_PAIR_LINES = 4  # ``Key:,value`` lines right above a header at most (_pairs_over_header: a report's Report/Date/By/Region)
-
-
-def _pairs_over_header(filled: list[tuple[int, list[str]]], k: int, blocks: dict[int, int], width: int = 0) -> int:
-    """How many rows from ``filled[k]`` on are ``Key:,value`` lines standing right above the table's header, with no blank
-    line between (tab17: ``Report:,Sales`` / ``Date:,2026-11-20`` over ``id,name,amount`` / ``1,Anna,10``); 0 when none.
-
-    Evidence, all of it: one to MAX_PAIR_LINES rows in one block, each two filled fields (empty fields after them are
-    padding: ``Report:,Sales,``), the first a key with a letter; then, in the same block, a row of three fields or more,
-    every one filled (``width``, when given, is the table's), that reads as names over the rows below it
-    (_named_after_keys: all text, no ``Key:`` label, records of its width below, no key met again in its first column).
-    A key without a label's colon (``Report,Sales``) counts only on a line narrower than that header (no padding): a
-    line as wide as the table may be one of its records. Two-column tables are left to pairs_file and _named_after_keys
-    (a pair there has the table's width: no evidence which it is)."""
-    block = blocks.get(filled[k][0]) if k < len(filled) else None
-    n = 0
-    while k + n < len(filled) and n <= MAX_PAIR_LINES and blocks.get(filled[k + n][0]) == block:
-        r = filled[k + n][1]
-        if _filled_width(r) != 2 or not r[0].strip() or not any(ch.isalpha() for ch in r[0]) or value_kind(r[0]) != TEXT:
-            break
-        n += 1
-    if not 1 <= n <= MAX_PAIR_LINES or k + n >= len(filled) or blocks.get(filled[k + n][0]) != block:
-        return 0
-    head = filled[k + n][1]
-    w = _filled_width(head)
-    if w < 3 or len(head) != w or (width and w != width):
-        return 0
-    if not all(label_pair(r) or len(r) < w for _, r in filled[k : k + n]):
-        return 0
-    return n if _named_after_keys(filled, k, k + n, w, blocks) else 0
 
 
 def _table_shaped(rows: list[list[str]]) -> bool:
@@ -1344,45 +1296,6 @@ def pairs_file(filled: list[tuple[int, list[str]]]) -> int | None:
     if _filled_width(first) != 2 or colon_label(first[1]) or first[1].strip().casefold() in VALUE_NAMES:
         return None
     return start
-
-
-_PLAIN_KEY = re.compile(r"[^\W\d_][^\W\d_'\-./]*(?: [^\W\d_][^\W\d_'\-./]*){0,2}")  # a key of one to three words of letters
-_PHONE = re.compile(r"\+?\(?\d[\d ()./-]{5,}\d")  # a telephone number: digits with spaces, dashes, dots, brackets, a leading +
-
-
-def _contact_kind(value: str) -> str | None:
-    """The kind a value of a record written down the page shows (plain_pairs_file): ``email``, ``url``, ``phone`` (seven
-    digits or more, _PHONE) or ``date`` (value_kind), else None."""
-    s = value.strip()
-    if " " not in s and "@" in s and "." in s.rpartition("@")[2]:
-        return "email"
-    if " " not in s and "://" in s:
-        return "url"
-    if _PHONE.fullmatch(s) and sum(c.isdigit() for c in s) >= 7 and value_kind(s) != NUMBER:
-        return "phone"
-    return "date" if value_kind(s) == DATE else None
-
-
-def plain_pairs_file(filled: list[tuple[int, list[str]]]) -> bool:
-    """Whether ``filled`` (the sample's filled rows) is a record written down the page with keys that carry no label's colon
-    (tab17: ``Name,Anna Berg`` / ``Email,anna@example.org`` / ``Phone,+49 30 1234567`` / ``City,Berlin`` took its first
-    pair as the header). Evidence, all of it: three rows or more, each two filled fields (empty fields after them are
-    padding); every first cell a key (_PLAIN_KEY: one to three words of letters), no two alike (case-folded); the
-    second cells hold two kinds or more of e-mail address, URL, telephone number and date (_contact_kind), which no
-    column of a table mixes; and the first row names no columns: its second cell is no key/value table's name
-    (VALUE_NAMES) and not both cells are generic column names (label_word: ``name,city``). Anything less keeps the
-    first row the header, as before (its warning stays)."""
-    rows = [r[: _filled_width(r)] for _, r in filled]
-    if len(rows) < 3 or any(len(r) != 2 for r in rows):
-        return False
-    keys = [r[0].strip() for r in rows]
-    if not all(_PLAIN_KEY.fullmatch(k) for k in keys) or len({k.casefold() for k in keys}) != len(keys):
-        return False
-    first = [c.strip() for c in rows[0]]
-    if first[1].casefold() in VALUE_NAMES or (label_word(first[0]) and label_word(first[1])):
-        return False
-    kinds = {_contact_kind(r[1]) for r in rows} - {None}
-    return len(kinds) >= 2
 
 
 def _short_line(row: list[str], width: int, lead: bool) -> bool:
