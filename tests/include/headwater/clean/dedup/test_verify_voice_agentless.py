@@ -15,16 +15,9 @@ from __future__ import annotations
 
 import pytest
 from test_verify import _clean, _dups, _vetoes
+from test_verify_voice_passives import reason, voice
 
-from headwater.clean.dedup.verify import _voice, difference, tokens_of
-
-
-def reason(a: str, b: str) -> str | None:
-    return difference(tokens_of(a), tokens_of(b))
-
-
-def voice(a: str, b: str) -> bool:
-    return _voice(tokens_of(a).words, tokens_of(b).words)
+from headwater.clean.dedup.verify import tokens_of
 
 
 @pytest.mark.parametrize(
